@@ -1,0 +1,76 @@
+import { field } from '../model/value.js';
+import { judgeHostNetwork, judgePrivileged, judgeUserOnPlatform } from './support/judgements.js';
+import { containerField, judgeEachContainer } from './support/per-container.js';
+import { and, or } from './support/tri.js';
+import type { Check } from './types.js';
+
+export const hostNetworkNoPrivilege: Check = {
+  meta: {
+    id: 'host-network-no-privilege',
+    title: 'Host network mode tasks have no privileged or root containers',
+    severity: 'high',
+    description:
+      'Fails when networkMode is host and any container is privileged or sets user to root (uid 0 by name or number). An absent user passes, as CIS 3.1 reads it. With --scope in-use on a live account this is seed 001\'s control: only revisions that are running.',
+    risk:
+      'Host networking plus privileged or root access is the classic container breakout: the container already shares the host network namespace, and privilege or root turns any foothold in it into control of the instance and everything scheduled on it.',
+    semantics:
+      'Applies only when networkMode is "host". FAIL: privileged is true, or user is "root" or uid 0 in any form ("0", "0:0", "root:root", "root:1000"). PASS: privileged absent or false and user absent, empty or non-root. NOTE: root group with a non-root uid. UNKNOWN: a deciding value cannot be resolved. AWS Config and Prowler treat privileged: true as compliant in host mode; this check, like CIS, does not.',
+    remediation: {
+      summary:
+        'Set privileged to false (or remove it) and replace a root user with a non-root one in every container, or move the task off host networking.',
+      console: [
+        'Open the Amazon ECS console, choose Task definitions and open the latest ACTIVE revision of the family.',
+        'If Network mode is host, choose Create new revision and open the JSON editor.',
+        'In every container definition remove "privileged": true (or set it to false) and replace "user": "root" with a non-root user.',
+        'Create the revision and update the services that use it. Backout: update the services back to the previous revision.',
+      ],
+      cli: [
+        'aws ecs describe-task-definition --task-definition <family> --include TAGS --query taskDefinition > td.json',
+        '# per container: "privileged": false, "user": "1000:1000"; drop the read-only fields, then:',
+        'aws ecs register-task-definition --cli-input-json file://td-new.json',
+        'aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>:<new-revision>',
+        '# backout: aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>:<old-revision>',
+      ].join('\n'),
+      cloudformation: 'NetworkMode: host\nContainerDefinitions:\n  - Name: agent\n    Privileged: false\n    User: "1000:1000"',
+      terraform: 'network_mode = "host"\ncontainer_definitions = jsonencode([{\n  name       = "agent"\n  privileged = false\n  user       = "1000:1000"\n}])',
+    },
+    references: [
+      'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html',
+      'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-user-for-host-mode-check.html',
+    ],
+    mappings: {
+      prowler: ['ecs_task_definitions_host_networking_mode_users'],
+      securityHub: ['ECS.1 (retired)'],
+      awsConfig: ['ecs-task-definition-user-for-host-mode-check'],
+      cis: ['3.1'],
+      checkov: [],
+    },
+    seeds: ['002_d074d338d93d0379.txt', '001_68a36de8ecb2a98c.txt'],
+    fixable: true,
+  },
+  evaluate: (taskDefinition) =>
+    judgeEachContainer(
+      taskDefinition,
+      (c) => ({
+        networkMode: { node: taskDefinition.networkMode, field: 'networkMode' },
+        privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged') },
+        user: { node: field(c.node, 'user'), field: containerField(c, 'user') },
+        os: { node: taskDefinition.operatingSystemFamily, field: 'runtimePlatform.operatingSystemFamily' },
+      }),
+      ({ networkMode, privileged, user, os }) => {
+        const host = judgeHostNetwork(networkMode);
+        const priv = judgePrivileged(privileged);
+        const root = judgeUserOnPlatform(user, os, 'passes');
+        const elevated = or(priv.value, root.value);
+        const value = and(host.value, elevated);
+        const notes = host.value !== false && root.note ? [root.note] : [];
+        const reasons = [priv, root].filter((j) => j.value === (elevated === true ? true : 'unknown'));
+        const explanation = reasons.map((j) => j.explanation).join(' and ');
+        if (host.value === 'unknown' && elevated !== false) {
+          return { value, explanation: `${explanation}, and ${host.explanation}`, culprit: 'networkMode', notes };
+        }
+        const culprit = reasons[0] === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user';
+        return { value, explanation: `${explanation} in host network mode`, culprit, notes };
+      },
+    ),
+};

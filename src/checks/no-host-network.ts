@@ -1,0 +1,60 @@
+import { describeAssumptions, variants } from '../model/value.js';
+import { judgeHostNetwork } from './support/judgements.js';
+import type { Check, Violation } from './types.js';
+
+export const noHostNetwork: Check = {
+  meta: {
+    id: 'no-host-network',
+    title: 'Task definitions do not use host network mode',
+    severity: 'medium',
+    description: 'Fails when networkMode is host. Seed 000 recommends awsvpc instead; Security Hub ECS.17 checks the same.',
+    risk:
+      "Host networking removes the network namespace between the container and the instance: the container sees every interface, can bind the host's ports and reach services listening on localhost, and every other weakness in the task is amplified.",
+    semantics:
+      'FAIL: networkMode is "host". PASS: awsvpc, bridge, none, or absent (the default is bridge on Linux). UNKNOWN: networkMode cannot be resolved.',
+    remediation: {
+      summary:
+        'Switch the task to awsvpc network mode; give every service that uses it a network configuration (subnets, security groups) and make hostPort equal containerPort or drop it.',
+      console: [
+        'Open the Amazon ECS console, choose Task definitions, select the family and choose Create new revision.',
+        'Under Infrastructure requirements change Network mode from host to awsvpc.',
+        'Create the revision, then update each service with the new revision and a network configuration.',
+      ],
+      cli: [
+        '# set "networkMode": "awsvpc" and remove hostPort values that differ from containerPort, then:',
+        'aws ecs register-task-definition --cli-input-json file://task-definition.json',
+        'aws ecs update-service --cluster <cluster> --service <service> --task-definition <family> \\',
+        '  --network-configuration "awsvpcConfiguration={subnets=[subnet-…],securityGroups=[sg-…]}"',
+      ].join('\n'),
+      cloudformation: 'NetworkMode: awsvpc',
+      terraform: 'network_mode = "awsvpc"',
+    },
+    references: [
+      'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html',
+      'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-17',
+    ],
+    mappings: {
+      prowler: [],
+      securityHub: ['ECS.17'],
+      awsConfig: ['ecs-task-definition-network-mode-not-host'],
+      cis: [],
+      checkov: [],
+    },
+    seeds: ['000_49ae714b8e08a97f.txt'],
+    fixable: true,
+  },
+  evaluate(taskDefinition) {
+    const outcomes = variants(taskDefinition.networkMode).map((v) => ({ ...v, judgement: judgeHostNetwork(v.node) }));
+    const decisive =
+      outcomes.find((o) => o.judgement.value === true) ?? outcomes.find((o) => o.judgement.value === 'unknown');
+    if (!decisive) return [];
+    const when = decisive.assumptions.length ? ` when ${describeAssumptions(decisive.assumptions)}` : '';
+    const violation: Violation = {
+      status: decisive.judgement.value === true ? 'FAIL' : 'UNKNOWN',
+      message: `${decisive.judgement.explanation}${when}`,
+      field: 'networkMode',
+      ...(decisive.node ? { node: decisive.node } : {}),
+    };
+    return [violation];
+  },
+};

@@ -1,0 +1,124 @@
+import { type Variant, booleanValue, describeValue, scalarText } from '../../model/value.js';
+import type { Tri } from './tri.js';
+
+type Concrete = Variant['node'];
+
+/** A judgement of one field value: the verdict and the words that explain it. */
+export interface Judgement {
+  value: Tri;
+  /** Explains the verdict, e.g. `user "0:0" is uid 0 (root)`. */
+  explanation: string;
+  /** Something worth saying even when the value passes (root group, case variants). */
+  note?: string;
+}
+
+const unresolved = (name: string, node: Concrete): Judgement => ({
+  value: 'unknown',
+  explanation: `${name} is ${describeValue(node)}, which cannot be resolved`,
+});
+
+const DEFAULT_USER_NOTE = "so the container runs as the image's default user, which is root unless the image sets USER";
+
+export type OsFamily = 'linux' | 'windows';
+
+/** Reads runtimePlatform.operatingSystemFamily: absent means Linux, as in ECS. */
+export function judgeOsFamily(node: Concrete): OsFamily | 'unknown' {
+  if (node === undefined || node.kind === 'null') return 'linux';
+  const text = scalarText(node);
+  if (text === undefined) return 'unknown';
+  return text.toUpperCase().startsWith('WINDOWS') ? 'windows' : 'linux';
+}
+
+function isZero(text: string): boolean {
+  return /^[0-9]+$/.test(text) && Number(text) === 0;
+}
+
+/**
+ * Is `user` root (or, on Windows, the administrator)? `missing` says how an
+ * absent or empty user counts: `fails` for the non-root checks, `passes` for
+ * CIS 3.1 (`host-network-no-privilege`).
+ */
+export function judgeRootUser(node: Concrete, os: OsFamily, missing: 'fails' | 'passes'): Judgement {
+  if (node === undefined || node.kind === 'null') {
+    return missing === 'fails'
+      ? { value: true, explanation: `user is not set, ${DEFAULT_USER_NOTE}` }
+      : { value: false, explanation: 'user is not set' };
+  }
+  if (node.kind === 'unresolved') return unresolved('user', node);
+  const text = node.kind === 'string' || node.kind === 'number' ? scalarText(node) : undefined;
+  if (text === undefined) {
+    return { value: 'unknown', explanation: `user is ${describeValue(node)}, which is not a string` };
+  }
+  if (text.trim() === '') {
+    return missing === 'fails'
+      ? { value: true, explanation: `user is empty, ${DEFAULT_USER_NOTE}` }
+      : { value: false, explanation: 'user is empty' };
+  }
+  const shown = JSON.stringify(text);
+  if (os === 'windows') {
+    if (text.toLowerCase() === 'containeradministrator') {
+      return { value: true, explanation: `user ${shown} is the Windows administrator account` };
+    }
+    return { value: false, explanation: `user ${shown} is not the Windows administrator account` };
+  }
+
+  const colon = text.indexOf(':');
+  const uid = colon === -1 ? text : text.slice(0, colon);
+  const gid = colon === -1 ? undefined : text.slice(colon + 1);
+  if (uid === 'root') return { value: true, explanation: `user ${shown} is the root user` };
+  if (isZero(uid)) return { value: true, explanation: `user ${shown} is uid 0 (root)` };
+
+  const result: Judgement = { value: false, explanation: `user ${shown} is not root` };
+  if (gid !== undefined && (gid === 'root' || isZero(gid))) {
+    result.note = `user ${shown} is not root, but its group is root (gid 0): files owned by group root are open to it`;
+  } else if (uid.toLowerCase() === 'root') {
+    result.note = `user ${shown} is not the root account on Linux (user names are case-sensitive), unless the image defines it with uid 0`;
+  }
+  return result;
+}
+
+/** Is the container privileged? CloudFormation's "true"/"false" strings count as booleans. */
+export function judgePrivileged(node: Concrete): Judgement {
+  if (node === undefined || node.kind === 'null') return { value: false, explanation: 'privileged is not set' };
+  if (node.kind === 'unresolved') return unresolved('privileged', node);
+  const flag = booleanValue(node);
+  if (flag === undefined) {
+    return { value: 'unknown', explanation: `privileged is ${describeValue(node)}, which is not a boolean` };
+  }
+  return flag
+    ? { value: true, explanation: `privileged is ${describeValue(node)}` }
+    : { value: false, explanation: `privileged is ${describeValue(node)}` };
+}
+
+/** Does the task use host network mode? Absent means the default (bridge on Linux), not host. */
+export function judgeHostNetwork(node: Concrete): Judgement {
+  if (node === undefined || node.kind === 'null') {
+    return { value: false, explanation: 'networkMode is not set (the default is not host)' };
+  }
+  if (node.kind === 'unresolved') return unresolved('networkMode', node);
+  const text = scalarText(node);
+  if (text === undefined) {
+    return { value: 'unknown', explanation: `networkMode is ${describeValue(node)}, which is not a string` };
+  }
+  return text.toLowerCase() === 'host'
+    ? { value: true, explanation: `networkMode is ${JSON.stringify(text)}` }
+    : { value: false, explanation: `networkMode is ${JSON.stringify(text)}` };
+}
+
+/** Judges `user` when the OS family itself may be unresolved: both readings must agree. */
+export function judgeUserOnPlatform(
+  user: Concrete,
+  osNode: Concrete,
+  missing: 'fails' | 'passes',
+): Judgement & { decidedBy: 'user' | 'os' } {
+  const os = judgeOsFamily(osNode);
+  if (os !== 'unknown') return { ...judgeRootUser(user, os, missing), decidedBy: 'user' };
+  const linux = judgeRootUser(user, 'linux', missing);
+  const windows = judgeRootUser(user, 'windows', missing);
+  if (linux.value === windows.value) return { ...linux, decidedBy: 'user' };
+  return {
+    value: 'unknown',
+    explanation: `operatingSystemFamily is ${describeValue(osNode)}, which cannot be resolved, and it decides whether ${linux.value === true ? linux.explanation : windows.explanation}`,
+    decidedBy: 'os',
+  };
+}

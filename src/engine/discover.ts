@@ -1,0 +1,174 @@
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ScanError } from '../model/finding.js';
+import type { InputFile } from '../sources/source.js';
+
+export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+
+/** Folders that never hold the user's own definitions. */
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform']);
+
+/** In a directory walk only these endings are read; a file named on the command line is always read. */
+const CANDIDATE_ENDINGS = ['.json', '.yaml', '.yml', '.template', '.tf', '.tfvars'];
+
+export interface DiscoveredFile {
+  file: InputFile;
+  /** Named on the command line (or stdin): an unrecognized one is an error, not a skip. */
+  explicit: boolean;
+}
+
+export interface DiscoveryResult {
+  files: DiscoveredFile[];
+  errors: ScanError[];
+}
+
+export interface DiscoveryOptions {
+  maxFileBytes?: number;
+  readStdin?: () => Promise<Buffer>;
+}
+
+function skipDirectory(name: string, parentName: string): boolean {
+  if (SKIPPED_DIRECTORIES.has(name)) return true;
+  // CDK copies assets (often whole projects) into cdk.out/asset.<hash>.
+  return parentName === 'cdk.out' && name.startsWith('asset.');
+}
+
+function displayPath(base: string, relative: string): string {
+  return base === '.' ? relative : path.join(base, relative);
+}
+
+function describeSize(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Decodes a file's bytes or says why it is not a text input. */
+export function decodeText(bytes: Buffer, file: string): { text: string } | { error: ScanError } {
+  const probe = bytes.subarray(0, 8000);
+  if (probe.includes(0)) return { error: { file, message: 'binary file (contains NUL bytes): not a text input' } };
+  try {
+    let text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  } catch {
+    return { error: { file, message: 'not valid UTF-8 text' } };
+  }
+}
+
+/**
+ * Expands the command-line paths into files: directories are walked
+ * recursively (symlink loops reported, not followed), `-` reads standard input.
+ */
+export async function discoverFiles(paths: string[], options: DiscoveryOptions = {}): Promise<DiscoveryResult> {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const files: DiscoveredFile[] = [];
+  const errors: ScanError[] = [];
+  const seen = new Set<string>();
+
+  async function readOne(display: string, absolute: string, explicit: boolean): Promise<void> {
+    try {
+      const real = await realpath(absolute);
+      if (seen.has(real)) return;
+      seen.add(real);
+      const info = await stat(real);
+      if (info.size > maxBytes) {
+        errors.push({
+          file: display,
+          message: `file is ${describeSize(info.size)}, larger than the ${describeSize(maxBytes)} limit (raise it with --max-file-size)`,
+        });
+        return;
+      }
+      const decoded = decodeText(await readFile(real), display);
+      if ('error' in decoded) errors.push(decoded.error);
+      else files.push({ file: { path: display, absolutePath: absolute, text: decoded.text }, explicit });
+    } catch (error) {
+      errors.push({ file: display, message: describeFsError(error) });
+    }
+  }
+
+  async function walk(displayDir: string, absoluteDir: string, ancestors: Set<string>): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(absoluteDir, { withFileTypes: true });
+    } catch (error) {
+      errors.push({ file: displayDir, message: describeFsError(error) });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const display = displayPath(displayDir, entry.name);
+      const absolute = path.join(absoluteDir, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await stat(absolute);
+          isDirectory = target.isDirectory();
+          isFile = target.isFile();
+        } catch (error) {
+          errors.push({ file: display, message: describeFsError(error) });
+          continue;
+        }
+      }
+      if (isDirectory) {
+        if (skipDirectory(entry.name, path.basename(absoluteDir))) continue;
+        let real: string;
+        try {
+          real = await realpath(absolute);
+        } catch (error) {
+          errors.push({ file: display, message: describeFsError(error) });
+          continue;
+        }
+        if (ancestors.has(real)) {
+          errors.push({ file: display, message: `symlink loop: ${display} leads back to a folder above it; not followed` });
+          continue;
+        }
+        await walk(display, absolute, new Set([...ancestors, real]));
+      } else if (isFile && CANDIDATE_ENDINGS.some((ending) => entry.name.endsWith(ending))) {
+        await readOne(display, absolute, false);
+      }
+    }
+  }
+
+  for (const given of paths) {
+    if (given === '-') {
+      const read = options.readStdin ?? readAllStdin;
+      const decoded = decodeText(await read(), '<stdin>');
+      if ('error' in decoded) errors.push(decoded.error);
+      else files.push({ file: { path: '<stdin>', text: decoded.text }, explicit: true });
+      continue;
+    }
+    const absolute = path.resolve(given);
+    try {
+      await lstat(absolute);
+      const info = await stat(absolute);
+      if (info.isDirectory()) await walk(given, absolute, new Set([await realpath(absolute)]));
+      else await readOne(given, absolute, true);
+    } catch (error) {
+      errors.push({ file: given, message: describeFsError(error) });
+    }
+  }
+  return { files, errors };
+}
+
+async function readAllStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'symlink loop: the link points back to itself';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

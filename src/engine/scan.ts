@@ -1,0 +1,124 @@
+import type { Check } from '../checks/types.js';
+import type { Finding, ScanError, Status } from '../model/finding.js';
+import { normalizeTaskDefinition } from '../model/task-definition.js';
+import { FILE_SOURCES } from '../sources/registry.js';
+import {
+  type FileSource,
+  type FileSourceOptions,
+  type InputFile,
+  type LiveSource,
+  type SourceOutput,
+  fileError,
+} from '../sources/source.js';
+import { type DiscoveryOptions, discoverFiles } from './discover.js';
+import { errorFindings, evaluateTaskDefinition } from './evaluate.js';
+
+export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
+  paths: string[];
+  checks: readonly Check[];
+  includePassed?: boolean;
+  liveSources?: LiveSource[];
+  fileSources?: readonly FileSource[];
+  signal?: AbortSignal;
+}
+
+export interface ScanSummary {
+  filesScanned: number;
+  /** Files in walked folders that no source recognized (package.json, …). */
+  filesSkipped: number;
+  taskDefinitions: number;
+  findings: Record<Status, number>;
+  errors: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  errors: ScanError[];
+  summary: ScanSummary;
+}
+
+/** Sources → model → checks: the whole scan, with every failure collected. */
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const sources = options.fileSources ?? FILE_SOURCES;
+  const discovered = await discoverFiles(options.paths, options);
+  const errors: ScanError[] = [...discovered.errors];
+
+  const owned = new Map<FileSource, InputFile[]>();
+  let filesSkipped = 0;
+  for (const { file, explicit } of discovered.files) {
+    const source = sources.find((s) => s.detect(file));
+    if (source) owned.set(source, [...(owned.get(source) ?? []), file]);
+    else if (explicit) {
+      errors.push(
+        fileError(file.path, 'not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan'),
+      );
+    } else filesSkipped++;
+  }
+
+  const outputs: SourceOutput[] = [];
+  for (const [source, files] of owned) {
+    try {
+      outputs.push(await source.load(files, options));
+    } catch (error) {
+      // A source bug must not hide the other inputs or pass silently.
+      for (const file of files) errors.push(fileError(file.path, `internal error in the ${source.kind} source: ${String(error)}`));
+    }
+  }
+  for (const live of options.liveSources ?? []) outputs.push(await live.load(options.signal));
+
+  const findings: Finding[] = [];
+  let taskDefinitions = 0;
+  for (const output of outputs) {
+    errors.push(...output.errors);
+    for (const failure of output.failures) {
+      findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage));
+    }
+    for (const definition of output.definitions) {
+      const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
+      for (const problem of problems) {
+        errors.push({
+          ...(problem.range ? fileError(problem.range.file, problem.message, problem.range) : { message: problem.message }),
+          ...(definition.resource.kind === 'aws' && definition.resource.region ? { region: definition.resource.region } : {}),
+          resource: definition.resource.id,
+        });
+      }
+      if (!taskDefinition) {
+        const reason = { message: problems.map((p) => p.message).join('; ') };
+        findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
+        continue;
+      }
+      taskDefinitions++;
+      if (definition.usage) taskDefinition.usage = definition.usage;
+      findings.push(...evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false));
+    }
+  }
+
+  sortFindings(findings, options.checks);
+  const counts = Object.fromEntries(
+    (['FAIL', 'UNKNOWN', 'ERROR', 'MUTED', 'NOTE', 'PASS'] as const).map((s) => [s, 0]),
+  ) as Record<Status, number>;
+  for (const f of findings) counts[f.status]++;
+
+  return {
+    findings,
+    errors,
+    summary: {
+      filesScanned: [...owned.values()].reduce((n, files) => n + files.length, 0),
+      filesSkipped,
+      taskDefinitions,
+      findings: counts,
+      errors: errors.length,
+    },
+  };
+}
+
+function sortFindings(findings: Finding[], checks: readonly Check[]): void {
+  const order = new Map(checks.map((c, i) => [c.meta.id, i]));
+  const key = (f: Finding) => f.resource.file ?? f.resource.arn ?? f.resource.id;
+  findings.sort(
+    (a, b) =>
+      key(a).localeCompare(key(b)) ||
+      (a.location?.start.offset ?? 0) - (b.location?.start.offset ?? 0) ||
+      (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0),
+  );
+}

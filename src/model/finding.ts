@@ -1,0 +1,47 @@
+import type { SourceRange } from './location.js';
+import type { ResourceRef, Usage } from './task-definition.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * FAIL: the check failed. UNKNOWN: the verdict depends on a value that could not
+ * be resolved. ERROR: the resource could not be read, so it was not evaluated.
+ * MUTED: a failure suppressed by the user. PASS: only with --include-passed.
+ * NOTE: worth knowing, never a failure (e.g. a root group with a non-root uid).
+ */
+export const STATUSES = ['FAIL', 'UNKNOWN', 'ERROR', 'MUTED', 'NOTE', 'PASS'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface Finding {
+  checkId: string;
+  status: Status;
+  severity: Severity;
+  title: string;
+  message: string;
+  /** The container the finding is about; absent for task-level findings. */
+  container?: string;
+  /** The ECS field, e.g. `containerDefinitions[1].user` or `networkMode`. */
+  field?: string;
+  resource: ResourceRef;
+  location?: SourceRange;
+  remediation: string;
+  usage?: Usage;
+}
+
+/** Something that could not be read; never reported as compliant. */
+export interface ScanError {
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  region?: string;
+  /** The AWS API operation, e.g. `DescribeTaskDefinition`. */
+  operation?: string;
+  /** The resource it concerns, when known (logical id, address, ARN). */
+  resource?: string;
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}

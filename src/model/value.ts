@@ -1,0 +1,239 @@
+import type { SourceRange } from './location.js';
+
+/**
+ * A value read from a source, with where it came from. Sources turn their own
+ * syntax (JSON, YAML, HCL, API responses) into this tree so that checks and
+ * fixers never see the syntax itself.
+ */
+export type ValueNode =
+  | StringNode
+  | NumberNode
+  | BooleanNode
+  | NullNode
+  | ObjectNode
+  | ArrayNode
+  | UnresolvedNode
+  | ConditionalNode;
+
+interface NodeBase {
+  range?: SourceRange;
+}
+
+export interface StringNode extends NodeBase {
+  kind: 'string';
+  value: string;
+}
+
+export interface NumberNode extends NodeBase {
+  kind: 'number';
+  value: number;
+  /** The number as written (`00`, `1e3`), for messages and exact fixes. */
+  raw: string;
+}
+
+export interface BooleanNode extends NodeBase {
+  kind: 'boolean';
+  value: boolean;
+}
+
+export interface NullNode extends NodeBase {
+  kind: 'null';
+}
+
+export interface ObjectEntry {
+  /** Normalized key: the ECS API (camelCase) name for structural keys. */
+  key: string;
+  /** The key exactly as written in the source (`Privileged`, `network_mode`). */
+  sourceKey: string;
+  keyRange?: SourceRange;
+  value: ValueNode;
+}
+
+export interface ObjectNode extends NodeBase {
+  kind: 'object';
+  entries: ObjectEntry[];
+}
+
+export interface ArrayNode extends NodeBase {
+  kind: 'array';
+  items: ValueNode[];
+}
+
+/** An expression the tool cannot evaluate (`!Ref Param` without a default, `var.user`). */
+export interface UnresolvedNode extends NodeBase {
+  kind: 'unresolved';
+  /** The expression as the user wrote it, shown in messages. */
+  expression: string;
+  /** Why it could not be resolved, e.g. "parameter has no Default". */
+  reason?: string;
+}
+
+/** A value chosen by a condition (`!If`, HCL `a ? b : c`): both branches are checked. */
+export interface ConditionalNode extends NodeBase {
+  kind: 'conditional';
+  /** The condition as written: a CloudFormation condition name or an HCL expression. */
+  condition: string;
+  whenTrue: ValueNode;
+  whenFalse: ValueNode;
+}
+
+/** A condition and the outcome that leads to a value. */
+export interface Assumption {
+  condition: string;
+  outcome: boolean;
+}
+
+/** One concrete value a node can take, with the conditions that lead to it. */
+export interface Variant {
+  /** `undefined` when the field is absent in this branch. */
+  node: Exclude<ValueNode, ConditionalNode> | undefined;
+  assumptions: Assumption[];
+}
+
+/**
+ * Expands conditionals so a check can judge every value a field can take.
+ * An absent field has one variant whose node is `undefined`.
+ */
+export function variants(node: ValueNode | undefined): Variant[] {
+  if (node === undefined || node.kind !== 'conditional') return [{ node, assumptions: [] }];
+  const branch = (value: ValueNode, outcome: boolean): Variant[] =>
+    variants(value).map((v) => ({
+      node: v.node,
+      assumptions: [{ condition: node.condition, outcome }, ...v.assumptions],
+    }));
+  return [...branch(node.whenTrue, true), ...branch(node.whenFalse, false)];
+}
+
+/** False when the same condition would have to be both true and false. */
+export function consistent(assumptions: readonly Assumption[]): boolean {
+  const seen = new Map<string, boolean>();
+  for (const a of assumptions) {
+    const previous = seen.get(a.condition);
+    if (previous !== undefined && previous !== a.outcome) return false;
+    seen.set(a.condition, a.outcome);
+  }
+  return true;
+}
+
+export function describeAssumptions(assumptions: readonly Assumption[]): string {
+  const unique = new Map<string, boolean>();
+  for (const a of assumptions) unique.set(a.condition, a.outcome);
+  return [...unique].map(([condition, outcome]) => `condition ${condition} is ${outcome}`).join(' and ');
+}
+
+export function entry(node: ValueNode | undefined, key: string): ObjectEntry | undefined {
+  if (node?.kind !== 'object') return undefined;
+  // The last duplicate wins, as in JSON.parse and the ECS API.
+  for (let i = node.entries.length - 1; i >= 0; i--) {
+    const candidate = node.entries[i];
+    if (candidate && candidate.key === key) return candidate;
+  }
+  return undefined;
+}
+
+export function field(node: ValueNode | undefined, key: string): ValueNode | undefined {
+  return entry(node, key)?.value;
+}
+
+/** Follows a path of keys and indexes through objects and arrays. */
+export function pathGet(node: ValueNode | undefined, path: ReadonlyArray<string | number>): ValueNode | undefined {
+  let current = node;
+  for (const step of path) {
+    if (current === undefined) return undefined;
+    if (typeof step === 'number') current = current.kind === 'array' ? current.items[step] : undefined;
+    else current = field(current, step);
+  }
+  return current;
+}
+
+/** The value as a string when it is a string or number literal. */
+export function scalarText(node: ValueNode | undefined): string | undefined {
+  if (node?.kind === 'string') return node.value;
+  if (node?.kind === 'number') return node.raw;
+  if (node?.kind === 'boolean') return String(node.value);
+  return undefined;
+}
+
+/**
+ * Reads a boolean the way ECS and CloudFormation do: JSON booleans, and the
+ * strings "true"/"false" (any case) that CloudFormation accepts.
+ */
+export function booleanValue(node: ValueNode | undefined): boolean | undefined {
+  if (node?.kind === 'boolean') return node.value;
+  if (node?.kind === 'string') {
+    const lowered = node.value.trim().toLowerCase();
+    if (lowered === 'true') return true;
+    if (lowered === 'false') return false;
+  }
+  return undefined;
+}
+
+/** Converts a node to plain JSON; unresolved and conditional values become `undefined`. */
+export function toPlain(node: ValueNode | undefined): unknown {
+  if (node === undefined) return undefined;
+  switch (node.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return node.value;
+    case 'null':
+      return null;
+    case 'array':
+      return node.items.map(toPlain);
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const e of node.entries) {
+        const plain = toPlain(e.value);
+        if (plain !== undefined) out[e.key] = plain;
+      }
+      return out;
+    }
+    case 'unresolved':
+    case 'conditional':
+      return undefined;
+  }
+}
+
+/** Builds a node tree from plain JSON (API responses, tests). Keys are kept as they are. */
+export function fromPlain(value: unknown, range?: SourceRange): ValueNode {
+  const withRange = <T extends ValueNode>(n: T): T => (range ? { ...n, range } : n);
+  if (value === null || value === undefined) return withRange({ kind: 'null' });
+  if (typeof value === 'string') return withRange({ kind: 'string', value });
+  if (typeof value === 'number') return withRange({ kind: 'number', value, raw: String(value) });
+  if (typeof value === 'boolean') return withRange({ kind: 'boolean', value });
+  if (Array.isArray(value)) return withRange({ kind: 'array', items: value.map((v) => fromPlain(v)) });
+  if (typeof value === 'object') {
+    return withRange({
+      kind: 'object',
+      entries: Object.entries(value as Record<string, unknown>).map(([key, v]) => ({
+        key,
+        sourceKey: key,
+        value: fromPlain(v),
+      })),
+    });
+  }
+  return withRange({ kind: 'unresolved', expression: String(value) });
+}
+
+/** Short text for messages: the literal, or the unresolved expression. */
+export function describeValue(node: ValueNode | undefined): string {
+  if (node === undefined) return 'absent';
+  switch (node.kind) {
+    case 'string':
+      return JSON.stringify(node.value);
+    case 'number':
+      return node.raw;
+    case 'boolean':
+      return String(node.value);
+    case 'null':
+      return 'null';
+    case 'unresolved':
+      return node.expression;
+    case 'conditional':
+      return `${node.condition} ? ${describeValue(node.whenTrue)} : ${describeValue(node.whenFalse)}`;
+    case 'object':
+      return '{…}';
+    case 'array':
+      return '[…]';
+  }
+}

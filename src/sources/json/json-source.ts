@@ -1,0 +1,77 @@
+import type { ScanError } from '../../model/finding.js';
+import type { ObjectNode, ValueNode } from '../../model/value.js';
+import { field, scalarText } from '../../model/value.js';
+import { type FileSource, type InputFile, type SourceDefinition, type SourceOutput, fileError } from '../source.js';
+import { parseJsonWithPositions } from './json-tree.js';
+
+const LOOKS_LIKE_TASK_DEFINITION = /"(containerDefinitions|taskDefinition)"\s*:/;
+
+/**
+ * Task-definition JSON in the shapes users keep: `describe-task-definition`
+ * output, `register-task-definition --cli-input-json` input, a bare task
+ * definition, or an array of any of these.
+ */
+export const jsonTaskDefinitionSource: FileSource = {
+  kind: 'json',
+  detect(file) {
+    const start = file.text.trimStart()[0];
+    return (start === '{' || start === '[') && LOOKS_LIKE_TASK_DEFINITION.test(file.text);
+  },
+  async load(files) {
+    const output: SourceOutput = { definitions: [], failures: [], errors: [] };
+    for (const file of files) loadFile(file, output);
+    return output;
+  },
+};
+
+function loadFile(file: InputFile, output: SourceOutput): void {
+  const parsed = parseJsonWithPositions(file.text, file.path);
+  output.errors.push(...parsed.errors);
+  if (!parsed.root) return;
+  const documents = parsed.root.kind === 'array' ? parsed.root.items : [parsed.root];
+  documents.forEach((document, index) => {
+    const found = unwrap(document, file.path, parsed.root?.kind === 'array' ? index : undefined);
+    if ('error' in found) output.errors.push(found.error);
+    else output.definitions.push(found.definition);
+  });
+}
+
+function unwrap(document: ValueNode, file: string, index: number | undefined): { definition: SourceDefinition } | { error: ScanError } {
+  const where = index === undefined ? '' : `element #${index}: `;
+  if (document.kind !== 'object') {
+    return { error: fileError(file, `${where}expected a task definition object, found ${document.kind}`, document.range) };
+  }
+  // describe-task-definition output: {"taskDefinition": {...}, "tags": [...]}
+  const wrapped = field(document, 'taskDefinition');
+  let body: ObjectNode = document;
+  if (wrapped !== undefined) {
+    if (wrapped.kind !== 'object') {
+      return { error: fileError(file, `${where}"taskDefinition" must be an object, found ${wrapped.kind}`, wrapped.range) };
+    }
+    body = wrapped;
+    const outerTags = document.entries.find((e) => e.key === 'tags');
+    if (outerTags && field(body, 'tags') === undefined) body = { ...body, entries: [...body.entries, outerTags] };
+  } else if (field(document, 'containerDefinitions') === undefined) {
+    return { error: fileError(file, `${where}not a task definition: no "containerDefinitions" or "taskDefinition" key`, document.range) };
+  }
+
+  const family = scalarText(field(body, 'family'));
+  const revisionText = scalarText(field(body, 'revision'));
+  const revision = revisionText !== undefined && /^\d+$/.test(revisionText) ? Number(revisionText) : undefined;
+  const arn = scalarText(field(body, 'taskDefinitionArn'));
+  return {
+    definition: {
+      resource: {
+        kind: 'file',
+        source: 'json',
+        id: family ?? `#${index ?? 0}`,
+        file,
+        ...(family ? { family } : {}),
+        ...(revision !== undefined ? { revision } : {}),
+        ...(arn ? { arn } : {}),
+      },
+      body,
+      ...(body.range ? { range: body.range } : {}),
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import { jsonTaskDefinitionSource } from './json/json-source.js';
+import type { FileSource } from './source.js';
+
+/**
+ * File sources in detection order: the first whose `detect` accepts a file owns
+ * it. A new source is one folder under src/sources/ plus one line here.
+ */
+export const FILE_SOURCES: readonly FileSource[] = [jsonTaskDefinitionSource];

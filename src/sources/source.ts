@@ -1,0 +1,78 @@
+import type { ScanError } from '../model/finding.js';
+import type { SourceRange } from '../model/location.js';
+import type { ResourceRef, SourceKind, Usage } from '../model/task-definition.js';
+import type { ObjectNode } from '../model/value.js';
+
+/** A file read from disk or standard input, already decoded to text. */
+export interface InputFile {
+  /** The path as the user gave it (relative stays relative); `<stdin>` for `-`. */
+  path: string;
+  /** Absolute path, absent for standard input. */
+  absolutePath?: string;
+  text: string;
+}
+
+/** A task definition a source found, with ECS API (camelCase) keys in `body`. */
+export interface SourceDefinition {
+  resource: ResourceRef;
+  body: ObjectNode;
+  range?: SourceRange;
+  usage?: Usage;
+}
+
+/** A resource the source identified but could not read: reported as ERROR for every check. */
+export interface SourceFailure {
+  resource: ResourceRef;
+  error: ScanError;
+  usage?: Usage;
+}
+
+export interface SourceOutput {
+  definitions: SourceDefinition[];
+  failures: SourceFailure[];
+  errors: ScanError[];
+}
+
+export interface FileSourceOptions {
+  /** Terraform `--var-file` paths. */
+  varFiles?: string[];
+}
+
+/**
+ * A file-based source. The engine offers each discovered file to the sources in
+ * order; the first whose `detect` says yes owns it. `load` receives all files a
+ * source owns at once, so Terraform can read a module directory as a unit.
+ */
+export interface FileSource {
+  kind: SourceKind;
+  /** Content-based, cheap: never a full parse. */
+  detect(file: InputFile): boolean;
+  load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;
+}
+
+/** A source that is not files: the live AWS account. */
+export interface LiveSource {
+  load(signal?: AbortSignal): Promise<SourceOutput>;
+}
+
+export function emptyOutput(): SourceOutput {
+  return { definitions: [], failures: [], errors: [] };
+}
+
+export function mergeOutputs(outputs: SourceOutput[]): SourceOutput {
+  return {
+    definitions: outputs.flatMap((o) => o.definitions),
+    failures: outputs.flatMap((o) => o.failures),
+    errors: outputs.flatMap((o) => o.errors),
+  };
+}
+
+/** An error at a position in a file, in the report's shape. */
+export function fileError(file: string, message: string, range?: SourceRange, resource?: string): ScanError {
+  return {
+    file,
+    message,
+    ...(range ? { line: range.start.line, column: range.start.column } : {}),
+    ...(resource ? { resource } : {}),
+  };
+}
