@@ -15,8 +15,21 @@ export type ValueNode =
   | UnresolvedNode
   | ConditionalNode;
 
+/** How the value is written in its file, so a fixer writes the same syntax back. */
+export type Syntax = 'json' | 'yaml' | 'hcl';
+
+/** The reference a value arrived through: `!Ref UserParam`, `var.user`, `local.user`. */
+export interface Origin {
+  expression: string;
+  /** Where the reference is written (the value's own `range` is where it is defined). */
+  range?: SourceRange;
+}
+
 interface NodeBase {
   range?: SourceRange;
+  syntax?: Syntax;
+  /** Set when the value was resolved through a parameter, variable or local. */
+  origin?: Origin;
 }
 
 export interface StringNode extends NodeBase {
