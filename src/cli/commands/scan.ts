@@ -1,0 +1,83 @@
+import { Command, Option } from 'commander';
+import { type ScanResult, scan } from '../../engine/scan.js';
+import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
+import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import { EXIT, setExitCode } from '../exit-code.js';
+import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
+import { colorsFor, emit } from '../output.js';
+
+export interface ScanCommandOptions {
+  format: ReportFormat;
+  output?: string;
+  checks?: string[];
+  skipChecks?: string[];
+  failOn?: Severity;
+  failOnUnknown?: boolean;
+  includePassed?: boolean;
+  varFile?: string[];
+  maxFileSize: number;
+  quiet?: boolean;
+}
+
+/**
+ * 0: nothing failing at or above the threshold and every input read;
+ * 1: failing findings; 2: an input or revision could not be read.
+ */
+export function exitCodeFor(result: ScanResult, options: Pick<ScanCommandOptions, 'failOn' | 'failOnUnknown'>): number {
+  if (result.errors.length || result.findings.some((f) => f.status === 'ERROR')) return EXIT.incomplete;
+  const threshold = options.failOn ? severityRank(options.failOn) : 0;
+  const failing = result.findings.some(
+    (f) =>
+      (f.status === 'FAIL' || (options.failOnUnknown && f.status === 'UNKNOWN')) && severityRank(f.severity) >= threshold,
+  );
+  return failing ? EXIT.findings : EXIT.ok;
+}
+
+export function scanCommand(): Command {
+  return new Command('scan')
+    .description('Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.')
+    .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input)')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(checksOption())
+    .addOption(skipChecksOption())
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 only for failures at or above this severity (default: any failure)').choices(
+        SEVERITIES.filter((s) => s !== 'info'),
+      ),
+    )
+    .option('--fail-on-unknown', 'also exit 1 for UNKNOWN findings (values that could not be resolved)')
+    .option('--include-passed', 'also report one PASS per check and task definition')
+    .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
+    .addOption(
+      new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
+    )
+    .option('-q, --quiet', 'no progress output on standard error')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ecsguard scan examples/
+  $ ecsguard scan infra/ --format json --output ecsguard.json
+  $ ecsguard scan taskdef.json --checks no-privileged-containers,no-root-user
+  $ aws ecs describe-task-definition --task-definition web | ecsguard scan -
+  $ ecsguard scan . --fail-on high
+
+Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input that could not be read.`,
+    )
+    .action(async (paths: string[], options: ScanCommandOptions) => {
+      const checks = checksFrom(options);
+      if (paths.length === 0) paths = ['.'];
+      const result = await scan({
+        paths,
+        checks,
+        includePassed: options.includePassed ?? false,
+        varFiles: options.varFile ?? [],
+        maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
+      });
+      const exitCode = exitCodeFor(result, options);
+      const color = !options.output && colorsFor(process.stdout).isColorSupported;
+      await emit(REPORTERS[options.format]({ result, exitCode }, { color }), options.output, process.stdout);
+      setExitCode(exitCode);
+    });
+}

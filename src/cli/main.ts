@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../model/errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { checksCommand } from './commands/checks.js';
+import { scanCommand } from './commands/scan.js';
+import { EXIT, setExitCode, takeExitCode } from './exit-code.js';
+
+function program(): Command {
+  return new Command('ecsguard')
+    .description(
+      'Find and fix insecure Amazon ECS task definitions: privileged containers, root users, host network mode.\n' +
+        'Reads task-definition JSON, CloudFormation (and CDK output), Terraform HCL and plans, and live AWS accounts.',
+    )
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .addCommand(scanCommand())
+    .addCommand(checksCommand());
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit, so tests can call it. */
+export async function main(argv: string[]): Promise<number> {
+  takeExitCode();
+  const cli = program();
+  cli.exitOverride();
+  for (const command of cli.commands) command.exitOverride();
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+    return takeExitCode();
+  } catch (error) {
+    takeExitCode();
+    if (error instanceof CommanderError) {
+      // --help and --version end through exitOverride with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.incomplete;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`ecsguard: ${error.message}\n`);
+      return EXIT.incomplete;
+    }
+    process.stderr.write(`ecsguard: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    setExitCode(EXIT.incomplete);
+    return takeExitCode();
+  }
+}

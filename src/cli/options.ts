@@ -1,0 +1,27 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { selectChecks } from '../checks/catalogue.js';
+import type { Check } from '../checks/types.js';
+
+/** Parses `a,b , c` into ['a', 'b', 'c'], accumulating over repeated flags. */
+export function commaList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+export function repeatable(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive number');
+  return parsed;
+}
+
+export const checksOption = () =>
+  new Option('--checks <ids>', 'run only these checks (comma-separated ids; see "ecsguard checks")').argParser(commaList);
+export const skipChecksOption = () =>
+  new Option('--skip-checks <ids>', 'do not run these checks (comma-separated ids)').argParser(commaList);
+
+export function checksFrom(options: { checks?: string[]; skipChecks?: string[] }): Check[] {
+  return selectChecks(options.checks, options.skipChecks);
+}

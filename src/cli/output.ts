@@ -1,0 +1,21 @@
+import { writeFile } from 'node:fs/promises';
+import { createColors } from 'picocolors';
+
+export type Colors = ReturnType<typeof createColors>;
+
+/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function colorsFor(stream: NodeJS.WritableStream): Colors {
+  const env = process.env;
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
+  const tty = Boolean((stream as NodeJS.WriteStream).isTTY);
+  return createColors(!noColor && (forced || tty));
+}
+
+export const plainColors: Colors = createColors(false);
+
+/** Writes a report to --output FILE, or to stdout. */
+export async function emit(text: string, outputFile: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
+  if (outputFile) await writeFile(outputFile, text.endsWith('\n') ? text : `${text}\n`, 'utf8');
+  else stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}

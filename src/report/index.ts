@@ -1,0 +1,12 @@
+import { jsonReporter } from './json.js';
+import type { Reporter } from './report.js';
+import { textReporter } from './text.js';
+
+/** Scan report formats; a new format is one file here plus one entry. */
+export const REPORTERS = {
+  text: textReporter,
+  json: jsonReporter,
+} satisfies Record<string, Reporter>;
+
+export type ReportFormat = keyof typeof REPORTERS;
+export const REPORT_FORMATS = Object.keys(REPORTERS) as ReportFormat[];

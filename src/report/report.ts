@@ -1,0 +1,15 @@
+import type { ScanResult } from '../engine/scan.js';
+
+/** What every reporter receives. */
+export interface ReportInput {
+  result: ScanResult;
+  /** The exit code the run ends with, so reports can say it. */
+  exitCode: number;
+}
+
+export interface ReportContext {
+  /** Colour escape codes on (a terminal) or off (files, pipes, NO_COLOR). */
+  color: boolean;
+}
+
+export type Reporter = (input: ReportInput, context: ReportContext) => string;

@@ -1,0 +1,98 @@
+import { createColors } from 'picocolors';
+import { CHECKS } from '../checks/catalogue.js';
+import type { Finding, ScanError, Status } from '../model/finding.js';
+import type { ResourceRef } from '../model/task-definition.js';
+import type { Reporter } from './report.js';
+
+type Colors = ReturnType<typeof createColors>;
+
+function resourceHeading(r: ResourceRef): string {
+  if (r.kind === 'aws') return `${r.arn ?? r.id}${r.region ? ` (${r.region})` : ''}`;
+  const family = r.family && r.family !== r.id ? ` (family ${r.family})` : '';
+  return `${r.file ?? '<unknown file>'} › ${r.id}${family}`;
+}
+
+function statusLabel(status: Status, c: Colors): string {
+  const padded = status.padEnd(7);
+  switch (status) {
+    case 'FAIL':
+    case 'ERROR':
+      return c.red(c.bold(padded));
+    case 'UNKNOWN':
+      return c.yellow(padded);
+    case 'PASS':
+      return c.green(padded);
+    default:
+      return c.dim(padded);
+  }
+}
+
+function usageLine(f: Finding): string | undefined {
+  if (!f.usage) return undefined;
+  const { runningTasks, services } = f.usage;
+  if (runningTasks === 0 && services.length === 0) return 'not in use';
+  const parts = [`${runningTasks} running task${runningTasks === 1 ? '' : 's'}`];
+  if (services.length) parts.push(`services ${services.join(', ')}`);
+  return `in use: ${parts.join('; ')}`;
+}
+
+function errorLine(e: ScanError): string {
+  const where = e.file
+    ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}`
+    : [e.region, e.operation].filter(Boolean).join(' ');
+  return `${where ? `${where}: ` : ''}${e.resource ? `${e.resource}: ` : ''}${e.message}`;
+}
+
+/** Human output: findings grouped by resource, then errors, remediation and a summary line. */
+export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
+  const c = createColors(color);
+  const lines: string[] = [];
+  const groups = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const key = resourceHeading(f.resource);
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  for (const [heading, findings] of groups) {
+    lines.push(c.bold(c.underline(heading)));
+    const usage = usageLine(findings[0] as Finding);
+    if (usage) lines.push(`  ${c.dim(usage)}`);
+    for (const f of findings) {
+      const at = f.location ? `${f.location.start.line}:${f.location.start.column}` : '';
+      lines.push(`  ${c.dim(at.padEnd(8))}${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
+      if (f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(8)}${c.dim(`in ${f.location.file}`)}`);
+    }
+    lines.push('');
+  }
+
+  if (result.errors.length) {
+    lines.push(c.bold(c.red(`Could not read (${result.errors.length}); these inputs were not checked:`)));
+    for (const e of result.errors) lines.push(`  ${errorLine(e)}`);
+    lines.push('');
+  }
+
+  const failing = new Set(result.findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN').map((f) => f.checkId));
+  if (failing.size) {
+    lines.push(c.bold('How to fix'));
+    for (const check of CHECKS) {
+      if (failing.has(check.meta.id)) lines.push(`  ${c.cyan(check.meta.id)}: ${check.meta.remediation.summary}`);
+    }
+    lines.push(`  Details: ecsguard checks; patches: ecsguard fix <paths>`);
+    lines.push('');
+  }
+
+  const s = result.summary;
+  const n = s.findings;
+  const counts = [
+    `${n.FAIL} failed`,
+    `${n.UNKNOWN} unknown`,
+    `${n.ERROR} not evaluated`,
+    ...(n.NOTE ? [`${n.NOTE} notes`] : []),
+    ...(n.MUTED ? [`${n.MUTED} muted`] : []),
+    ...(n.PASS ? [`${n.PASS} passed`] : []),
+  ];
+  const scanned = `${s.taskDefinitions} task definition${s.taskDefinitions === 1 ? '' : 's'} in ${s.filesScanned} file${s.filesScanned === 1 ? '' : 's'}`;
+  const errors = s.errors ? `, ${s.errors} input error${s.errors === 1 ? '' : 's'}` : '';
+  const verdict = exitCode === 0 ? c.green('ok') : exitCode === 1 ? c.red('failing findings') : c.red('incomplete');
+  lines.push(`${scanned}: ${counts.join(', ')}${errors} (${verdict}, exit ${exitCode})`);
+  return lines.join('\n');
+};
