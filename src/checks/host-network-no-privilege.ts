@@ -70,7 +70,7 @@ export const hostNetworkNoPrivilege: Check = {
           return { value, explanation: `${explanation}, and ${host.explanation}`, culprit: 'networkMode', notes };
         }
         const culprit = reasons[0] === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user';
-        return { value, explanation: `${explanation} in host network mode`, culprit, notes };
+        return { value, explanation: `in host network mode, ${explanation}`, culprit, notes };
       },
     ),
 };

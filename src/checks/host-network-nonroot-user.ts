@@ -65,7 +65,7 @@ export const hostNetworkNonrootUser: Check = {
         }
         return {
           value,
-          explanation: `${root.explanation} in host network mode`,
+          explanation: `in host network mode, ${root.explanation}`,
           culprit: root.decidedBy === 'os' ? 'os' : 'user',
           notes,
         };
