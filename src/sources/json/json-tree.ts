@@ -9,8 +9,6 @@ export interface ParsedJson {
   lines: LineIndex;
 }
 
-const MAX_REPORTED_ERRORS = 5;
-
 /**
  * Parses JSON into a value tree whose every node and key carries its range, so
  * findings point at the exact property and fixes can splice the text there.
@@ -21,15 +19,12 @@ export function parseJsonWithPositions(text: string, file: string, baseOffset = 
   const index = lines ?? new LineIndex(text);
   const parseErrors: ParseError[] = [];
   const tree = parseTree(text, parseErrors, { disallowComments: false, allowTrailingComma: false });
-  if (parseErrors.length) {
-    const errors = parseErrors.slice(0, MAX_REPORTED_ERRORS).map((e): ScanError => {
-      const at = index.position(baseOffset + e.offset);
-      return { file, line: at.line, column: at.column, message: `invalid JSON: ${describeJsonError(printParseErrorCode(e.error))}` };
-    });
-    if (parseErrors.length > MAX_REPORTED_ERRORS) {
-      errors.push({ file, message: `invalid JSON: ${parseErrors.length - MAX_REPORTED_ERRORS} more syntax errors not shown` });
-    }
-    return { errors, lines: index };
+  const first = parseErrors[0];
+  if (first) {
+    // Only the first error: the parser's later ones are consequences of it.
+    const at = index.position(baseOffset + first.offset);
+    const message = `invalid JSON: ${describeJsonError(printParseErrorCode(first.error))}`;
+    return { errors: [{ file, line: at.line, column: at.column, message }], lines: index };
   }
   if (!tree) return { errors: [{ file, line: 1, column: 1, message: 'invalid JSON: the file is empty' }], lines: index };
   return { root: convert(tree, file, index, baseOffset), errors: [], lines: index };

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fixture, runCli } from '../support/cli.js';
+
+const REGISTER_INPUT = fixture('json', 'register-input.json');
+
+describe('ecsguard scan: exit codes', () => {
+  it('1 when a check fails', () => assert.equal(runCli(['scan', REGISTER_INPUT]).code, 1));
+
+  it('0 when nothing fails', () => {
+    const run = runCli(['scan', 'examples/json/web-secure-host.json', '--skip-checks', 'no-host-network']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+  });
+
+  it('0 when failures are below --fail-on', () => {
+    // register-input.json fails a high (privileged) and a medium (root) check.
+    assert.equal(runCli(['scan', REGISTER_INPUT, '--checks', 'no-root-user', '--fail-on', 'high']).code, 0);
+    assert.equal(runCli(['scan', REGISTER_INPUT, '--fail-on', 'high']).code, 1);
+  });
+
+  it('2 when an input cannot be read, even if others fail', () => {
+    const run = runCli(['scan', REGISTER_INPUT, fixture('json', 'invalid-syntax.json')]);
+    assert.equal(run.code, 2);
+    assert.match(run.stdout, /test\/fixtures\/json\/invalid-syntax\.json:5:3: invalid JSON: comma expected/);
+    assert.match(run.stdout, /privileged is true/);
+  });
+
+  it('2 with a clear message for an unknown check id', () => {
+    const run = runCli(['scan', REGISTER_INPUT, '--checks', 'no-root,no-privileged-containers']);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, 'ecsguard: unknown check id: no-root (see "ecsguard checks")\n');
+  });
+
+  it('2 for an unknown option, 0 for --help and --version', () => {
+    assert.equal(runCli(['scan', '--no-such-flag']).code, 2);
+    const help = runCli(['scan', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Exit codes: 0 nothing failing, 1 failing findings, 2 usage error/);
+    const version = runCli(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('--fail-on-unknown turns UNKNOWN into a failure', () => {
+    const doc = JSON.stringify({ family: 'x', containerDefinitions: [{ name: 'a', image: 'b', user: '1000', privileged: 'maybe' }] });
+    assert.equal(runCli(['scan', '-', '--checks', 'no-privileged-containers'], { input: doc }).code, 0);
+    assert.equal(runCli(['scan', '-', '--checks', 'no-privileged-containers', '--fail-on-unknown'], { input: doc }).code, 1);
+  });
+});
+
+describe('ecsguard scan --format json: the public contract', () => {
+  it('has exactly the documented shape', () => {
+    const run = runCli(['scan', REGISTER_INPUT, '--format', 'json']);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(Object.keys(report), ['version', 'tool', 'findings', 'errors', 'summary']);
+    assert.equal(report.version, 1);
+    assert.equal(report.tool.name, 'ecsguard');
+    assert.deepEqual(report.findings[0], {
+      checkId: 'no-root-user',
+      status: 'FAIL',
+      severity: 'medium',
+      title: 'Every container sets a non-root user',
+      message: 'container "worker": user "0" is uid 0 (root)',
+      container: 'worker',
+      field: 'containerDefinitions[0].user',
+      resource: {
+        kind: 'file',
+        source: 'json',
+        file: 'test/fixtures/json/register-input.json',
+        id: 'reporting-worker',
+        family: 'reporting-worker',
+        revision: null,
+        arn: null,
+        region: null,
+        accountId: null,
+      },
+      location: { file: 'test/fixtures/json/register-input.json', startLine: 12, startColumn: 21, endLine: 12, endColumn: 24 },
+      usage: null,
+      remediation: 'Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',
+    });
+    assert.deepEqual(report.summary, {
+      filesScanned: 1,
+      filesSkipped: 0,
+      taskDefinitions: 1,
+      findings: { FAIL: 2, UNKNOWN: 0, ERROR: 0, MUTED: 0, NOTE: 0, PASS: 0 },
+      errors: 0,
+      exitCode: 1,
+    });
+  });
+
+  it('paths stay as given: relative stays relative, absolute stays absolute', () => {
+    const absolute = path.resolve(REGISTER_INPUT);
+    const report = JSON.parse(runCli(['scan', absolute, '--format', 'json']).stdout);
+    assert.equal(report.findings[0].resource.file, absolute);
+    assert.equal(report.findings[0].location.file, absolute);
+  });
+
+  it('errors carry file, line and column', () => {
+    const report = JSON.parse(runCli(['scan', fixture('json', 'invalid-syntax.json'), '--format', 'json']).stdout);
+    assert.deepEqual(report.errors, [
+      {
+        file: 'test/fixtures/json/invalid-syntax.json',
+        line: 5,
+        column: 3,
+        region: null,
+        operation: null,
+        resource: null,
+        message: 'invalid JSON: comma expected',
+      },
+    ]);
+    assert.equal(report.summary.exitCode, 2);
+  });
+
+  it('--include-passed adds one PASS per check and task definition', () => {
+    const report = JSON.parse(runCli(['scan', REGISTER_INPUT, '--format', 'json', '--include-passed']).stdout);
+    assert.deepEqual(
+      report.findings.filter((f: { status: string }) => f.status === 'PASS').map((f: { checkId: string }) => f.checkId),
+      ['host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network'],
+    );
+  });
+
+  it('--output writes the report to a file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-out-'));
+    try {
+      const out = path.join(dir, 'report.json');
+      const run = runCli(['scan', REGISTER_INPUT, '--format', 'json', '--output', out]);
+      assert.equal(run.stdout, '');
+      assert.equal(JSON.parse(readFileSync(out, 'utf8')).summary.findings.FAIL, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads standard input with "-"', () => {
+    const run = runCli(['scan', '-', '--format', 'json'], { input: readFileSync(REGISTER_INPUT) });
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.findings[0].resource.file, '<stdin>');
+    assert.equal(report.summary.findings.FAIL, 2);
+  });
+});
+
+describe('ecsguard scan: text output', () => {
+  it('groups findings under the file and resource, then a summary line', () => {
+    const run = runCli(['scan', REGISTER_INPUT]);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[0], 'test/fixtures/json/register-input.json › reporting-worker');
+    assert.match(lines[1] ?? '', /^ {2}12:21 +FAIL +medium +no-root-user +container "worker": user "0" is uid 0 \(root\)$/);
+    assert.match(lines[2] ?? '', /^ {2}13:27 +FAIL +high +no-privileged-containers +container "worker": privileged is true$/);
+    assert.equal(lines.at(-2), '1 task definition in 1 file: 2 failed, 0 unknown, 0 not evaluated (failing findings, exit 1)');
+    assert.doesNotMatch(run.stdout, /\u001b\[/, 'no colour codes when NO_COLOR is set');
+  });
+
+  it('colours on request (FORCE_COLOR) and not with NO_COLOR', () => {
+    const coloured = runCli(['scan', REGISTER_INPUT], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    assert.match(coloured.stdout, /\u001b\[/);
+  });
+});
+
+describe('ecsguard checks', () => {
+  it('lists every check id with its mappings', () => {
+    const run = runCli(['checks', '--format', 'json']);
+    const catalogue = JSON.parse(run.stdout);
+    assert.deepEqual(
+      catalogue.checks.map((c: { id: string }) => c.id),
+      ['no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network'],
+    );
+    const hostNoPrivilege = catalogue.checks.find((c: { id: string }) => c.id === 'host-network-no-privilege');
+    assert.deepEqual(hostNoPrivilege.mappings.cis, ['3.1']);
+    assert.deepEqual(hostNoPrivilege.mappings.awsConfig, ['ecs-task-definition-user-for-host-mode-check']);
+  });
+
+  it('markdown has a table row per check', () => {
+    const run = runCli(['checks', '--format', 'markdown']);
+    assert.equal(run.stdout.split('\n').filter((l) => l.startsWith('| `')).length, 5);
+  });
+});

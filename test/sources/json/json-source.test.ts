@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { CHECKS } from '../../../src/checks/catalogue.js';
+import { scan } from '../../../src/engine/scan.js';
+import { field, pathGet, toPlain } from '../../../src/model/value.js';
+import { jsonTaskDefinitionSource } from '../../../src/sources/json/json-source.js';
+import { fixture, REPO_ROOT } from '../../support/cli.js';
+
+const load = async (name: string) => {
+  const path = fixture('json', name);
+  const text = readFileSync(`${REPO_ROOT}/${path}`, 'utf8');
+  return { path, output: await jsonTaskDefinitionSource.load([{ path, text }], {}) };
+};
+
+describe('task-definition JSON shapes', () => {
+  it('register-task-definition input keeps every field and records positions', async () => {
+    const { path, output } = await load('register-input.json');
+    assert.equal(output.errors.length, 0);
+    const [definition] = output.definitions;
+    assert.ok(definition);
+    assert.deepEqual(definition.resource, { kind: 'file', source: 'json', id: 'reporting-worker', file: path, family: 'reporting-worker' });
+    const privileged = pathGet(definition.body, ['containerDefinitions', 0, 'privileged']);
+    assert.equal(privileged?.range?.start.line, 13);
+    assert.equal(privileged?.range?.start.column, 27);
+    // Fields no check reads today are kept.
+    assert.deepEqual(toPlain(pathGet(definition.body, ['containerDefinitions', 0, 'linuxParameters'])), { initProcessEnabled: true });
+    assert.deepEqual(toPlain(field(definition.body, 'tags')), [{ key: 'cost-center', value: 'analytics' }]);
+  });
+
+  it('an array mixes describe output and bare definitions', async () => {
+    const { output } = await load('array-of-shapes.json');
+    assert.deepEqual(
+      output.definitions.map((d) => ({ id: d.resource.id, revision: d.resource.revision, arn: d.resource.arn })),
+      [
+        { id: 'edge-proxy', revision: 7, arn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/edge-proxy:7' },
+        { id: '#1', revision: undefined, arn: undefined },
+      ],
+    );
+    // describe-task-definition puts tags beside the definition; they are kept.
+    assert.deepEqual(toPlain(field(output.definitions[0]?.body, 'tags')), [{ key: 'team', value: 'edge' }]);
+  });
+
+  it('invalid JSON is an error with line and column, and yields no definition', async () => {
+    const { path, output } = await load('invalid-syntax.json');
+    assert.deepEqual(output.definitions, []);
+    assert.deepEqual(output.errors[0], { file: path, line: 5, column: 3, message: 'invalid JSON: comma expected' });
+  });
+
+  it('detects by content, not by extension', () => {
+    assert.equal(jsonTaskDefinitionSource.detect({ path: 'td.txt', text: '{"containerDefinitions": []}' }), true);
+    assert.equal(jsonTaskDefinitionSource.detect({ path: 'package.json', text: '{"name": "x", "version": "1.0.0"}' }), false);
+  });
+});
+
+describe('JSON through the engine', () => {
+  it('exact findings for the register input', async () => {
+    const result = await scan({ paths: [fixture('json', 'register-input.json')], checks: CHECKS });
+    assert.deepEqual(
+      result.findings.map((f) => [f.checkId, f.status, f.container, f.location?.start.line, f.message]),
+      [
+        ['no-privileged-containers', 'FAIL', 'worker', 13, 'container "worker": privileged is true'],
+        ['no-root-user', 'FAIL', 'worker', 12, 'container "worker": user "0" is uid 0 (root)'],
+      ].sort((a, b) => (a[3] as number) - (b[3] as number)),
+    );
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('a container list that is not a list is an error and the definition is not evaluated', async () => {
+    const path = fixture('json', 'containers-not-a-list.json');
+    const result = await scan({ paths: [path], checks: CHECKS });
+    assert.deepEqual(result.errors, [
+      {
+        file: path,
+        line: 3,
+        column: 27,
+        message: 'task definition not-a-list: container definitions must be a list, found object',
+        resource: 'not-a-list',
+      },
+    ]);
+    assert.deepEqual(new Set(result.findings.map((f) => f.status)), new Set(['ERROR']));
+    assert.equal(result.findings.length, CHECKS.length);
+  });
+
+  it('a container without a name is an error, and it is still checked', async () => {
+    const path = fixture('json', 'container-without-name.json');
+    const result = await scan({ paths: [path], checks: CHECKS });
+    assert.equal(result.errors[0]?.message, 'task definition nameless: container definition #0 has no name');
+    assert.equal(result.errors[0]?.line, 4);
+    assert.ok(result.findings.some((f) => f.checkId === 'no-privileged-containers' && f.status === 'FAIL' && f.container === '#0'));
+  });
+});
