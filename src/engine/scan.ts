@@ -47,8 +47,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let filesSkipped = 0;
   for (const { file, explicit } of discovered.files) {
     const source = sources.find((s) => s.detect(file));
-    if (source) owned.set(source, [...(owned.get(source) ?? []), file]);
-    else if (explicit) {
+    if (source) {
+      const list = owned.get(source);
+      if (list) list.push(file);
+      else owned.set(source, [file]);
+    } else if (explicit) {
       errors.push(
         fileError(file.path, 'not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan'),
       );
