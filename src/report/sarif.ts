@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { CHECKS } from '../checks/catalogue.js';
+import type { Finding, Severity } from '../model/finding.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import type { Reporter } from './report.js';
+
+// GitHub code scanning reads this property to rank security results (0.1–10).
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+
+function level(finding: Finding): Result.level {
+  if (finding.status === 'NOTE') return 'note';
+  if (finding.status === 'UNKNOWN') return 'warning';
+  return finding.severity === 'critical' || finding.severity === 'high' ? 'error' : 'warning';
+}
+
+function kind(finding: Finding): Result.kind {
+  switch (finding.status) {
+    case 'PASS':
+      return 'pass';
+    case 'UNKNOWN':
+      return 'review';
+    case 'NOTE':
+      return 'informational';
+    case 'ERROR':
+      return 'notApplicable';
+    default:
+      return 'fail';
+  }
+}
+
+/** Stable across revision bumps and line shifts: family (or id), container and check. */
+export function fingerprint(finding: Finding): string {
+  const r = finding.resource;
+  const key = [r.family ?? r.id, finding.container ?? '', finding.checkId, finding.field?.replace(/\[\d+\]/, '') ?? ''].join('|');
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
+
+const uri = (file: string) => encodeURI(file.replace(/\\/g, '/'));
+
+function rule(index: number): ReportingDescriptor {
+  const { meta } = CHECKS[index] as (typeof CHECKS)[number];
+  return {
+    id: meta.id,
+    name: meta.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: meta.description },
+    help: { text: `${meta.semantics}\n\nFix: ${meta.remediation.summary}`, markdown: `${meta.semantics}\n\n**Fix.** ${meta.remediation.summary}` },
+    helpUri: meta.references[0],
+    defaultConfiguration: { level: meta.severity === 'high' || meta.severity === 'critical' ? 'error' : 'warning' },
+    properties: { tags: ['security', 'ecs'], 'security-severity': SECURITY_SEVERITY[meta.severity], precision: 'very-high' },
+  };
+}
+
+/** SARIF 2.1.0 for code-scanning tools; input errors become tool execution notifications. */
+export const sarifReporter: Reporter = ({ result, exitCode }) => {
+  const ruleIndex = new Map(CHECKS.map((c, i) => [c.meta.id, i]));
+  const results: Result[] = result.findings
+    .filter((f) => f.status !== 'ERROR')
+    .map((f) => {
+      const r = f.resource;
+      const sarif: Result = {
+        ruleId: f.checkId,
+        ...(ruleIndex.has(f.checkId) ? { ruleIndex: ruleIndex.get(f.checkId) } : {}),
+        level: level(f),
+        kind: kind(f),
+        message: { text: f.message },
+        partialFingerprints: { 'ecsguard/v1': fingerprint(f) },
+        properties: { status: f.status, ...(f.usage ? { usage: f.usage } : {}) },
+      };
+      if (f.location) {
+        sarif.locations = [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: uri(f.location.file) },
+              region: {
+                startLine: f.location.start.line,
+                startColumn: f.location.start.column,
+                endLine: f.location.end.line,
+                endColumn: Math.max(f.location.end.column, f.location.start.column),
+              },
+            },
+            logicalLocations: [{ fullyQualifiedName: r.id, kind: 'resource' }],
+          },
+        ];
+      } else {
+        sarif.locations = [{ logicalLocations: [{ fullyQualifiedName: r.arn ?? r.id, kind: 'resource' }] }];
+      }
+      if (f.status === 'MUTED') sarif.suppressions = [{ kind: 'external' }];
+      return sarif;
+    });
+
+  const notErrors = result.findings.filter((f) => f.status === 'ERROR');
+  const log: Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, rules: CHECKS.map((_, i) => rule(i)) } },
+        columnKind: 'utf16CodeUnits',
+        results,
+        invocations: [
+          {
+            executionSuccessful: exitCode !== 2,
+            exitCode,
+            toolExecutionNotifications: [
+              ...result.errors.map((e) => ({
+                level: 'error' as const,
+                message: { text: [e.region, e.operation, e.resource, e.message].filter(Boolean).join(': ') },
+                ...(e.file
+                  ? {
+                      locations: [
+                        {
+                          physicalLocation: {
+                            artifactLocation: { uri: uri(e.file) },
+                            ...(e.line ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}),
+                          },
+                        },
+                      ],
+                    }
+                  : {}),
+              })),
+              ...notErrors.map((f) => ({
+                level: 'error' as const,
+                message: { text: `${f.resource.arn ?? f.resource.id}: ${f.checkId} ${f.message}` },
+              })),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2);
+};
