@@ -13,7 +13,7 @@ export const noPrivilegedContainers: Check = {
     risk:
       'A privileged container gets nearly every capability and the host devices. Whoever compromises it can mount host disks, read secrets of other workloads on the instance and plant persistent changes: a container breach becomes a host breach.',
     semantics:
-      'FAIL: privileged is true (or the CloudFormation string "true"). PASS: absent, null or false. UNKNOWN: the value is an expression that cannot be resolved (the message shows it). Fargate rejects privileged containers, so this only bites on the EC2 and external launch types.',
+      'FAIL: privileged is true (or the CloudFormation string "true"). PASS: absent, null or false. UNKNOWN: the value is an expression that cannot be resolved (the message shows it). Fargate rejects privileged containers, so this only bites on the EC2 and external launch types. Checkov CKV_AWS_334 covers the same control but reads the misspelt key `privilege`, so it never fires on a real definition.',
     remediation: {
       summary:
         'Remove privileged (false is the default) or set it to false; grant only the Linux capabilities or devices the workload needs through linuxParameters.',
