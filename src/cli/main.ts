@@ -13,6 +13,16 @@ function program(): Command {
     )
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ecsguard scan examples/                 scan files and folders
+  $ ecsguard scan infra/ --format sarif -o ecsguard.sarif
+  $ ecsguard checks --format markdown       what every check fails on, and how to fix it
+
+Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input that could not be read.`,
+    )
     .addCommand(scanCommand())
     .addCommand(checksCommand());
 }
