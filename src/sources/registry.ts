@@ -1,3 +1,4 @@
+import { cloudFormationSource } from './cloudformation/cloudformation-source.js';
 import { jsonTaskDefinitionSource } from './json/json-source.js';
 import type { FileSource } from './source.js';
 
@@ -5,4 +6,7 @@ import type { FileSource } from './source.js';
  * File sources in detection order: the first whose `detect` accepts a file owns
  * it. A new source is one folder under src/sources/ plus one line here.
  */
-export const FILE_SOURCES: readonly FileSource[] = [jsonTaskDefinitionSource];
+export const FILE_SOURCES: readonly FileSource[] = [
+  cloudFormationSource,
+  jsonTaskDefinitionSource,
+];

@@ -1,0 +1,139 @@
+import { type ValueNode, field, scalarText } from '../../model/value.js';
+import { resolveRef } from './ref.js';
+import { type ResolveContext, computedString, invalidAt, unresolvedAt, withOrigin } from './resolve-context.js';
+
+/** Resolves a nested value in the same context (passed in to keep the modules acyclic). */
+export type Resolve = (node: ValueNode) => ValueNode;
+
+export interface Call {
+  name: string;
+  argument: ValueNode;
+  /** The whole call as written: `!Sub "…"`, `{"Fn::Join": […]}`. */
+  site: ValueNode;
+}
+
+/** `Fn::If [Condition, whenTrue, whenFalse]`: both branches are kept for the checks. */
+export function resolveIf({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const args = argument.kind === 'array' ? argument.items : undefined;
+  const [condition, whenTrue, whenFalse] = args ?? [];
+  if (!args || args.length !== 3 || condition?.kind !== 'string' || !whenTrue || !whenFalse) {
+    const found = args ? `${args.length} argument${args.length === 1 ? '' : 's'}` : `a ${argument.kind}`;
+    return invalidAt(site, ctx, `${name} needs [condition name, value if true, value if false], found ${found}`);
+  }
+  if (!ctx.template.conditions.has(condition.value)) {
+    invalidAt(condition, ctx, `${name} uses condition ${condition.value}, which is not defined in Conditions`);
+  }
+  return {
+    kind: 'conditional',
+    condition: condition.value,
+    whenTrue: resolve(whenTrue),
+    whenFalse: resolve(whenFalse),
+    ...(site.range ? { range: site.range } : {}),
+    syntax: ctx.syntax,
+  };
+}
+
+/** `Fn::Sub` with literal variables and parameters that have a Default. */
+export function resolveSub({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const [template, variables] = argument.kind === 'array' ? argument.items : [argument];
+  if (template?.kind !== 'string' || (variables !== undefined && variables.kind !== 'object')) {
+    return invalidAt(site, ctx, `${name} needs a string or [string, {variables}]`);
+  }
+  let failure: string | undefined;
+  const value = template.value.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+    if (inner.startsWith('!')) return `\${${inner.slice(1)}}`; // ${!Literal} is written as-is
+    const variableName = inner.trim();
+    const variable = field(variables, variableName);
+    let resolved: ValueNode;
+    if (variable !== undefined) resolved = resolve(variable);
+    else if (variableName.includes('.')) {
+      failure ??= `\${${variableName}} is an attribute known only after deployment`;
+      return whole;
+    } else resolved = resolveRef(variableName, site, { ...ctx, errors: [] });
+    const text = resolved.kind === 'array' ? undefined : scalarText(resolved);
+    if (text === undefined) {
+      const reason = resolved.kind === 'unresolved' ? resolved.reason : `it is a ${resolved.kind}`;
+      failure ??= `\${${variableName}} cannot be resolved${reason ? `: ${reason}` : ''}`;
+      return whole;
+    }
+    return text;
+  });
+  return failure === undefined ? computedString(value, site, ctx) : unresolvedAt(site, ctx, failure);
+}
+
+/** The strings of a resolved list, or why there are none. */
+function stringItems(list: ValueNode): string[] | string {
+  if (list.kind === 'unresolved') return list.reason ?? 'the list cannot be resolved';
+  if (list.kind !== 'array') return `expected a list, found ${list.kind}`;
+  const out: string[] = [];
+  for (const item of list.items) {
+    if (item.kind === 'null') continue; // AWS::NoValue drops the item
+    const text = scalarText(item);
+    if (text === undefined) return item.kind === 'unresolved' ? `${item.expression} cannot be resolved` : `a list item is a ${item.kind}`;
+    out.push(text);
+  }
+  return out;
+}
+
+/** `Fn::Join [delimiter, list]`. */
+export function resolveJoin({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const [delimiter, list] = argument.kind === 'array' && argument.items.length === 2 ? argument.items : [];
+  if (delimiter?.kind !== 'string' || !list) return invalidAt(site, ctx, `${name} needs [delimiter, list]`);
+  const items = stringItems(resolve(list));
+  return typeof items === 'string' ? unresolvedAt(site, ctx, items) : computedString(items.join(delimiter.value), site, ctx);
+}
+
+/** `Fn::Split [delimiter, string]` → a list of strings at the call site. */
+export function resolveSplit({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const [delimiter, source] = argument.kind === 'array' && argument.items.length === 2 ? argument.items : [];
+  if (delimiter?.kind !== 'string' || !source) return invalidAt(site, ctx, `${name} needs [delimiter, string]`);
+  const resolved = resolve(source);
+  const text = scalarText(resolved);
+  if (text === undefined) return unresolvedAt(site, ctx, `${name} of ${resolved.kind === 'unresolved' ? resolved.expression : resolved.kind}`);
+  return withOrigin(
+    {
+      kind: 'array',
+      items: text.split(delimiter.value).map((item) => computedString(item, site, ctx)),
+      ...(site.range ? { range: site.range } : {}),
+      syntax: ctx.syntax,
+    },
+    site,
+    ctx,
+  );
+}
+
+/** `Fn::Select [index, list]` → the selected item, where it is written. */
+export function resolveSelect({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const [indexNode, list] = argument.kind === 'array' && argument.items.length === 2 ? argument.items : [];
+  if (!indexNode || !list) return invalidAt(site, ctx, `${name} needs [index, list]`);
+  const indexText = scalarText(resolve(indexNode));
+  const resolvedList = resolve(list);
+  if (indexText === undefined || resolvedList.kind === 'unresolved') {
+    return unresolvedAt(site, ctx, `${name} of a value that cannot be resolved`);
+  }
+  if (resolvedList.kind !== 'array' || !/^\d+$/.test(indexText)) return invalidAt(site, ctx, `${name} needs [index, list]`);
+  const item = resolvedList.items[Number(indexText)];
+  if (!item) return invalidAt(site, ctx, `${name} index ${indexText} is out of range for ${resolvedList.items.length} items`);
+  return withOrigin(item, site, ctx);
+}
+
+/** `Fn::FindInMap [map, top key, second key, {DefaultValue}?]` → the mapped value, where it is written. */
+export function resolveFindInMap({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const args = argument.kind === 'array' ? argument.items : [];
+  if (args.length !== 3 && args.length !== 4) return invalidAt(site, ctx, `${name} needs [map name, top-level key, second-level key]`);
+  const keys = args.slice(0, 3).map((a) => scalarText(resolve(a)));
+  if (keys.some((k) => k === undefined)) return unresolvedAt(site, ctx, `${name} with a key that cannot be resolved`);
+  const found = keys.reduce<ValueNode | undefined>((node, key) => field(node, key ?? ''), ctx.template.mappings);
+  if (found) return withOrigin(found, site, ctx);
+  const fallback = field(args[3], 'DefaultValue');
+  if (fallback) return withOrigin(resolve(fallback), site, ctx);
+  return invalidAt(site, ctx, `${name}: Mappings has no ${keys.join('.')}`);
+}
+
+/** `Fn::Base64` of a literal string. */
+export function resolveBase64({ argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const resolved = resolve(argument);
+  const text = scalarText(resolved);
+  if (text === undefined) return unresolvedAt(site, ctx, 'Fn::Base64 of a value that cannot be resolved');
+  return computedString(Buffer.from(text, 'utf8').toString('base64'), site, ctx);
+}

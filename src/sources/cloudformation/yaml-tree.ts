@@ -1,0 +1,220 @@
+import {
+  type Alias,
+  type CollectionTag,
+  type Document,
+  type Node as YamlNode,
+  type ScalarTag,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+} from 'yaml';
+import type { ScanError } from '../../model/finding.js';
+import type { LineIndex } from '../../model/location.js';
+import type { ObjectEntry, ValueNode } from '../../model/value.js';
+import { fileError } from '../source.js';
+import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
+
+/** Nodes an alias may expand to, in total per document: billion-laughs guard. */
+export const ALIAS_EXPANSION_BUDGET = 10_000;
+/** Deeper than any real template; keeps recursion far from the stack limit. */
+const MAX_DEPTH = 500;
+
+// Keep the tagged node itself so the tag survives; conversion to long form is ours.
+const CUSTOM_TAGS: Array<ScalarTag | CollectionTag> = SHORT_FORM_TAGS.flatMap((name) => [
+  { tag: `!${name}`, resolve: (value: string) => value },
+  { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
+  { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
+]);
+const KNOWN_TAGS = new Set<string>(SHORT_FORM_TAGS.map((name) => `!${name}`));
+
+export interface ParsedYaml {
+  /** One root per non-empty document; empty when the file has any error that loses data. */
+  documents: ValueNode[];
+  errors: ScanError[];
+}
+
+class ConversionStop extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Parses every YAML document of a template into value trees with ranges.
+ * Short-form tags become long-form one-key mappings (`!If x` → `{Fn::If: x}`)
+ * whose range covers the tag, so unresolved expressions quote what was written.
+ */
+export function parseYamlTemplate(text: string, file: string, lines: LineIndex): ParsedYaml {
+  const errors: ScanError[] = [];
+  const documents: ValueNode[] = [];
+  const parsed = parseAllDocuments(text, { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(parsed) ? parsed : [];
+  for (const document of list) {
+    for (const e of document.errors) {
+      errors.push(fileError(file, `invalid YAML: ${e.message}`, lines.range(file, e.pos[0], e.pos[1])));
+    }
+  }
+  if (errors.length) return { documents: [], errors };
+
+  for (const document of list) {
+    if (document.contents === null) continue;
+    const converter = new Converter(text, file, lines, document);
+    try {
+      documents.push(converter.convert(document.contents, 0));
+      errors.push(...converter.errors);
+    } catch (error) {
+      if (!(error instanceof ConversionStop)) throw error;
+      errors.push(fileError(file, error.message, lines.range(file, error.offset, error.offset)));
+      return { documents: [], errors };
+    }
+  }
+  return { documents, errors };
+}
+
+class Converter {
+  readonly errors: ScanError[] = [];
+  private aliasExpansions = 0;
+  private readonly expanding = new Set<YamlNode>();
+  /** Where the outermost alias being expanded is written: the place to report a bomb. */
+  private outermostAlias = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly lines: LineIndex,
+    private readonly document: Document,
+  ) {}
+
+  convert(node: unknown, depth: number, viaAlias = false): ValueNode {
+    if (depth > MAX_DEPTH) throw new ConversionStop(`YAML nesting is deeper than ${MAX_DEPTH} levels`, this.startOf(node));
+    if (viaAlias && ++this.aliasExpansions > ALIAS_EXPANSION_BUDGET) {
+      throw new ConversionStop(
+        `YAML aliases expand to too many nodes (more than ${ALIAS_EXPANSION_BUDGET})`,
+        this.outermostAlias,
+      );
+    }
+    if (isAlias(node)) return this.convertAlias(node, depth);
+    const yamlNode = node as YamlNode | null;
+    const tag = yamlNode?.tag;
+    const untagged = this.convertUntagged(yamlNode, depth, viaAlias);
+    if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return untagged;
+    return this.applyTag(tag, untagged, yamlNode);
+  }
+
+  private convertAlias(alias: Alias, depth: number): ValueNode {
+    const target = alias.resolve(this.document);
+    const at = this.rangeOf(alias);
+    if (!target) {
+      this.errors.push(fileError(this.file, `YAML alias *${alias.source} has no anchor`, at));
+      return { kind: 'unresolved', expression: `*${alias.source}`, reason: 'alias without anchor', range: at, syntax: 'yaml' };
+    }
+    if (this.expanding.has(target)) {
+      throw new ConversionStop(`YAML alias *${alias.source} refers to a node that contains it`, at?.start.offset ?? 0);
+    }
+    if (this.expanding.size === 0) this.outermostAlias = alias.range?.[0] ?? 0;
+    this.expanding.add(target);
+    try {
+      return this.convert(target, depth + 1, true);
+    } finally {
+      this.expanding.delete(target);
+    }
+  }
+
+  private convertUntagged(node: YamlNode | null, depth: number, viaAlias: boolean): ValueNode {
+    const range = this.rangeOf(node);
+    const base = { ...(range ? { range } : {}), syntax: 'yaml' as const };
+    if (isMap(node)) {
+      const entries: ObjectEntry[] = [];
+      for (const pair of node.items) {
+        const key = pair.key as YamlNode | null;
+        const keyText = isScalar(key) ? String(key.value ?? '') : this.sourceText(key);
+        const keyRange = this.rangeOf(key);
+        entries.push({
+          key: keyText,
+          sourceKey: keyText,
+          ...(keyRange ? { keyRange } : {}),
+          value: this.convertValue(pair.value, depth + 1, viaAlias, keyRange?.end.offset),
+        });
+      }
+      return { kind: 'object', entries, ...base };
+    }
+    if (isSeq(node)) {
+      return { kind: 'array', items: node.items.map((item) => this.convertValue(item, depth + 1, viaAlias)), ...base };
+    }
+    if (isScalar(node)) {
+      const value = node.value;
+      if (value === null || value === undefined) return { kind: 'null', ...base };
+      if (typeof value === 'number') {
+        return { kind: 'number', value, raw: node.range ? this.text.slice(node.range[0], node.range[1]) : String(value), ...base };
+      }
+      if (typeof value === 'boolean') return { kind: 'boolean', value, ...base };
+      return { kind: 'string', value: typeof value === 'string' ? value : this.sourceText(node), ...base };
+    }
+    return { kind: 'null', ...base };
+  }
+
+  /** A pair value may be missing (`User:`): that is null, placed after the key. */
+  private convertValue(value: unknown, depth: number, viaAlias: boolean, after?: number): ValueNode {
+    if (value === null || value === undefined) {
+      const at = after ?? 0;
+      return { kind: 'null', range: this.lines.range(this.file, at, at), syntax: 'yaml' };
+    }
+    return this.convert(value, depth, viaAlias);
+  }
+
+  private applyTag(tag: string, value: ValueNode, node: YamlNode | null): ValueNode {
+    const tagStart = this.tagStart(tag, node);
+    const end = value.range?.end.offset ?? tagStart + tag.length;
+    const range = this.lines.range(this.file, tagStart, end);
+    if (!KNOWN_TAGS.has(tag)) {
+      this.errors.push(fileError(this.file, `unknown YAML tag ${tag}: not a CloudFormation intrinsic function`, range));
+      return { kind: 'unresolved', expression: this.expression(tagStart, end), reason: `unknown tag ${tag}`, range, syntax: 'yaml' };
+    }
+    return {
+      kind: 'object',
+      entries: [
+        {
+          key: longFormName(tag.slice(1)),
+          sourceKey: tag,
+          keyRange: this.lines.range(this.file, tagStart, tagStart + tag.length),
+          value,
+        },
+      ],
+      range,
+      syntax: 'yaml',
+    };
+  }
+
+  /** yaml's node range starts after the tag; find the tag just before it. */
+  private tagStart(tag: string, node: YamlNode | null): number {
+    const valueStart = node?.range?.[0] ?? 0;
+    const found = this.text.lastIndexOf(tag, valueStart);
+    if (found === -1 || !/^\s*$/.test(this.text.slice(found + tag.length, valueStart))) return valueStart;
+    return found;
+  }
+
+  private expression(start: number, end: number): string {
+    return this.text.slice(start, end).replace(/\s+/g, ' ').trim();
+  }
+
+  private startOf(node: unknown): number {
+    return (node as YamlNode | null)?.range?.[0] ?? 0;
+  }
+
+  private sourceText(node: YamlNode | null): string {
+    return node?.range ? this.text.slice(node.range[0], node.range[1]).trim() : '';
+  }
+
+  /** The node's text without trailing whitespace (block collections end after their newline). */
+  private rangeOf(node: YamlNode | null) {
+    if (!node?.range) return undefined;
+    let end = node.range[1];
+    while (end > node.range[0] && /\s/.test(this.text[end - 1] ?? '')) end--;
+    return this.lines.range(this.file, node.range[0], end);
+  }
+}
