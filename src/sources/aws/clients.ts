@@ -1,0 +1,142 @@
+import type { AccountClient } from '@aws-sdk/client-account';
+import type { ECSClient, ECSClientConfig } from '@aws-sdk/client-ecs';
+import type { STSClient } from '@aws-sdk/client-sts';
+
+/** Static credentials or a provider, as every SDK client accepts them. */
+export type Credentials = NonNullable<ECSClientConfig['credentials']>;
+type CredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
+type CredentialProvider = () => Promise<CredentialIdentity>;
+
+/** The SDK modules, imported on first use so `--help` and file-only scans never load them. */
+export interface AwsSdk {
+  ecs: typeof import('@aws-sdk/client-ecs');
+  sts: typeof import('@aws-sdk/client-sts');
+  account: typeof import('@aws-sdk/client-account');
+  credentials: typeof import('@aws-sdk/credential-providers');
+}
+
+let loaded: Promise<AwsSdk> | undefined;
+
+export function loadSdk(): Promise<AwsSdk> {
+  loaded ??= Promise.all([
+    import('@aws-sdk/client-ecs'),
+    import('@aws-sdk/client-sts'),
+    import('@aws-sdk/client-account'),
+    import('@aws-sdk/credential-providers'),
+  ]).then(([ecs, sts, account, credentials]) => ({ ecs, sts, account, credentials }));
+  return loaded;
+}
+
+export interface ConnectionOptions {
+  profile?: string;
+  roleArn?: string;
+  externalId?: string;
+  /** One endpoint for every service (an emulator such as LocalStack or the test emulator). */
+  endpointUrl?: string;
+  /** Explicit credentials (library use, tests); otherwise the SDK's default chain or `profile`. */
+  credentials?: Credentials;
+  /** Attempts per request, including retries of throttled and failed calls. */
+  maxAttempts: number;
+}
+
+/** The Account API is global; its endpoint lives in us-east-1. */
+const ACCOUNT_API_REGION = 'us-east-1';
+
+/**
+ * Builds one client per region and service, all sharing one credentials
+ * provider (so a role is assumed once, not once per region). Retries use the
+ * SDK's adaptive mode: throttling slows the client down instead of failing it.
+ */
+export class AwsClients {
+  private readonly ecsClients = new Map<string, ECSClient>();
+  private readonly stsClients = new Map<string, STSClient>();
+  private accountClient: AccountClient | undefined;
+  private readonly credentials: Credentials | undefined;
+
+  constructor(
+    readonly sdk: AwsSdk,
+    private readonly options: ConnectionOptions,
+    /** Region for STS when assuming a role (the first scanned region). */
+    stsRegion: string,
+  ) {
+    this.credentials = this.buildCredentials(stsRegion);
+  }
+
+  private common(region: string) {
+    return {
+      region,
+      ...(this.options.profile ? { profile: this.options.profile } : {}),
+      ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}),
+      ...(this.credentials ? { credentials: this.credentials } : {}),
+      maxAttempts: this.options.maxAttempts,
+      retryMode: 'adaptive' as const,
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    };
+  }
+
+  private buildCredentials(stsRegion: string): Credentials | undefined {
+    const { credentials, profile, roleArn, externalId, endpointUrl } = this.options;
+    const base = credentials ?? (profile ? this.sdk.credentials.fromNodeProviderChain({ profile }) : undefined);
+    if (!roleArn) return base;
+    return memoizeUntilExpiry(
+      this.sdk.credentials.fromTemporaryCredentials({
+        params: { RoleArn: roleArn, RoleSessionName: `ecsguard-${Date.now()}`, ...(externalId ? { ExternalId: externalId } : {}) },
+        ...(base ? { masterCredentials: base } : {}),
+        clientConfig: { region: stsRegion, ...(endpointUrl ? { endpoint: endpointUrl } : {}), ...(profile ? { profile } : {}) },
+      }),
+    );
+  }
+
+  ecs(region: string): ECSClient {
+    let client = this.ecsClients.get(region);
+    if (!client) {
+      client = new this.sdk.ecs.ECSClient(this.common(region));
+      this.ecsClients.set(region, client);
+    }
+    return client;
+  }
+
+  sts(region: string): STSClient {
+    let client = this.stsClients.get(region);
+    if (!client) {
+      client = new this.sdk.sts.STSClient(this.common(region));
+      this.stsClients.set(region, client);
+    }
+    return client;
+  }
+
+  account(): AccountClient {
+    this.accountClient ??= new this.sdk.account.AccountClient(this.common(ACCOUNT_API_REGION));
+    return this.accountClient;
+  }
+
+  /** Closes the sockets so the process can exit promptly. */
+  destroy(): void {
+    for (const client of [...this.ecsClients.values(), ...this.stsClients.values(), this.accountClient]) client?.destroy();
+  }
+}
+
+/** The region the SDK would use by default (AWS_REGION, the profile's region); undefined if none is configured. */
+export async function defaultRegion(sdk: AwsSdk, profile: string | undefined): Promise<string | undefined> {
+  const client = new sdk.sts.STSClient(profile ? { profile } : {});
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Caches temporary credentials across clients until five minutes before they expire. */
+function memoizeUntilExpiry(provider: CredentialProvider): CredentialProvider {
+  let current: Promise<CredentialIdentity> | undefined;
+  return async () => {
+    if (current) {
+      const value = await current.catch(() => undefined);
+      if (value && (!value.expiration || value.expiration.getTime() - Date.now() > 300_000)) return value;
+    }
+    current = provider();
+    return current;
+  };
+}

@@ -1,0 +1,60 @@
+import type { ScanError } from '../../model/finding.js';
+
+/** Which IAM action prefix each API belongs to, for "missing permission" messages. */
+export type AwsService = 'ecs' | 'sts' | 'account';
+
+const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException']);
+const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { attempts?: number; httpStatusCode?: number };
+}
+
+export function isAbort(error: unknown): boolean {
+  const name = (error as SdkErrorShape | undefined)?.name;
+  return name === 'AbortError';
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  return ACCESS_DENIED.has((error as SdkErrorShape | undefined)?.name ?? '');
+}
+
+/** No credentials anywhere in the chain: one error says it, instead of one per call. */
+export function isMissingCredentials(error: unknown): boolean {
+  return (error as SdkErrorShape | undefined)?.name === 'CredentialsProviderError';
+}
+
+/** Turns an SDK error into a report entry that says what failed, where, and what to do. */
+export function toScanError(error: unknown, context: { service: AwsService; operation: string; region?: string; resource?: string }): ScanError {
+  return {
+    message: describeAwsError(error, context.service, context.operation),
+    ...(context.region ? { region: context.region } : {}),
+    operation: context.operation,
+    ...(context.resource ? { resource: context.resource } : {}),
+  };
+}
+
+export function describeAwsError(error: unknown, service: AwsService, operation: string): string {
+  const e = (error ?? {}) as SdkErrorShape;
+  const name = e.name ?? 'Error';
+  const detail = (e.message ?? String(error)).trim();
+  const attempts = e.$metadata?.attempts;
+  const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+  if (ACCESS_DENIED.has(name)) {
+    return `access denied: ${operation} needs the IAM permission ${service}:${operation} (${detail})`;
+  }
+  if (THROTTLED.has(name)) return `${operation} was still throttled${afterAttempts}: ${detail}; retry later or lower --max-concurrency`;
+  if (name === 'UnrecognizedClientException' || name === 'InvalidClientTokenId') {
+    return `${operation} failed: ${name}: ${detail} (the region may not be enabled for this account, or the credentials are not valid)`;
+  }
+  if (isMissingCredentials(error)) return `no AWS credentials: ${detail} (use --profile, environment variables or an instance role)`;
+  const code = (e as { code?: string }).code;
+  if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EPIPE)$/.test(code)) {
+    return `${operation} failed${afterAttempts}: the endpoint could not be reached (${code})`;
+  }
+  if (name === 'TimeoutError') return `${operation} failed${afterAttempts}: the request timed out (${detail})`;
+  return `${operation} failed${afterAttempts}: ${name}: ${detail}`;
+}
