@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { cloudFormationSource } from '../../../src/sources/cloudformation/cloudformation-source.js';
+import { FILE_SOURCES } from '../../../src/sources/registry.js';
+import { FIXTURES } from './load.js';
+
+const detect = (text: string) => cloudFormationSource.detect({ path: 't', text });
+
+describe('CloudFormation detection (by content, no parse)', () => {
+  it('accepts templates that name their format version, in YAML and JSON', () => {
+    assert.equal(detect("AWSTemplateFormatVersion: '2010-09-09'\n"), true);
+    assert.equal(detect('{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}'), true);
+  });
+
+  it('accepts a Resources section with AWS:: types (cdk synth omits the version)', () => {
+    assert.equal(detect('Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n'), true);
+    assert.equal(detect('{"Resources":{"T":{"Type":"AWS::ECS::TaskDefinition"}}}'), true);
+    assert.equal(detect(readFileSync(path.join(FIXTURES, 'cdk-synth.template.json'), 'utf8')), true);
+  });
+
+  it('rejects task-definition JSON, Terraform plans and unrelated YAML', () => {
+    assert.equal(detect('{"family":"web","containerDefinitions":[{"name":"web"}]}'), false);
+    assert.equal(detect('{"resource_changes":[{"type":"aws_ecs_task_definition"}]}'), false);
+    assert.equal(detect('name: ci\non:\n  push:\njobs:\n  build:\n    runs-on: ubuntu-latest\n'), false);
+    assert.equal(detect('Resources:\n  - Type: Custom::Thing\n'), false);
+  });
+
+  it('is registered before the JSON source, so a template is never read as task-definition JSON', () => {
+    const kinds = FILE_SOURCES.map((s) => s.kind);
+    assert.ok(kinds.includes('cloudformation'));
+    assert.ok(kinds.indexOf('cloudformation') < kinds.indexOf('json'));
+  });
+});
