@@ -1,0 +1,48 @@
+import type { PlannedService } from './plan-format.js';
+
+/** Quotes a word for a POSIX shell only when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface CommandInput {
+  region: string;
+  family: string;
+  oldRevision: number;
+  oldArn: string;
+  services: readonly PlannedService[];
+  /** The plan file the register input is extracted from. */
+  planFile: string;
+}
+
+/** A file name for the extracted register input that is unique per revision. */
+export function registerInputFileName(family: string, revision: number): string {
+  return `${family}-${revision}.register.json`;
+}
+
+/**
+ * The plan's steps for one revision as aws CLI commands: extract the register
+ * input from the plan, register it and keep the new ARN, point each service at
+ * that exact ARN (never just the family: another revision may be registered in between).
+ */
+export function applyCommands(input: CommandInput): string[] {
+  const file = registerInputFileName(input.family, input.oldRevision);
+  const variable = `NEW_${input.family.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${input.oldRevision}`;
+  const region = shellQuote(input.region);
+  return [
+    `jq --arg arn ${shellQuote(input.oldArn)} '.revisions[] | select(.oldArn == $arn) | .registerInput' ${shellQuote(input.planFile)} > ${shellQuote(file)}`,
+    `${variable}=$(aws ecs register-task-definition --region ${region} --cli-input-json file://${shellQuote(file)} --query taskDefinition.taskDefinitionArn --output text)`,
+    ...input.services.map(
+      (s) =>
+        `aws ecs update-service --region ${region} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} --task-definition "$${variable}"`,
+    ),
+  ];
+}
+
+/** Puts each service back on the revision the plan found it on. */
+export function rollbackCommands(input: Pick<CommandInput, 'region' | 'oldArn' | 'services'>): string[] {
+  return input.services.map(
+    (s) =>
+      `aws ecs update-service --region ${shellQuote(input.region)} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} --task-definition ${shellQuote(input.oldArn)}`,
+  );
+}

@@ -1,0 +1,91 @@
+import { UsageError } from '../../model/errors.js';
+
+export const JOURNAL_KIND = 'ecsguard-apply-journal';
+export const JOURNAL_VERSION = 1;
+
+export type StepStatus = 'pending' | 'in-progress' | 'done' | 'failed';
+
+/** One step's state; `in-progress` with no `finishedAt` after a crash means "may or may not have happened". */
+export interface StepState {
+  status: StepStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: string;
+  /** Why a step counted as done without a call (already registered, already on the revision). */
+  note?: string;
+}
+
+/** A family revision the plan replaces: its old and (once registered) new ARN. */
+export interface JournalRevision {
+  batch: number;
+  region: string;
+  family: string;
+  oldArn: string;
+  newArn?: string;
+  register: StepState;
+}
+
+/** A service the plan moves to a new revision. */
+export interface JournalService {
+  batch: number;
+  region: string;
+  cluster: string;
+  service: string;
+  /** The plan's old revision (the service's revision when the plan was made). */
+  plannedFrom: string;
+  /** The revision the service used right before the update: rollback restores this one. */
+  previousArn?: string;
+  newArn?: string;
+  update: StepState;
+  /** Only with --wait: the service reached a steady state on the new revision. */
+  stable?: StepState;
+  rollback?: StepState;
+}
+
+export interface BatchVerification {
+  batch: number;
+  at: string;
+  ok: boolean;
+  /** New revisions that still fail a check: `arn: checkId message`. */
+  failing: string[];
+  /** Services not on their new revision, and tag mismatches. */
+  problems: string[];
+}
+
+export type JournalStatus = 'in-progress' | 'completed' | 'failed' | 'verification-failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed';
+
+export interface Journal {
+  kind: typeof JOURNAL_KIND;
+  version: typeof JOURNAL_VERSION;
+  plan: { file: string; sha256: string; createdAt: string };
+  /** The batches this apply covers, in order. */
+  batches: number[];
+  wait: boolean;
+  status: JournalStatus;
+  startedAt: string;
+  updatedAt: string;
+  revisions: JournalRevision[];
+  services: JournalService[];
+  verifications: BatchVerification[];
+  rollback?: { startedAt: string; finishedAt?: string; status: 'in-progress' | 'done' | 'failed' };
+  /** What happened, in order, for people reading the file. */
+  events: Array<{ at: string; message: string }>;
+}
+
+export function parseJournal(text: string, file: string): Journal {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
+  }
+  const journal = parsed as Partial<Journal> | null;
+  if (journal?.kind !== JOURNAL_KIND) throw new UsageError(`${file} is not an ecsguard apply journal`);
+  if (journal.version !== JOURNAL_VERSION) throw new UsageError(`${file} is journal version ${String(journal.version)}; this ecsguard reads version ${JOURNAL_VERSION}`);
+  if (!Array.isArray(journal.revisions) || !Array.isArray(journal.services)) throw new UsageError(`${file}: "revisions" and "services" must be lists`);
+  return journal as Journal;
+}
+
+export function serviceKey(s: Pick<JournalService, 'region' | 'cluster' | 'service'>): string {
+  return `${s.region}/${s.cluster}/${s.service}`;
+}

@@ -1,0 +1,103 @@
+import { UsageError } from '../../model/errors.js';
+
+/** Identifies a plan file; bumped when the shape changes incompatibly. */
+export const PLAN_KIND = 'ecsguard-remediation-plan';
+export const PLAN_VERSION = 1;
+
+export interface PlannedService {
+  cluster: string;
+  service: string;
+}
+
+/** One change the fixes make, as a reviewer reads it. */
+export interface PlannedChange {
+  /** The container name; absent for task-level fields such as networkMode. */
+  container?: string;
+  /** The ECS path, e.g. `containerDefinitions[0].user`. */
+  field: string;
+  /** The value before; absent when the field was not set. */
+  from?: unknown;
+  /** The value after; absent when the fix removes the field. */
+  to?: unknown;
+  checkIds: string[];
+}
+
+export interface PlannedFinding {
+  checkId: string;
+  container?: string;
+  field?: string;
+  message: string;
+}
+
+/** One failing revision and what to do about it. */
+export interface PlannedRevision {
+  /** 1-based batch number (`apply --batch K`). */
+  batch: number;
+  region: string;
+  family: string;
+  oldRevision: number;
+  oldArn: string;
+  inUse: boolean;
+  runningTasks: number;
+  services: PlannedService[];
+  findings: PlannedFinding[];
+  changes: PlannedChange[];
+  warnings: string[];
+  /** Fixes the tool cannot make: a person must. */
+  manual: string[];
+  /** RegisterTaskDefinition input: the described definition with the fixes, tags, no read-only fields. */
+  registerInput: Record<string, unknown>;
+  /** The same steps for a person with the aws CLI. */
+  commands: string[];
+  /** How to undo the service updates by hand. */
+  rollbackCommands: string[];
+}
+
+/** A failing revision the plan does not remediate, and why. */
+export interface SkippedRevision {
+  arn: string;
+  region?: string;
+  reason: string;
+}
+
+export interface RemediationPlan {
+  kind: typeof PLAN_KIND;
+  version: typeof PLAN_VERSION;
+  createdAt: string;
+  tool: { name: 'ecsguard'; version: string };
+  checks: string[];
+  fixOptions: Record<string, unknown>;
+  batchSize: number | null;
+  summary: { revisions: number; inUse: number; services: number; batches: number; skipped: number };
+  batches: Array<{ batch: number; revisions: string[] }>;
+  revisions: PlannedRevision[];
+  skipped: SkippedRevision[];
+  /** Problems the scan reported (regions or revisions it could not read). */
+  scanErrors: string[];
+}
+
+/** Reads a plan file's text; a file that is not a plan of this version is a usage error. */
+export function parsePlan(text: string, file: string): RemediationPlan {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
+  }
+  const plan = parsed as Partial<RemediationPlan> | null;
+  if (plan?.kind !== PLAN_KIND) throw new UsageError(`${file} is not an ecsguard remediation plan (write one with "ecsguard fix --aws --plan FILE")`);
+  if (plan.version !== PLAN_VERSION) throw new UsageError(`${file} is plan version ${String(plan.version)}; this ecsguard reads version ${PLAN_VERSION}`);
+  if (!Array.isArray(plan.revisions)) throw new UsageError(`${file}: "revisions" must be a list`);
+  plan.revisions.forEach((r, i) => {
+    const ok =
+      typeof r?.oldArn === 'string' &&
+      typeof r.region === 'string' &&
+      typeof r.family === 'string' &&
+      Number.isInteger(r.batch) &&
+      Array.isArray(r.services) &&
+      typeof r.registerInput === 'object' &&
+      r.registerInput !== null;
+    if (!ok) throw new UsageError(`${file}: revisions[${i}] lacks oldArn, region, family, batch, services or registerInput`);
+  });
+  return plan as RemediationPlan;
+}

@@ -1,0 +1,69 @@
+import type { EcsApi, ServiceState } from './ecs-api.js';
+
+export interface WaitSettings {
+  timeoutMs: number;
+  intervalMs: number;
+  /** Injected in tests; resolves after `ms` or when the signal aborts. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export interface ServiceToWatch {
+  region: string;
+  cluster: string;
+  service: string;
+  taskDefinition: string;
+}
+
+export interface WaitResult {
+  stable: ServiceToWatch[];
+  /** Not stable before the timeout (or failed), with the last state seen. */
+  unstable: Array<ServiceToWatch & { reason: string }>;
+}
+
+/**
+ * Stable as ECS's services-stable waiter defines it, plus the revision: exactly
+ * one deployment, PRIMARY, on the expected revision, with runningCount equal
+ * to desiredCount (and a rollout not FAILED).
+ */
+export function stabilityProblem(state: ServiceState | undefined, taskDefinition: string): string | undefined {
+  if (!state) return 'the service was not found';
+  const primary = state.deployments.find((d) => d.status === 'PRIMARY');
+  if (!primary) return 'no PRIMARY deployment';
+  if (primary.rolloutState === 'FAILED') return 'the deployment FAILED (ECS may roll it back on its own)';
+  if (primary.taskDefinition !== taskDefinition) return `the PRIMARY deployment runs ${primary.taskDefinition}`;
+  if (state.deployments.length !== 1) return `${state.deployments.length} deployments still active`;
+  if (primary.runningCount !== primary.desiredCount) return `${primary.runningCount} of ${primary.desiredCount} tasks running`;
+  return undefined;
+}
+
+/** Polls DescribeServices (ten services per call, per cluster) until every service is stable or the time is up. */
+export async function waitForServices(api: EcsApi, services: readonly ServiceToWatch[], settings: WaitSettings): Promise<WaitResult> {
+  const now = settings.now ?? Date.now;
+  const sleep = settings.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = now() + settings.timeoutMs;
+  let pending = [...services];
+  const reasons = new Map<ServiceToWatch, string>();
+  const stable: ServiceToWatch[] = [];
+  for (;;) {
+    const groups = new Map<string, ServiceToWatch[]>();
+    for (const s of pending) groups.set(`${s.region}\n${s.cluster}`, [...(groups.get(`${s.region}\n${s.cluster}`) ?? []), s]);
+    const still: ServiceToWatch[] = [];
+    for (const group of groups.values()) {
+      const { region, cluster } = group[0] as ServiceToWatch;
+      const states = await api.describeServices(region, cluster, group.map((s) => s.service));
+      for (const s of group) {
+        const problem = stabilityProblem(states.find((st) => st.service === s.service), s.taskDefinition);
+        if (problem === undefined) stable.push(s);
+        else {
+          reasons.set(s, problem);
+          still.push(s);
+        }
+      }
+    }
+    pending = still;
+    if (pending.length === 0 || now() >= deadline) break;
+    await sleep(Math.min(settings.intervalMs, Math.max(0, deadline - now())));
+  }
+  return { stable, unstable: pending.map((s) => ({ ...s, reason: `not stable after ${Math.round(settings.timeoutMs / 1000)}s: ${reasons.get(s) ?? 'unknown'}` })) };
+}
