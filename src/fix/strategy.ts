@@ -92,9 +92,13 @@ type Target = { current?: ValueNode } | { manual: string };
  * or only the failing branches of a conditional. A branch where the field is
  * absent cannot be written to, so that is manual.
  */
-function targetsFor(node: ValueNode | undefined, fails: (value: Concrete) => boolean): Target[] {
+function targetsFor(node: ValueNode | undefined, fails: (value: Concrete) => boolean, value: unknown): Target[] {
   if (node === undefined || node.kind !== 'conditional') return fails(node as Concrete) ? [node ? { current: node } : {}] : [];
-  const failing = variants(node).filter((v) => fails(v.node));
+  const all = variants(node);
+  const failing = all.filter((v) => fails(v.node));
+  if (failing.length === 0) return [];
+  // `!If [C, true, false]` becomes `false`, not `!If [C, false, false]`.
+  if (node.range && all.every((v) => fails(v.node) || (v.node !== undefined && toPlain(v.node) === value))) return [{ current: node }];
   const seen = new Set<ValueNode>();
   const targets: Target[] = [];
   for (const v of failing) {
@@ -188,7 +192,7 @@ class PlanBuilder {
 
   private fixPrivileged(finding: Finding, container: ContainerDefinition): void {
     const node = field(container.node, 'privileged');
-    const targets = targetsFor(node, (v) => judgePrivileged(v).value === true);
+    const targets = targetsFor(node, (v) => judgePrivileged(v).value === true, false);
     this.apply(finding, container, ['privileged'], false, targets);
     if (targets.some((t) => !('manual' in t))) this.warn(privilegedWarnings(this.td, container, finding.checkId));
   }
@@ -210,14 +214,14 @@ class PlanBuilder {
       return;
     }
     const node = field(container.node, 'user');
-    const targets = targetsFor(node, (v) => judgeRootUser(v, 'linux', missing).value === true);
+    const targets = targetsFor(node, (v) => judgeRootUser(v, 'linux', missing).value === true, this.options.user);
     this.apply(finding, container, ['user'], this.options.user, targets);
     if (targets.some((t) => !('manual' in t))) this.warn(userWarnings(container, this.options.user, finding.checkId));
   }
 
   private switchToAwsvpc(finding: Finding): void {
     const node = this.td.networkMode;
-    const targets = targetsFor(node, (v) => v?.kind === 'string' && v.value.toLowerCase() === 'host');
+    const targets = targetsFor(node, (v) => v?.kind === 'string' && v.value.toLowerCase() === 'host', 'awsvpc');
     if (targets.length === 0 && node?.kind === 'unresolved') {
       this.addManual(finding, undefined, `networkMode is ${node.expression}, which cannot be resolved; make it awsvpc where it is defined`, node.range);
       return;
@@ -251,7 +255,7 @@ class PlanBuilder {
 
   private readonlyRoot(container: ContainerDefinition): void {
     const node = field(container.node, 'readonlyRootFilesystem');
-    const targets = targetsFor(node, (v) => !(v?.kind === 'boolean' && v.value) && !(v?.kind === 'string' && v.value.toLowerCase() === 'true'));
+    const targets = targetsFor(node, (v) => !(v?.kind === 'boolean' && v.value) && !(v?.kind === 'string' && v.value.toLowerCase() === 'true'), true);
     for (const target of targets) {
       if ('manual' in target || target.current?.kind === 'unresolved') {
         this.addHardeningManual(HARDENING_READONLY_ROOT, container, node as ValueNode, 'readonlyRootFilesystem');

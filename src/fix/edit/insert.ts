@@ -1,0 +1,143 @@
+import type { ArrayNode, ObjectEntry, ObjectNode, Syntax } from '../../model/value.js';
+import type { TextEdit } from '../text-edit.js';
+import { type Layout, renderEntry, renderScalar, renderValue } from './render.js';
+import {
+  eolOf,
+  indentAt,
+  lineEndOf,
+  lineStartOf,
+  restIsCommentOrBlank,
+  sameLine,
+  trimEndOffset,
+} from './text-layout.js';
+
+export const syntaxOf = (node: { syntax?: Syntax }): Syntax => node.syntax ?? 'json';
+
+/** JSON kept inside a quoted HCL string: its quotes are written `\"`. */
+export function isEscapedJson(text: string, node: ObjectNode | ArrayNode): boolean {
+  if (syntaxOf(node) !== 'json' || !node.range) return false;
+  const first = node.kind === 'object' ? node.entries[0]?.keyRange : node.items[0]?.range;
+  const at = first?.start.offset;
+  return at !== undefined && text.slice(at, at + 2) === '\\"';
+}
+
+function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined {
+  let best: ObjectEntry | undefined;
+  for (const e of node.entries) {
+    if (!e.value.range || !e.keyRange) continue;
+    if (node.range && (e.keyRange.start.offset < node.range.start.offset || e.keyRange.file !== node.range.file)) continue;
+    if (!best || (best.value.range?.end.offset ?? 0) < e.value.range.end.offset) best = e;
+  }
+  return best as ReturnType<typeof lastEntry>;
+}
+
+/** Keys in the object's own casing: PascalCase when its keys are (CloudFormation). */
+export function writesPascal(node: ObjectNode, fallback: boolean): boolean {
+  const first = node.entries.find((e) => e.keyRange)?.sourceKey;
+  return first === undefined ? fallback : /^[A-Z]/.test(first);
+}
+
+/** HCL keys aligned on `=` (as terraform fmt does): the width to pad a new key to, or 0. */
+function hclKeyWidth(text: string, node: ObjectNode, last: ObjectEntry): number {
+  const eqColumn = (e: ObjectEntry): { column: number; gap: number } | undefined => {
+    if (!e.keyRange) return undefined;
+    const eq = text.indexOf('=', e.keyRange.end.offset);
+    if (eq === -1 || !sameLine(text, e.keyRange.end.offset, eq)) return undefined;
+    return { column: eq - lineStartOf(text, eq), gap: eq - e.keyRange.end.offset };
+  };
+  const lastEq = eqColumn(last);
+  if (!lastEq || !last.keyRange) return 0;
+  const index = node.entries.indexOf(last);
+  const previous = index > 0 ? node.entries[index - 1] : undefined;
+  const previousEq = previous ? eqColumn(previous) : undefined;
+  const aligned = lastEq.gap > 1 || (previousEq !== undefined && previousEq.column === lastEq.column);
+  if (!aligned) return 0;
+  return lastEq.column - (last.keyRange.start.offset - lineStartOf(text, last.keyRange.start.offset)) - 1;
+}
+
+/** Inserts `entries` after the object's last entry, in its syntax, indentation and style. */
+export function insertEntries(
+  text: string,
+  file: string,
+  node: ObjectNode,
+  entries: Array<[string, unknown]>,
+  pascalFallback: boolean,
+): TextEdit[] {
+  const syntax = syntaxOf(node);
+  const range = node.range;
+  if (!range) throw new Error('object has no source range');
+  const eol = eolOf(text);
+  const pascal = writesPascal(node, pascalFallback);
+  const escapedJson = isEscapedJson(text, node);
+  const last = lastEntry(node);
+  if (!last || !last.keyRange) {
+    // An empty `{}`: write inside the braces, on one line.
+    const open = text.indexOf('{', range.start.offset);
+    const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol, pascal, escapedJson };
+    const body = entries.map(([k, v]) => renderEntry(k, v, layout)).join(', ');
+    return [{ file, start: open + 1, end: open + 1, text: syntax === 'yaml' ? body : ` ${body} ` }];
+  }
+  const inline =
+    syntax === 'yaml' ? text[range.start.offset] === '{' : escapedJson || sameLine(text, range.start.offset, last.value.range.end.offset);
+  const indent = indentAt(text, last.keyRange.start.offset);
+  const parentIndent = indentAt(text, range.start.offset);
+  const unit = indent.length > parentIndent.length && indent.startsWith(parentIndent) ? indent.slice(parentIndent.length) : '  ';
+  const layout: Layout = { syntax, inline, indent, unit, eol, pascal, escapedJson };
+  const valueEnd = trimEndOffset(text, last.value.range.end.offset);
+
+  if (inline) {
+    const body = entries.map(([k, v]) => renderEntry(k, v, layout)).join(', ');
+    return [{ file, start: valueEnd, end: valueEnd, text: `, ${body}` }];
+  }
+  const width = syntax === 'hcl' ? hclKeyWidth(text, node, last) : 0;
+  const lines = entries.map(([k, v]) => `${indent}${renderEntry(k, v, layout, width)}`);
+  const body = lines.join(syntax === 'json' ? `,${eol}` : eol);
+  const lineEnd = lineEndOf(text, valueEnd);
+  const rest = text.slice(valueEnd, lineEnd);
+  if (syntax === 'json') {
+    if (/^\s*$/.test(rest) || !restIsCommentOrBlank(rest)) return [{ file, start: valueEnd, end: valueEnd, text: `,${eol}${body}` }];
+    // A comment after the last value stays on its line: the comma goes before it, the entry after it.
+    return [
+      { file, start: valueEnd, end: valueEnd, text: ',' },
+      { file, start: lineEnd, end: lineEnd, text: `${eol}${body}` },
+    ];
+  }
+  const at = restIsCommentOrBlank(rest) ? lineEnd : valueEnd;
+  return [{ file, start: at, end: at, text: `${eol}${body}` }];
+}
+
+/** Adds `extra` items after the last item of a non-empty list, in its style. */
+export function appendItems(text: string, file: string, node: ArrayNode, extra: unknown[]): TextEdit[] {
+  const syntax = syntaxOf(node);
+  const range = node.range;
+  const last = node.items[node.items.length - 1];
+  if (!range || !last?.range) throw new Error('list has no source range');
+  const escapedJson = isEscapedJson(text, node);
+  const layout = { syntax, escapedJson };
+  const lastEnd = trimEndOffset(text, last.range.end.offset);
+  const rendered = extra.map((item) => renderScalar(item, layout));
+  const inline = syntax === 'yaml' ? text[range.start.offset] === '[' : escapedJson || sameLine(text, range.start.offset, lastEnd);
+  if (inline) return [{ file, start: lastEnd, end: lastEnd, text: `, ${rendered.join(', ')}` }];
+  const eol = eolOf(text);
+  if (syntax === 'yaml') {
+    const prefix = text.slice(lineStartOf(text, last.range.start.offset), last.range.start.offset);
+    const dash = /^\s*-\s+$/.test(prefix) ? prefix : `${' '.repeat(Math.max(0, prefix.length - 2))}- `;
+    const at = lineEndOf(text, lastEnd);
+    return [{ file, start: at, end: at, text: rendered.map((r) => `${eol}${dash}${r}`).join('') }];
+  }
+  const indent = indentAt(text, last.range.start.offset);
+  return [{ file, start: lastEnd, end: lastEnd, text: rendered.map((r) => `,${eol}${indent}${r}`).join('') }];
+}
+
+/** Replaces a whole value (a scalar, an empty list, a null) with `value` on one line. */
+export function replaceValue(text: string, file: string, node: { range?: { start: { offset: number }; end: { offset: number } }; syntax?: Syntax }, value: unknown, forceDoubleQuotes: boolean, pascal = false): TextEdit {
+  const range = node.range;
+  if (!range) throw new Error('value has no source range');
+  const syntax = syntaxOf(node);
+  const raw = text.slice(range.start.offset, range.end.offset);
+  const escapedJson = syntax === 'json' && raw.startsWith('\\"');
+  const style = raw.startsWith("'") ? 'single' : raw.startsWith('"') || forceDoubleQuotes ? 'double' : 'plain';
+  const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol: eolOf(text), pascal, escapedJson };
+  const rendered = typeof value === 'object' && value !== null ? renderValue(value, layout) : renderScalar(value, layout, style);
+  return { file, start: range.start.offset, end: range.end.offset, text: rendered };
+}

@@ -1,0 +1,134 @@
+import { formatPosition } from '../../model/location.js';
+import type { TaskDefinition } from '../../model/task-definition.js';
+import { type ObjectNode, type ValueNode, field } from '../../model/value.js';
+import type { FieldChange, FixPlan, ManualFix } from '../strategy.js';
+import type { TextEdit } from '../text-edit.js';
+import { appendItems, insertEntries, replaceValue } from './insert.js';
+import { type FileReader, countReferences } from './references.js';
+
+export interface PlanEdits {
+  edits: TextEdit[];
+  /** Changes that cannot be written safely (shared parameters, missing positions). */
+  manual: ManualFix[];
+}
+
+/** `['capabilities', 'drop'], ['ALL']` → `{ capabilities: { drop: ['ALL'] } }`. */
+function nest(path: string[], value: unknown): unknown {
+  return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
+}
+
+const describePath = (change: FieldChange) => change.path.join('.');
+
+/**
+ * Turns a plan's field changes into text edits at the positions the source
+ * recorded: values are replaced in place, missing keys are inserted after
+ * their siblings, missing parent objects are created. Inserts into the same
+ * object become one edit, so their order is the plan's.
+ */
+export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read: FileReader): PlanEdits {
+  const edits: TextEdit[] = [];
+  const manual: ManualFix[] = [];
+  const inserts = new Map<ObjectNode, { entries: Array<[string, unknown]>; changes: FieldChange[] }>();
+  const pascal = taskDefinition.resource.source === 'cloudformation';
+
+  const containerName = (change: FieldChange) =>
+    change.container === undefined ? undefined : taskDefinition.containers.find((c) => c.index === change.container)?.name;
+  const giveUp = (change: FieldChange, reason: string, node?: ValueNode) => {
+    const container = containerName(change);
+    const where = node?.range ?? taskDefinition.range;
+    for (const checkId of change.checkIds.length ? change.checkIds : ['hardening']) {
+      manual.push({ checkId, ...(container ? { container } : {}), reason, ...(where ? { where } : {}) });
+    }
+  };
+
+  /** A value that arrived through a parameter or variable is changed at its definition only when nothing else uses it. */
+  const sharedDefinition = (change: FieldChange, node: ValueNode): boolean => {
+    if (!node.origin) return false;
+    const refs = countReferences(node.origin, read);
+    const at = formatPosition(node.range);
+    const ref = node.origin.range ? ` (referenced at ${formatPosition(node.origin.range)})` : '';
+    if (refs === undefined) {
+      giveUp(change, `${describePath(change)} comes from ${node.origin.expression}${ref}, defined at ${at}; set it to ${JSON.stringify(change.value)} there`, node);
+      return true;
+    }
+    if (refs.count !== 1) {
+      giveUp(
+        change,
+        `${describePath(change)} comes from ${node.origin.expression}${ref}; ${refs.name} (defined at ${at}) has ${refs.count} references, so changing it would change the others too: set ${JSON.stringify(change.value)} at ${formatPosition(node.origin.range)} or give this container its own value`,
+        node,
+      );
+      return true;
+    }
+    return false;
+  };
+
+  for (const change of plan.changes) {
+    const root: ObjectNode | undefined =
+      change.container === undefined ? taskDefinition.body : taskDefinition.containers.find((c) => c.index === change.container)?.node;
+    if (!root) {
+      giveUp(change, `container #${change.container} not found`);
+      continue;
+    }
+    const current = change.current;
+    if (current) {
+      const text = current.range ? read(current.range.file) : undefined;
+      if (!current.range || text === undefined) {
+        giveUp(change, `${describePath(change)} has no position in a readable file; set it to ${JSON.stringify(change.value)} by hand`, current);
+        continue;
+      }
+      if (sharedDefinition(change, current)) continue;
+      const file = current.range.file;
+      if (current.kind === 'array' && current.items.length > 0 && Array.isArray(change.value)) {
+        edits.push(...appendItems(text, file, current, change.value.slice(current.items.length)));
+      } else {
+        const forceQuotes = change.path[change.path.length - 1] === 'user';
+        edits.push(replaceValue(text, file, current, change.value, forceQuotes, pascal));
+      }
+      continue;
+    }
+
+    // The field is missing: find the deepest object on its path that exists.
+    let parent = root;
+    let depth = 0;
+    let blocked: string | undefined;
+    for (; depth < change.path.length - 1; depth++) {
+      const child: ValueNode | undefined = field(parent, change.path[depth] as string);
+      if (child === undefined) break;
+      if (child.kind === 'object') {
+        parent = child;
+        continue;
+      }
+      if (child.kind === 'null' && child.range) {
+        const text = read(child.range.file);
+        if (text !== undefined) edits.push(replaceValue(text, child.range.file, child, nest(change.path.slice(depth + 1), change.value), false, pascal));
+        else blocked = 'its file cannot be read';
+      } else {
+        blocked = `${change.path.slice(0, depth + 1).join('.')} is not an object`;
+      }
+      depth = -1;
+      break;
+    }
+    if (depth === -1) {
+      if (blocked) giveUp(change, `${describePath(change)}: ${blocked}; set it by hand`, parent);
+      continue;
+    }
+    if (!parent.range || read(parent.range.file) === undefined) {
+      giveUp(change, `${describePath(change)} must be added, but the object has no position in a readable file`, parent);
+      continue;
+    }
+    if (parent.origin && sharedDefinition(change, parent)) continue;
+    const key = change.path[depth] as string;
+    const pending = inserts.get(parent) ?? { entries: [], changes: [] };
+    pending.entries.push([key, nest(change.path.slice(depth + 1), change.value)]);
+    pending.changes.push(change);
+    inserts.set(parent, pending);
+  }
+
+  for (const [parent, pending] of inserts) {
+    const range = parent.range;
+    const text = range ? read(range.file) : undefined;
+    if (!range || text === undefined) continue;
+    edits.push(...insertEntries(text, range.file, parent, pending.entries, pascal));
+  }
+  return { edits, manual };
+}

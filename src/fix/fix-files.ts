@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { Finding, ScanError } from '../model/finding.js';
+import type { ResourceRef } from '../model/task-definition.js';
+import { type CollectOptions, collectDefinitions } from './collect.js';
+import { editsForPlan } from './edit/plan-edits.js';
+import { cachedReader } from './edit/references.js';
+import { type FieldChange, type FixOptions, type FixWarning, type ManualFix, planFixes } from './strategy.js';
+import { OverlappingEditsError, type TextEdit, applyTextEdits } from './text-edit.js';
+
+export interface DefinitionFixes {
+  resource: ResourceRef;
+  /** The failing and unknown findings the plan was made from. */
+  findings: Finding[];
+  changes: FieldChange[];
+  warnings: FixWarning[];
+  manual: ManualFix[];
+}
+
+export interface FileChange {
+  file: string;
+  before: string;
+  after: string;
+  edits: TextEdit[];
+}
+
+export interface FilesFixResult {
+  changes: FileChange[];
+  definitions: DefinitionFixes[];
+  errors: ScanError[];
+}
+
+export type FileFixOptions = CollectOptions & { fix: FixOptions };
+
+/**
+ * Plans and computes the fixes for files, without writing anything: per task
+ * definition the plan, per file the text before and after.
+ */
+export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult> {
+  const collected = await collectDefinitions(options);
+  const texts = new Map(collected.files.map((f) => [f.path, f.text]));
+  const read = cachedReader(texts);
+  const errors = [...collected.errors];
+  const definitions: DefinitionFixes[] = [];
+  const editsByFile = new Map<string, TextEdit[]>();
+
+  for (const { taskDefinition, findings } of collected.definitions) {
+    const relevant = findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
+    const plan = planFixes(taskDefinition, relevant, options.fix);
+    const { edits, manual } = editsForPlan(taskDefinition, plan, read);
+    for (const edit of edits) editsByFile.set(edit.file, [...(editsByFile.get(edit.file) ?? []), edit]);
+    definitions.push({
+      resource: taskDefinition.resource,
+      findings: relevant,
+      changes: plan.changes,
+      warnings: plan.warnings,
+      manual: [...plan.manual, ...manual],
+    });
+  }
+
+  const changes: FileChange[] = [];
+  for (const [file, edits] of editsByFile) {
+    const before = read(file);
+    if (before === undefined) {
+      errors.push({ file, message: 'cannot read the file to fix it' });
+      continue;
+    }
+    try {
+      const after = applyTextEdits(before, edits);
+      if (after !== before) changes.push({ file, before, after, edits: [...edits].sort((a, b) => a.start - b.start) });
+    } catch (error) {
+      if (!(error instanceof OverlappingEditsError)) throw error;
+      errors.push({ file, message: `not changed: ${error.message}` });
+    }
+  }
+  changes.sort((a, b) => a.file.localeCompare(b.file));
+  return { changes, definitions, errors };
+}
+
+/** Where to write a file the user named (relative to the working directory). */
+export const writablePath = (file: string): string => path.resolve(file);
