@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { applyCommand } from './commands/apply.js';
 import { checksCommand } from './commands/checks.js';
+import { fixCommand } from './commands/fix.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { scanCommand } from './commands/scan.js';
 import { EXIT, setExitCode, takeExitCode } from './exit-code.js';
 
@@ -24,6 +27,9 @@ Examples:
 Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input that could not be read.`,
     )
     .addCommand(scanCommand())
+    .addCommand(fixCommand())
+    .addCommand(applyCommand())
+    .addCommand(rollbackCommand())
     .addCommand(checksCommand());
 }
 

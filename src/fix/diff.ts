@@ -4,7 +4,8 @@ import { createColors } from 'picocolors';
 /** A git-style unified diff of one file (`--- a/file`, `+++ b/file`), empty when nothing changed. */
 export function unifiedDiff(file: string, before: string, after: string): string {
   if (before === after) return '';
-  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, {
+  const name = file.replace(/^\/+/, '');
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, {
     context: 3,
     headerOptions: FILE_HEADERS_ONLY,
   });

@@ -1,0 +1,97 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { fixOptionsFrom, runAccountFix } from '../../fix/account/command.js';
+import { fixFiles, writablePath } from '../../fix/fix-files.js';
+import { buildFixReport, formatFixText } from '../../fix/report.js';
+import { isRootUser } from '../../fix/user.js';
+import { UsageError } from '../../model/errors.js';
+import { addAwsScanOptions } from '../aws-options.js';
+import { EXIT, setExitCode } from '../exit-code.js';
+import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
+import { colorsFor } from '../output.js';
+
+interface FixCommandOptions {
+  write?: boolean;
+  user: string;
+  networkMode: 'keep' | 'awsvpc';
+  dropCapabilities?: boolean;
+  readonlyRoot?: boolean;
+  checks?: string[];
+  skipChecks?: string[];
+  format: 'text' | 'json';
+  varFile?: string[];
+  maxFileSize: number;
+  aws?: boolean;
+}
+
+function nonRootUser(value: string): string {
+  if (isRootUser(value)) throw new InvalidArgumentError(`"${value}" is root (or empty); choose a non-root user such as 1000:1000`);
+  return value;
+}
+
+export function fixCommand(): Command {
+  const command = new Command('fix')
+    .description(
+      'Fix insecure task definitions in task-definition JSON, CloudFormation and Terraform files: prints a unified diff and changes nothing unless --write. With --aws, writes a plan for the live account (see "ecsguard apply").',
+    )
+    .argument('[paths...]', 'files or folders to fix (folders are walked; "-" reads standard input, diff only)')
+    .option('--write', 'apply the changes to the files')
+    .addOption(new Option('--user <user>', 'non-root user written where a container is root or has no user').argParser(nonRootUser).default('1000:1000'))
+    .addOption(
+      new Option('--network-mode <mode>', 'host network mode: keep it and fix the users, or switch to awsvpc').choices(['keep', 'awsvpc']).default('keep'),
+    )
+    .option('--drop-capabilities', 'hardening: linuxParameters.capabilities.drop contains "ALL" in every container')
+    .option('--readonly-root', 'hardening: readonlyRootFilesystem true in every container')
+    .addOption(checksOption())
+    .addOption(skipChecksOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
+    .addOption(new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32))
+    .option('--plan <file>', 'with --aws: write the remediation plan here (changes nothing in the account)')
+    .option('--batch-size <n>', 'with --aws: split the plan into batches of this many revisions')
+    .option('-q, --quiet', 'no progress output on standard error');
+  addAwsScanOptions(command);
+  return command
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ecsguard fix infra/                       # show the diff
+  $ ecsguard fix infra/ --write               # apply it
+  $ ecsguard fix template.yaml --network-mode awsvpc --drop-capabilities
+  $ ecsguard fix --aws --region eu-west-1 --plan plan.json
+
+Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual fixes remain, 2 usage error or an input that could not be read.`,
+    )
+    .action(async (paths: string[], options: FixCommandOptions) => {
+      if (options.aws) {
+        setExitCode(await runAccountFix({ ...options, paths }, { stdout: process.stdout, stderr: process.stderr }));
+        return;
+      }
+      setExitCode(await runFileFix(paths, options, process.stdout));
+    });
+}
+
+/** `ecsguard fix [paths...]` on files; returns the exit code. */
+export async function runFileFix(paths: string[], options: FixCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
+  const fix = fixOptionsFrom(options as unknown as Record<string, unknown>);
+  const checks = checksFrom(options);
+  if (paths.length === 0) paths = ['.'];
+  if (options.write && paths.includes('-')) throw new UsageError('--write cannot change standard input; name the file instead');
+  const result = await fixFiles({
+    paths,
+    checks,
+    fix,
+    varFiles: options.varFile ?? [],
+    maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
+  });
+  if (options.write) {
+    for (const change of result.changes) await writeFile(writablePath(change.file), change.after, 'utf8');
+  }
+  const report = buildFixReport(result, options.write === true);
+  const color = colorsFor(stdout).isColorSupported;
+  stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatFixText(report, color));
+  if (result.errors.length) return EXIT.incomplete;
+  const pending = !options.write && result.changes.length > 0;
+  return pending || report.summary.manual > 0 ? EXIT.findings : EXIT.ok;
+}
