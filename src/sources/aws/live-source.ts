@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
 import type { ResourceRef, Usage } from '../../model/task-definition.js';
 import { type ObjectNode, fromPlain } from '../../model/value.js';
@@ -50,6 +51,8 @@ export class AwsLiveSource implements LiveSource {
   ) {}
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
+    // Every request in flight listens on the signal: lift the default cap of 10 listeners.
+    if (signal) setMaxListeners(0, signal);
     const sdk = await this.loadAwsSdk();
     const firstRegion = Array.isArray(this.options.regions) ? (this.options.regions[0] ?? 'us-east-1') : 'us-east-1';
     const clients = new AwsClients(sdk, { ...this.options, maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, firstRegion);
@@ -190,11 +193,11 @@ function resourceFor(arn: string, region: string, accountId: string | undefined)
   };
 }
 
-/** Usage is known when the lookup was complete; a partial lookup still reports what it saw. */
+/** Usage only when the lookup was complete: a partial one could claim "not running" for a running revision. */
 function usageFor(usage: RegionUsage, arn: string): Usage | undefined {
+  if (!usage.complete) return undefined;
   const found = usage.byArn.get(arn);
-  if (found) return { runningTasks: found.runningTasks, services: [...found.services] };
-  return usage.complete ? { runningTasks: 0, services: [] } : undefined;
+  return found ? { runningTasks: found.runningTasks, services: [...found.services] } : { runningTasks: 0, services: [] };
 }
 
 /** The describe answer as the model's body; the listing's status wins over a cached one (deregistering changes it). */
