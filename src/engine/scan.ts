@@ -74,7 +74,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   for (const output of outputs) {
     errors.push(...output.errors);
     for (const failure of output.failures) {
-      findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage));
+      findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
     }
     for (const definition of output.definitions) {
       const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);

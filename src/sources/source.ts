@@ -25,6 +25,8 @@ export interface SourceFailure {
   resource: ResourceRef;
   error: ScanError;
   usage?: Usage;
+  /** Where the resource is written, so its ERROR findings point there. */
+  range?: SourceRange;
 }
 
 export interface SourceOutput {

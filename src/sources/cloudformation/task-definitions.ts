@@ -53,7 +53,7 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     if (body.kind !== 'object') {
       const found = body.kind === 'unresolved' ? body.expression : `a ${body.kind}`;
       const error = fileError(file, `resource ${id}: Properties must be a mapping, found ${found}`, properties?.range, id);
-      output.failures.push({ resource: ref, error });
+      output.failures.push({ resource: ref, error, ...(range ? { range } : {}) });
       continue;
     }
     const family = field(body, 'family');
