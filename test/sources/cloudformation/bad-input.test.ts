@@ -90,6 +90,12 @@ Resources:
           resource: 'StringPropertiesTaskDefinition',
           message: 'resource StringPropertiesTaskDefinition: Properties must be a mapping, found a string',
         },
+        // Its ERROR findings point at the resource, from its logical id to its last line.
+        range: {
+          file: 'cloudformation/invalid-shapes.yaml',
+          start: { line: 26, column: 3, offset: 638 },
+          end: { line: 28, column: 30, offset: 734 },
+        },
       },
     ]);
     // Shapes inside Properties are passed through for normalizeTaskDefinition to report.
