@@ -50,6 +50,8 @@ export interface BatchVerification {
   failing: string[];
   /** Services not on their new revision, and tag mismatches. */
   problems: string[];
+  /** Failures the plan left to a person (e.g. host network mode kept): listed, not counted. */
+  remaining: string[];
 }
 
 export type JournalStatus = 'in-progress' | 'completed' | 'failed' | 'verification-failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed';

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../model/errors.js';
 import { type Journal, type StepState, parseJournal } from './journal-format.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 /**
  * The journal on disk. Every save writes a temporary file next to it, flushes
@@ -61,19 +60,6 @@ export class JournalStore {
 
   async save(): Promise<void> {
     this.journal.updatedAt = this.timestamp();
-    const temporary = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(`${JSON.stringify(this.journal, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temporary, this.path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await writeFileAtomic(this.path, `${JSON.stringify(this.journal, null, 2)}\n`);
   }
 }

@@ -47,9 +47,20 @@ export async function verifyBatch(api: EcsApi, plan: RemediationPlan, journal: J
     checks,
     liveSources: [registeredRevisionsSource(api, registered.map((r) => ({ region: r.region, arn: r.newArn as string })), tagsByArn)],
   });
-  const failing = result.findings
-    .filter((f) => f.status === 'FAIL' || f.status === 'ERROR')
-    .map((f) => `${shortArn(f.resource.arn)}: ${f.checkId}: ${f.message}`);
+  // A failure the plan fixed must be gone; one the plan left to a person (host mode kept, manual fixes) is only listed.
+  const fixedChecks = new Map(
+    plan.revisions.map((p) => [p.oldArn, new Set(p.changes.flatMap((c) => c.checkIds))] as const),
+  );
+  const oldArnOf = new Map(registered.map((r) => [r.newArn as string, r.oldArn]));
+  const failing: string[] = [];
+  const remaining: string[] = [];
+  for (const f of result.findings) {
+    if (f.status !== 'FAIL' && f.status !== 'ERROR') continue;
+    const line = `${shortArn(f.resource.arn)}: ${f.checkId}: ${f.message}`;
+    const fixed = fixedChecks.get(oldArnOf.get(f.resource.arn ?? '') ?? '');
+    if (f.status === 'FAIL' && fixed && !fixed.has(f.checkId)) remaining.push(line);
+    else failing.push(line);
+  }
   const problems: string[] = result.errors.map((e) => e.message);
 
   for (const revision of registered) {
@@ -69,5 +80,5 @@ export async function verifyBatch(api: EcsApi, plan: RemediationPlan, journal: J
       problems.push(`${s.region} ${s.cluster}/${s.service} uses ${shortArn(state.taskDefinition)}, not ${shortArn(s.newArn)}`);
     }
   }
-  return { batch, at, ok: failing.length === 0 && problems.length === 0, failing, problems };
+  return { batch, at, ok: failing.length === 0 && problems.length === 0, failing, problems, remaining };
 }

@@ -50,6 +50,12 @@ export interface ServiceSeed {
 export class EmulatedAccount {
   readonly regions = new Map<string, RegionState>();
   clock = 1_700_000_000;
+  /**
+   * When set, an unfinished rollout completes by itself once DescribeServices
+   * has returned the service this many times since the update (for waiters such as `apply --wait`).
+   */
+  completeDeploymentsAfterDescribes: number | undefined;
+  private readonly describesSinceUpdate = new Map<string, number>();
 
   constructor(
     readonly accountId: string,
@@ -282,6 +288,22 @@ export class EmulatedAccount {
     service.runningCount = service.desiredCount;
     service.deployments = [primary];
     return service;
+  }
+
+  /** Called by DescribeServices before it answers: counts toward `completeDeploymentsAfterDescribes`. */
+  noteServiceDescribed(regionName: string, clusterName: string, service: Service): void {
+    const after = this.completeDeploymentsAfterDescribes;
+    if (after === undefined) return;
+    const settled = service.deployments.length === 1 && service.deployments[0]?.rolloutState === 'COMPLETED';
+    if (settled) return;
+    const key = `${regionName}/${clusterName}/${service.serviceName}`;
+    const seen = (this.describesSinceUpdate.get(key) ?? 0) + 1;
+    if (seen < after) {
+      this.describesSinceUpdate.set(key, seen);
+      return;
+    }
+    this.describesSinceUpdate.delete(key);
+    this.completeDeployment(regionName, clusterName, service.serviceName);
   }
 
   setTags(regionName: string, arn: string, tags: Tag[]): void {

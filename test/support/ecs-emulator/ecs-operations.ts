@@ -75,13 +75,14 @@ export const ECS_OPERATIONS: Record<string, Handler> = {
     return { serviceArns: page, ...(nextToken ? { nextToken } : {}) };
   },
 
-  DescribeServices(_account, region, input) {
+  DescribeServices(account, region, input) {
     const cluster = requireCluster(region, input);
     const references = requireList(input, 'services', 10);
     const services: Json[] = [];
     const failures: Json[] = [];
     for (const reference of references) {
       const service = cluster.services.get(serviceName(reference));
+      if (service) account.noteServiceDescribed(region.region, cluster.clusterName, service);
       if (service) services.push(serviceShape(service));
       else failures.push({ arn: reference.startsWith('arn:') ? reference : `${region.arnPrefix()}:service/${cluster.clusterName}/${reference}`, reason: 'MISSING' });
     }
