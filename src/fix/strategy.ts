@@ -98,7 +98,7 @@ function targetsFor(node: ValueNode | undefined, fails: (value: Concrete) => boo
   const failing = all.filter((v) => fails(v.node));
   if (failing.length === 0) return [];
   // `!If [C, true, false]` becomes `false`, not `!If [C, false, false]`.
-  if (node.range && all.every((v) => fails(v.node) || (v.node !== undefined && toPlain(v.node) === value))) return [{ current: node }];
+  if (all.every((v) => fails(v.node) || (v.node !== undefined && toPlain(v.node) === value))) return [{ current: node }];
   const seen = new Set<ValueNode>();
   const targets: Target[] = [];
   for (const v of failing) {

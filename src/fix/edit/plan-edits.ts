@@ -26,9 +26,9 @@ const describePath = (change: FieldChange) => change.path.join('.');
  * object become one edit, so their order is the plan's.
  */
 export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read: FileReader): PlanEdits {
-  const edits: TextEdit[] = [];
+  const edits: Array<TextEdit & { depth?: number }> = [];
   const manual: ManualFix[] = [];
-  const inserts = new Map<ObjectNode, { entries: Array<[string, unknown]>; changes: FieldChange[] }>();
+  const inserts = new Map<ObjectNode, { entries: Array<[string, unknown]>; depth: number }>();
   const pascal = taskDefinition.resource.source === 'cloudformation';
 
   const containerName = (change: FieldChange) =>
@@ -79,7 +79,8 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
       if (sharedDefinition(change, current)) continue;
       const file = current.range.file;
       if (current.kind === 'array' && current.items.length > 0 && Array.isArray(change.value)) {
-        edits.push(...appendItems(text, file, current, change.value.slice(current.items.length)));
+        const depth = change.path.length;
+        edits.push(...appendItems(text, file, current, change.value.slice(current.items.length)).map((e) => ({ ...e, depth })));
       } else {
         const forceQuotes = change.path[change.path.length - 1] === 'user';
         edits.push(replaceValue(text, file, current, change.value, forceQuotes, pascal));
@@ -118,9 +119,8 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     }
     if (parent.origin && sharedDefinition(change, parent)) continue;
     const key = change.path[depth] as string;
-    const pending = inserts.get(parent) ?? { entries: [], changes: [] };
+    const pending = inserts.get(parent) ?? { entries: [], depth };
     pending.entries.push([key, nest(change.path.slice(depth + 1), change.value)]);
-    pending.changes.push(change);
     inserts.set(parent, pending);
   }
 
@@ -128,7 +128,31 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     const range = parent.range;
     const text = range ? read(range.file) : undefined;
     if (!range || text === undefined) continue;
-    edits.push(...insertEntries(text, range.file, parent, pending.entries, pascal));
+    edits.push(...insertEntries(text, range.file, parent, pending.entries, pascal).map((e) => ({ ...e, depth: pending.depth })));
   }
-  return { edits, manual };
+  return { edits: joinInsertions(edits), manual };
+}
+
+/**
+ * Insertions at the same offset (an item appended to `Drop:` and a key added
+ * after `LinuxParameters:`, both at the end of the block) become one edit:
+ * the deeper one first, so each lands inside its own parent.
+ */
+function joinInsertions(edits: Array<TextEdit & { depth?: number }>): TextEdit[] {
+  const out: TextEdit[] = [];
+  const byPoint = new Map<string, Array<TextEdit & { depth?: number }>>();
+  for (const edit of edits) {
+    if (edit.start !== edit.end) {
+      out.push({ file: edit.file, start: edit.start, end: edit.end, text: edit.text });
+      continue;
+    }
+    const key = `${edit.file}\0${edit.start}`;
+    byPoint.set(key, [...(byPoint.get(key) ?? []), edit]);
+  }
+  for (const group of byPoint.values()) {
+    const first = group[0] as TextEdit;
+    const text = [...group].sort((a, b) => (b.depth ?? 0) - (a.depth ?? 0)).map((e) => e.text).join('');
+    out.push({ file: first.file, start: first.start, end: first.start, text });
+  }
+  return out;
 }
