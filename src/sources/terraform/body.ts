@@ -1,0 +1,108 @@
+import type { SourceRange } from '../../model/location.js';
+import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
+import { decodeContainerDefinitions } from './container-definitions.js';
+import type { EvalProblem, Scope } from './scope.js';
+import { type Attribute, type Block } from './structure.js';
+import { evaluateExpr } from './module-scope.js';
+import { liftConditionals, unresolved } from './values.js';
+
+/** Terraform-only arguments, not part of the task definition. */
+const META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'skip_destroy', 'track_latest']);
+
+/** Nested blocks that repeat map to ECS lists with plural names. */
+const REPEATED_BLOCKS: Record<string, string> = {
+  volume: 'volumes',
+  placement_constraints: 'placementConstraints',
+  inference_accelerator: 'inferenceAccelerators',
+};
+
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A Terraform tags map becomes the ECS `[{key, value}]` list; each key keeps its position. */
+export function tagsToList(tags: ValueNode): ValueNode {
+  return liftConditionals([tags], ([value]) => {
+    if (value?.kind !== 'object') return value as ValueNode;
+    const items: ValueNode[] = value.entries.map((e) => ({
+      kind: 'object',
+      entries: [
+        { key: 'key', sourceKey: e.sourceKey, value: { kind: 'string', value: e.key, ...(e.keyRange ? { range: e.keyRange } : {}), syntax: value.syntax ?? 'hcl' } },
+        { key: 'value', sourceKey: e.sourceKey, value: e.value },
+      ],
+      ...(e.keyRange ? { range: e.keyRange } : {}),
+      syntax: value.syntax ?? 'hcl',
+    }));
+    return { ...value, kind: 'array', items } as ValueNode;
+  });
+}
+
+export interface BodyResult {
+  body: ObjectNode;
+  /** Set when container_definitions cannot be decoded: the resource is an ERROR. */
+  failure?: { message: string; range?: SourceRange };
+  problems: EvalProblem[];
+}
+
+function attributeEntry(attribute: Attribute, scope: Scope, problems: EvalProblem[]): ObjectEntry {
+  return { key: camelCase(attribute.name), sourceKey: attribute.name, keyRange: attribute.nameRange, value: evaluateExpr(attribute.expr, scope, problems) };
+}
+
+function blockObject(block: Block, scope: Scope, problems: EvalProblem[]): ObjectNode {
+  const entries = block.attributes.map((a) => attributeEntry(a, scope, problems));
+  for (const group of groupBlocks(block.blocks)) entries.push(blockEntry(group, scope, problems));
+  return { kind: 'object', entries, range: block.range, syntax: 'hcl' };
+}
+
+function groupBlocks(blocks: Block[]): Block[][] {
+  const groups = new Map<string, Block[]>();
+  for (const block of blocks) {
+    const key = block.type === 'dynamic' ? `dynamic:${block.labels[0] ?? ''}` : block.type;
+    groups.set(key, [...(groups.get(key) ?? []), block]);
+  }
+  return [...groups.values()];
+}
+
+function blockEntry(group: Block[], scope: Scope, problems: EvalProblem[]): ObjectEntry {
+  const first = group[0] as Block;
+  const keyRange = { file: first.range.file, start: first.range.start, end: first.range.start };
+  if (first.type === 'dynamic') {
+    const name = first.labels[0] ?? '';
+    const key = REPEATED_BLOCKS[name] ?? camelCase(name);
+    return { key, sourceKey: name, keyRange, value: unresolved(`dynamic "${name}"`, 'dynamic blocks are not evaluated', first.range) };
+  }
+  const repeated = REPEATED_BLOCKS[first.type];
+  if (repeated) {
+    const items = group.map((b) => blockObject(b, scope, problems));
+    return { key: repeated, sourceKey: first.type, keyRange, value: { kind: 'array', items, range: first.range, syntax: 'hcl' } };
+  }
+  // A block that may appear once (runtime_platform, ephemeral_storage): the last one wins.
+  return { key: camelCase(first.type), sourceKey: first.type, keyRange, value: blockObject(group[group.length - 1] as Block, scope, problems) };
+}
+
+/** The resource's arguments with ECS API keys; keys inside container definitions are already ECS keys. */
+export function taskDefinitionBody(resource: Block, scope: Scope): BodyResult {
+  const problems: EvalProblem[] = [];
+  const entries: ObjectEntry[] = [];
+  let failure: BodyResult['failure'];
+  for (const attribute of resource.attributes) {
+    if (META_ARGUMENTS.has(attribute.name)) continue;
+    if (attribute.name === 'container_definitions') {
+      const own: EvalProblem[] = [];
+      const value = evaluateExpr(attribute.expr, scope, own);
+      const decoded = decodeContainerDefinitions(value);
+      const firstProblem = own[0];
+      if (firstProblem) failure = { message: `container_definitions: ${firstProblem.message}`, ...(firstProblem.range ? { range: firstProblem.range } : {}) };
+      else if ('error' in decoded) failure = { message: decoded.error, ...(decoded.range ? { range: decoded.range } : {}) };
+      else entries.push({ key: 'containerDefinitions', sourceKey: attribute.name, keyRange: attribute.nameRange, value: decoded.value });
+      continue;
+    }
+    const entry = attributeEntry(attribute, scope, problems);
+    if (attribute.name === 'tags') entry.value = tagsToList(entry.value);
+    entries.push(entry);
+  }
+  for (const group of groupBlocks(resource.blocks.filter((b) => !META_ARGUMENTS.has(b.type)))) {
+    entries.push(blockEntry(group, scope, problems));
+  }
+  return { body: { kind: 'object', entries, range: resource.range, syntax: 'hcl' }, ...(failure ? { failure } : {}), problems };
+}

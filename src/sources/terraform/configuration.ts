@@ -1,0 +1,99 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, normalize, resolve } from 'node:path';
+import type { Parser, Tree } from 'web-tree-sitter';
+import type { ScanError } from '../../model/finding.js';
+import { LineIndex } from '../../model/location.js';
+import type { InputFile } from '../source.js';
+import { fileError } from '../source.js';
+import { buildModuleConfig, type ModuleConfig } from './module-scope.js';
+import { syntaxProblems } from './parser.js';
+import { type Block, readHclFile } from './structure.js';
+import { readTfJson } from './tf-json.js';
+
+export interface DirectoryFiles {
+  absDir: string;
+  displayDir: string;
+  files: InputFile[];
+}
+
+export const isConfigFile = (path: string): boolean => path.endsWith('.tf') || path.endsWith('.tf.json');
+
+export function groupByDirectory(files: InputFile[]): Map<string, DirectoryFiles> {
+  const groups = new Map<string, DirectoryFiles>();
+  for (const file of files) {
+    const absDir = dirname(file.absolutePath ?? resolve(file.path));
+    const group = groups.get(absDir) ?? { absDir, displayDir: dirname(file.path), files: [] };
+    group.files.push(file);
+    groups.set(absDir, group);
+  }
+  return groups;
+}
+
+/**
+ * Parses module directories once each: the discovered ones from the texts the
+ * engine read, called local modules from disk. Trees stay alive until
+ * `dispose()` because evaluation reads them lazily.
+ */
+export class ConfigurationLoader {
+  private readonly configs = new Map<string, ModuleConfig>();
+  private readonly trees: Tree[] = [];
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly discovered: Map<string, DirectoryFiles>,
+    private readonly errors: ScanError[],
+  ) {}
+
+  load(absDir: string, displayDir: string): ModuleConfig | undefined {
+    const cached = this.configs.get(absDir);
+    if (cached) return cached;
+    const files = this.discovered.get(absDir)?.files.filter((f) => isConfigFile(f.path)) ?? this.readFromDisk(absDir, displayDir);
+    if (files === undefined) return undefined;
+    const blocks: Block[] = [];
+    for (const file of files) blocks.push(...this.parseFile(file));
+    const config = buildModuleConfig(absDir, this.discovered.get(absDir)?.displayDir ?? displayDir, blocks);
+    this.configs.set(absDir, config);
+    return config;
+  }
+
+  private readFromDisk(absDir: string, displayDir: string): InputFile[] | undefined {
+    let names: string[];
+    try {
+      names = readdirSync(absDir).filter(isConfigFile).sort();
+    } catch {
+      return undefined;
+    }
+    const files: InputFile[] = [];
+    for (const name of names) {
+      const path = normalize(join(displayDir, name));
+      try {
+        files.push({ path, absolutePath: join(absDir, name), text: readFileSync(join(absDir, name), 'utf8') });
+      } catch (error) {
+        this.errors.push(fileError(path, `cannot read the file: ${String(error)}`));
+      }
+    }
+    return files;
+  }
+
+  private parseFile(file: InputFile): Block[] {
+    const lines = new LineIndex(file.text);
+    const source = { path: file.path, lines, delta: 0 };
+    if (file.path.endsWith('.json')) return readTfJson(file, this.errors);
+    const tree = this.parser.parse(file.text);
+    if (!tree) {
+      this.errors.push(fileError(file.path, 'the Terraform parser returned no tree'));
+      return [];
+    }
+    this.trees.push(tree);
+    for (const problem of syntaxProblems(tree.rootNode)) {
+      this.errors.push(fileError(file.path, problem.message, lines.range(file.path, problem.startIndex, problem.startIndex)));
+    }
+    return readHclFile(tree, source).blocks;
+  }
+
+  dispose(): void {
+    for (const tree of this.trees.splice(0)) tree.delete();
+  }
+}
+
+export const fileName = (path: string): string => basename(path);

@@ -1,0 +1,32 @@
+import type { SourceRange } from '../../model/location.js';
+import type { ValueNode } from '../../model/value.js';
+import { decodeEmbeddedJson } from './embedded-json.js';
+import { isJsonEncoded, textOrigin } from './values.js';
+
+export type Decoded = { value: ValueNode } | { error: string; range?: SourceRange };
+
+/**
+ * `container_definitions` is a JSON string in Terraform. jsonencode() values
+ * keep their HCL structure (positions in the .tf file); strings (heredoc,
+ * quoted, file(), templatefile(), a plan) are decoded with positions mapped
+ * back into the file that wrote them. Both branches of a conditional are kept.
+ */
+export function decodeContainerDefinitions(value: ValueNode): Decoded {
+  if (value.kind === 'conditional') {
+    const whenTrue = decodeContainerDefinitions(value.whenTrue);
+    if ('error' in whenTrue) return whenTrue;
+    const whenFalse = decodeContainerDefinitions(value.whenFalse);
+    if ('error' in whenFalse) return whenFalse;
+    return { value: { ...value, whenTrue: whenTrue.value, whenFalse: whenFalse.value } };
+  }
+  if (value.kind === 'unresolved' || value.kind === 'null' || isJsonEncoded(value)) return { value };
+  if (value.kind === 'string') {
+    const decoded = decodeEmbeddedJson(value.value, textOrigin(value), value.range);
+    if ('root' in decoded) return { value: decoded.root };
+    return { error: `container_definitions: ${decoded.error}`, ...(decoded.range ? { range: decoded.range } : {}) };
+  }
+  return {
+    error: `container_definitions must be a JSON string (jsonencode(...), a heredoc, file()), found ${value.kind}`,
+    ...(value.range ? { range: value.range } : {}),
+  };
+}

@@ -1,0 +1,181 @@
+import type { Node } from 'web-tree-sitter';
+import { LineIndex, type SourceRange } from '../../model/location.js';
+import type { ObjectEntry, ValueNode } from '../../model/value.js';
+import { decodeEmbeddedJson, wholeTextOrigin } from './embedded-json.js';
+import { evaluate, here } from './evaluate.js';
+import type { EvalContext } from './scope.js';
+import { evaluateHeredoc } from './templates.js';
+import {
+  isJsonEncoded,
+  liftConditionals,
+  markJsonEncoded,
+  setTextOrigin,
+  textOrigin,
+  unresolved,
+} from './values.js';
+
+interface Call {
+  name: string;
+  text: string;
+  range: SourceRange;
+  ctx: EvalContext;
+}
+
+type Implementation = (args: ValueNode[], call: Call) => ValueNode;
+
+const fail = (call: Call, reason: string): ValueNode => unresolved(call.text, reason, call.range);
+
+function scalar(value: ValueNode): string | undefined {
+  if (value.kind === 'string') return value.value;
+  if (value.kind === 'number') return value.raw;
+  if (value.kind === 'boolean') return String(value.value);
+  return undefined;
+}
+
+/** Functions whose arguments must be concrete at the top level (no unresolved value). */
+function strict(implementation: Implementation): Implementation {
+  return (args, call) =>
+    liftConditionals(args, (values) => {
+      const missing = values.find((v) => v.kind === 'unresolved');
+      if (missing?.kind === 'unresolved') return fail(call, missing.reason ?? `${missing.expression} cannot be resolved`);
+      return implementation(values, call);
+    });
+}
+
+function jsondecode(value: ValueNode, call: Call): ValueNode {
+  if (isJsonEncoded(value)) return { ...value };
+  if (value.kind !== 'string') return fail(call, `jsondecode needs a string, found ${value.kind}`);
+  const decoded = decodeEmbeddedJson(value.value, textOrigin(value), value.range);
+  if ('root' in decoded) return decoded.root;
+  call.ctx.problems.push({ message: decoded.error, ...(decoded.range ? { range: decoded.range } : {}) });
+  return fail(call, decoded.error);
+}
+
+function readText(path: string, call: Call): { path: string; lines: LineIndex } | ValueNode {
+  const read = call.ctx.scope.readFile(path);
+  if ('error' in read) {
+    call.ctx.problems.push({ message: read.error, range: call.range });
+    return fail(call, read.error);
+  }
+  return { path: read.path, lines: new LineIndex(read.text) };
+}
+
+function fileFunction([path]: ValueNode[], call: Call): ValueNode {
+  const name = path ? scalar(path) : undefined;
+  if (name === undefined) return fail(call, 'file() needs a path');
+  const read = readText(name, call);
+  if ('kind' in read) return read;
+  const node: ValueNode = { kind: 'string', value: read.lines.text, range: call.range, syntax: 'hcl' };
+  return setTextOrigin(node, wholeTextOrigin(read.path, read.lines));
+}
+
+const TEMPLATE_MARKER = 'ECSGUARD_TEMPLATE_END';
+
+/** templatefile(): the file is parsed as a heredoc body, so `${…}` keeps file positions. */
+function templatefile([path, variables]: ValueNode[], call: Call): ValueNode {
+  const name = path ? scalar(path) : undefined;
+  if (name === undefined) return fail(call, 'templatefile() needs a path');
+  if (variables?.kind !== 'object') return fail(call, 'templatefile() variables must be an object');
+  const read = readText(name, call);
+  if ('kind' in read) return read;
+  const prefix = `x = <<${TEMPLATE_MARKER}\n`;
+  const tree = call.ctx.scope.parser.parse(`${prefix}${read.lines.text}\n${TEMPLATE_MARKER}\n`);
+  try {
+    const heredoc = tree?.rootNode.descendantsOfType('heredoc_template')[0];
+    if (!heredoc || tree?.rootNode.hasError) return fail(call, `template ${read.path} cannot be parsed`);
+    const names = new Map<string, ValueNode>(variables.entries.map((e) => [e.key, e.value]));
+    const ctx: EvalContext = { ...call.ctx, names, source: { path: read.path, lines: read.lines, delta: -prefix.length } };
+    return evaluateHeredoc(heredoc, ctx);
+  } finally {
+    tree?.delete();
+  }
+}
+
+function concat(args: ValueNode[], call: Call): ValueNode {
+  const items: ValueNode[] = [];
+  for (const list of args) {
+    if (list.kind !== 'array') return fail(call, `concat needs lists, found ${list.kind}`);
+    items.push(...list.items);
+  }
+  return { kind: 'array', items, range: call.range, syntax: 'hcl' };
+}
+
+function merge(args: ValueNode[], call: Call): ValueNode {
+  const entries: ObjectEntry[] = [];
+  for (const object of args) {
+    if (object.kind === 'null') continue;
+    if (object.kind !== 'object') return fail(call, `merge needs objects, found ${object.kind}`);
+    for (const e of object.entries) {
+      const existing = entries.findIndex((x) => x.key === e.key);
+      if (existing !== -1) entries.splice(existing, 1);
+      entries.push(e);
+    }
+  }
+  return { kind: 'object', entries, range: call.range, syntax: 'hcl' };
+}
+
+function lookup([map, key, fallback]: ValueNode[], call: Call): ValueNode {
+  const name = key ? scalar(key) : undefined;
+  if (map?.kind !== 'object' || name === undefined) return fail(call, 'lookup needs a map and a key');
+  const found = [...map.entries].reverse().find((e) => e.key === name);
+  return found?.value ?? fallback ?? fail(call, `no key ${JSON.stringify(name)}`);
+}
+
+function stringResult(value: string, call: Call): ValueNode {
+  return { kind: 'string', value, range: call.range, syntax: 'hcl' };
+}
+
+const FUNCTIONS: Record<string, Implementation> = {
+  jsonencode: ([value], call) => (value ? markJsonEncoded(value) : fail(call, 'jsonencode needs a value')),
+  jsondecode: strict(([value], call) => jsondecode(value as ValueNode, call)),
+  concat: strict(concat),
+  merge: strict(merge),
+  tostring: strict(([value], call) => {
+    if (!value) return fail(call, 'tostring needs a value');
+    if (value.kind === 'string' || value.kind === 'null' || isJsonEncoded(value)) return value;
+    const text = scalar(value);
+    if (text === undefined) return fail(call, `tostring cannot convert ${value.kind}`);
+    return { kind: 'string', value: text, ...(value.range ? { range: value.range } : {}), syntax: 'hcl' };
+  }),
+  tonumber: strict(([value], call) => {
+    const text = value ? scalar(value) : undefined;
+    if (value?.kind === 'null') return value;
+    if (text === undefined || text.trim() === '' || Number.isNaN(Number(text))) return fail(call, 'tonumber cannot convert this value');
+    return { kind: 'number', value: Number(text), raw: text, ...(value?.range ? { range: value.range } : {}), syntax: 'hcl' };
+  }),
+  tobool: strict(([value], call) => {
+    if (value?.kind === 'boolean' || value?.kind === 'null') return value;
+    if (value?.kind === 'string' && (value.value === 'true' || value.value === 'false')) {
+      return { kind: 'boolean', value: value.value === 'true', ...(value.range ? { range: value.range } : {}), syntax: 'hcl' };
+    }
+    return fail(call, 'tobool cannot convert this value');
+  }),
+  tolist: strict(([value], call) => value ?? fail(call, 'tolist needs a value')),
+  toset: strict(([value], call) => value ?? fail(call, 'toset needs a value')),
+  tomap: strict(([value], call) => value ?? fail(call, 'tomap needs a value')),
+  lower: strict(([value], call) => (value?.kind === 'string' ? stringResult(value.value.toLowerCase(), call) : fail(call, 'lower needs a string'))),
+  upper: strict(([value], call) => (value?.kind === 'string' ? stringResult(value.value.toUpperCase(), call) : fail(call, 'upper needs a string'))),
+  trimspace: strict(([value], call) => (value?.kind === 'string' ? stringResult(value.value.trim(), call) : fail(call, 'trimspace needs a string'))),
+  join: strict(([separator, list], call) => {
+    if (separator?.kind !== 'string' || list?.kind !== 'array') return fail(call, 'join needs a separator and a list');
+    const parts = list.items.map(scalar);
+    if (parts.some((p) => p === undefined)) return fail(call, 'join needs a list of resolvable strings');
+    return stringResult(parts.join(separator.value), call);
+  }),
+  lookup: strict(lookup),
+  coalesce: strict((args, call) => args.find((a) => a.kind !== 'null' && !(a.kind === 'string' && a.value === '')) ?? fail(call, 'no non-empty argument')),
+  try: (args, call) => args.find((a) => a.kind !== 'unresolved') ?? fail(call, 'no argument of try() can be resolved'),
+  file: strict(fileFunction),
+  templatefile: strict(templatefile),
+};
+
+export function callFunction(node: Node, ctx: EvalContext): ValueNode {
+  const name = node.firstNamedChild?.text ?? '';
+  const argumentsNode = node.namedChildren.find((c) => c.type === 'function_arguments');
+  const argNodes = argumentsNode?.namedChildren.filter((c) => c.type === 'expression') ?? [];
+  const call: Call = { name, text: node.text, range: here(node, ctx), ctx };
+  const implementation = FUNCTIONS[name];
+  if (!implementation) return fail(call, `function ${name}() is not evaluated`);
+  if (argumentsNode?.namedChildren.some((c) => c.type === 'ellipsis')) return fail(call, 'expanded arguments (...) are not evaluated');
+  return implementation(argNodes.map((a) => evaluate(a, ctx)), call);
+}

@@ -1,0 +1,94 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join, normalize, resolve } from 'node:path';
+import type { ValueNode } from '../../model/value.js';
+import type { ScanError } from '../../model/finding.js';
+import { type FileSource, type FileSourceOptions, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
+import { ConfigurationLoader, type DirectoryFiles, groupByDirectory, isConfigFile } from './configuration.js';
+import { evaluateInstance, localModuleSource } from './instance.js';
+import { terraformParser } from './parser.js';
+import { type VarFile, autoLoadOrder, isAutoLoadedVarFile, readVarFile } from './tfvars.js';
+
+const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;
+
+/**
+ * Terraform configuration: `.tf` and `.tf.json` files, read one module
+ * directory at a time, plus the variable files that belong to them.
+ */
+export const terraformHcl: FileSource = {
+  kind: 'terraform',
+  detect: (file) => TERRAFORM_FILE.test(file.path),
+  load: loadTerraformConfiguration,
+};
+
+/** Auto-loaded variable files of a root directory: discovered texts first, the rest from disk. */
+function autoVarFiles(directory: DirectoryFiles): VarFile[] {
+  const byName = new Map<string, VarFile>();
+  for (const file of directory.files) {
+    const name = basename(file.path);
+    if (isAutoLoadedVarFile(name)) byName.set(name, { path: file.path, text: file.text });
+  }
+  try {
+    for (const name of readdirSync(directory.absDir)) {
+      if (!isAutoLoadedVarFile(name) || byName.has(name)) continue;
+      byName.set(name, { path: normalize(join(directory.displayDir, name)), text: readFileSync(join(directory.absDir, name), 'utf8') });
+    }
+  } catch {
+    // Standard input or an unreadable directory: only the discovered files count.
+  }
+  return [...byName.entries()].sort(([a], [b]) => autoLoadOrder(a, b)).map(([, file]) => file);
+}
+
+function explicitVarFiles(paths: string[], errors: ScanError[]): VarFile[] {
+  const files: VarFile[] = [];
+  for (const path of paths) {
+    try {
+      files.push({ path, text: readFileSync(resolve(path), 'utf8') });
+    } catch (error) {
+      errors.push(fileError(path, `cannot read the --var-file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
+    }
+  }
+  return files;
+}
+
+async function loadTerraformConfiguration(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput> {
+  const output = emptyOutput();
+  const parser = await terraformParser();
+  const directories = groupByDirectory(files);
+  const loader = new ConfigurationLoader(parser, directories, output.errors);
+  // --var-file values override the auto-loaded files of every root, as on the terraform command line.
+  const explicitInputs = new Map<string, ValueNode>();
+  for (const file of explicitVarFiles(options.varFiles ?? [], output.errors)) readVarFile(file, parser, explicitInputs, output.errors);
+  try {
+    const configured = [...directories.values()].filter((d) => d.files.some((f) => isConfigFile(f.path)));
+    // A directory another scanned directory calls as a local module is reported per call
+    // (module.api.…), not also on its own with unbound variables.
+    const called = new Set<string>();
+    for (const directory of configured) {
+      const config = loader.load(directory.absDir, directory.displayDir);
+      for (const call of config?.calls ?? []) {
+        const source = localModuleSource(call);
+        const target = source === undefined ? undefined : resolve(directory.absDir, source);
+        if (target !== undefined && target !== directory.absDir) called.add(target);
+      }
+    }
+    let roots = configured.filter((d) => !called.has(d.absDir));
+    if (roots.length === 0) roots = configured; // every directory calls another: a cycle; read them all
+    for (const root of roots) {
+      const config = loader.load(root.absDir, root.displayDir);
+      if (!config) continue;
+      const inputs = new Map<string, ValueNode>();
+      for (const file of autoVarFiles(root)) readVarFile(file, parser, inputs, output.errors);
+      for (const [name, value] of explicitInputs) inputs.set(name, value);
+      evaluateInstance(config, inputs, '', [root.absDir], {
+        loader,
+        parser,
+        rootAbsDir: root.absDir,
+        rootDisplayDir: root.displayDir,
+        output,
+      });
+    }
+  } finally {
+    loader.dispose();
+  }
+  return output;
+}

@@ -1,0 +1,2 @@
+export { terraformHcl } from './hcl-source.js';
+export { terraformPlan } from './plan-source.js';

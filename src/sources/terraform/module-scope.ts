@@ -1,0 +1,94 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join, normalize, resolve } from 'node:path';
+import type { Parser } from 'web-tree-sitter';
+import type { ValueNode } from '../../model/value.js';
+import { evaluate } from './evaluate.js';
+import type { Binding, EvalContext, EvalProblem, Scope } from './scope.js';
+import type { Attribute, Block, Expr } from './structure.js';
+
+/** The parts of a module directory the evaluator needs, from all its .tf files. */
+export interface ModuleConfig {
+  absDir: string;
+  displayDir: string;
+  variables: Map<string, Block>;
+  locals: Map<string, Attribute>;
+  resources: Block[];
+  calls: Block[];
+}
+
+export function buildModuleConfig(absDir: string, displayDir: string, blocks: Block[]): ModuleConfig {
+  const config: ModuleConfig = { absDir, displayDir, variables: new Map(), locals: new Map(), resources: [], calls: [] };
+  for (const block of blocks) {
+    const name = block.labels[0];
+    if (block.type === 'variable' && name !== undefined) config.variables.set(name, block);
+    else if (block.type === 'locals') for (const attribute of block.attributes) config.locals.set(attribute.name, attribute);
+    else if (block.type === 'module' && name !== undefined) config.calls.push(block);
+    else if (block.type === 'resource' && block.labels[0] === 'aws_ecs_task_definition' && block.labels[1] !== undefined) {
+      config.resources.push(block);
+    }
+  }
+  return config;
+}
+
+export function evaluateExpr(expr: Expr, scope: Scope, problems: EvalProblem[]): ValueNode {
+  if (expr.kind === 'value') return expr.value;
+  const ctx: EvalContext = { scope, source: expr.source, names: new Map(), problems };
+  return evaluate(expr.node, ctx);
+}
+
+export interface InstanceOptions {
+  config: ModuleConfig;
+  /** Values given by the caller (module arguments) or, for a root module, by tfvars files. */
+  inputs: ReadonlyMap<string, ValueNode>;
+  rootAbsDir: string;
+  rootDisplayDir: string;
+  pathModule: string;
+  parser: Parser;
+  problems: EvalProblem[];
+}
+
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** `var.*`, `local.*` and file reads for one instance of a module (the root, or one module call). */
+export function moduleScope(options: InstanceOptions): Scope {
+  const { config, inputs, problems } = options;
+  const locals = new Map<string, Binding>();
+  const evaluating = new Set<string>();
+  const scope: Scope = {
+    pathModule: options.pathModule,
+    parser: options.parser,
+    variable(name) {
+      const block = config.variables.get(name);
+      if (!block) return undefined;
+      const given = inputs.get(name);
+      if (given) return { value: given };
+      const fallback = block.attributes.find((a) => a.name === 'default');
+      if (!fallback) return { reason: `variable "${name}" has no default and no value is set` };
+      return { value: evaluateExpr(fallback.expr, scope, problems) };
+    },
+    local(name) {
+      const attribute = config.locals.get(name);
+      if (!attribute) return undefined;
+      const known = locals.get(name);
+      if (known) return known;
+      if (evaluating.has(name)) return { reason: `local value "${name}" refers to itself` };
+      evaluating.add(name);
+      const binding: Binding = { value: evaluateExpr(attribute.expr, scope, problems) };
+      evaluating.delete(name);
+      locals.set(name, binding);
+      return binding;
+    },
+    readFile(path) {
+      const absolute = resolve(options.rootAbsDir, path);
+      const display = normalize(join(options.rootDisplayDir, path));
+      try {
+        if (statSync(absolute).size > MAX_FILE_BYTES) return { error: `${display} is larger than 20 MB` };
+        return { path: display, text: readFileSync(absolute, 'utf8') };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return { error: `cannot read ${display}${code === 'ENOENT' ? ': no such file' : `: ${String(error)}`}` };
+      }
+    },
+  };
+  return scope;
+}

@@ -1,0 +1,33 @@
+import type { Parser } from 'web-tree-sitter';
+import type { SourceRange } from '../../model/location.js';
+import type { ValueNode } from '../../model/value.js';
+import type { SourceText } from './values.js';
+
+/** A value, or why there is none (`var.x` without a default, a cycle among locals). */
+export type Binding = { value: ValueNode } | { reason: string };
+
+/** What `var.*`, `local.*`, `path.*` and file functions mean inside one module instance. */
+export interface Scope {
+  /** Undefined when the name is not declared in the module. */
+  variable(name: string): Binding | undefined;
+  local(name: string): Binding | undefined;
+  /** `path.module`: the module's directory relative to the root module, `.` for the root. */
+  pathModule: string;
+  /** Reads a file for file()/templatefile(); `path` is relative to the root module as in Terraform. */
+  readFile(path: string): { path: string; text: string } | { error: string };
+  parser: Parser;
+}
+
+export interface EvalProblem {
+  message: string;
+  range?: SourceRange;
+}
+
+/** One evaluation: the module scope, the file being read and names bound by `for` or a template. */
+export interface EvalContext {
+  scope: Scope;
+  source: SourceText;
+  names: ReadonlyMap<string, ValueNode>;
+  /** Errors (invalid JSON in jsondecode, unreadable file()): the caller decides what they mean. */
+  problems: EvalProblem[];
+}

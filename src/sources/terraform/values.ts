@@ -1,0 +1,112 @@
+import type { LineIndex, SourceRange } from '../../model/location.js';
+import type { ConditionalNode, ValueNode } from '../../model/value.js';
+
+/** A text the evaluator reads: a .tf file, a tfvars file, a template file. */
+export interface SourceText {
+  /** The file as the user would name it. */
+  path: string;
+  lines: LineIndex;
+  /** Added to a tree-sitter index to get an offset into `lines.text` (templates are parsed wrapped). */
+  delta: number;
+}
+
+export function rangeIn(source: SourceText, startIndex: number, endIndex: number): SourceRange {
+  return source.lines.range(source.path, startIndex + source.delta, endIndex + source.delta);
+}
+
+/**
+ * Where each character of a string value is written, so JSON decoded from it
+ * (heredoc, quoted string, file(), a plan's JSON string) points into the file.
+ * `offsets` has one entry per character plus one for the end.
+ */
+export interface TextOrigin {
+  path: string;
+  lines: LineIndex;
+  offsets: number[];
+}
+
+const textOrigins = new WeakMap<ValueNode, TextOrigin>();
+/** Values produced by jsonencode(): the structure stands for its JSON text. */
+const jsonEncoded = new WeakSet<ValueNode>();
+
+export function setTextOrigin<T extends ValueNode>(node: T, origin: TextOrigin | undefined): T {
+  if (origin) textOrigins.set(node, origin);
+  return node;
+}
+
+export function textOrigin(node: ValueNode): TextOrigin | undefined {
+  return textOrigins.get(node);
+}
+
+export function markJsonEncoded(node: ValueNode): ValueNode {
+  const copy = copyNode(node, {});
+  jsonEncoded.add(copy);
+  return copy;
+}
+
+export function isJsonEncoded(node: ValueNode): boolean {
+  return jsonEncoded.has(node);
+}
+
+/** A shallow copy with changed fields that keeps the side tables. */
+export function copyNode<T extends ValueNode>(node: T, changes: Partial<T>): T {
+  const copy = { ...node, ...changes };
+  const origin = textOrigins.get(node);
+  if (origin) textOrigins.set(copy, origin);
+  if (jsonEncoded.has(node)) jsonEncoded.add(copy);
+  return copy;
+}
+
+export function unresolved(expression: string, reason: string, range: SourceRange | undefined): ValueNode {
+  return { kind: 'unresolved', expression, reason, ...(range ? { range } : {}), syntax: 'hcl' };
+}
+
+/** The value reached through `var.x` / `local.y`: defined elsewhere, referenced at `range`. */
+export function withOrigin(node: ValueNode, expression: string, range: SourceRange): ValueNode {
+  if (node.kind === 'unresolved') return node;
+  return copyNode(node, { origin: { expression, range } });
+}
+
+/**
+ * Applies `combine` to concrete values: a conditional anywhere among the inputs
+ * becomes a conditional of results, so both branches are still judged.
+ */
+export function liftConditionals(inputs: ValueNode[], combine: (values: ValueNode[]) => ValueNode): ValueNode {
+  const index = inputs.findIndex((n) => n.kind === 'conditional');
+  if (index === -1) return combine(inputs);
+  const conditional = inputs[index] as ConditionalNode;
+  const branch = (value: ValueNode): ValueNode =>
+    liftConditionals(inputs.map((n, i) => (i === index ? value : n)), combine);
+  return {
+    kind: 'conditional',
+    condition: conditional.condition,
+    whenTrue: branch(conditional.whenTrue),
+    whenFalse: branch(conditional.whenFalse),
+    ...(conditional.range ? { range: conditional.range } : {}),
+    syntax: 'hcl',
+  };
+}
+
+/** The first unresolved value among the inputs (searched deeply), if any. */
+export function firstUnresolved(node: ValueNode): ValueNode | undefined {
+  switch (node.kind) {
+    case 'unresolved':
+      return node;
+    case 'array':
+      for (const item of node.items) {
+        const found = firstUnresolved(item);
+        if (found) return found;
+      }
+      return undefined;
+    case 'object':
+      for (const e of node.entries) {
+        const found = firstUnresolved(e.value);
+        if (found) return found;
+      }
+      return undefined;
+    case 'conditional':
+      return firstUnresolved(node.whenTrue) ?? firstUnresolved(node.whenFalse);
+    default:
+      return undefined;
+  }
+}
