@@ -23,6 +23,8 @@ export interface ResourceRef {
   arn?: string;
   region?: string;
   accountId?: string;
+  /** For a Terraform plan: the .tf resource block the planned resource came from, when the configuration is next to the plan. */
+  declaredAt?: SourceRange;
 }
 
 /** Where a live revision is used: fix these first. */

@@ -148,8 +148,9 @@ export function evaluateHeredoc(template: Node, ctx: EvalContext): ValueNode {
   }
   const text = ctx.source.lines.text;
   const delta = ctx.source.delta;
+  // A template file is parsed wrapped in a heredoc whose first line is not in the file.
   const newline = text.indexOf('\n', open.endIndex + delta);
-  const contentStart = newline === -1 ? open.endIndex : newline + 1 - delta;
+  const contentStart = open.endIndex + delta < 0 ? -delta : newline === -1 ? open.endIndex : newline + 1 - delta;
   const closeLineStart = text.lastIndexOf('\n', close.startIndex + delta - 1) + 1 - delta;
   const parts = pieces(template, contentStart, Math.max(contentStart, closeLineStart), false, ctx);
   return assemble(parts, template, ctx, flush ? stripIndent : undefined);

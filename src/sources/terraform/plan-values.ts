@@ -1,0 +1,125 @@
+import type { Node as JsonNode } from 'jsonc-parser';
+import type { LineIndex, SourceRange } from '../../model/location.js';
+import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
+import { camelCase, tagsToList } from './body.js';
+import { decodeContainerDefinitions } from './container-definitions.js';
+import { jsonStringOrigin } from './json-string.js';
+import { setTextOrigin } from './values.js';
+
+export interface PlanText {
+  path: string;
+  lines: LineIndex;
+}
+
+export function child(node: JsonNode | undefined, key: string): JsonNode | undefined {
+  if (node?.type !== 'object') return undefined;
+  for (const property of node.children ?? []) {
+    const [k, v] = property.children ?? [];
+    if (k?.value === key) return v;
+  }
+  return undefined;
+}
+
+export function properties(node: JsonNode | undefined): Array<{ key: string; keyNode: JsonNode; value: JsonNode }> {
+  if (node?.type !== 'object') return [];
+  const result = [];
+  for (const property of node.children ?? []) {
+    const [k, v] = property.children ?? [];
+    if (k && v) result.push({ key: String(k.value), keyNode: k, value: v });
+  }
+  return result;
+}
+
+const rangeOf = (plan: PlanText, node: JsonNode): SourceRange => plan.lines.range(plan.path, node.offset, node.offset + node.length);
+
+/** A plan value with positions in the plan file; `unknown` mirrors it from after_unknown. */
+export function planValue(node: JsonNode, plan: PlanText, unknown: JsonNode | undefined, expression: string): ValueNode {
+  const range = rangeOf(plan, node);
+  if (unknown?.type === 'boolean' && unknown.value === true) {
+    return { kind: 'unresolved', expression, reason: 'known only after apply', range, syntax: 'json' };
+  }
+  switch (node.type) {
+    case 'object': {
+      const entries: ObjectEntry[] = properties(node).map(({ key, keyNode, value }) => ({
+        key,
+        sourceKey: key,
+        keyRange: rangeOf(plan, keyNode),
+        value: planValue(value, plan, child(unknown, key), `${expression}.${key}`),
+      }));
+      return { kind: 'object', entries, range, syntax: 'json' };
+    }
+    case 'array':
+      return {
+        kind: 'array',
+        items: (node.children ?? []).map((item, i) => planValue(item, plan, unknown?.type === 'array' ? unknown.children?.[i] : undefined, `${expression}[${i}]`)),
+        range,
+        syntax: 'json',
+      };
+    case 'string': {
+      const value: ValueNode = { kind: 'string', value: String(node.value), range, syntax: 'json' };
+      return setTextOrigin(value, jsonStringOrigin(plan.path, plan.lines, node.offset, node.length));
+    }
+    case 'number':
+      return { kind: 'number', value: Number(node.value), raw: plan.lines.text.slice(node.offset, node.offset + node.length), range, syntax: 'json' };
+    case 'boolean':
+      return { kind: 'boolean', value: Boolean(node.value), range, syntax: 'json' };
+    default:
+      return { kind: 'null', range, syntax: 'json' };
+  }
+}
+
+/** Snake-case keys become ECS keys at every level of the provider's nested blocks. */
+function camelKeys(node: ValueNode): ValueNode {
+  if (node.kind === 'object') return { ...node, entries: node.entries.map((e) => ({ ...e, key: camelCase(e.key), value: camelKeys(e.value) })) };
+  if (node.kind === 'array') return { ...node, items: node.items.map(camelKeys) };
+  return node;
+}
+
+const LIST_BLOCKS: Record<string, string> = {
+  volume: 'volumes',
+  placement_constraints: 'placementConstraints',
+  inference_accelerator: 'inferenceAccelerators',
+};
+const SINGLE_BLOCKS = new Set(['runtime_platform', 'ephemeral_storage', 'proxy_configuration']);
+/** Provider bookkeeping, not part of the task definition. */
+const SKIPPED = new Set(['tags_all', 'skip_destroy', 'track_latest', 'id']);
+
+export type PlanBody = { body: ObjectNode } | { error: string; range?: SourceRange };
+
+/** The provider's attribute values of one aws_ecs_task_definition, with ECS API keys. */
+export function planBody(values: JsonNode, unknown: JsonNode | undefined, plan: PlanText, address: string): PlanBody {
+  const entries: ObjectEntry[] = [];
+  const present = new Set<string>();
+  for (const { key, keyNode, value } of properties(values)) {
+    present.add(key);
+    if (SKIPPED.has(key)) continue;
+    const node = planValue(value, plan, child(unknown, key), `${address}.${key}`);
+    const keyRange = rangeOf(plan, keyNode);
+    if (key === 'container_definitions') {
+      const decoded = decodeContainerDefinitions(node);
+      if ('error' in decoded) return decoded;
+      entries.push({ key: 'containerDefinitions', sourceKey: key, keyRange, value: decoded.value });
+    } else if (key === 'tags') {
+      entries.push({ key: 'tags', sourceKey: key, keyRange, value: tagsToList(node) });
+    } else if (LIST_BLOCKS[key]) {
+      entries.push({ key: LIST_BLOCKS[key] as string, sourceKey: key, keyRange, value: camelKeys(node) });
+    } else if (SINGLE_BLOCKS.has(key)) {
+      const first = node.kind === 'array' ? node.items[0] : node;
+      if (first) entries.push({ key: camelCase(key), sourceKey: key, keyRange, value: camelKeys(first) });
+    } else {
+      entries.push({ key: camelCase(key), sourceKey: key, keyRange, value: camelKeys(node) });
+    }
+  }
+  // Unknown values are left out of planned_values: they are only in after_unknown.
+  for (const { key, keyNode, value } of properties(unknown)) {
+    if (present.has(key) || SKIPPED.has(key) || value.type !== 'boolean' || value.value !== true) continue;
+    const range = rangeOf(plan, keyNode);
+    entries.push({
+      key: key === 'container_definitions' ? 'containerDefinitions' : camelCase(key),
+      sourceKey: key,
+      keyRange: range,
+      value: { kind: 'unresolved', expression: `${address}.${key}`, reason: 'known only after apply', range, syntax: 'json' },
+    });
+  }
+  return { body: { kind: 'object', entries, range: rangeOf(plan, values), syntax: 'json' } };
+}
