@@ -64,24 +64,25 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
   const errors: ScanError[] = [];
   const seen = new Set<string>();
 
-  async function readOne(display: string, absolute: string, explicit: boolean): Promise<void> {
+  /** Files to read, in walk order; read later with bounded concurrency. */
+  const pending: Array<{ display: string; absolute: string; explicit: boolean }> = [];
+
+  async function readOne(display: string, absolute: string, explicit: boolean): Promise<DiscoveredFile | ScanError | undefined> {
     try {
       const real = await realpath(absolute);
-      if (seen.has(real)) return;
+      if (seen.has(real)) return undefined;
       seen.add(real);
       const info = await stat(real);
       if (info.size > maxBytes) {
-        errors.push({
+        return {
           file: display,
           message: `file is ${describeSize(info.size)}, larger than the ${describeSize(maxBytes)} limit (raise it with --max-file-size)`,
-        });
-        return;
+        };
       }
       const decoded = decodeText(await readFile(real), display);
-      if ('error' in decoded) errors.push(decoded.error);
-      else files.push({ file: { path: display, absolutePath: absolute, text: decoded.text }, explicit });
+      return 'error' in decoded ? decoded.error : { file: { path: display, absolutePath: absolute, text: decoded.text }, explicit };
     } catch (error) {
-      errors.push({ file: display, message: describeFsError(error) });
+      return { file: display, message: describeFsError(error) };
     }
   }
 
@@ -124,7 +125,7 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
         }
         await walk(display, absolute, new Set([...ancestors, real]));
       } else if (isFile && CANDIDATE_ENDINGS.some((ending) => entry.name.endsWith(ending))) {
-        await readOne(display, absolute, false);
+        pending.push({ display, absolute, explicit: false });
       }
     }
   }
@@ -142,12 +143,34 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
       await lstat(absolute);
       const info = await stat(absolute);
       if (info.isDirectory()) await walk(given, absolute, new Set([await realpath(absolute)]));
-      else await readOne(given, absolute, true);
+      else pending.push({ display: given, absolute, explicit: true });
     } catch (error) {
       errors.push({ file: given, message: describeFsError(error) });
     }
   }
+  // Reading is I/O-bound: keep several reads in flight, but report in walk order.
+  const outcomes = await mapWithConcurrency(pending, READ_CONCURRENCY, (p) => readOne(p.display, p.absolute, p.explicit));
+  for (const outcome of outcomes) {
+    if (outcome === undefined) continue;
+    if ('message' in outcome) errors.push(outcome);
+    else files.push(outcome);
+  }
   return { files, errors };
+}
+
+const READ_CONCURRENCY = 32;
+
+async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 async function readAllStdin(): Promise<Buffer> {

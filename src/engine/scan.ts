@@ -7,6 +7,7 @@ import {
   type FileSourceOptions,
   type InputFile,
   type LiveSource,
+  type SourceDefinition,
   type SourceOutput,
   fileError,
 } from '../sources/source.js';
@@ -58,43 +59,30 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     } else filesSkipped++;
   }
 
-  const outputs: SourceOutput[] = [];
-  for (const [source, files] of owned) {
-    try {
-      outputs.push(await source.load(files, options));
-    } catch (error) {
-      // A source bug must not hide the other inputs or pass silently.
-      for (const file of files) errors.push(fileError(file.path, `internal error in the ${source.kind} source: ${String(error)}`));
-    }
-  }
-  for (const live of options.liveSources ?? []) outputs.push(await live.load(options.signal));
-
   const findings: Finding[] = [];
   let taskDefinitions = 0;
-  for (const output of outputs) {
+  const consume = (output: SourceOutput) => {
     errors.push(...output.errors);
     for (const failure of output.failures) {
       findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
     }
     for (const definition of output.definitions) {
-      const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
-      for (const problem of problems) {
-        errors.push({
-          ...(problem.range ? fileError(problem.range.file, problem.message, problem.range) : { message: problem.message }),
-          ...(definition.resource.kind === 'aws' && definition.resource.region ? { region: definition.resource.region } : {}),
-          resource: definition.resource.id,
-        });
+      if (evaluateDefinition(definition, options, findings, errors)) taskDefinitions++;
+    }
+  };
+
+  for (const [source, files] of owned) {
+    const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
+    for (const batch of batches) {
+      try {
+        consume(await source.load(batch, options));
+      } catch (error) {
+        // A source bug must not hide the other inputs or pass silently.
+        for (const file of batch) errors.push(fileError(file.path, `internal error in the ${source.kind} source: ${String(error)}`));
       }
-      if (!taskDefinition) {
-        const reason = { message: problems.map((p) => p.message).join('; ') };
-        findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
-        continue;
-      }
-      taskDefinitions++;
-      if (definition.usage) taskDefinition.usage = definition.usage;
-      findings.push(...evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false));
     }
   }
+  for (const live of options.liveSources ?? []) consume(await live.load(options.signal));
 
   sortFindings(findings, options.checks);
   const counts = Object.fromEntries(
@@ -113,6 +101,35 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       errors: errors.length,
     },
   };
+}
+
+/** Files per batch for sources whose files stand alone. */
+const FILE_BATCH = 200;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Normalizes and checks one definition; returns whether it could be evaluated. */
+function evaluateDefinition(definition: SourceDefinition, options: ScanOptions, findings: Finding[], errors: ScanError[]): boolean {
+  const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
+  for (const problem of problems) {
+    errors.push({
+      ...(problem.range ? fileError(problem.range.file, problem.message, problem.range) : { message: problem.message }),
+      ...(definition.resource.kind === 'aws' && definition.resource.region ? { region: definition.resource.region } : {}),
+      resource: definition.resource.id,
+    });
+  }
+  if (!taskDefinition) {
+    const reason = { message: problems.map((p) => p.message).join('; ') };
+    findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
+    return false;
+  }
+  if (definition.usage) taskDefinition.usage = definition.usage;
+  findings.push(...evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false));
+  return true;
 }
 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {

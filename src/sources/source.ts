@@ -47,6 +47,12 @@ export interface FileSourceOptions {
  */
 export interface FileSource {
   kind: SourceKind;
+  /**
+   * True when each file stands alone (JSON, CloudFormation): the engine then loads
+   * them in batches and drops each batch's trees once checked, bounding memory.
+   * Terraform reads a module directory as a unit and leaves this unset.
+   */
+  independentFiles?: boolean;
   /** Content-based, cheap: never a full parse. */
   detect(file: InputFile): boolean;
   load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;

@@ -12,6 +12,7 @@ import { parseYamlTemplate } from './yaml-tree.js';
  */
 export const cloudFormationSource: FileSource = {
   kind: 'cloudformation',
+  independentFiles: true,
   detect: (file) => looksLikeCloudFormation(file.text),
   async load(files) {
     const output: SourceOutput = { definitions: [], failures: [], errors: [] };

@@ -13,6 +13,7 @@ const LOOKS_LIKE_TASK_DEFINITION = /"(containerDefinitions|taskDefinition)"\s*:/
  */
 export const jsonTaskDefinitionSource: FileSource = {
   kind: 'json',
+  independentFiles: true,
   detect(file) {
     const start = file.text.trimStart()[0];
     return (start === '{' || start === '[') && LOOKS_LIKE_TASK_DEFINITION.test(file.text);
