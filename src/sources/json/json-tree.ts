@@ -50,19 +50,19 @@ function convert(node: JsonNode, file: string, index: LineIndex, base: number): 
           value: convert(valueNode, file, index, base),
         });
       }
-      return { kind: 'object', entries, range };
+      return { kind: 'object', entries, range, syntax: 'json' };
     }
     case 'array':
-      return { kind: 'array', items: (node.children ?? []).map((c) => convert(c, file, index, base)), range };
+      return { kind: 'array', items: (node.children ?? []).map((c) => convert(c, file, index, base)), range, syntax: 'json' };
     case 'string':
-      return { kind: 'string', value: String(node.value), range };
+      return { kind: 'string', value: String(node.value), range, syntax: 'json' };
     case 'number': {
       const raw = index.text.slice(base + node.offset, base + node.offset + node.length);
-      return { kind: 'number', value: Number(node.value), raw, range };
+      return { kind: 'number', value: Number(node.value), raw, range, syntax: 'json' };
     }
     case 'boolean':
-      return { kind: 'boolean', value: Boolean(node.value), range };
+      return { kind: 'boolean', value: Boolean(node.value), range, syntax: 'json' };
     default:
-      return { kind: 'null', range };
+      return { kind: 'null', range, syntax: 'json' };
   }
 }
