@@ -1,6 +1,6 @@
 import type { Check } from '../checks/types.js';
 import type { Finding, ScanError, Status } from '../model/finding.js';
-import { normalizeTaskDefinition } from '../model/task-definition.js';
+import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import {
   type FileSource,
@@ -21,6 +21,15 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   liveSources?: LiveSource[];
   fileSources?: readonly FileSource[];
   signal?: AbortSignal;
+  /** Sees each checked task definition with its findings (fixers need the value trees). */
+  onEvaluated?: (evaluated: EvaluatedDefinition) => void;
+  /** Sees every file that was read and routed to a source (fixers need the texts). */
+  onFilesRead?: (files: InputFile[]) => void;
+}
+
+export interface EvaluatedDefinition {
+  taskDefinition: TaskDefinition;
+  findings: Finding[];
 }
 
 export interface ScanSummary {
@@ -71,6 +80,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   };
 
+  options.onFilesRead?.([...owned.values()].flat());
   for (const [source, files] of owned) {
     const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
     for (const batch of batches) {
@@ -128,7 +138,9 @@ function evaluateDefinition(definition: SourceDefinition, options: ScanOptions, 
     return false;
   }
   if (definition.usage) taskDefinition.usage = definition.usage;
-  findings.push(...evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false));
+  const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
+  findings.push(...own);
+  options.onEvaluated?.({ taskDefinition, findings: own });
   return true;
 }
 

@@ -1,8 +1,8 @@
 import type { Check } from '../../checks/types.js';
 import { type ScanResult, scan } from '../../engine/scan.js';
 import type { Finding } from '../../model/finding.js';
-import { type TaskDefinition, normalizeTaskDefinition } from '../../model/task-definition.js';
-import type { LiveSource, SourceOutput } from '../../sources/source.js';
+import type { TaskDefinition } from '../../model/task-definition.js';
+import type { LiveSource } from '../../sources/source.js';
 
 export interface FailingRevision {
   taskDefinition: TaskDefinition;
@@ -22,35 +22,19 @@ export interface AccountScan {
  * plan is built from exactly the definitions the checks judged.
  */
 export async function scanAccount(live: LiveSource, checks: readonly Check[], signal?: AbortSignal): Promise<AccountScan> {
-  const outputs: SourceOutput[] = [];
-  const capturing: LiveSource = {
-    async load(s) {
-      const output = await live.load(s ?? signal);
-      outputs.push(output);
-      return output;
-    },
-  };
-  const result = await scan({ paths: [], checks, liveSources: [capturing], ...(signal ? { signal } : {}) });
-  const byArn = new Map<string, Finding[]>();
-  for (const finding of result.findings) {
-    const arn = finding.resource.arn ?? finding.resource.id;
-    byArn.set(arn, [...(byArn.get(arn) ?? []), finding]);
-  }
   const failing: FailingRevision[] = [];
+  const result = await scan({
+    paths: [],
+    checks,
+    liveSources: [live],
+    ...(signal ? { signal } : {}),
+    onEvaluated: ({ taskDefinition, findings }) => {
+      if (findings.some((f) => f.status === 'FAIL')) failing.push({ taskDefinition, findings });
+    },
+  });
   const unreadable = new Map<string, string>();
-  for (const output of outputs) {
-    for (const definition of output.definitions) {
-      const arn = definition.resource.arn ?? definition.resource.id;
-      const findings = byArn.get(arn) ?? [];
-      if (!findings.some((f) => f.status === 'FAIL')) continue;
-      const { taskDefinition } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
-      if (!taskDefinition) continue;
-      if (definition.usage) taskDefinition.usage = definition.usage;
-      failing.push({ taskDefinition, findings });
-    }
-    for (const failure of output.failures) {
-      unreadable.set(failure.resource.arn ?? failure.resource.id, failure.error.message);
-    }
+  for (const finding of result.findings) {
+    if (finding.status === 'ERROR') unreadable.set(finding.resource.arn ?? finding.resource.id, finding.message.replace(/^not evaluated: /, ''));
   }
   return { result, failing, unreadable };
 }
