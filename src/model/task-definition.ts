@@ -130,8 +130,11 @@ export function normalizeTaskDefinition(
           });
           return;
         }
-        const name = scalarText(field(container, 'name'));
-        if (name === undefined || name === '') {
+        const nameNode = field(container, 'name');
+        const name = scalarText(nameNode);
+        // A name that is an unresolved expression (Terraform `var.name`) is there, just unknown.
+        const unknownName = nameNode?.kind === 'unresolved' || nameNode?.kind === 'conditional';
+        if ((name === undefined || name === '') && !unknownName) {
           problems.push({
             message: `task definition ${resource.id}: container definition #${index} has no name`,
             range: container.range ?? where,

@@ -73,7 +73,7 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
     const resource: ResourceRef = { kind: 'file', source: 'terraform-plan', id: address, file: file.path, ...(declaredAt ? { declaredAt } : {}) };
     const result = planBody(values, unknownByAddress.get(address), plan, address);
     if ('error' in result) {
-      output.failures.push({ resource, error: fileError(file.path, `container_definitions: ${result.error}`, result.range, address) });
+      output.failures.push({ resource, error: fileError(file.path, result.error, result.range, address) });
       continue;
     }
     const familyNode = field(result.body, 'family');

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FIXTURES, allStatuses, at, finding, loadModule, scanPaths, statuses } from './helpers.js';
+
+describe('Terraform local modules', () => {
+  const root = `${FIXTURES}/modules-root`;
+
+  it('a module called twice is evaluated per call with the variables each call binds', async () => {
+    const result = await scanPaths([root]);
+    assert.deepEqual(statuses(result, 'module.api.aws_ecs_task_definition.this'), {
+      ...allStatuses('PASS'),
+      'no-privileged-containers': 'FAIL',
+      'no-root-user': 'FAIL',
+    });
+    assert.deepEqual(statuses(result, 'module.worker.aws_ecs_task_definition.this'), allStatuses('PASS'));
+    // The failing values are the call's arguments: that is where they are fixed.
+    assert.equal(at(finding(result, 'module.api.aws_ecs_task_definition.this', 'no-privileged-containers')), `${root}/main.tf:4:16`);
+    assert.equal(at(finding(result, 'module.api.aws_ecs_task_definition.this', 'no-root-user')), `${root}/main.tf:5:16`);
+    const api = finding(result, 'module.api.aws_ecs_task_definition.this', 'no-root-user');
+    assert.equal(api.resource.file, `${root}/modules/task/main.tf`);
+    assert.equal(api.resource.family, 'api');
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('a directory only used as a called module is not also reported on its own', async () => {
+    const result = await scanPaths([root]);
+    const ids = [...new Set(result.findings.map((f) => f.resource.id))].sort();
+    assert.deepEqual(ids, ['module.api.aws_ecs_task_definition.this', 'module.worker.aws_ecs_task_definition.this']);
+    assert.equal(result.summary.taskDefinitions, 2);
+  });
+
+  it('scanning the module directory alone evaluates it as a root with its defaults', async () => {
+    const result = await scanPaths([`${root}/modules/task`]);
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.this'), allStatuses('PASS'));
+    // var.name has no value: the container is there, its name unknown, and that is not an error.
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('a missing local module is an error at the module block', async () => {
+    const { output, dir } = await loadModule({ 'main.tf': 'module "gone" {\n  source = "./nowhere"\n}\n' });
+    assert.deepEqual(output.errors, [
+      { file: `${dir}/main.tf`, line: 2, column: 3, message: `module "gone": cannot read ${dir}/nowhere` },
+    ]);
+  });
+
+  it('registry modules are not fetched and not reported', async () => {
+    const { output } = await loadModule({ 'main.tf': 'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws"\n  version = "5.0.0"\n}\n' });
+    assert.deepEqual(output, { definitions: [], failures: [], errors: [] });
+  });
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { terraformPlan } from '../../../src/sources/terraform/index.js';
+import { FIXTURES, allStatuses, at, finding, scanPaths, statuses } from './helpers.js';
+
+const PLAN = `${FIXTURES}/plan/plan.json`;
+
+describe('Terraform plan JSON', () => {
+  it('is detected by content', () => {
+    const text = readFileSync(PLAN, 'utf8');
+    assert.equal(terraformPlan.detect({ path: 'anything.json', text }), true);
+    assert.equal(terraformPlan.detect({ path: 'plan.json', text: '{"format_version": "1.0", "values": {}}' }), false);
+    assert.equal(terraformPlan.detect({ path: 'td.json', text: '{"containerDefinitions": []}' }), false);
+  });
+
+  it('reads planned_values, child modules and indexed addresses as Terraform prints them', async () => {
+    const result = await scanPaths([PLAN]);
+    const ids = [...new Set(result.findings.map((f) => f.resource.id))].sort();
+    assert.deepEqual(ids, [
+      'aws_ecs_task_definition.batch[0]',
+      'aws_ecs_task_definition.pending',
+      'module.svc.aws_ecs_task_definition.this["api"]',
+      'module.svc.aws_ecs_task_definition.this["worker"]',
+    ]);
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.batch[0]'), {
+      'no-privileged-containers': 'PASS',
+      'no-root-user': 'FAIL',
+      'host-network-nonroot-user': 'FAIL',
+      'host-network-no-privilege': 'FAIL',
+      'no-host-network': 'FAIL',
+    });
+    assert.deepEqual(statuses(result, 'module.svc.aws_ecs_task_definition.this["api"]'), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL' });
+    assert.deepEqual(statuses(result, 'module.svc.aws_ecs_task_definition.this["worker"]'), allStatuses('PASS'));
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('points at the value inside the JSON string in the plan file', async () => {
+    const result = await scanPaths([PLAN]);
+    const text = readFileSync(PLAN, 'utf8');
+    const user = finding(result, 'aws_ecs_task_definition.batch[0]', 'no-root-user');
+    assert.equal(at(user), `${PLAN}:16:99`);
+    assert.equal(text.slice(user.location?.start.offset, user.location?.end.offset), '\\"0\\"');
+    const privileged = finding(result, 'module.svc.aws_ecs_task_definition.this["api"]', 'no-privileged-containers');
+    assert.equal(at(privileged), `${PLAN}:101:105`);
+    assert.equal(text.slice(privileged.location?.start.offset, privileged.location?.end.offset), 'true');
+    assert.equal(at(finding(result, 'aws_ecs_task_definition.batch[0]', 'no-host-network')), `${PLAN}:24:29`);
+  });
+
+  it('names the .tf resource block the planned resource came from', async () => {
+    const result = await scanPaths([PLAN]);
+    const batch = finding(result, 'aws_ecs_task_definition.batch[0]', 'no-host-network').resource;
+    assert.equal(batch.source, 'terraform-plan');
+    assert.equal(batch.file, PLAN);
+    assert.equal(batch.family, 'batch');
+    assert.deepEqual([batch.declaredAt?.file, batch.declaredAt?.start.line, batch.declaredAt?.start.column], [`${FIXTURES}/plan/main.tf`, 1, 1]);
+    const api = finding(result, 'module.svc.aws_ecs_task_definition.this["api"]', 'no-privileged-containers').resource;
+    assert.deepEqual([api.declaredAt?.file, api.declaredAt?.start.line], [`${FIXTURES}/plan/modules/svc/main.tf`, 1]);
+  });
+
+  it('unknown-after-apply container definitions are UNKNOWN with the address, not a pass', async () => {
+    const result = await scanPaths([PLAN]);
+    const s = statuses(result, 'aws_ecs_task_definition.pending');
+    assert.deepEqual(s, { ...allStatuses('UNKNOWN'), 'no-host-network': 'PASS' });
+    assert.equal(
+      finding(result, 'aws_ecs_task_definition.pending', 'no-root-user').message,
+      'container definitions are aws_ecs_task_definition.pending.container_definitions, which cannot be resolved',
+    );
+  });
+
+  it('a plan whose container_definitions is not JSON is an ERROR for that resource', async () => {
+    const text = JSON.stringify({
+      format_version: '1.2',
+      planned_values: { root_module: { resources: [{ address: 'aws_ecs_task_definition.x', mode: 'managed', type: 'aws_ecs_task_definition', name: 'x', values: { family: 'x', container_definitions: '[{"name": ' } }] } },
+    });
+    const output = await terraformPlan.load([{ path: 'p.json', text }], {});
+    assert.equal(output.definitions.length, 0);
+    assert.deepEqual(output.failures.map((f) => [f.resource.id, f.error.message, f.error.line]), [
+      ['aws_ecs_task_definition.x', 'container_definitions: invalid JSON: value expected', 1],
+    ]);
+  });
+});

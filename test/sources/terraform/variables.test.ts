@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { field, pathGet, toPlain } from '../../../src/model/value.js';
+import { FIXTURES, at, definition, finding, loadModule, scanPaths, statuses } from './helpers.js';
+
+describe('Terraform variables: defaults, tfvars and --var-file', () => {
+  it('terraform.tfvars overrides defaults, *.auto.tfvars override terraform.tfvars in name order', async () => {
+    const result = await scanPaths([`${FIXTURES}/tfvars`]);
+    const id = 'aws_ecs_task_definition.app';
+    // user: default "1000" < terraform.tfvars "0" < a.auto.tfvars "root"
+    const root = finding(result, id, 'no-root-user');
+    assert.equal(root.status, 'FAIL');
+    assert.equal(root.message, 'container "app": user "root" is the root user');
+    assert.equal(at(root), `${FIXTURES}/tfvars/a.auto.tfvars:1:8`);
+    // network_mode: default "awsvpc" < terraform.tfvars "bridge" < b.auto.tfvars "host"
+    assert.equal(at(finding(result, id, 'no-host-network')), `${FIXTURES}/tfvars/b.auto.tfvars:1:16`);
+    assert.equal(statuses(result, id)['no-privileged-containers'], 'PASS');
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('--var-file overrides the auto-loaded files', async () => {
+    const result = await scanPaths([`${FIXTURES}/tfvars`], [`${FIXTURES}/tfvars-extra/secure.tfvars.json`]);
+    const s = statuses(result, 'aws_ecs_task_definition.app');
+    assert.equal(s['no-root-user'], 'PASS');
+    assert.equal(s['no-host-network'], 'PASS');
+  });
+
+  it('an unreadable --var-file is an error, not ignored', async () => {
+    const result = await scanPaths([`${FIXTURES}/tfvars`], ['does/not/exist.tfvars']);
+    assert.deepEqual(result.errors, [{ file: 'does/not/exist.tfvars', message: 'cannot read the --var-file: ENOENT' }]);
+  });
+
+  it('a value reached through var./local. is located where it is defined, with the reference as origin', async () => {
+    const { output, dir } = await loadModule({
+      'main.tf': [
+        'variable "user" {',
+        '  default = "root"',
+        '}',
+        'locals {',
+        '  user = var.user',
+        '}',
+        'resource "aws_ecs_task_definition" "x" {',
+        '  container_definitions = jsonencode([{ name = "app", user = local.user }])',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const user = pathGet(definition(output, 'aws_ecs_task_definition.x').body, ['containerDefinitions', 0, 'user']);
+    assert.equal(user?.kind, 'string');
+    assert.equal(user?.range?.file, `${dir}/main.tf`);
+    assert.deepEqual([user?.range?.start.line, user?.range?.start.column], [2, 13]);
+    assert.equal(user?.origin?.expression, 'local.user');
+    assert.deepEqual([user?.origin?.range?.start.line, user?.origin?.range?.start.column], [8, 62]);
+  });
+
+  it('evaluates interpolation, concat, merge, for, tostring/tonumber/tobool, jsondecode and conditionals', async () => {
+    const { output } = await loadModule({
+      'main.tf': [
+        'variable "env" {',
+        '  default = "prod"',
+        '}',
+        'locals {',
+        '  base    = { name = "app-${var.env}", image = "nginx" }',
+        '  sidecar = jsondecode("{\\"name\\": \\"log\\", \\"privileged\\": true}")',
+        '  ports   = [for p in [80, 443] : { containerPort = p }]',
+        '}',
+        'resource "aws_ecs_task_definition" "x" {',
+        '  family       = "${var.env}-web"',
+        '  network_mode = var.env == "prod" ? "host" : "awsvpc"',
+        '  container_definitions = jsonencode(concat([merge(local.base, {',
+        '    user         = tostring(1000)',
+        '    memory       = tonumber("512")',
+        '    privileged   = tobool("false")',
+        '    portMappings = local.ports',
+        '  })], [local.sidecar]))',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const body = definition(output, 'aws_ecs_task_definition.x').body;
+    assert.deepEqual(toPlain(field(body, 'containerDefinitions')), [
+      { name: 'app-prod', image: 'nginx', user: '1000', memory: 512, privileged: false, portMappings: [{ containerPort: 80 }, { containerPort: 443 }] },
+      { name: 'log', privileged: true },
+    ]);
+    assert.equal(toPlain(field(body, 'family')), 'prod-web');
+    const mode = field(body, 'networkMode');
+    assert.equal(mode?.kind, 'conditional');
+    assert.equal(mode?.kind === 'conditional' && mode.condition, 'var.env == "prod"');
+    assert.deepEqual(mode?.kind === 'conditional' && [toPlain(mode.whenTrue), toPlain(mode.whenFalse)], ['host', 'awsvpc']);
+    assert.equal(definition(output, 'aws_ecs_task_definition.x').resource.family, 'prod-web');
+  });
+});
+
+describe('Terraform: UNKNOWN only for the checks that depend on an unresolved value', () => {
+  it('a data source user and a variable without a value', async () => {
+    const result = await scanPaths([`${FIXTURES}/unknown`]);
+    const id = 'aws_ecs_task_definition.unknown';
+    assert.deepEqual(statuses(result, id), {
+      'no-privileged-containers': 'PASS',
+      'no-root-user': 'UNKNOWN',
+      'host-network-nonroot-user': 'UNKNOWN',
+      'host-network-no-privilege': 'UNKNOWN',
+      'no-host-network': 'UNKNOWN',
+    });
+    const user = finding(result, id, 'no-root-user');
+    assert.equal(user.message, 'container "app": user is data.aws_ssm_parameter.user.value, which cannot be resolved');
+    assert.equal(at(user), `${FIXTURES}/unknown/main.tf:16:20`);
+    assert.equal(finding(result, id, 'no-host-network').message, 'networkMode is var.network_mode, which cannot be resolved');
+  });
+
+  it('an unresolved image does not make any check UNKNOWN', async () => {
+    const result = await scanPaths([`${FIXTURES}/unknown`]);
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.partly_unknown'), {
+      'no-privileged-containers': 'FAIL',
+      'no-root-user': 'PASS',
+      'host-network-nonroot-user': 'PASS',
+      'host-network-no-privilege': 'PASS',
+      'no-host-network': 'PASS',
+    });
+  });
+
+  it('a conditional fails when either branch fails, naming the condition', async () => {
+    const result = await scanPaths([`${FIXTURES}/unknown`]);
+    const f = finding(result, 'aws_ecs_task_definition.conditional', 'no-privileged-containers');
+    assert.equal(f.status, 'FAIL');
+    assert.equal(f.message, 'container "app": privileged is true when condition var.network_mode == "host" is true');
+    assert.equal(at(f), `${FIXTURES}/unknown/main.tf:43:49`);
+  });
+
+  it('unresolved nodes keep the expression and the reason', async () => {
+    const { output } = await loadModule({
+      'main.tf': [
+        'resource "aws_ecs_task_definition" "x" {',
+        '  network_mode = module.net.mode',
+        '  pid_mode     = aws_ssm_parameter.pid.value',
+        '  ipc_mode     = lookup(var.undeclared, "ipc")',
+        '  container_definitions = jsonencode([{ name = "app", user = each.key, privileged = uuid() }])',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const body = definition(output, 'aws_ecs_task_definition.x').body;
+    const pick = (path: Array<string | number>) => {
+      const node = pathGet(body, path);
+      return node?.kind === 'unresolved' ? [node.expression, node.reason] : node?.kind;
+    };
+    assert.deepEqual(pick(['networkMode']), ['module.net.mode', 'module outputs are known only after apply']);
+    assert.deepEqual(pick(['pidMode']), ['aws_ssm_parameter.pid.value', 'resource attributes are known only after apply']);
+    assert.deepEqual(pick(['ipcMode']), ['lookup(var.undeclared, "ipc")', 'variable "undeclared" is not declared']);
+    assert.deepEqual(pick(['containerDefinitions', 0, 'user']), ['each.key', "each.key depends on the resource's expansion"]);
+    assert.deepEqual(pick(['containerDefinitions', 0, 'privileged']), ['uuid()', 'function uuid() is not evaluated']);
+  });
+});
