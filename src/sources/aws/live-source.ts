@@ -95,10 +95,8 @@ export class AwsLiveSource implements LiveSource {
         }
       } catch (error) {
         rethrowAbort(error, signal);
-        output.errors.push({
-          ...toScanError(error, { service: 'account', operation: 'ListRegions' }),
-          message: `${toScanError(error, { service: 'account', operation: 'ListRegions' }).message}; name the regions with --region instead`,
-        });
+        const failed = toScanError(error, { service: 'account', operation: 'ListRegions' });
+        output.errors.push({ ...failed, message: `${failed.message}; name the regions with --region instead` });
         return output;
       }
     } else regions = this.options.regions;

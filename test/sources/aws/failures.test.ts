@@ -102,18 +102,16 @@ describe('live scan failures are reported, never passed', () => {
     assert.equal(result.summary.taskDefinitions, 3);
   });
 
-  it('stops promptly when aborted (Ctrl-C)', async () => {
-    emulator.faults.latency(200, { operation: 'DescribeTaskDefinition' });
-    const controller = new AbortController();
-    const scanning = scanLive(liveSource(emulator, { scope: 'active' }), false, controller.signal);
-    const waitForDescribe = async () => {
-      while (!emulator.calls.some((c) => c.operation === 'DescribeTaskDefinition')) await new Promise((r) => setTimeout(r, 5));
-    };
-    await waitForDescribe();
-    controller.abort();
-    await assert.rejects(scanning, { name: 'AbortError' });
-    const describes = emulator.countCalls({ operation: 'DescribeTaskDefinition' })['DescribeTaskDefinition'] ?? 0;
-    assert.ok(describes < 126, `stopped before describing everything (${describes})`);
+  it('reports a denied account:ListRegions for --all-regions and points at --region', async () => {
+    emulator.faults.add({ service: 'account', operation: 'ListRegions', error: { type: 'AccessDeniedException', message: 'denied' } });
+    const result = await scanLive(liveSource(emulator, { regions: 'all' }));
+    assert.deepEqual(result.errors, [
+      {
+        message: 'access denied: ListRegions needs the IAM permission account:ListRegions (denied); name the regions with --region instead',
+        operation: 'ListRegions',
+      },
+    ]);
+    assert.deepEqual(emulator.countCalls({ service: 'ecs' }), {});
   });
 
   it('reports missing credentials once', async () => {
@@ -133,5 +131,20 @@ describe('live scan failures are reported, never passed', () => {
       },
     ]);
     assert.deepEqual(emulator.calls, []);
+  });
+  it('stops promptly when aborted (Ctrl-C)', async () => {
+    const emulator = await startSeededEmulator(); // its aborted requests finish late: keep them apart
+    emulator.faults.latency(200, { operation: 'DescribeTaskDefinition' });
+    const controller = new AbortController();
+    const scanning = scanLive(liveSource(emulator, { scope: 'active' }), false, controller.signal);
+    const waitForDescribe = async () => {
+      while (!emulator.calls.some((c) => c.operation === 'DescribeTaskDefinition')) await new Promise((r) => setTimeout(r, 5));
+    };
+    await waitForDescribe();
+    controller.abort();
+    await assert.rejects(scanning, { name: 'AbortError' });
+    const describes = emulator.countCalls({ operation: 'DescribeTaskDefinition' })['DescribeTaskDefinition'] ?? 0;
+    assert.ok(describes < 126, `stopped before describing everything (${describes})`);
+    await emulator.stop();
   });
 });
