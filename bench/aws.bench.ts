@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CHECKS } from '../src/checks/catalogue.js';
 import { scan } from '../src/engine/scan.js';
@@ -104,6 +105,7 @@ function report(title: string, r: Awaited<ReturnType<typeof timedScan>>): boolea
 }
 
 async function shellLoop(): Promise<void> {
+  if (SHELL_COUNT <= 0) return;
   console.log(`\n## The seeds' shell loop (aws CLI) vs ecsguard, ${SHELL_COUNT} revisions in one region, no rate limit`);
   try {
     await run('aws', ['--version']);
@@ -131,10 +133,19 @@ async function shellLoop(): Promise<void> {
     const source = new AwsLiveSource({ scope: 'active', regions: ['us-east-1'], endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS });
     const startedScan = performance.now();
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
-    const ours = (performance.now() - startedScan) / 1000;
+    const inProcess = (performance.now() - startedScan) / 1000;
+    // The same scan in a fresh process: node start, tsx, SDK load included.
+    const startedCold = performance.now();
+    const cold = await run(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./aws-cold-scan.ts', import.meta.url)), emulator.endpoint], { env });
+    const coldSeconds = (performance.now() - startedCold) / 1000;
+    const coldResult = JSON.parse(cold.stdout) as { taskDefinitions: number; errors: number };
     const perRevision = shell / listed.taskDefinitionArns.length;
+    console.log(`shell loop: ${shell.toFixed(2)} s (${(perRevision * 1000).toFixed(0)} ms per revision; describes only, no checks)`);
     console.log(
-      `shell loop ${shell.toFixed(2)} s (${(perRevision * 1000).toFixed(0)} ms per revision, describes only, no checks) | ecsguard ${ours.toFixed(2)} s (${result.summary.taskDefinitions} revisions, with usage lookup and checks) | ratio ${(shell / ours).toFixed(1)}×`,
+      `ecsguard:   ${coldSeconds.toFixed(2)} s as a fresh process (${coldResult.taskDefinitions} revisions, ${coldResult.errors} errors; usage lookup and checks included) → shell loop is ${(shell / coldSeconds).toFixed(1)}× slower`,
+    );
+    console.log(
+      `            ${inProcess.toFixed(2)} s in-process with the SDK loaded (${result.summary.taskDefinitions} revisions) → ${(shell / inProcess).toFixed(0)}×`,
     );
     const total = REGIONS.length * REVISIONS;
     console.log(
