@@ -190,7 +190,8 @@ async function main(): Promise<void> {
     console.log(`  wall time (median of ${RUNS}, whole CLI process): ${(plan.wallMs / 1000).toFixed(2)} s (target < 3 s) ${plan.wallMs < 3000 ? 'OK' : 'MISSED'}`);
     console.log(`  peak RSS: ${plan.peakRssMb.toFixed(0)} MB`);
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) console.log(`corpus kept in ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
 }
 

@@ -13,9 +13,7 @@ export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceR
 export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined, fallback: SourceRange | undefined): DecodedJson {
   const rangeOf = (offset: number, length: number): SourceRange | undefined => {
     if (!origin) return fallback;
-    const start = origin.offsets[offset] ?? origin.offsets[origin.offsets.length - 1] ?? 0;
-    const end = origin.offsets[offset + length] ?? start;
-    return origin.lines.range(origin.path, start, end);
+    return origin.lines.range(origin.path, origin.offsetAt(offset), origin.offsetAt(offset + length));
   };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
@@ -61,7 +59,5 @@ export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined,
 
 /** The identity origin of a whole file's text. */
 export function wholeTextOrigin(path: string, lines: TextOrigin['lines']): TextOrigin {
-  const offsets = new Array<number>(lines.text.length + 1);
-  for (let i = 0; i <= lines.text.length; i++) offsets[i] = i;
-  return { path, lines, offsets };
+  return { path, lines, offsetAt: (index) => Math.min(index, lines.text.length) };
 }

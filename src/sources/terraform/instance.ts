@@ -80,6 +80,7 @@ export function evaluateInstance(
       run.output.failures.push({
         resource,
         error: fileError(file, `resource ${address} has a syntax error, so it was not read`, block.range, address),
+        range: block.range,
       });
       continue;
     }
@@ -89,7 +90,11 @@ export function evaluateInstance(
     reportProblems(own, address, file, run);
     if (result.failure) {
       const where = result.failure.range;
-      run.output.failures.push({ resource, error: fileError(where?.file ?? file, result.failure.message, where ?? block.range, address) });
+      run.output.failures.push({
+        resource,
+        error: fileError(where?.file ?? file, result.failure.message, where ?? block.range, address),
+        range: where ?? block.range,
+      });
       continue;
     }
     const familyNode = field(result.body, 'family');

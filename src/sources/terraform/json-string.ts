@@ -1,35 +1,54 @@
 import type { LineIndex } from '../../model/location.js';
 import type { TextOrigin } from './values.js';
 
-const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const SIMPLE_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 
 /**
- * Maps every character of a JSON string literal's value to its offset in the
- * file, so JSON nested in the string (a plan's container_definitions) points
- * at the escaped text in the plan file. `start` is the offset of the opening quote.
+ * Maps the characters of a JSON string literal's value to offsets in the file,
+ * so JSON nested in the string (a plan's container_definitions) points at the
+ * escaped text in the plan file. `start` is the offset of the opening quote.
+ * Stored as runs between escapes: plans hold megabytes of such strings.
  */
 export function jsonStringOrigin(path: string, lines: LineIndex, start: number, length: number): TextOrigin {
   const text = lines.text;
   const end = start + length - 1; // the closing quote
-  const offsets: number[] = [];
+  // Run k starts at value index runValue[k] and file offset runFile[k]; inside a run both advance together.
+  const runValue: number[] = [0];
+  const runFile: number[] = [start + 1];
+  let valueIndex = 0;
   let i = start + 1;
   while (i < end) {
-    if (text[i] === '\\') {
+    if (text.charCodeAt(i) === 92 /* \\ */) {
       const next = text[i + 1] ?? '';
-      if (next === 'u') {
-        offsets.push(i);
-        i += 6;
-        continue;
-      }
-      if (SIMPLE_ESCAPES[next] !== undefined) {
-        offsets.push(i);
-        i += 2;
+      const width = next === 'u' ? 6 : SIMPLE_ESCAPES.has(next) ? 2 : 1;
+      if (width > 1) {
+        // The escape is one character at its backslash; a new run starts after it.
+        runValue.push(valueIndex);
+        runFile.push(i);
+        valueIndex += 1;
+        i += width;
+        runValue.push(valueIndex);
+        runFile.push(i);
         continue;
       }
     }
-    offsets.push(i);
+    valueIndex += 1;
     i += 1;
   }
-  offsets.push(end);
-  return { path, lines, offsets };
+  const valueLength = valueIndex;
+  return {
+    path,
+    lines,
+    offsetAt(index) {
+      if (index >= valueLength) return end;
+      let low = 0;
+      let high = runValue.length - 1;
+      while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if ((runValue[mid] as number) <= index) low = mid;
+        else high = mid - 1;
+      }
+      return (runFile[low] as number) + (index - (runValue[low] as number));
+    },
+  };
 }

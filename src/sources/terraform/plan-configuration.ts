@@ -17,7 +17,8 @@ export class ConfigurationIndex {
 
   constructor(
     file: InputFile,
-    private readonly root: JsonNode,
+    /** The plan's `configuration` object, when it has one. */
+    private readonly configuration: JsonNode | undefined,
   ) {
     this.planDir = dirname(file.absolutePath ?? resolve(file.path));
     this.displayDir = dirname(file.path);
@@ -25,8 +26,7 @@ export class ConfigurationIndex {
 
   declaration(address: string): SourceRange | undefined {
     const parts = address.replace(/\[[^\]]*\]/g, '').split('.');
-    let module = child(this.root, 'configuration');
-    module = child(module, 'root_module');
+    let module = child(this.configuration, 'root_module');
     let relativeDir = '.';
     while (parts[0] === 'module' && parts.length > 2) {
       const call = child(child(module, 'module_calls'), parts[1] as string);

@@ -1,10 +1,11 @@
-import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type Node as JsonNode, parseTree } from 'jsonc-parser';
 import { LineIndex } from '../../model/location.js';
 import type { ResourceRef } from '../../model/task-definition.js';
 import { field, scalarText } from '../../model/value.js';
 import { type FileSource, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
 import { ConfigurationIndex } from './plan-configuration.js';
-import { type PlanText, child, planBody } from './plan-values.js';
+import { type IndexedResource, type Span, indexPlan } from './plan-index.js';
+import { type PlanText, planBody } from './plan-values.js';
 
 const FORMAT_VERSION = /"format_version"\s*:/;
 const PLAN_SECTIONS = /"(planned_values|resource_changes)"\s*:/;
@@ -23,57 +24,57 @@ export const terraformPlan: FileSource = {
 interface PlannedResource {
   address: string;
   values: JsonNode;
+  plan: PlanText;
 }
 
-const isTaskDefinition = (resource: JsonNode): boolean =>
-  child(resource, 'type')?.value === 'aws_ecs_task_definition' && child(resource, 'mode')?.value !== 'data';
+const isTaskDefinition = (resource: IndexedResource): resource is IndexedResource & { address: string } =>
+  resource.type === 'aws_ecs_task_definition' && resource.mode !== 'data' && resource.address !== undefined;
 
-/** planned_values.root_module and its child_modules, depth first. */
-function plannedResources(module: JsonNode | undefined, into: PlannedResource[]): void {
-  for (const resource of child(module, 'resources')?.children ?? []) {
-    const address = child(resource, 'address')?.value;
-    const values = child(resource, 'values');
-    if (isTaskDefinition(resource) && typeof address === 'string' && values?.type === 'object') into.push({ address, values });
-  }
-  for (const nested of child(module, 'child_modules')?.children ?? []) plannedResources(nested, into);
+/** Parses one object of the plan into a position tree whose offsets are relative to `span.start`. */
+function parseSpan(text: string, span: Span, path: string, lines: LineIndex): { node: JsonNode; plan: PlanText } | undefined {
+  const node = parseTree(text.slice(span.start, span.end), [], { disallowComments: true });
+  return node ? { node, plan: { path, lines, base: span.start } } : undefined;
 }
 
 function loadPlan(file: InputFile, output: SourceOutput): void {
-  const errors: ParseError[] = [];
-  const root = parseTree(file.text, errors, { disallowComments: true });
   const lines = new LineIndex(file.text);
-  const first = errors[0];
-  if (first || !root) {
-    const at = lines.position(first?.offset ?? 0);
-    const code = first ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'empty file';
-    output.errors.push({ file: file.path, line: at.line, column: at.column, message: `invalid plan JSON: ${code}` });
+  const index = indexPlan(file.text);
+  if (index.error) {
+    const at = lines.position(index.error.offset);
+    output.errors.push({ file: file.path, line: at.line, column: at.column, message: `invalid plan JSON: ${index.error.message}` });
     return;
   }
-  const plan: PlanText = { path: file.path, lines };
 
-  const unknownByAddress = new Map<string, JsonNode>();
-  const changed: PlannedResource[] = [];
-  for (const change of child(root, 'resource_changes')?.children ?? []) {
-    const address = child(change, 'address')?.value;
-    if (!isTaskDefinition(change) || typeof address !== 'string') continue;
-    const unknown = child(child(change, 'change'), 'after_unknown');
-    if (unknown) unknownByAddress.set(address, unknown);
-    const after = child(child(change, 'change'), 'after');
-    if (after?.type === 'object') changed.push({ address, values: after });
-  }
   const resources: PlannedResource[] = [];
-  plannedResources(child(child(root, 'planned_values'), 'root_module'), resources);
-  // resource_changes adds what planned_values lacks (it holds the same values for the rest).
+  for (const indexed of index.planned) {
+    if (!isTaskDefinition(indexed) || !indexed.values) continue;
+    const parsed = parseSpan(file.text, indexed.values, file.path, lines);
+    if (parsed?.node.type === 'object') resources.push({ address: indexed.address, values: parsed.node, plan: parsed.plan });
+  }
+  // resource_changes adds what planned_values lacks (it holds the same values for the rest)
+  // and says which values are unknown until apply.
   const seen = new Set(resources.map((r) => r.address));
-  resources.push(...changed.filter((r) => !seen.has(r.address)));
+  const unknownByAddress = new Map<string, { node: JsonNode; plan: PlanText }>();
+  for (const indexed of index.changes) {
+    if (!isTaskDefinition(indexed)) continue;
+    const unknown = indexed.unknown && parseSpan(file.text, indexed.unknown, file.path, lines);
+    if (unknown) unknownByAddress.set(indexed.address, unknown);
+    if (seen.has(indexed.address) || !indexed.values) continue;
+    const parsed = parseSpan(file.text, indexed.values, file.path, lines);
+    if (parsed?.node.type === 'object') resources.push({ address: indexed.address, values: parsed.node, plan: parsed.plan });
+  }
 
-  const configuration = new ConfigurationIndex(file, root);
-  for (const { address, values } of resources) {
+  const configurationNode = index.configuration
+    ? parseTree(file.text.slice(index.configuration.start, index.configuration.end), [])
+    : undefined;
+  const configuration = new ConfigurationIndex(file, configurationNode);
+  for (const { address, values, plan } of resources) {
     const declaredAt = configuration.declaration(address);
     const resource: ResourceRef = { kind: 'file', source: 'terraform-plan', id: address, file: file.path, ...(declaredAt ? { declaredAt } : {}) };
     const result = planBody(values, unknownByAddress.get(address), plan, address);
     if ('error' in result) {
-      output.failures.push({ resource, error: fileError(file.path, result.error, result.range, address) });
+      const range = result.range ?? plan.lines.range(file.path, plan.base, plan.base);
+      output.failures.push({ resource, error: fileError(file.path, result.error, range, address), range });
       continue;
     }
     const familyNode = field(result.body, 'family');

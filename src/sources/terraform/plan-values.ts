@@ -9,6 +9,8 @@ import { setTextOrigin } from './values.js';
 export interface PlanText {
   path: string;
   lines: LineIndex;
+  /** Offset of the parsed fragment in the plan file (resources are parsed one at a time). */
+  base: number;
 }
 
 export function child(node: JsonNode | undefined, key: string): JsonNode | undefined {
@@ -30,7 +32,8 @@ export function properties(node: JsonNode | undefined): Array<{ key: string; key
   return result;
 }
 
-const rangeOf = (plan: PlanText, node: JsonNode): SourceRange => plan.lines.range(plan.path, node.offset, node.offset + node.length);
+const rangeOf = (plan: PlanText, node: JsonNode): SourceRange =>
+  plan.lines.range(plan.path, plan.base + node.offset, plan.base + node.offset + node.length);
 
 /** A plan value with positions in the plan file; `unknown` mirrors it from after_unknown. */
 export function planValue(node: JsonNode, plan: PlanText, unknown: JsonNode | undefined, expression: string): ValueNode {
@@ -57,10 +60,10 @@ export function planValue(node: JsonNode, plan: PlanText, unknown: JsonNode | un
       };
     case 'string': {
       const value: ValueNode = { kind: 'string', value: String(node.value), range, syntax: 'json' };
-      return setTextOrigin(value, jsonStringOrigin(plan.path, plan.lines, node.offset, node.length));
+      return setTextOrigin(value, jsonStringOrigin(plan.path, plan.lines, plan.base + node.offset, node.length));
     }
     case 'number':
-      return { kind: 'number', value: Number(node.value), raw: plan.lines.text.slice(node.offset, node.offset + node.length), range, syntax: 'json' };
+      return { kind: 'number', value: Number(node.value), raw: plan.lines.text.slice(plan.base + node.offset, plan.base + node.offset + node.length), range, syntax: 'json' };
     case 'boolean':
       return { kind: 'boolean', value: Boolean(node.value), range, syntax: 'json' };
     default:
@@ -87,7 +90,13 @@ const SKIPPED = new Set(['tags_all', 'skip_destroy', 'track_latest', 'id']);
 export type PlanBody = { body: ObjectNode } | { error: string; range?: SourceRange };
 
 /** The provider's attribute values of one aws_ecs_task_definition, with ECS API keys. */
-export function planBody(values: JsonNode, unknown: JsonNode | undefined, plan: PlanText, address: string): PlanBody {
+export function planBody(
+  values: JsonNode,
+  unknownTree: { node: JsonNode; plan: PlanText } | undefined,
+  plan: PlanText,
+  address: string,
+): PlanBody {
+  const unknown = unknownTree?.node;
   const entries: ObjectEntry[] = [];
   const present = new Set<string>();
   for (const { key, keyNode, value } of properties(values)) {
@@ -112,8 +121,8 @@ export function planBody(values: JsonNode, unknown: JsonNode | undefined, plan: 
   }
   // Unknown values are left out of planned_values: they are only in after_unknown.
   for (const { key, keyNode, value } of properties(unknown)) {
-    if (present.has(key) || SKIPPED.has(key) || value.type !== 'boolean' || value.value !== true) continue;
-    const range = rangeOf(plan, keyNode);
+    if (present.has(key) || SKIPPED.has(key) || value.type !== 'boolean' || value.value !== true || !unknownTree) continue;
+    const range = rangeOf(unknownTree.plan, keyNode);
     entries.push({
       key: key === 'container_definitions' ? 'containerDefinitions' : camelCase(key),
       sourceKey: key,

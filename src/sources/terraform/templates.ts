@@ -3,7 +3,7 @@ import type { ValueNode } from '../../model/value.js';
 import { describeValue } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
 import type { EvalContext } from './scope.js';
-import { type TextOrigin, isJsonEncoded, liftConditionals, rangeIn, setTextOrigin, unresolved } from './values.js';
+import { isJsonEncoded, originFromOffsets, liftConditionals, rangeIn, setTextOrigin, unresolved } from './values.js';
 
 interface Chars {
   text: string;
@@ -120,7 +120,7 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
       let chars: Chars = { text, offsets };
       if (strip) chars = strip(chars);
       const end = offsets.length ? (offsets[offsets.length - 1] as number) + 1 : template.endIndex + ctx.source.delta;
-      const origin: TextOrigin = { path: ctx.source.path, lines: ctx.source.lines, offsets: [...chars.offsets, end] };
+      const origin = originFromOffsets(ctx.source.path, ctx.source.lines, [...chars.offsets, end]);
       return setTextOrigin({ kind: 'string', value: chars.text, range, syntax: 'hcl' }, origin);
     },
   );

@@ -17,12 +17,18 @@ export function rangeIn(source: SourceText, startIndex: number, endIndex: number
 /**
  * Where each character of a string value is written, so JSON decoded from it
  * (heredoc, quoted string, file(), a plan's JSON string) points into the file.
- * `offsets` has one entry per character plus one for the end.
+ * `offsetAt(i)` is the file offset of character i; `offsetAt(length)` is the end.
  */
 export interface TextOrigin {
   path: string;
   lines: LineIndex;
-  offsets: number[];
+  offsetAt(index: number): number;
+}
+
+/** An origin from one file offset per character (plus one for the end). */
+export function originFromOffsets(path: string, lines: LineIndex, offsets: number[]): TextOrigin {
+  const last = offsets[offsets.length - 1] ?? 0;
+  return { path, lines, offsetAt: (index) => offsets[index] ?? last };
 }
 
 const textOrigins = new WeakMap<ValueNode, TextOrigin>();

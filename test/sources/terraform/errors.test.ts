@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FIXTURES, allStatuses, loadModule, scanPaths, statuses } from './helpers.js';
+import { FIXTURES, allStatuses, at, finding, loadModule, scanPaths, statuses } from './helpers.js';
 
 describe('Terraform: bad input is reported, never passed', () => {
   const dir = `${FIXTURES}/errors`;
@@ -17,13 +17,16 @@ describe('Terraform: bad input is reported, never passed', () => {
     for (const id of ['object_not_list', 'bad_json', 'empty']) {
       assert.deepEqual(statuses(result, `aws_ecs_task_definition.${id}`), allStatuses('ERROR'), id);
     }
-    const messages = result.errors.map((e) => [e.resource, e.line, e.column, e.message]);
-    assert.deepEqual(messages.slice(1), [
+    const messages = result.errors.filter((e) => e.message.startsWith('task definition')).map((e) => [e.resource, e.line, e.column, e.message]);
+    assert.deepEqual(messages, [
       ['aws_ecs_task_definition.object_not_list', 3, 38, 'task definition aws_ecs_task_definition.object_not_list: container definitions must be a list, found object'],
       ['aws_ecs_task_definition.empty', 15, 38, 'task definition aws_ecs_task_definition.empty has an empty container definitions list'],
     ]);
-    const badJson = result.findings.find((f) => f.resource.id === 'aws_ecs_task_definition.bad_json');
-    assert.equal(badJson?.message, 'not evaluated: container_definitions: invalid JSON: property name expected');
+    const badJson = finding(result, 'aws_ecs_task_definition.bad_json', 'no-root-user');
+    assert.equal(badJson.message, 'not evaluated: container_definitions: invalid JSON: property name expected');
+    // The ERROR points at the broken character inside the heredoc.
+    assert.equal(at(badJson), `${dir}/main.tf:9:35`);
+    assert.equal(at(finding(result, 'aws_ecs_task_definition.broken', 'no-root-user')), `${dir}/broken.tf:1:1`);
   });
 
   it('invalid JSON in a heredoc is located in the .tf file', async () => {

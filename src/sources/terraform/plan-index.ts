@@ -1,0 +1,106 @@
+import { type JSONPath, type ParseErrorCode, printParseErrorCode, visit } from 'jsonc-parser';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** What one resource in a plan is, and where its values are, without parsing them. */
+export interface IndexedResource {
+  address?: string;
+  type?: string;
+  mode?: string;
+  /** `values` in planned_values, `change.after` in resource_changes. */
+  values?: Span;
+  /** `change.after_unknown` in resource_changes. */
+  unknown?: Span;
+}
+
+export interface PlanIndex {
+  planned: IndexedResource[];
+  changes: IndexedResource[];
+  configuration?: Span;
+  error?: { message: string; offset: number };
+}
+
+const isPlannedResource = (path: JSONPath): boolean =>
+  path[0] === 'planned_values' && path[path.length - 2] === 'resources' && typeof path[path.length - 1] === 'number';
+const isChange = (path: JSONPath): boolean => path.length === 2 && path[0] === 'resource_changes';
+
+type Open = { span: Span; set: (span: Span) => void } | undefined;
+
+/**
+ * One streaming pass over a plan (tens of MB for big estates) that records each
+ * resource's address, type and the spans of its values. Only the values of
+ * task definitions are then parsed into position trees: a full tree of the
+ * whole plan, twice over for planned_values and resource_changes, cost ~4×.
+ */
+export function indexPlan(text: string): PlanIndex {
+  const index: PlanIndex = { planned: [], changes: [] };
+  const open: Open[] = [];
+  let inside = 0; // depth inside a values object: nothing there needs a path
+  const track = (offset: number, set: (span: Span) => void): void => {
+    open.push({ span: { start: offset, end: offset }, set });
+    inside++;
+  };
+  visit(
+    text,
+    {
+      onObjectBegin(offset, _length, _line, _column, pathSupplier) {
+        if (inside > 0) {
+          open.push(undefined);
+          inside++;
+          return;
+        }
+        const path = pathSupplier();
+        const last = path[path.length - 1];
+        const parent = path.slice(0, -1);
+        if (isPlannedResource(path)) index.planned.push({});
+        else if (isChange(path)) index.changes.push({});
+        else if (last === 'values' && isPlannedResource(parent)) {
+          const resource = index.planned[index.planned.length - 1];
+          return track(offset, (span) => resource && (resource.values = span));
+        } else if (path.length === 4 && path[0] === 'resource_changes' && path[2] === 'change' && (last === 'after' || last === 'after_unknown')) {
+          const resource = index.changes[index.changes.length - 1];
+          return track(offset, (span) => resource && (last === 'after' ? (resource.values = span) : (resource.unknown = span)));
+        } else if (path.length === 1 && last === 'configuration') {
+          return track(offset, (span) => (index.configuration = span));
+        }
+        open.push(undefined);
+      },
+      onObjectEnd(offset, length) {
+        const entry = open.pop();
+        if (inside > 0) inside--;
+        if (!entry) return;
+        entry.span.end = offset + length;
+        entry.set(entry.span);
+      },
+      onArrayBegin() {
+        if (inside > 0) inside++;
+        open.push(undefined);
+      },
+      onArrayEnd() {
+        if (inside > 0) inside--;
+        open.pop();
+      },
+      onLiteralValue(value, _offset, _length, _line, _column, pathSupplier) {
+        if (inside > 0 || typeof value !== 'string') return;
+        const path = pathSupplier();
+        const key = path[path.length - 1];
+        if (key !== 'address' && key !== 'type' && key !== 'mode') return;
+        const parent = path.slice(0, -1);
+        const resource = isPlannedResource(parent)
+          ? index.planned[index.planned.length - 1]
+          : isChange(parent)
+            ? index.changes[index.changes.length - 1]
+            : undefined;
+        if (resource) resource[key] = value;
+      },
+      onError(error: ParseErrorCode, offset) {
+        index.error ??= { message: printParseErrorCode(error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), offset };
+      },
+    },
+    { disallowComments: true },
+  );
+  return index;
+}
