@@ -7,6 +7,7 @@ import { fixCommand } from './commands/fix.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { scanCommand } from './commands/scan.js';
 import { EXIT, setExitCode, takeExitCode } from './exit-code.js';
+import { InterruptedError } from './interrupt.js';
 
 function program(): Command {
   return new Command('ecsguard')
@@ -47,6 +48,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version end through exitOverride with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.incomplete;
+    }
+    if (error instanceof InterruptedError) {
+      process.stderr.write(`ecsguard: ${error.message}\n`);
+      return 130;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`ecsguard: ${error.message}\n`);

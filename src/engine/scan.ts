@@ -73,6 +73,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const consume = (output: SourceOutput) => {
     errors.push(...output.errors);
     for (const failure of output.failures) {
+      // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
+      errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
       findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
     }
     for (const definition of output.definitions) {

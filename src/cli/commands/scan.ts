@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import { type ScanResult, scan } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
+import { interruptible } from '../interrupt.js';
 import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { colorsFor, emit } from '../output.js';
 
@@ -34,7 +36,7 @@ export function exitCodeFor(result: ScanResult, options: Pick<ScanCommandOptions
 }
 
 export function scanCommand(): Command {
-  return new Command('scan')
+  const command = new Command('scan')
     .description('Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.')
     .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
@@ -52,7 +54,8 @@ export function scanCommand(): Command {
     .addOption(
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
     )
-    .option('-q, --quiet', 'no progress output on standard error')
+    .option('-q, --quiet', 'no progress output on standard error');
+  return addAwsScanOptions(command)
     .addHelpText(
       'after',
       `
@@ -62,18 +65,30 @@ Examples:
   $ ecsguard scan taskdef.json --checks no-privileged-containers,no-root-user
   $ aws ecs describe-task-definition --task-definition web | ecsguard scan -
   $ ecsguard scan . --fail-on high
+  $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
+  $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
 
 Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input that could not be read.`,
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       const checks = checksFrom(options);
-      if (paths.length === 0) paths = ['.'];
-      const result = await scan({
-        paths,
-        checks,
-        includePassed: options.includePassed ?? false,
-        varFiles: options.varFile ?? [],
-        maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
+      const result = await interruptible(async (signal) => {
+        const live = await createAwsLiveSource(options as unknown as Record<string, unknown>, {
+          showProgress: !options.quiet,
+          stderr: process.stderr,
+          signal,
+        });
+        // Without paths, a live scan scans only the account; a file scan scans the current folder.
+        if (paths.length === 0 && !live) paths = ['.'];
+        return scan({
+          paths,
+          checks,
+          includePassed: options.includePassed ?? false,
+          varFiles: options.varFile ?? [],
+          maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
+          liveSources: live ? [live] : [],
+          signal,
+        });
       });
       const exitCode = exitCodeFor(result, options);
       const color = !options.output && colorsFor(process.stdout).isColorSupported;

@@ -87,6 +87,8 @@ describe('CloudFormation end to end through scan()', () => {
       [
         [13, 35, undefined, 'unknown YAML tag !Bogus: not a CloudFormation intrinsic function'],
         [12, 23, 'BadIfTaskDefinition', 'resource BadIfTaskDefinition: Fn::If needs [condition name, value if true, value if false], found 2 arguments'],
+        // A resource that could not be read is an error entry as well as ERROR findings.
+        [28, 17, 'StringPropertiesTaskDefinition', 'resource StringPropertiesTaskDefinition: Properties must be a mapping, found a string'],
         [18, 9, 'NotAListTaskDefinition', 'task definition NotAListTaskDefinition: container definitions must be a list, found object'],
         [24, 11, 'NoNameTaskDefinition', 'task definition NoNameTaskDefinition: container definition #0 has no name'],
       ],
