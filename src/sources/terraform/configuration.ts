@@ -47,19 +47,28 @@ export class ConfigurationLoader {
   load(absDir: string, displayDir: string): ModuleConfig | undefined {
     const cached = this.configs.get(absDir);
     if (cached) return cached;
-    const files = this.discovered.get(absDir)?.files.filter((f) => isConfigFile(f.path)) ?? this.readFromDisk(absDir, displayDir);
+    const discovered = this.discovered.get(absDir)?.files.filter((f) => isConfigFile(f.path));
+    const files = discovered ?? this.readFromDisk(absDir, displayDir);
     if (files === undefined) return undefined;
     const blocks: Block[] = [];
     for (const file of files) blocks.push(...this.parseFile(file));
+    if (discovered) {
+      // Only some files of the directory were named: the others still declare its
+      // variables and locals (Terraform reads the whole directory), but their
+      // resources were not asked for.
+      const named = new Set(discovered.map((f) => basename(f.path)));
+      const siblings = this.readFromDisk(absDir, displayDir, named) ?? [];
+      for (const file of siblings) blocks.push(...this.parseFile(file).filter((b) => b.type === 'variable' || b.type === 'locals'));
+    }
     const config = buildModuleConfig(absDir, this.discovered.get(absDir)?.displayDir ?? displayDir, blocks);
     this.configs.set(absDir, config);
     return config;
   }
 
-  private readFromDisk(absDir: string, displayDir: string): InputFile[] | undefined {
+  private readFromDisk(absDir: string, displayDir: string, skip: ReadonlySet<string> = new Set()): InputFile[] | undefined {
     let names: string[];
     try {
-      names = readdirSync(absDir).filter(isConfigFile).sort();
+      names = readdirSync(absDir).filter((name) => isConfigFile(name) && !skip.has(name)).sort();
     } catch {
       return undefined;
     }

@@ -3,22 +3,30 @@ import type { ObjectNode, ValueNode } from '../../model/value.js';
 import { parseJsonWithPositions } from '../json/json-tree.js';
 import type { InputFile } from '../source.js';
 import { LineIndex } from '../../model/location.js';
+import { jsonStringOrigin } from './json-string.js';
 import type { Attribute, Block } from './structure.js';
+import { setTextOrigin } from './values.js';
 
 /** Nested blocks of aws_ecs_task_definition: in JSON syntax they look like attributes. */
 const RESOURCE_BLOCKS = new Set(['runtime_platform', 'volume', 'placement_constraints', 'inference_accelerator', 'ephemeral_storage', 'proxy_configuration']);
 
-/** Strings with `${…}` are expressions; ecsguard reads literal values only in .tf.json. */
-function literalValue(node: ValueNode): ValueNode {
+/**
+ * Strings with `${…}` are expressions; ecsguard reads literal values only in .tf.json.
+ * Literal strings keep where each character is, for JSON decoded from them.
+ */
+function literalValue(node: ValueNode, file: InputFile, lines: LineIndex): ValueNode {
   switch (node.kind) {
-    case 'string':
-      return node.value.includes('${') || node.value.includes('%{')
-        ? { kind: 'unresolved', expression: node.value, reason: 'expressions in .tf.json files are not evaluated', ...(node.range ? { range: node.range } : {}), syntax: 'json' }
-        : node;
+    case 'string': {
+      if (node.value.includes('${') || node.value.includes('%{')) {
+        return { kind: 'unresolved', expression: node.value, reason: 'expressions in .tf.json files are not evaluated', ...(node.range ? { range: node.range } : {}), syntax: 'json' };
+      }
+      const range = node.range;
+      return range ? setTextOrigin(node, jsonStringOrigin(file.path, lines, range.start.offset, range.end.offset - range.start.offset)) : node;
+    }
     case 'array':
-      return { ...node, items: node.items.map(literalValue) };
+      return { ...node, items: node.items.map((i) => literalValue(i, file, lines)) };
     case 'object':
-      return { ...node, entries: node.entries.map((e) => ({ ...e, value: literalValue(e.value) })) };
+      return { ...node, entries: node.entries.map((e) => ({ ...e, value: literalValue(e.value, file, lines) })) };
     default:
       return node;
   }
@@ -36,7 +44,7 @@ function toBlock(type: string, labels: string[], object: ObjectNode, file: Input
       for (const inner of objects(e.value)) blocks.push(toBlock(e.key, [], inner, file, lines, new Set()));
       continue;
     }
-    attributes.push({ name: e.key, nameRange: e.keyRange ?? range, expr: { kind: 'value', value: literalValue(e.value) }, range: e.keyRange ?? range });
+    attributes.push({ name: e.key, nameRange: e.keyRange ?? range, expr: { kind: 'value', value: literalValue(e.value, file, lines) }, range: e.keyRange ?? range });
   }
   return { type, labels, range, attributes, blocks, hasError: false, source: { path: file.path, lines, delta: 0 } };
 }

@@ -145,3 +145,41 @@ describe('Terraform HCL: container_definitions forms and positions', () => {
     assert.equal(body.entries.find((e) => e.key === 'networkMode')?.sourceKey, 'network_mode');
   });
 });
+
+describe('Terraform JSON syntax (.tf.json)', () => {
+  it('reads literal values with positions and leaves ${…} expressions unresolved', async () => {
+    const text = JSON.stringify(
+      {
+        resource: {
+          aws_ecs_task_definition: {
+            web: {
+              family: 'web',
+              network_mode: 'host',
+              runtime_platform: { operating_system_family: 'LINUX' },
+              container_definitions: '[{"name": "web", "privileged": true, "user": "1000"}]',
+            },
+            templated: { family: 'templated', container_definitions: '${jsonencode(local.containers)}' },
+          },
+        },
+      },
+      null,
+      2,
+    );
+    const { output, dir } = await loadModule({ 'main.tf.json': text });
+    const web = definition(output, 'aws_ecs_task_definition.web');
+    assert.deepEqual(toPlain(web.body), {
+      family: 'web',
+      networkMode: 'host',
+      containerDefinitions: [{ name: 'web', privileged: true, user: '1000' }],
+      runtimePlatform: { operatingSystemFamily: 'LINUX' },
+    });
+    const privileged = pathGet(web.body, ['containerDefinitions', 0, 'privileged']);
+    assert.equal(privileged?.range?.file, `${dir}/main.tf.json`);
+    assert.equal(text.slice(privileged?.range?.start.offset, privileged?.range?.end.offset), 'true');
+    const templated = pathGet(definition(output, 'aws_ecs_task_definition.templated').body, ['containerDefinitions']);
+    assert.deepEqual(templated?.kind === 'unresolved' && [templated.expression, templated.reason], [
+      '${jsonencode(local.containers)}',
+      'expressions in .tf.json files are not evaluated',
+    ]);
+  });
+});

@@ -48,3 +48,22 @@ describe('Terraform local modules', () => {
     assert.deepEqual(output, { definitions: [], failures: [], errors: [] });
   });
 });
+
+describe('Terraform module directories', () => {
+  it('naming one file still reads the variables declared in its sibling files', async () => {
+    const result = await scanPaths([`${FIXTURES}/modules-root/modules/task/main.tf`]);
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.this'), allStatuses('PASS'));
+    assert.equal(result.summary.filesScanned, 1);
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('resources of sibling files that were not named are not reported', async () => {
+    const { dir } = await loadModule({
+      'main.tf': 'resource "aws_ecs_task_definition" "a" {\n  container_definitions = jsonencode([{ name = "a", user = var.user }])\n}\n',
+      'other.tf': 'variable "user" {\n  default = "0"\n}\nresource "aws_ecs_task_definition" "b" {\n  container_definitions = jsonencode([{ name = "b" }])\n}\n',
+    });
+    const result = await scanPaths([`${dir}/main.tf`]);
+    assert.deepEqual([...new Set(result.findings.map((f) => f.resource.id))], ['aws_ecs_task_definition.a']);
+    assert.equal(at(finding(result, 'aws_ecs_task_definition.a', 'no-root-user')), `${dir}/other.tf:2:13`);
+  });
+});
