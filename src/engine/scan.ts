@@ -37,6 +37,8 @@ export interface ScanSummary {
   /** Files in walked folders that no source recognized (package.json, …). */
   filesSkipped: number;
   taskDefinitions: number;
+  /** Live revisions the AWS source listed in scope (read or not). */
+  liveRevisions: number;
   findings: Record<Status, number>;
   errors: number;
 }
@@ -94,7 +96,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       }
     }
   }
-  for (const live of options.liveSources ?? []) consume(await live.load(options.signal));
+  let liveRevisions = 0;
+  for (const live of options.liveSources ?? []) {
+    const output = await live.load(options.signal);
+    liveRevisions += output.definitions.length + output.failures.length;
+    consume(output);
+  }
 
   sortFindings(findings, options.checks);
   const counts = Object.fromEntries(
@@ -109,6 +116,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       filesScanned: [...owned.values()].reduce((n, files) => n + files.length, 0),
       filesSkipped,
       taskDefinitions,
+      liveRevisions,
       findings: counts,
       errors: errors.length,
     },

@@ -1,9 +1,20 @@
 import type { Finding, ScanError } from '../model/finding.js';
+import type { SourceRange } from '../model/location.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter } from './report.js';
 
 /** Bumped only on a breaking change to the shape below (documented in README). */
 export const JSON_REPORT_VERSION = 1;
+
+function jsonRange(range: SourceRange) {
+  return {
+    file: range.file,
+    startLine: range.start.line,
+    startColumn: range.start.column,
+    endLine: range.end.line,
+    endColumn: range.end.column,
+  };
+}
 
 function jsonFinding(f: Finding) {
   const r = f.resource;
@@ -25,16 +36,9 @@ function jsonFinding(f: Finding) {
       arn: r.arn ?? null,
       region: r.region ?? null,
       accountId: r.accountId ?? null,
+      declaredAt: r.declaredAt ? jsonRange(r.declaredAt) : null,
     },
-    location: f.location
-      ? {
-          file: f.location.file,
-          startLine: f.location.start.line,
-          startColumn: f.location.start.column,
-          endLine: f.location.end.line,
-          endColumn: f.location.end.column,
-        }
-      : null,
+    location: f.location ? jsonRange(f.location) : null,
     usage: f.usage ? { runningTasks: f.usage.runningTasks, services: f.usage.services } : null,
     remediation: f.remediation,
   };
@@ -63,6 +67,7 @@ export const jsonReporter: Reporter = ({ result, exitCode }) =>
         filesScanned: result.summary.filesScanned,
         filesSkipped: result.summary.filesSkipped,
         taskDefinitions: result.summary.taskDefinitions,
+        liveRevisions: result.summary.liveRevisions,
         findings: result.summary.findings,
         errors: result.summary.errors,
         exitCode,

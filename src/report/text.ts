@@ -9,7 +9,19 @@ type Colors = ReturnType<typeof createColors>;
 function resourceHeading(r: ResourceRef): string {
   if (r.kind === 'aws') return `${r.arn ?? r.id}${r.region ? ` (${r.region})` : ''}`;
   const family = r.family && r.family !== r.id ? ` (family ${r.family})` : '';
-  return `${r.file ?? '<unknown file>'} › ${r.id}${family}`;
+  const declared = r.declaredAt ? `, declared at ${r.declaredAt.file}:${r.declaredAt.start.line}` : '';
+  return `${r.file ?? '<unknown file>'} › ${r.id}${family}${declared}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The same reason for every check (an unreadable resource) is said once, not once per check. */
+function collapseErrors(findings: Finding[]): Array<Finding & { checks?: number }> {
+  const errors = findings.filter((f) => f.status === 'ERROR');
+  const reasons = new Set(errors.map((f) => f.message));
+  if (errors.length < 2 || reasons.size !== 1) return findings;
+  const first = errors[0] as Finding;
+  return [{ ...first, checkId: `all ${errors.length} checks`, checks: errors.length }, ...findings.filter((f) => f.status !== 'ERROR')];
 }
 
 function statusLabel(status: Status, c: Colors): string {
@@ -40,7 +52,8 @@ function errorLine(e: ScanError): string {
   const where = e.file
     ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}`
     : [e.region, e.operation].filter(Boolean).join(' ');
-  return `${where ? `${where}: ` : ''}${e.resource ? `${e.resource}: ` : ''}${e.message}`;
+  const resource = e.resource && !e.message.includes(e.resource) ? `${e.resource}: ` : '';
+  return `${where ? `${where}: ` : ''}${resource}${e.message}`;
 }
 
 /** Human output: findings grouped by resource, then errors, remediation and a summary line. */
@@ -56,7 +69,7 @@ export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
     lines.push(c.bold(c.underline(heading)));
     const usage = usageLine(findings[0] as Finding);
     if (usage) lines.push(`  ${c.dim(usage)}`);
-    for (const f of findings) {
+    for (const f of collapseErrors(findings)) {
       const at = f.location ? `${f.location.start.line}:${f.location.start.column}` : '';
       lines.push(`  ${c.dim(at.padEnd(8))}${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
       if (f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(8)}${c.dim(`in ${f.location.file}`)}`);
@@ -65,7 +78,7 @@ export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
   }
 
   if (result.errors.length) {
-    lines.push(c.bold(c.red(`Could not read (${result.errors.length}); these inputs were not checked:`)));
+    lines.push(c.bold(c.red(`Input errors (${result.errors.length}): what these name was not read, or not fully checked`)));
     for (const e of result.errors) lines.push(`  ${errorLine(e)}`);
     lines.push('');
   }
@@ -90,7 +103,11 @@ export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
     ...(n.MUTED ? [`${n.MUTED} muted`] : []),
     ...(n.PASS ? [`${n.PASS} passed`] : []),
   ];
-  const scanned = `${s.taskDefinitions} task definition${s.taskDefinitions === 1 ? '' : 's'} in ${s.filesScanned} file${s.filesScanned === 1 ? '' : 's'}`;
+  const origins = [
+    ...(s.filesScanned || !s.liveRevisions ? [plural(s.filesScanned, 'file')] : []),
+    ...(s.liveRevisions ? [plural(s.liveRevisions, 'live revision')] : []),
+  ];
+  const scanned = `${plural(s.taskDefinitions, 'task definition')} checked from ${origins.join(' and ')}`;
   const errors = s.errors ? `, ${s.errors} input error${s.errors === 1 ? '' : 's'}` : '';
   const verdict = exitCode === 0 ? c.green('ok') : exitCode === 1 ? c.red('failing findings') : c.red('incomplete');
   lines.push(`${scanned}: ${counts.join(', ')}${errors} (${verdict}, exit ${exitCode})`);

@@ -76,6 +76,7 @@ describe('ecsguard scan --format json: the public contract', () => {
         arn: null,
         region: null,
         accountId: null,
+        declaredAt: null,
       },
       location: { file: 'test/fixtures/json/register-input.json', startLine: 12, startColumn: 21, endLine: 12, endColumn: 24 },
       usage: null,
@@ -85,6 +86,7 @@ describe('ecsguard scan --format json: the public contract', () => {
       filesScanned: 1,
       filesSkipped: 0,
       taskDefinitions: 1,
+      liveRevisions: 0,
       findings: { FAIL: 2, UNKNOWN: 0, ERROR: 0, MUTED: 0, NOTE: 0, PASS: 0 },
       errors: 0,
       exitCode: 1,
@@ -149,8 +151,31 @@ describe('ecsguard scan: text output', () => {
     assert.equal(lines[0], 'test/fixtures/json/register-input.json › reporting-worker');
     assert.match(lines[1] ?? '', /^ {2}12:21 +FAIL +medium +no-root-user +container "worker": user "0" is uid 0 \(root\)$/);
     assert.match(lines[2] ?? '', /^ {2}13:27 +FAIL +high +no-privileged-containers +container "worker": privileged is true$/);
-    assert.equal(lines.at(-2), '1 task definition in 1 file: 2 failed, 0 unknown, 0 not evaluated (failing findings, exit 1)');
+    assert.equal(lines.at(-2), '1 task definition checked from 1 file: 2 failed, 0 unknown, 0 not evaluated (failing findings, exit 1)');
     assert.doesNotMatch(run.stdout, /\u001b\[/, 'no colour codes when NO_COLOR is set');
+  });
+
+  it('an unreadable resource is one line for all checks, and input errors are listed', () => {
+    const run = runCli(['scan', fixture('cloudformation', 'invalid-shapes.yaml')]);
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stdout,
+      /\n {2}26:3 +ERROR +high +all 5 checks +not evaluated: resource StringPropertiesTaskDefinition: Properties must be a mapping, found a string\n/,
+    );
+    assert.match(run.stdout, /\nInput errors \(5\): what these name was not read, or not fully checked\n/);
+    assert.match(run.stdout, /\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:13:35: unknown YAML tag !Bogus/);
+  });
+
+  it('a plan resource names the .tf block it was declared in', () => {
+    const run = runCli(['scan', fixture('terraform', 'plan', 'plan.json')]);
+    assert.match(
+      run.stdout,
+      /^test\/fixtures\/terraform\/plan\/plan\.json › module\.svc\.aws_ecs_task_definition\.this\["api"\] \(family api\), declared at test\/fixtures\/terraform\/plan\/modules\/svc\/main\.tf:1$/m,
+    );
+    const report = JSON.parse(runCli(['scan', fixture('terraform', 'plan', 'plan.json'), '--format', 'json']).stdout);
+    const api = report.findings.find((f: { resource: { id: string } }) => f.resource.id === 'module.svc.aws_ecs_task_definition.this["api"]');
+    assert.equal(api.resource.declaredAt.file, 'test/fixtures/terraform/plan/modules/svc/main.tf');
+    assert.equal(api.resource.declaredAt.startLine, 1);
   });
 
   it('colours on request (FORCE_COLOR) and not with NO_COLOR', () => {
