@@ -4,6 +4,7 @@ import type { LiveSource } from '../sources/source.js';
 import { defaultCacheDir } from '../sources/aws/cache.js';
 import { SCOPES, type Scope } from '../sources/aws/scope.js';
 import { SILENT_PROGRESS, type ScanProgress, progressWanted } from '../sources/aws/progress.js';
+import { positiveInteger } from './options.js';
 
 // Everything heavy (the AWS SDK, cli-progress, the scanner) is imported inside
 // createAwsLiveSource, so `--help` and file-only scans never load it.
@@ -20,11 +21,6 @@ function regionList(value: string, previous: string[] = []): string[] {
   return [...previous, ...regions];
 }
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
 
 /** Adds the live-account options to `ecsguard scan`. */
 export function addAwsScanOptions(command: Command): Command {

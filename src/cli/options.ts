@@ -17,6 +17,12 @@ export function positiveNumber(value: string): number {
   return parsed;
 }
 
+export function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
+  return parsed;
+}
+
 export const checksOption = () =>
   new Option('--checks <ids>', 'run only these checks (comma-separated ids; see "ecsguard checks")').argParser(commaList);
 export const skipChecksOption = () =>

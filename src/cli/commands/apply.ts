@@ -2,12 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runApply } from '../../fix/account/apply-command.js';
 import { addConnectionOptions } from '../../fix/account/connection-options.js';
 import { setExitCode } from '../exit-code.js';
+import { positiveInteger } from '../options.js';
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
 
 function seconds(value: string): number {
   const parsed = Number(value);

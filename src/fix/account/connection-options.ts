@@ -1,13 +1,9 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import type { ConnectionSettings } from './connection.js';
+import { positiveInteger } from '../../cli/options.js';
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
 
 /**
  * How apply and rollback reach the account. Same names as `scan --aws`; no

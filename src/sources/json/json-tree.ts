@@ -1,6 +1,6 @@
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { LineIndex } from '../../model/location.js';
 import type { ScanError } from '../../model/finding.js';
+import { LineIndex, type SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 
 export interface ParsedJson {
@@ -23,19 +23,27 @@ export function parseJsonWithPositions(text: string, file: string, baseOffset = 
   if (first) {
     // Only the first error: the parser's later ones are consequences of it.
     const at = index.position(baseOffset + first.offset);
-    const message = `invalid JSON: ${describeJsonError(printParseErrorCode(first.error))}`;
+    const message = `invalid JSON: ${describeJsonError(first.error)}`;
     return { errors: [{ file, line: at.line, column: at.column, message }], lines: index };
   }
   if (!tree) return { errors: [{ file, line: 1, column: 1, message: 'invalid JSON: the file is empty' }], lines: index };
-  return { root: convert(tree, file, index, baseOffset), errors: [], lines: index };
+  const root = jsonTreeToValue(tree, text, (offset, length) =>
+    index.range(file, baseOffset + offset, baseOffset + offset + length),
+  );
+  return { root, errors: [], lines: index };
 }
 
-function describeJsonError(code: string): string {
-  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+export function describeJsonError(code: number): string {
+  return printParseErrorCode(code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-function convert(node: JsonNode, file: string, index: LineIndex, base: number): ValueNode {
-  const range = index.range(file, base + node.offset, base + node.offset + node.length);
+/** Maps a JSON text's offset and length to a range in the file (identity for a file, through escapes for a string). */
+export type JsonRangeMapper = (offset: number, length: number) => SourceRange | undefined;
+
+/** Converts a jsonc-parser tree to a ValueNode tree; `text` is what the tree was parsed from. */
+export function jsonTreeToValue(node: JsonNode, text: string, rangeOf: JsonRangeMapper): ValueNode {
+  const range = rangeOf(node.offset, node.length);
+  const base = { ...(range ? { range } : {}), syntax: 'json' as const };
   switch (node.type) {
     case 'object': {
       const entries: ObjectEntry[] = [];
@@ -43,26 +51,20 @@ function convert(node: JsonNode, file: string, index: LineIndex, base: number): 
         const [keyNode, valueNode] = property.children ?? [];
         if (!keyNode || !valueNode) continue;
         const key = String(keyNode.value);
-        entries.push({
-          key,
-          sourceKey: key,
-          keyRange: index.range(file, base + keyNode.offset, base + keyNode.offset + keyNode.length),
-          value: convert(valueNode, file, index, base),
-        });
+        const keyRange = rangeOf(keyNode.offset, keyNode.length);
+        entries.push({ key, sourceKey: key, ...(keyRange ? { keyRange } : {}), value: jsonTreeToValue(valueNode, text, rangeOf) });
       }
-      return { kind: 'object', entries, range, syntax: 'json' };
+      return { kind: 'object', entries, ...base };
     }
     case 'array':
-      return { kind: 'array', items: (node.children ?? []).map((c) => convert(c, file, index, base)), range, syntax: 'json' };
+      return { kind: 'array', items: (node.children ?? []).map((c) => jsonTreeToValue(c, text, rangeOf)), ...base };
     case 'string':
-      return { kind: 'string', value: String(node.value), range, syntax: 'json' };
-    case 'number': {
-      const raw = index.text.slice(base + node.offset, base + node.offset + node.length);
-      return { kind: 'number', value: Number(node.value), raw, range, syntax: 'json' };
-    }
+      return { kind: 'string', value: String(node.value), ...base };
+    case 'number':
+      return { kind: 'number', value: Number(node.value), raw: text.slice(node.offset, node.offset + node.length), ...base };
     case 'boolean':
-      return { kind: 'boolean', value: Boolean(node.value), range, syntax: 'json' };
+      return { kind: 'boolean', value: Boolean(node.value), ...base };
     default:
-      return { kind: 'null', range, syntax: 'json' };
+      return { kind: 'null', ...base };
   }
 }

@@ -1,6 +1,7 @@
-import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type ParseError, parseTree } from 'jsonc-parser';
 import type { SourceRange } from '../../model/location.js';
-import type { ObjectEntry, ValueNode } from '../../model/value.js';
+import type { ValueNode } from '../../model/value.js';
+import { describeJsonError, jsonTreeToValue } from '../json/json-tree.js';
 import type { TextOrigin } from './values.js';
 
 export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceRange };
@@ -19,42 +20,14 @@ export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined,
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
   if (first) {
-    const code = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
     const range = rangeOf(first.offset, first.length);
-    return { error: `invalid JSON: ${code}`, ...(range ? { range } : {}) };
+    return { error: `invalid JSON: ${describeJsonError(first.error)}`, ...(range ? { range } : {}) };
   }
   if (!tree) {
     const range = rangeOf(0, text.length);
     return { error: 'invalid JSON: the string is empty', ...(range ? { range } : {}) };
   }
-  const convert = (node: JsonNode): ValueNode => {
-    const range = rangeOf(node.offset, node.length);
-    const base = { ...(range ? { range } : {}), syntax: 'json' as const };
-    switch (node.type) {
-      case 'object': {
-        const entries: ObjectEntry[] = [];
-        for (const property of node.children ?? []) {
-          const [keyNode, valueNode] = property.children ?? [];
-          if (!keyNode || !valueNode) continue;
-          const key = String(keyNode.value);
-          const keyRange = rangeOf(keyNode.offset, keyNode.length);
-          entries.push({ key, sourceKey: key, ...(keyRange ? { keyRange } : {}), value: convert(valueNode) });
-        }
-        return { kind: 'object', entries, ...base };
-      }
-      case 'array':
-        return { kind: 'array', items: (node.children ?? []).map(convert), ...base };
-      case 'string':
-        return { kind: 'string', value: String(node.value), ...base };
-      case 'number':
-        return { kind: 'number', value: Number(node.value), raw: text.slice(node.offset, node.offset + node.length), ...base };
-      case 'boolean':
-        return { kind: 'boolean', value: Boolean(node.value), ...base };
-      default:
-        return { kind: 'null', ...base };
-    }
-  };
-  return { root: convert(tree) };
+  return { root: jsonTreeToValue(tree, text, rangeOf) };
 }
 
 /** The identity origin of a whole file's text. */
