@@ -26,5 +26,9 @@ export function selectChecks(only: string[] | undefined, skip: string[] | undefi
   if (unknown.length) {
     throw new UsageError(`unknown check id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see "ecsguard checks")`);
   }
-  return CHECKS.filter((c) => (!only?.length || only.includes(c.meta.id)) && !skip?.includes(c.meta.id));
+  if (only !== undefined && only.length === 0) throw new UsageError('--checks needs at least one check id (see "ecsguard checks")');
+  const selected = CHECKS.filter((c) => (only === undefined || only.includes(c.meta.id)) && !skip?.includes(c.meta.id));
+  // Running no check would report "ok" for anything: refuse instead.
+  if (selected.length === 0) throw new UsageError('no checks left to run: --skip-checks removes every selected check');
+  return selected;
 }

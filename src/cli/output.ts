@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createColors } from 'picocolors';
+import { describeFsError } from '../engine/discover.js';
+import { UsageError } from '../model/errors.js';
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -16,6 +18,14 @@ export const plainColors: Colors = createColors(false);
 
 /** Writes a report to --output FILE, or to stdout. */
 export async function emit(text: string, outputFile: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
-  if (outputFile) await writeFile(outputFile, text.endsWith('\n') ? text : `${text}\n`, 'utf8');
-  else stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  if (!outputFile) {
+    stdout.write(body);
+    return;
+  }
+  try {
+    await writeFile(outputFile, body, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
+  }
 }

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanError } from '../model/finding.js';
 import type { InputFile } from '../sources/source.js';
@@ -69,17 +69,15 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
 
   async function readOne(display: string, absolute: string, explicit: boolean): Promise<DiscoveredFile | ScanError | undefined> {
     try {
-      const real = await realpath(absolute);
+      // Pipes and /dev/fd/N have no real path; they are read once anyway.
+      const real = await realpath(absolute).catch(() => absolute);
       if (seen.has(real)) return undefined;
       seen.add(real);
-      const info = await stat(real);
-      if (info.size > maxBytes) {
-        return {
-          file: display,
-          message: `file is ${describeSize(info.size)}, larger than the ${describeSize(maxBytes)} limit (raise it with --max-file-size)`,
-        };
-      }
-      const decoded = decodeText(await readFile(real), display);
+      const info = await stat(absolute);
+      if (info.isFile() && info.size > maxBytes) return tooLarge(display, info.size, maxBytes);
+      const bytes = await readBounded(absolute, maxBytes);
+      if (bytes === undefined) return tooLarge(display, undefined, maxBytes);
+      const decoded = decodeText(bytes, display);
       return 'error' in decoded ? decoded.error : { file: { path: display, absolutePath: absolute, text: decoded.text }, explicit };
     } catch (error) {
       return { file: display, message: describeFsError(error) };
@@ -132,8 +130,12 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
 
   for (const given of paths) {
     if (given === '-') {
-      const read = options.readStdin ?? readAllStdin;
-      const decoded = decodeText(await read(), '<stdin>');
+      const bytes = await (options.readStdin ?? (() => readStreamBounded(process.stdin, maxBytes)))();
+      if (bytes === undefined || bytes.length > maxBytes) {
+        errors.push(tooLarge('<stdin>', undefined, maxBytes));
+        continue;
+      }
+      const decoded = decodeText(bytes, '<stdin>');
       if ('error' in decoded) errors.push(decoded.error);
       else files.push({ file: { path: '<stdin>', text: decoded.text }, explicit: true });
       continue;
@@ -173,9 +175,33 @@ async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T)
   return results;
 }
 
-async function readAllStdin(): Promise<Buffer> {
+function tooLarge(file: string, size: number | undefined, maxBytes: number): ScanError {
+  const actual = size === undefined ? 'more than' : `${describeSize(size)}, larger than`;
+  return { file, message: `file is ${actual} the ${describeSize(maxBytes)} limit (raise it with --max-file-size)` };
+}
+
+/** Reads at most `maxBytes` (devices and pipes have no size to check first); undefined when there is more. */
+async function readBounded(file: string, maxBytes: number): Promise<Buffer | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    return await readStreamBounded(handle.createReadStream({ autoClose: false }), maxBytes);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readStreamBounded(stream: NodeJS.ReadableStream, maxBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += buffer.length;
+    if (total > maxBytes) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      return undefined;
+    }
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks);
 }
 

@@ -1,6 +1,7 @@
 import type { Check } from '../checks/types.js';
 import type { Finding, ScanError, Status } from '../model/finding.js';
 import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
+import { parseJsonWithPositions } from '../sources/json/json-tree.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import {
   type FileSource,
@@ -13,6 +14,7 @@ import {
 } from '../sources/source.js';
 import { type DiscoveryOptions, discoverFiles } from './discover.js';
 import { errorFindings, evaluateTaskDefinition } from './evaluate.js';
+import { loadIsolating } from './isolate.js';
 
 export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   paths: string[];
@@ -64,9 +66,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       if (list) list.push(file);
       else owned.set(source, [file]);
     } else if (explicit) {
-      errors.push(
-        fileError(file.path, 'not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan'),
-      );
+      errors.push(...unrecognized(file));
     } else filesSkipped++;
   }
 
@@ -87,14 +87,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   options.onFilesRead?.([...owned.values()].flat());
   for (const [source, files] of owned) {
     const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
-    for (const batch of batches) {
-      try {
-        consume(await source.load(batch, options));
-      } catch (error) {
-        // A source bug must not hide the other inputs or pass silently.
-        for (const file of batch) errors.push(fileError(file.path, `internal error in the ${source.kind} source: ${String(error)}`));
-      }
-    }
+    for (const batch of batches) consume(await loadIsolating(source, batch, options));
   }
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
@@ -121,6 +114,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       errors: errors.length,
     },
   };
+}
+
+/** A named file no source claims: if it is broken JSON, say where; otherwise say what was expected. */
+function unrecognized(file: InputFile): ScanError[] {
+  const first = file.text.trimStart()[0];
+  if (first === '{' || first === '[') {
+    const parsed = parseJsonWithPositions(file.text, file.path);
+    if (parsed.errors.length) return parsed.errors;
+  }
+  return [fileError(file.path, 'not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan')];
 }
 
 /** Files per batch for sources whose files stand alone. */

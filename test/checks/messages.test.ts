@@ -35,6 +35,26 @@ describe('messages say exactly why', () => {
     );
   });
 
+  it('an absent user on Windows names the Windows default account', () => {
+    const td = taskDefinition({
+      family: 'f',
+      runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2019_FULL' },
+      containerDefinitions: [web()],
+    });
+    assert.equal(
+      noRootUser.evaluate(td)[0]?.message,
+      'container "web": user is not set, so the container runs as the image\'s default user, which is ContainerAdministrator unless the image sets USER',
+    );
+  });
+
+  it('a group-only user keeps the default uid', () => {
+    const td = taskDefinition({ family: 'f', containerDefinitions: [web({ user: ':1000' })] });
+    assert.equal(
+      noRootUser.evaluate(td)[0]?.message,
+      'container "web": user ":1000" sets only a group, so the container runs as the image\'s default user, which is root unless the image sets USER',
+    );
+  });
+
   it('root group is a note, not a failure', () => {
     const td = taskDefinition({ family: 'f', containerDefinitions: [web({ user: '1000:0' })] });
     assert.deepEqual(summary(noRootUser, td), [

@@ -41,6 +41,12 @@ const USER_FORMS_IN_HOST_MODE: Array<[string, unknown, Verdict[]]> = [
   ['ROOT (case differs)', 'ROOT', ['PASS', 'NOTE', 'NOTE', 'NOTE', 'FAIL']],
   ['10 (non-zero number)', '10', ['PASS', 'PASS', 'PASS', 'PASS', 'FAIL']],
   ['numeric 0 (YAML number)', 0, ['PASS', 'FAIL', 'FAIL', 'FAIL', 'FAIL']],
+  ['+0 (runtimes accept a sign)', '+0', ['PASS', 'FAIL', 'FAIL', 'FAIL', 'FAIL']],
+  ['-0:1000', '-0:1000', ['PASS', 'FAIL', 'FAIL', 'FAIL', 'FAIL']],
+  [':1000 (group only: default uid)', ':1000', ['PASS', 'FAIL', 'FAIL', 'PASS', 'FAIL']],
+  [':0 (group only: default uid)', ':0', ['PASS', 'FAIL', 'FAIL', 'PASS', 'FAIL']],
+  ['" root" (padded: no such user)', ' root', ['PASS', 'NOTE', 'NOTE', 'NOTE', 'FAIL']],
+  ['"1000 " (padded)', '1000 ', ['PASS', 'NOTE', 'NOTE', 'NOTE', 'FAIL']],
 ];
 
 const IDS = CHECKS.map((c) => c.meta.id);
@@ -117,6 +123,10 @@ describe('Windows task definitions', () => {
   });
   it('an absent user fails', () => assert.equal(windows(undefined), 'FAIL'));
   it('ContainerUser passes', () => assert.equal(windows('ContainerUser'), 'PASS'));
+  it('other administrative accounts are a note, not a failure', () => {
+    assert.equal(windows('Administrator'), 'NOTE');
+    assert.equal(windows('NT AUTHORITY\\SYSTEM'), 'NOTE');
+  });
   it('a Linux uid 0 means nothing on Windows', () => assert.equal(windows('0'), 'PASS'));
   it('LINUX operating system family uses the Linux rules', () => {
     const v = verdicts({

@@ -17,7 +17,11 @@ const unresolved = (name: string, node: Concrete): Judgement => ({
   explanation: `${name} is ${describeValue(node)}, which cannot be resolved`,
 });
 
-const DEFAULT_USER_NOTE = "so the container runs as the image's default user, which is root unless the image sets USER";
+const defaultUserNote = (os: OsFamily) =>
+  `so the container runs as the image's default user, which is ${os === 'windows' ? 'ContainerAdministrator' : 'root'} unless the image sets USER`;
+
+/** Windows accounts with administrative rights besides ContainerAdministrator: noted, not failed. */
+const WINDOWS_ADMIN_ACCOUNTS = new Set(['administrator', 'nt authority\\system', 'system', 'localsystem']);
 
 export type OsFamily = 'linux' | 'windows';
 
@@ -29,8 +33,9 @@ export function judgeOsFamily(node: Concrete): OsFamily | 'unknown' {
   return text.toUpperCase().startsWith('WINDOWS') ? 'windows' : 'linux';
 }
 
+/** Runtimes parse the uid with Go's strconv.Atoi, which accepts a sign: "+0" and "-0" are uid 0 too. */
 function isZero(text: string): boolean {
-  return /^[0-9]+$/.test(text) && Number(text) === 0;
+  return /^[+-]?[0-9]+$/.test(text) && Number(text) === 0;
 }
 
 /**
@@ -41,7 +46,7 @@ function isZero(text: string): boolean {
 export function judgeRootUser(node: Concrete, os: OsFamily, missing: 'fails' | 'passes'): Judgement {
   if (node === undefined || node.kind === 'null') {
     return missing === 'fails'
-      ? { value: true, explanation: `user is not set, ${DEFAULT_USER_NOTE}` }
+      ? { value: true, explanation: `user is not set, ${defaultUserNote(os)}` }
       : { value: false, explanation: 'user is not set' };
   }
   if (node.kind === 'unresolved') return unresolved('user', node);
@@ -51,20 +56,38 @@ export function judgeRootUser(node: Concrete, os: OsFamily, missing: 'fails' | '
   }
   if (text.trim() === '') {
     return missing === 'fails'
-      ? { value: true, explanation: `user is empty, ${DEFAULT_USER_NOTE}` }
+      ? { value: true, explanation: `user is empty, ${defaultUserNote(os)}` }
       : { value: false, explanation: 'user is empty' };
   }
   const shown = JSON.stringify(text);
+  if (text !== text.trim()) {
+    return {
+      value: false,
+      explanation: `user ${shown} is not root`,
+      note: `user ${shown} has surrounding spaces: no image has such a user, so the container would fail to start; remove the spaces`,
+    };
+  }
   if (os === 'windows') {
-    if (text.toLowerCase() === 'containeradministrator') {
+    const lowered = text.toLowerCase();
+    if (lowered === 'containeradministrator') {
       return { value: true, explanation: `user ${shown} is the Windows administrator account` };
     }
-    return { value: false, explanation: `user ${shown} is not the Windows administrator account` };
+    const result: Judgement = { value: false, explanation: `user ${shown} is not the Windows administrator account` };
+    if (WINDOWS_ADMIN_ACCOUNTS.has(lowered)) {
+      result.note = `user ${shown} is a Windows administrative account; ContainerUser is the unprivileged default`;
+    }
+    return result;
   }
 
   const colon = text.indexOf(':');
   const uid = colon === -1 ? text : text.slice(0, colon);
   const gid = colon === -1 ? undefined : text.slice(colon + 1);
+  if (uid === '') {
+    // ":1000" sets only the group: the uid is the image's default, as with no user at all.
+    return missing === 'fails'
+      ? { value: true, explanation: `user ${shown} sets only a group, ${defaultUserNote(os)}` }
+      : { value: false, explanation: `user ${shown} sets only a group` };
+  }
   if (uid === 'root') return { value: true, explanation: `user ${shown} is the root user` };
   if (isZero(uid)) return { value: true, explanation: `user ${shown} is uid 0 (root)` };
 

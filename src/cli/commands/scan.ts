@@ -90,6 +90,11 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
           signal,
         });
       });
+      const { summary } = result;
+      if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
+        // Not a failure (a repository may have none), but never a silent "ok".
+        process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}\n`);
+      }
       const exitCode = exitCodeFor(result, options);
       const color = !options.output && colorsFor(process.stdout).isColorSupported;
       await emit(REPORTERS[options.format]({ result, exitCode }, { color }), options.output, process.stdout);
