@@ -20,16 +20,14 @@ export type Syntax = 'json' | 'yaml' | 'hcl';
 
 /** The reference a value arrived through: `!Ref UserParam`, `var.user`, `local.user`. */
 export interface Origin {
+  /**
+   * The definition holds only strings (a CloudFormation parameter whose Type is
+   * not Number): a fix written there is a string, `"false"` rather than `false`.
+   */
+  definitionTakesStrings?: boolean;
   expression: string;
   /** Where the reference is written (the value's own `range` is where it is defined). */
   range?: SourceRange;
-  /**
-   * Set when the value was substituted at a placeholder of a shared template
-   * (`"${user}"` in a Terraform templatefile() template; `expression` and `range`
-   * are the placeholder): every caller of the template shares its text, so the
-   * value is chosen by the caller's argument `name`, written at `range`.
-   */
-  templateArgument?: { name: string; range?: SourceRange };
 }
 
 interface NodeBase {

@@ -1,4 +1,4 @@
-import type { ArrayNode, ObjectEntry, ObjectNode, Syntax } from '../../model/value.js';
+import type { ArrayNode, ObjectEntry, ObjectNode, Origin, Syntax } from '../../model/value.js';
 import type { TextEdit } from '../text-edit.js';
 import { type Layout, renderEntry, renderScalar, renderValue } from './render.js';
 import {
@@ -31,9 +31,12 @@ function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullab
   return best as ReturnType<typeof lastEntry>;
 }
 
-/** Keys in the object's own casing: PascalCase when its keys are (CloudFormation). */
+/**
+ * Keys in the object's own casing: PascalCase when its keys are (CloudFormation).
+ * Only keys that are names count: a YAML merge key (`<<`) has no casing.
+ */
 export function writesPascal(node: ObjectNode, fallback: boolean): boolean {
-  const first = node.entries.find((e) => e.keyRange)?.sourceKey;
+  const first = node.entries.find((e) => e.keyRange && /^[A-Za-z]/.test(e.sourceKey))?.sourceKey;
   return first === undefined ? fallback : /^[A-Z]/.test(first);
 }
 
@@ -130,7 +133,19 @@ export function appendItems(text: string, file: string, node: ArrayNode, extra: 
 }
 
 /** Replaces a whole value (a scalar, an empty list, a null) with `value` on one line. */
-export function replaceValue(text: string, file: string, node: { range?: { start: { offset: number }; end: { offset: number } }; syntax?: Syntax }, value: unknown, forceDoubleQuotes: boolean, pascal = false): TextEdit {
+export function replaceValue(
+  text: string,
+  file: string,
+  node: { range?: { start: { offset: number }; end: { offset: number } }; syntax?: Syntax; origin?: Origin },
+  fixedValue: unknown,
+  forceDoubleQuotes: boolean,
+  pascal = false,
+): TextEdit {
+  // A CloudFormation String parameter's Default must stay a string: `Default: "false"`, not `false`.
+  const value =
+    node.origin?.definitionTakesStrings && (typeof fixedValue === 'boolean' || typeof fixedValue === 'number')
+      ? String(fixedValue)
+      : fixedValue;
   const range = node.range;
   if (!range) throw new Error('value has no source range');
   const syntax = syntaxOf(node);

@@ -1,4 +1,6 @@
-import type { ValueNode } from '../../model/value.js';
+import type { ScanError } from '../../model/finding.js';
+import { type ObjectEntry, type ValueNode, field, scalarText } from '../../model/value.js';
+import { fileError } from '../source.js';
 
 /** CloudFormation property names whose ECS API name is not just the first letter lowered. */
 const IRREGULAR: Record<string, string> = {
@@ -14,31 +16,115 @@ const IRREGULAR: Record<string, string> = {
  */
 const USER_MAPS = new Set(['Options', 'DockerLabels', 'DriverOpts', 'Labels']);
 
+/**
+ * Every property name of AWS::ECS::TaskDefinition and its property types, as
+ * CloudFormation spells them. Used only to recognize a known name written in
+ * the wrong case; a PascalCase name missing here (a newer property) is still
+ * mapped by the usual rule.
+ */
+const PROPERTY_NAMES = [
+  // TaskDefinition
+  'ContainerDefinitions', 'Cpu', 'EnableFaultInjection', 'EphemeralStorage', 'ExecutionRoleArn', 'Family',
+  'InferenceAccelerators', 'IpcMode', 'Memory', 'NetworkMode', 'PidMode', 'PlacementConstraints', 'ProxyConfiguration',
+  'RequiresCompatibilities', 'RuntimePlatform', 'Tags', 'TaskRoleArn', 'Volumes',
+  // EphemeralStorage, InferenceAccelerator, PlacementConstraint, ProxyConfiguration, RuntimePlatform, Tag
+  'SizeInGiB', 'DeviceName', 'DeviceType', 'Expression', 'Type', 'ContainerName', 'ProxyConfigurationProperties',
+  'CpuArchitecture', 'OperatingSystemFamily', 'Key', 'Value',
+  // Volume and its configurations
+  'ConfiguredAtLaunch', 'DockerVolumeConfiguration', 'EFSVolumeConfiguration', 'FSxWindowsFileServerVolumeConfiguration',
+  'Host', 'Name', 'Autoprovision', 'Driver', 'DriverOpts', 'Labels', 'Scope', 'AuthorizationConfig', 'FilesystemId',
+  'FileSystemId', 'RootDirectory', 'TransitEncryption', 'TransitEncryptionPort', 'AccessPointId', 'IAM',
+  'CredentialsParameter', 'Domain', 'SourcePath',
+  // ContainerDefinition
+  'Command', 'CredentialSpecs', 'DependsOn', 'DisableNetworking', 'DnsSearchDomains', 'DnsServers', 'DockerLabels',
+  'DockerSecurityOptions', 'EntryPoint', 'Environment', 'EnvironmentFiles', 'Essential', 'ExtraHosts',
+  'FirelensConfiguration', 'HealthCheck', 'Hostname', 'Image', 'Interactive', 'Links', 'LinuxParameters',
+  'LogConfiguration', 'MemoryReservation', 'MountPoints', 'PortMappings', 'Privileged', 'PseudoTerminal',
+  'ReadonlyRootFilesystem', 'RepositoryCredentials', 'ResourceRequirements', 'RestartPolicy', 'Secrets', 'StartTimeout',
+  'StopTimeout', 'SystemControls', 'Ulimits', 'User', 'VersionConsistency', 'VolumesFrom', 'WorkingDirectory',
+  // Container property types
+  'Condition', 'IpAddress', 'Options', 'Interval', 'Retries', 'StartPeriod', 'Timeout', 'Capabilities', 'Devices',
+  'InitProcessEnabled', 'MaxSwap', 'SharedMemorySize', 'Swappiness', 'Tmpfs', 'Add', 'Drop', 'ContainerPath', 'HostPath',
+  'Permissions', 'MountOptions', 'Size', 'LogDriver', 'SecretOptions', 'ValueFrom', 'ReadOnly', 'SourceVolume',
+  'AppProtocol', 'ContainerPort', 'ContainerPortRange', 'HostIp', 'HostPort', 'Protocol', 'Enabled', 'IgnoredExitCodes',
+  'RestartAttemptPeriod', 'Namespace', 'HardLimit', 'SoftLimit', 'SourceContainer',
+];
+
+/** Lowercased name → the spellings CloudFormation accepts (EFS `FilesystemId`, FSx `FileSystemId`). */
+const PROPERTIES_BY_LOWERCASE = new Map<string, string[]>();
+for (const name of PROPERTY_NAMES) {
+  const lower = name.toLowerCase();
+  PROPERTIES_BY_LOWERCASE.set(lower, [...(PROPERTIES_BY_LOWERCASE.get(lower) ?? []), name]);
+}
+
 export function ecsKeyName(cloudFormationName: string): string {
   return IRREGULAR[cloudFormationName] ?? cloudFormationName.charAt(0).toLowerCase() + cloudFormationName.slice(1);
 }
 
 /**
+ * The key of an entry that is not a CloudFormation property (`user`,
+ * `PRIVILEGED`): ECS API names never start with `?`, so no check or fixer
+ * mistakes it for the field, while `sourceKey` still says what was written.
+ */
+function notAProperty(sourceKey: string): string {
+  return `?${sourceKey}`;
+}
+
+/** Where unknown keys are reported: the resource id and the error list. */
+export interface KeyReport {
+  file: string;
+  resourceId: string;
+  errors: ScanError[];
+}
+
+/**
  * Renames TaskDefinition property keys to ECS API names (`ContainerDefinitions`
  * → `containerDefinitions`) through objects, lists and both branches of
- * conditionals; `sourceKey` keeps the key as written.
+ * conditionals; `sourceKey` keeps the key as written. CloudFormation property
+ * names are case-sensitive, so only a PascalCase key becomes an ECS field: a
+ * known name in another case (`user`, `PRIVILEGED`) is reported and kept
+ * under a key no field has, and what is under it is left as written.
  */
-export function toEcsKeys(node: ValueNode): ValueNode {
+export function toEcsKeys(node: ValueNode, report: KeyReport): ValueNode {
+  return rename(node, `resource ${report.resourceId}`, report);
+}
+
+type Role = 'container list' | 'container';
+
+function rename(node: ValueNode, where: string, report: KeyReport, role?: Role, index = 0): ValueNode {
   switch (node.kind) {
-    case 'object':
+    case 'object': {
+      const place = role === 'container' ? `container definition ${scalarText(field(node, 'Name')) || `#${index}`}` : where;
+      return { ...node, entries: node.entries.map((e) => renameEntry(e, place, report)) };
+    }
+    case 'array':
       return {
         ...node,
-        entries: node.entries.map((e) => ({
-          ...e,
-          key: ecsKeyName(e.key),
-          value: USER_MAPS.has(e.key) ? e.value : toEcsKeys(e.value),
-        })),
+        items: node.items.map((item, i) =>
+          role === 'container list' ? rename(item, where, report, 'container', i) : rename(item, where, report),
+        ),
       };
-    case 'array':
-      return { ...node, items: node.items.map(toEcsKeys) };
     case 'conditional':
-      return { ...node, whenTrue: toEcsKeys(node.whenTrue), whenFalse: toEcsKeys(node.whenFalse) };
+      return {
+        ...node,
+        whenTrue: rename(node.whenTrue, where, report, role, index),
+        whenFalse: rename(node.whenFalse, where, report, role, index),
+      };
     default:
       return node;
   }
+}
+
+function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): ObjectEntry {
+  const name = entry.key;
+  const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
+  if (spellings && !spellings.includes(name)) {
+    const message = `unknown property ${name} in ${where}: CloudFormation property names are case-sensitive (did you mean ${spellings.join(' or ')}?)`;
+    report.errors.push(fileError(report.file, message, entry.keyRange, report.resourceId));
+    return { ...entry, key: notAProperty(name) };
+  }
+  if (!/^[A-Z]/.test(name)) return { ...entry, key: notAProperty(name) };
+  if (USER_MAPS.has(name)) return { ...entry, key: ecsKeyName(name) };
+  const role: Role | undefined = name === 'ContainerDefinitions' ? 'container list' : undefined;
+  return { ...entry, key: ecsKeyName(name), value: rename(entry.value, where, report, role) };
 }

@@ -19,7 +19,8 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
       const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item }));
       return withOrigin({ kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax }, site, ctx);
     }
-    return withOrigin(value, site, ctx);
+    // Parameter values are strings to CloudFormation; only a Number parameter's Default is a number.
+    return withOrigin(value, site, ctx, parameter.type !== 'Number');
   }
   if (ctx.template.resources.has(name)) return unresolvedAt(site, ctx, `resource ${name} is known only after deployment`);
   return invalidAt(site, ctx, `Ref to ${name}, which is not a parameter or resource of this template`);

@@ -41,8 +41,15 @@ export function invalidAt(site: ValueNode, ctx: ResolveContext, message: string)
 }
 
 /** Marks a value as reached through the expression at `site`; the value keeps its own range. */
-export function withOrigin<T extends ValueNode>(value: T, site: ValueNode, ctx: ResolveContext): T {
-  return { ...value, origin: { expression: expressionAt(site, ctx), ...(site.range ? { range: site.range } : {}) } };
+export function withOrigin<T extends ValueNode>(value: T, site: ValueNode, ctx: ResolveContext, definitionTakesStrings = false): T {
+  return {
+    ...value,
+    origin: {
+      expression: expressionAt(site, ctx),
+      ...(site.range ? { range: site.range } : {}),
+      ...(definitionTakesStrings ? { definitionTakesStrings } : {}),
+    },
+  };
 }
 
 /** A value computed by a function (`Fn::Sub`, `Fn::Join`): it lives where the call is written. */

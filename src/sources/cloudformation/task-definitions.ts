@@ -48,7 +48,7 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     const body: ValueNode =
       properties === undefined || properties.kind === 'null'
         ? { kind: 'object', entries: [], ...(range ? { range } : {}), syntax: source.syntax }
-        : toEcsKeys(resolveValue(properties, ctx));
+        : toEcsKeys(resolveValue(properties, ctx), ctx);
     output.errors.push(...ctx.errors);
     if (body.kind !== 'object') {
       const found = body.kind === 'unresolved' ? body.expression : `a ${body.kind}`;

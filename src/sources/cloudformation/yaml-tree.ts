@@ -29,6 +29,19 @@ const CUSTOM_TAGS: Array<ScalarTag | CollectionTag> = SHORT_FORM_TAGS.flatMap((n
 ]);
 const KNOWN_TAGS = new Set<string>(SHORT_FORM_TAGS.map((name) => `!${name}`));
 
+export const MERGE_KEY_MESSAGE = 'YAML merge keys (<<) are not supported by CloudFormation';
+/** Unreadable mappings are quoted in findings; keep the quote to a line. */
+const MAX_EXPRESSION_LENGTH = 80;
+
+/** `<<` as a plain key is a YAML 1.1 merge; quoted (`'<<'`) it is an ordinary string. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.value === '<<' && key.type === 'PLAIN';
+}
+
+function shorten(text: string): string {
+  return text.length > MAX_EXPRESSION_LENGTH ? `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}…` : text;
+}
+
 export interface ParsedYaml {
   /** One root per non-empty document; empty when the file has any error that loses data. */
   documents: ValueNode[];
@@ -80,6 +93,7 @@ class Converter {
   readonly errors: ScanError[] = [];
   private aliasExpansions = 0;
   private readonly expanding = new Set<YamlNode>();
+  private readonly reportedMerges = new Set<number>();
   /** Where the outermost alias being expanded is written: the place to report a bomb. */
   private outermostAlias = 0;
 
@@ -129,6 +143,8 @@ class Converter {
     const range = this.rangeOf(node);
     const base = { ...(range ? { range } : {}), syntax: 'yaml' as const };
     if (isMap(node)) {
+      const merge = node.items.find((pair) => isMergeKey(pair.key));
+      if (merge) return this.unreadableMerge(node, merge.key as YamlNode);
       const entries: ObjectEntry[] = [];
       for (const pair of node.items) {
         const key = pair.key as YamlNode | null;
@@ -156,6 +172,25 @@ class Converter {
       return { kind: 'string', value: typeof value === 'string' ? value : this.sourceText(node), ...base };
     }
     return { kind: 'null', ...base };
+  }
+
+  /**
+   * CloudFormation rejects merge keys (its YAML support excludes hash merges),
+   * so the mapping has no meaning there. Expanding it would check a template
+   * that cannot be deployed, and dropping the key would hide inherited fields
+   * (`Privileged`, `User`): the whole mapping is unreadable instead.
+   */
+  private unreadableMerge(map: YamlNode, key: YamlNode): ValueNode {
+    const keyRange = this.rangeOf(key);
+    const offset = keyRange?.start.offset ?? this.startOf(key);
+    // An anchored mapping expanded by several aliases is reported once.
+    if (!this.reportedMerges.has(offset)) {
+      this.reportedMerges.add(offset);
+      this.errors.push(fileError(this.file, MERGE_KEY_MESSAGE, keyRange));
+    }
+    const range = this.rangeOf(map);
+    const expression = range ? shorten(this.expression(range.start.offset, range.end.offset)) : '<<';
+    return { kind: 'unresolved', expression, reason: MERGE_KEY_MESSAGE, ...(range ? { range } : {}), syntax: 'yaml' };
   }
 
   /** A pair value may be missing (`User:`): that is null, placed after the key. */

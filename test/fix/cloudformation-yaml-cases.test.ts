@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { writesPascal } from '../../src/fix/edit/insert.js';
+import type { ObjectNode } from '../../src/model/value.js';
+import { diffOf } from './helpers.js';
+
+const range = { file: 't', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+
+describe('fix: key casing of inserted CloudFormation keys', () => {
+  it('comes from the real sibling keys: a leading merge key (<<) does not count', () => {
+    const node: ObjectNode = {
+      kind: 'object',
+      entries: [
+        { key: '<<', sourceKey: '<<', keyRange: range, value: { kind: 'null' } },
+        { key: 'name', sourceKey: 'Name', keyRange: range, value: { kind: 'string', value: 'd' } },
+      ],
+    };
+    assert.equal(writesPascal(node, false), true);
+  });
+
+  it('a container with a merge key is not edited: no camelCase key is written into it', async () => {
+    const run = await diffOf(
+      'a.yaml',
+      `Resources:
+  A:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - &base
+          Name: c
+          Image: i
+          User: "0"
+          Privileged: true
+        - <<: *base
+          Name: d
+`,
+    );
+    assert.ok(!/^\+\s+user:/m.test(run.diff), run.diff);
+  });
+});
+
+describe('fix: a CloudFormation parameter Default keeps its type', () => {
+  const template = (type: string, value: string) => `Parameters:
+  P:
+    Type: ${type}
+    Default: ${value}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: c
+          Image: i
+          User: "1000"
+          Privileged: !Ref P
+`;
+  const changedLines = (diff: string) => diff.split('\n').filter((l) => /^[-+]\s/.test(l));
+
+  it('a String parameter gets a string, in the file quote style', async () => {
+    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', '"true"'))).diff), ['-    Default: "true"', '+    Default: "false"']);
+    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', "'true'"))).diff), ["-    Default: 'true'", "+    Default: 'false'"]);
+    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', 'true'))).diff), ['-    Default: true', '+    Default: "false"']);
+  });
+
+  it('in JSON too', async () => {
+    const json = `{
+  "Parameters": { "P": { "Type": "String", "Default": "true" } },
+  "Resources": {
+    "Task": {
+      "Type": "AWS::ECS::TaskDefinition",
+      "Properties": { "ContainerDefinitions": [{ "Name": "c", "Image": "i", "User": "1000", "Privileged": { "Ref": "P" } }] }
+    }
+  }
+}
+`;
+    const run = await diffOf('t.json', json);
+    assert.deepEqual(changedLines(run.diff), [
+      '-  "Parameters": { "P": { "Type": "String", "Default": "true" } },',
+      '+  "Parameters": { "P": { "Type": "String", "Default": "false" } },',
+    ]);
+  });
+});
+
+describe('fix: parameter Types decide how a Default is written', () => {
+  it('String and other types hold strings; a Number parameter keeps numbers', async () => {
+    const { loadText, definition, at } = await import('../sources/cloudformation/load.js');
+    const { replaceValue } = await import('../../src/fix/edit/insert.js');
+    const text = `Parameters:
+  Str: {Type: String, Default: 'true'}
+  Num: {Type: Number, Default: 512}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Memory: !Ref Num
+      ContainerDefinitions:
+        - {Name: c, Image: i, Privileged: !Ref Str}
+`;
+    const def = definition(await loadText(text), 'Task');
+    const privileged = at(def, 'containerDefinitions', 0, 'privileged');
+    const memory = at(def, 'memory');
+    assert.equal(privileged.origin?.definitionTakesStrings, true);
+    assert.equal(memory.origin?.definitionTakesStrings, undefined);
+    assert.equal(replaceValue(text, 't', privileged, false, false).text, "'false'");
+    assert.equal(replaceValue(text, 't', memory, 1024, false).text, '1024');
+  });
+});
