@@ -28,6 +28,13 @@ export interface Origin {
   expression: string;
   /** Where the reference is written (the value's own `range` is where it is defined). */
   range?: SourceRange;
+  /**
+   * Set when the value was substituted at a placeholder of a shared template
+   * (`"${user}"` in a Terraform templatefile() template; `expression` and `range`
+   * are the placeholder): every caller of the template shares its text, so the
+   * value is chosen by the caller's argument `name`, written at `range`.
+   */
+  templateArgument?: { name: string; range?: SourceRange };
 }
 
 interface NodeBase {

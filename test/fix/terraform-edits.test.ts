@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { cpSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { diffOf, failingAfterScan, manualReasons, runFix, writeBack } from './helpers.js';
+import { CHECKS } from '../../src/checks/catalogue.js';
+import { fixFiles } from '../../src/fix/fix-files.js';
+import { DEFAULT_FIX_OPTIONS } from '../../src/fix/strategy.js';
+import { diffOf, failingAfterScan, manualReasons, runFix, workspace, writeBack } from './helpers.js';
 
 const MAIN_TF = `variable "agent_user" {
   default = "0"
@@ -182,5 +187,140 @@ resource "aws_ecs_task_definition" "b" {
      {
 `,
     );
+  });
+});
+
+describe('fix: Terraform files that are generated or shared are not edited', () => {
+  it('a plan JSON (terraform show -json) gets no edits; the manual fix names the .tf resource it came from', async () => {
+    const dir = workspace({});
+    cpSync('test/fixtures/terraform/plan', dir, { recursive: true });
+    const plan = path.join(dir, 'plan.json');
+    const result = await fixFiles({ paths: [plan], checks: CHECKS, fix: { ...DEFAULT_FIX_OPTIONS, networkMode: 'awsvpc' } });
+    assert.deepEqual(result.changes, []);
+    assert.deepEqual(result.errors, []);
+    const batch = result.definitions.find((d) => d.resource.id === 'aws_ecs_task_definition.batch[0]');
+    const reasons = batch?.manual.map((m) => `${m.checkId}: ${m.reason}`) ?? [];
+    assert.ok(reasons.length > 0);
+    assert.ok(
+      reasons.includes(
+        `no-root-user: the Terraform plan is generated (terraform show -json), so it is not edited: set user to "1000:1000" in the resource block at ${dir}/main.tf:1:1, then plan again`,
+      ),
+      reasons.join('\n'),
+    );
+    assert.ok(batch?.manual.every((m) => m.where?.file === `${dir}/main.tf`));
+    const api = result.definitions.find((d) => d.resource.id === 'module.svc.aws_ecs_task_definition.this["api"]');
+    assert.ok(api?.manual.some((m) => m.checkId === 'no-privileged-containers' && m.where?.file === `${dir}/modules/svc/main.tf`));
+    assert.equal(readFileSync(plan, 'utf8'), readFileSync('test/fixtures/terraform/plan/plan.json', 'utf8'));
+  });
+
+  it('a plan without its configuration still gets no edits, and names the resource address', async () => {
+    const dir = workspace({});
+    cpSync('test/fixtures/terraform/plan/plan.json', path.join(dir, 'plan.json'));
+    const result = await fixFiles({ paths: [dir], checks: CHECKS, fix: DEFAULT_FIX_OPTIONS });
+    assert.deepEqual(result.changes, []);
+    const batch = result.definitions.find((d) => d.resource.id === 'aws_ecs_task_definition.batch[0]');
+    const root = batch?.manual.find((m) => m.checkId === 'no-root-user');
+    assert.match(root?.reason ?? '', /in the Terraform configuration of aws_ecs_task_definition\.batch\[0\], then plan again$/);
+    assert.equal(root?.where?.file, path.join(dir, 'plan.json'));
+  });
+
+  const TEMPLATE = `[
+  {
+    "name": "templated",
+    "image": "\${image}",
+    "user": "\${user}",
+    "privileged": true
+  }
+]
+`;
+
+  it('templatefile(): a value a placeholder wrote is a manual fix naming the placeholder and the argument; the template literals are fixed', async () => {
+    const run = await runFix(
+      workspace({
+        'containers.json.tpl': TEMPLATE,
+        'main.tf': `resource "aws_ecs_task_definition" "t" {
+  family = "t"
+  container_definitions = templatefile("\${path.module}/containers.json.tpl", {
+    image = "nginx"
+    user  = "root"
+  })
+}
+`,
+      }),
+    );
+    // The literal the template owns is fixed; the placeholder is left alone.
+    assert.equal(run.after['containers.json.tpl'], TEMPLATE.replace('"privileged": true', '"privileged": false'));
+    assert.equal(run.after['main.tf'], undefined);
+    assert.deepEqual(manualReasons(run), [
+      `no-root-user: user comes from the template placeholder \${user} (${run.dir}/containers.json.tpl:5:14), which every templatefile() call of the template shares: set "1000:1000" in the call's argument user at ${run.dir}/main.tf:5:13`,
+    ]);
+  });
+
+  it('templatefile(): an argument that comes from a variable is named where the call writes it', async () => {
+    const run = await runFix(
+      workspace({
+        'containers.json.tpl': TEMPLATE.replace('"privileged": true', '"privileged": \${priv}'),
+        'main.tf': `variable "priv" {
+  default = true
+}
+resource "aws_ecs_task_definition" "t" {
+  family = "t"
+  container_definitions = templatefile("\${path.module}/containers.json.tpl", { image = "nginx", user = "1000", priv = var.priv })
+}
+`,
+      }),
+    );
+    assert.equal(run.diff, '');
+    const [reason] = manualReasons(run);
+    assert.match(reason ?? '', /^no-privileged-containers: privileged comes from the template placeholder \$\{priv\} \(.*containers\.json\.tpl:6:19\), .*argument priv at .*main\.tf:6:119$/);
+  });
+});
+
+describe('fix: Terraform conditionals', () => {
+  it('a known condition: the branch taken is a manual fix naming the conditional, the file is not changed', async () => {
+    const run = await diffOf(
+      'main.tf',
+      `locals {
+  prod = true
+}
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = jsonencode([{ name = "a", image = "i", user = "1000", privileged = local.prod ? true : false }])
+}
+`,
+    );
+    assert.equal(run.diff, '');
+    const [reason, ...rest] = manualReasons(run);
+    assert.deepEqual(rest, []);
+    assert.match(reason ?? '', /^no-privileged-containers: privileged comes from local\.prod \? true : false \(referenced at .*main\.tf:6:94\), defined at .*main\.tf:6:107; set it to false there$/);
+  });
+
+  it('a known condition on the impossible branch: nothing to fix', async () => {
+    const run = await diffOf(
+      'main.tf',
+      `locals {
+  debug = false
+}
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = jsonencode([{ name = "a", image = "i", user = "1000", privileged = local.debug ? true : false }])
+}
+`,
+    );
+    assert.equal(run.diff, '');
+    assert.deepEqual(manualReasons(run), []);
+  });
+
+  it('an unresolved condition: the failing branch is fixed, or the whole conditional when the other already passes', async () => {
+    const run = await diffOf(
+      'main.tf',
+      `variable "prod" {}
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = jsonencode([{ name = "a", image = "i", user = var.prod ? "0" : "app", privileged = var.prod ? true : false }])
+}
+`,
+    );
+    assert.match(run.after['main.tf'] ?? '', /user = var\.prod \? "1000:1000" : "app", privileged = false \}/);
   });
 });

@@ -26,6 +26,7 @@ const describePath = (change: FieldChange) => change.path.join('.');
  * object become one edit, so their order is the plan's.
  */
 export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read: FileReader): PlanEdits {
+  if (taskDefinition.resource.source === 'terraform-plan') return generatedPlan(taskDefinition, plan);
   const edits: Array<TextEdit & { depth?: number }> = [];
   const manual: ManualFix[] = [];
   const inserts = new Map<ObjectNode, { entries: Array<[string, unknown]>; depth: number }>();
@@ -39,6 +40,23 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     for (const checkId of change.checkIds.length ? change.checkIds : ['hardening']) {
       manual.push({ checkId, ...(container ? { container } : {}), reason, ...(where ? { where } : {}) });
     }
+  };
+
+  /**
+   * A value a templatefile() placeholder wrote: the template is shared by every
+   * call, so writing a literal over `${user}` would change it for all of them.
+   * Always manual, naming the placeholder and the call's argument to change.
+   */
+  const templatePlaceholder = (change: FieldChange, node: ValueNode): boolean => {
+    const argument = node.origin?.templateArgument;
+    if (!argument) return false;
+    const at = argument.range ? ` at ${formatPosition(argument.range)}` : '';
+    giveUp(
+      change,
+      `${describePath(change)} comes from the template placeholder ${node.origin?.expression ?? ''} (${formatPosition(node.origin?.range)}), which every templatefile() call of the template shares: set ${JSON.stringify(change.value)} in the call's argument ${argument.name}${at}`,
+      node,
+    );
+    return true;
   };
 
   /** A value that arrived through a parameter or variable is changed at its definition only when nothing else uses it. */
@@ -76,7 +94,7 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
         giveUp(change, `${describePath(change)} has no position in a readable file; set it to ${JSON.stringify(change.value)} by hand`, current);
         continue;
       }
-      if (sharedDefinition(change, current)) continue;
+      if (templatePlaceholder(change, current) || sharedDefinition(change, current)) continue;
       const file = current.range.file;
       if (current.kind === 'array' && current.items.length > 0 && Array.isArray(change.value)) {
         const depth = change.path.length;
@@ -131,6 +149,28 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     edits.push(...insertEntries(text, range.file, parent, pending.entries, pascal).map((e) => ({ ...e, depth: pending.depth })));
   }
   return { edits: joinInsertions(edits), manual };
+}
+
+/**
+ * `terraform show -json` output is generated: an edit there changes nothing that
+ * Terraform applies and is lost at the next plan. Every change is manual and
+ * points at the `.tf` resource the planned one came from, when it is known.
+ */
+function generatedPlan(taskDefinition: TaskDefinition, plan: FixPlan): PlanEdits {
+  const declaredAt = taskDefinition.resource.declaredAt;
+  const where = declaredAt ?? taskDefinition.range;
+  const place = declaredAt
+    ? `in the resource block at ${formatPosition(declaredAt)}`
+    : `in the Terraform configuration of ${taskDefinition.resource.id}`;
+  const manual: ManualFix[] = [];
+  for (const change of plan.changes) {
+    const container = change.container === undefined ? undefined : taskDefinition.containers.find((c) => c.index === change.container)?.name;
+    const reason = `the Terraform plan is generated (terraform show -json), so it is not edited: set ${describePath(change)} to ${JSON.stringify(change.value)} ${place}, then plan again`;
+    for (const checkId of change.checkIds.length ? change.checkIds : ['hardening']) {
+      manual.push({ checkId, ...(container ? { container } : {}), reason, ...(where ? { where } : {}) });
+    }
+  }
+  return { edits: [], manual };
 }
 
 /**

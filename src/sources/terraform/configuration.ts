@@ -11,20 +11,37 @@ import { type Block, readHclFile } from './structure.js';
 import { readTfJson } from './tf-json.js';
 
 export interface DirectoryFiles {
+  /** The key of this group: `absDir`, or {@link STDIN_MODULE} for standard input. */
+  key: string;
   absDir: string;
   displayDir: string;
   files: InputFile[];
+  /** Standard input: a one-file module in the current directory, with no siblings read from disk. */
+  standardInput: boolean;
 }
 
+/** Group key of standard input, so it never merges with a scanned current directory. */
+export const STDIN_MODULE = '<stdin>';
+
 export const isConfigFile = (path: string): boolean => path.endsWith('.tf') || path.endsWith('.tf.json');
+export const isVarFile = (path: string): boolean => /\.tfvars(\.json)?$/.test(path);
+
+/**
+ * A configuration file among the files this source owns: `.tf`, `.tf.json`, or
+ * anything else that is not a variable file (owned because its content is HCL).
+ */
+export const isConfigInput = (file: InputFile): boolean => isConfigFile(file.path) || !isVarFile(file.path);
 
 export function groupByDirectory(files: InputFile[]): Map<string, DirectoryFiles> {
   const groups = new Map<string, DirectoryFiles>();
   for (const file of files) {
-    const absDir = dirname(file.absolutePath ?? resolve(file.path));
-    const group = groups.get(absDir) ?? { absDir, displayDir: dirname(file.path), files: [] };
+    // Standard input has no path on disk: Terraform would read it in the current directory.
+    const standardInput = file.absolutePath === undefined && file.path === STDIN_MODULE;
+    const absDir = standardInput ? process.cwd() : dirname(file.absolutePath ?? resolve(file.path));
+    const key = standardInput ? STDIN_MODULE : absDir;
+    const group = groups.get(key) ?? { key, absDir, displayDir: standardInput ? '.' : dirname(file.path), files: [], standardInput };
     group.files.push(file);
-    groups.set(absDir, group);
+    groups.set(key, group);
   }
   return groups;
 }
@@ -44,15 +61,17 @@ export class ConfigurationLoader {
     private readonly errors: ScanError[],
   ) {}
 
-  load(absDir: string, displayDir: string): ModuleConfig | undefined {
-    const cached = this.configs.get(absDir);
+  /** `key` is the group key of a discovered directory (see {@link DirectoryFiles.key}); modules are keyed by `absDir`. */
+  load(absDir: string, displayDir: string, key = absDir): ModuleConfig | undefined {
+    const cached = this.configs.get(key);
     if (cached) return cached;
-    const discovered = this.discovered.get(absDir)?.files.filter((f) => isConfigFile(f.path));
+    const group = this.discovered.get(key);
+    const discovered = group?.files.filter(isConfigInput);
     const files = discovered ?? this.readFromDisk(absDir, displayDir);
     if (files === undefined) return undefined;
     const blocks: Block[] = [];
     for (const file of files) blocks.push(...this.parseFile(file));
-    if (discovered) {
+    if (discovered && !group?.standardInput) {
       // Only some files of the directory were named: the others still declare its
       // variables and locals (Terraform reads the whole directory), but their
       // resources were not asked for.
@@ -60,8 +79,8 @@ export class ConfigurationLoader {
       const siblings = this.readFromDisk(absDir, displayDir, named) ?? [];
       for (const file of siblings) blocks.push(...this.parseFile(file).filter((b) => b.type === 'variable' || b.type === 'locals'));
     }
-    const config = buildModuleConfig(absDir, this.discovered.get(absDir)?.displayDir ?? displayDir, blocks);
-    this.configs.set(absDir, config);
+    const config = buildModuleConfig(absDir, group?.displayDir ?? displayDir, blocks);
+    this.configs.set(key, config);
     return config;
   }
 
@@ -87,7 +106,8 @@ export class ConfigurationLoader {
   private parseFile(file: InputFile): Block[] {
     const lines = new LineIndex(file.text);
     const source = { path: file.path, lines, delta: 0 };
-    if (file.path.endsWith('.json')) return readTfJson(file, this.errors);
+    // A file recognized by its HCL content may have any name: only `.tf.json` is JSON syntax.
+    if (file.path.endsWith('.tf.json')) return readTfJson(file, this.errors);
     const tree = this.parser.parse(file.text);
     if (!tree) {
       this.errors.push(fileError(file.path, 'the Terraform parser returned no tree'));

@@ -2,7 +2,7 @@ import { type ParseError, parseTree } from 'jsonc-parser';
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import { describeJsonError, jsonTreeToValue } from '../json/json-tree.js';
-import type { TextOrigin } from './values.js';
+import type { TemplatePlaceholder, TextOrigin } from './values.js';
 
 export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceRange };
 
@@ -27,7 +27,36 @@ export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined,
     const range = rangeOf(0, text.length);
     return { error: 'invalid JSON: the string is empty', ...(range ? { range } : {}) };
   }
-  return { root: jsonTreeToValue(tree, text, rangeOf) };
+  const root = jsonTreeToValue(tree, text, rangeOf);
+  return { root: origin?.placeholders?.length ? markPlaceholders(root, origin.placeholders) : root };
+}
+
+/**
+ * A scalar written (even partly) by a template placeholder gets the placeholder
+ * as its origin: its text in the template is `${user}`, shared by every caller,
+ * not a literal the template owns. A substituted character sits at the offset
+ * of its `${`, so the scalar's range covers that offset.
+ */
+function markPlaceholders(node: ValueNode, placeholders: TemplatePlaceholder[]): ValueNode {
+  switch (node.kind) {
+    case 'object':
+      return { ...node, entries: node.entries.map((e) => ({ ...e, value: markPlaceholders(e.value, placeholders) })) };
+    case 'array':
+      return { ...node, items: node.items.map((item) => markPlaceholders(item, placeholders)) };
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null': {
+      const range = node.range;
+      const placeholder = range
+        ? placeholders.find((p) => p.range.file === range.file && range.start.offset <= p.range.start.offset && p.range.start.offset < range.end.offset)
+        : undefined;
+      if (!placeholder) return node;
+      return { ...node, origin: { expression: placeholder.expression, range: placeholder.range, templateArgument: placeholder.argument } };
+    }
+    default:
+      return node;
+  }
 }
 
 /** The identity origin of a whole file's text. */

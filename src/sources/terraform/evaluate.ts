@@ -5,7 +5,7 @@ import { applyBinary, applyUnary } from './operators.js';
 import { resolveReference } from './references.js';
 import type { EvalContext } from './scope.js';
 import { evaluateHeredoc, evaluateQuoted } from './templates.js';
-import { liftConditionals, rangeIn, unresolved } from './values.js';
+import { liftConditionals, rangeIn, unresolved, withOrigin } from './values.js';
 
 /**
  * Evaluates an HCL expression to a value tree. What Terraform would know only
@@ -141,10 +141,23 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
   return unresolved(whole, 'splat expressions are not evaluated', wholeRange);
 }
 
+/** The boolean a condition evaluates to; Terraform converts the strings "true" and "false" too. */
+function knownBoolean(value: ValueNode): boolean | undefined {
+  if (value.kind === 'boolean') return value.value;
+  if (value.kind === 'string' && (value.value === 'true' || value.value === 'false')) return value.value === 'true';
+  return undefined;
+}
+
 function evaluateConditional(node: Node, ctx: EvalContext): ValueNode {
   const [condition, whenTrue, whenFalse] = node.namedChildren.filter((c) => c.type === 'expression');
   if (!condition || !whenTrue || !whenFalse) return unknownSyntax(node, ctx);
-  // Like CloudFormation's !If: both branches are judged, whatever the condition's default.
+  // A condition known from the values the scan uses everywhere else (literals, locals,
+  // defaults, tfvars, --var-file) picks its branch: the other one cannot happen with
+  // those values, so judging it would report a problem that is not there. The origin
+  // names the conditional, so a fixer knows the value is chosen there.
+  const known = knownBoolean(evaluate(condition, ctx));
+  if (known !== undefined) return withOrigin(evaluate(known ? whenTrue : whenFalse, ctx), node.text, here(node, ctx));
+  // Unresolved: like CloudFormation's !If, both branches are judged.
   return {
     kind: 'conditional',
     condition: condition.text,

@@ -6,9 +6,11 @@ import { evaluate, here } from './evaluate.js';
 import type { EvalContext } from './scope.js';
 import { evaluateHeredoc } from './templates.js';
 import {
+  type TemplatePlaceholder,
   isJsonEncoded,
   liftConditionals,
   markJsonEncoded,
+  rangeIn,
   setTextOrigin,
   textOrigin,
   unresolved,
@@ -85,10 +87,36 @@ function templatefile([path, variables]: ValueNode[], call: Call): ValueNode {
     if (!heredoc || tree?.rootNode.hasError) return fail(call, `template ${read.path} cannot be parsed`);
     const names = new Map<string, ValueNode>(variables.entries.map((e) => [e.key, e.value]));
     const ctx: EvalContext = { ...call.ctx, names, source: { path: read.path, lines: read.lines, delta: -prefix.length } };
-    return evaluateHeredoc(heredoc, ctx);
+    return withPlaceholders(evaluateHeredoc(heredoc, ctx), templatePlaceholders(heredoc, ctx));
   } finally {
     tree?.delete();
   }
+}
+
+/** The template's `${…}`, each with the argument it reads: its first name (`user` in `${upper(user)}`). */
+function templatePlaceholders(heredoc: Node, ctx: EvalContext): TemplatePlaceholder[] {
+  return heredoc.namedChildren
+    .filter((c) => c.type === 'template_interpolation')
+    .map((interpolation) => {
+      const name = interpolation.descendantsOfType('variable_expr')[0]?.text ?? interpolation.text;
+      const argument = ctx.names.get(name);
+      // Where the argument is written in the call (a variable's value is defined elsewhere).
+      const written = argument?.origin?.range ?? argument?.range;
+      return {
+        expression: interpolation.text,
+        range: rangeIn(ctx.source, interpolation.startIndex, interpolation.endIndex),
+        argument: { name, ...(written ? { range: written } : {}) },
+      };
+    });
+}
+
+/** Records the placeholders on the template's text, so JSON decoded from it knows which values they wrote. */
+function withPlaceholders(value: ValueNode, placeholders: TemplatePlaceholder[]): ValueNode {
+  if (value.kind === 'conditional') {
+    return { ...value, whenTrue: withPlaceholders(value.whenTrue, placeholders), whenFalse: withPlaceholders(value.whenFalse, placeholders) };
+  }
+  const origin = textOrigin(value);
+  return origin && placeholders.length ? setTextOrigin(value, { ...origin, placeholders }) : value;
 }
 
 function concat(args: ValueNode[], call: Call): ValueNode {

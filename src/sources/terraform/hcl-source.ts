@@ -3,7 +3,7 @@ import { basename, join, normalize, resolve } from 'node:path';
 import type { ValueNode } from '../../model/value.js';
 import type { ScanError } from '../../model/finding.js';
 import { type FileSource, type FileSourceOptions, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
-import { ConfigurationLoader, type DirectoryFiles, groupByDirectory, isConfigFile } from './configuration.js';
+import { ConfigurationLoader, type DirectoryFiles, groupByDirectory, isConfigInput } from './configuration.js';
 import { evaluateInstance, localModuleSource } from './instance.js';
 import { terraformParser } from './parser.js';
 import { type VarFile, autoLoadOrder, isAutoLoadedVarFile, readVarFile } from './tfvars.js';
@@ -11,18 +11,37 @@ import { type VarFile, autoLoadOrder, isAutoLoadedVarFile, readVarFile } from '.
 const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;
 
 /**
- * Terraform configuration: `.tf` and `.tf.json` files, read one module
- * directory at a time, plus the variable files that belong to them.
+ * A top-level Terraform block at the start of a line. Indented blocks are not
+ * enough: HCL quoted inside YAML or Markdown is indented, and must not make
+ * that file Terraform.
+ */
+const TOP_LEVEL_BLOCK =
+  /^(?:(?:resource|data)[ \t]+"[^"\n]*"[ \t]+"[^"\n]*"|(?:variable|module|provider|output)[ \t]+"[^"\n]*"|locals|terraform)[ \t]*\{/m;
+
+/** HCL Terraform by content, for a file named on the command line or standard input, whatever its name. */
+export function looksLikeTerraformHcl(text: string): boolean {
+  const start = text.trimStart()[0];
+  // JSON is never HCL here (a plan, a task definition, .tf.json are recognized by name or by their own source).
+  if (start === '{' || start === '[') return false;
+  return TOP_LEVEL_BLOCK.test(text);
+}
+
+/**
+ * Terraform configuration: `.tf` and `.tf.json` files (or any file whose content
+ * is HCL Terraform), read one module directory at a time, plus the variable
+ * files that belong to them.
  */
 export const terraformHcl: FileSource = {
   kind: 'terraform',
-  detect: (file) => TERRAFORM_FILE.test(file.path),
+  detect: (file) => TERRAFORM_FILE.test(file.path) || looksLikeTerraformHcl(file.text),
   load: loadTerraformConfiguration,
 };
 
 /** Auto-loaded variable files of a root directory: discovered texts first, the rest from disk. */
 function autoVarFiles(directory: DirectoryFiles): VarFile[] {
   const byName = new Map<string, VarFile>();
+  // Standard input is a module of its own: the current directory's tfvars are not its siblings.
+  if (directory.standardInput) return [];
   for (const file of directory.files) {
     const name = basename(file.path);
     if (isAutoLoadedVarFile(name)) byName.set(name, { path: file.path, text: file.text });
@@ -59,22 +78,23 @@ async function loadTerraformConfiguration(files: InputFile[], options: FileSourc
   const explicitInputs = new Map<string, ValueNode>();
   for (const file of explicitVarFiles(options.varFiles ?? [], output.errors)) readVarFile(file, parser, explicitInputs, output.errors);
   try {
-    const configured = [...directories.values()].filter((d) => d.files.some((f) => isConfigFile(f.path)));
+    const configured = [...directories.values()].filter((d) => d.files.some(isConfigInput));
     // A directory another scanned directory calls as a local module is reported per call
     // (module.api.…), not also on its own with unbound variables.
     const called = new Set<string>();
     for (const directory of configured) {
-      const config = loader.load(directory.absDir, directory.displayDir);
+      const config = loader.load(directory.absDir, directory.displayDir, directory.key);
       for (const call of config?.calls ?? []) {
         const source = localModuleSource(call);
         const target = source === undefined ? undefined : resolve(directory.absDir, source);
         if (target !== undefined && target !== directory.absDir) called.add(target);
       }
     }
-    let roots = configured.filter((d) => !called.has(d.absDir));
+    // Standard input is always a root: no scanned directory can call it.
+    let roots = configured.filter((d) => d.standardInput || !called.has(d.absDir));
     if (roots.length === 0) roots = configured; // every directory calls another: a cycle; read them all
     for (const root of roots) {
-      const config = loader.load(root.absDir, root.displayDir);
+      const config = loader.load(root.absDir, root.displayDir, root.key);
       if (!config) continue;
       const inputs = new Map<string, ValueNode>();
       for (const file of autoVarFiles(root)) readVarFile(file, parser, inputs, output.errors);

@@ -23,6 +23,17 @@ export interface TextOrigin {
   path: string;
   lines: LineIndex;
   offsetAt(index: number): number;
+  /** The `${…}` of a templatefile() template, whose characters are the caller's arguments. */
+  placeholders?: TemplatePlaceholder[];
+}
+
+/** One `${…}` in a templatefile() template and the argument of the call that fills it. */
+export interface TemplatePlaceholder {
+  /** `${user}` as written, and where, in the template file. */
+  expression: string;
+  range: SourceRange;
+  /** The variable the placeholder reads (`user`), and where the call's argument for it is written. */
+  argument: { name: string; range?: SourceRange };
 }
 
 /** An origin from one file offset per character (plus one for the end). */

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { field, pathGet, toPlain } from '../../../src/model/value.js';
 import { FIXTURES, at, definition, finding, loadModule, scanPaths, statuses } from './helpers.js';
@@ -83,10 +86,11 @@ describe('Terraform variables: defaults, tfvars and --var-file', () => {
       { name: 'log', privileged: true },
     ]);
     assert.equal(toPlain(field(body, 'family')), 'prod-web');
+    // var.env defaults to "prod": the condition is known, so only its branch is read.
     const mode = field(body, 'networkMode');
-    assert.equal(mode?.kind, 'conditional');
-    assert.equal(mode?.kind === 'conditional' && mode.condition, 'var.env == "prod"');
-    assert.deepEqual(mode?.kind === 'conditional' && [toPlain(mode.whenTrue), toPlain(mode.whenFalse)], ['host', 'awsvpc']);
+    assert.equal(mode?.kind, 'string');
+    assert.equal(toPlain(mode), 'host');
+    assert.equal(mode?.origin?.expression, 'var.env == "prod" ? "host" : "awsvpc"');
     assert.equal(definition(output, 'aws_ecs_task_definition.x').resource.family, 'prod-web');
   });
 });
@@ -149,5 +153,65 @@ describe('Terraform: UNKNOWN only for the checks that depend on an unresolved va
     assert.deepEqual(pick(['ipcMode']), ['lookup(var.undeclared, "ipc")', 'variable "undeclared" is not declared']);
     assert.deepEqual(pick(['containerDefinitions', 0, 'user']), ['each.key', "each.key depends on the resource's expansion"]);
     assert.deepEqual(pick(['containerDefinitions', 0, 'privileged']), ['uuid()', 'function uuid() is not evaluated']);
+  });
+});
+
+describe('Terraform conditionals: a known condition picks its branch', () => {
+  const module = (condition: string, extra: string[] = []) => ({
+    'main.tf': [
+      'variable "debug" {',
+      '  default = false',
+      '}',
+      'variable "env" {}',
+      'locals {',
+      '  debug = false',
+      '}',
+      ...extra,
+      'resource "aws_ecs_task_definition" "app" {',
+      '  family = "app"',
+      `  container_definitions = jsonencode([{ name = "a", image = "i", user = "1000", privileged = ${condition} ? true : false }])`,
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const privileged = async (condition: string, varFiles: string[] = [], extra: string[] = []) => {
+    const { output } = await loadModule(module(condition, extra), varFiles);
+    return pathGet(definition(output, 'aws_ecs_task_definition.app').body, ['containerDefinitions', 0, 'privileged']);
+  };
+
+  it('a local, a variable default, a literal and an operator on them: only the branch taken is kept', async () => {
+    for (const condition of ['local.debug', 'var.debug', 'false', '!true', 'local.debug || var.debug', '"false"']) {
+      const node = await privileged(condition);
+      assert.equal(node?.kind, 'boolean', condition);
+      assert.equal(toPlain(node), false, condition);
+      // The origin names the conditional, so messages and fixes know the value was chosen there.
+      assert.equal(node?.origin?.expression, `${condition} ? true : false`, condition);
+    }
+    const taken = await privileged('!local.debug');
+    assert.equal(toPlain(taken), true);
+    assert.deepEqual([taken?.range?.start.line, taken?.range?.start.column], [10, 109]);
+    assert.deepEqual([taken?.origin?.range?.start.line, taken?.origin?.range?.start.column], [10, 94]);
+  });
+
+  it('a value from tfvars or --var-file decides the condition', async () => {
+    const varFile = join(mkdtempSync(join(tmpdir(), 'ecsguard-tf-var-')), 'debug.tfvars');
+    writeFileSync(varFile, 'debug = true\n');
+    assert.equal(toPlain(await privileged('var.debug', [varFile])), true);
+  });
+
+  it('scan: a local that is false does not fail on the impossible branch', async () => {
+    const { dir } = await loadModule(module('local.debug'));
+    const result = await scanPaths([dir]);
+    assert.equal(statuses(result, 'aws_ecs_task_definition.app')['no-privileged-containers'], 'PASS');
+  });
+
+  it('an unresolved condition keeps both branches as a conditional', async () => {
+    for (const condition of ['var.env == "prod"', 'data.x.y.enabled', 'var.env']) {
+      const node = await privileged(condition);
+      assert.equal(node?.kind, 'conditional', condition);
+      assert.equal(node?.kind === 'conditional' && node.condition, condition);
+    }
+    // A condition that is known but not a boolean is not a choice either.
+    assert.equal((await privileged('"yes"'))?.kind, 'conditional');
   });
 });
