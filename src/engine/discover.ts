@@ -1,4 +1,4 @@
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanError } from '../model/finding.js';
 import type { InputFile } from '../sources/source.js';
@@ -75,7 +75,8 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
       seen.add(real);
       const info = await stat(absolute);
       if (info.isFile() && info.size > maxBytes) return tooLarge(display, info.size, maxBytes);
-      const bytes = await readBounded(absolute, maxBytes);
+      // A regular file's size is known; only pipes and devices need the bounded stream.
+      const bytes = info.isFile() ? await readFile(absolute) : await readBounded(absolute, maxBytes);
       if (bytes === undefined) return tooLarge(display, undefined, maxBytes);
       const decoded = decodeText(bytes, display);
       return 'error' in decoded ? decoded.error : { file: { path: display, absolutePath: absolute, text: decoded.text }, explicit };
