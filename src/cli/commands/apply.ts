@@ -1,15 +1,8 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { runApply } from '../../fix/account/apply-command.js';
-import { addConnectionOptions } from '../../fix/account/connection-options.js';
+import { addConnectionOptions, addWaitOptions } from '../../fix/account/connection-options.js';
 import { setExitCode } from '../exit-code.js';
 import { positiveInteger } from '../options.js';
-
-
-function seconds(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected a number of seconds');
-  return parsed;
-}
 
 export function applyCommand(): Command {
   const command = new Command('apply')
@@ -17,12 +10,9 @@ export function applyCommand(): Command {
     .argument('<plan>', 'the plan file')
     .option('--batch <K>', 'apply only batch K of the plan (default: every batch, re-scanning after each)', positiveInteger)
     .option('-y, --yes', 'do not ask for confirmation (required when standard input is not a terminal)')
-    .option('--wait', 'wait until every updated service is stable on its new revision before re-scanning')
-    .option('--wait-timeout <seconds>', 'give up waiting after this long (default: 900)', seconds)
-    .option('--poll-interval <seconds>', 'time between DescribeServices polls while waiting (default: 15)', seconds)
     .option('--journal <file>', 'where to write the journal (default: <plan>.journal.json, or <plan>.batch-K.journal.json)')
     .option('--resume <journal>', 'continue an interrupted apply from its journal; completed steps are skipped');
-  return addConnectionOptions(command)
+  return addConnectionOptions(addWaitOptions(command, 'wait until every updated service is stable on its new revision before re-scanning'))
     .addHelpText(
       'after',
       `

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import type { ConnectionSettings } from './connection.js';
 import { positiveInteger } from '../../cli/options.js';
@@ -34,4 +34,18 @@ export function connectionFrom(
     ...(opts['maxAttempts'] ? { maxAttempts: Number(opts['maxAttempts']) } : {}),
     ...(credentials ? { credentials } : {}),
   };
+}
+
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected a number of seconds');
+  return parsed;
+}
+
+/** `--wait` and its pacing, the same for apply and rollback. */
+export function addWaitOptions(command: Command, waitHelp: string): Command {
+  return command
+    .option('--wait', waitHelp)
+    .option('--wait-timeout <seconds>', 'give up waiting after this long (default: 900)', seconds)
+    .option('--poll-interval <seconds>', 'time between DescribeServices polls while waiting (default: 15)', seconds);
 }

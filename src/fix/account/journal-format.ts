@@ -1,4 +1,5 @@
 import { UsageError } from '../../model/errors.js';
+import { parseVersionedDocument } from './versioned-document.js';
 
 export const JOURNAL_KIND = 'ecsguard-apply-journal';
 export const JOURNAL_VERSION = 1;
@@ -75,15 +76,12 @@ export interface Journal {
 }
 
 export function parseJournal(text: string, file: string): Journal {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
-  }
-  const journal = parsed as Partial<Journal> | null;
-  if (journal?.kind !== JOURNAL_KIND) throw new UsageError(`${file} is not an ecsguard apply journal`);
-  if (journal.version !== JOURNAL_VERSION) throw new UsageError(`${file} is journal version ${String(journal.version)}; this ecsguard reads version ${JOURNAL_VERSION}`);
+  const journal = parseVersionedDocument<Journal>(text, file, {
+    kind: JOURNAL_KIND,
+    version: JOURNAL_VERSION,
+    noun: 'journal',
+    notKind: 'is not an ecsguard apply journal',
+  });
   if (!Array.isArray(journal.revisions) || !Array.isArray(journal.services)) throw new UsageError(`${file}: "revisions" and "services" must be lists`);
   return journal as Journal;
 }

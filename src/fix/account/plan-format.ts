@@ -1,4 +1,5 @@
 import { UsageError } from '../../model/errors.js';
+import { parseVersionedDocument } from './versioned-document.js';
 
 /** Identifies a plan file; bumped when the shape changes incompatibly. */
 export const PLAN_KIND = 'ecsguard-remediation-plan';
@@ -78,15 +79,12 @@ export interface RemediationPlan {
 
 /** Reads a plan file's text; a file that is not a plan of this version is a usage error. */
 export function parsePlan(text: string, file: string): RemediationPlan {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
-  }
-  const plan = parsed as Partial<RemediationPlan> | null;
-  if (plan?.kind !== PLAN_KIND) throw new UsageError(`${file} is not an ecsguard remediation plan (write one with "ecsguard fix --aws --plan FILE")`);
-  if (plan.version !== PLAN_VERSION) throw new UsageError(`${file} is plan version ${String(plan.version)}; this ecsguard reads version ${PLAN_VERSION}`);
+  const plan = parseVersionedDocument<RemediationPlan>(text, file, {
+    kind: PLAN_KIND,
+    version: PLAN_VERSION,
+    noun: 'plan',
+    notKind: 'is not an ecsguard remediation plan (write one with "ecsguard fix --aws --plan FILE")',
+  });
   if (!Array.isArray(plan.revisions)) throw new UsageError(`${file}: "revisions" must be a list`);
   plan.revisions.forEach((r, i) => {
     const ok =
