@@ -33,15 +33,16 @@ export interface CheckMeta {
   remediation: Remediation;
   references: string[];
   mappings: Mappings;
-  /** Seed documents (../shared/seeds) the check is specified by. */
-  seeds: string[];
   /** Whether `ecsguard fix` can remediate it. */
   fixable: boolean;
 }
 
-/** One reason a task definition does not pass a check. */
+/**
+ * One reason a task definition does not pass a check. ERROR: a part the check
+ * needs could not be read (a container that is not an object), so no verdict.
+ */
 export interface Violation {
-  status: 'FAIL' | 'UNKNOWN' | 'NOTE';
+  status: 'FAIL' | 'UNKNOWN' | 'NOTE' | 'ERROR';
   message: string;
   /** The ECS field path, e.g. `containerDefinitions[0].user`. */
   field: string;
@@ -54,4 +55,6 @@ export interface Violation {
 export interface Check {
   meta: CheckMeta;
   evaluate(taskDefinition: TaskDefinition): Violation[];
+  /** What a PASS (`--include-passed`) says: why nothing was found. */
+  passMessage(taskDefinition: TaskDefinition): string;
 }

@@ -35,13 +35,13 @@ export function evaluateTaskDefinition(
         ...(taskDefinition.usage ? { usage: taskDefinition.usage } : {}),
       });
     }
-    if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN')) {
+    if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {
       findings.push({
         checkId: check.meta.id,
         status: 'PASS',
         severity: check.meta.severity,
         title: check.meta.title,
-        message: passMessage(taskDefinition),
+        message: check.passMessage(taskDefinition),
         resource: taskDefinition.resource,
         ...(taskDefinition.range ? { location: taskDefinition.range } : {}),
         remediation: check.meta.remediation.summary,
@@ -50,11 +50,6 @@ export function evaluateTaskDefinition(
     }
   }
   return findings;
-}
-
-function passMessage(taskDefinition: TaskDefinition): string {
-  const count = taskDefinition.containers.length;
-  return `all ${count} container${count === 1 ? '' : 's'} pass`;
 }
 
 /** A resource that could not be read is never compliant: one ERROR per check. */

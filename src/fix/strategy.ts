@@ -1,7 +1,7 @@
 import { judgeOsFamily, judgePrivileged, judgeRootUser } from '../checks/support/judgements.js';
 import type { Finding } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
-import type { ContainerDefinition, TaskDefinition } from '../model/task-definition.js';
+import { type ContainerDefinition, type TaskDefinition, containerForField } from '../model/task-definition.js';
 import { type ValueNode, type Variant, field, pathGet, toPlain, variants } from '../model/value.js';
 import { hardeningWarnings, networkModeWarnings, privilegedWarnings, userWarnings } from './warnings.js';
 
@@ -65,6 +65,12 @@ export const HARDENING_DROP_CAPABILITIES = 'drop-capabilities';
 export const HARDENING_READONLY_ROOT = 'readonly-root';
 
 const CONTAINER_FIELD = /^containerDefinitions\[(\d+)\]\.(.+)$/;
+
+/** `containerDefinitions[N]` is the index as written; the name and location pick the branch of a conditional element. */
+const hintOf = (finding: Finding) => ({
+  ...(finding.container !== undefined ? { name: finding.container } : {}),
+  ...(finding.location ? { location: finding.location } : {}),
+});
 
 type Concrete = Variant['node'];
 
@@ -168,7 +174,7 @@ class PlanBuilder {
       containerDefinitions: 'make the list literal so it can be checked',
     };
     const key = this.fieldKey(finding.field);
-    const node = this.nodeAt(finding.field);
+    const node = this.nodeAt(finding.field, finding);
     const expression = node?.kind === 'unresolved' ? node.expression : undefined;
     const where = node?.origin?.range ?? node?.range ?? finding.location;
     const head = expression ? `${expression} cannot be resolved` : 'the value cannot be resolved';
@@ -340,7 +346,7 @@ class PlanBuilder {
 
   private containerOf(finding: Finding): ContainerDefinition | undefined {
     const match = CONTAINER_FIELD.exec(finding.field ?? '');
-    if (match) return this.td.containers.find((c) => c.index === Number(match[1]));
+    if (match) return containerForField(this.td, Number(match[1]), hintOf(finding));
     return finding.container === undefined ? undefined : this.td.containers.find((c) => c.name === finding.container);
   }
 
@@ -349,10 +355,10 @@ class PlanBuilder {
     return match ? (match[2] ?? '') : (fieldPath ?? '');
   }
 
-  private nodeAt(fieldPath: string | undefined): ValueNode | undefined {
+  private nodeAt(fieldPath: string | undefined, finding: Finding): ValueNode | undefined {
     if (fieldPath === undefined) return undefined;
     const match = CONTAINER_FIELD.exec(fieldPath);
-    if (match) return pathGet(this.td.containers.find((c) => c.index === Number(match[1]))?.node, (match[2] ?? '').split('.'));
+    if (match) return pathGet(containerForField(this.td, Number(match[1]), hintOf(finding))?.node, (match[2] ?? '').split('.'));
     if (fieldPath === 'containerDefinitions') return this.td.unresolvedContainers;
     return pathGet(this.td.body, fieldPath.split('.'));
   }
