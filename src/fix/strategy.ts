@@ -8,7 +8,7 @@ import { hardeningWarnings, networkModeWarnings, privilegedWarnings, userWarning
 export interface FixOptions {
   /** The non-root user written into containers; never root (the CLI rejects it). */
   user: string;
-  /** `keep`: fix the users in host mode; `awsvpc`: leave host networking (seed 000's recommendation). */
+  /** `keep`: fix the users in host mode; `awsvpc`: leave host networking (AWS's recommended mode). */
   networkMode: 'keep' | 'awsvpc';
   /** Optional hardening: `linuxParameters.capabilities.drop` contains "ALL" in every container. */
   dropCapabilities: boolean;
@@ -78,7 +78,7 @@ type Concrete = Variant['node'];
  * Plans the field changes that resolve `findings` on one task definition. Pure
  * and source-agnostic: the file editors and the account fixer both apply it.
  * `privileged` is set to false rather than removed: a one-token change that
- * keeps the key visible, and what seeds 002 and 004 prescribe.
+ * keeps the key visible, and what the Security Hub ECS.4 remediation shows.
  */
 export function planFixes(taskDefinition: TaskDefinition, findings: Finding[], options: FixOptions): FixPlan {
   const builder = new PlanBuilder(taskDefinition, options);
