@@ -71,7 +71,15 @@ export const hostNetworkNoPrivilege: Check = {
           return { value, explanation: `${explanation}, and ${host.explanation}`, culprit: 'networkMode', notes };
         }
         const culprit = reasons[0] === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user';
-        return { value, explanation: `in host network mode, ${explanation}`, culprit, notes };
+        const culpritOf = (j: typeof priv) => (j === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user') as 'privileged' | 'os' | 'user';
+        return {
+          value,
+          explanation: `in host network mode, ${explanation}`,
+          culprit,
+          notes,
+          ...(host.value === true ? { reasons: reasons.map((j) => ({ text: j.explanation, culprit: culpritOf(j) })) } : {}),
+          compose: (texts: string[]) => `in host network mode, ${texts.join(' and ')}`,
+        };
       },
     ),
   passMessage: hostNetworkPassMessage,

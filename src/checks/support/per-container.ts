@@ -25,6 +25,13 @@ export interface Verdict<K extends string> {
   /** The input whose value decided the verdict; its location is reported. */
   culprit: K;
   notes?: string[];
+  /**
+   * For a verdict with several independent reasons (privileged, root user): each
+   * reason and the input behind it, and how a subset of them is worded. A reason
+   * that holds on every branch is then stated without the condition.
+   */
+  reasons?: Array<{ text: string; culprit: K }>;
+  compose?: (texts: string[]) => string;
 }
 
 interface Combination<K extends string> {
@@ -129,19 +136,8 @@ export function judgeEachContainer<K extends string>(
     const failing = verdicts.filter((v) => v.verdict.value === true);
     const unknown = verdicts.filter((v) => v.verdict.value === 'unknown');
     const matching = failing.length ? failing : unknown;
-    const decisive = matching[0];
-    if (decisive) {
-      const { verdict, values } = decisive;
-      const node = values[verdict.culprit];
-      const notes = verdict.notes?.length ? `; note: ${verdict.notes.join('; ')}` : '';
-      judged.push({
-        status: verdict.value === true ? 'FAIL' : 'UNKNOWN',
-        text: `${verdict.explanation}${notes}`,
-        field: inputs[verdict.culprit].field,
-        container,
-        ...(node ? { node } : {}),
-        assumptions: conditionsOf(matching, verdicts.length, container.assumptions),
-      });
+    if (matching.length) {
+      judged.push(describeMatching(matching, verdicts.length, container, inputs));
       continue;
     }
     const noted = verdicts.filter((v) => v.verdict.notes?.length);
@@ -168,6 +164,53 @@ export function judgeEachContainer<K extends string>(
     });
   }
   return violations;
+}
+
+type Judgement<K extends string> = Combination<K> & { verdict: Verdict<K> };
+
+/**
+ * Words the verdict the matching combinations share. When every combination
+ * fails, the reasons they all give are stated without conditions; otherwise
+ * the wording that needs the fewest conditions (first on a tie), with them.
+ */
+function describeMatching<K extends string>(
+  matching: Judgement<K>[],
+  total: number,
+  container: ContainerDefinition,
+  inputs: Record<K, Input>,
+): Judged {
+  const build = (verdict: Verdict<K>, values: Values<K>, explanation: string, culprit: K, assumptions: Assumption[]): Judged => {
+    const node = values[culprit];
+    const notes = verdict.notes?.length ? `; note: ${verdict.notes.join('; ')}` : '';
+    return {
+      status: verdict.value === true ? 'FAIL' : 'UNKNOWN',
+      text: `${explanation}${notes}`,
+      field: inputs[culprit].field,
+      container,
+      ...(node ? { node } : {}),
+      assumptions,
+    };
+  };
+  const first = matching[0] as Judgement<K>;
+  const groups = new Map<string, Judgement<K>[]>();
+  for (const m of matching) {
+    const key = `${m.verdict.culprit}|${m.verdict.explanation}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  if (matching.length === total && groups.size > 1 && first.verdict.reasons && first.verdict.compose) {
+    const shared = first.verdict.reasons.filter((r) => matching.every((m) => m.verdict.reasons?.some((o) => o.text === r.text && o.culprit === r.culprit)));
+    const lead = shared[0];
+    if (lead) {
+      return build(first.verdict, first.values, first.verdict.compose(shared.map((r) => r.text)), lead.culprit, conditionsOf(matching, total, container.assumptions));
+    }
+  }
+  let best: { group: Judgement<K>[]; assumptions: Assumption[] } | undefined;
+  for (const group of groups.values()) {
+    const assumptions = conditionsOf(group, total, container.assumptions);
+    if (!best || assumptions.length < best.assumptions.length) best = { group, assumptions };
+  }
+  const chosen = (best?.group[0] ?? first) as Judgement<K>;
+  return build(chosen.verdict, chosen.values, chosen.verdict.explanation, chosen.verdict.culprit, best?.assumptions ?? []);
 }
 
 /**
