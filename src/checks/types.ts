@@ -49,6 +49,8 @@ export interface Violation {
   container?: ContainerDefinition;
   /** The offending value; absent when the problem is a missing field. */
   node?: ValueNode;
+  /** The same verdict on other branches of a conditional container list, merged into this one. */
+  sameAs?: Array<{ field: string; container: ContainerDefinition; node?: ValueNode }>;
 }
 
 /** A check: metadata plus a pure function over the normalized model. */

@@ -1,5 +1,5 @@
 import { judgeOsFamily, judgePrivileged, judgeRootUser } from '../checks/support/judgements.js';
-import type { Finding } from '../model/finding.js';
+import { type Finding, findingPlaces } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
 import { type ContainerDefinition, type TaskDefinition, containerForField } from '../model/task-definition.js';
 import { type ValueNode, type Variant, field, pathGet, toPlain, variants } from '../model/value.js';
@@ -82,7 +82,8 @@ type Concrete = Variant['node'];
  */
 export function planFixes(taskDefinition: TaskDefinition, findings: Finding[], options: FixOptions): FixPlan {
   const builder = new PlanBuilder(taskDefinition, options);
-  for (const finding of findings) {
+  // A finding merged from both branches of a conditional container list is fixed in every branch.
+  for (const finding of findings.flatMap(findingPlaces)) {
     if (finding.status === 'FAIL') builder.fixFailure(finding);
     else if (finding.status === 'UNKNOWN') builder.unresolved(finding);
   }

@@ -98,6 +98,8 @@ interface Judged {
   container: ContainerDefinition;
   node?: ValueNode;
   assumptions: Assumption[];
+  /** Merged from other branches (see mergeBranches). */
+  sameAs?: Judged[];
 }
 
 /**
@@ -161,6 +163,9 @@ export function judgeEachContainer<K extends string>(
       field: j.field,
       container: j.container,
       ...(j.node ? { node: j.node } : {}),
+      ...(j.sameAs?.length
+        ? { sameAs: j.sameAs.map((o) => ({ field: o.field, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
+        : {}),
     });
   }
   return violations;
@@ -230,7 +235,7 @@ function mergeBranches(judged: Judged[]): Judged[] {
         if (a.status !== b.status || a.text !== b.text || a.field !== b.field || a.container.name !== b.container.name) continue;
         const without = complementary(a.assumptions, b.assumptions);
         if (without === undefined) continue;
-        out[i] = { ...a, assumptions: without };
+        out[i] = { ...a, assumptions: without, sameAs: [...(a.sameAs ?? []), { ...b, sameAs: [] }, ...(b.sameAs ?? [])] };
         out.splice(j, 1);
         merged = true;
       }
