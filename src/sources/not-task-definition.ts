@@ -19,7 +19,7 @@ export function recognizeNonTaskDefinition(file: InputFile): string | undefined 
     const api = ecsApiInput(text);
     if (api) return api;
   }
-  if (PLACEHOLDER.test(text) && !TERRAFORM_FILE.test(file.path) && !parses(text, start)) {
+  if (hasPlaceholder(text) && !TERRAFORM_FILE.test(file.path) && !parses(text, start)) {
     return 'a template with {{ }} or {% %} placeholders (render it first, then scan the result)';
   }
   return undefined;
@@ -29,9 +29,20 @@ export function recognizeNonTaskDefinition(file: InputFile): string | undefined 
 const APPSPEC_TARGET = /(^|[\s{,[])["']?TargetService["']?\s*:/m;
 const APPSPEC_RESOURCES_LIST = /(^|[\s{,])["']?Resources["']?\s*:\s*(\[|\r?\n\s*-\s)/;
 const TASK_DEFINITION_REFERENCE = /"(taskDefinition|services)"\s*:\s*["[]/;
-const PLACEHOLDER = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/;
 /** Terraform's own `%{ }` directives and heredoc templates may hold `{{`: its parser decides. */
 const TERRAFORM_FILE = /\.(tf|tfvars)(\.json)?$/;
+
+/** `{{ … }}` or `{% … %}`, found in linear time whatever the file holds. */
+function hasPlaceholder(text: string): boolean {
+  for (const [open, close] of [
+    ['{{', '}}'],
+    ['{%', '%}'],
+  ] as const) {
+    const at = text.indexOf(open);
+    if (at !== -1 && text.indexOf(close, at + open.length) !== -1) return true;
+  }
+  return false;
+}
 
 function ecsApiInput(text: string): string | undefined {
   const tree = parseTree(text, [], { disallowComments: false, allowTrailingComma: true });
