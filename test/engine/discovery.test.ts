@@ -28,6 +28,9 @@ describe('folders: symlinks that cannot or should not be followed are skipped an
     symlinkSync('notes.txt', path.join(dir, 'notes-link'));
     symlinkSync('self.json', path.join(dir, 'self.json'));
     symlinkSync(path.join(base, 'outside.json'), path.join(dir, 'outside-link.json'));
+    mkdirSync(path.join(base, 'elsewhere'));
+    writeFileSync(path.join(base, 'elsewhere', 'other.json'), ROOT_USER('elsewhere'));
+    symlinkSync(path.join(base, 'elsewhere'), path.join(dir, 'linked-folder'));
   });
   after(() => rmSync(base, { recursive: true, force: true }));
 
@@ -38,12 +41,13 @@ describe('folders: symlinks that cannot or should not be followed are skipped an
       result.skipped.map((s) => [relative(dir, s.file), s.reason]),
       [
         ['dangling.json', 'dangling symlink: its target does not exist'],
+        ['linked-folder', `symlink to ${path.join(base, 'elsewhere')}, outside the scanned paths; not followed (use --follow-symlinks)`],
         ['notes-link', 'symlink to a file type that is not scanned'],
         ['outside-link.json', `symlink to ${path.join(base, 'outside.json')}, outside the scanned paths; not followed (use --follow-symlinks)`],
         ['self.json', 'symlink loop: the link leads back to itself'],
       ],
     );
-    assert.equal(result.summary.filesSkipped, 4);
+    assert.equal(result.summary.filesSkipped, 5);
     assert.deepEqual(failed(dir, result), [['td.json', 'no-root-user', 'FAIL', 1]]);
     assert.deepEqual(result.roots, [dir]);
   });
@@ -51,10 +55,16 @@ describe('folders: symlinks that cannot or should not be followed are skipped an
   it('--follow-symlinks reads what a link outside the roots points at', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS, followSymlinks: true });
     assert.deepEqual(failed(dir, result), [
+      ['linked-folder/other.json', 'no-root-user', 'FAIL', 1],
       ['outside-link.json', 'no-root-user', 'FAIL', 1],
       ['td.json', 'no-root-user', 'FAIL', 1],
     ]);
     assert.equal(result.summary.filesSkipped, 3);
+  });
+
+  it('a symlink loop named on the command line says so', async () => {
+    const result = await scan({ paths: [path.join(dir, 'self.json')], checks: CHECKS });
+    assert.deepEqual(result.errors, [{ file: path.join(dir, 'self.json'), message: 'symlink loop: the link points back to itself' }]);
   });
 
   it('a link to another scanned root is inside the roots', async () => {
