@@ -1,7 +1,7 @@
 /** Library entry point: the same pipeline the CLI runs. */
 export { scan, type ScanOptions, type ScanResult, type ScanSummary } from './engine/scan.js';
 export { evaluateTaskDefinition } from './engine/evaluate.js';
-export { CHECKS, findCheck, selectChecks } from './checks/catalogue.js';
+export { ALL_CHECKS, CHECKS, CHECK_GROUPS, findCheck, selectChecks } from './checks/catalogue.js';
 export type { Check, CheckMeta, Violation } from './checks/types.js';
 export type { Finding, ScanError, Severity, Status } from './model/finding.js';
 export type { TaskDefinition, ContainerDefinition, ResourceRef, Usage } from './model/task-definition.js';

@@ -35,6 +35,13 @@ export interface CheckMeta {
   mappings: Mappings;
   /** Whether `ecsguard fix` can remediate it. */
   fixable: boolean;
+  /**
+   * Whether a plain `ecsguard scan` runs it. Hardening checks that most real
+   * task definitions fail are opt-in (`--checks hardening`, `--checks all`, or by id)
+   * so that upgrading never breaks a pipeline that gated on the host-breach checks.
+   * Absent means true.
+   */
+  default?: boolean;
 }
 
 /**
@@ -49,6 +56,8 @@ export interface Violation {
   container?: ContainerDefinition;
   /** The offending value; absent when the problem is a missing field. */
   node?: ValueNode;
+  /** Overrides the check's severity for this finding (a read-only host mount is less severe than a writable one). */
+  severity?: Severity;
   /** The same verdict on other branches of a conditional container list, merged into this one. */
   sameAs?: Array<{ field: string; container: ContainerDefinition; node?: ValueNode }>;
 }

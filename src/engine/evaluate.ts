@@ -27,7 +27,7 @@ export function evaluateTaskDefinition(
       findings.push({
         checkId: check.meta.id,
         status: violation.status,
-        severity: violation.status === 'NOTE' ? 'low' : check.meta.severity,
+        severity: violation.status === 'NOTE' ? 'low' : (violation.severity ?? check.meta.severity),
         title: check.meta.title,
         message: violation.message,
         ...(violation.container ? { container: violation.container.name } : {}),

@@ -13,7 +13,7 @@ export function catalogueText(checks: readonly Check[]): string {
         m.checkov.length ? `Checkov ${m.checkov.join(', ')}` : '',
       ].filter(Boolean);
       return [
-        `${meta.id}  [${meta.severity}]${meta.fixable ? '  fixable' : ''}`,
+        `${meta.id}  [${meta.severity}]${meta.fixable ? '  fixable' : ''}${meta.default === false ? '  opt-in' : ''}`,
         `  ${meta.title}`,
         `  ${meta.description}`,
         `  Semantics: ${meta.semantics}`,
@@ -32,11 +32,11 @@ export function catalogueMarkdown(checks: readonly Check[]): string {
   const rows = checks.map(({ meta }) => {
     const m = meta.mappings;
     const list = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ') : '—');
-    return `| \`${meta.id}\` | ${meta.severity} | ${meta.title} | ${list(m.prowler)} | ${list(m.securityHub)} | ${list(m.awsConfig)} | ${list(m.cis)} | ${list(m.checkov)} |`;
+    return `| \`${meta.id}\` | ${meta.severity}${meta.default === false ? ' (opt-in)' : ''} | ${meta.title} | ${list(m.prowler)} | ${list(m.securityHub)} | ${list(m.awsConfig)} | ${list(m.cis)} | ${list(m.checkov)} |`;
   });
   const sections = checks.map(({ meta }) =>
     [
-      `### \`${meta.id}\` (${meta.severity})`,
+      `### \`${meta.id}\` (${meta.severity}${meta.default === false ? ', opt-in' : ''})`,
       '',
       meta.description,
       '',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import { CHECKS } from '../checks/catalogue.js';
+import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { Finding, Severity } from '../model/finding.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter } from './report.js';
@@ -39,7 +39,7 @@ export function fingerprint(finding: Finding): string {
 const uri = (file: string) => encodeURI(file.replace(/\\/g, '/'));
 
 function rule(index: number): ReportingDescriptor {
-  const { meta } = CHECKS[index] as (typeof CHECKS)[number];
+  const { meta } = ALL_CHECKS[index] as (typeof ALL_CHECKS)[number];
   return {
     id: meta.id,
     name: meta.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -54,7 +54,7 @@ function rule(index: number): ReportingDescriptor {
 
 /** SARIF 2.1.0 for code-scanning tools; input errors become tool execution notifications. */
 export const sarifReporter: Reporter = ({ result, exitCode }) => {
-  const ruleIndex = new Map(CHECKS.map((c, i) => [c.meta.id, i]));
+  const ruleIndex = new Map(ALL_CHECKS.map((c, i) => [c.meta.id, i]));
   const results: Result[] = result.findings
     .filter((f) => f.status !== 'ERROR')
     .map((f) => {
@@ -96,7 +96,7 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, rules: CHECKS.map((_, i) => rule(i)) } },
+        tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, rules: ALL_CHECKS.map((_, i) => rule(i)) } },
         columnKind: 'utf16CodeUnits',
         results,
         invocations: [

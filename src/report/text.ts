@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import { CHECKS } from '../checks/catalogue.js';
+import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { Finding, ScanError, Status } from '../model/finding.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import type { Reporter } from './report.js';
@@ -98,7 +98,7 @@ export const textReporter: Reporter = ({ result, exitCode }, { color, verbose })
   const failing = new Set(result.findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN').map((f) => f.checkId));
   if (failing.size) {
     lines.push(c.bold('How to fix'));
-    for (const check of CHECKS) {
+    for (const check of ALL_CHECKS) {
       if (failing.has(check.meta.id)) lines.push(`  ${c.cyan(check.meta.id)}: ${check.meta.remediation.summary}`);
     }
     lines.push(`  Details: ecsguard checks; patches: ecsguard fix <paths>`);

@@ -8,6 +8,7 @@ import {
   describeValue,
   variants,
 } from '../../model/value.js';
+import type { Severity } from '../../model/finding.js';
 import type { Violation } from '../types.js';
 import type { Tri } from './tri.js';
 
@@ -25,6 +26,8 @@ export interface Verdict<K extends string> {
   /** The input whose value decided the verdict; its location is reported. */
   culprit: K;
   notes?: string[];
+  /** Overrides the check's severity for this verdict. */
+  severity?: Severity;
   /**
    * For a verdict with several independent reasons (privileged, root user): each
    * reason and the input behind it, and how a subset of them is worded. A reason
@@ -98,6 +101,7 @@ interface Judged {
   container: ContainerDefinition;
   node?: ValueNode;
   assumptions: Assumption[];
+  severity?: Severity;
   /** Merged from other branches (see mergeBranches). */
   sameAs?: Judged[];
 }
@@ -114,23 +118,7 @@ export function judgeEachContainer<K extends string>(
   inputsOf: (container: ContainerDefinition) => Record<K, Input>,
   judge: (values: Values<K>) => Verdict<K>,
 ): Violation[] {
-  const violations: Violation[] = [];
-  for (const unreadable of taskDefinition.unreadableContainers ?? []) {
-    violations.push({
-      status: 'ERROR',
-      message: `not evaluated: ${unreadable.message}`,
-      field: 'containerDefinitions',
-      ...(unreadable.node ? { node: unreadable.node } : {}),
-    });
-  }
-  if (taskDefinition.unresolvedContainers) {
-    violations.push({
-      status: 'UNKNOWN',
-      message: `container definitions are ${describeValue(taskDefinition.unresolvedContainers)}, which cannot be resolved`,
-      field: 'containerDefinitions',
-      node: taskDefinition.unresolvedContainers,
-    });
-  }
+  const violations = containerListProblems(taskDefinition);
   const judged: Judged[] = [];
   for (const container of taskDefinition.containers) {
     const inputs = inputsOf(container);
@@ -163,9 +151,35 @@ export function judgeEachContainer<K extends string>(
       field: j.field,
       container: j.container,
       ...(j.node ? { node: j.node } : {}),
+      ...(j.severity ? { severity: j.severity } : {}),
       ...(j.sameAs?.length
         ? { sameAs: j.sameAs.map((o) => ({ field: o.field, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
         : {}),
+    });
+  }
+  return violations;
+}
+
+/**
+ * What every container check reports before reading any container: an ERROR per
+ * unreadable container list element, UNKNOWN for a list that cannot be resolved.
+ */
+export function containerListProblems(taskDefinition: TaskDefinition): Violation[] {
+  const violations: Violation[] = [];
+  for (const unreadable of taskDefinition.unreadableContainers ?? []) {
+    violations.push({
+      status: 'ERROR',
+      message: `not evaluated: ${unreadable.message}`,
+      field: 'containerDefinitions',
+      ...(unreadable.node ? { node: unreadable.node } : {}),
+    });
+  }
+  if (taskDefinition.unresolvedContainers) {
+    violations.push({
+      status: 'UNKNOWN',
+      message: `container definitions are ${describeValue(taskDefinition.unresolvedContainers)}, which cannot be resolved`,
+      field: 'containerDefinitions',
+      node: taskDefinition.unresolvedContainers,
     });
   }
   return violations;
@@ -194,6 +208,7 @@ function describeMatching<K extends string>(
       container,
       ...(node ? { node } : {}),
       assumptions,
+      ...(verdict.value === true && verdict.severity ? { severity: verdict.severity } : {}),
     };
   };
   const first = matching[0] as Judgement<K>;

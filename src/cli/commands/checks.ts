@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { CHECKS } from '../../checks/catalogue.js';
+import { ALL_CHECKS } from '../../checks/catalogue.js';
 import { catalogueJson, catalogueMarkdown, catalogueText } from '../../report/catalogue.js';
 import { emit } from '../output.js';
 
@@ -11,6 +11,6 @@ export function checksCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATS)).default('text'))
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .action(async (options: { format: keyof typeof FORMATS; output?: string }) => {
-      await emit(FORMATS[options.format](CHECKS), options.output, process.stdout);
+      await emit(FORMATS[options.format](ALL_CHECKS), options.output, process.stdout);
     });
 }
