@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { selectChecks } from '../checks/catalogue.js';
+import { FRAMEWORKS, frameworkChecks } from '../checks/frameworks.js';
 import type { Check } from '../checks/types.js';
 
 /** Parses `a,b , c` into ['a', 'b', 'c'], accumulating over repeated flags. */
@@ -28,6 +29,12 @@ export const checksOption = () =>
 export const skipChecksOption = () =>
   new Option('--skip-checks <ids>', 'do not run these checks (comma-separated ids or groups)').argParser(commaList);
 
-export function checksFrom(options: { checks?: string[]; skipChecks?: string[] }): Check[] {
-  return selectChecks(options.checks, options.skipChecks);
+export const frameworkOption = () =>
+  new Option('--framework <id>', `select the checks of a compliance framework and label findings with its controls (repeatable: ${FRAMEWORKS.map((f) => f.id).join(', ')})`).argParser(repeatable);
+
+/** --checks/--skip-checks, plus the checks of every --framework (without --checks, only those). */
+export function checksFrom(options: { checks?: string[]; skipChecks?: string[]; framework?: string[] }): Check[] {
+  if (!options.framework?.length) return selectChecks(options.checks, options.skipChecks);
+  const fromFrameworks = frameworkChecks(options.framework).map((c) => c.meta.id);
+  return selectChecks([...(options.checks ?? []), ...fromFrameworks], options.skipChecks);
 }

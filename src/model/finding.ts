@@ -27,6 +27,8 @@ export interface Finding {
   location?: SourceRange;
   remediation: string;
   usage?: Usage;
+  /** Framework controls the check answers (`aws-fsbp:ECS.4`), when frameworks were selected with --framework. */
+  controls?: string[];
   /**
    * The same verdict on the other branches of a conditional container list,
    * reported once with this finding: where each one is, so a fixer fixes them

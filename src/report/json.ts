@@ -30,6 +30,7 @@ function jsonFinding(f: Finding) {
     message: f.message,
     container: f.container ?? null,
     field: f.field ?? null,
+    ...(f.controls ? { controls: f.controls } : {}),
     resource: {
       kind: r.kind,
       source: r.source,

@@ -5,7 +5,8 @@ import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
-import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
+import { controlsOf } from '../../checks/frameworks.js';
+import { checksFrom, checksOption, frameworkOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { colorsFor, emit } from '../output.js';
 
 export interface ScanCommandOptions {
@@ -13,6 +14,7 @@ export interface ScanCommandOptions {
   output?: string;
   checks?: string[];
   skipChecks?: string[];
+  framework?: string[];
   failOn?: Severity;
   failOnUnknown?: boolean;
   includePassed?: boolean;
@@ -48,6 +50,7 @@ export function scanCommand(): Command {
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(checksOption())
     .addOption(skipChecksOption())
+    .addOption(frameworkOption())
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 only for failures at or above this severity (default: any failure)').choices(
         SEVERITIES.filter((s) => s !== 'info'),
@@ -72,6 +75,8 @@ Examples:
   $ ecsguard scan taskdef.json --checks no-privileged-containers,no-root-user
   $ aws ecs describe-task-definition --task-definition web | ecsguard scan -
   $ ecsguard scan . --fail-on high
+  $ ecsguard scan infra/ --checks all
+  $ ecsguard scan infra/ --framework aws-fsbp --format sarif
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
 
@@ -101,6 +106,8 @@ could not be read). Warnings (validation problems that left every verdict intact
           signal,
         });
       });
+      const frameworks = options.framework ?? [];
+      if (frameworks.length) for (const f of result.findings) f.controls = controlsOf(f.checkId, frameworks);
       const { summary } = result;
       if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
         // Not a failure (a repository may have none), but never a silent "ok".
