@@ -41,6 +41,10 @@ export const dropAllCapabilities: Check = {
     ],
     mappings: { prowler: [], securityHub: [], awsConfig: [], cis: [], checkov: [] },
     fixable: false,
+    examples: {
+      failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "linuxParameters": {"capabilities": {"drop": ["NET_RAW"]}}}]},
+      passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "linuxParameters": {"capabilities": {"drop": ["ALL"]}}}]},
+    },
     default: false,
   },
   evaluate: (taskDefinition) =>

@@ -41,6 +41,10 @@ export const efsTransitEncryption: Check = {
       checkov: ['CKV_AWS_97'],
     },
     fixable: false,
+    examples: {
+      failing: {"family": "web", "volumes": [{"name": "shared", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "shared", "containerPath": "/mnt/shared"}]}]},
+      passing: {"family": "web", "volumes": [{"name": "shared", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0", "transitEncryption": "ENABLED"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "shared", "containerPath": "/mnt/shared"}]}]},
+    },
     default: false,
   },
   evaluate(taskDefinition) {

@@ -45,6 +45,10 @@ export const hostNetworkNonrootUser: Check = {
       checkov: [],
     },
     fixable: true,
+    examples: {
+      failing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true}]},
+      passing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+    },
   },
   evaluate: (taskDefinition) =>
     neverHostNetwork(taskDefinition.networkMode)

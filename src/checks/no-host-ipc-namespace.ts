@@ -40,6 +40,10 @@ export const noHostIpcNamespace: Check = {
       checkov: [],
     },
     fixable: false,
+    examples: {
+      failing: {"family": "agent", "ipcMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      passing: {"family": "agent", "ipcMode": "task", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+    },
     default: false,
   },
   evaluate: (taskDefinition) =>

@@ -43,6 +43,10 @@ export const noHostNetwork: Check = {
       checkov: [],
     },
     fixable: true,
+    examples: {
+      failing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      passing: {"family": "agent", "networkMode": "awsvpc", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+    },
   },
   evaluate(taskDefinition) {
     // Read from networkMode alone: the containers, readable or not, do not matter.

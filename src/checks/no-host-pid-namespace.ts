@@ -42,6 +42,10 @@ export const noHostPidNamespace: Check = {
       checkov: ['CKV_AWS_335'],
     },
     fixable: false,
+    examples: {
+      failing: {"family": "agent", "pidMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      passing: {"family": "agent", "pidMode": "task", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+    },
     default: false,
   },
   evaluate: (taskDefinition) =>

@@ -45,6 +45,10 @@ export const noPrivilegedContainers: Check = {
       checkov: ['CKV_AWS_334'],
     },
     fixable: true,
+    examples: {
+      failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "privileged": true}]},
+      passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+    },
   },
   evaluate: (taskDefinition) =>
     judgeEachContainer(

@@ -46,6 +46,10 @@ export const noRootUser: Check = {
       checkov: [],
     },
     fixable: true,
+    examples: {
+      failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "0:0"}]},
+      passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+    },
   },
   evaluate: (taskDefinition) =>
     judgeEachContainer(

@@ -89,6 +89,10 @@ export const noSecretsInEnvironment: Check = {
       checkov: [],
     },
     fixable: false,
+    examples: {
+      failing: {"family": "api", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "environment": [{"name": "DB_PASSWORD", "value": "example-literal-password"}]}]},
+      passing: {"family": "api", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/db-AbCdEf"}]}]},
+    },
     default: false,
   },
   evaluate(taskDefinition) {

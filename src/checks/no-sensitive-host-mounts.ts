@@ -116,6 +116,10 @@ export const noSensitiveHostMounts: Check = {
     ],
     mappings: { prowler: [], securityHub: [], awsConfig: [], cis: [], checkov: [] },
     fixable: false,
+    examples: {
+      failing: {"family": "agent", "volumes": [{"name": "docker", "host": {"sourcePath": "/var/run/docker.sock"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "docker", "containerPath": "/var/run/docker.sock"}]}]},
+      passing: {"family": "agent", "volumes": [{"name": "data", "host": {"sourcePath": "/data/agent"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}]}]},
+    },
     default: false,
   },
   evaluate: (taskDefinition) =>

@@ -46,6 +46,10 @@ export const readonlyRootFilesystem: Check = {
       checkov: ['CKV_AWS_336'],
     },
     fixable: false,
+    examples: {
+      failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "readonlyRootFilesystem": true}]},
+    },
     default: false,
   },
   evaluate: (taskDefinition) =>

@@ -42,6 +42,8 @@ export interface CheckMeta {
    * Absent means true.
    */
   default?: boolean;
+  /** A failing and a passing task definition (ECS API shape) for the check's page; tests hold both to their verdicts. */
+  examples?: { failing: Record<string, unknown>; passing: Record<string, unknown> };
 }
 
 /**

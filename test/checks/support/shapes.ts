@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { findCheck } from '../../../src/checks/catalogue.js';
 import { scan } from '../../../src/engine/scan.js';
+import { cloudFormationTemplate, terraformResource } from '../../../src/report/check-pages.js';
 
 /**
  * Writes one ECS task definition (API camelCase shape) in every source shape a
@@ -24,19 +24,6 @@ export interface Seen {
 
 type Body = Record<string, unknown>;
 
-const CFN_IRREGULAR: Record<string, string> = { efsVolumeConfiguration: 'EFSVolumeConfiguration', iam: 'IAM' };
-
-function toCloudFormation(value: unknown, userMap = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => toCloudFormation(v));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Body)) {
-    const name = userMap ? key : (CFN_IRREGULAR[key] ?? key.charAt(0).toUpperCase() + key.slice(1));
-    out[name] = toCloudFormation(v, key === 'options' || key === 'dockerLabels');
-  }
-  return out;
-}
-
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** A Terraform volume/runtime_platform object in plan form: nested blocks are lists. */
@@ -50,17 +37,6 @@ function planBlock(value: Body): Body {
   return out;
 }
 
-function hclBlock(name: string, value: Body, indent: string): string {
-  const lines = [`${indent}${name} {`];
-  for (const [key, v] of Object.entries(value)) {
-    if (key === 'host') lines.push(`${indent}  host_path = ${JSON.stringify((v as Body)['sourcePath'])}`);
-    else if (v !== null && typeof v === 'object' && !Array.isArray(v)) lines.push(hclBlock(snake(key), v as Body, `${indent}  `));
-    else lines.push(`${indent}  ${snake(key)} = ${JSON.stringify(v)}`);
-  }
-  lines.push(`${indent}}`);
-  return lines.join('\n');
-}
-
 export function render(body: Body, shape: Shape): { name: string; text: string } {
   const { containerDefinitions, volumes, runtimePlatform, ...task } = body;
   switch (shape) {
@@ -72,19 +48,9 @@ export function render(body: Body, shape: Shape): { name: string; text: string }
         text: JSON.stringify({ taskDefinition: { taskDefinitionArn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/${String(body['family'])}:3`, revision: 3, status: 'ACTIVE', ...body } }, null, 2),
       };
     case 'cloudformation':
-      return {
-        name: 'template.yaml',
-        text: stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: { TaskDefinition: { Type: 'AWS::ECS::TaskDefinition', Properties: toCloudFormation(body) } } }),
-      };
-    case 'terraform': {
-      const lines = ['resource "aws_ecs_task_definition" "this" {'];
-      for (const [key, v] of Object.entries(task)) lines.push(`  ${snake(key)} = ${JSON.stringify(v)}`);
-      lines.push(`  container_definitions = jsonencode(${JSON.stringify(containerDefinitions, null, 2)})`);
-      for (const volume of (volumes as Body[] | undefined) ?? []) lines.push(hclBlock('volume', volume, '  '));
-      if (runtimePlatform) lines.push(hclBlock('runtime_platform', runtimePlatform as Body, '  '));
-      lines.push('}');
-      return { name: 'main.tf', text: `${lines.join('\n')}\n` };
-    }
+      return { name: 'template.yaml', text: cloudFormationTemplate(body) };
+    case 'terraform':
+      return { name: 'main.tf', text: terraformResource(body) };
     case 'plan': {
       const values: Body = { pid_mode: null, ipc_mode: null, network_mode: null, volume: [], runtime_platform: [] };
       for (const [key, v] of Object.entries(task)) values[snake(key)] = v;
