@@ -127,7 +127,7 @@ describe('fix --aws --plan', () => {
   it('prints a summary that says nothing was changed', () => {
     assert.match(output, /batch 1 {2}us-east-1 web:2 {2}\(in use: prod\/web, staging\/web\)/);
     assert.match(output, /containerDefinitions\[0\]\.user: "root" → "1000:1000"/);
-    assert.match(output, /4 revision\(s\) to re-register \(2 in use\), 3 service update\(s\), 2 batch\(es\)\. Nothing was changed\./);
+    assert.match(output, /4 revision\(s\) to re-register \(2 in use\) and 1 keep-latest copy, 3 service update\(s\), 2 batch\(es\)\. Nothing was changed\./);
   });
 
   it('--network-mode awsvpc switches host mode instead of keeping it', async () => {
