@@ -33,7 +33,15 @@ export function describeChanges(journal: Journal): { changed: string[]; unchange
 export function notRestored(journal: Journal): string[] {
   return journal.services
     .filter((s) => s.rollback?.status === 'failed' || s.rollback?.status === 'in-progress')
-    .map((s) => `${s.region} ${s.cluster}/${s.service}: ${s.rollback?.status === 'in-progress' ? 'the rollback call was interrupted; check the service' : (s.rollback?.error ?? 'unknown')}${s.previousArn ? ` (should be on ${shortArn(s.previousArn)})` : ''}`);
+    .map((s) => {
+      const what = `${s.region} ${s.cluster}/${s.service}`;
+      const reason = s.rollback?.status === 'in-progress' ? 'the rollback call was interrupted; check the service' : (s.rollback?.error ?? 'unknown').replace(new RegExp(`^${escape(what)}:? `), '');
+      return `${what}: ${reason}${s.previousArn ? ` (should be on ${shortArn(s.previousArn)})` : ''}`;
+    });
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function formatChanges(journal: Journal, journalPath: string): string {
