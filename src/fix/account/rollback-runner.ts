@@ -16,9 +16,9 @@ export function servicesToRestore(services: readonly JournalService[]): JournalS
 }
 
 /**
- * Puts every service apply moved back on the revision it had before (seed
- * 002's backout plan), newest change first. A service someone has moved since
- * is left alone and reported. Revisions are never deregistered.
+ * Puts every service apply moved (or, with `only`, some of them: one batch)
+ * back on the revision it had before, newest change first. A service someone
+ * has moved since is left alone and reported. Revisions are never deregistered.
  */
 export async function rollBack(
   api: EcsApi,
