@@ -150,6 +150,7 @@ async function readAccountForPlan(
     const inventory = await readServiceInventory(api, regions);
     result.services = inventory.services;
     scanErrors.push(...inventory.errors.map((e) => `services: ${e}`));
+    result.warnings.push(...inventory.warnings.map((w) => `production ranking: ${w}`));
     const ranked = await rankServices(inventory.services, loadBalancing, prodTags);
     result.ranking = ranked.ranking;
     result.warnings.push(...ranked.errors.map((e) => `exposure: ${e} (the services behind these target groups rank as internet-exposed)`));

@@ -20,10 +20,18 @@ export interface ServiceFacts {
   clusterTags: Tag[];
 }
 
-/** Every ACTIVE service in the regions, with its cluster's tags; a call that fails is an error, never "no services". */
-export async function readServiceInventory(api: EcsApi, regions: readonly string[]): Promise<{ services: ServiceFacts[]; errors: string[] }> {
+/**
+ * Every ACTIVE service in the regions, with its cluster's tags. A listing or
+ * DescribeServices call that fails is an error (never "no services"); cluster
+ * tags that cannot be read only weaken the production ranking: a warning.
+ */
+export async function readServiceInventory(
+  api: EcsApi,
+  regions: readonly string[],
+): Promise<{ services: ServiceFacts[]; errors: string[]; warnings: string[] }> {
   const services: ServiceFacts[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
   for (const region of regions) {
     let clusters: string[];
     try {
@@ -36,7 +44,7 @@ export async function readServiceInventory(api: EcsApi, regions: readonly string
     try {
       if (clusters.length) clusterTags = new Map((await api.describeClustersWithTags(region, clusters)).map((c) => [c.cluster, c.tags]));
     } catch (error) {
-      errors.push(`${(error as Error).message} (cluster tags unknown: production ranking by cluster tag is incomplete)`);
+      warnings.push(`${(error as Error).message} (cluster tags unknown: production ranking by cluster tag is incomplete)`);
     }
     for (const cluster of clusters) {
       try {
@@ -51,7 +59,7 @@ export async function readServiceInventory(api: EcsApi, regions: readonly string
       }
     }
   }
-  return { services, errors };
+  return { services, errors, warnings };
 }
 
 function factsOf(region: string, cluster: string, state: ServiceState, clusterTags: ServiceFacts['clusterTags']): ServiceFacts {

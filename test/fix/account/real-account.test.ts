@@ -305,6 +305,39 @@ describe('exposure-first batches', () => {
   });
 });
 
+describe('what the planner does not move', () => {
+  it('a CODE_DEPLOY service is not planned (UpdateService cannot move it), and the revision says so', async () => {
+    const seeded = await seedAccount();
+    try {
+      seeded.emulator.account.registerTaskDefinition(REGION, rootDefinition('bluegreen', 'bluegreen:1'));
+      seeded.emulator.account.createService(REGION, { cluster: 'prod', name: 'bluegreen', taskDefinition: 'bluegreen:1', deploymentController: 'CODE_DEPLOY' });
+      const result = await plan(seeded, { scope: 'in-use' });
+      const bluegreen = result.plan?.revisions.find((r) => r.family === 'bluegreen');
+      assert.deepEqual(bluegreen?.services, []);
+      assert.ok(bluegreen?.warnings.includes('prod/bluegreen uses the CODE_DEPLOY deployment controller: not moved by apply; deploy the new revision through it'));
+    } finally {
+      await seeded.stop();
+    }
+  });
+
+  it('cluster tags that cannot be read weaken the production ranking with a warning, not an unreadable account', async () => {
+    const seeded = await seedAccount();
+    try {
+      seeded.emulator.account.createCluster(REGION, 'prod', [{ key: 'Environment', value: 'prod' }]);
+      const remove = seeded.emulator.faults.denyAccess({ operation: 'DescribeClusters' });
+      const denied = await plan(seeded, { scope: 'in-use' });
+      remove();
+      assert.equal(denied.code, 1, denied.output);
+      assert.equal(denied.plan?.revisions.find((r) => r.family === 'api')?.priority, 'in-use');
+      assert.match(denied.output, /warning: production ranking: us-east-1: access denied: DescribeClusters needs the IAM permission ecs:DescribeClusters/);
+      const allowed = await plan(seeded, { scope: 'in-use' }, path.join(seeded.dir, 'allowed.json'));
+      assert.equal(allowed.plan?.revisions.find((r) => r.family === 'api')?.why, 'production: prod/api (cluster tag Environment=prod)');
+    } finally {
+      await seeded.stop();
+    }
+  });
+});
+
 describe('Ctrl-C during apply', () => {
   let seeded: Seeded;
   before(async () => {
