@@ -305,6 +305,25 @@ describe('exposure-first batches', () => {
   });
 });
 
+describe('a service moved from a passing revision to a failing one', () => {
+  it('is attached to the failing revision it runs, and moved to its fixed copy', async () => {
+    const seeded = await seedAccount();
+    try {
+      const { account } = seeded.emulator;
+      account.createService(REGION, { cluster: 'staging', name: 'jobs', taskDefinition: 'ok:1', desiredCount: 2 });
+      account.updateService(REGION, { cluster: 'staging', service: 'jobs', taskDefinition: 'batch:1' });
+      const result = await plan(seeded, { scope: 'in-use' });
+      const batch = result.plan?.revisions.find((r) => r.oldArn === arn('batch:1'));
+      assert.deepEqual(batch?.services.map((s) => [s.cluster, s.service, s.rollout]), [['staging', 'jobs', 'rollout in progress (2 task(s) still on ok:1)']]);
+      const { stdout, context } = streams();
+      assert.equal(await runApply(seeded.planFile, connection(seeded.emulator), context), 0, stdout.text());
+      assert.equal(service(seeded.emulator, 'staging', 'jobs').taskDefinition, arn('batch:2'));
+    } finally {
+      await seeded.stop();
+    }
+  });
+});
+
 describe('what the planner does not move', () => {
   it('a CODE_DEPLOY service is not planned (UpdateService cannot move it), and the revision says so', async () => {
     const seeded = await seedAccount();
