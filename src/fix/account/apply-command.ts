@@ -122,6 +122,9 @@ async function apply(planFile: string, options: Record<string, unknown>, context
   const connection = connectionFrom(options, context.credentials);
   const store = await openJournal(planFile, plan, text, options, now);
   const { journal } = store;
+  if (options['rollbackOnFailure'] === true && !journal.wait) {
+    throw new UsageError('--rollback-on-failure acts on rollouts apply waits for: add --wait');
+  }
   if (journal.revisions.length === 0) {
     out('The plan has nothing to apply.');
     return EXIT.ok;

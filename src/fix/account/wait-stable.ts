@@ -31,7 +31,10 @@ export interface WaitResult {
 export function failedRollout(state: ServiceState | undefined, taskDefinition: string): string | undefined {
   const failed = state?.deployments.find((d) => d.taskDefinition === taskDefinition && d.rolloutState === 'FAILED');
   if (!failed) return undefined;
-  return `rollout FAILED${failed.rolloutStateReason ? `: ${failed.rolloutStateReason}` : ' (deployment circuit breaker)'}`;
+  const reason = `rollout FAILED${failed.rolloutStateReason ? `: ${failed.rolloutStateReason}` : ' (deployment circuit breaker)'}`;
+  // With the circuit breaker's rollback on, ECS has already made the last completed revision desired again.
+  const back = state && state.taskDefinition !== taskDefinition ? `; ECS is rolling the service back to ${state.taskDefinition.slice(state.taskDefinition.lastIndexOf('/') + 1)} itself` : '';
+  return reason + back;
 }
 
 /**

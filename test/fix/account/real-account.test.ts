@@ -179,6 +179,31 @@ describe('a rollout that fails (deployment circuit breaker)', () => {
   });
 });
 
+describe('a failed rollout ECS rolls back itself (circuit breaker with rollback)', () => {
+  it('is reported as FAILED and as rolled back by ECS; --rollback-on-failure needs --wait', async () => {
+    const seeded = await seedAccount();
+    try {
+      const { account } = seeded.emulator;
+      account.registerTaskDefinition(REGION, rootDefinition('cart', 'cart:1'));
+      account.createService(REGION, { cluster: 'shop', name: 'cart', taskDefinition: 'cart:1', circuitBreaker: { enable: true, rollback: true } });
+      assert.equal((await plan(seeded, { scope: 'in-use' })).code, 1);
+      const usage = streams();
+      assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { rollbackOnFailure: true, journal: path.join(seeded.dir, 'x.json') }), usage.context), 2);
+      assert.match(usage.stderr.text(), /--rollback-on-failure acts on rollouts apply waits for: add --wait/);
+
+      account.completeDeploymentsAfterDescribes = 1;
+      account.failRollouts({ service: 'cart' });
+      const { stdout, context } = streams();
+      const code = await runApply(seeded.planFile, connection(seeded.emulator, { wait: true, pollInterval: 0 }), { ...context, sleep: noSleep });
+      assert.equal(code, 2, stdout.text());
+      assert.match(stdout.text(), /us-east-1 shop\/cart: rollout FAILED: ECS deployment circuit breaker: tasks failed to start\. \([^)]+\); ECS is rolling the service back to cart:1 itself/);
+      assert.equal(service(seeded.emulator, 'shop', 'cart').taskDefinition, arn('cart:1'));
+    } finally {
+      await seeded.stop();
+    }
+  });
+});
+
 describe('keep the family latest revision newest', () => {
   let seeded: Seeded;
   before(async () => {
