@@ -143,6 +143,8 @@ async function updateService(service: JournalService, newArn: string, ctx: StepC
   service.newArn = newArn;
   if (state.taskDefinition === newArn) {
     service.previousArn ??= service.plannedFrom;
+    delete service.observedArn;
+    delete service.update.refused;
     await ctx.store.finish(service.update, `${label} already uses ${shortArn(newArn)}`, 'already on the new revision');
     ctx.log(`  ${label} already uses ${shortArn(newArn)}`);
     return;
@@ -154,6 +156,7 @@ async function updateService(service: JournalService, newArn: string, ctx: StepC
     throw new StepRefused(`${label}: now on ${shortArn(state.taskDefinition)}, planned from ${relativeTo(expected, state.taskDefinition)}; not updated (make a new plan for it)`);
   }
   service.previousArn = state.taskDefinition;
+  delete service.observedArn;
   await ctx.store.start(service.update, `updating ${label} from ${shortArn(state.taskDefinition)} to ${shortArn(newArn)}`);
   await ctx.api.updateService(service.region, service.cluster, service.service, newArn);
   await ctx.store.finish(service.update, `${label} updated to ${shortArn(newArn)} (rolling deployment started)`);

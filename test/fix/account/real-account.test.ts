@@ -24,7 +24,7 @@ function service(emulator: EcsEmulator, cluster: string, name: string) {
 async function plan(seeded: Seeded, extra: Record<string, unknown> = {}, file = seeded.planFile) {
   const { stdout, stderr, context } = streams();
   const code = await runAccountFix(fixOptions(seeded.emulator, file, extra), context);
-  return { code, output: stdout.text(), errors: stderr.text(), plan: code === 2 && !extra['expectPlan'] ? undefined : readJson<RemediationPlan>(file) };
+  return { code, output: stdout.text(), errors: stderr.text(), plan: code === 2 ? undefined : readJson<RemediationPlan>(file) };
 }
 
 /** A failing definition (root user) with a distinguishing image. */
@@ -127,6 +127,16 @@ describe('a service moved by someone else between plan and apply', () => {
     assert.equal(journal.status, 'failed');
     const staging = journal.services.find((s) => s.cluster === 'staging');
     assert.deepEqual([staging?.update.status, staging?.update.refused, staging?.observedArn, staging?.previousArn], ['failed', true, arn('web:1'), undefined]);
+  });
+
+  it('--resume re-checks the refused service: once it is back on the planned revision it is moved', async () => {
+    seeded.emulator.account.updateService(REGION, { cluster: 'staging', service: 'web', taskDefinition: 'web:2' });
+    const journalFile = path.join(seeded.dir, 'plan.journal.json');
+    const { stdout, context } = streams();
+    assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { resume: journalFile }), context), 0, stdout.text());
+    assert.equal(service(seeded.emulator, 'staging', 'web').taskDefinition, arn('web:4'));
+    const staging = readJson<Journal>(journalFile).services.find((s) => s.cluster === 'staging');
+    assert.deepEqual([staging?.update.status, staging?.update.refused, staging?.observedArn, staging?.previousArn], ['done', undefined, undefined, arn('web:2')]);
   });
 });
 
