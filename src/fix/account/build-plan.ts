@@ -12,12 +12,12 @@ import {
   type PlannedRevision,
   type PlannedService,
   type RemediationPlan,
+  type RevisionPriority,
   type SkippedRevision,
 } from './plan-format.js';
 import { type Tag, registerInputFrom } from './register-input.js';
 import { DEFAULT_PROD_TAGS, type ServiceRanking, serviceKey } from './exposure.js';
 import type { ServiceFacts } from './service-inventory.js';
-import type { RevisionPriority } from './plan-format.js';
 
 /** A failing live revision, as the scan saw it. */
 export interface RevisionToPlan {
@@ -96,12 +96,6 @@ function messageOf(item: FixWarning | ManualFix): string {
   if ('message' in item) return item.message;
   const about = [item.checkId, item.container].filter((p) => p !== undefined && p !== '').join(', ');
   return about ? `${item.reason} (${about})` : item.reason;
-}
-
-/** `cluster/service` (Usage.services) → its parts. */
-export function parseServiceName(name: string): PlannedService {
-  const slash = name.indexOf('/');
-  return slash < 0 ? { cluster: 'default', service: name } : { cluster: name.slice(0, slash), service: name.slice(slash + 1) };
 }
 
 const PRIORITY_RANK: Record<RevisionPriority, number> = { 'internet-exposed': 0, production: 1, 'in-use': 2, 'not-in-use': 3 };
