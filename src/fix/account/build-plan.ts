@@ -245,10 +245,10 @@ function priorityOf(services: PlannedService[], inUse: boolean, runningTasks: nu
     const matching = services.filter((s) => s.priority === p);
     if (matching.length) return { priority: p, why: `${p}: ${names(matching)}` };
   }
-  if (services.length) return { priority: 'in-use', why: `in use, not internet-exposed, no production tag: ${names(services)}` };
+  if (services.length) return { priority: 'in-use', why: `in use, not internet-exposed, no production tag: ${services.map((s) => `${s.cluster}/${s.service}`).join(', ')}` };
   if (inUse) {
-    const what = [runningTasks ? `${runningTasks} running task(s)` : '', ...rollouts].filter(Boolean).join('; ');
-    return { priority: 'in-use', why: `in use (no service to move): ${what}` };
+    const what = [runningTasks ? `${runningTasks} running task(s)` : '', rollouts.length ? `${rollouts.length} rollout(s) still draining it` : ''].filter(Boolean).join(', ');
+    return { priority: 'in-use', why: `in use, no service to move from it: ${what}` };
   }
   return { priority: 'not-in-use', why: 'not in use: no service runs it and no task' };
 }

@@ -71,6 +71,7 @@ describe('a service mid-rollout', () => {
     const orders1 = written.revisions.find((r) => r.oldArn === arn('orders:1') && r.purpose === 'fix');
     assert.deepEqual(orders1?.services, []);
     assert.equal(orders1?.inUse, true);
+    assert.equal(orders1?.why, 'in use, no service to move from it: 3 running task(s), 1 rollout(s) still draining it');
     assert.deepEqual(orders1?.rollouts, [
       'prod/orders: rollout to orders:2 in progress, 3 task(s) still on orders:1 (the service is moved from orders:2, not from this revision)',
     ]);
@@ -237,7 +238,7 @@ describe('keep the family latest revision newest', () => {
     const keep = payments[1];
     assert.deepEqual(keep?.changes.map((c) => [c.field, c.from, c.to]), [['containerDefinitions[0].user', 'root', '1000:1000']]);
     assert.deepEqual(keep?.registerInput['tags'], [{ key: 'team', value: 'payments' }]);
-    assert.match(result.output, /batch 1 {2}us-east-1 payments-api:3 {2}keep-latest copy {2}\(not in use\)\n {2}why batch 1: keep-latest: registered last in batch 1, after the fixed copy of payments-api:2, so the family's latest revision is payments-api:3's content with the fixes/);
+    assert.match(result.output, /batch 1 {2}us-east-1 payments-api:3 {2}\(keep-latest copy: no service is moved to it\)\n {2}why batch 1: keep-latest: registered last in batch 1, after the fixed copy of payments-api:2, so the family's latest revision is payments-api:3's content with the fixes/);
     assert.ok(keep?.commands[0]?.includes(`select(.oldArn == $arn and .batch == 1 and .purpose == "keep-latest")`), keep?.commands[0]);
   });
 
@@ -316,7 +317,7 @@ describe('exposure-first batches', () => {
     assert.equal(why['edge'], 'internet-exposed: shop/edge (public IP (assignPublicIp ENABLED))');
     assert.equal(why['billing'], 'production: finance/billing (cluster tag Environment=Prod)');
     assert.equal(why['reports'], 'production: shop/reports (service tag env=production)');
-    assert.equal(why['ledger'], 'in use, not internet-exposed, no production tag: shop/ledger (not internet-exposed, no production tag)');
+    assert.equal(why['ledger'], 'in use, not internet-exposed, no production tag: shop/ledger');
     assert.match(output, /batch 1 {2}us-east-1 edge:1 {2}\(in use: shop\/edge\)\n {2}why batch 1: internet-exposed: shop\/edge \(public IP \(assignPublicIp ENABLED\)\)/);
     assert.deepEqual(written.ordering, { prodTags: 'Environment=prod,env=production', keepLatest: true });
   });
