@@ -31,7 +31,7 @@ describe('ecsguard scan: exit codes', () => {
   it('2 with a clear message for an unknown check id', () => {
     const run = runCli(['scan', REGISTER_INPUT, '--checks', 'no-root,no-privileged-containers']);
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'ecsguard: unknown check id: no-root (see "ecsguard checks")\n');
+    assert.equal(run.stderr, 'ecsguard: unknown check id: no-root (see "ecsguard checks"; groups: default, hardening, all)\n');
   });
 
   it('2 for an unknown option, 0 for --help and --version', () => {
@@ -198,8 +198,13 @@ describe('ecsguard checks', () => {
     const catalogue = JSON.parse(run.stdout);
     assert.deepEqual(
       catalogue.checks.map((c: { id: string }) => c.id),
-      ['no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network'],
+      [
+        'no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network',
+        'no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts',
+        'no-secrets-in-environment', 'readonly-root-filesystem', 'drop-all-capabilities', 'logging-configured', 'efs-transit-encryption',
+      ],
     );
+    assert.deepEqual(catalogue.checks.filter((c: { default?: boolean }) => c.default !== false).length, 5);
     const hostNoPrivilege = catalogue.checks.find((c: { id: string }) => c.id === 'host-network-no-privilege');
     assert.deepEqual(hostNoPrivilege.mappings.cis, ['3.1']);
     assert.deepEqual(hostNoPrivilege.mappings.awsConfig, ['ecs-task-definition-user-for-host-mode-check']);
@@ -207,6 +212,6 @@ describe('ecsguard checks', () => {
 
   it('markdown has a table row per check', () => {
     const run = runCli(['checks', '--format', 'markdown']);
-    assert.equal(run.stdout.split('\n').filter((l) => l.startsWith('| `')).length, 5);
+    assert.equal(run.stdout.split('\n').filter((l) => l.startsWith('| `')).length, 14);
   });
 });
