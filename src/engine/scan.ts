@@ -160,8 +160,10 @@ function evaluateDefinition(definition: SourceDefinition, options: ScanOptions, 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {
   const order = new Map(checks.map((c, i) => [c.meta.id, i]));
   const key = (f: Finding) => f.resource.file ?? f.resource.arn ?? f.resource.id;
+  // Grouped by account first (an organization scan), then by resource.
   findings.sort(
     (a, b) =>
+      (a.resource.accountId ?? '').localeCompare(b.resource.accountId ?? '') ||
       key(a).localeCompare(key(b)) ||
       (a.location?.start.offset ?? 0) - (b.location?.start.offset ?? 0) ||
       (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0),
