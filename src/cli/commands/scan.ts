@@ -5,6 +5,7 @@ import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
+import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
 import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { colorsFor, emit } from '../output.js';
 
@@ -55,7 +56,7 @@ export function scanCommand(): Command {
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
     )
     .option('-q, --quiet', 'no progress output on standard error');
-  return addAwsScanOptions(command)
+  return addOrganizationOptions(addAwsScanOptions(command))
     .addHelpText(
       'after',
       `
@@ -67,17 +68,21 @@ Examples:
   $ ecsguard scan . --fail-on high
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
+  $ ecsguard scan --aws --org --org-role ecsguard-scan --external-id audit-2026 --region us-east-1,eu-west-1 --state org.state
+  $ ecsguard scan --aws --org --ou ou-ab12-cdef3456 --all-regions --format json -o org.json
+  $ ecsguard scan --region us-east-1 --source config-aggregator org-aggregator
+  (organization scans: docs/organization.md)
 
 Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input that could not be read.`,
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       const checks = checksFrom(options);
       const result = await interruptible(async (signal) => {
-        const live = await createAwsLiveSource(options as unknown as Record<string, unknown>, {
-          showProgress: !options.quiet,
-          stderr: process.stderr,
-          signal,
-        });
+        const raw = options as unknown as Record<string, unknown>;
+        const live =
+          (await createOrganizationSource(raw, { stderr: process.stderr })) ??
+          (await createAwsLiveSource(raw, { showProgress: !options.quiet, stderr: process.stderr, signal })) ??
+          (await createConfigSource(raw));
         // Without paths, a live scan scans only the account; a file scan scans the current folder.
         if (paths.length === 0 && !live) paths = ['.'];
         return scan({
