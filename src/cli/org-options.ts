@@ -6,7 +6,7 @@ import { positiveInteger } from './options.js';
 // The SDK and the sources are imported inside the factories, so `--help` and file scans never load them.
 
 /** Organization-scan options (commander keys); they need --aws --org. */
-const ORG_ONLY = ['ou', 'orgRole', 'state', 'maxTotalConcurrency'] as const;
+const ORG_ONLY = ['ou', 'orgRole', 'state', 'orgConcurrency'] as const;
 
 const SOURCES = ['config-aggregator'] as const;
 
@@ -22,11 +22,11 @@ export function addOrganizationOptions(command: Command): Command {
     .option('--org-role <name>', 'with --org: the role to assume in every account (see "ecsguard deploy scan-role"); --external-id is passed with it (default: ecsguard-scan)')
     .option('--state <file>', 'with --org: record finished account-regions in this file; a rerun after a crash scans only what is left')
     .addOption(
-      new Option('--max-total-concurrency <n>', 'with --org: AWS requests in flight across the whole organization (default: 256); each account-region also keeps --max-concurrency').argParser(positiveInteger),
+      new Option('--org-concurrency <n>', 'with --org: AWS requests in flight across the whole organization (default: 256); each account-region also keeps --max-concurrency').argParser(positiveInteger),
     )
     .addOption(
       new Option(
-        '--source <kind-and-name...>',
+        '--source <source...>',
         'read task definitions from another AWS source instead of ECS: "config-aggregator NAME" reads every AWS::ECS::TaskDefinition item of an AWS Config aggregator (one query from the aggregator account; --region is the aggregator\'s region; --scope latest or active)',
       ).argParser(sourceArgument),
     );
@@ -66,7 +66,7 @@ export async function createOrganizationSource(opts: Record<string, unknown>, co
     ...(profile ? { profile } : {}),
     ...(endpointUrl ? { endpointUrl } : {}),
     ...(opts['maxConcurrency'] ? { maxConcurrency: Number(opts['maxConcurrency']) } : {}),
-    ...(opts['maxTotalConcurrency'] ? { maxTotalConcurrency: Number(opts['maxTotalConcurrency']) } : {}),
+    ...(opts['orgConcurrency'] ? { maxTotalConcurrency: Number(opts['orgConcurrency']) } : {}),
     ...(opts['state'] ? { statePath: String(opts['state']) } : {}),
     ...(opts['cache'] === false ? {} : { cacheDir: (opts['cacheDir'] as string | undefined) ?? defaultCacheDir() }),
     notice: (message) => notices.push(message),

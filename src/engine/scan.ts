@@ -112,9 +112,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
-    const output = await live.load(options.signal);
-    liveRevisions += output.definitions.length + output.failures.length;
-    consume(output);
+    const take = (output: SourceOutput) => {
+      liveRevisions += output.definitions.length + output.failures.length;
+      consume(output);
+    };
+    // A source that delivers in parts (an organization, an aggregator) has each part checked and dropped at once.
+    if (live.loadInParts) await live.loadInParts(options.signal, take);
+    else take(await live.load(options.signal));
   }
 
   sortFindings(findings, options.checks);

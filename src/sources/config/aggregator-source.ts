@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput } from '../source.js';
+import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import type { Credentials } from '../aws/clients.js';
 import { describeAwsError, isAbort } from '../aws/errors.js';
 import { type ConfigurationItem, TASK_DEFINITION_RESOURCE_TYPE, mapConfigurationItem } from './configuration-item.js';
@@ -51,6 +51,13 @@ export class ConfigAggregatorSource implements LiveSource {
   constructor(private readonly options: AggregatorScanOptions) {}
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
+    const parts: SourceOutput[] = [];
+    await this.loadInParts(signal, (part) => parts.push(part));
+    return mergeOutputs(parts);
+  }
+
+  /** With `--scope active`, each page is handed over as it arrives; `latest` needs every page first. */
+  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const sdk = await import('@aws-sdk/client-config-service');
     const { options } = this;
@@ -62,7 +69,7 @@ export class ConfigAggregatorSource implements LiveSource {
       maxAttempts: options.maxAttempts ?? 10,
       retryMode: 'adaptive',
     });
-    const output = emptyOutput();
+    let output = emptyOutput();
     // For `latest`, only the best revision per family so far is kept: memory follows families, not revisions.
     const latest = new Map<string, SourceDefinition>();
     try {
@@ -100,6 +107,11 @@ export class ConfigAggregatorSource implements LiveSource {
           }
         }
         NextToken = page.NextToken;
+        if (options.scope === 'active') {
+          this.stats.evaluated += output.definitions.length;
+          onPart(output);
+          output = emptyOutput();
+        }
       } while (NextToken);
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
@@ -112,8 +124,10 @@ export class ConfigAggregatorSource implements LiveSource {
     } finally {
       client.destroy();
     }
-    if (options.scope === 'latest') output.definitions.push(...latest.values());
-    this.stats.evaluated = output.definitions.length;
-    return output;
+    if (options.scope === 'latest') {
+      output.definitions.push(...latest.values());
+      this.stats.evaluated = output.definitions.length;
+    }
+    onPart(output);
   }
 }

@@ -68,6 +68,13 @@ export class OrganizationSource implements LiveSource {
   ) {}
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
+    const parts: SourceOutput[] = [];
+    await this.loadInParts(signal, (part) => parts.push(part));
+    return mergeOutputs(parts);
+  }
+
+  /** Each account is handed over when all its regions are done, so its described revisions can be dropped. */
+  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const [sdk, organizations] = await Promise.all([this.loadAwsSdk(), import('@aws-sdk/client-organizations')]);
     const { options } = this;
@@ -91,7 +98,8 @@ export class OrganizationSource implements LiveSource {
         const message = isMissingCredentials(error)
           ? describeAwsError(error, 'sts', operation)
           : `cannot list the organization's accounts: ${describeAwsError(error, 'organizations', operation)} (run from the management account or a delegated administrator)`;
-        return { ...emptyOutput(), errors: [{ message, operation }] };
+        onPart({ ...emptyOutput(), errors: [{ message, operation }] });
+        return;
       }
       this.stats.accounts = listing.accounts.length;
       this.stats.skippedAccounts = listing.skipped.length;
@@ -102,10 +110,17 @@ export class OrganizationSource implements LiveSource {
         ? await ScanState.open(options.statePath, { scope: options.scope, regions: options.regions, role: options.role, ou: options.ou ?? null })
         : undefined;
       const shared = createLimiter(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
-      const perAccount = await Promise.all(listing.accounts.map((account) => this.scanAccount(sdk, management, account, shared, state, signal)));
+      // Definitions go on as each account finishes; errors are kept for the end, in the organization's order.
+      const errorsByAccount: ScanError[][] = [];
+      await Promise.all(
+        listing.accounts.map(async (account, i) => {
+          const output = await this.scanAccount(sdk, management, account, shared, state, signal);
+          errorsByAccount[i] = output.errors;
+          onPart({ ...output, errors: [] });
+        }),
+      );
       await state?.flush();
-      // Grouped by account, in the organization's order.
-      return mergeOutputs(perAccount);
+      onPart({ ...emptyOutput(), errors: errorsByAccount.flat() });
     } finally {
       orgClient.destroy();
       management.destroy();
