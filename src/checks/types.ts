@@ -1,3 +1,4 @@
+import type { EffectiveUser } from '../model/effective-user.js';
 import type { Severity } from '../model/finding.js';
 import type { ContainerDefinition, TaskDefinition } from '../model/task-definition.js';
 import type { ValueNode } from '../model/value.js';
@@ -48,6 +49,8 @@ export interface Violation {
   container?: ContainerDefinition;
   /** The offending value; absent when the problem is a missing field. */
   node?: ValueNode;
+  /** Whom the container runs as and where that came from (user checks, when image users were resolved). */
+  effectiveUser?: EffectiveUser;
 }
 
 /** A check: metadata plus a pure function over the normalized model. */

@@ -33,6 +33,7 @@ export function evaluateTaskDefinition(
         ...(location ? { location } : {}),
         remediation: check.meta.remediation.summary,
         ...(taskDefinition.usage ? { usage: taskDefinition.usage } : {}),
+        ...(violation.effectiveUser ? { effectiveUser: violation.effectiveUser } : {}),
       });
     }
     if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN')) {

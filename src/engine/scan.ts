@@ -27,7 +27,15 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   onEvaluated?: (evaluated: EvaluatedDefinition) => void;
   /** Sees every file that was read and routed to a source (fixers need the texts). */
   onFilesRead?: (files: InputFile[]) => void;
+  /**
+   * Stages between sources and checks that add facts to the model (image users);
+   * they run on each batch of normalized definitions before any check sees them.
+   */
+  enrichers?: readonly Enricher[];
 }
+
+/** Adds facts to normalized task definitions; may fetch, must not throw for one bad input (report it instead). */
+export type Enricher = (taskDefinitions: TaskDefinition[], signal?: AbortSignal) => Promise<ScanError[]>;
 
 export interface EvaluatedDefinition {
   taskDefinition: TaskDefinition;
@@ -72,28 +80,35 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const findings: Finding[] = [];
   let taskDefinitions = 0;
-  const consume = (output: SourceOutput) => {
+  const consume = async (output: SourceOutput) => {
     errors.push(...output.errors);
     for (const failure of output.failures) {
       // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
       errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
       findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
     }
-    for (const definition of output.definitions) {
-      if (evaluateDefinition(definition, options, findings, errors)) taskDefinitions++;
+    const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors));
+    for (const enrich of options.enrichers ?? []) {
+      errors.push(...(await enrich(normalized.map((n) => n.taskDefinition), options.signal)));
+    }
+    for (const { taskDefinition } of normalized) {
+      const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
+      findings.push(...own);
+      options.onEvaluated?.({ taskDefinition, findings: own });
+      taskDefinitions++;
     }
   };
 
   options.onFilesRead?.([...owned.values()].flat());
   for (const [source, files] of owned) {
     const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
-    for (const batch of batches) consume(await loadIsolating(source, batch, options));
+    for (const batch of batches) await consume(await loadIsolating(source, batch, options));
   }
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
     const output = await live.load(options.signal);
     liveRevisions += output.definitions.length + output.failures.length;
-    consume(output);
+    await consume(output);
   }
 
   sortFindings(findings, options.checks);
@@ -135,8 +150,13 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Normalizes and checks one definition; returns whether it could be evaluated. */
-function evaluateDefinition(definition: SourceDefinition, options: ScanOptions, findings: Finding[], errors: ScanError[]): boolean {
+/** Normalizes one definition; an unusable one becomes errors and ERROR findings (an empty result). */
+function normalizeDefinition(
+  definition: SourceDefinition,
+  options: ScanOptions,
+  findings: Finding[],
+  errors: ScanError[],
+): Array<{ taskDefinition: TaskDefinition }> {
   const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
   for (const problem of problems) {
     errors.push({
@@ -148,13 +168,10 @@ function evaluateDefinition(definition: SourceDefinition, options: ScanOptions, 
   if (!taskDefinition) {
     const reason = { message: problems.map((p) => p.message).join('; ') };
     findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
-    return false;
+    return [];
   }
   if (definition.usage) taskDefinition.usage = definition.usage;
-  const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
-  findings.push(...own);
-  options.onEvaluated?.({ taskDefinition, findings: own });
-  return true;
+  return [{ taskDefinition }];
 }
 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {

@@ -1,3 +1,4 @@
+import type { EffectiveUser } from './effective-user.js';
 import type { SourceRange } from './location.js';
 import type { ResourceRef, Usage } from './task-definition.js';
 
@@ -27,6 +28,8 @@ export interface Finding {
   location?: SourceRange;
   remediation: string;
   usage?: Usage;
+  /** Whom the container runs as and where that came from; set when image users were resolved. */
+  effectiveUser?: EffectiveUser;
 }
 
 /** Something that could not be read; never reported as compliant. */

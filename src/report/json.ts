@@ -41,6 +41,8 @@ function jsonFinding(f: Finding) {
     location: f.location ? jsonRange(f.location) : null,
     usage: f.usage ? { runningTasks: f.usage.runningTasks, services: f.usage.services } : null,
     remediation: f.remediation,
+    // Only with --resolve-image-users: whom the container runs as and where that came from.
+    ...(f.effectiveUser ? { effectiveUser: { value: f.effectiveUser.value, source: f.effectiveUser.source, reason: f.effectiveUser.reason } } : {}),
   };
 }
 

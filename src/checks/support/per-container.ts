@@ -1,3 +1,4 @@
+import type { EffectiveUser } from '../../model/effective-user.js';
 import type { ContainerDefinition, TaskDefinition } from '../../model/task-definition.js';
 import {
   type Assumption,
@@ -25,6 +26,8 @@ export interface Verdict<K extends string> {
   /** The input whose value decided the verdict; its location is reported. */
   culprit: K;
   notes?: string[];
+  /** Whom the container runs as (user checks, when image users were resolved). */
+  effectiveUser?: EffectiveUser;
 }
 
 interface Combination<K extends string> {
@@ -63,7 +66,7 @@ function when(assumptions: Assumption[]): string {
 export function judgeEachContainer<K extends string>(
   taskDefinition: TaskDefinition,
   inputsOf: (container: ContainerDefinition) => Record<K, Input>,
-  judge: (values: Values<K>) => Verdict<K>,
+  judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
 ): Violation[] {
   const violations: Violation[] = [];
   if (taskDefinition.unresolvedContainers) {
@@ -76,7 +79,7 @@ export function judgeEachContainer<K extends string>(
   }
   for (const container of taskDefinition.containers) {
     const inputs = inputsOf(container);
-    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values) }));
+    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values, container) }));
     const decisive = verdicts.find((v) => v.verdict.value === true) ?? verdicts.find((v) => v.verdict.value === 'unknown');
     const prefix = `container ${JSON.stringify(container.name)}: `;
     if (decisive) {
@@ -89,6 +92,7 @@ export function judgeEachContainer<K extends string>(
         field: inputs[verdict.culprit].field,
         container,
         ...(node ? { node } : {}),
+        ...(verdict.effectiveUser ? { effectiveUser: verdict.effectiveUser } : {}),
       });
       continue;
     }
@@ -101,6 +105,7 @@ export function judgeEachContainer<K extends string>(
         field: inputs[noted.verdict.culprit].field,
         container,
         ...(node ? { node } : {}),
+        ...(noted.verdict.effectiveUser ? { effectiveUser: noted.verdict.effectiveUser } : {}),
       });
     }
   }

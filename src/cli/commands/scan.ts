@@ -3,6 +3,7 @@ import { type ScanResult, scan } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
+import { imageUserEnrichers } from '../image-user-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
 import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
@@ -19,6 +20,8 @@ export interface ScanCommandOptions {
   varFile?: string[];
   maxFileSize: number;
   quiet?: boolean;
+  resolveImageUsers?: boolean;
+  acceptImageUser?: boolean;
 }
 
 /**
@@ -54,7 +57,12 @@ export function scanCommand(): Command {
     .addOption(
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
     )
-    .option('-q, --quiet', 'no progress output on standard error');
+    .option('-q, --quiet', 'no progress output on standard error')
+    .option(
+      '--resolve-image-users',
+      "for containers that set no user, read the image's own USER from its registry (ECR with your AWS credentials, others anonymously or with Docker config.json auths); see docs/effective-user.md",
+    )
+    .option('--accept-image-user', 'with --resolve-image-users: an absent user passes when the image runs as a non-root user (default: strict, absent fails)');
   return addAwsScanOptions(command)
     .addHelpText(
       'after',
@@ -67,6 +75,7 @@ Examples:
   $ ecsguard scan . --fail-on high
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
+  $ ecsguard scan infra/ --resolve-image-users --accept-image-user
 
 Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input that could not be read.`,
     )
@@ -80,6 +89,7 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
         });
         // Without paths, a live scan scans only the account; a file scan scans the current folder.
         if (paths.length === 0 && !live) paths = ['.'];
+        const enrichers = await imageUserEnrichers(options as unknown as Record<string, unknown>, signal);
         return scan({
           paths,
           checks,
@@ -87,6 +97,7 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
           varFiles: options.varFile ?? [],
           maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
           liveSources: live ? [live] : [],
+          enrichers,
           signal,
         });
       });
