@@ -95,7 +95,12 @@ export class ImageUserResolver {
 
     const client = await this.client(host);
     const top = await this.manifest(client, reference, reference.digest ?? reference.tag ?? 'latest');
-    if (!reference.digest && this.cache) await this.cache.putTagDigest(`${name}:${reference.tag}`, top.digest);
+    if (!reference.digest && this.cache) {
+      await this.cache.putTagDigest(`${name}:${reference.tag}`, top.digest);
+      // The tag expired but still points at a digest already read: nothing more to fetch.
+      const cached = await this.cache.image(`${name}@${top.digest}|${platformKey}`);
+      if (cached) return { ok: true, ...cached };
+    }
 
     let manifest = top;
     if (top.kind === 'index') {

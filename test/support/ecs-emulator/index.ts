@@ -1,8 +1,10 @@
 import { EmulatedAccount } from './account.js';
+import { EmulatedEcr } from './ecr.js';
 import { Faults } from './faults.js';
 import { type RecordedCall, listen } from './server.js';
 
 export { EmulatedAccount, READ_ONLY_FIELDS, REGISTER_FIELDS, type ServiceSeed } from './account.js';
+export { EmulatedEcr } from './ecr.js';
 export { Faults, type FaultRule, type FaultTarget, type RateLimit } from './faults.js';
 export type { RecordedCall } from './server.js';
 export type { Deployment, Service, StoredTaskDefinition, Tag, Task } from './state.js';
@@ -23,6 +25,8 @@ export interface EcsEmulator {
   /** The account's state; its methods are also the seed helpers. */
   account: EmulatedAccount;
   faults: Faults;
+  /** ECR GetAuthorizationToken (registry logins); set `proxyEndpoint` to a local registry. */
+  ecr: EmulatedEcr;
   /** Every request answered, in order. */
   calls: RecordedCall[];
   /** Counts calls by operation (optionally only those matching a filter). */
@@ -36,11 +40,13 @@ export async function startEcsEmulator(options: EcsEmulatorOptions = {}): Promis
   const account = new EmulatedAccount(accountId, options.regions ?? ['us-east-1'], options.disabledRegions ?? []);
   const faults = new Faults(account.callerArn);
   const calls: RecordedCall[] = [];
-  const server = await listen({ account, faults, calls }, options.port ?? 0);
+  const ecr = new EmulatedEcr(accountId);
+  const server = await listen({ account, faults, calls, ecr }, options.port ?? 0);
   return {
     endpoint: server.endpoint,
     account,
     faults,
+    ecr,
     calls,
     countCalls(filter = {}) {
       const counts: Record<string, number> = {};

@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatedAccount } from './account.js';
+import { ECR_TARGET_PREFIX, type EmulatedEcr } from './ecr.js';
 import { ECS_OPERATIONS } from './ecs-operations.js';
 import { ApiError } from './errors.js';
 import type { Faults, ServiceName } from './faults.js';
@@ -27,6 +28,7 @@ export interface ServerContext {
   account: EmulatedAccount;
   faults: Faults;
   calls: RecordedCall[];
+  ecr?: EmulatedEcr;
 }
 
 export async function listen(context: ServerContext, port = 0): Promise<{ endpoint: string; close(): Promise<void> }> {
@@ -59,6 +61,11 @@ async function handle(context: ServerContext, request: IncomingMessage, response
     const operation = target.slice(ECS_TARGET_PREFIX.length);
     const input = parseJson(text);
     await answer(context, response, { service: 'ecs', operation, region, input, accessKeyId }, () => runEcs(context, operation, region, input), ecsReply);
+  } else if (target.startsWith(ECR_TARGET_PREFIX) && context.ecr) {
+    const { ecr } = context;
+    const operation = target.slice(ECR_TARGET_PREFIX.length);
+    const input = parseJson(text);
+    await answer(context, response, { service: 'ecr', operation, region, input, accessKeyId }, () => ecr.run(operation, region, input), ecsReply);
   } else if (request.url?.startsWith('/listRegions') || signedService === 'account') {
     const operation = request.url?.startsWith('/listRegions') ? 'ListRegions' : (request.url ?? '/').slice(1);
     const input = parseJson(text);
