@@ -55,7 +55,10 @@ async function factFor(
   }
   const image = imageNode.value;
   const result = await resolver.resolve(image, platform);
-  if (!result.ok) return { kind: 'unresolved', image, reason: `image ${image} could not be read: ${result.reason}`, acceptImageUser };
+  if (!result.ok) {
+    const why = result.reason.startsWith(`${image}: `) ? result.reason.slice(image.length + 2) : result.reason;
+    return { kind: 'unresolved', image, reason: `image ${image} could not be read: ${why}`, acceptImageUser };
+  }
   return { kind: 'image', image, digest: result.digest, user: result.user, acceptImageUser };
 }
 
