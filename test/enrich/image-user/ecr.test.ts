@@ -17,7 +17,7 @@ interface JsonFinding {
   container: string | null;
   message: string;
   resource: { arn: string | null };
-  effectiveUser?: { value: string | null; source: string; reason: string };
+  effectiveUser: { value: string | null; source: string; reason: string } | null;
 }
 
 /**

@@ -13,7 +13,7 @@ interface JsonFinding {
   status: string;
   container: string | null;
   message: string;
-  effectiveUser?: { value: string | null; source: string; reason: string };
+  effectiveUser: { value: string | null; source: string; reason: string } | null;
 }
 
 describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () => {
@@ -185,7 +185,7 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     assert.deepEqual(gate.requests, []);
     const findings = userFindings(run.stdout);
     assert.equal(findings.length, 5);
-    assert.ok(findings.every((f) => f.effectiveUser === undefined));
+    assert.ok(findings.every((f) => f.effectiveUser === null));
     assert.equal(findings[0]!.message, `container "proxy": user is not set, so the container runs as the image's default user, which is root unless the image sets USER`);
   });
 
