@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { EMULATOR_CREDENTIALS, type EcsEmulator, startEcsEmulator } from '../../support/ecs-emulator/index.js';
-import { type Gate, startGate } from './support/gate.js';
+import { type Gate, startBlobStore, startGate } from './support/gate.js';
 import { type LocalRegistry, startLocalRegistry } from './support/local-registry.js';
 import { pushImage } from './support/push.js';
 import { runCliAsync } from './support/run-cli.js';
@@ -135,6 +135,29 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
     assert.deepEqual(userFindings(second.stdout), findings);
     assert.deepEqual(emulator.countCalls({ service: 'ecr' }), {});
     assert.deepEqual(ecrRegistry.requests, []);
+  });
+
+  it('blob downloads redirected to another origin (S3) carry no registry credentials', async () => {
+    const store = await startBlobStore(registry.url);
+    const redirecting = await startGate({ upstream: registry.url, mode: 'basic', username: 'AWS', password: emulator.ecr.password, redirectBlobsTo: store.url });
+    const saved = emulator.ecr.proxyEndpoint;
+    emulator.ecr.proxyEndpoint = redirecting.url;
+    try {
+      const run = await runCliAsync(['scan', join(folder, 'web.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json'], {
+        ...env,
+        AWS_ENDPOINT_URL_ECR: emulator.endpoint,
+        XDG_CACHE_HOME: join(folder, 'cache-redirect'),
+      });
+      assert.deepEqual(userFindings(run.stdout).map((f) => [f.container, f.status, f.effectiveUser?.value]), [
+        ['nginx', 'FAIL', ''],
+        ['api', 'NOTE', '10001:10001'],
+      ]);
+      assert.deepEqual(store.authorizations, [null, null]);
+    } finally {
+      emulator.ecr.proxyEndpoint = saved;
+      await redirecting.stop();
+      await store.stop();
+    }
   });
 
   it('a refused login keeps the strict verdict and says why, even with --accept-image-user', async () => {

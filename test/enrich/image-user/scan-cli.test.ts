@@ -35,7 +35,7 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     d['multi-arm64'] = multi.platforms['linux/arm64']!;
     gate = await startGate({ upstream: registry.url, mode: 'open' });
     folder = await mkdtemp(join(tmpdir(), 'ecsguard-image-cli-'));
-    for (const name of ['storefront-taskdef.json', 'agent-host.json', 'service.yaml']) {
+    for (const name of ['storefront-taskdef.json', 'agent-host.json', 'service.yaml', 'worker.tf']) {
       const text = await readFile(join(REPO_ROOT, 'test/fixtures/image-user', name), 'utf8');
       await writeFile(join(folder, name), text.replaceAll('REGISTRY', gate.host));
     }
@@ -164,6 +164,22 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     );
     const strict = await runCliAsync(['scan', template, '--resolve-image-users', '--format', 'json', '--checks', 'no-root-user'], env);
     assert.deepEqual(userFindings(strict.stdout).map((f) => f.status), ['FAIL', 'FAIL']);
+  });
+
+  it('Terraform: runtime_platform ARM64 picks the arm64 image of an index; an interpolated tag is UNKNOWN with the expression', async () => {
+    const run = await runCliAsync(['scan', join(folder, 'worker.tf'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(
+      userFindings(run.stdout).map((f) => [f.container, f.status, f.message]),
+      [
+        ['worker', 'NOTE', `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective non-root (accepted by --accept-image-user)`],
+        [
+          'shipper',
+          'UNKNOWN',
+          `container "shipper": user is not set and image is "${gate.host}/team/root-app:\${var.release}", which cannot be resolved, so the image's user is unknown`,
+        ],
+      ],
+    );
   });
 
   it('text and SARIF carry the same facts', async () => {

@@ -19,6 +19,8 @@ export interface GateOptions {
   privateRepositories?: string[];
   /** Delay before forwarding a registry request (to observe concurrency). */
   delayMs?: number;
+  /** Answer blob requests with a 307 to this other origin (as ECR and Docker Hub redirect to S3 or a CDN). */
+  redirectBlobsTo?: string;
 }
 
 export interface Gate {
@@ -81,6 +83,10 @@ export async function startGate(options: GateOptions): Promise<Gate> {
         .end('{"errors":[{"code":"DENIED","message":"Your authorization token has expired. Reauthenticate and try again."}]}');
       return;
     }
+    if (options.redirectBlobsTo && url.pathname.includes('/blobs/')) {
+      response.writeHead(307, { location: `${options.redirectBlobsTo}${url.pathname}?X-Amz-Signature=presigned` }).end();
+      return;
+    }
     inFlight++;
     gate.peakInFlight = Math.max(gate.peakInFlight, inFlight);
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
@@ -114,4 +120,28 @@ export async function startGate(options: GateOptions): Promise<Gate> {
       }),
   };
   return gate;
+}
+
+/** A blob store on another origin (S3 behind ECR's redirects): serves blobs from the registry, records Authorization headers. */
+export async function startBlobStore(upstream: string): Promise<{ url: string; authorizations: Array<string | null>; stop(): Promise<void> }> {
+  const authorizations: Array<string | null> = [];
+  const server = createServer((request, response) => {
+    authorizations.push(request.headers.authorization ?? null);
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    fetch(`${upstream}${path}`)
+      .then(async (answer) => response.writeHead(answer.status).end(Buffer.from(await answer.arrayBuffer())))
+      .catch((error: unknown) => response.writeHead(502).end(String(error)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    // `localhost` is another origin than the gate's `127.0.0.1`.
+    url: `http://localhost:${port}`,
+    authorizations,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
