@@ -26,6 +26,7 @@ export async function imageUserEnrichers(opts: Record<string, unknown>, signal?:
       ecr,
       ...(cacheDir ? { cacheDir } : {}),
       ...(signal ? { signal } : {}),
+      notice: (message) => process.stderr.write(`ecsguard: ${message}\n`),
     }),
   ];
 }

@@ -9,6 +9,8 @@ import { ImageUserResolver, type ImageUserResolverOptions } from './resolver.js'
 export interface ImageUserEnricherOptions extends ImageUserResolverOptions {
   /** `--accept-image-user`: a readable non-root image user lets an absent user pass. */
   acceptImageUser?: boolean;
+  /** Says things worth knowing that change no verdict (an unwritable cache). */
+  notice?: (message: string) => void;
 }
 
 /**
@@ -30,8 +32,14 @@ export function imageUserEnricher(options: ImageUserEnricherOptions = {}): Enric
         });
       }),
     );
-    // Setup problems (a broken Docker config, an unwritable cache) are said once; per-image failures live in the findings.
-    const problems = [...resolver.problems, ...(resolver.cacheProblem ? [resolver.cacheProblem] : [])].filter((p) => !reported.has(p));
+    // Said once each. A broken Docker config is an input error (credentials the user meant to give were not read);
+    // an unwritable cache only costs time. Per-image failures live in the findings.
+    const cacheProblem = resolver.cacheProblem;
+    if (cacheProblem && !reported.has(cacheProblem)) {
+      reported.add(cacheProblem);
+      options.notice?.(`${cacheProblem}; image users are fetched again next time`);
+    }
+    const problems = resolver.problems.filter((p) => !reported.has(p));
     for (const problem of problems) reported.add(problem);
     return problems.map((message) => ({ message, operation: 'resolve image users' }));
   };

@@ -205,6 +205,28 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     assert.equal(findings[0]!.message, `container "proxy": user is not set, so the container runs as the image's default user, which is root unless the image sets USER`);
   });
 
+  it('a malformed Docker config.json is an input error (exit 2) naming the file; the images are still read anonymously', async () => {
+    const broken = join(folder, 'broken-docker');
+    await mkdir(broken, { recursive: true });
+    await writeFile(join(broken, 'config.json'), '{"auths": {');
+    const run = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--format', 'json'], { ...env, DOCKER_CONFIG: broken, XDG_CACHE_HOME: join(folder, 'cache-broken-docker') });
+    assert.equal(run.code, 2);
+    const report = JSON.parse(run.stdout) as { errors: Array<{ message: string; operation: string }>; findings: JsonFinding[] };
+    assert.equal(report.errors.length, 1);
+    assert.equal(report.errors[0]!.operation, 'resolve image users');
+    assert.match(report.errors[0]!.message, new RegExp(`^the Docker config ${join(broken, 'config.json').replace(/\//g, '\\/')} is not valid JSON: `));
+    assert.equal(report.findings.find((f) => f.checkId === 'no-root-user')!.effectiveUser!.value, '65532');
+  });
+
+  it('an unwritable cache is a notice on standard error, not a failure', async () => {
+    const blocked = join(folder, 'blocked-cache');
+    await writeFile(blocked, 'a file where the cache folder should be');
+    const run = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'], { ...env, XDG_CACHE_HOME: blocked });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /ecsguard: cannot write the image cache in .*blocked-cache\/ecsguard\/image-users-v1: .*; image users are fetched again next time\n/);
+    assert.equal((run.stderr.match(/cannot write the image cache/g) ?? []).length, 1);
+  });
+
   it('--accept-image-user alone is a usage error', async () => {
     const run = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--accept-image-user'], env);
     assert.equal(run.code, 2);
