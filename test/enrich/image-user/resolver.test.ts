@@ -102,6 +102,17 @@ describe('image users from a real registry (Debian docker-registry)', () => {
     assert.match((result as { reason: string }).reason, /manifests\/nonroot is \d+ bytes, over the 100-byte limit$/);
   });
 
+  it('refuses a configuration blob that does not match its digest', async () => {
+    const tampering = await startGate({ upstream: registry.url, mode: 'open', tamperBlobs: true });
+    try {
+      const result = await resolver().resolve(`${tampering.host}/team/distroless:nonroot`, AMD64);
+      const config = await configDigestOf('team/distroless', 'nonroot');
+      assert.deepEqual(result, { ok: false, reason: `${tampering.host}/team/distroless:nonroot: the configuration blob does not match its digest ${config}` });
+    } finally {
+      await tampering.stop();
+    }
+  });
+
   it('answers a bearer-token challenge anonymously', async () => {
     bearer.requests.length = 0;
     const result = await resolver().resolve(`${bearer.host}/team/distroless:nonroot`, AMD64);

@@ -19,6 +19,8 @@ export interface GateOptions {
   privateRepositories?: string[];
   /** Delay before forwarding a registry request (to observe concurrency). */
   delayMs?: number;
+  /** Serve blobs with one byte changed (a corrupting cache or a malicious mirror). */
+  tamperBlobs?: boolean;
   /** Answer blob requests with a 307 to this other origin (as ECR and Docker Hub redirect to S3 or a CDN). */
   redirectBlobsTo?: string;
 }
@@ -96,6 +98,7 @@ export async function startGate(options: GateOptions): Promise<Gate> {
       headers: { accept: request.headers.accept ?? '*/*' },
     });
     const body = Buffer.from(await upstream.arrayBuffer());
+    if (options.tamperBlobs && url.pathname.includes('/blobs/') && body.length > 0) body[body.length - 2] ^= 1;
     const headers: Record<string, string> = { 'content-length': String(body.length) };
     for (const name of ['content-type', 'docker-content-digest', 'location']) {
       const value = upstream.headers.get(name);
