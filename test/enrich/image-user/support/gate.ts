@@ -98,7 +98,7 @@ export async function startGate(options: GateOptions): Promise<Gate> {
       headers: { accept: request.headers.accept ?? '*/*' },
     });
     const body = Buffer.from(await upstream.arrayBuffer());
-    if (options.tamperBlobs && url.pathname.includes('/blobs/') && body.length > 0) body[body.length - 2] ^= 1;
+    if (options.tamperBlobs && url.pathname.includes('/blobs/') && body.length > 0) body[body.length - 2] = (body[body.length - 2] ?? 0) ^ 1;
     const headers: Record<string, string> = { 'content-length': String(body.length) };
     for (const name of ['content-type', 'docker-content-digest', 'location']) {
       const value = upstream.headers.get(name);
