@@ -186,7 +186,7 @@ describe('image users from a real registry (Debian docker-registry)', () => {
   });
 
   it('bounds requests in flight per registry', async () => {
-    const slow = await startGate({ upstream: registry.url, mode: 'open', delayMs: 50 });
+    const slow = await startGate({ upstream: registry.url, mode: 'open', delayMs: 200 });
     try {
       const tags = ['team/root-app:1.0', 'team/distroless:nonroot', 'team/zero:v1', 'team/named:v1', 'team/multi:2.0'];
       const bounded = resolver({ concurrencyPerRegistry: 2 });
