@@ -29,7 +29,15 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   onEvaluated?: (evaluated: EvaluatedDefinition) => void;
   /** Sees every file that was read and routed to a source (fixers need the texts). */
   onFilesRead?: (files: InputFile[]) => void;
+  /**
+   * Stages between sources and checks that add facts to the model (image users);
+   * they run on each batch of normalized definitions before any check sees them.
+   */
+  enrichers?: readonly Enricher[];
 }
+
+/** Adds facts to normalized task definitions; may fetch, must not throw for one bad input (report it instead). */
+export type Enricher = (taskDefinitions: TaskDefinition[], signal?: AbortSignal) => Promise<ScanError[]>;
 
 export interface EvaluatedDefinition {
   taskDefinition: TaskDefinition;
@@ -92,7 +100,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const findings: Finding[] = [];
   let taskDefinitions = 0;
-  const consume = (output: SourceOutput) => {
+  const consume = async (output: SourceOutput) => {
     errors.push(...output.errors);
     warnings.push(...(output.warnings ?? []));
     for (const failure of output.failures) {
@@ -100,25 +108,29 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
       findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
     }
-    for (const definition of output.definitions) {
-      if (evaluateDefinition(definition, options, findings, errors, warnings)) taskDefinitions++;
+    const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
+    for (const enrich of options.enrichers ?? []) {
+      errors.push(...(await enrich(normalized.map((n) => n.taskDefinition), options.signal)));
+    }
+    for (const { definition, taskDefinition } of normalized) {
+      if (evaluateDefinition(definition, taskDefinition, options, findings, errors)) taskDefinitions++;
     }
   };
 
   options.onFilesRead?.([...owned.values()].flat());
   for (const [source, files] of owned) {
     const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
-    for (const batch of batches) consume(await loadIsolating(source, batch, options));
+    for (const batch of batches) await consume(await loadIsolating(source, batch, options));
   }
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
-    const take = (output: SourceOutput) => {
+    const take = async (output: SourceOutput) => {
       liveRevisions += output.definitions.length + output.failures.length;
-      consume(output);
+      await consume(output);
     };
     // A source that delivers in parts (an organization, an aggregator) has each part checked and dropped at once.
     if (live.loadInParts) await live.loadInParts(options.signal, take);
-    else take(await live.load(options.signal));
+    else await take(await live.load(options.signal));
   }
 
   sortFindings(findings, options.checks);
@@ -209,14 +221,14 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Normalizes and checks one definition; returns whether it could be evaluated. */
-function evaluateDefinition(
+/** Normalizes one definition; one that cannot be checked becomes an error and ERROR findings (an empty result). */
+function normalizeDefinition(
   definition: SourceDefinition,
   options: ScanOptions,
   findings: Finding[],
   errors: ScanError[],
   warnings: ScanError[],
-): boolean {
+): Array<{ definition: SourceDefinition; taskDefinition: TaskDefinition }> {
   try {
     const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
     for (const problem of problems) {
@@ -228,20 +240,40 @@ function evaluateDefinition(
     }
     if (!taskDefinition) throw new Error(problems.map((p) => p.message).join('; '));
     if (definition.usage) taskDefinition.usage = definition.usage;
+    return [{ definition, taskDefinition }];
+  } catch (error) {
+    notEvaluated(definition, error, options, findings, errors);
+    return [];
+  }
+}
+
+/** Checks one normalized (and enriched) definition; returns whether it could be evaluated. */
+function evaluateDefinition(
+  definition: SourceDefinition,
+  taskDefinition: TaskDefinition,
+  options: ScanOptions,
+  findings: Finding[],
+  errors: ScanError[],
+): boolean {
+  try {
     const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
     findings.push(...own);
     options.onEvaluated?.({ taskDefinition, findings: own });
     return true;
   } catch (error) {
-    // A defect (or a stack overflow) on one definition: ERROR for it, the others go on.
-    const reason = { message: describeLoadFailure(undefined, error) };
-    errors.push({
-      ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
-      resource: definition.resource.id,
-    });
-    findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
+    notEvaluated(definition, error, options, findings, errors);
     return false;
   }
+}
+
+/** A defect (or a stack overflow) on one definition: ERROR for it, the others go on. */
+function notEvaluated(definition: SourceDefinition, error: unknown, options: ScanOptions, findings: Finding[], errors: ScanError[]): void {
+  const reason = { message: describeLoadFailure(undefined, error) };
+  errors.push({
+    ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
+    resource: definition.resource.id,
+  });
+  findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
 }
 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {

@@ -72,7 +72,7 @@ export interface FileSource {
 export interface LiveSource {
   load(signal?: AbortSignal): Promise<SourceOutput>;
   /** Optional: the same output in parts, as they are read, so memory follows a part, not the whole scan. */
-  loadInParts?(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void): Promise<void>;
+  loadInParts?(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void>;
 }
 
 export function emptyOutput(): SourceOutput {

@@ -1,3 +1,4 @@
+import type { EffectiveUser } from '../../model/effective-user.js';
 import type { ContainerDefinition, TaskDefinition } from '../../model/task-definition.js';
 import {
   type Assumption,
@@ -32,6 +33,8 @@ export interface Verdict<K extends string> {
    */
   reasons?: Array<{ text: string; culprit: K }>;
   compose?: (texts: string[]) => string;
+  /** Whom the container runs as (user checks, when image users were resolved). */
+  effectiveUser?: EffectiveUser;
 }
 
 interface Combination<K extends string> {
@@ -100,6 +103,7 @@ interface Judged {
   assumptions: Assumption[];
   /** Merged from other branches (see mergeBranches). */
   sameAs?: Judged[];
+  effectiveUser?: EffectiveUser;
 }
 
 /**
@@ -112,7 +116,7 @@ interface Judged {
 export function judgeEachContainer<K extends string>(
   taskDefinition: TaskDefinition,
   inputsOf: (container: ContainerDefinition) => Record<K, Input>,
-  judge: (values: Values<K>) => Verdict<K>,
+  judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
 ): Violation[] {
   const violations: Violation[] = [];
   for (const unreadable of taskDefinition.unreadableContainers ?? []) {
@@ -134,7 +138,7 @@ export function judgeEachContainer<K extends string>(
   const judged: Judged[] = [];
   for (const container of taskDefinition.containers) {
     const inputs = inputsOf(container);
-    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values) }));
+    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values, container) }));
     const failing = verdicts.filter((v) => v.verdict.value === true);
     const unknown = verdicts.filter((v) => v.verdict.value === 'unknown');
     const matching = failing.length ? failing : unknown;
@@ -153,6 +157,7 @@ export function judgeEachContainer<K extends string>(
         container,
         ...(node ? { node } : {}),
         assumptions: conditionsOf(noted, verdicts.length, container.assumptions),
+        ...(first.verdict.effectiveUser ? { effectiveUser: first.verdict.effectiveUser } : {}),
       });
     }
   }
@@ -166,6 +171,7 @@ export function judgeEachContainer<K extends string>(
       ...(j.sameAs?.length
         ? { sameAs: j.sameAs.map((o) => ({ field: o.field, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
         : {}),
+      ...(j.effectiveUser ? { effectiveUser: j.effectiveUser } : {}),
     });
   }
   return violations;
@@ -194,6 +200,7 @@ function describeMatching<K extends string>(
       container,
       ...(node ? { node } : {}),
       assumptions,
+      ...(verdict.effectiveUser ? { effectiveUser: verdict.effectiveUser } : {}),
     };
   };
   const first = matching[0] as Judgement<K>;

@@ -3,6 +3,7 @@ import { type ScanResult, scan } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
+import { imageUserEnrichers } from '../image-user-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
 import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
@@ -22,6 +23,8 @@ export interface ScanCommandOptions {
   quiet?: boolean;
   verbose?: boolean;
   followSymlinks?: boolean;
+  resolveImageUsers?: boolean;
+  acceptImageUser?: boolean;
 }
 
 /**
@@ -62,7 +65,12 @@ export function scanCommand(): Command {
     )
     .option('--follow-symlinks', 'follow symlinks in folders that lead outside the paths given (skipped by default)')
     .option('-v, --verbose', 'list the files that were skipped, and why')
-    .option('-q, --quiet', 'no progress output on standard error');
+    .option('-q, --quiet', 'no progress output on standard error')
+    .option(
+      '--resolve-image-users',
+      "for containers that set no user, read the image's own USER from its registry (ECR with your AWS credentials, others anonymously or with Docker config.json auths); see docs/effective-user.md",
+    )
+    .option('--accept-image-user', 'with --resolve-image-users: an absent user passes when the image runs as a non-root user (default: strict, absent fails)');
   return addOrganizationOptions(addAwsScanOptions(command))
     .addHelpText(
       'after',
@@ -75,6 +83,7 @@ Examples:
   $ ecsguard scan . --fail-on high
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
+  $ ecsguard scan infra/ --resolve-image-users --accept-image-user
   $ ecsguard scan --aws --org --org-role ecsguard-scan --external-id audit-2026 --region us-east-1,eu-west-1 --state org.state
   $ ecsguard scan --aws --org --ou ou-ab12-cdef3456 --all-regions --format json -o org.json
   $ ecsguard scan --region us-east-1 --source config-aggregator org-aggregator
@@ -95,6 +104,7 @@ could not be read). Warnings (validation problems that left every verdict intact
           (await createConfigSource(raw));
         // Without paths, a live scan scans only the account; a file scan scans the current folder.
         if (paths.length === 0 && !live) paths = ['.'];
+        const enrichers = await imageUserEnrichers(options as unknown as Record<string, unknown>, signal);
         return scan({
           paths,
           checks,
@@ -102,6 +112,7 @@ could not be read). Warnings (validation problems that left every verdict intact
           varFiles: options.varFile ?? [],
           maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
           liveSources: live ? [live] : [],
+          enrichers,
           followSymlinks: options.followSymlinks ?? false,
           signal,
         });

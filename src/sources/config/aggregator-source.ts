@@ -52,12 +52,12 @@ export class ConfigAggregatorSource implements LiveSource {
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
     const parts: SourceOutput[] = [];
-    await this.loadInParts(signal, (part) => parts.push(part));
+    await this.loadInParts(signal, (part) => { parts.push(part); });
     return mergeOutputs(parts);
   }
 
   /** With `--scope active`, each page is handed over as it arrives; `latest` needs every page first. */
-  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void): Promise<void> {
+  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const sdk = await import('@aws-sdk/client-config-service');
     const { options } = this;
@@ -109,7 +109,7 @@ export class ConfigAggregatorSource implements LiveSource {
         NextToken = page.NextToken;
         if (options.scope === 'active') {
           this.stats.evaluated += output.definitions.length;
-          onPart(output);
+          await onPart(output);
           output = emptyOutput();
         }
       } while (NextToken);
@@ -128,6 +128,6 @@ export class ConfigAggregatorSource implements LiveSource {
       output.definitions.push(...latest.values());
       this.stats.evaluated = output.definitions.length;
     }
-    onPart(output);
+    await onPart(output);
   }
 }

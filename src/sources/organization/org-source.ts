@@ -69,12 +69,12 @@ export class OrganizationSource implements LiveSource {
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
     const parts: SourceOutput[] = [];
-    await this.loadInParts(signal, (part) => parts.push(part));
+    await this.loadInParts(signal, (part) => { parts.push(part); });
     return mergeOutputs(parts);
   }
 
   /** Each account is handed over when all its regions are done, so its described revisions can be dropped. */
-  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void): Promise<void> {
+  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const [sdk, organizations] = await Promise.all([this.loadAwsSdk(), import('@aws-sdk/client-organizations')]);
     const { options } = this;
@@ -98,7 +98,7 @@ export class OrganizationSource implements LiveSource {
         const message = isMissingCredentials(error)
           ? describeAwsError(error, 'sts', operation)
           : `cannot list the organization's accounts: ${describeAwsError(error, 'organizations', operation)} (run from the management account or a delegated administrator)`;
-        onPart({ ...emptyOutput(), errors: [{ message, operation }] });
+        await onPart({ ...emptyOutput(), errors: [{ message, operation }] });
         return;
       }
       this.stats.accounts = listing.accounts.length;
@@ -116,11 +116,11 @@ export class OrganizationSource implements LiveSource {
         listing.accounts.map(async (account, i) => {
           const output = await this.scanAccount(sdk, management, account, shared, state, signal);
           errorsByAccount[i] = output.errors;
-          onPart({ ...output, errors: [] });
+          await onPart({ ...output, errors: [] });
         }),
       );
       await state?.flush();
-      onPart({ ...emptyOutput(), errors: errorsByAccount.flat() });
+      await onPart({ ...emptyOutput(), errors: errorsByAccount.flat() });
     } finally {
       orgClient.destroy();
       management.destroy();

@@ -1,10 +1,12 @@
 import { EmulatedAccount } from './account.js';
+import { EmulatedEcr } from './ecr.js';
 import { Faults } from './faults.js';
 import { EmulatedOrganization } from './organization.js';
 import { type RecordedCall, listen } from './server.js';
 
 export { EmulatedAccount, READ_ONLY_FIELDS, REGISTER_FIELDS, type RolloutFailure, type ServiceSeed } from './account.js';
 export type { LoadBalancer, TargetGroup } from './elbv2.js';
+export { EmulatedEcr } from './ecr.js';
 export { Faults, type FaultRule, type FaultTarget, type RateLimit } from './faults.js';
 export type { RecordedCall } from './server.js';
 export { EmulatedOrganization, type Member, type MemberSeed, type MemberState, type RecordedEvaluations } from './organization.js';
@@ -27,6 +29,8 @@ export interface EcsEmulator {
   /** The account's state; its methods are also the seed helpers. */
   account: EmulatedAccount;
   faults: Faults;
+  /** ECR GetAuthorizationToken (registry logins); set `proxyEndpoint` to a local registry. */
+  ecr: EmulatedEcr;
   /** Every request answered, in order. */
   calls: RecordedCall[];
   /** Counts calls by operation (optionally only those matching a filter). */
@@ -62,11 +66,13 @@ export async function startEcsEmulator(options: EcsEmulatorOptions = {}): Promis
 async function startWith(account: EmulatedAccount, options: EcsEmulatorOptions, organization?: EmulatedOrganization): Promise<EcsEmulator> {
   const faults = new Faults(account.callerArn);
   const calls: RecordedCall[] = [];
-  const server = await listen({ account, faults, calls, ...(organization ? { organization } : {}) }, options.port ?? 0);
+  const ecr = new EmulatedEcr(account.accountId);
+  const server = await listen({ account, faults, calls, ecr, ...(organization ? { organization } : {}) }, options.port ?? 0);
   return {
     endpoint: server.endpoint,
     account,
     faults,
+    ecr,
     calls,
     countCalls(filter = {}) {
       const counts: Record<string, number> = {};

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatedAccount } from './account.js';
 import { CONFIG_TARGET_PREFIX, runConfig } from './config-operations.js';
+import { ECR_TARGET_PREFIX, type EmulatedEcr } from './ecr.js';
 import { ECS_OPERATIONS } from './ecs-operations.js';
 import { elbv2Xml } from './elbv2.js';
 import { ApiError } from './errors.js';
@@ -35,6 +36,7 @@ export interface ServerContext {
   organization?: EmulatedOrganization;
   faults: Faults;
   calls: RecordedCall[];
+  ecr?: EmulatedEcr;
 }
 
 export async function listen(context: ServerContext, port = 0): Promise<{ endpoint: string; close(): Promise<void> }> {
@@ -78,6 +80,11 @@ async function handle(context: ServerContext, request: IncomingMessage, response
     const operation = target.slice(CONFIG_TARGET_PREFIX.length);
     const input = parseJson(text);
     await answer(context, response, { service: 'config', operation, region, input, accessKeyId, accountId }, () => runConfig(context.organization, account, region, operation, input), ecsReply);
+  } else if (target.startsWith(ECR_TARGET_PREFIX) && context.ecr) {
+    const { ecr } = context;
+    const operation = target.slice(ECR_TARGET_PREFIX.length);
+    const input = parseJson(text);
+    await answer(context, response, { service: 'ecr', operation, region, input, accessKeyId, accountId }, () => ecr.run(operation, region, input), ecsReply);
   } else if (request.url?.startsWith('/listRegions') || signedService === 'account') {
     const operation = request.url?.startsWith('/listRegions') ? 'ListRegions' : (request.url ?? '/').slice(1);
     const input = parseJson(text);
