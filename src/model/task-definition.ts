@@ -3,6 +3,7 @@ import {
   type Assumption,
   type ObjectNode,
   type ValueNode,
+  describeValue,
   field,
   scalarText,
   variants,
@@ -141,7 +142,8 @@ export function normalizeTaskDefinition(
           });
         }
         containers.push({
-          name: name || `#${index}`,
+          // An unresolved name is shown as its expression (`var.name`), which says more than `#0`.
+          name: name || (unknownName ? describeValue(nameNode) : `#${index}`),
           index,
           node: container,
           assumptions: [...listVariant.assumptions, ...itemVariant.assumptions],

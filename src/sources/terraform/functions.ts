@@ -7,9 +7,12 @@ import type { EvalContext } from './scope.js';
 import { evaluateHeredoc } from './templates.js';
 import {
   type TemplatePlaceholder,
+  copyNode,
   isJsonEncoded,
   liftConditionals,
   markJsonEncoded,
+  partialText,
+  setPartialText,
   rangeIn,
   setTextOrigin,
   textOrigin,
@@ -86,8 +89,8 @@ function templatefile([path, variables]: ValueNode[], call: Call): ValueNode {
     const heredoc = tree?.rootNode.descendantsOfType('heredoc_template')[0];
     if (!heredoc || tree?.rootNode.hasError) return fail(call, `template ${read.path} cannot be parsed`);
     const names = new Map<string, ValueNode>(variables.entries.map((e) => [e.key, e.value]));
-    const ctx: EvalContext = { ...call.ctx, names, source: { path: read.path, lines: read.lines, delta: -prefix.length } };
-    return withPlaceholders(evaluateHeredoc(heredoc, ctx), templatePlaceholders(heredoc, ctx));
+    const ctx: EvalContext = { ...call.ctx, names, template: true, source: { path: read.path, lines: read.lines, delta: -prefix.length } };
+    return namedByCall(withPlaceholders(evaluateHeredoc(heredoc, ctx), templatePlaceholders(heredoc, ctx)), call);
   } finally {
     tree?.delete();
   }
@@ -110,11 +113,19 @@ function templatePlaceholders(heredoc: Node, ctx: EvalContext): TemplatePlacehol
     });
 }
 
+/** An unresolved template is named by the call, not by the heredoc it is parsed as. */
+function namedByCall(value: ValueNode, call: Call): ValueNode {
+  if (value.kind === 'conditional') return { ...value, whenTrue: namedByCall(value.whenTrue, call), whenFalse: namedByCall(value.whenFalse, call) };
+  return value.kind === 'unresolved' ? copyNode(value, { expression: call.text, range: call.range }) : value;
+}
+
 /** Records the placeholders on the template's text, so JSON decoded from it knows which values they wrote. */
 function withPlaceholders(value: ValueNode, placeholders: TemplatePlaceholder[]): ValueNode {
   if (value.kind === 'conditional') {
     return { ...value, whenTrue: withPlaceholders(value.whenTrue, placeholders), whenFalse: withPlaceholders(value.whenFalse, placeholders) };
   }
+  const partial = partialText(value);
+  if (partial && placeholders.length) return setPartialText(value, { ...partial, origin: { ...partial.origin, placeholders } });
   const origin = textOrigin(value);
   return origin && placeholders.length ? setTextOrigin(value, { ...origin, placeholders }) : value;
 }

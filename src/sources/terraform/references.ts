@@ -20,6 +20,13 @@ export function resolveReference(variable: Node, steps: Node[], ctx: EvalContext
   const name = variable.text;
   const bound = ctx.names.get(name);
   if (bound) return { value: bound, consumed: 0 };
+  if (ctx.template) {
+    // Terraform refuses the plan: "vars map does not contain key".
+    const message = `templatefile: variable \`${name}\` is not given`;
+    const site = rangeIn(ctx.source, variable.startIndex, variable.endIndex);
+    ctx.problems.push({ message, range: site, keepsValue: true });
+    return { value: unresolved(name, message, site), consumed: 0 };
+  }
 
   const attribute = steps[0]?.type === 'get_attr' ? (steps[0].namedChildren[0]?.text ?? '') : undefined;
   const end = attribute !== undefined ? (steps[0] as Node).endIndex : variable.endIndex;

@@ -21,6 +21,8 @@ export interface Scope {
 export interface EvalProblem {
   message: string;
   range?: SourceRange;
+  /** The configuration is wrong here, but the value is still read (with this part unresolved). */
+  keepsValue?: boolean;
 }
 
 /** One evaluation: the module scope, the file being read and names bound by `for` or a template. */
@@ -30,4 +32,6 @@ export interface EvalContext {
   names: ReadonlyMap<string, ValueNode>;
   /** Errors (invalid JSON in jsondecode, unreadable file()): the caller decides what they mean. */
   problems: EvalProblem[];
+  /** Inside a templatefile() template: its variables are the only names, and a missing one is a mistake. */
+  template?: boolean;
 }

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { ValueNode } from '../../model/value.js';
-import { describeValue } from '../../model/value.js';
+import { describeValue, toPlain } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
 import type { EvalContext } from './scope.js';
-import { isJsonEncoded, originFromOffsets, liftConditionals, rangeIn, setTextOrigin, unresolved } from './values.js';
+import { isJsonEncoded, liftConditionals, originFromOffsets, rangeIn, setPartialText, setTextOrigin, unresolved } from './values.js';
 
 interface Chars {
   text: string;
@@ -85,10 +85,36 @@ function scalarForTemplate(value: ValueNode): string | undefined {
   if (value.kind === 'string') return value.value;
   if (value.kind === 'number') return value.raw;
   if (value.kind === 'boolean') return String(value.value);
+  // `${jsonencode(local.env)}` in a JSON template: its JSON text, when every value in it is known.
+  if (isJsonEncoded(value) && isPlain(value)) return JSON.stringify(toPlain(value));
   return undefined;
 }
 
-/** Joins literal and interpolated pieces into one string value, or explains why it cannot. */
+function isPlain(node: ValueNode): boolean {
+  if (node.kind === 'unresolved' || node.kind === 'conditional') return false;
+  if (node.kind === 'array') return node.items.every(isPlain);
+  if (node.kind === 'object') return node.entries.every((e) => isPlain(e.value));
+  return true;
+}
+
+/** Whether the end of `text` is inside a JSON string literal, given the state at its start. */
+function jsonStringState(text: string, state: { inString: boolean; escaped: boolean }): { inString: boolean; escaped: boolean } {
+  let { inString, escaped } = state;
+  for (const c of text) {
+    if (!inString) inString = c === '"';
+    else if (escaped) escaped = false;
+    else if (c === '\\') escaped = true;
+    else if (c === '"') inString = false;
+  }
+  return { inString, escaped };
+}
+
+/**
+ * Joins literal and interpolated pieces into one string value. When an
+ * interpolation cannot be resolved the value is unresolved, but it keeps the
+ * text with a marker in place of each such hole (a quoted marker outside a
+ * JSON string), so JSON written in the template is still read around them.
+ */
 function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (chars: Chars) => Chars): ValueNode {
   const range = rangeIn(ctx.source, template.startIndex, template.endIndex);
   const whole = template.text;
@@ -98,20 +124,27 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
     (values) => {
       let text = '';
       const offsets: number[] = [];
+      const missing = new Map<string, { value: ValueNode; text: string }>();
+      let firstMissing: ValueNode | undefined;
+      let json = { inString: false, escaped: false };
       let hole = 0;
       for (const part of parts) {
         if ('chars' in part) {
           text += part.chars.text;
           offsets.push(...part.chars.offsets);
+          json = jsonStringState(part.chars.text, json);
           continue;
         }
         const value = values[hole++] as ValueNode;
-        if (value.kind === 'unresolved') {
-          return unresolved(whole, value.reason ?? `${value.expression} cannot be resolved`, range);
-        }
-        const scalar = isJsonEncoded(value) ? undefined : scalarForTemplate(value);
+        let scalar = scalarForTemplate(value);
         if (scalar === undefined) {
-          return unresolved(whole, `${describeValue(value)} cannot be written into a string`, range);
+          const interpolation = rangeIn(ctx.source, part.node.startIndex, part.node.endIndex);
+          const reason = value.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : `${describeValue(value)} cannot be written into a string`;
+          const gap = value.kind === 'unresolved' ? value : unresolved(part.node.text, reason, interpolation);
+          firstMissing ??= gap;
+          const marker = `__ecsguard_hole_${missing.size}__`;
+          missing.set(marker, { value: gap, text: part.node.text });
+          scalar = json.inString ? marker : `"${marker}"`;
         }
         text += scalar;
         const at = part.node.startIndex + ctx.source.delta;
@@ -121,6 +154,10 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
       if (strip) chars = strip(chars);
       const end = offsets.length ? (offsets[offsets.length - 1] as number) + 1 : template.endIndex + ctx.source.delta;
       const origin = originFromOffsets(ctx.source.path, ctx.source.lines, [...chars.offsets, end]);
+      if (firstMissing?.kind === 'unresolved') {
+        const reason = firstMissing.reason ?? `${firstMissing.expression} cannot be resolved`;
+        return setPartialText(unresolved(whole, reason, range), { text: chars.text, origin, holes: missing });
+      }
       return setTextOrigin({ kind: 'string', value: chars.text, range, syntax: 'hcl' }, origin);
     },
   );

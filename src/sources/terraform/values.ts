@@ -42,7 +42,20 @@ export function originFromOffsets(path: string, lines: LineIndex, offsets: numbe
   return { path, lines, offsetAt: (index) => offsets[index] ?? last };
 }
 
+/**
+ * A string template (heredoc, quoted string, templatefile()) with interpolations that
+ * cannot be resolved: its text with a marker in place of each, so JSON written
+ * in it can still be decoded and only the values the holes write stay unresolved.
+ */
+export interface PartialText {
+  text: string;
+  origin: TextOrigin;
+  /** Marker → the unresolved interpolation and its text as written (`${var.tag}`). */
+  holes: Map<string, { value: ValueNode; text: string }>;
+}
+
 const textOrigins = new WeakMap<ValueNode, TextOrigin>();
+const partialTexts = new WeakMap<ValueNode, PartialText>();
 /** Values produced by jsonencode(): the structure stands for its JSON text. */
 const jsonEncoded = new WeakSet<ValueNode>();
 
@@ -53,6 +66,15 @@ export function setTextOrigin<T extends ValueNode>(node: T, origin: TextOrigin |
 
 export function textOrigin(node: ValueNode): TextOrigin | undefined {
   return textOrigins.get(node);
+}
+
+export function setPartialText<T extends ValueNode>(node: T, partial: PartialText): T {
+  partialTexts.set(node, partial);
+  return node;
+}
+
+export function partialText(node: ValueNode): PartialText | undefined {
+  return partialTexts.get(node);
 }
 
 export function markJsonEncoded(node: ValueNode): ValueNode {
@@ -70,6 +92,8 @@ export function copyNode<T extends ValueNode>(node: T, changes: Partial<T>): T {
   const copy = { ...node, ...changes };
   const origin = textOrigins.get(node);
   if (origin) textOrigins.set(copy, origin);
+  const partial = partialTexts.get(node);
+  if (partial) partialTexts.set(copy, partial);
   if (jsonEncoded.has(node)) jsonEncoded.add(copy);
   return copy;
 }
