@@ -5,7 +5,7 @@ import { applyBinary, applyUnary } from './operators.js';
 import { resolveReference } from './references.js';
 import type { EvalContext } from './scope.js';
 import { evaluateHeredoc, evaluateQuoted } from './templates.js';
-import { liftConditionals, rangeIn, unresolved, withOrigin } from './values.js';
+import { failed, liftConditionals, rangeIn, unresolved, unresolvedLike, withOrigin } from './values.js';
 
 /**
  * Evaluates an HCL expression to a value tree. What Terraform would know only
@@ -99,7 +99,7 @@ export function evaluateTerm(parts: Node[], ctx: EvalContext): ValueNode {
     base = evaluate(first, ctx);
     rest = parts.slice(1);
   }
-  if (base.kind === 'unresolved' && rest.length) return unresolved(whole, base.reason ?? `${base.expression} cannot be resolved`, wholeRange);
+  if (base.kind === 'unresolved' && rest.length) return unresolvedLike(base, whole, base.reason ?? `${base.expression} cannot be resolved`, wholeRange);
   for (const step of rest) {
     base = applyStep(base, step, ctx, whole, wholeRange);
     if (base.kind === 'unresolved') return base;
@@ -111,9 +111,10 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
   if (step.type === 'get_attr') {
     const name = step.namedChildren[0]?.text ?? '';
     return liftConditionals([base], ([value]) => {
-      if (value?.kind !== 'object') return unresolved(whole, `.${name} of ${value?.kind ?? 'nothing'}`, wholeRange);
+      if (value?.kind === 'unresolved') return unresolvedLike(value, whole, value.reason ?? `${value.expression} cannot be resolved`, wholeRange);
+      if (value?.kind !== 'object') return failed(whole, `.${name} of ${value?.kind ?? 'nothing'}`, wholeRange);
       const found = [...value.entries].reverse().find((e) => e.key === name);
-      return found ? found.value : unresolved(whole, `no attribute ${name}`, wholeRange);
+      return found ? found.value : failed(whole, `no attribute ${name}`, wholeRange);
     });
   }
   if (step.type === 'index') {
@@ -127,15 +128,16 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
           : unresolved(whole, 'empty index', wholeRange);
     return liftConditionals([base, key], ([value, k]) => {
       if (!value || !k || k.kind === 'unresolved') return unresolved(whole, 'the index cannot be resolved', wholeRange);
+      if (value.kind === 'unresolved') return unresolvedLike(value, whole, value.reason ?? `${value.expression} cannot be resolved`, wholeRange);
       if (value.kind === 'array' && (k.kind === 'number' || k.kind === 'string') && /^\d+$/.test(String(k.value))) {
-        return value.items[Number(k.value)] ?? unresolved(whole, `index ${String(k.value)} is out of range`, wholeRange);
+        return value.items[Number(k.value)] ?? failed(whole, `index ${String(k.value)} is out of range`, wholeRange);
       }
       if (value.kind === 'object' && (k.kind === 'string' || k.kind === 'number')) {
         const name = String(k.value);
         const found = [...value.entries].reverse().find((e) => e.key === name);
-        return found ? found.value : unresolved(whole, `no key ${JSON.stringify(name)}`, wholeRange);
+        return found ? found.value : failed(whole, `no key ${JSON.stringify(name)}`, wholeRange);
       }
-      return unresolved(whole, `cannot index ${value.kind}`, wholeRange);
+      return failed(whole, `cannot index ${value.kind}`, wholeRange);
     });
   }
   return unresolved(whole, 'splat expressions are not evaluated', wholeRange);

@@ -4,6 +4,8 @@ import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { decodeEmbeddedJson, wholeTextOrigin } from './embedded-json.js';
 import { evaluate, here } from './evaluate.js';
 import type { EvalContext } from './scope.js';
+import { type Call, type Implementation, fail, reject, scalar, strict, stringResult } from './function-support.js';
+import { STANDARD_FUNCTIONS } from './stdlib.js';
 import { evaluateHeredoc } from './templates.js';
 import {
   type TemplatePlaceholder,
@@ -18,34 +20,6 @@ import {
   textOrigin,
   unresolved,
 } from './values.js';
-
-interface Call {
-  name: string;
-  text: string;
-  range: SourceRange;
-  ctx: EvalContext;
-}
-
-type Implementation = (args: ValueNode[], call: Call) => ValueNode;
-
-const fail = (call: Call, reason: string): ValueNode => unresolved(call.text, reason, call.range);
-
-function scalar(value: ValueNode): string | undefined {
-  if (value.kind === 'string') return value.value;
-  if (value.kind === 'number') return value.raw;
-  if (value.kind === 'boolean') return String(value.value);
-  return undefined;
-}
-
-/** Functions whose arguments must be concrete at the top level (no unresolved value). */
-function strict(implementation: Implementation): Implementation {
-  return (args, call) =>
-    liftConditionals(args, (values) => {
-      const missing = values.find((v) => v.kind === 'unresolved');
-      if (missing?.kind === 'unresolved') return fail(call, missing.reason ?? `${missing.expression} cannot be resolved`);
-      return implementation(values, call);
-    });
-}
 
 function jsondecode(value: ValueNode, call: Call): ValueNode {
   if (isJsonEncoded(value)) return { ...value };
@@ -157,14 +131,11 @@ function lookup([map, key, fallback]: ValueNode[], call: Call): ValueNode {
   const name = key ? scalar(key) : undefined;
   if (map?.kind !== 'object' || name === undefined) return fail(call, 'lookup needs a map and a key');
   const found = [...map.entries].reverse().find((e) => e.key === name);
-  return found?.value ?? fallback ?? fail(call, `no key ${JSON.stringify(name)}`);
-}
-
-function stringResult(value: string, call: Call): ValueNode {
-  return { kind: 'string', value, range: call.range, syntax: 'hcl' };
+  return found?.value ?? fallback ?? reject(call, `no key ${JSON.stringify(name)}`);
 }
 
 const FUNCTIONS: Record<string, Implementation> = {
+  ...STANDARD_FUNCTIONS,
   jsonencode: ([value], call) => (value ? markJsonEncoded(value) : fail(call, 'jsonencode needs a value')),
   jsondecode: strict(([value], call) => jsondecode(value as ValueNode, call)),
   concat: strict(concat),
@@ -202,8 +173,6 @@ const FUNCTIONS: Record<string, Implementation> = {
     return stringResult(parts.join(separator.value), call);
   }),
   lookup: strict(lookup),
-  coalesce: strict((args, call) => args.find((a) => a.kind !== 'null' && !(a.kind === 'string' && a.value === '')) ?? fail(call, 'no non-empty argument')),
-  try: (args, call) => args.find((a) => a.kind !== 'unresolved') ?? fail(call, 'no argument of try() can be resolved'),
   file: strict(fileFunction),
   templatefile: strict(templatefile),
 };

@@ -61,7 +61,8 @@ export function moduleScope(options: InstanceOptions): Scope {
       const block = config.variables.get(name);
       if (!block) return undefined;
       const given = inputs.get(name);
-      if (given) return { value: given };
+      // `nullable = false`: Terraform uses the default when the caller passes null.
+      if (given && !(given.kind === 'null' && notNullable(block, scope, problems))) return { value: given };
       const fallback = block.attributes.find((a) => a.name === 'default');
       if (!fallback) return { reason: `variable "${name}" has no default and no value is set` };
       return { value: evaluateExpr(fallback.expr, scope, problems) };
@@ -91,4 +92,11 @@ export function moduleScope(options: InstanceOptions): Scope {
     },
   };
   return scope;
+}
+
+function notNullable(block: Block, scope: Scope, problems: EvalProblem[]): boolean {
+  const nullable = block.attributes.find((a) => a.name === 'nullable');
+  if (!nullable) return false;
+  const value = evaluateExpr(nullable.expr, scope, problems);
+  return value.kind === 'boolean' && !value.value;
 }

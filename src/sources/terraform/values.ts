@@ -78,6 +78,10 @@ export function partialText(node: ValueNode): PartialText | undefined {
 }
 
 export function markJsonEncoded(node: ValueNode): ValueNode {
+  // jsonencode(var.c ? [..] : [..]): each branch is a JSON-encoded value.
+  if (node.kind === 'conditional' && !jsonEncoded.has(node)) {
+    return { ...node, whenTrue: markJsonEncoded(node.whenTrue), whenFalse: markJsonEncoded(node.whenFalse) };
+  }
   const copy = copyNode(node, {});
   jsonEncoded.add(copy);
   return copy;
@@ -100,6 +104,25 @@ export function copyNode<T extends ValueNode>(node: T, changes: Partial<T>): T {
 
 export function unresolved(expression: string, reason: string, range: SourceRange | undefined): ValueNode {
   return { kind: 'unresolved', expression, reason, ...(range ? { range } : {}), syntax: 'hcl' };
+}
+
+/** Unresolved values that Terraform would reject (no such attribute, index out of range), not merely unknown. */
+const evaluationErrors = new WeakSet<ValueNode>();
+
+/** A value Terraform would reject: try() moves on to its next argument, can() is false. */
+export function failed(expression: string, reason: string, range: SourceRange | undefined): ValueNode {
+  const node = unresolved(expression, reason, range);
+  evaluationErrors.add(node);
+  return node;
+}
+
+export function isEvaluationError(node: ValueNode): boolean {
+  return evaluationErrors.has(node);
+}
+
+/** An unresolved value derived from `cause`: an error stays an error, an unknown stays unknown. */
+export function unresolvedLike(cause: ValueNode, expression: string, reason: string, range: SourceRange | undefined): ValueNode {
+  return isEvaluationError(cause) ? failed(expression, reason, range) : unresolved(expression, reason, range);
 }
 
 /** The value reached through `var.x` / `local.y`: defined elsewhere, referenced at `range`. */
