@@ -9,6 +9,7 @@ import {
   type InputFile,
   type LiveSource,
   type SourceDefinition,
+  type SourceNotice,
   type SourceOutput,
   fileError,
 } from '../sources/source.js';
@@ -43,11 +44,14 @@ export interface ScanSummary {
   liveRevisions: number;
   findings: Record<Status, number>;
   errors: number;
+  /** Notes about the input that are not failures (a module call the scan did not follow). */
+  notices: number;
 }
 
 export interface ScanResult {
   findings: Finding[];
   errors: ScanError[];
+  notices: SourceNotice[];
   summary: ScanSummary;
 }
 
@@ -56,6 +60,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const sources = options.fileSources ?? FILE_SOURCES;
   const discovered = await discoverFiles(options.paths, options);
   const errors: ScanError[] = [...discovered.errors];
+  const notices: SourceNotice[] = [];
 
   const owned = new Map<FileSource, InputFile[]>();
   let filesSkipped = 0;
@@ -74,6 +79,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let taskDefinitions = 0;
   const consume = (output: SourceOutput) => {
     errors.push(...output.errors);
+    notices.push(...(output.notices ?? []));
     for (const failure of output.failures) {
       // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
       errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
@@ -105,6 +111,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   return {
     findings,
     errors,
+    notices,
     summary: {
       filesScanned: [...owned.values()].reduce((n, files) => n + files.length, 0),
       filesSkipped,
@@ -112,6 +119,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       liveRevisions,
       findings: counts,
       errors: errors.length,
+      notices: notices.length,
     },
   };
 }

@@ -63,6 +63,7 @@ export const jsonReporter: Reporter = ({ result, exitCode }) =>
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       findings: result.findings.map(jsonFinding),
       errors: result.errors.map(jsonError),
+      notices: result.notices.map((n) => ({ file: n.file ?? null, line: n.line ?? null, column: n.column ?? null, resource: n.resource ?? null, message: n.message })),
       summary: {
         filesScanned: result.summary.filesScanned,
         filesSkipped: result.summary.filesSkipped,
@@ -70,6 +71,7 @@ export const jsonReporter: Reporter = ({ result, exitCode }) =>
         liveRevisions: result.summary.liveRevisions,
         findings: result.summary.findings,
         errors: result.summary.errors,
+        notices: result.summary.notices,
         exitCode,
       },
     },

@@ -83,6 +83,12 @@ export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
     lines.push('');
   }
 
+  if (result.notices.length) {
+    lines.push(c.bold(`Notes (${result.notices.length}): not failures, but the scan did not see everything`));
+    for (const n of result.notices) lines.push(`  ${n.file ? `${n.file}${n.line ? `:${n.line}:${n.column ?? 1}` : ''}: ` : ''}${n.message}`);
+    lines.push('');
+  }
+
   const failing = new Set(result.findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN').map((f) => f.checkId));
   if (failing.size) {
     lines.push(c.bold('How to fix'));
@@ -108,7 +114,8 @@ export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
     ...(s.liveRevisions ? [plural(s.liveRevisions, 'live revision')] : []),
   ];
   const scanned = `${plural(s.taskDefinitions, 'task definition')} checked from ${origins.join(' and ')}`;
-  const errors = s.errors ? `, ${s.errors} input error${s.errors === 1 ? '' : 's'}` : '';
+  const errors =
+    (s.errors ? `, ${s.errors} input error${s.errors === 1 ? '' : 's'}` : '') + (s.notices ? `, ${plural(s.notices, 'input note')}` : '');
   const verdict = exitCode === 0 ? c.green('ok') : exitCode === 1 ? c.red('failing findings') : c.red('incomplete');
   lines.push(`${scanned}: ${counts.join(', ')}${errors} (${verdict}, exit ${exitCode})`);
   return lines.join('\n');

@@ -29,10 +29,21 @@ export interface SourceFailure {
   range?: SourceRange;
 }
 
+/** Worth knowing about the input, not a failure: e.g. a Terraform module call the scan did not follow. */
+export interface SourceNotice {
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** The resource or module address it concerns. */
+  resource?: string;
+}
+
 export interface SourceOutput {
   definitions: SourceDefinition[];
   failures: SourceFailure[];
   errors: ScanError[];
+  notices?: SourceNotice[];
 }
 
 export interface FileSourceOptions {
@@ -72,6 +83,7 @@ export function mergeOutputs(outputs: SourceOutput[]): SourceOutput {
     definitions: outputs.flatMap((o) => o.definitions),
     failures: outputs.flatMap((o) => o.failures),
     errors: outputs.flatMap((o) => o.errors),
+    notices: outputs.flatMap((o) => o.notices ?? []),
   };
 }
 

@@ -89,6 +89,7 @@ describe('ecsguard scan --format json: the public contract', () => {
       liveRevisions: 0,
       findings: { FAIL: 2, UNKNOWN: 0, ERROR: 0, MUTED: 0, NOTE: 0, PASS: 0 },
       errors: 0,
+      notices: 0,
       exitCode: 1,
     });
   });

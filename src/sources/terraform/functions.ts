@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { LineIndex, type SourceRange } from '../../model/location.js';
-import type { ObjectEntry, ValueNode } from '../../model/value.js';
+import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
 import { decodeEmbeddedJson, wholeTextOrigin } from './embedded-json.js';
 import { evaluate, here } from './evaluate.js';
 import type { EvalContext } from './scope.js';
@@ -57,13 +57,22 @@ function templatefile([path, variables]: ValueNode[], call: Call): ValueNode {
   if (variables?.kind !== 'object') return fail(call, 'templatefile() variables must be an object');
   const read = readText(name, call);
   if ('kind' in read) return read;
+  return renderTemplate(read, variables, call);
+}
+
+/**
+ * Renders a template text (templatefile(), data "template_file") with its
+ * variables as the only names. `text.lines` may map positions elsewhere (a
+ * template written in a heredoc); a variable that is not given is reported.
+ */
+export function renderTemplate(text: { path: string; lines: LineIndex }, variables: ObjectNode, call: Call): ValueNode {
   const prefix = `x = <<${TEMPLATE_MARKER}\n`;
-  const tree = call.ctx.scope.parser.parse(`${prefix}${read.lines.text}\n${TEMPLATE_MARKER}\n`);
+  const tree = call.ctx.scope.parser.parse(`${prefix}${text.lines.text}\n${TEMPLATE_MARKER}\n`);
   try {
     const heredoc = tree?.rootNode.descendantsOfType('heredoc_template')[0];
-    if (!heredoc || tree?.rootNode.hasError) return fail(call, `template ${read.path} cannot be parsed`);
+    if (!heredoc || tree?.rootNode.hasError) return fail(call, `template ${text.path} cannot be parsed`);
     const names = new Map<string, ValueNode>(variables.entries.map((e) => [e.key, e.value]));
-    const ctx: EvalContext = { ...call.ctx, names, template: true, source: { path: read.path, lines: read.lines, delta: -prefix.length } };
+    const ctx: EvalContext = { ...call.ctx, names, template: true, source: { path: text.path, lines: text.lines, delta: -prefix.length } };
     return namedByCall(withPlaceholders(evaluateHeredoc(heredoc, ctx), templatePlaceholders(heredoc, ctx)), call);
   } finally {
     tree?.delete();

@@ -14,15 +14,20 @@ export interface ModuleConfig {
   locals: Map<string, Attribute>;
   resources: Block[];
   calls: Block[];
+  outputs: Map<string, Block>;
+  /** `data` blocks by `type.name`. */
+  data: Map<string, Block>;
 }
 
 export function buildModuleConfig(absDir: string, displayDir: string, blocks: Block[]): ModuleConfig {
-  const config: ModuleConfig = { absDir, displayDir, variables: new Map(), locals: new Map(), resources: [], calls: [] };
+  const config: ModuleConfig = { absDir, displayDir, variables: new Map(), locals: new Map(), resources: [], calls: [], outputs: new Map(), data: new Map() };
   for (const block of blocks) {
     const name = block.labels[0];
     if (block.type === 'variable' && name !== undefined) config.variables.set(name, block);
     else if (block.type === 'locals') for (const attribute of block.attributes) config.locals.set(attribute.name, attribute);
     else if (block.type === 'module' && name !== undefined) config.calls.push(block);
+    else if (block.type === 'output' && name !== undefined) config.outputs.set(name, block);
+    else if (block.type === 'data' && name !== undefined && block.labels[1] !== undefined) config.data.set(`${name}.${block.labels[1]}`, block);
     else if (block.type === 'resource' && block.labels[0] === 'aws_ecs_task_definition' && block.labels[1] !== undefined) {
       config.resources.push(block);
     }

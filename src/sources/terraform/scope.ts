@@ -16,7 +16,15 @@ export interface Scope {
   /** Reads a file for file()/templatefile(); `path` is relative to the root module as in Terraform. */
   readFile(path: string): { path: string; text: string } | { error: string };
   parser: Parser;
+  /** `count.index` or `each.key`/`each.value` inside one instance of a resource or module call. */
+  expansion?: Expansion;
+  /** `module.<name>`: the outputs of a local module call (an object; a list or map of them with count/for_each). */
+  module?(name: string): Binding | undefined;
+  /** `data.<type>.<name>`: data sources that can be read offline (template_file). */
+  data?(type: string, name: string): Binding | undefined;
 }
+
+export type Expansion = { count: ValueNode } | { key: ValueNode; value: ValueNode };
 
 export interface EvalProblem {
   message: string;

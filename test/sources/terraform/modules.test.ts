@@ -43,9 +43,22 @@ describe('Terraform local modules', () => {
     ]);
   });
 
-  it('registry modules are not fetched and not reported', async () => {
-    const { output } = await loadModule({ 'main.tf': 'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws"\n  version = "5.0.0"\n}\n' });
-    assert.deepEqual(output, { definitions: [], failures: [], errors: [] });
+  it('registry modules are not fetched: each call is a notice saying so, not a silent "0 task definitions"', async () => {
+    const { output, dir } = await loadModule({ 'main.tf': 'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws//modules/service"\n  version = "5.0.0"\n}\n' });
+    assert.deepEqual(output, {
+      definitions: [],
+      failures: [],
+      errors: [],
+      notices: [
+        {
+          file: `${dir}/main.tf`,
+          line: 1,
+          column: 1,
+          resource: 'module.ecs',
+          message: 'module.ecs (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan',
+        },
+      ],
+    });
   });
 });
 
