@@ -129,6 +129,7 @@ async function loadTerraformConfiguration(files: InputFile[], options: FileSourc
       const installedModules = readModulesManifest(root, output.errors);
       evaluateInstance(config, inputs, '', [root.absDir], {
         ...(installedModules ? { installedModules } : {}),
+        ...(roots.length > 1 ? { rootLabel: root.displayDir } : {}),
         loader,
         parser,
         rootAbsDir: root.absDir,

@@ -1,4 +1,4 @@
-import { join, normalize, relative, resolve } from 'node:path';
+import { isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { ResourceRef } from '../../model/task-definition.js';
 import { type ObjectEntry, type ValueNode, field, scalarText } from '../../model/value.js';
@@ -16,6 +16,13 @@ const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'provider
 const MAX_MODULE_DEPTH = 16;
 
 export interface InstanceRun {
+  /**
+   * Set when one scan evaluates several root modules: a resource of a module
+   * directory outside its root (shared by the roots) is named with its root,
+   * `module.svc.aws_ecs_task_definition.this (root envs/prod)`, so each root's
+   * findings stay apart.
+   */
+  rootLabel?: string;
   /** `.terraform/modules/modules.json` of the root: module key (`svc`, `svc.inner`) → directory relative to the root. */
   installedModules?: ReadonlyMap<string, string>;
   loader: ConfigurationLoader;
@@ -187,7 +194,9 @@ export function evaluateInstance(
   for (const block of config.resources) {
     for (const instance of instancesOf(block, scope, problems)) {
       const resourceScope = instance.expansion ? { ...scope, expansion: instance.expansion } : scope;
-      evaluateResource(block, `${prefix}aws_ecs_task_definition.${block.labels[1] ?? ''}${instance.suffix}`, resourceScope, run);
+      const address = `${prefix}aws_ecs_task_definition.${block.labels[1] ?? ''}${instance.suffix}`;
+      const shared = run.rootLabel !== undefined && !isInside(config.absDir, run.rootAbsDir);
+      evaluateResource(block, shared ? `${address} (root ${run.rootLabel})` : address, resourceScope, run);
     }
   }
 
@@ -256,3 +265,8 @@ function evaluateResource(block: Block, address: string, scope: Scope, run: Inst
     range: block.range,
   });
 }
+
+const isInside = (dir: string, root: string): boolean => {
+  const path = relative(root, dir);
+  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
+};

@@ -3,6 +3,7 @@ import { join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { ValueNode } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
+import { applyTypeDefaults } from './type-defaults.js';
 import type { Binding, EvalContext, EvalProblem, Scope } from './scope.js';
 import type { Attribute, Block, Expr } from './structure.js';
 
@@ -67,10 +68,10 @@ export function moduleScope(options: InstanceOptions): Scope {
       if (!block) return undefined;
       const given = inputs.get(name);
       // `nullable = false`: Terraform uses the default when the caller passes null.
-      if (given && !(given.kind === 'null' && notNullable(block, scope, problems))) return { value: given };
+      if (given && !(given.kind === 'null' && notNullable(block, scope, problems))) return { value: typed(block, given, scope, problems) };
       const fallback = block.attributes.find((a) => a.name === 'default');
       if (!fallback) return { reason: `variable "${name}" has no default and no value is set` };
-      return { value: evaluateExpr(fallback.expr, scope, problems) };
+      return { value: typed(block, evaluateExpr(fallback.expr, scope, problems), scope, problems) };
     },
     local(name) {
       const attribute = config.locals.get(name);
@@ -104,4 +105,11 @@ function notNullable(block: Block, scope: Scope, problems: EvalProblem[]): boole
   if (!nullable) return false;
   const value = evaluateExpr(nullable.expr, scope, problems);
   return value.kind === 'boolean' && !value.value;
+}
+
+/** The value with the defaults of `optional()` attributes in the variable's type filled in. */
+function typed(block: Block, value: ValueNode, scope: Scope, problems: EvalProblem[]): ValueNode {
+  const type = block.attributes.find((a) => a.name === 'type');
+  if (type?.expr.kind !== 'hcl') return value;
+  return applyTypeDefaults(type.expr.node, value, { scope, source: type.expr.source, names: new Map(), problems });
 }

@@ -250,6 +250,12 @@ export const STANDARD_FUNCTIONS: Record<string, Implementation> = {
     if (list?.kind !== 'array' || list.items.length > 1) return reject(call, 'one needs a list of at most one item');
     return list.items[0] ?? { kind: 'null', range: call.range, syntax: 'hcl' };
   }),
+  sort: strict(([list], call) => {
+    if (list?.kind !== 'array') return reject(call, 'sort needs a list of strings');
+    const texts = list.items.map(scalar);
+    if (texts.some((t) => t === undefined)) return fail(call, 'sort: an item of the list cannot be resolved');
+    return arrayResult((texts as string[]).sort().map((t) => stringResult(t, call)), call);
+  }),
   reverse: strict(([list], call) => (list?.kind === 'array' ? arrayResult([...list.items].reverse(), call) : reject(call, 'reverse needs a list'))),
   startswith: strict(([s, prefix], call) => {
     const [a, b] = [stringArgument(s as ValueNode), stringArgument(prefix as ValueNode)];
