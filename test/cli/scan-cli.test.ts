@@ -55,7 +55,7 @@ describe('ecsguard scan --format json: the public contract', () => {
   it('has exactly the documented shape', () => {
     const run = runCli(['scan', REGISTER_INPUT, '--format', 'json']);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(report), ['version', 'tool', 'findings', 'errors', 'summary']);
+    assert.deepEqual(Object.keys(report), ['version', 'tool', 'findings', 'errors', 'notices', 'summary']);
     assert.equal(report.version, 1);
     assert.equal(report.tool.name, 'ecsguard');
     assert.deepEqual(report.findings[0], {
