@@ -223,13 +223,16 @@ function evaluateFor(node: Node, ctx: EvalContext): ValueNode {
       if (identifiers.length === 2) names.set(identifiers[0] as string, key).set(identifiers[1] as string, item);
       else names.set(identifiers[0] as string, item);
       const inner: EvalContext = { ...ctx, names };
+      // An `if` that cannot be resolved keeps the element only maybe (see `maybe`).
+      let uncertain = false;
       if (condition) {
         const keep = evaluate(condition, inner);
-        if (keep.kind !== 'boolean') return unresolved(node.text, `the if clause ${condition.text} cannot be resolved`, range);
-        if (!keep.value) continue;
+        if (keep.kind === 'boolean' && !keep.value) continue;
+        uncertain = keep.kind !== 'boolean';
       }
       if (node.type === 'for_tuple_expr') {
-        items.push(evaluate(bodies[0] as Node, inner));
+        const item = evaluate(bodies[0] as Node, inner);
+        items.push(uncertain ? maybe(item, condition as Node, inner) : item);
         continue;
       }
       const keyValue = evaluate(bodies[0] as Node, inner);
@@ -238,7 +241,8 @@ function evaluateFor(node: Node, ctx: EvalContext): ValueNode {
       }
       const valueNode = bodies[1];
       if (!valueNode) return unknownSyntax(node, ctx);
-      entries.push({ key: String(keyValue.value), sourceKey: String(keyValue.value), value: evaluate(valueNode, inner) });
+      const value = evaluate(valueNode, inner);
+      entries.push({ key: String(keyValue.value), sourceKey: String(keyValue.value), value: uncertain ? maybe(value, condition as Node, inner) : value });
     }
     return node.type === 'for_tuple_expr'
       ? { kind: 'array', items, range, syntax: 'hcl' }
@@ -261,4 +265,16 @@ function evaluateOperation(node: Node, ctx: EvalContext): ValueNode {
   const left = evaluateTerm(children.slice(0, at), ctx);
   const right = evaluateTerm(children.slice(at + 1), ctx);
   return liftConditionals([left, right], ([l, r]) => applyBinary(operator, l as ValueNode, r as ValueNode, node.text, range));
+}
+
+/**
+ * An element of a `for` whose `if` cannot be resolved. An unresolved element
+ * stays itself: `{ for k, v in m : k => v if v != null }` drops it only when
+ * null, and an unknown value already covers that. A known element exists only
+ * when the condition holds: a conditional whose other branch is null (absent).
+ */
+function maybe(value: ValueNode, condition: Node, ctx: EvalContext): ValueNode {
+  if (value.kind === 'unresolved') return value;
+  const range = here(condition, ctx);
+  return { kind: 'conditional', condition: condition.text, whenTrue: value, whenFalse: { kind: 'null', range, syntax: 'hcl' }, range, syntax: 'hcl' };
 }

@@ -286,3 +286,34 @@ describe('Terraform registry modules after terraform init', () => {
     assert.match(text, /0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 input note \(ok, exit 0\)$/);
   });
 });
+
+describe('Terraform for expressions whose if clause cannot be resolved', () => {
+  it('{ for k, v in m : k => v if v != null } keeps unknown values and the literal ones around them', async () => {
+    const { dir } = await loadModule({
+      'main.tf': [
+        'variable "image" {}',
+        'variable "user" {',
+        '  default = null',
+        '}',
+        'locals {',
+        '  raw = { name = "app", image = var.image, user = var.user, privileged = true }',
+        '  def = { for k, v in local.raw : k => v if v != null }',
+        '}',
+        'resource "aws_ecs_task_definition" "x" {',
+        '  container_definitions = jsonencode([local.def])',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const result = await scanPaths([dir]);
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.x'), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL', 'no-root-user': 'FAIL' });
+    assert.equal(at(finding(result, 'aws_ecs_task_definition.x', 'no-privileged-containers')), `${dir}/main.tf:6:74`);
+  });
+
+  it('a known element under an unknown condition exists only when the condition holds', async () => {
+    const node = await value('[for u in ["0", "1000"] : u if var.unknown]');
+    assert.equal(node?.kind, 'array');
+    const first = node?.kind === 'array' ? node.items[0] : undefined;
+    assert.deepEqual(first?.kind === 'conditional' && [first.condition, toPlain(first.whenTrue), first.whenFalse.kind], ['var.unknown', '0', 'null']);
+  });
+});
