@@ -74,4 +74,19 @@ describe('Terraform as written in public modules, evaluated as terraform plan wo
     const result = await scanPaths([`${REALISTIC}/count-switch`], [varFile]);
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.debug[0]'), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL', 'no-root-user': 'FAIL' });
   });
+
+  it('a service module building containers through a for_each container-definition module, try() defaults and a null-stripping for', async () => {
+    const dir = `${REALISTIC}/service-module`;
+    const result = await scanPaths([dir]);
+    const id = 'module.svc.aws_ecs_task_definition.this[0]';
+    assert.deepEqual([...new Set(result.findings.map((f) => f.resource.id))], [id]);
+    assert.deepEqual(statuses(result, id), { ...allStatuses('PASS'), 'no-root-user': 'FAIL', 'no-privileged-containers': 'FAIL' });
+    // The image digest comes from a data source: unknown, and no check reads it.
+    assert.equal(at(finding(result, id, 'no-root-user')), `${dir}/main.tf:10:15`);
+    assert.equal(finding(result, id, 'no-root-user').message, 'container "app": user "0" is uid 0 (root)');
+    // "disabled" has create = false: the for_each filter drops it, so its privileged = true is not reported.
+    assert.equal(finding(result, id, 'no-privileged-containers').message, 'container "sidecar": privileged is true');
+    assert.equal(at(finding(result, id, 'no-privileged-containers')), `${dir}/main.tf:15:20`);
+    assert.deepEqual(result.errors, []);
+  });
 });
