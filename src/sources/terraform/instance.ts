@@ -148,6 +148,11 @@ function moduleOutputs(call: Block, config: ModuleConfig, scope: Scope, prefix: 
   if ('skipped' in target) return { reason: `module "${name}" (${target.skipped}) is not followed: its outputs are not known offline` };
   if ('error' in target) return { reason: target.error };
   const instances = instancesOf(call, scope, problems);
+  const counted = call.attributes.some((a) => a.name === 'count');
+  const expanded = counted || call.attributes.some((a) => a.name === 'for_each');
+  if (expanded && instances.length === 1 && instances[0]?.suffix === '') {
+    return { reason: `the ${counted ? 'count' : 'for_each'} of module "${name}" cannot be resolved` };
+  }
   const objects = instances.map((instance) => {
     const inputs = callInputs(call, instance.expansion ? { ...scope, expansion: instance.expansion } : scope, problems);
     const childPrefix = `${prefix}module.${name}${instance.suffix}.`;
@@ -159,9 +164,7 @@ function moduleOutputs(call: Block, config: ModuleConfig, scope: Scope, prefix: 
     }
     return { instance, value: { kind: 'object', entries, range: call.range, syntax: 'hcl' } as ValueNode };
   });
-  const single = instances.length === 1 && instances[0]?.suffix === '';
-  if (single) return { value: (objects[0] as { value: ValueNode }).value };
-  const counted = call.attributes.some((a) => a.name === 'count');
+  if (!expanded) return { value: (objects[0] as { value: ValueNode }).value };
   if (counted) return { value: { kind: 'array', items: objects.map((o) => o.value), range: call.range, syntax: 'hcl' } };
   return {
     value: {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { field, pathGet, toPlain } from '../../../src/model/value.js';
+import { terraformHcl } from '../../../src/sources/terraform/index.js';
 import { allStatuses, at, definition, finding, loadModule, scanPaths, statuses } from './helpers.js';
 
 /** Evaluates one expression as the value of an argument, with a few locals and variables around it. */
@@ -315,5 +316,33 @@ describe('Terraform for expressions whose if clause cannot be resolved', () => {
     assert.equal(node?.kind, 'array');
     const first = node?.kind === 'array' ? node.items[0] : undefined;
     assert.deepEqual(first?.kind === 'conditional' && [first.condition, toPlain(first.whenTrue), first.whenFalse.kind], ['var.unknown', '0', 'null']);
+  });
+});
+
+describe('Terraform module outputs with a count or for_each that cannot be resolved', () => {
+  it('are unresolved with the reason, never read as if the module had one instance', async () => {
+    const { dir } = await loadModule({
+      'main.tf': [
+        'variable "containers" {}',
+        'module "c" {',
+        '  source   = "./c"',
+        '  for_each = var.containers',
+        '}',
+        'resource "aws_ecs_task_definition" "t" {',
+        '  container_definitions = jsonencode([for k, v in module.c : v.container])',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    mkdirSync(join(dir, 'c'));
+    writeFileSync(join(dir, 'c', 'main.tf'), 'output "container" {\n  value = { name = "x", user = "0" }\n}\n');
+    const result = await scanPaths([dir]);
+    const f = finding(result, 'aws_ecs_task_definition.t', 'no-root-user');
+    assert.equal(f.status, 'UNKNOWN');
+    assert.equal(f.message, 'container definitions are [for k, v in module.c : v.container], which cannot be resolved');
+    const main = join(dir, 'main.tf');
+    const output = await terraformHcl.load([{ path: main, absolutePath: main, text: readFileSync(main, 'utf8') }], {});
+    const list = field(definition(output, 'aws_ecs_task_definition.t').body, 'containerDefinitions');
+    assert.equal(list?.kind === 'unresolved' && list.reason, 'the for_each of module "c" cannot be resolved');
   });
 });
