@@ -140,7 +140,18 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
       return failed(whole, `cannot index ${value.kind}`, wholeRange);
     });
   }
-  return unresolved(whole, 'splat expressions are not evaluated', wholeRange);
+  if (step.type === 'splat') {
+    // `list[*].attr` / `list.*.attr`: the steps after the splat apply to each item; a single value is a list of one, null none.
+    const inner = step.firstNamedChild;
+    const steps = inner?.namedChildren ?? [];
+    return liftConditionals([base], ([value]) => {
+      if (!value || value.kind === 'unresolved') return unresolved(whole, value?.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : 'nothing to expand', wholeRange);
+      const items = value.kind === 'array' ? value.items : value.kind === 'null' ? [] : [value];
+      const mapped = items.map((item) => steps.reduce<ValueNode>((current, s) => (current.kind === 'unresolved' ? current : applyStep(current, s, ctx, whole, wholeRange)), item));
+      return { kind: 'array', items: mapped, range: wholeRange, syntax: 'hcl' };
+    });
+  }
+  return unresolved(whole, `${step.type.replace(/_/g, ' ')} is not evaluated`, wholeRange);
 }
 
 /** The boolean a condition evaluates to; Terraform converts the strings "true" and "false" too. */

@@ -17,6 +17,7 @@ async function value(expression: string) {
       'locals {',
       '  map  = { b = 2, a = 1 }',
       '  list = ["x", "y", "z"]',
+      '  objs = [{ n = "a" }, { n = "b" }]',
       '}',
       'resource "aws_ecs_task_definition" "t" {',
       `  pid_mode              = ${expression}`,
@@ -69,6 +70,9 @@ describe('Terraform standard functions, evaluated from known values', () => {
     ['startswith(var.env, "pr")', true],
     ['trimprefix("root:root", "root:")', 'root'],
     ['substr("1000:1000", 0, 4)', '1000'],
+    ['local.objs[*].n', ['a', 'b']],
+    ['local.objs.*.n', ['a', 'b']],
+    ['local.map[*].a', [1]],
   ];
   for (const [expression, expected] of cases) {
     it(expression, async () => {
