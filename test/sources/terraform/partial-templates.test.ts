@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pathGet } from '../../../src/model/value.js';
-import { at, definition, finding, loadModule, scanPaths, statuses } from './helpers.js';
+import { allStatuses, at, definition, finding, loadModule, scanPaths, statuses } from './helpers.js';
 
 const HEREDOC = [
   'variable "image_tag" {}',
@@ -156,5 +156,51 @@ describe('templatefile() with a variable the call does not give', () => {
     });
     const list = pathGet(definition(output, 'aws_ecs_task_definition.t').body, ['containerDefinitions', 0]);
     assert.deepEqual(list?.kind === 'unresolved' && [list.expression, list.reason], ['containers', 'templatefile: variable `containers` is not given']);
+  });
+});
+
+describe('template directives: %{ for } and %{ if } in templates', () => {
+  const main = [
+    'variable "debug" {}',
+    'resource "aws_ecs_task_definition" "t" {',
+    '  container_definitions = templatefile("${path.module}/c.json.tpl", { sidecars = ["log", "trace"], router_user = "0", logs = true, debug = var.debug })',
+    '}',
+    '',
+  ].join('\n');
+  const template = [
+    '[',
+    '%{ for name in sidecars ~}',
+    '  {"name": "${name}", "user": "1000"},',
+    '%{ endfor ~}',
+    '%{ if logs ~}',
+    '  {"name": "router", "user": "${router_user}"},',
+    '%{ endif ~}',
+    '%{ if debug ~}',
+    '  {"name": "shell", "privileged": true, "user": "1000"},',
+    '%{ endif ~}',
+    '  {"name": "agent", "user": "1000"}',
+    ']',
+    '',
+  ].join('\n');
+
+  it('a known for and if are expanded; an unresolved if keeps both texts, judged as a conditional', async () => {
+    const { dir } = await loadModule({ 'main.tf': main, 'c.json.tpl': template });
+    const result = await scanPaths([dir]);
+    const id = 'aws_ecs_task_definition.t';
+    assert.deepEqual(statuses(result, id), { ...allStatuses('PASS'), 'no-root-user': 'FAIL', 'no-privileged-containers': 'FAIL' });
+    const root = finding(result, id, 'no-root-user');
+    // The router is in both texts of the %{ if }: whether the report names the condition is the engine's choice.
+    assert.match(root.message, /^container "router": user "0" is uid 0 \(root\)( when condition debug is (true|false))?$/);
+    assert.equal(at(root), `${dir}/c.json.tpl:6:30`);
+    const privileged = finding(result, id, 'no-privileged-containers');
+    assert.equal(privileged.message, 'container "shell": privileged is true when condition debug is true');
+    assert.equal(at(privileged), `${dir}/c.json.tpl:9:35`);
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('the expanded for writes one container per item, with the strip markers applied', async () => {
+    const { output } = await loadModule({ 'main.tf': main.replace('debug = var.debug', 'debug = false'), 'c.json.tpl': template });
+    const list = pathGet(definition(output, 'aws_ecs_task_definition.t').body, ['containerDefinitions']);
+    assert.deepEqual(list?.kind === 'array' && list.items.map((c) => (c.kind === 'object' ? c.entries.map((e) => e.key === 'name' && e.value.kind === 'string' ? e.value.value : '').join('') : c.kind)), ['log', 'trace', 'router', 'agent']);
   });
 });
