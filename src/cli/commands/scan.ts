@@ -93,7 +93,7 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
       const { summary } = result;
       if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
         // Not a failure (a repository may have none), but never a silent "ok".
-        const unfollowed = summary.notices ? ` (${summary.notices} not followed: see the notes)` : '';
+        const unfollowed = summary.notices ? ` (${summary.notices} input note${summary.notices === 1 ? '' : 's'}: what was not looked into)` : '';
         process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${unfollowed}\n`);
       }
       const exitCode = exitCodeFor(result, options);

@@ -80,3 +80,34 @@ describe('Terraform module directories', () => {
     assert.equal(at(finding(result, 'aws_ecs_task_definition.a', 'no-root-user')), `${dir}/other.tf:2:13`);
   });
 });
+
+describe('Terraform registry modules through the CLI', () => {
+  it('a folder of registry module calls says what it did not follow, on stderr, in the notes and in the JSON summary', async () => {
+    const { runCli } = await import('../../support/cli.js');
+    const dir = `${FIXTURES}/registry-only`;
+    const text = runCli(['scan', dir]);
+    assert.equal(text.code, 0);
+    assert.equal(text.stderr, `ecsguard: no task definitions found in ${dir} (1 input note: what was not looked into)\n`);
+    assert.equal(
+      text.stdout,
+      [
+        'Notes (1): not failures, but the scan did not see everything',
+        `  ${dir}/main.tf:1:1: module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan`,
+        '',
+        '0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 input note (ok, exit 0)',
+        '',
+      ].join('\n'),
+    );
+    const report = JSON.parse(runCli(['scan', dir, '--format', 'json']).stdout);
+    assert.deepEqual(report.notices, [
+      {
+        file: `${dir}/main.tf`,
+        line: 1,
+        column: 1,
+        resource: 'module.ecs_service',
+        message: 'module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan',
+      },
+    ]);
+    assert.equal(report.summary.notices, 1);
+  });
+});
