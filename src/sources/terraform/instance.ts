@@ -2,7 +2,8 @@ import { isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { ResourceRef } from '../../model/task-definition.js';
 import { type ObjectEntry, type ValueNode, field, scalarText } from '../../model/value.js';
-import { type SourceNotice, type SourceOutput, fileError } from '../source.js';
+import type { ScanError } from '../../model/finding.js';
+import { type SourceOutput, fileError } from '../source.js';
 import { taskDefinitionBody } from './body.js';
 import type { ConfigurationLoader } from './configuration.js';
 import { readDataSource } from './data-sources.js';
@@ -209,7 +210,7 @@ export function evaluateInstance(
     if (instances.length === 0) continue; // count = 0 or an empty for_each: nothing is created
     const target = callTarget(call, config, prefix, stack, run);
     if ('skipped' in target) {
-      (run.output.notices ??= []).push(unfollowedNotice(call, target.skipped, prefix));
+      (run.output.warnings ??= []).push(unfollowedWarning(call, target.skipped, prefix));
       continue;
     }
     if ('error' in target) {
@@ -226,8 +227,8 @@ export function evaluateInstance(
   reportProblems(problems, prefix.replace(/\.$/, '') || config.displayDir, config.displayDir, run);
 }
 
-/** A module call whose source is not on disk: the scan says it did not look inside. */
-function unfollowedNotice(call: Block, source: string, prefix: string): SourceNotice {
+/** A module call whose source is not on disk: a warning, so the scan says it did not look inside. */
+function unfollowedWarning(call: Block, source: string, prefix: string): ScanError {
   const address = `${prefix}module.${call.labels[0] ?? ''}`;
   return {
     file: call.range.file,

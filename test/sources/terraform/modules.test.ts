@@ -49,7 +49,7 @@ describe('Terraform local modules', () => {
       definitions: [],
       failures: [],
       errors: [],
-      notices: [
+      warnings: [
         {
           file: `${dir}/main.tf`,
           line: 1,
@@ -82,32 +82,34 @@ describe('Terraform module directories', () => {
 });
 
 describe('Terraform registry modules through the CLI', () => {
-  it('a folder of registry module calls says what it did not follow, on stderr, in the notes and in the JSON summary', async () => {
+  it('a folder of registry module calls says what it did not follow, on stderr, as a warning and in the JSON summary', async () => {
     const { runCli } = await import('../../support/cli.js');
     const dir = `${FIXTURES}/registry-only`;
     const text = runCli(['scan', dir]);
     assert.equal(text.code, 0);
-    assert.equal(text.stderr, `ecsguard: no task definitions found in ${dir} (1 input note: what was not looked into)\n`);
+    assert.equal(text.stderr, `ecsguard: no task definitions found in ${dir} (1 warning: see the report)\n`);
     assert.equal(
       text.stdout,
       [
-        'Notes (1): not failures, but the scan did not see everything',
+        'Warnings (1): every check was still evaluated',
         `  ${dir}/main.tf:1:1: module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan`,
         '',
-        '0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 input note (ok, exit 0)',
+        '0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 warning (ok, exit 0)',
         '',
       ].join('\n'),
     );
     const report = JSON.parse(runCli(['scan', dir, '--format', 'json']).stdout);
-    assert.deepEqual(report.notices, [
+    assert.deepEqual(report.warnings, [
       {
         file: `${dir}/main.tf`,
         line: 1,
         column: 1,
+        region: null,
+        operation: null,
         resource: 'module.ecs_service',
         message: 'module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan',
       },
     ]);
-    assert.equal(report.summary.notices, 1);
+    assert.equal(report.summary.warnings, 1);
   });
 });

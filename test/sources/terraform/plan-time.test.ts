@@ -237,7 +237,7 @@ describe('Terraform count and for_each', () => {
       'module.remote.json',
       'module "remote" (git::https://example.com/modules.git//container) is not followed: its outputs are not known offline',
     ]);
-    assert.equal(output.notices?.length, 1);
+    assert.equal(output.warnings?.length, 1);
   });
 });
 
@@ -256,8 +256,8 @@ describe('Terraform registry modules after terraform init', () => {
     const result = await scanPaths([dir]);
     assert.deepEqual(statuses(result, 'module.svc.aws_ecs_task_definition.this'), { ...allStatuses('PASS'), 'no-root-user': 'FAIL' });
     assert.equal(finding(result, 'module.svc.aws_ecs_task_definition.this', 'no-root-user').resource.file, `${dir}/.terraform/modules/svc/modules/service/main.tf`);
-    assert.deepEqual(result.notices, []);
-    assert.equal(result.summary.notices, 0);
+    assert.deepEqual(result.warnings, []);
+    assert.equal(result.summary.warnings, 0);
   });
 
   it('without it, each call not followed is a notice, counted in the summary, and the text report says so', async () => {
@@ -275,7 +275,7 @@ describe('Terraform registry modules after terraform init', () => {
       ].join('\n'),
     });
     const result = await scanPaths([dir]);
-    assert.deepEqual(result.notices, [
+    assert.deepEqual(result.warnings, [
       {
         file: `${dir}/main.tf`,
         line: 1,
@@ -284,11 +284,11 @@ describe('Terraform registry modules after terraform init', () => {
         message: 'module.svc (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan',
       },
     ]);
-    assert.equal(result.summary.notices, 1);
+    assert.equal(result.summary.warnings, 1);
     const { textReporter } = await import('../../../src/report/text.js');
     const text = textReporter({ result, exitCode: 0 }, { color: false });
-    assert.match(text, /Notes \(1\): not failures, but the scan did not see everything\n {2}.*main\.tf:1:1: module\.svc \(terraform-aws-modules\/ecs\/aws\/\/modules\/service\) not followed: run terraform init, or scan a plan\n/);
-    assert.match(text, /0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 input note \(ok, exit 0\)$/);
+    assert.match(text, /Warnings \(1\): every check was still evaluated\n {2}.*main\.tf:1:1: module\.svc \(terraform-aws-modules\/ecs\/aws\/\/modules\/service\) not followed: run terraform init, or scan a plan\n/);
+    assert.match(text, /0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 warning \(ok, exit 0\)$/);
   });
 });
 

@@ -21,7 +21,7 @@ describe('Terraform as written in public modules, evaluated as terraform plan wo
     // module "worker" { create = false }: count = 0, nothing is planned, nothing reported.
     assert.equal(result.summary.taskDefinitions, 2);
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.notices, []);
+    assert.deepEqual(result.warnings, []);
   });
 
   it('an agent module with feature flags in optional() objects: defaults apply, null means default, unresolved flags judge both branches', async () => {
