@@ -120,7 +120,9 @@ could not be read). Warnings (validation problems that left every verdict intact
       const { summary } = result;
       if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
         // Not a failure (a repository may have none), but never a silent "ok".
-        process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}\n`);
+        // Terraform module calls that were not followed are warnings: say there is something to read.
+        const warned = summary.warnings ? ` (${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}: see the report)` : '';
+        process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${warned}\n`);
       }
       const exitCode = exitCodeFor(result, options);
       const color = !options.output && colorsFor(process.stdout).isColorSupported;
