@@ -1,4 +1,4 @@
-import { type ValueNode, field, scalarText } from '../../model/value.js';
+import { type ConditionalNode, type UnresolvedNode, type ValueNode, field, scalarText, toPlain } from '../../model/value.js';
 import { resolveRef } from './ref.js';
 import { type ResolveContext, computedString, invalidAt, unresolvedAt, withOrigin } from './resolve-context.js';
 
@@ -136,4 +136,38 @@ export function resolveBase64({ argument, site }: Call, ctx: ResolveContext, res
   const text = scalarText(resolved);
   if (text === undefined) return unresolvedAt(site, ctx, 'Fn::Base64 of a value that cannot be resolved');
   return computedString(Buffer.from(text, 'utf8').toString('base64'), site, ctx);
+}
+
+/** `Fn::Length` of a list that resolves, items under `Fn::If` excepted (their count depends on the condition). */
+export function resolveLength({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const list = resolve(argument);
+  if (list.kind === 'unresolved') return unresolvedAt(site, ctx, `${name} of ${list.expression}, which cannot be resolved`);
+  if (list.kind !== 'array') return invalidAt(site, ctx, `${name} needs a list, found ${list.kind}`);
+  if (list.items.some((item) => item.kind === 'conditional')) {
+    return unresolvedAt(site, ctx, `${name} of a list whose items depend on a condition`);
+  }
+  const count = list.items.filter((item) => item.kind !== 'null').length;
+  return withOrigin({ kind: 'number', value: count, raw: String(count), ...(site.range ? { range: site.range } : {}), syntax: ctx.syntax }, site, ctx);
+}
+
+/** The first part of a value that is not known offline, if any. */
+function firstUnknown(node: ValueNode): UnresolvedNode | ConditionalNode | undefined {
+  if (node.kind === 'unresolved' || node.kind === 'conditional') return node;
+  if (node.kind === 'array') return node.items.map(firstUnknown).find((n) => n !== undefined);
+  if (node.kind === 'object') return node.entries.map((e) => firstUnknown(e.value)).find((n) => n !== undefined);
+  return undefined;
+}
+
+/** `Fn::ToJsonString` of a mapping or list that resolves entirely: its JSON text. */
+export function resolveToJsonString({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const value = resolve(argument);
+  if (value.kind !== 'object' && value.kind !== 'array' && value.kind !== 'unresolved' && value.kind !== 'conditional') {
+    return invalidAt(site, ctx, `${name} needs a mapping or a list, found ${value.kind}`);
+  }
+  const unknown = firstUnknown(value);
+  if (unknown) {
+    const what = unknown.kind === 'unresolved' ? unknown.expression : `a value under condition ${unknown.condition}`;
+    return unresolvedAt(site, ctx, `${name} of a value containing ${what}, which cannot be resolved`);
+  }
+  return computedString(JSON.stringify(toPlain(value)), site, ctx);
 }

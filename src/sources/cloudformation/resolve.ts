@@ -1,4 +1,5 @@
-import type { ValueNode } from '../../model/value.js';
+import type { SourceRange } from '../../model/location.js';
+import { type ValueNode, field, scalarText } from '../../model/value.js';
 import {
   type Call,
   type Resolve,
@@ -6,12 +7,15 @@ import {
   resolveFindInMap,
   resolveIf,
   resolveJoin,
+  resolveLength,
   resolveSelect,
   resolveSplit,
   resolveSub,
+  resolveToJsonString,
 } from './functions.js';
-import { SHORT_FORM_TAGS, intrinsicCall, longFormName } from './intrinsics.js';
+import { FOR_EACH_PREFIX, RULES_FUNCTIONS, SHORT_FORM_TAGS, intrinsicCall, longFormName } from './intrinsics.js';
 import { resolveRef } from './ref.js';
+import { fileError } from '../source.js';
 import { type ResolveContext, invalidAt, unresolvedAt } from './resolve-context.js';
 
 type Evaluator = (call: Call, ctx: ResolveContext, resolve: Resolve) => ValueNode;
@@ -24,6 +28,8 @@ const EVALUATED: Record<string, Evaluator> = {
   'Fn::Select': resolveSelect,
   'Fn::FindInMap': resolveFindInMap,
   'Fn::Base64': resolveBase64,
+  'Fn::Length': resolveLength,
+  'Fn::ToJsonString': resolveToJsonString,
 };
 
 /** Why the functions that are never evaluated stay unknown. */
@@ -31,10 +37,8 @@ const NOT_EVALUATED: Record<string, string> = {
   'Fn::GetAtt': 'Fn::GetAtt is known only after deployment',
   'Fn::ImportValue': "Fn::ImportValue reads another stack's export",
   'Fn::GetAZs': 'Fn::GetAZs depends on the deployment region',
-  'Fn::Cidr': 'Fn::Cidr is not evaluated',
-  'Fn::Transform': 'Fn::Transform runs a macro at deployment',
-  'Fn::ToJsonString': 'Fn::ToJsonString is not evaluated',
-  'Fn::Length': 'Fn::Length is not evaluated',
+  'Fn::GetStackOutput': "Fn::GetStackOutput reads another stack's output",
+  'Fn::Cidr': 'Fn::Cidr gives subnet address blocks, which no check reads',
   Condition: 'a condition is not a property value',
   'Fn::Equals': 'a condition function is not a property value',
   'Fn::Not': 'a condition function is not a property value',
@@ -43,6 +47,11 @@ const NOT_EVALUATED: Record<string, string> = {
 };
 
 const KNOWN = new Set<string>(SHORT_FORM_TAGS.map(longFormName));
+
+/** Message for a construct that a deployment expands and ecsguard cannot. */
+export function notSupportedOffline(what: string): string {
+  return `not supported offline: ${what}`;
+}
 
 /**
  * Replaces intrinsic function calls by what they evaluate to: literals,
@@ -53,7 +62,11 @@ export function resolveValue(node: ValueNode, ctx: ResolveContext): ValueNode {
   const resolve: Resolve = (child) => resolveValue(child, ctx);
   const call = intrinsicCall(node);
   if (call) return resolveCall({ name: call.name, argument: call.argument, site: node }, ctx, resolve);
-  if (node.kind === 'object') return { ...node, entries: node.entries.map((e) => ({ ...e, value: resolve(e.value) })) };
+  if (node.kind === 'object') {
+    const loop = node.entries.find((e) => e.key.startsWith(FOR_EACH_PREFIX));
+    if (loop) return forEachNotSupported(loop.key, node, loop.keyRange, ctx);
+    return { ...node, entries: node.entries.map((e) => ({ ...e, value: resolve(e.value) })) };
+  }
   if (node.kind === 'array') return { ...node, items: node.items.map(resolve) };
   return node;
 }
@@ -63,10 +76,28 @@ function resolveCall(call: Call, ctx: ResolveContext, resolve: Resolve): ValueNo
     if (call.argument.kind !== 'string') return invalidAt(call.site, ctx, `Ref needs a parameter or resource name, found ${call.argument.kind}`);
     return resolveRef(call.argument.value, call.site, ctx);
   }
+  if (call.name.startsWith(FOR_EACH_PREFIX)) return forEachNotSupported(call.name, call.site, call.site.range, ctx);
+  if (call.name === 'Fn::Transform') {
+    const macro = scalarText(field(call.argument, 'Name'));
+    return invalidAt(call.site, ctx, notSupportedOffline(`Fn::Transform${macro ? ` (macro ${macro})` : ''} runs at deployment; scan the processed template`));
+  }
+  if (RULES_FUNCTIONS.has(call.name)) {
+    return unresolvedAt(call.site, ctx, `${call.name} is a Rules function, evaluated only in the Rules section`);
+  }
   const evaluate = EVALUATED[call.name];
   if (evaluate) return evaluate(call, ctx, resolve);
   const reason = NOT_EVALUATED[call.name];
   if (reason !== undefined) return unresolvedAt(call.site, ctx, reason);
   if (!KNOWN.has(call.name)) return invalidAt(call.site, ctx, `unknown intrinsic function ${call.name}`);
   return unresolvedAt(call.site, ctx, `${call.name} is not evaluated`);
+}
+
+/**
+ * `Fn::ForEach::Name` (AWS::LanguageExtensions) expands into keys at
+ * deployment; what it produces is unknown here, so the whole mapping is.
+ */
+function forEachNotSupported(key: string, site: ValueNode, at: SourceRange | undefined, ctx: ResolveContext): ValueNode {
+  const message = notSupportedOffline(`${key} (AWS::LanguageExtensions) is expanded at deployment; scan the processed template`);
+  ctx.errors.push(fileError(ctx.file, `resource ${ctx.resourceId}: ${message}`, at ?? site.range, ctx.resourceId));
+  return unresolvedAt(site, ctx, message);
 }

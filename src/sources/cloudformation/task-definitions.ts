@@ -3,7 +3,8 @@ import type { ResourceRef } from '../../model/task-definition.js';
 import { type SourceOutput, fileError } from '../source.js';
 import { toEcsKeys } from './ecs-keys.js';
 import type { ResolveContext } from './resolve-context.js';
-import { resolveValue } from './resolve.js';
+import { FOR_EACH_PREFIX } from './intrinsics.js';
+import { notSupportedOffline, resolveValue } from './resolve.js';
 import { readTemplateInfo } from './template.js';
 
 export const TASK_DEFINITION_TYPE = 'AWS::ECS::TaskDefinition';
@@ -33,7 +34,13 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     return;
   }
   const template = readTemplateInfo(root);
+  checkTransforms(root, file, output);
   for (const { key: id, keyRange, value: resource } of resources.entries) {
+    if (id.startsWith(FOR_EACH_PREFIX)) {
+      const message = notSupportedOffline(`${id} (AWS::LanguageExtensions) creates resources at deployment; scan the processed template`);
+      output.errors.push(fileError(file, message, keyRange ?? resource.range));
+      continue;
+    }
     if (resource.kind !== 'object') {
       output.errors.push(fileError(file, `resource ${id} must be a mapping, found ${resource.kind}`, resource.range, id));
       continue;
@@ -59,5 +66,34 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     const family = field(body, 'family');
     if (family?.kind === 'string') ref.family = family.value;
     output.definitions.push({ resource: ref, body: body satisfies ObjectNode, ...(range ? { range } : {}) });
+  }
+}
+
+/**
+ * Template-level transforms that never rewrite an `AWS::ECS::TaskDefinition`:
+ * the language extensions (whose functions are evaluated here), SAM (only
+ * `AWS::Serverless::*` resources), Secrets Manager rotation and the CodeDeploy
+ * blue/green hook. Any other macro (`AWS::Include`, an account's own) can
+ * change the template arbitrarily, so the result as written is not the result.
+ */
+const HARMLESS_TRANSFORMS = new Set([
+  'AWS::LanguageExtensions',
+  'AWS::Serverless-2016-10-31',
+  'AWS::SecretsManager-2020-07-23',
+  'AWS::CodeDeployBlueGreen',
+]);
+
+function checkTransforms(root: ValueNode, file: string, output: SourceOutput): void {
+  const transform = field(root, 'Transform');
+  if (transform === undefined || transform.kind === 'null') return;
+  const items = transform.kind === 'array' ? transform.items : [transform];
+  for (const item of items) {
+    // A macro with parameters is written `{Name: X, Parameters: {...}}`.
+    const name = scalarText(item) ?? scalarText(field(item, 'Name'));
+    if (name !== undefined && HARMLESS_TRANSFORMS.has(name)) continue;
+    const what = name === undefined ? 'a Transform' : `Transform ${name}`;
+    output.errors.push(
+      fileError(file, notSupportedOffline(`${what} rewrites the template at deployment; the task definitions are checked as written, scan the processed template for the deployed result`), item.range),
+    );
   }
 }
