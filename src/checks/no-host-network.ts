@@ -1,4 +1,4 @@
-import { describeAssumptions, variants } from '../model/value.js';
+import { type Variant, describeAssumptions, describeValue, variants } from '../model/value.js';
 import { judgeHostNetwork } from './support/judgements.js';
 import type { Check, Violation } from './types.js';
 
@@ -47,7 +47,7 @@ export const noHostNetwork: Check = {
     const outcomes = variants(taskDefinition.networkMode).map((v) => ({ ...v, judgement: judgeHostNetwork(v.node) }));
     const decisive =
       outcomes.find((o) => o.judgement.value === true) ?? outcomes.find((o) => o.judgement.value === 'unknown');
-    if (!decisive) return [];
+    if (!decisive) return allowedHostNetwork(outcomes);
     const when = decisive.assumptions.length ? ` when ${describeAssumptions(decisive.assumptions)}` : '';
     const violation: Violation = {
       status: decisive.judgement.value === true ? 'FAIL' : 'UNKNOWN',
@@ -58,3 +58,23 @@ export const noHostNetwork: Check = {
     return [violation];
   },
 };
+
+/** A NOTE when networkMode passes but its definition allows "host" (a parameter's AllowedValues). */
+function allowedHostNetwork(outcomes: Variant[]): Violation[] {
+  for (const { node, assumptions } of outcomes) {
+    const alternatives = node?.origin?.alternatives;
+    const host = alternatives?.values.find((v) => v.kind !== 'conditional' && judgeHostNetwork(v).value === true);
+    if (!alternatives || !host) continue;
+    const when = assumptions.length ? ` when ${describeAssumptions(assumptions)}` : '';
+    const shown = describeValue(host);
+    return [
+      {
+        status: 'NOTE',
+        message: `networkMode allows ${shown} (${alternatives.source}); under ${shown}, the task would use host network mode${when}`,
+        field: 'networkMode',
+        node,
+      },
+    ];
+  }
+  return [];
+}

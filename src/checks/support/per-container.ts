@@ -1,6 +1,7 @@
 import type { ContainerDefinition, TaskDefinition } from '../../model/task-definition.js';
 import {
   type Assumption,
+  type ConditionalNode,
   type ValueNode,
   type Variant,
   consistent,
@@ -92,6 +93,11 @@ export function judgeEachContainer<K extends string>(
       });
       continue;
     }
+    const allowed = allowedFailure(inputs, verdicts, judge);
+    if (allowed) {
+      violations.push({ status: 'NOTE', message: `${prefix}${allowed.message}`, field: allowed.field, container, ...(allowed.node ? { node: allowed.node } : {}) });
+      continue;
+    }
     const noted = verdicts.find((v) => v.verdict.notes?.length);
     if (noted) {
       const node = noted.values[noted.verdict.culprit];
@@ -105,4 +111,50 @@ export function judgeEachContainer<K extends string>(
     }
   }
   return violations;
+}
+
+/** Bounds the value combinations tried from AllowedValues lists. */
+const MAX_ALTERNATIVE_COMBINATIONS = 64;
+
+/**
+ * Values the definition allows instead of the ones checked (a parameter's
+ * AllowedValues), alone or together, under which the container would fail:
+ * it passes as written, but a deployment can choose otherwise.
+ */
+function allowedFailure<K extends string>(
+  inputs: Record<K, Input>,
+  combinations: Array<Combination<K>>,
+  judge: (values: Values<K>) => Verdict<K>,
+): { message: string; field: string; node: ValueNode | undefined } | undefined {
+  for (const { values, assumptions } of combinations) {
+    // Each input: its value as checked, then the values its definition also allows.
+    let choices: Array<Array<{ key: K; alternative: Values<K>[K]; source: string }>> = [[]];
+    for (const key of Object.keys(inputs) as K[]) {
+      const alternatives = values[key]?.origin?.alternatives;
+      if (!alternatives) continue;
+      const options = alternatives.values.filter((v): v is Exclude<ValueNode, ConditionalNode> => v.kind !== 'conditional');
+      choices = choices.flatMap((chosen) => [chosen, ...options.map((alternative) => [...chosen, { key, alternative, source: alternatives.source }])]);
+      if (choices.length > MAX_ALTERNATIVE_COMBINATIONS) choices = choices.slice(0, MAX_ALTERNATIVE_COMBINATIONS);
+    }
+    // Fewest substitutions first: the simplest deployment that fails.
+    for (const chosen of choices.filter((c) => c.length).sort((a, b) => a.length - b.length)) {
+      const substituted = { ...values };
+      for (const { key, alternative } of chosen) substituted[key] = alternative;
+      const verdict = judge(substituted);
+      if (verdict.value !== true) continue;
+      const allows = chosen.map(({ key, alternative, source }) => {
+        const field = inputs[key].field;
+        return `${field.slice(field.lastIndexOf('.') + 1)} allows ${describeValue(alternative)} (${source})`;
+      });
+      const under = chosen.map(({ alternative }) => describeValue(alternative)).join(' and ');
+      const first = chosen[0];
+      if (!first) continue;
+      return {
+        message: `${allows.join(' and ')}; under ${under}, ${verdict.explanation}${when(assumptions)}`,
+        field: inputs[first.key].field,
+        node: values[first.key],
+      };
+    }
+  }
+  return undefined;
 }
