@@ -1,4 +1,3 @@
-import type { SourceRange } from '../../model/location.js';
 import { type ValueNode, field, scalarText } from '../../model/value.js';
 import {
   type Call,
@@ -15,7 +14,7 @@ import {
 } from './functions.js';
 import { FOR_EACH_PREFIX, RULES_FUNCTIONS, SHORT_FORM_TAGS, intrinsicCall, longFormName } from './intrinsics.js';
 import { resolveRef } from './ref.js';
-import { fileError } from '../source.js';
+import { expandLoops, notSupportedOffline } from './for-each.js';
 import { type ResolveContext, invalidAt, unresolvedAt } from './resolve-context.js';
 
 type Evaluator = (call: Call, ctx: ResolveContext, resolve: Resolve) => ValueNode;
@@ -48,11 +47,6 @@ const NOT_EVALUATED: Record<string, string> = {
 
 const KNOWN = new Set<string>(SHORT_FORM_TAGS.map(longFormName));
 
-/** Message for a construct that a deployment expands and ecsguard cannot. */
-export function notSupportedOffline(what: string): string {
-  return `not supported offline: ${what}`;
-}
-
 /**
  * Replaces intrinsic function calls by what they evaluate to: literals,
  * `conditional` nodes for `Fn::If`, `null` for `AWS::NoValue`, and
@@ -60,13 +54,13 @@ export function notSupportedOffline(what: string): string {
  */
 export function resolveValue(node: ValueNode, ctx: ResolveContext): ValueNode {
   const resolve: Resolve = (child) => resolveValue(child, ctx);
+  // Loops first: `{Fn::ForEach::X: …}` alone looks like a function call.
+  if (node.kind === 'object' && node.entries.some((e) => e.key.startsWith(FOR_EACH_PREFIX))) {
+    return resolveValue(expandLoops(node, ctx, resolve), ctx);
+  }
   const call = intrinsicCall(node);
   if (call) return resolveCall({ name: call.name, argument: call.argument, site: node }, ctx, resolve);
-  if (node.kind === 'object') {
-    const loop = node.entries.find((e) => e.key.startsWith(FOR_EACH_PREFIX));
-    if (loop) return forEachNotSupported(loop.key, node, loop.keyRange, ctx);
-    return { ...node, entries: node.entries.map((e) => ({ ...e, value: resolve(e.value) })) };
-  }
+  if (node.kind === 'object') return { ...node, entries: node.entries.map((e) => ({ ...e, value: resolve(e.value) })) };
   if (node.kind === 'array') return { ...node, items: node.items.map(resolve) };
   return node;
 }
@@ -76,7 +70,6 @@ function resolveCall(call: Call, ctx: ResolveContext, resolve: Resolve): ValueNo
     if (call.argument.kind !== 'string') return invalidAt(call.site, ctx, `Ref needs a parameter or resource name, found ${call.argument.kind}`);
     return resolveRef(call.argument.value, call.site, ctx);
   }
-  if (call.name.startsWith(FOR_EACH_PREFIX)) return forEachNotSupported(call.name, call.site, call.site.range, ctx);
   if (call.name === 'Fn::Transform') {
     const macro = scalarText(field(call.argument, 'Name'));
     return invalidAt(call.site, ctx, notSupportedOffline(`Fn::Transform${macro ? ` (macro ${macro})` : ''} runs at deployment; scan the processed template`));
@@ -92,12 +85,3 @@ function resolveCall(call: Call, ctx: ResolveContext, resolve: Resolve): ValueNo
   return unresolvedAt(call.site, ctx, `${call.name} is not evaluated`);
 }
 
-/**
- * `Fn::ForEach::Name` (AWS::LanguageExtensions) expands into keys at
- * deployment; what it produces is unknown here, so the whole mapping is.
- */
-function forEachNotSupported(key: string, site: ValueNode, at: SourceRange | undefined, ctx: ResolveContext): ValueNode {
-  const message = notSupportedOffline(`${key} (AWS::LanguageExtensions) is expanded at deployment; scan the processed template`);
-  ctx.errors.push(fileError(ctx.file, `resource ${ctx.resourceId}: ${message}`, at ?? site.range, ctx.resourceId));
-  return unresolvedAt(site, ctx, message);
-}

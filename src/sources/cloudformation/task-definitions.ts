@@ -3,8 +3,8 @@ import type { ResourceRef } from '../../model/task-definition.js';
 import { type SourceOutput, fileError } from '../source.js';
 import { toEcsKeys } from './ecs-keys.js';
 import type { ResolveContext } from './resolve-context.js';
-import { FOR_EACH_PREFIX } from './intrinsics.js';
-import { notSupportedOffline, resolveValue } from './resolve.js';
+import { expandLoops, notSupportedOffline } from './for-each.js';
+import { resolveValue } from './resolve.js';
 import { readTemplateInfo } from './template.js';
 
 export const TASK_DEFINITION_TYPE = 'AWS::ECS::TaskDefinition';
@@ -35,12 +35,11 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
   }
   const template = readTemplateInfo(root);
   checkTransforms(root, file, output);
-  for (const { key: id, keyRange, value: resource } of resources.entries) {
-    if (id.startsWith(FOR_EACH_PREFIX)) {
-      const message = notSupportedOffline(`${id} (AWS::LanguageExtensions) creates resources at deployment; scan the processed template`);
-      output.errors.push(fileError(file, message, keyRange ?? resource.range));
-      continue;
-    }
+  // Fn::ForEach loops in Resources (AWS::LanguageExtensions) become the resources they generate.
+  const loopContext: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: '', errors: output.errors };
+  const expanded = expandLoops(resources, loopContext, (node) => resolveValue(node, loopContext));
+  for (const e of expanded.entries) template.resources.add(e.key);
+  for (const { key: id, keyRange, value: resource } of expanded.entries) {
     if (resource.kind !== 'object') {
       output.errors.push(fileError(file, `resource ${id} must be a mapping, found ${resource.kind}`, resource.range, id));
       continue;
