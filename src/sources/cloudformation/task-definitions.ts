@@ -39,7 +39,10 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
   const loopContext: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: '', errors: output.errors };
   const expanded = expandLoops(resources, loopContext, (node) => resolveValue(node, loopContext));
   for (const e of expanded.entries) template.resources.add(e.key);
-  for (const { key: id, keyRange, value: resource } of expanded.entries) {
+  // A logical id written twice is deployed once, as its last occurrence (CloudFormation reads duplicate keys last-wins).
+  const last = new Map(expanded.entries.map((e, index) => [e.key, index]));
+  for (const [index, { key: id, keyRange, value: resource }] of expanded.entries.entries()) {
+    if (last.get(id) !== index) continue;
     if (resource.kind !== 'object') {
       output.errors.push(fileError(file, `resource ${id} must be a mapping, found ${resource.kind}`, resource.range, id));
       continue;

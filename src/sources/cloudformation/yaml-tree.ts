@@ -100,7 +100,7 @@ export function parseYamlTemplate(text: string, file: string, lines: LineIndex):
 }
 
 function parseDocuments(text: string): Document[] {
-  const parsed = parseAllDocuments(text, { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseAllDocuments(text, { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: false });
   return Array.isArray(parsed) ? parsed : [];
 }
 
