@@ -43,6 +43,21 @@ function shorten(text: string): string {
   return text.length > MAX_EXPRESSION_LENGTH ? `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}…` : text;
 }
 
+/**
+ * CloudFormation reads YAML 1.1, where unquoted yes/no/on/off are booleans
+ * (`Privileged: yes` deploys a privileged container); YAML 1.2's core schema
+ * reads them as strings. The list is the YAML 1.1 resolvers' (PyYAML,
+ * SnakeYAML), which leave out `y`/`n`.
+ */
+const YAML11_TRUE = /^(?:yes|Yes|YES|on|On|ON)$/;
+const YAML11_FALSE = /^(?:no|No|NO|off|Off|OFF)$/;
+
+function yaml11Boolean(text: string): boolean | undefined {
+  if (YAML11_TRUE.test(text)) return true;
+  if (YAML11_FALSE.test(text)) return false;
+  return undefined;
+}
+
 export interface ParsedYaml {
   /** One root per non-empty document; empty when the file has any error that loses data. */
   documents: ValueNode[];
@@ -186,6 +201,10 @@ class Converter {
         return { kind: 'number', value, raw: node.range ? this.text.slice(node.range[0], node.range[1]) : String(value), ...base };
       }
       if (typeof value === 'boolean') return { kind: 'boolean', value, ...base };
+      if (typeof value === 'string' && node.type === 'PLAIN' && !node.tag) {
+        const flag = yaml11Boolean(value);
+        if (flag !== undefined) return { kind: 'boolean', value: flag, ...base };
+      }
       return { kind: 'string', value: typeof value === 'string' ? value : this.sourceText(node), ...base };
     }
     return { kind: 'null', ...base };
