@@ -66,6 +66,34 @@ describe('Fn::ForEach (AWS::LanguageExtensions) over a collection known offline'
   });
 });
 
+describe('Fn::ForEach in a JSON template', () => {
+  it('expands the same way; ${} inside Fn::Sub is the item', async () => {
+    const output = await loadText(
+      `{
+  "Transform": "AWS::LanguageExtensions",
+  "Resources": {
+    "Fn::ForEach::Workers": ["Name", ["alpha", "beta"], {
+      "\${Name}TaskDefinition": {
+        "Type": "AWS::ECS::TaskDefinition",
+        "Properties": {"ContainerDefinitions": [{"Name": {"Ref": "Name"}, "Privileged": true, "User": {"Fn::Sub": "\${Name}"}}]}
+      }
+    }]
+  }
+}
+`,
+      'workers.json',
+    );
+    assert.deepEqual(output.errors, []);
+    assert.deepEqual(
+      output.definitions.map((d) => [d.resource.id, toPlain(at(d, 'containerDefinitions')), span(at(d, 'containerDefinitions', 0, 'privileged'))]),
+      [
+        ['alphaTaskDefinition', [{ name: 'alpha', privileged: true, user: 'alpha' }], '7:89-7:93'],
+        ['betaTaskDefinition', [{ name: 'beta', privileged: true, user: 'beta' }], '7:89-7:93'],
+      ],
+    );
+  });
+});
+
 describe('Fn::ForEach that cannot be expanded offline', () => {
   const template = (collection: string) => `Transform: AWS::LanguageExtensions
 Parameters:
