@@ -1,3 +1,4 @@
+import type { ScanError } from '../../model/finding.js';
 import { type ValueNode, field, scalarText } from '../../model/value.js';
 import {
   type Call,
@@ -78,10 +79,72 @@ function resolveCall(call: Call, ctx: ResolveContext, resolve: Resolve): ValueNo
     return unresolvedAt(call.site, ctx, `${call.name} is a Rules function, evaluated only in the Rules section`);
   }
   const evaluate = EVALUATED[call.name];
-  if (evaluate) return evaluate(call, ctx, resolve);
+  if (evaluate) return (call.name !== 'Fn::If' && splitOnCondition(call, ctx, resolve)) || evaluate(call, ctx, resolve);
   const reason = NOT_EVALUATED[call.name];
   if (reason !== undefined) return unresolvedAt(call.site, ctx, reason);
   if (!KNOWN.has(call.name)) return invalidAt(call.site, ctx, `unknown intrinsic function ${call.name}`);
   return unresolvedAt(call.site, ctx, `${call.name} is not evaluated`);
 }
 
+
+/** At most this many `Fn::If`s inside one function's arguments are split into branches (2^n evaluations). */
+const MAX_SPLIT_CONDITIONS = 6;
+
+/**
+ * A function whose arguments hold an `Fn::If` (`!Join [":", [!If [C, "0", "1000"], "0"]]`) is evaluated once per
+ * branch, giving a conditional of the results, so the checks judge each value the function can produce instead
+ * of an unresolved whole. Returns undefined when there is no well-formed `Fn::If` to split on.
+ */
+function splitOnCondition(call: Call, ctx: ResolveContext, resolve: Resolve, depth = 0): ValueNode | undefined {
+  if (depth >= MAX_SPLIT_CONDITIONS) return undefined;
+  const found = findCondition(call.argument, ctx);
+  if (!found) return undefined;
+  const errors: ScanError[] = [];
+  const branch = (replacement: ValueNode): ValueNode => {
+    const branchCtx = { ...ctx, errors };
+    const branchCall = { ...call, argument: replaceNode(call.argument, found.node, replacement) };
+    const evaluate = EVALUATED[call.name];
+    return splitOnCondition(branchCall, branchCtx, (child) => resolveValue(child, branchCtx), depth + 1) ?? (evaluate ? evaluate(branchCall, branchCtx, (child) => resolveValue(child, branchCtx)) : branchCall.argument);
+  };
+  const whenTrue = branch(found.whenTrue);
+  const whenFalse = branch(found.whenFalse);
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const key = `${error.line}:${error.column}:${error.message}`;
+    if (!seen.has(key)) ctx.errors.push(error);
+    seen.add(key);
+  }
+  return {
+    kind: 'conditional',
+    condition: found.condition,
+    whenTrue,
+    whenFalse,
+    ...(call.site.range ? { range: call.site.range } : {}),
+    syntax: ctx.syntax,
+  };
+}
+
+/** The first `Fn::If [Condition, a, b]` (condition defined in Conditions) inside a function's arguments. */
+function findCondition(node: ValueNode, ctx: ResolveContext): { node: ValueNode; condition: string; whenTrue: ValueNode; whenFalse: ValueNode } | undefined {
+  const call = intrinsicCall(node);
+  if (call?.name === 'Fn::If' && call.argument.kind === 'array' && call.argument.items.length === 3) {
+    const [condition, whenTrue, whenFalse] = call.argument.items;
+    if (condition?.kind === 'string' && ctx.template.conditions.has(condition.value) && whenTrue && whenFalse) {
+      return { node, condition: condition.value, whenTrue, whenFalse };
+    }
+  }
+  const children = node.kind === 'object' ? node.entries.map((e) => e.value) : node.kind === 'array' ? node.items : [];
+  for (const child of children) {
+    const found = findCondition(child, ctx);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `tree` with the node `target` (by identity) replaced. */
+function replaceNode(tree: ValueNode, target: ValueNode, replacement: ValueNode): ValueNode {
+  if (tree === target) return replacement;
+  if (tree.kind === 'object') return { ...tree, entries: tree.entries.map((e) => ({ ...e, value: replaceNode(e.value, target, replacement) })) };
+  if (tree.kind === 'array') return { ...tree, items: tree.items.map((item) => replaceNode(item, target, replacement)) };
+  return tree;
+}

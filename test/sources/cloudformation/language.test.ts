@@ -57,7 +57,7 @@ describe('Rules functions and every intrinsic function CloudFormation accepts', 
     );
   });
 
-  it('Fn::Length of a list with an item under Fn::If depends on the condition; of a mapping it is an error', async () => {
+  it('Fn::Length of a list with an item under Fn::If counts each branch; of a mapping it is an error', async () => {
     const template = (cpu: string) => `Conditions:
   Big: !Equals [a, b]
 Resources:
@@ -70,7 +70,13 @@ Resources:
     const conditional = await loadText(template('!Length [a, !If [Big, b, !Ref AWS::NoValue]]'));
     assert.deepEqual(conditional.errors, []);
     const cpu = at(definition(conditional, 'Task'), 'cpu');
-    assert.deepEqual([cpu.kind, cpu.kind === 'unresolved' && cpu.reason], ['unresolved', 'Fn::Length of a list whose items depend on a condition']);
+    assert.equal(cpu.kind, 'conditional');
+    if (cpu.kind !== 'conditional') return;
+    assert.deepEqual([cpu.condition, toPlain(cpu.whenTrue), toPlain(cpu.whenFalse)], ['Big', 2, 1]);
+    // With a condition Conditions does not define, the count stays unknown.
+    const undefinedCondition = await loadText(template('!Length [a, !If [Nope, b, !Ref AWS::NoValue]]'));
+    const unknown = at(definition(undefinedCondition, 'Task'), 'cpu');
+    assert.deepEqual([unknown.kind, unknown.kind === 'unresolved' && unknown.reason], ['unresolved', 'Fn::Length of a list whose items depend on a condition']);
     const mapping = await loadText(template('!Length {a: b}'));
     assert.deepEqual(errorLines(mapping.errors), [[7, 12, 'resource Task: Fn::Length needs a list, found object']]);
   });
@@ -149,5 +155,58 @@ Resources:
       ContainerDefinitions: [{Name: app, User: "1000"}]
 `);
     assert.deepEqual(output.errors, []);
+  });
+});
+
+describe('a function whose arguments hold Fn::If is evaluated once per branch', () => {
+  const template = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Conditions:
+  IsDebug: !Equals [!Ref Env, debug]
+  IsLegacy: !Equals [!Ref Env, legacy]
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          User: !Join [':', [!If [IsDebug, '0', '1000'], '1000']]
+          Privileged: !Select [0, [!If [IsLegacy, 'true', 'false']]]
+          Image: !Sub
+            - 'example/app:\${Tag}'
+            - Tag: !If [IsDebug, debug, !Ref Nowhere]
+`;
+
+  it('the result is a conditional of the two values, with each branch located', async () => {
+    const output = await loadText(template);
+    // The Ref error is in one branch only, and is reported once.
+    assert.deepEqual(errorLines(output.errors), [[19, 41, 'resource Task: Ref to Nowhere, which is not a parameter or resource of this template']]);
+    const def = definition(output, 'Task');
+    const user = at(def, 'containerDefinitions', 0, 'user');
+    assert.equal(user.kind, 'conditional');
+    if (user.kind !== 'conditional') return;
+    assert.deepEqual([user.condition, toPlain(user.whenTrue), toPlain(user.whenFalse)], ['IsDebug', '0:1000', '1000:1000']);
+    const image = at(def, 'containerDefinitions', 0, 'image');
+    assert.equal(image.kind, 'conditional');
+    if (image.kind !== 'conditional') return;
+    assert.deepEqual([toPlain(image.whenTrue), image.whenFalse.kind], ['example/app:debug', 'unresolved']);
+  });
+
+  it('through scan(): the failing branch is reported with its condition (was UNKNOWN)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-cfn-'));
+    const file = path.join(dir, 'split.yaml');
+    writeFileSync(file, template);
+    try {
+      const result = await scan({ paths: [file], checks: CHECKS });
+      assert.deepEqual(result.findings.map(brief), [
+        ['FAIL', 'no-root-user', 'app', 'containerDefinitions[0].user', '15:17', 'container "app": user "0:1000" is uid 0 (root) when condition IsDebug is true'],
+        ['FAIL', 'no-privileged-containers', 'app', 'containerDefinitions[0].privileged', '16:51', 'container "app": privileged is "true" when condition IsLegacy is true'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
