@@ -121,10 +121,13 @@ export function resolveSelect({ name, argument, site }: Call, ctx: ResolveContex
 export function resolveFindInMap({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
   const args = argument.kind === 'array' ? argument.items : [];
   if (args.length !== 3 && args.length !== 4) return invalidAt(site, ctx, `${name} needs [map name, top-level key, second-level key]`);
-  const keys = args.slice(0, 3).map((a) => scalarText(resolve(a)));
+  const resolvedKeys = args.slice(0, 3).map((a) => resolve(a));
+  const keys = resolvedKeys.map((k) => scalarText(k));
   if (keys.some((k) => k === undefined)) return unresolvedAt(site, ctx, `${name} with a key that cannot be resolved`);
-  const found = keys.reduce<ValueNode | undefined>((node, key) => field(node, key ?? ''), ctx.template.mappings);
-  if (found) return withOrigin(found, site, ctx);
+  const lookup = (path: Array<string | undefined>) =>
+    path.reduce<ValueNode | undefined>((node, key) => field(node, key ?? ''), ctx.template.mappings);
+  const found = lookup(keys);
+  if (found) return withMappedAlternatives(withOrigin(found, site, ctx), keys, resolvedKeys, lookup);
   const fallback = field(args[3], 'DefaultValue');
   if (fallback) return withOrigin(resolve(fallback), site, ctx);
   return invalidAt(site, ctx, `${name}: Mappings has no ${keys.join('.')}`);
@@ -170,4 +173,35 @@ export function resolveToJsonString({ name, argument, site }: Call, ctx: Resolve
     return unresolvedAt(site, ctx, `${name} of a value containing ${what}, which cannot be resolved`);
   }
   return computedString(JSON.stringify(toPlain(value)), site, ctx);
+}
+
+/**
+ * A key that is a parameter with other AllowedValues selects other entries of
+ * the map: those entries are the value's alternatives (`!FindInMap [Modes,
+ * !Ref Environment, NetworkMode]` allows every environment's mode).
+ */
+function withMappedAlternatives(
+  value: ValueNode,
+  keys: Array<string | undefined>,
+  resolvedKeys: ValueNode[],
+  lookup: (path: Array<string | undefined>) => ValueNode | undefined,
+): ValueNode {
+  const chosen = scalarText(value);
+  const values: ValueNode[] = [];
+  const sources: string[] = [];
+  resolvedKeys.forEach((key, index) => {
+    const alternatives = key.origin?.alternatives;
+    if (!alternatives) return;
+    for (const alternative of alternatives.values) {
+      const path = [...keys];
+      path[index] = scalarText(alternative);
+      const other = lookup(path);
+      const text = scalarText(other);
+      if (!other || text === undefined || text === chosen || values.some((v) => scalarText(v) === text)) continue;
+      values.push(other);
+      if (!sources.includes(alternatives.source)) sources.push(alternatives.source);
+    }
+  });
+  if (!values.length || !value.origin) return value;
+  return { ...value, origin: { ...value.origin, alternatives: { values, source: `${sources.join('; ')}, through Fn::FindInMap` } } };
 }

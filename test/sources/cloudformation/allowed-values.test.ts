@@ -155,4 +155,56 @@ Resources:
     assert.equal(at(def, 'networkMode').origin?.alternatives, undefined);
     assert.equal(at(def, 'containerDefinitions', 0, 'user').origin?.alternatives, undefined);
   });
+
+  it('a key of Fn::FindInMap with AllowedValues: the entries other values select are the alternatives', async () => {
+    const template = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Environment:
+    Type: String
+    Default: production
+    AllowedValues: [production, staging]
+Mappings:
+  NetworkByEnvironment:
+    production:
+      Mode: awsvpc
+    staging:
+      Mode: host
+Resources:
+  AgentTaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: !FindInMap [NetworkByEnvironment, !Ref Environment, Mode]
+      ContainerDefinitions:
+        - Name: agent
+          Image: example/agent
+          User: '1000'
+`;
+    const output = await loadText(template);
+    assert.deepEqual(output.errors, []);
+    const networkMode = at(definition(output, 'AgentTaskDefinition'), 'networkMode');
+    assert.deepEqual(
+      [describeValue(networkMode), networkMode.origin?.alternatives?.values.map((v) => [describeValue(v), v.range?.start.line])],
+      ['"awsvpc"', [['"host"', 12]]],
+    );
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-cfn-'));
+    try {
+      writeFileSync(path.join(dir, 'agent.yaml'), template);
+      const result = await scan({ paths: [path.join(dir, 'agent.yaml')], checks: CHECKS });
+      // The container sets a non-root user, so only no-host-network has something to note.
+      assert.deepEqual(result.findings.map(brief), [
+        [
+          'NOTE',
+          'no-host-network',
+          '-',
+          'networkMode',
+          '10:13',
+          'networkMode allows "host" (parameter Environment, AllowedValues, through Fn::FindInMap); under "host", the task would use host network mode',
+        ],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
