@@ -93,12 +93,13 @@ export function judgeEachContainer<K extends string>(
       });
       continue;
     }
+    const noted = verdicts.find((v) => v.verdict.notes?.length);
     const allowed = allowedFailure(inputs, verdicts, judge);
     if (allowed) {
-      violations.push({ status: 'NOTE', message: `${prefix}${allowed.message}`, field: allowed.field, container, ...(allowed.node ? { node: allowed.node } : {}) });
+      const also = noted ? `; note: ${(noted.verdict.notes ?? []).join('; ')}${when(noted.assumptions)}` : '';
+      violations.push({ status: 'NOTE', message: `${prefix}${allowed.message}${also}`, field: allowed.field, container, ...(allowed.node ? { node: allowed.node } : {}) });
       continue;
     }
-    const noted = verdicts.find((v) => v.verdict.notes?.length);
     if (noted) {
       const node = noted.values[noted.verdict.culprit];
       violations.push({

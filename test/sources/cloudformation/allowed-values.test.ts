@@ -207,4 +207,52 @@ Resources:
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('an allowed value that would fail and a note on the value as written are said together', async () => {
+    const template = `Parameters:
+  Privileged:
+    Type: String
+    Default: 'false'
+    AllowedValues: ['false', 'true']
+  AppUser:
+    Type: String
+    Default: '1000:0'
+    AllowedValues: ['1000:0', root]
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          User: !Ref AppUser
+          Privileged: !Ref Privileged
+`;
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-cfn-'));
+    try {
+      writeFileSync(path.join(dir, 'task.yaml'), template);
+      const result = await scan({ paths: [path.join(dir, 'task.yaml')], checks: CHECKS });
+      assert.deepEqual(result.findings.map(brief), [
+        [
+          'NOTE',
+          'no-privileged-containers',
+          'app',
+          'containerDefinitions[0].privileged',
+          '4:14',
+          'container "app": privileged allows "true" (parameter Privileged, AllowedValues); under "true", privileged is "true"',
+        ],
+        [
+          'NOTE',
+          'no-root-user',
+          'app',
+          'containerDefinitions[0].user',
+          '8:14',
+          'container "app": user allows "root" (parameter AppUser, AllowedValues); under "root", user "root" is the root user; note: user "1000:0" is not root, but its group is root (gid 0): files owned by group root are open to it',
+        ],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
