@@ -67,7 +67,12 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     }
     const family = field(body, 'family');
     if (family?.kind === 'string') ref.family = family.value;
-    output.definitions.push({ resource: ref, body: body satisfies ObjectNode, ...(range ? { range } : {}) });
+    const condition = field(resource, 'Condition');
+    const conditioned = condition?.kind === 'string' ? underCondition(body, condition.value, source.syntax) : body;
+    if (condition?.kind === 'string' && !template.conditions.has(condition.value)) {
+      output.errors.push(fileError(file, `resource ${id}: Condition ${condition.value} is not defined in Conditions`, condition.range, id));
+    }
+    output.definitions.push({ resource: ref, body: conditioned satisfies ObjectNode, ...(range ? { range } : {}) });
   }
 }
 
@@ -98,4 +103,34 @@ function checkTransforms(root: ValueNode, file: string, output: SourceOutput): v
       fileError(file, notSupportedOffline(`${what} rewrites the template at deployment; the task definitions are checked as written, scan the processed template for the deployed result`), item.range),
     );
   }
+}
+
+/** The fields the checks judge, which a resource-level `Condition:` decides exist at all. */
+const CONDITIONED_FIELDS = new Set(['containerDefinitions', 'networkMode']);
+
+/**
+ * A resource with `Condition: C` exists only when C is true: its containers and
+ * network mode become values under C (absent otherwise), so every finding says
+ * `when condition C is true`, and an `Fn::If` on C inside it keeps only the
+ * branch that can coexist with the resource.
+ */
+function underCondition(body: ObjectNode, condition: string, syntax: Syntax): ObjectNode {
+  return {
+    ...body,
+    entries: body.entries.map((e) =>
+      CONDITIONED_FIELDS.has(e.key)
+        ? {
+            ...e,
+            value: {
+              kind: 'conditional',
+              condition,
+              whenTrue: e.value,
+              whenFalse: { kind: 'null', syntax },
+              ...(e.value.range ? { range: e.value.range } : {}),
+              syntax,
+            },
+          }
+        : e,
+    ),
+  };
 }
