@@ -70,7 +70,8 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     const condition = field(resource, 'Condition');
     const conditioned = condition?.kind === 'string' ? underCondition(body, condition.value, source.syntax) : body;
     if (condition?.kind === 'string' && !template.conditions.has(condition.value)) {
-      output.errors.push(fileError(file, `resource ${id}: Condition ${condition.value} is not defined in Conditions`, condition.range, id));
+      // Every check still runs (the resource is read as existing under that name): a warning, not a read failure.
+      (output.warnings ??= []).push(fileError(file, `resource ${id}: Condition ${condition.value} is not defined in Conditions`, condition.range, id));
     }
     output.definitions.push({ resource: ref, body: conditioned satisfies ObjectNode, ...(range ? { range } : {}) });
   }
