@@ -213,7 +213,12 @@ export function judgeUserOnPlatform(
  * checks then pass whatever the containers say, even when they cannot be read.
  */
 export function neverHostNetwork(node: ValueNode | undefined): boolean {
-  return variants(node).every((v) => judgeHostNetwork(v.node).value === false);
+  return variants(node).every((v) => judgeHostNetwork(v.node).value === false && !allowsHostNetwork(v.node));
+}
+
+/** The value's definition also allows host (a parameter's AllowedValues): the containers are judged for a NOTE. */
+function allowsHostNetwork(node: Concrete): boolean {
+  return (node?.origin?.alternatives?.values ?? []).some((v) => v.kind !== 'conditional' && judgeHostNetwork(v).value === true);
 }
 
 /** What a container check's PASS says. */
