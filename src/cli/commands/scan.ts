@@ -19,6 +19,7 @@ export interface ScanCommandOptions {
   varFile?: string[];
   maxFileSize: number;
   quiet?: boolean;
+  fileLocations?: boolean;
 }
 
 /**
@@ -50,6 +51,7 @@ export function scanCommand(): Command {
     )
     .option('--fail-on-unknown', 'also exit 1 for UNKNOWN findings (values that could not be resolved)')
     .option('--include-passed', 'also report one PASS per check and task definition')
+    .option('--file-locations', 'text format: start every finding with file:line:col (the default when more than one file is scanned)')
     .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
     .addOption(
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
@@ -97,7 +99,11 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
       }
       const exitCode = exitCodeFor(result, options);
       const color = !options.output && colorsFor(process.stdout).isColorSupported;
-      await emit(REPORTERS[options.format]({ result, exitCode }, { color }), options.output, process.stdout);
+      await emit(
+        REPORTERS[options.format]({ result, exitCode }, { color, fileLocations: options.fileLocations === true }),
+        options.output,
+        process.stdout,
+      );
       setExitCode(exitCode);
     });
 }
