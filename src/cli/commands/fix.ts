@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { fixOptionsFrom, runAccountFix } from '../../fix/account/command.js';
-import { fixFiles, writablePath } from '../../fix/fix-files.js';
+import { fixFiles } from '../../fix/fix-files.js';
+import { realRoots, writeFixedFile } from '../../fix/write-files.js';
 import { buildFixReport, formatFixText } from '../../fix/report.js';
 import { isRootUser } from '../../fix/user.js';
 import { UsageError } from '../../model/errors.js';
@@ -86,7 +86,14 @@ export async function runFileFix(paths: string[], options: FixCommandOptions, st
     maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
   });
   if (options.write) {
-    for (const change of result.changes) await writeFile(writablePath(change.file), change.after, 'utf8');
+    const roots = await realRoots(paths);
+    const written = [];
+    for (const change of result.changes) {
+      const refused = await writeFixedFile(change, roots);
+      if (refused) result.errors.push(refused);
+      else written.push(change);
+    }
+    result.changes = written;
   }
   const report = buildFixReport(result, options.write === true);
   const color = colorsFor(stdout).isColorSupported;
