@@ -16,7 +16,10 @@ export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>
   };
   process.on('SIGINT', onSigint);
   try {
-    return await work(controller.signal);
+    const result = await work(controller.signal);
+    // Work that finished while the interrupt was pending is still not reported.
+    if (controller.signal.aborted) throw controller.signal.reason;
+    return result;
   } catch (error) {
     if (controller.signal.aborted) throw new InterruptedError('interrupted by the user: the scan is incomplete and no report was written');
     throw error;
