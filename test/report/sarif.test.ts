@@ -7,13 +7,22 @@ import { describe, it } from 'node:test';
 import { CHECKS } from '../../src/checks/catalogue.js';
 import { scan } from '../../src/engine/scan.js';
 import { sarifReporter } from '../../src/report/sarif.js';
+import { runCli } from '../support/cli.js';
+import { assertValidSarif } from '../support/sarif-schema.js';
 
 const doc = (prefix: string) =>
   `${prefix}${JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', user: 'root' }] }, null, 2)}`;
 
 async function sarifFor(text: string) {
   const result = await scan({ paths: ['-'], checks: CHECKS, readStdin: async () => Buffer.from(text) });
-  return JSON.parse(sarifReporter({ result, exitCode: 1 }, { color: false }));
+  return validSarif(sarifReporter({ result, exitCode: 1 }, { color: false }));
+}
+
+/** Every log a test produces is checked against the official SARIF 2.1.0 schema. */
+function validSarif(text: string) {
+  const log = JSON.parse(text);
+  assertValidSarif(log);
+  return log;
 }
 
 async function sarifForFile(name: string, text: string, includePassed = false) {
@@ -21,7 +30,7 @@ async function sarifForFile(name: string, text: string, includePassed = false) {
   const file = path.join(dir, name);
   writeFileSync(file, text);
   const result = await scan({ paths: [file], checks: CHECKS, includePassed });
-  return { log: JSON.parse(sarifReporter({ result, exitCode: 1 }, { color: false })), file };
+  return { log: validSarif(sarifReporter({ result, exitCode: 1 }, { color: false })), file };
 }
 
 /** The documented fingerprint input: resource identity, container, check, field without the container index. */
@@ -67,7 +76,7 @@ describe('SARIF 2.1.0', () => {
 
   it('input errors are tool execution notifications and mark the run unsuccessful', async () => {
     const result = await scan({ paths: ['-'], checks: CHECKS, readStdin: async () => Buffer.from('{"containerDefinitions": [') });
-    const log = JSON.parse(sarifReporter({ result, exitCode: 2 }, { color: false }));
+    const log = validSarif(sarifReporter({ result, exitCode: 2 }, { color: false }));
     const invocation = log.runs[0].invocations[0];
     assert.equal(invocation.executionSuccessful, false);
     assert.equal(invocation.toolExecutionNotifications[0].message.text, 'invalid JSON: close bracket expected');
@@ -126,5 +135,25 @@ describe('SARIF 2.1.0', () => {
     );
     const all = log.runs[0].results.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['ecsguard/v2']);
     assert.equal(new Set(all).size, all.length, 'every result has its own fingerprint');
+  });
+
+  it('the CLI writes schema-valid SARIF for the examples and for unreadable inputs', () => {
+    const examples = runCli(['scan', 'examples', '--format', 'sarif', '--include-passed']);
+    assert.equal(examples.code, 1, examples.stderr);
+    const log = validSarif(examples.stdout);
+    assert.deepEqual(
+      [...new Set(log.runs[0].results.map((r: { kind: string; level: string }) => `${r.kind}/${r.level}`))].sort(),
+      ['fail/error', 'fail/warning', 'pass/none'],
+    );
+    const broken = runCli(['scan', 'test/fixtures/cloudformation/invalid-shapes.yaml', '--format', 'sarif']);
+    assert.equal(broken.code, 2);
+    assert.equal(validSarif(broken.stdout).runs[0].invocations[0].executionSuccessful, false);
+  });
+
+  it('rejects what is not SARIF (the schema check can fail)', () => {
+    assert.throws(
+      () => assertValidSarif({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'fatal' }] }] }),
+      /\/runs\/0\/results\/0\/level must be equal to one of the allowed values/,
+    );
   });
 });

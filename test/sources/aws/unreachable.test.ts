@@ -75,7 +75,7 @@ describe('the retry strategy', () => {
       recordSuccess: () => undefined,
     };
   };
-  const networkError = (code: string) => Object.assign(new Error(`connect ${code}`), { code, $metadata: {} });
+  const networkError = (code: string) => Object.assign(new Error(`connect ${code}`), { code, $metadata: {} }) as RetryErrorInfo['error'] & object;
 
   for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']) {
     it(`does not retry ${code}`, async () => {
