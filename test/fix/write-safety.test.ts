@@ -65,6 +65,16 @@ nothing to change; 0 manual fixes; 1 error
     assert.equal(run.code, 2);
   });
 
+  it('writes a UTF-16 file back as UTF-16 with its BOM', async () => {
+    const dir = workspace({});
+    const file = path.join(dir, 'td.json');
+    const utf16be = (text: string) => Buffer.from(`\ufeff${text}`, 'utf16le').swap16();
+    writeFileSync(file, utf16be(PRIVILEGED));
+    const change = { file, before: PRIVILEGED, after: FIXED, edits: [] };
+    assert.equal(await writeFixedFile(change, await realRoots([dir])), undefined);
+    assert.deepEqual(readFileSync(file), utf16be(FIXED));
+  });
+
   it('does not overwrite a file that changed after it was read', async () => {
     const dir = workspace({ 'td.json': PRIVILEGED });
     const fix = await runFix(dir);

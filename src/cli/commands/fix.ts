@@ -102,6 +102,12 @@ export async function runFileFix(
       if (refused) result.errors.push(refused);
       else written.push(change);
     }
+    // The consequences of a fix that was not written do not apply.
+    const writtenFiles = new Set(written.map((c) => c.file));
+    const refusedFiles = new Set(result.changes.map((c) => c.file).filter((f) => !writtenFiles.has(f)));
+    for (const definition of result.definitions) {
+      if (definition.resource.file !== undefined && refusedFiles.has(definition.resource.file)) definition.warnings = [];
+    }
     result.changes = written;
   }
   const report = buildFixReport(result, options.write === true);
