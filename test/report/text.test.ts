@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { CHECKS } from '../../src/checks/catalogue.js';
 import { scan } from '../../src/engine/scan.js';
 import { textReporter } from '../../src/report/text.js';
+import { runCli } from '../support/cli.js';
 
 const ROOT_USER = '{"family":"f","containerDefinitions":[{"name":"a","image":"i","user":"root"}]}';
 
@@ -39,5 +40,16 @@ describe('text output: locations', () => {
   it('rows carry file:line:col for one file when asked (--file-locations)', async () => {
     const lines = await textFor({ 'one.json': ROOT_USER }, true);
     assert.equal(lines[1], '  <dir>/one.json:1:70 FAIL    medium   no-root-user               container "a": user "root" is the root user');
+  });
+
+  it('the CLI flag: scan --file-locations', () => {
+    const run = runCli(['scan', 'test/fixtures/json/register-input.json', '--file-locations']);
+    assert.equal(run.code, 1, run.stderr);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[0], 'test/fixtures/json/register-input.json › reporting-worker');
+    assert.equal(
+      lines[1],
+      '  test/fixtures/json/register-input.json:12:21 FAIL    medium   no-root-user               container "worker": user "0" is uid 0 (root)',
+    );
   });
 });
