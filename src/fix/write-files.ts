@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { describeFsError } from '../engine/discover.js';
+import { describeFsError, isWithinRoots } from '../engine/discover.js';
 import type { ScanError } from '../model/finding.js';
 import type { FileChange } from './fix-files.js';
 
@@ -27,8 +27,6 @@ function encode(text: string, encoding: Encoding): Buffer {
   const le = Buffer.from(body, 'utf16le');
   return encoding.codec === 'utf16le' ? le : le.swap16();
 }
-
-const inside = (file: string, root: string) => file === root || file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
 
 /** The real paths of the folders and files the user gave; `-` (standard input) is never written. */
 export async function realRoots(paths: string[]): Promise<string[]> {
@@ -60,7 +58,7 @@ export async function writeFixedFile(change: FileChange, roots: string[]): Promi
   } catch (error) {
     return notWritten(describeFsError(error));
   }
-  if (!roots.some((root) => inside(real, root))) {
+  if (!isWithinRoots(real, roots)) {
     const link = (await lstat(given)).isSymbolicLink() ? 'it is a symlink to' : 'its real path is';
     return notWritten(`${link} ${real}, outside the folders and files given (${roots.join(', ')}); ecsguard fix never writes outside them`);
   }

@@ -27,6 +27,33 @@ export interface Finding {
   location?: SourceRange;
   remediation: string;
   usage?: Usage;
+  /**
+   * The same verdict on the other branches of a conditional container list,
+   * reported once with this finding: where each one is, so a fixer fixes them
+   * all. Not part of the report formats.
+   */
+  sameAs?: FindingPlace[];
+}
+
+export interface FindingPlace {
+  field?: string;
+  container?: string;
+  location?: SourceRange;
+}
+
+/** The finding and one copy per merged branch, each at its own place: what a fixer must change. */
+export function findingPlaces(finding: Finding): Finding[] {
+  const { sameAs, ...own } = finding;
+  return [
+    own,
+    ...(sameAs ?? []).map((place) => {
+      const copy: Finding = { ...own };
+      delete copy.field;
+      delete copy.container;
+      delete copy.location;
+      return { ...copy, ...place };
+    }),
+  ];
 }
 
 /** Something that could not be read; never reported as compliant. */

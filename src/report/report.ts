@@ -16,6 +16,8 @@ export interface ReportContext {
    * one file was scanned, and `line:col` under the file's heading otherwise.
    */
   fileLocations?: boolean;
+  /** List the skipped files (--verbose). */
+  verbose?: boolean;
 }
 
 export type Reporter = (input: ReportInput, context: ReportContext) => string;
