@@ -59,8 +59,11 @@ export async function writeFixedFile(change: FileChange, roots: string[]): Promi
     return notWritten(describeFsError(error));
   }
   if (!isWithinRoots(real, roots)) {
-    const link = (await lstat(given)).isSymbolicLink() ? 'it is a symlink to' : 'its real path is';
-    return notWritten(`${link} ${real}, outside the folders and files given (${roots.join(', ')}); ecsguard fix never writes outside them`);
+    const outside = `outside the folders and files given (${roots.join(', ')})`;
+    if ((await lstat(given)).isSymbolicLink()) {
+      return notWritten(`it is a symlink to ${real}, ${outside}; ecsguard fix never writes outside them`);
+    }
+    return notWritten(`it is ${outside}; to fix it, name it or its folder as well`);
   }
 
   let bytes: Buffer;

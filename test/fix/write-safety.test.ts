@@ -3,6 +3,9 @@ import { chmodSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../support/cli.js';
+import { CHECKS } from '../../src/checks/catalogue.js';
+import { fixFiles } from '../../src/fix/fix-files.js';
+import { DEFAULT_FIX_OPTIONS } from '../../src/fix/strategy.js';
 import { runFix, workspace } from './helpers.js';
 import { realRoots, writeFixedFile } from '../../src/fix/write-files.js';
 
@@ -47,22 +50,52 @@ describe('fix --write: writes what it shows, and only that', () => {
     assert.equal(readFileSync(path.join(dir, 'real/td.json'), 'utf8'), FIXED);
   });
 
-  it('never writes through a symlink to a file outside the trees given', () => {
+  it('a symlink to a file outside the tree is not followed, so not fixed', () => {
     const dir = workspace({ 'outside/td.json': PRIVILEGED, 'tree/.keep': '' });
     symlinkSync('../outside/td.json', path.join(dir, 'tree', 'td.json'));
     const run = runCli(['fix', 'tree', '--write'], { cwd: dir });
     assert.equal(readFileSync(path.join(dir, 'outside/td.json'), 'utf8'), PRIVILEGED);
     assert.equal(lstatSync(path.join(dir, 'tree', 'td.json')).isSymbolicLink(), true);
-    const real = path.join(dir, 'outside', 'td.json');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+  });
+
+  it('the writer refuses a symlink that leads outside the trees given, even when discovery followed it', async () => {
+    const dir = workspace({ 'outside/td.json': PRIVILEGED, 'tree/.keep': '' });
+    symlinkSync('../outside/td.json', path.join(dir, 'tree', 'td.json'));
+    const tree = path.join(dir, 'tree');
+    const result = await fixFiles({ paths: [tree], checks: CHECKS, fix: DEFAULT_FIX_OPTIONS, followSymlinks: true });
+    const change = result.changes[0];
+    assert.equal(change?.file, path.join(tree, 'td.json'));
+    assert.deepEqual(await writeFixedFile(change, await realRoots([tree])), {
+      file: path.join(tree, 'td.json'),
+      message: `not written: it is a symlink to ${path.join(dir, 'outside', 'td.json')}, outside the folders and files given (${tree}); ecsguard fix never writes outside them`,
+    });
+    assert.equal(readFileSync(path.join(dir, 'outside/td.json'), 'utf8'), PRIVILEGED);
+  });
+
+  it('never writes a Terraform module outside the folders given', () => {
+    const module = [
+      'resource "aws_ecs_task_definition" "this" {',
+      '  family                = "svc"',
+      '  container_definitions = jsonencode([{ name = "app", image = "nginx", user = "1000", privileged = true }])',
+      '}',
+      '',
+    ].join('\n');
+    const dir = workspace({ 'envs/prod/main.tf': 'module "svc" {\n  source = "../../modules/svc"\n}\n', 'modules/svc/main.tf': module });
+    const run = runCli(['fix', 'envs/prod', '--write'], { cwd: dir });
     assert.equal(
       run.stdout,
       `Errors (these inputs were not fixed):
-  tree/td.json: not written: it is a symlink to ${real}, outside the folders and files given (${path.join(dir, 'tree')}); ecsguard fix never writes outside them
+  modules/svc/main.tf: not written: it is outside the folders and files given (${path.join(dir, 'envs/prod')}); to fix it, name it or its folder as well
 
 nothing to change; 0 manual fixes; 1 error
 `,
     );
     assert.equal(run.code, 2);
+    assert.equal(readFileSync(path.join(dir, 'modules/svc/main.tf'), 'utf8'), module);
+    const both = runCli(['fix', 'envs/prod', 'modules/svc', '--write'], { cwd: dir });
+    assert.equal(both.code, 0, both.stdout);
+    assert.equal(readFileSync(path.join(dir, 'modules/svc/main.tf'), 'utf8'), module.replace('privileged = true', 'privileged = false'));
   });
 
   it('writes a UTF-16 file back as UTF-16 with its BOM', async () => {
@@ -90,8 +123,7 @@ nothing to change; 0 manual fixes; 1 error
 });
 
 describe('fix: never edits what it reports as not fixed', () => {
-  const notChanged = (problems: string) =>
-    `not changed, because ${problems}: correct that, then run fix again`;
+  const notChanged = (problems: string) => `not changed: ${problems}; correct that, then run fix again`;
 
   it('a task definition with a container without a name is left as it is', async () => {
     const text = '{"family":"a","containerDefinitions":[{"image":"x","privileged":true},{"name":"b","image":"y","user":"root"}]}';
@@ -99,7 +131,7 @@ describe('fix: never edits what it reports as not fixed', () => {
     assert.deepEqual(run.result.changes, []);
     const [definition] = run.result.definitions;
     assert.deepEqual(definition?.changes, []);
-    const reason = notChanged(`task definition a: container definition #0 has no name (${path.join(run.dir, 'td.json')}:1:39)`);
+    const reason = notChanged(`task definition a: container definition #0 has no name (ECS requires one) at ${path.join(run.dir, 'td.json')}:1:39`);
     assert.deepEqual(
       definition?.manual.map((m) => `${m.checkId} ${m.container}: ${m.reason}`),
       [`no-privileged-containers #0: ${reason}`, `no-root-user #0: ${reason}`, `no-root-user b: ${reason}`],
@@ -112,7 +144,7 @@ describe('fix: never edits what it reports as not fixed', () => {
     assert.deepEqual(run.result.changes, []);
     assert.deepEqual(
       run.result.definitions[0]?.manual.map((m) => `${m.checkId} ${m.container}: ${m.reason}`),
-      [`no-privileged-containers b: ${notChanged(`task definition a: container definition #0 must be an object, found string (${path.join(run.dir, 'td.json')}:1:39)`)}`],
+      [`no-privileged-containers b: ${notChanged(`task definition a: container definition #0 must be an object, found string at ${path.join(run.dir, 'td.json')}:1:39`)}`],
     );
   });
 });
