@@ -120,7 +120,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   options.onFilesRead?.([...owned.values()].flat());
   for (const [source, files] of owned) {
     const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
-    for (const batch of batches) await consume(await loadIsolating(source, batch, options));
+    for (const batch of batches) {
+      // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
+      await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
+      await consume(await loadIsolating(source, batch, options));
+    }
   }
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {

@@ -10,6 +10,12 @@ export interface ReportInput {
 export interface ReportContext {
   /** Colour escape codes on (a terminal) or off (files, pipes, NO_COLOR). */
   color: boolean;
+  /**
+   * Text format: start every finding row with `file:line:col` (editors and
+   * terminals open it). Without it, rows carry `file:line:col` when more than
+   * one file was scanned, and `line:col` under the file's heading otherwise.
+   */
+  fileLocations?: boolean;
   /** List the skipped files (--verbose). */
   verbose?: boolean;
 }

@@ -57,9 +57,14 @@ function errorLine(e: ScanError): string {
 }
 
 /** Human output: findings grouped by resource, then errors, remediation and a summary line. */
-export const textReporter: Reporter = ({ result, exitCode }, { color, verbose }) => {
+export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, fileLocations }) => {
   const c = createColors(color);
   const lines: string[] = [];
+  const withFile = fileLocations === true || result.summary.filesScanned > 1;
+  const locationOf = (f: Finding) =>
+    !f.location ? '' : `${withFile ? `${f.location.file}:` : ''}${f.location.start.line}:${f.location.start.column}`;
+  // The location column is as wide as its longest entry, and always followed by a space.
+  const width = result.findings.reduce((w, f) => Math.max(w, locationOf(f).length), 7);
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
     const key = resourceHeading(f.resource);
@@ -70,9 +75,8 @@ export const textReporter: Reporter = ({ result, exitCode }, { color, verbose })
     const usage = usageLine(findings[0] as Finding);
     if (usage) lines.push(`  ${c.dim(usage)}`);
     for (const f of collapseErrors(findings)) {
-      const at = f.location ? `${f.location.start.line}:${f.location.start.column}` : '';
-      lines.push(`  ${c.dim(at.padEnd(8))}${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
-      if (f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(8)}${c.dim(`in ${f.location.file}`)}`);
+      lines.push(`  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
+      if (!withFile && f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(width + 1)}${c.dim(`in ${f.location.file}`)}`);
     }
     lines.push('');
   }

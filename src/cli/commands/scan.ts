@@ -21,6 +21,7 @@ export interface ScanCommandOptions {
   varFile?: string[];
   maxFileSize: number;
   quiet?: boolean;
+  fileLocations?: boolean;
   verbose?: boolean;
   followSymlinks?: boolean;
   resolveImageUsers?: boolean;
@@ -59,6 +60,7 @@ export function scanCommand(): Command {
     )
     .option('--fail-on-unknown', 'also exit 1 for UNKNOWN findings (values that could not be resolved), whatever --fail-on says')
     .option('--include-passed', 'also report one PASS per check and task definition')
+    .option('--file-locations', 'text format: start every finding with file:line:col (the default when more than one file is scanned)')
     .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
     .addOption(
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
@@ -126,7 +128,11 @@ could not be read). Warnings (validation problems that left every verdict intact
       }
       const exitCode = exitCodeFor(result, options);
       const color = !options.output && colorsFor(process.stdout).isColorSupported;
-      await emit(REPORTERS[options.format]({ result, exitCode }, { color, verbose: options.verbose ?? false }), options.output, process.stdout);
+      await emit(
+        REPORTERS[options.format]({ result, exitCode }, { color, verbose: options.verbose ?? false, fileLocations: options.fileLocations === true }),
+        options.output,
+        process.stdout,
+      );
       setExitCode(exitCode);
     });
 }
