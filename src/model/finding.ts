@@ -27,6 +27,22 @@ export interface Finding {
   location?: SourceRange;
   remediation: string;
   usage?: Usage;
+  /** Set by the muting stage: why this finding is MUTED, or which exception expired (status unchanged). */
+  suppression?: Suppression;
+}
+
+/** An exception-file entry or an inline comment that mutes a finding (see docs/exceptions.md). */
+export interface Suppression {
+  kind: 'exception' | 'inline';
+  /** Where it is declared: `exceptions.yaml entry legacy-batch (line 4)`, `infra/main.tf:12`. */
+  source: string;
+  reason: string;
+  owner?: string;
+  /** ISO date (YYYY-MM-DD); from this day on (UTC) it no longer mutes. */
+  expires?: string;
+  ticket?: string;
+  /** True when `expires` has passed: the finding keeps its FAIL/UNKNOWN status and says so. */
+  expired?: boolean;
 }
 
 /** Something that could not be read; never reported as compliant. */
