@@ -3,6 +3,8 @@ import { UsageError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { applyCommand } from './commands/apply.js';
 import { checksCommand } from './commands/checks.js';
+import { diffCommand } from './commands/diff.js';
+import { exceptionsCommand } from './commands/exceptions.js';
 import { fixCommand } from './commands/fix.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { scanCommand } from './commands/scan.js';
@@ -31,7 +33,9 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
     .addCommand(fixCommand())
     .addCommand(applyCommand())
     .addCommand(rollbackCommand())
-    .addCommand(checksCommand());
+    .addCommand(checksCommand())
+    .addCommand(diffCommand())
+    .addCommand(exceptionsCommand());
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so tests can call it. */
@@ -39,7 +43,10 @@ export async function main(argv: string[]): Promise<number> {
   takeExitCode();
   const cli = program();
   cli.exitOverride();
-  for (const command of cli.commands) command.exitOverride();
+  for (const command of cli.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   try {
     await cli.parseAsync(argv, { from: 'user' });
     return takeExitCode();

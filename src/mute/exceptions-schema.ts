@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { CHECKS } from '../checks/catalogue.js';
+
+const checkId = z.enum(CHECKS.map((c) => c.meta.id) as [string, ...string[]], {
+  error: (issue) => `unknown check id ${JSON.stringify(issue.input)} (see "ecsguard checks")`,
+});
 
 /** One id or pattern, or a list of them. Patterns use glob syntax (`*`, `**`, `?`, `{a,b}`). */
 const patterns = (what: string) =>
@@ -20,7 +25,7 @@ export const SELECTOR_NAMES = Object.keys(SELECTORS) as Selector[];
 export const ExceptionEntrySchema = z
   .strictObject({
     id: z.string().min(1).optional().describe('A name for the entry, shown in reports (default: its position, #1, #2…)'),
-    checks: patterns('Check ids this exception mutes (see "ecsguard checks")'),
+    checks: z.union([checkId, z.array(checkId).min(1)]).describe('Check ids this exception mutes (see "ecsguard checks")'),
     accounts: patterns(SELECTORS.accounts).optional(),
     regions: patterns(SELECTORS.regions).optional(),
     arns: patterns(SELECTORS.arns).optional(),

@@ -41,6 +41,7 @@ function jsonFinding(f: Finding) {
     location: f.location ? jsonRange(f.location) : null,
     usage: f.usage ? { runningTasks: f.usage.runningTasks, services: f.usage.services } : null,
     remediation: f.remediation,
+    suppression: f.suppression ?? null,
   };
 }
 

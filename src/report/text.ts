@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import { CHECKS } from '../checks/catalogue.js';
 import type { Finding, ScanError, Status } from '../model/finding.js';
 import type { ResourceRef } from '../model/task-definition.js';
+import { describeSuppression } from '../mute/mute.js';
 import type { Reporter } from './report.js';
 
 type Colors = ReturnType<typeof createColors>;
@@ -73,6 +74,7 @@ export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
       const at = f.location ? `${f.location.start.line}:${f.location.start.column}` : '';
       lines.push(`  ${c.dim(at.padEnd(8))}${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
       if (f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(8)}${c.dim(`in ${f.location.file}`)}`);
+      if (f.suppression) lines.push(`  ${' '.repeat(8)}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`);
     }
     lines.push('');
   }

@@ -1,15 +1,15 @@
 import { Command, Option } from 'commander';
 import { type ScanResult, scan } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
-import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
 import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
-import { colorsFor, emit } from '../output.js';
+import { type FormatSpec, writeReports } from '../report-outputs.js';
+import { type ProgrammeOptions, addProgrammeOptions, formatOption, prepareProgramme } from '../scan-programme.js';
 
-export interface ScanCommandOptions {
-  format: ReportFormat;
+export interface ScanCommandOptions extends ProgrammeOptions {
+  format?: FormatSpec[];
   output?: string;
   checks?: string[];
   skipChecks?: string[];
@@ -39,7 +39,7 @@ export function scanCommand(): Command {
   const command = new Command('scan')
     .description('Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.')
     .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input)')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
+    .addOption(formatOption())
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(checksOption())
     .addOption(skipChecksOption())
@@ -55,7 +55,7 @@ export function scanCommand(): Command {
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
     )
     .option('-q, --quiet', 'no progress output on standard error');
-  return addAwsScanOptions(command)
+  return addAwsScanOptions(addProgrammeOptions(command))
     .addHelpText(
       'after',
       `
@@ -65,6 +65,8 @@ Examples:
   $ ecsguard scan taskdef.json --checks no-privileged-containers,no-root-user
   $ aws ecs describe-task-definition --task-definition web | ecsguard scan -
   $ ecsguard scan . --fail-on high
+  $ ecsguard scan infra/ --exceptions ecsguard-exceptions.yaml --baseline last-scan.json
+  $ ecsguard scan infra/ --format sarif:ecsguard.sarif --format html:report.html
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
 
@@ -72,7 +74,8 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       const checks = checksFrom(options);
-      const result = await interruptible(async (signal) => {
+      const programme = await prepareProgramme(options);
+      const scanned = await interruptible(async (signal) => {
         const live = await createAwsLiveSource(options as unknown as Record<string, unknown>, {
           showProgress: !options.quiet,
           stderr: process.stderr,
@@ -88,16 +91,18 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
           maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
           liveSources: live ? [live] : [],
           signal,
+          ...programme.hooks,
         });
       });
+      const result = await programme.finish(scanned, process.stderr);
       const { summary } = result;
       if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
         // Not a failure (a repository may have none), but never a silent "ok".
         process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}\n`);
       }
       const exitCode = exitCodeFor(result, options);
-      const color = !options.output && colorsFor(process.stdout).isColorSupported;
-      await emit(REPORTERS[options.format]({ result, exitCode }, { color }), options.output, process.stdout);
+      const asff = { accountId: options.asffAccountId, region: options.asffRegion };
+      await writeReports({ result, exitCode, asff }, options, process.stdout);
       setExitCode(exitCode);
     });
 }
