@@ -69,7 +69,8 @@ function lineAt(doc: Document, counter: LineCounter, segments: PropertyKey[], ke
 function specific(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== 'invalid_union' || !issue.errors.length) return issue;
   const inner = issue.errors.flat().map((i) => specific({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
-  return inner.find((i) => i.code === 'invalid_value') ?? inner.sort((a, b) => b.path.length - a.path.length)[0] ?? issue;
+  // The deepest issue is the branch that got furthest (the list branch for a list).
+  return inner.sort((a, b) => b.path.length - a.path.length)[0] ?? issue;
 }
 
 function describeIssue(original: z.core.$ZodIssue, data: unknown, doc: Document, counter: LineCounter, file: string): string[] {
@@ -105,7 +106,10 @@ export function parseExceptionsFile(text: string, file: string, baseDir = path.d
   if (doc.errors.length) {
     throw new ExceptionsFileError(
       file,
-      doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: invalid YAML: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => {
+        const at = counter.linePos(e.pos[0]);
+        return `${file}:${at.line}:${at.col}: invalid YAML: ${e.message.split('\n')[0]}`;
+      }),
     );
   }
   const data: unknown = doc.toJS();
