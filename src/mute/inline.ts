@@ -86,8 +86,9 @@ export function commentDirectives(text: string, file: string): { directives: Inl
   lines.forEach((content, i) => {
     const line = i + 1;
     const match = DIRECTIVE.exec(content);
-    const code = match ? content.slice(0, match.index).trim() : content.trim();
-    const isComment = !code && (content.trim().startsWith('#') || content.trim().startsWith('//'));
+    const trimmed = content.trim();
+    const isComment = trimmed.startsWith('#') || trimmed.startsWith('//');
+    const code = match ? content.slice(0, match.index).trim() : isComment ? '' : trimmed;
     if (match) {
       const parsed = parseArguments(match[1] as string);
       if (typeof parsed === 'string') problems.push({ file, line, message: `inline suppression ignored: ${parsed}` });
