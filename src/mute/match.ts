@@ -22,7 +22,8 @@ function matcher(pattern: string, isPath: boolean): (text: string) => boolean {
 }
 
 const anyMatch = (patterns: string[], values: Array<string | undefined>, isPath = false) =>
-  values.some((value) => value !== undefined && patterns.some((p) => matcher(p, isPath)(value)));
+  // An exact name always matches, even one with glob characters in it (`web(1)`, `[a]`).
+  values.some((value) => value !== undefined && patterns.some((p) => p === value || matcher(p, isPath)(value)));
 
 function selectorValues(selector: Selector, finding: MatchableFinding, baseDir: string): Array<string | undefined> {
   const r = finding.resource;
