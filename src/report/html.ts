@@ -35,7 +35,7 @@ main{padding:16px 24px}section{margin-bottom:20px}h2{font-size:16px;margin:0 0 8
 .controls{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.controls input,.controls select{font:inherit;padding:4px 6px}
 table.findings{border-collapse:collapse;width:100%;background:#fff}table.findings th,table.findings td{border:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}
 table.findings th{background:#eef1f4;cursor:pointer;user-select:none;position:sticky;top:0}table.findings th[aria-sort=ascending]::after{content:" ▲"}table.findings th[aria-sort=descending]::after{content:" ▼"}
-td.msg{max-width:420px}td code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
+td.msg{max-width:420px}td.mono{min-width:180px}td code{white-space:nowrap;word-break:normal}td code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 .sup{color:#2a4d69}.expired{color:#8a3b00;font-weight:600}footer{padding:12px 24px;color:#555}
 `;
 
