@@ -8,6 +8,7 @@ import { exceptionsCommand } from './commands/exceptions.js';
 import { fixCommand } from './commands/fix.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { scanCommand } from './commands/scan.js';
+import { applyConfig } from './config.js';
 import { EXIT, setExitCode, takeExitCode } from './exit-code.js';
 import { InterruptedError } from './interrupt.js';
 
@@ -18,6 +19,11 @@ function program(): Command {
         'Reads task-definition JSON, CloudFormation (and CDK output), Terraform HCL and plans, and live AWS accounts.',
     )
     .version(TOOL_VERSION, '-V, --version')
+    .option('--config <file>', 'config file (default: ecsguard.config.yaml or .ecsguard.yaml in this folder or above; flags win)')
+    .option('--no-config', 'ignore config files')
+    .hook('preAction', (root, command) => {
+      applyConfig(root, command);
+    })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',

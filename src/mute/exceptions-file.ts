@@ -42,7 +42,7 @@ const list = (value: string | string[] | undefined): string[] | undefined =>
   value === undefined ? undefined : typeof value === 'string' ? [value] : value;
 
 /** The YAML node at a path, or the closest ancestor that exists; its line (1-based). */
-function lineAt(doc: Document, counter: LineCounter, segments: PropertyKey[], key?: string): number | undefined {
+export function lineAt(doc: Document, counter: LineCounter, segments: PropertyKey[], key?: string): number | undefined {
   let node: unknown = doc.contents;
   let line: number | undefined;
   const lineOf = (n: unknown) => {

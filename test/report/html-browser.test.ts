@@ -55,7 +55,7 @@ describe('HTML report in headless Chromium', () => {
     const containerCells = await page.locator('#findings tbody tr td:nth-child(5)').allTextContents();
     assert.ok(containerCells.includes('<img src=x onerror=alert(1)>'));
     assert.ok((await page.locator('#findings tbody').textContent())?.includes(`web"><script>alert('family')</script>`));
-    assert.equal(await page.evaluate(() => (window as unknown as { alertCalled?: boolean }).alertCalled ?? false), false);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { alertCalled?: boolean }).alertCalled ?? false), false);
 
     // Summary cards and the totals.
     assert.equal(await page.locator('#shown').textContent(), '10');
@@ -101,7 +101,7 @@ describe('HTML report in headless Chromium', () => {
     await page.goto(pathToFileURL(report).href);
     // Simulate a broken escape: inject markup with an inline handler into the live page.
     await page.evaluate(() => {
-      document.body.insertAdjacentHTML('beforeend', '<img src="data:," onerror="alert(2)">');
+      (globalThis as any).document.body.insertAdjacentHTML('beforeend', '<img src="data:," onerror="alert(2)">');
     });
     await page.waitForTimeout(200);
     assert.deepEqual(dialogs, []);
