@@ -16,6 +16,7 @@ export interface ProgrammeOptions {
   outputDir?: string;
   asffAccountId?: string;
   asffRegion?: string;
+  skipUnrecognized?: boolean;
 }
 
 export function addProgrammeOptions(command: Command): Command {
@@ -24,6 +25,7 @@ export function addProgrammeOptions(command: Command): Command {
     .option('--no-inline-suppressions', 'ignore "# ecsguard:ignore" comments and CloudFormation Metadata suppressions (audits)')
     .option('--baseline <report.json>', 'report only findings that are not in this earlier JSON report')
     .option('--output-dir <dir>', 'write every --format (or, without --format, every format) to this folder')
+    .option('--skip-unrecognized', 'skip named files that are not task definitions, CloudFormation or Terraform (for pre-commit)')
     .option('--asff-account-id <id>', 'ASFF: the AWS account findings from files are filed under')
     .option('--asff-region <region>', 'ASFF: the region of the Security Hub that imports them');
 }

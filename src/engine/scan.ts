@@ -23,6 +23,8 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   liveSources?: LiveSource[];
   fileSources?: readonly FileSource[];
   signal?: AbortSignal;
+  /** Named files no source recognizes are skipped, not errors (pre-commit passes every staged YAML/JSON). */
+  skipUnrecognized?: boolean;
   /** Sees each checked task definition with its findings (fixers need the value trees). */
   onEvaluated?: (evaluated: EvaluatedDefinition) => void;
   /** Sees every file that was read and routed to a source (fixers need the texts). */
@@ -65,7 +67,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const list = owned.get(source);
       if (list) list.push(file);
       else owned.set(source, [file]);
-    } else if (explicit) {
+    } else if (explicit && !options.skipUnrecognized) {
       errors.push(...unrecognized(file));
     } else filesSkipped++;
   }

@@ -92,6 +92,7 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
           liveSources: live ? [live] : [],
           signal,
           ...programme.hooks,
+          skipUnrecognized: options.skipUnrecognized ?? false,
         });
       });
       const result = await programme.finish(scanned, process.stderr);
