@@ -167,3 +167,17 @@ exceptions:
     assert.equal(run.stdout, '1 exception: 0 expired, 0 expiring within 30 days, 1 ok\n');
   });
 });
+
+describe('documented examples', () => {
+  it('the exceptions files in README and docs/exceptions.md validate', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const doc of ['README.md', 'docs/exceptions.md']) {
+      const text = readFileSync(doc, 'utf8');
+      const block = /```yaml\n((?:#[^\n]*\n)?version: 1\nexceptions:[\s\S]*?)```/.exec(text)?.[1];
+      assert.ok(block, doc);
+      const parsed = parseExceptionsFile(block, doc);
+      assert.ok(parsed.entries.length >= 1, doc);
+      assert.ok(parsed.entries.every((e) => e.owner && e.expires && e.reason));
+    }
+  });
+});
