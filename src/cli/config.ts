@@ -39,6 +39,8 @@ function optionValues(config: Config): Record<string, unknown> {
  * to a command's options: only options the command has, and never one given on the command line.
  */
 export function applyConfig(program: Command, command: Command, cwd = process.cwd()): string | undefined {
+  // Only the commands the config file describes; diff, exceptions and the rest take their flags alone.
+  if (command.name() !== 'scan' && command.name() !== 'fix') return undefined;
   const explicit = program.opts().config as string | undefined;
   if (program.opts().config === false) return undefined;
   const file = explicit ?? findConfigFile(cwd);
@@ -53,7 +55,8 @@ export function applyConfig(program: Command, command: Command, cwd = process.cw
   }
   const known = new Set(command.options.map((o) => o.attributeName()));
   for (const [key, value] of Object.entries(values)) {
-    if (!known.has(key)) continue;
+    // `format` is the scan's report list; fix has a --format of its own (text or json).
+    if (!known.has(key) || (key === 'format' && command.name() !== 'scan')) continue;
     if (command.getOptionValueSource(key) === 'cli') continue;
     command.setOptionValueWithSource(key, value, 'config');
   }

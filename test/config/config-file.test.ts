@@ -80,3 +80,15 @@ describe('config file', () => {
     assert.ok(existsSync(path.join(root, 'reports/ecsguard.sarif')));
   });
 });
+
+describe('config file and ecsguard fix', () => {
+  it('fix takes its defaults from the fix section; scan-only settings do not leak into fix or diff', () => {
+    const root = project('format: [json, "html:report.html"]\nfix:\n  user: "2000:2000"\n');
+    const run = runCli(['fix', 'infra'], { cwd: root });
+    assert.match(run.stdout, /^\+ {12}"user": "2000:2000",$/m);
+    assert.doesNotMatch(run.stdout, /^\{/);
+    const flag = runCli(['fix', 'infra', '--user', '3000:3000'], { cwd: root });
+    assert.match(flag.stdout, /"user": "3000:3000"/);
+    assert.doesNotMatch(flag.stdout, /2000:2000/);
+  });
+});
