@@ -142,3 +142,44 @@ describe('baselines and diffs', () => {
     );
   });
 });
+
+describe('diff across remediation batches', () => {
+  it('diffs each batch against the one before, then overall', () => {
+    const mid = path.join(dir, 'mid');
+    mkdirSync(mid, { recursive: true });
+    // Batch 1 fixed privileged only; batch 2 (the "after" folder) also added the sidecar.
+    writeFileSync(
+      path.join(mid, 'app.tf'),
+      `resource "aws_ecs_task_definition" "web" {
+  family       = "web"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([{ name = "app", image = "nginx", user = "root" }])
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family       = "worker"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([{ name = "job", image = "busybox", user = "0" }])
+}
+`,
+    );
+    const batch1 = path.join(dir, 'batch1.json');
+    scan('before', before);
+    runCli(['scan', mid, '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${batch1}`]);
+    scan('after', after);
+    const run = runCli(['diff', before, batch1, after]);
+    assert.equal(run.code, 1);
+    const heads = run.stdout.split('\n').filter((l) => /^(Batch \d|Overall)|^ {2}new /.test(l));
+    assert.deepEqual(heads, [
+      `Batch 1: ecsguard diff ${before} → ${batch1}`,
+      '  new 0, fixed 1, unchanged 2',
+      `Batch 2: ecsguard diff ${batch1} → ${after}`,
+      '  new 1, fixed 0, unchanged 2',
+      `Overall: ecsguard diff ${before} → ${after}`,
+      '  new 1, fixed 1, unchanged 2',
+    ]);
+    const json = JSON.parse(runCli(['diff', before, batch1, after, '--format', 'json']).stdout);
+    assert.deepEqual(json.batches.map((b: { fixed: unknown[]; new: unknown[] }) => [b.fixed.length, b.new.length]), [[1, 0], [0, 1]]);
+    assert.equal(json.overall.unchanged.length, 2);
+  });
+});
