@@ -5,7 +5,7 @@ import type { ScanOptions, ScanResult } from '../engine/scan.js';
 import { type ExceptionsFile, loadExceptionsFile } from '../mute/exceptions-file.js';
 import { InlineSuppressions } from '../mute/inline.js';
 import { applySuppressions, countStatuses } from '../mute/mute.js';
-import { formatSpec } from './report-outputs.js';
+import { type OutputOptions, formatSpec, plannedOutputs } from './report-outputs.js';
 
 /** Options of the remediation programme: exceptions, inline suppressions, baselines, several reports. */
 export interface ProgrammeOptions {
@@ -43,8 +43,9 @@ export interface Programme {
   finish(result: ScanResult, stderr: NodeJS.WritableStream): Promise<ScanResult>;
 }
 
-/** Loads the exceptions file first, so a malformed one stops the run before scanning. */
-export async function prepareProgramme(options: ProgrammeOptions, now = new Date()): Promise<Programme> {
+/** Loads the exceptions file and checks the outputs first, so a mistake stops the run before scanning. */
+export async function prepareProgramme(options: ProgrammeOptions & OutputOptions, now = new Date()): Promise<Programme> {
+  plannedOutputs(options);
   const exceptions: ExceptionsFile | undefined = options.exceptions ? await loadExceptionsFile(options.exceptions) : undefined;
   const baseline = options.baseline ? await readReport(options.baseline) : undefined;
   const inline = options.inlineSuppressions === false ? undefined : new InlineSuppressions();
