@@ -4,7 +4,7 @@
  * operation rate-limited per region (token bucket: 20 requests/s sustained,
  * burst 50, like DescribeTaskDefinition's real limit). Prints wall time against
  * the ideal time the rate limits allow, calls and throttles per operation, the
- * same for a cached re-scan, and the seeds' shell loop (aws CLI, one process per
+ * same for a cached re-scan, and the usual shell loop (aws CLI, one process per
  * describe) side by side.
  *
  *   npm run bench:aws
@@ -106,7 +106,7 @@ function report(title: string, r: Awaited<ReturnType<typeof timedScan>>): boolea
 
 async function shellLoop(): Promise<void> {
   if (SHELL_COUNT <= 0) return;
-  console.log(`\n## The seeds' shell loop (aws CLI) vs ecsguard, ${SHELL_COUNT} revisions in one region, no rate limit`);
+  console.log(`\n## The usual shell loop (aws CLI) vs ecsguard, ${SHELL_COUNT} revisions in one region, no rate limit`);
   try {
     await run('aws', ['--version']);
   } catch {

@@ -24,7 +24,8 @@ const ReportFinding = z.looseObject({
   location: z.looseObject({ file: z.string(), startLine: z.number() }).nullable().optional(),
 });
 
-const Report = z.looseObject({ version: z.literal(1), findings: z.array(ReportFinding) });
+/** Versions 1 and 2 of the JSON contract have the same findings. */
+const Report = z.looseObject({ version: z.literal([1, 2]), findings: z.array(ReportFinding) });
 
 /** A finding as read back from a JSON report; optional fields are undefined, not null. */
 export interface ReportedFinding {
@@ -51,7 +52,7 @@ export function parseReport(text: string, file: string): ReportedFinding[] {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UsageError(
-      `${file} is not an ecsguard JSON report (version 1, from "ecsguard scan --format json"): ${issue?.path.join('.') || 'root'}: ${issue?.message}`,
+      `${file} is not an ecsguard JSON report (version 1 or 2, from "ecsguard scan --format json"): ${issue?.path.join('.') || 'root'}: ${issue?.message}`,
     );
   }
   return parsed.data.findings.map((f) => {

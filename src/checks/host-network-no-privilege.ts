@@ -1,5 +1,5 @@
 import { field } from '../model/value.js';
-import { judgeHostNetwork, judgePrivileged, judgeUserOnPlatform } from './support/judgements.js';
+import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgePrivileged, judgeUserOnPlatform } from './support/judgements.js';
 import { containerField, judgeEachContainer } from './support/per-container.js';
 import { and, or } from './support/tri.js';
 import type { Check } from './types.js';
@@ -10,7 +10,7 @@ export const hostNetworkNoPrivilege: Check = {
     title: 'Host network mode tasks have no privileged or root containers',
     severity: 'high',
     description:
-      'Fails when networkMode is host and any container is privileged or sets user to root (uid 0 by name or number). An absent user passes, as CIS 3.1 reads it. With --scope in-use on a live account this is seed 001\'s control: only revisions that are running.',
+      'Fails when networkMode is host and any container is privileged or sets user to root (uid 0 by name or number). An absent user passes, as CIS AWS Compute Services Benchmark 3.1 and Prowler ecs_task_definitions_host_networking_mode_users read it. With --scope in-use on a live account, only revisions used by a running task or a service are checked.',
     risk:
       'Host networking plus privileged or root access is the classic container breakout: the container already shares the host network namespace, and privilege or root turns any foothold in it into control of the instance and everything scheduled on it.',
     semantics:
@@ -45,11 +45,12 @@ export const hostNetworkNoPrivilege: Check = {
       cis: ['3.1'],
       checkov: [],
     },
-    seeds: ['002_d074d338d93d0379.txt', '001_68a36de8ecb2a98c.txt'],
     fixable: true,
   },
   evaluate: (taskDefinition) =>
-    judgeEachContainer(
+    neverHostNetwork(taskDefinition.networkMode)
+      ? []
+      : judgeEachContainer(
       taskDefinition,
       (c) => ({
         networkMode: { node: taskDefinition.networkMode, field: 'networkMode' },
@@ -70,7 +71,16 @@ export const hostNetworkNoPrivilege: Check = {
           return { value, explanation: `${explanation}, and ${host.explanation}`, culprit: 'networkMode', notes };
         }
         const culprit = reasons[0] === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user';
-        return { value, explanation: `in host network mode, ${explanation}`, culprit, notes };
+        const culpritOf = (j: typeof priv) => (j === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user') as 'privileged' | 'os' | 'user';
+        return {
+          value,
+          explanation: `in host network mode, ${explanation}`,
+          culprit,
+          notes,
+          ...(host.value === true ? { reasons: reasons.map((j) => ({ text: j.explanation, culprit: culpritOf(j) })) } : {}),
+          compose: (texts: string[]) => `in host network mode, ${texts.join(' and ')}`,
+        };
       },
     ),
+  passMessage: hostNetworkPassMessage,
 };

@@ -1,5 +1,5 @@
 import { field } from '../model/value.js';
-import { judgeHostNetwork, judgeUserOnPlatform } from './support/judgements.js';
+import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgeUserOnPlatform } from './support/judgements.js';
 import { containerField, judgeEachContainer } from './support/per-container.js';
 import { and } from './support/tri.js';
 import type { Check } from './types.js';
@@ -44,11 +44,12 @@ export const hostNetworkNonrootUser: Check = {
       cis: [],
       checkov: [],
     },
-    seeds: ['000_49ae714b8e08a97f.txt'],
     fixable: true,
   },
   evaluate: (taskDefinition) =>
-    judgeEachContainer(
+    neverHostNetwork(taskDefinition.networkMode)
+      ? []
+      : judgeEachContainer(
       taskDefinition,
       (c) => ({
         networkMode: { node: taskDefinition.networkMode, field: 'networkMode' },
@@ -71,4 +72,5 @@ export const hostNetworkNonrootUser: Check = {
         };
       },
     ),
+  passMessage: hostNetworkPassMessage,
 };

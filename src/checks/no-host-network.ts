@@ -1,5 +1,6 @@
-import { describeAssumptions, variants } from '../model/value.js';
+import { variants } from '../model/value.js';
 import { judgeHostNetwork } from './support/judgements.js';
+import { conditionsOf, when } from './support/per-container.js';
 import type { Check, Violation } from './types.js';
 
 export const noHostNetwork: Check = {
@@ -7,7 +8,8 @@ export const noHostNetwork: Check = {
     id: 'no-host-network',
     title: 'Task definitions do not use host network mode',
     severity: 'medium',
-    description: 'Fails when networkMode is host. Seed 000 recommends awsvpc instead; Security Hub ECS.17 checks the same.',
+    description:
+      'Fails when networkMode is host; awsvpc is the recommended mode. Security Hub ECS.17 and the AWS Config rule ecs-task-definition-network-mode-not-host check the same.',
     risk:
       "Host networking removes the network namespace between the container and the instance: the container sees every interface, can bind the host's ports and reach services listening on localhost, and every other weakness in the task is amplified.",
     semantics:
@@ -40,21 +42,23 @@ export const noHostNetwork: Check = {
       cis: [],
       checkov: [],
     },
-    seeds: ['000_49ae714b8e08a97f.txt'],
     fixable: true,
   },
   evaluate(taskDefinition) {
+    // Read from networkMode alone: the containers, readable or not, do not matter.
     const outcomes = variants(taskDefinition.networkMode).map((v) => ({ ...v, judgement: judgeHostNetwork(v.node) }));
-    const decisive =
-      outcomes.find((o) => o.judgement.value === true) ?? outcomes.find((o) => o.judgement.value === 'unknown');
+    const failing = outcomes.filter((o) => o.judgement.value === true);
+    const matching = failing.length ? failing : outcomes.filter((o) => o.judgement.value === 'unknown');
+    const decisive = matching[0];
     if (!decisive) return [];
-    const when = decisive.assumptions.length ? ` when ${describeAssumptions(decisive.assumptions)}` : '';
     const violation: Violation = {
       status: decisive.judgement.value === true ? 'FAIL' : 'UNKNOWN',
-      message: `${decisive.judgement.explanation}${when}`,
+      message: `${decisive.judgement.explanation}${when(conditionsOf(matching, outcomes.length, []))}`,
       field: 'networkMode',
       ...(decisive.node ? { node: decisive.node } : {}),
     };
     return [violation];
   },
+  passMessage: (taskDefinition) =>
+    [...new Set(variants(taskDefinition.networkMode).map((v) => judgeHostNetwork(v.node).explanation))].join(' or '),
 };

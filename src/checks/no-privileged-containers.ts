@@ -1,5 +1,5 @@
 import { field } from '../model/value.js';
-import { judgePrivileged } from './support/judgements.js';
+import { containersPassMessage, judgePrivileged } from './support/judgements.js';
 import { containerField, judgeEachContainer } from './support/per-container.js';
 import type { Check } from './types.js';
 
@@ -44,7 +44,6 @@ export const noPrivilegedContainers: Check = {
       cis: ['3.4'],
       checkov: ['CKV_AWS_334'],
     },
-    seeds: ['004_e319aea6812c1521.txt'],
     fixable: true,
   },
   evaluate: (taskDefinition) =>
@@ -53,4 +52,5 @@ export const noPrivilegedContainers: Check = {
       (c) => ({ privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged') } }),
       ({ privileged }) => ({ ...judgePrivileged(privileged), culprit: 'privileged' }),
     ),
+  passMessage: containersPassMessage,
 };

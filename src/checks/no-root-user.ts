@@ -1,5 +1,5 @@
 import { field } from '../model/value.js';
-import { judgeUserOnPlatform } from './support/judgements.js';
+import { containersPassMessage, judgeUserOnPlatform } from './support/judgements.js';
 import { containerField, judgeEachContainer } from './support/per-container.js';
 import type { Check } from './types.js';
 
@@ -45,7 +45,6 @@ export const noRootUser: Check = {
       cis: [],
       checkov: [],
     },
-    seeds: ['003_e3e0588bd8f73935.txt'],
     fixable: true,
   },
   evaluate: (taskDefinition) =>
@@ -65,4 +64,5 @@ export const noRootUser: Check = {
         };
       },
     ),
+  passMessage: containersPassMessage,
 };

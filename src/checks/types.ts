@@ -33,25 +33,30 @@ export interface CheckMeta {
   remediation: Remediation;
   references: string[];
   mappings: Mappings;
-  /** Seed documents (../shared/seeds) the check is specified by. */
-  seeds: string[];
   /** Whether `ecsguard fix` can remediate it. */
   fixable: boolean;
 }
 
-/** One reason a task definition does not pass a check. */
+/**
+ * One reason a task definition does not pass a check. ERROR: a part the check
+ * needs could not be read (a container that is not an object), so no verdict.
+ */
 export interface Violation {
-  status: 'FAIL' | 'UNKNOWN' | 'NOTE';
+  status: 'FAIL' | 'UNKNOWN' | 'NOTE' | 'ERROR';
   message: string;
   /** The ECS field path, e.g. `containerDefinitions[0].user`. */
   field: string;
   container?: ContainerDefinition;
   /** The offending value; absent when the problem is a missing field. */
   node?: ValueNode;
+  /** The same verdict on other branches of a conditional container list, merged into this one. */
+  sameAs?: Array<{ field: string; container: ContainerDefinition; node?: ValueNode }>;
 }
 
 /** A check: metadata plus a pure function over the normalized model. */
 export interface Check {
   meta: CheckMeta;
   evaluate(taskDefinition: TaskDefinition): Violation[];
+  /** What a PASS (`--include-passed`) says: why nothing was found. */
+  passMessage(taskDefinition: TaskDefinition): string;
 }

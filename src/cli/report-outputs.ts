@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
-import type { ReportInput } from '../report/report.js';
+import type { ReportContext, ReportInput } from '../report/report.js';
 import { colorsFor, emit } from './output.js';
 
 /** `--format sarif` (standard output or --output) or `--format sarif:out.sarif` (that file). */
@@ -63,7 +63,12 @@ export function plannedOutputs(options: OutputOptions): FormatSpec[] {
   return planned.map((spec) => (spec.file || !options.output ? spec : { ...spec, file: options.output }));
 }
 
-export async function writeReports(input: ReportInput, options: OutputOptions, stdout: NodeJS.WritableStream): Promise<void> {
+export async function writeReports(
+  input: ReportInput,
+  options: OutputOptions,
+  stdout: NodeJS.WritableStream,
+  context: Omit<ReportContext, 'color'> = {},
+): Promise<void> {
   const planned = plannedOutputs(options);
   if (options.outputDir) {
     await mkdir(options.outputDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
@@ -72,6 +77,6 @@ export async function writeReports(input: ReportInput, options: OutputOptions, s
   }
   for (const spec of planned) {
     const color = !spec.file && colorsFor(stdout).isColorSupported;
-    await emit(REPORTERS[spec.format](input, { color }), spec.file, stdout);
+    await emit(REPORTERS[spec.format](input, { ...context, color }), spec.file, stdout);
   }
 }

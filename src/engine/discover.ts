@@ -17,14 +17,34 @@ export interface DiscoveredFile {
   explicit: boolean;
 }
 
+/** A file in a walked folder that was not read, and why (listed with --verbose). */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
 export interface DiscoveryResult {
   files: DiscoveredFile[];
   errors: ScanError[];
+  /** Symlinks in walked folders that were not followed (dangling, loops, outside the roots, not a regular file). */
+  skipped: SkippedFile[];
+  /**
+   * The real paths of the paths given (folders and files): nothing outside them
+   * is read unless followSymlinks, and a fixer must not write outside them.
+   */
+  roots: string[];
 }
 
 export interface DiscoveryOptions {
   maxFileBytes?: number;
   readStdin?: () => Promise<Buffer>;
+  /** Follow symlinks in walked folders that lead outside the paths given (off by default). */
+  followSymlinks?: boolean;
+}
+
+/** True when `real` is one of `roots` or inside one of them. */
+export function isWithinRoots(real: string, roots: readonly string[]): boolean {
+  return roots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
 }
 
 function skipDirectory(name: string, parentName: string): boolean {
@@ -41,14 +61,36 @@ function describeSize(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** Decodes a file's bytes or says why it is not a text input. */
-export function decodeText(bytes: Buffer, file: string): { text: string } | { error: ScanError } {
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+export interface DecodedText {
+  text: string;
+  encoding: TextEncoding;
+  /** The bytes began with a byte order mark (not part of `text`). */
+  bom: boolean;
+}
+
+/**
+ * Decodes a file's bytes or says why it is not a text input. UTF-8 (with or
+ * without a BOM), and UTF-16 LE/BE with a BOM: what Windows PowerShell's `>`
+ * writes for `aws ecs describe-task-definition > td.json`.
+ */
+export function decodeText(bytes: Buffer, file: string): DecodedText | { error: ScanError } {
+  const utf16: TextEncoding | undefined =
+    bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16) {
+    try {
+      return { text: new TextDecoder(utf16, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2)), encoding: utf16, bom: true };
+    } catch {
+      return { error: { file, message: `not valid ${utf16 === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} text (it starts with that byte order mark)` } };
+    }
+  }
   const probe = bytes.subarray(0, 8000);
   if (probe.includes(0)) return { error: { file, message: 'binary file (contains NUL bytes): not a text input' } };
   try {
-    let text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text };
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bom ? bytes.subarray(3) : bytes);
+    return { text, encoding: 'utf-8', bom };
   } catch {
     return { error: { file, message: 'not valid UTF-8 text' } };
   }
@@ -62,6 +104,7 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const files: DiscoveredFile[] = [];
   const errors: ScanError[] = [];
+  const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
 
   /** Files to read, in walk order; read later with bounded concurrency. */
@@ -79,7 +122,7 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
       const bytes = info.isFile() ? await readFile(absolute) : await readBounded(absolute, maxBytes);
       if (bytes === undefined) return tooLarge(display, undefined, maxBytes);
       const decoded = decodeText(bytes, display);
-      return 'error' in decoded ? decoded.error : { file: { path: display, absolutePath: absolute, text: decoded.text }, explicit };
+      return 'error' in decoded ? decoded.error : { file: inputFile(display, decoded, absolute), explicit };
     } catch (error) {
       return { file: display, message: describeFsError(error) };
     }
@@ -100,12 +143,28 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        try {
-          const target = await stat(absolute);
-          isDirectory = target.isDirectory();
-          isFile = target.isFile();
-        } catch (error) {
-          errors.push({ file: display, message: describeFsError(error) });
+        // A link that cannot be followed is not an input that could not be read: skipped, counted, listed with --verbose.
+        const followed = await followLink(absolute);
+        if ('skip' in followed) {
+          skipped.push({ file: display, reason: followed.skip });
+          continue;
+        }
+        if (!followed.directory && !followed.file) {
+          skipped.push({ file: display, reason: 'symlink to something that is not a regular file or folder' });
+          continue;
+        }
+        if (followed.file && !isCandidate(entry.name) && !isCandidate(followed.real)) {
+          skipped.push({ file: display, reason: 'symlink to a file type that is not scanned' });
+          continue;
+        }
+        if (!options.followSymlinks && !isWithinRoots(followed.real, roots)) {
+          skipped.push({ file: display, reason: `symlink to ${followed.real}, outside the scanned paths; not followed (use --follow-symlinks)` });
+          continue;
+        }
+        isDirectory = followed.directory;
+        isFile = followed.file;
+        if (isFile) {
+          pending.push({ display, absolute, explicit: false });
           continue;
         }
       }
@@ -119,14 +178,21 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
           continue;
         }
         if (ancestors.has(real)) {
-          errors.push({ file: display, message: `symlink loop: ${display} leads back to a folder above it; not followed` });
+          skipped.push({ file: display, reason: `symlink loop: ${display} leads back to a folder above it; not followed` });
           continue;
         }
         await walk(display, absolute, new Set([...ancestors, real]));
-      } else if (isFile && CANDIDATE_ENDINGS.some((ending) => entry.name.endsWith(ending))) {
+      } else if (isFile && isCandidate(entry.name)) {
         pending.push({ display, absolute, explicit: false });
       }
     }
+  }
+
+  const roots: string[] = [];
+  for (const given of paths) {
+    if (given === '-') continue;
+    const real = await realpath(path.resolve(given)).catch(() => undefined);
+    if (real !== undefined) roots.push(real);
   }
 
   for (const given of paths) {
@@ -138,7 +204,7 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
       }
       const decoded = decodeText(bytes, '<stdin>');
       if ('error' in decoded) errors.push(decoded.error);
-      else files.push({ file: { path: '<stdin>', text: decoded.text }, explicit: true });
+      else files.push({ file: inputFile('<stdin>', decoded), explicit: true });
       continue;
     }
     const absolute = path.resolve(given);
@@ -158,7 +224,33 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
     if ('message' in outcome) errors.push(outcome);
     else files.push(outcome);
   }
-  return { files, errors };
+  return { files, errors, skipped, roots };
+}
+
+const isCandidate = (name: string) => CANDIDATE_ENDINGS.some((ending) => name.endsWith(ending));
+
+function inputFile(display: string, decoded: DecodedText, absolute?: string): InputFile {
+  return {
+    path: display,
+    ...(absolute ? { absolutePath: absolute } : {}),
+    text: decoded.text,
+    ...(decoded.encoding !== 'utf-8' ? { encoding: decoded.encoding } : {}),
+    ...(decoded.bom ? { bom: true } : {}),
+  };
+}
+
+/** Where a symlink leads, or why it is not followed. */
+async function followLink(absolute: string): Promise<{ real: string; file: boolean; directory: boolean } | { skip: string }> {
+  try {
+    const target = await stat(absolute);
+    const real = await realpath(absolute);
+    return { real, file: target.isFile(), directory: target.isDirectory() };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') return { skip: 'dangling symlink: its target does not exist' };
+    if (code === 'ELOOP') return { skip: 'symlink loop: the link leads back to itself' };
+    return { skip: `symlink not followed: ${describeFsError(error)}` };
+  }
 }
 
 const READ_CONCURRENCY = 32;

@@ -3,7 +3,10 @@ import type { Finding, ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
 
-function violationLocation(violation: Violation, taskDefinition: TaskDefinition): SourceRange | undefined {
+function violationLocation(
+  violation: Pick<Violation, 'node' | 'container'>,
+  taskDefinition: TaskDefinition,
+): SourceRange | undefined {
   if (violation.node?.range) return violation.node.range;
   // A missing property is reported at the first line of its container (or task definition).
   const owner = violation.container?.node.range ?? taskDefinition.range;
@@ -33,15 +36,23 @@ export function evaluateTaskDefinition(
         ...(location ? { location } : {}),
         remediation: check.meta.remediation.summary,
         ...(taskDefinition.usage ? { usage: taskDefinition.usage } : {}),
+        ...(violation.sameAs?.length
+          ? {
+              sameAs: violation.sameAs.map((other) => {
+                const at = violationLocation(other, taskDefinition);
+                return { field: other.field, container: other.container.name, ...(at ? { location: at } : {}) };
+              }),
+            }
+          : {}),
       });
     }
-    if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN')) {
+    if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {
       findings.push({
         checkId: check.meta.id,
         status: 'PASS',
         severity: check.meta.severity,
         title: check.meta.title,
-        message: passMessage(taskDefinition),
+        message: check.passMessage(taskDefinition),
         resource: taskDefinition.resource,
         ...(taskDefinition.range ? { location: taskDefinition.range } : {}),
         remediation: check.meta.remediation.summary,
@@ -50,11 +61,6 @@ export function evaluateTaskDefinition(
     }
   }
   return findings;
-}
-
-function passMessage(taskDefinition: TaskDefinition): string {
-  const count = taskDefinition.containers.length;
-  return `all ${count} container${count === 1 ? '' : 's'} pass`;
 }
 
 /** A resource that could not be read is never compliant: one ERROR per check. */

@@ -2,12 +2,12 @@ import path from 'node:path';
 import { type FileSource, type FileSourceOptions, type InputFile, type SourceOutput, fileError, mergeOutputs } from '../sources/source.js';
 
 /** Why a source threw, in words a user can act on. */
-export function describeLoadFailure(source: FileSource, error: unknown): string {
+export function describeLoadFailure(source: FileSource | undefined, error: unknown): string {
   if (error instanceof RangeError && /call stack/i.test(error.message)) {
     return 'too deeply nested to read (the parser ran out of stack); not checked';
   }
   const detail = error instanceof Error ? error.message : String(error);
-  return `internal error in the ${source.kind} source, not checked: ${detail}`;
+  return `internal error${source ? ` in the ${source.kind} source` : ''}, not checked: ${detail}`;
 }
 
 function byDirectory(files: InputFile[]): InputFile[][] {

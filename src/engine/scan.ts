@@ -1,7 +1,8 @@
 import type { Check } from '../checks/types.js';
 import type { Finding, ScanError, Status } from '../model/finding.js';
 import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
-import { parseJsonWithPositions } from '../sources/json/json-tree.js';
+import { firstSignificantChar, parseJsonWithPositions } from '../sources/json/json-tree.js';
+import { recognizeNonTaskDefinition } from '../sources/not-task-definition.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import {
   type FileSource,
@@ -12,9 +13,10 @@ import {
   type SourceOutput,
   fileError,
 } from '../sources/source.js';
-import { type DiscoveryOptions, discoverFiles } from './discover.js';
+import { type DiscoveryOptions, type SkippedFile, discoverFiles } from './discover.js';
 import { errorFindings, evaluateTaskDefinition } from './evaluate.js';
-import { loadIsolating } from './isolate.js';
+import { describeLoadFailure, loadIsolating } from './isolate.js';
+import { MAX_NESTING, nestedTooDeep } from './nesting.js';
 
 export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   paths: string[];
@@ -38,18 +40,30 @@ export interface EvaluatedDefinition {
 
 export interface ScanSummary {
   filesScanned: number;
-  /** Files in walked folders that no source recognized (package.json, …). */
+  /**
+   * Files in walked folders that were not scanned: no source recognized them
+   * (package.json), they are something else (an AppSpec, a run-task input, a
+   * template), or a symlink that was not followed. Listed in `skipped`.
+   */
   filesSkipped: number;
   taskDefinitions: number;
   /** Live revisions the AWS source listed in scope (read or not). */
   liveRevisions: number;
   findings: Record<Status, number>;
   errors: number;
+  warnings: number;
 }
 
 export interface ScanResult {
   findings: Finding[];
+  /** What could not be read: some verdict is missing (exit 2). */
   errors: ScanError[];
+  /** Validation problems that left every verdict intact (a container without a name, no containers). */
+  warnings: ScanError[];
+  /** Files in walked folders that were not scanned, and why. */
+  skipped: SkippedFile[];
+  /** Real paths of the paths scanned: a fixer writes nothing outside them. */
+  roots: string[];
   summary: ScanSummary;
 }
 
@@ -58,31 +72,38 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const sources = options.fileSources ?? FILE_SOURCES;
   const discovered = await discoverFiles(options.paths, options);
   const errors: ScanError[] = [...discovered.errors];
+  const warnings: ScanError[] = [];
+  const skipped: SkippedFile[] = [...discovered.skipped];
 
   const owned = new Map<FileSource, InputFile[]>();
-  let filesSkipped = 0;
   for (const { file, explicit } of discovered.files) {
-    const source = sources.find((s) => s.detect(file));
-    if (source) {
-      const list = owned.get(source);
+    const route = routeFile(file, sources);
+    if ('source' in route) {
+      const list = owned.get(route.source);
       if (list) list.push(file);
-      else owned.set(source, [file]);
+      else owned.set(route.source, [file]);
+    } else if ('error' in route) {
+      // Not readable at all: it might have been a task definition, so never a quiet skip.
+      errors.push(fileError(file.path, route.error));
     } else if (explicit && !options.skipUnrecognized) {
-      errors.push(...unrecognized(file));
-    } else filesSkipped++;
+      errors.push(...(route.what ? [fileError(file.path, `not a task definition: ${route.what}`)] : unrecognized(file)));
+    } else {
+      skipped.push({ file: file.path, reason: route.what ? `not a task definition: ${route.what}` : NOT_RECOGNIZED });
+    }
   }
 
   const findings: Finding[] = [];
   let taskDefinitions = 0;
   const consume = (output: SourceOutput) => {
     errors.push(...output.errors);
+    warnings.push(...(output.warnings ?? []));
     for (const failure of output.failures) {
       // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
       errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
       findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
     }
     for (const definition of output.definitions) {
-      if (evaluateDefinition(definition, options, findings, errors)) taskDefinitions++;
+      if (evaluateDefinition(definition, options, findings, errors, warnings)) taskDefinitions++;
     }
   };
 
@@ -103,29 +124,78 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     (['FAIL', 'UNKNOWN', 'ERROR', 'MUTED', 'NOTE', 'PASS'] as const).map((s) => [s, 0]),
   ) as Record<Status, number>;
   for (const f of findings) counts[f.status]++;
+  const reportedErrors = capPerFile(errors);
+  const reportedWarnings = capPerFile(warnings);
 
   return {
     findings,
-    errors,
+    errors: reportedErrors,
+    warnings: reportedWarnings,
+    skipped,
+    roots: discovered.roots,
     summary: {
       filesScanned: [...owned.values()].reduce((n, files) => n + files.length, 0),
-      filesSkipped,
+      filesSkipped: skipped.length,
       taskDefinitions,
       liveRevisions,
       findings: counts,
-      errors: errors.length,
+      errors: reportedErrors.length,
+      warnings: reportedWarnings.length,
     },
   };
 }
 
+const NOT_RECOGNIZED = 'not task-definition JSON, a CloudFormation template, Terraform or a Terraform plan';
+
+/** Which source reads a file; or what it is when it is no task definition; or why it cannot be read at all. */
+function routeFile(file: InputFile, sources: readonly FileSource[]): { source: FileSource } | { what?: string } | { error: string } {
+  if (nestedTooDeep(file.text)) return { error: `nested more than ${MAX_NESTING} levels deep ([ and {); not read` };
+  try {
+    const what = recognizeNonTaskDefinition(file);
+    if (what) return { what };
+    const source = sources.find((s) => s.detect(file));
+    return source ? { source } : {};
+  } catch (error) {
+    return { error: describeLoadFailure(undefined, error) };
+  }
+}
+
+/** At most this many errors (or warnings) per file; the rest are counted in one "and N more" line. */
+export const MAX_MESSAGES_PER_FILE = 5;
+
+function capPerFile(entries: ScanError[]): ScanError[] {
+  const perFile = new Map<string, number>();
+  const out: ScanError[] = [];
+  for (const entry of entries) {
+    if (entry.file === undefined) {
+      out.push(entry);
+      continue;
+    }
+    const seen = (perFile.get(entry.file) ?? 0) + 1;
+    perFile.set(entry.file, seen);
+    if (seen <= MAX_MESSAGES_PER_FILE) out.push(entry);
+  }
+  for (const [file, count] of perFile) {
+    if (count <= MAX_MESSAGES_PER_FILE) continue;
+    // Placed right after the file's last shown entry.
+    const last = out.findLastIndex((e) => e.file === file);
+    out.splice(last + 1, 0, { file, message: `and ${count - MAX_MESSAGES_PER_FILE} more in this file` });
+  }
+  return out;
+}
+
 /** A named file no source claims: if it is broken JSON, say where; otherwise say what was expected. */
 function unrecognized(file: InputFile): ScanError[] {
-  const first = file.text.trimStart()[0];
+  const first = firstSignificantChar(file.text);
   if (first === '{' || first === '[') {
-    const parsed = parseJsonWithPositions(file.text, file.path);
-    if (parsed.errors.length) return parsed.errors;
+    try {
+      const parsed = parseJsonWithPositions(file.text, file.path);
+      if (parsed.errors.length) return parsed.errors;
+    } catch (error) {
+      return [fileError(file.path, describeLoadFailure(undefined, error))];
+    }
   }
-  return [fileError(file.path, 'not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan')];
+  return [fileError(file.path, `not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan`)];
 }
 
 /** Files per batch for sources whose files stand alone. */
@@ -138,25 +208,38 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /** Normalizes and checks one definition; returns whether it could be evaluated. */
-function evaluateDefinition(definition: SourceDefinition, options: ScanOptions, findings: Finding[], errors: ScanError[]): boolean {
-  const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
-  for (const problem of problems) {
+function evaluateDefinition(
+  definition: SourceDefinition,
+  options: ScanOptions,
+  findings: Finding[],
+  errors: ScanError[],
+  warnings: ScanError[],
+): boolean {
+  try {
+    const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
+    for (const problem of problems) {
+      (problem.severity === 'error' ? errors : warnings).push({
+        ...(problem.range ? fileError(problem.range.file, problem.message, problem.range) : { message: problem.message }),
+        ...(definition.resource.kind === 'aws' && definition.resource.region ? { region: definition.resource.region } : {}),
+        resource: definition.resource.id,
+      });
+    }
+    if (!taskDefinition) throw new Error(problems.map((p) => p.message).join('; '));
+    if (definition.usage) taskDefinition.usage = definition.usage;
+    const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
+    findings.push(...own);
+    options.onEvaluated?.({ taskDefinition, findings: own });
+    return true;
+  } catch (error) {
+    // A defect (or a stack overflow) on one definition: ERROR for it, the others go on.
+    const reason = { message: describeLoadFailure(undefined, error) };
     errors.push({
-      ...(problem.range ? fileError(problem.range.file, problem.message, problem.range) : { message: problem.message }),
-      ...(definition.resource.kind === 'aws' && definition.resource.region ? { region: definition.resource.region } : {}),
+      ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
       resource: definition.resource.id,
     });
-  }
-  if (!taskDefinition) {
-    const reason = { message: problems.map((p) => p.message).join('; ') };
     findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
     return false;
   }
-  if (definition.usage) taskDefinition.usage = definition.usage;
-  const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
-  findings.push(...own);
-  options.onEvaluated?.({ taskDefinition, findings: own });
-  return true;
 }
 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {

@@ -1,14 +1,14 @@
 import { judgeOsFamily, judgePrivileged, judgeRootUser } from '../checks/support/judgements.js';
-import type { Finding } from '../model/finding.js';
+import { type Finding, findingPlaces } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
-import type { ContainerDefinition, TaskDefinition } from '../model/task-definition.js';
+import { type ContainerDefinition, type TaskDefinition, containerForField } from '../model/task-definition.js';
 import { type ValueNode, type Variant, field, pathGet, toPlain, variants } from '../model/value.js';
 import { hardeningWarnings, networkModeWarnings, privilegedWarnings, userWarnings } from './warnings.js';
 
 export interface FixOptions {
   /** The non-root user written into containers; never root (the CLI rejects it). */
   user: string;
-  /** `keep`: fix the users in host mode; `awsvpc`: leave host networking (seed 000's recommendation). */
+  /** `keep`: fix the users in host mode; `awsvpc`: leave host networking (AWS's recommended mode). */
   networkMode: 'keep' | 'awsvpc';
   /** Optional hardening: `linuxParameters.capabilities.drop` contains "ALL" in every container. */
   dropCapabilities: boolean;
@@ -66,17 +66,24 @@ export const HARDENING_READONLY_ROOT = 'readonly-root';
 
 const CONTAINER_FIELD = /^containerDefinitions\[(\d+)\]\.(.+)$/;
 
+/** `containerDefinitions[N]` is the index as written; the name and location pick the branch of a conditional element. */
+const hintOf = (finding: Finding) => ({
+  ...(finding.container !== undefined ? { name: finding.container } : {}),
+  ...(finding.location ? { location: finding.location } : {}),
+});
+
 type Concrete = Variant['node'];
 
 /**
  * Plans the field changes that resolve `findings` on one task definition. Pure
  * and source-agnostic: the file editors and the account fixer both apply it.
  * `privileged` is set to false rather than removed: a one-token change that
- * keeps the key visible, and what seeds 002 and 004 prescribe.
+ * keeps the key visible, and what the Security Hub ECS.4 remediation shows.
  */
 export function planFixes(taskDefinition: TaskDefinition, findings: Finding[], options: FixOptions): FixPlan {
   const builder = new PlanBuilder(taskDefinition, options);
-  for (const finding of findings) {
+  // A finding merged from both branches of a conditional container list is fixed in every branch.
+  for (const finding of findings.flatMap(findingPlaces)) {
     if (finding.status === 'FAIL') builder.fixFailure(finding);
     else if (finding.status === 'UNKNOWN') builder.unresolved(finding);
   }
@@ -168,7 +175,7 @@ class PlanBuilder {
       containerDefinitions: 'make the list literal so it can be checked',
     };
     const key = this.fieldKey(finding.field);
-    const node = this.nodeAt(finding.field);
+    const node = this.nodeAt(finding.field, finding);
     const expression = node?.kind === 'unresolved' ? node.expression : undefined;
     const where = node?.origin?.range ?? node?.range ?? finding.location;
     const head = expression ? `${expression} cannot be resolved` : 'the value cannot be resolved';
@@ -340,7 +347,7 @@ class PlanBuilder {
 
   private containerOf(finding: Finding): ContainerDefinition | undefined {
     const match = CONTAINER_FIELD.exec(finding.field ?? '');
-    if (match) return this.td.containers.find((c) => c.index === Number(match[1]));
+    if (match) return containerForField(this.td, Number(match[1]), hintOf(finding));
     return finding.container === undefined ? undefined : this.td.containers.find((c) => c.name === finding.container);
   }
 
@@ -349,10 +356,10 @@ class PlanBuilder {
     return match ? (match[2] ?? '') : (fieldPath ?? '');
   }
 
-  private nodeAt(fieldPath: string | undefined): ValueNode | undefined {
+  private nodeAt(fieldPath: string | undefined, finding: Finding): ValueNode | undefined {
     if (fieldPath === undefined) return undefined;
     const match = CONTAINER_FIELD.exec(fieldPath);
-    if (match) return pathGet(this.td.containers.find((c) => c.index === Number(match[1]))?.node, (match[2] ?? '').split('.'));
+    if (match) return pathGet(containerForField(this.td, Number(match[1]), hintOf(finding))?.node, (match[2] ?? '').split('.'));
     if (fieldPath === 'containerDefinitions') return this.td.unresolvedContainers;
     return pathGet(this.td.body, fieldPath.split('.'));
   }

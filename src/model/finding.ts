@@ -29,6 +29,12 @@ export interface Finding {
   usage?: Usage;
   /** Set by the muting stage: why this finding is MUTED, or which exception expired (status unchanged). */
   suppression?: Suppression;
+  /**
+   * The same verdict on the other branches of a conditional container list,
+   * reported once with this finding: where each one is, so a fixer fixes them
+   * all. Not part of the report formats.
+   */
+  sameAs?: FindingPlace[];
 }
 
 /** An exception-file entry or an inline comment that mutes a finding (see docs/exceptions.md). */
@@ -43,6 +49,27 @@ export interface Suppression {
   ticket?: string;
   /** True when `expires` has passed: the finding keeps its FAIL/UNKNOWN status and says so. */
   expired?: boolean;
+}
+
+export interface FindingPlace {
+  field?: string;
+  container?: string;
+  location?: SourceRange;
+}
+
+/** The finding and one copy per merged branch, each at its own place: what a fixer must change. */
+export function findingPlaces(finding: Finding): Finding[] {
+  const { sameAs, ...own } = finding;
+  return [
+    own,
+    ...(sameAs ?? []).map((place) => {
+      const copy: Finding = { ...own };
+      delete copy.field;
+      delete copy.container;
+      delete copy.location;
+      return { ...copy, ...place };
+    }),
+  ];
 }
 
 /** Something that could not be read; never reported as compliant. */

@@ -3,6 +3,7 @@ import {
   type Assumption,
   type ObjectNode,
   type ValueNode,
+  describeValue,
   field,
   scalarText,
   variants,
@@ -35,10 +36,15 @@ export interface Usage {
 }
 
 export interface ContainerDefinition {
-  /** The container name, or `#<index>` when it has none. */
+  /** The container name; its expression when unresolved (`var.name`); `#<sourceIndex>` when it has none. */
   name: string;
-  /** Position in the (expanded) container list, 0-based. */
+  /** Position in the expanded container list (conditionals expanded), 0-based; unique within the task definition. */
   index: number;
+  /**
+   * Position in the list as written, 0-based: what `containerDefinitions[N]` in a
+   * finding's field says. Two branches of one `!If` element share it.
+   */
+  sourceIndex: number;
   node: ObjectNode;
   /** Conditions under which this container exists (CloudFormation `!If` on the list). */
   assumptions: Assumption[];
@@ -65,17 +71,33 @@ export interface TaskDefinition {
   containers: ContainerDefinition[];
   /** Set when the list itself is an expression the tool cannot evaluate. */
   unresolvedContainers?: ValueNode;
+  /**
+   * Containers that could not be read (the list is not a list, an element is
+   * not an object): container checks cannot give a verdict on them (ERROR),
+   * task-level checks still can.
+   */
+  unreadableContainers?: UnreadableContainers[];
   usage?: Usage;
 }
 
-/** A structural problem found while normalizing; it becomes an entry in the report's errors. */
+export interface UnreadableContainers {
+  message: string;
+  node?: ValueNode;
+}
+
+/**
+ * A structural problem found while normalizing. An `error` means some verdict
+ * cannot be produced (the report's errors, exit 2); a `warning` is worth fixing
+ * but every check was still evaluated (the report's warnings).
+ */
 export interface ModelProblem {
+  severity: 'error' | 'warning';
   message: string;
   range?: SourceRange;
 }
 
 export interface NormalizeResult {
-  /** Absent when the definition is too broken to check (e.g. the container list is not a list). */
+  /** Always present: even a definition whose containers cannot be read has task-level fields to check. */
   taskDefinition?: TaskDefinition;
   problems: ModelProblem[];
 }
@@ -92,15 +114,19 @@ export function normalizeTaskDefinition(
   const problems: ModelProblem[] = [];
   const containerList = field(body, 'containerDefinitions');
   const containers: ContainerDefinition[] = [];
+  const unreadable: UnreadableContainers[] = [];
   let unresolvedContainers: ValueNode | undefined;
-
   const where = range ?? body.range;
+
   if (containerList === undefined || containerList.kind === 'null') {
-    problems.push({ message: `task definition ${resource.id} has no container definitions`, range: where });
-    return { problems };
+    problems.push({
+      severity: 'warning',
+      message: `task definition ${resource.id} has no container definitions; container checks have nothing to check`,
+      ...(where ? { range: where } : {}),
+    });
   }
 
-  for (const listVariant of variants(containerList)) {
+  for (const listVariant of containerList?.kind === 'null' ? [] : variants(containerList)) {
     const list = listVariant.node;
     if (list === undefined || list.kind === 'null') continue;
     if (list.kind === 'unresolved') {
@@ -108,13 +134,12 @@ export function normalizeTaskDefinition(
       continue;
     }
     if (list.kind !== 'array') {
-      problems.push({
-        message: `task definition ${resource.id}: container definitions must be a list, found ${list.kind}`,
-        range: list.range ?? where,
-      });
-      return { problems };
+      const message = `container definitions must be a list, found ${list.kind}`;
+      problems.push({ severity: 'error', message: `task definition ${resource.id}: ${message}`, ...rangeOf(list.range ?? where) });
+      unreadable.push({ message, node: list });
+      continue;
     }
-    list.items.forEach((item) => {
+    list.items.forEach((item, sourceIndex) => {
       for (const itemVariant of variants(item)) {
         const container = itemVariant.node;
         if (container === undefined || container.kind === 'null') continue; // AWS::NoValue
@@ -122,27 +147,32 @@ export function normalizeTaskDefinition(
           unresolvedContainers ??= container;
           continue;
         }
-        const index = containers.length;
+        const index = containers.length + unreadable.length;
         if (container.kind !== 'object') {
+          const message = `container definition #${sourceIndex} must be an object, found ${container.kind}`;
           problems.push({
-            message: `task definition ${resource.id}: container definition #${index} must be an object, found ${container.kind}`,
-            range: container.range ?? list.range ?? where,
+            severity: 'error',
+            message: `task definition ${resource.id}: ${message}`,
+            ...rangeOf(container.range ?? list.range ?? where),
           });
-          return;
+          unreadable.push({ message, node: container });
+          continue;
         }
         const nameNode = field(container, 'name');
         const name = scalarText(nameNode);
-        // A name that is an unresolved expression (Terraform `var.name`) is there, just unknown.
+        // A name that is an unresolved expression (Terraform `var.name`) is there, just unknown: show it.
         const unknownName = nameNode?.kind === 'unresolved' || nameNode?.kind === 'conditional';
         if ((name === undefined || name === '') && !unknownName) {
           problems.push({
-            message: `task definition ${resource.id}: container definition #${index} has no name`,
-            range: container.range ?? where,
+            severity: 'warning',
+            message: `task definition ${resource.id}: container definition #${sourceIndex} has no name (ECS requires one)`,
+            ...rangeOf(container.range ?? where),
           });
         }
         containers.push({
-          name: name || `#${index}`,
+          name: name || (unknownName ? describeValue(nameNode) : `#${sourceIndex}`),
           index,
+          sourceIndex,
           node: container,
           assumptions: [...listVariant.assumptions, ...itemVariant.assumptions],
         });
@@ -150,12 +180,12 @@ export function normalizeTaskDefinition(
     });
   }
 
-  if (containers.length === 0 && unresolvedContainers === undefined) {
+  if (containerList !== undefined && containerList.kind !== 'null' && containers.length === 0 && !unresolvedContainers && !unreadable.length) {
     problems.push({
-      message: `task definition ${resource.id} has an empty container definitions list`,
-      range: containerList.range ?? where,
+      severity: 'warning',
+      message: `task definition ${resource.id} has an empty container definitions list; container checks have nothing to check`,
+      ...rangeOf(containerList.range ?? where),
     });
-    return { problems };
   }
 
   const runtimePlatform = field(body, 'runtimePlatform');
@@ -174,6 +204,29 @@ export function normalizeTaskDefinition(
       containerList,
       containers,
       ...(unresolvedContainers ? { unresolvedContainers } : {}),
+      ...(unreadable.length ? { unreadableContainers: unreadable } : {}),
     },
   };
+}
+
+const rangeOf = (range: SourceRange | undefined) => (range ? { range } : {});
+
+/**
+ * The container a finding's `containerDefinitions[N]…` field names. N is the
+ * position as written, which two branches of a conditional element share: the
+ * finding's container name, then its location, tell them apart.
+ */
+export function containerForField(
+  taskDefinition: TaskDefinition,
+  sourceIndex: number,
+  hint: { name?: string; location?: SourceRange } = {},
+): ContainerDefinition | undefined {
+  const candidates = taskDefinition.containers.filter((c) => c.sourceIndex === sourceIndex);
+  if (candidates.length <= 1) return candidates[0];
+  const within = (c: ContainerDefinition) => {
+    const r = c.node.range;
+    const at = hint.location;
+    return r && at && r.file === at.file && r.start.offset <= at.start.offset && at.start.offset <= r.end.offset;
+  };
+  return candidates.find(within) ?? candidates.find((c) => c.name === hint.name) ?? candidates[0];
 }

@@ -3,8 +3,12 @@ import type { SourceRange } from '../model/location.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter } from './report.js';
 
-/** Bumped only on a breaking change to the shape below (documented in README). */
-export const JSON_REPORT_VERSION = 1;
+/**
+ * Bumped on any change to the shape below (documented in README). 2: `warnings`
+ * (validation problems that left every verdict intact, formerly in `errors`),
+ * `skipped`, and `summary.warnings`.
+ */
+export const JSON_REPORT_VERSION = 2;
 
 function jsonRange(range: SourceRange) {
   return {
@@ -64,6 +68,8 @@ export const jsonReporter: Reporter = ({ result, exitCode }) =>
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       findings: result.findings.map(jsonFinding),
       errors: result.errors.map(jsonError),
+      warnings: result.warnings.map(jsonError),
+      skipped: result.skipped.map((s) => ({ file: s.file, reason: s.reason })),
       summary: {
         filesScanned: result.summary.filesScanned,
         filesSkipped: result.summary.filesSkipped,
@@ -71,6 +77,7 @@ export const jsonReporter: Reporter = ({ result, exitCode }) =>
         liveRevisions: result.summary.liveRevisions,
         findings: result.summary.findings,
         errors: result.summary.errors,
+        warnings: result.summary.warnings,
         exitCode,
       },
     },

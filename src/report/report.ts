@@ -19,6 +19,8 @@ export interface AsffTarget {
 export interface ReportContext {
   /** Colour escape codes on (a terminal) or off (files, pipes, NO_COLOR). */
   color: boolean;
+  /** List the skipped files (--verbose). */
+  verbose?: boolean;
 }
 
 export type Reporter = (input: ReportInput, context: ReportContext) => string;

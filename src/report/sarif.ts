@@ -115,8 +115,11 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
             executionSuccessful: exitCode !== 2,
             exitCode,
             toolExecutionNotifications: [
-              ...result.errors.map((e) => ({
-                level: 'error' as const,
+              ...[
+                ...result.errors.map((e) => ({ e, level: 'error' as const })),
+                ...result.warnings.map((e) => ({ e, level: 'warning' as const })),
+              ].map(({ e, level }) => ({
+                level,
                 message: { text: [e.region, e.operation, e.resource, e.message].filter(Boolean).join(': ') },
                 ...(e.file
                   ? {

@@ -58,7 +58,7 @@ function errorLine(e: ScanError): string {
 }
 
 /** Human output: findings grouped by resource, then errors, remediation and a summary line. */
-export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
+export const textReporter: Reporter = ({ result, exitCode }, { color, verbose }) => {
   const c = createColors(color);
   const lines: string[] = [];
   const groups = new Map<string, Finding[]>();
@@ -82,6 +82,18 @@ export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
   if (result.errors.length) {
     lines.push(c.bold(c.red(`Input errors (${result.errors.length}): what these name was not read, or not fully checked`)));
     for (const e of result.errors) lines.push(`  ${errorLine(e)}`);
+    lines.push('');
+  }
+
+  if (result.warnings.length) {
+    lines.push(c.bold(c.yellow(`Warnings (${result.warnings.length}): every check was still evaluated`)));
+    for (const w of result.warnings) lines.push(`  ${errorLine(w)}`);
+    lines.push('');
+  }
+
+  if (verbose && result.skipped.length) {
+    lines.push(c.bold(`Skipped (${result.skipped.length})`));
+    for (const s of result.skipped) lines.push(`  ${s.file}: ${s.reason}`);
     lines.push('');
   }
 
@@ -110,7 +122,11 @@ export const textReporter: Reporter = ({ result, exitCode }, { color }) => {
     ...(s.liveRevisions ? [plural(s.liveRevisions, 'live revision')] : []),
   ];
   const scanned = `${plural(s.taskDefinitions, 'task definition')} checked from ${origins.join(' and ')}`;
-  const errors = s.errors ? `, ${s.errors} input error${s.errors === 1 ? '' : 's'}` : '';
+  const errors = [
+    ...(s.errors ? [`, ${s.errors} input error${s.errors === 1 ? '' : 's'}`] : []),
+    ...(s.warnings ? [`, ${plural(s.warnings, 'warning')}`] : []),
+    ...(s.filesSkipped ? [`, ${s.filesSkipped} file${s.filesSkipped === 1 ? '' : 's'} skipped${verbose ? '' : ' (--verbose lists them)'}`] : []),
+  ].join('');
   const verdict = exitCode === 0 ? c.green('ok') : exitCode === 1 ? c.red('failing findings') : c.red('incomplete');
   lines.push(`${scanned}: ${counts.join(', ')}${errors} (${verdict}, exit ${exitCode})`);
   return lines.join('\n');

@@ -10,6 +10,10 @@ export interface InputFile {
   /** Absolute path, absent for standard input. */
   absolutePath?: string;
   text: string;
+  /** How the bytes were encoded when not UTF-8 (a fixer writes the same encoding back). */
+  encoding?: 'utf-16le' | 'utf-16be';
+  /** The bytes began with a byte order mark, which `text` does not include. */
+  bom?: boolean;
 }
 
 /** A task definition a source found, with ECS API (camelCase) keys in `body`. */
@@ -32,7 +36,13 @@ export interface SourceFailure {
 export interface SourceOutput {
   definitions: SourceDefinition[];
   failures: SourceFailure[];
+  /** What could not be read: some verdict is missing because of it (exit 2). */
   errors: ScanError[];
+  /**
+   * Validation problems that did not stop any check (an undefined reference in
+   * a container's name or a port, an unknown property): reported, never exit 2.
+   */
+  warnings?: ScanError[];
 }
 
 export interface FileSourceOptions {
@@ -72,6 +82,7 @@ export function mergeOutputs(outputs: SourceOutput[]): SourceOutput {
     definitions: outputs.flatMap((o) => o.definitions),
     failures: outputs.flatMap((o) => o.failures),
     errors: outputs.flatMap((o) => o.errors),
+    warnings: outputs.flatMap((o) => o.warnings ?? []),
   };
 }
 

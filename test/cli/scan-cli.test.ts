@@ -55,8 +55,8 @@ describe('ecsguard scan --format json: the public contract', () => {
   it('has exactly the documented shape', () => {
     const run = runCli(['scan', REGISTER_INPUT, '--format', 'json']);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(report), ['version', 'tool', 'findings', 'errors', 'summary']);
-    assert.equal(report.version, 1);
+    assert.deepEqual(Object.keys(report), ['version', 'tool', 'findings', 'errors', 'warnings', 'skipped', 'summary']);
+    assert.equal(report.version, 2);
     assert.equal(report.tool.name, 'ecsguard');
     assert.deepEqual(report.findings[0], {
       checkId: 'no-root-user',
@@ -90,6 +90,7 @@ describe('ecsguard scan --format json: the public contract', () => {
       liveRevisions: 0,
       findings: { FAIL: 2, UNKNOWN: 0, ERROR: 0, MUTED: 0, NOTE: 0, PASS: 0 },
       errors: 0,
+      warnings: 0,
       exitCode: 1,
     });
   });
@@ -163,7 +164,14 @@ describe('ecsguard scan: text output', () => {
       run.stdout,
       /\n {2}26:3 +ERROR +high +all 5 checks +not evaluated: resource StringPropertiesTaskDefinition: Properties must be a mapping, found a string\n/,
     );
-    assert.match(run.stdout, /\nInput errors \(5\): what these name was not read, or not fully checked\n/);
+    assert.match(run.stdout, /\nInput errors \(4\): what these name was not read, or not fully checked\n/);
+    // A list that is not a list leaves the task-level checks their verdicts (no networkMode: they pass).
+    assert.match(run.stdout, /\n {2}18:9 +ERROR +high +all 2 checks +not evaluated: container definitions must be a list, found object\n/);
+    // A container without a name is a warning: every check was evaluated.
+    assert.match(
+      run.stdout,
+      /\nWarnings \(1\): every check was still evaluated\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:24:11: task definition NoNameTaskDefinition: container definition #0 has no name \(ECS requires one\)\n/,
+    );
     assert.match(run.stdout, /\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:13:35: unknown YAML tag !Bogus/);
   });
 

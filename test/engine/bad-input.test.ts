@@ -31,11 +31,18 @@ describe('bad input never crashes, never passes silently, and the rest is scanne
     const errors = result.errors.map((e) => [path.relative(dir, e.file ?? ''), e.message]).sort();
     assert.deepEqual(errors, [
       ['binary.json', 'binary file (contains NUL bytes): not a text input'],
-      ['dangling.json', 'no such file or directory'],
       ['huge.json', 'file is 50.0 MB, larger than the 32.0 MB limit (raise it with --max-file-size)'],
       ['latin1.json', 'not valid UTF-8 text'],
-      ['nested/loop', 'symlink loop: ' + path.join(dir, 'nested', 'loop') + ' leads back to a folder above it; not followed'],
     ]);
+    // Links that cannot be followed hide no input: skipped and counted, not errors.
+    assert.deepEqual(
+      result.skipped.map((s) => [path.relative(dir, s.file), s.reason]),
+      [
+        ['dangling.json', 'dangling symlink: its target does not exist'],
+        ['nested/loop', 'symlink loop: ' + path.join(dir, 'nested', 'loop') + ' leads back to a folder above it; not followed'],
+        ['package.json', 'not task-definition JSON, a CloudFormation template, Terraform or a Terraform plan'],
+      ],
+    );
     // good.json is scanned; node_modules is skipped; package.json is not a task definition.
     assert.deepEqual(
       result.findings.map((f) => [path.relative(dir, f.resource.file ?? ''), f.checkId, f.status]),
@@ -46,7 +53,7 @@ describe('bad input never crashes, never passes silently, and the rest is scanne
       ],
     );
     assert.equal(result.summary.filesScanned, 1);
-    assert.equal(result.summary.filesSkipped, 1);
+    assert.equal(result.summary.filesSkipped, 3);
   });
 
   it('a file named on the command line that is not a task definition is an error', async () => {
@@ -64,8 +71,11 @@ describe('bad input never crashes, never passes silently, and the rest is scanne
 
   it('the size limit is configurable', async () => {
     const result = await scan({ paths: [path.join(dir, 'huge.json')], checks: CHECKS, maxFileBytes: 64 * 1024 * 1024 });
-    // Read and parsed this time: the only complaint left is about its content.
-    assert.deepEqual(result.errors.map((e) => e.message), ['task definition #0 has an empty container definitions list']);
+    // Read and parsed this time: the only complaint left is a warning about its content.
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.warnings.map((e) => e.message), [
+      'task definition #0 has an empty container definitions list; container checks have nothing to check',
+    ]);
     assert.equal(result.summary.filesScanned, 1);
   });
 });

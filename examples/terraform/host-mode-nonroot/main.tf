@@ -1,4 +1,4 @@
-# Seed 000, option 1: host networking kept (a network probe needs it) but the
+# CIS AWS Compute Services Benchmark 3.1: host networking kept (a network probe needs it) but the
 # container runs as a non-root user with every capability dropped. The host
 # checks pass; only the advisory no-host-network check fails. The container
 # definitions live in a JSON file loaded with file(): findings point into it.

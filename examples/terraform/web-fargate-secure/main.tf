@@ -1,4 +1,4 @@
-# Seed 004's remediation as a reusable module called twice: awsvpc, a non-root
+# Security Hub ECS.4's remediation as a reusable module called twice: awsvpc, a non-root
 # user, privileged off. ecsguard reports module.web.… and module.admin.… and
 # passes both.
 

@@ -1,4 +1,5 @@
-import { type Variant, booleanValue, describeValue, scalarText } from '../../model/value.js';
+import type { TaskDefinition } from '../../model/task-definition.js';
+import { type ValueNode, type Variant, booleanValue, describeValue, scalarText, variants } from '../../model/value.js';
 import type { Tri } from './tri.js';
 
 type Concrete = Variant['node'];
@@ -144,4 +145,28 @@ export function judgeUserOnPlatform(
     explanation: `operatingSystemFamily is ${describeValue(osNode)}, which cannot be resolved, and it decides whether ${linux.value === true ? linux.explanation : windows.explanation}`,
     decidedBy: 'os',
   };
+}
+
+/**
+ * True when networkMode is known not to be host in every branch: the host-network
+ * checks then pass whatever the containers say, even when they cannot be read.
+ */
+export function neverHostNetwork(node: ValueNode | undefined): boolean {
+  return variants(node).every((v) => judgeHostNetwork(v.node).value === false);
+}
+
+/** What a container check's PASS says. */
+export function containersPassMessage(taskDefinition: TaskDefinition): string {
+  const count = taskDefinition.containers.length;
+  if (count === 0) return 'the task definition has no container definitions';
+  return count === 1 ? 'the container passes' : `all ${count} containers pass`;
+}
+
+/** What a host-network check's PASS says. */
+export function hostNetworkPassMessage(taskDefinition: TaskDefinition): string {
+  if (neverHostNetwork(taskDefinition.networkMode)) {
+    const modes = [...new Set(variants(taskDefinition.networkMode).map((v) => judgeHostNetwork(v.node).explanation))];
+    return `${modes.join(' or ')}, so the check does not apply`;
+  }
+  return containersPassMessage(taskDefinition);
 }

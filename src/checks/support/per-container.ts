@@ -25,6 +25,13 @@ export interface Verdict<K extends string> {
   /** The input whose value decided the verdict; its location is reported. */
   culprit: K;
   notes?: string[];
+  /**
+   * For a verdict with several independent reasons (privileged, root user): each
+   * reason and the input behind it, and how a subset of them is worded. A reason
+   * that holds on every branch is then stated without the condition.
+   */
+  reasons?: Array<{ text: string; culprit: K }>;
+  compose?: (texts: string[]) => string;
 }
 
 interface Combination<K extends string> {
@@ -48,17 +55,59 @@ function combinations<K extends string>(inputs: Record<K, Input>, base: Assumpti
   return result;
 }
 
+/** The field path of a container's key; N is the container's position in the list as written. */
 export const containerField = (container: ContainerDefinition, key: string): string =>
-  `containerDefinitions[${container.index}].${key}`;
+  `containerDefinitions[${container.sourceIndex}].${key}`;
 
-function when(assumptions: Assumption[]): string {
+export function when(assumptions: readonly Assumption[]): string {
   return assumptions.length ? ` when ${describeAssumptions(assumptions)}` : '';
+}
+
+/** Assumptions as a map, without repeats. */
+function assumptionMap(assumptions: readonly Assumption[]): Map<string, boolean> {
+  return new Map(assumptions.map((a) => [a.condition, a.outcome]));
+}
+
+function toAssumptions(map: Map<string, boolean>): Assumption[] {
+  return [...map].map(([condition, outcome]) => ({ condition, outcome }));
+}
+
+/**
+ * The conditions under which a verdict holds, as the message should state them.
+ * When every combination gives it, none but `base` (the container's own
+ * existence); otherwise those every matching combination shares, or, when they
+ * share nothing beyond `base`, the first matching combination's.
+ */
+export function conditionsOf(
+  matching: ReadonlyArray<{ assumptions: readonly Assumption[] }>,
+  total: number,
+  base: readonly Assumption[],
+): Assumption[] {
+  const baseMap = assumptionMap(base);
+  if (matching.length === total) return toAssumptions(baseMap);
+  const [first, ...rest] = matching.map((m) => assumptionMap(m.assumptions));
+  if (!first) return toAssumptions(baseMap);
+  const shared = new Map([...first].filter(([c, o]) => rest.every((m) => m.get(c) === o)));
+  return toAssumptions(shared.size > baseMap.size ? shared : first);
+}
+
+interface Judged {
+  status: 'FAIL' | 'UNKNOWN' | 'NOTE';
+  text: string;
+  field: string;
+  container: ContainerDefinition;
+  node?: ValueNode;
+  assumptions: Assumption[];
+  /** Merged from other branches (see mergeBranches). */
+  sameAs?: Judged[];
 }
 
 /**
  * Judges every value combination a container's inputs can take (CloudFormation
  * `!If`, HCL conditionals): FAIL if any combination fails, UNKNOWN if none fails
- * but one cannot be decided, otherwise PASS with any notes.
+ * but one cannot be decided, otherwise PASS with any notes. A verdict that holds
+ * whatever a condition says is stated without it, and the same verdict on the
+ * two branches of a conditional container list is reported once.
  */
 export function judgeEachContainer<K extends string>(
   taskDefinition: TaskDefinition,
@@ -66,6 +115,14 @@ export function judgeEachContainer<K extends string>(
   judge: (values: Values<K>) => Verdict<K>,
 ): Violation[] {
   const violations: Violation[] = [];
+  for (const unreadable of taskDefinition.unreadableContainers ?? []) {
+    violations.push({
+      status: 'ERROR',
+      message: `not evaluated: ${unreadable.message}`,
+      field: 'containerDefinitions',
+      ...(unreadable.node ? { node: unreadable.node } : {}),
+    });
+  }
   if (taskDefinition.unresolvedContainers) {
     violations.push({
       status: 'UNKNOWN',
@@ -74,35 +131,134 @@ export function judgeEachContainer<K extends string>(
       node: taskDefinition.unresolvedContainers,
     });
   }
+  const judged: Judged[] = [];
   for (const container of taskDefinition.containers) {
     const inputs = inputsOf(container);
     const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values) }));
-    const decisive = verdicts.find((v) => v.verdict.value === true) ?? verdicts.find((v) => v.verdict.value === 'unknown');
-    const prefix = `container ${JSON.stringify(container.name)}: `;
-    if (decisive) {
-      const { verdict, values, assumptions } = decisive;
-      const node = values[verdict.culprit];
-      const notes = verdict.notes?.length ? `; note: ${verdict.notes.join('; ')}` : '';
-      violations.push({
-        status: verdict.value === true ? 'FAIL' : 'UNKNOWN',
-        message: `${prefix}${verdict.explanation}${when(assumptions)}${notes}`,
-        field: inputs[verdict.culprit].field,
-        container,
-        ...(node ? { node } : {}),
-      });
+    const failing = verdicts.filter((v) => v.verdict.value === true);
+    const unknown = verdicts.filter((v) => v.verdict.value === 'unknown');
+    const matching = failing.length ? failing : unknown;
+    if (matching.length) {
+      judged.push(describeMatching(matching, verdicts.length, container, inputs));
       continue;
     }
-    const noted = verdicts.find((v) => v.verdict.notes?.length);
-    if (noted) {
-      const node = noted.values[noted.verdict.culprit];
-      violations.push({
+    const noted = verdicts.filter((v) => v.verdict.notes?.length);
+    const first = noted[0];
+    if (first) {
+      const node = first.values[first.verdict.culprit];
+      judged.push({
         status: 'NOTE',
-        message: `${prefix}${(noted.verdict.notes ?? []).join('; ')}${when(noted.assumptions)}`,
-        field: inputs[noted.verdict.culprit].field,
+        text: (first.verdict.notes ?? []).join('; '),
+        field: inputs[first.verdict.culprit].field,
         container,
         ...(node ? { node } : {}),
+        assumptions: conditionsOf(noted, verdicts.length, container.assumptions),
       });
     }
   }
+  for (const j of mergeBranches(judged)) {
+    violations.push({
+      status: j.status,
+      message: `container ${JSON.stringify(j.container.name)}: ${j.text}${when(j.assumptions)}`,
+      field: j.field,
+      container: j.container,
+      ...(j.node ? { node: j.node } : {}),
+      ...(j.sameAs?.length
+        ? { sameAs: j.sameAs.map((o) => ({ field: o.field, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
+        : {}),
+    });
+  }
   return violations;
+}
+
+type Judgement<K extends string> = Combination<K> & { verdict: Verdict<K> };
+
+/**
+ * Words the verdict the matching combinations share. When every combination
+ * fails, the reasons they all give are stated without conditions; otherwise
+ * the wording that needs the fewest conditions (first on a tie), with them.
+ */
+function describeMatching<K extends string>(
+  matching: Judgement<K>[],
+  total: number,
+  container: ContainerDefinition,
+  inputs: Record<K, Input>,
+): Judged {
+  const build = (verdict: Verdict<K>, values: Values<K>, explanation: string, culprit: K, assumptions: Assumption[]): Judged => {
+    const node = values[culprit];
+    const notes = verdict.notes?.length ? `; note: ${verdict.notes.join('; ')}` : '';
+    return {
+      status: verdict.value === true ? 'FAIL' : 'UNKNOWN',
+      text: `${explanation}${notes}`,
+      field: inputs[culprit].field,
+      container,
+      ...(node ? { node } : {}),
+      assumptions,
+    };
+  };
+  const first = matching[0] as Judgement<K>;
+  const groups = new Map<string, Judgement<K>[]>();
+  for (const m of matching) {
+    const key = `${m.verdict.culprit}|${m.verdict.explanation}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  if (matching.length === total && groups.size > 1 && first.verdict.reasons && first.verdict.compose) {
+    const shared = first.verdict.reasons.filter((r) => matching.every((m) => m.verdict.reasons?.some((o) => o.text === r.text && o.culprit === r.culprit)));
+    const lead = shared[0];
+    if (lead) {
+      return build(first.verdict, first.values, first.verdict.compose(shared.map((r) => r.text)), lead.culprit, conditionsOf(matching, total, container.assumptions));
+    }
+  }
+  let best: { group: Judgement<K>[]; assumptions: Assumption[] } | undefined;
+  for (const group of groups.values()) {
+    const assumptions = conditionsOf(group, total, container.assumptions);
+    if (!best || assumptions.length < best.assumptions.length) best = { group, assumptions };
+  }
+  const chosen = (best?.group[0] ?? first) as Judgement<K>;
+  return build(chosen.verdict, chosen.values, chosen.verdict.explanation, chosen.verdict.culprit, best?.assumptions ?? []);
+}
+
+/**
+ * Merges the same verdict on the same container reached under opposite outcomes
+ * of one condition (`c ? [app] : [app]`): it does not depend on that condition.
+ * The first occurrence (its location) stays.
+ */
+function mergeBranches(judged: Judged[]): Judged[] {
+  const out = [...judged];
+  let merged = true;
+  while (merged) {
+    merged = false;
+    for (let i = 0; i < out.length && !merged; i++) {
+      for (let j = i + 1; j < out.length && !merged; j++) {
+        const a = out[i] as Judged;
+        const b = out[j] as Judged;
+        if (a.status !== b.status || a.text !== b.text || a.field !== b.field || a.container.name !== b.container.name) continue;
+        const without = complementary(a.assumptions, b.assumptions);
+        if (without === undefined) continue;
+        out[i] = { ...a, assumptions: without, sameAs: [...(a.sameAs ?? []), { ...b, sameAs: [] }, ...(b.sameAs ?? [])] };
+        out.splice(j, 1);
+        merged = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** When two assumption sets differ only in one condition's outcome, the set without it. */
+function complementary(a: readonly Assumption[], b: readonly Assumption[]): Assumption[] | undefined {
+  const ma = assumptionMap(a);
+  const mb = assumptionMap(b);
+  if (ma.size !== mb.size) return undefined;
+  let differing: string | undefined;
+  for (const [condition, outcome] of ma) {
+    const other = mb.get(condition);
+    if (other === undefined) return undefined;
+    if (other !== outcome) {
+      if (differing !== undefined) return undefined;
+      differing = condition;
+    }
+  }
+  if (differing === undefined) return undefined;
+  ma.delete(differing);
+  return toAssumptions(ma);
 }

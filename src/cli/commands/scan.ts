@@ -19,18 +19,23 @@ export interface ScanCommandOptions extends ProgrammeOptions {
   varFile?: string[];
   maxFileSize: number;
   quiet?: boolean;
+  verbose?: boolean;
+  followSymlinks?: boolean;
 }
 
 /**
- * 0: nothing failing at or above the threshold and every input read;
- * 1: failing findings; 2: an input or revision could not be read.
+ * 0: nothing failing at or above the threshold and every verdict produced;
+ * 1: failing findings; 2: some verdict could not be produced (an input,
+ * resource or revision that could not be read). Warnings never change it.
+ * --fail-on-unknown counts every UNKNOWN, whatever --fail-on says: an
+ * unresolved value could hide a failure of any severity.
  */
 export function exitCodeFor(result: ScanResult, options: Pick<ScanCommandOptions, 'failOn' | 'failOnUnknown'>): number {
   if (result.errors.length || result.findings.some((f) => f.status === 'ERROR')) return EXIT.incomplete;
   const threshold = options.failOn ? severityRank(options.failOn) : 0;
   const failing = result.findings.some(
     (f) =>
-      (f.status === 'FAIL' || (options.failOnUnknown && f.status === 'UNKNOWN')) && severityRank(f.severity) >= threshold,
+      (f.status === 'FAIL' && severityRank(f.severity) >= threshold) || (options.failOnUnknown === true && f.status === 'UNKNOWN'),
   );
   return failing ? EXIT.findings : EXIT.ok;
 }
@@ -38,7 +43,7 @@ export function exitCodeFor(result: ScanResult, options: Pick<ScanCommandOptions
 export function scanCommand(): Command {
   const command = new Command('scan')
     .description('Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.')
-    .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input)')
+    .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input); none: the current folder, unless --aws')
     .addOption(formatOption())
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(checksOption())
@@ -48,12 +53,14 @@ export function scanCommand(): Command {
         SEVERITIES.filter((s) => s !== 'info'),
       ),
     )
-    .option('--fail-on-unknown', 'also exit 1 for UNKNOWN findings (values that could not be resolved)')
+    .option('--fail-on-unknown', 'also exit 1 for UNKNOWN findings (values that could not be resolved), whatever --fail-on says')
     .option('--include-passed', 'also report one PASS per check and task definition')
     .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
     .addOption(
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
     )
+    .option('--follow-symlinks', 'follow symlinks in folders that lead outside the paths given (skipped by default)')
+    .option('-v, --verbose', 'list the files that were skipped, and why')
     .option('-q, --quiet', 'no progress output on standard error');
   return addAwsScanOptions(addProgrammeOptions(command))
     .addHelpText(
@@ -70,7 +77,10 @@ Examples:
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
 
-Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input that could not be read.`,
+Without paths (and without --aws), scan scans the current folder.
+
+Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or some verdict could not be produced (an input that
+could not be read). Warnings (validation problems that left every verdict intact) do not change the exit code.`,
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       const checks = checksFrom(options);
@@ -90,6 +100,7 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
           varFiles: options.varFile ?? [],
           maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
           liveSources: live ? [live] : [],
+          followSymlinks: options.followSymlinks ?? false,
           signal,
           ...programme.hooks,
           skipUnrecognized: options.skipUnrecognized ?? false,
@@ -103,7 +114,7 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
       }
       const exitCode = exitCodeFor(result, options);
       const asff = { accountId: options.asffAccountId, region: options.asffRegion };
-      await writeReports({ result, exitCode, asff }, options, process.stdout);
+      await writeReports({ result, exitCode, asff }, options, process.stdout, { verbose: options.verbose ?? false });
       setExitCode(exitCode);
     });
 }

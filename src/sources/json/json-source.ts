@@ -2,7 +2,7 @@ import type { ScanError } from '../../model/finding.js';
 import type { ObjectNode, ValueNode } from '../../model/value.js';
 import { field, scalarText } from '../../model/value.js';
 import { type FileSource, type InputFile, type SourceDefinition, type SourceOutput, fileError } from '../source.js';
-import { parseJsonWithPositions } from './json-tree.js';
+import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
 
 const LOOKS_LIKE_TASK_DEFINITION = /"(containerDefinitions|taskDefinition)"\s*:/;
 
@@ -15,7 +15,7 @@ export const jsonTaskDefinitionSource: FileSource = {
   kind: 'json',
   independentFiles: true,
   detect(file) {
-    const start = file.text.trimStart()[0];
+    const start = firstSignificantChar(file.text);
     return (start === '{' || start === '[') && LOOKS_LIKE_TASK_DEFINITION.test(file.text);
   },
   async load(files) {

@@ -33,6 +33,28 @@ export function parseJsonWithPositions(text: string, file: string, baseOffset = 
   return { root, errors: [], lines: index };
 }
 
+/**
+ * The first character that is not whitespace or a comment: JSON files with a
+ * leading line or block comment are read like those with inline comments.
+ */
+export function firstSignificantChar(text: string): string | undefined {
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff') i++;
+    else if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      if (end === -1) return undefined;
+      i = end + 1;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      if (end === -1) return undefined;
+      i = end + 2;
+    } else return c;
+  }
+  return undefined;
+}
+
 export function describeJsonError(code: number): string {
   return printParseErrorCode(code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }

@@ -16,6 +16,8 @@ describe('live scan failures are reported, never passed', () => {
 
   it('survives throttling with a complete result', async () => {
     emulator.faults.rateLimit('DescribeTaskDefinition', { ratePerSecond: 40, burst: 5 });
+    // A loaded machine may never outrun the bucket; these throttles happen whatever the speed.
+    emulator.faults.add({ operation: 'DescribeTaskDefinition', times: 3, error: { type: 'ThrottlingException', message: 'Rate exceeded' } });
     emulator.faults.add({ operation: 'ListTaskDefinitions', region: 'eu-west-1', times: 2, error: { type: 'ThrottlingException', message: 'Rate exceeded' } });
     const source = liveSource(emulator, { scope: 'active' });
     const result = await scanLive(source, true);

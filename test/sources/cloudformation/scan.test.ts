@@ -22,15 +22,9 @@ describe('CloudFormation end to end through scan()', () => {
       // user comes from `AgentUser`'s Default "0" (line 11), reached through !Ref.
       ['FAIL', 'no-root-user', 'AgentTaskDefinition', 'agent', '11:14', 'container "agent": user "0" is uid 0 (root)'],
       ['FAIL', 'host-network-nonroot-user', 'AgentTaskDefinition', 'agent', '11:14', 'container "agent": in host network mode, user "0" is uid 0 (root)'],
+      // The root user fails whatever UsePriv says: stated without the condition (privileged is reported below).
+      ['FAIL', 'host-network-no-privilege', 'AgentTaskDefinition', 'agent', '11:14', 'container "agent": in host network mode, user "0" is uid 0 (root)'],
       ['FAIL', 'no-privileged-containers', 'AgentTaskDefinition', 'agent', '57:37', 'container "agent": privileged is true when condition UsePriv is true'],
-      [
-        'FAIL',
-        'host-network-no-privilege',
-        'AgentTaskDefinition',
-        'agent',
-        '57:37',
-        'container "agent": in host network mode, privileged is true and user "0" is uid 0 (root) when condition UsePriv is true',
-      ],
     ]);
     const rootByNumber = result.findings.filter((f) => f.container === 'root-by-number' && f.checkId === 'no-privileged-containers');
     assert.deepEqual(rootByNumber.map(brief), [
@@ -90,8 +84,12 @@ describe('CloudFormation end to end through scan()', () => {
         // A resource that could not be read is an error entry as well as ERROR findings.
         [28, 17, 'StringPropertiesTaskDefinition', 'resource StringPropertiesTaskDefinition: Properties must be a mapping, found a string'],
         [18, 9, 'NotAListTaskDefinition', 'task definition NotAListTaskDefinition: container definitions must be a list, found object'],
-        [24, 11, 'NoNameTaskDefinition', 'task definition NoNameTaskDefinition: container definition #0 has no name'],
       ],
+    );
+    // A container without a name stops no check: a warning, not an error.
+    assert.deepEqual(
+      result.warnings.map((e) => [e.line, e.column, e.resource, e.message]),
+      [[24, 11, 'NoNameTaskDefinition', 'task definition NoNameTaskDefinition: container definition #0 has no name (ECS requires one)']],
     );
     const statuses = (id: string) => [...new Set(result.findings.filter((f) => f.resource.id === id).map((f) => f.status))];
     assert.deepEqual(statuses('NotAListTaskDefinition'), ['ERROR']);

@@ -66,9 +66,9 @@ describe('JSON through the engine', () => {
     assert.deepEqual(result.errors, []);
   });
 
-  it('a container list that is not a list is an error and the definition is not evaluated', async () => {
+  it('a container list that is not a list: container checks are ERROR, task-level checks still give verdicts', async () => {
     const path = fixture('json', 'containers-not-a-list.json');
-    const result = await scan({ paths: [path], checks: CHECKS });
+    const result = await scan({ paths: [path], checks: CHECKS, includePassed: true });
     assert.deepEqual(result.errors, [
       {
         file: path,
@@ -78,15 +78,39 @@ describe('JSON through the engine', () => {
         resource: 'not-a-list',
       },
     ]);
-    assert.deepEqual(new Set(result.findings.map((f) => f.status)), new Set(['ERROR']));
-    assert.equal(result.findings.length, CHECKS.length);
+    assert.deepEqual(
+      result.findings.map((f) => [f.checkId, f.status, f.field ?? null, f.location?.start.line, f.message]),
+      [
+        // Task-level PASS findings point at the definition (line 1), before the unreadable list (line 3).
+        ['host-network-nonroot-user', 'PASS', null, 1, 'networkMode is not set (the default is not host), so the check does not apply'],
+        ['host-network-no-privilege', 'PASS', null, 1, 'networkMode is not set (the default is not host), so the check does not apply'],
+        ['no-host-network', 'PASS', null, 1, 'networkMode is not set (the default is not host)'],
+        ['no-privileged-containers', 'ERROR', 'containerDefinitions', 3, 'not evaluated: container definitions must be a list, found object'],
+        ['no-root-user', 'ERROR', 'containerDefinitions', 3, 'not evaluated: container definitions must be a list, found object'],
+      ],
+    );
+    assert.deepEqual(result.warnings, []);
   });
 
-  it('a container without a name is an error, and it is still checked', async () => {
+  it('a container without a name is a warning, and it is still checked', async () => {
     const path = fixture('json', 'container-without-name.json');
     const result = await scan({ paths: [path], checks: CHECKS });
-    assert.equal(result.errors[0]?.message, 'task definition nameless: container definition #0 has no name');
-    assert.equal(result.errors[0]?.line, 4);
-    assert.ok(result.findings.some((f) => f.checkId === 'no-privileged-containers' && f.status === 'FAIL' && f.container === '#0'));
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.warnings, [
+      {
+        file: path,
+        line: 4,
+        column: 5,
+        message: 'task definition nameless: container definition #0 has no name (ECS requires one)',
+        resource: 'nameless',
+      },
+    ]);
+    assert.deepEqual(
+      result.findings.map((f) => [f.checkId, f.status, f.container, f.field]),
+      [
+        ['no-root-user', 'FAIL', '#0', 'containerDefinitions[0].user'],
+        ['no-privileged-containers', 'FAIL', '#0', 'containerDefinitions[0].privileged'],
+      ],
+    );
   });
 });

@@ -12,15 +12,22 @@ describe('Terraform: bad input is reported, never passed', () => {
     assert.equal(statuses(result, 'aws_ecs_task_definition.good')['no-privileged-containers'], 'FAIL');
   });
 
-  it('container_definitions that decode to an object, invalid JSON or an empty list are ERRORs', async () => {
+  it('container_definitions that decode to an object or invalid JSON are ERRORs; an empty list is a warning', async () => {
     const result = await scanPaths([dir]);
-    for (const id of ['object_not_list', 'bad_json', 'empty']) {
-      assert.deepEqual(statuses(result, `aws_ecs_task_definition.${id}`), allStatuses('ERROR'), id);
-    }
+    // A list that is not a list: the container checks cannot run; networkMode (absent) still gives the host checks a PASS.
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.object_not_list'), {
+      ...allStatuses('PASS'),
+      'no-privileged-containers': 'ERROR',
+      'no-root-user': 'ERROR',
+    });
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.bad_json'), allStatuses('ERROR'));
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.empty'), allStatuses('PASS'));
     const messages = result.errors.filter((e) => e.message.startsWith('task definition')).map((e) => [e.resource, e.line, e.column, e.message]);
     assert.deepEqual(messages, [
       ['aws_ecs_task_definition.object_not_list', 3, 38, 'task definition aws_ecs_task_definition.object_not_list: container definitions must be a list, found object'],
-      ['aws_ecs_task_definition.empty', 15, 38, 'task definition aws_ecs_task_definition.empty has an empty container definitions list'],
+    ]);
+    assert.deepEqual(result.warnings.map((e) => [e.resource, e.line, e.column, e.message]), [
+      ['aws_ecs_task_definition.empty', 15, 38, 'task definition aws_ecs_task_definition.empty has an empty container definitions list; container checks have nothing to check'],
     ]);
     const badJson = finding(result, 'aws_ecs_task_definition.bad_json', 'no-root-user');
     assert.equal(badJson.message, 'not evaluated: container_definitions: invalid JSON: property name expected');
@@ -54,10 +61,13 @@ describe('Terraform: bad input is reported, never passed', () => {
     assert.deepEqual(output.failures.map((f) => [f.error.line, f.error.message]), [[2, `container_definitions: cannot read ${tmp}/missing.json: no such file`]]);
   });
 
-  it('a resource without container_definitions is an ERROR', async () => {
+  it('a resource without container_definitions is a warning, and its container checks have nothing to fail', async () => {
     const { dir: tmp } = await loadModule({ 'main.tf': 'resource "aws_ecs_task_definition" "x" {\n  family = "x"\n}\n' });
     const result = await scanPaths([tmp]);
-    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.x'), allStatuses('ERROR'));
-    assert.deepEqual(result.errors.map((e) => [e.line, e.message]), [[1, 'task definition aws_ecs_task_definition.x has no container definitions']]);
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.x'), allStatuses('PASS'));
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.warnings.map((e) => [e.line, e.message]), [
+      [1, 'task definition aws_ecs_task_definition.x has no container definitions; container checks have nothing to check'],
+    ]);
   });
 });

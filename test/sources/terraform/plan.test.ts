@@ -61,7 +61,13 @@ describe('Terraform plan JSON', () => {
   it('unknown-after-apply container definitions are UNKNOWN with the address, not a pass', async () => {
     const result = await scanPaths([PLAN]);
     const s = statuses(result, 'aws_ecs_task_definition.pending');
-    assert.deepEqual(s, { ...allStatuses('UNKNOWN'), 'no-host-network': 'PASS' });
+    // networkMode is known and not host: the host-network checks need no containers to pass.
+    assert.deepEqual(s, {
+      ...allStatuses('UNKNOWN'),
+      'host-network-nonroot-user': 'PASS',
+      'host-network-no-privilege': 'PASS',
+      'no-host-network': 'PASS',
+    });
     assert.equal(
       finding(result, 'aws_ecs_task_definition.pending', 'no-root-user').message,
       'container definitions are aws_ecs_task_definition.pending.container_definitions, which cannot be resolved',
