@@ -192,7 +192,7 @@ describe('one scan writes every format (--output-dir)', () => {
     const r = runCli(['scan', HOSTILE, '--format', `sarif:${sarif}`, '--format', `csv:${csv}`, '--format', 'json']);
     assert.equal(r.code, 1);
     assert.ok(existsSync(sarif) && existsSync(csv));
-    assert.equal(JSON.parse(r.stdout).version, 1);
+    assert.equal(JSON.parse(r.stdout).version, 2);
     const two = runCli(['scan', HOSTILE, '--format', 'json', '--format', 'csv']);
     assert.equal(two.code, 2);
     assert.equal(two.stderr, 'ecsguard: only one report can go to standard output: give the others a file (--format csv:FILE) or use --output-dir\n');
