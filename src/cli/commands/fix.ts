@@ -48,7 +48,9 @@ export function fixCommand(): Command {
     .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
     .addOption(new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32))
     .option('--plan <file>', 'with --aws: write the remediation plan here (changes nothing in the account)')
-    .option('--batch-size <n>', 'with --aws: split the plan into batches of this many revisions')
+    .option('--batch-size <n>', 'with --aws: split the plan into batches of this many revisions (internet-exposed first, then production, then the rest)')
+    .option('--prod-tags <tags>', 'with --aws: tags that mark production services or clusters, ranked right after internet-exposed ones (default: Environment=prod,env=production)')
+    .option('--no-keep-latest', "with --aws: do not register a fixed copy of a family's newest revision last (the plan then warns that an older revision's content becomes the family's latest)")
     .option('-q, --quiet', 'no progress output on standard error');
   addAwsScanOptions(command);
   return command
@@ -60,6 +62,13 @@ Examples:
   $ ecsguard fix infra/ --write               # apply it
   $ ecsguard fix template.yaml --network-mode awsvpc --drop-capabilities
   $ ecsguard fix --aws --region eu-west-1 --plan plan.json
+  $ ecsguard fix --aws --region eu-west-1 --batch-size 5 --prod-tags Environment=prod --plan plan.json
+
+With --aws: a service is moved from the revision ECS runs for it (service.taskDefinition); a rollout in progress
+is noted, never refused. Batches: internet-exposed services first (awsvpc with a public IP, or behind an
+internet-facing ELBv2 load balancer), then production (--prod-tags on the service or its cluster), then the rest.
+Keep-latest (default): when a fixed copy of an older revision would become a family's latest while a newer ACTIVE
+revision exists, the plan also registers a fixed copy of that newest revision, last in the batch.
 
 Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual fixes remain, 2 usage error or an input that could not be read.`,
     )

@@ -9,7 +9,10 @@ export function rollbackCommand(): Command {
     .argument('<journal>', 'the journal written by apply')
     .option('-y, --yes', 'do not ask for confirmation (required when standard input is not a terminal)');
   return addConnectionOptions(addWaitOptions(command, 'wait until every restored service is stable'))
-    .addHelpText('after', '\nNothing is deregistered. Exit codes: 0 every service restored, 2 usage error or a service that could not be restored.')
+    .addHelpText(
+      'after',
+      '\nA service someone moved since the apply is left alone and listed under "Not restored" with the reason.\nNothing is deregistered. Exit codes: 0 every service restored, 2 usage error or a service that could not be restored.',
+    )
     .action(async (journal: string, options: Record<string, unknown>) => {
       setExitCode(await runRollback(journal, options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }));
     });

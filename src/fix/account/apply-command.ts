@@ -11,6 +11,8 @@ import { createJournal, planDigest } from './create-journal.js';
 import type { EcsApi } from './ecs-api.js';
 import { JournalStore } from './journal-store.js';
 import { formatChanges } from './outcome-report.js';
+import { rollBack } from './rollback-runner.js';
+import { sleepUnlessStopped } from './stop-on-ctrl-c.js';
 import { type RemediationPlan, parsePlan } from './plan-format.js';
 import { verifyBatch } from './verify.js';
 import { type WaitSettings, waitForServices } from './wait-stable.js';
@@ -22,6 +24,11 @@ export interface ApplyContext {
   signal?: AbortSignal;
   /** Library use and tests: explicit credentials instead of the default chain. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /**
+   * Ctrl-C for apply: once aborted, the call in flight finishes, the journal is
+   * written and no further step starts (exit 130). Unlike `signal`, it never cancels a call.
+   */
+  interrupt?: AbortSignal;
   /** Tests: a clock and a sleep that do not wait. */
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -111,10 +118,13 @@ async function apply(planFile: string, options: Record<string, unknown>, context
   const out = (line: string) => context.stdout.write(`${line}\n`);
   const { plan, text } = await readPlan(planFile);
   const checks = selectChecks(plan.checks, undefined);
-  const waitSettings = waitSettingsFrom(options, context);
+  const waitSettings = waitSettingsFrom(options, { ...context, sleep: context.sleep ?? sleepUnlessStopped(context.interrupt) });
   const connection = connectionFrom(options, context.credentials);
   const store = await openJournal(planFile, plan, text, options, now);
   const { journal } = store;
+  if (options['rollbackOnFailure'] === true && !journal.wait) {
+    throw new UsageError('--rollback-on-failure acts on rollouts apply waits for: add --wait');
+  }
   if (journal.revisions.length === 0) {
     out('The plan has nothing to apply.');
     return EXIT.ok;
@@ -142,10 +152,23 @@ async function apply(planFile: string, options: Record<string, unknown>, context
   out(`Journal: ${store.path}`);
 
   const api = await connectEcs(connection, journal.revisions[0]?.region ?? 'us-east-1', context.signal);
+  const stopRequested = () => context.interrupt?.aborted === true;
+  const settings = {
+    stopOnError: options['stopOnError'] === true,
+    rollbackOnFailure: options['rollbackOnFailure'] === true,
+    stopRequested,
+  };
   try {
+    let worst: number = EXIT.ok;
     for (const batch of journal.batches) {
-      const code = await runBatch(batch, { api, store, plan, checks, waitSettings, out, now });
-      if (code !== EXIT.ok) return finish(code, store, planFile, out);
+      const result = await runBatch(batch, { api, store, plan, checks, waitSettings: { ...waitSettings, stopRequested }, out, now, ...settings });
+      worst = Math.max(worst, result.code);
+      if (result.stop) return finish(result.code, store, planFile, out);
+    }
+    if (worst !== EXIT.ok) {
+      journal.status = 'failed';
+      await store.event('apply finished; some services were not updated');
+      return finish(worst, store, planFile, out);
     }
     journal.status = 'completed';
     await store.event('apply completed and verified');
@@ -155,6 +178,9 @@ async function apply(planFile: string, options: Record<string, unknown>, context
   }
 }
 
+/** Ctrl-C: the call in flight finished, the journal is written; `--resume` continues. */
+export const EXIT_INTERRUPTED = 130;
+
 interface BatchContext {
   api: EcsApi;
   store: JournalStore;
@@ -163,40 +189,69 @@ interface BatchContext {
   waitSettings: WaitSettings;
   out: (line: string) => void;
   now: () => Date;
+  stopOnError: boolean;
+  rollbackOnFailure: boolean;
+  stopRequested: () => boolean;
 }
 
-async function runBatch(batch: number, ctx: BatchContext): Promise<number> {
+/** A batch's exit code, and whether the next batch may run. */
+interface BatchResult {
+  code: number;
+  stop: boolean;
+}
+
+async function interrupted(store: JournalStore, batch: number): Promise<BatchResult> {
+  store.journal.status = 'interrupted';
+  await store.event(`interrupted during batch ${batch}: the call in flight finished; no further step was started`);
+  return { code: EXIT_INTERRUPTED, stop: true };
+}
+
+async function runBatch(batch: number, ctx: BatchContext): Promise<BatchResult> {
   const { store, out } = ctx;
   const { journal } = store;
   out(`Batch ${batch}:`);
-  const applied = await applyBatch(batch, { api: ctx.api, store, plan: ctx.plan, log: out });
-  if (!applied.ok) {
+  const applied = await applyBatch(batch, { api: ctx.api, store, plan: ctx.plan, log: out }, { stopOnError: ctx.stopOnError, stopRequested: ctx.stopRequested });
+  if (applied.interrupted) return interrupted(store, batch);
+  const problems = applied.failures.length + applied.refused.length;
+  if (problems && ctx.stopOnError) {
     journal.status = 'failed';
-    await store.event(`batch ${batch} stopped: ${applied.error}`);
-    return EXIT.incomplete;
+    await store.event(`batch ${batch} stopped (--stop-on-error): ${[...applied.failures, ...applied.refused][0]}`);
+    return { code: EXIT.incomplete, stop: true };
   }
   if (journal.wait) {
     const waited = await waitForStable(batch, ctx);
-    if (!waited) return EXIT.incomplete;
+    if (waited) return waited;
   }
   const verification = await verifyBatch(ctx.api, ctx.plan, journal, batch, ctx.checks, store.timestamp());
   journal.verifications.push(verification);
   await store.event(`batch ${batch} verification: ${verification.ok ? 'passed' : 'failed'}`);
-  out(`  re-scan of batch ${batch}: ${verification.ok ? 'no failing check on the new revisions; every service on its new revision' : 'problems remain'}`);
+  out(`  re-scan of batch ${batch}: ${verification.ok ? 'no failing check on the new revisions; every updated service on its new revision' : 'problems remain'}`);
   for (const line of [...verification.failing, ...verification.problems]) out(`    ${line}`);
   for (const line of verification.remaining) out(`    still failing, left to a person by the plan: ${line}`);
   if (!verification.ok) {
     journal.status = 'verification-failed';
     await store.save();
-    return EXIT.findings;
+    return { code: EXIT.findings, stop: true };
   }
-  return EXIT.ok;
+  if (applied.failures.length) {
+    // A call that failed (denied, throttled, refused by ECS) may concern the whole account: do not start the next batch.
+    journal.status = 'failed';
+    await store.event(`batch ${batch}: ${applied.failures.length} step(s) failed; the next batch is not started`);
+    return { code: EXIT.incomplete, stop: true };
+  }
+  if (applied.refused.length) {
+    // Services someone else moved are theirs now: report them and go on with the rest of the plan.
+    await store.event(`batch ${batch}: ${applied.refused.length} service(s) moved since the plan were not updated`);
+    return { code: EXIT.incomplete, stop: false };
+  }
+  return { code: EXIT.ok, stop: false };
 }
 
-async function waitForStable(batch: number, ctx: BatchContext): Promise<boolean> {
+/** With --wait: undefined when every updated service is stable; otherwise how the batch ends. */
+async function waitForStable(batch: number, ctx: BatchContext): Promise<BatchResult | undefined> {
   const { store, out } = ctx;
   const services = store.journal.services.filter((s) => s.batch === batch && s.update.status === 'done' && s.stable?.status !== 'done');
-  if (services.length === 0) return true;
+  if (services.length === 0) return undefined;
   for (const s of services) {
     s.stable = { status: 'pending' };
     await store.start(s.stable, `waiting for ${s.region} ${s.cluster}/${s.service} to be stable on ${shortArn(s.newArn)}`);
@@ -207,27 +262,56 @@ async function waitForStable(batch: number, ctx: BatchContext): Promise<boolean>
     services.map((s) => ({ region: s.region, cluster: s.cluster, service: s.service, taskDefinition: s.newArn as string })),
     ctx.waitSettings,
   );
+  const same = (a: { region: string; cluster: string; service: string }, b: typeof a) => a.region === b.region && a.cluster === b.cluster && a.service === b.service;
   for (const s of services) {
-    const unstable = result.unstable.find((u) => u.region === s.region && u.cluster === s.cluster && u.service === s.service);
-    if (unstable) {
-      await store.fail(s.stable as NonNullable<typeof s.stable>, `${s.region} ${s.cluster}/${s.service}: ${unstable.reason}`);
-      out(`  ${s.region} ${s.cluster}/${s.service}: ${unstable.reason}`);
-    } else {
-      await store.finish(s.stable as NonNullable<typeof s.stable>, `${s.region} ${s.cluster}/${s.service} is stable on ${shortArn(s.newArn)}`);
+    const step = s.stable as NonNullable<typeof s.stable>;
+    const problem = result.failed.find((u) => same(u, s)) ?? result.unstable.find((u) => same(u, s));
+    if (problem) {
+      await store.fail(step, `${s.region} ${s.cluster}/${s.service}: ${problem.reason}`);
+      out(`  ${s.region} ${s.cluster}/${s.service}: ${problem.reason}`);
+    } else if (result.stable.some((u) => same(u, s))) {
+      await store.finish(step, `${s.region} ${s.cluster}/${s.service} is stable on ${shortArn(s.newArn)}`);
       out(`  ${s.region} ${s.cluster}/${s.service} is stable on ${shortArn(s.newArn)}`);
     }
   }
-  if (result.unstable.length === 0) return true;
+  if (result.interrupted) return interrupted(store, batch);
+  if (result.failed.length) {
+    await store.event(`batch ${batch}: ${result.failed.length} rollout(s) FAILED`);
+    if (!ctx.rollbackOnFailure) {
+      store.journal.status = 'failed';
+      await store.save();
+      out(`  a rollout FAILED: batch ${batch} stopped (add --rollback-on-failure to roll the batch back at once)`);
+      return { code: EXIT.incomplete, stop: true };
+    }
+    out(`  a rollout FAILED: rolling batch ${batch} back (--rollback-on-failure)`);
+    store.journal.status = 'rolling-back';
+    store.journal.rollback = { startedAt: store.timestamp(), status: 'in-progress' };
+    const rolled = await rollBack(ctx.api, store, out, (s) => s.batch === batch);
+    store.journal.rollback.status = rolled.failed.length ? 'failed' : 'done';
+    store.journal.rollback.finishedAt = store.timestamp();
+    store.journal.status = rolled.failed.length ? 'rollback-failed' : 'rolled-back';
+    await store.event(`batch ${batch} rolled back after a FAILED rollout${rolled.failed.length ? `; ${rolled.failed.length} service(s) not restored` : ''}`);
+    return { code: EXIT.incomplete, stop: true };
+  }
+  if (result.unstable.length === 0) return undefined;
   store.journal.status = 'failed';
   await store.event(`batch ${batch}: ${result.unstable.length} service(s) not stable`);
-  return false;
+  return { code: EXIT.incomplete, stop: true };
 }
 
 async function finish(code: number, store: JournalStore, planFile: string, out: (line: string) => void): Promise<number> {
   out('');
   out(formatChanges(store.journal, store.path));
-  if (code === EXIT.incomplete) {
-    out(`A step failed. To continue: ecsguard apply ${planFile} --resume ${store.path}`);
+  const resume = `ecsguard apply ${planFile} --resume ${store.path}`;
+  if (code === EXIT_INTERRUPTED) {
+    out(`Interrupted: the call in flight finished and the journal is written. To continue: ${resume}`);
+    out(`To undo what was changed: ecsguard rollback ${store.path}`);
+  } else if (store.journal.status === 'rolled-back' || store.journal.status === 'rollback-failed') {
+    out(`A rollout FAILED and the batch was rolled back${store.journal.status === 'rollback-failed' ? ' in part (see "Not restored")' : ''}. Fix the cause, then make a new plan.`);
+  } else if (code === EXIT.incomplete) {
+    const refused = store.journal.services.filter((s) => s.update.refused);
+    if (refused.length) out(`${refused.length} service(s) moved since the plan was made and were left alone: make a new plan for them.`);
+    out(`Not every step completed. To continue: ${resume}`);
     out(`To undo what was changed: ecsguard rollback ${store.path}`);
   } else if (code === EXIT.findings) {
     out(`Verification found problems. To undo: ecsguard rollback ${store.path}`);

@@ -13,6 +13,8 @@ export interface CommandInput {
   services: readonly PlannedService[];
   /** The plan file the register input is extracted from. */
   planFile: string;
+  /** Set for a keep-latest copy: the jq filter then also selects the batch (the same old ARN may be planned twice). */
+  keepLatestBatch?: number;
 }
 
 /** A file name for the extracted register input that is unique per revision. */
@@ -26,11 +28,13 @@ export function registerInputFileName(family: string, revision: number): string 
  * that exact ARN (never just the family: another revision may be registered in between).
  */
 export function applyCommands(input: CommandInput): string[] {
-  const file = registerInputFileName(input.family, input.oldRevision);
-  const variable = `NEW_${input.family.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${input.oldRevision}`;
+  const keep = input.keepLatestBatch;
+  const file = keep === undefined ? registerInputFileName(input.family, input.oldRevision) : `${input.family}-${input.oldRevision}.keep-latest.register.json`;
+  const variable = `NEW_${input.family.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${input.oldRevision}${keep === undefined ? '' : '_LATEST'}`;
   const region = shellQuote(input.region);
+  const filter = keep === undefined ? 'select(.oldArn == $arn)' : `select(.oldArn == $arn and .batch == ${keep} and .purpose == "keep-latest")`;
   return [
-    `jq --arg arn ${shellQuote(input.oldArn)} '.revisions[] | select(.oldArn == $arn) | .registerInput' ${shellQuote(input.planFile)} > ${shellQuote(file)}`,
+    `jq --arg arn ${shellQuote(input.oldArn)} '.revisions[] | ${filter} | .registerInput' ${shellQuote(input.planFile)} > ${shellQuote(file)}`,
     `${variable}=$(aws ecs register-task-definition --region ${region} --cli-input-json file://${shellQuote(file)} --query taskDefinition.taskDefinitionArn --output text)`,
     ...input.services.map(
       (s) =>

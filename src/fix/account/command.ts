@@ -5,7 +5,12 @@ import { UsageError } from '../../model/errors.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from '../strategy.js';
 import { isRootUser } from '../user.js';
 import { type RevisionToPlan, buildPlan } from './build-plan.js';
-import { connectEcs } from './connection.js';
+import { connectAccount } from './connection.js';
+import { evaluateDescribed } from './evaluate-described.js';
+import { DEFAULT_PROD_TAGS, parseProdTags, rankServices } from './exposure.js';
+import type { LoadBalancingApi } from './load-balancing-api.js';
+import { readServiceInventory } from './service-inventory.js';
+import type { Check } from '../../checks/types.js';
 import { connectionFrom } from './connection-options.js';
 import type { EcsApi } from './ecs-api.js';
 import { formatPlanSummary } from './plan-summary.js';
@@ -75,17 +80,27 @@ async function planAccountFix(options: Record<string, unknown>, context: Account
   });
   if (!live) throw new UsageError('fix --aws: no live source');
 
+  const prodTagsText = typeof options['prodTags'] === 'string' ? options['prodTags'] : DEFAULT_PROD_TAGS;
+  const prodTags = parseProdTags(prodTagsText);
+  const keepLatest = options['keepLatest'] !== false;
   const scanned = await scanAccount(live, checks, context.signal);
   const skipped: SkippedRevision[] = [...scanned.unreadable].map(([arn, reason]) => ({ arn, reason: `not read: ${reason}` }));
-  const revisions = await describeFresh(scanned.failing, options, skipped, context.signal);
-  const plan = buildPlan(revisions, {
+  const scanErrors = scanned.result.errors.map((e) => [e.region, e.operation, e.message].filter(Boolean).join(': '));
+  const account = await readAccountForPlan(scanned.failing, options, skipped, scanErrors, checks, prodTags, context.signal);
+  const plan = buildPlan(account.revisions, {
     fixOptions,
     checkIds: checks.map((c) => c.meta.id),
     ...(batchSize ? { batchSize } : {}),
     planFile,
     skipped,
-    scanErrors: scanned.result.errors.map((e) => [e.region, e.operation, e.message].filter(Boolean).join(': ')),
+    scanErrors,
+    services: account.services,
+    ranking: account.ranking,
+    latest: account.latest,
+    keepLatest,
+    prodTags: prodTagsText,
   });
+  plan.warnings = [...account.warnings, ...(plan.warnings ?? [])];
   await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`);
   context.stdout.write(`${formatPlanSummary(plan, planFile)}\n`);
   if (plan.scanErrors.length || scanned.unreadable.size) return EXIT.incomplete;
@@ -93,34 +108,87 @@ async function planAccountFix(options: Record<string, unknown>, context: Account
 }
 
 /**
- * Describes each failing revision again, with its tags. The scan may have read
- * the definition from its cache, which does not refresh tags, and a plan that
- * drops or resurrects a tag is exactly what this fixer must not write.
+ * What the plan needs beyond the scan, read fresh: each failing revision with
+ * its tags (the scan may have read its cache, and a plan that drops or
+ * resurrects a tag is exactly what this fixer must not write), every service
+ * of those regions (moves start from `service.taskDefinition`), their exposure,
+ * and each family's newest ACTIVE revision (for keep-latest).
  */
-async function describeFresh(
+async function readAccountForPlan(
   failing: Awaited<ReturnType<typeof scanAccount>>['failing'],
   options: Record<string, unknown>,
   skipped: SkippedRevision[],
+  scanErrors: string[],
+  checks: readonly Check[],
+  prodTags: ReturnType<typeof parseProdTags>,
   signal: AbortSignal | undefined,
-): Promise<RevisionToPlan[]> {
-  if (failing.length === 0) return [];
+) {
+  const result = {
+    revisions: [] as RevisionToPlan[],
+    services: [] as Awaited<ReturnType<typeof readServiceInventory>>['services'],
+    ranking: new Map() as Awaited<ReturnType<typeof rankServices>>['ranking'],
+    latest: new Map<string, RevisionToPlan>(),
+    warnings: [] as string[],
+  };
+  if (failing.length === 0) return result;
   const firstRegion = failing[0]?.taskDefinition.resource.region ?? 'us-east-1';
   let api: EcsApi | undefined;
+  let loadBalancing: LoadBalancingApi;
   try {
-    api = await connectEcs(connectionFrom(options), firstRegion, signal);
-    const out: RevisionToPlan[] = [];
+    ({ ecs: api, loadBalancing } = await connectAccount(connectionFrom(options), firstRegion, signal));
     for (const { taskDefinition, findings } of failing) {
       const { arn, region } = taskDefinition.resource;
       if (!arn || !region) continue;
       try {
         const fresh = await api.describeTaskDefinition(region, arn);
-        out.push({ taskDefinition, findings, described: fresh.taskDefinition, tags: fresh.tags });
+        result.revisions.push({ taskDefinition, findings, described: fresh.taskDefinition, tags: fresh.tags });
       } catch (error) {
         skipped.push({ arn, region, reason: `could not describe it with its tags: ${(error as Error).message}` });
       }
     }
-    return out;
+    const regions = [...new Set(result.revisions.map((r) => r.taskDefinition.resource.region as string))];
+    const inventory = await readServiceInventory(api, regions);
+    result.services = inventory.services;
+    scanErrors.push(...inventory.errors.map((e) => `services: ${e}`));
+    result.warnings.push(...inventory.warnings.map((w) => `production ranking: ${w}`));
+    const ranked = await rankServices(inventory.services, loadBalancing, prodTags);
+    result.ranking = ranked.ranking;
+    result.warnings.push(...ranked.errors.map((e) => `exposure: ${e} (the services behind these target groups rank as internet-exposed)`));
+    await readNewestRevisions(api, result, checks, scanErrors);
+    return result;
   } finally {
     api?.close();
+  }
+}
+
+/** Each planned family's newest ACTIVE revision (DescribeTaskDefinition by family name), evaluated when the scan did not. */
+async function readNewestRevisions(
+  api: EcsApi,
+  result: { revisions: RevisionToPlan[]; latest: Map<string, RevisionToPlan> },
+  checks: readonly Check[],
+  scanErrors: string[],
+): Promise<void> {
+  const families = new Map<string, { region: string; family: string }>();
+  for (const r of result.revisions) {
+    const { region, family } = r.taskDefinition.resource;
+    if (region && family) families.set(`${region}\n${family}`, { region, family });
+  }
+  const toEvaluate: Array<{ key: string; region: string; arn: string; taskDefinition: Record<string, unknown>; tags: Array<{ key: string; value: string }> }> = [];
+  for (const [key, { region, family }] of families) {
+    try {
+      const newest = await api.describeTaskDefinition(region, family);
+      const arn = String(newest.taskDefinition['taskDefinitionArn'] ?? '');
+      const known = result.revisions.find((r) => r.taskDefinition.resource.arn === arn);
+      if (known) result.latest.set(key, known);
+      else if (arn) toEvaluate.push({ key, region, arn, taskDefinition: newest.taskDefinition, tags: newest.tags });
+    } catch (error) {
+      scanErrors.push(`newest revision of ${family}: ${(error as Error).message}`);
+    }
+  }
+  if (toEvaluate.length === 0) return;
+  const evaluated = await evaluateDescribed(toEvaluate, checks);
+  for (const e of toEvaluate) {
+    const found = evaluated.find((r) => r.taskDefinition.resource.arn === e.arn);
+    if (found) result.latest.set(e.key, found);
   }
 }

@@ -12,7 +12,20 @@ export interface ServiceState {
   taskDefinition: string;
   desiredCount: number;
   runningCount: number;
-  deployments: Array<{ status: string; taskDefinition: string; desiredCount: number; runningCount: number; rolloutState?: string }>;
+  deployments: Array<{ status: string; taskDefinition: string; desiredCount: number; runningCount: number; rolloutState?: string; rolloutStateReason?: string }>;
+  /** `ECS` (rolling), `CODE_DEPLOY` or `EXTERNAL`; absent means ECS. */
+  deploymentController?: string;
+  /** awsvpc services: `ENABLED` gives each task a public IP. */
+  assignPublicIp?: string;
+  loadBalancers?: Array<{ targetGroupArn?: string; loadBalancerName?: string }>;
+  /** Only from `describeServicesWithTags`. */
+  tags?: Tag[];
+}
+
+/** A cluster's name and (when asked for) its tags. */
+export interface ClusterState {
+  cluster: string;
+  tags: Tag[];
 }
 
 /** A failed ECS call: `message` says which operation, where, and why (access denied, throttled, refused). */
@@ -36,11 +49,22 @@ export interface EcsApi {
   /** Unknown services are left out of the answer. */
   describeServices(region: string, cluster: string, services: readonly string[]): Promise<ServiceState[]>;
   updateService(region: string, cluster: string, service: string, taskDefinition: string): Promise<ServiceState>;
+  /** The planner's inventory: every cluster, every service with its tags. */
+  listClusters(region: string): Promise<string[]>;
+  describeClustersWithTags(region: string, clusters: readonly string[]): Promise<ClusterState[]>;
+  listServices(region: string, cluster: string): Promise<string[]>;
+  describeServicesWithTags(region: string, cluster: string, services: readonly string[]): Promise<ServiceState[]>;
   close(): void;
 }
 
-/** DescribeServices accepts at most ten services per call. */
+/** DescribeServices accepts at most ten services per call, DescribeClusters 100 clusters. */
 const DESCRIBE_SERVICES_MAX = 10;
+const DESCRIBE_CLUSTERS_MAX = 100;
+
+/** `arn:…:cluster/prod` → `prod`; `arn:…:service/prod/web` → `web`. */
+function lastSegment(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
 
 /** The SDK implementation; `clientFor` returns one ECS client per region (shared credentials, retries). */
 export async function createEcsApi(clientFor: (region: string) => ECSClient, onClose: () => void = () => undefined, signal?: AbortSignal): Promise<EcsApi> {
@@ -81,6 +105,48 @@ export async function createEcsApi(clientFor: (region: string) => ECSClient, onC
       }
       return states;
     },
+    async listClusters(region) {
+      const arns: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const out = await call(region, 'ListClusters', (client) => client.send(new sdk.ListClustersCommand(nextToken ? { nextToken } : {}), options));
+        arns.push(...(out.clusterArns ?? []));
+        nextToken = out.nextToken;
+      } while (nextToken);
+      return arns.map(lastSegment);
+    },
+    async describeClustersWithTags(region, clusters) {
+      const states: ClusterState[] = [];
+      for (let i = 0; i < clusters.length; i += DESCRIBE_CLUSTERS_MAX) {
+        const names = clusters.slice(i, i + DESCRIBE_CLUSTERS_MAX);
+        const out = await call(region, 'DescribeClusters', (client) =>
+          client.send(new sdk.DescribeClustersCommand({ clusters: [...names], include: ['TAGS'] }), options),
+        );
+        for (const c of out.clusters ?? []) states.push({ cluster: c.clusterName ?? lastSegment(c.clusterArn ?? ''), tags: plainTags(c.tags) });
+      }
+      return states;
+    },
+    async listServices(region, cluster) {
+      const arns: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const out = await call(region, 'ListServices', (client) => client.send(new sdk.ListServicesCommand({ cluster, ...(nextToken ? { nextToken } : {}) }), options));
+        arns.push(...(out.serviceArns ?? []));
+        nextToken = out.nextToken;
+      } while (nextToken);
+      return arns.map(lastSegment);
+    },
+    async describeServicesWithTags(region, cluster, services) {
+      const states: ServiceState[] = [];
+      for (let i = 0; i < services.length; i += DESCRIBE_SERVICES_MAX) {
+        const names = services.slice(i, i + DESCRIBE_SERVICES_MAX);
+        const out = await call(region, 'DescribeServices', (client) =>
+          client.send(new sdk.DescribeServicesCommand({ cluster, services: [...names], include: ['TAGS'] }), options),
+        );
+        for (const s of out.services ?? []) states.push({ ...serviceState(cluster, s), tags: plainTags(s.tags) });
+      }
+      return states;
+    },
     async updateService(region, cluster, service, taskDefinition) {
       const out = await call(region, 'UpdateService', (client) =>
         client.send(new sdk.UpdateServiceCommand({ cluster, service, taskDefinition }), options),
@@ -101,7 +167,10 @@ interface SdkService {
   taskDefinition?: string | undefined;
   desiredCount?: number | undefined;
   runningCount?: number | undefined;
-  deployments?: Array<{ status?: string | undefined; taskDefinition?: string | undefined; desiredCount?: number | undefined; runningCount?: number | undefined; rolloutState?: string | undefined }> | undefined;
+  deployments?: Array<{ status?: string | undefined; taskDefinition?: string | undefined; desiredCount?: number | undefined; runningCount?: number | undefined; rolloutState?: string | undefined; rolloutStateReason?: string | undefined }> | undefined;
+  deploymentController?: { type?: string | undefined } | undefined;
+  networkConfiguration?: { awsvpcConfiguration?: { assignPublicIp?: string | undefined } | undefined } | undefined;
+  loadBalancers?: Array<{ targetGroupArn?: string | undefined; loadBalancerName?: string | undefined }> | undefined;
 }
 
 function serviceState(cluster: string, s: SdkService): ServiceState {
@@ -118,6 +187,13 @@ function serviceState(cluster: string, s: SdkService): ServiceState {
       desiredCount: d.desiredCount ?? 0,
       runningCount: d.runningCount ?? 0,
       ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+      ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
+    })),
+    ...(s.deploymentController?.type ? { deploymentController: s.deploymentController.type } : {}),
+    ...(s.networkConfiguration?.awsvpcConfiguration?.assignPublicIp ? { assignPublicIp: s.networkConfiguration.awsvpcConfiguration.assignPublicIp } : {}),
+    loadBalancers: (s.loadBalancers ?? []).map((lb) => ({
+      ...(lb.targetGroupArn ? { targetGroupArn: lb.targetGroupArn } : {}),
+      ...(lb.loadBalancerName ? { loadBalancerName: lb.loadBalancerName } : {}),
     })),
   };
 }

@@ -14,6 +14,8 @@ export interface StepState {
   error?: string;
   /** Why a step counted as done without a call (already registered, already on the revision). */
   note?: string;
+  /** A failed step that was refused, not attempted: the account was not as planned (the service moved since). */
+  refused?: boolean;
 }
 
 /** A family revision the plan replaces: its old and (once registered) new ARN. */
@@ -36,9 +38,11 @@ export interface JournalService {
   plannedFrom: string;
   /** The revision the service used right before the update: rollback restores this one. */
   previousArn?: string;
+  /** When the update was refused: the revision the service was found on instead of `plannedFrom`. */
+  observedArn?: string;
   newArn?: string;
   update: StepState;
-  /** Only with --wait: the service reached a steady state on the new revision. */
+  /** Only with --wait: the service reached a steady state on the new revision (failed: not in time, or its rollout FAILED). */
   stable?: StepState;
   rollback?: StepState;
 }
@@ -55,7 +59,15 @@ export interface BatchVerification {
   remaining: string[];
 }
 
-export type JournalStatus = 'in-progress' | 'completed' | 'failed' | 'verification-failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed';
+export type JournalStatus =
+  | 'in-progress'
+  | 'completed'
+  | 'failed'
+  | 'interrupted'
+  | 'verification-failed'
+  | 'rolling-back'
+  | 'rolled-back'
+  | 'rollback-failed';
 
 export interface Journal {
   kind: typeof JOURNAL_KIND;

@@ -41,6 +41,7 @@ export class JournalStore {
     step.startedAt = this.timestamp();
     delete step.finishedAt;
     delete step.error;
+    delete step.refused;
     await this.event(message);
   }
 

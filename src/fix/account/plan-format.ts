@@ -8,7 +8,15 @@ export const PLAN_VERSION = 1;
 export interface PlannedService {
   cluster: string;
   service: string;
+  /** Why the move is in its batch: internet-exposed, production, or other (with the reasons). */
+  priority?: 'internet-exposed' | 'production' | 'other';
+  reasons?: string[];
+  /** Set when the service is mid-rollout: "rollout in progress (2 tasks still on web:1)". */
+  rollout?: string;
 }
+
+/** A revision's place in the batch order. */
+export type RevisionPriority = 'internet-exposed' | 'production' | 'in-use' | 'not-in-use';
 
 /** One change the fixes make, as a reviewer reads it. */
 export interface PlannedChange {
@@ -40,7 +48,19 @@ export interface PlannedRevision {
   oldArn: string;
   inUse: boolean;
   runningTasks: number;
+  /**
+   * The services to move: those whose `taskDefinition` (the desired, PRIMARY
+   * revision) is this one. A service still draining this revision in a rollout
+   * to another one is in `rollouts`, not here.
+   */
   services: PlannedService[];
+  /** In use by rollouts in progress: "prod/web: rollout to web:3 in progress, 2 task(s) still on web:2". */
+  rollouts?: string[];
+  /** `fix` (default) or `keep-latest`: a fixed copy of the family's newest revision, registered last so the family's latest stays the newest content. */
+  purpose?: 'fix' | 'keep-latest';
+  priority?: RevisionPriority;
+  /** Why the revision is in its batch. */
+  why?: string;
   findings: PlannedFinding[];
   changes: PlannedChange[];
   warnings: string[];
@@ -69,7 +89,11 @@ export interface RemediationPlan {
   checks: string[];
   fixOptions: Record<string, unknown>;
   batchSize: number | null;
-  summary: { revisions: number; inUse: number; services: number; batches: number; skipped: number };
+  summary: { revisions: number; inUse: number; services: number; batches: number; skipped: number; keepLatest?: number };
+  /** Ranking settings: `--prod-tags` and whether keep-latest copies were planned. */
+  ordering?: { prodTags: string; keepLatest: boolean };
+  /** Plan-wide warnings (e.g. --no-keep-latest leaves a family's latest revision on older content). */
+  warnings?: string[];
   batches: Array<{ batch: number; revisions: string[] }>;
   revisions: PlannedRevision[];
   skipped: SkippedRevision[];

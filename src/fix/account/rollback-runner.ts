@@ -16,13 +16,18 @@ export function servicesToRestore(services: readonly JournalService[]): JournalS
 }
 
 /**
- * Puts every service apply moved back on the revision it had before (seed
- * 002's backout plan), newest change first. A service someone has moved since
- * is left alone and reported. Revisions are never deregistered.
+ * Puts every service apply moved (or, with `only`, some of them: one batch)
+ * back on the revision it had before, newest change first. A service someone
+ * has moved since is left alone and reported. Revisions are never deregistered.
  */
-export async function rollBack(api: EcsApi, store: JournalStore, log: (line: string) => void): Promise<RollbackResult> {
+export async function rollBack(
+  api: EcsApi,
+  store: JournalStore,
+  log: (line: string) => void,
+  only: (service: JournalService) => boolean = () => true,
+): Promise<RollbackResult> {
   const result: RollbackResult = { restored: [], failed: [] };
-  for (const s of servicesToRestore(store.journal.services).reverse()) {
+  for (const s of servicesToRestore(store.journal.services).filter(only).reverse()) {
     s.rollback ??= { status: 'pending' };
     if (s.rollback.status === 'done') {
       result.restored.push(s);

@@ -64,7 +64,7 @@ export async function verifyBatch(api: EcsApi, plan: RemediationPlan, journal: J
   const problems: string[] = result.errors.map((e) => e.message);
 
   for (const revision of registered) {
-    const planned = plan.revisions.find((p) => p.oldArn === revision.oldArn);
+    const planned = plan.revisions.find((p) => p.oldArn === revision.oldArn && p.batch === batch);
     const wanted = (planned?.registerInput['tags'] as unknown[] | undefined) ?? [];
     const tags = tagsByArn.get(revision.newArn as string) ?? [];
     if (!describedMatchesInput(tags, wanted)) {

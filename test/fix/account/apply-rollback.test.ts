@@ -59,7 +59,7 @@ describe('apply and rollback against the emulator, batch by batch', () => {
     assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:3'));
     // Stable: the rollout finished (one deployment) because --wait polled until it did.
     assert.equal(seeded.emulator.account.region(REGION).cluster('prod')?.services.get('web')?.deployments.length, 1);
-    assert.match(stdout.text(), /re-scan of batch 1: no failing check on the new revisions; every service on its new revision/);
+    assert.match(stdout.text(), /re-scan of batch 1: no failing check on the new revisions; every updated service on its new revision/);
   });
 
   it('tags survive and old revisions stay registered', () => {
@@ -161,7 +161,7 @@ describe('an apply that fails half-way', () => {
   });
   after(() => seeded.stop());
 
-  it('stops at the refused second UpdateService, says what was and was not changed, exit 2', async () => {
+  it('a denied UpdateService fails that step only: the independent steps go on, exit 2 at the end', async () => {
     let updates = 0;
     const remove = seeded.emulator.faults.add({
       operation: 'UpdateService',
@@ -173,14 +173,23 @@ describe('an apply that fails half-way', () => {
     remove();
     assert.equal(code, 2);
     const text = stdout.text();
-    assert.match(text, /Changed in the account \(3\):\n {2}- registered api:2 \(fixed copy of us-east-1 api:1; api:1 is still registered\)\n {2}- registered web:3 \(fixed copy of us-east-1 web:2; web:2 is still registered\)\n {2}- us-east-1 prod\/api: api:1 → api:2\n/);
-    assert.match(text, /Not changed \(4\):\n {2}- us-east-1 batch:1: no new revision registered\n {2}- us-east-1 web:1: no new revision registered\n {2}- us-east-1 prod\/web: still on web:2 \(us-east-1: access denied: UpdateService needs the IAM permission ecs:UpdateService/);
-    assert.match(text, /us-east-1 staging\/web: still on web:2 \(not reached\)/);
+    // One batch: api:1, batch:1, web:1, then web:2 last (the family's newest: its fixed copy must be the latest).
+    assert.match(
+      text,
+      /Changed in the account \(6\):\n {2}- registered api:2 \(fixed copy of us-east-1 api:1; api:1 is still registered\)\n {2}- registered batch:2 \(fixed copy of us-east-1 batch:1; batch:1 is still registered\)\n {2}- registered web:3 \(fixed copy of us-east-1 web:1; web:1 is still registered\)\n {2}- registered web:4 \(fixed copy of us-east-1 web:2; web:2 is still registered\)\n {2}- us-east-1 prod\/api: api:1 → api:2\n {2}- us-east-1 staging\/web: web:2 → web:4\n/,
+    );
+    assert.match(text, /Not changed \(1\):\n {2}- us-east-1 prod\/web: not updated, was on web:2 when last read \(us-east-1: access denied: UpdateService needs the IAM permission ecs:UpdateService/);
+    assert.doesNotMatch(text, /still on/);
     assert.match(text, /To continue: ecsguard apply .*plan\.json --resume .*plan\.journal\.json/);
     assert.equal(serviceRevision(seeded.emulator, 'prod', 'web'), arn('web:2'));
+    assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:4'));
     const journal = readJournal(path.join(seeded.dir, 'plan.journal.json'));
     assert.equal(journal.status, 'failed');
-    assert.deepEqual(journal.services.map((s) => s.update.status), ['done', 'failed', 'pending']);
+    assert.deepEqual(journal.services.map((s) => [s.cluster, s.service, s.update.status]), [
+      ['prod', 'api', 'done'],
+      ['prod', 'web', 'failed'],
+      ['staging', 'web', 'done'],
+    ]);
   });
 
   it('--resume skips completed steps, registers nothing twice and finishes', async () => {
@@ -191,8 +200,8 @@ describe('an apply that fails half-way', () => {
     assert.equal(seeded.emulator.countCalls({ outcome: 'ok' })['RegisterTaskDefinition'], 4);
     assert.deepEqual([...(seeded.emulator.account.region(REGION).families.get('web') ?? [])].map((r) => r.taskDefinition.revision), [1, 2, 3, 4]);
     assert.equal(serviceRevision(seeded.emulator, 'prod', 'api'), arn('api:2'));
-    assert.equal(serviceRevision(seeded.emulator, 'prod', 'web'), arn('web:3'));
-    assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:3'));
+    assert.equal(serviceRevision(seeded.emulator, 'prod', 'web'), arn('web:4'));
+    assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:4'));
     assert.equal(readJournal(journalFile).status, 'completed');
     // Once the rollouts finish, only the fixed revisions are in use.
     for (const [cluster, service] of [['prod', 'api'], ['prod', 'web'], ['staging', 'web']] as const) {
@@ -200,6 +209,27 @@ describe('an apply that fails half-way', () => {
     }
     const rescan = await rescanInUse(seeded.emulator);
     assert.deepEqual(rescan.findings.filter((f) => f.status === 'FAIL'), []);
+  });
+});
+
+describe('--stop-on-error', () => {
+  let seeded: Seeded;
+  before(async () => {
+    seeded = await seedAccount();
+    await writePlan(seeded);
+  });
+  after(() => seeded.stop());
+
+  it('stops at the first failed step; the rest is "not reached"', async () => {
+    let updates = 0;
+    const remove = seeded.emulator.faults.add({ operation: 'UpdateService', match: () => ++updates === 1, error: { type: 'AccessDeniedException', status: 400 } });
+    const { stdout, context } = streams();
+    const code = await runApply(seeded.planFile, connection(seeded.emulator, { stopOnError: true }), context);
+    remove();
+    assert.equal(code, 2);
+    assert.match(stdout.text(), /Not changed \(6\):\n {2}- us-east-1 batch:1: no new revision registered\n {2}- us-east-1 web:1: no new revision registered\n {2}- us-east-1 web:2: no new revision registered\n {2}- us-east-1 prod\/api: not updated, was on api:1 when last read \(us-east-1: access denied/);
+    assert.match(stdout.text(), /us-east-1 staging\/web: not reached \(on web:2 when planned\)/);
+    assert.deepEqual(seeded.emulator.countCalls({ outcome: 'ok' })['RegisterTaskDefinition'], 1);
   });
 });
 
@@ -235,8 +265,8 @@ describe('interruptions and refusals', () => {
     const code = await runApply(seeded.planFile, connection(seeded.emulator, { journal: journalFile }), context);
     remove();
     assert.equal(code, 2);
-    assert.match(stdout.text(), /staging\/web: still on web:2 \(us-east-1: UpdateService was still throttled after 2 attempts/);
-    assert.equal(serviceRevision(seeded.emulator, 'prod', 'web'), arn('web:3'));
+    assert.match(stdout.text(), /staging\/web: not updated, was on web:2 when last read \(us-east-1: UpdateService was still throttled after 2 attempts/);
+    assert.equal(serviceRevision(seeded.emulator, 'prod', 'web'), arn('web:4'));
 
     const rolled = streams();
     assert.equal(await runRollback(journalFile, connection(seeded.emulator), rolled.context), 0, rolled.stdout.text());
@@ -256,9 +286,9 @@ describe('interruptions and refusals', () => {
 
   it('a registration interrupted mid-call is found on resume, not made twice', async () => {
     const journalFile = path.join(seeded.dir, 'interrupted.journal.json');
-    // Stop right after the first registration: its UpdateService is refused.
+    // Stop right after the first registration: its UpdateService fails, and --stop-on-error stops there.
     const remove = seeded.emulator.faults.add({ operation: 'UpdateService', error: { type: 'ServerException', status: 500 } });
-    assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { journal: journalFile }), streams().context), 2);
+    assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { journal: journalFile, stopOnError: true }), streams().context), 2);
     remove();
     // Pretend the process died during the RegisterTaskDefinition call: started, no answer recorded.
     const journal = readJournal(journalFile);
@@ -285,6 +315,7 @@ describe('interruptions and refusals', () => {
     const { stdout, context } = streams();
     assert.equal(await runRollback(journalFile, connection(seeded.emulator), context), 2);
     assert.match(stdout.text(), /us-east-1 staging\/web now uses web:1, which apply did not set; not rolled back/);
+    assert.match(stdout.text(), /Not restored \(1\):\n {2}- us-east-1 staging\/web: now uses web:1, which apply did not set; not rolled back \(should be on web:2\)\n/);
     assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:1'));
     assert.equal(readJournal(journalFile).status, 'rollback-failed');
   });

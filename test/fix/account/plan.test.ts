@@ -37,29 +37,39 @@ describe('fix --aws --plan', () => {
     assert.deepEqual(plan.fixOptions, { user: '1000:1000', networkMode: 'keep', dropCapabilities: false, readonlyRoot: false });
   });
 
-  it('puts revisions in use first and splits them into batches', () => {
+  it("puts revisions in use first, splits them into batches, and keeps each family's newest content latest", () => {
     assert.deepEqual(
-      plan.revisions.map((r) => [r.batch, r.oldArn, r.inUse]),
+      plan.revisions.map((r) => [r.batch, r.oldArn, r.inUse, r.purpose]),
       [
-        [1, arn('api:1'), true],
-        [1, arn('web:2'), true],
-        [2, arn('batch:1'), false],
-        [2, arn('web:1'), false],
+        [1, arn('api:1'), true, 'fix'],
+        [1, arn('web:2'), true, 'fix'],
+        [2, arn('batch:1'), false, 'fix'],
+        [2, arn('web:1'), false, 'fix'],
+        // Batch 2 registers a fixed web:1 after batch 1's fixed web:2: a fixed copy of web:2 goes last again.
+        [2, arn('web:2'), true, 'keep-latest'],
       ],
     );
     assert.deepEqual(plan.batches, [
       { batch: 1, revisions: [arn('api:1'), arn('web:2')] },
-      { batch: 2, revisions: [arn('batch:1'), arn('web:1')] },
+      { batch: 2, revisions: [arn('batch:1'), arn('web:1'), arn('web:2')] },
     ]);
-    assert.deepEqual(plan.summary, { revisions: 4, inUse: 2, services: 3, batches: 2, skipped: 0 });
+    assert.deepEqual(plan.summary, { revisions: 4, inUse: 2, services: 3, batches: 2, skipped: 0, keepLatest: 1 });
+    const keep = plan.revisions[4];
+    assert.deepEqual(keep?.services, []);
+    assert.equal(
+      keep?.why,
+      "keep-latest: registered last in batch 2, after the fixed copy of web:1, so the family's latest revision is web:2's content with the fixes; no service is moved to it",
+    );
   });
 
   it('lists the services that use each revision, across clusters', () => {
     const web = plan.revisions.find((r) => r.oldArn === arn('web:2'));
+    const other = { priority: 'other', reasons: ['not internet-exposed, no production tag'] };
     assert.deepEqual(web?.services, [
-      { cluster: 'prod', service: 'web' },
-      { cluster: 'staging', service: 'web' },
+      { cluster: 'prod', service: 'web', ...other },
+      { cluster: 'staging', service: 'web', ...other },
     ]);
+    assert.equal(web?.runningTasks, 3);
     assert.equal(web?.runningTasks, 3);
     assert.deepEqual(plan.revisions.find((r) => r.oldArn === arn('web:1'))?.services, []);
   });
@@ -117,7 +127,7 @@ describe('fix --aws --plan', () => {
   it('prints a summary that says nothing was changed', () => {
     assert.match(output, /batch 1 {2}us-east-1 web:2 {2}\(in use: prod\/web, staging\/web\)/);
     assert.match(output, /containerDefinitions\[0\]\.user: "root" → "1000:1000"/);
-    assert.match(output, /4 revision\(s\) to re-register \(2 in use\), 3 service update\(s\), 2 batch\(es\)\. Nothing was changed\./);
+    assert.match(output, /4 revision\(s\) to re-register \(2 in use\) and 1 keep-latest copy, 3 service update\(s\), 2 batch\(es\)\. Nothing was changed\./);
   });
 
   it('--network-mode awsvpc switches host mode instead of keeping it', async () => {

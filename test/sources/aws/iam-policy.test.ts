@@ -5,7 +5,10 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as account from '@aws-sdk/client-account';
 import * as ecs from '@aws-sdk/client-ecs';
+import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as sts from '@aws-sdk/client-sts';
+import { runAccountFix } from '../../../src/fix/account/command.js';
+import { REGION, fixOptions, seedAccount, streams } from '../../fix/account/account-fixture.js';
 import { liveSource, scanLive, startSeededEmulator } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -18,17 +21,26 @@ async function policyActions(): Promise<string[]> {
   return policy.Statement.flatMap((s) => s.Action).sort();
 }
 
-/** `service:Operation` for every `new XxxCommand(` in the live source, the service found from the SDK module exporting it. */
+/** Operations that change the account: `apply` and `rollback` need them, the read-only policy does not grant them. */
+const WRITES = /^(Register|Deregister|Update|Create|Delete|Put|Tag|Untag|Run|Start|Stop)/;
+
+/**
+ * `service:Operation` for every `new XxxCommand(` in the live source and the
+ * remediation planner (read operations only), the service found from the SDK
+ * module exporting it.
+ */
 async function operationsInSource(): Promise<string[]> {
-  const folder = join(root, 'src/sources/aws');
   const found = new Set<string>();
-  for (const file of await readdir(folder)) {
-    const text = await readFile(join(folder, file), 'utf8');
-    for (const match of text.matchAll(/new\s+(?:[\w.]+\.)?(\w+)Command\(/g)) {
-      const name = `${match[1]}Command`;
-      const service = name in ecs ? 'ecs' : name in sts ? 'sts' : name in account ? 'account' : undefined;
-      assert.ok(service, `${name} (${file}) belongs to no known client`);
-      found.add(`${service}:${match[1]}`);
+  for (const folder of ['src/sources/aws', 'src/fix/account'].map((f) => join(root, f))) {
+    for (const file of await readdir(folder)) {
+      const text = await readFile(join(folder, file), 'utf8');
+      for (const match of text.matchAll(/new\s+(?:[\w.]+\.)?(\w+)Command\(/g)) {
+        const name = `${match[1]}Command`;
+        const service =
+          name in ecs ? 'ecs' : name in sts ? 'sts' : name in account ? 'account' : name in elbv2 ? 'elasticloadbalancing' : undefined;
+        assert.ok(service, `${name} (${file}) belongs to no known client`);
+        if (!WRITES.test(match[1] as string)) found.add(`${service}:${match[1]}`);
+      }
     }
   }
   return [...found].sort();
@@ -47,9 +59,31 @@ describe('least-privilege IAM policy (docs/iam-policy.json)', () => {
         assert.deepEqual(result.errors, []);
       }
       const made = [...new Set(emulator.calls.map((c) => `${c.service}:${c.operation}`))].sort();
-      assert.deepEqual(made, await policyActions());
+      const planOnly = ['ecs:DescribeClusters', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups'];
+      assert.deepEqual(made, (await policyActions()).filter((a) => !planOnly.includes(a)));
     } finally {
       await emulator.stop();
+    }
+  });
+
+  it('covers every call fix --aws makes to plan (services, cluster tags, load balancers), and together with a scan needs all of it', async () => {
+    const seeded = await seedAccount();
+    try {
+      const { account } = seeded.emulator;
+      const lb = account.loadBalancing.createLoadBalancer(REGION, { name: 'public', scheme: 'internet-facing' });
+      const tg = account.loadBalancing.createTargetGroup(REGION, { name: 'web-tg', loadBalancerArns: [lb.LoadBalancerArn] });
+      account.registerTaskDefinition(REGION, { family: 'edge', containerDefinitions: [{ name: 'app', image: 'edge:1', user: 'root' }] });
+      account.createService(REGION, { cluster: 'prod', name: 'edge', taskDefinition: 'edge:1', targetGroupArns: [tg.TargetGroupArn] });
+      const { stdout, context } = streams();
+      assert.equal(await runAccountFix(fixOptions(seeded.emulator, seeded.planFile), context), 1, stdout.text());
+      const made = [...new Set(seeded.emulator.calls.map((c) => `${c.service}:${c.operation}`))].sort();
+      const allowed = await policyActions();
+      assert.deepEqual(made.filter((a) => !allowed.includes(a)), []);
+      for (const action of ['ecs:DescribeClusters', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeLoadBalancers']) {
+        assert.ok(made.includes(action), action);
+      }
+    } finally {
+      await seeded.stop();
     }
   });
 

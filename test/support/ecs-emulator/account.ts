@@ -1,4 +1,5 @@
 import { ApiError, clientException, invalidParameter } from './errors.js';
+import { LoadBalancingState } from './elbv2.js';
 import { type Cluster, type Json, RegionState, type Service, type StoredTaskDefinition, type Tag, type Task } from './state.js';
 
 /** Fields RegisterTaskDefinition accepts (ECS API reference, 2025). */
@@ -44,6 +45,25 @@ export interface ServiceSeed {
   desiredCount?: number;
   /** Tasks started for the service (default: desiredCount). */
   runningCount?: number;
+  /** awsvpc services: the network configuration (assignPublicIp decides internet exposure). */
+  assignPublicIp?: 'ENABLED' | 'DISABLED';
+  /** ELBv2 target groups (ARNs) the service registers its tasks with. */
+  targetGroupArns?: string[];
+  tags?: Tag[];
+  deploymentController?: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
+  /** Deployment circuit breaker (default: enabled, without automatic rollback). */
+  circuitBreaker?: { enable: boolean; rollback: boolean };
+}
+
+/** Which rollouts fail (as the deployment circuit breaker would fail them): every given field must match. */
+export interface RolloutFailure {
+  region?: string;
+  cluster?: string;
+  service?: string;
+  /** The task definition ARN of the deployment that fails. */
+  taskDefinition?: string;
+  /** How many rollouts fail; unlimited when absent. */
+  times?: number;
 }
 
 /** The emulated account: regions, and the seed helpers tests use to build it. */
@@ -56,6 +76,9 @@ export class EmulatedAccount {
    */
   completeDeploymentsAfterDescribes: number | undefined;
   private readonly describesSinceUpdate = new Map<string, number>();
+  private rolloutFailures: Array<RolloutFailure & { used: number }> = [];
+  /** The ELBv2 load balancers and target groups (a small surface: what exposure ranking reads). */
+  readonly loadBalancing: LoadBalancingState;
 
   constructor(
     readonly accountId: string,
@@ -65,6 +88,7 @@ export class EmulatedAccount {
     readonly callerArn = `arn:aws:iam::${accountId}:user/ecsguard-test`,
   ) {
     for (const name of regionNames) this.regions.set(name, new RegionState(name, accountId));
+    this.loadBalancing = new LoadBalancingState(accountId);
   }
 
   region(name: string): RegionState {
@@ -139,13 +163,17 @@ export class EmulatedAccount {
     return found;
   }
 
-  createCluster(regionName: string, name: string): Cluster {
+  createCluster(regionName: string, name: string, tags?: Tag[]): Cluster {
     const region = this.region(regionName);
     const existing = region.clusters.get(name);
-    if (existing) return existing;
+    if (existing) {
+      if (tags) existing.tags = tags.map((t) => ({ ...t }));
+      return existing;
+    }
     const cluster: Cluster = {
       clusterArn: `${region.arnPrefix()}:cluster/${name}`,
       clusterName: name,
+      tags: (tags ?? []).map((t) => ({ ...t })),
       services: new Map(),
       tasks: [],
     };
@@ -183,6 +211,17 @@ export class EmulatedAccount {
           updatedAt: now,
         },
       ],
+      deploymentController: { type: seed.deploymentController ?? 'ECS' },
+      deploymentConfiguration: {
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: seed.circuitBreaker ?? { enable: true, rollback: false },
+      },
+      ...(seed.assignPublicIp
+        ? { networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'], assignPublicIp: seed.assignPublicIp } } }
+        : {}),
+      loadBalancers: (seed.targetGroupArns ?? []).map((targetGroupArn) => ({ targetGroupArn, containerName: 'app', containerPort: 8080 })),
+      tags: (seed.tags ?? []).map((t) => ({ ...t })),
       createdAt: now,
     };
     cluster.services.set(seed.name, service);
@@ -248,6 +287,7 @@ export class EmulatedAccount {
       }
       const now = this.now();
       for (const d of service.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
+      this.describesSinceUpdate.delete(`${regionName}/${cluster.clusterName}/${service.serviceName}`);
       service.deployments.unshift({
         id: `ecs-svc/${region.nextId().slice(-19)}`,
         status: 'PRIMARY',
@@ -290,12 +330,57 @@ export class EmulatedAccount {
     return service;
   }
 
+  /**
+   * The next rollouts matching `failure` fail as the deployment circuit breaker
+   * fails them: when the rollout would complete, the PRIMARY deployment's
+   * rolloutState becomes FAILED and the old deployment keeps its tasks.
+   */
+  failRollouts(failure: RolloutFailure = {}): void {
+    this.rolloutFailures.push({ ...failure, used: 0 });
+  }
+
+  /**
+   * Fails a rollout now: PRIMARY rolloutState FAILED with the circuit breaker's
+   * reason; the ACTIVE deployment keeps its tasks. With the breaker's rollback
+   * on, ECS then starts a deployment back to the last completed revision.
+   */
+  failDeployment(regionName: string, clusterRef: string, name: string): Service {
+    const service = this.region(regionName).cluster(clusterRef)?.services.get(name);
+    if (!service) throw new Error(`emulator: no service ${clusterRef}/${name}`);
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+    if (!primary) return service;
+    primary.rolloutState = 'FAILED';
+    primary.failedTasks = Math.max(1, service.desiredCount);
+    primary.rolloutStateReason = `ECS deployment circuit breaker: tasks failed to start. (${primary.id})`;
+    primary.updatedAt = this.now();
+    const previous = service.deployments.find((d) => d.status === 'ACTIVE');
+    if (service.deploymentConfiguration.deploymentCircuitBreaker.rollback && previous) {
+      this.updateService(regionName, { cluster: clusterRef, service: name, taskDefinition: previous.taskDefinition });
+    }
+    return service;
+  }
+
+  private rolloutFails(regionName: string, clusterName: string, service: Service): boolean {
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+    const rule = this.rolloutFailures.find(
+      (f) =>
+        (f.times === undefined || f.used < f.times) &&
+        (f.region === undefined || f.region === regionName) &&
+        (f.cluster === undefined || f.cluster === clusterName) &&
+        (f.service === undefined || f.service === service.serviceName) &&
+        (f.taskDefinition === undefined || f.taskDefinition === primary?.taskDefinition),
+    );
+    if (rule) rule.used++;
+    return rule !== undefined;
+  }
+
   /** Called by DescribeServices before it answers: counts toward `completeDeploymentsAfterDescribes`. */
   noteServiceDescribed(regionName: string, clusterName: string, service: Service): void {
     const after = this.completeDeploymentsAfterDescribes;
     if (after === undefined) return;
-    const settled = service.deployments.length === 1 && service.deployments[0]?.rolloutState === 'COMPLETED';
-    if (settled) return;
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+    const settled = service.deployments.length === 1 && primary?.rolloutState === 'COMPLETED';
+    if (settled || primary?.rolloutState === 'FAILED') return;
     const key = `${regionName}/${clusterName}/${service.serviceName}`;
     const seen = (this.describesSinceUpdate.get(key) ?? 0) + 1;
     if (seen < after) {
@@ -303,7 +388,8 @@ export class EmulatedAccount {
       return;
     }
     this.describesSinceUpdate.delete(key);
-    this.completeDeployment(regionName, clusterName, service.serviceName);
+    if (this.rolloutFails(regionName, clusterName, service)) this.failDeployment(regionName, clusterName, service.serviceName);
+    else this.completeDeployment(regionName, clusterName, service.serviceName);
   }
 
   setTags(regionName: string, arn: string, tags: Tag[]): void {

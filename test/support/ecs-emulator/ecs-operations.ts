@@ -68,6 +68,30 @@ export const ECS_OPERATIONS: Record<string, Handler> = {
     return { clusterArns: page, ...(nextToken ? { nextToken } : {}) };
   },
 
+  DescribeClusters(_account, region, input) {
+    const references = Array.isArray(input['clusters']) ? input['clusters'].map(String) : ['default'];
+    if (references.length > 100) throw invalidParameter('clusters can have at most 100 items.');
+    const clusters: Json[] = [];
+    const failures: Json[] = [];
+    for (const reference of references) {
+      const cluster = region.cluster(reference);
+      if (!cluster) {
+        failures.push({ arn: reference.startsWith('arn:') ? reference : `${region.arnPrefix()}:cluster/${reference}`, reason: 'MISSING' });
+        continue;
+      }
+      const services = [...cluster.services.values()].filter((s) => s.status === 'ACTIVE');
+      clusters.push({
+        clusterArn: cluster.clusterArn,
+        clusterName: cluster.clusterName,
+        status: 'ACTIVE',
+        activeServicesCount: services.length,
+        runningTasksCount: cluster.tasks.filter((t) => t.desiredStatus === 'RUNNING').length,
+        ...(includes(input, 'TAGS') ? { tags: cluster.tags.map((t) => ({ ...t })) } : {}),
+      });
+    }
+    return { clusters, failures };
+  },
+
   ListServices(_account, region, input) {
     const cluster = requireCluster(region, input);
     const arns = [...cluster.services.values()].filter((s) => s.status !== 'INACTIVE').map((s) => s.serviceArn);
@@ -83,14 +107,14 @@ export const ECS_OPERATIONS: Record<string, Handler> = {
     for (const reference of references) {
       const service = cluster.services.get(serviceName(reference));
       if (service) account.noteServiceDescribed(region.region, cluster.clusterName, service);
-      if (service) services.push(serviceShape(service));
+      if (service) services.push(serviceShape(service, includes(input, 'TAGS')));
       else failures.push({ arn: reference.startsWith('arn:') ? reference : `${region.arnPrefix()}:service/${cluster.clusterName}/${reference}`, reason: 'MISSING' });
     }
     return { services, failures };
   },
 
   UpdateService(account, region, input) {
-    return { service: serviceShape(account.updateService(region.region, input)) };
+    return { service: serviceShape(account.updateService(region.region, input), false) };
   },
 
   ListTasks(_account, region, input) {
@@ -121,8 +145,14 @@ export const ECS_OPERATIONS: Record<string, Handler> = {
   },
 };
 
-function serviceShape(service: Service): Json {
-  return structuredClone({ ...service, deployments: service.deployments.map((d) => ({ ...d })) }) as unknown as Json;
+/** ECS answers tags only when asked (`include: ["TAGS"]`). */
+function serviceShape(service: Service, withTags: boolean): Json {
+  const { tags, ...rest } = service;
+  return structuredClone({ ...rest, deployments: service.deployments.map((d) => ({ ...d })), ...(withTags ? { tags } : {}) }) as unknown as Json;
+}
+
+function includes(input: Json, what: string): boolean {
+  return Array.isArray(input['include']) && input['include'].includes(what);
 }
 
 function requireCluster(region: RegionState, input: Json): Cluster {

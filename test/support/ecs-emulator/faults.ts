@@ -1,7 +1,7 @@
 import { ApiError } from './errors.js';
 import type { Json } from './state.js';
 
-export type ServiceName = 'ecs' | 'sts' | 'account';
+export type ServiceName = 'ecs' | 'sts' | 'account' | 'elasticloadbalancing';
 
 /** Which requests a fault applies to; every given field must match. */
 export interface FaultTarget {

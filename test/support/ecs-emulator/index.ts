@@ -2,7 +2,8 @@ import { EmulatedAccount } from './account.js';
 import { Faults } from './faults.js';
 import { type RecordedCall, listen } from './server.js';
 
-export { EmulatedAccount, READ_ONLY_FIELDS, REGISTER_FIELDS, type ServiceSeed } from './account.js';
+export { EmulatedAccount, READ_ONLY_FIELDS, REGISTER_FIELDS, type RolloutFailure, type ServiceSeed } from './account.js';
+export type { LoadBalancer, TargetGroup } from './elbv2.js';
 export { Faults, type FaultRule, type FaultTarget, type RateLimit } from './faults.js';
 export type { RecordedCall } from './server.js';
 export type { Deployment, Service, StoredTaskDefinition, Tag, Task } from './state.js';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatedAccount } from './account.js';
 import { ECS_OPERATIONS } from './ecs-operations.js';
+import { elbv2Xml } from './elbv2.js';
 import { ApiError } from './errors.js';
 import type { Faults, ServiceName } from './faults.js';
 import { paginate } from './pagination.js';
@@ -63,6 +64,14 @@ async function handle(context: ServerContext, request: IncomingMessage, response
     const operation = request.url?.startsWith('/listRegions') ? 'ListRegions' : (request.url ?? '/').slice(1);
     const input = parseJson(text);
     await answer(context, response, { service: 'account', operation, region, input, accessKeyId }, () => runAccount(context, operation, input), restJsonReply);
+  } else if (signedService === 'elasticloadbalancing') {
+    const input = Object.fromEntries(new URLSearchParams(text)) as Json;
+    const operation = String(input['Action'] ?? 'Unknown');
+    const reply: Reply = (res, result) => {
+      const { status, body } = elbv2Xml(operation, result, requestId());
+      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId() }).end(body);
+    };
+    await answer(context, response, { service: 'elasticloadbalancing', operation, region, input, accessKeyId }, () => context.account.loadBalancing.run(region, operation, input), reply);
   } else {
     const input = Object.fromEntries(new URLSearchParams(text)) as Json;
     const operation = String(input['Action'] ?? 'Unknown');

@@ -20,6 +20,9 @@ export interface Deployment {
   runningCount: number;
   pendingCount: number;
   rolloutState: 'COMPLETED' | 'IN_PROGRESS' | 'FAILED';
+  /** Why the rollout is in its state (ECS sets it, e.g. for a circuit-breaker failure). */
+  rolloutStateReason?: string;
+  failedTasks?: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -35,6 +38,17 @@ export interface Service {
   pendingCount: number;
   launchType?: string;
   deployments: Deployment[];
+  /** ECS rolling deployments (the only controller whose deployments the fixer moves). */
+  deploymentController: { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' };
+  deploymentConfiguration: {
+    maximumPercent: number;
+    minimumHealthyPercent: number;
+    deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  };
+  networkConfiguration?: { awsvpcConfiguration: { subnets: string[]; securityGroups: string[]; assignPublicIp: 'ENABLED' | 'DISABLED' } };
+  loadBalancers: Array<{ targetGroupArn?: string; loadBalancerName?: string; containerName: string; containerPort: number }>;
+  /** Returned by DescribeServices only with include: ["TAGS"]. */
+  tags: Tag[];
   createdAt: number;
 }
 
@@ -52,6 +66,8 @@ export interface Task {
 export interface Cluster {
   clusterArn: string;
   clusterName: string;
+  /** Returned by DescribeClusters only with include: ["TAGS"]. */
+  tags: Tag[];
   services: Map<string, Service>;
   tasks: Task[];
 }
