@@ -5,6 +5,15 @@ export interface ReportInput {
   result: ScanResult;
   /** The exit code the run ends with, so reports can say it. */
   exitCode: number;
+  /** When the report is made (OCSF and ASFF timestamps); now when absent. */
+  generatedAt?: Date;
+  /** ASFF: the account and region findings from files are filed under (`--asff-account-id`, `--asff-region`). */
+  asff?: AsffTarget;
+}
+
+export interface AsffTarget {
+  accountId?: string;
+  region?: string;
 }
 
 export interface ReportContext {

@@ -104,7 +104,18 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
       } else {
         sarif.locations = [{ logicalLocations: [{ fullyQualifiedName: r.arn ?? r.id, kind: 'resource' }] }];
       }
-      if (f.status === 'MUTED') sarif.suppressions = [{ kind: 'external' }];
+      if (f.status === 'MUTED') {
+        const s = f.suppression;
+        sarif.suppressions = [
+          {
+            kind: s?.kind === 'inline' ? 'inSource' : 'external',
+            status: 'accepted',
+            ...(s ? { justification: s.reason, properties: { source: s.source, ...(s.owner ? { owner: s.owner } : {}), ...(s.expires ? { expires: s.expires } : {}), ...(s.ticket ? { ticket: s.ticket } : {}) } } : {}),
+          },
+        ];
+      } else if (f.suppression?.expired) {
+        sarif.properties = { ...sarif.properties, expiredSuppression: f.suppression };
+      }
       return sarif;
     });
 

@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import { CHECKS } from '../checks/catalogue.js';
 import type { Finding, ScanError, Status } from '../model/finding.js';
 import type { ResourceRef } from '../model/task-definition.js';
+import { describeSuppression } from '../mute/mute.js';
 import type { Reporter } from './report.js';
 
 type Colors = ReturnType<typeof createColors>;
@@ -77,6 +78,7 @@ export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, f
     for (const f of collapseErrors(findings)) {
       lines.push(`  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
       if (!withFile && f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(width + 1)}${c.dim(`in ${f.location.file}`)}`);
+      if (f.suppression) lines.push(`  ${' '.repeat(width + 1)}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`);
     }
     lines.push('');
   }
