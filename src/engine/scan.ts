@@ -25,11 +25,21 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   liveSources?: LiveSource[];
   fileSources?: readonly FileSource[];
   signal?: AbortSignal;
+  /** Named files no source recognizes are skipped, not errors (pre-commit passes every staged YAML/JSON). */
+  skipUnrecognized?: boolean;
   /** Sees each checked task definition with its findings (fixers need the value trees). */
   onEvaluated?: (evaluated: EvaluatedDefinition) => void;
   /** Sees every file that was read and routed to a source (fixers need the texts). */
   onFilesRead?: (files: InputFile[]) => void;
+  /**
+   * Stages between sources and checks that add facts to the model (image users);
+   * they run on each batch of normalized definitions before any check sees them.
+   */
+  enrichers?: readonly Enricher[];
 }
+
+/** Adds facts to normalized task definitions; may fetch, must not throw for one bad input (report it instead). */
+export type Enricher = (taskDefinitions: TaskDefinition[], signal?: AbortSignal) => Promise<ScanError[]>;
 
 export interface EvaluatedDefinition {
   taskDefinition: TaskDefinition;
@@ -83,7 +93,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     } else if ('error' in route) {
       // Not readable at all: it might have been a task definition, so never a quiet skip.
       errors.push(fileError(file.path, route.error));
-    } else if (explicit) {
+    } else if (explicit && !options.skipUnrecognized) {
       errors.push(...(route.what ? [fileError(file.path, `not a task definition: ${route.what}`)] : unrecognized(file)));
     } else {
       skipped.push({ file: file.path, reason: route.what ? `not a task definition: ${route.what}` : NOT_RECOGNIZED });
@@ -92,7 +102,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const findings: Finding[] = [];
   let taskDefinitions = 0;
-  const consume = (output: SourceOutput) => {
+  const consume = async (output: SourceOutput) => {
     errors.push(...output.errors);
     warnings.push(...(output.warnings ?? []));
     for (const failure of output.failures) {
@@ -100,21 +110,34 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
       findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
     }
-    for (const definition of output.definitions) {
-      if (evaluateDefinition(definition, options, findings, errors, warnings)) taskDefinitions++;
+    const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
+    for (const enrich of options.enrichers ?? []) {
+      errors.push(...(await enrich(normalized.map((n) => n.taskDefinition), options.signal)));
+    }
+    for (const { definition, taskDefinition } of normalized) {
+      if (evaluateDefinition(definition, taskDefinition, options, findings, errors)) taskDefinitions++;
     }
   };
 
   options.onFilesRead?.([...owned.values()].flat());
   for (const [source, files] of owned) {
     const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
-    for (const batch of batches) consume(await loadIsolating(source, batch, options));
+    for (const batch of batches) {
+      // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
+      await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
+      await consume(await loadIsolating(source, batch, options));
+    }
   }
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
-    const output = await live.load(options.signal);
-    liveRevisions += output.definitions.length + output.failures.length;
-    consume(output);
+    const take = async (output: SourceOutput) => {
+      liveRevisions += output.definitions.length + output.failures.length;
+      await consume(output);
+    };
+    // A source that delivers in parts (an organization, an aggregator) has each part checked and dropped at once.
+    if (live.loadInParts) await live.loadInParts(options.signal, take);
+    else await take(await live.load(options.signal));
   }
 
   sortFindings(findings, options.checks);
@@ -205,14 +228,14 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Normalizes and checks one definition; returns whether it could be evaluated. */
-function evaluateDefinition(
+/** Normalizes one definition; one that cannot be checked becomes an error and ERROR findings (an empty result). */
+function normalizeDefinition(
   definition: SourceDefinition,
   options: ScanOptions,
   findings: Finding[],
   errors: ScanError[],
   warnings: ScanError[],
-): boolean {
+): Array<{ definition: SourceDefinition; taskDefinition: TaskDefinition }> {
   try {
     const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
     for (const problem of problems) {
@@ -224,27 +247,49 @@ function evaluateDefinition(
     }
     if (!taskDefinition) throw new Error(problems.map((p) => p.message).join('; '));
     if (definition.usage) taskDefinition.usage = definition.usage;
+    return [{ definition, taskDefinition }];
+  } catch (error) {
+    notEvaluated(definition, error, options, findings, errors);
+    return [];
+  }
+}
+
+/** Checks one normalized (and enriched) definition; returns whether it could be evaluated. */
+function evaluateDefinition(
+  definition: SourceDefinition,
+  taskDefinition: TaskDefinition,
+  options: ScanOptions,
+  findings: Finding[],
+  errors: ScanError[],
+): boolean {
+  try {
     const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
     findings.push(...own);
     options.onEvaluated?.({ taskDefinition, findings: own });
     return true;
   } catch (error) {
-    // A defect (or a stack overflow) on one definition: ERROR for it, the others go on.
-    const reason = { message: describeLoadFailure(undefined, error) };
-    errors.push({
-      ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
-      resource: definition.resource.id,
-    });
-    findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
+    notEvaluated(definition, error, options, findings, errors);
     return false;
   }
+}
+
+/** A defect (or a stack overflow) on one definition: ERROR for it, the others go on. */
+function notEvaluated(definition: SourceDefinition, error: unknown, options: ScanOptions, findings: Finding[], errors: ScanError[]): void {
+  const reason = { message: describeLoadFailure(undefined, error) };
+  errors.push({
+    ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
+    resource: definition.resource.id,
+  });
+  findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
 }
 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {
   const order = new Map(checks.map((c, i) => [c.meta.id, i]));
   const key = (f: Finding) => f.resource.file ?? f.resource.arn ?? f.resource.id;
+  // Grouped by account first (an organization scan), then by resource.
   findings.sort(
     (a, b) =>
+      (a.resource.accountId ?? '').localeCompare(b.resource.accountId ?? '') ||
       key(a).localeCompare(key(b)) ||
       (a.location?.start.offset ?? 0) - (b.location?.start.offset ?? 0) ||
       (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0),

@@ -1,6 +1,8 @@
+import type { EffectiveUser } from '../../model/effective-user.js';
 import type { ContainerDefinition, TaskDefinition } from '../../model/task-definition.js';
 import {
   type Assumption,
+  type ConditionalNode,
   type ValueNode,
   type Variant,
   consistent,
@@ -35,6 +37,8 @@ export interface Verdict<K extends string> {
    */
   reasons?: Array<{ text: string; culprit: K }>;
   compose?: (texts: string[]) => string;
+  /** Whom the container runs as (user checks, when image users were resolved). */
+  effectiveUser?: EffectiveUser;
 }
 
 interface Combination<K extends string> {
@@ -104,6 +108,7 @@ interface Judged {
   severity?: Severity;
   /** Merged from other branches (see mergeBranches). */
   sameAs?: Judged[];
+  effectiveUser?: EffectiveUser;
 }
 
 /**
@@ -116,13 +121,13 @@ interface Judged {
 export function judgeEachContainer<K extends string>(
   taskDefinition: TaskDefinition,
   inputsOf: (container: ContainerDefinition) => Record<K, Input>,
-  judge: (values: Values<K>) => Verdict<K>,
+  judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
 ): Violation[] {
   const violations = containerListProblems(taskDefinition);
   const judged: Judged[] = [];
   for (const container of taskDefinition.containers) {
     const inputs = inputsOf(container);
-    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values) }));
+    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values, container) }));
     const failing = verdicts.filter((v) => v.verdict.value === true);
     const unknown = verdicts.filter((v) => v.verdict.value === 'unknown');
     const matching = failing.length ? failing : unknown;
@@ -132,6 +137,19 @@ export function judgeEachContainer<K extends string>(
     }
     const noted = verdicts.filter((v) => v.verdict.notes?.length);
     const first = noted[0];
+    const allowed = allowedFailure(inputs, verdicts, judge, container);
+    if (allowed) {
+      const also = first ? `; note: ${(first.verdict.notes ?? []).join('; ')}` : '';
+      judged.push({
+        status: 'NOTE',
+        text: `${allowed.text}${also}`,
+        field: allowed.field,
+        container,
+        ...(allowed.node ? { node: allowed.node } : {}),
+        assumptions: allowed.assumptions,
+      });
+      continue;
+    }
     if (first) {
       const node = first.values[first.verdict.culprit];
       judged.push({
@@ -141,6 +159,7 @@ export function judgeEachContainer<K extends string>(
         container,
         ...(node ? { node } : {}),
         assumptions: conditionsOf(noted, verdicts.length, container.assumptions),
+        ...(first.verdict.effectiveUser ? { effectiveUser: first.verdict.effectiveUser } : {}),
       });
     }
   }
@@ -155,6 +174,7 @@ export function judgeEachContainer<K extends string>(
       ...(j.sameAs?.length
         ? { sameAs: j.sameAs.map((o) => ({ field: o.field, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
         : {}),
+      ...(j.effectiveUser ? { effectiveUser: j.effectiveUser } : {}),
     });
   }
   return violations;
@@ -185,6 +205,54 @@ export function containerListProblems(taskDefinition: TaskDefinition): Violation
   return violations;
 }
 
+/** Bounds the value combinations tried from AllowedValues lists. */
+const MAX_ALTERNATIVE_COMBINATIONS = 64;
+
+/**
+ * Values the definition allows instead of the ones checked (a parameter's
+ * AllowedValues), alone or together, under which the container would fail:
+ * it passes as written, but a deployment can choose otherwise.
+ */
+function allowedFailure<K extends string>(
+  inputs: Record<K, Input>,
+  combinations: Array<Combination<K>>,
+  judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
+  container: ContainerDefinition,
+): { text: string; field: string; node: ValueNode | undefined; assumptions: Assumption[] } | undefined {
+  for (const { values, assumptions } of combinations) {
+    // Each input: its value as checked, then the values its definition also allows.
+    let choices: Array<Array<{ key: K; alternative: Values<K>[K]; source: string }>> = [[]];
+    for (const key of Object.keys(inputs) as K[]) {
+      const alternatives = values[key]?.origin?.alternatives;
+      if (!alternatives) continue;
+      const options = alternatives.values.filter((v): v is Exclude<ValueNode, ConditionalNode> => v.kind !== 'conditional');
+      choices = choices.flatMap((chosen) => [chosen, ...options.map((alternative) => [...chosen, { key, alternative, source: alternatives.source }])]);
+      if (choices.length > MAX_ALTERNATIVE_COMBINATIONS) choices = choices.slice(0, MAX_ALTERNATIVE_COMBINATIONS);
+    }
+    // Fewest substitutions first: the simplest deployment that fails.
+    for (const chosen of choices.filter((c) => c.length).sort((a, b) => a.length - b.length)) {
+      const substituted = { ...values };
+      for (const { key, alternative } of chosen) substituted[key] = alternative;
+      const verdict = judge(substituted, container);
+      if (verdict.value !== true) continue;
+      const allows = chosen.map(({ key, alternative, source }) => {
+        const field = inputs[key].field;
+        return `${field.slice(field.lastIndexOf('.') + 1)} allows ${describeValue(alternative)} (${source})`;
+      });
+      const under = chosen.map(({ alternative }) => describeValue(alternative)).join(' and ');
+      const first = chosen[0];
+      if (!first) continue;
+      return {
+        text: `${allows.join(' and ')}; under ${under}, ${verdict.explanation}`,
+        field: inputs[first.key].field,
+        node: values[first.key],
+        assumptions,
+      };
+    }
+  }
+  return undefined;
+}
+
 type Judgement<K extends string> = Combination<K> & { verdict: Verdict<K> };
 
 /**
@@ -209,6 +277,7 @@ function describeMatching<K extends string>(
       ...(node ? { node } : {}),
       assumptions,
       ...(verdict.value === true && verdict.severity ? { severity: verdict.severity } : {}),
+      ...(verdict.effectiveUser ? { effectiveUser: verdict.effectiveUser } : {}),
     };
   };
   const first = matching[0] as Judgement<K>;

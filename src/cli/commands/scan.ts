@@ -1,16 +1,18 @@
 import { Command, Option } from 'commander';
 import { type ScanResult, scan } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
-import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
+import { imageUserEnrichers } from '../image-user-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
 import { controlsOf } from '../../checks/frameworks.js';
+import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
 import { checksFrom, checksOption, frameworkOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
-import { colorsFor, emit } from '../output.js';
+import { type FormatSpec, writeReports } from '../report-outputs.js';
+import { type ProgrammeOptions, addProgrammeOptions, formatOption, prepareProgramme } from '../scan-programme.js';
 
-export interface ScanCommandOptions {
-  format: ReportFormat;
+export interface ScanCommandOptions extends ProgrammeOptions {
+  format?: FormatSpec[];
   output?: string;
   checks?: string[];
   skipChecks?: string[];
@@ -21,8 +23,11 @@ export interface ScanCommandOptions {
   varFile?: string[];
   maxFileSize: number;
   quiet?: boolean;
+  fileLocations?: boolean;
   verbose?: boolean;
   followSymlinks?: boolean;
+  resolveImageUsers?: boolean;
+  acceptImageUser?: boolean;
 }
 
 /**
@@ -46,7 +51,7 @@ export function scanCommand(): Command {
   const command = new Command('scan')
     .description('Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.')
     .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input); none: the current folder, unless --aws')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
+    .addOption(formatOption())
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(checksOption())
     .addOption(skipChecksOption())
@@ -58,14 +63,20 @@ export function scanCommand(): Command {
     )
     .option('--fail-on-unknown', 'also exit 1 for UNKNOWN findings (values that could not be resolved), whatever --fail-on says')
     .option('--include-passed', 'also report one PASS per check and task definition')
+    .option('--file-locations', 'text format: start every finding with file:line:col (the default when more than one file is scanned)')
     .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
     .addOption(
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
     )
     .option('--follow-symlinks', 'follow symlinks in folders that lead outside the paths given (skipped by default)')
     .option('-v, --verbose', 'list the files that were skipped, and why')
-    .option('-q, --quiet', 'no progress output on standard error');
-  return addAwsScanOptions(command)
+    .option('-q, --quiet', 'no progress output on standard error')
+    .option(
+      '--resolve-image-users',
+      "for containers that set no user, read the image's own USER from its registry (ECR with your AWS credentials, others anonymously or with Docker config.json auths); see docs/effective-user.md",
+    )
+    .option('--accept-image-user', 'with --resolve-image-users: an absent user passes when the image runs as a non-root user (default: strict, absent fails)');
+  return addOrganizationOptions(addAwsScanOptions(addProgrammeOptions(command)))
     .addHelpText(
       'after',
       `
@@ -77,8 +88,15 @@ Examples:
   $ ecsguard scan . --fail-on high
   $ ecsguard scan infra/ --checks all
   $ ecsguard scan infra/ --framework aws-fsbp --format sarif
+  $ ecsguard scan infra/ --exceptions ecsguard-exceptions.yaml --baseline last-scan.json
+  $ ecsguard scan infra/ --format sarif:ecsguard.sarif --format html:report.html
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
+  $ ecsguard scan infra/ --resolve-image-users --accept-image-user
+  $ ecsguard scan --aws --org --org-role ecsguard-scan --external-id audit-2026 --region us-east-1,eu-west-1 --state org.state
+  $ ecsguard scan --aws --org --ou ou-ab12-cdef3456 --all-regions --format json -o org.json
+  $ ecsguard scan --region us-east-1 --source config-aggregator org-aggregator
+  (organization scans: docs/organization.md)
 
 Without paths (and without --aws), scan scans the current folder.
 
@@ -87,14 +105,16 @@ could not be read). Warnings (validation problems that left every verdict intact
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       const checks = checksFrom(options);
-      const result = await interruptible(async (signal) => {
-        const live = await createAwsLiveSource(options as unknown as Record<string, unknown>, {
-          showProgress: !options.quiet,
-          stderr: process.stderr,
-          signal,
-        });
+      const programme = await prepareProgramme(options);
+      const scanned = await interruptible(async (signal) => {
+        const raw = options as unknown as Record<string, unknown>;
+        const live =
+          (await createOrganizationSource(raw, { stderr: process.stderr })) ??
+          (await createAwsLiveSource(raw, { showProgress: !options.quiet, stderr: process.stderr, signal })) ??
+          (await createConfigSource(raw));
         // Without paths, a live scan scans only the account; a file scan scans the current folder.
         if (paths.length === 0 && !live) paths = ['.'];
+        const enrichers = await imageUserEnrichers(options as unknown as Record<string, unknown>, signal);
         return scan({
           paths,
           checks,
@@ -102,20 +122,29 @@ could not be read). Warnings (validation problems that left every verdict intact
           varFiles: options.varFile ?? [],
           maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
           liveSources: live ? [live] : [],
+          enrichers,
           followSymlinks: options.followSymlinks ?? false,
           signal,
+          ...programme.hooks,
+          skipUnrecognized: options.skipUnrecognized ?? false,
         });
       });
+      const result = await programme.finish(scanned, process.stderr);
       const frameworks = options.framework ?? [];
       if (frameworks.length) for (const f of result.findings) f.controls = controlsOf(f.checkId, frameworks);
       const { summary } = result;
       if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
         // Not a failure (a repository may have none), but never a silent "ok".
-        process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}\n`);
+        // Terraform module calls that were not followed are warnings: say there is something to read.
+        const warned = summary.warnings ? ` (${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}: see the report)` : '';
+        process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${warned}\n`);
       }
       const exitCode = exitCodeFor(result, options);
-      const color = !options.output && colorsFor(process.stdout).isColorSupported;
-      await emit(REPORTERS[options.format]({ result, exitCode }, { color, verbose: options.verbose ?? false }), options.output, process.stdout);
+      const asff = { accountId: options.asffAccountId, region: options.asffRegion };
+      await writeReports({ result, exitCode, asff }, options, process.stdout, {
+        verbose: options.verbose ?? false,
+        fileLocations: options.fileLocations === true,
+      });
       setExitCode(exitCode);
     });
 }

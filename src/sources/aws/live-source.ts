@@ -7,8 +7,8 @@ import { parseTaskDefinitionArn } from './arn.js';
 import { DescribeCache, type DescribedRevision } from './cache.js';
 import { AwsClients, type AwsSdk, type ConnectionOptions, loadSdk } from './clients.js';
 import { describeRevisions } from './describe.js';
-import { isAbort, isMissingCredentials, toScanError } from './errors.js';
-import { createLimiter } from './limiter.js';
+import { isAbort, isMissingCredentials, isUnreachable, toScanError } from './errors.js';
+import { type Limiter, createLimiter, withinBudget } from './limiter.js';
 import { SILENT_PROGRESS, type ScanProgress } from './progress.js';
 import { AwsCallError, RegionApi } from './region-api.js';
 import { discoverRegions } from './regions.js';
@@ -23,6 +23,8 @@ export interface AwsScanOptions extends Omit<ConnectionOptions, 'maxAttempts'> {
   cacheDir?: string;
   /** Requests in flight per region (default 10). */
   maxConcurrency?: number;
+  /** A budget shared with other scans (organization fan-out): requests in flight across all of them. */
+  sharedLimiter?: Limiter;
   /** Attempts per request (default 10): adaptive retry needs room to back off under throttling. */
   maxAttempts?: number;
   progress?: ScanProgress;
@@ -80,8 +82,9 @@ export class AwsLiveSource implements LiveSource {
     } catch (error) {
       rethrowAbort(error, signal);
       output.errors.push(toScanError(error, { service: 'sts', operation: 'GetCallerIdentity', region: stsRegion }));
-      // Without credentials every other call fails the same way: say it once.
-      if (isMissingCredentials(error)) return output;
+      // Without credentials, or with an endpoint that refuses connections or does not resolve, every other call
+      // fails the same way: say it once.
+      if (isMissingCredentials(error) || isUnreachable(error)) return output;
     }
 
     let regions: string[];
@@ -124,7 +127,7 @@ export class AwsLiveSource implements LiveSource {
     signal?: AbortSignal,
   ): Promise<SourceOutput> {
     const output = emptyOutput();
-    const limiter = createLimiter(this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+    const limiter = withinBudget(createLimiter(this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY), this.options.sharedLimiter);
     const api = new RegionApi(region, clients.sdk, clients.ecs(region), limiter, signal, (operation) => this.count(operation));
     const { scope } = this.options;
 
