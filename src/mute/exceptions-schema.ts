@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CHECKS } from '../checks/catalogue.js';
+import { ALL_CHECKS } from '../checks/catalogue.js';
 
-const checkId = z.enum(CHECKS.map((c) => c.meta.id) as [string, ...string[]], {
+const checkId = z.enum(ALL_CHECKS.map((c) => c.meta.id) as [string, ...string[]], {
   error: (issue) => `unknown check id ${JSON.stringify(issue.input)} (see "ecsguard checks")`,
 });
 

@@ -1,5 +1,5 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import { CHECKS } from '../checks/catalogue.js';
+import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { EvaluatedDefinition } from '../engine/scan.js';
 import type { Finding } from '../model/finding.js';
 import type { InputFile } from '../sources/source.js';
@@ -34,7 +34,7 @@ export interface InlineProblem {
 const DIRECTIVE = /(?:#|\/\/)\s*ecsguard:ignore\b(.*)$/;
 const ARGUMENT = /([A-Za-z]+)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))/g;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const KNOWN_CHECKS = () => new Set(CHECKS.map((c) => c.meta.id));
+const KNOWN_CHECKS = () => new Set(ALL_CHECKS.map((c) => c.meta.id));
 
 function validDate(text: string): boolean {
   return DATE.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);

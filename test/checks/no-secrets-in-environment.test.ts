@@ -86,7 +86,7 @@ it('no report format carries the value', async () => {
   const result = await scan({ paths: [dir], checks: [check], includePassed: true });
   assert.equal(result.findings.filter((f) => f.status === 'FAIL').length, 2);
   for (const [format, reporter] of Object.entries(REPORTERS)) {
-    const out = reporter({ result, exitCode: 1 }, { color: false, verbose: true });
+    const out = reporter({ result, exitCode: 1, asff: { accountId: '123456789012', region: 'eu-west-1' } }, { color: false, verbose: true });
     assert.ok(!out.includes(SECRET_KEY) && !out.includes(GITHUB) && !out.includes(SECRET_KEY.slice(0, 8)), format);
   }
 });
