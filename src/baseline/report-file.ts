@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UsageError } from '../model/errors.js';
-import { STATUSES } from '../model/finding.js';
+import { type Finding, STATUSES } from '../model/finding.js';
 
 /** The fields of a `--format json` finding that identity, diffs and `exceptions check` read. */
 const ReportFinding = z.looseObject({
@@ -87,4 +87,28 @@ export async function readReport(file: string): Promise<ReportedFinding[]> {
     throw new UsageError(`cannot read the report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   return parseReport(text, file);
+}
+
+/** A finding of this run in the shape read back from a report, so diffs compare live scans with the same rules. */
+export function reportedFrom(f: Finding): ReportedFinding {
+  const r = f.resource;
+  return {
+    checkId: f.checkId,
+    status: f.status,
+    severity: f.severity,
+    message: f.message,
+    ...(f.container !== undefined ? { container: f.container } : {}),
+    ...(f.field !== undefined ? { field: f.field } : {}),
+    resource: {
+      kind: r.kind,
+      source: r.source,
+      id: r.id,
+      ...(r.file !== undefined ? { file: r.file } : {}),
+      ...(r.family !== undefined ? { family: r.family } : {}),
+      ...(r.arn !== undefined ? { arn: r.arn } : {}),
+      ...(r.region !== undefined ? { region: r.region } : {}),
+      ...(r.accountId !== undefined ? { accountId: r.accountId } : {}),
+    },
+    ...(f.location ? { location: { file: f.location.file, line: f.location.start.line } } : {}),
+  };
 }

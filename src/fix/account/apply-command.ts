@@ -4,6 +4,7 @@ import { selectChecks } from '../../checks/catalogue.js';
 import { EXIT } from '../../cli/exit-code.js';
 import { UsageError } from '../../model/errors.js';
 import { applyBatch, shortArn } from './apply-runner.js';
+import { diffBatch, formatBatchDiff } from './batch-diff.js';
 import { confirmChanges } from './confirm.js';
 import { connectEcs } from './connection.js';
 import { connectionFrom } from './connection-options.js';
@@ -161,7 +162,7 @@ async function apply(planFile: string, options: Record<string, unknown>, context
   try {
     let worst: number = EXIT.ok;
     for (const batch of journal.batches) {
-      const result = await runBatch(batch, { api, store, plan, checks, waitSettings: { ...waitSettings, stopRequested }, out, now, ...settings });
+      const result = await runBatch(batch, { api, planFile, store, plan, checks, waitSettings: { ...waitSettings, stopRequested }, out, now, ...settings });
       worst = Math.max(worst, result.code);
       if (result.stop) return finish(result.code, store, planFile, out);
     }
@@ -183,6 +184,7 @@ export const EXIT_INTERRUPTED = 130;
 
 interface BatchContext {
   api: EcsApi;
+  planFile: string;
   store: JournalStore;
   plan: RemediationPlan;
   checks: ReturnType<typeof selectChecks>;
@@ -222,12 +224,14 @@ async function runBatch(batch: number, ctx: BatchContext): Promise<BatchResult> 
     const waited = await waitForStable(batch, ctx);
     if (waited) return waited;
   }
-  const verification = await verifyBatch(ctx.api, ctx.plan, journal, batch, ctx.checks, store.timestamp());
+  const { verification, findings } = await verifyBatch(ctx.api, ctx.plan, journal, batch, ctx.checks, store.timestamp());
   journal.verifications.push(verification);
   await store.event(`batch ${batch} verification: ${verification.ok ? 'passed' : 'failed'}`);
   out(`  re-scan of batch ${batch}: ${verification.ok ? 'no failing check on the new revisions; every updated service on its new revision' : 'problems remain'}`);
   for (const line of [...verification.failing, ...verification.problems]) out(`    ${line}`);
   for (const line of verification.remaining) out(`    still failing, left to a person by the plan: ${line}`);
+  // The same new/fixed/unchanged summary `ecsguard diff` prints, for this batch.
+  for (const line of formatBatchDiff(diffBatch(ctx.plan, journal, batch, findings, ctx.checks), ctx.planFile, batch)) out(line);
   if (!verification.ok) {
     journal.status = 'verification-failed';
     await store.save();

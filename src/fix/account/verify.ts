@@ -1,11 +1,13 @@
 import type { Check } from '../../checks/types.js';
 import { scan } from '../../engine/scan.js';
 import { parseTaskDefinitionArn } from '../../sources/aws/arn.js';
-import type { LiveSource, SourceDefinition } from '../../sources/source.js';
+import type { LiveSource, SourceDefinition, SourceFailure } from '../../sources/source.js';
+import type { Finding } from '../../model/finding.js';
+import type { ResourceRef } from '../../model/task-definition.js';
 import { type ObjectNode, fromPlain } from '../../model/value.js';
 import { shortArn } from './apply-runner.js';
 import { describedMatchesInput } from './described-matches.js';
-import type { EcsApi } from './ecs-api.js';
+import { EcsCallError, type EcsApi } from './ecs-api.js';
 import type { BatchVerification, Journal } from './journal-format.js';
 import type { RemediationPlan } from './plan-format.js';
 
@@ -14,23 +16,30 @@ function registeredRevisionsSource(api: EcsApi, revisions: Array<{ region: strin
   return {
     async load() {
       const definitions: SourceDefinition[] = [];
+      const failures: SourceFailure[] = [];
       for (const { region, arn } of revisions) {
-        const described = await api.describeTaskDefinition(region, arn);
-        tagsByArn.set(arn, described.tags);
         const parsed = parseTaskDefinitionArn(arn);
-        definitions.push({
-          resource: {
-            kind: 'aws',
-            source: 'aws',
-            id: arn,
-            arn,
-            region,
-            ...(parsed ? { family: parsed.family, revision: parsed.revision, accountId: parsed.accountId } : {}),
-          },
-          body: fromPlain({ ...described.taskDefinition, tags: described.tags }) as ObjectNode,
-        });
+        const resource: ResourceRef = {
+          kind: 'aws',
+          source: 'aws',
+          id: arn,
+          arn,
+          region,
+          ...(parsed ? { family: parsed.family, revision: parsed.revision, accountId: parsed.accountId } : {}),
+        };
+        let described: Awaited<ReturnType<EcsApi['describeTaskDefinition']>>;
+        try {
+          described = await api.describeTaskDefinition(region, arn);
+        } catch (error) {
+          if (!(error instanceof EcsCallError)) throw error;
+          // Unread is ERROR for every check: the batch diff calls its findings "not verified", never "fixed".
+          failures.push({ resource, error: { message: `${shortArn(arn)}: ${error.message}`, region, operation: 'DescribeTaskDefinition', resource: arn } });
+          continue;
+        }
+        tagsByArn.set(arn, described.tags);
+        definitions.push({ resource, body: fromPlain({ ...described.taskDefinition, tags: described.tags }) as ObjectNode });
       }
-      return { definitions, failures: [], errors: [] };
+      return { definitions, failures, errors: [] };
     },
   };
 }
@@ -39,7 +48,14 @@ function registeredRevisionsSource(api: EcsApi, revisions: Array<{ region: strin
  * Re-scans what a batch changed: each new revision with the plan's checks (no
  * FAIL left), its tags against the plan's, and each updated service on its new revision.
  */
-export async function verifyBatch(api: EcsApi, plan: RemediationPlan, journal: Journal, batch: number, checks: readonly Check[], at: string): Promise<BatchVerification> {
+export async function verifyBatch(
+  api: EcsApi,
+  plan: RemediationPlan,
+  journal: Journal,
+  batch: number,
+  checks: readonly Check[],
+  at: string,
+): Promise<{ verification: BatchVerification; findings: Finding[] }> {
   const registered = journal.revisions.filter((r) => r.batch === batch && r.newArn !== undefined);
   const tagsByArn = new Map<string, unknown[]>();
   const result = await scan({
@@ -80,5 +96,5 @@ export async function verifyBatch(api: EcsApi, plan: RemediationPlan, journal: J
       problems.push(`${s.region} ${s.cluster}/${s.service} uses ${shortArn(state.taskDefinition)}, not ${shortArn(s.newArn)}`);
     }
   }
-  return { batch, at, ok: failing.length === 0 && problems.length === 0, failing, problems, remaining };
+  return { verification: { batch, at, ok: failing.length === 0 && problems.length === 0, failing, problems, remaining }, findings: result.findings };
 }
