@@ -165,13 +165,13 @@ describe('ecsguard scan: text output', () => {
       run.stdout,
       /\n {2}26:3 +ERROR +high +all 5 checks +not evaluated: resource StringPropertiesTaskDefinition: Properties must be a mapping, found a string\n/,
     );
-    assert.match(run.stdout, /\nInput errors \(4\): what these name was not read, or not fully checked\n/);
+    assert.match(run.stdout, /\nInput errors \(3\): what these name was not read, or not fully checked\n/);
     // A list that is not a list leaves the task-level checks their verdicts (no networkMode: they pass).
     assert.match(run.stdout, /\n {2}18:9 +ERROR +high +all 2 checks +not evaluated: container definitions must be a list, found object\n/);
-    // A container without a name is a warning: every check was evaluated.
+    // A malformed Fn::If (its value is UNKNOWN in place) and a container without a name are warnings: every check was evaluated.
     assert.match(
       run.stdout,
-      /\nWarnings \(1\): every check was still evaluated\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:24:11: task definition NoNameTaskDefinition: container definition #0 has no name \(ECS requires one\)\n/,
+      /\nWarnings \(2\): every check was still evaluated\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:12:23: resource BadIfTaskDefinition: Fn::If needs \[condition name, value if true, value if false\], found 2 arguments\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:24:11: task definition NoNameTaskDefinition: container definition #0 has no name \(ECS requires one\)\n/,
     );
     assert.match(run.stdout, /\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:13:35: unknown YAML tag !Bogus/);
   });

@@ -70,12 +70,30 @@ function notAProperty(sourceKey: string): string {
   return `?${sourceKey}`;
 }
 
-/** Where unknown keys are reported: the resource id and the error list. */
+/** Where unknown keys are reported: the resource id, the error list and the warning list. */
 export interface KeyReport {
   file: string;
   resourceId: string;
   errors: ScanError[];
+  warnings: ScanError[];
 }
+
+/**
+ * ECS fields some check judges. A misspelling of one of them (`privileged:
+ * true`) hides the value a verdict needs, so it is an error; any other unknown
+ * property is a warning, since every verdict is still produced.
+ */
+const JUDGED_FIELDS = new Set([
+  'containerDefinitions',
+  'networkMode',
+  'privileged',
+  'user',
+  'pidMode',
+  'ipcMode',
+  'runtimePlatform',
+  'operatingSystemFamily',
+  'requiresCompatibilities',
+]);
 
 /**
  * Renames TaskDefinition property keys to ECS API names (`ContainerDefinitions`
@@ -120,7 +138,8 @@ function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): Obje
   const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
   if (spellings && !spellings.includes(name)) {
     const message = `unknown property ${name} in ${where}: CloudFormation property names are case-sensitive (did you mean ${spellings.join(' or ')}?)`;
-    report.errors.push(fileError(report.file, message, entry.keyRange, report.resourceId));
+    const judged = spellings.some((spelling) => JUDGED_FIELDS.has(ecsKeyName(spelling)));
+    (judged ? report.errors : report.warnings).push(fileError(report.file, message, entry.keyRange, report.resourceId));
     return { ...entry, key: notAProperty(name) };
   }
   if (!/^[A-Z]/.test(name)) return { ...entry, key: notAProperty(name) };

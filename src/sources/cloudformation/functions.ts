@@ -49,7 +49,7 @@ export function resolveSub({ name, argument, site }: Call, ctx: ResolveContext, 
     else if (variableName.includes('.')) {
       failure ??= `\${${variableName}} is an attribute known only after deployment`;
       return whole;
-    } else resolved = resolveRef(variableName, site, { ...ctx, errors: [] });
+    } else resolved = resolveRef(variableName, site, { ...ctx, errors: [], warnings: [] });
     const text = resolved.kind === 'array' ? undefined : scalarText(resolved);
     if (text === undefined) {
       const reason = resolved.kind === 'unresolved' ? resolved.reason : `it is a ${resolved.kind}`;

@@ -13,7 +13,10 @@ export interface ResolveContext {
   syntax: Syntax;
   /** Logical id of the resource being resolved, for error reports. */
   resourceId: string;
+  /** Problems that leave some verdict impossible (resources or values hidden by a transform or loop). */
   errors: ScanError[];
+  /** Template mistakes whose value is kept unresolved in place, so every verdict is still produced. */
+  warnings: ScanError[];
 }
 
 /** The expression exactly as written at `site`, on one line and shortened for messages. */
@@ -34,12 +37,28 @@ export function unresolvedAt(site: ValueNode, ctx: ResolveContext, reason: strin
   };
 }
 
-/** A template mistake CloudFormation itself would reject: reported, and the value is unknown. */
+/**
+ * A template mistake CloudFormation itself would reject: a warning, and the
+ * value is unresolved at its place, so only checks that read it are UNKNOWN.
+ */
 export function invalidAt(site: ValueNode, ctx: ResolveContext, message: string): UnresolvedNode {
+  ctx.warnings.push(problemAt(site, ctx, message));
+  return unresolvedAt(site, ctx, message);
+}
+
+/**
+ * Something evaluated only at deployment (`Fn::Transform`): its result can be
+ * anything, not just the value at its place, so it is an error.
+ */
+export function unsupportedAt(site: ValueNode, ctx: ResolveContext, message: string): UnresolvedNode {
+  ctx.errors.push(problemAt(site, ctx, message));
+  return unresolvedAt(site, ctx, message);
+}
+
+function problemAt(site: ValueNode, ctx: ResolveContext, message: string): ScanError {
   // Outside a resource (a loop's collection in Resources) there is no logical id to name.
   const text = ctx.resourceId ? `resource ${ctx.resourceId}: ${message}` : message;
-  ctx.errors.push(fileError(ctx.file, text, site.range, ctx.resourceId || undefined));
-  return unresolvedAt(site, ctx, message);
+  return fileError(ctx.file, text, site.range, ctx.resourceId || undefined);
 }
 
 /** Marks a value as reached through the expression at `site`; the value keeps its own range. */

@@ -16,7 +16,7 @@ import {
 import { FOR_EACH_PREFIX, RULES_FUNCTIONS, SHORT_FORM_TAGS, intrinsicCall, longFormName } from './intrinsics.js';
 import { resolveRef } from './ref.js';
 import { expandLoops, notSupportedOffline } from './for-each.js';
-import { type ResolveContext, invalidAt, unresolvedAt } from './resolve-context.js';
+import { type ResolveContext, invalidAt, unresolvedAt, unsupportedAt } from './resolve-context.js';
 
 type Evaluator = (call: Call, ctx: ResolveContext, resolve: Resolve) => ValueNode;
 
@@ -73,7 +73,7 @@ function resolveCall(call: Call, ctx: ResolveContext, resolve: Resolve): ValueNo
   }
   if (call.name === 'Fn::Transform') {
     const macro = scalarText(field(call.argument, 'Name'));
-    return invalidAt(call.site, ctx, notSupportedOffline(`Fn::Transform${macro ? ` (macro ${macro})` : ''} runs at deployment; scan the processed template`));
+    return unsupportedAt(call.site, ctx, notSupportedOffline(`Fn::Transform${macro ? ` (macro ${macro})` : ''} runs at deployment; scan the processed template`));
   }
   if (RULES_FUNCTIONS.has(call.name)) {
     return unresolvedAt(call.site, ctx, `${call.name} is a Rules function, evaluated only in the Rules section`);
@@ -100,20 +100,18 @@ function splitOnCondition(call: Call, ctx: ResolveContext, resolve: Resolve, dep
   const found = findCondition(call.argument, ctx);
   if (!found) return undefined;
   const errors: ScanError[] = [];
+  const warnings: ScanError[] = [];
   const branch = (replacement: ValueNode): ValueNode => {
-    const branchCtx = { ...ctx, errors };
+    const branchCtx = { ...ctx, errors, warnings };
     const branchCall = { ...call, argument: replaceNode(call.argument, found.node, replacement) };
     const evaluate = EVALUATED[call.name];
     return splitOnCondition(branchCall, branchCtx, (child) => resolveValue(child, branchCtx), depth + 1) ?? (evaluate ? evaluate(branchCall, branchCtx, (child) => resolveValue(child, branchCtx)) : branchCall.argument);
   };
   const whenTrue = branch(found.whenTrue);
   const whenFalse = branch(found.whenFalse);
-  const seen = new Set<string>();
-  for (const error of errors) {
-    const key = `${error.line}:${error.column}:${error.message}`;
-    if (!seen.has(key)) ctx.errors.push(error);
-    seen.add(key);
-  }
+  // Both branches evaluate the same text: report each problem once.
+  pushOnce(errors, ctx.errors);
+  pushOnce(warnings, ctx.warnings);
   return {
     kind: 'conditional',
     condition: found.condition,
@@ -147,4 +145,13 @@ function replaceNode(tree: ValueNode, target: ValueNode, replacement: ValueNode)
   if (tree.kind === 'object') return { ...tree, entries: tree.entries.map((e) => ({ ...e, value: replaceNode(e.value, target, replacement) })) };
   if (tree.kind === 'array') return { ...tree, items: tree.items.map((item) => replaceNode(item, target, replacement)) };
   return tree;
+}
+
+function pushOnce(from: ScanError[], to: ScanError[]): void {
+  const seen = new Set<string>();
+  for (const error of from) {
+    const key = `${error.line}:${error.column}:${error.message}`;
+    if (!seen.has(key)) to.push(error);
+    seen.add(key);
+  }
 }

@@ -36,8 +36,9 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
   const template = readTemplateInfo(root);
   checkTransforms(root, file, output);
   // Fn::ForEach loops in Resources (AWS::LanguageExtensions) become the resources they generate.
-  const loopContext: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: '', errors: output.errors };
+  const loopContext: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: '', errors: output.errors, warnings: [] };
   const expanded = expandLoops(resources, loopContext, (node) => resolveValue(node, loopContext));
+  if (loopContext.warnings.length) (output.warnings ??= []).push(...loopContext.warnings);
   for (const e of expanded.entries) template.resources.add(e.key);
   // A logical id written twice is deployed once, as its last occurrence (CloudFormation reads duplicate keys last-wins).
   const last = new Map(expanded.entries.map((e, index) => [e.key, index]));
@@ -52,13 +53,14 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     const range =
       keyRange && resource.range ? { file, start: keyRange.start, end: resource.range.end } : (resource.range ?? keyRange);
     const ref: ResourceRef = { kind: 'file', source: 'cloudformation', id, file };
-    const ctx: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: id, errors: [] };
+    const ctx: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: id, errors: [], warnings: [] };
     const properties = field(resource, 'Properties');
     const body: ValueNode =
       properties === undefined || properties.kind === 'null'
         ? { kind: 'object', entries: [], ...(range ? { range } : {}), syntax: source.syntax }
         : toEcsKeys(resolveValue(properties, ctx), ctx);
     output.errors.push(...ctx.errors);
+    if (ctx.warnings.length) (output.warnings ??= []).push(...ctx.warnings);
     if (body.kind !== 'object') {
       const found = body.kind === 'unresolved' ? body.expression : `a ${body.kind}`;
       const error = fileError(file, `resource ${id}: Properties must be a mapping, found ${found}`, properties?.range, id);

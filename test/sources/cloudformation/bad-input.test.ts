@@ -70,9 +70,12 @@ Resources:
       output.errors.map((e) => [e.line, e.column, e.resource, e.message]),
       [
         [13, 35, undefined, 'unknown YAML tag !Bogus: not a CloudFormation intrinsic function'],
-        [12, 23, 'BadIfTaskDefinition', 'resource BadIfTaskDefinition: Fn::If needs [condition name, value if true, value if false], found 2 arguments'],
       ],
     );
+    // The malformed Fn::If leaves its value unknown in place: a warning, every verdict is still produced.
+    assert.deepEqual((output.warnings ?? []).map((e) => [e.line, e.column, e.resource, e.message]), [
+      [12, 23, 'BadIfTaskDefinition', 'resource BadIfTaskDefinition: Fn::If needs [condition name, value if true, value if false], found 2 arguments'],
+    ]);
     const readonly = at(definition(output, 'BadIfTaskDefinition'), 'containerDefinitions', 0, 'readonlyRootFilesystem');
     assert.deepEqual([readonly.kind, readonly.kind === 'unresolved' && readonly.expression], ['unresolved', '!Bogus yes']);
     assert.deepEqual(output.failures, [

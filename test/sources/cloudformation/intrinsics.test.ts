@@ -35,7 +35,7 @@ Resources:
 
 async function user(yaml: string) {
   const output = await loadText(withUser(yaml));
-  return { node: at(definition(output, 'Task'), 'containerDefinitions', 0, 'user'), errors: output.errors };
+  return { node: at(definition(output, 'Task'), 'containerDefinitions', 0, 'user'), errors: output.errors, warnings: output.warnings ?? [] };
 }
 
 describe('Ref', () => {
@@ -71,10 +71,11 @@ describe('Ref', () => {
     assert.equal(node.kind, 'null');
   });
 
-  it('to a name the template does not define: an error at the Ref', async () => {
-    const { node, errors } = await user('!Ref Nowhere');
+  it('to a name the template does not define: a warning at the Ref, and an unknown value', async () => {
+    const { node, errors, warnings } = await user('!Ref Nowhere');
     assert.equal(node.kind, 'unresolved');
-    assert.deepEqual(errors, [
+    assert.deepEqual(errors, []);
+    assert.deepEqual(warnings, [
       {
         file: 'template.yaml',
         line: 25,
@@ -105,10 +106,11 @@ describe('Fn::If', () => {
     assert.deepEqual(variants(node).map((v) => v.node?.kind), ['string', 'null']);
   });
 
-  it('with the wrong arity or an undefined condition: an error with position, and an unknown value', async () => {
+  it('with the wrong arity or an undefined condition: a warning with position, and an unknown value', async () => {
     const wrong = await user('!If [IsProd, "0"]');
     assert.deepEqual([wrong.node.kind, describeValue(wrong.node)], ['unresolved', '!If [IsProd, "0"]']);
-    assert.deepEqual(wrong.errors, [
+    assert.deepEqual(wrong.errors, []);
+    assert.deepEqual(wrong.warnings, [
       {
         file: 'template.yaml',
         line: 25,
@@ -119,7 +121,8 @@ describe('Fn::If', () => {
     ]);
     const undefinedCondition = await user('!If [Missing, "0", "1000"]');
     assert.equal(undefinedCondition.node.kind, 'conditional');
-    assert.deepEqual(undefinedCondition.errors.map((e) => [e.line, e.column, e.message]), [
+    assert.deepEqual(undefinedCondition.errors, []);
+    assert.deepEqual(undefinedCondition.warnings.map((e) => [e.line, e.column, e.message]), [
       [25, 22, 'resource Task: Fn::If uses condition Missing, which is not defined in Conditions'],
     ]);
   });
@@ -175,9 +178,10 @@ describe('Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64', 
       ['{"Fn::Bogus": x}', 'resource Task: unknown intrinsic function Fn::Bogus'],
     ];
     for (const [yaml, message] of cases) {
-      const { node, errors } = await user(yaml);
+      const { node, errors, warnings } = await user(yaml);
       assert.equal(node.kind, 'unresolved', yaml);
-      assert.deepEqual(errors.map((e) => [e.line, e.column, e.message]), [[25, 17, message]], yaml);
+      assert.deepEqual(errors, [], yaml);
+      assert.deepEqual(warnings.map((e) => [e.line, e.column, e.message]), [[25, 17, message]], yaml);
     }
   });
 });
