@@ -1,5 +1,4 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { selectChecks } from '../checks/catalogue.js';
 import type { Check } from '../checks/types.js';
 
 /** Parses `a,b , c` into ['a', 'b', 'c'], accumulating over repeated flags. */
@@ -28,6 +27,8 @@ export const checksOption = () =>
 export const skipChecksOption = () =>
   new Option('--skip-checks <ids>', 'do not run these checks (comma-separated ids)').argParser(commaList);
 
-export function checksFrom(options: { checks?: string[]; skipChecks?: string[] }): Check[] {
+/** Loads the check catalogue (every check module) only when a command runs, so --help and --version stay cheap. */
+export async function checksFrom(options: { checks?: string[]; skipChecks?: string[] }): Promise<Check[]> {
+  const { selectChecks } = await import('../checks/catalogue.js');
   return selectChecks(options.checks, options.skipChecks);
 }

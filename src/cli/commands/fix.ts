@@ -1,8 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { fixOptionsFrom, runAccountFix } from '../../fix/account/command.js';
-import { fixFiles, writablePath } from '../../fix/fix-files.js';
-import { buildFixReport, formatFixText } from '../../fix/report.js';
+// Light (no parsers, no SDK): the --user argument is judged while the command line is parsed.
 import { isRootUser } from '../../fix/user.js';
 import { UsageError } from '../../model/errors.js';
 import { addAwsScanOptions } from '../aws-options.js';
@@ -74,6 +72,7 @@ Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual f
     )
     .action(async (paths: string[], options: FixCommandOptions) => {
       if (options.aws) {
+        const { runAccountFix } = await import('../../fix/account/command.js');
         setExitCode(await runAccountFix({ ...options, paths }, { stdout: process.stdout, stderr: process.stderr }));
         return;
       }
@@ -83,8 +82,13 @@ Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual f
 
 /** `ecsguard fix [paths...]` on files; returns the exit code. */
 export async function runFileFix(paths: string[], options: FixCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
+  const [{ fixOptionsFrom }, { fixFiles, writablePath }, { buildFixReport, formatFixText }, checks] = await Promise.all([
+    import('../../fix/account/command.js'),
+    import('../../fix/fix-files.js'),
+    import('../../fix/report.js'),
+    checksFrom(options),
+  ]);
   const fix = fixOptionsFrom(options as unknown as Record<string, unknown>);
-  const checks = checksFrom(options);
   if (paths.length === 0) paths = ['.'];
   if (options.write && paths.includes('-')) throw new UsageError('--write cannot change standard input; name the file instead');
   const result = await fixFiles({

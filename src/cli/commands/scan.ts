@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { type ScanResult, scan } from '../../engine/scan.js';
+import type { ScanResult } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
-import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/formats.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
@@ -81,7 +81,8 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or some verdict
 could not be read). Warnings (validation problems that left every verdict intact) do not change the exit code.`,
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
-      const checks = checksFrom(options);
+      // Loaded on demand: `ecsguard --help` and other commands never pay for the engine, parsers and reporters.
+      const [checks, { scan }, { REPORTERS }] = await Promise.all([checksFrom(options), import('../../engine/scan.js'), import('../../report/index.js')]);
       const result = await interruptible(async (signal) => {
         const live = await createAwsLiveSource(options as unknown as Record<string, unknown>, {
           showProgress: !options.quiet,
