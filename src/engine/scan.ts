@@ -29,6 +29,55 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   onEvaluated?: (evaluated: EvaluatedDefinition) => void;
   /** Sees every file that was read and routed to a source (fixers need the texts). */
   onFilesRead?: (files: InputFile[]) => void;
+  /**
+   * Parse+check in this many worker threads (the CLI passes os.availableParallelism() or --jobs). Used only for
+   * catalogue checks, without onEvaluated (fixers need the value trees in this thread) and for at least
+   * MIN_FILES_FOR_WORKERS independent files; otherwise everything runs in this thread. Output is the same either way.
+   */
+  jobs?: number;
+}
+
+/** What one batch of files adds to a scan: compact records only, so it can cross a worker boundary. */
+export interface BatchResult {
+  findings: Finding[];
+  errors: ScanError[];
+  warnings: ScanError[];
+  taskDefinitions: number;
+}
+
+/** Adds a source's output to `into`: errors, ERROR findings for failures, and the findings of every definition. */
+export function consumeOutput(output: SourceOutput, options: Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated'>, into: BatchResult): void {
+  into.errors.push(...output.errors);
+  into.warnings.push(...(output.warnings ?? []));
+  for (const failure of output.failures) {
+    // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
+    into.errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
+    into.findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
+  }
+  for (const definition of output.definitions) {
+    if (evaluateDefinition(definition, options, into.findings, into.errors, into.warnings)) into.taskDefinitions++;
+  }
+}
+
+function append(into: BatchResult, from: BatchResult): void {
+  for (const f of from.findings) into.findings.push(f);
+  for (const e of from.errors) into.errors.push(e);
+  for (const w of from.warnings) into.warnings.push(w);
+  into.taskDefinitions += from.taskDefinitions;
+}
+
+/** A pool when it pays and is safe (see ScanOptions.jobs); undefined otherwise. */
+async function poolFor(options: ScanOptions, owned: Map<FileSource, InputFile[]>) {
+  const jobs = options.jobs ?? 1;
+  if (jobs <= 1 || options.onEvaluated || options.fileSources) return undefined;
+  let independent = 0;
+  for (const [source, files] of owned) if (source.independentFiles) independent += files.length;
+  const { MIN_FILES_FOR_WORKERS, ScanPool } = await import('./pool.js');
+  if (independent < MIN_FILES_FOR_WORKERS) return undefined;
+  // Workers rebuild the checks from their ids: only catalogue checks can cross (a library caller's own cannot).
+  const { CHECKS } = await import('../checks/catalogue.js');
+  if (!options.checks.every((c) => CHECKS.includes(c))) return undefined;
+  return new ScanPool(Math.min(jobs, Math.ceil(independent / FILE_BATCH)));
 }
 
 export interface EvaluatedDefinition {
@@ -90,26 +139,39 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  const findings: Finding[] = [];
-  let taskDefinitions = 0;
-  const consume = (output: SourceOutput) => {
-    errors.push(...output.errors);
-    warnings.push(...(output.warnings ?? []));
-    for (const failure of output.failures) {
-      // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
-      errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
-      findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
-    }
-    for (const definition of output.definitions) {
-      if (evaluateDefinition(definition, options, findings, errors, warnings)) taskDefinitions++;
-    }
-  };
+  const acc: BatchResult = { findings: [], errors, warnings, taskDefinitions: 0 };
+  const findings = acc.findings;
+  const consume = (output: SourceOutput) => consumeOutput(output, options, acc);
 
   options.onFilesRead?.([...owned.values()].flat());
-  for (const [source, files] of owned) {
-    const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
-    for (const batch of batches) consume(await loadIsolating(source, batch, options));
+  const pool = await poolFor(options, owned);
+  try {
+    // Every pooled batch is queued first; results are then taken in the same order as the one-thread loop.
+    const plan: Array<{ source: FileSource; batch: InputFile[]; pooled?: Promise<BatchResult> }> = [];
+    for (const [source, files] of owned) {
+      const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
+      for (const batch of batches) {
+        const pooled =
+          pool && source.independentFiles
+            ? pool.run({
+                sourceIndex: FILE_SOURCES.indexOf(source),
+                files: batch,
+                checkIds: options.checks.map((c) => c.meta.id),
+                includePassed: options.includePassed ?? false,
+                varFiles: options.varFiles ?? [],
+              })
+            : undefined;
+        plan.push({ source, batch, ...(pooled ? { pooled } : {}) });
+      }
+    }
+    for (const step of plan) {
+      if (step.pooled) append(acc, await step.pooled);
+      else consume(await loadIsolating(step.source, step.batch, options));
+    }
+  } finally {
+    await pool?.close();
   }
+
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
     const output = await live.load(options.signal);
@@ -134,7 +196,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     summary: {
       filesScanned: [...owned.values()].reduce((n, files) => n + files.length, 0),
       filesSkipped: skipped.length,
-      taskDefinitions,
+      taskDefinitions: acc.taskDefinitions,
       liveRevisions,
       findings: counts,
       errors: reportedErrors.length,
@@ -208,7 +270,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 /** Normalizes and checks one definition; returns whether it could be evaluated. */
 function evaluateDefinition(
   definition: SourceDefinition,
-  options: ScanOptions,
+  options: Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated'>,
   findings: Finding[],
   errors: ScanError[],
   warnings: ScanError[],

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ScanResult } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
@@ -5,7 +6,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../../report/formats.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
-import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
+import { checksFrom, checksOption, positiveInteger, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { colorsFor, emit } from '../output.js';
 
 export interface ScanCommandOptions {
@@ -21,6 +22,7 @@ export interface ScanCommandOptions {
   quiet?: boolean;
   verbose?: boolean;
   followSymlinks?: boolean;
+  jobs?: number;
 }
 
 /**
@@ -60,6 +62,11 @@ export function scanCommand(): Command {
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
     )
     .option('--follow-symlinks', 'follow symlinks in folders that lead outside the paths given (skipped by default)')
+    .addOption(
+      new Option('-j, --jobs <n>', 'parse and check files in this many worker threads (default: the available CPUs; small scans use one)').argParser(
+        positiveInteger,
+      ),
+    )
     .option('-v, --verbose', 'list the files that were skipped, and why')
     .option('-q, --quiet', 'no progress output on standard error');
   return addAwsScanOptions(command)
@@ -99,6 +106,7 @@ could not be read). Warnings (validation problems that left every verdict intact
           maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
           liveSources: live ? [live] : [],
           followSymlinks: options.followSymlinks ?? false,
+          jobs: options.jobs ?? availableParallelism(),
           signal,
         });
       });
