@@ -35,6 +35,8 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
    * MIN_FILES_FOR_WORKERS independent files; otherwise everything runs in this thread. Output is the same either way.
    */
   jobs?: number;
+  /** Files read and checked so far, of all the files routed to a source (for a progress bar). */
+  onFileProgress?: (done: number, total: number) => void;
 }
 
 /** What one batch of files adds to a scan: compact records only, so it can cross a worker boundary. */
@@ -164,9 +166,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         plan.push({ source, batch, ...(pooled ? { pooled } : {}) });
       }
     }
+    const total = plan.reduce((n, step) => n + step.batch.length, 0);
+    let done = 0;
     for (const step of plan) {
       if (step.pooled) append(acc, await step.pooled);
       else consume(await loadIsolating(step.source, step.batch, options));
+      done += step.batch.length;
+      options.onFileProgress?.(done, total);
     }
   } finally {
     await pool?.close();

@@ -90,6 +90,8 @@ could not be read). Warnings (validation problems that left every verdict intact
     .action(async (paths: string[], options: ScanCommandOptions) => {
       // Loaded on demand: `ecsguard --help` and other commands never pay for the engine, parsers and reporters.
       const [checks, { scan }, { REPORTERS }] = await Promise.all([checksFrom(options), import('../../engine/scan.js'), import('../../report/index.js')]);
+      const { createFileProgress } = await import('../file-progress.js');
+      const progress = await createFileProgress(process.stderr, options);
       const result = await interruptible(async (signal) => {
         const live = await createAwsLiveSource(options as unknown as Record<string, unknown>, {
           showProgress: !options.quiet,
@@ -107,8 +109,9 @@ could not be read). Warnings (validation problems that left every verdict intact
           liveSources: live ? [live] : [],
           followSymlinks: options.followSymlinks ?? false,
           jobs: options.jobs ?? availableParallelism(),
+          onFileProgress: (done, total) => progress.update(done, total),
           signal,
-        });
+        }).finally(() => progress.stop());
       });
       const { summary } = result;
       if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
