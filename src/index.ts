@@ -10,3 +10,6 @@ export type { ValueNode, ObjectNode } from './model/value.js';
 export type { SourceRange, Position } from './model/location.js';
 export { REPORTERS, type ReportFormat } from './report/index.js';
 export { main } from './cli/main.js';
+export type { Enricher } from './engine/scan.js';
+export { imageUserEnricher, type ImageUserEnricherOptions } from './enrich/image-user/index.js';
+export type { EffectiveUser, ImageUserFact } from './model/effective-user.js';

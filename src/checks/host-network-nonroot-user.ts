@@ -56,19 +56,21 @@ export const hostNetworkNonrootUser: Check = {
         user: { node: field(c.node, 'user'), field: containerField(c, 'user') },
         os: { node: taskDefinition.operatingSystemFamily, field: 'runtimePlatform.operatingSystemFamily' },
       }),
-      ({ networkMode, user, os }) => {
+      ({ networkMode, user, os }, container) => {
         const host = judgeHostNetwork(networkMode);
-        const root = judgeUserOnPlatform(user, os, 'fails');
+        const root = judgeUserOnPlatform(user, os, 'fails', container.imageUser);
+        const effectiveUser = root.effectiveUser ? { effectiveUser: root.effectiveUser } : {};
         const value = and(host.value, root.value);
         const notes = host.value !== false && root.note ? [root.note] : [];
         if (host.value === 'unknown' && root.value !== false) {
-          return { value, explanation: `${root.explanation}, and ${host.explanation}`, culprit: 'networkMode', notes };
+          return { value, explanation: `${root.explanation}, and ${host.explanation}`, culprit: 'networkMode', notes, ...effectiveUser };
         }
         return {
           value,
           explanation: `in host network mode, ${root.explanation}`,
           culprit: root.decidedBy === 'os' ? 'os' : 'user',
           notes,
+          ...effectiveUser,
         };
       },
     ),

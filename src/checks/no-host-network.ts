@@ -1,4 +1,4 @@
-import { variants } from '../model/value.js';
+import { type Variant, describeValue, variants } from '../model/value.js';
 import { judgeHostNetwork } from './support/judgements.js';
 import { conditionsOf, when } from './support/per-container.js';
 import type { Check, Violation } from './types.js';
@@ -50,7 +50,7 @@ export const noHostNetwork: Check = {
     const failing = outcomes.filter((o) => o.judgement.value === true);
     const matching = failing.length ? failing : outcomes.filter((o) => o.judgement.value === 'unknown');
     const decisive = matching[0];
-    if (!decisive) return [];
+    if (!decisive) return allowedHostNetwork(outcomes);
     const violation: Violation = {
       status: decisive.judgement.value === true ? 'FAIL' : 'UNKNOWN',
       message: `${decisive.judgement.explanation}${when(conditionsOf(matching, outcomes.length, []))}`,
@@ -62,3 +62,22 @@ export const noHostNetwork: Check = {
   passMessage: (taskDefinition) =>
     [...new Set(variants(taskDefinition.networkMode).map((v) => judgeHostNetwork(v.node).explanation))].join(' or '),
 };
+
+/** A NOTE when networkMode passes but its definition allows "host" (a parameter's AllowedValues). */
+function allowedHostNetwork(outcomes: Variant[]): Violation[] {
+  for (const { node, assumptions } of outcomes) {
+    const alternatives = node?.origin?.alternatives;
+    const host = alternatives?.values.find((v) => v.kind !== 'conditional' && judgeHostNetwork(v).value === true);
+    if (!alternatives || !host) continue;
+    const shown = describeValue(host);
+    return [
+      {
+        status: 'NOTE',
+        message: `networkMode allows ${shown} (${alternatives.source}); under ${shown}, the task would use host network mode${when(assumptions)}`,
+        field: 'networkMode',
+        node,
+      },
+    ];
+  }
+  return [];
+}

@@ -54,13 +54,14 @@ export const noRootUser: Check = {
         user: { node: field(c.node, 'user'), field: containerField(c, 'user') },
         os: { node: taskDefinition.operatingSystemFamily, field: 'runtimePlatform.operatingSystemFamily' },
       }),
-      ({ user, os }) => {
-        const judgement = judgeUserOnPlatform(user, os, 'fails');
+      ({ user, os }, container) => {
+        const judgement = judgeUserOnPlatform(user, os, 'fails', container.imageUser);
         return {
           value: judgement.value,
           explanation: judgement.explanation,
           culprit: judgement.decidedBy === 'os' ? 'os' : 'user',
           ...(judgement.note ? { notes: [judgement.note] } : {}),
+          ...(judgement.effectiveUser ? { effectiveUser: judgement.effectiveUser } : {}),
         };
       },
     ),

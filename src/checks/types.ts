@@ -1,3 +1,4 @@
+import type { EffectiveUser } from '../model/effective-user.js';
 import type { Severity } from '../model/finding.js';
 import type { ContainerDefinition, TaskDefinition } from '../model/task-definition.js';
 import type { ValueNode } from '../model/value.js';
@@ -51,6 +52,8 @@ export interface Violation {
   node?: ValueNode;
   /** The same verdict on other branches of a conditional container list, merged into this one. */
   sameAs?: Array<{ field: string; container: ContainerDefinition; node?: ValueNode }>;
+  /** Whom the container runs as and where that came from (user checks, when image users were resolved). */
+  effectiveUser?: EffectiveUser;
 }
 
 /** A check: metadata plus a pure function over the normalized model. */

@@ -56,6 +56,8 @@ export interface AwsSourceContext {
 
 /** The live-account source for these options; undefined without --aws. Throws UsageError on bad combinations. */
 export async function createAwsLiveSource(opts: Record<string, unknown>, context: AwsSourceContext): Promise<LiveSource | undefined> {
+  // Organization scans and AWS Config sources have their own factories (org-options.ts).
+  if (opts['org'] === true || opts['source'] !== undefined) return undefined;
   if (opts['aws'] !== true) {
     const given = AWS_ONLY.filter((key) => opts[key] !== undefined && opts[key] !== false);
     if (opts['cache'] === false) given.push('cache' as never);

@@ -3,6 +3,7 @@ import { UsageError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { applyCommand } from './commands/apply.js';
 import { checksCommand } from './commands/checks.js';
+import { conformancePackCommand, deployCommand } from './commands/deploy.js';
 import { fixCommand } from './commands/fix.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { scanCommand } from './commands/scan.js';
@@ -31,7 +32,9 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
     .addCommand(fixCommand())
     .addCommand(applyCommand())
     .addCommand(rollbackCommand())
-    .addCommand(checksCommand());
+    .addCommand(checksCommand())
+    .addCommand(deployCommand())
+    .addCommand(conformancePackCommand());
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so tests can call it. */

@@ -44,6 +44,7 @@ export function evaluateTaskDefinition(
               }),
             }
           : {}),
+        ...(violation.effectiveUser ? { effectiveUser: violation.effectiveUser } : {}),
       });
     }
     if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {

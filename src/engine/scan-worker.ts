@@ -24,7 +24,7 @@ port.on('message', async ({ id, task }: { id: number; task: BatchTask }) => {
     });
     const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles };
     const result: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
-    consumeOutput(await loadIsolating(source, task.files, options), options, result);
+    await consumeOutput(await loadIsolating(source, task.files, options), options, result);
     port.postMessage({ id, result });
   } catch (error) {
     port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -30,9 +30,14 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   /** Sees every file that was read and routed to a source (fixers need the texts). */
   onFilesRead?: (files: InputFile[]) => void;
   /**
+   * Stages between sources and checks that add facts to the model (image users);
+   * they run on each batch of normalized definitions before any check sees them.
+   */
+  enrichers?: readonly Enricher[];
+  /**
    * Parse+check in this many worker threads (the CLI passes os.availableParallelism() or --jobs). Used only for
-   * catalogue checks, without onEvaluated (fixers need the value trees in this thread) and for at least
-   * MIN_FILES_FOR_WORKERS independent files; otherwise everything runs in this thread. Output is the same either way.
+   * catalogue checks, without onEvaluated (fixers need the value trees in this thread), without enrichers and for at
+   * least MIN_FILES_FOR_WORKERS independent files; otherwise everything runs in this thread. Output is the same.
    */
   jobs?: number;
   /** Files read and checked so far, of all the files routed to a source (for a progress bar). */
@@ -47,17 +52,24 @@ export interface BatchResult {
   taskDefinitions: number;
 }
 
+type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal'>;
+
 /** Adds a source's output to `into`: errors, ERROR findings for failures, and the findings of every definition. */
-export function consumeOutput(output: SourceOutput, options: Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated'>, into: BatchResult): void {
-  into.errors.push(...output.errors);
-  into.warnings.push(...(output.warnings ?? []));
+export async function consumeOutput(output: SourceOutput, options: ConsumeOptions, into: BatchResult): Promise<void> {
+  const { findings, errors, warnings } = into;
+  errors.push(...output.errors);
+  warnings.push(...(output.warnings ?? []));
   for (const failure of output.failures) {
     // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
-    into.errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
-    into.findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
+    errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
+    findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
   }
-  for (const definition of output.definitions) {
-    if (evaluateDefinition(definition, options, into.findings, into.errors, into.warnings)) into.taskDefinitions++;
+  const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
+  for (const enrich of options.enrichers ?? []) {
+    errors.push(...(await enrich(normalized.map((n) => n.taskDefinition), options.signal)));
+  }
+  for (const { definition, taskDefinition } of normalized) {
+    if (evaluateDefinition(definition, taskDefinition, options, findings, errors)) into.taskDefinitions++;
   }
 }
 
@@ -71,7 +83,7 @@ function append(into: BatchResult, from: BatchResult): void {
 /** A pool when it pays and is safe (see ScanOptions.jobs); undefined otherwise. */
 async function poolFor(options: ScanOptions, owned: Map<FileSource, InputFile[]>) {
   const jobs = options.jobs ?? 1;
-  if (jobs <= 1 || options.onEvaluated || options.fileSources) return undefined;
+  if (jobs <= 1 || options.onEvaluated || options.fileSources || options.enrichers?.length) return undefined;
   let independent = 0;
   for (const [source, files] of owned) if (source.independentFiles) independent += files.length;
   const { MIN_FILES_FOR_WORKERS, ScanPool } = await import('./pool.js');
@@ -81,6 +93,9 @@ async function poolFor(options: ScanOptions, owned: Map<FileSource, InputFile[]>
   if (!options.checks.every((c) => CHECKS.includes(c))) return undefined;
   return new ScanPool(Math.min(jobs, Math.ceil(independent / FILE_BATCH)));
 }
+
+/** Adds facts to normalized task definitions; may fetch, must not throw for one bad input (report it instead). */
+export type Enricher = (taskDefinitions: TaskDefinition[], signal?: AbortSignal) => Promise<ScanError[]>;
 
 export interface EvaluatedDefinition {
   taskDefinition: TaskDefinition;
@@ -170,19 +185,22 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     let done = 0;
     for (const step of plan) {
       if (step.pooled) append(acc, await step.pooled);
-      else consume(await loadIsolating(step.source, step.batch, options));
+      else await consume(await loadIsolating(step.source, step.batch, options));
       done += step.batch.length;
       options.onFileProgress?.(done, total);
     }
   } finally {
     await pool?.close();
   }
-
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
-    const output = await live.load(options.signal);
-    liveRevisions += output.definitions.length + output.failures.length;
-    consume(output);
+    const take = async (output: SourceOutput) => {
+      liveRevisions += output.definitions.length + output.failures.length;
+      await consume(output);
+    };
+    // A source that delivers in parts (an organization, an aggregator) has each part checked and dropped at once.
+    if (live.loadInParts) await live.loadInParts(options.signal, take);
+    else await take(await live.load(options.signal));
   }
 
   sortFindings(findings, options.checks);
@@ -273,14 +291,14 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Normalizes and checks one definition; returns whether it could be evaluated. */
-function evaluateDefinition(
+/** Normalizes one definition; one that cannot be checked becomes an error and ERROR findings (an empty result). */
+function normalizeDefinition(
   definition: SourceDefinition,
-  options: Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated'>,
+  options: ConsumeOptions,
   findings: Finding[],
   errors: ScanError[],
   warnings: ScanError[],
-): boolean {
+): Array<{ definition: SourceDefinition; taskDefinition: TaskDefinition }> {
   try {
     const { taskDefinition, problems } = normalizeTaskDefinition(definition.resource, definition.body, definition.range);
     for (const problem of problems) {
@@ -292,27 +310,49 @@ function evaluateDefinition(
     }
     if (!taskDefinition) throw new Error(problems.map((p) => p.message).join('; '));
     if (definition.usage) taskDefinition.usage = definition.usage;
+    return [{ definition, taskDefinition }];
+  } catch (error) {
+    notEvaluated(definition, error, options, findings, errors);
+    return [];
+  }
+}
+
+/** Checks one normalized (and enriched) definition; returns whether it could be evaluated. */
+function evaluateDefinition(
+  definition: SourceDefinition,
+  taskDefinition: TaskDefinition,
+  options: ConsumeOptions,
+  findings: Finding[],
+  errors: ScanError[],
+): boolean {
+  try {
     const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
     findings.push(...own);
     options.onEvaluated?.({ taskDefinition, findings: own });
     return true;
   } catch (error) {
-    // A defect (or a stack overflow) on one definition: ERROR for it, the others go on.
-    const reason = { message: describeLoadFailure(undefined, error) };
-    errors.push({
-      ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
-      resource: definition.resource.id,
-    });
-    findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
+    notEvaluated(definition, error, options, findings, errors);
     return false;
   }
+}
+
+/** A defect (or a stack overflow) on one definition: ERROR for it, the others go on. */
+function notEvaluated(definition: SourceDefinition, error: unknown, options: ConsumeOptions, findings: Finding[], errors: ScanError[]): void {
+  const reason = { message: describeLoadFailure(undefined, error) };
+  errors.push({
+    ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
+    resource: definition.resource.id,
+  });
+  findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
 }
 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {
   const order = new Map(checks.map((c, i) => [c.meta.id, i]));
   const key = (f: Finding) => f.resource.file ?? f.resource.arn ?? f.resource.id;
+  // Grouped by account first (an organization scan), then by resource.
   findings.sort(
     (a, b) =>
+      (a.resource.accountId ?? '').localeCompare(b.resource.accountId ?? '') ||
       key(a).localeCompare(key(b)) ||
       (a.location?.start.offset ?? 0) - (b.location?.start.offset ?? 0) ||
       (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0),

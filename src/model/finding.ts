@@ -1,3 +1,4 @@
+import type { EffectiveUser } from './effective-user.js';
 import type { SourceRange } from './location.js';
 import type { ResourceRef, Usage } from './task-definition.js';
 
@@ -27,6 +28,8 @@ export interface Finding {
   location?: SourceRange;
   remediation: string;
   usage?: Usage;
+  /** Whom the container runs as and where that came from; set when image users were resolved. */
+  effectiveUser?: EffectiveUser;
   /**
    * The same verdict on the other branches of a conditional container list,
    * reported once with this finding: where each one is, so a fixer fixes them

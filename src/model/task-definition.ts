@@ -1,3 +1,4 @@
+import type { ImageUserFact } from './effective-user.js';
 import type { SourceRange } from './location.js';
 import {
   type Assumption,
@@ -48,6 +49,8 @@ export interface ContainerDefinition {
   node: ObjectNode;
   /** Conditions under which this container exists (CloudFormation `!If` on the list). */
   assumptions: Assumption[];
+  /** Added by the image-user resolver (scan --resolve-image-users) before checks run. */
+  imageUser?: ImageUserFact;
 }
 
 /**

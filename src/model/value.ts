@@ -35,6 +35,13 @@ export interface Origin {
    * value is chosen by the caller's argument `name`, written at `range`.
    */
   templateArgument?: { name: string; range?: SourceRange };
+  /**
+   * Other values the definition allows (a CloudFormation parameter's
+   * AllowedValues besides its Default): a deployment may pass any of them, so a
+   * check notes when one of them would fail. `source` names the declaration,
+   * e.g. `parameter NetworkMode, AllowedValues`.
+   */
+  alternatives?: { values: ValueNode[]; source: string };
 }
 
 interface NodeBase {

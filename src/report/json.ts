@@ -45,6 +45,8 @@ function jsonFinding(f: Finding) {
     location: f.location ? jsonRange(f.location) : null,
     usage: f.usage ? { runningTasks: f.usage.runningTasks, services: f.usage.services } : null,
     remediation: f.remediation,
+    // Set with --resolve-image-users on user findings: whom the container runs as and where that came from.
+    effectiveUser: f.effectiveUser ? { value: f.effectiveUser.value, source: f.effectiveUser.source, reason: f.effectiveUser.reason } : null,
   };
 }
 

@@ -66,7 +66,7 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
         kind: kind(f),
         message: { text: f.message },
         partialFingerprints: { 'ecsguard/v1': fingerprint(f) },
-        properties: { status: f.status, ...(f.usage ? { usage: f.usage } : {}) },
+        properties: { status: f.status, ...(f.usage ? { usage: f.usage } : {}), ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}) },
       };
       if (f.location) {
         sarif.locations = [

@@ -71,6 +71,8 @@ export interface FileSource {
 /** A source that is not files: the live AWS account. */
 export interface LiveSource {
   load(signal?: AbortSignal): Promise<SourceOutput>;
+  /** Optional: the same output in parts, as they are read, so memory follows a part, not the whole scan. */
+  loadInParts?(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void>;
 }
 
 export function emptyOutput(): SourceOutput {

@@ -81,6 +81,7 @@ describe('ecsguard scan --format json: the public contract', () => {
       location: { file: 'test/fixtures/json/register-input.json', startLine: 12, startColumn: 21, endLine: 12, endColumn: 24 },
       usage: null,
       remediation: 'Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',
+      effectiveUser: null,
     });
     assert.deepEqual(report.summary, {
       filesScanned: 1,

@@ -324,3 +324,40 @@ resource "aws_ecs_task_definition" "app" {
     assert.match(run.after['main.tf'] ?? '', /user = var\.prod \? "1000:1000" : "app", privileged = false \}/);
   });
 });
+
+describe('fix: Terraform objects whose values are defined elsewhere', () => {
+  it('a missing user is inserted inside the object, not at the offset of a value defined in another file', async () => {
+    const dir = workspace({
+      'variables.tf': 'variable "router_image" {\n  type    = string\n  default = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"\n}\n\nvariable "with_router" {\n  type = bool\n}\n',
+      'main.tf': [
+        'locals {',
+        '  log_router = {',
+        '    name  = "log-router"',
+        '    image = var.router_image',
+        '  }',
+        '}',
+        '',
+        'resource "aws_ecs_task_definition" "agent" {',
+        '  family                = "agent"',
+        '  container_definitions = jsonencode(concat(var.with_router ? [local.log_router] : [], []))',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const run = await runFix(dir);
+    assert.equal(
+      run.diff,
+      `--- a/main.tf
++++ b/main.tf
+@@ -2,6 +2,7 @@
+   log_router = {
+     name  = "log-router"
+     image = var.router_image
++    user  = "1000:1000"
+   }
+ }
+ 
+`,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import type { EffectiveUser, ImageUserFact } from '../../model/effective-user.js';
 import type { TaskDefinition } from '../../model/task-definition.js';
 import { type ValueNode, type Variant, booleanValue, describeValue, scalarText, variants } from '../../model/value.js';
 import type { Tri } from './tri.js';
@@ -11,6 +12,8 @@ export interface Judgement {
   explanation: string;
   /** Something worth saying even when the value passes (root group, case variants). */
   note?: string;
+  /** Whom the container runs as and where that came from (only when image users were resolved). */
+  effectiveUser?: EffectiveUser;
 }
 
 const unresolved = (name: string, node: Concrete): Judgement => ({
@@ -44,11 +47,24 @@ function isZero(text: string): boolean {
  * absent or empty user counts: `fails` for the non-root checks, `passes` for
  * CIS 3.1 (`host-network-no-privilege`).
  */
-export function judgeRootUser(node: Concrete, os: OsFamily, missing: 'fails' | 'passes'): Judgement {
+export function judgeRootUser(
+  node: Concrete,
+  os: OsFamily,
+  missing: 'fails' | 'passes',
+  image?: ImageUserFact,
+): Judgement {
+  const judgement = judgeUserValue(node, os, missing, image);
+  if (image && !judgement.effectiveUser && judgement.value !== 'unknown' && node !== undefined && node.kind !== 'null') {
+    const value = scalarText(node) ?? null;
+    judgement.effectiveUser = { value, source: 'task definition', reason: judgement.explanation };
+  }
+  return judgement;
+}
+
+function judgeUserValue(node: Concrete, os: OsFamily, missing: 'fails' | 'passes', image: ImageUserFact | undefined): Judgement {
   if (node === undefined || node.kind === 'null') {
-    return missing === 'fails'
-      ? { value: true, explanation: `user is not set, ${defaultUserNote(os)}` }
-      : { value: false, explanation: 'user is not set' };
+    if (missing === 'fails') return imageDefault('user is not set', os, image);
+    return { value: false, explanation: 'user is not set' };
   }
   if (node.kind === 'unresolved') return unresolved('user', node);
   const text = node.kind === 'string' || node.kind === 'number' ? scalarText(node) : undefined;
@@ -56,9 +72,7 @@ export function judgeRootUser(node: Concrete, os: OsFamily, missing: 'fails' | '
     return { value: 'unknown', explanation: `user is ${describeValue(node)}, which is not a string` };
   }
   if (text.trim() === '') {
-    return missing === 'fails'
-      ? { value: true, explanation: `user is empty, ${defaultUserNote(os)}` }
-      : { value: false, explanation: 'user is empty' };
+    return missing === 'fails' ? imageDefault('user is empty', os, image) : { value: false, explanation: 'user is empty' };
   }
   const shown = JSON.stringify(text);
   if (text !== text.trim()) {
@@ -86,7 +100,7 @@ export function judgeRootUser(node: Concrete, os: OsFamily, missing: 'fails' | '
   if (uid === '') {
     // ":1000" sets only the group: the uid is the image's default, as with no user at all.
     return missing === 'fails'
-      ? { value: true, explanation: `user ${shown} sets only a group, ${defaultUserNote(os)}` }
+      ? imageDefault(`user ${shown} sets only a group`, os, image)
       : { value: false, explanation: `user ${shown} sets only a group` };
   }
   if (uid === 'root') return { value: true, explanation: `user ${shown} is the root user` };
@@ -99,6 +113,52 @@ export function judgeRootUser(node: Concrete, os: OsFamily, missing: 'fails' | '
     result.note = `user ${shown} is not the root account on Linux (user names are case-sensitive), unless the image defines it with uid 0`;
   }
   return result;
+}
+
+/**
+ * The task definition leaves the uid to the image. Strict (the default): that
+ * fails whatever the image says; the image's user only explains. With
+ * --accept-image-user a readable non-root image user passes. An image that
+ * could not be read never passes.
+ */
+function imageDefault(what: string, os: OsFamily, image: ImageUserFact | undefined): Judgement {
+  const strict = `${what}, ${defaultUserNote(os)}`;
+  if (!image || image.kind === 'task-definition') return { value: true, explanation: strict };
+  if (image.kind === 'unresolved') {
+    const effectiveUser: EffectiveUser = { value: null, source: 'unresolved', reason: image.reason };
+    if (image.expression !== undefined && image.acceptImageUser) {
+      return {
+        value: 'unknown',
+        explanation: `${what} and image is ${image.expression}, which cannot be resolved, so the image's user is unknown`,
+        effectiveUser,
+      };
+    }
+    return { value: true, explanation: `${strict}; the image's user is unknown: ${image.reason}`, effectiveUser };
+  }
+  const named = image.image.includes('@') ? image.image : `${image.image}@${image.digest}`;
+  const shownImage = image.image.includes('@') ? `image ${image.image}` : `image ${image.image} (${image.digest})`;
+  const source = `image ${named}`;
+  const effectiveUser = (reason: string): EffectiveUser => ({ value: image.user, source, reason });
+  if (image.user === '') {
+    const admin = os === 'windows' ? 'ContainerAdministrator' : 'root (uid 0)';
+    const explanation = `${what}; ${shownImage} sets no USER, so it runs as ${admin}`;
+    return { value: true, explanation, effectiveUser: effectiveUser(explanation) };
+  }
+  const judged = judgeUserValue({ kind: 'string', value: image.user }, os, 'fails', undefined);
+  const shownUser = JSON.stringify(image.user);
+  if (judged.value !== false) {
+    const which = judged.explanation.replace(/^user (".*?"|\S+) /, '');
+    const explanation = `${what}; ${shownImage} runs as ${shownUser}, which ${which}`;
+    return { value: judged.value, explanation, effectiveUser: effectiveUser(explanation) };
+  }
+  const base = `${what}; ${shownImage} runs as ${shownUser}: effective non-root`;
+  const note = judged.note ? `; ${judged.note}` : '';
+  if (image.acceptImageUser) {
+    const explanation = `${base} (accepted by --accept-image-user)`;
+    return { value: false, explanation, note: `${explanation}${note}`, effectiveUser: effectiveUser(explanation) };
+  }
+  const explanation = `${base}, but strict semantics require the task definition to set it (--accept-image-user lets the image's user count)${note}`;
+  return { value: true, explanation, effectiveUser: effectiveUser(explanation) };
 }
 
 /** Is the container privileged? CloudFormation's "true"/"false" strings count as booleans. */
@@ -134,11 +194,12 @@ export function judgeUserOnPlatform(
   user: Concrete,
   osNode: Concrete,
   missing: 'fails' | 'passes',
+  image?: ImageUserFact,
 ): Judgement & { decidedBy: 'user' | 'os' } {
   const os = judgeOsFamily(osNode);
-  if (os !== 'unknown') return { ...judgeRootUser(user, os, missing), decidedBy: 'user' };
-  const linux = judgeRootUser(user, 'linux', missing);
-  const windows = judgeRootUser(user, 'windows', missing);
+  if (os !== 'unknown') return { ...judgeRootUser(user, os, missing, image), decidedBy: 'user' };
+  const linux = judgeRootUser(user, 'linux', missing, image);
+  const windows = judgeRootUser(user, 'windows', missing, image);
   if (linux.value === windows.value) return { ...linux, decidedBy: 'user' };
   return {
     value: 'unknown',
@@ -152,7 +213,12 @@ export function judgeUserOnPlatform(
  * checks then pass whatever the containers say, even when they cannot be read.
  */
 export function neverHostNetwork(node: ValueNode | undefined): boolean {
-  return variants(node).every((v) => judgeHostNetwork(v.node).value === false);
+  return variants(node).every((v) => judgeHostNetwork(v.node).value === false && !allowsHostNetwork(v.node));
+}
+
+/** The value's definition also allows host (a parameter's AllowedValues): the containers are judged for a NOTE. */
+function allowsHostNetwork(node: Concrete): boolean {
+  return (node?.origin?.alternatives?.values ?? []).some((v) => v.kind !== 'conditional' && judgeHostNetwork(v).value === true);
 }
 
 /** What a container check's PASS says. */

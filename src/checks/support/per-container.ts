@@ -1,6 +1,8 @@
+import type { EffectiveUser } from '../../model/effective-user.js';
 import type { ContainerDefinition, TaskDefinition } from '../../model/task-definition.js';
 import {
   type Assumption,
+  type ConditionalNode,
   type ValueNode,
   type Variant,
   consistent,
@@ -32,6 +34,8 @@ export interface Verdict<K extends string> {
    */
   reasons?: Array<{ text: string; culprit: K }>;
   compose?: (texts: string[]) => string;
+  /** Whom the container runs as (user checks, when image users were resolved). */
+  effectiveUser?: EffectiveUser;
 }
 
 interface Combination<K extends string> {
@@ -100,6 +104,7 @@ interface Judged {
   assumptions: Assumption[];
   /** Merged from other branches (see mergeBranches). */
   sameAs?: Judged[];
+  effectiveUser?: EffectiveUser;
 }
 
 /**
@@ -112,7 +117,7 @@ interface Judged {
 export function judgeEachContainer<K extends string>(
   taskDefinition: TaskDefinition,
   inputsOf: (container: ContainerDefinition) => Record<K, Input>,
-  judge: (values: Values<K>) => Verdict<K>,
+  judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
 ): Violation[] {
   const violations: Violation[] = [];
   for (const unreadable of taskDefinition.unreadableContainers ?? []) {
@@ -134,7 +139,7 @@ export function judgeEachContainer<K extends string>(
   const judged: Judged[] = [];
   for (const container of taskDefinition.containers) {
     const inputs = inputsOf(container);
-    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values) }));
+    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values, container) }));
     const failing = verdicts.filter((v) => v.verdict.value === true);
     const unknown = verdicts.filter((v) => v.verdict.value === 'unknown');
     const matching = failing.length ? failing : unknown;
@@ -144,6 +149,19 @@ export function judgeEachContainer<K extends string>(
     }
     const noted = verdicts.filter((v) => v.verdict.notes?.length);
     const first = noted[0];
+    const allowed = allowedFailure(inputs, verdicts, (values) => judge(values, container));
+    if (allowed) {
+      const also = first ? `; note: ${(first.verdict.notes ?? []).join('; ')}` : '';
+      judged.push({
+        status: 'NOTE',
+        text: `${allowed.text}${also}`,
+        field: allowed.field,
+        container,
+        ...(allowed.node ? { node: allowed.node } : {}),
+        assumptions: allowed.assumptions,
+      });
+      continue;
+    }
     if (first) {
       const node = first.values[first.verdict.culprit];
       judged.push({
@@ -153,6 +171,7 @@ export function judgeEachContainer<K extends string>(
         container,
         ...(node ? { node } : {}),
         assumptions: conditionsOf(noted, verdicts.length, container.assumptions),
+        ...(first.verdict.effectiveUser ? { effectiveUser: first.verdict.effectiveUser } : {}),
       });
     }
   }
@@ -166,9 +185,57 @@ export function judgeEachContainer<K extends string>(
       ...(j.sameAs?.length
         ? { sameAs: j.sameAs.map((o) => ({ field: o.field, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
         : {}),
+      ...(j.effectiveUser ? { effectiveUser: j.effectiveUser } : {}),
     });
   }
   return violations;
+}
+
+/** Bounds the value combinations tried from AllowedValues lists. */
+const MAX_ALTERNATIVE_COMBINATIONS = 64;
+
+/**
+ * Values the definition allows instead of the ones checked (a parameter's
+ * AllowedValues), alone or together, under which the container would fail:
+ * it passes as written, but a deployment can choose otherwise.
+ */
+function allowedFailure<K extends string>(
+  inputs: Record<K, Input>,
+  combinations: Array<Combination<K>>,
+  judge: (values: Values<K>) => Verdict<K>,
+): { text: string; field: string; node: ValueNode | undefined; assumptions: Assumption[] } | undefined {
+  for (const { values, assumptions } of combinations) {
+    // Each input: its value as checked, then the values its definition also allows.
+    let choices: Array<Array<{ key: K; alternative: Values<K>[K]; source: string }>> = [[]];
+    for (const key of Object.keys(inputs) as K[]) {
+      const alternatives = values[key]?.origin?.alternatives;
+      if (!alternatives) continue;
+      const options = alternatives.values.filter((v): v is Exclude<ValueNode, ConditionalNode> => v.kind !== 'conditional');
+      choices = choices.flatMap((chosen) => [chosen, ...options.map((alternative) => [...chosen, { key, alternative, source: alternatives.source }])]);
+      if (choices.length > MAX_ALTERNATIVE_COMBINATIONS) choices = choices.slice(0, MAX_ALTERNATIVE_COMBINATIONS);
+    }
+    // Fewest substitutions first: the simplest deployment that fails.
+    for (const chosen of choices.filter((c) => c.length).sort((a, b) => a.length - b.length)) {
+      const substituted = { ...values };
+      for (const { key, alternative } of chosen) substituted[key] = alternative;
+      const verdict = judge(substituted);
+      if (verdict.value !== true) continue;
+      const allows = chosen.map(({ key, alternative, source }) => {
+        const field = inputs[key].field;
+        return `${field.slice(field.lastIndexOf('.') + 1)} allows ${describeValue(alternative)} (${source})`;
+      });
+      const under = chosen.map(({ alternative }) => describeValue(alternative)).join(' and ');
+      const first = chosen[0];
+      if (!first) continue;
+      return {
+        text: `${allows.join(' and ')}; under ${under}, ${verdict.explanation}`,
+        field: inputs[first.key].field,
+        node: values[first.key],
+        assumptions,
+      };
+    }
+  }
+  return undefined;
 }
 
 type Judgement<K extends string> = Combination<K> & { verdict: Verdict<K> };
@@ -194,6 +261,7 @@ function describeMatching<K extends string>(
       container,
       ...(node ? { node } : {}),
       assumptions,
+      ...(verdict.effectiveUser ? { effectiveUser: verdict.effectiveUser } : {}),
     };
   };
   const first = matching[0] as Judgement<K>;

@@ -4,8 +4,10 @@ import type { ScanResult } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/formats.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
+import { imageUserEnrichers } from '../image-user-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
+import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
 import { checksFrom, checksOption, positiveInteger, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { colorsFor, emit } from '../output.js';
 
@@ -23,6 +25,8 @@ export interface ScanCommandOptions {
   verbose?: boolean;
   followSymlinks?: boolean;
   jobs?: number;
+  resolveImageUsers?: boolean;
+  acceptImageUser?: boolean;
 }
 
 /**
@@ -68,8 +72,13 @@ export function scanCommand(): Command {
       ),
     )
     .option('-v, --verbose', 'list the files that were skipped, and why')
-    .option('-q, --quiet', 'no progress output on standard error');
-  return addAwsScanOptions(command)
+    .option('-q, --quiet', 'no progress output on standard error')
+    .option(
+      '--resolve-image-users',
+      "for containers that set no user, read the image's own USER from its registry (ECR with your AWS credentials, others anonymously or with Docker config.json auths); see docs/effective-user.md",
+    )
+    .option('--accept-image-user', 'with --resolve-image-users: an absent user passes when the image runs as a non-root user (default: strict, absent fails)');
+  return addOrganizationOptions(addAwsScanOptions(command))
     .addHelpText(
       'after',
       `
@@ -81,6 +90,11 @@ Examples:
   $ ecsguard scan . --fail-on high
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
+  $ ecsguard scan infra/ --resolve-image-users --accept-image-user
+  $ ecsguard scan --aws --org --org-role ecsguard-scan --external-id audit-2026 --region us-east-1,eu-west-1 --state org.state
+  $ ecsguard scan --aws --org --ou ou-ab12-cdef3456 --all-regions --format json -o org.json
+  $ ecsguard scan --region us-east-1 --source config-aggregator org-aggregator
+  (organization scans: docs/organization.md)
 
 Without paths (and without --aws), scan scans the current folder.
 
@@ -93,13 +107,14 @@ could not be read). Warnings (validation problems that left every verdict intact
       const { createFileProgress } = await import('../file-progress.js');
       const progress = await createFileProgress(process.stderr, options);
       const result = await interruptible(async (signal) => {
-        const live = await createAwsLiveSource(options as unknown as Record<string, unknown>, {
-          showProgress: !options.quiet,
-          stderr: process.stderr,
-          signal,
-        });
+        const raw = options as unknown as Record<string, unknown>;
+        const live =
+          (await createOrganizationSource(raw, { stderr: process.stderr })) ??
+          (await createAwsLiveSource(raw, { showProgress: !options.quiet, stderr: process.stderr, signal })) ??
+          (await createConfigSource(raw));
         // Without paths, a live scan scans only the account; a file scan scans the current folder.
         if (paths.length === 0 && !live) paths = ['.'];
+        const enrichers = await imageUserEnrichers(options as unknown as Record<string, unknown>, signal);
         return scan({
           paths,
           checks,
@@ -107,6 +122,7 @@ could not be read). Warnings (validation problems that left every verdict intact
           varFiles: options.varFile ?? [],
           maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
           liveSources: live ? [live] : [],
+          enrichers,
           followSymlinks: options.followSymlinks ?? false,
           jobs: options.jobs ?? availableParallelism(),
           onFileProgress: (done, total) => progress.update(done, total),
@@ -116,7 +132,9 @@ could not be read). Warnings (validation problems that left every verdict intact
       const { summary } = result;
       if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
         // Not a failure (a repository may have none), but never a silent "ok".
-        process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}\n`);
+        // Terraform module calls that were not followed are warnings: say there is something to read.
+        const warned = summary.warnings ? ` (${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}: see the report)` : '';
+        process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${warned}\n`);
       }
       const exitCode = exitCodeFor(result, options);
       const color = !options.output && colorsFor(process.stdout).isColorSupported;

@@ -22,13 +22,18 @@ export function isEscapedJson(text: string, node: ObjectNode | ArrayNode): boole
 }
 
 function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined {
-  let best: ObjectEntry | undefined;
+  let best: (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined;
+  const within = (r: ObjectEntry['keyRange']) =>
+    r !== undefined && (!node.range || (r.file === node.range.file && r.start.offset >= node.range.start.offset && r.end.offset <= node.range.end.offset));
   for (const e of node.entries) {
     if (!e.value.range || !e.keyRange) continue;
     if (node.range && (e.keyRange.start.offset < node.range.start.offset || e.keyRange.file !== node.range.file)) continue;
-    if (!best || (best.value.range?.end.offset ?? 0) < e.value.range.end.offset) best = e;
+    // A value defined elsewhere (a variable default in another file) is written here as its reference.
+    const written = within(e.value.range) ? e.value.range : within(e.value.origin?.range) ? e.value.origin?.range : undefined;
+    if (!written) continue;
+    if (!best || best.value.range.end.offset < written.end.offset) best = written === e.value.range ? (e as typeof best) : { ...e, value: { ...e.value, range: written } };
   }
-  return best as ReturnType<typeof lastEntry>;
+  return best;
 }
 
 /**
@@ -50,7 +55,7 @@ function hclKeyWidth(text: string, node: ObjectNode, last: ObjectEntry): number 
   };
   const lastEq = eqColumn(last);
   if (!lastEq || !last.keyRange) return 0;
-  const index = node.entries.indexOf(last);
+  const index = node.entries.findIndex((e) => e.keyRange === last.keyRange);
   const previous = index > 0 ? node.entries[index - 1] : undefined;
   const previousEq = previous ? eqColumn(previous) : undefined;
   const aligned = lastEq.gap > 1 || (previousEq !== undefined && previousEq.column === lastEq.column);

@@ -87,6 +87,11 @@ export class AwsClients {
     );
   }
 
+  /** The shared connection settings, for clients built elsewhere (ECR, for image users). */
+  clientConfig(region: string): ReturnType<AwsClients['common']> {
+    return this.common(region);
+  }
+
   ecs(region: string): ECSClient {
     let client = this.ecsClients.get(region);
     if (!client) {

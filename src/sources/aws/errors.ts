@@ -1,7 +1,7 @@
 import type { ScanError } from '../../model/finding.js';
 
 /** Which IAM action prefix each API belongs to, for "missing permission" messages. */
-export type AwsService = 'ecs' | 'sts' | 'account' | 'elasticloadbalancing';
+export type AwsService = 'ecs' | 'sts' | 'account' | 'elasticloadbalancing' | 'organizations' | 'config';
 
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException']);
 const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);

@@ -26,6 +26,16 @@ export function createLimiter(maxInFlight: number): Limiter {
   };
 }
 
+/**
+ * A limiter inside a shared one: a task first waits for its own slot (the
+ * account-region's), then for one of the shared budget, so a busy region never
+ * holds shared slots while it waits for its own.
+ */
+export function withinBudget(own: Limiter, shared: Limiter | undefined): Limiter {
+  if (!shared) return own;
+  return { run: (task) => own.run(() => shared.run(task)) };
+}
+
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));

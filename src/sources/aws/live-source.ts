@@ -8,7 +8,7 @@ import { DescribeCache, type DescribedRevision } from './cache.js';
 import { AwsClients, type AwsSdk, type ConnectionOptions, loadSdk } from './clients.js';
 import { describeRevisions } from './describe.js';
 import { isAbort, isMissingCredentials, toScanError } from './errors.js';
-import { createLimiter } from './limiter.js';
+import { type Limiter, createLimiter, withinBudget } from './limiter.js';
 import { SILENT_PROGRESS, type ScanProgress } from './progress.js';
 import { AwsCallError, RegionApi } from './region-api.js';
 import { discoverRegions } from './regions.js';
@@ -23,6 +23,8 @@ export interface AwsScanOptions extends Omit<ConnectionOptions, 'maxAttempts'> {
   cacheDir?: string;
   /** Requests in flight per region (default 10). */
   maxConcurrency?: number;
+  /** A budget shared with other scans (organization fan-out): requests in flight across all of them. */
+  sharedLimiter?: Limiter;
   /** Attempts per request (default 10): adaptive retry needs room to back off under throttling. */
   maxAttempts?: number;
   progress?: ScanProgress;
@@ -124,7 +126,7 @@ export class AwsLiveSource implements LiveSource {
     signal?: AbortSignal,
   ): Promise<SourceOutput> {
     const output = emptyOutput();
-    const limiter = createLimiter(this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+    const limiter = withinBudget(createLimiter(this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY), this.options.sharedLimiter);
     const api = new RegionApi(region, clients.sdk, clients.ecs(region), limiter, signal, (operation) => this.count(operation));
     const { scope } = this.options;
 

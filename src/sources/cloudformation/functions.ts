@@ -1,4 +1,4 @@
-import { type ValueNode, field, scalarText } from '../../model/value.js';
+import { type ConditionalNode, type UnresolvedNode, type ValueNode, field, scalarText, toPlain } from '../../model/value.js';
 import { resolveRef } from './ref.js';
 import { type ResolveContext, computedString, invalidAt, unresolvedAt, withOrigin } from './resolve-context.js';
 
@@ -121,10 +121,13 @@ export function resolveSelect({ name, argument, site }: Call, ctx: ResolveContex
 export function resolveFindInMap({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
   const args = argument.kind === 'array' ? argument.items : [];
   if (args.length !== 3 && args.length !== 4) return invalidAt(site, ctx, `${name} needs [map name, top-level key, second-level key]`);
-  const keys = args.slice(0, 3).map((a) => scalarText(resolve(a)));
+  const resolvedKeys = args.slice(0, 3).map((a) => resolve(a));
+  const keys = resolvedKeys.map((k) => scalarText(k));
   if (keys.some((k) => k === undefined)) return unresolvedAt(site, ctx, `${name} with a key that cannot be resolved`);
-  const found = keys.reduce<ValueNode | undefined>((node, key) => field(node, key ?? ''), ctx.template.mappings);
-  if (found) return withOrigin(found, site, ctx);
+  const lookup = (path: Array<string | undefined>) =>
+    path.reduce<ValueNode | undefined>((node, key) => field(node, key ?? ''), ctx.template.mappings);
+  const found = lookup(keys);
+  if (found) return withMappedAlternatives(withOrigin(found, site, ctx), keys, resolvedKeys, lookup);
   const fallback = field(args[3], 'DefaultValue');
   if (fallback) return withOrigin(resolve(fallback), site, ctx);
   return invalidAt(site, ctx, `${name}: Mappings has no ${keys.join('.')}`);
@@ -136,4 +139,69 @@ export function resolveBase64({ argument, site }: Call, ctx: ResolveContext, res
   const text = scalarText(resolved);
   if (text === undefined) return unresolvedAt(site, ctx, 'Fn::Base64 of a value that cannot be resolved');
   return computedString(Buffer.from(text, 'utf8').toString('base64'), site, ctx);
+}
+
+/** `Fn::Length` of a list that resolves, items under `Fn::If` excepted (their count depends on the condition). */
+export function resolveLength({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const list = resolve(argument);
+  if (list.kind === 'unresolved') return unresolvedAt(site, ctx, `${name} of ${list.expression}, which cannot be resolved`);
+  if (list.kind !== 'array') return invalidAt(site, ctx, `${name} needs a list, found ${list.kind}`);
+  if (list.items.some((item) => item.kind === 'conditional')) {
+    return unresolvedAt(site, ctx, `${name} of a list whose items depend on a condition`);
+  }
+  const count = list.items.filter((item) => item.kind !== 'null').length;
+  return withOrigin({ kind: 'number', value: count, raw: String(count), ...(site.range ? { range: site.range } : {}), syntax: ctx.syntax }, site, ctx);
+}
+
+/** The first part of a value that is not known offline, if any. */
+function firstUnknown(node: ValueNode): UnresolvedNode | ConditionalNode | undefined {
+  if (node.kind === 'unresolved' || node.kind === 'conditional') return node;
+  if (node.kind === 'array') return node.items.map(firstUnknown).find((n) => n !== undefined);
+  if (node.kind === 'object') return node.entries.map((e) => firstUnknown(e.value)).find((n) => n !== undefined);
+  return undefined;
+}
+
+/** `Fn::ToJsonString` of a mapping or list that resolves entirely: its JSON text. */
+export function resolveToJsonString({ name, argument, site }: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
+  const value = resolve(argument);
+  if (value.kind !== 'object' && value.kind !== 'array' && value.kind !== 'unresolved' && value.kind !== 'conditional') {
+    return invalidAt(site, ctx, `${name} needs a mapping or a list, found ${value.kind}`);
+  }
+  const unknown = firstUnknown(value);
+  if (unknown) {
+    const what = unknown.kind === 'unresolved' ? unknown.expression : `a value under condition ${unknown.condition}`;
+    return unresolvedAt(site, ctx, `${name} of a value containing ${what}, which cannot be resolved`);
+  }
+  return computedString(JSON.stringify(toPlain(value)), site, ctx);
+}
+
+/**
+ * A key that is a parameter with other AllowedValues selects other entries of
+ * the map: those entries are the value's alternatives (`!FindInMap [Modes,
+ * !Ref Environment, NetworkMode]` allows every environment's mode).
+ */
+function withMappedAlternatives(
+  value: ValueNode,
+  keys: Array<string | undefined>,
+  resolvedKeys: ValueNode[],
+  lookup: (path: Array<string | undefined>) => ValueNode | undefined,
+): ValueNode {
+  const chosen = scalarText(value);
+  const values: ValueNode[] = [];
+  const sources: string[] = [];
+  resolvedKeys.forEach((key, index) => {
+    const alternatives = key.origin?.alternatives;
+    if (!alternatives) return;
+    for (const alternative of alternatives.values) {
+      const path = [...keys];
+      path[index] = scalarText(alternative);
+      const other = lookup(path);
+      const text = scalarText(other);
+      if (!other || text === undefined || text === chosen || values.some((v) => scalarText(v) === text)) continue;
+      values.push(other);
+      if (!sources.includes(alternatives.source)) sources.push(alternatives.source);
+    }
+  });
+  if (!values.length || !value.origin) return value;
+  return { ...value, origin: { ...value.origin, alternatives: { values, source: `${sources.join('; ')}, through Fn::FindInMap` } } };
 }

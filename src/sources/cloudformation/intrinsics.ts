@@ -22,7 +22,28 @@ export const SHORT_FORM_TAGS = [
   'Transform',
   'ToJsonString',
   'Length',
+  'GetStackOutput',
+  // Rules functions (the Rules section); CloudFormation reads their short forms too.
+  'Contains',
+  'EachMemberEquals',
+  'EachMemberIn',
+  'RefAll',
+  'ValueOf',
+  'ValueOfAll',
 ] as const;
+
+/** Functions that only the Rules section evaluates (AWS: *Rules functions*). */
+export const RULES_FUNCTIONS = new Set([
+  'Fn::Contains',
+  'Fn::EachMemberEquals',
+  'Fn::EachMemberIn',
+  'Fn::RefAll',
+  'Fn::ValueOf',
+  'Fn::ValueOfAll',
+]);
+
+/** `Fn::ForEach::LoopName` keys (AWS::LanguageExtensions). */
+export const FOR_EACH_PREFIX = 'Fn::ForEach::';
 
 /** `!If` → `Fn::If`; `!Ref` and `!Condition` keep their name. */
 export function longFormName(shortName: string): string {

@@ -1,4 +1,4 @@
-import type { ValueNode } from '../../model/value.js';
+import { type ValueNode, scalarText } from '../../model/value.js';
 import { type ResolveContext, invalidAt, unresolvedAt, withOrigin } from './resolve-context.js';
 
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
@@ -20,8 +20,28 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
       return withOrigin({ kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax }, site, ctx);
     }
     // Parameter values are strings to CloudFormation; only a Number parameter's Default is a number.
-    return withOrigin(value, site, ctx, parameter.type !== 'Number');
+    const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number');
+    const alternatives = otherAllowedValues(value, parameter.allowedValues, parameter.type, ctx);
+    if (!alternatives.length || !resolved.origin) return resolved;
+    return { ...resolved, origin: { ...resolved.origin, alternatives: { values: alternatives, source: `parameter ${name}, AllowedValues` } } };
   }
   if (ctx.template.resources.has(name)) return unresolvedAt(site, ctx, `resource ${name} is known only after deployment`);
   return invalidAt(site, ctx, `Ref to ${name}, which is not a parameter or resource of this template`);
+}
+
+/**
+ * The AllowedValues a deployment could pass instead of the Default, as the
+ * values CloudFormation would substitute: strings, except for a Number
+ * parameter. Values that are not literals are left out.
+ */
+function otherAllowedValues(defaultValue: ValueNode, allowed: ValueNode[] | undefined, type: string | undefined, ctx: ResolveContext): ValueNode[] {
+  const chosen = scalarText(defaultValue);
+  const out: ValueNode[] = [];
+  for (const item of allowed ?? []) {
+    const text = scalarText(item);
+    if (text === undefined || text === chosen) continue;
+    const base = { ...(item.range ? { range: item.range } : {}), syntax: ctx.syntax };
+    out.push(type === 'Number' && item.kind === 'number' ? { ...item, ...base } : { kind: 'string', value: text, ...base });
+  }
+  return out;
 }

@@ -36,7 +36,9 @@ export function unresolvedAt(site: ValueNode, ctx: ResolveContext, reason: strin
 
 /** A template mistake CloudFormation itself would reject: reported, and the value is unknown. */
 export function invalidAt(site: ValueNode, ctx: ResolveContext, message: string): UnresolvedNode {
-  ctx.errors.push(fileError(ctx.file, `resource ${ctx.resourceId}: ${message}`, site.range, ctx.resourceId));
+  // Outside a resource (a loop's collection in Resources) there is no logical id to name.
+  const text = ctx.resourceId ? `resource ${ctx.resourceId}: ${message}` : message;
+  ctx.errors.push(fileError(ctx.file, text, site.range, ctx.resourceId || undefined));
   return unresolvedAt(site, ctx, message);
 }
 

@@ -1,4 +1,5 @@
-import type { ValueNode } from '../../model/value.js';
+import type { ScanError } from '../../model/finding.js';
+import { type ValueNode, field, scalarText } from '../../model/value.js';
 import {
   type Call,
   type Resolve,
@@ -6,12 +7,15 @@ import {
   resolveFindInMap,
   resolveIf,
   resolveJoin,
+  resolveLength,
   resolveSelect,
   resolveSplit,
   resolveSub,
+  resolveToJsonString,
 } from './functions.js';
-import { SHORT_FORM_TAGS, intrinsicCall, longFormName } from './intrinsics.js';
+import { FOR_EACH_PREFIX, RULES_FUNCTIONS, SHORT_FORM_TAGS, intrinsicCall, longFormName } from './intrinsics.js';
 import { resolveRef } from './ref.js';
+import { expandLoops, notSupportedOffline } from './for-each.js';
 import { type ResolveContext, invalidAt, unresolvedAt } from './resolve-context.js';
 
 type Evaluator = (call: Call, ctx: ResolveContext, resolve: Resolve) => ValueNode;
@@ -24,6 +28,8 @@ const EVALUATED: Record<string, Evaluator> = {
   'Fn::Select': resolveSelect,
   'Fn::FindInMap': resolveFindInMap,
   'Fn::Base64': resolveBase64,
+  'Fn::Length': resolveLength,
+  'Fn::ToJsonString': resolveToJsonString,
 };
 
 /** Why the functions that are never evaluated stay unknown. */
@@ -31,10 +37,8 @@ const NOT_EVALUATED: Record<string, string> = {
   'Fn::GetAtt': 'Fn::GetAtt is known only after deployment',
   'Fn::ImportValue': "Fn::ImportValue reads another stack's export",
   'Fn::GetAZs': 'Fn::GetAZs depends on the deployment region',
-  'Fn::Cidr': 'Fn::Cidr is not evaluated',
-  'Fn::Transform': 'Fn::Transform runs a macro at deployment',
-  'Fn::ToJsonString': 'Fn::ToJsonString is not evaluated',
-  'Fn::Length': 'Fn::Length is not evaluated',
+  'Fn::GetStackOutput': "Fn::GetStackOutput reads another stack's output",
+  'Fn::Cidr': 'Fn::Cidr gives subnet address blocks, which no check reads',
   Condition: 'a condition is not a property value',
   'Fn::Equals': 'a condition function is not a property value',
   'Fn::Not': 'a condition function is not a property value',
@@ -51,6 +55,10 @@ const KNOWN = new Set<string>(SHORT_FORM_TAGS.map(longFormName));
  */
 export function resolveValue(node: ValueNode, ctx: ResolveContext): ValueNode {
   const resolve: Resolve = (child) => resolveValue(child, ctx);
+  // Loops first: `{Fn::ForEach::X: …}` alone looks like a function call.
+  if (node.kind === 'object' && node.entries.some((e) => e.key.startsWith(FOR_EACH_PREFIX))) {
+    return resolveValue(expandLoops(node, ctx, resolve), ctx);
+  }
   const call = intrinsicCall(node);
   if (call) return resolveCall({ name: call.name, argument: call.argument, site: node }, ctx, resolve);
   if (node.kind === 'object') return { ...node, entries: node.entries.map((e) => ({ ...e, value: resolve(e.value) })) };
@@ -63,10 +71,80 @@ function resolveCall(call: Call, ctx: ResolveContext, resolve: Resolve): ValueNo
     if (call.argument.kind !== 'string') return invalidAt(call.site, ctx, `Ref needs a parameter or resource name, found ${call.argument.kind}`);
     return resolveRef(call.argument.value, call.site, ctx);
   }
+  if (call.name === 'Fn::Transform') {
+    const macro = scalarText(field(call.argument, 'Name'));
+    return invalidAt(call.site, ctx, notSupportedOffline(`Fn::Transform${macro ? ` (macro ${macro})` : ''} runs at deployment; scan the processed template`));
+  }
+  if (RULES_FUNCTIONS.has(call.name)) {
+    return unresolvedAt(call.site, ctx, `${call.name} is a Rules function, evaluated only in the Rules section`);
+  }
   const evaluate = EVALUATED[call.name];
-  if (evaluate) return evaluate(call, ctx, resolve);
+  if (evaluate) return (call.name !== 'Fn::If' && splitOnCondition(call, ctx, resolve)) || evaluate(call, ctx, resolve);
   const reason = NOT_EVALUATED[call.name];
   if (reason !== undefined) return unresolvedAt(call.site, ctx, reason);
   if (!KNOWN.has(call.name)) return invalidAt(call.site, ctx, `unknown intrinsic function ${call.name}`);
   return unresolvedAt(call.site, ctx, `${call.name} is not evaluated`);
+}
+
+
+/** At most this many `Fn::If`s inside one function's arguments are split into branches (2^n evaluations). */
+const MAX_SPLIT_CONDITIONS = 6;
+
+/**
+ * A function whose arguments hold an `Fn::If` (`!Join [":", [!If [C, "0", "1000"], "0"]]`) is evaluated once per
+ * branch, giving a conditional of the results, so the checks judge each value the function can produce instead
+ * of an unresolved whole. Returns undefined when there is no well-formed `Fn::If` to split on.
+ */
+function splitOnCondition(call: Call, ctx: ResolveContext, resolve: Resolve, depth = 0): ValueNode | undefined {
+  if (depth >= MAX_SPLIT_CONDITIONS) return undefined;
+  const found = findCondition(call.argument, ctx);
+  if (!found) return undefined;
+  const errors: ScanError[] = [];
+  const branch = (replacement: ValueNode): ValueNode => {
+    const branchCtx = { ...ctx, errors };
+    const branchCall = { ...call, argument: replaceNode(call.argument, found.node, replacement) };
+    const evaluate = EVALUATED[call.name];
+    return splitOnCondition(branchCall, branchCtx, (child) => resolveValue(child, branchCtx), depth + 1) ?? (evaluate ? evaluate(branchCall, branchCtx, (child) => resolveValue(child, branchCtx)) : branchCall.argument);
+  };
+  const whenTrue = branch(found.whenTrue);
+  const whenFalse = branch(found.whenFalse);
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const key = `${error.line}:${error.column}:${error.message}`;
+    if (!seen.has(key)) ctx.errors.push(error);
+    seen.add(key);
+  }
+  return {
+    kind: 'conditional',
+    condition: found.condition,
+    whenTrue,
+    whenFalse,
+    ...(call.site.range ? { range: call.site.range } : {}),
+    syntax: ctx.syntax,
+  };
+}
+
+/** The first `Fn::If [Condition, a, b]` (condition defined in Conditions) inside a function's arguments. */
+function findCondition(node: ValueNode, ctx: ResolveContext): { node: ValueNode; condition: string; whenTrue: ValueNode; whenFalse: ValueNode } | undefined {
+  const call = intrinsicCall(node);
+  if (call?.name === 'Fn::If' && call.argument.kind === 'array' && call.argument.items.length === 3) {
+    const [condition, whenTrue, whenFalse] = call.argument.items;
+    if (condition?.kind === 'string' && ctx.template.conditions.has(condition.value) && whenTrue && whenFalse) {
+      return { node, condition: condition.value, whenTrue, whenFalse };
+    }
+  }
+  const children = node.kind === 'object' ? node.entries.map((e) => e.value) : node.kind === 'array' ? node.items : [];
+  for (const child of children) {
+    const found = findCondition(child, ctx);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `tree` with the node `target` (by identity) replaced. */
+function replaceNode(tree: ValueNode, target: ValueNode, replacement: ValueNode): ValueNode {
+  if (tree === target) return replacement;
+  if (tree.kind === 'object') return { ...tree, entries: tree.entries.map((e) => ({ ...e, value: replaceNode(e.value, target, replacement) })) };
+  if (tree.kind === 'array') return { ...tree, items: tree.items.map((item) => replaceNode(item, target, replacement)) };
+  return tree;
 }

@@ -3,6 +3,7 @@ import type { ResourceRef } from '../../model/task-definition.js';
 import { type SourceOutput, fileError } from '../source.js';
 import { toEcsKeys } from './ecs-keys.js';
 import type { ResolveContext } from './resolve-context.js';
+import { expandLoops, notSupportedOffline } from './for-each.js';
 import { resolveValue } from './resolve.js';
 import { readTemplateInfo } from './template.js';
 
@@ -33,7 +34,15 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     return;
   }
   const template = readTemplateInfo(root);
-  for (const { key: id, keyRange, value: resource } of resources.entries) {
+  checkTransforms(root, file, output);
+  // Fn::ForEach loops in Resources (AWS::LanguageExtensions) become the resources they generate.
+  const loopContext: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: '', errors: output.errors };
+  const expanded = expandLoops(resources, loopContext, (node) => resolveValue(node, loopContext));
+  for (const e of expanded.entries) template.resources.add(e.key);
+  // A logical id written twice is deployed once, as its last occurrence (CloudFormation reads duplicate keys last-wins).
+  const last = new Map(expanded.entries.map((e, index) => [e.key, index]));
+  for (const [index, { key: id, keyRange, value: resource }] of expanded.entries.entries()) {
+    if (last.get(id) !== index) continue;
     if (resource.kind !== 'object') {
       output.errors.push(fileError(file, `resource ${id} must be a mapping, found ${resource.kind}`, resource.range, id));
       continue;
@@ -58,6 +67,71 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     }
     const family = field(body, 'family');
     if (family?.kind === 'string') ref.family = family.value;
-    output.definitions.push({ resource: ref, body: body satisfies ObjectNode, ...(range ? { range } : {}) });
+    const condition = field(resource, 'Condition');
+    const conditioned = condition?.kind === 'string' ? underCondition(body, condition.value, source.syntax) : body;
+    if (condition?.kind === 'string' && !template.conditions.has(condition.value)) {
+      // Every check still runs (the resource is read as existing under that name): a warning, not a read failure.
+      (output.warnings ??= []).push(fileError(file, `resource ${id}: Condition ${condition.value} is not defined in Conditions`, condition.range, id));
+    }
+    output.definitions.push({ resource: ref, body: conditioned satisfies ObjectNode, ...(range ? { range } : {}) });
   }
+}
+
+/**
+ * Template-level transforms that never rewrite an `AWS::ECS::TaskDefinition`:
+ * the language extensions (whose functions are evaluated here), SAM (only
+ * `AWS::Serverless::*` resources), Secrets Manager rotation and the CodeDeploy
+ * blue/green hook. Any other macro (`AWS::Include`, an account's own) can
+ * change the template arbitrarily, so the result as written is not the result.
+ */
+const HARMLESS_TRANSFORMS = new Set([
+  'AWS::LanguageExtensions',
+  'AWS::Serverless-2016-10-31',
+  'AWS::SecretsManager-2020-07-23',
+  'AWS::CodeDeployBlueGreen',
+]);
+
+function checkTransforms(root: ValueNode, file: string, output: SourceOutput): void {
+  const transform = field(root, 'Transform');
+  if (transform === undefined || transform.kind === 'null') return;
+  const items = transform.kind === 'array' ? transform.items : [transform];
+  for (const item of items) {
+    // A macro with parameters is written `{Name: X, Parameters: {...}}`.
+    const name = scalarText(item) ?? scalarText(field(item, 'Name'));
+    if (name !== undefined && HARMLESS_TRANSFORMS.has(name)) continue;
+    const what = name === undefined ? 'a Transform' : `Transform ${name}`;
+    output.errors.push(
+      fileError(file, notSupportedOffline(`${what} rewrites the template at deployment; the task definitions are checked as written, scan the processed template for the deployed result`), item.range),
+    );
+  }
+}
+
+/** The fields the checks judge, which a resource-level `Condition:` decides exist at all. */
+const CONDITIONED_FIELDS = new Set(['containerDefinitions', 'networkMode']);
+
+/**
+ * A resource with `Condition: C` exists only when C is true: its containers and
+ * network mode become values under C (absent otherwise), so every finding says
+ * `when condition C is true`, and an `Fn::If` on C inside it keeps only the
+ * branch that can coexist with the resource.
+ */
+function underCondition(body: ObjectNode, condition: string, syntax: Syntax): ObjectNode {
+  return {
+    ...body,
+    entries: body.entries.map((e) =>
+      CONDITIONED_FIELDS.has(e.key)
+        ? {
+            ...e,
+            value: {
+              kind: 'conditional',
+              condition,
+              whenTrue: e.value,
+              whenFalse: { kind: 'null', syntax },
+              ...(e.value.range ? { range: e.value.range } : {}),
+              syntax,
+            },
+          }
+        : e,
+    ),
+  };
 }

@@ -6,6 +6,8 @@ export interface ParameterInfo {
   type?: string;
   /** The Default's value node, where it is written. */
   defaultValue?: ValueNode;
+  /** The AllowedValues list, when it is a literal list. */
+  allowedValues?: ValueNode[];
 }
 
 /** What intrinsic functions need to know about the template they sit in. */
@@ -23,9 +25,11 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
     for (const e of section.entries) {
       const type = scalarText(field(e.value, 'Type'));
       const defaultValue = field(e.value, 'Default');
+      const allowed = field(e.value, 'AllowedValues');
       parameters.set(e.key, {
         name: e.key,
         ...(type !== undefined ? { type } : {}),
+        ...(allowed?.kind === 'array' ? { allowedValues: allowed.items } : {}),
         ...(defaultValue !== undefined && defaultValue.kind !== 'null' ? { defaultValue } : {}),
       });
     }

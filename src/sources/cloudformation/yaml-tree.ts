@@ -15,6 +15,7 @@ import type { LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { fileError } from '../source.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
+import { indentQuotedContinuations } from './yaml-quoted-lines.js';
 
 /** Nodes an alias may expand to, in total per document: billion-laughs guard. */
 export const ALIAS_EXPANSION_BUDGET = 10_000;
@@ -42,6 +43,21 @@ function shorten(text: string): string {
   return text.length > MAX_EXPRESSION_LENGTH ? `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}…` : text;
 }
 
+/**
+ * CloudFormation reads YAML 1.1, where unquoted yes/no/on/off are booleans
+ * (`Privileged: yes` deploys a privileged container); YAML 1.2's core schema
+ * reads them as strings. The list is the YAML 1.1 resolvers' (PyYAML,
+ * SnakeYAML), which leave out `y`/`n`.
+ */
+const YAML11_TRUE = /^(?:yes|Yes|YES|on|On|ON)$/;
+const YAML11_FALSE = /^(?:no|No|NO|off|Off|OFF)$/;
+
+function yaml11Boolean(text: string): boolean | undefined {
+  if (YAML11_TRUE.test(text)) return true;
+  if (YAML11_FALSE.test(text)) return false;
+  return undefined;
+}
+
 export interface ParsedYaml {
   /** One root per non-empty document; empty when the file has any error that loses data. */
   documents: ValueNode[];
@@ -65,28 +81,42 @@ class ConversionStop extends Error {
 export function parseYamlTemplate(text: string, file: string, lines: LineIndex): ParsedYaml {
   const errors: ScanError[] = [];
   const documents: ValueNode[] = [];
-  const parsed = parseAllDocuments(text, { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: true });
-  const list = Array.isArray(parsed) ? parsed : [];
+  let source = { text, toOriginal: (offset: number) => offset };
+  let list = parseDocuments(text);
   for (const document of list) {
     for (const e of document.errors) {
       errors.push(fileError(file, `invalid YAML: ${e.message}`, lines.range(file, e.pos[0], e.pos[1])));
     }
   }
-  if (errors.length) return { documents: [], errors };
+  if (errors.length) {
+    // What CloudFormation reads but YAML 1.2 does not: see yaml-quoted-lines.ts.
+    const indented = indentQuotedContinuations(text);
+    const reparsed = indented ? parseDocuments(indented.text) : [];
+    if (!indented || reparsed.some((d) => d.errors.length)) return { documents: [], errors };
+    errors.length = 0;
+    source = indented;
+    list = reparsed;
+  }
 
   for (const document of list) {
     if (document.contents === null) continue;
-    const converter = new Converter(text, file, lines, document);
+    const converter = new Converter(source.text, source.toOriginal, file, lines, document);
     try {
       documents.push(converter.convert(document.contents, 0));
       errors.push(...converter.errors);
     } catch (error) {
       if (!(error instanceof ConversionStop)) throw error;
-      errors.push(fileError(file, error.message, lines.range(file, error.offset, error.offset)));
+      const at = source.toOriginal(error.offset);
+      errors.push(fileError(file, error.message, lines.range(file, at, at)));
       return { documents: [], errors };
     }
   }
   return { documents, errors };
+}
+
+function parseDocuments(text: string): Document[] {
+  const parsed = parseAllDocuments(text, { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: false });
+  return Array.isArray(parsed) ? parsed : [];
 }
 
 class Converter {
@@ -98,7 +128,9 @@ class Converter {
   private outermostAlias = 0;
 
   constructor(
+    /** The text yaml parsed: the file, or the file with quoted-scalar lines indented. */
     private readonly text: string,
+    private readonly toOriginal: (offset: number) => number,
     private readonly file: string,
     private readonly lines: LineIndex,
     private readonly document: Document,
@@ -128,7 +160,7 @@ class Converter {
       return { kind: 'unresolved', expression: `*${alias.source}`, reason: 'alias without anchor', range: at, syntax: 'yaml' };
     }
     if (this.expanding.has(target)) {
-      throw new ConversionStop(`YAML alias *${alias.source} refers to a node that contains it`, at?.start.offset ?? 0);
+      throw new ConversionStop(`YAML alias *${alias.source} refers to a node that contains it`, alias.range?.[0] ?? 0);
     }
     if (this.expanding.size === 0) this.outermostAlias = alias.range?.[0] ?? 0;
     this.expanding.add(target);
@@ -169,6 +201,10 @@ class Converter {
         return { kind: 'number', value, raw: node.range ? this.text.slice(node.range[0], node.range[1]) : String(value), ...base };
       }
       if (typeof value === 'boolean') return { kind: 'boolean', value, ...base };
+      if (typeof value === 'string' && node.type === 'PLAIN' && !node.tag) {
+        const flag = yaml11Boolean(value);
+        if (flag !== undefined) return { kind: 'boolean', value: flag, ...base };
+      }
       return { kind: 'string', value: typeof value === 'string' ? value : this.sourceText(node), ...base };
     }
     return { kind: 'null', ...base };
@@ -189,7 +225,7 @@ class Converter {
       this.errors.push(fileError(this.file, MERGE_KEY_MESSAGE, keyRange));
     }
     const range = this.rangeOf(map);
-    const expression = range ? shorten(this.expression(range.start.offset, range.end.offset)) : '<<';
+    const expression = map.range ? shorten(this.expression(map.range[0], this.endOf(map))) : '<<';
     return { kind: 'unresolved', expression, reason: MERGE_KEY_MESSAGE, ...(range ? { range } : {}), syntax: 'yaml' };
   }
 
@@ -197,6 +233,7 @@ class Converter {
   private convertValue(value: unknown, depth: number, viaAlias: boolean, after?: number): ValueNode {
     if (value === null || value === undefined) {
       const at = after ?? 0;
+      // `after` is already an offset in the file (the key's range end).
       return { kind: 'null', range: this.lines.range(this.file, at, at), syntax: 'yaml' };
     }
     return this.convert(value, depth, viaAlias);
@@ -204,8 +241,8 @@ class Converter {
 
   private applyTag(tag: string, value: ValueNode, node: YamlNode | null): ValueNode {
     const tagStart = this.tagStart(tag, node);
-    const end = value.range?.end.offset ?? tagStart + tag.length;
-    const range = this.lines.range(this.file, tagStart, end);
+    const end = node?.range ? this.endOf(node) : tagStart + tag.length;
+    const range = this.span(tagStart, end);
     if (!KNOWN_TAGS.has(tag)) {
       this.errors.push(fileError(this.file, `unknown YAML tag ${tag}: not a CloudFormation intrinsic function`, range));
       return { kind: 'unresolved', expression: this.expression(tagStart, end), reason: `unknown tag ${tag}`, range, syntax: 'yaml' };
@@ -216,13 +253,18 @@ class Converter {
         {
           key: longFormName(tag.slice(1)),
           sourceKey: tag,
-          keyRange: this.lines.range(this.file, tagStart, tagStart + tag.length),
+          keyRange: this.span(tagStart, tagStart + tag.length),
           value,
         },
       ],
       range,
       syntax: 'yaml',
     };
+  }
+
+  /** A range in the file from offsets in the parsed text. */
+  private span(start: number, end: number) {
+    return this.lines.range(this.file, this.toOriginal(start), this.toOriginal(end));
   }
 
   /** yaml's node range starts after the tag; find the tag just before it. */
@@ -248,8 +290,14 @@ class Converter {
   /** The node's text without trailing whitespace (block collections end after their newline). */
   private rangeOf(node: YamlNode | null) {
     if (!node?.range) return undefined;
-    let end = node.range[1];
-    while (end > node.range[0] && /\s/.test(this.text[end - 1] ?? '')) end--;
-    return this.lines.range(this.file, node.range[0], end);
+    return this.span(node.range[0], this.endOf(node));
+  }
+
+  /** Where the node's text ends in the parsed text, trailing white space excluded. */
+  private endOf(node: YamlNode): number {
+    const [start, rawEnd] = node.range ?? [0, 0];
+    let end = rawEnd;
+    while (end > start && /\s/.test(this.text[end - 1] ?? '')) end--;
+    return end;
   }
 }

@@ -91,7 +91,9 @@ export function taskDefinitionBody(resource: Block, scope: Scope): BodyResult {
       const own: EvalProblem[] = [];
       const value = evaluateExpr(attribute.expr, scope, own);
       const decoded = decodeContainerDefinitions(value);
-      const firstProblem = own[0];
+      // A mistake that leaves the value readable (a template variable not given) is reported, not fatal.
+      problems.push(...own.filter((p) => p.keepsValue));
+      const firstProblem = own.find((p) => !p.keepsValue);
       if (firstProblem) failure = { message: `container_definitions: ${firstProblem.message}`, ...(firstProblem.range ? { range: firstProblem.range } : {}) };
       else if ('error' in decoded) failure = { message: decoded.error, ...(decoded.range ? { range: decoded.range } : {}) };
       else entries.push({ key: 'containerDefinitions', sourceKey: attribute.name, keyRange: attribute.nameRange, value: decoded.value });

@@ -77,7 +77,7 @@ export class ConfigurationLoader {
       // resources were not asked for.
       const named = new Set(discovered.map((f) => basename(f.path)));
       const siblings = this.readFromDisk(absDir, displayDir, named) ?? [];
-      for (const file of siblings) blocks.push(...this.parseFile(file).filter((b) => b.type === 'variable' || b.type === 'locals'));
+      for (const file of siblings) blocks.push(...this.parseFile(file).filter((b) => b.type === 'variable' || b.type === 'locals' || b.type === 'data'));
     }
     const config = buildModuleConfig(absDir, group?.displayDir ?? displayDir, blocks);
     this.configs.set(key, config);

@@ -1,7 +1,7 @@
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
-import { decodeEmbeddedJson } from './embedded-json.js';
-import { isJsonEncoded, textOrigin } from './values.js';
+import { decodeEmbeddedJson, decodePartialJson } from './embedded-json.js';
+import { isJsonEncoded, partialText, textOrigin } from './values.js';
 
 export type Decoded = { value: ValueNode } | { error: string; range?: SourceRange };
 
@@ -19,7 +19,12 @@ export function decodeContainerDefinitions(value: ValueNode): Decoded {
     if ('error' in whenFalse) return whenFalse;
     return { value: { ...value, whenTrue: whenTrue.value, whenFalse: whenFalse.value } };
   }
-  if (value.kind === 'unresolved' || value.kind === 'null' || isJsonEncoded(value)) return { value };
+  if (value.kind === 'unresolved') {
+    // A template with unresolved interpolations: the JSON around them is still read.
+    const partial = partialText(value);
+    return { value: (partial && decodePartialJson(partial, value.range)) || value };
+  }
+  if (value.kind === 'null' || isJsonEncoded(value)) return { value };
   if (value.kind === 'string') {
     const decoded = decodeEmbeddedJson(value.value, textOrigin(value), value.range);
     if ('root' in decoded) return { value: decoded.root };

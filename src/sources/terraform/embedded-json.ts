@@ -2,7 +2,7 @@ import { type ParseError, parseTree } from 'jsonc-parser';
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import { describeJsonError, jsonTreeToValue } from '../json/json-tree.js';
-import type { TemplatePlaceholder, TextOrigin } from './values.js';
+import type { PartialText, TemplatePlaceholder, TextOrigin } from './values.js';
 
 export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceRange };
 
@@ -62,4 +62,62 @@ function markPlaceholders(node: ValueNode, placeholders: TemplatePlaceholder[]):
 /** The identity origin of a whole file's text. */
 export function wholeTextOrigin(path: string, lines: TextOrigin['lines']): TextOrigin {
   return { path, lines, offsetAt: (index) => Math.min(index, lines.text.length) };
+}
+
+const HOLE = /__ecsguard_hole_\d+__/g;
+
+/**
+ * JSON in a template some of whose interpolations are unresolved: each hole
+ * becomes an unresolved value at its place (a string that is only the hole is
+ * the hole's expression; a string with text around it is unresolved as a
+ * whole), so literal values beside it are still judged. Undefined when the
+ * holes make the JSON itself undecidable (they write structure, not values).
+ */
+export function decodePartialJson(partial: PartialText, fallback: SourceRange | undefined): ValueNode | undefined {
+  const decoded = decodeEmbeddedJson(partial.text, partial.origin, fallback);
+  if (!('root' in decoded)) return undefined;
+  return fillHoles(decoded.root, partial);
+}
+
+function fillHoles(node: ValueNode, partial: PartialText): ValueNode {
+  switch (node.kind) {
+    case 'object': {
+      const hidden = node.entries.find((e) => e.sourceKey.match(HOLE));
+      if (hidden) {
+        const hole = partial.holes.get(hidden.sourceKey.match(HOLE)?.[0] ?? '');
+        const reason = hole?.value.kind === 'unresolved' ? hole.value.reason : undefined;
+        return {
+          kind: 'unresolved',
+          expression: restore(hidden.sourceKey, partial),
+          reason: `object key ${restore(hidden.sourceKey, partial)} cannot be resolved${reason ? `: ${reason}` : ''}`,
+          ...(node.range ? { range: node.range } : {}),
+          syntax: 'json',
+        };
+      }
+      return { ...node, entries: node.entries.map((e) => ({ ...e, value: fillHoles(e.value, partial) })) };
+    }
+    case 'array':
+      return { ...node, items: node.items.map((item) => fillHoles(item, partial)) };
+    case 'string': {
+      const markers = node.value.match(HOLE);
+      if (!markers) return node;
+      const first = partial.holes.get(markers[0] as string);
+      if (node.value === markers[0] && first) return first.value;
+      const reason = first?.value.kind === 'unresolved' ? first.value.reason : undefined;
+      return {
+        kind: 'unresolved',
+        expression: restore(node.value, partial),
+        ...(reason ? { reason } : {}),
+        ...(node.range ? { range: node.range } : {}),
+        syntax: 'json',
+      };
+    }
+    default:
+      return node;
+  }
+}
+
+/** The text with each marker replaced by the interpolation as written. */
+function restore(text: string, partial: PartialText): string {
+  return text.replace(HOLE, (marker) => partial.holes.get(marker)?.text ?? marker);
 }

@@ -5,7 +5,7 @@ import { applyBinary, applyUnary } from './operators.js';
 import { resolveReference } from './references.js';
 import type { EvalContext } from './scope.js';
 import { evaluateHeredoc, evaluateQuoted } from './templates.js';
-import { liftConditionals, rangeIn, unresolved, withOrigin } from './values.js';
+import { failed, liftConditionals, rangeIn, unresolved, unresolvedLike, withOrigin } from './values.js';
 
 /**
  * Evaluates an HCL expression to a value tree. What Terraform would know only
@@ -99,7 +99,7 @@ export function evaluateTerm(parts: Node[], ctx: EvalContext): ValueNode {
     base = evaluate(first, ctx);
     rest = parts.slice(1);
   }
-  if (base.kind === 'unresolved' && rest.length) return unresolved(whole, base.reason ?? `${base.expression} cannot be resolved`, wholeRange);
+  if (base.kind === 'unresolved' && rest.length) return unresolvedLike(base, whole, base.reason ?? `${base.expression} cannot be resolved`, wholeRange);
   for (const step of rest) {
     base = applyStep(base, step, ctx, whole, wholeRange);
     if (base.kind === 'unresolved') return base;
@@ -111,9 +111,10 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
   if (step.type === 'get_attr') {
     const name = step.namedChildren[0]?.text ?? '';
     return liftConditionals([base], ([value]) => {
-      if (value?.kind !== 'object') return unresolved(whole, `.${name} of ${value?.kind ?? 'nothing'}`, wholeRange);
+      if (value?.kind === 'unresolved') return unresolvedLike(value, whole, value.reason ?? `${value.expression} cannot be resolved`, wholeRange);
+      if (value?.kind !== 'object') return failed(whole, `.${name} of ${value?.kind ?? 'nothing'}`, wholeRange);
       const found = [...value.entries].reverse().find((e) => e.key === name);
-      return found ? found.value : unresolved(whole, `no attribute ${name}`, wholeRange);
+      return found ? found.value : failed(whole, `no attribute ${name}`, wholeRange);
     });
   }
   if (step.type === 'index') {
@@ -127,18 +128,30 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
           : unresolved(whole, 'empty index', wholeRange);
     return liftConditionals([base, key], ([value, k]) => {
       if (!value || !k || k.kind === 'unresolved') return unresolved(whole, 'the index cannot be resolved', wholeRange);
+      if (value.kind === 'unresolved') return unresolvedLike(value, whole, value.reason ?? `${value.expression} cannot be resolved`, wholeRange);
       if (value.kind === 'array' && (k.kind === 'number' || k.kind === 'string') && /^\d+$/.test(String(k.value))) {
-        return value.items[Number(k.value)] ?? unresolved(whole, `index ${String(k.value)} is out of range`, wholeRange);
+        return value.items[Number(k.value)] ?? failed(whole, `index ${String(k.value)} is out of range`, wholeRange);
       }
       if (value.kind === 'object' && (k.kind === 'string' || k.kind === 'number')) {
         const name = String(k.value);
         const found = [...value.entries].reverse().find((e) => e.key === name);
-        return found ? found.value : unresolved(whole, `no key ${JSON.stringify(name)}`, wholeRange);
+        return found ? found.value : failed(whole, `no key ${JSON.stringify(name)}`, wholeRange);
       }
-      return unresolved(whole, `cannot index ${value.kind}`, wholeRange);
+      return failed(whole, `cannot index ${value.kind}`, wholeRange);
     });
   }
-  return unresolved(whole, 'splat expressions are not evaluated', wholeRange);
+  if (step.type === 'splat') {
+    // `list[*].attr` / `list.*.attr`: the steps after the splat apply to each item; a single value is a list of one, null none.
+    const inner = step.firstNamedChild;
+    const steps = inner?.namedChildren ?? [];
+    return liftConditionals([base], ([value]) => {
+      if (!value || value.kind === 'unresolved') return unresolved(whole, value?.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : 'nothing to expand', wholeRange);
+      const items = value.kind === 'array' ? value.items : value.kind === 'null' ? [] : [value];
+      const mapped = items.map((item) => steps.reduce<ValueNode>((current, s) => (current.kind === 'unresolved' ? current : applyStep(current, s, ctx, whole, wholeRange)), item));
+      return { kind: 'array', items: mapped, range: wholeRange, syntax: 'hcl' };
+    });
+  }
+  return unresolved(whole, `${step.type.replace(/_/g, ' ')} is not evaluated`, wholeRange);
 }
 
 /** The boolean a condition evaluates to; Terraform converts the strings "true" and "false" too. */
@@ -221,13 +234,16 @@ function evaluateFor(node: Node, ctx: EvalContext): ValueNode {
       if (identifiers.length === 2) names.set(identifiers[0] as string, key).set(identifiers[1] as string, item);
       else names.set(identifiers[0] as string, item);
       const inner: EvalContext = { ...ctx, names };
+      // An `if` that cannot be resolved keeps the element only maybe (see `maybe`).
+      let uncertain = false;
       if (condition) {
         const keep = evaluate(condition, inner);
-        if (keep.kind !== 'boolean') return unresolved(node.text, `the if clause ${condition.text} cannot be resolved`, range);
-        if (!keep.value) continue;
+        if (keep.kind === 'boolean' && !keep.value) continue;
+        uncertain = keep.kind !== 'boolean';
       }
       if (node.type === 'for_tuple_expr') {
-        items.push(evaluate(bodies[0] as Node, inner));
+        const item = evaluate(bodies[0] as Node, inner);
+        items.push(uncertain ? maybe(item, condition as Node, inner) : item);
         continue;
       }
       const keyValue = evaluate(bodies[0] as Node, inner);
@@ -236,7 +252,8 @@ function evaluateFor(node: Node, ctx: EvalContext): ValueNode {
       }
       const valueNode = bodies[1];
       if (!valueNode) return unknownSyntax(node, ctx);
-      entries.push({ key: String(keyValue.value), sourceKey: String(keyValue.value), value: evaluate(valueNode, inner) });
+      const value = evaluate(valueNode, inner);
+      entries.push({ key: String(keyValue.value), sourceKey: String(keyValue.value), value: uncertain ? maybe(value, condition as Node, inner) : value });
     }
     return node.type === 'for_tuple_expr'
       ? { kind: 'array', items, range, syntax: 'hcl' }
@@ -259,4 +276,16 @@ function evaluateOperation(node: Node, ctx: EvalContext): ValueNode {
   const left = evaluateTerm(children.slice(0, at), ctx);
   const right = evaluateTerm(children.slice(at + 1), ctx);
   return liftConditionals([left, right], ([l, r]) => applyBinary(operator, l as ValueNode, r as ValueNode, node.text, range));
+}
+
+/**
+ * An element of a `for` whose `if` cannot be resolved. An unresolved element
+ * stays itself: `{ for k, v in m : k => v if v != null }` drops it only when
+ * null, and an unknown value already covers that. A known element exists only
+ * when the condition holds: a conditional whose other branch is null (absent).
+ */
+function maybe(value: ValueNode, condition: Node, ctx: EvalContext): ValueNode {
+  if (value.kind === 'unresolved') return value;
+  const range = here(condition, ctx);
+  return { kind: 'conditional', condition: condition.text, whenTrue: value, whenFalse: { kind: 'null', range, syntax: 'hcl' }, range, syntax: 'hcl' };
 }

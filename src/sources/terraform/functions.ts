@@ -1,48 +1,25 @@
 import type { Node } from 'web-tree-sitter';
 import { LineIndex, type SourceRange } from '../../model/location.js';
-import type { ObjectEntry, ValueNode } from '../../model/value.js';
+import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
 import { decodeEmbeddedJson, wholeTextOrigin } from './embedded-json.js';
 import { evaluate, here } from './evaluate.js';
 import type { EvalContext } from './scope.js';
+import { type Call, type Implementation, fail, reject, scalar, strict, stringResult } from './function-support.js';
+import { STANDARD_FUNCTIONS } from './stdlib.js';
 import { evaluateHeredoc } from './templates.js';
 import {
   type TemplatePlaceholder,
+  copyNode,
   isJsonEncoded,
   liftConditionals,
   markJsonEncoded,
+  partialText,
+  setPartialText,
   rangeIn,
   setTextOrigin,
   textOrigin,
   unresolved,
 } from './values.js';
-
-interface Call {
-  name: string;
-  text: string;
-  range: SourceRange;
-  ctx: EvalContext;
-}
-
-type Implementation = (args: ValueNode[], call: Call) => ValueNode;
-
-const fail = (call: Call, reason: string): ValueNode => unresolved(call.text, reason, call.range);
-
-function scalar(value: ValueNode): string | undefined {
-  if (value.kind === 'string') return value.value;
-  if (value.kind === 'number') return value.raw;
-  if (value.kind === 'boolean') return String(value.value);
-  return undefined;
-}
-
-/** Functions whose arguments must be concrete at the top level (no unresolved value). */
-function strict(implementation: Implementation): Implementation {
-  return (args, call) =>
-    liftConditionals(args, (values) => {
-      const missing = values.find((v) => v.kind === 'unresolved');
-      if (missing?.kind === 'unresolved') return fail(call, missing.reason ?? `${missing.expression} cannot be resolved`);
-      return implementation(values, call);
-    });
-}
 
 function jsondecode(value: ValueNode, call: Call): ValueNode {
   if (isJsonEncoded(value)) return { ...value };
@@ -80,14 +57,23 @@ function templatefile([path, variables]: ValueNode[], call: Call): ValueNode {
   if (variables?.kind !== 'object') return fail(call, 'templatefile() variables must be an object');
   const read = readText(name, call);
   if ('kind' in read) return read;
+  return renderTemplate(read, variables, call);
+}
+
+/**
+ * Renders a template text (templatefile(), data "template_file") with its
+ * variables as the only names. `text.lines` may map positions elsewhere (a
+ * template written in a heredoc); a variable that is not given is reported.
+ */
+export function renderTemplate(text: { path: string; lines: LineIndex }, variables: ObjectNode, call: Call): ValueNode {
   const prefix = `x = <<${TEMPLATE_MARKER}\n`;
-  const tree = call.ctx.scope.parser.parse(`${prefix}${read.lines.text}\n${TEMPLATE_MARKER}\n`);
+  const tree = call.ctx.scope.parser.parse(`${prefix}${text.lines.text}\n${TEMPLATE_MARKER}\n`);
   try {
     const heredoc = tree?.rootNode.descendantsOfType('heredoc_template')[0];
-    if (!heredoc || tree?.rootNode.hasError) return fail(call, `template ${read.path} cannot be parsed`);
+    if (!heredoc || tree?.rootNode.hasError) return fail(call, `template ${text.path} cannot be parsed`);
     const names = new Map<string, ValueNode>(variables.entries.map((e) => [e.key, e.value]));
-    const ctx: EvalContext = { ...call.ctx, names, source: { path: read.path, lines: read.lines, delta: -prefix.length } };
-    return withPlaceholders(evaluateHeredoc(heredoc, ctx), templatePlaceholders(heredoc, ctx));
+    const ctx: EvalContext = { ...call.ctx, names, template: true, source: { path: text.path, lines: text.lines, delta: -prefix.length } };
+    return namedByCall(withPlaceholders(evaluateHeredoc(heredoc, ctx), templatePlaceholders(heredoc, ctx)), call);
   } finally {
     tree?.delete();
   }
@@ -110,11 +96,19 @@ function templatePlaceholders(heredoc: Node, ctx: EvalContext): TemplatePlacehol
     });
 }
 
+/** An unresolved template is named by the call, not by the heredoc it is parsed as. */
+function namedByCall(value: ValueNode, call: Call): ValueNode {
+  if (value.kind === 'conditional') return { ...value, whenTrue: namedByCall(value.whenTrue, call), whenFalse: namedByCall(value.whenFalse, call) };
+  return value.kind === 'unresolved' ? copyNode(value, { expression: call.text, range: call.range }) : value;
+}
+
 /** Records the placeholders on the template's text, so JSON decoded from it knows which values they wrote. */
 function withPlaceholders(value: ValueNode, placeholders: TemplatePlaceholder[]): ValueNode {
   if (value.kind === 'conditional') {
     return { ...value, whenTrue: withPlaceholders(value.whenTrue, placeholders), whenFalse: withPlaceholders(value.whenFalse, placeholders) };
   }
+  const partial = partialText(value);
+  if (partial && placeholders.length) return setPartialText(value, { ...partial, origin: { ...partial.origin, placeholders } });
   const origin = textOrigin(value);
   return origin && placeholders.length ? setTextOrigin(value, { ...origin, placeholders }) : value;
 }
@@ -146,14 +140,11 @@ function lookup([map, key, fallback]: ValueNode[], call: Call): ValueNode {
   const name = key ? scalar(key) : undefined;
   if (map?.kind !== 'object' || name === undefined) return fail(call, 'lookup needs a map and a key');
   const found = [...map.entries].reverse().find((e) => e.key === name);
-  return found?.value ?? fallback ?? fail(call, `no key ${JSON.stringify(name)}`);
-}
-
-function stringResult(value: string, call: Call): ValueNode {
-  return { kind: 'string', value, range: call.range, syntax: 'hcl' };
+  return found?.value ?? fallback ?? reject(call, `no key ${JSON.stringify(name)}`);
 }
 
 const FUNCTIONS: Record<string, Implementation> = {
+  ...STANDARD_FUNCTIONS,
   jsonencode: ([value], call) => (value ? markJsonEncoded(value) : fail(call, 'jsonencode needs a value')),
   jsondecode: strict(([value], call) => jsondecode(value as ValueNode, call)),
   concat: strict(concat),
@@ -191,8 +182,6 @@ const FUNCTIONS: Record<string, Implementation> = {
     return stringResult(parts.join(separator.value), call);
   }),
   lookup: strict(lookup),
-  coalesce: strict((args, call) => args.find((a) => a.kind !== 'null' && !(a.kind === 'string' && a.value === '')) ?? fail(call, 'no non-empty argument')),
-  try: (args, call) => args.find((a) => a.kind !== 'unresolved') ?? fail(call, 'no argument of try() can be resolved'),
   file: strict(fileFunction),
   templatefile: strict(templatefile),
 };

@@ -69,6 +69,33 @@ function explicitVarFiles(paths: string[], errors: ScanError[]): VarFile[] {
   return files;
 }
 
+/**
+ * `.terraform/modules/modules.json`, written by `terraform init`: where each
+ * registry or git module call was downloaded, keyed by the call path (`svc`, `svc.inner`).
+ */
+function readModulesManifest(root: DirectoryFiles, errors: ScanError[]): Map<string, string> | undefined {
+  if (root.standardInput) return undefined;
+  const path = join(root.absDir, '.terraform', 'modules', 'modules.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // not initialized
+  }
+  const display = normalize(join(root.displayDir, '.terraform', 'modules', 'modules.json'));
+  try {
+    const manifest = JSON.parse(text) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
+    const modules = new Map<string, string>();
+    for (const module of manifest.Modules ?? []) {
+      if (typeof module.Key === 'string' && module.Key !== '' && typeof module.Dir === 'string') modules.set(module.Key, module.Dir);
+    }
+    return modules;
+  } catch (error) {
+    errors.push(fileError(display, `cannot read the module manifest: ${(error as Error).message}`));
+    return undefined;
+  }
+}
+
 async function loadTerraformConfiguration(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput> {
   const output = emptyOutput();
   const parser = await terraformParser();
@@ -99,7 +126,10 @@ async function loadTerraformConfiguration(files: InputFile[], options: FileSourc
       const inputs = new Map<string, ValueNode>();
       for (const file of autoVarFiles(root)) readVarFile(file, parser, inputs, output.errors);
       for (const [name, value] of explicitInputs) inputs.set(name, value);
+      const installedModules = readModulesManifest(root, output.errors);
       evaluateInstance(config, inputs, '', [root.absDir], {
+        ...(installedModules ? { installedModules } : {}),
+        ...(roots.length > 1 ? { rootLabel: root.displayDir } : {}),
         loader,
         parser,
         rootAbsDir: root.absDir,

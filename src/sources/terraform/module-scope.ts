@@ -3,6 +3,7 @@ import { join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { ValueNode } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
+import { applyTypeDefaults } from './type-defaults.js';
 import type { Binding, EvalContext, EvalProblem, Scope } from './scope.js';
 import type { Attribute, Block, Expr } from './structure.js';
 
@@ -14,15 +15,20 @@ export interface ModuleConfig {
   locals: Map<string, Attribute>;
   resources: Block[];
   calls: Block[];
+  outputs: Map<string, Block>;
+  /** `data` blocks by `type.name`. */
+  data: Map<string, Block>;
 }
 
 export function buildModuleConfig(absDir: string, displayDir: string, blocks: Block[]): ModuleConfig {
-  const config: ModuleConfig = { absDir, displayDir, variables: new Map(), locals: new Map(), resources: [], calls: [] };
+  const config: ModuleConfig = { absDir, displayDir, variables: new Map(), locals: new Map(), resources: [], calls: [], outputs: new Map(), data: new Map() };
   for (const block of blocks) {
     const name = block.labels[0];
     if (block.type === 'variable' && name !== undefined) config.variables.set(name, block);
     else if (block.type === 'locals') for (const attribute of block.attributes) config.locals.set(attribute.name, attribute);
     else if (block.type === 'module' && name !== undefined) config.calls.push(block);
+    else if (block.type === 'output' && name !== undefined) config.outputs.set(name, block);
+    else if (block.type === 'data' && name !== undefined && block.labels[1] !== undefined) config.data.set(`${name}.${block.labels[1]}`, block);
     else if (block.type === 'resource' && block.labels[0] === 'aws_ecs_task_definition' && block.labels[1] !== undefined) {
       config.resources.push(block);
     }
@@ -61,10 +67,11 @@ export function moduleScope(options: InstanceOptions): Scope {
       const block = config.variables.get(name);
       if (!block) return undefined;
       const given = inputs.get(name);
-      if (given) return { value: given };
+      // `nullable = false`: Terraform uses the default when the caller passes null.
+      if (given && !(given.kind === 'null' && notNullable(block, scope, problems))) return { value: typed(block, given, scope, problems) };
       const fallback = block.attributes.find((a) => a.name === 'default');
       if (!fallback) return { reason: `variable "${name}" has no default and no value is set` };
-      return { value: evaluateExpr(fallback.expr, scope, problems) };
+      return { value: typed(block, evaluateExpr(fallback.expr, scope, problems), scope, problems) };
     },
     local(name) {
       const attribute = config.locals.get(name);
@@ -91,4 +98,18 @@ export function moduleScope(options: InstanceOptions): Scope {
     },
   };
   return scope;
+}
+
+function notNullable(block: Block, scope: Scope, problems: EvalProblem[]): boolean {
+  const nullable = block.attributes.find((a) => a.name === 'nullable');
+  if (!nullable) return false;
+  const value = evaluateExpr(nullable.expr, scope, problems);
+  return value.kind === 'boolean' && !value.value;
+}
+
+/** The value with the defaults of `optional()` attributes in the variable's type filled in. */
+function typed(block: Block, value: ValueNode, scope: Scope, problems: EvalProblem[]): ValueNode {
+  const type = block.attributes.find((a) => a.name === 'type');
+  if (type?.expr.kind !== 'hcl') return value;
+  return applyTypeDefaults(type.expr.node, value, { scope, source: type.expr.source, names: new Map(), problems });
 }

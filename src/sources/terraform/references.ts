@@ -20,6 +20,13 @@ export function resolveReference(variable: Node, steps: Node[], ctx: EvalContext
   const name = variable.text;
   const bound = ctx.names.get(name);
   if (bound) return { value: bound, consumed: 0 };
+  if (ctx.template) {
+    // Terraform refuses the plan: "vars map does not contain key".
+    const message = `templatefile: variable \`${name}\` is not given`;
+    const site = rangeIn(ctx.source, variable.startIndex, variable.endIndex);
+    ctx.problems.push({ message, range: site, keepsValue: true });
+    return { value: unresolved(name, message, site), consumed: 0 };
+  }
 
   const attribute = steps[0]?.type === 'get_attr' ? (steps[0].namedChildren[0]?.text ?? '') : undefined;
   const end = attribute !== undefined ? (steps[0] as Node).endIndex : variable.endIndex;
@@ -51,13 +58,34 @@ export function resolveReference(variable: Node, steps: Node[], ctx: EvalContext
       if (value === undefined) return fail(`path.${attribute} is not known`);
       return { value: { kind: 'string', value, range: site, syntax: 'hcl' }, consumed: 1 };
     }
-    case 'data':
-      return fail('data sources are read at plan time', 0);
-    case 'module':
-      return fail(`module outputs are ${LATER}`, 0);
-    case 'count':
-    case 'each':
+    case 'data': {
+      const name = steps[1]?.type === 'get_attr' ? (steps[1].namedChildren[0]?.text ?? '') : undefined;
+      const binding = name === undefined ? undefined : ctx.scope.data?.(attribute, name);
+      if (!binding) return fail('data sources are read at plan time', 0);
+      const dataEnd = (steps[1] as Node).endIndex;
+      const dataText = ctx.source.lines.text.slice(variable.startIndex + ctx.source.delta, dataEnd + ctx.source.delta);
+      const dataSite = rangeIn(ctx.source, variable.startIndex, dataEnd);
+      if ('reason' in binding) return { value: unresolved(dataText, binding.reason, dataSite), consumed: 2 };
+      return { value: withOrigin(binding.value, dataText, dataSite), consumed: 2 };
+    }
+    case 'module': {
+      const binding = ctx.scope.module?.(attribute);
+      if (!binding) return fail(`module outputs are ${LATER}`, 0);
+      if ('reason' in binding) return fail(binding.reason, 0);
+      return { value: withOrigin(binding.value, text, site), consumed: 1 };
+    }
+    case 'count': {
+      const expansion = ctx.scope.expansion;
+      if (attribute === 'index' && expansion && 'count' in expansion) return { value: withOrigin(expansion.count, text, site), consumed: 1 };
       return fail(`${text} depends on the resource's expansion`);
+    }
+    case 'each': {
+      const expansion = ctx.scope.expansion;
+      if (expansion && 'key' in expansion && (attribute === 'key' || attribute === 'value')) {
+        return { value: withOrigin(attribute === 'key' ? expansion.key : expansion.value, text, site), consumed: 1 };
+      }
+      return fail(`${text} depends on the resource's expansion`);
+    }
     case 'terraform':
       return fail(`${text} depends on the workspace`);
     case 'self':

@@ -1,9 +1,10 @@
 import type { Node } from 'web-tree-sitter';
+import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
-import { describeValue } from '../../model/value.js';
+import { describeValue, toPlain } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
 import type { EvalContext } from './scope.js';
-import { isJsonEncoded, originFromOffsets, liftConditionals, rangeIn, setTextOrigin, unresolved } from './values.js';
+import { isJsonEncoded, liftConditionals, originFromOffsets, rangeIn, setPartialText, setTextOrigin, unresolved } from './values.js';
 
 interface Chars {
   text: string;
@@ -51,33 +52,150 @@ function literalChars(raw: string, start: number, quoted: boolean): Chars {
   return { text, offsets };
 }
 
-type Piece = { chars: Chars } | { value: ValueNode; node: Node };
+type Piece = { chars: Chars } | { value: ValueNode; node: Node } | Choice;
+/** `%{ if c }…%{ else }…%{ endif }` whose condition cannot be resolved: both texts are kept. */
+type Choice = { choice: string; range: SourceRange; whenTrue: Piece[]; whenFalse: Piece[] };
+type Strip = { strip: 'before' | 'after' };
 
 function pieces(template: Node, contentStart: number, contentEnd: number, quoted: boolean, ctx: EvalContext): Piece[] {
+  const out: Array<Piece | Strip> = [];
+  collect(template.namedChildren, contentStart, contentEnd, quoted, ctx, out);
+  return applyStrips(out);
+}
+
+/** Literal text between `nodes`, their interpolations and their directives, in order, from `start` to `end`. */
+function collect(nodes: Node[], start: number, end: number, quoted: boolean, ctx: EvalContext, out: Array<Piece | Strip>): void {
   const text = ctx.source.lines.text;
   const delta = ctx.source.delta;
-  const result: Piece[] = [];
-  let cursor = contentStart;
-  const literalUpTo = (end: number): void => {
-    if (end > cursor) result.push({ chars: literalChars(text.slice(cursor + delta, end + delta), cursor + delta, quoted) });
+  let cursor = start;
+  const literalUpTo = (to: number): void => {
+    if (to > cursor) out.push({ chars: literalChars(text.slice(cursor + delta, to + delta), cursor + delta, quoted) });
   };
-  for (const child of template.namedChildren) {
+  for (const child of nodes) {
     if (child.type === 'template_interpolation') {
       literalUpTo(child.startIndex);
       const expression = child.namedChildren.find((c) => c.type === 'expression');
       const value = expression
         ? evaluate(expression, ctx)
         : unresolved(child.text, 'empty interpolation', rangeIn(ctx.source, child.startIndex, child.endIndex));
-      result.push({ value, node: child });
+      stripsAround(child, out, () => out.push({ value, node: child }));
       cursor = child.endIndex;
     } else if (child.type === 'template_directive') {
       literalUpTo(child.startIndex);
-      const range = rangeIn(ctx.source, child.startIndex, child.endIndex);
-      result.push({ value: unresolved(child.text, 'template directives (%{…}) are not evaluated', range), node: child });
+      directive(child, quoted, ctx, out);
       cursor = child.endIndex;
     }
   }
-  literalUpTo(contentEnd);
+  literalUpTo(end);
+}
+
+/** `~` right after `${`/`%{` strips the whitespace before; right before `}`, the whitespace after. */
+function stripsAround(node: Node, out: Array<Piece | Strip>, inner: () => void): void {
+  const children = node.namedChildren;
+  const markers = children.filter((c) => c.type === 'strip_marker');
+  const before = markers.some((m) => m.previousNamedSibling?.type === 'template_directive_start' || m.previousNamedSibling?.type === 'template_interpolation_start');
+  const after = markers.some((m) => m.nextNamedSibling?.type === 'template_directive_end' || m.nextNamedSibling?.type === 'template_interpolation_end');
+  if (before) out.push({ strip: 'before' });
+  inner();
+  if (after) out.push({ strip: 'after' });
+}
+
+/** `%{ if }` and `%{ for }` with known values are expanded; otherwise the directive is an unresolved hole. */
+function directive(node: Node, quoted: boolean, ctx: EvalContext, out: Array<Piece | Strip>): void {
+  const inner = node.firstNamedChild;
+  const range = rangeIn(ctx.source, node.startIndex, node.endIndex);
+  const hole = (reason: string): void => void out.push({ value: unresolved(node.text, reason, range), node });
+  const parts = inner?.namedChildren ?? [];
+  if (inner?.type === 'template_if') {
+    const intro = parts.find((c) => c.type === 'template_if_intro');
+    const otherwise = parts.find((c) => c.type === 'template_else_intro');
+    const close = parts.find((c) => c.type === 'template_if_end');
+    const condition = intro?.namedChildren.find((c) => c.type === 'expression');
+    if (!intro || !close || !condition) return hole('malformed template directive');
+    const value = evaluate(condition, ctx);
+    const known = value.kind === 'boolean' ? value.value : value.kind === 'string' && (value.value === 'true' || value.value === 'false') ? value.value === 'true' : undefined;
+    if (known === undefined) {
+      const branch = (from: Node | undefined, to: Node): Piece[] => {
+        if (!from) return [];
+        const list: Array<Piece | Strip> = [];
+        collect(parts.filter((c) => c.startIndex >= from.endIndex && c.endIndex <= to.startIndex), from.endIndex, to.startIndex, quoted, ctx, list);
+        return applyStrips(list);
+      };
+      out.push({ choice: condition.text, range, whenTrue: branch(intro, otherwise ?? close), whenFalse: branch(otherwise, close) });
+      return;
+    }
+    const from = known ? intro : otherwise;
+    const to = known ? (otherwise ?? close) : close;
+    stripsAround(intro, out, () => undefined);
+    if (from) {
+      if (otherwise && !known) stripsAround(otherwise, out, () => undefined);
+      const body = parts.filter((c) => c.startIndex >= from.endIndex && c.endIndex <= to.startIndex);
+      collect(body, from.endIndex, to.startIndex, quoted, ctx, out);
+    }
+    stripsAround(close, out, () => undefined);
+    return;
+  }
+  if (inner?.type === 'template_for') {
+    const open = parts.find((c) => c.type === 'template_for_start');
+    const close = parts.find((c) => c.type === 'template_for_end');
+    const collection = open?.namedChildren.find((c) => c.type === 'expression');
+    const identifiers = open?.namedChildren.filter((c) => c.type === 'identifier').map((c) => c.text) ?? [];
+    if (!open || !close || !collection || identifiers.length === 0) return hole('malformed template directive');
+    const value = evaluate(collection, ctx);
+    if (value.kind !== 'array' && value.kind !== 'object') {
+      return hole(value.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : `cannot iterate over ${value.kind}`);
+    }
+    const pairs: Array<[ValueNode, ValueNode]> =
+      value.kind === 'array'
+        ? value.items.map((item, i) => [{ kind: 'number', value: i, raw: String(i) }, item])
+        : value.entries.map((e) => [{ kind: 'string', value: e.key }, e.value]);
+    const body = parts.filter((c) => c.startIndex >= open.endIndex && c.endIndex <= close.startIndex);
+    for (const [key, item] of pairs) {
+      const names = new Map(ctx.names);
+      if (identifiers.length === 2) names.set(identifiers[0] as string, key).set(identifiers[1] as string, item);
+      else names.set(identifiers[0] as string, item);
+      stripsAround(open, out, () => undefined);
+      collect(body, open.endIndex, close.startIndex, quoted, { ...ctx, names }, out);
+      stripsAround(close, out, () => undefined);
+    }
+    return;
+  }
+  hole('this template directive is not evaluated');
+}
+
+const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+
+/** Applies the strip markers to the literal text next to them, then drops them. */
+function applyStrips(items: Array<Piece | Strip>): Piece[] {
+  const result: Piece[] = [];
+  let stripNext = false;
+  for (const item of items) {
+    if ('strip' in item) {
+      if (item.strip === 'after') stripNext = true;
+      else {
+        // Trim the whitespace that ends the literal text before, across pieces that are wholly whitespace.
+        for (let i = result.length - 1; i >= 0; i--) {
+          const piece = result[i] as Piece;
+          if (!('chars' in piece)) break;
+          let keep = piece.chars.text.length;
+          while (keep > 0 && isSpace(piece.chars.text[keep - 1] as string)) keep--;
+          result[i] = { chars: { text: piece.chars.text.slice(0, keep), offsets: piece.chars.offsets.slice(0, keep) } };
+          if (keep > 0) break;
+        }
+      }
+      continue;
+    }
+    if ('chars' in item && stripNext) {
+      let skip = 0;
+      while (skip < item.chars.text.length && isSpace(item.chars.text[skip] as string)) skip++;
+      const rest = { chars: { text: item.chars.text.slice(skip), offsets: item.chars.offsets.slice(skip) } };
+      if (rest.chars.text.length > 0) stripNext = false;
+      result.push(rest);
+      continue;
+    }
+    if (!('chars' in item)) stripNext = false;
+    result.push(item);
+  }
   return result;
 }
 
@@ -85,11 +203,51 @@ function scalarForTemplate(value: ValueNode): string | undefined {
   if (value.kind === 'string') return value.value;
   if (value.kind === 'number') return value.raw;
   if (value.kind === 'boolean') return String(value.value);
+  // `${jsonencode(local.env)}` in a JSON template: its JSON text, when every value in it is known.
+  if (isJsonEncoded(value) && isPlain(value)) return JSON.stringify(toPlain(value));
   return undefined;
 }
 
-/** Joins literal and interpolated pieces into one string value, or explains why it cannot. */
+function isPlain(node: ValueNode): boolean {
+  if (node.kind === 'unresolved' || node.kind === 'conditional') return false;
+  if (node.kind === 'array') return node.items.every(isPlain);
+  if (node.kind === 'object') return node.entries.every((e) => isPlain(e.value));
+  return true;
+}
+
+/** Whether the end of `text` is inside a JSON string literal, given the state at its start. */
+function jsonStringState(text: string, state: { inString: boolean; escaped: boolean }): { inString: boolean; escaped: boolean } {
+  let { inString, escaped } = state;
+  for (const c of text) {
+    if (!inString) inString = c === '"';
+    else if (escaped) escaped = false;
+    else if (c === '\\') escaped = true;
+    else if (c === '"') inString = false;
+  }
+  return { inString, escaped };
+}
+
+/**
+ * Joins literal and interpolated pieces into one string value. When an
+ * interpolation cannot be resolved the value is unresolved, but it keeps the
+ * text with a marker in place of each such hole (a quoted marker outside a
+ * JSON string), so JSON written in the template is still read around them.
+ */
 function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (chars: Chars) => Chars): ValueNode {
+  const at = parts.findIndex((p) => 'choice' in p);
+  if (at !== -1) {
+    // Both texts of an unresolved %{ if } are judged, like `a ? b : c`.
+    const choice = parts[at] as Choice;
+    const around = (middle: Piece[]): Piece[] => [...parts.slice(0, at), ...middle, ...parts.slice(at + 1)];
+    return {
+      kind: 'conditional',
+      condition: choice.choice,
+      whenTrue: assemble(around(choice.whenTrue), template, ctx, strip),
+      whenFalse: assemble(around(choice.whenFalse), template, ctx, strip),
+      range: choice.range,
+      syntax: 'hcl',
+    };
+  }
   const range = rangeIn(ctx.source, template.startIndex, template.endIndex);
   const whole = template.text;
   const holes = parts.filter((p): p is Extract<Piece, { value: ValueNode }> => 'value' in p);
@@ -98,20 +256,28 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
     (values) => {
       let text = '';
       const offsets: number[] = [];
+      const missing = new Map<string, { value: ValueNode; text: string }>();
+      let firstMissing: ValueNode | undefined;
+      let json = { inString: false, escaped: false };
       let hole = 0;
       for (const part of parts) {
         if ('chars' in part) {
           text += part.chars.text;
           offsets.push(...part.chars.offsets);
+          json = jsonStringState(part.chars.text, json);
           continue;
         }
+        if ('choice' in part) continue; // expanded above
         const value = values[hole++] as ValueNode;
-        if (value.kind === 'unresolved') {
-          return unresolved(whole, value.reason ?? `${value.expression} cannot be resolved`, range);
-        }
-        const scalar = isJsonEncoded(value) ? undefined : scalarForTemplate(value);
+        let scalar = scalarForTemplate(value);
         if (scalar === undefined) {
-          return unresolved(whole, `${describeValue(value)} cannot be written into a string`, range);
+          const interpolation = rangeIn(ctx.source, part.node.startIndex, part.node.endIndex);
+          const reason = value.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : `${describeValue(value)} cannot be written into a string`;
+          const gap = value.kind === 'unresolved' ? value : unresolved(part.node.text, reason, interpolation);
+          firstMissing ??= gap;
+          const marker = `__ecsguard_hole_${missing.size}__`;
+          missing.set(marker, { value: gap, text: part.node.text });
+          scalar = json.inString ? marker : `"${marker}"`;
         }
         text += scalar;
         const at = part.node.startIndex + ctx.source.delta;
@@ -121,6 +287,10 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
       if (strip) chars = strip(chars);
       const end = offsets.length ? (offsets[offsets.length - 1] as number) + 1 : template.endIndex + ctx.source.delta;
       const origin = originFromOffsets(ctx.source.path, ctx.source.lines, [...chars.offsets, end]);
+      if (firstMissing?.kind === 'unresolved') {
+        const reason = firstMissing.reason ?? `${firstMissing.expression} cannot be resolved`;
+        return setPartialText(unresolved(whole, reason, range), { text: chars.text, origin, holes: missing });
+      }
       return setTextOrigin({ kind: 'string', value: chars.text, range, syntax: 'hcl' }, origin);
     },
   );

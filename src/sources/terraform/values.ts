@@ -42,7 +42,20 @@ export function originFromOffsets(path: string, lines: LineIndex, offsets: numbe
   return { path, lines, offsetAt: (index) => offsets[index] ?? last };
 }
 
+/**
+ * A string template (heredoc, quoted string, templatefile()) with interpolations that
+ * cannot be resolved: its text with a marker in place of each, so JSON written
+ * in it can still be decoded and only the values the holes write stay unresolved.
+ */
+export interface PartialText {
+  text: string;
+  origin: TextOrigin;
+  /** Marker → the unresolved interpolation and its text as written (`${var.tag}`). */
+  holes: Map<string, { value: ValueNode; text: string }>;
+}
+
 const textOrigins = new WeakMap<ValueNode, TextOrigin>();
+const partialTexts = new WeakMap<ValueNode, PartialText>();
 /** Values produced by jsonencode(): the structure stands for its JSON text. */
 const jsonEncoded = new WeakSet<ValueNode>();
 
@@ -55,7 +68,20 @@ export function textOrigin(node: ValueNode): TextOrigin | undefined {
   return textOrigins.get(node);
 }
 
+export function setPartialText<T extends ValueNode>(node: T, partial: PartialText): T {
+  partialTexts.set(node, partial);
+  return node;
+}
+
+export function partialText(node: ValueNode): PartialText | undefined {
+  return partialTexts.get(node);
+}
+
 export function markJsonEncoded(node: ValueNode): ValueNode {
+  // jsonencode(var.c ? [..] : [..]): each branch is a JSON-encoded value.
+  if (node.kind === 'conditional' && !jsonEncoded.has(node)) {
+    return { ...node, whenTrue: markJsonEncoded(node.whenTrue), whenFalse: markJsonEncoded(node.whenFalse) };
+  }
   const copy = copyNode(node, {});
   jsonEncoded.add(copy);
   return copy;
@@ -70,12 +96,33 @@ export function copyNode<T extends ValueNode>(node: T, changes: Partial<T>): T {
   const copy = { ...node, ...changes };
   const origin = textOrigins.get(node);
   if (origin) textOrigins.set(copy, origin);
+  const partial = partialTexts.get(node);
+  if (partial) partialTexts.set(copy, partial);
   if (jsonEncoded.has(node)) jsonEncoded.add(copy);
   return copy;
 }
 
 export function unresolved(expression: string, reason: string, range: SourceRange | undefined): ValueNode {
   return { kind: 'unresolved', expression, reason, ...(range ? { range } : {}), syntax: 'hcl' };
+}
+
+/** Unresolved values that Terraform would reject (no such attribute, index out of range), not merely unknown. */
+const evaluationErrors = new WeakSet<ValueNode>();
+
+/** A value Terraform would reject: try() moves on to its next argument, can() is false. */
+export function failed(expression: string, reason: string, range: SourceRange | undefined): ValueNode {
+  const node = unresolved(expression, reason, range);
+  evaluationErrors.add(node);
+  return node;
+}
+
+export function isEvaluationError(node: ValueNode): boolean {
+  return evaluationErrors.has(node);
+}
+
+/** An unresolved value derived from `cause`: an error stays an error, an unknown stays unknown. */
+export function unresolvedLike(cause: ValueNode, expression: string, reason: string, range: SourceRange | undefined): ValueNode {
+  return isEvaluationError(cause) ? failed(expression, reason, range) : unresolved(expression, reason, range);
 }
 
 /** The value reached through `var.x` / `local.y`: defined elsewhere, referenced at `range`. */

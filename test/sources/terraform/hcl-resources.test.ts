@@ -126,7 +126,8 @@ describe('Terraform HCL: container_definitions forms and positions', () => {
         '',
       ].join('\n'),
     });
-    const body = definition(output, 'aws_ecs_task_definition.x').body;
+    // count = 1: one instance, addressed as Terraform does; the meta-argument is not part of the body.
+    const body = definition(output, 'aws_ecs_task_definition.x[0]').body;
     assert.deepEqual(toPlain(body), {
       family: 'web',
       networkMode: 'bridge',

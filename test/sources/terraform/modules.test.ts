@@ -43,9 +43,22 @@ describe('Terraform local modules', () => {
     ]);
   });
 
-  it('registry modules are not fetched and not reported', async () => {
-    const { output } = await loadModule({ 'main.tf': 'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws"\n  version = "5.0.0"\n}\n' });
-    assert.deepEqual(output, { definitions: [], failures: [], errors: [] });
+  it('registry modules are not fetched: each call is a notice saying so, not a silent "0 task definitions"', async () => {
+    const { output, dir } = await loadModule({ 'main.tf': 'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws//modules/service"\n  version = "5.0.0"\n}\n' });
+    assert.deepEqual(output, {
+      definitions: [],
+      failures: [],
+      errors: [],
+      warnings: [
+        {
+          file: `${dir}/main.tf`,
+          line: 1,
+          column: 1,
+          resource: 'module.ecs',
+          message: 'module.ecs (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan',
+        },
+      ],
+    });
   });
 });
 
@@ -65,5 +78,38 @@ describe('Terraform module directories', () => {
     const result = await scanPaths([`${dir}/main.tf`]);
     assert.deepEqual([...new Set(result.findings.map((f) => f.resource.id))], ['aws_ecs_task_definition.a']);
     assert.equal(at(finding(result, 'aws_ecs_task_definition.a', 'no-root-user')), `${dir}/other.tf:2:13`);
+  });
+});
+
+describe('Terraform registry modules through the CLI', () => {
+  it('a folder of registry module calls says what it did not follow, on stderr, as a warning and in the JSON summary', async () => {
+    const { runCli } = await import('../../support/cli.js');
+    const dir = `${FIXTURES}/registry-only`;
+    const text = runCli(['scan', dir]);
+    assert.equal(text.code, 0);
+    assert.equal(text.stderr, `ecsguard: no task definitions found in ${dir} (1 warning: see the report)\n`);
+    assert.equal(
+      text.stdout,
+      [
+        'Warnings (1): every check was still evaluated',
+        `  ${dir}/main.tf:1:1: module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan`,
+        '',
+        '0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 warning (ok, exit 0)',
+        '',
+      ].join('\n'),
+    );
+    const report = JSON.parse(runCli(['scan', dir, '--format', 'json']).stdout);
+    assert.deepEqual(report.warnings, [
+      {
+        file: `${dir}/main.tf`,
+        line: 1,
+        column: 1,
+        region: null,
+        operation: null,
+        resource: 'module.ecs_service',
+        message: 'module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan',
+      },
+    ]);
+    assert.equal(report.summary.warnings, 1);
   });
 });

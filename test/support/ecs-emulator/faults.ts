@@ -1,13 +1,15 @@
 import { ApiError } from './errors.js';
 import type { Json } from './state.js';
 
-export type ServiceName = 'ecs' | 'sts' | 'account' | 'elasticloadbalancing';
+export type ServiceName = 'ecs' | 'sts' | 'account' | 'elasticloadbalancing' | 'organizations' | 'config' | 'ecr';
 
 /** Which requests a fault applies to; every given field must match. */
 export interface FaultTarget {
   service?: ServiceName;
   operation?: string;
   region?: string;
+  /** The account whose credentials signed the request (organization emulator). */
+  accountId?: string;
   /** Matches on the request input, e.g. one task definition ARN. */
   match?: (input: Json) => boolean;
 }
@@ -54,7 +56,7 @@ export class Faults {
     };
   }
 
-  /** ThrottlingException once the bucket for (region, operation) is empty; each region has its own bucket, as in AWS. */
+  /** ThrottlingException once the bucket for (account, region, operation) is empty; each account and region has its own bucket, as in AWS. */
   rateLimit(operation: string, limit: RateLimit): void {
     this.limits.set(operation, limit);
     for (const key of [...this.buckets.keys()]) if (key.endsWith(`|${operation}`)) this.buckets.delete(key);
@@ -80,7 +82,8 @@ export class Faults {
     this.buckets.clear();
   }
 
-  decide(service: ServiceName, operation: string, region: string, input: Json, now = Date.now()): FaultDecision {
+  /** `accountId`: the account answering (organization emulator); rate-limit buckets are per account, region and operation. */
+  decide(service: ServiceName, operation: string, region: string, input: Json, now = Date.now(), accountId = ''): FaultDecision {
     let latencyMs = 0;
     let failure: FaultDecision | undefined;
     for (const rule of this.rules) {
@@ -89,6 +92,7 @@ export class Faults {
       if (rule.service === undefined && service !== 'ecs' && rule.error) continue; // ECS faults by default
       if (rule.operation !== undefined && rule.operation !== operation) continue;
       if (rule.region !== undefined && rule.region !== region) continue;
+      if (rule.accountId !== undefined && rule.accountId !== accountId) continue;
       if (rule.match && !rule.match(input)) continue;
       latencyMs += rule.latencyMs ?? 0;
       if (failure) continue;
@@ -104,7 +108,7 @@ export class Faults {
       }
     }
     if (failure) return { ...failure, latencyMs };
-    if (!this.take(`${region}|${operation}`, operation, now)) {
+    if (!this.take(`${accountId}|${region}|${operation}`, operation, now)) {
       return { kind: 'error', error: new ApiError('ThrottlingException', 'Rate exceeded'), latencyMs };
     }
     return { kind: 'pass', latencyMs };

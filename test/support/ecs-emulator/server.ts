@@ -2,10 +2,14 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatedAccount } from './account.js';
+import { CONFIG_TARGET_PREFIX, runConfig } from './config-operations.js';
+import { ECR_TARGET_PREFIX, type EmulatedEcr } from './ecr.js';
 import { ECS_OPERATIONS } from './ecs-operations.js';
 import { elbv2Xml } from './elbv2.js';
 import { ApiError } from './errors.js';
 import type { Faults, ServiceName } from './faults.js';
+import type { EmulatedOrganization } from './organization.js';
+import { ORGANIZATIONS_TARGET_PREFIX, runOrganizations } from './organizations-operations.js';
 import { paginate } from './pagination.js';
 import type { Json } from './state.js';
 
@@ -21,13 +25,18 @@ export interface RecordedCall {
   outcome: string;
   /** The access key that signed the request (shows which credentials the client used). */
   accessKeyId: string;
+  /** The account that answered (a member account for credentials from an organization AssumeRole). */
+  accountId: string;
   at: number;
 }
 
 export interface ServerContext {
   account: EmulatedAccount;
+  /** Present for the organization emulator: member accounts, Organizations and Config. */
+  organization?: EmulatedOrganization;
   faults: Faults;
   calls: RecordedCall[];
+  ecr?: EmulatedEcr;
 }
 
 export async function listen(context: ServerContext, port = 0): Promise<{ endpoint: string; close(): Promise<void> }> {
@@ -55,15 +64,31 @@ async function handle(context: ServerContext, request: IncomingMessage, response
   const text = Buffer.concat(chunks).toString('utf8');
   const { region, service: signedService, accessKeyId } = credentialScope(request.headers.authorization);
   const target = String(request.headers['x-amz-target'] ?? '');
+  // Credentials from an organization AssumeRole select the member account; any other key is the emulator's account.
+  const account = context.organization?.accountForAccessKey(accessKeyId) ?? context.account;
+  const accountId = account.accountId;
 
   if (target.startsWith(ECS_TARGET_PREFIX)) {
     const operation = target.slice(ECS_TARGET_PREFIX.length);
     const input = parseJson(text);
-    await answer(context, response, { service: 'ecs', operation, region, input, accessKeyId }, () => runEcs(context, operation, region, input), ecsReply);
+    await answer(context, response, { service: 'ecs', operation, region, input, accessKeyId, accountId }, () => runEcs(account, operation, region, input), ecsReply);
+  } else if (target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
+    const operation = target.slice(ORGANIZATIONS_TARGET_PREFIX.length);
+    const input = parseJson(text);
+    await answer(context, response, { service: 'organizations', operation, region, input, accessKeyId, accountId }, () => runOrganizations(context.organization, account, operation, input), ecsReply);
+  } else if (target.startsWith(CONFIG_TARGET_PREFIX)) {
+    const operation = target.slice(CONFIG_TARGET_PREFIX.length);
+    const input = parseJson(text);
+    await answer(context, response, { service: 'config', operation, region, input, accessKeyId, accountId }, () => runConfig(context.organization, account, region, operation, input), ecsReply);
+  } else if (target.startsWith(ECR_TARGET_PREFIX) && context.ecr) {
+    const { ecr } = context;
+    const operation = target.slice(ECR_TARGET_PREFIX.length);
+    const input = parseJson(text);
+    await answer(context, response, { service: 'ecr', operation, region, input, accessKeyId, accountId }, () => ecr.run(operation, region, input), ecsReply);
   } else if (request.url?.startsWith('/listRegions') || signedService === 'account') {
     const operation = request.url?.startsWith('/listRegions') ? 'ListRegions' : (request.url ?? '/').slice(1);
     const input = parseJson(text);
-    await answer(context, response, { service: 'account', operation, region, input, accessKeyId }, () => runAccount(context, operation, input), restJsonReply);
+    await answer(context, response, { service: 'account', operation, region, input, accessKeyId, accountId }, () => runAccount(account, operation, input), restJsonReply);
   } else if (signedService === 'elasticloadbalancing') {
     const input = Object.fromEntries(new URLSearchParams(text)) as Json;
     const operation = String(input['Action'] ?? 'Unknown');
@@ -71,11 +96,11 @@ async function handle(context: ServerContext, request: IncomingMessage, response
       const { status, body } = elbv2Xml(operation, result, requestId());
       res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId() }).end(body);
     };
-    await answer(context, response, { service: 'elasticloadbalancing', operation, region, input, accessKeyId }, () => context.account.loadBalancing.run(region, operation, input), reply);
+    await answer(context, response, { service: 'elasticloadbalancing', operation, region, input, accessKeyId, accountId }, () => account.loadBalancing.run(region, operation, input), reply);
   } else {
     const input = Object.fromEntries(new URLSearchParams(text)) as Json;
     const operation = String(input['Action'] ?? 'Unknown');
-    await answer(context, response, { service: 'sts', operation, region, input, accessKeyId }, () => runSts(context, operation, input), queryReply(operation));
+    await answer(context, response, { service: 'sts', operation, region, input, accessKeyId, accountId }, () => runSts(context, account, operation, input), queryReply(operation));
   }
 }
 
@@ -88,7 +113,7 @@ async function answer(
   run: () => Json,
   reply: Reply,
 ): Promise<void> {
-  const decision = context.faults.decide(call.service, call.operation, call.region, call.input);
+  const decision = context.faults.decide(call.service, call.operation, call.region, call.input, Date.now(), call.accountId);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
   const record = (outcome: string) => context.calls.push({ ...call, outcome, at: Date.now() });
   if (decision.kind === 'drop') {
@@ -110,21 +135,21 @@ async function answer(
   reply(response, result);
 }
 
-function runEcs(context: ServerContext, operation: string, region: string, input: Json): Json {
+function runEcs(account: EmulatedAccount, operation: string, region: string, input: Json): Json {
   const handler = ECS_OPERATIONS[operation];
   if (!handler) throw new ApiError('UnknownOperationException', `The emulator does not implement ${operation}.`);
-  if (context.account.disabledRegions.includes(region) || !context.account.regions.has(region)) {
+  if (account.disabledRegions.includes(region) || !account.regions.has(region)) {
     throw new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
-  return handler(context.account, context.account.region(region), input);
+  return handler(account, account.region(region), input);
 }
 
-function runAccount(context: ServerContext, operation: string, input: Json): Json {
+function runAccount(account: EmulatedAccount, operation: string, input: Json): Json {
   if (operation !== 'ListRegions') throw new ApiError('UnknownOperationException', `The emulator does not implement account ${operation}.`, 404);
   const wanted = Array.isArray(input['RegionOptStatusContains']) ? (input['RegionOptStatusContains'] as string[]) : undefined;
   const regions = [
-    ...[...context.account.regions.keys()].map((name) => ({ RegionName: name, RegionOptStatus: 'ENABLED_BY_DEFAULT' })),
-    ...context.account.disabledRegions.map((name) => ({ RegionName: name, RegionOptStatus: 'DISABLED' })),
+    ...[...account.regions.keys()].map((name) => ({ RegionName: name, RegionOptStatus: 'ENABLED_BY_DEFAULT' })),
+    ...account.disabledRegions.map((name) => ({ RegionName: name, RegionOptStatus: 'DISABLED' })),
   ]
     .filter((r) => !wanted || wanted.includes(r.RegionOptStatus))
     .sort((a, b) => a.RegionName.localeCompare(b.RegionName));
@@ -132,10 +157,11 @@ function runAccount(context: ServerContext, operation: string, input: Json): Jso
   return { Regions: page, ...(nextToken ? { NextToken: nextToken } : {}) };
 }
 
-function runSts(context: ServerContext, operation: string, input: Json): Json {
+function runSts(context: ServerContext, account: EmulatedAccount, operation: string, input: Json): Json {
   if (operation === 'GetCallerIdentity') {
-    return { Arn: context.account.callerArn, UserId: 'AIDAECSGUARDTEST', Account: context.account.accountId };
+    return { Arn: account.callerArn, UserId: 'AIDAECSGUARDTEST', Account: account.accountId };
   }
+  if (operation === 'AssumeRole' && context.organization) return context.organization.assumeRole(input);
   if (operation === 'AssumeRole') {
     const roleArn = String(input['RoleArn'] ?? '');
     const session = String(input['RoleSessionName'] ?? 'session');

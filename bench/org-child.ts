@@ -1,0 +1,56 @@
+/**
+ * One organization or aggregator scan against an emulator started by
+ * bench/org.bench.ts, in its own process so its memory is the scanner's alone.
+ *   node --import tsx bench/org-child.ts fanout|aggregator <endpoint> <json options>
+ * Prints one JSON line.
+ */
+import { CHECKS } from '../src/checks/catalogue.js';
+import { scan } from '../src/engine/scan.js';
+import { ConfigAggregatorSource } from '../src/sources/config/aggregator-source.js';
+import { OrganizationSource } from '../src/sources/organization/org-source.js';
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+const [mode, endpointUrl, json] = process.argv.slice(2);
+const options = JSON.parse(json ?? '{}') as { regions: string[]; scope: 'active' | 'latest'; maxTotalConcurrency?: number; maxConcurrency?: number };
+const credentials = { accessKeyId: 'AKIDECSGUARDTEST', secretAccessKey: 'emulator-secret' };
+
+const started = performance.now();
+if (mode === 'fanout') {
+  const source = new OrganizationSource({
+    scope: options.scope,
+    regions: options.regions,
+    role: 'ecsguard-scan',
+    endpointUrl: endpointUrl!,
+    credentials,
+    ...(options.maxTotalConcurrency ? { maxTotalConcurrency: options.maxTotalConcurrency } : {}),
+    ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
+  });
+  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
+  const calls = Object.values(source.stats.callsByAccount).sort((a, b) => a - b);
+  console.log(
+    JSON.stringify({
+      wallSeconds: (performance.now() - started) / 1000,
+      taskDefinitions: result.summary.taskDefinitions,
+      fail: result.summary.findings.FAIL,
+      errorFindings: result.summary.findings.ERROR,
+      errors: result.errors.length,
+      firstError: result.errors[0]?.message,
+      callsPerAccount: { min: calls[0], median: calls[Math.floor(calls.length / 2)], max: calls.at(-1) },
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
+} else {
+  const source = new ConfigAggregatorSource({ aggregator: 'org-aggregator', region: 'us-east-1', scope: options.scope, endpointUrl: endpointUrl!, credentials });
+  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
+  console.log(
+    JSON.stringify({
+      wallSeconds: (performance.now() - started) / 1000,
+      items: source.stats.items,
+      pages: source.stats.pages,
+      taskDefinitions: result.summary.taskDefinitions,
+      fail: result.summary.findings.FAIL,
+      errors: result.errors.length,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * Organization-scale benchmark against the emulator (no real AWS needed).
+ *
+ * 1. Fan-out: BENCH_ACCOUNTS (200) accounts × 4 regions × BENCH_REVISIONS (50)
+ *    revisions, every ECS operation rate-limited per account-region (token
+ *    bucket BENCH_RATE/s, burst BENCH_BURST). Prints wall time against the
+ *    ideal the limits allow (the slowest account-region's (calls − burst) /
+ *    rate: account-regions run in parallel), calls per account, and the
+ *    scanner's peak RSS at a quarter, half and all of the accounts.
+ * 2. Aggregator: BENCH_ITEMS (100,000) configuration items through
+ *    SelectAggregateResourceConfig: time and peak RSS, --scope latest and active.
+ *
+ * The emulator runs here; each scan runs in its own process (bench/org-child.ts)
+ * so its memory is the scanner's alone.
+ *
+ *   npm run bench:org
+ *   BENCH_ACCOUNTS=40 BENCH_ITEMS=20000 npm run bench:org   (quicker)
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type OrganizationEmulator, startOrganizationEmulator } from '../test/support/ecs-emulator/index.js';
+
+const run = promisify(execFile);
+const ACCOUNTS = Number(process.env['BENCH_ACCOUNTS'] ?? 200);
+const REVISIONS = Number(process.env['BENCH_REVISIONS'] ?? 50);
+const RATE = Number(process.env['BENCH_RATE'] ?? 1);
+const BURST = Number(process.env['BENCH_BURST'] ?? 10);
+const ITEMS = Number(process.env['BENCH_ITEMS'] ?? 100_000);
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'];
+const TARGET_RATIO = 1.2;
+const LIMITED = ['ListTaskDefinitions', 'DescribeTaskDefinition', 'ListClusters', 'ListServices', 'DescribeServices', 'ListTasks', 'DescribeTasks'];
+const child = fileURLToPath(new URL('./org-child.ts', import.meta.url));
+
+function seed(emulator: OrganizationEmulator, accounts: number, regions: string[], revisions: number): void {
+  const families = Math.max(1, Math.round(revisions / 5));
+  for (let a = 0; a < accounts; a++) {
+    const id = String(200_000_000_000 + a);
+    const account = a === 0 ? emulator.organization.management : emulator.organization.addAccount({ id, name: `workload-${a}` });
+    for (const region of regions) {
+      for (let i = 0; i < revisions; i++) {
+        const insecure = (i + a) % 7 === 0;
+        account.registerTaskDefinition(region, {
+          family: `svc-${String(i % families).padStart(3, '0')}`,
+          networkMode: i % 11 === 0 ? 'host' : 'awsvpc',
+          containerDefinitions: [
+            { name: 'app', image: `registry.example.com/svc:${i}`, essential: true, ...(insecure ? { privileged: true } : { user: '1000' }) },
+            { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', essential: false, user: '0' },
+          ],
+          tags: [{ key: 'team', value: `team-${a % 13}` }],
+        });
+      }
+    }
+  }
+}
+
+async function inChild(mode: 'fanout' | 'aggregator', endpoint: string, options: object): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, mode, endpoint, JSON.stringify(options)], {
+    maxBuffer: 64 << 20,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+}
+
+/** The shortest time the buckets allow: per account, region and operation (ok calls − burst) / rate, all in parallel. */
+function idealSeconds(emulator: OrganizationEmulator): number {
+  const counts = new Map<string, number>();
+  for (const call of emulator.calls) {
+    if (call.service !== 'ecs' || call.outcome !== 'ok' || !LIMITED.includes(call.operation)) continue;
+    const key = `${call.accountId}|${call.region}|${call.operation}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let ideal = 0;
+  for (const n of counts.values()) ideal = Math.max(ideal, Math.max(0, n - BURST) / RATE);
+  return ideal;
+}
+
+async function fanout(accounts: number, withRatio: boolean): Promise<{ ok: boolean; rss: number }> {
+  const emulator = await startOrganizationEmulator({ regions: REGIONS, accountId: '200000000000' });
+  try {
+    seed(emulator, accounts, REGIONS, REVISIONS);
+    for (const operation of LIMITED) emulator.faults.rateLimit(operation, { ratePerSecond: RATE, burst: BURST });
+    const budgets = {
+      ...(process.env['BENCH_CONCURRENCY'] ? { maxConcurrency: Number(process.env['BENCH_CONCURRENCY']) } : {}),
+      ...(process.env['BENCH_TOTAL'] ? { maxTotalConcurrency: Number(process.env['BENCH_TOTAL']) } : {}),
+    };
+    const r = await inChild('fanout', emulator.endpoint, { regions: REGIONS, scope: 'active', ...budgets });
+    const ideal = idealSeconds(emulator);
+    const wall = r['wallSeconds'] as number;
+    const throttled = emulator.calls.filter((c) => c.outcome === 'ThrottlingException').length;
+    const ratio = wall / ideal;
+    console.log(
+      `${accounts} accounts × ${REGIONS.length} regions × ${REVISIONS} revisions: wall ${wall.toFixed(1)} s | ideal ${ideal.toFixed(1)} s | ratio ${ratio.toFixed(3)} | ` +
+        `task definitions ${String(r['taskDefinitions'])} | FAIL ${String(r['fail'])} | errors ${String(r['errors'])}${r['firstError'] ? ` (${String(r['firstError'])})` : ''} | ` +
+        `calls ok ${emulator.calls.filter((c) => c.outcome === 'ok').length}, throttled ${throttled} | calls per account ${JSON.stringify(r['callsPerAccount'])} | peak RSS ${(r['maxRssMb'] as number).toFixed(0)} MB`,
+    );
+    const expected = accounts * REGIONS.length * REVISIONS;
+    const complete = r['taskDefinitions'] === expected && r['errors'] === 0 && r['errorFindings'] === 0;
+    if (!complete) console.log(`INCOMPLETE: expected ${expected} task definitions and no errors`);
+    if (withRatio) console.log(`target: within ${TARGET_RATIO}× of ideal → ${ratio <= TARGET_RATIO ? 'met' : 'MISSED'}`);
+    return { ok: complete && (!withRatio || ratio <= TARGET_RATIO), rss: r['maxRssMb'] as number };
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function aggregator(): Promise<boolean> {
+  const accounts = Math.max(1, Math.round(ITEMS / (REGIONS.length * 250)));
+  const perRegion = Math.round(ITEMS / (accounts * REGIONS.length));
+  const emulator = await startOrganizationEmulator({ regions: REGIONS, accountId: '200000000000' });
+  try {
+    seed(emulator, accounts, REGIONS, perRegion);
+    let ok = true;
+    for (const scope of ['latest', 'active'] as const) {
+      const r = await inChild('aggregator', emulator.endpoint, { scope });
+      console.log(
+        `aggregator, ${String(r['items'])} items in ${String(r['pages'])} pages, --scope ${scope}: ${(r['wallSeconds'] as number).toFixed(1)} s | ` +
+          `${String(r['taskDefinitions'])} evaluated | FAIL ${String(r['fail'])} | errors ${String(r['errors'])} | peak RSS ${(r['maxRssMb'] as number).toFixed(0)} MB`,
+      );
+      ok &&= r['errors'] === 0 && r['items'] === accounts * REGIONS.length * perRegion;
+    }
+    return ok;
+  } finally {
+    await emulator.stop();
+  }
+}
+
+console.log(`# bench:org: every ECS operation rate-limited per account-region at ${RATE}/s, burst ${BURST}; --scope active; default budgets (10 per account-region, 256 in total)`);
+let ok = true;
+const memory: Array<[number, number]> = [];
+const fanoutWanted = ACCOUNTS > 0;
+for (const accounts of !fanoutWanted ? [] :  process.env['BENCH_ONLY_FULL'] ? [] : [...new Set([Math.max(1, Math.round(ACCOUNTS / 4)), Math.max(1, Math.round(ACCOUNTS / 2))])]) {
+  const r = await fanout(accounts, false);
+  memory.push([accounts, r.rss]);
+  ok &&= r.ok;
+}
+if (fanoutWanted) {
+  const full = await fanout(ACCOUNTS, true);
+  memory.push([ACCOUNTS, full.rss]);
+  ok &&= full.ok;
+  const [first, last] = [memory[0]!, memory.at(-1)!];
+  console.log(`peak RSS by accounts: ${memory.map(([a, m]) => `${a} → ${m.toFixed(0)} MB`).join(', ')} (${((last[1] - first[1]) / Math.max(1, last[0] - first[0])).toFixed(2)} MB per added account)`);
+  console.log('');
+}
+if (ITEMS > 0) ok = (await aggregator()) && ok;
+if (!ok) process.exitCode = 1;

@@ -1,0 +1,133 @@
+import { setMaxListeners } from 'node:events';
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
+import type { Credentials } from '../aws/clients.js';
+import { describeAwsError, isAbort } from '../aws/errors.js';
+import { type ConfigurationItem, TASK_DEFINITION_RESOURCE_TYPE, mapConfigurationItem } from './configuration-item.js';
+
+/**
+ * Which recorded revisions to evaluate. Config records every task definition
+ * revision as its own resource; advanced queries return the current state, so
+ * deregistered (INACTIVE) revisions, recorded as deleted, are not there.
+ * `active` = every recorded ACTIVE revision (like `--scope active`);
+ * `latest` = the highest ACTIVE revision per family, account and region (like
+ * `--scope latest` and AWS's managed rules). Usage (`in-use`) is not recorded.
+ */
+export type AggregatorScope = 'latest' | 'active';
+
+export interface AggregatorScanOptions {
+  aggregator: string;
+  /** The region the aggregator lives in. */
+  region: string;
+  scope: AggregatorScope;
+  profile?: string;
+  credentials?: Credentials;
+  endpointUrl?: string;
+  maxAttempts?: number;
+}
+
+export interface AggregatorScanStats {
+  pages: number;
+  items: number;
+  evaluated: number;
+}
+
+/** The query ecsguard sends: only the fields the model needs, every task definition item. */
+export const AGGREGATOR_QUERY = `SELECT accountId, awsRegion, arn, resourceId, resourceName, resourceType, configurationItemStatus, configurationItemCaptureTime, configuration, tags WHERE resourceType = '${TASK_DEFINITION_RESOURCE_TYPE}'`;
+
+/** The largest page SelectAggregateResourceConfig returns. */
+const PAGE = 100;
+
+/**
+ * `scan --source config-aggregator NAME`: every AWS::ECS::TaskDefinition
+ * configuration item of the accounts and regions an AWS Config aggregator
+ * collects, read with one paginated advanced query from the aggregator
+ * account (no role in member accounts), mapped to the model and evaluated
+ * locally with the same checks.
+ */
+export class ConfigAggregatorSource implements LiveSource {
+  readonly stats: AggregatorScanStats = { pages: 0, items: 0, evaluated: 0 };
+
+  constructor(private readonly options: AggregatorScanOptions) {}
+
+  async load(signal?: AbortSignal): Promise<SourceOutput> {
+    const parts: SourceOutput[] = [];
+    await this.loadInParts(signal, (part) => { parts.push(part); });
+    return mergeOutputs(parts);
+  }
+
+  /** With `--scope active`, each page is handed over as it arrives; `latest` needs every page first. */
+  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+    if (signal) setMaxListeners(0, signal);
+    const sdk = await import('@aws-sdk/client-config-service');
+    const { options } = this;
+    const client: ConfigServiceClient = new sdk.ConfigServiceClient({
+      region: options.region,
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      maxAttempts: options.maxAttempts ?? 10,
+      retryMode: 'adaptive',
+    });
+    let output = emptyOutput();
+    // For `latest`, only the best revision per family so far is kept: memory follows families, not revisions.
+    const latest = new Map<string, SourceDefinition>();
+    try {
+      let NextToken: string | undefined;
+      do {
+        const page = await client.send(
+          new sdk.SelectAggregateResourceConfigCommand({ ConfigurationAggregatorName: options.aggregator, Expression: AGGREGATOR_QUERY, Limit: PAGE, NextToken }),
+          signal ? { abortSignal: signal } : {},
+        );
+        this.stats.pages++;
+        for (const row of page.Results ?? []) {
+          this.stats.items++;
+          let item: ConfigurationItem;
+          try {
+            item = JSON.parse(row) as ConfigurationItem;
+          } catch {
+            output.errors.push({ message: 'SelectAggregateResourceConfig returned a row that is not JSON', operation: 'SelectAggregateResourceConfig', region: options.region });
+            continue;
+          }
+          const mapped = mapConfigurationItem(item);
+          if (mapped.kind === 'deleted') continue;
+          if (mapped.kind === 'error') {
+            const error = { ...mapped.error, operation: 'SelectAggregateResourceConfig' };
+            if (mapped.resource) output.failures.push({ resource: mapped.resource, error });
+            else output.errors.push(error);
+            continue;
+          }
+          const { definition } = mapped;
+          if (options.scope === 'active') output.definitions.push(definition);
+          else {
+            const r = definition.resource;
+            const key = `${r.accountId}/${r.region}/${r.family}`;
+            const kept = latest.get(key);
+            if (!kept || (kept.resource.revision ?? 0) < (r.revision ?? 0)) latest.set(key, definition);
+          }
+        }
+        NextToken = page.NextToken;
+        if (options.scope === 'active') {
+          this.stats.evaluated += output.definitions.length;
+          await onPart(output);
+          output = emptyOutput();
+        }
+      } while (NextToken);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      if (isAbort(error)) throw error;
+      output.errors.push({
+        message: `AWS Config aggregator ${options.aggregator} (${options.region}): ${describeAwsError(error, 'config', 'SelectAggregateResourceConfig')}; the items read so far are reported, the rest were not read`,
+        operation: 'SelectAggregateResourceConfig',
+        region: options.region,
+      });
+    } finally {
+      client.destroy();
+    }
+    if (options.scope === 'latest') {
+      output.definitions.push(...latest.values());
+      this.stats.evaluated = output.definitions.length;
+    }
+    await onPart(output);
+  }
+}

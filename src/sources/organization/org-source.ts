@@ -1,0 +1,280 @@
+import { setMaxListeners } from 'node:events';
+import type { ScanError } from '../../model/finding.js';
+import { type LiveSource, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
+import { AwsClients, type AwsSdk, type Credentials, loadSdk } from '../aws/clients.js';
+import { describeAwsError, isAbort, isMissingCredentials } from '../aws/errors.js';
+import { type Limiter, createLimiter } from '../aws/limiter.js';
+import { AwsLiveSource, DEFAULT_MAX_ATTEMPTS } from '../aws/live-source.js';
+import { discoverRegions } from '../aws/regions.js';
+import type { Scope } from '../aws/scope.js';
+import { type OrganizationAccount, listOrganizationAccounts } from './accounts.js';
+import { ScanState } from './state-file.js';
+
+export interface OrganizationScanOptions {
+  scope: Scope;
+  /** Regions to scan in every account; `all` discovers each account's enabled regions. */
+  regions: string[] | 'all';
+  /** The role name every member account has (the scan role); assumed as arn:aws:iam::<account>:role/<name>. */
+  role: string;
+  externalId?: string;
+  /** Scan only the accounts under this OU (and its child OUs). */
+  ou?: string;
+  /** Management-account credentials: explicit, a profile, or the default chain. */
+  profile?: string;
+  credentials?: Credentials;
+  endpointUrl?: string;
+  /** Requests in flight per account-region (default 10). */
+  maxConcurrency?: number;
+  /** Requests in flight across the whole organization (default 256). */
+  maxTotalConcurrency?: number;
+  maxAttempts?: number;
+  /** Finished account-regions are recorded here; a rerun scans only the rest. */
+  statePath?: string;
+  cacheDir?: string;
+  notice?: (message: string) => void;
+}
+
+export interface OrganizationScanStats {
+  accounts: number;
+  skippedAccounts: number;
+  failedAccounts: number;
+  pairs: number;
+  resumedPairs: number;
+  /** API calls made with each account's credentials (AssumeRole counted for the account it enters). */
+  callsByAccount: Record<string, number>;
+}
+
+export const DEFAULT_MAX_TOTAL_CONCURRENCY = 256;
+/** The Organizations and STS endpoints the scan uses when no region is named. */
+const GLOBAL_REGION = 'us-east-1';
+
+type Identity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
+
+/**
+ * `scan --aws --org`: every ACTIVE account of the organization (or of one OU),
+ * entered through the scan role, and every region of each, scanned at once by
+ * the live source. Each account-region has its own clients, limiter and
+ * adaptive retry (AWS rate limits are per account and region); a shared
+ * limiter bounds the requests in flight across all of them. A failure in one
+ * account (the role cannot be assumed, a region not enabled) is an error for
+ * that account; the others are still scanned.
+ */
+export class OrganizationSource implements LiveSource {
+  readonly stats: OrganizationScanStats = { accounts: 0, skippedAccounts: 0, failedAccounts: 0, pairs: 0, resumedPairs: 0, callsByAccount: {} };
+
+  constructor(
+    private readonly options: OrganizationScanOptions,
+    private readonly loadAwsSdk: () => Promise<AwsSdk> = loadSdk,
+  ) {}
+
+  async load(signal?: AbortSignal): Promise<SourceOutput> {
+    const parts: SourceOutput[] = [];
+    await this.loadInParts(signal, (part) => { parts.push(part); });
+    return mergeOutputs(parts);
+  }
+
+  /** Each account is handed over when all its regions are done, so its described revisions can be dropped. */
+  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+    if (signal) setMaxListeners(0, signal);
+    const [sdk, organizations] = await Promise.all([this.loadAwsSdk(), import('@aws-sdk/client-organizations')]);
+    const { options } = this;
+    const firstRegion = Array.isArray(options.regions) ? (options.regions[0] ?? GLOBAL_REGION) : GLOBAL_REGION;
+    const management = new AwsClients(sdk, { ...connection(options), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, firstRegion);
+    const orgClient = new organizations.OrganizationsClient({
+      region: GLOBAL_REGION,
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      retryMode: 'adaptive',
+    });
+    try {
+      let listing;
+      try {
+        listing = await listOrganizationAccounts(organizations, orgClient, options.ou, signal);
+      } catch (error) {
+        rethrowAbort(error, signal);
+        const operation = options.ou ? 'ListAccountsForParent' : 'ListAccounts';
+        const message = isMissingCredentials(error)
+          ? describeAwsError(error, 'sts', operation)
+          : `cannot list the organization's accounts: ${describeAwsError(error, 'organizations', operation)} (run from the management account or a delegated administrator)`;
+        await onPart({ ...emptyOutput(), errors: [{ message, operation }] });
+        return;
+      }
+      this.stats.accounts = listing.accounts.length;
+      this.stats.skippedAccounts = listing.skipped.length;
+      if (listing.skipped.length) {
+        options.notice?.(`skipped ${listing.skipped.length} account(s) that are not ACTIVE: ${listing.skipped.map((a) => `${a.id} (${a.state})`).join(', ')}`);
+      }
+      const state = options.statePath
+        ? await ScanState.open(options.statePath, { scope: options.scope, regions: options.regions, role: options.role, ou: options.ou ?? null })
+        : undefined;
+      const shared = createLimiter(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
+      // Definitions go on as each account finishes; errors are kept for the end, in the organization's order.
+      const errorsByAccount: ScanError[][] = [];
+      await Promise.all(
+        listing.accounts.map(async (account, i) => {
+          const output = await this.scanAccount(sdk, management, account, shared, state, signal);
+          errorsByAccount[i] = output.errors;
+          await onPart({ ...output, errors: [] });
+        }),
+      );
+      await state?.flush();
+      await onPart({ ...emptyOutput(), errors: errorsByAccount.flat() });
+    } finally {
+      orgClient.destroy();
+      management.destroy();
+    }
+  }
+
+  private count(accountId: string, calls = 1): void {
+    this.stats.callsByAccount[accountId] = (this.stats.callsByAccount[accountId] ?? 0) + calls;
+  }
+
+  private async scanAccount(
+    sdk: AwsSdk,
+    management: AwsClients,
+    account: OrganizationAccount,
+    shared: Limiter,
+    state: ScanState | undefined,
+    signal?: AbortSignal,
+  ): Promise<SourceOutput> {
+    const { options } = this;
+    const label = `account ${account.id}${account.name && account.name !== account.id ? ` (${account.name})` : ''}`;
+    const explicit = Array.isArray(options.regions) ? options.regions : undefined;
+    // Everything already recorded: no call at all for this account.
+    if (explicit && state && explicit.every((region) => state.has(account.id, region))) {
+      this.stats.resumedPairs += explicit.length;
+      return mergeOutputs(explicit.map((region) => state.recorded(account.id, region) ?? emptyOutput()));
+    }
+
+    const roleArn = `arn:aws:iam::${account.id}:role/${options.role}`;
+    const credentials = assumedRole(sdk, management, roleArn, account.id, options.externalId, signal);
+    try {
+      this.count(account.id);
+      await shared.run(() => credentials());
+    } catch (error) {
+      rethrowAbort(error, signal);
+      this.stats.failedAccounts++;
+      const reason = describeAwsError(error, 'sts', 'AssumeRole');
+      return {
+        ...emptyOutput(),
+        errors: [
+          {
+            message: `${label}: cannot assume ${roleArn}: ${reason}; this account was not scanned (deploy the scan role there: ecsguard deploy scan-role, and check its trust policy and external id)`,
+            operation: 'AssumeRole',
+            resource: roleArn,
+          },
+        ],
+      };
+    }
+
+    const clients = new AwsClients(sdk, { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, GLOBAL_REGION);
+    const errors: ScanError[] = [];
+    let regions: string[];
+    try {
+      this.count(account.id);
+      const discovered = await shared.run(() => discoverRegions(clients, signal));
+      const enabled = new Set(discovered.enabled);
+      if (explicit) {
+        regions = explicit.filter((region) => enabled.has(region));
+        for (const region of explicit.filter((r) => !enabled.has(r))) {
+          errors.push({
+            message: `${label}: region ${region} is not enabled for this account (an opt-in region); it was not scanned`,
+            region,
+            operation: 'ListRegions',
+          });
+        }
+      } else regions = discovered.enabled;
+    } catch (error) {
+      rethrowAbort(error, signal);
+      if (!explicit) {
+        this.stats.failedAccounts++;
+        errors.push({ message: `${label}: ${describeAwsError(error, 'account', 'ListRegions')}; name the regions with --region instead`, operation: 'ListRegions' });
+        clients.destroy();
+        return { ...emptyOutput(), errors };
+      }
+      // Without account:ListRegions the named regions are scanned; a disabled one fails there.
+      regions = explicit;
+    } finally {
+      clients.destroy();
+    }
+
+    const outputs = await Promise.all(
+      regions.map(async (region): Promise<SourceOutput> => {
+        const resumed = state?.recorded(account.id, region);
+        if (resumed) {
+          this.stats.resumedPairs++;
+          return resumed;
+        }
+        this.stats.pairs++;
+        const source = new AwsLiveSource(
+          {
+            scope: options.scope,
+            regions: [region],
+            credentials,
+            ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+            ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+            ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
+            ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+            sharedLimiter: shared,
+          },
+          () => Promise.resolve(sdk),
+        );
+        const output = await source.load(signal);
+        this.count(account.id, Object.values(source.stats.callsByOperation).reduce((a, b) => a + b, 0));
+        if (output.errors.length === 0 && output.failures.length === 0) await state?.record(account.id, region, output);
+        return { ...output, errors: output.errors.map((e) => ({ ...e, message: `${label}: ${e.message}` })) };
+      }),
+    );
+    return mergeOutputs([{ ...emptyOutput(), errors }, ...outputs]);
+  }
+}
+
+function connection(options: OrganizationScanOptions, credentials?: Credentials) {
+  return {
+    ...(credentials ? { credentials } : options.credentials ? { credentials: options.credentials } : {}),
+    ...(credentials || !options.profile ? {} : { profile: options.profile }),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+  };
+}
+
+/**
+ * The scan role's credentials for one account: AssumeRole with a session name
+ * that says ecsguard (CloudTrail shows who called), re-assumed five minutes
+ * before they expire, one call at a time.
+ */
+function assumedRole(sdk: AwsSdk, management: AwsClients, roleArn: string, accountId: string, externalId: string | undefined, signal?: AbortSignal): () => Promise<Identity> {
+  let current: Identity | undefined;
+  let pending: Promise<Identity> | undefined;
+  const assume = async (): Promise<Identity> => {
+    const out = await management.sts(GLOBAL_REGION).send(
+      new sdk.sts.AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: `ecsguard-org-scan-${accountId}`,
+        DurationSeconds: 3600,
+        ...(externalId ? { ExternalId: externalId } : {}),
+      }),
+      signal ? { abortSignal: signal } : {},
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      ...(c.Expiration ? { expiration: new Date(c.Expiration) } : {}),
+    };
+  };
+  return async () => {
+    if (current && (!current.expiration || current.expiration.getTime() - Date.now() > 300_000)) return current;
+    pending ??= assume().finally(() => (pending = undefined));
+    current = await pending;
+    return current;
+  };
+}
+
+function rethrowAbort(error: unknown, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? error;
+  if (isAbort(error)) throw error;
+}
