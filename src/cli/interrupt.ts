@@ -16,7 +16,13 @@ export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>
   };
   process.on('SIGINT', onSigint);
   try {
-    return await work(controller.signal);
+    const result = await work(controller.signal);
+    // A Ctrl-C that arrived during synchronous work is delivered at the next turn of the event loop: take it, so
+    // work that finished while the interrupt was pending is still not reported.
+    // Two turns: the first may run before the loop has polled for the signal.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    if (controller.signal.aborted) throw controller.signal.reason;
+    return result;
   } catch (error) {
     if (controller.signal.aborted) throw new InterruptedError('interrupted by the user: the scan is incomplete and no report was written');
     throw error;

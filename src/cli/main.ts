@@ -4,9 +4,12 @@ import { TOOL_VERSION } from '../version.js';
 import { applyCommand } from './commands/apply.js';
 import { checksCommand } from './commands/checks.js';
 import { conformancePackCommand, deployCommand } from './commands/deploy.js';
+import { diffCommand } from './commands/diff.js';
+import { exceptionsCommand } from './commands/exceptions.js';
 import { fixCommand } from './commands/fix.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { scanCommand } from './commands/scan.js';
+import { applyConfig } from './config.js';
 import { EXIT, setExitCode, takeExitCode } from './exit-code.js';
 import { InterruptedError } from './interrupt.js';
 
@@ -17,6 +20,11 @@ function program(): Command {
         'Reads task-definition JSON, CloudFormation (and CDK output), Terraform HCL and plans, and live AWS accounts.',
     )
     .version(TOOL_VERSION, '-V, --version')
+    .option('--config <file>', 'config file (default: ecsguard.config.yaml or .ecsguard.yaml in this folder or above; flags win)')
+    .option('--no-config', 'ignore config files')
+    .hook('preAction', (root, command) => {
+      applyConfig(root, command);
+    })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -34,7 +42,9 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input tha
     .addCommand(rollbackCommand())
     .addCommand(checksCommand())
     .addCommand(deployCommand())
-    .addCommand(conformancePackCommand());
+    .addCommand(conformancePackCommand())
+    .addCommand(diffCommand())
+    .addCommand(exceptionsCommand());
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so tests can call it. */
@@ -42,7 +52,10 @@ export async function main(argv: string[]): Promise<number> {
   takeExitCode();
   const cli = program();
   cli.exitOverride();
-  for (const command of cli.commands) command.exitOverride();
+  for (const command of cli.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   try {
     await cli.parseAsync(argv, { from: 'user' });
     return takeExitCode();

@@ -38,6 +38,8 @@ export interface DiscoveryResult {
 export interface DiscoveryOptions {
   maxFileBytes?: number;
   readStdin?: () => Promise<Buffer>;
+  /** Ctrl-C: the walk and the reads stop at the next file (the signal's reason is thrown). */
+  signal?: AbortSignal;
   /** Follow symlinks in walked folders that lead outside the paths given (off by default). */
   followSymlinks?: boolean;
 }
@@ -129,6 +131,7 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
   }
 
   async function walk(displayDir: string, absoluteDir: string, ancestors: Set<string>): Promise<void> {
+    options.signal?.throwIfAborted();
     let entries;
     try {
       entries = await readdir(absoluteDir, { withFileTypes: true });
@@ -218,7 +221,10 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
     }
   }
   // Reading is I/O-bound: keep several reads in flight, but report in walk order.
-  const outcomes = await mapWithConcurrency(pending, READ_CONCURRENCY, (p) => readOne(p.display, p.absolute, p.explicit));
+  const outcomes = await mapWithConcurrency(pending, READ_CONCURRENCY, (p) => {
+    options.signal?.throwIfAborted();
+    return readOne(p.display, p.absolute, p.explicit);
+  });
   for (const outcome of outcomes) {
     if (outcome === undefined) continue;
     if ('message' in outcome) errors.push(outcome);

@@ -25,6 +25,8 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   liveSources?: LiveSource[];
   fileSources?: readonly FileSource[];
   signal?: AbortSignal;
+  /** Named files no source recognizes are skipped, not errors (pre-commit passes every staged YAML/JSON). */
+  skipUnrecognized?: boolean;
   /** Sees each checked task definition with its findings (fixers need the value trees). */
   onEvaluated?: (evaluated: EvaluatedDefinition) => void;
   /** Sees every file that was read and routed to a source (fixers need the texts). */
@@ -149,7 +151,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     } else if ('error' in route) {
       // Not readable at all: it might have been a task definition, so never a quiet skip.
       errors.push(fileError(file.path, route.error));
-    } else if (explicit) {
+    } else if (explicit && !options.skipUnrecognized) {
       errors.push(...(route.what ? [fileError(file.path, `not a task definition: ${route.what}`)] : unrecognized(file)));
     } else {
       skipped.push({ file: file.path, reason: route.what ? `not a task definition: ${route.what}` : NOT_RECOGNIZED });
@@ -184,6 +186,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const total = plan.reduce((n, step) => n + step.batch.length, 0);
     let done = 0;
     for (const step of plan) {
+      // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
+      await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
       if (step.pooled) append(acc, await step.pooled);
       else await consume(await loadIsolating(step.source, step.batch, options));
       done += step.batch.length;

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { Finding, ScanError } from '../model/finding.js';
-import type { ResourceRef } from '../model/task-definition.js';
+import { formatPosition } from '../model/location.js';
+import { type ResourceRef, type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { type CollectOptions, collectDefinitions } from './collect.js';
 import { editsForPlan } from './edit/plan-edits.js';
 import { cachedReader } from './edit/references.js';
@@ -45,6 +45,11 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
 
   for (const { taskDefinition, findings } of collected.definitions) {
     const relevant = findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
+    const notFixed = structuralProblems(taskDefinition, relevant);
+    if (notFixed) {
+      definitions.push({ resource: taskDefinition.resource, findings: relevant, changes: [], warnings: [], manual: notFixed });
+      continue;
+    }
     const plan = planFixes(taskDefinition, relevant, options.fix);
     const { edits, manual } = editsForPlan(taskDefinition, plan, read);
     for (const edit of edits) editsByFile.set(edit.file, [...(editsByFile.get(edit.file) ?? []), edit]);
@@ -76,5 +81,21 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
   return { changes, definitions, errors };
 }
 
-/** Where to write a file the user named (relative to the working directory). */
-export const writablePath = (file: string): string => path.resolve(file);
+/**
+ * A task definition with structural problems (a container without a name, a
+ * list element that is not an object) is not edited at all: the report lists
+ * it as not fixed, so nothing in it may change. Every failing check becomes a
+ * manual fix that names the problem.
+ */
+function structuralProblems(taskDefinition: TaskDefinition, findings: Finding[]): ManualFix[] | undefined {
+  const { problems } = normalizeTaskDefinition(taskDefinition.resource, taskDefinition.body, taskDefinition.range);
+  if (problems.length === 0) return undefined;
+  const reason = `not changed: ${problems.map((p) => `${p.message}${p.range ? ` at ${formatPosition(p.range)}` : ''}`).join('; ')}; correct that, then run fix again`;
+  return findings.map((f) => ({
+    checkId: f.checkId,
+    ...(f.container ? { container: f.container } : {}),
+    reason,
+    ...(f.location ? { where: f.location } : {}),
+  }));
+}
+

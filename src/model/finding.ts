@@ -30,12 +30,28 @@ export interface Finding {
   usage?: Usage;
   /** Whom the container runs as and where that came from; set when image users were resolved. */
   effectiveUser?: EffectiveUser;
+  /** Set by the muting stage: why this finding is MUTED, or which exception expired (status unchanged). */
+  suppression?: Suppression;
   /**
    * The same verdict on the other branches of a conditional container list,
    * reported once with this finding: where each one is, so a fixer fixes them
    * all. Not part of the report formats.
    */
   sameAs?: FindingPlace[];
+}
+
+/** An exception-file entry or an inline comment that mutes a finding (see docs/exceptions.md). */
+export interface Suppression {
+  kind: 'exception' | 'inline';
+  /** Where it is declared: `exceptions.yaml entry legacy-batch (line 4)`, `infra/main.tf:12`. */
+  source: string;
+  reason: string;
+  owner?: string;
+  /** ISO date (YYYY-MM-DD); from this day on (UTC) it no longer mutes. */
+  expires?: string;
+  ticket?: string;
+  /** True when `expires` has passed: the finding keeps its FAIL/UNKNOWN status and says so. */
+  expired?: boolean;
 }
 
 export interface FindingPlace {

@@ -47,6 +47,7 @@ function jsonFinding(f: Finding) {
     remediation: f.remediation,
     // Set with --resolve-image-users on user findings: whom the container runs as and where that came from.
     effectiveUser: f.effectiveUser ? { value: f.effectiveUser.value, source: f.effectiveUser.source, reason: f.effectiveUser.reason } : null,
+    suppression: f.suppression ?? null,
   };
 }
 

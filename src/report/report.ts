@@ -5,11 +5,26 @@ export interface ReportInput {
   result: ScanResult;
   /** The exit code the run ends with, so reports can say it. */
   exitCode: number;
+  /** When the report is made (OCSF and ASFF timestamps); now when absent. */
+  generatedAt?: Date;
+  /** ASFF: the account and region findings from files are filed under (`--asff-account-id`, `--asff-region`). */
+  asff?: AsffTarget;
+}
+
+export interface AsffTarget {
+  accountId?: string;
+  region?: string;
 }
 
 export interface ReportContext {
   /** Colour escape codes on (a terminal) or off (files, pipes, NO_COLOR). */
   color: boolean;
+  /**
+   * Text format: start every finding row with `file:line:col` (editors and
+   * terminals open it). Without it, rows carry `file:line:col` when more than
+   * one file was scanned, and `line:col` under the file's heading otherwise.
+   */
+  fileLocations?: boolean;
   /** List the skipped files (--verbose). */
   verbose?: boolean;
 }

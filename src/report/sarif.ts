@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { CHECKS } from '../checks/catalogue.js';
 import type { Finding, Severity } from '../model/finding.js';
+import type { ResourceRef } from '../model/task-definition.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter } from './report.js';
 
 // GitHub code scanning reads this property to rank security results (0.1–10).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
 
+/** SARIF 2.1.0 §3.27.10: a result whose kind is not `fail` has level `none`. */
 function level(finding: Finding): Result.level {
-  if (finding.status === 'NOTE') return 'note';
-  if (finding.status === 'UNKNOWN') return 'warning';
+  if (kind(finding) !== 'fail') return 'none';
   return finding.severity === 'critical' || finding.severity === 'high' ? 'error' : 'warning';
 }
 
@@ -29,10 +30,27 @@ function kind(finding: Finding): Result.kind {
   }
 }
 
-/** Stable across revision bumps and line shifts: family (or id), container and check. */
+/**
+ * The resource a result belongs to, stable across revision bumps and line
+ * shifts: the file and logical id / Terraform address / family for files, the
+ * task-definition family ARN (without the revision) for live revisions.
+ */
+function resourceIdentity(r: ResourceRef): string[] {
+  if (r.kind === 'aws') {
+    const familyArn = r.arn?.replace(/:\d+$/, '');
+    return ['aws', familyArn ?? [r.accountId ?? '', r.region ?? '', r.family ?? r.id].join(':')];
+  }
+  return ['file', r.file ?? '', r.id];
+}
+
+/** Unique per resource, container, check and field; unchanged when lines move or a revision is registered. */
 export function fingerprint(finding: Finding): string {
-  const r = finding.resource;
-  const key = [r.family ?? r.id, finding.container ?? '', finding.checkId, finding.field?.replace(/\[\d+\]/, '') ?? ''].join('|');
+  const key = [
+    ...resourceIdentity(finding.resource),
+    finding.container ?? '',
+    finding.checkId,
+    finding.field?.replace(/\[\d+\]/, '') ?? '',
+  ].join('|');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
@@ -65,7 +83,7 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
         level: level(f),
         kind: kind(f),
         message: { text: f.message },
-        partialFingerprints: { 'ecsguard/v1': fingerprint(f) },
+        partialFingerprints: { 'ecsguard/v2': fingerprint(f) },
         properties: { status: f.status, ...(f.usage ? { usage: f.usage } : {}), ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}) },
       };
       if (f.location) {
@@ -86,7 +104,18 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
       } else {
         sarif.locations = [{ logicalLocations: [{ fullyQualifiedName: r.arn ?? r.id, kind: 'resource' }] }];
       }
-      if (f.status === 'MUTED') sarif.suppressions = [{ kind: 'external' }];
+      if (f.status === 'MUTED') {
+        const s = f.suppression;
+        sarif.suppressions = [
+          {
+            kind: s?.kind === 'inline' ? 'inSource' : 'external',
+            status: 'accepted',
+            ...(s ? { justification: s.reason, properties: { source: s.source, ...(s.owner ? { owner: s.owner } : {}), ...(s.expires ? { expires: s.expires } : {}), ...(s.ticket ? { ticket: s.ticket } : {}) } } : {}),
+          },
+        ];
+      } else if (f.suppression?.expired) {
+        sarif.properties = { ...sarif.properties, expiredSuppression: f.suppression };
+      }
       return sarif;
     });
 

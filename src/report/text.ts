@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import { CHECKS } from '../checks/catalogue.js';
 import type { Finding, ScanError, Status } from '../model/finding.js';
 import type { ResourceRef } from '../model/task-definition.js';
+import { describeSuppression } from '../mute/mute.js';
 import type { Reporter } from './report.js';
 
 type Colors = ReturnType<typeof createColors>;
@@ -57,9 +58,14 @@ function errorLine(e: ScanError): string {
 }
 
 /** Human output: findings grouped by resource, then errors, remediation and a summary line. */
-export const textReporter: Reporter = ({ result, exitCode }, { color, verbose }) => {
+export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, fileLocations }) => {
   const c = createColors(color);
   const lines: string[] = [];
+  const withFile = fileLocations === true || result.summary.filesScanned > 1;
+  const locationOf = (f: Finding) =>
+    !f.location ? '' : `${withFile ? `${f.location.file}:` : ''}${f.location.start.line}:${f.location.start.column}`;
+  // The location column is as wide as its longest entry, and always followed by a space.
+  const width = result.findings.reduce((w, f) => Math.max(w, locationOf(f).length), 7);
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
     const key = resourceHeading(f.resource);
@@ -70,9 +76,9 @@ export const textReporter: Reporter = ({ result, exitCode }, { color, verbose })
     const usage = usageLine(findings[0] as Finding);
     if (usage) lines.push(`  ${c.dim(usage)}`);
     for (const f of collapseErrors(findings)) {
-      const at = f.location ? `${f.location.start.line}:${f.location.start.column}` : '';
-      lines.push(`  ${c.dim(at.padEnd(8))}${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
-      if (f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(8)}${c.dim(`in ${f.location.file}`)}`);
+      lines.push(`  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
+      if (!withFile && f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(width + 1)}${c.dim(`in ${f.location.file}`)}`);
+      if (f.suppression) lines.push(`  ${' '.repeat(width + 1)}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`);
     }
     lines.push('');
   }

@@ -82,6 +82,7 @@ describe('ecsguard scan --format json: the public contract', () => {
       usage: null,
       remediation: 'Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',
       effectiveUser: null,
+      suppression: null,
     });
     assert.deepEqual(report.summary, {
       filesScanned: 1,

@@ -96,7 +96,7 @@ describe('exit codes and options', () => {
 
   it('scan --help says that no paths means the current folder', () => {
     const help = runCli(['scan', '--help']);
-    assert.match(help.stdout, /none: the current folder, unless --aws/);
+    assert.match(help.stdout, /none: the current\s+folder, unless --aws/);
     assert.match(help.stdout, /Without paths \(and without --aws\), scan scans the current folder\./);
   });
 

@@ -149,7 +149,7 @@ export function judgeEachContainer<K extends string>(
     }
     const noted = verdicts.filter((v) => v.verdict.notes?.length);
     const first = noted[0];
-    const allowed = allowedFailure(inputs, verdicts, (values) => judge(values, container));
+    const allowed = allowedFailure(inputs, verdicts, judge, container);
     if (allowed) {
       const also = first ? `; note: ${(first.verdict.notes ?? []).join('; ')}` : '';
       judged.push({
@@ -202,7 +202,8 @@ const MAX_ALTERNATIVE_COMBINATIONS = 64;
 function allowedFailure<K extends string>(
   inputs: Record<K, Input>,
   combinations: Array<Combination<K>>,
-  judge: (values: Values<K>) => Verdict<K>,
+  judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
+  container: ContainerDefinition,
 ): { text: string; field: string; node: ValueNode | undefined; assumptions: Assumption[] } | undefined {
   for (const { values, assumptions } of combinations) {
     // Each input: its value as checked, then the values its definition also allows.
@@ -218,7 +219,7 @@ function allowedFailure<K extends string>(
     for (const chosen of choices.filter((c) => c.length).sort((a, b) => a.length - b.length)) {
       const substituted = { ...values };
       for (const { key, alternative } of chosen) substituted[key] = alternative;
-      const verdict = judge(substituted);
+      const verdict = judge(substituted, container);
       if (verdict.value !== true) continue;
       const allows = chosen.map(({ key, alternative, source }) => {
         const field = inputs[key].field;

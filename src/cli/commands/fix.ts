@@ -1,10 +1,13 @@
-import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-// Light (no parsers, no SDK): the --user argument is judged while the command line is parsed.
+import { fixOptionsFrom, runAccountFix } from '../../fix/account/command.js';
+import { fixFiles } from '../../fix/fix-files.js';
+import { realRoots, writeFixedFile } from '../../fix/write-files.js';
+import { buildFixReport, formatFixText } from '../../fix/report.js';
 import { isRootUser } from '../../fix/user.js';
 import { UsageError } from '../../model/errors.js';
 import { addAwsScanOptions } from '../aws-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
+import { interruptible } from '../interrupt.js';
 import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { colorsFor } from '../output.js';
 
@@ -72,23 +75,22 @@ Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual f
     )
     .action(async (paths: string[], options: FixCommandOptions) => {
       if (options.aws) {
-        const { runAccountFix } = await import('../../fix/account/command.js');
         setExitCode(await runAccountFix({ ...options, paths }, { stdout: process.stdout, stderr: process.stderr }));
         return;
       }
-      setExitCode(await runFileFix(paths, options, process.stdout));
+      setExitCode(await interruptible((signal) => runFileFix(paths, options, process.stdout, signal)));
     });
 }
 
 /** `ecsguard fix [paths...]` on files; returns the exit code. */
-export async function runFileFix(paths: string[], options: FixCommandOptions, stdout: NodeJS.WritableStream): Promise<number> {
-  const [{ fixOptionsFrom }, { fixFiles, writablePath }, { buildFixReport, formatFixText }, checks] = await Promise.all([
-    import('../../fix/account/command.js'),
-    import('../../fix/fix-files.js'),
-    import('../../fix/report.js'),
-    checksFrom(options),
-  ]);
+export async function runFileFix(
+  paths: string[],
+  options: FixCommandOptions,
+  stdout: NodeJS.WritableStream,
+  signal?: AbortSignal,
+): Promise<number> {
   const fix = fixOptionsFrom(options as unknown as Record<string, unknown>);
+  const checks = await checksFrom(options);
   if (paths.length === 0) paths = ['.'];
   if (options.write && paths.includes('-')) throw new UsageError('--write cannot change standard input; name the file instead');
   const result = await fixFiles({
@@ -97,9 +99,25 @@ export async function runFileFix(paths: string[], options: FixCommandOptions, st
     fix,
     varFiles: options.varFile ?? [],
     maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
+    ...(signal ? { signal } : {}),
   });
   if (options.write) {
-    for (const change of result.changes) await writeFile(writablePath(change.file), change.after, 'utf8');
+    const roots = await realRoots(paths);
+    const written = [];
+    for (const change of result.changes) {
+      // Ctrl-C between files: each file is whole (old or new), none is half-written.
+      signal?.throwIfAborted();
+      const refused = await writeFixedFile(change, roots);
+      if (refused) result.errors.push(refused);
+      else written.push(change);
+    }
+    // The consequences of a fix that was not written do not apply.
+    const writtenFiles = new Set(written.map((c) => c.file));
+    const refusedFiles = new Set(result.changes.map((c) => c.file).filter((f) => !writtenFiles.has(f)));
+    for (const definition of result.definitions) {
+      if (definition.resource.file !== undefined && refusedFiles.has(definition.resource.file)) definition.warnings = [];
+    }
+    result.changes = written;
   }
   const report = buildFixReport(result, options.write === true);
   const color = colorsFor(stdout).isColorSupported;

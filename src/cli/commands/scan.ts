@@ -2,17 +2,17 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ScanResult } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
-import { REPORT_FORMATS, type ReportFormat } from '../../report/formats.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { imageUserEnrichers } from '../image-user-options.js';
 import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
 import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
 import { checksFrom, checksOption, positiveInteger, positiveNumber, repeatable, skipChecksOption } from '../options.js';
-import { colorsFor, emit } from '../output.js';
+import { type FormatSpec, writeReports } from '../report-outputs.js';
+import { type ProgrammeOptions, addProgrammeOptions, formatOption, prepareProgramme } from '../scan-programme.js';
 
-export interface ScanCommandOptions {
-  format: ReportFormat;
+export interface ScanCommandOptions extends ProgrammeOptions {
+  format?: FormatSpec[];
   output?: string;
   checks?: string[];
   skipChecks?: string[];
@@ -22,6 +22,7 @@ export interface ScanCommandOptions {
   varFile?: string[];
   maxFileSize: number;
   quiet?: boolean;
+  fileLocations?: boolean;
   verbose?: boolean;
   followSymlinks?: boolean;
   jobs?: number;
@@ -50,7 +51,7 @@ export function scanCommand(): Command {
   const command = new Command('scan')
     .description('Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.')
     .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input); none: the current folder, unless --aws')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
+    .addOption(formatOption())
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(checksOption())
     .addOption(skipChecksOption())
@@ -61,6 +62,7 @@ export function scanCommand(): Command {
     )
     .option('--fail-on-unknown', 'also exit 1 for UNKNOWN findings (values that could not be resolved), whatever --fail-on says')
     .option('--include-passed', 'also report one PASS per check and task definition')
+    .option('--file-locations', 'text format: start every finding with file:line:col (the default when more than one file is scanned)')
     .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
     .addOption(
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
@@ -78,7 +80,7 @@ export function scanCommand(): Command {
       "for containers that set no user, read the image's own USER from its registry (ECR with your AWS credentials, others anonymously or with Docker config.json auths); see docs/effective-user.md",
     )
     .option('--accept-image-user', 'with --resolve-image-users: an absent user passes when the image runs as a non-root user (default: strict, absent fails)');
-  return addOrganizationOptions(addAwsScanOptions(command))
+  return addOrganizationOptions(addAwsScanOptions(addProgrammeOptions(command)))
     .addHelpText(
       'after',
       `
@@ -88,6 +90,8 @@ Examples:
   $ ecsguard scan taskdef.json --checks no-privileged-containers,no-root-user
   $ aws ecs describe-task-definition --task-definition web | ecsguard scan -
   $ ecsguard scan . --fail-on high
+  $ ecsguard scan infra/ --exceptions ecsguard-exceptions.yaml --baseline last-scan.json
+  $ ecsguard scan infra/ --format sarif:ecsguard.sarif --format html:report.html
   $ ecsguard scan --aws --region us-east-1,eu-west-1 --scope in-use
   $ ecsguard scan --aws --all-regions --role-arn arn:aws:iam::222222222222:role/ecsguard-audit
   $ ecsguard scan infra/ --resolve-image-users --accept-image-user
@@ -103,10 +107,10 @@ could not be read). Warnings (validation problems that left every verdict intact
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       // Loaded on demand: `ecsguard --help` and other commands never pay for the engine, parsers and reporters.
-      const [checks, { scan }, { REPORTERS }] = await Promise.all([checksFrom(options), import('../../engine/scan.js'), import('../../report/index.js')]);
-      const { createFileProgress } = await import('../file-progress.js');
-      const progress = await createFileProgress(process.stderr, options);
-      const result = await interruptible(async (signal) => {
+      const [checks, { scan }, { createFileProgress }] = await Promise.all([checksFrom(options), import('../../engine/scan.js'), import('../file-progress.js')]);
+      const programme = await prepareProgramme(options);
+      const progress = await createFileProgress(process.stderr, { format: 'text', ...(options.quiet ? { quiet: true } : {}) });
+      const scanned = await interruptible(async (signal) => {
         const raw = options as unknown as Record<string, unknown>;
         const live =
           (await createOrganizationSource(raw, { stderr: process.stderr })) ??
@@ -127,8 +131,11 @@ could not be read). Warnings (validation problems that left every verdict intact
           jobs: options.jobs ?? availableParallelism(),
           onFileProgress: (done, total) => progress.update(done, total),
           signal,
+          ...programme.hooks,
+          skipUnrecognized: options.skipUnrecognized ?? false,
         }).finally(() => progress.stop());
       });
+      const result = await programme.finish(scanned, process.stderr);
       const { summary } = result;
       if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
         // Not a failure (a repository may have none), but never a silent "ok".
@@ -137,8 +144,11 @@ could not be read). Warnings (validation problems that left every verdict intact
         process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${warned}\n`);
       }
       const exitCode = exitCodeFor(result, options);
-      const color = !options.output && colorsFor(process.stdout).isColorSupported;
-      await emit(REPORTERS[options.format]({ result, exitCode }, { color, verbose: options.verbose ?? false }), options.output, process.stdout);
+      const asff = { accountId: options.asffAccountId, region: options.asffRegion };
+      await writeReports({ result, exitCode, asff }, options, process.stdout, {
+        verbose: options.verbose ?? false,
+        fileLocations: options.fileLocations === true,
+      });
       setExitCode(exitCode);
     });
 }

@@ -29,7 +29,9 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
   if (taskDefinition.resource.source === 'terraform-plan') return generatedPlan(taskDefinition, plan);
   const edits: Array<TextEdit & { depth?: number }> = [];
   const manual: ManualFix[] = [];
-  const inserts = new Map<ObjectNode, { entries: Array<[string, unknown]>; depth: number }>();
+  // Keyed by the object's place in the text: a `for` expression's body is one object in the file, though every
+  // container it generates has its own node; keys it gets twice are written once.
+  const inserts = new Map<string, { parent: ObjectNode; entries: Array<[string, unknown]>; depth: number }>();
   const pascal = taskDefinition.resource.source === 'cloudformation';
 
   const containerName = (change: FieldChange) =>
@@ -137,12 +139,19 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     }
     if (parent.origin && sharedDefinition(change, parent)) continue;
     const key = change.path[depth] as string;
-    const pending = inserts.get(parent) ?? { entries: [], depth };
-    pending.entries.push([key, nest(change.path.slice(depth + 1), change.value)]);
-    inserts.set(parent, pending);
+    const value = nest(change.path.slice(depth + 1), change.value);
+    const place = `${parent.range.file}\0${parent.range.start.offset}\0${parent.range.end.offset}`;
+    const pending = inserts.get(place) ?? { parent, entries: [], depth };
+    const existing = pending.entries.find(([k]) => k === key);
+    if (existing && JSON.stringify(existing[1]) !== JSON.stringify(value)) {
+      giveUp(change, `${describePath(change)}: the object is shared with another container that needs a different value; set it by hand`, parent);
+      continue;
+    }
+    if (!existing) pending.entries.push([key, value]);
+    inserts.set(place, pending);
   }
 
-  for (const [parent, pending] of inserts) {
+  for (const { parent, ...pending } of inserts.values()) {
     const range = parent.range;
     const text = range ? read(range.file) : undefined;
     if (!range || text === undefined) continue;

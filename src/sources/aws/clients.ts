@@ -1,6 +1,16 @@
 import type { AccountClient } from '@aws-sdk/client-account';
 import type { ECSClient, ECSClientConfig } from '@aws-sdk/client-ecs';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type {
+  DeserializeHandlerOptions,
+  DeserializeMiddleware,
+  MetadataBearer,
+  RetryErrorInfo,
+  RetryStrategyV2,
+  RetryToken,
+  StandardRetryToken,
+} from '@smithy/types';
+import { isUnreachable } from './errors.js';
 
 /** Static credentials or a provider, as every SDK client accepts them. */
 export type Credentials = NonNullable<ECSClientConfig['credentials']>;
@@ -13,6 +23,8 @@ export interface AwsSdk {
   sts: typeof import('@aws-sdk/client-sts');
   account: typeof import('@aws-sdk/client-account');
   credentials: typeof import('@aws-sdk/credential-providers');
+  /** The SDK's retry strategies, wrapped so that an unreachable endpoint fails at once (absent in some test fakes). */
+  retry?: typeof import('@smithy/core/retry');
 }
 
 let loaded: Promise<AwsSdk> | undefined;
@@ -23,7 +35,8 @@ export function loadSdk(): Promise<AwsSdk> {
     import('@aws-sdk/client-sts'),
     import('@aws-sdk/client-account'),
     import('@aws-sdk/credential-providers'),
-  ]).then(([ecs, sts, account, credentials]) => ({ ecs, sts, account, credentials }));
+    import('@smithy/core/retry'),
+  ]).then(([ecs, sts, account, credentials, retry]) => ({ ecs, sts, account, credentials, retry }));
   return loaded;
 }
 
@@ -63,6 +76,7 @@ export class AwsClients {
   }
 
   private common(region: string) {
+    const { retry } = this.sdk;
     return {
       region,
       ...(this.options.profile ? { profile: this.options.profile } : {}),
@@ -70,8 +84,31 @@ export class AwsClients {
       ...(this.credentials ? { credentials: this.credentials } : {}),
       maxAttempts: this.options.maxAttempts,
       retryMode: 'adaptive' as const,
+      ...(retry ? { retryStrategy: new FailFastRetryStrategy(new retry.AdaptiveRetryStrategy(this.options.maxAttempts)) } : {}),
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
     };
+  }
+
+  /** Every client names the endpoint in a connection error, so the report can say which one was unreachable. */
+  private withEndpointInErrors<C extends ECSClient | STSClient | AccountClient>(client: C): C {
+    const stack = client.middlewareStack as unknown as {
+      add(middleware: DeserializeMiddleware<object, MetadataBearer>, options: DeserializeHandlerOptions): void;
+    };
+    stack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+          if (isUnreachable(error) && request?.hostname && (error as { endpoint?: string }).endpoint === undefined) {
+            (error as { endpoint?: string }).endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
+          }
+          throw error;
+        }
+      },
+      { step: 'deserialize', name: 'ecsguardEndpointInErrors' },
+    );
+    return client;
   }
 
   private buildCredentials(stsRegion: string): Credentials | undefined {
@@ -95,7 +132,7 @@ export class AwsClients {
   ecs(region: string): ECSClient {
     let client = this.ecsClients.get(region);
     if (!client) {
-      client = new this.sdk.ecs.ECSClient(this.common(region));
+      client = this.withEndpointInErrors(new this.sdk.ecs.ECSClient(this.common(region)));
       this.ecsClients.set(region, client);
     }
     return client;
@@ -104,14 +141,14 @@ export class AwsClients {
   sts(region: string): STSClient {
     let client = this.stsClients.get(region);
     if (!client) {
-      client = new this.sdk.sts.STSClient(this.common(region));
+      client = this.withEndpointInErrors(new this.sdk.sts.STSClient(this.common(region)));
       this.stsClients.set(region, client);
     }
     return client;
   }
 
   account(): AccountClient {
-    this.accountClient ??= new this.sdk.account.AccountClient(this.common(ACCOUNT_API_REGION));
+    this.accountClient ??= this.withEndpointInErrors(new this.sdk.account.AccountClient(this.common(ACCOUNT_API_REGION)));
     return this.accountClient;
   }
 
@@ -144,4 +181,27 @@ function memoizeUntilExpiry(provider: CredentialProvider): CredentialProvider {
     current = provider();
     return current;
   };
+}
+
+/**
+ * The SDK retries a refused connection or an unknown host like any transient
+ * error (ten attempts with backoff: half a minute of silence). Neither heals
+ * in seconds, so they fail on the first attempt; throttling, 5xx, resets and
+ * timeouts keep the adaptive retries.
+ */
+export class FailFastRetryStrategy implements RetryStrategyV2 {
+  constructor(private readonly inner: RetryStrategyV2) {}
+
+  acquireInitialRetryToken(scope: string): Promise<RetryToken> {
+    return this.inner.acquireInitialRetryToken(scope);
+  }
+
+  refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    if (isUnreachable(errorInfo.error)) return Promise.reject(errorInfo.error);
+    return this.inner.refreshRetryTokenForRetry(token as StandardRetryToken, errorInfo);
+  }
+
+  recordSuccess(token: RetryToken): void {
+    this.inner.recordSuccess(token as StandardRetryToken);
+  }
 }

@@ -22,6 +22,20 @@ export function isAccessDenied(error: unknown): boolean {
   return ACCESS_DENIED.has((error as SdkErrorShape | undefined)?.name ?? '');
 }
 
+/** Connection errors that retrying in the next seconds does not heal: nothing listens, or the name does not resolve. */
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code in UNREACHABLE;
+}
+
 /** No credentials anywhere in the chain: one error says it, instead of one per call. */
 export function isMissingCredentials(error: unknown): boolean {
   return (error as SdkErrorShape | undefined)?.name === 'CredentialsProviderError';
@@ -52,7 +66,11 @@ export function describeAwsError(error: unknown, service: AwsService, operation:
   }
   if (isMissingCredentials(error)) return `no AWS credentials: ${detail} (use --profile, environment variables or an instance role)`;
   const code = (e as { code?: string }).code;
-  if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EPIPE)$/.test(code)) {
+  if (code && isUnreachable(error)) {
+    const endpoint = (e as { endpoint?: string }).endpoint ?? 'the AWS endpoint';
+    return `${operation} failed: cannot reach ${endpoint} (${code}: ${UNREACHABLE[code]}); check the network, proxy settings (HTTPS_PROXY) or --endpoint-url`;
+  }
+  if (code && /^(ECONNRESET|ETIMEDOUT|EPIPE)$/.test(code)) {
     return `${operation} failed${afterAttempts}: the endpoint could not be reached (${code})`;
   }
   if (name === 'TimeoutError') return `${operation} failed${afterAttempts}: the request timed out (${detail})`;

@@ -7,7 +7,7 @@ import { parseTaskDefinitionArn } from './arn.js';
 import { DescribeCache, type DescribedRevision } from './cache.js';
 import { AwsClients, type AwsSdk, type ConnectionOptions, loadSdk } from './clients.js';
 import { describeRevisions } from './describe.js';
-import { isAbort, isMissingCredentials, toScanError } from './errors.js';
+import { isAbort, isMissingCredentials, isUnreachable, toScanError } from './errors.js';
 import { type Limiter, createLimiter, withinBudget } from './limiter.js';
 import { SILENT_PROGRESS, type ScanProgress } from './progress.js';
 import { AwsCallError, RegionApi } from './region-api.js';
@@ -82,8 +82,9 @@ export class AwsLiveSource implements LiveSource {
     } catch (error) {
       rethrowAbort(error, signal);
       output.errors.push(toScanError(error, { service: 'sts', operation: 'GetCallerIdentity', region: stsRegion }));
-      // Without credentials every other call fails the same way: say it once.
-      if (isMissingCredentials(error)) return output;
+      // Without credentials, or with an endpoint that refuses connections or does not resolve, every other call
+      // fails the same way: say it once.
+      if (isMissingCredentials(error) || isUnreachable(error)) return output;
     }
 
     let regions: string[];

@@ -1,0 +1,94 @@
+import type { Status } from '../model/finding.js';
+import { IdentityCounts, findingIdentity, resourceIdentity } from './identity.js';
+import type { ReportedFinding } from './report-file.js';
+
+/** Problems a diff follows from one scan to the next. */
+const OPEN: ReadonlySet<Status> = new Set(['FAIL', 'UNKNOWN', 'MUTED']);
+
+export interface ScanDiff {
+  /** In the after scan only. */
+  added: ReportedFinding[];
+  /** In the before scan only, and their resource was read in the after scan. */
+  fixed: ReportedFinding[];
+  /** In both (shown as they are after). */
+  unchanged: ReportedFinding[];
+  /** In the before scan only, but the after scan could not read their resource: not called fixed. */
+  unverified: ReportedFinding[];
+}
+
+export function diffScans(before: readonly ReportedFinding[], after: readonly ReportedFinding[]): ScanDiff {
+  const beforeOpen = before.filter((f) => OPEN.has(f.status));
+  const afterOpen = after.filter((f) => OPEN.has(f.status));
+  const unreadAfter = new Set(after.filter((f) => f.status === 'ERROR').map((f) => `${resourceIdentity(f)}\u0000${f.checkId}`));
+
+  const remaining = new IdentityCounts();
+  for (const f of beforeOpen) remaining.add(findingIdentity(f));
+  const added: ReportedFinding[] = [];
+  const unchanged: ReportedFinding[] = [];
+  for (const f of afterOpen) (remaining.take(findingIdentity(f)) ? unchanged : added).push(f);
+
+  const stillThere = new IdentityCounts();
+  for (const f of afterOpen) stillThere.add(findingIdentity(f));
+  const fixed: ReportedFinding[] = [];
+  const unverified: ReportedFinding[] = [];
+  for (const f of beforeOpen) {
+    if (stillThere.take(findingIdentity(f))) continue;
+    (unreadAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) ? unverified : fixed).push(f);
+  }
+  return { added, fixed, unchanged, unverified };
+}
+
+export interface CheckCounts {
+  checkId: string;
+  added: number;
+  fixed: number;
+  unchanged: number;
+  unverified: number;
+}
+
+export function countsByCheck(diff: ScanDiff): CheckCounts[] {
+  const rows = new Map<string, CheckCounts>();
+  const row = (checkId: string) => {
+    let r = rows.get(checkId);
+    if (!r) rows.set(checkId, (r = { checkId, added: 0, fixed: 0, unchanged: 0, unverified: 0 }));
+    return r;
+  };
+  for (const f of diff.added) row(f.checkId).added++;
+  for (const f of diff.fixed) row(f.checkId).fixed++;
+  for (const f of diff.unchanged) row(f.checkId).unchanged++;
+  for (const f of diff.unverified) row(f.checkId).unverified++;
+  return [...rows.values()].sort((a, b) => a.checkId.localeCompare(b.checkId));
+}
+
+function where(f: ReportedFinding): string {
+  const r = f.resource;
+  const resource = r.kind === 'aws' ? `${r.arn ?? r.id}${r.region ? ` (${r.region})` : ''}` : `${r.file ?? ''}${r.file ? ' › ' : ''}${r.id}`;
+  return `${resource}${f.container ? ` › ${f.container}` : ''}`;
+}
+
+/** The text `ecsguard diff` prints: totals, a table per check, then each finding by category. */
+export function formatDiff(diff: ScanDiff, beforeName: string, afterName: string): string {
+  const lines = [`ecsguard diff ${beforeName} → ${afterName}`];
+  lines.push(
+    `  new ${diff.added.length}, fixed ${diff.fixed.length}, unchanged ${diff.unchanged.length}` +
+      (diff.unverified.length ? `, not verified ${diff.unverified.length} (could not be read in ${afterName})` : ''),
+  );
+  const rows = countsByCheck(diff);
+  if (rows.length) {
+    const width = Math.max(5, ...rows.map((r) => r.checkId.length));
+    lines.push('', `  ${'check'.padEnd(width)}  new  fixed  unchanged  not verified`);
+    for (const r of rows) {
+      lines.push(`  ${r.checkId.padEnd(width)}  ${String(r.added).padStart(3)}  ${String(r.fixed).padStart(5)}  ${String(r.unchanged).padStart(9)}  ${String(r.unverified).padStart(12)}`);
+    }
+  }
+  const section = (title: string, items: ReportedFinding[]) => {
+    if (!items.length) return;
+    lines.push('', `${title} (${items.length})`);
+    for (const f of items) lines.push(`  ${f.status.padEnd(7)} ${f.checkId}  ${where(f)}: ${f.message}`);
+  };
+  section('New', diff.added);
+  section('Fixed', diff.fixed);
+  section('Not verified', diff.unverified);
+  section('Unchanged', diff.unchanged);
+  return lines.join('\n');
+}

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UsageError } from '../model/errors.js';
+import { STATUSES } from '../model/finding.js';
+
+/** The fields of a `--format json` finding that identity, diffs and `exceptions check` read. */
+const ReportFinding = z.looseObject({
+  checkId: z.string(),
+  status: z.enum(STATUSES),
+  severity: z.string(),
+  message: z.string(),
+  container: z.string().nullable().optional(),
+  field: z.string().nullable().optional(),
+  resource: z.looseObject({
+    kind: z.enum(['file', 'aws']),
+    source: z.string(),
+    id: z.string(),
+    file: z.string().nullable().optional(),
+    family: z.string().nullable().optional(),
+    arn: z.string().nullable().optional(),
+    region: z.string().nullable().optional(),
+    accountId: z.string().nullable().optional(),
+  }),
+  location: z.looseObject({ file: z.string(), startLine: z.number() }).nullable().optional(),
+});
+
+/** Versions 1 and 2 of the JSON contract have the same findings. */
+const Report = z.looseObject({ version: z.literal([1, 2]), findings: z.array(ReportFinding) });
+
+/** A finding as read back from a JSON report; optional fields are undefined, not null. */
+export interface ReportedFinding {
+  checkId: string;
+  status: (typeof STATUSES)[number];
+  severity: string;
+  message: string;
+  container?: string;
+  field?: string;
+  resource: { kind: 'file' | 'aws'; source: string; id: string; file?: string; family?: string; arn?: string; region?: string; accountId?: string };
+  location?: { file: string; line: number };
+}
+
+const opt = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
+
+export function parseReport(text: string, file: string): ReportedFinding[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not a JSON report (ecsguard scan --format json): ${(error as Error).message}`);
+  }
+  const parsed = Report.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(
+      `${file} is not an ecsguard JSON report (version 1 or 2, from "ecsguard scan --format json"): ${issue?.path.join('.') || 'root'}: ${issue?.message}`,
+    );
+  }
+  return parsed.data.findings.map((f) => {
+    const r = f.resource;
+    return {
+      checkId: f.checkId,
+      status: f.status,
+      severity: f.severity,
+      message: f.message,
+      ...(opt(f.container) !== undefined ? { container: f.container as string } : {}),
+      ...(opt(f.field) !== undefined ? { field: f.field as string } : {}),
+      resource: {
+        kind: r.kind,
+        source: r.source,
+        id: r.id,
+        ...(opt(r.file) !== undefined ? { file: r.file as string } : {}),
+        ...(opt(r.family) !== undefined ? { family: r.family as string } : {}),
+        ...(opt(r.arn) !== undefined ? { arn: r.arn as string } : {}),
+        ...(opt(r.region) !== undefined ? { region: r.region as string } : {}),
+        ...(opt(r.accountId) !== undefined ? { accountId: r.accountId as string } : {}),
+      },
+      ...(f.location ? { location: { file: f.location.file, line: f.location.startLine } } : {}),
+    };
+  });
+}
+
+export async function readReport(file: string): Promise<ReportedFinding[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return parseReport(text, file);
+}

@@ -1,0 +1,46 @@
+import { Command, Option } from 'commander';
+import { diffScans, formatDiff } from '../../baseline/diff.js';
+import { type ReportedFinding, readReport } from '../../baseline/report-file.js';
+import { EXIT, setExitCode } from '../exit-code.js';
+
+export function diffCommand(): Command {
+  return new Command('diff')
+    .description('Compare two JSON reports (ecsguard scan --format json): new, fixed and unchanged findings, per check. The re-scan after each remediation batch.')
+    .argument('<before>', 'the earlier JSON report')
+    .argument('<after...>', 'the later JSON report; several (one per remediation batch) diff each against the one before, then the first against the last')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Findings match by identity, never by revision number or line: live ones by account, region, family,
+container and check; file ones by resource (logical id, Terraform address, family), container and check.
+A finding whose resource could not be read in <after> is "not verified", never "fixed".
+
+Examples:
+  $ ecsguard scan --aws --format json -o before.json
+  $ ecsguard apply plan.json --batch 1 && ecsguard scan --aws --format json -o after.json
+  $ ecsguard diff before.json after.json
+  $ ecsguard diff before.json batch1.json batch2.json     # per batch, then overall
+
+Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could not be read.`,
+    )
+    .action(async (beforeFile: string, afterFiles: string[], options: { format: 'text' | 'json' }) => {
+      const files = [beforeFile, ...afterFiles];
+      const reports: ReportedFinding[][] = [];
+      for (const file of files) reports.push(await readReport(file));
+      const pairs = files.slice(1).map((file, i) => ({ before: files[i] as string, after: file, diff: diffScans(reports[i] ?? [], reports[i + 1] ?? []) }));
+      const overall = diffScans(reports[0] ?? [], reports[reports.length - 1] ?? []);
+      const json = (d: ReturnType<typeof diffScans>) => ({ new: d.added, fixed: d.fixed, unchanged: d.unchanged, notVerified: d.unverified });
+      if (options.format === 'json') {
+        const body = pairs.length === 1 ? json(overall) : { batches: pairs.map((p) => ({ before: p.before, after: p.after, ...json(p.diff) })), overall: json(overall) };
+        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      } else if (pairs.length === 1) {
+        process.stdout.write(`${formatDiff(overall, beforeFile, afterFiles[0] as string)}\n`);
+      } else {
+        const sections = pairs.map((p, i) => `Batch ${i + 1}: ${formatDiff(p.diff, p.before, p.after)}`);
+        sections.push(`Overall: ${formatDiff(overall, beforeFile, afterFiles[afterFiles.length - 1] as string)}`);
+        process.stdout.write(`${sections.join('\n\n')}\n`);
+      }
+      setExitCode(overall.added.some((f) => f.status === 'FAIL' || f.status === 'UNKNOWN') ? EXIT.findings : EXIT.ok);
+    });
+}

@@ -1,0 +1,82 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { UsageError } from '../model/errors.js';
+import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import type { ReportContext, ReportInput } from '../report/report.js';
+import { colorsFor, emit } from './output.js';
+
+/** `--format sarif` (standard output or --output) or `--format sarif:out.sarif` (that file). */
+export interface FormatSpec {
+  format: ReportFormat;
+  file?: string;
+}
+
+/** File names --output-dir uses. */
+export const REPORT_FILE_NAMES: Record<ReportFormat, string> = {
+  text: 'ecsguard.txt',
+  json: 'ecsguard.json',
+  sarif: 'ecsguard.sarif',
+  junit: 'ecsguard.junit.xml',
+  csv: 'ecsguard.csv',
+  ocsf: 'ecsguard.ocsf.json',
+  asff: 'ecsguard.asff.json',
+  html: 'ecsguard.html',
+};
+
+export function formatSpec(value: string, previous: FormatSpec[] = []): FormatSpec[] {
+  const colon = value.indexOf(':');
+  const name = colon === -1 ? value : value.slice(0, colon);
+  const file = colon === -1 ? undefined : value.slice(colon + 1);
+  if (!(REPORT_FORMATS as string[]).includes(name)) {
+    throw new InvalidArgumentError(`unknown format "${name}" (choose from ${REPORT_FORMATS.join(', ')}; add :FILE to write it to a file)`);
+  }
+  if (file === '') throw new InvalidArgumentError(`"${value}": name a file after the colon, or drop the colon`);
+  return [...previous, { format: name as ReportFormat, ...(file ? { file } : {}) }];
+}
+
+export interface OutputOptions {
+  format?: FormatSpec[];
+  output?: string;
+  outputDir?: string;
+}
+
+/**
+ * Where each report goes. Without --format: text (or, with --output-dir, every format). A format
+ * without a file goes to --output-dir, else to --output, else to standard output; at most one may.
+ */
+export function plannedOutputs(options: OutputOptions): FormatSpec[] {
+  const requested: FormatSpec[] = options.format?.length
+    ? options.format
+    : options.outputDir
+      ? REPORT_FORMATS.map((format) => ({ format }))
+      : [{ format: 'text' as const }];
+  const planned = requested.map((spec): FormatSpec =>
+    spec.file || !options.outputDir ? spec : { ...spec, file: path.join(options.outputDir, REPORT_FILE_NAMES[spec.format]) },
+  );
+  const unnamed = planned.filter((s) => !s.file);
+  if (unnamed.length > 1) {
+    throw new UsageError(
+      `only one report can go to ${options.output ? options.output : 'standard output'}: give the others a file (--format ${unnamed[1]?.format}:FILE) or use --output-dir`,
+    );
+  }
+  return planned.map((spec) => (spec.file || !options.output ? spec : { ...spec, file: options.output }));
+}
+
+export async function writeReports(
+  input: ReportInput,
+  options: OutputOptions,
+  stdout: NodeJS.WritableStream,
+  context: Omit<ReportContext, 'color'> = {},
+): Promise<void> {
+  const planned = plannedOutputs(options);
+  if (options.outputDir) {
+    await mkdir(options.outputDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot create --output-dir ${options.outputDir}: ${error.code ?? error.message}`);
+    });
+  }
+  for (const spec of planned) {
+    const color = !spec.file && colorsFor(stdout).isColorSupported;
+    await emit(REPORTERS[spec.format](input, { ...context, color }), spec.file, stdout);
+  }
+}

@@ -1,0 +1,70 @@
+import { Command, Option } from 'commander';
+import { filterByBaseline } from '../baseline/baseline.js';
+import { readReport } from '../baseline/report-file.js';
+import type { ScanOptions, ScanResult } from '../engine/scan.js';
+import { type ExceptionsFile, loadExceptionsFile } from '../mute/exceptions-file.js';
+import { InlineSuppressions } from '../mute/inline.js';
+import { applySuppressions, countStatuses } from '../mute/mute.js';
+import { type OutputOptions, formatSpec, plannedOutputs } from './report-outputs.js';
+
+/** Options of the remediation programme: exceptions, inline suppressions, baselines, several reports. */
+export interface ProgrammeOptions {
+  exceptions?: string;
+  /** false with --no-inline-suppressions. */
+  inlineSuppressions?: boolean;
+  baseline?: string;
+  outputDir?: string;
+  asffAccountId?: string;
+  asffRegion?: string;
+  skipUnrecognized?: boolean;
+}
+
+export function addProgrammeOptions(command: Command): Command {
+  return command
+    .option('--exceptions <file>', 'exceptions file (YAML): findings it covers are MUTED, with owner and expiry (see docs/exceptions.md)')
+    .option('--no-inline-suppressions', 'ignore "# ecsguard:ignore" comments and CloudFormation Metadata suppressions (audits)')
+    .option('--baseline <report.json>', 'report only findings that are not in this earlier JSON report')
+    .option('--output-dir <dir>', 'write every --format (or, without --format, every format) to this folder')
+    .option('--skip-unrecognized', 'skip named files that are not task definitions, CloudFormation or Terraform (for pre-commit)')
+    .option('--asff-account-id <id>', 'ASFF: the AWS account findings from files are filed under')
+    .option('--asff-region <region>', 'ASFF: the region of the Security Hub that imports them');
+}
+
+/** `-f, --format <format[:file]>`, repeatable. */
+export const formatOption = () =>
+  new Option('-f, --format <format[:file]>', 'report format, repeatable; FORMAT:FILE writes that format to FILE (text, json, sarif, junit, csv, ocsf, asff, html)').argParser(
+    formatSpec,
+  );
+
+export interface Programme {
+  /** Engine hooks: the muting stage needs file texts and resource/container lines, never the checks. */
+  hooks: Pick<ScanOptions, 'onFilesRead' | 'onEvaluated'>;
+  /** Mutes, then drops baseline findings; writes warnings to stderr. */
+  finish(result: ScanResult, stderr: NodeJS.WritableStream): Promise<ScanResult>;
+}
+
+/** Loads the exceptions file and checks the outputs first, so a mistake stops the run before scanning. */
+export async function prepareProgramme(options: ProgrammeOptions & OutputOptions, now = new Date()): Promise<Programme> {
+  plannedOutputs(options);
+  const exceptions: ExceptionsFile | undefined = options.exceptions ? await loadExceptionsFile(options.exceptions) : undefined;
+  const baseline = options.baseline ? await readReport(options.baseline) : undefined;
+  const inline = options.inlineSuppressions === false ? undefined : new InlineSuppressions();
+  return {
+    hooks: inline ? { onFilesRead: inline.onFilesRead, onEvaluated: inline.onEvaluated } : {},
+    async finish(result, stderr) {
+      for (const p of inline?.problems() ?? []) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
+      const muted = applySuppressions(result, { ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now });
+      let out = muted.result;
+      const expired = out.findings.filter((f) => f.suppression?.expired).length;
+      if (expired) {
+        stderr.write(`ecsguard: ${expired} finding${expired === 1 ? ' is' : 's are'} no longer muted: ${expired === 1 ? 'its exception has' : 'their exceptions have'} expired (see "ecsguard exceptions check")\n`);
+      }
+      if (baseline) {
+        const { kept, hidden } = filterByBaseline(out.findings, baseline);
+        out = { ...out, findings: kept, summary: { ...out.summary, findings: countStatuses(kept) } };
+        stderr.write(`ecsguard: ${hidden} finding${hidden === 1 ? '' : 's'} already in the baseline ${options.baseline} not reported\n`);
+      }
+      return out;
+    },
+  };
+}

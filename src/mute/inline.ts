@@ -1,0 +1,237 @@
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { CHECKS } from '../checks/catalogue.js';
+import type { EvaluatedDefinition } from '../engine/scan.js';
+import type { Finding } from '../model/finding.js';
+import type { InputFile } from '../sources/source.js';
+
+/**
+ * Inline suppressions, declared next to the code they excuse:
+ *   # ecsguard:ignore no-root-user reason="migrating in Q3" expires=2027-01-31 owner=platform
+ * in YAML and HCL (`#` or `//`), on or above the resource, the container or the field; and in CloudFormation
+ *   Metadata: { ecsguard: { ignore: [ { id: no-root-user, reason: "...", expires: 2027-01-31 } ] } }
+ * which JSON templates can carry too. A reason is required; an unknown check id or a bad date is reported.
+ */
+export interface InlineDirective {
+  file: string;
+  /** Where the directive is written (1-based). */
+  line: number;
+  /** The line it applies to: its own (trailing comment) or the next line of code below it. */
+  targetLine: number;
+  checks: string[];
+  reason: string;
+  expires?: string;
+  owner?: string;
+  /** CloudFormation Metadata applies to the whole resource. */
+  resource?: string;
+}
+
+export interface InlineProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+const DIRECTIVE = /(?:#|\/\/)\s*ecsguard:ignore\b(.*)$/;
+const ARGUMENT = /([A-Za-z]+)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))/g;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const KNOWN_CHECKS = () => new Set(CHECKS.map((c) => c.meta.id));
+
+function validDate(text: string): boolean {
+  return DATE.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+}
+
+/** Parses the words after `ecsguard:ignore`; returns the directive fields or the problem. */
+function parseArguments(rest: string): { checks: string[]; args: Record<string, string> } | string {
+  const trimmed = rest.trim();
+  const firstSpace = trimmed.search(/\s/);
+  const idsText = firstSpace === -1 ? trimmed : trimmed.slice(0, firstSpace);
+  if (!idsText || idsText.includes('=')) return 'name the check id(s) to ignore, e.g. "ecsguard:ignore no-root-user reason=\\"...\\""';
+  const args: Record<string, string> = {};
+  const tail = firstSpace === -1 ? '' : trimmed.slice(firstSpace);
+  let consumed = tail;
+  for (const match of tail.matchAll(ARGUMENT)) {
+    args[(match[1] as string).toLowerCase()] = (match[2]?.replace(/\\(.)/g, '$1') ?? match[3] ?? match[4]) as string;
+    consumed = consumed.replace(match[0], '');
+  }
+  if (consumed.trim()) return `cannot read "${consumed.trim()}": use key="value" pairs (reason, expires, owner)`;
+  return { checks: idsText.split(',').filter(Boolean), args };
+}
+
+function validate(
+  file: string,
+  line: number,
+  checks: string[],
+  fields: { reason?: unknown; expires?: unknown; owner?: unknown },
+  extra: string[],
+): InlineProblem | undefined {
+  const known = KNOWN_CHECKS();
+  const problem = (message: string) => ({ file, line, message: `inline suppression ignored: ${message}` });
+  if (extra.length) return problem(`unknown field ${extra.join(', ')} (expected reason, expires, owner)`);
+  const unknown = checks.filter((c) => !known.has(c));
+  if (unknown.length) return problem(`unknown check id ${unknown.join(', ')} (see "ecsguard checks")`);
+  if (typeof fields.reason !== 'string' || !fields.reason.trim()) return problem('a reason is required (reason="...")');
+  if (fields.expires !== undefined && (typeof fields.expires !== 'string' || !validDate(fields.expires))) {
+    return problem(`expires must be a date as YYYY-MM-DD, got ${JSON.stringify(fields.expires)}`);
+  }
+  if (fields.owner !== undefined && (typeof fields.owner !== 'string' || !fields.owner.trim())) return problem('owner must be a name');
+  return undefined;
+}
+
+/** Comment directives in a YAML or HCL file. */
+export function commentDirectives(text: string, file: string): { directives: InlineDirective[]; problems: InlineProblem[] } {
+  const directives: InlineDirective[] = [];
+  const problems: InlineProblem[] = [];
+  const lines = text.split(/\r?\n/);
+  const pending: Array<Omit<InlineDirective, 'targetLine'>> = [];
+  lines.forEach((content, i) => {
+    const line = i + 1;
+    const match = DIRECTIVE.exec(content);
+    const trimmed = content.trim();
+    const isComment = trimmed.startsWith('#') || trimmed.startsWith('//');
+    const code = match ? content.slice(0, match.index).trim() : isComment ? '' : trimmed;
+    if (match) {
+      const parsed = parseArguments(match[1] as string);
+      if (typeof parsed === 'string') problems.push({ file, line, message: `inline suppression ignored: ${parsed}` });
+      else {
+        const { reason, expires, owner, ...extra } = parsed.args;
+        const problem = validate(file, line, parsed.checks, { reason, expires, owner }, Object.keys(extra));
+        if (problem) problems.push(problem);
+        else {
+          const directive = { file, line, checks: parsed.checks, reason: (reason as string).trim(), ...(expires ? { expires } : {}), ...(owner ? { owner } : {}) };
+          // A trailing comment applies to its own line; a comment line to the next line of code.
+          if (code) directives.push({ ...directive, targetLine: line });
+          else pending.push(directive);
+        }
+      }
+    }
+    if (code) {
+      for (const directive of pending.splice(0)) directives.push({ ...directive, targetLine: line });
+    } else if (!isComment && content.trim() === '' && pending.length) {
+      // A blank line ends the comment block: a directive does not reach past it.
+      for (const directive of pending.splice(0)) {
+        problems.push({ file, line: directive.line, message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)' });
+      }
+    }
+  });
+  for (const directive of pending) {
+    problems.push({ file, line: directive.line, message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)' });
+  }
+  return { directives, problems };
+}
+
+/** `Metadata.ecsguard.ignore` of every resource in a CloudFormation template (YAML or JSON). */
+export function cloudFormationDirectives(text: string, file: string): { directives: InlineDirective[]; problems: InlineProblem[] } {
+  const directives: InlineDirective[] = [];
+  const problems: InlineProblem[] = [];
+  const counter = new LineCounter();
+  // Custom tags (!Ref, !Sub) only produce warnings here; the source reports real syntax errors.
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, logLevel: 'silent' });
+  const lineOf = (node: unknown) => {
+    const range = (node as { range?: [number, number] } | null)?.range;
+    return range ? counter.linePos(range[0]).line : 1;
+  };
+  const get = (node: unknown, key: string) => (isMap(node) ? node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key) : undefined);
+  const resources = get(doc.contents, 'Resources')?.value;
+  if (!isMap(resources)) return { directives, problems };
+  for (const pair of resources.items) {
+    const logicalId = String((pair.key as { value?: unknown } | null)?.value ?? '');
+    const ignore = get(get(get(pair.value, 'Metadata')?.value, 'ecsguard')?.value, 'ignore');
+    if (!ignore) continue;
+    if (!isSeq(ignore.value)) {
+      problems.push({ file, line: lineOf(ignore.value ?? ignore.key), message: `inline suppression ignored: ${logicalId}: Metadata.ecsguard.ignore must be a list of { id, reason, expires }` });
+      continue;
+    }
+    for (const item of ignore.value.items) {
+      const line = lineOf(item);
+      const value = (isMap(item) ? item.toJSON() : undefined) as Record<string, unknown> | undefined;
+      if (!value) {
+        problems.push({ file, line, message: `inline suppression ignored: ${logicalId}: each entry must be a mapping { id, reason, expires }` });
+        continue;
+      }
+      const { id, reason, expires, owner, ...extra } = value;
+      const ids = typeof id === 'string' ? [id] : Array.isArray(id) && id.every((x) => typeof x === 'string') ? (id as string[]) : [];
+      if (!ids.length) {
+        problems.push({ file, line, message: `inline suppression ignored: ${logicalId}: id must name a check id` });
+        continue;
+      }
+      const problem = validate(file, line, ids, { reason, expires, owner }, Object.keys(extra));
+      if (problem) problems.push({ ...problem, message: problem.message.replace('ignored: ', `ignored: ${logicalId}: `) });
+      else {
+        directives.push({
+          file,
+          line,
+          targetLine: line,
+          resource: logicalId,
+          checks: ids,
+          reason: (reason as string).trim(),
+          ...(typeof expires === 'string' ? { expires } : {}),
+          ...(typeof owner === 'string' ? { owner } : {}),
+        });
+      }
+    }
+  }
+  return { directives, problems };
+}
+
+/**
+ * Collects what the muting stage needs from a scan through the engine's hooks: file texts and,
+ * for each finding, the lines of its resource and container. Checks never see any of it.
+ */
+export class InlineSuppressions {
+  private readonly texts = new Map<string, string>();
+  private readonly lines = new WeakMap<Finding, number[]>();
+  private readonly parsed = new Map<string, { directives: InlineDirective[]; problems: InlineProblem[] }>();
+
+  readonly onFilesRead = (files: InputFile[]): void => {
+    // Keep only texts that can hold a directive, so large scans do not hold every file in memory.
+    for (const file of files) if (file.text.includes('ecsguard')) this.texts.set(file.path, file.text);
+  };
+
+  readonly onEvaluated = ({ taskDefinition, findings }: EvaluatedDefinition): void => {
+    const resourceLine = taskDefinition.range?.start.line;
+    for (const finding of findings) {
+      const container = taskDefinition.containers.find((c) => c.name === finding.container);
+      const lines = [resourceLine, container?.node.range?.start.line, finding.location?.start.line].filter((n): n is number => n !== undefined);
+      this.lines.set(finding, lines);
+    }
+  };
+
+  private fileDirectives(file: string) {
+    let entry = this.parsed.get(file);
+    if (!entry) {
+      const text = this.texts.get(file);
+      entry = { directives: [], problems: [] };
+      if (text !== undefined) {
+        if (/\.(ya?ml|tf|hcl)$/i.test(file)) entry = commentDirectives(text, file);
+        if (/^\s*[{]/.test(text) || /\.(ya?ml|template)$/i.test(file) || /\.json$/i.test(file)) {
+          if (/\bResources\b/.test(text) && /\becsguard\b/.test(text)) {
+            const cfn = cloudFormationDirectives(text, file);
+            entry = { directives: [...entry.directives, ...cfn.directives], problems: [...entry.problems, ...cfn.problems] };
+          }
+        }
+      }
+      this.parsed.set(file, entry);
+    }
+    return entry;
+  }
+
+  /** The directives that name this finding's check and sit on its resource, container or field. */
+  for(finding: Finding): InlineDirective[] {
+    const file = finding.resource.file;
+    if (!file || finding.resource.kind !== 'file') return [];
+    const { directives } = this.fileDirectives(file);
+    const lines = this.lines.get(finding) ?? [];
+    return directives.filter(
+      (d) =>
+        d.checks.includes(finding.checkId) &&
+        (d.resource !== undefined
+          ? finding.resource.source === 'cloudformation' && d.resource === finding.resource.id
+          : lines.includes(d.targetLine)),
+    );
+  }
+
+  /** Malformed directives in the files that were read, for the warnings on standard error. */
+  problems(): InlineProblem[] {
+    return [...this.texts.keys()].flatMap((file) => this.fileDirectives(file).problems);
+  }
+}

@@ -1,0 +1,81 @@
+import { UsageError } from '../model/errors.js';
+import type { Finding, Status } from '../model/finding.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { locationLabel, remediationDetails } from './finding-text.js';
+import type { AsffTarget, Reporter } from './report.js';
+import { stableFindingId } from './stable-id.js';
+
+const COMPLIANCE: Partial<Record<Status, string>> = {
+  FAIL: 'FAILED',
+  MUTED: 'FAILED',
+  UNKNOWN: 'WARNING',
+  ERROR: 'NOT_AVAILABLE',
+  PASS: 'PASSED',
+};
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+
+/**
+ * AWS Security Finding Format, a JSON array ready for `aws securityhub batch-import-findings --findings`
+ * (at most 100 a call). ProductArn is the account's default custom-integration product,
+ * arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default; GeneratorId is `ecsguard/<check id>`.
+ * MUTED findings keep Compliance.Status FAILED with Workflow.Status SUPPRESSED and a Note carrying the exception.
+ */
+export const asffReporter: Reporter = ({ result, generatedAt, asff }) => {
+  const now = (generatedAt ?? new Date()).toISOString();
+  const findings = result.findings.filter((f) => COMPLIANCE[f.status]).map((f) => asffFinding(f, now, asff ?? {}));
+  return JSON.stringify(findings, null, 2);
+};
+
+function asffFinding(f: Finding, now: string, target: AsffTarget) {
+  const r = f.resource;
+  const account = r.accountId ?? target.accountId;
+  const region = r.region ?? target.region;
+  if (!account || !region) {
+    throw new UsageError(
+      `ASFF needs an AWS account and region for findings from files (${r.file ?? r.id}): pass --asff-account-id and --asff-region`,
+    );
+  }
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const fix = remediationDetails(f);
+  const s = f.suppression;
+  const severity = f.severity === 'info' ? 'INFORMATIONAL' : f.severity.toUpperCase();
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: `${TOOL_NAME}/${f.checkId}/${stableFindingId(f)}`,
+    ProductArn: `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`,
+    ProductName: TOOL_NAME,
+    CompanyName: TOOL_NAME,
+    GeneratorId: `${TOOL_NAME}/${f.checkId}`,
+    AwsAccountId: account,
+    Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+    CreatedAt: now,
+    UpdatedAt: now,
+    Severity: { Label: severity, Original: f.severity },
+    Title: clip(f.title, 256),
+    Description: clip(`${f.message} (${locationLabel(f)})`, 1024),
+    Remediation: {
+      Recommendation: { Text: clip(fix.summary, 512), ...(fix.references[0] ? { Url: fix.references[0] } : {}) },
+    },
+    ProductFields: {
+      'ecsguard/CheckId': f.checkId,
+      'ecsguard/Status': f.status,
+      'ecsguard/Version': TOOL_VERSION,
+      ...(f.container ? { 'ecsguard/Container': f.container } : {}),
+      ...(f.location ? { 'ecsguard/Location': locationLabel(f) } : {}),
+      ...(s ? { 'ecsguard/SuppressedBy': s.source, 'ecsguard/SuppressionOwner': s.owner ?? '', 'ecsguard/SuppressionExpires': s.expires ?? '' } : {}),
+    },
+    Resources: [
+      r.arn
+        ? { Type: 'AwsEcsTaskDefinition', Id: r.arn, Partition: partition, Region: region }
+        : { Type: 'Other', Id: clip(`${r.file ?? ''}#${r.id}`, 512), Partition: partition, Region: region, Details: { Other: { Source: r.source, ResourceId: r.id } } },
+    ],
+    Compliance: { Status: COMPLIANCE[f.status] },
+    Workflow: { Status: f.status === 'MUTED' ? 'SUPPRESSED' : 'NEW' },
+    RecordState: 'ACTIVE',
+    ...(s && f.status === 'MUTED'
+      ? { Note: { Text: clip(`${s.reason}${s.expires ? ` (until ${s.expires})` : ''}${s.ticket ? ` [${s.ticket}]` : ''}`, 512), UpdatedBy: s.owner ?? s.source, UpdatedAt: now } }
+      : {}),
+  };
+}

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { findingIdentity } from '../../src/baseline/identity.js';
+import { runCli } from '../support/cli.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-diff-'));
+mkdirSync(path.join(dir, 'before'));
+mkdirSync(path.join(dir, 'after', 'moved'), { recursive: true });
+
+// Before: web runs as root and privileged; worker runs as root.
+writeFileSync(
+  path.join(dir, 'before', 'app.tf'),
+  `resource "aws_ecs_task_definition" "web" {
+  family       = "web"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([
+    { name = "app", image = "nginx", user = "root", privileged = true },
+  ])
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family       = "worker"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([{ name = "job", image = "busybox", user = "0" }])
+}
+`,
+);
+// After (batch 1): the file moved and gained lines; privileged is fixed; worker is unchanged;
+// a sidecar running as root is new.
+writeFileSync(
+  path.join(dir, 'after', 'moved', 'services.tf'),
+  `# Services, reorganised.
+
+resource "aws_ecs_task_definition" "worker" {
+  family       = "worker"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([{ name = "job", image = "busybox", user = "0" }])
+}
+
+resource "aws_ecs_task_definition" "web" {
+  family       = "web"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([
+    { name = "sidecar", image = "envoy", user = "root" },
+    { name = "app", image = "nginx", user = "root" },
+  ])
+}
+`,
+);
+
+const before = path.join(dir, 'before.json');
+const after = path.join(dir, 'after.json');
+const scan = (folder: string, out: string) =>
+  runCli(['scan', path.join(dir, folder), '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${out}`]);
+
+describe('baselines and diffs', () => {
+  it('diff: new, fixed and unchanged per check, independent of file and line', () => {
+    assert.equal(scan('before', before).code, 1);
+    assert.equal(scan('after', after).code, 1);
+    const run = runCli(['diff', before, after]);
+    assert.equal(run.code, 1, run.stderr);
+    const f = path.join(dir, 'after', 'moved', 'services.tf');
+    const b = path.join(dir, 'before', 'app.tf');
+    assert.equal(
+      run.stdout,
+      [
+        `ecsguard diff ${before} → ${after}`,
+        '  new 1, fixed 1, unchanged 2',
+        '',
+        '  check                     new  fixed  unchanged  not verified',
+        '  no-privileged-containers    0      1          0             0',
+        '  no-root-user                1      0          2             0',
+        '',
+        'New (1)',
+        `  FAIL    no-root-user  ${f} › aws_ecs_task_definition.web › sidecar: container "sidecar": user "root" is the root user`,
+        '',
+        'Fixed (1)',
+        `  FAIL    no-privileged-containers  ${b} › aws_ecs_task_definition.web › app: container "app": privileged is true`,
+        '',
+        'Unchanged (2)',
+        `  FAIL    no-root-user  ${f} › aws_ecs_task_definition.worker › job: container "job": user "0" is uid 0 (root)`,
+        `  FAIL    no-root-user  ${f} › aws_ecs_task_definition.web › app: container "app": user "root" is the root user`,
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse(runCli(['diff', before, after, '--format', 'json']).stdout);
+    assert.deepEqual([json.new.length, json.fixed.length, json.unchanged.length, json.notVerified.length], [1, 1, 2, 0]);
+  });
+
+  it('--baseline reports only findings that are not in the baseline', () => {
+    scan('before', before);
+    const run = runCli(['scan', path.join(dir, 'after'), '--checks', 'no-root-user,no-privileged-containers', '--baseline', before, '--format', 'json']);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, `ecsguard: 2 findings already in the baseline ${before} not reported\n`);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(
+      report.findings.map((x: { checkId: string; container: string }) => `${x.checkId} ${x.container}`),
+      ['no-root-user sidecar'],
+    );
+    assert.equal(report.summary.findings.FAIL, 1);
+    // Against itself: nothing new, exit 0.
+    const same = runCli(['scan', path.join(dir, 'before'), '--checks', 'no-root-user,no-privileged-containers', '--baseline', before]);
+    assert.equal(same.code, 0, same.stdout);
+  });
+
+  it('a resource that could not be read after is "not verified", never "fixed"', () => {
+    scan('before', before);
+    writeFileSync(path.join(dir, 'broken.json'), JSON.stringify({
+      version: 1,
+      findings: ['no-root-user', 'no-privileged-containers'].map((checkId) => ({
+        checkId, status: 'ERROR', severity: 'high', message: 'unreadable',
+        container: null, field: null,
+        resource: { kind: 'file', source: 'terraform', id: 'aws_ecs_task_definition.web', file: 'x.tf' },
+      })),
+    }));
+    const run = runCli(['diff', before, path.join(dir, 'broken.json')]);
+    assert.match(run.stdout, /^ {2}new 0, fixed 1, unchanged 0, not verified 2 \(could not be read in /m);
+    assert.equal(run.code, 0);
+  });
+
+  it('identity ignores revision numbers and lines, and keeps accounts and regions apart', () => {
+    const live = (arn: string, region: string, accountId: string) => ({
+      checkId: 'no-root-user', container: 'app', field: 'containerDefinitions[0].user',
+      resource: { kind: 'aws' as const, source: 'aws', id: arn, arn, family: 'web', region, accountId },
+    });
+    const a = findingIdentity(live('arn:aws:ecs:us-east-1:111111111111:task-definition/web:7', 'us-east-1', '111111111111'));
+    assert.equal(a, findingIdentity({ ...live('arn:aws:ecs:us-east-1:111111111111:task-definition/web:9', 'us-east-1', '111111111111'), field: 'containerDefinitions[3].user' }));
+    assert.notEqual(a, findingIdentity(live('arn:aws:ecs:eu-west-1:111111111111:task-definition/web:7', 'eu-west-1', '111111111111')));
+    assert.notEqual(a, findingIdentity(live('arn:aws:ecs:us-east-1:222222222222:task-definition/web:7', 'us-east-1', '222222222222')));
+  });
+
+  it('an unreadable baseline is a usage error', () => {
+    writeFileSync(path.join(dir, 'not-a-report.json'), '{"findings": 3}');
+    const run = runCli(['diff', path.join(dir, 'not-a-report.json'), before]);
+    assert.equal(run.code, 2);
+    assert.equal(
+      run.stderr,
+      `ecsguard: ${path.join(dir, 'not-a-report.json')} is not an ecsguard JSON report (version 1 or 2, from "ecsguard scan --format json"): version: Invalid option: expected one of 1|2\n`,
+    );
+  });
+});
+
+describe('diff across remediation batches', () => {
+  it('diffs each batch against the one before, then overall', () => {
+    const mid = path.join(dir, 'mid');
+    mkdirSync(mid, { recursive: true });
+    // Batch 1 fixed privileged only; batch 2 (the "after" folder) also added the sidecar.
+    writeFileSync(
+      path.join(mid, 'app.tf'),
+      `resource "aws_ecs_task_definition" "web" {
+  family       = "web"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([{ name = "app", image = "nginx", user = "root" }])
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family       = "worker"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([{ name = "job", image = "busybox", user = "0" }])
+}
+`,
+    );
+    const batch1 = path.join(dir, 'batch1.json');
+    scan('before', before);
+    runCli(['scan', mid, '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${batch1}`]);
+    scan('after', after);
+    const run = runCli(['diff', before, batch1, after]);
+    assert.equal(run.code, 1);
+    const heads = run.stdout.split('\n').filter((l) => /^(Batch \d|Overall)|^ {2}new /.test(l));
+    assert.deepEqual(heads, [
+      `Batch 1: ecsguard diff ${before} → ${batch1}`,
+      '  new 0, fixed 1, unchanged 2',
+      `Batch 2: ecsguard diff ${batch1} → ${after}`,
+      '  new 1, fixed 0, unchanged 2',
+      `Overall: ecsguard diff ${before} → ${after}`,
+      '  new 1, fixed 1, unchanged 2',
+    ]);
+    const json = JSON.parse(runCli(['diff', before, batch1, after, '--format', 'json']).stdout);
+    assert.deepEqual(json.batches.map((b: { fixed: unknown[]; new: unknown[] }) => [b.fixed.length, b.new.length]), [[1, 0], [0, 1]]);
+    assert.equal(json.overall.unchanged.length, 2);
+  });
+});

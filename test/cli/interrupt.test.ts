@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { InterruptedError, interruptible } from '../../src/cli/interrupt.js';
+import { REPO_ROOT } from '../support/cli.js';
+
+/** Enough files that the scan is still reading or checking when Ctrl-C arrives. */
+function largeFolder(files: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-interrupt-'));
+  mkdirSync(path.join(dir, 'defs'));
+  for (let i = 0; i < files; i++) {
+    const body = { family: `svc-${i}`, containerDefinitions: [{ name: 'app', image: 'nginx', privileged: true, user: 'root' }] };
+    writeFileSync(path.join(dir, 'defs', `td-${i}.json`), JSON.stringify(body, null, 2));
+  }
+  return dir;
+}
+
+/** Whether process `pid` has a file open under `dir` (Linux /proc). */
+function readingFrom(pid: number | undefined, dir: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(`${dir}${path.sep}`);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+function runAndInterrupt(args: string[], cwd: string, afterMs: number) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; stoppedMs: number }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    let sentAt = 0;
+    // Interrupt once the scan is reading the folder (its Ctrl-C handler is in place by then), plus `afterMs`.
+    const poll = setInterval(() => {
+      if (!readingFrom(child.pid, cwd)) return;
+      clearInterval(poll);
+      setTimeout(() => {
+        sentAt = Date.now();
+        child.kill('SIGINT');
+      }, afterMs);
+    }, 20);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      resolve({ code, signal, stdout, stderr, stoppedMs: Date.now() - sentAt });
+    });
+  });
+}
+
+describe('Ctrl-C', () => {
+  it('stops a file scan: exit 130, no report written', async () => {
+    const dir = largeFolder(8000);
+    const run = await runAndInterrupt(['scan', 'defs', '--format', 'json', '--output', 'report.json'], dir, 200);
+    assert.equal(run.code, 130, `${run.stderr} (stopped ${run.stoppedMs} ms after SIGINT)`);
+    assert.equal(run.stdout, '');
+    assert.equal(
+      run.stderr,
+      '\necsguard: interrupted; stopping (press Ctrl-C again to force)\n' +
+        'ecsguard: interrupted by the user: the scan is incomplete and no report was written\n',
+    );
+    assert.equal(existsSync(path.join(dir, 'report.json')), false);
+  });
+
+  it('a Ctrl-C that arrives during synchronous work still stops the run before its report', async () => {
+    const writes: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      await assert.rejects(
+        interruptible(async () => {
+          process.kill(process.pid, 'SIGINT');
+          const until = Date.now() + 200;
+          while (Date.now() < until); // parsing: the signal cannot be handled until this returns
+          return 'report';
+        }),
+        (error: unknown) =>
+          error instanceof InterruptedError &&
+          error.message === 'interrupted by the user: the scan is incomplete and no report was written',
+      );
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(writes, ['\necsguard: interrupted; stopping (press Ctrl-C again to force)\n']);
+  });
+});

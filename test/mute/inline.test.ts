@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { commentDirectives } from '../../src/mute/inline.js';
+import { fixture, runCli } from '../support/cli.js';
+
+interface JsonFinding {
+  checkId: string;
+  status: string;
+  container: string | null;
+  suppression: Record<string, unknown> | null;
+}
+
+function scanJson(args: string[]) {
+  const run = runCli(['scan', ...args, '--format', 'json']);
+  const report = JSON.parse(run.stdout) as { findings: JsonFinding[] };
+  const summary = report.findings.map((f) => `${f.status} ${f.checkId}${f.container ? ` ${f.container}` : ''}${f.suppression ? ` <- ${f.suppression.source}${f.suppression.expired ? ' (expired)' : ''}` : ''}`);
+  return { run, report, summary };
+}
+
+describe('inline suppressions', () => {
+  it('YAML comments above the resource, above the container and on the field line', () => {
+    const { run, summary, report } = scanJson([fixture('programme', 'inline.yaml')]);
+    assert.equal(run.code, 1);
+    assert.deepEqual(summary, [
+      'MUTED no-host-network <- test/fixtures/programme/inline.yaml:4',
+      'FAIL no-root-user collector <- test/fixtures/programme/inline.yaml:11 (expired)',
+      'FAIL host-network-nonroot-user collector',
+      'FAIL host-network-no-privilege collector',
+      'MUTED no-root-user forwarder <- test/fixtures/programme/inline.yaml:17',
+      'FAIL host-network-nonroot-user forwarder',
+      'FAIL no-privileged-containers forwarder',
+      'FAIL host-network-no-privilege forwarder',
+    ]);
+    assert.deepEqual(report.findings[0]?.suppression, {
+      kind: 'inline',
+      source: 'test/fixtures/programme/inline.yaml:4',
+      reason: "Shippers bind the node's syslog port",
+      owner: 'observability',
+      expires: '2099-01-31',
+    });
+  });
+
+  it('HCL comments (# and //) above the resource block and above a container object', () => {
+    const { run, summary } = scanJson([fixture('programme', 'inline.tf')]);
+    assert.equal(run.code, 1);
+    assert.deepEqual(summary, [
+      'MUTED no-host-network <- test/fixtures/programme/inline.tf:1',
+      'MUTED no-root-user exporter <- test/fixtures/programme/inline.tf:6',
+      'FAIL host-network-nonroot-user exporter',
+      'FAIL no-privileged-containers exporter',
+      'FAIL host-network-no-privilege exporter',
+    ]);
+  });
+
+  it('CloudFormation Metadata in a JSON template mutes the whole resource for that check', () => {
+    const { run, report } = scanJson([fixture('programme', 'inline-metadata.template.json')]);
+    assert.equal(run.code, 0);
+    assert.deepEqual(
+      report.findings.map((f) => [f.status, f.checkId, f.suppression]),
+      [['MUTED', 'no-privileged-containers', { kind: 'inline', source: 'test/fixtures/programme/inline-metadata.template.json:9', reason: 'EBS CSI node agent mounts block devices', expires: '2099-03-31' }]],
+    );
+  });
+
+  it('--no-inline-suppressions ignores them all (audits)', () => {
+    for (const name of ['inline.yaml', 'inline.tf', 'inline-metadata.template.json']) {
+      const { run, report } = scanJson([fixture('programme', name), '--no-inline-suppressions']);
+      assert.equal(run.code, 1, name);
+      assert.equal(report.findings.filter((f) => f.status === 'MUTED' || f.suppression).length, 0, name);
+    }
+  });
+
+  it('SARIF marks inline suppressions inSource with the justification', () => {
+    const run = runCli(['scan', fixture('programme', 'inline.tf'), '--format', 'sarif']);
+    const results = JSON.parse(run.stdout).runs[0].results as Array<{ ruleId: string; suppressions?: unknown }>;
+    assert.deepEqual(results.find((r) => r.ruleId === 'no-root-user')?.suppressions, [
+      { kind: 'inSource', status: 'accepted', justification: 'Needs /proc of the host', properties: { source: 'test/fixtures/programme/inline.tf:6', expires: '2099-12-31' } },
+    ]);
+  });
+
+  it('a malformed directive is a warning naming file and line, and mutes nothing', () => {
+    const text = [
+      'resource "aws_ecs_task_definition" "a" {',
+      '  # ecsguard:ignore no-root-user',
+      '  family = "a"',
+      '  # ecsguard:ignore no-root reason="typo"',
+      '  network_mode = "host" # ecsguard:ignore no-host-network reason="x" expires=2027-13-01',
+      '  # ecsguard:ignore reason="no id"',
+      '}',
+      '# ecsguard:ignore no-root-user reason="dangling"',
+      '',
+    ].join('\n');
+    const { directives, problems } = commentDirectives(text, 'a.tf');
+    assert.deepEqual(directives, []);
+    assert.deepEqual(problems, [
+      { file: 'a.tf', line: 2, message: 'inline suppression ignored: a reason is required (reason="...")' },
+      { file: 'a.tf', line: 4, message: 'inline suppression ignored: unknown check id no-root (see "ecsguard checks")' },
+      { file: 'a.tf', line: 5, message: 'inline suppression ignored: expires must be a date as YYYY-MM-DD, got "2027-13-01"' },
+      { file: 'a.tf', line: 6, message: 'inline suppression ignored: name the check id(s) to ignore, e.g. "ecsguard:ignore no-root-user reason=\\"...\\""' },
+      { file: 'a.tf', line: 8, message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)' },
+    ]);
+  });
+
+  it('several check ids, quoted values with spaces, and stacked comments', () => {
+    const text = '# ecsguard:ignore no-root-user,no-host-network reason="two words" owner="Team A"\n# another comment\nresource "x" "y" {\n';
+    assert.deepEqual(commentDirectives(text, 'b.tf').directives, [
+      { file: 'b.tf', line: 1, targetLine: 3, checks: ['no-root-user', 'no-host-network'], reason: 'two words', owner: 'Team A' },
+    ]);
+  });
+});
