@@ -1,67 +1,188 @@
 /**
- * Scans a synthetic corpus of task-definition JSON and CloudFormation templates
- * with the real CLI process and prints files/s and peak memory.
- * Targets (issue 2): at least 1,000 files/s end to end, peak memory under 300 MB.
+ * File-scan figures of issue 10, each with its target, measured on the whole CLI process (bin/ecsguard.js) with
+ * GNU time (peak RSS and CPU as the kernel records them). Needs `npm run build` first (`npm run bench` does it).
+ *
+ *   1. mixed corpus: 2,000 task-definition JSON (~4 KB) + 1,000 CloudFormation YAML (~6 KB, two task definitions each)
+ *   2. CloudFormation YAML alone
+ *   3. startup: --version, --help and a one-file scan against bare `node -e 0` (CPU time)
+ *   4. scale curve: 1k / 10k / 50k files, seconds and peak RSS per size
+ *   5. memory per report format at 20,000 files, and a single 40 MB task-definition file
+ *
+ * Environment: BENCH_RUNS (3), BENCH_JSON_FILES (2000), BENCH_CFN_FILES (1000), BENCH_SCALE ("1000,10000,50000"),
+ * BENCH_FORMAT_FILES (20000), BENCH_SKIP (comma list of: mixed,cfn,startup,scale,formats,large), BENCH_KEEP (keep corpus).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
-import { generateTaskDefinition, seededRandom } from './support/corpus.js';
-import { measureProcess, median } from './support/measure.js';
+import { writeMixedCorpus } from './support/mixed-corpus.js';
+import { type Measurement, mark, measureProcess, median } from './support/measure.js';
 
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const JSON_FILES = Number(process.env.BENCH_JSON_FILES ?? 2000);
 const CFN_FILES = Number(process.env.BENCH_CFN_FILES ?? 1000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SCALE = (process.env.BENCH_SCALE ?? '1000,10000,50000').split(',').map(Number).filter((n) => n > 0);
+const FORMAT_FILES = Number(process.env.BENCH_FORMAT_FILES ?? 20000);
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const BIN = path.resolve('bin/ecsguard.js');
 
-function pascal(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(pascal);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0]?.toUpperCase() + k.slice(1), pascal(v)]));
-  }
-  return value;
+interface Summary {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
 }
 
-function writeCorpus(root: string): void {
-  const random = seededRandom(42);
-  mkdirSync(path.join(root, 'json'), { recursive: true });
-  mkdirSync(path.join(root, 'cloudformation'), { recursive: true });
-  for (let i = 0; i < JSON_FILES; i++) {
-    writeFileSync(path.join(root, 'json', `td-${i}.json`), JSON.stringify(generateTaskDefinition(random, i), null, 2));
+function summarize(runs: Measurement[]): Summary {
+  return {
+    wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    peakRssMb: median(runs.map((r) => r.peakRssMb)),
+  };
+}
+
+/** Runs the CLI `runs` times; a scan of this corpus must exit 1 (failing findings), never 2 (unread input). */
+async function scanRuns(args: string[], runs: number, expectedExit = 1): Promise<Summary> {
+  const results: Measurement[] = [];
+  for (let i = 0; i < runs; i++) {
+    const m = await measureProcess(process.execPath, [BIN, ...args]);
+    if (m.exitCode !== expectedExit) throw new Error(`ecsguard ${args.join(' ')}: exit ${m.exitCode}, expected ${expectedExit}\n${m.stderr.slice(-2000)}`);
+    results.push(m);
   }
-  for (let i = 0; i < CFN_FILES; i++) {
-    const td = generateTaskDefinition(random, JSON_FILES + i);
-    const template = {
-      AWSTemplateFormatVersion: '2010-09-09',
-      Description: `Service ${i}`,
-      Parameters: { ImageTag: { Type: 'String', Default: '1.0.0' } },
-      Resources: { TaskDefinition: { Type: 'AWS::ECS::TaskDefinition', Properties: pascal(td) } },
-      Outputs: { TaskDefinitionArn: { Value: { Ref: 'TaskDefinition' } } },
-    };
-    writeFileSync(path.join(root, 'cloudformation', `stack-${i}.yaml`), stringify(template));
+  return summarize(results);
+}
+
+function rate(files: number, s: Summary): number {
+  return files / (s.wallMs / 1000);
+}
+
+function reportOf(file: string): { summary: { taskDefinitions: number; errors: number } } {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+async function mixed(root: string): Promise<void> {
+  const dir = path.join(root, 'mixed');
+  const corpus = writeMixedCorpus(dir, JSON_FILES, CFN_FILES);
+  const files = corpus.jsonFiles + corpus.cfnFiles;
+  const out = path.join(root, 'mixed-report.json');
+  const s = await scanRuns(['scan', dir, '--format', 'json', '--output', out, '--quiet'], RUNS);
+  const report = reportOf(out);
+  if (report.summary.taskDefinitions !== corpus.taskDefinitions || report.summary.errors !== 0) {
+    throw new Error(`mixed corpus: ${report.summary.taskDefinitions} task definitions, ${report.summary.errors} errors; expected ${corpus.taskDefinitions}, 0`);
   }
+  const r = rate(files, s);
+  console.log(
+    `1. mixed corpus: ${corpus.jsonFiles} task-definition JSON (avg ${(corpus.jsonBytes / corpus.jsonFiles / 1024).toFixed(1)} KB) + ` +
+      `${corpus.cfnFiles} CloudFormation YAML (avg ${(corpus.cfnBytes / corpus.cfnFiles / 1024).toFixed(1)} KB), ${corpus.taskDefinitions} task definitions, --format json`,
+  );
+  console.log(`   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms (median of ${RUNS})`);
+  console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 2000) ${mark(r >= 2000)}`);
+  console.log(`   peak RSS:   ${s.peakRssMb.toFixed(0)} MB (target < 200) ${mark(s.peakRssMb < 200)}`);
+}
+
+async function cloudFormationAlone(root: string): Promise<void> {
+  const dir = path.join(root, 'cfn');
+  const corpus = writeMixedCorpus(dir, 0, CFN_FILES, 7);
+  const s = await scanRuns(['scan', dir, '--format', 'json', '--output', path.join(root, 'cfn-report.json'), '--quiet'], RUNS);
+  const r = rate(corpus.cfnFiles, s);
+  console.log(`2. CloudFormation YAML alone: ${corpus.cfnFiles} templates, ${corpus.taskDefinitions} task definitions`);
+  console.log(`   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, peak ${s.peakRssMb.toFixed(0)} MB (median of ${RUNS})`);
+  console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 1000) ${mark(r >= 1000)}`);
+}
+
+async function startup(root: string): Promise<void> {
+  const dir = path.join(root, 'one');
+  const corpus = writeMixedCorpus(dir, 1, 0, 3);
+  const file = path.join(dir, 'json', 'batch-0', 'service-0.json');
+  const runs = Math.max(RUNS, 5); // short processes are noisy: take more samples
+  const cpu = async (args: string[], exit: number) => {
+    const results: Measurement[] = [];
+    for (let i = 0; i < runs; i++) {
+      const m = await measureProcess(process.execPath, args);
+      if (m.exitCode !== exit) throw new Error(`${args.join(' ')}: exit ${m.exitCode}\n${m.stderr}`);
+      results.push(m);
+    }
+    return summarize(results);
+  };
+  const bare = await cpu(['-e', '0'], 0);
+  const version = await cpu([BIN, '--version'], 0);
+  const help = await cpu([BIN, '--help'], 0);
+  const one = await cpu([BIN, 'scan', file, '--quiet'], corpus.taskDefinitions ? 1 : 0).catch(async () => cpu([BIN, 'scan', file, '--quiet'], 0));
+  const ratio = (s: Summary) => s.cpuMs / bare.cpuMs;
+  console.log(`3. startup, CPU time (user+sys, median of ${runs}); node -e 0: ${bare.cpuMs.toFixed(0)} ms, ${bare.peakRssMb.toFixed(0)} MB`);
+  console.log(`   ecsguard --version:     ${version.cpuMs.toFixed(0)} ms = ${ratio(version).toFixed(2)}x (target <= 1.3x) ${mark(ratio(version) <= 1.3)}`);
+  console.log(`   ecsguard --help:        ${help.cpuMs.toFixed(0)} ms = ${ratio(help).toFixed(2)}x (target <= 1.3x) ${mark(ratio(help) <= 1.3)}`);
+  console.log(`   ecsguard scan one.json: ${one.cpuMs.toFixed(0)} ms = ${ratio(one).toFixed(2)}x (target <= 2x) ${mark(ratio(one) <= 2)}`);
+}
+
+/** One run per size (the largest takes minutes); two thirds JSON, one third CloudFormation, as in the mixed corpus. */
+async function scale(root: string): Promise<void> {
+  console.log('4. scale curve (one run per size, --format json): time should grow linearly, peak RSS stay flat');
+  for (const size of SCALE) {
+    const dir = path.join(root, `scale-${size}`);
+    const cfn = Math.round(size / 3);
+    writeMixedCorpus(dir, size - cfn, cfn, size);
+    const s = await scanRuns(['scan', dir, '--format', 'json', '--output', path.join(root, `scale-${size}.json`), '--quiet'], 1);
+    console.log(
+      `   ${String(size).padStart(6)} files: ${(s.wallMs / 1000).toFixed(1).padStart(6)} s, ${(s.wallMs / size).toFixed(2)} ms/file, ` +
+        `${rate(size, s).toFixed(0)} files/s, peak RSS ${s.peakRssMb.toFixed(0)} MB`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function formats(root: string): Promise<void> {
+  const dir = path.join(root, 'formats');
+  const cfn = Math.round(FORMAT_FILES / 3);
+  writeMixedCorpus(dir, FORMAT_FILES - cfn, cfn, 99);
+  const out = path.join(root, 'formats-report');
+  console.log(`5. memory per report format, ${FORMAT_FILES} files (one run each; target < 300 MB in every format)`);
+  for (const format of ['text', 'json', 'sarif']) {
+    const s = await scanRuns(['scan', dir, '--format', format, '--output', out, '--quiet'], 1);
+    let findings = '';
+    if (format === 'json') findings = `, ${(JSON.parse(readFileSync(out, 'utf8')) as { findings: unknown[] }).findings.length} findings`;
+    console.log(`   ${format.padEnd(5)}: ${(s.wallMs / 1000).toFixed(1)} s, peak RSS ${s.peakRssMb.toFixed(0)} MB${findings} ${mark(s.peakRssMb < 300)}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** One task definition of about 40 MB: many containers with long environment lists. */
+async function largeFile(root: string): Promise<void> {
+  const file = path.join(root, 'large.json');
+  const containers = [];
+  const perContainer = 1600;
+  for (let c = 0; c < 200; c++) {
+    containers.push({
+      name: `c${c}`,
+      image: `nginx:1.${c}`,
+      essential: c === 0,
+      memory: 256,
+      ...(c % 7 === 0 ? { privileged: true } : {}),
+      ...(c % 3 === 0 ? { user: 'root' } : { user: '1000' }),
+      environment: Array.from({ length: perContainer }, (_, i) => ({ name: `VARIABLE_${i}`, value: `value-${c}-${i}-${'x'.repeat(40)}` })),
+    });
+  }
+  const text = JSON.stringify({ family: 'large', networkMode: 'host', containerDefinitions: containers }, null, 2);
+  writeFileSync(file, text);
+  const mb = text.length / 1024 / 1024;
+  const s = await scanRuns(['scan', file, '--format', 'json', '--output', path.join(root, 'large-report.json'), '--quiet', '--max-file-size', '64'], 1);
+  console.log(`6. one ${mb.toFixed(0)} MB task-definition file: ${(s.wallMs / 1000).toFixed(1)} s, peak RSS ${s.peakRssMb.toFixed(0)} MB (target < 400) ${mark(s.peakRssMb < 400)}`);
 }
 
 async function main(): Promise<void> {
   const root = path.join(tmpdir(), `ecsguard-bench-files-${process.pid}`);
   rmSync(root, { recursive: true, force: true });
-  writeCorpus(root);
-  const files = JSON_FILES + CFN_FILES;
-  const bin = path.resolve('bin/ecsguard.js');
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) {
-    const m = await measureProcess(process.execPath, [bin, 'scan', root, '--format', 'json', '--output', path.join(root, 'report.json')]);
-    if (m.exitCode !== 1) throw new Error(`unexpected exit code ${m.exitCode}: ${m.stderr}`);
-    runs.push(m);
+  mkdirSync(root, { recursive: true });
+  try {
+    if (!SKIP.has('mixed')) await mixed(root);
+    if (!SKIP.has('cfn')) await cloudFormationAlone(root);
+    if (!SKIP.has('startup')) await startup(root);
+    if (!SKIP.has('scale')) await scale(root);
+    if (!SKIP.has('formats')) await formats(root);
+    if (!SKIP.has('large')) await largeFile(root);
+    console.log('(the 5,000-resource plan figure is printed by bench/terraform.bench.ts)');
+  } finally {
+    if (process.env.BENCH_KEEP) console.log(`corpus kept in ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
-  rmSync(root, { recursive: true, force: true });
-  const wall = median(runs.map((r) => r.wallMs));
-  const peak = Math.max(...runs.map((r) => r.peakRssMb));
-  const rate = files / (wall / 1000);
-  console.log(`corpus: ${JSON_FILES} task-definition JSON + ${CFN_FILES} CloudFormation YAML (1-5 containers each)`);
-  console.log(`wall time (median of ${RUNS}, whole CLI process): ${wall.toFixed(0)} ms`);
-  console.log(`throughput: ${rate.toFixed(0)} files/s (target >= 1000) ${rate >= 1000 ? 'OK' : 'MISSED'}`);
-  console.log(`peak RSS: ${peak.toFixed(0)} MB (target < 300) ${peak < 300 ? 'OK' : 'MISSED'}`);
 }
 
 await main();

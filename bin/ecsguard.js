@@ -10,5 +10,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { main } = await import('../dist/cli/main.js');
-process.exitCode = await main(process.argv.slice(2));
+// `--version` alone needs no command parser: answer it before loading one (start-up cost, issue 10).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { TOOL_VERSION } = await import('../dist/version.js');
+  process.stdout.write(`${TOOL_VERSION}\n`);
+} else {
+  const { main } = await import('../dist/cli/main.js');
+  process.exitCode = await main(args);
+}

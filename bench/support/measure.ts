@@ -1,44 +1,52 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 
 export interface Measurement {
   exitCode: number;
   wallMs: number;
-  /** Peak resident set size of the child process (VmHWM), in MB. */
+  /** Peak resident set size of the child process, in MB (the kernel's maxrss, read by GNU time or wait4). */
   peakRssMb: number;
+  /** User + system CPU time of the child, in ms. */
+  cpuMs: number;
   stdout: string;
   stderr: string;
 }
 
-async function readPeakKb(pid: number): Promise<number | undefined> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const GNU_TIME = '/usr/bin/time';
+const MARKER = '@@ecsguard-bench-rusage@@';
 
-/** Runs a whole process and samples its peak RSS (VmHWM only grows, so the last sample is the peak so far). */
+/**
+ * Runs a whole process and reads its resource usage from GNU time (`%M` max RSS in kB, `%U`/`%S` CPU seconds),
+ * which the kernel records at exit: no sampling, so short peaks are not missed.
+ */
 export async function measureProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+  if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} (GNU time) is needed to measure peak RSS: apt-get install time`);
   const started = performance.now();
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(GNU_TIME, ['-f', `${MARKER} %M %U %S`, command, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  let peakKb = 0;
-  const timer = setInterval(async () => {
-    const kb = child.pid ? await readPeakKb(child.pid) : undefined;
-    if (kb && kb > peakKb) peakKb = kb;
-  }, 5);
-  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  clearInterval(timer);
-  return { exitCode, wallMs: performance.now() - started, peakRssMb: peakKb / 1024, stdout, stderr };
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const wallMs = performance.now() - started;
+  const at = stderr.lastIndexOf(MARKER);
+  if (at < 0) throw new Error(`no resource usage from ${GNU_TIME}: ${stderr.slice(-500)}`);
+  const [kb, user, system] = stderr.slice(at + MARKER.length).trim().split(/\s+/).map(Number);
+  stderr = stderr.slice(0, at);
+  // GNU time reports "Command exited with non-zero status N" before its format line: drop it.
+  stderr = stderr.replace(/Command exited with non-zero status \d+\n$/, '');
+  return { exitCode, wallMs, peakRssMb: (kb ?? 0) / 1024, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, stdout, stderr };
 }
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** "met" / "NOT MET", so a reader scanning the output sees every target at a glance. */
+export function mark(met: boolean): string {
+  return met ? 'met' : 'NOT MET';
 }

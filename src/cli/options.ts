@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { selectChecks } from '../checks/catalogue.js';
-import { FRAMEWORKS, frameworkChecks } from '../checks/frameworks.js';
+import { FRAMEWORKS } from '../checks/frameworks.js';
 import type { Check } from '../checks/types.js';
 
 /** Parses `a,b , c` into ['a', 'b', 'c'], accumulating over repeated flags. */
@@ -33,8 +32,10 @@ export const frameworkOption = () =>
   new Option('--framework <id>', `select the checks of a compliance framework and label findings with its controls (repeatable: ${FRAMEWORKS.map((f) => f.id).join(', ')})`).argParser(repeatable);
 
 /** --checks/--skip-checks, plus the checks of every --framework (without --checks, only those). */
-export function checksFrom(options: { checks?: string[]; skipChecks?: string[]; framework?: string[] }): Check[] {
+export async function checksFrom(options: { checks?: string[]; skipChecks?: string[]; framework?: string[] }): Promise<Check[]> {
+  const { selectChecks } = await import('../checks/catalogue.js');
   if (!options.framework?.length) return selectChecks(options.checks, options.skipChecks);
+  const { frameworkChecks } = await import('../checks/frameworks.js');
   const fromFrameworks = frameworkChecks(options.framework).map((c) => c.meta.id);
   return selectChecks([...(options.checks ?? []), ...fromFrameworks], options.skipChecks);
 }

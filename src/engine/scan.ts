@@ -36,6 +36,64 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
    * they run on each batch of normalized definitions before any check sees them.
    */
   enrichers?: readonly Enricher[];
+  /**
+   * Parse+check in this many worker threads (the CLI passes os.availableParallelism() or --jobs). Used only for
+   * catalogue checks, without onEvaluated (fixers need the value trees in this thread), without enrichers and for at
+   * least MIN_FILES_FOR_WORKERS independent files; otherwise everything runs in this thread. Output is the same.
+   */
+  jobs?: number;
+  /** Files read and checked so far, of all the files routed to a source (for a progress bar). */
+  onFileProgress?: (done: number, total: number) => void;
+}
+
+/** What one batch of files adds to a scan: compact records only, so it can cross a worker boundary. */
+export interface BatchResult {
+  findings: Finding[];
+  errors: ScanError[];
+  warnings: ScanError[];
+  taskDefinitions: number;
+}
+
+type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal'>;
+
+/** Adds a source's output to `into`: errors, ERROR findings for failures, and the findings of every definition. */
+export async function consumeOutput(output: SourceOutput, options: ConsumeOptions, into: BatchResult): Promise<void> {
+  const { findings, errors, warnings } = into;
+  errors.push(...output.errors);
+  warnings.push(...(output.warnings ?? []));
+  for (const failure of output.failures) {
+    // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
+    errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
+    findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
+  }
+  const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
+  for (const enrich of options.enrichers ?? []) {
+    errors.push(...(await enrich(normalized.map((n) => n.taskDefinition), options.signal)));
+  }
+  for (const { definition, taskDefinition } of normalized) {
+    if (evaluateDefinition(definition, taskDefinition, options, findings, errors)) into.taskDefinitions++;
+  }
+}
+
+function append(into: BatchResult, from: BatchResult): void {
+  for (const f of from.findings) into.findings.push(f);
+  for (const e of from.errors) into.errors.push(e);
+  for (const w of from.warnings) into.warnings.push(w);
+  into.taskDefinitions += from.taskDefinitions;
+}
+
+/** A pool when it pays and is safe (see ScanOptions.jobs); undefined otherwise. */
+async function poolFor(options: ScanOptions, owned: Map<FileSource, InputFile[]>) {
+  const jobs = options.jobs ?? 1;
+  if (jobs <= 1 || options.onEvaluated || options.fileSources || options.enrichers?.length) return undefined;
+  let independent = 0;
+  for (const [source, files] of owned) if (source.independentFiles) independent += files.length;
+  const { MIN_FILES_FOR_WORKERS, ScanPool } = await import('./pool.js');
+  if (independent < MIN_FILES_FOR_WORKERS) return undefined;
+  // Workers rebuild the checks from their ids: only catalogue checks can cross (a library caller's own cannot).
+  const { CHECKS } = await import('../checks/catalogue.js');
+  if (!options.checks.every((c) => CHECKS.includes(c))) return undefined;
+  return new ScanPool(Math.min(jobs, Math.ceil(independent / FILE_BATCH)));
 }
 
 /** Adds facts to normalized task definitions; may fetch, must not throw for one bad input (report it instead). */
@@ -100,34 +158,44 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  const findings: Finding[] = [];
-  let taskDefinitions = 0;
-  const consume = async (output: SourceOutput) => {
-    errors.push(...output.errors);
-    warnings.push(...(output.warnings ?? []));
-    for (const failure of output.failures) {
-      // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
-      errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
-      findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
-    }
-    const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
-    for (const enrich of options.enrichers ?? []) {
-      errors.push(...(await enrich(normalized.map((n) => n.taskDefinition), options.signal)));
-    }
-    for (const { definition, taskDefinition } of normalized) {
-      if (evaluateDefinition(definition, taskDefinition, options, findings, errors)) taskDefinitions++;
-    }
-  };
+  const acc: BatchResult = { findings: [], errors, warnings, taskDefinitions: 0 };
+  const findings = acc.findings;
+  const consume = (output: SourceOutput) => consumeOutput(output, options, acc);
 
   options.onFilesRead?.([...owned.values()].flat());
-  for (const [source, files] of owned) {
-    const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
-    for (const batch of batches) {
+  const pool = await poolFor(options, owned);
+  try {
+    // Every pooled batch is queued first; results are then taken in the same order as the one-thread loop.
+    const plan: Array<{ source: FileSource; batch: InputFile[]; pooled?: Promise<BatchResult> }> = [];
+    for (const [source, files] of owned) {
+      const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
+      for (const batch of batches) {
+        const pooled =
+          pool && source.independentFiles
+            ? pool.run({
+                sourceIndex: FILE_SOURCES.indexOf(source),
+                files: batch,
+                checkIds: options.checks.map((c) => c.meta.id),
+                includePassed: options.includePassed ?? false,
+                varFiles: options.varFiles ?? [],
+              })
+            : undefined;
+        plan.push({ source, batch, ...(pooled ? { pooled } : {}) });
+      }
+    }
+    const total = plan.reduce((n, step) => n + step.batch.length, 0);
+    let done = 0;
+    for (const step of plan) {
       // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
       await new Promise((resolve) => setImmediate(resolve));
       options.signal?.throwIfAborted();
-      await consume(await loadIsolating(source, batch, options));
+      if (step.pooled) append(acc, await step.pooled);
+      else await consume(await loadIsolating(step.source, step.batch, options));
+      done += step.batch.length;
+      options.onFileProgress?.(done, total);
     }
+  } finally {
+    await pool?.close();
   }
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
@@ -157,7 +225,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     summary: {
       filesScanned: [...owned.values()].reduce((n, files) => n + files.length, 0),
       filesSkipped: skipped.length,
-      taskDefinitions,
+      taskDefinitions: acc.taskDefinitions,
       liveRevisions,
       findings: counts,
       errors: reportedErrors.length,
@@ -231,7 +299,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 /** Normalizes one definition; one that cannot be checked becomes an error and ERROR findings (an empty result). */
 function normalizeDefinition(
   definition: SourceDefinition,
-  options: ScanOptions,
+  options: ConsumeOptions,
   findings: Finding[],
   errors: ScanError[],
   warnings: ScanError[],
@@ -258,7 +326,7 @@ function normalizeDefinition(
 function evaluateDefinition(
   definition: SourceDefinition,
   taskDefinition: TaskDefinition,
-  options: ScanOptions,
+  options: ConsumeOptions,
   findings: Finding[],
   errors: ScanError[],
 ): boolean {
@@ -274,7 +342,7 @@ function evaluateDefinition(
 }
 
 /** A defect (or a stack overflow) on one definition: ERROR for it, the others go on. */
-function notEvaluated(definition: SourceDefinition, error: unknown, options: ScanOptions, findings: Finding[], errors: ScanError[]): void {
+function notEvaluated(definition: SourceDefinition, error: unknown, options: ConsumeOptions, findings: Finding[], errors: ScanError[]): void {
   const reason = { message: describeLoadFailure(undefined, error) };
   errors.push({
     ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),

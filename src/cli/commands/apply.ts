@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { runApply } from '../../fix/account/apply-command.js';
 import { addConnectionOptions, addWaitOptions } from '../../fix/account/connection-options.js';
-import { stopAfterCallOnCtrlC } from '../../fix/account/stop-on-ctrl-c.js';
 import { setExitCode } from '../exit-code.js';
 import { positiveInteger } from '../options.js';
 
@@ -35,6 +33,11 @@ Old revisions are never deregistered. Exit codes: 0 applied and verified, 1 the 
 resume or rollback), 130 interrupted.`,
     )
     .action(async (plan: string, options: Record<string, unknown>) => {
+      // Loaded on demand (the AWS SDK among them), so other commands and --help never pay for it.
+      const [{ runApply }, { stopAfterCallOnCtrlC }] = await Promise.all([
+        import('../../fix/account/apply-command.js'),
+        import('../../fix/account/stop-on-ctrl-c.js'),
+      ]);
       const code = await stopAfterCallOnCtrlC(process.stderr, (interrupt) =>
         runApply(plan, options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interrupt }),
       );

@@ -90,7 +90,7 @@ export async function runFileFix(
   signal?: AbortSignal,
 ): Promise<number> {
   const fix = fixOptionsFrom(options as unknown as Record<string, unknown>);
-  const checks = checksFrom(options);
+  const checks = await checksFrom(options);
   if (paths.length === 0) paths = ['.'];
   if (options.write && paths.includes('-')) throw new UsageError('--write cannot change standard input; name the file instead');
   const result = await fixFiles({

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { addConnectionOptions, addWaitOptions } from '../../fix/account/connection-options.js';
-import { runRollback } from '../../fix/account/rollback-command.js';
 import { setExitCode } from '../exit-code.js';
 
 export function rollbackCommand(): Command {
@@ -14,6 +13,7 @@ export function rollbackCommand(): Command {
       '\nA service someone moved since the apply is left alone and listed under "Not restored" with the reason.\nNothing is deregistered. Exit codes: 0 every service restored, 2 usage error or a service that could not be restored.',
     )
     .action(async (journal: string, options: Record<string, unknown>) => {
+      const { runRollback } = await import('../../fix/account/rollback-command.js');
       setExitCode(await runRollback(journal, options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }));
     });
 }

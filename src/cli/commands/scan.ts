@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { type ScanResult, scan } from '../../engine/scan.js';
+import type { ScanResult } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { imageUserEnrichers } from '../image-user-options.js';
@@ -7,7 +8,7 @@ import { EXIT, setExitCode } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
 import { controlsOf } from '../../checks/frameworks.js';
 import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
-import { checksFrom, checksOption, frameworkOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
+import { checksFrom, checksOption, frameworkOption, positiveInteger, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { type FormatSpec, writeReports } from '../report-outputs.js';
 import { type ProgrammeOptions, addProgrammeOptions, formatOption, prepareProgramme } from '../scan-programme.js';
 
@@ -26,6 +27,7 @@ export interface ScanCommandOptions extends ProgrammeOptions {
   fileLocations?: boolean;
   verbose?: boolean;
   followSymlinks?: boolean;
+  jobs?: number;
   resolveImageUsers?: boolean;
   acceptImageUser?: boolean;
 }
@@ -69,6 +71,11 @@ export function scanCommand(): Command {
       new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
     )
     .option('--follow-symlinks', 'follow symlinks in folders that lead outside the paths given (skipped by default)')
+    .addOption(
+      new Option('-j, --jobs <n>', 'parse and check files in this many worker threads (default: the available CPUs; small scans use one)').argParser(
+        positiveInteger,
+      ),
+    )
     .option('-v, --verbose', 'list the files that were skipped, and why')
     .option('-q, --quiet', 'no progress output on standard error')
     .option(
@@ -104,8 +111,10 @@ Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or some verdict
 could not be read). Warnings (validation problems that left every verdict intact) do not change the exit code.`,
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
-      const checks = checksFrom(options);
+      // Loaded on demand: `ecsguard --help` and other commands never pay for the engine, parsers and reporters.
+      const [checks, { scan }, { createFileProgress }] = await Promise.all([checksFrom(options), import('../../engine/scan.js'), import('../file-progress.js')]);
       const programme = await prepareProgramme(options);
+      const progress = await createFileProgress(process.stderr, { format: 'text', ...(options.quiet ? { quiet: true } : {}) });
       const scanned = await interruptible(async (signal) => {
         const raw = options as unknown as Record<string, unknown>;
         const live =
@@ -124,10 +133,12 @@ could not be read). Warnings (validation problems that left every verdict intact
           liveSources: live ? [live] : [],
           enrichers,
           followSymlinks: options.followSymlinks ?? false,
+          jobs: options.jobs ?? availableParallelism(),
+          onFileProgress: (done, total) => progress.update(done, total),
           signal,
           ...programme.hooks,
           skipUnrecognized: options.skipUnrecognized ?? false,
-        });
+        }).finally(() => progress.stop());
       });
       const result = await programme.finish(scanned, process.stderr);
       const frameworks = options.framework ?? [];

@@ -1,0 +1,55 @@
+import { progressWanted } from '../sources/aws/progress.js';
+
+/** Scans shorter than this show no bar at all. */
+const SHOW_AFTER_MS = 1000;
+
+export interface FileProgress {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+const NONE: FileProgress = { update() {}, stop() {} };
+
+/**
+ * The file scan's progress bar (files done/total, rate, ETA), on an interactive stderr only, drawn once a scan has
+ * run for about a second. Same rules and library as the live scan's bar (sources/aws/progress.ts): never with
+ * --quiet, in CI, on a redirected stderr, or when a JSON/SARIF report goes to standard output.
+ */
+export async function createFileProgress(
+  stream: NodeJS.WritableStream,
+  options: { quiet?: boolean; format: string; output?: string },
+): Promise<FileProgress> {
+  const quiet = options.quiet === true || (options.format !== 'text' && options.output === undefined);
+  if (!progressWanted(!quiet, stream)) return NONE;
+  const { default: cliProgress } = await import('cli-progress');
+  const started = Date.now();
+  let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
+  let drawing = false;
+  return {
+    update(done, total) {
+      if (!bar) {
+        if (Date.now() - started < SHOW_AFTER_MS || done >= total) return;
+        bar = new cliProgress.SingleBar(
+          {
+            stream: stream as NodeJS.WritableStream & { isTTY?: boolean },
+            format: 'files {bar} {value}/{total} | {rate} files/s | ETA {eta_formatted}',
+            hideCursor: true,
+            clearOnComplete: true,
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+      }
+      const rate = Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
+      if (!drawing) {
+        drawing = true;
+        bar.start(total, done, { rate });
+      }
+      bar.setTotal(total);
+      bar.update(done, { rate });
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * A worker of the parse+check pool (see pool.ts): loads one batch of independent files through its source and checks
+ * every task definition in it. Only compact records travel back (findings, errors, warnings): no value trees.
+ */
+import { parentPort } from 'node:worker_threads';
+import { CHECKS } from '../checks/catalogue.js';
+import { FILE_SOURCES } from '../sources/registry.js';
+import type { BatchTask } from './pool.js';
+import { type BatchResult, consumeOutput } from './scan.js';
+import { loadIsolating } from './isolate.js';
+
+const port = parentPort;
+if (!port) throw new Error('scan-worker.js runs only as a worker thread');
+
+port.on('message', async ({ id, task }: { id: number; task: BatchTask }) => {
+  try {
+    const source = FILE_SOURCES[task.sourceIndex];
+    if (!source) throw new Error(`no file source ${task.sourceIndex}`);
+    const byId = new Map(CHECKS.map((c) => [c.meta.id, c]));
+    const checks = task.checkIds.map((checkId) => {
+      const check = byId.get(checkId);
+      if (!check) throw new Error(`unknown check ${checkId}`);
+      return check;
+    });
+    const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles };
+    const result: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
+    await consumeOutput(await loadIsolating(source, task.files, options), options, result);
+    port.postMessage({ id, result });
+  } catch (error) {
+    port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
