@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../io/write-file-atomic.js';
 
 /** What the resolver learned about one image for one platform; immutable, so it never expires. */
 export interface ResolvedImage {
@@ -72,14 +73,11 @@ export class ImageUserCache {
     if (this.writeFailure) return;
     const entry: Entry<T> = { version: 1, key, storedAt: Date.now(), value };
     const target = this.pathFor(key);
-    const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await mkdir(this.folder, { recursive: true });
-      await writeFile(temporary, JSON.stringify(entry));
-      await rename(temporary, target);
+      await writeFileAtomic(target, JSON.stringify(entry), { flush: false });
     } catch (error) {
       this.writeFailure = `cannot write the image cache in ${this.folder}: ${(error as Error).message}`;
-      await rm(temporary, { force: true }).catch(() => undefined);
     }
   }
 

@@ -16,7 +16,7 @@ import type { EcsApi } from './ecs-api.js';
 import { formatPlanSummary } from './plan-summary.js';
 import type { SkippedRevision } from './plan-format.js';
 import { scanAccount } from './scan-account.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '../../io/write-file-atomic.js';
 
 export interface AccountCommandContext {
   stdout: NodeJS.WritableStream;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../model/errors.js';
 import { type Journal, type StepState, parseJournal } from './journal-format.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '../../io/write-file-atomic.js';
 
 /**
  * The journal on disk. Every save writes a temporary file next to it, flushes

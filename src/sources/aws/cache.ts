@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../io/write-file-atomic.js';
 
 /** What DescribeTaskDefinition returned for one revision, as stored on disk. */
 export interface DescribedRevision {
@@ -70,14 +71,11 @@ export class DescribeCache {
     if (this.writeFailure) return;
     const entry: CacheEntry = { version: 1, arn, describedAt: new Date().toISOString(), ...value };
     const target = this.pathFor(arn);
-    const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await mkdir(this.folder, { recursive: true });
-      await writeFile(temporary, JSON.stringify(entry));
-      await rename(temporary, target);
+      await writeFileAtomic(target, JSON.stringify(entry), { flush: false });
     } catch (error) {
       this.writeFailure = `cannot write the cache in ${this.folder}: ${(error as Error).message}`;
-      await rm(temporary, { force: true }).catch(() => undefined);
     }
   }
 
