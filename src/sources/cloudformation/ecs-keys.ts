@@ -142,8 +142,42 @@ function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): Obje
     (judged ? report.errors : report.warnings).push(fileError(report.file, message, entry.keyRange, report.resourceId));
     return { ...entry, key: notAProperty(name) };
   }
+  const intended = PROPERTIES_BY_LOWERCASE.has(name.toLowerCase()) ? undefined : nearJudgedProperty(name);
+  if (intended) {
+    // CloudFormation rejects an unknown property; reading it as "not set" would pass what the author meant to set.
+    const message = `unknown property ${name} in ${where}: not a CloudFormation property (did you mean ${intended}?)`;
+    report.errors.push(fileError(report.file, message, entry.keyRange, report.resourceId));
+    return { ...entry, key: notAProperty(name) };
+  }
   if (!/^[A-Z]/.test(name)) return { ...entry, key: notAProperty(name) };
   if (USER_MAPS.has(name)) return { ...entry, key: ecsKeyName(name) };
   const role: Role | undefined = name === 'ContainerDefinitions' ? 'container list' : undefined;
   return { ...entry, key: ecsKeyName(name), value: rename(entry.value, where, report, role) };
+}
+
+/** Judged property names, as letters only, lowercased: `Privileged'` and `Priviliged` are near `privileged`. */
+const JUDGED_PROPERTY_LETTERS = PROPERTY_NAMES.filter((name) => JUDGED_FIELDS.has(ecsKeyName(name))).map(
+  (name) => [name, name.toLowerCase().replace(/[^a-z]/g, '')] as const,
+);
+
+/** The judged property an unknown key most likely misspells (at most two edits away), if any. */
+function nearJudgedProperty(name: string): string | undefined {
+  const letters = name.toLowerCase().replace(/[^a-z]/g, '');
+  if (letters.length < 4) return undefined;
+  return JUDGED_PROPERTY_LETTERS.find(([, known]) => editDistance(letters, known, 2) <= 2)?.[0];
+}
+
+/** Levenshtein distance, stopping early once it exceeds `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    if (Math.min(...current) > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length] as number;
 }

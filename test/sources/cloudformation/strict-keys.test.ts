@@ -103,3 +103,33 @@ describe('property names are case-sensitive, as in CloudFormation', () => {
     assert.equal(field(at(definition(output, 'A'), 'containerDefinitions', 0), 'privileged'), undefined);
   });
 });
+
+// The misspelt key of AWS CloudFormation Guard's own ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK test case.
+const MISSPELT = `Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: host
+      ContainerDefinitions:
+        - Name: ContainerA
+          User: root
+          Privileged': true
+        - Name: ContainerB
+          Priviliged: true
+          Usr: "1000"
+          HealthCheck: {Command: [CMD, "true"]}
+`;
+
+describe('a misspelt property a check reads is an error, never "not set"', () => {
+  it('reports keys within two edits of a judged property at the key, and reads them as no field', async () => {
+    const output = await loadText(MISSPELT);
+    assert.deepEqual(output.errors.map((e) => `${e.message} @${e.line}:${e.column}`), [
+      "unknown property Privileged' in container definition ContainerA: not a CloudFormation property (did you mean Privileged?) @9:11",
+      'unknown property Priviliged in container definition ContainerB: not a CloudFormation property (did you mean Privileged?) @11:11',
+    ]);
+    // Too short to guess (Usr) and known names (HealthCheck) are left alone.
+    assert.deepEqual(output.warnings ?? [], []);
+    const container = at(definition(output, 'TaskDefinition'), 'containerDefinitions', 0);
+    assert.equal(field(container, 'privileged'), undefined);
+  });
+});
