@@ -1,12 +1,45 @@
-import { describeValue, field } from '../model/value.js';
+import { type ProposedFix, mergeFixes } from '../model/proposed-fix.js';
+import type { ContainerDefinition, TaskDefinition } from '../model/task-definition.js';
+import { describeValue, field, pathGet, toPlain } from '../model/value.js';
+import { blockingNode, cannotEdit, privilegedFix } from './support/fixes.js';
 import { containersPassMessage, judgePrivileged } from './support/judgements.js';
 import { onLinux } from './support/linux-only.js';
-import { containerField, judgeEachContainer } from './support/per-container.js';
+import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import { capabilityName, expandPath, textElements } from './support/reading.js';
 import type { Tri } from './support/tri.js';
 import type { Check } from './types.js';
 
 type Key = 'drop' | 'privileged' | 'os';
+
+const DROP = ['linuxParameters', 'capabilities', 'drop'];
+
+/**
+ * Appends "ALL" to linuxParameters.capabilities.drop (creating it), keeping
+ * the entries there; a privileged container also gets privileged false, which
+ * overrides any drop. A list or parent ecsguard cannot write into is manual.
+ */
+function dropAllFix(taskDefinition: TaskDefinition, container: ContainerDefinition): ProposedFix {
+  const privileged = privilegedFix(taskDefinition, container);
+  const blocking = blockingNode(container.node, DROP);
+  if (blocking) return mergeFixes(privileged, cannotEdit(container, blocking, DROP.join('.')));
+  const current = pathGet(container.node, DROP);
+  const items = current?.kind === 'array' ? current.items : [];
+  if (items.some((item) => item.kind === 'string' && capabilityName(item.value) === 'ALL')) return privileged;
+  const unwritable = (current !== undefined && current.kind !== 'array' && current.kind !== 'null') || items.some((item) => toPlain(item) === undefined);
+  if (unwritable && current) return mergeFixes(privileged, cannotEdit(container, current, DROP.join('.')));
+  const name = JSON.stringify(container.name);
+  const drop: ProposedFix = {
+    changes: [{ container, path: DROP, operation: 'insert', value: ['ALL'], ...(current ? { current } : {}) }],
+    warnings: [
+      {
+        container: container.name,
+        message: `container ${name}: dropping ALL capabilities also removes ones the process may use (CHOWN, SETUID, NET_BIND_SERVICE…); add back only those it needs with linuxParameters.capabilities.add`,
+      },
+    ],
+    manual: [],
+  };
+  return mergeFixes(privileged, drop);
+}
 
 export const dropAllCapabilities: Check = {
   meta: {
@@ -40,7 +73,8 @@ export const dropAllCapabilities: Check = {
       'https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities',
     ],
     mappings: { prowler: [], securityHub: [], awsConfig: [], cis: [], checkov: [] },
-    fixable: false,
+    fixable: true,
+    fixOption: 'dropCapabilities',
     examples: {
       failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "linuxParameters": {"capabilities": {"drop": ["NET_RAW"]}}}]},
       passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "linuxParameters": {"capabilities": {"drop": ["ALL"]}}}]},
@@ -52,8 +86,8 @@ export const dropAllCapabilities: Check = {
       taskDefinition,
       (c) => ({
         drop: { node: expandPath(c.node, ['linuxParameters', 'capabilities', 'drop']), field: containerField(c, 'linuxParameters.capabilities.drop') },
-        privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged') },
-        os: { node: taskDefinition.operatingSystemFamily, field: 'runtimePlatform.operatingSystemFamily' },
+        privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' },
+        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
       }),
       ({ drop, privileged, os }) => {
         const priv = judgePrivileged(privileged);
@@ -85,6 +119,7 @@ export const dropAllCapabilities: Check = {
         })();
         return onLinux<Key>(os, linux, 'os');
       },
+      ({ container }) => dropAllFix(taskDefinition, container),
     ),
   passMessage: containersPassMessage,
 };

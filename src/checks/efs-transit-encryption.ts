@@ -1,5 +1,5 @@
 import { type ValueNode, describeValue, field, scalarText, variants } from '../model/value.js';
-import { conditionsOf, when } from './support/per-container.js';
+import { conditionsOf, fieldOf, taskField, when } from './support/per-container.js';
 import { expandPath } from './support/reading.js';
 import type { Check, Violation } from './types.js';
 
@@ -53,7 +53,7 @@ export const efsTransitEncryption: Check = {
       const node = list.node;
       if (node === undefined || node.kind === 'null') continue;
       if (node.kind !== 'array') {
-        violations.push({ status: 'UNKNOWN', message: `volumes is ${describeValue(node)}, which cannot be resolved${when(list.assumptions)}`, field: 'volumes', node });
+        violations.push({ status: 'UNKNOWN', message: `volumes is ${describeValue(node)}, which cannot be resolved${when(list.assumptions)}`, ...fieldOf(taskField('volumes')), node });
         continue;
       }
       node.items.forEach((item, index) => {
@@ -75,7 +75,7 @@ export const efsTransitEncryption: Check = {
         violations.push({
           status: decisive.value === true ? 'FAIL' : 'UNKNOWN',
           message: `${decisive.explanation}${when(conditionsOf(matching, outcomes.length, []))}`,
-          field: `volumes[${index}].efsVolumeConfiguration${decisive.culprit === 'transit' ? '.transitEncryption' : ''}`,
+          ...fieldOf(taskField('volumes', String(index), 'efsVolumeConfiguration', ...(decisive.culprit === 'transit' ? ['transitEncryption'] : []))),
           ...(decisive.node ? { node: decisive.node } : {}),
         });
       });

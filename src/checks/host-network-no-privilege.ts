@@ -1,6 +1,8 @@
 import { field } from '../model/value.js';
 import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgePrivileged, judgeUserOnPlatform } from './support/judgements.js';
-import { containerField, judgeEachContainer } from './support/per-container.js';
+import { DEFAULT_CHECK_CONTEXT, mergeFixes } from '../model/proposed-fix.js';
+import { networkModeFix, privilegedFix, userFix } from './support/fixes.js';
+import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import { and, or } from './support/tri.js';
 import type { Check } from './types.js';
 
@@ -51,16 +53,16 @@ export const hostNetworkNoPrivilege: Check = {
       passing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
     },
   },
-  evaluate: (taskDefinition) =>
+  evaluate: (taskDefinition, context = DEFAULT_CHECK_CONTEXT) =>
     neverHostNetwork(taskDefinition.networkMode)
       ? []
       : judgeEachContainer(
       taskDefinition,
       (c) => ({
-        networkMode: { node: taskDefinition.networkMode, field: 'networkMode' },
-        privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged') },
-        user: { node: field(c.node, 'user'), field: containerField(c, 'user') },
-        os: { node: taskDefinition.operatingSystemFamily, field: 'runtimePlatform.operatingSystemFamily' },
+        networkMode: { node: taskDefinition.networkMode, field: taskField('networkMode'), advice: 'make it a mode other than host (awsvpc is recommended)' },
+        privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' },
+        user: { node: field(c.node, 'user'), field: containerField(c, 'user'), advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}` },
+        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
       }),
       ({ networkMode, privileged, user, os }) => {
         const host = judgeHostNetwork(networkMode);
@@ -85,6 +87,10 @@ export const hostNetworkNoPrivilege: Check = {
           compose: (texts: string[]) => `in host network mode, ${texts.join(' and ')}`,
         };
       },
+      ({ container, culprit }) =>
+        context.fix.networkMode === 'awsvpc'
+          ? networkModeFix(taskDefinition)
+          : mergeFixes(privilegedFix(taskDefinition, container), userFix(taskDefinition, container, 'passes', context.fix.user, culprit === 'os')),
     ),
   passMessage: hostNetworkPassMessage,
 };

@@ -1,6 +1,8 @@
 import { field } from '../model/value.js';
 import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgeUserOnPlatform } from './support/judgements.js';
-import { containerField, judgeEachContainer } from './support/per-container.js';
+import { DEFAULT_CHECK_CONTEXT } from '../model/proposed-fix.js';
+import { networkModeFix, userFix } from './support/fixes.js';
+import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import { and } from './support/tri.js';
 import type { Check } from './types.js';
 
@@ -50,15 +52,15 @@ export const hostNetworkNonrootUser: Check = {
       passing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
     },
   },
-  evaluate: (taskDefinition) =>
+  evaluate: (taskDefinition, context = DEFAULT_CHECK_CONTEXT) =>
     neverHostNetwork(taskDefinition.networkMode)
       ? []
       : judgeEachContainer(
       taskDefinition,
       (c) => ({
-        networkMode: { node: taskDefinition.networkMode, field: 'networkMode' },
-        user: { node: field(c.node, 'user'), field: containerField(c, 'user') },
-        os: { node: taskDefinition.operatingSystemFamily, field: 'runtimePlatform.operatingSystemFamily' },
+        networkMode: { node: taskDefinition.networkMode, field: taskField('networkMode'), advice: 'make it a mode other than host (awsvpc is recommended)' },
+        user: { node: field(c.node, 'user'), field: containerField(c, 'user'), advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}` },
+        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
       }),
       ({ networkMode, user, os }, container) => {
         const host = judgeHostNetwork(networkMode);
@@ -77,6 +79,8 @@ export const hostNetworkNonrootUser: Check = {
           ...effectiveUser,
         };
       },
+      ({ container, culprit }) =>
+        context.fix.networkMode === 'awsvpc' ? networkModeFix(taskDefinition) : userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os'),
     ),
   passMessage: hostNetworkPassMessage,
 };

@@ -1,6 +1,12 @@
 import { variants } from '../model/value.js';
+import { removeTaskField } from './support/fixes.js';
+import { taskField } from './support/per-container.js';
 import { judgeHostMode, judgeTaskField } from './support/reading.js';
 import type { Check } from './types.js';
+
+/** What removing `ipcMode: host` changes for the workload. */
+const REMOVAL_WARNING =
+  'ipcMode host removed: the containers no longer share /dev/shm, semaphores and message queues with the instance, nor with each other; if containers of this task exchange shared memory, set ipcMode to task instead';
 
 export const noHostIpcNamespace: Check = {
   meta: {
@@ -39,7 +45,7 @@ export const noHostIpcNamespace: Check = {
       cis: [],
       checkov: [],
     },
-    fixable: false,
+    fixable: true,
     examples: {
       failing: {"family": "agent", "ipcMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
       passing: {"family": "agent", "ipcMode": "task", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
@@ -47,7 +53,11 @@ export const noHostIpcNamespace: Check = {
     default: false,
   },
   evaluate: (taskDefinition) =>
-    judgeTaskField(taskDefinition.ipcMode, 'ipcMode', (node) => judgeHostMode('ipcMode', node)),
+    judgeTaskField(taskDefinition.ipcMode, taskField('ipcMode'), (node) => judgeHostMode('ipcMode', node), {
+      advice: 'make it task, or remove it',
+      // Absent is valid on every launch type and OS; what the containers lose is in the warning.
+      fix: () => removeTaskField(taskDefinition, 'ipcMode', REMOVAL_WARNING),
+    }),
   passMessage: (taskDefinition) =>
     [...new Set(variants(taskDefinition.ipcMode).map((v) => judgeHostMode('ipcMode', v.node).explanation))].join(' or '),
 };

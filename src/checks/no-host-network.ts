@@ -1,6 +1,8 @@
 import { type Variant, describeValue, variants } from '../model/value.js';
 import { judgeHostNetwork } from './support/judgements.js';
-import { conditionsOf, when } from './support/per-container.js';
+import { DEFAULT_CHECK_CONTEXT } from '../model/proposed-fix.js';
+import { hostNetworkKept, networkModeFix } from './support/fixes.js';
+import { conditionsOf, fieldOf, taskField, when } from './support/per-container.js';
 import type { Check, Violation } from './types.js';
 
 export const noHostNetwork: Check = {
@@ -48,18 +50,22 @@ export const noHostNetwork: Check = {
       passing: {"family": "agent", "networkMode": "awsvpc", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
     },
   },
-  evaluate(taskDefinition) {
+  evaluate(taskDefinition, context = DEFAULT_CHECK_CONTEXT) {
     // Read from networkMode alone: the containers, readable or not, do not matter.
     const outcomes = variants(taskDefinition.networkMode).map((v) => ({ ...v, judgement: judgeHostNetwork(v.node) }));
     const failing = outcomes.filter((o) => o.judgement.value === true);
     const matching = failing.length ? failing : outcomes.filter((o) => o.judgement.value === 'unknown');
     const decisive = matching[0];
     if (!decisive) return allowedHostNetwork(outcomes);
+    const fails = decisive.judgement.value === true;
     const violation: Violation = {
-      status: decisive.judgement.value === true ? 'FAIL' : 'UNKNOWN',
+      status: fails ? 'FAIL' : 'UNKNOWN',
       message: `${decisive.judgement.explanation}${when(conditionsOf(matching, outcomes.length, []))}`,
-      field: 'networkMode',
+      ...fieldOf(taskField('networkMode')),
       ...(decisive.node ? { node: decisive.node } : {}),
+      ...(fails
+        ? { fix: context.fix.networkMode === 'awsvpc' ? networkModeFix(taskDefinition) : hostNetworkKept() }
+        : { advice: 'make it a mode other than host (awsvpc is recommended)' }),
     };
     return [violation];
   },
@@ -78,7 +84,7 @@ function allowedHostNetwork(outcomes: Variant[]): Violation[] {
       {
         status: 'NOTE',
         message: `networkMode allows ${shown} (${alternatives.source}); under ${shown}, the task would use host network mode${when(assumptions)}`,
-        field: 'networkMode',
+        ...fieldOf(taskField('networkMode')),
         node,
       },
     ];

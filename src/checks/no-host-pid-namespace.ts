@@ -1,6 +1,12 @@
 import { variants } from '../model/value.js';
+import { removeTaskField } from './support/fixes.js';
+import { taskField } from './support/per-container.js';
 import { judgeHostMode, judgeTaskField } from './support/reading.js';
 import type { Check } from './types.js';
+
+/** What removing `pidMode: host` changes for the workload. */
+const REMOVAL_WARNING =
+  "pidMode host removed: the containers no longer see the instance's processes, nor each other's; if one container must see another's processes (a debugging or process-monitoring sidecar), set pidMode to task instead; an agent that must watch the instance's processes needs host: then restore it and mute this finding with the reason";
 
 export const noHostPidNamespace: Check = {
   meta: {
@@ -41,7 +47,7 @@ export const noHostPidNamespace: Check = {
       cis: [],
       checkov: ['CKV_AWS_335'],
     },
-    fixable: false,
+    fixable: true,
     examples: {
       failing: {"family": "agent", "pidMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
       passing: {"family": "agent", "pidMode": "task", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
@@ -49,7 +55,11 @@ export const noHostPidNamespace: Check = {
     default: false,
   },
   evaluate: (taskDefinition) =>
-    judgeTaskField(taskDefinition.pidMode, 'pidMode', (node) => judgeHostMode('pidMode', node)),
+    judgeTaskField(taskDefinition.pidMode, taskField('pidMode'), (node) => judgeHostMode('pidMode', node), {
+      advice: 'make it task, or remove it',
+      // Absent is valid on every launch type and OS; what the containers lose is in the warning.
+      fix: () => removeTaskField(taskDefinition, 'pidMode', REMOVAL_WARNING),
+    }),
   passMessage: (taskDefinition) =>
     [...new Set(variants(taskDefinition.pidMode).map((v) => judgeHostMode('pidMode', v.node).explanation))].join(' or '),
 };

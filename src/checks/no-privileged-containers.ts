@@ -1,5 +1,6 @@
 import { field } from '../model/value.js';
 import { containersPassMessage, judgePrivileged } from './support/judgements.js';
+import { privilegedFix } from './support/fixes.js';
 import { containerField, judgeEachContainer } from './support/per-container.js';
 import type { Check } from './types.js';
 
@@ -53,8 +54,9 @@ export const noPrivilegedContainers: Check = {
   evaluate: (taskDefinition) =>
     judgeEachContainer(
       taskDefinition,
-      (c) => ({ privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged') } }),
+      (c) => ({ privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' } }),
       ({ privileged }) => ({ ...judgePrivileged(privileged), culprit: 'privileged' }),
+      ({ container }) => privilegedFix(taskDefinition, container),
     ),
   passMessage: containersPassMessage,
 };

@@ -1,6 +1,8 @@
 import { field } from '../model/value.js';
 import { containersPassMessage, judgeUserOnPlatform } from './support/judgements.js';
-import { containerField, judgeEachContainer } from './support/per-container.js';
+import { DEFAULT_CHECK_CONTEXT } from '../model/proposed-fix.js';
+import { userFix } from './support/fixes.js';
+import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import type { Check } from './types.js';
 
 export const noRootUser: Check = {
@@ -51,12 +53,12 @@ export const noRootUser: Check = {
       passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
     },
   },
-  evaluate: (taskDefinition) =>
+  evaluate: (taskDefinition, context = DEFAULT_CHECK_CONTEXT) =>
     judgeEachContainer(
       taskDefinition,
       (c) => ({
-        user: { node: field(c.node, 'user'), field: containerField(c, 'user') },
-        os: { node: taskDefinition.operatingSystemFamily, field: 'runtimePlatform.operatingSystemFamily' },
+        user: { node: field(c.node, 'user'), field: containerField(c, 'user'), advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}` },
+        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
       }),
       ({ user, os }, container) => {
         const judgement = judgeUserOnPlatform(user, os, 'fails', container.imageUser);
@@ -68,6 +70,7 @@ export const noRootUser: Check = {
           ...(judgement.effectiveUser ? { effectiveUser: judgement.effectiveUser } : {}),
         };
       },
+      ({ container, culprit }) => userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os'),
     ),
   passMessage: containersPassMessage,
 };

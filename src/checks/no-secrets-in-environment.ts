@@ -1,7 +1,7 @@
 import type { ContainerDefinition } from '../model/task-definition.js';
 import { type Assumption, type ValueNode, consistent, describeValue, field, scalarText, variants } from '../model/value.js';
 import { containersPassMessage } from './support/judgements.js';
-import { containerField, containerListProblems, when } from './support/per-container.js';
+import { containerField, containerListProblems, fieldOf, when } from './support/per-container.js';
 import { detectSecret, sensitiveName } from './support/secrets.js';
 import type { Check, Violation } from './types.js';
 
@@ -17,7 +17,7 @@ function judgeEntry(container: ContainerDefinition, item: ValueNode, index: numb
       const assumptions = [...entryAssumptions, ...v.assumptions];
       if (!consistent(assumptions)) continue;
       const at = {
-        field: containerField(container, `environment[${index}].value`),
+        ...fieldOf(containerField(container, 'environment', String(index), 'value')),
         container,
         ...(v.node ? { node: v.node } : {}),
       };
@@ -107,7 +107,7 @@ export const noSecretsInEnvironment: Check = {
           violations.push({
             status: 'UNKNOWN',
             message: `container ${JSON.stringify(container.name)}: environment is ${describeValue(list)}, which cannot be resolved${when(listVariant.assumptions)}`,
-            field: containerField(container, 'environment'),
+            ...fieldOf(containerField(container, 'environment')),
             container,
             node: list,
           });

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { type ValueNode, booleanValue, describeValue, field, variants } from '../model/value.js';
 import { containersPassMessage } from './support/judgements.js';
-import { containerField, judgeEachContainer } from './support/per-container.js';
+import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import { expandPath } from './support/reading.js';
 import type { Tri } from './support/tri.js';
 import type { Check } from './types.js';
@@ -127,7 +127,7 @@ export const noSensitiveHostMounts: Check = {
       taskDefinition,
       (c) => ({
         mountPoints: { node: field(c.node, 'mountPoints'), field: containerField(c, 'mountPoints') },
-        volumes: { node: field(taskDefinition.body, 'volumes'), field: 'volumes' },
+        volumes: { node: field(taskDefinition.body, 'volumes'), field: taskField('volumes') },
       }),
       ({ mountPoints, volumes }) => {
         const mounts = judgeMounts(mountPoints, volumes);

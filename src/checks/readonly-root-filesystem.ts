@@ -1,8 +1,31 @@
+import type { ProposedFix } from '../model/proposed-fix.js';
+import type { ContainerDefinition } from '../model/task-definition.js';
 import { booleanValue, describeValue, field } from '../model/value.js';
+import { cannotEdit, targetsFor } from './support/fixes.js';
 import { containersPassMessage } from './support/judgements.js';
 import { onLinux } from './support/linux-only.js';
-import { containerField, judgeEachContainer } from './support/per-container.js';
+import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import type { Check } from './types.js';
+
+/**
+ * Sets readonlyRootFilesystem true where it is not. Safe to write (the task
+ * definition stays valid everywhere), but the process may need writable paths:
+ * the warning says so. A value ecsguard cannot write into is manual.
+ */
+function readonlyRootFix(container: ContainerDefinition): ProposedFix {
+  const node = field(container.node, 'readonlyRootFilesystem');
+  const isTrue = (v: ReturnType<typeof field>) => v !== undefined && v.kind !== 'unresolved' && v.kind !== 'conditional' && booleanValue(v) === true;
+  const targets = targetsFor(node, (v) => !isTrue(v), true);
+  if (node && targets.some((t) => 'manual' in t || t.current?.kind === 'unresolved')) return cannotEdit(container, node, 'readonlyRootFilesystem');
+  const changes = targets.flatMap((t) =>
+    'manual' in t ? [] : [{ container, path: ['readonlyRootFilesystem'], operation: 'set' as const, value: true, ...(t.current ? { current: t.current } : {}) }],
+  );
+  const name = JSON.stringify(container.name);
+  const warnings = changes.length
+    ? [{ container: container.name, message: `container ${name}: with a read-only root filesystem the process can write only to volumes and tmpfs mounts; mount one for paths it writes (for example /tmp)` }]
+    : [];
+  return { changes, warnings, manual: [] };
+}
 
 export const readonlyRootFilesystem: Check = {
   meta: {
@@ -45,7 +68,8 @@ export const readonlyRootFilesystem: Check = {
       cis: [],
       checkov: ['CKV_AWS_336'],
     },
-    fixable: false,
+    fixable: true,
+    fixOption: 'readonlyRoot',
     examples: {
       failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
       passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "readonlyRootFilesystem": true}]},
@@ -56,8 +80,8 @@ export const readonlyRootFilesystem: Check = {
     judgeEachContainer(
       taskDefinition,
       (c) => ({
-        readonly: { node: field(c.node, 'readonlyRootFilesystem'), field: containerField(c, 'readonlyRootFilesystem') },
-        os: { node: taskDefinition.operatingSystemFamily, field: 'runtimePlatform.operatingSystemFamily' },
+        readonly: { node: field(c.node, 'readonlyRootFilesystem'), field: containerField(c, 'readonlyRootFilesystem'), advice: 'make it true' },
+        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
       }),
       ({ readonly, os }) => {
         const linux = (() => {
@@ -77,6 +101,7 @@ export const readonlyRootFilesystem: Check = {
         })();
         return onLinux<'readonly' | 'os'>(os, linux, 'os');
       },
+      ({ container }) => readonlyRootFix(container),
     ),
   passMessage: containersPassMessage,
 };

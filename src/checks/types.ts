@@ -1,5 +1,6 @@
 import type { EffectiveUser } from '../model/effective-user.js';
 import type { Severity } from '../model/finding.js';
+import type { CheckContext, ProposedFix } from '../model/proposed-fix.js';
 import type { ContainerDefinition, TaskDefinition } from '../model/task-definition.js';
 import type { ValueNode } from '../model/value.js';
 
@@ -34,8 +35,13 @@ export interface CheckMeta {
   remediation: Remediation;
   references: string[];
   mappings: Mappings;
-  /** Whether `ecsguard fix` can remediate it. */
+  /** Whether `ecsguard fix` can remediate it: its violations carry a `fix`. */
   fixable: boolean;
+  /**
+   * The fix option that asks for this check's fix even when the check is not
+   * selected (`--drop-capabilities` → `dropCapabilities`).
+   */
+  fixOption?: 'dropCapabilities' | 'readonlyRoot';
   /**
    * Whether a plain `ecsguard scan` runs it. Hardening checks that most real
    * task definitions fail are opt-in (`--checks hardening`, `--checks all`, or by id)
@@ -56,6 +62,8 @@ export interface Violation {
   message: string;
   /** The ECS field path, e.g. `containerDefinitions[0].user`. */
   field: string;
+  /** The same path as keys from the task definition: `['containerDefinitions', '0', 'user']`. */
+  fieldPath: string[];
   container?: ContainerDefinition;
   /** The offending value; absent when the problem is a missing field. */
   node?: ValueNode;
@@ -65,12 +73,24 @@ export interface Violation {
   sameAs?: Array<{ field: string; container: ContainerDefinition; node?: ValueNode }>;
   /** Whom the container runs as and where that came from (user checks, when image users were resolved). */
   effectiveUser?: EffectiveUser;
+  /**
+   * FAIL: the changes that fix it (in every place of `sameAs` too), built by the
+   * check while it holds the nodes, with their warnings and what it cannot change.
+   * Absent: the check has no automatic fix.
+   */
+  fix?: ProposedFix;
+  /** UNKNOWN: what the unresolved value should be made, e.g. `make it false`. */
+  advice?: string;
 }
 
-/** A check: metadata plus a pure function over the normalized model. */
+/**
+ * A check: metadata plus a pure function over the normalized model. The context
+ * carries the fix options (the user to write, the network mode to switch to);
+ * without it the defaults apply.
+ */
 export interface Check {
   meta: CheckMeta;
-  evaluate(taskDefinition: TaskDefinition): Violation[];
+  evaluate(taskDefinition: TaskDefinition, context?: CheckContext): Violation[];
   /** What a PASS (`--include-passed`) says: why nothing was found. */
   passMessage(taskDefinition: TaskDefinition): string;
 }

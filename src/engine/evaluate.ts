@@ -1,6 +1,7 @@
 import type { Check, Violation } from '../checks/types.js';
 import type { Finding, ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
+import { type CheckContext, DEFAULT_CHECK_CONTEXT, type FindingFix } from '../model/proposed-fix.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
 
 function violationLocation(
@@ -13,25 +14,70 @@ function violationLocation(
   return owner ? { file: owner.file, start: owner.start, end: owner.start } : undefined;
 }
 
-/** Runs the checks on one task definition; pure. */
+/**
+ * The finding's fix: the check's proposal with its check id, and where each
+ * manual step is (the finding's place unless the check named another). A FAIL
+ * the check cannot fix is one manual step with its remediation; an UNKNOWN says
+ * which expression to make literal, and where.
+ */
+function findingFix(check: Check, violation: Violation, context: CheckContext, location: SourceRange | undefined): FindingFix | undefined {
+  const checkId = check.meta.id;
+  const container = violation.container?.name;
+  const at = (where: SourceRange | undefined) => (where ? { where } : {});
+  if (violation.status === 'FAIL') {
+    const proposed = violation.fix;
+    if (!proposed) {
+      return {
+        options: context.fix,
+        changes: [],
+        warnings: [],
+        manual: [{ checkId, ...(container !== undefined ? { container } : {}), reason: `ecsguard has no automatic fix for ${checkId}: ${check.meta.remediation.summary}`, ...at(location) }],
+      };
+    }
+    return {
+      options: context.fix,
+      changes: proposed.changes,
+      warnings: proposed.warnings.map((w) => ({ checkId, ...w })),
+      manual: proposed.manual.map((m) => ({ checkId, ...m, ...at(m.where ?? location) })),
+    };
+  }
+  if (violation.status !== 'UNKNOWN') return undefined;
+  const node = violation.node;
+  const head = node?.kind === 'unresolved' ? `${node.expression} cannot be resolved` : 'the value cannot be resolved';
+  const reason = `${head} (${violation.message}); ${violation.advice ?? 'make it a literal value'} where it is defined`;
+  return {
+    options: context.fix,
+    changes: [],
+    warnings: [],
+    manual: [{ checkId, ...(container !== undefined ? { container } : {}), reason, ...at(node?.origin?.range ?? node?.range ?? location) }],
+  };
+}
+
+/**
+ * Runs the checks on one task definition; pure. `context` holds the fix options
+ * the checks' proposed fixes follow (defaults: a plain scan).
+ */
 export function evaluateTaskDefinition(
   taskDefinition: TaskDefinition,
   checks: readonly Check[],
   includePassed: boolean,
+  context: CheckContext = DEFAULT_CHECK_CONTEXT,
 ): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
-    const violations = check.evaluate(taskDefinition);
+    const violations = check.evaluate(taskDefinition, context);
     for (const violation of violations) {
       const location = violationLocation(violation, taskDefinition);
+      const fix = findingFix(check, violation, context, location);
       findings.push({
         checkId: check.meta.id,
         status: violation.status,
         severity: violation.status === 'NOTE' ? 'low' : (violation.severity ?? check.meta.severity),
         title: check.meta.title,
         message: violation.message,
-        ...(violation.container ? { container: violation.container.name } : {}),
+        ...(violation.container ? { container: violation.container.name, containerIndex: violation.container.sourceIndex } : {}),
         field: violation.field,
+        fieldPath: violation.fieldPath,
         resource: taskDefinition.resource,
         ...(location ? { location } : {}),
         remediation: check.meta.remediation.summary,
@@ -45,6 +91,7 @@ export function evaluateTaskDefinition(
             }
           : {}),
         ...(violation.effectiveUser ? { effectiveUser: violation.effectiveUser } : {}),
+        ...(fix ? { fix } : {}),
       });
     }
     if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {

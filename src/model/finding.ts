@@ -1,5 +1,6 @@
 import type { EffectiveUser } from './effective-user.js';
 import type { SourceRange } from './location.js';
+import type { FindingFix } from './proposed-fix.js';
 import type { ResourceRef, Usage } from './task-definition.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -24,6 +25,10 @@ export interface Finding {
   container?: string;
   /** The ECS field, e.g. `containerDefinitions[1].user` or `networkMode`. */
   field?: string;
+  /** The same field as a path from the task definition: `['containerDefinitions', '1', 'user']`. */
+  fieldPath?: string[];
+  /** The container's position in `containerDefinitions` as written; absent for task-level findings. */
+  containerIndex?: number;
   resource: ResourceRef;
   location?: SourceRange;
   remediation: string;
@@ -40,6 +45,11 @@ export interface Finding {
    * all. Not part of the report formats.
    */
   sameAs?: FindingPlace[];
+  /**
+   * What would fix a FAIL (changes the check proposes, their warnings, what must
+   * be done by hand) or an UNKNOWN (where to make the value literal).
+   */
+  fix?: FindingFix;
 }
 
 /** An exception-file entry or an inline comment that mutes a finding (see docs/exceptions.md). */

@@ -11,13 +11,42 @@ import {
   variants,
 } from '../../model/value.js';
 import type { Severity } from '../../model/finding.js';
+import { type ProposedFix, mergeFixes } from '../../model/proposed-fix.js';
 import type { Violation } from '../types.js';
 import type { Tri } from './tri.js';
+
+/** An ECS field: as the report writes it and as keys from the task definition. */
+export interface FieldRef {
+  text: string;
+  path: string[];
+}
+
+/** `['containerDefinitions', '2', 'user']` → `containerDefinitions[2].user`. */
+export function formatFieldPath(path: readonly string[]): string {
+  return path.reduce((text, step) => (/^\d+$/.test(step) ? `${text}[${step}]` : text ? `${text}.${step}` : step), '');
+}
+
+/** A task-level field: `taskField('runtimePlatform', 'operatingSystemFamily')`; dotted keys are split. */
+export function taskField(...keys: string[]): FieldRef {
+  const path = keys.flatMap((k) => k.split('.'));
+  return { text: formatFieldPath(path), path };
+}
+
+/** The report fields of a violation at `ref`. */
+export const fieldOf = (ref: FieldRef): Pick<Violation, 'field' | 'fieldPath'> => ({ field: ref.text, fieldPath: [...ref.path] });
 
 /** A field a check reads: its value and its ECS path (for the report). */
 export interface Input {
   node: ValueNode | undefined;
-  field: string;
+  field: FieldRef;
+  /** For an UNKNOWN blamed on this input: what to make the value (`make it false`). */
+  advice?: string;
+}
+
+/** Where a per-container verdict is, for a check's fix: the container, the input that decided it, the values. */
+export interface FixPlace<K extends string> {
+  container: ContainerDefinition;
+  culprit: K;
 }
 
 export type Values<K extends string> = Record<K, Variant['node']>;
@@ -62,9 +91,10 @@ function combinations<K extends string>(inputs: Record<K, Input>, base: Assumpti
   return result;
 }
 
-/** The field path of a container's key; N is the container's position in the list as written. */
-export const containerField = (container: ContainerDefinition, key: string): string =>
-  `containerDefinitions[${container.sourceIndex}].${key}`;
+/** The field of a container's key (dotted keys are split); N is the container's position in the list as written. */
+export function containerField(container: ContainerDefinition, ...keys: string[]): FieldRef {
+  return taskField('containerDefinitions', String(container.sourceIndex), ...keys);
+}
 
 export function when(assumptions: readonly Assumption[]): string {
   return assumptions.length ? ` when ${describeAssumptions(assumptions)}` : '';
@@ -101,7 +131,10 @@ export function conditionsOf(
 interface Judged {
   status: 'FAIL' | 'UNKNOWN' | 'NOTE';
   text: string;
-  field: string;
+  field: FieldRef;
+  /** The input that decided the verdict, for the check's fix. */
+  culprit?: string;
+  advice?: string;
   container: ContainerDefinition;
   node?: ValueNode;
   assumptions: Assumption[];
@@ -122,6 +155,8 @@ export function judgeEachContainer<K extends string>(
   taskDefinition: TaskDefinition,
   inputsOf: (container: ContainerDefinition) => Record<K, Input>,
   judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
+  /** The check's fix for a failing container (called for every branch a merged verdict covers). */
+  fix?: (place: FixPlace<K>) => ProposedFix | undefined,
 ): Violation[] {
   const violations = containerListProblems(taskDefinition);
   const judged: Judged[] = [];
@@ -164,17 +199,24 @@ export function judgeEachContainer<K extends string>(
     }
   }
   for (const j of mergeBranches(judged)) {
+    const places = [j, ...(j.sameAs ?? [])];
+    const proposed =
+      fix && j.status === 'FAIL' && j.culprit !== undefined
+        ? mergeFixes(...places.map((p) => fix({ container: p.container, culprit: (p.culprit ?? j.culprit) as K })))
+        : undefined;
     violations.push({
       status: j.status,
       message: `container ${JSON.stringify(j.container.name)}: ${j.text}${when(j.assumptions)}`,
-      field: j.field,
+      ...fieldOf(j.field),
       container: j.container,
       ...(j.node ? { node: j.node } : {}),
       ...(j.severity ? { severity: j.severity } : {}),
       ...(j.sameAs?.length
-        ? { sameAs: j.sameAs.map((o) => ({ field: o.field, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
+        ? { sameAs: j.sameAs.map((o) => ({ field: o.field.text, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
         : {}),
       ...(j.effectiveUser ? { effectiveUser: j.effectiveUser } : {}),
+      ...(proposed ? { fix: proposed } : {}),
+      ...(j.status === 'UNKNOWN' && j.advice ? { advice: j.advice } : {}),
     });
   }
   return violations;
@@ -190,7 +232,7 @@ export function containerListProblems(taskDefinition: TaskDefinition): Violation
     violations.push({
       status: 'ERROR',
       message: `not evaluated: ${unreadable.message}`,
-      field: 'containerDefinitions',
+      ...fieldOf(taskField('containerDefinitions')),
       ...(unreadable.node ? { node: unreadable.node } : {}),
     });
   }
@@ -198,7 +240,8 @@ export function containerListProblems(taskDefinition: TaskDefinition): Violation
     violations.push({
       status: 'UNKNOWN',
       message: `container definitions are ${describeValue(taskDefinition.unresolvedContainers)}, which cannot be resolved`,
-      field: 'containerDefinitions',
+      ...fieldOf(taskField('containerDefinitions')),
+      advice: 'make the list literal so it can be checked',
       node: taskDefinition.unresolvedContainers,
     });
   }
@@ -218,7 +261,7 @@ function allowedFailure<K extends string>(
   combinations: Array<Combination<K>>,
   judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
   container: ContainerDefinition,
-): { text: string; field: string; node: ValueNode | undefined; assumptions: Assumption[] } | undefined {
+): { text: string; field: FieldRef; node: ValueNode | undefined; assumptions: Assumption[] } | undefined {
   for (const { values, assumptions } of combinations) {
     // Each input: its value as checked, then the values its definition also allows.
     let choices: Array<Array<{ key: K; alternative: Values<K>[K]; source: string }>> = [[]];
@@ -236,8 +279,8 @@ function allowedFailure<K extends string>(
       const verdict = judge(substituted, container);
       if (verdict.value !== true) continue;
       const allows = chosen.map(({ key, alternative, source }) => {
-        const field = inputs[key].field;
-        return `${field.slice(field.lastIndexOf('.') + 1)} allows ${describeValue(alternative)} (${source})`;
+        const path = inputs[key].field.path;
+        return `${path[path.length - 1] ?? ''} allows ${describeValue(alternative)} (${source})`;
       });
       const under = chosen.map(({ alternative }) => describeValue(alternative)).join(' and ');
       const first = chosen[0];
@@ -273,6 +316,8 @@ function describeMatching<K extends string>(
       status: verdict.value === true ? 'FAIL' : 'UNKNOWN',
       text: `${explanation}${notes}`,
       field: inputs[culprit].field,
+      culprit,
+      ...(inputs[culprit].advice ? { advice: inputs[culprit].advice } : {}),
       container,
       ...(node ? { node } : {}),
       assumptions,
@@ -316,7 +361,7 @@ function mergeBranches(judged: Judged[]): Judged[] {
       for (let j = i + 1; j < out.length && !merged; j++) {
         const a = out[i] as Judged;
         const b = out[j] as Judged;
-        if (a.status !== b.status || a.text !== b.text || a.field !== b.field || a.container.name !== b.container.name) continue;
+        if (a.status !== b.status || a.text !== b.text || a.field.text !== b.field.text || a.container.name !== b.container.name) continue;
         const without = complementary(a.assumptions, b.assumptions);
         if (without === undefined) continue;
         out[i] = { ...a, assumptions: without, sameAs: [...(a.sameAs ?? []), { ...b, sameAs: [] }, ...(b.sameAs ?? [])] };

@@ -1,5 +1,6 @@
 import { type ValueNode, type Variant, booleanValue, describeValue, field, scalarText, variants } from '../../model/value.js';
-import { conditionsOf, when } from './per-container.js';
+import type { ProposedFix } from '../../model/proposed-fix.js';
+import { type FieldRef, conditionsOf, fieldOf, when } from './per-container.js';
 import type { Tri } from './tri.js';
 import type { Violation } from '../types.js';
 
@@ -75,20 +76,25 @@ export function enumText(node: Concrete): string | undefined {
  */
 export function judgeTaskField(
   node: ValueNode | undefined,
-  fieldPath: string,
+  ref: FieldRef,
   judge: (value: Concrete) => { value: Tri; explanation: string },
+  how: { advice?: string; fix?: (node: ValueNode | undefined) => ProposedFix | undefined } = {},
 ): Violation[] {
   const outcomes = variants(node).map((v) => ({ ...v, judgement: judge(v.node) }));
   const failing = outcomes.filter((o) => o.judgement.value === true);
   const matching = failing.length ? failing : outcomes.filter((o) => o.judgement.value === 'unknown');
   const decisive = matching[0];
   if (!decisive) return [];
+  const fails = decisive.judgement.value === true;
+  const fix = fails ? how.fix?.(node) : undefined;
   return [
     {
-      status: decisive.judgement.value === true ? 'FAIL' : 'UNKNOWN',
+      status: fails ? 'FAIL' : 'UNKNOWN',
       message: `${decisive.judgement.explanation}${when(conditionsOf(matching, outcomes.length, []))}`,
-      field: fieldPath,
+      ...fieldOf(ref),
       ...(decisive.node ? { node: decisive.node } : {}),
+      ...(fix ? { fix } : {}),
+      ...(!fails && how.advice ? { advice: how.advice } : {}),
     },
   ];
 }

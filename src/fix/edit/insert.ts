@@ -161,3 +161,34 @@ export function replaceValue(
   const rendered = typeof value === 'object' && value !== null ? renderValue(value, layout) : renderScalar(value, layout, style);
   return { file, start: range.start.offset, end: range.end.offset, text: rendered };
 }
+
+/**
+ * Deletes one `key: value` entry written from `keyStart` to `valueEnd`: its
+ * whole line when it has one (with a JSON comma the previous entry no longer
+ * needs), otherwise the entry and one comma beside it. Undefined when the
+ * entry shares its line with something else a deletion would break (a YAML
+ * sequence dash).
+ */
+export function removeEntry(text: string, file: string, syntax: Syntax, keyStart: number, valueEnd: number): TextEdit[] | undefined {
+  const lineStart = lineStartOf(text, keyStart);
+  const before = text.slice(lineStart, keyStart);
+  const lineEnd = lineEndOf(text, valueEnd);
+  const after = text.slice(valueEnd, lineEnd);
+  if (/^\s*$/.test(before) && /^\s*,?\s*((\/\/|#).*)?$/.test(after)) {
+    const nextLine = text[lineEnd] === '\r' ? lineEnd + 2 : lineEnd < text.length ? lineEnd + 1 : lineEnd;
+    const edits: TextEdit[] = [{ file, start: lineStart, end: nextLine, text: '' }];
+    if (syntax === 'json' && !/^\s*,/.test(after)) {
+      // The last entry goes: the one before it loses its comma.
+      const previous = trimEndOffset(text, lineStart) - 1;
+      if (text[previous] === ',') edits.push({ file, start: previous, end: previous + 1, text: '' });
+    }
+    return edits;
+  }
+  if (syntax === 'yaml' && /^\s*-\s*$/.test(before)) return undefined;
+  const comma = /^\s*,[ \t]*/.exec(after);
+  if (comma) return [{ file, start: keyStart, end: valueEnd + comma[0].length, text: '' }];
+  let i = keyStart - 1;
+  while (i >= 0 && /[ \t]/.test(text[i] ?? '')) i--;
+  if (text[i] === ',') return [{ file, start: i, end: valueEnd, text: '' }];
+  return [{ file, start: keyStart, end: valueEnd, text: '' }];
+}

@@ -1,9 +1,10 @@
 import { formatPosition } from '../../model/location.js';
 import type { TaskDefinition } from '../../model/task-definition.js';
-import { type ObjectNode, type ValueNode, field } from '../../model/value.js';
+import type { SourceRange } from '../../model/location.js';
+import { type ObjectNode, type ValueNode, entry, field, pathGet } from '../../model/value.js';
 import type { FieldChange, FixPlan, ManualFix } from '../strategy.js';
 import type { TextEdit } from '../text-edit.js';
-import { appendItems, insertEntries, replaceValue } from './insert.js';
+import { appendItems, insertEntries, removeEntry, replaceValue, syntaxOf } from './insert.js';
 import { type FileReader, countReferences } from './references.js';
 
 export interface PlanEdits {
@@ -18,6 +19,17 @@ function nest(path: string[], value: unknown): unknown {
 }
 
 const describePath = (change: FieldChange) => change.path.join('.');
+
+/** What the change does, for a manual step: `set user to "1000:1000"`, `remove pidMode`. */
+const describeChange = (change: FieldChange) =>
+  change.operation === 'remove' ? `remove ${describePath(change)}` : `set ${describePath(change)} to ${JSON.stringify(change.value)}`;
+
+const inside = (outer: SourceRange | undefined, inner: SourceRange | undefined): inner is SourceRange =>
+  outer !== undefined &&
+  inner !== undefined &&
+  inner.file === outer.file &&
+  inner.start.offset >= outer.start.offset &&
+  inner.end.offset <= outer.end.offset;
 
 /**
  * Turns a plan's field changes into text edits at the positions the source
@@ -82,11 +94,33 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     return false;
   };
 
+  /** Deletes the entry where it is written (a reference to a parameter goes, the parameter stays). */
+  const remove = (change: FieldChange, root: ObjectNode) => {
+    const parent = pathGet(root, change.path.slice(0, -1));
+    const found = parent?.kind === 'object' ? entry(parent, change.path[change.path.length - 1] ?? '') : undefined;
+    if (!found || parent?.kind !== 'object') return;
+    const value = found.value;
+    const written = inside(parent.range, value.origin?.range) ? value.origin?.range : inside(parent.range, value.range) ? value.range : undefined;
+    const text = found.keyRange ? read(found.keyRange.file) : undefined;
+    const removal = found.keyRange && written && text !== undefined
+      ? removeEntry(text, found.keyRange.file, syntaxOf(parent), found.keyRange.start.offset, written.end.offset)
+      : undefined;
+    if (!removal) {
+      giveUp(change, `${describePath(change)} cannot be removed safely where it is written; remove it by hand`, value);
+      return;
+    }
+    edits.push(...removal);
+  };
+
   for (const change of plan.changes) {
     const root: ObjectNode | undefined =
       change.container === undefined ? taskDefinition.body : taskDefinition.containers.find((c) => c.index === change.container)?.node;
     if (!root) {
       giveUp(change, `container #${change.container} not found`);
+      continue;
+    }
+    if (change.operation === 'remove') {
+      remove(change, root);
       continue;
     }
     const current = change.current;
@@ -174,7 +208,7 @@ function generatedPlan(taskDefinition: TaskDefinition, plan: FixPlan): PlanEdits
   const manual: ManualFix[] = [];
   for (const change of plan.changes) {
     const container = change.container === undefined ? undefined : taskDefinition.containers.find((c) => c.index === change.container)?.name;
-    const reason = `the Terraform plan is generated (terraform show -json), so it is not edited: set ${describePath(change)} to ${JSON.stringify(change.value)} ${place}, then plan again`;
+    const reason = `the Terraform plan is generated (terraform show -json), so it is not edited: ${describeChange(change)} ${place}, then plan again`;
     for (const checkId of change.checkIds.length ? change.checkIds : ['hardening']) {
       manual.push({ checkId, ...(container ? { container } : {}), reason, ...(where ? { where } : {}) });
     }

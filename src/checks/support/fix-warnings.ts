@@ -1,7 +1,15 @@
-import type { ContainerDefinition, TaskDefinition } from '../model/task-definition.js';
-import { type ValueNode, field, scalarText, toPlain, variants } from '../model/value.js';
-import type { FixWarning } from './strategy.js';
-import { uidOf } from './user.js';
+import type { ContainerDefinition, TaskDefinition } from '../../model/task-definition.js';
+import { type ValueNode, field, scalarText, toPlain, variants } from '../../model/value.js';
+import type { FixWarning } from '../../model/proposed-fix.js';
+
+/** A warning a check's fix carries; the engine adds the check id. */
+type Warning = Omit<FixWarning, 'checkId'>;
+
+/** The uid part of `user` ("1000" in "1000:1000"), for messages. */
+function uidOf(user: string): string {
+  const colon = user.indexOf(':');
+  return colon === -1 ? user : user.slice(0, colon);
+}
 
 interface PortMapping {
   index: number;
@@ -26,21 +34,19 @@ function portMappings(container: ContainerDefinition): PortMapping[] {
 const quoted = (name: string) => JSON.stringify(name);
 
 /** A non-root user cannot bind low ports, and the image must allow the uid. */
-export function userWarnings(container: ContainerDefinition, user: string, checkId: string): FixWarning[] {
+export function userWarnings(container: ContainerDefinition, user: string): Warning[] {
   const name = container.name;
-  const warnings: FixWarning[] = [];
+  const warnings: Warning[] = [];
   const low = portMappings(container).filter((m) => m.containerPort !== undefined && m.containerPort < 1024);
   if (low.length) {
     const ports = low.map((m) => `containerPort ${m.containerPort} (portMappings[${m.index}])`).join(', ');
     warnings.push({
-      checkId,
       container: name,
       message: `container ${quoted(name)}: user ${quoted(user)} is not root and cannot bind ports below 1024: ${ports}; make the process listen on a port of 1024 or above (for example 8080) and map that`,
     });
   }
   const image = scalarText(field(container.node, 'image'));
   warnings.push({
-    checkId,
     container: name,
     message: `container ${quoted(name)}: the image${image ? ` ${image}` : ''} may need a USER and file permissions for uid ${uidOf(user)} (files it writes, volumes it mounts); images built to run as root must be rebuilt`,
   });
@@ -52,11 +58,10 @@ function compatibilities(td: TaskDefinition): string[] {
   return Array.isArray(plain) ? plain.filter((c): c is string => typeof c === 'string').map((c) => c.toUpperCase()) : [];
 }
 
-export function privilegedWarnings(td: TaskDefinition, container: ContainerDefinition, checkId: string): FixWarning[] {
+export function privilegedWarnings(td: TaskDefinition, container: ContainerDefinition): Warning[] {
   if (!compatibilities(td).includes('FARGATE')) return [];
   return [
     {
-      checkId,
       container: container.name,
       message: `container ${quoted(container.name)}: requiresCompatibilities includes FARGATE, which cannot run privileged containers; with privileged true this definition could not run on Fargate at all`,
     },
@@ -64,15 +69,14 @@ export function privilegedWarnings(td: TaskDefinition, container: ContainerDefin
 }
 
 /** What awsvpc needs that host mode did not: equal ports, no links, and a network configuration on every service. */
-export function networkModeWarnings(td: TaskDefinition, checkId: string): FixWarning[] {
-  const warnings: FixWarning[] = [];
+export function networkModeWarnings(td: TaskDefinition): Warning[] {
+  const warnings: Warning[] = [];
   for (const container of td.containers) {
     const name = container.name;
     const differing = portMappings(container).filter((m) => m.hostPort !== undefined && m.hostPort !== m.containerPort);
     if (differing.length) {
       const list = differing.map((m) => `portMappings[${m.index}] hostPort ${m.hostPort} ≠ containerPort ${m.containerPort ?? '(unset)'}`).join(', ');
       warnings.push({
-        checkId,
         container: name,
         message: `container ${quoted(name)}: awsvpc needs hostPort equal to containerPort or absent: ${list}`,
       });
@@ -80,14 +84,12 @@ export function networkModeWarnings(td: TaskDefinition, checkId: string): FixWar
     const links = linksOf(field(container.node, 'links'));
     if (links.length) {
       warnings.push({
-        checkId,
         container: name,
         message: `container ${quoted(name)}: awsvpc does not support links (${links.map(quoted).join(', ')}); remove them and reach the other containers on localhost`,
       });
     }
   }
   warnings.push({
-    checkId,
     message: 'awsvpc: every service that uses this task definition needs a networkConfiguration (awsvpcConfiguration with subnets and security groups); update the services together with the new revision',
   });
   return warnings;
@@ -103,13 +105,4 @@ function linksOf(node: ValueNode | undefined): string[] {
     }
   }
   return out;
-}
-
-export function hardeningWarnings(container: ContainerDefinition, option: 'drop-capabilities' | 'readonly-root'): FixWarning[] {
-  const name = container.name;
-  const message =
-    option === 'drop-capabilities'
-      ? `container ${quoted(name)}: dropping ALL capabilities also removes ones the process may use (CHOWN, SETUID, NET_BIND_SERVICE…); add back only those it needs with linuxParameters.capabilities.add`
-      : `container ${quoted(name)}: with a read-only root filesystem the process can write only to volumes and tmpfs mounts; mount one for paths it writes (for example /tmp)`;
-  return [{ checkId: option, container: name, message }];
 }
