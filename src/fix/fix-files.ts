@@ -2,8 +2,9 @@ import type { Finding, ScanError } from '../model/finding.js';
 import { formatPosition } from '../model/location.js';
 import { type ResourceRef, type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { type CollectOptions, collectDefinitions } from './collect.js';
-import { editsForPlan } from './edit/plan-edits.js';
-import { cachedReader } from './edit/references.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type FileReader, editsForPlan } from './edit/plan-edits.js';
 import { type FieldChange, type FixOptions, type FixWarning, type ManualFix, planFixes } from './strategy.js';
 import { OverlappingEditsError, type TextEdit, applyTextEdits } from './text-edit.js';
 
@@ -99,3 +100,22 @@ function structuralProblems(taskDefinition: TaskDefinition, findings: Finding[])
   }));
 }
 
+
+/**
+ * The texts to edit: the ones the scan read (in their decoded form), else the
+ * file from disk once (a variable default in a module folder the Terraform
+ * source followed).
+ */
+export function cachedReader(known: Map<string, string>): FileReader {
+  return (file) => {
+    const hit = known.get(file) ?? known.get(path.resolve(file));
+    if (hit !== undefined) return hit;
+    try {
+      const text = readFileSync(file, 'utf8');
+      known.set(file, text);
+      return text;
+    } catch {
+      return undefined;
+    }
+  };
+}

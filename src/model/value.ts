@@ -42,6 +42,14 @@ export interface Origin {
    * e.g. `parameter NetworkMode, AllowedValues`.
    */
   alternatives?: { values: ValueNode[]; source: string };
+  /**
+   * The parameter, variable or local behind `expression`, as the source found
+   * it while resolving: its name (`parameter UserParam`, `variable user`,
+   * `local user`), how many references to it its scope holds (the template, the
+   * module), and where it is declared. A fixer writes a value at its definition
+   * only when this is the sole reference.
+   */
+  definition?: { name: string; references: number; range?: SourceRange };
 }
 
 interface NodeBase {

@@ -5,7 +5,9 @@ import { type ObjectNode, type ValueNode, entry, field, pathGet } from '../../mo
 import type { FieldChange, FixPlan, ManualFix } from '../strategy.js';
 import type { TextEdit } from '../text-edit.js';
 import { appendItems, insertEntries, removeEntry, replaceValue, syntaxOf } from './insert.js';
-import { type FileReader, countReferences } from './references.js';
+
+/** The text of a file to edit, or undefined when it cannot be read. */
+export type FileReader = (file: string) => string | undefined;
 
 export interface PlanEdits {
   edits: TextEdit[];
@@ -73,20 +75,25 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     return true;
   };
 
-  /** A value that arrived through a parameter or variable is changed at its definition only when nothing else uses it. */
+  /**
+   * A value that arrived through a parameter or variable is changed at its
+   * definition only when nothing else uses it: the source counted the
+   * references in the definition's scope (the template, the module) while
+   * resolving.
+   */
   const sharedDefinition = (change: FieldChange, node: ValueNode): boolean => {
     if (!node.origin) return false;
-    const refs = countReferences(node.origin, read);
+    const definition = node.origin.definition;
     const at = formatPosition(node.range);
     const ref = node.origin.range ? ` (referenced at ${formatPosition(node.origin.range)})` : '';
-    if (refs === undefined) {
+    if (definition === undefined) {
       giveUp(change, `${describePath(change)} comes from ${node.origin.expression}${ref}, defined at ${at}; set it to ${JSON.stringify(change.value)} there`, node);
       return true;
     }
-    if (refs.count !== 1) {
+    if (definition.references !== 1) {
       giveUp(
         change,
-        `${describePath(change)} comes from ${node.origin.expression}${ref}; ${refs.name} (defined at ${at}) has ${refs.count} references, so changing it would change the others too: set ${JSON.stringify(change.value)} at ${formatPosition(node.origin.range)} or give this container its own value`,
+        `${describePath(change)} comes from ${node.origin.expression}${ref}; ${definition.name} (defined at ${at}) has ${definition.references} references, so changing it would change the others too: set ${JSON.stringify(change.value)} at ${formatPosition(node.origin.range)} or give this container its own value`,
         node,
       );
       return true;

@@ -15,12 +15,17 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
   if (parameter) {
     const value = parameter.defaultValue;
     if (value === undefined) return unresolvedAt(site, ctx, `parameter ${name} has no Default`);
+    const definition = {
+      name: `parameter ${name}`,
+      references: parameter.references,
+      ...(parameter.declaredAt ? { range: parameter.declaredAt } : {}),
+    };
     if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
       const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item }));
-      return withOrigin({ kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax }, site, ctx);
+      return withOrigin({ kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax }, site, ctx, false, definition);
     }
     // Parameter values are strings to CloudFormation; only a Number parameter's Default is a number.
-    const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number');
+    const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number', definition);
     const alternatives = otherAllowedValues(value, parameter.allowedValues, parameter.type, ctx);
     if (!alternatives.length || !resolved.origin) return resolved;
     return { ...resolved, origin: { ...resolved.origin, alternatives: { values: alternatives, source: `parameter ${name}, AllowedValues` } } };

@@ -1,5 +1,5 @@
 import type { ScanError } from '../../model/finding.js';
-import type { Syntax, UnresolvedNode, ValueNode } from '../../model/value.js';
+import type { Origin, Syntax, UnresolvedNode, ValueNode } from '../../model/value.js';
 import { fileError } from '../source.js';
 import type { TemplateInfo } from './template.js';
 
@@ -62,13 +62,20 @@ function problemAt(site: ValueNode, ctx: ResolveContext, message: string): ScanE
 }
 
 /** Marks a value as reached through the expression at `site`; the value keeps its own range. */
-export function withOrigin<T extends ValueNode>(value: T, site: ValueNode, ctx: ResolveContext, definitionTakesStrings = false): T {
+export function withOrigin<T extends ValueNode>(
+  value: T,
+  site: ValueNode,
+  ctx: ResolveContext,
+  definitionTakesStrings = false,
+  definition?: Origin['definition'],
+): T {
   return {
     ...value,
     origin: {
       expression: expressionAt(site, ctx),
       ...(site.range ? { range: site.range } : {}),
       ...(definitionTakesStrings ? { definitionTakesStrings } : {}),
+      ...(definition ? { definition } : {}),
     },
   };
 }

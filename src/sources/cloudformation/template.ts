@@ -1,5 +1,7 @@
+import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import { field, scalarText } from '../../model/value.js';
+import { intrinsicCall } from './intrinsics.js';
 
 export interface ParameterInfo {
   name: string;
@@ -8,6 +10,10 @@ export interface ParameterInfo {
   defaultValue?: ValueNode;
   /** The AllowedValues list, when it is a literal list. */
   allowedValues?: ValueNode[];
+  /** How many `Ref`s and `Fn::Sub` `${Name}`s in the template name it. */
+  references: number;
+  /** The declaration under Parameters. */
+  declaredAt?: SourceRange;
 }
 
 /** What intrinsic functions need to know about the template they sit in. */
@@ -26,14 +32,18 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
       const type = scalarText(field(e.value, 'Type'));
       const defaultValue = field(e.value, 'Default');
       const allowed = field(e.value, 'AllowedValues');
+      const declaredAt = e.keyRange && e.value.range ? { file: e.keyRange.file, start: e.keyRange.start, end: e.value.range.end } : e.keyRange;
       parameters.set(e.key, {
         name: e.key,
+        references: 0,
+        ...(declaredAt ? { declaredAt } : {}),
         ...(type !== undefined ? { type } : {}),
         ...(allowed?.kind === 'array' ? { allowedValues: allowed.items } : {}),
         ...(defaultValue !== undefined && defaultValue.kind !== 'null' ? { defaultValue } : {}),
       });
     }
   }
+  countReferences(root, parameters);
   const conditions = field(root, 'Conditions');
   const resources = field(root, 'Resources');
   return {
@@ -42,4 +52,47 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
     conditions: new Set(conditions?.kind === 'object' ? conditions.entries.map((e) => e.key) : []),
     resources: new Set(resources?.kind === 'object' ? resources.entries.map((e) => e.key) : []),
   };
+}
+
+/** `${Name}` in an `Fn::Sub` string, not `${!Literal}`, not `${Resource.Attribute}`. */
+const SUB_VARIABLE = /\$\{([^}!][^}]*)\}/g;
+
+/**
+ * Counts the references to every parameter in the whole template, as
+ * CloudFormation reads them: `Ref` (long or short form) and the variables of
+ * `Fn::Sub` that its own variable map does not define.
+ */
+function countReferences(root: ValueNode, parameters: Map<string, ParameterInfo>): void {
+  const count = (name: string) => {
+    const parameter = parameters.get(name);
+    if (parameter) parameter.references++;
+  };
+  const visit = (node: ValueNode | undefined): void => {
+    if (node === undefined) return;
+    const call = intrinsicCall(node);
+    if (call?.name === 'Ref' && call.argument.kind === 'string') count(call.argument.value);
+    if (call?.name === 'Fn::Sub') {
+      const [template, variables] = call.argument.kind === 'array' ? call.argument.items : [call.argument];
+      if (template?.kind === 'string') {
+        for (const match of template.value.matchAll(SUB_VARIABLE)) {
+          const name = (match[1] ?? '').trim();
+          if (!name.includes('.') && field(variables, name) === undefined) count(name);
+        }
+      }
+    }
+    switch (node.kind) {
+      case 'object':
+        for (const e of node.entries) visit(e.value);
+        return;
+      case 'array':
+        for (const item of node.items) visit(item);
+        return;
+      case 'conditional':
+        visit(node.whenTrue);
+        visit(node.whenFalse);
+        return;
+      default:
+    }
+  };
+  visit(root);
 }

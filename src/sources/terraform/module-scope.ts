@@ -18,10 +18,22 @@ export interface ModuleConfig {
   outputs: Map<string, Block>;
   /** `data` blocks by `type.name`. */
   data: Map<string, Block>;
+  /** How many times each `var.NAME` and `local.NAME` is referenced in the module's files, by that text. */
+  references: Map<string, number>;
 }
 
 export function buildModuleConfig(absDir: string, displayDir: string, blocks: Block[]): ModuleConfig {
-  const config: ModuleConfig = { absDir, displayDir, variables: new Map(), locals: new Map(), resources: [], calls: [], outputs: new Map(), data: new Map() };
+  const config: ModuleConfig = {
+    absDir,
+    displayDir,
+    variables: new Map(),
+    locals: new Map(),
+    resources: [],
+    calls: [],
+    outputs: new Map(),
+    data: new Map(),
+    references: countReferences(blocks),
+  };
   for (const block of blocks) {
     const name = block.labels[0];
     if (block.type === 'variable' && name !== undefined) config.variables.set(name, block);
@@ -34,6 +46,44 @@ export function buildModuleConfig(absDir: string, displayDir: string, blocks: Bl
     }
   }
   return config;
+}
+
+/** `var.x` / `local.x` inside a string of a .tf.json file. */
+const JSON_REFERENCE = /\$\{[^}]*?\b((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*)/g;
+
+/**
+ * Counts every `var.NAME` and `local.NAME` traversal in the module's blocks,
+ * from the syntax trees the parser already built (templates and heredocs
+ * included), so a fixer knows whether a variable's value is used elsewhere.
+ */
+function countReferences(blocks: Block[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const visitValue = (value: ValueNode): void => {
+    if (value.kind === 'string') for (const match of value.value.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
+    else if (value.kind === 'object') for (const e of value.entries) visitValue(e.value);
+    else if (value.kind === 'array') for (const item of value.items) visitValue(item);
+  };
+  const visitExpr = (expr: Expr): void => {
+    if (expr.kind === 'value') {
+      visitValue(expr.value);
+      return;
+    }
+    const found = expr.node.descendantsOfType('variable_expr');
+    const all = expr.node.type === 'variable_expr' && !found.some((n) => n?.id === expr.node.id) ? [expr.node, ...found] : found;
+    for (const variable of all) {
+      if (!variable || (variable.text !== 'var' && variable.text !== 'local')) continue;
+      const step = variable.nextNamedSibling;
+      const name = step?.type === 'get_attr' ? step.namedChildren[0]?.text : undefined;
+      if (name) add(`${variable.text}.${name}`);
+    }
+  };
+  const visitBlock = (block: Block): void => {
+    for (const attribute of block.attributes) visitExpr(attribute.expr);
+    for (const inner of block.blocks) visitBlock(inner);
+  };
+  blocks.forEach(visitBlock);
+  return counts;
 }
 
 export function evaluateExpr(expr: Expr, scope: Scope, problems: EvalProblem[]): ValueNode {
@@ -84,6 +134,10 @@ export function moduleScope(options: InstanceOptions): Scope {
       evaluating.delete(name);
       locals.set(name, binding);
       return binding;
+    },
+    definition(kind, name) {
+      const declared = kind === 'var' ? config.variables.get(name)?.range : config.locals.get(name)?.range;
+      return { references: config.references.get(`${kind}.${name}`) ?? 0, ...(declared ? { range: declared } : {}) };
     },
     readFile(path) {
       const absolute = resolve(options.rootAbsDir, path);

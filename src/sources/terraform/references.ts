@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { ValueNode } from '../../model/value.js';
+import type { Origin, ValueNode } from '../../model/value.js';
 import type { EvalContext } from './scope.js';
 import { rangeIn, unresolved, withOrigin } from './values.js';
 
@@ -10,6 +10,13 @@ export interface Reference {
 }
 
 const LATER = 'known only after apply';
+
+/** The variable or local behind a reference, as the module's scope counted it. */
+function definitionOf(ctx: EvalContext, kind: 'var' | 'local', name: string): Origin['definition'] {
+  const found = ctx.scope.definition?.(kind, name);
+  if (!found) return undefined;
+  return { name: `${kind === 'var' ? 'variable' : 'local'} ${name}`, ...found };
+}
 
 /**
  * Resolves the start of a traversal: `var.x`, `local.y`, `path.module`, a name
@@ -45,13 +52,13 @@ export function resolveReference(variable: Node, steps: Node[], ctx: EvalContext
       const binding = ctx.scope.variable(attribute);
       if (!binding) return fail(`variable "${attribute}" is not declared`);
       if ('reason' in binding) return fail(binding.reason);
-      return { value: withOrigin(binding.value, text, site), consumed: 1 };
+      return { value: withOrigin(binding.value, text, site, definitionOf(ctx, 'var', attribute)), consumed: 1 };
     }
     case 'local': {
       const binding = ctx.scope.local(attribute);
       if (!binding) return fail(`local value "${attribute}" is not declared`);
       if ('reason' in binding) return fail(binding.reason);
-      return { value: withOrigin(binding.value, text, site), consumed: 1 };
+      return { value: withOrigin(binding.value, text, site, definitionOf(ctx, 'local', attribute)), consumed: 1 };
     }
     case 'path': {
       const value = attribute === 'module' ? ctx.scope.pathModule : attribute === 'root' || attribute === 'cwd' ? '.' : undefined;

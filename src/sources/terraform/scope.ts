@@ -11,6 +11,8 @@ export interface Scope {
   /** Undefined when the name is not declared in the module. */
   variable(name: string): Binding | undefined;
   local(name: string): Binding | undefined;
+  /** How many references to `var.NAME` / `local.NAME` the module holds, and where it is declared. */
+  definition?(kind: 'var' | 'local', name: string): { references: number; range?: SourceRange };
   /** `path.module`: the module's directory relative to the root module, `.` for the root. */
   pathModule: string;
   /** Reads a file for file()/templatefile(); `path` is relative to the root module as in Terraform. */

@@ -1,5 +1,5 @@
 import type { LineIndex, SourceRange } from '../../model/location.js';
-import type { ConditionalNode, ValueNode } from '../../model/value.js';
+import type { ConditionalNode, Origin, ValueNode } from '../../model/value.js';
 
 /** A text the evaluator reads: a .tf file, a tfvars file, a template file. */
 export interface SourceText {
@@ -126,9 +126,9 @@ export function unresolvedLike(cause: ValueNode, expression: string, reason: str
 }
 
 /** The value reached through `var.x` / `local.y`: defined elsewhere, referenced at `range`. */
-export function withOrigin(node: ValueNode, expression: string, range: SourceRange): ValueNode {
+export function withOrigin(node: ValueNode, expression: string, range: SourceRange, definition?: Origin['definition']): ValueNode {
   if (node.kind === 'unresolved') return node;
-  return copyNode(node, { origin: { expression, range } });
+  return copyNode(node, { origin: { expression, range, ...(definition ? { definition } : {}) } });
 }
 
 /**
