@@ -1,7 +1,8 @@
 import type { Check, Violation } from '../checks/types.js';
 import type { Finding, ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
-import { type CheckContext, DEFAULT_CHECK_CONTEXT, type FindingFix } from '../model/proposed-fix.js';
+import { type CheckContext, DEFAULT_CHECK_CONTEXT, type FindingFix, findingChange } from '../model/proposed-fix.js';
+import { attachEdits } from '../fix/finding-edits.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
 
 function violationLocation(
@@ -36,7 +37,7 @@ function findingFix(check: Check, violation: Violation, context: CheckContext, l
     }
     return {
       options: context.fix,
-      changes: proposed.changes,
+      changes: proposed.changes.map(findingChange),
       warnings: proposed.warnings.map((w) => ({ checkId, ...w })),
       manual: proposed.manual.map((m) => ({ checkId, ...m, ...at(m.where ?? location) })),
     };
@@ -55,13 +56,15 @@ function findingFix(check: Check, violation: Violation, context: CheckContext, l
 
 /**
  * Runs the checks on one task definition; pure. `context` holds the fix options
- * the checks' proposed fixes follow (defaults: a plain scan).
+ * the checks' proposed fixes follow (defaults: a plain scan). With the texts of
+ * the files (`readText`), findings of files also carry their fix as text edits.
  */
 export function evaluateTaskDefinition(
   taskDefinition: TaskDefinition,
   checks: readonly Check[],
   includePassed: boolean,
   context: CheckContext = DEFAULT_CHECK_CONTEXT,
+  readText?: (file: string) => string | undefined,
 ): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
@@ -108,6 +111,7 @@ export function evaluateTaskDefinition(
       });
     }
   }
+  if (readText) attachEdits(taskDefinition, findings, readText);
   return findings;
 }
 

@@ -22,7 +22,8 @@ port.on('message', async ({ id, task }: { id: number; task: BatchTask }) => {
       if (!check) throw new Error(`unknown check ${checkId}`);
       return check;
     });
-    const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles };
+    const texts = new Map(task.files.map((f) => [f.path, f.text]));
+    const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles, readText: (file: string) => texts.get(file) };
     const result: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
     await consumeOutput(await loadIsolating(source, task.files, options), options, result);
     port.postMessage({ id, result });

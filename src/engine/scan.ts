@@ -54,7 +54,10 @@ export interface BatchResult {
   taskDefinitions: number;
 }
 
-type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal'>;
+type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal'> & {
+  /** The texts of the files being scanned: findings of files then carry the text edits of their fix. */
+  readText?: (file: string) => string | undefined;
+};
 
 /** Adds a source's output to `into`: errors, ERROR findings for failures, and the findings of every definition. */
 export async function consumeOutput(output: SourceOutput, options: ConsumeOptions, into: BatchResult): Promise<void> {
@@ -160,7 +163,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const acc: BatchResult = { findings: [], errors, warnings, taskDefinitions: 0 };
   const findings = acc.findings;
-  const consume = (output: SourceOutput) => consumeOutput(output, options, acc);
+  const texts = new Map<string, string>();
+  for (const files of owned.values()) for (const file of files) texts.set(file.path, file.text);
+  const consumeOptions = { ...options, readText: (file: string) => texts.get(file) };
+  const consume = (output: SourceOutput) => consumeOutput(output, consumeOptions, acc);
 
   options.onFilesRead?.([...owned.values()].flat());
   const pool = await poolFor(options, owned);
@@ -331,7 +337,7 @@ function evaluateDefinition(
   errors: ScanError[],
 ): boolean {
   try {
-    const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false);
+    const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false, undefined, options.readText);
     findings.push(...own);
     options.onEvaluated?.({ taskDefinition, findings: own });
     return true;

@@ -54,6 +54,23 @@ export interface ProposedChange {
   current?: ValueNode;
 }
 
+/**
+ * A proposed change as a finding keeps it: the container by position rather
+ * than by reference, so a finding does not hold the definition's value tree.
+ */
+export interface FindingChange {
+  /** The container's index in the model (`TaskDefinition.containers[i].index`); absent for task-level fields. */
+  container?: number;
+  /** Its position in `containerDefinitions` as written, and its name. */
+  containerIndex?: number;
+  containerName?: string;
+  /** ECS API keys below the container, or below the task definition. */
+  path: string[];
+  operation: ChangeOperation;
+  value?: unknown;
+  current?: ValueNode;
+}
+
 /** A consequence of a fix the user must know about (ports, images, services). */
 export interface FixWarning {
   checkId: string;
@@ -92,7 +109,7 @@ export interface FileEdit {
 export interface FindingFix {
   /** The options the changes follow (the --user written, the network mode chosen). */
   options: FixOptions;
-  changes: ProposedChange[];
+  changes: FindingChange[];
   warnings: FixWarning[];
   manual: ManualFix[];
   /** The edits `ecsguard fix` would make for this finding alone; set for file findings with a position. */
@@ -112,7 +129,16 @@ export function mergeFixes(...fixes: Array<ProposedFix | undefined>): ProposedFi
   return out;
 }
 
+export function findingChange(change: ProposedChange): FindingChange {
+  const { container, ...rest } = change;
+  return {
+    ...(container ? { container: container.index, containerIndex: container.sourceIndex, containerName: container.name } : {}),
+    ...rest,
+    path: [...change.path],
+  };
+}
+
 /** The change's path from the task definition root, e.g. ['containerDefinitions', '2', 'user']. */
-export function absoluteChangePath(change: Pick<ProposedChange, 'container' | 'path'>): string[] {
-  return change.container ? ['containerDefinitions', String(change.container.sourceIndex), ...change.path] : [...change.path];
+export function absoluteChangePath(change: Pick<FindingChange, 'containerIndex' | 'path'>): string[] {
+  return change.containerIndex !== undefined ? ['containerDefinitions', String(change.containerIndex), ...change.path] : [...change.path];
 }

@@ -1,5 +1,6 @@
 import type { Finding, ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
+import { type FindingFix, absoluteChangePath } from '../model/proposed-fix.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter } from './report.js';
 
@@ -20,6 +21,35 @@ function jsonRange(range: SourceRange) {
   };
 }
 
+/**
+ * The fix a finding proposes (additive to version 2): the changes as ECS field
+ * paths, their warnings, what must be done by hand, and for files the exact
+ * text edits `ecsguard fix` makes for this finding alone.
+ */
+export function jsonFix(fix: FindingFix) {
+  return {
+    changes: fix.changes.map((c) => ({
+      container: c.containerName ?? null,
+      containerIndex: c.containerIndex ?? null,
+      path: absoluteChangePath(c),
+      operation: c.operation,
+      ...(c.operation === 'remove' ? {} : { value: c.value }),
+    })),
+    warnings: fix.warnings.map((w) => w.message),
+    manual: fix.manual.map((m) => ({ reason: m.reason, location: m.where ? jsonRange(m.where) : null })),
+    edits: (fix.edits ?? []).map((e) => ({
+      file: e.file,
+      startLine: e.startLine,
+      startColumn: e.startColumn,
+      endLine: e.endLine,
+      endColumn: e.endColumn,
+      offset: e.start,
+      length: e.end - e.start,
+      text: e.text,
+    })),
+  };
+}
+
 function jsonFinding(f: Finding) {
   const r = f.resource;
   return {
@@ -30,6 +60,8 @@ function jsonFinding(f: Finding) {
     message: f.message,
     container: f.container ?? null,
     field: f.field ?? null,
+    containerIndex: f.containerIndex ?? null,
+    fieldPath: f.fieldPath ?? null,
     ...(f.controls ? { controls: f.controls } : {}),
     resource: {
       kind: r.kind,
@@ -49,6 +81,7 @@ function jsonFinding(f: Finding) {
     // Set with --resolve-image-users on user findings: whom the container runs as and where that came from.
     effectiveUser: f.effectiveUser ? { value: f.effectiveUser.value, source: f.effectiveUser.source, reason: f.effectiveUser.reason } : null,
     suppression: f.suppression ?? null,
+    fix: f.fix && (f.status === 'FAIL' || f.status === 'UNKNOWN' || f.status === 'MUTED') ? jsonFix(f.fix) : null,
   };
 }
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Fix, Log, ReportingDescriptor, Result } from 'sarif';
 import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { Finding, Severity } from '../model/finding.js';
+import { absoluteChangePath } from '../model/proposed-fix.js';
+import { formatFieldPath } from '../checks/support/per-container.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter } from './report.js';
@@ -56,6 +58,43 @@ export function fingerprint(finding: Finding): string {
 
 const uri = (file: string) => encodeURI(file.replace(/\\/g, '/'));
 
+/**
+ * SARIF 2.1.0 §3.55: the text edits `ecsguard fix` makes for this finding, so
+ * an editor or a bot can apply them; one artifactChange per file.
+ */
+function sarifFixes(finding: Finding): Fix[] | undefined {
+  const fix = finding.fix;
+  if (finding.status !== 'FAIL' || !fix?.edits?.length) return undefined;
+  const files = [...new Set(fix.edits.map((e) => e.file))];
+  const what = fix.changes
+    .map((c) => {
+      const at = formatFieldPath(absoluteChangePath(c));
+      return c.operation === 'remove' ? `remove ${at}` : c.operation === 'insert' ? `add ${JSON.stringify(c.value)} to ${at}` : `set ${at} to ${JSON.stringify(c.value)}`;
+    })
+    .join('; ');
+  return [
+    {
+      description: { text: what },
+      artifactChanges: files.map((file) => ({
+        artifactLocation: { uri: uri(file) },
+        replacements: (fix.edits ?? [])
+          .filter((e) => e.file === file)
+          .map((e) => ({
+            deletedRegion: {
+              charOffset: e.start,
+              charLength: e.end - e.start,
+              startLine: e.startLine,
+              startColumn: e.startColumn,
+              endLine: e.endLine,
+              endColumn: e.endColumn,
+            },
+            insertedContent: { text: e.text },
+          })),
+      })),
+    },
+  ];
+}
+
 function rule(index: number): ReportingDescriptor {
   const { meta } = ALL_CHECKS[index] as (typeof ALL_CHECKS)[number];
   return {
@@ -104,6 +143,8 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
       } else {
         sarif.locations = [{ logicalLocations: [{ fullyQualifiedName: r.arn ?? r.id, kind: 'resource' }] }];
       }
+      const fixes = sarifFixes(f);
+      if (fixes) sarif.fixes = fixes;
       if (f.status === 'MUTED') {
         const s = f.suppression;
         sarif.suppressions = [

@@ -46,7 +46,27 @@ describe('SARIF 2.1.0', () => {
       ALL_CHECKS.map((c) => c.meta.id),
     );
     assert.equal(run.columnKind, 'utf16CodeUnits');
-    assert.deepEqual(run.results[0], {
+    const { fixes, ...result } = run.results[0];
+    // The fix replaces the user's value, in the region the result points at.
+    const text = doc('');
+    const start = text.indexOf('"root"');
+    assert.deepEqual(fixes, [
+      {
+        description: { text: 'set containerDefinitions[0].user to "1000:1000"' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: '%3Cstdin%3E' },
+            replacements: [
+              {
+                deletedRegion: { charOffset: start, charLength: '"root"'.length, startLine: 7, startColumn: 15, endLine: 7, endColumn: 21 },
+                insertedContent: { text: '"1000:1000"' },
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    assert.deepEqual(result, {
       ruleId: 'no-root-user',
       ruleIndex: 1,
       level: 'warning',

@@ -2,7 +2,8 @@ import { formatPosition } from '../../model/location.js';
 import type { TaskDefinition } from '../../model/task-definition.js';
 import type { SourceRange } from '../../model/location.js';
 import { type ObjectNode, type ValueNode, entry, field, pathGet } from '../../model/value.js';
-import type { FieldChange, FixPlan, ManualFix } from '../strategy.js';
+import type { ManualFix } from '../../model/proposed-fix.js';
+import type { FieldChange, FixPlan } from '../plan.js';
 import type { TextEdit } from '../text-edit.js';
 import { appendItems, insertEntries, removeEntry, replaceValue, syntaxOf } from './insert.js';
 
