@@ -20,6 +20,9 @@ export function toCloudFormation(value: unknown, userMap = false): unknown {
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** JSON text as HCL reads it literally: `${` and `%{` would start a template sequence, so they are doubled. */
+const hclLiteral = (json: string) => json.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+
 function hclBlock(name: string, value: Body, indent: string): string {
   const lines = [`${indent}${name} {`];
   for (const [key, v] of Object.entries(value)) {
@@ -40,8 +43,8 @@ export function cloudFormationTemplate(body: Body): string {
 export function terraformResource(body: Body): string {
   const { containerDefinitions, volumes, runtimePlatform, ...task } = body;
   const lines = ['resource "aws_ecs_task_definition" "this" {'];
-  for (const [key, v] of Object.entries(task)) lines.push(`  ${snake(key)} = ${JSON.stringify(v)}`);
-  lines.push(`  container_definitions = jsonencode(${JSON.stringify(containerDefinitions, null, 2).replace(/\n/g, '\n  ')})`);
+  for (const [key, v] of Object.entries(task)) lines.push(`  ${snake(key)} = ${hclLiteral(JSON.stringify(v))}`);
+  lines.push(`  container_definitions = jsonencode(${hclLiteral(JSON.stringify(containerDefinitions, null, 2)).replace(/\n/g, '\n  ')})`);
   for (const volume of (volumes as Body[] | undefined) ?? []) lines.push(hclBlock('volume', volume, '  '));
   if (runtimePlatform) lines.push(hclBlock('runtime_platform', runtimePlatform as Body, '  '));
   lines.push('}');

@@ -1,4 +1,4 @@
-import { ruleTester } from './support/rule-tester.js';
+import { ruleTester } from '../support/rule-tester.js';
 import { unresolved } from '../support/task-definitions.js';
 
 const app = (fields: Record<string, unknown> = {}) => ({ name: 'app', image: 'example/app:1', ...fields });
@@ -6,8 +6,8 @@ const add = (...names: string[]) => ({ linuxParameters: { capabilities: { drop: 
 
 ruleTester('no-dangerous-capabilities', {
   valid: [
-    { name: 'no linuxParameters', body: { family: 'web', containerDefinitions: [app()] }, everyShape: true },
-    { name: 'a narrow capability', body: { family: 'web', containerDefinitions: [app(add('NET_BIND_SERVICE', 'CHOWN'))] }, everyShape: true },
+    { name: 'no linuxParameters', body: { family: 'web', containerDefinitions: [app()] } },
+    { name: 'a narrow capability', body: { family: 'web', containerDefinitions: [app(add('NET_BIND_SERVICE', 'CHOWN'))] } },
     { name: 'privileged: left to no-privileged-containers', body: { family: 'web', containerDefinitions: [app({ privileged: true, ...add('SYS_ADMIN') })] } },
     { name: 'an empty devices list', body: { family: 'web', containerDefinitions: [app({ linuxParameters: { devices: [] } })] } },
   ],
@@ -15,7 +15,6 @@ ruleTester('no-dangerous-capabilities', {
     {
       name: 'SYS_ADMIN',
       body: { family: 'web', containerDefinitions: [app(add('SYS_ADMIN'))] },
-      everyShape: true,
       findings: [{ status: 'FAIL', field: 'containerDefinitions[0].linuxParameters.capabilities.add', container: 'app', message: 'container "app": linuxParameters.capabilities.add grants "SYS_ADMIN"', severity: 'high' }],
     },
     {
@@ -26,14 +25,15 @@ ruleTester('no-dangerous-capabilities', {
     {
       name: 'a host device',
       body: { family: 'gpu', containerDefinitions: [app({ linuxParameters: { devices: [{ hostPath: '/dev/fuse', containerPath: '/dev/fuse', permissions: ['read', 'write', 'mknod'] }] } })] },
-      everyShape: true,
       findings: [{ status: 'FAIL', field: 'containerDefinitions[0].linuxParameters.devices', container: 'app', message: 'container "app": linuxParameters.devices maps a host device into the container' }],
     },
+  ],
+  model: [
     {
       name: 'unresolved privileged makes a dangerous add UNKNOWN',
       body: { family: 'web', containerDefinitions: [app(add('SYS_ADMIN'))] },
       nodes: [{ container: 0, key: 'privileged', node: unresolved('var.privileged') }],
       findings: [{ status: 'UNKNOWN', field: 'containerDefinitions[0].linuxParameters.capabilities.add', container: 'app', message: 'container "app": linuxParameters.capabilities.add grants "SYS_ADMIN", unless the container is privileged: privileged is var.privileged, which cannot be resolved' }],
     },
-  ],
+  ]
 });

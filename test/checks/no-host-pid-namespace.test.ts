@@ -1,25 +1,28 @@
-import { ruleTester } from './support/rule-tester.js';
 import { conditional, str, unresolved } from '../support/task-definitions.js';
+import { ruleTester } from '../support/rule-tester.js';
 
 const app = { name: 'app', image: 'example/app:1', essential: true };
 
 ruleTester('no-host-pid-namespace', {
   valid: [
-    { name: 'pidMode absent', body: { family: 'web', containerDefinitions: [app] }, everyShape: true },
-    { name: 'pidMode task', body: { family: 'web', pidMode: 'task', containerDefinitions: [app] }, everyShape: true },
+    { name: 'pidMode absent', body: { family: 'web', containerDefinitions: [app] } },
+    { name: 'pidMode task', body: { family: 'web', pidMode: 'task', containerDefinitions: [app] } },
   ],
   invalid: [
     {
-      name: 'pidMode host',
+      name: 'pidMode host is removed',
       body: { family: 'agent', pidMode: 'host', containerDefinitions: [app] },
-      everyShape: true,
       findings: [{ status: 'FAIL', field: 'pidMode', message: 'pidMode is "host"', severity: 'high' }],
+      output: { family: 'agent', containerDefinitions: [app] },
     },
     {
-      name: 'pidMode HOST in another case',
-      body: { family: 'agent', pidMode: 'HOST', containerDefinitions: [app] },
+      name: 'pidMode HOST in another case, between other task fields',
+      body: { family: 'agent', pidMode: 'HOST', cpu: '256', memory: '512', containerDefinitions: [app] },
       findings: [{ status: 'FAIL', field: 'pidMode', message: 'pidMode is "HOST"' }],
+      output: { family: 'agent', cpu: '256', memory: '512', containerDefinitions: [app] },
     },
+  ],
+  model: [
     {
       name: 'pidMode unresolved is UNKNOWN with the expression',
       body: { family: 'agent', containerDefinitions: [app] },

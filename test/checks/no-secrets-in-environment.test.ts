@@ -7,8 +7,7 @@ import { findCheck } from '../../src/checks/catalogue.js';
 import { detectSecret } from '../../src/checks/support/secrets.js';
 import { scan } from '../../src/engine/scan.js';
 import { REPORTERS } from '../../src/report/index.js';
-import { ruleTester } from './support/rule-tester.js';
-import { render } from './support/shapes.js';
+import { render, ruleTester } from '../support/rule-tester.js';
 import { unresolved } from '../support/task-definitions.js';
 
 const env = (...pairs: Array<[string, string]>) => ({
@@ -43,15 +42,14 @@ it('sensitive names with harmless values are not flagged (low false positives)',
 
 ruleTester('no-secrets-in-environment', {
   valid: [
-    { name: 'secrets[].valueFrom is the right way', body: { family: 'api', containerDefinitions: [{ name: 'api', image: 'x', secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db' }] }] }, everyShape: true },
-    { name: 'plain settings', body: env(['LOG_LEVEL', 'info'], ['PORT', '8080'], ['FEATURE_X_ENABLED', 'true']), everyShape: true },
+    { name: 'secrets[].valueFrom is the right way', body: { family: 'api', containerDefinitions: [{ name: 'api', image: 'x', secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db' }] }] } },
+    { name: 'plain settings', body: env(['LOG_LEVEL', 'info'], ['PORT', '8080'], ['FEATURE_X_ENABLED', 'true']) },
     { name: 'placeholders and references under sensitive names', body: env(['DB_PASSWORD', '${DB_PASSWORD}'], ['API_TOKEN', '{{resolve:secretsmanager:api}}'], ['ADMIN_PASSWORD', '']) },
   ],
   invalid: [
     {
       name: 'an AWS secret key by name: the value is never in the message',
       body: env(['AWS_ACCESS_KEY_ID', KEY_ID], ['AWS_SECRET_ACCESS_KEY', SECRET_KEY]),
-      everyShape: true,
       findings: [
         { status: 'FAIL', field: 'containerDefinitions[0].environment[0].value', container: 'api', message: 'container "api": environment variable AWS_ACCESS_KEY_ID holds an AWS access key id (AKIA…, 20 characters, redacted); anyone who can describe the task definition reads it', severity: 'high' },
         { status: 'FAIL', field: 'containerDefinitions[0].environment[1].value', container: 'api', message: 'container "api": environment variable AWS_SECRET_ACCESS_KEY holds a literal value (40 characters, redacted); anyone who can describe the task definition reads it' },
@@ -60,7 +58,6 @@ ruleTester('no-secrets-in-environment', {
     {
       name: 'a *_PASSWORD literal',
       body: env(['DB_PASSWORD', 'changeme']),
-      everyShape: true,
       findings: [{ status: 'FAIL', field: 'containerDefinitions[0].environment[0].value', container: 'api', message: 'container "api": environment variable DB_PASSWORD holds a literal value (8 characters, redacted); anyone who can describe the task definition reads it' }],
     },
     {
@@ -68,6 +65,8 @@ ruleTester('no-secrets-in-environment', {
       body: env(['BOOTSTRAP', JWT]),
       findings: [{ status: 'FAIL', field: 'containerDefinitions[0].environment[0].value', container: 'api', message: `container "api": environment variable BOOTSTRAP holds a JSON Web Token (${JWT.length} characters, redacted); anyone who can describe the task definition reads it` }],
     },
+  ],
+  model: [
     {
       name: 'an unresolved value under a sensitive name is UNKNOWN',
       body: env(['LOG_LEVEL', 'info']),

@@ -5,7 +5,7 @@ import { ALL_CHECKS } from '../../src/checks/catalogue.js';
 import { evaluateTaskDefinition } from '../../src/engine/evaluate.js';
 import { checkPage } from '../../src/report/check-pages.js';
 import { taskDefinition } from '../support/task-definitions.js';
-import { findingsIn } from '../checks/support/shapes.js';
+import { findingsIn } from '../support/rule-tester.js';
 
 describe('docs/checks/<id>.md is generated from the metadata', () => {
   if (process.env['UPDATE_CHECK_PAGES'] === '1') {

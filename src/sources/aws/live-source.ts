@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
 import type { ResourceRef, Usage } from '../../model/task-definition.js';
 import { type ObjectNode, fromPlain } from '../../model/value.js';
-import { type LiveSource, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
+import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import { parseTaskDefinitionArn } from './arn.js';
 import { DescribeCache, type DescribedRevision } from './cache.js';
 import { AwsClients, type AwsSdk, type ConnectionOptions, loadSdk } from './clients.js';
@@ -199,6 +199,15 @@ function usageFor(usage: RegionUsage, arn: string): Usage | undefined {
   if (!usage.complete) return undefined;
   const found = usage.byArn.get(arn);
   return found ? { runningTasks: found.runningTasks, services: [...found.services] } : { runningTasks: 0, services: [] };
+}
+
+/**
+ * One DescribeTaskDefinition answer as this source hands it to the engine
+ * (resource and body), without a connection: lets tests run checks and fixes
+ * on the live shape.
+ */
+export function describedDefinition(described: DescribedRevision, region: string, accountId?: string): SourceDefinition {
+  return { resource: resourceFor(described.taskDefinition.taskDefinitionArn, region, accountId), body: bodyFor(described, undefined) };
 }
 
 /** The describe answer as the model's body; the listing's status wins over a cached one (deregistering changes it). */
