@@ -4,6 +4,15 @@ import { expandPath } from './support/reading.js';
 import { containerField, judgeEachContainer } from './support/per-container.js';
 import type { Check } from './types.js';
 
+/**
+ * No automatic fix: every working log configuration names a destination that
+ * must exist (a CloudWatch log group and its region, a FireLens router, a
+ * Splunk endpoint) and permissions on the execution role, which a definition
+ * alone cannot tell. The manual step says what to add.
+ */
+const MANUAL_LOGGING =
+  'add logConfiguration with a logDriver: awslogs with options awslogs-group (an existing log group, or awslogs-create-group "true" with logs:CreateLogGroup on the execution role), awslogs-region and awslogs-stream-prefix; the task execution role needs logs:CreateLogStream and logs:PutLogEvents. ecsguard does not choose the destination';
+
 export const loggingConfigured: Check = {
   meta: {
     id: 'logging-configured',
@@ -76,6 +85,7 @@ export const loggingConfigured: Check = {
         if (text.trim() === '') return { value: true, explanation: 'logConfiguration.logDriver is empty', culprit: 'driver' };
         return { value: false, explanation: `logConfiguration.logDriver is ${JSON.stringify(text)}`, culprit: 'driver' };
       },
+      ({ container }) => ({ changes: [], warnings: [], manual: [{ container: container.name, reason: MANUAL_LOGGING }] }),
     ),
   passMessage: containersPassMessage,
 };
