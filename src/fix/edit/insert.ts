@@ -45,6 +45,11 @@ export function writesPascal(node: ObjectNode, fallback: boolean): boolean {
   return first === undefined ? fallback : /^[A-Z]/.test(first);
 }
 
+/** A Terraform block's arguments (`file_system_id`): new keys are written in snake_case too. */
+export function writesSnake(node: ObjectNode): boolean {
+  return syntaxOf(node) === 'hcl' && node.entries.some((e) => e.keyRange && e.sourceKey.includes('_') && e.sourceKey !== e.key);
+}
+
 /** HCL keys aligned on `=` (as terraform fmt does): the width to pad a new key to, or 0. */
 function hclKeyWidth(text: string, node: ObjectNode, last: ObjectEntry): number {
   const eqColumn = (e: ObjectEntry): { column: number; gap: number } | undefined => {
@@ -76,12 +81,13 @@ export function insertEntries(
   if (!range) throw new Error('object has no source range');
   const eol = eolOf(text);
   const pascal = writesPascal(node, pascalFallback);
+  const snake = writesSnake(node);
   const escapedJson = isEscapedJson(text, node);
   const last = lastEntry(node);
   if (!last || !last.keyRange) {
     // An empty `{}`: write inside the braces, on one line.
     const open = text.indexOf('{', range.start.offset);
-    const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol, pascal, escapedJson };
+    const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol, pascal, snake, escapedJson };
     const body = entries.map(([k, v]) => renderEntry(k, v, layout)).join(', ');
     return [{ file, start: open + 1, end: open + 1, text: syntax === 'yaml' ? body : ` ${body} ` }];
   }
@@ -90,7 +96,7 @@ export function insertEntries(
   const indent = indentAt(text, last.keyRange.start.offset);
   const parentIndent = indentAt(text, range.start.offset);
   const unit = indent.length > parentIndent.length && indent.startsWith(parentIndent) ? indent.slice(parentIndent.length) : '  ';
-  const layout: Layout = { syntax, inline, indent, unit, eol, pascal, escapedJson };
+  const layout: Layout = { syntax, inline, indent, unit, eol, pascal, snake, escapedJson };
   const valueEnd = trimEndOffset(text, last.value.range.end.offset);
 
   if (inline) {

@@ -120,9 +120,10 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     edits.push(...removal);
   };
 
-  for (const change of plan.changes) {
-    const root: ObjectNode | undefined =
-      change.container === undefined ? taskDefinition.body : taskDefinition.containers.find((c) => c.index === change.container)?.node;
+  for (const planned of plan.changes) {
+    const owner: ObjectNode | undefined =
+      planned.container === undefined ? taskDefinition.body : taskDefinition.containers.find((c) => c.index === planned.container)?.node;
+    const { root, change } = owner ? throughLists(owner, planned) : { root: owner, change: planned };
     if (!root) {
       giveUp(change, `container #${change.container} not found`);
       continue;
@@ -200,6 +201,18 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     edits.push(...insertEntries(text, range.file, parent, pending.entries, pascal).map((e) => ({ ...e, depth: pending.depth })));
   }
   return { edits: joinInsertions(edits), manual };
+}
+
+/**
+ * A path into a list (`volumes.0.efsVolumeConfiguration.transitEncryption`):
+ * the change as one on the list element, so the walk below only meets objects.
+ * The element is found by position, as the check found it.
+ */
+function throughLists(root: ObjectNode, change: FieldChange): { root: ObjectNode | undefined; change: FieldChange } {
+  const index = change.path.lastIndexOf(change.path.findLast((step) => /^\d+$/.test(step)) ?? '');
+  if (index <= 0) return { root, change };
+  const element = pathGet(root, change.path.slice(0, index + 1).map((step, i) => (i === index ? Number(step) : step)));
+  return { root: element?.kind === 'object' ? element : undefined, change: { ...change, path: change.path.slice(index + 1) } };
 }
 
 /**

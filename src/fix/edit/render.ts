@@ -11,6 +11,8 @@ export interface Layout {
   eol: string;
   /** Write keys in PascalCase (CloudFormation). */
   pascal: boolean;
+  /** Write keys in snake_case (a Terraform block's arguments). */
+  snake?: boolean;
   /** The JSON sits inside a quoted HCL string: quotes must be escaped. */
   escapedJson?: boolean;
 }
@@ -60,7 +62,7 @@ export function renderScalar(value: unknown, layout: Pick<Layout, 'syntax' | 'es
 }
 
 function renderKey(key: string, layout: Layout): string {
-  const written = sourceKey(key, layout.pascal);
+  const written = layout.snake ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : sourceKey(key, layout.pascal);
   if (layout.syntax === 'hcl') return hclKey(written);
   if (layout.syntax === 'yaml') return written;
   return renderScalar(written, layout);
