@@ -1,7 +1,34 @@
+import type { ProposedFix } from '../model/proposed-fix.js';
 import { type ValueNode, describeValue, field, scalarText, variants } from '../model/value.js';
+import { cannotEdit, setWhereFailing } from './support/fixes.js';
 import { conditionsOf, fieldOf, taskField, when } from './support/per-container.js';
 import { expandPath } from './support/reading.js';
 import type { Check, Violation } from './types.js';
+
+/**
+ * Sets transitEncryption ENABLED on the volume. Safe: valid on every launch
+ * type, and required anyway with IAM authorization; the warning names what the
+ * host must have. A volume or configuration behind a condition or an
+ * expression is manual.
+ */
+function transitFix(volume: ValueNode, index: number): ProposedFix {
+  const written = field(volume, 'efsVolumeConfiguration');
+  // A Terraform plan keeps the nested block as a list of one object.
+  const inList = written?.kind === 'array' && written.items.length === 1;
+  const efs = inList ? written.items[0] : written;
+  const path = ['volumes', String(index), 'efsVolumeConfiguration', ...(inList ? ['0'] : []), 'transitEncryption'];
+  if (volume.kind !== 'object') return cannotEdit(undefined, volume, `volumes[${index}]`);
+  if (efs?.kind !== 'object') return efs ? cannotEdit(undefined, efs, `volumes[${index}].efsVolumeConfiguration`) : { changes: [], warnings: [], manual: [] };
+  const fails = (v: ValueNode | undefined) => scalarText(v)?.trim().toUpperCase() !== 'ENABLED';
+  const fix = setWhereFailing(undefined, path, field(efs, 'transitEncryption'), fails, 'ENABLED');
+  const name = scalarText(field(volume, 'name'));
+  if (fix.changes.length) {
+    fix.warnings.push({
+      message: `EFS volume ${JSON.stringify(name ?? `#${index}`)}: with transit encryption the volume is mounted through the EFS mount helper over TLS; on EC2 the container instance needs amazon-efs-utils (the ECS-optimized AMI has it), on Fargate platform version 1.4.0 or later`,
+    });
+  }
+  return fix;
+}
 
 export const efsTransitEncryption: Check = {
   meta: {
@@ -40,7 +67,7 @@ export const efsTransitEncryption: Check = {
       cis: [],
       checkov: ['CKV_AWS_97'],
     },
-    fixable: false,
+    fixable: true,
     examples: {
       failing: {"family": "web", "volumes": [{"name": "shared", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "shared", "containerPath": "/mnt/shared"}]}]},
       passing: {"family": "web", "volumes": [{"name": "shared", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0", "transitEncryption": "ENABLED"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "shared", "containerPath": "/mnt/shared"}]}]},
@@ -72,8 +99,10 @@ export const efsTransitEncryption: Check = {
         const matching = failing.length ? failing : outcomes.filter((o) => o.value === 'unknown');
         const decisive = matching[0];
         if (!decisive) return;
+        const fails = decisive.value === true;
         violations.push({
-          status: decisive.value === true ? 'FAIL' : 'UNKNOWN',
+          ...(fails ? { fix: transitFix(item, index) } : { advice: 'make it ENABLED' }),
+          status: fails ? 'FAIL' : 'UNKNOWN',
           message: `${decisive.explanation}${when(conditionsOf(matching, outcomes.length, []))}`,
           ...fieldOf(taskField('volumes', String(index), 'efsVolumeConfiguration', ...(decisive.culprit === 'transit' ? ['transitEncryption'] : []))),
           ...(decisive.node ? { node: decisive.node } : {}),
