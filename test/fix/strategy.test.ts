@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CHECKS } from '../../src/checks/catalogue.js';
+import { ALL_CHECKS, CHECKS } from '../../src/checks/catalogue.js';
 import { evaluateTaskDefinition } from '../../src/engine/evaluate.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions, type FixPlan, planFixes } from '../../src/fix/strategy.js';
 import type { TaskDefinition } from '../../src/model/task-definition.js';
@@ -180,5 +180,46 @@ describe('planFixes: warnings name the ports, mappings and links', () => {
   it('a user fixed through two checks is warned about once', () => {
     const p = plan(td([{ name: 'a', image: 'x' }], { networkMode: 'host' }));
     assert.deepEqual(p.warnings.map((w) => w.message), [IMAGE_NOTE('a', 'x')]);
+  });
+});
+
+describe('planFixes: the hardening checks carry their own fixes', () => {
+  const only = (...ids: string[]) => ALL_CHECKS.filter((c) => ids.includes(c.meta.id));
+  const planWith = (t: TaskDefinition, ids: string[], options: Partial<FixOptions> = {}) =>
+    planFixes(t, evaluateTaskDefinition(t, only(...ids), false), { ...DEFAULT_FIX_OPTIONS, ...options });
+
+  it('drop-all-capabilities selected: ALL appended under its id; a privileged container also loses privileged', () => {
+    const p = planWith(td([{ name: 'a', image: 'x', privileged: true, linuxParameters: { capabilities: { drop: ['NET_RAW'] } } }]), ['drop-all-capabilities']);
+    assert.deepEqual(changes(p), [
+      '0 linuxParameters.capabilities.drop=["NET_RAW","ALL"] (was […]) [drop-all-capabilities]',
+      '0 privileged=false (was true) [drop-all-capabilities]',
+    ]);
+    assert.deepEqual(p.changes.map((c) => [c.operation, c.items]), [['insert', ['ALL']], ['set', undefined]]);
+    assert.deepEqual(p.warnings.map((w) => w.checkId), ['drop-all-capabilities']);
+  });
+
+  it('pidMode host is removed, with what the containers lose; a conditional pidMode is manual', () => {
+    const removed = planWith(td([{ name: 'a', image: 'x' }], { pidMode: 'host' }), ['no-host-pid-namespace']);
+    assert.deepEqual(removed.changes.map((c) => [c.operation, c.path.join('.'), c.value, c.checkIds]), [['remove', 'pidMode', undefined, ['no-host-pid-namespace']]]);
+    assert.match(removed.warnings[0]?.message ?? '', /^pidMode host removed: the containers no longer see the instance's processes/);
+    const conditionalMode = td([{ name: 'a', image: 'x' }]);
+    conditionalMode.body.entries.push({ key: 'pidMode', sourceKey: 'pidMode', value: conditional('Debug', str('host'), str('task')) });
+    conditionalMode.pidMode = conditional('Debug', str('host'), str('task'));
+    const manual = planWith(conditionalMode, ['no-host-pid-namespace']);
+    assert.deepEqual(manual.changes, []);
+    assert.deepEqual(manual.manual.map((m) => `${m.checkId}: ${m.reason}`), ['no-host-pid-namespace: pidMode is a condition on Debug, which ecsguard cannot edit safely; set it by hand']);
+  });
+
+  it('logging-configured has no automatic fix: a manual step that names what to add', () => {
+    const p = planWith(td([{ name: 'a', image: 'x' }]), ['logging-configured']);
+    assert.deepEqual(p.changes, []);
+    assert.equal(p.manual.length, 1);
+    assert.match(p.manual[0]?.reason ?? '', /^add logConfiguration with a logDriver: awslogs with options awslogs-group/);
+  });
+
+  it('a fix asked by an option comes from the check even when it is not selected, and resolves no finding', () => {
+    const p = planWith(td([{ name: 'a', image: 'x', user: '1000' }]), ['no-root-user'], { readonlyRoot: true });
+    assert.deepEqual(changes(p), ['0 readonlyRootFilesystem=true (was absent) []']);
+    assert.deepEqual(p.warnings.map((w) => w.checkId), ['readonly-root-filesystem']);
   });
 });
