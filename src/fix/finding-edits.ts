@@ -1,9 +1,10 @@
 import type { Finding } from '../model/finding.js';
 import { LineIndex } from '../model/location.js';
 import type { FileEdit } from '../model/proposed-fix.js';
-import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
+import type { TaskDefinition } from '../model/task-definition.js';
+import { field, scalarText } from '../model/value.js';
 import { type FileReader, editsForPlan } from './edit/plan-edits.js';
-import { PlanBuilder } from './plan.js';
+import { fieldChange } from './plan.js';
 
 /**
  * Adds to each fixable FAIL finding of a file the text edits `ecsguard fix`
@@ -16,7 +17,7 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
   if (resource.kind !== 'file' || resource.source === 'terraform-plan') return;
   const fixable = findings.filter((f) => f.status === 'FAIL' && f.fix?.changes.length);
   if (fixable.length === 0) return;
-  if (normalizeTaskDefinition(resource, taskDefinition.body, taskDefinition.range).problems.length) return;
+  if (hasStructuralProblems(taskDefinition)) return;
   const lines = new Map<string, LineIndex | undefined>();
   const indexOf = (file: string) => {
     if (!lines.has(file)) {
@@ -28,11 +29,15 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
   for (const finding of fixable) {
     const fix = finding.fix;
     if (!fix) continue;
-    const plan = new PlanBuilder();
-    plan.take(fix, [finding.checkId]);
-    const { edits } = editsForPlan(taskDefinition, plan.build(), read);
+    // The finding's own changes only: its warnings and manual steps do not make edits.
+    const checkIds = [finding.checkId];
+    const { edits } = editsForPlan(taskDefinition, { changes: fix.changes.map((c) => fieldChange(c, checkIds)), warnings: [], manual: [] }, read);
     const located: FileEdit[] = [];
-    for (const edit of [...edits].sort((a, b) => a.file.localeCompare(b.file) || a.start - b.start)) {
+    const sorted = edits.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
+    for (const [i, edit] of sorted.entries()) {
+      const previous = sorted[i - 1];
+      // One text object reached from two places (a Terraform `for` body) is edited once.
+      if (previous && previous.file === edit.file && previous.start === edit.start && previous.end === edit.end && previous.text === edit.text) continue;
       const index = indexOf(edit.file);
       if (!index) continue;
       const start = index.position(edit.start);
@@ -41,4 +46,23 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
     }
     if (located.length) fix.edits = located;
   }
+}
+
+/**
+ * Whether normalizeTaskDefinition reported a problem for this definition (the
+ * fixer then edits none of it: see fix-files.ts), read from what the model
+ * kept instead of normalizing again: no or an empty container list, an
+ * unreadable element, a container without a name.
+ */
+function hasStructuralProblems(taskDefinition: TaskDefinition): boolean {
+  const list = taskDefinition.containerList;
+  if (list === undefined || list.kind === 'null') return true;
+  if (taskDefinition.unreadableContainers?.length) return true;
+  if (taskDefinition.containers.length === 0 && !taskDefinition.unresolvedContainers) return true;
+  return taskDefinition.containers.some((c) => {
+    const name = field(c.node, 'name');
+    if (name?.kind === 'unresolved' || name?.kind === 'conditional') return false;
+    const text = scalarText(name);
+    return text === undefined || text === '';
+  });
 }

@@ -72,7 +72,7 @@ export class PlanBuilder {
 }
 
 /** A proposed change as the editors and the account fixer read it. */
-function fieldChange(change: FindingChange, checkIds: string[]): FieldChange {
+export function fieldChange(change: FindingChange, checkIds: string[]): FieldChange {
   const base = {
     ...(change.container !== undefined ? { container: change.container } : {}),
     path: [...change.path],

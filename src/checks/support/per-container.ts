@@ -23,12 +23,17 @@ export interface FieldRef {
 
 /** `['containerDefinitions', '2', 'user']` → `containerDefinitions[2].user`. */
 export function formatFieldPath(path: readonly string[]): string {
-  return path.reduce((text, step) => (/^\d+$/.test(step) ? `${text}[${step}]` : text ? `${text}.${step}` : step), '');
+  let text = '';
+  for (const step of path) {
+    const code = step.charCodeAt(0);
+    text = code >= 48 && code <= 57 ? `${text}[${step}]` : text ? `${text}.${step}` : step;
+  }
+  return text;
 }
 
 /** A task-level field: `taskField('runtimePlatform', 'operatingSystemFamily')`; dotted keys are split. */
 export function taskField(...keys: string[]): FieldRef {
-  const path = keys.flatMap((k) => k.split('.'));
+  const path = keys.some((k) => k.includes('.')) ? keys.flatMap((k) => k.split('.')) : keys;
   return { text: formatFieldPath(path), path };
 }
 
@@ -93,7 +98,8 @@ function combinations<K extends string>(inputs: Record<K, Input>, base: Assumpti
 
 /** The field of a container's key (dotted keys are split); N is the container's position in the list as written. */
 export function containerField(container: ContainerDefinition, ...keys: string[]): FieldRef {
-  return taskField('containerDefinitions', String(container.sourceIndex), ...keys);
+  const below = keys.length === 1 ? (keys[0] as string).split('.') : keys;
+  return { text: `containerDefinitions[${container.sourceIndex}].${formatFieldPath(below)}`, path: ['containerDefinitions', String(container.sourceIndex), ...below] };
 }
 
 export function when(assumptions: readonly Assumption[]): string {
