@@ -83,6 +83,28 @@ describe('ecsguard scan --format json: the public contract', () => {
       remediation: 'Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',
       effectiveUser: null,
       suppression: null,
+      containerIndex: 0,
+      fieldPath: ['containerDefinitions', '0', 'user'],
+      fix: {
+        changes: [{ container: 'worker', containerIndex: 0, path: ['containerDefinitions', '0', 'user'], operation: 'set', value: '1000:1000' }],
+        warnings: [
+          'container "worker": the image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/reporting:3.2.0 may need a USER and file permissions for uid 1000 (files it writes, volumes it mounts); images built to run as root must be rebuilt',
+        ],
+        manual: [],
+        // The edit replaces `"0"`, where the finding is located.
+        edits: [
+          {
+            file: REGISTER_INPUT,
+            startLine: 12,
+            startColumn: 21,
+            endLine: 12,
+            endColumn: 24,
+            offset: readFileSync(REGISTER_INPUT, 'utf8').indexOf('"user": "0"') + '"user": '.length,
+            length: '"0"'.length,
+            text: '"1000:1000"',
+          },
+        ],
+      },
     });
     assert.deepEqual(report.summary, {
       filesScanned: 1,
