@@ -66,3 +66,24 @@ describe('--framework on the CLI (built)', () => {
     assert.match(bad.stderr, /unknown framework: nist/);
   });
 });
+
+describe('nist-800-53-r5 and pci-dss-4.0 (Security Hub "Related requirements")', () => {
+  it('map each requirement through the Security Hub control that lists it', () => {
+    const nist = FRAMEWORKS.find((f) => f.id === 'nist-800-53-r5');
+    const control = (id: string) => nist?.controls.find((c) => c.control === id);
+    assert.deepEqual(control('AC-6')?.checks, ['host-network-nonroot-user', 'no-privileged-containers', 'readonly-root-filesystem', 'no-host-network']);
+    assert.equal(control('AC-6')?.basis, 'Security Hub ECS.1 (retired), ECS.4, ECS.5, ECS.17 "Related requirements"');
+    assert.deepEqual(control('CM-2')?.checks, ['no-host-pid-namespace', 'no-secrets-in-environment']);
+    assert.deepEqual(control('AU-12')?.checks, ['logging-configured']);
+    assert.ok(nist?.controls.every((c) => c.basis?.startsWith('Security Hub ECS.')));
+    assert.deepEqual(controlsOf('efs-transit-encryption', ['nist-800-53-r5']), []);
+    assert.deepEqual(controlsOf('no-secrets-in-environment', ['pci-dss-4.0']), ['pci-dss-4.0:8.6.2']);
+    assert.deepEqual(ids(frameworkChecks(['pci-dss-4.0'])), ['no-secrets-in-environment']);
+  });
+
+  it('checks --framework prints each mapping with its basis', () => {
+    const run = runCli(['checks', '--framework', 'pci-dss-4.0']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /\n  8\.6\.2 +no-secrets-in-environment  \(.*\)\n +from Security Hub ECS\.8 "Related requirements"\n/);
+  });
+});
