@@ -57,7 +57,8 @@ describe('Terraform volumes in ECS API shape', () => {
       },
     ]);
     // The path keeps its place in the plan file: findings and fixes point at host_path.
-    const host = field(field((field(body, 'volumes') as { items: never[] }).items[0], 'host'), 'sourcePath');
+    const volumes = field(body, 'volumes');
+    const host = field(field(volumes?.kind === 'array' ? volumes.items[0] : undefined, 'host'), 'sourcePath');
     assert.equal(host?.range?.start.line, 1);
     assert.equal(host?.syntax, 'json');
   });
