@@ -12,7 +12,11 @@ describe('check selection', () => {
     assert.deepEqual(ids(selectChecks(['all'], undefined)), ids(ALL_CHECKS));
     assert.deepEqual(ids(selectChecks(['hardening'], undefined)), ids(ALL_CHECKS).filter((id) => !ids(CHECKS).includes(id)));
     assert.deepEqual(ids(selectChecks(['default', 'no-host-pid-namespace'], ['no-host-network'])), ['no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-pid-namespace']);
-    assert.throws(() => selectChecks(['hardned'], undefined), /unknown check id: hardned .*groups: default, hardening, all/);
+    assert.throws(() => selectChecks(['hardned'], undefined), /unknown check id: hardned .*groups: default, host-breach, hardening, all/);
+    assert.deepEqual(ids(selectChecks(['host-breach'], undefined)), [
+      'no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network',
+      'no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts',
+    ]);
   });
 });
 

@@ -31,7 +31,7 @@ describe('ecsguard scan: exit codes', () => {
   it('2 with a clear message for an unknown check id', () => {
     const run = runCli(['scan', REGISTER_INPUT, '--checks', 'no-root,no-privileged-containers']);
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'ecsguard: unknown check id: no-root (see "ecsguard checks"; groups: default, hardening, all)\n');
+    assert.equal(run.stderr, 'ecsguard: unknown check id: no-root (see "ecsguard checks"; groups: default, host-breach, hardening, all)\n');
   });
 
   it('2 for an unknown option, 0 for --help and --version', () => {
