@@ -83,6 +83,20 @@ describe('ecsguard scan --format json: the public contract', () => {
       remediation: 'Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',
       effectiveUser: null,
       suppression: null,
+      peers: [
+        { tool: 'aws-config', rule: 'ecs-task-definition-linux-user-non-root', control: 'ECS.20', verdict: 'FAIL', why: 'user "0" is one of the documented default root users for Linux ("root", "0")' },
+        { tool: 'aws-config', rule: 'ecs-task-definition-windows-user-non-admin', control: 'ECS.21', verdict: 'PASS', why: 'user "0" is not one of the documented default administrator users for Windows' },
+        {
+          tool: 'aws-config',
+          rule: 'ecs-task-definition-nonroot-user',
+          verdict: 'NOT_EVALUATED',
+          why: 'user "0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms',
+        },
+        { tool: 'prowler', verdict: 'NOT_COVERED', why: 'Prowler has no rule for this check' },
+        { tool: 'cis', verdict: 'NOT_COVERED', why: 'CIS AWS Compute v1.1.0 has no rule for this check' },
+        { tool: 'checkov', verdict: 'NOT_COVERED', why: 'Checkov has no rule for this check' },
+        { tool: 'trivy', verdict: 'NOT_COVERED', why: 'Trivy has no rule for this check' },
+      ],
     });
     assert.deepEqual(report.summary, {
       filesScanned: 1,
