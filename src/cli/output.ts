@@ -6,8 +6,7 @@ import { UsageError } from '../model/errors.js';
 export type Colors = ReturnType<typeof createColors>;
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function colorsFor(stream: NodeJS.WritableStream): Colors {
-  const env = process.env;
+export function colorsFor(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Colors {
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const tty = Boolean((stream as NodeJS.WriteStream).isTTY);

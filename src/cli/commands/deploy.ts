@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { emit } from '../output.js';
+import type { CommandContext } from '../io.js';
 import { checksFrom, checksOption, frameworkOption, skipChecksOption } from '../options.js';
 
 interface CheckSelection {
@@ -9,7 +10,7 @@ interface CheckSelection {
 }
 
 /** `ecsguard deploy scan-role | config-rule`: print CloudFormation templates; ecsguard never deploys them itself. */
-export function deployCommand(): Command {
+export function deployCommand(context: CommandContext): Command {
   const deploy = new Command('deploy').description('Print CloudFormation templates for running ecsguard across an AWS Organization (see docs/organization.md).');
   deploy
     .command('scan-role')
@@ -29,7 +30,7 @@ Example:
     )
     .action(async (options: { output?: string }) => {
       const { scanRoleTemplate, toYaml } = await import('../../deploy/templates.js');
-      await emit(toYaml(scanRoleTemplate()), options.output, process.stdout);
+      await emit(toYaml(scanRoleTemplate()), options.output, context.io.stdout);
     });
   deploy
     .command('config-rule')
@@ -42,15 +43,15 @@ Example:
     .addOption(skipChecksOption())
     .addOption(frameworkOption())
     .option('-o, --output <file>', 'write the template to a file')
-    .addHelpText('after', '\nThe rules run the checks a plain scan runs unless --checks (ids or groups: hardening, all) or --framework select others.')
+    .addHelpText('after', '\nThe rules run the checks a plain scan runs unless --checks (ids or groups: host-breach, hardening, all) or --framework select others.')
     .action(async (options: { organization?: boolean; singleRule?: boolean; output?: string } & CheckSelection) => {
       const [{ configRuleTemplate, toYaml }, checks] = await Promise.all([import('../../deploy/templates.js'), checksFrom(options)]);
-      await emit(toYaml(configRuleTemplate({ organization: options.organization ?? false, singleRule: options.singleRule ?? false, checks })), options.output, process.stdout);
+      await emit(toYaml(configRuleTemplate({ organization: options.organization ?? false, singleRule: options.singleRule ?? false, checks })), options.output, context.io.stdout);
     });
   return deploy;
 }
 
-export function conformancePackCommand(): Command {
+export function conformancePackCommand(context: CommandContext): Command {
   return new Command('conformance-pack')
     .description(
       "Print a conformance pack: AWS's managed ECS rules (ECS_CONTAINERS_NONPRIVILEGED, ECS_TASK_DEFINITION_NONROOT_USER, ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT, ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK) next to ecsguard's custom rules (one per check; needs the function from \"ecsguard deploy config-rule\" in each account and region).",
@@ -73,6 +74,6 @@ Example:
     )
     .action(async (options: { output?: string } & CheckSelection) => {
       const [{ conformancePackTemplate, toYaml }, checks] = await Promise.all([import('../../deploy/templates.js'), checksFrom(options)]);
-      await emit(toYaml(conformancePackTemplate(checks)), options.output, process.stdout);
+      await emit(toYaml(conformancePackTemplate(checks)), options.output, context.io.stdout);
     });
 }
