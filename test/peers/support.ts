@@ -10,13 +10,18 @@ import type { TaskDefinition } from '../../src/model/task-definition.js';
  * test cases are rewritten as such files), keyed by resource id: Terraform
  * address, CloudFormation logical id, JSON family.
  */
-export async function modelsFrom(name: string, text: string): Promise<Map<string, TaskDefinition>> {
+export async function modelsFrom(name: string, text: string, expectedErrors: RegExp[] = []): Promise<Map<string, TaskDefinition>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ecsguard-peers-'));
   try {
     await writeFile(path.join(dir, name), text);
     const models = new Map<string, TaskDefinition>();
     const result = await scan({ paths: [dir], checks: ALL_CHECKS, onEvaluated: ({ taskDefinition }) => models.set(taskDefinition.resource.id, taskDefinition) });
-    if (result.errors.length) throw new Error(`fixture ${name} does not read: ${result.errors.map((e) => e.message).join('; ')}`);
+    // Errors that leave the definition readable (a misspelt key) are expected by name; any other is a broken fixture.
+    const unexpected = result.errors.filter((e) => !expectedErrors.some((pattern) => pattern.test(e.message)));
+    if (unexpected.length) throw new Error(`fixture ${name} does not read: ${unexpected.map((e) => e.message).join('; ')}`);
+    for (const pattern of expectedErrors) {
+      if (!result.errors.some((e) => pattern.test(e.message))) throw new Error(`fixture ${name}: expected an error matching ${String(pattern)}`);
+    }
     return models;
   } finally {
     await rm(dir, { recursive: true, force: true });
