@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { fixOptionsFrom, runAccountFix } from '../../fix/account/command.js';
+import { fixOptionsFrom, runAccountFix } from './fix-account.js';
 import { fixFiles } from '../../fix/fix-files.js';
 import { realRoots, writeFixedFile } from '../../fix/write-files.js';
 import { buildFixReport, formatFixText } from '../../fix/report.js';

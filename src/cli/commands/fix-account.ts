@@ -1,21 +1,21 @@
 import { selectChecks } from '../../checks/catalogue.js';
-import { createAwsLiveSource } from '../../cli/aws-options.js';
-import { EXIT } from '../../cli/exit-code.js';
+import { createAwsLiveSource } from '../aws-options.js';
+import { EXIT } from '../exit-code.js';
 import { UsageError } from '../../model/errors.js';
-import { DEFAULT_FIX_OPTIONS, type FixOptions } from '../strategy.js';
-import { isRootUser } from '../user.js';
-import { type RevisionToPlan, buildPlan } from './build-plan.js';
-import { connectAccount } from './connection.js';
-import { evaluateDescribed } from './evaluate-described.js';
-import { DEFAULT_PROD_TAGS, parseProdTags, rankServices } from './exposure.js';
-import type { LoadBalancingApi } from './load-balancing-api.js';
-import { readServiceInventory } from './service-inventory.js';
+import { DEFAULT_FIX_OPTIONS, type FixOptions } from '../../fix/strategy.js';
+import { isRootUser } from '../../fix/user.js';
+import { type RevisionToPlan, buildPlan } from '../../remediate/account/build-plan.js';
+import { connectAccount } from '../../remediate/account/connection.js';
+import { evaluateDescribed } from '../../remediate/account/evaluate-described.js';
+import { DEFAULT_PROD_TAGS, parseProdTags, rankServices } from '../../remediate/account/exposure.js';
+import type { LoadBalancingApi } from '../../remediate/account/load-balancing-api.js';
+import { readServiceInventory } from '../../remediate/account/service-inventory.js';
 import type { Check } from '../../checks/types.js';
-import { connectionFrom } from './connection-options.js';
-import type { EcsApi } from './ecs-api.js';
-import { formatPlanSummary } from './plan-summary.js';
-import type { SkippedRevision } from './plan-format.js';
-import { scanAccount } from './scan-account.js';
+import { connectionFrom } from '../connection-options.js';
+import type { EcsApi } from '../../remediate/account/ecs-api.js';
+import { formatPlanSummary } from '../../remediate/account/plan-summary.js';
+import type { SkippedRevision } from '../../remediate/account/plan-format.js';
+import { scanAccount } from '../../remediate/account/scan-account.js';
 import { writeFileAtomic } from '../../io/write-file-atomic.js';
 
 export interface AccountCommandContext {

@@ -1,22 +1,22 @@
 import { access, readFile } from 'node:fs/promises';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { selectChecks } from '../../checks/catalogue.js';
-import { EXIT } from '../../cli/exit-code.js';
+import { EXIT } from '../exit-code.js';
 import { UsageError } from '../../model/errors.js';
-import { applyBatch, shortArn } from './apply-runner.js';
-import { diffBatch, formatBatchDiff } from './batch-diff.js';
-import { confirmChanges } from './confirm.js';
-import { connectEcs } from './connection.js';
-import { connectionFrom } from './connection-options.js';
-import { createJournal, planDigest } from './create-journal.js';
-import type { EcsApi } from './ecs-api.js';
-import { JournalStore } from './journal-store.js';
-import { formatChanges } from './outcome-report.js';
-import { rollBack } from './rollback-runner.js';
-import { sleepUnlessStopped } from './stop-on-ctrl-c.js';
-import { type RemediationPlan, parsePlan } from './plan-format.js';
-import { verifyBatch } from './verify.js';
-import { type WaitSettings, waitForServices } from './wait-stable.js';
+import { applyBatch, shortArn } from '../../remediate/account/apply-runner.js';
+import { diffBatch, formatBatchDiff } from '../../remediate/account/batch-diff.js';
+import { confirmChanges } from '../confirm.js';
+import { connectEcs } from '../../remediate/account/connection.js';
+import { connectionFrom } from '../connection-options.js';
+import { createJournal, planDigest } from '../../remediate/account/create-journal.js';
+import type { EcsApi } from '../../remediate/account/ecs-api.js';
+import { JournalStore } from '../../remediate/account/journal-store.js';
+import { formatChanges } from '../../remediate/account/outcome-report.js';
+import { rollBack } from '../../remediate/account/rollback-runner.js';
+import { sleepUnlessStopped } from '../stop-on-ctrl-c.js';
+import { type RemediationPlan, parsePlan } from '../../remediate/account/plan-format.js';
+import { verifyBatch } from '../../remediate/account/verify.js';
+import { type WaitSettings, waitForServices } from '../../remediate/account/wait-stable.js';
 
 export interface ApplyContext {
   stdout: NodeJS.WritableStream;

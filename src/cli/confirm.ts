@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { UsageError } from '../../model/errors.js';
+import { UsageError } from '../model/errors.js';
 
 export interface PromptStreams {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };

@@ -1,14 +1,14 @@
-import { EXIT } from '../../cli/exit-code.js';
+import { EXIT } from '../exit-code.js';
 import { UsageError } from '../../model/errors.js';
-import { type ApplyContext, waitSettingsFrom } from './apply-command.js';
-import { shortArn } from './apply-runner.js';
-import { confirmChanges } from './confirm.js';
-import { connectEcs } from './connection.js';
-import { connectionFrom } from './connection-options.js';
-import { JournalStore } from './journal-store.js';
-import { formatChanges } from './outcome-report.js';
-import { rollBack, servicesToRestore } from './rollback-runner.js';
-import { waitForServices } from './wait-stable.js';
+import { type ApplyContext, waitSettingsFrom } from './apply-run.js';
+import { shortArn } from '../../remediate/account/apply-runner.js';
+import { confirmChanges } from '../confirm.js';
+import { connectEcs } from '../../remediate/account/connection.js';
+import { connectionFrom } from '../connection-options.js';
+import { JournalStore } from '../../remediate/account/journal-store.js';
+import { formatChanges } from '../../remediate/account/outcome-report.js';
+import { rollBack, servicesToRestore } from '../../remediate/account/rollback-runner.js';
+import { waitForServices } from '../../remediate/account/wait-stable.js';
 
 /**
  * `ecsguard rollback journal.json`: every service apply moved goes back to the

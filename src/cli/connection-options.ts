@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { type Command, InvalidArgumentError } from 'commander';
-import { UsageError } from '../../model/errors.js';
-import type { ConnectionSettings } from './connection.js';
-import { positiveInteger } from '../../cli/options.js';
+import { UsageError } from '../model/errors.js';
+import type { ConnectionSettings } from '../remediate/account/connection.js';
+import { positiveInteger } from './options.js';
 
 
 /**
