@@ -1,37 +1,56 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../model/errors.js';
-import type { ConnectionSettings } from '../remediate/account/connection.js';
+import type { AwsConnection, Credentials } from '../sources/aws/clients.js';
 import { positiveInteger } from './options.js';
 
-
-/**
- * How apply and rollback reach the account. Same names as `scan --aws`; no
- * region options: the plan and the journal name the region of every step.
- */
-export function addConnectionOptions(command: Command): Command {
-  return command
-    .option('--profile <name>', 'AWS shared-config profile to use')
-    .option('--role-arn <arn>', 'assume this IAM role (e.g. in the account the plan is for)')
-    .option('--external-id <id>', 'external id required by the role to assume (with --role-arn)')
-    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (LocalStack or another emulator)')
-    .option('--max-attempts <n>', 'attempts per AWS request, retries of throttled calls included (default: 5)', positiveInteger);
+/** The connection flags as commander parses them, for scan --aws, fix --aws, apply and rollback alike. */
+export interface ConnectionFlags {
+  profile?: string;
+  roleArn?: string;
+  externalId?: string;
+  endpointUrl?: string;
+  maxAttempts?: number;
 }
 
-export function connectionFrom(
-  opts: Record<string, unknown>,
-  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider,
-): ConnectionSettings {
-  const roleArn = opts['roleArn'] as string | undefined;
-  if (opts['externalId'] !== undefined && roleArn === undefined) throw new UsageError('--external-id needs --role-arn');
-  const endpointUrl = opts['endpointUrl'] as string | undefined;
-  if (endpointUrl !== undefined && !/^https?:\/\/[^/]+/.test(endpointUrl)) throw new UsageError(`--endpoint-url: "${endpointUrl}" is not an http(s) URL`);
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/.+$/;
+const HTTP_URL = /^https?:\/\/[^/]+/;
+
+/**
+ * How every AWS command reaches the account: the same names, help and validation everywhere. `note` ends each
+ * line (scan: "(with --aws)"). No region options here: scan has its own, and apply and rollback read the region
+ * of every step from the plan or the journal.
+ */
+export function addConnectionOptions(command: Command, note = ''): Command {
+  const help = (text: string) => (note ? `${text} ${note}` : text);
+  return command
+    .option('--profile <name>', help('AWS shared-config profile to use'))
+    .option('--role-arn <arn>', help('assume this IAM role, e.g. to audit or fix another account'))
+    .option('--external-id <id>', 'external id required by the role to assume (with --role-arn)')
+    .option('--endpoint-url <url>', help('send every AWS call to this endpoint (LocalStack or another emulator)'))
+    .option(
+      '--max-attempts <n>',
+      help('attempts per AWS request, retries of throttled and failed calls included (default: 10; adaptive retry, unreachable endpoints fail at once)'),
+      positiveInteger,
+    );
+}
+
+/** The one validation of the connection flags; UsageError names the flag. */
+export function connectionFrom(flags: ConnectionFlags, credentials?: Credentials): AwsConnection {
+  const { roleArn, externalId, endpointUrl } = flags;
+  if (externalId !== undefined && roleArn === undefined) throw new UsageError('--external-id needs --role-arn');
+  if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
+    throw new UsageError(`--role-arn: "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+  }
+  if (endpointUrl !== undefined && !HTTP_URL.test(endpointUrl)) throw new UsageError(`--endpoint-url: "${endpointUrl}" is not an http(s) URL`);
+  if (flags.maxAttempts !== undefined && (!Number.isInteger(flags.maxAttempts) || flags.maxAttempts < 1)) {
+    throw new UsageError('--max-attempts must be a positive integer');
+  }
   return {
-    ...(opts['profile'] ? { profile: String(opts['profile']) } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
     ...(roleArn ? { roleArn } : {}),
-    ...(opts['externalId'] ? { externalId: String(opts['externalId']) } : {}),
+    ...(externalId ? { externalId } : {}),
     ...(endpointUrl ? { endpointUrl } : {}),
-    ...(opts['maxAttempts'] ? { maxAttempts: Number(opts['maxAttempts']) } : {}),
+    ...(flags.maxAttempts ? { maxAttempts: flags.maxAttempts } : {}),
     ...(credentials ? { credentials } : {}),
   };
 }
@@ -40,6 +59,13 @@ function seconds(value: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected a number of seconds');
   return parsed;
+}
+
+/** The `--wait` flags, the same for apply and rollback. */
+export interface WaitFlags {
+  wait?: boolean;
+  waitTimeout?: number;
+  pollInterval?: number;
 }
 
 /** `--wait` and its pacing, the same for apply and rollback. */

@@ -32,7 +32,7 @@ Old revisions are never deregistered. Exit codes: 0 applied and verified, 1 the 
 2 usage error, or a step failed or was refused (the report lists what was and was not changed; the journal allows
 resume or rollback), 130 interrupted.`,
     )
-    .action(async (plan: string, options: Record<string, unknown>) => {
+    .action(async (plan: string, options: import('./apply-run.js').ApplyCommandOptions) => {
       // Loaded on demand (the AWS SDK among them), so other commands and --help never pay for it.
       const [{ runApply }, { stopAfterCallOnCtrlC }] = await Promise.all([
         import('./apply-run.js'),

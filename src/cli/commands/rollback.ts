@@ -12,7 +12,7 @@ export function rollbackCommand(context: CommandContext): Command {
       'after',
       '\nA service someone moved since the apply is left alone and listed under "Not restored" with the reason.\nNothing is deregistered. Exit codes: 0 every service restored, 2 usage error or a service that could not be restored.',
     )
-    .action(async (journal: string, options: Record<string, unknown>) => {
+    .action(async (journal: string, options: import('./rollback-run.js').RollbackCommandOptions) => {
       const { runRollback } = await import('./rollback-run.js');
       context.finish(await runRollback(journal, options, { stdout: context.io.stdout, stderr: context.io.stderr, stdin: context.io.stdin }));
     });

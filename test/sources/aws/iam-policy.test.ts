@@ -34,12 +34,13 @@ async function operationsInSource(): Promise<string[]> {
   for (const folder of ['src/sources/aws', 'src/remediate/account'].map((f) => join(root, f))) {
     for (const file of await readdir(folder)) {
       const text = await readFile(join(folder, file), 'utf8');
-      for (const match of text.matchAll(/new\s+(?:[\w.]+\.)?(\w+)Command\(/g)) {
-        const name = `${match[1]}Command`;
+      for (const match of text.matchAll(/(?:new\s+(?:[\w.]+\.)?(\w+)Command\(|\bpaginate(\w+)\()/g)) {
+        const operation = (match[1] ?? match[2]) as string;
+        const name = `${operation}Command`;
         const service =
           name in ecs ? 'ecs' : name in sts ? 'sts' : name in account ? 'account' : name in elbv2 ? 'elasticloadbalancing' : undefined;
         assert.ok(service, `${name} (${file}) belongs to no known client`);
-        if (!WRITES.test(match[1] as string)) found.add(`${service}:${match[1]}`);
+        if (!WRITES.test(operation)) found.add(`${service}:${operation}`);
       }
     }
   }
