@@ -44,6 +44,11 @@ export class RevisionDescriber {
     await Promise.all(this.pending);
   }
 
+  /** The region failed (Ctrl-C, a defect): describes in flight end on their own, their rejections are not news. */
+  abandon(): void {
+    for (const p of this.pending) p.catch(() => undefined);
+  }
+
   private async describe(arn: string): Promise<void> {
     const cached = this.cache ? await this.reads.run(() => (this.cache as DescribeCache).get(arn)) : undefined;
     if (cached) {

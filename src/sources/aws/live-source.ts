@@ -210,13 +210,19 @@ export class AwsLiveSource implements LiveSource {
       listingFailed = true;
       errors.push(error.scanError);
     });
-    await Promise.all([usageLookup, listing]);
-    if (scope === 'in-use') take(inUseRevisions(usage as unknown as RegionUsage));
-    listed = true;
-    flush(true);
-    await describer.settled();
-    flush(true);
-    await Promise.all(parts);
+    try {
+      await Promise.all([usageLookup, listing]);
+      if (scope === 'in-use') take(inUseRevisions(usage as unknown as RegionUsage));
+      listed = true;
+      flush(true);
+      await describer.settled();
+      flush(true);
+      await Promise.all(parts);
+    } catch (error) {
+      describer.abandon();
+      for (const part of parts) part.catch(() => undefined);
+      throw error;
+    }
     this.stats.cacheHits += describer.cacheHits;
     this.stats.described += describer.described;
     return errors;
