@@ -32,6 +32,7 @@ if (mode === 'fanout') {
       wallSeconds: (performance.now() - started) / 1000,
       taskDefinitions: result.summary.taskDefinitions,
       fail: result.summary.findings.FAIL,
+      findings: result.findings.length,
       errorFindings: result.summary.findings.ERROR,
       errors: result.errors.length,
       firstError: result.errors[0]?.message,
