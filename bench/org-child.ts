@@ -38,6 +38,7 @@ if (mode === 'fanout') {
       firstError: result.errors[0]?.message,
       callsPerAccount: { min: calls[0], median: calls[Math.floor(calls.length / 2)], max: calls.at(-1) },
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     }),
   );
 } else {

@@ -99,6 +99,7 @@ async function fanout(accounts: number, withRatio: boolean): Promise<{ ok: boole
       ...(process.env['BENCH_TOTAL'] ? { maxTotalConcurrency: Number(process.env['BENCH_TOTAL']) } : {}),
     };
     const loadBefore = load();
+    const emulatorCpu = process.cpuUsage();
     const r = await inChild('fanout', emulator.endpoint, { regions: REGIONS, scope: 'active', ...budgets });
     const ideal = idealSeconds(emulator);
     const wall = r['wallSeconds'] as number;
@@ -107,6 +108,11 @@ async function fanout(accounts: number, withRatio: boolean): Promise<{ ok: boole
     console.log(
       `${accounts} accounts × ${REGIONS.length} regions × ${REVISIONS} revisions: wall ${wall.toFixed(1)} s | ideal ${ideal.toFixed(1)} s | ratio ${ratio.toFixed(3)} | ` +
         `load average before ${loadBefore}, after ${load()}`,
+    );
+    const emulatorCpuSeconds = (process.cpuUsage(emulatorCpu).user + process.cpuUsage(emulatorCpu).system) / 1e6;
+    console.log(
+      `  CPU: scanner ${(r['cpuSeconds'] as number).toFixed(1)} s, emulator ${emulatorCpuSeconds.toFixed(1)} s, in ${wall.toFixed(1)} s of wall time on 2 shared cores ` +
+        '(when their sum nears the CPU share the load average leaves, the run is CPU-bound, not rate-limited)',
     );
     console.log(
       `  task definitions ${String(r['taskDefinitions'])} | findings ${String(r['findings'])} (FAIL ${String(r['fail'])}) | errors ${String(r['errors'])}${r['firstError'] ? ` (${String(r['firstError'])})` : ''} | ` +
