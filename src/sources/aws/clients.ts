@@ -76,6 +76,22 @@ export interface RequestBudget {
   shared?: Limiter;
   /** Called once per command (not per attempt): `ListTaskDefinitions`, `AssumeRole`… */
   onCall?: (operation: string) => void;
+  /**
+   * Connection pools shared by every client of an organization scan, so sockets follow the requests in flight, not
+   * the number of account-regions (each client's own pool kept up to ten sockets per pair). The owner destroys them.
+   */
+  agents?: SharedAgents;
+}
+
+export interface SharedAgents {
+  http: import('node:http').Agent;
+  https: import('node:https').Agent;
+}
+
+/** Keep-alive pools for SharedAgents, sized to the requests allowed in flight. */
+export async function createSharedAgents(maxSockets: number): Promise<SharedAgents> {
+  const [http, https] = await Promise.all([import('node:http'), import('node:https')]);
+  return { http: new http.Agent({ keepAlive: true, maxSockets }), https: new https.Agent({ keepAlive: true, maxSockets }) };
 }
 
 
@@ -123,7 +139,11 @@ export class AwsClients {
       maxAttempts: this.maxAttempts,
       retryMode: 'adaptive' as const,
       ...(retry ? { retryStrategy: new FailFastRetryStrategy(new retry.AdaptiveRetryStrategy(this.maxAttempts, { rateLimiter: new retry.DefaultRateLimiter({ smooth: 1 }), backoff: new ThrottlingBackoff() } as never)) } : {}),
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+      requestHandler: {
+        connectionTimeout: 5_000,
+        requestTimeout: 60_000,
+        ...(this.budget.agents ? { httpAgent: this.budget.agents.http, httpsAgent: this.budget.agents.https } : {}),
+      },
     };
   }
 
@@ -207,6 +227,8 @@ export class AwsClients {
 
   /** Closes the sockets so the process can exit promptly. */
   destroy(): void {
+    // A client's destroy() closes its connection pool: a shared one belongs to the scan that made it.
+    if (this.budget.agents) return;
     for (const client of [...this.ecsClients.values(), ...this.stsClients.values(), this.accountClient]) client?.destroy();
   }
 }

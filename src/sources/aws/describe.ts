@@ -24,6 +24,11 @@ const CACHE_READS_IN_FLIGHT = 64;
 export class RevisionDescriber {
   private readonly pending: Array<Promise<void>> = [];
   private readonly reads = createLimiter(CACHE_READS_IN_FLIGHT);
+  /**
+   * Describes started at once: the region's budget lets no more through anyway, and a queued ARN costs a closure where
+   * a started SDK call holds its command and handler stack (an organization has thousands of pairs in flight).
+   */
+  private readonly calls: ReturnType<typeof createLimiter>;
   cacheHits = 0;
   described = 0;
 
@@ -33,7 +38,10 @@ export class RevisionDescriber {
     private readonly cache: DescribeCache | undefined,
     private readonly progress: DescribeProgress,
     private readonly onResult: (result: DescribeResult) => void,
-  ) {}
+    inFlight: number,
+  ) {
+    this.calls = createLimiter(inFlight);
+  }
 
   add(arn: string): void {
     this.pending.push(this.describe(arn));
@@ -59,7 +67,7 @@ export class RevisionDescriber {
     }
     let fresh: DescribedRevision;
     try {
-      fresh = await this.api.describeTaskDefinition(this.region, arn);
+      fresh = await this.calls.run(() => this.api.describeTaskDefinition(this.region, arn));
     } catch (error) {
       if (!(error instanceof EcsCallError)) throw error;
       this.progress.failed();

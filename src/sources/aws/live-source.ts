@@ -5,7 +5,7 @@ import { type ObjectNode, fromPlain } from '../../model/value.js';
 import { type LiveSource, type SourceDefinition, type SourceFailure, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import { parseTaskDefinitionArn } from './arn.js';
 import { DescribeCache, type DescribedRevision } from './cache.js';
-import { type AwsConnection, AwsClients, type AwsSdk, loadSdk } from './clients.js';
+import { type AwsConnection, AwsClients, type AwsSdk, type SharedAgents, loadSdk } from './clients.js';
 import { type DescribeResult, RevisionDescriber } from './describe.js';
 import { EcsCallError, createEcsApi } from './ecs-api.js';
 import { isAbort, isMissingCredentials, isUnreachable, toScanError } from './errors.js';
@@ -28,6 +28,10 @@ export interface AwsScanOptions extends AwsConnection {
    * attempt, never during retry back-off (see AwsClients).
    */
   sharedLimiter?: Limiter;
+  /** Connection pools shared with other scans (organization fan-out). */
+  sharedAgents?: SharedAgents;
+  /** The account the credentials lead to, when known (an organization scan lists it): no GetCallerIdentity call. */
+  accountId?: string;
   progress?: ScanProgress;
   /** Things worth saying that are not errors (skipped opt-in regions, a cache that cannot be written). */
   notice?: (message: string) => void;
@@ -74,6 +78,7 @@ export class AwsLiveSource implements LiveSource {
     const clients = new AwsClients(sdk, this.options, firstRegion, {
       perClient: this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
       ...(this.options.sharedLimiter ? { shared: this.options.sharedLimiter } : {}),
+      ...(this.options.sharedAgents ? { agents: this.options.sharedAgents } : {}),
       onCall: (operation) => this.count(operation),
     });
     const progress = this.options.progress ?? SILENT_PROGRESS;
@@ -108,9 +113,9 @@ export class AwsLiveSource implements LiveSource {
     const errors: ScanError[] = [];
     const options = signal ? { abortSignal: signal } : {};
 
-    let accountId: string | undefined;
+    let accountId: string | undefined = this.options.accountId;
     try {
-      accountId = (await clients.sts(stsRegion).send(new clients.sdk.sts.GetCallerIdentityCommand({}), options)).Account;
+      accountId ??= (await clients.sts(stsRegion).send(new clients.sdk.sts.GetCallerIdentityCommand({}), options)).Account;
     } catch (error) {
       rethrowAbort(error, signal);
       errors.push(toScanError(error, { service: 'sts', operation: 'GetCallerIdentity', region: stsRegion }));
@@ -184,10 +189,17 @@ export class AwsLiveSource implements LiveSource {
       const part = this.partFor(ready, region, accountId, usage, status, selector?.superseded);
       if (part.definitions.length || part.failures.length) parts.push(deliver(part));
     };
-    const describer = new RevisionDescriber(api, region, cache, progress, (result) => {
-      waiting.push(result);
-      flush(false);
-    });
+    const describer = new RevisionDescriber(
+      api,
+      region,
+      cache,
+      progress,
+      (result) => {
+        waiting.push(result);
+        flush(false);
+      },
+      this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    );
     const take = (revisions: Array<{ arn: string; status?: 'ACTIVE' | 'INACTIVE' }>) => {
       progress.planned(revisions.length);
       for (const r of revisions) {

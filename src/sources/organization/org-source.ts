@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
 import { type LiveSource, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
-import { AwsClients, type AwsSdk, type Credentials, DEFAULT_MAX_ATTEMPTS, loadSdk } from '../aws/clients.js';
+import { AwsClients, type AwsSdk, type Credentials, DEFAULT_MAX_ATTEMPTS, type SharedAgents, createSharedAgents, loadSdk } from '../aws/clients.js';
 import { describeAwsError, isAbort, isMissingCredentials } from '../aws/errors.js';
 import { type Limiter, createLimiter } from '../aws/limiter.js';
 import { AwsLiveSource } from '../aws/live-source.js';
@@ -81,6 +81,7 @@ export class OrganizationSource implements LiveSource {
     const firstRegion = Array.isArray(options.regions) ? (options.regions[0] ?? GLOBAL_REGION) : GLOBAL_REGION;
     // One budget for the organization: HTTP attempts in flight, held per attempt (never during retry back-off).
     const shared = createLimiter(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
+    const agents = await createSharedAgents(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
     const management = new AwsClients(sdk, { ...connection(options), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, firstRegion, { shared });
     const orgClient = new organizations.OrganizationsClient({
       region: GLOBAL_REGION,
@@ -121,7 +122,7 @@ export class OrganizationSource implements LiveSource {
       };
       await Promise.all(
         listing.accounts.map(async (account, i) => {
-          errorsByAccount[i] = await this.scanAccount(sdk, management, account, shared, state, deliver, signal);
+          errorsByAccount[i] = await this.scanAccount(sdk, management, account, { shared, agents }, state, deliver, signal);
         }),
       );
       await delivered;
@@ -130,6 +131,8 @@ export class OrganizationSource implements LiveSource {
     } finally {
       orgClient.destroy();
       management.destroy();
+      agents.http.destroy();
+      agents.https.destroy();
     }
   }
 
@@ -141,7 +144,7 @@ export class OrganizationSource implements LiveSource {
     sdk: AwsSdk,
     management: AwsClients,
     account: OrganizationAccount,
-    shared: Limiter,
+    { shared, agents }: { shared: Limiter; agents: SharedAgents },
     state: ScanState | undefined,
     deliver: (part: SourceOutput) => Promise<unknown>,
     signal?: AbortSignal,
@@ -175,7 +178,7 @@ export class OrganizationSource implements LiveSource {
       ];
     }
 
-    const clients = new AwsClients(sdk, { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, GLOBAL_REGION, { shared });
+    const clients = new AwsClients(sdk, { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, GLOBAL_REGION, { shared, agents });
     const errors: ScanError[] = [];
     let regions: string[];
     try {
@@ -220,12 +223,14 @@ export class OrganizationSource implements LiveSource {
           {
             scope: options.scope,
             regions: [region],
+            accountId: account.id,
             credentials,
             ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
             ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
             ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
             ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
             sharedLimiter: shared,
+            sharedAgents: agents,
           },
           () => Promise.resolve(sdk),
         );
