@@ -1,61 +1,44 @@
-import { EXIT } from '../../cli/exit-code.js';
-import { UsageError } from '../../model/errors.js';
-import { type ApplyContext, waitSettingsFrom } from './apply-command.js';
+import { type AccountChangeSettings, type ApplyResult, OUTCOME, waitSettingsFrom } from './apply-plan.js';
 import { shortArn } from './apply-runner.js';
-import { confirmChanges } from './confirm.js';
 import { connectEcs } from './connection.js';
-import { connectionFrom } from './connection-options.js';
 import { JournalStore } from './journal-store.js';
 import { formatChanges } from './outcome-report.js';
 import { rollBack, servicesToRestore } from './rollback-runner.js';
 import { waitForServices } from './wait-stable.js';
 
-/**
- * `ecsguard rollback journal.json`: every service apply moved goes back to the
- * revision it had, and the journal records it. Exit code: 0 every service
- * restored, 2 usage error or a service that could not be restored.
- */
-export async function runRollback(journalPath: string, options: Record<string, unknown>, context: ApplyContext): Promise<number> {
-  try {
-    return await rollback(journalPath, options, context);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    context.stderr.write(`ecsguard: ${error.message}\n`);
-    return EXIT.incomplete;
-  }
-}
+export type RollbackSettings = AccountChangeSettings;
 
-async function rollback(journalPath: string, options: Record<string, unknown>, context: ApplyContext): Promise<number> {
-  const now = context.now ?? (() => new Date());
-  const out = (line: string) => context.stdout.write(`${line}\n`);
-  const waitSettings = waitSettingsFrom(options, context);
-  const connection = connectionFrom(options, context.credentials);
+/**
+ * Puts every service an apply moved back on the revision it had before, from the apply's journal, and records it
+ * there. A service someone moved since is left alone and reported. Nothing is deregistered. Outcome: `done` every
+ * service restored, `incomplete` one could not be (or nothing was confirmed).
+ */
+export async function rollback(journalPath: string, settings: RollbackSettings): Promise<ApplyResult> {
+  const now = settings.now ?? (() => new Date());
+  const out = settings.log;
+  const waitSettings = waitSettingsFrom(settings);
   const store = await JournalStore.load(journalPath, now);
   const { journal } = store;
   const targets = servicesToRestore(journal.services).filter((s) => s.rollback?.status !== 'done');
   if (targets.length === 0) {
     out(`${journalPath}: no service to roll back (apply moved none, or they were already rolled back).`);
-    return EXIT.ok;
+    return { outcome: OUTCOME.done, journalPath };
   }
   out(`Rolling back ${targets.length} service(s) to the revisions they had before the apply:`);
   for (const s of targets) out(`  ${s.region} ${s.cluster}/${s.service}: ${shortArn(s.newArn)} → ${shortArn(s.previousArn)}`);
   out('New revisions stay registered; nothing is deregistered.');
-  const confirmed = await confirmChanges('Roll back these services?', options['yes'] === true, {
-    stdin: context.stdin ?? process.stdin,
-    stderr: context.stderr,
-  });
-  if (!confirmed) {
+  if (settings.confirm && !(await settings.confirm('Roll back these services?'))) {
     out('Not confirmed: nothing was changed.');
-    return EXIT.incomplete;
+    return { outcome: OUTCOME.incomplete, journalPath };
   }
   journal.status = 'rolling-back';
   journal.rollback = { startedAt: store.timestamp(), status: 'in-progress' };
   await store.event('rollback started');
-  const api = await connectEcs(connection, targets[0]?.region ?? 'us-east-1', context.signal);
+  const api = await connectEcs(settings.connection, targets[0]?.region ?? 'us-east-1', settings.signal);
   try {
     const result = await rollBack(api, store, out);
     let failed = result.failed.length;
-    if (options['wait'] === true && result.restored.length) {
+    if (settings.wait === true && result.restored.length) {
       out(`  waiting for ${result.restored.length} service(s) to be stable…`);
       const waited = await waitForServices(
         api,
@@ -72,7 +55,7 @@ async function rollback(journalPath: string, options: Record<string, unknown>, c
     out('');
     out(formatChanges(journal, journalPath));
     if (failed) out(`Some services were not restored; fix the cause and run: ecsguard rollback ${journalPath}`);
-    return failed ? EXIT.incomplete : EXIT.ok;
+    return { outcome: failed ? OUTCOME.incomplete : OUTCOME.done, journalPath };
   } finally {
     api.close();
   }

@@ -1,4 +1,4 @@
-import type { EcsApi, ServiceState } from './ecs-api.js';
+import type { EcsApi, ServiceState } from '../../sources/aws/ecs-api.js';
 
 export interface WaitSettings {
   timeoutMs: number;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { runAccountFix } from '../../../src/fix/account/command.js';
-import type { RemediationPlan } from '../../../src/fix/account/plan-format.js';
-import { READ_ONLY_FIELDS } from '../../../src/fix/account/register-input.js';
+import { runAccountFix } from '../../../src/cli/commands/fix-account.js';
+import type { RemediationPlan } from '../../../src/remediate/account/plan-format.js';
+import { READ_ONLY_FIELDS } from '../../../src/remediate/account/register-input.js';
 import { type Seeded, arn, fixOptions, seedAccount, streams, webDefinition } from './account-fixture.js';
 
 describe('fix --aws --plan', () => {

@@ -1,110 +1,67 @@
-import { selectChecks } from '../../checks/catalogue.js';
-import { createAwsLiveSource } from '../../cli/aws-options.js';
-import { EXIT } from '../../cli/exit-code.js';
-import { UsageError } from '../../model/errors.js';
-import { DEFAULT_FIX_OPTIONS, type FixOptions } from '../strategy.js';
-import { isRootUser } from '../user.js';
+import type { Check } from '../../checks/types.js';
+import { DEFAULT_FIX_OPTIONS, type FixOptions } from '../../fix/strategy.js';
+import type { AwsConnection } from '../../sources/aws/clients.js';
+import type { EcsApi } from '../../sources/aws/ecs-api.js';
+import { AwsLiveSource, type AwsScanOptions } from '../../sources/aws/live-source.js';
 import { type RevisionToPlan, buildPlan } from './build-plan.js';
 import { connectAccount } from './connection.js';
 import { evaluateDescribed } from './evaluate-described.js';
 import { DEFAULT_PROD_TAGS, parseProdTags, rankServices } from './exposure.js';
 import type { LoadBalancingApi } from './load-balancing-api.js';
-import { readServiceInventory } from './service-inventory.js';
-import type { Check } from '../../checks/types.js';
-import { connectionFrom } from './connection-options.js';
-import type { EcsApi } from './ecs-api.js';
-import { formatPlanSummary } from './plan-summary.js';
-import type { SkippedRevision } from './plan-format.js';
+import type { RemediationPlan, SkippedRevision } from './plan-format.js';
 import { scanAccount } from './scan-account.js';
-import { writeFileAtomic } from '../../io/write-file-atomic.js';
+import { readServiceInventory } from './service-inventory.js';
 
-export interface AccountCommandContext {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+export interface AccountFixSettings {
+  /** What to scan and how to reach it (connection, regions, scope, cache, progress). */
+  scan: AwsScanOptions;
+  checks: readonly Check[];
+  /** The field changes to write (default: DEFAULT_FIX_OPTIONS). */
+  fixOptions?: FixOptions;
+  /** Where the plan will be written: the plan's apply commands name it. */
+  planFile: string;
+  /** Revisions per batch (internet-exposed first, then production, then the rest). Default: one batch. */
+  batchSize?: number;
+  /** Tags that mark production services or clusters (default: DEFAULT_PROD_TAGS). */
+  prodTags?: string;
+  /** Register a fixed copy of a family's newest revision last (default true). */
+  keepLatest?: boolean;
   signal?: AbortSignal;
 }
 
-/** The fix options from the `fix` command's flags (shared with the file fixer). */
-export function fixOptionsFrom(options: Record<string, unknown>): FixOptions {
-  const user = options['user'] === undefined ? DEFAULT_FIX_OPTIONS.user : String(options['user']);
-  if (isRootUser(user)) throw new UsageError(`--user ${JSON.stringify(user)} is root; choose a non-root user such as 1000:1000`);
-  const networkMode = options['networkMode'] ?? DEFAULT_FIX_OPTIONS.networkMode;
-  if (networkMode !== 'keep' && networkMode !== 'awsvpc') throw new UsageError('--network-mode must be keep or awsvpc');
-  return {
-    user,
-    networkMode,
-    dropCapabilities: options['dropCapabilities'] === true,
-    readonlyRoot: options['readonlyRoot'] === true,
-  };
-}
-
-function batchSizeFrom(options: Record<string, unknown>): number | undefined {
-  const value = options['batchSize'];
-  if (value === undefined) return undefined;
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 1) throw new UsageError('--batch-size must be a positive integer');
-  return size;
+export interface AccountFixPlan {
+  plan: RemediationPlan;
+  /** Something was not read (a scan error, a failing revision that could not be described): the plan may miss work. */
+  incomplete: boolean;
 }
 
 /**
- * `ecsguard fix --aws --plan FILE`: scans the account, and writes a plan of new
- * revisions and service updates. Changes nothing in the account.
- * Exit code: 0 nothing to fix, 1 a plan with work in it, 2 usage error or something not read.
+ * Scans the account and plans its remediation: new revisions and the service updates that use them, in batches.
+ * Changes nothing in the account and writes nothing: the caller writes the plan (and a person reviews it).
  */
-export async function runAccountFix(options: Record<string, unknown>, context: AccountCommandContext): Promise<number> {
-  try {
-    return await planAccountFix(options, context);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    context.stderr.write(`ecsguard: ${error.message}\n`);
-    return EXIT.incomplete;
-  }
-}
-
-async function planAccountFix(options: Record<string, unknown>, context: AccountCommandContext): Promise<number> {
-  const planFile = options['plan'];
-  if (typeof planFile !== 'string' || planFile === '') {
-    throw new UsageError('fix --aws writes a plan and changes nothing: add --plan FILE (then review it and run "ecsguard apply FILE")');
-  }
-  if (Array.isArray(options['paths']) && options['paths'].length > 0) {
-    throw new UsageError('fix --aws works on the live account: drop the paths (fix files in a separate run)');
-  }
-  if (options['write'] === true) throw new UsageError('--write edits files; with --aws use --plan FILE and then "ecsguard apply FILE"');
-  const fixOptions = fixOptionsFrom(options);
-  const batchSize = batchSizeFrom(options);
-  const checks = selectChecks(options['checks'] as string[] | undefined, options['skipChecks'] as string[] | undefined);
-  const live = await createAwsLiveSource({ ...options, aws: true }, {
-    showProgress: options['quiet'] !== true,
-    stderr: context.stderr,
-    ...(context.signal ? { signal: context.signal } : {}),
-  });
-  if (!live) throw new UsageError('fix --aws: no live source');
-
-  const prodTagsText = typeof options['prodTags'] === 'string' ? options['prodTags'] : DEFAULT_PROD_TAGS;
+export async function planAccountFix(settings: AccountFixSettings): Promise<AccountFixPlan> {
+  const { checks, signal } = settings;
+  const prodTagsText = settings.prodTags ?? DEFAULT_PROD_TAGS;
   const prodTags = parseProdTags(prodTagsText);
-  const keepLatest = options['keepLatest'] !== false;
-  const scanned = await scanAccount(live, checks, context.signal);
+  const scanned = await scanAccount(new AwsLiveSource(settings.scan), checks, signal);
   const skipped: SkippedRevision[] = [...scanned.unreadable].map(([arn, reason]) => ({ arn, reason: `not read: ${reason}` }));
   const scanErrors = scanned.result.errors.map((e) => [e.region, e.operation, e.message].filter(Boolean).join(': '));
-  const account = await readAccountForPlan(scanned.failing, options, skipped, scanErrors, checks, prodTags, context.signal);
+  const account = await readAccountForPlan(scanned.failing, settings.scan, skipped, scanErrors, checks, prodTags, signal);
   const plan = buildPlan(account.revisions, {
-    fixOptions,
+    fixOptions: settings.fixOptions ?? DEFAULT_FIX_OPTIONS,
     checkIds: checks.map((c) => c.meta.id),
-    ...(batchSize ? { batchSize } : {}),
-    planFile,
+    ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
+    planFile: settings.planFile,
     skipped,
     scanErrors,
     services: account.services,
     ranking: account.ranking,
     latest: account.latest,
-    keepLatest,
+    keepLatest: settings.keepLatest !== false,
     prodTags: prodTagsText,
   });
   plan.warnings = [...account.warnings, ...(plan.warnings ?? [])];
-  await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`);
-  context.stdout.write(`${formatPlanSummary(plan, planFile)}\n`);
-  if (plan.scanErrors.length || scanned.unreadable.size) return EXIT.incomplete;
-  return plan.revisions.length || plan.skipped.length ? EXIT.findings : EXIT.ok;
+  return { plan, incomplete: plan.scanErrors.length > 0 || scanned.unreadable.size > 0 };
 }
 
 /**
@@ -116,7 +73,7 @@ async function planAccountFix(options: Record<string, unknown>, context: Account
  */
 async function readAccountForPlan(
   failing: Awaited<ReturnType<typeof scanAccount>>['failing'],
-  options: Record<string, unknown>,
+  connection: AwsConnection,
   skipped: SkippedRevision[],
   scanErrors: string[],
   checks: readonly Check[],
@@ -135,7 +92,7 @@ async function readAccountForPlan(
   let api: EcsApi | undefined;
   let loadBalancing: LoadBalancingApi;
   try {
-    ({ ecs: api, loadBalancing } = await connectAccount(connectionFrom(options), firstRegion, signal));
+    ({ ecs: api, loadBalancing } = await connectAccount(connection, firstRegion, signal));
     for (const { taskDefinition, findings } of failing) {
       const { arn, region } = taskDefinition.resource;
       if (!arn || !region) continue;

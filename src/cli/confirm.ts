@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline/promises';
-import { UsageError } from '../../model/errors.js';
+import { UsageError } from '../model/errors.js';
 
 export interface PromptStreams {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** None: nobody to ask. */
+  stdin: (NodeJS.ReadableStream & { isTTY?: boolean }) | undefined;
   stderr: NodeJS.WritableStream;
 }
 
@@ -12,7 +13,7 @@ export interface PromptStreams {
  */
 export async function confirmChanges(question: string, yes: boolean, streams: PromptStreams): Promise<boolean> {
   if (yes) return true;
-  if (!streams.stdin.isTTY) throw new UsageError('standard input is not a terminal: pass --yes to confirm the changes');
+  if (!streams.stdin?.isTTY) throw new UsageError('standard input is not a terminal: pass --yes to confirm the changes');
   const prompt = createInterface({ input: streams.stdin, output: streams.stderr });
   try {
     const answer = await prompt.question(`${question} [y/N] `);

@@ -1,5 +1,5 @@
 import { describedMatchesInput } from './described-matches.js';
-import { EcsCallError, type EcsApi } from './ecs-api.js';
+import { EcsCallError, type EcsApi } from '../../sources/aws/ecs-api.js';
 import type { JournalRevision, JournalService, StepState } from './journal-format.js';
 import type { JournalStore } from './journal-store.js';
 import type { PlannedRevision, RemediationPlan } from './plan-format.js';

@@ -1,4 +1,4 @@
-import type { EcsApi, ServiceState } from './ecs-api.js';
+import type { EcsApi, ServiceState } from '../../sources/aws/ecs-api.js';
 import type { Tag } from './register-input.js';
 
 /** What the planner knows about one service: what ECS will run, what still runs, and what exposes it. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
-import { runApply } from '../../../src/fix/account/apply-command.js';
-import { runAccountFix } from '../../../src/fix/account/command.js';
+import { runApply } from '../../../src/cli/commands/apply-run.js';
+import { runAccountFix } from '../../../src/cli/commands/fix-account.js';
 import { type Seeded, connection, fixOptions, seedAccount, streams } from './account-fixture.js';
 
 const noSleep = async () => undefined;

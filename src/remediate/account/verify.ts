@@ -7,7 +7,7 @@ import type { ResourceRef } from '../../model/task-definition.js';
 import { type ObjectNode, fromPlain } from '../../model/value.js';
 import { shortArn } from './apply-runner.js';
 import { describedMatchesInput } from './described-matches.js';
-import { EcsCallError, type EcsApi } from './ecs-api.js';
+import { EcsCallError, type EcsApi } from '../../sources/aws/ecs-api.js';
 import type { BatchVerification, Journal } from './journal-format.js';
 import type { RemediationPlan } from './plan-format.js';
 

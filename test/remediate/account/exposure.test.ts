@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { relativeTo } from '../../../src/fix/account/apply-runner.js';
-import { parseProdTags, rankServices } from '../../../src/fix/account/exposure.js';
-import type { LoadBalancingApi } from '../../../src/fix/account/load-balancing-api.js';
-import type { ServiceFacts } from '../../../src/fix/account/service-inventory.js';
+import { relativeTo } from '../../../src/remediate/account/apply-runner.js';
+import { parseProdTags, rankServices } from '../../../src/remediate/account/exposure.js';
+import type { LoadBalancingApi } from '../../../src/remediate/account/load-balancing-api.js';
+import type { ServiceFacts } from '../../../src/remediate/account/service-inventory.js';
 
 const TG = (name: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/0123456789abcdef`;
 const LB = (name: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/${name}/0123456789abcdef`;

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runApply } from '../../../src/fix/account/apply-command.js';
-import { runAccountFix } from '../../../src/fix/account/command.js';
-import type { Journal } from '../../../src/fix/account/journal-format.js';
-import type { RemediationPlan } from '../../../src/fix/account/plan-format.js';
-import { runRollback } from '../../../src/fix/account/rollback-command.js';
+import { runApply } from '../../../src/cli/commands/apply-run.js';
+import { runAccountFix } from '../../../src/cli/commands/fix-account.js';
+import type { Journal } from '../../../src/remediate/account/journal-format.js';
+import type { RemediationPlan } from '../../../src/remediate/account/plan-format.js';
+import { runRollback } from '../../../src/cli/commands/rollback-run.js';
 import type { EcsEmulator } from '../../support/ecs-emulator/index.js';
 import { REGION, type Seeded, arn, connection, fixOptions, seedAccount, streams } from './account-fixture.js';
 

@@ -2,7 +2,7 @@ import type { Finding } from '../../model/finding.js';
 import type { TaskDefinition } from '../../model/task-definition.js';
 import { toPlain } from '../../model/value.js';
 import { TOOL_VERSION } from '../../version.js';
-import { type FieldChange, type FixOptions, type FixWarning, type ManualFix, planFixes } from '../strategy.js';
+import { type FieldChange, type FixOptions, type FixWarning, type ManualFix, planFixes } from '../../fix/strategy.js';
 import { applyCommands, rollbackCommands } from './aws-cli-commands.js';
 import { absolutePath, applyFieldChanges, formatPath, getPath } from './field-changes.js';
 import {

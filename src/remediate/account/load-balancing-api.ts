@@ -1,6 +1,6 @@
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describeAwsError, isAbort } from '../../sources/aws/errors.js';
-import { EcsCallError } from './ecs-api.js';
+import { EcsCallError } from '../../sources/aws/ecs-api.js';
 
 export interface TargetGroupState {
   arn: string;
@@ -33,7 +33,7 @@ export async function createLoadBalancingApi(clientFor: (region: string) => Elas
       return await send(clientFor(region));
     } catch (error) {
       if (isAbort(error) || signal?.aborted) throw signal?.reason ?? error;
-      throw new EcsCallError(operation, region, `${region}: ${describeAwsError(error, 'elasticloadbalancing', operation)}`, error);
+      throw new EcsCallError(operation, region, describeAwsError(error, 'elasticloadbalancing', operation), error);
     }
   };
   return {

@@ -1,6 +1,6 @@
 import type { TaskDefinition } from '../../model/task-definition.js';
 import { field } from '../../model/value.js';
-import type { FieldChange } from '../strategy.js';
+import type { FieldChange } from '../../fix/strategy.js';
 
 type Json = Record<string, unknown>;
 

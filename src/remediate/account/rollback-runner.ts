@@ -1,4 +1,4 @@
-import { EcsCallError, type EcsApi } from './ecs-api.js';
+import { EcsCallError, type EcsApi } from '../../sources/aws/ecs-api.js';
 import { shortArn } from './apply-runner.js';
 import type { JournalService } from './journal-format.js';
 import type { JournalStore } from './journal-store.js';

@@ -13,10 +13,9 @@ export const READ_ONLY_FIELDS: readonly string[] = [
   'deregisteredAt',
 ];
 
-export interface Tag {
-  key: string;
-  value: string;
-}
+import type { Tag } from '../../sources/aws/ecs-api.js';
+
+export type { Tag };
 
 /**
  * RegisterTaskDefinition input from a described definition: every field kept
