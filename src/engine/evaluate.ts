@@ -4,6 +4,7 @@ import type { SourceRange } from '../model/location.js';
 import { type CheckContext, DEFAULT_CHECK_CONTEXT, type FindingFix, findingChange } from '../model/proposed-fix.js';
 import { attachEdits } from '../fix/finding-edits.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
+import { peersFor, peersForUnread } from '../peers/index.js';
 
 function violationLocation(
   violation: Pick<Violation, 'node' | 'container'>,
@@ -95,6 +96,7 @@ export function evaluateTaskDefinition(
           : {}),
         ...(violation.effectiveUser ? { effectiveUser: violation.effectiveUser } : {}),
         ...(fix ? { fix } : {}),
+        peers: peersFor(check.meta.id, taskDefinition, violation.container),
       });
     }
     if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {
@@ -108,6 +110,7 @@ export function evaluateTaskDefinition(
         ...(taskDefinition.range ? { location: taskDefinition.range } : {}),
         remediation: check.meta.remediation.summary,
         ...(taskDefinition.usage ? { usage: taskDefinition.usage } : {}),
+        peers: peersFor(check.meta.id, taskDefinition),
       });
     }
   }
@@ -133,5 +136,6 @@ export function errorFindings(
     ...(location ? { location } : {}),
     remediation: check.meta.remediation.summary,
     ...(usage ? { usage } : {}),
+    peers: peersForUnread(check.meta.id, resource),
   }));
 }

@@ -82,6 +82,8 @@ function jsonFinding(f: Finding) {
     effectiveUser: f.effectiveUser ? { value: f.effectiveUser.value, source: f.effectiveUser.source, reason: f.effectiveUser.reason } : null,
     suppression: f.suppression ?? null,
     fix: f.fix && (f.status === 'FAIL' || f.status === 'UNKNOWN' || f.status === 'MUTED') ? jsonFix(f.fix) : null,
+    // What other tools' published rules conclude on the same definition (docs/peers.md).
+    peers: f.peers ?? [],
   };
 }
 
