@@ -15,6 +15,8 @@ export interface BatchTask {
   checkIds: string[];
   includePassed: boolean;
   varFiles: string[];
+  /** Return each finding's anchor lines (BatchResult.lines). */
+  findingLines: boolean;
 }
 
 /** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
@@ -31,7 +33,7 @@ export class ScanPool {
   private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
   private nextId = 0;
 
-  constructor(size: number) {
+  constructor(readonly size: number) {
     const entry = new URL('./scan-worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
       const worker = new Worker(entry);

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { CHECKS } from '../checks/catalogue.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import type { BatchTask } from './pool.js';
-import { type BatchResult, consumeOutput } from './scan.js';
+import { type BatchResult, consumeOutput, emptyBatch } from './scan.js';
 import { loadIsolating } from './isolate.js';
 
 const port = parentPort;
@@ -22,8 +22,8 @@ port.on('message', async ({ id, task }: { id: number; task: BatchTask }) => {
       if (!check) throw new Error(`unknown check ${checkId}`);
       return check;
     });
-    const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles };
-    const result: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
+    const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles, findingLines: task.findingLines };
+    const result: BatchResult = emptyBatch();
     await consumeOutput(await loadIsolating(source, task.files, options), options, result);
     port.postMessage({ id, result });
   } catch (error) {
