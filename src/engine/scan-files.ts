@@ -68,19 +68,28 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     group.results.push(new Promise<BatchResult>((resolve) => (settle = resolve)));
     const run = async (pool: ScanPool | undefined) => {
       if (!pool) {
-        const result = counted(runInProcess(group.source, batch), batch.length);
+        // In-process records may hold strings that are slices of file texts (and so the texts): keep compact copies,
+        // as a worker's records are. Fixers (holdAll) match findings by identity: theirs stay as they are.
+        const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : structuredClone(r)));
+        const result = counted(compact, batch.length);
         settle(result);
         await result;
         return;
       }
+      const pooled = pool.run({
+        sourceIndex: FILE_SOURCES.indexOf(group.source),
+        files: batch,
+        checkIds: options.checks.map((c) => c.meta.id),
+        includePassed: options.includePassed ?? false,
+        varFiles: options.varFiles ?? [],
+        findingLines,
+      });
+      // A batch too large for a worker's heap (one huge file) runs here instead.
       const result = counted(
-        pool.run({
-          sourceIndex: FILE_SOURCES.indexOf(group.source),
-          files: batch,
-          checkIds: options.checks.map((c) => c.meta.id),
-          includePassed: options.includePassed ?? false,
-          varFiles: options.varFiles ?? [],
-          findingLines,
+        pooled.catch(async (error: unknown) => {
+          const { WorkerOutOfMemory } = await import('./pool.js');
+          if (!(error instanceof WorkerOutOfMemory)) throw error;
+          return structuredClone(await runInProcess(group.source, batch));
         }),
         batch.length,
       );
@@ -135,7 +144,12 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     }
     await pools.release();
     const out: FileStageResult = { ...emptyBatch(), errors: [...readErrors, ...routeErrors], skipped, filesScanned };
-    for (const group of groups.values()) for (const result of group.results) deliver(await result, options, out, true);
+    for (const group of groups.values()) {
+      for (const result of group.results) {
+        const batch = await result;
+        deliver(batch, options, out, !holdAll);
+      }
+    }
     return out;
   } finally {
     await Promise.allSettled(outstanding);
