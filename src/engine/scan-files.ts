@@ -9,9 +9,8 @@ import type { Finding, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
-import { loadIsolating } from './isolate.js';
 import type { ScanPool } from './pool.js';
-import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeOutput, emptyBatch, routeFile, unrecognized } from './scan.js';
+import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
 
 /** Files per batch for sources whose files stand alone. */
 export const FILE_BATCH = 200;
@@ -52,7 +51,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const result = emptyBatch();
-    await consumeOutput(await loadIsolating(source, batch, options), { ...options, findingLines }, result);
+    await consumeFiles(source, batch, { ...options, findingLines }, result);
     return result;
   };
   const counted = (promise: Promise<BatchResult>, files: number) =>

@@ -100,6 +100,21 @@ export async function consumeOutput(output: SourceOutput, options: ConsumeOption
   }
 }
 
+/**
+ * Loads and checks a batch of files. Files that stand alone are loaded and checked one at a time, so only one file's
+ * value trees are alive at once (far less garbage-collector work than a whole batch's trees).
+ */
+export async function consumeFiles(
+  source: FileSource,
+  files: InputFile[],
+  options: ConsumeOptions & FileSourceOptions,
+  into: BatchResult,
+): Promise<void> {
+  // Enrichers fetch for a whole batch at once (concurrent registry requests): keep their batches whole.
+  if (!source.independentFiles || options.enrichers?.length) return consumeOutput(await loadIsolating(source, files, options), options, into);
+  for (const file of files) await consumeOutput(await loadIsolating(source, [file], options), options, into);
+}
+
 /** The lines a finding is anchored at: its resource, its container, its field. */
 function anchorLines(taskDefinition: TaskDefinition, finding: Finding): number[] {
   const container = finding.container === undefined ? undefined : taskDefinition.containers.find((c) => c.name === finding.container);
