@@ -66,6 +66,10 @@ export function buildYamlFast(text: string, file: string, lines: LineIndex): Val
 }
 
 class CstBuilder {
+  /** yaml's range[1] and range[2] of the node built last: where its value ends, and where what follows it ends. */
+  private valueEndOfLast = 0;
+  private fullEndOfLast = 0;
+
   constructor(
     private readonly text: string,
     private readonly file: string,
@@ -100,7 +104,7 @@ class CstBuilder {
     if (!KNOWN_TAGS.has(tag.source)) bail();
     const value = this.untagged(token, depth, true);
     const tagStart = tag.offset;
-    const end = this.end(token);
+    const end = this.trimEnd(token.offset, this.valueEndOfLast);
     const range = this.lines.range(this.file, tagStart, end);
     return {
       kind: 'object',
@@ -140,6 +144,8 @@ class CstBuilder {
     const resolved = CST.resolveAsScalar(token, true, bail);
     if (!resolved) return bail();
     const range = this.lines.range(this.file, resolved.range[0], this.trimEnd(resolved.range[0], resolved.range[1]));
+    this.valueEndOfLast = resolved.range[1];
+    this.fullEndOfLast = resolved.range[2];
     const base = { range, syntax: 'yaml' as const };
     if (tagged || resolved.type !== 'PLAIN') return { kind: 'string', value: resolved.value, ...base };
     const value = resolvePlain(resolved.value);
@@ -169,6 +175,7 @@ class CstBuilder {
 
   private blockMap(map: CST.BlockMap, depth: number): ValueNode {
     const entries: ObjectEntry[] = [];
+    let end = map.offset;
     for (const item of map.items) {
       if (item.explicitKey) bail();
       if (!item.key && !item.sep) {
@@ -184,12 +191,15 @@ class CstBuilder {
       const value = item.value ? this.node(item.value, tag, depth + 1) : this.empty(item.sep ?? [], tag);
       const keyRange = this.lines.range(this.file, k.start, k.end);
       entries.push({ key: k.text, sourceKey: k.text, keyRange, value });
+      end = this.fullEndOfLast;
     }
-    return { kind: 'object', entries, range: this.lines.range(this.file, map.offset, this.end(map)), syntax: 'yaml' };
+    this.collectionEnds(map, end);
+    return { kind: 'object', entries, range: this.lines.range(this.file, map.offset, this.trimEnd(map.offset, end)), syntax: 'yaml' };
   }
 
   private blockSeq(seq: CST.BlockSequence, depth: number): ValueNode {
     const items: ValueNode[] = [];
+    let end = seq.offset;
     for (const item of seq.items) {
       const { tag, found } = this.props(item.start, 'seq-item-ind', true);
       if (!found) {
@@ -197,8 +207,21 @@ class CstBuilder {
         continue;
       }
       items.push(item.value ? this.node(item.value, tag, depth + 1) : this.empty(item.start, tag));
+      end = this.fullEndOfLast;
     }
-    return { kind: 'array', items, range: this.lines.range(this.file, seq.offset, this.end(seq)), syntax: 'yaml' };
+    this.collectionEnds(seq, end);
+    return { kind: 'array', items, range: this.lines.range(this.file, seq.offset, this.trimEnd(seq.offset, end)), syntax: 'yaml' };
+  }
+
+  /** A block collection's ends: its last value's; a trailing comment-only item ends its full range (yaml's commentEnd). */
+  private collectionEnds(token: CST.BlockMap | CST.BlockSequence, end: number): void {
+    this.valueEndOfLast = end;
+    this.fullEndOfLast = end;
+    const last = token.items[token.items.length - 1];
+    if (last && !last.value && !('key' in last && last.key) && !('sep' in last && last.sep) && !last.start.some((t) => t.type === 'seq-item-ind')) {
+      const tail = last.start[last.start.length - 1];
+      if (tail) this.fullEndOfLast = tail.offset + tail.source.length;
+    }
   }
 
   /** Single-line flow collections of scalars and flow collections (`[a, !Ref b]`, `{ Service: x }`). */
@@ -239,6 +262,9 @@ class CstBuilder {
     });
     const closeEnd = close ? close.offset + close.source.length : bail();
     const range = this.lines.range(this.file, fc.offset, closeEnd);
+    const tail = after[after.length - 1];
+    this.valueEndOfLast = closeEnd;
+    this.fullEndOfLast = tail ? tail.offset + tail.source.length : closeEnd;
     return isMap ? { kind: 'object', entries, range, syntax: 'yaml' } : { kind: 'array', items, range, syntax: 'yaml' };
   }
 
@@ -295,72 +321,9 @@ class CstBuilder {
   private empty(before: readonly SourceToken[], tag: SourceToken | undefined): ValueNode {
     if (tag) bail();
     const offset = emptyPosition(before);
+    this.valueEndOfLast = offset;
+    this.fullEndOfLast = emptyFullEnd(before);
     return { kind: 'null', range: this.lines.range(this.file, offset, offset), syntax: 'yaml' };
-  }
-
-  /** Where a value's text ends, as the composing path computes it: trailing white space excluded. */
-  private end(token: Token): number {
-    return this.trimEnd(token.offset, this.valueEnd(token));
-  }
-
-  /** `yaml`'s range[1] of a composed node. */
-  private valueEnd(token: Token): number {
-    switch (token.type) {
-      case 'block-map':
-      case 'block-seq': {
-        let end = token.offset;
-        for (const item of token.items) {
-          if (item.value) end = this.fullEnd(item.value);
-          else if (item.sep?.length) end = emptyFullEnd(item.sep);
-          else if (item.key) bail();
-          else if (token.type === 'block-seq' && item.start.some((t) => t.type === 'seq-item-ind')) end = emptyFullEnd(item.start);
-        }
-        return end;
-      }
-      case 'flow-collection': {
-        const close = token.end[0] as SourceToken;
-        return close.offset + close.source.length;
-      }
-      case 'scalar':
-      case 'single-quoted-scalar':
-      case 'double-quoted-scalar':
-      case 'block-scalar': {
-        const resolved = CST.resolveAsScalar(token, true, bail);
-        return resolved ? resolved.range[1] : bail();
-      }
-      default:
-        return bail();
-    }
-  }
-
-  /** `yaml`'s range[2]: the value with the comments and line breaks that follow it. */
-  private fullEnd(token: Token): number {
-    switch (token.type) {
-      case 'block-map':
-      case 'block-seq': {
-        // A trailing comment-only item ends the collection's full range (yaml's commentEnd).
-        const last = token.items[token.items.length - 1];
-        if (last && !last.value && !('key' in last && last.key) && !('sep' in last && last.sep) && !last.start.some((t) => t.type === 'seq-item-ind')) {
-          const tail = last.start[last.start.length - 1];
-          if (tail) return tail.offset + tail.source.length;
-        }
-        return this.valueEnd(token);
-      }
-      case 'flow-collection':
-      case 'scalar':
-      case 'single-quoted-scalar':
-      case 'double-quoted-scalar': {
-        const tail = token.type === 'flow-collection' ? token.end.slice(1) : (token.end ?? []);
-        const last = tail[tail.length - 1];
-        return last ? last.offset + last.source.length : this.valueEnd(token);
-      }
-      case 'block-scalar': {
-        const resolved = CST.resolveAsScalar(token, true, bail);
-        return resolved ? resolved.range[2] : bail();
-      }
-      default:
-        return bail();
-    }
   }
 
   private trimEnd(start: number, end: number): number {
