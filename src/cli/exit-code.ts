@@ -7,16 +7,3 @@ export const EXIT = {
   /** Usage error, or an input that could not be read: the result is incomplete. */
   incomplete: 2,
 } as const;
-
-let pending: number = EXIT.ok;
-
-/** Commands record their outcome here; `main` returns it. The worst code wins. */
-export function setExitCode(code: number): void {
-  pending = Math.max(pending, code);
-}
-
-export function takeExitCode(): number {
-  const code = pending;
-  pending = EXIT.ok;
-  return code;
-}

@@ -18,9 +18,10 @@ const NONE: FileProgress = { update() {}, stop() {} };
 export async function createFileProgress(
   stream: NodeJS.WritableStream,
   options: { quiet?: boolean; format: string; output?: string },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<FileProgress> {
   const quiet = options.quiet === true || (options.format !== 'text' && options.output === undefined);
-  if (!progressWanted(!quiet, stream)) return NONE;
+  if (!progressWanted(!quiet, stream, env)) return NONE;
   const { default: cliProgress } = await import('cli-progress');
   const started = Date.now();
   let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;

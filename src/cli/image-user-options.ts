@@ -3,7 +3,11 @@ import { UsageError } from '../model/errors.js';
 import { defaultCacheDir } from '../sources/aws/cache.js';
 
 /** `--resolve-image-users` / `--accept-image-user` → the image-user stage (none without the option). */
-export async function imageUserEnrichers(opts: Record<string, unknown>, signal?: AbortSignal): Promise<Enricher[]> {
+export async function imageUserEnrichers(
+  opts: Record<string, unknown>,
+  signal?: AbortSignal,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<Enricher[]> {
   if (opts['resolveImageUsers'] !== true) {
     if (opts['acceptImageUser'] === true) throw new UsageError('--accept-image-user needs --resolve-image-users');
     return [];
@@ -26,7 +30,7 @@ export async function imageUserEnrichers(opts: Record<string, unknown>, signal?:
       ecr,
       ...(cacheDir ? { cacheDir } : {}),
       ...(signal ? { signal } : {}),
-      notice: (message) => process.stderr.write(`ecsguard: ${message}\n`),
+      notice: (message) => stderr.write(`ecsguard: ${message}\n`),
     }),
   ];
 }

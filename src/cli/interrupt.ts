@@ -7,11 +7,14 @@ export class InterruptedError extends Error {
  * Runs work with an AbortSignal tied to SIGINT: the first Ctrl-C aborts the
  * work cleanly (requests cancelled, nothing half-written), a second one kills.
  */
-export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function interruptible<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\necsguard: interrupted; stopping (press Ctrl-C again to force)\n');
+    stderr.write('\necsguard: interrupted; stopping (press Ctrl-C again to force)\n');
     controller.abort(new InterruptedError('interrupted'));
   };
   process.on('SIGINT', onSigint);

@@ -10,10 +10,11 @@ import { fixCommand } from './commands/fix.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { scanCommand } from './commands/scan.js';
 import { applyConfig } from './config.js';
-import { EXIT, setExitCode, takeExitCode } from './exit-code.js';
+import { EXIT } from './exit-code.js';
+import { type CliIo, type CommandContext, processIo } from './io.js';
 import { InterruptedError } from './interrupt.js';
 
-function program(): Command {
+function program(context: CommandContext): Command {
   return new Command('ecsguard')
     .description(
       'Find and fix insecure Amazon ECS task definitions: privileged containers, root users, host network mode.\n' +
@@ -36,45 +37,57 @@ Examples:
 
 Exit codes: 0 nothing failing, 1 failing findings, 2 usage error or an input that could not be read.`,
     )
-    .addCommand(scanCommand())
-    .addCommand(fixCommand())
-    .addCommand(applyCommand())
-    .addCommand(rollbackCommand())
-    .addCommand(checksCommand())
-    .addCommand(deployCommand())
-    .addCommand(conformancePackCommand())
-    .addCommand(diffCommand())
-    .addCommand(exceptionsCommand());
+    .addCommand(scanCommand(context))
+    .addCommand(fixCommand(context))
+    .addCommand(applyCommand(context))
+    .addCommand(rollbackCommand(context))
+    .addCommand(checksCommand(context))
+    .addCommand(deployCommand(context))
+    .addCommand(conformancePackCommand(context))
+    .addCommand(diffCommand(context))
+    .addCommand(exceptionsCommand(context));
 }
 
-/** Runs the CLI and returns the exit code; never calls process.exit, so tests can call it. */
-export async function main(argv: string[]): Promise<number> {
-  takeExitCode();
-  const cli = program();
+/**
+ * Runs the CLI and returns the exit code. Never calls process.exit and writes only to `io`, so tests and
+ * embedders can run it in-process with their own streams and environment.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const context: CommandContext = {
+    io,
+    finish: (code) => {
+      exitCode = Math.max(exitCode, code);
+    },
+  };
+  const cli = program(context);
+  cli.configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   cli.exitOverride();
   for (const command of cli.commands) {
     command.exitOverride();
-    for (const sub of command.commands) sub.exitOverride();
+    command.configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    for (const sub of command.commands) {
+      sub.exitOverride();
+      sub.configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    }
   }
   try {
     await cli.parseAsync(argv, { from: 'user' });
-    return takeExitCode();
+    return exitCode;
   } catch (error) {
-    takeExitCode();
     if (error instanceof CommanderError) {
       // --help and --version end through exitOverride with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.incomplete;
     }
     if (error instanceof InterruptedError) {
-      process.stderr.write(`ecsguard: ${error.message}\n`);
+      io.stderr.write(`ecsguard: ${error.message}\n`);
       return 130;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`ecsguard: ${error.message}\n`);
+      io.stderr.write(`ecsguard: ${error.message}\n`);
       return EXIT.incomplete;
     }
-    process.stderr.write(`ecsguard: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    setExitCode(EXIT.incomplete);
-    return takeExitCode();
+    io.stderr.write(`ecsguard: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.incomplete;
   }
 }

@@ -8,8 +8,7 @@ import { UsageError } from '../model/errors.js';
 export type Colors = ReturnType<typeof createColors>;
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function colorsFor(stream: NodeJS.WritableStream): Colors {
-  const env = process.env;
+export function colorsFor(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Colors {
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const tty = Boolean((stream as NodeJS.WriteStream).isTTY);
@@ -40,7 +39,10 @@ export async function emitChunks(chunks: Iterable<string>, outputFile: string | 
   }) : undefined;
   failed?.catch(() => undefined);
   const write = async (text: string) => {
-    if (!out.write(text)) await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
+    // Wait for a full stream to drain; a caller's own writable that is no EventEmitter is simply written to.
+    if (out.write(text) === false && typeof (out as Partial<NodeJS.EventEmitter>).once === 'function') {
+      await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
+    }
   };
   let block = '';
   let last = '';

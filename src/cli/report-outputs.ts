@@ -68,6 +68,7 @@ export async function writeReports(
   options: OutputOptions,
   stdout: NodeJS.WritableStream,
   context: Omit<ReportContext, 'color'> = {},
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const planned = plannedOutputs(options);
   if (options.outputDir) {
@@ -76,7 +77,7 @@ export async function writeReports(
     });
   }
   for (const spec of planned) {
-    const color = !spec.file && colorsFor(stdout).isColorSupported;
+    const color = !spec.file && colorsFor(stdout, env).isColorSupported;
     const chunked = CHUNKED_REPORTERS[spec.format];
     if (chunked) await emitChunks(chunked(input, { ...context, color }), spec.file, stdout);
     else await emit(REPORTERS[spec.format](input, { ...context, color }), spec.file, stdout);

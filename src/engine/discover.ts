@@ -37,7 +37,7 @@ export interface DiscoveryResult {
 
 export interface DiscoveryOptions {
   maxFileBytes?: number;
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: () => Promise<Buffer | undefined>;
   /** Ctrl-C: the walk and the reads stop at the next file (the signal's reason is thrown). */
   signal?: AbortSignal;
   /** Follow symlinks in walked folders that lead outside the paths given (off by default). */
@@ -334,7 +334,7 @@ async function readBounded(file: string, maxBytes: number): Promise<Buffer | und
   }
 }
 
-async function readStreamBounded(stream: NodeJS.ReadableStream, maxBytes: number): Promise<Buffer | undefined> {
+export async function readStreamBounded(stream: NodeJS.ReadableStream, maxBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { addConnectionOptions, addWaitOptions } from '../../fix/account/connection-options.js';
-import { setExitCode } from '../exit-code.js';
 import { positiveInteger } from '../options.js';
+import type { CommandContext } from '../io.js';
 
-export function applyCommand(): Command {
+export function applyCommand(context: CommandContext): Command {
   const command = new Command('apply')
     .description('Apply a remediation plan from "ecsguard fix --aws --plan": register the fixed revisions, update the services, re-scan.')
     .argument('<plan>', 'the plan file')
@@ -38,9 +38,9 @@ resume or rollback), 130 interrupted.`,
         import('../../fix/account/apply-command.js'),
         import('../../fix/account/stop-on-ctrl-c.js'),
       ]);
-      const code = await stopAfterCallOnCtrlC(process.stderr, (interrupt) =>
-        runApply(plan, options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interrupt }),
+      const code = await stopAfterCallOnCtrlC(context.io.stderr, (interrupt) =>
+        runApply(plan, options, { stdout: context.io.stdout, stderr: context.io.stderr, stdin: context.io.stdin, interrupt }),
       );
-      setExitCode(code);
+      context.finish(code);
     });
 }

@@ -4,10 +4,11 @@ import { catalogueJson, catalogueMarkdown, catalogueText } from '../../report/ca
 import { FRAMEWORKS, frameworkChecks, frameworkText } from '../../checks/frameworks.js';
 import { repeatable } from '../options.js';
 import { emit } from '../output.js';
+import type { CommandContext } from '../io.js';
 
 const FORMATS = { text: catalogueText, json: catalogueJson, markdown: catalogueMarkdown };
 
-export function checksCommand(): Command {
+export function checksCommand(context: CommandContext): Command {
   return new Command('checks')
     .description('List the checks: what each one fails on, exactly, how to fix it, and the matching Prowler, Security Hub, AWS Config, CIS and Checkov ids.')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATS)).default('text'))
@@ -18,9 +19,9 @@ export function checksCommand(): Command {
         const text = options.format === 'json'
           ? JSON.stringify({ version: 1, frameworks: options.framework.map((id) => FRAMEWORKS.find((f) => f.id === id)), checks: frameworkChecks(options.framework).map((c) => c.meta.id) }, null, 2)
           : frameworkText(options.framework);
-        await emit(text, options.output, process.stdout);
+        await emit(text, options.output, context.io.stdout);
         return;
       }
-      await emit(FORMATS[options.format](ALL_CHECKS), options.output, process.stdout);
+      await emit(FORMATS[options.format](ALL_CHECKS), options.output, context.io.stdout);
     });
 }

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { emit } from '../output.js';
+import type { CommandContext } from '../io.js';
 
 /** `ecsguard deploy scan-role | config-rule`: print CloudFormation templates; ecsguard never deploys them itself. */
-export function deployCommand(): Command {
+export function deployCommand(context: CommandContext): Command {
   const deploy = new Command('deploy').description('Print CloudFormation templates for running ecsguard across an AWS Organization (see docs/organization.md).');
   deploy
     .command('scan-role')
@@ -22,7 +23,7 @@ Example:
     )
     .action(async (options: { output?: string }) => {
       const { scanRoleTemplate, toYaml } = await import('../../deploy/templates.js');
-      await emit(toYaml(scanRoleTemplate()), options.output, process.stdout);
+      await emit(toYaml(scanRoleTemplate()), options.output, context.io.stdout);
     });
   deploy
     .command('config-rule')
@@ -34,12 +35,12 @@ Example:
     .option('-o, --output <file>', 'write the template to a file')
     .action(async (options: { organization?: boolean; singleRule?: boolean; output?: string }) => {
       const { configRuleTemplate, toYaml } = await import('../../deploy/templates.js');
-      await emit(toYaml(configRuleTemplate({ organization: options.organization ?? false, singleRule: options.singleRule ?? false })), options.output, process.stdout);
+      await emit(toYaml(configRuleTemplate({ organization: options.organization ?? false, singleRule: options.singleRule ?? false })), options.output, context.io.stdout);
     });
   return deploy;
 }
 
-export function conformancePackCommand(): Command {
+export function conformancePackCommand(context: CommandContext): Command {
   return new Command('conformance-pack')
     .description(
       "Print a conformance pack: AWS's managed ECS rules (ECS_CONTAINERS_NONPRIVILEGED, ECS_TASK_DEFINITION_NONROOT_USER, ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT, ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK) next to ecsguard's custom rules (one per check; needs the function from \"ecsguard deploy config-rule\" in each account and region).",
@@ -55,6 +56,6 @@ Example:
     )
     .action(async (options: { output?: string }) => {
       const { conformancePackTemplate, toYaml } = await import('../../deploy/templates.js');
-      await emit(toYaml(conformancePackTemplate()), options.output, process.stdout);
+      await emit(toYaml(conformancePackTemplate()), options.output, context.io.stdout);
     });
 }

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { diffScans, formatDiff } from '../../baseline/diff.js';
 import { type ReportedFinding, readReport } from '../../baseline/report-file.js';
-import { EXIT, setExitCode } from '../exit-code.js';
+import { EXIT } from '../exit-code.js';
+import type { CommandContext } from '../io.js';
 
-export function diffCommand(): Command {
+export function diffCommand(context: CommandContext): Command {
   return new Command('diff')
     .description('Compare two JSON reports (ecsguard scan --format json): new, fixed and unchanged findings, per check. The re-scan after each remediation batch.')
     .argument('<before>', 'the earlier JSON report')
@@ -33,14 +34,14 @@ Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could 
       const json = (d: ReturnType<typeof diffScans>) => ({ new: d.added, fixed: d.fixed, unchanged: d.unchanged, notVerified: d.unverified });
       if (options.format === 'json') {
         const body = pairs.length === 1 ? json(overall) : { batches: pairs.map((p) => ({ before: p.before, after: p.after, ...json(p.diff) })), overall: json(overall) };
-        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+        context.io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
       } else if (pairs.length === 1) {
-        process.stdout.write(`${formatDiff(overall, beforeFile, afterFiles[0] as string)}\n`);
+        context.io.stdout.write(`${formatDiff(overall, beforeFile, afterFiles[0] as string)}\n`);
       } else {
         const sections = pairs.map((p, i) => `Batch ${i + 1}: ${formatDiff(p.diff, p.before, p.after)}`);
         sections.push(`Overall: ${formatDiff(overall, beforeFile, afterFiles[afterFiles.length - 1] as string)}`);
-        process.stdout.write(`${sections.join('\n\n')}\n`);
+        context.io.stdout.write(`${sections.join('\n\n')}\n`);
       }
-      setExitCode(overall.added.some((f) => f.status === 'FAIL' || f.status === 'UNKNOWN') ? EXIT.findings : EXIT.ok);
+      context.finish(overall.added.some((f) => f.status === 'FAIL' || f.status === 'UNKNOWN') ? EXIT.findings : EXIT.ok);
     });
 }

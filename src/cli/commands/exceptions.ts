@@ -4,7 +4,8 @@ import { parseDays } from '../../mute/dates.js';
 import { ExceptionsFileError, loadExceptionsFile } from '../../mute/exceptions-file.js';
 import { exceptionsJsonSchema } from '../../mute/exceptions-schema.js';
 import { formatReview, reviewExceptions } from '../../mute/check-exceptions.js';
-import { EXIT, setExitCode } from '../exit-code.js';
+import { EXIT } from '../exit-code.js';
+import type { CommandContext } from '../io.js';
 
 function days(value: string): number {
   const parsed = parseDays(value);
@@ -12,7 +13,7 @@ function days(value: string): number {
   return parsed;
 }
 
-export function exceptionsCommand(): Command {
+export function exceptionsCommand(context: CommandContext): Command {
   const command = new Command('exceptions').description('Review the exceptions file: invalid, expired, expiring and unused entries.');
   command
     .command('check')
@@ -35,22 +36,22 @@ Exit codes: 0 all valid and none expired, 1 an entry has expired, 2 the file is 
         loaded = await loadExceptionsFile(file);
       } catch (error) {
         if (error instanceof ExceptionsFileError) {
-          process.stdout.write(`INVALID   ${error.problems.join('\nINVALID   ')}\n`);
-          setExitCode(EXIT.incomplete);
+          context.io.stdout.write(`INVALID   ${error.problems.join('\nINVALID   ')}\n`);
+          context.finish(EXIT.incomplete);
           return;
         }
         throw error;
       }
       const report = options.report ? await readReport(options.report) : undefined;
       const statuses = reviewExceptions(loaded, new Date(), options.within, report);
-      process.stdout.write(`${formatReview(file, statuses, options.within, report !== undefined)}\n`);
-      setExitCode(statuses.some((s) => s.state === 'expired') ? EXIT.findings : EXIT.ok);
+      context.io.stdout.write(`${formatReview(file, statuses, options.within, report !== undefined)}\n`);
+      context.finish(statuses.some((s) => s.state === 'expired') ? EXIT.findings : EXIT.ok);
     });
   command
     .command('schema')
     .description('Print the JSON Schema of the exceptions file (also published as schema/ecsguard-exceptions.schema.json).')
     .action(() => {
-      process.stdout.write(`${JSON.stringify(exceptionsJsonSchema(), null, 2)}\n`);
+      context.io.stdout.write(`${JSON.stringify(exceptionsJsonSchema(), null, 2)}\n`);
     });
   return command;
 }

@@ -6,10 +6,11 @@ import { buildFixReport, formatFixText } from '../../fix/report.js';
 import { isRootUser } from '../../fix/user.js';
 import { UsageError } from '../../model/errors.js';
 import { addAwsScanOptions } from '../aws-options.js';
-import { EXIT, setExitCode } from '../exit-code.js';
+import { EXIT } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
 import { checksFrom, checksOption, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { colorsFor } from '../output.js';
+import type { CommandContext } from '../io.js';
 
 interface FixCommandOptions {
   write?: boolean;
@@ -30,7 +31,7 @@ function nonRootUser(value: string): string {
   return value;
 }
 
-export function fixCommand(): Command {
+export function fixCommand(context: CommandContext): Command {
   const command = new Command('fix')
     .description(
       'Fix insecure task definitions in task-definition JSON, CloudFormation and Terraform files: prints a unified diff and changes nothing unless --write. With --aws, writes a plan for the live account (see "ecsguard apply").',
@@ -75,10 +76,10 @@ Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual f
     )
     .action(async (paths: string[], options: FixCommandOptions) => {
       if (options.aws) {
-        setExitCode(await runAccountFix({ ...options, paths }, { stdout: process.stdout, stderr: process.stderr }));
+        context.finish(await runAccountFix({ ...options, paths }, { stdout: context.io.stdout, stderr: context.io.stderr }));
         return;
       }
-      setExitCode(await interruptible((signal) => runFileFix(paths, options, process.stdout, signal)));
+      context.finish(await interruptible((signal) => runFileFix(paths, options, context.io.stdout, signal, context.io.env), context.io.stderr));
     });
 }
 
@@ -88,6 +89,7 @@ export async function runFileFix(
   options: FixCommandOptions,
   stdout: NodeJS.WritableStream,
   signal?: AbortSignal,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const fix = fixOptionsFrom(options as unknown as Record<string, unknown>);
   const checks = await checksFrom(options);
@@ -120,7 +122,7 @@ export async function runFileFix(
     result.changes = written;
   }
   const report = buildFixReport(result, options.write === true);
-  const color = colorsFor(stdout).isColorSupported;
+  const color = colorsFor(stdout, env).isColorSupported;
   stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatFixText(report, color));
   if (result.errors.length) return EXIT.incomplete;
   const pending = !options.write && result.changes.length > 0;

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { addConnectionOptions, addWaitOptions } from '../../fix/account/connection-options.js';
-import { setExitCode } from '../exit-code.js';
+import type { CommandContext } from '../io.js';
 
-export function rollbackCommand(): Command {
+export function rollbackCommand(context: CommandContext): Command {
   const command = new Command('rollback')
     .description('Put every service an "ecsguard apply" moved back on the revision it had before, from the apply journal.')
     .argument('<journal>', 'the journal written by apply')
@@ -14,6 +14,6 @@ export function rollbackCommand(): Command {
     )
     .action(async (journal: string, options: Record<string, unknown>) => {
       const { runRollback } = await import('../../fix/account/rollback-command.js');
-      setExitCode(await runRollback(journal, options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }));
+      context.finish(await runRollback(journal, options, { stdout: context.io.stdout, stderr: context.io.stderr, stdin: context.io.stdin }));
     });
 }

@@ -4,13 +4,14 @@ import type { ScanResult } from '../../engine/scan.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { imageUserEnrichers } from '../image-user-options.js';
-import { EXIT, setExitCode } from '../exit-code.js';
+import { EXIT } from '../exit-code.js';
 import { interruptible } from '../interrupt.js';
 import { controlsOf } from '../../checks/frameworks.js';
 import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
 import { checksFrom, checksOption, frameworkOption, positiveInteger, positiveNumber, repeatable, skipChecksOption } from '../options.js';
 import { type FormatSpec, writeReports } from '../report-outputs.js';
 import { type ProgrammeOptions, addProgrammeOptions, formatOption, prepareProgramme } from '../scan-programme.js';
+import type { CommandContext } from '../io.js';
 
 export interface ScanCommandOptions extends ProgrammeOptions {
   format?: FormatSpec[];
@@ -49,7 +50,7 @@ export function exitCodeFor(result: ScanResult, options: Pick<ScanCommandOptions
   return failing ? EXIT.findings : EXIT.ok;
 }
 
-export function scanCommand(): Command {
+export function scanCommand(context: CommandContext): Command {
   const command = new Command('scan')
     .description('Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.')
     .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input); none: the current folder, unless --aws')
@@ -112,18 +113,23 @@ could not be read). Warnings (validation problems that left every verdict intact
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       // Loaded on demand: `ecsguard --help` and other commands never pay for the engine, parsers and reporters.
-      const [checks, { scan }, { createFileProgress }] = await Promise.all([checksFrom(options), import('../../engine/scan.js'), import('../file-progress.js')]);
+      const [checks, { scan }, { readStreamBounded }, { createFileProgress }] = await Promise.all([
+        checksFrom(options),
+        import('../../engine/scan.js'),
+        import('../../engine/discover.js'),
+        import('../file-progress.js'),
+      ]);
       const programme = await prepareProgramme(options);
-      const progress = await createFileProgress(process.stderr, { format: 'text', ...(options.quiet ? { quiet: true } : {}) });
+      const progress = await createFileProgress(context.io.stderr, { format: 'text', ...(options.quiet ? { quiet: true } : {}) }, context.io.env);
       const scanned = await interruptible(async (signal) => {
         const raw = options as unknown as Record<string, unknown>;
         const live =
-          (await createOrganizationSource(raw, { stderr: process.stderr })) ??
-          (await createAwsLiveSource(raw, { showProgress: !options.quiet, stderr: process.stderr, signal })) ??
+          (await createOrganizationSource(raw, { stderr: context.io.stderr })) ??
+          (await createAwsLiveSource(raw, { showProgress: !options.quiet, stderr: context.io.stderr, signal })) ??
           (await createConfigSource(raw));
         // Without paths, a live scan scans only the account; a file scan scans the current folder.
         if (paths.length === 0 && !live) paths = ['.'];
-        const enrichers = await imageUserEnrichers(options as unknown as Record<string, unknown>, signal);
+        const enrichers = await imageUserEnrichers(options as unknown as Record<string, unknown>, signal, context.io.stderr);
         return scan({
           paths,
           checks,
@@ -136,11 +142,12 @@ could not be read). Warnings (validation problems that left every verdict intact
           jobs: options.jobs ?? availableParallelism(),
           onFileProgress: (done, total) => progress.update(done, total),
           signal,
+          readStdin: () => readStreamBounded(context.io.stdin, Math.round(options.maxFileSize * 1024 * 1024)),
           ...programme.hooks,
           skipUnrecognized: options.skipUnrecognized ?? false,
         }).finally(() => progress.stop());
-      });
-      const result = await programme.finish(scanned, process.stderr);
+      }, context.io.stderr);
+      const result = await programme.finish(scanned, context.io.stderr);
       const frameworks = options.framework ?? [];
       if (frameworks.length) for (const f of result.findings) f.controls = controlsOf(f.checkId, frameworks);
       const { summary } = result;
@@ -148,14 +155,14 @@ could not be read). Warnings (validation problems that left every verdict intact
         // Not a failure (a repository may have none), but never a silent "ok".
         // Terraform module calls that were not followed are warnings: say there is something to read.
         const warned = summary.warnings ? ` (${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}: see the report)` : '';
-        process.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${warned}\n`);
+        context.io.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${warned}\n`);
       }
       const exitCode = exitCodeFor(result, options);
       const asff = { accountId: options.asffAccountId, region: options.asffRegion };
-      await writeReports({ result, exitCode, asff }, options, process.stdout, {
+      await writeReports({ result, exitCode, asff }, options, context.io.stdout, {
         verbose: options.verbose ?? false,
         fileLocations: options.fileLocations === true,
-      });
-      setExitCode(exitCode);
+      }, context.io.env);
+      context.finish(exitCode);
     });
 }

@@ -14,7 +14,7 @@ const IRREGULAR: Record<string, string> = {
  * Properties whose value is a map of the user's own keys (Docker options,
  * labels): those keys are data, not property names, and stay as written.
  */
-const USER_MAPS = new Set(['Options', 'DockerLabels', 'DriverOpts', 'Labels']);
+export const USER_MAPS = new Set(['Options', 'DockerLabels', 'DriverOpts', 'Labels']);
 
 /**
  * Every property name of AWS::ECS::TaskDefinition and its property types, as
@@ -22,7 +22,7 @@ const USER_MAPS = new Set(['Options', 'DockerLabels', 'DriverOpts', 'Labels']);
  * the wrong case; a PascalCase name missing here (a newer property) is still
  * mapped by the usual rule.
  */
-const PROPERTY_NAMES = [
+export const PROPERTY_NAMES = [
   // TaskDefinition
   'ContainerDefinitions', 'Cpu', 'EnableFaultInjection', 'EphemeralStorage', 'ExecutionRoleArn', 'Family',
   'InferenceAccelerators', 'IpcMode', 'Memory', 'NetworkMode', 'PidMode', 'PlacementConstraints', 'ProxyConfiguration',
@@ -83,7 +83,7 @@ export interface KeyReport {
  * true`) hides the value a verdict needs, so it is an error; any other unknown
  * property is a warning, since every verdict is still produced.
  */
-const JUDGED_FIELDS = new Set([
+export const JUDGED_FIELDS = new Set([
   'containerDefinitions',
   'networkMode',
   'privileged',
@@ -161,7 +161,7 @@ const JUDGED_PROPERTY_LETTERS = PROPERTY_NAMES.filter((name) => JUDGED_FIELDS.ha
 );
 
 /** The judged property an unknown key most likely misspells (at most two edits away), if any. */
-function nearJudgedProperty(name: string): string | undefined {
+export function nearJudgedProperty(name: string): string | undefined {
   const letters = name.toLowerCase().replace(/[^a-z]/g, '');
   if (letters.length < 4) return undefined;
   return JUDGED_PROPERTY_LETTERS.find(([, known]) => editDistance(letters, known, 2) <= 2)?.[0];

@@ -2,6 +2,7 @@ import type { ScanError } from '../../model/finding.js';
 import type { ObjectNode, ValueNode } from '../../model/value.js';
 import { field, scalarText } from '../../model/value.js';
 import { type FileSource, type InputFile, type SourceDefinition, type SourceOutput, fileError } from '../source.js';
+import { reportStrictSpelling } from '../ecs-field-spelling.js';
 import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
 
 const LOOKS_LIKE_TASK_DEFINITION = /"(containerDefinitions|taskDefinition)"\s*:/;
@@ -32,8 +33,13 @@ function loadFile(file: InputFile, output: SourceOutput): void {
   const documents = parsed.root.kind === 'array' ? parsed.root.items : [parsed.root];
   documents.forEach((document, index) => {
     const found = unwrap(document, file.path, parsed.root?.kind === 'array' ? index : undefined);
-    if ('error' in found) output.errors.push(found.error);
-    else output.definitions.push(found.definition);
+    if ('error' in found) {
+      output.errors.push(found.error);
+      return;
+    }
+    output.definitions.push(found.definition);
+    const warnings = (output.warnings ??= []);
+    reportStrictSpelling(found.definition.body, { file: file.path, resource: found.definition.resource.id, errors: output.errors, warnings });
   });
 }
 

@@ -96,7 +96,10 @@ export function taskDefinitionBody(resource: Block, scope: Scope): BodyResult {
       const firstProblem = own.find((p) => !p.keepsValue);
       if (firstProblem) failure = { message: `container_definitions: ${firstProblem.message}`, ...(firstProblem.range ? { range: firstProblem.range } : {}) };
       else if ('error' in decoded) failure = { message: decoded.error, ...(decoded.range ? { range: decoded.range } : {}) };
-      else entries.push({ key: 'containerDefinitions', sourceKey: attribute.name, keyRange: attribute.nameRange, value: decoded.value });
+      else {
+        problems.push(...decoded.problems.map((p) => ({ ...p, keepsValue: true })));
+        entries.push({ key: 'containerDefinitions', sourceKey: attribute.name, keyRange: attribute.nameRange, value: decoded.value });
+      }
       continue;
     }
     const entry = attributeEntry(attribute, scope, problems);

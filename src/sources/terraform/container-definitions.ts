@@ -1,21 +1,30 @@
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
+import { type KeyProblem, foldProviderKeys } from '../ecs-field-spelling.js';
 import { decodeEmbeddedJson, decodePartialJson } from './embedded-json.js';
 import { isJsonEncoded, partialText, textOrigin } from './values.js';
 
-export type Decoded = { value: ValueNode } | { error: string; range?: SourceRange };
+export type Decoded = { value: ValueNode; problems: KeyProblem[] } | { error: string; range?: SourceRange };
 
 /**
  * `container_definitions` is a JSON string in Terraform. jsonencode() values
  * keep their HCL structure (positions in the .tf file); strings (heredoc,
  * quoted, file(), templatefile(), a plan) are decoded with positions mapped
- * back into the file that wrote them. Both branches of a conditional are kept.
+ * back into the file that wrote them. Both branches of a conditional are kept. Keys are read as the AWS provider
+ * reads them (case-insensitively).
  */
 export function decodeContainerDefinitions(value: ValueNode): Decoded {
+  const decoded = decodeText(value);
+  if ('error' in decoded) return decoded;
+  const problems: KeyProblem[] = [];
+  return { value: foldProviderKeys(decoded.value, problems), problems };
+}
+
+function decodeText(value: ValueNode): { value: ValueNode } | { error: string; range?: SourceRange } {
   if (value.kind === 'conditional') {
-    const whenTrue = decodeContainerDefinitions(value.whenTrue);
+    const whenTrue = decodeText(value.whenTrue);
     if ('error' in whenTrue) return whenTrue;
-    const whenFalse = decodeContainerDefinitions(value.whenFalse);
+    const whenFalse = decodeText(value.whenFalse);
     if ('error' in whenFalse) return whenFalse;
     return { value: { ...value, whenTrue: whenTrue.value, whenFalse: whenFalse.value } };
   }

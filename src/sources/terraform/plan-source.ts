@@ -78,6 +78,7 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
       output.failures.push({ resource, error: fileError(file.path, result.error, range, address), range });
       continue;
     }
+    for (const problem of result.problems) output.errors.push(fileError(problem.range?.file ?? file.path, problem.message, problem.range, address));
     const familyNode = field(result.body, 'family');
     const family = familyNode?.kind === 'string' ? scalarText(familyNode) : undefined;
     output.definitions.push({ resource: { ...resource, ...(family ? { family } : {}) }, body: result.body, ...(result.body.range ? { range: result.body.range } : {}) });

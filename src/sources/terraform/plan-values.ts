@@ -3,6 +3,7 @@ import type { LineIndex, SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
 import { camelCase, tagsToList } from './body.js';
 import { decodeContainerDefinitions } from './container-definitions.js';
+import type { KeyProblem } from '../ecs-field-spelling.js';
 import { jsonStringOrigin } from './json-string.js';
 import { setTextOrigin } from './values.js';
 
@@ -87,7 +88,8 @@ const SINGLE_BLOCKS = new Set(['runtime_platform', 'ephemeral_storage', 'proxy_c
 /** Provider bookkeeping, not part of the task definition. */
 const SKIPPED = new Set(['tags_all', 'skip_destroy', 'track_latest', 'id']);
 
-export type PlanBody = { body: ObjectNode } | { error: string; range?: SourceRange };
+/** `problems`: mistakes that leave every other value readable (a misspelt judged field in container_definitions). */
+export type PlanBody = { body: ObjectNode; problems: KeyProblem[] } | { error: string; range?: SourceRange };
 
 /** The provider's attribute values of one aws_ecs_task_definition, with ECS API keys. */
 export function planBody(
@@ -98,6 +100,7 @@ export function planBody(
 ): PlanBody {
   const unknown = unknownTree?.node;
   const entries: ObjectEntry[] = [];
+  const problems: KeyProblem[] = [];
   const present = new Set<string>();
   for (const { key, keyNode, value } of properties(values)) {
     present.add(key);
@@ -107,6 +110,7 @@ export function planBody(
     if (key === 'container_definitions') {
       const decoded = decodeContainerDefinitions(node);
       if ('error' in decoded) return decoded;
+      problems.push(...decoded.problems);
       entries.push({ key: 'containerDefinitions', sourceKey: key, keyRange, value: decoded.value });
     } else if (key === 'tags') {
       entries.push({ key: 'tags', sourceKey: key, keyRange, value: tagsToList(node) });
@@ -130,5 +134,5 @@ export function planBody(
       value: { kind: 'unresolved', expression: `${address}.${key}`, reason: 'known only after apply', range, syntax: 'json' },
     });
   }
-  return { body: { kind: 'object', entries, range: rangeOf(plan, values), syntax: 'json' } };
+  return { body: { kind: 'object', entries, range: rangeOf(plan, values), syntax: 'json' }, problems };
 }

@@ -1,0 +1,125 @@
+import type { ScanError } from '../model/finding.js';
+import type { SourceRange } from '../model/location.js';
+import type { ObjectEntry, ValueNode } from '../model/value.js';
+import { JUDGED_FIELDS, PROPERTY_NAMES, USER_MAPS, ecsKeyName, nearJudgedProperty } from './cloudformation/ecs-keys.js';
+import { fileError } from './source.js';
+
+/** Fields only DescribeTaskDefinition returns; they are ECS names too. */
+const DESCRIBE_ONLY = [
+  'taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy',
+  'deregisteredAt', 'taskDefinition', 'tags', 'name', 'targetType', 'targetId', 'value',
+];
+
+/** Lowercased ECS API field name → its spelling. EFS's CloudFormation `FilesystemId` is `fileSystemId` in the API. */
+const ECS_FIELDS = new Map<string, string>();
+for (const name of [...PROPERTY_NAMES.map(ecsKeyName), ...DESCRIBE_ONLY]) {
+  const lower = name.toLowerCase();
+  if (lower === 'filesystemid') ECS_FIELDS.set(lower, 'fileSystemId');
+  else if (!ECS_FIELDS.has(lower)) ECS_FIELDS.set(lower, name);
+}
+const USER_MAP_FIELDS = new Set([...USER_MAPS].map(ecsKeyName));
+
+/** The ECS field a key names in another case, or undefined when it is spelt right or names no field. */
+export function otherCaseOf(key: string): string | undefined {
+  const field = ECS_FIELDS.get(key.toLowerCase());
+  return field !== undefined && field !== key ? field : undefined;
+}
+
+/** The judged ECS field an unknown key most likely misspells (`priviledged`, `Privileged'`), if any. */
+export function misspeltJudgedField(key: string): string | undefined {
+  if (ECS_FIELDS.has(key.toLowerCase())) return undefined;
+  const property = nearJudgedProperty(key);
+  return property === undefined ? undefined : ecsKeyName(property);
+}
+
+export interface KeyProblem {
+  message: string;
+  range?: SourceRange;
+}
+
+export const isJudgedField = (field: string): boolean => JUDGED_FIELDS.has(field);
+
+export interface SpellingReport {
+  file: string;
+  resource?: string;
+  errors: ScanError[];
+  warnings: ScanError[];
+}
+
+/**
+ * Task-definition JSON as `aws ecs register-task-definition --cli-input-json` reads it: field names are
+ * case-sensitive and an unknown one is rejected. A judged field in another case or misspelt hides the value a
+ * verdict needs (other consumers, such as Go tools that decode case-insensitively, would read `Privileged` as
+ * privileged), so it is an error; another field in the wrong case is a warning. Nothing is renamed.
+ */
+export function reportStrictSpelling(node: ValueNode, report: SpellingReport): void {
+  walkKeys(node, (entry) => {
+    const other = otherCaseOf(entry.key);
+    if (other !== undefined) {
+      const message = `unknown field "${entry.key}": ECS field names are case-sensitive (did you mean ${other}?); the AWS CLI rejects it`;
+      (isJudgedField(other) ? report.errors : report.warnings).push(fileError(report.file, message, entry.keyRange, report.resource));
+      return;
+    }
+    const intended = misspeltJudgedField(entry.key);
+    if (intended !== undefined) {
+      const message = `unknown field "${entry.key}": not an ECS field (did you mean ${intended}?); reading it as "not set" could pass what was meant`;
+      report.errors.push(fileError(report.file, message, entry.keyRange, report.resource));
+    }
+  });
+}
+
+/** Calls `visit` for every key below `node`, except the user's own keys inside maps such as dockerLabels. */
+function walkKeys(node: ValueNode, visit: (entry: ObjectEntry) => void): void {
+  switch (node.kind) {
+    case 'object':
+      for (const entry of node.entries) {
+        visit(entry);
+        if (!USER_MAP_FIELDS.has(entry.key)) walkKeys(entry.value, visit);
+      }
+      return;
+    case 'array':
+      for (const item of node.items) walkKeys(item, visit);
+      return;
+    case 'conditional':
+      walkKeys(node.whenTrue, visit);
+      walkKeys(node.whenFalse, visit);
+      return;
+    default:
+  }
+}
+
+/**
+ * Container definitions as the Terraform AWS provider reads them: it decodes the JSON with Go's encoding/json,
+ * which matches field names case-insensitively (an exact match first; the last of several keys naming one field
+ * wins) and ignores unknown ones. Keys are renamed to the field they set, so `Privileged = true` is judged as
+ * privileged; a misspelt judged field, which the provider ignores, is returned as a problem.
+ */
+export function foldProviderKeys(node: ValueNode, problems: KeyProblem[]): ValueNode {
+  switch (node.kind) {
+    case 'object': {
+      const entries: ObjectEntry[] = [];
+      for (const entry of node.entries) {
+        const key = otherCaseOf(entry.key) ?? entry.key;
+        const intended = key === entry.key ? misspeltJudgedField(entry.key) : undefined;
+        if (intended !== undefined) {
+          problems.push({
+            message: `unknown field "${entry.key}" in container_definitions: the AWS provider ignores it (did you mean ${intended}?)`,
+            ...(entry.keyRange ? { range: entry.keyRange } : {}),
+          });
+        }
+        const value = USER_MAP_FIELDS.has(key) ? entry.value : foldProviderKeys(entry.value, problems);
+        const renamed: ObjectEntry = { ...entry, key, value };
+        const earlier = entries.findIndex((e) => e.key === key);
+        if (earlier >= 0) entries.splice(earlier, 1);
+        entries.push(renamed);
+      }
+      return { ...node, entries };
+    }
+    case 'array':
+      return { ...node, items: node.items.map((item) => foldProviderKeys(item, problems)) };
+    case 'conditional':
+      return { ...node, whenTrue: foldProviderKeys(node.whenTrue, problems), whenFalse: foldProviderKeys(node.whenFalse, problems) };
+    default:
+      return node;
+  }
+}
