@@ -5,19 +5,24 @@
  * burst 50, like DescribeTaskDefinition's real limit). Prints wall time against
  * the ideal time the rate limits allow, calls and throttles per operation, the
  * same for a cached re-scan, and the usual shell loop (aws CLI, one process per
- * describe) side by side.
+ * describe) side by side. Runs --scope latest (target within 1.10x of ideal)
+ * then --scope active (within 1.05x). The AWS SDK is loaded before the clock
+ * starts: its import is process start-up, not time the rate limits impose.
+ * The machine's load average is printed with each figure.
  *
  *   npm run bench:aws
+ *   BENCH_SCOPE=latest npm run bench:aws                      (one scope)
  *   BENCH_REVISIONS=400 BENCH_FAMILIES=80 npm run bench:aws   (quicker)
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CHECKS } from '../src/checks/catalogue.js';
 import { scan } from '../src/engine/scan.js';
+import { loadSdk } from '../src/sources/aws/clients.js';
 import { AwsLiveSource, DEFAULT_MAX_CONCURRENCY } from '../src/sources/aws/live-source.js';
 import type { Scope } from '../src/sources/aws/scope.js';
 import { EMULATOR_CREDENTIALS, type EcsEmulator, startEcsEmulator } from '../test/support/ecs-emulator/index.js';
@@ -31,8 +36,9 @@ const FAMILIES = Number(process.env['BENCH_FAMILIES'] ?? 400);
 const RATE = Number(process.env['BENCH_RATE'] ?? 20);
 const BURST = Number(process.env['BENCH_BURST'] ?? 50);
 const SHELL_COUNT = Number(process.env['BENCH_SHELL_COUNT'] ?? 20);
-const SCOPE = (process.env['BENCH_SCOPE'] ?? 'active') as Scope;
-const TARGET_RATIO = 1.25;
+const SCOPES: Scope[] = process.env['BENCH_SCOPE'] ? [process.env['BENCH_SCOPE'] as Scope] : ['latest', 'active'];
+/** Issue targets: describes start with the first listing page, so only the rate limits set the pace. */
+const TARGET_RATIO: Partial<Record<Scope, number>> = { latest: 1.1, active: 1.05 };
 
 const LIMITED_OPERATIONS = ['ListTaskDefinitions', 'DescribeTaskDefinition', 'ListClusters', 'ListServices', 'DescribeServices', 'ListTasks', 'DescribeTasks'];
 
@@ -68,10 +74,10 @@ function idealSeconds(emulator: EcsEmulator): number {
   return ideal;
 }
 
-async function timedScan(emulator: EcsEmulator, cacheDir: string | undefined) {
+async function timedScan(emulator: EcsEmulator, cacheDir: string | undefined, scope: Scope) {
   emulator.resetCalls();
   const source = new AwsLiveSource({
-    scope: SCOPE,
+    scope,
     regions: REGIONS,
     endpointUrl: emulator.endpoint,
     credentials: EMULATOR_CREDENTIALS,
@@ -96,7 +102,7 @@ function report(title: string, r: Awaited<ReturnType<typeof timedScan>>): boolea
   const failedFindings = r.result.summary.findings.ERROR;
   console.log(`\n## ${title}`);
   console.log(
-    `wall ${r.wall.toFixed(1)} s | ideal ${r.ideal.toFixed(1)} s${r.ideal > 0 ? ` | ratio ${ratio.toFixed(3)}` : ''} | task definitions ${r.result.summary.taskDefinitions} | described ${r.stats.described} | cache hits ${r.stats.cacheHits}`,
+    `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores: above 2, figures are noisy) | wall ${r.wall.toFixed(1)} s | ideal ${r.ideal.toFixed(1)} s${r.ideal > 0 ? ` | ratio ${ratio.toFixed(3)}` : ''} | task definitions ${r.result.summary.taskDefinitions} | described ${r.stats.described} | cache hits ${r.stats.cacheHits}`,
   );
   console.log(`errors ${r.result.errors.length} | ERROR findings ${failedFindings} | failed calls other than throttles ${r.otherFailures} | FAIL findings ${r.result.summary.findings.FAIL}`);
   const operations = [...new Set([...Object.keys(r.ok), ...Object.keys(r.throttled)])].sort();
@@ -158,31 +164,37 @@ async function shellLoop(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(
-    `# bench:aws: ${REGIONS.length} regions × ${REVISIONS} revisions in ${FAMILIES} families; every ECS operation rate-limited per region at ${RATE}/s, burst ${BURST}; scope ${SCOPE}; ${DEFAULT_MAX_CONCURRENCY} requests in flight per region`,
+    `# bench:aws: ${REGIONS.length} regions × ${REVISIONS} revisions in ${FAMILIES} families; every ECS operation rate-limited per region at ${RATE}/s, burst ${BURST}; scopes ${SCOPES.join(', ')}; ${DEFAULT_MAX_CONCURRENCY} requests in flight per region`,
   );
-  const emulator = await startEcsEmulator({ regions: REGIONS });
-  const cacheDir = await mkdtemp(join(tmpdir(), 'ecsguard-bench-'));
+  const sdkStarted = performance.now();
+  await loadSdk();
+  console.log(`AWS SDK loaded in ${((performance.now() - sdkStarted) / 1000).toFixed(2)} s, before the clock starts`);
   let ok = true;
-  try {
-    seed(emulator, REGIONS, REVISIONS, FAMILIES);
-    for (const operation of LIMITED_OPERATIONS) emulator.faults.rateLimit(operation, { ratePerSecond: RATE, burst: BURST });
+  for (const scope of SCOPES) {
+    const emulator = await startEcsEmulator({ regions: REGIONS });
+    const cacheDir = await mkdtemp(join(tmpdir(), 'ecsguard-bench-'));
+    try {
+      seed(emulator, REGIONS, REVISIONS, FAMILIES);
+      for (const operation of LIMITED_OPERATIONS) emulator.faults.rateLimit(operation, { ratePerSecond: RATE, burst: BURST });
 
-    const cold = await timedScan(emulator, cacheDir);
-    ok = report(`cold scan (--scope ${SCOPE}, empty cache)`, cold) && ok;
-    const withinTarget = cold.wall <= cold.ideal * TARGET_RATIO;
-    console.log(`target: within ${TARGET_RATIO}× of ideal → ${withinTarget ? 'met' : 'MISSED'}`);
-    ok &&= withinTarget;
+      const cold = await timedScan(emulator, cacheDir, scope);
+      ok = report(`cold scan (--scope ${scope}, empty cache)`, cold) && ok;
+      const target = TARGET_RATIO[scope] ?? 1.25;
+      const withinTarget = cold.wall <= cold.ideal * target;
+      console.log(`target: within ${target}× of ideal → ${withinTarget ? 'met' : 'MISSED'}`);
+      ok &&= withinTarget;
 
-    // Let the buckets refill, as between two real runs.
-    await new Promise((resolve) => setTimeout(resolve, (BURST / RATE) * 1000));
-    const cached = await timedScan(emulator, cacheDir);
-    ok = report('cached re-scan (same account, same cache)', cached) && ok;
-    const noDescribes = (cached.ok['DescribeTaskDefinition'] ?? 0) === 0;
-    console.log(`target: zero DescribeTaskDefinition calls on the re-scan → ${noDescribes ? 'met' : 'MISSED'}`);
-    ok &&= noDescribes;
-  } finally {
-    await emulator.stop();
-    await rm(cacheDir, { recursive: true, force: true });
+      // Let the buckets refill, as between two real runs.
+      await new Promise((resolve) => setTimeout(resolve, (BURST / RATE) * 1000));
+      const cached = await timedScan(emulator, cacheDir, scope);
+      ok = report(`cached re-scan (--scope ${scope}, same account, same cache)`, cached) && ok;
+      const noDescribes = (cached.ok['DescribeTaskDefinition'] ?? 0) === 0;
+      console.log(`target: zero DescribeTaskDefinition calls on the re-scan → ${noDescribes ? 'met' : 'MISSED'}`);
+      ok &&= noDescribes;
+    } finally {
+      await emulator.stop();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
   }
   await shellLoop();
   if (!ok) process.exitCode = 1;

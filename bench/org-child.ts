@@ -15,6 +15,10 @@ const options = JSON.parse(json ?? '{}') as { regions: string[]; scope: 'active'
 const credentials = { accessKeyId: 'AKIDECSGUARDTEST', secretAccessKey: 'emulator-secret' };
 
 const started = performance.now();
+// Peak JavaScript heap next to peak RSS: what the scan holds, apart from the runtime and the SDK's code.
+let peakHeapMb = 0;
+const sampler = setInterval(() => (peakHeapMb = Math.max(peakHeapMb, process.memoryUsage().heapUsed / 2 ** 20)), 250);
+sampler.unref();
 if (mode === 'fanout') {
   const source = new OrganizationSource({
     scope: options.scope,
@@ -32,11 +36,14 @@ if (mode === 'fanout') {
       wallSeconds: (performance.now() - started) / 1000,
       taskDefinitions: result.summary.taskDefinitions,
       fail: result.summary.findings.FAIL,
+      findings: result.findings.length,
       errorFindings: result.summary.findings.ERROR,
       errors: result.errors.length,
       firstError: result.errors[0]?.message,
       callsPerAccount: { min: calls[0], median: calls[Math.floor(calls.length / 2)], max: calls.at(-1) },
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      peakHeapMb,
+      cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     }),
   );
 } else {

@@ -44,11 +44,20 @@ export const isDefault = (check: Check): boolean => check.meta.default !== false
 export const CHECKS: readonly Check[] = ALL_CHECKS.filter(isDefault);
 
 /**
+ * Opt-in checks that, like privileged and root, hand the host to a compromised
+ * container: the host's processes, IPC, kernel capabilities, the Docker socket
+ * and host paths. Why they are not (yet) default: docs/checks.md.
+ */
+export const HOST_BREACH_OPT_IN: readonly string[] = ['no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts'];
+
+/**
  * Names that --checks and --skip-checks accept besides ids: `default` (what a
- * plain scan runs), `hardening` (the opt-in checks), `all`.
+ * plain scan runs), `host-breach` (default plus the opt-in checks of the same
+ * kind), `hardening` (the opt-in checks), `all`.
  */
 export const CHECK_GROUPS: Record<string, (check: Check) => boolean> = {
   default: isDefault,
+  'host-breach': (check) => isDefault(check) || HOST_BREACH_OPT_IN.includes(check.meta.id),
   hardening: (check) => !isDefault(check),
   all: () => true,
 };

@@ -58,9 +58,7 @@ export const efsTransitEncryption: Check = {
       }
       node.items.forEach((item, index) => {
         const outcomes = variants(item).flatMap((volume) => {
-          let efs = expandPath(volume.node, ['efsVolumeConfiguration']);
-          // A Terraform plan keeps a nested block as a list of one object.
-          if (efs?.kind === 'array' && efs.items.length <= 1) efs = efs.items[0];
+          const efs = expandPath(volume.node, ['efsVolumeConfiguration']);
           return variants(efs).flatMap((e) =>
             variants(expandPath(e.node, ['transitEncryption'])).map((t) => ({
               assumptions: [...list.assumptions, ...volume.assumptions, ...e.assumptions, ...t.assumptions],

@@ -36,8 +36,7 @@ function hostPathsByVolume(volumes: ValueNode | undefined): Map<string, Array<Va
       if (v.node?.kind !== 'object') continue;
       const name = field(v.node, 'name');
       if (name?.kind !== 'string') continue;
-      // Terraform's volume block spells host.sourcePath as the flat host_path.
-      const path = expandPath(v.node, ['host', 'sourcePath']) ?? field(v.node, 'hostPath');
+      const path = expandPath(v.node, ['host', 'sourcePath']);
       for (const p of variants(path)) byName.set(name.value, [...(byName.get(name.value) ?? []), p.node]);
     }
   }

@@ -4,7 +4,9 @@ import type { LiveSource } from '../sources/source.js';
 import { defaultCacheDir } from '../sources/aws/cache.js';
 import { SCOPES, type Scope } from '../sources/aws/scope.js';
 import { SILENT_PROGRESS, type ScanProgress, progressWanted } from '../sources/aws/progress.js';
+import { type ConnectionFlags, addConnectionOptions, connectionFrom } from './connection-options.js';
 import { positiveInteger } from './options.js';
+import type { AwsScanOptions } from '../sources/aws/live-source.js';
 
 // Everything heavy (the AWS SDK, cli-progress, the scanner) is imported inside
 // createAwsLiveSource, so `--help` and file-only scans never load it.
@@ -12,7 +14,24 @@ import { positiveInteger } from './options.js';
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Options that only mean something with --aws (commander keys). */
-const AWS_ONLY = ['profile', 'roleArn', 'externalId', 'region', 'allRegions', 'endpointUrl', 'scope', 'cacheDir', 'maxConcurrency'] as const;
+const AWS_ONLY = ['profile', 'roleArn', 'externalId', 'region', 'allRegions', 'endpointUrl', 'scope', 'cacheDir', 'maxConcurrency', 'maxAttempts'] as const;
+
+/** The live-scan flags as commander parses them (scan and fix --aws). */
+export interface AwsCommandOptions extends ConnectionFlags {
+  aws?: boolean;
+  org?: boolean;
+  source?: string[];
+  region?: string[];
+  allRegions?: boolean;
+  scope?: Scope;
+  cacheDir?: string;
+  /** false with --no-cache. */
+  cache?: boolean;
+  maxConcurrency?: number;
+  quiet?: boolean;
+  format?: unknown;
+  output?: string;
+}
 
 function regionList(value: string, previous: string[] = []): string[] {
   const regions = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -24,14 +43,10 @@ function regionList(value: string, previous: string[] = []): string[] {
 
 /** Adds the live-account options to `ecsguard scan`. */
 export function addAwsScanOptions(command: Command): Command {
-  return command
-    .option('--aws', 'also scan the task definitions of a live AWS account (credentials from the default chain, --profile or --role-arn)')
-    .option('--profile <name>', 'AWS shared-config profile to use (with --aws)')
-    .option('--role-arn <arn>', 'assume this IAM role for the scan, e.g. to audit another account (with --aws)')
-    .option('--external-id <id>', 'external id required by the role to assume (with --role-arn)')
+  command.option('--aws', 'also scan the task definitions of a live AWS account (credentials from the default chain, --profile or --role-arn)');
+  return addConnectionOptions(command, '(with --aws)')
     .option('--region <list>', 'regions to scan, comma-separated (default: the profile\'s or AWS_REGION)', regionList)
     .option('--all-regions', 'scan every region enabled for the account (opt-in regions that are not enabled are skipped)')
-    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (LocalStack or another emulator)')
     .addOption(
       new Option(
         '--scope <scope>',
@@ -55,42 +70,48 @@ export interface AwsSourceContext {
 }
 
 /** The live-account source for these options; undefined without --aws. Throws UsageError on bad combinations. */
-export async function createAwsLiveSource(opts: Record<string, unknown>, context: AwsSourceContext): Promise<LiveSource | undefined> {
+export async function createAwsLiveSource(opts: AwsCommandOptions, context: AwsSourceContext): Promise<LiveSource | undefined> {
+  const options = await liveScanOptionsFrom(opts, context);
+  if (!options) return undefined;
+  const { AwsLiveSource } = await import('../sources/aws/live-source.js');
+  const source = new AwsLiveSource(options);
+  return {
+    load: (signal) => source.load(signal ?? context.signal),
+    loadInParts: (signal, onPart) => source.loadInParts(signal ?? context.signal, onPart),
+  };
+}
+
+/**
+ * The live scan's settings from the flags (scan --aws, fix --aws): connection, regions, scope, cache, concurrency,
+ * and a progress bar on a terminal. Undefined without --aws.
+ */
+export async function liveScanOptionsFrom(opts: AwsCommandOptions, context: AwsSourceContext): Promise<AwsScanOptions | undefined> {
   // Organization scans and AWS Config sources have their own factories (org-options.ts).
-  if (opts['org'] === true || opts['source'] !== undefined) return undefined;
-  if (opts['aws'] !== true) {
-    const given = AWS_ONLY.filter((key) => opts[key] !== undefined && opts[key] !== false);
-    if (opts['cache'] === false) given.push('cache' as never);
+  if (opts.org === true || opts.source !== undefined) return undefined;
+  if (opts.aws !== true) {
+    const given: string[] = AWS_ONLY.filter((key) => opts[key] !== undefined && opts[key] !== false);
+    if (opts.cache === false) given.push('cache');
     if (given.length) throw new UsageError(`${given.map(flagName).join(', ')} only apply to live scans: add --aws`);
     return undefined;
   }
-  const explicitRegions = opts['region'] as string[] | undefined;
-  if (explicitRegions?.length && opts['allRegions']) throw new UsageError('use either --region or --all-regions, not both');
-  if (opts['externalId'] !== undefined && opts['roleArn'] === undefined) throw new UsageError('--external-id needs --role-arn');
-  const roleArn = opts['roleArn'] as string | undefined;
-  if (roleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
-    throw new UsageError(`--role-arn: "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
-  }
-  const endpointUrl = opts['endpointUrl'] as string | undefined;
-  if (endpointUrl !== undefined && !/^https?:\/\/[^/]+/.test(endpointUrl)) {
-    throw new UsageError(`--endpoint-url: "${endpointUrl}" is not an http(s) URL`);
-  }
-  const scope = (opts['scope'] as Scope | undefined) ?? 'latest';
-  const profile = opts['profile'] as string | undefined;
+  const explicitRegions = opts.region;
+  if (explicitRegions?.length && opts.allRegions) throw new UsageError('use either --region or --all-regions, not both');
+  const connection = connectionFrom(opts);
+  const scope = opts.scope ?? 'latest';
 
-  const [{ AwsLiveSource }, { loadSdk, defaultRegion }] = await Promise.all([import('../sources/aws/live-source.js'), import('../sources/aws/clients.js')]);
   let regions: string[] | 'all';
-  if (opts['allRegions']) regions = 'all';
+  if (opts.allRegions) regions = 'all';
   else if (explicitRegions?.length) regions = [...new Set(explicitRegions)];
   else {
-    const region = await defaultRegion(await loadSdk(), profile);
+    const { loadSdk, defaultRegion } = await import('../sources/aws/clients.js');
+    const region = await defaultRegion(await loadSdk(), connection.profile);
     if (!region) throw new UsageError('no AWS region configured: use --region, --all-regions, or set AWS_REGION (or a region in the profile)');
     regions = [region];
   }
 
   const notices: string[] = [];
   let progress: ScanProgress = SILENT_PROGRESS;
-  const quietByOptions = opts['quiet'] === true || (opts['format'] === 'json' && opts['output'] === undefined);
+  const quietByOptions = opts.quiet === true || (opts.format === 'json' && opts.output === undefined);
   if (progressWanted(context.showProgress && !quietByOptions, context.stderr)) {
     const { createProgressBar } = await import('../sources/aws/progress.js');
     progress = await createProgressBar(context.stderr);
@@ -98,22 +119,15 @@ export async function createAwsLiveSource(opts: Record<string, unknown>, context
   const flushNotices = () => {
     for (const message of notices.splice(0)) context.stderr.write(`ecsguard: ${message}\n`);
   };
-
-  const source = new AwsLiveSource({
+  return {
+    ...connection,
     scope,
     regions,
-    ...(profile ? { profile } : {}),
-    ...(roleArn ? { roleArn } : {}),
-    ...(opts['externalId'] ? { externalId: String(opts['externalId']) } : {}),
-    ...(endpointUrl ? { endpointUrl } : {}),
-    ...(opts['cache'] === false ? {} : { cacheDir: (opts['cacheDir'] as string | undefined) ?? defaultCacheDir() }),
-    ...(opts['maxConcurrency'] ? { maxConcurrency: Number(opts['maxConcurrency']) } : {}),
+    ...(opts.cache === false ? {} : { cacheDir: opts.cacheDir ?? defaultCacheDir() }),
+    ...(opts.maxConcurrency ? { maxConcurrency: opts.maxConcurrency } : {}),
     // Notices wait for the bar to finish so they do not tear it.
     progress: { ...progress, stop: () => (progress.stop(), flushNotices()) },
     notice: (message) => notices.push(message),
-  });
-  return {
-    load: (signal) => source.load(signal ?? context.signal),
   };
 }
 

@@ -24,7 +24,7 @@ export function positiveInteger(value: string): number {
 }
 
 export const checksOption = () =>
-  new Option('--checks <ids>', 'run only these checks: comma-separated ids or groups (default, hardening, all; see "ecsguard checks")').argParser(commaList);
+  new Option('--checks <ids>', 'run only these checks: comma-separated ids or groups (default, host-breach, hardening, all; see "ecsguard checks")').argParser(commaList);
 export const skipChecksOption = () =>
   new Option('--skip-checks <ids>', 'do not run these checks (comma-separated ids or groups)').argParser(commaList);
 

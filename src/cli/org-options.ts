@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../model/errors.js';
 import type { LiveSource } from '../sources/source.js';
+import { connectionFrom } from './connection-options.js';
 import { positiveInteger } from './options.js';
 
 // The SDK and the sources are imported inside the factories, so `--help` and file scans never load them.
@@ -50,8 +51,11 @@ export async function createOrganizationSource(opts: Record<string, unknown>, co
   const ou = opts['ou'] as string | undefined;
   if (ou !== undefined && !/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(ou)) throw new UsageError(`--ou: "${ou}" is not an OU or root id (ou-xxxx-xxxxxxxx or r-xxxx)`);
   const scope = (opts['scope'] as string | undefined) ?? 'latest';
-  const profile = opts['profile'] as string | undefined;
-  const endpointUrl = opts['endpointUrl'] as string | undefined;
+  // The management account's connection: the same validation as every AWS command (--role-arn does not apply).
+  const { profile, endpointUrl } = connectionFrom({
+    ...(opts['profile'] !== undefined ? { profile: String(opts['profile']) } : {}),
+    ...(opts['endpointUrl'] !== undefined ? { endpointUrl: String(opts['endpointUrl']) } : {}),
+  });
   const regions = await regionsFor(opts, profile, true);
 
   const { OrganizationSource } = await import('../sources/organization/org-source.js');
@@ -66,6 +70,7 @@ export async function createOrganizationSource(opts: Record<string, unknown>, co
     ...(profile ? { profile } : {}),
     ...(endpointUrl ? { endpointUrl } : {}),
     ...(opts['maxConcurrency'] ? { maxConcurrency: Number(opts['maxConcurrency']) } : {}),
+    ...(opts['maxAttempts'] ? { maxAttempts: Number(opts['maxAttempts']) } : {}),
     ...(opts['orgConcurrency'] ? { maxTotalConcurrency: Number(opts['orgConcurrency']) } : {}),
     ...(opts['state'] ? { statePath: String(opts['state']) } : {}),
     ...(opts['cache'] === false ? {} : { cacheDir: (opts['cacheDir'] as string | undefined) ?? defaultCacheDir() }),
@@ -112,6 +117,7 @@ export async function createConfigSource(opts: Record<string, unknown>): Promise
     scope,
     ...(profile ? { profile } : {}),
     ...(endpointUrl ? { endpointUrl } : {}),
+    ...(opts['maxAttempts'] ? { maxAttempts: Number(opts['maxAttempts']) } : {}),
   });
 }
 

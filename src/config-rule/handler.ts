@@ -1,5 +1,6 @@
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { selectChecks } from '../checks/catalogue.js';
+import { frameworkChecks } from '../checks/frameworks.js';
 import type { Check } from '../checks/types.js';
 import { scan } from '../engine/scan.js';
 import type { Credentials } from '../sources/aws/clients.js';
@@ -34,11 +35,14 @@ interface InvokingEvent {
 
 /**
  * Rule parameters (the rule's InputParameters): `checks`, comma-separated check
- * ids the rule runs (default: all); `scope`, for scheduled runs, `latest` or
- * `active` (default) ACTIVE revisions of the account and region.
+ * ids or groups (`default`, `hardening`, `all`) the rule runs (default: the
+ * checks a plain scan runs); `frameworks`, comma-separated framework ids whose
+ * checks are added (as `scan --framework`); `scope`, for scheduled runs,
+ * `latest` or `active` (default) ACTIVE revisions of the account and region.
  */
 export interface RuleParameters {
   checks?: string;
+  frameworks?: string;
   scope?: 'latest' | 'active';
 }
 
@@ -72,7 +76,7 @@ export function createConfigRuleHandler(options: ConfigRuleOptions = {}) {
   return async function handler(event: ConfigRuleEvent): Promise<ConfigRuleResult> {
     const invoking = JSON.parse(event.invokingEvent) as InvokingEvent;
     const parameters = parseParameters(event.ruleParameters);
-    const checks = selectChecks(parameters.checks ? parameters.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined, undefined);
+    const checks = ruleChecks(parameters);
     const region = options.region ?? process.env['AWS_REGION'] ?? invoking.configurationItem?.awsRegion ?? 'us-east-1';
     const sdk = await import('@aws-sdk/client-config-service');
     const client = new sdk.ConfigServiceClient({
@@ -107,11 +111,22 @@ export function createConfigRuleHandler(options: ConfigRuleOptions = {}) {
   };
 }
 
+const list = (text: string | undefined) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+
+/** The checks a rule runs: its `checks` (ids or groups) plus the checks of its `frameworks`, as the CLI selects them. */
+export function ruleChecks(parameters: RuleParameters): Check[] {
+  const only = list(parameters.checks);
+  const frameworks = list(parameters.frameworks) ?? [];
+  if (frameworks.length === 0) return selectChecks(only, undefined);
+  return selectChecks([...(only ?? []), ...frameworkChecks(frameworks).map((c) => c.meta.id)], undefined);
+}
+
 function parseParameters(text: string | undefined): RuleParameters {
   if (!text) return {};
   const parsed = JSON.parse(text) as Record<string, unknown>;
   const out: RuleParameters = {};
   if (typeof parsed['checks'] === 'string') out.checks = parsed['checks'];
+  if (typeof parsed['frameworks'] === 'string') out.frameworks = parsed['frameworks'];
   if (parsed['scope'] === 'latest' || parsed['scope'] === 'active') out.scope = parsed['scope'];
   else if (parsed['scope'] !== undefined) throw new Error(`ecsguard config rule: scope must be latest or active, not ${String(parsed['scope'])}`);
   return out;

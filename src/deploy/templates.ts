@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { CHECKS } from '../checks/catalogue.js';
+import type { Check } from '../checks/types.js';
 
 type Template = Record<string, unknown>;
 
@@ -67,7 +68,11 @@ export interface ConfigRuleTemplateOptions {
   organization: boolean;
   /** One rule evaluating every check instead of one rule per check. */
   singleRule: boolean;
+  /** The checks the rules run (`--checks`, `--framework`); default: the checks a plain scan runs. */
+  checks?: readonly Check[];
 }
+
+const isDefaultSelection = (checks: readonly Check[]) => checks.length === CHECKS.length && checks.every((c, i) => c === CHECKS[i]);
 
 const TRIGGERS = ['ConfigurationItemChangeNotification', 'OversizedConfigurationItemChangeNotification'];
 
@@ -82,7 +87,10 @@ function ruleName(checkId: string | undefined): string {
  * (Config keeps one verdict per rule and resource).
  */
 export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template {
-  const rules = options.singleRule ? [undefined] : CHECKS.map((c) => c.meta.id);
+  const selected = options.checks ?? CHECKS;
+  const rules = options.singleRule ? [undefined] : selected.map((c) => c.meta.id);
+  // The single rule names its checks unless they are the handler's default selection.
+  const allChecks = isDefaultSelection(selected) ? undefined : selected.map((c) => c.meta.id).join(',');
   const resources: Template = {
     RuleFunctionRole: {
       Type: 'AWS::IAM::Role',
@@ -133,7 +141,8 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
   };
   for (const checkId of rules) {
     const logical = `Rule${(checkId ?? 'all').replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`;
-    const parameters = JSON.stringify({ ...(checkId ? { checks: checkId } : {}), scope: 'active' });
+    const checks = checkId ?? allChecks;
+    const parameters = JSON.stringify({ ...(checks ? { checks } : {}), scope: 'active' });
     resources[logical] = options.organization
       ? {
           Type: 'AWS::Config::OrganizationConfigRule',
@@ -141,7 +150,7 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
           Properties: {
             OrganizationConfigRuleName: ruleName(checkId),
             OrganizationCustomRuleMetadata: {
-              Description: checkId ? `ecsguard check ${checkId}` : 'every ecsguard check',
+              Description: checkId ? `ecsguard check ${checkId}` : `ecsguard checks: ${selected.map((c) => c.meta.id).join(', ')}`.slice(0, 256),
               LambdaFunctionArn: getAtt('RuleFunction', 'Arn'),
               OrganizationConfigRuleTriggerTypes: [...TRIGGERS, 'ScheduledNotification'],
               ResourceTypesScope: [TASK_DEFINITION],
@@ -155,7 +164,7 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
           DependsOn: 'RuleFunctionPermission',
           Properties: {
             ConfigRuleName: ruleName(checkId),
-            Description: checkId ? `ecsguard check ${checkId} on every ACTIVE task definition revision` : 'every ecsguard check on every ACTIVE task definition revision',
+            Description: checkId ? `ecsguard check ${checkId} on every ACTIVE task definition revision` : `ecsguard checks ${selected.map((c) => c.meta.id).join(', ')} on every ACTIVE task definition revision`.slice(0, 256),
             Scope: { ComplianceResourceTypes: [TASK_DEFINITION] },
             InputParameters: JSON.parse(parameters) as Template,
             Source: {
@@ -195,21 +204,27 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
  * pack has no AWS::Config::RemediationConfiguration: remediation is
  * `ecsguard fix` (files) or `ecsguard fix --aws` / `apply` (accounts).
  */
-export function conformancePackTemplate(): Template {
-  const managed: Array<[string, string, string]> = [
-    ['EcsContainersNonprivileged', 'ecs-containers-nonprivileged', 'ECS_CONTAINERS_NONPRIVILEGED'],
-    ['EcsTaskDefinitionNonrootUser', 'ecs-task-definition-nonroot-user', 'ECS_TASK_DEFINITION_NONROOT_USER'],
-    ['EcsTaskDefinitionLinuxUserNonRoot', 'ecs-task-definition-linux-user-non-root', 'ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT'],
-    ['EcsTaskDefinitionUserForHostModeCheck', 'ecs-task-definition-user-for-host-mode-check', 'ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK'],
+export function conformancePackTemplate(checks: readonly Check[] = CHECKS): Template {
+  // AWS's managed rule next to the ecsguard check that asks the same question (a rule whose check is not selected is left out).
+  const managed: Array<[string, string, string, string]> = [
+    ['EcsContainersNonprivileged', 'ecs-containers-nonprivileged', 'ECS_CONTAINERS_NONPRIVILEGED', 'no-privileged-containers'],
+    ['EcsTaskDefinitionNonrootUser', 'ecs-task-definition-nonroot-user', 'ECS_TASK_DEFINITION_NONROOT_USER', 'no-root-user'],
+    ['EcsTaskDefinitionLinuxUserNonRoot', 'ecs-task-definition-linux-user-non-root', 'ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT', 'no-root-user'],
+    ['EcsTaskDefinitionUserForHostModeCheck', 'ecs-task-definition-user-for-host-mode-check', 'ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK', 'host-network-nonroot-user'],
+    ['EcsTaskDefinitionPidModeCheck', 'ecs-task-definition-pid-mode-check', 'ECS_TASK_DEFINITION_PID_MODE_CHECK', 'no-host-pid-namespace'],
+    ['EcsContainersReadonlyAccess', 'ecs-containers-readonly-access', 'ECS_CONTAINERS_READONLY_ACCESS', 'readonly-root-filesystem'],
+    ['EcsTaskDefinitionEfsEncryptionEnabled', 'ecs-task-definition-efs-encryption-enabled', 'ECS_TASK_DEFINITION_EFS_ENCRYPTION_ENABLED', 'efs-transit-encryption'],
   ];
+  const wanted = new Set(checks.map((c) => c.meta.id));
   const resources: Template = {};
-  for (const [logical, name, identifier] of managed) {
+  for (const [logical, name, identifier, checkId] of managed) {
+    if (!wanted.has(checkId)) continue;
     resources[logical] = {
       Type: 'AWS::Config::ConfigRule',
       Properties: { ConfigRuleName: name, Scope: { ComplianceResourceTypes: [TASK_DEFINITION] }, Source: { Owner: 'AWS', SourceIdentifier: identifier } },
     };
   }
-  for (const check of CHECKS) {
+  for (const check of checks) {
     const logical = `Ecsguard${check.meta.id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`;
     resources[logical] = {
       Type: 'AWS::Config::ConfigRule',

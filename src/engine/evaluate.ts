@@ -2,6 +2,7 @@ import type { Check, Violation } from '../checks/types.js';
 import type { Finding, ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
+import { peersFor, peersForUnread } from '../peers/index.js';
 
 function violationLocation(
   violation: Pick<Violation, 'node' | 'container'>,
@@ -45,6 +46,7 @@ export function evaluateTaskDefinition(
             }
           : {}),
         ...(violation.effectiveUser ? { effectiveUser: violation.effectiveUser } : {}),
+        peers: peersFor(check.meta.id, taskDefinition, violation.container),
       });
     }
     if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {
@@ -58,6 +60,7 @@ export function evaluateTaskDefinition(
         ...(taskDefinition.range ? { location: taskDefinition.range } : {}),
         remediation: check.meta.remediation.summary,
         ...(taskDefinition.usage ? { usage: taskDefinition.usage } : {}),
+        peers: peersFor(check.meta.id, taskDefinition),
       });
     }
   }
@@ -82,5 +85,6 @@ export function errorFindings(
     ...(location ? { location } : {}),
     remediation: check.meta.remediation.summary,
     ...(usage ? { usage } : {}),
+    peers: peersForUnread(check.meta.id, resource),
   }));
 }

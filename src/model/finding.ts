@@ -32,6 +32,8 @@ export interface Finding {
   controls?: string[];
   /** Whom the container runs as and where that came from; set when image users were resolved. */
   effectiveUser?: EffectiveUser;
+  /** What other tools' published rules conclude on the same definition (src/peers/). */
+  peers?: PeerConclusion[];
   /** Set by the muting stage: why this finding is MUTED, or which exception expired (status unchanged). */
   suppression?: Suppression;
   /**
@@ -40,6 +42,29 @@ export interface Finding {
    * all. Not part of the report formats.
    */
   sameAs?: FindingPlace[];
+}
+
+/** The tools whose published ECS rules ecsguard re-implements to compare verdicts (docs/peers.md). */
+export const PEER_TOOLS = ['aws-config', 'prowler', 'cis', 'checkov', 'trivy'] as const;
+export type PeerTool = (typeof PEER_TOOLS)[number];
+
+/**
+ * PASS/FAIL: what the peer reports. NOT_APPLICABLE: the peer skips this definition (a Windows
+ * task for a Linux-only control). NOT_COVERED: the peer has no rule for it, or does not read this
+ * kind of input. NOT_EVALUATED: the peer has a rule, but its verdict cannot be told here (an
+ * unresolved value, a detector ecsguard does not reproduce, a revision that could not be read).
+ */
+export type PeerVerdict = 'PASS' | 'FAIL' | 'NOT_APPLICABLE' | 'NOT_COVERED' | 'NOT_EVALUATED';
+
+/** One peer's verdict on a finding's container (or task definition) and the reason in the peer's terms. */
+export interface PeerConclusion {
+  tool: PeerTool;
+  /** The peer's rule id; absent when the tool has no rule for the check (NOT_COVERED). */
+  rule?: string;
+  /** The Security Hub control an AWS Config rule backs. */
+  control?: string;
+  verdict: PeerVerdict;
+  why: string;
 }
 
 /** An exception-file entry or an inline comment that mutes a finding (see docs/exceptions.md). */

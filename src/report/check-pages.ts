@@ -1,6 +1,9 @@
 import { stringify } from 'yaml';
 import type { Check } from '../checks/types.js';
 import { FRAMEWORKS } from '../checks/frameworks.js';
+import { normalizeTaskDefinition } from '../model/task-definition.js';
+import { type ObjectNode, fromPlain } from '../model/value.js';
+import { TOOL_NAMES, rulesFor } from '../peers/index.js';
 
 type Body = Record<string, unknown>;
 
@@ -46,6 +49,26 @@ export function terraformResource(body: Body): string {
   if (runtimePlatform) lines.push(hclBlock('runtime_platform', runtimePlatform as Body, '  '));
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** What each peer rule concludes on the page's examples, read as the Terraform form (Checkov and Trivy read IaC only). */
+function peerRows(checkId: string, examples: { failing: Body; passing: Body } | undefined): string[] {
+  const rules = rulesFor(checkId);
+  if (rules.length === 0) return ['None of AWS Config/Security Hub, Prowler, CIS, Checkov and Trivy has a rule for this check.'];
+  const verdict = (rule: (typeof rules)[number], body: Body | undefined) => {
+    if (!body) return '';
+    const td = normalizeTaskDefinition({ kind: 'file', source: 'terraform', id: 'aws_ecs_task_definition.this' }, fromPlain(body) as ObjectNode).taskDefinition;
+    if (!td) return '';
+    const outcome = rule.task(td);
+    return `${outcome.verdict.replace('_', ' ')}: ${outcome.why.replace(/\|/g, '\\|')}`;
+  };
+  return [
+    '| tool | rule | failing example | passing example |',
+    '|---|---|---|---|',
+    ...rules.map((r) => `| ${TOOL_NAMES[r.tool]} | [${r.control ? `${r.control} ` : ''}\`${r.id}\`](${r.source}) | ${verdict(r, examples?.failing)} | ${verdict(r, examples?.passing)} |`),
+    '',
+    'Computed by ecsguard\'s re-implementations of those rules (`src/peers/`, [docs/peers.md](../peers.md)).',
+  ];
 }
 
 const list = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ') : '—');
@@ -104,6 +127,10 @@ export function checkPage({ meta }: Check): string {
     `| AWS Config | ${list(m.awsConfig)} |`,
     `| CIS AWS Compute v1.1.0 | ${list(m.cis)} |`,
     `| Checkov | ${list(m.checkov)} |`,
+    '',
+    '### What they conclude on the examples',
+    '',
+    ...peerRows(meta.id, meta.examples),
     '',
     '## References',
     '',

@@ -4,7 +4,9 @@ import type { Finding, Severity, Status } from '../model/finding.js';
 import { SEVERITIES } from '../model/finding.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { locationLabel, proposedFix, resourceLabel, suppressionLabel } from './finding-text.js';
+import { controlGroups, groupedByControl } from './controls.js';
 import type { Reporter } from './report.js';
+import { TOOL_NAMES } from '../peers/index.js';
 
 /** Every string from the input goes through here: the report renders names like `<img onerror=…>` as text. */
 export function htmlEscape(text: string): string {
@@ -93,18 +95,26 @@ function tally(findings: Finding[], key: (f: Finding) => string, order?: string[
   return counts;
 }
 
-function row(f: Finding): string {
+/** What other tools conclude, folded under the message. */
+function peersDetails(f: Finding): string {
+  const peers = (f.peers ?? []).filter((p) => p.rule);
+  if (peers.length === 0) return '';
+  const items = peers.map((p) => `<li><b>${h(TOOL_NAMES[p.tool])}</b> ${h(p.rule ?? '')}${p.control ? ` (${h(p.control)})` : ''}: ${h(p.verdict.replace('_', ' '))}, ${h(p.why)}</li>`).join('');
+  return `<details class="peers"><summary>Other tools</summary><ul>${items}</ul></details>`;
+}
+
+function row(f: Finding, control?: { id: string; title: string }): string {
   const s = f.suppression;
   const exception = s ? `<span class="${s.expired ? 'expired' : 'sup'}">${h(suppressionLabel(f))}</span>` : '';
   const severityRank = SEVERITIES.indexOf(f.severity);
   return `<tr data-status="${f.status}" data-severity="${f.severity}" data-check="${h(f.checkId)}">
-<td data-sort="${Object.keys(STATUS_STYLE).indexOf(f.status)}">${badge(f.status)}</td>
+${control ? `<td class="mono" title="${h(control.title)}">${h(control.id || '(no selected control)')}</td>\n` : ''}<td data-sort="${Object.keys(STATUS_STYLE).indexOf(f.status)}">${badge(f.status)}</td>
 <td data-sort="${severityRank}">${h(f.severity)}</td>
 <td><code>${h(f.checkId)}</code></td>
 <td class="mono">${h(resourceLabel(f))}</td>
 <td>${h(f.container ?? '')}</td>
 <td class="mono">${h(locationLabel(f))}</td>
-<td class="msg">${h(f.message)}</td>
+<td class="msg">${h(f.message)}${peersDetails(f)}</td>
 <td>${h(f.remediation)}${proposedFix(f) ? `<div class="mono">${h(proposedFix(f))}</div>` : ''}</td>
 <td>${exception}</td>
 </tr>`;
@@ -116,6 +126,11 @@ export const htmlReporter: Reporter = ({ result, exitCode, generatedAt }) => {
   const scriptHash = createHash('sha256').update(SCRIPT).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const checks = [...new Set(findings.map((f) => f.checkId))].sort();
+  // --framework: one row per finding and control, in the framework's order, with a Control column.
+  const byControl = groupedByControl(findings) ? controlGroups(findings) : undefined;
+  const rows = byControl
+    ? byControl.flatMap((g) => g.findings.map((f) => row(f, { id: g.control, title: g.title })))
+    : findings.map((f) => row(f));
   const option = (v: string) => `<option value="${h(v)}">${h(v)}</option>`;
   const n = result.summary.findings;
   const when = (generatedAt ?? new Date()).toISOString();
@@ -133,6 +148,7 @@ export const htmlReporter: Reporter = ({ result, exitCode, generatedAt }) => {
 <p>${result.summary.taskDefinitions} task definitions checked: ${n.FAIL} failed, ${n.UNKNOWN} unknown, ${n.ERROR} not evaluated, ${n.MUTED} muted, ${result.errors.length} input errors (exit ${exitCode}). ${TOOL_NAME} ${TOOL_VERSION}, ${h(when)}.</p></header>
 <main>
 <section class="cards" id="summary">
+${byControl ? summaryCard('By control', tally(byControl.flatMap((g) => g.findings.map((f) => ({ ...f, checkId: g.control || '(no selected control)' }))), (f) => f.checkId)) : ''}
 ${summaryCard('By check', tally(findings, (f) => f.checkId))}
 ${summaryCard('By severity', tally(findings, (f) => f.severity, SEVERITIES.filter((s) => findings.some((f) => f.severity === s)) as Severity[]))}
 ${summaryCard('By account / region or folder', tally(findings, place))}
@@ -145,7 +161,7 @@ ${
     : ''
 }
 <section>
-<h2>Findings (<span id="shown">${findings.length}</span> of ${findings.length} shown)</h2>
+<h2>Findings (<span id="shown">${rows.length}</span> of ${rows.length} shown${byControl ? ', by control' : ''})</h2>
 <div class="controls">
 <input id="q" type="search" placeholder="Filter: text in any column" aria-label="Filter findings">
 <select id="status" aria-label="Status"><option value="">All statuses</option>${Object.keys(STATUS_STYLE).map(option).join('')}</select>
@@ -153,9 +169,9 @@ ${
 <select id="check" aria-label="Check"><option value="">All checks</option>${checks.map(option).join('')}</select>
 </div>
 <table class="findings" id="findings">
-<thead><tr><th>Status</th><th>Severity</th><th>Check</th><th>Resource</th><th>Container</th><th>Location</th><th>Message</th><th>Remediation and proposed fix</th><th>Exception</th></tr></thead>
+<thead><tr>${byControl ? '<th>Control</th>' : ''}<th>Status</th><th>Severity</th><th>Check</th><th>Resource</th><th>Container</th><th>Location</th><th>Message</th><th>Remediation and proposed fix</th><th>Exception</th></tr></thead>
 <tbody>
-${findings.map(row).join('\n')}
+${rows.join('\n')}
 </tbody>
 </table>
 </section>

@@ -50,6 +50,8 @@ function jsonFinding(f: Finding) {
     // Set with --resolve-image-users on user findings: whom the container runs as and where that came from.
     effectiveUser: f.effectiveUser ? { value: f.effectiveUser.value, source: f.effectiveUser.source, reason: f.effectiveUser.reason } : null,
     suppression: f.suppression ?? null,
+    // What other tools' published rules conclude on the same definition (docs/peers.md).
+    peers: f.peers ?? [],
   };
 }
 

@@ -27,6 +27,8 @@ export interface ReportContext {
   fileLocations?: boolean;
   /** List the skipped files (--verbose). */
   verbose?: boolean;
+  /** Text format: under each finding, what other tools conclude on the same definition (--explain). */
+  explain?: boolean;
 }
 
 export type Reporter = (input: ReportInput, context: ReportContext) => string;

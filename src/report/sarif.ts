@@ -86,7 +86,7 @@ export const sarifReportChunks = ({ result, exitCode }: ReportInput): Iterable<s
         kind: kind(f),
         message: { text: f.message },
         partialFingerprints: { 'ecsguard/v2': fingerprint(f) },
-        properties: { status: f.status, ...(f.usage ? { usage: f.usage } : {}), ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}), ...(f.controls ? { controls: f.controls } : {}) },
+        properties: { status: f.status, ...(f.usage ? { usage: f.usage } : {}), ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}), ...(f.controls ? { controls: f.controls } : {}), ...(f.peers ? { peers: f.peers } : {}) },
       };
       if (f.location) {
         sarif.locations = [

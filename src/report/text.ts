@@ -3,7 +3,9 @@ import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { Finding, ScanError, Status } from '../model/finding.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { describeSuppression } from '../mute/mute.js';
+import { controlGroups, groupedByControl } from './controls.js';
 import type { Reporter } from './report.js';
+import { TOOL_NAMES } from '../peers/index.js';
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -57,8 +59,22 @@ function errorLine(e: ScanError): string {
   return `${where ? `${where}: ` : ''}${resource}${e.message}`;
 }
 
+/**
+ * --explain: what the other tools conclude on the same definition, the tools
+ * with a rule first; tools without one on a single line.
+ */
+export function peerLines(f: Finding): string[] {
+  const peers = f.peers ?? [];
+  const covered = peers.filter((p) => p.verdict !== 'NOT_COVERED' || p.rule);
+  const uncovered = peers.filter((p) => p.verdict === 'NOT_COVERED' && !p.rule).map((p) => TOOL_NAMES[p.tool]);
+  return [
+    ...covered.map((p) => `${TOOL_NAMES[p.tool]} ${p.rule}${p.control ? ` (${p.control})` : ''}: ${p.verdict.replace('_', ' ')}, ${p.why}`),
+    ...(uncovered.length ? [`no rule for this check in: ${uncovered.join(', ')}`] : []),
+  ];
+}
+
 /** Human output: findings grouped by resource, then errors, remediation and a summary line. */
-export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, fileLocations }) => {
+export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, fileLocations, explain }) => {
   const c = createColors(color);
   const lines: string[] = [];
   const withFile = fileLocations === true || result.summary.filesScanned > 1;
@@ -66,21 +82,34 @@ export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, f
     !f.location ? '' : `${withFile ? `${f.location.file}:` : ''}${f.location.start.line}:${f.location.start.column}`;
   // The location column is as wide as its longest entry, and always followed by a space.
   const width = result.findings.reduce((w, f) => Math.max(w, locationOf(f).length), 7);
-  const groups = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const key = resourceHeading(f.resource);
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  for (const [heading, findings] of groups) {
-    lines.push(c.bold(c.underline(heading)));
-    const usage = usageLine(findings[0] as Finding);
-    if (usage) lines.push(`  ${c.dim(usage)}`);
-    for (const f of collapseErrors(findings)) {
-      lines.push(`  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${f.message}`);
-      if (!withFile && f.location && f.location.file !== f.resource.file) lines.push(`  ${' '.repeat(width + 1)}${c.dim(`in ${f.location.file}`)}`);
-      if (f.suppression) lines.push(`  ${' '.repeat(width + 1)}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`);
+  const row = (f: Finding & { checks?: number }, withResource: boolean) => {
+    const message = withResource ? `${resourceHeading(f.resource)}: ${f.message}` : f.message;
+    lines.push(`  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${message}`);
+    const indent = `  ${' '.repeat(width + 1)}`;
+    if (!withFile && !withResource && f.location && f.location.file !== f.resource.file) lines.push(`${indent}${c.dim(`in ${f.location.file}`)}`);
+    if (f.suppression) lines.push(`${indent}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`);
+    if (explain) for (const line of peerLines(f)) lines.push(`${indent}${c.dim(line)}`);
+  };
+  if (groupedByControl(result.findings)) {
+    // --framework: one heading per control, as an auditor reads the report.
+    for (const group of controlGroups(result.findings)) {
+      lines.push(c.bold(c.underline(group.control ? `${group.control}${group.title ? `  ${group.title}` : ''}` : group.title)));
+      for (const f of collapseErrors(group.findings)) row(f, true);
+      lines.push('');
     }
-    lines.push('');
+  } else {
+    const groups = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      const key = resourceHeading(f.resource);
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    for (const [heading, findings] of groups) {
+      lines.push(c.bold(c.underline(heading)));
+      const usage = usageLine(findings[0] as Finding);
+      if (usage) lines.push(`  ${c.dim(usage)}`);
+      for (const f of collapseErrors(findings)) row(f, false);
+      lines.push('');
+    }
   }
 
   if (result.errors.length) {

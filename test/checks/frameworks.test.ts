@@ -12,7 +12,11 @@ describe('check selection', () => {
     assert.deepEqual(ids(selectChecks(['all'], undefined)), ids(ALL_CHECKS));
     assert.deepEqual(ids(selectChecks(['hardening'], undefined)), ids(ALL_CHECKS).filter((id) => !ids(CHECKS).includes(id)));
     assert.deepEqual(ids(selectChecks(['default', 'no-host-pid-namespace'], ['no-host-network'])), ['no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-pid-namespace']);
-    assert.throws(() => selectChecks(['hardned'], undefined), /unknown check id: hardned .*groups: default, hardening, all/);
+    assert.throws(() => selectChecks(['hardned'], undefined), /unknown check id: hardned .*groups: default, host-breach, hardening, all/);
+    assert.deepEqual(ids(selectChecks(['host-breach'], undefined)), [
+      'no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network',
+      'no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts',
+    ]);
   });
 });
 
@@ -64,5 +68,26 @@ describe('--framework on the CLI (built)', () => {
     const bad = runCli(['checks', '--framework', 'nist']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown framework: nist/);
+  });
+});
+
+describe('nist-800-53-r5 and pci-dss-4.0 (Security Hub "Related requirements")', () => {
+  it('map each requirement through the Security Hub control that lists it', () => {
+    const nist = FRAMEWORKS.find((f) => f.id === 'nist-800-53-r5');
+    const control = (id: string) => nist?.controls.find((c) => c.control === id);
+    assert.deepEqual(control('AC-6')?.checks, ['host-network-nonroot-user', 'no-privileged-containers', 'readonly-root-filesystem', 'no-host-network']);
+    assert.equal(control('AC-6')?.basis, 'Security Hub ECS.1 (retired), ECS.4, ECS.5, ECS.17 "Related requirements"');
+    assert.deepEqual(control('CM-2')?.checks, ['no-host-pid-namespace', 'no-secrets-in-environment']);
+    assert.deepEqual(control('AU-12')?.checks, ['logging-configured']);
+    assert.ok(nist?.controls.every((c) => c.basis?.startsWith('Security Hub ECS.')));
+    assert.deepEqual(controlsOf('efs-transit-encryption', ['nist-800-53-r5']), []);
+    assert.deepEqual(controlsOf('no-secrets-in-environment', ['pci-dss-4.0']), ['pci-dss-4.0:8.6.2']);
+    assert.deepEqual(ids(frameworkChecks(['pci-dss-4.0'])), ['no-secrets-in-environment']);
+  });
+
+  it('checks --framework prints each mapping with its basis', () => {
+    const run = runCli(['checks', '--framework', 'pci-dss-4.0']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /\n  8\.6\.2 +no-secrets-in-environment  \(.*\)\n +from Security Hub ECS\.8 "Related requirements"\n/);
   });
 });

@@ -31,7 +31,7 @@ describe('ecsguard scan: exit codes', () => {
   it('2 with a clear message for an unknown check id', () => {
     const run = runCli(['scan', REGISTER_INPUT, '--checks', 'no-root,no-privileged-containers']);
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'ecsguard: unknown check id: no-root (see "ecsguard checks"; groups: default, hardening, all)\n');
+    assert.equal(run.stderr, 'ecsguard: unknown check id: no-root (see "ecsguard checks"; groups: default, host-breach, hardening, all)\n');
   });
 
   it('2 for an unknown option, 0 for --help and --version', () => {
@@ -83,6 +83,20 @@ describe('ecsguard scan --format json: the public contract', () => {
       remediation: 'Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',
       effectiveUser: null,
       suppression: null,
+      peers: [
+        { tool: 'aws-config', rule: 'ecs-task-definition-linux-user-non-root', control: 'ECS.20', verdict: 'FAIL', why: 'user "0" is one of the documented default root users for Linux ("root", "0")' },
+        { tool: 'aws-config', rule: 'ecs-task-definition-windows-user-non-admin', control: 'ECS.21', verdict: 'PASS', why: 'user "0" is not one of the documented default administrator users for Windows' },
+        {
+          tool: 'aws-config',
+          rule: 'ecs-task-definition-nonroot-user',
+          verdict: 'NOT_EVALUATED',
+          why: 'user "0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms',
+        },
+        { tool: 'prowler', verdict: 'NOT_COVERED', why: 'Prowler has no rule for this check' },
+        { tool: 'cis', verdict: 'NOT_COVERED', why: 'CIS AWS Compute v1.1.0 has no rule for this check' },
+        { tool: 'checkov', verdict: 'NOT_COVERED', why: 'Checkov has no rule for this check' },
+        { tool: 'trivy', verdict: 'NOT_COVERED', why: 'Trivy has no rule for this check' },
+      ],
     });
     assert.deepEqual(report.summary, {
       filesScanned: 1,

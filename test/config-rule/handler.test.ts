@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { bundleConfigRule } from '../../scripts/bundle-config-rule.js';
-import { CHECKS } from '../../src/checks/catalogue.js';
+import { ALL_CHECKS, CHECKS } from '../../src/checks/catalogue.js';
+import { ruleChecks } from '../../src/config-rule/handler.js';
+
+const ConfigRuleChecks = (parameters: Parameters<typeof ruleChecks>[0]) => ruleChecks(parameters).map((c) => c.meta.id);
+const ALL_CHECK_IDS = ALL_CHECKS.map((c) => c.meta.id);
+const DEFAULT_IDS = CHECKS.map((c) => c.meta.id);
 import { scan } from '../../src/engine/scan.js';
 import { AwsLiveSource } from '../../src/sources/aws/live-source.js';
 import type * as ConfigRule from '../../src/config-rule/index.js';
@@ -119,6 +124,17 @@ describe('the AWS Config rule handler (bundled with esbuild, loaded from an empt
     assert.equal(rootOnly.evaluations[0]!.ComplianceType, 'COMPLIANT'); // user 1000: the privileged flag is another rule's business
     const privilegedOnly = await handler(changeEvent(item, {}, { checks: 'no-privileged-containers' }));
     assert.equal(privilegedOnly.evaluations[0]!.ComplianceType, 'NON_COMPLIANT');
+  });
+
+  it('rule parameters "checks" groups and "frameworks" select hardening checks too', async () => {
+    const item = activeItems().find((i) => i['resourceName'] === 'priv:1')!;
+    const hardening = await handler(changeEvent(item, {}, { checks: 'readonly-root-filesystem' }));
+    assert.equal(hardening.evaluations[0]!.ComplianceType, 'NON_COMPLIANT');
+    assert.match(hardening.evaluations[0]!.Annotation ?? '', /readonly-root-filesystem/);
+    const viaFramework = await handler(changeEvent(item, {}, { checks: 'no-root-user', frameworks: 'aws-fsbp' }));
+    assert.equal(viaFramework.evaluations[0]!.ComplianceType, 'NON_COMPLIANT');
+    assert.deepEqual(ConfigRuleChecks({ checks: 'hardening' }), ALL_CHECK_IDS.filter((id) => !DEFAULT_IDS.includes(id)));
+    assert.deepEqual(ConfigRuleChecks({ frameworks: 'pci-dss-4.0' }), ['no-secrets-in-environment']);
   });
 
   it('OversizedConfigurationItemChangeNotification: fetches the item with GetResourceConfigHistory', async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 import { parse } from 'yaml';
-import { CHECKS } from '../../src/checks/catalogue.js';
+import { ALL_CHECKS, CHECKS, selectChecks } from '../../src/checks/catalogue.js';
+import { frameworkChecks } from '../../src/checks/frameworks.js';
 import { configRuleTemplate, conformancePackTemplate, scanRoleTemplate, toYaml } from '../../src/deploy/templates.js';
 import { cloudFormationSource } from '../../src/sources/cloudformation/cloudformation-source.js';
 import { runCli } from '../support/cli.js';
@@ -16,6 +17,9 @@ const PRINTED: Array<[string, string[]]> = [
   ['config rule (one rule)', ['deploy', 'config-rule', '--single-rule']],
   ['organization config rules', ['deploy', 'config-rule', '--organization']],
   ['conformance pack', ['conformance-pack']],
+  ['config rules for every check', ['deploy', 'config-rule', '--checks', 'all']],
+  ['one organization rule for a framework', ['deploy', 'config-rule', '--organization', '--single-rule', '--framework', 'aws-fsbp']],
+  ['conformance pack for every check', ['conformance-pack', '--checks', 'all']],
 ];
 
 const INTRINSIC = /^(Ref|Fn::\w+|Condition)$/;
@@ -142,5 +146,47 @@ describe('printed templates: parsed back by the CloudFormation source, valid aga
       ['ECS_CONTAINERS_NONPRIVILEGED', 'ECS_TASK_DEFINITION_NONROOT_USER', 'ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT', 'ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK'],
     );
     assert.equal(resources.filter((r) => r.Properties.Source.Owner === 'CUSTOM_LAMBDA').length, CHECKS.length);
+  });
+});
+
+describe('the rules honour the selected checks', () => {
+  type Resources = Record<string, { Type: string; Properties: Json }>;
+  const rulesOf = (template: Json, type: string) => Object.values(template['Resources'] as Resources).filter((r) => r.Type === type);
+
+  it('one rule per selected check, hardening checks included', () => {
+    const rules = rulesOf(configRuleTemplate({ organization: false, singleRule: false, checks: selectChecks(['hardening'], undefined) }), 'AWS::Config::ConfigRule');
+    assert.deepEqual(
+      rules.map((r) => (r.Properties['InputParameters'] as Json)['checks']),
+      ALL_CHECKS.filter((c) => c.meta.default === false).map((c) => c.meta.id),
+    );
+  });
+
+  it('a single rule names the selected checks in its parameters (the handler runs the default ones otherwise)', () => {
+    const [single] = rulesOf(configRuleTemplate({ organization: true, singleRule: true, checks: frameworkChecks(['aws-fsbp']) }), 'AWS::Config::OrganizationConfigRule');
+    const metadata = single!.Properties['OrganizationCustomRuleMetadata'] as Json;
+    assert.deepEqual(JSON.parse(metadata['InputParameters'] as string), {
+      checks: 'no-privileged-containers,no-root-user,no-host-network,no-host-pid-namespace,no-secrets-in-environment,readonly-root-filesystem,logging-configured,efs-transit-encryption',
+      scope: 'active',
+    });
+  });
+
+  it("the conformance pack adds AWS's managed rule for each selected check that has one", () => {
+    const pack = conformancePackTemplate(ALL_CHECKS);
+    const resources = Object.values(pack['Resources'] as Record<string, { Properties: { Source: { Owner: string; SourceIdentifier: unknown } } }>);
+    assert.deepEqual(
+      resources.filter((r) => r.Properties.Source.Owner === 'AWS').map((r) => r.Properties.Source.SourceIdentifier),
+      [
+        'ECS_CONTAINERS_NONPRIVILEGED',
+        'ECS_TASK_DEFINITION_NONROOT_USER',
+        'ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT',
+        'ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK',
+        'ECS_TASK_DEFINITION_PID_MODE_CHECK',
+        'ECS_CONTAINERS_READONLY_ACCESS',
+        'ECS_TASK_DEFINITION_EFS_ENCRYPTION_ENABLED',
+      ],
+    );
+    assert.equal(resources.filter((r) => r.Properties.Source.Owner === 'CUSTOM_LAMBDA').length, ALL_CHECKS.length);
+    const secretsOnly = conformancePackTemplate(selectChecks(['no-secrets-in-environment'], undefined));
+    assert.deepEqual(Object.keys(secretsOnly['Resources'] as Json), ['EcsguardNoSecretsInEnvironment']);
   });
 });

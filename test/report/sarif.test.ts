@@ -53,7 +53,19 @@ describe('SARIF 2.1.0', () => {
       kind: 'fail',
       message: { text: 'container "app": user "root" is the root user' },
       partialFingerprints: { 'ecsguard/v2': sha('file|<stdin>|web|app|no-root-user|containerDefinitions.user') },
-      properties: { status: 'FAIL' },
+      properties: {
+        status: 'FAIL',
+        // SARIF carries the cross-tool verdicts (src/peers/) in the result's property bag.
+        peers: [
+          { tool: 'aws-config', rule: 'ecs-task-definition-linux-user-non-root', control: 'ECS.20', verdict: 'FAIL', why: 'user "root" is one of the documented default root users for Linux ("root", "0")' },
+          { tool: 'aws-config', rule: 'ecs-task-definition-windows-user-non-admin', control: 'ECS.21', verdict: 'PASS', why: 'user "root" is not one of the documented default administrator users for Windows' },
+          { tool: 'aws-config', rule: 'ecs-task-definition-nonroot-user', verdict: 'FAIL', why: 'user "root" is one of the documented root users ("root")' },
+          { tool: 'prowler', verdict: 'NOT_COVERED', why: 'Prowler has no rule for this check' },
+          { tool: 'cis', verdict: 'NOT_COVERED', why: 'CIS AWS Compute v1.1.0 has no rule for this check' },
+          { tool: 'checkov', verdict: 'NOT_COVERED', why: 'Checkov has no rule for this check' },
+          { tool: 'trivy', verdict: 'NOT_COVERED', why: 'Trivy has no rule for this check' },
+        ],
+      },
       locations: [
         {
           physicalLocation: {

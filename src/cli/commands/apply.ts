@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addConnectionOptions, addWaitOptions } from '../../fix/account/connection-options.js';
+import { addConnectionOptions, addWaitOptions } from '../connection-options.js';
 import { positiveInteger } from '../options.js';
 import type { CommandContext } from '../io.js';
 
@@ -32,11 +32,11 @@ Old revisions are never deregistered. Exit codes: 0 applied and verified, 1 the 
 2 usage error, or a step failed or was refused (the report lists what was and was not changed; the journal allows
 resume or rollback), 130 interrupted.`,
     )
-    .action(async (plan: string, options: Record<string, unknown>) => {
+    .action(async (plan: string, options: import('./apply-run.js').ApplyCommandOptions) => {
       // Loaded on demand (the AWS SDK among them), so other commands and --help never pay for it.
       const [{ runApply }, { stopAfterCallOnCtrlC }] = await Promise.all([
-        import('../../fix/account/apply-command.js'),
-        import('../../fix/account/stop-on-ctrl-c.js'),
+        import('./apply-run.js'),
+        import('../stop-on-ctrl-c.js'),
       ]);
       const code = await stopAfterCallOnCtrlC(context.io.stderr, (interrupt) =>
         runApply(plan, options, { stdout: context.io.stdout, stderr: context.io.stderr, stdin: context.io.stdin, interrupt }),

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { fixOptionsFrom, runAccountFix } from '../../fix/account/command.js';
+import { fixOptionsFrom } from './fix-options.js';
 import { fixFiles } from '../../fix/fix-files.js';
 import { realRoots, writeFixedFile } from '../../fix/write-files.js';
 import { buildFixReport, formatFixText } from '../../fix/report.js';
@@ -76,6 +76,7 @@ Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual f
     )
     .action(async (paths: string[], options: FixCommandOptions) => {
       if (options.aws) {
+        const { runAccountFix } = await import('./fix-account.js');
         context.finish(await runAccountFix({ ...options, paths }, { stdout: context.io.stdout, stderr: context.io.stderr }));
         return;
       }
@@ -91,7 +92,7 @@ export async function runFileFix(
   signal?: AbortSignal,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const fix = fixOptionsFrom(options as unknown as Record<string, unknown>);
+  const fix = fixOptionsFrom(options);
   const checks = await checksFrom(options);
   if (paths.length === 0) paths = ['.'];
   if (options.write && paths.includes('-')) throw new UsageError('--write cannot change standard input; name the file instead');

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addConnectionOptions, addWaitOptions } from '../../fix/account/connection-options.js';
+import { addConnectionOptions, addWaitOptions } from '../connection-options.js';
 import type { CommandContext } from '../io.js';
 
 export function rollbackCommand(context: CommandContext): Command {
@@ -12,8 +12,8 @@ export function rollbackCommand(context: CommandContext): Command {
       'after',
       '\nA service someone moved since the apply is left alone and listed under "Not restored" with the reason.\nNothing is deregistered. Exit codes: 0 every service restored, 2 usage error or a service that could not be restored.',
     )
-    .action(async (journal: string, options: Record<string, unknown>) => {
-      const { runRollback } = await import('../../fix/account/rollback-command.js');
+    .action(async (journal: string, options: import('./rollback-run.js').RollbackCommandOptions) => {
+      const { runRollback } = await import('./rollback-run.js');
       context.finish(await runRollback(journal, options, { stdout: context.io.stdout, stderr: context.io.stderr, stdin: context.io.stdin }));
     });
 }

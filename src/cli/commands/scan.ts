@@ -27,6 +27,7 @@ export interface ScanCommandOptions extends ProgrammeOptions {
   quiet?: boolean;
   fileLocations?: boolean;
   verbose?: boolean;
+  explain?: boolean;
   followSymlinks?: boolean;
   jobs?: number;
   resolveImageUsers?: boolean;
@@ -78,6 +79,7 @@ export function scanCommand(context: CommandContext): Command {
       ),
     )
     .option('-v, --verbose', 'list the files that were skipped, and why')
+    .option('--explain', 'text format: under each finding, what AWS Config/Security Hub, Prowler, CIS, Checkov and Trivy conclude on the same definition, and why (JSON and SARIF always carry it)')
     .option('-q, --quiet', 'no progress output on standard error')
     .option(
       '--resolve-image-users',
@@ -162,6 +164,7 @@ could not be read). Warnings (validation problems that left every verdict intact
       await writeReports({ result, exitCode, asff }, options, context.io.stdout, {
         verbose: options.verbose ?? false,
         fileLocations: options.fileLocations === true,
+        explain: options.explain === true,
       }, context.io.env);
       context.finish(exitCode);
     });

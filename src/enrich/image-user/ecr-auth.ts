@@ -1,8 +1,8 @@
-import type { ConnectionOptions } from '../../sources/aws/clients.js';
+import type { AwsConnection } from '../../sources/aws/clients.js';
 import type { BasicCredentials } from './docker-config.js';
 
 /** How to reach ECR's API: the scan's connection options (profile, role, endpoint) or the SDK's defaults. */
-export type EcrConnection = Partial<Omit<ConnectionOptions, 'maxAttempts'>>;
+export type EcrConnection = Partial<Omit<AwsConnection, 'maxAttempts'>>;
 
 export interface EcrLogin {
   credentials: BasicCredentials;

@@ -1,7 +1,7 @@
 import type { ScanError } from '../../model/finding.js';
 import type { DescribeCache, DescribedRevision } from './cache.js';
+import { EcsCallError, type EcsApi } from './ecs-api.js';
 import { createLimiter } from './limiter.js';
-import { AwsCallError, type RegionApi } from './region-api.js';
 
 export interface DescribeProgress {
   cacheHit(): void;
@@ -9,49 +9,74 @@ export interface DescribeProgress {
   failed(): void;
 }
 
-export interface DescribeOutcome {
-  described: Map<string, DescribedRevision>;
-  failures: Map<string, ScanError>;
-  cacheHits: number;
-}
+/** One revision's describe: the answer, or why there is none. */
+export type DescribeResult = { arn: string; described: DescribedRevision } | { arn: string; error: ScanError };
 
 /** Cache reads in flight at once: enough to keep up, few enough never to run out of file handles. */
 const CACHE_READS_IN_FLIGHT = 64;
 
 /**
- * Describes each revision once: from the cache when it has a valid entry,
- * otherwise with DescribeTaskDefinition (include TAGS) through the region's
- * limiter, and stores the answer. A revision that cannot be described is a
- * failure, never dropped.
+ * Describes revisions as they are added (the listing's first page starts the first describes): from the cache when
+ * it has a valid entry, otherwise with DescribeTaskDefinition (include TAGS), bounded by the region client's
+ * budget, and stores the answer. Each result goes to `onResult` at once, so the caller can hand it on and drop it.
+ * A revision that cannot be described is a result with its error, never dropped.
  */
-export async function describeRevisions(
-  api: RegionApi,
-  arns: readonly string[],
-  cache: DescribeCache | undefined,
-  progress: DescribeProgress,
-): Promise<DescribeOutcome> {
-  const outcome: DescribeOutcome = { described: new Map(), failures: new Map(), cacheHits: 0 };
-  const reads = createLimiter(CACHE_READS_IN_FLIGHT);
-  await Promise.all(
-    arns.map(async (arn) => {
-      const cached = cache ? await reads.run(() => cache.get(arn)) : undefined;
-      if (cached) {
-        outcome.cacheHits++;
-        outcome.described.set(arn, cached);
-        progress.cacheHit();
-        return;
-      }
-      try {
-        const fresh = await api.describeTaskDefinition(arn);
-        outcome.described.set(arn, fresh);
-        progress.described();
-        await cache?.put(arn, fresh);
-      } catch (error) {
-        if (!(error instanceof AwsCallError)) throw error;
-        outcome.failures.set(arn, error.scanError);
-        progress.failed();
-      }
-    }),
-  );
-  return outcome;
+export class RevisionDescriber {
+  private readonly pending: Array<Promise<void>> = [];
+  private readonly reads = createLimiter(CACHE_READS_IN_FLIGHT);
+  /**
+   * Describes started at once: the region's budget lets no more through anyway, and a queued ARN costs a closure where
+   * a started SDK call holds its command and handler stack (an organization has thousands of pairs in flight).
+   */
+  private readonly calls: ReturnType<typeof createLimiter>;
+  cacheHits = 0;
+  described = 0;
+
+  constructor(
+    private readonly api: EcsApi,
+    private readonly region: string,
+    private readonly cache: DescribeCache | undefined,
+    private readonly progress: DescribeProgress,
+    private readonly onResult: (result: DescribeResult) => void,
+    inFlight: number,
+  ) {
+    this.calls = createLimiter(inFlight);
+  }
+
+  add(arn: string): void {
+    this.pending.push(this.describe(arn));
+  }
+
+  /** Resolves when every added revision has its result (rejects on abort or a defect, never on an AWS error). */
+  async settled(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+
+  /** The region failed (Ctrl-C, a defect): describes in flight end on their own, their rejections are not news. */
+  abandon(): void {
+    for (const p of this.pending) p.catch(() => undefined);
+  }
+
+  private async describe(arn: string): Promise<void> {
+    const cached = this.cache ? await this.reads.run(() => (this.cache as DescribeCache).get(arn)) : undefined;
+    if (cached) {
+      this.cacheHits++;
+      this.progress.cacheHit();
+      this.onResult({ arn, described: cached });
+      return;
+    }
+    let fresh: DescribedRevision;
+    try {
+      fresh = await this.calls.run(() => this.api.describeTaskDefinition(this.region, arn));
+    } catch (error) {
+      if (!(error instanceof EcsCallError)) throw error;
+      this.progress.failed();
+      this.onResult({ arn, error: error.scanError });
+      return;
+    }
+    this.described++;
+    this.progress.described();
+    await this.cache?.put(arn, fresh);
+    this.onResult({ arn, described: fresh });
+  }
 }

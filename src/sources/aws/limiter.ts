@@ -1,6 +1,6 @@
 /**
- * Bounds how many requests are in flight at once. One per region: AWS rate
- * limits are per account and region, so regions do not compete.
+ * Bounds how many tasks run at once: requests in flight (per account-region, and an organization's shared budget,
+ * both as client middleware: see AwsClients), cache reads, registry requests.
  */
 export interface Limiter {
   run<T>(task: () => Promise<T>): Promise<T>;
@@ -24,20 +24,4 @@ export function createLimiter(maxInFlight: number): Limiter {
       }
     },
   };
-}
-
-/**
- * A limiter inside a shared one: a task first waits for its own slot (the
- * account-region's), then for one of the shared budget, so a busy region never
- * holds shared slots while it waits for its own.
- */
-export function withinBudget(own: Limiter, shared: Limiter | undefined): Limiter {
-  if (!shared) return own;
-  return { run: (task) => own.run(() => shared.run(task)) };
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
 }

@@ -2,20 +2,20 @@ import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
 import type { ResourceRef, Usage } from '../../model/task-definition.js';
 import { type ObjectNode, fromPlain } from '../../model/value.js';
-import { type LiveSource, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
+import { type LiveSource, type SourceDefinition, type SourceFailure, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import { parseTaskDefinitionArn } from './arn.js';
 import { DescribeCache, type DescribedRevision } from './cache.js';
-import { AwsClients, type AwsSdk, type ConnectionOptions, loadSdk } from './clients.js';
-import { describeRevisions } from './describe.js';
+import { type AwsConnection, AwsClients, type AwsSdk, type SharedAgents, loadSdk } from './clients.js';
+import { type DescribeResult, RevisionDescriber } from './describe.js';
+import { EcsCallError, createEcsApi } from './ecs-api.js';
 import { isAbort, isMissingCredentials, isUnreachable, toScanError } from './errors.js';
-import { type Limiter, createLimiter, withinBudget } from './limiter.js';
+import type { Limiter } from './limiter.js';
 import { SILENT_PROGRESS, type ScanProgress } from './progress.js';
-import { AwsCallError, RegionApi } from './region-api.js';
 import { discoverRegions } from './regions.js';
-import { type Scope, type ScopedRevision, inUseRevisions, listRevisionsInScope } from './scope.js';
+import { type Scope, ScopeSelector, inUseRevisions, listingsFor } from './scope.js';
 import { type RegionUsage, lookUpUsage } from './usage.js';
 
-export interface AwsScanOptions extends Omit<ConnectionOptions, 'maxAttempts'> {
+export interface AwsScanOptions extends AwsConnection {
   scope: Scope;
   /** Regions to scan; with `allRegions` they are discovered instead. */
   regions: string[] | 'all';
@@ -23,10 +23,15 @@ export interface AwsScanOptions extends Omit<ConnectionOptions, 'maxAttempts'> {
   cacheDir?: string;
   /** Requests in flight per region (default 10). */
   maxConcurrency?: number;
-  /** A budget shared with other scans (organization fan-out): requests in flight across all of them. */
+  /**
+   * A budget shared with other scans (organization fan-out): HTTP attempts in flight across all of them. Held per
+   * attempt, never during retry back-off (see AwsClients).
+   */
   sharedLimiter?: Limiter;
-  /** Attempts per request (default 10): adaptive retry needs room to back off under throttling. */
-  maxAttempts?: number;
+  /** Connection pools shared with other scans (organization fan-out). */
+  sharedAgents?: SharedAgents;
+  /** The account the credentials lead to, when known (an organization scan lists it): no GetCallerIdentity call. */
+  accountId?: string;
   progress?: ScanProgress;
   /** Things worth saying that are not errors (skipped opt-in regions, a cache that cannot be written). */
   notice?: (message: string) => void;
@@ -41,7 +46,8 @@ export interface AwsScanStats {
 }
 
 export const DEFAULT_MAX_CONCURRENCY = 10;
-export const DEFAULT_MAX_ATTEMPTS = 10;
+/** Revisions handed to the engine at once: each part is checked and dropped, so memory follows a part. */
+const PART_SIZE = 25;
 
 /** The live account as a source: every region in parallel, revisions by scope, with usage. */
 export class AwsLiveSource implements LiveSource {
@@ -53,14 +59,40 @@ export class AwsLiveSource implements LiveSource {
   ) {}
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
+    const parts: SourceOutput[] = [];
+    await this.loadInParts(signal, (part) => {
+      parts.push(part);
+    });
+    return mergeOutputs(parts);
+  }
+
+  /**
+   * Described revisions go to `onPart` as they are ready (a few dozen at a time, once the region's usage is known),
+   * errors at the end in region order, so a report does not depend on timing.
+   */
+  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
     // Every request in flight listens on the signal: lift the default cap of 10 listeners.
     if (signal) setMaxListeners(0, signal);
     const sdk = await this.loadAwsSdk();
     const firstRegion = Array.isArray(this.options.regions) ? (this.options.regions[0] ?? 'us-east-1') : 'us-east-1';
-    const clients = new AwsClients(sdk, { ...this.options, maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, firstRegion);
+    const clients = new AwsClients(sdk, this.options, firstRegion, {
+      perClient: this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      ...(this.options.sharedLimiter ? { shared: this.options.sharedLimiter } : {}),
+      ...(this.options.sharedAgents ? { agents: this.options.sharedAgents } : {}),
+      onCall: (operation) => this.count(operation),
+    });
     const progress = this.options.progress ?? SILENT_PROGRESS;
+    // Parts are handed over one at a time, whatever the number of regions delivering.
+    let delivered: Promise<unknown> = Promise.resolve();
+    const deliver = (part: SourceOutput) => {
+      const next = delivered.then(() => onPart(part));
+      delivered = next;
+      return next;
+    };
     try {
-      return await this.scanAccount(clients, firstRegion, progress, signal);
+      const errors = await this.scanAccount(clients, firstRegion, progress, deliver, signal);
+      await delivered;
+      await onPart({ ...emptyOutput(), errors });
     } finally {
       progress.stop();
       clients.destroy();
@@ -71,26 +103,30 @@ export class AwsLiveSource implements LiveSource {
     this.stats.callsByOperation[operation] = (this.stats.callsByOperation[operation] ?? 0) + 1;
   }
 
-  private async scanAccount(clients: AwsClients, stsRegion: string, progress: ScanProgress, signal?: AbortSignal): Promise<SourceOutput> {
-    const output = emptyOutput();
+  private async scanAccount(
+    clients: AwsClients,
+    stsRegion: string,
+    progress: ScanProgress,
+    deliver: (part: SourceOutput) => Promise<unknown>,
+    signal?: AbortSignal,
+  ): Promise<ScanError[]> {
+    const errors: ScanError[] = [];
     const options = signal ? { abortSignal: signal } : {};
 
-    let accountId: string | undefined;
+    let accountId: string | undefined = this.options.accountId;
     try {
-      this.count('GetCallerIdentity');
-      accountId = (await clients.sts(stsRegion).send(new clients.sdk.sts.GetCallerIdentityCommand({}), options)).Account;
+      accountId ??= (await clients.sts(stsRegion).send(new clients.sdk.sts.GetCallerIdentityCommand({}), options)).Account;
     } catch (error) {
       rethrowAbort(error, signal);
-      output.errors.push(toScanError(error, { service: 'sts', operation: 'GetCallerIdentity', region: stsRegion }));
+      errors.push(toScanError(error, { service: 'sts', operation: 'GetCallerIdentity', region: stsRegion }));
       // Without credentials, or with an endpoint that refuses connections or does not resolve, every other call
       // fails the same way: say it once.
-      if (isMissingCredentials(error) || isUnreachable(error)) return output;
+      if (isMissingCredentials(error) || isUnreachable(error)) return errors;
     }
 
     let regions: string[];
     if (this.options.regions === 'all') {
       try {
-        this.count('ListRegions');
         const discovered = await discoverRegions(clients, signal);
         regions = discovered.enabled;
         if (discovered.skipped.length) {
@@ -99,8 +135,8 @@ export class AwsLiveSource implements LiveSource {
       } catch (error) {
         rethrowAbort(error, signal);
         const failed = toScanError(error, { service: 'account', operation: 'ListRegions' });
-        output.errors.push({ ...failed, message: `${failed.message}; name the regions with --region instead` });
-        return output;
+        errors.push({ ...failed, message: `${failed.message}; name the regions with --region instead` });
+        return errors;
       }
     } else regions = this.options.regions;
     this.stats.regions = regions;
@@ -109,75 +145,129 @@ export class AwsLiveSource implements LiveSource {
     progress.start(regions.length);
     const perRegion = await Promise.all(
       regions.map(async (region) => {
-        const result = await this.scanRegion(clients, region, accountId, cache, progress, signal);
+        const result = await this.scanRegion(clients, region, accountId, cache, progress, deliver, signal);
         progress.regionDone();
         return result;
       }),
     );
     if (cache?.problem) this.options.notice?.(`${cache.problem}; continuing without caching`);
-    return mergeOutputs([output, ...perRegion]);
+    return [...errors, ...perRegion.flat()];
   }
 
+  /**
+   * One region: usage and the listing start together; each listing page's revisions are described at once (no
+   * waiting for the last page), and described revisions are delivered once both the listing and usage are known
+   * (usage rides on each definition; the listing settles `latest`). Returns the region's errors.
+   */
   private async scanRegion(
     clients: AwsClients,
     region: string,
     accountId: string | undefined,
     cache: DescribeCache | undefined,
     progress: ScanProgress,
+    deliver: (part: SourceOutput) => Promise<unknown>,
     signal?: AbortSignal,
-  ): Promise<SourceOutput> {
-    const output = emptyOutput();
-    const limiter = withinBudget(createLimiter(this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY), this.options.sharedLimiter);
-    const api = new RegionApi(region, clients.sdk, clients.ecs(region), limiter, signal, (operation) => this.count(operation));
+  ): Promise<ScanError[]> {
+    const errors: ScanError[] = [];
+    const api = createEcsApi(clients, signal, () => undefined);
     const { scope } = this.options;
+    const status = new Map<string, 'ACTIVE' | 'INACTIVE'>();
+    const selector = scope === 'in-use' ? undefined : new ScopeSelector(scope);
 
-    // Usage and the listing are independent: run them together.
-    const [usage, listed] = await Promise.all([
-      lookUpUsage(api),
-      scope === 'in-use' ? Promise.resolve(undefined) : listRevisionsInScope(api, scope).catch((error: unknown) => asCallError(error)),
-    ]);
-    output.errors.push(...usage.errors);
-    let revisions: ScopedRevision[];
-    if (scope === 'in-use') revisions = inUseRevisions(usage);
-    else if (listed instanceof AwsCallError) {
-      output.errors.push(listed.scanError);
-      return output;
-    } else revisions = listed ?? [];
-
-    progress.planned(revisions.length);
-    const outcome = await describeRevisions(
+    // Results wait here until the listing is complete and usage known; then they go on in parts.
+    let usage: RegionUsage | undefined;
+    let listed = false;
+    let waiting: DescribeResult[] = [];
+    const parts: Array<Promise<unknown>> = [];
+    let listingFailed = false;
+    const flush = (force: boolean) => {
+      // A listing that failed part-way reports only its error: a partial list must not pass for the region's.
+      if (listingFailed) return;
+      if (!usage || !listed || (!force && waiting.length < PART_SIZE)) return;
+      const ready = waiting;
+      waiting = [];
+      const part = this.partFor(ready, region, accountId, usage, status, selector?.superseded);
+      if (part.definitions.length || part.failures.length) parts.push(deliver(part));
+    };
+    const describer = new RevisionDescriber(
       api,
-      revisions.map((r) => r.arn),
+      region,
       cache,
       progress,
+      (result) => {
+        waiting.push(result);
+        flush(false);
+      },
+      this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     );
-    this.stats.cacheHits += outcome.cacheHits;
-    this.stats.described += outcome.described.size - outcome.cacheHits;
+    const take = (revisions: Array<{ arn: string; status?: 'ACTIVE' | 'INACTIVE' }>) => {
+      progress.planned(revisions.length);
+      for (const r of revisions) {
+        if (status.has(r.arn)) continue;
+        if (r.status) status.set(r.arn, r.status);
+        describer.add(r.arn);
+      }
+    };
 
-    for (const revision of revisions) {
-      const resource = resourceFor(revision.arn, region, accountId);
-      const revisionUsage = usageFor(usage, revision.arn);
-      const described = outcome.described.get(revision.arn);
-      if (described) {
-        output.definitions.push({ resource, body: bodyFor(described, revision.status), ...(revisionUsage ? { usage: revisionUsage } : {}) });
+    const usageLookup = lookUpUsage(api, region).then((found) => {
+      usage = found;
+      errors.push(...found.errors);
+    });
+    const listing = Promise.all(
+      listingsFor(scope).map(async ({ status: listedStatus, sort }) => {
+        for await (const page of api.taskDefinitionPages(region, listedStatus, sort)) take((selector as ScopeSelector).select(page, listedStatus));
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof EcsCallError)) throw error;
+      listingFailed = true;
+      errors.push(error.scanError);
+    });
+    try {
+      await Promise.all([usageLookup, listing]);
+      if (scope === 'in-use') take(inUseRevisions(usage as unknown as RegionUsage));
+      listed = true;
+      flush(true);
+      await describer.settled();
+      flush(true);
+      await Promise.all(parts);
+    } catch (error) {
+      describer.abandon();
+      for (const part of parts) part.catch(() => undefined);
+      throw error;
+    }
+    this.stats.cacheHits += describer.cacheHits;
+    this.stats.described += describer.described;
+    return errors;
+  }
+
+  private partFor(
+    results: readonly DescribeResult[],
+    region: string,
+    accountId: string | undefined,
+    usage: RegionUsage,
+    status: ReadonlyMap<string, 'ACTIVE' | 'INACTIVE'>,
+    superseded: ReadonlySet<string> | undefined,
+  ): SourceOutput {
+    const definitions: SourceDefinition[] = [];
+    const failures: SourceFailure[] = [];
+    for (const result of results) {
+      if (superseded?.has(result.arn)) continue;
+      const resource = resourceFor(result.arn, region, accountId);
+      const revisionUsage = usageFor(usage, result.arn);
+      if ('described' in result) {
+        definitions.push({ resource, body: bodyFor(result.described, status.get(result.arn)), ...(revisionUsage ? { usage: revisionUsage } : {}) });
       } else {
-        const error: ScanError = outcome.failures.get(revision.arn) ?? { message: 'not described', region, operation: 'DescribeTaskDefinition', resource: revision.arn };
         // Reported once, as ERROR findings for every check (the engine's rule for unread resources).
-        output.failures.push({ resource, error, ...(revisionUsage ? { usage: revisionUsage } : {}) });
+        failures.push({ resource, error: result.error, ...(revisionUsage ? { usage: revisionUsage } : {}) });
       }
     }
-    return output;
+    return { definitions, failures, errors: [] };
   }
 }
 
 function rethrowAbort(error: unknown, signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? error;
   if (isAbort(error)) throw error;
-}
-
-function asCallError(error: unknown): AwsCallError {
-  if (error instanceof AwsCallError) return error;
-  throw error;
 }
 
 function resourceFor(arn: string, region: string, accountId: string | undefined): ResourceRef {

@@ -14,17 +14,14 @@ const ENABLED = new Set(['ENABLED', 'ENABLED_BY_DEFAULT']);
  * RegionOptStatusContains, so the scan can also name the opt-in regions it skips.
  */
 export async function discoverRegions(clients: AwsClients, signal?: AbortSignal): Promise<DiscoveredRegions> {
-  const { ListRegionsCommand } = clients.sdk.account;
   const found: DiscoveredRegions = { enabled: [], skipped: [] };
-  let nextToken: string | undefined;
-  do {
-    const page = await clients.account().send(new ListRegionsCommand({ MaxResults: 50, NextToken: nextToken }), signal ? { abortSignal: signal } : {});
+  const pages = clients.sdk.account.paginateListRegions({ client: clients.account(), pageSize: 50 }, {}, signal ? { abortSignal: signal } : {});
+  for await (const page of pages) {
     for (const region of page.Regions ?? []) {
       if (!region.RegionName) continue;
       (ENABLED.has(region.RegionOptStatus ?? '') ? found.enabled : found.skipped).push(region.RegionName);
     }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  }
   found.enabled.sort();
   found.skipped.sort();
   return found;

@@ -1,5 +1,4 @@
 import { parseTaskDefinitionArn } from './arn.js';
-import type { RegionApi } from './region-api.js';
 import type { RegionUsage } from './usage.js';
 
 /**
@@ -18,38 +17,45 @@ export interface ScopedRevision {
   status?: 'ACTIVE' | 'INACTIVE';
 }
 
+/** The ListTaskDefinitions listings a scope reads (in-use reads none: usage names its revisions). */
+export function listingsFor(scope: Scope): Array<{ status: 'ACTIVE' | 'INACTIVE'; sort: 'ASC' | 'DESC' }> {
+  if (scope === 'in-use') return [];
+  if (scope === 'all') return [{ status: 'ACTIVE', sort: 'ASC' }, { status: 'INACTIVE', sort: 'ASC' }];
+  // DESC lists each family newest first, so `latest` knows a family's revision from its first ARN.
+  return [{ status: 'ACTIVE', sort: scope === 'latest' ? 'DESC' : 'ASC' }];
+}
+
 /**
- * Lists the revisions in scope without describing any. For `latest` the whole
- * ACTIVE list is read (100 ARNs per call) and the highest revision per family
- * kept: that costs ceil(revisions / 100) calls, where asking each family for its
- * newest revision (ListTaskDefinitionFamilies + one ListTaskDefinitions sort=DESC
- * maxResults=1 per family) costs families + ceil(families / 100). The full list
- * is cheaper unless families average more than ~100 ACTIVE revisions, and it is
- * the same listing `active` needs.
+ * Picks the revisions in scope from listing pages as they arrive, so describes start with the first page. For
+ * `latest` the ACTIVE list is read newest first (sort DESC: 100 ARNs per call, ceil(revisions / 100) calls, where
+ * ListTaskDefinitionFamilies plus one call per family would cost families + ceil(families / 100)): the first ARN of a
+ * family is its latest. Should a listing ever break that order, a higher revision seen later is selected too and the
+ * lower one `superseded`, so the result is the latest per family either way.
  */
-export async function listRevisionsInScope(api: RegionApi, scope: Exclude<Scope, 'in-use'>): Promise<ScopedRevision[]> {
-  if (scope === 'all') {
-    const [active, inactive] = await Promise.all([api.listTaskDefinitionArns('ACTIVE'), api.listTaskDefinitionArns('INACTIVE')]);
-    return [...active.map((arn) => ({ arn, status: 'ACTIVE' as const })), ...inactive.map((arn) => ({ arn, status: 'INACTIVE' as const }))];
+export class ScopeSelector {
+  private readonly best = new Map<string, { arn: string; revision: number }>();
+  readonly superseded = new Set<string>();
+
+  constructor(private readonly scope: Exclude<Scope, 'in-use'>) {}
+
+  /** The revisions of this page to describe now. */
+  select(page: readonly string[], status: 'ACTIVE' | 'INACTIVE'): ScopedRevision[] {
+    if (this.scope !== 'latest') return page.map((arn) => ({ arn, status }));
+    const picked: ScopedRevision[] = [];
+    for (const arn of page) {
+      const parsed = parseTaskDefinitionArn(arn);
+      if (!parsed) continue;
+      const current = this.best.get(parsed.family);
+      if (current && current.revision >= parsed.revision) continue;
+      if (current) this.superseded.add(current.arn);
+      this.best.set(parsed.family, { arn, revision: parsed.revision });
+      picked.push({ arn, status });
+    }
+    return picked;
   }
-  const active = await api.listTaskDefinitionArns('ACTIVE');
-  const arns = scope === 'latest' ? latestPerFamily(active) : active;
-  return arns.map((arn) => ({ arn, status: 'ACTIVE' as const }));
 }
 
 /** Revisions referenced by running tasks or service deployments (usage must be looked up first). */
 export function inUseRevisions(usage: RegionUsage): ScopedRevision[] {
   return [...usage.byArn.keys()].filter((arn) => parseTaskDefinitionArn(arn) !== undefined).sort().map((arn) => ({ arn }));
-}
-
-/** The highest revision of each family, in the listing's order. */
-export function latestPerFamily(arns: readonly string[]): string[] {
-  const best = new Map<string, { arn: string; revision: number }>();
-  for (const arn of arns) {
-    const parsed = parseTaskDefinitionArn(arn);
-    if (!parsed) continue;
-    const current = best.get(parsed.family);
-    if (!current || parsed.revision > current.revision) best.set(parsed.family, { arn, revision: parsed.revision });
-  }
-  return [...best.values()].map((b) => b.arn);
 }

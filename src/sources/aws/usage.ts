@@ -1,8 +1,11 @@
 import type { ScanError } from '../../model/finding.js';
 import type { Usage } from '../../model/task-definition.js';
 import { lastSegment } from './arn.js';
-import { chunk } from './limiter.js';
-import { AwsCallError, type RegionApi } from './region-api.js';
+import { EcsCallError, type EcsApi, chunk } from './ecs-api.js';
+
+/** DescribeServices takes at most 10 services, DescribeTasks at most 100 tasks: the batches go out together. */
+const SERVICES_PER_CALL = 10;
+const TASKS_PER_CALL = 100;
 
 /** Which revisions run in a region: tasks ECS runs or starts, and services' deployments. */
 export interface RegionUsage {
@@ -12,11 +15,7 @@ export interface RegionUsage {
   errors: ScanError[];
 }
 
-/** DescribeServices takes at most 10 services, DescribeTasks at most 100 tasks. */
-const SERVICES_PER_CALL = 10;
-const TASKS_PER_CALL = 100;
-
-export async function lookUpUsage(api: RegionApi): Promise<RegionUsage> {
+export async function lookUpUsage(api: EcsApi, region: string): Promise<RegionUsage> {
   const usage: RegionUsage = { byArn: new Map(), complete: true, errors: [] };
   const entry = (arn: string): Usage => {
     let found = usage.byArn.get(arn);
@@ -30,7 +29,7 @@ export async function lookUpUsage(api: RegionApi): Promise<RegionUsage> {
     try {
       await work();
     } catch (error) {
-      if (!(error instanceof AwsCallError)) throw error;
+      if (!(error instanceof EcsCallError)) throw error;
       usage.complete = false;
       usage.errors.push(error.scanError);
     }
@@ -38,21 +37,20 @@ export async function lookUpUsage(api: RegionApi): Promise<RegionUsage> {
 
   let clusters: string[] = [];
   await attempt(async () => {
-    clusters = await api.listClusters();
+    clusters = await api.listClusterArns(region);
   });
 
   await Promise.all(
     clusters.flatMap((cluster) => [
       attempt(async () => {
-        const serviceArns = await api.listServices(cluster);
+        const names = await api.listServices(region, cluster);
         await Promise.all(
-          chunk(serviceArns, SERVICES_PER_CALL).map((batch) =>
+          chunk(names, SERVICES_PER_CALL).map((batch) =>
             attempt(async () => {
-              const { services } = await api.describeServices(cluster, batch);
-              for (const service of services) {
+              for (const service of await api.describeServices(region, cluster, batch)) {
                 if (service.status === 'INACTIVE') continue;
-                const name = `${lastSegment(cluster)}/${service.serviceName ?? lastSegment(service.serviceArn ?? '')}`;
-                const used = new Set((service.deployments ?? []).map((d) => d.taskDefinition).filter((a): a is string => !!a));
+                const name = `${lastSegment(cluster)}/${service.service}`;
+                const used = new Set(service.deployments.map((d) => d.taskDefinition).filter(Boolean));
                 if (used.size === 0 && service.taskDefinition) used.add(service.taskDefinition);
                 for (const arn of used) {
                   const services = entry(arn).services;
@@ -64,12 +62,11 @@ export async function lookUpUsage(api: RegionApi): Promise<RegionUsage> {
         );
       }),
       attempt(async () => {
-        const taskArns = await api.listTasks(cluster);
+        const tasks = await api.listTasks(region, cluster);
         await Promise.all(
-          chunk(taskArns, TASKS_PER_CALL).map((batch) =>
+          chunk(tasks, TASKS_PER_CALL).map((batch) =>
             attempt(async () => {
-              const { tasks } = await api.describeTasks(cluster, batch);
-              for (const task of tasks) if (task.taskDefinitionArn) entry(task.taskDefinitionArn).runningTasks++;
+              for (const task of await api.describeTasks(region, cluster, batch)) entry(task.taskDefinitionArn).runningTasks++;
             }),
           ),
         );

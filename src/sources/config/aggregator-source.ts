@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
-import type { Credentials } from '../aws/clients.js';
+import { type Credentials, DEFAULT_MAX_ATTEMPTS } from '../aws/clients.js';
 import { describeAwsError, isAbort } from '../aws/errors.js';
 import { type ConfigurationItem, TASK_DEFINITION_RESOURCE_TYPE, mapConfigurationItem } from './configuration-item.js';
 
@@ -66,19 +66,19 @@ export class ConfigAggregatorSource implements LiveSource {
       ...(options.profile ? { profile: options.profile } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
-      maxAttempts: options.maxAttempts ?? 10,
+      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       retryMode: 'adaptive',
     });
     let output = emptyOutput();
     // For `latest`, only the best revision per family so far is kept: memory follows families, not revisions.
     const latest = new Map<string, SourceDefinition>();
     try {
-      let NextToken: string | undefined;
-      do {
-        const page = await client.send(
-          new sdk.SelectAggregateResourceConfigCommand({ ConfigurationAggregatorName: options.aggregator, Expression: AGGREGATOR_QUERY, Limit: PAGE, NextToken }),
-          signal ? { abortSignal: signal } : {},
-        );
+      const pages = sdk.paginateSelectAggregateResourceConfig(
+        { client, pageSize: PAGE },
+        { ConfigurationAggregatorName: options.aggregator, Expression: AGGREGATOR_QUERY },
+        signal ? { abortSignal: signal } : {},
+      );
+      for await (const page of pages) {
         this.stats.pages++;
         for (const row of page.Results ?? []) {
           this.stats.items++;
@@ -106,13 +106,12 @@ export class ConfigAggregatorSource implements LiveSource {
             if (!kept || (kept.resource.revision ?? 0) < (r.revision ?? 0)) latest.set(key, definition);
           }
         }
-        NextToken = page.NextToken;
         if (options.scope === 'active') {
           this.stats.evaluated += output.definitions.length;
           await onPart(output);
           output = emptyOutput();
         }
-      } while (NextToken);
+      }
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
       if (isAbort(error)) throw error;

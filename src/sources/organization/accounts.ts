@@ -39,29 +39,17 @@ export async function listOrganizationAccounts(
   };
 
   if (ou === undefined) {
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(new sdk.ListAccountsCommand({ NextToken }), options);
-      for (const account of page.Accounts ?? []) add(account);
-      NextToken = page.NextToken;
-    } while (NextToken);
+    for await (const page of sdk.paginateListAccounts({ client }, {}, options)) for (const account of page.Accounts ?? []) add(account);
     return listing;
   }
 
   const parents = [ou];
   while (parents.length) {
     const ParentId = parents.shift()!;
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(new sdk.ListAccountsForParentCommand({ ParentId, NextToken }), options);
-      for (const account of page.Accounts ?? []) add(account);
-      NextToken = page.NextToken;
-    } while (NextToken);
-    do {
-      const page = await client.send(new sdk.ListOrganizationalUnitsForParentCommand({ ParentId, NextToken }), options);
+    for await (const page of sdk.paginateListAccountsForParent({ client }, { ParentId }, options)) for (const account of page.Accounts ?? []) add(account);
+    for await (const page of sdk.paginateListOrganizationalUnitsForParent({ client }, { ParentId }, options)) {
       for (const unit of page.OrganizationalUnits ?? []) if (unit.Id) parents.push(unit.Id);
-      NextToken = page.NextToken;
-    } while (NextToken);
+    }
   }
   return listing;
 }

@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
 import { type LiveSource, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
-import { AwsClients, type AwsSdk, type Credentials, loadSdk } from '../aws/clients.js';
+import { AwsClients, type AwsSdk, type Credentials, DEFAULT_MAX_ATTEMPTS, type SharedAgents, createSharedAgents, loadSdk } from '../aws/clients.js';
 import { describeAwsError, isAbort, isMissingCredentials } from '../aws/errors.js';
 import { type Limiter, createLimiter } from '../aws/limiter.js';
-import { AwsLiveSource, DEFAULT_MAX_ATTEMPTS } from '../aws/live-source.js';
+import { AwsLiveSource } from '../aws/live-source.js';
 import { discoverRegions } from '../aws/regions.js';
 import type { Scope } from '../aws/scope.js';
 import { type OrganizationAccount, listOrganizationAccounts } from './accounts.js';
@@ -79,7 +79,10 @@ export class OrganizationSource implements LiveSource {
     const [sdk, organizations] = await Promise.all([this.loadAwsSdk(), import('@aws-sdk/client-organizations')]);
     const { options } = this;
     const firstRegion = Array.isArray(options.regions) ? (options.regions[0] ?? GLOBAL_REGION) : GLOBAL_REGION;
-    const management = new AwsClients(sdk, { ...connection(options), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, firstRegion);
+    // One budget for the organization: HTTP attempts in flight, held per attempt (never during retry back-off).
+    const shared = createLimiter(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
+    const agents = await createSharedAgents(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
+    const management = new AwsClients(sdk, { ...connection(options), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, firstRegion, { shared });
     const orgClient = new organizations.OrganizationsClient({
       region: GLOBAL_REGION,
       ...(options.profile ? { profile: options.profile } : {}),
@@ -109,21 +112,27 @@ export class OrganizationSource implements LiveSource {
       const state = options.statePath
         ? await ScanState.open(options.statePath, { scope: options.scope, regions: options.regions, role: options.role, ou: options.ou ?? null })
         : undefined;
-      const shared = createLimiter(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
-      // Definitions go on as each account finishes; errors are kept for the end, in the organization's order.
+      // Definitions go on as they are described; errors are kept for the end, in the organization's order.
       const errorsByAccount: ScanError[][] = [];
+      let delivered: Promise<unknown> = Promise.resolve();
+      const deliver = (part: SourceOutput) => {
+        const next = delivered.then(() => onPart(part));
+        delivered = next;
+        return next;
+      };
       await Promise.all(
         listing.accounts.map(async (account, i) => {
-          const output = await this.scanAccount(sdk, management, account, shared, state, signal);
-          errorsByAccount[i] = output.errors;
-          await onPart({ ...output, errors: [] });
+          errorsByAccount[i] = await this.scanAccount(sdk, management, account, { shared, agents }, state, deliver, signal);
         }),
       );
+      await delivered;
       await state?.flush();
       await onPart({ ...emptyOutput(), errors: errorsByAccount.flat() });
     } finally {
       orgClient.destroy();
       management.destroy();
+      agents.http.destroy();
+      agents.https.destroy();
     }
   }
 
@@ -135,46 +144,46 @@ export class OrganizationSource implements LiveSource {
     sdk: AwsSdk,
     management: AwsClients,
     account: OrganizationAccount,
-    shared: Limiter,
+    { shared, agents }: { shared: Limiter; agents: SharedAgents },
     state: ScanState | undefined,
+    deliver: (part: SourceOutput) => Promise<unknown>,
     signal?: AbortSignal,
-  ): Promise<SourceOutput> {
+  ): Promise<ScanError[]> {
     const { options } = this;
     const label = `account ${account.id}${account.name && account.name !== account.id ? ` (${account.name})` : ''}`;
     const explicit = Array.isArray(options.regions) ? options.regions : undefined;
     // Everything already recorded: no call at all for this account.
     if (explicit && state && explicit.every((region) => state.has(account.id, region))) {
       this.stats.resumedPairs += explicit.length;
-      return mergeOutputs(explicit.map((region) => state.recorded(account.id, region) ?? emptyOutput()));
+      const resumed = mergeOutputs(explicit.map((region) => state.recorded(account.id, region) ?? emptyOutput()));
+      await deliver({ ...resumed, errors: [] });
+      return resumed.errors;
     }
 
     const roleArn = `arn:aws:iam::${account.id}:role/${options.role}`;
     const credentials = assumedRole(sdk, management, roleArn, account.id, options.externalId, signal);
     try {
       this.count(account.id);
-      await shared.run(() => credentials());
+      await credentials();
     } catch (error) {
       rethrowAbort(error, signal);
       this.stats.failedAccounts++;
       const reason = describeAwsError(error, 'sts', 'AssumeRole');
-      return {
-        ...emptyOutput(),
-        errors: [
-          {
-            message: `${label}: cannot assume ${roleArn}: ${reason}; this account was not scanned (deploy the scan role there: ecsguard deploy scan-role, and check its trust policy and external id)`,
-            operation: 'AssumeRole',
-            resource: roleArn,
-          },
-        ],
-      };
+      return [
+        {
+          message: `${label}: cannot assume ${roleArn}: ${reason}; this account was not scanned (deploy the scan role there: ecsguard deploy scan-role, and check its trust policy and external id)`,
+          operation: 'AssumeRole',
+          resource: roleArn,
+        },
+      ];
     }
 
-    const clients = new AwsClients(sdk, { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, GLOBAL_REGION);
+    const clients = new AwsClients(sdk, { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, GLOBAL_REGION, { shared, agents });
     const errors: ScanError[] = [];
     let regions: string[];
     try {
       this.count(account.id);
-      const discovered = await shared.run(() => discoverRegions(clients, signal));
+      const discovered = await discoverRegions(clients, signal);
       const enabled = new Set(discovered.enabled);
       if (explicit) {
         regions = explicit.filter((region) => enabled.has(region));
@@ -192,7 +201,7 @@ export class OrganizationSource implements LiveSource {
         this.stats.failedAccounts++;
         errors.push({ message: `${label}: ${describeAwsError(error, 'account', 'ListRegions')}; name the regions with --region instead`, operation: 'ListRegions' });
         clients.destroy();
-        return { ...emptyOutput(), errors };
+        return errors;
       }
       // Without account:ListRegions the named regions are scanned; a disabled one fails there.
       regions = explicit;
@@ -200,34 +209,50 @@ export class OrganizationSource implements LiveSource {
       clients.destroy();
     }
 
-    const outputs = await Promise.all(
-      regions.map(async (region): Promise<SourceOutput> => {
+    const labelled = (e: ScanError): ScanError => ({ ...e, message: `${label}: ${e.message}` });
+    const perRegion = await Promise.all(
+      regions.map(async (region): Promise<ScanError[]> => {
         const resumed = state?.recorded(account.id, region);
         if (resumed) {
           this.stats.resumedPairs++;
-          return resumed;
+          await deliver({ ...resumed, errors: [] });
+          return resumed.errors;
         }
         this.stats.pairs++;
         const source = new AwsLiveSource(
           {
             scope: options.scope,
             regions: [region],
+            accountId: account.id,
             credentials,
             ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
             ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
             ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
             ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
             sharedLimiter: shared,
+            sharedAgents: agents,
           },
           () => Promise.resolve(sdk),
         );
-        const output = await source.load(signal);
+        const pairErrors: ScanError[] = [];
+        if (state) {
+          // Recorded whole (the state file replays a pair), so held until the pair is done.
+          const output = await source.load(signal);
+          if (output.errors.length === 0 && output.failures.length === 0) await state.record(account.id, region, output);
+          await deliver({ ...output, errors: [] });
+          pairErrors.push(...output.errors);
+        } else {
+          // Streamed: each part is checked and dropped, so memory does not grow with the organization.
+          await source.loadInParts(signal, async (part) => {
+            pairErrors.push(...part.errors);
+            if (part.definitions.length || part.failures.length) await deliver({ ...part, errors: [] });
+          });
+        }
         this.count(account.id, Object.values(source.stats.callsByOperation).reduce((a, b) => a + b, 0));
-        if (output.errors.length === 0 && output.failures.length === 0) await state?.record(account.id, region, output);
-        return { ...output, errors: output.errors.map((e) => ({ ...e, message: `${label}: ${e.message}` })) };
+        return pairErrors.map(labelled);
       }),
     );
-    return mergeOutputs([{ ...emptyOutput(), errors }, ...outputs]);
+    return [...errors, ...perRegion.flat()];
   }
 }
 

@@ -5,6 +5,7 @@ import type { EvalProblem, Scope } from './scope.js';
 import { type Attribute, type Block } from './structure.js';
 import { evaluateExpr } from './module-scope.js';
 import { liftConditionals, unresolved } from './values.js';
+import { normalizeVolumes } from './volumes.js';
 
 /** Terraform-only arguments, not part of the task definition. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'skip_destroy', 'track_latest']);
@@ -107,7 +108,8 @@ export function taskDefinitionBody(resource: Block, scope: Scope): BodyResult {
     entries.push(entry);
   }
   for (const group of groupBlocks(resource.blocks.filter((b) => !META_ARGUMENTS.has(b.type)))) {
-    entries.push(blockEntry(group, scope, problems));
+    const entry = blockEntry(group, scope, problems);
+    entries.push(entry.key === 'volumes' ? { ...entry, value: normalizeVolumes(entry.value) } : entry);
   }
   return { body: { kind: 'object', entries, range: resource.range, syntax: 'hcl' }, ...(failure ? { failure } : {}), problems };
 }

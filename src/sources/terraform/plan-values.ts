@@ -2,6 +2,7 @@ import type { Node as JsonNode } from 'jsonc-parser';
 import type { LineIndex, SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
 import { camelCase, tagsToList } from './body.js';
+import { normalizeVolumes } from './volumes.js';
 import { decodeContainerDefinitions } from './container-definitions.js';
 import type { KeyProblem } from '../ecs-field-spelling.js';
 import { jsonStringOrigin } from './json-string.js';
@@ -115,7 +116,8 @@ export function planBody(
     } else if (key === 'tags') {
       entries.push({ key: 'tags', sourceKey: key, keyRange, value: tagsToList(node) });
     } else if (LIST_BLOCKS[key]) {
-      entries.push({ key: LIST_BLOCKS[key] as string, sourceKey: key, keyRange, value: camelKeys(node) });
+      const value = camelKeys(node);
+      entries.push({ key: LIST_BLOCKS[key] as string, sourceKey: key, keyRange, value: key === 'volume' ? normalizeVolumes(value) : value });
     } else if (SINGLE_BLOCKS.has(key)) {
       const first = node.kind === 'array' ? node.items[0] : node;
       if (first) entries.push({ key: camelCase(key), sourceKey: key, keyRange, value: camelKeys(first) });

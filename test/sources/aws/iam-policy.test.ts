@@ -7,8 +7,8 @@ import * as account from '@aws-sdk/client-account';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as sts from '@aws-sdk/client-sts';
-import { runAccountFix } from '../../../src/fix/account/command.js';
-import { REGION, fixOptions, seedAccount, streams } from '../../fix/account/account-fixture.js';
+import { runAccountFix } from '../../../src/cli/commands/fix-account.js';
+import { REGION, fixOptions, seedAccount, streams } from '../../remediate/account/account-fixture.js';
 import { liveSource, scanLive, startSeededEmulator } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -31,15 +31,16 @@ const WRITES = /^(Register|Deregister|Update|Create|Delete|Put|Tag|Untag|Run|Sta
  */
 async function operationsInSource(): Promise<string[]> {
   const found = new Set<string>();
-  for (const folder of ['src/sources/aws', 'src/fix/account'].map((f) => join(root, f))) {
+  for (const folder of ['src/sources/aws', 'src/remediate/account'].map((f) => join(root, f))) {
     for (const file of await readdir(folder)) {
       const text = await readFile(join(folder, file), 'utf8');
-      for (const match of text.matchAll(/new\s+(?:[\w.]+\.)?(\w+)Command\(/g)) {
-        const name = `${match[1]}Command`;
+      for (const match of text.matchAll(/(?:new\s+(?:[\w.]+\.)?(\w+)Command\(|\bpaginate(\w+)\()/g)) {
+        const operation = (match[1] ?? match[2]) as string;
+        const name = `${operation}Command`;
         const service =
           name in ecs ? 'ecs' : name in sts ? 'sts' : name in account ? 'account' : name in elbv2 ? 'elasticloadbalancing' : undefined;
         assert.ok(service, `${name} (${file}) belongs to no known client`);
-        if (!WRITES.test(match[1] as string)) found.add(`${service}:${match[1]}`);
+        if (!WRITES.test(operation)) found.add(`${service}:${operation}`);
       }
     }
   }

@@ -141,7 +141,7 @@ describe('Terraform HCL: container_definitions forms and positions', () => {
       ],
       containerDefinitions: [{ name: 'app', image: 'nginx', readonlyRootFilesystem: true }],
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'ARM64' },
-      volumes: [{ name: 'data', hostPath: '/data' }, { name: 'tmp' }],
+      volumes: [{ name: 'data', host: { sourcePath: '/data' } }, { name: 'tmp' }],
     });
     assert.equal(body.entries.find((e) => e.key === 'networkMode')?.sourceKey, 'network_mode');
   });
