@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 
 export interface Measurement {
   exitCode: number;
@@ -10,6 +11,8 @@ export interface Measurement {
   cpuMs: number;
   stdout: string;
   stderr: string;
+  /** The 1-minute load average when the run ended: other work on the machine inflates wall time (and CPU time). */
+  loadAverage: number;
 }
 
 const GNU_TIME = '/usr/bin/time';
@@ -38,7 +41,7 @@ export async function measureProcess(command: string, args: string[], env: NodeJ
   stderr = stderr.slice(0, at);
   // GNU time reports "Command exited with non-zero status N" before its format line: drop it.
   stderr = stderr.replace(/Command exited with non-zero status \d+\n$/, '');
-  return { exitCode, wallMs, peakRssMb: (kb ?? 0) / 1024, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, stdout, stderr };
+  return { exitCode, wallMs, peakRssMb: (kb ?? 0) / 1024, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, stdout, stderr, loadAverage: loadavg()[0] ?? 0 };
 }
 
 export function median(values: number[]): number {
@@ -49,4 +52,12 @@ export function median(values: number[]): number {
 /** "met" / "NOT MET", so a reader scanning the output sees every target at a glance. */
 export function mark(met: boolean): string {
   return met ? 'met' : 'NOT MET';
+}
+
+/**
+ * "load 0.42 on 2 CPUs": printed next to every figure. A load above the CPU count means other processes competed
+ * for the cores, so wall times (and rates) are pessimistic; compare CPU times then, and re-run on a quiet machine.
+ */
+export function loadNote(loadAverage: number): string {
+  return `load ${loadAverage.toFixed(2)} on ${availableParallelism()} CPUs`;
 }

@@ -1,4 +1,6 @@
+import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { createColors } from 'picocolors';
 import { describeFsError } from '../engine/discover.js';
 import { UsageError } from '../model/errors.js';
@@ -26,5 +28,37 @@ export async function emit(text: string, outputFile: string | undefined, stdout:
     await writeFile(outputFile, body, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
+  }
+}
+
+/** Like emit, for a report made in pieces: written as it is made (in blocks of about 64 KB), never held whole. */
+export async function emitChunks(chunks: Iterable<string>, outputFile: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
+  const out = outputFile ? createWriteStream(outputFile, { encoding: 'utf8' }) : stdout;
+  const failed = outputFile ? once(out, 'error').then(([error]) => {
+    throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
+  }) : undefined;
+  failed?.catch(() => undefined);
+  const write = async (text: string) => {
+    // Wait for a full stream to drain; a caller's own writable that is no EventEmitter is simply written to.
+    if (out.write(text) === false && typeof (out as Partial<NodeJS.EventEmitter>).once === 'function') {
+      await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
+    }
+  };
+  let block = '';
+  let last = '';
+  for (const chunk of chunks) {
+    if (!chunk) continue;
+    block += chunk;
+    last = chunk;
+    if (block.length >= 65536) {
+      await write(block);
+      block = '';
+    }
+  }
+  if (!last.endsWith('\n')) block += '\n';
+  await write(block);
+  if (outputFile) {
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
   }
 }

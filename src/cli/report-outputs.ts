@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../model/errors.js';
-import { REPORTERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { CHUNKED_REPORTERS, REPORTERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 import type { ReportContext, ReportInput } from '../report/report.js';
-import { colorsFor, emit } from './output.js';
+import { colorsFor, emit, emitChunks } from './output.js';
 
 /** `--format sarif` (standard output or --output) or `--format sarif:out.sarif` (that file). */
 export interface FormatSpec {
@@ -78,6 +78,8 @@ export async function writeReports(
   }
   for (const spec of planned) {
     const color = !spec.file && colorsFor(stdout, env).isColorSupported;
-    await emit(REPORTERS[spec.format](input, { ...context, color }), spec.file, stdout);
+    const chunked = CHUNKED_REPORTERS[spec.format];
+    if (chunked) await emitChunks(chunked(input, { ...context, color }), spec.file, stdout);
+    else await emit(REPORTERS[spec.format](input, { ...context, color }), spec.file, stdout);
   }
 }

@@ -38,7 +38,7 @@ export const formatOption = () =>
 
 export interface Programme {
   /** Engine hooks: the muting stage needs file texts and resource/container lines, never the checks. */
-  hooks: Pick<ScanOptions, 'onFilesRead' | 'onEvaluated'>;
+  hooks: Pick<ScanOptions, 'onFileRead' | 'onFindingLines'>;
   /** Mutes, then drops baseline findings; writes warnings to stderr. */
   finish(result: ScanResult, stderr: NodeJS.WritableStream): Promise<ScanResult>;
 }
@@ -50,7 +50,7 @@ export async function prepareProgramme(options: ProgrammeOptions & OutputOptions
   const baseline = options.baseline ? await readReport(options.baseline) : undefined;
   const inline = options.inlineSuppressions === false ? undefined : new InlineSuppressions();
   return {
-    hooks: inline ? { onFilesRead: inline.onFilesRead, onEvaluated: inline.onEvaluated } : {},
+    hooks: inline ? { onFileRead: inline.onFileRead, onFindingLines: inline.onFindingLines } : {},
     async finish(result, stderr) {
       for (const p of inline?.problems() ?? []) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
       const muted = applySuppressions(result, { ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now });

@@ -98,21 +98,52 @@ export function decodeText(bytes: Buffer, file: string): DecodedText | { error: 
   }
 }
 
+/** A file the walk found, not read yet (or standard input, read already: it can be read only once). */
+export interface PendingFile {
+  display: string;
+  absolute?: string;
+  explicit: boolean;
+  /** Standard input's decoded text. */
+  stdin?: DecodedText;
+}
+
+/** What the walk found: the files to read in order, and no file texts (a scan reads them as it goes). */
+export interface WalkResult {
+  pending: PendingFile[];
+  errors: ScanError[];
+  skipped: SkippedFile[];
+  roots: string[];
+}
+
 /**
  * Expands the command-line paths into files: directories are walked
  * recursively (symlink loops reported, not followed), `-` reads standard input.
  */
 export async function discoverFiles(paths: string[], options: DiscoveryOptions = {}): Promise<DiscoveryResult> {
-  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const walked = await walkPaths(paths, options);
+  const reader = fileReader(options);
   const files: DiscoveredFile[] = [];
-  const errors: ScanError[] = [];
-  const skipped: SkippedFile[] = [];
+  const errors = walked.errors;
+  for await (const outcome of reader.read(walked.pending)) {
+    if (outcome === undefined) continue;
+    if ('message' in outcome) errors.push(outcome);
+    else files.push(outcome);
+  }
+  return { files, errors, skipped: walked.skipped, roots: walked.roots };
+}
+
+/**
+ * Reads pending files in walk order, a window at a time (reading is I/O-bound: several reads are in flight), so a
+ * caller that drops each text once used holds only a window of texts. Yields undefined for a file already read
+ * through another path (same real path).
+ */
+export function fileReader(options: DiscoveryOptions = {}) {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const seen = new Set<string>();
-
-  /** Files to read, in walk order; read later with bounded concurrency. */
-  const pending: Array<{ display: string; absolute: string; explicit: boolean }> = [];
-
-  async function readOne(display: string, absolute: string, explicit: boolean): Promise<DiscoveredFile | ScanError | undefined> {
+  async function readOne(p: PendingFile): Promise<DiscoveredFile | ScanError | undefined> {
+    if (p.stdin) return { file: inputFile(p.display, p.stdin), explicit: true };
+    const { display, explicit } = p;
+    const absolute = p.absolute as string;
     try {
       // Pipes and /dev/fd/N have no real path; they are read once anyway.
       const real = await realpath(absolute).catch(() => absolute);
@@ -129,7 +160,29 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
       return { file: display, message: describeFsError(error) };
     }
   }
+  return {
+    async *read(pending: readonly PendingFile[]): AsyncGenerator<DiscoveredFile | ScanError | undefined> {
+      for (let at = 0; at < pending.length; at += READ_WINDOW) {
+        options.signal?.throwIfAborted();
+        const window = pending.slice(at, at + READ_WINDOW);
+        const outcomes = await mapWithConcurrency(window, READ_CONCURRENCY, (p) => {
+          options.signal?.throwIfAborted();
+          return readOne(p);
+        });
+        yield* outcomes;
+      }
+    },
+  };
+}
 
+/** Walks the paths given, in order; reads only standard input. */
+export async function walkPaths(paths: string[], options: DiscoveryOptions = {}): Promise<WalkResult> {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const errors: ScanError[] = [];
+  const skipped: SkippedFile[] = [];
+  /** Standard input first (as it always came first), then files to read, in walk order. */
+  const stdin: PendingFile[] = [];
+  const pending: PendingFile[] = [];
   async function walk(displayDir: string, absoluteDir: string, ancestors: Set<string>): Promise<void> {
     options.signal?.throwIfAborted();
     let entries;
@@ -207,7 +260,7 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
       }
       const decoded = decodeText(bytes, '<stdin>');
       if ('error' in decoded) errors.push(decoded.error);
-      else files.push({ file: inputFile('<stdin>', decoded), explicit: true });
+      else stdin.push({ display: '<stdin>', explicit: true, stdin: decoded });
       continue;
     }
     const absolute = path.resolve(given);
@@ -220,17 +273,7 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
       errors.push({ file: given, message: describeFsError(error) });
     }
   }
-  // Reading is I/O-bound: keep several reads in flight, but report in walk order.
-  const outcomes = await mapWithConcurrency(pending, READ_CONCURRENCY, (p) => {
-    options.signal?.throwIfAborted();
-    return readOne(p.display, p.absolute, p.explicit);
-  });
-  for (const outcome of outcomes) {
-    if (outcome === undefined) continue;
-    if ('message' in outcome) errors.push(outcome);
-    else files.push(outcome);
-  }
-  return { files, errors, skipped, roots };
+  return { pending: [...stdin, ...pending], errors, skipped, roots };
 }
 
 const isCandidate = (name: string) => CANDIDATE_ENDINGS.some((ending) => name.endsWith(ending));
@@ -260,6 +303,8 @@ async function followLink(absolute: string): Promise<{ real: string; file: boole
 }
 
 const READ_CONCURRENCY = 32;
+/** Files read ahead of the scan at most (their texts are held until their batch is parsed). */
+const READ_WINDOW = 128;
 
 async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);

@@ -15,6 +15,8 @@ export interface BatchTask {
   checkIds: string[];
   includePassed: boolean;
   varFiles: string[];
+  /** Return each finding's anchor lines (BatchResult.lines). */
+  findingLines: boolean;
 }
 
 /** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
@@ -24,32 +26,63 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
+/**
+ * A worker's heap limits. Each worker holds one batch's texts and trees at a time (a few MB), but V8 lets a heap grow
+ * several times past what is live before it collects; the limits keep the whole process small. A batch that does not
+ * fit (one huge file) makes its worker run out of memory: the batch is then run in the main thread (see
+ * WorkerOutOfMemory), and a fresh worker takes the dead one's place.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+
+/** The worker running this batch ran out of memory: run the batch in-process instead. */
+export class WorkerOutOfMemory extends Error {}
+
 export class ScanPool {
-  private readonly workers: Worker[] = [];
+  private readonly workers = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly queue: Array<{ id: number; task: BatchTask }> = [];
   private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  /** The batch each busy worker is running. */
+  private readonly running = new Map<Worker, number>();
   private nextId = 0;
+  private closed = false;
+  private readonly entry = new URL('./scan-worker.js', import.meta.url);
 
-  constructor(size: number) {
-    const entry = new URL('./scan-worker.js', import.meta.url);
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(entry);
-      worker.on('message', (message: { id: number; result?: BatchResult; error?: string }) => {
-        const waiting = this.pending.get(message.id);
-        this.pending.delete(message.id);
-        if (message.result) waiting?.resolve(message.result);
-        else waiting?.reject(new Error(`scan worker: ${message.error}`));
-        this.idle.push(worker);
-        this.drain();
-      });
-      worker.on('error', (error) => {
-        for (const waiting of this.pending.values()) waiting.reject(error);
-        this.pending.clear();
-      });
-      this.workers.push(worker);
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const worker = new Worker(this.entry, { resourceLimits: WORKER_RESOURCE_LIMITS });
+    worker.on('message', (message: { id: number; result?: BatchResult; error?: string }) => {
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      this.running.delete(worker);
+      if (message.result) waiting?.resolve(message.result);
+      else waiting?.reject(new Error(`scan worker: ${message.error}`));
       this.idle.push(worker);
-    }
+      this.drain();
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      this.workers.delete(worker);
+      const id = this.running.get(worker);
+      this.running.delete(worker);
+      const waiting = id === undefined ? undefined : this.pending.get(id);
+      if (id !== undefined) this.pending.delete(id);
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        waiting?.reject(new WorkerOutOfMemory(error.message));
+        if (!this.closed) {
+          this.spawn();
+          this.drain();
+        }
+        return;
+      }
+      waiting?.reject(error);
+      for (const other of this.pending.values()) other.reject(error);
+      this.pending.clear();
+    });
+    this.workers.add(worker);
+    this.idle.push(worker);
   }
 
   run(task: BatchTask): Promise<BatchResult> {
@@ -64,11 +97,15 @@ export class ScanPool {
   private drain(): void {
     while (this.idle.length && this.queue.length) {
       const worker = this.idle.pop() as Worker;
-      worker.postMessage(this.queue.shift());
+      if (!this.workers.has(worker)) continue;
+      const next = this.queue.shift() as { id: number; task: BatchTask };
+      this.running.set(worker, next.id);
+      worker.postMessage(next);
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closed = true;
+    await Promise.all([...this.workers].map((w) => w.terminate()));
   }
 }

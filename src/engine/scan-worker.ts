@@ -6,8 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { CHECKS } from '../checks/catalogue.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import type { BatchTask } from './pool.js';
-import { type BatchResult, consumeOutput } from './scan.js';
-import { loadIsolating } from './isolate.js';
+import { type BatchResult, consumeFiles, emptyBatch } from './scan.js';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker.js runs only as a worker thread');
@@ -22,10 +21,9 @@ port.on('message', async ({ id, task }: { id: number; task: BatchTask }) => {
       if (!check) throw new Error(`unknown check ${checkId}`);
       return check;
     });
-    const texts = new Map(task.files.map((f) => [f.path, f.text]));
-    const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles, readText: (file: string) => texts.get(file) };
-    const result: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
-    await consumeOutput(await loadIsolating(source, task.files, options), options, result);
+    const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles, findingLines: task.findingLines };
+    const result: BatchResult = emptyBatch();
+    await consumeFiles(source, task.files, options, result);
     port.postMessage({ id, result });
   } catch (error) {
     port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -13,7 +13,8 @@ import {
   type SourceOutput,
   fileError,
 } from '../sources/source.js';
-import { type DiscoveryOptions, type SkippedFile, discoverFiles } from './discover.js';
+import { type DiscoveryOptions, type SkippedFile, walkPaths } from './discover.js';
+import { deliver, scanFiles } from './scan-files.js';
 import { errorFindings, evaluateTaskDefinition } from './evaluate.js';
 import { describeLoadFailure, loadIsolating } from './isolate.js';
 import { MAX_NESTING, nestedTooDeep } from './nesting.js';
@@ -29,8 +30,18 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   skipUnrecognized?: boolean;
   /** Sees each checked task definition with its findings (fixers need the value trees). */
   onEvaluated?: (evaluated: EvaluatedDefinition) => void;
-  /** Sees every file that was read and routed to a source (fixers need the texts). */
+  /**
+   * Sees every file that was read and routed to a source, all at once (fixers need the texts). Setting it (or
+   * onEvaluated) makes the scan hold every text until the end; without them, texts are dropped batch by batch.
+   */
   onFilesRead?: (files: InputFile[]) => void;
+  /** Sees each file routed to a source as it is read (the muting stage keeps the few that hold directives). */
+  onFileRead?: (file: InputFile) => void;
+  /**
+   * Sees each finding with the lines it is anchored at: its resource's first line, its container's, its field's
+   * (inline suppressions match them). Works with worker threads, unlike onEvaluated.
+   */
+  onFindingLines?: (finding: Finding, lines: number[]) => void;
   /**
    * Stages between sources and checks that add facts to the model (image users);
    * they run on each batch of normalized definitions before any check sees them.
@@ -52,12 +63,20 @@ export interface BatchResult {
   errors: ScanError[];
   warnings: ScanError[];
   taskDefinitions: number;
+  /** With ConsumeOptions.findingLines: the anchor lines of findings[i] (see ScanOptions.onFindingLines). */
+  lines?: Array<number[] | undefined>;
 }
 
 type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal'> & {
   /** The texts of the files being scanned: findings of files then carry the text edits of their fix. */
   readText?: (file: string) => string | undefined;
+  /** Record each evaluated finding's anchor lines in BatchResult.lines. */
+  findingLines?: boolean;
 };
+
+export function emptyBatch(): BatchResult {
+  return { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
+}
 
 /** Adds a source's output to `into`: errors, ERROR findings for failures, and the findings of every definition. */
 export async function consumeOutput(output: SourceOutput, options: ConsumeOptions, into: BatchResult): Promise<void> {
@@ -74,29 +93,37 @@ export async function consumeOutput(output: SourceOutput, options: ConsumeOption
     errors.push(...(await enrich(normalized.map((n) => n.taskDefinition), options.signal)));
   }
   for (const { definition, taskDefinition } of normalized) {
+    const before = findings.length;
     if (evaluateDefinition(definition, taskDefinition, options, findings, errors)) into.taskDefinitions++;
+    if (options.findingLines) {
+      const lines = (into.lines ??= []);
+      for (let i = before; i < findings.length; i++) lines[i] = anchorLines(taskDefinition, findings[i] as Finding);
+    }
   }
 }
 
-function append(into: BatchResult, from: BatchResult): void {
-  for (const f of from.findings) into.findings.push(f);
-  for (const e of from.errors) into.errors.push(e);
-  for (const w of from.warnings) into.warnings.push(w);
-  into.taskDefinitions += from.taskDefinitions;
+/**
+ * Loads and checks a batch of files. Files that stand alone are loaded and checked one at a time, so only one file's
+ * value trees are alive at once (far less garbage-collector work than a whole batch's trees).
+ */
+export async function consumeFiles(
+  source: FileSource,
+  files: InputFile[],
+  options: ConsumeOptions & FileSourceOptions,
+  into: BatchResult,
+): Promise<void> {
+  // Findings of files carry their fix as text edits, computed from the texts of this batch.
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const withTexts = { ...options, readText: (path: string) => texts.get(path) };
+  // Enrichers fetch for a whole batch at once (concurrent registry requests): keep their batches whole.
+  if (!source.independentFiles || options.enrichers?.length) return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
+  for (const file of files) await consumeOutput(await loadIsolating(source, [file], options), withTexts, into);
 }
 
-/** A pool when it pays and is safe (see ScanOptions.jobs); undefined otherwise. */
-async function poolFor(options: ScanOptions, owned: Map<FileSource, InputFile[]>) {
-  const jobs = options.jobs ?? 1;
-  if (jobs <= 1 || options.onEvaluated || options.fileSources || options.enrichers?.length) return undefined;
-  let independent = 0;
-  for (const [source, files] of owned) if (source.independentFiles) independent += files.length;
-  const { MIN_FILES_FOR_WORKERS, ScanPool } = await import('./pool.js');
-  if (independent < MIN_FILES_FOR_WORKERS) return undefined;
-  // Workers rebuild the checks from their ids: only catalogue checks can cross (a library caller's own cannot).
-  const { CHECKS } = await import('../checks/catalogue.js');
-  if (!options.checks.every((c) => CHECKS.includes(c))) return undefined;
-  return new ScanPool(Math.min(jobs, Math.ceil(independent / FILE_BATCH)));
+/** The lines a finding is anchored at: its resource, its container, its field. */
+function anchorLines(taskDefinition: TaskDefinition, finding: Finding): number[] {
+  const container = finding.container === undefined ? undefined : taskDefinition.containers.find((c) => c.name === finding.container);
+  return [taskDefinition.range?.start.line, container?.node.range?.start.line, finding.location?.start.line].filter((n): n is number => n !== undefined);
 }
 
 /** Adds facts to normalized task definitions; may fetch, must not throw for one bad input (report it instead). */
@@ -138,71 +165,19 @@ export interface ScanResult {
 
 /** Sources → model → checks: the whole scan, with every failure collected. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
-  const sources = options.fileSources ?? FILE_SOURCES;
-  const discovered = await discoverFiles(options.paths, options);
-  const errors: ScanError[] = [...discovered.errors];
-  const warnings: ScanError[] = [];
-  const skipped: SkippedFile[] = [...discovered.skipped];
-
-  const owned = new Map<FileSource, InputFile[]>();
-  for (const { file, explicit } of discovered.files) {
-    const route = routeFile(file, sources);
-    if ('source' in route) {
-      const list = owned.get(route.source);
-      if (list) list.push(file);
-      else owned.set(route.source, [file]);
-    } else if ('error' in route) {
-      // Not readable at all: it might have been a task definition, so never a quiet skip.
-      errors.push(fileError(file.path, route.error));
-    } else if (explicit && !options.skipUnrecognized) {
-      errors.push(...(route.what ? [fileError(file.path, `not a task definition: ${route.what}`)] : unrecognized(file)));
-    } else {
-      skipped.push({ file: file.path, reason: route.what ? `not a task definition: ${route.what}` : NOT_RECOGNIZED });
-    }
-  }
-
-  const acc: BatchResult = { findings: [], errors, warnings, taskDefinitions: 0 };
+  const walked = await walkPaths(options.paths, options);
+  const files = await scanFiles(walked.pending, options);
+  const errors: ScanError[] = [...walked.errors, ...files.errors];
+  const warnings = files.warnings;
+  const skipped: SkippedFile[] = [...walked.skipped, ...files.skipped];
+  const acc: BatchResult = { findings: files.findings, errors, warnings, taskDefinitions: files.taskDefinitions };
   const findings = acc.findings;
-  const texts = new Map<string, string>();
-  for (const files of owned.values()) for (const file of files) texts.set(file.path, file.text);
-  const consumeOptions = { ...options, readText: (file: string) => texts.get(file) };
-  const consume = (output: SourceOutput) => consumeOutput(output, consumeOptions, acc);
+  const consume = async (output: SourceOutput) => {
+    const part = emptyBatch();
+    await consumeOutput(output, { ...options, findingLines: options.onFindingLines !== undefined }, part);
+    deliver(part, options, acc, false);
+  };
 
-  options.onFilesRead?.([...owned.values()].flat());
-  const pool = await poolFor(options, owned);
-  try {
-    // Every pooled batch is queued first; results are then taken in the same order as the one-thread loop.
-    const plan: Array<{ source: FileSource; batch: InputFile[]; pooled?: Promise<BatchResult> }> = [];
-    for (const [source, files] of owned) {
-      const batches = source.independentFiles ? chunks(files, FILE_BATCH) : [files];
-      for (const batch of batches) {
-        const pooled =
-          pool && source.independentFiles
-            ? pool.run({
-                sourceIndex: FILE_SOURCES.indexOf(source),
-                files: batch,
-                checkIds: options.checks.map((c) => c.meta.id),
-                includePassed: options.includePassed ?? false,
-                varFiles: options.varFiles ?? [],
-              })
-            : undefined;
-        plan.push({ source, batch, ...(pooled ? { pooled } : {}) });
-      }
-    }
-    const total = plan.reduce((n, step) => n + step.batch.length, 0);
-    let done = 0;
-    for (const step of plan) {
-      // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
-      await new Promise((resolve) => setImmediate(resolve));
-      options.signal?.throwIfAborted();
-      if (step.pooled) append(acc, await step.pooled);
-      else await consume(await loadIsolating(step.source, step.batch, options));
-      done += step.batch.length;
-      options.onFileProgress?.(done, total);
-    }
-  } finally {
-    await pool?.close();
-  }
   let liveRevisions = 0;
   for (const live of options.liveSources ?? []) {
     const take = async (output: SourceOutput) => {
@@ -227,9 +202,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errors: reportedErrors,
     warnings: reportedWarnings,
     skipped,
-    roots: discovered.roots,
+    roots: walked.roots,
     summary: {
-      filesScanned: [...owned.values()].reduce((n, files) => n + files.length, 0),
+      filesScanned: files.filesScanned,
       filesSkipped: skipped.length,
       taskDefinitions: acc.taskDefinitions,
       liveRevisions,
@@ -240,10 +215,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
 }
 
-const NOT_RECOGNIZED = 'not task-definition JSON, a CloudFormation template, Terraform or a Terraform plan';
+export const NOT_RECOGNIZED = 'not task-definition JSON, a CloudFormation template, Terraform or a Terraform plan';
 
 /** Which source reads a file; or what it is when it is no task definition; or why it cannot be read at all. */
-function routeFile(file: InputFile, sources: readonly FileSource[]): { source: FileSource } | { what?: string } | { error: string } {
+export function routeFile(file: InputFile, sources: readonly FileSource[]): { source: FileSource } | { what?: string } | { error: string } {
   if (nestedTooDeep(file.text)) return { error: `nested more than ${MAX_NESTING} levels deep ([ and {); not read` };
   try {
     const what = recognizeNonTaskDefinition(file);
@@ -280,7 +255,7 @@ function capPerFile(entries: ScanError[]): ScanError[] {
 }
 
 /** A named file no source claims: if it is broken JSON, say where; otherwise say what was expected. */
-function unrecognized(file: InputFile): ScanError[] {
+export function unrecognized(file: InputFile): ScanError[] {
   const first = firstSignificantChar(file.text);
   if (first === '{' || first === '[') {
     try {
@@ -291,15 +266,6 @@ function unrecognized(file: InputFile): ScanError[] {
     }
   }
   return [fileError(file.path, `not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan`)];
-}
-
-/** Files per batch for sources whose files stand alone. */
-const FILE_BATCH = 200;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** Normalizes one definition; one that cannot be checked becomes an error and ERROR findings (an empty result). */

@@ -31,6 +31,8 @@ export interface InlineProblem {
   message: string;
 }
 
+/** `ecsguard:ignore` in a comment, or an `ecsguard` key (CloudFormation Metadata, YAML or JSON). */
+const MAY_HOLD_DIRECTIVE = /ecsguard\s*:\s*ignore|ecsguard["']?\s*:/;
 const DIRECTIVE = /(?:#|\/\/)\s*ecsguard:ignore\b(.*)$/;
 const ARGUMENT = /([A-Za-z]+)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))/g;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -182,11 +184,21 @@ export class InlineSuppressions {
   private readonly lines = new WeakMap<Finding, number[]>();
   private readonly parsed = new Map<string, { directives: InlineDirective[]; problems: InlineProblem[] }>();
 
-  readonly onFilesRead = (files: InputFile[]): void => {
-    // Keep only texts that can hold a directive, so large scans do not hold every file in memory.
-    for (const file of files) if (file.text.includes('ecsguard')) this.texts.set(file.path, file.text);
+  /** The engine's onFileRead hook: keeps only texts that can hold a directive, so a scan does not hold every file. */
+  readonly onFileRead = (file: InputFile): void => {
+    if (MAY_HOLD_DIRECTIVE.test(file.text)) this.texts.set(file.path, file.text);
   };
 
+  readonly onFilesRead = (files: InputFile[]): void => {
+    for (const file of files) this.onFileRead(file);
+  };
+
+  /** The engine's onFindingLines hook: the resource, container and field lines a directive may sit on. */
+  readonly onFindingLines = (finding: Finding, lines: number[]): void => {
+    this.lines.set(finding, lines);
+  };
+
+  /** For callers that evaluate definitions themselves (the same lines as the engine's onFindingLines). */
   readonly onEvaluated = ({ taskDefinition, findings }: EvaluatedDefinition): void => {
     const resourceLine = taskDefinition.range?.start.line;
     for (const finding of findings) {

@@ -1,11 +1,11 @@
 import { asffReporter } from './asff.js';
 import { csvReporter } from './csv.js';
 import { htmlReporter } from './html.js';
-import { jsonReporter } from './json.js';
+import { jsonReportChunks, jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { ocsfReporter } from './ocsf.js';
-import type { Reporter } from './report.js';
-import { sarifReporter } from './sarif.js';
+import type { ChunkedReporter, Reporter } from './report.js';
+import { sarifReportChunks, sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 
 /** Scan report formats; a new format is one file here plus one entry. */
@@ -22,3 +22,9 @@ export const REPORTERS = {
 
 export type ReportFormat = keyof typeof REPORTERS;
 export const REPORT_FORMATS = Object.keys(REPORTERS) as ReportFormat[];
+
+/** Formats that can be written in pieces, so a large report is never whole in memory (same bytes as REPORTERS). */
+export const CHUNKED_REPORTERS: Partial<Record<ReportFormat, ChunkedReporter>> = {
+  json: jsonReportChunks,
+  sarif: sarifReportChunks,
+};

@@ -2,7 +2,8 @@ import type { Finding, ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
 import { type FindingFix, absoluteChangePath } from '../model/proposed-fix.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import type { Reporter } from './report.js';
+import type { Reporter, ReportInput } from './report.js';
+import { jsonChunks, lazyArray } from './stream-json.js';
 
 /**
  * Bumped on any change to the shape below (documented in README). 2: `warnings`
@@ -99,12 +100,13 @@ function jsonError(e: ScanError) {
   };
 }
 
-export const jsonReporter: Reporter = ({ result, exitCode }) =>
-  JSON.stringify(
+/** The JSON report in pieces (findings mapped one at a time); jsonReporter joins them. */
+export const jsonReportChunks = ({ result, exitCode }: ReportInput): Iterable<string> =>
+  jsonChunks(
     {
       version: JSON_REPORT_VERSION,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      findings: result.findings.map(jsonFinding),
+      findings: lazyArray(result.findings, (f) => jsonFinding(f)),
       errors: result.errors.map(jsonError),
       warnings: result.warnings.map(jsonError),
       skipped: result.skipped.map((s) => ({ file: s.file, reason: s.reason })),
@@ -119,6 +121,7 @@ export const jsonReporter: Reporter = ({ result, exitCode }) =>
         exitCode,
       },
     },
-    null,
     2,
   );
+
+export const jsonReporter: Reporter = (input) => [...jsonReportChunks(input)].join('');

@@ -32,3 +32,6 @@ export interface ReportContext {
 }
 
 export type Reporter = (input: ReportInput, context: ReportContext) => string;
+
+/** A reporter that yields its text in pieces, for formats that can grow with the number of findings. */
+export type ChunkedReporter = (input: ReportInput, context: ReportContext) => Iterable<string>;

@@ -6,7 +6,8 @@ import { absoluteChangePath } from '../model/proposed-fix.js';
 import { formatFieldPath } from '../checks/support/per-container.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import type { Reporter } from './report.js';
+import type { Reporter, ReportInput } from './report.js';
+import { jsonChunks, lazyArray } from './stream-json.js';
 
 // GitHub code scanning reads this property to rank security results (0.1–10).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -110,11 +111,12 @@ function rule(index: number): ReportingDescriptor {
 }
 
 /** SARIF 2.1.0 for code-scanning tools; input errors become tool execution notifications. */
-export const sarifReporter: Reporter = ({ result, exitCode }) => {
+/** The SARIF log in pieces (results mapped one at a time); sarifReporter joins them. */
+export const sarifReportChunks = ({ result, exitCode }: ReportInput): Iterable<string> => {
   const ruleIndex = new Map(ALL_CHECKS.map((c, i) => [c.meta.id, i]));
-  const results: Result[] = result.findings
-    .filter((f) => f.status !== 'ERROR')
-    .map((f) => {
+  const results: Result[] = lazyArray(
+    result.findings.filter((f) => f.status !== 'ERROR'),
+    (f) => {
       const r = f.resource;
       const sarif: Result = {
         ruleId: f.checkId,
@@ -158,7 +160,8 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
         sarif.properties = { ...sarif.properties, expiredSuppression: f.suppression };
       }
       return sarif;
-    });
+    },
+  );
 
   const notErrors = result.findings.filter((f) => f.status === 'ERROR');
   const log: Log = {
@@ -203,5 +206,7 @@ export const sarifReporter: Reporter = ({ result, exitCode }) => {
       },
     ],
   };
-  return JSON.stringify(log, null, 2);
+  return jsonChunks(log, 2);
 };
+
+export const sarifReporter: Reporter = (input) => [...sarifReportChunks(input)].join('');

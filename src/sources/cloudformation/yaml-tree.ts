@@ -15,6 +15,7 @@ import type { LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { fileError } from '../source.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
+import { buildYamlFast } from './yaml-cst.js';
 import { indentQuotedContinuations } from './yaml-quoted-lines.js';
 
 /** Nodes an alias may expand to, in total per document: billion-laughs guard. */
@@ -78,7 +79,10 @@ class ConversionStop extends Error {
  * Short-form tags become long-form one-key mappings (`!If x` → `{Fn::If: x}`)
  * whose range covers the tag, so unresolved expressions quote what was written.
  */
-export function parseYamlTemplate(text: string, file: string, lines: LineIndex): ParsedYaml {
+export function parseYamlTemplate(text: string, file: string, lines: LineIndex, options: { composeOnly?: boolean } = {}): ParsedYaml {
+  // Most templates take the fast path (trees straight from the parser's tokens); the rest are composed below.
+  const fast = options.composeOnly ? undefined : buildYamlFast(text, file, lines);
+  if (fast) return { documents: fast, errors: [] };
   const errors: ScanError[] = [];
   const documents: ValueNode[] = [];
   let source = { text, toOriginal: (offset: number) => offset };

@@ -21,10 +21,10 @@ export const terraformPlan: FileSource = {
   },
 };
 
+/** A task definition's values, parsed only when it is converted (5,000 position trees at once would not fit). */
 interface PlannedResource {
   address: string;
-  values: JsonNode;
-  plan: PlanText;
+  values: Span;
 }
 
 const isTaskDefinition = (resource: IndexedResource): resource is IndexedResource & { address: string } =>
@@ -47,9 +47,8 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
 
   const resources: PlannedResource[] = [];
   for (const indexed of index.planned) {
-    if (!isTaskDefinition(indexed) || !indexed.values) continue;
-    const parsed = parseSpan(file.text, indexed.values, file.path, lines);
-    if (parsed?.node.type === 'object') resources.push({ address: indexed.address, values: parsed.node, plan: parsed.plan });
+    if (!isTaskDefinition(indexed) || !indexed.values || file.text[indexed.values.start] !== '{') continue;
+    resources.push({ address: indexed.address, values: indexed.values });
   }
   // resource_changes adds what planned_values lacks (it holds the same values for the rest)
   // and says which values are unknown until apply.
@@ -59,16 +58,18 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
     if (!isTaskDefinition(indexed)) continue;
     const unknown = indexed.unknown && parseSpan(file.text, indexed.unknown, file.path, lines);
     if (unknown) unknownByAddress.set(indexed.address, unknown);
-    if (seen.has(indexed.address) || !indexed.values) continue;
-    const parsed = parseSpan(file.text, indexed.values, file.path, lines);
-    if (parsed?.node.type === 'object') resources.push({ address: indexed.address, values: parsed.node, plan: parsed.plan });
+    if (seen.has(indexed.address) || !indexed.values || file.text[indexed.values.start] !== '{') continue;
+    resources.push({ address: indexed.address, values: indexed.values });
   }
 
   const configurationNode = index.configuration
     ? parseTree(file.text.slice(index.configuration.start, index.configuration.end), [])
     : undefined;
   const configuration = new ConfigurationIndex(file, configurationNode);
-  for (const { address, values, plan } of resources) {
+  for (const { address, values: span } of resources) {
+    const parsed = parseSpan(file.text, span, file.path, lines);
+    if (parsed?.node.type !== 'object') continue;
+    const { node: values, plan } = parsed;
     const declaredAt = configuration.declaration(address);
     const resource: ResourceRef = { kind: 'file', source: 'terraform-plan', id: address, file: file.path, ...(declaredAt ? { declaredAt } : {}) };
     const result = planBody(values, unknownByAddress.get(address), plan, address);

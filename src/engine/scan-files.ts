@@ -1,0 +1,285 @@
+/**
+ * The file stage of a scan, streamed: files are read a window at a time, routed to their source, and each source's
+ * files are parsed and checked in batches (in worker threads when it pays) as soon as a batch is full. A batch's
+ * texts and value trees are dropped once its compact results (findings, errors, warnings) are back, so memory follows
+ * the largest batch, not the corpus. Results are kept per source and batch and joined in the order a one-thread,
+ * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
+ */
+import type { Finding, ScanError } from '../model/finding.js';
+import { FILE_SOURCES } from '../sources/registry.js';
+import { type FileSource, type InputFile, fileError } from '../sources/source.js';
+import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
+import type { ScanPool } from './pool.js';
+import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
+
+/** Files per batch for sources whose files stand alone. */
+export const FILE_BATCH = 200;
+
+export interface FileStageResult extends BatchResult {
+  skipped: SkippedFile[];
+  filesScanned: number;
+}
+
+interface Group {
+  source: FileSource;
+  /** Files not yet in a batch (all of them for a source that reads its files as a unit, e.g. Terraform). */
+  open: InputFile[];
+  /** Each batch's result, in batch order. */
+  results: Array<Promise<BatchResult>>;
+}
+
+/** Reads, routes, parses and checks the pending files. */
+export async function scanFiles(pending: readonly PendingFile[], options: ScanOptions): Promise<FileStageResult> {
+  const sources = options.fileSources ?? FILE_SOURCES;
+  // Fixers need every text and value tree of the scan: read everything first, as they expect.
+  const holdAll = options.onFilesRead !== undefined || options.onEvaluated !== undefined;
+  const readErrors: ScanError[] = [];
+  const routeErrors: ScanError[] = [];
+  const skipped: SkippedFile[] = [];
+  const groups = new Map<FileSource, Group>();
+  const findingLines = options.onFindingLines !== undefined;
+  const total = pending.length;
+  let done = 0;
+  let filesScanned = 0;
+
+  const pools = new PoolGate(options, pending.length);
+  /** Pool batches sent and not yet back: reading waits when too many are out, so texts do not pile up. */
+  const outstanding: Array<Promise<unknown>> = [];
+
+  const runInProcess = async (source: FileSource, batch: InputFile[]): Promise<BatchResult> => {
+    // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
+    await new Promise((resolve) => setImmediate(resolve));
+    options.signal?.throwIfAborted();
+    const result = emptyBatch();
+    await consumeFiles(source, batch, { ...options, findingLines }, result);
+    return result;
+  };
+  const counted = (promise: Promise<BatchResult>, files: number) =>
+    promise.then((result) => {
+      done += files;
+      options.onFileProgress?.(done, total);
+      return result;
+    });
+
+  /** Reserves the batch's place in its group's results at once, so results stay in order whenever it runs. */
+  const sendBatch = async (group: Group, batch: InputFile[]): Promise<void> => {
+    let settle!: (result: Promise<BatchResult>) => void;
+    group.results.push(new Promise<BatchResult>((resolve) => (settle = resolve)));
+    const run = async (pool: ScanPool | undefined) => {
+      if (!pool) {
+        // In-process records may hold strings that are slices of file texts (and so the texts): keep compact copies,
+        // as a worker's records are. Fixers (holdAll) match findings by identity: theirs stay as they are.
+        const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : structuredClone(r)));
+        const result = counted(compact, batch.length);
+        settle(result);
+        await result;
+        return;
+      }
+      const pooled = pool.run({
+        sourceIndex: FILE_SOURCES.indexOf(group.source),
+        files: batch,
+        checkIds: options.checks.map((c) => c.meta.id),
+        includePassed: options.includePassed ?? false,
+        varFiles: options.varFiles ?? [],
+        findingLines,
+      });
+      // A batch too large for a worker's heap (one huge file) runs here instead.
+      const result = counted(
+        pooled.catch(async (error: unknown) => {
+          const { WorkerOutOfMemory } = await import('./pool.js');
+          if (!(error instanceof WorkerOutOfMemory)) throw error;
+          return structuredClone(await runInProcess(group.source, batch));
+        }),
+        batch.length,
+      );
+      settle(result);
+      outstanding.push(result.catch(() => undefined));
+      while (outstanding.length > pool.size * 2) await outstanding.shift();
+    };
+    if (!group.source.independentFiles) return run(undefined);
+    const pool = await pools.pool();
+    if (pool === 'undecided') pools.hold(run);
+    else {
+      await pools.release();
+      await run(pool);
+    }
+  };
+
+  const reader = fileReader(options);
+  for await (const outcome of reader.read(pending)) {
+    if (outcome === undefined) continue;
+    if ('message' in outcome) {
+      readErrors.push(outcome);
+      continue;
+    }
+    const { file, explicit } = outcome;
+    const route = routeFile(file, sources);
+    if (!('source' in route)) {
+      if ('error' in route) {
+        // Not readable at all: it might have been a task definition, so never a quiet skip.
+        routeErrors.push(fileError(file.path, route.error));
+      } else if (explicit && !options.skipUnrecognized) {
+        routeErrors.push(...(route.what ? [fileError(file.path, `not a task definition: ${route.what}`)] : unrecognized(file)));
+      } else {
+        skipped.push({ file: file.path, reason: route.what ? `not a task definition: ${route.what}` : NOT_RECOGNIZED });
+      }
+      continue;
+    }
+    filesScanned++;
+    if (route.source.independentFiles) pools.saw(1);
+    options.onFileRead?.(file);
+    let group = groups.get(route.source);
+    if (!group) groups.set(route.source, (group = { source: route.source, open: [], results: [] }));
+    group.open.push(file);
+    if (!holdAll && route.source.independentFiles && group.open.length === FILE_BATCH) await sendBatch(group, group.open.splice(0));
+  }
+  if (holdAll) options.onFilesRead?.([...groups.values()].flatMap((g) => g.open));
+  await pools.readingDone();
+  // What is left: the last partial batches, whole Terraform groups, and everything when holding all texts.
+  try {
+    for (const group of groups.values()) {
+      const batches = group.source.independentFiles ? chunks(group.open.splice(0), FILE_BATCH) : [group.open.splice(0)];
+      for (const batch of batches) if (batch.length) await sendBatch(group, batch);
+    }
+    await pools.release();
+    const out: FileStageResult = { ...emptyBatch(), errors: [...readErrors, ...routeErrors], skipped, filesScanned };
+    for (const group of groups.values()) {
+      for (const result of group.results) {
+        const batch = await result;
+        deliver(batch, options, out, !holdAll);
+      }
+    }
+    return out;
+  } finally {
+    await Promise.allSettled(outstanding);
+    await pools.close();
+  }
+}
+
+/**
+ * Adds a batch's results to `into`, in order; hands each finding's anchor lines to the hook. Records that crossed a
+ * worker boundary are copies: their repeated strings (titles, remediation, file names) are shared again.
+ */
+export function deliver(from: BatchResult, options: Pick<ScanOptions, 'onFindingLines' | 'checks'>, into: BatchResult, copied: boolean): void {
+  const strings = copied ? interner(options) : undefined;
+  for (let i = 0; i < from.findings.length; i++) {
+    const finding = from.findings[i] as Finding;
+    if (strings) shareStrings(finding, strings);
+    into.findings.push(finding);
+    const lines = from.lines?.[i];
+    if (lines) options.onFindingLines?.(finding, lines);
+  }
+  for (const e of from.errors) into.errors.push(e);
+  for (const w of from.warnings) into.warnings.push(w);
+  into.taskDefinitions += from.taskDefinitions;
+}
+
+const interners = new WeakMap<object, Map<string, string>>();
+
+function interner(options: Pick<ScanOptions, 'checks'>): Map<string, string> {
+  let map = interners.get(options.checks);
+  if (!map) {
+    map = new Map();
+    for (const check of options.checks) for (const s of [check.meta.id, check.meta.title, check.meta.remediation.summary]) map.set(s, s);
+    interners.set(options.checks, map);
+  }
+  return map;
+}
+
+function share(map: Map<string, string>, s: string): string {
+  const known = map.get(s);
+  if (known !== undefined) return known;
+  // File names repeat for every finding of a file; keep the table from growing with the corpus.
+  if (map.size > 50_000) map.clear();
+  map.set(s, s);
+  return s;
+}
+
+function shareStrings(f: Finding, map: Map<string, string>): void {
+  f.checkId = share(map, f.checkId);
+  f.title = share(map, f.title);
+  f.remediation = share(map, f.remediation);
+  if (f.resource.file !== undefined) f.resource.file = share(map, f.resource.file);
+  if (f.location) f.location.file = share(map, f.location.file);
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Decides once whether batches go to worker threads: only when allowed (jobs > 1, catalogue checks, no fixer hooks,
+ * no enrichers, the built-in sources) and at least MIN_FILES_FOR_WORKERS independent files are seen (below that,
+ * starting workers costs more than it saves). Until then, batches wait here.
+ */
+class PoolGate {
+  private state: 'undecided' | 'none' | ScanPool = 'undecided';
+  private allowed: boolean | undefined;
+  private seen = 0;
+  private done = false;
+  private waiting: Array<(pool: ScanPool | undefined) => Promise<void>> = [];
+  private minimum = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly options: ScanOptions,
+    private readonly pendingFiles: number,
+  ) {}
+
+  /** Independent files routed so far. */
+  saw(files: number): void {
+    this.seen += files;
+  }
+
+  private async isAllowed(): Promise<boolean> {
+    if (this.allowed !== undefined) return this.allowed;
+    const { options } = this;
+    const jobs = options.jobs ?? 1;
+    if (jobs <= 1 || options.onEvaluated || options.onFilesRead || options.fileSources || options.enrichers?.length) return (this.allowed = false);
+    const [{ MIN_FILES_FOR_WORKERS }, { CHECKS }] = await Promise.all([import('./pool.js'), import('../checks/catalogue.js')]);
+    this.minimum = MIN_FILES_FOR_WORKERS;
+    // Workers rebuild the checks from their ids: only catalogue checks can cross (a library caller's own cannot).
+    return (this.allowed = options.checks.every((c) => CHECKS.includes(c)) && this.pendingFiles >= MIN_FILES_FOR_WORKERS);
+  }
+
+  /** The pool, none (in-process), or undecided (hold the batch until enough files are seen or reading ends). */
+  async pool(): Promise<ScanPool | undefined | 'undecided'> {
+    if (this.state !== 'undecided') return this.state === 'none' ? undefined : this.state;
+    if (!(await this.isAllowed())) {
+      this.state = 'none';
+      return undefined;
+    }
+    if (this.seen < this.minimum) {
+      if (!this.done) return 'undecided';
+      this.state = 'none';
+      return undefined;
+    }
+    const { ScanPool } = await import('./pool.js');
+    const jobs = this.options.jobs ?? 1;
+    this.state = new ScanPool(Math.min(jobs, Math.ceil(this.pendingFiles / FILE_BATCH)));
+    return this.state;
+  }
+
+  hold(run: (pool: ScanPool | undefined) => Promise<void>): void {
+    this.waiting.push(run);
+  }
+
+  /** Reading is over: decide, and send what waited. */
+  async readingDone(): Promise<void> {
+    this.done = true;
+    if (this.waiting.length) await this.pool();
+    await this.release();
+  }
+
+  /** Sends the batches that waited for the decision, in their order. */
+  async release(): Promise<void> {
+    if (this.state === 'undecided') return;
+    const pool = this.state === 'none' ? undefined : this.state;
+    for (const run of this.waiting.splice(0)) await run(pool);
+  }
+
+  async close(): Promise<void> {
+    if (this.state !== 'undecided' && this.state !== 'none') await this.state.close();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * JSON written in pieces: the same bytes as `JSON.stringify(value, null, space)`, but an array wrapped in
+ * `lazyArray` is mapped and written one element at a time, so a report of 100,000 findings never holds the mapped
+ * findings, nor the whole text, in memory.
+ */
+export class LazyArray<T = unknown, R = unknown> {
+  constructor(
+    readonly items: readonly T[],
+    readonly map: (item: T, index: number) => R,
+  ) {}
+}
+
+/** An array whose elements are made (and dropped) as they are written. Typed as the array it stands for. */
+export function lazyArray<T, R>(items: readonly T[], map: (item: T, index: number) => R): R[] {
+  return new LazyArray(items, map) as unknown as R[];
+}
+
+function containsLazy(value: unknown): boolean {
+  if (value instanceof LazyArray) return true;
+  if (Array.isArray(value)) return value.some(containsLazy);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsLazy);
+  return false;
+}
+
+const indented = (text: string, indent: string) => (indent ? text.replace(/\n/g, `\n${indent}`) : text);
+const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+export function* jsonChunks(value: unknown, space = 2, indent = ''): Generator<string> {
+  const inner = indent + ' '.repeat(space);
+  if (value instanceof LazyArray || (Array.isArray(value) && containsLazy(value))) {
+    const length = value instanceof LazyArray ? value.items.length : (value as unknown[]).length;
+    if (length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[';
+    for (let i = 0; i < length; i++) {
+      const element = value instanceof LazyArray ? value.map(value.items[i], i) : (value as unknown[])[i];
+      yield i ? `,\n${inner}` : `\n${inner}`;
+      if (omitted(element)) yield 'null';
+      else yield* jsonChunks(element, space, inner);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !containsLazy(value)) {
+    yield indented(JSON.stringify(value, null, space) ?? 'null', indent);
+    return;
+  }
+  const entries = Object.entries(value).filter(([, v]) => !omitted(v));
+  if (!entries.length) {
+    yield '{}';
+    return;
+  }
+  yield '{';
+  for (const [i, [key, v]] of entries.entries()) {
+    yield `${i ? ',' : ''}\n${inner}${JSON.stringify(key)}: `;
+    yield* jsonChunks(v, space, inner);
+  }
+  yield `\n${indent}}`;
+}
