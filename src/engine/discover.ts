@@ -42,6 +42,11 @@ export interface DiscoveryOptions {
   signal?: AbortSignal;
   /** Follow symlinks in walked folders that lead outside the paths given (off by default). */
   followSymlinks?: boolean;
+  /**
+   * Texts already in memory (the library's `scanText` and `fixText`), taken after `paths` as files named on the
+   * command line: `path` names them in findings and picks the source by its ending; they are never read from disk.
+   */
+  texts?: ReadonlyArray<{ path: string; text: string }>;
 }
 
 /** True when `real` is one of `roots` or inside one of them. */
@@ -229,6 +234,11 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
     if (outcome === undefined) continue;
     if ('message' in outcome) errors.push(outcome);
     else files.push(outcome);
+  }
+  for (const { path: display, text } of options.texts ?? []) {
+    // A BOM is not part of the text a source parses (as for a file read from disk).
+    const bom = text.startsWith('\uFEFF');
+    files.push({ file: { path: display, text: bom ? text.slice(1) : text, ...(bom ? { bom: true } : {}) }, explicit: true });
   }
   return { files, errors, skipped, roots };
 }
