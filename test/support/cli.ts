@@ -18,8 +18,8 @@ export interface CliOptions {
   cwd?: string;
   /** Standard input (default: empty). */
   input?: string | Buffer;
-  /** Added to the environment (NO_COLOR=1 and CI=true are set unless overridden). */
-  env?: Record<string, string>;
+  /** Added to the environment (NO_COLOR=1 and CI=true are set unless overridden); undefined removes a variable. */
+  env?: Record<string, string | undefined>;
 }
 
 const BASE_ENV = { NO_COLOR: '1', CI: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
@@ -55,21 +55,32 @@ async function runInProcess(args: string[], options: CliOptions): Promise<CliRun
   const err = buffer();
   const stdin = new PassThrough();
   stdin.end(options.input ?? '');
-  const added: Record<string, string> = { ...BASE_ENV, ...options.env };
+  const added = { ...BASE_ENV, ...options.env };
   const saved = new Map(Object.keys(added).map((key) => [key, process.env[key]]));
   const folder = process.cwd();
-  Object.assign(process.env, added);
+  setEnvironment(added);
   try {
     process.chdir(options.cwd ?? REPO_ROOT);
     const code = await main(args, { stdout: out.stream, stderr: err.stream, stdin, env: { ...process.env } });
     return { code, stdout: out.text(), stderr: err.text() };
   } finally {
     process.chdir(folder);
-    for (const [key, value] of saved) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    setEnvironment(Object.fromEntries(saved));
   }
+}
+
+function setEnvironment(values: Record<string, string | undefined>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+}
+
+/** The environment of a child process: this one's, plus BASE_ENV and `env`. */
+function childEnvironment(env: CliOptions['env']): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...env };
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  return merged;
 }
 
 /**
@@ -80,7 +91,7 @@ export function runBuiltCli(args: string[], options: CliOptions = {}): CliRun {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     input: options.input ?? '',
-    env: { ...process.env, ...BASE_ENV, ...options.env },
+    env: childEnvironment(options.env),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -92,7 +103,7 @@ export function runBuiltCliAsync(args: string[], options: CliOptions = {}): Prom
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, ...BASE_ENV, ...options.env },
+      env: childEnvironment(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
