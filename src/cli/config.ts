@@ -11,7 +11,8 @@ const asList = (v: string | string[]) => (typeof v === 'string' ? [v] : v);
 /** Config keys → the option value the command would have from the flag (same parsers, so same checks). */
 function optionValues(config: Config, formatSpec: typeof FormatSpecParser): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
+  // Values are typed as present; a key the YAML left empty is not.
+  for (const [key, value] of Object.entries(config) as Array<[string, unknown]>) {
     if (value === undefined || key === 'version' || key === 'fix') continue;
     switch (key) {
       case 'checks':
@@ -22,7 +23,7 @@ function optionValues(config: Config, formatSpec: typeof FormatSpecParser): Reco
         values[key] = asList(value as string | string[]).flatMap((v) => commaList(v));
         break;
       case 'format':
-        values[key] = asList(value as string | string[]).reduce((specs, v) => formatSpec(v, specs), [] as ReturnType<typeof formatSpec>);
+        values[key] = asList(value as string | string[]).reduce<ReturnType<typeof formatSpec>>((specs, v) => formatSpec(v, specs), []);
         break;
       case 'varFile':
         values[key] = asList(value as string | string[]);

@@ -1,6 +1,12 @@
 import { CHECKS } from '../checks/catalogue.js';
 import type { Check } from '../checks/types.js';
-import { type BatchResult, type ScanOptions as EngineScanOptions, type ScanResult, consumeOutput, scan as scanWithChecks } from '../engine/scan.js';
+import {
+  type BatchResult,
+  type ScanOptions as EngineScanOptions,
+  type ScanResult,
+  consumeOutput,
+  scan as scanWithChecks,
+} from '../engine/scan.js';
 import { evaluateTaskDefinition as evaluateWithChecks } from '../engine/evaluate.js';
 import type { Finding, ScanError } from '../model/finding.js';
 import type { TaskDefinition } from '../model/task-definition.js';
@@ -57,7 +63,11 @@ export async function evaluatePlain(definition: unknown, options: CheckSelection
 }
 
 /** Runs checks on one normalized task definition; pure. */
-export function evaluateTaskDefinition(taskDefinition: TaskDefinition, checks: readonly Check[] = CHECKS, includePassed = false): Finding[] {
+export function evaluateTaskDefinition(
+  taskDefinition: TaskDefinition,
+  checks: readonly Check[] = CHECKS,
+  includePassed = false,
+): Finding[] {
   return evaluateWithChecks(taskDefinition, checks, includePassed);
 }
 

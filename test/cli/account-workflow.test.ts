@@ -57,7 +57,10 @@ describe('account workflow through the CLI', () => {
 
   it('fix --aws writes a plan and changes nothing; apply fixes both services; rollback restores them', async () => {
     const plan = path.join(dir, 'plan.json');
-    const planned = await ecsguard(['fix', '--aws', ...connection(), '--region', REGION, '--scope', 'in-use', '--no-cache', '--plan', plan], env);
+    const planned = await ecsguard(
+      ['fix', '--aws', ...connection(), '--region', REGION, '--scope', 'in-use', '--no-cache', '--plan', plan],
+      env,
+    );
     assert.equal(planned.code, 1, planned.stdout + planned.stderr);
     assert.equal(emulator.countCalls({ outcome: 'ok' }).RegisterTaskDefinition ?? 0, 0);
     const written = JSON.parse(readFileSync(plan, 'utf8'));
@@ -69,7 +72,15 @@ describe('account workflow through the CLI', () => {
       'staging/agent',
     ]);
     // The register input is the described definition minus read-only fields, with the fixes and the tags.
-    for (const readOnly of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy']) {
+    for (const readOnly of [
+      'taskDefinitionArn',
+      'revision',
+      'status',
+      'requiresAttributes',
+      'compatibilities',
+      'registeredAt',
+      'registeredBy',
+    ]) {
       assert.equal(readOnly in revision.registerInput, false, readOnly);
     }
     assert.deepEqual(revision.registerInput.tags, [{ key: 'team', value: 'observability' }]);

@@ -36,27 +36,39 @@ describe('the built bin/ecsguard.js', () => {
     });
     assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout) as { findings: Array<{ checkId: string; status: string; location: { file: string } }> };
-    assert.deepEqual(report.findings.map((f) => [f.checkId, f.status, f.location.file]), [['no-privileged-containers', 'FAIL', '<stdin>']]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.checkId, f.status, f.location.file]),
+      [['no-privileged-containers', 'FAIL', '<stdin>']],
+    );
   });
 
   describe('a live scan against the emulator', () => {
     let emulator: EcsEmulator;
     before(async () => {
       emulator = await startEcsEmulator({ regions: ['eu-west-1'] });
-      emulator.account.registerTaskDefinition('eu-west-1', { family: 'bad', containerDefinitions: [{ name: 'a', image: 'nginx', privileged: true, user: '1000' }] });
+      emulator.account.registerTaskDefinition('eu-west-1', {
+        family: 'bad',
+        containerDefinitions: [{ name: 'a', image: 'nginx', privileged: true, user: '1000' }],
+      });
     });
     after(() => emulator?.stop());
 
     it('loads the AWS SDK on demand, prints no SDK notice, exits 1 on a privileged revision', async () => {
       const env = { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey };
       // The bin turns the SDK's Node-version notice off itself: the test must not.
-      const run = await runBuiltCliAsync(['scan', '--aws', '--endpoint-url', emulator.endpoint, '--region', 'eu-west-1', '--no-cache', '--format', 'json'], {
-        env: { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined },
-      });
+      const run = await runBuiltCliAsync(
+        ['scan', '--aws', '--endpoint-url', emulator.endpoint, '--region', 'eu-west-1', '--no-cache', '--format', 'json'],
+        {
+          env: { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined },
+        },
+      );
       assert.equal(run.code, 1, run.stderr);
       assert.equal(run.stderr, '');
       const report = JSON.parse(run.stdout) as { findings: Array<{ checkId: string; status: string }> };
-      assert.deepEqual(report.findings.map((f) => `${f.checkId} ${f.status}`), ['no-privileged-containers FAIL']);
+      assert.deepEqual(
+        report.findings.map((f) => `${f.checkId} ${f.status}`),
+        ['no-privileged-containers FAIL'],
+      );
     });
   });
 });

@@ -27,7 +27,11 @@ describe('the command list main() builds without loading commands', () => {
   it('--help lists every command with its usage and summary; help COMMAND shows that command in full', async () => {
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
-    for (const entry of COMMANDS) assert.match(help.stdout, new RegExp(`^  ${entry.name} ${entry.usage.replace(/[[\].]/g, '\\$&')} +${entry.summary.slice(0, 20)}`, 'm'));
+    for (const entry of COMMANDS)
+      assert.match(
+        help.stdout,
+        new RegExp(`^  ${entry.name} ${entry.usage.replace(/[[\].]/g, '\\$&')} +${entry.summary.slice(0, 20)}`, 'm'),
+      );
     const full = await runCli(['help', 'diff']);
     assert.equal(full.code, 0);
     assert.match(full.stdout, /^Usage: ecsguard diff \[options\] <before> <after\.\.\.>/);

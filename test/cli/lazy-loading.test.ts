@@ -34,25 +34,49 @@ describe('start-up loads only what the command needs', () => {
 
   it('--help loads the command parser and the command list, no command', () => {
     const loaded = loadedBy(['--help']);
-    assert.deepEqual(loaded.filter((file) => /node_modules\//.test(file) && !file.includes('node_modules/commander/')), []);
     assert.deepEqual(
-      loaded.filter((file) => file.startsWith('dist/')).sort(),
-      ['dist/cli/exit-code.js', 'dist/cli/interrupt.js', 'dist/cli/io.js', 'dist/cli/main.js', 'dist/model/errors.js', 'dist/version.js'],
+      loaded.filter((file) => /node_modules\//.test(file) && !file.includes('node_modules/commander/')),
+      [],
     );
+    assert.deepEqual(loaded.filter((file) => file.startsWith('dist/')).sort(), [
+      'dist/cli/exit-code.js',
+      'dist/cli/interrupt.js',
+      'dist/cli/io.js',
+      'dist/cli/main.js',
+      'dist/model/errors.js',
+      'dist/version.js',
+    ]);
   });
 
   it('scan --help loads the scan command only: no engine, no source, no schema, no other command', () => {
     const loaded = loadedBy(['scan', '--help']);
     assert.ok(loaded.includes('dist/cli/commands/scan.js'));
-    assert.deepEqual(loaded.filter((file) => /^dist\/cli\/commands\/(?!scan\.js)/.test(file)), []);
-    assert.deepEqual(loaded.filter((file) => /dist\/engine\/scan\.js|dist\/sources\/(json|cloudformation|terraform)\/|node_modules\/(zod|web-tree-sitter|@aws-sdk)\//.test(file)), []);
+    assert.deepEqual(
+      loaded.filter((file) => /^dist\/cli\/commands\/(?!scan\.js)/.test(file)),
+      [],
+    );
+    assert.deepEqual(
+      loaded.filter((file) =>
+        /dist\/engine\/scan\.js|dist\/sources\/(json|cloudformation|terraform)\/|node_modules\/(zod|web-tree-sitter|@aws-sdk)\//.test(file),
+      ),
+      [],
+    );
   });
 
   it('a file scan does not load the AWS SDK', () => {
     const loaded = loadedBy(['scan', fixture('json', 'register-input.json'), '--quiet']);
-    assert.ok(loaded.some((file) => file.endsWith('dist/engine/scan.js')), 'the engine runs');
-    assert.deepEqual(loaded.filter((file) => /node_modules\/@aws-sdk\//.test(file)), []);
+    assert.ok(
+      loaded.some((file) => file.endsWith('dist/engine/scan.js')),
+      'the engine runs',
+    );
+    assert.deepEqual(
+      loaded.filter((file) => /node_modules\/@aws-sdk\//.test(file)),
+      [],
+    );
     // Without a config file, exceptions or a baseline, their schemas are not loaded.
-    assert.deepEqual(loaded.filter((file) => /node_modules\/zod\//.test(file)), []);
+    assert.deepEqual(
+      loaded.filter((file) => /node_modules\/zod\//.test(file)),
+      [],
+    );
   });
 });

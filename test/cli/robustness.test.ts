@@ -20,7 +20,9 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
     mkdirSync(path.join(dir, 'empty'));
     writeFileSync(path.join(dir, 'truncated.json'), '{"family": "x"');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('a file too deeply nested to parse is an error of its own; its neighbours are still checked', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS });
@@ -80,9 +82,13 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
 
   it('a closed pipe ends the process quietly', () => {
     const bin = path.join(REPO_ROOT, 'bin/ecsguard.js');
-    const run = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" checks --format markdown | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${bin}" checks --format markdown | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.doesNotMatch(run.stderr, /EPIPE|Error/);
   });
 });

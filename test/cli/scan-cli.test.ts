@@ -8,7 +8,9 @@ import { fixture, runCli } from '../support/cli.js';
 const REGISTER_INPUT = fixture('json', 'register-input.json');
 
 describe('ecsguard scan: exit codes', () => {
-  it('1 when a check fails', async () => assert.equal((await runCli(['scan', REGISTER_INPUT])).code, 1));
+  it('1 when a check fails', async () => {
+    assert.equal((await runCli(['scan', REGISTER_INPUT])).code, 1);
+  });
 
   it('0 when nothing fails', async () => {
     const run = await runCli(['scan', 'examples/json/web-secure-host.json', '--skip-checks', 'no-host-network']);
@@ -183,7 +185,9 @@ describe('ecsguard scan: text output', () => {
       /^test\/fixtures\/terraform\/plan\/plan\.json › module\.svc\.aws_ecs_task_definition\.this\["api"\] \(family api\), declared at test\/fixtures\/terraform\/plan\/modules\/svc\/main\.tf:1$/m,
     );
     const report = JSON.parse((await runCli(['scan', fixture('terraform', 'plan', 'plan.json'), '--format', 'json'])).stdout);
-    const api = report.findings.find((f: { resource: { id: string } }) => f.resource.id === 'module.svc.aws_ecs_task_definition.this["api"]');
+    const api = report.findings.find(
+      (f: { resource: { id: string } }) => f.resource.id === 'module.svc.aws_ecs_task_definition.this["api"]',
+    );
     assert.equal(api.resource.declaredAt.file, 'test/fixtures/terraform/plan/modules/svc/main.tf');
     assert.equal(api.resource.declaredAt.startLine, 1);
   });
@@ -201,9 +205,20 @@ describe('ecsguard checks', () => {
     assert.deepEqual(
       catalogue.checks.map((c: { id: string }) => c.id),
       [
-        'no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network',
-        'no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts',
-        'no-secrets-in-environment', 'readonly-root-filesystem', 'drop-all-capabilities', 'logging-configured', 'efs-transit-encryption',
+        'no-privileged-containers',
+        'no-root-user',
+        'host-network-nonroot-user',
+        'host-network-no-privilege',
+        'no-host-network',
+        'no-host-pid-namespace',
+        'no-host-ipc-namespace',
+        'no-dangerous-capabilities',
+        'no-sensitive-host-mounts',
+        'no-secrets-in-environment',
+        'readonly-root-filesystem',
+        'drop-all-capabilities',
+        'logging-configured',
+        'efs-transit-encryption',
       ],
     );
     assert.deepEqual(catalogue.checks.filter((c: { default?: boolean }) => c.default !== false).length, 5);

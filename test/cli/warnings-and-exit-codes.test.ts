@@ -5,9 +5,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../support/cli.js';
 
-const NAMELESS_PRIVILEGED = JSON.stringify({ family: 'nameless', containerDefinitions: [{ image: 'nginx', user: '1000', privileged: true }] });
+const NAMELESS_PRIVILEGED = JSON.stringify({
+  family: 'nameless',
+  containerDefinitions: [{ image: 'nginx', user: '1000', privileged: true }],
+});
 const NO_CONTAINERS = JSON.stringify({ family: 'empty', networkMode: 'awsvpc', containerDefinitions: [] });
-const UNKNOWN_PRIVILEGED = JSON.stringify({ family: 'x', containerDefinitions: [{ name: 'a', image: 'b', user: '1000', privileged: 'maybe' }] });
+const UNKNOWN_PRIVILEGED = JSON.stringify({
+  family: 'x',
+  containerDefinitions: [{ name: 'a', image: 'b', user: '1000', privileged: 'maybe' }],
+});
 
 describe('warnings are reported in every format and never make the run incomplete', () => {
   let dir: string;
@@ -16,9 +22,11 @@ describe('warnings are reported in every format and never make the run incomplet
     writeFileSync(path.join(dir, 'nameless.json'), NAMELESS_PRIVILEGED);
     writeFileSync(path.join(dir, 'empty.json'), NO_CONTAINERS);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  it('JSON: a container without a name is a warning with file, line and column; the exit code is the verdicts\'', async () => {
+  it("JSON: a container without a name is a warning with file, line and column; the exit code is the verdicts'", async () => {
     const file = path.join(dir, 'nameless.json');
     const run = await runCli(['scan', file, '--format', 'json']);
     assert.equal(run.code, 1, run.stderr);
@@ -106,7 +114,10 @@ describe('exit codes and options', () => {
       writeFileSync(path.join(dir, 'td.json'), NAMELESS_PRIVILEGED);
       const run = await runCli(['scan', '--format', 'json'], { cwd: dir });
       assert.equal(run.code, 1);
-      assert.deepEqual(JSON.parse(run.stdout).findings.map((f: { resource: { file: string } }) => f.resource.file), ['td.json']);
+      assert.deepEqual(
+        JSON.parse(run.stdout).findings.map((f: { resource: { file: string } }) => f.resource.file),
+        ['td.json'],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -120,9 +131,10 @@ describe('one bad input never takes down the run', () => {
     const run = await runCli(['scan', '-', '--format', 'json'], { input: deep });
     assert.equal(run.code, 2);
     assert.equal(run.stderr, '');
-    assert.deepEqual(JSON.parse(run.stdout).errors.map((e: { file: string; message: string }) => [e.file, e.message]), [
-      ['<stdin>', 'nested more than 1000 levels deep ([ and {); not read'],
-    ]);
+    assert.deepEqual(
+      JSON.parse(run.stdout).errors.map((e: { file: string; message: string }) => [e.file, e.message]),
+      [['<stdin>', 'nested more than 1000 levels deep ([ and {); not read']],
+    );
   });
 
   it('named with a good file, and inside a folder: its own error, the good file still reported', async () => {
@@ -134,12 +146,14 @@ describe('one bad input never takes down the run', () => {
         const run = await runCli(['scan', ...args, '--format', 'json']);
         assert.equal(run.code, 2, run.stderr);
         const report = JSON.parse(run.stdout);
-        assert.deepEqual(report.errors.map((e: { file: string; message: string }) => [path.basename(e.file), e.message]), [
-          ['deep.json', 'nested more than 1000 levels deep ([ and {); not read'],
-        ]);
-        assert.deepEqual(report.findings.map((f: { checkId: string; status: string }) => [f.checkId, f.status]), [
-          ['no-privileged-containers', 'FAIL'],
-        ]);
+        assert.deepEqual(
+          report.errors.map((e: { file: string; message: string }) => [path.basename(e.file), e.message]),
+          [['deep.json', 'nested more than 1000 levels deep ([ and {); not read']],
+        );
+        assert.deepEqual(
+          report.findings.map((f: { checkId: string; status: string }) => [f.checkId, f.status]),
+          [['no-privileged-containers', 'FAIL']],
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -156,13 +170,18 @@ describe('--verbose lists skipped files', () => {
     writeFileSync(path.join(dir, 'repo', 'package.json'), '{"name": "app"}');
     symlinkSync('gone.json', path.join(dir, 'repo', 'dangling.json'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('without --verbose the summary counts them; with it they are listed with the reason', async () => {
     const repo = path.join(dir, 'repo');
     const quiet = await runCli(['scan', repo, '--checks', 'no-privileged-containers']);
     assert.equal(quiet.code, 1);
-    assert.match(quiet.stdout, /\n1 task definition checked from 1 file: 1 failed, 0 unknown, 0 not evaluated, 1 warning, 2 files skipped \(--verbose lists them\) \(failing findings, exit 1\)\n$/);
+    assert.match(
+      quiet.stdout,
+      /\n1 task definition checked from 1 file: 1 failed, 0 unknown, 0 not evaluated, 1 warning, 2 files skipped \(--verbose lists them\) \(failing findings, exit 1\)\n$/,
+    );
     assert.doesNotMatch(quiet.stdout, /Skipped/);
     const verbose = await runCli(['scan', repo, '--checks', 'no-privileged-containers', '--verbose']);
     assert.ok(
@@ -178,7 +197,10 @@ describe('--verbose lists skipped files', () => {
     );
     assert.match(verbose.stdout, /, 2 files skipped \(failing findings, exit 1\)\n$/);
     const json = JSON.parse((await runCli(['scan', repo, '--format', 'json'])).stdout);
-    assert.deepEqual(json.skipped.map((s: { file: string }) => path.basename(s.file)), ['dangling.json', 'package.json']);
+    assert.deepEqual(
+      json.skipped.map((s: { file: string }) => path.basename(s.file)),
+      ['dangling.json', 'package.json'],
+    );
     assert.equal(json.summary.filesSkipped, 2);
   });
 });

@@ -61,7 +61,10 @@ function typeErrors(files: string[]): string[] {
     typeRoots: [path.join(REPO_ROOT, 'node_modules/@types')],
   });
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file && d.start !== undefined ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : '';
+    const where =
+      d.file && d.start !== undefined
+        ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: `
+        : '';
     return where + ts.flattenDiagnosticMessageText(d.messageText, '\n');
   });
 }
@@ -69,7 +72,11 @@ function typeErrors(files: string[]): string[] {
 function runExample(file: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // Transpiled as a consumer's build would; run from the repository so examples/ paths resolve.
   const js = file.replace(/\.ts$/, '.mjs');
-  writeFileSync(js, ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+  writeFileSync(
+    js,
+    ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
+      .outputText,
+  );
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [js], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
     let stdout = '';
@@ -77,7 +84,9 @@ function runExample(file: string, env: Record<string, string>): Promise<{ code: 
     child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
     child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

@@ -56,7 +56,9 @@ Warnings (consequences of the fixes above):
   });
 
   it('manual fixes left: exit 1 even after --write', async () => {
-    const dir = workspace({ 'td.json': JSON.stringify({ family: 'h', networkMode: 'host', containerDefinitions: [{ name: 'a', image: 'x', user: '1000' }] }) });
+    const dir = workspace({
+      'td.json': JSON.stringify({ family: 'h', networkMode: 'host', containerDefinitions: [{ name: 'a', image: 'x', user: '1000' }] }),
+    });
     const run = await ecsguard(['fix', '.', '--write'], dir);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /\[no-host-network\] host network mode kept; pass --network-mode awsvpc to switch/);
@@ -79,7 +81,10 @@ Warnings (consequences of the fixes above):
       const run = await ecsguard(['fix', 'td.json', '--user', user], dir);
       assert.equal(run.code, 2, `--user ${JSON.stringify(user)}`);
     }
-    assert.match((await ecsguard(['fix', 'td.json', '--user', 'root'], dir)).stderr, /"root" is root \(or empty\); choose a non-root user such as 1000:1000/);
+    assert.match(
+      (await ecsguard(['fix', 'td.json', '--user', 'root'], dir)).stderr,
+      /"root" is root \(or empty\); choose a non-root user such as 1000:1000/,
+    );
     assert.equal((await ecsguard(['fix', 'td.json', '--checks', 'nope'], dir)).code, 2);
     assert.equal((await ecsguard(['fix', '-', '--write'], dir)).code, 2);
   });

@@ -29,7 +29,10 @@ const PRIVILEGED_ROOT = `{
 `;
 
 const failing = (findings: Array<{ checkId: string; status: string }>) =>
-  findings.filter((f) => f.status === 'FAIL').map((f) => f.checkId).sort();
+  findings
+    .filter((f) => f.status === 'FAIL')
+    .map((f) => f.checkId)
+    .sort();
 
 describe('scanText', () => {
   it('scans JSON in memory under the given name, with lines, and with the default checks', async () => {

@@ -17,7 +17,10 @@ const REGISTER = `data:text/javascript,${encodeURIComponent(`import { register }
 /** Imports a specifier by the package's own name (Node resolves a package's self-reference through `exports`). */
 function importByName(specifier: string, expression: string) {
   const script = `const m = await import(${JSON.stringify(specifier)}); process.stdout.write(String(${expression}));`;
-  const run = spawnSync(process.execPath, ['--import', REGISTER, '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', REGISTER, '--input-type=module', '-e', script], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 0, run.stderr);
   const loaded = run.stderr
     .split('\n')
@@ -28,10 +31,19 @@ function importByName(specifier: string, expression: string) {
 
 describe('the package as consumers import it', () => {
   it("import 'ecsguard' gives the library without the command line (no commander, no AWS SDK)", () => {
-    const { stdout, loaded } = importByName('ecsguard', "[typeof m.scanText, typeof m.fixText, typeof m.scanAccount, 'main' in m].join(' ')");
+    const { stdout, loaded } = importByName(
+      'ecsguard',
+      "[typeof m.scanText, typeof m.fixText, typeof m.scanAccount, 'main' in m].join(' ')",
+    );
     assert.equal(stdout, 'function function function false');
-    assert.deepEqual(loaded.filter((file) => /node_modules\/commander\/|dist\/cli\//.test(file)), []);
-    assert.deepEqual(loaded.filter((file) => /node_modules\/@aws-sdk\//.test(file)), []);
+    assert.deepEqual(
+      loaded.filter((file) => /node_modules\/commander\/|dist\/cli\//.test(file)),
+      [],
+    );
+    assert.deepEqual(
+      loaded.filter((file) => /node_modules\/@aws-sdk\//.test(file)),
+      [],
+    );
   });
 
   it("import 'ecsguard/cli' gives main", () => {
@@ -74,7 +86,8 @@ function undeclared(files: string[], declared: Record<string, string>, values = 
   const missing = new Set<string>();
   for (const file of files) {
     for (const name of importedPackages(file, values)) {
-      if (name !== 'ecsguard' && !(name in declared) && !(`@types/${name}` in declared)) missing.add(`${name} (${path.relative(REPO_ROOT, file)})`);
+      if (name !== 'ecsguard' && !(name in declared) && !(`@types/${name}` in declared))
+        missing.add(`${name} (${path.relative(REPO_ROOT, file)})`);
     }
   }
   return [...missing].sort();
@@ -88,6 +101,12 @@ describe('every imported package is declared', () => {
 
   it('tests, benchmarks and scripts import dependencies or devDependencies', () => {
     const all = { ...manifest.dependencies, ...manifest.devDependencies };
-    assert.deepEqual(undeclared(['test', 'bench', 'scripts'].flatMap((dir) => filesUnder(dir, /\.(ts|js|mjs)$/)), all), []);
+    assert.deepEqual(
+      undeclared(
+        ['test', 'bench', 'scripts'].flatMap((dir) => filesUnder(dir, /\.(ts|js|mjs)$/)),
+        all,
+      ),
+      [],
+    );
   });
 });

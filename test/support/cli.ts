@@ -71,7 +71,7 @@ async function runInProcess(args: string[], options: CliOptions): Promise<CliRun
 
 function setEnvironment(values: Record<string, string | undefined>): void {
   for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[key];
+    if (value === undefined) Reflect.deleteProperty(process.env, key);
     else process.env[key] = value;
   }
 }
@@ -79,7 +79,7 @@ function setEnvironment(values: Record<string, string | undefined>): void {
 /** The environment of a child process: this one's, plus BASE_ENV and `env`. */
 function childEnvironment(env: CliOptions['env']): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...env };
-  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) Reflect.deleteProperty(merged, key);
   return merged;
 }
 
@@ -112,7 +112,9 @@ export function runBuiltCliAsync(args: string[], options: CliOptions = {}): Prom
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.stdin.end(options.input ?? '');
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) => {
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
   });
 }
 
