@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import type { ScanOptions, ScanResult } from '../engine/scan.js';
 import type { ExceptionsFile } from '../mute/exceptions-file.js';
 import { InlineSuppressions } from '../mute/inline.js';
-import { applySuppressions, countStatuses } from '../mute/mute.js';
+import { countStatuses } from '../model/finding.js';
+import { applySuppressions } from '../mute/mute.js';
 import { type OutputOptions, formatSpec, plannedOutputs } from './report-outputs.js';
 
 /** Options of the remediation programme: exceptions, inline suppressions, baselines, several reports. */

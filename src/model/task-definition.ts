@@ -68,9 +68,6 @@ export interface TaskDefinition {
   ipcMode: ValueNode | undefined;
   operatingSystemFamily: ValueNode | undefined;
   requiresCompatibilities: ValueNode | undefined;
-  tags: ValueNode | undefined;
-  /** The container list as written. */
-  containerList: ValueNode | undefined;
   containers: ContainerDefinition[];
   /** Set when the list itself is an expression the tool cannot evaluate. */
   unresolvedContainers?: ValueNode;
@@ -203,8 +200,6 @@ export function normalizeTaskDefinition(
       ipcMode: field(body, 'ipcMode'),
       operatingSystemFamily: field(runtimePlatform, 'operatingSystemFamily'),
       requiresCompatibilities: field(body, 'requiresCompatibilities'),
-      tags: field(body, 'tags'),
-      containerList,
       containers,
       ...(unresolvedContainers ? { unresolvedContainers } : {}),
       ...(unreadable.length ? { unreadableContainers: unreadable } : {}),
