@@ -8,7 +8,7 @@ import {
   scan as scanWithChecks,
 } from '../engine/scan.js';
 import { evaluateTaskDefinition as evaluateWithChecks } from '../engine/evaluate.js';
-import type { Finding, ScanError } from '../model/finding.js';
+import type { Finding } from '../model/finding.js';
 import type { TaskDefinition } from '../model/task-definition.js';
 import { fromPlain } from '../model/value.js';
 import { unwrapTaskDefinition } from '../sources/json/json-source.js';
@@ -71,4 +71,3 @@ export function evaluateTaskDefinition(
   return evaluateWithChecks(taskDefinition, checks, includePassed);
 }
 
-export type { ScanError };
