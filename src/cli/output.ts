@@ -15,8 +15,6 @@ export function colorsFor(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv 
   return createColors(!noColor && (forced || tty));
 }
 
-export const plainColors: Colors = createColors(false);
-
 /** Writes a report to --output FILE, or to stdout. */
 export async function emit(text: string, outputFile: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
   const body = text.endsWith('\n') ? text : `${text}\n`;

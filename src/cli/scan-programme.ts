@@ -1,10 +1,9 @@
 import { Command, Option } from 'commander';
-import { filterByBaseline } from '../baseline/baseline.js';
-import { readReport } from '../baseline/report-file.js';
 import type { ScanOptions, ScanResult } from '../engine/scan.js';
-import { type ExceptionsFile, loadExceptionsFile } from '../mute/exceptions-file.js';
+import type { ExceptionsFile } from '../mute/exceptions-file.js';
 import { InlineSuppressions } from '../mute/inline.js';
-import { applySuppressions, countStatuses } from '../mute/mute.js';
+import { countStatuses } from '../model/finding.js';
+import { applySuppressions } from '../mute/mute.js';
 import { type OutputOptions, formatSpec, plannedOutputs } from './report-outputs.js';
 
 /** Options of the remediation programme: exceptions, inline suppressions, baselines, several reports. */
@@ -46,8 +45,12 @@ export interface Programme {
 /** Loads the exceptions file and checks the outputs first, so a mistake stops the run before scanning. */
 export async function prepareProgramme(options: ProgrammeOptions & OutputOptions, now = new Date()): Promise<Programme> {
   plannedOutputs(options);
-  const exceptions: ExceptionsFile | undefined = options.exceptions ? await loadExceptionsFile(options.exceptions) : undefined;
-  const baseline = options.baseline ? await readReport(options.baseline) : undefined;
+  // Their readers (YAML, schemas) load only when the options are given (start-up cost).
+  const exceptions: ExceptionsFile | undefined = options.exceptions
+    ? await (await import('../mute/exceptions-file.js')).loadExceptionsFile(options.exceptions)
+    : undefined;
+  const baseline = options.baseline ? await (await import('../baseline/report-file.js')).readReport(options.baseline) : undefined;
+  const filterByBaseline = baseline ? (await import('../baseline/baseline.js')).filterByBaseline : undefined;
   const inline = options.inlineSuppressions === false ? undefined : new InlineSuppressions();
   return {
     hooks: inline ? { onFileRead: inline.onFileRead, onFindingLines: inline.onFindingLines } : {},
@@ -59,7 +62,7 @@ export async function prepareProgramme(options: ProgrammeOptions & OutputOptions
       if (expired) {
         stderr.write(`ecsguard: ${expired} finding${expired === 1 ? ' is' : 's are'} no longer muted: ${expired === 1 ? 'its exception has' : 'their exceptions have'} expired (see "ecsguard exceptions check")\n`);
       }
-      if (baseline) {
+      if (baseline && filterByBaseline) {
         const { kept, hidden } = filterByBaseline(out.findings, baseline);
         out = { ...out, findings: kept, summary: { ...out.summary, findings: countStatuses(kept) } };
         stderr.write(`ecsguard: ${hidden} finding${hidden === 1 ? '' : 's'} already in the baseline ${options.baseline} not reported\n`);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -6,8 +6,7 @@ import { UsageError } from '../model/errors.js';
 import { lineAt } from '../mute/exceptions-file.js';
 import { SCOPES } from '../sources/aws/scope.js';
 
-/** Names looked for in the working folder and each folder above it, in this order. */
-export const CONFIG_FILE_NAMES = ['ecsguard.config.yaml', '.ecsguard.yaml'] as const;
+export { CONFIG_FILE_NAMES, findConfigFile } from './find-config-file.js';
 
 const list = z.union([z.string().min(1), z.array(z.string().min(1))]);
 
@@ -53,20 +52,6 @@ export type Config = z.infer<typeof ConfigSchema>;
 export interface LoadedConfig {
   file: string;
   config: Config;
-}
-
-/** The nearest config file at or above `from`, if any. */
-export function findConfigFile(from: string): string | undefined {
-  let dir = path.resolve(from);
-  for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = path.join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 const PATH_KEYS = ['outputDir', 'exceptions', 'baseline'] as const;

@@ -42,6 +42,11 @@ export interface DiscoveryOptions {
   signal?: AbortSignal;
   /** Follow symlinks in walked folders that lead outside the paths given (off by default). */
   followSymlinks?: boolean;
+  /**
+   * Texts already in memory (the library's `scanText` and `fixText`), taken after `paths` as files named on the
+   * command line: `path` names them in findings and picks the source by its ending; they are never read from disk.
+   */
+  texts?: ReadonlyArray<{ path: string; text: string }>;
 }
 
 /** True when `real` is one of `roots` or inside one of them. */
@@ -272,6 +277,11 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
     } catch (error) {
       errors.push({ file: given, message: describeFsError(error) });
     }
+  }
+  // In-memory texts (the library's scanText and fixText) are read like standard input; a BOM is not part of the text.
+  for (const { path: display, text } of options.texts ?? []) {
+    const bom = text.startsWith('\uFEFF');
+    stdin.push({ display, explicit: true, stdin: { text: bom ? text.slice(1) : text, encoding: 'utf-8', bom } });
   }
   return { pending: [...stdin, ...pending], errors, skipped, roots };
 }

@@ -1,5 +1,5 @@
 import type { Check } from '../checks/types.js';
-import type { Finding, ScanError, Status } from '../model/finding.js';
+import { type Finding, type ScanError, type Status, countStatuses } from '../model/finding.js';
 import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { firstSignificantChar, parseJsonWithPositions } from '../sources/json/json-tree.js';
 import { recognizeNonTaskDefinition } from '../sources/not-task-definition.js';
@@ -190,10 +190,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
 
   sortFindings(findings, options.checks);
-  const counts = Object.fromEntries(
-    (['FAIL', 'UNKNOWN', 'ERROR', 'MUTED', 'NOTE', 'PASS'] as const).map((s) => [s, 0]),
-  ) as Record<Status, number>;
-  for (const f of findings) counts[f.status]++;
+  const counts = countStatuses(findings);
   const reportedErrors = capPerFile(errors);
   const reportedWarnings = capPerFile(warnings);
 

@@ -15,6 +15,13 @@ export type Severity = (typeof SEVERITIES)[number];
 export const STATUSES = ['FAIL', 'UNKNOWN', 'ERROR', 'MUTED', 'NOTE', 'PASS'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** How many findings have each status (every status present, zero when none). */
+export function countStatuses(findings: readonly Finding[]): Record<Status, number> {
+  const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
+  for (const f of findings) counts[f.status]++;
+  return counts;
+}
+
 export interface Finding {
   checkId: string;
   status: Status;

@@ -68,8 +68,7 @@ export interface TaskDefinition {
   ipcMode: ValueNode | undefined;
   operatingSystemFamily: ValueNode | undefined;
   requiresCompatibilities: ValueNode | undefined;
-  tags: ValueNode | undefined;
-  /** The container list as written. */
+  /** The container list as written (the fixer reads it to tell a structural problem). */
   containerList: ValueNode | undefined;
   containers: ContainerDefinition[];
   /** Set when the list itself is an expression the tool cannot evaluate. */
@@ -203,7 +202,6 @@ export function normalizeTaskDefinition(
       ipcMode: field(body, 'ipcMode'),
       operatingSystemFamily: field(runtimePlatform, 'operatingSystemFamily'),
       requiresCompatibilities: field(body, 'requiresCompatibilities'),
-      tags: field(body, 'tags'),
       containerList,
       containers,
       ...(unresolvedContainers ? { unresolvedContainers } : {}),

@@ -1,5 +1,5 @@
 import type { ScanResult } from '../engine/scan.js';
-import type { Finding, Status, Suppression } from '../model/finding.js';
+import { type Finding, type Status, type Suppression, countStatuses } from '../model/finding.js';
 import { isExpired } from './dates.js';
 import type { ExceptionEntry, ExceptionsFile } from './exceptions-file.js';
 import type { InlineDirective, InlineSuppressions } from './inline.js';
@@ -70,11 +70,6 @@ export function applySuppressions(result: ScanResult, options: MuteOptions): Mut
   return { result: { ...result, findings, summary: { ...result.summary, findings: countStatuses(findings) } }, entryUse };
 }
 
-export function countStatuses(findings: readonly Finding[]): Record<Status, number> {
-  const counts: Record<Status, number> = { FAIL: 0, UNKNOWN: 0, ERROR: 0, MUTED: 0, NOTE: 0, PASS: 0 };
-  for (const f of findings) counts[f.status]++;
-  return counts;
-}
 
 /** One line saying why a finding is muted, or that its exception expired. */
 export function describeSuppression(s: Suppression): string {

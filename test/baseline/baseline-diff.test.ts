@@ -53,14 +53,14 @@ resource "aws_ecs_task_definition" "web" {
 
 const before = path.join(dir, 'before.json');
 const after = path.join(dir, 'after.json');
-const scan = (folder: string, out: string) =>
-  runCli(['scan', path.join(dir, folder), '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${out}`]);
+const scan = async (folder: string, out: string) =>
+  await runCli(['scan', path.join(dir, folder), '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${out}`]);
 
 describe('baselines and diffs', () => {
-  it('diff: new, fixed and unchanged per check, independent of file and line', () => {
-    assert.equal(scan('before', before).code, 1);
-    assert.equal(scan('after', after).code, 1);
-    const run = runCli(['diff', before, after]);
+  it('diff: new, fixed and unchanged per check, independent of file and line', async () => {
+    assert.equal((await scan('before', before)).code, 1);
+    assert.equal((await scan('after', after)).code, 1);
+    const run = await runCli(['diff', before, after]);
     assert.equal(run.code, 1, run.stderr);
     const f = path.join(dir, 'after', 'moved', 'services.tf');
     const b = path.join(dir, 'before', 'app.tf');
@@ -86,13 +86,13 @@ describe('baselines and diffs', () => {
         '',
       ].join('\n'),
     );
-    const json = JSON.parse(runCli(['diff', before, after, '--format', 'json']).stdout);
+    const json = JSON.parse((await runCli(['diff', before, after, '--format', 'json'])).stdout);
     assert.deepEqual([json.new.length, json.fixed.length, json.unchanged.length, json.notVerified.length], [1, 1, 2, 0]);
   });
 
-  it('--baseline reports only findings that are not in the baseline', () => {
-    scan('before', before);
-    const run = runCli(['scan', path.join(dir, 'after'), '--checks', 'no-root-user,no-privileged-containers', '--baseline', before, '--format', 'json']);
+  it('--baseline reports only findings that are not in the baseline', async () => {
+    await scan('before', before);
+    const run = await runCli(['scan', path.join(dir, 'after'), '--checks', 'no-root-user,no-privileged-containers', '--baseline', before, '--format', 'json']);
     assert.equal(run.code, 1);
     assert.equal(run.stderr, `ecsguard: 2 findings already in the baseline ${before} not reported\n`);
     const report = JSON.parse(run.stdout);
@@ -102,12 +102,12 @@ describe('baselines and diffs', () => {
     );
     assert.equal(report.summary.findings.FAIL, 1);
     // Against itself: nothing new, exit 0.
-    const same = runCli(['scan', path.join(dir, 'before'), '--checks', 'no-root-user,no-privileged-containers', '--baseline', before]);
+    const same = await runCli(['scan', path.join(dir, 'before'), '--checks', 'no-root-user,no-privileged-containers', '--baseline', before]);
     assert.equal(same.code, 0, same.stdout);
   });
 
-  it('a resource that could not be read after is "not verified", never "fixed"', () => {
-    scan('before', before);
+  it('a resource that could not be read after is "not verified", never "fixed"', async () => {
+    await scan('before', before);
     writeFileSync(path.join(dir, 'broken.json'), JSON.stringify({
       version: 1,
       findings: ['no-root-user', 'no-privileged-containers'].map((checkId) => ({
@@ -116,7 +116,7 @@ describe('baselines and diffs', () => {
         resource: { kind: 'file', source: 'terraform', id: 'aws_ecs_task_definition.web', file: 'x.tf' },
       })),
     }));
-    const run = runCli(['diff', before, path.join(dir, 'broken.json')]);
+    const run = await runCli(['diff', before, path.join(dir, 'broken.json')]);
     assert.match(run.stdout, /^ {2}new 0, fixed 1, unchanged 0, not verified 2 \(could not be read in /m);
     assert.equal(run.code, 0);
   });
@@ -132,9 +132,9 @@ describe('baselines and diffs', () => {
     assert.notEqual(a, findingIdentity(live('arn:aws:ecs:us-east-1:222222222222:task-definition/web:7', 'us-east-1', '222222222222')));
   });
 
-  it('an unreadable baseline is a usage error', () => {
+  it('an unreadable baseline is a usage error', async () => {
     writeFileSync(path.join(dir, 'not-a-report.json'), '{"findings": 3}');
-    const run = runCli(['diff', path.join(dir, 'not-a-report.json'), before]);
+    const run = await runCli(['diff', path.join(dir, 'not-a-report.json'), before]);
     assert.equal(run.code, 2);
     assert.equal(
       run.stderr,
@@ -144,7 +144,7 @@ describe('baselines and diffs', () => {
 });
 
 describe('diff across remediation batches', () => {
-  it('diffs each batch against the one before, then overall', () => {
+  it('diffs each batch against the one before, then overall', async () => {
     const mid = path.join(dir, 'mid');
     mkdirSync(mid, { recursive: true });
     // Batch 1 fixed privileged only; batch 2 (the "after" folder) also added the sidecar.
@@ -164,10 +164,10 @@ resource "aws_ecs_task_definition" "worker" {
 `,
     );
     const batch1 = path.join(dir, 'batch1.json');
-    scan('before', before);
-    runCli(['scan', mid, '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${batch1}`]);
-    scan('after', after);
-    const run = runCli(['diff', before, batch1, after]);
+    await scan('before', before);
+    await runCli(['scan', mid, '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${batch1}`]);
+    await scan('after', after);
+    const run = await runCli(['diff', before, batch1, after]);
     assert.equal(run.code, 1);
     const heads = run.stdout.split('\n').filter((l) => /^(Batch \d|Overall)|^ {2}new /.test(l));
     assert.deepEqual(heads, [
@@ -178,7 +178,7 @@ resource "aws_ecs_task_definition" "worker" {
       `Overall: ecsguard diff ${before} → ${after}`,
       '  new 1, fixed 1, unchanged 2',
     ]);
-    const json = JSON.parse(runCli(['diff', before, batch1, after, '--format', 'json']).stdout);
+    const json = JSON.parse((await runCli(['diff', before, batch1, after, '--format', 'json'])).stdout);
     assert.deepEqual(json.batches.map((b: { fixed: unknown[]; new: unknown[] }) => [b.fixed.length, b.new.length]), [[1, 0], [0, 1]]);
     assert.equal(json.overall.unchanged.length, 2);
   });

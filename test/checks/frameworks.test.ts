@@ -40,8 +40,8 @@ describe('frameworks', () => {
 });
 
 describe('--framework on the CLI (built)', () => {
-  it('scan --framework labels JSON and SARIF findings with controls', () => {
-    const json = runCli(['scan', 'examples/json/batch-worker-hardening-gaps.json', '--framework', 'aws-fsbp', '--format', 'json']);
+  it('scan --framework labels JSON and SARIF findings with controls', async () => {
+    const json = await runCli(['scan', 'examples/json/batch-worker-hardening-gaps.json', '--framework', 'aws-fsbp', '--format', 'json']);
     assert.equal(json.code, 1, json.stderr);
     const report = JSON.parse(json.stdout) as { findings: Array<{ checkId: string; controls?: string[] }> };
     assert.deepEqual(
@@ -54,18 +54,18 @@ describe('--framework on the CLI (built)', () => {
         ['efs-transit-encryption', ['aws-fsbp:ECS.18']],
       ],
     );
-    const sarif = runCli(['scan', 'examples/json/batch-worker-hardening-gaps.json', '--framework', 'aws-fsbp', '--format', 'sarif']);
+    const sarif = await runCli(['scan', 'examples/json/batch-worker-hardening-gaps.json', '--framework', 'aws-fsbp', '--format', 'sarif']);
     const results = JSON.parse(sarif.stdout).runs[0].results as Array<{ ruleId: string; properties: { controls?: string[] } }>;
     assert.deepEqual(results.find((r) => r.ruleId === 'no-host-pid-namespace')?.properties.controls, ['aws-fsbp:ECS.3']);
   });
 
-  it('checks --framework prints the mapping; an unknown framework is a usage error', () => {
-    const run = runCli(['checks', '--framework', 'aws-fsbp']);
+  it('checks --framework prints the mapping; an unknown framework is a usage error', async () => {
+    const run = await runCli(['checks', '--framework', 'aws-fsbp']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^aws-fsbp: AWS Foundational Security Best Practices/);
     assert.match(run.stdout, /\n  ECS\.3 +no-host-pid-namespace  \(ECS task definitions should not share the host's process namespace\)\n/);
     assert.match(run.stdout, /Note: ECS\.1 /);
-    const bad = runCli(['checks', '--framework', 'nist']);
+    const bad = await runCli(['checks', '--framework', 'nist']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown framework: nist/);
   });
@@ -85,8 +85,8 @@ describe('nist-800-53-r5 and pci-dss-4.0 (Security Hub "Related requirements")',
     assert.deepEqual(ids(frameworkChecks(['pci-dss-4.0'])), ['no-secrets-in-environment']);
   });
 
-  it('checks --framework prints each mapping with its basis', () => {
-    const run = runCli(['checks', '--framework', 'pci-dss-4.0']);
+  it('checks --framework prints each mapping with its basis', async () => {
+    const run = await runCli(['checks', '--framework', 'pci-dss-4.0']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /\n  8\.6\.2 +no-secrets-in-environment  \(.*\)\n +from Security Hub ECS\.8 "Related requirements"\n/);
   });

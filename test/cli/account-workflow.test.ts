@@ -1,33 +1,23 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { EMULATOR_CREDENTIALS, type EcsEmulator, startEcsEmulator } from '../support/ecs-emulator/index.js';
 
-const run = promisify(execFile);
-const BIN = path.join(REPO_ROOT, 'bin/ecsguard.js');
 const REGION = 'us-east-1';
 
-/** Runs the built CLI asynchronously (the emulator answers from this process). */
-async function ecsguard(args: string[], env: NodeJS.ProcessEnv) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 32 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/** Runs the CLI in this process; the emulator answers on loopback meanwhile. */
+function ecsguard(args: string[], env: Record<string, string>) {
+  return runCli(args, { env });
 }
 
 /** The README's account workflow, as a user runs it: scan, plan, apply, re-scan, roll back. */
-describe('account workflow through the built CLI', () => {
+describe('account workflow through the CLI', () => {
   let emulator: EcsEmulator;
   let dir: string;
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string>;
   const connection = () => ['--endpoint-url', emulator.endpoint];
   const scanArgs = () => ['scan', '--aws', ...connection(), '--region', REGION, '--scope', 'in-use', '--no-cache', '--format', 'json'];
 
@@ -67,7 +57,10 @@ describe('account workflow through the built CLI', () => {
 
   it('fix --aws writes a plan and changes nothing; apply fixes both services; rollback restores them', async () => {
     const plan = path.join(dir, 'plan.json');
-    const planned = await ecsguard(['fix', '--aws', ...connection(), '--region', REGION, '--scope', 'in-use', '--no-cache', '--plan', plan], env);
+    const planned = await ecsguard(
+      ['fix', '--aws', ...connection(), '--region', REGION, '--scope', 'in-use', '--no-cache', '--plan', plan],
+      env,
+    );
     assert.equal(planned.code, 1, planned.stdout + planned.stderr);
     assert.equal(emulator.countCalls({ outcome: 'ok' }).RegisterTaskDefinition ?? 0, 0);
     const written = JSON.parse(readFileSync(plan, 'utf8'));
@@ -79,7 +72,15 @@ describe('account workflow through the built CLI', () => {
       'staging/agent',
     ]);
     // The register input is the described definition minus read-only fields, with the fixes and the tags.
-    for (const readOnly of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy']) {
+    for (const readOnly of [
+      'taskDefinitionArn',
+      'revision',
+      'status',
+      'requiresAttributes',
+      'compatibilities',
+      'registeredAt',
+      'registeredBy',
+    ]) {
       assert.equal(readOnly in revision.registerInput, false, readOnly);
     }
     assert.deepEqual(revision.registerInput.tags, [{ key: 'team', value: 'observability' }]);

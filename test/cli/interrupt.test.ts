@@ -34,30 +34,32 @@ function readingFrom(pid: number | undefined, dir: string): boolean {
 }
 
 function runAndInterrupt(args: string[], cwd: string, afterMs: number) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; stoppedMs: number }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    let sentAt = 0;
-    // Interrupt once the scan is reading the folder (its Ctrl-C handler is in place by then), plus `afterMs`.
-    const poll = setInterval(() => {
-      if (!readingFrom(child.pid, cwd)) return;
-      clearInterval(poll);
-      setTimeout(() => {
-        sentAt = Date.now();
-        child.kill('SIGINT');
-      }, afterMs);
-    }, 20);
-    child.on('close', (code, signal) => {
-      clearInterval(poll);
-      resolve({ code, signal, stdout, stderr, stoppedMs: Date.now() - sentAt });
-    });
-  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; stoppedMs: number }>(
+    (resolve) => {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args], {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+      child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+      let sentAt = 0;
+      // Interrupt once the scan is reading the folder (its Ctrl-C handler is in place by then), plus `afterMs`.
+      const poll = setInterval(() => {
+        if (!readingFrom(child.pid, cwd)) return;
+        clearInterval(poll);
+        setTimeout(() => {
+          sentAt = Date.now();
+          child.kill('SIGINT');
+        }, afterMs);
+      }, 20);
+      child.on('close', (code, signal) => {
+        clearInterval(poll);
+        resolve({ code, signal, stdout, stderr, stoppedMs: Date.now() - sentAt });
+      });
+    },
+  );
 }
 
 describe('Ctrl-C', () => {
@@ -76,15 +78,15 @@ describe('Ctrl-C', () => {
 
   it('a Ctrl-C that arrives during synchronous work still stops the run before its report', async () => {
     const writes: string[] = [];
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write;
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (chunk: string) => writes.push(chunk) > 0;
     try {
       await assert.rejects(
-        interruptible(async () => {
+        interruptible(() => {
           process.kill(process.pid, 'SIGINT');
           const until = Date.now() + 200;
           while (Date.now() < until); // parsing: the signal cannot be handled until this returns
-          return 'report';
+          return Promise.resolve('report');
         }),
         (error: unknown) =>
           error instanceof InterruptedError &&

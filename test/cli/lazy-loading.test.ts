@@ -23,10 +23,6 @@ function loadedBy(args: string[]): string[] {
     .map((line) => line.slice('LOADED file://'.length).replace(`${REPO_ROOT}/`, ''));
 }
 
-// The YAML parser and the reporters are loaded by the scan command's config-file and report-output options today.
-const HEAVY = [/node_modules\/@aws-sdk\//];
-const ENGINE = [/dist\/engine\/scan\.js$/, /dist\/sources\//, /dist\/checks\/catalogue\.js$/];
-
 describe('start-up loads only what the command needs', () => {
   it('--version loads no command parser, no parser, no SDK', () => {
     const loaded = loadedBy(['--version']);
@@ -36,20 +32,51 @@ describe('start-up loads only what the command needs', () => {
     );
   });
 
-  it('--help loads no AWS SDK', () => {
+  it('--help loads the command parser and the command list, no command', () => {
     const loaded = loadedBy(['--help']);
-    assert.ok(loaded.some((file) => file.includes('node_modules/commander/')), 'the command parser is loaded');
-    // Since the report-output and config-file options, the scan command's definition also loads the parsers and
-    // reporters at start (to be made lazy again); the AWS SDK must still never load.
-    for (const pattern of HEAVY) {
-      assert.deepEqual(loaded.filter((file) => pattern.test(file)), [], `${pattern} loaded for --help`);
-    }
-    void ENGINE;
+    assert.deepEqual(
+      loaded.filter((file) => /node_modules\//.test(file) && !file.includes('node_modules/commander/')),
+      [],
+    );
+    assert.deepEqual(loaded.filter((file) => file.startsWith('dist/')).sort(), [
+      'dist/cli/exit-code.js',
+      'dist/cli/interrupt.js',
+      'dist/cli/io.js',
+      'dist/cli/main.js',
+      'dist/model/errors.js',
+      'dist/version.js',
+    ]);
+  });
+
+  it('scan --help loads the scan command only: no engine, no source, no schema, no other command', () => {
+    const loaded = loadedBy(['scan', '--help']);
+    assert.ok(loaded.includes('dist/cli/commands/scan.js'));
+    assert.deepEqual(
+      loaded.filter((file) => /^dist\/cli\/commands\/(?!scan\.js)/.test(file)),
+      [],
+    );
+    assert.deepEqual(
+      loaded.filter((file) =>
+        /dist\/engine\/scan\.js|dist\/sources\/(json|cloudformation|terraform)\/|node_modules\/(zod|web-tree-sitter|@aws-sdk)\//.test(file),
+      ),
+      [],
+    );
   });
 
   it('a file scan does not load the AWS SDK', () => {
     const loaded = loadedBy(['scan', fixture('json', 'register-input.json'), '--quiet']);
-    assert.ok(loaded.some((file) => file.endsWith('dist/engine/scan.js')), 'the engine runs');
-    assert.deepEqual(loaded.filter((file) => /node_modules\/@aws-sdk\//.test(file)), []);
+    assert.ok(
+      loaded.some((file) => file.endsWith('dist/engine/scan.js')),
+      'the engine runs',
+    );
+    assert.deepEqual(
+      loaded.filter((file) => /node_modules\/@aws-sdk\//.test(file)),
+      [],
+    );
+    // Without a config file, exceptions or a baseline, their schemas are not loaded.
+    assert.deepEqual(
+      loaded.filter((file) => /node_modules\/zod\//.test(file)),
+      [],
+    );
   });
 });

@@ -20,7 +20,9 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
     mkdirSync(path.join(dir, 'empty'));
     writeFileSync(path.join(dir, 'truncated.json'), '{"family": "x"');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('a file too deeply nested to parse is an error of its own; its neighbours are still checked', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS });
@@ -34,8 +36,8 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
     );
   });
 
-  it('reading stops at the size limit for devices and pipes, which have no size to check first', () => {
-    const run = runCli(['scan', '/dev/zero', '--max-file-size', '1']);
+  it('reading stops at the size limit for devices and pipes, which have no size to check first', async () => {
+    const run = await runCli(['scan', '/dev/zero', '--max-file-size', '1']);
     assert.equal(run.code, 2);
     assert.match(run.stdout, /\/dev\/zero: file is more than the 1\.0 MB limit \(raise it with --max-file-size\)/);
   });
@@ -50,8 +52,8 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
     assert.equal(JSON.parse(run.stdout).summary.findings.FAIL, 1);
   });
 
-  it('a named file that is broken JSON gets the JSON error with its position', () => {
-    const run = runCli(['scan', path.join(dir, 'truncated.json'), '--format', 'json']);
+  it('a named file that is broken JSON gets the JSON error with its position', async () => {
+    const run = await runCli(['scan', path.join(dir, 'truncated.json'), '--format', 'json']);
     assert.equal(run.code, 2);
     assert.deepEqual(
       JSON.parse(run.stdout).errors.map((e: { line: number; column: number; message: string }) => [e.line, e.column, e.message]),
@@ -59,30 +61,34 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
     );
   });
 
-  it('an empty folder is ok but says so on standard error', () => {
-    const run = runCli(['scan', path.join(dir, 'empty')]);
+  it('an empty folder is ok but says so on standard error', async () => {
+    const run = await runCli(['scan', path.join(dir, 'empty')]);
     assert.equal(run.code, 0);
     assert.equal(run.stderr, `ecsguard: no task definitions found in ${path.join(dir, 'empty')}\n`);
   });
 
-  it('an unwritable --output is a one-line error, not a stack trace', () => {
-    const run = runCli(['scan', path.join(dir, 'z.json'), '-o', path.join(dir, 'missing', 'out.json')]);
+  it('an unwritable --output is a one-line error, not a stack trace', async () => {
+    const run = await runCli(['scan', path.join(dir, 'z.json'), '-o', path.join(dir, 'missing', 'out.json')]);
     assert.equal(run.code, 2);
     assert.equal(run.stderr, `ecsguard: cannot write the report to ${path.join(dir, 'missing', 'out.json')}: no such file or directory\n`);
   });
 
-  it('check selection that would run nothing is refused', () => {
-    assert.equal(runCli(['scan', path.join(dir, 'z.json'), '--checks=']).code, 2);
-    const run = runCli(['scan', path.join(dir, 'z.json'), '--checks', 'no-root-user', '--skip-checks', 'no-root-user']);
+  it('check selection that would run nothing is refused', async () => {
+    assert.equal((await runCli(['scan', path.join(dir, 'z.json'), '--checks='])).code, 2);
+    const run = await runCli(['scan', path.join(dir, 'z.json'), '--checks', 'no-root-user', '--skip-checks', 'no-root-user']);
     assert.equal(run.code, 2);
     assert.equal(run.stderr, 'ecsguard: no checks left to run: --skip-checks removes every selected check\n');
   });
 
   it('a closed pipe ends the process quietly', () => {
     const bin = path.join(REPO_ROOT, 'bin/ecsguard.js');
-    const run = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" checks --format markdown | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${bin}" checks --format markdown | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.doesNotMatch(run.stderr, /EPIPE|Error/);
   });
 });

@@ -8,52 +8,54 @@ import { fixture, runCli } from '../support/cli.js';
 const REGISTER_INPUT = fixture('json', 'register-input.json');
 
 describe('ecsguard scan: exit codes', () => {
-  it('1 when a check fails', () => assert.equal(runCli(['scan', REGISTER_INPUT]).code, 1));
+  it('1 when a check fails', async () => {
+    assert.equal((await runCli(['scan', REGISTER_INPUT])).code, 1);
+  });
 
-  it('0 when nothing fails', () => {
-    const run = runCli(['scan', 'examples/json/web-secure-host.json', '--skip-checks', 'no-host-network']);
+  it('0 when nothing fails', async () => {
+    const run = await runCli(['scan', 'examples/json/web-secure-host.json', '--skip-checks', 'no-host-network']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
   });
 
-  it('0 when failures are below --fail-on', () => {
+  it('0 when failures are below --fail-on', async () => {
     // register-input.json fails a high (privileged) and a medium (root) check.
-    assert.equal(runCli(['scan', REGISTER_INPUT, '--checks', 'no-root-user', '--fail-on', 'high']).code, 0);
-    assert.equal(runCli(['scan', REGISTER_INPUT, '--fail-on', 'high']).code, 1);
+    assert.equal((await runCli(['scan', REGISTER_INPUT, '--checks', 'no-root-user', '--fail-on', 'high'])).code, 0);
+    assert.equal((await runCli(['scan', REGISTER_INPUT, '--fail-on', 'high'])).code, 1);
   });
 
-  it('2 when an input cannot be read, even if others fail', () => {
-    const run = runCli(['scan', REGISTER_INPUT, fixture('json', 'invalid-syntax.json')]);
+  it('2 when an input cannot be read, even if others fail', async () => {
+    const run = await runCli(['scan', REGISTER_INPUT, fixture('json', 'invalid-syntax.json')]);
     assert.equal(run.code, 2);
     assert.match(run.stdout, /test\/fixtures\/json\/invalid-syntax\.json:5:3: invalid JSON: comma expected/);
     assert.match(run.stdout, /privileged is true/);
   });
 
-  it('2 with a clear message for an unknown check id', () => {
-    const run = runCli(['scan', REGISTER_INPUT, '--checks', 'no-root,no-privileged-containers']);
+  it('2 with a clear message for an unknown check id', async () => {
+    const run = await runCli(['scan', REGISTER_INPUT, '--checks', 'no-root,no-privileged-containers']);
     assert.equal(run.code, 2);
     assert.equal(run.stderr, 'ecsguard: unknown check id: no-root (see "ecsguard checks"; groups: default, host-breach, hardening, all)\n');
   });
 
-  it('2 for an unknown option, 0 for --help and --version', () => {
-    assert.equal(runCli(['scan', '--no-such-flag']).code, 2);
-    const help = runCli(['scan', '--help']);
+  it('2 for an unknown option, 0 for --help and --version', async () => {
+    assert.equal((await runCli(['scan', '--no-such-flag'])).code, 2);
+    const help = await runCli(['scan', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Exit codes: 0 nothing failing, 1 failing findings, 2 usage error/);
-    const version = runCli(['--version']);
+    const version = await runCli(['--version']);
     assert.equal(version.code, 0);
     assert.equal(version.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
 
-  it('--fail-on-unknown turns UNKNOWN into a failure', () => {
+  it('--fail-on-unknown turns UNKNOWN into a failure', async () => {
     const doc = JSON.stringify({ family: 'x', containerDefinitions: [{ name: 'a', image: 'b', user: '1000', privileged: 'maybe' }] });
-    assert.equal(runCli(['scan', '-', '--checks', 'no-privileged-containers'], { input: doc }).code, 0);
-    assert.equal(runCli(['scan', '-', '--checks', 'no-privileged-containers', '--fail-on-unknown'], { input: doc }).code, 1);
+    assert.equal((await runCli(['scan', '-', '--checks', 'no-privileged-containers'], { input: doc })).code, 0);
+    assert.equal((await runCli(['scan', '-', '--checks', 'no-privileged-containers', '--fail-on-unknown'], { input: doc })).code, 1);
   });
 });
 
 describe('ecsguard scan --format json: the public contract', () => {
-  it('has exactly the documented shape', () => {
-    const run = runCli(['scan', REGISTER_INPUT, '--format', 'json']);
+  it('has exactly the documented shape', async () => {
+    const run = await runCli(['scan', REGISTER_INPUT, '--format', 'json']);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(Object.keys(report), ['version', 'tool', 'findings', 'errors', 'warnings', 'skipped', 'summary']);
     assert.equal(report.version, 2);
@@ -132,15 +134,15 @@ describe('ecsguard scan --format json: the public contract', () => {
     });
   });
 
-  it('paths stay as given: relative stays relative, absolute stays absolute', () => {
+  it('paths stay as given: relative stays relative, absolute stays absolute', async () => {
     const absolute = path.resolve(REGISTER_INPUT);
-    const report = JSON.parse(runCli(['scan', absolute, '--format', 'json']).stdout);
+    const report = JSON.parse((await runCli(['scan', absolute, '--format', 'json'])).stdout);
     assert.equal(report.findings[0].resource.file, absolute);
     assert.equal(report.findings[0].location.file, absolute);
   });
 
-  it('errors carry file, line and column', () => {
-    const report = JSON.parse(runCli(['scan', fixture('json', 'invalid-syntax.json'), '--format', 'json']).stdout);
+  it('errors carry file, line and column', async () => {
+    const report = JSON.parse((await runCli(['scan', fixture('json', 'invalid-syntax.json'), '--format', 'json'])).stdout);
     assert.deepEqual(report.errors, [
       {
         file: 'test/fixtures/json/invalid-syntax.json',
@@ -155,19 +157,19 @@ describe('ecsguard scan --format json: the public contract', () => {
     assert.equal(report.summary.exitCode, 2);
   });
 
-  it('--include-passed adds one PASS per check and task definition', () => {
-    const report = JSON.parse(runCli(['scan', REGISTER_INPUT, '--format', 'json', '--include-passed']).stdout);
+  it('--include-passed adds one PASS per check and task definition', async () => {
+    const report = JSON.parse((await runCli(['scan', REGISTER_INPUT, '--format', 'json', '--include-passed'])).stdout);
     assert.deepEqual(
       report.findings.filter((f: { status: string }) => f.status === 'PASS').map((f: { checkId: string }) => f.checkId),
       ['host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network'],
     );
   });
 
-  it('--output writes the report to a file', () => {
+  it('--output writes the report to a file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-out-'));
     try {
       const out = path.join(dir, 'report.json');
-      const run = runCli(['scan', REGISTER_INPUT, '--format', 'json', '--output', out]);
+      const run = await runCli(['scan', REGISTER_INPUT, '--format', 'json', '--output', out]);
       assert.equal(run.stdout, '');
       assert.equal(JSON.parse(readFileSync(out, 'utf8')).summary.findings.FAIL, 2);
     } finally {
@@ -175,8 +177,8 @@ describe('ecsguard scan --format json: the public contract', () => {
     }
   });
 
-  it('reads standard input with "-"', () => {
-    const run = runCli(['scan', '-', '--format', 'json'], { input: readFileSync(REGISTER_INPUT) });
+  it('reads standard input with "-"', async () => {
+    const run = await runCli(['scan', '-', '--format', 'json'], { input: readFileSync(REGISTER_INPUT) });
     const report = JSON.parse(run.stdout);
     assert.equal(report.findings[0].resource.file, '<stdin>');
     assert.equal(report.summary.findings.FAIL, 2);
@@ -184,8 +186,8 @@ describe('ecsguard scan --format json: the public contract', () => {
 });
 
 describe('ecsguard scan: text output', () => {
-  it('groups findings under the file and resource, then a summary line', () => {
-    const run = runCli(['scan', REGISTER_INPUT]);
+  it('groups findings under the file and resource, then a summary line', async () => {
+    const run = await runCli(['scan', REGISTER_INPUT]);
     const lines = run.stdout.split('\n');
     assert.equal(lines[0], 'test/fixtures/json/register-input.json › reporting-worker');
     assert.match(lines[1] ?? '', /^ {2}12:21 +FAIL +medium +no-root-user +container "worker": user "0" is uid 0 \(root\)$/);
@@ -194,8 +196,8 @@ describe('ecsguard scan: text output', () => {
     assert.doesNotMatch(run.stdout, /\u001b\[/, 'no colour codes when NO_COLOR is set');
   });
 
-  it('an unreadable resource is one line for all checks, and input errors are listed', () => {
-    const run = runCli(['scan', fixture('cloudformation', 'invalid-shapes.yaml')]);
+  it('an unreadable resource is one line for all checks, and input errors are listed', async () => {
+    const run = await runCli(['scan', fixture('cloudformation', 'invalid-shapes.yaml')]);
     assert.equal(run.code, 2);
     assert.match(
       run.stdout,
@@ -212,34 +214,47 @@ describe('ecsguard scan: text output', () => {
     assert.match(run.stdout, /\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:13:35: unknown YAML tag !Bogus/);
   });
 
-  it('a plan resource names the .tf block it was declared in', () => {
-    const run = runCli(['scan', fixture('terraform', 'plan', 'plan.json')]);
+  it('a plan resource names the .tf block it was declared in', async () => {
+    const run = await runCli(['scan', fixture('terraform', 'plan', 'plan.json')]);
     assert.match(
       run.stdout,
       /^test\/fixtures\/terraform\/plan\/plan\.json › module\.svc\.aws_ecs_task_definition\.this\["api"\] \(family api\), declared at test\/fixtures\/terraform\/plan\/modules\/svc\/main\.tf:1$/m,
     );
-    const report = JSON.parse(runCli(['scan', fixture('terraform', 'plan', 'plan.json'), '--format', 'json']).stdout);
-    const api = report.findings.find((f: { resource: { id: string } }) => f.resource.id === 'module.svc.aws_ecs_task_definition.this["api"]');
+    const report = JSON.parse((await runCli(['scan', fixture('terraform', 'plan', 'plan.json'), '--format', 'json'])).stdout);
+    const api = report.findings.find(
+      (f: { resource: { id: string } }) => f.resource.id === 'module.svc.aws_ecs_task_definition.this["api"]',
+    );
     assert.equal(api.resource.declaredAt.file, 'test/fixtures/terraform/plan/modules/svc/main.tf');
     assert.equal(api.resource.declaredAt.startLine, 1);
   });
 
-  it('colours on request (FORCE_COLOR) and not with NO_COLOR', () => {
-    const coloured = runCli(['scan', REGISTER_INPUT], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+  it('colours on request (FORCE_COLOR) and not with NO_COLOR', async () => {
+    const coloured = await runCli(['scan', REGISTER_INPUT], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
     assert.match(coloured.stdout, /\u001b\[/);
   });
 });
 
 describe('ecsguard checks', () => {
-  it('lists every check id with its mappings', () => {
-    const run = runCli(['checks', '--format', 'json']);
+  it('lists every check id with its mappings', async () => {
+    const run = await runCli(['checks', '--format', 'json']);
     const catalogue = JSON.parse(run.stdout);
     assert.deepEqual(
       catalogue.checks.map((c: { id: string }) => c.id),
       [
-        'no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network',
-        'no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts',
-        'no-secrets-in-environment', 'readonly-root-filesystem', 'drop-all-capabilities', 'logging-configured', 'efs-transit-encryption',
+        'no-privileged-containers',
+        'no-root-user',
+        'host-network-nonroot-user',
+        'host-network-no-privilege',
+        'no-host-network',
+        'no-host-pid-namespace',
+        'no-host-ipc-namespace',
+        'no-dangerous-capabilities',
+        'no-sensitive-host-mounts',
+        'no-secrets-in-environment',
+        'readonly-root-filesystem',
+        'drop-all-capabilities',
+        'logging-configured',
+        'efs-transit-encryption',
       ],
     );
     assert.deepEqual(catalogue.checks.filter((c: { default?: boolean }) => c.default !== false).length, 5);
@@ -248,8 +263,8 @@ describe('ecsguard checks', () => {
     assert.deepEqual(hostNoPrivilege.mappings.awsConfig, ['ecs-task-definition-user-for-host-mode-check']);
   });
 
-  it('markdown has a table row per check', () => {
-    const run = runCli(['checks', '--format', 'markdown']);
+  it('markdown has a table row per check', async () => {
+    const run = await runCli(['checks', '--format', 'markdown']);
     assert.equal(run.stdout.split('\n').filter((l) => l.startsWith('| `')).length, 14);
   });
 });

@@ -19,10 +19,10 @@ function project(config: string, name = 'ecsguard.config.yaml') {
 }
 
 describe('config file', () => {
-  it('is found upward from the working folder and sets checks, exceptions and formats (paths relative to it)', () => {
+  it('is found upward from the working folder and sets checks, exceptions and formats (paths relative to it)', async () => {
     const root = project('version: 1\nchecks: [no-root-user]\nexceptions: exceptions.yaml\nformat: ["json", "html:reports/ecsguard.html"]\n');
     mkdirSync(path.join(root, 'reports'));
-    const run = runCli(['scan', '.'], { cwd: path.join(root, 'infra') });
+    const run = await runCli(['scan', '.'], { cwd: path.join(root, 'infra') });
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(report.findings.map((f: { checkId: string; status: string }) => `${f.status} ${f.checkId}`), ['MUTED no-root-user']);
@@ -30,28 +30,28 @@ describe('config file', () => {
     assert.ok(existsSync(path.join(root, 'reports/ecsguard.html')));
   });
 
-  it('command-line flags win over the config file', () => {
+  it('command-line flags win over the config file', async () => {
     const root = project('checks: no-root-user\nfailOn: critical\nformat: json\n', '.ecsguard.yaml');
-    const fromConfig = runCli(['scan', 'infra'], { cwd: root });
+    const fromConfig = await runCli(['scan', 'infra'], { cwd: root });
     assert.equal(fromConfig.code, 0);
-    const flags = runCli(['scan', 'infra', '--checks', 'no-privileged-containers', '--fail-on', 'high', '--format', 'text'], { cwd: root });
+    const flags = await runCli(['scan', 'infra', '--checks', 'no-privileged-containers', '--fail-on', 'high', '--format', 'text'], { cwd: root });
     assert.equal(flags.code, 1);
     assert.match(flags.stdout, /FAIL {4}high {5}no-privileged-containers/);
     assert.doesNotMatch(flags.stdout, /no-root-user/);
   });
 
-  it('--config names the file; --no-config ignores them', () => {
+  it('--config names the file; --no-config ignores them', async () => {
     const root = project('checks: no-root-user\n');
     writeFileSync(path.join(root, 'audit.yaml'), 'inlineSuppressions: false\nchecks: [no-privileged-containers]\nfailOn: high\n');
-    const explicit = runCli(['scan', 'infra', '--config', 'audit.yaml', '--format', 'json'], { cwd: root });
+    const explicit = await runCli(['scan', 'infra', '--config', 'audit.yaml', '--format', 'json'], { cwd: root });
     assert.deepEqual(JSON.parse(explicit.stdout).findings.map((f: { checkId: string }) => f.checkId), ['no-privileged-containers']);
-    const none = runCli(['scan', 'infra', '--no-config', '--format', 'json'], { cwd: root });
+    const none = await runCli(['scan', 'infra', '--no-config', '--format', 'json'], { cwd: root });
     assert.deepEqual(JSON.parse(none.stdout).findings.map((f: { checkId: string }) => f.checkId), ['no-root-user', 'no-privileged-containers']);
   });
 
-  it('an invalid config names the file, line and setting (exit 2)', () => {
+  it('an invalid config names the file, line and setting (exit 2)', async () => {
     const root = project('version: 1\nfailon: high\nscope: everything\nasffAccountId: "12"\n');
-    const run = runCli(['scan', 'infra'], { cwd: root });
+    const run = await runCli(['scan', 'infra'], { cwd: root });
     assert.equal(run.code, 2);
     assert.equal(
       run.stderr,
@@ -64,30 +64,30 @@ describe('config file', () => {
       ].join('\n'),
     );
     const badFormat = project('format: [json, pdf]\n');
-    const r = runCli(['scan', 'infra'], { cwd: badFormat });
+    const r = await runCli(['scan', 'infra'], { cwd: badFormat });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^ecsguard: invalid config file .*ecsguard\.config\.yaml: unknown format "pdf"/);
   });
 
-  it('example config in docs/config.md is valid', () => {
+  it('example config in docs/config.md is valid', async () => {
     const doc = readFileSync(path.join(REPO_ROOT, 'docs/config.md'), 'utf8');
     const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] as string;
     const root = project(example);
     writeFileSync(path.join(root, 'ecsguard-exceptions.yaml'), 'version: 1\nexceptions: []\n');
     mkdirSync(path.join(root, 'reports'));
-    const run = runCli(['scan', 'infra'], { cwd: root });
+    const run = await runCli(['scan', 'infra'], { cwd: root });
     assert.equal(run.code, 1, run.stderr);
     assert.ok(existsSync(path.join(root, 'reports/ecsguard.sarif')));
   });
 });
 
 describe('config file and ecsguard fix', () => {
-  it('fix takes its defaults from the fix section; scan-only settings do not leak into fix or diff', () => {
+  it('fix takes its defaults from the fix section; scan-only settings do not leak into fix or diff', async () => {
     const root = project('format: [json, "html:report.html"]\nfix:\n  user: "2000:2000"\n');
-    const run = runCli(['fix', 'infra'], { cwd: root });
+    const run = await runCli(['fix', 'infra'], { cwd: root });
     assert.match(run.stdout, /^\+ {12}"user": "2000:2000",$/m);
     assert.doesNotMatch(run.stdout, /^\{/);
-    const flag = runCli(['fix', 'infra', '--user', '3000:3000'], { cwd: root });
+    const flag = await runCli(['fix', 'infra', '--user', '3000:3000'], { cwd: root });
     assert.match(flag.stdout, /"user": "3000:3000"/);
     assert.doesNotMatch(flag.stdout, /2000:2000/);
   });

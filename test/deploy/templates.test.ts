@@ -82,8 +82,8 @@ describe('printed templates: parsed back by the CloudFormation source, valid aga
   });
 
   for (const [name, args] of PRINTED) {
-    it(`ecsguard ${args.join(' ')}: ${name}`, () => {
-      const { code, stdout, stderr } = runCli(args);
+    it(`ecsguard ${args.join(' ')}: ${name}`, async () => {
+      const { code, stdout, stderr } = await runCli(args);
       assert.equal(code, 0, stderr);
       const file = { path: `${args.join('-')}.yaml`, text: stdout };
       assert.ok(cloudFormationSource.detect(file), 'the CloudFormation source recognizes it');

@@ -35,9 +35,9 @@ describe('scan --jobs: output does not depend on the number of worker threads', 
   after(() => rmSync(root, { recursive: true, force: true }));
 
   for (const format of ['text', 'json', 'sarif']) {
-    it(`${format}: --jobs 1 and --jobs 2 write the same bytes and exit code`, () => {
-      const one = runCli(['scan', root, '--format', format, '--jobs', '1', '--quiet']);
-      const two = runCli(['scan', root, '--format', format, '--jobs', '2', '--quiet']);
+    it(`${format}: --jobs 1 and --jobs 2 write the same bytes and exit code`, async () => {
+      const one = await runCli(['scan', root, '--format', format, '--jobs', '1', '--quiet']);
+      const two = await runCli(['scan', root, '--format', format, '--jobs', '2', '--quiet']);
       assert.equal(one.code, 2, one.stderr); // the invalid file makes the scan incomplete
       assert.equal(two.code, one.code);
       assert.ok(one.stdout.length > 10_000, 'a report of many findings');

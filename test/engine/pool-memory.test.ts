@@ -30,9 +30,9 @@ describe('scan --jobs: a file too large for a worker is checked in the main thre
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('--jobs 1 and --jobs 2 write the same report, with the large file\'s findings', () => {
-    const one = runCli(['scan', root, '--format', 'json', '--jobs', '1', '--quiet']);
-    const two = runCli(['scan', root, '--format', 'json', '--jobs', '2', '--quiet']);
+  it('--jobs 1 and --jobs 2 write the same report, with the large file\'s findings', async () => {
+    const one = await runCli(['scan', root, '--format', 'json', '--jobs', '1', '--quiet']);
+    const two = await runCli(['scan', root, '--format', 'json', '--jobs', '2', '--quiet']);
     assert.equal(one.code, 1, one.stderr);
     assert.equal(two.code, 1, two.stderr);
     assert.equal(two.stderr, one.stderr);

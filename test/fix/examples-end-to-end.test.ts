@@ -23,14 +23,14 @@ describe('ecsguard fix on examples/ (end to end, built CLI)', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('the examples fail before the fix', () => {
-    assert.equal(runCli(['scan', 'examples'], { cwd: dir }).code, 1);
+  it('the examples fail before the fix', async () => {
+    assert.equal((await runCli(['scan', 'examples'], { cwd: dir })).code, 1);
   });
 
-  it('fix --write --network-mode awsvpc leaves nothing failing, and only changes lines that carry a fixed field', () => {
-    const fixed = runCli(['fix', 'examples', '--write', '--network-mode', 'awsvpc'], { cwd: dir });
+  it('fix --write --network-mode awsvpc leaves nothing failing, and only changes lines that carry a fixed field', async () => {
+    const fixed = await runCli(['fix', 'examples', '--write', '--network-mode', 'awsvpc'], { cwd: dir });
     assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
-    const scan = runCli(['scan', 'examples', '--format', 'json'], { cwd: dir });
+    const scan = await runCli(['scan', 'examples', '--format', 'json'], { cwd: dir });
     const report = JSON.parse(scan.stdout);
     assert.equal(scan.code, 0, scan.stdout);
     assert.deepEqual(report.summary.findings.FAIL, 0);
@@ -53,9 +53,9 @@ describe('ecsguard fix on examples/ (end to end, built CLI)', () => {
     }
   });
 
-  it('a second fix --write changes nothing', () => {
+  it('a second fix --write changes nothing', async () => {
     const snapshot = new Map([...original.keys()].map((f) => [f, readFileSync(f, 'utf8')]));
-    const again = runCli(['fix', 'examples', '--write', '--network-mode', 'awsvpc'], { cwd: dir });
+    const again = await runCli(['fix', 'examples', '--write', '--network-mode', 'awsvpc'], { cwd: dir });
     assert.equal(again.code, 0, again.stdout);
     for (const [file, text] of snapshot) assert.equal(readFileSync(file, 'utf8'), text, file);
   });

@@ -1,32 +1,21 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO_ROOT } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { workspace } from './helpers.js';
 
-const TSX = pathToFileURL(createRequire(path.join(REPO_ROOT, 'package.json')).resolve('tsx')).href;
-
-/** Runs `ecsguard` from the sources (no build needed) in `cwd`. */
+/** Runs `ecsguard` in `cwd`, in this process. */
 function ecsguard(args: string[], cwd: string) {
-  const script = `const { main } = await import(${JSON.stringify(path.join(REPO_ROOT, 'src/cli/main.ts'))}); process.exitCode = await main(process.argv.slice(1));`;
-  const run = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', script, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1' },
-    encoding: 'utf8',
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  return runCli(args, { cwd });
 }
 
 const BAD = JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx', privileged: true }] }, null, 2) + '\n';
 
 describe('ecsguard fix (CLI)', () => {
-  it('dry run: prints the diff, changes nothing, exit 1', () => {
+  it('dry run: prints the diff, changes nothing, exit 1', async () => {
     const dir = workspace({ 'td.json': BAD });
-    const run = ecsguard(['fix', 'td.json'], dir);
+    const run = await ecsguard(['fix', 'td.json'], dir);
     assert.equal(run.code, 1, run.stderr);
     assert.equal(readFileSync(path.join(dir, 'td.json'), 'utf8'), BAD);
     assert.equal(
@@ -52,31 +41,33 @@ Warnings (consequences of the fixes above):
     );
   });
 
-  it('--write applies, exit 0; a second --write changes nothing, exit 0', () => {
+  it('--write applies, exit 0; a second --write changes nothing, exit 0', async () => {
     const dir = workspace({ 'td.json': BAD });
-    const first = ecsguard(['fix', '.', '--write'], dir);
+    const first = await ecsguard(['fix', '.', '--write'], dir);
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.match(first.stdout, /wrote 1 file; 0 manual fixes\n$/);
     const written = readFileSync(path.join(dir, 'td.json'), 'utf8');
     assert.match(written, /"privileged": false,\n {6}"user": "1000:1000"\n/);
-    const second = ecsguard(['fix', '.', '--write'], dir);
+    const second = await ecsguard(['fix', '.', '--write'], dir);
     assert.equal(second.code, 0);
     assert.equal(second.stdout, 'nothing to change; 0 manual fixes\n');
     assert.equal(readFileSync(path.join(dir, 'td.json'), 'utf8'), written);
-    assert.equal(ecsguard(['scan', '.'], dir).code, 0);
+    assert.equal((await ecsguard(['scan', '.'], dir)).code, 0);
   });
 
-  it('manual fixes left: exit 1 even after --write', () => {
-    const dir = workspace({ 'td.json': JSON.stringify({ family: 'h', networkMode: 'host', containerDefinitions: [{ name: 'a', image: 'x', user: '1000' }] }) });
-    const run = ecsguard(['fix', '.', '--write'], dir);
+  it('manual fixes left: exit 1 even after --write', async () => {
+    const dir = workspace({
+      'td.json': JSON.stringify({ family: 'h', networkMode: 'host', containerDefinitions: [{ name: 'a', image: 'x', user: '1000' }] }),
+    });
+    const run = await ecsguard(['fix', '.', '--write'], dir);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /\[no-host-network\] host network mode kept; pass --network-mode awsvpc to switch/);
-    assert.equal(ecsguard(['fix', '.', '--skip-checks', 'no-host-network'], dir).code, 0);
+    assert.equal((await ecsguard(['fix', '.', '--skip-checks', 'no-host-network'], dir)).code, 0);
   });
 
-  it('--format json: edits, warnings and manual fixes per file', () => {
+  it('--format json: edits, warnings and manual fixes per file', async () => {
     const dir = workspace({ 'td.json': BAD });
-    const run = ecsguard(['fix', 'td.json', '--format', 'json', '--checks', 'no-privileged-containers'], dir);
+    const run = await ecsguard(['fix', 'td.json', '--format', 'json', '--checks', 'no-privileged-containers'], dir);
     assert.equal(run.code, 1);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(Object.keys(report), ['version', 'written', 'files', 'errors', 'summary']);
@@ -84,20 +75,23 @@ Warnings (consequences of the fixes above):
     assert.deepEqual(report.summary, { filesChanged: 1, edits: 1, warnings: 0, manual: 0, errors: 0 });
   });
 
-  it('usage errors exit 2: a root --user, an unknown check, --write on stdin', () => {
+  it('usage errors exit 2: a root --user, an unknown check, --write on stdin', async () => {
     const dir = workspace({ 'td.json': BAD });
     for (const user of ['0', 'root', '0:0', '']) {
-      const run = ecsguard(['fix', 'td.json', '--user', user], dir);
+      const run = await ecsguard(['fix', 'td.json', '--user', user], dir);
       assert.equal(run.code, 2, `--user ${JSON.stringify(user)}`);
     }
-    assert.match(ecsguard(['fix', 'td.json', '--user', 'root'], dir).stderr, /"root" is root \(or empty\); choose a non-root user such as 1000:1000/);
-    assert.equal(ecsguard(['fix', 'td.json', '--checks', 'nope'], dir).code, 2);
-    assert.equal(ecsguard(['fix', '-', '--write'], dir).code, 2);
+    assert.match(
+      (await ecsguard(['fix', 'td.json', '--user', 'root'], dir)).stderr,
+      /"root" is root \(or empty\); choose a non-root user such as 1000:1000/,
+    );
+    assert.equal((await ecsguard(['fix', 'td.json', '--checks', 'nope'], dir)).code, 2);
+    assert.equal((await ecsguard(['fix', '-', '--write'], dir)).code, 2);
   });
 
-  it('an unreadable input exits 2 and is reported', () => {
+  it('an unreadable input exits 2 and is reported', async () => {
     const dir = workspace({ 'bad.json': '{"containerDefinitions": [' });
-    const run = ecsguard(['fix', 'bad.json', 'missing.json'], dir);
+    const run = await ecsguard(['fix', 'bad.json', 'missing.json'], dir);
     assert.equal(run.code, 2);
     assert.match(run.stdout, /missing\.json: no such file or directory/);
   });

@@ -17,21 +17,21 @@ const DIFF = `--- a/td.json
 -${PRIVILEGED}+${FIXED}`;
 
 describe('fix --write: writes what it shows, and only that', () => {
-  it('keeps a UTF-8 BOM, and the diff shows only the change', () => {
+  it('keeps a UTF-8 BOM, and the diff shows only the change', async () => {
     const dir = workspace({});
     writeFileSync(path.join(dir, 'td.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(PRIVILEGED)]));
-    const run = runCli(['fix', 'td.json', '--write'], { cwd: dir });
+    const run = await runCli(['fix', 'td.json', '--write'], { cwd: dir });
     assert.equal(run.stdout, `${DIFF}\nwrote 1 file; 0 manual fixes\n`);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(readFileSync(path.join(dir, 'td.json')), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(FIXED)]));
   });
 
-  it('writes atomically: a new file renamed into place, mode kept, no temporary left', () => {
+  it('writes atomically: a new file renamed into place, mode kept, no temporary left', async () => {
     const dir = workspace({ 'td.json': PRIVILEGED });
     const file = path.join(dir, 'td.json');
     chmodSync(file, 0o640);
     const before = statSync(file);
-    const run = runCli(['fix', 'td.json', '--write'], { cwd: dir });
+    const run = await runCli(['fix', 'td.json', '--write'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     const after = statSync(file);
     assert.equal(readFileSync(file, 'utf8'), FIXED);
@@ -41,19 +41,19 @@ describe('fix --write: writes what it shows, and only that', () => {
     assert.deepEqual(readdirSync(dir), ['td.json']);
   });
 
-  it('a symlink inside the tree is written through and stays a symlink', () => {
+  it('a symlink inside the tree is written through and stays a symlink', async () => {
     const dir = workspace({ 'real/td.json': PRIVILEGED });
     symlinkSync('real/td.json', path.join(dir, 'link.json'));
-    const run = runCli(['fix', 'link.json', '--write'], { cwd: dir });
+    const run = await runCli(['fix', 'link.json', '--write'], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(readlinkSync(path.join(dir, 'link.json')), 'real/td.json');
     assert.equal(readFileSync(path.join(dir, 'real/td.json'), 'utf8'), FIXED);
   });
 
-  it('a symlink to a file outside the tree is not followed, so not fixed', () => {
+  it('a symlink to a file outside the tree is not followed, so not fixed', async () => {
     const dir = workspace({ 'outside/td.json': PRIVILEGED, 'tree/.keep': '' });
     symlinkSync('../outside/td.json', path.join(dir, 'tree', 'td.json'));
-    const run = runCli(['fix', 'tree', '--write'], { cwd: dir });
+    const run = await runCli(['fix', 'tree', '--write'], { cwd: dir });
     assert.equal(readFileSync(path.join(dir, 'outside/td.json'), 'utf8'), PRIVILEGED);
     assert.equal(lstatSync(path.join(dir, 'tree', 'td.json')).isSymbolicLink(), true);
     assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -73,7 +73,7 @@ describe('fix --write: writes what it shows, and only that', () => {
     assert.equal(readFileSync(path.join(dir, 'outside/td.json'), 'utf8'), PRIVILEGED);
   });
 
-  it('never writes a Terraform module outside the folders given', () => {
+  it('never writes a Terraform module outside the folders given', async () => {
     const module = [
       'resource "aws_ecs_task_definition" "this" {',
       '  family                = "svc"',
@@ -82,7 +82,7 @@ describe('fix --write: writes what it shows, and only that', () => {
       '',
     ].join('\n');
     const dir = workspace({ 'envs/prod/main.tf': 'module "svc" {\n  source = "../../modules/svc"\n}\n', 'modules/svc/main.tf': module });
-    const run = runCli(['fix', 'envs/prod', '--write'], { cwd: dir });
+    const run = await runCli(['fix', 'envs/prod', '--write'], { cwd: dir });
     assert.equal(
       run.stdout,
       `Errors (these inputs were not fixed):
@@ -93,7 +93,7 @@ nothing to change; 0 manual fixes; 1 error
     );
     assert.equal(run.code, 2);
     assert.equal(readFileSync(path.join(dir, 'modules/svc/main.tf'), 'utf8'), module);
-    const both = runCli(['fix', 'envs/prod', 'modules/svc', '--write'], { cwd: dir });
+    const both = await runCli(['fix', 'envs/prod', 'modules/svc', '--write'], { cwd: dir });
     assert.equal(both.code, 0, both.stdout);
     assert.equal(readFileSync(path.join(dir, 'modules/svc/main.tf'), 'utf8'), module.replace('privileged = true', 'privileged = false'));
   });

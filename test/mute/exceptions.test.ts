@@ -11,8 +11,8 @@ const EXCEPTIONS = fixture('programme', 'exceptions.yaml');
 const REGISTER_INPUT = fixture('json', 'register-input.json');
 
 describe('exceptions file: muting with owner and expiry', () => {
-  it('mutes a covered finding, carries the exception, and an expired one stops muting and says so', () => {
-    const run = runCli(['scan', REGISTER_INPUT, '--exceptions', EXCEPTIONS, '--format', 'json']);
+  it('mutes a covered finding, carries the exception, and an expired one stops muting and says so', async () => {
+    const run = await runCli(['scan', REGISTER_INPUT, '--exceptions', EXCEPTIONS, '--format', 'json']);
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stderr, 'ecsguard: 1 finding is no longer muted: its exception has expired (see "ecsguard exceptions check")\n');
     const report = JSON.parse(run.stdout);
@@ -39,8 +39,8 @@ describe('exceptions file: muting with owner and expiry', () => {
     assert.equal(report.summary.findings.FAIL, 1);
   });
 
-  it('a muted finding does not fail the run', () => {
-    const run = runCli(['scan', REGISTER_INPUT, '--exceptions', EXCEPTIONS, '--checks', 'no-root-user']);
+  it('a muted finding does not fail the run', async () => {
+    const run = await runCli(['scan', REGISTER_INPUT, '--exceptions', EXCEPTIONS, '--checks', 'no-root-user']);
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stdout, /MUTED {3}medium {3}no-root-user/);
     assert.match(
@@ -49,8 +49,8 @@ describe('exceptions file: muting with owner and expiry', () => {
     );
   });
 
-  it('a malformed file is an error naming each entry, field and line (exit 2, nothing scanned)', () => {
-    const run = runCli(['scan', REGISTER_INPUT, '--exceptions', fixture('programme', 'invalid-exceptions.yaml')]);
+  it('a malformed file is an error naming each entry, field and line (exit 2, nothing scanned)', async () => {
+    const run = await runCli(['scan', REGISTER_INPUT, '--exceptions', fixture('programme', 'invalid-exceptions.yaml')]);
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
     const file = 'test/fixtures/programme/invalid-exceptions.yaml';
@@ -94,7 +94,7 @@ describe('exceptions file: muting with owner and expiry', () => {
       'no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts',
       'no-secrets-in-environment', 'readonly-root-filesystem', 'drop-all-capabilities', 'logging-configured', 'efs-transit-encryption',
     ]);
-    const cli = runCli(['exceptions', 'schema']);
+    const cli = await runCli(['exceptions', 'schema']);
     assert.deepEqual(JSON.parse(cli.stdout), published);
   });
 });
@@ -134,8 +134,8 @@ exceptions:
 `,
   );
 
-  it('lists expired and expiring-soon entries and exits 1 for an expired one', () => {
-    const run = runCli(['exceptions', 'check', file, '--within', '30d']);
+  it('lists expired and expiring-soon entries and exits 1 for an expired one', async () => {
+    const run = await runCli(['exceptions', 'check', file, '--within', '30d']);
     assert.equal(run.code, 1);
     assert.equal(
       run.stdout,
@@ -145,10 +145,10 @@ exceptions:
     );
   });
 
-  it('with --report, lists entries that match no finding', () => {
-    const scan = runCli(['scan', REGISTER_INPUT, '--format', 'json', '--output', path.join(dir, 'scan.json')]);
+  it('with --report, lists entries that match no finding', async () => {
+    const scan = await runCli(['scan', REGISTER_INPUT, '--format', 'json', '--output', path.join(dir, 'scan.json')]);
     assert.equal(scan.code, 1);
-    const run = runCli(['exceptions', 'check', file, '--within', '5d', '--report', path.join(dir, 'scan.json')]);
+    const run = await runCli(['exceptions', 'check', file, '--within', '5d', '--report', path.join(dir, 'scan.json')]);
     assert.equal(
       run.stdout,
       `EXPIRED   ${file}:15 gone (no-host-network), owner team-c: expired on ${day(-3)}; it no longer mutes anything\n` +
@@ -157,17 +157,17 @@ exceptions:
     );
   });
 
-  it('exits 2 and names every problem of an invalid file', () => {
-    const run = runCli(['exceptions', 'check', fixture('programme', 'invalid-exceptions.yaml')]);
+  it('exits 2 and names every problem of an invalid file', async () => {
+    const run = await runCli(['exceptions', 'check', fixture('programme', 'invalid-exceptions.yaml')]);
     assert.equal(run.code, 2);
     assert.match(run.stdout, /^INVALID {3}test\/fixtures\/programme\/invalid-exceptions\.yaml:3: exception #1 \(id no-owner\): owner: required\n/);
     assert.equal(run.stdout.split('\n').filter((l) => l.startsWith('INVALID')).length, 5);
   });
 
-  it('exits 0 when nothing has expired', () => {
+  it('exits 0 when nothing has expired', async () => {
     const ok = path.join(dir, 'ok.yaml');
     writeFileSync(ok, `version: 1\nexceptions:\n  - {checks: no-root-user, containers: worker, reason: r, owner: o, expires: ${day(90)}}\n`);
-    const run = runCli(['exceptions', 'check', ok]);
+    const run = await runCli(['exceptions', 'check', ok]);
     assert.equal(run.code, 0);
     assert.equal(run.stdout, '1 exception: 0 expired, 0 expiring within 30 days, 1 ok\n');
   });

@@ -10,16 +10,16 @@ interface JsonFinding {
   suppression: Record<string, unknown> | null;
 }
 
-function scanJson(args: string[]) {
-  const run = runCli(['scan', ...args, '--format', 'json']);
+async function scanJson(args: string[]) {
+  const run = await runCli(['scan', ...args, '--format', 'json']);
   const report = JSON.parse(run.stdout) as { findings: JsonFinding[] };
   const summary = report.findings.map((f) => `${f.status} ${f.checkId}${f.container ? ` ${f.container}` : ''}${f.suppression ? ` <- ${f.suppression.source}${f.suppression.expired ? ' (expired)' : ''}` : ''}`);
   return { run, report, summary };
 }
 
 describe('inline suppressions', () => {
-  it('YAML comments above the resource, above the container and on the field line', () => {
-    const { run, summary, report } = scanJson([fixture('programme', 'inline.yaml')]);
+  it('YAML comments above the resource, above the container and on the field line', async () => {
+    const { run, summary, report } = await scanJson([fixture('programme', 'inline.yaml')]);
     assert.equal(run.code, 1);
     assert.deepEqual(summary, [
       'MUTED no-host-network <- test/fixtures/programme/inline.yaml:4',
@@ -40,8 +40,8 @@ describe('inline suppressions', () => {
     });
   });
 
-  it('HCL comments (# and //) above the resource block and above a container object', () => {
-    const { run, summary } = scanJson([fixture('programme', 'inline.tf')]);
+  it('HCL comments (# and //) above the resource block and above a container object', async () => {
+    const { run, summary } = await scanJson([fixture('programme', 'inline.tf')]);
     assert.equal(run.code, 1);
     assert.deepEqual(summary, [
       'MUTED no-host-network <- test/fixtures/programme/inline.tf:1',
@@ -52,8 +52,8 @@ describe('inline suppressions', () => {
     ]);
   });
 
-  it('CloudFormation Metadata in a JSON template mutes the whole resource for that check', () => {
-    const { run, report } = scanJson([fixture('programme', 'inline-metadata.template.json')]);
+  it('CloudFormation Metadata in a JSON template mutes the whole resource for that check', async () => {
+    const { run, report } = await scanJson([fixture('programme', 'inline-metadata.template.json')]);
     assert.equal(run.code, 0);
     assert.deepEqual(
       report.findings.map((f) => [f.status, f.checkId, f.suppression]),
@@ -61,16 +61,16 @@ describe('inline suppressions', () => {
     );
   });
 
-  it('--no-inline-suppressions ignores them all (audits)', () => {
+  it('--no-inline-suppressions ignores them all (audits)', async () => {
     for (const name of ['inline.yaml', 'inline.tf', 'inline-metadata.template.json']) {
-      const { run, report } = scanJson([fixture('programme', name), '--no-inline-suppressions']);
+      const { run, report } = await scanJson([fixture('programme', name), '--no-inline-suppressions']);
       assert.equal(run.code, 1, name);
       assert.equal(report.findings.filter((f) => f.status === 'MUTED' || f.suppression).length, 0, name);
     }
   });
 
-  it('SARIF marks inline suppressions inSource with the justification', () => {
-    const run = runCli(['scan', fixture('programme', 'inline.tf'), '--format', 'sarif']);
+  it('SARIF marks inline suppressions inSource with the justification', async () => {
+    const run = await runCli(['scan', fixture('programme', 'inline.tf'), '--format', 'sarif']);
     const results = JSON.parse(run.stdout).runs[0].results as Array<{ ruleId: string; suppressions?: unknown }>;
     assert.deepEqual(results.find((r) => r.ruleId === 'no-root-user')?.suppressions, [
       { kind: 'inSource', status: 'accepted', justification: 'Needs /proc of the host', properties: { source: 'test/fixtures/programme/inline.tf:6', expires: '2099-12-31' } },

@@ -57,7 +57,7 @@ describe('inline suppression warnings on the command line', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-inline-'));
     const tf = path.join(dir, 'main.tf');
     writeFileSync(tf, 'resource "aws_ecs_task_definition" "a" {\n  family = "a"\n  container_definitions = jsonencode([\n    # ecsguard:ignore no-root-user\n    { name = "a", image = "x", user = "0" }\n  ])\n}\n');
-    const run = runCli(['scan', tf, '--checks', 'no-root-user']);
+    const run = await runCli(['scan', tf, '--checks', 'no-root-user']);
     assert.equal(run.code, 1);
     assert.equal(run.stderr, `ecsguard: warning: ${tf}:4: inline suppression ignored: a reason is required (reason="...")\n`);
     assert.match(run.stdout, /FAIL {4}medium {3}no-root-user/);

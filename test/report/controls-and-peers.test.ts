@@ -95,11 +95,11 @@ describe('grouping by control when a framework is selected', () => {
     assert.match(html, /<details class="peers"><summary>Other tools<\/summary>/);
   });
 
-  it('the CLI: --framework groups the text report; --explain prints the peers', () => {
-    const grouped = runCli(['scan', FILE, '--framework', 'cis-aws-compute-1.1']);
+  it('the CLI: --framework groups the text report; --explain prints the peers', async () => {
+    const grouped = await runCli(['scan', FILE, '--framework', 'cis-aws-compute-1.1']);
     assert.equal(grouped.code, 1);
     assert.match(grouped.stdout, /^cis-aws-compute-1\.1:3\.1  Ensure Amazon ECS task definitions using 'host' network mode/m);
-    const explained = runCli(['scan', FILE, '--checks', 'host-network-nonroot-user', '--explain']);
+    const explained = await runCli(['scan', FILE, '--checks', 'host-network-nonroot-user', '--explain']);
     assert.match(explained.stdout, /Prowler ecs_task_definitions_host_networking_mode_users: PASS/);
   });
 });

@@ -24,7 +24,7 @@ exceptions:
 `,
 );
 const outDir = path.join(dir, 'reports');
-const run = runCli(['scan', HOSTILE, '--exceptions', exceptions, '--output-dir', outDir, '--asff-account-id', '123456789012', '--asff-region', 'eu-west-1']);
+const run = await runCli(['scan', HOSTILE, '--exceptions', exceptions, '--output-dir', outDir, '--asff-account-id', '123456789012', '--asff-region', 'eu-west-1']);
 const read = (name: string) => readFileSync(path.join(outDir, name), 'utf8');
 
 /** RFC 4180 records (quoted fields may hold commas, quotes and newlines). */
@@ -108,7 +108,7 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(formula?.container, `'=HYPERLINK("http://attacker.example/","click")`);
   });
 
-  it('OCSF: Detection Finding events with every required attribute; MUTED is Suppressed with the exception', () => {
+  it('OCSF: Detection Finding events with every required attribute; MUTED is Suppressed with the exception', async () => {
     const events = JSON.parse(read('ecsguard.ocsf.json')) as Array<Record<string, any>>;
     assert.equal(events.length, 8);
     for (const e of events) {
@@ -137,7 +137,7 @@ describe('one scan writes every format (--output-dir)', () => {
     });
     assert.equal(events.filter((e) => e.status_id === 1).length, 7);
     // The same finding gets the same uid in the next scan.
-    const again = runCli(['scan', HOSTILE, '--format', 'ocsf']);
+    const again = await runCli(['scan', HOSTILE, '--format', 'ocsf']);
     assert.deepEqual(JSON.parse(again.stdout).map((e: any) => e.finding_info.uid), events.map((e) => e.finding_info.uid));
   });
 
@@ -165,8 +165,8 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(findings.filter((f) => f.Workflow.Status === 'NEW' && f.Compliance.Status === 'FAILED').length, 7);
   });
 
-  it('ASFF without an account for file findings is a usage error', () => {
-    const r = runCli(['scan', HOSTILE, '--format', 'asff']);
+  it('ASFF without an account for file findings is a usage error', async () => {
+    const r = await runCli(['scan', HOSTILE, '--format', 'asff']);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, `ecsguard: ASFF needs an AWS account and region for findings from files (${HOSTILE}): pass --asff-account-id and --asff-region\n`);
   });
@@ -186,17 +186,17 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(json.findings.filter((f: { suppression: unknown }) => f.suppression !== null).length, 1);
   });
 
-  it('--format FORMAT:FILE writes several at once; two to standard output is refused', () => {
+  it('--format FORMAT:FILE writes several at once; two to standard output is refused', async () => {
     const sarif = path.join(dir, 'out.sarif');
     const csv = path.join(dir, 'out.csv');
-    const r = runCli(['scan', HOSTILE, '--format', `sarif:${sarif}`, '--format', `csv:${csv}`, '--format', 'json']);
+    const r = await runCli(['scan', HOSTILE, '--format', `sarif:${sarif}`, '--format', `csv:${csv}`, '--format', 'json']);
     assert.equal(r.code, 1);
     assert.ok(existsSync(sarif) && existsSync(csv));
     assert.equal(JSON.parse(r.stdout).version, 2);
-    const two = runCli(['scan', HOSTILE, '--format', 'json', '--format', 'csv']);
+    const two = await runCli(['scan', HOSTILE, '--format', 'json', '--format', 'csv']);
     assert.equal(two.code, 2);
     assert.equal(two.stderr, 'ecsguard: only one report can go to standard output: give the others a file (--format csv:FILE) or use --output-dir\n');
-    const bad = runCli(['scan', HOSTILE, '--format', 'pdf:x.pdf']);
+    const bad = await runCli(['scan', HOSTILE, '--format', 'pdf:x.pdf']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown format "pdf" \(choose from text, json, sarif, junit, csv, ocsf, asff, html; add :FILE to write it to a file\)/);
   });

@@ -31,7 +31,7 @@ describe('HTML report in headless Chromium', () => {
   });
 
   it('renders hostile names as text, runs no script from the data, makes no request, filters and sorts', async () => {
-    const scan = runCli(['scan', fixture('programme', 'hostile.json'), fixture('json', 'register-input.json'), '--exceptions', exceptions, '--format', `html:${report}`]);
+    const scan = await runCli(['scan', fixture('programme', 'hostile.json'), fixture('json', 'register-input.json'), '--exceptions', exceptions, '--format', `html:${report}`]);
     assert.equal(scan.code, 1, scan.stderr);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const dialogs: string[] = [];

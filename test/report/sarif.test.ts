@@ -169,15 +169,15 @@ describe('SARIF 2.1.0', () => {
     assert.equal(new Set(all).size, all.length, 'every result has its own fingerprint');
   });
 
-  it('the CLI writes schema-valid SARIF for the examples and for unreadable inputs', () => {
-    const examples = runCli(['scan', 'examples', '--format', 'sarif', '--include-passed']);
+  it('the CLI writes schema-valid SARIF for the examples and for unreadable inputs', async () => {
+    const examples = await runCli(['scan', 'examples', '--format', 'sarif', '--include-passed']);
     assert.equal(examples.code, 1, examples.stderr);
     const log = validSarif(examples.stdout);
     assert.deepEqual(
       [...new Set(log.runs[0].results.map((r: { kind: string; level: string }) => `${r.kind}/${r.level}`))].sort(),
       ['fail/error', 'fail/warning', 'pass/none'],
     );
-    const broken = runCli(['scan', 'test/fixtures/cloudformation/invalid-shapes.yaml', '--format', 'sarif']);
+    const broken = await runCli(['scan', 'test/fixtures/cloudformation/invalid-shapes.yaml', '--format', 'sarif']);
     assert.equal(broken.code, 2);
     assert.equal(validSarif(broken.stdout).runs[0].invocations[0].executionSuccessful, false);
   });

@@ -42,8 +42,8 @@ describe('text output: locations', () => {
     assert.equal(lines[1], '  <dir>/one.json:1:70 FAIL    medium   no-root-user               container "a": user "root" is the root user');
   });
 
-  it('the CLI flag: scan --file-locations', () => {
-    const run = runCli(['scan', 'test/fixtures/json/register-input.json', '--file-locations']);
+  it('the CLI flag: scan --file-locations', async () => {
+    const run = await runCli(['scan', 'test/fixtures/json/register-input.json', '--file-locations']);
     assert.equal(run.code, 1, run.stderr);
     const lines = run.stdout.split('\n');
     assert.equal(lines[0], 'test/fixtures/json/register-input.json › reporting-worker');

@@ -97,7 +97,3 @@ export function parseJournal(text: string, file: string): Journal {
   if (!Array.isArray(journal.revisions) || !Array.isArray(journal.services)) throw new UsageError(`${file}: "revisions" and "services" must be lists`);
   return journal as Journal;
 }
-
-export function serviceKey(s: Pick<JournalService, 'region' | 'cluster' | 'service'>): string {
-  return `${s.region}/${s.cluster}/${s.service}`;
-}

@@ -18,10 +18,6 @@ export function isAbort(error: unknown): boolean {
   return name === 'AbortError';
 }
 
-export function isAccessDenied(error: unknown): boolean {
-  return ACCESS_DENIED.has((error as SdkErrorShape | undefined)?.name ?? '');
-}
-
 /** Connection errors that retrying in the next seconds does not heal: nothing listens, or the name does not resolve. */
 const UNREACHABLE: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

@@ -32,7 +32,7 @@ function loadFile(file: InputFile, output: SourceOutput): void {
   if (!parsed.root) return;
   const documents = parsed.root.kind === 'array' ? parsed.root.items : [parsed.root];
   documents.forEach((document, index) => {
-    const found = unwrap(document, file.path, parsed.root?.kind === 'array' ? index : undefined);
+    const found = unwrapTaskDefinition(document, file.path, parsed.root?.kind === 'array' ? index : undefined);
     if ('error' in found) {
       output.errors.push(found.error);
       return;
@@ -43,7 +43,8 @@ function loadFile(file: InputFile, output: SourceOutput): void {
   });
 }
 
-function unwrap(document: ValueNode, file: string, index: number | undefined): { definition: SourceDefinition } | { error: ScanError } {
+/** One JSON document (describe output, register input or a bare body) → the task definition it holds, or why not. */
+export function unwrapTaskDefinition(document: ValueNode, file: string, index: number | undefined): { definition: SourceDefinition } | { error: ScanError } {
   const where = index === undefined ? '' : `element #${index}: `;
   if (document.kind !== 'object') {
     return { error: fileError(file, `${where}expected a task definition object, found ${document.kind}`, document.range) };

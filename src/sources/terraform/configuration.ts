@@ -125,4 +125,3 @@ export class ConfigurationLoader {
   }
 }
 
-export const fileName = (path: string): string => basename(path);

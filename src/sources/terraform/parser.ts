@@ -25,13 +25,6 @@ export function terraformParser(): Promise<Parser> {
   return loading;
 }
 
-export async function parseHcl(text: string): Promise<Tree> {
-  const parser = await terraformParser();
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  return tree;
-}
-
 export interface SyntaxProblem {
   message: string;
   startIndex: number;

