@@ -32,6 +32,40 @@ export default defineConfig(
     },
   },
   {
+    // Debt: rules the tree did not pass yet when the linter was added (violations then, across src/, test/, bench/).
+    // Warnings keep `npm test` green meanwhile; fix them (`npx eslint .` lists them) and turn each back into an error.
+    rules: {
+      '@typescript-eslint/no-base-to-string': 'warn', // 33
+      '@typescript-eslint/require-await': 'warn', // 21
+      '@typescript-eslint/no-non-null-assertion': 'warn', // 11
+      '@typescript-eslint/no-unused-expressions': 'warn', // 9
+      '@typescript-eslint/no-unused-vars': 'warn', // 7
+      '@typescript-eslint/no-unnecessary-condition': 'warn', // 7
+      '@typescript-eslint/restrict-plus-operands': 'warn', // 3
+      '@typescript-eslint/no-unnecessary-type-conversion': 'warn', // 3
+      '@typescript-eslint/use-unknown-in-catch-callback-variable': 'warn', // 3
+      '@typescript-eslint/no-redundant-type-constituents': 'warn', // 3
+      '@typescript-eslint/no-deprecated': 'warn', // 3
+      '@typescript-eslint/return-await': 'warn', // 3
+      '@typescript-eslint/no-unsafe-assignment': 'warn', // 2
+      '@typescript-eslint/no-unnecessary-type-parameters': 'warn', // 2
+      '@typescript-eslint/no-dynamic-delete': 'warn', // 2
+      '@typescript-eslint/no-misused-spread': 'warn', // 2
+      '@typescript-eslint/no-confusing-void-expression': 'warn', // 1
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'warn', // 1
+      '@typescript-eslint/no-misused-promises': 'warn', // 1
+      'preserve-caught-error': 'warn', // 1
+      'no-useless-assignment': 'warn', // 1
+      '@typescript-eslint/no-unnecessary-type-assertion': 'warn', // 1
+      '@typescript-eslint/prefer-promise-reject-errors': 'warn', // 1
+      '@typescript-eslint/no-unsafe-enum-assignment': 'warn', // 1
+      'no-unsafe-optional-chaining': 'warn', // 1
+      'no-useless-escape': 'warn', // 1
+      '@typescript-eslint/restrict-template-expressions': 'warn', // 1
+      '@typescript-eslint/unbound-method': 'warn', // 1
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // Tests read reports back with JSON.parse and index what they just asserted exists.

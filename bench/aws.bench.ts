@@ -30,7 +30,10 @@ import { EMULATOR_CREDENTIALS, type EcsEmulator, startEcsEmulator } from '../tes
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 const run = promisify(execFile);
 
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'].slice(0, Number(process.env['BENCH_REGIONS'] ?? 5));
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'].slice(
+  0,
+  Number(process.env['BENCH_REGIONS'] ?? 5),
+);
 const REVISIONS = Number(process.env['BENCH_REVISIONS'] ?? 2000);
 const FAMILIES = Number(process.env['BENCH_FAMILIES'] ?? 400);
 const RATE = Number(process.env['BENCH_RATE'] ?? 20);
@@ -40,7 +43,15 @@ const SCOPES: Scope[] = process.env['BENCH_SCOPE'] ? [process.env['BENCH_SCOPE']
 /** Issue targets: describes start with the first listing page, so only the rate limits set the pace. */
 const TARGET_RATIO: Partial<Record<Scope, number>> = { latest: 1.1, active: 1.05 };
 
-const LIMITED_OPERATIONS = ['ListTaskDefinitions', 'DescribeTaskDefinition', 'ListClusters', 'ListServices', 'DescribeServices', 'ListTasks', 'DescribeTasks'];
+const LIMITED_OPERATIONS = [
+  'ListTaskDefinitions',
+  'DescribeTaskDefinition',
+  'ListClusters',
+  'ListServices',
+  'DescribeServices',
+  'ListTasks',
+  'DescribeTasks',
+];
 
 function seed(emulator: EcsEmulator, regions: string[], revisions: number, families: number): void {
   for (const region of regions) {
@@ -51,7 +62,12 @@ function seed(emulator: EcsEmulator, regions: string[], revisions: number, famil
         family,
         networkMode: i % 11 === 0 ? 'host' : 'awsvpc',
         containerDefinitions: [
-          { name: 'app', image: `registry.example.com/${family}:${i}`, essential: true, ...(insecure ? { privileged: true } : { user: '1000' }) },
+          {
+            name: 'app',
+            image: `registry.example.com/${family}:${i}`,
+            essential: true,
+            ...(insecure ? { privileged: true } : { user: '1000' }),
+          },
           { name: 'sidecar', image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest', essential: false, user: '10001' },
         ],
         tags: [{ key: 'team', value: `team-${i % 9}` }],
@@ -59,7 +75,12 @@ function seed(emulator: EcsEmulator, regions: string[], revisions: number, famil
     }
     // Some running workload so usage lookup has real work: 2 clusters × 10 services × 2 tasks.
     for (let s = 0; s < 20 && s < families; s++) {
-      emulator.account.createService(region, { cluster: s % 2 ? 'prod' : 'staging', name: `svc-${s}`, taskDefinition: `app-${String(s).padStart(3, '0')}`, desiredCount: 2 });
+      emulator.account.createService(region, {
+        cluster: s % 2 ? 'prod' : 'staging',
+        name: `svc-${s}`,
+        taskDefinition: `app-${String(s).padStart(3, '0')}`,
+        desiredCount: 2,
+      });
     }
   }
 }
@@ -102,11 +123,22 @@ function report(title: string, r: Awaited<ReturnType<typeof timedScan>>): boolea
   const failedFindings = r.result.summary.findings.ERROR;
   console.log(`\n## ${title}`);
   console.log(
-    `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores: above 2, figures are noisy) | wall ${r.wall.toFixed(1)} s | ideal ${r.ideal.toFixed(1)} s${r.ideal > 0 ? ` | ratio ${ratio.toFixed(3)}` : ''} | task definitions ${r.result.summary.taskDefinitions} | described ${r.stats.described} | cache hits ${r.stats.cacheHits}`,
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(
+        ' ',
+      )} (2 cores: above 2, figures are noisy) | wall ${r.wall.toFixed(1)} s | ideal ${r.ideal.toFixed(1)} s${r.ideal > 0 ? ` | ratio ${ratio.toFixed(3)}` : ''} | task definitions ${r.result.summary.taskDefinitions} | described ${r.stats.described} | cache hits ${r.stats.cacheHits}`,
   );
-  console.log(`errors ${r.result.errors.length} | ERROR findings ${failedFindings} | failed calls other than throttles ${r.otherFailures} | FAIL findings ${r.result.summary.findings.FAIL}`);
+  console.log(
+    `errors ${r.result.errors.length} | ERROR findings ${failedFindings} | failed calls other than throttles ${r.otherFailures} | FAIL findings ${r.result.summary.findings.FAIL}`,
+  );
   const operations = [...new Set([...Object.keys(r.ok), ...Object.keys(r.throttled)])].sort();
-  console.log(table([['operation', 'calls ok', 'throttled'], ...operations.map((op): [string, number, number] => [op, r.ok[op] ?? 0, r.throttled[op] ?? 0])]));
+  console.log(
+    table([
+      ['operation', 'calls ok', 'throttled'],
+      ...operations.map((op): [string, number, number] => [op, r.ok[op] ?? 0, r.throttled[op] ?? 0]),
+    ]),
+  );
   return r.result.errors.length === 0 && failedFindings === 0 && r.otherFailures === 0;
 }
 
@@ -129,20 +161,30 @@ async function shellLoop(): Promise<void> {
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_PAGER: '',
     };
-    const aws = (...args: string[]) => run('aws', ['--endpoint-url', emulator.endpoint, '--output', 'json', ...args], { env, maxBuffer: 64 << 20 });
+    const aws = (...args: string[]) =>
+      run('aws', ['--endpoint-url', emulator.endpoint, '--output', 'json', ...args], { env, maxBuffer: 64 << 20 });
     const started = performance.now();
     // for arn in $(aws ecs list-task-definitions …); do aws ecs describe-task-definition --task-definition $arn; done
     const listed = JSON.parse((await aws('ecs', 'list-task-definitions')).stdout) as { taskDefinitionArns: string[] };
     for (const arn of listed.taskDefinitionArns) await aws('ecs', 'describe-task-definition', '--task-definition', arn);
     const shell = (performance.now() - started) / 1000;
 
-    const source = new AwsLiveSource({ scope: 'active', regions: ['us-east-1'], endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS });
+    const source = new AwsLiveSource({
+      scope: 'active',
+      regions: ['us-east-1'],
+      endpointUrl: emulator.endpoint,
+      credentials: EMULATOR_CREDENTIALS,
+    });
     const startedScan = performance.now();
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
     const inProcess = (performance.now() - startedScan) / 1000;
     // The same scan in a fresh process: node start, tsx, SDK load included.
     const startedCold = performance.now();
-    const cold = await run(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./aws-cold-scan.ts', import.meta.url)), emulator.endpoint], { env });
+    const cold = await run(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./aws-cold-scan.ts', import.meta.url)), emulator.endpoint],
+      { env },
+    );
     const coldSeconds = (performance.now() - startedCold) / 1000;
     const coldResult = JSON.parse(cold.stdout) as { taskDefinitions: number; errors: number };
     const perRevision = shell / listed.taskDefinitionArns.length;

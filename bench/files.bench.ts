@@ -24,7 +24,10 @@ import { type Measurement, loadNote, mark, measureProcess, median } from './supp
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const JSON_FILES = Number(process.env.BENCH_JSON_FILES ?? 2000);
 const CFN_FILES = Number(process.env.BENCH_CFN_FILES ?? 1000);
-const SCALE = (process.env.BENCH_SCALE ?? '1000,10000,50000').split(',').map(Number).filter((n) => n > 0);
+const SCALE = (process.env.BENCH_SCALE ?? '1000,10000,50000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const FORMAT_FILES = Number(process.env.BENCH_FORMAT_FILES ?? 20000);
 const FORMATS = (process.env.BENCH_FORMATS ?? 'text,json,sarif,junit,csv,ocsf,asff,html').split(',').filter(Boolean);
 /** ASFF files findings from files under an account and region. */
@@ -54,7 +57,8 @@ async function scanRuns(args: string[], runs: number, expectedExit = 1): Promise
   const results: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
     const m = await measureProcess(process.execPath, [BIN, ...args]);
-    if (m.exitCode !== expectedExit) throw new Error(`ecsguard ${args.join(' ')}: exit ${m.exitCode}, expected ${expectedExit}\n${m.stderr.slice(-2000)}`);
+    if (m.exitCode !== expectedExit)
+      throw new Error(`ecsguard ${args.join(' ')}: exit ${m.exitCode}, expected ${expectedExit}\n${m.stderr.slice(-2000)}`);
     results.push(m);
   }
   return summarize(results);
@@ -76,7 +80,9 @@ async function mixed(root: string): Promise<void> {
   const s = await scanRuns(['scan', dir, '--format', 'json', '--output', out, '--quiet'], RUNS);
   const report = reportOf(out);
   if (report.summary.taskDefinitions !== corpus.taskDefinitions || report.summary.errors !== 0) {
-    throw new Error(`mixed corpus: ${report.summary.taskDefinitions} task definitions, ${report.summary.errors} errors; expected ${corpus.taskDefinitions}, 0`);
+    throw new Error(
+      `mixed corpus: ${report.summary.taskDefinitions} task definitions, ${report.summary.errors} errors; expected ${corpus.taskDefinitions}, 0`,
+    );
   }
   const r = rate(files, s);
   console.log(
@@ -94,7 +100,9 @@ async function cloudFormationAlone(root: string): Promise<void> {
   const s = await scanRuns(['scan', dir, '--format', 'json', '--output', path.join(root, 'cfn-report.json'), '--quiet'], RUNS);
   const r = rate(corpus.cfnFiles, s);
   console.log(`2. CloudFormation YAML alone: ${corpus.cfnFiles} templates, ${corpus.taskDefinitions} task definitions`);
-  console.log(`   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, peak ${s.peakRssMb.toFixed(0)} MB (median of ${RUNS}; ${loadNote(s.load)})`);
+  console.log(
+    `   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, peak ${s.peakRssMb.toFixed(0)} MB (median of ${RUNS}; ${loadNote(s.load)})`,
+  );
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 1000) ${mark(r >= 1000)}`);
 }
 
@@ -115,11 +123,19 @@ async function startup(root: string): Promise<void> {
   const bare = await cpu(['-e', '0'], 0);
   const version = await cpu([BIN, '--version'], 0);
   const help = await cpu([BIN, '--help'], 0);
-  const one = await cpu([BIN, 'scan', file, '--quiet'], corpus.taskDefinitions ? 1 : 0).catch(async () => cpu([BIN, 'scan', file, '--quiet'], 0));
+  const one = await cpu([BIN, 'scan', file, '--quiet'], corpus.taskDefinitions ? 1 : 0).catch(async () =>
+    cpu([BIN, 'scan', file, '--quiet'], 0),
+  );
   const ratio = (s: Summary) => s.cpuMs / bare.cpuMs;
-  console.log(`3. startup, CPU time (user+sys, median of ${runs}; ${loadNote(Math.max(bare.load, version.load, help.load, one.load))}); node -e 0: ${bare.cpuMs.toFixed(0)} ms, ${bare.peakRssMb.toFixed(0)} MB`);
-  console.log(`   ecsguard --version:     ${version.cpuMs.toFixed(0)} ms = ${ratio(version).toFixed(2)}x (target <= 1.3x) ${mark(ratio(version) <= 1.3)}`);
-  console.log(`   ecsguard --help:        ${help.cpuMs.toFixed(0)} ms = ${ratio(help).toFixed(2)}x (target <= 1.3x) ${mark(ratio(help) <= 1.3)}`);
+  console.log(
+    `3. startup, CPU time (user+sys, median of ${runs}; ${loadNote(Math.max(bare.load, version.load, help.load, one.load))}); node -e 0: ${bare.cpuMs.toFixed(0)} ms, ${bare.peakRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `   ecsguard --version:     ${version.cpuMs.toFixed(0)} ms = ${ratio(version).toFixed(2)}x (target <= 1.3x) ${mark(ratio(version) <= 1.3)}`,
+  );
+  console.log(
+    `   ecsguard --help:        ${help.cpuMs.toFixed(0)} ms = ${ratio(help).toFixed(2)}x (target <= 1.3x) ${mark(ratio(help) <= 1.3)}`,
+  );
   console.log(`   ecsguard scan one.json: ${one.cpuMs.toFixed(0)} ms = ${ratio(one).toFixed(2)}x (target <= 2x) ${mark(ratio(one) <= 2)}`);
 }
 

@@ -24,7 +24,11 @@ try {
   for (let i = 0; i < IMAGES; i++) await pushImage(registry.url, `bench/app-${i}`, 'v1', i % 3 === 0 ? {} : { user: String(1000 + i) });
   mkdirSync(path.join(root, 'defs'));
   for (let i = 0; i < DEFINITIONS; i++) {
-    const containers = [0, 1, 2].map((c) => ({ name: `c${c}`, image: `${gate.host}/bench/app-${(i * 3 + c) % IMAGES}:v1`, essential: c === 0 }));
+    const containers = [0, 1, 2].map((c) => ({
+      name: `c${c}`,
+      image: `${gate.host}/bench/app-${(i * 3 + c) % IMAGES}:v1`,
+      essential: c === 0,
+    }));
     writeFileSync(path.join(root, 'defs', `td-${i}.json`), JSON.stringify({ family: `svc-${i}`, containerDefinitions: containers }));
   }
   const cacheDir = path.join(root, 'cache');

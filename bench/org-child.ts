@@ -11,7 +11,12 @@ import { OrganizationSource } from '../src/sources/organization/org-source.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 const [mode, endpointUrl, json] = process.argv.slice(2);
-const options = JSON.parse(json ?? '{}') as { regions: string[]; scope: 'active' | 'latest'; maxTotalConcurrency?: number; maxConcurrency?: number };
+const options = JSON.parse(json ?? '{}') as {
+  regions: string[];
+  scope: 'active' | 'latest';
+  maxTotalConcurrency?: number;
+  maxConcurrency?: number;
+};
 const credentials = { accessKeyId: 'AKIDECSGUARDTEST', secretAccessKey: 'emulator-secret' };
 
 const started = performance.now();
@@ -47,7 +52,13 @@ if (mode === 'fanout') {
     }),
   );
 } else {
-  const source = new ConfigAggregatorSource({ aggregator: 'org-aggregator', region: 'us-east-1', scope: options.scope, endpointUrl: endpointUrl!, credentials });
+  const source = new ConfigAggregatorSource({
+    aggregator: 'org-aggregator',
+    region: 'us-east-1',
+    scope: options.scope,
+    endpointUrl: endpointUrl!,
+    credentials,
+  });
   const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
   console.log(
     JSON.stringify({

@@ -43,10 +43,21 @@ const RATE = Number(process.env['BENCH_RATE'] ?? Math.max(0.05, (REVISIONS - BUR
 const ITEMS = Number(process.env['BENCH_ITEMS'] ?? 100_000);
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'];
 const TARGET_RATIO = 1.2;
-const LIMITED = ['ListTaskDefinitions', 'DescribeTaskDefinition', 'ListClusters', 'ListServices', 'DescribeServices', 'ListTasks', 'DescribeTasks'];
+const LIMITED = [
+  'ListTaskDefinitions',
+  'DescribeTaskDefinition',
+  'ListClusters',
+  'ListServices',
+  'DescribeServices',
+  'ListTasks',
+  'DescribeTasks',
+];
 const child = fileURLToPath(new URL('./org-child.ts', import.meta.url));
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 function seed(emulator: OrganizationEmulator, accounts: number, regions: string[], revisions: number): void {
   const families = Math.max(1, Math.round(revisions / 5));
@@ -60,7 +71,12 @@ function seed(emulator: OrganizationEmulator, accounts: number, regions: string[
           family: `svc-${String(i % families).padStart(3, '0')}`,
           networkMode: i % 11 === 0 ? 'host' : 'awsvpc',
           containerDefinitions: [
-            { name: 'app', image: `registry.example.com/svc:${i}`, essential: true, ...(insecure ? { privileged: true } : { user: '1000' }) },
+            {
+              name: 'app',
+              image: `registry.example.com/svc:${i}`,
+              essential: true,
+              ...(insecure ? { privileged: true } : { user: '1000' }),
+            },
             { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', essential: false, user: '0' },
           ],
           tags: [{ key: 'team', value: `team-${a % 13}` }],

@@ -34,7 +34,7 @@ function writeHclCorpus(root: string): number {
     mkdirSync(dir, { recursive: true });
     const a = generateTaskDefinition(random, d * 2);
     const b = generateTaskDefinition(random, d * 2 + 1);
-    const [first, ...rest] = a.containerDefinitions as GeneratedContainer[];
+    const [first, ...rest] = a.containerDefinitions;
     const firstWithRefs = { ...first, image: '${local.registry}/service-${var.index}:${var.image_tag}', user: 'var.user' };
     const objects = hcl([firstWithRefs, ...rest], '  ').replace('"var.user"', 'var.user');
     writeFileSync(
@@ -162,7 +162,9 @@ async function runCli(target: string, outputFile: string, expectedTaskDefinition
     if (m.exitCode !== 1) throw new Error(`unexpected exit code ${m.exitCode}: ${m.stderr}`);
     const report = JSON.parse(readFileSync(outputFile, 'utf8')) as { summary: { taskDefinitions: number; errors: number } };
     if (report.summary.taskDefinitions !== expectedTaskDefinitions || report.summary.errors !== 0) {
-      throw new Error(`scanned ${report.summary.taskDefinitions} task definitions with ${report.summary.errors} errors, expected ${expectedTaskDefinitions} and 0`);
+      throw new Error(
+        `scanned ${report.summary.taskDefinitions} task definitions with ${report.summary.errors} errors, expected ${expectedTaskDefinitions} and 0`,
+      );
     }
     runs.push(m);
   }
@@ -181,13 +183,19 @@ async function main(): Promise<void> {
     const tfFiles = MODULE_DIRS * 4;
     const hcl = await runCli(hclRoot, path.join(root, 'hcl-report.json'), taskDefinitions);
     const rate = tfFiles / (hcl.wallMs / 1000);
-    console.log(`HCL corpus: ${tfFiles} .tf files + ${MODULE_DIRS} terraform.tfvars in ${MODULE_DIRS} module directories, ${taskDefinitions} task definitions (jsonencode with var/local/interpolation, heredoc)`);
+    console.log(
+      `HCL corpus: ${tfFiles} .tf files + ${MODULE_DIRS} terraform.tfvars in ${MODULE_DIRS} module directories, ${taskDefinitions} task definitions (jsonencode with var/local/interpolation, heredoc)`,
+    );
     console.log(`  wall time (median of ${RUNS}, whole CLI process): ${hcl.wallMs.toFixed(0)} ms`);
     console.log(`  throughput: ${rate.toFixed(0)} .tf files/s (target >= 500) ${mark(rate >= 500)}`);
     console.log(`  peak RSS: ${hcl.peakRssMb.toFixed(0)} MB`);
     const plan = await runCli(planFile, path.join(root, 'plan-report.json'), PLAN_RESOURCES);
-    console.log(`plan JSON: ${PLAN_RESOURCES} aws_ecs_task_definition resources (root count + 40 child modules with for_each), ${planMb.toFixed(1)} MB`);
-    console.log(`  wall time (median of ${RUNS}, whole CLI process): ${(plan.wallMs / 1000).toFixed(2)} s (target < 1.5 s) ${mark(plan.wallMs < 1500)}`);
+    console.log(
+      `plan JSON: ${PLAN_RESOURCES} aws_ecs_task_definition resources (root count + 40 child modules with for_each), ${planMb.toFixed(1)} MB`,
+    );
+    console.log(
+      `  wall time (median of ${RUNS}, whole CLI process): ${(plan.wallMs / 1000).toFixed(2)} s (target < 1.5 s) ${mark(plan.wallMs < 1500)}`,
+    );
     console.log(`  peak RSS: ${plan.peakRssMb.toFixed(0)} MB (target < 300) ${mark(plan.peakRssMb < 300)}`);
   } finally {
     if (process.env.BENCH_KEEP) console.log(`corpus kept in ${root}`);

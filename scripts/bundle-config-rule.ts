@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 /** The ESM bundle needs `require` for the SDK's CommonJS dependencies. */
-const REQUIRE_BANNER = 'import{createRequire as __ecsguardCreateRequire}from"node:module";const require=__ecsguardCreateRequire(import.meta.url);';
+const REQUIRE_BANNER =
+  'import{createRequire as __ecsguardCreateRequire}from"node:module";const require=__ecsguardCreateRequire(import.meta.url);';
 
 export async function bundleConfigRule(outfile = `${root}dist/lambda/config-rule/index.mjs`): Promise<string> {
   await build({

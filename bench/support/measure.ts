@@ -33,15 +33,31 @@ export async function measureProcess(command: string, args: string[], env: NodeJ
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const exitCode = await new Promise<number>((resolve) =>
+    child.on('close', (code) => {
+      resolve(code ?? -1);
+    }),
+  );
   const wallMs = performance.now() - started;
   const at = stderr.lastIndexOf(MARKER);
   if (at < 0) throw new Error(`no resource usage from ${GNU_TIME}: ${stderr.slice(-500)}`);
-  const [kb, user, system] = stderr.slice(at + MARKER.length).trim().split(/\s+/).map(Number);
+  const [kb, user, system] = stderr
+    .slice(at + MARKER.length)
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   stderr = stderr.slice(0, at);
   // GNU time reports "Command exited with non-zero status N" before its format line: drop it.
   stderr = stderr.replace(/Command exited with non-zero status \d+\n$/, '');
-  return { exitCode, wallMs, peakRssMb: (kb ?? 0) / 1024, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, stdout, stderr, loadAverage: loadavg()[0] ?? 0 };
+  return {
+    exitCode,
+    wallMs,
+    peakRssMb: (kb ?? 0) / 1024,
+    cpuMs: ((user ?? 0) + (system ?? 0)) * 1000,
+    stdout,
+    stderr,
+    loadAverage: loadavg()[0] ?? 0,
+  };
 }
 
 export function median(values: number[]): number {

@@ -62,7 +62,8 @@ export function countsByCheck(diff: ScanDiff): CheckCounts[] {
 
 function where(f: ReportedFinding): string {
   const r = f.resource;
-  const resource = r.kind === 'aws' ? `${r.arn ?? r.id}${r.region ? ` (${r.region})` : ''}` : `${r.file ?? ''}${r.file ? ' › ' : ''}${r.id}`;
+  const resource =
+    r.kind === 'aws' ? `${r.arn ?? r.id}${r.region ? ` (${r.region})` : ''}` : `${r.file ?? ''}${r.file ? ' › ' : ''}${r.id}`;
   return `${resource}${f.container ? ` › ${f.container}` : ''}`;
 }
 
@@ -78,7 +79,9 @@ export function formatDiff(diff: ScanDiff, beforeName: string, afterName: string
     const width = Math.max(5, ...rows.map((r) => r.checkId.length));
     lines.push('', `  ${'check'.padEnd(width)}  new  fixed  unchanged  not verified`);
     for (const r of rows) {
-      lines.push(`  ${r.checkId.padEnd(width)}  ${String(r.added).padStart(3)}  ${String(r.fixed).padStart(5)}  ${String(r.unchanged).padStart(9)}  ${String(r.unverified).padStart(12)}`);
+      lines.push(
+        `  ${r.checkId.padEnd(width)}  ${String(r.added).padStart(3)}  ${String(r.fixed).padStart(5)}  ${String(r.unchanged).padStart(9)}  ${String(r.unverified).padStart(12)}`,
+      );
     }
   }
   const section = (title: string, items: ReportedFinding[]) => {

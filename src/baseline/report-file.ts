@@ -35,7 +35,16 @@ export interface ReportedFinding {
   message: string;
   container?: string;
   field?: string;
-  resource: { kind: 'file' | 'aws'; source: string; id: string; file?: string; family?: string; arn?: string; region?: string; accountId?: string };
+  resource: {
+    kind: 'file' | 'aws';
+    source: string;
+    id: string;
+    file?: string;
+    family?: string;
+    arn?: string;
+    region?: string;
+    accountId?: string;
+  };
   location?: { file: string; line: number };
 }
 

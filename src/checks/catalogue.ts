@@ -48,7 +48,12 @@ export const CHECKS: readonly Check[] = ALL_CHECKS.filter(isDefault);
  * container: the host's processes, IPC, kernel capabilities, the Docker socket
  * and host paths. Why they are not (yet) default: docs/checks.md.
  */
-export const HOST_BREACH_OPT_IN: readonly string[] = ['no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts'];
+export const HOST_BREACH_OPT_IN: readonly string[] = [
+  'no-host-pid-namespace',
+  'no-host-ipc-namespace',
+  'no-dangerous-capabilities',
+  'no-sensitive-host-mounts',
+];
 
 /**
  * Names that --checks and --skip-checks accept besides ids: `default` (what a
@@ -84,7 +89,9 @@ export function selectChecks(only: string[] | undefined, skip: string[] | undefi
   const known = new Set([...ALL_CHECKS.map((c) => c.meta.id), ...Object.keys(CHECK_GROUPS)]);
   const unknown = [...(only ?? []), ...(skip ?? [])].filter((id) => !known.has(id));
   if (unknown.length) {
-    throw new UsageError(`unknown check id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see "ecsguard checks"; groups: ${Object.keys(CHECK_GROUPS).join(', ')})`);
+    throw new UsageError(
+      `unknown check id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see "ecsguard checks"; groups: ${Object.keys(CHECK_GROUPS).join(', ')})`,
+    );
   }
   if (only !== undefined && only.length === 0) throw new UsageError('--checks needs at least one check id (see "ecsguard checks")');
   const wanted = expand(only ?? ['default']);

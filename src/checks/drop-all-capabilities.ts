@@ -25,7 +25,8 @@ function dropAllFix(taskDefinition: TaskDefinition, container: ContainerDefiniti
   const current = pathGet(container.node, DROP);
   const items = current?.kind === 'array' ? current.items : [];
   if (items.some((item) => item.kind === 'string' && capabilityName(item.value) === 'ALL')) return privileged;
-  const unwritable = (current !== undefined && current.kind !== 'array' && current.kind !== 'null') || items.some((item) => toPlain(item) === undefined);
+  const unwritable =
+    (current !== undefined && current.kind !== 'array' && current.kind !== 'null') || items.some((item) => toPlain(item) === undefined);
   if (unwritable && current) return mergeFixes(privileged, cannotEdit(container, current, DROP.join('.')));
   const name = JSON.stringify(container.name);
   const drop: ProposedFix = {
@@ -48,8 +49,7 @@ export const dropAllCapabilities: Check = {
     severity: 'medium',
     description:
       'Fails when a Linux container does not list ALL in linuxParameters.capabilities.drop, or is privileged (privileged overrides any drop). Windows task definitions are not applicable.',
-    risk:
-      "Docker's default capability set includes CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW and others: enough for a compromised process to spoof packets on the host network, change file ownership and escalate through set-uid binaries. Dropping ALL and adding back only what the workload needs shrinks that surface.",
+    risk: "Docker's default capability set includes CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW and others: enough for a compromised process to spoof packets on the host network, change file ownership and escalate through set-uid binaries. Dropping ALL and adding back only what the workload needs shrinks that surface.",
     semantics:
       'FAIL: linuxParameters, capabilities or drop absent; drop without ALL (any case, optional CAP_ prefix); privileged true whatever drop says. PASS: drop contains ALL and the container is not privileged; any container of a Windows task definition. UNKNOWN: drop, an element of it, privileged, or an operating system family that decides the verdict cannot be resolved. Opt-in (--checks hardening or --checks all): almost every task definition written today fails it.',
     remediation: {
@@ -66,7 +66,8 @@ export const dropAllCapabilities: Check = {
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
       ].join('\n'),
       cloudformation: 'ContainerDefinitions:\n  - Name: app\n    LinuxParameters:\n      Capabilities:\n        Drop: [ALL]',
-      terraform: 'container_definitions = jsonencode([{\n  name = "app"\n  linuxParameters = {\n    capabilities = { drop = ["ALL"] }\n  }\n}])',
+      terraform:
+        'container_definitions = jsonencode([{\n  name = "app"\n  linuxParameters = {\n    capabilities = { drop = ["ALL"] }\n  }\n}])',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html',
@@ -76,8 +77,30 @@ export const dropAllCapabilities: Check = {
     fixable: true,
     fixOption: 'dropCapabilities',
     examples: {
-      failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "linuxParameters": {"capabilities": {"drop": ["NET_RAW"]}}}]},
-      passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "linuxParameters": {"capabilities": {"drop": ["ALL"]}}}]},
+      failing: {
+        family: 'web',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            linuxParameters: { capabilities: { drop: ['NET_RAW'] } },
+          },
+        ],
+      },
+      passing: {
+        family: 'web',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            linuxParameters: { capabilities: { drop: ['ALL'] } },
+          },
+        ],
+      },
     },
     default: false,
   },
@@ -85,28 +108,57 @@ export const dropAllCapabilities: Check = {
     judgeEachContainer<Key>(
       taskDefinition,
       (c) => ({
-        drop: { node: expandPath(c.node, ['linuxParameters', 'capabilities', 'drop']), field: containerField(c, 'linuxParameters.capabilities.drop') },
+        drop: {
+          node: expandPath(c.node, ['linuxParameters', 'capabilities', 'drop']),
+          field: containerField(c, 'linuxParameters.capabilities.drop'),
+        },
         privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' },
-        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
+        os: {
+          node: taskDefinition.operatingSystemFamily,
+          field: taskField('runtimePlatform', 'operatingSystemFamily'),
+          advice: 'make it a literal value',
+        },
       }),
       ({ drop, privileged, os }) => {
         const priv = judgePrivileged(privileged);
         const linux = ((): { value: Tri; explanation: string; culprit: Key } => {
-          if (priv.value === true) return { value: true, explanation: `${priv.explanation}, which grants every capability whatever drop says`, culprit: 'privileged' };
+          if (priv.value === true)
+            return {
+              value: true,
+              explanation: `${priv.explanation}, which grants every capability whatever drop says`,
+              culprit: 'privileged',
+            };
           if (drop === undefined || drop.kind === 'null') {
-            return { value: true, explanation: 'linuxParameters.capabilities.drop is not set, so the default capabilities stay', culprit: 'drop' };
+            return {
+              value: true,
+              explanation: 'linuxParameters.capabilities.drop is not set, so the default capabilities stay',
+              culprit: 'drop',
+            };
           }
           if (drop.kind !== 'array') {
-            return { value: 'unknown', explanation: `linuxParameters.capabilities.drop is ${describeValue(drop)}, which cannot be resolved`, culprit: 'drop' };
+            return {
+              value: 'unknown',
+              explanation: `linuxParameters.capabilities.drop is ${describeValue(drop)}, which cannot be resolved`,
+              culprit: 'drop',
+            };
           }
           const elements = textElements(drop);
           if (elements.some((e) => 'text' in e && capabilityName(e.text) === 'ALL')) {
-            if (priv.value === 'unknown') return { value: 'unknown', explanation: `${priv.explanation}, and a privileged container keeps every capability whatever drop says`, culprit: 'privileged' };
+            if (priv.value === 'unknown')
+              return {
+                value: 'unknown',
+                explanation: `${priv.explanation}, and a privileged container keeps every capability whatever drop says`,
+                culprit: 'privileged',
+              };
             return { value: false, explanation: 'linuxParameters.capabilities.drop contains ALL', culprit: 'drop' };
           }
           const unresolvedElement = elements.find((e) => 'unknown' in e);
           if (unresolvedElement && 'unknown' in unresolvedElement) {
-            return { value: 'unknown', explanation: `linuxParameters.capabilities.drop has an element ${unresolvedElement.unknown}`, culprit: 'drop' };
+            return {
+              value: 'unknown',
+              explanation: `linuxParameters.capabilities.drop has an element ${unresolvedElement.unknown}`,
+              culprit: 'drop',
+            };
           }
           const listed = elements.map((e) => ('text' in e ? e.text : '')).filter(Boolean);
           return {

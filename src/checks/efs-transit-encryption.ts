@@ -18,7 +18,8 @@ function transitFix(volume: ValueNode, index: number): ProposedFix {
   const efs = inList ? written.items[0] : written;
   const path = ['volumes', String(index), 'efsVolumeConfiguration', ...(inList ? ['0'] : []), 'transitEncryption'];
   if (volume.kind !== 'object') return cannotEdit(undefined, volume, `volumes[${index}]`);
-  if (efs?.kind !== 'object') return efs ? cannotEdit(undefined, efs, `volumes[${index}].efsVolumeConfiguration`) : { changes: [], warnings: [], manual: [] };
+  if (efs?.kind !== 'object')
+    return efs ? cannotEdit(undefined, efs, `volumes[${index}].efsVolumeConfiguration`) : { changes: [], warnings: [], manual: [] };
   const fails = (v: ValueNode | undefined) => scalarText(v)?.trim().toUpperCase() !== 'ENABLED';
   const fix = setWhereFailing(undefined, path, field(efs, 'transitEncryption'), fails, 'ENABLED');
   const name = scalarText(field(volume, 'name'));
@@ -37,8 +38,7 @@ export const efsTransitEncryption: Check = {
     severity: 'medium',
     description:
       'Fails when a volume with efsVolumeConfiguration does not set transitEncryption to ENABLED, as Security Hub ECS.18 and the AWS Config rule ecs-task-definition-efs-encryption-enabled do.',
-    risk:
-      'Without transit encryption the NFS traffic between the instance and the file system crosses the VPC in clear text: anyone able to capture it on the path reads and can tamper with the data.',
+    risk: 'Without transit encryption the NFS traffic between the instance and the file system crosses the VPC in clear text: anyone able to capture it on the path reads and can tamper with the data.',
     semantics:
       'FAIL: transitEncryption absent (the default is DISABLED) or DISABLED on any EFS volume. PASS: ENABLED (any case); a task definition without EFS volumes. UNKNOWN: volumes, an EFS volume configuration or transitEncryption that cannot be resolved. Opt-in (--checks hardening or --checks all).',
     remediation: {
@@ -52,8 +52,10 @@ export const efsTransitEncryption: Check = {
         '# in each volume: "efsVolumeConfiguration": {"fileSystemId": "fs-…", "transitEncryption": "ENABLED"}',
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
       ].join('\n'),
-      cloudformation: 'Volumes:\n  - Name: data\n    EFSVolumeConfiguration:\n      FilesystemId: !Ref FileSystem\n      TransitEncryption: ENABLED',
-      terraform: 'volume {\n  name = "data"\n  efs_volume_configuration {\n    file_system_id     = aws_efs_file_system.data.id\n    transit_encryption = "ENABLED"\n  }\n}',
+      cloudformation:
+        'Volumes:\n  - Name: data\n    EFSVolumeConfiguration:\n      FilesystemId: !Ref FileSystem\n      TransitEncryption: ENABLED',
+      terraform:
+        'volume {\n  name = "data"\n  efs_volume_configuration {\n    file_system_id     = aws_efs_file_system.data.id\n    transit_encryption = "ENABLED"\n  }\n}',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSVolumeConfiguration.html',
@@ -69,8 +71,32 @@ export const efsTransitEncryption: Check = {
     },
     fixable: true,
     examples: {
-      failing: {"family": "web", "volumes": [{"name": "shared", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "shared", "containerPath": "/mnt/shared"}]}]},
-      passing: {"family": "web", "volumes": [{"name": "shared", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0", "transitEncryption": "ENABLED"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "shared", "containerPath": "/mnt/shared"}]}]},
+      failing: {
+        family: 'web',
+        volumes: [{ name: 'shared', efsVolumeConfiguration: { fileSystemId: 'fs-0123456789abcdef0' } }],
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            mountPoints: [{ sourceVolume: 'shared', containerPath: '/mnt/shared' }],
+          },
+        ],
+      },
+      passing: {
+        family: 'web',
+        volumes: [{ name: 'shared', efsVolumeConfiguration: { fileSystemId: 'fs-0123456789abcdef0', transitEncryption: 'ENABLED' } }],
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            mountPoints: [{ sourceVolume: 'shared', containerPath: '/mnt/shared' }],
+          },
+        ],
+      },
     },
     default: false,
   },
@@ -80,7 +106,12 @@ export const efsTransitEncryption: Check = {
       const node = list.node;
       if (node === undefined || node.kind === 'null') continue;
       if (node.kind !== 'array') {
-        violations.push({ status: 'UNKNOWN', message: `volumes is ${describeValue(node)}, which cannot be resolved${when(list.assumptions)}`, ...fieldOf(taskField('volumes')), node });
+        violations.push({
+          status: 'UNKNOWN',
+          message: `volumes is ${describeValue(node)}, which cannot be resolved${when(list.assumptions)}`,
+          ...fieldOf(taskField('volumes')),
+          node,
+        });
         continue;
       }
       node.items.forEach((item, index) => {
@@ -102,7 +133,9 @@ export const efsTransitEncryption: Check = {
           ...(fails ? { fix: transitFix(item, index) } : { advice: 'make it ENABLED' }),
           status: fails ? 'FAIL' : 'UNKNOWN',
           message: `${decisive.explanation}${when(conditionsOf(matching, outcomes.length, []))}`,
-          ...fieldOf(taskField('volumes', String(index), 'efsVolumeConfiguration', ...(decisive.culprit === 'transit' ? ['transitEncryption'] : []))),
+          ...fieldOf(
+            taskField('volumes', String(index), 'efsVolumeConfiguration', ...(decisive.culprit === 'transit' ? ['transitEncryption'] : [])),
+          ),
           ...(decisive.node ? { node: decisive.node } : {}),
         });
       });
@@ -124,13 +157,31 @@ function judge(
   const name = scalarText(field(volume, 'name'));
   const label = name === undefined ? 'an EFS volume' : `EFS volume ${JSON.stringify(name)}`;
   if (efs === undefined || efs.kind === 'null') return { value: false, explanation: '', culprit: 'efs' };
-  if (efs.kind !== 'object') return { value: 'unknown', explanation: `${label}: efsVolumeConfiguration is ${describeValue(efs)}, which cannot be resolved`, culprit: 'efs', node: efs };
+  if (efs.kind !== 'object')
+    return {
+      value: 'unknown',
+      explanation: `${label}: efsVolumeConfiguration is ${describeValue(efs)}, which cannot be resolved`,
+      culprit: 'efs',
+      node: efs,
+    };
   if (transit === undefined || transit.kind === 'null') {
     return { value: true, explanation: `${label}: transitEncryption is not set, and the default is DISABLED`, culprit: 'efs', node: efs };
   }
-  if (transit.kind === 'unresolved') return { value: 'unknown', explanation: `${label}: transitEncryption is ${describeValue(transit)}, which cannot be resolved`, culprit: 'transit', node: transit };
+  if (transit.kind === 'unresolved')
+    return {
+      value: 'unknown',
+      explanation: `${label}: transitEncryption is ${describeValue(transit)}, which cannot be resolved`,
+      culprit: 'transit',
+      node: transit,
+    };
   const text = scalarText(transit);
-  if (text === undefined) return { value: 'unknown', explanation: `${label}: transitEncryption is ${describeValue(transit)}, which is not a string`, culprit: 'transit', node: transit };
+  if (text === undefined)
+    return {
+      value: 'unknown',
+      explanation: `${label}: transitEncryption is ${describeValue(transit)}, which is not a string`,
+      culprit: 'transit',
+      node: transit,
+    };
   if (text.trim().toUpperCase() === 'ENABLED') return { value: false, explanation: '', culprit: 'transit' };
   return { value: true, explanation: `${label}: transitEncryption is ${JSON.stringify(text)}`, culprit: 'transit', node: transit };
 }

@@ -26,7 +26,9 @@ const SECURITY_HUB_ECS = 'https://docs.aws.amazon.com/securityhub/latest/usergui
  * A framework whose controls Security Hub lists as "Related requirements" of its ECS controls:
  * each requirement maps to the checks that answer those Security Hub controls.
  */
-function viaSecurityHub(related: ReadonlyArray<{ requirement: string; title: string; from: ReadonlyArray<{ control: string; check: string }> }>): FrameworkControl[] {
+function viaSecurityHub(
+  related: ReadonlyArray<{ requirement: string; title: string; from: ReadonlyArray<{ control: string; check: string }> }>,
+): FrameworkControl[] {
   return related.map(({ requirement, title, from }) => ({
     control: requirement,
     title,
@@ -58,13 +60,29 @@ export const FRAMEWORKS: readonly Framework[] = [
     controls: [
       { control: 'ECS.3', title: "ECS task definitions should not share the host's process namespace", checks: ['no-host-pid-namespace'] },
       { control: 'ECS.4', title: 'ECS containers should run as non-privileged', checks: ['no-privileged-containers'] },
-      { control: 'ECS.5', title: 'ECS task definitions should configure containers to be limited to read-only access to root filesystems', checks: ['readonly-root-filesystem'] },
+      {
+        control: 'ECS.5',
+        title: 'ECS task definitions should configure containers to be limited to read-only access to root filesystems',
+        checks: ['readonly-root-filesystem'],
+      },
       { control: 'ECS.8', title: 'Secrets should not be passed as container environment variables', checks: ['no-secrets-in-environment'] },
       { control: 'ECS.9', title: 'ECS task definitions should have a logging configuration', checks: ['logging-configured'] },
       { control: 'ECS.17', title: 'ECS task definitions should not use host network mode', checks: ['no-host-network'] },
-      { control: 'ECS.18', title: 'ECS Task Definitions should use in-transit encryption for EFS volumes', checks: ['efs-transit-encryption'] },
-      { control: 'ECS.20', title: 'ECS Task Definitions should configure non-root users in Linux container definitions', checks: ['no-root-user'] },
-      { control: 'ECS.21', title: 'ECS Task Definitions should configure non-administrator users in Windows container definitions', checks: ['no-root-user'] },
+      {
+        control: 'ECS.18',
+        title: 'ECS Task Definitions should use in-transit encryption for EFS volumes',
+        checks: ['efs-transit-encryption'],
+      },
+      {
+        control: 'ECS.20',
+        title: 'ECS Task Definitions should configure non-root users in Linux container definitions',
+        checks: ['no-root-user'],
+      },
+      {
+        control: 'ECS.21',
+        title: 'ECS Task Definitions should configure non-administrator users in Windows container definitions',
+        checks: ['no-root-user'],
+      },
     ],
   },
   {
@@ -76,8 +94,16 @@ export const FRAMEWORKS: readonly Framework[] = [
       '3.1 passes an absent user (its audit reads "user is not set to root or is absent"); host-network-no-privilege follows it.',
     ],
     controls: [
-      { control: '3.1', title: "Ensure Amazon ECS task definitions using 'host' network mode do not allow privileged or root user access to the host", checks: ['host-network-no-privilege'] },
-      { control: '3.4', title: "Ensure Amazon ECS task definitions do not have 'privileged' set to 'true'", checks: ['no-privileged-containers'] },
+      {
+        control: '3.1',
+        title: "Ensure Amazon ECS task definitions using 'host' network mode do not allow privileged or root user access to the host",
+        checks: ['host-network-no-privilege'],
+      },
+      {
+        control: '3.4',
+        title: "Ensure Amazon ECS task definitions do not have 'privileged' set to 'true'",
+        checks: ['no-privileged-containers'],
+      },
       { control: '3.6', title: 'Ensure secrets are not passed as container environment variables', checks: ['no-secrets-in-environment'] },
       { control: '3.7', title: 'Ensure Amazon ECS task definitions have logging configured', checks: ['logging-configured'] },
     ],
@@ -122,7 +148,11 @@ export const FRAMEWORKS: readonly Framework[] = [
       { requirement: 'CA-9(1)', title: 'Internal system connections: compliance checks', from: BASELINE },
       { requirement: 'CM-2', title: 'Baseline configuration', from: BASELINE },
       { requirement: 'SC-7(9)', title: 'Boundary protection: restrict threatening outgoing communications traffic', from: [ECS9] },
-      { requirement: 'SI-7(8)', title: 'Software, firmware and information integrity: auditing capability for significant events', from: [ECS9] },
+      {
+        requirement: 'SI-7(8)',
+        title: 'Software, firmware and information integrity: auditing capability for significant events',
+        from: [ECS9],
+      },
     ]),
   },
   {
@@ -133,7 +163,12 @@ export const FRAMEWORKS: readonly Framework[] = [
       'Of the task-definition controls, Security Hub relates only ECS.8 to a PCI DSS v4.0.1 requirement (8.6.2); its other PCI mappings (ECS.2, ECS.10, ECS.16: 1.4.4 and 6.3.3) concern services and task sets, which ecsguard does not check. No other public mapping of these checks to PCI DSS 4.0 was found, so none is claimed.',
     ],
     controls: viaSecurityHub([
-      { requirement: '8.6.2', title: 'Passwords/passphrases for application and system accounts are not hard coded in scripts, configuration files or source code', from: [ECS8] },
+      {
+        requirement: '8.6.2',
+        title:
+          'Passwords/passphrases for application and system accounts are not hard coded in scripts, configuration files or source code',
+        from: [ECS8],
+      },
     ]),
   },
 ];
@@ -152,7 +187,11 @@ export function frameworkChecks(ids: readonly string[]): Check[] {
 
 /** The control ids (framework-qualified) a check answers in the selected frameworks. */
 export function controlsOf(checkId: string, ids: readonly string[]): string[] {
-  return ids.flatMap((id) => findFramework(id).controls.filter((c) => c.checks.includes(checkId)).map((c) => `${id}:${c.control}`));
+  return ids.flatMap((id) =>
+    findFramework(id)
+      .controls.filter((c) => c.checks.includes(checkId))
+      .map((c) => `${id}:${c.control}`),
+  );
 }
 
 /** `ecsguard checks --framework X`: each control and the checks behind it. */

@@ -13,8 +13,7 @@ export const hostNetworkNoPrivilege: Check = {
     severity: 'high',
     description:
       'Fails when networkMode is host and any container is privileged or sets user to root (uid 0 by name or number). An absent user passes, as CIS AWS Compute Services Benchmark 3.1 and Prowler ecs_task_definitions_host_networking_mode_users read it. With --scope in-use on a live account, only revisions used by a running task or a service are checked.',
-    risk:
-      'Host networking plus privileged or root access is the classic container breakout: the container already shares the host network namespace, and privilege or root turns any foothold in it into control of the instance and everything scheduled on it.',
+    risk: 'Host networking plus privileged or root access is the classic container breakout: the container already shares the host network namespace, and privilege or root turns any foothold in it into control of the instance and everything scheduled on it.',
     semantics:
       'Applies only when networkMode is "host". FAIL: privileged is true, or user is "root" or uid 0 in any form ("0", "0:0", "root:root", "root:1000"). PASS: privileged absent or false and user absent, empty or non-root. NOTE: root group with a non-root uid. UNKNOWN: a deciding value cannot be resolved. AWS Config and Prowler treat privileged: true as compliant in host mode; this check, like CIS, does not.',
     remediation: {
@@ -34,7 +33,8 @@ export const hostNetworkNoPrivilege: Check = {
         '# backout: aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>:<old-revision>',
       ].join('\n'),
       cloudformation: 'NetworkMode: host\nContainerDefinitions:\n  - Name: agent\n    Privileged: false\n    User: "1000:1000"',
-      terraform: 'network_mode = "host"\ncontainer_definitions = jsonencode([{\n  name       = "agent"\n  privileged = false\n  user       = "1000:1000"\n}])',
+      terraform:
+        'network_mode = "host"\ncontainer_definitions = jsonencode([{\n  name       = "agent"\n  privileged = false\n  user       = "1000:1000"\n}])',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html',
@@ -49,48 +49,75 @@ export const hostNetworkNoPrivilege: Check = {
     },
     fixable: true,
     examples: {
-      failing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "root"}]},
-      passing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      failing: {
+        family: 'agent',
+        networkMode: 'host',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: 'root' },
+        ],
+      },
+      passing: {
+        family: 'agent',
+        networkMode: 'host',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
     },
   },
   evaluate: (taskDefinition, context = DEFAULT_CHECK_CONTEXT) =>
     neverHostNetwork(taskDefinition.networkMode)
       ? []
       : judgeEachContainer(
-      taskDefinition,
-      (c) => ({
-        networkMode: { node: taskDefinition.networkMode, field: taskField('networkMode'), advice: 'make it a mode other than host (awsvpc is recommended)' },
-        privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' },
-        user: { node: field(c.node, 'user'), field: containerField(c, 'user'), advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}` },
-        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
-      }),
-      ({ networkMode, privileged, user, os }) => {
-        const host = judgeHostNetwork(networkMode);
-        const priv = judgePrivileged(privileged);
-        const root = judgeUserOnPlatform(user, os, 'passes');
-        const elevated = or(priv.value, root.value);
-        const value = and(host.value, elevated);
-        const notes = host.value !== false && root.note ? [root.note] : [];
-        const reasons = [priv, root].filter((j) => j.value === (elevated === true ? true : 'unknown'));
-        const explanation = reasons.map((j) => j.explanation).join(' and ');
-        if (host.value === 'unknown' && elevated !== false) {
-          return { value, explanation: `${explanation}, and ${host.explanation}`, culprit: 'networkMode', notes };
-        }
-        const culprit = reasons[0] === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user';
-        const culpritOf = (j: typeof priv) => (j === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user') as 'privileged' | 'os' | 'user';
-        return {
-          value,
-          explanation: `in host network mode, ${explanation}`,
-          culprit,
-          notes,
-          ...(host.value === true ? { reasons: reasons.map((j) => ({ text: j.explanation, culprit: culpritOf(j) })) } : {}),
-          compose: (texts: string[]) => `in host network mode, ${texts.join(' and ')}`,
-        };
-      },
-      ({ container, culprit }) =>
-        context.fix.networkMode === 'awsvpc'
-          ? networkModeFix(taskDefinition)
-          : mergeFixes(privilegedFix(taskDefinition, container), userFix(taskDefinition, container, 'passes', context.fix.user, culprit === 'os')),
-    ),
+          taskDefinition,
+          (c) => ({
+            networkMode: {
+              node: taskDefinition.networkMode,
+              field: taskField('networkMode'),
+              advice: 'make it a mode other than host (awsvpc is recommended)',
+            },
+            privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' },
+            user: {
+              node: field(c.node, 'user'),
+              field: containerField(c, 'user'),
+              advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}`,
+            },
+            os: {
+              node: taskDefinition.operatingSystemFamily,
+              field: taskField('runtimePlatform', 'operatingSystemFamily'),
+              advice: 'make it a literal value',
+            },
+          }),
+          ({ networkMode, privileged, user, os }) => {
+            const host = judgeHostNetwork(networkMode);
+            const priv = judgePrivileged(privileged);
+            const root = judgeUserOnPlatform(user, os, 'passes');
+            const elevated = or(priv.value, root.value);
+            const value = and(host.value, elevated);
+            const notes = host.value !== false && root.note ? [root.note] : [];
+            const reasons = [priv, root].filter((j) => j.value === (elevated === true ? true : 'unknown'));
+            const explanation = reasons.map((j) => j.explanation).join(' and ');
+            if (host.value === 'unknown' && elevated !== false) {
+              return { value, explanation: `${explanation}, and ${host.explanation}`, culprit: 'networkMode', notes };
+            }
+            const culprit = reasons[0] === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user';
+            const culpritOf = (j: typeof priv) => (j === priv ? 'privileged' : root.decidedBy === 'os' ? 'os' : 'user');
+            return {
+              value,
+              explanation: `in host network mode, ${explanation}`,
+              culprit,
+              notes,
+              ...(host.value === true ? { reasons: reasons.map((j) => ({ text: j.explanation, culprit: culpritOf(j) })) } : {}),
+              compose: (texts: string[]) => `in host network mode, ${texts.join(' and ')}`,
+            };
+          },
+          ({ container, culprit }) =>
+            context.fix.networkMode === 'awsvpc'
+              ? networkModeFix(taskDefinition)
+              : mergeFixes(
+                  privilegedFix(taskDefinition, container),
+                  userFix(taskDefinition, container, 'passes', context.fix.user, culprit === 'os'),
+                ),
+        ),
   passMessage: hostNetworkPassMessage,
 };

@@ -13,8 +13,7 @@ export const hostNetworkNonrootUser: Check = {
     severity: 'high',
     description:
       'Fails when networkMode is host and any container leaves user unset or empty, or sets it to root (uid 0 by name or number). Privileged containers get no exemption.',
-    risk:
-      "With host networking the container shares the instance's network stack. As root it can bind any port, sniff and spoof traffic, impersonate services on the host and reach the metadata endpoint; a kernel exploit from there compromises the instance.",
+    risk: "With host networking the container shares the instance's network stack. As root it can bind any port, sniff and spoof traffic, impersonate services on the host and reach the metadata endpoint; a kernel exploit from there compromises the instance.",
     semantics:
       'Applies only when networkMode is "host" (absent is not host). FAIL: user absent, empty, "root" or uid 0 in any form ("0", "0:0", "root:root", "root:1000"). PASS: an explicit non-root uid. Unlike AWS Config and Prowler, privileged: true does not make a root container compliant. NOTE: root group with a non-root uid ("1000:0"). UNKNOWN: networkMode or user cannot be resolved and would decide the verdict.',
     remediation: {
@@ -32,7 +31,8 @@ export const hostNetworkNonrootUser: Check = {
         'aws ecs register-task-definition --cli-input-json file://task-definition.json',
         'aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>',
       ].join('\n'),
-      cloudformation: 'NetworkMode: host\nContainerDefinitions:\n  - Name: app\n    User: "1000:1000"\n    LinuxParameters:\n      Capabilities:\n        Drop: [ALL]',
+      cloudformation:
+        'NetworkMode: host\nContainerDefinitions:\n  - Name: app\n    User: "1000:1000"\n    LinuxParameters:\n      Capabilities:\n        Drop: [ALL]',
       terraform: 'network_mode = "host"\ncontainer_definitions = jsonencode([{\n  name = "app"\n  user = "1000:1000"\n}])',
     },
     references: [
@@ -48,39 +48,69 @@ export const hostNetworkNonrootUser: Check = {
     },
     fixable: true,
     examples: {
-      failing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true}]},
-      passing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      failing: {
+        family: 'agent',
+        networkMode: 'host',
+        containerDefinitions: [{ name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true }],
+      },
+      passing: {
+        family: 'agent',
+        networkMode: 'host',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
     },
   },
   evaluate: (taskDefinition, context = DEFAULT_CHECK_CONTEXT) =>
     neverHostNetwork(taskDefinition.networkMode)
       ? []
       : judgeEachContainer(
-      taskDefinition,
-      (c) => ({
-        networkMode: { node: taskDefinition.networkMode, field: taskField('networkMode'), advice: 'make it a mode other than host (awsvpc is recommended)' },
-        user: { node: field(c.node, 'user'), field: containerField(c, 'user'), advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}` },
-        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
-      }),
-      ({ networkMode, user, os }, container) => {
-        const host = judgeHostNetwork(networkMode);
-        const root = judgeUserOnPlatform(user, os, 'fails', container.imageUser);
-        const effectiveUser = root.effectiveUser ? { effectiveUser: root.effectiveUser } : {};
-        const value = and(host.value, root.value);
-        const notes = host.value !== false && root.note ? [root.note] : [];
-        if (host.value === 'unknown' && root.value !== false) {
-          return { value, explanation: `${root.explanation}, and ${host.explanation}`, culprit: 'networkMode', notes, ...effectiveUser };
-        }
-        return {
-          value,
-          explanation: `in host network mode, ${root.explanation}`,
-          culprit: root.decidedBy === 'os' ? 'os' : 'user',
-          notes,
-          ...effectiveUser,
-        };
-      },
-      ({ container, culprit }) =>
-        context.fix.networkMode === 'awsvpc' ? networkModeFix(taskDefinition) : userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os'),
-    ),
+          taskDefinition,
+          (c) => ({
+            networkMode: {
+              node: taskDefinition.networkMode,
+              field: taskField('networkMode'),
+              advice: 'make it a mode other than host (awsvpc is recommended)',
+            },
+            user: {
+              node: field(c.node, 'user'),
+              field: containerField(c, 'user'),
+              advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}`,
+            },
+            os: {
+              node: taskDefinition.operatingSystemFamily,
+              field: taskField('runtimePlatform', 'operatingSystemFamily'),
+              advice: 'make it a literal value',
+            },
+          }),
+          ({ networkMode, user, os }, container) => {
+            const host = judgeHostNetwork(networkMode);
+            const root = judgeUserOnPlatform(user, os, 'fails', container.imageUser);
+            const effectiveUser = root.effectiveUser ? { effectiveUser: root.effectiveUser } : {};
+            const value = and(host.value, root.value);
+            const notes = host.value !== false && root.note ? [root.note] : [];
+            if (host.value === 'unknown' && root.value !== false) {
+              return {
+                value,
+                explanation: `${root.explanation}, and ${host.explanation}`,
+                culprit: 'networkMode',
+                notes,
+                ...effectiveUser,
+              };
+            }
+            return {
+              value,
+              explanation: `in host network mode, ${root.explanation}`,
+              culprit: root.decidedBy === 'os' ? 'os' : 'user',
+              notes,
+              ...effectiveUser,
+            };
+          },
+          ({ container, culprit }) =>
+            context.fix.networkMode === 'awsvpc'
+              ? networkModeFix(taskDefinition)
+              : userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os'),
+        ),
   passMessage: hostNetworkPassMessage,
 };

@@ -20,8 +20,7 @@ export const loggingConfigured: Check = {
     severity: 'medium',
     description:
       'Fails when a container has no logConfiguration or no logDriver in it, as Security Hub ECS.9 and the AWS Config rule ecs-task-definition-log-configuration do.',
-    risk:
-      'Without a log driver the container output stays on the instance (or, on Fargate, is lost): an intrusion or a failing workload leaves no trace that responders can read after the task stops.',
+    risk: 'Without a log driver the container output stays on the instance (or, on Fargate, is lost): an intrusion or a failing workload leaves no trace that responders can read after the task stops.',
     semantics:
       'FAIL: logConfiguration absent or null, or its logDriver absent, null or empty. PASS: any logDriver (awslogs, awsfirelens, splunk, json-file…). UNKNOWN: logConfiguration or logDriver cannot be resolved. Opt-in (--checks hardening or --checks all): it is an audit-trail control, not a host-breach door.',
     remediation: {
@@ -55,8 +54,27 @@ export const loggingConfigured: Check = {
     },
     fixable: false,
     examples: {
-      failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
-      passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "app"}}}]},
+      failing: {
+        family: 'web',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
+      passing: {
+        family: 'web',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'app' },
+            },
+          },
+        ],
+      },
     },
     default: false,
   },
@@ -72,16 +90,29 @@ export const loggingConfigured: Check = {
           return { value: true, explanation: 'logConfiguration is not set, so nothing collects its logs', culprit: 'config' };
         }
         if (config.kind !== 'object') {
-          return { value: 'unknown', explanation: `logConfiguration is ${describeValue(config)}, which cannot be resolved`, culprit: 'config' };
+          return {
+            value: 'unknown',
+            explanation: `logConfiguration is ${describeValue(config)}, which cannot be resolved`,
+            culprit: 'config',
+          };
         }
         if (driver === undefined || driver.kind === 'null') {
           return { value: true, explanation: 'logConfiguration has no logDriver', culprit: 'config' };
         }
         if (driver.kind === 'unresolved') {
-          return { value: 'unknown', explanation: `logConfiguration.logDriver is ${describeValue(driver)}, which cannot be resolved`, culprit: 'driver' };
+          return {
+            value: 'unknown',
+            explanation: `logConfiguration.logDriver is ${describeValue(driver)}, which cannot be resolved`,
+            culprit: 'driver',
+          };
         }
         const text = scalarText(driver);
-        if (text === undefined) return { value: 'unknown', explanation: `logConfiguration.logDriver is ${describeValue(driver)}, which is not a string`, culprit: 'driver' };
+        if (text === undefined)
+          return {
+            value: 'unknown',
+            explanation: `logConfiguration.logDriver is ${describeValue(driver)}, which is not a string`,
+            culprit: 'driver',
+          };
         if (text.trim() === '') return { value: true, explanation: 'logConfiguration.logDriver is empty', culprit: 'driver' };
         return { value: false, explanation: `logConfiguration.logDriver is ${JSON.stringify(text)}`, culprit: 'driver' };
       },

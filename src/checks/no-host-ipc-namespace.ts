@@ -13,10 +13,8 @@ export const noHostIpcNamespace: Check = {
     id: 'no-host-ipc-namespace',
     title: 'Task definitions do not share the host IPC namespace',
     severity: 'high',
-    description:
-      'Fails when ipcMode is host, which shares the instance IPC namespace with the task.',
-    risk:
-      'With the host IPC namespace the containers share System V shared memory, semaphores and message queues with every process on the instance: they can read or corrupt data other workloads and host daemons exchange through /dev/shm and IPC objects.',
+    description: 'Fails when ipcMode is host, which shares the instance IPC namespace with the task.',
+    risk: 'With the host IPC namespace the containers share System V shared memory, semaphores and message queues with every process on the instance: they can read or corrupt data other workloads and host daemons exchange through /dev/shm and IPC objects.',
     semantics:
       'FAIL: ipcMode is "host" (any case). PASS: "task", "none", or absent (each container gets a private namespace). UNKNOWN: ipcMode cannot be resolved. Fargate and Windows do not support ipcMode, so this bites on the EC2 and external launch types.',
     remediation: {
@@ -35,9 +33,7 @@ export const noHostIpcNamespace: Check = {
       cloudformation: '# remove IpcMode: host, or\nIpcMode: task',
       terraform: '# remove ipc_mode = "host", or\nipc_mode = "task"',
     },
-    references: [
-      'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_definition_ipcmode',
-    ],
+    references: ['https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_definition_ipcmode'],
     mappings: {
       prowler: [],
       securityHub: [],
@@ -47,8 +43,20 @@ export const noHostIpcNamespace: Check = {
     },
     fixable: true,
     examples: {
-      failing: {"family": "agent", "ipcMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
-      passing: {"family": "agent", "ipcMode": "task", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      failing: {
+        family: 'agent',
+        ipcMode: 'host',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
+      passing: {
+        family: 'agent',
+        ipcMode: 'task',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
     },
     default: false,
   },

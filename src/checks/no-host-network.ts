@@ -12,8 +12,7 @@ export const noHostNetwork: Check = {
     severity: 'medium',
     description:
       'Fails when networkMode is host; awsvpc is the recommended mode. Security Hub ECS.17 and the AWS Config rule ecs-task-definition-network-mode-not-host check the same.',
-    risk:
-      "Host networking removes the network namespace between the container and the instance: the container sees every interface, can bind the host's ports and reach services listening on localhost, and every other weakness in the task is amplified.",
+    risk: "Host networking removes the network namespace between the container and the instance: the container sees every interface, can bind the host's ports and reach services listening on localhost, and every other weakness in the task is amplified.",
     semantics:
       'FAIL: networkMode is "host". PASS: awsvpc, bridge, none, or absent (the default is bridge on Linux). UNKNOWN: networkMode cannot be resolved.',
     remediation: {
@@ -46,8 +45,20 @@ export const noHostNetwork: Check = {
     },
     fixable: true,
     examples: {
-      failing: {"family": "agent", "networkMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
-      passing: {"family": "agent", "networkMode": "awsvpc", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      failing: {
+        family: 'agent',
+        networkMode: 'host',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
+      passing: {
+        family: 'agent',
+        networkMode: 'awsvpc',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
     },
   },
   evaluate(taskDefinition, context = DEFAULT_CHECK_CONTEXT) {

@@ -15,8 +15,7 @@ export const noHostPidNamespace: Check = {
     severity: 'high',
     description:
       'Fails when pidMode is host. Security Hub ECS.3 and the AWS Config rule ecs-task-definition-pid-mode-check check the same.',
-    risk:
-      "With the host PID namespace every container of the task sees every process on the instance: it can read their command lines and environments under /proc, signal them, and with ptrace rights attach to them. Combined with root or extra capabilities that is a direct path to the host.",
+    risk: 'With the host PID namespace every container of the task sees every process on the instance: it can read their command lines and environments under /proc, signal them, and with ptrace rights attach to them. Combined with root or extra capabilities that is a direct path to the host.',
     semantics:
       'FAIL: pidMode is "host" (any case). PASS: "task", or absent (each container gets its own namespace). UNKNOWN: pidMode cannot be resolved. Fargate and Windows reject host, so this bites on the EC2 and external launch types. Checkov CKV_AWS_335 reads pidMode inside each container definition, where ECS never puts it, so it never fires on a real definition.',
     remediation: {
@@ -49,8 +48,20 @@ export const noHostPidNamespace: Check = {
     },
     fixable: true,
     examples: {
-      failing: {"family": "agent", "pidMode": "host", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
-      passing: {"family": "agent", "pidMode": "task", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      failing: {
+        family: 'agent',
+        pidMode: 'host',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
+      passing: {
+        family: 'agent',
+        pidMode: 'task',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
     },
     default: false,
   },

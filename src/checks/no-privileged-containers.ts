@@ -9,10 +9,8 @@ export const noPrivilegedContainers: Check = {
     id: 'no-privileged-containers',
     title: 'No container runs in privileged mode',
     severity: 'high',
-    description:
-      'Fails when any container definition sets privileged to true, whatever the network mode. Absent or false passes.',
-    risk:
-      'A privileged container gets nearly every capability and the host devices. Whoever compromises it can mount host disks, read secrets of other workloads on the instance and plant persistent changes: a container breach becomes a host breach.',
+    description: 'Fails when any container definition sets privileged to true, whatever the network mode. Absent or false passes.',
+    risk: 'A privileged container gets nearly every capability and the host devices. Whoever compromises it can mount host disks, read secrets of other workloads on the instance and plant persistent changes: a container breach becomes a host breach.',
     semantics:
       'FAIL: privileged is true (or the CloudFormation string "true"). PASS: absent, null or false. UNKNOWN: the value is an expression that cannot be resolved (the message shows it). Fargate rejects privileged containers, so this only bites on the EC2 and external launch types. Checkov CKV_AWS_334 covers the same control but reads the misspelt key `privilege`, so it never fires on a real definition.',
     remediation: {
@@ -47,8 +45,24 @@ export const noPrivilegedContainers: Check = {
     },
     fixable: true,
     examples: {
-      failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "privileged": true}]},
-      passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
+      failing: {
+        family: 'web',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            privileged: true,
+          },
+        ],
+      },
+      passing: {
+        family: 'web',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
     },
   },
   evaluate: (taskDefinition) =>

@@ -54,8 +54,7 @@ export const noSecretsInEnvironment: Check = {
     severity: 'high',
     description:
       'Fails when an environment variable has a credential-like name (AWS_SECRET_ACCESS_KEY, *_PASSWORD, *_TOKEN, *_API_KEY…) and a literal value, or any value in a known credential format (AWS access key id, private key block, JSON Web Token, GitHub or Slack token, password in a URL). The value is never printed or stored: findings show the name, the kind and the length.',
-    risk:
-      'Environment values are part of the task definition: anyone with ecs:DescribeTaskDefinition, every CI log that prints the template, and the state files of the IaC tools read them in plain text, and revisions keep them after the secret is rotated.',
+    risk: 'Environment values are part of the task definition: anyone with ecs:DescribeTaskDefinition, every CI log that prints the template, and the state files of the IaC tools read them in plain text, and revisions keep them after the secret is rotated.',
     semantics:
       'secrets[].valueFrom (Secrets Manager or SSM Parameter Store) is the right way and never read; environmentFiles are not read. FAIL: a credential format in any value; a sensitive name with a literal value, including one that came from a parameter or variable default. PASS: empty values, booleans and on/off words, one- or two-digit numbers, masks (****), placeholders (${X}, $X, {{x}}, <x>, __X__), references (ARNs, /ssm/paths, {{resolve:…}}), names that end otherwise (DB_PASSWORD_FILE, TOKEN_TTL). UNKNOWN: a sensitive name whose value is an unresolved parameter or variable.',
     remediation: {
@@ -73,8 +72,10 @@ export const noSecretsInEnvironment: Check = {
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
         'aws ecs deregister-task-definition --task-definition <family>:<old revision>',
       ].join('\n'),
-      cloudformation: 'ContainerDefinitions:\n  - Name: app\n    Secrets:\n      - Name: DB_PASSWORD\n        ValueFrom: !Ref DbPasswordSecret',
-      terraform: 'container_definitions = jsonencode([{\n  name    = "app"\n  secrets = [{ name = "DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db.arn }]\n}])',
+      cloudformation:
+        'ContainerDefinitions:\n  - Name: app\n    Secrets:\n      - Name: DB_PASSWORD\n        ValueFrom: !Ref DbPasswordSecret',
+      terraform:
+        'container_definitions = jsonencode([{\n  name    = "app"\n  secrets = [{ name = "DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db.arn }]\n}])',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html',
@@ -90,8 +91,30 @@ export const noSecretsInEnvironment: Check = {
     },
     fixable: false,
     examples: {
-      failing: {"family": "api", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "environment": [{"name": "DB_PASSWORD", "value": "example-literal-password"}]}]},
-      passing: {"family": "api", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/db-AbCdEf"}]}]},
+      failing: {
+        family: 'api',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            environment: [{ name: 'DB_PASSWORD', value: 'example-literal-password' }],
+          },
+        ],
+      },
+      passing: {
+        family: 'api',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/db-AbCdEf' }],
+          },
+        ],
+      },
     },
     default: false,
   },
@@ -116,7 +139,8 @@ export const noSecretsInEnvironment: Check = {
         if (list?.kind !== 'array') continue;
         list.items.forEach((item, index) => {
           const violation = judgeEntry(container, item, index, base);
-          if (violation && !violations.some((o) => o.field === violation.field && o.status === violation.status)) violations.push(violation);
+          if (violation && !violations.some((o) => o.field === violation.field && o.status === violation.status))
+            violations.push(violation);
         });
       }
     }

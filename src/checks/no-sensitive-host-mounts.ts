@@ -7,7 +7,17 @@ import type { Tri } from './support/tri.js';
 import type { Check } from './types.js';
 
 /** Host paths whose mount hands the container the host; anything under them counts, by path segment. */
-export const SENSITIVE_HOST_PATHS = ['/', '/etc', '/root', '/proc', '/sys', '/var/run/docker.sock', '/run/docker.sock', '/run/containerd', '/var/lib/docker'];
+export const SENSITIVE_HOST_PATHS = [
+  '/',
+  '/etc',
+  '/root',
+  '/proc',
+  '/sys',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/run/containerd',
+  '/var/lib/docker',
+];
 
 /** The sensitive path a host path is, or lies under; `undefined` when it is none. */
 export function sensitiveHostPath(sourcePath: string): string | undefined {
@@ -45,7 +55,8 @@ function hostPathsByVolume(volumes: ValueNode | undefined): Map<string, Array<Va
 
 function judgeMounts(mountPoints: ValueNode | undefined, volumes: ValueNode | undefined): Mount[] {
   if (mountPoints === undefined || mountPoints.kind === 'null') return [];
-  if (mountPoints.kind !== 'array') return [{ text: `mountPoints is ${describeValue(mountPoints)}, which cannot be resolved`, value: 'unknown', readOnly: false }];
+  if (mountPoints.kind !== 'array')
+    return [{ text: `mountPoints is ${describeValue(mountPoints)}, which cannot be resolved`, value: 'unknown', readOnly: false }];
   const byName = hostPathsByVolume(volumes);
   const mounts: Mount[] = [];
   for (const item of mountPoints.items) {
@@ -57,7 +68,12 @@ function judgeMounts(mountPoints: ValueNode | undefined, volumes: ValueNode | un
       }
       const source = field(v.node, 'sourceVolume');
       if (source?.kind !== 'string') {
-        if (source?.kind === 'unresolved') mounts.push({ text: `a mount point's sourceVolume is ${describeValue(source)}, which cannot be resolved`, value: 'unknown', readOnly: false });
+        if (source?.kind === 'unresolved')
+          mounts.push({
+            text: `a mount point's sourceVolume is ${describeValue(source)}, which cannot be resolved`,
+            value: 'unknown',
+            readOnly: false,
+          });
         continue;
       }
       const readOnly = booleanValue(field(v.node, 'readOnly')) === true;
@@ -69,13 +85,21 @@ function judgeMounts(mountPoints: ValueNode | undefined, volumes: ValueNode | un
       for (const path of byName.get(source.value) ?? []) {
         if (path === undefined || path.kind === 'null') continue;
         if (path.kind !== 'string') {
-          mounts.push({ text: `it mounts volume ${JSON.stringify(source.value)}, whose host.sourcePath is ${describeValue(path)}, which cannot be resolved`, value: 'unknown', readOnly });
+          mounts.push({
+            text: `it mounts volume ${JSON.stringify(source.value)}, whose host.sourcePath is ${describeValue(path)}, which cannot be resolved`,
+            value: 'unknown',
+            readOnly,
+          });
           continue;
         }
         const sensitive = sensitiveHostPath(path.value);
         if (sensitive === undefined) continue;
         const under = sensitive === path.value || sensitive === '/' ? '' : ` (under ${sensitive})`;
-        mounts.push({ text: `it mounts host path ${JSON.stringify(path.value)}${under} from volume ${JSON.stringify(source.value)} ${access}`, value: true, readOnly });
+        mounts.push({
+          text: `it mounts host path ${JSON.stringify(path.value)}${under} from volume ${JSON.stringify(source.value)} ${access}`,
+          value: true,
+          readOnly,
+        });
       }
     }
   }
@@ -88,8 +112,7 @@ export const noSensitiveHostMounts: Check = {
     title: 'No container mounts a sensitive host path',
     severity: 'high',
     description: `Fails when a container mounts a host volume whose sourcePath is ${SENSITIVE_HOST_PATHS.join(', ')} or a path under one of them (by path segment: /etc/ssl/certs counts, /var/lib/docker-registry does not). Read-write mounts are high severity, read-only ones medium.`,
-    risk:
-      'The Docker or containerd socket is root on the host; /, /etc, /root, /proc and /sys expose credentials, host configuration and kernel interfaces; /var/lib/docker holds every other container\'s filesystem. Mounted read-write, any of them lets a compromised container take the instance; read-only, it still reads secrets that are not its own.',
+    risk: "The Docker or containerd socket is root on the host; /, /etc, /root, /proc and /sys expose credentials, host configuration and kernel interfaces; /var/lib/docker holds every other container's filesystem. Mounted read-write, any of them lets a compromised container take the instance; read-only, it still reads secrets that are not its own.",
     semantics:
       'A host volume is volumes[].host.sourcePath (host_path in a Terraform volume block); it counts only when a container mounts it (mountPoints[].sourceVolume names it); a declared volume that no container mounts passes. Paths are compared after normalization ("/etc/", "/etc/./ssl", "//etc" are /etc). FAIL: a mounted sensitive path; the finding is medium when every such mount of the container sets readOnly true. PASS: other paths, Docker volumes, EFS and FSx volumes, Windows paths. UNKNOWN: volumes, mountPoints, a sourceVolume or a sourcePath that cannot be resolved.',
     remediation: {
@@ -101,12 +124,14 @@ export const noSensitiveHostMounts: Check = {
         'Create the revision and update the services that use the family.',
       ],
       cli: [
-        "jq 'del(.volumes[] | select(.host.sourcePath == \"/var/run/docker.sock\"))' td.json > td-new.json",
+        'jq \'del(.volumes[] | select(.host.sourcePath == "/var/run/docker.sock"))\' td.json > td-new.json',
         '# and remove the mountPoints whose sourceVolume named it',
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
       ].join('\n'),
-      cloudformation: '# remove the volume with Host.SourcePath: /var/run/docker.sock\n# and the MountPoints entries whose SourceVolume names it',
-      terraform: '# remove the volume { host_path = "/var/run/docker.sock" } block\n# and the mountPoints entries whose sourceVolume names it',
+      cloudformation:
+        '# remove the volume with Host.SourcePath: /var/run/docker.sock\n# and the MountPoints entries whose SourceVolume names it',
+      terraform:
+        '# remove the volume { host_path = "/var/run/docker.sock" } block\n# and the mountPoints entries whose sourceVolume names it',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html',
@@ -116,8 +141,32 @@ export const noSensitiveHostMounts: Check = {
     mappings: { prowler: [], securityHub: [], awsConfig: [], cis: [], checkov: [] },
     fixable: false,
     examples: {
-      failing: {"family": "agent", "volumes": [{"name": "docker", "host": {"sourcePath": "/var/run/docker.sock"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "docker", "containerPath": "/var/run/docker.sock"}]}]},
-      passing: {"family": "agent", "volumes": [{"name": "data", "host": {"sourcePath": "/data/agent"}}], "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}]}]},
+      failing: {
+        family: 'agent',
+        volumes: [{ name: 'docker', host: { sourcePath: '/var/run/docker.sock' } }],
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            mountPoints: [{ sourceVolume: 'docker', containerPath: '/var/run/docker.sock' }],
+          },
+        ],
+      },
+      passing: {
+        family: 'agent',
+        volumes: [{ name: 'data', host: { sourcePath: '/data/agent' } }],
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }],
+          },
+        ],
+      },
     },
     default: false,
   },

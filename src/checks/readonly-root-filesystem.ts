@@ -14,15 +14,32 @@ import type { Check } from './types.js';
  */
 function readonlyRootFix(container: ContainerDefinition): ProposedFix {
   const node = field(container.node, 'readonlyRootFilesystem');
-  const isTrue = (v: ReturnType<typeof field>) => v !== undefined && v.kind !== 'unresolved' && v.kind !== 'conditional' && booleanValue(v) === true;
+  const isTrue = (v: ReturnType<typeof field>) =>
+    v !== undefined && v.kind !== 'unresolved' && v.kind !== 'conditional' && booleanValue(v) === true;
   const targets = targetsFor(node, (v) => !isTrue(v), true);
-  if (node && targets.some((t) => 'manual' in t || t.current?.kind === 'unresolved')) return cannotEdit(container, node, 'readonlyRootFilesystem');
+  if (node && targets.some((t) => 'manual' in t || t.current?.kind === 'unresolved'))
+    return cannotEdit(container, node, 'readonlyRootFilesystem');
   const changes = targets.flatMap((t) =>
-    'manual' in t ? [] : [{ container, path: ['readonlyRootFilesystem'], operation: 'set' as const, value: true, ...(t.current ? { current: t.current } : {}) }],
+    'manual' in t
+      ? []
+      : [
+          {
+            container,
+            path: ['readonlyRootFilesystem'],
+            operation: 'set' as const,
+            value: true,
+            ...(t.current ? { current: t.current } : {}),
+          },
+        ],
   );
   const name = JSON.stringify(container.name);
   const warnings = changes.length
-    ? [{ container: container.name, message: `container ${name}: with a read-only root filesystem the process can write only to volumes and tmpfs mounts; mount one for paths it writes (for example /tmp)` }]
+    ? [
+        {
+          container: container.name,
+          message: `container ${name}: with a read-only root filesystem the process can write only to volumes and tmpfs mounts; mount one for paths it writes (for example /tmp)`,
+        },
+      ]
     : [];
   return { changes, warnings, manual: [] };
 }
@@ -34,8 +51,7 @@ export const readonlyRootFilesystem: Check = {
     severity: 'high',
     description:
       'Fails when a Linux container does not set readonlyRootFilesystem to true: absent fails, as in Security Hub ECS.5. Windows task definitions are not applicable.',
-    risk:
-      'A writable root filesystem lets an attacker who runs code in the container replace binaries and libraries, drop tools and persist until the task stops; a read-only root with explicit volumes for the paths that must be written limits that.',
+    risk: 'A writable root filesystem lets an attacker who runs code in the container replace binaries and libraries, drop tools and persist until the task stops; a read-only root with explicit volumes for the paths that must be written limits that.',
     semantics:
       'FAIL: readonlyRootFilesystem absent, null, false or "false" on a Linux container (operatingSystemFamily absent or LINUX). PASS: true or "true"; any value on a Windows task definition (runtimePlatform.operatingSystemFamily WINDOWS_*). UNKNOWN: the value, or an operating system family that decides the verdict, cannot be resolved. Opt-in: most task definitions fail it until their writable paths move to volumes, so a plain scan does not run it (--checks hardening or --checks all does).',
     remediation: {
@@ -71,8 +87,24 @@ export const readonlyRootFilesystem: Check = {
     fixable: true,
     fixOption: 'readonlyRoot',
     examples: {
-      failing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000"}]},
-      passing: {"family": "web", "containerDefinitions": [{"name": "app", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2", "essential": true, "user": "1000:1000", "readonlyRootFilesystem": true}]},
+      failing: {
+        family: 'web',
+        containerDefinitions: [
+          { name: 'app', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2', essential: true, user: '1000:1000' },
+        ],
+      },
+      passing: {
+        family: 'web',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2',
+            essential: true,
+            user: '1000:1000',
+            readonlyRootFilesystem: true,
+          },
+        ],
+      },
     },
     default: false,
   },
@@ -80,24 +112,48 @@ export const readonlyRootFilesystem: Check = {
     judgeEachContainer(
       taskDefinition,
       (c) => ({
-        readonly: { node: field(c.node, 'readonlyRootFilesystem'), field: containerField(c, 'readonlyRootFilesystem'), advice: 'make it true' },
-        os: { node: taskDefinition.operatingSystemFamily, field: taskField('runtimePlatform', 'operatingSystemFamily'), advice: 'make it a literal value' },
+        readonly: {
+          node: field(c.node, 'readonlyRootFilesystem'),
+          field: containerField(c, 'readonlyRootFilesystem'),
+          advice: 'make it true',
+        },
+        os: {
+          node: taskDefinition.operatingSystemFamily,
+          field: taskField('runtimePlatform', 'operatingSystemFamily'),
+          advice: 'make it a literal value',
+        },
       }),
       ({ readonly, os }) => {
         const linux = (() => {
           if (readonly === undefined || readonly.kind === 'null') {
-            return { value: true as const, explanation: 'readonlyRootFilesystem is not set, so the root filesystem is writable', culprit: 'readonly' as const };
+            return {
+              value: true as const,
+              explanation: 'readonlyRootFilesystem is not set, so the root filesystem is writable',
+              culprit: 'readonly' as const,
+            };
           }
           if (readonly.kind === 'unresolved') {
-            return { value: 'unknown' as const, explanation: `readonlyRootFilesystem is ${describeValue(readonly)}, which cannot be resolved`, culprit: 'readonly' as const };
+            return {
+              value: 'unknown' as const,
+              explanation: `readonlyRootFilesystem is ${describeValue(readonly)}, which cannot be resolved`,
+              culprit: 'readonly' as const,
+            };
           }
           const flag = booleanValue(readonly);
           if (flag === undefined) {
-            return { value: 'unknown' as const, explanation: `readonlyRootFilesystem is ${describeValue(readonly)}, which is not a boolean`, culprit: 'readonly' as const };
+            return {
+              value: 'unknown' as const,
+              explanation: `readonlyRootFilesystem is ${describeValue(readonly)}, which is not a boolean`,
+              culprit: 'readonly' as const,
+            };
           }
           return flag
             ? { value: false as const, explanation: `readonlyRootFilesystem is ${describeValue(readonly)}`, culprit: 'readonly' as const }
-            : { value: true as const, explanation: `readonlyRootFilesystem is ${describeValue(readonly)}, so the root filesystem is writable`, culprit: 'readonly' as const };
+            : {
+                value: true as const,
+                explanation: `readonlyRootFilesystem is ${describeValue(readonly)}, so the root filesystem is writable`,
+                culprit: 'readonly' as const,
+              };
         })();
         return onLinux<'readonly' | 'os'>(os, linux, 'os');
       },

@@ -14,7 +14,18 @@ import type { AwsScanOptions } from '../sources/aws/live-source.js';
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Options that only mean something with --aws (commander keys). */
-const AWS_ONLY = ['profile', 'roleArn', 'externalId', 'region', 'allRegions', 'endpointUrl', 'scope', 'cacheDir', 'maxConcurrency', 'maxAttempts'] as const;
+const AWS_ONLY = [
+  'profile',
+  'roleArn',
+  'externalId',
+  'region',
+  'allRegions',
+  'endpointUrl',
+  'scope',
+  'cacheDir',
+  'maxConcurrency',
+  'maxAttempts',
+] as const;
 
 /** The live-scan flags as commander parses them (scan and fix --aws). */
 export interface AwsCommandOptions extends ConnectionFlags {
@@ -34,18 +45,23 @@ export interface AwsCommandOptions extends ConnectionFlags {
 }
 
 function regionList(value: string, previous: string[] = []): string[] {
-  const regions = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const regions = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = regions.find((r) => !REGION_NAME.test(r));
   if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a region name (e.g. us-east-1)`);
   return [...previous, ...regions];
 }
 
-
 /** Adds the live-account options to `ecsguard scan`. */
 export function addAwsScanOptions(command: Command): Command {
-  command.option('--aws', 'also scan the task definitions of a live AWS account (credentials from the default chain, --profile or --role-arn)');
+  command.option(
+    '--aws',
+    'also scan the task definitions of a live AWS account (credentials from the default chain, --profile or --role-arn)',
+  );
   return addConnectionOptions(command, '(with --aws)')
-    .option('--region <list>', 'regions to scan, comma-separated (default: the profile\'s or AWS_REGION)', regionList)
+    .option('--region <list>', "regions to scan, comma-separated (default: the profile's or AWS_REGION)", regionList)
     .option('--all-regions', 'scan every region enabled for the account (opt-in regions that are not enabled are skipped)')
     .addOption(
       new Option(
@@ -56,9 +72,10 @@ export function addAwsScanOptions(command: Command): Command {
     .option('--cache-dir <dir>', 'where described revisions are cached (default: $XDG_CACHE_HOME/ecsguard or ~/.cache/ecsguard)')
     .option('--no-cache', 'describe every revision again instead of reading the cache')
     .addOption(
-      new Option('--max-concurrency <n>', 'AWS requests in flight per region (default: 10); throttling is handled by adaptive retry').argParser(
-        positiveInteger,
-      ),
+      new Option(
+        '--max-concurrency <n>',
+        'AWS requests in flight per region (default: 10); throttling is handled by adaptive retry',
+      ).argParser(positiveInteger),
     );
 }
 
@@ -105,7 +122,8 @@ export async function liveScanOptionsFrom(opts: AwsCommandOptions, context: AwsS
   else {
     const { loadSdk, defaultRegion } = await import('../sources/aws/clients.js');
     const region = await defaultRegion(await loadSdk(), connection.profile);
-    if (!region) throw new UsageError('no AWS region configured: use --region, --all-regions, or set AWS_REGION (or a region in the profile)');
+    if (!region)
+      throw new UsageError('no AWS region configured: use --region, --all-regions, or set AWS_REGION (or a region in the profile)');
     regions = [region];
   }
 

@@ -29,7 +29,9 @@ export function addConnectionOptions(command: Command, note = ''): Command {
     .option('--endpoint-url <url>', help('send every AWS call to this endpoint (LocalStack or another emulator)'))
     .option(
       '--max-attempts <n>',
-      help('attempts per AWS request, retries of throttled and failed calls included (default: 10; adaptive retry, unreachable endpoints fail at once)'),
+      help(
+        'attempts per AWS request, retries of throttled and failed calls included (default: 10; adaptive retry, unreachable endpoints fail at once)',
+      ),
       positiveInteger,
     );
 }
@@ -41,7 +43,8 @@ export function connectionFrom(flags: ConnectionFlags, credentials?: Credentials
   if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
     throw new UsageError(`--role-arn: "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
   }
-  if (endpointUrl !== undefined && !HTTP_URL.test(endpointUrl)) throw new UsageError(`--endpoint-url: "${endpointUrl}" is not an http(s) URL`);
+  if (endpointUrl !== undefined && !HTTP_URL.test(endpointUrl))
+    throw new UsageError(`--endpoint-url: "${endpointUrl}" is not an http(s) URL`);
   if (flags.maxAttempts !== undefined && (!Number.isInteger(flags.maxAttempts) || flags.maxAttempts < 1)) {
     throw new UsageError('--max-attempts must be a positive integer');
   }

@@ -32,7 +32,7 @@ export async function createFileProgress(
         if (Date.now() - started < SHOW_AFTER_MS || done >= total) return;
         bar = new cliProgress.SingleBar(
           {
-            stream: stream as NodeJS.WritableStream & { isTTY?: boolean },
+            stream: stream,
             format: 'files {bar} {value}/{total} | {rate} files/s | ETA {eta_formatted}',
             hideCursor: true,
             clearOnComplete: true,

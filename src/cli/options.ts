@@ -4,7 +4,13 @@ import type { Check } from '../checks/types.js';
 
 /** Parses `a,b , c` into ['a', 'b', 'c'], accumulating over repeated flags. */
 export function commaList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 export function repeatable(value: string, previous: string[] = []): string[] {
@@ -24,12 +30,18 @@ export function positiveInteger(value: string): number {
 }
 
 export const checksOption = () =>
-  new Option('--checks <ids>', 'run only these checks: comma-separated ids or groups (default, host-breach, hardening, all; see "ecsguard checks")').argParser(commaList);
+  new Option(
+    '--checks <ids>',
+    'run only these checks: comma-separated ids or groups (default, host-breach, hardening, all; see "ecsguard checks")',
+  ).argParser(commaList);
 export const skipChecksOption = () =>
   new Option('--skip-checks <ids>', 'do not run these checks (comma-separated ids or groups)').argParser(commaList);
 
 export const frameworkOption = () =>
-  new Option('--framework <id>', `select the checks of a compliance framework and label findings with its controls (repeatable: ${FRAMEWORKS.map((f) => f.id).join(', ')})`).argParser(repeatable);
+  new Option(
+    '--framework <id>',
+    `select the checks of a compliance framework and label findings with its controls (repeatable: ${FRAMEWORKS.map((f) => f.id).join(', ')})`,
+  ).argParser(repeatable);
 
 /** --checks/--skip-checks, plus the checks of every --framework (without --checks, only those). */
 export async function checksFrom(options: { checks?: string[]; skipChecks?: string[]; framework?: string[] }): Promise<Check[]> {

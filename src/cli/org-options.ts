@@ -18,12 +18,21 @@ function sourceArgument(value: string, previous: string[] = []): string[] {
 /** Adds `--org` and `--source config-aggregator NAME` to `ecsguard scan`. */
 export function addOrganizationOptions(command: Command): Command {
   return command
-    .option('--org', 'with --aws: scan every ACTIVE account of the AWS Organization (run from the management account or a delegated administrator), assuming --org-role in each')
+    .option(
+      '--org',
+      'with --aws: scan every ACTIVE account of the AWS Organization (run from the management account or a delegated administrator), assuming --org-role in each',
+    )
     .option('--ou <id>', 'with --org: only the accounts under this organizational unit and its child OUs (ou-xxxx-xxxxxxxx)')
-    .option('--org-role <name>', 'with --org: the role to assume in every account (see "ecsguard deploy scan-role"); --external-id is passed with it (default: ecsguard-scan)')
+    .option(
+      '--org-role <name>',
+      'with --org: the role to assume in every account (see "ecsguard deploy scan-role"); --external-id is passed with it (default: ecsguard-scan)',
+    )
     .option('--state <file>', 'with --org: record finished account-regions in this file; a rerun after a crash scans only what is left')
     .addOption(
-      new Option('--org-concurrency <n>', 'with --org: AWS requests in flight across the whole organization (default: 256); each account-region also keeps --max-concurrency').argParser(positiveInteger),
+      new Option(
+        '--org-concurrency <n>',
+        'with --org: AWS requests in flight across the whole organization (default: 256); each account-region also keeps --max-concurrency',
+      ).argParser(positiveInteger),
     )
     .addOption(
       new Option(
@@ -38,18 +47,26 @@ export interface OrganizationContext {
 }
 
 /** `scan --aws --org`; undefined without --org. */
-export async function createOrganizationSource(opts: Record<string, unknown>, context: OrganizationContext): Promise<LiveSource | undefined> {
+export async function createOrganizationSource(
+  opts: Record<string, unknown>,
+  context: OrganizationContext,
+): Promise<LiveSource | undefined> {
   if (opts['org'] !== true) {
     const given = ORG_ONLY.filter((key) => opts[key] !== undefined);
     if (given.length) throw new UsageError(`${given.map(flagName).join(', ')} only apply to organization scans: add --aws --org`);
     return undefined;
   }
   if (opts['aws'] !== true) throw new UsageError('--org scans live accounts: add --aws');
-  if (opts['roleArn'] !== undefined) throw new UsageError('--org assumes --org-role in every account; --role-arn does not apply (run from the management account\'s credentials or --profile)');
+  if (opts['roleArn'] !== undefined)
+    throw new UsageError(
+      "--org assumes --org-role in every account; --role-arn does not apply (run from the management account's credentials or --profile)",
+    );
   const role = (opts['orgRole'] as string | undefined) ?? 'ecsguard-scan';
-  if (!/^[\w+=,.@/-]{1,64}$/.test(role) || role.startsWith('arn:')) throw new UsageError(`--org-role: "${role}" is not a role name (the name, not the ARN: it is assumed in every account)`);
+  if (!/^[\w+=,.@/-]{1,64}$/.test(role) || role.startsWith('arn:'))
+    throw new UsageError(`--org-role: "${role}" is not a role name (the name, not the ARN: it is assumed in every account)`);
   const ou = opts['ou'] as string | undefined;
-  if (ou !== undefined && !/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(ou)) throw new UsageError(`--ou: "${ou}" is not an OU or root id (ou-xxxx-xxxxxxxx or r-xxxx)`);
+  if (ou !== undefined && !/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(ou))
+    throw new UsageError(`--ou: "${ou}" is not an OU or root id (ou-xxxx-xxxxxxxx or r-xxxx)`);
   const scope = (opts['scope'] as string | undefined) ?? 'latest';
   // The management account's connection: the same validation as every AWS command (--role-arn does not apply).
   const { profile, endpointUrl } = connectionFrom({
@@ -96,7 +113,8 @@ export async function createConfigSource(opts: Record<string, unknown>): Promise
   const source = opts['source'] as string[] | undefined;
   if (source === undefined) return undefined;
   const [kind, name, ...extra] = source.flatMap((s) => s.split(/[=:](?=.)/));
-  if (!SOURCES.includes(kind as (typeof SOURCES)[number])) throw new UsageError(`--source: "${kind}" is not a source (one of: ${SOURCES.join(', ')})`);
+  if (!SOURCES.includes(kind as (typeof SOURCES)[number]))
+    throw new UsageError(`--source: "${kind}" is not a source (one of: ${SOURCES.join(', ')})`);
   if (!name || extra.length) throw new UsageError('--source config-aggregator needs the aggregator name: --source config-aggregator NAME');
   if (opts['aws'] === true) throw new UsageError('--source config-aggregator reads AWS Config instead of ECS: drop --aws (and --org)');
   for (const key of ['org', 'allRegions', 'roleArn', ...ORG_ONLY] as const) {
@@ -104,12 +122,15 @@ export async function createConfigSource(opts: Record<string, unknown>): Promise
   }
   const scope = (opts['scope'] as string | undefined) ?? 'latest';
   if (scope !== 'latest' && scope !== 'active') {
-    throw new UsageError(`--scope ${scope} is not available from AWS Config: it records ACTIVE revisions (deregistered ones are deleted items) and no usage; use latest or active, or scan ECS with --aws --org`);
+    throw new UsageError(
+      `--scope ${scope} is not available from AWS Config: it records ACTIVE revisions (deregistered ones are deleted items) and no usage; use latest or active, or scan ECS with --aws --org`,
+    );
   }
   const profile = opts['profile'] as string | undefined;
   const endpointUrl = opts['endpointUrl'] as string | undefined;
   const regions = await regionsFor(opts, profile, false);
-  if (regions === 'all' || regions.length !== 1) throw new UsageError('--source config-aggregator: name the aggregator\'s region with one --region');
+  if (regions === 'all' || regions.length !== 1)
+    throw new UsageError("--source config-aggregator: name the aggregator's region with one --region");
   const { ConfigAggregatorSource } = await import('../sources/config/aggregator-source.js');
   return new ConfigAggregatorSource({
     aggregator: name,

@@ -32,13 +32,15 @@ export async function emit(text: string, outputFile: string | undefined, stdout:
 /** Like emit, for a report made in pieces: written as it is made (in blocks of about 64 KB), never held whole. */
 export async function emitChunks(chunks: Iterable<string>, outputFile: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
   const out = outputFile ? createWriteStream(outputFile, { encoding: 'utf8' }) : stdout;
-  const failed = outputFile ? once(out, 'error').then(([error]) => {
-    throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
-  }) : undefined;
+  const failed = outputFile
+    ? once(out, 'error').then(([error]) => {
+        throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
+      })
+    : undefined;
   failed?.catch(() => undefined);
   const write = async (text: string) => {
     // Wait for a full stream to drain; a caller's own writable that is no EventEmitter is simply written to.
-    if (out.write(text) === false && typeof (out as Partial<NodeJS.EventEmitter>).once === 'function') {
+    if (!out.write(text) && typeof (out as Partial<NodeJS.EventEmitter>).once === 'function') {
       await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
     }
   };

@@ -31,9 +31,10 @@ export function addProgrammeOptions(command: Command): Command {
 
 /** `-f, --format <format[:file]>`, repeatable. */
 export const formatOption = () =>
-  new Option('-f, --format <format[:file]>', 'report format, repeatable; FORMAT:FILE writes that format to FILE (text, json, sarif, junit, csv, ocsf, asff, html)').argParser(
-    formatSpec,
-  );
+  new Option(
+    '-f, --format <format[:file]>',
+    'report format, repeatable; FORMAT:FILE writes that format to FILE (text, json, sarif, junit, csv, ocsf, asff, html)',
+  ).argParser(formatSpec);
 
 export interface Programme {
   /** Engine hooks: the muting stage needs file texts and resource/container lines, never the checks. */
@@ -60,7 +61,9 @@ export async function prepareProgramme(options: ProgrammeOptions & OutputOptions
       let out = muted.result;
       const expired = out.findings.filter((f) => f.suppression?.expired).length;
       if (expired) {
-        stderr.write(`ecsguard: ${expired} finding${expired === 1 ? ' is' : 's are'} no longer muted: ${expired === 1 ? 'its exception has' : 'their exceptions have'} expired (see "ecsguard exceptions check")\n`);
+        stderr.write(
+          `ecsguard: ${expired} finding${expired === 1 ? ' is' : 's are'} no longer muted: ${expired === 1 ? 'its exception has' : 'their exceptions have'} expired (see "ecsguard exceptions check")\n`,
+        );
       }
       if (baseline && filterByBaseline) {
         const { kept, hidden } = filterByBaseline(out.findings, baseline);

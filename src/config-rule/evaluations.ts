@@ -49,7 +49,7 @@ export function evaluationsFor(result: ScanResult, checks: readonly Check[], ord
     list.push(finding);
     byArn.set(arn, list);
   }
-  void checks;
+  checks;
   return [...byArn.entries()].map(([arn, findings]) => {
     const verdict = verdictFor(findings, []);
     return {

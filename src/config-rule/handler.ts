@@ -28,7 +28,13 @@ export interface ConfigRuleEvent {
 interface InvokingEvent {
   messageType: 'ConfigurationItemChangeNotification' | 'OversizedConfigurationItemChangeNotification' | 'ScheduledNotification' | string;
   configurationItem?: ConfigurationItem;
-  configurationItemSummary?: { resourceType?: string; resourceId?: string; awsRegion?: string; configurationItemStatus?: string; configurationItemCaptureTime?: string };
+  configurationItemSummary?: {
+    resourceType?: string;
+    resourceId?: string;
+    awsRegion?: string;
+    configurationItemStatus?: string;
+    configurationItemCaptureTime?: string;
+  };
   notificationCreationTime?: string;
   awsAccountId?: string;
 }
@@ -96,7 +102,13 @@ export function createConfigRuleHandler(options: ConfigRuleOptions = {}) {
           evaluations = await evaluateItem(await fetchItem(sdk, client, invoking), event, checks, invoking.notificationCreationTime);
           break;
         case 'ScheduledNotification':
-          evaluations = await evaluateAccount(region, options, checks, parameters.scope ?? 'active', new Date(invoking.notificationCreationTime ?? Date.now()));
+          evaluations = await evaluateAccount(
+            region,
+            options,
+            checks,
+            parameters.scope ?? 'active',
+            new Date(invoking.notificationCreationTime ?? Date.now()),
+          );
           break;
         default:
           throw new Error(`ecsguard config rule: unsupported messageType ${invoking.messageType}`);
@@ -111,7 +123,13 @@ export function createConfigRuleHandler(options: ConfigRuleOptions = {}) {
   };
 }
 
-const list = (text: string | undefined) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+const list = (text: string | undefined) =>
+  text
+    ? text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 /** The checks a rule runs: its `checks` (ids or groups) plus the checks of its `frameworks`, as the CLI selects them. */
 export function ruleChecks(parameters: RuleParameters): Check[] {
@@ -128,46 +146,77 @@ function parseParameters(text: string | undefined): RuleParameters {
   if (typeof parsed['checks'] === 'string') out.checks = parsed['checks'];
   if (typeof parsed['frameworks'] === 'string') out.frameworks = parsed['frameworks'];
   if (parsed['scope'] === 'latest' || parsed['scope'] === 'active') out.scope = parsed['scope'];
-  else if (parsed['scope'] !== undefined) throw new Error(`ecsguard config rule: scope must be latest or active, not ${String(parsed['scope'])}`);
+  else if (parsed['scope'] !== undefined)
+    throw new Error(`ecsguard config rule: scope must be latest or active, not ${String(parsed['scope'])}`);
   return out;
 }
 
-async function fetchItem(sdk: typeof import('@aws-sdk/client-config-service'), client: ConfigServiceClient, invoking: InvokingEvent): Promise<ConfigurationItem | undefined> {
+async function fetchItem(
+  sdk: typeof import('@aws-sdk/client-config-service'),
+  client: ConfigServiceClient,
+  invoking: InvokingEvent,
+): Promise<ConfigurationItem | undefined> {
   const summary = invoking.configurationItemSummary;
   if (!summary?.resourceId) throw new Error('ecsguard config rule: oversized notification without configurationItemSummary.resourceId');
   if (summary.configurationItemStatus === 'ResourceDeleted' || summary.configurationItemStatus === 'ResourceDeletedNotRecorded') {
-    return { ...summary, configuration: null } as ConfigurationItem;
+    return { ...summary, configuration: null };
   }
   const history = await client.send(
     new sdk.GetResourceConfigHistoryCommand({ resourceType: TASK_DEFINITION_RESOURCE_TYPE, resourceId: summary.resourceId, limit: 1 }),
   );
   const item = history.configurationItems?.[0];
   if (!item) return undefined;
-  return { ...item, configurationItemCaptureTime: item.configurationItemCaptureTime?.toISOString() } as ConfigurationItem;
+  return { ...item, configurationItemCaptureTime: item.configurationItemCaptureTime?.toISOString() };
 }
 
-async function evaluateItem(item: ConfigurationItem | undefined, event: ConfigRuleEvent, checks: readonly Check[], notified: string | undefined): Promise<Evaluation[]> {
+async function evaluateItem(
+  item: ConfigurationItem | undefined,
+  event: ConfigRuleEvent,
+  checks: readonly Check[],
+  notified: string | undefined,
+): Promise<Evaluation[]> {
   if (!item) throw new Error('ecsguard config rule: the notification carries no configuration item');
   const resourceId = item.resourceId ?? item.arn ?? '';
   const ordering = new Date(item.configurationItemCaptureTime ?? notified ?? Date.now());
-  const base = { ComplianceResourceType: TASK_DEFINITION_RESOURCE_TYPE, ComplianceResourceId: resourceId, OrderingTimestamp: ordering } as const;
+  const base = {
+    ComplianceResourceType: TASK_DEFINITION_RESOURCE_TYPE,
+    ComplianceResourceId: resourceId,
+    OrderingTimestamp: ordering,
+  } as const;
   if (item.resourceType !== undefined && item.resourceType !== TASK_DEFINITION_RESOURCE_TYPE) {
-    return [{ ...base, ComplianceResourceType: item.resourceType as never, ComplianceType: 'NOT_APPLICABLE', Annotation: `ecsguard evaluates ${TASK_DEFINITION_RESOURCE_TYPE} only` }];
+    return [
+      {
+        ...base,
+        ComplianceResourceType: item.resourceType as never,
+        ComplianceType: 'NOT_APPLICABLE',
+        Annotation: `ecsguard evaluates ${TASK_DEFINITION_RESOURCE_TYPE} only`,
+      },
+    ];
   }
   if (event.eventLeftScope) return [{ ...base, ComplianceType: 'NOT_APPLICABLE' }];
   const mapped = mapConfigurationItem(item);
-  if (mapped.kind === 'deleted') return [{ ...base, ComplianceType: 'NOT_APPLICABLE', Annotation: 'the task definition revision was deregistered' }];
+  if (mapped.kind === 'deleted')
+    return [{ ...base, ComplianceType: 'NOT_APPLICABLE', Annotation: 'the task definition revision was deregistered' }];
   const output = emptyOutput();
   if (mapped.kind === 'error') {
     if (mapped.resource) output.failures.push({ resource: mapped.resource, error: mapped.error });
     else output.errors.push(mapped.error);
   } else output.definitions.push(mapped.definition);
   const result = await scan({ paths: [], checks, includePassed: true, liveSources: [{ load: () => Promise.resolve(output) }] });
-  const verdict = verdictFor(result.findings, result.errors.map((e) => e.message));
+  const verdict = verdictFor(
+    result.findings,
+    result.errors.map((e) => e.message),
+  );
   return [{ ...base, ComplianceType: verdict.type, ...(verdict.annotation ? { Annotation: verdict.annotation } : {}) }];
 }
 
-async function evaluateAccount(region: string, options: ConfigRuleOptions, checks: readonly Check[], scope: 'latest' | 'active', ordering: Date): Promise<Evaluation[]> {
+async function evaluateAccount(
+  region: string,
+  options: ConfigRuleOptions,
+  checks: readonly Check[],
+  scope: 'latest' | 'active',
+  ordering: Date,
+): Promise<Evaluation[]> {
   const source = new AwsLiveSource({
     scope,
     regions: [region],

@@ -33,7 +33,10 @@ export const ConfigSchema = z.strictObject({
   region: list.optional().describe('--region'),
   allRegions: z.boolean().optional(),
   scope: z.enum(SCOPES).optional(),
-  asffAccountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
+  asffAccountId: z
+    .string()
+    .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+    .optional(),
   asffRegion: z.string().min(1).optional(),
   fix: z
     .strictObject({
@@ -82,7 +85,7 @@ export function parseConfig(text: string, file: string, cwd = process.cwd()): Lo
   const base = path.dirname(path.resolve(file));
   const rel = (p: string) => path.relative(cwd, path.resolve(base, p)) || '.';
   const config: Config = { ...parsed.data };
-  for (const key of PATH_KEYS) if (config[key]) config[key] = rel(config[key] as string);
+  for (const key of PATH_KEYS) if (config[key]) config[key] = rel(config[key]);
   if (config.varFile) config.varFile = (typeof config.varFile === 'string' ? [config.varFile] : config.varFile).map(rel);
   if (config.format) {
     config.format = (typeof config.format === 'string' ? [config.format] : config.format).map((spec) => {

@@ -29,11 +29,21 @@ export function toYaml(template: Template): string {
 export function scanRoleTemplate(): Template {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'ecsguard scan role: read-only access to ECS task definitions and their usage, assumed by ecsguard scan --aws --org from the scanning account.',
+    Description:
+      'ecsguard scan role: read-only access to ECS task definitions and their usage, assumed by ecsguard scan --aws --org from the scanning account.',
     Parameters: {
-      ScanningAccountId: { Type: 'String', AllowedPattern: '^\\d{12}$', Description: 'The account ecsguard runs in (the management account or a delegated administrator).' },
+      ScanningAccountId: {
+        Type: 'String',
+        AllowedPattern: '^\\d{12}$',
+        Description: 'The account ecsguard runs in (the management account or a delegated administrator).',
+      },
       RoleName: { Type: 'String', Default: 'ecsguard-scan', Description: 'Pass the same name to --org-role.' },
-      ExternalId: { Type: 'String', Default: '', NoEcho: true, Description: 'If set, ecsguard must pass it with --external-id (sts:ExternalId condition).' },
+      ExternalId: {
+        Type: 'String',
+        Default: '',
+        NoEcho: true,
+        Description: 'If set, ecsguard must pass it with --external-id (sts:ExternalId condition).',
+      },
     },
     Conditions: { HasExternalId: { 'Fn::Not': [{ 'Fn::Equals': [ref('ExternalId'), ''] }] } },
     Resources: {
@@ -106,9 +116,14 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
             PolicyDocument: {
               Version: '2012-10-17',
               Statement: [
-                { Sid: 'ReportEvaluations', Effect: 'Allow', Action: ['config:PutEvaluations', 'config:GetResourceConfigHistory'], Resource: '*' },
+                {
+                  Sid: 'ReportEvaluations',
+                  Effect: 'Allow',
+                  Action: ['config:PutEvaluations', 'config:GetResourceConfigHistory'],
+                  Resource: '*',
+                },
                 // Scheduled runs read the account-region's task definitions like a scan does.
-                ...((scanPolicy()['Statement'] as Template[]).filter((s) => s['Sid'] !== 'EcsguardDiscoverRegions')),
+                ...(scanPolicy()['Statement'] as Template[]).filter((s) => s['Sid'] !== 'EcsguardDiscoverRegions'),
               ],
             },
           },
@@ -150,7 +165,9 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
           Properties: {
             OrganizationConfigRuleName: ruleName(checkId),
             OrganizationCustomRuleMetadata: {
-              Description: checkId ? `ecsguard check ${checkId}` : `ecsguard checks: ${selected.map((c) => c.meta.id).join(', ')}`.slice(0, 256),
+              Description: checkId
+                ? `ecsguard check ${checkId}`
+                : `ecsguard checks: ${selected.map((c) => c.meta.id).join(', ')}`.slice(0, 256),
               LambdaFunctionArn: getAtt('RuleFunction', 'Arn'),
               OrganizationConfigRuleTriggerTypes: [...TRIGGERS, 'ScheduledNotification'],
               ResourceTypesScope: [TASK_DEFINITION],
@@ -164,7 +181,9 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
           DependsOn: 'RuleFunctionPermission',
           Properties: {
             ConfigRuleName: ruleName(checkId),
-            Description: checkId ? `ecsguard check ${checkId} on every ACTIVE task definition revision` : `ecsguard checks ${selected.map((c) => c.meta.id).join(', ')} on every ACTIVE task definition revision`.slice(0, 256),
+            Description: checkId
+              ? `ecsguard check ${checkId} on every ACTIVE task definition revision`
+              : `ecsguard checks ${selected.map((c) => c.meta.id).join(', ')} on every ACTIVE task definition revision`.slice(0, 256),
             Scope: { ComplianceResourceTypes: [TASK_DEFINITION] },
             InputParameters: JSON.parse(parameters) as Template,
             Source: {
@@ -172,7 +191,11 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
               SourceIdentifier: getAtt('RuleFunction', 'Arn'),
               SourceDetails: [
                 ...TRIGGERS.map((MessageType) => ({ EventSource: 'aws.config', MessageType })),
-                { EventSource: 'aws.config', MessageType: 'ScheduledNotification', MaximumExecutionFrequency: ref('MaximumExecutionFrequency') },
+                {
+                  EventSource: 'aws.config',
+                  MessageType: 'ScheduledNotification',
+                  MaximumExecutionFrequency: ref('MaximumExecutionFrequency'),
+                },
               ],
             },
           },
@@ -184,7 +207,11 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
     Parameters: {
       CodeBucket: { Type: 'String', Description: 'S3 bucket holding the zipped bundle (npm run bundle:config-rule; zip index.mjs).' },
       CodeKey: { Type: 'String', Default: 'ecsguard-config-rule.zip' },
-      FunctionName: { Type: 'String', Default: 'ecsguard-config-rule', Description: 'The conformance pack (ecsguard conformance-pack) finds the function by this name.' },
+      FunctionName: {
+        Type: 'String',
+        Default: 'ecsguard-config-rule',
+        Description: 'The conformance pack (ecsguard conformance-pack) finds the function by this name.',
+      },
       MaximumExecutionFrequency: {
         Type: 'String',
         Default: 'TwentyFour_Hours',
@@ -209,11 +236,26 @@ export function conformancePackTemplate(checks: readonly Check[] = CHECKS): Temp
   const managed: Array<[string, string, string, string]> = [
     ['EcsContainersNonprivileged', 'ecs-containers-nonprivileged', 'ECS_CONTAINERS_NONPRIVILEGED', 'no-privileged-containers'],
     ['EcsTaskDefinitionNonrootUser', 'ecs-task-definition-nonroot-user', 'ECS_TASK_DEFINITION_NONROOT_USER', 'no-root-user'],
-    ['EcsTaskDefinitionLinuxUserNonRoot', 'ecs-task-definition-linux-user-non-root', 'ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT', 'no-root-user'],
-    ['EcsTaskDefinitionUserForHostModeCheck', 'ecs-task-definition-user-for-host-mode-check', 'ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK', 'host-network-nonroot-user'],
+    [
+      'EcsTaskDefinitionLinuxUserNonRoot',
+      'ecs-task-definition-linux-user-non-root',
+      'ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT',
+      'no-root-user',
+    ],
+    [
+      'EcsTaskDefinitionUserForHostModeCheck',
+      'ecs-task-definition-user-for-host-mode-check',
+      'ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK',
+      'host-network-nonroot-user',
+    ],
     ['EcsTaskDefinitionPidModeCheck', 'ecs-task-definition-pid-mode-check', 'ECS_TASK_DEFINITION_PID_MODE_CHECK', 'no-host-pid-namespace'],
     ['EcsContainersReadonlyAccess', 'ecs-containers-readonly-access', 'ECS_CONTAINERS_READONLY_ACCESS', 'readonly-root-filesystem'],
-    ['EcsTaskDefinitionEfsEncryptionEnabled', 'ecs-task-definition-efs-encryption-enabled', 'ECS_TASK_DEFINITION_EFS_ENCRYPTION_ENABLED', 'efs-transit-encryption'],
+    [
+      'EcsTaskDefinitionEfsEncryptionEnabled',
+      'ecs-task-definition-efs-encryption-enabled',
+      'ECS_TASK_DEFINITION_EFS_ENCRYPTION_ENABLED',
+      'efs-transit-encryption',
+    ],
   ];
   const wanted = new Set(checks.map((c) => c.meta.id));
   const resources: Template = {};
@@ -221,7 +263,11 @@ export function conformancePackTemplate(checks: readonly Check[] = CHECKS): Temp
     if (!wanted.has(checkId)) continue;
     resources[logical] = {
       Type: 'AWS::Config::ConfigRule',
-      Properties: { ConfigRuleName: name, Scope: { ComplianceResourceTypes: [TASK_DEFINITION] }, Source: { Owner: 'AWS', SourceIdentifier: identifier } },
+      Properties: {
+        ConfigRuleName: name,
+        Scope: { ComplianceResourceTypes: [TASK_DEFINITION] },
+        Source: { Owner: 'AWS', SourceIdentifier: identifier },
+      },
     };
   }
   for (const check of checks) {
@@ -236,14 +282,21 @@ export function conformancePackTemplate(checks: readonly Check[] = CHECKS): Temp
         Source: {
           Owner: 'CUSTOM_LAMBDA',
           SourceIdentifier: sub('arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${EcsguardFunctionName}'),
-          SourceDetails: [...TRIGGERS.map((MessageType) => ({ EventSource: 'aws.config', MessageType })), { EventSource: 'aws.config', MessageType: 'ScheduledNotification', MaximumExecutionFrequency: 'TwentyFour_Hours' }],
+          SourceDetails: [
+            ...TRIGGERS.map((MessageType) => ({ EventSource: 'aws.config', MessageType })),
+            { EventSource: 'aws.config', MessageType: 'ScheduledNotification', MaximumExecutionFrequency: 'TwentyFour_Hours' },
+          ],
         },
       },
     };
   }
   return {
     Parameters: {
-      EcsguardFunctionName: { Type: 'String', Default: 'ecsguard-config-rule', Description: 'The rule function deployed in every account and region (ecsguard deploy config-rule, as a StackSet).' },
+      EcsguardFunctionName: {
+        Type: 'String',
+        Default: 'ecsguard-config-rule',
+        Description: 'The rule function deployed in every account and region (ecsguard deploy config-rule, as a StackSet).',
+      },
     },
     Resources: resources,
   };

@@ -89,7 +89,12 @@ export function decodeText(bytes: Buffer, file: string): DecodedText | { error: 
     try {
       return { text: new TextDecoder(utf16, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2)), encoding: utf16, bom: true };
     } catch {
-      return { error: { file, message: `not valid ${utf16 === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} text (it starts with that byte order mark)` } };
+      return {
+        error: {
+          file,
+          message: `not valid ${utf16 === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} text (it starts with that byte order mark)`,
+        },
+      };
     }
   }
   const probe = bytes.subarray(0, 8000);
@@ -219,7 +224,10 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
           continue;
         }
         if (!options.followSymlinks && !isWithinRoots(followed.real, roots)) {
-          skipped.push({ file: display, reason: `symlink to ${followed.real}, outside the scanned paths; not followed (use --follow-symlinks)` });
+          skipped.push({
+            file: display,
+            reason: `symlink to ${followed.real}, outside the scanned paths; not followed (use --follow-symlinks)`,
+          });
           continue;
         }
         isDirectory = followed.directory;
@@ -348,7 +356,7 @@ export async function readStreamBounded(stream: NodeJS.ReadableStream, maxBytes:
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     total += buffer.length;
     if (total > maxBytes) {
       (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();

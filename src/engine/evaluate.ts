@@ -6,10 +6,7 @@ import { attachEdits } from '../fix/finding-edits.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
 import { peersFor, peersForUnread } from '../peers/index.js';
 
-function violationLocation(
-  violation: Pick<Violation, 'node' | 'container'>,
-  taskDefinition: TaskDefinition,
-): SourceRange | undefined {
+function violationLocation(violation: Pick<Violation, 'node' | 'container'>, taskDefinition: TaskDefinition): SourceRange | undefined {
   if (violation.node?.range) return violation.node.range;
   // A missing property is reported at the first line of its container (or task definition).
   const owner = violation.container?.node.range ?? taskDefinition.range;
@@ -33,7 +30,14 @@ function findingFix(check: Check, violation: Violation, context: CheckContext, l
         options: context.fix,
         changes: [],
         warnings: [],
-        manual: [{ checkId, ...(container !== undefined ? { container } : {}), reason: `ecsguard has no automatic fix for ${checkId}: ${check.meta.remediation.summary}`, ...at(location) }],
+        manual: [
+          {
+            checkId,
+            ...(container !== undefined ? { container } : {}),
+            reason: `ecsguard has no automatic fix for ${checkId}: ${check.meta.remediation.summary}`,
+            ...at(location),
+          },
+        ],
       };
     }
     return {

@@ -12,7 +12,8 @@ export function nestedTooDeep(text: string, limit = MAX_NESTING): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22 || c === 0x0a) inString = false;
       continue;
     }

@@ -160,7 +160,12 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
  * Adds a batch's results to `into`, in order; hands each finding's anchor lines to the hook. Records that crossed a
  * worker boundary are copies: their repeated strings (titles, remediation, file names) are shared again.
  */
-export function deliver(from: BatchResult, options: Pick<ScanOptions, 'onFindingLines' | 'checks'>, into: BatchResult, copied: boolean): void {
+export function deliver(
+  from: BatchResult,
+  options: Pick<ScanOptions, 'onFindingLines' | 'checks'>,
+  into: BatchResult,
+  copied: boolean,
+): void {
   const strings = copied ? interner(options) : undefined;
   for (let i = 0; i < from.findings.length; i++) {
     const finding = from.findings[i] as Finding;
@@ -236,7 +241,8 @@ class PoolGate {
     if (this.allowed !== undefined) return this.allowed;
     const { options } = this;
     const jobs = options.jobs ?? 1;
-    if (jobs <= 1 || options.onEvaluated || options.onFilesRead || options.fileSources || options.enrichers?.length) return (this.allowed = false);
+    if (jobs <= 1 || options.onEvaluated || options.onFilesRead || options.fileSources || options.enrichers?.length)
+      return (this.allowed = false);
     const [{ MIN_FILES_FOR_WORKERS }, { CHECKS }] = await Promise.all([import('./pool.js'), import('../checks/catalogue.js')]);
     this.minimum = MIN_FILES_FOR_WORKERS;
     // Workers rebuild the checks from their ids: only catalogue checks can cross (a library caller's own cannot).

@@ -90,7 +90,12 @@ export async function consumeOutput(output: SourceOutput, options: ConsumeOption
   }
   const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
   for (const enrich of options.enrichers ?? []) {
-    errors.push(...(await enrich(normalized.map((n) => n.taskDefinition), options.signal)));
+    errors.push(
+      ...(await enrich(
+        normalized.map((n) => n.taskDefinition),
+        options.signal,
+      )),
+    );
   }
   for (const { definition, taskDefinition } of normalized) {
     const before = findings.length;
@@ -116,14 +121,17 @@ export async function consumeFiles(
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const withTexts = { ...options, readText: (path: string) => texts.get(path) };
   // Enrichers fetch for a whole batch at once (concurrent registry requests): keep their batches whole.
-  if (!source.independentFiles || options.enrichers?.length) return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
+  if (!source.independentFiles || options.enrichers?.length)
+    return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
   for (const file of files) await consumeOutput(await loadIsolating(source, [file], options), withTexts, into);
 }
 
 /** The lines a finding is anchored at: its resource, its container, its field. */
 function anchorLines(taskDefinition: TaskDefinition, finding: Finding): number[] {
   const container = finding.container === undefined ? undefined : taskDefinition.containers.find((c) => c.name === finding.container);
-  return [taskDefinition.range?.start.line, container?.node.range?.start.line, finding.location?.start.line].filter((n): n is number => n !== undefined);
+  return [taskDefinition.range?.start.line, container?.node.range?.start.line, finding.location?.start.line].filter(
+    (n): n is number => n !== undefined,
+  );
 }
 
 /** Adds facts to normalized task definitions; may fetch, must not throw for one bad input (report it instead). */
@@ -262,7 +270,12 @@ export function unrecognized(file: InputFile): ScanError[] {
       return [fileError(file.path, describeLoadFailure(undefined, error))];
     }
   }
-  return [fileError(file.path, `not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan`)];
+  return [
+    fileError(
+      file.path,
+      `not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan`,
+    ),
+  ];
 }
 
 /** Normalizes one definition; one that cannot be checked becomes an error and ERROR findings (an empty result). */
@@ -311,7 +324,13 @@ function evaluateDefinition(
 }
 
 /** A defect (or a stack overflow) on one definition: ERROR for it, the others go on. */
-function notEvaluated(definition: SourceDefinition, error: unknown, options: ConsumeOptions, findings: Finding[], errors: ScanError[]): void {
+function notEvaluated(
+  definition: SourceDefinition,
+  error: unknown,
+  options: ConsumeOptions,
+  findings: Finding[],
+  errors: ScanError[],
+): void {
   const reason = { message: describeLoadFailure(undefined, error) };
   errors.push({
     ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),

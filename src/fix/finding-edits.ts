@@ -31,13 +31,24 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
     if (!fix) continue;
     // The finding's own changes only: its warnings and manual steps do not make edits.
     const checkIds = [finding.checkId];
-    const { edits } = editsForPlan(taskDefinition, { changes: fix.changes.map((c) => fieldChange(c, checkIds)), warnings: [], manual: [] }, read);
+    const { edits } = editsForPlan(
+      taskDefinition,
+      { changes: fix.changes.map((c) => fieldChange(c, checkIds)), warnings: [], manual: [] },
+      read,
+    );
     const located: FileEdit[] = [];
     const sorted = edits.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
     for (const [i, edit] of sorted.entries()) {
       const previous = sorted[i - 1];
       // One text object reached from two places (a Terraform `for` body) is edited once.
-      if (previous && previous.file === edit.file && previous.start === edit.start && previous.end === edit.end && previous.text === edit.text) continue;
+      if (
+        previous &&
+        previous.file === edit.file &&
+        previous.start === edit.start &&
+        previous.end === edit.end &&
+        previous.text === edit.text
+      )
+        continue;
       const index = indexOf(edit.file);
       if (!index) continue;
       const start = index.position(edit.start);

@@ -100,7 +100,6 @@ function structuralProblems(taskDefinition: TaskDefinition, findings: Finding[])
   }));
 }
 
-
 /**
  * The texts to edit: the ones the scan read (in their decoded form), else the
  * file from disk once (a variable default in a module folder the Terraform

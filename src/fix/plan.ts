@@ -54,7 +54,11 @@ export class PlanBuilder {
 
   /** Merges changes to the same place, so two checks asking for the same user make one edit. */
   private add(change: FieldChange): void {
-    const at = change.current?.range ? `${change.current.range.file}:${change.current.range.start.offset}` : change.current ? 'node' : 'absent';
+    const at = change.current?.range
+      ? `${change.current.range.file}:${change.current.range.start.offset}`
+      : change.current
+        ? 'node'
+        : 'absent';
     const key = `${change.container ?? '-'}|${change.path.join('.')}|${at}`;
     const existing = this.changes.get(key);
     if (!existing) {

@@ -80,19 +80,29 @@ export function formatFixText(report: FixReport, color: boolean): string {
   }
   if (manual.length) {
     out.push('', 'Manual fixes (not changed by ecsguard):');
-    for (const m of manual) out.push(`  ${m.location ?? m.file} ${m.resource} [${m.checkId}]${m.container ? ` container ${JSON.stringify(m.container)}:` : ''} ${m.reason}`);
+    for (const m of manual)
+      out.push(
+        `  ${m.location ?? m.file} ${m.resource} [${m.checkId}]${m.container ? ` container ${JSON.stringify(m.container)}:` : ''} ${m.reason}`,
+      );
   }
   if (report.errors.length) {
     out.push('', 'Errors (these inputs were not fixed):');
     for (const e of report.errors) out.push(`  ${formatError(e)}`);
   }
   const { filesChanged, manual: manualCount } = report.summary;
-  const changed = filesChanged === 0
-    ? 'nothing to change'
-    : report.written
-      ? `wrote ${plural(filesChanged, 'file')}`
-      : `${plural(filesChanged, 'file')} would change (run with --write to apply)`;
-  out.push('', `${changed}; ${plural(manualCount, 'manual fix', 'manual fixes')
-  }${report.errors.length ? `; ${plural(report.errors.length, 'error')}` : ''}`);
+  const changed =
+    filesChanged === 0
+      ? 'nothing to change'
+      : report.written
+        ? `wrote ${plural(filesChanged, 'file')}`
+        : `${plural(filesChanged, 'file')} would change (run with --write to apply)`;
+  out.push(
+    '',
+    `${changed}; ${plural(
+      manualCount,
+      'manual fix',
+      'manual fixes',
+    )}${report.errors.length ? `; ${plural(report.errors.length, 'error')}` : ''}`,
+  );
   return `${out.join('\n').replace(/^\n/, '')}\n`;
 }

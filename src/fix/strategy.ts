@@ -1,13 +1,7 @@
 import { ALL_CHECKS, findCheck } from '../checks/catalogue.js';
 import { evaluateTaskDefinition } from '../engine/evaluate.js';
 import type { Finding } from '../model/finding.js';
-import {
-  DEFAULT_FIX_OPTIONS,
-  type FindingFix,
-  type FixOptions,
-  type FixWarning,
-  type ManualFix,
-} from '../model/proposed-fix.js';
+import { DEFAULT_FIX_OPTIONS, type FindingFix, type FixOptions, type FixWarning, type ManualFix } from '../model/proposed-fix.js';
 import type { TaskDefinition } from '../model/task-definition.js';
 import { type FieldChange, type FixPlan, PlanBuilder } from './plan.js';
 
@@ -23,7 +17,11 @@ const findingKey = (f: Finding) => `${f.checkId}\0${f.status}\0${f.field ?? ''}\
  * (a plain scan's defaults) ask their check again with these: the check, not
  * the fixer, knows what answers it.
  */
-function fixesUnder(taskDefinition: TaskDefinition, findings: Finding[], options: FixOptions): Array<{ finding: Finding; fix?: FindingFix }> {
+function fixesUnder(
+  taskDefinition: TaskDefinition,
+  findings: Finding[],
+  options: FixOptions,
+): Array<{ finding: Finding; fix?: FindingFix }> {
   const stale = findings.filter((f) => !f.fix || !sameOptions(f.fix.options, options));
   const fresh = new Map<string, FindingFix | undefined>();
   for (const checkId of new Set(stale.map((f) => f.checkId))) {
@@ -51,7 +49,9 @@ export function planFixes(taskDefinition: TaskDefinition, findings: Finding[], o
   for (const { finding, fix } of fixesUnder(taskDefinition, relevant, options)) {
     if (fix) builder.take(fix, [finding.checkId]);
   }
-  const asked = ALL_CHECKS.filter((c) => c.meta.fixOption !== undefined && options[c.meta.fixOption] && !relevant.some((f) => f.checkId === c.meta.id));
+  const asked = ALL_CHECKS.filter(
+    (c) => c.meta.fixOption !== undefined && options[c.meta.fixOption] && !relevant.some((f) => f.checkId === c.meta.id),
+  );
   for (const check of asked) {
     for (const f of evaluateTaskDefinition(taskDefinition, [check], false, { fix: options })) {
       if (f.fix && (f.status === 'FAIL' || f.status === 'UNKNOWN')) builder.take(f.fix, []);
@@ -59,4 +59,3 @@ export function planFixes(taskDefinition: TaskDefinition, findings: Finding[], o
   }
   return builder.build();
 }
-

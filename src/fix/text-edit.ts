@@ -23,9 +23,7 @@ function describe(edit: TextEdit): string {
  * at the same offset, whose order would be a guess) are rejected.
  */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const unique = edits.filter(
-    (e, i) => edits.findIndex((o) => o.start === e.start && o.end === e.end && o.text === e.text) === i,
-  );
+  const unique = edits.filter((e, i) => edits.findIndex((o) => o.start === e.start && o.end === e.end && o.text === e.text) === i);
   for (const e of unique) {
     if (e.start < 0 || e.end < e.start || e.end > text.length) {
       throw new RangeError(`edit out of range for a text of ${text.length} characters: ${describe(e)}`);

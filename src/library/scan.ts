@@ -70,4 +70,3 @@ export function evaluateTaskDefinition(
 ): Finding[] {
   return evaluateWithChecks(taskDefinition, checks, includePassed);
 }
-

@@ -1,14 +1,6 @@
 import type { ImageUserFact } from './effective-user.js';
 import type { SourceRange } from './location.js';
-import {
-  type Assumption,
-  type ObjectNode,
-  type ValueNode,
-  describeValue,
-  field,
-  scalarText,
-  variants,
-} from './value.js';
+import { type Assumption, type ObjectNode, type ValueNode, describeValue, field, scalarText, variants } from './value.js';
 
 /** Which kind of source produced a task definition; for reports only, never for checks. */
 export type SourceKind = 'json' | 'cloudformation' | 'terraform' | 'terraform-plan' | 'aws';
@@ -108,11 +100,7 @@ export interface NormalizeResult {
  * Builds the model from a body whose keys already use ECS API names.
  * Problems are returned, not thrown, so one bad resource never hides the others.
  */
-export function normalizeTaskDefinition(
-  resource: ResourceRef,
-  body: ObjectNode,
-  range?: SourceRange,
-): NormalizeResult {
+export function normalizeTaskDefinition(resource: ResourceRef, body: ObjectNode, range?: SourceRange): NormalizeResult {
   const problems: ModelProblem[] = [];
   const containerList = field(body, 'containerDefinitions');
   const containers: ContainerDefinition[] = [];
@@ -182,7 +170,13 @@ export function normalizeTaskDefinition(
     });
   }
 
-  if (containerList !== undefined && containerList.kind !== 'null' && containers.length === 0 && !unresolvedContainers && !unreadable.length) {
+  if (
+    containerList !== undefined &&
+    containerList.kind !== 'null' &&
+    containers.length === 0 &&
+    !unresolvedContainers &&
+    !unreadable.length
+  ) {
     problems.push({
       severity: 'warning',
       message: `task definition ${resource.id} has an empty container definitions list; container checks have nothing to check`,

@@ -5,15 +5,7 @@ import type { SourceRange } from './location.js';
  * syntax (JSON, YAML, HCL, API responses) into this tree so that checks and
  * fixers never see the syntax itself.
  */
-export type ValueNode =
-  | StringNode
-  | NumberNode
-  | BooleanNode
-  | NullNode
-  | ObjectNode
-  | ArrayNode
-  | UnresolvedNode
-  | ConditionalNode;
+export type ValueNode = StringNode | NumberNode | BooleanNode | NullNode | ObjectNode | ArrayNode | UnresolvedNode | ConditionalNode;
 
 /** How the value is written in its file, so a fixer writes the same syntax back. */
 export type Syntax = 'json' | 'yaml' | 'hcl';

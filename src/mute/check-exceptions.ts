@@ -11,7 +11,12 @@ export interface ExceptionStatus {
 }
 
 /** Sorts entries into expired, expiring within `withinDays`, unused in `report` (when given), and ok. */
-export function reviewExceptions(file: ExceptionsFile, now: Date, withinDays: number, report?: readonly ReportedFinding[]): ExceptionStatus[] {
+export function reviewExceptions(
+  file: ExceptionsFile,
+  now: Date,
+  withinDays: number,
+  report?: readonly ReportedFinding[],
+): ExceptionStatus[] {
   const open = report?.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN' || f.status === 'MUTED');
   return file.entries.map((entry) => {
     const daysLeft = daysUntil(entry.expires, now);
@@ -26,7 +31,8 @@ export function formatReview(file: string, statuses: ExceptionStatus[], withinDa
   const describe = (s: ExceptionStatus) => `${file}:${s.entry.line} ${s.entry.id} (${s.entry.checks.join(', ')}), owner ${s.entry.owner}`;
   for (const s of statuses) {
     if (s.state === 'expired') lines.push(`EXPIRED   ${describe(s)}: expired on ${s.entry.expires}; it no longer mutes anything`);
-    else if (s.state === 'expiring') lines.push(`EXPIRING  ${describe(s)}: expires on ${s.entry.expires}, in ${s.daysLeft} day${s.daysLeft === 1 ? '' : 's'}`);
+    else if (s.state === 'expiring')
+      lines.push(`EXPIRING  ${describe(s)}: expires on ${s.entry.expires}, in ${s.daysLeft} day${s.daysLeft === 1 ? '' : 's'}`);
     else if (s.state === 'unused') lines.push(`UNUSED    ${describe(s)}: matches no finding in the report; remove it or fix its selectors`);
   }
   const count = (state: ExceptionStatus['state']) => statuses.filter((s) => s.state === state).length;

@@ -68,7 +68,7 @@ export function lineAt(doc: Document, counter: LineCounter, segments: PropertyKe
 /** A union's own message says nothing ("Invalid input"): use its most specific branch issue. */
 function specific(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== 'invalid_union' || !issue.errors.length) return issue;
-  const inner = issue.errors.flat().map((i) => specific({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+  const inner = issue.errors.flat().map((i) => specific({ ...i, path: [...issue.path, ...i.path] }));
   // The deepest issue is the branch that got furthest (the list branch for a list).
   return inner.sort((a, b) => b.path.length - a.path.length)[0] ?? issue;
 }
@@ -115,7 +115,10 @@ export function parseExceptionsFile(text: string, file: string, baseDir = path.d
   const data: unknown = doc.toJS();
   const parsed = ExceptionsFileSchema.safeParse(data);
   if (!parsed.success) {
-    throw new ExceptionsFileError(file, parsed.error.issues.flatMap((issue) => describeIssue(issue, data, doc, counter, file)));
+    throw new ExceptionsFileError(
+      file,
+      parsed.error.issues.flatMap((issue) => describeIssue(issue, data, doc, counter, file)),
+    );
   }
 
   const problems: string[] = [];

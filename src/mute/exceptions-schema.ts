@@ -6,8 +6,7 @@ const checkId = z.enum(ALL_CHECKS.map((c) => c.meta.id) as [string, ...string[]]
 });
 
 /** One id or pattern, or a list of them. Patterns use glob syntax (`*`, `**`, `?`, `{a,b}`). */
-const patterns = (what: string) =>
-  z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe(what);
+const patterns = (what: string) => z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe(what);
 
 /** What an exception can cover; every selector given must match (and at least one is required). */
 export const SELECTORS = {

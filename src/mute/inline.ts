@@ -99,7 +99,14 @@ export function commentDirectives(text: string, file: string): { directives: Inl
         const problem = validate(file, line, parsed.checks, { reason, expires, owner }, Object.keys(extra));
         if (problem) problems.push(problem);
         else {
-          const directive = { file, line, checks: parsed.checks, reason: (reason as string).trim(), ...(expires ? { expires } : {}), ...(owner ? { owner } : {}) };
+          const directive = {
+            file,
+            line,
+            checks: parsed.checks,
+            reason: (reason as string).trim(),
+            ...(expires ? { expires } : {}),
+            ...(owner ? { owner } : {}),
+          };
           // A trailing comment applies to its own line; a comment line to the next line of code.
           if (code) directives.push({ ...directive, targetLine: line });
           else pending.push(directive);
@@ -111,12 +118,20 @@ export function commentDirectives(text: string, file: string): { directives: Inl
     } else if (!isComment && content.trim() === '' && pending.length) {
       // A blank line ends the comment block: a directive does not reach past it.
       for (const directive of pending.splice(0)) {
-        problems.push({ file, line: directive.line, message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)' });
+        problems.push({
+          file,
+          line: directive.line,
+          message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)',
+        });
       }
     }
   });
   for (const directive of pending) {
-    problems.push({ file, line: directive.line, message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)' });
+    problems.push({
+      file,
+      line: directive.line,
+      message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)',
+    });
   }
   return { directives, problems };
 }
@@ -132,7 +147,8 @@ export function cloudFormationDirectives(text: string, file: string): { directiv
     const range = (node as { range?: [number, number] } | null)?.range;
     return range ? counter.linePos(range[0]).line : 1;
   };
-  const get = (node: unknown, key: string) => (isMap(node) ? node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key) : undefined);
+  const get = (node: unknown, key: string) =>
+    isMap(node) ? node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key) : undefined;
   const resources = get(doc.contents, 'Resources')?.value;
   if (!isMap(resources)) return { directives, problems };
   for (const pair of resources.items) {
@@ -140,18 +156,26 @@ export function cloudFormationDirectives(text: string, file: string): { directiv
     const ignore = get(get(get(pair.value, 'Metadata')?.value, 'ecsguard')?.value, 'ignore');
     if (!ignore) continue;
     if (!isSeq(ignore.value)) {
-      problems.push({ file, line: lineOf(ignore.value ?? ignore.key), message: `inline suppression ignored: ${logicalId}: Metadata.ecsguard.ignore must be a list of { id, reason, expires }` });
+      problems.push({
+        file,
+        line: lineOf(ignore.value ?? ignore.key),
+        message: `inline suppression ignored: ${logicalId}: Metadata.ecsguard.ignore must be a list of { id, reason, expires }`,
+      });
       continue;
     }
     for (const item of ignore.value.items) {
       const line = lineOf(item);
       const value = (isMap(item) ? item.toJSON() : undefined) as Record<string, unknown> | undefined;
       if (!value) {
-        problems.push({ file, line, message: `inline suppression ignored: ${logicalId}: each entry must be a mapping { id, reason, expires }` });
+        problems.push({
+          file,
+          line,
+          message: `inline suppression ignored: ${logicalId}: each entry must be a mapping { id, reason, expires }`,
+        });
         continue;
       }
       const { id, reason, expires, owner, ...extra } = value;
-      const ids = typeof id === 'string' ? [id] : Array.isArray(id) && id.every((x) => typeof x === 'string') ? (id as string[]) : [];
+      const ids = typeof id === 'string' ? [id] : Array.isArray(id) && id.every((x) => typeof x === 'string') ? id : [];
       if (!ids.length) {
         problems.push({ file, line, message: `inline suppression ignored: ${logicalId}: id must name a check id` });
         continue;
@@ -203,7 +227,9 @@ export class InlineSuppressions {
     const resourceLine = taskDefinition.range?.start.line;
     for (const finding of findings) {
       const container = taskDefinition.containers.find((c) => c.name === finding.container);
-      const lines = [resourceLine, container?.node.range?.start.line, finding.location?.start.line].filter((n): n is number => n !== undefined);
+      const lines = [resourceLine, container?.node.range?.start.line, finding.location?.start.line].filter(
+        (n): n is number => n !== undefined,
+      );
       this.lines.set(finding, lines);
     }
   };

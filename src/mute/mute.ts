@@ -70,7 +70,6 @@ export function applySuppressions(result: ScanResult, options: MuteOptions): Mut
   return { result: { ...result, findings, summary: { ...result.summary, findings: countStatuses(findings) } }, entryUse };
 }
 
-
 /** One line saying why a finding is muted, or that its exception expired. */
 export function describeSuppression(s: Suppression): string {
   const by = s.kind === 'exception' ? 'exception' : 'inline suppression';

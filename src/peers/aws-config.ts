@@ -14,17 +14,30 @@ const control = (n: number) => `https://docs.aws.amazon.com/securityhub/latest/u
 
 /** AWS's documented root users; anything else with a 0 or root part is not documented. */
 function documentedUser(user: unknown, roots: readonly string[], subject: string, linux = true): PeerOutcome {
-  if (user === undefined || user === null || user === '') return FAIL(`user is ${user === '' ? 'empty' : 'not configured'}, which the rule fails`);
+  if (user === undefined || user === null || user === '')
+    return FAIL(`user is ${user === '' ? 'empty' : 'not configured'}, which the rule fails`);
   const text = String(user);
-  if (roots.includes(text)) return FAIL(`user ${quote(text)} is one of the documented ${subject} (${roots.map((r) => `"${r}"`).join(', ')})`);
+  if (roots.includes(text))
+    return FAIL(`user ${quote(text)} is one of the documented ${subject} (${roots.map((r) => `"${r}"`).join(', ')})`);
   const parts = text.split(':').map((p) => p.trim().toLowerCase());
-  if (parts.some((p) => roots.includes(p) || roots.map((r) => r.toLowerCase()).includes(p)) || (linux && parts.some((p) => /^[+]?0+$/.test(p)))) {
-    return NOT_EVALUATED(`user ${quote(text)} is not literally one of the documented ${subject} (${roots.map((r) => `"${r}"`).join(', ')}); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms`);
+  if (
+    parts.some((p) => roots.includes(p) || roots.map((r) => r.toLowerCase()).includes(p)) ||
+    (linux && parts.some((p) => /^[+]?0+$/.test(p)))
+  ) {
+    return NOT_EVALUATED(
+      `user ${quote(text)} is not literally one of the documented ${subject} (${roots.map((r) => `"${r}"`).join(', ')}); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms`,
+    );
   }
   return PASS(`user ${quote(text)} is not one of the documented ${subject}`);
 }
 
-const withContainers = (r: Omit<PeerRule, 'task'> & { container: NonNullable<PeerRule['container']>; passWhy: string; applies?: (td: TaskDefinition) => PeerOutcome | undefined }): PeerRule => ({
+const withContainers = (
+  r: Omit<PeerRule, 'task'> & {
+    container: NonNullable<PeerRule['container']>;
+    passWhy: string;
+    applies?: (td: TaskDefinition) => PeerOutcome | undefined;
+  },
+): PeerRule => ({
   ...r,
   task: (td) => decide(() => r.applies?.(td) ?? anyContainer(td, (c) => r.container(td, c), r.passWhy)),
   container: (td, c) => decide(() => r.applies?.(td) ?? r.container(td, c)),
@@ -40,7 +53,9 @@ export const ecsContainersNonprivileged = withContainers({
   passWhy: 'no container sets privileged to true',
   container: (_td, c) => {
     const privileged = at(c.node, 'privileged');
-    return apiBool(privileged) === true ? FAIL('privileged is true, which the rule fails') : PASS(`privileged is ${quote(privileged)}; the rule fails only "true"`);
+    return apiBool(privileged) === true
+      ? FAIL('privileged is true, which the rule fails')
+      : PASS(`privileged is ${quote(privileged)}; the rule fails only "true"`);
   },
 });
 
@@ -54,7 +69,9 @@ export const ecsTaskDefinitionLinuxUserNonRoot = withContainers({
   passWhy: 'every container sets a user other than "root" and "0"',
   applies: (td) => {
     const os = osFamily(td);
-    return os === undefined || os === null || os === 'LINUX' ? undefined : NOT_APPLICABLE(`operatingSystemFamily is ${quote(os)}; the control applies to LINUX or unset`);
+    return os === undefined || os === null || os === 'LINUX'
+      ? undefined
+      : NOT_APPLICABLE(`operatingSystemFamily is ${quote(os)}; the control applies to LINUX or unset`);
   },
   container: (_td, c) => documentedUser(at(c.node, 'user'), ['root', '0'], 'default root users for Linux'),
 });
@@ -70,7 +87,9 @@ export const ecsTaskDefinitionWindowsUserNonAdmin = withContainers({
   applies: (td) => {
     const os = osFamily(td);
     // Unset counts: the control evaluates task definitions with no operatingSystemFamily too.
-    return os === undefined || os === null || isWindows(os) ? undefined : NOT_APPLICABLE(`operatingSystemFamily is ${quote(os)}; the control applies to WINDOWS_SERVER families or unset`);
+    return os === undefined || os === null || isWindows(os)
+      ? undefined
+      : NOT_APPLICABLE(`operatingSystemFamily is ${quote(os)}; the control applies to WINDOWS_SERVER families or unset`);
   },
   container: (_td, c) => documentedUser(at(c.node, 'user'), ['containeradministrator'], 'default administrator users for Windows', false),
 });
@@ -105,7 +124,8 @@ export const ecsTaskDefinitionUserForHostModeCheck = withContainers({
     return mode === 'host' ? undefined : PASS(`networkMode is ${quote(mode)}, not host: the rule is compliant`);
   },
   container: (_td, c) => {
-    if (apiBool(at(c.node, 'privileged')) === true) return PASS('privileged is true, which the rule accepts as an explicit opt-in (AWS: "only one condition needs to be met")');
+    if (apiBool(at(c.node, 'privileged')) === true)
+      return PASS('privileged is true, which the rule accepts as an explicit opt-in (AWS: "only one condition needs to be met")');
     const user = at(c.node, 'user');
     const verdict = documentedUser(user, ['root'], 'root users');
     return verdict.verdict === 'FAIL' ? FAIL(`privileged is not true and ${verdict.why}`) : verdict;
@@ -119,7 +139,10 @@ export const ecsTaskDefinitionNetworkModeNotHost: PeerRule = {
   title: 'ECS task definitions should not use host network mode',
   source: control(17),
   checks: ['no-host-network'],
-  task: (td) => decide(() => (plain(td.networkMode) === 'host' ? FAIL('networkMode is "host"') : PASS(`networkMode is ${quote(plain(td.networkMode))}`))),
+  task: (td) =>
+    decide(() =>
+      plain(td.networkMode) === 'host' ? FAIL('networkMode is "host"') : PASS(`networkMode is ${quote(plain(td.networkMode))}`),
+    ),
 };
 
 export const ecsTaskDefinitionPidModeCheck: PeerRule = {
@@ -140,10 +163,15 @@ export const ecsContainersReadonlyAccess = withContainers({
   source: control(5),
   checks: ['readonly-root-filesystem'],
   passWhy: 'every container sets readonlyRootFilesystem to true',
-  applies: (td) => (isWindows(osFamily(td)) ? NOT_APPLICABLE(`operatingSystemFamily is ${quote(osFamily(td))}: Security Hub marks Windows task definitions NOT_APPLICABLE`) : undefined),
+  applies: (td) =>
+    isWindows(osFamily(td))
+      ? NOT_APPLICABLE(`operatingSystemFamily is ${quote(osFamily(td))}: Security Hub marks Windows task definitions NOT_APPLICABLE`)
+      : undefined,
   container: (_td, c) => {
     const value = at(c.node, 'readonlyRootFilesystem');
-    return apiBool(value) === true ? PASS('readonlyRootFilesystem is true') : FAIL(`readonlyRootFilesystem is ${quote(value)}; the control fails false or absent`);
+    return apiBool(value) === true
+      ? PASS('readonlyRootFilesystem is true')
+      : FAIL(`readonlyRootFilesystem is ${quote(value)}; the control fails false or absent`);
   },
 });
 
@@ -160,7 +188,9 @@ export const ecsNoEnvironmentSecrets = withContainers({
   passWhy: `no environment variable is named ${ECS8_SECRET_KEYS.join(', ')}`,
   container: (_td, c) => {
     const env = at(c.node, 'environment');
-    const names = Array.isArray(env) ? env.map((e) => (e && typeof e === 'object' ? (e as Record<string, unknown>)['name'] : undefined)) : [];
+    const names = Array.isArray(env)
+      ? env.map((e) => (e && typeof e === 'object' ? (e as Record<string, unknown>)['name'] : undefined))
+      : [];
     const hit = names.find((n) => typeof n === 'string' && (ECS8_SECRET_KEYS as readonly string[]).includes(n));
     return hit
       ? FAIL(`environment variable ${hit} is one of the control's secretKeys`)
@@ -194,9 +224,16 @@ export const ecsTaskDefinitionEfsEncryptionEnabled: PeerRule = {
   task: (td) =>
     decide(() => {
       const volumes = at(td.body, 'volumes');
-      const efs = (Array.isArray(volumes) ? volumes : []).filter((v) => v && typeof v === 'object' && (v as Record<string, unknown>)['efsVolumeConfiguration']);
-      const open = efs.find((v) => ((v as Record<string, Record<string, unknown>>)['efsVolumeConfiguration'] ?? {})['transitEncryption'] !== 'ENABLED');
-      if (open) return FAIL(`EFS volume ${quote((open as Record<string, unknown>)['name'])} has transitEncryption ${quote(((open as Record<string, Record<string, unknown>>)['efsVolumeConfiguration'] ?? {})['transitEncryption'])}`);
+      const efs = (Array.isArray(volumes) ? volumes : []).filter(
+        (v) => v && typeof v === 'object' && (v as Record<string, unknown>)['efsVolumeConfiguration'],
+      );
+      const open = efs.find(
+        (v) => ((v as Record<string, Record<string, unknown>>)['efsVolumeConfiguration'] ?? {})['transitEncryption'] !== 'ENABLED',
+      );
+      if (open)
+        return FAIL(
+          `EFS volume ${quote((open as Record<string, unknown>)['name'])} has transitEncryption ${quote(((open as Record<string, Record<string, unknown>>)['efsVolumeConfiguration'] ?? {})['transitEncryption'])}`,
+        );
       return PASS(efs.length ? 'every EFS volume has transitEncryption ENABLED' : 'no EFS volume');
     }),
 };
@@ -214,4 +251,3 @@ export const AWS_CONFIG_RULES: readonly PeerRule[] = [
   ecsTaskDefinitionLogConfiguration,
   ecsTaskDefinitionEfsEncryptionEnabled,
 ];
-

@@ -19,7 +19,8 @@ const terraformOnly = (source: SourceKind): string | undefined =>
 
 /** The containers as Checkov's `container_definitions[0]` list; NOT_EVALUATED when Checkov's input would not be a list. */
 function containerList(td: TaskDefinition): ContainerDefinition[] | PeerOutcome {
-  if (td.unresolvedContainers) return NOT_EVALUATED(`container_definitions is ${describeValue(td.unresolvedContainers)}, which ecsguard cannot resolve`);
+  if (td.unresolvedContainers)
+    return NOT_EVALUATED(`container_definitions is ${describeValue(td.unresolvedContainers)}, which ecsguard cannot resolve`);
   if (td.containers.length === 0) return NOT_EVALUATED('container_definitions is empty or not a list: Checkov reports UNKNOWN');
   return td.containers;
 }
@@ -64,7 +65,9 @@ export const ckvAws335: PeerRule = {
       if (isOutcome(list)) return list;
       if (list.some((c) => at(c.node, 'pidMode') === 'host')) return FAIL('a container definition sets pidMode "host"');
       const taskPid = plain(td.pidMode);
-      return PASS(`it reads pidMode inside container definitions, where ECS has none${taskPid === 'host' ? ', so the task-level pid_mode "host" is never seen' : ''}`);
+      return PASS(
+        `it reads pidMode inside container definitions, where ECS has none${taskPid === 'host' ? ', so the task-level pid_mode "host" is never seen' : ''}`,
+      );
     }),
 };
 
@@ -80,12 +83,16 @@ export const ckvAws336: PeerRule = {
       const list = containerList(td);
       if (isOutcome(list)) return list;
       const hit = list.find((c) => !truthy(at(c.node, 'readonlyRootFilesystem')));
-      return hit ? FAIL(`container ${hit.name} has readonlyRootFilesystem ${quote(at(hit.node, 'readonlyRootFilesystem'))}`) : PASS('every container sets readonlyRootFilesystem');
+      return hit
+        ? FAIL(`container ${hit.name} has readonlyRootFilesystem ${quote(at(hit.node, 'readonlyRootFilesystem'))}`)
+        : PASS('every container sets readonlyRootFilesystem');
     }),
   container: (_td, c) =>
     decide(() => {
       const value = at(c.node, 'readonlyRootFilesystem');
-      return truthy(value) ? PASS(`readonlyRootFilesystem is ${quote(value)}${typeof value === 'string' ? ' (any non-empty string is true to Checkov)' : ''}`) : FAIL(`readonlyRootFilesystem is ${quote(value)} (no Windows exemption)`);
+      return truthy(value)
+        ? PASS(`readonlyRootFilesystem is ${quote(value)}${typeof value === 'string' ? ' (any non-empty string is true to Checkov)' : ''}`)
+        : FAIL(`readonlyRootFilesystem is ${quote(value)} (no Windows exemption)`);
     }),
 };
 
@@ -96,7 +103,10 @@ export const ckvAws97: PeerRule = {
   title: 'Ensure Encryption in transit is enabled for EFS volumes in ECS Task definitions',
   source: `${TF}/ECSTaskDefinitionEFSVolumeEncryption.py`,
   checks: ['efs-transit-encryption'],
-  reads: (source) => (source === 'terraform' || source === 'terraform-plan' || source === 'cloudformation' ? undefined : 'Checkov runs CKV_AWS_97 on Terraform and CloudFormation only'),
+  reads: (source) =>
+    source === 'terraform' || source === 'terraform-plan' || source === 'cloudformation'
+      ? undefined
+      : 'Checkov runs CKV_AWS_97 on Terraform and CloudFormation only',
   task: (td) =>
     decide(() => {
       const volumes = at(td.body, 'volumes');
@@ -106,8 +116,12 @@ export const ckvAws97: PeerRule = {
       if (!first) return PASS('no volume has an EFS configuration');
       const transit = (first['efsVolumeConfiguration'] as Record<string, unknown>)['transitEncryption'];
       if (transit !== 'ENABLED') return FAIL(`the first EFS volume ${quote(first['name'])} has transit_encryption ${quote(transit)}`);
-      const later = efsVolumes.slice(1).find((v) => (v['efsVolumeConfiguration'] as Record<string, unknown>)['transitEncryption'] !== 'ENABLED');
-      return PASS(`the first EFS volume ${quote(first['name'])} is ENABLED and Checkov stops there${later ? `, so EFS volume ${quote(later['name'])} without it is never read` : ''}`);
+      const later = efsVolumes
+        .slice(1)
+        .find((v) => (v['efsVolumeConfiguration'] as Record<string, unknown>)['transitEncryption'] !== 'ENABLED');
+      return PASS(
+        `the first EFS volume ${quote(first['name'])} is ENABLED and Checkov stops there${later ? `, so EFS volume ${quote(later['name'])} without it is never read` : ''}`,
+      );
     }),
 };
 

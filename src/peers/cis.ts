@@ -17,7 +17,8 @@ function hostModeContainer(c: ContainerDefinition): PeerOutcome {
   if (privileged) return FAIL('privileged is true in host network mode');
   if (user === 'root') return FAIL('user is "root" in host network mode');
   if (user === undefined) return PASS('the audit accepts an absent user ("user is not set to root or is absent")');
-  if (/^(0+|root)(:.*)?$/i.test(String(user).trim())) return NOT_EVALUATED(`the audit text names only "root"; it does not say how ${quote(user)} is read`);
+  if (/^(0+|root)(:.*)?$/i.test(String(user).trim()))
+    return NOT_EVALUATED(`the audit text names only "root"; it does not say how ${quote(user)} is read`);
   return PASS(`user ${quote(user)} is not "root" and privileged is not true`);
 }
 
@@ -28,8 +29,17 @@ export const cis31: PeerRule = {
   source: SOURCE,
   checks: ['host-network-no-privilege', 'host-network-nonroot-user'],
   task: (td) =>
-    decide(() => (plain(td.networkMode) === 'host' ? anyContainer(td, hostModeContainer, 'no container is privileged or runs as "root"') : PASS(`networkMode is ${quote(plain(td.networkMode))}: the recommendation concerns host mode only`))),
-  container: (td, c) => decide(() => (plain(td.networkMode) === 'host' ? hostModeContainer(c) : PASS(`networkMode is ${quote(plain(td.networkMode))}: the recommendation concerns host mode only`))),
+    decide(() =>
+      plain(td.networkMode) === 'host'
+        ? anyContainer(td, hostModeContainer, 'no container is privileged or runs as "root"')
+        : PASS(`networkMode is ${quote(plain(td.networkMode))}: the recommendation concerns host mode only`),
+    ),
+  container: (td, c) =>
+    decide(() =>
+      plain(td.networkMode) === 'host'
+        ? hostModeContainer(c)
+        : PASS(`networkMode is ${quote(plain(td.networkMode))}: the recommendation concerns host mode only`),
+    ),
 };
 
 export const cis34: PeerRule = {
@@ -39,7 +49,10 @@ export const cis34: PeerRule = {
   source: SOURCE,
   checks: ['no-privileged-containers'],
   task: (td) => decide(() => anyContainer(td, (c) => cis34.container!(td, c), 'no container sets privileged to true')),
-  container: (_td, c) => decide(() => (apiBool(at(c.node, 'privileged')) === true ? FAIL('privileged is true') : PASS(`privileged is ${quote(at(c.node, 'privileged'))}`))),
+  container: (_td, c) =>
+    decide(() =>
+      apiBool(at(c.node, 'privileged')) === true ? FAIL('privileged is true') : PASS(`privileged is ${quote(at(c.node, 'privileged'))}`),
+    ),
 };
 
 export const cis36: PeerRule = {
@@ -48,7 +61,10 @@ export const cis36: PeerRule = {
   title: 'Ensure secrets are not passed as container environment variables',
   source: SOURCE,
   checks: ['no-secrets-in-environment'],
-  task: () => NOT_EVALUATED('public restatements of the recommendation give no mechanical rule to reproduce (the benchmark text is behind a CIS login)'),
+  task: () =>
+    NOT_EVALUATED(
+      'public restatements of the recommendation give no mechanical rule to reproduce (the benchmark text is behind a CIS login)',
+    ),
 };
 
 export const cis37: PeerRule = {

@@ -21,15 +21,55 @@ export interface ComparisonCase {
 const container = (extra: Record<string, unknown>) => ({ name: 'app', image: 'app:1', ...extra });
 
 export const COMPARISON_CASES: readonly ComparisonCase[] = [
-  { title: 'host network, user `"0:0"`', check: 'host-network-nonroot-user', source: 'json', body: { networkMode: 'host', containerDefinitions: [container({ user: '0:0' })] } },
-  { title: 'host network, user absent', check: 'host-network-nonroot-user', source: 'json', body: { networkMode: 'host', containerDefinitions: [container({})] } },
-  { title: 'host network, `privileged: true`, user `"root"`', check: 'host-network-no-privilege', source: 'json', body: { networkMode: 'host', containerDefinitions: [container({ privileged: true, user: 'root' })] } },
+  {
+    title: 'host network, user `"0:0"`',
+    check: 'host-network-nonroot-user',
+    source: 'json',
+    body: { networkMode: 'host', containerDefinitions: [container({ user: '0:0' })] },
+  },
+  {
+    title: 'host network, user absent',
+    check: 'host-network-nonroot-user',
+    source: 'json',
+    body: { networkMode: 'host', containerDefinitions: [container({})] },
+  },
+  {
+    title: 'host network, `privileged: true`, user `"root"`',
+    check: 'host-network-no-privilege',
+    source: 'json',
+    body: { networkMode: 'host', containerDefinitions: [container({ privileged: true, user: 'root' })] },
+  },
   { title: 'user `"0"`', check: 'no-root-user', source: 'json', body: { containerDefinitions: [container({ user: '0' })] } },
-  { title: 'user `"root:root"`', check: 'no-root-user', source: 'json', body: { containerDefinitions: [container({ user: 'root:root' })] } },
-  { title: 'Terraform, `privileged = true`', check: 'no-privileged-containers', source: 'terraform', body: { containerDefinitions: [container({ privileged: true })] } },
-  { title: 'Terraform, task `pid_mode = "host"`', check: 'no-host-pid-namespace', source: 'terraform', body: { pidMode: 'host', containerDefinitions: [container({})] } },
-  { title: '`ipcMode: "host"`', check: 'no-host-ipc-namespace', source: 'json', body: { ipcMode: 'host', containerDefinitions: [container({})] } },
-  { title: 'Windows task, `readonlyRootFilesystem` absent', check: 'readonly-root-filesystem', source: 'json', body: { runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' }, containerDefinitions: [container({ user: 'app' })] } },
+  {
+    title: 'user `"root:root"`',
+    check: 'no-root-user',
+    source: 'json',
+    body: { containerDefinitions: [container({ user: 'root:root' })] },
+  },
+  {
+    title: 'Terraform, `privileged = true`',
+    check: 'no-privileged-containers',
+    source: 'terraform',
+    body: { containerDefinitions: [container({ privileged: true })] },
+  },
+  {
+    title: 'Terraform, task `pid_mode = "host"`',
+    check: 'no-host-pid-namespace',
+    source: 'terraform',
+    body: { pidMode: 'host', containerDefinitions: [container({})] },
+  },
+  {
+    title: '`ipcMode: "host"`',
+    check: 'no-host-ipc-namespace',
+    source: 'json',
+    body: { ipcMode: 'host', containerDefinitions: [container({})] },
+  },
+  {
+    title: 'Windows task, `readonlyRootFilesystem` absent',
+    check: 'readonly-root-filesystem',
+    source: 'json',
+    body: { runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' }, containerDefinitions: [container({ user: 'app' })] },
+  },
   {
     title: 'Terraform, EFS volumes: first `ENABLED`, second `DISABLED`',
     check: 'efs-transit-encryption',
@@ -42,9 +82,24 @@ export const COMPARISON_CASES: readonly ComparisonCase[] = [
       ],
     },
   },
-  { title: 'CloudFormation, a host volume and no EFS', check: 'efs-transit-encryption', source: 'cloudformation', body: { containerDefinitions: [container({})], volumes: [{ name: 'cache', host: { sourcePath: '/srv/cache' } }] } },
-  { title: 'env `DB_PASSWORD` = `"${DB_PASSWORD}"` (placeholder)', check: 'no-secrets-in-environment', source: 'cloudformation', body: { containerDefinitions: [container({ environment: [{ name: 'DB_PASSWORD', value: '${DB_PASSWORD}' }] })] } },
-  { title: 'env `GITHUB_CREDS` holding a GitHub token', check: 'no-secrets-in-environment', source: 'cloudformation', body: { containerDefinitions: [container({ environment: [{ name: 'GITHUB_CREDS', value: `ghp_${'A1b2C3d4E5'.repeat(4)}` }] })] } },
+  {
+    title: 'CloudFormation, a host volume and no EFS',
+    check: 'efs-transit-encryption',
+    source: 'cloudformation',
+    body: { containerDefinitions: [container({})], volumes: [{ name: 'cache', host: { sourcePath: '/srv/cache' } }] },
+  },
+  {
+    title: 'env `DB_PASSWORD` = `"${DB_PASSWORD}"` (placeholder)',
+    check: 'no-secrets-in-environment',
+    source: 'cloudformation',
+    body: { containerDefinitions: [container({ environment: [{ name: 'DB_PASSWORD', value: '${DB_PASSWORD}' }] })] },
+  },
+  {
+    title: 'env `GITHUB_CREDS` holding a GitHub token',
+    check: 'no-secrets-in-environment',
+    source: 'cloudformation',
+    body: { containerDefinitions: [container({ environment: [{ name: 'GITHUB_CREDS', value: `ghp_${'A1b2C3d4E5'.repeat(4)}` }] })] },
+  },
   { title: 'live revision whose DescribeTaskDefinition failed', check: 'no-privileged-containers', source: 'aws' },
 ];
 
@@ -58,8 +113,16 @@ export function comparisonRows(cases: readonly ComparisonCase[] = COMPARISON_CAS
   return cases.map((c) => {
     const check = findCheck(c.check);
     if (!check) throw new Error(`unknown check ${c.check}`);
-    if (!c.body) return { case: c, ecsguard: 'ERROR', peers: peersForUnread(c.check, { kind: 'aws', source: c.source, id: 'arn:aws:ecs:us-east-1:111122223333:task-definition/web:7' }) };
-    const { taskDefinition } = normalizeTaskDefinition({ kind: 'file', source: c.source, id: 'case' }, fromPlain({ family: 'web', ...c.body }) as ObjectNode);
+    if (!c.body)
+      return {
+        case: c,
+        ecsguard: 'ERROR',
+        peers: peersForUnread(c.check, { kind: 'aws', source: c.source, id: 'arn:aws:ecs:us-east-1:111122223333:task-definition/web:7' }),
+      };
+    const { taskDefinition } = normalizeTaskDefinition(
+      { kind: 'file', source: c.source, id: 'case' },
+      fromPlain({ family: 'web', ...c.body }) as ObjectNode,
+    );
     if (!taskDefinition) throw new Error(`case ${c.title} does not normalize`);
     const violations = check.evaluate(taskDefinition);
     const verdict = violations.find((v) => v.status === 'FAIL') ?? violations.find((v) => v.status === 'UNKNOWN') ?? violations[0];

@@ -64,12 +64,20 @@ export function peersForUnread(checkId: string, resource: ResourceRef): PeerConc
     return rules.map((rule) => {
       const notRead = rule.reads?.(resource.source);
       return {
-      tool,
-      rule: rule.id,
-      ...(rule.control ? { control: rule.control } : {}),
-      ...(notRead ? { verdict: 'NOT_COVERED' as const, why: notRead } : tool === 'prowler' && resource.kind === 'aws'
-        ? { verdict: 'PASS' as const, why: 'Prowler releases report PASS for a revision whose describe call failed: it is checked as an empty definition (prowler issue #12132; master skips it since PR #12217)' }
-        : { verdict: 'NOT_EVALUATED' as const, why: 'ecsguard could not read this definition, so what the rule concludes cannot be told' }),
+        tool,
+        rule: rule.id,
+        ...(rule.control ? { control: rule.control } : {}),
+        ...(notRead
+          ? { verdict: 'NOT_COVERED' as const, why: notRead }
+          : tool === 'prowler' && resource.kind === 'aws'
+            ? {
+                verdict: 'PASS' as const,
+                why: 'Prowler releases report PASS for a revision whose describe call failed: it is checked as an empty definition (prowler issue #12132; master skips it since PR #12217)',
+              }
+            : {
+                verdict: 'NOT_EVALUATED' as const,
+                why: 'ecsguard could not read this definition, so what the rule concludes cannot be told',
+              }),
       };
     });
   });

@@ -33,7 +33,8 @@ export const ecsTaskDefinitionsNoPrivilegedContainers = perContainer({
   source: source('ecs_task_definitions_no_privileged_containers'),
   checks: ['no-privileged-containers'],
   passWhy: 'no container is privileged',
-  judge: (c) => (apiBool(read(c, 'privileged', false)) === true ? FAIL('privileged is true') : PASS(`privileged is ${quote(at(c.node, 'privileged'))}`)),
+  judge: (c) =>
+    apiBool(read(c, 'privileged', false)) === true ? FAIL('privileged is true') : PASS(`privileged is ${quote(at(c.node, 'privileged'))}`),
 });
 
 /**
@@ -60,7 +61,8 @@ export const ecsTaskDefinitionsHostNetworkingModeUsers: PeerRule = {
 };
 
 function hostUser(c: ContainerDefinition): PeerOutcome {
-  if (apiBool(read(c, 'privileged', false)) === true) return PASS('privileged is true, which Prowler accepts whatever the user (its unit test asserts PASS for privileged with user "root")');
+  if (apiBool(read(c, 'privileged', false)) === true)
+    return PASS('privileged is true, which Prowler accepts whatever the user (its unit test asserts PASS for privileged with user "root")');
   const user = String(read(c, 'user', ''));
   if (user === 'root' || user === '') return FAIL(`user is ${user === '' ? 'absent' : '"root"'} and the container is not privileged`);
   return PASS(`it compares user with the literals "root" and "", and this user is ${quote(user)}`);
@@ -76,7 +78,9 @@ export const ecsTaskDefinitionsContainersReadonlyAccess = perContainer({
   // No Windows exemption, unlike Security Hub ECS.5.
   judge: (c) => {
     const value = read(c, 'readonlyRootFilesystem', false);
-    return apiBool(value) === true ? PASS('readonlyRootFilesystem is true') : FAIL(`readonlyRootFilesystem is ${quote(at(c.node, 'readonlyRootFilesystem'))} (Prowler has no Windows exemption)`);
+    return apiBool(value) === true
+      ? PASS('readonlyRootFilesystem is true')
+      : FAIL(`readonlyRootFilesystem is ${quote(at(c.node, 'readonlyRootFilesystem'))} (Prowler has no Windows exemption)`);
   },
 });
 
@@ -92,7 +96,9 @@ export const ecsTaskDefinitionsHostNamespaceNotShared: PeerRule = {
       const pid = plain(td.pidMode) ?? '';
       if (pid === 'host') return FAIL('pidMode is "host"');
       const ipc = plain(td.ipcMode);
-      return PASS(`pidMode is ${quote(plain(td.pidMode))}${ipc === 'host' ? '; the check reads pidMode only, so ipcMode "host" passes' : ''}`);
+      return PASS(
+        `pidMode is ${quote(plain(td.pidMode))}${ipc === 'host' ? '; the check reads pidMode only, so ipcMode "host" passes' : ''}`,
+      );
     }),
 };
 
@@ -131,7 +137,9 @@ export const ecsTaskDefinitionsNoEnvironmentSecrets = perContainer({
       const hit = typeof v['value'] === 'string' ? detectSecret('', v['value']) : undefined;
       if (hit) return FAIL(`detect-secrets finds ${hit.kind} in ${String(v['name'])}`);
     }
-    return NOT_EVALUATED("no known key format; Prowler's verdict then depends on detect-secrets' keyword and entropy detectors, which ecsguard does not reproduce");
+    return NOT_EVALUATED(
+      "no known key format; Prowler's verdict then depends on detect-secrets' keyword and entropy detectors, which ecsguard does not reproduce",
+    );
   },
 });
 

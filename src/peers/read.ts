@@ -48,7 +48,7 @@ export const at = (node: ValueNode | undefined, key: string): unknown => plain(f
 export function truthy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object') return Object.keys(value as object).length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
   return true;
 }
 
@@ -75,12 +75,9 @@ export function decide(body: () => PeerOutcome): PeerOutcome {
  * The task-level verdict of a rule that fails when any container fails: the
  * failing containers are named, as the peers list them.
  */
-export function anyContainer(
-  td: TaskDefinition,
-  judge: (container: ContainerDefinition) => PeerOutcome,
-  passWhy: string,
-): PeerOutcome {
-  if (td.unresolvedContainers) return NOT_EVALUATED(`the container list is ${describeValue(td.unresolvedContainers)}, which ecsguard cannot resolve`);
+export function anyContainer(td: TaskDefinition, judge: (container: ContainerDefinition) => PeerOutcome, passWhy: string): PeerOutcome {
+  if (td.unresolvedContainers)
+    return NOT_EVALUATED(`the container list is ${describeValue(td.unresolvedContainers)}, which ecsguard cannot resolve`);
   const outcomes = td.containers.map((c) => ({ c, o: decide(() => judge(c)) }));
   const failing = outcomes.filter(({ o }) => o.verdict === 'FAIL');
   if (failing.length) return { verdict: 'FAIL', why: failing.map(({ c, o }) => `${c.name}: ${o.why}`).join('; ') };

@@ -15,7 +15,9 @@ import { FAIL, PASS, type PeerRule } from './types.js';
 const CHECKS = 'https://github.com/aquasecurity/trivy-checks/blob/main/checks/cloud/aws/ecs';
 
 const iacOnly = (source: SourceKind): string | undefined =>
-  source === 'terraform' || source === 'terraform-plan' || source === 'cloudformation' ? undefined : 'Trivy reads Terraform and CloudFormation, not task-definition JSON or live revisions';
+  source === 'terraform' || source === 'terraform-plan' || source === 'cloudformation'
+    ? undefined
+    : 'Trivy reads Terraform and CloudFormation, not task-definition JSON or live revisions';
 
 export const avdAws0035: PeerRule = {
   tool: 'trivy',
@@ -34,7 +36,11 @@ export const avdAws0035: PeerRule = {
         const transit = efs && typeof efs === 'object' ? (efs as Record<string, unknown>)['transitEncryption'] : undefined;
         if (cloudformation) {
           if (!(typeof transit === 'string' && transit.toLowerCase() === 'enabled')) {
-            return FAIL(efs ? `volume ${quote(v['name'])} has TransitEncryption ${quote(transit)}` : `volume ${quote(v['name'])} has no EFSVolumeConfiguration, which Trivy's CloudFormation adapter reads as unencrypted`);
+            return FAIL(
+              efs
+                ? `volume ${quote(v['name'])} has TransitEncryption ${quote(transit)}`
+                : `volume ${quote(v['name'])} has no EFSVolumeConfiguration, which Trivy's CloudFormation adapter reads as unencrypted`,
+            );
           }
         } else if (efs && transit !== 'ENABLED') {
           return FAIL(`EFS volume ${quote(v['name'])} has transit_encryption ${quote(transit)}`);
@@ -67,16 +73,24 @@ export const avdAws0036: PeerRule = {
   source: `${CHECKS}/no_plaintext_secrets.rego`,
   checks: ['no-secrets-in-environment'],
   reads: iacOnly,
-  task: (td) => decide(() => anyContainer(td, (c) => avdAws0036.container!(td, c), 'no environment variable has a sensitive name or a key-format value')),
+  task: (td) =>
+    decide(() =>
+      anyContainer(td, (c) => avdAws0036.container!(td, c), 'no environment variable has a sensitive name or a key-format value'),
+    ),
   container: (_td, c) =>
     decide(() => {
       const env = at(c.node, 'environment');
       const vars = (Array.isArray(env) ? env : []).filter((e): e is Record<string, unknown> => !!e && typeof e === 'object');
       const named = vars.find((v) => typeof v['name'] === 'string' && trivySensitiveName(v['name']));
-      if (named) return FAIL(`the variable name ${quote(named['name'])} contains a sensitive token; Trivy flags the name whatever the value`);
+      if (named)
+        return FAIL(`the variable name ${quote(named['name'])} contains a sensitive token; Trivy flags the name whatever the value`);
       const valued = vars.find((v) => typeof v['value'] === 'string' && detectSecret('', v['value']));
       if (valued) return FAIL(`squealer finds ${detectSecret('', String(valued['value']))?.kind} in ${quote(valued['name'])}`);
-      return PASS(vars.length ? 'no variable name has a sensitive token and no value has a key format squealer matches' : 'the container has no environment variables');
+      return PASS(
+        vars.length
+          ? 'no variable name has a sensitive token and no value has a key format squealer matches'
+          : 'the container has no environment variables',
+      );
     }),
 };
 

@@ -15,7 +15,6 @@ const COMPLIANCE: Partial<Record<Status, string>> = {
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
-
 /**
  * AWS Security Finding Format, a JSON array ready for `aws securityhub batch-import-findings --findings`
  * (at most 100 a call). ProductArn is the account's default custom-integration product,
@@ -64,18 +63,32 @@ function asffFinding(f: Finding, now: string, target: AsffTarget) {
       'ecsguard/Version': TOOL_VERSION,
       ...(f.container ? { 'ecsguard/Container': f.container } : {}),
       ...(f.location ? { 'ecsguard/Location': locationLabel(f) } : {}),
-      ...(s ? { 'ecsguard/SuppressedBy': s.source, 'ecsguard/SuppressionOwner': s.owner ?? '', 'ecsguard/SuppressionExpires': s.expires ?? '' } : {}),
+      ...(s
+        ? { 'ecsguard/SuppressedBy': s.source, 'ecsguard/SuppressionOwner': s.owner ?? '', 'ecsguard/SuppressionExpires': s.expires ?? '' }
+        : {}),
     },
     Resources: [
       r.arn
         ? { Type: 'AwsEcsTaskDefinition', Id: r.arn, Partition: partition, Region: region }
-        : { Type: 'Other', Id: clip(`${r.file ?? ''}#${r.id}`, 512), Partition: partition, Region: region, Details: { Other: { Source: r.source, ResourceId: r.id } } },
+        : {
+            Type: 'Other',
+            Id: clip(`${r.file ?? ''}#${r.id}`, 512),
+            Partition: partition,
+            Region: region,
+            Details: { Other: { Source: r.source, ResourceId: r.id } },
+          },
     ],
     Compliance: { Status: COMPLIANCE[f.status] },
     Workflow: { Status: f.status === 'MUTED' ? 'SUPPRESSED' : 'NEW' },
     RecordState: 'ACTIVE',
     ...(s && f.status === 'MUTED'
-      ? { Note: { Text: clip(`${s.reason}${s.expires ? ` (until ${s.expires})` : ''}${s.ticket ? ` [${s.ticket}]` : ''}`, 512), UpdatedBy: s.owner ?? s.source, UpdatedAt: now } }
+      ? {
+          Note: {
+            Text: clip(`${s.reason}${s.expires ? ` (until ${s.expires})` : ''}${s.ticket ? ` [${s.ticket}]` : ''}`, 512),
+            UpdatedBy: s.owner ?? s.source,
+            UpdatedAt: now,
+          },
+        }
       : {}),
   };
 }

@@ -39,7 +39,10 @@ function hclBlock(name: string, value: Body, indent: string): string {
 
 /** A task definition (ECS API shape) as a CloudFormation YAML template. */
 export function cloudFormationTemplate(body: Body): string {
-  return stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: { TaskDefinition: { Type: 'AWS::ECS::TaskDefinition', Properties: toCloudFormation(body) } } });
+  return stringify({
+    AWSTemplateFormatVersion: '2010-09-09',
+    Resources: { TaskDefinition: { Type: 'AWS::ECS::TaskDefinition', Properties: toCloudFormation(body) } },
+  });
 }
 
 /** A task definition (ECS API shape) as a Terraform aws_ecs_task_definition resource. */
@@ -60,7 +63,10 @@ function peerRows(checkId: string, examples: { failing: Body; passing: Body } | 
   if (rules.length === 0) return ['None of AWS Config/Security Hub, Prowler, CIS, Checkov and Trivy has a rule for this check.'];
   const verdict = (rule: (typeof rules)[number], body: Body | undefined) => {
     if (!body) return '';
-    const td = normalizeTaskDefinition({ kind: 'file', source: 'terraform', id: 'aws_ecs_task_definition.this' }, fromPlain(body) as ObjectNode).taskDefinition;
+    const td = normalizeTaskDefinition(
+      { kind: 'file', source: 'terraform', id: 'aws_ecs_task_definition.this' },
+      fromPlain(body) as ObjectNode,
+    ).taskDefinition;
     if (!td) return '';
     const outcome = rule.task(td);
     return `${outcome.verdict.replace('_', ' ')}: ${outcome.why.replace(/\|/g, '\\|')}`;
@@ -68,9 +74,12 @@ function peerRows(checkId: string, examples: { failing: Body; passing: Body } | 
   return [
     '| tool | rule | failing example | passing example |',
     '|---|---|---|---|',
-    ...rules.map((r) => `| ${TOOL_NAMES[r.tool]} | [${r.control ? `${r.control} ` : ''}\`${r.id}\`](${r.source}) | ${verdict(r, examples?.failing)} | ${verdict(r, examples?.passing)} |`),
+    ...rules.map(
+      (r) =>
+        `| ${TOOL_NAMES[r.tool]} | [${r.control ? `${r.control} ` : ''}\`${r.id}\`](${r.source}) | ${verdict(r, examples?.failing)} | ${verdict(r, examples?.passing)} |`,
+    ),
     '',
-    'Computed by ecsguard\'s re-implementations of those rules (`src/peers/`, [docs/peers.md](../peers.md)).',
+    "Computed by ecsguard's re-implementations of those rules (`src/peers/`, [docs/peers.md](../peers.md)).",
   ];
 }
 
@@ -79,10 +88,35 @@ const list = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ')
 /** One page of docs/checks/, generated from the check's metadata. */
 export function checkPage({ meta }: Check): string {
   const m = meta.mappings;
-  const controls = FRAMEWORKS.flatMap((f) => f.controls.filter((c) => c.checks.includes(meta.id)).map((c) => `| \`${f.id}\` | ${c.control} | ${c.title === c.control ? '' : c.title} |`));
+  const controls = FRAMEWORKS.flatMap((f) =>
+    f.controls
+      .filter((c) => c.checks.includes(meta.id))
+      .map((c) => `| \`${f.id}\` | ${c.control} | ${c.title === c.control ? '' : c.title} |`),
+  );
   const example = (title: string, body: Body | undefined) =>
     body
-      ? [`### ${title}`, '', 'Task definition JSON:', '', '```json', JSON.stringify(body, null, 2), '```', '', 'CloudFormation:', '', '```yaml', cloudFormationTemplate(body).trimEnd(), '```', '', 'Terraform:', '', '```hcl', terraformResource(body).trimEnd(), '```', '']
+      ? [
+          `### ${title}`,
+          '',
+          'Task definition JSON:',
+          '',
+          '```json',
+          JSON.stringify(body, null, 2),
+          '```',
+          '',
+          'CloudFormation:',
+          '',
+          '```yaml',
+          cloudFormationTemplate(body).trimEnd(),
+          '```',
+          '',
+          'Terraform:',
+          '',
+          '```hcl',
+          terraformResource(body).trimEnd(),
+          '```',
+          '',
+        ]
       : [];
   return [
     `# \`${meta.id}\`: ${meta.title}`,
@@ -119,7 +153,9 @@ export function checkPage({ meta }: Check): string {
     '',
     '## Framework controls',
     '',
-    ...(controls.length ? ['| framework | control | title |', '|---|---|---|', ...controls] : ['None of the frameworks ecsguard knows has a control for this check.']),
+    ...(controls.length
+      ? ['| framework | control | title |', '|---|---|---|', ...controls]
+      : ['None of the frameworks ecsguard knows has a control for this check.']),
     '',
     '## Other tools',
     '',

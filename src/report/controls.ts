@@ -18,7 +18,9 @@ export const groupedByControl = (findings: readonly Finding[]): boolean => findi
  * checks no selected control covers (extra --checks) come last.
  */
 export function controlGroups(findings: readonly Finding[]): ControlGroup[] {
-  const order = FRAMEWORKS.flatMap((f) => f.controls.map((c) => ({ control: `${f.id}:${c.control}`, title: c.title === c.control ? '' : c.title })));
+  const order = FRAMEWORKS.flatMap((f) =>
+    f.controls.map((c) => ({ control: `${f.id}:${c.control}`, title: c.title === c.control ? '' : c.title })),
+  );
   const groups = new Map<string, ControlGroup>();
   for (const { control, title } of order) groups.set(control, { control, title, findings: [] });
   const unmapped: ControlGroup = { control: '', title: 'Not covered by a selected framework control', findings: [] };

@@ -35,6 +35,7 @@ export function remediationDetails(f: Finding) {
 /** The `ecsguard fix` or `plan` command that proposes the change, when the check is fixable. */
 export function proposedFix(f: Finding): string {
   if (!remediationDetails(f).fixable || (f.status !== 'FAIL' && f.status !== 'MUTED')) return '';
-  if (f.resource.kind === 'aws') return `ecsguard fix --aws --region ${f.resource.region ?? '<region>'} --plan plan.json, then ecsguard apply plan.json`;
+  if (f.resource.kind === 'aws')
+    return `ecsguard fix --aws --region ${f.resource.region ?? '<region>'} --plan plan.json, then ecsguard apply plan.json`;
   return f.resource.file ? `ecsguard fix ${f.resource.file} --checks ${f.checkId}` : '';
 }

@@ -99,7 +99,12 @@ function tally(findings: Finding[], key: (f: Finding) => string, order?: string[
 function peersDetails(f: Finding): string {
   const peers = (f.peers ?? []).filter((p) => p.rule);
   if (peers.length === 0) return '';
-  const items = peers.map((p) => `<li><b>${h(TOOL_NAMES[p.tool])}</b> ${h(p.rule ?? '')}${p.control ? ` (${h(p.control)})` : ''}: ${h(p.verdict.replace('_', ' '))}, ${h(p.why)}</li>`).join('');
+  const items = peers
+    .map(
+      (p) =>
+        `<li><b>${h(TOOL_NAMES[p.tool])}</b> ${h(p.rule ?? '')}${p.control ? ` (${h(p.control)})` : ''}: ${h(p.verdict.replace('_', ' '))}, ${h(p.why)}</li>`,
+    )
+    .join('');
   return `<details class="peers"><summary>Other tools</summary><ul>${items}</ul></details>`;
 }
 
@@ -148,15 +153,34 @@ export const htmlReporter: Reporter = ({ result, exitCode, generatedAt }) => {
 <p>${result.summary.taskDefinitions} task definitions checked: ${n.FAIL} failed, ${n.UNKNOWN} unknown, ${n.ERROR} not evaluated, ${n.MUTED} muted, ${result.errors.length} input errors (exit ${exitCode}). ${TOOL_NAME} ${TOOL_VERSION}, ${h(when)}.</p></header>
 <main>
 <section class="cards" id="summary">
-${byControl ? summaryCard('By control', tally(byControl.flatMap((g) => g.findings.map((f) => ({ ...f, checkId: g.control || '(no selected control)' }))), (f) => f.checkId)) : ''}
-${summaryCard('By check', tally(findings, (f) => f.checkId))}
-${summaryCard('By severity', tally(findings, (f) => f.severity, SEVERITIES.filter((s) => findings.some((f) => f.severity === s)) as Severity[]))}
+${
+  byControl
+    ? summaryCard(
+        'By control',
+        tally(
+          byControl.flatMap((g) => g.findings.map((f) => ({ ...f, checkId: g.control || '(no selected control)' }))),
+          (f) => f.checkId,
+        ),
+      )
+    : ''
+}
+${summaryCard(
+  'By check',
+  tally(findings, (f) => f.checkId),
+)}
+${summaryCard(
+  'By severity',
+  tally(findings, (f) => f.severity, SEVERITIES.filter((s) => findings.some((f) => f.severity === s)) as Severity[]),
+)}
 ${summaryCard('By account / region or folder', tally(findings, place))}
 </section>
 ${
   result.errors.length
     ? `<section id="errors"><h2>Input errors: not read, or not fully checked</h2><ul>${result.errors
-        .map((e) => `<li class="mono">${h([e.file && `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}`, e.region, e.operation].filter(Boolean).join(' '))}: ${h(e.message)}</li>`)
+        .map(
+          (e) =>
+            `<li class="mono">${h([e.file && `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}`, e.region, e.operation].filter(Boolean).join(' '))}: ${h(e.message)}</li>`,
+        )
         .join('')}</ul></section>`
     : ''
 }

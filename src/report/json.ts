@@ -80,7 +80,9 @@ function jsonFinding(f: Finding) {
     usage: f.usage ? { runningTasks: f.usage.runningTasks, services: f.usage.services } : null,
     remediation: f.remediation,
     // Set with --resolve-image-users on user findings: whom the container runs as and where that came from.
-    effectiveUser: f.effectiveUser ? { value: f.effectiveUser.value, source: f.effectiveUser.source, reason: f.effectiveUser.reason } : null,
+    effectiveUser: f.effectiveUser
+      ? { value: f.effectiveUser.value, source: f.effectiveUser.source, reason: f.effectiveUser.reason }
+      : null,
     suppression: f.suppression ?? null,
     fix: f.fix && (f.status === 'FAIL' || f.status === 'UNKNOWN' || f.status === 'MUTED') ? jsonFix(f.fix) : null,
     // What other tools' published rules conclude on the same definition (docs/peers.md).

@@ -38,12 +38,18 @@ export const junitReporter: Reporter = ({ result }) => {
       const details = (list: Finding[]) =>
         x(
           list
-            .map((f) => [`${f.status} ${locationLabel(f)}${f.container ? ` (container ${f.container})` : ''}: ${f.message}`, suppressionLabel(f)].filter(Boolean).join('\n  '))
+            .map((f) =>
+              [`${f.status} ${locationLabel(f)}${f.container ? ` (container ${f.container})` : ''}: ${f.message}`, suppressionLabel(f)]
+                .filter(Boolean)
+                .join('\n  '),
+            )
             .join('\n') + `\nRemediation: ${first.remediation}`,
         );
       if (unread.length) {
         counts.errors++;
-        cases.push(`    <testcase ${attrs}>\n      <error message="${x((unread[0] as Finding).message)}" type="ERROR">${details(unread)}</error>\n    </testcase>`);
+        cases.push(
+          `    <testcase ${attrs}>\n      <error message="${x((unread[0] as Finding).message)}" type="ERROR">${details(unread)}</error>\n    </testcase>`,
+        );
       } else if (failing.length) {
         counts.failures++;
         const f = failing[0] as Finding;
@@ -70,7 +76,9 @@ export const junitReporter: Reporter = ({ result }) => {
       const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}` : [e.region, e.operation].filter(Boolean).join(' ');
       return `    <testcase classname="${TOOL_NAME}.input" name="${x(where || e.resource || 'input')}"${e.file ? ` file="${x(e.file)}"` : ''}${e.line ? ` line="${e.line}"` : ''}>\n      <error message="${x(e.message)}" type="input-error"/>\n    </testcase>`;
     });
-    suites.push(`  <testsuite name="input errors" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="input errors" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${TOOL_NAME}" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
 };

@@ -81,7 +81,13 @@ export const ocsfReporter: Reporter = ({ result, generatedAt }) => {
       },
       resources: [resource(f)],
       ...(r.kind === 'aws'
-        ? { cloud: { provider: 'AWS', ...(r.region ? { region: r.region } : {}), ...(r.accountId ? { account: { uid: r.accountId, type: 'AWS Account', type_id: 10 } } : {}) } }
+        ? {
+            cloud: {
+              provider: 'AWS',
+              ...(r.region ? { region: r.region } : {}),
+              ...(r.accountId ? { account: { uid: r.accountId, type: 'AWS Account', type_id: 10 } } : {}),
+            },
+          }
         : {}),
       remediation: { desc: fix.summary, references: fix.references },
       unmapped: {

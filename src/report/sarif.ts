@@ -70,7 +70,11 @@ function sarifFixes(finding: Finding): Fix[] | undefined {
   const what = fix.changes
     .map((c) => {
       const at = formatFieldPath(absoluteChangePath(c));
-      return c.operation === 'remove' ? `remove ${at}` : c.operation === 'insert' ? `add ${JSON.stringify(c.value)} to ${at}` : `set ${at} to ${JSON.stringify(c.value)}`;
+      return c.operation === 'remove'
+        ? `remove ${at}`
+        : c.operation === 'insert'
+          ? `add ${JSON.stringify(c.value)} to ${at}`
+          : `set ${at} to ${JSON.stringify(c.value)}`;
     })
     .join('; ');
   return [
@@ -103,7 +107,10 @@ function rule(index: number): ReportingDescriptor {
     name: meta.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: meta.title },
     fullDescription: { text: meta.description },
-    help: { text: `${meta.semantics}\n\nFix: ${meta.remediation.summary}`, markdown: `${meta.semantics}\n\n**Fix.** ${meta.remediation.summary}` },
+    help: {
+      text: `${meta.semantics}\n\nFix: ${meta.remediation.summary}`,
+      markdown: `${meta.semantics}\n\n**Fix.** ${meta.remediation.summary}`,
+    },
     helpUri: meta.references[0],
     defaultConfiguration: { level: meta.severity === 'high' || meta.severity === 'critical' ? 'error' : 'warning' },
     properties: { tags: ['security', 'ecs'], 'security-severity': SECURITY_SEVERITY[meta.severity], precision: 'very-high' },
@@ -125,7 +132,13 @@ export const sarifReportChunks = ({ result, exitCode }: ReportInput): Iterable<s
         kind: kind(f),
         message: { text: f.message },
         partialFingerprints: { 'ecsguard/v2': fingerprint(f) },
-        properties: { status: f.status, ...(f.usage ? { usage: f.usage } : {}), ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}), ...(f.controls ? { controls: f.controls } : {}), ...(f.peers ? { peers: f.peers } : {}) },
+        properties: {
+          status: f.status,
+          ...(f.usage ? { usage: f.usage } : {}),
+          ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}),
+          ...(f.controls ? { controls: f.controls } : {}),
+          ...(f.peers ? { peers: f.peers } : {}),
+        },
       };
       if (f.location) {
         sarif.locations = [
@@ -153,7 +166,17 @@ export const sarifReportChunks = ({ result, exitCode }: ReportInput): Iterable<s
           {
             kind: s?.kind === 'inline' ? 'inSource' : 'external',
             status: 'accepted',
-            ...(s ? { justification: s.reason, properties: { source: s.source, ...(s.owner ? { owner: s.owner } : {}), ...(s.expires ? { expires: s.expires } : {}), ...(s.ticket ? { ticket: s.ticket } : {}) } } : {}),
+            ...(s
+              ? {
+                  justification: s.reason,
+                  properties: {
+                    source: s.source,
+                    ...(s.owner ? { owner: s.owner } : {}),
+                    ...(s.expires ? { expires: s.expires } : {}),
+                    ...(s.ticket ? { ticket: s.ticket } : {}),
+                  },
+                }
+              : {}),
           },
         ];
       } else if (f.suppression?.expired) {

@@ -52,9 +52,7 @@ function usageLine(f: Finding): string | undefined {
 }
 
 function errorLine(e: ScanError): string {
-  const where = e.file
-    ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}`
-    : [e.region, e.operation].filter(Boolean).join(' ');
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}` : [e.region, e.operation].filter(Boolean).join(' ');
   const resource = e.resource && !e.message.includes(e.resource) ? `${e.resource}: ` : '';
   return `${where ? `${where}: ` : ''}${resource}${e.message}`;
 }
@@ -84,10 +82,16 @@ export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, f
   const width = result.findings.reduce((w, f) => Math.max(w, locationOf(f).length), 7);
   const row = (f: Finding & { checks?: number }, withResource: boolean) => {
     const message = withResource ? `${resourceHeading(f.resource)}: ${f.message}` : f.message;
-    lines.push(`  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${message}`);
+    lines.push(
+      `  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${message}`,
+    );
     const indent = `  ${' '.repeat(width + 1)}`;
-    if (!withFile && !withResource && f.location && f.location.file !== f.resource.file) lines.push(`${indent}${c.dim(`in ${f.location.file}`)}`);
-    if (f.suppression) lines.push(`${indent}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`);
+    if (!withFile && !withResource && f.location && f.location.file !== f.resource.file)
+      lines.push(`${indent}${c.dim(`in ${f.location.file}`)}`);
+    if (f.suppression)
+      lines.push(
+        `${indent}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`,
+      );
     if (explain) for (const line of peerLines(f)) lines.push(`${indent}${c.dim(line)}`);
   };
   if (groupedByControl(result.findings)) {
@@ -158,7 +162,9 @@ export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, f
   const errors = [
     ...(s.errors ? [`, ${s.errors} input error${s.errors === 1 ? '' : 's'}`] : []),
     ...(s.warnings ? [`, ${plural(s.warnings, 'warning')}`] : []),
-    ...(s.filesSkipped ? [`, ${s.filesSkipped} file${s.filesSkipped === 1 ? '' : 's'} skipped${verbose ? '' : ' (--verbose lists them)'}`] : []),
+    ...(s.filesSkipped
+      ? [`, ${s.filesSkipped} file${s.filesSkipped === 1 ? '' : 's'} skipped${verbose ? '' : ' (--verbose lists them)'}`]
+      : []),
   ].join('');
   const verdict = exitCode === 0 ? c.green('ok') : exitCode === 1 ? c.red('failing findings') : c.red('incomplete');
   lines.push(`${scanned}: ${counts.join(', ')}${errors} (${verdict}, exit ${exitCode})`);

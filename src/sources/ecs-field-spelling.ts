@@ -6,8 +6,20 @@ import { fileError } from './source.js';
 
 /** Fields only DescribeTaskDefinition returns; they are ECS names too. */
 const DESCRIBE_ONLY = [
-  'taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy',
-  'deregisteredAt', 'taskDefinition', 'tags', 'name', 'targetType', 'targetId', 'value',
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+  'taskDefinition',
+  'tags',
+  'name',
+  'targetType',
+  'targetId',
+  'value',
 ];
 
 /** Lowercased ECS API field name → its spelling. EFS's CloudFormation `FilesystemId` is `fileSystemId` in the API. */

@@ -92,7 +92,16 @@ describe('baselines and diffs', () => {
 
   it('--baseline reports only findings that are not in the baseline', async () => {
     await scan('before', before);
-    const run = await runCli(['scan', path.join(dir, 'after'), '--checks', 'no-root-user,no-privileged-containers', '--baseline', before, '--format', 'json']);
+    const run = await runCli([
+      'scan',
+      path.join(dir, 'after'),
+      '--checks',
+      'no-root-user,no-privileged-containers',
+      '--baseline',
+      before,
+      '--format',
+      'json',
+    ]);
     assert.equal(run.code, 1);
     assert.equal(run.stderr, `ecsguard: 2 findings already in the baseline ${before} not reported\n`);
     const report = JSON.parse(run.stdout);
@@ -102,20 +111,34 @@ describe('baselines and diffs', () => {
     );
     assert.equal(report.summary.findings.FAIL, 1);
     // Against itself: nothing new, exit 0.
-    const same = await runCli(['scan', path.join(dir, 'before'), '--checks', 'no-root-user,no-privileged-containers', '--baseline', before]);
+    const same = await runCli([
+      'scan',
+      path.join(dir, 'before'),
+      '--checks',
+      'no-root-user,no-privileged-containers',
+      '--baseline',
+      before,
+    ]);
     assert.equal(same.code, 0, same.stdout);
   });
 
   it('a resource that could not be read after is "not verified", never "fixed"', async () => {
     await scan('before', before);
-    writeFileSync(path.join(dir, 'broken.json'), JSON.stringify({
-      version: 1,
-      findings: ['no-root-user', 'no-privileged-containers'].map((checkId) => ({
-        checkId, status: 'ERROR', severity: 'high', message: 'unreadable',
-        container: null, field: null,
-        resource: { kind: 'file', source: 'terraform', id: 'aws_ecs_task_definition.web', file: 'x.tf' },
-      })),
-    }));
+    writeFileSync(
+      path.join(dir, 'broken.json'),
+      JSON.stringify({
+        version: 1,
+        findings: ['no-root-user', 'no-privileged-containers'].map((checkId) => ({
+          checkId,
+          status: 'ERROR',
+          severity: 'high',
+          message: 'unreadable',
+          container: null,
+          field: null,
+          resource: { kind: 'file', source: 'terraform', id: 'aws_ecs_task_definition.web', file: 'x.tf' },
+        })),
+      }),
+    );
     const run = await runCli(['diff', before, path.join(dir, 'broken.json')]);
     assert.match(run.stdout, /^ {2}new 0, fixed 1, unchanged 0, not verified 2 \(could not be read in /m);
     assert.equal(run.code, 0);
@@ -123,11 +146,19 @@ describe('baselines and diffs', () => {
 
   it('identity ignores revision numbers and lines, and keeps accounts and regions apart', () => {
     const live = (arn: string, region: string, accountId: string) => ({
-      checkId: 'no-root-user', container: 'app', field: 'containerDefinitions[0].user',
+      checkId: 'no-root-user',
+      container: 'app',
+      field: 'containerDefinitions[0].user',
       resource: { kind: 'aws' as const, source: 'aws', id: arn, arn, family: 'web', region, accountId },
     });
     const a = findingIdentity(live('arn:aws:ecs:us-east-1:111111111111:task-definition/web:7', 'us-east-1', '111111111111'));
-    assert.equal(a, findingIdentity({ ...live('arn:aws:ecs:us-east-1:111111111111:task-definition/web:9', 'us-east-1', '111111111111'), field: 'containerDefinitions[3].user' }));
+    assert.equal(
+      a,
+      findingIdentity({
+        ...live('arn:aws:ecs:us-east-1:111111111111:task-definition/web:9', 'us-east-1', '111111111111'),
+        field: 'containerDefinitions[3].user',
+      }),
+    );
     assert.notEqual(a, findingIdentity(live('arn:aws:ecs:eu-west-1:111111111111:task-definition/web:7', 'eu-west-1', '111111111111')));
     assert.notEqual(a, findingIdentity(live('arn:aws:ecs:us-east-1:222222222222:task-definition/web:7', 'us-east-1', '222222222222')));
   });
@@ -179,7 +210,13 @@ resource "aws_ecs_task_definition" "worker" {
       '  new 1, fixed 1, unchanged 2',
     ]);
     const json = JSON.parse((await runCli(['diff', before, batch1, after, '--format', 'json'])).stdout);
-    assert.deepEqual(json.batches.map((b: { fixed: unknown[]; new: unknown[] }) => [b.fixed.length, b.new.length]), [[1, 0], [0, 1]]);
+    assert.deepEqual(
+      json.batches.map((b: { fixed: unknown[]; new: unknown[] }) => [b.fixed.length, b.new.length]),
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    );
     assert.equal(json.overall.unchanged.length, 2);
   });
 });

@@ -34,7 +34,9 @@ describe('a verdict that does not depend on a condition is stated without it', (
   it('Privileged: !If [C, false, false] with User: root in host mode fails unconditionally', () => {
     const { taskDefinition } = model({
       networkMode: str('host'),
-      containerDefinitions: list(container({ name: str('agent'), privileged: conditional('C', bool(false), bool(false)), user: str('root') })),
+      containerDefinitions: list(
+        container({ name: str('agent'), privileged: conditional('C', bool(false), bool(false)), user: str('root') }),
+      ),
     });
     assert.deepEqual(summary(hostNetworkNoPrivilege, taskDefinition as TaskDefinition), [
       {
@@ -47,10 +49,16 @@ describe('a verdict that does not depend on a condition is stated without it', (
 
   it('a failure under one branch only keeps its condition', () => {
     const { taskDefinition } = model({
-      containerDefinitions: list(container({ name: str('agent'), privileged: conditional('C', bool(true), bool(false)), user: str('1000') })),
+      containerDefinitions: list(
+        container({ name: str('agent'), privileged: conditional('C', bool(true), bool(false)), user: str('1000') }),
+      ),
     });
     assert.deepEqual(summary(noPrivilegedContainers, taskDefinition as TaskDefinition), [
-      { status: 'FAIL', field: 'containerDefinitions[0].privileged', message: 'container "agent": privileged is true when condition C is true' },
+      {
+        status: 'FAIL',
+        field: 'containerDefinitions[0].privileged',
+        message: 'container "agent": privileged is true when condition C is true',
+      },
     ]);
   });
 
@@ -81,8 +89,16 @@ describe('a verdict that does not depend on a condition is stated without it', (
       ),
     });
     assert.deepEqual(summary(noRootUser, taskDefinition as TaskDefinition), [
-      { status: 'FAIL', field: 'containerDefinitions[0].user', message: 'container "app": user "0" is uid 0 (root) when condition var.debug is true' },
-      { status: 'FAIL', field: 'containerDefinitions[0].user', message: 'container "app": user "root" is the root user when condition var.debug is false' },
+      {
+        status: 'FAIL',
+        field: 'containerDefinitions[0].user',
+        message: 'container "app": user "0" is uid 0 (root) when condition var.debug is true',
+      },
+      {
+        status: 'FAIL',
+        field: 'containerDefinitions[0].user',
+        message: 'container "app": user "root" is the root user when condition var.debug is false',
+      },
     ]);
   });
 });
@@ -120,8 +136,7 @@ describe('containerDefinitions[N] is the index as written', () => {
 });
 
 describe('task-level checks need no containers', () => {
-  const verdicts = (td: TaskDefinition) =>
-    evaluateTaskDefinition(td, CHECKS, true).map((f) => [f.checkId, f.status, f.message]);
+  const verdicts = (td: TaskDefinition) => evaluateTaskDefinition(td, CHECKS, true).map((f) => [f.checkId, f.status, f.message]);
 
   it('containers unresolved, networkMode awsvpc: host-network checks PASS, container checks UNKNOWN', () => {
     const { taskDefinition, problems } = model({
@@ -140,9 +155,10 @@ describe('task-level checks need no containers', () => {
 
   it('containers unreadable, networkMode host: no-host-network still FAILs, the others are ERROR', () => {
     const { taskDefinition, problems } = model({ networkMode: str('host'), containerDefinitions: str('not a list') });
-    assert.deepEqual(problems.map((p) => [p.severity, p.message]), [
-      ['error', 'task definition Task: container definitions must be a list, found string'],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.severity, p.message]),
+      [['error', 'task definition Task: container definitions must be a list, found string']],
+    );
     assert.deepEqual(verdicts(taskDefinition as TaskDefinition), [
       ['no-privileged-containers', 'ERROR', 'not evaluated: container definitions must be a list, found string'],
       ['no-root-user', 'ERROR', 'not evaluated: container definitions must be a list, found string'],
@@ -154,9 +170,10 @@ describe('task-level checks need no containers', () => {
 
   it('no containers at all: a warning, and PASS for container checks (never "all 0 containers pass")', () => {
     const { taskDefinition, problems } = model({ family: str('empty'), networkMode: str('host') });
-    assert.deepEqual(problems.map((p) => [p.severity, p.message]), [
-      ['warning', 'task definition Task has no container definitions; container checks have nothing to check'],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.severity, p.message]),
+      [['warning', 'task definition Task has no container definitions; container checks have nothing to check']],
+    );
     assert.deepEqual(verdicts(taskDefinition as TaskDefinition), [
       ['no-privileged-containers', 'PASS', 'the task definition has no container definitions'],
       ['no-root-user', 'PASS', 'the task definition has no container definitions'],
@@ -168,15 +185,20 @@ describe('task-level checks need no containers', () => {
 
   it('an empty list is the same warning in its own words', () => {
     const { problems } = model({ containerDefinitions: list() });
-    assert.deepEqual(problems.map((p) => [p.severity, p.message]), [
-      ['warning', 'task definition Task has an empty container definitions list; container checks have nothing to check'],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.severity, p.message]),
+      [['warning', 'task definition Task has an empty container definitions list; container checks have nothing to check']],
+    );
   });
 
   it('PASS messages count containers in words that make sense', () => {
     const one = model({ containerDefinitions: fromPlain([{ name: 'a', user: '1000' }]) }).taskDefinition as TaskDefinition;
-    const two = model({ containerDefinitions: fromPlain([{ name: 'a', user: '1000' }, { name: 'b', user: '1000' }]) })
-      .taskDefinition as TaskDefinition;
+    const two = model({
+      containerDefinitions: fromPlain([
+        { name: 'a', user: '1000' },
+        { name: 'b', user: '1000' },
+      ]),
+    }).taskDefinition as TaskDefinition;
     assert.equal(noRootUser.passMessage(one), 'the container passes');
     assert.equal(noRootUser.passMessage(two), 'all 2 containers pass');
   });

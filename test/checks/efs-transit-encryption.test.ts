@@ -1,7 +1,11 @@
 import { ruleTester } from '../support/rule-tester.js';
 
 const app = { name: 'app', image: 'example/app:1', mountPoints: [{ sourceVolume: 'shared', containerPath: '/mnt/shared' }] };
-const efs = (config: Record<string, unknown>) => ({ family: 'web', volumes: [{ name: 'shared', efsVolumeConfiguration: { fileSystemId: 'fs-0123456789abcdef0', ...config } }], containerDefinitions: [app] });
+const efs = (config: Record<string, unknown>) => ({
+  family: 'web',
+  volumes: [{ name: 'shared', efsVolumeConfiguration: { fileSystemId: 'fs-0123456789abcdef0', ...config } }],
+  containerDefinitions: [app],
+});
 
 ruleTester('efs-transit-encryption', {
   valid: [
@@ -12,7 +16,14 @@ ruleTester('efs-transit-encryption', {
     {
       name: 'absent (the default is DISABLED)',
       body: efs({}),
-      findings: [{ status: 'FAIL', field: 'volumes[0].efsVolumeConfiguration', message: 'EFS volume "shared": transitEncryption is not set, and the default is DISABLED', severity: 'medium' }],
+      findings: [
+        {
+          status: 'FAIL',
+          field: 'volumes[0].efsVolumeConfiguration',
+          message: 'EFS volume "shared": transitEncryption is not set, and the default is DISABLED',
+          severity: 'medium',
+        },
+      ],
       output: efs({ transitEncryption: 'ENABLED' }),
     },
     {
@@ -21,16 +32,33 @@ ruleTester('efs-transit-encryption', {
         family: 'web',
         volumes: [
           { name: 'shared', efsVolumeConfiguration: { fileSystemId: 'fs-0123456789abcdef0', transitEncryption: 'ENABLED' } },
-          { name: 'reports', efsVolumeConfiguration: { fileSystemId: 'fs-0fedcba9876543210', rootDirectory: '/reports', authorizationConfig: { iam: 'ENABLED' } } },
+          {
+            name: 'reports',
+            efsVolumeConfiguration: {
+              fileSystemId: 'fs-0fedcba9876543210',
+              rootDirectory: '/reports',
+              authorizationConfig: { iam: 'ENABLED' },
+            },
+          },
         ],
         containerDefinitions: [app],
       },
-      findings: [{ status: 'FAIL', field: 'volumes[1].efsVolumeConfiguration', message: 'EFS volume "reports": transitEncryption is not set' }],
+      findings: [
+        { status: 'FAIL', field: 'volumes[1].efsVolumeConfiguration', message: 'EFS volume "reports": transitEncryption is not set' },
+      ],
       output: {
         family: 'web',
         volumes: [
           { name: 'shared', efsVolumeConfiguration: { fileSystemId: 'fs-0123456789abcdef0', transitEncryption: 'ENABLED' } },
-          { name: 'reports', efsVolumeConfiguration: { fileSystemId: 'fs-0fedcba9876543210', rootDirectory: '/reports', authorizationConfig: { iam: 'ENABLED' }, transitEncryption: 'ENABLED' } },
+          {
+            name: 'reports',
+            efsVolumeConfiguration: {
+              fileSystemId: 'fs-0fedcba9876543210',
+              rootDirectory: '/reports',
+              authorizationConfig: { iam: 'ENABLED' },
+              transitEncryption: 'ENABLED',
+            },
+          },
         ],
         containerDefinitions: [app],
       },
@@ -38,7 +66,13 @@ ruleTester('efs-transit-encryption', {
     {
       name: 'DISABLED',
       body: efs({ transitEncryption: 'DISABLED' }),
-      findings: [{ status: 'FAIL', field: 'volumes[0].efsVolumeConfiguration.transitEncryption', message: 'EFS volume "shared": transitEncryption is "DISABLED"' }],
+      findings: [
+        {
+          status: 'FAIL',
+          field: 'volumes[0].efsVolumeConfiguration.transitEncryption',
+          message: 'EFS volume "shared": transitEncryption is "DISABLED"',
+        },
+      ],
       output: efs({ transitEncryption: 'ENABLED' }),
     },
   ],

@@ -6,7 +6,10 @@ import { scan } from '../../src/engine/scan.js';
 it('examples/json/hardened-api.json passes every check, the opt-in ones too', async () => {
   const result = await scan({ paths: ['examples/json/hardened-api.json'], checks: ALL_CHECKS, includePassed: true });
   assert.deepEqual(result.errors, []);
-  assert.deepEqual(result.findings.map((f) => [f.checkId, f.status]), ALL_CHECKS.map((c) => [c.meta.id, 'PASS']));
+  assert.deepEqual(
+    result.findings.map((f) => [f.checkId, f.status]),
+    ALL_CHECKS.map((c) => [c.meta.id, 'PASS']),
+  );
 });
 
 it('examples/json/batch-worker-hardening-gaps.json fails each new check once and no default check', async () => {
@@ -14,7 +17,9 @@ it('examples/json/batch-worker-hardening-gaps.json fails each new check once and
   const defaults = new Set(CHECKS.map((c) => c.meta.id));
   assert.deepEqual(
     result.findings.map((f) => [f.checkId, f.status]).sort(),
-    ALL_CHECKS.filter((c) => !defaults.has(c.meta.id)).map((c) => [c.meta.id, 'FAIL']).sort(),
+    ALL_CHECKS.filter((c) => !defaults.has(c.meta.id))
+      .map((c) => [c.meta.id, 'FAIL'])
+      .sort(),
   );
 });
 
@@ -23,7 +28,10 @@ describe('examples/terraform/hardening/main.tf (Terraform volume blocks: host_pa
     const result = await scan({ paths: ['examples/terraform/hardening/main.tf'], checks: ALL_CHECKS, includePassed: true });
     assert.deepEqual(result.errors, []);
     const of = (id: string) => result.findings.filter((f) => f.resource.id === id).map((f) => [f.checkId, f.status]);
-    assert.deepEqual(of('aws_ecs_task_definition.orders_api'), ALL_CHECKS.map((c) => [c.meta.id, 'PASS']));
+    assert.deepEqual(
+      of('aws_ecs_task_definition.orders_api'),
+      ALL_CHECKS.map((c) => [c.meta.id, 'PASS']),
+    );
     const defaults = new Set(CHECKS.map((c) => c.meta.id));
     assert.deepEqual(
       of('aws_ecs_task_definition.report_worker').sort(),

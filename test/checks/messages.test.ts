@@ -86,7 +86,11 @@ describe('messages say exactly why', () => {
   it('one finding per failing container, none for passing ones', () => {
     const td = taskDefinition({
       family: 'f',
-      containerDefinitions: [web({ privileged: true }), { name: 'sidecar', image: 'x', privileged: false }, { name: 'db', image: 'y', privileged: true }],
+      containerDefinitions: [
+        web({ privileged: true }),
+        { name: 'sidecar', image: 'x', privileged: false },
+        { name: 'db', image: 'y', privileged: true },
+      ],
     });
     assert.deepEqual(
       noPrivilegedContainers.evaluate(td).map((v) => [v.container?.name, v.message]),
@@ -105,15 +109,32 @@ describe('messages say exactly why', () => {
 
 describe('UNKNOWN when a deciding value cannot be resolved', () => {
   it('unresolved user', () => {
-    const td = withContainerField(taskDefinition({ family: 'f', containerDefinitions: [web()] }), 0, 'user', unresolved('var.container_user'));
+    const td = withContainerField(
+      taskDefinition({ family: 'f', containerDefinitions: [web()] }),
+      0,
+      'user',
+      unresolved('var.container_user'),
+    );
     assert.deepEqual(summary(noRootUser, td), [
-      { status: 'UNKNOWN', field: 'containerDefinitions[0].user', message: 'container "web": user is var.container_user, which cannot be resolved' },
+      {
+        status: 'UNKNOWN',
+        field: 'containerDefinitions[0].user',
+        message: 'container "web": user is var.container_user, which cannot be resolved',
+      },
     ]);
   });
 
   it('unresolved privileged', () => {
-    const td = withContainerField(taskDefinition({ family: 'f', containerDefinitions: [web()] }), 0, 'privileged', unresolved('!Ref Privileged'));
-    assert.equal(summary(noPrivilegedContainers, td)[0]?.message, 'container "web": privileged is !Ref Privileged, which cannot be resolved');
+    const td = withContainerField(
+      taskDefinition({ family: 'f', containerDefinitions: [web()] }),
+      0,
+      'privileged',
+      unresolved('!Ref Privileged'),
+    );
+    assert.equal(
+      summary(noPrivilegedContainers, td)[0]?.message,
+      'container "web": privileged is !Ref Privileged, which cannot be resolved',
+    );
     assert.equal(summary(noPrivilegedContainers, td)[0]?.status, 'UNKNOWN');
   });
 

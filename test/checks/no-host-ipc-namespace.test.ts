@@ -27,14 +27,18 @@ ruleTester('no-host-ipc-namespace', {
     {
       name: 'ipcMode unresolved is UNKNOWN with the expression',
       body: { family: 'agent', containerDefinitions: [app] },
-      patch: (td) => { td.ipcMode = unresolved('var.ipc_mode'); },
+      patch: (td) => {
+        td.ipcMode = unresolved('var.ipc_mode');
+      },
       findings: [{ status: 'UNKNOWN', field: 'ipcMode', message: 'ipcMode is var.ipc_mode, which cannot be resolved' }],
     },
     {
       name: 'ipcMode host on one branch states the condition',
       body: { family: 'agent', containerDefinitions: [app] },
-      patch: (td) => { td.ipcMode = conditional('Debug', str('host'), str('task')); },
+      patch: (td) => {
+        td.ipcMode = conditional('Debug', str('host'), str('task'));
+      },
       findings: [{ status: 'FAIL', field: 'ipcMode', message: 'ipcMode is "host" when condition Debug is true' }],
     },
-  ]
+  ],
 });

@@ -28,13 +28,17 @@ ruleTester('no-host-network', {
     {
       name: 'unresolved is UNKNOWN',
       body: { family: 'agent', containerDefinitions: [app] },
-      patch: (td) => { td.networkMode = unresolved('var.network_mode'); },
+      patch: (td) => {
+        td.networkMode = unresolved('var.network_mode');
+      },
       findings: [{ status: 'UNKNOWN', field: 'networkMode', message: 'networkMode is var.network_mode, which cannot be resolved' }],
     },
     {
       name: 'host on one branch states the condition',
       body: { family: 'agent', containerDefinitions: [app] },
-      patch: (td) => { td.networkMode = conditional('OnHost', str('host'), str('awsvpc')); },
+      patch: (td) => {
+        td.networkMode = conditional('OnHost', str('host'), str('awsvpc'));
+      },
       findings: [{ status: 'FAIL', field: 'networkMode', message: 'networkMode is "host" when condition OnHost is true' }],
     },
   ],

@@ -26,13 +26,17 @@ ruleTester('no-host-pid-namespace', {
     {
       name: 'pidMode unresolved is UNKNOWN with the expression',
       body: { family: 'agent', containerDefinitions: [app] },
-      patch: (td) => { td.pidMode = unresolved('var.pid_mode'); },
+      patch: (td) => {
+        td.pidMode = unresolved('var.pid_mode');
+      },
       findings: [{ status: 'UNKNOWN', field: 'pidMode', message: 'pidMode is var.pid_mode, which cannot be resolved' }],
     },
     {
       name: 'pidMode host on one branch states the condition',
       body: { family: 'agent', containerDefinitions: [app] },
-      patch: (td) => { td.pidMode = conditional('Debug', str('host'), str('task')); },
+      patch: (td) => {
+        td.pidMode = conditional('Debug', str('host'), str('task'));
+      },
       findings: [{ status: 'FAIL', field: 'pidMode', message: 'pidMode is "host" when condition Debug is true' }],
     },
   ],

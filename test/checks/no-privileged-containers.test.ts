@@ -13,7 +13,15 @@ ruleTester('no-privileged-containers', {
     {
       name: 'privileged true becomes false (the key stays visible)',
       body: { family: 'web', containerDefinitions: [app({ privileged: true })] },
-      findings: [{ status: 'FAIL', field: 'containerDefinitions[0].privileged', container: 'app', message: 'container "app": privileged is true', severity: 'high' }],
+      findings: [
+        {
+          status: 'FAIL',
+          field: 'containerDefinitions[0].privileged',
+          container: 'app',
+          message: 'container "app": privileged is true',
+          severity: 'high',
+        },
+      ],
       output: { family: 'web', containerDefinitions: [app({ privileged: false })] },
     },
     {
@@ -36,13 +44,27 @@ ruleTester('no-privileged-containers', {
       name: 'an unresolved value is UNKNOWN, with the expression',
       body: { family: 'web', containerDefinitions: [app()] },
       nodes: [{ container: 0, key: 'privileged', node: unresolved('var.privileged') }],
-      findings: [{ status: 'UNKNOWN', field: 'containerDefinitions[0].privileged', container: 'app', message: 'privileged is var.privileged, which cannot be resolved' }],
+      findings: [
+        {
+          status: 'UNKNOWN',
+          field: 'containerDefinitions[0].privileged',
+          container: 'app',
+          message: 'privileged is var.privileged, which cannot be resolved',
+        },
+      ],
     },
     {
       name: 'true on one branch of a condition states it',
       body: { family: 'web', containerDefinitions: [app()] },
       nodes: [{ container: 0, key: 'privileged', node: conditional('Debug', bool(true), bool(false)) }],
-      findings: [{ status: 'FAIL', field: 'containerDefinitions[0].privileged', container: 'app', message: 'privileged is true when condition Debug is true' }],
+      findings: [
+        {
+          status: 'FAIL',
+          field: 'containerDefinitions[0].privileged',
+          container: 'app',
+          message: 'privileged is true when condition Debug is true',
+        },
+      ],
     },
   ],
 });

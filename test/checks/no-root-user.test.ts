@@ -8,13 +8,24 @@ ruleTester('no-root-user', {
   valid: [
     { name: 'uid and gid', body: { family: 'web', containerDefinitions: [app({ user: '1000:1000' })] } },
     { name: 'a user name', body: { family: 'web', containerDefinitions: [app({ user: 'app' })] } },
-    { name: 'Windows: a non-administrator account', body: { family: 'win', runtimePlatform: windows, containerDefinitions: [app({ user: 'ContainerUser' })] } },
+    {
+      name: 'Windows: a non-administrator account',
+      body: { family: 'win', runtimePlatform: windows, containerDefinitions: [app({ user: 'ContainerUser' })] },
+    },
   ],
   invalid: [
     {
       name: 'user absent: the image default (root) applies; the user is added',
       body: { family: 'web', containerDefinitions: [app({ portMappings: [{ containerPort: 8080 }] })] },
-      findings: [{ status: 'FAIL', field: 'containerDefinitions[0].user', container: 'app', message: 'container "app": user is not set', severity: 'medium' }],
+      findings: [
+        {
+          status: 'FAIL',
+          field: 'containerDefinitions[0].user',
+          container: 'app',
+          message: 'container "app": user is not set',
+          severity: 'medium',
+        },
+      ],
       output: { family: 'web', containerDefinitions: [app({ portMappings: [{ containerPort: 8080 }], user: '1000:1000' })] },
     },
     {
@@ -47,13 +58,27 @@ ruleTester('no-root-user', {
       name: 'an unresolved user is UNKNOWN',
       body: { family: 'web', containerDefinitions: [app()] },
       nodes: [{ container: 0, key: 'user', node: unresolved('var.user') }],
-      findings: [{ status: 'UNKNOWN', field: 'containerDefinitions[0].user', container: 'app', message: 'user is var.user, which cannot be resolved' }],
+      findings: [
+        {
+          status: 'UNKNOWN',
+          field: 'containerDefinitions[0].user',
+          container: 'app',
+          message: 'user is var.user, which cannot be resolved',
+        },
+      ],
     },
     {
       name: 'root on one branch',
       body: { family: 'web', containerDefinitions: [app()] },
       nodes: [{ container: 0, key: 'user', node: conditional('Legacy', str('root'), str('1000')) }],
-      findings: [{ status: 'FAIL', field: 'containerDefinitions[0].user', container: 'app', message: 'user "root" is the root user when condition Legacy is true' }],
+      findings: [
+        {
+          status: 'FAIL',
+          field: 'containerDefinitions[0].user',
+          container: 'app',
+          message: 'user "root" is the root user when condition Legacy is true',
+        },
+      ],
     },
   ],
 });

@@ -121,13 +121,19 @@ describe('Windows task definitions', () => {
     assert.equal(windows('containeradministrator'), 'FAIL');
     assert.equal(windows('CONTAINERADMINISTRATOR'), 'FAIL');
   });
-  it('an absent user fails', () => assert.equal(windows(undefined), 'FAIL'));
-  it('ContainerUser passes', () => assert.equal(windows('ContainerUser'), 'PASS'));
+  it('an absent user fails', () => {
+    assert.equal(windows(undefined), 'FAIL');
+  });
+  it('ContainerUser passes', () => {
+    assert.equal(windows('ContainerUser'), 'PASS');
+  });
   it('other administrative accounts are a note, not a failure', () => {
     assert.equal(windows('Administrator'), 'NOTE');
     assert.equal(windows('NT AUTHORITY\\SYSTEM'), 'NOTE');
   });
-  it('a Linux uid 0 means nothing on Windows', () => assert.equal(windows('0'), 'PASS'));
+  it('a Linux uid 0 means nothing on Windows', () => {
+    assert.equal(windows('0'), 'PASS');
+  });
   it('LINUX operating system family uses the Linux rules', () => {
     const v = verdicts({
       family: 'l',

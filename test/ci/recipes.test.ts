@@ -42,7 +42,10 @@ function runStep(step: Step, cwd: string, inputs: Record<string, string>, output
     encoding: 'utf8',
   });
   const written = Object.fromEntries(
-    readFileSync(githubOutput, 'utf8').split('\n').filter(Boolean).map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    readFileSync(githubOutput, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, outputs: written };
 }
@@ -52,7 +55,10 @@ describe('GitHub Action (action.yml)', () => {
 
   it('is a composite action that scans, uploads SARIF to code scanning, then gates', () => {
     assert.equal(action.runs.using, 'composite');
-    assert.deepEqual(action.runs.steps.map((s) => s.id ?? s.uses), ['actions/setup-node@v4', 'install', 'scan', 'upload', 'gate']);
+    assert.deepEqual(
+      action.runs.steps.map((s) => s.id ?? s.uses),
+      ['actions/setup-node@v4', 'install', 'scan', 'upload', 'gate'],
+    );
     assert.equal(steps.upload?.uses, 'github/codeql-action/upload-sarif@v3');
     assert.deepEqual(steps.upload?.with, { sarif_file: '${{ steps.scan.outputs.sarif-file }}', category: 'ecsguard' });
     assert.match(steps.upload?.if ?? '', /always\(\)/);
@@ -72,7 +78,10 @@ describe('GitHub Action (action.yml)', () => {
     assert.match(scan.stdout, /FAIL {4}medium {3}no-root-user/);
     const sarif = JSON.parse(readFileSync(path.join(work, 'ecsguard.sarif'), 'utf8'));
     assert.equal(sarif.version, '2.1.0');
-    assert.deepEqual(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId), ['no-root-user']);
+    assert.deepEqual(
+      sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId),
+      ['no-root-user'],
+    );
 
     const gate = runStep(steps.gate as Step, work, inputs, scan.outputs);
     assert.equal(gate.code, 1);
@@ -81,7 +90,10 @@ describe('GitHub Action (action.yml)', () => {
 
   it('a clean scan passes the gate', () => {
     const work = mkdtempSync(path.join(tmpdir(), 'ecsguard-action-'));
-    writeFileSync(path.join(work, 'task.json'), JSON.stringify({ family: 'api', containerDefinitions: [{ name: 'api', image: 'nginx', user: '1000:1000' }] }));
+    writeFileSync(
+      path.join(work, 'task.json'),
+      JSON.stringify({ family: 'api', containerDefinitions: [{ name: 'api', image: 'nginx', user: '1000:1000' }] }),
+    );
     const scan = runStep(steps.scan as Step, work, { paths: 'task.json' });
     assert.equal(scan.outputs['exit-code'], '0');
     assert.equal(runStep(steps.gate as Step, work, {}, scan.outputs).code, 0);
@@ -89,7 +101,13 @@ describe('GitHub Action (action.yml)', () => {
 });
 
 describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
-  const [hook] = parse(readFileSync(path.join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{ id: string; entry: string; files: string; pass_filenames: boolean; language: string }>;
+  const [hook] = parse(readFileSync(path.join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{
+    id: string;
+    entry: string;
+    files: string;
+    pass_filenames: boolean;
+    language: string;
+  }>;
 
   it('runs its entry on the staged files that match, as pre-commit does', () => {
     assert.equal(hook?.id, 'ecsguard');
@@ -100,24 +118,35 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
     mkdirSync(path.join(repo, '.github/workflows'), { recursive: true });
     writeFileSync(path.join(repo, '.github/workflows/ci.yml'), 'on: push\njobs: {}\n');
     writeFileSync(path.join(repo, 'README.md'), '# app\n');
-    writeFileSync(path.join(repo, 'main.tf'), 'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx", privileged = true, user = "1000" }])\n}\n');
+    writeFileSync(
+      path.join(repo, 'main.tf'),
+      'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx", privileged = true, user = "1000" }])\n}\n',
+    );
     git('add', '.');
 
     const staged = () => {
       const names = git('diff', '--cached', '--name-only').stdout.split('\n').filter(Boolean);
-      return names.filter((n) => new RegExp(hook?.files as string).test(n));
+      return names.filter((n) => new RegExp(hook?.files).test(n));
     };
     assert.deepEqual(staged(), ['.github/workflows/ci.yml', 'main.tf']);
-    const [command, ...args] = (hook?.entry as string).split(' ');
+    const [command, ...args] = (hook?.entry).split(' ');
     assert.equal(command, 'ecsguard');
-    const runHook = () => spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args, ...staged()], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const runHook = () =>
+      spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args, ...staged()], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
     const failing = runHook();
     assert.equal(failing.status, 1, failing.stderr);
     assert.match(failing.stdout, /main\.tf › aws_ecs_task_definition\.app/);
     assert.match(failing.stdout, /FAIL {4}high {5}no-privileged-containers/);
     assert.equal(failing.stderr, '');
 
-    writeFileSync(path.join(repo, 'main.tf'), 'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx", user = "1000" }])\n}\n');
+    writeFileSync(
+      path.join(repo, 'main.tf'),
+      'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx", user = "1000" }])\n}\n',
+    );
     git('add', 'main.tf');
     const passing = runHook();
     assert.equal(passing.status, 0, passing.stdout);

@@ -88,7 +88,9 @@ describe('ecsguard scan --format json: the public contract', () => {
       containerIndex: 0,
       fieldPath: ['containerDefinitions', '0', 'user'],
       fix: {
-        changes: [{ container: 'worker', containerIndex: 0, path: ['containerDefinitions', '0', 'user'], operation: 'set', value: '1000:1000' }],
+        changes: [
+          { container: 'worker', containerIndex: 0, path: ['containerDefinitions', '0', 'user'], operation: 'set', value: '1000:1000' },
+        ],
         warnings: [
           'container "worker": the image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/reporting:3.2.0 may need a USER and file permissions for uid 1000 (files it writes, volumes it mounts); images built to run as root must be rebuilt',
         ],
@@ -108,8 +110,20 @@ describe('ecsguard scan --format json: the public contract', () => {
         ],
       },
       peers: [
-        { tool: 'aws-config', rule: 'ecs-task-definition-linux-user-non-root', control: 'ECS.20', verdict: 'FAIL', why: 'user "0" is one of the documented default root users for Linux ("root", "0")' },
-        { tool: 'aws-config', rule: 'ecs-task-definition-windows-user-non-admin', control: 'ECS.21', verdict: 'PASS', why: 'user "0" is not one of the documented default administrator users for Windows' },
+        {
+          tool: 'aws-config',
+          rule: 'ecs-task-definition-linux-user-non-root',
+          control: 'ECS.20',
+          verdict: 'FAIL',
+          why: 'user "0" is one of the documented default root users for Linux ("root", "0")',
+        },
+        {
+          tool: 'aws-config',
+          rule: 'ecs-task-definition-windows-user-non-admin',
+          control: 'ECS.21',
+          verdict: 'PASS',
+          why: 'user "0" is not one of the documented default administrator users for Windows',
+        },
         {
           tool: 'aws-config',
           rule: 'ecs-task-definition-nonroot-user',

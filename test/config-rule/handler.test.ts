@@ -26,7 +26,13 @@ const ACCOUNT = '111111111111';
 function changeEvent(item: Record<string, unknown>, extra: Record<string, unknown> = {}, ruleParameters: Record<string, unknown> = {}) {
   return {
     version: '1.0',
-    invokingEvent: JSON.stringify({ configurationItemDiff: null, configurationItem: item, notificationCreationTime: '2026-11-30T05:00:00.000Z', messageType: 'ConfigurationItemChangeNotification', recordVersion: '1.3' }),
+    invokingEvent: JSON.stringify({
+      configurationItemDiff: null,
+      configurationItem: item,
+      notificationCreationTime: '2026-11-30T05:00:00.000Z',
+      messageType: 'ConfigurationItemChangeNotification',
+      recordVersion: '1.3',
+    }),
     ruleParameters: JSON.stringify(ruleParameters),
     resultToken: `token-${String(item['resourceName'])}`,
     eventLeftScope: false,
@@ -56,7 +62,12 @@ describe('the AWS Config rule handler (bundled with esbuild, loaded from an empt
     assert.equal(typeof module.handler, 'function');
     handler = module.createConfigRuleHandler({ endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, region: REGION });
 
-    const source = new AwsLiveSource({ scope: 'active', regions: [REGION], endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS });
+    const source = new AwsLiveSource({
+      scope: 'active',
+      regions: [REGION],
+      endpointUrl: emulator.endpoint,
+      credentials: EMULATOR_CREDENTIALS,
+    });
     const result = await scan({ paths: [], checks: CHECKS, includePassed: true, liveSources: [source] });
     for (const f of result.findings) {
       const arn = f.resource.arn!;
@@ -110,7 +121,10 @@ describe('the AWS Config rule handler (bundled with esbuild, loaded from an empt
 
   it('annotations stay under 256 characters whatever the container name', async () => {
     const name = `sidecar-${'x'.repeat(240)}`;
-    const stored = emulator.organization.management.registerTaskDefinition(REGION, { family: 'long-name', containerDefinitions: [{ name, image: 'busybox', user: 'root', privileged: true }] });
+    const stored = emulator.organization.management.registerTaskDefinition(REGION, {
+      family: 'long-name',
+      containerDefinitions: [{ name, image: 'busybox', user: 'root', privileged: true }],
+    });
     const { evaluations } = await handler(changeEvent(configurationItem(ACCOUNT, REGION, stored)));
     const annotation = evaluations[0]!.Annotation!;
     assert.ok(annotation.length <= 256, `${annotation.length}`);
@@ -133,7 +147,10 @@ describe('the AWS Config rule handler (bundled with esbuild, loaded from an empt
     assert.match(hardening.evaluations[0]!.Annotation ?? '', /readonly-root-filesystem/);
     const viaFramework = await handler(changeEvent(item, {}, { checks: 'no-root-user', frameworks: 'aws-fsbp' }));
     assert.equal(viaFramework.evaluations[0]!.ComplianceType, 'NON_COMPLIANT');
-    assert.deepEqual(ConfigRuleChecks({ checks: 'hardening' }), ALL_CHECK_IDS.filter((id) => !DEFAULT_IDS.includes(id)));
+    assert.deepEqual(
+      ConfigRuleChecks({ checks: 'hardening' }),
+      ALL_CHECK_IDS.filter((id) => !DEFAULT_IDS.includes(id)),
+    );
     assert.deepEqual(ConfigRuleChecks({ frameworks: 'pci-dss-4.0' }), ['no-secrets-in-environment']);
   });
 
@@ -167,13 +184,22 @@ describe('the AWS Config rule handler (bundled with esbuild, loaded from an empt
 
   it('ScheduledNotification: every ACTIVE revision of the account and region, as a direct scan sees them', async () => {
     const event = changeEvent({});
-    event.invokingEvent = JSON.stringify({ awsAccountId: ACCOUNT, notificationCreationTime: '2026-11-30T05:00:00.000Z', messageType: 'ScheduledNotification', recordVersion: '1.0' });
+    event.invokingEvent = JSON.stringify({
+      awsAccountId: ACCOUNT,
+      notificationCreationTime: '2026-11-30T05:00:00.000Z',
+      messageType: 'ScheduledNotification',
+      recordVersion: '1.0',
+    });
     const { evaluations } = await handler(event);
     assert.equal(evaluations.length, direct.size);
-    for (const evaluation of evaluations) assert.equal(evaluation.ComplianceType, direct.get(evaluation.ComplianceResourceId), evaluation.ComplianceResourceId);
+    for (const evaluation of evaluations)
+      assert.equal(evaluation.ComplianceType, direct.get(evaluation.ComplianceResourceId), evaluation.ComplianceResourceId);
     // Batches of at most 100.
     const puts = emulator.organization.evaluations.map((e) => e.evaluations.length);
-    assert.equal(puts.reduce((a, b) => a + b, 0), direct.size);
+    assert.equal(
+      puts.reduce((a, b) => a + b, 0),
+      direct.size,
+    );
     assert.ok(puts.every((n) => n <= 100));
   });
 
@@ -187,7 +213,9 @@ describe('the AWS Config rule handler (bundled with esbuild, loaded from an empt
 
   it('an item it cannot read is NON_COMPLIANT, never COMPLIANT', async () => {
     const item = activeItems()[0]!;
-    const { evaluations } = await handler(changeEvent({ ...item, configuration: { ...(item['configuration'] as object), ContainerDefinitions: 'not a list' } }));
+    const { evaluations } = await handler(
+      changeEvent({ ...item, configuration: { ...(item['configuration'] as object), ContainerDefinitions: 'not a list' } }),
+    );
     assert.equal(evaluations[0]!.ComplianceType, 'NON_COMPLIANT');
     assert.match(evaluations[0]!.Annotation!, /^not evaluated, so not compliant: /);
   });

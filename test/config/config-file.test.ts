@@ -20,12 +20,17 @@ function project(config: string, name = 'ecsguard.config.yaml') {
 
 describe('config file', () => {
   it('is found upward from the working folder and sets checks, exceptions and formats (paths relative to it)', async () => {
-    const root = project('version: 1\nchecks: [no-root-user]\nexceptions: exceptions.yaml\nformat: ["json", "html:reports/ecsguard.html"]\n');
+    const root = project(
+      'version: 1\nchecks: [no-root-user]\nexceptions: exceptions.yaml\nformat: ["json", "html:reports/ecsguard.html"]\n',
+    );
     mkdirSync(path.join(root, 'reports'));
     const run = await runCli(['scan', '.'], { cwd: path.join(root, 'infra') });
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(report.findings.map((f: { checkId: string; status: string }) => `${f.status} ${f.checkId}`), ['MUTED no-root-user']);
+    assert.deepEqual(
+      report.findings.map((f: { checkId: string; status: string }) => `${f.status} ${f.checkId}`),
+      ['MUTED no-root-user'],
+    );
     assert.equal(report.findings[0].suppression.source, '../exceptions.yaml:3 (exception worker-root)');
     assert.ok(existsSync(path.join(root, 'reports/ecsguard.html')));
   });
@@ -34,7 +39,9 @@ describe('config file', () => {
     const root = project('checks: no-root-user\nfailOn: critical\nformat: json\n', '.ecsguard.yaml');
     const fromConfig = await runCli(['scan', 'infra'], { cwd: root });
     assert.equal(fromConfig.code, 0);
-    const flags = await runCli(['scan', 'infra', '--checks', 'no-privileged-containers', '--fail-on', 'high', '--format', 'text'], { cwd: root });
+    const flags = await runCli(['scan', 'infra', '--checks', 'no-privileged-containers', '--fail-on', 'high', '--format', 'text'], {
+      cwd: root,
+    });
     assert.equal(flags.code, 1);
     assert.match(flags.stdout, /FAIL {4}high {5}no-privileged-containers/);
     assert.doesNotMatch(flags.stdout, /no-root-user/);
@@ -44,9 +51,15 @@ describe('config file', () => {
     const root = project('checks: no-root-user\n');
     writeFileSync(path.join(root, 'audit.yaml'), 'inlineSuppressions: false\nchecks: [no-privileged-containers]\nfailOn: high\n');
     const explicit = await runCli(['scan', 'infra', '--config', 'audit.yaml', '--format', 'json'], { cwd: root });
-    assert.deepEqual(JSON.parse(explicit.stdout).findings.map((f: { checkId: string }) => f.checkId), ['no-privileged-containers']);
+    assert.deepEqual(
+      JSON.parse(explicit.stdout).findings.map((f: { checkId: string }) => f.checkId),
+      ['no-privileged-containers'],
+    );
     const none = await runCli(['scan', 'infra', '--no-config', '--format', 'json'], { cwd: root });
-    assert.deepEqual(JSON.parse(none.stdout).findings.map((f: { checkId: string }) => f.checkId), ['no-root-user', 'no-privileged-containers']);
+    assert.deepEqual(
+      JSON.parse(none.stdout).findings.map((f: { checkId: string }) => f.checkId),
+      ['no-root-user', 'no-privileged-containers'],
+    );
   });
 
   it('an invalid config names the file, line and setting (exit 2)', async () => {

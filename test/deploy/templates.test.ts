@@ -23,7 +23,12 @@ const PRINTED: Array<[string, string[]]> = [
 ];
 
 const INTRINSIC = /^(Ref|Fn::\w+|Condition)$/;
-const isIntrinsic = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && INTRINSIC.test(Object.keys(value)[0]!);
+const isIntrinsic = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  INTRINSIC.test(Object.keys(value)[0]!);
 
 /**
  * Checks a resource's properties against the CloudFormation resource
@@ -33,7 +38,7 @@ const isIntrinsic = (value: unknown) => typeof value === 'object' && value !== n
 function validate(db: SpecDb, type: string, properties: Json, where: string): string[] {
   const found = db.lookup('resource', 'cloudFormationType', 'equals', type);
   if (found.length !== 1) return [`${where}: unknown resource type ${type}`];
-  return validateObject(db, found.only().properties as Json, properties, where);
+  return validateObject(db, found.only().properties, properties, where);
 }
 
 function validateObject(db: SpecDb, spec: Json, value: Json, where: string): string[] {
@@ -91,20 +96,28 @@ describe('printed templates: parsed back by the CloudFormation source, valid aga
         assert.deepEqual(output.errors, []);
         assert.deepEqual(output.definitions, []);
         const template = parse(stdout) as { Resources: Record<string, { Type: string; Properties: Json }> };
-        const problems = Object.entries(template.Resources).flatMap(([logical, resource]) => validate(db, resource.Type, resource.Properties, logical));
+        const problems = Object.entries(template.Resources).flatMap(([logical, resource]) =>
+          validate(db, resource.Type, resource.Properties, logical),
+        );
         assert.deepEqual(problems, []);
       });
     });
   }
 
   it('the validator catches a wrong property and a missing required one', () => {
-    assert.deepEqual(validate(db, 'AWS::Config::ConfigRule', { Source: { Owner: 'AWS', SourceIdentifier: 'X' }, Scope: { ResourceTypes: ['x'] } }, 'Rule'), [
-      'Rule.Scope: ResourceTypes is not a property',
-    ]);
-    assert.deepEqual(validate(db, 'AWS::Lambda::Permission', { FunctionName: 'f', Principal: 'config.amazonaws.com', Acton: 'lambda:InvokeFunction' }, 'P'), [
-      'P: missing required Action',
-      'P: Acton is not a property',
-    ]);
+    assert.deepEqual(
+      validate(db, 'AWS::Config::ConfigRule', { Source: { Owner: 'AWS', SourceIdentifier: 'X' }, Scope: { ResourceTypes: ['x'] } }, 'Rule'),
+      ['Rule.Scope: ResourceTypes is not a property'],
+    );
+    assert.deepEqual(
+      validate(
+        db,
+        'AWS::Lambda::Permission',
+        { FunctionName: 'f', Principal: 'config.amazonaws.com', Acton: 'lambda:InvokeFunction' },
+        'P',
+      ),
+      ['P: missing required Action', 'P: Acton is not a property'],
+    );
     assert.deepEqual(validate(db, 'AWS::Config::Rule', {}, 'X'), ['X: unknown resource type AWS::Config::Rule']);
   });
 
@@ -116,34 +129,46 @@ describe('printed templates: parsed back by the CloudFormation source, valid aga
     assert.deepEqual((role.Properties['Policies'] as Json[])[0]!['PolicyDocument'], documented);
     const trust = ((role.Properties['AssumeRolePolicyDocument'] as Json)['Statement'] as Json[])[0]!;
     assert.deepEqual(trust['Principal'], { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${ScanningAccountId}:root' } });
-    assert.deepEqual(trust['Condition'], { 'Fn::If': ['HasExternalId', { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } }, { Ref: 'AWS::NoValue' }] });
+    assert.deepEqual(trust['Condition'], {
+      'Fn::If': ['HasExternalId', { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } }, { Ref: 'AWS::NoValue' }],
+    });
     assert.deepEqual(parse(toYaml(template)), template);
   });
 
   it('one Config rule per check by default, each running its check; --single-rule runs them all', () => {
-    const perCheck = Object.values(configRuleTemplate({ organization: false, singleRule: false })['Resources'] as Record<string, { Type: string; Properties: Json }>).filter(
-      (r) => r.Type === 'AWS::Config::ConfigRule',
-    );
+    const perCheck = Object.values(
+      configRuleTemplate({ organization: false, singleRule: false })['Resources'] as Record<string, { Type: string; Properties: Json }>,
+    ).filter((r) => r.Type === 'AWS::Config::ConfigRule');
     assert.deepEqual(
       perCheck.map((r) => (r.Properties['InputParameters'] as Json)['checks']),
       CHECKS.map((c) => c.meta.id),
     );
     for (const rule of perCheck) {
       const source = rule.Properties['Source'] as { SourceDetails: Json[] };
-      assert.deepEqual(source.SourceDetails.map((d) => d['MessageType']), ['ConfigurationItemChangeNotification', 'OversizedConfigurationItemChangeNotification', 'ScheduledNotification']);
+      assert.deepEqual(
+        source.SourceDetails.map((d) => d['MessageType']),
+        ['ConfigurationItemChangeNotification', 'OversizedConfigurationItemChangeNotification', 'ScheduledNotification'],
+      );
     }
-    const single = Object.values(configRuleTemplate({ organization: false, singleRule: true })['Resources'] as Record<string, { Type: string; Properties: Json }>).filter(
-      (r) => r.Type === 'AWS::Config::ConfigRule',
-    );
+    const single = Object.values(
+      configRuleTemplate({ organization: false, singleRule: true })['Resources'] as Record<string, { Type: string; Properties: Json }>,
+    ).filter((r) => r.Type === 'AWS::Config::ConfigRule');
     assert.equal(single.length, 1);
     assert.equal((single[0]!.Properties['InputParameters'] as Json)['checks'], undefined);
   });
 
   it("the conformance pack holds AWS's managed ECS rules and ecsguard's", () => {
-    const resources = Object.values(conformancePackTemplate()['Resources'] as Record<string, { Properties: { Source: { Owner: string; SourceIdentifier: unknown } } }>);
+    const resources = Object.values(
+      conformancePackTemplate()['Resources'] as Record<string, { Properties: { Source: { Owner: string; SourceIdentifier: unknown } } }>,
+    );
     assert.deepEqual(
       resources.filter((r) => r.Properties.Source.Owner === 'AWS').map((r) => r.Properties.Source.SourceIdentifier),
-      ['ECS_CONTAINERS_NONPRIVILEGED', 'ECS_TASK_DEFINITION_NONROOT_USER', 'ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT', 'ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK'],
+      [
+        'ECS_CONTAINERS_NONPRIVILEGED',
+        'ECS_TASK_DEFINITION_NONROOT_USER',
+        'ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT',
+        'ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK',
+      ],
     );
     assert.equal(resources.filter((r) => r.Properties.Source.Owner === 'CUSTOM_LAMBDA').length, CHECKS.length);
   });
@@ -154,7 +179,10 @@ describe('the rules honour the selected checks', () => {
   const rulesOf = (template: Json, type: string) => Object.values(template['Resources'] as Resources).filter((r) => r.Type === type);
 
   it('one rule per selected check, hardening checks included', () => {
-    const rules = rulesOf(configRuleTemplate({ organization: false, singleRule: false, checks: selectChecks(['hardening'], undefined) }), 'AWS::Config::ConfigRule');
+    const rules = rulesOf(
+      configRuleTemplate({ organization: false, singleRule: false, checks: selectChecks(['hardening'], undefined) }),
+      'AWS::Config::ConfigRule',
+    );
     assert.deepEqual(
       rules.map((r) => (r.Properties['InputParameters'] as Json)['checks']),
       ALL_CHECKS.filter((c) => c.meta.default === false).map((c) => c.meta.id),
@@ -162,17 +190,23 @@ describe('the rules honour the selected checks', () => {
   });
 
   it('a single rule names the selected checks in its parameters (the handler runs the default ones otherwise)', () => {
-    const [single] = rulesOf(configRuleTemplate({ organization: true, singleRule: true, checks: frameworkChecks(['aws-fsbp']) }), 'AWS::Config::OrganizationConfigRule');
+    const [single] = rulesOf(
+      configRuleTemplate({ organization: true, singleRule: true, checks: frameworkChecks(['aws-fsbp']) }),
+      'AWS::Config::OrganizationConfigRule',
+    );
     const metadata = single!.Properties['OrganizationCustomRuleMetadata'] as Json;
     assert.deepEqual(JSON.parse(metadata['InputParameters'] as string), {
-      checks: 'no-privileged-containers,no-root-user,no-host-network,no-host-pid-namespace,no-secrets-in-environment,readonly-root-filesystem,logging-configured,efs-transit-encryption',
+      checks:
+        'no-privileged-containers,no-root-user,no-host-network,no-host-pid-namespace,no-secrets-in-environment,readonly-root-filesystem,logging-configured,efs-transit-encryption',
       scope: 'active',
     });
   });
 
   it("the conformance pack adds AWS's managed rule for each selected check that has one", () => {
     const pack = conformancePackTemplate(ALL_CHECKS);
-    const resources = Object.values(pack['Resources'] as Record<string, { Properties: { Source: { Owner: string; SourceIdentifier: unknown } } }>);
+    const resources = Object.values(
+      pack['Resources'] as Record<string, { Properties: { Source: { Owner: string; SourceIdentifier: unknown } } }>,
+    );
     assert.deepEqual(
       resources.filter((r) => r.Properties.Source.Owner === 'AWS').map((r) => r.Properties.Source.SourceIdentifier),
       [

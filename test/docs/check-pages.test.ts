@@ -25,7 +25,11 @@ describe('docs/checks/<id>.md is generated from the metadata', () => {
       const examples = check.meta.examples;
       assert.ok(examples);
       for (const shape of ['cloudformation', 'terraform'] as const) {
-        assert.deepEqual((await findingsIn(check.meta.id, examples.failing, shape)).map((f) => f.status), ['FAIL'], shape);
+        assert.deepEqual(
+          (await findingsIn(check.meta.id, examples.failing, shape)).map((f) => f.status),
+          ['FAIL'],
+          shape,
+        );
         assert.deepEqual(await findingsIn(check.meta.id, examples.passing, shape), [], shape);
       }
     });

@@ -22,7 +22,12 @@ it('check metadata and the `checks` output in every format cite public reference
 });
 
 it('README and docs use no internal vocabulary', () => {
-  const files = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
+  const files = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => path.join('docs', f)),
+  ];
   for (const file of files) {
     const lines = readFileSync(file, 'utf8').split('\n');
     const hits = lines.map((line, i) => [i + 1, line] as const).filter(([, line]) => INTERNAL.test(line));

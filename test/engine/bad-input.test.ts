@@ -24,7 +24,9 @@ describe('bad input never crashes, never passes silently, and the rest is scanne
     writeFileSync(path.join(dir, 'node_modules', 'pkg', 'td.json'), PRIVILEGED);
     writeFileSync(path.join(dir, 'package.json'), '{"name": "not-a-task-definition"}');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('reports each bad file once, with a clear message, and still scans the good one', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS });
@@ -73,9 +75,10 @@ describe('bad input never crashes, never passes silently, and the rest is scanne
     const result = await scan({ paths: [path.join(dir, 'huge.json')], checks: CHECKS, maxFileBytes: 64 * 1024 * 1024 });
     // Read and parsed this time: the only complaint left is a warning about its content.
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.warnings.map((e) => e.message), [
-      'task definition #0 has an empty container definitions list; container checks have nothing to check',
-    ]);
+    assert.deepEqual(
+      result.warnings.map((e) => e.message),
+      ['task definition #0 has an empty container definitions list; container checks have nothing to check'],
+    );
     assert.equal(result.summary.filesScanned, 1);
   });
 });

@@ -7,8 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { CHECKS } from '../../src/checks/catalogue.js';
 import { scan } from '../../src/engine/scan.js';
 
-const ROOT_USER = (family: string) =>
-  JSON.stringify({ family, containerDefinitions: [{ name: 'app', image: 'nginx', user: '0' }] });
+const ROOT_USER = (family: string) => JSON.stringify({ family, containerDefinitions: [{ name: 'app', image: 'nginx', user: '0' }] });
 
 const relative = (dir: string, file: string | undefined) => path.relative(dir, file ?? '');
 const failed = (dir: string, result: Awaited<ReturnType<typeof scan>>) =>
@@ -32,7 +31,9 @@ describe('folders: symlinks that cannot or should not be followed are skipped an
     writeFileSync(path.join(base, 'elsewhere', 'other.json'), ROOT_USER('elsewhere'));
     symlinkSync(path.join(base, 'elsewhere'), path.join(dir, 'linked-folder'));
   });
-  after(() => rmSync(base, { recursive: true, force: true }));
+  after(() => {
+    rmSync(base, { recursive: true, force: true });
+  });
 
   it('nothing that was skipped makes the scan incomplete, and each skip says why', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS });
@@ -43,7 +44,10 @@ describe('folders: symlinks that cannot or should not be followed are skipped an
         ['dangling.json', 'dangling symlink: its target does not exist'],
         ['linked-folder', `symlink to ${path.join(base, 'elsewhere')}, outside the scanned paths; not followed (use --follow-symlinks)`],
         ['notes-link', 'symlink to a file type that is not scanned'],
-        ['outside-link.json', `symlink to ${path.join(base, 'outside.json')}, outside the scanned paths; not followed (use --follow-symlinks)`],
+        [
+          'outside-link.json',
+          `symlink to ${path.join(base, 'outside.json')}, outside the scanned paths; not followed (use --follow-symlinks)`,
+        ],
         ['self.json', 'symlink loop: the link leads back to itself'],
       ],
     );
@@ -90,14 +94,22 @@ describe('inputs people really have', () => {
     writeFileSync(path.join(dir, 'commented.json'), `// exported from the console\n${ROOT_USER('commented')}`);
     writeFileSync(path.join(dir, 'block-commented.json'), `/* exported */\n${ROOT_USER('block')}`);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('UTF-16 LE and BE with a byte order mark are decoded; a leading comment does not hide a JSON file', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS });
     assert.deepEqual(result.errors, []);
     assert.deepEqual(result.skipped, []);
     assert.deepEqual(
-      result.findings.map((f) => [relative(dir, f.resource.file), f.resource.id, f.status, f.location?.start.line, f.location?.start.column]),
+      result.findings.map((f) => [
+        relative(dir, f.resource.file),
+        f.resource.id,
+        f.status,
+        f.location?.start.line,
+        f.location?.start.column,
+      ]),
       // `"0"` follows 79 characters of {"family":"utf16","containerDefinitions":[{"name":"app","image":"nginx","user":
       [
         ['be.json', 'utf16', 'FAIL', 1, 80],

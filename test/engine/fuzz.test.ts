@@ -29,30 +29,32 @@ const jsonFile = fc.oneof(
 
 const yamlFile = fc.oneof(
   fc.integer({ min: 1, max: 3000 }).map((depth) => `${'- '.repeat(depth)}x\n`),
-  fc.integer({ min: 1, max: 3000 }).map(
-    (depth) =>
-      `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions: ${'['.repeat(depth)}${']'.repeat(depth)}\n`,
-  ),
-  fc.integer({ min: 1, max: 200 }).map((depth) =>
-    Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n'),
-  ),
+  fc
+    .integer({ min: 1, max: 3000 })
+    .map(
+      (depth) =>
+        `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions: ${'['.repeat(depth)}${']'.repeat(depth)}\n`,
+    ),
+  fc.integer({ min: 1, max: 200 }).map((depth) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')),
 );
 
 const hclFile = fc.oneof(
   fc.integer({ min: 1, max: 3000 }).map((depth) => `${'a {\n'.repeat(depth)}${'}\n'.repeat(depth)}`),
-  fc.integer({ min: 1, max: 3000 }).map(
-    (depth) =>
-      `resource "aws_ecs_task_definition" "t" {\n  family = "t"\n  container_definitions = jsonencode([{ name = "c", x = ${'['.repeat(depth)}${']'.repeat(depth)} }])\n}\n`,
-  ),
+  fc
+    .integer({ min: 1, max: 3000 })
+    .map(
+      (depth) =>
+        `resource "aws_ecs_task_definition" "t" {\n  family = "t"\n  container_definitions = jsonencode([{ name = "c", x = ${'['.repeat(depth)}${']'.repeat(depth)} }])\n}\n`,
+    ),
   fc.integer({ min: 1, max: 500 }).map((depth) => `locals {\n  x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n}\n`),
 );
 
 const garbage = fc.oneof(
   fc.string({ maxLength: 2000 }),
   fc.uint8Array({ maxLength: 2000 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
-  fc.array(fc.constantFrom('[', ']', '{', '}', '"', ':', ',', '\n', '- ', '${', '<<EOF\n', '!Ref ', '#', '\\'), { maxLength: 500 }).map((parts) =>
-    parts.join(''),
-  ),
+  fc
+    .array(fc.constantFrom('[', ']', '{', '}', '"', ':', ',', '\n', '- ', '${', '<<EOF\n', '!Ref ', '#', '\\'), { maxLength: 500 })
+    .map((parts) => parts.join('')),
 );
 
 const hostile = fc.oneof(
@@ -74,7 +76,10 @@ describe('fuzz: one hostile file never takes the run down', () => {
             const internal = result.errors.filter((e) => /internal error/.test(e.message));
             assert.deepEqual(internal, []);
             const good = result.findings.filter((f) => f.resource.file?.endsWith('good.json'));
-            assert.deepEqual(good.map((f) => [f.checkId, f.status]), [['no-root-user', 'FAIL']]);
+            assert.deepEqual(
+              good.map((f) => [f.checkId, f.status]),
+              [['no-root-user', 'FAIL']],
+            );
           }
         } finally {
           rmSync(dir, { recursive: true, force: true });

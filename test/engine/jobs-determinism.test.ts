@@ -32,7 +32,9 @@ describe('scan --jobs: output does not depend on the number of worker threads', 
     cpSync('examples/terraform', path.join(root, 'terraform'), { recursive: true });
     cpSync(fixture('json', 'invalid-syntax.json'), path.join(root, 'team-07', 'invalid-syntax.json'));
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   for (const format of ['text', 'json', 'sarif']) {
     it(`${format}: --jobs 1 and --jobs 2 write the same bytes and exit code`, async () => {

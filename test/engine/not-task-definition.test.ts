@@ -46,11 +46,16 @@ const files: Record<string, string> = {
   'run-task.json': JSON.stringify({ cluster: 'prod', taskDefinition: 'web:4', count: 1, launchType: 'EC2' }),
   'create-service.json': JSON.stringify({ cluster: 'prod', serviceName: 'web', taskDefinition: 'web:4', desiredCount: 2 }),
   'update-service.json': JSON.stringify({ cluster: 'prod', service: 'web', taskDefinition: 'web:5' }),
-  'services.json': JSON.stringify({ services: [{ serviceName: 'web', taskDefinition: 'arn:aws:ecs:us-east-1:111122223333:task-definition/web:4' }], failures: [] }),
-  'go-template.json': '{"family": "web", "containerDefinitions": [{"name": "web", "image": "{{ .Image }}", "privileged": {{ .Privileged }}}]}',
+  'services.json': JSON.stringify({
+    services: [{ serviceName: 'web', taskDefinition: 'arn:aws:ecs:us-east-1:111122223333:task-definition/web:4' }],
+    failures: [],
+  }),
+  'go-template.json':
+    '{"family": "web", "containerDefinitions": [{"name": "web", "image": "{{ .Image }}", "privileged": {{ .Privileged }}}]}',
   'jinja.yaml': JINJA_YAML,
   // Placeholders only inside strings: the file reads as it is, and its literal privileged: true counts.
-  'placeholder-in-strings.json': '{"family": "tpl", "containerDefinitions": [{"name": "web", "image": "{{ .Image }}", "user": "1000", "privileged": true}]}',
+  'placeholder-in-strings.json':
+    '{"family": "tpl", "containerDefinitions": [{"name": "web", "image": "{{ .Image }}", "user": "1000", "privileged": true}]}',
   'td.json': JSON.stringify({ family: 'real', containerDefinitions: [{ name: 'app', image: 'nginx', user: '0' }] }),
 };
 
@@ -60,7 +65,9 @@ describe('files that are not task definitions', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-not-td-'));
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('in a folder they are skipped and counted, and the task definitions beside them are checked', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS });
@@ -113,7 +120,9 @@ describe('at most a few error lines per file', () => {
       JSON.stringify([...numbers, { family: 'ok', containerDefinitions: [{ name: 'a', image: 'i', user: '1000' }] }]),
     );
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('five, then "and N more"', async () => {
     const result = await scan({ paths: [path.join(dir, 'many.json')], checks: CHECKS });

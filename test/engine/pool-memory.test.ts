@@ -26,11 +26,16 @@ describe('scan --jobs: a file too large for a worker is checked in the main thre
       ...(c % 5 === 0 ? { user: 'root' } : {}),
       environment: Array.from({ length: 1600 }, (_, i) => ({ name: `VARIABLE_${i}`, value: 'v'.repeat(40) })),
     }));
-    writeFileSync(path.join(root, 'team-050', 'large.json'), JSON.stringify({ family: 'large', networkMode: 'host', containerDefinitions: containers }, null, 2));
+    writeFileSync(
+      path.join(root, 'team-050', 'large.json'),
+      JSON.stringify({ family: 'large', networkMode: 'host', containerDefinitions: containers }, null, 2),
+    );
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
-  it('--jobs 1 and --jobs 2 write the same report, with the large file\'s findings', async () => {
+  it("--jobs 1 and --jobs 2 write the same report, with the large file's findings", async () => {
     const one = await runCli(['scan', root, '--format', 'json', '--jobs', '1', '--quiet']);
     const two = await runCli(['scan', root, '--format', 'json', '--jobs', '2', '--quiet']);
     assert.equal(one.code, 1, one.stderr);

@@ -178,7 +178,12 @@ Resources:
     const insecure = seed.replace('          User: "1000:1000"\n', '          Privileged: true\n');
     assert.notEqual(insecure, seed);
     const run = await diffOf('seed.yaml', insecure);
-    assert.equal(run.after['seed.yaml'], seed.replace('          User: "1000:1000"\n', '          Privileged: false\n').replace('          Memory: 512\n', '          Memory: 512\n          User: "1000:1000"\n'));
+    assert.equal(
+      run.after['seed.yaml'],
+      seed
+        .replace('          User: "1000:1000"\n', '          Privileged: false\n')
+        .replace('          Memory: 512\n', '          Memory: 512\n          User: "1000:1000"\n'),
+    );
   });
 });
 
@@ -223,8 +228,14 @@ describe('fix: CloudFormation JSON', () => {
   it('the cdk synth fixture', async () => {
     const dir = workspace({ 'cdk.template.json': readFileSync('test/fixtures/cloudformation/cdk-synth.template.json', 'utf8') });
     const run = await runFix(dir);
-    assert.match(run.diff, /^-      "Privileged": true,\n-      "User": "root"\n\+      "Privileged": false,\n\+      "User": "1000:1000"$/m);
+    assert.match(run.diff, /^- {6}"Privileged": true,\n- {6}"User": "root"\n\+ {6}"Privileged": false,\n\+ {6}"User": "1000:1000"$/m);
     writeBack(run);
-    assert.deepEqual(await failingAfterScan(dir, (await import('../../src/checks/catalogue.js')).CHECKS.filter((c) => c.meta.id !== 'no-host-network')), []);
+    assert.deepEqual(
+      await failingAfterScan(
+        dir,
+        (await import('../../src/checks/catalogue.js')).CHECKS.filter((c) => c.meta.id !== 'no-host-network'),
+      ),
+      [],
+    );
   });
 });

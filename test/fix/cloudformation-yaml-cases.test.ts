@@ -57,9 +57,18 @@ Resources:
   const changedLines = (diff: string) => diff.split('\n').filter((l) => /^[-+]\s/.test(l));
 
   it('a String parameter gets a string, in the file quote style', async () => {
-    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', '"true"'))).diff), ['-    Default: "true"', '+    Default: "false"']);
-    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', "'true'"))).diff), ["-    Default: 'true'", "+    Default: 'false'"]);
-    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', 'true'))).diff), ['-    Default: true', '+    Default: "false"']);
+    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', '"true"'))).diff), [
+      '-    Default: "true"',
+      '+    Default: "false"',
+    ]);
+    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', "'true'"))).diff), [
+      "-    Default: 'true'",
+      "+    Default: 'false'",
+    ]);
+    assert.deepEqual(changedLines((await diffOf('t.yaml', template('String', 'true'))).diff), [
+      '-    Default: true',
+      '+    Default: "false"',
+    ]);
   });
 
   it('in JSON too', async () => {

@@ -21,7 +21,9 @@ describe('ecsguard fix on examples/ (end to end, built CLI)', () => {
     cpSync(path.join(REPO_ROOT, 'examples'), path.join(dir, 'examples'), { recursive: true });
     original = new Map(filesUnder(path.join(dir, 'examples')).map((f) => [f, readFileSync(f, 'utf8')]));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('the examples fail before the fix', async () => {
     assert.equal((await runCli(['scan', 'examples'], { cwd: dir })).code, 1);

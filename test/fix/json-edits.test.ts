@@ -84,21 +84,34 @@ describe('fix: task-definition JSON', () => {
   it('examples/json: after --write a re-scan has no FAIL (host checks skipped) and a second run changes nothing', async () => {
     const dir = workspace(
       Object.fromEntries(
-        ['monitoring-agent-host.json', 'payments-api-describe-output.json', 'web-secure-host.json'].map((n) => [n, readFileSync(`examples/json/${n}`, 'utf8')]),
+        ['monitoring-agent-host.json', 'payments-api-describe-output.json', 'web-secure-host.json'].map((n) => [
+          n,
+          readFileSync(`examples/json/${n}`, 'utf8'),
+        ]),
       ),
     );
     const first = await runFix(dir, { networkMode: 'awsvpc' });
-    assert.deepEqual(Object.keys(first.after).sort(), ['monitoring-agent-host.json', 'payments-api-describe-output.json', 'web-secure-host.json']);
+    assert.deepEqual(Object.keys(first.after).sort(), [
+      'monitoring-agent-host.json',
+      'payments-api-describe-output.json',
+      'web-secure-host.json',
+    ]);
     writeBack(first);
     assert.deepEqual(await failingAfterScan(dir), []);
     const second = await runFix(dir, { networkMode: 'awsvpc' });
     assert.equal(second.diff, '');
-    assert.deepEqual(second.result.definitions.flatMap((d) => d.manual), []);
+    assert.deepEqual(
+      second.result.definitions.flatMap((d) => d.manual),
+      [],
+    );
   });
 
   it('a plan for passing definitions is empty', async () => {
     const run = await diffOf('ok.json', JSON.stringify({ family: 'ok', containerDefinitions: [{ name: 'a', image: 'x', user: '1000' }] }));
     assert.equal(run.diff, '');
-    assert.deepEqual(run.result.definitions.map((d) => [d.changes.length, d.warnings.length, d.manual.length]), [[0, 0, 0]]);
+    assert.deepEqual(
+      run.result.definitions.map((d) => [d.changes.length, d.warnings.length, d.manual.length]),
+      [[0, 0, 0]],
+    );
   });
 });

@@ -16,7 +16,12 @@ async function originsOf(files: Record<string, string>, key: string) {
     assert.deepEqual(result.errors, []);
     return seen.map((e) => {
       const definition = field(e.taskDefinition.containers[0]?.node, key)?.origin?.definition;
-      return definition ? { ...definition, range: definition.range ? `${path.relative(dir, definition.range.file)}:${definition.range.start.line}` : undefined } : undefined;
+      return definition
+        ? {
+            ...definition,
+            range: definition.range ? `${path.relative(dir, definition.range.file)}:${definition.range.start.line}` : undefined,
+          }
+        : undefined;
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -55,7 +60,9 @@ Outputs:
   User:
     Value: { "Ref": "AgentUser" }
 `;
-    assert.deepEqual(await originsOf({ 'template.yaml': template }, 'user'), [{ name: 'parameter AgentUser', references: 4, range: 'template.yaml:3' }]);
+    assert.deepEqual(await originsOf({ 'template.yaml': template }, 'user'), [
+      { name: 'parameter AgentUser', references: 4, range: 'template.yaml:3' },
+    ]);
   });
 
   it('Terraform: var and local traversals in every file of the module, templates and heredocs included', async () => {
@@ -78,6 +85,8 @@ variable "user_name" {
   default = "x"
 }
 `;
-    assert.deepEqual(await originsOf({ 'main.tf': main, 'variables.tf': other }, 'user'), [{ name: 'variable user', references: 3, range: 'variables.tf:1' }]);
+    assert.deepEqual(await originsOf({ 'main.tf': main, 'variables.tf': other }, 'user'), [
+      { name: 'variable user', references: 3, range: 'variables.tf:1' },
+    ]);
   });
 });

@@ -17,7 +17,15 @@ interface Replacement {
 }
 
 /** Applies every replacement of every result's fix to the file, from the end; identical ones once (as SARIF viewers do). */
-function applySarif(log: { runs: Array<{ results: Array<{ fixes?: Array<{ artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Replacement[] }> }> }> }> }, file: string, text: string): string {
+function applySarif(
+  log: {
+    runs: Array<{
+      results: Array<{ fixes?: Array<{ artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Replacement[] }> }> }>;
+    }>;
+  },
+  file: string,
+  text: string,
+): string {
   const replacements: Replacement[] = [];
   for (const result of log.runs[0]?.results ?? []) {
     for (const fix of result.fixes ?? []) {
@@ -31,7 +39,10 @@ function applySarif(log: { runs: Array<{ results: Array<{ fixes?: Array<{ artifa
   }
   let out = text;
   for (const r of [...replacements].sort((a, b) => b.deletedRegion.charOffset - a.deletedRegion.charOffset)) {
-    out = out.slice(0, r.deletedRegion.charOffset) + r.insertedContent.text + out.slice(r.deletedRegion.charOffset + r.deletedRegion.charLength);
+    out =
+      out.slice(0, r.deletedRegion.charOffset) +
+      r.insertedContent.text +
+      out.slice(r.deletedRegion.charOffset + r.deletedRegion.charLength);
   }
   return out;
 }
@@ -48,7 +59,14 @@ async function bothWays(name: string, text: string, checkIds?: string[]) {
     assertValidSarif(log);
     const json = JSON.parse(jsonReporter({ result, exitCode: 1 }, { color: false }));
     const out = new PassThrough();
-    const options = { write: true, user: '1000:1000', networkMode: 'keep', format: 'text', maxFileSize: 10 * 1024 * 1024, ...(checkIds ? { checks: checkIds } : {}) };
+    const options = {
+      write: true,
+      user: '1000:1000',
+      networkMode: 'keep',
+      format: 'text',
+      maxFileSize: 10 * 1024 * 1024,
+      ...(checkIds ? { checks: checkIds } : {}),
+    };
     await runFileFix([path.join(written, name)], options as Parameters<typeof runFileFix>[1], out);
     return { viaSarif: applySarif(log, file, text), viaFix: readFileSync(path.join(written, name), 'utf8'), log, json };
   } finally {
@@ -117,21 +135,29 @@ describe('SARIF fixes are the edits `ecsguard fix --write` makes', () => {
     const fixed = log.runs[0].results.filter((r: { fixes?: unknown }) => r.fixes).map((r: { ruleId: string }) => r.ruleId);
     // In file order: the first container's user line, its privileged line, then the second container's user.
     assert.deepEqual(fixed, [
-      'no-root-user', 'host-network-nonroot-user',
-      'no-privileged-containers', 'host-network-no-privilege',
-      'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege',
+      'no-root-user',
+      'host-network-nonroot-user',
+      'no-privileged-containers',
+      'host-network-no-privilege',
+      'no-root-user',
+      'host-network-nonroot-user',
+      'host-network-no-privilege',
     ]);
   });
 
   it('CloudFormation YAML: privileged written false, the user quoted, the comment kept', async () => {
     const { viaSarif, viaFix } = await bothWays('template.yaml', YAML_TEMPLATE);
-    const expected = YAML_TEMPLATE.replace("User: root   #", 'User: "1000:1000"   #').replace("Privileged: 'true'", 'Privileged: false');
+    const expected = YAML_TEMPLATE.replace('User: root   #', 'User: "1000:1000"   #').replace("Privileged: 'true'", 'Privileged: false');
     assert.equal(viaFix, expected);
     assert.equal(viaSarif, expected);
   });
 
   it('Terraform HCL: pid_mode removed, readonlyRootFilesystem set, user replaced', async () => {
-    const { viaSarif, viaFix, json } = await bothWays('main.tf', HCL_MODULE, ['no-root-user', 'no-host-pid-namespace', 'readonly-root-filesystem']);
+    const { viaSarif, viaFix, json } = await bothWays('main.tf', HCL_MODULE, [
+      'no-root-user',
+      'no-host-pid-namespace',
+      'readonly-root-filesystem',
+    ]);
     const expected = HCL_MODULE.replace('  pid_mode     = "host"\n', '')
       .replace('user                   = "0"', 'user                   = "1000:1000"')
       .replace('readonlyRootFilesystem = false', 'readonlyRootFilesystem = true');

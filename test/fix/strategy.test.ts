@@ -68,11 +68,17 @@ describe('planFixes: one row per situation, exact changes', () => {
       name: 'awsvpc with only the host check selected: the network change alone, no user change',
       td: td([{ name: 'a', image: 'x' }], { networkMode: 'host' }),
       options: { networkMode: 'awsvpc' },
-      changes: ['- networkMode="awsvpc" (was "host") [host-network-nonroot-user,no-host-network]', '0 user="1000:1000" (was absent) [no-root-user]'],
+      changes: [
+        '- networkMode="awsvpc" (was "host") [host-network-nonroot-user,no-host-network]',
+        '0 user="1000:1000" (was absent) [no-root-user]',
+      ],
     },
     {
       name: '--drop-capabilities merges with an existing list and keeps its entries',
-      td: td([{ name: 'a', image: 'x', user: '1000', linuxParameters: { capabilities: { drop: ['NET_RAW'] } } }, { name: 'b', image: 'y', user: '1000' }]),
+      td: td([
+        { name: 'a', image: 'x', user: '1000', linuxParameters: { capabilities: { drop: ['NET_RAW'] } } },
+        { name: 'b', image: 'y', user: '1000' },
+      ]),
       options: { dropCapabilities: true },
       changes: [
         '0 linuxParameters.capabilities.drop=["NET_RAW","ALL"] (was […]) []',
@@ -87,13 +93,21 @@ describe('planFixes: one row per situation, exact changes', () => {
     },
     {
       name: '--readonly-root sets true where it is false or absent',
-      td: td([{ name: 'a', image: 'x', user: '1000', readonlyRootFilesystem: false }, { name: 'b', image: 'y', user: '1000', readonlyRootFilesystem: true }]),
+      td: td([
+        { name: 'a', image: 'x', user: '1000', readonlyRootFilesystem: false },
+        { name: 'b', image: 'y', user: '1000', readonlyRootFilesystem: true },
+      ]),
       options: { readonlyRoot: true },
       changes: ['0 readonlyRootFilesystem=true (was false) []'],
     },
     {
       name: 'a conditional whose other branch already passes becomes the literal',
-      td: withContainerField(td([{ name: 'a', image: 'x', user: '1000' }]), 0, 'privileged', conditional('UsePriv', bool(true), bool(false))),
+      td: withContainerField(
+        td([{ name: 'a', image: 'x', user: '1000' }]),
+        0,
+        'privileged',
+        conditional('UsePriv', bool(true), bool(false)),
+      ),
       changes: ['0 privileged=false (was UsePriv ? true : false) [no-privileged-containers]'],
     },
     {
@@ -132,7 +146,9 @@ describe('planFixes: one row per situation, exact changes', () => {
 
 describe('planFixes: warnings name the ports, mappings and links', () => {
   it('a non-root user: ports below 1024 and the image', () => {
-    const p = plan(td([{ name: 'web', image: 'nginx:1.27', portMappings: [{ containerPort: 80 }, { containerPort: 8080 }, { containerPort: 443 }] }]));
+    const p = plan(
+      td([{ name: 'web', image: 'nginx:1.27', portMappings: [{ containerPort: 80 }, { containerPort: 8080 }, { containerPort: 443 }] }]),
+    );
     assert.deepEqual(
       p.warnings.map((w) => [w.checkId, w.container, w.message]),
       [
@@ -150,7 +166,16 @@ describe('planFixes: warnings name the ports, mappings and links', () => {
     const p = plan(
       td(
         [
-          { name: 'web', image: 'a', user: '1000', portMappings: [{ containerPort: 8080, hostPort: 80 }, { containerPort: 9000, hostPort: 9000 }], links: ['db'] },
+          {
+            name: 'web',
+            image: 'a',
+            user: '1000',
+            portMappings: [
+              { containerPort: 8080, hostPort: 80 },
+              { containerPort: 9000, hostPort: 9000 },
+            ],
+            links: ['db'],
+          },
           { name: 'db', image: 'b', user: '1000' },
         ],
         { networkMode: 'host' },
@@ -169,17 +194,23 @@ describe('planFixes: warnings name the ports, mappings and links', () => {
 
   it('Fargate cannot run privileged containers', () => {
     const p = plan(td([{ name: 'a', image: 'x', user: '1000', privileged: true }], { requiresCompatibilities: ['FARGATE'] }));
-    assert.deepEqual(p.warnings.map((w) => [w.checkId, w.message]), [
+    assert.deepEqual(
+      p.warnings.map((w) => [w.checkId, w.message]),
       [
-        'no-privileged-containers',
-        'container "a": requiresCompatibilities includes FARGATE, which cannot run privileged containers; with privileged true this definition could not run on Fargate at all',
+        [
+          'no-privileged-containers',
+          'container "a": requiresCompatibilities includes FARGATE, which cannot run privileged containers; with privileged true this definition could not run on Fargate at all',
+        ],
       ],
-    ]);
+    );
   });
 
   it('a user fixed through two checks is warned about once', () => {
     const p = plan(td([{ name: 'a', image: 'x' }], { networkMode: 'host' }));
-    assert.deepEqual(p.warnings.map((w) => w.message), [IMAGE_NOTE('a', 'x')]);
+    assert.deepEqual(
+      p.warnings.map((w) => w.message),
+      [IMAGE_NOTE('a', 'x')],
+    );
   });
 });
 
@@ -189,25 +220,42 @@ describe('planFixes: the hardening checks carry their own fixes', () => {
     planFixes(t, evaluateTaskDefinition(t, only(...ids), false), { ...DEFAULT_FIX_OPTIONS, ...options });
 
   it('drop-all-capabilities selected: ALL appended under its id; a privileged container also loses privileged', () => {
-    const p = planWith(td([{ name: 'a', image: 'x', privileged: true, linuxParameters: { capabilities: { drop: ['NET_RAW'] } } }]), ['drop-all-capabilities']);
+    const p = planWith(td([{ name: 'a', image: 'x', privileged: true, linuxParameters: { capabilities: { drop: ['NET_RAW'] } } }]), [
+      'drop-all-capabilities',
+    ]);
     assert.deepEqual(changes(p), [
       '0 linuxParameters.capabilities.drop=["NET_RAW","ALL"] (was […]) [drop-all-capabilities]',
       '0 privileged=false (was true) [drop-all-capabilities]',
     ]);
-    assert.deepEqual(p.changes.map((c) => [c.operation, c.items]), [['insert', ['ALL']], ['set', undefined]]);
-    assert.deepEqual(p.warnings.map((w) => w.checkId), ['drop-all-capabilities']);
+    assert.deepEqual(
+      p.changes.map((c) => [c.operation, c.items]),
+      [
+        ['insert', ['ALL']],
+        ['set', undefined],
+      ],
+    );
+    assert.deepEqual(
+      p.warnings.map((w) => w.checkId),
+      ['drop-all-capabilities'],
+    );
   });
 
   it('pidMode host is removed, with what the containers lose; a conditional pidMode is manual', () => {
     const removed = planWith(td([{ name: 'a', image: 'x' }], { pidMode: 'host' }), ['no-host-pid-namespace']);
-    assert.deepEqual(removed.changes.map((c) => [c.operation, c.path.join('.'), c.value, c.checkIds]), [['remove', 'pidMode', undefined, ['no-host-pid-namespace']]]);
+    assert.deepEqual(
+      removed.changes.map((c) => [c.operation, c.path.join('.'), c.value, c.checkIds]),
+      [['remove', 'pidMode', undefined, ['no-host-pid-namespace']]],
+    );
     assert.match(removed.warnings[0]?.message ?? '', /^pidMode host removed: the containers no longer see the instance's processes/);
     const conditionalMode = td([{ name: 'a', image: 'x' }]);
     conditionalMode.body.entries.push({ key: 'pidMode', sourceKey: 'pidMode', value: conditional('Debug', str('host'), str('task')) });
     conditionalMode.pidMode = conditional('Debug', str('host'), str('task'));
     const manual = planWith(conditionalMode, ['no-host-pid-namespace']);
     assert.deepEqual(manual.changes, []);
-    assert.deepEqual(manual.manual.map((m) => `${m.checkId}: ${m.reason}`), ['no-host-pid-namespace: pidMode is a condition on Debug, which ecsguard cannot edit safely; set it by hand']);
+    assert.deepEqual(
+      manual.manual.map((m) => `${m.checkId}: ${m.reason}`),
+      ['no-host-pid-namespace: pidMode is a condition on Debug, which ecsguard cannot edit safely; set it by hand'],
+    );
   });
 
   it('logging-configured has no automatic fix: a manual step that names what to add', () => {
@@ -220,6 +268,9 @@ describe('planFixes: the hardening checks carry their own fixes', () => {
   it('a fix asked by an option comes from the check even when it is not selected, and resolves no finding', () => {
     const p = planWith(td([{ name: 'a', image: 'x', user: '1000' }]), ['no-root-user'], { readonlyRoot: true });
     assert.deepEqual(changes(p), ['0 readonlyRootFilesystem=true (was absent) []']);
-    assert.deepEqual(p.warnings.map((w) => w.checkId), ['readonly-root-filesystem']);
+    assert.deepEqual(
+      p.warnings.map((w) => w.checkId),
+      ['readonly-root-filesystem'],
+    );
   });
 });

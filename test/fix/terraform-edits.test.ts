@@ -140,7 +140,10 @@ resource "aws_ecs_task_definition" "b" {
     assert.equal(run.diff, '');
     const reasons = manualReasons(run);
     assert.equal(reasons.length, 2);
-    assert.match(reasons[0] ?? '', /^no-root-user: user comes from var\.uid \(referenced at .*main\.tf:7:\d+\); variable uid \(defined at .*main\.tf:2:13\) has 2 references, so changing it would change the others too/);
+    assert.match(
+      reasons[0] ?? '',
+      /^no-root-user: user comes from var\.uid \(referenced at .*main\.tf:7:\d+\); variable uid \(defined at .*main\.tf:2:13\) has 2 references, so changing it would change the others too/,
+    );
   });
 
   it('the seed 000 Terraform example: host kept has nothing to change; awsvpc changes one line', async () => {
@@ -272,7 +275,10 @@ resource "aws_ecs_task_definition" "t" {
     );
     assert.equal(run.diff, '');
     const [reason] = manualReasons(run);
-    assert.match(reason ?? '', /^no-privileged-containers: privileged comes from the template placeholder \$\{priv\} \(.*containers\.json\.tpl:6:19\), .*argument priv at .*main\.tf:6:119$/);
+    assert.match(
+      reason ?? '',
+      /^no-privileged-containers: privileged comes from the template placeholder \$\{priv\} \(.*containers\.json\.tpl:6:19\), .*argument priv at .*main\.tf:6:119$/,
+    );
   });
 });
 
@@ -292,7 +298,10 @@ resource "aws_ecs_task_definition" "app" {
     assert.equal(run.diff, '');
     const [reason, ...rest] = manualReasons(run);
     assert.deepEqual(rest, []);
-    assert.match(reason ?? '', /^no-privileged-containers: privileged comes from local\.prod \? true : false \(referenced at .*main\.tf:6:94\), defined at .*main\.tf:6:107; set it to false there$/);
+    assert.match(
+      reason ?? '',
+      /^no-privileged-containers: privileged comes from local\.prod \? true : false \(referenced at .*main\.tf:6:94\), defined at .*main\.tf:6:107; set it to false there$/,
+    );
   });
 
   it('a known condition on the impossible branch: nothing to fix', async () => {
@@ -328,7 +337,8 @@ resource "aws_ecs_task_definition" "app" {
 describe('fix: Terraform objects whose values are defined elsewhere', () => {
   it('a missing user is inserted inside the object, not at the offset of a value defined in another file', async () => {
     const dir = workspace({
-      'variables.tf': 'variable "router_image" {\n  type    = string\n  default = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"\n}\n\nvariable "with_router" {\n  type = bool\n}\n',
+      'variables.tf':
+        'variable "router_image" {\n  type    = string\n  default = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"\n}\n\nvariable "with_router" {\n  type = bool\n}\n',
       'main.tf': [
         'locals {',
         '  log_router = {',

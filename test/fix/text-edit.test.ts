@@ -29,9 +29,7 @@ describe('applyTextEdits', () => {
   it('rejects overlapping edits with both edits in the message', () => {
     assert.throws(
       () => applyTextEdits('abcdef', [edit(1, 4, 'x'), edit(3, 5, 'y')]),
-      (error: unknown) =>
-        error instanceof OverlappingEditsError &&
-        error.message === 'overlapping edits: f[1, 4) → "x" and f[3, 5) → "y"',
+      (error: unknown) => error instanceof OverlappingEditsError && error.message === 'overlapping edits: f[1, 4) → "x" and f[3, 5) → "y"',
     );
   });
 

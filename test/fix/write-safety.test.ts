@@ -131,7 +131,9 @@ describe('fix: never edits what it reports as not fixed', () => {
     assert.deepEqual(run.result.changes, []);
     const [definition] = run.result.definitions;
     assert.deepEqual(definition?.changes, []);
-    const reason = notChanged(`task definition a: container definition #0 has no name (ECS requires one) at ${path.join(run.dir, 'td.json')}:1:39`);
+    const reason = notChanged(
+      `task definition a: container definition #0 has no name (ECS requires one) at ${path.join(run.dir, 'td.json')}:1:39`,
+    );
     assert.deepEqual(
       definition?.manual.map((m) => `${m.checkId} ${m.container}: ${m.reason}`),
       [`no-privileged-containers #0: ${reason}`, `no-root-user #0: ${reason}`, `no-root-user b: ${reason}`],
@@ -144,7 +146,9 @@ describe('fix: never edits what it reports as not fixed', () => {
     assert.deepEqual(run.result.changes, []);
     assert.deepEqual(
       run.result.definitions[0]?.manual.map((m) => `${m.checkId} ${m.container}: ${m.reason}`),
-      [`no-privileged-containers b: ${notChanged(`task definition a: container definition #0 must be an object, found string at ${path.join(run.dir, 'td.json')}:1:39`)}`],
+      [
+        `no-privileged-containers b: ${notChanged(`task definition a: container definition #0 must be an object, found string at ${path.join(run.dir, 'td.json')}:1:39`)}`,
+      ],
     );
   });
 });
@@ -160,9 +164,6 @@ describe('fix: Terraform objects shared by several containers', () => {
       '',
     ].join('\n');
     const run = await runFix(workspace({ 'main.tf': tf }));
-    assert.equal(
-      run.after['main.tf'],
-      tf.replace('privileged = true }', 'privileged = false, user = "1000:1000" }'),
-    );
+    assert.equal(run.after['main.tf'], tf.replace('privileged = true }', 'privileged = false, user = "1000:1000" }'));
   });
 });

@@ -70,29 +70,51 @@ describe('exceptions file: muting with owner and expiry', () => {
 
   it('rejects duplicate ids and invalid YAML with positions', () => {
     const dup = `version: 1\nexceptions:\n  - {id: a, checks: no-root-user, families: x, reason: r, owner: o, expires: 2030-01-01}\n  - {id: a, checks: no-root-user, families: y, reason: r, owner: o, expires: 2030-01-01}\n`;
-    assert.throws(() => parseExceptionsFile(dup, 'e.yaml'), (e: ExceptionsFileError) => {
-      assert.deepEqual(e.problems, ['e.yaml:4: exception #2 (id a): id: a is already used by exception #1']);
-      return true;
-    });
-    assert.throws(() => parseExceptionsFile('version: 1\nexceptions: [\n', 'e.yaml'), (e: ExceptionsFileError) => {
-      assert.equal(e.problems.length, 1);
-      assert.equal(e.problems[0], 'e.yaml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
-      return true;
-    });
+    assert.throws(
+      () => parseExceptionsFile(dup, 'e.yaml'),
+      (e: ExceptionsFileError) => {
+        assert.deepEqual(e.problems, ['e.yaml:4: exception #2 (id a): id: a is already used by exception #1']);
+        return true;
+      },
+    );
+    assert.throws(
+      () => parseExceptionsFile('version: 1\nexceptions: [\n', 'e.yaml'),
+      (e: ExceptionsFileError) => {
+        assert.equal(e.problems.length, 1);
+        assert.equal(
+          e.problems[0],
+          'e.yaml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+        );
+        return true;
+      },
+    );
   });
 
   it('publishes the JSON Schema that the file validates against', async () => {
     const { readFileSync } = await import('node:fs');
-    const published = JSON.parse(readFileSync('schema/ecsguard-exceptions.schema.json', 'utf8')) as { properties: { exceptions: { items: any } } };
-    assert.deepEqual(published, exceptionsJsonSchema() as unknown);
+    const published = JSON.parse(readFileSync('schema/ecsguard-exceptions.schema.json', 'utf8')) as {
+      properties: { exceptions: { items: any } };
+    };
+    assert.deepEqual(published, exceptionsJsonSchema());
     const entry = published.properties.exceptions.items;
     assert.deepEqual(entry.required, ['checks', 'reason', 'owner', 'expires']);
     assert.equal(entry.additionalProperties, false);
     // Every check, the opt-in hardening checks included: an exception may name any of them.
     assert.deepEqual(entry.properties.checks.anyOf[0].enum, [
-      'no-privileged-containers', 'no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege', 'no-host-network',
-      'no-host-pid-namespace', 'no-host-ipc-namespace', 'no-dangerous-capabilities', 'no-sensitive-host-mounts',
-      'no-secrets-in-environment', 'readonly-root-filesystem', 'drop-all-capabilities', 'logging-configured', 'efs-transit-encryption',
+      'no-privileged-containers',
+      'no-root-user',
+      'host-network-nonroot-user',
+      'host-network-no-privilege',
+      'no-host-network',
+      'no-host-pid-namespace',
+      'no-host-ipc-namespace',
+      'no-dangerous-capabilities',
+      'no-sensitive-host-mounts',
+      'no-secrets-in-environment',
+      'readonly-root-filesystem',
+      'drop-all-capabilities',
+      'logging-configured',
+      'efs-transit-encryption',
     ]);
     const cli = await runCli(['exceptions', 'schema']);
     assert.deepEqual(JSON.parse(cli.stdout), published);
@@ -160,13 +182,19 @@ exceptions:
   it('exits 2 and names every problem of an invalid file', async () => {
     const run = await runCli(['exceptions', 'check', fixture('programme', 'invalid-exceptions.yaml')]);
     assert.equal(run.code, 2);
-    assert.match(run.stdout, /^INVALID {3}test\/fixtures\/programme\/invalid-exceptions\.yaml:3: exception #1 \(id no-owner\): owner: required\n/);
+    assert.match(
+      run.stdout,
+      /^INVALID {3}test\/fixtures\/programme\/invalid-exceptions\.yaml:3: exception #1 \(id no-owner\): owner: required\n/,
+    );
     assert.equal(run.stdout.split('\n').filter((l) => l.startsWith('INVALID')).length, 5);
   });
 
   it('exits 0 when nothing has expired', async () => {
     const ok = path.join(dir, 'ok.yaml');
-    writeFileSync(ok, `version: 1\nexceptions:\n  - {checks: no-root-user, containers: worker, reason: r, owner: o, expires: ${day(90)}}\n`);
+    writeFileSync(
+      ok,
+      `version: 1\nexceptions:\n  - {checks: no-root-user, containers: worker, reason: r, owner: o, expires: ${day(90)}}\n`,
+    );
     const run = await runCli(['exceptions', 'check', ok]);
     assert.equal(run.code, 0);
     assert.equal(run.stdout, '1 exception: 0 expired, 0 expiring within 30 days, 1 ok\n');

@@ -13,7 +13,10 @@ interface JsonFinding {
 async function scanJson(args: string[]) {
   const run = await runCli(['scan', ...args, '--format', 'json']);
   const report = JSON.parse(run.stdout) as { findings: JsonFinding[] };
-  const summary = report.findings.map((f) => `${f.status} ${f.checkId}${f.container ? ` ${f.container}` : ''}${f.suppression ? ` <- ${f.suppression.source}${f.suppression.expired ? ' (expired)' : ''}` : ''}`);
+  const summary = report.findings.map(
+    (f) =>
+      `${f.status} ${f.checkId}${f.container ? ` ${f.container}` : ''}${f.suppression ? ` <- ${f.suppression.source}${f.suppression.expired ? ' (expired)' : ''}` : ''}`,
+  );
   return { run, report, summary };
 }
 
@@ -57,7 +60,18 @@ describe('inline suppressions', () => {
     assert.equal(run.code, 0);
     assert.deepEqual(
       report.findings.map((f) => [f.status, f.checkId, f.suppression]),
-      [['MUTED', 'no-privileged-containers', { kind: 'inline', source: 'test/fixtures/programme/inline-metadata.template.json:9', reason: 'EBS CSI node agent mounts block devices', expires: '2099-03-31' }]],
+      [
+        [
+          'MUTED',
+          'no-privileged-containers',
+          {
+            kind: 'inline',
+            source: 'test/fixtures/programme/inline-metadata.template.json:9',
+            reason: 'EBS CSI node agent mounts block devices',
+            expires: '2099-03-31',
+          },
+        ],
+      ],
     );
   });
 
@@ -73,7 +87,12 @@ describe('inline suppressions', () => {
     const run = await runCli(['scan', fixture('programme', 'inline.tf'), '--format', 'sarif']);
     const results = JSON.parse(run.stdout).runs[0].results as Array<{ ruleId: string; suppressions?: unknown }>;
     assert.deepEqual(results.find((r) => r.ruleId === 'no-root-user')?.suppressions, [
-      { kind: 'inSource', status: 'accepted', justification: 'Needs /proc of the host', properties: { source: 'test/fixtures/programme/inline.tf:6', expires: '2099-12-31' } },
+      {
+        kind: 'inSource',
+        status: 'accepted',
+        justification: 'Needs /proc of the host',
+        properties: { source: 'test/fixtures/programme/inline.tf:6', expires: '2099-12-31' },
+      },
     ]);
   });
 
@@ -95,13 +114,22 @@ describe('inline suppressions', () => {
       { file: 'a.tf', line: 2, message: 'inline suppression ignored: a reason is required (reason="...")' },
       { file: 'a.tf', line: 4, message: 'inline suppression ignored: unknown check id no-root (see "ecsguard checks")' },
       { file: 'a.tf', line: 5, message: 'inline suppression ignored: expires must be a date as YYYY-MM-DD, got "2027-13-01"' },
-      { file: 'a.tf', line: 6, message: 'inline suppression ignored: name the check id(s) to ignore, e.g. "ecsguard:ignore no-root-user reason=\\"...\\""' },
-      { file: 'a.tf', line: 8, message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)' },
+      {
+        file: 'a.tf',
+        line: 6,
+        message: 'inline suppression ignored: name the check id(s) to ignore, e.g. "ecsguard:ignore no-root-user reason=\\"...\\""',
+      },
+      {
+        file: 'a.tf',
+        line: 8,
+        message: 'inline suppression ignored: nothing follows it (put it on or right above the resource, container or field)',
+      },
     ]);
   });
 
   it('several check ids, quoted values with spaces, and stacked comments', () => {
-    const text = '# ecsguard:ignore no-root-user,no-host-network reason="two words" owner="Team A"\n# another comment\nresource "x" "y" {\n';
+    const text =
+      '# ecsguard:ignore no-root-user,no-host-network reason="two words" owner="Team A"\n# another comment\nresource "x" "y" {\n';
     assert.deepEqual(commentDirectives(text, 'b.tf').directives, [
       { file: 'b.tf', line: 1, targetLine: 3, checks: ['no-root-user', 'no-host-network'], reason: 'two words', owner: 'Team A' },
     ]);

@@ -40,12 +40,23 @@ describe('exception selectors', () => {
   });
 
   it('paths are globs relative to the exceptions file; names with glob characters match exactly', () => {
-    const file = (p: string, container = 'app'): MatchableFinding => ({ checkId: 'no-root-user', container, resource: { id: 'Task', file: p } });
+    const file = (p: string, container = 'app'): MatchableFinding => ({
+      checkId: 'no-root-user',
+      container,
+      resource: { id: 'Task', file: p },
+    });
     const e = entry("    paths: 'infra/legacy/**'\n");
     assert.equal(entryMatches(e, file('/repo/infra/legacy/a/b.yaml'), '/repo'), true);
     assert.equal(entryMatches(e, file('/repo/infra/current/b.yaml'), '/repo'), false);
     assert.equal(entryMatches(entry("    containers: 'web(1)'\n"), file('/repo/x.json', 'web(1)'), '/repo'), true);
-    assert.equal(entryMatches(entry('    resources: aws_ecs_task_definition.*\n'), { ...file('/repo/x.tf'), resource: { id: 'aws_ecs_task_definition.api', file: '/repo/x.tf' } }, '/repo'), true);
+    assert.equal(
+      entryMatches(
+        entry('    resources: aws_ecs_task_definition.*\n'),
+        { ...file('/repo/x.tf'), resource: { id: 'aws_ecs_task_definition.api', file: '/repo/x.tf' } },
+        '/repo',
+      ),
+      true,
+    );
   });
 });
 
@@ -56,7 +67,10 @@ describe('inline suppression warnings on the command line', () => {
     const path = await import('node:path');
     const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-inline-'));
     const tf = path.join(dir, 'main.tf');
-    writeFileSync(tf, 'resource "aws_ecs_task_definition" "a" {\n  family = "a"\n  container_definitions = jsonencode([\n    # ecsguard:ignore no-root-user\n    { name = "a", image = "x", user = "0" }\n  ])\n}\n');
+    writeFileSync(
+      tf,
+      'resource "aws_ecs_task_definition" "a" {\n  family = "a"\n  container_definitions = jsonencode([\n    # ecsguard:ignore no-root-user\n    { name = "a", image = "x", user = "0" }\n  ])\n}\n',
+    );
     const run = await runCli(['scan', tf, '--checks', 'no-root-user']);
     assert.equal(run.code, 1);
     assert.equal(run.stderr, `ecsguard: warning: ${tf}:4: inline suppression ignored: a reason is required (reason="...")\n`);

@@ -18,11 +18,17 @@ const verdict = (rule: { task: (t: ReturnType<typeof td>) => { verdict: string }
 describe('ecs-task-definition-user-for-host-mode-check (retired ECS.1)', () => {
   it('"COMPLIANT if network mode is not host, or privileged=true, or a user that is not the root"', () => {
     assert.equal(verdict(config.ecsTaskDefinitionUserForHostModeCheck, td({ networkMode: 'awsvpc' }, {})), 'PASS');
-    assert.equal(verdict(config.ecsTaskDefinitionUserForHostModeCheck, td({ networkMode: 'host' }, { privileged: true, user: 'root' })), 'PASS');
+    assert.equal(
+      verdict(config.ecsTaskDefinitionUserForHostModeCheck, td({ networkMode: 'host' }, { privileged: true, user: 'root' })),
+      'PASS',
+    );
     assert.equal(verdict(config.ecsTaskDefinitionUserForHostModeCheck, td({ networkMode: 'host' }, { user: 'appuser' })), 'PASS');
   });
   it('"NON_COMPLIANT if … privileged=false (or is null) AND user=root (or is null)"', () => {
-    assert.equal(verdict(config.ecsTaskDefinitionUserForHostModeCheck, td({ networkMode: 'host' }, { privileged: false, user: 'root' })), 'FAIL');
+    assert.equal(
+      verdict(config.ecsTaskDefinitionUserForHostModeCheck, td({ networkMode: 'host' }, { privileged: false, user: 'root' })),
+      'FAIL',
+    );
     assert.equal(verdict(config.ecsTaskDefinitionUserForHostModeCheck, td({ networkMode: 'host' }, {})), 'FAIL');
   });
   it('undocumented: "0" and "0:0"', () => {
@@ -38,7 +44,10 @@ describe('ECS.20 ecs-task-definition-linux-user-non-root and ECS.21 ecs-task-def
     assert.equal(verdict(config.ecsTaskDefinitionLinuxUserNonRoot, td({}, {})), 'FAIL');
     assert.equal(verdict(config.ecsTaskDefinitionLinuxUserNonRoot, td({}, { user: '1000:1000' })), 'PASS');
     assert.equal(verdict(config.ecsTaskDefinitionLinuxUserNonRoot, td({}, { user: '0:0' })), 'NOT_EVALUATED');
-    assert.equal(verdict(config.ecsTaskDefinitionLinuxUserNonRoot, td({ runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_FULL' } }, {})), 'NOT_APPLICABLE');
+    assert.equal(
+      verdict(config.ecsTaskDefinitionLinuxUserNonRoot, td({ runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_FULL' } }, {})),
+      'NOT_APPLICABLE',
+    );
   });
   it('ECS.21 applies to Windows or unset families; "containeradministrator" and absent fail', () => {
     const windows = { runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_FULL' } };
@@ -47,7 +56,10 @@ describe('ECS.20 ecs-task-definition-linux-user-non-root and ECS.21 ecs-task-def
     assert.equal(verdict(config.ecsTaskDefinitionWindowsUserNonAdmin, td(windows, { user: 'ContainerUser' })), 'PASS');
     assert.equal(verdict(config.ecsTaskDefinitionWindowsUserNonAdmin, td(windows, { user: 'ContainerAdministrator' })), 'NOT_EVALUATED');
     assert.equal(verdict(config.ecsTaskDefinitionWindowsUserNonAdmin, td({}, { user: '1000' })), 'PASS');
-    assert.equal(verdict(config.ecsTaskDefinitionWindowsUserNonAdmin, td({ runtimePlatform: { operatingSystemFamily: 'LINUX' } }, {})), 'NOT_APPLICABLE');
+    assert.equal(
+      verdict(config.ecsTaskDefinitionWindowsUserNonAdmin, td({ runtimePlatform: { operatingSystemFamily: 'LINUX' } }, {})),
+      'NOT_APPLICABLE',
+    );
   });
 });
 
@@ -60,7 +72,10 @@ describe('the other managed rules', () => {
     assert.equal(verdict(config.ecsContainersReadonlyAccess, td({}, {})), 'FAIL');
     assert.equal(verdict(config.ecsContainersReadonlyAccess, td({}, { readonlyRootFilesystem: false })), 'FAIL');
     assert.equal(verdict(config.ecsContainersReadonlyAccess, td({}, { readonlyRootFilesystem: true })), 'PASS');
-    assert.equal(verdict(config.ecsContainersReadonlyAccess, td({ runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2019_CORE' } }, {})), 'NOT_APPLICABLE');
+    assert.equal(
+      verdict(config.ecsContainersReadonlyAccess, td({ runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2019_CORE' } }, {})),
+      'NOT_APPLICABLE',
+    );
   });
   it('ECS.3, ECS.17: pidMode and networkMode "host"', () => {
     assert.equal(verdict(config.ecsTaskDefinitionPidModeCheck, td({ pidMode: 'host' }, {})), 'FAIL');
@@ -78,7 +93,9 @@ describe('the other managed rules', () => {
     assert.equal(verdict(config.ecsTaskDefinitionLogConfiguration, td({}, { logConfiguration: { logDriver: 'awslogs' } })), 'PASS');
   });
   it('ECS.18: "an EFS volume without transit encryption enabled" fails', () => {
-    const efs = (transitEncryption?: string) => ({ volumes: [{ name: 'data', efsVolumeConfiguration: { fileSystemId: 'fs-1', ...(transitEncryption ? { transitEncryption } : {}) } }] });
+    const efs = (transitEncryption?: string) => ({
+      volumes: [{ name: 'data', efsVolumeConfiguration: { fileSystemId: 'fs-1', ...(transitEncryption ? { transitEncryption } : {}) } }],
+    });
     assert.equal(verdict(config.ecsTaskDefinitionEfsEncryptionEnabled, td(efs('ENABLED'), {})), 'PASS');
     assert.equal(verdict(config.ecsTaskDefinitionEfsEncryptionEnabled, td(efs('DISABLED'), {})), 'FAIL');
     assert.equal(verdict(config.ecsTaskDefinitionEfsEncryptionEnabled, td(efs(), {})), 'FAIL');

@@ -18,15 +18,19 @@ resource "aws_ecs_task_definition" "${name}" {
   ${extra}
 }
 `;
-const first = (extra = '') => `{ name = "first", image = "service-first", cpu = 10, memory = 512, essential = true, portMappings = [{ containerPort = 80, hostPort = 80 }] ${extra} }`;
-const second = (extra = '') => `{ name = "second", image = "service-second", cpu = 10, memory = 256, essential = true, portMappings = [{ containerPort = 443, hostPort = 443 }] ${extra} }`;
+const first = (extra = '') =>
+  `{ name = "first", image = "service-first", cpu = 10, memory = 512, essential = true, portMappings = [{ containerPort = 80, hostPort = 80 }] ${extra} }`;
+const second = (extra = '') =>
+  `{ name = "second", image = "service-second", cpu = 10, memory = 256, essential = true, portMappings = [{ containerPort = 443, hostPort = 443 }] ${extra} }`;
 const hostVolume = 'volume {\n    name      = "service-storage"\n    host_path = "/ecs/service-storage"\n  }';
 
 describe('CKV_AWS_334 (ECSContainerPrivilege)', () => {
   it("passes and fails Checkov's example resources; ecsguard reports the key Checkov reads as a misspelling", async () => {
-    const models = await modelsFrom('main.tf', [td('pass', `${first()}, ${second()}`, hostVolume), td('fail', `${first()}, ${second(', privilege = true')}`, hostVolume)].join('\n'), [
-      /unknown field "privilege" in container_definitions: the AWS provider ignores it \(did you mean privileged\?\)/,
-    ]);
+    const models = await modelsFrom(
+      'main.tf',
+      [td('pass', `${first()}, ${second()}`, hostVolume), td('fail', `${first()}, ${second(', privilege = true')}`, hostVolume)].join('\n'),
+      [/unknown field "privilege" in container_definitions: the AWS provider ignores it \(did you mean privileged\?\)/],
+    );
     assert.equal(ckvAws334.task(model(models, 'aws_ecs_task_definition.pass')).verdict, 'PASS');
     assert.equal(ckvAws334.task(model(models, 'aws_ecs_task_definition.fail')).verdict, 'FAIL');
   });
@@ -36,7 +40,10 @@ describe('CKV_AWS_334 (ECSContainerPrivilege)', () => {
     const real = model(models, 'aws_ecs_task_definition.real');
     assert.deepEqual(ckvAws334.task(real), { verdict: 'PASS', why: 'no container sets the key "privilege"' });
     const [, privileged] = real.containers;
-    assert.match(ckvAws334.container!(real, privileged!).why, /reads the key "privilege", not ECS's "privileged", so privileged true is never seen/);
+    assert.match(
+      ckvAws334.container!(real, privileged!).why,
+      /reads the key "privilege", not ECS's "privileged", so privileged true is never seen/,
+    );
   });
 
   it('is not run on CloudFormation or task-definition JSON', async () => {
@@ -77,7 +84,11 @@ describe('CKV_AWS_336 (ECSContainerReadOnlyRoot)', () => {
       [
         td('pass', `${first(ro)}, ${second(ro)}`, hostVolume),
         td('fail', `${first(`, pidMode = "task"${ro}`)}, ${second()}`, hostVolume),
-        td('fail2', `${first(', readonlyRootFilesystem = false')}, ${second(', privilege = true, pidMode = "host", readonlyRootFilesystem = false')}`, hostVolume),
+        td(
+          'fail2',
+          `${first(', readonlyRootFilesystem = false')}, ${second(', privilege = true, pidMode = "host", readonlyRootFilesystem = false')}`,
+          hostVolume,
+        ),
       ].join('\n'),
       [/unknown field "privilege"/],
     );
@@ -115,7 +126,14 @@ describe('CKV_AWS_97 (ECSTaskDefinitionEFSVolumeEncryption)', () => {
   });
 
   it('decides on the first EFS volume: a second one without encryption passes', async () => {
-    const models = await modelsFrom('main.tf', td('two', first(), `${efs('transit_encryption = "ENABLED"')}\n  ${efs('transit_encryption = "DISABLED"').replace('service-storage', 'scratch')}`));
+    const models = await modelsFrom(
+      'main.tf',
+      td(
+        'two',
+        first(),
+        `${efs('transit_encryption = "ENABLED"')}\n  ${efs('transit_encryption = "DISABLED"').replace('service-storage', 'scratch')}`,
+      ),
+    );
     const outcome = ckvAws97.task(model(models, 'aws_ecs_task_definition.two'));
     assert.equal(outcome.verdict, 'PASS');
     assert.match(outcome.why, /EFS volume "scratch" without it is never read/);

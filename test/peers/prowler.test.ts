@@ -21,29 +21,51 @@ import {
 import { taskDefinition, unresolved, withContainerField } from '../support/task-definitions.js';
 
 const td = (task: Record<string, unknown>, ...containers: Array<Record<string, unknown>>) =>
-  taskDefinition({ family: 'test-task', ...task, containerDefinitions: containers.map((c, i) => ({ name: `test-container-${i}`, image: 'ubuntu', ...c })) });
+  taskDefinition({
+    family: 'test-task',
+    ...task,
+    containerDefinitions: containers.map((c, i) => ({ name: `test-container-${i}`, image: 'ubuntu', ...c })),
+  });
 
 describe('ecs_task_definitions_host_networking_mode_users', () => {
-  it('no host network mode: PASS', () => assert.equal(hostUsers.task(td({ networkMode: 'bridge' }, {})).verdict, 'PASS'));
-  it('absent networkMode defaults to bridge: PASS', () => assert.equal(hostUsers.task(td({}, { user: 'root' })).verdict, 'PASS'));
-  it('host mode, user root, not privileged: FAIL', () => assert.equal(hostUsers.task(td({ networkMode: 'host' }, { user: 'root', privileged: false })).verdict, 'FAIL'));
-  it('host mode, no user: FAIL (user defaults to "")', () => assert.equal(hostUsers.task(td({ networkMode: 'host' }, {})).verdict, 'FAIL'));
-  it('host mode, privileged with user root: PASS (test_task_definition_host_mode_container_privileged)', () =>
-    assert.equal(hostUsers.task(td({ networkMode: 'host' }, { user: 'root', privileged: true })).verdict, 'PASS'));
-  it('host mode, non-root user: PASS', () => assert.equal(hostUsers.task(td({ networkMode: 'host' }, { user: 'appuser' })).verdict, 'PASS'));
+  it('no host network mode: PASS', () => {
+    assert.equal(hostUsers.task(td({ networkMode: 'bridge' }, {})).verdict, 'PASS');
+  });
+  it('absent networkMode defaults to bridge: PASS', () => {
+    assert.equal(hostUsers.task(td({}, { user: 'root' })).verdict, 'PASS');
+  });
+  it('host mode, user root, not privileged: FAIL', () => {
+    assert.equal(hostUsers.task(td({ networkMode: 'host' }, { user: 'root', privileged: false })).verdict, 'FAIL');
+  });
+  it('host mode, no user: FAIL (user defaults to "")', () => {
+    assert.equal(hostUsers.task(td({ networkMode: 'host' }, {})).verdict, 'FAIL');
+  });
+  it('host mode, privileged with user root: PASS (test_task_definition_host_mode_container_privileged)', () => {
+    assert.equal(hostUsers.task(td({ networkMode: 'host' }, { user: 'root', privileged: true })).verdict, 'PASS');
+  });
+  it('host mode, non-root user: PASS', () => {
+    assert.equal(hostUsers.task(td({ networkMode: 'host' }, { user: 'appuser' })).verdict, 'PASS');
+  });
   it('the exact comparison: "0", "0:0", "root:root" and "ROOT" pass', () => {
     for (const user of ['0', '0:0', 'root:root', 'ROOT']) {
       const outcome = hostUsers.task(td({ networkMode: 'host' }, { user }));
       assert.deepEqual(outcome, { verdict: 'PASS', why: 'every container is privileged or has a user other than "root" and ""' }, user);
       const one = td({ networkMode: 'host' }, { user });
-      assert.equal(hostUsers.container!(one, one.containers[0]!).why, `it compares user with the literals "root" and "", and this user is ${JSON.stringify(user)}`);
+      assert.equal(
+        hostUsers.container!(one, one.containers[0]!).why,
+        `it compares user with the literals "root" and "", and this user is ${JSON.stringify(user)}`,
+      );
     }
   });
-  it('names the failing containers, as Prowler lists them', () =>
-    assert.match(hostUsers.task(td({ networkMode: 'host' }, { user: 'app' }, {})).why, /^test-container-1: user is absent/));
+  it('names the failing containers, as Prowler lists them', () => {
+    assert.match(hostUsers.task(td({ networkMode: 'host' }, { user: 'app' }, {})).why, /^test-container-1: user is absent/);
+  });
   it('an unresolved user is NOT_EVALUATED', () => {
     const model = withContainerField(td({ networkMode: 'host' }, {}), 0, 'user', unresolved('var.user'));
-    assert.deepEqual(hostUsers.task(model), { verdict: 'NOT_EVALUATED', why: 'test-container-0: the rule reads a value that depends on var.user, which ecsguard cannot resolve' });
+    assert.deepEqual(hostUsers.task(model), {
+      verdict: 'NOT_EVALUATED',
+      why: 'test-container-0: the rule reads a value that depends on var.user, which ecsguard cannot resolve',
+    });
   });
 });
 

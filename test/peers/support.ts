@@ -15,12 +15,17 @@ export async function modelsFrom(name: string, text: string, expectedErrors: Reg
   try {
     await writeFile(path.join(dir, name), text);
     const models = new Map<string, TaskDefinition>();
-    const result = await scan({ paths: [dir], checks: ALL_CHECKS, onEvaluated: ({ taskDefinition }) => models.set(taskDefinition.resource.id, taskDefinition) });
+    const result = await scan({
+      paths: [dir],
+      checks: ALL_CHECKS,
+      onEvaluated: ({ taskDefinition }) => models.set(taskDefinition.resource.id, taskDefinition),
+    });
     // Errors that leave the definition readable (a misspelt key) are expected by name; any other is a broken fixture.
     const unexpected = result.errors.filter((e) => !expectedErrors.some((pattern) => pattern.test(e.message)));
     if (unexpected.length) throw new Error(`fixture ${name} does not read: ${unexpected.map((e) => e.message).join('; ')}`);
     for (const pattern of expectedErrors) {
-      if (!result.errors.some((e) => pattern.test(e.message))) throw new Error(`fixture ${name}: expected an error matching ${String(pattern)}`);
+      if (!result.errors.some((e) => pattern.test(e.message)))
+        throw new Error(`fixture ${name}: expected an error matching ${String(pattern)}`);
     }
     return models;
   } finally {

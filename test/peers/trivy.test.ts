@@ -28,13 +28,18 @@ resource "aws_ecs_task_definition" "${name}" {
     }
   }
 }`;
-    const models = await modelsFrom('main.tf', resource('good_example', 'transit_encryption = "ENABLED"\n      transit_encryption_port = 2999') + resource('bad_example', ''));
+    const models = await modelsFrom(
+      'main.tf',
+      resource('good_example', 'transit_encryption = "ENABLED"\n      transit_encryption_port = 2999') + resource('bad_example', ''),
+    );
     assert.equal(avdAws0035.task(model(models, 'aws_ecs_task_definition.good_example')).verdict, 'PASS');
     assert.equal(avdAws0035.task(model(models, 'aws_ecs_task_definition.bad_example')).verdict, 'FAIL');
   });
 
   it('Terraform: a host volume counts as encrypted (the adapter defaults it to true)', async () => {
-    const models = await modelsFrom('main.tf', `
+    const models = await modelsFrom(
+      'main.tf',
+      `
 resource "aws_ecs_task_definition" "host" {
   family                = "service"
   container_definitions = jsonencode([{ name = "app", image = "app" }])
@@ -42,7 +47,8 @@ resource "aws_ecs_task_definition" "host" {
     name      = "cache"
     host_path = "/srv/cache"
   }
-}`);
+}`,
+    );
     assert.equal(avdAws0035.task(model(models, 'aws_ecs_task_definition.host')).verdict, 'PASS');
   });
 

@@ -34,7 +34,12 @@ describe('cross-tool verdicts in reports', () => {
           verdict: 'NOT_EVALUATED',
           why: 'user "0:0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms',
         },
-        { tool: 'prowler', rule: 'ecs_task_definitions_host_networking_mode_users', verdict: 'PASS', why: 'it compares user with the literals "root" and "", and this user is "0:0"' },
+        {
+          tool: 'prowler',
+          rule: 'ecs_task_definitions_host_networking_mode_users',
+          verdict: 'PASS',
+          why: 'it compares user with the literals "root" and "", and this user is "0:0"',
+        },
         { tool: 'cis', rule: '3.1', verdict: 'NOT_EVALUATED', why: 'the audit text names only "root"; it does not say how "0:0" is read' },
       ],
     );
@@ -45,7 +50,10 @@ describe('cross-tool verdicts in reports', () => {
     const plain = textReporter({ result, exitCode: 1 }, { color: false });
     assert.doesNotMatch(plain, /Prowler/);
     const explained = textReporter({ result, exitCode: 1 }, { color: false, explain: true });
-    assert.match(explained, /^ +Prowler ecs_task_definitions_host_networking_mode_users: PASS, it compares user with the literals "root" and "", and this user is "0:0"$/m);
+    assert.match(
+      explained,
+      /^ +Prowler ecs_task_definitions_host_networking_mode_users: PASS, it compares user with the literals "root" and "", and this user is "0:0"$/m,
+    );
     assert.match(explained, /^ +Checkov CKV_AWS_335: NOT COVERED, Checkov runs this check on Terraform \(aws_ecs_task_definition\) only$/m);
     assert.match(explained, /^ +no rule for this check in: Prowler, CIS AWS Compute v1\.1\.0, Checkov, Trivy$/m);
   });
@@ -70,7 +78,12 @@ describe('grouping by control when a framework is selected', () => {
     const lines = csv.trimEnd().split('\r\n');
     assert.equal(lines[0], ['control', 'control_title', ...CSV_COLUMNS].join(','));
     assert.deepEqual(
-      lines.slice(1).map((l) => l.split(',').slice(0, 1).concat(l.split(',')[2] ?? '')),
+      lines.slice(1).map((l) =>
+        l
+          .split(',')
+          .slice(0, 1)
+          .concat(l.split(',')[2] ?? ''),
+      ),
       [
         ['aws-fsbp:ECS.3', 'no-host-pid-namespace'],
         ['aws-fsbp:ECS.5', 'readonly-root-filesystem'],
@@ -87,7 +100,10 @@ describe('grouping by control when a framework is selected', () => {
   });
 
   it('HTML: a Control column, a By control card, rows in control order', async () => {
-    const html = htmlReporter({ result: await scanned(['cis-aws-compute-1.1']), exitCode: 1, generatedAt: new Date('2026-01-01T00:00:00Z') }, { color: false });
+    const html = htmlReporter(
+      { result: await scanned(['cis-aws-compute-1.1']), exitCode: 1, generatedAt: new Date('2026-01-01T00:00:00Z') },
+      { color: false },
+    );
     assert.match(html, /<th>Control<\/th><th>Status<\/th>/);
     assert.match(html, /<h2>By control<\/h2>/);
     const controls = [...html.matchAll(/<td class="mono" title="[^"]*">(cis-aws-compute-1\.1:[^<]+)<\/td>/g)].map((m) => m[1]);
@@ -98,7 +114,7 @@ describe('grouping by control when a framework is selected', () => {
   it('the CLI: --framework groups the text report; --explain prints the peers', async () => {
     const grouped = await runCli(['scan', FILE, '--framework', 'cis-aws-compute-1.1']);
     assert.equal(grouped.code, 1);
-    assert.match(grouped.stdout, /^cis-aws-compute-1\.1:3\.1  Ensure Amazon ECS task definitions using 'host' network mode/m);
+    assert.match(grouped.stdout, /^cis-aws-compute-1\.1:3\.1 {2}Ensure Amazon ECS task definitions using 'host' network mode/m);
     const explained = await runCli(['scan', FILE, '--checks', 'host-network-nonroot-user', '--explain']);
     assert.match(explained.stdout, /Prowler ecs_task_definitions_host_networking_mode_users: PASS/);
   });

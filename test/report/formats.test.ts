@@ -24,7 +24,18 @@ exceptions:
 `,
 );
 const outDir = path.join(dir, 'reports');
-const run = await runCli(['scan', HOSTILE, '--exceptions', exceptions, '--output-dir', outDir, '--asff-account-id', '123456789012', '--asff-region', 'eu-west-1']);
+const run = await runCli([
+  'scan',
+  HOSTILE,
+  '--exceptions',
+  exceptions,
+  '--output-dir',
+  outDir,
+  '--asff-account-id',
+  '123456789012',
+  '--asff-region',
+  'eu-west-1',
+]);
 const read = (name: string) => readFileSync(path.join(outDir, name), 'utf8');
 
 /** RFC 4180 records (quoted fields may hold commas, quotes and newlines). */
@@ -36,15 +47,15 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') record.push(field), (field = '');
+    else if (c === ',') (record.push(field), (field = ''));
     else if (c === '\r' && text[i + 1] === '\n') {
       record.push(field);
       records.push(record);
-      (record = []), (field = ''), i++;
+      ((record = []), (field = ''), i++);
     } else field += c;
   }
   return records;
@@ -55,7 +66,14 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stdout, '');
     assert.deepEqual(readdirSync(outDir).sort(), [
-      'ecsguard.asff.json', 'ecsguard.csv', 'ecsguard.html', 'ecsguard.json', 'ecsguard.junit.xml', 'ecsguard.ocsf.json', 'ecsguard.sarif', 'ecsguard.txt',
+      'ecsguard.asff.json',
+      'ecsguard.csv',
+      'ecsguard.html',
+      'ecsguard.json',
+      'ecsguard.junit.xml',
+      'ecsguard.ocsf.json',
+      'ecsguard.sarif',
+      'ecsguard.txt',
     ]);
   });
 
@@ -99,8 +117,28 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(rows.length, 8);
     const muted = rows.find((r) => r.status === 'MUTED');
     assert.deepEqual(
-      [muted?.check_id, muted?.container, muted?.line, muted?.suppression_kind, muted?.suppression_reason, muted?.suppression_owner, muted?.suppression_expires, muted?.suppression_ticket, muted?.suppression_expired],
-      ['no-privileged-containers', '<img src=x onerror=alert(1)>', '9', 'exception', 'Vendor agent, replacement ordered', 'sec-team@example.com', '2099-01-31', 'SEC-9', 'false'],
+      [
+        muted?.check_id,
+        muted?.container,
+        muted?.line,
+        muted?.suppression_kind,
+        muted?.suppression_reason,
+        muted?.suppression_owner,
+        muted?.suppression_expires,
+        muted?.suppression_ticket,
+        muted?.suppression_expired,
+      ],
+      [
+        'no-privileged-containers',
+        '<img src=x onerror=alert(1)>',
+        '9',
+        'exception',
+        'Vendor agent, replacement ordered',
+        'sec-team@example.com',
+        '2099-01-31',
+        'SEC-9',
+        'false',
+      ],
     );
     assert.equal(muted?.proposed_fix, `ecsguard fix ${HOSTILE} --checks no-privileged-containers`);
     assert.equal(muted?.remediation_cloudformation, 'ContainerDefinitions:\n  - Name: app\n    Privileged: false');
@@ -138,13 +176,29 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(events.filter((e) => e.status_id === 1).length, 7);
     // The same finding gets the same uid in the next scan.
     const again = await runCli(['scan', HOSTILE, '--format', 'ocsf']);
-    assert.deepEqual(JSON.parse(again.stdout).map((e: any) => e.finding_info.uid), events.map((e) => e.finding_info.uid));
+    assert.deepEqual(
+      JSON.parse(again.stdout).map((e: any) => e.finding_info.uid),
+      events.map((e) => e.finding_info.uid),
+    );
   });
 
   it('ASFF: every required top-level attribute for BatchImportFindings; MUTED is SUPPRESSED with a note', () => {
     const findings = JSON.parse(read('ecsguard.asff.json')) as Array<Record<string, any>>;
     assert.equal(findings.length, 8);
-    const required = ['AwsAccountId', 'CreatedAt', 'Description', 'GeneratorId', 'Id', 'ProductArn', 'Resources', 'SchemaVersion', 'Severity', 'Title', 'Types', 'UpdatedAt'];
+    const required = [
+      'AwsAccountId',
+      'CreatedAt',
+      'Description',
+      'GeneratorId',
+      'Id',
+      'ProductArn',
+      'Resources',
+      'SchemaVersion',
+      'Severity',
+      'Title',
+      'Types',
+      'UpdatedAt',
+    ];
     for (const f of findings) {
       for (const key of required) assert.ok(f[key] !== undefined && f[key] !== '', `${key} missing`);
       assert.equal(f.SchemaVersion, '2018-10-08');
@@ -168,7 +222,10 @@ describe('one scan writes every format (--output-dir)', () => {
   it('ASFF without an account for file findings is a usage error', async () => {
     const r = await runCli(['scan', HOSTILE, '--format', 'asff']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, `ecsguard: ASFF needs an AWS account and region for findings from files (${HOSTILE}): pass --asff-account-id and --asff-region\n`);
+    assert.equal(
+      r.stderr,
+      `ecsguard: ASFF needs an AWS account and region for findings from files (${HOSTILE}): pass --asff-account-id and --asff-region\n`,
+    );
   });
 
   it('SARIF and JSON carry the exception', () => {
@@ -179,7 +236,12 @@ describe('one scan writes every format (--output-dir)', () => {
         kind: 'external',
         status: 'accepted',
         justification: 'Vendor agent, replacement ordered',
-        properties: { source: `${exceptions}:3 (exception legacy-privileged)`, owner: 'sec-team@example.com', expires: '2099-01-31', ticket: 'SEC-9' },
+        properties: {
+          source: `${exceptions}:3 (exception legacy-privileged)`,
+          owner: 'sec-team@example.com',
+          expires: '2099-01-31',
+          ticket: 'SEC-9',
+        },
       },
     ]);
     const json = JSON.parse(read('ecsguard.json'));
@@ -195,9 +257,15 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(JSON.parse(r.stdout).version, 2);
     const two = await runCli(['scan', HOSTILE, '--format', 'json', '--format', 'csv']);
     assert.equal(two.code, 2);
-    assert.equal(two.stderr, 'ecsguard: only one report can go to standard output: give the others a file (--format csv:FILE) or use --output-dir\n');
+    assert.equal(
+      two.stderr,
+      'ecsguard: only one report can go to standard output: give the others a file (--format csv:FILE) or use --output-dir\n',
+    );
     const bad = await runCli(['scan', HOSTILE, '--format', 'pdf:x.pdf']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /unknown format "pdf" \(choose from text, json, sarif, junit, csv, ocsf, asff, html; add :FILE to write it to a file\)/);
+    assert.match(
+      bad.stderr,
+      /unknown format "pdf" \(choose from text, json, sarif, junit, csv, ocsf, asff, html; add :FILE to write it to a file\)/,
+    );
   });
 });

@@ -9,7 +9,15 @@ import { REPO_ROOT, fixture, runCli } from '../support/cli.js';
 
 /** Debian's chromium (installed by .ci/run when missing); playwright-core downloads no browser. */
 const CHROMIUM = process.env.ECSGUARD_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 /** Screenshots are kept for people to look at: test-output/ is ignored by git. */
 const OUTPUT = path.join(REPO_ROOT, 'test-output');
 
@@ -31,7 +39,15 @@ describe('HTML report in headless Chromium', () => {
   });
 
   it('renders hostile names as text, runs no script from the data, makes no request, filters and sorts', async () => {
-    const scan = await runCli(['scan', fixture('programme', 'hostile.json'), fixture('json', 'register-input.json'), '--exceptions', exceptions, '--format', `html:${report}`]);
+    const scan = await runCli([
+      'scan',
+      fixture('programme', 'hostile.json'),
+      fixture('json', 'register-input.json'),
+      '--exceptions',
+      exceptions,
+      '--format',
+      `html:${report}`,
+    ]);
     assert.equal(scan.code, 1, scan.stderr);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const dialogs: string[] = [];
@@ -68,7 +84,10 @@ describe('HTML report in headless Chromium', () => {
     assert.equal(await page.locator('#shown').textContent(), '1');
     const muted = page.locator('#findings tbody tr:not([hidden])');
     assert.equal(await muted.locator('td:nth-child(3)').textContent(), 'no-privileged-containers');
-    assert.match((await muted.locator('td:nth-child(9)').textContent()) ?? '', /^muted by exception at .*exceptions\.yaml:3 \(exception vendor\): <b>vendor<\/b> agent, owner sec-team, until 2099-01-31$/);
+    assert.match(
+      (await muted.locator('td:nth-child(9)').textContent()) ?? '',
+      /^muted by exception at .*exceptions\.yaml:3 \(exception vendor\): <b>vendor<\/b> agent, owner sec-team, until 2099-01-31$/,
+    );
     await page.selectOption('#status', '');
     await page.fill('#q', 'reporting-worker');
     assert.equal(await page.locator('#shown').textContent(), '2');
@@ -77,7 +96,12 @@ describe('HTML report in headless Chromium', () => {
     // Sort by severity: high before medium.
     await page.click('#findings th:nth-child(2)');
     const severities = await page.locator('#findings tbody tr td:nth-child(2)').allTextContents();
-    assert.deepEqual(severities, [...severities].sort((a, b) => ['critical', 'high', 'medium', 'low', 'info'].indexOf(a) - ['critical', 'high', 'medium', 'low', 'info'].indexOf(b)));
+    assert.deepEqual(
+      severities,
+      [...severities].sort(
+        (a, b) => ['critical', 'high', 'medium', 'low', 'info'].indexOf(a) - ['critical', 'high', 'medium', 'low', 'info'].indexOf(b),
+      ),
+    );
     assert.equal(severities[0], 'high');
 
     mkdirSync(OUTPUT, { recursive: true });

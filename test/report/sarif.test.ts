@@ -77,9 +77,26 @@ describe('SARIF 2.1.0', () => {
         status: 'FAIL',
         // SARIF carries the cross-tool verdicts (src/peers/) in the result's property bag.
         peers: [
-          { tool: 'aws-config', rule: 'ecs-task-definition-linux-user-non-root', control: 'ECS.20', verdict: 'FAIL', why: 'user "root" is one of the documented default root users for Linux ("root", "0")' },
-          { tool: 'aws-config', rule: 'ecs-task-definition-windows-user-non-admin', control: 'ECS.21', verdict: 'PASS', why: 'user "root" is not one of the documented default administrator users for Windows' },
-          { tool: 'aws-config', rule: 'ecs-task-definition-nonroot-user', verdict: 'FAIL', why: 'user "root" is one of the documented root users ("root")' },
+          {
+            tool: 'aws-config',
+            rule: 'ecs-task-definition-linux-user-non-root',
+            control: 'ECS.20',
+            verdict: 'FAIL',
+            why: 'user "root" is one of the documented default root users for Linux ("root", "0")',
+          },
+          {
+            tool: 'aws-config',
+            rule: 'ecs-task-definition-windows-user-non-admin',
+            control: 'ECS.21',
+            verdict: 'PASS',
+            why: 'user "root" is not one of the documented default administrator users for Windows',
+          },
+          {
+            tool: 'aws-config',
+            rule: 'ecs-task-definition-nonroot-user',
+            verdict: 'FAIL',
+            why: 'user "root" is one of the documented root users ("root")',
+          },
           { tool: 'prowler', verdict: 'NOT_COVERED', why: 'Prowler has no rule for this check' },
           { tool: 'cis', verdict: 'NOT_COVERED', why: 'CIS AWS Compute v1.1.0 has no rule for this check' },
           { tool: 'checkov', verdict: 'NOT_COVERED', why: 'Checkov has no rule for this check' },
@@ -102,7 +119,10 @@ describe('SARIF 2.1.0', () => {
   it('fingerprints survive line shifts', async () => {
     const before = await sarifFor(doc(''));
     const after = await sarifFor(doc('\n\n\n'));
-    assert.notEqual(before.runs[0].results[0].locations[0].physicalLocation.region.startLine, after.runs[0].results[0].locations[0].physicalLocation.region.startLine);
+    assert.notEqual(
+      before.runs[0].results[0].locations[0].physicalLocation.region.startLine,
+      after.runs[0].results[0].locations[0].physicalLocation.region.startLine,
+    );
     assert.equal(before.runs[0].results[0].partialFingerprints['ecsguard/v2'], after.runs[0].results[0].partialFingerprints['ecsguard/v2']);
   });
 
@@ -173,19 +193,22 @@ describe('SARIF 2.1.0', () => {
     const examples = await runCli(['scan', 'examples', '--format', 'sarif', '--include-passed']);
     assert.equal(examples.code, 1, examples.stderr);
     const log = validSarif(examples.stdout);
-    assert.deepEqual(
-      [...new Set(log.runs[0].results.map((r: { kind: string; level: string }) => `${r.kind}/${r.level}`))].sort(),
-      ['fail/error', 'fail/warning', 'pass/none'],
-    );
+    assert.deepEqual([...new Set(log.runs[0].results.map((r: { kind: string; level: string }) => `${r.kind}/${r.level}`))].sort(), [
+      'fail/error',
+      'fail/warning',
+      'pass/none',
+    ]);
     const broken = await runCli(['scan', 'test/fixtures/cloudformation/invalid-shapes.yaml', '--format', 'sarif']);
     assert.equal(broken.code, 2);
     assert.equal(validSarif(broken.stdout).runs[0].invocations[0].executionSuccessful, false);
   });
 
   it('rejects what is not SARIF (the schema check can fail)', () => {
-    assert.throws(
-      () => assertValidSarif({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'fatal' }] }] }),
-      /\/runs\/0\/results\/0\/level must be equal to one of the allowed values/,
-    );
+    assert.throws(() => {
+      assertValidSarif({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'fatal' }] }],
+      });
+    }, /\/runs\/0\/results\/0\/level must be equal to one of the allowed values/);
   });
 });

@@ -19,7 +19,8 @@ async function scanFiles(files: Record<string, string>) {
 
 describe('task-definition JSON: field names are case-sensitive, as the AWS CLI reads them', () => {
   it('a judged field in another case or misspelt is an error at the key, never a silent "not set"', async () => {
-    const json = '{"family":"x","containerDefinitions":[{"name":"a","image":"nginx","user":"1000",\n"Privileged":true,\n"priviledged":true}]}';
+    const json =
+      '{"family":"x","containerDefinitions":[{"name":"a","image":"nginx","user":"1000",\n"Privileged":true,\n"priviledged":true}]}';
     const { status, errors, warnings } = await scanFiles({ 'td.json': json });
     assert.deepEqual(errors, [
       '2:1 unknown field "Privileged": ECS field names are case-sensitive (did you mean privileged?); the AWS CLI rejects it',
@@ -33,11 +34,15 @@ describe('task-definition JSON: field names are case-sensitive, as the AWS CLI r
   it('another field in the wrong case is a warning; keys of user maps are data', async () => {
     const json = JSON.stringify({
       family: 'x',
-      containerDefinitions: [{ name: 'a', image: 'nginx', user: '1000', Essential: true, dockerLabels: { Privileged: 'true', USER: 'root' } }],
+      containerDefinitions: [
+        { name: 'a', image: 'nginx', user: '1000', Essential: true, dockerLabels: { Privileged: 'true', USER: 'root' } },
+      ],
     });
     const { errors, warnings } = await scanFiles({ 'td.json': json });
     assert.deepEqual(errors, []);
-    assert.deepEqual(warnings, ['1:81 unknown field "Essential": ECS field names are case-sensitive (did you mean essential?); the AWS CLI rejects it']);
+    assert.deepEqual(warnings, [
+      '1:81 unknown field "Essential": ECS field names are case-sensitive (did you mean essential?); the AWS CLI rejects it',
+    ]);
   });
 
   it('a correctly spelt describe-task-definition output raises nothing', async () => {
@@ -52,7 +57,9 @@ describe('task-definition JSON: field names are case-sensitive, as the AWS CLI r
         compatibilities: ['EC2', 'FARGATE'],
         registeredAt: '2026-01-01T00:00:00Z',
         registeredBy: 'arn:aws:iam::111122223333:root',
-        containerDefinitions: [{ name: 'a', image: 'nginx', user: '1000', privileged: false, linuxParameters: { capabilities: { drop: ['ALL'] } } }],
+        containerDefinitions: [
+          { name: 'a', image: 'nginx', user: '1000', privileged: false, linuxParameters: { capabilities: { drop: ['ALL'] } } },
+        ],
       },
       tags: [{ key: 'team', value: 'payments' }],
     });
@@ -74,15 +81,21 @@ ${container}
 `;
 
   it('Privileged = true in jsonencode is privileged, because the provider reads it so', async () => {
-    const { status, errors } = await scanFiles({ 'main.tf': hcl('      name = "app"\n      image = "nginx"\n      User = "1000"\n      Privileged = true') });
+    const { status, errors } = await scanFiles({
+      'main.tf': hcl('      name = "app"\n      image = "nginx"\n      User = "1000"\n      Privileged = true'),
+    });
     assert.deepEqual(status('no-privileged-containers'), ['FAIL']);
     assert.deepEqual(status('no-root-user'), ['PASS']);
     assert.deepEqual(errors, []);
   });
 
   it('a misspelt judged field, which the provider ignores, is an error at the key', async () => {
-    const { status, errors } = await scanFiles({ 'main.tf': hcl('      name = "app"\n      image = "nginx"\n      user = "1000"\n      priviledged = true') });
-    assert.deepEqual(errors, ['9:7 unknown field "priviledged" in container_definitions: the AWS provider ignores it (did you mean privileged?)']);
+    const { status, errors } = await scanFiles({
+      'main.tf': hcl('      name = "app"\n      image = "nginx"\n      user = "1000"\n      priviledged = true'),
+    });
+    assert.deepEqual(errors, [
+      '9:7 unknown field "priviledged" in container_definitions: the AWS provider ignores it (did you mean privileged?)',
+    ]);
     assert.deepEqual(status('no-root-user'), ['PASS']);
   });
 

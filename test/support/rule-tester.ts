@@ -87,11 +87,17 @@ export function render(body: Body, shape: Exclude<Shape, 'model' | 'live'>): { n
     case 'json':
       return { name: 'task-definition.json', text: `${JSON.stringify(body, null, 2)}\n` };
     case 'describe':
-      return { name: 'describe.json', text: `${JSON.stringify({ taskDefinition: { taskDefinitionArn: ARN(body['family']), revision: 3, status: 'ACTIVE', ...body } }, null, 2)}\n` };
+      return {
+        name: 'describe.json',
+        text: `${JSON.stringify({ taskDefinition: { taskDefinitionArn: ARN(body['family']), revision: 3, status: 'ACTIVE', ...body } }, null, 2)}\n`,
+      };
     case 'cloudformation-yaml':
       return { name: 'template.yaml', text: cloudFormationTemplate(body) };
     case 'cloudformation-json': {
-      const template = { AWSTemplateFormatVersion: '2010-09-09', Resources: { TaskDefinition: { Type: 'AWS::ECS::TaskDefinition', Properties: toCloudFormation(body) } } };
+      const template = {
+        AWSTemplateFormatVersion: '2010-09-09',
+        Resources: { TaskDefinition: { Type: 'AWS::ECS::TaskDefinition', Properties: toCloudFormation(body) } },
+      };
       return { name: 'template.json', text: `${JSON.stringify(template, null, 2)}\n` };
     }
     case 'terraform':
@@ -102,8 +108,19 @@ export function render(body: Body, shape: Exclude<Shape, 'model' | 'live'>): { n
       values['container_definitions'] = JSON.stringify(containerDefinitions);
       values['volume'] = ((volumes as Body[] | undefined) ?? []).map(planBlock);
       if (runtimePlatform) values['runtime_platform'] = [planBlock(runtimePlatform as Body)];
-      const resource = { address: 'aws_ecs_task_definition.this', mode: 'managed', type: 'aws_ecs_task_definition', name: 'this', provider_name: 'registry.terraform.io/hashicorp/aws', schema_version: 1, values };
-      return { name: 'plan.json', text: `${JSON.stringify({ format_version: '1.2', terraform_version: '1.9.8', planned_values: { root_module: { resources: [resource] } } }, null, 2)}\n` };
+      const resource = {
+        address: 'aws_ecs_task_definition.this',
+        mode: 'managed',
+        type: 'aws_ecs_task_definition',
+        name: 'this',
+        provider_name: 'registry.terraform.io/hashicorp/aws',
+        schema_version: 1,
+        values,
+      };
+      return {
+        name: 'plan.json',
+        text: `${JSON.stringify({ format_version: '1.2', terraform_version: '1.9.8', planned_values: { root_module: { resources: [resource] } } }, null, 2)}\n`,
+      };
     }
   }
 }
@@ -116,7 +133,9 @@ function canonical(plain: unknown): Body {
     out[key] = value;
   }
   if (Array.isArray(out['volumes'])) {
-    out['volumes'] = (out['volumes'] as Body[]).map(({ hostPath, ...rest }) => (hostPath === undefined ? rest : { ...rest, host: { sourcePath: hostPath } }));
+    out['volumes'] = (out['volumes'] as Body[]).map(({ hostPath, ...rest }) =>
+      hostPath === undefined ? rest : { ...rest, host: { sourcePath: hostPath } },
+    );
   }
   return out;
 }
@@ -141,7 +160,10 @@ async function runShape(check: Check, body: Body, shape: Shape, options: FixOpti
     const td = taskDefinition(body);
     const findings = evaluateTaskDefinition(td, [check], false);
     const plan = planFixes(td, findings, options);
-    const fixed = applyFieldChanges(body, plan.changes.map((c) => ({ path: absolutePath(td, c), value: c.value })));
+    const fixed = applyFieldChanges(
+      body,
+      plan.changes.map((c) => ({ path: absolutePath(td, c), value: c.value })),
+    );
     return { findings, fixed: canonical(fixed), manual: plan.manual.map((m) => m.reason) };
   }
   if (shape === 'live') {
@@ -155,8 +177,15 @@ async function runShape(check: Check, body: Body, shape: Shape, options: FixOpti
       onEvaluated: (e) => (seen = e),
     });
     if (!seen) throw new Error('live: not evaluated');
-    const remediation = remediateRevision({ taskDefinition: seen.taskDefinition, findings: seen.findings, described: described.taskDefinition }, options);
-    return { findings: result.findings, fixed: canonical(remediation.registerInput ?? described.taskDefinition), manual: remediation.manual };
+    const remediation = remediateRevision(
+      { taskDefinition: seen.taskDefinition, findings: seen.findings, described: described.taskDefinition },
+      options,
+    );
+    return {
+      findings: result.findings,
+      fixed: canonical(remediation.registerInput ?? described.taskDefinition),
+      manual: remediation.manual,
+    };
   }
   const dir = mkdtempSync(join(tmpdir(), `ecsguard-${shape}-`));
   try {
@@ -225,7 +254,11 @@ export function ruleTester(checkId: string, cases: { valid: ValidCase[]; invalid
           const outcome = await runShape(check, c.body, shape, options);
           assertFindings(outcome.findings, c.findings, shape);
           if (outcome.fixed) assert.deepEqual(outcome.fixed, expected, `${shape}: fixed definition`);
-          else if (changes) assert.ok(outcome.manual.some((m) => m.startsWith('the Terraform plan is generated')), `${shape}: ${outcome.manual.join('; ')}`);
+          else if (changes)
+            assert.ok(
+              outcome.manual.some((m) => m.startsWith('the Terraform plan is generated')),
+              `${shape}: ${outcome.manual.join('; ')}`,
+            );
         }
       });
     }
@@ -243,7 +276,11 @@ export function ruleTester(checkId: string, cases: { valid: ValidCase[]; invalid
 }
 
 /** The check's findings for `body` written in one shape (`cloudformation` is the YAML template). */
-export async function findingsIn(checkId: string, body: Body, shape: Shape | 'cloudformation'): Promise<Array<Pick<Finding, 'status' | 'field' | 'container' | 'message' | 'severity'>>> {
+export async function findingsIn(
+  checkId: string,
+  body: Body,
+  shape: Shape | 'cloudformation',
+): Promise<Array<Pick<Finding, 'status' | 'field' | 'container' | 'message' | 'severity'>>> {
   const check = findCheck(checkId);
   if (!check) throw new Error(`no check ${checkId}`);
   const { findings } = await runShape(check, body, shape === 'cloudformation' ? 'cloudformation-yaml' : shape, DEFAULT_FIX_OPTIONS);

@@ -15,6 +15,9 @@ const validate = ajv.compile(schema);
 /** Throws with every schema violation listed when `log` is not valid SARIF 2.1.0. */
 export function assertValidSarif(log: unknown): void {
   if (validate(log)) return;
-  const problems = (validate.errors ?? []).map((e: { instancePath: string; message?: string; params: unknown }) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  const problems = (validate.errors ?? []).map(
+    (e: { instancePath: string; message?: string; params: unknown }) =>
+      `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  );
   throw new Error(`not valid SARIF 2.1.0:\n${problems.join('\n')}`);
 }

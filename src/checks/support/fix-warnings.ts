@@ -75,7 +75,9 @@ export function networkModeWarnings(td: TaskDefinition): Warning[] {
     const name = container.name;
     const differing = portMappings(container).filter((m) => m.hostPort !== undefined && m.hostPort !== m.containerPort);
     if (differing.length) {
-      const list = differing.map((m) => `portMappings[${m.index}] hostPort ${m.hostPort} ≠ containerPort ${m.containerPort ?? '(unset)'}`).join(', ');
+      const list = differing
+        .map((m) => `portMappings[${m.index}] hostPort ${m.hostPort} ≠ containerPort ${m.containerPort ?? '(unset)'}`)
+        .join(', ');
       warnings.push({
         container: name,
         message: `container ${quoted(name)}: awsvpc needs hostPort equal to containerPort or absent: ${list}`,
@@ -90,7 +92,8 @@ export function networkModeWarnings(td: TaskDefinition): Warning[] {
     }
   }
   warnings.push({
-    message: 'awsvpc: every service that uses this task definition needs a networkConfiguration (awsvpcConfiguration with subnets and security groups); update the services together with the new revision',
+    message:
+      'awsvpc: every service that uses this task definition needs a networkConfiguration (awsvpcConfiguration with subnets and security groups); update the services together with the new revision',
   });
   return warnings;
 }

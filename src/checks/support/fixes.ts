@@ -20,7 +20,7 @@ type Target = { current?: ValueNode } | { manual: string };
  * absent cannot be written to, so that is manual.
  */
 export function targetsFor(node: ValueNode | undefined, fails: (value: Concrete) => boolean, value: unknown): Target[] {
-  if (node === undefined || node.kind !== 'conditional') return fails(node as Concrete) ? [node ? { current: node } : {}] : [];
+  if (node === undefined || node.kind !== 'conditional') return fails(node) ? [node ? { current: node } : {}] : [];
   const all = variants(node);
   const failing = all.filter((v) => fails(v.node));
   if (failing.length === 0) return [];
@@ -56,14 +56,21 @@ export function setWhereFailing(
       });
       continue;
     }
-    fix.changes.push({ ...(container ? { container } : {}), path, operation: 'set', value, ...(target.current ? { current: target.current } : {}) });
+    fix.changes.push({
+      ...(container ? { container } : {}),
+      path,
+      operation: 'set',
+      value,
+      ...(target.current ? { current: target.current } : {}),
+    });
   }
   return fix;
 }
 
 /** A value ecsguard will not write into (an expression, a condition, a value of another type). */
 export function cannotEdit(container: ContainerDefinition | undefined, node: ValueNode, path: string): ProposedFix {
-  const what = node.kind === 'unresolved' ? node.expression : node.kind === 'conditional' ? `a condition on ${node.condition}` : `a ${node.kind}`;
+  const what =
+    node.kind === 'unresolved' ? node.expression : node.kind === 'conditional' ? `a condition on ${node.condition}` : `a ${node.kind}`;
   return {
     changes: [],
     warnings: [],
@@ -98,7 +105,13 @@ export function blockingNode(start: ValueNode, path: readonly string[]): ValueNo
  * keeps the key visible, and what the Security Hub ECS.4 remediation shows.
  */
 export function privilegedFix(taskDefinition: TaskDefinition, container: ContainerDefinition): ProposedFix {
-  const fix = setWhereFailing(container, ['privileged'], field(container.node, 'privileged'), (v) => judgePrivileged(v).value === true, false);
+  const fix = setWhereFailing(
+    container,
+    ['privileged'],
+    field(container.node, 'privileged'),
+    (v) => judgePrivileged(v).value === true,
+    false,
+  );
   if (fix.changes.length) fix.warnings.push(...privilegedWarnings(taskDefinition, container));
   return fix;
 }
@@ -130,7 +143,13 @@ export function userFix(
       ],
     };
   }
-  const fix = setWhereFailing(container, ['user'], field(container.node, 'user'), (v) => judgeRootUser(v, 'linux', missing).value === true, user);
+  const fix = setWhereFailing(
+    container,
+    ['user'],
+    field(container.node, 'user'),
+    (v) => judgeRootUser(v, 'linux', missing).value === true,
+    user,
+  );
   if (fix.changes.length) fix.warnings.push(...userWarnings(container, user));
   return fix;
 }
@@ -144,7 +163,10 @@ export function networkModeFix(taskDefinition: TaskDefinition): ProposedFix {
       changes: [],
       warnings: [],
       manual: [
-        { reason: `networkMode is ${node.expression}, which cannot be resolved; make it awsvpc where it is defined`, ...(node.range ? { where: node.range } : {}) },
+        {
+          reason: `networkMode is ${node.expression}, which cannot be resolved; make it awsvpc where it is defined`,
+          ...(node.range ? { where: node.range } : {}),
+        },
       ],
     };
   }

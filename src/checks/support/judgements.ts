@@ -47,12 +47,7 @@ function isZero(text: string): boolean {
  * absent or empty user counts: `fails` for the non-root checks, `passes` for
  * CIS 3.1 (`host-network-no-privilege`).
  */
-export function judgeRootUser(
-  node: Concrete,
-  os: OsFamily,
-  missing: 'fails' | 'passes',
-  image?: ImageUserFact,
-): Judgement {
+export function judgeRootUser(node: Concrete, os: OsFamily, missing: 'fails' | 'passes', image?: ImageUserFact): Judgement {
   const judgement = judgeUserValue(node, os, missing, image);
   if (image && !judgement.effectiveUser && judgement.value !== 'unknown' && node !== undefined && node.kind !== 'null') {
     const value = scalarText(node) ?? null;

@@ -14,7 +14,8 @@ export function onLinux<K extends string>(
   osKey: K,
 ): { value: Tri; explanation: string; culprit: K } {
   const family = judgeOsFamily(os);
-  if (family === 'windows') return { value: false, explanation: 'the task definition is for Windows, where the setting does not apply', culprit: osKey };
+  if (family === 'windows')
+    return { value: false, explanation: 'the task definition is for Windows, where the setting does not apply', culprit: osKey };
   if (family === 'linux' || linux.value === false) return linux;
   return {
     value: 'unknown',

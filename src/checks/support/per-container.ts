@@ -99,7 +99,10 @@ function combinations<K extends string>(inputs: Record<K, Input>, base: Assumpti
 /** The field of a container's key (dotted keys are split); N is the container's position in the list as written. */
 export function containerField(container: ContainerDefinition, ...keys: string[]): FieldRef {
   const below = keys.length === 1 ? (keys[0] as string).split('.') : keys;
-  return { text: `containerDefinitions[${container.sourceIndex}].${formatFieldPath(below)}`, path: ['containerDefinitions', String(container.sourceIndex), ...below] };
+  return {
+    text: `containerDefinitions[${container.sourceIndex}].${formatFieldPath(below)}`,
+    path: ['containerDefinitions', String(container.sourceIndex), ...below],
+  };
 }
 
 export function when(assumptions: readonly Assumption[]): string {
@@ -275,7 +278,10 @@ function allowedFailure<K extends string>(
       const alternatives = values[key]?.origin?.alternatives;
       if (!alternatives) continue;
       const options = alternatives.values.filter((v): v is Exclude<ValueNode, ConditionalNode> => v.kind !== 'conditional');
-      choices = choices.flatMap((chosen) => [chosen, ...options.map((alternative) => [...chosen, { key, alternative, source: alternatives.source }])]);
+      choices = choices.flatMap((chosen) => [
+        chosen,
+        ...options.map((alternative) => [...chosen, { key, alternative, source: alternatives.source }]),
+      ]);
       if (choices.length > MAX_ALTERNATIVE_COMBINATIONS) choices = choices.slice(0, MAX_ALTERNATIVE_COMBINATIONS);
     }
     // Fewest substitutions first: the simplest deployment that fails.
@@ -338,10 +344,18 @@ function describeMatching<K extends string>(
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
   if (matching.length === total && groups.size > 1 && first.verdict.reasons && first.verdict.compose) {
-    const shared = first.verdict.reasons.filter((r) => matching.every((m) => m.verdict.reasons?.some((o) => o.text === r.text && o.culprit === r.culprit)));
+    const shared = first.verdict.reasons.filter((r) =>
+      matching.every((m) => m.verdict.reasons?.some((o) => o.text === r.text && o.culprit === r.culprit)),
+    );
     const lead = shared[0];
     if (lead) {
-      return build(first.verdict, first.values, first.verdict.compose(shared.map((r) => r.text)), lead.culprit, conditionsOf(matching, total, container.assumptions));
+      return build(
+        first.verdict,
+        first.values,
+        first.verdict.compose(shared.map((r) => r.text)),
+        lead.culprit,
+        conditionsOf(matching, total, container.assumptions),
+      );
     }
   }
   let best: { group: Judgement<K>[]; assumptions: Assumption[] } | undefined;
@@ -349,7 +363,7 @@ function describeMatching<K extends string>(
     const assumptions = conditionsOf(group, total, container.assumptions);
     if (!best || assumptions.length < best.assumptions.length) best = { group, assumptions };
   }
-  const chosen = (best?.group[0] ?? first) as Judgement<K>;
+  const chosen = best?.group[0] ?? first;
   return build(chosen.verdict, chosen.values, chosen.verdict.explanation, chosen.verdict.culprit, best?.assumptions ?? []);
 }
 

@@ -101,7 +101,8 @@ export function judgeTaskField(
 
 /** Judges a namespace mode (pidMode, ipcMode): host fails, anything else passes. */
 export function judgeHostMode(name: string, node: Concrete): { value: Tri; explanation: string } {
-  if (node === undefined || node.kind === 'null') return { value: false, explanation: `${name} is not set (each task gets its own namespace)` };
+  if (node === undefined || node.kind === 'null')
+    return { value: false, explanation: `${name} is not set (each task gets its own namespace)` };
   if (node.kind === 'unresolved') return { value: 'unknown', explanation: `${name} is ${describeValue(node)}, which cannot be resolved` };
   const text = scalarText(node);
   if (text === undefined) return { value: 'unknown', explanation: `${name} is ${describeValue(node)}, which is not a string` };

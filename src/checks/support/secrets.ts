@@ -4,7 +4,8 @@
  */
 
 /** Names that say the value is a credential. Anchored at the end: DB_PASSWORD_FILE or TOKEN_TTL are not. */
-const SENSITIVE_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|SECRET_KEY|SECRET_ACCESS_KEY|SESSION_TOKEN|TOKEN|AUTH_TOKEN|ACCESS_TOKEN|API_KEY|APIKEY|PRIVATE_KEY|CLIENT_SECRET|ENGINE_AUTH_DATA)$/i;
+const SENSITIVE_NAME =
+  /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|SECRET_KEY|SECRET_ACCESS_KEY|SESSION_TOKEN|TOKEN|AUTH_TOKEN|ACCESS_TOKEN|API_KEY|APIKEY|PRIVATE_KEY|CLIENT_SECRET|ENGINE_AUTH_DATA)$/i;
 
 /** Formats that are credentials wherever they appear. */
 const CREDENTIAL_FORMATS: Array<{ kind: string; pattern: RegExp }> = [
@@ -17,12 +18,34 @@ const CREDENTIAL_FORMATS: Array<{ kind: string; pattern: RegExp }> = [
 ];
 
 /** Values that are not secrets even under a sensitive name. */
-const NOT_A_VALUE = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null', 'nil', 'undefined', 'enabled', 'disabled', 'required', 'optional']);
+const NOT_A_VALUE = new Set([
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'none',
+  'null',
+  'nil',
+  'undefined',
+  'enabled',
+  'disabled',
+  'required',
+  'optional',
+]);
 
 /** A placeholder the deployment fills in later: ${X}, $X, {{x}}, <x>, %(x)s, __X__. */
 export function isPlaceholder(text: string): boolean {
   const t = text.trim();
-  return /^\$\{[^}]*\}$/.test(t) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(t) || /^\{\{.*\}\}$/s.test(t) || /^<[^<>]*>$/.test(t) || /^%\([^)]*\)s$/.test(t) || /^__[A-Z0-9_]+__$/.test(t);
+  return (
+    /^\$\{[^}]*\}$/.test(t) ||
+    /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(t) ||
+    /^\{\{.*\}\}$/s.test(t) ||
+    /^<[^<>]*>$/.test(t) ||
+    /^%\([^)]*\)s$/.test(t) ||
+    /^__[A-Z0-9_]+__$/.test(t)
+  );
 }
 
 /** An ARN, an SSM parameter path or a file path: the value names where the secret is, not the secret. */
@@ -50,7 +73,8 @@ export function detectSecret(name: string, value: string): SecretHit | undefined
   }
   if (!sensitiveName(name)) return undefined;
   const t = value.trim();
-  if (t === '' || NOT_A_VALUE.has(t.toLowerCase()) || /^[0-9]{1,2}$/.test(t) || /^\*+$/.test(t) || isPlaceholder(t) || isReference(t)) return undefined;
+  if (t === '' || NOT_A_VALUE.has(t.toLowerCase()) || /^[0-9]{1,2}$/.test(t) || /^\*+$/.test(t) || isPlaceholder(t) || isReference(t))
+    return undefined;
   return { kind: 'a literal value', hint: redact(value, 'a literal value') };
 }
 

@@ -11,7 +11,10 @@ export function applyCommand(context: CommandContext): Command {
     .option('-y, --yes', 'do not ask for confirmation (required when standard input is not a terminal)')
     .option('--journal <file>', 'where to write the journal (default: <plan>.journal.json, or <plan>.batch-K.journal.json)')
     .option('--resume <journal>', 'continue an interrupted apply from its journal; completed steps are skipped')
-    .option('--stop-on-error', 'stop at the first failed or refused step (default: skip a service that moved since the plan, carry on with independent steps, exit 2 at the end)')
+    .option(
+      '--stop-on-error',
+      'stop at the first failed or refused step (default: skip a service that moved since the plan, carry on with independent steps, exit 2 at the end)',
+    )
     .option('--rollback-on-failure', 'with --wait: when a rollout FAILS (deployment circuit breaker), roll the whole batch back at once');
   return addConnectionOptions(addWaitOptions(command, 'wait until every updated service is stable on its new revision before re-scanning'))
     .addHelpText(
@@ -34,10 +37,7 @@ resume or rollback), 130 interrupted.`,
     )
     .action(async (plan: string, options: import('./apply-run.js').ApplyCommandOptions) => {
       // Loaded on demand (the AWS SDK among them), so other commands and --help never pay for it.
-      const [{ runApply }, { stopAfterCallOnCtrlC }] = await Promise.all([
-        import('./apply-run.js'),
-        import('../stop-on-ctrl-c.js'),
-      ]);
+      const [{ runApply }, { stopAfterCallOnCtrlC }] = await Promise.all([import('./apply-run.js'), import('../stop-on-ctrl-c.js')]);
       const code = await stopAfterCallOnCtrlC(context.io.stderr, (interrupt) =>
         runApply(plan, options, { stdout: context.io.stdout, stderr: context.io.stderr, stdin: context.io.stdin, interrupt }),
       );

@@ -10,15 +10,30 @@ const FORMATS = { text: catalogueText, json: catalogueJson, markdown: catalogueM
 
 export function checksCommand(context: CommandContext): Command {
   return new Command('checks')
-    .description('List the checks: what each one fails on, exactly, how to fix it, and the matching Prowler, Security Hub, AWS Config, CIS and Checkov ids.')
+    .description(
+      'List the checks: what each one fails on, exactly, how to fix it, and the matching Prowler, Security Hub, AWS Config, CIS and Checkov ids.',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATS)).default('text'))
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .option('--framework <id>', `print how a framework's controls map to checks (repeatable: ${FRAMEWORKS.map((f) => f.id).join(', ')})`, repeatable)
+    .option(
+      '--framework <id>',
+      `print how a framework's controls map to checks (repeatable: ${FRAMEWORKS.map((f) => f.id).join(', ')})`,
+      repeatable,
+    )
     .action(async (options: { format: keyof typeof FORMATS; output?: string; framework?: string[] }) => {
       if (options.framework?.length) {
-        const text = options.format === 'json'
-          ? JSON.stringify({ version: 1, frameworks: options.framework.map((id) => FRAMEWORKS.find((f) => f.id === id)), checks: frameworkChecks(options.framework).map((c) => c.meta.id) }, null, 2)
-          : frameworkText(options.framework);
+        const text =
+          options.format === 'json'
+            ? JSON.stringify(
+                {
+                  version: 1,
+                  frameworks: options.framework.map((id) => FRAMEWORKS.find((f) => f.id === id)),
+                  checks: frameworkChecks(options.framework).map((c) => c.meta.id),
+                },
+                null,
+                2,
+              )
+            : frameworkText(options.framework);
         await emit(text, options.output, context.io.stdout);
         return;
       }

@@ -11,7 +11,9 @@ interface CheckSelection {
 
 /** `ecsguard deploy scan-role | config-rule`: print CloudFormation templates; ecsguard never deploys them itself. */
 export function deployCommand(context: CommandContext): Command {
-  const deploy = new Command('deploy').description('Print CloudFormation templates for running ecsguard across an AWS Organization (see docs/organization.md).');
+  const deploy = new Command('deploy').description(
+    'Print CloudFormation templates for running ecsguard across an AWS Organization (see docs/organization.md).',
+  );
   deploy
     .command('scan-role')
     .description(
@@ -37,16 +39,26 @@ Example:
     .description(
       'Print the AWS Config custom rule template: the bundled handler as a Lambda function (npm run bundle:config-rule, zipped to S3), its execution role, and one AWS::Config::ConfigRule per check.',
     )
-    .option('--organization', 'AWS::Config::OrganizationConfigRule instead (deploy in the management account or a delegated administrator; the function must be invocable from member accounts)')
+    .option(
+      '--organization',
+      'AWS::Config::OrganizationConfigRule instead (deploy in the management account or a delegated administrator; the function must be invocable from member accounts)',
+    )
     .option('--single-rule', 'one rule evaluating every selected check instead of one rule per check')
     .addOption(checksOption())
     .addOption(skipChecksOption())
     .addOption(frameworkOption())
     .option('-o, --output <file>', 'write the template to a file')
-    .addHelpText('after', '\nThe rules run the checks a plain scan runs unless --checks (ids or groups: host-breach, hardening, all) or --framework select others.')
+    .addHelpText(
+      'after',
+      '\nThe rules run the checks a plain scan runs unless --checks (ids or groups: host-breach, hardening, all) or --framework select others.',
+    )
     .action(async (options: { organization?: boolean; singleRule?: boolean; output?: string } & CheckSelection) => {
       const [{ configRuleTemplate, toYaml }, checks] = await Promise.all([import('../../deploy/templates.js'), checksFrom(options)]);
-      await emit(toYaml(configRuleTemplate({ organization: options.organization ?? false, singleRule: options.singleRule ?? false, checks })), options.output, context.io.stdout);
+      await emit(
+        toYaml(configRuleTemplate({ organization: options.organization ?? false, singleRule: options.singleRule ?? false, checks })),
+        options.output,
+        context.io.stdout,
+      );
     });
   return deploy;
 }
@@ -54,7 +66,7 @@ Example:
 export function conformancePackCommand(context: CommandContext): Command {
   return new Command('conformance-pack')
     .description(
-      "Print a conformance pack: AWS's managed ECS rules (ECS_CONTAINERS_NONPRIVILEGED, ECS_TASK_DEFINITION_NONROOT_USER, ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT, ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK) next to ecsguard's custom rules (one per check; needs the function from \"ecsguard deploy config-rule\" in each account and region).",
+      'Print a conformance pack: AWS\'s managed ECS rules (ECS_CONTAINERS_NONPRIVILEGED, ECS_TASK_DEFINITION_NONROOT_USER, ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT, ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK) next to ecsguard\'s custom rules (one per check; needs the function from "ecsguard deploy config-rule" in each account and region).',
     )
     .addOption(checksOption())
     .addOption(skipChecksOption())

@@ -6,9 +6,14 @@ import type { CommandContext } from '../io.js';
 
 export function diffCommand(context: CommandContext): Command {
   return new Command('diff')
-    .description('Compare two JSON reports (ecsguard scan --format json): new, fixed and unchanged findings, per check. The re-scan after each remediation batch.')
+    .description(
+      'Compare two JSON reports (ecsguard scan --format json): new, fixed and unchanged findings, per check. The re-scan after each remediation batch.',
+    )
     .argument('<before>', 'the earlier JSON report')
-    .argument('<after...>', 'the later JSON report; several (one per remediation batch) diff each against the one before, then the first against the last')
+    .argument(
+      '<after...>',
+      'the later JSON report; several (one per remediation batch) diff each against the one before, then the first against the last',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
@@ -29,11 +34,21 @@ Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could 
       const files = [beforeFile, ...afterFiles];
       const reports: ReportedFinding[][] = [];
       for (const file of files) reports.push(await readReport(file));
-      const pairs = files.slice(1).map((file, i) => ({ before: files[i] as string, after: file, diff: diffScans(reports[i] ?? [], reports[i + 1] ?? []) }));
+      const pairs = files
+        .slice(1)
+        .map((file, i) => ({ before: files[i] as string, after: file, diff: diffScans(reports[i] ?? [], reports[i + 1] ?? []) }));
       const overall = diffScans(reports[0] ?? [], reports[reports.length - 1] ?? []);
-      const json = (d: ReturnType<typeof diffScans>) => ({ new: d.added, fixed: d.fixed, unchanged: d.unchanged, notVerified: d.unverified });
+      const json = (d: ReturnType<typeof diffScans>) => ({
+        new: d.added,
+        fixed: d.fixed,
+        unchanged: d.unchanged,
+        notVerified: d.unverified,
+      });
       if (options.format === 'json') {
-        const body = pairs.length === 1 ? json(overall) : { batches: pairs.map((p) => ({ before: p.before, after: p.after, ...json(p.diff) })), overall: json(overall) };
+        const body =
+          pairs.length === 1
+            ? json(overall)
+            : { batches: pairs.map((p) => ({ before: p.before, after: p.after, ...json(p.diff) })), overall: json(overall) };
         context.io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
       } else if (pairs.length === 1) {
         context.io.stdout.write(`${formatDiff(overall, beforeFile, afterFiles[0] as string)}\n`);

@@ -38,9 +38,15 @@ export function fixCommand(context: CommandContext): Command {
     )
     .argument('[paths...]', 'files or folders to fix (folders are walked; "-" reads standard input, diff only)')
     .option('--write', 'apply the changes to the files')
-    .addOption(new Option('--user <user>', 'non-root user written where a container is root or has no user').argParser(nonRootUser).default('1000:1000'))
     .addOption(
-      new Option('--network-mode <mode>', 'host network mode: keep it and fix the users, or switch to awsvpc').choices(['keep', 'awsvpc']).default('keep'),
+      new Option('--user <user>', 'non-root user written where a container is root or has no user')
+        .argParser(nonRootUser)
+        .default('1000:1000'),
+    )
+    .addOption(
+      new Option('--network-mode <mode>', 'host network mode: keep it and fix the users, or switch to awsvpc')
+        .choices(['keep', 'awsvpc'])
+        .default('keep'),
     )
     .option('--drop-capabilities', 'hardening: linuxParameters.capabilities.drop contains "ALL" in every container')
     .option('--readonly-root', 'hardening: readonlyRootFilesystem true in every container')
@@ -50,9 +56,18 @@ export function fixCommand(context: CommandContext): Command {
     .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
     .addOption(new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32))
     .option('--plan <file>', 'with --aws: write the remediation plan here (changes nothing in the account)')
-    .option('--batch-size <n>', 'with --aws: split the plan into batches of this many revisions (internet-exposed first, then production, then the rest)')
-    .option('--prod-tags <tags>', 'with --aws: tags that mark production services or clusters, ranked right after internet-exposed ones (default: Environment=prod,env=production)')
-    .option('--no-keep-latest', "with --aws: do not register a fixed copy of a family's newest revision last (the plan then warns that an older revision's content becomes the family's latest)")
+    .option(
+      '--batch-size <n>',
+      'with --aws: split the plan into batches of this many revisions (internet-exposed first, then production, then the rest)',
+    )
+    .option(
+      '--prod-tags <tags>',
+      'with --aws: tags that mark production services or clusters, ranked right after internet-exposed ones (default: Environment=prod,env=production)',
+    )
+    .option(
+      '--no-keep-latest',
+      "with --aws: do not register a fixed copy of a family's newest revision last (the plan then warns that an older revision's content becomes the family's latest)",
+    )
     .option('-q, --quiet', 'no progress output on standard error');
   addAwsScanOptions(command);
   return command
@@ -80,7 +95,9 @@ Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual f
         context.finish(await runAccountFix({ ...options, paths }, { stdout: context.io.stdout, stderr: context.io.stderr }));
         return;
       }
-      context.finish(await interruptible((signal) => runFileFix(paths, options, context.io.stdout, signal, context.io.env), context.io.stderr));
+      context.finish(
+        await interruptible((signal) => runFileFix(paths, options, context.io.stdout, signal, context.io.env), context.io.stderr),
+      );
     });
 }
 

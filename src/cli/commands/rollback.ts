@@ -14,6 +14,8 @@ export function rollbackCommand(context: CommandContext): Command {
     )
     .action(async (journal: string, options: import('./rollback-run.js').RollbackCommandOptions) => {
       const { runRollback } = await import('./rollback-run.js');
-      context.finish(await runRollback(journal, options, { stdout: context.io.stdout, stderr: context.io.stderr, stdin: context.io.stdin }));
+      context.finish(
+        await runRollback(journal, options, { stdout: context.io.stdout, stderr: context.io.stderr, stdin: context.io.stdin }),
+      );
     });
 }

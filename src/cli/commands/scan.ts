@@ -45,16 +45,20 @@ export function exitCodeFor(result: ScanResult, options: Pick<ScanCommandOptions
   if (result.errors.length || result.findings.some((f) => f.status === 'ERROR')) return EXIT.incomplete;
   const threshold = options.failOn ? severityRank(options.failOn) : 0;
   const failing = result.findings.some(
-    (f) =>
-      (f.status === 'FAIL' && severityRank(f.severity) >= threshold) || (options.failOnUnknown === true && f.status === 'UNKNOWN'),
+    (f) => (f.status === 'FAIL' && severityRank(f.severity) >= threshold) || (options.failOnUnknown === true && f.status === 'UNKNOWN'),
   );
   return failing ? EXIT.findings : EXIT.ok;
 }
 
 export function scanCommand(context: CommandContext): Command {
   const command = new Command('scan')
-    .description('Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.')
-    .argument('[paths...]', 'files or folders to scan (folders are walked; "-" reads standard input); none: the current folder, unless --aws')
+    .description(
+      'Scan task-definition JSON, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.',
+    )
+    .argument(
+      '[paths...]',
+      'files or folders to scan (folders are walked; "-" reads standard input); none: the current folder, unless --aws',
+    )
     .addOption(formatOption())
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(checksOption())
@@ -69,23 +73,28 @@ export function scanCommand(context: CommandContext): Command {
     .option('--include-passed', 'also report one PASS per check and task definition')
     .option('--file-locations', 'text format: start every finding with file:line:col (the default when more than one file is scanned)')
     .option('--var-file <file>', 'Terraform variables file (repeatable)', repeatable)
-    .addOption(
-      new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32),
-    )
+    .addOption(new Option('--max-file-size <MB>', 'skip (and report) files larger than this').argParser(positiveNumber).default(32))
     .option('--follow-symlinks', 'follow symlinks in folders that lead outside the paths given (skipped by default)')
     .addOption(
-      new Option('-j, --jobs <n>', 'parse and check files in this many worker threads (default: the available CPUs; small scans use one)').argParser(
-        positiveInteger,
-      ),
+      new Option(
+        '-j, --jobs <n>',
+        'parse and check files in this many worker threads (default: the available CPUs; small scans use one)',
+      ).argParser(positiveInteger),
     )
     .option('-v, --verbose', 'list the files that were skipped, and why')
-    .option('--explain', 'text format: under each finding, what AWS Config/Security Hub, Prowler, CIS, Checkov and Trivy conclude on the same definition, and why (JSON and SARIF always carry it)')
+    .option(
+      '--explain',
+      'text format: under each finding, what AWS Config/Security Hub, Prowler, CIS, Checkov and Trivy conclude on the same definition, and why (JSON and SARIF always carry it)',
+    )
     .option('-q, --quiet', 'no progress output on standard error')
     .option(
       '--resolve-image-users',
       "for containers that set no user, read the image's own USER from its registry (ECR with your AWS credentials, others anonymously or with Docker config.json auths); see docs/effective-user.md",
     )
-    .option('--accept-image-user', 'with --resolve-image-users: an absent user passes when the image runs as a non-root user (default: strict, absent fails)');
+    .option(
+      '--accept-image-user',
+      'with --resolve-image-users: an absent user passes when the image runs as a non-root user (default: strict, absent fails)',
+    );
   return addOrganizationOptions(addAwsScanOptions(addProgrammeOptions(command)))
     .addHelpText(
       'after',
@@ -122,7 +131,11 @@ could not be read). Warnings (validation problems that left every verdict intact
         import('../file-progress.js'),
       ]);
       const programme = await prepareProgramme(options);
-      const progress = await createFileProgress(context.io.stderr, { format: 'text', ...(options.quiet ? { quiet: true } : {}) }, context.io.env);
+      const progress = await createFileProgress(
+        context.io.stderr,
+        { format: 'text', ...(options.quiet ? { quiet: true } : {}) },
+        context.io.env,
+      );
       const scanned = await interruptible(async (signal) => {
         const raw = options as unknown as Record<string, unknown>;
         const live =
@@ -142,12 +155,16 @@ could not be read). Warnings (validation problems that left every verdict intact
           enrichers,
           followSymlinks: options.followSymlinks ?? false,
           jobs: options.jobs ?? availableParallelism(),
-          onFileProgress: (done, total) => progress.update(done, total),
+          onFileProgress: (done, total) => {
+            progress.update(done, total);
+          },
           signal,
           readStdin: () => readStreamBounded(context.io.stdin, Math.round(options.maxFileSize * 1024 * 1024)),
           ...programme.hooks,
           skipUnrecognized: options.skipUnrecognized ?? false,
-        }).finally(() => progress.stop());
+        }).finally(() => {
+          progress.stop();
+        });
       }, context.io.stderr);
       const result = await programme.finish(scanned, context.io.stderr);
       const frameworks = options.framework ?? [];
@@ -161,11 +178,17 @@ could not be read). Warnings (validation problems that left every verdict intact
       }
       const exitCode = exitCodeFor(result, options);
       const asff = { accountId: options.asffAccountId, region: options.asffRegion };
-      await writeReports({ result, exitCode, asff }, options, context.io.stdout, {
-        verbose: options.verbose ?? false,
-        fileLocations: options.fileLocations === true,
-        explain: options.explain === true,
-      }, context.io.env);
+      await writeReports(
+        { result, exitCode, asff },
+        options,
+        context.io.stdout,
+        {
+          verbose: options.verbose ?? false,
+          fileLocations: options.fileLocations === true,
+          explain: options.explain === true,
+        },
+        context.io.env,
+      );
       context.finish(exitCode);
     });
 }

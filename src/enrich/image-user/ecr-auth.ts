@@ -32,7 +32,10 @@ export class EcrAuth {
   }
 
   private async fetchLogin(accountId: string, region: string): Promise<EcrLogin> {
-    const [{ ECRClient, GetAuthorizationTokenCommand }, clients] = await Promise.all([import('@aws-sdk/client-ecr'), this.awsClients(region)]);
+    const [{ ECRClient, GetAuthorizationTokenCommand }, clients] = await Promise.all([
+      import('@aws-sdk/client-ecr'),
+      this.awsClients(region),
+    ]);
     const client = new ECRClient(clients.clientConfig(region));
     try {
       const output = await client.send(new GetAuthorizationTokenCommand({ registryIds: [accountId] }));

@@ -52,7 +52,13 @@ export function parseImageReference(text: string): ImageReference | { error: str
   if (parts.length === 0 || parts.some((p) => !COMPONENT.test(p))) {
     return { error: `image ${JSON.stringify(text)} is not a valid image reference` };
   }
-  return { original, registry, repository: parts.join('/'), ...(tag !== undefined || digest === undefined ? { tag: tag ?? 'latest' } : {}), ...(digest ? { digest } : {}) };
+  return {
+    original,
+    registry,
+    repository: parts.join('/'),
+    ...(tag !== undefined || digest === undefined ? { tag: tag ?? 'latest' } : {}),
+    ...(digest ? { digest } : {}),
+  };
 }
 
 /** The host requests go to (Docker Hub's API lives on registry-1.docker.io). */
@@ -62,7 +68,7 @@ export function registryHost(reference: Pick<ImageReference, 'registry'>): strin
 
 /** Loopback registries are spoken to over plain HTTP, as Docker does; every other one over HTTPS. */
 export function registryBaseUrl(host: string): string {
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0] ?? host;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? host);
   const loopback = name === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(name) || name === '[::1]';
   return `${loopback ? 'http' : 'https'}://${host}`;
 }

@@ -79,7 +79,9 @@ export class RegistryClient {
       } else if (challenge?.scheme === 'basic' && !this.auth.preemptive) {
         authorization = basicHeader(await this.requireCredentials());
       } else {
-        throw new RegistryError(`${this.host} refused the request (401 Unauthorized)${authorization ? ' with the credentials given' : `; ${this.auth.missingHint}`}`);
+        throw new RegistryError(
+          `${this.host} refused the request (401 Unauthorized)${authorization ? ' with the credentials given' : `; ${this.auth.missingHint}`}`,
+        );
       }
       response = await this.request(url, accept, authorization);
       if (response.status === 401 || response.status === 403) {
@@ -131,7 +133,8 @@ export class RegistryClient {
     } catch {
       throw new RegistryError(`the token service of ${this.host} did not answer JSON`);
     }
-    const value = typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined;
+    const value =
+      typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined;
     if (!value) throw new RegistryError(`the token service of ${this.host} answered no token`);
     const seconds = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : 60;
     return { value, expiresAt: Date.now() + Math.max(seconds - 10, 5) * 1000 };

@@ -72,7 +72,7 @@ export class ImageUserResolver {
     if (!result) {
       result = this.resolveOnce(image, platform).catch((error: unknown) => ({
         ok: false as const,
-        reason: error instanceof RegistryError ? error.message : `${(error as Error).message}`,
+        reason: error instanceof RegistryError ? error.message : (error as Error).message,
       }));
       this.pending.set(key, result);
     }
@@ -112,7 +112,8 @@ export class ImageUserResolver {
         throw new RegistryError(`${reference.original} has no image for ${platformKey} (it has ${listPlatforms(top.json) || 'none'})`);
       }
       manifest = await this.manifest(client, reference, chosen);
-      if (manifest.kind !== 'manifest') throw new RegistryError(`${reference.original}: the ${platformKey} entry of the index is not an image manifest`);
+      if (manifest.kind !== 'manifest')
+        throw new RegistryError(`${reference.original}: the ${platformKey} entry of the index is not an image manifest`);
     }
     const user = await this.configUser(client, reference, manifest.json);
     const resolved: ResolvedImage = { digest: manifest.digest, user };
@@ -135,14 +136,17 @@ export class ImageUserResolver {
     }
     const json = parseJson(response, `${reference.original}: the manifest`);
     const mediaType = typeof json['mediaType'] === 'string' ? json['mediaType'] : response.contentType;
-    const kind = INDEX_TYPES.includes(mediaType) || (!mediaType && Array.isArray(json['manifests']))
-      ? 'index'
-      : MANIFEST_TYPES.includes(mediaType) || (!mediaType && typeof json['config'] === 'object')
-        ? 'manifest'
-        : undefined;
+    const kind =
+      INDEX_TYPES.includes(mediaType) || (!mediaType && Array.isArray(json['manifests']))
+        ? 'index'
+        : MANIFEST_TYPES.includes(mediaType) || (!mediaType && typeof json['config'] === 'object')
+          ? 'manifest'
+          : undefined;
     if (!kind) {
       const schema1 = mediaType.includes('manifest.v1') || json['schemaVersion'] === 1;
-      throw new RegistryError(`${reference.original}: ${schema1 ? 'Docker schema 1 manifests are not supported' : `unsupported manifest type ${JSON.stringify(mediaType)}`}`);
+      throw new RegistryError(
+        `${reference.original}: ${schema1 ? 'Docker schema 1 manifests are not supported' : `unsupported manifest type ${JSON.stringify(mediaType)}`}`,
+      );
     }
     return { kind, digest, json } as const;
   }
@@ -156,7 +160,9 @@ export class ImageUserResolver {
       throw new RegistryError(`${reference.original} is not a container image (config type ${config.mediaType})`);
     }
     if (typeof config.size === 'number' && config.size > this.limits.config) {
-      throw new RegistryError(`${reference.original}: the image configuration is ${config.size} bytes, over the ${this.limits.config}-byte limit`);
+      throw new RegistryError(
+        `${reference.original}: the image configuration is ${config.size} bytes, over the ${this.limits.config}-byte limit`,
+      );
     }
     const response = await client.get(reference.repository, `blobs/${config.digest}`, '*/*', this.limits.config);
     if (response.status === 404) throw new RegistryError(`${reference.original}: configuration blob ${config.digest} not found`);

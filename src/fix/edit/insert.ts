@@ -1,15 +1,7 @@
 import type { ArrayNode, ObjectEntry, ObjectNode, Origin, Syntax } from '../../model/value.js';
 import type { TextEdit } from '../text-edit.js';
 import { type Layout, renderEntry, renderScalar, renderValue } from './render.js';
-import {
-  eolOf,
-  indentAt,
-  lineEndOf,
-  lineStartOf,
-  restIsCommentOrBlank,
-  sameLine,
-  trimEndOffset,
-} from './text-layout.js';
+import { eolOf, indentAt, lineEndOf, lineStartOf, restIsCommentOrBlank, sameLine, trimEndOffset } from './text-layout.js';
 
 export const syntaxOf = (node: { syntax?: Syntax }): Syntax => node.syntax ?? 'json';
 
@@ -24,14 +16,16 @@ export function isEscapedJson(text: string, node: ObjectNode | ArrayNode): boole
 function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined {
   let best: (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined;
   const within = (r: ObjectEntry['keyRange']) =>
-    r !== undefined && (!node.range || (r.file === node.range.file && r.start.offset >= node.range.start.offset && r.end.offset <= node.range.end.offset));
+    r !== undefined &&
+    (!node.range || (r.file === node.range.file && r.start.offset >= node.range.start.offset && r.end.offset <= node.range.end.offset));
   for (const e of node.entries) {
     if (!e.value.range || !e.keyRange) continue;
     if (node.range && (e.keyRange.start.offset < node.range.start.offset || e.keyRange.file !== node.range.file)) continue;
     // A value defined elsewhere (a variable default in another file) is written here as its reference.
     const written = within(e.value.range) ? e.value.range : within(e.value.origin?.range) ? e.value.origin?.range : undefined;
     if (!written) continue;
-    if (!best || best.value.range.end.offset < written.end.offset) best = written === e.value.range ? (e as typeof best) : { ...e, value: { ...e.value, range: written } };
+    if (!best || best.value.range.end.offset < written.end.offset)
+      best = written === e.value.range ? (e as typeof best) : { ...e, value: { ...e.value, range: written } };
   }
   return best;
 }

@@ -88,7 +88,11 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     const at = formatPosition(node.range);
     const ref = node.origin.range ? ` (referenced at ${formatPosition(node.origin.range)})` : '';
     if (definition === undefined) {
-      giveUp(change, `${describePath(change)} comes from ${node.origin.expression}${ref}, defined at ${at}; set it to ${JSON.stringify(change.value)} there`, node);
+      giveUp(
+        change,
+        `${describePath(change)} comes from ${node.origin.expression}${ref}, defined at ${at}; set it to ${JSON.stringify(change.value)} there`,
+        node,
+      );
       return true;
     }
     if (definition.references !== 1) {
@@ -108,11 +112,16 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     const found = parent?.kind === 'object' ? entry(parent, change.path[change.path.length - 1] ?? '') : undefined;
     if (!found || parent?.kind !== 'object') return;
     const value = found.value;
-    const written = inside(parent.range, value.origin?.range) ? value.origin?.range : inside(parent.range, value.range) ? value.range : undefined;
+    const written = inside(parent.range, value.origin?.range)
+      ? value.origin?.range
+      : inside(parent.range, value.range)
+        ? value.range
+        : undefined;
     const text = found.keyRange ? read(found.keyRange.file) : undefined;
-    const removal = found.keyRange && written && text !== undefined
-      ? removeEntry(text, found.keyRange.file, syntaxOf(parent), found.keyRange.start.offset, written.end.offset)
-      : undefined;
+    const removal =
+      found.keyRange && written && text !== undefined
+        ? removeEntry(text, found.keyRange.file, syntaxOf(parent), found.keyRange.start.offset, written.end.offset)
+        : undefined;
     if (!removal) {
       giveUp(change, `${describePath(change)} cannot be removed safely where it is written; remove it by hand`, value);
       return;
@@ -136,7 +145,11 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     if (current) {
       const text = current.range ? read(current.range.file) : undefined;
       if (!current.range || text === undefined) {
-        giveUp(change, `${describePath(change)} has no position in a readable file; set it to ${JSON.stringify(change.value)} by hand`, current);
+        giveUp(
+          change,
+          `${describePath(change)} has no position in a readable file; set it to ${JSON.stringify(change.value)} by hand`,
+          current,
+        );
         continue;
       }
       if (templatePlaceholder(change, current) || sharedDefinition(change, current)) continue;
@@ -164,7 +177,8 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
       }
       if (child.kind === 'null' && child.range) {
         const text = read(child.range.file);
-        if (text !== undefined) edits.push(replaceValue(text, child.range.file, child, nest(change.path.slice(depth + 1), change.value), false, pascal));
+        if (text !== undefined)
+          edits.push(replaceValue(text, child.range.file, child, nest(change.path.slice(depth + 1), change.value), false, pascal));
         else blocked = 'its file cannot be read';
       } else {
         blocked = `${change.path.slice(0, depth + 1).join('.')} is not an object`;
@@ -187,7 +201,11 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     const pending = inserts.get(place) ?? { parent, entries: [], depth };
     const existing = pending.entries.find(([k]) => k === key);
     if (existing && JSON.stringify(existing[1]) !== JSON.stringify(value)) {
-      giveUp(change, `${describePath(change)}: the object is shared with another container that needs a different value; set it by hand`, parent);
+      giveUp(
+        change,
+        `${describePath(change)}: the object is shared with another container that needs a different value; set it by hand`,
+        parent,
+      );
       continue;
     }
     if (!existing) pending.entries.push([key, value]);
@@ -211,7 +229,10 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
 function throughLists(root: ObjectNode, change: FieldChange): { root: ObjectNode | undefined; change: FieldChange } {
   const index = change.path.lastIndexOf(change.path.findLast((step) => /^\d+$/.test(step)) ?? '');
   if (index <= 0) return { root, change };
-  const element = pathGet(root, change.path.slice(0, index + 1).map((step, i) => (i === index ? Number(step) : step)));
+  const element = pathGet(
+    root,
+    change.path.slice(0, index + 1).map((step, i) => (i === index ? Number(step) : step)),
+  );
   return { root: element?.kind === 'object' ? element : undefined, change: { ...change, path: change.path.slice(index + 1) } };
 }
 
@@ -228,7 +249,8 @@ function generatedPlan(taskDefinition: TaskDefinition, plan: FixPlan): PlanEdits
     : `in the Terraform configuration of ${taskDefinition.resource.id}`;
   const manual: ManualFix[] = [];
   for (const change of plan.changes) {
-    const container = change.container === undefined ? undefined : taskDefinition.containers.find((c) => c.index === change.container)?.name;
+    const container =
+      change.container === undefined ? undefined : taskDefinition.containers.find((c) => c.index === change.container)?.name;
     const reason = `the Terraform plan is generated (terraform show -json), so it is not edited: ${describeChange(change)} ${place}, then plan again`;
     for (const checkId of change.checkIds.length ? change.checkIds : ['hardening']) {
       manual.push({ checkId, ...(container ? { container } : {}), reason, ...(where ? { where } : {}) });
@@ -255,7 +277,10 @@ function joinInsertions(edits: Array<TextEdit & { depth?: number }>): TextEdit[]
   }
   for (const group of byPoint.values()) {
     const first = group[0] as TextEdit;
-    const text = [...group].sort((a, b) => (b.depth ?? 0) - (a.depth ?? 0)).map((e) => e.text).join('');
+    const text = [...group]
+      .sort((a, b) => (b.depth ?? 0) - (a.depth ?? 0))
+      .map((e) => e.text)
+      .join('');
     out.push({ file: first.file, start: first.start, end: first.start, text });
   }
   return out;

@@ -32,7 +32,9 @@ export function sourceKey(key: string, pascal: boolean): string {
 }
 
 function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  return JSON.stringify(value)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, () => '%%{');
 }
 
 function hclKey(key: string): string {

@@ -184,11 +184,24 @@ export async function applyPlan(document: PlanDocument, settings: ApplySettings)
     rollbackOnFailure: settings.rollbackOnFailure === true,
     stopRequested,
   };
-  const ended = async (code: Outcome): Promise<ApplyResult> => ({ outcome: await finish(code, store, planFile, out), journalPath: store.path });
+  const ended = async (code: Outcome): Promise<ApplyResult> => ({
+    outcome: await finish(code, store, planFile, out),
+    journalPath: store.path,
+  });
   try {
     let worst: Outcome = OUTCOME.done;
     for (const batch of journal.batches) {
-      const result = await runBatch(batch, { api, planFile, store, plan, checks, waitSettings: { ...waitSettings, stopRequested }, out, now, ...flags });
+      const result = await runBatch(batch, {
+        api,
+        planFile,
+        store,
+        plan,
+        checks,
+        waitSettings: { ...waitSettings, stopRequested },
+        out,
+        now,
+        ...flags,
+      });
       worst = Math.max(worst, result.code) as Outcome;
       if (result.stop) return ended(result.code);
     }
@@ -204,7 +217,6 @@ export async function applyPlan(document: PlanDocument, settings: ApplySettings)
     api.close();
   }
 }
-
 
 interface BatchContext {
   api: EcsApi;
@@ -236,7 +248,11 @@ async function runBatch(batch: number, ctx: BatchContext): Promise<BatchResult> 
   const { store, out } = ctx;
   const { journal } = store;
   out(`Batch ${batch}:`);
-  const applied = await applyBatch(batch, { api: ctx.api, store, plan: ctx.plan, log: out }, { stopOnError: ctx.stopOnError, stopRequested: ctx.stopRequested });
+  const applied = await applyBatch(
+    batch,
+    { api: ctx.api, store, plan: ctx.plan, log: out },
+    { stopOnError: ctx.stopOnError, stopRequested: ctx.stopRequested },
+  );
   if (applied.interrupted) return interrupted(store, batch);
   const problems = applied.failures.length + applied.refused.length;
   if (problems && ctx.stopOnError) {
@@ -251,7 +267,9 @@ async function runBatch(batch: number, ctx: BatchContext): Promise<BatchResult> 
   const { verification, findings } = await verifyBatch(ctx.api, ctx.plan, journal, batch, ctx.checks, store.timestamp());
   journal.verifications.push(verification);
   await store.event(`batch ${batch} verification: ${verification.ok ? 'passed' : 'failed'}`);
-  out(`  re-scan of batch ${batch}: ${verification.ok ? 'no failing check on the new revisions; every updated service on its new revision' : 'problems remain'}`);
+  out(
+    `  re-scan of batch ${batch}: ${verification.ok ? 'no failing check on the new revisions; every updated service on its new revision' : 'problems remain'}`,
+  );
   for (const line of [...verification.failing, ...verification.problems]) out(`    ${line}`);
   for (const line of verification.remaining) out(`    still failing, left to a person by the plan: ${line}`);
   // The same new/fixed/unchanged summary `ecsguard diff` prints, for this batch.
@@ -290,7 +308,8 @@ async function waitForStable(batch: number, ctx: BatchContext): Promise<BatchRes
     services.map((s) => ({ region: s.region, cluster: s.cluster, service: s.service, taskDefinition: s.newArn as string })),
     ctx.waitSettings,
   );
-  const same = (a: { region: string; cluster: string; service: string }, b: typeof a) => a.region === b.region && a.cluster === b.cluster && a.service === b.service;
+  const same = (a: { region: string; cluster: string; service: string }, b: typeof a) =>
+    a.region === b.region && a.cluster === b.cluster && a.service === b.service;
   for (const s of services) {
     const step = s.stable as NonNullable<typeof s.stable>;
     const problem = result.failed.find((u) => same(u, s)) ?? result.unstable.find((u) => same(u, s));
@@ -318,7 +337,9 @@ async function waitForStable(batch: number, ctx: BatchContext): Promise<BatchRes
     store.journal.rollback.status = rolled.failed.length ? 'failed' : 'done';
     store.journal.rollback.finishedAt = store.timestamp();
     store.journal.status = rolled.failed.length ? 'rollback-failed' : 'rolled-back';
-    await store.event(`batch ${batch} rolled back after a FAILED rollout${rolled.failed.length ? `; ${rolled.failed.length} service(s) not restored` : ''}`);
+    await store.event(
+      `batch ${batch} rolled back after a FAILED rollout${rolled.failed.length ? `; ${rolled.failed.length} service(s) not restored` : ''}`,
+    );
     return { code: OUTCOME.incomplete, stop: true };
   }
   if (result.unstable.length === 0) return undefined;
@@ -335,7 +356,9 @@ async function finish(code: Outcome, store: JournalStore, planFile: string, out:
     out(`Interrupted: the call in flight finished and the journal is written. To continue: ${resume}`);
     out(`To undo what was changed: ecsguard rollback ${store.path}`);
   } else if (store.journal.status === 'rolled-back' || store.journal.status === 'rollback-failed') {
-    out(`A rollout FAILED and the batch was rolled back${store.journal.status === 'rollback-failed' ? ' in part (see "Not restored")' : ''}. Fix the cause, then make a new plan.`);
+    out(
+      `A rollout FAILED and the batch was rolled back${store.journal.status === 'rollback-failed' ? ' in part (see "Not restored")' : ''}. Fix the cause, then make a new plan.`,
+    );
   } else if (code === OUTCOME.incomplete) {
     const refused = store.journal.services.filter((s) => s.update.refused);
     if (refused.length) out(`${refused.length} service(s) moved since the plan was made and were left alone: make a new plan for them.`);

@@ -68,8 +68,13 @@ export async function applyBatch(batch: number, ctx: StepContext, options: Apply
     const registered = await guarded(ctx, revision.register, () => register(revision, planned, ctx));
     if (!registered.ok) {
       outcome.failures.push(registered.error);
-      const waiting = ctx.store.journal.services.filter((s) => s.batch === batch && s.plannedFrom === revision.oldArn && s.update.status !== 'done');
-      if (waiting.length) ctx.log(`  not moving ${waiting.map((s) => `${s.cluster}/${s.service}`).join(', ')}: the fixed revision of ${shortArn(revision.oldArn)} is not registered`);
+      const waiting = ctx.store.journal.services.filter(
+        (s) => s.batch === batch && s.plannedFrom === revision.oldArn && s.update.status !== 'done',
+      );
+      if (waiting.length)
+        ctx.log(
+          `  not moving ${waiting.map((s) => `${s.cluster}/${s.service}`).join(', ')}: the fixed revision of ${shortArn(revision.oldArn)} is not registered`,
+        );
       continue;
     }
     for (const service of ctx.store.journal.services.filter((s) => s.batch === batch && s.plannedFrom === revision.oldArn)) {
@@ -115,7 +120,11 @@ async function register(revision: JournalRevision, planned: PlannedRevision, ctx
     const existing = await findRegistered(revision, planned, ctx);
     if (existing) {
       revision.newArn = existing;
-      await ctx.store.finish(revision.register, `registered ${shortArn(existing)} for ${label} (found after an interruption)`, 'found registered after an interruption');
+      await ctx.store.finish(
+        revision.register,
+        `registered ${shortArn(existing)} for ${label} (found after an interruption)`,
+        'found registered after an interruption',
+      );
       ctx.log(`  found ${shortArn(existing)} already registered for ${label}`);
       return;
     }
@@ -153,7 +162,9 @@ async function updateService(service: JournalService, newArn: string, ctx: StepC
   const expected = service.previousArn ?? service.plannedFrom;
   if (state.taskDefinition !== expected) {
     service.observedArn = state.taskDefinition;
-    throw new StepRefused(`${label}: now on ${shortArn(state.taskDefinition)}, planned from ${relativeTo(expected, state.taskDefinition)}; not updated (make a new plan for it)`);
+    throw new StepRefused(
+      `${label}: now on ${shortArn(state.taskDefinition)}, planned from ${relativeTo(expected, state.taskDefinition)}; not updated (make a new plan for it)`,
+    );
   }
   service.previousArn = state.taskDefinition;
   delete service.observedArn;
@@ -161,6 +172,8 @@ async function updateService(service: JournalService, newArn: string, ctx: StepC
   await ctx.api.updateService(service.region, service.cluster, service.service, newArn);
   await ctx.store.finish(service.update, `${label} updated to ${shortArn(newArn)} (rolling deployment started)`);
   const draining = state.deployments.filter((d) => d.status === 'ACTIVE' && d.taskDefinition !== state.taskDefinition);
-  const note = draining.length ? ` (it was mid-rollout: ${draining.reduce((n, d) => n + d.runningCount, 0)} task(s) still on ${[...new Set(draining.map((d) => shortArn(d.taskDefinition)))].join(', ')})` : '';
+  const note = draining.length
+    ? ` (it was mid-rollout: ${draining.reduce((n, d) => n + d.runningCount, 0)} task(s) still on ${[...new Set(draining.map((d) => shortArn(d.taskDefinition)))].join(', ')})`
+    : '';
   ctx.log(`  ${label}: ${shortArn(state.taskDefinition)} → ${shortArn(newArn)}${note}`);
 }

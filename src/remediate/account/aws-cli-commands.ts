@@ -29,10 +29,14 @@ export function registerInputFileName(family: string, revision: number): string 
  */
 export function applyCommands(input: CommandInput): string[] {
   const keep = input.keepLatestBatch;
-  const file = keep === undefined ? registerInputFileName(input.family, input.oldRevision) : `${input.family}-${input.oldRevision}.keep-latest.register.json`;
+  const file =
+    keep === undefined
+      ? registerInputFileName(input.family, input.oldRevision)
+      : `${input.family}-${input.oldRevision}.keep-latest.register.json`;
   const variable = `NEW_${input.family.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${input.oldRevision}${keep === undefined ? '' : '_LATEST'}`;
   const region = shellQuote(input.region);
-  const filter = keep === undefined ? 'select(.oldArn == $arn)' : `select(.oldArn == $arn and .batch == ${keep} and .purpose == "keep-latest")`;
+  const filter =
+    keep === undefined ? 'select(.oldArn == $arn)' : `select(.oldArn == $arn and .batch == ${keep} and .purpose == "keep-latest")`;
   return [
     `jq --arg arn ${shellQuote(input.oldArn)} '.revisions[] | ${filter} | .registerInput' ${shellQuote(input.planFile)} > ${shellQuote(file)}`,
     `${variable}=$(aws ecs register-task-definition --region ${region} --cli-input-json file://${shellQuote(file)} --query taskDefinition.taskDefinitionArn --output text)`,

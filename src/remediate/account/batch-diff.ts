@@ -12,7 +12,13 @@ import type { RemediationPlan } from './plan-format.js';
  * the re-scan of the revisions the batch registered. A revision whose fixed copy was not
  * registered was not re-scanned: its findings are ERROR after, so "not verified", never "fixed".
  */
-export function diffBatch(plan: RemediationPlan, journal: Journal, batch: number, rescan: readonly Finding[], checks: readonly Check[]): ScanDiff {
+export function diffBatch(
+  plan: RemediationPlan,
+  journal: Journal,
+  batch: number,
+  rescan: readonly Finding[],
+  checks: readonly Check[],
+): ScanDiff {
   const severity = new Map(checks.map((c) => [c.meta.id, c.meta.severity] as const));
   const before: ReportedFinding[] = [];
   const after: ReportedFinding[] = rescan.map(reportedFrom);
@@ -42,7 +48,13 @@ export function diffBatch(plan: RemediationPlan, journal: Journal, batch: number
     }
     if (revision.newArn === undefined) {
       for (const checkId of new Set(planned.findings.map((f) => f.checkId))) {
-        after.push({ checkId, status: 'ERROR', severity: severity.get(checkId) ?? 'high', message: 'not re-scanned: the fixed revision was not registered', resource });
+        after.push({
+          checkId,
+          status: 'ERROR',
+          severity: severity.get(checkId) ?? 'high',
+          message: 'not re-scanned: the fixed revision was not registered',
+          resource,
+        });
       }
     }
   }

@@ -70,7 +70,10 @@ export function remediateRevision(revision: RevisionToPlan, fixOptions: FixOptio
   const warnings = fixes.warnings.map(messageOf);
   const manual = fixes.manual.map(messageOf);
   if (located.length === 0) return { changes, warnings, manual };
-  const fixed = applyFieldChanges(described, located.map(({ change, path }) => ({ path, value: change.value })));
+  const fixed = applyFieldChanges(
+    described,
+    located.map(({ change, path }) => ({ path, value: change.value })),
+  );
   return { changes, warnings, manual, registerInput: registerInputFrom(fixed, revision.tags) };
 }
 
@@ -131,7 +134,12 @@ export function buildPlan(revisions: readonly RevisionToPlan[], settings: PlanSe
     const family = resource.family ?? String(revision.described['family'] ?? '');
     const oldRevision = resource.revision ?? Number(revision.described['revision'] ?? 0);
     planned.push(
-      plannedRevision(revision, remediation as Required<RevisionRemediation>, { region, family, oldRevision, arn, purpose: 'fix' }, settings),
+      plannedRevision(
+        revision,
+        remediation as Required<RevisionRemediation>,
+        { region, family, oldRevision, arn, purpose: 'fix' },
+        settings,
+      ),
     );
   }
   planned.sort(compareRevisions);
@@ -174,7 +182,12 @@ interface Identity {
   batch?: number;
 }
 
-function plannedRevision(revision: RevisionToPlan, remediation: Required<RevisionRemediation>, id: Identity, settings: PlanSettings): PlannedRevision {
+function plannedRevision(
+  revision: RevisionToPlan,
+  remediation: Required<RevisionRemediation>,
+  id: Identity,
+  settings: PlanSettings,
+): PlannedRevision {
   const { region, family, oldRevision, arn } = id;
   const usage = revision.taskDefinition.usage;
   const inventory = (settings.services ?? []).filter((s) => s.region === region);
@@ -184,7 +197,9 @@ function plannedRevision(revision: RevisionToPlan, remediation: Required<Revisio
   if (id.purpose === 'fix') {
     for (const s of inventory.filter((x) => x.taskDefinition === arn)) {
       if (s.deploymentController !== 'ECS') {
-        warnings.push(`${s.cluster}/${s.service} uses the ${s.deploymentController} deployment controller: not moved by apply; deploy the new revision through it`);
+        warnings.push(
+          `${s.cluster}/${s.service} uses the ${s.deploymentController} deployment controller: not moved by apply; deploy the new revision through it`,
+        );
         continue;
       }
       const ranking = settings.ranking?.get(serviceKey(s));
@@ -194,21 +209,35 @@ function plannedRevision(revision: RevisionToPlan, remediation: Required<Revisio
         cluster: s.cluster,
         service: s.service,
         ...(ranking ? { priority: ranking.priority, reasons: ranking.reasons } : {}),
-        ...(draining.length ? { rollout: `rollout in progress (${stillOn} task(s) still on ${[...new Set(draining.map((d) => short(d.taskDefinition)))].join(', ')})` } : {}),
+        ...(draining.length
+          ? {
+              rollout: `rollout in progress (${stillOn} task(s) still on ${[...new Set(draining.map((d) => short(d.taskDefinition)))].join(', ')})`,
+            }
+          : {}),
       });
     }
     for (const s of inventory.filter((x) => x.taskDefinition !== arn)) {
       const old = s.deployments.filter((d) => d.status === 'ACTIVE' && d.taskDefinition === arn);
       if (old.length === 0) continue;
       const n = old.reduce((sum, d) => sum + d.runningCount, 0);
-      rollouts.push(`${s.cluster}/${s.service}: rollout to ${short(s.taskDefinition)} in progress, ${n} task(s) still on ${short(arn)} (the service is moved from ${short(s.taskDefinition)}, not from this revision)`);
+      rollouts.push(
+        `${s.cluster}/${s.service}: rollout to ${short(s.taskDefinition)} in progress, ${n} task(s) still on ${short(arn)} (the service is moved from ${short(s.taskDefinition)}, not from this revision)`,
+      );
     }
     services.sort((a, b) => a.cluster.localeCompare(b.cluster) || a.service.localeCompare(b.service));
   }
   const runningTasks = usage?.runningTasks ?? 0;
   const inUse = services.length > 0 || runningTasks > 0 || rollouts.length > 0;
   const { priority, why } = priorityOf(services, inUse, runningTasks, rollouts);
-  const common = { region, family, oldRevision, oldArn: arn, services, planFile: settings.planFile, ...(id.batch !== undefined ? { keepLatestBatch: id.batch } : {}) };
+  const common = {
+    region,
+    family,
+    oldRevision,
+    oldArn: arn,
+    services,
+    planFile: settings.planFile,
+    ...(id.batch !== undefined ? { keepLatestBatch: id.batch } : {}),
+  };
   return {
     batch: id.batch ?? 0,
     region,
@@ -239,15 +268,30 @@ function plannedRevision(revision: RevisionToPlan, remediation: Required<Revisio
   };
 }
 
-function priorityOf(services: PlannedService[], inUse: boolean, runningTasks: number, rollouts: string[]): { priority: RevisionPriority; why: string } {
-  const names = (list: PlannedService[]) => list.map((s) => `${s.cluster}/${s.service}${s.reasons?.length ? ` (${s.reasons.join('; ')})` : ''}`).join(', ');
+function priorityOf(
+  services: PlannedService[],
+  inUse: boolean,
+  runningTasks: number,
+  rollouts: string[],
+): { priority: RevisionPriority; why: string } {
+  const names = (list: PlannedService[]) =>
+    list.map((s) => `${s.cluster}/${s.service}${s.reasons?.length ? ` (${s.reasons.join('; ')})` : ''}`).join(', ');
   for (const p of ['internet-exposed', 'production'] as const) {
     const matching = services.filter((s) => s.priority === p);
     if (matching.length) return { priority: p, why: `${p}: ${names(matching)}` };
   }
-  if (services.length) return { priority: 'in-use', why: `in use, not internet-exposed, no production tag: ${services.map((s) => `${s.cluster}/${s.service}`).join(', ')}` };
+  if (services.length)
+    return {
+      priority: 'in-use',
+      why: `in use, not internet-exposed, no production tag: ${services.map((s) => `${s.cluster}/${s.service}`).join(', ')}`,
+    };
   if (inUse) {
-    const what = [runningTasks ? `${runningTasks} running task(s)` : '', rollouts.length ? `${rollouts.length} rollout(s) still draining it` : ''].filter(Boolean).join(', ');
+    const what = [
+      runningTasks ? `${runningTasks} running task(s)` : '',
+      rollouts.length ? `${rollouts.length} rollout(s) still draining it` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return { priority: 'in-use', why: `in use, no service to move from it: ${what}` };
   }
   return { priority: 'not-in-use', why: 'not in use: no service runs it and no task' };
@@ -309,7 +353,11 @@ function keepLatestEntry(newest: RevisionToPlan, batch: number, older: string, s
     },
     settings,
   );
-  const content = remediation.registerInput ? 'with the fixes' : remediation.manual.length ? 'unchanged (its fixes are manual)' : 'unchanged (it passes)';
+  const content = remediation.registerInput
+    ? 'with the fixes'
+    : remediation.manual.length
+      ? 'unchanged (its fixes are manual)'
+      : 'unchanged (it passes)';
   entry.why = `keep-latest: registered last in batch ${batch}, after the fixed copy of ${older}, so the family's latest revision is ${short(arn)}'s content ${content}; no service is moved to it`;
   entry.priority = entry.inUse ? 'in-use' : 'not-in-use';
   return entry;

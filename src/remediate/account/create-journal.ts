@@ -7,7 +7,14 @@ export function planDigest(planText: string): string {
 }
 
 /** A fresh journal for the chosen batches: every step pending, nothing changed yet. */
-export function createJournal(plan: RemediationPlan, planFile: string, planText: string, batches: number[], wait: boolean, now: Date): Journal {
+export function createJournal(
+  plan: RemediationPlan,
+  planFile: string,
+  planText: string,
+  batches: number[],
+  wait: boolean,
+  now: Date,
+): Journal {
   const at = now.toISOString();
   const selected = plan.revisions.filter((r) => batches.includes(r.batch));
   return {
@@ -19,7 +26,13 @@ export function createJournal(plan: RemediationPlan, planFile: string, planText:
     status: 'in-progress',
     startedAt: at,
     updatedAt: at,
-    revisions: selected.map((r) => ({ batch: r.batch, region: r.region, family: r.family, oldArn: r.oldArn, register: { status: 'pending' } })),
+    revisions: selected.map((r) => ({
+      batch: r.batch,
+      region: r.region,
+      family: r.family,
+      oldArn: r.oldArn,
+      register: { status: 'pending' },
+    })),
     services: selected.flatMap((r) =>
       r.services.map((s) => ({
         batch: r.batch,

@@ -5,7 +5,9 @@
  */
 export function describedMatchesInput(described: unknown, input: unknown): boolean {
   if (Array.isArray(input)) {
-    return Array.isArray(described) && described.length === input.length && input.every((item, i) => describedMatchesInput(described[i], item));
+    return (
+      Array.isArray(described) && described.length === input.length && input.every((item, i) => describedMatchesInput(described[i], item))
+    );
   }
   if (input !== null && typeof input === 'object') {
     if (described === null || typeof described !== 'object' || Array.isArray(described)) return false;

@@ -23,7 +23,8 @@ export function parseProdTags(text: string): Tag[] {
     .filter((p) => p !== '')
     .map((pair) => {
       const eq = pair.indexOf('=');
-      if (eq <= 0 || eq === pair.length - 1) throw new UsageError(`--prod-tags: "${pair}" is not KEY=VALUE (e.g. Environment=prod,env=production)`);
+      if (eq <= 0 || eq === pair.length - 1)
+        throw new UsageError(`--prod-tags: "${pair}" is not KEY=VALUE (e.g. Environment=prod,env=production)`);
       return { key: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
     });
   if (tags.length === 0) throw new UsageError('--prod-tags needs at least one KEY=VALUE');
@@ -59,10 +60,12 @@ export async function rankServices(
         continue;
       }
       for (const lb of schemes.get(`${s.region}\n${tg}`) ?? []) {
-        if (lb.scheme === 'internet-facing') exposed.push(`behind internet-facing load balancer ${lb.name} (target group ${lb.targetGroup})`);
+        if (lb.scheme === 'internet-facing')
+          exposed.push(`behind internet-facing load balancer ${lb.name} (target group ${lb.targetGroup})`);
       }
     }
-    for (const name of s.classicLoadBalancers) exposed.push(`behind Classic Load Balancer ${name} (scheme not read); ranked as internet-exposed`);
+    for (const name of s.classicLoadBalancers)
+      exposed.push(`behind Classic Load Balancer ${name} (scheme not read); ranked as internet-exposed`);
     if (exposed.length) {
       ranking.set(serviceKey(s), { priority: 'internet-exposed', reasons: [...new Set(exposed)] });
       continue;

@@ -60,14 +60,7 @@ export interface BatchVerification {
 }
 
 export type JournalStatus =
-  | 'in-progress'
-  | 'completed'
-  | 'failed'
-  | 'interrupted'
-  | 'verification-failed'
-  | 'rolling-back'
-  | 'rolled-back'
-  | 'rollback-failed';
+  'in-progress' | 'completed' | 'failed' | 'interrupted' | 'verification-failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed';
 
 export interface Journal {
   kind: typeof JOURNAL_KIND;
@@ -94,6 +87,7 @@ export function parseJournal(text: string, file: string): Journal {
     noun: 'journal',
     notKind: 'is not an ecsguard apply journal',
   });
-  if (!Array.isArray(journal.revisions) || !Array.isArray(journal.services)) throw new UsageError(`${file}: "revisions" and "services" must be lists`);
+  if (!Array.isArray(journal.revisions) || !Array.isArray(journal.services))
+    throw new UsageError(`${file}: "revisions" and "services" must be lists`);
   return journal as Journal;
 }

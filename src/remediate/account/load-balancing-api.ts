@@ -24,7 +24,10 @@ export interface LoadBalancingApi {
 /** DescribeLoadBalancers takes at most 20 ARNs; the same chunk size keeps DescribeTargetGroups requests small. */
 const ARNS_PER_CALL = 20;
 
-export async function createLoadBalancingApi(clientFor: (region: string) => ElasticLoadBalancingV2Client, signal?: AbortSignal): Promise<LoadBalancingApi> {
+export async function createLoadBalancingApi(
+  clientFor: (region: string) => ElasticLoadBalancingV2Client,
+  signal?: AbortSignal,
+): Promise<LoadBalancingApi> {
   const sdk = await import('@aws-sdk/client-elastic-load-balancing-v2');
   const options = signal ? { abortSignal: signal } : {};
   const call = async <T>(region: string, operation: string, send: (client: ElasticLoadBalancingV2Client) => Promise<T>): Promise<T> => {
@@ -55,7 +58,8 @@ export async function createLoadBalancingApi(clientFor: (region: string) => Elas
         const answer = await call(region, 'DescribeLoadBalancers', (client) =>
           client.send(new sdk.DescribeLoadBalancersCommand({ LoadBalancerArns: arns.slice(i, i + ARNS_PER_CALL) }), options),
         );
-        for (const lb of answer.LoadBalancers ?? []) out.push({ arn: lb.LoadBalancerArn ?? '', name: lb.LoadBalancerName ?? '', scheme: lb.Scheme ?? '' });
+        for (const lb of answer.LoadBalancers ?? [])
+          out.push({ arn: lb.LoadBalancerArn ?? '', name: lb.LoadBalancerName ?? '', scheme: lb.Scheme ?? '' });
       }
       return out;
     },

@@ -130,7 +130,13 @@ async function readNewestRevisions(
     const { region, family } = r.taskDefinition.resource;
     if (region && family) families.set(`${region}\n${family}`, { region, family });
   }
-  const toEvaluate: Array<{ key: string; region: string; arn: string; taskDefinition: Record<string, unknown>; tags: Array<{ key: string; value: string }> }> = [];
+  const toEvaluate: Array<{
+    key: string;
+    region: string;
+    arn: string;
+    taskDefinition: Record<string, unknown>;
+    tags: Array<{ key: string; value: string }>;
+  }> = [];
   for (const [key, { region, family }] of families) {
     try {
       const newest = await api.describeTaskDefinition(region, family);

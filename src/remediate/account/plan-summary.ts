@@ -13,12 +13,20 @@ export function formatPlanSummary(plan: RemediationPlan, planFile: string): stri
     );
   }
   if (summary.revisions === 0) {
-    lines.push(plan.scanErrors.length || unread.length ? 'No failing revision that was read can be fixed automatically.' : 'No failing revision in scope can be fixed automatically.');
+    lines.push(
+      plan.scanErrors.length || unread.length
+        ? 'No failing revision that was read can be fixed automatically.'
+        : 'No failing revision in scope can be fixed automatically.',
+    );
   }
   for (const r of plan.revisions) {
     const services = r.services.map((s) => `${s.cluster}/${s.service}${s.rollout ? ` [${s.rollout}]` : ''}`).join(', ');
-    const usage = r.inUse ? `in use: ${services || [r.runningTasks ? `${r.runningTasks} running task(s)` : '', r.rollouts?.length ? 'by rollouts in progress' : ''].filter(Boolean).join(', ')}` : 'not in use';
-    lines.push(`batch ${r.batch}  ${r.region} ${shortArn(r.oldArn)}  (${r.purpose === 'keep-latest' ? 'keep-latest copy: no service is moved to it' : usage})`);
+    const usage = r.inUse
+      ? `in use: ${services || [r.runningTasks ? `${r.runningTasks} running task(s)` : '', r.rollouts?.length ? 'by rollouts in progress' : ''].filter(Boolean).join(', ')}`
+      : 'not in use';
+    lines.push(
+      `batch ${r.batch}  ${r.region} ${shortArn(r.oldArn)}  (${r.purpose === 'keep-latest' ? 'keep-latest copy: no service is moved to it' : usage})`,
+    );
     if (r.why) lines.push(`  why batch ${r.batch}: ${r.why}`);
     for (const rollout of r.rollouts ?? []) lines.push(`  rollout: ${rollout}`);
     for (const c of r.changes) {

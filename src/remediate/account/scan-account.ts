@@ -34,7 +34,8 @@ export async function scanAccount(live: LiveSource, checks: readonly Check[], si
   });
   const unreadable = new Map<string, string>();
   for (const finding of result.findings) {
-    if (finding.status === 'ERROR') unreadable.set(finding.resource.arn ?? finding.resource.id, finding.message.replace(/^not evaluated: /, ''));
+    if (finding.status === 'ERROR')
+      unreadable.set(finding.resource.arn ?? finding.resource.id, finding.message.replace(/^not evaluated: /, ''));
   }
   return { result, failing, unreadable };
 }

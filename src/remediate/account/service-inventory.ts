@@ -72,7 +72,9 @@ function factsOf(region: string, cluster: string, state: ServiceState, clusterTa
     deploymentController: state.deploymentController ?? 'ECS',
     ...(state.assignPublicIp ? { assignPublicIp: state.assignPublicIp } : {}),
     targetGroupArns: (state.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((a): a is string => !!a),
-    classicLoadBalancers: (state.loadBalancers ?? []).filter((lb) => !lb.targetGroupArn && lb.loadBalancerName).map((lb) => lb.loadBalancerName as string),
+    classicLoadBalancers: (state.loadBalancers ?? [])
+      .filter((lb) => !lb.targetGroupArn && lb.loadBalancerName)
+      .map((lb) => lb.loadBalancerName as string),
     tags: state.tags ?? [],
     clusterTags,
   };

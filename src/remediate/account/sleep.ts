@@ -2,7 +2,10 @@
 export function sleepUnlessStopped(interrupt: AbortSignal | undefined): (ms: number) => Promise<void> {
   return (ms) =>
     new Promise<void>((resolve) => {
-      if (interrupt?.aborted) return resolve();
+      if (interrupt?.aborted) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);

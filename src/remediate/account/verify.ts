@@ -12,7 +12,11 @@ import type { BatchVerification, Journal } from './journal-format.js';
 import type { RemediationPlan } from './plan-format.js';
 
 /** A live source over exactly the revisions apply registered: the re-scan sees only what changed. */
-function registeredRevisionsSource(api: EcsApi, revisions: Array<{ region: string; arn: string }>, tagsByArn: Map<string, unknown[]>): LiveSource {
+function registeredRevisionsSource(
+  api: EcsApi,
+  revisions: Array<{ region: string; arn: string }>,
+  tagsByArn: Map<string, unknown[]>,
+): LiveSource {
   return {
     async load() {
       const definitions: SourceDefinition[] = [];
@@ -33,7 +37,10 @@ function registeredRevisionsSource(api: EcsApi, revisions: Array<{ region: strin
         } catch (error) {
           if (!(error instanceof EcsCallError)) throw error;
           // Unread is ERROR for every check: the batch diff calls its findings "not verified", never "fixed".
-          failures.push({ resource, error: { message: `${shortArn(arn)}: ${error.message}`, region, operation: 'DescribeTaskDefinition', resource: arn } });
+          failures.push({
+            resource,
+            error: { message: `${shortArn(arn)}: ${error.message}`, region, operation: 'DescribeTaskDefinition', resource: arn },
+          });
           continue;
         }
         tagsByArn.set(arn, described.tags);
@@ -61,12 +68,16 @@ export async function verifyBatch(
   const result = await scan({
     paths: [],
     checks,
-    liveSources: [registeredRevisionsSource(api, registered.map((r) => ({ region: r.region, arn: r.newArn as string })), tagsByArn)],
+    liveSources: [
+      registeredRevisionsSource(
+        api,
+        registered.map((r) => ({ region: r.region, arn: r.newArn as string })),
+        tagsByArn,
+      ),
+    ],
   });
   // A failure the plan fixed must be gone; one the plan left to a person (host mode kept, manual fixes) is only listed.
-  const fixedChecks = new Map(
-    plan.revisions.map((p) => [p.oldArn, new Set(p.changes.flatMap((c) => c.checkIds))] as const),
-  );
+  const fixedChecks = new Map(plan.revisions.map((p) => [p.oldArn, new Set(p.changes.flatMap((c) => c.checkIds))] as const));
   const oldArnOf = new Map(registered.map((r) => [r.newArn as string, r.oldArn]));
   const failing: string[] = [];
   const remaining: string[] = [];
@@ -96,5 +107,8 @@ export async function verifyBatch(
       problems.push(`${s.region} ${s.cluster}/${s.service} uses ${shortArn(state.taskDefinition)}, not ${shortArn(s.newArn)}`);
     }
   }
-  return { verification: { batch, at, ok: failing.length === 0 && problems.length === 0, failing, problems, remaining }, findings: result.findings };
+  return {
+    verification: { batch, at, ok: failing.length === 0 && problems.length === 0, failing, problems, remaining },
+    findings: result.findings,
+  };
 }

@@ -18,7 +18,9 @@ export function parseVersionedDocument<T extends { kind?: unknown; version?: unk
   const document = (parsed ?? {}) as Partial<T>;
   if (typeof parsed !== 'object' || document.kind !== expected.kind) throw new UsageError(`${file} ${expected.notKind}`);
   if (document.version !== expected.version) {
-    throw new UsageError(`${file} is ${expected.noun} version ${String(document.version)}; this ecsguard reads version ${expected.version}`);
+    throw new UsageError(
+      `${file} is ${expected.noun} version ${String(document.version)}; this ecsguard reads version ${expected.version}`,
+    );
   }
   return document;
 }

@@ -33,7 +33,10 @@ export function failedRollout(state: ServiceState | undefined, taskDefinition: s
   if (!failed) return undefined;
   const reason = `rollout FAILED${failed.rolloutStateReason ? `: ${failed.rolloutStateReason}` : ' (deployment circuit breaker)'}`;
   // With the circuit breaker's rollback on, ECS has already made the last completed revision desired again.
-  const back = state && state.taskDefinition !== taskDefinition ? `; ECS is rolling the service back to ${state.taskDefinition.slice(state.taskDefinition.lastIndexOf('/') + 1)} itself` : '';
+  const back =
+    state && state.taskDefinition !== taskDefinition
+      ? `; ECS is rolling the service back to ${state.taskDefinition.slice(state.taskDefinition.lastIndexOf('/') + 1)} itself`
+      : '';
   return reason + back;
 }
 
@@ -69,7 +72,11 @@ export async function waitForServices(api: EcsApi, services: readonly ServiceToW
     const still: ServiceToWatch[] = [];
     for (const group of groups.values()) {
       const { region, cluster } = group[0] as ServiceToWatch;
-      const states = await api.describeServices(region, cluster, group.map((s) => s.service));
+      const states = await api.describeServices(
+        region,
+        cluster,
+        group.map((s) => s.service),
+      );
       for (const s of group) {
         const state = states.find((st) => st.service === s.service);
         const failure = failedRollout(state, s.taskDefinition);
@@ -99,6 +106,8 @@ export async function waitForServices(api: EcsApi, services: readonly ServiceToW
   }
   // A FAILED rollout ends the wait at once: the others are reported as not yet stable.
   const why = (s: ServiceToWatch) =>
-    failed.length || interrupted ? `not stable yet (waiting stopped): ${reasons.get(s) ?? 'unknown'}` : `not stable after ${Math.round(settings.timeoutMs / 1000)}s: ${reasons.get(s) ?? 'unknown'}`;
+    failed.length || interrupted
+      ? `not stable yet (waiting stopped): ${reasons.get(s) ?? 'unknown'}`
+      : `not stable after ${Math.round(settings.timeoutMs / 1000)}s: ${reasons.get(s) ?? 'unknown'}`;
   return { stable, unstable: pending.map((s) => ({ ...s, reason: why(s) })), failed, interrupted };
 }

@@ -94,7 +94,6 @@ export async function createSharedAgents(maxSockets: number): Promise<SharedAgen
   return { http: new http.Agent({ keepAlive: true, maxSockets }), https: new https.Agent({ keepAlive: true, maxSockets }) };
 }
 
-
 /** The Account API is global; its endpoint lives in us-east-1. */
 const ACCOUNT_API_REGION = 'us-east-1';
 
@@ -138,7 +137,16 @@ export class AwsClients {
       ...(this.credentials ? { credentials: this.credentials } : {}),
       maxAttempts: this.maxAttempts,
       retryMode: 'adaptive' as const,
-      ...(retry ? { retryStrategy: new FailFastRetryStrategy(new retry.AdaptiveRetryStrategy(this.maxAttempts, { rateLimiter: new retry.DefaultRateLimiter({ smooth: 1 }), backoff: new ThrottlingBackoff() } as never)) } : {}),
+      ...(retry
+        ? {
+            retryStrategy: new FailFastRetryStrategy(
+              new retry.AdaptiveRetryStrategy(this.maxAttempts, {
+                rateLimiter: new retry.DefaultRateLimiter({ smooth: 1 }),
+                backoff: new ThrottlingBackoff(),
+              }),
+            ),
+          }
+        : {}),
       requestHandler: {
         connectionTimeout: 5_000,
         requestTimeout: 60_000,
@@ -154,7 +162,10 @@ export class AwsClients {
    */
   private withEndpointInErrors<C extends ECSClient | STSClient | AccountClient>(client: C): C {
     const stack = client.middlewareStack as unknown as {
-      add(middleware: DeserializeMiddleware<object, MetadataBearer> | InitializeMiddleware<object, MetadataBearer>, options: (DeserializeHandlerOptions | InitializeHandlerOptions) & { priority?: 'high' | 'normal' | 'low' }): void;
+      add(
+        middleware: DeserializeMiddleware<object, MetadataBearer> | InitializeMiddleware<object, MetadataBearer>,
+        options: (DeserializeHandlerOptions | InitializeHandlerOptions) & { priority?: 'high' | 'normal' | 'low' },
+      ): void;
     };
     const { perClient, shared, onCall } = this.budget;
     const own = perClient ? createLimiter(perClient) : undefined;
@@ -170,16 +181,17 @@ export class AwsClients {
       stack.add(attempt, { step: 'deserialize', name: 'ecsguardSharedBudget', priority: 'high' });
     }
     const endpointInErrors: DeserializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
-          if (isUnreachable(error) && request?.hostname && (error as { endpoint?: string }).endpoint === undefined) {
-            (error as { endpoint?: string }).endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
-          }
-          throw error;
+      try {
+        return await next(args);
+      } catch (error) {
+        const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+        if (isUnreachable(error) && request?.hostname && (error as { endpoint?: string }).endpoint === undefined) {
+          (error as { endpoint?: string }).endpoint =
+            `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
         }
-      };
+        throw error;
+      }
+    };
     stack.add(endpointInErrors, { step: 'deserialize', name: 'ecsguardEndpointInErrors' });
     return client;
   }
@@ -273,11 +285,11 @@ export class FailFastRetryStrategy implements RetryStrategyV2 {
 
   refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     if (isUnreachable(errorInfo.error)) return Promise.reject(errorInfo.error);
-    return this.inner.refreshRetryTokenForRetry(token as StandardRetryToken, errorInfo);
+    return this.inner.refreshRetryTokenForRetry(token, errorInfo);
   }
 
   recordSuccess(token: RetryToken): void {
-    this.inner.recordSuccess(token as StandardRetryToken);
+    this.inner.recordSuccess(token);
   }
 }
 

@@ -20,7 +20,14 @@ export interface ServiceState {
   taskDefinition: string;
   desiredCount: number;
   runningCount: number;
-  deployments: Array<{ status: string; taskDefinition: string; desiredCount: number; runningCount: number; rolloutState?: string; rolloutStateReason?: string }>;
+  deployments: Array<{
+    status: string;
+    taskDefinition: string;
+    desiredCount: number;
+    runningCount: number;
+    rolloutState?: string;
+    rolloutStateReason?: string;
+  }>;
   /** `ECS` (rolling), `CODE_DEPLOY` or `EXTERNAL`; absent means ECS. */
   deploymentController?: string;
   /** awsvpc services: `ENABLED` gives each task a public IP. */
@@ -105,7 +112,13 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** The SDK implementation over `clients` (one ECS client per region: shared credentials, retries, budget). */
-export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose: () => void = () => clients.destroy()): EcsApi {
+export function createEcsApi(
+  clients: AwsClients,
+  signal?: AbortSignal,
+  onClose: () => void = () => {
+    clients.destroy();
+  },
+): EcsApi {
   const sdk = clients.sdk.ecs;
   const options = signal ? { abortSignal: signal } : {};
   const failed = (error: unknown, region: string, operation: string, resource?: string): unknown => {
@@ -113,7 +126,12 @@ export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose:
     if (error instanceof EcsCallError) return error;
     return new EcsCallError(operation, region, describeAwsError(error, 'ecs', operation), error, resource);
   };
-  const call = async <T>(region: string, operation: string, resource: string | undefined, send: (client: ECSClient) => Promise<T>): Promise<T> => {
+  const call = async <T>(
+    region: string,
+    operation: string,
+    resource: string | undefined,
+    send: (client: ECSClient) => Promise<T>,
+  ): Promise<T> => {
     signal?.throwIfAborted();
     try {
       return await send(clients.ecs(region));
@@ -122,7 +140,13 @@ export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose:
     }
   };
   /** Every item of a paged listing; a failed page fails the listing (never a partial list taken for the whole). */
-  const all = async <P>(region: string, operation: string, resource: string | undefined, pages: () => AsyncIterable<P>, items: (page: P) => string[] | undefined) => {
+  const all = async <P>(
+    region: string,
+    operation: string,
+    resource: string | undefined,
+    pages: () => AsyncIterable<P>,
+    items: (page: P) => string[] | undefined,
+  ) => {
     signal?.throwIfAborted();
     const out: string[] = [];
     try {
@@ -136,9 +160,13 @@ export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose:
     const states: ServiceState[] = [];
     for (const names of chunk(services, DESCRIBE_SERVICES_MAX)) {
       const out = await call(region, 'DescribeServices', cluster, (client) =>
-        client.send(new sdk.DescribeServicesCommand({ cluster, services: [...names], ...(withTags ? { include: ['TAGS'] } : {}) }), options),
+        client.send(
+          new sdk.DescribeServicesCommand({ cluster, services: [...names], ...(withTags ? { include: ['TAGS'] } : {}) }),
+          options,
+        ),
       );
-      for (const s of out.services ?? []) states.push(withTags ? { ...serviceState(cluster, s), tags: plainTags(s.tags) } : serviceState(cluster, s));
+      for (const s of out.services ?? [])
+        states.push(withTags ? { ...serviceState(cluster, s), tags: plainTags(s.tags) } : serviceState(cluster, s));
     }
     return states;
   };
@@ -153,14 +181,24 @@ export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose:
       }
     },
     listTaskDefinitions(region, status) {
-      return all(region, 'ListTaskDefinitions', undefined, () => this.taskDefinitionPages(region, status), (page) => page);
+      return all(
+        region,
+        'ListTaskDefinitions',
+        undefined,
+        () => this.taskDefinitionPages(region, status),
+        (page) => page,
+      );
     },
     async registerTaskDefinition(region, input) {
       const out = await call(region, 'RegisterTaskDefinition', undefined, (client) =>
-        client.send(new sdk.RegisterTaskDefinitionCommand(input as unknown as ConstructorParameters<typeof sdk.RegisterTaskDefinitionCommand>[0]), options),
+        client.send(
+          new sdk.RegisterTaskDefinitionCommand(input as unknown as ConstructorParameters<typeof sdk.RegisterTaskDefinitionCommand>[0]),
+          options,
+        ),
       );
       const arn = out.taskDefinition?.taskDefinitionArn;
-      if (!arn) throw new EcsCallError('RegisterTaskDefinition', region, 'RegisterTaskDefinition answered without a taskDefinitionArn', undefined);
+      if (!arn)
+        throw new EcsCallError('RegisterTaskDefinition', region, 'RegisterTaskDefinition answered without a taskDefinitionArn', undefined);
       return { arn, tags: plainTags(out.tags) };
     },
     async describeTaskDefinition(region, reference) {
@@ -168,9 +206,18 @@ export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose:
         client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }), options),
       );
       if (!out.taskDefinition?.taskDefinitionArn) {
-        throw new EcsCallError('DescribeTaskDefinition', region, 'DescribeTaskDefinition returned no task definition', undefined, reference);
+        throw new EcsCallError(
+          'DescribeTaskDefinition',
+          region,
+          'DescribeTaskDefinition returned no task definition',
+          undefined,
+          reference,
+        );
       }
-      return { taskDefinition: JSON.parse(JSON.stringify(out.taskDefinition)) as DescribedTaskDefinition['taskDefinition'], tags: plainTags(out.tags) };
+      return {
+        taskDefinition: JSON.parse(JSON.stringify(out.taskDefinition)) as DescribedTaskDefinition['taskDefinition'],
+        tags: plainTags(out.tags),
+      };
     },
     describeServices: (region, cluster, services) => describeServices(region, cluster, services, false),
     describeServicesWithTags: (region, cluster, services) => describeServices(region, cluster, services, true),
@@ -181,7 +228,13 @@ export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose:
       return serviceState(cluster, out.service ?? {});
     },
     listClusterArns(region) {
-      return all(region, 'ListClusters', undefined, () => sdk.paginateListClusters({ client: clients.ecs(region), pageSize: PAGE_SIZE }, {}, options), (page) => page.clusterArns);
+      return all(
+        region,
+        'ListClusters',
+        undefined,
+        () => sdk.paginateListClusters({ client: clients.ecs(region), pageSize: PAGE_SIZE }, {}, options),
+        (page) => page.clusterArns,
+      );
     },
     async listClusters(region) {
       return (await this.listClusterArns(region)).map(lastSegment);
@@ -192,7 +245,8 @@ export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose:
         const out = await call(region, 'DescribeClusters', undefined, (client) =>
           client.send(new sdk.DescribeClustersCommand({ clusters: [...names], include: ['TAGS'] }), options),
         );
-        for (const c of out.clusters ?? []) states.push({ cluster: c.clusterName ?? lastSegment(c.clusterArn ?? ''), tags: plainTags(c.tags) });
+        for (const c of out.clusters ?? [])
+          states.push({ cluster: c.clusterName ?? lastSegment(c.clusterArn ?? ''), tags: plainTags(c.tags) });
       }
       return states;
     },
@@ -218,8 +272,11 @@ export function createEcsApi(clients: AwsClients, signal?: AbortSignal, onClose:
     async describeTasks(region, cluster, tasks) {
       const out: Array<{ taskArn: string; taskDefinitionArn: string }> = [];
       for (const batch of chunk(tasks, DESCRIBE_TASKS_MAX)) {
-        const answer = await call(region, 'DescribeTasks', cluster, (client) => client.send(new sdk.DescribeTasksCommand({ cluster, tasks: [...batch] }), options));
-        for (const t of answer.tasks ?? []) if (t.taskDefinitionArn) out.push({ taskArn: t.taskArn ?? '', taskDefinitionArn: t.taskDefinitionArn });
+        const answer = await call(region, 'DescribeTasks', cluster, (client) =>
+          client.send(new sdk.DescribeTasksCommand({ cluster, tasks: [...batch] }), options),
+        );
+        for (const t of answer.tasks ?? [])
+          if (t.taskDefinitionArn) out.push({ taskArn: t.taskArn ?? '', taskDefinitionArn: t.taskDefinitionArn });
       }
       return out;
     },
@@ -238,7 +295,16 @@ interface SdkService {
   taskDefinition?: string | undefined;
   desiredCount?: number | undefined;
   runningCount?: number | undefined;
-  deployments?: Array<{ status?: string | undefined; taskDefinition?: string | undefined; desiredCount?: number | undefined; runningCount?: number | undefined; rolloutState?: string | undefined; rolloutStateReason?: string | undefined }> | undefined;
+  deployments?:
+    | Array<{
+        status?: string | undefined;
+        taskDefinition?: string | undefined;
+        desiredCount?: number | undefined;
+        runningCount?: number | undefined;
+        rolloutState?: string | undefined;
+        rolloutStateReason?: string | undefined;
+      }>
+    | undefined;
   deploymentController?: { type?: string | undefined } | undefined;
   networkConfiguration?: { awsvpcConfiguration?: { assignPublicIp?: string | undefined } | undefined } | undefined;
   loadBalancers?: Array<{ targetGroupArn?: string | undefined; loadBalancerName?: string | undefined }> | undefined;
@@ -261,7 +327,9 @@ function serviceState(cluster: string, s: SdkService): ServiceState {
       ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
     })),
     ...(s.deploymentController?.type ? { deploymentController: s.deploymentController.type } : {}),
-    ...(s.networkConfiguration?.awsvpcConfiguration?.assignPublicIp ? { assignPublicIp: s.networkConfiguration.awsvpcConfiguration.assignPublicIp } : {}),
+    ...(s.networkConfiguration?.awsvpcConfiguration?.assignPublicIp
+      ? { assignPublicIp: s.networkConfiguration.awsvpcConfiguration.assignPublicIp }
+      : {}),
     loadBalancers: (s.loadBalancers ?? []).map((lb) => ({
       ...(lb.targetGroupArn ? { targetGroupArn: lb.targetGroupArn } : {}),
       ...(lb.loadBalancerName ? { loadBalancerName: lb.loadBalancerName } : {}),

@@ -38,7 +38,10 @@ export function isMissingCredentials(error: unknown): boolean {
 }
 
 /** Turns an SDK error into a report entry that says what failed, where, and what to do. */
-export function toScanError(error: unknown, context: { service: AwsService; operation: string; region?: string; resource?: string }): ScanError {
+export function toScanError(
+  error: unknown,
+  context: { service: AwsService; operation: string; region?: string; resource?: string },
+): ScanError {
   return {
     message: describeAwsError(error, context.service, context.operation),
     ...(context.region ? { region: context.region } : {}),

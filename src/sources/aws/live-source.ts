@@ -79,7 +79,9 @@ export class AwsLiveSource implements LiveSource {
       perClient: this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
       ...(this.options.sharedLimiter ? { shared: this.options.sharedLimiter } : {}),
       ...(this.options.sharedAgents ? { agents: this.options.sharedAgents } : {}),
-      onCall: (operation) => this.count(operation),
+      onCall: (operation) => {
+        this.count(operation);
+      },
     });
     const progress = this.options.progress ?? SILENT_PROGRESS;
     // Parts are handed over one at a time, whatever the number of regions delivering.
@@ -130,7 +132,9 @@ export class AwsLiveSource implements LiveSource {
         const discovered = await discoverRegions(clients, signal);
         regions = discovered.enabled;
         if (discovered.skipped.length) {
-          this.options.notice?.(`skipped ${discovered.skipped.length} opt-in region(s) not enabled for this account: ${discovered.skipped.join(', ')}`);
+          this.options.notice?.(
+            `skipped ${discovered.skipped.length} opt-in region(s) not enabled for this account: ${discovered.skipped.join(', ')}`,
+          );
         }
       } catch (error) {
         rethrowAbort(error, signal);
@@ -215,7 +219,8 @@ export class AwsLiveSource implements LiveSource {
     });
     const listing = Promise.all(
       listingsFor(scope).map(async ({ status: listedStatus, sort }) => {
-        for await (const page of api.taskDefinitionPages(region, listedStatus, sort)) take((selector as ScopeSelector).select(page, listedStatus));
+        for await (const page of api.taskDefinitionPages(region, listedStatus, sort))
+          take((selector as ScopeSelector).select(page, listedStatus));
       }),
     ).catch((error: unknown) => {
       if (!(error instanceof EcsCallError)) throw error;
@@ -255,7 +260,11 @@ export class AwsLiveSource implements LiveSource {
       const resource = resourceFor(result.arn, region, accountId);
       const revisionUsage = usageFor(usage, result.arn);
       if ('described' in result) {
-        definitions.push({ resource, body: bodyFor(result.described, status.get(result.arn)), ...(revisionUsage ? { usage: revisionUsage } : {}) });
+        definitions.push({
+          resource,
+          body: bodyFor(result.described, status.get(result.arn)),
+          ...(revisionUsage ? { usage: revisionUsage } : {}),
+        });
       } else {
         // Reported once, as ERROR findings for every check (the engine's rule for unread resources).
         failures.push({ resource, error: result.error, ...(revisionUsage ? { usage: revisionUsage } : {}) });

@@ -34,7 +34,7 @@ export async function createProgressBar(stream: NodeJS.WritableStream): Promise<
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
-      stream: stream as NodeJS.WritableStream & { isTTY?: boolean },
+      stream: stream,
       format: 'AWS {bar} {value}/{total} task definitions | regions {regionsDone}/{regions} | cache hits {cacheHits} | failed {failed}',
       hideCursor: true,
       clearOnComplete: true,

@@ -15,7 +15,11 @@ const ENABLED = new Set(['ENABLED', 'ENABLED_BY_DEFAULT']);
  */
 export async function discoverRegions(clients: AwsClients, signal?: AbortSignal): Promise<DiscoveredRegions> {
   const found: DiscoveredRegions = { enabled: [], skipped: [] };
-  const pages = clients.sdk.account.paginateListRegions({ client: clients.account(), pageSize: 50 }, {}, signal ? { abortSignal: signal } : {});
+  const pages = clients.sdk.account.paginateListRegions(
+    { client: clients.account(), pageSize: 50 },
+    {},
+    signal ? { abortSignal: signal } : {},
+  );
   for await (const page of pages) {
     for (const region of page.Regions ?? []) {
       if (!region.RegionName) continue;

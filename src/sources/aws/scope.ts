@@ -20,7 +20,11 @@ export interface ScopedRevision {
 /** The ListTaskDefinitions listings a scope reads (in-use reads none: usage names its revisions). */
 export function listingsFor(scope: Scope): Array<{ status: 'ACTIVE' | 'INACTIVE'; sort: 'ASC' | 'DESC' }> {
   if (scope === 'in-use') return [];
-  if (scope === 'all') return [{ status: 'ACTIVE', sort: 'ASC' }, { status: 'INACTIVE', sort: 'ASC' }];
+  if (scope === 'all')
+    return [
+      { status: 'ACTIVE', sort: 'ASC' },
+      { status: 'INACTIVE', sort: 'ASC' },
+    ];
   // DESC lists each family newest first, so `latest` knows a family's revision from its first ARN.
   return [{ status: 'ACTIVE', sort: scope === 'latest' ? 'DESC' : 'ASC' }];
 }
@@ -57,5 +61,8 @@ export class ScopeSelector {
 
 /** Revisions referenced by running tasks or service deployments (usage must be looked up first). */
 export function inUseRevisions(usage: RegionUsage): ScopedRevision[] {
-  return [...usage.byArn.keys()].filter((arn) => parseTaskDefinitionArn(arn) !== undefined).sort().map((arn) => ({ arn }));
+  return [...usage.byArn.keys()]
+    .filter((arn) => parseTaskDefinitionArn(arn) !== undefined)
+    .sort()
+    .map((arn) => ({ arn }));
 }

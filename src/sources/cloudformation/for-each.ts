@@ -40,7 +40,14 @@ export function expandLoops(node: ObjectNode, ctx: ResolveContext, resolveCollec
 function expandLoop(loop: ObjectEntry, ctx: ResolveContext, resolveCollection: ResolveCollection, depth: number): ObjectEntry[] {
   const fail = (why: string, at?: SourceRange): ObjectEntry[] => {
     const message = notSupportedOffline(`${loop.key}: ${why}`);
-    ctx.errors.push(fileError(ctx.file, ctx.resourceId ? `resource ${ctx.resourceId}: ${message}` : message, at ?? loop.keyRange, ctx.resourceId || undefined));
+    ctx.errors.push(
+      fileError(
+        ctx.file,
+        ctx.resourceId ? `resource ${ctx.resourceId}: ${message}` : message,
+        at ?? loop.keyRange,
+        ctx.resourceId || undefined,
+      ),
+    );
     return [];
   };
   if (depth >= MAX_NESTING) return fail(`loops nested deeper than ${MAX_NESTING}`);

@@ -89,7 +89,8 @@ export function resolveSplit({ name, argument, site }: Call, ctx: ResolveContext
   if (delimiter?.kind !== 'string' || !source) return invalidAt(site, ctx, `${name} needs [delimiter, string]`);
   const resolved = resolve(source);
   const text = scalarText(resolved);
-  if (text === undefined) return unresolvedAt(site, ctx, `${name} of ${resolved.kind === 'unresolved' ? resolved.expression : resolved.kind}`);
+  if (text === undefined)
+    return unresolvedAt(site, ctx, `${name} of ${resolved.kind === 'unresolved' ? resolved.expression : resolved.kind}`);
   return withOrigin(
     {
       kind: 'array',
@@ -150,7 +151,11 @@ export function resolveLength({ name, argument, site }: Call, ctx: ResolveContex
     return unresolvedAt(site, ctx, `${name} of a list whose items depend on a condition`);
   }
   const count = list.items.filter((item) => item.kind !== 'null').length;
-  return withOrigin({ kind: 'number', value: count, raw: String(count), ...(site.range ? { range: site.range } : {}), syntax: ctx.syntax }, site, ctx);
+  return withOrigin(
+    { kind: 'number', value: count, raw: String(count), ...(site.range ? { range: site.range } : {}), syntax: ctx.syntax },
+    site,
+    ctx,
+  );
 }
 
 /** The first part of a value that is not known offline, if any. */

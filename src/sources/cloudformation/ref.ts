@@ -22,13 +22,22 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
     };
     if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
       const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item }));
-      return withOrigin({ kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax }, site, ctx, false, definition);
+      return withOrigin(
+        { kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax },
+        site,
+        ctx,
+        false,
+        definition,
+      );
     }
     // Parameter values are strings to CloudFormation; only a Number parameter's Default is a number.
     const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number', definition);
     const alternatives = otherAllowedValues(value, parameter.allowedValues, parameter.type, ctx);
     if (!alternatives.length || !resolved.origin) return resolved;
-    return { ...resolved, origin: { ...resolved.origin, alternatives: { values: alternatives, source: `parameter ${name}, AllowedValues` } } };
+    return {
+      ...resolved,
+      origin: { ...resolved.origin, alternatives: { values: alternatives, source: `parameter ${name}, AllowedValues` } },
+    };
   }
   if (ctx.template.resources.has(name)) return unresolvedAt(site, ctx, `resource ${name} is known only after deployment`);
   return invalidAt(site, ctx, `Ref to ${name}, which is not a parameter or resource of this template`);
@@ -39,7 +48,12 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
  * values CloudFormation would substitute: strings, except for a Number
  * parameter. Values that are not literals are left out.
  */
-function otherAllowedValues(defaultValue: ValueNode, allowed: ValueNode[] | undefined, type: string | undefined, ctx: ResolveContext): ValueNode[] {
+function otherAllowedValues(
+  defaultValue: ValueNode,
+  allowed: ValueNode[] | undefined,
+  type: string | undefined,
+  ctx: ResolveContext,
+): ValueNode[] {
   const chosen = scalarText(defaultValue);
   const out: ValueNode[] = [];
   for (const item of allowed ?? []) {

@@ -68,12 +68,17 @@ export function resolveValue(node: ValueNode, ctx: ResolveContext): ValueNode {
 
 function resolveCall(call: Call, ctx: ResolveContext, resolve: Resolve): ValueNode {
   if (call.name === 'Ref') {
-    if (call.argument.kind !== 'string') return invalidAt(call.site, ctx, `Ref needs a parameter or resource name, found ${call.argument.kind}`);
+    if (call.argument.kind !== 'string')
+      return invalidAt(call.site, ctx, `Ref needs a parameter or resource name, found ${call.argument.kind}`);
     return resolveRef(call.argument.value, call.site, ctx);
   }
   if (call.name === 'Fn::Transform') {
     const macro = scalarText(field(call.argument, 'Name'));
-    return unsupportedAt(call.site, ctx, notSupportedOffline(`Fn::Transform${macro ? ` (macro ${macro})` : ''} runs at deployment; scan the processed template`));
+    return unsupportedAt(
+      call.site,
+      ctx,
+      notSupportedOffline(`Fn::Transform${macro ? ` (macro ${macro})` : ''} runs at deployment; scan the processed template`),
+    );
   }
   if (RULES_FUNCTIONS.has(call.name)) {
     return unresolvedAt(call.site, ctx, `${call.name} is a Rules function, evaluated only in the Rules section`);
@@ -85,7 +90,6 @@ function resolveCall(call: Call, ctx: ResolveContext, resolve: Resolve): ValueNo
   if (!KNOWN.has(call.name)) return invalidAt(call.site, ctx, `unknown intrinsic function ${call.name}`);
   return unresolvedAt(call.site, ctx, `${call.name} is not evaluated`);
 }
-
 
 /** At most this many `Fn::If`s inside one function's arguments are split into branches (2^n evaluations). */
 const MAX_SPLIT_CONDITIONS = 6;
@@ -105,7 +109,10 @@ function splitOnCondition(call: Call, ctx: ResolveContext, resolve: Resolve, dep
     const branchCtx = { ...ctx, errors, warnings };
     const branchCall = { ...call, argument: replaceNode(call.argument, found.node, replacement) };
     const evaluate = EVALUATED[call.name];
-    return splitOnCondition(branchCall, branchCtx, (child) => resolveValue(child, branchCtx), depth + 1) ?? (evaluate ? evaluate(branchCall, branchCtx, (child) => resolveValue(child, branchCtx)) : branchCall.argument);
+    return (
+      splitOnCondition(branchCall, branchCtx, (child) => resolveValue(child, branchCtx), depth + 1) ??
+      (evaluate ? evaluate(branchCall, branchCtx, (child) => resolveValue(child, branchCtx)) : branchCall.argument)
+    );
   };
   const whenTrue = branch(found.whenTrue);
   const whenFalse = branch(found.whenFalse);
@@ -123,7 +130,10 @@ function splitOnCondition(call: Call, ctx: ResolveContext, resolve: Resolve, dep
 }
 
 /** The first `Fn::If [Condition, a, b]` (condition defined in Conditions) inside a function's arguments. */
-function findCondition(node: ValueNode, ctx: ResolveContext): { node: ValueNode; condition: string; whenTrue: ValueNode; whenFalse: ValueNode } | undefined {
+function findCondition(
+  node: ValueNode,
+  ctx: ResolveContext,
+): { node: ValueNode; condition: string; whenTrue: ValueNode; whenFalse: ValueNode } | undefined {
   const call = intrinsicCall(node);
   if (call?.name === 'Fn::If' && call.argument.kind === 'array' && call.argument.items.length === 3) {
     const [condition, whenTrue, whenFalse] = call.argument.items;
@@ -142,7 +152,8 @@ function findCondition(node: ValueNode, ctx: ResolveContext): { node: ValueNode;
 /** `tree` with the node `target` (by identity) replaced. */
 function replaceNode(tree: ValueNode, target: ValueNode, replacement: ValueNode): ValueNode {
   if (tree === target) return replacement;
-  if (tree.kind === 'object') return { ...tree, entries: tree.entries.map((e) => ({ ...e, value: replaceNode(e.value, target, replacement) })) };
+  if (tree.kind === 'object')
+    return { ...tree, entries: tree.entries.map((e) => ({ ...e, value: replaceNode(e.value, target, replacement) })) };
   if (tree.kind === 'array') return { ...tree, items: tree.items.map((item) => replaceNode(item, target, replacement)) };
   return tree;
 }

@@ -36,7 +36,15 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
   const template = readTemplateInfo(root);
   checkTransforms(root, file, output);
   // Fn::ForEach loops in Resources (AWS::LanguageExtensions) become the resources they generate.
-  const loopContext: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: '', errors: output.errors, warnings: [] };
+  const loopContext: ResolveContext = {
+    template,
+    text: source.text,
+    file,
+    syntax: source.syntax,
+    resourceId: '',
+    errors: output.errors,
+    warnings: [],
+  };
   const expanded = expandLoops(resources, loopContext, (node) => resolveValue(node, loopContext));
   if (loopContext.warnings.length) (output.warnings ??= []).push(...loopContext.warnings);
   for (const e of expanded.entries) template.resources.add(e.key);
@@ -50,8 +58,7 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     }
     if (scalarText(field(resource, 'Type')) !== TASK_DEFINITION_TYPE) continue;
 
-    const range =
-      keyRange && resource.range ? { file, start: keyRange.start, end: resource.range.end } : (resource.range ?? keyRange);
+    const range = keyRange && resource.range ? { file, start: keyRange.start, end: resource.range.end } : (resource.range ?? keyRange);
     const ref: ResourceRef = { kind: 'file', source: 'cloudformation', id, file };
     const ctx: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: id, errors: [], warnings: [] };
     const properties = field(resource, 'Properties');
@@ -73,7 +80,9 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     const conditioned = condition?.kind === 'string' ? underCondition(body, condition.value, source.syntax) : body;
     if (condition?.kind === 'string' && !template.conditions.has(condition.value)) {
       // Every check still runs (the resource is read as existing under that name): a warning, not a read failure.
-      (output.warnings ??= []).push(fileError(file, `resource ${id}: Condition ${condition.value} is not defined in Conditions`, condition.range, id));
+      (output.warnings ??= []).push(
+        fileError(file, `resource ${id}: Condition ${condition.value} is not defined in Conditions`, condition.range, id),
+      );
     }
     output.definitions.push({ resource: ref, body: conditioned satisfies ObjectNode, ...(range ? { range } : {}) });
   }
@@ -103,7 +112,13 @@ function checkTransforms(root: ValueNode, file: string, output: SourceOutput): v
     if (name !== undefined && HARMLESS_TRANSFORMS.has(name)) continue;
     const what = name === undefined ? 'a Transform' : `Transform ${name}`;
     output.errors.push(
-      fileError(file, notSupportedOffline(`${what} rewrites the template at deployment; the task definitions are checked as written, scan the processed template for the deployed result`), item.range),
+      fileError(
+        file,
+        notSupportedOffline(
+          `${what} rewrites the template at deployment; the task definitions are checked as written, scan the processed template for the deployed result`,
+        ),
+        item.range,
+      ),
     );
   }
 }

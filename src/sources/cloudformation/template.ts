@@ -32,7 +32,8 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
       const type = scalarText(field(e.value, 'Type'));
       const defaultValue = field(e.value, 'Default');
       const allowed = field(e.value, 'AllowedValues');
-      const declaredAt = e.keyRange && e.value.range ? { file: e.keyRange.file, start: e.keyRange.start, end: e.value.range.end } : e.keyRange;
+      const declaredAt =
+        e.keyRange && e.value.range ? { file: e.keyRange.file, start: e.keyRange.start, end: e.value.range.end } : e.keyRange;
       parameters.set(e.key, {
         name: e.key,
         references: 0,

@@ -159,7 +159,8 @@ class CstBuilder {
 
   /** A key: a single-line plain or quoted scalar, as text (`80` → "80", `~` → ""). */
   private key(token: Token | null | undefined): { text: string; start: number; end: number } {
-    if (!token || (token.type !== 'scalar' && token.type !== 'single-quoted-scalar' && token.type !== 'double-quoted-scalar')) return bail();
+    if (!token || (token.type !== 'scalar' && token.type !== 'single-quoted-scalar' && token.type !== 'double-quoted-scalar'))
+      return bail();
     if (token.source.includes('\n') || token.source.includes('\r') || token.source.length > 1024) bail();
     if (token.end?.length) bail();
     const resolved = CST.resolveAsScalar(token, true, bail);
@@ -218,7 +219,13 @@ class CstBuilder {
     this.valueEndOfLast = end;
     this.fullEndOfLast = end;
     const last = token.items[token.items.length - 1];
-    if (last && !last.value && !('key' in last && last.key) && !('sep' in last && last.sep) && !last.start.some((t) => t.type === 'seq-item-ind')) {
+    if (
+      last &&
+      !last.value &&
+      !('key' in last && last.key) &&
+      !('sep' in last && last.sep) &&
+      !last.start.some((t) => t.type === 'seq-item-ind')
+    ) {
       const tail = last.start[last.start.length - 1];
       if (tail) this.fullEndOfLast = tail.offset + tail.source.length;
     }
@@ -280,7 +287,11 @@ class CstBuilder {
    * The properties between an indicator and a value: the indicator once (first, after spaces), at most one tag
    * (followed by white space), comments after white space.
    */
-  private props(tokens: readonly SourceToken[], indicator: string, spacesBefore = false): { tag?: SourceToken; found: boolean; newline: boolean } {
+  private props(
+    tokens: readonly SourceToken[],
+    indicator: string,
+    spacesBefore = false,
+  ): { tag?: SourceToken; found: boolean; newline: boolean } {
     let found = false;
     let tag: SourceToken | undefined;
     let newline = false;
@@ -334,7 +345,19 @@ class CstBuilder {
 
 /** Space, tab, line feed, carriage return, form feed, vertical tab (what `/\s/` matches in ASCII), and U+00A0/U+FEFF. */
 function isSpace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0xfeff || code === 0x2028 || code === 0x2029 || code === 0x3000 || (code >= 0x2000 && code <= 0x200a) || code === 0x1680 || code === 0x202f || code === 0x205f;
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 0xa0 ||
+    code === 0xfeff ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x3000 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x1680 ||
+    code === 0x202f ||
+    code === 0x205f
+  );
 }
 
 /** Where `yaml` places an empty value: after the last token that is not trivia, and the spaces after it. */

@@ -143,10 +143,7 @@ class Converter {
   convert(node: unknown, depth: number, viaAlias = false): ValueNode {
     if (depth > MAX_DEPTH) throw new ConversionStop(`YAML nesting is deeper than ${MAX_DEPTH} levels`, this.startOf(node));
     if (viaAlias && ++this.aliasExpansions > ALIAS_EXPANSION_BUDGET) {
-      throw new ConversionStop(
-        `YAML aliases expand to too many nodes (more than ${ALIAS_EXPANSION_BUDGET})`,
-        this.outermostAlias,
-      );
+      throw new ConversionStop(`YAML aliases expand to too many nodes (more than ${ALIAS_EXPANSION_BUDGET})`, this.outermostAlias);
     }
     if (isAlias(node)) return this.convertAlias(node, depth);
     const yamlNode = node as YamlNode | null;

@@ -52,7 +52,9 @@ export class ConfigAggregatorSource implements LiveSource {
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
     const parts: SourceOutput[] = [];
-    await this.loadInParts(signal, (part) => { parts.push(part); });
+    await this.loadInParts(signal, (part) => {
+      parts.push(part);
+    });
     return mergeOutputs(parts);
   }
 
@@ -86,7 +88,11 @@ export class ConfigAggregatorSource implements LiveSource {
           try {
             item = JSON.parse(row) as ConfigurationItem;
           } catch {
-            output.errors.push({ message: 'SelectAggregateResourceConfig returned a row that is not JSON', operation: 'SelectAggregateResourceConfig', region: options.region });
+            output.errors.push({
+              message: 'SelectAggregateResourceConfig returned a row that is not JSON',
+              operation: 'SelectAggregateResourceConfig',
+              region: options.region,
+            });
             continue;
           }
           const mapped = mapConfigurationItem(item);

@@ -53,24 +53,41 @@ export function mapConfigurationItem(item: ConfigurationItem): MappedItem {
   const resource = arn ? resourceFor(arn, item) : undefined;
   const where = { ...(item.awsRegion ? { region: item.awsRegion } : {}), ...(arn ? { resource: arn } : {}) };
   if (item.resourceType !== undefined && item.resourceType !== TASK_DEFINITION_RESOURCE_TYPE) {
-    return { kind: 'error', error: { message: `configuration item is a ${item.resourceType}, not an ${TASK_DEFINITION_RESOURCE_TYPE}`, ...where } };
+    return {
+      kind: 'error',
+      error: { message: `configuration item is a ${item.resourceType}, not an ${TASK_DEFINITION_RESOURCE_TYPE}`, ...where },
+    };
   }
   if (GONE.has(item.configurationItemStatus ?? '')) {
-    return resource ? { kind: 'deleted', resource } : { kind: 'error', error: { message: `configuration item (${item.configurationItemStatus}) names no task definition`, ...where } };
+    return resource
+      ? { kind: 'deleted', resource }
+      : { kind: 'error', error: { message: `configuration item (${item.configurationItemStatus}) names no task definition`, ...where } };
   }
   if (typeof configuration === 'string') {
     try {
       configuration = JSON.parse(configuration) as unknown;
     } catch {
-      return { kind: 'error', error: { message: 'the configuration item\'s configuration is not valid JSON', ...where }, ...(resource ? { resource } : {}) };
+      return {
+        kind: 'error',
+        error: { message: "the configuration item's configuration is not valid JSON", ...where },
+        ...(resource ? { resource } : {}),
+      };
     }
   }
-  if (!resource) return { kind: 'error', error: { message: 'configuration item without a task definition ARN (resourceId, arn or configuration.TaskDefinitionArn)', ...where } };
+  if (!resource)
+    return {
+      kind: 'error',
+      error: { message: 'configuration item without a task definition ARN (resourceId, arn or configuration.TaskDefinitionArn)', ...where },
+    };
   if (configuration === null || typeof configuration !== 'object' || Array.isArray(configuration)) {
-    return { kind: 'error', error: { message: `configuration item has no configuration (status ${item.configurationItemStatus ?? 'unknown'})`, ...where }, resource };
+    return {
+      kind: 'error',
+      error: { message: `configuration item has no configuration (status ${item.configurationItemStatus ?? 'unknown'})`, ...where },
+      resource,
+    };
   }
   const { Tags: _inlineTags, ...rest } = configuration as Record<string, unknown>;
-  void _inlineTags;
+  _inlineTags;
   const body = camelize(rest) as Record<string, unknown>;
   body['tags'] = tagList(item.tags);
   return { kind: 'definition', definition: { resource, body: fromPlain(body) as ObjectNode } };
@@ -78,7 +95,8 @@ export function mapConfigurationItem(item: ConfigurationItem): MappedItem {
 
 function arnOf(item: ConfigurationItem, configuration: unknown): string | undefined {
   const candidates: unknown[] = [item.arn, item.resourceId];
-  if (configuration && typeof configuration === 'object') candidates.unshift((configuration as Record<string, unknown>)['TaskDefinitionArn']);
+  if (configuration && typeof configuration === 'object')
+    candidates.unshift((configuration as Record<string, unknown>)['TaskDefinitionArn']);
   else if (typeof configuration === 'string') candidates.unshift(/"TaskDefinitionArn"\s*:\s*"([^"]+)"/.exec(configuration)?.[1]);
   return candidates.find((c): c is string => typeof c === 'string' && parseTaskDefinitionArn(c) !== undefined);
 }

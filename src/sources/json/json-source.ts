@@ -39,12 +39,21 @@ function loadFile(file: InputFile, output: SourceOutput): void {
     }
     output.definitions.push(found.definition);
     const warnings = (output.warnings ??= []);
-    reportStrictSpelling(found.definition.body, { file: file.path, resource: found.definition.resource.id, errors: output.errors, warnings });
+    reportStrictSpelling(found.definition.body, {
+      file: file.path,
+      resource: found.definition.resource.id,
+      errors: output.errors,
+      warnings,
+    });
   });
 }
 
 /** One JSON document (describe output, register input or a bare body) → the task definition it holds, or why not. */
-export function unwrapTaskDefinition(document: ValueNode, file: string, index: number | undefined): { definition: SourceDefinition } | { error: ScanError } {
+export function unwrapTaskDefinition(
+  document: ValueNode,
+  file: string,
+  index: number | undefined,
+): { definition: SourceDefinition } | { error: ScanError } {
   const where = index === undefined ? '' : `element #${index}: `;
   if (document.kind !== 'object') {
     return { error: fileError(file, `${where}expected a task definition object, found ${document.kind}`, document.range) };

@@ -27,9 +27,7 @@ export function parseJsonWithPositions(text: string, file: string, baseOffset = 
     return { errors: [{ file, line: at.line, column: at.column, message }], lines: index };
   }
   if (!tree) return { errors: [{ file, line: 1, column: 1, message: 'invalid JSON: the file is empty' }], lines: index };
-  const root = jsonTreeToValue(tree, text, (offset, length) =>
-    index.range(file, baseOffset + offset, baseOffset + offset + length),
-  );
+  const root = jsonTreeToValue(tree, text, (offset, length) => index.range(file, baseOffset + offset, baseOffset + offset + length));
   return { root, errors: [], lines: index };
 }
 
@@ -56,7 +54,9 @@ export function firstSignificantChar(text: string): string | undefined {
 }
 
 export function describeJsonError(code: number): string {
-  return printParseErrorCode(code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return printParseErrorCode(code)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 }
 
 /** Maps a JSON text's offset and length to a range in the file (identity for a file, through escapes for a string). */

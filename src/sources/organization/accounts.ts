@@ -29,7 +29,12 @@ export async function listOrganizationAccounts(
   const options = signal ? { abortSignal: signal } : {};
   const listing: AccountListing = { accounts: [], skipped: [] };
   const seen = new Set<string>();
-  const add = (account: { Id?: string | undefined; Name?: string | undefined; State?: string | undefined; Status?: string | undefined }) => {
+  const add = (account: {
+    Id?: string | undefined;
+    Name?: string | undefined;
+    State?: string | undefined;
+    Status?: string | undefined;
+  }) => {
     if (!account.Id || seen.has(account.Id)) return;
     seen.add(account.Id);
     const state = String(account.State ?? account.Status ?? 'UNKNOWN');
@@ -46,7 +51,8 @@ export async function listOrganizationAccounts(
   const parents = [ou];
   while (parents.length) {
     const ParentId = parents.shift()!;
-    for await (const page of sdk.paginateListAccountsForParent({ client }, { ParentId }, options)) for (const account of page.Accounts ?? []) add(account);
+    for await (const page of sdk.paginateListAccountsForParent({ client }, { ParentId }, options))
+      for (const account of page.Accounts ?? []) add(account);
     for await (const page of sdk.paginateListOrganizationalUnitsForParent({ client }, { ParentId }, options)) {
       for (const unit of page.OrganizationalUnits ?? []) if (unit.Id) parents.push(unit.Id);
     }

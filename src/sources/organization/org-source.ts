@@ -1,7 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
 import { type LiveSource, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
-import { AwsClients, type AwsSdk, type Credentials, DEFAULT_MAX_ATTEMPTS, type SharedAgents, createSharedAgents, loadSdk } from '../aws/clients.js';
+import {
+  AwsClients,
+  type AwsSdk,
+  type Credentials,
+  DEFAULT_MAX_ATTEMPTS,
+  type SharedAgents,
+  createSharedAgents,
+  loadSdk,
+} from '../aws/clients.js';
 import { describeAwsError, isAbort, isMissingCredentials } from '../aws/errors.js';
 import { type Limiter, createLimiter } from '../aws/limiter.js';
 import { AwsLiveSource } from '../aws/live-source.js';
@@ -60,7 +68,14 @@ type Identity = { accessKeyId: string; secretAccessKey: string; sessionToken?: s
  * that account; the others are still scanned.
  */
 export class OrganizationSource implements LiveSource {
-  readonly stats: OrganizationScanStats = { accounts: 0, skippedAccounts: 0, failedAccounts: 0, pairs: 0, resumedPairs: 0, callsByAccount: {} };
+  readonly stats: OrganizationScanStats = {
+    accounts: 0,
+    skippedAccounts: 0,
+    failedAccounts: 0,
+    pairs: 0,
+    resumedPairs: 0,
+    callsByAccount: {},
+  };
 
   constructor(
     private readonly options: OrganizationScanOptions,
@@ -69,7 +84,9 @@ export class OrganizationSource implements LiveSource {
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
     const parts: SourceOutput[] = [];
-    await this.loadInParts(signal, (part) => { parts.push(part); });
+    await this.loadInParts(signal, (part) => {
+      parts.push(part);
+    });
     return mergeOutputs(parts);
   }
 
@@ -82,7 +99,12 @@ export class OrganizationSource implements LiveSource {
     // One budget for the organization: HTTP attempts in flight, held per attempt (never during retry back-off).
     const shared = createLimiter(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
     const agents = await createSharedAgents(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
-    const management = new AwsClients(sdk, { ...connection(options), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, firstRegion, { shared });
+    const management = new AwsClients(
+      sdk,
+      { ...connection(options), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS },
+      firstRegion,
+      { shared },
+    );
     const orgClient = new organizations.OrganizationsClient({
       region: GLOBAL_REGION,
       ...(options.profile ? { profile: options.profile } : {}),
@@ -107,10 +129,17 @@ export class OrganizationSource implements LiveSource {
       this.stats.accounts = listing.accounts.length;
       this.stats.skippedAccounts = listing.skipped.length;
       if (listing.skipped.length) {
-        options.notice?.(`skipped ${listing.skipped.length} account(s) that are not ACTIVE: ${listing.skipped.map((a) => `${a.id} (${a.state})`).join(', ')}`);
+        options.notice?.(
+          `skipped ${listing.skipped.length} account(s) that are not ACTIVE: ${listing.skipped.map((a) => `${a.id} (${a.state})`).join(', ')}`,
+        );
       }
       const state = options.statePath
-        ? await ScanState.open(options.statePath, { scope: options.scope, regions: options.regions, role: options.role, ou: options.ou ?? null })
+        ? await ScanState.open(options.statePath, {
+            scope: options.scope,
+            regions: options.regions,
+            role: options.role,
+            ou: options.ou ?? null,
+          })
         : undefined;
       // Definitions go on as they are described; errors are kept for the end, in the organization's order.
       const errorsByAccount: ScanError[][] = [];
@@ -178,7 +207,12 @@ export class OrganizationSource implements LiveSource {
       ];
     }
 
-    const clients = new AwsClients(sdk, { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }, GLOBAL_REGION, { shared, agents });
+    const clients = new AwsClients(
+      sdk,
+      { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS },
+      GLOBAL_REGION,
+      { shared, agents },
+    );
     const errors: ScanError[] = [];
     let regions: string[];
     try {
@@ -199,7 +233,10 @@ export class OrganizationSource implements LiveSource {
       rethrowAbort(error, signal);
       if (!explicit) {
         this.stats.failedAccounts++;
-        errors.push({ message: `${label}: ${describeAwsError(error, 'account', 'ListRegions')}; name the regions with --region instead`, operation: 'ListRegions' });
+        errors.push({
+          message: `${label}: ${describeAwsError(error, 'account', 'ListRegions')}; name the regions with --region instead`,
+          operation: 'ListRegions',
+        });
         clients.destroy();
         return errors;
       }
@@ -248,7 +285,10 @@ export class OrganizationSource implements LiveSource {
             if (part.definitions.length || part.failures.length) await deliver({ ...part, errors: [] });
           });
         }
-        this.count(account.id, Object.values(source.stats.callsByOperation).reduce((a, b) => a + b, 0));
+        this.count(
+          account.id,
+          Object.values(source.stats.callsByOperation).reduce((a, b) => a + b, 0),
+        );
         return pairErrors.map(labelled);
       }),
     );
@@ -269,7 +309,14 @@ function connection(options: OrganizationScanOptions, credentials?: Credentials)
  * that says ecsguard (CloudTrail shows who called), re-assumed five minutes
  * before they expire, one call at a time.
  */
-function assumedRole(sdk: AwsSdk, management: AwsClients, roleArn: string, accountId: string, externalId: string | undefined, signal?: AbortSignal): () => Promise<Identity> {
+function assumedRole(
+  sdk: AwsSdk,
+  management: AwsClients,
+  roleArn: string,
+  accountId: string,
+  externalId: string | undefined,
+  signal?: AbortSignal,
+): () => Promise<Identity> {
   let current: Identity | undefined;
   let pending: Promise<Identity> | undefined;
   const assume = async (): Promise<Identity> => {

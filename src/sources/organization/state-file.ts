@@ -47,7 +47,8 @@ export class ScanState {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--state: cannot read ${path}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new UsageError(`--state: cannot read ${path}: ${(error as Error).message}`);
     }
     const header: Header = { kind: KIND, version: 1, ...key };
     if (text === undefined || text.trim() === '') {
@@ -63,11 +64,14 @@ export class ScanState {
     } catch {
       first = undefined;
     }
-    if (first?.kind !== KIND || first.version !== 1) throw new UsageError(`--state: ${path} is not an ecsguard organization scan state file`);
+    if (first?.kind !== KIND || first.version !== 1)
+      throw new UsageError(`--state: ${path} is not an ecsguard organization scan state file`);
     const differs = (['scope', 'role', 'ou'] as const).filter((k) => first[k] !== header[k]);
     if (JSON.stringify(first.regions) !== JSON.stringify(header.regions)) differs.push('regions' as never);
     if (differs.length) {
-      throw new UsageError(`--state: ${path} was written for another scan (different ${differs.join(', ')}); delete it or name another file`);
+      throw new UsageError(
+        `--state: ${path} was written for another scan (different ${differs.join(', ')}); delete it or name another file`,
+      );
     }
     for (const line of lines.slice(1)) {
       if (!line.trim()) continue;
@@ -97,7 +101,11 @@ export class ScanState {
     if (!line) return undefined;
     this.finished.delete(key); // read once per run: do not keep every body in memory
     return {
-      definitions: line.definitions.map((d) => ({ resource: d.resource, body: fromPlain(d.body) as ObjectNode, ...(d.usage ? { usage: d.usage } : {}) })),
+      definitions: line.definitions.map((d) => ({
+        resource: d.resource,
+        body: fromPlain(d.body) as ObjectNode,
+        ...(d.usage ? { usage: d.usage } : {}),
+      })),
       failures: line.failures,
       errors: line.errors,
     };

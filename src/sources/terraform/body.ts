@@ -28,13 +28,17 @@ export function tagsToList(tags: ValueNode): ValueNode {
     const items: ValueNode[] = value.entries.map((e) => ({
       kind: 'object',
       entries: [
-        { key: 'key', sourceKey: e.sourceKey, value: { kind: 'string', value: e.key, ...(e.keyRange ? { range: e.keyRange } : {}), syntax: value.syntax ?? 'hcl' } },
+        {
+          key: 'key',
+          sourceKey: e.sourceKey,
+          value: { kind: 'string', value: e.key, ...(e.keyRange ? { range: e.keyRange } : {}), syntax: value.syntax ?? 'hcl' },
+        },
         { key: 'value', sourceKey: e.sourceKey, value: e.value },
       ],
       ...(e.keyRange ? { range: e.keyRange } : {}),
       syntax: value.syntax ?? 'hcl',
     }));
-    return { ...value, kind: 'array', items } as ValueNode;
+    return { ...value, kind: 'array', items };
   });
 }
 
@@ -46,7 +50,12 @@ export interface BodyResult {
 }
 
 function attributeEntry(attribute: Attribute, scope: Scope, problems: EvalProblem[]): ObjectEntry {
-  return { key: camelCase(attribute.name), sourceKey: attribute.name, keyRange: attribute.nameRange, value: evaluateExpr(attribute.expr, scope, problems) };
+  return {
+    key: camelCase(attribute.name),
+    sourceKey: attribute.name,
+    keyRange: attribute.nameRange,
+    value: evaluateExpr(attribute.expr, scope, problems),
+  };
 }
 
 function blockObject(block: Block, scope: Scope, problems: EvalProblem[]): ObjectNode {
@@ -78,7 +87,12 @@ function blockEntry(group: Block[], scope: Scope, problems: EvalProblem[]): Obje
     return { key: repeated, sourceKey: first.type, keyRange, value: { kind: 'array', items, range: first.range, syntax: 'hcl' } };
   }
   // A block that may appear once (runtime_platform, ephemeral_storage): the last one wins.
-  return { key: camelCase(first.type), sourceKey: first.type, keyRange, value: blockObject(group[group.length - 1] as Block, scope, problems) };
+  return {
+    key: camelCase(first.type),
+    sourceKey: first.type,
+    keyRange,
+    value: blockObject(group[group.length - 1] as Block, scope, problems),
+  };
 }
 
 /** The resource's arguments with ECS API keys; keys inside container definitions are already ECS keys. */
@@ -95,7 +109,11 @@ export function taskDefinitionBody(resource: Block, scope: Scope): BodyResult {
       // A mistake that leaves the value readable (a template variable not given) is reported, not fatal.
       problems.push(...own.filter((p) => p.keepsValue));
       const firstProblem = own.find((p) => !p.keepsValue);
-      if (firstProblem) failure = { message: `container_definitions: ${firstProblem.message}`, ...(firstProblem.range ? { range: firstProblem.range } : {}) };
+      if (firstProblem)
+        failure = {
+          message: `container_definitions: ${firstProblem.message}`,
+          ...(firstProblem.range ? { range: firstProblem.range } : {}),
+        };
       else if ('error' in decoded) failure = { message: decoded.error, ...(decoded.range ? { range: decoded.range } : {}) };
       else {
         problems.push(...decoded.problems.map((p) => ({ ...p, keepsValue: true })));

@@ -77,7 +77,8 @@ export class ConfigurationLoader {
       // resources were not asked for.
       const named = new Set(discovered.map((f) => basename(f.path)));
       const siblings = this.readFromDisk(absDir, displayDir, named) ?? [];
-      for (const file of siblings) blocks.push(...this.parseFile(file).filter((b) => b.type === 'variable' || b.type === 'locals' || b.type === 'data'));
+      for (const file of siblings)
+        blocks.push(...this.parseFile(file).filter((b) => b.type === 'variable' || b.type === 'locals' || b.type === 'data'));
     }
     const config = buildModuleConfig(absDir, group?.displayDir ?? displayDir, blocks);
     this.configs.set(key, config);
@@ -87,7 +88,9 @@ export class ConfigurationLoader {
   private readFromDisk(absDir: string, displayDir: string, skip: ReadonlySet<string> = new Set()): InputFile[] | undefined {
     let names: string[];
     try {
-      names = readdirSync(absDir).filter((name) => isConfigFile(name) && !skip.has(name)).sort();
+      names = readdirSync(absDir)
+        .filter((name) => isConfigFile(name) && !skip.has(name))
+        .sort();
     } catch {
       return undefined;
     }
@@ -124,4 +127,3 @@ export class ConfigurationLoader {
     for (const tree of this.trees.splice(0)) tree.delete();
   }
 }
-

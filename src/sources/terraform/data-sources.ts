@@ -35,12 +35,25 @@ export function readDataSource(block: Block, scope: Scope, problems: EvalProblem
   const text = evaluateExpr(template.expr, scope, problems);
   const expression = `data.template_file.${block.labels[1] ?? ''}`;
   const rendered = liftConditionals([text, vars], ([t, v]) => {
-    if (t?.kind !== 'string') return { kind: 'unresolved', expression, reason: 'its template cannot be resolved', ...(block.range ? { range: block.range } : {}), syntax: 'hcl' };
-    if (v?.kind !== 'object') return { kind: 'unresolved', expression, reason: 'its vars cannot be resolved', range: block.range, syntax: 'hcl' };
+    if (t?.kind !== 'string')
+      return {
+        kind: 'unresolved',
+        expression,
+        reason: 'its template cannot be resolved',
+        ...(block.range ? { range: block.range } : {}),
+        syntax: 'hcl',
+      };
+    if (v?.kind !== 'object')
+      return { kind: 'unresolved', expression, reason: 'its vars cannot be resolved', range: block.range, syntax: 'hcl' };
     const origin = textOrigin(t);
     const lines = origin ? new MappedLines(t.value, origin) : new LineIndex(t.value);
-    const call = { name: 'template_file', text: expression, range: block.range, ctx: { scope, source: block.source, names: new Map(), problems } };
-    return renderTemplate({ path: origin?.path ?? block.range.file, lines }, v as ObjectNode, call);
+    const call = {
+      name: 'template_file',
+      text: expression,
+      range: block.range,
+      ctx: { scope, source: block.source, names: new Map(), problems },
+    };
+    return renderTemplate({ path: origin?.path ?? block.range.file, lines }, v, call);
   });
   const object: ObjectNode = {
     kind: 'object',

@@ -49,7 +49,9 @@ function markPlaceholders(node: ValueNode, placeholders: TemplatePlaceholder[]):
     case 'null': {
       const range = node.range;
       const placeholder = range
-        ? placeholders.find((p) => p.range.file === range.file && range.start.offset <= p.range.start.offset && p.range.start.offset < range.end.offset)
+        ? placeholders.find(
+            (p) => p.range.file === range.file && range.start.offset <= p.range.start.offset && p.range.start.offset < range.end.offset,
+          )
         : undefined;
       if (!placeholder) return node;
       return { ...node, origin: { expression: placeholder.expression, range: placeholder.range, templateArgument: placeholder.argument } };
@@ -101,7 +103,7 @@ function fillHoles(node: ValueNode, partial: PartialText): ValueNode {
     case 'string': {
       const markers = node.value.match(HOLE);
       if (!markers) return node;
-      const first = partial.holes.get(markers[0] as string);
+      const first = partial.holes.get(markers[0]);
       if (node.value === markers[0] && first) return first.value;
       const reason = first?.value.kind === 'unresolved' ? first.value.reason : undefined;
       return {

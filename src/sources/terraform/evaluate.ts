@@ -99,7 +99,8 @@ export function evaluateTerm(parts: Node[], ctx: EvalContext): ValueNode {
     base = evaluate(first, ctx);
     rest = parts.slice(1);
   }
-  if (base.kind === 'unresolved' && rest.length) return unresolvedLike(base, whole, base.reason ?? `${base.expression} cannot be resolved`, wholeRange);
+  if (base.kind === 'unresolved' && rest.length)
+    return unresolvedLike(base, whole, base.reason ?? `${base.expression} cannot be resolved`, wholeRange);
   for (const step of rest) {
     base = applyStep(base, step, ctx, whole, wholeRange);
     if (base.kind === 'unresolved') return base;
@@ -111,7 +112,8 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
   if (step.type === 'get_attr') {
     const name = step.namedChildren[0]?.text ?? '';
     return liftConditionals([base], ([value]) => {
-      if (value?.kind === 'unresolved') return unresolvedLike(value, whole, value.reason ?? `${value.expression} cannot be resolved`, wholeRange);
+      if (value?.kind === 'unresolved')
+        return unresolvedLike(value, whole, value.reason ?? `${value.expression} cannot be resolved`, wholeRange);
       if (value?.kind !== 'object') return failed(whole, `.${name} of ${value?.kind ?? 'nothing'}`, wholeRange);
       const found = [...value.entries].reverse().find((e) => e.key === name);
       return found ? found.value : failed(whole, `no attribute ${name}`, wholeRange);
@@ -128,7 +130,8 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
           : unresolved(whole, 'empty index', wholeRange);
     return liftConditionals([base, key], ([value, k]) => {
       if (!value || !k || k.kind === 'unresolved') return unresolved(whole, 'the index cannot be resolved', wholeRange);
-      if (value.kind === 'unresolved') return unresolvedLike(value, whole, value.reason ?? `${value.expression} cannot be resolved`, wholeRange);
+      if (value.kind === 'unresolved')
+        return unresolvedLike(value, whole, value.reason ?? `${value.expression} cannot be resolved`, wholeRange);
       if (value.kind === 'array' && (k.kind === 'number' || k.kind === 'string') && /^\d+$/.test(String(k.value))) {
         return value.items[Number(k.value)] ?? failed(whole, `index ${String(k.value)} is out of range`, wholeRange);
       }
@@ -145,9 +148,19 @@ function applyStep(base: ValueNode, step: Node, ctx: EvalContext, whole: string,
     const inner = step.firstNamedChild;
     const steps = inner?.namedChildren ?? [];
     return liftConditionals([base], ([value]) => {
-      if (!value || value.kind === 'unresolved') return unresolved(whole, value?.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : 'nothing to expand', wholeRange);
+      if (!value || value.kind === 'unresolved')
+        return unresolved(
+          whole,
+          value?.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : 'nothing to expand',
+          wholeRange,
+        );
       const items = value.kind === 'array' ? value.items : value.kind === 'null' ? [] : [value];
-      const mapped = items.map((item) => steps.reduce<ValueNode>((current, s) => (current.kind === 'unresolved' ? current : applyStep(current, s, ctx, whole, wholeRange)), item));
+      const mapped = items.map((item) =>
+        steps.reduce<ValueNode>(
+          (current, s) => (current.kind === 'unresolved' ? current : applyStep(current, s, ctx, whole, wholeRange)),
+          item,
+        ),
+      );
       return { kind: 'array', items: mapped, range: wholeRange, syntax: 'hcl' };
     });
   }
@@ -220,7 +233,10 @@ function evaluateFor(node: Node, ctx: EvalContext): ValueNode {
   const collection = evaluate(collectionNode, ctx);
   return liftConditionals([collection], ([value]) => {
     if (!value || (value.kind !== 'array' && value.kind !== 'object')) {
-      const reason = value?.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : `cannot iterate over ${value?.kind ?? 'nothing'}`;
+      const reason =
+        value?.kind === 'unresolved'
+          ? (value.reason ?? `${value.expression} cannot be resolved`)
+          : `cannot iterate over ${value?.kind ?? 'nothing'}`;
       return unresolved(node.text, reason, range);
     }
     const pairs: Array<[ValueNode, ValueNode]> =
@@ -253,7 +269,11 @@ function evaluateFor(node: Node, ctx: EvalContext): ValueNode {
       const valueNode = bodies[1];
       if (!valueNode) return unknownSyntax(node, ctx);
       const value = evaluate(valueNode, inner);
-      entries.push({ key: String(keyValue.value), sourceKey: String(keyValue.value), value: uncertain ? maybe(value, condition as Node, inner) : value });
+      entries.push({
+        key: String(keyValue.value),
+        sourceKey: String(keyValue.value),
+        value: uncertain ? maybe(value, condition as Node, inner) : value,
+      });
     }
     return node.type === 'for_tuple_expr'
       ? { kind: 'array', items, range, syntax: 'hcl' }
@@ -287,5 +307,12 @@ function evaluateOperation(node: Node, ctx: EvalContext): ValueNode {
 function maybe(value: ValueNode, condition: Node, ctx: EvalContext): ValueNode {
   if (value.kind === 'unresolved') return value;
   const range = here(condition, ctx);
-  return { kind: 'conditional', condition: condition.text, whenTrue: value, whenFalse: { kind: 'null', range, syntax: 'hcl' }, range, syntax: 'hcl' };
+  return {
+    kind: 'conditional',
+    condition: condition.text,
+    whenTrue: value,
+    whenFalse: { kind: 'null', range, syntax: 'hcl' },
+    range,
+    syntax: 'hcl',
+  };
 }

@@ -22,7 +22,10 @@ function forEachInstances(value: ValueNode): Instance[] | undefined {
     for (const e of value.entries) last.set(e.key, e.value);
     return [...last.keys()].sort().map((key) => ({
       suffix: keyText(key),
-      expansion: { key: { kind: 'string', value: key, ...(value.range ? { range: value.range } : {}), syntax: 'hcl' }, value: last.get(key) as ValueNode },
+      expansion: {
+        key: { kind: 'string', value: key, ...(value.range ? { range: value.range } : {}), syntax: 'hcl' },
+        value: last.get(key) as ValueNode,
+      },
     }));
   }
   if (value.kind === 'array') {
@@ -32,7 +35,9 @@ function forEachInstances(value: ValueNode): Instance[] | undefined {
       if (item.kind !== 'string') return undefined;
       keys.set(item.value, item);
     }
-    return [...keys.keys()].sort().map((key) => ({ suffix: keyText(key), expansion: { key: keys.get(key) as ValueNode, value: keys.get(key) as ValueNode } }));
+    return [...keys.keys()]
+      .sort()
+      .map((key) => ({ suffix: keyText(key), expansion: { key: keys.get(key) as ValueNode, value: keys.get(key) as ValueNode } }));
   }
   if (value.kind === 'null') return undefined;
   return undefined;

@@ -29,7 +29,8 @@ export function strict(implementation: Implementation): Implementation {
   return (args, call) =>
     liftConditionals(args, (values) => {
       const missing = values.find((v) => v.kind === 'unresolved');
-      if (missing?.kind === 'unresolved') return unresolvedLike(missing, call.text, missing.reason ?? `${missing.expression} cannot be resolved`, call.range);
+      if (missing?.kind === 'unresolved')
+        return unresolvedLike(missing, call.text, missing.reason ?? `${missing.expression} cannot be resolved`, call.range);
       return implementation(values, call);
     });
 }
@@ -37,7 +38,6 @@ export function strict(implementation: Implementation): Implementation {
 export function stringResult(value: string, call: Call): ValueNode {
   return { kind: 'string', value, range: call.range, syntax: 'hcl' };
 }
-
 
 /** Whether a value Terraform would reject (try() moves on, can() is false). */
 export const isError = isEvaluationError;

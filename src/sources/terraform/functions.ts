@@ -98,14 +98,19 @@ function templatePlaceholders(heredoc: Node, ctx: EvalContext): TemplatePlacehol
 
 /** An unresolved template is named by the call, not by the heredoc it is parsed as. */
 function namedByCall(value: ValueNode, call: Call): ValueNode {
-  if (value.kind === 'conditional') return { ...value, whenTrue: namedByCall(value.whenTrue, call), whenFalse: namedByCall(value.whenFalse, call) };
+  if (value.kind === 'conditional')
+    return { ...value, whenTrue: namedByCall(value.whenTrue, call), whenFalse: namedByCall(value.whenFalse, call) };
   return value.kind === 'unresolved' ? copyNode(value, { expression: call.text, range: call.range }) : value;
 }
 
 /** Records the placeholders on the template's text, so JSON decoded from it knows which values they wrote. */
 function withPlaceholders(value: ValueNode, placeholders: TemplatePlaceholder[]): ValueNode {
   if (value.kind === 'conditional') {
-    return { ...value, whenTrue: withPlaceholders(value.whenTrue, placeholders), whenFalse: withPlaceholders(value.whenFalse, placeholders) };
+    return {
+      ...value,
+      whenTrue: withPlaceholders(value.whenTrue, placeholders),
+      whenFalse: withPlaceholders(value.whenFalse, placeholders),
+    };
   }
   const partial = partialText(value);
   if (partial && placeholders.length) return setPartialText(value, { ...partial, origin: { ...partial.origin, placeholders } });
@@ -172,9 +177,15 @@ const FUNCTIONS: Record<string, Implementation> = {
   tolist: strict(([value], call) => value ?? fail(call, 'tolist needs a value')),
   toset: strict(([value], call) => value ?? fail(call, 'toset needs a value')),
   tomap: strict(([value], call) => value ?? fail(call, 'tomap needs a value')),
-  lower: strict(([value], call) => (value?.kind === 'string' ? stringResult(value.value.toLowerCase(), call) : fail(call, 'lower needs a string'))),
-  upper: strict(([value], call) => (value?.kind === 'string' ? stringResult(value.value.toUpperCase(), call) : fail(call, 'upper needs a string'))),
-  trimspace: strict(([value], call) => (value?.kind === 'string' ? stringResult(value.value.trim(), call) : fail(call, 'trimspace needs a string'))),
+  lower: strict(([value], call) =>
+    value?.kind === 'string' ? stringResult(value.value.toLowerCase(), call) : fail(call, 'lower needs a string'),
+  ),
+  upper: strict(([value], call) =>
+    value?.kind === 'string' ? stringResult(value.value.toUpperCase(), call) : fail(call, 'upper needs a string'),
+  ),
+  trimspace: strict(([value], call) =>
+    value?.kind === 'string' ? stringResult(value.value.trim(), call) : fail(call, 'trimspace needs a string'),
+  ),
   join: strict(([separator, list], call) => {
     if (separator?.kind !== 'string' || list?.kind !== 'array') return fail(call, 'join needs a separator and a list');
     const parts = list.items.map(scalar);
@@ -194,5 +205,8 @@ export function callFunction(node: Node, ctx: EvalContext): ValueNode {
   const implementation = FUNCTIONS[name];
   if (!implementation) return fail(call, `function ${name}() is not evaluated`);
   if (argumentsNode?.namedChildren.some((c) => c.type === 'ellipsis')) return fail(call, 'expanded arguments (...) are not evaluated');
-  return implementation(argNodes.map((a) => evaluate(a, ctx)), call);
+  return implementation(
+    argNodes.map((a) => evaluate(a, ctx)),
+    call,
+  );
 }

@@ -39,14 +39,9 @@ export const isLocalModuleSource = (source: string): boolean => source.startsWit
 export function localModuleSource(call: ModuleConfig['calls'][number]): string | undefined {
   const attribute = call.attributes.find((a) => a.name === 'source');
   if (!attribute) return undefined;
-  const value =
-    attribute.expr.kind === 'value' ? attribute.expr.value : undefined;
+  const value = attribute.expr.kind === 'value' ? attribute.expr.value : undefined;
   const text =
-    value?.kind === 'string'
-      ? value.value
-      : attribute.expr.kind === 'hcl'
-        ? attribute.expr.node.text.replace(/^"|"$/g, '')
-        : undefined;
+    value?.kind === 'string' ? value.value : attribute.expr.kind === 'hcl' ? attribute.expr.node.text.replace(/^"|"$/g, '') : undefined;
   return text !== undefined && isLocalModuleSource(text) ? text : undefined;
 }
 
@@ -109,7 +104,14 @@ function callInputs(call: Block, scope: Scope, problems: EvalProblem[]): Map<str
 }
 
 /** The scope of one module instance, with `module.<name>` outputs and offline data sources. */
-function instanceScope(config: ModuleConfig, inputs: ReadonlyMap<string, ValueNode>, prefix: string, stack: string[], run: InstanceRun, problems: EvalProblem[]): Scope {
+function instanceScope(
+  config: ModuleConfig,
+  inputs: ReadonlyMap<string, ValueNode>,
+  prefix: string,
+  stack: string[],
+  run: InstanceRun,
+  problems: EvalProblem[],
+): Scope {
   const scope = moduleScope({
     config,
     inputs,
@@ -143,7 +145,15 @@ function instanceScope(config: ModuleConfig, inputs: ReadonlyMap<string, ValueNo
 }
 
 /** `module.<name>`: an object of the call's outputs; a list of them with count, a map with for_each. */
-function moduleOutputs(call: Block, config: ModuleConfig, scope: Scope, prefix: string, stack: string[], run: InstanceRun, problems: EvalProblem[]): Binding {
+function moduleOutputs(
+  call: Block,
+  config: ModuleConfig,
+  scope: Scope,
+  prefix: string,
+  stack: string[],
+  run: InstanceRun,
+  problems: EvalProblem[],
+): Binding {
   const name = call.labels[0] ?? '';
   const target = callTarget(call, config, prefix, stack, run);
   if ('skipped' in target) return { reason: `module "${name}" (${target.skipped}) is not followed: its outputs are not known offline` };
@@ -171,7 +181,10 @@ function moduleOutputs(call: Block, config: ModuleConfig, scope: Scope, prefix: 
     value: {
       kind: 'object',
       entries: objects.map((o) => {
-        const key = o.instance.expansion && 'key' in o.instance.expansion && o.instance.expansion.key.kind === 'string' ? o.instance.expansion.key.value : o.instance.suffix;
+        const key =
+          o.instance.expansion && 'key' in o.instance.expansion && o.instance.expansion.key.kind === 'string'
+            ? o.instance.expansion.key.value
+            : o.instance.suffix;
         return { key, sourceKey: key, value: o.value };
       }),
       range: call.range,

@@ -40,7 +40,8 @@ export function buildModuleConfig(absDir: string, displayDir: string, blocks: Bl
     else if (block.type === 'locals') for (const attribute of block.attributes) config.locals.set(attribute.name, attribute);
     else if (block.type === 'module' && name !== undefined) config.calls.push(block);
     else if (block.type === 'output' && name !== undefined) config.outputs.set(name, block);
-    else if (block.type === 'data' && name !== undefined && block.labels[1] !== undefined) config.data.set(`${name}.${block.labels[1]}`, block);
+    else if (block.type === 'data' && name !== undefined && block.labels[1] !== undefined)
+      config.data.set(`${name}.${block.labels[1]}`, block);
     else if (block.type === 'resource' && block.labels[0] === 'aws_ecs_task_definition' && block.labels[1] !== undefined) {
       config.resources.push(block);
     }

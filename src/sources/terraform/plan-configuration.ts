@@ -47,7 +47,9 @@ export class ConfigurationIndex {
     const found = new Map<string, SourceRange>();
     const absDir = resolve(this.planDir, relativeDir);
     try {
-      for (const name of readdirSync(absDir).filter((n) => n.endsWith('.tf')).sort()) {
+      for (const name of readdirSync(absDir)
+        .filter((n) => n.endsWith('.tf'))
+        .sort()) {
         const text = readFileSync(join(absDir, name), 'utf8');
         const lines = new LineIndex(text);
         const display = normalize(join(this.displayDir, relativeDir, name));

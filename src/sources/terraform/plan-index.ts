@@ -59,12 +59,20 @@ export function indexPlan(text: string): PlanIndex {
         else if (isChange(path)) index.changes.push({});
         else if (last === 'values' && isPlannedResource(parent)) {
           const resource = index.planned[index.planned.length - 1];
-          return track(offset, (span) => resource && (resource.values = span));
-        } else if (path.length === 4 && path[0] === 'resource_changes' && path[2] === 'change' && (last === 'after' || last === 'after_unknown')) {
+          track(offset, (span) => resource && (resource.values = span));
+          return;
+        } else if (
+          path.length === 4 &&
+          path[0] === 'resource_changes' &&
+          path[2] === 'change' &&
+          (last === 'after' || last === 'after_unknown')
+        ) {
           const resource = index.changes[index.changes.length - 1];
-          return track(offset, (span) => resource && (last === 'after' ? (resource.values = span) : (resource.unknown = span)));
+          track(offset, (span) => resource && (last === 'after' ? (resource.values = span) : (resource.unknown = span)));
+          return;
         } else if (path.length === 1 && last === 'configuration') {
-          return track(offset, (span) => (index.configuration = span));
+          track(offset, (span) => (index.configuration = span));
+          return;
         }
         open.push(undefined);
       },
@@ -97,7 +105,12 @@ export function indexPlan(text: string): PlanIndex {
         if (resource) resource[key] = value;
       },
       onError(error: ParseErrorCode, offset) {
-        index.error ??= { message: printParseErrorCode(error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), offset };
+        index.error ??= {
+          message: printParseErrorCode(error)
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toLowerCase(),
+          offset,
+        };
       },
     },
     { disallowComments: true },

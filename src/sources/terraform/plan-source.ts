@@ -71,16 +71,27 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
     if (parsed?.node.type !== 'object') continue;
     const { node: values, plan } = parsed;
     const declaredAt = configuration.declaration(address);
-    const resource: ResourceRef = { kind: 'file', source: 'terraform-plan', id: address, file: file.path, ...(declaredAt ? { declaredAt } : {}) };
+    const resource: ResourceRef = {
+      kind: 'file',
+      source: 'terraform-plan',
+      id: address,
+      file: file.path,
+      ...(declaredAt ? { declaredAt } : {}),
+    };
     const result = planBody(values, unknownByAddress.get(address), plan, address);
     if ('error' in result) {
       const range = result.range ?? plan.lines.range(file.path, plan.base, plan.base);
       output.failures.push({ resource, error: fileError(file.path, result.error, range, address), range });
       continue;
     }
-    for (const problem of result.problems) output.errors.push(fileError(problem.range?.file ?? file.path, problem.message, problem.range, address));
+    for (const problem of result.problems)
+      output.errors.push(fileError(problem.range?.file ?? file.path, problem.message, problem.range, address));
     const familyNode = field(result.body, 'family');
     const family = familyNode?.kind === 'string' ? scalarText(familyNode) : undefined;
-    output.definitions.push({ resource: { ...resource, ...(family ? { family } : {}) }, body: result.body, ...(result.body.range ? { range: result.body.range } : {}) });
+    output.definitions.push({
+      resource: { ...resource, ...(family ? { family } : {}) },
+      body: result.body,
+      ...(result.body.range ? { range: result.body.range } : {}),
+    });
   }
 }

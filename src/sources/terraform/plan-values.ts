@@ -56,7 +56,9 @@ export function planValue(node: JsonNode, plan: PlanText, unknown: JsonNode | un
     case 'array':
       return {
         kind: 'array',
-        items: (node.children ?? []).map((item, i) => planValue(item, plan, unknown?.type === 'array' ? unknown.children?.[i] : undefined, `${expression}[${i}]`)),
+        items: (node.children ?? []).map((item, i) =>
+          planValue(item, plan, unknown?.type === 'array' ? unknown.children?.[i] : undefined, `${expression}[${i}]`),
+        ),
         range,
         syntax: 'json',
       };
@@ -65,7 +67,13 @@ export function planValue(node: JsonNode, plan: PlanText, unknown: JsonNode | un
       return setTextOrigin(value, jsonStringOrigin(plan.path, plan.lines, plan.base + node.offset, node.length));
     }
     case 'number':
-      return { kind: 'number', value: Number(node.value), raw: plan.lines.text.slice(plan.base + node.offset, plan.base + node.offset + node.length), range, syntax: 'json' };
+      return {
+        kind: 'number',
+        value: Number(node.value),
+        raw: plan.lines.text.slice(plan.base + node.offset, plan.base + node.offset + node.length),
+        range,
+        syntax: 'json',
+      };
     case 'boolean':
       return { kind: 'boolean', value: Boolean(node.value), range, syntax: 'json' };
     default:
@@ -75,7 +83,8 @@ export function planValue(node: JsonNode, plan: PlanText, unknown: JsonNode | un
 
 /** Snake-case keys become ECS keys at every level of the provider's nested blocks. */
 function camelKeys(node: ValueNode): ValueNode {
-  if (node.kind === 'object') return { ...node, entries: node.entries.map((e) => ({ ...e, key: camelCase(e.key), value: camelKeys(e.value) })) };
+  if (node.kind === 'object')
+    return { ...node, entries: node.entries.map((e) => ({ ...e, key: camelCase(e.key), value: camelKeys(e.value) })) };
   if (node.kind === 'array') return { ...node, items: node.items.map(camelKeys) };
   return node;
 }
@@ -117,7 +126,7 @@ export function planBody(
       entries.push({ key: 'tags', sourceKey: key, keyRange, value: tagsToList(node) });
     } else if (LIST_BLOCKS[key]) {
       const value = camelKeys(node);
-      entries.push({ key: LIST_BLOCKS[key] as string, sourceKey: key, keyRange, value: key === 'volume' ? normalizeVolumes(value) : value });
+      entries.push({ key: LIST_BLOCKS[key], sourceKey: key, keyRange, value: key === 'volume' ? normalizeVolumes(value) : value });
     } else if (SINGLE_BLOCKS.has(key)) {
       const first = node.kind === 'array' ? node.items[0] : node;
       if (first) entries.push({ key: camelCase(key), sourceKey: key, keyRange, value: camelKeys(first) });

@@ -83,7 +83,8 @@ export function resolveReference(variable: Node, steps: Node[], ctx: EvalContext
     }
     case 'count': {
       const expansion = ctx.scope.expansion;
-      if (attribute === 'index' && expansion && 'count' in expansion) return { value: withOrigin(expansion.count, text, site), consumed: 1 };
+      if (attribute === 'index' && expansion && 'count' in expansion)
+        return { value: withOrigin(expansion.count, text, site), consumed: 1 };
       return fail(`${text} depends on the resource's expansion`);
     }
     case 'each': {

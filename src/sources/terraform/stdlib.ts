@@ -78,7 +78,12 @@ function regex([pattern, text]: ValueNode[], call: Call): ValueNode {
   if (!match) return reject(call, 'regex: the pattern does not match');
   const at = (s: string | undefined): ValueNode => stringResult(s ?? '', call);
   if (match.groups) {
-    return { kind: 'object', entries: Object.entries(match.groups).map(([key, v]) => ({ key, sourceKey: key, value: at(v) })), range: call.range, syntax: 'hcl' };
+    return {
+      kind: 'object',
+      entries: Object.entries(match.groups).map(([key, v]) => ({ key, sourceKey: key, value: at(v) })),
+      range: call.range,
+      syntax: 'hcl',
+    };
   }
   if (match.length > 1) return arrayResult(match.slice(1).map(at), call);
   return at(match[0]);
@@ -115,7 +120,8 @@ function format([spec, ...args]: ValueNode[], call: Call): ValueNode {
       out = '';
     }
     const size = Number(width || 0);
-    if (out.length < size) out = flags.includes('-') ? out.padEnd(size) : out.padStart(size, flags.includes('0') && verb !== 's' ? '0' : ' ');
+    if (out.length < size)
+      out = flags.includes('-') ? out.padEnd(size) : out.padStart(size, flags.includes('0') && verb !== 's' ? '0' : ' ');
     return out;
   });
   if (problem) return problem.includes('not evaluated') ? fail(call, problem) : reject(call, problem);
@@ -132,11 +138,17 @@ function length([value]: ValueNode[], call: Call): ValueNode {
 function contains([list, value]: ValueNode[], call: Call): ValueNode {
   if (list?.kind !== 'array' || value === undefined) return reject(call, 'contains needs a list and a value');
   const missing = firstUnresolved(value);
-  if (missing) return unresolved(call.text, missing.kind === 'unresolved' ? (missing.reason ?? `${missing.expression} cannot be resolved`) : 'the value cannot be resolved', call.range);
+  if (missing)
+    return unresolved(
+      call.text,
+      missing.kind === 'unresolved' ? (missing.reason ?? `${missing.expression} cannot be resolved`) : 'the value cannot be resolved',
+      call.range,
+    );
   if (list.items.some((item) => same(item, value))) return booleanResult(true, call);
   // An unknown item could be the value.
   const unknown = list.items.map(firstUnresolved).find((u) => u !== undefined);
-  if (unknown) return unresolved(call.text, `an item of the list is ${unknown.kind === 'unresolved' ? unknown.expression : 'unknown'}`, call.range);
+  if (unknown)
+    return unresolved(call.text, `an item of the list is ${unknown.kind === 'unresolved' ? unknown.expression : 'unknown'}`, call.range);
   return booleanResult(false, call);
 }
 
@@ -155,7 +167,7 @@ function flattenItems(items: ValueNode[]): ValueNode[] | undefined {
 }
 
 function element([list, index]: ValueNode[], call: Call): ValueNode {
-  const i = Number(stringArgument(index as ValueNode));
+  const i = Number(stringArgument(index));
   if (list?.kind !== 'array' || !Number.isInteger(i)) return reject(call, 'element needs a list and a whole number');
   if (list.items.length === 0) return reject(call, 'element: the list is empty');
   return list.items[((i % list.items.length) + list.items.length) % list.items.length] as ValueNode;
@@ -196,7 +208,10 @@ function tryFunction(args: ValueNode[], call: Call): ValueNode {
 
 function can([value]: ValueNode[], call: Call): ValueNode {
   if (value === undefined) return reject(call, 'can needs a value');
-  if (value.kind === 'unresolved') return isError(value) ? booleanResult(false, call) : unresolved(call.text, value.reason ?? `${value.expression} cannot be resolved`, call.range);
+  if (value.kind === 'unresolved')
+    return isError(value)
+      ? booleanResult(false, call)
+      : unresolved(call.text, value.reason ?? `${value.expression} cannot be resolved`, call.range);
   return booleanResult(true, call);
 }
 
@@ -226,18 +241,36 @@ export const STANDARD_FUNCTIONS: Record<string, Implementation> = {
     return items ? arrayResult(items, call) : fail(call, 'flatten: an item of the list cannot be resolved');
   }),
   keys: strict(([map], call) =>
-    map?.kind === 'object' ? arrayResult(sortedEntries(map).map((e) => stringResult(e.key, call)), call) : reject(call, 'keys needs a map'),
+    map?.kind === 'object'
+      ? arrayResult(
+          sortedEntries(map).map((e) => stringResult(e.key, call)),
+          call,
+        )
+      : reject(call, 'keys needs a map'),
   ),
-  values: strict(([map], call) => (map?.kind === 'object' ? arrayResult(sortedEntries(map).map((e) => e.value), call) : reject(call, 'values needs a map'))),
+  values: strict(([map], call) =>
+    map?.kind === 'object'
+      ? arrayResult(
+          sortedEntries(map).map((e) => e.value),
+          call,
+        )
+      : reject(call, 'values needs a map'),
+  ),
   split: strict(([separator, text], call) => {
-    const sep = stringArgument(separator as ValueNode);
-    const s = stringArgument(text as ValueNode);
+    const sep = stringArgument(separator);
+    const s = stringArgument(text);
     if (sep === undefined || s === undefined) return reject(call, 'split needs a separator and a string');
-    return arrayResult((s === '' ? [''] : s.split(sep)).map((part) => stringResult(part, call)), call);
+    return arrayResult(
+      (s === '' ? [''] : s.split(sep)).map((part) => stringResult(part, call)),
+      call,
+    );
   }),
   compact: strict(([list], call) =>
     list?.kind === 'array'
-      ? arrayResult(list.items.filter((i) => i.kind !== 'null' && !(i.kind === 'string' && i.value === '')), call)
+      ? arrayResult(
+          list.items.filter((i) => i.kind !== 'null' && !(i.kind === 'string' && i.value === '')),
+          call,
+        )
       : reject(call, 'compact needs a list'),
   ),
   distinct: strict(([list], call) => {
@@ -254,15 +287,20 @@ export const STANDARD_FUNCTIONS: Record<string, Implementation> = {
     if (list?.kind !== 'array') return reject(call, 'sort needs a list of strings');
     const texts = list.items.map(scalar);
     if (texts.some((t) => t === undefined)) return fail(call, 'sort: an item of the list cannot be resolved');
-    return arrayResult((texts as string[]).sort().map((t) => stringResult(t, call)), call);
+    return arrayResult(
+      (texts as string[]).sort().map((t) => stringResult(t, call)),
+      call,
+    );
   }),
-  reverse: strict(([list], call) => (list?.kind === 'array' ? arrayResult([...list.items].reverse(), call) : reject(call, 'reverse needs a list'))),
+  reverse: strict(([list], call) =>
+    list?.kind === 'array' ? arrayResult([...list.items].reverse(), call) : reject(call, 'reverse needs a list'),
+  ),
   startswith: strict(([s, prefix], call) => {
-    const [a, b] = [stringArgument(s as ValueNode), stringArgument(prefix as ValueNode)];
+    const [a, b] = [stringArgument(s), stringArgument(prefix)];
     return a === undefined || b === undefined ? reject(call, 'startswith needs two strings') : booleanResult(a.startsWith(b), call);
   }),
   endswith: strict(([s, suffix], call) => {
-    const [a, b] = [stringArgument(s as ValueNode), stringArgument(suffix as ValueNode)];
+    const [a, b] = [stringArgument(s), stringArgument(suffix)];
     return a === undefined || b === undefined ? reject(call, 'endswith needs two strings') : booleanResult(a.endsWith(b), call);
   }),
   trimprefix: stringFunction('trimprefix', (s, [p]) => {

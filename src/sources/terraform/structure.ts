@@ -61,7 +61,10 @@ export function readBody(body: Node | null, source: SourceText): { attributes: A
 function readBlock(node: Node, source: SourceText): Block {
   const named = node.namedChildren;
   const type = named[0]?.text ?? '';
-  const labels = named.slice(1).filter((c) => c.type === 'string_lit' || c.type === 'identifier').map(labelText);
+  const labels = named
+    .slice(1)
+    .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
+    .map(labelText);
   const { attributes, blocks } = readBody(named.find((c) => c.type === 'body') ?? null, source);
   return {
     type,

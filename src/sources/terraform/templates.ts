@@ -93,8 +93,12 @@ function collect(nodes: Node[], start: number, end: number, quoted: boolean, ctx
 function stripsAround(node: Node, out: Array<Piece | Strip>, inner: () => void): void {
   const children = node.namedChildren;
   const markers = children.filter((c) => c.type === 'strip_marker');
-  const before = markers.some((m) => m.previousNamedSibling?.type === 'template_directive_start' || m.previousNamedSibling?.type === 'template_interpolation_start');
-  const after = markers.some((m) => m.nextNamedSibling?.type === 'template_directive_end' || m.nextNamedSibling?.type === 'template_interpolation_end');
+  const before = markers.some(
+    (m) => m.previousNamedSibling?.type === 'template_directive_start' || m.previousNamedSibling?.type === 'template_interpolation_start',
+  );
+  const after = markers.some(
+    (m) => m.nextNamedSibling?.type === 'template_directive_end' || m.nextNamedSibling?.type === 'template_interpolation_end',
+  );
   if (before) out.push({ strip: 'before' });
   inner();
   if (after) out.push({ strip: 'after' });
@@ -111,14 +115,29 @@ function directive(node: Node, quoted: boolean, ctx: EvalContext, out: Array<Pie
     const otherwise = parts.find((c) => c.type === 'template_else_intro');
     const close = parts.find((c) => c.type === 'template_if_end');
     const condition = intro?.namedChildren.find((c) => c.type === 'expression');
-    if (!intro || !close || !condition) return hole('malformed template directive');
+    if (!intro || !close || !condition) {
+      hole('malformed template directive');
+      return;
+    }
     const value = evaluate(condition, ctx);
-    const known = value.kind === 'boolean' ? value.value : value.kind === 'string' && (value.value === 'true' || value.value === 'false') ? value.value === 'true' : undefined;
+    const known =
+      value.kind === 'boolean'
+        ? value.value
+        : value.kind === 'string' && (value.value === 'true' || value.value === 'false')
+          ? value.value === 'true'
+          : undefined;
     if (known === undefined) {
       const branch = (from: Node | undefined, to: Node): Piece[] => {
         if (!from) return [];
         const list: Array<Piece | Strip> = [];
-        collect(parts.filter((c) => c.startIndex >= from.endIndex && c.endIndex <= to.startIndex), from.endIndex, to.startIndex, quoted, ctx, list);
+        collect(
+          parts.filter((c) => c.startIndex >= from.endIndex && c.endIndex <= to.startIndex),
+          from.endIndex,
+          to.startIndex,
+          quoted,
+          ctx,
+          list,
+        );
         return applyStrips(list);
       };
       out.push({ choice: condition.text, range, whenTrue: branch(intro, otherwise ?? close), whenFalse: branch(otherwise, close) });
@@ -140,10 +159,14 @@ function directive(node: Node, quoted: boolean, ctx: EvalContext, out: Array<Pie
     const close = parts.find((c) => c.type === 'template_for_end');
     const collection = open?.namedChildren.find((c) => c.type === 'expression');
     const identifiers = open?.namedChildren.filter((c) => c.type === 'identifier').map((c) => c.text) ?? [];
-    if (!open || !close || !collection || identifiers.length === 0) return hole('malformed template directive');
+    if (!open || !close || !collection || identifiers.length === 0) {
+      hole('malformed template directive');
+      return;
+    }
     const value = evaluate(collection, ctx);
     if (value.kind !== 'array' && value.kind !== 'object') {
-      return hole(value.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : `cannot iterate over ${value.kind}`);
+      hole(value.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : `cannot iterate over ${value.kind}`);
+      return;
     }
     const pairs: Array<[ValueNode, ValueNode]> =
       value.kind === 'array'
@@ -272,7 +295,10 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
         let scalar = scalarForTemplate(value);
         if (scalar === undefined) {
           const interpolation = rangeIn(ctx.source, part.node.startIndex, part.node.endIndex);
-          const reason = value.kind === 'unresolved' ? (value.reason ?? `${value.expression} cannot be resolved`) : `${describeValue(value)} cannot be written into a string`;
+          const reason =
+            value.kind === 'unresolved'
+              ? (value.reason ?? `${value.expression} cannot be resolved`)
+              : `${describeValue(value)} cannot be written into a string`;
           const gap = value.kind === 'unresolved' ? value : unresolved(part.node.text, reason, interpolation);
           firstMissing ??= gap;
           const marker = `__ecsguard_hole_${missing.size}__`;

@@ -8,7 +8,14 @@ import type { Attribute, Block } from './structure.js';
 import { setTextOrigin } from './values.js';
 
 /** Nested blocks of aws_ecs_task_definition: in JSON syntax they look like attributes. */
-const RESOURCE_BLOCKS = new Set(['runtime_platform', 'volume', 'placement_constraints', 'inference_accelerator', 'ephemeral_storage', 'proxy_configuration']);
+const RESOURCE_BLOCKS = new Set([
+  'runtime_platform',
+  'volume',
+  'placement_constraints',
+  'inference_accelerator',
+  'ephemeral_storage',
+  'proxy_configuration',
+]);
 
 /**
  * Strings with `${…}` are expressions; ecsguard reads literal values only in .tf.json.
@@ -18,10 +25,18 @@ function literalValue(node: ValueNode, file: InputFile, lines: LineIndex): Value
   switch (node.kind) {
     case 'string': {
       if (node.value.includes('${') || node.value.includes('%{')) {
-        return { kind: 'unresolved', expression: node.value, reason: 'expressions in .tf.json files are not evaluated', ...(node.range ? { range: node.range } : {}), syntax: 'json' };
+        return {
+          kind: 'unresolved',
+          expression: node.value,
+          reason: 'expressions in .tf.json files are not evaluated',
+          ...(node.range ? { range: node.range } : {}),
+          syntax: 'json',
+        };
       }
       const range = node.range;
-      return range ? setTextOrigin(node, jsonStringOrigin(file.path, lines, range.start.offset, range.end.offset - range.start.offset)) : node;
+      return range
+        ? setTextOrigin(node, jsonStringOrigin(file.path, lines, range.start.offset, range.end.offset - range.start.offset))
+        : node;
     }
     case 'array':
       return { ...node, items: node.items.map((i) => literalValue(i, file, lines)) };
@@ -44,7 +59,12 @@ function toBlock(type: string, labels: string[], object: ObjectNode, file: Input
       for (const inner of objects(e.value)) blocks.push(toBlock(e.key, [], inner, file, lines, new Set()));
       continue;
     }
-    attributes.push({ name: e.key, nameRange: e.keyRange ?? range, expr: { kind: 'value', value: literalValue(e.value, file, lines) }, range: e.keyRange ?? range });
+    attributes.push({
+      name: e.key,
+      nameRange: e.keyRange ?? range,
+      expr: { kind: 'value', value: literalValue(e.value, file, lines) },
+      range: e.keyRange ?? range,
+    });
   }
   return { type, labels, range, attributes, blocks, hasError: false, source: { path: file.path, lines, delta: 0 } };
 }
@@ -63,7 +83,16 @@ export function readTfJson(file: InputFile, errors: ScanError[]): Block[] {
       for (const byName of objects(byType.value)) {
         for (const named of byName.entries) {
           for (const body of objects(named.value)) {
-            blocks.push(toBlock('resource', [byType.key, named.key], body, file, lines, byType.key === 'aws_ecs_task_definition' ? RESOURCE_BLOCKS : new Set()));
+            blocks.push(
+              toBlock(
+                'resource',
+                [byType.key, named.key],
+                body,
+                file,
+                lines,
+                byType.key === 'aws_ecs_task_definition' ? RESOURCE_BLOCKS : new Set(),
+              ),
+            );
           }
         }
       }

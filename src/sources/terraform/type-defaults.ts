@@ -7,7 +7,11 @@ import { liftConditionals } from './values.js';
 /** The expression inside `expression`/`collection_value` wrappers. */
 function unwrap(node: Node | null | undefined): Node | undefined {
   let current = node ?? undefined;
-  while (current && (current.type === 'expression' || current.type === 'collection_value' || current.type === 'literal_value') && current.namedChildCount === 1) {
+  while (
+    current &&
+    (current.type === 'expression' || current.type === 'collection_value' || current.type === 'literal_value') &&
+    current.namedChildCount === 1
+  ) {
     current = current.firstNamedChild ?? undefined;
   }
   return current;
@@ -35,14 +39,18 @@ export function applyTypeDefaults(type: Node, value: ValueNode, ctx: EvalContext
     switch (constructor.name) {
       case 'list':
       case 'set':
-        return current.kind === 'array' && inner ? { ...current, items: current.items.map((item) => applyTypeDefaults(inner, item, ctx)) } : current;
+        return current.kind === 'array' && inner
+          ? { ...current, items: current.items.map((item) => applyTypeDefaults(inner, item, ctx)) }
+          : current;
       case 'map':
         return current.kind === 'object' && inner
           ? { ...current, entries: current.entries.map((e) => ({ ...e, value: applyTypeDefaults(inner, e.value, ctx) })) }
           : current;
       case 'tuple': {
         const types = unwrap(inner)?.namedChildren.filter((c) => c.type === 'expression') ?? [];
-        return current.kind === 'array' ? { ...current, items: current.items.map((item, i) => (types[i] ? applyTypeDefaults(types[i] as Node, item, ctx) : item)) } : current;
+        return current.kind === 'array'
+          ? { ...current, items: current.items.map((item, i) => (types[i] ? applyTypeDefaults(types[i], item, ctx) : item)) }
+          : current;
       }
       case 'object':
         return current.kind === 'object' ? objectDefaults(unwrap(inner), current, ctx) : current;
@@ -75,7 +83,15 @@ function objectDefaults(shape: Node | undefined, value: ValueNode & { kind: 'obj
       ? innerType
         ? applyTypeDefaults(innerType, evaluate(defaultNode, ctx), ctx)
         : evaluate(defaultNode, ctx)
-      : { kind: 'null', range: ctx.source.lines.range(ctx.source.path, attributeType.startIndex + ctx.source.delta, attributeType.endIndex + ctx.source.delta), syntax: 'hcl' };
+      : {
+          kind: 'null',
+          range: ctx.source.lines.range(
+            ctx.source.path,
+            attributeType.startIndex + ctx.source.delta,
+            attributeType.endIndex + ctx.source.delta,
+          ),
+          syntax: 'hcl',
+        };
     if (present) entries[index] = { ...present, value: filled };
     else entries.push({ key: name, sourceKey: name, value: filled });
   }

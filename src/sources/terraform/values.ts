@@ -140,7 +140,10 @@ export function liftConditionals(inputs: ValueNode[], combine: (values: ValueNod
   if (index === -1) return combine(inputs);
   const conditional = inputs[index] as ConditionalNode;
   const branch = (value: ValueNode): ValueNode =>
-    liftConditionals(inputs.map((n, i) => (i === index ? value : n)), combine);
+    liftConditionals(
+      inputs.map((n, i) => (i === index ? value : n)),
+      combine,
+    );
   return {
     kind: 'conditional',
     condition: conditional.condition,

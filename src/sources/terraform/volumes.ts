@@ -41,8 +41,23 @@ function normalizeVolume(node: ValueNode): ValueNode {
     if (e.key === 'hostPath') {
       // An empty host_path is how a plan writes "no host path" (Docker volumes, EFS).
       if (e.value.kind === 'null' || (e.value.kind === 'string' && e.value.value === '')) continue;
-      const sourcePath: ObjectEntry = { key: 'sourcePath', sourceKey: e.sourceKey, ...(e.keyRange ? { keyRange: e.keyRange } : {}), value: e.value };
-      entries.push({ key: 'host', sourceKey: e.sourceKey, ...(e.keyRange ? { keyRange: e.keyRange } : {}), value: { kind: 'object', entries: [sourcePath], ...(e.value.range ? { range: e.value.range } : {}), ...(e.value.syntax ? { syntax: e.value.syntax } : {}) } });
+      const sourcePath: ObjectEntry = {
+        key: 'sourcePath',
+        sourceKey: e.sourceKey,
+        ...(e.keyRange ? { keyRange: e.keyRange } : {}),
+        value: e.value,
+      };
+      entries.push({
+        key: 'host',
+        sourceKey: e.sourceKey,
+        ...(e.keyRange ? { keyRange: e.keyRange } : {}),
+        value: {
+          kind: 'object',
+          entries: [sourcePath],
+          ...(e.value.range ? { range: e.value.range } : {}),
+          ...(e.value.syntax ? { syntax: e.value.syntax } : {}),
+        },
+      });
       continue;
     }
     const nested = SINGLE_NESTED[e.key];
@@ -59,6 +74,7 @@ function normalizeVolume(node: ValueNode): ValueNode {
 /** The `volumes` list (from `volume` blocks or a plan's `volume` attribute) in ECS API shape. */
 export function normalizeVolumes(node: ValueNode): ValueNode {
   if (node.kind === 'array') return { ...node, items: node.items.map(normalizeVolume) };
-  if (node.kind === 'conditional') return { ...node, whenTrue: normalizeVolumes(node.whenTrue), whenFalse: normalizeVolumes(node.whenFalse) };
+  if (node.kind === 'conditional')
+    return { ...node, whenTrue: normalizeVolumes(node.whenTrue), whenFalse: normalizeVolumes(node.whenFalse) };
   return node;
 }

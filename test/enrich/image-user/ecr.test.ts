@@ -84,7 +84,8 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
-  const userFindings = (stdout: string) => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings.filter((f) => f.checkId === 'no-root-user');
+  const userFindings = (stdout: string) =>
+    (JSON.parse(stdout) as { findings: JsonFinding[] }).findings.filter((f) => f.checkId === 'no-root-user');
 
   it('a file scan logs in with the default credential chain (AWS_ENDPOINT_URL_ECR) and reads both images', async () => {
     const run = await runCliAsync(['scan', join(folder, 'web.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json'], {
@@ -105,8 +106,18 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
     assert.ok(ecrRegistry.authorizations.length > 0 && ecrRegistry.authorizations.every((a) => a === basic));
   });
 
-  it('a live scan uses the scan\'s endpoint and credentials, one login per registry, and a cached second run calls nothing', async () => {
-    const args = ['scan', '--aws', '--endpoint-url', emulator.endpoint, '--region', 'us-east-1', '--resolve-image-users', '--format', 'json'];
+  it("a live scan uses the scan's endpoint and credentials, one login per registry, and a cached second run calls nothing", async () => {
+    const args = [
+      'scan',
+      '--aws',
+      '--endpoint-url',
+      emulator.endpoint,
+      '--region',
+      'us-east-1',
+      '--resolve-image-users',
+      '--format',
+      'json',
+    ];
     const cacheEnv = { ...env, XDG_CACHE_HOME: join(folder, 'cache-live') };
     const first = await runCliAsync(args, cacheEnv);
     assert.equal(first.code, 1, first.stderr);
@@ -114,7 +125,11 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
     assert.deepEqual(
       findings.map((f) => [f.container, f.status, f.message]),
       [
-        ['nginx', 'FAIL', `container "nginx": user is not set; image ${ECR_HOST}/team/nginx:1.27 (${d['root']}) sets no USER, so it runs as root (uid 0)`],
+        [
+          'nginx',
+          'FAIL',
+          `container "nginx": user is not set; image ${ECR_HOST}/team/nginx:1.27 (${d['root']}) sets no USER, so it runs as root (uid 0)`,
+        ],
         [
           'api',
           'FAIL',
@@ -139,19 +154,31 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
 
   it('blob downloads redirected to another origin (S3) carry no registry credentials', async () => {
     const store = await startBlobStore(registry.url);
-    const redirecting = await startGate({ upstream: registry.url, mode: 'basic', username: 'AWS', password: emulator.ecr.password, redirectBlobsTo: store.url });
+    const redirecting = await startGate({
+      upstream: registry.url,
+      mode: 'basic',
+      username: 'AWS',
+      password: emulator.ecr.password,
+      redirectBlobsTo: store.url,
+    });
     const saved = emulator.ecr.proxyEndpoint;
     emulator.ecr.proxyEndpoint = redirecting.url;
     try {
-      const run = await runCliAsync(['scan', join(folder, 'web.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json'], {
-        ...env,
-        AWS_ENDPOINT_URL_ECR: emulator.endpoint,
-        XDG_CACHE_HOME: join(folder, 'cache-redirect'),
-      });
-      assert.deepEqual(userFindings(run.stdout).map((f) => [f.container, f.status, f.effectiveUser?.value]), [
-        ['nginx', 'FAIL', ''],
-        ['api', 'NOTE', '10001:10001'],
-      ]);
+      const run = await runCliAsync(
+        ['scan', join(folder, 'web.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json'],
+        {
+          ...env,
+          AWS_ENDPOINT_URL_ECR: emulator.endpoint,
+          XDG_CACHE_HOME: join(folder, 'cache-redirect'),
+        },
+      );
+      assert.deepEqual(
+        userFindings(run.stdout).map((f) => [f.container, f.status, f.effectiveUser?.value]),
+        [
+          ['nginx', 'FAIL', ''],
+          ['api', 'NOTE', '10001:10001'],
+        ],
+      );
       assert.deepEqual(store.authorizations, [null, null]);
     } finally {
       emulator.ecr.proxyEndpoint = saved;
@@ -169,13 +196,18 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
     });
     assert.equal(run.code, 1, run.stderr);
     const findings = userFindings(run.stdout);
-    assert.deepEqual(findings.map((f) => [f.container, f.status, f.effectiveUser?.source]), [
-      ['nginx', 'FAIL', 'unresolved'],
-      ['api', 'FAIL', 'unresolved'],
-    ]);
+    assert.deepEqual(
+      findings.map((f) => [f.container, f.status, f.effectiveUser?.source]),
+      [
+        ['nginx', 'FAIL', 'unresolved'],
+        ['api', 'FAIL', 'unresolved'],
+      ],
+    );
     assert.match(
       findings[1]!.message,
-      new RegExp(`^container "api": user is not set, so the container runs as the image's default user, which is root unless the image sets USER; the image's user is unknown: image ${ECR_HOST.replace(/\./g, '\\.')}/team/api:3\\.1 could not be read: ECR GetAuthorizationToken in us-east-1 failed: AccessDeniedException: `),
+      new RegExp(
+        `^container "api": user is not set, so the container runs as the image's default user, which is root unless the image sets USER; the image's user is unknown: image ${ECR_HOST.replace(/\./g, '\\.')}/team/api:3\\.1 could not be read: ECR GetAuthorizationToken in us-east-1 failed: AccessDeniedException: `,
+      ),
     );
     assert.deepEqual(ecrRegistry.requests, []);
   });
@@ -184,14 +216,20 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
     const saved = emulator.ecr.password;
     emulator.ecr.password = 'expired-token';
     try {
-      const run = await runCliAsync(['scan', join(folder, 'web.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json'], {
-        ...env,
-        AWS_ENDPOINT_URL_ECR: emulator.endpoint,
-        XDG_CACHE_HOME: join(folder, 'cache-rejected'),
-      });
+      const run = await runCliAsync(
+        ['scan', join(folder, 'web.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json'],
+        {
+          ...env,
+          AWS_ENDPOINT_URL_ECR: emulator.endpoint,
+          XDG_CACHE_HOME: join(folder, 'cache-rejected'),
+        },
+      );
       const api = userFindings(run.stdout).find((f) => f.container === 'api')!;
       assert.equal(api.status, 'FAIL');
-      assert.equal(api.effectiveUser?.reason, `image ${ECR_HOST}/team/api:3.1 could not be read: ${ECR_HOST} refused the request (401 Unauthorized) with the credentials given`);
+      assert.equal(
+        api.effectiveUser?.reason,
+        `image ${ECR_HOST}/team/api:3.1 could not be read: ${ECR_HOST} refused the request (401 Unauthorized) with the credentials given`,
+      );
     } finally {
       emulator.ecr.password = saved;
     }

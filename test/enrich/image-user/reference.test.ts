@@ -16,7 +16,10 @@ describe('image references as ECS and Docker read them', () => {
     ['public.ecr.aws/nginx/nginx:1.27', { registry: 'public.ecr.aws', repository: 'nginx/nginx', tag: '1.27' }],
     ['localhost:5000/app', { registry: 'localhost:5000', repository: 'app', tag: 'latest' }],
     ['localhost/app:1', { registry: 'localhost', repository: 'app', tag: '1' }],
-    [`123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api@${DIGEST}`, { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/api', digest: DIGEST }],
+    [
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api@${DIGEST}`,
+      { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/api', digest: DIGEST },
+    ],
     [`ghcr.io/org/app:v2@${DIGEST}`, { registry: 'ghcr.io', repository: 'org/app', tag: 'v2', digest: DIGEST }],
     ['Nginx:latest', /is not a valid image reference/],
     ['nginx@sha256:abc', /"sha256:abc" is not a sha256 digest/],
@@ -47,7 +50,10 @@ describe('image references as ECS and Docker read them', () => {
 
   it('recognizes ECR registries (commercial, FIPS, China) and nothing else', () => {
     assert.deepEqual(ecrRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com'), { accountId: '123456789012', region: 'us-east-1' });
-    assert.deepEqual(ecrRegistry('123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com'), { accountId: '123456789012', region: 'us-gov-west-1' });
+    assert.deepEqual(ecrRegistry('123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com'), {
+      accountId: '123456789012',
+      region: 'us-gov-west-1',
+    });
     assert.deepEqual(ecrRegistry('123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn'), { accountId: '123456789012', region: 'cn-north-1' });
     assert.equal(ecrRegistry('public.ecr.aws'), undefined);
     assert.equal(ecrRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example'), undefined);

@@ -33,7 +33,13 @@ describe('image users from a real registry (Debian docker-registry)', () => {
       { os: 'linux', architecture: 'arm64', variant: 'v8', user: '1000:1000' },
     ]);
     open = await startGate({ upstream: registry.url, mode: 'open' });
-    bearer = await startGate({ upstream: registry.url, mode: 'bearer', username: 'robot', password: 's3cret', privateRepositories: ['team/private'] });
+    bearer = await startGate({
+      upstream: registry.url,
+      mode: 'bearer',
+      username: 'robot',
+      password: 's3cret',
+      privateRepositories: ['team/private'],
+    });
   });
   after(async () => {
     await open?.stop();
@@ -52,29 +58,52 @@ describe('image users from a real registry (Debian docker-registry)', () => {
 
   it('reads a non-root USER, a Docker schema 2 "0:0" USER and a named USER', async () => {
     const r = resolver();
-    assert.deepEqual(await r.resolve(`${open.host}/team/distroless:nonroot`, AMD64), { ok: true, digest: digests['nonroot'], user: '65532' });
+    assert.deepEqual(await r.resolve(`${open.host}/team/distroless:nonroot`, AMD64), {
+      ok: true,
+      digest: digests['nonroot'],
+      user: '65532',
+    });
     assert.deepEqual(await r.resolve(`${open.host}/team/zero:v1`, AMD64), { ok: true, digest: digests['zero'], user: '0:0' });
     assert.deepEqual(await r.resolve(`${open.host}/team/named:v1`, AMD64), { ok: true, digest: digests['named'], user: 'app:app' });
   });
 
   it('picks the task platform from a multi-architecture index', async () => {
     const r = resolver();
-    assert.deepEqual(await r.resolve(`${open.host}/team/multi:2.0`, AMD64), { ok: true, digest: multi.platforms['linux/amd64'], user: 'root' });
-    assert.deepEqual(await r.resolve(`${open.host}/team/multi:2.0`, ARM64), { ok: true, digest: multi.platforms['linux/arm64'], user: '1000:1000' });
-    assert.deepEqual(await r.resolve(`${open.host}/team/multi@${multi.digest}`, ARM64), { ok: true, digest: multi.platforms['linux/arm64'], user: '1000:1000' });
+    assert.deepEqual(await r.resolve(`${open.host}/team/multi:2.0`, AMD64), {
+      ok: true,
+      digest: multi.platforms['linux/amd64'],
+      user: 'root',
+    });
+    assert.deepEqual(await r.resolve(`${open.host}/team/multi:2.0`, ARM64), {
+      ok: true,
+      digest: multi.platforms['linux/arm64'],
+      user: '1000:1000',
+    });
+    assert.deepEqual(await r.resolve(`${open.host}/team/multi@${multi.digest}`, ARM64), {
+      ok: true,
+      digest: multi.platforms['linux/arm64'],
+      user: '1000:1000',
+    });
     assert.deepEqual(await r.resolve(`${open.host}/team/multi:2.0`, { os: 'windows', architecture: 'amd64' }), {
       ok: false,
       reason: `${open.host}/team/multi:2.0 has no image for windows/amd64 (it has linux/amd64, linux/arm64/v8)`,
     });
-    assert.deepEqual(await r.resolve(`${open.host}/team/multi:2.0`, { ...AMD64, unresolved: 'runtimePlatform.cpuArchitecture is var.arch' }), {
-      ok: false,
-      reason: `runtimePlatform.cpuArchitecture is var.arch, which cannot be resolved, and ${open.host}/team/multi:2.0 is a multi-platform image`,
-    });
+    assert.deepEqual(
+      await r.resolve(`${open.host}/team/multi:2.0`, { ...AMD64, unresolved: 'runtimePlatform.cpuArchitecture is var.arch' }),
+      {
+        ok: false,
+        reason: `runtimePlatform.cpuArchitecture is var.arch, which cannot be resolved, and ${open.host}/team/multi:2.0 is a multi-platform image`,
+      },
+    );
   });
 
   it('reads an image pinned by digest, and refuses a digest the registry does not have', async () => {
     const r = resolver();
-    assert.deepEqual(await r.resolve(`${open.host}/team/distroless@${digests['nonroot']}`, AMD64), { ok: true, digest: digests['nonroot'], user: '65532' });
+    assert.deepEqual(await r.resolve(`${open.host}/team/distroless@${digests['nonroot']}`, AMD64), {
+      ok: true,
+      digest: digests['nonroot'],
+      user: '65532',
+    });
     const missing = `sha256:${'0'.repeat(64)}`;
     assert.deepEqual(await r.resolve(`${open.host}/team/distroless@${missing}`, AMD64), {
       ok: false,
@@ -92,7 +121,10 @@ describe('image users from a real registry (Debian docker-registry)', () => {
   it('refuses an oversized configuration without reading it', async () => {
     const result = await resolver().resolve(`${open.host}/team/big:v1`, AMD64);
     assert.equal(result.ok, false);
-    assert.match((result as { reason: string }).reason, /^127\.0\.0\.1:\d+\/team\/big:v1: the image configuration is 31\d{5} bytes, over the 2097152-byte limit$/);
+    assert.match(
+      (result as { reason: string }).reason,
+      /^127\.0\.0\.1:\d+\/team\/big:v1: the image configuration is 31\d{5} bytes, over the 2097152-byte limit$/,
+    );
     assert.ok(!open.requests.some((r) => r.includes('/team/big/blobs/')), 'the config blob was not downloaded');
   });
 
@@ -107,7 +139,10 @@ describe('image users from a real registry (Debian docker-registry)', () => {
     try {
       const result = await resolver().resolve(`${tampering.host}/team/distroless:nonroot`, AMD64);
       const config = await configDigestOf('team/distroless', 'nonroot');
-      assert.deepEqual(result, { ok: false, reason: `${tampering.host}/team/distroless:nonroot: the configuration blob does not match its digest ${config}` });
+      assert.deepEqual(result, {
+        ok: false,
+        reason: `${tampering.host}/team/distroless:nonroot: the configuration blob does not match its digest ${config}`,
+      });
     } finally {
       await tampering.stop();
     }
@@ -121,7 +156,7 @@ describe('image users from a real registry (Debian docker-registry)', () => {
       'GET /v2/team/distroless/manifests/nonroot',
       'GET /token?service=ecsguard-test-registry&scope=repository%3Ateam%2Fdistroless%3Apull',
       'GET /v2/team/distroless/manifests/nonroot',
-      `GET /v2/team/distroless/blobs/${(await configDigestOf('team/distroless', 'nonroot'))}`,
+      `GET /v2/team/distroless/blobs/${await configDigestOf('team/distroless', 'nonroot')}`,
     ]);
   });
 
@@ -134,7 +169,10 @@ describe('image users from a real registry (Debian docker-registry)', () => {
       reason: `the token service of ${bearer.host} answered 401 for team/private; its credentials are in the credential helper docker-credential-ecr-login, which ecsguard does not run`,
     });
     const anonymous = await resolver().resolve(`${bearer.host}/team/private:v1`, AMD64);
-    assert.equal((anonymous as { reason: string }).reason, `the token service of ${bearer.host} answered 401 for team/private; no Docker config.json with credentials for it`);
+    assert.equal(
+      (anonymous as { reason: string }).reason,
+      `the token service of ${bearer.host} answered 401 for team/private; no Docker config.json with credentials for it`,
+    );
 
     await import('node:fs/promises').then((fs) => fs.mkdir(join(folder, 'docker'), { recursive: true }));
     const auth = Buffer.from('robot:s3cret').toString('base64');
@@ -150,7 +188,11 @@ describe('image users from a real registry (Debian docker-registry)', () => {
     const broken = join(folder, 'broken.json');
     await writeFile(broken, '{"auths": ');
     const r = resolver({ dockerConfigPath: broken });
-    assert.deepEqual(await r.resolve(`${open.host}/team/distroless:nonroot`, AMD64), { ok: true, digest: digests['nonroot'], user: '65532' });
+    assert.deepEqual(await r.resolve(`${open.host}/team/distroless:nonroot`, AMD64), {
+      ok: true,
+      digest: digests['nonroot'],
+      user: '65532',
+    });
     assert.equal(r.problems.length, 1);
     assert.match(r.problems[0]!, /^the Docker config .*broken\.json is not valid JSON: /);
   });
@@ -202,7 +244,11 @@ describe('image users from a real registry (Debian docker-registry)', () => {
   });
 
   async function configDigestOf(repository: string, tag: string): Promise<string> {
-    const manifest = (await (await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json()) as {
+    const manifest = (await (
+      await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
+        headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+      })
+    ).json()) as {
       config: { digest: string };
     };
     return manifest.config.digest;

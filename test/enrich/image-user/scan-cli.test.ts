@@ -92,7 +92,10 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
   });
 
   it('--accept-image-user: a non-root image user passes (as a NOTE that says so); root and unreadable images still fail', async () => {
-    const run = await runCliAsync(['scan', join(folder, 'storefront-taskdef.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json'], env);
+    const run = await runCliAsync(
+      ['scan', join(folder, 'storefront-taskdef.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json'],
+      env,
+    );
     assert.equal(run.code, 1, run.stderr);
     const findings = userFindings(run.stdout);
     assert.deepEqual(
@@ -113,10 +116,22 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
   });
 
   it('host network mode: the same image facts decide host-network-nonroot-user, exit 0 when accepted', async () => {
-    const strict = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--format', 'json', '--checks', 'host-network-nonroot-user'], env);
+    const strict = await runCliAsync(
+      ['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--format', 'json', '--checks', 'host-network-nonroot-user'],
+      env,
+    );
     assert.equal(strict.code, 1, strict.stderr);
     const accepted = await runCliAsync(
-      ['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'host-network-nonroot-user'],
+      [
+        'scan',
+        join(folder, 'agent-host.json'),
+        '--resolve-image-users',
+        '--accept-image-user',
+        '--format',
+        'json',
+        '--checks',
+        'host-network-nonroot-user',
+      ],
       env,
     );
     assert.equal(accepted.code, 0, accepted.stderr);
@@ -128,7 +143,10 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     );
     const [failed] = (JSON.parse(strict.stdout) as { findings: JsonFinding[] }).findings;
     assert.equal(failed!.status, 'FAIL');
-    assert.match(failed!.message, /^container "agent": in host network mode, user is not set; image .* runs as "65532": effective non-root, but strict semantics/);
+    assert.match(
+      failed!.message,
+      /^container "agent": in host network mode, user is not set; image .* runs as "65532": effective non-root, but strict semantics/,
+    );
   });
 
   it('a second run answers from the cache: zero registry requests', async () => {
@@ -153,26 +171,49 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
 
   it('CloudFormation: a literal image is read; an image expression is UNKNOWN with the expression under --accept-image-user, FAIL when strict', async () => {
     const template = join(folder, 'service.yaml');
-    const accepted = await runCliAsync(['scan', template, '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'], env);
+    const accepted = await runCliAsync(
+      ['scan', template, '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'],
+      env,
+    );
     const expression = "!Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/orders:latest'";
     assert.deepEqual(
       userFindings(accepted.stdout).map((f) => [f.container, f.status, f.message, f.effectiveUser?.source]),
       [
-        ['web', 'FAIL', `container "web": user is not set; ${img('team/root-app:1.0', d['root']!)} sets no USER, so it runs as root (uid 0)`, source('team/root-app:1.0', d['root']!)],
-        ['app', 'UNKNOWN', `container "app": user is not set and image is ${expression}, which cannot be resolved, so the image's user is unknown`, 'unresolved'],
+        [
+          'web',
+          'FAIL',
+          `container "web": user is not set; ${img('team/root-app:1.0', d['root']!)} sets no USER, so it runs as root (uid 0)`,
+          source('team/root-app:1.0', d['root']!),
+        ],
+        [
+          'app',
+          'UNKNOWN',
+          `container "app": user is not set and image is ${expression}, which cannot be resolved, so the image's user is unknown`,
+          'unresolved',
+        ],
       ],
     );
     const strict = await runCliAsync(['scan', template, '--resolve-image-users', '--format', 'json', '--checks', 'no-root-user'], env);
-    assert.deepEqual(userFindings(strict.stdout).map((f) => f.status), ['FAIL', 'FAIL']);
+    assert.deepEqual(
+      userFindings(strict.stdout).map((f) => f.status),
+      ['FAIL', 'FAIL'],
+    );
   });
 
   it('Terraform: runtime_platform ARM64 picks the arm64 image of an index; an interpolated tag is UNKNOWN with the expression', async () => {
-    const run = await runCliAsync(['scan', join(folder, 'worker.tf'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'], env);
+    const run = await runCliAsync(
+      ['scan', join(folder, 'worker.tf'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'],
+      env,
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(
       userFindings(run.stdout).map((f) => [f.container, f.status, f.message]),
       [
-        ['worker', 'NOTE', `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective non-root (accepted by --accept-image-user)`],
+        [
+          'worker',
+          'NOTE',
+          `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective non-root (accepted by --accept-image-user)`,
+        ],
         [
           'shipper',
           'UNKNOWN',
@@ -184,8 +225,16 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
 
   it('text and SARIF carry the same facts', async () => {
     const text = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--checks', 'no-root-user'], env);
-    assert.match(text.stdout, new RegExp(`container "agent": user is not set; image ${gate.host.replace(/\./g, '\\.')}/team/distroless:nonroot \\(sha256:[0-9a-f]{64}\\) runs as "65532": effective non-root`));
-    const sarif = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--checks', 'no-root-user', '--format', 'sarif'], env);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `container "agent": user is not set; image ${gate.host.replace(/\./g, '\\.')}/team/distroless:nonroot \\(sha256:[0-9a-f]{64}\\) runs as "65532": effective non-root`,
+      ),
+    );
+    const sarif = await runCliAsync(
+      ['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--checks', 'no-root-user', '--format', 'sarif'],
+      env,
+    );
     const result = JSON.parse(sarif.stdout).runs[0].results[0];
     assert.deepEqual(result.properties.effectiveUser, {
       value: '65532',
@@ -202,28 +251,53 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     const findings = userFindings(run.stdout);
     assert.equal(findings.length, 5);
     assert.ok(findings.every((f) => f.effectiveUser === null));
-    assert.equal(findings[0]!.message, `container "proxy": user is not set, so the container runs as the image's default user, which is root unless the image sets USER`);
+    assert.equal(
+      findings[0]!.message,
+      `container "proxy": user is not set, so the container runs as the image's default user, which is root unless the image sets USER`,
+    );
   });
 
   it('a malformed Docker config.json is an input error (exit 2) naming the file; the images are still read anonymously', async () => {
     const broken = join(folder, 'broken-docker');
     await mkdir(broken, { recursive: true });
     await writeFile(join(broken, 'config.json'), '{"auths": {');
-    const run = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--format', 'json'], { ...env, DOCKER_CONFIG: broken, XDG_CACHE_HOME: join(folder, 'cache-broken-docker') });
+    const run = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--format', 'json'], {
+      ...env,
+      DOCKER_CONFIG: broken,
+      XDG_CACHE_HOME: join(folder, 'cache-broken-docker'),
+    });
     assert.equal(run.code, 2);
     const report = JSON.parse(run.stdout) as { errors: Array<{ message: string; operation: string }>; findings: JsonFinding[] };
     assert.equal(report.errors.length, 1);
     assert.equal(report.errors[0]!.operation, 'resolve image users');
-    assert.match(report.errors[0]!.message, new RegExp(`^the Docker config ${join(broken, 'config.json').replace(/\//g, '\\/')} is not valid JSON: `));
+    assert.match(
+      report.errors[0]!.message,
+      new RegExp(`^the Docker config ${join(broken, 'config.json').replace(/\//g, '\\/')} is not valid JSON: `),
+    );
     assert.equal(report.findings.find((f) => f.checkId === 'no-root-user')!.effectiveUser!.value, '65532');
   });
 
   it('an unwritable cache is a notice on standard error, not a failure', async () => {
     const blocked = join(folder, 'blocked-cache');
     await writeFile(blocked, 'a file where the cache folder should be');
-    const run = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'], { ...env, XDG_CACHE_HOME: blocked });
+    const run = await runCliAsync(
+      [
+        'scan',
+        join(folder, 'agent-host.json'),
+        '--resolve-image-users',
+        '--accept-image-user',
+        '--format',
+        'json',
+        '--checks',
+        'no-root-user',
+      ],
+      { ...env, XDG_CACHE_HOME: blocked },
+    );
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /ecsguard: cannot write the image cache in .*blocked-cache\/ecsguard\/image-users-v1: .*; image users are fetched again next time\n/);
+    assert.match(
+      run.stderr,
+      /ecsguard: cannot write the image cache in .*blocked-cache\/ecsguard\/image-users-v1: .*; image users are fetched again next time\n/,
+    );
     assert.equal((run.stderr.match(/cannot write the image cache/g) ?? []).length, 1);
   });
 

@@ -59,14 +59,27 @@ export async function seedAccount(): Promise<Seeded> {
   const emulator = await startEcsEmulator({ regions: [REGION] });
   const { account } = emulator;
   account.registerTaskDefinition(REGION, webDefinition());
-  account.registerTaskDefinition(REGION, { ...webDefinition(), tags: [{ key: 'team', value: 'payments' }, { key: 'cost-center', value: '42' }] });
+  account.registerTaskDefinition(REGION, {
+    ...webDefinition(),
+    tags: [
+      { key: 'team', value: 'payments' },
+      { key: 'cost-center', value: '42' },
+    ],
+  });
   account.registerTaskDefinition(REGION, {
     family: 'api',
     containerDefinitions: [{ name: 'api', image: 'api:3', essential: true, portMappings: [{ containerPort: 80, hostPort: 0 }] }],
     tags: [{ key: 'team', value: 'core' }],
   });
-  account.registerTaskDefinition(REGION, { family: 'batch', containerDefinitions: [{ name: 'job', image: 'job:1', privileged: true, user: '1000' }] });
-  account.registerTaskDefinition(REGION, { family: 'ok', networkMode: 'awsvpc', containerDefinitions: [{ name: 'ok', image: 'ok:1', user: '1000:1000' }] });
+  account.registerTaskDefinition(REGION, {
+    family: 'batch',
+    containerDefinitions: [{ name: 'job', image: 'job:1', privileged: true, user: '1000' }],
+  });
+  account.registerTaskDefinition(REGION, {
+    family: 'ok',
+    networkMode: 'awsvpc',
+    containerDefinitions: [{ name: 'ok', image: 'ok:1', user: '1000:1000' }],
+  });
   account.createService(REGION, { cluster: 'prod', name: 'web', taskDefinition: 'web:2', desiredCount: 2 });
   account.createService(REGION, { cluster: 'staging', name: 'web', taskDefinition: 'web:2', desiredCount: 1 });
   account.createService(REGION, { cluster: 'prod', name: 'api', taskDefinition: 'api:1', desiredCount: 1 });

@@ -18,7 +18,7 @@ function batchDiffLines(text: string, planFile: string): string[] {
 
 // Batch 1 (batch size 2) fixes the two revisions in use: api:1 (no user: root) and web:2
 // (app privileged and root, in host network mode; the sidecar runs as 1000:1000). The plan skips no-host-network.
-describe('apply prints the diff of each batch: the plan\'s findings against the re-scan', () => {
+describe("apply prints the diff of each batch: the plan's findings against the re-scan", () => {
   let seeded: Seeded;
   beforeEach(async () => {
     await seeded?.stop();
@@ -76,7 +76,11 @@ describe('apply prints the diff of each batch: the plan\'s findings against the 
     const { stdout, context } = streams();
     // api:1 is registered first; its fixed copy is refused, web:2's goes through.
     let registers = 0;
-    const remove = seeded.emulator.faults.add({ operation: 'RegisterTaskDefinition', match: () => ++registers === 1, error: { type: 'AccessDeniedException', status: 400 } });
+    const remove = seeded.emulator.faults.add({
+      operation: 'RegisterTaskDefinition',
+      match: () => ++registers === 1,
+      error: { type: 'AccessDeniedException', status: 400 },
+    });
     const code = await runApply(seeded.planFile, connection(seeded.emulator, { batch: 1 }), { ...context, sleep: noSleep });
     remove();
     assert.equal(code, 2, stdout.text());
@@ -85,6 +89,9 @@ describe('apply prints the diff of each batch: the plan\'s findings against the 
     assert.equal(lines[7], '    no-root-user                 0      1          0             1');
     const notVerified = lines.indexOf('  Not verified (1)');
     assert.ok(notVerified > 0, lines.join('\n'));
-    assert.equal(lines[notVerified + 1], `    FAIL    no-root-user  ${ARN}/api:1 (us-east-1) › api: container "api": user is not set, so the container runs as the image's default user, which is root unless the image sets USER`);
+    assert.equal(
+      lines[notVerified + 1],
+      `    FAIL    no-root-user  ${ARN}/api:1 (us-east-1) › api: container "api": user is not set, so the container runs as the image's default user, which is root unless the image sets USER`,
+    );
   });
 });

@@ -26,7 +26,10 @@ function revisionState(emulator: EcsEmulator, familyRevision: string) {
 
 async function rescanInUse(emulator: EcsEmulator) {
   const { stderr } = streams();
-  const live = await createAwsLiveSource({ aws: true, region: [REGION], endpointUrl: emulator.endpoint, scope: 'in-use', cache: false, quiet: true }, { showProgress: false, stderr });
+  const live = await createAwsLiveSource(
+    { aws: true, region: [REGION], endpointUrl: emulator.endpoint, scope: 'in-use', cache: false, quiet: true },
+    { showProgress: false, stderr },
+  );
   assert.ok(live);
   return scan({ paths: [], checks: selectChecks(undefined, ['no-host-network']), liveSources: [live], includePassed: true });
 }
@@ -48,7 +51,10 @@ describe('apply and rollback against the emulator, batch by batch', () => {
 
   it('batch 1 --wait: registers in-use revisions, moves every service, waits, re-scans; exit 0', async () => {
     const { stdout, context } = streams();
-    const code = await runApply(seeded.planFile, connection(seeded.emulator, { batch: 1, wait: true, pollInterval: 0 }), { ...context, sleep: noSleep });
+    const code = await runApply(seeded.planFile, connection(seeded.emulator, { batch: 1, wait: true, pollInterval: 0 }), {
+      ...context,
+      sleep: noSleep,
+    });
     assert.equal(code, 0, stdout.text());
     const calls = seeded.emulator.countCalls({ outcome: 'ok' });
     assert.equal(calls['RegisterTaskDefinition'], 2);
@@ -81,7 +87,9 @@ describe('apply and rollback against the emulator, batch by batch', () => {
       const { taskDefinitionArn: _a, revision: _r, registeredAt: _t, ...rest } = td;
       return rest;
     };
-    const before = strip(region.findTaskDefinition('web:2')?.taskDefinition ?? {}) as { containerDefinitions: Array<Record<string, unknown>> };
+    const before = strip(region.findTaskDefinition('web:2')?.taskDefinition ?? {}) as {
+      containerDefinitions: Array<Record<string, unknown>>;
+    };
     before.containerDefinitions[0] = { ...before.containerDefinitions[0], privileged: false, user: '1000:1000' };
     assert.deepEqual(strip(region.findTaskDefinition('web:3')?.taskDefinition ?? {}), before);
   });
@@ -146,7 +154,10 @@ describe('apply and rollback against the emulator, batch by batch', () => {
     const journal = readJournal(journalFile);
     assert.equal(journal.status, 'rolled-back');
     assert.equal(journal.rollback?.status, 'done');
-    assert.deepEqual(journal.services.map((s) => s.rollback?.status), ['done', 'done', 'done']);
+    assert.deepEqual(
+      journal.services.map((s) => s.rollback?.status),
+      ['done', 'done', 'done'],
+    );
     // A second rollback has nothing left to do.
     assert.equal(await runRollback(journalFile, connection(seeded.emulator), streams().context), 0);
   });
@@ -178,18 +189,24 @@ describe('an apply that fails half-way', () => {
       text,
       /Changed in the account \(6\):\n {2}- registered api:2 \(fixed copy of us-east-1 api:1; api:1 is still registered\)\n {2}- registered batch:2 \(fixed copy of us-east-1 batch:1; batch:1 is still registered\)\n {2}- registered web:3 \(fixed copy of us-east-1 web:1; web:1 is still registered\)\n {2}- registered web:4 \(fixed copy of us-east-1 web:2; web:2 is still registered\)\n {2}- us-east-1 prod\/api: api:1 → api:2\n {2}- us-east-1 staging\/web: web:2 → web:4\n/,
     );
-    assert.match(text, /Not changed \(1\):\n {2}- us-east-1 prod\/web: not updated, was on web:2 when last read \(us-east-1: access denied: UpdateService needs the IAM permission ecs:UpdateService/);
+    assert.match(
+      text,
+      /Not changed \(1\):\n {2}- us-east-1 prod\/web: not updated, was on web:2 when last read \(us-east-1: access denied: UpdateService needs the IAM permission ecs:UpdateService/,
+    );
     assert.doesNotMatch(text, /still on/);
     assert.match(text, /To continue: ecsguard apply .*plan\.json --resume .*plan\.journal\.json/);
     assert.equal(serviceRevision(seeded.emulator, 'prod', 'web'), arn('web:2'));
     assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:4'));
     const journal = readJournal(path.join(seeded.dir, 'plan.journal.json'));
     assert.equal(journal.status, 'failed');
-    assert.deepEqual(journal.services.map((s) => [s.cluster, s.service, s.update.status]), [
-      ['prod', 'api', 'done'],
-      ['prod', 'web', 'failed'],
-      ['staging', 'web', 'done'],
-    ]);
+    assert.deepEqual(
+      journal.services.map((s) => [s.cluster, s.service, s.update.status]),
+      [
+        ['prod', 'api', 'done'],
+        ['prod', 'web', 'failed'],
+        ['staging', 'web', 'done'],
+      ],
+    );
   });
 
   it('--resume skips completed steps, registers nothing twice and finishes', async () => {
@@ -198,17 +215,27 @@ describe('an apply that fails half-way', () => {
     const code = await runApply(seeded.planFile, connection(seeded.emulator, { resume: journalFile }), context);
     assert.equal(code, 0, stdout.text());
     assert.equal(seeded.emulator.countCalls({ outcome: 'ok' })['RegisterTaskDefinition'], 4);
-    assert.deepEqual([...(seeded.emulator.account.region(REGION).families.get('web') ?? [])].map((r) => r.taskDefinition.revision), [1, 2, 3, 4]);
+    assert.deepEqual(
+      [...(seeded.emulator.account.region(REGION).families.get('web') ?? [])].map((r) => r.taskDefinition.revision),
+      [1, 2, 3, 4],
+    );
     assert.equal(serviceRevision(seeded.emulator, 'prod', 'api'), arn('api:2'));
     assert.equal(serviceRevision(seeded.emulator, 'prod', 'web'), arn('web:4'));
     assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:4'));
     assert.equal(readJournal(journalFile).status, 'completed');
     // Once the rollouts finish, only the fixed revisions are in use.
-    for (const [cluster, service] of [['prod', 'api'], ['prod', 'web'], ['staging', 'web']] as const) {
+    for (const [cluster, service] of [
+      ['prod', 'api'],
+      ['prod', 'web'],
+      ['staging', 'web'],
+    ] as const) {
       seeded.emulator.account.completeDeployment(REGION, cluster, service);
     }
     const rescan = await rescanInUse(seeded.emulator);
-    assert.deepEqual(rescan.findings.filter((f) => f.status === 'FAIL'), []);
+    assert.deepEqual(
+      rescan.findings.filter((f) => f.status === 'FAIL'),
+      [],
+    );
   });
 });
 
@@ -222,12 +249,19 @@ describe('--stop-on-error', () => {
 
   it('stops at the first failed step; the rest is "not reached"', async () => {
     let updates = 0;
-    const remove = seeded.emulator.faults.add({ operation: 'UpdateService', match: () => ++updates === 1, error: { type: 'AccessDeniedException', status: 400 } });
+    const remove = seeded.emulator.faults.add({
+      operation: 'UpdateService',
+      match: () => ++updates === 1,
+      error: { type: 'AccessDeniedException', status: 400 },
+    });
     const { stdout, context } = streams();
     const code = await runApply(seeded.planFile, connection(seeded.emulator, { stopOnError: true }), context);
     remove();
     assert.equal(code, 2);
-    assert.match(stdout.text(), /Not changed \(6\):\n {2}- us-east-1 batch:1: no new revision registered\n {2}- us-east-1 web:1: no new revision registered\n {2}- us-east-1 web:2: no new revision registered\n {2}- us-east-1 prod\/api: not updated, was on api:1 when last read \(us-east-1: access denied/);
+    assert.match(
+      stdout.text(),
+      /Not changed \(6\):\n {2}- us-east-1 batch:1: no new revision registered\n {2}- us-east-1 web:1: no new revision registered\n {2}- us-east-1 web:2: no new revision registered\n {2}- us-east-1 prod\/api: not updated, was on api:1 when last read \(us-east-1: access denied/,
+    );
     assert.match(stdout.text(), /us-east-1 staging\/web: not reached \(on web:2 when planned\)/);
     assert.deepEqual(seeded.emulator.countCalls({ outcome: 'ok' })['RegisterTaskDefinition'], 1);
   });
@@ -245,10 +279,14 @@ describe('interruptions and refusals', () => {
   it('refuses without --yes when standard input is not a terminal, and changes nothing', async () => {
     const { stderr, context } = streams();
     const stdin = Object.assign(process.stdin, {});
-    const code = await runApply(seeded.planFile, connection(seeded.emulator, { yes: undefined, journal: path.join(seeded.dir, 'refused.json') }), {
-      ...context,
-      stdin: { ...stdin, isTTY: false } as unknown as NodeJS.ReadStream,
-    });
+    const code = await runApply(
+      seeded.planFile,
+      connection(seeded.emulator, { yes: undefined, journal: path.join(seeded.dir, 'refused.json') }),
+      {
+        ...context,
+        stdin: { ...stdin, isTTY: false } as unknown as NodeJS.ReadStream,
+      },
+    );
     assert.equal(code, 2);
     assert.match(stderr.text(), /standard input is not a terminal: pass --yes/);
     assert.deepEqual(seeded.emulator.countCalls(), {});
@@ -265,7 +303,10 @@ describe('interruptions and refusals', () => {
     const code = await runApply(seeded.planFile, connection(seeded.emulator, { journal: journalFile }), context);
     remove();
     assert.equal(code, 2);
-    assert.match(stdout.text(), /staging\/web: not updated, was on web:2 when last read \(us-east-1: UpdateService was still throttled after 2 attempts/);
+    assert.match(
+      stdout.text(),
+      /staging\/web: not updated, was on web:2 when last read \(us-east-1: UpdateService was still throttled after 2 attempts/,
+    );
     assert.equal(serviceRevision(seeded.emulator, 'prod', 'web'), arn('web:4'));
 
     const rolled = streams();
@@ -275,12 +316,15 @@ describe('interruptions and refusals', () => {
     assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:2'));
     const journal = readJournal(journalFile);
     assert.equal(journal.status, 'rolled-back');
-    assert.deepEqual(journal.services.map((s) => [s.service, s.update.status, s.rollback?.status]), [
-      ['api', 'done', 'done'],
-      ['web', 'done', 'done'],
-      // The refused update may have taken effect for all apply knows: rollback checked, and found it on web:2.
-      ['web', 'failed', 'done'],
-    ]);
+    assert.deepEqual(
+      journal.services.map((s) => [s.service, s.update.status, s.rollback?.status]),
+      [
+        ['api', 'done', 'done'],
+        ['web', 'done', 'done'],
+        // The refused update may have taken effect for all apply knows: rollback checked, and found it on web:2.
+        ['web', 'failed', 'done'],
+      ],
+    );
     assert.match(rolled.stdout.text(), /us-east-1 staging\/web already uses web:2/);
   });
 
@@ -288,7 +332,10 @@ describe('interruptions and refusals', () => {
     const journalFile = path.join(seeded.dir, 'interrupted.journal.json');
     // Stop right after the first registration: its UpdateService fails, and --stop-on-error stops there.
     const remove = seeded.emulator.faults.add({ operation: 'UpdateService', error: { type: 'ServerException', status: 500 } });
-    assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { journal: journalFile, stopOnError: true }), streams().context), 2);
+    assert.equal(
+      await runApply(seeded.planFile, connection(seeded.emulator, { journal: journalFile, stopOnError: true }), streams().context),
+      2,
+    );
     remove();
     // Pretend the process died during the RegisterTaskDefinition call: started, no answer recorded.
     const journal = readJournal(journalFile);
@@ -315,7 +362,10 @@ describe('interruptions and refusals', () => {
     const { stdout, context } = streams();
     assert.equal(await runRollback(journalFile, connection(seeded.emulator), context), 2);
     assert.match(stdout.text(), /us-east-1 staging\/web now uses web:1, which apply did not set; not rolled back/);
-    assert.match(stdout.text(), /Not restored \(1\):\n {2}- us-east-1 staging\/web: now uses web:1, which apply did not set; not rolled back \(should be on web:2\)\n/);
+    assert.match(
+      stdout.text(),
+      /Not restored \(1\):\n {2}- us-east-1 staging\/web: now uses web:1, which apply did not set; not rolled back \(should be on web:2\)\n/,
+    );
     assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:1'));
     assert.equal(readJournal(journalFile).status, 'rollback-failed');
   });

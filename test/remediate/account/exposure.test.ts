@@ -28,22 +28,74 @@ const api: LoadBalancingApi = {
 };
 
 function facts(service: string, extra: Partial<ServiceFacts> = {}): ServiceFacts {
-  return { region: 'us-east-1', cluster: 'c', service, taskDefinition: 'td', deployments: [], deploymentController: 'ECS', targetGroupArns: [], classicLoadBalancers: [], tags: [], clusterTags: [], ...extra };
+  return {
+    region: 'us-east-1',
+    cluster: 'c',
+    service,
+    taskDefinition: 'td',
+    deployments: [],
+    deploymentController: 'ECS',
+    targetGroupArns: [],
+    classicLoadBalancers: [],
+    tags: [],
+    clusterTags: [],
+    ...extra,
+  };
 }
 
 describe('rankServices', () => {
   const cases: Array<[string, ServiceFacts, string, string[]]> = [
     ['public IP', facts('a', { assignPublicIp: 'ENABLED' }), 'internet-exposed', ['public IP (assignPublicIp ENABLED)']],
     ['public IP disabled', facts('b', { assignPublicIp: 'DISABLED' }), 'other', ['not internet-exposed, no production tag']],
-    ['a target group behind an internet-facing ALB (and an internal one)', facts('c', { targetGroupArns: [TG('both')] }), 'internet-exposed', ['behind internet-facing load balancer outside (target group both)']],
+    [
+      'a target group behind an internet-facing ALB (and an internal one)',
+      facts('c', { targetGroupArns: [TG('both')] }),
+      'internet-exposed',
+      ['behind internet-facing load balancer outside (target group both)'],
+    ],
     ['internal ALB only', facts('d', { targetGroupArns: [TG('inside')] }), 'other', ['not internet-exposed, no production tag']],
-    ['a target group not attached to a load balancer', facts('e', { targetGroupArns: [TG('unattached')] }), 'other', ['not internet-exposed, no production tag']],
-    ['a target group that does not exist', facts('f', { targetGroupArns: [TG('gone')] }), 'internet-exposed', ['load balancer exposure unknown (target group not found); ranked as internet-exposed']],
-    ['Classic Load Balancer', facts('g', { classicLoadBalancers: ['legacy'] }), 'internet-exposed', ['behind Classic Load Balancer legacy (scheme not read); ranked as internet-exposed']],
-    ['production by service tag, value case-insensitive', facts('h', { tags: [{ key: 'Environment', value: 'PROD' }] }), 'production', ['service tag Environment=PROD']],
-    ['tag keys are exact', facts('i', { tags: [{ key: 'environment', value: 'prod' }] }), 'other', ['not internet-exposed, no production tag']],
-    ['production by cluster tag', facts('j', { clusterTags: [{ key: 'env', value: 'production' }] }), 'production', ['cluster tag env=production']],
-    ['exposure wins over production', facts('k', { assignPublicIp: 'ENABLED', tags: [{ key: 'env', value: 'production' }] }), 'internet-exposed', ['public IP (assignPublicIp ENABLED)']],
+    [
+      'a target group not attached to a load balancer',
+      facts('e', { targetGroupArns: [TG('unattached')] }),
+      'other',
+      ['not internet-exposed, no production tag'],
+    ],
+    [
+      'a target group that does not exist',
+      facts('f', { targetGroupArns: [TG('gone')] }),
+      'internet-exposed',
+      ['load balancer exposure unknown (target group not found); ranked as internet-exposed'],
+    ],
+    [
+      'Classic Load Balancer',
+      facts('g', { classicLoadBalancers: ['legacy'] }),
+      'internet-exposed',
+      ['behind Classic Load Balancer legacy (scheme not read); ranked as internet-exposed'],
+    ],
+    [
+      'production by service tag, value case-insensitive',
+      facts('h', { tags: [{ key: 'Environment', value: 'PROD' }] }),
+      'production',
+      ['service tag Environment=PROD'],
+    ],
+    [
+      'tag keys are exact',
+      facts('i', { tags: [{ key: 'environment', value: 'prod' }] }),
+      'other',
+      ['not internet-exposed, no production tag'],
+    ],
+    [
+      'production by cluster tag',
+      facts('j', { clusterTags: [{ key: 'env', value: 'production' }] }),
+      'production',
+      ['cluster tag env=production'],
+    ],
+    [
+      'exposure wins over production',
+      facts('k', { assignPublicIp: 'ENABLED', tags: [{ key: 'env', value: 'production' }] }),
+      'internet-exposed',
+      ['public IP (assignPublicIp ENABLED)'],
+    ],
   ];
   for (const [name, service, priority, reasons] of cases) {
     it(name, async () => {
@@ -62,7 +114,9 @@ describe('parseProdTags', () => {
     ]);
   });
   for (const bad of ['Environment', '=prod', 'env=', ',']) {
-    it(`rejects ${JSON.stringify(bad)}`, () => assert.throws(() => parseProdTags(bad), /--prod-tags/));
+    it(`rejects ${JSON.stringify(bad)}`, () => {
+      assert.throws(() => parseProdTags(bad), /--prod-tags/);
+    });
   }
 });
 

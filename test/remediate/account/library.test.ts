@@ -49,7 +49,7 @@ describe('account remediation library (planAccountFix, applyPlan, rollback)', ()
     assert.equal(desired(seeded.emulator, 'prod', 'web'), arn('web:3'));
     assert.equal(desired(seeded.emulator, 'prod', 'api'), arn('api:2'));
 
-    const restored = await rollback(applied.journalPath as string, { connection: connection(), log: (line) => lines.push(line) });
+    const restored = await rollback(applied.journalPath, { connection: connection(), log: (line) => lines.push(line) });
     assert.equal(restored.outcome, OUTCOME.done, lines.join('\n'));
     assert.equal(desired(seeded.emulator, 'prod', 'web'), arn('web:2'));
     assert.equal(desired(seeded.emulator, 'staging', 'web'), arn('web:2'));

@@ -15,8 +15,38 @@ type Json = Record<string, unknown>;
 const ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/prop:7';
 
 /** Container fields no fix touches, with arbitrary JSON values: a fixer must carry them over untouched. */
-const OTHER_CONTAINER_FIELDS = ['environment', 'command', 'entryPoint', 'dockerLabels', 'ulimits', 'healthCheck', 'logConfiguration', 'mountPoints', 'cpu', 'memory', 'essential', 'workingDir', 'hostname', 'dnsServers', 'secrets', 'dependsOn', 'links'];
-const OTHER_TASK_FIELDS = ['volumes', 'placementConstraints', 'cpu', 'memory', 'pidMode', 'ipcMode', 'taskRoleArn', 'executionRoleArn', 'proxyConfiguration', 'ephemeralStorage', 'inferenceAccelerators'];
+const OTHER_CONTAINER_FIELDS = [
+  'environment',
+  'command',
+  'entryPoint',
+  'dockerLabels',
+  'ulimits',
+  'healthCheck',
+  'logConfiguration',
+  'mountPoints',
+  'cpu',
+  'memory',
+  'essential',
+  'workingDir',
+  'hostname',
+  'dnsServers',
+  'secrets',
+  'dependsOn',
+  'links',
+];
+const OTHER_TASK_FIELDS = [
+  'volumes',
+  'placementConstraints',
+  'cpu',
+  'memory',
+  'pidMode',
+  'ipcMode',
+  'taskRoleArn',
+  'executionRoleArn',
+  'proxyConfiguration',
+  'ephemeralStorage',
+  'inferenceAccelerators',
+];
 
 const json = fc.jsonValue({ maxDepth: 2 });
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -25,7 +55,10 @@ const linuxParameters = fc.record(
   {
     initProcessEnabled: fc.boolean(),
     sharedMemorySize: fc.integer({ min: 1, max: 1024 }),
-    capabilities: fc.record({ add: fc.array(fc.constantFrom('NET_ADMIN', 'SYS_PTRACE')), drop: fc.array(fc.constantFrom('MKNOD', 'ALL', 'CHOWN')) }, { requiredKeys: [] }),
+    capabilities: fc.record(
+      { add: fc.array(fc.constantFrom('NET_ADMIN', 'SYS_PTRACE')), drop: fc.array(fc.constantFrom('MKNOD', 'ALL', 'CHOWN')) },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: [] },
 );
@@ -36,7 +69,16 @@ const container = (index: number) =>
       privileged: optional(fc.boolean()),
       user: optional(fc.constantFrom('root', '0', '0:0', 'root:root', '1000', '1000:1000', 'app', '')),
       readonlyRootFilesystem: optional(fc.boolean()),
-      portMappings: optional(fc.array(fc.record({ containerPort: fc.integer({ min: 1, max: 65535 }), hostPort: optional(fc.integer({ min: 0, max: 65535 })), protocol: fc.constantFrom('tcp', 'udp') }), { maxLength: 3 })),
+      portMappings: optional(
+        fc.array(
+          fc.record({
+            containerPort: fc.integer({ min: 1, max: 65535 }),
+            hostPort: optional(fc.integer({ min: 0, max: 65535 })),
+            protocol: fc.constantFrom('tcp', 'udp'),
+          }),
+          { maxLength: 3 },
+        ),
+      ),
       linuxParameters: optional(linuxParameters),
       extra: fc.dictionary(fc.constantFrom(...OTHER_CONTAINER_FIELDS), json, { maxKeys: 4 }),
     })
@@ -47,7 +89,10 @@ const container = (index: number) =>
     });
 
 const tags = fc
-  .uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 8 }), value: fc.string({ maxLength: 8 }) }), { selector: (t) => t.key, maxLength: 4 })
+  .uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 8 }), value: fc.string({ maxLength: 8 }) }), {
+    selector: (t) => t.key,
+    maxLength: 4,
+  })
   .map((list) => list.map((t) => ({ key: t.key, value: t.value })));
 
 /** A DescribeTaskDefinition answer: read-only fields, random extra fields, 1–4 containers. */
@@ -93,7 +138,8 @@ function differences(a: unknown, b: unknown, path: string[] = []): string[][] {
   if (isObject(a) && isObject(b)) {
     return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differences(a[k], b[k], [...path, k]));
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.flatMap((item, i) => differences(item, b[i], [...path, String(i)]));
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length)
+    return a.flatMap((item, i) => differences(item, b[i], [...path, String(i)]));
   return isDeepStrictEqual(a, b) ? [] : [path];
 }
 
@@ -111,7 +157,15 @@ describe('nothing is lost (property)', () => {
     fc.assert(
       fc.property(described, tags, fixOptions, (td, tagList, options) => {
         const body = fromPlain({ ...td, tags: tagList }) as ObjectNode;
-        const resource = { kind: 'aws' as const, source: 'aws' as const, id: ARN, arn: ARN, region: 'us-east-1', family: 'prop', revision: 7 };
+        const resource = {
+          kind: 'aws' as const,
+          source: 'aws' as const,
+          id: ARN,
+          arn: ARN,
+          region: 'us-east-1',
+          family: 'prop',
+          revision: 7,
+        };
         const { taskDefinition } = normalizeTaskDefinition(resource, body);
         assert.ok(taskDefinition);
         const findings = evaluateTaskDefinition(taskDefinition, CHECKS, false);
@@ -132,7 +186,10 @@ describe('nothing is lost (property)', () => {
           const explained = named.some(
             (change) => startsWith(path, change) || (startsWith(change, path) && getPath(original, path) === undefined),
           );
-          assert.ok(explained, `${path.join('.')} changed, but no fix names it (fixes: ${remediation.changes.map((c) => c.field).join(', ')})`);
+          assert.ok(
+            explained,
+            `${path.join('.')} changed, but no fix names it (fixes: ${remediation.changes.map((c) => c.field).join(', ')})`,
+          );
         }
         for (const change of remediation.changes) assert.deepEqual(getPath(input, pathOf(change.field)), change.to, change.field);
         // Every failing check the fixes claim is gone on the fixed definition.
@@ -140,7 +197,10 @@ describe('nothing is lost (property)', () => {
         assert.ok(fixed);
         const claimed = new Set(remediation.changes.flatMap((c) => c.checkIds));
         const left = evaluateTaskDefinition(fixed, CHECKS, false).filter((f) => f.status === 'FAIL' && claimed.has(f.checkId));
-        assert.deepEqual(left.map((f) => `${f.checkId}: ${f.message}`), []);
+        assert.deepEqual(
+          left.map((f) => `${f.checkId}: ${f.message}`),
+          [],
+        );
       }),
       { numRuns: 300 },
     );

@@ -87,8 +87,20 @@ describe('fix --aws --plan', () => {
     });
     for (const field of READ_ONLY_FIELDS) assert.equal(field in (web?.registerInput ?? {}), false, field);
     assert.deepEqual(web?.changes, [
-      { container: 'app', field: 'containerDefinitions[0].privileged', from: true, to: false, checkIds: ['no-privileged-containers', 'host-network-no-privilege'] },
-      { container: 'app', field: 'containerDefinitions[0].user', from: 'root', to: '1000:1000', checkIds: ['no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege'] },
+      {
+        container: 'app',
+        field: 'containerDefinitions[0].privileged',
+        from: true,
+        to: false,
+        checkIds: ['no-privileged-containers', 'host-network-no-privilege'],
+      },
+      {
+        container: 'app',
+        field: 'containerDefinitions[0].user',
+        from: 'root',
+        to: '1000:1000',
+        checkIds: ['no-root-user', 'host-network-nonroot-user', 'host-network-no-privilege'],
+      },
     ]);
   });
 
@@ -107,7 +119,10 @@ describe('fix --aws --plan', () => {
 
   it('carries the warnings of the fixes', () => {
     const api = plan.revisions.find((r) => r.oldArn === arn('api:1'));
-    assert.ok(api?.warnings.some((w) => w.includes('cannot bind ports below 1024: containerPort 80')), api?.warnings.join('\n'));
+    assert.ok(
+      api?.warnings.some((w) => w.includes('cannot bind ports below 1024: containerPort 80')),
+      api?.warnings.join('\n'),
+    );
   });
 
   it('gives the equivalent aws CLI commands', () => {
@@ -127,7 +142,10 @@ describe('fix --aws --plan', () => {
   it('prints a summary that says nothing was changed', () => {
     assert.match(output, /batch 1 {2}us-east-1 web:2 {2}\(in use: prod\/web, staging\/web\)/);
     assert.match(output, /containerDefinitions\[0\]\.user: "root" → "1000:1000"/);
-    assert.match(output, /4 revision\(s\) to re-register \(2 in use\) and 1 keep-latest copy, 3 service update\(s\), 2 batch\(es\)\. Nothing was changed\./);
+    assert.match(
+      output,
+      /4 revision\(s\) to re-register \(2 in use\) and 1 keep-latest copy, 3 service update\(s\), 2 batch\(es\)\. Nothing was changed\./,
+    );
   });
 
   it('--network-mode awsvpc switches host mode instead of keeping it', async () => {

@@ -29,7 +29,14 @@ async function plan(seeded: Seeded, extra: Record<string, unknown> = {}, file = 
 
 /** A failing definition (root user) with a distinguishing image. */
 function rootDefinition(family: string, image: string): Record<string, unknown> {
-  return { family, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [{ name: 'app', image, essential: true, user: 'root' }] };
+  return {
+    family,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [{ name: 'app', image, essential: true, user: 'root' }],
+  };
 }
 
 describe('a service mid-rollout', () => {
@@ -62,7 +69,13 @@ describe('a service mid-rollout', () => {
   it('plans the move from the PRIMARY revision and says the rollout is in progress', () => {
     const orders2 = written.revisions.find((r) => r.oldArn === arn('orders:2'));
     assert.deepEqual(orders2?.services, [
-      { cluster: 'prod', service: 'orders', priority: 'other', reasons: ['not internet-exposed, no production tag'], rollout: 'rollout in progress (3 task(s) still on orders:1)' },
+      {
+        cluster: 'prod',
+        service: 'orders',
+        priority: 'other',
+        reasons: ['not internet-exposed, no production tag'],
+        rollout: 'rollout in progress (3 task(s) still on orders:1)',
+      },
     ]);
     assert.match(output, /prod\/orders \[rollout in progress \(3 task\(s\) still on orders:1\)\]/);
   });
@@ -88,16 +101,26 @@ describe('a service mid-rollout', () => {
   it('apply --wait moves the service although its rollout was still in progress; rollback restores it', async () => {
     seeded.emulator.account.completeDeploymentsAfterDescribes = 2;
     const { stdout, context } = streams();
-    const code = await runApply(seeded.planFile, connection(seeded.emulator, { wait: true, pollInterval: 0 }), { ...context, sleep: noSleep });
+    const code = await runApply(seeded.planFile, connection(seeded.emulator, { wait: true, pollInterval: 0 }), {
+      ...context,
+      sleep: noSleep,
+    });
     assert.equal(code, 0, stdout.text());
     assert.match(stdout.text(), /us-east-1 prod\/orders: orders:2 → orders:4 \(it was mid-rollout: 3 task\(s\) still on orders:1\)/);
     assert.equal(service(seeded.emulator, 'prod', 'orders').taskDefinition, arn('orders:4'));
-    const latest = seeded.emulator.account.region(REGION).findTaskDefinition('orders')?.taskDefinition as unknown as { revision: number; containerDefinitions: Array<Record<string, unknown>> };
+    const latest = seeded.emulator.account.region(REGION).findTaskDefinition('orders')?.taskDefinition as unknown as {
+      revision: number;
+      containerDefinitions: Array<Record<string, unknown>>;
+    };
     assert.equal(latest.revision, 4);
     assert.deepEqual([latest.containerDefinitions[0]?.['image'], latest.containerDefinitions[0]?.['user']], ['orders:2', '1000:1000']);
 
     const rolled = streams();
-    assert.equal(await runRollback(path.join(seeded.dir, 'plan.journal.json'), connection(seeded.emulator), rolled.context), 0, rolled.stdout.text());
+    assert.equal(
+      await runRollback(path.join(seeded.dir, 'plan.journal.json'), connection(seeded.emulator), rolled.context),
+      0,
+      rolled.stdout.text(),
+    );
     assert.equal(service(seeded.emulator, 'prod', 'orders').taskDefinition, arn('orders:2'));
     assert.match(rolled.stdout.text(), /Not restored \(0\):\n {2}\(none\)/);
   });
@@ -118,7 +141,10 @@ describe('a service moved by someone else between plan and apply', () => {
     const text = stdout.text();
     assert.equal(code, 2, text);
     assert.match(text, /skipped: us-east-1 staging\/web: now on web:1, planned from :2; not updated \(make a new plan for it\)/);
-    assert.match(text, /Not changed \(1\):\n {2}- us-east-1 staging\/web: not updated: now on web:1, planned from :2; not updated \(make a new plan for it\)\n/);
+    assert.match(
+      text,
+      /Not changed \(1\):\n {2}- us-east-1 staging\/web: not updated: now on web:1, planned from :2; not updated \(make a new plan for it\)\n/,
+    );
     assert.match(text, /1 service\(s\) moved since the plan was made and were left alone: make a new plan for them\./);
     assert.doesNotMatch(text, /still on/);
     assert.equal(service(seeded.emulator, 'prod', 'web').taskDefinition, arn('web:4'));
@@ -127,7 +153,10 @@ describe('a service moved by someone else between plan and apply', () => {
     const journal = readJson<Journal>(path.join(seeded.dir, 'plan.journal.json'));
     assert.equal(journal.status, 'failed');
     const staging = journal.services.find((s) => s.cluster === 'staging');
-    assert.deepEqual([staging?.update.status, staging?.update.refused, staging?.observedArn, staging?.previousArn], ['failed', true, arn('web:1'), undefined]);
+    assert.deepEqual(
+      [staging?.update.status, staging?.update.refused, staging?.observedArn, staging?.previousArn],
+      ['failed', true, arn('web:1'), undefined],
+    );
   });
 
   it('--resume re-checks the refused service: once it is back on the planned revision it is moved', async () => {
@@ -137,7 +166,10 @@ describe('a service moved by someone else between plan and apply', () => {
     assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { resume: journalFile }), context), 0, stdout.text());
     assert.equal(service(seeded.emulator, 'staging', 'web').taskDefinition, arn('web:4'));
     const staging = readJson<Journal>(journalFile).services.find((s) => s.cluster === 'staging');
-    assert.deepEqual([staging?.update.status, staging?.update.refused, staging?.observedArn, staging?.previousArn], ['done', undefined, undefined, arn('web:2')]);
+    assert.deepEqual(
+      [staging?.update.status, staging?.update.refused, staging?.observedArn, staging?.previousArn],
+      ['done', undefined, undefined, arn('web:2')],
+    );
   });
 });
 
@@ -164,19 +196,31 @@ describe('a rollout that fails (deployment circuit breaker)', () => {
     assert.match(text, /a rollout FAILED: batch 1 stopped \(add --rollback-on-failure to roll the batch back at once\)/);
     // Two polls at most (the failure shows on the second describe), not 900 s of 15 s polls.
     assert.ok(clock <= 15_000, `waited ${clock} ms`);
-    assert.equal(service(seeded.emulator, 'prod', 'web').taskDefinition, arn('web:4'), 'without --rollback-on-failure nothing is rolled back');
+    assert.equal(
+      service(seeded.emulator, 'prod', 'web').taskDefinition,
+      arn('web:4'),
+      'without --rollback-on-failure nothing is rolled back',
+    );
     assert.equal(readJson<Journal>(journal).status, 'failed');
     assert.equal(readJson<Journal>(journal).services.find((s) => s.cluster === 'prod' && s.service === 'web')?.stable?.status, 'failed');
     // Put the account back for the next case.
     assert.equal(await runRollback(journal, connection(seeded.emulator), streams().context), 0);
-    for (const [c, s] of [['prod', 'web'], ['prod', 'api'], ['staging', 'web']] as const) seeded.emulator.account.completeDeployment(REGION, c, s);
+    for (const [c, s] of [
+      ['prod', 'web'],
+      ['prod', 'api'],
+      ['staging', 'web'],
+    ] as const)
+      seeded.emulator.account.completeDeployment(REGION, c, s);
   });
 
   it('with --rollback-on-failure the batch is rolled back at once', async () => {
     seeded.emulator.account.failRollouts({ cluster: 'staging', service: 'web', times: 1 });
     const journal = path.join(seeded.dir, 'rolled.journal.json');
     const { stdout, context } = streams();
-    const code = await runApply(seeded.planFile, connection(seeded.emulator, { wait: true, rollbackOnFailure: true, journal }), { ...context, ...waitContext() });
+    const code = await runApply(seeded.planFile, connection(seeded.emulator, { wait: true, rollbackOnFailure: true, journal }), {
+      ...context,
+      ...waitContext(),
+    });
     const text = stdout.text();
     assert.equal(code, 2, text);
     assert.match(text, /a rollout FAILED: rolling batch 1 back \(--rollback-on-failure\)/);
@@ -186,7 +230,10 @@ describe('a rollout that fails (deployment circuit breaker)', () => {
     assert.equal(service(seeded.emulator, 'prod', 'api').taskDefinition, arn('api:1'));
     const written = readJson<Journal>(journal);
     assert.equal(written.status, 'rolled-back');
-    assert.deepEqual(written.services.map((s) => s.rollback?.status), ['done', 'done', 'done']);
+    assert.deepEqual(
+      written.services.map((s) => s.rollback?.status),
+      ['done', 'done', 'done'],
+    );
   });
 });
 
@@ -196,18 +243,36 @@ describe('a failed rollout ECS rolls back itself (circuit breaker with rollback)
     try {
       const { account } = seeded.emulator;
       account.registerTaskDefinition(REGION, rootDefinition('cart', 'cart:1'));
-      account.createService(REGION, { cluster: 'shop', name: 'cart', taskDefinition: 'cart:1', circuitBreaker: { enable: true, rollback: true } });
+      account.createService(REGION, {
+        cluster: 'shop',
+        name: 'cart',
+        taskDefinition: 'cart:1',
+        circuitBreaker: { enable: true, rollback: true },
+      });
       assert.equal((await plan(seeded, { scope: 'in-use' })).code, 1);
       const usage = streams();
-      assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { rollbackOnFailure: true, journal: path.join(seeded.dir, 'x.json') }), usage.context), 2);
+      assert.equal(
+        await runApply(
+          seeded.planFile,
+          connection(seeded.emulator, { rollbackOnFailure: true, journal: path.join(seeded.dir, 'x.json') }),
+          usage.context,
+        ),
+        2,
+      );
       assert.match(usage.stderr.text(), /--rollback-on-failure acts on rollouts apply waits for: add --wait/);
 
       account.completeDeploymentsAfterDescribes = 1;
       account.failRollouts({ service: 'cart' });
       const { stdout, context } = streams();
-      const code = await runApply(seeded.planFile, connection(seeded.emulator, { wait: true, pollInterval: 0 }), { ...context, sleep: noSleep });
+      const code = await runApply(seeded.planFile, connection(seeded.emulator, { wait: true, pollInterval: 0 }), {
+        ...context,
+        sleep: noSleep,
+      });
       assert.equal(code, 2, stdout.text());
-      assert.match(stdout.text(), /us-east-1 shop\/cart: rollout FAILED: ECS deployment circuit breaker: tasks failed to start\. \([^)]+\); ECS is rolling the service back to cart:1 itself/);
+      assert.match(
+        stdout.text(),
+        /us-east-1 shop\/cart: rollout FAILED: ECS deployment circuit breaker: tasks failed to start\. \([^)]+\); ECS is rolling the service back to cart:1 itself/,
+      );
       assert.equal(service(seeded.emulator, 'shop', 'cart').taskDefinition, arn('cart:1'));
     } finally {
       await seeded.stop();
@@ -231,14 +296,23 @@ describe('keep the family latest revision newest', () => {
     const result = await plan(seeded, { scope: 'in-use' });
     assert.equal(result.code, 1, result.output);
     const payments = result.plan?.revisions.filter((r) => r.family === 'payments-api') ?? [];
-    assert.deepEqual(payments.map((r) => [r.oldArn, r.purpose, r.services.length]), [
-      [arn('payments-api:2'), 'fix', 1],
-      [arn('payments-api:3'), 'keep-latest', 0],
-    ]);
+    assert.deepEqual(
+      payments.map((r) => [r.oldArn, r.purpose, r.services.length]),
+      [
+        [arn('payments-api:2'), 'fix', 1],
+        [arn('payments-api:3'), 'keep-latest', 0],
+      ],
+    );
     const keep = payments[1];
-    assert.deepEqual(keep?.changes.map((c) => [c.field, c.from, c.to]), [['containerDefinitions[0].user', 'root', '1000:1000']]);
+    assert.deepEqual(
+      keep?.changes.map((c) => [c.field, c.from, c.to]),
+      [['containerDefinitions[0].user', 'root', '1000:1000']],
+    );
     assert.deepEqual(keep?.registerInput['tags'], [{ key: 'team', value: 'payments' }]);
-    assert.match(result.output, /batch 1 {2}us-east-1 payments-api:3 {2}\(keep-latest copy: no service is moved to it\)\n {2}why batch 1: keep-latest: registered last in batch 1, after the fixed copy of payments-api:2, so the family's latest revision is payments-api:3's content with the fixes/);
+    assert.match(
+      result.output,
+      /batch 1 {2}us-east-1 payments-api:3 {2}\(keep-latest copy: no service is moved to it\)\n {2}why batch 1: keep-latest: registered last in batch 1, after the fixed copy of payments-api:2, so the family's latest revision is payments-api:3's content with the fixes/,
+    );
     assert.ok(keep?.commands[0]?.includes(`select(.oldArn == $arn and .batch == 1 and .purpose == "keep-latest")`), keep?.commands[0]);
   });
 
@@ -252,7 +326,10 @@ describe('keep the family latest revision newest', () => {
     assert.deepEqual(latest?.tags, [{ key: 'team', value: 'payments' }]);
     assert.equal(service(seeded.emulator, 'prod', 'payments').taskDefinition, arn('payments-api:4'));
     const rescan = await plan(seeded, { scope: 'latest' }, path.join(seeded.dir, 'latest.json'));
-    assert.equal(rescan.plan?.revisions.some((r) => r.family === 'payments-api'), false);
+    assert.equal(
+      rescan.plan?.revisions.some((r) => r.family === 'payments-api'),
+      false,
+    );
   });
 
   it('--no-keep-latest opts out, and the plan warns', async () => {
@@ -261,11 +338,17 @@ describe('keep the family latest revision newest', () => {
     seeded.emulator.account.updateService(REGION, { cluster: 'prod', service: 'payments', taskDefinition: 'payments-api:1' });
     seeded.emulator.account.completeDeployment(REGION, 'prod', 'payments');
     const result = await plan(seeded, { scope: 'in-use', keepLatest: false }, file);
-    assert.equal(result.plan?.revisions.some((r) => r.purpose === 'keep-latest'), false);
+    assert.equal(
+      result.plan?.revisions.some((r) => r.purpose === 'keep-latest'),
+      false,
+    );
     const warning =
       '--no-keep-latest: after batch 1, the latest revision of payments-api is a fixed copy of payments-api:1 while payments-api:6 is newer: anything that deploys by family name gets the older content, and --scope latest no longer sees payments-api:6';
     // (api and web, applied above with rollouts still finishing, get the same warning; this test is about payments-api.)
-    assert.deepEqual(result.plan?.warnings?.filter((w) => w.includes('payments-api')), [warning]);
+    assert.deepEqual(
+      result.plan?.warnings?.filter((w) => w.includes('payments-api')),
+      [warning],
+    );
     assert.ok(result.output.includes(`warning: ${warning}`), result.output);
   });
 });
@@ -282,13 +365,30 @@ describe('exposure-first batches', () => {
     const internalLb = lb.createLoadBalancer(REGION, { name: 'shop-internal', scheme: 'internal' });
     const publicTg = lb.createTargetGroup(REGION, { name: 'checkout-tg', loadBalancerArns: [publicLb.LoadBalancerArn] });
     const internalTg = lb.createTargetGroup(REGION, { name: 'ledger-tg', loadBalancerArns: [internalLb.LoadBalancerArn] });
-    for (const family of ['checkout', 'edge', 'ledger', 'billing', 'reports']) account.registerTaskDefinition(REGION, rootDefinition(family, `${family}:1`));
-    account.createService(REGION, { cluster: 'shop', name: 'checkout', taskDefinition: 'checkout:1', targetGroupArns: [publicTg.TargetGroupArn] });
+    for (const family of ['checkout', 'edge', 'ledger', 'billing', 'reports'])
+      account.registerTaskDefinition(REGION, rootDefinition(family, `${family}:1`));
+    account.createService(REGION, {
+      cluster: 'shop',
+      name: 'checkout',
+      taskDefinition: 'checkout:1',
+      targetGroupArns: [publicTg.TargetGroupArn],
+    });
     account.createService(REGION, { cluster: 'shop', name: 'edge', taskDefinition: 'edge:1', assignPublicIp: 'ENABLED' });
-    account.createService(REGION, { cluster: 'shop', name: 'ledger', taskDefinition: 'ledger:1', assignPublicIp: 'DISABLED', targetGroupArns: [internalTg.TargetGroupArn] });
+    account.createService(REGION, {
+      cluster: 'shop',
+      name: 'ledger',
+      taskDefinition: 'ledger:1',
+      assignPublicIp: 'DISABLED',
+      targetGroupArns: [internalTg.TargetGroupArn],
+    });
     account.createCluster(REGION, 'finance', [{ key: 'Environment', value: 'Prod' }]);
     account.createService(REGION, { cluster: 'finance', name: 'billing', taskDefinition: 'billing:1' });
-    account.createService(REGION, { cluster: 'shop', name: 'reports', taskDefinition: 'reports:1', tags: [{ key: 'env', value: 'production' }] });
+    account.createService(REGION, {
+      cluster: 'shop',
+      name: 'reports',
+      taskDefinition: 'reports:1',
+      tags: [{ key: 'env', value: 'production' }],
+    });
     const result = await plan(seeded, { scope: 'in-use', batchSize: 2 });
     assert.equal(result.code, 1, result.output + result.errors);
     written = result.plan as RemediationPlan;
@@ -313,12 +413,18 @@ describe('exposure-first batches', () => {
 
   it('each step says why it is in its batch', () => {
     const why = Object.fromEntries(written.revisions.map((r) => [r.family, r.why]));
-    assert.equal(why['checkout'], 'internet-exposed: shop/checkout (behind internet-facing load balancer shop-public (target group checkout-tg))');
+    assert.equal(
+      why['checkout'],
+      'internet-exposed: shop/checkout (behind internet-facing load balancer shop-public (target group checkout-tg))',
+    );
     assert.equal(why['edge'], 'internet-exposed: shop/edge (public IP (assignPublicIp ENABLED))');
     assert.equal(why['billing'], 'production: finance/billing (cluster tag Environment=Prod)');
     assert.equal(why['reports'], 'production: shop/reports (service tag env=production)');
     assert.equal(why['ledger'], 'in use, not internet-exposed, no production tag: shop/ledger');
-    assert.match(output, /batch 1 {2}us-east-1 edge:1 {2}\(in use: shop\/edge\)\n {2}why batch 1: internet-exposed: shop\/edge \(public IP \(assignPublicIp ENABLED\)\)/);
+    assert.match(
+      output,
+      /batch 1 {2}us-east-1 edge:1 {2}\(in use: shop\/edge\)\n {2}why batch 1: internet-exposed: shop\/edge \(public IP \(assignPublicIp ENABLED\)\)/,
+    );
     assert.deepEqual(written.ordering, { prodTags: 'Environment=prod,env=production', keepLatest: true });
   });
 
@@ -336,7 +442,10 @@ describe('exposure-first batches', () => {
     remove();
     const ledger = result.plan?.revisions.find((r) => r.family === 'ledger');
     assert.equal(ledger?.priority, 'internet-exposed');
-    assert.match(ledger?.why ?? '', /load balancer exposure unknown \(us-east-1: access denied: DescribeTargetGroups needs the IAM permission elasticloadbalancing:DescribeTargetGroups/);
+    assert.match(
+      ledger?.why ?? '',
+      /load balancer exposure unknown \(us-east-1: access denied: DescribeTargetGroups needs the IAM permission elasticloadbalancing:DescribeTargetGroups/,
+    );
     assert.match(result.output, /warning: exposure: us-east-1: access denied: DescribeTargetGroups/);
   });
 });
@@ -350,7 +459,10 @@ describe('a service moved from a passing revision to a failing one', () => {
       account.updateService(REGION, { cluster: 'staging', service: 'jobs', taskDefinition: 'batch:1' });
       const result = await plan(seeded, { scope: 'in-use' });
       const batch = result.plan?.revisions.find((r) => r.oldArn === arn('batch:1'));
-      assert.deepEqual(batch?.services.map((s) => [s.cluster, s.service, s.rollout]), [['staging', 'jobs', 'rollout in progress (2 task(s) still on ok:1)']]);
+      assert.deepEqual(
+        batch?.services.map((s) => [s.cluster, s.service, s.rollout]),
+        [['staging', 'jobs', 'rollout in progress (2 task(s) still on ok:1)']],
+      );
       const { stdout, context } = streams();
       assert.equal(await runApply(seeded.planFile, connection(seeded.emulator), context), 0, stdout.text());
       assert.equal(service(seeded.emulator, 'staging', 'jobs').taskDefinition, arn('batch:2'));
@@ -365,11 +477,20 @@ describe('what the planner does not move', () => {
     const seeded = await seedAccount();
     try {
       seeded.emulator.account.registerTaskDefinition(REGION, rootDefinition('bluegreen', 'bluegreen:1'));
-      seeded.emulator.account.createService(REGION, { cluster: 'prod', name: 'bluegreen', taskDefinition: 'bluegreen:1', deploymentController: 'CODE_DEPLOY' });
+      seeded.emulator.account.createService(REGION, {
+        cluster: 'prod',
+        name: 'bluegreen',
+        taskDefinition: 'bluegreen:1',
+        deploymentController: 'CODE_DEPLOY',
+      });
       const result = await plan(seeded, { scope: 'in-use' });
       const bluegreen = result.plan?.revisions.find((r) => r.family === 'bluegreen');
       assert.deepEqual(bluegreen?.services, []);
-      assert.ok(bluegreen?.warnings.includes('prod/bluegreen uses the CODE_DEPLOY deployment controller: not moved by apply; deploy the new revision through it'));
+      assert.ok(
+        bluegreen?.warnings.includes(
+          'prod/bluegreen uses the CODE_DEPLOY deployment controller: not moved by apply; deploy the new revision through it',
+        ),
+      );
     } finally {
       await seeded.stop();
     }
@@ -384,7 +505,10 @@ describe('what the planner does not move', () => {
       remove();
       assert.equal(denied.code, 1, denied.output);
       assert.equal(denied.plan?.revisions.find((r) => r.family === 'api')?.priority, 'in-use');
-      assert.match(denied.output, /warning: production ranking: us-east-1: access denied: DescribeClusters needs the IAM permission ecs:DescribeClusters/);
+      assert.match(
+        denied.output,
+        /warning: production ranking: us-east-1: access denied: DescribeClusters needs the IAM permission ecs:DescribeClusters/,
+      );
       const allowed = await plan(seeded, { scope: 'in-use' }, path.join(seeded.dir, 'allowed.json'));
       assert.equal(allowed.plan?.revisions.find((r) => r.family === 'api')?.why, 'production: prod/api (cluster tag Environment=prod)');
     } finally {
@@ -414,12 +538,24 @@ describe('Ctrl-C during apply', () => {
     const journalFile = path.join(seeded.dir, 'plan.journal.json');
     const journal = readJson<Journal>(journalFile);
     assert.equal(journal.status, 'interrupted');
-    assert.deepEqual(journal.services.map((s) => s.update.status), ['done', 'pending', 'pending']);
+    assert.deepEqual(
+      journal.services.map((s) => s.update.status),
+      ['done', 'pending', 'pending'],
+    );
     assert.equal(seeded.emulator.countCalls()['UpdateService'], 1);
-    assert.ok(text.includes(`Interrupted: the call in flight finished and the journal is written. To continue: ecsguard apply ${seeded.planFile} --resume ${journalFile}`), text);
+    assert.ok(
+      text.includes(
+        `Interrupted: the call in flight finished and the journal is written. To continue: ecsguard apply ${seeded.planFile} --resume ${journalFile}`,
+      ),
+      text,
+    );
 
     const resumed = streams();
-    assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { resume: journalFile }), resumed.context), 0, resumed.stdout.text());
+    assert.equal(
+      await runApply(seeded.planFile, connection(seeded.emulator, { resume: journalFile }), resumed.context),
+      0,
+      resumed.stdout.text(),
+    );
     assert.equal(service(seeded.emulator, 'staging', 'web').taskDefinition, arn('web:4'));
   });
 });
@@ -434,7 +570,10 @@ describe('fix --aws on an account it cannot read', () => {
       const code = await runAccountFix(fixOptions(seeded.emulator, seeded.planFile), context);
       assert.equal(code, 2);
       const lines = stdout.text().split('\n');
-      assert.match(lines[0] ?? '', /^The account could not be read completely \(\d+ error\(s\), 0 revision\(s\) not read\): this plan covers only what was read\.$/);
+      assert.match(
+        lines[0] ?? '',
+        /^The account could not be read completely \(\d+ error\(s\), 0 revision\(s\) not read\): this plan covers only what was read\.$/,
+      );
       assert.equal(lines[1], 'No failing revision that was read can be fixed automatically.');
       assert.doesNotMatch(stdout.text(), /No failing revision in scope/);
     } finally {

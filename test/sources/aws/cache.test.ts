@@ -37,7 +37,10 @@ describe('describe cache', () => {
   it('describes only new revisions, and takes the status from the listing (deregistered since cached)', async () => {
     const emulator = await startSeededEmulator(); // changes the account: its own copy
     await liveSource(emulator, { scope: 'all', cacheDir: dir.path }).load();
-    emulator.account.registerTaskDefinition('us-east-1', { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', user: '1000' }] });
+    emulator.account.registerTaskDefinition('us-east-1', {
+      family: 'web',
+      containerDefinitions: [{ name: 'app', image: 'nginx', user: '1000' }],
+    });
     emulator.account.deregisterTaskDefinition('us-east-1', 'web:5');
     emulator.resetCalls();
     const output = await liveSource(emulator, { scope: 'all', cacheDir: dir.path }).load();
@@ -62,7 +65,10 @@ describe('describe cache', () => {
     const result = await scanLive(source);
     assert.deepEqual(result.errors, []);
     assert.deepEqual(
-      emulator.calls.filter((c) => c.operation === 'DescribeTaskDefinition').map((c) => c.input['taskDefinition']).sort(),
+      emulator.calls
+        .filter((c) => c.operation === 'DescribeTaskDefinition')
+        .map((c) => c.input['taskDefinition'])
+        .sort(),
       [arn('us-east-1', 'batch:3'), arn('us-east-1', 'web:5')],
     );
     assert.ok(result.findings.some((f) => f.checkId === 'no-root-user' && f.resource.family === 'batch'));
@@ -82,7 +88,9 @@ describe('describe cache', () => {
   it('goes on without caching (and says so) when the cache cannot be written', async () => {
     await chmod(dir.path, 0o500);
     const notices: string[] = [];
-    const result = await scanLive(liveSource(emulator, { scope: 'latest', cacheDir: join(dir.path, 'sub'), notice: (m) => notices.push(m) }));
+    const result = await scanLive(
+      liveSource(emulator, { scope: 'latest', cacheDir: join(dir.path, 'sub'), notice: (m) => notices.push(m) }),
+    );
     await chmod(dir.path, 0o700);
     assert.deepEqual(result.errors, []);
     assert.equal(result.summary.taskDefinitions, 4);

@@ -27,7 +27,26 @@ describe('--aws CLI options', () => {
 
   it('parses every option', () => {
     assert.deepEqual(
-      parse(['--aws', '--profile', 'p', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--external-id', 'x', '--region', 'us-east-1,eu-west-1', '--endpoint-url', 'http://127.0.0.1:1', '--scope', 'in-use', '--cache-dir', '/c', '--no-cache', '--max-concurrency', '4']),
+      parse([
+        '--aws',
+        '--profile',
+        'p',
+        '--role-arn',
+        'arn:aws:iam::123456789012:role/r',
+        '--external-id',
+        'x',
+        '--region',
+        'us-east-1,eu-west-1',
+        '--endpoint-url',
+        'http://127.0.0.1:1',
+        '--scope',
+        'in-use',
+        '--cache-dir',
+        '/c',
+        '--no-cache',
+        '--max-concurrency',
+        '4',
+      ]),
       {
         aws: true,
         profile: 'p',
@@ -48,7 +67,10 @@ describe('--aws CLI options', () => {
 
   it('returns undefined without --aws, and refuses live-only options without it', async () => {
     assert.equal(await createAwsLiveSource(parse([]), context()), undefined);
-    await assert.rejects(createAwsLiveSource(parse(['--scope', 'all']), context()), new UsageError('--scope only apply to live scans: add --aws'));
+    await assert.rejects(
+      createAwsLiveSource(parse(['--scope', 'all']), context()),
+      new UsageError('--scope only apply to live scans: add --aws'),
+    );
     await assert.rejects(
       createAwsLiveSource(parse(['--region', 'us-east-1', '--no-cache']), context()),
       new UsageError('--region, --no-cache only apply to live scans: add --aws'),
@@ -60,9 +82,18 @@ describe('--aws CLI options', () => {
       createAwsLiveSource(parse(['--aws', '--region', 'us-east-1', '--all-regions']), context()),
       new UsageError('use either --region or --all-regions, not both'),
     );
-    await assert.rejects(createAwsLiveSource(parse(['--aws', '--region', 'us-east-1', '--external-id', 'x']), context()), new UsageError('--external-id needs --role-arn'));
-    await assert.rejects(createAwsLiveSource(parse(['--aws', '--region', 'us-east-1', '--role-arn', 'audit']), context()), /is not an IAM role ARN/);
-    await assert.rejects(createAwsLiveSource(parse(['--aws', '--region', 'us-east-1', '--endpoint-url', 'localhost:4566']), context()), /is not an http\(s\) URL/);
+    await assert.rejects(
+      createAwsLiveSource(parse(['--aws', '--region', 'us-east-1', '--external-id', 'x']), context()),
+      new UsageError('--external-id needs --role-arn'),
+    );
+    await assert.rejects(
+      createAwsLiveSource(parse(['--aws', '--region', 'us-east-1', '--role-arn', 'audit']), context()),
+      /is not an IAM role ARN/,
+    );
+    await assert.rejects(
+      createAwsLiveSource(parse(['--aws', '--region', 'us-east-1', '--endpoint-url', 'localhost:4566']), context()),
+      /is not an http\(s\) URL/,
+    );
   });
 
   it('needs a region from somewhere', async () => {
@@ -70,7 +101,10 @@ describe('--aws CLI options', () => {
     for (const key of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[key];
     process.env['AWS_CONFIG_FILE'] = '/nonexistent/config';
     try {
-      await assert.rejects(createAwsLiveSource(parse(['--aws']), context()), /no AWS region configured: use --region, --all-regions, or set AWS_REGION/);
+      await assert.rejects(
+        createAwsLiveSource(parse(['--aws']), context()),
+        /no AWS region configured: use --region, --all-regions, or set AWS_REGION/,
+      );
       process.env['AWS_REGION'] = 'eu-west-1';
       assert.ok(await createAwsLiveSource(parse(['--aws', '--no-cache']), context()));
     } finally {

@@ -15,7 +15,10 @@ describe('ecsguard scan --aws (CLI against the emulator)', () => {
   let env: Record<string, string>;
   before(async () => {
     emulator = await startEcsEmulator({ regions: ['us-east-1', 'eu-west-1'] });
-    emulator.account.registerTaskDefinition('us-east-1', { family: 'safe', containerDefinitions: [{ name: 'a', image: 'nginx', user: '1000' }] });
+    emulator.account.registerTaskDefinition('us-east-1', {
+      family: 'safe',
+      containerDefinitions: [{ name: 'a', image: 'nginx', user: '1000' }],
+    });
     cache = await temporaryDir();
     env = {
       AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
@@ -41,7 +44,10 @@ describe('ecsguard scan --aws (CLI against the emulator)', () => {
   });
 
   it('exits 1 with a privileged revision, and reports its ARN', async () => {
-    const bad = emulator.account.registerTaskDefinition('eu-west-1', { family: 'bad', containerDefinitions: [{ name: 'a', image: 'nginx', privileged: true, user: '1000' }] });
+    const bad = emulator.account.registerTaskDefinition('eu-west-1', {
+      family: 'bad',
+      containerDefinitions: [{ name: 'a', image: 'nginx', privileged: true, user: '1000' }],
+    });
     const { code, stdout } = await ecsguard(scanArgs(), env);
     assert.equal(code, 1);
     const report = JSON.parse(stdout) as { findings: Array<{ checkId: string; status: string; resource: { arn: string } }> };
@@ -57,7 +63,10 @@ describe('ecsguard scan --aws (CLI against the emulator)', () => {
       const { code, stdout } = await ecsguard(scanArgs(), env);
       assert.equal(code, 2);
       const report = JSON.parse(stdout) as { errors: Array<{ region: string; operation: string }> };
-      assert.deepEqual(report.errors.map((e) => `${e.region} ${e.operation}`).sort(), ['eu-west-1 ListClusters', 'eu-west-1 ListTaskDefinitions']);
+      assert.deepEqual(report.errors.map((e) => `${e.region} ${e.operation}`).sort(), [
+        'eu-west-1 ListClusters',
+        'eu-west-1 ListTaskDefinitions',
+      ]);
     } finally {
       remove();
     }

@@ -11,14 +11,27 @@ describe('live scan failures are reported, never passed', () => {
     emulator = await startSeededEmulator();
   });
   after(() => emulator.stop());
-  beforeEach(() => emulator.resetCalls());
-  afterEach(() => emulator.faults.clear());
+  beforeEach(() => {
+    emulator.resetCalls();
+  });
+  afterEach(() => {
+    emulator.faults.clear();
+  });
 
   it('survives throttling with a complete result', async () => {
     emulator.faults.rateLimit('DescribeTaskDefinition', { ratePerSecond: 40, burst: 5 });
     // A loaded machine may never outrun the bucket; these throttles happen whatever the speed.
-    emulator.faults.add({ operation: 'DescribeTaskDefinition', times: 3, error: { type: 'ThrottlingException', message: 'Rate exceeded' } });
-    emulator.faults.add({ operation: 'ListTaskDefinitions', region: 'eu-west-1', times: 2, error: { type: 'ThrottlingException', message: 'Rate exceeded' } });
+    emulator.faults.add({
+      operation: 'DescribeTaskDefinition',
+      times: 3,
+      error: { type: 'ThrottlingException', message: 'Rate exceeded' },
+    });
+    emulator.faults.add({
+      operation: 'ListTaskDefinitions',
+      region: 'eu-west-1',
+      times: 2,
+      error: { type: 'ThrottlingException', message: 'Rate exceeded' },
+    });
     const source = liveSource(emulator, { scope: 'active' });
     const result = await scanLive(source, true);
     assert.deepEqual(result.errors, []);
@@ -64,10 +77,16 @@ describe('live scan failures are reported, never passed', () => {
         ['us-east-1', 'ListTasks', 'arn:aws:ecs:us-east-1:123456789012:cluster/prod'],
       ].sort(),
     );
-    assert.match(output.errors[0]?.message ?? '', /^access denied: ListTasks needs the IAM permission ecs:ListTasks \(User: .* is not authorized to perform: ecs:ListTasks/);
+    assert.match(
+      output.errors[0]?.message ?? '',
+      /^access denied: ListTasks needs the IAM permission ecs:ListTasks \(User: .* is not authorized to perform: ecs:ListTasks/,
+    );
     // Usage is partial in us-east-1, so it is not claimed; eu-west-1 is complete.
     assert.equal(output.definitions.find((d) => d.resource.arn === arn('us-east-1', 'web:5'))?.usage, undefined);
-    assert.deepEqual(output.definitions.find((d) => d.resource.arn === arn('eu-west-1', 'api:120'))?.usage, { runningTasks: 0, services: [] });
+    assert.deepEqual(output.definitions.find((d) => d.resource.arn === arn('eu-west-1', 'api:120'))?.usage, {
+      runningTasks: 0,
+      services: [],
+    });
   });
 
   it('reports a region where every call is denied, and still scans the others', async () => {
@@ -82,12 +101,19 @@ describe('live scan failures are reported, never passed', () => {
 
   it('gives ERROR for every check, never PASS, when a revision cannot be described', async () => {
     const broken = arn('us-east-1', 'web:5');
-    emulator.faults.add({ operation: 'DescribeTaskDefinition', match: (input) => input['taskDefinition'] === broken, error: { type: 'AccessDeniedException' } });
+    emulator.faults.add({
+      operation: 'DescribeTaskDefinition',
+      match: (input) => input['taskDefinition'] === broken,
+      error: { type: 'AccessDeniedException' },
+    });
     const result = await scanLive(liveSource(emulator, { scope: 'latest' }), true);
     const forBroken = result.findings.filter((f) => f.resource.arn === broken);
     assert.equal(forBroken.length, CHECK_COUNT);
     assert.ok(forBroken.every((f) => f.status === 'ERROR'));
-    assert.match(forBroken[0]?.message ?? '', /^not evaluated: access denied: DescribeTaskDefinition needs the IAM permission ecs:DescribeTaskDefinition/);
+    assert.match(
+      forBroken[0]?.message ?? '',
+      /^not evaluated: access denied: DescribeTaskDefinition needs the IAM permission ecs:DescribeTaskDefinition/,
+    );
     assert.deepEqual(forBroken[0]?.usage, { runningTasks: 0, services: ['prod/web'] });
     assert.equal(result.summary.findings.ERROR, CHECK_COUNT);
     assert.equal(result.summary.taskDefinitions, 3);
@@ -100,7 +126,10 @@ describe('live scan failures are reported, never passed', () => {
       ['eu-west-1', 'ListClusters'],
       ['eu-west-1', 'ListTaskDefinitions'],
     ]);
-    assert.match(result.errors[0]?.message ?? '', /failed after 2 attempts: the endpoint could not be reached \(ECONNRESET\)|socket hang up/);
+    assert.match(
+      result.errors[0]?.message ?? '',
+      /failed after 2 attempts: the endpoint could not be reached \(ECONNRESET\)|socket hang up/,
+    );
     assert.equal(result.summary.taskDefinitions, 3);
   });
 
@@ -127,7 +156,8 @@ describe('live scan failures are reported, never passed', () => {
     const result = await scanLive(source);
     assert.deepEqual(result.errors, [
       {
-        message: 'no AWS credentials: Could not load credentials from any providers (use --profile, environment variables or an instance role)',
+        message:
+          'no AWS credentials: Could not load credentials from any providers (use --profile, environment variables or an instance role)',
         region: 'us-east-1',
         operation: 'GetCallerIdentity',
       },

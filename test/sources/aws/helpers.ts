@@ -11,7 +11,12 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 export const ACCOUNT = '123456789012';
 export const arn = (region: string, familyRevision: string) => `arn:aws:ecs:${region}:${ACCOUNT}:task-definition/${familyRevision}`;
 
-const container = (extra: Record<string, unknown> = {}) => ({ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', essential: true, ...extra });
+const container = (extra: Record<string, unknown> = {}) => ({
+  name: 'app',
+  image: 'public.ecr.aws/nginx/nginx:1.27',
+  essential: true,
+  ...extra,
+});
 
 /**
  * Two enabled regions and one disabled opt-in region:
@@ -33,10 +38,17 @@ export async function startSeededEmulator(): Promise<EcsEmulator> {
   account.updateService(us, { cluster: 'prod', service: 'web', taskDefinition: 'web:5' });
   for (const revision of [1, 2, 3]) account.deregisterTaskDefinition(us, `web:${revision}`);
   for (let i = 1; i <= 3; i++) {
-    account.registerTaskDefinition(us, { family: 'batch', containerDefinitions: [container(i === 3 ? { user: 'root' } : { user: '1000' })] });
+    account.registerTaskDefinition(us, {
+      family: 'batch',
+      containerDefinitions: [container(i === 3 ? { user: 'root' } : { user: '1000' })],
+    });
   }
   account.runTasks(us, { cluster: 'jobs', taskDefinition: 'batch:2' });
-  account.registerTaskDefinition(us, { family: 'agent', networkMode: 'host', containerDefinitions: [container({ privileged: true, user: '1000' })] });
+  account.registerTaskDefinition(us, {
+    family: 'agent',
+    networkMode: 'host',
+    containerDefinitions: [container({ privileged: true, user: '1000' })],
+  });
   account.registerTaskDefinition(us, { family: 'old', containerDefinitions: [container({ user: '1000' })] });
   account.registerTaskDefinition(us, { family: 'old', containerDefinitions: [container({ user: '1000' })] });
   account.deregisterTaskDefinition(us, 'old:1');

@@ -61,7 +61,10 @@ describe('least-privilege IAM policy (docs/iam-policy.json)', () => {
       }
       const made = [...new Set(emulator.calls.map((c) => `${c.service}:${c.operation}`))].sort();
       const planOnly = ['ecs:DescribeClusters', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups'];
-      assert.deepEqual(made, (await policyActions()).filter((a) => !planOnly.includes(a)));
+      assert.deepEqual(
+        made,
+        (await policyActions()).filter((a) => !planOnly.includes(a)),
+      );
     } finally {
       await emulator.stop();
     }
@@ -79,8 +82,15 @@ describe('least-privilege IAM policy (docs/iam-policy.json)', () => {
       assert.equal(await runAccountFix(fixOptions(seeded.emulator, seeded.planFile), context), 1, stdout.text());
       const made = [...new Set(seeded.emulator.calls.map((c) => `${c.service}:${c.operation}`))].sort();
       const allowed = await policyActions();
-      assert.deepEqual(made.filter((a) => !allowed.includes(a)), []);
-      for (const action of ['ecs:DescribeClusters', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeLoadBalancers']) {
+      assert.deepEqual(
+        made.filter((a) => !allowed.includes(a)),
+        [],
+      );
+      for (const action of [
+        'ecs:DescribeClusters',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeLoadBalancers',
+      ]) {
         assert.ok(made.includes(action), action);
       }
     } finally {

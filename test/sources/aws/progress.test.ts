@@ -5,7 +5,13 @@ import { createProgressBar, progressWanted } from '../../../src/sources/aws/prog
 import { liveSource, startSeededEmulator } from './helpers.js';
 
 function fakeTty(): PassThrough & { isTTY: boolean; columns: number; cursorTo(): boolean; clearLine(): boolean; moveCursor(): boolean } {
-  return Object.assign(new PassThrough(), { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  return Object.assign(new PassThrough(), {
+    isTTY: true,
+    columns: 120,
+    cursorTo: () => true,
+    clearLine: () => true,
+    moveCursor: () => true,
+  });
 }
 
 describe('progress bar', () => {

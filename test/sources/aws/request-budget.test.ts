@@ -15,21 +15,33 @@ describe('request budget (client middleware)', () => {
   before(async () => {
     emulator = await startEcsEmulator({ regions: [HEALTHY, THROTTLED] });
     for (const region of [HEALTHY, THROTTLED]) {
-      emulator.account.registerTaskDefinition(region, { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', user: '1000' }] });
+      emulator.account.registerTaskDefinition(region, {
+        family: 'web',
+        containerDefinitions: [{ name: 'app', image: 'nginx', user: '1000' }],
+      });
     }
     // Every DescribeTaskDefinition in one region is throttled: its calls spend their time in retry back-off.
-    emulator.faults.add({ region: THROTTLED, operation: 'DescribeTaskDefinition', error: { type: 'ThrottlingException', message: 'Rate exceeded', status: 400 } });
+    emulator.faults.add({
+      region: THROTTLED,
+      operation: 'DescribeTaskDefinition',
+      error: { type: 'ThrottlingException', message: 'Rate exceeded', status: 400 },
+    });
   });
   after(() => emulator.stop());
 
   it('a shared slot is held per HTTP attempt, never while a throttled call sleeps in back-off', async () => {
     const shared = createLimiter(1);
     const calls: string[] = [];
-    const clients = new AwsClients(await loadSdk(), { endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 10 }, HEALTHY, {
-      perClient: 5,
-      shared,
-      onCall: (operation) => calls.push(operation),
-    });
+    const clients = new AwsClients(
+      await loadSdk(),
+      { endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 10 },
+      HEALTHY,
+      {
+        perClient: 5,
+        shared,
+        onCall: (operation) => calls.push(operation),
+      },
+    );
     const stop = new AbortController();
     const api = createEcsApi(clients, stop.signal);
     try {

@@ -9,18 +9,15 @@ describe('live scan scopes on a two-region account', () => {
     emulator = await startSeededEmulator();
   });
   after(() => emulator.stop());
-  beforeEach(() => emulator.resetCalls());
+  beforeEach(() => {
+    emulator.resetCalls();
+  });
 
   it('latest: the latest ACTIVE revision per family, found by listing, never describing the others', async () => {
     const source = liveSource(emulator, { scope: 'latest' });
     const result = await scanLive(source, true);
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(evaluatedRevisions(result), [
-      'eu-west-1 api:120',
-      'us-east-1 agent:1',
-      'us-east-1 batch:3',
-      'us-east-1 web:5',
-    ]);
+    assert.deepEqual(evaluatedRevisions(result), ['eu-west-1 api:120', 'us-east-1 agent:1', 'us-east-1 batch:3', 'us-east-1 web:5']);
     assert.equal(result.summary.taskDefinitions, 4);
     assert.deepEqual(
       result.findings.filter((f) => f.status !== 'PASS').map((f) => [f.checkId, `${f.resource.family}:${f.resource.revision}`, f.status]),
@@ -56,10 +53,17 @@ describe('live scan scopes on a two-region account', () => {
     const listCalls = emulator.calls.filter((c) => c.operation === 'ListTaskDefinitions' || c.operation === 'ListTasks');
     assert.ok(listCalls.every((c) => c.input['maxResults'] === 100));
     assert.deepEqual(
-      emulator.calls.filter((c) => c.operation === 'DescribeTasks').map((c) => (c.input['tasks'] as string[]).length).sort((a, b) => a - b),
+      emulator.calls
+        .filter((c) => c.operation === 'DescribeTasks')
+        .map((c) => (c.input['tasks'] as string[]).length)
+        .sort((a, b) => a - b),
       [1, 2, 50, 100],
     );
-    assert.ok(emulator.calls.filter((c) => c.operation === 'DescribeTaskDefinition').every((c) => JSON.stringify(c.input['include']) === '["TAGS"]'));
+    assert.ok(
+      emulator.calls
+        .filter((c) => c.operation === 'DescribeTaskDefinition')
+        .every((c) => JSON.stringify(c.input['include']) === '["TAGS"]'),
+    );
   });
 
   it('active: every ACTIVE revision, across list pages', async () => {
@@ -73,21 +77,31 @@ describe('live scan scopes on a two-region account', () => {
     );
     assert.deepEqual(emulator.countCalls({ operation: 'DescribeTaskDefinition' }), { DescribeTaskDefinition: 126 });
     assert.deepEqual(emulator.countCalls({ operation: 'ListTaskDefinitions', region: 'eu-west-1' }), { ListTaskDefinitions: 2 });
-    assert.ok(result.findings.some((f) => f.checkId === 'no-privileged-containers' && f.resource.family === 'web' && f.resource.revision === 4 && f.status === 'FAIL'));
+    assert.ok(
+      result.findings.some(
+        (f) => f.checkId === 'no-privileged-containers' && f.resource.family === 'web' && f.resource.revision === 4 && f.status === 'FAIL',
+      ),
+    );
   });
 
   it('all: ACTIVE and INACTIVE revisions, with the status from the listing', async () => {
     const source = liveSource(emulator, { scope: 'all' });
     const output = await source.load();
     assert.equal(output.definitions.length, 131);
-    const us = output.definitions.filter((d) => d.resource.region === 'us-east-1').map((d) => `${d.resource.family}:${d.resource.revision}`).sort();
+    const us = output.definitions
+      .filter((d) => d.resource.region === 'us-east-1')
+      .map((d) => `${d.resource.family}:${d.resource.revision}`)
+      .sort();
     assert.deepEqual(us, ['agent:1', 'batch:1', 'batch:2', 'batch:3', 'old:1', 'old:2', 'web:1', 'web:2', 'web:3', 'web:4', 'web:5']);
     const web1 = output.definitions.find((d) => d.resource.arn === arn('us-east-1', 'web:1'));
     assert.deepEqual(web1?.body.entries.find((e) => e.key === 'status')?.value, { kind: 'string', value: 'INACTIVE' });
     // us-east-1: ACTIVE + INACTIVE; eu-west-1: two ACTIVE pages + INACTIVE.
     assert.deepEqual(emulator.countCalls({ operation: 'ListTaskDefinitions' }), { ListTaskDefinitions: 5 });
     assert.deepEqual(
-      emulator.calls.filter((c) => c.operation === 'ListTaskDefinitions' && c.region === 'us-east-1').map((c) => c.input['status']).sort(),
+      emulator.calls
+        .filter((c) => c.operation === 'ListTaskDefinitions' && c.region === 'us-east-1')
+        .map((c) => c.input['status'])
+        .sort(),
       ['ACTIVE', 'INACTIVE'],
     );
   });

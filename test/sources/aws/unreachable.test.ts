@@ -40,15 +40,20 @@ describe('AWS unreachable: one clear error, no silent retries', () => {
     assert.equal(result.errors.length, 1);
     assert.match(
       result.errors[0]?.message ?? '',
-      new RegExp(`^GetCallerIdentity failed: cannot reach http://ecsguard-test\\.invalid:4566 \\((ENOTFOUND: host name not found|EAI_AGAIN: DNS lookup failed)\\); ${HINT.replace(/[()]/g, '\\$&')}$`),
+      new RegExp(
+        `^GetCallerIdentity failed: cannot reach http://ecsguard-test\\.invalid:4566 \\((ENOTFOUND: host name not found|EAI_AGAIN: DNS lookup failed)\\); ${HINT.replace(/[()]/g, '\\$&')}$`,
+      ),
     );
   });
 
   it('the CLI prints one line for it and exits 2', async () => {
     const port = await closedPort();
-    const run = await runCli(['scan', '--aws', '--region', 'us-east-1,eu-west-1', '--endpoint-url', `http://127.0.0.1:${port}`, '--quiet'], {
-      env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey },
-    });
+    const run = await runCli(
+      ['scan', '--aws', '--region', 'us-east-1,eu-west-1', '--endpoint-url', `http://127.0.0.1:${port}`, '--quiet'],
+      {
+        env: { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey },
+      },
+    );
     assert.equal(
       run.stdout,
       `Input errors (1): what these name was not read, or not fully checked
@@ -75,7 +80,8 @@ describe('the retry strategy', () => {
       recordSuccess: () => undefined,
     };
   };
-  const networkError = (code: string) => Object.assign(new Error(`connect ${code}`), { code, $metadata: {} }) as RetryErrorInfo['error'] & object;
+  const networkError = (code: string) =>
+    Object.assign(new Error(`connect ${code}`), { code, $metadata: {} }) as RetryErrorInfo['error'] & object;
 
   for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']) {
     it(`does not retry ${code}`, async () => {
@@ -88,8 +94,17 @@ describe('the retry strategy', () => {
 
   for (const [what, info] of [
     ['a connection reset', { error: networkError('ECONNRESET'), errorType: 'TRANSIENT' }],
-    ['throttling', { error: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }), errorType: 'THROTTLING' }],
-    ['a 5xx', { error: Object.assign(new Error('unavailable'), { name: 'ServerException', $metadata: { httpStatusCode: 500 } }), errorType: 'SERVER_ERROR' }],
+    [
+      'throttling',
+      { error: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }), errorType: 'THROTTLING' },
+    ],
+    [
+      'a 5xx',
+      {
+        error: Object.assign(new Error('unavailable'), { name: 'ServerException', $metadata: { httpStatusCode: 500 } }),
+        errorType: 'SERVER_ERROR',
+      },
+    ],
   ] as const) {
     it(`leaves ${what} to the adaptive retries`, async () => {
       const inner = delegate();
@@ -111,7 +126,12 @@ describe('throttling and 5xx on the first call keep their retries (emulator)', (
   });
 
   it('GetCallerIdentity throttled twice, then a 500: retried, and the scan completes', async () => {
-    emulator.faults.add({ service: 'sts', operation: 'GetCallerIdentity', times: 2, error: { type: 'ThrottlingException', message: 'Rate exceeded' } });
+    emulator.faults.add({
+      service: 'sts',
+      operation: 'GetCallerIdentity',
+      times: 2,
+      error: { type: 'ThrottlingException', message: 'Rate exceeded' },
+    });
     emulator.faults.add({ service: 'sts', operation: 'GetCallerIdentity', times: 1, error: { type: 'ServerException', status: 500 } });
     const result = await scanLive(liveSource(emulator, { scope: 'latest' }));
     assert.deepEqual(result.errors, []);

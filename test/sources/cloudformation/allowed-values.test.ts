@@ -123,7 +123,14 @@ Resources:
       const bridge = await scan({ paths: [path.join(dir, 'bridge.yaml')], checks: CHECKS });
       // Uid's allowed values are non-root, so only no-host-network notes the allowed host mode.
       assert.deepEqual(bridge.findings.map(brief), [
-        ['NOTE', 'no-host-network', '-', 'networkMode', '4:14', 'networkMode allows "host" (parameter Mode, AllowedValues); under "host", the task would use host network mode'],
+        [
+          'NOTE',
+          'no-host-network',
+          '-',
+          'networkMode',
+          '4:14',
+          'networkMode allows "host" (parameter Mode, AllowedValues); under "host", the task would use host network mode',
+        ],
       ]);
       const host = await scan({ paths: [path.join(dir, 'host.yaml')], checks: CHECKS });
       assert.deepEqual(host.findings.map(brief), [['FAIL', 'no-host-network', '-', 'networkMode', '4:14', 'networkMode is "host"']]);

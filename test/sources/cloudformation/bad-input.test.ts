@@ -10,7 +10,12 @@ describe('bad CloudFormation input never crashes and never passes silently', () 
     assert.deepEqual(
       output.errors.map((e) => [e.file, e.line, e.column, e.message]),
       [
-        ['cloudformation/broken-syntax.yaml', 9, 11, 'invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+        [
+          'cloudformation/broken-syntax.yaml',
+          9,
+          11,
+          'invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+        ],
         ['cloudformation/broken-syntax.yaml', 9, 23, 'invalid YAML: Nested mappings are not allowed in compact mappings'],
         ['cloudformation/broken-syntax.yaml', 9, 23, 'invalid YAML: Implicit keys need to be on a single line'],
         ['cloudformation/broken-syntax.yaml', 10, 20, 'invalid YAML: Nested mappings are not allowed in compact mappings'],
@@ -59,23 +64,30 @@ Resources:
   it('a recursive alias is reported, not followed forever', async () => {
     const output = await loadText("AWSTemplateFormatVersion: '2010-09-09'\nLoop: &loop\n  - *loop\nResources: {}\n");
     assert.deepEqual(output.definitions, []);
-    assert.deepEqual(output.errors.map((e) => [e.line, e.column, e.message]), [
-      [3, 5, 'YAML alias *loop refers to a node that contains it'],
-    ]);
+    assert.deepEqual(
+      output.errors.map((e) => [e.line, e.column, e.message]),
+      [[3, 5, 'YAML alias *loop refers to a node that contains it']],
+    );
   });
 
   it('unknown tags, a wrong Fn::If, and Properties that are not a mapping', async () => {
     const output = await loadFixture('invalid-shapes.yaml');
     assert.deepEqual(
       output.errors.map((e) => [e.line, e.column, e.resource, e.message]),
-      [
-        [13, 35, undefined, 'unknown YAML tag !Bogus: not a CloudFormation intrinsic function'],
-      ],
+      [[13, 35, undefined, 'unknown YAML tag !Bogus: not a CloudFormation intrinsic function']],
     );
     // The malformed Fn::If leaves its value unknown in place: a warning, every verdict is still produced.
-    assert.deepEqual((output.warnings ?? []).map((e) => [e.line, e.column, e.resource, e.message]), [
-      [12, 23, 'BadIfTaskDefinition', 'resource BadIfTaskDefinition: Fn::If needs [condition name, value if true, value if false], found 2 arguments'],
-    ]);
+    assert.deepEqual(
+      (output.warnings ?? []).map((e) => [e.line, e.column, e.resource, e.message]),
+      [
+        [
+          12,
+          23,
+          'BadIfTaskDefinition',
+          'resource BadIfTaskDefinition: Fn::If needs [condition name, value if true, value if false], found 2 arguments',
+        ],
+      ],
+    );
     const readonly = at(definition(output, 'BadIfTaskDefinition'), 'containerDefinitions', 0, 'readonlyRootFilesystem');
     assert.deepEqual([readonly.kind, readonly.kind === 'unresolved' && readonly.expression], ['unresolved', '!Bogus yes']);
     assert.deepEqual(output.failures, [
@@ -108,9 +120,15 @@ Resources:
 
   it('a template that is not a mapping, or whose Resources is not a mapping', async () => {
     const list = await loadText("- AWSTemplateFormatVersion: '2010-09-09'\n");
-    assert.deepEqual(list.errors.map((e) => [e.line, e.column, e.message]), [[1, 1, 'a CloudFormation template must be a mapping, found array']]);
+    assert.deepEqual(
+      list.errors.map((e) => [e.line, e.column, e.message]),
+      [[1, 1, 'a CloudFormation template must be a mapping, found array']],
+    );
     const resources = await loadText("AWSTemplateFormatVersion: '2010-09-09'\nResources: [a, b]\n");
-    assert.deepEqual(resources.errors.map((e) => [e.line, e.column, e.message]), [[2, 12, 'Resources must be a mapping, found array']]);
+    assert.deepEqual(
+      resources.errors.map((e) => [e.line, e.column, e.message]),
+      [[2, 12, 'Resources must be a mapping, found array']],
+    );
   });
 
   it('a task definition without Properties is passed on empty (the engine says it has no containers)', async () => {

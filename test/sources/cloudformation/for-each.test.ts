@@ -57,12 +57,29 @@ describe('Fn::ForEach (AWS::LanguageExtensions) over a collection known offline'
       [
         ['FAIL', 'no-host-network', 'AgentlogrouterTaskDefinition', '-', '32:24', 'networkMode is "host"'],
         ['FAIL', 'no-host-network', 'AgentmetricsagentTaskDefinition', '-', '32:24', 'networkMode is "host"'],
-        ['FAIL', 'no-privileged-containers', 'AgentlogrouterTaskDefinition', 'log-router', '36:27', 'container "log-router": privileged is true'],
-        ['FAIL', 'no-privileged-containers', 'AgentmetricsagentTaskDefinition', 'metrics.agent', '36:27', 'container "metrics.agent": privileged is true'],
+        [
+          'FAIL',
+          'no-privileged-containers',
+          'AgentlogrouterTaskDefinition',
+          'log-router',
+          '36:27',
+          'container "log-router": privileged is true',
+        ],
+        [
+          'FAIL',
+          'no-privileged-containers',
+          'AgentmetricsagentTaskDefinition',
+          'metrics.agent',
+          '36:27',
+          'container "metrics.agent": privileged is true',
+        ],
       ],
     );
     // The consumers set a non-root user and no privilege: nothing to report for them.
-    assert.deepEqual(result.findings.filter((f) => f.resource.id.includes('Consumer')), []);
+    assert.deepEqual(
+      result.findings.filter((f) => f.resource.id.includes('Consumer')),
+      [],
+    );
   });
 });
 
@@ -85,7 +102,11 @@ describe('Fn::ForEach in a JSON template', () => {
     );
     assert.deepEqual(output.errors, []);
     assert.deepEqual(
-      output.definitions.map((d) => [d.resource.id, toPlain(at(d, 'containerDefinitions')), span(at(d, 'containerDefinitions', 0, 'privileged'))]),
+      output.definitions.map((d) => [
+        d.resource.id,
+        toPlain(at(d, 'containerDefinitions')),
+        span(at(d, 'containerDefinitions', 0, 'privileged')),
+      ]),
       [
         ['alphaTaskDefinition', [{ name: 'alpha', privileged: true, user: 'alpha' }], '7:89-7:93'],
         ['betaTaskDefinition', [{ name: 'beta', privileged: true, user: 'beta' }], '7:89-7:93'],
@@ -120,7 +141,10 @@ Resources:
   it('a collection known only at deployment: "not supported offline" at the collection; the other resources are read', async () => {
     const cases: Array<[string, string]> = [
       ['!Ref Queues', 'the collection !Ref Queues cannot be expanded offline (parameter Queues has no Default)'],
-      ['!Split [",", !ImportValue queue-names]', 'the collection !Split [",", !ImportValue queue-names] cannot be expanded offline (Fn::Split of !ImportValue queue-names)'],
+      [
+        '!Split [",", !ImportValue queue-names]',
+        'the collection !Split [",", !ImportValue queue-names] cannot be expanded offline (Fn::Split of !ImportValue queue-names)',
+      ],
     ];
     for (const [collection, why] of cases) {
       const output = await loadText(template(collection));
@@ -129,7 +153,11 @@ Resources:
         [[8, 7, `not supported offline: Fn::ForEach::Workers: ${why}`]],
         collection,
       );
-      assert.deepEqual(output.definitions.map((d) => d.resource.id), ['ApiTaskDefinition'], collection);
+      assert.deepEqual(
+        output.definitions.map((d) => d.resource.id),
+        ['ApiTaskDefinition'],
+        collection,
+      );
     }
   });
 
@@ -139,8 +167,9 @@ Resources:
     - Queue
     - [orders]
 `);
-    assert.deepEqual(output.errors.map((e) => [e.line, e.column, e.message]), [
-      [3, 5, 'not supported offline: Fn::ForEach::Workers: needs [identifier, collection, {output key: output value}]'],
-    ]);
+    assert.deepEqual(
+      output.errors.map((e) => [e.line, e.column, e.message]),
+      [[3, 5, 'not supported offline: Fn::ForEach::Workers: needs [identifier, collection, {output key: output value}]']],
+    );
   });
 });

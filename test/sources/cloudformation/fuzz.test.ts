@@ -13,16 +13,36 @@ const SEEDS = [
   'quoted-continuation.yaml',
   'for-each-services.yaml',
   'rules-and-functions.yaml',
-].map((name) =>
-  readFileSync(path.join(FIXTURES, name), 'utf8'),
-);
+].map((name) => readFileSync(path.join(FIXTURES, name), 'utf8'));
 
 // Edits that break templates the way people do: cut text, stray characters, tags, aliases, brackets.
 const edit = fc.record({
   seed: fc.nat(SEEDS.length - 1),
   at: fc.nat(),
   cut: fc.nat(40),
-  insert: fc.constantFrom('', ':', '- ', '!If [', '!Ref ', '*a', '&a ', '{', ']', '"', '\n  ', '\t', '!Bogus ', '{"Fn::If": 1}', '\u00e9\u{1F600}', "'", "''", '\n', 'Fn::ForEach::L: ', '!ValueOf ', 'yes'),
+  insert: fc.constantFrom(
+    '',
+    ':',
+    '- ',
+    '!If [',
+    '!Ref ',
+    '*a',
+    '&a ',
+    '{',
+    ']',
+    '"',
+    '\n  ',
+    '\t',
+    '!Bogus ',
+    '{"Fn::If": 1}',
+    '\u00e9\u{1F600}',
+    "'",
+    "''",
+    '\n',
+    'Fn::ForEach::L: ',
+    '!ValueOf ',
+    'yes',
+  ),
 });
 
 describe('mangled templates never crash the source', () => {

@@ -35,19 +35,21 @@ Resources:
 
 async function user(yaml: string) {
   const output = await loadText(withUser(yaml));
-  return { node: at(definition(output, 'Task'), 'containerDefinitions', 0, 'user'), errors: output.errors, warnings: output.warnings ?? [] };
+  return {
+    node: at(definition(output, 'Task'), 'containerDefinitions', 0, 'user'),
+    errors: output.errors,
+    warnings: output.warnings ?? [],
+  };
 }
 
 describe('Ref', () => {
   it('to a parameter with a Default: the Default, with origin', async () => {
     const { node, errors } = await user('!Ref WithDefault');
     assert.deepEqual(errors, []);
-    assert.deepEqual([node.kind, describeValue(node), span(node), node.origin?.expression], [
-      'string',
-      '"app"',
-      '5:14-5:17',
-      '!Ref WithDefault',
-    ]);
+    assert.deepEqual(
+      [node.kind, describeValue(node), span(node), node.origin?.expression],
+      ['string', '"app"', '5:14-5:17', '!Ref WithDefault'],
+    );
     assert.equal(span({ range: node.origin?.range }), '25:17-25:33');
   });
 
@@ -103,7 +105,10 @@ describe('Fn::If', () => {
 
   it('long form in YAML works the same', async () => {
     const { node } = await user('{"Fn::If": [IsProd, "1000", !Ref AWS::NoValue]}');
-    assert.deepEqual(variants(node).map((v) => v.node?.kind), ['string', 'null']);
+    assert.deepEqual(
+      variants(node).map((v) => v.node?.kind),
+      ['string', 'null'],
+    );
   });
 
   it('with the wrong arity or an undefined condition: a warning with position, and an unknown value', async () => {
@@ -122,9 +127,10 @@ describe('Fn::If', () => {
     const undefinedCondition = await user('!If [Missing, "0", "1000"]');
     assert.equal(undefinedCondition.node.kind, 'conditional');
     assert.deepEqual(undefinedCondition.errors, []);
-    assert.deepEqual(undefinedCondition.warnings.map((e) => [e.line, e.column, e.message]), [
-      [25, 22, 'resource Task: Fn::If uses condition Missing, which is not defined in Conditions'],
-    ]);
+    assert.deepEqual(
+      undefinedCondition.warnings.map((e) => [e.line, e.column, e.message]),
+      [[25, 22, 'resource Task: Fn::If uses condition Missing, which is not defined in Conditions']],
+    );
   });
 });
 
@@ -162,11 +168,10 @@ describe('Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64', 
     for (const [yaml, reason] of cases) {
       const { node, errors } = await user(yaml);
       assert.deepEqual(errors, [], yaml);
-      assert.deepEqual([node.kind, node.kind === 'unresolved' && node.expression, node.kind === 'unresolved' && node.reason], [
-        'unresolved',
-        yaml,
-        reason,
-      ]);
+      assert.deepEqual(
+        [node.kind, node.kind === 'unresolved' && node.expression, node.kind === 'unresolved' && node.reason],
+        ['unresolved', yaml, reason],
+      );
     }
   });
 
@@ -181,7 +186,11 @@ describe('Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64', 
       const { node, errors, warnings } = await user(yaml);
       assert.equal(node.kind, 'unresolved', yaml);
       assert.deepEqual(errors, [], yaml);
-      assert.deepEqual(warnings.map((e) => [e.line, e.column, e.message]), [[25, 17, message]], yaml);
+      assert.deepEqual(
+        warnings.map((e) => [e.line, e.column, e.message]),
+        [[25, 17, message]],
+        yaml,
+      );
     }
   });
 });
@@ -220,11 +229,10 @@ describe('conditions fixture: !If on a scalar, a container and the list', () => 
       capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] },
     });
     const networkMode = at(def, 'networkMode');
-    assert.deepEqual([describeValue(networkMode), span(networkMode), networkMode.origin?.expression], [
-      '"host"',
-      '21:13-21:17',
-      '!FindInMap [NetworkByEnvironment, !Ref Environment, Mode]',
-    ]);
+    assert.deepEqual(
+      [describeValue(networkMode), span(networkMode), networkMode.origin?.expression],
+      ['"host"', '21:13-21:17', '!FindInMap [NetworkByEnvironment, !Ref Environment, Mode]'],
+    );
   });
 
   it('a container under !If and a list under !If become conditionals', async () => {
@@ -240,9 +248,9 @@ describe('conditions fixture: !If on a scalar, a container and the list', () => 
     );
     const list = at(definition(output, 'ConditionalListTaskDefinition'), 'containerDefinitions');
     assert.equal(list.kind, 'conditional');
-    assert.deepEqual(variants(list).map((v) => toPlain(v.node)), [
-      [{ name: 'web', image: 'nginx', user: '1000:1000' }],
-      [{ name: 'web', image: 'nginx', user: 'root' }],
-    ]);
+    assert.deepEqual(
+      variants(list).map((v) => toPlain(v.node)),
+      [[{ name: 'web', image: 'nginx', user: '1000:1000' }], [{ name: 'web', image: 'nginx', user: 'root' }]],
+    );
   });
 });

@@ -18,15 +18,21 @@ const brief = (f: Finding) => [
   f.message,
 ];
 
-const errorLines = (errors: Array<{ line?: number; column?: number; message: string }>) =>
-  errors.map((e) => [e.line, e.column, e.message]);
+const errorLines = (errors: Array<{ line?: number; column?: number; message: string }>) => errors.map((e) => [e.line, e.column, e.message]);
 
 describe('Rules functions and every intrinsic function CloudFormation accepts', () => {
   it('a Rules section in short and long forms is read without errors, and the container beside it is checked', async () => {
     const result = await scan({ paths: [path.join(FIXTURES, 'rules-and-functions.yaml')], checks: CHECKS });
     assert.deepEqual(result.errors, []);
     assert.deepEqual(result.findings.map(brief), [
-      ['FAIL', 'no-privileged-containers', 'log-router', 'containerDefinitions[0].privileged', '40:23', 'container "log-router": privileged is true'],
+      [
+        'FAIL',
+        'no-privileged-containers',
+        'log-router',
+        'containerDefinitions[0].privileged',
+        '40:23',
+        'container "log-router": privileged is true',
+      ],
       // Fn::FindInMap falls back to its DefaultValue, written at line 41.
       ['FAIL', 'no-root-user', 'log-router', 'containerDefinitions[0].user', '41:64', 'container "log-router": user "0" is uid 0 (root)'],
     ]);
@@ -52,7 +58,11 @@ describe('Rules functions and every intrinsic function CloudFormation accepts', 
         ['unresolved', '!ImportValue shared-logs-bucket', "Fn::ImportValue reads another stack's export"],
         ['unresolved', '!GetStackOutput {StackName: network, OutputName: PeerId}', "Fn::GetStackOutput reads another stack's output"],
         ['unresolved', '!ValueOf [VpcId, Tags]', 'Fn::ValueOf is a Rules function, evaluated only in the Rules section'],
-        ['unresolved', '!ToJsonString [!Ref AWS::Region]', 'Fn::ToJsonString of a value containing !Ref AWS::Region, which cannot be resolved'],
+        [
+          'unresolved',
+          '!ToJsonString [!Ref AWS::Region]',
+          'Fn::ToJsonString of a value containing !Ref AWS::Region, which cannot be resolved',
+        ],
       ],
     );
   });
@@ -76,7 +86,10 @@ Resources:
     // With a condition Conditions does not define, the count stays unknown.
     const undefinedCondition = await loadText(template('!Length [a, !If [Nope, b, !Ref AWS::NoValue]]'));
     const unknown = at(definition(undefinedCondition, 'Task'), 'cpu');
-    assert.deepEqual([unknown.kind, unknown.kind === 'unresolved' && unknown.reason], ['unresolved', 'Fn::Length of a list whose items depend on a condition']);
+    assert.deepEqual(
+      [unknown.kind, unknown.kind === 'unresolved' && unknown.reason],
+      ['unresolved', 'Fn::Length of a list whose items depend on a condition'],
+    );
     const mapping = await loadText(template('!Length {a: b}'));
     assert.deepEqual(mapping.errors, []);
     assert.deepEqual(errorLines(mapping.warnings ?? []), [[7, 12, 'resource Task: Fn::Length needs a list, found object']]);
@@ -124,7 +137,10 @@ Resources:
         'resource ApiTaskDefinition: not supported offline: Fn::Transform (macro AWS::Include) runs at deployment; scan the processed template',
       ],
     ]);
-    assert.deepEqual(output.definitions.map((d) => d.resource.id), ['ApiTaskDefinition']);
+    assert.deepEqual(
+      output.definitions.map((d) => d.resource.id),
+      ['ApiTaskDefinition'],
+    );
     assert.equal(at(definition(output, 'ApiTaskDefinition'), 'containerDefinitions', 0, 'environment').kind, 'unresolved');
   });
 
@@ -134,12 +150,22 @@ Resources:
     writeFileSync(file, template);
     try {
       const result = await scan({ paths: [file], checks: CHECKS });
-      assert.deepEqual(result.errors.map((e) => [e.line, e.column, e.message.slice(0, 40)]), [
-        [5, 5, 'not supported offline: Transform Company'],
-        [21, 13, 'resource ApiTaskDefinition: not supporte'],
-      ]);
+      assert.deepEqual(
+        result.errors.map((e) => [e.line, e.column, e.message.slice(0, 40)]),
+        [
+          [5, 5, 'not supported offline: Transform Company'],
+          [21, 13, 'resource ApiTaskDefinition: not supporte'],
+        ],
+      );
       assert.deepEqual(result.findings.filter((f) => f.status === 'FAIL').map(brief), [
-        ['FAIL', 'no-root-user', 'api', 'containerDefinitions[0].user', '15:11', 'container "api": user is not set, so the container runs as the image\'s default user, which is root unless the image sets USER'],
+        [
+          'FAIL',
+          'no-root-user',
+          'api',
+          'containerDefinitions[0].user',
+          '15:11',
+          'container "api": user is not set, so the container runs as the image\'s default user, which is root unless the image sets USER',
+        ],
         ['FAIL', 'no-privileged-containers', 'api', 'containerDefinitions[0].privileged', '17:23', 'container "api": privileged is true'],
       ]);
     } finally {
@@ -148,7 +174,8 @@ Resources:
   });
 
   it('transforms that never rewrite a task definition are no error', async () => {
-    const output = await loadText(`Transform: [AWS::Serverless-2016-10-31, {Name: AWS::LanguageExtensions}, AWS::SecretsManager-2020-07-23, AWS::CodeDeployBlueGreen]
+    const output =
+      await loadText(`Transform: [AWS::Serverless-2016-10-31, {Name: AWS::LanguageExtensions}, AWS::SecretsManager-2020-07-23, AWS::CodeDeployBlueGreen]
 Resources:
   Task:
     Type: AWS::ECS::TaskDefinition
@@ -185,7 +212,9 @@ Resources:
     const output = await loadText(template);
     // The undefined Ref is in one branch only, and is reported once, as a warning.
     assert.deepEqual(output.errors, []);
-    assert.deepEqual(errorLines(output.warnings ?? []), [[19, 41, 'resource Task: Ref to Nowhere, which is not a parameter or resource of this template']]);
+    assert.deepEqual(errorLines(output.warnings ?? []), [
+      [19, 41, 'resource Task: Ref to Nowhere, which is not a parameter or resource of this template'],
+    ]);
     const def = definition(output, 'Task');
     const user = at(def, 'containerDefinitions', 0, 'user');
     assert.equal(user.kind, 'conditional');
@@ -204,8 +233,22 @@ Resources:
     try {
       const result = await scan({ paths: [file], checks: CHECKS });
       assert.deepEqual(result.findings.map(brief), [
-        ['FAIL', 'no-root-user', 'app', 'containerDefinitions[0].user', '15:17', 'container "app": user "0:1000" is uid 0 (root) when condition IsDebug is true'],
-        ['FAIL', 'no-privileged-containers', 'app', 'containerDefinitions[0].privileged', '16:51', 'container "app": privileged is "true" when condition IsLegacy is true'],
+        [
+          'FAIL',
+          'no-root-user',
+          'app',
+          'containerDefinitions[0].user',
+          '15:17',
+          'container "app": user "0:1000" is uid 0 (root) when condition IsDebug is true',
+        ],
+        [
+          'FAIL',
+          'no-privileged-containers',
+          'app',
+          'containerDefinitions[0].privileged',
+          '16:51',
+          'container "app": privileged is "true" when condition IsLegacy is true',
+        ],
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,9 @@ export function at(def: SourceDefinition, ...steps: Array<string | number>): Val
 }
 
 /** `line:column-line:column` of a node's range, for compact exact assertions. */
-export function span(node: { range?: { start: { line: number; column: number }; end: { line: number; column: number } } } | undefined): string {
+export function span(
+  node: { range?: { start: { line: number; column: number }; end: { line: number; column: number } } } | undefined,
+): string {
   const r = node?.range;
   return r ? `${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}` : 'none';
 }

@@ -26,7 +26,14 @@ describe('a resource-level Condition: the task definition exists only when it is
     );
     assert.deepEqual(result.findings.map(brief), [
       ['FAIL', 'no-host-network', 'DebugTaskDefinition', '-', '13:20', 'networkMode is "host" when condition IsDebug is true'],
-      ['FAIL', 'no-privileged-containers', 'DebugTaskDefinition', 'shell', '17:37', 'container "shell": privileged is true when condition IsDebug is true'],
+      [
+        'FAIL',
+        'no-privileged-containers',
+        'DebugTaskDefinition',
+        'shell',
+        '17:37',
+        'container "shell": privileged is true when condition IsDebug is true',
+      ],
       [
         'FAIL',
         'host-network-no-privilege',

@@ -11,7 +11,14 @@ async function scanFixture(name: string) {
   return scan({ paths: [file], checks: CHECKS });
 }
 
-const brief = (f: Finding) => [f.status, f.checkId, f.resource.id, f.container ?? '-', f.location ? `${f.location.start.line}:${f.location.start.column}` : '-', f.message];
+const brief = (f: Finding) => [
+  f.status,
+  f.checkId,
+  f.resource.id,
+  f.container ?? '-',
+  f.location ? `${f.location.start.line}:${f.location.start.column}` : '-',
+  f.message,
+];
 
 describe('CloudFormation end to end through scan()', () => {
   it('!If [UsePriv, true, false] on Privileged fails for the true branch; Ref defaults and "TRUE" strings are judged', async () => {
@@ -21,14 +28,42 @@ describe('CloudFormation end to end through scan()', () => {
     assert.deepEqual(agent, [
       // user comes from `AgentUser`'s Default "0" (line 11), reached through !Ref.
       ['FAIL', 'no-root-user', 'AgentTaskDefinition', 'agent', '11:14', 'container "agent": user "0" is uid 0 (root)'],
-      ['FAIL', 'host-network-nonroot-user', 'AgentTaskDefinition', 'agent', '11:14', 'container "agent": in host network mode, user "0" is uid 0 (root)'],
+      [
+        'FAIL',
+        'host-network-nonroot-user',
+        'AgentTaskDefinition',
+        'agent',
+        '11:14',
+        'container "agent": in host network mode, user "0" is uid 0 (root)',
+      ],
       // The root user fails whatever UsePriv says: stated without the condition (privileged is reported below).
-      ['FAIL', 'host-network-no-privilege', 'AgentTaskDefinition', 'agent', '11:14', 'container "agent": in host network mode, user "0" is uid 0 (root)'],
-      ['FAIL', 'no-privileged-containers', 'AgentTaskDefinition', 'agent', '57:37', 'container "agent": privileged is true when condition UsePriv is true'],
+      [
+        'FAIL',
+        'host-network-no-privilege',
+        'AgentTaskDefinition',
+        'agent',
+        '11:14',
+        'container "agent": in host network mode, user "0" is uid 0 (root)',
+      ],
+      [
+        'FAIL',
+        'no-privileged-containers',
+        'AgentTaskDefinition',
+        'agent',
+        '57:37',
+        'container "agent": privileged is true when condition UsePriv is true',
+      ],
     ]);
     const rootByNumber = result.findings.filter((f) => f.container === 'root-by-number' && f.checkId === 'no-privileged-containers');
     assert.deepEqual(rootByNumber.map(brief), [
-      ['FAIL', 'no-privileged-containers', 'AgentTaskDefinition', 'root-by-number', '82:23', 'container "root-by-number": privileged is "TRUE"'],
+      [
+        'FAIL',
+        'no-privileged-containers',
+        'AgentTaskDefinition',
+        'root-by-number',
+        '82:23',
+        'container "root-by-number": privileged is "TRUE"',
+      ],
     ]);
     const sidecar = result.findings.filter((f) => f.container === 'sidecar' && f.checkId === 'no-root-user');
     assert.deepEqual(sidecar.map(brief), [
@@ -43,7 +78,14 @@ describe('CloudFormation end to end through scan()', () => {
     ]);
     const listUnderIf = result.findings.filter((f) => f.resource.id === 'ConditionalListTaskDefinition').map(brief);
     assert.deepEqual(listUnderIf, [
-      ['FAIL', 'no-root-user', 'ConditionalListTaskDefinition', 'web', '97:19', 'container "web": user "root" is the root user when condition IsProduction is false'],
+      [
+        'FAIL',
+        'no-root-user',
+        'ConditionalListTaskDefinition',
+        'web',
+        '97:19',
+        'container "web": user "root" is the root user when condition IsProduction is false',
+      ],
     ]);
   });
 
@@ -52,7 +94,10 @@ describe('CloudFormation end to end through scan()', () => {
     assert.deepEqual(host.errors, []);
     assert.deepEqual(host.findings.map(brief), [['FAIL', 'no-host-network', 'ECSTaskDefinition', '-', '13:20', 'networkMode is "host"']]);
     const awsvpc = await scanFixture('seed-000-awsvpc.yaml');
-    assert.deepEqual(awsvpc.findings.map((f) => [f.status, f.checkId]), [['FAIL', 'no-root-user']]);
+    assert.deepEqual(
+      awsvpc.findings.map((f) => [f.status, f.checkId]),
+      [['FAIL', 'no-root-user']],
+    );
   });
 
   it('seed 004 template passes every check', async () => {
@@ -65,13 +110,16 @@ describe('CloudFormation end to end through scan()', () => {
   it('cdk synth JSON: the privileged root container in host mode fails every check', async () => {
     const result = await scanFixture('cdk-synth.template.json');
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.findings.map((f) => [f.status, f.checkId, f.container ?? '-']), [
-      ['FAIL', 'no-privileged-containers', 'web'],
-      ['FAIL', 'host-network-no-privilege', 'web'],
-      ['FAIL', 'no-root-user', 'web'],
-      ['FAIL', 'host-network-nonroot-user', 'web'],
-      ['FAIL', 'no-host-network', '-'],
-    ]);
+    assert.deepEqual(
+      result.findings.map((f) => [f.status, f.checkId, f.container ?? '-']),
+      [
+        ['FAIL', 'no-privileged-containers', 'web'],
+        ['FAIL', 'host-network-no-privilege', 'web'],
+        ['FAIL', 'no-root-user', 'web'],
+        ['FAIL', 'host-network-nonroot-user', 'web'],
+        ['FAIL', 'no-host-network', '-'],
+      ],
+    );
   });
 
   it('shape problems become errors with positions and ERROR findings, never a pass', async () => {
@@ -89,17 +137,28 @@ describe('CloudFormation end to end through scan()', () => {
     assert.deepEqual(
       result.warnings.map((e) => [e.line, e.column, e.resource, e.message]),
       [
-        [12, 23, 'BadIfTaskDefinition', 'resource BadIfTaskDefinition: Fn::If needs [condition name, value if true, value if false], found 2 arguments'],
+        [
+          12,
+          23,
+          'BadIfTaskDefinition',
+          'resource BadIfTaskDefinition: Fn::If needs [condition name, value if true, value if false], found 2 arguments',
+        ],
         [24, 11, 'NoNameTaskDefinition', 'task definition NoNameTaskDefinition: container definition #0 has no name (ECS requires one)'],
       ],
     );
     const statuses = (id: string) => [...new Set(result.findings.filter((f) => f.resource.id === id).map((f) => f.status))];
     assert.deepEqual(statuses('NotAListTaskDefinition'), ['ERROR']);
     assert.deepEqual(statuses('StringPropertiesTaskDefinition'), ['ERROR']);
-    assert.deepEqual(
-      result.findings.filter((f) => f.resource.id === 'BadIfTaskDefinition').map(brief),
-      [['UNKNOWN', 'no-privileged-containers', 'BadIfTaskDefinition', 'web', '12:23', 'container "web": privileged is !If [UsePriv, true], which cannot be resolved']],
-    );
+    assert.deepEqual(result.findings.filter((f) => f.resource.id === 'BadIfTaskDefinition').map(brief), [
+      [
+        'UNKNOWN',
+        'no-privileged-containers',
+        'BadIfTaskDefinition',
+        'web',
+        '12:23',
+        'container "web": privileged is !If [UsePriv, true], which cannot be resolved',
+      ],
+    ]);
   });
 
   it('broken YAML and the alias bomb are errors with no findings', async () => {
@@ -107,7 +166,10 @@ describe('CloudFormation end to end through scan()', () => {
       const result = await scanFixture(name);
       assert.deepEqual(result.findings, [], name);
       assert.ok(result.errors.length > 0, name);
-      assert.ok(result.errors.every((e) => e.file?.endsWith(name) && typeof e.line === 'number'), name);
+      assert.ok(
+        result.errors.every((e) => e.file?.endsWith(name) && typeof e.line === 'number'),
+        name,
+      );
       assert.equal(result.summary.filesScanned, 1, name);
     }
   });

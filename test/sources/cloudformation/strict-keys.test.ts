@@ -38,7 +38,10 @@ describe('YAML merge keys (<<), which CloudFormation does not support', () => {
     const result = await scan({ paths: [workspace({ 'a.yaml': MERGED })], checks: CHECKS });
     const messages = result.findings.map((f) => `${f.status} ${f.checkId} ${f.message}`);
     assert.ok(!messages.some((m) => m.includes('"d"')), messages.join('\n'));
-    assert.ok(messages.some((m) => m.startsWith('UNKNOWN no-root-user') && m.includes('<<: *base')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith('UNKNOWN no-root-user') && m.includes('<<: *base')),
+      messages.join('\n'),
+    );
     assert.ok(result.errors.some((e) => e.message === 'YAML merge keys (<<) are not supported by CloudFormation'));
   });
 
@@ -68,13 +71,17 @@ describe('property names are case-sensitive, as in CloudFormation', () => {
   it('a key that matches a property only case-insensitively is reported at the key, and is not that field', async () => {
     const output = await loadText(WRONG_CASE);
     // A field no check judges (Family) is a warning; one a check judges (User, Privileged) hides its verdict: an error.
-    assert.deepEqual((output.warnings ?? []).map((e) => `${e.message} @${e.line}:${e.column}`), [
-      'unknown property family in resource A: CloudFormation property names are case-sensitive (did you mean Family?) @5:7',
-    ]);
-    assert.deepEqual(output.errors.map((e) => `${e.message} @${e.line}:${e.column}`), [
-      'unknown property user in container definition c: CloudFormation property names are case-sensitive (did you mean User?) @9:11',
-      'unknown property PRIVILEGED in container definition c: CloudFormation property names are case-sensitive (did you mean Privileged?) @10:11',
-    ]);
+    assert.deepEqual(
+      (output.warnings ?? []).map((e) => `${e.message} @${e.line}:${e.column}`),
+      ['unknown property family in resource A: CloudFormation property names are case-sensitive (did you mean Family?) @5:7'],
+    );
+    assert.deepEqual(
+      output.errors.map((e) => `${e.message} @${e.line}:${e.column}`),
+      [
+        'unknown property user in container definition c: CloudFormation property names are case-sensitive (did you mean User?) @9:11',
+        'unknown property PRIVILEGED in container definition c: CloudFormation property names are case-sensitive (did you mean Privileged?) @10:11',
+      ],
+    );
     const def = definition(output, 'A');
     assert.equal(field(def.body, 'family'), undefined);
     assert.equal(def.resource.family, undefined);
@@ -97,9 +104,12 @@ describe('property names are case-sensitive, as in CloudFormation', () => {
       Resources: { A: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Name: 'c', privileged: true }] } } },
     });
     const output = await loadText(json, 'template.json');
-    assert.deepEqual(output.errors.map((e) => e.message), [
-      'unknown property privileged in container definition c: CloudFormation property names are case-sensitive (did you mean Privileged?)',
-    ]);
+    assert.deepEqual(
+      output.errors.map((e) => e.message),
+      [
+        'unknown property privileged in container definition c: CloudFormation property names are case-sensitive (did you mean Privileged?)',
+      ],
+    );
     assert.equal(field(at(definition(output, 'A'), 'containerDefinitions', 0), 'privileged'), undefined);
   });
 });
@@ -123,10 +133,13 @@ const MISSPELT = `Resources:
 describe('a misspelt property a check reads is an error, never "not set"', () => {
   it('reports keys within two edits of a judged property at the key, and reads them as no field', async () => {
     const output = await loadText(MISSPELT);
-    assert.deepEqual(output.errors.map((e) => `${e.message} @${e.line}:${e.column}`), [
-      "unknown property Privileged' in container definition ContainerA: not a CloudFormation property (did you mean Privileged?) @9:11",
-      'unknown property Priviliged in container definition ContainerB: not a CloudFormation property (did you mean Privileged?) @11:11',
-    ]);
+    assert.deepEqual(
+      output.errors.map((e) => `${e.message} @${e.line}:${e.column}`),
+      [
+        "unknown property Privileged' in container definition ContainerA: not a CloudFormation property (did you mean Privileged?) @9:11",
+        'unknown property Priviliged in container definition ContainerB: not a CloudFormation property (did you mean Privileged?) @11:11',
+      ],
+    );
     // Too short to guess (Usr) and known names (HealthCheck) are left alone.
     assert.deepEqual(output.warnings ?? [], []);
     const container = at(definition(output, 'TaskDefinition'), 'containerDefinitions', 0);

@@ -91,10 +91,10 @@ describe('seed 004: Fargate task without privileged containers', () => {
       assert.equal(group.reason, '${TaskFamily} cannot be resolved: parameter TaskFamily has no Default');
     }
     const region = at(def, 'containerDefinitions', 0, 'logConfiguration', 'options', 'awslogs-region');
-    assert.deepEqual([region.kind, region.kind === 'unresolved' && region.reason], [
-      'unresolved',
-      'pseudo parameter AWS::Region depends on the deployment',
-    ]);
+    assert.deepEqual(
+      [region.kind, region.kind === 'unresolved' && region.reason],
+      ['unresolved', 'pseudo parameter AWS::Region depends on the deployment'],
+    );
     assert.deepEqual(toPlain(at(def, 'containerDefinitions', 0)), {
       name: 'app',
       essential: true,

@@ -34,8 +34,15 @@ Resources:
           User: !Ref RunAs
 `;
 
-interface Entry { line: number; column: number; message: string }
-interface Finding { checkId: string; status: string }
+interface Entry {
+  line: number;
+  column: number;
+  message: string;
+}
+interface Finding {
+  checkId: string;
+  status: string;
+}
 
 describe('CloudFormation template mistakes that leave every verdict intact are warnings', () => {
   let dir: string;
@@ -44,7 +51,9 @@ describe('CloudFormation template mistakes that leave every verdict intact are w
     writeFileSync(path.join(dir, 'privileged.yaml'), PRIVILEGED_WITH_BAD_REFS);
     writeFileSync(path.join(dir, 'user.yaml'), USER_FROM_UNDEFINED_REF);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('undefined Refs in Name and a port mapping beside Privileged: true: exit 1, not 2, with both warnings located', async () => {
     const run = await runCli(['scan', path.join(dir, 'privileged.yaml'), '--format', 'json']);

@@ -87,12 +87,14 @@ const CASES: Record<string, string> = {
     '',
   ].join('\n'),
   'several documents': '---\nResources: {}\n...\n---\n# only a comment\n---\nA: 1\n',
-  'keys that are numbers, booleans and quoted': "80: a\ntrue: b\n'x y': c\n\"q\": d\n1.0: e\n",
+  'keys that are numbers, booleans and quoted': '80: a\ntrue: b\n\'x y\': c\n"q": d\n1.0: e\n',
 };
 
 describe('CloudFormation YAML fast path (trees from the CST) equals the composing path', () => {
   for (const [name, text] of Object.entries(CASES)) {
-    it(name, () => assertSameTrees(text, name));
+    it(name, () => {
+      assertSameTrees(text, name);
+    });
   }
 
   it('every YAML fixture the fast path takes, and most of them', () => {
@@ -127,6 +129,8 @@ describe('CloudFormation YAML fast path (trees from the CST) equals the composin
     'a comment without space': "A: 'x'# c\n",
   };
   for (const [name, text] of Object.entries(LEFT_TO_COMPOSER)) {
-    it(`leaves ${name} to the composing path`, () => assert.equal(fast(text), undefined));
+    it(`leaves ${name} to the composing path`, () => {
+      assert.equal(fast(text), undefined);
+    });
   }
 });

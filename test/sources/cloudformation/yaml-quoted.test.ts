@@ -29,7 +29,12 @@ describe('multi-line quoted scalars indented only as far as their key (CloudForm
     assert.deepEqual(result.findings.map(brief), [
       ['FAIL', 'no-host-network', '12:20', 'networkMode is "host"'],
       ['FAIL', 'no-privileged-containers', '21:23', 'container "node-exporter": privileged is true'],
-      ['FAIL', 'host-network-no-privilege', '21:23', 'container "node-exporter": in host network mode, privileged is true and user "0" is uid 0 (root)'],
+      [
+        'FAIL',
+        'host-network-no-privilege',
+        '21:23',
+        'container "node-exporter": in host network mode, privileged is true and user "0" is uid 0 (root)',
+      ],
       ['FAIL', 'no-root-user', '22:17', 'container "node-exporter": user "0" is uid 0 (root)'],
       ['FAIL', 'host-network-nonroot-user', '22:17', 'container "node-exporter": in host network mode, user "0" is uid 0 (root)'],
     ]);

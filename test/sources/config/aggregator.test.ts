@@ -22,7 +22,11 @@ function aggregatorSource(emulator: OrganizationEmulator, options: Partial<Aggre
 /** What a finding says, without where it came from. */
 const verdicts = (result: ScanResult) =>
   result.findings
-    .map((f) => [f.resource.accountId, f.resource.region, f.resource.arn, f.checkId, f.status, f.container ?? '', f.field ?? '', f.message].join(' | '))
+    .map((f) =>
+      [f.resource.accountId, f.resource.region, f.resource.arn, f.checkId, f.status, f.container ?? '', f.field ?? '', f.message].join(
+        ' | ',
+      ),
+    )
     .sort();
 
 describe('scan --source config-aggregator: the organization through AWS Config', () => {
@@ -31,13 +35,27 @@ describe('scan --source config-aggregator: the organization through AWS Config',
     emulator = await seedVariedOrganization();
   });
   after(() => emulator.stop());
-  beforeEach(() => emulator.resetCalls());
-  afterEach(() => emulator.faults.clear());
+  beforeEach(() => {
+    emulator.resetCalls();
+  });
+  afterEach(() => {
+    emulator.faults.clear();
+  });
 
   for (const scope of ['active', 'latest'] as const) {
     it(`gives the same verdicts as a direct scan of every account (--scope ${scope})`, async () => {
-      const direct = await scan({ paths: [], checks: CHECKS, includePassed: true, liveSources: [organizationSource(emulator, { scope, regions: ['eu-west-1', 'us-east-1'] })] });
-      const viaConfig = await scan({ paths: [], checks: CHECKS, includePassed: true, liveSources: [aggregatorSource(emulator, { scope })] });
+      const direct = await scan({
+        paths: [],
+        checks: CHECKS,
+        includePassed: true,
+        liveSources: [organizationSource(emulator, { scope, regions: ['eu-west-1', 'us-east-1'] })],
+      });
+      const viaConfig = await scan({
+        paths: [],
+        checks: CHECKS,
+        includePassed: true,
+        liveSources: [aggregatorSource(emulator, { scope })],
+      });
       assert.deepEqual(direct.errors, []);
       assert.deepEqual(viaConfig.errors, []);
       assert.ok(direct.summary.findings.FAIL >= 10, 'the corpus has failures to compare');
@@ -52,14 +70,22 @@ describe('scan --source config-aggregator: the organization through AWS Config',
     const calls = emulator.calls.filter((c) => c.service === 'config');
     assert.ok(calls.length >= 3, 'more than two pages');
     assert.equal(source.stats.pages, calls.length);
-    assert.ok(calls.every((c) => c.operation === 'SelectAggregateResourceConfig' && c.input['Expression'] === AGGREGATOR_QUERY && c.input['Limit'] === 100));
+    assert.ok(
+      calls.every(
+        (c) => c.operation === 'SelectAggregateResourceConfig' && c.input['Expression'] === AGGREGATOR_QUERY && c.input['Limit'] === 100,
+      ),
+    );
     assert.equal(calls.filter((c) => c.input['NextToken'] === undefined).length, 1);
     assert.deepEqual(new Set(emulator.calls.map((c) => c.accountId)), new Set([emulator.organization.management.accountId]));
     assert.equal(result.summary.taskDefinitions, source.stats.evaluated);
   });
 
   it('deregistered revisions are not in the aggregator (Config records them as deleted)', async () => {
-    const direct = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { scope: 'all', regions: ['eu-west-1', 'us-east-1'] })] });
+    const direct = await scan({
+      paths: [],
+      checks: CHECKS,
+      liveSources: [organizationSource(emulator, { scope: 'all', regions: ['eu-west-1', 'us-east-1'] })],
+    });
     const viaConfig = await scan({ paths: [], checks: CHECKS, liveSources: [aggregatorSource(emulator)] });
     assert.ok(direct.summary.taskDefinitions > viaConfig.summary.taskDefinitions);
     assert.ok(!viaConfig.findings.some((f) => f.resource.arn?.endsWith('/legacy:1')));
@@ -69,23 +95,39 @@ describe('scan --source config-aggregator: the organization through AWS Config',
   it('an unknown aggregator is one error naming it', async () => {
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [aggregatorSource(emulator, { aggregator: 'nope' })] });
     assert.equal(result.errors.length, 1);
-    assert.match(result.errors[0]!.message, /^AWS Config aggregator nope \(us-east-1\): SelectAggregateResourceConfig failed: NoSuchConfigurationAggregatorException/);
+    assert.match(
+      result.errors[0]!.message,
+      /^AWS Config aggregator nope \(us-east-1\): SelectAggregateResourceConfig failed: NoSuchConfigurationAggregatorException/,
+    );
     assert.equal(result.summary.taskDefinitions, 0);
   });
 
   it('survives throttling of the query', async () => {
-    emulator.faults.add({ service: 'config', operation: 'SelectAggregateResourceConfig', times: 2, error: { type: 'ThrottlingException', message: 'Rate exceeded' } });
+    emulator.faults.add({
+      service: 'config',
+      operation: 'SelectAggregateResourceConfig',
+      times: 2,
+      error: { type: 'ThrottlingException', message: 'Rate exceeded' },
+    });
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [aggregatorSource(emulator)] });
     assert.deepEqual(result.errors, []);
     assert.equal(emulator.countCalls({ outcome: 'ThrottlingException' })['SelectAggregateResourceConfig'], 2);
   });
 
   it('a query that fails on a later page reports what it read and an error (exit 2), never a clean pass', async () => {
-    emulator.faults.add({ service: 'config', operation: 'SelectAggregateResourceConfig', match: (input) => input['NextToken'] !== undefined, error: { type: 'AccessDeniedException', status: 400 } });
+    emulator.faults.add({
+      service: 'config',
+      operation: 'SelectAggregateResourceConfig',
+      match: (input) => input['NextToken'] !== undefined,
+      error: { type: 'AccessDeniedException', status: 400 },
+    });
     const source = aggregatorSource(emulator);
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
     assert.equal(result.errors.length, 1);
-    assert.match(result.errors[0]!.message, /access denied: SelectAggregateResourceConfig needs the IAM permission config:SelectAggregateResourceConfig .*the rest were not read/);
+    assert.match(
+      result.errors[0]!.message,
+      /access denied: SelectAggregateResourceConfig needs the IAM permission config:SelectAggregateResourceConfig .*the rest were not read/,
+    );
     assert.equal(source.stats.items, 100);
   });
 });

@@ -83,7 +83,11 @@ describe('AWS Config configuration item → model', () => {
 
   it('reads the change-notification shape (tags as a map) and the history shape (configuration as a JSON string)', () => {
     const fromEvent = mapConfigurationItem({ ...item, tags: { team: 'observability' } });
-    const fromHistory = mapConfigurationItem({ ...item, configuration: JSON.stringify(item.configuration), tags: { team: 'observability' } });
+    const fromHistory = mapConfigurationItem({
+      ...item,
+      configuration: JSON.stringify(item.configuration),
+      tags: { team: 'observability' },
+    });
     const expected = mapConfigurationItem(item);
     assert.deepEqual(fromEvent, expected);
     assert.deepEqual(fromHistory, expected);
@@ -98,17 +102,32 @@ describe('AWS Config configuration item → model', () => {
   it('a deleted item is not evaluated', () => {
     assert.deepEqual(mapConfigurationItem({ ...item, configurationItemStatus: 'ResourceDeleted', configuration: null }), {
       kind: 'deleted',
-      resource: { kind: 'aws', source: 'aws', id: ARN, arn: ARN, region: 'eu-west-1', family: 'node-exporter', revision: 7, accountId: '222222222222' },
+      resource: {
+        kind: 'aws',
+        source: 'aws',
+        id: ARN,
+        arn: ARN,
+        region: 'eu-west-1',
+        family: 'node-exporter',
+        revision: 7,
+        accountId: '222222222222',
+      },
     });
   });
 
   it('broken items are errors, never a pass', () => {
     const notJson = mapConfigurationItem({ ...item, configuration: '{"TaskDefinitionArn": "' + ARN + '", "ContainerDefinitions": [' });
-    assert.deepEqual(notJson.kind === 'error' && [notJson.error.message, notJson.resource?.arn], ["the configuration item's configuration is not valid JSON", ARN]);
+    assert.deepEqual(notJson.kind === 'error' && [notJson.error.message, notJson.resource?.arn], [
+      "the configuration item's configuration is not valid JSON",
+      ARN,
+    ]);
     const empty = mapConfigurationItem({ ...item, configuration: null });
     assert.deepEqual(empty.kind === 'error' && empty.error.message, 'configuration item has no configuration (status OK)');
     const other = mapConfigurationItem({ ...item, resourceType: 'AWS::ECS::Service' });
-    assert.deepEqual(other.kind === 'error' && other.error.message, 'configuration item is a AWS::ECS::Service, not an AWS::ECS::TaskDefinition');
+    assert.deepEqual(
+      other.kind === 'error' && other.error.message,
+      'configuration item is a AWS::ECS::Service, not an AWS::ECS::TaskDefinition',
+    );
     const anonymous = mapConfigurationItem({ configurationItemStatus: 'OK', configuration: { ContainerDefinitions: [] } });
     assert.equal(anonymous.kind, 'error');
   });

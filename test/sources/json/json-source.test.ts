@@ -85,7 +85,13 @@ describe('JSON through the engine', () => {
         ['host-network-nonroot-user', 'PASS', null, 1, 'networkMode is not set (the default is not host), so the check does not apply'],
         ['host-network-no-privilege', 'PASS', null, 1, 'networkMode is not set (the default is not host), so the check does not apply'],
         ['no-host-network', 'PASS', null, 1, 'networkMode is not set (the default is not host)'],
-        ['no-privileged-containers', 'ERROR', 'containerDefinitions', 3, 'not evaluated: container definitions must be a list, found object'],
+        [
+          'no-privileged-containers',
+          'ERROR',
+          'containerDefinitions',
+          3,
+          'not evaluated: container definitions must be a list, found object',
+        ],
         ['no-root-user', 'ERROR', 'containerDefinitions', 3, 'not evaluated: container definitions must be a list, found object'],
       ],
     );

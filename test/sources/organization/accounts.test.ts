@@ -20,7 +20,11 @@ describe('listing the organization: every page, every OU level, only ACTIVE acco
     // 45 members + the management account: three pages of 20 for ListAccounts.
     for (let i = 1; i <= 45; i++) {
       const parentId = i <= 10 ? organization.rootId : i <= 20 ? a : i <= 41 ? b : deep;
-      organization.addAccount({ id: String(100_000_000_000 + i), parentId, ...(i % 15 === 0 ? { state: i === 15 ? 'SUSPENDED' : 'CLOSED' } : {}) });
+      organization.addAccount({
+        id: String(100_000_000_000 + i),
+        parentId,
+        ...(i % 15 === 0 ? { state: i === 15 ? 'SUSPENDED' : 'CLOSED' } : {}),
+      });
     }
     client = new OrganizationsClient({ region: 'us-east-1', endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS });
   });
@@ -33,7 +37,14 @@ describe('listing the organization: every page, every OU level, only ACTIVE acco
     emulator.resetCalls();
     const listing = await listOrganizationAccounts(organizationsSdk, client, undefined);
     assert.equal(listing.accounts.length, 46 - 3);
-    assert.deepEqual(listing.skipped.map((s) => [s.id, s.state]), [['100000000015', 'SUSPENDED'], ['100000000030', 'CLOSED'], ['100000000045', 'CLOSED']]);
+    assert.deepEqual(
+      listing.skipped.map((s) => [s.id, s.state]),
+      [
+        ['100000000015', 'SUSPENDED'],
+        ['100000000030', 'CLOSED'],
+        ['100000000045', 'CLOSED'],
+      ],
+    );
     assert.deepEqual(emulator.countCalls({ service: 'organizations' }), { ListAccounts: 3 });
   });
 
@@ -45,6 +56,9 @@ describe('listing the organization: every page, every OU level, only ACTIVE acco
     assert.equal(listing.accounts.length, 10 + 21 + 4 - 3);
     assert.equal(emulator.countCalls({ service: 'organizations' })['ListAccountsForParent'], 1 + 2 + 1);
     const leaf = await listOrganizationAccounts(organizationsSdk, client, deep);
-    assert.deepEqual(leaf.accounts.map((x) => x.id), ['100000000042', '100000000043', '100000000044']);
+    assert.deepEqual(
+      leaf.accounts.map((x) => x.id),
+      ['100000000042', '100000000043', '100000000044'],
+    );
   });
 });

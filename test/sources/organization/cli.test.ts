@@ -24,7 +24,11 @@ describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
   before(async () => {
     ({ emulator } = await startSeededOrganization());
     dir = await mkdtemp(join(tmpdir(), 'ecsguard-org-cli-'));
-    env = { AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey, XDG_CACHE_HOME: dir };
+    env = {
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      XDG_CACHE_HOME: dir,
+    };
   });
   after(async () => {
     await emulator.stop();
@@ -33,17 +37,41 @@ describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
 
   it('scans the organization: findings grouped by account, per-account errors, exit 2', async () => {
     const roleArn = `arn:aws:iam::${SANDBOX}:role/ecsguard-scan`;
-    const remove = emulator.faults.add({ service: 'sts', operation: 'AssumeRole', match: (input) => input['RoleArn'] === roleArn, error: { type: 'AccessDenied', status: 403 } });
+    const remove = emulator.faults.add({
+      service: 'sts',
+      operation: 'AssumeRole',
+      match: (input) => input['RoleArn'] === roleArn,
+      error: { type: 'AccessDenied', status: 403 },
+    });
     const { code, stdout, stderr } = await ecsguard(
-      ['scan', '--aws', '--org', '--org-role', 'ecsguard-scan', '--endpoint-url', emulator.endpoint, '--region', 'us-east-1,eu-west-1', '--format', 'json', '--state', join(dir, 'org.state')],
+      [
+        'scan',
+        '--aws',
+        '--org',
+        '--org-role',
+        'ecsguard-scan',
+        '--endpoint-url',
+        emulator.endpoint,
+        '--region',
+        'us-east-1,eu-west-1',
+        '--format',
+        'json',
+        '--state',
+        join(dir, 'org.state'),
+      ],
       env,
     );
     remove();
     assert.equal(code, 2, stderr);
     const report = JSON.parse(stdout) as JsonReport;
-    const failing = report.findings.filter((f) => f.status === 'FAIL').map((f) => `${f.resource.accountId} ${f.resource.family} ${f.checkId}`);
+    const failing = report.findings
+      .filter((f) => f.status === 'FAIL')
+      .map((f) => `${f.resource.accountId} ${f.resource.family} ${f.checkId}`);
     // Grouped: every finding of one account before the next account's.
-    assert.deepEqual(report.findings.map((f) => f.resource.accountId), [...report.findings.map((f) => f.resource.accountId)].sort());
+    assert.deepEqual(
+      report.findings.map((f) => f.resource.accountId),
+      [...report.findings.map((f) => f.resource.accountId)].sort(),
+    );
     assert.deepEqual([...failing].sort(), [
       `${MANAGEMENT} ops-agent host-network-no-privilege`,
       `${MANAGEMENT} ops-agent no-host-network`,
@@ -57,7 +85,10 @@ describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
         ['AssumeRole', `account ${SANDBOX} (Sandbox)`],
       ],
     );
-    assert.equal(report.errors[0]!.message, `account ${DEV} (Dev): region eu-west-1 is not enabled for this account (an opt-in region); it was not scanned`);
+    assert.equal(
+      report.errors[0]!.message,
+      `account ${DEV} (Dev): region eu-west-1 is not enabled for this account (an opt-in region); it was not scanned`,
+    );
     assert.match(report.errors[1]!.message, new RegExp(`cannot assume arn:aws:iam::${SANDBOX}:role/ecsguard-scan: access denied`));
     assert.match(stderr, /organization: 4 account\(s\) in scope, 5 account-region\(s\) scanned, 1 account\(s\) could not be scanned/);
     assert.match(stderr, /skipped 1 account\(s\) that are not ACTIVE: 555555555555 \(SUSPENDED\)/);
@@ -65,7 +96,19 @@ describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
     // The rerun after the role is fixed enters only the Sandbox (and retries Dev's disabled region).
     emulator.resetCalls();
     const rerun = await ecsguard(
-      ['scan', '--aws', '--org', '--endpoint-url', emulator.endpoint, '--region', 'us-east-1,eu-west-1', '--format', 'json', '--state', join(dir, 'org.state')],
+      [
+        'scan',
+        '--aws',
+        '--org',
+        '--endpoint-url',
+        emulator.endpoint,
+        '--region',
+        'us-east-1,eu-west-1',
+        '--format',
+        'json',
+        '--state',
+        join(dir, 'org.state'),
+      ],
       env,
     );
     assert.equal(rerun.code, 2); // Dev's eu-west-1 is still not enabled
@@ -78,28 +121,60 @@ describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
 
   it('reads the organization from the AWS Config aggregator', async () => {
     const { code, stdout, stderr } = await ecsguard(
-      ['scan', '--endpoint-url', emulator.endpoint, '--region', 'us-east-1', '--format', 'json', '--source', 'config-aggregator', 'org-aggregator'],
+      [
+        'scan',
+        '--endpoint-url',
+        emulator.endpoint,
+        '--region',
+        'us-east-1',
+        '--format',
+        'json',
+        '--source',
+        'config-aggregator',
+        'org-aggregator',
+      ],
       env,
     );
     assert.equal(code, 1, stderr);
     const report = JSON.parse(stdout) as JsonReport;
     assert.deepEqual(report.errors, []);
-    assert.deepEqual(
-      [...new Set(report.findings.map((f) => f.resource.accountId))],
-      [MANAGEMENT, PROD, SANDBOX],
-    );
+    assert.deepEqual([...new Set(report.findings.map((f) => f.resource.accountId))], [MANAGEMENT, PROD, SANDBOX]);
   });
 
   const usage: Array<[string, string[], RegExp]> = [
     ['--org without --aws', ['scan', '--org'], /--org scans live accounts: add --aws/],
-    ['--ou without --org', ['scan', '--aws', '--ou', 'ou-ab12-cdef3456', '--region', 'us-east-1'], /--ou only apply to organization scans: add --aws --org/],
-    ['a role ARN for --org-role', ['scan', '--aws', '--org', '--org-role', 'arn:aws:iam::1:role/x', '--region', 'us-east-1'], /--org-role: "arn:aws:iam::1:role\/x" is not a role name/],
-    ['--role-arn with --org', ['scan', '--aws', '--org', '--role-arn', 'arn:aws:iam::123456789012:role/x', '--region', 'us-east-1'], /--role-arn does not apply/],
+    [
+      '--ou without --org',
+      ['scan', '--aws', '--ou', 'ou-ab12-cdef3456', '--region', 'us-east-1'],
+      /--ou only apply to organization scans: add --aws --org/,
+    ],
+    [
+      'a role ARN for --org-role',
+      ['scan', '--aws', '--org', '--org-role', 'arn:aws:iam::1:role/x', '--region', 'us-east-1'],
+      /--org-role: "arn:aws:iam::1:role\/x" is not a role name/,
+    ],
+    [
+      '--role-arn with --org',
+      ['scan', '--aws', '--org', '--role-arn', 'arn:aws:iam::123456789012:role/x', '--region', 'us-east-1'],
+      /--role-arn does not apply/,
+    ],
     ['a bad OU id', ['scan', '--aws', '--org', '--ou', 'Workloads', '--region', 'us-east-1'], /--ou: "Workloads" is not an OU or root id/],
-    ['an unknown source', ['scan', '--source', 'config', 'x', '--region', 'us-east-1'], /--source: "config" is not a source \(one of: config-aggregator\)/],
+    [
+      'an unknown source',
+      ['scan', '--source', 'config', 'x', '--region', 'us-east-1'],
+      /--source: "config" is not a source \(one of: config-aggregator\)/,
+    ],
     ['an aggregator without a name', ['scan', '--source', 'config-aggregator', '--region', 'us-east-1'], /needs the aggregator name/],
-    ['--scope in-use from Config', ['scan', '--source', 'config-aggregator', 'org', '--scope', 'in-use', '--region', 'us-east-1'], /--scope in-use is not available from AWS Config/],
-    ['two regions for the aggregator', ['scan', '--source', 'config-aggregator', 'org', '--region', 'us-east-1,eu-west-1'], /name the aggregator's region with one --region/],
+    [
+      '--scope in-use from Config',
+      ['scan', '--source', 'config-aggregator', 'org', '--scope', 'in-use', '--region', 'us-east-1'],
+      /--scope in-use is not available from AWS Config/,
+    ],
+    [
+      'two regions for the aggregator',
+      ['scan', '--source', 'config-aggregator', 'org', '--region', 'us-east-1,eu-west-1'],
+      /name the aggregator's region with one --region/,
+    ],
   ];
   for (const [name, args, message] of usage) {
     it(`usage error: ${name}`, async () => {

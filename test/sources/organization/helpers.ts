@@ -10,7 +10,13 @@ export const SANDBOX = '444444444444';
 export const SUSPENDED = '555555555555';
 export const REGIONS = ['eu-west-1', 'us-east-1'];
 
-const app = (extra: Record<string, unknown> = {}) => ({ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', essential: true, user: '1000', ...extra });
+const app = (extra: Record<string, unknown> = {}) => ({
+  name: 'app',
+  image: 'public.ecr.aws/nginx/nginx:1.27',
+  essential: true,
+  user: '1000',
+  ...extra,
+});
 
 /**
  * An organization as a platform team runs it:
@@ -29,7 +35,11 @@ export async function startSeededOrganization(): Promise<{ emulator: Organizatio
   const workloads = organization.addUnit('Workloads');
   const nonProd = organization.addUnit('Non-prod', workloads);
 
-  organization.management.registerTaskDefinition('us-east-1', { family: 'ops-agent', networkMode: 'host', containerDefinitions: [app({ privileged: true })] });
+  organization.management.registerTaskDefinition('us-east-1', {
+    family: 'ops-agent',
+    networkMode: 'host',
+    containerDefinitions: [app({ privileged: true })],
+  });
 
   const prod = organization.addAccount({ id: PROD, name: 'Prod', parentId: workloads });
   prod.registerTaskDefinition('us-east-1', { family: 'web', containerDefinitions: [app({ privileged: true })] });

@@ -9,7 +9,9 @@ import type { OrganizationEmulator } from '../../support/ecs-emulator/index.js';
 import { DEV, MANAGEMENT, PROD, SANDBOX, organizationSource, startSeededOrganization } from './helpers.js';
 
 const failing = (result: Awaited<ReturnType<typeof scan>>) =>
-  result.findings.filter((f) => f.status === 'FAIL').map((f) => `${f.resource.accountId} ${f.resource.region} ${f.resource.family}:${f.resource.revision} ${f.checkId}`);
+  result.findings
+    .filter((f) => f.status === 'FAIL')
+    .map((f) => `${f.resource.accountId} ${f.resource.region} ${f.resource.family}:${f.resource.revision} ${f.checkId}`);
 
 describe('scan --aws --org: every account of the organization', () => {
   let emulator: OrganizationEmulator;
@@ -19,7 +21,9 @@ describe('scan --aws --org: every account of the organization', () => {
     ({ emulator, workloads, nonProd } = await startSeededOrganization());
   });
   after(() => emulator.stop());
-  beforeEach(() => emulator.resetCalls());
+  beforeEach(() => {
+    emulator.resetCalls();
+  });
   afterEach(() => {
     emulator.faults.clear();
     emulator.organization.requiredExternalId = undefined;
@@ -46,26 +50,34 @@ describe('scan --aws --org: every account of the organization', () => {
       callsByAccount: source.stats.callsByAccount,
     });
     // The suspended account is never entered.
-    const assumed = emulator.calls.filter((c) => c.operation === 'AssumeRole').map((c) => String(c.input['RoleArn'])).sort();
+    const assumed = emulator.calls
+      .filter((c) => c.operation === 'AssumeRole')
+      .map((c) => String(c.input['RoleArn']))
+      .sort();
     assert.deepEqual(assumed, [MANAGEMENT, PROD, DEV, SANDBOX].map((id) => `arn:aws:iam::${id}:role/ecsguard-scan`).sort());
   });
 
   it('names each finding exactly: account, region, revision, check', async () => {
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator)] });
-    assert.deepEqual(new Set(failing(result)), new Set([
-      `${MANAGEMENT} us-east-1 ops-agent:1 no-privileged-containers`,
-      `${MANAGEMENT} us-east-1 ops-agent:1 no-host-network`,
-      `${MANAGEMENT} us-east-1 ops-agent:1 host-network-no-privilege`,
-      `${PROD} eu-west-1 api:1 no-root-user`,
-      `${SANDBOX} eu-west-1 experiment:1 no-root-user`,
-    ]));
+    assert.deepEqual(
+      new Set(failing(result)),
+      new Set([
+        `${MANAGEMENT} us-east-1 ops-agent:1 no-privileged-containers`,
+        `${MANAGEMENT} us-east-1 ops-agent:1 no-host-network`,
+        `${MANAGEMENT} us-east-1 ops-agent:1 host-network-no-privilege`,
+        `${PROD} eu-west-1 api:1 no-root-user`,
+        `${SANDBOX} eu-west-1 experiment:1 no-root-user`,
+      ]),
+    );
   });
 
   it('assumes the role with a session name that says ecsguard and the external id', async () => {
     emulator.organization.requiredExternalId = 'audit-2026';
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { externalId: 'audit-2026' })] });
     assert.equal(result.errors.length, 1); // only Dev's disabled region
-    const sessions = emulator.calls.filter((c) => c.operation === 'AssumeRole').map((c) => [c.input['RoleSessionName'], c.input['ExternalId']]);
+    const sessions = emulator.calls
+      .filter((c) => c.operation === 'AssumeRole')
+      .map((c) => [c.input['RoleSessionName'], c.input['ExternalId']]);
     assert.equal(sessions.length, 4);
     for (const [session, externalId] of sessions) {
       assert.match(String(session), /^ecsguard-org-scan-\d{12}$/);
@@ -87,13 +99,27 @@ describe('scan --aws --org: every account of the organization', () => {
 
   it('AssumeRole denied in one account: that account is an error, the others are scanned', async () => {
     const roleArn = `arn:aws:iam::${SANDBOX}:role/ecsguard-scan`;
-    emulator.faults.add({ service: 'sts', operation: 'AssumeRole', match: (input) => input['RoleArn'] === roleArn, error: { type: 'AccessDenied', status: 403, message: `User: arn:aws:iam::${MANAGEMENT}:user/ecsguard-test is not authorized to perform: sts:AssumeRole on resource: ${roleArn}` } });
+    emulator.faults.add({
+      service: 'sts',
+      operation: 'AssumeRole',
+      match: (input) => input['RoleArn'] === roleArn,
+      error: {
+        type: 'AccessDenied',
+        status: 403,
+        message: `User: arn:aws:iam::${MANAGEMENT}:user/ecsguard-test is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      },
+    });
     const source = organizationSource(emulator);
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
     const denied = result.errors.find((e) => e.operation === 'AssumeRole');
     assert.ok(denied);
     assert.equal(denied.resource, roleArn);
-    assert.match(denied.message, new RegExp(`^account ${SANDBOX} \\(Sandbox\\): cannot assume ${roleArn.replace(/[/:]/g, '\\$&')}: access denied: AssumeRole needs the IAM permission sts:AssumeRole .*this account was not scanned`));
+    assert.match(
+      denied.message,
+      new RegExp(
+        `^account ${SANDBOX} \\(Sandbox\\): cannot assume ${roleArn.replace(/[/:]/g, '\\$&')}: access denied: AssumeRole needs the IAM permission sts:AssumeRole .*this account was not scanned`,
+      ),
+    );
     assert.equal(source.stats.failedAccounts, 1);
     assert.equal(result.summary.taskDefinitions, 4);
     assert.ok(!result.findings.some((f) => f.resource.accountId === SANDBOX));
@@ -101,8 +127,13 @@ describe('scan --aws --org: every account of the organization', () => {
   });
 
   it('survives throttling in every account-region: each has its own bucket and adaptive retry', async () => {
-    for (const operation of ['ListTaskDefinitions', 'DescribeTaskDefinition', 'ListClusters']) emulator.faults.rateLimit(operation, { ratePerSecond: 4, burst: 1 });
-    const result = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { maxAttempts: 10, scope: 'active' })] });
+    for (const operation of ['ListTaskDefinitions', 'DescribeTaskDefinition', 'ListClusters'])
+      emulator.faults.rateLimit(operation, { ratePerSecond: 4, burst: 1 });
+    const result = await scan({
+      paths: [],
+      checks: CHECKS,
+      liveSources: [organizationSource(emulator, { maxAttempts: 10, scope: 'active' })],
+    });
     assert.equal(result.errors.length, 1); // Dev's disabled region only
     assert.equal(result.summary.taskDefinitions, 6); // every ACTIVE revision, web:1 included
     assert.deepEqual(emulator.countCalls({ operation: 'DescribeTaskDefinition', outcome: 'ok' }), { DescribeTaskDefinition: 6 });
@@ -124,10 +155,17 @@ describe('scan --aws --org: every account of the organization', () => {
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { ou: workloads })] });
     assert.deepEqual(failing(result), [`${PROD} eu-west-1 api:1 no-root-user`]);
     assert.equal(result.errors.length, 1); // Dev's eu-west-1
-    const entered = emulator.calls.filter((c) => c.operation === 'AssumeRole').map((c) => String(c.input['RoleArn']).slice(13, 25)).sort();
+    const entered = emulator.calls
+      .filter((c) => c.operation === 'AssumeRole')
+      .map((c) => String(c.input['RoleArn']).slice(13, 25))
+      .sort();
     assert.deepEqual(entered, [PROD, DEV]);
     assert.deepEqual(emulator.countCalls({ service: 'organizations' }), { ListAccountsForParent: 2, ListOrganizationalUnitsForParent: 2 });
-    const nested = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { ou: nonProd, regions: ['us-east-1'] })] });
+    const nested = await scan({
+      paths: [],
+      checks: CHECKS,
+      liveSources: [organizationSource(emulator, { ou: nonProd, regions: ['us-east-1'] })],
+    });
     assert.equal(nested.summary.taskDefinitions, 1);
     assert.deepEqual(nested.errors, []);
   });
@@ -135,7 +173,10 @@ describe('scan --aws --org: every account of the organization', () => {
   it('an unknown OU is one clear error', async () => {
     const result = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { ou: 'ou-e5g1-ffffffff' })] });
     assert.equal(result.errors.length, 1);
-    assert.match(result.errors[0]!.message, /^cannot list the organization's accounts: ListAccountsForParent failed: ParentNotFoundException/);
+    assert.match(
+      result.errors[0]!.message,
+      /^cannot list the organization's accounts: ListAccountsForParent failed: ParentNotFoundException/,
+    );
   });
 
   it('a member account cannot list the organization: the error says where to run', async () => {
@@ -145,7 +186,10 @@ describe('scan --aws --org: every account of the organization', () => {
       liveSources: [organizationSource(emulator, { credentials: { accessKeyId: `ASIAORG${PROD}`, secretAccessKey: 'x' } })],
     });
     assert.equal(result.errors.length, 1);
-    assert.match(result.errors[0]!.message, /access denied: ListAccounts needs the IAM permission organizations:ListAccounts .*run from the management account or a delegated administrator/);
+    assert.match(
+      result.errors[0]!.message,
+      /access denied: ListAccounts needs the IAM permission organizations:ListAccounts .*run from the management account or a delegated administrator/,
+    );
   });
 
   describe('--state FILE: resumable', () => {
@@ -158,7 +202,12 @@ describe('scan --aws --org: every account of the organization', () => {
     it('records finished account-regions; a rerun scans only what is left and reports everything', async () => {
       const statePath = join(dir, 'org-scan.state');
       const roleArn = `arn:aws:iam::${SANDBOX}:role/ecsguard-scan`;
-      const removeFault = emulator.faults.add({ service: 'sts', operation: 'AssumeRole', match: (input) => input['RoleArn'] === roleArn, error: { type: 'AccessDenied', status: 403 } });
+      const removeFault = emulator.faults.add({
+        service: 'sts',
+        operation: 'AssumeRole',
+        match: (input) => input['RoleArn'] === roleArn,
+        error: { type: 'AccessDenied', status: 403 },
+      });
       const first = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { statePath })] });
       assert.equal(first.summary.taskDefinitions, 4);
       removeFault();
@@ -169,7 +218,13 @@ describe('scan --aws --org: every account of the organization', () => {
       // Only the Sandbox account (denied before) and Dev's eu-west-1 region (an error, so not finished) were entered again.
       const ecsAccounts = new Set(emulator.calls.filter((c) => c.service === 'ecs').map((c) => c.accountId));
       assert.deepEqual([...ecsAccounts], [SANDBOX]);
-      assert.deepEqual(emulator.calls.filter((c) => c.operation === 'AssumeRole').map((c) => String(c.input['RoleArn']).slice(13, 25)).sort(), [DEV, SANDBOX]);
+      assert.deepEqual(
+        emulator.calls
+          .filter((c) => c.operation === 'AssumeRole')
+          .map((c) => String(c.input['RoleArn']).slice(13, 25))
+          .sort(),
+        [DEV, SANDBOX],
+      );
       assert.equal(source.stats.resumedPairs, 5);
       assert.equal(second.summary.taskDefinitions, 5);
       assert.deepEqual(new Set(failing(second)), new Set([...failing(first), `${SANDBOX} eu-west-1 experiment:1 no-root-user`]));
@@ -185,7 +240,11 @@ describe('scan --aws --org: every account of the organization', () => {
       const lastAccount = (JSON.parse(last) as { account: string }).account;
       await writeFile(statePath, `${lines.join('\n')}\n${last.slice(0, 40)}`);
       emulator.resetCalls();
-      const result = await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { statePath, regions: ['us-east-1'] })] });
+      const result = await scan({
+        paths: [],
+        checks: CHECKS,
+        liveSources: [organizationSource(emulator, { statePath, regions: ['us-east-1'] })],
+      });
       assert.deepEqual([...new Set(emulator.calls.filter((c) => c.service === 'ecs').map((c) => c.accountId))], [lastAccount]);
       assert.equal(result.summary.taskDefinitions, 3);
     });
@@ -194,7 +253,11 @@ describe('scan --aws --org: every account of the organization', () => {
       const statePath = join(dir, 'other.state');
       await scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { statePath, regions: ['us-east-1'] })] });
       await assert.rejects(
-        scan({ paths: [], checks: CHECKS, liveSources: [organizationSource(emulator, { statePath, scope: 'active', regions: ['us-east-1'] })] }),
+        scan({
+          paths: [],
+          checks: CHECKS,
+          liveSources: [organizationSource(emulator, { statePath, scope: 'active', regions: ['us-east-1'] })],
+        }),
         /--state: .*other\.state was written for another scan \(different scope\); delete it or name another file/,
       );
     });

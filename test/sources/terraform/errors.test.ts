@@ -22,13 +22,28 @@ describe('Terraform: bad input is reported, never passed', () => {
     });
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.bad_json'), allStatuses('ERROR'));
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.empty'), allStatuses('PASS'));
-    const messages = result.errors.filter((e) => e.message.startsWith('task definition')).map((e) => [e.resource, e.line, e.column, e.message]);
+    const messages = result.errors
+      .filter((e) => e.message.startsWith('task definition'))
+      .map((e) => [e.resource, e.line, e.column, e.message]);
     assert.deepEqual(messages, [
-      ['aws_ecs_task_definition.object_not_list', 3, 38, 'task definition aws_ecs_task_definition.object_not_list: container definitions must be a list, found object'],
+      [
+        'aws_ecs_task_definition.object_not_list',
+        3,
+        38,
+        'task definition aws_ecs_task_definition.object_not_list: container definitions must be a list, found object',
+      ],
     ]);
-    assert.deepEqual(result.warnings.map((e) => [e.resource, e.line, e.column, e.message]), [
-      ['aws_ecs_task_definition.empty', 15, 38, 'task definition aws_ecs_task_definition.empty has an empty container definitions list; container checks have nothing to check'],
-    ]);
+    assert.deepEqual(
+      result.warnings.map((e) => [e.resource, e.line, e.column, e.message]),
+      [
+        [
+          'aws_ecs_task_definition.empty',
+          15,
+          38,
+          'task definition aws_ecs_task_definition.empty has an empty container definitions list; container checks have nothing to check',
+        ],
+      ],
+    );
     const badJson = finding(result, 'aws_ecs_task_definition.bad_json', 'no-root-user');
     assert.equal(badJson.message, 'not evaluated: container_definitions: invalid JSON: property name expected');
     // The ERROR points at the broken character inside the heredoc.
@@ -40,25 +55,38 @@ describe('Terraform: bad input is reported, never passed', () => {
     const { output, dir: tmp } = await loadModule({
       'main.tf': 'resource "aws_ecs_task_definition" "x" {\n  container_definitions = <<EOF\n[{"name": "x",}]\nEOF\n}\n',
     });
-    assert.deepEqual(output.failures.map((f) => f.error), [
-      { file: `${tmp}/main.tf`, line: 3, column: 15, message: 'container_definitions: invalid JSON: property name expected', resource: 'aws_ecs_task_definition.x' },
-    ]);
+    assert.deepEqual(
+      output.failures.map((f) => f.error),
+      [
+        {
+          file: `${tmp}/main.tf`,
+          line: 3,
+          column: 15,
+          message: 'container_definitions: invalid JSON: property name expected',
+          resource: 'aws_ecs_task_definition.x',
+        },
+      ],
+    );
   });
 
   it('container_definitions that is not a string (a bare list) is an ERROR', async () => {
     const { output } = await loadModule({
       'main.tf': 'resource "aws_ecs_task_definition" "x" {\n  container_definitions = [{ name = "x" }]\n}\n',
     });
-    assert.deepEqual(output.failures.map((f) => [f.error.line, f.error.column, f.error.message]), [
-      [2, 27, 'container_definitions must be a JSON string (jsonencode(...), a heredoc, file()), found array'],
-    ]);
+    assert.deepEqual(
+      output.failures.map((f) => [f.error.line, f.error.column, f.error.message]),
+      [[2, 27, 'container_definitions must be a JSON string (jsonencode(...), a heredoc, file()), found array']],
+    );
   });
 
   it('a missing file() is an ERROR naming the file', async () => {
     const { output, dir: tmp } = await loadModule({
       'main.tf': 'resource "aws_ecs_task_definition" "x" {\n  container_definitions = file("${path.module}/missing.json")\n}\n',
     });
-    assert.deepEqual(output.failures.map((f) => [f.error.line, f.error.message]), [[2, `container_definitions: cannot read ${tmp}/missing.json: no such file`]]);
+    assert.deepEqual(
+      output.failures.map((f) => [f.error.line, f.error.message]),
+      [[2, `container_definitions: cannot read ${tmp}/missing.json: no such file`]],
+    );
   });
 
   it('a resource without container_definitions is a warning, and its container checks have nothing to fail', async () => {
@@ -66,8 +94,9 @@ describe('Terraform: bad input is reported, never passed', () => {
     const result = await scanPaths([tmp]);
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.x'), allStatuses('PASS'));
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.warnings.map((e) => [e.line, e.message]), [
-      [1, 'task definition aws_ecs_task_definition.x has no container definitions; container checks have nothing to check'],
-    ]);
+    assert.deepEqual(
+      result.warnings.map((e) => [e.line, e.message]),
+      [[1, 'task definition aws_ecs_task_definition.x has no container definitions; container checks have nothing to check']],
+    );
   });
 });

@@ -38,7 +38,10 @@ export async function loadModule(files: Record<string, string>, varFiles: string
     writeFileSync(join(dir, name), text);
     return { path: join(dir, name), absolutePath: join(dir, name), text };
   });
-  const output = await terraformHcl.load(inputs.filter((f) => !f.path.endsWith('.json') || f.path.endsWith('.tf.json')), { varFiles });
+  const output = await terraformHcl.load(
+    inputs.filter((f) => !f.path.endsWith('.json') || f.path.endsWith('.tf.json')),
+    { varFiles },
+  );
   return { output, dir };
 }
 

@@ -38,13 +38,13 @@ describe('Terraform local modules', () => {
 
   it('a missing local module is an error at the module block', async () => {
     const { output, dir } = await loadModule({ 'main.tf': 'module "gone" {\n  source = "./nowhere"\n}\n' });
-    assert.deepEqual(output.errors, [
-      { file: `${dir}/main.tf`, line: 2, column: 3, message: `module "gone": cannot read ${dir}/nowhere` },
-    ]);
+    assert.deepEqual(output.errors, [{ file: `${dir}/main.tf`, line: 2, column: 3, message: `module "gone": cannot read ${dir}/nowhere` }]);
   });
 
   it('registry modules are not fetched: each call is a notice saying so, not a silent "0 task definitions"', async () => {
-    const { output, dir } = await loadModule({ 'main.tf': 'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws//modules/service"\n  version = "5.0.0"\n}\n' });
+    const { output, dir } = await loadModule({
+      'main.tf': 'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws//modules/service"\n  version = "5.0.0"\n}\n',
+    });
     assert.deepEqual(output, {
       definitions: [],
       failures: [],
@@ -73,7 +73,8 @@ describe('Terraform module directories', () => {
   it('resources of sibling files that were not named are not reported', async () => {
     const { dir } = await loadModule({
       'main.tf': 'resource "aws_ecs_task_definition" "a" {\n  container_definitions = jsonencode([{ name = "a", user = var.user }])\n}\n',
-      'other.tf': 'variable "user" {\n  default = "0"\n}\nresource "aws_ecs_task_definition" "b" {\n  container_definitions = jsonencode([{ name = "b" }])\n}\n',
+      'other.tf':
+        'variable "user" {\n  default = "0"\n}\nresource "aws_ecs_task_definition" "b" {\n  container_definitions = jsonencode([{ name = "b" }])\n}\n',
     });
     const result = await scanPaths([`${dir}/main.tf`]);
     assert.deepEqual([...new Set(result.findings.map((f) => f.resource.id))], ['aws_ecs_task_definition.a']);

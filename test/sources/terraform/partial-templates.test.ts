@@ -156,7 +156,10 @@ describe('templatefile() with a variable the call does not give', () => {
       'c.tpl': '[${containers}]\n',
     });
     const list = pathGet(definition(output, 'aws_ecs_task_definition.t').body, ['containerDefinitions', 0]);
-    assert.deepEqual(list?.kind === 'unresolved' && [list.expression, list.reason], ['containers', 'templatefile: variable `containers` is not given']);
+    assert.deepEqual(list?.kind === 'unresolved' && [list.expression, list.reason], [
+      'containers',
+      'templatefile: variable `containers` is not given',
+    ]);
   });
 });
 
@@ -202,6 +205,14 @@ describe('template directives: %{ for } and %{ if } in templates', () => {
   it('the expanded for writes one container per item, with the strip markers applied', async () => {
     const { output } = await loadModule({ 'main.tf': main.replace('debug = var.debug', 'debug = false'), 'c.json.tpl': template });
     const list = pathGet(definition(output, 'aws_ecs_task_definition.t').body, ['containerDefinitions']);
-    assert.deepEqual(list?.kind === 'array' && list.items.map((c) => (c.kind === 'object' ? c.entries.map((e) => e.key === 'name' && e.value.kind === 'string' ? e.value.value : '').join('') : c.kind)), ['log', 'trace', 'router', 'agent']);
+    assert.deepEqual(
+      list?.kind === 'array' &&
+        list.items.map((c) =>
+          c.kind === 'object'
+            ? c.entries.map((e) => (e.key === 'name' && e.value.kind === 'string' ? e.value.value : '')).join('')
+            : c.kind,
+        ),
+      ['log', 'trace', 'router', 'agent'],
+    );
   });
 });

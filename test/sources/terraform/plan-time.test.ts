@@ -81,7 +81,13 @@ describe('Terraform standard functions, evaluated from known values', () => {
   }
 
   it('an unknown argument makes the result unresolved with the reason, never a guess', async () => {
-    for (const expression of ['contains(["a", var.unknown], "b")', 'length(var.unknown)', 'try(var.unknown, "x")', 'can(var.unknown)', 'coalesce(var.unknown, "x")']) {
+    for (const expression of [
+      'contains(["a", var.unknown], "b")',
+      'length(var.unknown)',
+      'try(var.unknown, "x")',
+      'can(var.unknown)',
+      'coalesce(var.unknown, "x")',
+    ]) {
       const node = await value(expression);
       assert.deepEqual(node?.kind === 'unresolved' && node.reason !== undefined, true, expression);
     }
@@ -113,7 +119,10 @@ describe('Terraform conditionals inside the value: both branches checked, never 
     const result = await scanPaths([dir]);
     assert.deepEqual(result.errors, []);
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.pick'), { ...allStatuses('PASS'), 'no-root-user': 'FAIL' });
-    assert.equal(finding(result, 'aws_ecs_task_definition.pick', 'no-root-user').message, 'container "a": user "0" is uid 0 (root) when condition var.sidecar is true');
+    assert.equal(
+      finding(result, 'aws_ecs_task_definition.pick', 'no-root-user').message,
+      'container "a": user "0" is uid 0 (root) when condition var.sidecar is true',
+    );
     assert.equal(at(finding(result, 'aws_ecs_task_definition.pick', 'no-root-user')), `${dir}/main.tf:5:74`);
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.concat'), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL' });
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.for'), { ...allStatuses('PASS'), 'no-root-user': 'FAIL' });
@@ -250,12 +259,28 @@ describe('Terraform registry modules after terraform init', () => {
     mkdirSync(installed, { recursive: true });
     writeFileSync(
       join(dir, '.terraform', 'modules', 'modules.json'),
-      JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'svc', Source: 'registry.terraform.io/example/ecs/aws//modules/service', Version: '1.0.0', Dir: '.terraform/modules/svc/modules/service' }] }),
+      JSON.stringify({
+        Modules: [
+          { Key: '', Source: '', Dir: '.' },
+          {
+            Key: 'svc',
+            Source: 'registry.terraform.io/example/ecs/aws//modules/service',
+            Version: '1.0.0',
+            Dir: '.terraform/modules/svc/modules/service',
+          },
+        ],
+      }),
     );
-    writeFileSync(join(installed, 'main.tf'), 'variable "user" {}\nresource "aws_ecs_task_definition" "this" {\n  container_definitions = jsonencode([{ name = "app", user = var.user }])\n}\n');
+    writeFileSync(
+      join(installed, 'main.tf'),
+      'variable "user" {}\nresource "aws_ecs_task_definition" "this" {\n  container_definitions = jsonencode([{ name = "app", user = var.user }])\n}\n',
+    );
     const result = await scanPaths([dir]);
     assert.deepEqual(statuses(result, 'module.svc.aws_ecs_task_definition.this'), { ...allStatuses('PASS'), 'no-root-user': 'FAIL' });
-    assert.equal(finding(result, 'module.svc.aws_ecs_task_definition.this', 'no-root-user').resource.file, `${dir}/.terraform/modules/svc/modules/service/main.tf`);
+    assert.equal(
+      finding(result, 'module.svc.aws_ecs_task_definition.this', 'no-root-user').resource.file,
+      `${dir}/.terraform/modules/svc/modules/service/main.tf`,
+    );
     assert.deepEqual(result.warnings, []);
     assert.equal(result.summary.warnings, 0);
   });
@@ -287,7 +312,10 @@ describe('Terraform registry modules after terraform init', () => {
     assert.equal(result.summary.warnings, 1);
     const { textReporter } = await import('../../../src/report/text.js');
     const text = textReporter({ result, exitCode: 0 }, { color: false });
-    assert.match(text, /Warnings \(1\): every check was still evaluated\n {2}.*main\.tf:1:1: module\.svc \(terraform-aws-modules\/ecs\/aws\/\/modules\/service\) not followed: run terraform init, or scan a plan\n/);
+    assert.match(
+      text,
+      /Warnings \(1\): every check was still evaluated\n {2}.*main\.tf:1:1: module\.svc \(terraform-aws-modules\/ecs\/aws\/\/modules\/service\) not followed: run terraform init, or scan a plan\n/,
+    );
     assert.match(text, /0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 warning \(ok, exit 0\)$/);
   });
 });
@@ -311,7 +339,11 @@ describe('Terraform for expressions whose if clause cannot be resolved', () => {
       ].join('\n'),
     });
     const result = await scanPaths([dir]);
-    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.x'), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL', 'no-root-user': 'FAIL' });
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.x'), {
+      ...allStatuses('PASS'),
+      'no-privileged-containers': 'FAIL',
+      'no-root-user': 'FAIL',
+    });
     assert.equal(at(finding(result, 'aws_ecs_task_definition.x', 'no-privileged-containers')), `${dir}/main.tf:6:74`);
   });
 
@@ -319,7 +351,11 @@ describe('Terraform for expressions whose if clause cannot be resolved', () => {
     const node = await value('[for u in ["0", "1000"] : u if var.unknown]');
     assert.equal(node?.kind, 'array');
     const first = node?.kind === 'array' ? node.items[0] : undefined;
-    assert.deepEqual(first?.kind === 'conditional' && [first.condition, toPlain(first.whenTrue), first.whenFalse.kind], ['var.unknown', '0', 'null']);
+    assert.deepEqual(first?.kind === 'conditional' && [first.condition, toPlain(first.whenTrue), first.whenFalse.kind], [
+      'var.unknown',
+      '0',
+      'null',
+    ]);
   });
 });
 

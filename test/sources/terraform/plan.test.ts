@@ -32,7 +32,10 @@ describe('Terraform plan JSON', () => {
       'host-network-no-privilege': 'FAIL',
       'no-host-network': 'FAIL',
     });
-    assert.deepEqual(statuses(result, 'module.svc.aws_ecs_task_definition.this["api"]'), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL' });
+    assert.deepEqual(statuses(result, 'module.svc.aws_ecs_task_definition.this["api"]'), {
+      ...allStatuses('PASS'),
+      'no-privileged-containers': 'FAIL',
+    });
     assert.deepEqual(statuses(result, 'module.svc.aws_ecs_task_definition.this["worker"]'), allStatuses('PASS'));
     assert.deepEqual(result.errors, []);
   });
@@ -55,7 +58,10 @@ describe('Terraform plan JSON', () => {
     assert.equal(batch.source, 'terraform-plan');
     assert.equal(batch.file, PLAN);
     assert.equal(batch.family, 'batch');
-    assert.deepEqual([batch.declaredAt?.file, batch.declaredAt?.start.line, batch.declaredAt?.start.column], [`${FIXTURES}/plan/main.tf`, 1, 1]);
+    assert.deepEqual(
+      [batch.declaredAt?.file, batch.declaredAt?.start.line, batch.declaredAt?.start.column],
+      [`${FIXTURES}/plan/main.tf`, 1, 1],
+    );
     const api = finding(result, 'module.svc.aws_ecs_task_definition.this["api"]', 'no-privileged-containers').resource;
     assert.deepEqual([api.declaredAt?.file, api.declaredAt?.start.line], [`${FIXTURES}/plan/modules/svc/main.tf`, 1]);
   });
@@ -79,13 +85,26 @@ describe('Terraform plan JSON', () => {
   it('a plan whose container_definitions is not JSON is an ERROR for that resource', async () => {
     const text = JSON.stringify({
       format_version: '1.2',
-      planned_values: { root_module: { resources: [{ address: 'aws_ecs_task_definition.x', mode: 'managed', type: 'aws_ecs_task_definition', name: 'x', values: { family: 'x', container_definitions: '[{"name": ' } }] } },
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_ecs_task_definition.x',
+              mode: 'managed',
+              type: 'aws_ecs_task_definition',
+              name: 'x',
+              values: { family: 'x', container_definitions: '[{"name": ' },
+            },
+          ],
+        },
+      },
     });
     const output = await terraformPlan.load([{ path: 'p.json', text }], {});
     assert.equal(output.definitions.length, 0);
-    assert.deepEqual(output.failures.map((f) => [f.resource.id, f.error.message, f.error.line]), [
-      ['aws_ecs_task_definition.x', 'container_definitions: invalid JSON: value expected', 1],
-    ]);
+    assert.deepEqual(
+      output.failures.map((f) => [f.resource.id, f.error.message, f.error.line]),
+      [['aws_ecs_task_definition.x', 'container_definitions: invalid JSON: value expected', 1]],
+    );
   });
 });
 
@@ -97,7 +116,13 @@ describe('Terraform plan: task-level values stay known when the containers are n
         planned_values: {
           root_module: {
             resources: [
-              { address: 'aws_ecs_task_definition.x', mode: 'managed', type: 'aws_ecs_task_definition', name: 'x', values: { family: 'x', network_mode: 'awsvpc' } },
+              {
+                address: 'aws_ecs_task_definition.x',
+                mode: 'managed',
+                type: 'aws_ecs_task_definition',
+                name: 'x',
+                values: { family: 'x', network_mode: 'awsvpc' },
+              },
             ],
           },
         },
@@ -126,6 +151,13 @@ describe('Terraform plan: task-level values stay known when the containers are n
     ]);
     const normalized = normalizeTaskDefinition(output.definitions[0]!.resource, body!);
     assert.deepEqual(normalized.problems, []);
-    assert.deepEqual([normalized.taskDefinition?.containers.length, normalized.taskDefinition?.unresolvedContainers?.kind, toPlain(normalized.taskDefinition?.networkMode)], [0, 'unresolved', 'awsvpc']);
+    assert.deepEqual(
+      [
+        normalized.taskDefinition?.containers.length,
+        normalized.taskDefinition?.unresolvedContainers?.kind,
+        toPlain(normalized.taskDefinition?.networkMode),
+      ],
+      [0, 'unresolved', 'awsvpc'],
+    );
   });
 });

@@ -61,7 +61,10 @@ describe('Terraform as written in public modules, evaluated as terraform plan wo
     ]);
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.service["api"]'), allStatuses('PASS'));
     assert.deepEqual(statuses(result, 'aws_ecs_task_definition.service["worker"]'), { ...allStatuses('PASS'), 'no-root-user': 'FAIL' });
-    assert.equal(at(finding(result, 'aws_ecs_task_definition.service["worker"]', 'no-root-user')), `${REALISTIC}/count-switch/main.tf:13:61`);
+    assert.equal(
+      at(finding(result, 'aws_ecs_task_definition.service["worker"]', 'no-root-user')),
+      `${REALISTIC}/count-switch/main.tf:13:61`,
+    );
     assert.equal(finding(result, 'aws_ecs_task_definition.service["worker"]', 'no-root-user').resource.family, 'svc-worker');
   });
 
@@ -72,7 +75,11 @@ describe('Terraform as written in public modules, evaluated as terraform plan wo
     const varFile = join(mkdtempSync(join(tmpdir(), 'ecsguard-tf-debug-')), 'debug.tfvars');
     writeFileSync(varFile, 'enable_debug = true\n');
     const result = await scanPaths([`${REALISTIC}/count-switch`], [varFile]);
-    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.debug[0]'), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL', 'no-root-user': 'FAIL' });
+    assert.deepEqual(statuses(result, 'aws_ecs_task_definition.debug[0]'), {
+      ...allStatuses('PASS'),
+      'no-privileged-containers': 'FAIL',
+      'no-root-user': 'FAIL',
+    });
   });
 
   it('a service module building containers through a for_each container-definition module, try() defaults and a null-stripping for', async () => {

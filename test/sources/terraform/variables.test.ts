@@ -82,7 +82,14 @@ describe('Terraform variables: defaults, tfvars and --var-file', () => {
     });
     const body = definition(output, 'aws_ecs_task_definition.x').body;
     assert.deepEqual(toPlain(field(body, 'containerDefinitions')), [
-      { name: 'app-prod', image: 'nginx', user: '1000', memory: 512, privileged: false, portMappings: [{ containerPort: 80 }, { containerPort: 443 }] },
+      {
+        name: 'app-prod',
+        image: 'nginx',
+        user: '1000',
+        memory: 512,
+        privileged: false,
+        portMappings: [{ containerPort: 80 }, { containerPort: 443 }],
+      },
       { name: 'log', privileged: true },
     ]);
     assert.equal(toPlain(field(body, 'family')), 'prod-web');

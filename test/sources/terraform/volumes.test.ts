@@ -21,7 +21,13 @@ const PLAN_VOLUMES = [
     configure_at_launch: false,
     docker_volume_configuration: [],
     efs_volume_configuration: [
-      { file_system_id: 'fs-0123456789abcdef0', root_directory: '/', transit_encryption: 'ENABLED', transit_encryption_port: 0, authorization_config: [{ access_point_id: 'fsap-0123456789abcdef0', iam: 'ENABLED' }] },
+      {
+        file_system_id: 'fs-0123456789abcdef0',
+        root_directory: '/',
+        transit_encryption: 'ENABLED',
+        transit_encryption_port: 0,
+        authorization_config: [{ access_point_id: 'fsap-0123456789abcdef0', iam: 'ENABLED' }],
+      },
     ],
     fsx_windows_file_server_volume_configuration: [],
   },
@@ -34,7 +40,13 @@ describe('Terraform volumes in ECS API shape', () => {
       planned_values: {
         root_module: {
           resources: [
-            { address: 'aws_ecs_task_definition.agent', mode: 'managed', type: 'aws_ecs_task_definition', name: 'agent', values: { family: 'agent', container_definitions: '[{"name":"agent","image":"agent:1"}]', volume: PLAN_VOLUMES } },
+            {
+              address: 'aws_ecs_task_definition.agent',
+              mode: 'managed',
+              type: 'aws_ecs_task_definition',
+              name: 'agent',
+              values: { family: 'agent', container_definitions: '[{"name":"agent","image":"agent:1"}]', volume: PLAN_VOLUMES },
+            },
           ],
         },
       },
@@ -66,8 +78,15 @@ describe('Terraform volumes in ECS API shape', () => {
   it('leaves unresolved and conditional volumes to the checks', () => {
     const unresolved = { kind: 'unresolved', expression: 'var.volumes' } as const;
     assert.equal(normalizeVolumes(unresolved), unresolved);
-    const conditional = normalizeVolumes({ kind: 'conditional', condition: 'var.debug', whenTrue: fromPlain([{ name: 'x', hostPath: '/proc' }]), whenFalse: fromPlain([]) });
+    const conditional = normalizeVolumes({
+      kind: 'conditional',
+      condition: 'var.debug',
+      whenTrue: fromPlain([{ name: 'x', hostPath: '/proc' }]),
+      whenFalse: fromPlain([]),
+    });
     assert.equal(conditional.kind, 'conditional');
-    assert.deepEqual(toPlain(conditional.kind === 'conditional' ? conditional.whenTrue : undefined), [{ name: 'x', host: { sourcePath: '/proc' } }]);
+    assert.deepEqual(toPlain(conditional.kind === 'conditional' ? conditional.whenTrue : undefined), [
+      { name: 'x', host: { sourcePath: '/proc' } },
+    ]);
   });
 });

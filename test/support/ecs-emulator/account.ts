@@ -137,9 +137,9 @@ export class EmulatedAccount {
         family,
         revision,
         status: 'ACTIVE',
-        networkMode: (input['networkMode'] as string | undefined) ?? 'bridge',
-        volumes: (input['volumes'] as unknown[] | undefined) ?? [],
-        placementConstraints: (input['placementConstraints'] as unknown[] | undefined) ?? [],
+        networkMode: input['networkMode'] ?? 'bridge',
+        volumes: input['volumes'] ?? [],
+        placementConstraints: input['placementConstraints'] ?? [],
         requiresAttributes: [],
         compatibilities: requires.includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2'],
         registeredAt: this.now(),
@@ -218,14 +218,24 @@ export class EmulatedAccount {
         deploymentCircuitBreaker: seed.circuitBreaker ?? { enable: true, rollback: false },
       },
       ...(seed.assignPublicIp
-        ? { networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'], assignPublicIp: seed.assignPublicIp } } }
+        ? {
+            networkConfiguration: {
+              awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'], assignPublicIp: seed.assignPublicIp },
+            },
+          }
         : {}),
       loadBalancers: (seed.targetGroupArns ?? []).map((targetGroupArn) => ({ targetGroupArn, containerName: 'app', containerPort: 8080 })),
       tags: (seed.tags ?? []).map((t) => ({ ...t })),
       createdAt: now,
     };
     cluster.services.set(seed.name, service);
-    this.runTasks(regionName, { cluster: cluster.clusterName, taskDefinition, count: runningCount, group: `service:${seed.name}`, startedBy: 'ecs-svc' });
+    this.runTasks(regionName, {
+      cluster: cluster.clusterName,
+      taskDefinition,
+      count: runningCount,
+      group: `service:${seed.name}`,
+      startedBy: 'ecs-svc',
+    });
     return service;
   }
 
@@ -322,7 +332,13 @@ export class EmulatedAccount {
         task.lastStatus = 'STOPPED';
       }
     }
-    this.runTasks(regionName, { cluster: cluster.clusterName, taskDefinition: primary.taskDefinition, count: service.desiredCount, group: `service:${name}`, startedBy: 'ecs-svc' });
+    this.runTasks(regionName, {
+      cluster: cluster.clusterName,
+      taskDefinition: primary.taskDefinition,
+      count: service.desiredCount,
+      group: `service:${name}`,
+      startedBy: 'ecs-svc',
+    });
     primary.runningCount = service.desiredCount;
     primary.rolloutState = 'COMPLETED';
     service.runningCount = service.desiredCount;

@@ -20,11 +20,22 @@ const TASK_DEFINITION_TYPE = 'AWS::ECS::TaskDefinition';
  */
 export function configurationItem(accountId: string, region: string, stored: StoredTaskDefinition): Json {
   const td = stored.taskDefinition;
-  const { taskDefinitionArn, family, revision, status, registeredAt, registeredBy, compatibilities, requiresAttributes, deregisteredAt, ...rest } = td;
-  void registeredBy;
-  void compatibilities;
-  void requiresAttributes;
-  void deregisteredAt;
+  const {
+    taskDefinitionArn,
+    family,
+    revision,
+    status,
+    registeredAt,
+    registeredBy,
+    compatibilities,
+    requiresAttributes,
+    deregisteredAt,
+    ...rest
+  } = td;
+  registeredBy;
+  compatibilities;
+  requiresAttributes;
+  deregisteredAt;
   const deleted = status !== 'ACTIVE';
   const captured = new Date(Number(registeredAt ?? 1_700_000_000) * 1000).toISOString();
   return {
@@ -62,7 +73,11 @@ function toPascal(value: unknown): unknown {
 
 /** Advanced-query rows for the aggregator: `tags` is a list of {key, value, tag} there. */
 function queryRow(item: Json, fields: string[] | '*'): Json {
-  const tags = Object.entries((item['tags'] ?? {}) as Record<string, string>).map(([key, value]) => ({ key, value, tag: `${key}=${value}` }));
+  const tags = Object.entries((item['tags'] ?? {}) as Record<string, string>).map(([key, value]) => ({
+    key,
+    value,
+    tag: `${key}=${value}`,
+  }));
   const row: Json = { ...item, tags };
   if (fields === '*') return row;
   return Object.fromEntries(fields.filter((f) => f in row).map((f) => [f, row[f]]));
@@ -79,7 +94,13 @@ let snapshotSequence = 0;
 /** Pages of at most 100 rows, as the service allows (Limit 0–100). */
 const QUERY_PAGE = 100;
 
-export function runConfig(organization: EmulatedOrganization | undefined, caller: EmulatedAccount, region: string, operation: string, input: Json): Json {
+export function runConfig(
+  organization: EmulatedOrganization | undefined,
+  caller: EmulatedAccount,
+  region: string,
+  operation: string,
+  input: Json,
+): Json {
   switch (operation) {
     case 'SelectAggregateResourceConfig':
       return selectAggregate(organization, caller, input);
@@ -95,17 +116,22 @@ export function runConfig(organization: EmulatedOrganization | undefined, caller
 function selectAggregate(organization: EmulatedOrganization | undefined, caller: EmulatedAccount, input: Json): Json {
   const name = String(input['ConfigurationAggregatorName'] ?? '');
   if (!organization?.aggregators.has(name) || caller !== organization.management) {
-    throw new ApiError('NoSuchConfigurationAggregatorException', `The configuration aggregator does not exist. Check the configuration aggregator name and try again.`);
+    throw new ApiError(
+      'NoSuchConfigurationAggregatorException',
+      `The configuration aggregator does not exist. Check the configuration aggregator name and try again.`,
+    );
   }
   const limit = input['Limit'] ?? input['MaxResults'];
   const size = limit === undefined || Number(limit) === 0 ? QUERY_PAGE : Number(limit);
-  if (!Number.isInteger(size) || size < 0 || size > QUERY_PAGE) throw new ApiError('InvalidLimitException', 'The limit must be between 0 and 100.');
+  if (!Number.isInteger(size) || size < 0 || size > QUERY_PAGE)
+    throw new ApiError('InvalidLimitException', 'The limit must be between 0 and 100.');
 
   let snapshotId: string;
   let offset = 0;
   if (input['NextToken'] !== undefined) {
     const [id, at] = String(input['NextToken']).split(':');
-    if (!id || !snapshots.has(id) || !/^\d+$/.test(at ?? '')) throw new ApiError('InvalidNextTokenException', 'The specified next token is invalid.');
+    if (!id || !snapshots.has(id) || !/^\d+$/.test(at ?? ''))
+      throw new ApiError('InvalidNextTokenException', 'The specified next token is invalid.');
     snapshotId = id;
     offset = Number(at);
   } else {
@@ -115,7 +141,8 @@ function selectAggregate(organization: EmulatedOrganization | undefined, caller:
       for (const [accountId, member] of organization.members) {
         for (const [regionName, state] of member.account.regions) {
           // Deleted (deregistered) revisions are not in the current state that advanced queries read.
-          for (const stored of state.allRevisions()) if (stored.taskDefinition.status === 'ACTIVE') rows.push({ accountId, region: regionName, stored });
+          for (const stored of state.allRevisions())
+            if (stored.taskDefinition.status === 'ACTIVE') rows.push({ accountId, region: regionName, stored });
         }
       }
     }
@@ -124,7 +151,9 @@ function selectAggregate(organization: EmulatedOrganization | undefined, caller:
     snapshots.set(snapshotId, { rows, fields: parsed.fields });
   }
   const snapshot = snapshots.get(snapshotId)!;
-  const page = snapshot.rows.slice(offset, offset + size).map((r) => JSON.stringify(queryRow(configurationItem(r.accountId, r.region, r.stored), snapshot.fields)));
+  const page = snapshot.rows
+    .slice(offset, offset + size)
+    .map((r) => JSON.stringify(queryRow(configurationItem(r.accountId, r.region, r.stored), snapshot.fields)));
   const end = offset + size;
   if (end >= snapshot.rows.length) snapshots.delete(snapshotId);
   return {
@@ -148,7 +177,10 @@ function history(caller: EmulatedAccount, region: string, input: Json): Json {
   const state = caller.regions.get(region);
   const stored = resourceType === TASK_DEFINITION_TYPE ? state?.findTaskDefinition(resourceId) : undefined;
   if (!stored || !resourceId.startsWith('arn:')) {
-    throw new ApiError('ResourceNotDiscoveredException', `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`);
+    throw new ApiError(
+      'ResourceNotDiscoveredException',
+      `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`,
+    );
   }
   const item = configurationItem(caller.accountId, region, stored);
   // In the history API `configuration` is a JSON string and capture times are timestamps.
@@ -175,14 +207,19 @@ function putEvaluations(organization: EmulatedOrganization | undefined, caller: 
   for (const evaluation of evaluations) {
     const annotation = evaluation['Annotation'];
     if (typeof annotation === 'string' && (annotation.length < 1 || annotation.length > 256)) {
-      throw new ApiError('ValidationException', `Value at 'evaluations.member.annotation' failed to satisfy constraint: Member must have length less than or equal to 256`);
+      throw new ApiError(
+        'ValidationException',
+        `Value at 'evaluations.member.annotation' failed to satisfy constraint: Member must have length less than or equal to 256`,
+      );
     }
-    if (!COMPLIANCE_TYPES.has(String(evaluation['ComplianceType']))) throw new ApiError('InvalidParameterValueException', `Invalid ComplianceType ${String(evaluation['ComplianceType'])}`);
+    if (!COMPLIANCE_TYPES.has(String(evaluation['ComplianceType'])))
+      throw new ApiError('InvalidParameterValueException', `Invalid ComplianceType ${String(evaluation['ComplianceType'])}`);
     for (const key of ['ComplianceResourceType', 'ComplianceResourceId', 'OrderingTimestamp']) {
       if (evaluation[key] === undefined) throw new ApiError('ValidationException', `Evaluation is missing ${key}`);
     }
   }
-  if (!organization) throw new ApiError('UnknownOperationException', 'Start the emulator with startOrganizationEmulator to record evaluations.');
+  if (!organization)
+    throw new ApiError('UnknownOperationException', 'Start the emulator with startOrganizationEmulator to record evaluations.');
   organization.evaluations.push({ accountId: caller.accountId, region, resultToken, testMode: input['TestMode'] === true, evaluations });
   return { FailedEvaluations: [] };
 }

@@ -108,7 +108,11 @@ export const ECS_OPERATIONS: Record<string, Handler> = {
       const service = cluster.services.get(serviceName(reference));
       if (service) account.noteServiceDescribed(region.region, cluster.clusterName, service);
       if (service) services.push(serviceShape(service, includes(input, 'TAGS')));
-      else failures.push({ arn: reference.startsWith('arn:') ? reference : `${region.arnPrefix()}:service/${cluster.clusterName}/${reference}`, reason: 'MISSING' });
+      else
+        failures.push({
+          arn: reference.startsWith('arn:') ? reference : `${region.arnPrefix()}:service/${cluster.clusterName}/${reference}`,
+          reason: 'MISSING',
+        });
     }
     return { services, failures };
   },
@@ -148,7 +152,7 @@ export const ECS_OPERATIONS: Record<string, Handler> = {
 /** ECS answers tags only when asked (`include: ["TAGS"]`). */
 function serviceShape(service: Service, withTags: boolean): Json {
   const { tags, ...rest } = service;
-  return structuredClone({ ...rest, deployments: service.deployments.map((d) => ({ ...d })), ...(withTags ? { tags } : {}) }) as unknown as Json;
+  return structuredClone({ ...rest, deployments: service.deployments.map((d) => ({ ...d })), ...(withTags ? { tags } : {}) });
 }
 
 function includes(input: Json, what: string): boolean {

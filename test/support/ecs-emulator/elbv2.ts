@@ -70,7 +70,7 @@ export class LoadBalancingState {
       const all = this.targetGroups.get(region) ?? [];
       const found = wanted.length ? wanted.map((arn) => all.find((tg) => tg.TargetGroupArn === arn)) : all;
       if (found.some((tg) => tg === undefined)) throw new ApiError('TargetGroupNotFound', 'One or more target groups not found');
-      return { TargetGroups: found as TargetGroup[] };
+      return { TargetGroups: found };
     }
     if (operation === 'DescribeLoadBalancers') {
       const wanted = members(input, 'LoadBalancerArns');
@@ -78,7 +78,7 @@ export class LoadBalancingState {
       const found = wanted.length ? wanted.map((arn) => all.find((lb) => lb.LoadBalancerArn === arn)) : all;
       if (found.some((lb) => lb === undefined)) throw new ApiError('LoadBalancerNotFound', 'One or more load balancers not found');
       if (found.length > 20) throw new ApiError('ValidationError', 'LoadBalancerArns can have at most 20 items');
-      return { LoadBalancers: found as LoadBalancer[] };
+      return { LoadBalancers: found };
     }
     throw new ApiError('InvalidAction', `The emulator does not implement elasticloadbalancing ${operation}.`);
   }
@@ -109,7 +109,10 @@ export function elbv2Xml(operation: string, result: Json | ApiError, requestId: 
 
 function toXml(value: unknown): string {
   if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v)}</member>`).join('');
-  if (typeof value === 'object' && value !== null) return Object.entries(value).map(([k, v]) => `<${k}>${toXml(v)}</${k}>`).join('');
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value)
+      .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
+      .join('');
   return xml(String(value));
 }
 

@@ -32,7 +32,8 @@ export interface RateLimit {
   burst: number;
 }
 
-export type FaultDecision = { kind: 'drop'; latencyMs: number } | { kind: 'error'; error: ApiError; latencyMs: number } | { kind: 'pass'; latencyMs: number };
+export type FaultDecision =
+  { kind: 'drop'; latencyMs: number } | { kind: 'error'; error: ApiError; latencyMs: number } | { kind: 'pass'; latencyMs: number };
 
 interface Bucket {
   tokens: number;
@@ -64,7 +65,12 @@ export class Faults {
 
   /** `times` ServerException (HTTP 500) answers for an operation. */
   serverErrors(operation: string, times?: number, target: FaultTarget = {}): () => void {
-    return this.add({ ...target, operation, ...(times !== undefined ? { times } : {}), error: { type: 'ServerException', message: 'Service unavailable (injected).', status: 500 } });
+    return this.add({
+      ...target,
+      operation,
+      ...(times !== undefined ? { times } : {}),
+      error: { type: 'ServerException', message: 'Service unavailable (injected).', status: 500 },
+    });
   }
 
   /** AccessDeniedException for an operation and/or region (all ECS operations when neither is given). */

@@ -121,10 +121,16 @@ export class EmulatedOrganization {
     const session = String(input['RoleSessionName'] ?? '');
     const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn);
     if (!/^[\w+=,.@-]{2,64}$/.test(session)) {
-      throw new ApiError('ValidationError', `1 validation error detected: Value '${session}' at 'roleSessionName' failed to satisfy constraint`);
+      throw new ApiError(
+        'ValidationError',
+        `1 validation error detected: Value '${session}' at 'roleSessionName' failed to satisfy constraint`,
+      );
     }
     const denied = () =>
-      new ApiError('AccessDenied', `User: ${this.management.callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      new ApiError(
+        'AccessDenied',
+        `User: ${this.management.callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      );
     if (!match) throw new ApiError('ValidationError', `${roleArn} is not a valid role ARN`);
     const [, accountId = '', roleName = ''] = match;
     const member = this.members.get(accountId);

@@ -19,7 +19,9 @@ export const ORGANIZATIONS_OPERATIONS: Record<string, Handler> = {
   },
   ListAccountsForParent(organization, input) {
     const parentId = requireParent(organization, input);
-    const accounts = [...organization.members.entries()].filter(([, m]) => m.parentId === parentId).map(([id, m]) => accountShape(organization, id, m));
+    const accounts = [...organization.members.entries()]
+      .filter(([, m]) => m.parentId === parentId)
+      .map(([id, m]) => accountShape(organization, id, m));
     const { page, next } = pageOf(accounts, input, `ListAccountsForParent:${parentId}`);
     return { Accounts: page, ...(next ? { NextToken: next } : {}) };
   },
@@ -27,19 +29,28 @@ export const ORGANIZATIONS_OPERATIONS: Record<string, Handler> = {
     const parentId = requireParent(organization, input);
     const units = [...organization.units.values()]
       .filter((u) => u.parentId === parentId)
-      .map((u) => ({ Id: u.id, Name: u.name, Arn: `arn:aws:organizations::${organization.management.accountId}:ou/${organization.id}/${u.id}` }));
+      .map((u) => ({
+        Id: u.id,
+        Name: u.name,
+        Arn: `arn:aws:organizations::${organization.management.accountId}:ou/${organization.id}/${u.id}`,
+      }));
     const { page, next } = pageOf(units, input, `ListOrganizationalUnitsForParent:${parentId}`);
     return { OrganizationalUnits: page, ...(next ? { NextToken: next } : {}) };
   },
 };
 
 /** Organizations answers only the management account (or a delegated administrator, not emulated). */
-export function runOrganizations(organization: EmulatedOrganization | undefined, caller: EmulatedAccount, operation: string, input: Json): Json {
+export function runOrganizations(
+  organization: EmulatedOrganization | undefined,
+  caller: EmulatedAccount,
+  operation: string,
+  input: Json,
+): Json {
   if (!organization) throw new ApiError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
   const handler = ORGANIZATIONS_OPERATIONS[operation];
   if (!handler) throw new ApiError('UnknownOperationException', `The emulator does not implement organizations ${operation}.`);
   if (caller !== organization.management) {
-    throw new ApiError('AccessDeniedException', 'You don\'t have permissions to access this resource.');
+    throw new ApiError('AccessDeniedException', "You don't have permissions to access this resource.");
   }
   return handler(organization, input);
 }
@@ -62,7 +73,7 @@ function accountShape(organization: EmulatedOrganization, id: string, member: Me
 function requireParent(organization: EmulatedOrganization, input: Json): string {
   const parentId = String(input['ParentId'] ?? '');
   if (parentId !== organization.rootId && !organization.units.has(parentId)) {
-    throw new ApiError('ParentNotFoundException', 'We can\'t find a root or OU with the ParentId that you specified.');
+    throw new ApiError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
   }
   return parentId;
 }
@@ -72,7 +83,8 @@ function pageOf<T>(items: T[], input: Json, scope: string): { page: T[]; next?: 
   let size = ORGANIZATIONS_PAGE;
   if (input['MaxResults'] !== undefined) {
     const asked = Number(input['MaxResults']);
-    if (!Number.isInteger(asked) || asked < 1 || asked > ORGANIZATIONS_PAGE) throw new ApiError('InvalidInputException', 'MaxResults must be between 1 and 20.');
+    if (!Number.isInteger(asked) || asked < 1 || asked > ORGANIZATIONS_PAGE)
+      throw new ApiError('InvalidInputException', 'MaxResults must be between 1 and 20.');
     size = asked;
   }
   let offset = 0;

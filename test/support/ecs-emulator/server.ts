@@ -53,7 +53,9 @@ export async function listen(context: ServerContext, port = 0): Promise<{ endpoi
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }
@@ -71,24 +73,54 @@ async function handle(context: ServerContext, request: IncomingMessage, response
   if (target.startsWith(ECS_TARGET_PREFIX)) {
     const operation = target.slice(ECS_TARGET_PREFIX.length);
     const input = parseJson(text);
-    await answer(context, response, { service: 'ecs', operation, region, input, accessKeyId, accountId }, () => runEcs(account, operation, region, input), ecsReply);
+    await answer(
+      context,
+      response,
+      { service: 'ecs', operation, region, input, accessKeyId, accountId },
+      () => runEcs(account, operation, region, input),
+      ecsReply,
+    );
   } else if (target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
     const operation = target.slice(ORGANIZATIONS_TARGET_PREFIX.length);
     const input = parseJson(text);
-    await answer(context, response, { service: 'organizations', operation, region, input, accessKeyId, accountId }, () => runOrganizations(context.organization, account, operation, input), ecsReply);
+    await answer(
+      context,
+      response,
+      { service: 'organizations', operation, region, input, accessKeyId, accountId },
+      () => runOrganizations(context.organization, account, operation, input),
+      ecsReply,
+    );
   } else if (target.startsWith(CONFIG_TARGET_PREFIX)) {
     const operation = target.slice(CONFIG_TARGET_PREFIX.length);
     const input = parseJson(text);
-    await answer(context, response, { service: 'config', operation, region, input, accessKeyId, accountId }, () => runConfig(context.organization, account, region, operation, input), ecsReply);
+    await answer(
+      context,
+      response,
+      { service: 'config', operation, region, input, accessKeyId, accountId },
+      () => runConfig(context.organization, account, region, operation, input),
+      ecsReply,
+    );
   } else if (target.startsWith(ECR_TARGET_PREFIX) && context.ecr) {
     const { ecr } = context;
     const operation = target.slice(ECR_TARGET_PREFIX.length);
     const input = parseJson(text);
-    await answer(context, response, { service: 'ecr', operation, region, input, accessKeyId, accountId }, () => ecr.run(operation, region, input), ecsReply);
+    await answer(
+      context,
+      response,
+      { service: 'ecr', operation, region, input, accessKeyId, accountId },
+      () => ecr.run(operation, region, input),
+      ecsReply,
+    );
   } else if (request.url?.startsWith('/listRegions') || signedService === 'account') {
     const operation = request.url?.startsWith('/listRegions') ? 'ListRegions' : (request.url ?? '/').slice(1);
     const input = parseJson(text);
-    await answer(context, response, { service: 'account', operation, region, input, accessKeyId, accountId }, () => runAccount(account, operation, input), restJsonReply);
+    await answer(
+      context,
+      response,
+      { service: 'account', operation, region, input, accessKeyId, accountId },
+      () => runAccount(account, operation, input),
+      restJsonReply,
+    );
   } else if (signedService === 'elasticloadbalancing') {
     const input = Object.fromEntries(new URLSearchParams(text)) as Json;
     const operation = String(input['Action'] ?? 'Unknown');
@@ -96,11 +128,23 @@ async function handle(context: ServerContext, request: IncomingMessage, response
       const { status, body } = elbv2Xml(operation, result, requestId());
       res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId() }).end(body);
     };
-    await answer(context, response, { service: 'elasticloadbalancing', operation, region, input, accessKeyId, accountId }, () => account.loadBalancing.run(region, operation, input), reply);
+    await answer(
+      context,
+      response,
+      { service: 'elasticloadbalancing', operation, region, input, accessKeyId, accountId },
+      () => account.loadBalancing.run(region, operation, input),
+      reply,
+    );
   } else {
     const input = Object.fromEntries(new URLSearchParams(text)) as Json;
     const operation = String(input['Action'] ?? 'Unknown');
-    await answer(context, response, { service: 'sts', operation, region, input, accessKeyId, accountId }, () => runSts(context, account, operation, input), queryReply(operation));
+    await answer(
+      context,
+      response,
+      { service: 'sts', operation, region, input, accessKeyId, accountId },
+      () => runSts(context, account, operation, input),
+      queryReply(operation),
+    );
   }
 }
 
@@ -145,7 +189,8 @@ function runEcs(account: EmulatedAccount, operation: string, region: string, inp
 }
 
 function runAccount(account: EmulatedAccount, operation: string, input: Json): Json {
-  if (operation !== 'ListRegions') throw new ApiError('UnknownOperationException', `The emulator does not implement account ${operation}.`, 404);
+  if (operation !== 'ListRegions')
+    throw new ApiError('UnknownOperationException', `The emulator does not implement account ${operation}.`, 404);
   const wanted = Array.isArray(input['RegionOptStatusContains']) ? (input['RegionOptStatusContains'] as string[]) : undefined;
   const regions = [
     ...[...account.regions.keys()].map((name) => ({ RegionName: name, RegionOptStatus: 'ENABLED_BY_DEFAULT' })),
@@ -205,12 +250,16 @@ function queryReply(operation: string): Reply {
       const status = code === 'AccessDenied' ? 403 : result.status;
       response
         .writeHead(status, headers)
-        .end(`<ErrorResponse><Error><Type>Sender</Type><Code>${xml(code)}</Code><Message>${xml(result.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`);
+        .end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>${xml(code)}</Code><Message>${xml(result.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
+        );
       return;
     }
     response
       .writeHead(200, headers)
-      .end(`<${operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${operation}Result>${toXml(result)}</${operation}Result><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${operation}Response>`);
+      .end(
+        `<${operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${operation}Result>${toXml(result)}</${operation}Result><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${operation}Response>`,
+      );
   };
 }
 

@@ -98,7 +98,8 @@ export async function startGate(options: GateOptions): Promise<Gate> {
       headers: { accept: request.headers.accept ?? '*/*' },
     });
     const body = Buffer.from(await upstream.arrayBuffer());
-    if (options.tamperBlobs && url.pathname.includes('/blobs/') && body.length > 0) body[body.length - 2] = (body[body.length - 2] ?? 0) ^ 1;
+    if (options.tamperBlobs && url.pathname.includes('/blobs/') && body.length > 0)
+      body[body.length - 2] = (body[body.length - 2] ?? 0) ^ 1;
     const headers: Record<string, string> = { 'content-length': String(body.length) };
     for (const name of ['content-type', 'docker-content-digest', 'location']) {
       const value = upstream.headers.get(name);
@@ -119,14 +120,18 @@ export async function startGate(options: GateOptions): Promise<Gate> {
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
   return gate;
 }
 
 /** A blob store on another origin (S3 behind ECR's redirects): serves blobs from the registry, records Authorization headers. */
-export async function startBlobStore(upstream: string): Promise<{ url: string; authorizations: Array<string | null>; stop(): Promise<void> }> {
+export async function startBlobStore(
+  upstream: string,
+): Promise<{ url: string; authorizations: Array<string | null>; stop(): Promise<void> }> {
   const authorizations: Array<string | null> = [];
   const server = createServer((request, response) => {
     authorizations.push(request.headers.authorization ?? null);
@@ -144,7 +149,9 @@ export async function startBlobStore(upstream: string): Promise<{ url: string; a
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -43,7 +43,9 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
   const child = spawn(REGISTRY_BINARY, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`docker-registry did not start within 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => {
+      reject(new Error(`docker-registry did not start within 15 s:\n${output}`));
+    }, 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
@@ -73,7 +75,11 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   child.kill('SIGTERM');
   await exited;
 }

@@ -25,7 +25,13 @@ export async function pushBlob(registryUrl: string, repository: string, bytes: B
   return { digest, size: bytes.length };
 }
 
-export async function pushManifest(registryUrl: string, repository: string, reference: string, mediaType: string, body: string): Promise<string> {
+export async function pushManifest(
+  registryUrl: string,
+  repository: string,
+  reference: string,
+  mediaType: string,
+  body: string,
+): Promise<string> {
   const response = await fetch(`${registryUrl}/v2/${repository}/manifests/${reference}`, {
     method: 'PUT',
     body,
@@ -47,7 +53,12 @@ export interface ImageSpec {
 }
 
 /** One layer (an empty tar), one configuration, one manifest; returns the manifest digest. */
-export async function pushImage(registryUrl: string, repository: string, tag: string | undefined, spec: ImageSpec = {}): Promise<{ digest: string; configDigest: string }> {
+export async function pushImage(
+  registryUrl: string,
+  repository: string,
+  tag: string | undefined,
+  spec: ImageSpec = {},
+): Promise<{ digest: string; configDigest: string }> {
   const tar = Buffer.alloc(1024);
   const layer = await pushBlob(registryUrl, repository, gzipSync(tar));
   const config = {
@@ -55,7 +66,10 @@ export async function pushImage(registryUrl: string, repository: string, tag: st
     os: spec.os ?? 'linux',
     config: {
       ...(spec.user !== undefined ? { User: spec.user } : {}),
-      Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...(spec.padding ? [`PADDING=${'x'.repeat(spec.padding)}`] : [])],
+      Env: [
+        'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        ...(spec.padding ? [`PADDING=${'x'.repeat(spec.padding)}`] : []),
+      ],
       Cmd: ['/bin/app'],
     },
     rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
@@ -91,7 +105,9 @@ export async function pushIndex(
   const digests: Record<string, string> = {};
   for (const platform of platforms) {
     const image = await pushImage(registryUrl, repository, undefined, platform);
-    const body = await (await fetch(`${registryUrl}/v2/${repository}/manifests/${image.digest}`, { headers: { accept: OCI_MANIFEST } })).text();
+    const body = await (
+      await fetch(`${registryUrl}/v2/${repository}/manifests/${image.digest}`, { headers: { accept: OCI_MANIFEST } })
+    ).text();
     entries.push({
       mediaType: OCI_MANIFEST,
       digest: image.digest,
