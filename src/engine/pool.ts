@@ -3,7 +3,9 @@
  * core. Results come back per batch and the engine consumes them in batch order, so the report is byte-identical to
  * an in-process (one-job) run.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InputFile } from '../sources/source.js';
 import type { BatchResult } from './scan.js';
@@ -37,6 +39,13 @@ export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGene
 /** The worker running this batch ran out of memory: run the batch in-process instead. */
 export class WorkerOutOfMemory extends Error {}
 
+const WORKER_ENTRY = new URL('./scan-worker.js', import.meta.url);
+
+/** False when running from TypeScript sources through a loader (tsx): no compiled worker exists, so scan in-thread. */
+export function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_ENTRY));
+}
+
 export class ScanPool {
   private readonly workers = new Set<Worker>();
   private readonly idle: Worker[] = [];
@@ -46,7 +55,7 @@ export class ScanPool {
   private readonly running = new Map<Worker, number>();
   private nextId = 0;
   private closed = false;
-  private readonly entry = new URL('./scan-worker.js', import.meta.url);
+  private readonly entry = WORKER_ENTRY;
 
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) this.spawn();

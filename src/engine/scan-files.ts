@@ -261,7 +261,11 @@ class PoolGate {
       this.state = 'none';
       return undefined;
     }
-    const { ScanPool } = await import('./pool.js');
+    const { ScanPool, workersAvailable } = await import('./pool.js');
+    if (!workersAvailable()) {
+      this.state = 'none';
+      return undefined;
+    }
     const jobs = this.options.jobs ?? 1;
     this.state = new ScanPool(Math.min(jobs, Math.ceil(this.pendingFiles / FILE_BATCH)));
     return this.state;

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fixture, runCli } from '../support/cli.js';
+import { fixture, runBuiltCliAsync } from '../support/cli.js';
 
 // Enough independent files (over the 300-file threshold) that --jobs 2 really uses worker threads, mixed with
 // Terraform (in-process), an unreadable file and a container without a name (a warning).
@@ -38,8 +38,8 @@ describe('scan --jobs: output does not depend on the number of worker threads', 
 
   for (const format of ['text', 'json', 'sarif']) {
     it(`${format}: --jobs 1 and --jobs 2 write the same bytes and exit code`, async () => {
-      const one = await runCli(['scan', root, '--format', format, '--jobs', '1', '--quiet']);
-      const two = await runCli(['scan', root, '--format', format, '--jobs', '2', '--quiet']);
+      const one = await runBuiltCliAsync(['scan', root, '--format', format, '--jobs', '1', '--quiet']);
+      const two = await runBuiltCliAsync(['scan', root, '--format', format, '--jobs', '2', '--quiet']);
       assert.equal(one.code, 2, one.stderr); // the invalid file makes the scan incomplete
       assert.equal(two.code, one.code);
       assert.ok(one.stdout.length > 10_000, 'a report of many findings');

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../support/cli.js';
+import { runBuiltCliAsync } from '../support/cli.js';
 
 // A worker thread has a bounded heap (src/engine/pool.ts). A batch holding one file too large for it makes the
 // worker run out of memory; that batch must then be checked in the main thread, with the same report.
@@ -36,8 +36,8 @@ describe('scan --jobs: a file too large for a worker is checked in the main thre
   });
 
   it("--jobs 1 and --jobs 2 write the same report, with the large file's findings", async () => {
-    const one = await runCli(['scan', root, '--format', 'json', '--jobs', '1', '--quiet']);
-    const two = await runCli(['scan', root, '--format', 'json', '--jobs', '2', '--quiet']);
+    const one = await runBuiltCliAsync(['scan', root, '--format', 'json', '--jobs', '1', '--quiet']);
+    const two = await runBuiltCliAsync(['scan', root, '--format', 'json', '--jobs', '2', '--quiet']);
     assert.equal(one.code, 1, one.stderr);
     assert.equal(two.code, 1, two.stderr);
     assert.equal(two.stderr, one.stderr);
