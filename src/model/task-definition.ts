@@ -225,3 +225,19 @@ export function containerForField(
   };
   return candidates.find(within) ?? candidates.find((c) => c.name === hint.name) ?? candidates[0];
 }
+
+/**
+ * Fields DescribeTaskDefinition returns but ECS sets itself: RegisterTaskDefinition rejects them (the account
+ * fixer removes them from register inputs), and they are ECS field names all the same (the JSON source's spelling
+ * check knows them).
+ */
+export const READ_ONLY_FIELDS: readonly string[] = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+];

@@ -1,26 +1,12 @@
 import type { ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
+import { READ_ONLY_FIELDS } from '../model/task-definition.js';
 import type { ObjectEntry, ValueNode } from '../model/value.js';
 import { JUDGED_FIELDS, PROPERTY_NAMES, USER_MAPS, ecsKeyName, nearJudgedProperty } from './cloudformation/ecs-keys.js';
 import { fileError } from './source.js';
 
-/** Fields only DescribeTaskDefinition returns; they are ECS names too. */
-const DESCRIBE_ONLY = [
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-  'taskDefinition',
-  'tags',
-  'name',
-  'targetType',
-  'targetId',
-  'value',
-];
+/** What DescribeTaskDefinition adds around the fields one registers; all ECS names. */
+const DESCRIBE_ONLY = [...READ_ONLY_FIELDS, 'taskDefinition', 'tags', 'name', 'targetType', 'targetId', 'value'];
 
 /** Lowercased ECS API field name → its spelling. EFS's CloudFormation `FilesystemId` is `fileSystemId` in the API. */
 const ECS_FIELDS = new Map<string, string>();

@@ -1,19 +1,7 @@
-/**
- * Fields DescribeTaskDefinition returns but ECS sets itself: RegisterTaskDefinition
- * rejects them, so they are removed (and nothing else is).
- */
-export const READ_ONLY_FIELDS: readonly string[] = [
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-];
-
+import { READ_ONLY_FIELDS } from '../../model/task-definition.js';
 import type { Tag } from '../../sources/aws/ecs-api.js';
+
+export { READ_ONLY_FIELDS };
 
 export type { Tag };
 
