@@ -105,38 +105,40 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     }
   };
 
-  const reader = fileReader(options);
-  for await (const outcome of reader.read(pending)) {
-    if (outcome === undefined) continue;
-    if ('message' in outcome) {
-      readErrors.push(outcome);
-      continue;
-    }
-    const { file, explicit } = outcome;
-    const route = routeFile(file, sources);
-    if (!('source' in route)) {
-      if ('error' in route) {
-        // Not readable at all: it might have been a task definition, so never a quiet skip.
-        routeErrors.push(fileError(file.path, route.error));
-      } else if (explicit && !options.skipUnrecognized) {
-        routeErrors.push(...(route.what ? [fileError(file.path, `not a task definition: ${route.what}`)] : unrecognized(file)));
-      } else {
-        skipped.push({ file: file.path, reason: route.what ? `not a task definition: ${route.what}` : NOT_RECOGNIZED });
-      }
-      continue;
-    }
-    filesScanned++;
-    if (route.source.independentFiles) pools.saw(1);
-    options.onFileRead?.(file);
-    let group = groups.get(route.source);
-    if (!group) groups.set(route.source, (group = { source: route.source, open: [], results: [] }));
-    group.open.push(file);
-    if (!holdAll && route.source.independentFiles && group.open.length === FILE_BATCH) await sendBatch(group, group.open.splice(0));
-  }
-  if (holdAll) options.onFilesRead?.([...groups.values()].flatMap((g) => g.open));
-  await pools.readingDone();
-  // What is left: the last partial batches, whole Terraform groups, and everything when holding all texts.
+  // Everything from the first read on is inside the try: a Ctrl-C (or any error) while reading must still close the
+  // pool, or its workers keep the process alive after the scan has stopped.
   try {
+    const reader = fileReader(options);
+    for await (const outcome of reader.read(pending)) {
+      if (outcome === undefined) continue;
+      if ('message' in outcome) {
+        readErrors.push(outcome);
+        continue;
+      }
+      const { file, explicit } = outcome;
+      const route = routeFile(file, sources);
+      if (!('source' in route)) {
+        if ('error' in route) {
+          // Not readable at all: it might have been a task definition, so never a quiet skip.
+          routeErrors.push(fileError(file.path, route.error));
+        } else if (explicit && !options.skipUnrecognized) {
+          routeErrors.push(...(route.what ? [fileError(file.path, `not a task definition: ${route.what}`)] : unrecognized(file)));
+        } else {
+          skipped.push({ file: file.path, reason: route.what ? `not a task definition: ${route.what}` : NOT_RECOGNIZED });
+        }
+        continue;
+      }
+      filesScanned++;
+      if (route.source.independentFiles) pools.saw(1);
+      options.onFileRead?.(file);
+      let group = groups.get(route.source);
+      if (!group) groups.set(route.source, (group = { source: route.source, open: [], results: [] }));
+      group.open.push(file);
+      if (!holdAll && route.source.independentFiles && group.open.length === FILE_BATCH) await sendBatch(group, group.open.splice(0));
+    }
+    if (holdAll) options.onFilesRead?.([...groups.values()].flatMap((g) => g.open));
+    await pools.readingDone();
+    // What is left: the last partial batches, whole Terraform groups, and everything when holding all texts.
     for (const group of groups.values()) {
       const batches = group.source.independentFiles ? chunks(group.open.splice(0), FILE_BATCH) : [group.open.splice(0)];
       for (const batch of batches) if (batch.length) await sendBatch(group, batch);
