@@ -86,7 +86,7 @@ export function fieldChange(change: FindingChange, checkIds: string[]): FieldCha
   };
   if (change.operation === 'insert') {
     const items = Array.isArray(change.value) ? change.value : [change.value];
-    const existing = change.current?.kind === 'array' ? change.current.items.map(toPlain) : [];
+    const existing = change.current?.kind === 'array' ? change.current.items.map((item) => toPlain(item)) : [];
     return { ...base, value: [...existing, ...items], items };
   }
   return { ...base, value: change.operation === 'remove' ? undefined : change.value };

@@ -200,8 +200,11 @@ export function booleanValue(node: ValueNode | undefined): boolean | undefined {
   return undefined;
 }
 
-/** Converts a node to plain JSON; unresolved and conditional values become `undefined`. */
-export function toPlain(node: ValueNode | undefined): unknown {
+/**
+ * Converts a node to plain JSON. An unresolved or conditional value becomes what `unknown` returns (by default
+ * `undefined`, and an object entry holding it is left out); a caller that must not guess can throw there instead.
+ */
+export function toPlain(node: ValueNode | undefined, unknown: (node: ValueNode) => unknown = () => undefined): unknown {
   if (node === undefined) return undefined;
   switch (node.kind) {
     case 'string':
@@ -211,18 +214,18 @@ export function toPlain(node: ValueNode | undefined): unknown {
     case 'null':
       return null;
     case 'array':
-      return node.items.map(toPlain);
+      return node.items.map((item) => toPlain(item, unknown));
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const e of node.entries) {
-        const plain = toPlain(e.value);
+        const plain = toPlain(e.value, unknown);
         if (plain !== undefined) out[e.key] = plain;
       }
       return out;
     }
     case 'unresolved':
     case 'conditional':
-      return undefined;
+      return unknown(node);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ValueNode } from '../model/value.js';
-import { describeValue, field } from '../model/value.js';
+import { describeValue, field, toPlain } from '../model/value.js';
 import type { ContainerDefinition, TaskDefinition } from '../model/task-definition.js';
 import { NOT_EVALUATED, type PeerOutcome } from './types.js';
 
@@ -20,25 +20,9 @@ export class Undecided extends Error {
  * unresolved or conditional part.
  */
 export function plain(node: ValueNode | undefined): unknown {
-  if (node === undefined) return undefined;
-  switch (node.kind) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return node.value;
-    case 'null':
-      return null;
-    case 'array':
-      return node.items.map(plain);
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const e of node.entries) out[e.key] = plain(e.value);
-      return out;
-    }
-    case 'unresolved':
-    case 'conditional':
-      throw new Undecided(describeValue(node));
-  }
+  return toPlain(node, (unread) => {
+    throw new Undecided(describeValue(unread));
+  });
 }
 
 /** `plain(field(node, key))`. */
