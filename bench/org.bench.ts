@@ -87,7 +87,9 @@ function seed(emulator: OrganizationEmulator, accounts: number, regions: string[
 }
 
 async function inChild(mode: 'fanout' | 'aggregator', endpoint: string, options: object): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, mode, endpoint, JSON.stringify(options)], {
+  // BENCH_CHILD_ARGS: extra node flags for the scanner process, e.g. --cpu-prof --cpu-prof-dir=DIR to profile it.
+  const extra = (process.env['BENCH_CHILD_ARGS'] ?? '').split(' ').filter(Boolean);
+  const { stdout } = await run(process.execPath, [...extra, '--import', 'tsx', child, mode, endpoint, JSON.stringify(options)], {
     maxBuffer: 64 << 20,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
@@ -128,8 +130,11 @@ async function fanout(accounts: number, withRatio: boolean): Promise<{ ok: boole
         `load average before ${loadBefore}, after ${load()}`,
     );
     const emulatorCpuSeconds = (process.cpuUsage(emulatorCpu).user + process.cpuUsage(emulatorCpu).system) / 1e6;
+    const served = emulator.calls.length;
     console.log(
-      `  CPU: scanner ${(r['cpuSeconds'] as number).toFixed(1)} s, emulator ${emulatorCpuSeconds.toFixed(1)} s, in ${wall.toFixed(1)} s of wall time on 2 shared cores ` +
+      `  CPU: scanner ${(r['cpuSeconds'] as number).toFixed(1)} s (user ${(r['userSeconds'] as number).toFixed(1)}, system ${(r['systemSeconds'] as number).toFixed(1)}; ${(r['cpuMsPerCall'] as number).toFixed(2)} ms per call, ${String(r['totalCalls'])} calls), ` +
+        `emulator ${emulatorCpuSeconds.toFixed(1)} s (${((emulatorCpuSeconds * 1000) / Math.max(1, served)).toFixed(2)} ms per request, ${served} requests incl. throttled), ` +
+        `in ${wall.toFixed(1)} s of wall time on 2 shared cores ` +
         '(when their sum nears the CPU share the load average leaves, the run is CPU-bound, not rate-limited)',
     );
     console.log(

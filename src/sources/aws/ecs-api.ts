@@ -1,7 +1,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ScanError } from '../../model/finding.js';
 import { lastSegment } from './arn.js';
-import type { AwsClients } from './clients.js';
+import { type AwsClients, sendCached } from './clients.js';
 import { describeAwsError, isAbort } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -160,7 +160,8 @@ export function createEcsApi(
     const states: ServiceState[] = [];
     for (const names of chunk(services, DESCRIBE_SERVICES_MAX)) {
       const out = await call(region, 'DescribeServices', cluster, (client) =>
-        client.send(
+        sendCached(
+          client,
           new sdk.DescribeServicesCommand({ cluster, services: [...names], ...(withTags ? { include: ['TAGS'] } : {}) }),
           options,
         ),
@@ -191,7 +192,8 @@ export function createEcsApi(
     },
     async registerTaskDefinition(region, input) {
       const out = await call(region, 'RegisterTaskDefinition', undefined, (client) =>
-        client.send(
+        sendCached(
+          client,
           new sdk.RegisterTaskDefinitionCommand(input as unknown as ConstructorParameters<typeof sdk.RegisterTaskDefinitionCommand>[0]),
           options,
         ),
@@ -203,7 +205,7 @@ export function createEcsApi(
     },
     async describeTaskDefinition(region, reference) {
       const out = await call(region, 'DescribeTaskDefinition', reference, (client) =>
-        client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }), options),
+        sendCached(client, new sdk.DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }), options),
       );
       if (!out.taskDefinition?.taskDefinitionArn) {
         throw new EcsCallError(
@@ -223,7 +225,7 @@ export function createEcsApi(
     describeServicesWithTags: (region, cluster, services) => describeServices(region, cluster, services, true),
     async updateService(region, cluster, service, taskDefinition) {
       const out = await call(region, 'UpdateService', `${cluster}/${service}`, (client) =>
-        client.send(new sdk.UpdateServiceCommand({ cluster, service, taskDefinition }), options),
+        sendCached(client, new sdk.UpdateServiceCommand({ cluster, service, taskDefinition }), options),
       );
       return serviceState(cluster, out.service ?? {});
     },
@@ -243,7 +245,7 @@ export function createEcsApi(
       const states: ClusterState[] = [];
       for (const names of chunk(clusters, DESCRIBE_CLUSTERS_MAX)) {
         const out = await call(region, 'DescribeClusters', undefined, (client) =>
-          client.send(new sdk.DescribeClustersCommand({ clusters: [...names], include: ['TAGS'] }), options),
+          sendCached(client, new sdk.DescribeClustersCommand({ clusters: [...names], include: ['TAGS'] }), options),
         );
         for (const c of out.clusters ?? [])
           states.push({ cluster: c.clusterName ?? lastSegment(c.clusterArn ?? ''), tags: plainTags(c.tags) });
@@ -273,7 +275,7 @@ export function createEcsApi(
       const out: Array<{ taskArn: string; taskDefinitionArn: string }> = [];
       for (const batch of chunk(tasks, DESCRIBE_TASKS_MAX)) {
         const answer = await call(region, 'DescribeTasks', cluster, (client) =>
-          client.send(new sdk.DescribeTasksCommand({ cluster, tasks: [...batch] }), options),
+          sendCached(client, new sdk.DescribeTasksCommand({ cluster, tasks: [...batch] }), options),
         );
         for (const t of answer.tasks ?? [])
           if (t.taskDefinitionArn) out.push({ taskArn: t.taskArn ?? '', taskDefinitionArn: t.taskDefinitionArn });
