@@ -63,7 +63,12 @@ if (mode === 'fanout') {
       userSeconds: process.cpuUsage(cpuAtStart).user / 1e6,
       systemSeconds: process.cpuUsage(cpuAtStart).system / 1e6,
       // The scan's own CPU (module loading excluded) per API call.
-      cpuMsPerCall: (cpuSeconds * 1000) / Math.max(1, calls.reduce((a, b) => a + b, 0)),
+      cpuMsPerCall:
+        (cpuSeconds * 1000) /
+        Math.max(
+          1,
+          calls.reduce((a, b) => a + b, 0),
+        ),
     }),
   );
 } else {
