@@ -94,34 +94,6 @@ export async function createSharedAgents(maxSockets: number): Promise<SharedAgen
   return { http: new http.Agent({ keepAlive: true, maxSockets }), https: new https.Agent({ keepAlive: true, maxSockets }) };
 }
 
-/**
- * Adaptive retry's CUBIC probing is timed in seconds with constants tuned for limits of tens of calls per second: a
- * throttled client climbs back to its last limit within about a second and past it soon after. Under a limit of
- * 20/s that is a throttled attempt in about eighty calls; under 0.5/s (a busy account-region's share, bench:org's
- * scaled-down limits) it was nearly one per call, each costing the CPU of a call and the account's own quota. Below
- * REFERENCE_RATE the time since the last throttle is scaled by lastMaxRate / REFERENCE_RATE, so probing is paced in
- * calls, not seconds, down to MAX_SLOWDOWN times slower (a throttle measured at a tiny rate still recovers within tens
- * of seconds); at or above it, or when the throttle came before any rate was measured, the SDK's algorithm is
- * unchanged. Reads the limiter's internals: a limiter without them (another SDK version) is returned as it is.
- */
-export function probeInCalls<L extends object>(limiter: L): L {
-  const internals = limiter as unknown as { cubicSuccess?: (timestamp: number) => number; lastThrottleTime?: number; lastMaxRate?: number };
-  const original = internals.cubicSuccess;
-  if (typeof original !== 'function' || typeof internals.lastThrottleTime !== 'number' || typeof internals.lastMaxRate !== 'number')
-    return limiter;
-  internals.cubicSuccess = (timestamp: number) => {
-    const since = internals.lastThrottleTime as number;
-    const last = internals.lastMaxRate as number;
-    const scale = last > 0 ? Math.min(1, Math.max(1 / MAX_SLOWDOWN, last / REFERENCE_RATE)) : 1;
-    return original.call(limiter, since + (timestamp - since) * scale);
-  };
-  return limiter;
-}
-
-/** The limit (calls per second) adaptive retry's constants are tuned for: ECS's sustained rate for most read APIs. */
-const REFERENCE_RATE = 20;
-const MAX_SLOWDOWN = 10;
-
 /** The Account API is global; its endpoint lives in us-east-1. */
 const ACCOUNT_API_REGION = 'us-east-1';
 
@@ -169,7 +141,7 @@ export class AwsClients {
         ? {
             retryStrategy: new FailFastRetryStrategy(
               new retry.AdaptiveRetryStrategy(this.maxAttempts, {
-                rateLimiter: probeInCalls(new retry.DefaultRateLimiter({ smooth: 1 })),
+                rateLimiter: new retry.DefaultRateLimiter({ smooth: 1 }),
                 backoff: new ThrottlingBackoff(),
               }),
             ),
@@ -299,7 +271,7 @@ export function sendCached<O>(client: CachedSendClient, command: CachedSendComma
   let byOptions = handlerCache.get(client);
   if (!byOptions) handlerCache.set(client, (byOptions = new WeakMap()));
   let handlers = byOptions.get(options);
-  if (!handlers) byOptions.set(options, (handlers = new Map<unknown, CachedHandler>()));
+  if (!handlers) byOptions.set(options, (handlers = new Map()));
   let handler = handlers.get(command.constructor) as ((command: never) => Promise<{ output: O }>) | undefined;
   if (!handler) {
     handler = command.resolveMiddleware(client.middlewareStack as never, client.config as never, options as never);
