@@ -60,10 +60,20 @@ export async function listen(context: ServerContext, port = 0): Promise<{ endpoi
   };
 }
 
+/** The request body as text (events, not the stream's async iterator: a tenth of the emulator's CPU per request). */
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
 async function handle(context: ServerContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBody(request);
   const { region, service: signedService, accessKeyId } = credentialScope(request.headers.authorization);
   const target = String(request.headers['x-amz-target'] ?? '');
   // Credentials from an organization AssumeRole select the member account; any other key is the emulator's account.
