@@ -105,6 +105,11 @@ export class AwsLiveSource implements LiveSource {
     this.stats.callsByOperation[operation] = (this.stats.callsByOperation[operation] ?? 0) + 1;
   }
 
+  /**
+   * The caller's identity (GetCallerIdentity) is asked while the regions are listed, not before: it names the account
+   * on each resource, so parts are delivered only once it is known. When it fails for want of credentials or an
+   * endpoint, every other call fails the same way: the regions are stopped and that one error is reported alone.
+   */
   private async scanAccount(
     clients: AwsClients,
     stsRegion: string,
@@ -112,20 +117,52 @@ export class AwsLiveSource implements LiveSource {
     deliver: (part: SourceOutput) => Promise<unknown>,
     signal?: AbortSignal,
   ): Promise<ScanError[]> {
-    const errors: ScanError[] = [];
-    const options = signal ? { abortSignal: signal } : {};
-
+    const identityErrors: ScanError[] = [];
     let accountId: string | undefined = this.options.accountId;
+    // The regions' work stops with the scan's signal, or when the identity shows nothing else can succeed.
+    const regionsStop = new AbortController();
+    const stopRegions = () => {
+      regionsStop.abort(signal?.reason);
+    };
+    if (signal?.aborted) stopRegions();
+    else signal?.addEventListener('abort', stopRegions, { once: true });
+    let abandoned = false;
+    const identity = (async () => {
+      if (accountId !== undefined) return;
+      try {
+        accountId = (
+          await clients.sts(stsRegion).send(new clients.sdk.sts.GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {})
+        ).Account;
+      } catch (error) {
+        rethrowAbort(error, signal);
+        identityErrors.push(toScanError(error, { service: 'sts', operation: 'GetCallerIdentity', region: stsRegion }));
+        if (isMissingCredentials(error) || isUnreachable(error)) {
+          abandoned = true;
+          regionsStop.abort(new Error('the caller identity could not be read'));
+        }
+      }
+    })();
+    const regionsWork = this.scanRegions(clients, () => accountId, identity, progress, deliver, regionsStop.signal);
     try {
-      accountId ??= (await clients.sts(stsRegion).send(new clients.sdk.sts.GetCallerIdentityCommand({}), options)).Account;
-    } catch (error) {
-      rethrowAbort(error, signal);
-      errors.push(toScanError(error, { service: 'sts', operation: 'GetCallerIdentity', region: stsRegion }));
-      // Without credentials, or with an endpoint that refuses connections or does not resolve, every other call
-      // fails the same way: say it once.
-      if (isMissingCredentials(error) || isUnreachable(error)) return errors;
+      const [identityOutcome, regionsOutcome] = await Promise.allSettled([identity, regionsWork]);
+      if (identityOutcome.status === 'rejected') throw identityOutcome.reason;
+      if (abandoned) return identityErrors;
+      if (regionsOutcome.status === 'rejected') throw regionsOutcome.reason;
+      return [...identityErrors, ...regionsOutcome.value];
+    } finally {
+      signal?.removeEventListener('abort', stopRegions);
     }
+  }
 
+  private async scanRegions(
+    clients: AwsClients,
+    accountId: () => string | undefined,
+    identity: Promise<void>,
+    progress: ScanProgress,
+    deliver: (part: SourceOutput) => Promise<unknown>,
+    signal: AbortSignal,
+  ): Promise<ScanError[]> {
+    const errors: ScanError[] = [];
     let regions: string[];
     if (this.options.regions === 'all') {
       try {
@@ -149,7 +186,7 @@ export class AwsLiveSource implements LiveSource {
     progress.start(regions.length);
     const perRegion = await Promise.all(
       regions.map(async (region) => {
-        const result = await this.scanRegion(clients, region, accountId, cache, progress, deliver, signal);
+        const result = await this.scanRegion(clients, region, accountId, identity, cache, progress, deliver, signal);
         progress.regionDone();
         return result;
       }),
@@ -166,7 +203,8 @@ export class AwsLiveSource implements LiveSource {
   private async scanRegion(
     clients: AwsClients,
     region: string,
-    accountId: string | undefined,
+    accountId: () => string | undefined,
+    identity: Promise<void>,
     cache: DescribeCache | undefined,
     progress: ScanProgress,
     deliver: (part: SourceOutput) => Promise<unknown>,
@@ -190,7 +228,7 @@ export class AwsLiveSource implements LiveSource {
       if (!usage || !listed || (!force && waiting.length < PART_SIZE)) return;
       const ready = waiting;
       waiting = [];
-      const part = this.partFor(ready, region, accountId, usage, status, selector?.superseded);
+      const part = this.partFor(ready, region, accountId(), usage, status, selector?.superseded);
       if (part.definitions.length || part.failures.length) parts.push(deliver(part));
     };
     const describer = new RevisionDescriber(
@@ -228,7 +266,8 @@ export class AwsLiveSource implements LiveSource {
       errors.push(error.scanError);
     });
     try {
-      await Promise.all([usageLookup, listing]);
+      // Parts name the account: nothing is delivered before the identity is known.
+      await Promise.all([usageLookup, listing, identity]);
       if (scope === 'in-use') take(inUseRevisions(usage as unknown as RegionUsage));
       listed = true;
       flush(true);
