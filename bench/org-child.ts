@@ -29,7 +29,7 @@ let peakHeapMb = 0;
 const sampler = setInterval(() => (peakHeapMb = Math.max(peakHeapMb, process.memoryUsage().heapUsed / 2 ** 20)), 250);
 sampler.unref();
 // BENCH_HEAP_SNAPSHOT=SECONDS: write a heap snapshot (current folder) that long into the scan, to see what it holds.
-if (process.env['BENCH_HEAP_SNAPSHOT']) {
+if (process.env['BENCH_HEAP_SNAPSHOT'] && process.env['BENCH_HEAP_SNAPSHOT'] !== 'end') {
   const { writeHeapSnapshot } = await import('node:v8');
   setTimeout(() => console.error(`heap snapshot: ${writeHeapSnapshot()}`), Number(process.env['BENCH_HEAP_SNAPSHOT']) * 1000).unref();
 }
@@ -80,6 +80,10 @@ if (mode === 'fanout') {
     credentials,
   });
   const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
+  if (process.env['BENCH_HEAP_SNAPSHOT'] === 'end') {
+    const { writeHeapSnapshot } = await import('node:v8');
+    console.error(`heap snapshot with ${result.findings.length} findings: ${writeHeapSnapshot()}`);
+  }
   console.log(
     JSON.stringify({
       wallSeconds: (performance.now() - started) / 1000,

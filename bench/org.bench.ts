@@ -159,7 +159,10 @@ async function aggregator(): Promise<boolean> {
   try {
     seed(emulator, accounts, REGIONS, perRegion);
     let ok = true;
-    for (const scope of ['latest', 'active'] as const) {
+    const scopes = process.env['BENCH_AGGREGATOR_SCOPE']
+      ? [process.env['BENCH_AGGREGATOR_SCOPE'] as 'latest' | 'active']
+      : (['latest', 'active'] as const);
+    for (const scope of scopes) {
       const r = await inChild('aggregator', emulator.endpoint, { scope });
       console.log(
         `aggregator, ${String(r['items'])} items in ${String(r['pages'])} pages, --scope ${scope}: ${(r['wallSeconds'] as number).toFixed(1)} s | ` +
