@@ -217,7 +217,7 @@ export function createEcsApi(
         );
       }
       return {
-        taskDefinition: JSON.parse(JSON.stringify(out.taskDefinition)) as DescribedTaskDefinition['taskDefinition'],
+        taskDefinition: plainJson(out.taskDefinition) as DescribedTaskDefinition['taskDefinition'],
         tags: plainTags(out.tags),
       };
     },
@@ -284,6 +284,23 @@ export function createEcsApi(
     },
     close: onClose,
   };
+}
+
+/**
+ * The SDK's answer as the JSON it came from, as JSON.parse(JSON.stringify(value)) would give it (dates as ISO strings,
+ * undefined members left out), without writing and parsing a string per described revision.
+ */
+export function plainJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map((item) => (item === undefined || typeof item === 'function' ? null : plainJson(item)));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    out[key] = plainJson(member);
+  }
+  return out;
 }
 
 function plainTags(tags: Array<{ key?: string | undefined; value?: string | undefined }> | undefined): Tag[] {
