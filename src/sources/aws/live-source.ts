@@ -268,6 +268,8 @@ export class AwsLiveSource implements LiveSource {
     try {
       // Parts name the account: nothing is delivered before the identity is known.
       await Promise.all([usageLookup, listing, identity]);
+      // An identity that failed for want of credentials or an endpoint stopped the regions: nothing is delivered.
+      signal?.throwIfAborted();
       if (scope === 'in-use') take(inUseRevisions(usage as unknown as RegionUsage));
       listed = true;
       flush(true);

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadSdk } from '../../../src/sources/aws/clients.js';
+import { AwsLiveSource } from '../../../src/sources/aws/live-source.js';
+import { EMULATOR_CREDENTIALS } from '../../support/ecs-emulator/index.js';
 import { ACCOUNT, liveSource, scanLive, startSeededEmulator } from './helpers.js';
 
 describe('GetCallerIdentity overlaps the listing', () => {
@@ -37,6 +40,39 @@ describe('GetCallerIdentity overlaps the listing', () => {
       assert.ok(result.summary.findings.FAIL > 0, 'the regions were still scanned');
       // Every definition was described: none is left out or passed for want of the identity.
       assert.deepEqual([...new Set(result.findings.map((f) => f.resource.accountId))], [ACCOUNT]);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('an identity endpoint that cannot be reached, answering after the regions were listed: its error alone, no revision delivered', async () => {
+    const emulator = await startSeededEmulator();
+    try {
+      const sdk = await loadSdk();
+      // STS refuses the connection 300 ms in; ECS (same emulator) answers meanwhile.
+      class RefusedIdentity extends sdk.sts.GetCallerIdentityCommand {
+        override resolveMiddleware(): never {
+          return (async () => {
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+          }) as never;
+        }
+      }
+      const source = new AwsLiveSource(
+        { scope: 'latest', regions: ['us-east-1', 'eu-west-1'], endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS },
+        () => Promise.resolve({ ...sdk, sts: { ...sdk.sts, GetCallerIdentityCommand: RefusedIdentity } }),
+      );
+      const result = await scanLive(source);
+      assert.ok(
+        emulator.calls.some((c) => c.operation === 'ListTaskDefinitions'),
+        'the regions had started',
+      );
+      assert.deepEqual(
+        result.errors.map((e) => e.operation),
+        ['GetCallerIdentity'],
+      );
+      assert.equal(result.summary.liveRevisions, 0);
+      assert.deepEqual(result.findings, []);
     } finally {
       await emulator.stop();
     }
