@@ -271,7 +271,7 @@ export function sendCached<O>(client: CachedSendClient, command: CachedSendComma
   let byOptions = handlerCache.get(client);
   if (!byOptions) handlerCache.set(client, (byOptions = new WeakMap()));
   let handlers = byOptions.get(options);
-  if (!handlers) byOptions.set(options, (handlers = new Map()));
+  if (!handlers) byOptions.set(options, (handlers = new Map<unknown, CachedHandler>()));
   let handler = handlers.get(command.constructor) as ((command: never) => Promise<{ output: O }>) | undefined;
   if (!handler) {
     handler = command.resolveMiddleware(client.middlewareStack as never, client.config as never, options as never);
