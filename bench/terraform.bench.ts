@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type GeneratedContainer, generateTaskDefinition, seededRandom } from './support/corpus.js';
+import { generateTaskDefinition, seededRandom } from './support/corpus.js';
 import { mark, measureProcess, median } from './support/measure.js';
 
 const MODULE_DIRS = Number(process.env.BENCH_TF_DIRS ?? 250); // 4 .tf files each
