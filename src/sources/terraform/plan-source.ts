@@ -5,7 +5,7 @@ import { field, scalarText } from '../../model/value.js';
 import { type FileSource, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
 import { ConfigurationIndex } from './plan-configuration.js';
 import { type IndexedResource, type Span, indexPlan } from './plan-index.js';
-import { type PlanText, planBody } from './plan-values.js';
+import { type PlanText, planBody, planObject } from './plan-values.js';
 
 const FORMAT_VERSION = /"format_version"\s*:/;
 const PLAN_SECTIONS = /"(planned_values|resource_changes)"\s*:/;
@@ -67,9 +67,9 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
     : undefined;
   const configuration = new ConfigurationIndex(file, configurationNode);
   for (const { address, values: span } of resources) {
-    const parsed = parseSpan(file.text, span, file.path, lines);
-    if (parsed?.node.type !== 'object') continue;
-    const { node: values, plan } = parsed;
+    const plan: PlanText = { path: file.path, lines, base: span.start };
+    const values = planObject(plan, span.end);
+    if (values?.kind !== 'object') continue;
     const declaredAt = configuration.declaration(address);
     const resource: ResourceRef = {
       kind: 'file',
