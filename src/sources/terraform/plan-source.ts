@@ -16,10 +16,22 @@ export const terraformPlan: FileSource = {
   detect: (file) => file.text.trimStart().startsWith('{') && FORMAT_VERSION.test(file.text) && PLAN_SECTIONS.test(file.text),
   load: async (files) => {
     const output = emptyOutput();
-    for (const file of files) loadPlan(file, output);
+    for (const file of files)
+      for (const part of planParts(file)) {
+        output.errors.push(...part.errors);
+        output.failures.push(...part.failures);
+        output.definitions.push(...part.definitions);
+      }
     return output;
   },
+  // A big plan's value trees are checked and dropped a part at a time (5,000 resources' trees at once take ~150 MB).
+  loadInParts: async (files, _options, onPart) => {
+    for (const file of files) for (const part of planParts(file)) await onPart(part);
+  },
 };
+
+/** Resources per part of {@link terraformPlan.loadInParts}. */
+const PART_SIZE = 50;
 
 /** A task definition's values, parsed only when it is converted (5,000 position trees at once would not fit). */
 interface PlannedResource {
@@ -36,12 +48,15 @@ function parseSpan(text: string, span: Span, path: string, lines: LineIndex): { 
   return node ? { node, plan: { path, lines, base: span.start } } : undefined;
 }
 
-function loadPlan(file: InputFile, output: SourceOutput): void {
+/** The plan's task definitions in the order load() lists them, a part at a time. */
+function* planParts(file: InputFile): Generator<SourceOutput> {
+  let output = emptyOutput();
   const lines = new LineIndex(file.text);
   const index = indexPlan(file.text);
   if (index.error) {
     const at = lines.position(index.error.offset);
     output.errors.push({ file: file.path, line: at.line, column: at.column, message: `invalid plan JSON: ${index.error.message}` });
+    yield output;
     return;
   }
 
@@ -67,6 +82,10 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
     : undefined;
   const configuration = new ConfigurationIndex(file, configurationNode);
   for (const { address, values: span } of resources) {
+    if (output.definitions.length + output.failures.length >= PART_SIZE) {
+      yield output;
+      output = emptyOutput();
+    }
     const plan: PlanText = { path: file.path, lines, base: span.start };
     const values = planObject(plan, span.end);
     if (values?.kind !== 'object') continue;
@@ -94,4 +113,5 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
       ...(result.body.range ? { range: result.body.range } : {}),
     });
   }
+  yield output;
 }
