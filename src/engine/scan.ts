@@ -121,9 +121,9 @@ export async function consumeFiles(
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const withTexts = { ...options, readText: (path: string) => texts.get(path) };
   // Enrichers fetch for a whole batch at once (concurrent registry requests): keep their batches whole.
-  const { loadInParts } = source;
+  const loadInParts = source.loadInParts?.bind(source);
   if (loadInParts && !options.enrichers?.length)
-    return consumeInParts((onPart) => loadInParts.call(source, files, options, onPart), source, files, options, withTexts, into);
+    return consumeInParts((onPart) => loadInParts(files, options, onPart), source, files, options, withTexts, into);
   if (!source.independentFiles || options.enrichers?.length)
     return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
   for (const file of files) await consumeOutput(await loadIsolating(source, [file], options), withTexts, into);

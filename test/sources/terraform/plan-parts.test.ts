@@ -40,8 +40,9 @@ describe('Terraform plan read in parts', () => {
     const file = { path: 'plan.json', text: bigPlan() };
     const whole = await terraformPlan.load([file], {});
     const parts: SourceOutput[] = [];
-    await terraformPlan.loadInParts?.([file], {}, async (part) => {
+    await terraformPlan.loadInParts?.([file], {}, (part) => {
       parts.push(part);
+      return Promise.resolve();
     });
     assert.deepEqual(
       parts.map((p) => p.definitions.length + p.failures.length),
