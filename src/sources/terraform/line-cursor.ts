@@ -18,6 +18,14 @@ export class LineCursor {
     if (offset >= this.start && offset < this.next && offset <= this.lines.text.length) {
       return { line: this.line, column: offset - this.start + 1, offset };
     }
+    // The next line or two (a pretty-printed plan has one value a line): no search.
+    for (let step = 0; step < 2 && offset >= this.next && this.next <= this.lines.text.length; step++) {
+      const following = this.lines.lineStart(this.line + 2);
+      this.line += 1;
+      this.start = this.next;
+      this.next = following > this.start ? following : Number.POSITIVE_INFINITY;
+      if (offset < this.next && offset <= this.lines.text.length) return { line: this.line, column: offset - this.start + 1, offset };
+    }
     const position = this.lines.position(offset);
     this.line = position.line;
     this.start = position.offset - position.column + 1;
