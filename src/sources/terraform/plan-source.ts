@@ -68,11 +68,11 @@ function* planParts(file: InputFile): Generator<SourceOutput> {
   // resource_changes adds what planned_values lacks (it holds the same values for the rest)
   // and says which values are unknown until apply.
   const seen = new Set(resources.map((r) => r.address));
-  const unknownByAddress = new Map<string, { node: JsonNode; plan: PlanText }>();
+  // Parsed when its resource is converted, like the values.
+  const unknownByAddress = new Map<string, Span>();
   for (const indexed of index.changes) {
     if (!isTaskDefinition(indexed)) continue;
-    const unknown = indexed.unknown && parseSpan(file.text, indexed.unknown, file.path, lines);
-    if (unknown) unknownByAddress.set(indexed.address, unknown);
+    if (indexed.unknown) unknownByAddress.set(indexed.address, indexed.unknown);
     if (seen.has(indexed.address) || !indexed.values || file.text[indexed.values.start] !== '{') continue;
     resources.push({ address: indexed.address, values: indexed.values });
   }
@@ -97,7 +97,9 @@ function* planParts(file: InputFile): Generator<SourceOutput> {
       file: file.path,
       ...(declaredAt ? { declaredAt } : {}),
     };
-    const result = planBody(values, unknownByAddress.get(address), plan, address);
+    const unknownSpan = unknownByAddress.get(address);
+    const unknown = unknownSpan && parseSpan(file.text, unknownSpan, file.path, lines);
+    const result = planBody(values, unknown, plan, address);
     if ('error' in result) {
       const range = result.range ?? plan.lines.range(file.path, plan.base, plan.base);
       output.failures.push({ resource, error: fileError(file.path, result.error, range, address), range });
