@@ -63,6 +63,8 @@ function findingFix(check: Check, violation: Violation, context: CheckContext, l
  * Runs the checks on one task definition; pure. `context` holds the fix options
  * the checks' proposed fixes follow (defaults: a plain scan). With the texts of
  * the files (`readText`), findings of files also carry their fix as text edits.
+ * With `peers` false, findings carry no cross-tool verdicts (reports that do not
+ * print them need not pay for them).
  */
 export function evaluateTaskDefinition(
   taskDefinition: TaskDefinition,
@@ -70,6 +72,7 @@ export function evaluateTaskDefinition(
   includePassed: boolean,
   context: CheckContext = DEFAULT_CHECK_CONTEXT,
   readText?: (file: string) => string | undefined,
+  peers = true,
 ): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
@@ -100,7 +103,7 @@ export function evaluateTaskDefinition(
           : {}),
         ...(violation.effectiveUser ? { effectiveUser: violation.effectiveUser } : {}),
         ...(fix ? { fix } : {}),
-        peers: peersFor(check.meta.id, taskDefinition, violation.container),
+        ...(peers ? { peers: peersFor(check.meta.id, taskDefinition, violation.container) } : {}),
       });
     }
     if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {
@@ -114,7 +117,7 @@ export function evaluateTaskDefinition(
         ...(taskDefinition.range ? { location: taskDefinition.range } : {}),
         remediation: check.meta.remediation.summary,
         ...(taskDefinition.usage ? { usage: taskDefinition.usage } : {}),
-        peers: peersFor(check.meta.id, taskDefinition),
+        ...(peers ? { peers: peersFor(check.meta.id, taskDefinition) } : {}),
       });
     }
   }
@@ -129,6 +132,7 @@ export function errorFindings(
   checks: readonly Check[],
   usage?: Usage,
   location?: SourceRange,
+  peers = true,
 ): Finding[] {
   return checks.map((check) => ({
     checkId: check.meta.id,
@@ -140,6 +144,18 @@ export function errorFindings(
     ...(location ? { location } : {}),
     remediation: check.meta.remediation.summary,
     ...(usage ? { usage } : {}),
-    peers: peersForUnread(check.meta.id, resource),
+    ...(peers ? { peers: peersForUnread(check.meta.id, resource) } : {}),
   }));
 }
+
+/**
+ * What findings carry beyond their verdict, each costly to compute and to hold: `edits`, the text edits of a file
+ * finding's fix (JSON `fix.edits`, SARIF `fixes`), and `peers`, the cross-tool verdicts (JSON, SARIF, HTML, text with
+ * --explain). A scan computes both unless told otherwise; the CLI asks only for what its reports print.
+ */
+export interface FindingDetails {
+  edits: boolean;
+  peers: boolean;
+}
+
+export const ALL_FINDING_DETAILS: FindingDetails = { edits: true, peers: true };

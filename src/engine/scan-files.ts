@@ -9,6 +9,7 @@ import type { Finding, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
+import { ALL_FINDING_DETAILS } from './evaluate.js';
 import type { ScanPool } from './pool.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
 
@@ -82,6 +83,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
         includePassed: options.includePassed ?? false,
         varFiles: options.varFiles ?? [],
         findingLines,
+        findingDetails: options.findingDetails ?? ALL_FINDING_DETAILS,
       });
       // A batch too large for a worker's heap (one huge file) runs here instead.
       const result = counted(

@@ -15,7 +15,7 @@ import {
 } from '../sources/source.js';
 import { type DiscoveryOptions, type SkippedFile, walkPaths } from './discover.js';
 import { deliver, scanFiles } from './scan-files.js';
-import { errorFindings, evaluateTaskDefinition } from './evaluate.js';
+import { ALL_FINDING_DETAILS, type FindingDetails, errorFindings, evaluateTaskDefinition } from './evaluate.js';
 import { describeLoadFailure, loadIsolating } from './isolate.js';
 import { MAX_NESTING, nestedTooDeep } from './nesting.js';
 
@@ -55,6 +55,8 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   jobs?: number;
   /** Files read and checked so far, of all the files routed to a source (for a progress bar). */
   onFileProgress?: (done: number, total: number) => void;
+  /** What findings carry besides their verdict (fix text edits, peers); default: everything. */
+  findingDetails?: FindingDetails;
 }
 
 /** What one batch of files adds to a scan: compact records only, so it can cross a worker boundary. */
@@ -67,7 +69,7 @@ export interface BatchResult {
   lines?: Array<number[] | undefined>;
 }
 
-type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal'> & {
+type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal' | 'findingDetails'> & {
   /** The texts of the files being scanned: findings of files then carry the text edits of their fix. */
   readText?: (file: string) => string | undefined;
   /** Record each evaluated finding's anchor lines in BatchResult.lines. */
@@ -86,7 +88,7 @@ export async function consumeOutput(output: SourceOutput, options: ConsumeOption
   for (const failure of output.failures) {
     // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
     errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
-    findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
+    findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range, peersWanted(options)));
   }
   const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
   for (const enrich of options.enrichers ?? []) {
@@ -117,9 +119,10 @@ export async function consumeFiles(
   options: ConsumeOptions & FileSourceOptions,
   into: BatchResult,
 ): Promise<void> {
-  // Findings of files carry their fix as text edits, computed from the texts of this batch.
+  // Findings of files carry their fix as text edits (when asked for), computed from the texts of this batch.
   const texts = new Map(files.map((f) => [f.path, f.text]));
-  const withTexts = { ...options, readText: (path: string) => texts.get(path) };
+  const edits = (options.findingDetails ?? ALL_FINDING_DETAILS).edits;
+  const withTexts = edits ? { ...options, readText: (path: string) => texts.get(path) } : options;
   // Enrichers fetch for a whole batch at once (concurrent registry requests): keep their batches whole.
   if (!source.independentFiles || options.enrichers?.length)
     return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
@@ -313,7 +316,14 @@ function evaluateDefinition(
   errors: ScanError[],
 ): boolean {
   try {
-    const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false, undefined, options.readText);
+    const own = evaluateTaskDefinition(
+      taskDefinition,
+      options.checks,
+      options.includePassed ?? false,
+      undefined,
+      options.readText,
+      peersWanted(options),
+    );
     findings.push(...own);
     options.onEvaluated?.({ taskDefinition, findings: own });
     return true;
@@ -336,7 +346,11 @@ function notEvaluated(
     ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
     resource: definition.resource.id,
   });
-  findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
+  findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range, peersWanted(options)));
+}
+
+function peersWanted(options: Pick<ScanOptions, 'findingDetails'>): boolean {
+  return (options.findingDetails ?? ALL_FINDING_DETAILS).peers;
 }
 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {

@@ -1,0 +1,20 @@
+/**
+ * The report formats by name, and what each needs findings to carry, without loading any reporter: the CLI parses
+ * --format and tells the scan what to compute before a report is made (start-up cost, scan cost).
+ */
+import type { FindingDetails } from '../engine/evaluate.js';
+
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'ocsf', 'asff', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/**
+ * What a format prints beyond the verdicts: JSON and SARIF carry fix text edits and peers; HTML prints the peers;
+ * text prints them with --explain. CSV, JUnit, OCSF and ASFF print neither.
+ */
+export function findingDetailsFor(formats: readonly ReportFormat[], context: { explain?: boolean } = {}): FindingDetails {
+  const has = (...names: ReportFormat[]) => formats.some((f) => names.includes(f));
+  return {
+    edits: has('json', 'sarif'),
+    peers: has('json', 'sarif', 'html') || (context.explain === true && has('text')),
+  };
+}
