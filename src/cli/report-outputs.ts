@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { type FindingDetails } from '../engine/evaluate.js';
-import { REPORT_FORMATS, type ReportFormat, findingDetailsFor } from '../report/formats.js';
+import { REPORT_FORMATS, type ReportFormat, findingDetailsFor, loadReporter } from '../report/formats.js';
 import type { ReportContext, ReportInput } from '../report/report.js';
 import { colorsFor, emit, emitChunks } from './output.js';
 
@@ -85,12 +85,11 @@ export async function writeReports(
       throw new UsageError(`cannot create --output-dir ${options.outputDir}: ${error.code ?? error.message}`);
     });
   }
-  // Reporters load only now, when there is something to report (start-up cost).
-  const { CHUNKED_REPORTERS, REPORTERS } = await import('../report/index.js');
   for (const spec of planned) {
     const color = !spec.file && colorsFor(stdout, env).isColorSupported;
-    const chunked = CHUNKED_REPORTERS[spec.format];
+    // Each format's reporter loads only now, and only the formats asked for (start-up cost).
+    const { reporter, chunked } = await loadReporter(spec.format);
     if (chunked) await emitChunks(chunked(input, { ...context, color }), spec.file, stdout);
-    else await emit(REPORTERS[spec.format](input, { ...context, color }), spec.file, stdout);
+    else await emit(reporter(input, { ...context, color }), spec.file, stdout);
   }
 }

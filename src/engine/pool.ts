@@ -24,8 +24,7 @@ export interface BatchTask {
   findingDetails: FindingDetails;
 }
 
-/** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
-export const MIN_FILES_FOR_WORKERS = 300;
+export { MIN_FILES_FOR_WORKERS } from './scan-files.js';
 
 export function defaultJobs(): number {
   return availableParallelism();

@@ -13,6 +13,9 @@ import { ALL_FINDING_DETAILS } from './evaluate.js';
 import type { ScanPool } from './pool.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
 
+/** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
+export const MIN_FILES_FOR_WORKERS = 300;
+
 /** Files per batch for sources whose files stand alone. */
 export const FILE_BATCH = 200;
 
@@ -247,10 +250,12 @@ class PoolGate {
     const jobs = options.jobs ?? 1;
     if (jobs <= 1 || options.onEvaluated || options.onFilesRead || options.fileSources || options.enrichers?.length)
       return (this.allowed = false);
-    const [{ MIN_FILES_FOR_WORKERS }, { CHECKS }] = await Promise.all([import('./pool.js'), import('../checks/catalogue.js')]);
     this.minimum = MIN_FILES_FOR_WORKERS;
+    // A small scan never loads the pool (start-up cost).
+    if (this.pendingFiles < MIN_FILES_FOR_WORKERS) return (this.allowed = false);
+    const { CHECKS } = await import('../checks/catalogue.js');
     // Workers rebuild the checks from their ids: only catalogue checks can cross (a library caller's own cannot).
-    return (this.allowed = options.checks.every((c) => CHECKS.includes(c)) && this.pendingFiles >= MIN_FILES_FOR_WORKERS);
+    return (this.allowed = options.checks.every((c) => CHECKS.includes(c)));
   }
 
   /** The pool, none (in-process), or undecided (hold the batch until enough files are seen or reading ends). */

@@ -353,14 +353,19 @@ function peersWanted(options: Pick<ScanOptions, 'findingDetails'>): boolean {
   return (options.findingDetails ?? ALL_FINDING_DETAILS).peers;
 }
 
+/** localeCompare, without its cost for equal strings (the common case; a one-file scan then never loads ICU). */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a.localeCompare(b);
+}
+
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {
   const order = new Map(checks.map((c, i) => [c.meta.id, i]));
   const key = (f: Finding) => f.resource.file ?? f.resource.arn ?? f.resource.id;
   // Grouped by account first (an organization scan), then by resource.
   findings.sort(
     (a, b) =>
-      (a.resource.accountId ?? '').localeCompare(b.resource.accountId ?? '') ||
-      key(a).localeCompare(key(b)) ||
+      compareText(a.resource.accountId ?? '', b.resource.accountId ?? '') ||
+      compareText(key(a), key(b)) ||
       (a.location?.start.offset ?? 0) - (b.location?.start.offset ?? 0) ||
       (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0),
   );
