@@ -15,7 +15,14 @@ import {
 } from '../sources/source.js';
 import { type DiscoveryOptions, type SkippedFile, walkPaths } from './discover.js';
 import { deliver, scanFiles } from './scan-files.js';
-import { ALL_FINDING_DETAILS, type FindingDetails, errorFindings, evaluateTaskDefinition } from './evaluate.js';
+import {
+  ALL_FINDING_DETAILS,
+  type DetailCode,
+  type FindingDetails,
+  errorFindings,
+  evaluateTaskDefinition,
+  loadDetailCode,
+} from './evaluate.js';
 import { describeLoadFailure, loadIsolating } from './isolate.js';
 import { MAX_NESTING, nestedTooDeep } from './nesting.js';
 
@@ -74,6 +81,8 @@ type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluate
   readText?: (file: string) => string | undefined;
   /** Record each evaluated finding's anchor lines in BatchResult.lines. */
   findingLines?: boolean;
+  /** Set by consumeOutput: the code of the details asked for. */
+  code?: DetailCode;
 };
 
 export function emptyBatch(): BatchResult {
@@ -81,8 +90,15 @@ export function emptyBatch(): BatchResult {
 }
 
 /** Adds a source's output to `into`: errors, ERROR findings for failures, and the findings of every definition. */
-export async function consumeOutput(output: SourceOutput, options: ConsumeOptions, into: BatchResult): Promise<void> {
+export async function consumeOutput(output: SourceOutput, given: ConsumeOptions, into: BatchResult): Promise<void> {
   const { findings, errors, warnings } = into;
+  const loaded = await loadDetailCode(given.findingDetails ?? ALL_FINDING_DETAILS);
+  const { readText } = given;
+  const code: DetailCode = {
+    ...(loaded.peers ? { peers: loaded.peers } : {}),
+    ...(loaded.attachEdits && readText ? { edits: { attachEdits: loaded.attachEdits, readText } } : {}),
+  };
+  const options = { ...given, code };
   errors.push(...output.errors);
   warnings.push(...(output.warnings ?? []));
   for (const failure of output.failures) {
@@ -316,14 +332,7 @@ function evaluateDefinition(
   errors: ScanError[],
 ): boolean {
   try {
-    const own = evaluateTaskDefinition(
-      taskDefinition,
-      options.checks,
-      options.includePassed ?? false,
-      undefined,
-      options.readText,
-      peersWanted(options),
-    );
+    const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false, undefined, options.code);
     findings.push(...own);
     options.onEvaluated?.({ taskDefinition, findings: own });
     return true;
@@ -349,8 +358,8 @@ function notEvaluated(
   findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range, peersWanted(options)));
 }
 
-function peersWanted(options: Pick<ScanOptions, 'findingDetails'>): boolean {
-  return (options.findingDetails ?? ALL_FINDING_DETAILS).peers;
+function peersWanted(options: ConsumeOptions): DetailCode['peers'] {
+  return options.code?.peers;
 }
 
 /** localeCompare, without its cost for equal strings (the common case; a one-file scan then never loads ICU). */
