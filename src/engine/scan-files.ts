@@ -5,7 +5,7 @@
  * the largest batch, not the corpus. Results are kept per source and batch and joined in the order a one-thread,
  * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
  */
-import type { Finding, ScanError } from '../model/finding.js';
+import type { Finding, PeerConclusion, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
@@ -213,6 +213,23 @@ function shareStrings(f: Finding, map: Map<string, string>): void {
   f.remediation = share(map, f.remediation);
   if (f.resource.file !== undefined) f.resource.file = share(map, f.resource.file);
   if (f.location) f.location.file = share(map, f.location.file);
+  if (f.peers) f.peers = sharedPeers(f.peers);
+}
+
+/**
+ * The peers of most findings are one of a few lists (the same verdicts and reasons for each check): copies that
+ * crossed a worker boundary are shared again, so a large scan holds each list once, not once per finding.
+ * Reporters only read them.
+ */
+const peerLists = new Map<string, PeerConclusion[]>();
+
+function sharedPeers(peers: PeerConclusion[]): PeerConclusion[] {
+  const key = JSON.stringify(peers);
+  const known = peerLists.get(key);
+  if (known) return known;
+  if (peerLists.size > 10_000) peerLists.clear();
+  peerLists.set(key, peers);
+  return peers;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -13,7 +13,9 @@ import { fixture } from '../support/cli.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-details-'));
 const unreadable = path.join(dir, 'unreadable-container.json');
 writeFileSync(unreadable, JSON.stringify({ family: 'batch', networkMode: 'host', containerDefinitions: [42] }, null, 2));
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const PATHS = [
   'examples/json/monitoring-agent-host.json',

@@ -64,29 +64,46 @@ export type JsonRangeMapper = (offset: number, length: number) => SourceRange | 
 
 /** Converts a jsonc-parser tree to a ValueNode tree; `text` is what the tree was parsed from. */
 export function jsonTreeToValue(node: JsonNode, text: string, rangeOf: JsonRangeMapper): ValueNode {
+  // Object literals built in one go (no spread of a shared base): this runs for every value of every file.
   const range = rangeOf(node.offset, node.length);
-  const base = { ...(range ? { range } : {}), syntax: 'json' as const };
   switch (node.type) {
     case 'object': {
       const entries: ObjectEntry[] = [];
-      for (const property of node.children ?? []) {
-        const [keyNode, valueNode] = property.children ?? [];
-        if (!keyNode || !valueNode) continue;
-        const key = String(keyNode.value);
-        const keyRange = rangeOf(keyNode.offset, keyNode.length);
-        entries.push({ key, sourceKey: key, ...(keyRange ? { keyRange } : {}), value: jsonTreeToValue(valueNode, text, rangeOf) });
+      const properties = node.children;
+      if (properties) {
+        for (const property of properties) {
+          const children = property.children;
+          const keyNode = children?.[0];
+          const valueNode = children?.[1];
+          if (!keyNode || !valueNode) continue;
+          const key = String(keyNode.value);
+          const keyRange = rangeOf(keyNode.offset, keyNode.length);
+          const value = jsonTreeToValue(valueNode, text, rangeOf);
+          entries.push(keyRange ? { key, sourceKey: key, keyRange, value } : { key, sourceKey: key, value });
+        }
       }
-      return { kind: 'object', entries, ...base };
+      return range ? { kind: 'object', entries, range, syntax: 'json' } : { kind: 'object', entries, syntax: 'json' };
     }
-    case 'array':
-      return { kind: 'array', items: (node.children ?? []).map((c) => jsonTreeToValue(c, text, rangeOf)), ...base };
-    case 'string':
-      return { kind: 'string', value: String(node.value), ...base };
-    case 'number':
-      return { kind: 'number', value: Number(node.value), raw: text.slice(node.offset, node.offset + node.length), ...base };
-    case 'boolean':
-      return { kind: 'boolean', value: Boolean(node.value), ...base };
+    case 'array': {
+      const children = node.children;
+      const items: ValueNode[] = children ? new Array<ValueNode>(children.length) : [];
+      if (children) for (let i = 0; i < children.length; i++) items[i] = jsonTreeToValue(children[i] as JsonNode, text, rangeOf);
+      return range ? { kind: 'array', items, range, syntax: 'json' } : { kind: 'array', items, syntax: 'json' };
+    }
+    case 'string': {
+      const value = String(node.value);
+      return range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
+    }
+    case 'number': {
+      const value = Number(node.value);
+      const raw = text.slice(node.offset, node.offset + node.length);
+      return range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
+    }
+    case 'boolean': {
+      const value = Boolean(node.value);
+      return range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
+    }
     default:
-      return { kind: 'null', ...base };
+      return range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
   }
 }
