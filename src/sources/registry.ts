@@ -10,34 +10,49 @@ import { isTerraformConfiguration, looksLikeTerraformPlan } from './terraform/de
  */
 function lazySource(
   kind: SourceKind,
-  independentFiles: boolean,
+  shape: { independentFiles?: boolean; inParts?: boolean },
   detect: FileSource['detect'],
   importSource: () => Promise<FileSource>,
 ): FileSource {
   let loaded: Promise<FileSource> | undefined;
+  const real = () => (loaded ??= importSource());
   return {
     kind,
-    ...(independentFiles ? { independentFiles } : {}),
+    ...(shape.independentFiles ? { independentFiles: true } : {}),
     detect,
-    load: async (files, options) => (await (loaded ??= importSource())).load(files, options),
+    load: async (files, options) => (await real()).load(files, options),
+    // The engine asks for parts only from a source that has them: forwarded for the sources that do.
+    ...(shape.inParts
+      ? {
+          loadInParts: async (
+            files: Parameters<FileSource['load']>[0],
+            options: Parameters<FileSource['load']>[1],
+            onPart: Parameters<NonNullable<FileSource['loadInParts']>>[2],
+          ) => {
+            const source = await real();
+            if (source.loadInParts) await source.loadInParts(files, options, onPart);
+            else await onPart(await source.load(files, options));
+          },
+        }
+      : {}),
   };
 }
 
 const terraformPlan = lazySource(
   'terraform-plan',
-  false,
+  { inParts: true },
   (file) => looksLikeTerraformPlan(file.text),
   async () => (await import('./terraform/plan-source.js')).terraformPlan,
 );
 const cloudFormation = lazySource(
   'cloudformation',
-  true,
+  { independentFiles: true },
   (file) => looksLikeCloudFormation(file.text),
   async () => (await import('./cloudformation/cloudformation-source.js')).cloudFormationSource,
 );
 const terraformHcl = lazySource(
   'terraform',
-  false,
+  {},
   isTerraformConfiguration,
   async () => (await import('./terraform/hcl-source.js')).terraformHcl,
 );
