@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../model/errors.js';
-import { CHUNKED_REPORTERS, REPORTERS, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { type FindingDetails } from '../engine/evaluate.js';
+import { REPORT_FORMATS, type ReportFormat, findingDetailsFor, loadReporter } from '../report/formats.js';
 import type { ReportContext, ReportInput } from '../report/report.js';
 import { colorsFor, emit, emitChunks } from './output.js';
 
@@ -28,7 +29,7 @@ export function formatSpec(value: string, previous: FormatSpec[] = []): FormatSp
   const colon = value.indexOf(':');
   const name = colon === -1 ? value : value.slice(0, colon);
   const file = colon === -1 ? undefined : value.slice(colon + 1);
-  if (!(REPORT_FORMATS as string[]).includes(name)) {
+  if (!(REPORT_FORMATS as readonly string[]).includes(name)) {
     throw new InvalidArgumentError(`unknown format "${name}" (choose from ${REPORT_FORMATS.join(', ')}; add :FILE to write it to a file)`);
   }
   if (file === '') throw new InvalidArgumentError(`"${value}": name a file after the colon, or drop the colon`);
@@ -63,6 +64,14 @@ export function plannedOutputs(options: OutputOptions): FormatSpec[] {
   return planned.map((spec) => (spec.file || !options.output ? spec : { ...spec, file: options.output }));
 }
 
+/** What the scan must put on findings for the reports planned (fix text edits, peers): nothing the reports do not print. */
+export function findingDetailsForOutputs(options: OutputOptions, context: { explain?: boolean } = {}): FindingDetails {
+  return findingDetailsFor(
+    plannedOutputs(options).map((s) => s.format),
+    context,
+  );
+}
+
 export async function writeReports(
   input: ReportInput,
   options: OutputOptions,
@@ -78,8 +87,9 @@ export async function writeReports(
   }
   for (const spec of planned) {
     const color = !spec.file && colorsFor(stdout, env).isColorSupported;
-    const chunked = CHUNKED_REPORTERS[spec.format];
+    // Each format's reporter loads only now, and only the formats asked for (start-up cost).
+    const { reporter, chunked } = await loadReporter(spec.format);
     if (chunked) await emitChunks(chunked(input, { ...context, color }), spec.file, stdout);
-    else await emit(REPORTERS[spec.format](input, { ...context, color }), spec.file, stdout);
+    else await emit(reporter(input, { ...context, color }), spec.file, stdout);
   }
 }

@@ -2,9 +2,21 @@ import type { Check, Violation } from '../checks/types.js';
 import type { Finding, ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
 import { type CheckContext, DEFAULT_CHECK_CONTEXT, type FindingFix, findingChange } from '../model/proposed-fix.js';
-import { attachEdits } from '../fix/finding-edits.js';
+import type { attachEdits } from '../fix/finding-edits.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
-import { peersFor, peersForUnread } from '../peers/index.js';
+import type { peersFor, peersForUnread } from '../peers/index.js';
+
+/** The peers' code (src/peers/), passed in so that a scan whose reports print no peers never loads it. */
+export interface PeerCode {
+  peersFor: typeof peersFor;
+  peersForUnread: typeof peersForUnread;
+}
+
+/** What findings carry beyond their verdict, as code: `peers` for cross-tool verdicts, `edits` (with the texts) for fix text edits. */
+export interface DetailCode {
+  peers?: PeerCode;
+  edits?: { attachEdits: typeof attachEdits; readText: (file: string) => string | undefined };
+}
 
 function violationLocation(violation: Pick<Violation, 'node' | 'container'>, taskDefinition: TaskDefinition): SourceRange | undefined {
   if (violation.node?.range) return violation.node.range;
@@ -61,16 +73,18 @@ function findingFix(check: Check, violation: Violation, context: CheckContext, l
 
 /**
  * Runs the checks on one task definition; pure. `context` holds the fix options
- * the checks' proposed fixes follow (defaults: a plain scan). With the texts of
- * the files (`readText`), findings of files also carry their fix as text edits.
+ * the checks' proposed fixes follow (defaults: a plain scan). With `code.peers`,
+ * findings carry the cross-tool verdicts; with `code.edits` (and the texts of
+ * the files), findings of files also carry their fix as text edits.
  */
 export function evaluateTaskDefinition(
   taskDefinition: TaskDefinition,
   checks: readonly Check[],
   includePassed: boolean,
   context: CheckContext = DEFAULT_CHECK_CONTEXT,
-  readText?: (file: string) => string | undefined,
+  code: DetailCode = {},
 ): Finding[] {
+  const peers = code.peers;
   const findings: Finding[] = [];
   for (const check of checks) {
     const violations = check.evaluate(taskDefinition, context);
@@ -100,7 +114,7 @@ export function evaluateTaskDefinition(
           : {}),
         ...(violation.effectiveUser ? { effectiveUser: violation.effectiveUser } : {}),
         ...(fix ? { fix } : {}),
-        peers: peersFor(check.meta.id, taskDefinition, violation.container),
+        ...(peers ? { peers: peers.peersFor(check.meta.id, taskDefinition, violation.container) } : {}),
       });
     }
     if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {
@@ -114,11 +128,11 @@ export function evaluateTaskDefinition(
         ...(taskDefinition.range ? { location: taskDefinition.range } : {}),
         remediation: check.meta.remediation.summary,
         ...(taskDefinition.usage ? { usage: taskDefinition.usage } : {}),
-        peers: peersFor(check.meta.id, taskDefinition),
+        ...(peers ? { peers: peers.peersFor(check.meta.id, taskDefinition) } : {}),
       });
     }
   }
-  if (readText) attachEdits(taskDefinition, findings, readText);
+  if (code.edits) code.edits.attachEdits(taskDefinition, findings, code.edits.readText);
   return findings;
 }
 
@@ -129,6 +143,7 @@ export function errorFindings(
   checks: readonly Check[],
   usage?: Usage,
   location?: SourceRange,
+  peers?: PeerCode,
 ): Finding[] {
   return checks.map((check) => ({
     checkId: check.meta.id,
@@ -140,6 +155,30 @@ export function errorFindings(
     ...(location ? { location } : {}),
     remediation: check.meta.remediation.summary,
     ...(usage ? { usage } : {}),
-    peers: peersForUnread(check.meta.id, resource),
+    ...(peers ? { peers: peers.peersForUnread(check.meta.id, resource) } : {}),
   }));
+}
+
+/**
+ * What findings carry beyond their verdict, each costly to compute and to hold: `edits`, the text edits of a file
+ * finding's fix (JSON `fix.edits`, SARIF `fixes`), and `peers`, the cross-tool verdicts (JSON, SARIF, HTML, text with
+ * --explain). A scan computes both unless told otherwise; the CLI asks only for what its reports print.
+ */
+export interface FindingDetails {
+  edits: boolean;
+  peers: boolean;
+}
+
+export const ALL_FINDING_DETAILS: FindingDetails = { edits: true, peers: true };
+
+let peerCode: Promise<PeerCode> | undefined;
+let editCode: Promise<typeof attachEdits> | undefined;
+
+/** Loads (once) the code the details need: nothing for a scan whose reports print neither. */
+export async function loadDetailCode(details: FindingDetails): Promise<{ peers?: PeerCode; attachEdits?: typeof attachEdits }> {
+  const [peers, edits] = await Promise.all([
+    details.peers ? (peerCode ??= import('../peers/index.js')) : undefined,
+    details.edits ? (editCode ??= import('../fix/finding-edits.js').then((m) => m.attachEdits)) : undefined,
+  ]);
+  return { ...(peers ? { peers } : {}), ...(edits ? { attachEdits: edits } : {}) };
 }

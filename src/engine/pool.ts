@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InputFile } from '../sources/source.js';
+import type { FindingDetails } from './evaluate.js';
 import type { BatchResult } from './scan.js';
 
 export interface BatchTask {
@@ -19,10 +20,11 @@ export interface BatchTask {
   varFiles: string[];
   /** Return each finding's anchor lines (BatchResult.lines). */
   findingLines: boolean;
+  /** What findings carry besides their verdict (ScanOptions.findingDetails). */
+  findingDetails: FindingDetails;
 }
 
-/** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
-export const MIN_FILES_FOR_WORKERS = 300;
+export { MIN_FILES_FOR_WORKERS } from './scan-files.js';
 
 export function defaultJobs(): number {
   return availableParallelism();

@@ -5,12 +5,16 @@
  * the largest batch, not the corpus. Results are kept per source and batch and joined in the order a one-thread,
  * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
  */
-import type { Finding, ScanError } from '../model/finding.js';
+import type { Finding, PeerConclusion, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
+import { ALL_FINDING_DETAILS } from './evaluate.js';
 import type { ScanPool } from './pool.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
+
+/** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
+export const MIN_FILES_FOR_WORKERS = 300;
 
 /** Files per batch for sources whose files stand alone. */
 export const FILE_BATCH = 200;
@@ -82,6 +86,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
         includePassed: options.includePassed ?? false,
         varFiles: options.varFiles ?? [],
         findingLines,
+        findingDetails: options.findingDetails ?? ALL_FINDING_DETAILS,
       });
       // A batch too large for a worker's heap (one huge file) runs here instead.
       const result = counted(
@@ -208,6 +213,23 @@ function shareStrings(f: Finding, map: Map<string, string>): void {
   f.remediation = share(map, f.remediation);
   if (f.resource.file !== undefined) f.resource.file = share(map, f.resource.file);
   if (f.location) f.location.file = share(map, f.location.file);
+  if (f.peers) f.peers = sharedPeers(f.peers);
+}
+
+/**
+ * The peers of most findings are one of a few lists (the same verdicts and reasons for each check): copies that
+ * crossed a worker boundary are shared again, so a large scan holds each list once, not once per finding.
+ * Reporters only read them.
+ */
+const peerLists = new Map<string, PeerConclusion[]>();
+
+function sharedPeers(peers: PeerConclusion[]): PeerConclusion[] {
+  const key = JSON.stringify(peers);
+  const known = peerLists.get(key);
+  if (known) return known;
+  if (peerLists.size > 10_000) peerLists.clear();
+  peerLists.set(key, peers);
+  return peers;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -245,10 +267,12 @@ class PoolGate {
     const jobs = options.jobs ?? 1;
     if (jobs <= 1 || options.onEvaluated || options.onFilesRead || options.fileSources || options.enrichers?.length)
       return (this.allowed = false);
-    const [{ MIN_FILES_FOR_WORKERS }, { CHECKS }] = await Promise.all([import('./pool.js'), import('../checks/catalogue.js')]);
     this.minimum = MIN_FILES_FOR_WORKERS;
+    // A small scan never loads the pool (start-up cost).
+    if (this.pendingFiles < MIN_FILES_FOR_WORKERS) return (this.allowed = false);
+    const { CHECKS } = await import('../checks/catalogue.js');
     // Workers rebuild the checks from their ids: only catalogue checks can cross (a library caller's own cannot).
-    return (this.allowed = options.checks.every((c) => CHECKS.includes(c)) && this.pendingFiles >= MIN_FILES_FOR_WORKERS);
+    return (this.allowed = options.checks.every((c) => CHECKS.includes(c)));
   }
 
   /** The pool, none (in-process), or undecided (hold the batch until enough files are seen or reading ends). */

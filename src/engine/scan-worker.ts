@@ -21,7 +21,13 @@ port.on('message', async ({ id, task }: { id: number; task: BatchTask }) => {
       if (!check) throw new Error(`unknown check ${checkId}`);
       return check;
     });
-    const options = { checks, includePassed: task.includePassed, varFiles: task.varFiles, findingLines: task.findingLines };
+    const options = {
+      checks,
+      includePassed: task.includePassed,
+      varFiles: task.varFiles,
+      findingLines: task.findingLines,
+      findingDetails: task.findingDetails,
+    };
     const result: BatchResult = emptyBatch();
     await consumeFiles(source, task.files, options, result);
     port.postMessage({ id, result });

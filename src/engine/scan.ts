@@ -15,7 +15,14 @@ import {
 } from '../sources/source.js';
 import { type DiscoveryOptions, type SkippedFile, walkPaths } from './discover.js';
 import { deliver, scanFiles } from './scan-files.js';
-import { errorFindings, evaluateTaskDefinition } from './evaluate.js';
+import {
+  ALL_FINDING_DETAILS,
+  type DetailCode,
+  type FindingDetails,
+  errorFindings,
+  evaluateTaskDefinition,
+  loadDetailCode,
+} from './evaluate.js';
 import { describeLoadFailure, loadIsolating } from './isolate.js';
 import { MAX_NESTING, nestedTooDeep } from './nesting.js';
 
@@ -55,6 +62,8 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   jobs?: number;
   /** Files read and checked so far, of all the files routed to a source (for a progress bar). */
   onFileProgress?: (done: number, total: number) => void;
+  /** What findings carry besides their verdict (fix text edits, peers); default: everything. */
+  findingDetails?: FindingDetails;
 }
 
 /** What one batch of files adds to a scan: compact records only, so it can cross a worker boundary. */
@@ -67,11 +76,13 @@ export interface BatchResult {
   lines?: Array<number[] | undefined>;
 }
 
-type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal'> & {
+type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal' | 'findingDetails'> & {
   /** The texts of the files being scanned: findings of files then carry the text edits of their fix. */
   readText?: (file: string) => string | undefined;
   /** Record each evaluated finding's anchor lines in BatchResult.lines. */
   findingLines?: boolean;
+  /** Set by consumeOutput: the code of the details asked for. */
+  code?: DetailCode;
 };
 
 export function emptyBatch(): BatchResult {
@@ -79,14 +90,21 @@ export function emptyBatch(): BatchResult {
 }
 
 /** Adds a source's output to `into`: errors, ERROR findings for failures, and the findings of every definition. */
-export async function consumeOutput(output: SourceOutput, options: ConsumeOptions, into: BatchResult): Promise<void> {
+export async function consumeOutput(output: SourceOutput, given: ConsumeOptions, into: BatchResult): Promise<void> {
   const { findings, errors, warnings } = into;
+  const loaded = await loadDetailCode(given.findingDetails ?? ALL_FINDING_DETAILS);
+  const { readText } = given;
+  const code: DetailCode = {
+    ...(loaded.peers ? { peers: loaded.peers } : {}),
+    ...(loaded.attachEdits && readText ? { edits: { attachEdits: loaded.attachEdits, readText } } : {}),
+  };
+  const options = { ...given, code };
   errors.push(...output.errors);
   warnings.push(...(output.warnings ?? []));
   for (const failure of output.failures) {
     // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
     errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
-    findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range));
+    findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range, peersWanted(options)));
   }
   const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
   for (const enrich of options.enrichers ?? []) {
@@ -117,9 +135,10 @@ export async function consumeFiles(
   options: ConsumeOptions & FileSourceOptions,
   into: BatchResult,
 ): Promise<void> {
-  // Findings of files carry their fix as text edits, computed from the texts of this batch.
+  // Findings of files carry their fix as text edits (when asked for), computed from the texts of this batch.
   const texts = new Map(files.map((f) => [f.path, f.text]));
-  const withTexts = { ...options, readText: (path: string) => texts.get(path) };
+  const edits = (options.findingDetails ?? ALL_FINDING_DETAILS).edits;
+  const withTexts = edits ? { ...options, readText: (path: string) => texts.get(path) } : options;
   // Enrichers fetch for a whole batch at once (concurrent registry requests): keep their batches whole.
   const loadInParts = source.loadInParts?.bind(source);
   if (loadInParts && !options.enrichers?.length)
@@ -352,7 +371,7 @@ function evaluateDefinition(
   errors: ScanError[],
 ): boolean {
   try {
-    const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false, undefined, options.readText);
+    const own = evaluateTaskDefinition(taskDefinition, options.checks, options.includePassed ?? false, undefined, options.code);
     findings.push(...own);
     options.onEvaluated?.({ taskDefinition, findings: own });
     return true;
@@ -375,7 +394,16 @@ function notEvaluated(
     ...(definition.range ? fileError(definition.range.file, reason.message, definition.range) : reason),
     resource: definition.resource.id,
   });
-  findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range));
+  findings.push(...errorFindings(definition.resource, reason, options.checks, definition.usage, definition.range, peersWanted(options)));
+}
+
+function peersWanted(options: ConsumeOptions): DetailCode['peers'] {
+  return options.code?.peers;
+}
+
+/** localeCompare, without its cost for equal strings (the common case; a one-file scan then never loads ICU). */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a.localeCompare(b);
 }
 
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {
@@ -384,8 +412,8 @@ function sortFindings(findings: Finding[], checks: readonly Check[]): void {
   // Grouped by account first (an organization scan), then by resource.
   findings.sort(
     (a, b) =>
-      (a.resource.accountId ?? '').localeCompare(b.resource.accountId ?? '') ||
-      key(a).localeCompare(key(b)) ||
+      compareText(a.resource.accountId ?? '', b.resource.accountId ?? '') ||
+      compareText(key(a), key(b)) ||
       (a.location?.start.offset ?? 0) - (b.location?.start.offset ?? 0) ||
       (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0),
   );

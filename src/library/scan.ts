@@ -8,6 +8,7 @@ import {
   scan as scanWithChecks,
 } from '../engine/scan.js';
 import { evaluateTaskDefinition as evaluateWithChecks } from '../engine/evaluate.js';
+import { peersFor, peersForUnread } from '../peers/index.js';
 import type { Finding } from '../model/finding.js';
 import type { TaskDefinition } from '../model/task-definition.js';
 import { fromPlain } from '../model/value.js';
@@ -68,5 +69,5 @@ export function evaluateTaskDefinition(
   checks: readonly Check[] = CHECKS,
   includePassed = false,
 ): Finding[] {
-  return evaluateWithChecks(taskDefinition, checks, includePassed);
+  return evaluateWithChecks(taskDefinition, checks, includePassed, undefined, { peers: { peersFor, peersForUnread } });
 }

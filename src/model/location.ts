@@ -20,25 +20,39 @@ export interface SourceRange {
 /** Turns string offsets into line/column pairs for one text. */
 export class LineIndex {
   private readonly lineStarts: number[];
+  /** The line (0-based) of the last lookup: sources ask in text order, so the next answer is usually there or next. */
+  private hint = 0;
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    let i = text.indexOf('\n');
+    while (i !== -1) {
+      starts.push(i + 1);
+      i = text.indexOf('\n', i + 1);
     }
     this.lineStarts = starts;
   }
 
   position(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= clamped) low = mid;
-      else high = mid - 1;
+    const starts = this.lineStarts;
+    const last = starts.length - 1;
+    let line = this.hint;
+    if (!((starts[line] as number) <= clamped && (line === last || clamped < (starts[line + 1] as number)))) {
+      if (line < last && (starts[line + 1] as number) <= clamped && (line + 1 === last || clamped < (starts[line + 2] as number))) line++;
+      else {
+        let low = 0;
+        let high = last;
+        while (low < high) {
+          const mid = (low + high + 1) >> 1;
+          if ((starts[mid] as number) <= clamped) low = mid;
+          else high = mid - 1;
+        }
+        line = low;
+      }
+      this.hint = line;
     }
-    return { line: low + 1, column: clamped - (this.lineStarts[low] ?? 0) + 1, offset: clamped };
+    return { line: line + 1, column: clamped - (starts[line] as number) + 1, offset: clamped };
   }
 
   range(file: string, startOffset: number, endOffset: number): SourceRange {

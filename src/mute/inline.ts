@@ -1,8 +1,8 @@
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { EvaluatedDefinition } from '../engine/scan.js';
 import type { Finding } from '../model/finding.js';
 import type { InputFile } from '../sources/source.js';
+import { yamlPackage } from '../sources/yaml-lazy.js';
 
 /**
  * Inline suppressions, declared next to the code they excuse:
@@ -140,6 +140,8 @@ export function commentDirectives(text: string, file: string): { directives: Inl
 export function cloudFormationDirectives(text: string, file: string): { directives: InlineDirective[]; problems: InlineProblem[] } {
   const directives: InlineDirective[] = [];
   const problems: InlineProblem[] = [];
+  // Loaded here, not at start-up: only CloudFormation YAML with a Metadata suppression comes this far.
+  const { isMap, isSeq, LineCounter, parseDocument } = yamlPackage();
   const counter = new LineCounter();
   // Custom tags (!Ref, !Sub) only produce warnings here; the source reports real syntax errors.
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, logLevel: 'silent' });

@@ -11,19 +11,14 @@ import { CHECKOV_RULES } from './checkov.js';
 import { CIS_RULES } from './cis.js';
 import { PROWLER_RULES } from './prowler.js';
 import { TRIVY_RULES } from './trivy.js';
+import { TOOL_NAMES } from './tool-names.js';
 import type { PeerRule } from './types.js';
 
 export type { PeerRule, PeerOutcome } from './types.js';
 
 export const PEER_RULES: readonly PeerRule[] = [...AWS_CONFIG_RULES, ...PROWLER_RULES, ...CIS_RULES, ...CHECKOV_RULES, ...TRIVY_RULES];
 
-export const TOOL_NAMES: Record<PeerTool, string> = {
-  'aws-config': 'AWS Config / Security Hub',
-  prowler: 'Prowler',
-  cis: 'CIS AWS Compute v1.1.0',
-  checkov: 'Checkov',
-  trivy: 'Trivy',
-};
+export { TOOL_NAMES };
 
 export function rulesFor(checkId: string, tool?: PeerTool): PeerRule[] {
   return PEER_RULES.filter((r) => r.checks.includes(checkId) && (tool === undefined || r.tool === tool));

@@ -6,7 +6,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { locationLabel, proposedFix, resourceLabel, suppressionLabel } from './finding-text.js';
 import { controlGroups, groupedByControl } from './controls.js';
 import type { Reporter } from './report.js';
-import { TOOL_NAMES } from '../peers/index.js';
+import { TOOL_NAMES } from '../peers/tool-names.js';
 
 /** Every string from the input goes through here: the report renders names like `<img onerror=…>` as text. */
 export function htmlEscape(text: string): string {

@@ -4,6 +4,7 @@ import { htmlReporter } from './html.js';
 import { jsonReportChunks, jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { ocsfReporter } from './ocsf.js';
+import type { ReportFormat } from './formats.js';
 import type { ChunkedReporter, Reporter } from './report.js';
 import { sarifReportChunks, sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
@@ -18,10 +19,9 @@ export const REPORTERS = {
   ocsf: ocsfReporter,
   asff: asffReporter,
   html: htmlReporter,
-} satisfies Record<string, Reporter>;
+} satisfies Record<ReportFormat, Reporter>;
 
-export type ReportFormat = keyof typeof REPORTERS;
-export const REPORT_FORMATS = Object.keys(REPORTERS) as ReportFormat[];
+export { REPORT_FORMATS, type ReportFormat, findingDetailsFor } from './formats.js';
 
 /** Formats that can be written in pieces, so a large report is never whole in memory (same bytes as REPORTERS). */
 export const CHUNKED_REPORTERS: Partial<Record<ReportFormat, ChunkedReporter>> = {

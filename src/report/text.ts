@@ -5,7 +5,7 @@ import type { ResourceRef } from '../model/task-definition.js';
 import { describeSuppression } from '../mute/mute.js';
 import { controlGroups, groupedByControl } from './controls.js';
 import type { Reporter } from './report.js';
-import { TOOL_NAMES } from '../peers/index.js';
+import { TOOL_NAMES } from '../peers/tool-names.js';
 
 type Colors = ReturnType<typeof createColors>;
 

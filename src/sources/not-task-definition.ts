@@ -1,6 +1,6 @@
 import { parseTree } from 'jsonc-parser';
-import { parseAllDocuments } from 'yaml';
 import { firstSignificantChar } from './json/json-tree.js';
+import { yamlPackage } from './yaml-lazy.js';
 import type { InputFile } from './source.js';
 
 /**
@@ -69,5 +69,7 @@ function parses(text: string, start: string | undefined): boolean {
     parseTree(text, errors as never, { disallowComments: false, allowTrailingComma: false });
     return errors.length === 0;
   }
-  return parseAllDocuments(text).every((document) => !('errors' in document) || document.errors.length === 0);
+  return yamlPackage()
+    .parseAllDocuments(text)
+    .every((document) => !('errors' in document) || document.errors.length === 0);
 }

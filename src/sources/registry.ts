@@ -1,10 +1,64 @@
-import { cloudFormationSource } from './cloudformation/cloudformation-source.js';
+import { looksLikeCloudFormation } from './cloudformation/detect.js';
 import { jsonTaskDefinitionSource } from './json/json-source.js';
+import type { SourceKind } from '../model/task-definition.js';
 import type { FileSource } from './source.js';
-import { terraformHcl, terraformPlan } from './terraform/index.js';
+import { isTerraformConfiguration, looksLikeTerraformPlan } from './terraform/detect.js';
+
+/**
+ * A source whose `detect` is cheap and whose parser (and its packages: yaml, web-tree-sitter) loads only when it is
+ * given files: a scan of task-definition JSON never loads the CloudFormation or Terraform code (start-up cost).
+ */
+function lazySource(
+  kind: SourceKind,
+  shape: { independentFiles?: boolean; inParts?: boolean },
+  detect: FileSource['detect'],
+  importSource: () => Promise<FileSource>,
+): FileSource {
+  let loaded: Promise<FileSource> | undefined;
+  const real = () => (loaded ??= importSource());
+  return {
+    kind,
+    ...(shape.independentFiles ? { independentFiles: true } : {}),
+    detect,
+    load: async (files, options) => (await real()).load(files, options),
+    // The engine asks for parts only from a source that has them: forwarded for the sources that do.
+    ...(shape.inParts
+      ? {
+          loadInParts: async (
+            files: Parameters<FileSource['load']>[0],
+            options: Parameters<FileSource['load']>[1],
+            onPart: Parameters<NonNullable<FileSource['loadInParts']>>[2],
+          ) => {
+            const source = await real();
+            if (source.loadInParts) await source.loadInParts(files, options, onPart);
+            else await onPart(await source.load(files, options));
+          },
+        }
+      : {}),
+  };
+}
+
+const terraformPlan = lazySource(
+  'terraform-plan',
+  { inParts: true },
+  (file) => looksLikeTerraformPlan(file.text),
+  async () => (await import('./terraform/plan-source.js')).terraformPlan,
+);
+const cloudFormation = lazySource(
+  'cloudformation',
+  { independentFiles: true },
+  (file) => looksLikeCloudFormation(file.text),
+  async () => (await import('./cloudformation/cloudformation-source.js')).cloudFormationSource,
+);
+const terraformHcl = lazySource(
+  'terraform',
+  {},
+  isTerraformConfiguration,
+  async () => (await import('./terraform/hcl-source.js')).terraformHcl,
+);
 
 /**
  * File sources in detection order: the first whose `detect` accepts a file owns
  * it. A new source is one folder under src/sources/ plus one line here.
  */
-export const FILE_SOURCES: readonly FileSource[] = [terraformPlan, cloudFormationSource, jsonTaskDefinitionSource, terraformHcl];
+export const FILE_SOURCES: readonly FileSource[] = [terraformPlan, cloudFormation, jsonTaskDefinitionSource, terraformHcl];

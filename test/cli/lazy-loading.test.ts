@@ -79,4 +79,31 @@ describe('start-up loads only what the command needs', () => {
       [],
     );
   });
+
+  it('a one-file JSON scan with text output loads no other source, no YAML or HCL parser, no peers, no fix edits, one reporter, no pool', () => {
+    const loaded = loadedBy(['scan', fixture('json', 'register-input.json'), '--quiet']);
+    assert.ok(loaded.includes('dist/sources/json/json-source.js'), 'the JSON source runs');
+    assert.ok(loaded.includes('dist/report/text.js'), 'the text reporter writes');
+    assert.deepEqual(
+      loaded.filter((file) =>
+        /dist\/sources\/(cloudformation|terraform)\/(?!detect\.js|ecs-keys\.js)|node_modules\/(yaml|web-tree-sitter|@tree-sitter-grammars)\/|dist\/peers\/(?!tool-names\.js)|dist\/fix\/|dist\/report\/(?!text\.js|formats\.js|controls\.js)|dist\/engine\/(pool|scan-worker)\.js/.test(
+          file,
+        ),
+      ),
+      [],
+    );
+  });
+
+  it('a one-file JSON scan with JSON output loads the peers and the fix editors it prints, still no YAML or HCL parser', () => {
+    const loaded = loadedBy(['scan', fixture('json', 'register-input.json'), '--quiet', '--format', 'json']);
+    assert.ok(loaded.includes('dist/report/json.js'));
+    assert.ok(loaded.includes('dist/peers/index.js'));
+    assert.ok(loaded.includes('dist/fix/finding-edits.js'));
+    assert.deepEqual(
+      loaded.filter((file) =>
+        /node_modules\/(yaml|web-tree-sitter)\/|dist\/sources\/(cloudformation|terraform)\/(?!detect\.js|ecs-keys\.js)/.test(file),
+      ),
+      [],
+    );
+  });
 });

@@ -9,7 +9,7 @@ import { interruptible } from '../interrupt.js';
 import { controlsOf } from '../../checks/frameworks.js';
 import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
 import { checksFrom, checksOption, frameworkOption, positiveInteger, positiveNumber, repeatable, skipChecksOption } from '../options.js';
-import { type FormatSpec, writeReports } from '../report-outputs.js';
+import { type FormatSpec, findingDetailsForOutputs, writeReports } from '../report-outputs.js';
 import { type ProgrammeOptions, addProgrammeOptions, formatOption, prepareProgramme } from '../scan-programme.js';
 import type { CommandContext } from '../io.js';
 
@@ -155,6 +155,8 @@ could not be read). Warnings (validation problems that left every verdict intact
           enrichers,
           followSymlinks: options.followSymlinks ?? false,
           jobs: options.jobs ?? availableParallelism(),
+          // Fix text edits and peers only when a planned report prints them.
+          findingDetails: findingDetailsForOutputs(options, { explain: options.explain === true }),
           onFileProgress: (done, total) => {
             progress.update(done, total);
           },

@@ -1,4 +1,4 @@
-import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type Node as JsonNode, type ParseError, printParseErrorCode, visit } from 'jsonc-parser';
 import type { ScanError } from '../../model/finding.js';
 import { LineIndex, type SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
@@ -17,18 +17,99 @@ export interface ParsedJson {
  */
 export function parseJsonWithPositions(text: string, file: string, baseOffset = 0, lines?: LineIndex): ParsedJson {
   const index = lines ?? new LineIndex(text);
-  const parseErrors: ParseError[] = [];
-  const tree = parseTree(text, parseErrors, { disallowComments: false, allowTrailingComma: false });
-  const first = parseErrors[0];
+  const built = buildValueTree(text, (offset, length) => index.range(file, baseOffset + offset, baseOffset + offset + length));
+  const first = built.errors[0];
   if (first) {
     // Only the first error: the parser's later ones are consequences of it.
     const at = index.position(baseOffset + first.offset);
     const message = `invalid JSON: ${describeJsonError(first.error)}`;
     return { errors: [{ file, line: at.line, column: at.column, message }], lines: index };
   }
-  if (!tree) return { errors: [{ file, line: 1, column: 1, message: 'invalid JSON: the file is empty' }], lines: index };
-  const root = jsonTreeToValue(tree, text, (offset, length) => index.range(file, baseOffset + offset, baseOffset + offset + length));
-  return { root, errors: [], lines: index };
+  if (!built.root) return { errors: [{ file, line: 1, column: 1, message: 'invalid JSON: the file is empty' }], lines: index };
+  return { root: built.root, errors: [], lines: index };
+}
+
+type OpenValue =
+  | { kind: 'object'; offset: number; entries: ObjectEntry[]; key?: string; keyRange?: SourceRange | undefined }
+  | { kind: 'array'; offset: number; items: ValueNode[] };
+
+/**
+ * The value tree straight from the parser's events: the same nodes and ranges jsonTreeToValue makes from
+ * jsonc-parser's `parseTree` (which is built from the same events), without that intermediate tree, so a large file
+ * is held once, not twice. After a syntax error the tree is incomplete: callers use only the errors then.
+ */
+function buildValueTree(text: string, rangeOf: JsonRangeMapper): { root?: ValueNode; errors: ParseError[] } {
+  const errors: ParseError[] = [];
+  const open: OpenValue[] = [];
+  let root: ValueNode | undefined;
+  let rootSeen = false;
+  const add = (value: ValueNode) => {
+    const parent = open[open.length - 1];
+    if (!parent) {
+      if (!rootSeen) root = value;
+      rootSeen = true;
+    } else if (parent.kind === 'array') parent.items.push(value);
+    else if (parent.key !== undefined) {
+      const { key, keyRange } = parent;
+      parent.entries.push(keyRange ? { key, sourceKey: key, keyRange, value } : { key, sourceKey: key, value });
+      parent.key = undefined;
+      parent.keyRange = undefined;
+    }
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: (offset) => {
+        open.push({ kind: 'object', offset, entries: [] });
+      },
+      onObjectProperty: (property, offset, length) => {
+        const parent = open[open.length - 1];
+        if (parent?.kind !== 'object') return;
+        parent.key = property;
+        parent.keyRange = rangeOf(offset, length);
+      },
+      onObjectEnd: (offset, length) => {
+        const node = open.pop();
+        if (node?.kind !== 'object') return;
+        const range = rangeOf(node.offset, offset + length - node.offset);
+        const { entries } = node;
+        add(range ? { kind: 'object', entries, range, syntax: 'json' } : { kind: 'object', entries, syntax: 'json' });
+      },
+      onArrayBegin: (offset) => {
+        open.push({ kind: 'array', offset, items: [] });
+      },
+      onArrayEnd: (offset, length) => {
+        const node = open.pop();
+        if (node?.kind !== 'array') return;
+        const range = rangeOf(node.offset, offset + length - node.offset);
+        const { items } = node;
+        add(range ? { kind: 'array', items, range, syntax: 'json' } : { kind: 'array', items, syntax: 'json' });
+      },
+      onLiteralValue: (value: unknown, offset, length) => {
+        const range = rangeOf(offset, length);
+        add(literal(value, text.slice(offset, offset + length), range));
+      },
+      onError: (error, offset, length) => {
+        errors.push({ error, offset, length });
+      },
+    },
+    { disallowComments: false, allowTrailingComma: false },
+  );
+  return { ...(root ? { root } : {}), errors };
+}
+
+/** A literal as jsonTreeToValue makes it from parseTree's node of the same value. */
+function literal(value: unknown, raw: string, range: SourceRange | undefined): ValueNode {
+  switch (typeof value) {
+    case 'string':
+      return range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
+    case 'number':
+      return range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
+    case 'boolean':
+      return range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
+    default:
+      return range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
+  }
 }
 
 /**
@@ -64,29 +145,46 @@ export type JsonRangeMapper = (offset: number, length: number) => SourceRange | 
 
 /** Converts a jsonc-parser tree to a ValueNode tree; `text` is what the tree was parsed from. */
 export function jsonTreeToValue(node: JsonNode, text: string, rangeOf: JsonRangeMapper): ValueNode {
+  // Object literals built in one go (no spread of a shared base): this runs for every value of every file.
   const range = rangeOf(node.offset, node.length);
-  const base = { ...(range ? { range } : {}), syntax: 'json' as const };
   switch (node.type) {
     case 'object': {
       const entries: ObjectEntry[] = [];
-      for (const property of node.children ?? []) {
-        const [keyNode, valueNode] = property.children ?? [];
-        if (!keyNode || !valueNode) continue;
-        const key = String(keyNode.value);
-        const keyRange = rangeOf(keyNode.offset, keyNode.length);
-        entries.push({ key, sourceKey: key, ...(keyRange ? { keyRange } : {}), value: jsonTreeToValue(valueNode, text, rangeOf) });
+      const properties = node.children;
+      if (properties) {
+        for (const property of properties) {
+          const children = property.children;
+          const keyNode = children?.[0];
+          const valueNode = children?.[1];
+          if (!keyNode || !valueNode) continue;
+          const key = String(keyNode.value);
+          const keyRange = rangeOf(keyNode.offset, keyNode.length);
+          const value = jsonTreeToValue(valueNode, text, rangeOf);
+          entries.push(keyRange ? { key, sourceKey: key, keyRange, value } : { key, sourceKey: key, value });
+        }
       }
-      return { kind: 'object', entries, ...base };
+      return range ? { kind: 'object', entries, range, syntax: 'json' } : { kind: 'object', entries, syntax: 'json' };
     }
-    case 'array':
-      return { kind: 'array', items: (node.children ?? []).map((c) => jsonTreeToValue(c, text, rangeOf)), ...base };
-    case 'string':
-      return { kind: 'string', value: String(node.value), ...base };
-    case 'number':
-      return { kind: 'number', value: Number(node.value), raw: text.slice(node.offset, node.offset + node.length), ...base };
-    case 'boolean':
-      return { kind: 'boolean', value: Boolean(node.value), ...base };
+    case 'array': {
+      const children = node.children;
+      const items: ValueNode[] = children ? new Array<ValueNode>(children.length) : [];
+      if (children) for (let i = 0; i < children.length; i++) items[i] = jsonTreeToValue(children[i] as JsonNode, text, rangeOf);
+      return range ? { kind: 'array', items, range, syntax: 'json' } : { kind: 'array', items, syntax: 'json' };
+    }
+    case 'string': {
+      const value = String(node.value);
+      return range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
+    }
+    case 'number': {
+      const value = Number(node.value);
+      const raw = text.slice(node.offset, node.offset + node.length);
+      return range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
+    }
+    case 'boolean': {
+      const value = Boolean(node.value);
+      return range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
+    }
     default:
-      return { kind: 'null', ...base };
+      return range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
   }
 }

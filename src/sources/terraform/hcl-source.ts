@@ -5,26 +5,11 @@ import type { ScanError } from '../../model/finding.js';
 import { type FileSource, type FileSourceOptions, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
 import { ConfigurationLoader, type DirectoryFiles, groupByDirectory, isConfigInput } from './configuration.js';
 import { evaluateInstance, localModuleSource } from './instance.js';
+import { isTerraformConfiguration } from './detect.js';
 import { terraformParser } from './parser.js';
 import { type VarFile, autoLoadOrder, isAutoLoadedVarFile, readVarFile } from './tfvars.js';
 
-const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;
-
-/**
- * A top-level Terraform block at the start of a line. Indented blocks are not
- * enough: HCL quoted inside YAML or Markdown is indented, and must not make
- * that file Terraform.
- */
-const TOP_LEVEL_BLOCK =
-  /^(?:(?:resource|data)[ \t]+"[^"\n]*"[ \t]+"[^"\n]*"|(?:variable|module|provider|output)[ \t]+"[^"\n]*"|locals|terraform)[ \t]*\{/m;
-
-/** HCL Terraform by content, for a file named on the command line or standard input, whatever its name. */
-export function looksLikeTerraformHcl(text: string): boolean {
-  const start = text.trimStart()[0];
-  // JSON is never HCL here (a plan, a task definition, .tf.json are recognized by name or by their own source).
-  if (start === '{' || start === '[') return false;
-  return TOP_LEVEL_BLOCK.test(text);
-}
+export { looksLikeTerraformHcl } from './detect.js';
 
 /**
  * Terraform configuration: `.tf` and `.tf.json` files (or any file whose content
@@ -33,7 +18,7 @@ export function looksLikeTerraformHcl(text: string): boolean {
  */
 export const terraformHcl: FileSource = {
   kind: 'terraform',
-  detect: (file) => TERRAFORM_FILE.test(file.path) || looksLikeTerraformHcl(file.text),
+  detect: isTerraformConfiguration,
   load: loadTerraformConfiguration,
 };
 

@@ -3,17 +3,15 @@ import { LineIndex } from '../../model/location.js';
 import type { ResourceRef } from '../../model/task-definition.js';
 import { field, scalarText } from '../../model/value.js';
 import { type FileSource, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
+import { looksLikeTerraformPlan } from './detect.js';
 import { ConfigurationIndex } from './plan-configuration.js';
 import { type IndexedResource, type Span, indexPlan } from './plan-index.js';
 import { type PlanText, planBody, planObject } from './plan-values.js';
 
-const FORMAT_VERSION = /"format_version"\s*:/;
-const PLAN_SECTIONS = /"(planned_values|resource_changes)"\s*:/;
-
 /** `terraform show -json plan.out`: recognized by its content, whatever the file name. */
 export const terraformPlan: FileSource = {
   kind: 'terraform-plan',
-  detect: (file) => file.text.trimStart().startsWith('{') && FORMAT_VERSION.test(file.text) && PLAN_SECTIONS.test(file.text),
+  detect: (file) => looksLikeTerraformPlan(file.text),
   load: async (files) => {
     const output = emptyOutput();
     for (const file of files)

@@ -1,0 +1,35 @@
+/**
+ * Cheap content and name sniffing for the Terraform sources, never a parse, in a module of its own: the engine routes
+ * files without loading the HCL parser or the plan reader (start-up cost).
+ */
+
+const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;
+
+/**
+ * A top-level Terraform block at the start of a line. Indented blocks are not
+ * enough: HCL quoted inside YAML or Markdown is indented, and must not make
+ * that file Terraform.
+ */
+const TOP_LEVEL_BLOCK =
+  /^(?:(?:resource|data)[ \t]+"[^"\n]*"[ \t]+"[^"\n]*"|(?:variable|module|provider|output)[ \t]+"[^"\n]*"|locals|terraform)[ \t]*\{/m;
+
+/** HCL Terraform by content, for a file named on the command line or standard input, whatever its name. */
+export function looksLikeTerraformHcl(text: string): boolean {
+  const start = text.trimStart()[0];
+  // JSON is never HCL here (a plan, a task definition, .tf.json are recognized by name or by their own source).
+  if (start === '{' || start === '[') return false;
+  return TOP_LEVEL_BLOCK.test(text);
+}
+
+/** Terraform configuration: by name (`.tf`, `.tf.json`, variable files) or by content. */
+export function isTerraformConfiguration(file: { path: string; text: string }): boolean {
+  return TERRAFORM_FILE.test(file.path) || looksLikeTerraformHcl(file.text);
+}
+
+const FORMAT_VERSION = /"format_version"\s*:/;
+const PLAN_SECTIONS = /"(planned_values|resource_changes)"\s*:/;
+
+/** `terraform show -json plan.out`: recognized by its content, whatever the file name. */
+export function looksLikeTerraformPlan(text: string): boolean {
+  return text.trimStart().startsWith('{') && FORMAT_VERSION.test(text) && PLAN_SECTIONS.test(text);
+}
