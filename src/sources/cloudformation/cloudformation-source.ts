@@ -4,6 +4,7 @@ import { parseJsonWithPositions } from '../json/json-tree.js';
 import type { FileSource, InputFile, SourceOutput } from '../source.js';
 import { looksLikeCloudFormation } from './detect.js';
 import { extractTaskDefinitions } from './task-definitions.js';
+import { loadYamlParser } from './yaml-parser.js';
 import { parseYamlTemplate } from './yaml-tree.js';
 
 /**
@@ -16,6 +17,7 @@ export const cloudFormationSource: FileSource = {
   detect: (file) => looksLikeCloudFormation(file.text),
   async load(files) {
     const output: SourceOutput = { definitions: [], failures: [], errors: [] };
+    await loadYamlParser();
     for (const file of files) loadTemplate(file, output);
     return output;
   },

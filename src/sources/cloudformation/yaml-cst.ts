@@ -6,10 +6,11 @@
  * (anchors and aliases, explicit keys, `!!` tags, directives, tabs, multi-line flow collections, any syntax error
  * or doubt) returns undefined, and the caller takes the composing path, which reports errors precisely.
  */
-import { CST, Parser, Schema, isScalar as isYamlScalar } from 'yaml';
+import { CST, Schema, isScalar as isYamlScalar } from 'yaml';
 import type { LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
+import { yamlParserClass } from './yaml-parser.js';
 
 type Token = CST.Token;
 type SourceToken = CST.SourceToken;
@@ -40,6 +41,7 @@ export function buildYamlFast(text: string, file: string, lines: LineIndex): Val
   try {
     const builder = new CstBuilder(text, file, lines);
     const documents: ValueNode[] = [];
+    const Parser = yamlParserClass();
     for (const token of new Parser().parse(text)) {
       switch (token.type) {
         case 'document': {
