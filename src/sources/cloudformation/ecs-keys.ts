@@ -253,7 +253,11 @@ function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): Obje
   const exact = EXACT_PROPERTIES.get(name);
   if (exact !== undefined) {
     if (USER_MAPS.has(name)) return { ...entry, key: exact };
-    return { ...entry, key: exact, value: rename(entry.value, where, report, name === 'ContainerDefinitions' ? 'container list' : undefined) };
+    return {
+      ...entry,
+      key: exact,
+      value: rename(entry.value, where, report, name === 'ContainerDefinitions' ? 'container list' : undefined),
+    };
   }
   const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
   if (spellings && !spellings.includes(name)) {

@@ -3,7 +3,8 @@
  * Node resolves) reads `process.env.LOG_TOKENS` for every token it parses, a native environment lookup that costs
  * about a third of the parse on CloudFormation templates; `browser/dist/` is the same build without that debug hook.
  * The package's exports map only offers the Node build to Node, so the other is loaded from the installed package's
- * own folder, once, on the first template; if it cannot be (another layout, a bundle), the Node build is used.
+ * own folder, once, when a scan has read enough templates to repay loading it; if it cannot be (another layout, a
+ * bundle), the Node build is used.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';

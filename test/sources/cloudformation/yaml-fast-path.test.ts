@@ -117,8 +117,46 @@ describe('CloudFormation YAML fast path (trees from the CST) equals the composin
   });
 
   it('plain scalars of every first character resolve as the composing path reads them (null, booleans, numbers, strings)', () => {
-    const words = ['', 'rue', 'RUE', 'alse', 'ull', 'ULL', 'es', 'o', 'n', 'ff', 'FF', '1', '12', '.5', 'e3', 'x1f', 'o17', 'inf', 'nan', 'NaN', 'x'];
-    const values: string[] = ['~', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', '1e3', '-1.5E-2', '+12', '0o17', '0x1F', '0.', 'null', 'Null'];
+    const words = [
+      '',
+      'rue',
+      'RUE',
+      'alse',
+      'ull',
+      'ULL',
+      'es',
+      'o',
+      'n',
+      'ff',
+      'FF',
+      '1',
+      '12',
+      '.5',
+      'e3',
+      'x1f',
+      'o17',
+      'inf',
+      'nan',
+      'NaN',
+      'x',
+    ];
+    const values: string[] = [
+      '~',
+      '.inf',
+      '-.Inf',
+      '+.INF',
+      '.nan',
+      '.NaN',
+      '.NAN',
+      '1e3',
+      '-1.5E-2',
+      '+12',
+      '0o17',
+      '0x1F',
+      '0.',
+      'null',
+      'Null',
+    ];
     for (let code = 0x21; code < 0x7f; code++) {
       const c = String.fromCharCode(code);
       if ('#&*!|>\'"%@`{}[],:-?'.includes(c)) continue; // indicators: not the start of a plain scalar here
