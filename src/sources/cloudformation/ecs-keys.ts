@@ -202,6 +202,23 @@ export const JUDGED_FIELDS = new Set([
   'runtimePlatform',
   'operatingSystemFamily',
   'requiresCompatibilities',
+  // read by the hardening checks
+  'readonlyRootFilesystem',
+  'logConfiguration',
+  'logDriver',
+  'linuxParameters',
+  'capabilities',
+  'add',
+  'drop',
+  'volumes',
+  'host',
+  'sourcePath',
+  'mountPoints',
+  'sourceVolume',
+  'efsVolumeConfiguration',
+  'transitEncryption',
+  'environment',
+  'secrets',
 ]);
 
 /**
