@@ -6,8 +6,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type GeneratedContainer, generateTaskDefinition, seededRandom } from './support/corpus.js';
-import { mark, measureProcess, median } from './support/measure.js';
+import { generateTaskDefinition, seededRandom } from './support/corpus.js';
+import { loadNote, mark, measureProcess, median } from './support/measure.js';
 
 const MODULE_DIRS = Number(process.env.BENCH_TF_DIRS ?? 250); // 4 .tf files each
 const PLAN_RESOURCES = Number(process.env.BENCH_PLAN_RESOURCES ?? 5000);
@@ -168,7 +168,12 @@ async function runCli(target: string, outputFile: string, expectedTaskDefinition
     }
     runs.push(m);
   }
-  return { wallMs: median(runs.map((r) => r.wallMs)), peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
+  return {
+    wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    loadAverage: Math.max(...runs.map((r) => r.loadAverage)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -186,7 +191,8 @@ async function main(): Promise<void> {
     console.log(
       `HCL corpus: ${tfFiles} .tf files + ${MODULE_DIRS} terraform.tfvars in ${MODULE_DIRS} module directories, ${taskDefinitions} task definitions (jsonencode with var/local/interpolation, heredoc)`,
     );
-    console.log(`  wall time (median of ${RUNS}, whole CLI process): ${hcl.wallMs.toFixed(0)} ms`);
+    console.log(`  wall time (median of ${RUNS}, whole CLI process): ${hcl.wallMs.toFixed(0)} ms (${loadNote(hcl.loadAverage)})`);
+    console.log(`  CPU time (user+sys, median): ${hcl.cpuMs.toFixed(0)} ms`);
     console.log(`  throughput: ${rate.toFixed(0)} .tf files/s (target >= 500) ${mark(rate >= 500)}`);
     console.log(`  peak RSS: ${hcl.peakRssMb.toFixed(0)} MB`);
     const plan = await runCli(planFile, path.join(root, 'plan-report.json'), PLAN_RESOURCES);
@@ -194,8 +200,9 @@ async function main(): Promise<void> {
       `plan JSON: ${PLAN_RESOURCES} aws_ecs_task_definition resources (root count + 40 child modules with for_each), ${planMb.toFixed(1)} MB`,
     );
     console.log(
-      `  wall time (median of ${RUNS}, whole CLI process): ${(plan.wallMs / 1000).toFixed(2)} s (target < 1.5 s) ${mark(plan.wallMs < 1500)}`,
+      `  wall time (median of ${RUNS}, whole CLI process): ${(plan.wallMs / 1000).toFixed(2)} s (target < 1.5 s) ${mark(plan.wallMs < 1500)} (${loadNote(plan.loadAverage)})`,
     );
+    console.log(`  CPU time (user+sys, median): ${(plan.cpuMs / 1000).toFixed(2)} s`);
     console.log(`  peak RSS: ${plan.peakRssMb.toFixed(0)} MB (target < 300) ${mark(plan.peakRssMb < 300)}`);
   } finally {
     if (process.env.BENCH_KEEP) console.log(`corpus kept in ${root}`);

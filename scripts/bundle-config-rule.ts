@@ -5,17 +5,21 @@
  *   npm run bundle:config-rule   → dist/lambda/config-rule/index.mjs
  */
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+/** The repository: this file's parent folder, or above it when this runs compiled (npm test's node_modules/.cache). */
+let root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+while (!existsSync(path.join(root, 'src/config-rule/index.ts')) && path.dirname(root) !== root) root = path.dirname(root);
 
 /** The ESM bundle needs `require` for the SDK's CommonJS dependencies. */
 const REQUIRE_BANNER =
   'import{createRequire as __ecsguardCreateRequire}from"node:module";const require=__ecsguardCreateRequire(import.meta.url);';
 
-export async function bundleConfigRule(outfile = `${root}dist/lambda/config-rule/index.mjs`): Promise<string> {
+export async function bundleConfigRule(outfile = path.join(root, 'dist/lambda/config-rule/index.mjs')): Promise<string> {
   await build({
-    entryPoints: [`${root}src/config-rule/index.ts`],
+    entryPoints: [path.join(root, 'src/config-rule/index.ts')],
     bundle: true,
     platform: 'node',
     target: 'node20',

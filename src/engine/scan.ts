@@ -121,9 +121,48 @@ export async function consumeFiles(
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const withTexts = { ...options, readText: (path: string) => texts.get(path) };
   // Enrichers fetch for a whole batch at once (concurrent registry requests): keep their batches whole.
+  const loadInParts = source.loadInParts?.bind(source);
+  if (loadInParts && !options.enrichers?.length)
+    return consumeInParts((onPart) => loadInParts(files, options, onPart), source, files, options, withTexts, into);
   if (!source.independentFiles || options.enrichers?.length)
     return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
   for (const file of files) await consumeOutput(await loadIsolating(source, [file], options), withTexts, into);
+}
+
+/**
+ * A source that delivers its output in parts: each part's definitions are checked as it arrives and its trees dropped.
+ * Results are joined in the order one consumeOutput of the whole output gives (source errors and failures first). If
+ * the source throws, the parts are discarded and the files are loaded again through loadIsolating, as without parts.
+ */
+async function consumeInParts(
+  loadInParts: (onPart: (part: SourceOutput) => Promise<void>) => Promise<void>,
+  source: FileSource,
+  files: InputFile[],
+  options: ConsumeOptions & FileSourceOptions,
+  withTexts: ConsumeOptions,
+  into: BatchResult,
+): Promise<void> {
+  const whole: SourceOutput = { definitions: [], failures: [], errors: [], warnings: [] };
+  const checked = emptyBatch();
+  try {
+    await loadInParts(async (part) => {
+      whole.errors.push(...part.errors);
+      whole.warnings?.push(...(part.warnings ?? []));
+      whole.failures.push(...part.failures);
+      await consumeOutput({ definitions: part.definitions, failures: [], errors: [] }, withTexts, checked);
+    });
+  } catch {
+    return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
+  }
+  await consumeOutput(whole, withTexts, into);
+  for (let i = 0; i < checked.findings.length; i++) {
+    into.findings.push(checked.findings[i] as Finding);
+    const lines = checked.lines?.[i];
+    if (lines) (into.lines ??= [])[into.findings.length - 1] = lines;
+  }
+  into.errors.push(...checked.errors);
+  into.warnings.push(...checked.warnings);
+  into.taskDefinitions += checked.taskDefinitions;
 }
 
 /** The lines a finding is anchored at: its resource, its container, its field. */

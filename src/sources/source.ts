@@ -66,6 +66,11 @@ export interface FileSource {
   /** Content-based, cheap: never a full parse. */
   detect(file: InputFile): boolean;
   load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;
+  /**
+   * Optional: the same output in parts, as they are read (a Terraform plan of thousands of resources), so the engine
+   * checks and drops each part's value trees before the next is built: memory follows a part, not the file.
+   */
+  loadInParts?(files: InputFile[], options: FileSourceOptions, onPart: (part: SourceOutput) => Promise<void>): Promise<void>;
 }
 
 /** A source that is not files: the live AWS account. */

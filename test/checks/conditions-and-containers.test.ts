@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CHECKS } from '../../src/checks/catalogue.js';
 import { hostNetworkNoPrivilege } from '../../src/checks/host-network-no-privilege.js';
-import { hostNetworkNonrootUser } from '../../src/checks/host-network-nonroot-user.js';
 import { noHostNetwork } from '../../src/checks/no-host-network.js';
 import { noPrivilegedContainers } from '../../src/checks/no-privileged-containers.js';
 import { noRootUser } from '../../src/checks/no-root-user.js';

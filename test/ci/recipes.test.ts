@@ -110,8 +110,9 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
   }>;
 
   it('runs its entry on the staged files that match, as pre-commit does', () => {
-    assert.equal(hook?.id, 'ecsguard');
-    assert.equal(hook?.pass_filenames, true);
+    assert.ok(hook, '.pre-commit-hooks.yaml lists a hook');
+    assert.equal(hook.id, 'ecsguard');
+    assert.equal(hook.pass_filenames, true);
     const repo = mkdtempSync(path.join(tmpdir(), 'ecsguard-precommit-'));
     const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
     git('init', '-q');
@@ -126,10 +127,10 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
 
     const staged = () => {
       const names = git('diff', '--cached', '--name-only').stdout.split('\n').filter(Boolean);
-      return names.filter((n) => new RegExp(hook?.files).test(n));
+      return names.filter((n) => new RegExp(hook.files).test(n));
     };
     assert.deepEqual(staged(), ['.github/workflows/ci.yml', 'main.tf']);
-    const [command, ...args] = (hook?.entry).split(' ');
+    const [command, ...args] = hook.entry.split(' ');
     assert.equal(command, 'ecsguard');
     const runHook = () =>
       spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args, ...staged()], {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 import { parse } from 'yaml';
@@ -7,6 +8,7 @@ import { frameworkChecks } from '../../src/checks/frameworks.js';
 import { configRuleTemplate, conformancePackTemplate, scanRoleTemplate, toYaml } from '../../src/deploy/templates.js';
 import { cloudFormationSource } from '../../src/sources/cloudformation/cloudformation-source.js';
 import { runCli } from '../support/cli.js';
+import { REPO_ROOT } from '../support/paths.js';
 
 type Json = Record<string, unknown>;
 type SpecDb = Awaited<ReturnType<typeof loadAwsServiceSpec>>;
@@ -125,7 +127,7 @@ describe('printed templates: parsed back by the CloudFormation source, valid aga
     const template = scanRoleTemplate();
     const role = (template['Resources'] as Json)['ScanRole'] as { Properties: Json };
     const { readFile } = await import('node:fs/promises');
-    const documented = JSON.parse(await readFile(new URL('../../docs/iam-policy.json', import.meta.url), 'utf8')) as Json;
+    const documented = JSON.parse(await readFile(path.join(REPO_ROOT, 'docs/iam-policy.json'), 'utf8')) as Json;
     assert.deepEqual((role.Properties['Policies'] as Json[])[0]!['PolicyDocument'], documented);
     const trust = ((role.Properties['AssumeRolePolicyDocument'] as Json)['Statement'] as Json[])[0]!;
     assert.deepEqual(trust['Principal'], { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${ScanningAccountId}:root' } });

@@ -262,7 +262,7 @@ describe('fix: Terraform files that are generated or shared are not edited', () 
   it('templatefile(): an argument that comes from a variable is named where the call writes it', async () => {
     const run = await runFix(
       workspace({
-        'containers.json.tpl': TEMPLATE.replace('"privileged": true', '"privileged": \${priv}'),
+        'containers.json.tpl': TEMPLATE.replace('"privileged": true', '"privileged": ${priv}'),
         'main.tf': `variable "priv" {
   default = true
 }

@@ -7,7 +7,7 @@ interface JsonFinding {
   checkId: string;
   status: string;
   container: string | null;
-  suppression: Record<string, unknown> | null;
+  suppression: { source: string; expired?: boolean } | null;
 }
 
 async function scanJson(args: string[]) {

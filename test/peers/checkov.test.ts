@@ -46,7 +46,7 @@ describe('CKV_AWS_334 (ECSContainerPrivilege)', () => {
     );
   });
 
-  it('is not run on CloudFormation or task-definition JSON', async () => {
+  it('is not run on CloudFormation or task-definition JSON', () => {
     assert.match(ckvAws334.reads!('cloudformation') ?? '', /Terraform .* only/);
     assert.equal(ckvAws334.reads!('terraform-plan'), undefined);
   });

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
+import { REPO_ROOT } from './paths.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
 export const BIN = path.join(REPO_ROOT, 'bin/ecsguard.js');
 
 export interface CliRun {

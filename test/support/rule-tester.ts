@@ -173,7 +173,7 @@ async function runShape(check: Check, body: Body, shape: Shape, options: FixOpti
     const result = await scan({
       paths: [],
       checks: [check],
-      liveSources: [{ load: async () => ({ definitions: [definition], failures: [], errors: [] }) }],
+      liveSources: [{ load: () => Promise.resolve({ definitions: [definition], failures: [], errors: [] }) }],
       onEvaluated: (e) => (seen = e),
     });
     if (!seen) throw new Error('live: not evaluated');

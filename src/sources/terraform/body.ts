@@ -17,8 +17,15 @@ const REPEATED_BLOCKS: Record<string, string> = {
   inference_accelerator: 'inferenceAccelerators',
 };
 
+/** Attribute names repeat in every resource of a module or plan: each is converted once (a bounded table). */
+const camelCased = new Map<string, string>();
+
 export function camelCase(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const known = camelCased.get(name);
+  if (known !== undefined) return known;
+  const converted = name.indexOf('_') === -1 ? name : name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  if (camelCased.size < 10_000) camelCased.set(name, converted);
+  return converted;
 }
 
 /** A Terraform tags map becomes the ECS `[{key, value}]` list; each key keeps its position. */

@@ -1,7 +1,8 @@
-import { type ParseError, parseTree } from 'jsonc-parser';
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
-import { describeJsonError, jsonTreeToValue } from '../json/json-tree.js';
+import { describeJsonError } from '../json/json-tree.js';
+import { buildJsonValue } from './json-values.js';
+import { lineCursor } from './line-cursor.js';
 import type { PartialText, TemplatePlaceholder, TextOrigin } from './values.js';
 
 export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceRange };
@@ -12,22 +13,21 @@ export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceR
  * at the characters in the file that wrote it; without one, at `fallback`.
  */
 export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined, fallback: SourceRange | undefined): DecodedJson {
+  const cursor = origin && lineCursor(origin.lines);
   const rangeOf = (offset: number, length: number): SourceRange | undefined => {
-    if (!origin) return fallback;
-    return origin.lines.range(origin.path, origin.offsetAt(offset), origin.offsetAt(offset + length));
+    if (!origin || !cursor) return fallback;
+    return cursor.range(origin.path, origin.offsetAt(offset), origin.offsetAt(offset + length));
   };
-  const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  const first = errors[0];
-  if (first) {
-    const range = rangeOf(first.offset, first.length);
-    return { error: `invalid JSON: ${describeJsonError(first.error)}`, ...(range ? { range } : {}) };
+  const built = buildJsonValue(text, rangeOf, origin !== undefined || fallback !== undefined);
+  if ('error' in built) {
+    const range = rangeOf(built.error.offset, built.error.length);
+    return { error: `invalid JSON: ${describeJsonError(built.error.code)}`, ...(range ? { range } : {}) };
   }
-  if (!tree) {
+  if ('empty' in built) {
     const range = rangeOf(0, text.length);
     return { error: 'invalid JSON: the string is empty', ...(range ? { range } : {}) };
   }
-  const root = jsonTreeToValue(tree, text, rangeOf);
+  const root = built.root;
   return { root: origin?.placeholders?.length ? markPlaceholders(root, origin.placeholders) : root };
 }
 

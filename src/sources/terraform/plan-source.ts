@@ -5,7 +5,7 @@ import { field, scalarText } from '../../model/value.js';
 import { type FileSource, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
 import { ConfigurationIndex } from './plan-configuration.js';
 import { type IndexedResource, type Span, indexPlan } from './plan-index.js';
-import { type PlanText, planBody } from './plan-values.js';
+import { type PlanText, planBody, planObject } from './plan-values.js';
 
 const FORMAT_VERSION = /"format_version"\s*:/;
 const PLAN_SECTIONS = /"(planned_values|resource_changes)"\s*:/;
@@ -16,10 +16,22 @@ export const terraformPlan: FileSource = {
   detect: (file) => file.text.trimStart().startsWith('{') && FORMAT_VERSION.test(file.text) && PLAN_SECTIONS.test(file.text),
   load: async (files) => {
     const output = emptyOutput();
-    for (const file of files) loadPlan(file, output);
+    for (const file of files)
+      for (const part of planParts(file)) {
+        output.errors.push(...part.errors);
+        output.failures.push(...part.failures);
+        output.definitions.push(...part.definitions);
+      }
     return output;
   },
+  // A big plan's value trees are checked and dropped a part at a time (5,000 resources' trees at once take ~150 MB).
+  loadInParts: async (files, _options, onPart) => {
+    for (const file of files) for (const part of planParts(file)) await onPart(part);
+  },
 };
+
+/** Resources per part of {@link terraformPlan.loadInParts}. */
+const PART_SIZE = 50;
 
 /** A task definition's values, parsed only when it is converted (5,000 position trees at once would not fit). */
 interface PlannedResource {
@@ -36,12 +48,15 @@ function parseSpan(text: string, span: Span, path: string, lines: LineIndex): { 
   return node ? { node, plan: { path, lines, base: span.start } } : undefined;
 }
 
-function loadPlan(file: InputFile, output: SourceOutput): void {
+/** The plan's task definitions in the order load() lists them, a part at a time. */
+function* planParts(file: InputFile): Generator<SourceOutput> {
+  let output = emptyOutput();
   const lines = new LineIndex(file.text);
   const index = indexPlan(file.text);
   if (index.error) {
     const at = lines.position(index.error.offset);
     output.errors.push({ file: file.path, line: at.line, column: at.column, message: `invalid plan JSON: ${index.error.message}` });
+    yield output;
     return;
   }
 
@@ -53,11 +68,11 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
   // resource_changes adds what planned_values lacks (it holds the same values for the rest)
   // and says which values are unknown until apply.
   const seen = new Set(resources.map((r) => r.address));
-  const unknownByAddress = new Map<string, { node: JsonNode; plan: PlanText }>();
+  // Parsed when its resource is converted, like the values.
+  const unknownByAddress = new Map<string, Span>();
   for (const indexed of index.changes) {
     if (!isTaskDefinition(indexed)) continue;
-    const unknown = indexed.unknown && parseSpan(file.text, indexed.unknown, file.path, lines);
-    if (unknown) unknownByAddress.set(indexed.address, unknown);
+    if (indexed.unknown) unknownByAddress.set(indexed.address, indexed.unknown);
     if (seen.has(indexed.address) || !indexed.values || file.text[indexed.values.start] !== '{') continue;
     resources.push({ address: indexed.address, values: indexed.values });
   }
@@ -67,9 +82,13 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
     : undefined;
   const configuration = new ConfigurationIndex(file, configurationNode);
   for (const { address, values: span } of resources) {
-    const parsed = parseSpan(file.text, span, file.path, lines);
-    if (parsed?.node.type !== 'object') continue;
-    const { node: values, plan } = parsed;
+    if (output.definitions.length + output.failures.length >= PART_SIZE) {
+      yield output;
+      output = emptyOutput();
+    }
+    const plan: PlanText = { path: file.path, lines, base: span.start };
+    const values = planObject(plan, span.end);
+    if (values?.kind !== 'object') continue;
     const declaredAt = configuration.declaration(address);
     const resource: ResourceRef = {
       kind: 'file',
@@ -78,7 +97,9 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
       file: file.path,
       ...(declaredAt ? { declaredAt } : {}),
     };
-    const result = planBody(values, unknownByAddress.get(address), plan, address);
+    const unknownSpan = unknownByAddress.get(address);
+    const unknown = unknownSpan && parseSpan(file.text, unknownSpan, file.path, lines);
+    const result = planBody(values, unknown, plan, address);
     if ('error' in result) {
       const range = result.range ?? plan.lines.range(file.path, plan.base, plan.base);
       output.failures.push({ resource, error: fileError(file.path, result.error, range, address), range });
@@ -94,4 +115,5 @@ function loadPlan(file: InputFile, output: SourceOutput): void {
       ...(result.body.range ? { range: result.body.range } : {}),
     });
   }
+  yield output;
 }

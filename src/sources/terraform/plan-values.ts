@@ -1,6 +1,8 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { LineIndex, SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
+import { buildJsonValue } from './json-values.js';
+import { lineCursor } from './line-cursor.js';
 import { camelCase, tagsToList } from './body.js';
 import { normalizeVolumes } from './volumes.js';
 import { decodeContainerDefinitions } from './container-definitions.js';
@@ -35,50 +37,40 @@ export function properties(node: JsonNode | undefined): Array<{ key: string; key
 }
 
 const rangeOf = (plan: PlanText, node: JsonNode): SourceRange =>
-  plan.lines.range(plan.path, plan.base + node.offset, plan.base + node.offset + node.length);
+  lineCursor(plan.lines).range(plan.path, plan.base + node.offset, plan.base + node.offset + node.length);
 
-/** A plan value with positions in the plan file; `unknown` mirrors it from after_unknown. */
-export function planValue(node: JsonNode, plan: PlanText, unknown: JsonNode | undefined, expression: string): ValueNode {
-  const range = rangeOf(plan, node);
+/** Reads one object of the plan (a resource's values) with positions in the plan file. */
+export function planObject(plan: PlanText, end: number): ValueNode | undefined {
+  const cursor = lineCursor(plan.lines);
+  const { base, path } = plan;
+  const built = buildJsonValue(plan.lines.text.slice(base, end), (offset, length) =>
+    cursor.range(path, base + offset, base + offset + length),
+  );
+  return 'root' in built ? built.root : undefined;
+}
+
+/** A plan value where after_unknown says what is known only after apply (`unknown` mirrors the value's shape). */
+export function withUnknown(node: ValueNode, unknown: JsonNode | undefined, expression: string): ValueNode {
   if (unknown?.type === 'boolean' && unknown.value === true) {
-    return { kind: 'unresolved', expression, reason: 'known only after apply', range, syntax: 'json' };
+    return {
+      kind: 'unresolved',
+      expression,
+      reason: 'known only after apply',
+      ...(node.range ? { range: node.range } : {}),
+      syntax: 'json',
+    };
   }
-  switch (node.type) {
-    case 'object': {
-      const entries: ObjectEntry[] = properties(node).map(({ key, keyNode, value }) => ({
-        key,
-        sourceKey: key,
-        keyRange: rangeOf(plan, keyNode),
-        value: planValue(value, plan, child(unknown, key), `${expression}.${key}`),
-      }));
-      return { kind: 'object', entries, range, syntax: 'json' };
-    }
-    case 'array':
-      return {
-        kind: 'array',
-        items: (node.children ?? []).map((item, i) =>
-          planValue(item, plan, unknown?.type === 'array' ? unknown.children?.[i] : undefined, `${expression}[${i}]`),
-        ),
-        range,
-        syntax: 'json',
-      };
-    case 'string': {
-      const value: ValueNode = { kind: 'string', value: String(node.value), range, syntax: 'json' };
-      return setTextOrigin(value, jsonStringOrigin(plan.path, plan.lines, plan.base + node.offset, node.length));
-    }
-    case 'number':
-      return {
-        kind: 'number',
-        value: Number(node.value),
-        raw: plan.lines.text.slice(plan.base + node.offset, plan.base + node.offset + node.length),
-        range,
-        syntax: 'json',
-      };
-    case 'boolean':
-      return { kind: 'boolean', value: Boolean(node.value), range, syntax: 'json' };
-    default:
-      return { kind: 'null', range, syntax: 'json' };
-  }
+  if (node.kind === 'object' && unknown?.type === 'object')
+    return {
+      ...node,
+      entries: node.entries.map((entry) => ({
+        ...entry,
+        value: withUnknown(entry.value, child(unknown, entry.key), `${expression}.${entry.key}`),
+      })),
+    };
+  if (node.kind === 'array' && unknown?.type === 'array')
+    return { ...node, items: node.items.map((item, i) => withUnknown(item, unknown.children?.[i], `${expression}[${i}]`)) };
+  return node;
 }
 
 /** Snake-case keys become ECS keys at every level of the provider's nested blocks. */
@@ -103,7 +95,7 @@ export type PlanBody = { body: ObjectNode; problems: KeyProblem[] } | { error: s
 
 /** The provider's attribute values of one aws_ecs_task_definition, with ECS API keys. */
 export function planBody(
-  values: JsonNode,
+  values: ObjectNode,
   unknownTree: { node: JsonNode; plan: PlanText } | undefined,
   plan: PlanText,
   address: string,
@@ -112,11 +104,17 @@ export function planBody(
   const entries: ObjectEntry[] = [];
   const problems: KeyProblem[] = [];
   const present = new Set<string>();
-  for (const { key, keyNode, value } of properties(values)) {
+  for (const entry of values.entries) {
+    const { key, keyRange } = entry;
     present.add(key);
     if (SKIPPED.has(key)) continue;
-    const node = planValue(value, plan, child(unknown, key), `${address}.${key}`);
-    const keyRange = rangeOf(plan, keyNode);
+    let node = withUnknown(entry.value, child(unknown, key), `${address}.${key}`);
+    // Only container_definitions is decoded, with positions mapped through the string's escapes.
+    if (key === 'container_definitions' && node.kind === 'string' && node.range)
+      node = setTextOrigin(
+        node,
+        jsonStringOrigin(plan.path, plan.lines, node.range.start.offset, node.range.end.offset - node.range.start.offset),
+      );
     if (key === 'container_definitions') {
       const decoded = decodeContainerDefinitions(node);
       if ('error' in decoded) return decoded;
@@ -145,5 +143,5 @@ export function planBody(
       value: { kind: 'unresolved', expression: `${address}.${key}`, reason: 'known only after apply', range, syntax: 'json' },
     });
   }
-  return { body: { kind: 'object', entries, range: rangeOf(plan, values), syntax: 'json' }, problems };
+  return { body: { kind: 'object', entries, ...(values.range ? { range: values.range } : {}), syntax: 'json' }, problems };
 }

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import * as account from '@aws-sdk/client-account';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as sts from '@aws-sdk/client-sts';
 import { runAccountFix } from '../../../src/cli/commands/fix-account.js';
 import { REGION, fixOptions, seedAccount, streams } from '../../remediate/account/account-fixture.js';
+import { REPO_ROOT } from '../../support/paths.js';
 import { liveSource, scanLive, startSeededEmulator } from './helpers.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = REPO_ROOT;
 
 async function policyActions(): Promise<string[]> {
   const policy = JSON.parse(await readFile(join(root, 'docs/iam-policy.json'), 'utf8')) as {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pathGet, type ValueNode } from '../../../src/model/value.js';
 import { cloudFormationSource } from '../../../src/sources/cloudformation/cloudformation-source.js';
 import type { SourceDefinition, SourceOutput } from '../../../src/sources/source.js';
+import { REPO_ROOT } from '../../support/paths.js';
 
-export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/cloudformation');
+export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/cloudformation');
 
 /** Loads template text as the engine would, under a display path. */
 export function loadText(text: string, file = 'template.yaml'): Promise<SourceOutput> {
