@@ -259,8 +259,23 @@ function rename(node: ValueNode, where: string, report: KeyReport, role?: Role, 
   }
 }
 
+/**
+ * Property names written exactly as CloudFormation spells them (PascalCase), with their ECS names: the common case,
+ * which needs none of the spelling checks below.
+ */
+const EXACT_PROPERTIES = new Map(PROPERTY_NAMES.filter((name) => /^[A-Z]/.test(name)).map((name) => [name, ecsKeyName(name)]));
+
 function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): ObjectEntry {
   const name = entry.key;
+  const exact = EXACT_PROPERTIES.get(name);
+  if (exact !== undefined) {
+    if (USER_MAPS.has(name)) return { ...entry, key: exact };
+    return {
+      ...entry,
+      key: exact,
+      value: rename(entry.value, where, report, name === 'ContainerDefinitions' ? 'container list' : undefined),
+    };
+  }
   const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
   if (spellings && !spellings.includes(name)) {
     const message = `unknown property ${name} in ${where}: CloudFormation property names are case-sensitive (did you mean ${spellings.join(' or ')}?)`;

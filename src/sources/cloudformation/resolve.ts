@@ -1,5 +1,5 @@
 import type { ScanError } from '../../model/finding.js';
-import { type ValueNode, field, scalarText } from '../../model/value.js';
+import { type ObjectEntry, type ValueNode, field, scalarText } from '../../model/value.js';
 import {
   type Call,
   type Resolve,
@@ -61,8 +61,29 @@ export function resolveValue(node: ValueNode, ctx: ResolveContext): ValueNode {
   }
   const call = intrinsicCall(node);
   if (call) return resolveCall({ name: call.name, argument: call.argument, site: node }, ctx, resolve);
-  if (node.kind === 'object') return { ...node, entries: node.entries.map((e) => ({ ...e, value: resolve(e.value) })) };
-  if (node.kind === 'array') return { ...node, items: node.items.map(resolve) };
+  // A subtree without intrinsics is returned as it is (trees are never mutated): no copy per node.
+  if (node.kind === 'object') {
+    let entries: ObjectEntry[] | undefined;
+    for (let i = 0; i < node.entries.length; i++) {
+      const e = node.entries[i] as ObjectEntry;
+      const value = resolve(e.value);
+      if (value === e.value) continue;
+      entries ??= node.entries.slice();
+      entries[i] = { ...e, value };
+    }
+    return entries ? { ...node, entries } : node;
+  }
+  if (node.kind === 'array') {
+    let items: ValueNode[] | undefined;
+    for (let i = 0; i < node.items.length; i++) {
+      const item = node.items[i] as ValueNode;
+      const value = resolve(item);
+      if (value === item) continue;
+      items ??= node.items.slice();
+      items[i] = value;
+    }
+    return items ? { ...node, items } : node;
+  }
   return node;
 }
 

@@ -6,10 +6,11 @@
  * (anchors and aliases, explicit keys, `!!` tags, directives, tabs, multi-line flow collections, any syntax error
  * or doubt) returns undefined, and the caller takes the composing path, which reports errors precisely.
  */
-import { CST, Parser, Schema, isScalar as isYamlScalar } from 'yaml';
+import { CST, Schema, isScalar as isYamlScalar } from 'yaml';
 import type { LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
+import { yamlParserClass } from './yaml-parser.js';
 
 type Token = CST.Token;
 type SourceToken = CST.SourceToken;
@@ -26,6 +27,17 @@ const CORE_TAGS = new Schema({ schema: 'core' }).tags.filter(
     tag.default === true && 'test' in tag && tag.test instanceof RegExp,
 );
 const RESOLVE_OPTIONS = { intAsBigInt: false };
+/** The first characters of what the core schema reads as null (`~`, `null`), a boolean or a number (`.inf`, `-1`, `0x1f`). */
+const MAY_BE_CORE_SCALAR = /^[~nNtTfF0-9+\-.]/;
+/** The first characters of the YAML 1.1 booleans (yes, no, on, off). */
+const MAY_BE_YAML11_BOOLEAN = /^[yYnNoO]/;
+
+/** What `props` found; `tag` undefined when there is none. */
+interface Props {
+  tag: SourceToken | undefined;
+  found: boolean;
+  newline: boolean;
+}
 
 /** Thrown inside the builder: this input is for the composing path. */
 class NotFastPath extends Error {}
@@ -40,6 +52,7 @@ export function buildYamlFast(text: string, file: string, lines: LineIndex): Val
   try {
     const builder = new CstBuilder(text, file, lines);
     const documents: ValueNode[] = [];
+    const Parser = yamlParserClass();
     for (const token of new Parser().parse(text)) {
       switch (token.type) {
         case 'document': {
@@ -69,6 +82,7 @@ class CstBuilder {
   /** yaml's range[1] and range[2] of the node built last: where its value ends, and where what follows it ends. */
   private valueEndOfLast = 0;
   private fullEndOfLast = 0;
+  private readonly lastProps: Props = { tag: undefined, found: false, newline: false };
 
   constructor(
     private readonly text: string,
@@ -152,9 +166,11 @@ class CstBuilder {
     if (value === null) return { kind: 'null', ...base };
     if (typeof value === 'number') return { kind: 'number', value, raw: this.text.slice(resolved.range[0], resolved.range[1]), ...base };
     if (typeof value === 'boolean') return { kind: 'boolean', value, ...base };
-    if (YAML11_TRUE.test(value)) return { kind: 'boolean', value: true, ...base };
-    if (YAML11_FALSE.test(value)) return { kind: 'boolean', value: false, ...base };
-    return { kind: 'string', value, ...base };
+    if (MAY_BE_YAML11_BOOLEAN.test(value)) {
+      if (YAML11_TRUE.test(value)) return { kind: 'boolean', value: true, range, syntax: 'yaml' };
+      if (YAML11_FALSE.test(value)) return { kind: 'boolean', value: false, range, syntax: 'yaml' };
+    }
+    return { kind: 'string', value, range, syntax: 'yaml' };
   }
 
   /** A key: a single-line plain or quoted scalar, as text (`80` → "80", `~` → ""). */
@@ -287,11 +303,7 @@ class CstBuilder {
    * The properties between an indicator and a value: the indicator once (first, after spaces), at most one tag
    * (followed by white space), comments after white space.
    */
-  private props(
-    tokens: readonly SourceToken[],
-    indicator: string,
-    spacesBefore = false,
-  ): { tag?: SourceToken; found: boolean; newline: boolean } {
+  private props(tokens: readonly SourceToken[], indicator: string, spacesBefore = false): Props {
     let found = false;
     let tag: SourceToken | undefined;
     let newline = false;
@@ -325,7 +337,12 @@ class CstBuilder {
       }
     }
     if (!found && indicator === 'map-value-ind') bail();
-    return { ...(tag ? { tag } : {}), found, newline };
+    // One result object per builder, overwritten by every call: read it before the next one.
+    const props = this.lastProps;
+    props.tag = tag;
+    props.found = found;
+    props.newline = newline;
+    return props;
   }
 
   /** `Key:` with nothing after it: null, placed after the indicator and any spaces (as `yaml` places it). */
@@ -395,6 +412,8 @@ function trivia(t: SourceToken): boolean {
 
 /** A plain scalar under the core schema: null, boolean, number or the string itself. */
 function resolvePlain(text: string): string | number | boolean | null {
+  // Every core tag's test starts with one of these characters or matches the empty string (null).
+  if (text !== '' && !MAY_BE_CORE_SCALAR.test(text)) return text;
   for (const tag of CORE_TAGS) {
     if (!tag.test.test(text)) continue;
     const value = tag.resolve(text, bail, RESOLVE_OPTIONS);

@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import { cloudFormationTemplate } from '../../../bench/support/mixed-corpus.js';
 import { seededRandom } from '../../../bench/support/corpus.js';
 import { LineIndex } from '../../../src/model/location.js';
+import { Parser as NodeParser } from 'yaml';
 import { buildYamlFast } from '../../../src/sources/cloudformation/yaml-cst.js';
+import { loadYamlParser, yamlParserClass } from '../../../src/sources/cloudformation/yaml-parser.js';
 import { parseYamlTemplate } from '../../../src/sources/cloudformation/yaml-tree.js';
 import { FIXTURES } from './load.js';
 
@@ -112,6 +114,72 @@ describe('CloudFormation YAML fast path (trees from the CST) equals the composin
   it('generated service templates (the benchmark corpus)', () => {
     const random = seededRandom(5);
     for (let i = 0; i < 40; i++) assertSameTrees(cloudFormationTemplate(random, i * 2), `template ${i}`);
+  });
+
+  it('plain scalars of every first character resolve as the composing path reads them (null, booleans, numbers, strings)', () => {
+    const words = [
+      '',
+      'rue',
+      'RUE',
+      'alse',
+      'ull',
+      'ULL',
+      'es',
+      'o',
+      'n',
+      'ff',
+      'FF',
+      '1',
+      '12',
+      '.5',
+      'e3',
+      'x1f',
+      'o17',
+      'inf',
+      'nan',
+      'NaN',
+      'x',
+    ];
+    const values: string[] = [
+      '~',
+      '.inf',
+      '-.Inf',
+      '+.INF',
+      '.nan',
+      '.NaN',
+      '.NAN',
+      '1e3',
+      '-1.5E-2',
+      '+12',
+      '0o17',
+      '0x1F',
+      '0.',
+      'null',
+      'Null',
+    ];
+    for (let code = 0x21; code < 0x7f; code++) {
+      const c = String.fromCharCode(code);
+      if ('#&*!|>\'"%@`{}[],:-?'.includes(c)) continue; // indicators: not the start of a plain scalar here
+      for (const word of words) values.push(`${c}${word}`);
+    }
+    values.push('-1', '-x', '-.5', '?x', ':x', '-');
+    let taken = 0;
+    for (const value of values) {
+      const text = `K: ${value}\n`;
+      if (!fast(text)) continue; // a syntax the fast path leaves to the composing path
+      taken++;
+      assertSameTrees(text, JSON.stringify(value));
+    }
+    assert.ok(taken > values.length * 0.9, `fast path took ${taken} of ${values.length}`);
+  });
+
+  it('parses with the yaml package build without the debug hook, token for token like the Node build', async () => {
+    const Quiet = await loadYamlParser();
+    assert.equal(yamlParserClass(), Quiet);
+    assert.notEqual(Quiet, NodeParser, 'the quiet build was not found in the installed yaml package');
+    const text = cloudFormationTemplate(seededRandom(9), 3) + '---\nA: [1, !Ref B]\nC: "x\n  y"\n';
+    assert.deepEqual([...new Quiet().parse(text)], [...new NodeParser().parse(text)]);
+    assertSameTrees(text, 'after loading the quiet parser');
   });
 
   const LEFT_TO_COMPOSER: Record<string, string> = {
