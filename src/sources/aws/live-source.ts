@@ -121,6 +121,8 @@ export class AwsLiveSource implements LiveSource {
     let accountId: string | undefined = this.options.accountId;
     // The regions' work stops with the scan's signal, or when the identity shows nothing else can succeed.
     const regionsStop = new AbortController();
+    // Every request in flight listens to it (10 per region by default): not a leak, so no warning on stderr.
+    setMaxListeners(0, regionsStop.signal);
     const stopRegions = () => {
       regionsStop.abort(signal?.reason);
     };

@@ -78,3 +78,22 @@ describe('GetCallerIdentity overlaps the listing', () => {
     }
   });
 });
+
+describe('requests in flight share the regions stop signal', () => {
+  it('a scan with many requests in flight prints no MaxListenersExceededWarning', async () => {
+    const emulator = await startSeededEmulator();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      emulator.faults.latency(30, { service: 'ecs', operation: 'DescribeTaskDefinition' });
+      const result = await scanLive(liveSource(emulator, { scope: 'all', regions: 'all' }));
+      assert.deepEqual(result.errors, []);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+      await emulator.stop();
+    }
+  });
+});
