@@ -1,6 +1,7 @@
-import { type Node as JsonNode, type ParseError, printParseErrorCode, visit } from 'jsonc-parser';
+import { type Node as JsonNode, printParseErrorCode } from 'jsonc-parser';
+import { type JsonRangeMapper, buildJsonValue } from './json-values.js';
 import type { ScanError } from '../../model/finding.js';
-import { LineIndex, type SourceRange } from '../../model/location.js';
+import { LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 
 export interface ParsedJson {
@@ -17,99 +18,16 @@ export interface ParsedJson {
  */
 export function parseJsonWithPositions(text: string, file: string, baseOffset = 0, lines?: LineIndex): ParsedJson {
   const index = lines ?? new LineIndex(text);
-  const built = buildValueTree(text, (offset, length) => index.range(file, baseOffset + offset, baseOffset + offset + length));
-  const first = built.errors[0];
-  if (first) {
+  const rangeOf = (offset: number, length: number) => index.range(file, baseOffset + offset, baseOffset + offset + length);
+  const built = buildJsonValue(text, rangeOf, true, true);
+  if ('error' in built) {
     // Only the first error: the parser's later ones are consequences of it.
-    const at = index.position(baseOffset + first.offset);
-    const message = `invalid JSON: ${describeJsonError(first.error)}`;
+    const at = index.position(baseOffset + built.error.offset);
+    const message = `invalid JSON: ${describeJsonError(built.error.code)}`;
     return { errors: [{ file, line: at.line, column: at.column, message }], lines: index };
   }
-  if (!built.root) return { errors: [{ file, line: 1, column: 1, message: 'invalid JSON: the file is empty' }], lines: index };
+  if ('empty' in built) return { errors: [{ file, line: 1, column: 1, message: 'invalid JSON: the file is empty' }], lines: index };
   return { root: built.root, errors: [], lines: index };
-}
-
-type OpenValue =
-  | { kind: 'object'; offset: number; entries: ObjectEntry[]; key?: string; keyRange?: SourceRange | undefined }
-  | { kind: 'array'; offset: number; items: ValueNode[] };
-
-/**
- * The value tree straight from the parser's events: the same nodes and ranges jsonTreeToValue makes from
- * jsonc-parser's `parseTree` (which is built from the same events), without that intermediate tree, so a large file
- * is held once, not twice. After a syntax error the tree is incomplete: callers use only the errors then.
- */
-function buildValueTree(text: string, rangeOf: JsonRangeMapper): { root?: ValueNode; errors: ParseError[] } {
-  const errors: ParseError[] = [];
-  const open: OpenValue[] = [];
-  let root: ValueNode | undefined;
-  let rootSeen = false;
-  const add = (value: ValueNode) => {
-    const parent = open[open.length - 1];
-    if (!parent) {
-      if (!rootSeen) root = value;
-      rootSeen = true;
-    } else if (parent.kind === 'array') parent.items.push(value);
-    else if (parent.key !== undefined) {
-      const { key, keyRange } = parent;
-      parent.entries.push(keyRange ? { key, sourceKey: key, keyRange, value } : { key, sourceKey: key, value });
-      parent.key = undefined;
-      parent.keyRange = undefined;
-    }
-  };
-  visit(
-    text,
-    {
-      onObjectBegin: (offset) => {
-        open.push({ kind: 'object', offset, entries: [] });
-      },
-      onObjectProperty: (property, offset, length) => {
-        const parent = open[open.length - 1];
-        if (parent?.kind !== 'object') return;
-        parent.key = property;
-        parent.keyRange = rangeOf(offset, length);
-      },
-      onObjectEnd: (offset, length) => {
-        const node = open.pop();
-        if (node?.kind !== 'object') return;
-        const range = rangeOf(node.offset, offset + length - node.offset);
-        const { entries } = node;
-        add(range ? { kind: 'object', entries, range, syntax: 'json' } : { kind: 'object', entries, syntax: 'json' });
-      },
-      onArrayBegin: (offset) => {
-        open.push({ kind: 'array', offset, items: [] });
-      },
-      onArrayEnd: (offset, length) => {
-        const node = open.pop();
-        if (node?.kind !== 'array') return;
-        const range = rangeOf(node.offset, offset + length - node.offset);
-        const { items } = node;
-        add(range ? { kind: 'array', items, range, syntax: 'json' } : { kind: 'array', items, syntax: 'json' });
-      },
-      onLiteralValue: (value: unknown, offset, length) => {
-        const range = rangeOf(offset, length);
-        add(literal(value, text.slice(offset, offset + length), range));
-      },
-      onError: (error, offset, length) => {
-        errors.push({ error, offset, length });
-      },
-    },
-    { disallowComments: false, allowTrailingComma: false },
-  );
-  return { ...(root ? { root } : {}), errors };
-}
-
-/** A literal as jsonTreeToValue makes it from parseTree's node of the same value. */
-function literal(value: unknown, raw: string, range: SourceRange | undefined): ValueNode {
-  switch (typeof value) {
-    case 'string':
-      return range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
-    case 'number':
-      return range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
-    case 'boolean':
-      return range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
-    default:
-      return range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
-  }
 }
 
 /**
@@ -139,9 +57,6 @@ export function describeJsonError(code: number): string {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase();
 }
-
-/** Maps a JSON text's offset and length to a range in the file (identity for a file, through escapes for a string). */
-export type JsonRangeMapper = (offset: number, length: number) => SourceRange | undefined;
 
 /** Converts a jsonc-parser tree to a ValueNode tree; `text` is what the tree was parsed from. */
 export function jsonTreeToValue(node: JsonNode, text: string, rangeOf: JsonRangeMapper): ValueNode {

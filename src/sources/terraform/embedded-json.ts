@@ -1,7 +1,7 @@
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import { describeJsonError } from '../json/json-tree.js';
-import { buildJsonValue } from './json-values.js';
+import { buildJsonValue } from '../json/json-values.js';
 import { lineCursor } from './line-cursor.js';
 import type { PartialText, TemplatePlaceholder, TextOrigin } from './values.js';
 

@@ -1,7 +1,7 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { LineIndex, SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
-import { buildJsonValue } from './json-values.js';
+import { buildJsonValue } from '../json/json-values.js';
 import { lineCursor } from './line-cursor.js';
 import { camelCase, tagsToList } from './body.js';
 import { normalizeVolumes } from './volumes.js';

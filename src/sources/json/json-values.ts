@@ -18,9 +18,10 @@ interface Open {
  * Builds the value tree of a JSON text straight from jsonc-parser's visitor events, every node and key with its
  * range: the same tree as parseTree() converted node by node, without the intermediate tree (plans hold hundreds of
  * thousands of values). The first syntax error makes the text unreadable, as with parseTree().
- * `ranges: false` leaves nodes without a range (an embedded text whose origin is unknown).
+ * `ranges: false` leaves nodes without a range (an embedded text whose origin is unknown); `comments: true` reads
+ * JSON with comments (task-definition files), as the AWS CLI does not but editors write them.
  */
-export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = true): BuiltJson {
+export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = true, comments = false): BuiltJson {
   const stack: Open[] = [];
   let root: ValueNode | undefined;
   let error: { code: ParseErrorCode; offset: number; length: number } | undefined;
@@ -107,7 +108,7 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = 
         error ??= { code, offset, length };
       },
     },
-    { disallowComments: true, allowTrailingComma: false },
+    { disallowComments: !comments, allowTrailingComma: false },
   );
   if (error) return { error };
   return root ? { root } : { empty: true };
