@@ -1,8 +1,8 @@
-import { type Node as JsonNode, printParseErrorCode } from 'jsonc-parser';
-import { type JsonRangeMapper, buildJsonValue } from './json-values.js';
+import { printParseErrorCode } from 'jsonc-parser';
+import { buildJsonValue } from './json-values.js';
 import type { ScanError } from '../../model/finding.js';
 import { LineIndex } from '../../model/location.js';
-import type { ObjectEntry, ValueNode } from '../../model/value.js';
+import type { ValueNode } from '../../model/value.js';
 
 export interface ParsedJson {
   root?: ValueNode;
@@ -56,50 +56,4 @@ export function describeJsonError(code: number): string {
   return printParseErrorCode(code)
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase();
-}
-
-/** Converts a jsonc-parser tree to a ValueNode tree; `text` is what the tree was parsed from. */
-export function jsonTreeToValue(node: JsonNode, text: string, rangeOf: JsonRangeMapper): ValueNode {
-  // Object literals built in one go (no spread of a shared base): this runs for every value of every file.
-  const range = rangeOf(node.offset, node.length);
-  switch (node.type) {
-    case 'object': {
-      const entries: ObjectEntry[] = [];
-      const properties = node.children;
-      if (properties) {
-        for (const property of properties) {
-          const children = property.children;
-          const keyNode = children?.[0];
-          const valueNode = children?.[1];
-          if (!keyNode || !valueNode) continue;
-          const key = String(keyNode.value);
-          const keyRange = rangeOf(keyNode.offset, keyNode.length);
-          const value = jsonTreeToValue(valueNode, text, rangeOf);
-          entries.push(keyRange ? { key, sourceKey: key, keyRange, value } : { key, sourceKey: key, value });
-        }
-      }
-      return range ? { kind: 'object', entries, range, syntax: 'json' } : { kind: 'object', entries, syntax: 'json' };
-    }
-    case 'array': {
-      const children = node.children;
-      const items: ValueNode[] = children ? new Array<ValueNode>(children.length) : [];
-      if (children) for (let i = 0; i < children.length; i++) items[i] = jsonTreeToValue(children[i] as JsonNode, text, rangeOf);
-      return range ? { kind: 'array', items, range, syntax: 'json' } : { kind: 'array', items, syntax: 'json' };
-    }
-    case 'string': {
-      const value = String(node.value);
-      return range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
-    }
-    case 'number': {
-      const value = Number(node.value);
-      const raw = text.slice(node.offset, node.offset + node.length);
-      return range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
-    }
-    case 'boolean': {
-      const value = Boolean(node.value);
-      return range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
-    }
-    default:
-      return range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
-  }
 }

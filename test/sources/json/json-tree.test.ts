@@ -2,14 +2,62 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { type ParseError, parseTree } from 'jsonc-parser';
+import { type Node as JsonNode, type ParseError, parseTree } from 'jsonc-parser';
 import { LineIndex } from '../../../src/model/location.js';
-import { jsonTreeToValue, parseJsonWithPositions } from '../../../src/sources/json/json-tree.js';
+import type { ObjectEntry, ValueNode } from '../../../src/model/value.js';
+import { parseJsonWithPositions } from '../../../src/sources/json/json-tree.js';
+import type { JsonRangeMapper } from '../../../src/sources/json/json-values.js';
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.json'))
     .map((e) => path.join(e.parentPath, e.name));
+}
+
+/** The reference: converts a jsonc-parser tree to a ValueNode tree; `text` is what the tree was parsed from. */
+function jsonTreeToValue(node: JsonNode, text: string, rangeOf: JsonRangeMapper): ValueNode {
+  // Object literals built in one go (no spread of a shared base): this runs for every value of every file.
+  const range = rangeOf(node.offset, node.length);
+  switch (node.type) {
+    case 'object': {
+      const entries: ObjectEntry[] = [];
+      const properties = node.children;
+      if (properties) {
+        for (const property of properties) {
+          const children = property.children;
+          const keyNode = children?.[0];
+          const valueNode = children?.[1];
+          if (!keyNode || !valueNode) continue;
+          const key = String(keyNode.value);
+          const keyRange = rangeOf(keyNode.offset, keyNode.length);
+          const value = jsonTreeToValue(valueNode, text, rangeOf);
+          entries.push(keyRange ? { key, sourceKey: key, keyRange, value } : { key, sourceKey: key, value });
+        }
+      }
+      return range ? { kind: 'object', entries, range, syntax: 'json' } : { kind: 'object', entries, syntax: 'json' };
+    }
+    case 'array': {
+      const children = node.children;
+      const items: ValueNode[] = children ? new Array<ValueNode>(children.length) : [];
+      if (children) for (let i = 0; i < children.length; i++) items[i] = jsonTreeToValue(children[i] as JsonNode, text, rangeOf);
+      return range ? { kind: 'array', items, range, syntax: 'json' } : { kind: 'array', items, syntax: 'json' };
+    }
+    case 'string': {
+      const value = String(node.value);
+      return range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
+    }
+    case 'number': {
+      const value = Number(node.value);
+      const raw = text.slice(node.offset, node.offset + node.length);
+      return range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
+    }
+    case 'boolean': {
+      const value = Boolean(node.value);
+      return range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
+    }
+    default:
+      return range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
+  }
 }
 
 const CASES: Array<[string, string]> = [
