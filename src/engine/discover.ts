@@ -1,3 +1,4 @@
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanError } from '../model/finding.js';
@@ -115,6 +116,13 @@ export interface PendingFile {
   explicit: boolean;
   /** Standard input's decoded text. */
   stdin?: DecodedText;
+  /**
+   * Set by the walk for what readdir (or a followed link) said is a regular file: its real path, known without a
+   * realpath call. Such a file is read with one open, fstat, read and close in this thread (cheaper than the
+   * promise API's several round trips through the thread pool); a file named on the command line (maybe a pipe or
+   * a device) is read as before.
+   */
+  real?: string;
 }
 
 /** What the walk found: the files to read in order, and no file texts (a scan reads them as it goes). */
@@ -156,14 +164,22 @@ export function fileReader(options: DiscoveryOptions = {}) {
     const absolute = p.absolute as string;
     try {
       // Pipes and /dev/fd/N have no real path; they are read once anyway.
-      const real = await realpath(absolute).catch(() => absolute);
+      const real = p.real ?? (await realpath(absolute).catch(() => absolute));
       if (seen.has(real)) return undefined;
       seen.add(real);
-      const info = await stat(absolute);
-      if (info.isFile() && info.size > maxBytes) return tooLarge(display, info.size, maxBytes);
-      // A regular file's size is known; only pipes and devices need the bounded stream.
-      const bytes = info.isFile() ? await readFile(absolute) : await readBounded(absolute, maxBytes);
-      if (bytes === undefined) return tooLarge(display, undefined, maxBytes);
+      let bytes: Buffer | undefined;
+      if (p.real !== undefined) {
+        const read = readRegularFileSync(absolute, maxBytes);
+        if (typeof read === 'number') return tooLarge(display, read, maxBytes);
+        bytes = read;
+      }
+      if (bytes === undefined) {
+        const info = await stat(absolute);
+        if (info.isFile() && info.size > maxBytes) return tooLarge(display, info.size, maxBytes);
+        // A regular file's size is known; only pipes and devices need the bounded stream.
+        bytes = info.isFile() ? await readFile(absolute) : await readBounded(absolute, maxBytes);
+        if (bytes === undefined) return tooLarge(display, undefined, maxBytes);
+      }
       const decoded = decodeText(bytes, display);
       return 'error' in decoded ? decoded.error : { file: inputFile(display, decoded, absolute), explicit };
     } catch (error) {
@@ -193,7 +209,7 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
   /** Standard input first (as it always came first), then files to read, in walk order. */
   const stdin: PendingFile[] = [];
   const pending: PendingFile[] = [];
-  async function walk(displayDir: string, absoluteDir: string, ancestors: Set<string>): Promise<void> {
+  async function walk(displayDir: string, absoluteDir: string, realDir: string, ancestors: Set<string>): Promise<void> {
     options.signal?.throwIfAborted();
     let entries;
     try {
@@ -233,7 +249,7 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
         isDirectory = followed.directory;
         isFile = followed.file;
         if (isFile) {
-          pending.push({ display, absolute, explicit: false });
+          pending.push({ display, absolute, explicit: false, real: followed.real });
           continue;
         }
       }
@@ -250,9 +266,10 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
           skipped.push({ file: display, reason: `symlink loop: ${display} leads back to a folder above it; not followed` });
           continue;
         }
-        await walk(display, absolute, new Set([...ancestors, real]));
+        await walk(display, absolute, real, new Set([...ancestors, real]));
       } else if (isFile && isCandidate(entry.name)) {
-        pending.push({ display, absolute, explicit: false });
+        // Not a link, in a folder whose real path is known: so is the file's.
+        pending.push({ display, absolute, explicit: false, real: path.join(realDir, entry.name) });
       }
     }
   }
@@ -280,7 +297,10 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
     try {
       await lstat(absolute);
       const info = await stat(absolute);
-      if (info.isDirectory()) await walk(given, absolute, new Set([await realpath(absolute)]));
+      if (info.isDirectory()) {
+        const real = await realpath(absolute);
+        await walk(given, absolute, real, new Set([real]));
+      }
       else pending.push({ display: given, absolute, explicit: true });
     } catch (error) {
       errors.push({ file: given, message: describeFsError(error) });
@@ -340,6 +360,38 @@ async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T)
 function tooLarge(file: string, size: number | undefined, maxBytes: number): ScanError {
   const actual = size === undefined ? 'more than' : `${describeSize(size)}, larger than`;
   return { file, message: `file is ${actual} the ${describeSize(maxBytes)} limit (raise it with --max-file-size)` };
+}
+
+/**
+ * Reads a file the walk saw as a regular file: open (non-blocking, so a file swapped for a pipe since cannot hang
+ * the scan), fstat, read, close. Returns its size when over the limit, undefined when it is no longer a regular file
+ * (the caller then reads it as a file named on the command line).
+ */
+function readRegularFileSync(absolute: string, maxBytes: number): Buffer | number | undefined {
+  const fd = openSync(absolute, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return undefined;
+    if (info.size > maxBytes) return info.size;
+    let buffer = Buffer.allocUnsafe(info.size);
+    let length = 0;
+    for (;;) {
+      // The file may have grown since fstat: read to its end, within the limit.
+      if (length === buffer.length) {
+        if (length > maxBytes) return length;
+        const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, 8192));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > maxBytes) return length;
+    return length === buffer.length ? buffer : buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads at most `maxBytes` (devices and pipes have no size to check first); undefined when there is more. */
