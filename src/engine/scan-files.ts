@@ -222,14 +222,24 @@ function shareStrings(f: Finding, map: Map<string, string>): void {
  * Reporters only read them.
  */
 const peerLists = new Map<string, PeerConclusion[]>();
+/** Lists already shared, by identity: a batch's findings arrive sharing their lists (see peers/index.ts). */
+let sharedByCopy = new WeakMap<PeerConclusion[], PeerConclusion[]>();
 
 function sharedPeers(peers: PeerConclusion[]): PeerConclusion[] {
+  const seen = sharedByCopy.get(peers);
+  if (seen) return seen;
   const key = JSON.stringify(peers);
-  const known = peerLists.get(key);
-  if (known) return known;
-  if (peerLists.size > 10_000) peerLists.clear();
-  peerLists.set(key, peers);
-  return peers;
+  let known = peerLists.get(key);
+  if (!known) {
+    if (peerLists.size > 10_000) {
+      peerLists.clear();
+      sharedByCopy = new WeakMap();
+    }
+    peerLists.set(key, peers);
+    known = peers;
+  }
+  sharedByCopy.set(peers, known);
+  return known;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

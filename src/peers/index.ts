@@ -24,6 +24,36 @@ export function rulesFor(checkId: string, tool?: PeerTool): PeerRule[] {
   return PEER_RULES.filter((r) => r.checks.includes(checkId) && (tool === undefined || r.tool === tool));
 }
 
+/** rulesFor per check and tool, asked for every finding: computed once. */
+const rulesByCheck = new Map<string, ReadonlyArray<readonly PeerRule[]>>();
+
+function toolRules(checkId: string): ReadonlyArray<readonly PeerRule[]> {
+  let rules = rulesByCheck.get(checkId);
+  if (!rules) rulesByCheck.set(checkId, (rules = PEER_TOOLS.map((tool) => rulesFor(checkId, tool))));
+  return rules;
+}
+
+/**
+ * Most findings' peer lists are one of a few (the same verdicts and reasons per check): each distinct list is kept
+ * once, so findings share it, and a batch's results carry it once across a worker boundary (structured cloning keeps
+ * shared objects shared). Readers never change a list.
+ */
+const sharedLists = new Map<string, PeerConclusion[]>();
+
+function shared(list: PeerConclusion[]): PeerConclusion[] {
+  let key = '';
+  for (const c of list) {
+    // Only the fields a conclusion has; anything else is kept as it is, unshared.
+    if (Object.keys(c).length !== 3 + (c.rule === undefined ? 0 : 1) + (c.control === undefined ? 0 : 1)) return list;
+    key += `${c.tool}\u0000${c.rule ?? ''}\u0000${c.control ?? ''}\u0000${c.verdict}\u0000${c.why}\u0001`;
+  }
+  const known = sharedLists.get(key);
+  if (known) return known;
+  if (sharedLists.size > 10_000) sharedLists.clear();
+  sharedLists.set(key, list);
+  return list;
+}
+
 function conclusion(rule: PeerRule, td: TaskDefinition, container: ContainerDefinition | undefined): PeerConclusion {
   const base = { tool: rule.tool, rule: rule.id, ...(rule.control ? { control: rule.control } : {}) };
   const notRead = rule.reads?.(td.resource.source);
@@ -38,11 +68,14 @@ function conclusion(rule: PeerRule, td: TaskDefinition, container: ContainerDefi
  * by one; a tool with no such rule is one NOT_COVERED entry.
  */
 export function peersFor(checkId: string, td: TaskDefinition, container?: ContainerDefinition): PeerConclusion[] {
-  return PEER_TOOLS.flatMap((tool): PeerConclusion[] => {
-    const rules = rulesFor(checkId, tool);
-    if (rules.length === 0) return [{ tool, verdict: 'NOT_COVERED', why: `${TOOL_NAMES[tool]} has no rule for this check` }];
-    return rules.map((rule) => conclusion(rule, td, container));
+  const byTool = toolRules(checkId);
+  const list: PeerConclusion[] = [];
+  PEER_TOOLS.forEach((tool, i) => {
+    const rules = byTool[i] as readonly PeerRule[];
+    if (rules.length === 0) list.push({ tool, verdict: 'NOT_COVERED', why: `${TOOL_NAMES[tool]} has no rule for this check` });
+    else for (const rule of rules) list.push(conclusion(rule, td, container));
   });
+  return shared(list);
 }
 
 /**
