@@ -373,22 +373,21 @@ function readRegularFileSync(absolute: string, maxBytes: number): Buffer | numbe
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
     if (info.size > maxBytes) return info.size;
-    let buffer = Buffer.allocUnsafe(info.size);
+    // One byte more than its size: a read that fills it means the file grew since fstat (read on to its end then).
+    let buffer = Buffer.allocUnsafe(info.size + 1);
     let length = 0;
     for (;;) {
-      // The file may have grown since fstat: read to its end, within the limit.
-      if (length === buffer.length) {
-        if (length > maxBytes) return length;
-        const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, 8192));
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
-      }
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
+      if (length > maxBytes) return length;
+      if (length === buffer.length) {
+        const grown = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
     }
-    if (length > maxBytes) return length;
-    return length === buffer.length ? buffer : buffer.subarray(0, length);
+    return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
   }

@@ -96,6 +96,11 @@ export class ScanPool {
     this.idle.push(worker);
   }
 
+  /** Every worker is busy and has a batch waiting: a new batch would only wait. */
+  saturated(): boolean {
+    return this.idle.length === 0 && this.queue.length >= this.workers.size;
+  }
+
   run(task: BatchTask): Promise<BatchResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

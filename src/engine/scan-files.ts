@@ -70,7 +70,8 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     let settle!: (result: Promise<BatchResult>) => void;
     group.results.push(new Promise<BatchResult>((resolve) => (settle = resolve)));
     const run = async (pool: ScanPool | undefined) => {
-      if (!pool) {
+      // The main thread is one of the `jobs` lanes: it checks a batch itself while every worker has one waiting.
+      if (!pool || pool.saturated()) {
         // In-process records may hold strings that are slices of file texts (and so the texts): keep compact copies,
         // as a worker's records are. Fixers (holdAll) match findings by identity: theirs stay as they are.
         const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : structuredClone(r)));
@@ -302,8 +303,9 @@ class PoolGate {
       this.state = 'none';
       return undefined;
     }
+    // jobs - 1 workers: the main thread checks batches too (one thread fewer to start and to warm up).
     const jobs = this.options.jobs ?? 1;
-    this.state = new ScanPool(Math.min(jobs, Math.ceil(this.pendingFiles / FILE_BATCH)));
+    this.state = new ScanPool(Math.max(1, Math.min(jobs - 1, Math.ceil(this.pendingFiles / FILE_BATCH) - 1)));
     return this.state;
   }
 

@@ -6,6 +6,9 @@ import { field, scalarText } from '../model/value.js';
 import { type FileReader, editsForPlan } from './edit/plan-edits.js';
 import { fieldChange } from './plan.js';
 
+/** The line index of the text read last (weakly: a scan's last text is not kept alive by it). */
+let lastIndex: WeakRef<LineIndex> | undefined;
+
 /**
  * Adds to each fixable FAIL finding of a file the text edits `ecsguard fix`
  * would make for it alone (SARIF `fixes`, the JSON report's `fix.edits`), from
@@ -18,13 +21,13 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
   const fixable = findings.filter((f) => f.status === 'FAIL' && f.fix?.changes.length);
   if (fixable.length === 0) return;
   if (hasStructuralProblems(taskDefinition)) return;
-  const lines = new Map<string, LineIndex | undefined>();
   const indexOf = (file: string) => {
-    if (!lines.has(file)) {
-      const text = read(file);
-      lines.set(file, text === undefined ? undefined : new LineIndex(text));
-    }
-    return lines.get(file);
+    const text = read(file);
+    if (text === undefined) return undefined;
+    // A template's definitions are in one text: index it once for all of them.
+    let index = lastIndex?.deref();
+    if (index?.text !== text) lastIndex = new WeakRef((index = new LineIndex(text)));
+    return index;
   };
   for (const finding of fixable) {
     const fix = finding.fix;
