@@ -101,6 +101,26 @@ export class ScanPool {
     return this.idle.length === 0 && this.queue.length >= this.workers.size;
   }
 
+  /**
+   * Takes back the last batch no worker has started, for the caller to run; `settle` resolves the promise run()
+   * returned for it.
+   */
+  steal(): { task: BatchTask; settle: (result: Promise<BatchResult>) => void } | undefined {
+    const next = this.queue.pop();
+    if (!next) return undefined;
+    const waiting = this.pending.get(next.id);
+    this.pending.delete(next.id);
+    return {
+      task: next.task,
+      settle: (result) => {
+        result.then(
+          (r) => waiting?.resolve(r),
+          (e: unknown) => waiting?.reject(e instanceof Error ? e : new Error(String(e))),
+        );
+      },
+    };
+  }
+
   run(task: BatchTask): Promise<BatchResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -16,8 +16,11 @@ import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, empty
 /** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
 export const MIN_FILES_FOR_WORKERS = 300;
 
-/** Files per batch for sources whose files stand alone. */
-export const FILE_BATCH = 200;
+/**
+ * Files per batch for sources whose files stand alone: small enough that the lanes (the main thread and the workers)
+ * finish close together, large enough that sending a batch costs little next to checking it.
+ */
+export const FILE_BATCH = 100;
 
 export interface FileStageResult extends BatchResult {
   skipped: SkippedFile[];
@@ -150,6 +153,16 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       for (const batch of batches) if (batch.length) await sendBatch(group, batch);
     }
     await pools.release();
+    // Everything is sent: batches still waiting for a worker are checked here instead, so no lane idles at the end.
+    const pool = pools.started();
+    for (let waiting = pool?.steal(); waiting; waiting = pool?.steal()) {
+      const { task, settle } = waiting;
+      const source = FILE_SOURCES[task.sourceIndex] as FileSource;
+      const result = runInProcess(source, task.files).then((r) => structuredClone(r));
+      settle(result);
+      // One at a time: the workers go on taking batches from the other end of the queue meanwhile.
+      await result.catch(() => undefined);
+    }
     const out: FileStageResult = { ...emptyBatch(), errors: [...readErrors, ...routeErrors], skipped, filesScanned };
     for (const group of groups.values()) {
       for (const result of group.results) {
@@ -327,7 +340,12 @@ class PoolGate {
     for (const run of this.waiting.splice(0)) await run(pool);
   }
 
+  /** The pool, if one was started. */
+  started(): ScanPool | undefined {
+    return this.state !== 'undecided' && this.state !== 'none' ? this.state : undefined;
+  }
+
   async close(): Promise<void> {
-    if (this.state !== 'undecided' && this.state !== 'none') await this.state.close();
+    await this.started()?.close();
   }
 }
