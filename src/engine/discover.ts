@@ -300,8 +300,7 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
       if (info.isDirectory()) {
         const real = await realpath(absolute);
         await walk(given, absolute, real, new Set([real]));
-      }
-      else pending.push({ display: given, absolute, explicit: true });
+      } else pending.push({ display: given, absolute, explicit: true });
     } catch (error) {
       errors.push({ file: given, message: describeFsError(error) });
     }

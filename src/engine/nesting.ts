@@ -7,6 +7,8 @@ export const MAX_NESTING = 1000;
  * of a stack overflow somewhere in a source, a check or a fixer.
  */
 export function nestedTooDeep(text: string, limit = MAX_NESTING): boolean {
+  // Most texts (all YAML, most JSON) have too few brackets to nest that deep: counted without reading every character.
+  if (bracketsAtMost(text, limit)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -23,4 +25,13 @@ export function nestedTooDeep(text: string, limit = MAX_NESTING): boolean {
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
   return false;
+}
+
+/** True when `text` has at most `limit` opening brackets ([ and {), in strings or not. */
+function bracketsAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let i = text.indexOf(bracket); i !== -1; i = text.indexOf(bracket, i + 1)) if (++count > limit) return false;
+  }
+  return true;
 }

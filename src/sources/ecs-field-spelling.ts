@@ -52,18 +52,33 @@ export interface SpellingReport {
  */
 export function reportStrictSpelling(node: ValueNode, report: SpellingReport): void {
   walkKeys(node, (entry) => {
-    const other = otherCaseOf(entry.key);
+    const { other, intended } = keySpelling(entry.key);
     if (other !== undefined) {
       const message = `unknown field "${entry.key}": ECS field names are case-sensitive (did you mean ${other}?); the AWS CLI rejects it`;
       (isJudgedField(other) ? report.errors : report.warnings).push(fileError(report.file, message, entry.keyRange, report.resource));
       return;
     }
-    const intended = misspeltJudgedField(entry.key);
     if (intended !== undefined) {
       const message = `unknown field "${entry.key}": not an ECS field (did you mean ${intended}?); reading it as "not set" could pass what was meant`;
       report.errors.push(fileError(report.file, message, entry.keyRange, report.resource));
     }
   });
+}
+
+/** What a key is: a field in another case, a misspelt judged field, or neither (most keys, asked for in every file). */
+const spellings = new Map<string, { other?: string; intended?: string }>();
+const SPELT_RIGHT = Object.freeze({});
+
+function keySpelling(key: string): { other?: string; intended?: string } {
+  let known = spellings.get(key);
+  if (known === undefined) {
+    const other = otherCaseOf(key);
+    const intended = other === undefined ? misspeltJudgedField(key) : undefined;
+    known = other !== undefined ? { other } : intended !== undefined ? { intended } : SPELT_RIGHT;
+    if (spellings.size > 10_000) spellings.clear();
+    spellings.set(key, known);
+  }
+  return known;
 }
 
 /** Calls `visit` for every key below `node`, except the user's own keys inside maps such as dockerLabels. */

@@ -46,6 +46,11 @@ describe('scan --jobs: output does not depend on the number of worker threads', 
       assert.equal(two.stdout, one.stdout);
       assert.equal(two.stderr, one.stderr);
       if (format === 'json') {
+        // Three lanes: two workers and the main thread, which checks batches too and takes back unstarted ones.
+        const three = await runBuiltCliAsync(['scan', root, '--format', format, '--jobs', '3', '--quiet']);
+        assert.equal(three.code, one.code);
+        assert.equal(three.stdout, one.stdout);
+        assert.equal(three.stderr, one.stderr);
         const report = JSON.parse(one.stdout) as { summary: { filesScanned: number; taskDefinitions: number } };
         assert.ok(report.summary.filesScanned > 340, `scanned ${report.summary.filesScanned} files`);
       }

@@ -54,57 +54,57 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = 
   };
 
   const visitor = {
-      onObjectBegin(offset: number) {
-        if (error) return false;
-        // Property order as the converted tree has it: kind, entries, range, syntax.
-        const node: ObjectNode = ranges
-          ? { kind: 'object', entries: [], range: undefined, syntax: 'json' }
-          : { kind: 'object', entries: [], syntax: 'json' };
-        const entry = pendingEntry;
-        pendingEntry = undefined;
-        stack.push({ node, start: offset, entry });
-        return undefined;
-      },
-      onObjectProperty(property: string, offset: number, length: number) {
-        if (error) return;
-        const keyRange = ranges ? rangeOf(offset, length) : undefined;
-        pendingEntry = keyRange
-          ? { key: property, sourceKey: property, keyRange, value: undefined as unknown as ValueNode }
-          : { key: property, sourceKey: property, value: undefined as unknown as ValueNode };
-      },
-      onObjectEnd(offset: number, length: number) {
-        if (!error) end(offset, length);
-      },
-      onArrayBegin(offset: number) {
-        if (error) return false;
-        const node: ArrayNode = ranges
-          ? { kind: 'array', items: [], range: undefined, syntax: 'json' }
-          : { kind: 'array', items: [], syntax: 'json' };
-        const entry = pendingEntry;
-        pendingEntry = undefined;
-        stack.push({ node, start: offset, entry });
-        return undefined;
-      },
-      onArrayEnd(offset: number, length: number) {
-        if (!error) end(offset, length);
-      },
-      onLiteralValue(value: unknown, offset: number, length: number) {
-        if (error) return;
-        const range = ranges ? rangeOf(offset, length) : undefined;
-        let node: ValueNode;
-        if (typeof value === 'string')
-          node = range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
-        else if (typeof value === 'number') {
-          const raw = text.slice(offset, offset + length);
-          node = range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
-        } else if (typeof value === 'boolean')
-          node = range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
-        else node = range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
-        attach(node);
-      },
-      onError(code: ParseErrorCode, offset: number, length: number) {
-        error ??= { code, offset, length };
-      },
+    onObjectBegin(offset: number) {
+      if (error) return false;
+      // Property order as the converted tree has it: kind, entries, range, syntax.
+      const node: ObjectNode = ranges
+        ? { kind: 'object', entries: [], range: undefined, syntax: 'json' }
+        : { kind: 'object', entries: [], syntax: 'json' };
+      const entry = pendingEntry;
+      pendingEntry = undefined;
+      stack.push({ node, start: offset, entry });
+      return undefined;
+    },
+    onObjectProperty(property: string, offset: number, length: number) {
+      if (error) return;
+      const keyRange = ranges ? rangeOf(offset, length) : undefined;
+      pendingEntry = keyRange
+        ? { key: property, sourceKey: property, keyRange, value: undefined as unknown as ValueNode }
+        : { key: property, sourceKey: property, value: undefined as unknown as ValueNode };
+    },
+    onObjectEnd(offset: number, length: number) {
+      if (!error) end(offset, length);
+    },
+    onArrayBegin(offset: number) {
+      if (error) return false;
+      const node: ArrayNode = ranges
+        ? { kind: 'array', items: [], range: undefined, syntax: 'json' }
+        : { kind: 'array', items: [], syntax: 'json' };
+      const entry = pendingEntry;
+      pendingEntry = undefined;
+      stack.push({ node, start: offset, entry });
+      return undefined;
+    },
+    onArrayEnd(offset: number, length: number) {
+      if (!error) end(offset, length);
+    },
+    onLiteralValue(value: unknown, offset: number, length: number) {
+      if (error) return;
+      const range = ranges ? rangeOf(offset, length) : undefined;
+      let node: ValueNode;
+      if (typeof value === 'string')
+        node = range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
+      else if (typeof value === 'number') {
+        const raw = text.slice(offset, offset + length);
+        node = range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
+      } else if (typeof value === 'boolean')
+        node = range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
+      else node = range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
+      attach(node);
+    },
+    onError(code: ParseErrorCode, offset: number, length: number) {
+      error ??= { code, offset, length };
+    },
   };
   // Strict JSON (what JSON.parse accepts: most files) is read by a lighter scanner giving the same events; anything
   // else (comments, a trailing comma, any syntax error) goes through jsonc-parser, which says where and what.

@@ -156,7 +156,11 @@ describe('visitStrictJson: the events of jsonc-parser for strict JSON, nothing f
         portMappings: [{ containerPort: 8080 + i, hostPort: 8080 + i }],
         environment: [{ name: 'A\u00e9', value: `x\\"y\n${n}` }],
       }));
-      const text = JSON.stringify({ family: `f-${n}`, networkMode: n % 4 ? 'awsvpc' : 'host', containerDefinitions: containers }, null, n % 2 ? 2 : 0);
+      const text = JSON.stringify(
+        { family: `f-${n}`, networkMode: n % 4 ? 'awsvpc' : 'host', containerDefinitions: containers },
+        null,
+        n % 2 ? 2 : 0,
+      );
       assert.deepStrictEqual(strictEvents(text).events, jsoncEvents(text).events, `file ${n}`);
     }
   });
