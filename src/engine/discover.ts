@@ -361,13 +361,16 @@ function tooLarge(file: string, size: number | undefined, maxBytes: number): Sca
   return { file, message: `file is ${actual} the ${describeSize(maxBytes)} limit (raise it with --max-file-size)` };
 }
 
+/** O_NONBLOCK where the platform has it (not on Windows, where opening a pipe does not wait for a writer). */
+const nonBlocking = (fsConstants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0;
+
 /**
  * Reads a file the walk saw as a regular file: open (non-blocking, so a file swapped for a pipe since cannot hang
  * the scan), fstat, read, close. Returns its size when over the limit, undefined when it is no longer a regular file
  * (the caller then reads it as a file named on the command line).
  */
 function readRegularFileSync(absolute: string, maxBytes: number): Buffer | number | undefined {
-  const fd = openSync(absolute, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  const fd = openSync(absolute, fsConstants.O_RDONLY | nonBlocking);
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;

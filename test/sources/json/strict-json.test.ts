@@ -22,7 +22,9 @@ function jsoncEvents(text: string): { events: Event[]; errors: number } {
       onArrayBegin: (offset) => void events.push(['arrayBegin', offset]),
       onArrayEnd: (offset, length) => void events.push(['arrayEnd', offset, length]),
       onLiteralValue: (value: unknown, offset, length) => void events.push(['literal', value, offset, length]),
-      onError: () => void errors++,
+      onError: () => {
+        errors++;
+      },
     },
     { disallowComments: false, allowTrailingComma: false },
   );
