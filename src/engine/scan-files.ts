@@ -71,7 +71,11 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
   /** Reserves the batch's place in its group's results at once, so results stay in order whenever it runs. */
   const sendBatch = async (group: Group, batch: InputFile[]): Promise<void> => {
     let settle!: (result: Promise<BatchResult>) => void;
-    group.results.push(new Promise<BatchResult>((resolve) => (settle = resolve)));
+    const slot = new Promise<BatchResult>((resolve) => (settle = resolve));
+    // A batch that fails (Ctrl-C while the main thread checks it) is reported by whoever awaits it; when the scan
+    // stops before the results are joined, nobody does: that must not be an unhandled rejection.
+    slot.catch(() => undefined);
+    group.results.push(slot);
     const run = async (pool: ScanPool | undefined) => {
       // The main thread is one of the `jobs` lanes: it checks a batch itself while every worker has one waiting.
       if (!pool || pool.saturated()) {
