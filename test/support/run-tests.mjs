@@ -1,19 +1,22 @@
-// `npm test`, after `tsc -b tsconfig.test.json` has built dist/ and emitted the tests as JavaScript: runs every
+// `npm test`: builds (`tsc -b tsconfig.test.json`: dist/, and the tests emitted as JavaScript), then runs every
 // test/**/*.test.ts (its compiled .js) in node's test runner, whose closing lines (`# pass N`, `# fail N`) CI reads.
+// The linters (test/support/linters.mjs) read the sources, not the build: they start first and run alongside the
+// build; test/lint.test.ts asserts on their results.
 //
-// Starting a node process and loading the modules a test needs (the CLI, the AWS SDK, the parsers) costs 0.5 to 1 s
-// of CPU, more than most test files take to run. So test files share processes: each process ("group") loads a few
-// files, one after another, each file's tests inside a suite named after the file (`test/x/y.test.ts`), which is
-// what a failure shows. A file keeps its own before/after hooks, and its tests run in order, as in a process of its
-// own. Groups run in parallel, heaviest first, sized from the time each file took the last time (in
-// node_modules/.cache/ecsguard-test/test-timings.json) or estimated from what the file does.
-// A file gets a process of its own when it must: top-level await (a group loads files with a synchronous require),
-// or `// run-tests: own process` in its source.
+// Starting a node process and loading the modules a test needs (the CLI, the AWS SDK, the parsers) costs 0.3 to 1 s
+// of CPU, more than most test files take to run. So test files share processes: each process (a "group") loads a
+// few files, each file's tests inside a suite named after the file (`test/x/y.test.ts`, which is what a failure
+// shows), and runs them one file after another. A file keeps its own before/after hooks and runs its tests in
+// order, as in a process of its own. Groups hold files of one folder where they can (they load the same modules),
+// sized by the CPU each file took the last time (node_modules/.cache/ecsguard-test/test-timings.json) or an
+// estimate, and run in parallel, heaviest first. A file gets a process of its own when it must: top-level await in
+// its module graph (a group loads files with a synchronous require), or `// run-tests: own process` in its source.
 //
 // Plain node, no TypeScript loader: a loader costs about a second of CPU per test process.
-// `npm test -- test/cli/scan-cli.test.ts …` runs only the files named. TEST_PLAN=1 prints the groups without running them; TEST_TIMINGS=1 prints each file's time and CPU
-// (the CPU of its process and the processes it started) after the run; TEST_CONCURRENCY sets the processes at once.
-import { spawn } from 'node:child_process';
+// `npm test -- test/cli/scan-cli.test.ts …` runs only the files named. TEST_PLAN=1 prints the groups instead of
+// running them; TEST_TIMINGS=1 prints each file's time and CPU (its share of its process, and the programs it
+// started) after the run; TEST_CONCURRENCY sets how many processes run at once.
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
@@ -30,6 +33,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LINTERS, startLinter } from './linters.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -54,6 +58,25 @@ const awaitCache = readJson(AWAITS);
 /** TypeScript's parser, loaded only when a module that uses `await` has not been looked at yet. */
 let ts;
 
+const named = process.argv.slice(2);
+const sources = named.length > 0 ? named.map((file) => path.relative(ROOT, path.resolve(file)).split(path.sep).join('/')) : allTests();
+
+rmSync(RUN, { recursive: true, force: true });
+mkdirSync(RUN, { recursive: true });
+const linting =
+  sources.includes(FIRST) && process.env.TEST_PLAN !== '1' ? LINTERS.map((linter) => startLinter(linter, path.join(RUN, 'lint'))) : [];
+const stopLinters = () => {
+  for (const { child } of linting) if (child.exitCode === null) child.kill();
+};
+const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.test.json'], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
+if (build.status !== 0) {
+  stopLinters();
+  process.exit(build.status ?? 1);
+}
+
 // A compiled test's `../../src/x.js` is OUT/src/x.js: the built module in dist/ (one build, the one bin/ runs).
 const link = path.join(OUT, 'src');
 if (!existsSync(link) || !lstatSync(link).isSymbolicLink()) {
@@ -61,8 +84,6 @@ if (!existsSync(link) || !lstatSync(link).isSymbolicLink()) {
   symlinkSync(path.relative(OUT, path.join(ROOT, 'dist')), link, 'dir');
 }
 
-const named = process.argv.slice(2);
-const sources = named.length > 0 ? named.map((file) => path.relative(ROOT, path.resolve(file))) : allTests();
 const tests = sources.map((file) => {
   const js = path.join(OUT, file.replace(/\.ts$/, '.js'));
   if (!file.endsWith('.test.ts') || !existsSync(js)) {
@@ -76,8 +97,6 @@ writeFileSync(AWAITS, JSON.stringify(awaitCache));
 const previous = readJson(TIMINGS);
 for (const test of tests) test.cpu = previous[test.file]?.cpu ?? estimate(test.js);
 
-rmSync(RUN, { recursive: true, force: true });
-mkdirSync(RUN, { recursive: true });
 const first = tests.filter((test) => test.file === FIRST).map((test) => ({ tests: [test], cpu: test.cpu }));
 const groups = plan(tests).sort((a, b) => b.cpu - a.cpu);
 const entries = [...first, ...groups].map(groupEntry);
@@ -94,10 +113,11 @@ const concurrency = process.env.TEST_CONCURRENCY ?? String(Math.max(2, available
 const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...entries], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, ECSGUARD_TEST_TIMINGS: path.join(RUN, 'timings') },
+  env: { ...process.env, ECSGUARD_TEST_TIMINGS: path.join(RUN, 'timings'), ECSGUARD_LINT_RESULTS: path.join(RUN, 'lint') },
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
+  stopLinters();
   const measured = saveTimings();
   if (process.env.TEST_TIMINGS === '1') printTimings(measured);
   process.exit(code ?? (signal ? 1 : 0));

@@ -57,7 +57,7 @@ export function runGroup(require, files) {
 /** Puts back the working folder and the environment the tests started with. */
 function restore({ env, cwd }) {
   if (process.cwd() !== cwd) process.chdir(cwd);
-  for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
+  for (const key of Object.keys(process.env)) if (!(key in env)) Reflect.deleteProperty(process.env, key);
   for (const [key, value] of Object.entries(env)) if (process.env[key] !== value) process.env[key] = value;
 }
 
