@@ -1,4 +1,4 @@
-// `npm test`: builds (`tsc -b tsconfig.test.json`: dist/, and the tests emitted as JavaScript), then runs every
+// `npm test`: builds (`tsc -b tsconfig.test.json`: dist/, and the tests emitted as JavaScript; then the CLI bundle), then runs every
 // test/**/*.test.ts (its compiled .js) in node's test runner, whose closing lines (`# pass N`, `# fail N`) CI reads.
 // The linters (test/support/linters.mjs) read the sources, not the build: they start first and run alongside the
 // build; test/lint.test.ts asserts on their results.
@@ -75,6 +75,12 @@ const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescr
 if (build.status !== 0) {
   stopLinters();
   process.exit(build.status ?? 1);
+}
+// The CLI bundle bin/ runs (dist/bundle/), which the tests that spawn bin/ use.
+const bundle = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
+if (bundle.status !== 0) {
+  stopLinters();
+  process.exit(bundle.status ?? 1);
 }
 
 // A compiled test's `../../src/x.js` is OUT/src/x.js: the built module in dist/ (one build, the one bin/ runs).
