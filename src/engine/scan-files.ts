@@ -5,10 +5,11 @@
  * the largest batch, not the corpus. Results are kept per source and batch and joined in the order a one-thread,
  * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
  */
-import type { Finding, PeerConclusion, ScanError } from '../model/finding.js';
+import type { Finding, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
+import { compactorFor } from './compact-findings.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import type { ScanPool } from './pool.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
@@ -165,7 +166,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
 
 /**
  * Adds a batch's results to `into`, in order; hands each finding's anchor lines to the hook. Records that crossed a
- * worker boundary are copies: their repeated strings (titles, remediation, file names) are shared again.
+ * worker boundary are copies: they are held compactly, their repeated strings and parts shared (compact-findings.ts).
  */
 export function deliver(
   from: BatchResult,
@@ -173,10 +174,9 @@ export function deliver(
   into: BatchResult,
   copied: boolean,
 ): void {
-  const strings = copied ? interner(options) : undefined;
+  const compactor = copied ? compactorFor(options) : undefined;
   for (let i = 0; i < from.findings.length; i++) {
-    const finding = from.findings[i] as Finding;
-    if (strings) shareStrings(finding, strings);
+    const finding = compactor ? compactor.finding(from.findings[i] as Finding) : (from.findings[i] as Finding);
     into.findings.push(finding);
     const lines = from.lines?.[i];
     if (lines) options.onFindingLines?.(finding, lines);
@@ -184,52 +184,6 @@ export function deliver(
   for (const e of from.errors) into.errors.push(e);
   for (const w of from.warnings) into.warnings.push(w);
   into.taskDefinitions += from.taskDefinitions;
-}
-
-const interners = new WeakMap<object, Map<string, string>>();
-
-function interner(options: Pick<ScanOptions, 'checks'>): Map<string, string> {
-  let map = interners.get(options.checks);
-  if (!map) {
-    map = new Map();
-    for (const check of options.checks) for (const s of [check.meta.id, check.meta.title, check.meta.remediation.summary]) map.set(s, s);
-    interners.set(options.checks, map);
-  }
-  return map;
-}
-
-function share(map: Map<string, string>, s: string): string {
-  const known = map.get(s);
-  if (known !== undefined) return known;
-  // File names repeat for every finding of a file; keep the table from growing with the corpus.
-  if (map.size > 50_000) map.clear();
-  map.set(s, s);
-  return s;
-}
-
-function shareStrings(f: Finding, map: Map<string, string>): void {
-  f.checkId = share(map, f.checkId);
-  f.title = share(map, f.title);
-  f.remediation = share(map, f.remediation);
-  if (f.resource.file !== undefined) f.resource.file = share(map, f.resource.file);
-  if (f.location) f.location.file = share(map, f.location.file);
-  if (f.peers) f.peers = sharedPeers(f.peers);
-}
-
-/**
- * The peers of most findings are one of a few lists (the same verdicts and reasons for each check): copies that
- * crossed a worker boundary are shared again, so a large scan holds each list once, not once per finding.
- * Reporters only read them.
- */
-const peerLists = new Map<string, PeerConclusion[]>();
-
-function sharedPeers(peers: PeerConclusion[]): PeerConclusion[] {
-  const key = JSON.stringify(peers);
-  const known = peerLists.get(key);
-  if (known) return known;
-  if (peerLists.size > 10_000) peerLists.clear();
-  peerLists.set(key, peers);
-  return peers;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
