@@ -1,19 +1,24 @@
 /**
- * How a scan holds its findings until the final sort and the reports: records that crossed a worker boundary (or
- * were copied to let go of a batch's texts) are rebuilt compactly. Every string is shared with its earlier equals
+ * How a scan holds its findings until the final sort and the reports. Records that crossed a worker boundary (or
+ * were copied to let go of a batch's texts) are fresh copies: every string in them is replaced by its earlier equal
  * (check ids, statuses, field paths, container names, messages that repeat across files), and small read-only parts
- * that recur (field paths, fix options, peers, resource references) are held once. A scan of 100,000 findings then
- * holds each repeated piece once instead of once per finding. Reporters only read findings, so sharing is safe.
+ * that recur (field paths, peers lists, resource references, fix options) by the one already held. A scan of 100,000
+ * findings then holds each repeated piece once, not once per finding. Reporters only read findings, so sharing is safe.
  */
 import type { Finding, PeerConclusion } from '../model/finding.js';
 
 /** Above this many entries a table starts afresh, so it never grows with the corpus (what it shared stays shared). */
 const MAX_ENTRIES = 50_000;
 
+type Plain = Record<string, unknown>;
+
 export class FindingCompactor {
   private readonly strings = new Map<string, string>();
-  /** Small read-only values by their JSON text: field paths, fix options, peers lists, resources, usage. */
+  /** Small read-only values by a key of their content: field paths, resources, usage, fix options. */
   private readonly values = new Map<string, unknown>();
+  /** Peers lists by their first reason and length; compared in full (their strings are shared, so that is quick). */
+  private readonly peers = new Map<string, PeerConclusion[][]>();
+  private peerLists = 0;
 
   constructor(seed: Iterable<string> = []) {
     for (const s of seed) this.strings.set(s, s);
@@ -27,71 +32,121 @@ export class FindingCompactor {
     return s;
   }
 
-  /** A value equal to `value` held once: the first one seen with the same JSON text (values without functions or undefined). */
-  private shared<T>(value: T, copy: (v: T) => T): T {
-    if (value !== null && typeof value === 'object' && hasUndefined(value)) return copy(value);
+  /**
+   * Compacts a finding that is a fresh copy (nothing else refers to its parts), in place: the same keys in the same
+   * order, equal values. Returns it.
+   */
+  finding(finding: Finding): Finding {
+    const f = finding as unknown as Plain;
+    const seen = new Set<object>();
+    for (const key in f) {
+      const value = f[key];
+      if (value === null || value === undefined) continue;
+      if (typeof value === 'string') f[key] = this.string(value);
+      else if ((key === 'fieldPath' || key === 'controls') && isStrings(value)) f[key] = this.sharedStrings(value);
+      else if (key === 'peers' && Array.isArray(value)) f[key] = this.sharedPeers(value as PeerConclusion[]);
+      else if ((key === 'resource' || key === 'usage') && typeof value === 'object') f[key] = this.sharedValue(value as Plain);
+      else if (typeof value === 'object') this.walk(value, seen);
+    }
+    return finding;
+  }
+
+  /** Shares the strings below `value`, and the fix options; an object met twice (a location and its node's range) is walked once. */
+  private walk(value: object, seen: Set<object>): void {
+    if (seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      const list = value as unknown[];
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i];
+        if (typeof item === 'string') list[i] = this.string(item);
+        else if (item !== null && typeof item === 'object') this.walk(item, seen);
+      }
+      return;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype) return;
+    const record = value as Plain;
+    for (const key in record) {
+      const item = record[key];
+      if (typeof item === 'string') record[key] = this.string(item);
+      else if (key === 'options' && item !== null && typeof item === 'object') record[key] = this.sharedValue(item as Plain);
+      else if (item !== null && typeof item === 'object') this.walk(item, seen);
+    }
+  }
+
+  private remember<T>(key: string, value: T): T {
+    if (this.values.size >= MAX_ENTRIES) this.values.clear();
+    this.values.set(key, value);
+    return value;
+  }
+
+  private sharedStrings(list: string[]): string[] {
+    const key = `[${list.join('\u0000')}`;
+    const known = this.values.get(key);
+    if (known !== undefined) return known as string[];
+    for (let i = 0; i < list.length; i++) list[i] = this.string(list[i] as string);
+    return this.remember(key, list);
+  }
+
+  /** A small record of scalars and nested records (a resource, usage, fix options), held once per content. */
+  private sharedValue(value: Plain): Plain {
+    // JSON drops undefined properties: a record holding one cannot be keyed by its JSON text.
+    if (hasUndefined(value)) {
+      this.walk(value, new Set());
+      return value;
+    }
     const key = JSON.stringify(value);
     const known = this.values.get(key);
-    if (known !== undefined) return known as T;
-    if (this.values.size >= MAX_ENTRIES) this.values.clear();
-    const made = copy(value);
-    this.values.set(key, made);
-    return made;
+    if (known !== undefined) return known as Plain;
+    this.walk(value, new Set());
+    return this.remember(key, value);
   }
 
-  /** A copy of `finding` with shared strings and shared repeated parts; same keys, in the same order, same values. */
-  finding(finding: Finding): Finding {
-    const seen = new Map<object, unknown>();
-    const out: Record<string, unknown> = {};
-    for (const key in finding) {
-      const value = (finding as unknown as Record<string, unknown>)[key];
-      switch (key) {
-        case 'fieldPath':
-        case 'controls':
-          out[key] = Array.isArray(value) ? this.shared(value as string[], (v) => v.map((s) => this.string(s))) : value;
-          break;
-        case 'peers':
-          out[key] = Array.isArray(value)
-            ? this.shared(value as PeerConclusion[], (v) => this.copy(v, new Map()) as PeerConclusion[])
-            : value;
-          break;
-        case 'resource':
-        case 'usage':
-          out[key] = value !== null && typeof value === 'object' ? this.shared(value, (v) => this.copy(v, new Map()) as object) : value;
-          break;
-        default:
-          out[key] = this.copy(value, seen);
+  private sharedPeers(list: PeerConclusion[]): PeerConclusion[] {
+    for (const peer of list) this.walk(peer, new Set());
+    const key = `${list.length}\u0000${list[0]?.why ?? ''}`;
+    let bucket = this.peers.get(key);
+    if (!bucket) {
+      if (this.peerLists >= MAX_ENTRIES) {
+        this.peers.clear();
+        this.peerLists = 0;
       }
+      this.peers.set(key, (bucket = []));
     }
-    return out as unknown as Finding;
+    const known = bucket.find((other) => samePeers(other, list));
+    if (known) return known;
+    // A few distinct lists per reason in practice; keep a bucket short whatever the input.
+    if (bucket.length < 64) {
+      bucket.push(list);
+      this.peerLists++;
+    }
+    return list;
   }
+}
 
-  /**
-   * A deep copy with shared strings; objects referenced twice in one finding (its location and its fix's node range)
-   * stay one object. Plain data only: what a structured clone carries.
-   */
-  private copy(value: unknown, seen: Map<object, unknown>): unknown {
-    if (typeof value === 'string') return this.string(value);
-    if (value === null || typeof value !== 'object') return value;
-    const known = seen.get(value);
-    if (known !== undefined) return known;
-    if (Array.isArray(value)) {
-      const out: unknown[] = new Array(value.length);
-      seen.set(value, out);
-      for (let i = 0; i < value.length; i++) out[i] = this.copy(value[i], seen);
-      return out;
-    }
-    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-    const out: Record<string, unknown> = {};
-    seen.set(value, out);
-    for (const key in value) {
-      const field = (value as Record<string, unknown>)[key];
-      if (key === 'options' && field !== null && typeof field === 'object')
-        out[key] = this.shared(field, (v) => this.copy(v, new Map()) as object);
-      else out[key] = this.copy(field, seen);
-    }
-    return out;
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((s) => typeof s === 'string');
+}
+
+function samePeers(a: PeerConclusion[], b: PeerConclusion[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameRecord(a[i] as unknown as Plain, b[i] as unknown as Plain)) return false;
+  return true;
+}
+
+/** Same keys in the same order with the same scalar values (peers conclusions hold only strings). */
+function sameRecord(a: Plain, b: Plain): boolean {
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== other[i]) return false;
+    const x = a[key];
+    const y = b[key];
+    if (x !== y) return false;
   }
+  return true;
 }
 
 /** JSON drops undefined properties: such a value cannot be keyed by its JSON text. */
@@ -107,7 +162,7 @@ const compactors = new WeakMap<object, FindingCompactor>();
 
 /** The compactor of one scan (keyed by its options), seeded with the checks' own strings. */
 export function compactorFor(scan: {
-  checks: readonly { meta: { id: string; title: string; remediation: { summary: string } } }[];
+  checks: ReadonlyArray<{ meta: { id: string; title: string; remediation: { summary: string } } }>;
 }): FindingCompactor {
   let compactor = compactors.get(scan);
   if (!compactor) {
@@ -115,4 +170,10 @@ export function compactorFor(scan: {
     compactors.set(scan, compactor);
   }
   return compactor;
+}
+
+/** Compacts, in place, the findings of a batch whose records are copies (see FindingCompactor.finding). */
+export function compactBatch(batch: { findings: Finding[] }, scan: Parameters<typeof compactorFor>[0]): void {
+  const compactor = compactorFor(scan);
+  for (const finding of batch.findings) compactor.finding(finding);
 }

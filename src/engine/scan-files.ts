@@ -9,7 +9,7 @@ import type { Finding, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
-import { compactorFor } from './compact-findings.js';
+import { compactBatch, compactorFor } from './compact-findings.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import type { ScanPool } from './pool.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
@@ -63,6 +63,8 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     promise.then((result) => {
       done += files;
       options.onFileProgress?.(done, total);
+      // Held compactly from the moment it is back (a copy: see deliver), not only once every batch is done.
+      if (!holdAll) compactBatch(result, options);
       return result;
     });
 
@@ -154,7 +156,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     for (const group of groups.values()) {
       for (const result of group.results) {
         const batch = await result;
-        deliver(batch, options, out, !holdAll);
+        deliver(batch, options, out, false);
       }
     }
     return out;
