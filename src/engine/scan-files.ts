@@ -11,6 +11,7 @@ import { type FileSource, type InputFile, fileError } from '../sources/source.js
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
 import { compactBatch, compactorFor } from './compact-findings.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
+import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
 import type { ScanPool } from './pool.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
 
@@ -65,6 +66,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       options.onFileProgress?.(done, total);
       // Held compactly from the moment it is back (a copy: see deliver), not only once every batch is done.
       if (!holdAll) compactBatch(result, options);
+      if (Math.floor(done / COLLECT_EVERY_FILES) > Math.floor((done - files) / COLLECT_EVERY_FILES)) collectGarbage();
       return result;
     });
 
