@@ -9,7 +9,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-export const COLLECT_EVERY_FILES = 1000;
+export const COLLECT_EVERY_FILES = 2000;
 
 let collector: (() => void) | null | undefined;
 
