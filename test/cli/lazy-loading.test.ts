@@ -86,7 +86,7 @@ describe('start-up loads only what the command needs', () => {
     assert.ok(loaded.includes('dist/report/text.js'), 'the text reporter writes');
     assert.deepEqual(
       loaded.filter((file) =>
-        /dist\/sources\/(cloudformation|terraform)\/(?!detect\.js|ecs-keys\.js)|node_modules\/(yaml|web-tree-sitter|@tree-sitter-grammars)\/|dist\/peers\/(?!tool-names\.js)|dist\/fix\/|dist\/report\/(?!text\.js|formats\.js|controls\.js)|dist\/engine\/(pool|scan-worker)\.js/.test(
+        /dist\/sources\/(cloudformation|terraform)\/(?!detect\.js|ecs-keys\.js)|node_modules\/(yaml|web-tree-sitter|@tree-sitter-grammars)\/|dist\/peers\/(?!tool-names\.js)|dist\/fix\/|dist\/report\/(?!text\.js|formats\.js|controls\.js|chunks\.js)|dist\/engine\/(pool|scan-worker)\.js/.test(
           file,
         ),
       ),
