@@ -26,7 +26,8 @@ export class RevisionDescriber {
   private readonly reads = createLimiter(CACHE_READS_IN_FLIGHT);
   /**
    * Describes started at once: the region's budget lets no more through anyway, and a queued ARN costs a closure where
-   * a started SDK call holds its command and handler stack (an organization has thousands of pairs in flight).
+   * a started SDK call holds its command and handler stack (an organization has thousands of pairs in flight). A
+   * function follows the region's pace: a throttled region starts only what its rate keeps busy.
    */
   private readonly calls: ReturnType<typeof createLimiter>;
   cacheHits = 0;
@@ -38,7 +39,7 @@ export class RevisionDescriber {
     private readonly cache: DescribeCache | undefined,
     private readonly progress: DescribeProgress,
     private readonly onResult: (result: DescribeResult) => void,
-    inFlight: number,
+    inFlight: number | (() => number),
   ) {
     this.calls = createLimiter(inFlight);
   }

@@ -242,7 +242,8 @@ export class AwsLiveSource implements LiveSource {
         waiting.push(result);
         flush(false);
       },
-      this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      // Until the region is throttled, the whole budget; then what its adaptive rate keeps busy.
+      () => clients.ecsPacing(region).inFlight(this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
     );
     const take = (revisions: Array<{ arn: string; status?: 'ACTIVE' | 'INACTIVE' }>) => {
       progress.planned(revisions.length);
