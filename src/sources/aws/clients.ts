@@ -329,8 +329,10 @@ export interface RateLimiter {
 interface CubicRateState {
   enabled?: unknown;
   fillRate?: unknown;
+  availableTokens?: unknown;
   measuredTxRate?: unknown;
   updateMeasuredRate?: unknown;
+  refillTokenBucket?: unknown;
 }
 
 /**
@@ -376,6 +378,21 @@ export class ThrottleWindowRateLimiter implements RateLimiter {
     this.inner.updateClientSendingRate(response);
   }
 
+  /**
+   * Resolves when a send would not wait for a token (at once before the first throttle): a caller waits here,
+   * holding nothing, instead of inside the SDK holding a built request.
+   */
+  async ready(): Promise<void> {
+    for (;;) {
+      const state = this.inner as CubicRateState;
+      if (state.enabled !== true || typeof state.refillTokenBucket !== 'function') return;
+      (state.refillTokenBucket as () => void).call(this.inner);
+      const { availableTokens, fillRate } = state;
+      if (typeof availableTokens !== 'number' || typeof fillRate !== 'number' || fillRate <= 0 || availableTokens >= 1) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(((1 - availableTokens) / fillRate) * 1000)));
+    }
+  }
+
   /** Requests per second the limiter lets through; undefined before the first throttle (no limit). */
   get rate(): number | undefined {
     const { enabled, fillRate } = this.inner as CubicRateState;
@@ -397,6 +414,11 @@ export class RegionPacing {
   rateLimiter: ThrottleWindowRateLimiter | undefined;
   /** Moving average of HTTP attempt times, in ms. */
   private attemptMs = 0;
+
+  /** Resolves when the rate allows a send (see ThrottleWindowRateLimiter.ready). */
+  ready(): Promise<void> {
+    return this.rateLimiter?.ready() ?? Promise.resolve();
+  }
 
   attemptTook(ms: number): void {
     this.attemptMs = this.attemptMs === 0 ? ms : 0.8 * this.attemptMs + 0.2 * ms;

@@ -4,6 +4,7 @@ import { DefaultRateLimiter } from '@smithy/core/retry';
 import { AwsClients, RegionPacing, ThrottleWindowRateLimiter, loadSdk } from '../../../src/sources/aws/clients.js';
 import { RevisionDescriber } from '../../../src/sources/aws/describe.js';
 import { createEcsApi, type EcsApi } from '../../../src/sources/aws/ecs-api.js';
+import { AwsLiveSource } from '../../../src/sources/aws/live-source.js';
 import { createLimiter } from '../../../src/sources/aws/limiter.js';
 import { EMULATOR_CREDENTIALS, type EcsEmulator, startEcsEmulator } from '../../support/ecs-emulator/index.js';
 
@@ -59,6 +60,27 @@ describe('adaptive rate limiter: one cut per window', () => {
     await send(limiter, 100);
     for (let i = 0; i < 100; i++) limiter.updateClientSendingRate({});
     assert.equal(limiter.rate, undefined);
+  });
+});
+
+describe('waiting for the rate outside the SDK', () => {
+  it('ready() resolves at once before the first throttle, and after a throttle only once a token is there', async () => {
+    const limiter = new ThrottleWindowRateLimiter(new DefaultRateLimiter({ smooth: 1 }));
+    await limiter.ready();
+    await send(limiter, 11);
+    for (let i = 0; i < 10; i++) limiter.updateClientSendingRate({});
+    limiter.updateClientSendingRate(THROTTLE);
+    // 7.7/s: the bucket holds at most one second's worth; empty it, then one token takes about 130 ms.
+    await limiter.getSendToken();
+    while ((limiter as unknown as { inner: { availableTokens: number } }).inner.availableTokens >= 1) await limiter.getSendToken();
+    const started = performance.now();
+    await limiter.ready();
+    const waited = performance.now() - started;
+    assert.ok(waited >= 20, `waited ${waited.toFixed(0)} ms for a token`);
+    // The token is still there: the send that follows does not wait.
+    const sendStarted = performance.now();
+    await limiter.getSendToken();
+    assert.ok(performance.now() - sendStarted < 20);
   });
 });
 
@@ -134,6 +156,33 @@ describe('describes started follow the pace', () => {
   });
 });
 
+describe('describes started across account-regions', () => {
+  it("two regions' describers share a start budget: never more started at once than it allows", async () => {
+    let running = 0;
+    let most = 0;
+    const api = {
+      describeTaskDefinition: async (_region: string, arn: string) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        running--;
+        return { taskDefinition: { taskDefinitionArn: arn }, tags: [] };
+      },
+    } as unknown as EcsApi;
+    const starts = createLimiter(3);
+    const progress = { cacheHit: () => undefined, described: () => undefined, failed: () => undefined };
+    let results = 0;
+    const describers = ['us-east-1', 'eu-west-1'].map(
+      (region) => new RevisionDescriber(api, region, undefined, progress, () => results++, 10, { starts }),
+    );
+    for (const [r, describer] of describers.entries())
+      for (let i = 1; i <= 10; i++) describer.add(`arn:aws:ecs:us-east-1:11111111111${r}:task-definition/web:${i}`);
+    await Promise.all(describers.map((d) => d.settled()));
+    assert.equal(results, 20);
+    assert.equal(most, 3);
+  });
+});
+
 describe('a throttled region, end to end (emulator)', () => {
   let emulator: EcsEmulator;
   before(async () => {
@@ -167,5 +216,38 @@ describe('a throttled region, end to end (emulator)', () => {
     } finally {
       clients.destroy();
     }
+  });
+});
+
+describe('a slow region hands over what it described as it goes', () => {
+  let emulator: EcsEmulator;
+  before(async () => {
+    emulator = await startEcsEmulator({ regions: ['us-east-1'] });
+    for (let i = 0; i < 12; i++)
+      emulator.account.registerTaskDefinition('us-east-1', {
+        family: 'web',
+        containerDefinitions: [{ name: 'app', image: 'nginx', ...(i % 2 ? { privileged: true } : { user: '1000' }) }],
+      });
+    // About 3 s for 12 describes: far from filling a part of 25.
+    emulator.faults.rateLimit('DescribeTaskDefinition', { ratePerSecond: 4, burst: 2 });
+  });
+  after(() => emulator.stop());
+
+  it('parts go to the engine within about a second of their describes, every revision once', async () => {
+    const source = new AwsLiveSource({
+      scope: 'active',
+      regions: ['us-east-1'],
+      accountId: '123456789012',
+      endpointUrl: emulator.endpoint,
+      credentials: EMULATOR_CREDENTIALS,
+    });
+    const parts: string[][] = [];
+    await source.loadInParts(undefined, (part) => {
+      if (part.definitions.length) parts.push(part.definitions.map((d) => d.resource.arn ?? ''));
+    });
+    const arns = parts.flat();
+    assert.equal(arns.length, 12);
+    assert.equal(new Set(arns).size, 12);
+    assert.ok(parts.length >= 2, `several parts while the region was described, got ${parts.length}`);
   });
 });
