@@ -325,7 +325,7 @@ export interface RateLimiter {
   updateClientSendingRate(response: unknown): void;
 }
 
-/** The state of the SDK's DefaultRateLimiter this file reads and seeds (checked at run time, never assumed). */
+/** The state of the SDK's DefaultRateLimiter this file reads and sets (checked at run time, never assumed). */
 interface CubicRateState {
   enabled?: unknown;
   fillRate?: unknown;
@@ -342,7 +342,7 @@ interface CubicRateState {
  *   in flight); each cut the rate again, 0.7^10 of it, down to the floor of 0.5 requests/s, and CUBIC took seconds
  *   to climb back. A throttle answering a request sent before the last cut is counted, not acted on (TCP's rule).
  * - a first throttle that comes within the limiter's first half-second measuring bucket found a measured rate of 0
- *   and cut to the floor. The rate answered so far (over at least a second) seeds it instead.
+ *   and cut to the floor. The rate answered so far (over at least a second) sets it instead.
  * Before the first throttle it lets everything through, like the SDK's.
  */
 export class ThrottleWindowRateLimiter implements RateLimiter {
