@@ -36,7 +36,12 @@ sampler.unref();
 // V8 lets grow to a few times the live heap).
 let peakLiveMb = 0;
 const afterGc = new PerformanceObserver((list) => {
-  if (!list.getEntries().some((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR)) return;
+  if (
+    !list
+      .getEntries()
+      .some((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR)
+  )
+    return;
   peakLiveMb = Math.max(peakLiveMb, process.memoryUsage().heapUsed / 2 ** 20);
 });
 afterGc.observe({ entryTypes: ['gc'] });

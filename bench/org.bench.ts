@@ -89,10 +89,14 @@ function seed(emulator: OrganizationEmulator, accounts: number, regions: string[
 async function inChild(mode: 'fanout' | 'aggregator', endpoint: string, options: object): Promise<Record<string, unknown>> {
   // BENCH_CHILD_ARGS: extra node flags for the scanner process, e.g. --cpu-prof --cpu-prof-dir=DIR to profile it.
   const extra = (process.env['BENCH_CHILD_ARGS'] ?? '').split(' ').filter(Boolean);
-  const { stdout, stderr } = await run(process.execPath, ['--expose-gc', ...extra, '--import', 'tsx', child, mode, endpoint, JSON.stringify(options)], {
-    maxBuffer: 64 << 20,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['--expose-gc', ...extra, '--import', 'tsx', child, mode, endpoint, JSON.stringify(options)],
+    {
+      maxBuffer: 64 << 20,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
   const lines = stdout.trim().split('\n');
   // What the scanner printed besides its figures (--trace-gc, heap snapshot paths) goes to standard error.
   const said = [...lines.slice(0, -1), ...(stderr.trim() ? [stderr.trim()] : [])];

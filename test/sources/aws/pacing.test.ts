@@ -142,7 +142,14 @@ describe('describes started follow the pace', () => {
     } as unknown as EcsApi;
     const results: string[] = [];
     const progress = { cacheHit: () => undefined, described: () => undefined, failed: () => undefined };
-    const describer = new RevisionDescriber(api, 'us-east-1', undefined, progress, (r) => results.push(r.arn), () => bound);
+    const describer = new RevisionDescriber(
+      api,
+      'us-east-1',
+      undefined,
+      progress,
+      (r) => results.push(r.arn),
+      () => bound,
+    );
     for (let i = 1; i <= 12; i++) describer.add(`arn:aws:ecs:us-east-1:111111111111:task-definition/web:${i}`);
     await describer.settled();
     assert.equal(results.length, 12);
@@ -210,7 +217,10 @@ describe('a throttled region, end to end (emulator)', () => {
       const arns = await api.listTaskDefinitions('us-east-1', 'ACTIVE');
       const described = await Promise.all(arns.map((arn) => api.describeTaskDefinition('us-east-1', arn)));
       assert.equal(described.length, 30);
-      assert.ok(emulator.calls.some((c) => c.outcome === 'ThrottlingException'), 'the burst of 5 was exceeded');
+      assert.ok(
+        emulator.calls.some((c) => c.outcome === 'ThrottlingException'),
+        'the burst of 5 was exceeded',
+      );
       assert.notEqual(pacing.rateLimiter?.rate, undefined, 'the rate limiter is engaged');
       assert.ok(pacing.inFlight(10) < 10, `fewer in flight once throttled: ${pacing.inFlight(10)}`);
     } finally {
