@@ -7,6 +7,7 @@ import { cloudFormationSource } from '../../../src/sources/cloudformation/cloudf
 import { yamlParserClass } from '../../../src/sources/cloudformation/yaml-parser.js';
 
 // Its own file: the source counts the templates of the process, and this test needs the count to start at zero.
+// run-tests: own process
 describe('CloudFormation source: the switch to the faster parser build mid-scan', () => {
   it('keeps the Node build for a short scan, switches after 16 templates, and reads every copy the same', async () => {
     const text = cloudFormationTemplate(seededRandom(3), 1);
