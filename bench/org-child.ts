@@ -4,8 +4,10 @@
  *   node --import tsx bench/org-child.ts fanout|aggregator <endpoint> <json options>
  * Prints one JSON line.
  */
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { CHECKS } from '../src/checks/catalogue.js';
 import { scan } from '../src/engine/scan.js';
+import { type ReportFormat, findingDetailsFor } from '../src/report/formats.js';
 import { loadSdk } from '../src/sources/aws/clients.js';
 import { ConfigAggregatorSource } from '../src/sources/config/aggregator-source.js';
 import { OrganizationSource } from '../src/sources/organization/org-source.js';
@@ -19,6 +21,8 @@ const options = JSON.parse(json ?? '{}') as {
   maxConcurrency?: number;
 };
 const credentials = { accessKeyId: 'AKIDECSGUARDTEST', secretAccessKey: 'emulator-secret' };
+// What findings carry, as the CLI computes it for the report's format (BENCH_FORMAT, default text as the CLI's).
+const findingDetails = findingDetailsFor([(process.env['BENCH_FORMAT'] ?? 'text') as ReportFormat]);
 
 // The SDK's modules load before the clock starts: CPU per call is the scan's, not module loading's.
 await Promise.all([loadSdk(), import('@aws-sdk/client-organizations'), import('@aws-sdk/client-config-service')]);
@@ -28,6 +32,34 @@ const cpuAtStart = process.cpuUsage();
 let peakHeapMb = 0;
 const sampler = setInterval(() => (peakHeapMb = Math.max(peakHeapMb, process.memoryUsage().heapUsed / 2 ** 20)), 250);
 sampler.unref();
+// Peak heap after a full collection: what the scan holds alive (peak heap also counts garbage not yet collected, which
+// V8 lets grow to a few times the live heap).
+let peakLiveMb = 0;
+const afterGc = new PerformanceObserver((list) => {
+  if (
+    !list
+      .getEntries()
+      .some((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR)
+  )
+    return;
+  peakLiveMb = Math.max(peakLiveMb, process.memoryUsage().heapUsed / 2 ** 20);
+});
+afterGc.observe({ entryTypes: ['gc'] });
+/**
+ * Live heap now, and what the report's findings hold (needs --expose-gc). Empties the findings: call it last (the
+ * array is shared with the scan's own state, so only emptying it frees them).
+ */
+function heldByFindings(result: { findings: unknown[] }): { liveMb: number; findingsMb: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return { liveMb: Number.NaN, findingsMb: Number.NaN };
+  gc();
+  const live = process.memoryUsage().heapUsed;
+  peakLiveMb = Math.max(peakLiveMb, live / 2 ** 20);
+  result.findings.length = 0;
+  gc();
+  const without = process.memoryUsage().heapUsed;
+  return { liveMb: live / 2 ** 20, findingsMb: (live - without) / 2 ** 20 };
+}
 // BENCH_HEAP_SNAPSHOT=SECONDS: write a heap snapshot (current folder) that long into the scan, to see what it holds.
 if (process.env['BENCH_HEAP_SNAPSHOT'] && process.env['BENCH_HEAP_SNAPSHOT'] !== 'end') {
   const { writeHeapSnapshot } = await import('node:v8');
@@ -43,25 +75,36 @@ if (mode === 'fanout') {
     ...(options.maxTotalConcurrency ? { maxTotalConcurrency: options.maxTotalConcurrency } : {}),
     ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
   });
-  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
+  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source], findingDetails });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  if (process.env['BENCH_HEAP_SNAPSHOT'] === 'end') {
+    const { writeHeapSnapshot } = await import('node:v8');
+    console.error(`heap snapshot with ${result.findings.length} findings: ${writeHeapSnapshot()}`);
+  }
+  const findingCount = result.findings.length;
+  const held = heldByFindings(result);
   const calls = Object.values(source.stats.callsByAccount).sort((a, b) => a - b);
-  const cpuSeconds = (process.cpuUsage(cpuAtStart).user + process.cpuUsage(cpuAtStart).system) / 1e6;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(
     JSON.stringify({
-      wallSeconds: (performance.now() - started) / 1000,
+      wallSeconds,
       taskDefinitions: result.summary.taskDefinitions,
       fail: result.summary.findings.FAIL,
-      findings: result.findings.length,
+      findings: findingCount,
       errorFindings: result.summary.findings.ERROR,
       errors: result.errors.length,
       firstError: result.errors[0]?.message,
       callsPerAccount: { min: calls[0], median: calls[Math.floor(calls.length / 2)], max: calls.at(-1) },
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       peakHeapMb,
+      peakLiveMb,
+      endLiveMb: held.liveMb,
+      findingsMb: held.findingsMb,
       totalCalls: calls.reduce((a, b) => a + b, 0),
       cpuSeconds,
-      userSeconds: process.cpuUsage(cpuAtStart).user / 1e6,
-      systemSeconds: process.cpuUsage(cpuAtStart).system / 1e6,
+      userSeconds: cpu.user / 1e6,
+      systemSeconds: cpu.system / 1e6,
       // The scan's own CPU (module loading excluded) per API call.
       cpuMsPerCall:
         (cpuSeconds * 1000) /
@@ -79,14 +122,24 @@ if (mode === 'fanout') {
     endpointUrl: endpointUrl!,
     credentials,
   });
-  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
+  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source], findingDetails });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
   if (process.env['BENCH_HEAP_SNAPSHOT'] === 'end') {
     const { writeHeapSnapshot } = await import('node:v8');
     console.error(`heap snapshot with ${result.findings.length} findings: ${writeHeapSnapshot()}`);
   }
+  const findingCount = result.findings.length;
+  const held = heldByFindings(result);
   console.log(
     JSON.stringify({
-      wallSeconds: (performance.now() - started) / 1000,
+      wallSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      findings: findingCount,
+      peakHeapMb,
+      peakLiveMb,
+      endLiveMb: held.liveMb,
+      findingsMb: held.findingsMb,
       items: source.stats.items,
       pages: source.stats.pages,
       taskDefinitions: result.summary.taskDefinitions,

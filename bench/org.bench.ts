@@ -1,7 +1,7 @@
 /**
  * Organization-scale benchmark against the emulator (no real AWS needed).
  *
- * 1. Fan-out: BENCH_SIZES (50,200) accounts × 4 regions × BENCH_REVISIONS (50)
+ * 1. Fan-out: BENCH_SIZES (20,50,200) accounts × 4 regions × BENCH_REVISIONS (50)
  *    revisions, every ECS operation rate-limited per account-region (token
  *    bucket, burst BENCH_BURST, refill rate chosen so the ideal time is about
  *    BENCH_IDEAL_SECONDS (90): real limits are 20/s with burst 50, scaled down
@@ -30,7 +30,7 @@ import { promisify } from 'node:util';
 import { type OrganizationEmulator, startOrganizationEmulator } from '../test/support/ecs-emulator/index.js';
 
 const run = promisify(execFile);
-const SIZES = (process.env['BENCH_SIZES'] ?? process.env['BENCH_ACCOUNTS'] ?? '50,200')
+const SIZES = (process.env['BENCH_SIZES'] ?? process.env['BENCH_ACCOUNTS'] ?? '20,50,200')
   .split(',')
   .map(Number)
   .filter((n) => n > 0)
@@ -89,11 +89,19 @@ function seed(emulator: OrganizationEmulator, accounts: number, regions: string[
 async function inChild(mode: 'fanout' | 'aggregator', endpoint: string, options: object): Promise<Record<string, unknown>> {
   // BENCH_CHILD_ARGS: extra node flags for the scanner process, e.g. --cpu-prof --cpu-prof-dir=DIR to profile it.
   const extra = (process.env['BENCH_CHILD_ARGS'] ?? '').split(' ').filter(Boolean);
-  const { stdout } = await run(process.execPath, [...extra, '--import', 'tsx', child, mode, endpoint, JSON.stringify(options)], {
-    maxBuffer: 64 << 20,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['--expose-gc', ...extra, '--import', 'tsx', child, mode, endpoint, JSON.stringify(options)],
+    {
+      maxBuffer: 64 << 20,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
+  const lines = stdout.trim().split('\n');
+  // What the scanner printed besides its figures (--trace-gc, heap snapshot paths) goes to standard error.
+  const said = [...lines.slice(0, -1), ...(stderr.trim() ? [stderr.trim()] : [])];
+  if (said.length) process.stderr.write(`${said.join('\n')}\n`);
+  return JSON.parse(lines.at(-1)!) as Record<string, unknown>;
 }
 
 /** The shortest time the buckets allow: per account, region and operation (ok calls − burst) / rate, all in parallel. */
@@ -109,7 +117,25 @@ function idealSeconds(emulator: OrganizationEmulator): number {
   return ideal;
 }
 
-async function fanout(accounts: number, withRatio: boolean): Promise<{ ok: boolean; rss: number; findings: number }> {
+interface Memory {
+  rss: number;
+  heap: number;
+  live: number;
+  findingsMb: number;
+  findings: number;
+}
+
+/** Peak heap counts garbage V8 has not collected yet; the live heap (after a full collection) is what the scan holds. */
+function memoryLine(r: Record<string, unknown>): string {
+  const findings = r['findings'] as number;
+  const findingsMb = r['findingsMb'] as number;
+  return (
+    `memory: peak live heap ${(r['peakLiveMb'] as number).toFixed(0)} MB (after full collections); at the end ${(r['endLiveMb'] as number).toFixed(0)} MB live, ` +
+    `of which the report's ${findings} findings ${findingsMb.toFixed(0)} MB (${findings ? ((findingsMb * 2 ** 20) / findings).toFixed(0) : '-'} B each)`
+  );
+}
+
+async function fanout(accounts: number, withRatio: boolean): Promise<{ ok: boolean } & Memory> {
   const emulator = await startOrganizationEmulator({ regions: REGIONS, accountId: '200000000000' });
   try {
     seed(emulator, accounts, REGIONS, REVISIONS);
@@ -142,11 +168,19 @@ async function fanout(accounts: number, withRatio: boolean): Promise<{ ok: boole
         `calls ok ${emulator.calls.filter((c) => c.outcome === 'ok').length}, throttled ${throttled} | calls per account ${JSON.stringify(r['callsPerAccount'])} | ` +
         `peak RSS ${(r['maxRssMb'] as number).toFixed(0)} MB, peak heap ${(r['peakHeapMb'] as number).toFixed(0)} MB`,
     );
+    console.log(`  ${memoryLine(r)}`);
     const expected = accounts * REGIONS.length * REVISIONS;
     const complete = r['taskDefinitions'] === expected && r['errors'] === 0 && r['errorFindings'] === 0;
     if (!complete) console.log(`  INCOMPLETE: expected ${expected} task definitions and no errors`);
     if (withRatio) console.log(`  target: within ${TARGET_RATIO}× of ideal → ${ratio <= TARGET_RATIO ? 'met' : 'MISSED'}`);
-    return { ok: complete && (!withRatio || ratio <= TARGET_RATIO), rss: r['maxRssMb'] as number, findings: r['findings'] as number };
+    return {
+      ok: complete && (!withRatio || ratio <= TARGET_RATIO),
+      rss: r['maxRssMb'] as number,
+      heap: r['peakHeapMb'] as number,
+      live: r['peakLiveMb'] as number,
+      findingsMb: r['findingsMb'] as number,
+      findings: r['findings'] as number,
+    };
   } finally {
     await emulator.stop();
   }
@@ -166,8 +200,10 @@ async function aggregator(): Promise<boolean> {
       const r = await inChild('aggregator', emulator.endpoint, { scope });
       console.log(
         `aggregator, ${String(r['items'])} items in ${String(r['pages'])} pages, --scope ${scope}: ${(r['wallSeconds'] as number).toFixed(1)} s | ` +
-          `${String(r['taskDefinitions'])} evaluated | FAIL ${String(r['fail'])} | errors ${String(r['errors'])} | peak RSS ${(r['maxRssMb'] as number).toFixed(0)} MB`,
+          `${String(r['taskDefinitions'])} evaluated | FAIL ${String(r['fail'])} | errors ${String(r['errors'])} | CPU ${(r['cpuSeconds'] as number).toFixed(1)} s | ` +
+          `peak RSS ${(r['maxRssMb'] as number).toFixed(0)} MB, peak heap ${(r['peakHeapMb'] as number).toFixed(0)} MB`,
       );
+      console.log(`  ${memoryLine(r)}`);
       ok &&= r['errors'] === 0 && r['items'] === accounts * REGIONS.length * perRegion;
     }
     return ok;
@@ -177,10 +213,10 @@ async function aggregator(): Promise<boolean> {
 }
 
 console.log(
-  `# bench:org: every ECS operation rate-limited per account-region at ${RATE.toFixed(3)}/s, burst ${BURST} (ideal about ${IDEAL_SECONDS} s); --scope active; default budgets (10 per account-region, 256 HTTP attempts in flight in total)`,
+  `# bench:org: every ECS operation rate-limited per account-region at ${RATE.toFixed(3)}/s, burst ${BURST} (ideal about ${IDEAL_SECONDS} s); --scope active; default budgets (10 per account-region, 256 HTTP attempts in flight in total); findings carry what --format ${process.env['BENCH_FORMAT'] ?? 'text'} prints`,
 );
 let ok = true;
-const memory: Array<{ accounts: number; rss: number; findings: number }> = [];
+const memory: Array<{ accounts: number } & Memory> = [];
 for (const accounts of SIZES) {
   // Every size is held to the target: account-regions run in parallel, so the ideal does not grow with accounts.
   const r = await fanout(accounts, true);
@@ -190,9 +226,14 @@ for (const accounts of SIZES) {
 if (memory.length > 1) {
   const [first, last] = [memory[0]!, memory.at(-1)!];
   const added = Math.max(1, last.accounts - first.accounts);
+  const per = (f: (m: Memory) => number) => `${((f(last) - f(first)) / added).toFixed(2)} MB per added account`;
+  console.log('peak memory by accounts (the scan holds every finding for the report: that part grows with the findings)');
+  console.log(`  peak RSS:        ${memory.map((m) => `${m.accounts} → ${m.rss.toFixed(0)} MB`).join(', ')} (${per((m) => m.rss)})`);
+  console.log(`  peak heap:       ${memory.map((m) => `${m.accounts} → ${m.heap.toFixed(0)} MB`).join(', ')} (${per((m) => m.heap)})`);
+  console.log(`  peak live heap:  ${memory.map((m) => `${m.accounts} → ${m.live.toFixed(0)} MB`).join(', ')} (${per((m) => m.live)})`);
   console.log(
-    `peak RSS by accounts: ${memory.map((m) => `${m.accounts} → ${m.rss.toFixed(0)} MB`).join(', ')} ` +
-      `(${((last.rss - first.rss) / added).toFixed(2)} MB per added account, of which the report's findings: ${((last.findings - first.findings) / added).toFixed(0)} findings per added account)`,
+    `  without the report's findings: ${memory.map((m) => `${m.accounts} → ${(m.live - m.findingsMb).toFixed(0)} MB`).join(', ')} (${per((m) => m.live - m.findingsMb)}; ` +
+      `findings held: ${memory.map((m) => `${m.findingsMb.toFixed(0)} MB`).join(', ')})`,
   );
 }
 console.log('');

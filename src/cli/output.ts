@@ -44,21 +44,27 @@ export async function emitChunks(chunks: Iterable<string>, outputFile: string | 
       await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
     }
   };
-  let block = '';
-  let last = '';
-  for (const chunk of chunks) {
-    if (!chunk) continue;
-    block += chunk;
-    last = chunk;
-    if (block.length >= 65536) {
-      await write(block);
-      block = '';
+  try {
+    let block = '';
+    let last = '';
+    for (const chunk of chunks) {
+      if (!chunk) continue;
+      block += chunk;
+      last = chunk;
+      if (block.length >= 65536) {
+        await write(block);
+        block = '';
+      }
     }
-  }
-  if (!last.endsWith('\n')) block += '\n';
-  await write(block);
-  if (outputFile) {
-    out.end();
-    await Promise.race([once(out, 'finish'), failed]);
+    if (!last.endsWith('\n')) block += '\n';
+    await write(block);
+    if (outputFile) {
+      out.end();
+      await Promise.race([once(out, 'finish'), failed]);
+    }
+  } catch (error) {
+    // A stream error also rejects the drain and finish waits, possibly before `failed` does: say the same either way.
+    if (!outputFile || error instanceof UsageError) throw error;
+    throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
   }
 }

@@ -5,7 +5,7 @@ import { UsageError } from '../model/errors.js';
 import { type FindingDetails } from '../engine/evaluate.js';
 import { REPORT_FORMATS, type ReportFormat, findingDetailsFor, loadReporter } from '../report/formats.js';
 import type { ReportContext, ReportInput } from '../report/report.js';
-import { colorsFor, emit, emitChunks } from './output.js';
+import { colorsFor, emitChunks } from './output.js';
 
 /** `--format sarif` (standard output or --output) or `--format sarif:out.sarif` (that file). */
 export interface FormatSpec {
@@ -88,8 +88,8 @@ export async function writeReports(
   for (const spec of planned) {
     const color = !spec.file && colorsFor(stdout, env).isColorSupported;
     // Each format's reporter loads only now, and only the formats asked for (start-up cost).
-    const { reporter, chunked } = await loadReporter(spec.format);
-    if (chunked) await emitChunks(chunked(input, { ...context, color }), spec.file, stdout);
-    else await emit(reporter(input, { ...context, color }), spec.file, stdout);
+    // Every format is written a piece at a time, with the stream's backpressure: never one string of the whole report.
+    const { chunked } = await loadReporter(spec.format);
+    await emitChunks(chunked(input, { ...context, color }), spec.file, stdout);
   }
 }

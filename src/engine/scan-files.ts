@@ -5,11 +5,13 @@
  * the largest batch, not the corpus. Results are kept per source and batch and joined in the order a one-thread,
  * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
  */
-import type { Finding, PeerConclusion, ScanError } from '../model/finding.js';
+import type { Finding, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
+import { compactBatch, compactorFor } from './compact-findings.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
+import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
 import type { ScanPool } from './pool.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
 
@@ -65,6 +67,9 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     promise.then((result) => {
       done += files;
       options.onFileProgress?.(done, total);
+      // Held compactly from the moment it is back (a copy: see deliver), not only once every batch is done.
+      if (!holdAll) compactBatch(result, options);
+      if (Math.floor(done / COLLECT_EVERY_FILES) > Math.floor((done - files) / COLLECT_EVERY_FILES)) collectGarbage();
       return result;
     });
 
@@ -171,7 +176,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     for (const group of groups.values()) {
       for (const result of group.results) {
         const batch = await result;
-        deliver(batch, options, out, !holdAll);
+        deliver(batch, options, out, false);
       }
     }
     return out;
@@ -183,7 +188,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
 
 /**
  * Adds a batch's results to `into`, in order; hands each finding's anchor lines to the hook. Records that crossed a
- * worker boundary are copies: their repeated strings (titles, remediation, file names) are shared again.
+ * worker boundary are copies: they are held compactly, their repeated strings and parts shared (compact-findings.ts).
  */
 export function deliver(
   from: BatchResult,
@@ -191,10 +196,9 @@ export function deliver(
   into: BatchResult,
   copied: boolean,
 ): void {
-  const strings = copied ? interner(options) : undefined;
+  const compactor = copied ? compactorFor(options) : undefined;
   for (let i = 0; i < from.findings.length; i++) {
-    const finding = from.findings[i] as Finding;
-    if (strings) shareStrings(finding, strings);
+    const finding = compactor ? compactor.finding(from.findings[i] as Finding) : (from.findings[i] as Finding);
     into.findings.push(finding);
     const lines = from.lines?.[i];
     if (lines) options.onFindingLines?.(finding, lines);
@@ -202,62 +206,6 @@ export function deliver(
   for (const e of from.errors) into.errors.push(e);
   for (const w of from.warnings) into.warnings.push(w);
   into.taskDefinitions += from.taskDefinitions;
-}
-
-const interners = new WeakMap<object, Map<string, string>>();
-
-function interner(options: Pick<ScanOptions, 'checks'>): Map<string, string> {
-  let map = interners.get(options.checks);
-  if (!map) {
-    map = new Map();
-    for (const check of options.checks) for (const s of [check.meta.id, check.meta.title, check.meta.remediation.summary]) map.set(s, s);
-    interners.set(options.checks, map);
-  }
-  return map;
-}
-
-function share(map: Map<string, string>, s: string): string {
-  const known = map.get(s);
-  if (known !== undefined) return known;
-  // File names repeat for every finding of a file; keep the table from growing with the corpus.
-  if (map.size > 50_000) map.clear();
-  map.set(s, s);
-  return s;
-}
-
-function shareStrings(f: Finding, map: Map<string, string>): void {
-  f.checkId = share(map, f.checkId);
-  f.title = share(map, f.title);
-  f.remediation = share(map, f.remediation);
-  if (f.resource.file !== undefined) f.resource.file = share(map, f.resource.file);
-  if (f.location) f.location.file = share(map, f.location.file);
-  if (f.peers) f.peers = sharedPeers(f.peers);
-}
-
-/**
- * The peers of most findings are one of a few lists (the same verdicts and reasons for each check): copies that
- * crossed a worker boundary are shared again, so a large scan holds each list once, not once per finding.
- * Reporters only read them.
- */
-const peerLists = new Map<string, PeerConclusion[]>();
-/** Lists already shared, by identity: a batch's findings arrive sharing their lists (see peers/index.ts). */
-let sharedByCopy = new WeakMap<PeerConclusion[], PeerConclusion[]>();
-
-function sharedPeers(peers: PeerConclusion[]): PeerConclusion[] {
-  const seen = sharedByCopy.get(peers);
-  if (seen) return seen;
-  const key = JSON.stringify(peers);
-  let known = peerLists.get(key);
-  if (!known) {
-    if (peerLists.size > 10_000) {
-      peerLists.clear();
-      sharedByCopy = new WeakMap();
-    }
-    peerLists.set(key, peers);
-    known = peers;
-  }
-  sharedByCopy.set(peers, known);
-  return known;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

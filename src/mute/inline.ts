@@ -221,6 +221,8 @@ export class InlineSuppressions {
 
   /** The engine's onFindingLines hook: the resource, container and field lines a directive may sit on. */
   readonly onFindingLines = (finding: Finding, lines: number[]): void => {
+    // A file read without a possible directive (onFileRead kept no text) has none: its findings' lines are never asked for.
+    if (finding.resource.kind === 'file' && finding.resource.file !== undefined && !this.texts.has(finding.resource.file)) return;
     this.lines.set(finding, lines);
   };
 

@@ -2,7 +2,9 @@ import { UsageError } from '../model/errors.js';
 import type { Finding, Status } from '../model/finding.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { locationLabel, remediationDetails } from './finding-text.js';
-import type { AsffTarget, Reporter } from './report.js';
+import { whole } from './chunks.js';
+import type { AsffTarget, ChunkedReporter, Reporter } from './report.js';
+import { jsonChunks, lazyArray } from './stream-json.js';
 import { stableFindingId } from './stable-id.js';
 
 const COMPLIANCE: Partial<Record<Status, string>> = {
@@ -21,13 +23,21 @@ const clip = (text: string, max: number) => (text.length <= max ? text : `${text
  * arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default; GeneratorId is `ecsguard/<check id>`.
  * MUTED findings keep Compliance.Status FAILED with Workflow.Status SUPPRESSED and a Note carrying the exception.
  */
-export const asffReporter: Reporter = ({ result, generatedAt, asff }) => {
+export const asffReportChunks: ChunkedReporter = ({ result, generatedAt, asff }) => {
   const now = (generatedAt ?? new Date()).toISOString();
-  const findings = result.findings.filter((f) => COMPLIANCE[f.status]).map((f) => asffFinding(f, now, asff ?? {}));
-  return JSON.stringify(findings, null, 2);
+  const reported = result.findings.filter((f) => COMPLIANCE[f.status]);
+  // A finding without an account or region stops the report before any of it is written.
+  for (const f of reported) filedUnder(f, asff ?? {});
+  return jsonChunks(
+    lazyArray(reported, (f) => asffFinding(f, now, asff ?? {})),
+    2,
+  );
 };
 
-function asffFinding(f: Finding, now: string, target: AsffTarget) {
+export const asffReporter: Reporter = (input, context) => whole(asffReportChunks(input, context));
+
+/** The account and region a finding is filed under: its own, else the target's (files); an error when neither. */
+function filedUnder(f: Finding, target: AsffTarget): { account: string; region: string } {
   const r = f.resource;
   const account = r.accountId ?? target.accountId;
   const region = r.region ?? target.region;
@@ -36,6 +46,12 @@ function asffFinding(f: Finding, now: string, target: AsffTarget) {
       `ASFF needs an AWS account and region for findings from files (${r.file ?? r.id}): pass --asff-account-id and --asff-region`,
     );
   }
+  return { account, region };
+}
+
+function asffFinding(f: Finding, now: string, target: AsffTarget) {
+  const r = f.resource;
+  const { account, region } = filedUnder(f, target);
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   const fix = remediationDetails(f);
   const s = f.suppression;

@@ -1,7 +1,8 @@
 import type { Finding } from '../model/finding.js';
 import { proposedFix, remediationDetails } from './finding-text.js';
 import { controlGroups, groupedByControl } from './controls.js';
-import type { Reporter } from './report.js';
+import { whole } from './chunks.js';
+import type { ChunkedReporter, Reporter } from './report.js';
 
 export const CSV_COLUMNS = [
   'check_id',
@@ -89,13 +90,16 @@ function row(f: Finding): Array<string | number | boolean | undefined> {
 /** With --framework: the control columns come first and rows are grouped by control (one row per finding and control). */
 export const CSV_CONTROL_COLUMNS = ['control', 'control_title'] as const;
 
-/** One row per finding (input errors are not findings: see the JSON or text report for them). */
-export const csvReporter: Reporter = ({ result }) => {
-  const lines = groupedByControl(result.findings)
-    ? [
-        [...CSV_CONTROL_COLUMNS, ...CSV_COLUMNS].join(','),
-        ...controlGroups(result.findings).flatMap((g) => g.findings.map((f) => [g.control, g.title, ...row(f)].map(csvCell).join(','))),
-      ]
-    : [CSV_COLUMNS.join(','), ...result.findings.map((f) => row(f).map(csvCell).join(','))];
-  return lines.join('\r\n') + '\r\n';
+/** One row per finding (input errors are not findings: see the JSON or text report for them), a row at a time. */
+export const csvReportChunks: ChunkedReporter = function* ({ result }) {
+  if (groupedByControl(result.findings)) {
+    yield [...CSV_CONTROL_COLUMNS, ...CSV_COLUMNS].join(',') + '\r\n';
+    for (const g of controlGroups(result.findings))
+      for (const f of g.findings) yield [g.control, g.title, ...row(f)].map(csvCell).join(',') + '\r\n';
+  } else {
+    yield CSV_COLUMNS.join(',') + '\r\n';
+    for (const f of result.findings) yield row(f).map(csvCell).join(',') + '\r\n';
+  }
 };
+
+export const csvReporter: Reporter = (input, context) => whole(csvReportChunks(input, context));

@@ -20,11 +20,13 @@ export function findingDetailsFor(formats: readonly ReportFormat[], context: { e
   };
 }
 
-/** One format's reporter (and its chunked form, for formats written in pieces), loaded alone. */
-export async function loadReporter(format: ReportFormat): Promise<{ reporter: Reporter; chunked?: ChunkedReporter }> {
+/** One format's reporter and its chunked form (what the CLI writes, a piece at a time), loaded alone. */
+export async function loadReporter(format: ReportFormat): Promise<{ reporter: Reporter; chunked: ChunkedReporter }> {
   switch (format) {
-    case 'text':
-      return { reporter: (await import('./text.js')).textReporter };
+    case 'text': {
+      const { textReporter, textReportChunks } = await import('./text.js');
+      return { reporter: textReporter, chunked: textReportChunks };
+    }
     case 'json': {
       const { jsonReporter, jsonReportChunks } = await import('./json.js');
       return { reporter: jsonReporter, chunked: jsonReportChunks };
@@ -33,15 +35,25 @@ export async function loadReporter(format: ReportFormat): Promise<{ reporter: Re
       const { sarifReporter, sarifReportChunks } = await import('./sarif.js');
       return { reporter: sarifReporter, chunked: sarifReportChunks };
     }
-    case 'junit':
-      return { reporter: (await import('./junit.js')).junitReporter };
-    case 'csv':
-      return { reporter: (await import('./csv.js')).csvReporter };
-    case 'ocsf':
-      return { reporter: (await import('./ocsf.js')).ocsfReporter };
-    case 'asff':
-      return { reporter: (await import('./asff.js')).asffReporter };
-    case 'html':
-      return { reporter: (await import('./html.js')).htmlReporter };
+    case 'junit': {
+      const { junitReporter, junitReportChunks } = await import('./junit.js');
+      return { reporter: junitReporter, chunked: junitReportChunks };
+    }
+    case 'csv': {
+      const { csvReporter, csvReportChunks } = await import('./csv.js');
+      return { reporter: csvReporter, chunked: csvReportChunks };
+    }
+    case 'ocsf': {
+      const { ocsfReporter, ocsfReportChunks } = await import('./ocsf.js');
+      return { reporter: ocsfReporter, chunked: ocsfReportChunks };
+    }
+    case 'asff': {
+      const { asffReporter, asffReportChunks } = await import('./asff.js');
+      return { reporter: asffReporter, chunked: asffReportChunks };
+    }
+    case 'html': {
+      const { htmlReporter, htmlReportChunks } = await import('./html.js');
+      return { reporter: htmlReporter, chunked: htmlReportChunks };
+    }
   }
 }

@@ -5,7 +5,8 @@ import { SEVERITIES } from '../model/finding.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { locationLabel, proposedFix, resourceLabel, suppressionLabel } from './finding-text.js';
 import { controlGroups, groupedByControl } from './controls.js';
-import type { Reporter } from './report.js';
+import { joined, whole } from './chunks.js';
+import type { ChunkedReporter, Reporter } from './report.js';
 import { TOOL_NAMES } from '../peers/tool-names.js';
 
 /** Every string from the input goes through here: the report renders names like `<img onerror=…>` as text. */
@@ -126,20 +127,23 @@ ${control ? `<td class="mono" title="${h(control.title)}">${h(control.id || '(no
 }
 
 /** One self-contained page: no external resource; a Content-Security-Policy allows only its own script. */
-export const htmlReporter: Reporter = ({ result, exitCode, generatedAt }) => {
+export const htmlReportChunks: ChunkedReporter = function* ({ result, exitCode, generatedAt }) {
   const findings = result.findings;
   const scriptHash = createHash('sha256').update(SCRIPT).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const checks = [...new Set(findings.map((f) => f.checkId))].sort();
   // --framework: one row per finding and control, in the framework's order, with a Control column.
   const byControl = groupedByControl(findings) ? controlGroups(findings) : undefined;
-  const rows = byControl
-    ? byControl.flatMap((g) => g.findings.map((f) => row(f, { id: g.control, title: g.title })))
-    : findings.map((f) => row(f));
+  // The rows are made one at a time as they are written; only their number is needed up front.
+  const rowCount = byControl ? byControl.reduce((n, g) => n + g.findings.length, 0) : findings.length;
+  function* rows(): Generator<string> {
+    if (!byControl) for (const f of findings) yield row(f);
+    else for (const g of byControl) for (const f of g.findings) yield row(f, { id: g.control, title: g.title });
+  }
   const option = (v: string) => `<option value="${h(v)}">${h(v)}</option>`;
   const n = result.summary.findings;
   const when = (generatedAt ?? new Date()).toISOString();
-  return `<!DOCTYPE html>
+  yield `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -185,7 +189,7 @@ ${
     : ''
 }
 <section>
-<h2>Findings (<span id="shown">${rows.length}</span> of ${rows.length} shown${byControl ? ', by control' : ''})</h2>
+<h2>Findings (<span id="shown">${rowCount}</span> of ${rowCount} shown${byControl ? ', by control' : ''})</h2>
 <div class="controls">
 <input id="q" type="search" placeholder="Filter: text in any column" aria-label="Filter findings">
 <select id="status" aria-label="Status"><option value="">All statuses</option>${Object.keys(STATUS_STYLE).map(option).join('')}</select>
@@ -195,7 +199,9 @@ ${
 <table class="findings" id="findings">
 <thead><tr>${byControl ? '<th>Control</th>' : ''}<th>Status</th><th>Severity</th><th>Check</th><th>Resource</th><th>Container</th><th>Location</th><th>Message</th><th>Remediation and proposed fix</th><th>Exception</th></tr></thead>
 <tbody>
-${rows.join('\n')}
+`;
+  yield* joined(rows(), '\n');
+  yield `
 </tbody>
 </table>
 </section>
@@ -206,3 +212,5 @@ ${rows.join('\n')}
 </html>
 `;
 };
+
+export const htmlReporter: Reporter = (input, context) => whole(htmlReportChunks(input, context));

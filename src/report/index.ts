@@ -1,13 +1,13 @@
-import { asffReporter } from './asff.js';
-import { csvReporter } from './csv.js';
-import { htmlReporter } from './html.js';
+import { asffReportChunks, asffReporter } from './asff.js';
+import { csvReportChunks, csvReporter } from './csv.js';
+import { htmlReportChunks, htmlReporter } from './html.js';
 import { jsonReportChunks, jsonReporter } from './json.js';
-import { junitReporter } from './junit.js';
-import { ocsfReporter } from './ocsf.js';
+import { junitReportChunks, junitReporter } from './junit.js';
+import { ocsfReportChunks, ocsfReporter } from './ocsf.js';
 import type { ReportFormat } from './formats.js';
 import type { ChunkedReporter, Reporter } from './report.js';
 import { sarifReportChunks, sarifReporter } from './sarif.js';
-import { textReporter } from './text.js';
+import { textReportChunks, textReporter } from './text.js';
 
 /** Scan report formats; a new format is one file here plus one entry. */
 export const REPORTERS = {
@@ -23,8 +23,14 @@ export const REPORTERS = {
 
 export { REPORT_FORMATS, type ReportFormat, findingDetailsFor } from './formats.js';
 
-/** Formats that can be written in pieces, so a large report is never whole in memory (same bytes as REPORTERS). */
-export const CHUNKED_REPORTERS: Partial<Record<ReportFormat, ChunkedReporter>> = {
+/** Every format written in pieces, so a large report is never whole in memory (same bytes as REPORTERS). */
+export const CHUNKED_REPORTERS = {
+  text: textReportChunks,
   json: jsonReportChunks,
   sarif: sarifReportChunks,
-};
+  junit: junitReportChunks,
+  csv: csvReportChunks,
+  ocsf: ocsfReportChunks,
+  asff: asffReportChunks,
+  html: htmlReportChunks,
+} satisfies Record<ReportFormat, ChunkedReporter>;

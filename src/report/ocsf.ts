@@ -1,7 +1,9 @@
 import type { Finding, Severity } from '../model/finding.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { locationLabel, proposedFix, remediationDetails } from './finding-text.js';
-import type { Reporter } from './report.js';
+import { whole } from './chunks.js';
+import type { ChunkedReporter, Reporter } from './report.js';
+import { jsonChunks, lazyArray } from './stream-json.js';
 import { stableFindingId } from './stable-id.js';
 
 /** The OCSF schema version the events follow (Detection Finding, class 2004, Findings category 2). */
@@ -40,9 +42,10 @@ function resource(f: Finding) {
  * OCSF 1.x Detection Finding events (as Prowler's json-ocsf): a JSON array, one event per finding.
  * MUTED is status_id 3 (Suppressed) with the exception under unmapped.ecsguard.suppression.
  */
-export const ocsfReporter: Reporter = ({ result, generatedAt }) => {
+export const ocsfReportChunks: ChunkedReporter = ({ result, generatedAt }) => {
   const now = generatedAt ?? new Date();
-  const events = result.findings.map((f) => {
+  // Each event is made (and dropped) as it is written.
+  const events = lazyArray(result.findings, (f) => {
     const [severityId, severityName] = SEVERITY_ID[f.severity];
     const muted = f.status === 'MUTED';
     const fix = remediationDetails(f);
@@ -99,5 +102,7 @@ export const ocsfReporter: Reporter = ({ result, generatedAt }) => {
       },
     };
   });
-  return JSON.stringify(events, null, 2);
+  return jsonChunks(events, 2);
 };
+
+export const ocsfReporter: Reporter = (input, context) => whole(ocsfReportChunks(input, context));

@@ -4,7 +4,8 @@ import type { Finding, ScanError, Status } from '../model/finding.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { describeSuppression } from '../mute/mute.js';
 import { controlGroups, groupedByControl } from './controls.js';
-import type { Reporter } from './report.js';
+import { joined } from './chunks.js';
+import type { ChunkedReporter, ReportContext, ReportInput, Reporter } from './report.js';
 import { TOOL_NAMES } from '../peers/tool-names.js';
 
 type Colors = ReturnType<typeof createColors>;
@@ -71,77 +72,80 @@ export function peerLines(f: Finding): string[] {
   ];
 }
 
-/** Human output: findings grouped by resource, then errors, remediation and a summary line. */
-export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, fileLocations, explain }) => {
+/** Human output: findings grouped by resource, then errors, remediation and a summary line; one line at a time. */
+function* textLines({ result, exitCode }: ReportInput, { color, verbose, fileLocations, explain }: ReportContext): Generator<string> {
   const c = createColors(color);
-  const lines: string[] = [];
   const withFile = fileLocations === true || result.summary.filesScanned > 1;
   const locationOf = (f: Finding) =>
     !f.location ? '' : `${withFile ? `${f.location.file}:` : ''}${f.location.start.line}:${f.location.start.column}`;
   // The location column is as wide as its longest entry, and always followed by a space.
   const width = result.findings.reduce((w, f) => Math.max(w, locationOf(f).length), 7);
-  const row = (f: Finding & { checks?: number }, withResource: boolean) => {
+  function* row(f: Finding & { checks?: number }, withResource: boolean): Generator<string> {
     const message = withResource ? `${resourceHeading(f.resource)}: ${f.message}` : f.message;
-    lines.push(
-      `  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${message}`,
-    );
+    yield `  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${message}`;
     const indent = `  ${' '.repeat(width + 1)}`;
-    if (!withFile && !withResource && f.location && f.location.file !== f.resource.file)
-      lines.push(`${indent}${c.dim(`in ${f.location.file}`)}`);
+    if (!withFile && !withResource && f.location && f.location.file !== f.resource.file) yield `${indent}${c.dim(`in ${f.location.file}`)}`;
     if (f.suppression)
-      lines.push(
-        `${indent}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`,
-      );
-    if (explain) for (const line of peerLines(f)) lines.push(`${indent}${c.dim(line)}`);
-  };
+      yield `${indent}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`;
+    if (explain) for (const line of peerLines(f)) yield `${indent}${c.dim(line)}`;
+  }
   if (groupedByControl(result.findings)) {
     // --framework: one heading per control, as an auditor reads the report.
     for (const group of controlGroups(result.findings)) {
-      lines.push(c.bold(c.underline(group.control ? `${group.control}${group.title ? `  ${group.title}` : ''}` : group.title)));
-      for (const f of collapseErrors(group.findings)) row(f, true);
-      lines.push('');
+      yield c.bold(c.underline(group.control ? `${group.control}${group.title ? `  ${group.title}` : ''}` : group.title));
+      for (const f of collapseErrors(group.findings)) yield* row(f, true);
+      yield '';
     }
   } else {
+    // Findings of one resource are usually consecutive: reuse the last heading rather than build it per finding.
     const groups = new Map<string, Finding[]>();
+    let lastResource: ResourceRef | undefined;
+    let lastGroup: Finding[] = [];
     for (const f of result.findings) {
-      const key = resourceHeading(f.resource);
-      groups.set(key, [...(groups.get(key) ?? []), f]);
+      if (f.resource !== lastResource) {
+        const key = resourceHeading(f.resource);
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = []));
+        lastResource = f.resource;
+        lastGroup = group;
+      }
+      lastGroup.push(f);
     }
     for (const [heading, findings] of groups) {
-      lines.push(c.bold(c.underline(heading)));
+      yield c.bold(c.underline(heading));
       const usage = usageLine(findings[0] as Finding);
-      if (usage) lines.push(`  ${c.dim(usage)}`);
-      for (const f of collapseErrors(findings)) row(f, false);
-      lines.push('');
+      if (usage) yield `  ${c.dim(usage)}`;
+      for (const f of collapseErrors(findings)) yield* row(f, false);
+      yield '';
     }
   }
 
   if (result.errors.length) {
-    lines.push(c.bold(c.red(`Input errors (${result.errors.length}): what these name was not read, or not fully checked`)));
-    for (const e of result.errors) lines.push(`  ${errorLine(e)}`);
-    lines.push('');
+    yield c.bold(c.red(`Input errors (${result.errors.length}): what these name was not read, or not fully checked`));
+    for (const e of result.errors) yield `  ${errorLine(e)}`;
+    yield '';
   }
 
   if (result.warnings.length) {
-    lines.push(c.bold(c.yellow(`Warnings (${result.warnings.length}): every check was still evaluated`)));
-    for (const w of result.warnings) lines.push(`  ${errorLine(w)}`);
-    lines.push('');
+    yield c.bold(c.yellow(`Warnings (${result.warnings.length}): every check was still evaluated`));
+    for (const w of result.warnings) yield `  ${errorLine(w)}`;
+    yield '';
   }
 
   if (verbose && result.skipped.length) {
-    lines.push(c.bold(`Skipped (${result.skipped.length})`));
-    for (const s of result.skipped) lines.push(`  ${s.file}: ${s.reason}`);
-    lines.push('');
+    yield c.bold(`Skipped (${result.skipped.length})`);
+    for (const s of result.skipped) yield `  ${s.file}: ${s.reason}`;
+    yield '';
   }
 
   const failing = new Set(result.findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN').map((f) => f.checkId));
   if (failing.size) {
-    lines.push(c.bold('How to fix'));
+    yield c.bold('How to fix');
     for (const check of ALL_CHECKS) {
-      if (failing.has(check.meta.id)) lines.push(`  ${c.cyan(check.meta.id)}: ${check.meta.remediation.summary}`);
+      if (failing.has(check.meta.id)) yield `  ${c.cyan(check.meta.id)}: ${check.meta.remediation.summary}`;
     }
-    lines.push(`  Details: ecsguard checks; patches: ecsguard fix <paths>`);
-    lines.push('');
+    yield `  Details: ecsguard checks; patches: ecsguard fix <paths>`;
+    yield '';
   }
 
   const s = result.summary;
@@ -167,6 +171,10 @@ export const textReporter: Reporter = ({ result, exitCode }, { color, verbose, f
       : []),
   ].join('');
   const verdict = exitCode === 0 ? c.green('ok') : exitCode === 1 ? c.red('failing findings') : c.red('incomplete');
-  lines.push(`${scanned}: ${counts.join(', ')}${errors} (${verdict}, exit ${exitCode})`);
-  return lines.join('\n');
-};
+  yield `${scanned}: ${counts.join(', ')}${errors} (${verdict}, exit ${exitCode})`;
+}
+
+/** The text report in pieces (a line at a time), for large scans; textReporter joins them. */
+export const textReportChunks: ChunkedReporter = (input, context) => joined(textLines(input, context), '\n');
+
+export const textReporter: Reporter = (input, context) => [...textLines(input, context)].join('\n');

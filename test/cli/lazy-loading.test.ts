@@ -136,7 +136,7 @@ describe('start-up loads only what the command needs', () => {
     assert.ok(loaded.sources.includes('src/report/text.ts'), 'the text reporter writes');
     assert.deepEqual(
       loaded.sources.filter((file) =>
-        /src\/sources\/(cloudformation|terraform)\/(?!detect\.ts|ecs-keys\.ts)|node_modules\/(yaml|web-tree-sitter|@tree-sitter-grammars)\/|src\/peers\/(?!tool-names\.ts)|src\/fix\/|src\/report\/(?!text\.ts|formats\.ts|controls\.ts)|src\/engine\/(pool|scan-worker)\.ts/.test(
+        /src\/sources\/(cloudformation|terraform)\/(?!detect\.ts|ecs-keys\.ts)|node_modules\/(yaml|web-tree-sitter|@tree-sitter-grammars)\/|src\/peers\/(?!tool-names\.ts)|src\/fix\/|src\/report\/(?!text\.ts|formats\.ts|controls\.ts|chunks\.ts)|src\/engine\/(pool|scan-worker)\.ts/.test(
           file,
         ),
       ),

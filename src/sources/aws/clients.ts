@@ -105,6 +105,7 @@ const ACCOUNT_API_REGION = 'us-east-1';
 export class AwsClients {
   private readonly ecsClients = new Map<string, ECSClient>();
   private readonly stsClients = new Map<string, STSClient>();
+  private readonly pacings = new Map<string, RegionPacing>();
   private accountClient: AccountClient | undefined;
   private readonly credentials: Credentials | undefined;
 
@@ -128,8 +129,10 @@ export class AwsClients {
    * 0.7 x a rate far below the real one (a scan fell to 5 requests/s under a 20/s limit for seconds). `smooth: 1` uses
    * the last bucket's rate, so the cut lands near the limit.
    */
-  private common(region: string) {
+  private common(region: string, pacing?: RegionPacing) {
     const { retry } = this.sdk;
+    const rateLimiter = retry ? new ThrottleWindowRateLimiter(new retry.DefaultRateLimiter({ smooth: 1 })) : undefined;
+    if (pacing && rateLimiter) pacing.rateLimiter = rateLimiter;
     return {
       region,
       ...(this.options.profile ? { profile: this.options.profile } : {}),
@@ -137,11 +140,11 @@ export class AwsClients {
       ...(this.credentials ? { credentials: this.credentials } : {}),
       maxAttempts: this.maxAttempts,
       retryMode: 'adaptive' as const,
-      ...(retry
+      ...(retry && rateLimiter
         ? {
             retryStrategy: new FailFastRetryStrategy(
               new retry.AdaptiveRetryStrategy(this.maxAttempts, {
-                rateLimiter: new retry.DefaultRateLimiter({ smooth: 1 }),
+                rateLimiter,
                 backoff: new ThrottlingBackoff(),
               }),
             ),
@@ -160,7 +163,7 @@ export class AwsClients {
    * keeps the request budget: `perClient` around the whole command (initialize step: a throttled account-region
    * waits in its own back-off), `shared` around each HTTP attempt only (deserialize step, inside the retry loop).
    */
-  private withEndpointInErrors<C extends ECSClient | STSClient | AccountClient>(client: C): C {
+  private withEndpointInErrors<C extends ECSClient | STSClient | AccountClient>(client: C, pacing?: RegionPacing): C {
     const stack = client.middlewareStack as unknown as {
       add(
         middleware: DeserializeMiddleware<object, MetadataBearer> | InitializeMiddleware<object, MetadataBearer>,
@@ -181,6 +184,7 @@ export class AwsClients {
       stack.add(attempt, { step: 'deserialize', name: 'ecsguardSharedBudget', priority: 'high' });
     }
     const endpointInErrors: DeserializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
+      const started = pacing ? performance.now() : 0;
       try {
         return await next(args);
       } catch (error) {
@@ -190,6 +194,8 @@ export class AwsClients {
             `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
         }
         throw error;
+      } finally {
+        pacing?.attemptTook(performance.now() - started);
       }
     };
     stack.add(endpointInErrors, { step: 'deserialize', name: 'ecsguardEndpointInErrors' });
@@ -217,10 +223,18 @@ export class AwsClients {
   ecs(region: string): ECSClient {
     let client = this.ecsClients.get(region);
     if (!client) {
-      client = this.withEndpointInErrors(new this.sdk.ecs.ECSClient(this.common(region)));
+      const pacing = this.ecsPacing(region);
+      client = this.withEndpointInErrors(new this.sdk.ecs.ECSClient(this.common(region, pacing)), pacing);
       this.ecsClients.set(region, client);
     }
     return client;
+  }
+
+  /** How fast the region's ECS client may send (its adaptive rate once throttled) and how long an attempt takes. */
+  ecsPacing(region: string): RegionPacing {
+    let pacing = this.pacings.get(region);
+    if (!pacing) this.pacings.set(region, (pacing = new RegionPacing()));
+    return pacing;
   }
 
   sts(region: string): STSClient {
@@ -304,6 +318,126 @@ function memoizeUntilExpiry(provider: CredentialProvider): CredentialProvider {
     return current;
   };
 }
+
+/** The SDK's client-side rate limiter (adaptive retry), as its retry strategy calls it. */
+export interface RateLimiter {
+  getSendToken(): Promise<void>;
+  updateClientSendingRate(response: unknown): void;
+}
+
+/** The state of the SDK's DefaultRateLimiter this file reads and sets (checked at run time, never assumed). */
+interface CubicRateState {
+  enabled?: unknown;
+  fillRate?: unknown;
+  availableTokens?: unknown;
+  measuredTxRate?: unknown;
+  updateMeasuredRate?: unknown;
+  refillTokenBucket?: unknown;
+}
+
+/**
+ * The SDK's adaptive rate limiter (CUBIC: cut the send rate to 0.7x on a throttle, grow it back), with two repairs
+ * for a rate-limited API answered quickly:
+ * - one cut per window: the requests already sent when the rate was cut come back throttled too (ten at once with ten
+ *   in flight); each cut the rate again, 0.7^10 of it, down to the floor of 0.5 requests/s, and CUBIC took seconds
+ *   to climb back. A throttle answering a request sent before the last cut is counted, not acted on (TCP's rule).
+ * - a first throttle that comes within the limiter's first half-second measuring bucket found a measured rate of 0
+ *   and cut to the floor. The rate answered so far (over at least a second) sets it instead.
+ * Before the first throttle it lets everything through, like the SDK's.
+ */
+export class ThrottleWindowRateLimiter implements RateLimiter {
+  private sent = 0;
+  private answered = 0;
+  /** Answers up to this count are for requests sent before the last cut. */
+  private sentBeforeCut = 0;
+  private firstSend = 0;
+
+  constructor(private readonly inner: RateLimiter) {}
+
+  async getSendToken(): Promise<void> {
+    await this.inner.getSendToken();
+    this.firstSend ||= performance.now();
+    this.sent++;
+  }
+
+  updateClientSendingRate(response: unknown): void {
+    this.answered++;
+    if (isThrottling(response)) {
+      const state = this.inner as CubicRateState;
+      if (this.answered <= this.sentBeforeCut) {
+        // Sent at the old rate: keep the measured rate true, leave the send rate alone.
+        if (typeof state.updateMeasuredRate === 'function') (state.updateMeasuredRate as () => void).call(this.inner);
+        return;
+      }
+      this.sentBeforeCut = this.sent;
+      if (state.enabled === false && typeof state.measuredTxRate === 'number') {
+        const seconds = Math.max(1, (performance.now() - this.firstSend) / 1000);
+        state.measuredTxRate = Math.max(state.measuredTxRate, this.answered / seconds);
+      }
+    }
+    this.inner.updateClientSendingRate(response);
+  }
+
+  /**
+   * Resolves when a send would not wait for a token (at once before the first throttle): a caller waits here,
+   * holding nothing, instead of inside the SDK holding a built request.
+   */
+  async ready(): Promise<void> {
+    for (;;) {
+      const state = this.inner as CubicRateState;
+      if (state.enabled !== true || typeof state.refillTokenBucket !== 'function') return;
+      (state.refillTokenBucket as () => void).call(this.inner);
+      const { availableTokens, fillRate } = state;
+      if (typeof availableTokens !== 'number' || typeof fillRate !== 'number' || fillRate <= 0 || availableTokens >= 1) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(((1 - availableTokens) / fillRate) * 1000)));
+    }
+  }
+
+  /** Requests per second the limiter lets through; undefined before the first throttle (no limit). */
+  get rate(): number | undefined {
+    const { enabled, fillRate } = this.inner as CubicRateState;
+    return enabled === true && typeof fillRate === 'number' ? fillRate : undefined;
+  }
+}
+
+function isThrottling(response: unknown): boolean {
+  return (response as { errorType?: unknown } | undefined)?.errorType === 'THROTTLING';
+}
+
+/**
+ * One account-region's ECS pace: its adaptive send rate and how long an HTTP attempt takes. A throttled pair can
+ * use only rate x attempt time requests in flight; more only wait inside the SDK for the rate limiter, each holding
+ * its serialized request, retry token and middleware closures (about 30 KB). An organization scan runs hundreds of
+ * pairs at once, so it starts describes by what the pace can use (see RevisionDescriber) and keeps the rest as ARNs.
+ */
+export class RegionPacing {
+  rateLimiter: ThrottleWindowRateLimiter | undefined;
+  /** Moving average of HTTP attempt times, in ms. */
+  private attemptMs = 0;
+
+  /** Resolves when the rate allows a send (see ThrottleWindowRateLimiter.ready). */
+  ready(): Promise<void> {
+    return this.rateLimiter?.ready() ?? Promise.resolve();
+  }
+
+  attemptTook(ms: number): void {
+    this.attemptMs = this.attemptMs === 0 ? ms : 0.8 * this.attemptMs + 0.2 * ms;
+  }
+
+  /**
+   * Requests worth having in flight, at most `max`: all of them until the region is throttled, then twice what
+   * its rate keeps busy over an attempt's time, plus one (never fewer than MIN_PACED_IN_FLIGHT: a throttled retry
+   * sleeping in back-off holds its slot).
+   */
+  inFlight(max: number): number {
+    const rate = this.rateLimiter?.rate;
+    if (rate === undefined) return max;
+    const busy = Math.ceil((rate * this.attemptMs * 2) / 1000) + 1;
+    return Math.min(max, Math.max(MIN_PACED_IN_FLIGHT, busy));
+  }
+}
+
+const MIN_PACED_IN_FLIGHT = 2;
 
 /**
  * The SDK retries a refused connection or an unknown host like any transient

@@ -1,7 +1,7 @@
 import type { ScanError } from '../../model/finding.js';
 import type { DescribeCache, DescribedRevision } from './cache.js';
 import { EcsCallError, type EcsApi } from './ecs-api.js';
-import { createLimiter } from './limiter.js';
+import { type Limiter, createLimiter } from './limiter.js';
 
 export interface DescribeProgress {
   cacheHit(): void;
@@ -11,6 +11,17 @@ export interface DescribeProgress {
 
 /** One revision's describe: the answer, or why there is none. */
 export type DescribeResult = { arn: string; described: DescribedRevision } | { arn: string; error: ScanError };
+
+/**
+ * What a describe waits for before it starts, holding only its ARN: the region's rate (a throttled region's next send
+ * would wait inside the SDK otherwise), then a slot of a budget shared across account-regions (an organization scan:
+ * describes started at once, so requests waiting for the shared HTTP budget do not pile up when the machine is slower
+ * than the rate limits).
+ */
+export interface DescribeGate {
+  ready?: () => Promise<void>;
+  starts?: Limiter;
+}
 
 /** Cache reads in flight at once: enough to keep up, few enough never to run out of file handles. */
 const CACHE_READS_IN_FLIGHT = 64;
@@ -26,7 +37,8 @@ export class RevisionDescriber {
   private readonly reads = createLimiter(CACHE_READS_IN_FLIGHT);
   /**
    * Describes started at once: the region's budget lets no more through anyway, and a queued ARN costs a closure where
-   * a started SDK call holds its command and handler stack (an organization has thousands of pairs in flight).
+   * a started SDK call holds its command and handler stack (an organization has thousands of pairs in flight). A
+   * function follows the region's pace: a throttled region starts only what its rate keeps busy.
    */
   private readonly calls: ReturnType<typeof createLimiter>;
   cacheHits = 0;
@@ -38,7 +50,8 @@ export class RevisionDescriber {
     private readonly cache: DescribeCache | undefined,
     private readonly progress: DescribeProgress,
     private readonly onResult: (result: DescribeResult) => void,
-    inFlight: number,
+    inFlight: number | (() => number),
+    private readonly gate: DescribeGate = {},
   ) {
     this.calls = createLimiter(inFlight);
   }
@@ -67,7 +80,11 @@ export class RevisionDescriber {
     }
     let fresh: DescribedRevision;
     try {
-      fresh = await this.calls.run(() => this.api.describeTaskDefinition(this.region, arn));
+      fresh = await this.calls.run(async () => {
+        await this.gate.ready?.();
+        const call = () => this.api.describeTaskDefinition(this.region, arn);
+        return this.gate.starts ? this.gate.starts.run(call) : call();
+      });
     } catch (error) {
       if (!(error instanceof EcsCallError)) throw error;
       this.progress.failed();

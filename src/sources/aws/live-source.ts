@@ -28,6 +28,11 @@ export interface AwsScanOptions extends AwsConnection {
    * attempt, never during retry back-off (see AwsClients).
    */
   sharedLimiter?: Limiter;
+  /**
+   * Describes started at once across scans sharing it (organization fan-out): the rest wait as ARNs, not as built
+   * requests queued for `sharedLimiter`.
+   */
+  sharedStarts?: Limiter;
   /** Connection pools shared with other scans (organization fan-out). */
   sharedAgents?: SharedAgents;
   /** The account the credentials lead to, when known (an organization scan lists it): no GetCallerIdentity call. */
@@ -48,6 +53,11 @@ export interface AwsScanStats {
 export const DEFAULT_MAX_CONCURRENCY = 10;
 /** Revisions handed to the engine at once: each part is checked and dropped, so memory follows a part. */
 const PART_SIZE = 25;
+/**
+ * Described revisions wait at most this long for their part to fill: a rate-limited region (an organization scan
+ * runs hundreds, each at a few describes per second or less) would otherwise hold most of its revisions until the end.
+ */
+const PART_MAX_WAIT_MS = 1_000;
 
 /** The live account as a source: every region in parallel, revisions by scope, with usage. */
 export class AwsLiveSource implements LiveSource {
@@ -224,6 +234,7 @@ export class AwsLiveSource implements LiveSource {
     let waiting: DescribeResult[] = [];
     const parts: Array<Promise<unknown>> = [];
     let listingFailed = false;
+    let partTimer: ReturnType<typeof setTimeout> | undefined;
     const flush = (force: boolean) => {
       // A listing that failed part-way reports only its error: a partial list must not pass for the region's.
       if (listingFailed) return;
@@ -233,6 +244,7 @@ export class AwsLiveSource implements LiveSource {
       const part = this.partFor(ready, region, accountId(), usage, status, selector?.superseded);
       if (part.definitions.length || part.failures.length) parts.push(deliver(part));
     };
+    const pacing = clients.ecsPacing(region);
     const describer = new RevisionDescriber(
       api,
       region,
@@ -241,8 +253,17 @@ export class AwsLiveSource implements LiveSource {
       (result) => {
         waiting.push(result);
         flush(false);
+        if (waiting.length > 0 && !partTimer) {
+          partTimer = setTimeout(() => {
+            partTimer = undefined;
+            flush(true);
+          }, PART_MAX_WAIT_MS);
+          partTimer.unref();
+        }
       },
-      this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      // Until the region is throttled, the whole budget; then what its adaptive rate keeps busy.
+      () => pacing.inFlight(this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
+      { ready: () => pacing.ready(), ...(this.options.sharedStarts ? { starts: this.options.sharedStarts } : {}) },
     );
     const take = (revisions: Array<{ arn: string; status?: 'ACTIVE' | 'INACTIVE' }>) => {
       progress.planned(revisions.length);
@@ -282,6 +303,8 @@ export class AwsLiveSource implements LiveSource {
       describer.abandon();
       for (const part of parts) part.catch(() => undefined);
       throw error;
+    } finally {
+      clearTimeout(partTimer);
     }
     this.stats.cacheHits += describer.cacheHits;
     this.stats.described += describer.described;

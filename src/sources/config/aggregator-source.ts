@@ -72,8 +72,9 @@ export class ConfigAggregatorSource implements LiveSource {
       retryMode: 'adaptive',
     });
     let output = emptyOutput();
-    // For `latest`, only the best revision per family so far is kept: memory follows families, not revisions.
-    const latest = new Map<string, SourceDefinition>();
+    // For `latest`, only the best revision per family so far is kept, as the row Config returned (its text is a
+    // fraction of the mapped value tree): memory follows families, not revisions.
+    const latest = new Map<string, { revision: number; row: string }>();
     try {
       const pages = sdk.paginateSelectAggregateResourceConfig(
         { client, pageSize: PAGE },
@@ -109,7 +110,7 @@ export class ConfigAggregatorSource implements LiveSource {
             const r = definition.resource;
             const key = `${r.accountId}/${r.region}/${r.family}`;
             const kept = latest.get(key);
-            if (!kept || (kept.resource.revision ?? 0) < (r.revision ?? 0)) latest.set(key, definition);
+            if (!kept || kept.revision < (r.revision ?? 0)) latest.set(key, { revision: r.revision ?? 0, row });
           }
         }
         if (options.scope === 'active') {
@@ -130,8 +131,19 @@ export class ConfigAggregatorSource implements LiveSource {
       client.destroy();
     }
     if (options.scope === 'latest') {
-      output.definitions.push(...latest.values());
-      this.stats.evaluated = output.definitions.length;
+      // Mapped again and handed over a page at a time: each part is checked and dropped.
+      this.stats.evaluated = latest.size;
+      let definitions: SourceDefinition[] = [];
+      for (const [key, { row }] of latest) {
+        latest.delete(key);
+        const mapped = mapConfigurationItem(JSON.parse(row) as ConfigurationItem);
+        if (mapped.kind === 'definition') definitions.push(mapped.definition);
+        if (definitions.length === PAGE) {
+          await onPart({ ...emptyOutput(), definitions });
+          definitions = [];
+        }
+      }
+      output.definitions.push(...definitions);
     }
     await onPart(output);
   }

@@ -53,6 +53,7 @@ export interface OrganizationScanStats {
 }
 
 export const DEFAULT_MAX_TOTAL_CONCURRENCY = 256;
+const STARTS_PER_ATTEMPT = 2;
 /** The Organizations and STS endpoints the scan uses when no region is named. */
 const GLOBAL_REGION = 'us-east-1';
 
@@ -98,6 +99,10 @@ export class OrganizationSource implements LiveSource {
     const firstRegion = Array.isArray(options.regions) ? (options.regions[0] ?? GLOBAL_REGION) : GLOBAL_REGION;
     // One budget for the organization: HTTP attempts in flight, held per attempt (never during retry back-off).
     const shared = createLimiter(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
+    // Describes started at once across the organization: twice the attempts allowed in flight keeps the budget busy
+    // (a started describe is sent at once: each account-region waits for its rate before starting one), and bounds
+    // the built requests alive when the machine, not the rate limits, sets the pace.
+    const starts = createLimiter(STARTS_PER_ATTEMPT * (options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY));
     const agents = await createSharedAgents(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
     const management = new AwsClients(
       sdk,
@@ -151,7 +156,7 @@ export class OrganizationSource implements LiveSource {
       };
       await Promise.all(
         listing.accounts.map(async (account, i) => {
-          errorsByAccount[i] = await this.scanAccount(sdk, management, account, { shared, agents }, state, deliver, signal);
+          errorsByAccount[i] = await this.scanAccount(sdk, management, account, { shared, starts, agents }, state, deliver, signal);
         }),
       );
       await delivered;
@@ -173,7 +178,7 @@ export class OrganizationSource implements LiveSource {
     sdk: AwsSdk,
     management: AwsClients,
     account: OrganizationAccount,
-    { shared, agents }: { shared: Limiter; agents: SharedAgents },
+    { shared, starts, agents }: { shared: Limiter; starts: Limiter; agents: SharedAgents },
     state: ScanState | undefined,
     deliver: (part: SourceOutput) => Promise<unknown>,
     signal?: AbortSignal,
@@ -267,6 +272,7 @@ export class OrganizationSource implements LiveSource {
             ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
             ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
             sharedLimiter: shared,
+            sharedStarts: starts,
             sharedAgents: agents,
           },
           () => Promise.resolve(sdk),

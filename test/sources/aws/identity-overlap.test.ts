@@ -5,17 +5,38 @@ import { AwsLiveSource } from '../../../src/sources/aws/live-source.js';
 import { EMULATOR_CREDENTIALS } from '../../support/ecs-emulator/index.js';
 import { ACCOUNT, liveSource, scanLive, startSeededEmulator } from './helpers.js';
 
+/** Resolves once the emulator has answered `operation` (ordering, not timing: a loaded machine only makes it later). */
+async function recorded(emulator: { calls: Array<{ operation: string }> }, operation: string): Promise<void> {
+  for (let waited = 0; !emulator.calls.some((c) => c.operation === operation); waited += 5) {
+    if (waited > 60_000) throw new Error(`the emulator never answered ${operation}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe('GetCallerIdentity overlaps the listing', () => {
   it('listing and describes start while the identity call is still answering; every resource still names the account', async () => {
     const emulator = await startSeededEmulator();
     try {
-      emulator.faults.latency(400, { service: 'sts', operation: 'GetCallerIdentity' });
-      const result = await scanLive(liveSource(emulator, { scope: 'latest' }));
+      const sdk = await loadSdk();
+      // The identity request is sent only once a describe has been answered: a scan that waited for it would hang here.
+      class LateIdentity extends sdk.sts.GetCallerIdentityCommand {
+        override resolveMiddleware(...args: Parameters<InstanceType<typeof sdk.sts.GetCallerIdentityCommand>['resolveMiddleware']>) {
+          const handler = super.resolveMiddleware(...args);
+          return (async (input: Parameters<typeof handler>[0]) => {
+            await recorded(emulator, 'DescribeTaskDefinition');
+            return handler(input);
+          }) as typeof handler;
+        }
+      }
+      const source = new AwsLiveSource(
+        { scope: 'latest', regions: ['us-east-1'], endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS },
+        () => Promise.resolve({ ...sdk, sts: { ...sdk.sts, GetCallerIdentityCommand: LateIdentity } }),
+      );
+      const result = await scanLive(source);
       const identity = emulator.calls.find((c) => c.operation === 'GetCallerIdentity');
       const firstList = emulator.calls.find((c) => c.operation === 'ListTaskDefinitions');
       const firstDescribe = emulator.calls.find((c) => c.operation === 'DescribeTaskDefinition');
       assert.ok(identity && firstList && firstDescribe);
-      // Answered (and recorded) after its 400 ms: the ECS calls were made meanwhile.
       assert.ok(firstList.at < identity.at, 'ListTaskDefinitions answered before GetCallerIdentity');
       assert.ok(firstDescribe.at < identity.at, 'DescribeTaskDefinition answered before GetCallerIdentity');
       assert.deepEqual(result.errors, []);
@@ -49,11 +70,11 @@ describe('GetCallerIdentity overlaps the listing', () => {
     const emulator = await startSeededEmulator();
     try {
       const sdk = await loadSdk();
-      // STS refuses the connection 300 ms in; ECS (same emulator) answers meanwhile.
+      // STS refuses the connection once ECS (same emulator) has answered a listing.
       class RefusedIdentity extends sdk.sts.GetCallerIdentityCommand {
         override resolveMiddleware(): never {
           return (async () => {
-            await new Promise((resolve) => setTimeout(resolve, 300));
+            await recorded(emulator, 'ListTaskDefinitions');
             throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
           }) as never;
         }

@@ -3,7 +3,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { CHECKS } from '../../../src/checks/catalogue.js';
 import { type ScanResult, scan } from '../../../src/engine/scan.js';
 import { AGGREGATOR_QUERY, ConfigAggregatorSource, type AggregatorScanOptions } from '../../../src/sources/config/aggregator-source.js';
-import { EMULATOR_CREDENTIALS, type OrganizationEmulator } from '../../support/ecs-emulator/index.js';
+import { EMULATOR_CREDENTIALS, type OrganizationEmulator, startOrganizationEmulator } from '../../support/ecs-emulator/index.js';
 import { organizationSource } from '../organization/helpers.js';
 import { seedVariedOrganization } from './varied-organization.js';
 
@@ -129,5 +129,38 @@ describe('scan --source config-aggregator: the organization through AWS Config',
       /access denied: SelectAggregateResourceConfig needs the IAM permission config:SelectAggregateResourceConfig .*the rest were not read/,
     );
     assert.equal(source.stats.items, 100);
+  });
+});
+
+describe('scan --source config-aggregator --scope latest with many families', () => {
+  let emulator: OrganizationEmulator;
+  before(async () => {
+    emulator = await startOrganizationEmulator({ regions: ['us-east-1'] });
+    // 230 families, three revisions each; the middle one is privileged, so only a wrong pick fails.
+    for (let revision = 1; revision <= 3; revision++)
+      for (let f = 0; f < 230; f++)
+        emulator.organization.management.registerTaskDefinition('us-east-1', {
+          family: `svc-${f}`,
+          containerDefinitions: [{ name: 'app', image: 'nginx', ...(revision === 2 ? { privileged: true } : { user: '1000' }) }],
+        });
+  });
+  after(() => emulator.stop());
+
+  it('hands the latest revisions over a page at a time, each family once, the highest revision', async () => {
+    const source = aggregatorSource(emulator, { scope: 'latest' });
+    const sizes: number[] = [];
+    const picked: string[] = [];
+    await source.loadInParts(undefined, (part) => {
+      sizes.push(part.definitions.length);
+      picked.push(...part.definitions.map((d) => `${d.resource.family ?? ''}:${String(d.resource.revision)}`));
+      assert.deepEqual(part.errors, []);
+    });
+    assert.ok(Math.max(...sizes) <= 100, `parts of at most 100: ${sizes.join(', ')}`);
+    assert.equal(picked.length, 230);
+    assert.equal(new Set(picked).size, 230);
+    assert.ok(picked.every((p) => p.endsWith(':3')));
+    const result = await scan({ paths: [], checks: CHECKS, liveSources: [aggregatorSource(emulator, { scope: 'latest' })] });
+    assert.equal(result.summary.taskDefinitions, 230);
+    assert.equal(result.findings.filter((f) => f.checkId === 'no-privileged-containers').length, 0);
   });
 });
