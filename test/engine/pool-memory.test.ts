@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CHECKS } from '../../src/checks/catalogue.js';
+import { ALL_FINDING_DETAILS } from '../../src/engine/evaluate.js';
+import { ScanPool, WorkerOutOfMemory } from '../../src/engine/pool.js';
+import { FILE_SOURCES } from '../../src/sources/registry.js';
 import { runBuiltCliAsync } from '../support/cli.js';
 
 // A worker thread has a bounded heap (src/engine/pool.ts). A batch holding one file too large for it makes the
@@ -48,5 +52,27 @@ describe('scan --jobs: a file too large for a worker is checked in the main thre
       large.filter((f) => f.checkId === 'no-privileged-containers').map((f) => f.container),
       ['c0', 'c7', 'c14', 'c21', 'c28', 'c35', 'c42', 'c49', 'c56'],
     );
+  });
+
+  // The scan above may check the large file's batch in the main thread (one of the lanes) before a worker takes it:
+  // this case sends it to a worker, so the out-of-memory path is exercised every time.
+  it('a worker that runs out of memory on a batch rejects it with WorkerOutOfMemory, and the pool goes on with others', async () => {
+    const pool = new ScanPool(1);
+    const task = (file: string) => ({
+      sourceIndex: FILE_SOURCES.findIndex((s) => s.kind === 'json'),
+      files: [{ path: file, absolutePath: file, text: readFileSync(file, 'utf8') }],
+      checkIds: CHECKS.map((c) => c.meta.id),
+      includePassed: false,
+      varFiles: [],
+      findingLines: false,
+      findingDetails: ALL_FINDING_DETAILS,
+    });
+    try {
+      await assert.rejects(pool.run(task(path.join(root, 'team-050', 'large.json'))), WorkerOutOfMemory);
+      const small = await pool.run(task(path.join(root, 'team-000', 'web-secure-host.json')));
+      assert.ok(small.findings.length > 0);
+    } finally {
+      await pool.close();
+    }
   });
 });
