@@ -43,19 +43,29 @@ const CORE_TAGS = new Schema({ schema: 'core' }).tags.filter(
     tag.default === true && 'test' in tag && tag.test instanceof RegExp,
 );
 const RESOLVE_OPTIONS = { intAsBigInt: false };
-/** The first characters of what the core schema reads as null (`~`, `null`), a boolean or a number (`.inf`, `-1`, `0x1f`). */
-const MAY_BE_CORE_SCALAR = /^[~nNtTfF0-9+\-.]/;
-/** The first characters of the YAML 1.1 booleans (yes, no, on, off). */
-const MAY_BE_YAML11_BOOLEAN = /^[yYnNoO]/;
 
 /**
  * Characters the two parsers may read differently, left to the composing path: tabs (legal in places and not in
- * others), control characters, a carriage return without a line feed, byte-order marks, Unicode line separators.
+ * others), a carriage return without a line feed, byte-order marks, next-line and Unicode line separators. js-yaml
+ * rejects the other control characters itself.
  */
-// eslint-disable-next-line no-control-regex -- control characters are what this finds
-const UNUSUAL_CHARACTERS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\t]|\r(?!\n)/;
-/** A `...` document end marker: yaml reads one after another as an empty document, js-yaml does not. */
-const DOCUMENT_END = /^\.\.\.(?:[ \r\n]|$)/m;
+const UNUSUAL_CHARACTERS = ['\t', '\ufeff', '\u0085', '\u2028', '\u2029'];
+const LONE_CARRIAGE_RETURN = /\r(?!\n)/;
+
+function hasUnusualCharacters(text: string): boolean {
+  for (const c of UNUSUAL_CHARACTERS) if (text.includes(c)) return true;
+  return text.includes('\r') && LONE_CARRIAGE_RETURN.test(text);
+}
+
+/**
+ * A `...` document end marker (yaml reads one after another as an empty document, js-yaml does not), or a `---`
+ * after spaces (js-yaml starts a document there, yaml does not).
+ */
+const DOCUMENT_MARKER = /^(?: *\.\.\.| +---)(?:[ \r\n]|$)/m;
+
+function hasUnusualDocumentMarkers(text: string): boolean {
+  return (text.includes('...') || text.includes(' ---')) && DOCUMENT_MARKER.test(text);
+}
 
 /** Thrown inside the builder: this input is for the composing path. */
 class NotFastPath extends Error {}
@@ -65,7 +75,7 @@ const bail = (): never => {
 
 /** One root per document, or undefined when the input needs the composing path. */
 export function buildYamlFromEvents(text: string, file: string, lines: LineIndex): ValueNode[] | undefined {
-  if (UNUSUAL_CHARACTERS.test(text) || DOCUMENT_END.test(text)) return undefined;
+  if (hasUnusualCharacters(text) || hasUnusualDocumentMarkers(text)) return undefined;
   let events: Event[];
   try {
     events = parseEvents(text, {});
@@ -172,7 +182,7 @@ class EventBuilder {
     } else if (style !== PLAIN) {
       start = this.blockScalarHeader(e);
     }
-    if (style <= DOUBLE_QUOTED) this.checkContinuations(start, end, parentIndent);
+    if (style <= DOUBLE_QUOTED) this.checkContinuations(start, end, parentIndent, style === DOUBLE_QUOTED);
     this.lastStart = start;
     const rangeEnd = this.trimEnd(start, end);
     this.lastKind = style <= DOUBLE_QUOTED ? LEAF : BLOCK_SCALAR;
@@ -186,7 +196,7 @@ class EventBuilder {
     if (value === null) return { kind: 'null', range, syntax: 'yaml' };
     if (typeof value === 'number') return { kind: 'number', value, raw: text.slice(start, end), range, syntax: 'yaml' };
     if (typeof value === 'boolean') return { kind: 'boolean', value, range, syntax: 'yaml' };
-    if (MAY_BE_YAML11_BOOLEAN.test(value)) {
+    if (mayBeYaml11Boolean(value.charCodeAt(0))) {
       if (YAML11_TRUE.test(value)) return { kind: 'boolean', value: true, range, syntax: 'yaml' };
       if (YAML11_FALSE.test(value)) return { kind: 'boolean', value: false, range, syntax: 'yaml' };
     }
@@ -197,9 +207,11 @@ class EventBuilder {
    * A multi-line plain or quoted scalar: every continuation line indented deeper than its collection. yaml rejects
    * some shallower ones that js-yaml reads (the composing path then reads them as CloudFormation does).
    */
-  private checkContinuations(start: number, end: number, parentIndent: number): void {
+  private checkContinuations(start: number, end: number, parentIndent: number, doubleQuoted: boolean): void {
     const text = this.text;
     for (let nl = text.indexOf('\n', start); nl !== -1 && nl < end; nl = text.indexOf('\n', nl + 1)) {
+      // An escaped line break (`\` at a line's end): the parsers fold the lines after it differently.
+      if (doubleQuoted && text.charCodeAt(nl - (text.charCodeAt(nl - 1) === 13 ? 2 : 1)) === 92) bail();
       let at = nl + 1;
       while (text.charCodeAt(at) === 32) at++;
       const c = text.charCodeAt(at);
@@ -245,7 +257,7 @@ class EventBuilder {
       if (k.type !== SCALAR || k.anchorStart !== NO_RANGE || k.tagStart !== NO_RANGE || k.valueStart === NO_RANGE) return bail();
       this.index++;
       const key = this.key(k);
-      if (key.start - this.lineStartOf(key.start) !== indent || !this.onlyIndicatorsBefore(key.start, entries.length === 0)) bail();
+      this.checkKeyPlace(key.start, indent, entries.length === 0);
       let colon = key.end;
       while (text.charCodeAt(colon) === 32) colon++;
       if (
@@ -294,7 +306,15 @@ class EventBuilder {
         const dash = items.length === 0 ? e.start : this.nextContent(this.lastTextEnd);
         if (text.charCodeAt(dash) !== 45 || this.column(dash) !== indent) bail();
         items.push(this.empty(dash + 1));
-      } else items.push(this.node(indent));
+      } else {
+        if (v.type === SCALAR || ((v.type === MAPPING || v.type === SEQUENCE) && v.style === FLOW)) {
+          // A scalar or flow collection below its `-` with a comment between: yaml reads it as a multi-line key.
+          const start = flowStart(v);
+          const from = items.length === 0 ? e.start : this.lastTextEnd;
+          if (this.column(start) === this.spacesBefore(start) && text.lastIndexOf('#', start) > from) bail();
+        }
+        items.push(this.node(indent));
+      }
     }
     this.index++;
     const end = this.closeBlock(e.start, indent);
@@ -486,16 +506,30 @@ class EventBuilder {
     }
   }
 
-  /** Whether only spaces (and, before a collection's first key, `- ` indicators) precede `at` on its line. */
-  private onlyIndicatorsBefore(at: number, first: boolean): boolean {
+  /**
+   * A block mapping key starts its line at the mapping's indentation, after spaces only, or (the mapping's first
+   * key) after `- ` indicators: nothing else (a tag, an anchor, `?`) may come before it.
+   */
+  private checkKeyPlace(at: number, indent: number, first: boolean): void {
     const text = this.text;
-    for (let i = this.lineStartOf(at); i < at; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 32) continue;
-      if (c === 45 && first && text.charCodeAt(i + 1) === 32) continue;
-      return false;
+    let i = at - 1;
+    while (i >= 0 && text.charCodeAt(i) === 32) i--;
+    if (i < 0 || text.charCodeAt(i) === 10) {
+      if (at - i - 1 !== indent) bail();
+      return;
     }
-    return true;
+    if (!first || this.column(at) !== indent) bail();
+    for (let j = this.lineStartOf(at); j < at; j++) {
+      const c = text.charCodeAt(j);
+      if (c !== 32 && !(c === 45 && text.charCodeAt(j + 1) === 32)) bail();
+    }
+  }
+
+  /** How many spaces come right before `at`. */
+  private spacesBefore(at: number): number {
+    let i = at;
+    while (i > 0 && this.text.charCodeAt(i - 1) === 32) i--;
+    return at - i;
   }
 
   private lineStartOf(at: number): number {
@@ -550,10 +584,32 @@ function isSpace(code: number): boolean {
   );
 }
 
+/** The first characters of what the core schema reads as null (`~`, `null`), a boolean or a number (`.inf`, `-1`, `0x1f`). */
+function mayBeCoreScalar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) ||
+    c === 126 ||
+    c === 110 ||
+    c === 78 ||
+    c === 116 ||
+    c === 84 ||
+    c === 102 ||
+    c === 70 ||
+    c === 43 ||
+    c === 45 ||
+    c === 46
+  );
+}
+
+/** The first characters of the YAML 1.1 booleans (yes, no, on, off). */
+function mayBeYaml11Boolean(c: number): boolean {
+  return c === 121 || c === 89 || c === 110 || c === 78 || c === 111 || c === 79;
+}
+
 /** A plain scalar under the core schema: null, boolean, number or the string itself. */
 function resolvePlain(text: string): string | number | boolean | null {
   // Every core tag's test starts with one of these characters or matches the empty string (null).
-  if (text !== '' && !MAY_BE_CORE_SCALAR.test(text)) return text;
+  if (text !== '' && !mayBeCoreScalar(text.charCodeAt(0))) return text;
   for (const tag of CORE_TAGS) {
     if (!tag.test.test(text)) continue;
     const value = tag.resolve(text, bail, RESOLVE_OPTIONS);
