@@ -64,7 +64,7 @@ function hasUnusualCharacters(text: string): boolean {
 const DOCUMENT_MARKER = /^(?: *\.\.\.| +---)(?:[ \r\n]|$)/m;
 
 function hasUnusualDocumentMarkers(text: string): boolean {
-  return (text.includes('...') || text.includes(' ---')) && DOCUMENT_MARKER.test(text);
+  return (text.includes('...') || text.includes('---')) && DOCUMENT_MARKER.test(text);
 }
 
 /** Thrown inside the builder: this input is for the composing path. */
@@ -584,21 +584,15 @@ function isSpace(code: number): boolean {
   );
 }
 
-/** The first characters of what the core schema reads as null (`~`, `null`), a boolean or a number (`.inf`, `-1`, `0x1f`). */
-function mayBeCoreScalar(c: number): boolean {
-  return (
-    (c >= 48 && c <= 57) ||
-    c === 126 ||
-    c === 110 ||
-    c === 78 ||
-    c === 116 ||
-    c === 84 ||
-    c === 102 ||
-    c === 70 ||
-    c === 43 ||
-    c === 45 ||
-    c === 46
-  );
+/**
+ * Whether the core schema may read a plain scalar as null (`~`, `null`), a boolean (`true`, at most 5 letters) or a
+ * number (`.inf`, `-1`, `0x1f`): by its first character, and its length when that is a letter.
+ */
+function mayBeCoreScalar(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) return true;
+  if (c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70) return text.length <= 5;
+  return c === 126 && text.length === 1;
 }
 
 /** The first characters of the YAML 1.1 booleans (yes, no, on, off). */
@@ -609,7 +603,7 @@ function mayBeYaml11Boolean(c: number): boolean {
 /** A plain scalar under the core schema: null, boolean, number or the string itself. */
 function resolvePlain(text: string): string | number | boolean | null {
   // Every core tag's test starts with one of these characters or matches the empty string (null).
-  if (text !== '' && !mayBeCoreScalar(text.charCodeAt(0))) return text;
+  if (text !== '' && !mayBeCoreScalar(text)) return text;
   for (const tag of CORE_TAGS) {
     if (!tag.test.test(text)) continue;
     const value = tag.resolve(text, bail, RESOLVE_OPTIONS);
