@@ -14,7 +14,6 @@
  * `closeBlock` reproduces that from the text between the last value and the next content.
  */
 import { type Event, type MappingEvent, type ScalarEvent, type SequenceEvent, getScalarValue, parseEvents } from 'js-yaml';
-import { Schema, isScalar as isYamlScalar } from 'yaml';
 import type { LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
@@ -37,12 +36,24 @@ const KNOWN_TAGS = new Set<string>(SHORT_FORM_TAGS.map((name) => `!${name}`));
 const YAML11_TRUE = /^(?:yes|Yes|YES|on|On|ON)$/;
 const YAML11_FALSE = /^(?:no|No|NO|off|Off|OFF)$/;
 
-/** The YAML 1.2 core schema's implicit scalar tags (null, bool, int, float), in the order `yaml` tries them. */
-const CORE_TAGS = new Schema({ schema: 'core' }).tags.filter(
-  (tag): tag is typeof tag & { test: RegExp; resolve: (s: string, onError: (m: string) => void, o: object) => unknown } =>
-    tag.default === true && 'test' in tag && tag.test instanceof RegExp,
-);
-const RESOLVE_OPTIONS = { intAsBigInt: false };
+/**
+ * The YAML 1.2 core schema's implicit scalar types (null, bool, int, float) as the `yaml` package defines and tries
+ * them, in its order (its schema/core): written out so the fast path does not load that package (about 30 ms of
+ * start-up in every process and worker). The differential test holds them to the package's own results.
+ */
+const CORE_PLAIN: ReadonlyArray<readonly [RegExp, (text: string) => null | boolean | number]> = [
+  [/^(?:~|[Nn]ull|NULL)?$/, () => null],
+  [/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T'],
+  [/^0o[0-7]+$/, (text) => parseInt(text.substring(2), 8)],
+  [/^[-+]?[0-9]+$/, (text) => parseInt(text, 10)],
+  [/^0x[0-9a-fA-F]+$/, (text) => parseInt(text.substring(2), 16)],
+  [
+    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    (text) => (text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY),
+  ],
+  [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, (text) => parseFloat(text)],
+  [/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, (text) => parseFloat(text)],
+];
 
 /**
  * Characters the two parsers may read differently, left to the composing path: tabs (legal in places and not in
@@ -604,12 +615,6 @@ function mayBeYaml11Boolean(c: number): boolean {
 function resolvePlain(text: string): string | number | boolean | null {
   // Every core tag's test starts with one of these characters or matches the empty string (null).
   if (text !== '' && !mayBeCoreScalar(text)) return text;
-  for (const tag of CORE_TAGS) {
-    if (!tag.test.test(text)) continue;
-    const value = tag.resolve(text, bail, RESOLVE_OPTIONS);
-    const resolved = isYamlScalar(value) ? value.value : value;
-    if (resolved === null || typeof resolved === 'number' || typeof resolved === 'boolean' || typeof resolved === 'string') return resolved;
-    return bail();
-  }
+  for (const [test, resolve] of CORE_PLAIN) if (test.test(text)) return resolve(text);
   return text;
 }
