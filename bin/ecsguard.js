@@ -10,12 +10,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// `--version` alone needs no command parser: answer it before loading one (start-up cost, issue 10).
+// The CLI runs from its bundle (dist/bundle/, made by `npm run build`: scripts/build-cli.mjs), split so that each
+// command loads only its own code. `--version` alone needs no command parser: it is answered before loading one.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  const { TOOL_VERSION } = await import('../dist/version.js');
+  const { TOOL_VERSION } = await import('../dist/bundle/version.js');
   process.stdout.write(`${TOOL_VERSION}\n`);
 } else {
-  const { main } = await import('../dist/cli/main.js');
+  const { main } = await import('../dist/bundle/main.js');
   process.exitCode = await main(args);
 }

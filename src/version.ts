@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 
-// package.json sits two levels above both src/version.ts and dist/version.js.
-const manifest = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+// The package's own manifest by its name (Node's package self-reference), so the path does not depend on where the
+// compiled file sits: dist/version.js, or a chunk of the CLI bundle in dist/bundle/.
+const manifest = createRequire(import.meta.url)('ecsguard/package.json') as { name: string; version: string };
 
 export const TOOL_NAME = manifest.name;
 export const TOOL_VERSION = manifest.version;

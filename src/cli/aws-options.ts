@@ -1,7 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../model/errors.js';
 import type { LiveSource } from '../sources/source.js';
-import { defaultCacheDir } from '../sources/aws/cache.js';
 import { SCOPES, type Scope } from '../sources/aws/scope.js';
 import { SILENT_PROGRESS, type ScanProgress, progressWanted } from '../sources/aws/progress.js';
 import { type ConnectionFlags, addConnectionOptions, connectionFrom } from './connection-options.js';
@@ -137,11 +136,13 @@ export async function liveScanOptionsFrom(opts: AwsCommandOptions, context: AwsS
   const flushNotices = () => {
     for (const message of notices.splice(0)) context.stderr.write(`ecsguard: ${message}\n`);
   };
+  // The cache module (and node:crypto with it) loads only for a live scan (start-up cost of file scans).
+  const cacheDir = opts.cache === false ? undefined : (opts.cacheDir ?? (await import('../sources/aws/cache.js')).defaultCacheDir());
   return {
     ...connection,
     scope,
     regions,
-    ...(opts.cache === false ? {} : { cacheDir: opts.cacheDir ?? defaultCacheDir() }),
+    ...(cacheDir === undefined ? {} : { cacheDir }),
     ...(opts.maxConcurrency ? { maxConcurrency: opts.maxConcurrency } : {}),
     // Notices wait for the bar to finish so they do not tear it.
     progress: { ...progress, stop: () => (progress.stop(), flushNotices()) },

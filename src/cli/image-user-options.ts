@@ -1,6 +1,5 @@
 import type { Enricher } from '../engine/scan.js';
 import { UsageError } from '../model/errors.js';
-import { defaultCacheDir } from '../sources/aws/cache.js';
 
 /** `--resolve-image-users` / `--accept-image-user` → the image-user stage (none without the option). */
 export async function imageUserEnrichers(
@@ -23,7 +22,10 @@ export async function imageUserEnrichers(
         ...(opts['endpointUrl'] ? { endpointUrl: String(opts['endpointUrl']) } : {}),
       }
     : {};
-  const cacheDir = live && opts['cache'] === false ? undefined : ((opts['cacheDir'] as string | undefined) ?? defaultCacheDir());
+  const cacheDir =
+    live && opts['cache'] === false
+      ? undefined
+      : ((opts['cacheDir'] as string | undefined) ?? (await import('../sources/aws/cache.js')).defaultCacheDir());
   return [
     imageUserEnricher({
       acceptImageUser: opts['acceptImageUser'] === true,

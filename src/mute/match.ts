@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import picomatch from 'picomatch';
+import type Picomatch from 'picomatch';
 import type { Finding } from '../model/finding.js';
 import type { ExceptionEntry } from './exceptions-file.js';
 import type { Selector } from './exceptions-schema.js';
@@ -9,12 +10,16 @@ export type MatchableFinding = Pick<Finding, 'checkId' | 'container'> & {
   resource: Pick<Finding['resource'], 'id' | 'file' | 'family' | 'arn' | 'region' | 'accountId'>;
 };
 
+// Loaded on the first pattern: a scan without exceptions never needs it (start-up cost).
+let picomatch: typeof Picomatch | undefined;
+
 const cache = new Map<string, (text: string) => boolean>();
 function matcher(pattern: string, isPath: boolean): (text: string) => boolean {
   const key = `${isPath ? 'p' : 'i'}${pattern}`;
   let fn = cache.get(key);
   if (!fn) {
     // Ids and ARNs contain "/": there a single * matches across it (bash mode); paths keep glob semantics.
+    picomatch ??= createRequire(import.meta.url)('picomatch') as typeof Picomatch;
     fn = picomatch(pattern, isPath ? { dot: true } : { bash: true, dot: true });
     cache.set(key, fn);
   }

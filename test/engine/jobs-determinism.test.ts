@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fixture, runBuiltCliAsync } from '../support/cli.js';
+import { type CliRun, fixture, runBuiltCliAsync } from '../support/cli.js';
 
 // Enough independent files (over the 300-file threshold) that --jobs 2 really uses worker threads, mixed with
 // Terraform (in-process), an unreadable file and a container without a name (a warning).
@@ -22,8 +22,11 @@ const SOURCES = [
 
 describe('scan --jobs: output does not depend on the number of worker threads', () => {
   let root = '';
-  before(() => {
+  let reports = '';
+  const runs = new Map<string, CliRun>();
+  before(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'ecsguard-jobs-'));
+    reports = mkdtempSync(path.join(tmpdir(), 'ecsguard-jobs-reports-'));
     for (let copy = 0; copy < 34; copy++) {
       const dir = path.join(root, `team-${String(copy).padStart(2, '0')}`);
       mkdirSync(dir, { recursive: true });
@@ -31,23 +34,37 @@ describe('scan --jobs: output does not depend on the number of worker threads', 
     }
     cpSync('examples/terraform', path.join(root, 'terraform'), { recursive: true });
     cpSync(fixture('json', 'invalid-syntax.json'), path.join(root, 'team-07', 'invalid-syntax.json'));
+    // One scan per thread count writes all three formats (text to standard output, JSON and SARIF to files): two
+    // runs of the built CLI instead of one per format and thread count.
+    await Promise.all(
+      ['1', '2'].map(async (jobs) => {
+        const args = ['scan', root, '--format', 'text', '--jobs', jobs, '--quiet'];
+        for (const format of ['json', 'sarif']) args.push('--format', `${format}:${path.join(reports, `jobs-${jobs}.${format}`)}`);
+        runs.set(jobs, await runBuiltCliAsync(args));
+      }),
+    );
   });
   after(() => {
     rmSync(root, { recursive: true, force: true });
+    rmSync(reports, { recursive: true, force: true });
   });
 
+  const report = (jobs: string, format: string): string =>
+    format === 'text' ? (runs.get(jobs)?.stdout ?? '') : readFileSync(path.join(reports, `jobs-${jobs}.${format}`), 'utf8');
+
   for (const format of ['text', 'json', 'sarif']) {
-    it(`${format}: --jobs 1 and --jobs 2 write the same bytes and exit code`, async () => {
-      const one = await runBuiltCliAsync(['scan', root, '--format', format, '--jobs', '1', '--quiet']);
-      const two = await runBuiltCliAsync(['scan', root, '--format', format, '--jobs', '2', '--quiet']);
+    it(`${format}: --jobs 1 and --jobs 2 write the same bytes and exit code`, () => {
+      const one = runs.get('1');
+      const two = runs.get('2');
+      assert.ok(one && two);
       assert.equal(one.code, 2, one.stderr); // the invalid file makes the scan incomplete
       assert.equal(two.code, one.code);
-      assert.ok(one.stdout.length > 10_000, 'a report of many findings');
-      assert.equal(two.stdout, one.stdout);
+      assert.ok(report('1', format).length > 10_000, 'a report of many findings');
+      assert.equal(report('2', format), report('1', format));
       assert.equal(two.stderr, one.stderr);
       if (format === 'json') {
-        const report = JSON.parse(one.stdout) as { summary: { filesScanned: number; taskDefinitions: number } };
-        assert.ok(report.summary.filesScanned > 340, `scanned ${report.summary.filesScanned} files`);
+        const parsed = JSON.parse(report('1', format)) as { summary: { filesScanned: number; taskDefinitions: number } };
+        assert.ok(parsed.summary.filesScanned > 340, `scanned ${parsed.summary.filesScanned} files`);
       }
     });
   }

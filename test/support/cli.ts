@@ -41,8 +41,8 @@ let queue: Promise<unknown> = Promise.resolve();
 /**
  * Runs `ecsguard <args>` in this process: `main(argv, io)` with buffered streams, the way the bin runs it. The
  * folder and the environment are the process's own (the AWS SDK reads its environment directly), so runs are
- * serialized, and `cwd` and `env` are set for the run and restored after. node:test runs each test file in its
- * own process, so this never races another file.
+ * serialized, and `cwd` and `env` are set for the run and restored after. Test files that share a process
+ * (run-tests.mjs) run one after another, so this never races another file.
  */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const run = queue.then(() => runInProcess(args, options));

@@ -1,18 +1,87 @@
-// `npm test`, after `tsc -b tsconfig.test.json` has built dist/ and emitted the tests as JavaScript: runs every
+// `npm test`: builds (`tsc -b tsconfig.test.json`: dist/, and the tests emitted as JavaScript; then the CLI bundle), then runs every
 // test/**/*.test.ts (its compiled .js) in node's test runner, whose closing lines (`# pass N`, `# fail N`) CI reads.
+// The linters (test/support/linters.mjs) read the sources, not the build: they start first and run alongside the
+// build; test/lint.test.ts asserts on their results.
+//
+// Starting a node process and loading the modules a test needs (the CLI, the AWS SDK, the parsers) costs 0.3 to 1 s
+// of CPU, more than most test files take to run. So test files share processes: each process (a "group") loads a
+// few files, each file's tests inside a suite named after the file (`test/x/y.test.ts`, which is what a failure
+// shows), and runs them one file after another. A file keeps its own before/after hooks and runs its tests in
+// order, as in a process of its own. Groups hold files of one folder where they can (they load the same modules),
+// sized by the CPU each file took the last time (node_modules/.cache/ecsguard-test/test-timings.json) or an
+// estimate, and run in parallel, heaviest first. A file gets a process of its own when it must: top-level await in
+// its module graph (a group loads files with a synchronous require), or `// run-tests: own process` in its source.
+//
 // Plain node, no TypeScript loader: a loader costs about a second of CPU per test process.
-// `npm test -- test/cli/scan-cli.test.ts …` runs only the files named.
-import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+// `npm test -- test/cli/scan-cli.test.ts …` runs only the files named. TEST_PLAN=1 prints the groups instead of
+// running them; TEST_TIMINGS=1 prints each file's time and CPU (its share of its process, and the programs it
+// started) after the run; TEST_CONCURRENCY sets how many processes run at once.
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LINTERS, startLinter } from './linters.mjs';
 
+const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** tsconfig.test.json's outDir. */
 const OUT = path.join(ROOT, 'node_modules/.cache/ecsguard-test');
-/** The lint test runs longest (type-aware ESLint on a cold cache), so it starts first. */
+/** Where this run's group entry files and timings go. */
+const RUN = path.join(OUT, '.run');
+/** Each file's seconds and CPU seconds from the last run that ran it. */
+const TIMINGS = path.join(OUT, 'test-timings.json');
+/** The lint test runs longest (type-aware ESLint on a cold cache), so it starts first, in a process of its own. */
 const FIRST = 'test/lint.test.ts';
+/**
+ * A group's files should take about this many CPU seconds together (a file that takes more is a group alone): enough
+ * to make a process's start-up small beside its work, few enough that the groups balance over the processes at once.
+ */
+const GROUP_CPU = 5;
+/** Whether each module's graph awaits at top level, by real path (test files share their support modules). */
+const graphCache = new Map();
+/** Whether each module awaits at top level itself, kept between runs. */
+const AWAITS = path.join(OUT, 'top-level-await.json');
+const awaitCache = readJson(AWAITS);
+/** TypeScript's parser, loaded only when a module that uses `await` has not been looked at yet. */
+let ts;
+
+const named = process.argv.slice(2);
+const sources = named.length > 0 ? named.map((file) => path.relative(ROOT, path.resolve(file)).split(path.sep).join('/')) : allTests();
+
+rmSync(RUN, { recursive: true, force: true });
+mkdirSync(RUN, { recursive: true });
+const linting =
+  sources.includes(FIRST) && process.env.TEST_PLAN !== '1' ? LINTERS.map((linter) => startLinter(linter, path.join(RUN, 'lint'))) : [];
+const stopLinters = () => {
+  for (const { child } of linting) if (child.exitCode === null) child.kill();
+};
+const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.test.json'], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
+if (build.status !== 0) {
+  stopLinters();
+  process.exit(build.status ?? 1);
+}
+// The CLI bundle bin/ runs (dist/bundle/), which the tests that spawn bin/ use.
+const bundle = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
+if (bundle.status !== 0) {
+  stopLinters();
+  process.exit(bundle.status ?? 1);
+}
 
 // A compiled test's `../../src/x.js` is OUT/src/x.js: the built module in dist/ (one build, the one bin/ runs).
 const link = path.join(OUT, 'src');
@@ -21,28 +90,199 @@ if (!existsSync(link) || !lstatSync(link).isSymbolicLink()) {
   symlinkSync(path.relative(OUT, path.join(ROOT, 'dist')), link, 'dir');
 }
 
-const named = process.argv.slice(2);
-const sources = named.length > 0 ? named.map((file) => path.relative(ROOT, path.resolve(file))) : allTests();
-const compiled = sources.map((file) => {
+const tests = sources.map((file) => {
   const js = path.join(OUT, file.replace(/\.ts$/, '.js'));
   if (!file.endsWith('.test.ts') || !existsSync(js)) {
     console.error(`run-tests: no compiled test for ${file} (is it a test/**/*.test.ts file? run tsc -b tsconfig.test.json)`);
     process.exit(2);
   }
-  return js;
+  return { file, js, cpu: 0, ownProcess: file === FIRST || needsOwnProcess(file, js) };
 });
+
+writeFileSync(AWAITS, JSON.stringify(awaitCache));
+const previous = readJson(TIMINGS);
+for (const test of tests) test.cpu = previous[test.file]?.cpu ?? estimate(test.js);
+
+const first = tests.filter((test) => test.file === FIRST).map((test) => ({ tests: [test], cpu: test.cpu }));
+const groups = plan(tests).sort((a, b) => b.cpu - a.cpu);
+const entries = [...first, ...groups].map(groupEntry);
+if (process.env.TEST_PLAN === '1') {
+  for (const group of [...first, ...groups]) {
+    const files = group.tests.map((test) => test.file + (test.ownProcess ? ' (own process)' : ''));
+    console.log(`${group.cpu.toFixed(1).padStart(6)} cpu  ${files.join(', ')}`);
+  }
+  process.exit(0);
+}
 
 // Two processes per core: many test files wait on child processes, servers and the file system.
 const concurrency = process.env.TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism() * 2));
-const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...compiled], { cwd: ROOT, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...entries], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, ECSGUARD_TEST_TIMINGS: path.join(RUN, 'timings'), ECSGUARD_LINT_RESULTS: path.join(RUN, 'lint') },
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+child.on('exit', (code, signal) => {
+  stopLinters();
+  const measured = saveTimings();
+  if (process.env.TEST_TIMINGS === '1') printTimings(measured);
+  process.exit(code ?? (signal ? 1 : 0));
+});
 
-/** Every test/**\/*.test.ts, sorted, the lint test first. Sources, not OUT: a deleted test's stale .js never runs. */
+/** Every test/**\/*.test.ts, sorted. Sources, not OUT: a deleted test's stale .js never runs. */
 function allTests() {
-  const files = readdirSync(path.join(ROOT, 'test'), { recursive: true })
-    .map((name) => path.join('test', String(name)))
-    .filter((file) => file.endsWith('.test.ts') && !file.startsWith(path.join('test', 'fixtures') + path.sep))
+  return readdirSync(path.join(ROOT, 'test'), { recursive: true })
+    .map((name) => path.join('test', String(name)).split(path.sep).join('/'))
+    .filter((file) => file.endsWith('.test.ts') && !file.startsWith('test/fixtures/'))
     .sort();
-  return [...files.filter((file) => file === FIRST), ...files.filter((file) => file !== FIRST)];
+}
+
+/**
+ * A group loads its files with require, which refuses a module graph with top-level await: such a file (or one
+ * whose relative imports lead to one) runs in a process of its own, as does a file saying `// run-tests: own process`.
+ */
+function needsOwnProcess(file, js) {
+  return readFileSync(path.join(ROOT, file), 'utf8').includes('// run-tests: own process') || graphAwaits(js, new Set());
+}
+
+/** Whether the module or one it imports (relative imports: tests, support modules, dist/) awaits at top level. */
+function graphAwaits(module, visiting) {
+  const real = realpathSync(module);
+  const known = graphCache.get(real);
+  if (known !== undefined) return known;
+  if (visiting.has(real)) return false; // an import cycle: its other modules are being looked at
+  visiting.add(real);
+  const text = readFileSync(real, 'utf8');
+  let found = awaitsAtTopLevel(real, text);
+  for (const [, specifier] of found ? [] : text.matchAll(/^(?:import|export)\b[^'"]*?['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+    const target = path.resolve(path.dirname(module), specifier);
+    if (existsSync(target) && graphAwaits(target, visiting)) {
+      found = true;
+      break;
+    }
+  }
+  graphCache.set(real, found);
+  return found;
+}
+
+/** Whether `await` appears outside every function (TypeScript's parser, cached by file size and time). */
+function awaitsAtTopLevel(file, text) {
+  if (!/\bawait\b/.test(text)) return false;
+  const { size, mtimeMs } = statSync(file);
+  const key = `${size}:${mtimeMs}`;
+  const cached = awaitCache[file];
+  if (cached?.key === key) return cached.found;
+  ts ??= require('typescript');
+  let found = false;
+  const visit = (node) => {
+    if (found || ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return;
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS));
+  awaitCache[file] = { key, found };
+  return found;
+}
+
+/** CPU seconds a file not yet timed may take: files that start programs, servers or browsers take most. */
+function estimate(js) {
+  const text = readFileSync(js, 'utf8');
+  const starts = (text.match(/runBuiltCli|spawn\(|spawnSync\(|execFile|startEcsEmulator|startOrganizationEmulator|chromium/g) ?? []).length;
+  return 0.5 + Math.min(starts, 10) * 0.5 + statSync(js).size / 20_000;
+}
+
+/**
+ * Groups files of the same folder (they load the same modules) until a group has about GROUP_CPU of work; a file in
+ * a process of its own is a group alone.
+ */
+function plan(all) {
+  const groups = [];
+  const byFolder = new Map();
+  for (const test of all) {
+    if (test.file === FIRST) continue;
+    if (test.ownProcess) {
+      groups.push({ tests: [test], cpu: test.cpu });
+      continue;
+    }
+    const folder = path.posix.dirname(test.file);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), test]);
+  }
+  for (const folderTests of byFolder.values()) {
+    let group = { tests: [], cpu: 0 };
+    for (const test of [...folderTests].sort((a, b) => b.cpu - a.cpu)) {
+      if (group.tests.length > 0 && group.cpu + test.cpu > GROUP_CPU) {
+        groups.push(group);
+        group = { tests: [], cpu: 0 };
+      }
+      group.tests.push(test);
+      group.cpu += test.cpu;
+    }
+    if (group.tests.length > 0) groups.push(group);
+  }
+  // Small groups of different folders share a process too.
+  const small = groups.filter((group) => group.cpu < GROUP_CPU / 2 && !group.tests[0].ownProcess).sort((a, b) => b.cpu - a.cpu);
+  const merged = groups.filter((group) => !small.includes(group));
+  let group = { tests: [], cpu: 0 };
+  for (const next of small) {
+    if (group.tests.length > 0 && group.cpu + next.cpu > GROUP_CPU) {
+      merged.push(group);
+      group = { tests: [], cpu: 0 };
+    }
+    group.tests.push(...next.tests);
+    group.cpu += next.cpu;
+  }
+  if (group.tests.length > 0) merged.push(group);
+  return merged;
+}
+
+/**
+ * Writes the module a group's process runs: it loads the group's files, each into a suite of its own (or imports the
+ * one file that needs a process of its own).
+ */
+function groupEntry(group, index) {
+  const entry = path.join(RUN, `group-${String(index + 1).padStart(3, '0')}.mjs`);
+  const files = group.tests.map((test) => ({ name: test.file, js: test.js }));
+  const support = JSON.stringify(pathToFileURL(path.join(ROOT, 'test/support/test-group.mjs')).href);
+  const alone = group.tests.length === 1 && group.tests[0].ownProcess;
+  writeFileSync(
+    entry,
+    `// Generated by test/support/run-tests.mjs: ${files.map((f) => f.name).join(', ')}\n` +
+      (alone
+        ? `import { runAlone } from ${support};\nawait runAlone(${JSON.stringify(files[0])});\n`
+        : `import { createRequire } from 'node:module';\nimport { runGroup } from ${support};\n` +
+          `runGroup(createRequire(import.meta.url), ${JSON.stringify(files)});\n`),
+  );
+  return entry;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Merges this run's per-file timings (written by the groups) into TIMINGS; returns this run's. */
+function saveTimings() {
+  const folder = path.join(RUN, 'timings');
+  const measured = {};
+  if (existsSync(folder)) {
+    for (const name of readdirSync(folder)) {
+      for (const line of readFileSync(path.join(folder, name), 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        const { file, seconds, cpu } = JSON.parse(line);
+        measured[file] = { seconds, cpu };
+      }
+    }
+  }
+  writeFileSync(TIMINGS, JSON.stringify({ ...previous, ...measured }, null, 1));
+  return measured;
+}
+
+function printTimings(measured) {
+  const rows = Object.entries(measured).sort((a, b) => b[1].cpu - a[1].cpu);
+  const total = rows.reduce((sum, [, t]) => sum + t.cpu, 0);
+  console.log(`run-tests: CPU seconds per test file (its process share and the programs it started), total ${total.toFixed(1)}`);
+  for (const [file, t] of rows) console.log(`${t.cpu.toFixed(2).padStart(8)} cpu ${t.seconds.toFixed(2).padStart(8)} s  ${file}`);
 }
