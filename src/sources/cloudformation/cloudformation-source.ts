@@ -1,18 +1,10 @@
 import { LineIndex } from '../../model/location.js';
 import type { Syntax, ValueNode } from '../../model/value.js';
 import { parseJsonWithPositions } from '../json/json-tree.js';
-import type { FileSource, InputFile, SourceOutput } from '../source.js';
+import type { FileSource, SourceOutput } from '../source.js';
 import { looksLikeCloudFormation } from './detect.js';
 import { extractTaskDefinitions } from './task-definitions.js';
-import { loadYamlParser } from './yaml-parser.js';
-import { parseYamlTemplate } from './yaml-tree.js';
-
-/**
- * Templates read before the faster YAML parser build is loaded (about 10 ms, then about 0.4 ms less per template):
- * a scan of a few templates never pays for it. Both builds give the same trees.
- */
-const QUIET_PARSER_AFTER = 16;
-let templatesLoaded = 0;
+import { buildYamlFromEvents } from './yaml-events.js';
 
 /**
  * CloudFormation templates in YAML or JSON (including `cdk synth` output):
@@ -25,28 +17,34 @@ export const cloudFormationSource: FileSource = {
   async load(files) {
     const output: SourceOutput = { definitions: [], failures: [], errors: [] };
     for (const file of files) {
-      if (++templatesLoaded === QUIET_PARSER_AFTER) await loadYamlParser();
-      loadTemplate(file, output);
+      const lines = new LineIndex(file.text);
+      // JSON is valid YAML, but jsonc-parser gives JSON-accurate errors and positions.
+      const syntax: Syntax = file.text.trimStart().startsWith('{') ? 'json' : 'yaml';
+      let roots: ValueNode[];
+      if (syntax === 'json') {
+        const parsed = parseJsonWithPositions(file.text, file.path, 0, lines);
+        output.errors.push(...parsed.errors);
+        roots = parsed.root ? [markJson(parsed.root)] : [];
+      } else {
+        // Most templates take the fast path; the rest (and every error) are read by the composing path, whose
+        // `yaml` package loads only then.
+        const fast = buildYamlFromEvents(file.text, file.path, lines);
+        const parsed = fast
+          ? { documents: fast, errors: [] }
+          : (await composer()).parseYamlTemplate(file.text, file.path, lines, { composeOnly: true });
+        output.errors.push(...parsed.errors);
+        roots = parsed.documents;
+      }
+      for (const root of roots) extractTaskDefinitions(root, { file: file.path, text: file.text, syntax }, output);
     }
     return output;
   },
 };
 
-function loadTemplate(file: InputFile, output: SourceOutput): void {
-  const lines = new LineIndex(file.text);
-  // JSON is valid YAML, but jsonc-parser gives JSON-accurate errors and positions.
-  const syntax: Syntax = file.text.trimStart().startsWith('{') ? 'json' : 'yaml';
-  let roots: ValueNode[];
-  if (syntax === 'json') {
-    const parsed = parseJsonWithPositions(file.text, file.path, 0, lines);
-    output.errors.push(...parsed.errors);
-    roots = parsed.root ? [markJson(parsed.root)] : [];
-  } else {
-    const parsed = parseYamlTemplate(file.text, file.path, lines);
-    output.errors.push(...parsed.errors);
-    roots = parsed.documents;
-  }
-  for (const root of roots) extractTaskDefinitions(root, { file: file.path, text: file.text, syntax }, output);
+let composing: Promise<typeof import('./yaml-tree.js')> | undefined;
+
+function composer(): Promise<typeof import('./yaml-tree.js')> {
+  return (composing ??= import('./yaml-tree.js'));
 }
 
 function markJson(node: ValueNode): ValueNode {

@@ -15,7 +15,7 @@ import type { LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { fileError } from '../source.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
-import { buildYamlFast } from './yaml-cst.js';
+import { buildYamlFromEvents } from './yaml-events.js';
 import { indentQuotedContinuations } from './yaml-quoted-lines.js';
 
 /** Nodes an alias may expand to, in total per document: billion-laughs guard. */
@@ -80,8 +80,8 @@ class ConversionStop extends Error {
  * whose range covers the tag, so unresolved expressions quote what was written.
  */
 export function parseYamlTemplate(text: string, file: string, lines: LineIndex, options: { composeOnly?: boolean } = {}): ParsedYaml {
-  // Most templates take the fast path (trees straight from the parser's tokens); the rest are composed below.
-  const fast = options.composeOnly ? undefined : buildYamlFast(text, file, lines);
+  // Most templates take the fast path (trees straight from js-yaml's events); the rest are composed below.
+  const fast = options.composeOnly ? undefined : buildYamlFromEvents(text, file, lines);
   if (fast) return { documents: fast, errors: [] };
   const errors: ScanError[] = [];
   const documents: ValueNode[] = [];

@@ -1,33 +1,55 @@
+/**
+ * The CloudFormation YAML fast path (trees from js-yaml's events, yaml-events.ts) against the composing path
+ * (yaml-tree.ts with the `yaml` package), which stays the reference: for every input, the fast path either declines
+ * or gives exactly the reference's trees, values and ranges included, for an input the reference reads without error.
+ */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { cloudFormationTemplate } from '../../../bench/support/mixed-corpus.js';
 import { seededRandom } from '../../../bench/support/corpus.js';
 import { LineIndex } from '../../../src/model/location.js';
-import { Parser as NodeParser } from 'yaml';
-import { buildYamlFast } from '../../../src/sources/cloudformation/yaml-cst.js';
-import { loadYamlParser, yamlParserClass } from '../../../src/sources/cloudformation/yaml-parser.js';
+import { buildYamlFromEvents } from '../../../src/sources/cloudformation/yaml-events.js';
 import { parseYamlTemplate } from '../../../src/sources/cloudformation/yaml-tree.js';
-import { FIXTURES } from './load.js';
+import { REPO_ROOT } from '../../support/paths.js';
+import { loadText } from './load.js';
 
 /** The fast path's trees, or undefined when it leaves the input to the composing path. */
 function fast(text: string) {
-  return buildYamlFast(text, 't.yaml', new LineIndex(text));
+  return buildYamlFromEvents(text, 't.yaml', new LineIndex(text));
 }
 
-/** The composing path's trees (what the fast path must equal, ranges included). */
+/** The composing path's trees and errors (the reference). */
 function composed(text: string) {
   return parseYamlTemplate(text, 't.yaml', new LineIndex(text), { composeOnly: true });
 }
 
-function assertSameTrees(text: string, label: string): void {
+/** Fast equals reference, or fast declines; returns whether it took the input. */
+function assertSameOrDeclined(text: string, label: string): boolean {
   const built = fast(text);
-  assert.ok(built, `${label}: expected the fast path to take it`);
+  if (!built) return false;
   const reference = composed(text);
-  assert.deepEqual(reference.errors, [], label);
-  assert.deepEqual(built, reference.documents, label);
+  const shown = `${label} (${JSON.stringify(text).slice(0, 3000)})`;
+  assert.deepEqual(reference.errors, [], `${shown}: the fast path took an input the reference rejects`);
+  assert.deepEqual(built, reference.documents, shown);
+  return true;
 }
+
+function assertSameTrees(text: string, label: string): void {
+  assert.ok(assertSameOrDeclined(text, label), `${label}: expected the fast path to take it`);
+}
+
+function yamlFiles(dir: string, found: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) yamlFiles(file, found);
+    else if (/\.ya?ml$/.test(name)) found.push(file);
+  }
+  return found;
+}
+
+const REPOSITORY_YAML = [...yamlFiles(path.join(REPO_ROOT, 'test')), ...yamlFiles(path.join(REPO_ROOT, 'examples'))].sort();
 
 const CASES: Record<string, string> = {
   'block collections, comments, empty values': [
@@ -68,7 +90,7 @@ const CASES: Record<string, string> = {
     '        - Name: !Join [":", [!Ref A, "x"]]',
     '          User: !GetAtt Role.Arn',
   ].join('\n'),
-  'block scalars and multi-line plain scalars': [
+  'block scalars with every chomping, and multi-line plain scalars': [
     'Description: >',
     '  folded text',
     '  more',
@@ -82,81 +104,84 @@ const CASES: Record<string, string> = {
     '            - |',
     '              echo one',
     '              echo two',
+    '            - >-',
+    '              folded',
+    '',
+    '              stripped',
+    '',
+    '            - |+',
+    '              kept',
+    '',
     '          EntryPoint: a plain',
     '            scalar on two lines',
     '          User: "0"',
     '',
     '',
   ].join('\n'),
-  'several documents': '---\nResources: {}\n...\n---\n# only a comment\n---\nA: 1\n',
-  'keys that are numbers, booleans and quoted': '80: a\ntrue: b\n\'x y\': c\n"q": d\n1.0: e\n',
+  'quoted scalars with escapes and folded lines': [
+    'A: "tab\\there \\"q\\" \\x41 \\u263A \\U0001F600 \\\\ \\/ \\N \\_ \\e"',
+    "B: 'it''s'",
+    'C: "first',
+    '  second',
+    '',
+    '  third"',
+    "D: 'one",
+    '',
+    "  two'",
+  ].join('\n'),
+  'comments around the ends of nested collections, at every indentation': [
+    'Resources:',
+    '  A:',
+    '    Properties:',
+    '      List:',
+    '        - x: 1 # same line',
+    '            # deeper than the mapping: kept with the value',
+    '          # at the mapping',
+    '        # at the list',
+    '      # at Properties',
+    '    # at A',
+    '  # at Resources',
+    '# at the root',
+    '  B: [1, 2]   # after a flow sequence',
+    '     # deeper',
+    'Outputs:',
+    '  X: |',
+    '    text',
+    '  # after a block scalar',
+    '',
+  ].join('\n'),
+  'several documents': '---\nResources: {}\n---\n# a comment\nA: 1\n--- \nB: [1, {a: b}]\n',
+  'keys that are numbers, booleans and quoted, and duplicated': '80: a\ntrue: b\n\'x y\': c\n"q": d\n1.0: e\nq: f\nq: g\n',
+  'Windows line ends':
+    'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition # c\r\n    Properties:\r\n      Family: "a\r\n        b"\r\n      Cpu: 256\r\n',
+  'nesting as deep as js-yaml reads': `${Array.from({ length: 90 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} leaf\n`,
+  'flow collections nested, with JSON-like keys and tags': 'A: {"a":1, b: [x, !Ref y, {c: d}], e: !If [C, [], {}]}\nB: [ ]\n',
 };
 
-describe('CloudFormation YAML fast path (trees from the CST) equals the composing path', () => {
+describe('CloudFormation YAML fast path (trees from js-yaml events) equals the composing path', () => {
   for (const [name, text] of Object.entries(CASES)) {
     it(name, () => {
       assertSameTrees(text, name);
     });
   }
 
-  it('every YAML fixture the fast path takes, and most of them', () => {
-    const files = readdirSync(FIXTURES).filter((f) => /\.ya?ml$/.test(f));
+  it('every YAML file under test/ and examples/: the same trees, or declined; most taken', () => {
     let taken = 0;
-    for (const file of files) {
-      const text = readFileSync(path.join(FIXTURES, file), 'utf8');
-      if (!fast(text)) continue;
-      taken++;
-      assertSameTrees(text, file);
+    for (const file of REPOSITORY_YAML) {
+      if (assertSameOrDeclined(readFileSync(file, 'utf8'), path.relative(REPO_ROOT, file))) taken++;
     }
-    assert.ok(taken >= files.length / 2, `fast path took ${taken} of ${files.length}`);
+    assert.ok(REPOSITORY_YAML.length >= 15, `only ${REPOSITORY_YAML.length} YAML files found`);
+    assert.ok(taken >= REPOSITORY_YAML.length * 0.75, `fast path took ${taken} of ${REPOSITORY_YAML.length}`);
   });
 
-  it('generated service templates (the benchmark corpus)', () => {
+  it('generated service templates (the benchmark corpus): every one taken', () => {
     const random = seededRandom(5);
-    for (let i = 0; i < 40; i++) assertSameTrees(cloudFormationTemplate(random, i * 2), `template ${i}`);
+    for (let i = 0; i < 60; i++) assertSameTrees(cloudFormationTemplate(random, i * 2), `template ${i}`);
   });
 
   it('plain scalars of every first character resolve as the composing path reads them (null, booleans, numbers, strings)', () => {
-    const words = [
-      '',
-      'rue',
-      'RUE',
-      'alse',
-      'ull',
-      'ULL',
-      'es',
-      'o',
-      'n',
-      'ff',
-      'FF',
-      '1',
-      '12',
-      '.5',
-      'e3',
-      'x1f',
-      'o17',
-      'inf',
-      'nan',
-      'NaN',
-      'x',
-    ];
-    const values: string[] = [
-      '~',
-      '.inf',
-      '-.Inf',
-      '+.INF',
-      '.nan',
-      '.NaN',
-      '.NAN',
-      '1e3',
-      '-1.5E-2',
-      '+12',
-      '0o17',
-      '0x1F',
-      '0.',
-      'null',
-      'Null',
-    ];
+    const words = ['', 'rue', 'RUE', 'alse', 'ull', 'ULL', 'es', 'o', 'n', 'ff', 'FF', '1', '12', '.5', 'e3', 'x1f', 'o17', 'inf', 'nan'];
+    const values: string[] = ['~', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', '1e3', '-1.5E-2', '+12', '0o17', '0x1F', '0.', 'null'];
     for (let code = 0x21; code < 0x7f; code++) {
       const c = String.fromCharCode(code);
       if ('#&*!|>\'"%@`{}[],:-?'.includes(c)) continue; // indicators: not the start of a plain scalar here
@@ -165,40 +190,96 @@ describe('CloudFormation YAML fast path (trees from the CST) equals the composin
     values.push('-1', '-x', '-.5', '?x', ':x', '-');
     let taken = 0;
     for (const value of values) {
-      const text = `K: ${value}\n`;
-      if (!fast(text)) continue; // a syntax the fast path leaves to the composing path
-      taken++;
-      assertSameTrees(text, JSON.stringify(value));
+      if (assertSameOrDeclined(`K: ${value}\n${value}: v\n`, JSON.stringify(value))) taken++;
     }
     assert.ok(taken > values.length * 0.9, `fast path took ${taken} of ${values.length}`);
   });
 
-  it('parses with the yaml package build without the debug hook, token for token like the Node build', async () => {
-    const Quiet = await loadYamlParser();
-    assert.equal(yamlParserClass(), Quiet);
-    assert.notEqual(Quiet, NodeParser, 'the quiet build was not found in the installed yaml package');
-    const text = cloudFormationTemplate(seededRandom(9), 3) + '---\nA: [1, !Ref B]\nC: "x\n  y"\n';
-    assert.deepEqual([...new Quiet().parse(text)], [...new NodeParser().parse(text)]);
-    assertSameTrees(text, 'after loading the quiet parser');
-  });
-
-  const LEFT_TO_COMPOSER: Record<string, string> = {
+  const DECLINED: Record<string, string> = {
     'an anchor and an alias': 'A: &x 1\nB: *x\n',
     'a merge key': 'A: { a: 1 }\nB:\n  <<: { a: 1 }\n',
     'a tab': 'A:\n\t- 1\n',
+    'a tab inside a quoted scalar': 'A: "a\tb"\n',
     'an unknown tag': 'A: !Foo x\n',
     'a standard tag': 'A: !!str 1\n',
+    'a verbatim tag': 'A: !<!Ref> x\n',
     'a directive': '%YAML 1.2\n---\nA: 1\n',
+    'a byte-order mark': '\uFEFFA: 1\n',
+    'a carriage return alone': 'A: 1\rB: 2\n',
+    'a document end marker': 'A: 1\n...\n',
+    'an empty document': '---\n---\nA: 1\n',
     'a multi-line flow collection': 'A: [1,\n  2]\n',
     'an explicit key': '? A\n: 1\n',
     'a syntax error': 'A: "unterminated\nB: 1\n',
     'a bad indentation': 'A:\n  b: 1\n c: 2\n',
     'a compact nested mapping': 'A: b: 1\n',
     'a comment without space': "A: 'x'# c\n",
+    'a quoted line indented no deeper than its key (CloudFormation reads it, YAML 1.2 does not)': "A:\n  B: 'x\n  y'\n",
+    'a block scalar with an indentation indicator': 'A: |2\n   x\n',
+    'a comment on a block scalar header': 'A: | # c\n  x\n',
+    'a comment between a key and its scalar value below it': 'A:\n# c\n  1\n',
+    'an escaped line break in a double-quoted scalar': 'A: "one\\\n  two"\n',
+    'a comment between a dash and its scalar value below it': '-\n  # c\n  x\n',
+    'a comment after an empty value': 'A: # c\nB: 1\n',
+    'nesting deeper than js-yaml reads': `${'['.repeat(120)}${']'.repeat(120)}\n`,
+    'a tagged empty value': 'A: !Ref\nB: 1\n',
   };
-  for (const [name, text] of Object.entries(LEFT_TO_COMPOSER)) {
+  for (const [name, text] of Object.entries(DECLINED)) {
     it(`leaves ${name} to the composing path`, () => {
       assert.equal(fast(text), undefined);
     });
   }
+
+  it('hostile variants of real templates: the same trees, or declined', () => {
+    const random = seededRandom(17);
+    const int = (n: number) => Math.floor(random() * n);
+    const pick = <T>(values: readonly T[]): T => values[int(values.length)] as T;
+    const bases = [...REPOSITORY_YAML.map((file) => readFileSync(file, 'utf8')), ...Object.values(CASES)];
+    for (let i = 0; i < 4; i++) bases.push(cloudFormationTemplate(random, i));
+    const INSERTS = [
+      ...[' ', '  ', '\n', ':', '-', '- ', '#', '# c', '"', "'", '[', ']', '{', '}', ',', '!', '&', '*', '|', '>', '>-', '|+'],
+      ...['?', '%', '@', '`', '\\', '\r\n', '\r', '\t', '~', 'yes', '0x', '\u00a0', '\u2028', '\ufeff', '\x00'],
+      ...['!Ref ', '!Foo ', '!!str ', '&a ', '*a', '<<: ', '---\n', '...\n', '"\\q"', '"\\u12"'],
+    ];
+    const mutate = (text: string): string => {
+      const lines = text.split('\n');
+      for (let k = 1 + int(3); k > 0; k--) {
+        const at = int(lines.length);
+        const line = lines[at] ?? '';
+        const kind = int(10);
+        if (kind === 0) lines.splice(at, 0, `${' '.repeat(int(14))}# comment${pick(['', ' |', ' :', ' - x'])}`);
+        else if (kind === 1) lines.splice(at, 0, ' '.repeat(int(6)));
+        else if (kind === 2) lines[at] = ' '.repeat(1 + int(3)) + line;
+        else if (kind === 3) lines[at] = line.replace(/^ {1,3}/, '');
+        else if (kind === 4) lines.splice(at, 1);
+        else if (kind === 5) lines.splice(at, 0, line);
+        else if (kind === 6) {
+          // A value moved below its key or dash, maybe under a comment.
+          const indent = ' '.repeat(int(12));
+          lines[at] = line.replace(pick([': ', '- ']), (m) => `${m.trim()}\n${random() < 0.5 ? `${indent}# c\n` : ''}${indent}`);
+        } else {
+          const p = int(line.length + 1);
+          lines[at] = random() < 0.7 ? line.slice(0, p) + pick(INSERTS) + line.slice(p) : line.slice(0, p) + line.slice(p + 1 + int(3));
+        }
+      }
+      const joined = lines.join('\n');
+      return random() < 0.1 ? joined.replace(/\n/g, '\r\n') : joined;
+    };
+    let taken = 0;
+    const variants = 1500;
+    for (let i = 0; i < variants; i++) if (assertSameOrDeclined(mutate(pick(bases)), `variant ${i}`)) taken++;
+    // Most mutations break the YAML; a good share must still be taken, or this test proves little.
+    assert.ok(taken > variants / 4, `fast path took ${taken} of ${variants}`);
+  });
+
+  it('a template the fast path declines loads the same as always, errors included (the composing path)', async () => {
+    const text =
+      'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          Privileged: !Foo true\n';
+    assert.equal(fast(text), undefined);
+    const output = await loadText(text);
+    assert.deepEqual(
+      output.errors.map((e) => `${e.line}:${e.column} ${e.message}`),
+      ['7:23 unknown YAML tag !Foo: not a CloudFormation intrinsic function'],
+    );
+  });
 });
