@@ -11,6 +11,7 @@ import { type ReportFormat, findingDetailsFor } from '../src/report/formats.js';
 import { loadSdk } from '../src/sources/aws/clients.js';
 import { ConfigAggregatorSource } from '../src/sources/config/aggregator-source.js';
 import { OrganizationSource } from '../src/sources/organization/org-source.js';
+import type { LiveSource } from '../src/sources/source.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 const [mode, endpointUrl, json] = process.argv.slice(2);
@@ -60,6 +61,18 @@ function heldByFindings(result: { findings: unknown[] }): { liveMb: number; find
   const without = process.memoryUsage().heapUsed;
   return { liveMb: live / 2 ** 20, findingsMb: (live - without) / 2 ** 20 };
 }
+/** Scans the live source; its time, CPU and what its findings hold (the findings are emptied: see heldByFindings). */
+async function scanAndMeasure(source: LiveSource) {
+  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source], findingDetails });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  if (process.env['BENCH_HEAP_SNAPSHOT'] === 'end') {
+    const { writeHeapSnapshot } = await import('node:v8');
+    console.error(`heap snapshot with ${result.findings.length} findings: ${writeHeapSnapshot()}`);
+  }
+  const findingCount = result.findings.length;
+  return { result, wallSeconds, cpu, findingCount, held: heldByFindings(result) };
+}
 // BENCH_HEAP_SNAPSHOT=SECONDS: write a heap snapshot (current folder) that long into the scan, to see what it holds.
 if (process.env['BENCH_HEAP_SNAPSHOT'] && process.env['BENCH_HEAP_SNAPSHOT'] !== 'end') {
   const { writeHeapSnapshot } = await import('node:v8');
@@ -75,15 +88,7 @@ if (mode === 'fanout') {
     ...(options.maxTotalConcurrency ? { maxTotalConcurrency: options.maxTotalConcurrency } : {}),
     ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
   });
-  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source], findingDetails });
-  const wallSeconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuAtStart);
-  if (process.env['BENCH_HEAP_SNAPSHOT'] === 'end') {
-    const { writeHeapSnapshot } = await import('node:v8');
-    console.error(`heap snapshot with ${result.findings.length} findings: ${writeHeapSnapshot()}`);
-  }
-  const findingCount = result.findings.length;
-  const held = heldByFindings(result);
+  const { result, wallSeconds, cpu, findingCount, held } = await scanAndMeasure(source);
   const calls = Object.values(source.stats.callsByAccount).sort((a, b) => a - b);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(
@@ -122,15 +127,7 @@ if (mode === 'fanout') {
     endpointUrl: endpointUrl!,
     credentials,
   });
-  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source], findingDetails });
-  const wallSeconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuAtStart);
-  if (process.env['BENCH_HEAP_SNAPSHOT'] === 'end') {
-    const { writeHeapSnapshot } = await import('node:v8');
-    console.error(`heap snapshot with ${result.findings.length} findings: ${writeHeapSnapshot()}`);
-  }
-  const findingCount = result.findings.length;
-  const held = heldByFindings(result);
+  const { result, wallSeconds, cpu, findingCount, held } = await scanAndMeasure(source);
   console.log(
     JSON.stringify({
       wallSeconds,
