@@ -85,8 +85,9 @@ export async function buildCli(outdir = BUNDLE_DIR) {
   const [cli, version, worker] = await Promise.all([
     build({ ...COMMON, entryPoints: { main: 'src/cli/main.ts' }, outdir, splitting: true }),
     build({ ...COMMON, entryPoints: { version: 'src/version.ts' }, outdir }),
-    // Its dynamic imports (a source's parser) stay lazy inside the file.
-    build({ ...COMMON, entryPoints: { 'scan-worker': 'src/engine/scan-worker.ts' }, outdir }),
+    // Split at its own dynamic imports, into chunks of its own (worker/): in one file, the packages a source imports
+    // (yaml, web-tree-sitter) would be imported when the worker starts, whatever it is given.
+    build({ ...COMMON, entryPoints: { 'scan-worker': 'src/engine/scan-worker.ts' }, outdir, splitting: true, chunkNames: 'worker/[name]-[hash]' }),
   ]);
   const metafile = {
     inputs: { ...worker.metafile.inputs, ...version.metafile.inputs, ...cli.metafile.inputs },

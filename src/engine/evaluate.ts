@@ -4,7 +4,7 @@ import type { SourceRange } from '../model/location.js';
 import { type CheckContext, DEFAULT_CHECK_CONTEXT, type FindingFix, findingChange } from '../model/proposed-fix.js';
 import type { attachEdits } from '../fix/finding-edits.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
-import type { peersFor, peersForUnread } from '../peers/index.js';
+import type { PeerMemo, peersFor, peersForUnread } from '../peers/index.js';
 
 /** The peers' code (src/peers/), passed in so that a scan whose reports print no peers never loads it. */
 export interface PeerCode {
@@ -85,6 +85,8 @@ export function evaluateTaskDefinition(
   code: DetailCode = {},
 ): Finding[] {
   const peers = code.peers;
+  // The checks of one definition often ask the same peer rule about the same container: each is answered once.
+  const memo: PeerMemo | undefined = peers ? new Map() : undefined;
   const findings: Finding[] = [];
   for (const check of checks) {
     const violations = check.evaluate(taskDefinition, context);
@@ -114,7 +116,7 @@ export function evaluateTaskDefinition(
           : {}),
         ...(violation.effectiveUser ? { effectiveUser: violation.effectiveUser } : {}),
         ...(fix ? { fix } : {}),
-        ...(peers ? { peers: peers.peersFor(check.meta.id, taskDefinition, violation.container) } : {}),
+        ...(peers ? { peers: peers.peersFor(check.meta.id, taskDefinition, violation.container, memo) } : {}),
       });
     }
     if (includePassed && !violations.some((v) => v.status === 'FAIL' || v.status === 'UNKNOWN' || v.status === 'ERROR')) {
@@ -128,7 +130,7 @@ export function evaluateTaskDefinition(
         ...(taskDefinition.range ? { location: taskDefinition.range } : {}),
         remediation: check.meta.remediation.summary,
         ...(taskDefinition.usage ? { usage: taskDefinition.usage } : {}),
-        ...(peers ? { peers: peers.peersFor(check.meta.id, taskDefinition) } : {}),
+        ...(peers ? { peers: peers.peersFor(check.meta.id, taskDefinition, undefined, memo) } : {}),
       });
     }
   }
@@ -174,11 +176,26 @@ export const ALL_FINDING_DETAILS: FindingDetails = { edits: true, peers: true };
 let peerCode: Promise<PeerCode> | undefined;
 let editCode: Promise<typeof attachEdits> | undefined;
 
-/** Loads (once) the code the details need: nothing for a scan whose reports print neither. */
-export async function loadDetailCode(details: FindingDetails): Promise<{ peers?: PeerCode; attachEdits?: typeof attachEdits }> {
+type LoadedDetailCode = { peers?: PeerCode; attachEdits?: typeof attachEdits };
+
+/** What loadDetailCode gave, by the details asked for (index: peers + 2 × edits). */
+const loadedDetailCode: Array<LoadedDetailCode | undefined> = [];
+
+/**
+ * Loads (once) the code the details need: nothing for a scan whose reports print neither. Asked for every file a scan
+ * checks: once loaded, the answer is the same object, given without waiting.
+ */
+export function loadDetailCode(details: FindingDetails): LoadedDetailCode | Promise<LoadedDetailCode> {
+  const slot = (details.peers ? 1 : 0) + (details.edits ? 2 : 0);
+  return loadedDetailCode[slot] ?? loadDetailCodeOnce(details, slot);
+}
+
+async function loadDetailCodeOnce(details: FindingDetails, slot: number): Promise<LoadedDetailCode> {
   const [peers, edits] = await Promise.all([
     details.peers ? (peerCode ??= import('../peers/index.js')) : undefined,
     details.edits ? (editCode ??= import('../fix/finding-edits.js').then((m) => m.attachEdits)) : undefined,
   ]);
-  return { ...(peers ? { peers } : {}), ...(edits ? { attachEdits: edits } : {}) };
+  const loaded = { ...(peers ? { peers } : {}), ...(edits ? { attachEdits: edits } : {}) };
+  loadedDetailCode[slot] = loaded;
+  return loaded;
 }

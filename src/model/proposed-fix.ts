@@ -130,12 +130,17 @@ export function mergeFixes(...fixes: Array<ProposedFix | undefined>): ProposedFi
 }
 
 export function findingChange(change: ProposedChange): FindingChange {
-  const { container, ...rest } = change;
-  return {
-    ...(container ? { container: container.index, containerIndex: container.sourceIndex, containerName: container.name } : {}),
-    ...rest,
-    path: [...change.path],
-  };
+  const { container } = change;
+  const out: Record<string, unknown> = container
+    ? { container: container.index, containerIndex: container.sourceIndex, containerName: container.name }
+    : {};
+  // The change's other fields in their order, as `{ ...rest }` would copy them (an object rest is slow in V8, and
+  // this runs for every change of every finding).
+  for (const key in change) {
+    if (key === 'container' || !Object.hasOwn(change, key)) continue;
+    out[key] = key === 'path' ? [...change.path] : change[key as keyof ProposedChange];
+  }
+  return out as unknown as FindingChange;
 }
 
 /** The change's path from the task definition root, e.g. ['containerDefinitions', '2', 'user']. */

@@ -12,7 +12,7 @@ import { CIS_RULES } from './cis.js';
 import { PROWLER_RULES } from './prowler.js';
 import { TRIVY_RULES } from './trivy.js';
 import { TOOL_NAMES } from './tool-names.js';
-import type { PeerRule } from './types.js';
+import type { PeerOutcome, PeerRule } from './types.js';
 
 export type { PeerRule, PeerOutcome } from './types.js';
 
@@ -36,46 +36,113 @@ function toolRules(checkId: string): ReadonlyArray<readonly PeerRule[]> {
 /**
  * Most findings' peer lists are one of a few (the same verdicts and reasons per check): each distinct list is kept
  * once, so findings share it, and a batch's results carry it once across a worker boundary (structured cloning keeps
- * shared objects shared). Readers never change a list.
+ * shared objects shared). Readers never change a list. A list is keyed by the ids of its conclusions (each distinct
+ * conclusion gets a number once), so a finding's list is found without joining its reasons into one long key.
  */
 const sharedLists = new Map<string, PeerConclusion[]>();
+/** Conclusion ids by rule (tool, rule id and control), then verdict, then reason. */
+const conclusionIds = new Map<PeerRule | PeerTool, Map<string, Map<string, number>>>();
+let conclusionCount = 0;
+let nextConclusionId = 0;
+/** A conclusion with fields beyond a verdict and a reason: its list is kept as it is, unshared. */
+const UNSHARED = -1;
 
-function shared(list: PeerConclusion[]): PeerConclusion[] {
-  let key = '';
-  for (const c of list) {
-    // Only the fields a conclusion has; anything else is kept as it is, unshared.
-    if (Object.keys(c).length !== 3 + (c.rule === undefined ? 0 : 1) + (c.control === undefined ? 0 : 1)) return list;
-    key += `${c.tool}\u0000${c.rule ?? ''}\u0000${c.control ?? ''}\u0000${c.verdict}\u0000${c.why}\u0001`;
+function conclusionId(by: PeerRule | PeerTool, outcome: PeerOutcome): number {
+  let keys = 0;
+  for (const key in outcome) if (Object.hasOwn(outcome, key)) keys++;
+  if (keys !== 2) return UNSHARED;
+  let byVerdict = conclusionIds.get(by);
+  if (!byVerdict) conclusionIds.set(by, (byVerdict = new Map()));
+  let byReason = byVerdict.get(outcome.verdict);
+  if (!byReason) byVerdict.set(outcome.verdict, (byReason = new Map()));
+  let id = byReason.get(outcome.why);
+  if (id !== undefined) return id;
+  // The table never grows with the corpus. Ids only grow: a list key made before a reset matches nothing after it.
+  if (conclusionCount >= 10_000) {
+    conclusionIds.clear();
+    conclusionCount = 0;
+    return conclusionId(by, outcome);
   }
-  const known = sharedLists.get(key);
-  if (known) return known;
-  if (sharedLists.size > 10_000) sharedLists.clear();
-  sharedLists.set(key, list);
-  return list;
+  id = nextConclusionId++;
+  byReason.set(outcome.why, id);
+  conclusionCount++;
+  return id;
 }
 
-function conclusion(rule: PeerRule, td: TaskDefinition, container: ContainerDefinition | undefined): PeerConclusion {
-  const base = { tool: rule.tool, rule: rule.id, ...(rule.control ? { control: rule.control } : {}) };
+interface Concluded {
+  conclusion: PeerConclusion;
+  id: number;
+}
+
+/**
+ * Conclusions already drawn on one task definition, by rule and container (undefined for a task-level verdict).
+ * Several checks ask the same rule (and every container of a task-level rule gets the same verdict): each is drawn
+ * once per evaluation. Made per evaluation of a definition (an empty Map), never kept across them.
+ */
+export type PeerMemo = Map<PeerRule, Map<ContainerDefinition | undefined, Concluded>>;
+
+/** The NOT_COVERED entry of each tool without a rule for a check: the same for every finding. */
+const noRule = new Map<PeerTool, Concluded>();
+
+function notCovered(tool: PeerTool): Concluded {
+  let known = noRule.get(tool);
+  if (!known) {
+    const outcome: PeerOutcome = { verdict: 'NOT_COVERED', why: `${TOOL_NAMES[tool]} has no rule for this check` };
+    noRule.set(tool, (known = { conclusion: { tool, ...outcome }, id: conclusionId(tool, outcome) }));
+  }
+  return known;
+}
+
+function concluded(rule: PeerRule, td: TaskDefinition, container: ContainerDefinition | undefined, memo: PeerMemo | undefined): Concluded {
+  const on = container && rule.container ? container : undefined;
+  let byContainer = memo?.get(rule);
+  const known = byContainer?.get(on);
+  if (known) return known;
   const notRead = rule.reads?.(td.resource.source);
-  if (notRead) return { ...base, verdict: 'NOT_COVERED', why: notRead };
-  const outcome = container && rule.container ? rule.container(td, container) : rule.task(td);
-  return { ...base, ...outcome };
+  const outcome: PeerOutcome = notRead
+    ? { verdict: 'NOT_COVERED', why: notRead }
+    : on && rule.container
+      ? rule.container(td, on)
+      : rule.task(td);
+  const base = { tool: rule.tool, rule: rule.id, ...(rule.control ? { control: rule.control } : {}) };
+  const result = { conclusion: { ...base, ...outcome }, id: conclusionId(rule, outcome) };
+  if (memo) {
+    if (!byContainer) memo.set(rule, (byContainer = new Map()));
+    byContainer.set(on, result);
+  }
+  return result;
 }
 
 /**
  * Every tool's verdict for one finding: each rule that asks the check's
  * question, on the finding's container when the rule looks at containers one
- * by one; a tool with no such rule is one NOT_COVERED entry.
+ * by one; a tool with no such rule is one NOT_COVERED entry. `memo` (one per
+ * evaluation of `td`) lets the findings of one definition share the rules' work.
  */
-export function peersFor(checkId: string, td: TaskDefinition, container?: ContainerDefinition): PeerConclusion[] {
+export function peersFor(checkId: string, td: TaskDefinition, container?: ContainerDefinition, memo?: PeerMemo): PeerConclusion[] {
   const byTool = toolRules(checkId);
   const list: PeerConclusion[] = [];
-  PEER_TOOLS.forEach((tool, i) => {
+  let key: string | undefined = '';
+  for (let i = 0; i < PEER_TOOLS.length; i++) {
     const rules = byTool[i] as readonly PeerRule[];
-    if (rules.length === 0) list.push({ tool, verdict: 'NOT_COVERED', why: `${TOOL_NAMES[tool]} has no rule for this check` });
-    else for (const rule of rules) list.push(conclusion(rule, td, container));
-  });
-  return shared(list);
+    if (rules.length === 0) {
+      const { conclusion: c, id } = notCovered(PEER_TOOLS[i] as PeerTool);
+      list.push(c);
+      key += `${id},`;
+      continue;
+    }
+    for (const rule of rules) {
+      const { conclusion: c, id } = concluded(rule, td, container, memo);
+      list.push(c);
+      key = id === UNSHARED || key === undefined ? undefined : `${key}${id},`;
+    }
+  }
+  if (key === undefined) return list;
+  const known = sharedLists.get(key);
+  if (known) return known;
+  if (sharedLists.size > 10_000) sharedLists.clear();
+  sharedLists.set(key, list);
+  return list;
 }
 
 /**
