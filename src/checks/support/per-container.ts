@@ -81,11 +81,21 @@ interface Combination<K extends string> {
 }
 
 function combinations<K extends string>(inputs: Record<K, Input>, base: Assumption[]): Combination<K>[] {
+  const keys = Object.keys(inputs) as K[];
+  // Every combination holds the container's own assumptions: none is possible when they contradict each other.
+  if (keys.length && !consistent(base)) return [];
   let result: Combination<K>[] = [{ values: {} as Values<K>, assumptions: base }];
-  for (const key of Object.keys(inputs) as K[]) {
+  for (const key of keys) {
+    const node = inputs[key].node;
+    // A value without a condition (most of them): every combination takes it as it is, with no new assumption. Each
+    // combination has a values record of its own, so it is filled in place (run for every input of every container).
+    if (node === undefined || node.kind !== 'conditional') {
+      for (const partial of result) partial.values[key] = node;
+      continue;
+    }
     const next: Combination<K>[] = [];
     for (const partial of result) {
-      for (const v of variants(inputs[key].node)) {
+      for (const v of variants(node)) {
         const assumptions = [...partial.assumptions, ...v.assumptions];
         if (!consistent(assumptions)) continue;
         next.push({ values: { ...partial.values, [key]: v.node }, assumptions });
