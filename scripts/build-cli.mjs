@@ -5,7 +5,7 @@
 //   dist/bundle/main.js         the CLI (`main` of src/cli/main.ts), what bin/ecsguard.js runs
 //   dist/bundle/version.js      the version alone, for `ecsguard --version`
 //   dist/bundle/scan-worker.js  the worker-thread entry the bundled engine starts (src/engine/pool.ts looks for it
-//                               next to itself)
+//                               next to itself), with its own chunks in dist/bundle/worker/
 //   dist/bundle/meta.json       which source files each chunk holds (test/cli/lazy-loading.test.ts reads it)
 // The library (`ecsguard`, `ecsguard/cli`, `ecsguard/config-rule`) stays tsc's output in dist/, with its types.
 import { build } from 'esbuild';
@@ -76,9 +76,10 @@ const COMMON = {
 };
 
 /**
- * Three builds from the same sources, in the same folder. The CLI is split at its dynamic imports; the version and the
- * worker are single files of their own, because an entry point of the CLI's build would split every module it shares
- * with the CLI into a chunk of its own (a one-file scan would load twice as many files).
+ * Three builds from the same sources, in the same folder. The CLI is split at its dynamic imports; the version is a
+ * single file, and the worker is split into chunks of its own (worker/), because an entry point of the CLI's build
+ * would split every module it shares with the CLI into a chunk of its own (a one-file scan would load twice as many
+ * files).
  */
 export async function buildCli(outdir = BUNDLE_DIR) {
   rmSync(outdir, { recursive: true, force: true });
@@ -87,7 +88,13 @@ export async function buildCli(outdir = BUNDLE_DIR) {
     build({ ...COMMON, entryPoints: { version: 'src/version.ts' }, outdir }),
     // Split at its own dynamic imports, into chunks of its own (worker/): in one file, the packages a source imports
     // (yaml, web-tree-sitter) would be imported when the worker starts, whatever it is given.
-    build({ ...COMMON, entryPoints: { 'scan-worker': 'src/engine/scan-worker.ts' }, outdir, splitting: true, chunkNames: 'worker/[name]-[hash]' }),
+    build({
+      ...COMMON,
+      entryPoints: { 'scan-worker': 'src/engine/scan-worker.ts' },
+      outdir,
+      splitting: true,
+      chunkNames: 'worker/[name]-[hash]',
+    }),
   ]);
   const metafile = {
     inputs: { ...worker.metafile.inputs, ...version.metafile.inputs, ...cli.metafile.inputs },

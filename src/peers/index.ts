@@ -52,9 +52,9 @@ function conclusionId(by: PeerRule | PeerTool, outcome: PeerOutcome): number {
   for (const key in outcome) if (Object.hasOwn(outcome, key)) keys++;
   if (keys !== 2) return UNSHARED;
   let byVerdict = conclusionIds.get(by);
-  if (!byVerdict) conclusionIds.set(by, (byVerdict = new Map()));
+  if (!byVerdict) conclusionIds.set(by, (byVerdict = new Map<string, Map<string, number>>()));
   let byReason = byVerdict.get(outcome.verdict);
-  if (!byReason) byVerdict.set(outcome.verdict, (byReason = new Map()));
+  if (!byReason) byVerdict.set(outcome.verdict, (byReason = new Map<string, number>()));
   let id = byReason.get(outcome.why);
   if (id !== undefined) return id;
   // The table never grows with the corpus. Ids only grow: a list key made before a reset matches nothing after it.
@@ -107,7 +107,7 @@ function concluded(rule: PeerRule, td: TaskDefinition, container: ContainerDefin
   const base = { tool: rule.tool, rule: rule.id, ...(rule.control ? { control: rule.control } : {}) };
   const result = { conclusion: { ...base, ...outcome }, id: conclusionId(rule, outcome) };
   if (memo) {
-    if (!byContainer) memo.set(rule, (byContainer = new Map()));
+    if (!byContainer) memo.set(rule, (byContainer = new Map<ContainerDefinition | undefined, Concluded>()));
     byContainer.set(on, result);
   }
   return result;
@@ -128,7 +128,7 @@ export function peersFor(checkId: string, td: TaskDefinition, container?: Contai
     if (rules.length === 0) {
       const { conclusion: c, id } = notCovered(PEER_TOOLS[i] as PeerTool);
       list.push(c);
-      key += `${id},`;
+      if (key !== undefined) key = `${key}${id},`;
       continue;
     }
     for (const rule of rules) {
