@@ -19,17 +19,17 @@ export interface SourceRange {
 
 /** Turns string offsets into line/column pairs for one text. */
 export class LineIndex {
-  private readonly lineStarts: number[];
+  /** Offset of each line's first character (a typed array: a 40 MB file has a million lines). */
+  private readonly lineStarts: Int32Array;
   /** The line (0-based) of the last lookup: sources ask in text order, so the next answer is usually there or next. */
   private hint = 0;
 
   constructor(readonly text: string) {
-    const starts = [0];
-    let i = text.indexOf('\n');
-    while (i !== -1) {
-      starts.push(i + 1);
-      i = text.indexOf('\n', i + 1);
-    }
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+    const starts = new Int32Array(count);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
     this.lineStarts = starts;
   }
 
@@ -62,6 +62,82 @@ export class LineIndex {
   /** Offset of the first character of a 1-based line. */
   lineStart(line: number): number {
     return this.lineStarts[Math.max(0, Math.min(line - 1, this.lineStarts.length - 1))] ?? 0;
+  }
+
+  /** Ranges in this text under the file name `file` that hold offsets only (see {@link OffsetRange}). */
+  lazyRanges(file: string): LazyRanges {
+    return new LazyRanges(file, this);
+  }
+}
+
+/** Makes the {@link OffsetRange}s of one file: its name as the user gave it, and its line index. */
+export class LazyRanges {
+  constructor(
+    readonly file: string,
+    readonly lines: LineIndex,
+  ) {}
+
+  range(startOffset: number, endOffset: number): OffsetRange {
+    return new OffsetRange(this, startOffset, endOffset);
+  }
+}
+
+/**
+ * A range that holds its offsets and computes line and column when they are read: a large file's tree has millions
+ * of ranges, and only the few that end up in findings or errors are ever shown. Read like any {@link SourceRange};
+ * it refers to its file's text, so whatever outlives the scan of the file (findings, results sent between threads)
+ * holds {@link plainRange} copies instead ({@link detachRanges}).
+ */
+export class OffsetRange implements SourceRange {
+  constructor(
+    private readonly ranges: LazyRanges,
+    private readonly startOffset: number,
+    private readonly endOffset: number,
+  ) {}
+
+  get file(): string {
+    return this.ranges.file;
+  }
+
+  get start(): Position {
+    return this.ranges.lines.position(this.startOffset);
+  }
+
+  get end(): Position {
+    return this.ranges.lines.position(this.endOffset);
+  }
+
+  toJSON(): SourceRange {
+    return { file: this.file, start: this.start, end: this.end };
+  }
+}
+
+/** The range as a plain record (the same range when it is one already). */
+export function plainRange(range: SourceRange): SourceRange {
+  return range instanceof OffsetRange ? range.toJSON() : range;
+}
+
+/**
+ * Replaces, in place, every {@link OffsetRange} below `value` (plain records and arrays) by its plain copy, so the
+ * value no longer refers to a file's text and survives structured cloning. A range met twice becomes one copy.
+ */
+export function detachRanges<T>(value: T): T {
+  if (value !== null && typeof value === 'object') detachBelow(value, new Map(), new Set());
+  return value;
+}
+
+function detachBelow(value: object, copies: Map<OffsetRange, SourceRange>, seen: Set<object>): void {
+  if (seen.has(value)) return;
+  seen.add(value);
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (item === null || typeof item !== 'object') continue;
+    if (item instanceof OffsetRange) {
+      let copy = copies.get(item);
+      if (!copy) copies.set(item, (copy = item.toJSON()));
+      record[key] = copy;
+    } else if (Array.isArray(item) || Object.getPrototypeOf(item) === Object.prototype) detachBelow(item, copies, seen);
   }
 }
 
