@@ -58,7 +58,11 @@ describe('OffsetRange', () => {
     assert.equal(detachRanges(finding), finding);
     assert.ok(!(finding.location instanceof OffsetRange));
     assert.equal(Object.getPrototypeOf(finding.location), Object.prototype);
-    assert.deepEqual(finding.location, { file: 'dir/f.json', start: { line: 2, column: 1, offset: 3 }, end: { line: 2, column: 3, offset: 5 } });
+    assert.deepEqual(finding.location, {
+      file: 'dir/f.json',
+      start: { line: 2, column: 1, offset: 3 },
+      end: { line: 2, column: 3, offset: 5 },
+    });
     assert.equal(node.range, finding.location, 'the same range is one copy');
     assert.equal(finding.other, plain);
     assert.deepEqual(finding.fix.manual[0]?.where, lines.range('dir/f.json', 7, 9));
