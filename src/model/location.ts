@@ -90,9 +90,9 @@ export class LazyRanges {
  */
 export class OffsetRange implements SourceRange {
   constructor(
-    private readonly ranges: LazyRanges,
-    private readonly startOffset: number,
-    private readonly endOffset: number,
+    readonly ranges: LazyRanges,
+    readonly startOffset: number,
+    readonly endOffset: number,
   ) {}
 
   get file(): string {
@@ -112,6 +112,19 @@ export class OffsetRange implements SourceRange {
   }
 }
 
+/** Where a range starts in its text, without computing its line and column. */
+export function startOffsetOf(range: SourceRange): number {
+  return range instanceof OffsetRange ? clamp(range.startOffset, range.ranges.lines.text) : range.start.offset;
+}
+
+/** Where a range ends in its text, without computing its line and column. */
+export function endOffsetOf(range: SourceRange): number {
+  return range instanceof OffsetRange ? clamp(range.endOffset, range.ranges.lines.text) : range.end.offset;
+}
+
+/** The offset {@link LineIndex.position} gives for `offset`. */
+const clamp = (offset: number, text: string): number => Math.max(0, Math.min(offset, text.length));
+
 /** The range as a plain record (the same range when it is one already). */
 export function plainRange(range: SourceRange): SourceRange {
   return range instanceof OffsetRange ? range.toJSON() : range;
@@ -122,22 +135,41 @@ export function plainRange(range: SourceRange): SourceRange {
  * value no longer refers to a file's text and survives structured cloning. A range met twice becomes one copy.
  */
 export function detachRanges<T>(value: T): T {
-  if (value !== null && typeof value === 'object') detachBelow(value, new Map(), new Set());
+  if (value !== null && typeof value === 'object') new Detacher().below(value);
   return value;
 }
 
-function detachBelow(value: object, copies: Map<OffsetRange, SourceRange>, seen: Set<object>): void {
-  if (seen.has(value)) return;
-  seen.add(value);
-  const record = value as Record<string, unknown>;
-  for (const key in record) {
-    const item = record[key];
-    if (item === null || typeof item !== 'object') continue;
-    if (item instanceof OffsetRange) {
-      let copy = copies.get(item);
-      if (!copy) copies.set(item, (copy = item.toJSON()));
-      record[key] = copy;
-    } else if (Array.isArray(item) || Object.getPrototypeOf(item) === Object.prototype) detachBelow(item, copies, seen);
+/** Keys of findings that never hold a range (strings, verdicts of other tools): not walked. */
+const RANGELESS_KEYS = new Set(['peers', 'fieldPath', 'controls', 'options', 'warnings', 'suppression', 'effectiveUser', 'usage']);
+
+class Detacher {
+  private copies: Map<OffsetRange, SourceRange> | undefined;
+  private readonly seen = new Set<object>();
+
+  below(value: object): void {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (item instanceof OffsetRange) value[i] = this.copy(item);
+        else if (item !== null && typeof item === 'object') this.below(item);
+      }
+      return;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype || this.seen.has(value)) return;
+    this.seen.add(value);
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const item = record[key];
+      if (item instanceof OffsetRange) record[key] = this.copy(item);
+      else if (item !== null && typeof item === 'object' && !RANGELESS_KEYS.has(key)) this.below(item);
+    }
+  }
+
+  private copy(item: OffsetRange): SourceRange {
+    this.copies ??= new Map();
+    let copy = this.copies.get(item);
+    if (!copy) this.copies.set(item, (copy = item.toJSON()));
+    return copy;
   }
 }
 

@@ -41,15 +41,16 @@ const isTaskDefinition = (resource: IndexedResource): resource is IndexedResourc
   resource.type === 'aws_ecs_task_definition' && resource.mode !== 'data' && resource.address !== undefined;
 
 /** Parses one object of the plan into a position tree whose offsets are relative to `span.start`. */
-function parseSpan(text: string, span: Span, path: string, lines: LineIndex): { node: JsonNode; plan: PlanText } | undefined {
+function parseSpan(text: string, span: Span, plan: Omit<PlanText, 'base'>): { node: JsonNode; plan: PlanText } | undefined {
   const node = parseTree(text.slice(span.start, span.end), [], { disallowComments: true });
-  return node ? { node, plan: { path, lines, base: span.start } } : undefined;
+  return node ? { node, plan: { ...plan, base: span.start } } : undefined;
 }
 
 /** The plan's task definitions in the order load() lists them, a part at a time. */
 function* planParts(file: InputFile): Generator<SourceOutput> {
   let output = emptyOutput();
   const lines = new LineIndex(file.text);
+  const ranges = lines.lazyRanges(file.path);
   const index = indexPlan(file.text);
   if (index.error) {
     const at = lines.position(index.error.offset);
@@ -84,7 +85,7 @@ function* planParts(file: InputFile): Generator<SourceOutput> {
       yield output;
       output = emptyOutput();
     }
-    const plan: PlanText = { path: file.path, lines, base: span.start };
+    const plan: PlanText = { path: file.path, lines, ranges, base: span.start };
     const values = planObject(plan, span.end);
     if (values?.kind !== 'object') continue;
     const declaredAt = configuration.declaration(address);
@@ -96,7 +97,7 @@ function* planParts(file: InputFile): Generator<SourceOutput> {
       ...(declaredAt ? { declaredAt } : {}),
     };
     const unknownSpan = unknownByAddress.get(address);
-    const unknown = unknownSpan && parseSpan(file.text, unknownSpan, file.path, lines);
+    const unknown = unknownSpan && parseSpan(file.text, unknownSpan, { path: file.path, lines, ranges });
     const result = planBody(values, unknown, plan, address);
     if ('error' in result) {
       const range = result.range ?? plan.lines.range(file.path, plan.base, plan.base);
