@@ -46,6 +46,15 @@ function parseSpan(text: string, span: Span, plan: Omit<PlanText, 'base'>): { no
   return node ? { node, plan: { ...plan, base: span.start } } : undefined;
 }
 
+/** The value of a JSON text the plan index has read without error (module calls: no positions needed), or undefined. */
+function plainJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The plan's task definitions in the order load() lists them, a part at a time. */
 function* planParts(file: InputFile): Generator<SourceOutput> {
   let output = emptyOutput();
@@ -76,10 +85,10 @@ function* planParts(file: InputFile): Generator<SourceOutput> {
     resources.push({ address: indexed.address, values: indexed.values });
   }
 
-  const configurationNode = index.configuration
-    ? parseTree(file.text.slice(index.configuration.start, index.configuration.end), [])
-    : undefined;
-  const configuration = new ConfigurationIndex(file, configurationNode);
+  const configuration = new ConfigurationIndex(
+    file,
+    index.configuration && plainJson(file.text.slice(index.configuration.start, index.configuration.end)),
+  );
   for (const { address, values: span } of resources) {
     if (output.definitions.length + output.failures.length >= PART_SIZE) {
       yield output;
