@@ -28,8 +28,12 @@ export const terraformPlan: FileSource = {
   },
 };
 
-/** Resources per part of {@link terraformPlan.loadInParts}. */
-const PART_SIZE = 50;
+/**
+ * Resources per part of {@link terraformPlan.loadInParts}. Small, so a part's trees die young: parts of 50 outlived
+ * two scavenges and were promoted, and the old generation grew to 210 MB of dead trees before a full collection
+ * (5,000-resource plan: 155 MB with parts of 10, peak RSS about 270 MB instead of 280 to 350 MB).
+ */
+const PART_SIZE = 10;
 
 /** A task definition's values, parsed only when it is converted (5,000 position trees at once would not fit). */
 interface PlannedResource {
