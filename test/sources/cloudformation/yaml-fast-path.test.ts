@@ -189,6 +189,8 @@ const CASES: Record<string, string> = {
     ' 1]',
     '',
   ].join('\n'),
+  'flow collections over several lines below their key or dash, tagged, nested':
+    'A:\n  [1,\n  2]\nB:\n  - [1,\n    2]\n  -\n    [1,\n   2]\nC: !If [C,\n  [1,\n   2], {a: 1,\n  b: 2}]\nD: !Ref\n  [1,\n  2]\nE: {a: [1,\n  2], b: {c: 3,\n  d: 4}}\n',
 };
 
 describe('CloudFormation YAML fast path (trees from js-yaml events) equals the composing path', () => {
