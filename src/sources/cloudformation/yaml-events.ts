@@ -4,8 +4,8 @@
  * included, as the composing path in yaml-tree.ts. It covers what templates are made of: block collections, flow
  * collections (on one line or several), plain, quoted and block scalars, short-form intrinsic tags, comments,
  * several documents. Anything else (anchors and aliases, merge keys, unknown or standard tags, directives, tabs,
- * empty documents, explicit keys, comments inside flow collections, anything js-yaml rejects, any doubt) returns
- * undefined, and the caller takes the composing path, which reports errors precisely.
+ * empty documents, explicit keys, scalars over several lines inside flow collections, anything js-yaml rejects, any
+ * doubt) returns undefined, and the caller takes the composing path, which reports errors precisely.
  *
  * Events carry where a scalar's value starts and ends and where a collection starts, not where a collection ends:
  * the `yaml` package ends a block collection where its last value ends, together with the comments it attaches to
@@ -342,8 +342,8 @@ class EventBuilder {
   /**
    * A flow collection of single-line scalars and flow collections (`[a, !Ref b]`, `{ Service: x }`), on one line or
    * several: its items and separators may span lines (`!Join ['', [\n  a,\n  b\n]]`), every line inside indented
-   * deeper than the block collection holding it; a comment inside, or a scalar or key spanning lines, is left to
-   * the composing path.
+   * deeper than the block collection holding it, with comments between items; a scalar or key spanning lines is
+   * left to the composing path.
    */
   private flow(e: MappingEvent | SequenceEvent, parentIndent: number): ValueNode {
     const text = this.text;
@@ -402,23 +402,39 @@ class EventBuilder {
     return this.node(Number.MAX_SAFE_INTEGER); // single line: no continuation lines to check
   }
 
-  /** Between flow items: spaces and line breaks, and one comma when an item came before. */
+  /** Between flow items: spaces, line breaks and comments, and one comma when an item came before. */
   private separator(from: number, to: number, comma: boolean): void {
     const text = this.text;
     let seen = false;
     for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
       if (c === 44 && comma && !seen) seen = true;
+      else if (c === 35) i = this.flowComment(i) - 1;
       else if (!isFlowSpace(c, text, i)) bail();
     }
     if (comma !== seen) bail();
   }
 
-  /** The first character at or after `at` that is not a space or line break. */
+  /** The first character at or after `at` that is not a space, a line break or in a comment. */
   private skipFlowSpace(at: number): number {
     const text = this.text;
-    while (isFlowSpace(text.charCodeAt(at), text, at)) at++;
-    return at;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c === 35) at = this.flowComment(at);
+      else if (isFlowSpace(c, text, at)) at++;
+      else return at;
+    }
+  }
+
+  /**
+   * A comment inside a flow collection, at `at`: returns where its line ends. Only after a space or at a line's
+   * start (`1,#x` is left to the composing path).
+   */
+  private flowComment(at: number): number {
+    const text = this.text;
+    const before = text.charCodeAt(at - 1);
+    if (before !== 32 && before !== 10) bail();
+    return lineEnd(text, at);
   }
 
   /**

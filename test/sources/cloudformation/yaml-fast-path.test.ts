@@ -189,6 +189,19 @@ const CASES: Record<string, string> = {
     ' 1]',
     '',
   ].join('\n'),
+  'comments inside flow collections over several lines': [
+    'A: [ # first',
+    '  1, # one',
+    '  # a line of its own',
+    '',
+    '  2 # two',
+    '  , 3 ] # after',
+    'B: !Join ["", [',
+    '    # c',
+    '    a, !Ref b, {c: d, # e',
+    '      f: g}]]',
+    '',
+  ].join('\n'),
   'flow collections over several lines below their key or dash, tagged, nested':
     'A:\n  [1,\n  2]\nB:\n  - [1,\n    2]\n  -\n    [1,\n   2]\nC: !If [C,\n  [1,\n   2], {a: 1,\n  b: 2}]\nD: !Ref\n  [1,\n  2]\nE: {a: [1,\n  2], b: {c: 3,\n  d: 4}}\n',
 };
@@ -243,7 +256,7 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
     'a carriage return alone': 'A: 1\rB: 2\n',
     'a document end marker': 'A: 1\n...\n',
     'an empty document': '---\n---\nA: 1\n',
-    'a comment inside a multi-line flow collection': 'A: [1, # c\n  2]\n',
+    'a comment right after a comma inside a flow collection': 'A: [1,# c\n  2]\n',
     "a flow collection closed at its key's indentation (js-yaml rejects it)": 'A: [\n  1\n]\n',
     'a flow collection line no deeper than its key': 'A:\n  B: [1,\n  2]\n',
     'a tag and its value on two lines inside a flow collection': 'A: [!Ref\n  x]\n',
@@ -282,13 +295,19 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
       ...['?', '%', '@', '`', '\\', '\r\n', '\r', '\t', '~', 'yes', '0x', '\u00a0', '\u2028', '\ufeff', '\x00'],
       ...['!Ref ', '!Foo ', '!!str ', '&a ', '*a', '<<: ', '---\n', '...\n', '"\\q"', '"\\u12"'],
     ];
-    /** Breaks the line's flow collection over two lines after a bracket or comma, at any indentation, maybe with a comment. */
+    /**
+     * Breaks the line's flow collection over two lines after a bracket or comma or before a comma or closing bracket,
+     * at any indentation, maybe with a comment before the break.
+     */
     const breakFlow = (lines: string[], at: number): void => {
       const line = lines[at] ?? '';
-      const breaks = [...line.matchAll(/[[{,]/g)].map((m) => (m.index ?? 0) + 1);
+      const breaks = [
+        ...[...line.matchAll(/[[{,]/g)].map((m) => (m.index ?? 0) + 1),
+        ...[...line.matchAll(/[,\]}]/g)].map((m) => m.index ?? 0),
+      ];
       if (!breaks.length) return;
       const p = pick(breaks);
-      const comment = random() < 0.1 ? ' # c' : '';
+      const comment = random() < 0.25 ? pick([' # c', ' #', '  # c, ] }']) : '';
       lines[at] = `${line.slice(0, p)}${comment}\n${' '.repeat(int(16))}${line.slice(p).trimStart()}`;
     };
     const mutate = (text: string): string => {
@@ -345,7 +364,7 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
       const text = lines.join('\n');
       if (assertSameOrDeclined(text, `flow variant ${i}`) && /[[{,] *\r?\n/.test(text)) multiLine++;
     }
-    assert.ok(multiLine > flowVariants / 4, `fast path took ${multiLine} multi-line flow variants of ${flowVariants}`);
+    assert.ok(multiLine > flowVariants / 5, `fast path took ${multiLine} multi-line flow variants of ${flowVariants}`);
   });
 
   it('a template the fast path declines loads the same as always, errors included (the composing path)', async () => {
