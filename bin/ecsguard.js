@@ -49,10 +49,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stderr.write(help.stderr);
     process.exitCode = help.exitCode;
   } else {
-    // The CLI's bundle (dist/bundle/cli.cjs, made by `npm run build`): one file, each module in it run on first use.
-    const { main } = require(path.join(BUNDLE_DIR, 'cli.cjs'));
-    main(args).then((code) => {
+    // The CLI's bundle (dist/bundle/cli.cjs, made by `npm run build`): one file, each module in it run on first use,
+    // compiled with V8's code cache when an earlier run left one (bin/load-bundle.js).
+    const bundle = require('./load-bundle.js').loadBundle(path.join(BUNDLE_DIR, 'cli.cjs'), path.join(__dirname, '..'));
+    bundle.exports.main(args).then((code) => {
       process.exitCode = code;
+      bundle.saveCache();
     });
   }
 }

@@ -7,6 +7,7 @@
 //                               Each module of the file stays lazy: esbuild wraps it in a function named after its
 //                               source path, run on its first import (`import()` in a command's action), and packages
 //                               outside the bundle are `require`d or imported where the source imports them.
+//   dist/bundle/cli.cjs.sha256  its content hash, which names its V8 code cache (bin/load-bundle.js)
 //   dist/bundle/help.json       what `ecsguard --help`, `ecsguard help scan`, `ecsguard scan --help`… print, made
 //                               here by the bundle itself (commander), so bin/ serves them without loading commander
 //                               (test/cli/help-table.test.ts proves the text is commander's, for every command)
@@ -16,7 +17,8 @@
 // The library (`ecsguard`, `ecsguard/cli`, `ecsguard/config-rule`) stays tsc's output in dist/, with its types.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,8 +84,11 @@ const COMMON = {
   logLevel: 'warning',
 };
 
-/** The CommonJS bundle's `import.meta.url` (what src/ finds files and packages next to itself with). */
-const IMPORT_META_URL_BANNER = 'const __ecsguardImportMetaUrl = require("node:url").pathToFileURL(__filename).href;';
+/**
+ * The CommonJS bundle's `import.meta.url` (what src/ finds files and packages next to itself with), after the strict
+ * mode the sources were written for (a banner comes before esbuild's own "use strict", which would then not count).
+ */
+const IMPORT_META_URL_BANNER = '"use strict";const __ecsguardImportMetaUrl = require("node:url").pathToFileURL(__filename).href;';
 
 /**
  * Two builds from the same sources, in the same folder: the CLI, and the worker, a single ES module of its own (its
@@ -108,6 +113,9 @@ export async function buildCli(outdir = BUNDLE_DIR) {
     outputs: { ...cli.metafile.outputs, ...worker.metafile.outputs },
   };
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(metafile));
+  // What names the bundle's V8 code cache (bin/load-bundle.js): a rebuilt bundle never reads an older one's.
+  const cliFile = path.join(outdir, 'cli.cjs');
+  writeFileSync(`${cliFile}.sha256`, `${createHash('sha256').update(readFileSync(cliFile)).digest('hex')}\n`);
   writeFileSync(path.join(outdir, 'help.json'), JSON.stringify(helpTable(path.join(outdir, 'cli.cjs'))));
   return metafile;
 }
