@@ -7,7 +7,8 @@
 //                               Each module of the file stays lazy: esbuild wraps it in a function named after its
 //                               source path, run on its first import (`import()` in a command's action), and packages
 //                               outside the bundle are `require`d or imported where the source imports them.
-//   dist/bundle/cli.cjs.sha256  its content hash, which names its V8 code cache (bin/load-bundle.js)
+//   dist/bundle/cli.cjs.sha256  its content hash, which names its V8 code cache (bin/load-bundle.js); the file is
+//                               ASCII (checked here), so the loader may read it as Latin-1
 //   dist/bundle/help.json       what `ecsguard --help`, `ecsguard help scan`, `ecsguard scan --help`… print, made
 //                               here by the bundle itself (commander), so bin/ serves them without loading commander
 //                               (test/cli/help-table.test.ts proves the text is commander's, for every command)
@@ -102,8 +103,15 @@ export async function buildCli(outdir = BUNDLE_DIR) {
       format: 'cjs',
       banner: { js: IMPORT_META_URL_BANNER },
       define: { 'import.meta.url': '__ecsguardImportMetaUrl' },
+      // `import()` of a package outside the bundle (the AWS SDK, cli-progress: CommonJS packages, which `import()`
+      // loaded as CommonJS anyway) becomes `require`: a script compiled from V8's code cache has no dynamic-import
+      // callback on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and a require skips the ES module loader.
+      supported: { 'dynamic-import': false },
       entryPoints: { cli: 'src/cli/main.ts' },
       outExtension: { '.js': '.cjs' },
+      // Whitespace and comments out (a quarter of the file to read and parse at every start); names stay, so stack
+      // traces still name functions, and the map still points at src/.
+      minifyWhitespace: true,
       outdir,
     }),
     build({ ...COMMON, entryPoints: { 'scan-worker': 'src/engine/scan-worker.ts' }, outdir }),
@@ -113,9 +121,16 @@ export async function buildCli(outdir = BUNDLE_DIR) {
     outputs: { ...cli.metafile.outputs, ...worker.metafile.outputs },
   };
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(metafile));
-  // What names the bundle's V8 code cache (bin/load-bundle.js): a rebuilt bundle never reads an older one's.
+  // What names the bundle's V8 code cache (bin/load-bundle.js): a rebuilt bundle never reads an older one's. The
+  // loader reads the file as Latin-1, which is cheaper than UTF-8 and the same for ASCII, which esbuild writes
+  // (non-ASCII text escaped; the comments that could hold some are gone).
   const cliFile = path.join(outdir, 'cli.cjs');
-  writeFileSync(`${cliFile}.sha256`, `${createHash('sha256').update(readFileSync(cliFile)).digest('hex')}\n`);
+  const cliBytes = readFileSync(cliFile);
+  const nonAscii = cliBytes.findIndex((byte) => byte > 0x7f);
+  if (nonAscii >= 0) throw new Error(`${cliFile}: a non-ASCII byte at offset ${nonAscii}; bin/load-bundle.js reads it as Latin-1`);
+  if (/\bimport\(/.test(cliBytes.toString('latin1')))
+    throw new Error(`${cliFile}: an import() is left, which fails when compiled from the code cache`);
+  writeFileSync(`${cliFile}.sha256`, `${createHash('sha256').update(cliBytes).digest('hex')}\n`);
   writeFileSync(path.join(outdir, 'help.json'), JSON.stringify(helpTable(path.join(outdir, 'cli.cjs'))));
   return metafile;
 }

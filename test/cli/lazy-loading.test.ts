@@ -48,7 +48,10 @@ interface Coverage {
 /** The module wrappers of the CLI bundle (esbuild's `__esm`/`__commonJS`: a method named after the source file). */
 function wrappedModules(): Set<string> {
   const text = readFileSync(path.join(REPO_ROOT, BUNDLE), 'utf8');
-  return new Set([...text.matchAll(/^ {2}"([^"\n]+)"\([^)\n]*\) \{$/gm)].map((match) => match[1] as string));
+  // A string key followed by a parameter list and a body is a method definition: `"src/engine/scan.ts"(){`.
+  return new Set(
+    [...text.matchAll(/"((?:src|node_modules)\/[^"\n]+|lazy-builtin:[^"\n]+)"\([\w$,]*\)\s*\{/g)].map((match) => match[1] as string),
+  );
 }
 
 /** The functions of the CLI bundle that ran, by name, from the V8 coverage files of a run. */
