@@ -1,6 +1,6 @@
 import type { Check, Violation } from '../checks/types.js';
 import type { Finding, ScanError } from '../model/finding.js';
-import type { SourceRange } from '../model/location.js';
+import { type SourceRange, detachRanges, plainRange } from '../model/location.js';
 import { type CheckContext, DEFAULT_CHECK_CONTEXT, type FindingFix, findingChange } from '../model/proposed-fix.js';
 import type { attachEdits } from '../fix/finding-edits.js';
 import type { ResourceRef, TaskDefinition, Usage } from '../model/task-definition.js';
@@ -133,7 +133,8 @@ export function evaluateTaskDefinition(
     }
   }
   if (code.edits) code.edits.attachEdits(taskDefinition, findings, code.edits.readText);
-  return findings;
+  // Findings outlive the file's tree and cross threads: their ranges become plain records.
+  return detachRanges(findings);
 }
 
 /** A resource that could not be read is never compliant: one ERROR per check. */
@@ -145,14 +146,16 @@ export function errorFindings(
   location?: SourceRange,
   peers?: PeerCode,
 ): Finding[] {
+  const plainLocation = location && plainRange(location);
+  const plainResource = detachRanges(resource);
   return checks.map((check) => ({
     checkId: check.meta.id,
     status: 'ERROR' as const,
     severity: check.meta.severity,
     title: check.meta.title,
     message: `not evaluated: ${error.message}`,
-    resource,
-    ...(location ? { location } : {}),
+    resource: plainResource,
+    ...(plainLocation ? { location: plainLocation } : {}),
     remediation: check.meta.remediation.summary,
     ...(usage ? { usage } : {}),
     ...(peers ? { peers: peers.peersForUnread(check.meta.id, resource) } : {}),

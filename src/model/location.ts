@@ -19,17 +19,17 @@ export interface SourceRange {
 
 /** Turns string offsets into line/column pairs for one text. */
 export class LineIndex {
-  private readonly lineStarts: number[];
+  /** Offset of each line's first character (a typed array: a 40 MB file has a million lines). */
+  private readonly lineStarts: Int32Array;
   /** The line (0-based) of the last lookup: sources ask in text order, so the next answer is usually there or next. */
   private hint = 0;
 
   constructor(readonly text: string) {
-    const starts = [0];
-    let i = text.indexOf('\n');
-    while (i !== -1) {
-      starts.push(i + 1);
-      i = text.indexOf('\n', i + 1);
-    }
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+    const starts = new Int32Array(count);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
     this.lineStarts = starts;
   }
 
@@ -62,6 +62,114 @@ export class LineIndex {
   /** Offset of the first character of a 1-based line. */
   lineStart(line: number): number {
     return this.lineStarts[Math.max(0, Math.min(line - 1, this.lineStarts.length - 1))] ?? 0;
+  }
+
+  /** Ranges in this text under the file name `file` that hold offsets only (see {@link OffsetRange}). */
+  lazyRanges(file: string): LazyRanges {
+    return new LazyRanges(file, this);
+  }
+}
+
+/** Makes the {@link OffsetRange}s of one file: its name as the user gave it, and its line index. */
+export class LazyRanges {
+  constructor(
+    readonly file: string,
+    readonly lines: LineIndex,
+  ) {}
+
+  range(startOffset: number, endOffset: number): OffsetRange {
+    return new OffsetRange(this, startOffset, endOffset);
+  }
+}
+
+/**
+ * A range that holds its offsets and computes line and column when they are read: a large file's tree has millions
+ * of ranges, and only the few that end up in findings or errors are ever shown. Read like any {@link SourceRange};
+ * it refers to its file's text, so whatever outlives the scan of the file (findings, results sent between threads)
+ * holds {@link plainRange} copies instead ({@link detachRanges}).
+ */
+export class OffsetRange implements SourceRange {
+  constructor(
+    readonly ranges: LazyRanges,
+    readonly startOffset: number,
+    readonly endOffset: number,
+  ) {}
+
+  get file(): string {
+    return this.ranges.file;
+  }
+
+  get start(): Position {
+    return this.ranges.lines.position(this.startOffset);
+  }
+
+  get end(): Position {
+    return this.ranges.lines.position(this.endOffset);
+  }
+
+  toJSON(): SourceRange {
+    return { file: this.file, start: this.start, end: this.end };
+  }
+}
+
+/** Where a range starts in its text, without computing its line and column. */
+export function startOffsetOf(range: SourceRange): number {
+  return range instanceof OffsetRange ? clamp(range.startOffset, range.ranges.lines.text) : range.start.offset;
+}
+
+/** Where a range ends in its text, without computing its line and column. */
+export function endOffsetOf(range: SourceRange): number {
+  return range instanceof OffsetRange ? clamp(range.endOffset, range.ranges.lines.text) : range.end.offset;
+}
+
+/** The offset {@link LineIndex.position} gives for `offset`. */
+const clamp = (offset: number, text: string): number => Math.max(0, Math.min(offset, text.length));
+
+/** The range as a plain record (the same range when it is one already). */
+export function plainRange(range: SourceRange): SourceRange {
+  return range instanceof OffsetRange ? range.toJSON() : range;
+}
+
+/**
+ * Replaces, in place, every {@link OffsetRange} below `value` (plain records and arrays) by its plain copy, so the
+ * value no longer refers to a file's text and survives structured cloning. A range met twice becomes one copy.
+ */
+export function detachRanges<T>(value: T): T {
+  if (value !== null && typeof value === 'object') new Detacher().below(value);
+  return value;
+}
+
+/** Keys of findings that never hold a range (strings, verdicts of other tools): not walked. */
+const RANGELESS_KEYS = new Set(['peers', 'fieldPath', 'controls', 'options', 'warnings', 'suppression', 'effectiveUser', 'usage']);
+
+class Detacher {
+  private copies: Map<OffsetRange, SourceRange> | undefined;
+  private readonly seen = new Set<object>();
+
+  below(value: object): void {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (item instanceof OffsetRange) value[i] = this.copy(item);
+        else if (item !== null && typeof item === 'object') this.below(item);
+      }
+      return;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype || this.seen.has(value)) return;
+    this.seen.add(value);
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const item = record[key];
+      if (item instanceof OffsetRange) record[key] = this.copy(item);
+      else if (item !== null && typeof item === 'object' && !RANGELESS_KEYS.has(key)) this.below(item);
+    }
+  }
+
+  private copy(item: OffsetRange): SourceRange {
+    this.copies ??= new Map();
+    let copy = this.copies.get(item);
+    if (!copy) this.copies.set(item, (copy = item.toJSON()));
+    return copy;
   }
 }
 

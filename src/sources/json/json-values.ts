@@ -14,6 +14,9 @@ interface Open {
   entry: ObjectEntry | undefined;
 }
 
+/** Above this many distinct keys the table of shared keys stops growing (keys are names, a few hundred in practice). */
+const MAX_SHARED_KEYS = 10_000;
+
 /**
  * Builds the value tree of a JSON text straight from jsonc-parser's visitor events, every node and key with its
  * range: the same tree as parseTree() converted node by node, without the intermediate tree (plans hold hundreds of
@@ -23,6 +26,13 @@ interface Open {
  */
 export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = true, comments = false): BuiltJson {
   const stack: Open[] = [];
+  /**
+   * The entries or items of each open container, by depth, reused: a container gets an array of its exact size when
+   * it ends (an array grown by push keeps room for 17 elements: most objects in task definitions have two or three).
+   */
+  const members: unknown[][] = [];
+  /** Each key's one string: jsonc-parser makes a new string per occurrence, and keys repeat in every element. */
+  const keys = new Map<string, string>();
   let root: ValueNode | undefined;
   let error: { code: ParseErrorCode; offset: number; length: number } | undefined;
   /** The key read last in the innermost object, waiting for its value. */
@@ -34,16 +44,31 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = 
       root ??= value;
       return;
     }
-    if (parent.node.kind === 'array') parent.node.items.push(value);
+    const list = members[stack.length - 1] as unknown[];
+    if (parent.node.kind === 'array') list.push(value);
     else if (pendingEntry) {
       pendingEntry.value = value;
-      parent.node.entries.push(pendingEntry);
+      list.push(pendingEntry);
       pendingEntry = undefined;
     }
   };
+  const begin = (node: ObjectNode | ArrayNode, offset: number): void => {
+    const entry = pendingEntry;
+    pendingEntry = undefined;
+    stack.push({ node, start: offset, entry });
+    const list = members[stack.length - 1];
+    if (list) list.length = 0;
+    else members.push([]);
+  };
   const end = (offset: number, length: number): void => {
+    const list = members[stack.length - 1];
     const open = stack.pop();
-    if (!open) return;
+    if (!open || !list) return;
+    if (list.length > 0) {
+      if (open.node.kind === 'array') open.node.items = list.slice() as ValueNode[];
+      else open.node.entries = list.slice() as ObjectEntry[];
+      list.length = 0;
+    }
     if (ranges) {
       const range = rangeOf(open.start, offset + length - open.start);
       if (range) open.node.range = range;
@@ -60,13 +85,16 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = 
       const node: ObjectNode = ranges
         ? { kind: 'object', entries: [], range: undefined, syntax: 'json' }
         : { kind: 'object', entries: [], syntax: 'json' };
-      const entry = pendingEntry;
-      pendingEntry = undefined;
-      stack.push({ node, start: offset, entry });
+      begin(node, offset);
       return undefined;
     },
-    onObjectProperty(property: string, offset: number, length: number) {
+    onObjectProperty(name: string, offset: number, length: number) {
       if (error) return;
+      let property = keys.get(name);
+      if (property === undefined) {
+        property = name;
+        if (keys.size < MAX_SHARED_KEYS) keys.set(name, name);
+      }
       const keyRange = ranges ? rangeOf(offset, length) : undefined;
       pendingEntry = keyRange
         ? { key: property, sourceKey: property, keyRange, value: undefined as unknown as ValueNode }
@@ -80,9 +108,7 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = 
       const node: ArrayNode = ranges
         ? { kind: 'array', items: [], range: undefined, syntax: 'json' }
         : { kind: 'array', items: [], syntax: 'json' };
-      const entry = pendingEntry;
-      pendingEntry = undefined;
-      stack.push({ node, start: offset, entry });
+      begin(node, offset);
       return undefined;
     },
     onArrayEnd(offset: number, length: number) {

@@ -1,8 +1,7 @@
-import type { SourceRange } from '../../model/location.js';
+import { type SourceRange, endOffsetOf, startOffsetOf } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import { describeJsonError } from '../json/json-tree.js';
 import { buildJsonValue } from '../json/json-values.js';
-import { lineCursor } from './line-cursor.js';
 import type { PartialText, TemplatePlaceholder, TextOrigin } from './values.js';
 
 export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceRange };
@@ -13,10 +12,11 @@ export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceR
  * at the characters in the file that wrote it; without one, at `fallback`.
  */
 export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined, fallback: SourceRange | undefined): DecodedJson {
-  const cursor = origin && lineCursor(origin.lines);
+  // Offsets only: line and column are computed for the few ranges a finding or an error shows.
+  const ranges = origin?.lines.lazyRanges(origin.path);
   const rangeOf = (offset: number, length: number): SourceRange | undefined => {
-    if (!origin || !cursor) return fallback;
-    return cursor.range(origin.path, origin.offsetAt(offset), origin.offsetAt(offset + length));
+    if (!origin || !ranges) return fallback;
+    return ranges.range(origin.offsetAt(offset), origin.offsetAt(offset + length));
   };
   const built = buildJsonValue(text, rangeOf, origin !== undefined || fallback !== undefined);
   if ('error' in built) {
@@ -50,7 +50,8 @@ function markPlaceholders(node: ValueNode, placeholders: TemplatePlaceholder[]):
       const range = node.range;
       const placeholder = range
         ? placeholders.find(
-            (p) => p.range.file === range.file && range.start.offset <= p.range.start.offset && p.range.start.offset < range.end.offset,
+            (p) =>
+              p.range.file === range.file && startOffsetOf(range) <= startOffsetOf(p.range) && startOffsetOf(p.range) < endOffsetOf(range),
           )
         : undefined;
       if (!placeholder) return node;

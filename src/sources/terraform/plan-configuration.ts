@@ -1,9 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
-import type { Node as JsonNode } from 'jsonc-parser';
 import { LineIndex, type SourceRange } from '../../model/location.js';
 import type { InputFile } from '../source.js';
-import { child } from './plan-values.js';
+
+/** A member of a plain JSON object (the configuration section is read with JSON.parse: no positions are needed from it). */
+function member(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+}
 
 /**
  * Finds the .tf resource block a plan address came from when the plan sits in
@@ -17,8 +20,8 @@ export class ConfigurationIndex {
 
   constructor(
     file: InputFile,
-    /** The plan's `configuration` object, when it has one. */
-    private readonly configuration: JsonNode | undefined,
+    /** The plan's `configuration` object (plain JSON), when it has one. */
+    private readonly configuration: unknown,
   ) {
     this.planDir = dirname(file.absolutePath ?? resolve(file.path));
     this.displayDir = dirname(file.path);
@@ -26,14 +29,14 @@ export class ConfigurationIndex {
 
   declaration(address: string): SourceRange | undefined {
     const parts = address.replace(/\[[^\]]*\]/g, '').split('.');
-    let module = child(this.configuration, 'root_module');
+    let module = member(this.configuration, 'root_module');
     let relativeDir = '.';
     while (parts[0] === 'module' && parts.length > 2) {
-      const call = child(child(module, 'module_calls'), parts[1] as string);
-      const source = child(call, 'source')?.value;
+      const call = member(member(module, 'module_calls'), parts[1] as string);
+      const source = member(call, 'source');
       if (typeof source !== 'string' || !(source.startsWith('./') || source.startsWith('../'))) return undefined;
       relativeDir = join(relativeDir, source);
-      module = child(call, 'module');
+      module = member(call, 'module');
       parts.splice(0, 2);
     }
     const [type, name] = parts;

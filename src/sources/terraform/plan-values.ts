@@ -1,8 +1,7 @@
 import type { Node as JsonNode } from 'jsonc-parser';
-import type { LineIndex, SourceRange } from '../../model/location.js';
+import { type LazyRanges, type LineIndex, type SourceRange, endOffsetOf, startOffsetOf } from '../../model/location.js';
 import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
 import { buildJsonValue } from '../json/json-values.js';
-import { lineCursor } from './line-cursor.js';
 import { camelCase, tagsToList } from './body.js';
 import { normalizeVolumes } from './volumes.js';
 import { decodeContainerDefinitions } from './container-definitions.js';
@@ -13,6 +12,8 @@ import { setTextOrigin } from './values.js';
 export interface PlanText {
   path: string;
   lines: LineIndex;
+  /** The plan's offset-only ranges (line and column are computed for what findings show). */
+  ranges: LazyRanges;
   /** Offset of the parsed fragment in the plan file (resources are parsed one at a time). */
   base: number;
 }
@@ -37,15 +38,12 @@ export function properties(node: JsonNode | undefined): Array<{ key: string; key
 }
 
 const rangeOf = (plan: PlanText, node: JsonNode): SourceRange =>
-  lineCursor(plan.lines).range(plan.path, plan.base + node.offset, plan.base + node.offset + node.length);
+  plan.ranges.range(plan.base + node.offset, plan.base + node.offset + node.length);
 
 /** Reads one object of the plan (a resource's values) with positions in the plan file. */
 export function planObject(plan: PlanText, end: number): ValueNode | undefined {
-  const cursor = lineCursor(plan.lines);
-  const { base, path } = plan;
-  const built = buildJsonValue(plan.lines.text.slice(base, end), (offset, length) =>
-    cursor.range(path, base + offset, base + offset + length),
-  );
+  const { base, ranges } = plan;
+  const built = buildJsonValue(plan.lines.text.slice(base, end), (offset, length) => ranges.range(base + offset, base + offset + length));
   return 'root' in built ? built.root : undefined;
 }
 
@@ -113,7 +111,7 @@ export function planBody(
     if (key === 'container_definitions' && node.kind === 'string' && node.range)
       node = setTextOrigin(
         node,
-        jsonStringOrigin(plan.path, plan.lines, node.range.start.offset, node.range.end.offset - node.range.start.offset),
+        jsonStringOrigin(plan.path, plan.lines, startOffsetOf(node.range), endOffsetOf(node.range) - startOffsetOf(node.range)),
       );
     if (key === 'container_definitions') {
       const decoded = decodeContainerDefinitions(node);

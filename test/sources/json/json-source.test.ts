@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { CHECKS } from '../../../src/checks/catalogue.js';
 import { scan } from '../../../src/engine/scan.js';
+import { OffsetRange } from '../../../src/model/location.js';
 import { field, pathGet, toPlain } from '../../../src/model/value.js';
 import { jsonTaskDefinitionSource } from '../../../src/sources/json/json-source.js';
 import { fixture, REPO_ROOT } from '../../support/cli.js';
@@ -118,5 +119,21 @@ describe('JSON through the engine', () => {
         ['no-privileged-containers', 'FAIL', '#0', 'containerDefinitions[0].privileged'],
       ],
     );
+  });
+
+  it('trees hold offset-only ranges; findings hold plain copies that survive a copy to another thread', async () => {
+    const { output } = await load('register-input.json');
+    const privileged = pathGet(output.definitions[0]?.body, ['containerDefinitions', 0, 'privileged']);
+    assert.ok(privileged?.range instanceof OffsetRange);
+    const result = await scan({ paths: [fixture('json', 'register-input.json')], checks: CHECKS, includePassed: true });
+    const ranges = result.findings.flatMap((f) => [f.location, ...(f.fix?.changes ?? []).map((c) => c.current?.range)]).filter((r) => r);
+    assert.ok(ranges.length > 2);
+    for (const range of ranges) assert.equal(Object.getPrototypeOf(range), Object.prototype);
+    const failed = result.findings.find((f) => f.checkId === 'no-privileged-containers');
+    assert.deepEqual(structuredClone(failed?.location), {
+      file: fixture('json', 'register-input.json'),
+      start: { line: 13, column: 27, offset: privileged?.range?.start.offset },
+      end: { line: 13, column: 31, offset: privileged?.range?.end.offset },
+    });
   });
 });
