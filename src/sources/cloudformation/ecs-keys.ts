@@ -269,12 +269,8 @@ function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): Obje
   const name = entry.key;
   const exact = EXACT_PROPERTIES.get(name);
   if (exact !== undefined) {
-    if (USER_MAPS.has(name)) return { ...entry, key: exact };
-    return {
-      ...entry,
-      key: exact,
-      value: rename(entry.value, where, report, name === 'ContainerDefinitions' ? 'container list' : undefined),
-    };
+    if (USER_MAPS.has(name)) return renamed(entry, exact, entry.value);
+    return renamed(entry, exact, rename(entry.value, where, report, name === 'ContainerDefinitions' ? 'container list' : undefined));
   }
   const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
   if (spellings && !spellings.includes(name)) {
@@ -294,6 +290,16 @@ function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): Obje
   if (USER_MAPS.has(name)) return { ...entry, key: ecsKeyName(name) };
   const role: Role | undefined = name === 'ContainerDefinitions' ? 'container list' : undefined;
   return { ...entry, key: ecsKeyName(name), value: rename(entry.value, where, report, role) };
+}
+
+/**
+ * The entry under its ECS key: the same fields in the same order as `{ ...entry, key, value }`, built as a literal
+ * (the common path of every property of every template; a spread copies through a slow generic path).
+ */
+function renamed(entry: ObjectEntry, key: string, value: ValueNode): ObjectEntry {
+  return entry.keyRange === undefined
+    ? { key, sourceKey: entry.sourceKey, value }
+    : { key, sourceKey: entry.sourceKey, keyRange: entry.keyRange, value };
 }
 
 /** Judged property names, as letters only, lowercased: `Privileged'` and `Priviliged` are near `privileged`. */

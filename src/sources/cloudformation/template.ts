@@ -1,5 +1,5 @@
 import type { SourceRange } from '../../model/location.js';
-import type { ValueNode } from '../../model/value.js';
+import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { field, scalarText } from '../../model/value.js';
 import { intrinsicCall } from './intrinsics.js';
 
@@ -64,29 +64,33 @@ const SUB_VARIABLE = /\$\{([^}!][^}]*)\}/g;
  * `Fn::Sub` that its own variable map does not define.
  */
 function countReferences(root: ValueNode, parameters: Map<string, ParameterInfo>): void {
+  if (parameters.size === 0) return; // nothing to count
   const count = (name: string) => {
     const parameter = parameters.get(name);
     if (parameter) parameter.references++;
   };
-  const visit = (node: ValueNode | undefined): void => {
-    if (node === undefined) return;
-    const call = intrinsicCall(node);
-    if (call?.name === 'Ref' && call.argument.kind === 'string') count(call.argument.value);
-    if (call?.name === 'Fn::Sub') {
-      const [template, variables] = call.argument.kind === 'array' ? call.argument.items : [call.argument];
-      if (template?.kind === 'string') {
-        for (const match of template.value.matchAll(SUB_VARIABLE)) {
-          const name = (match[1] ?? '').trim();
-          if (!name.includes('.') && field(variables, name) === undefined) count(name);
-        }
-      }
-    }
+  const visit = (node: ValueNode): void => {
     switch (node.kind) {
-      case 'object':
-        for (const e of node.entries) visit(e.value);
+      case 'object': {
+        const entries = node.entries;
+        if (entries.length === 1) {
+          const call = intrinsicCall(node);
+          if (call?.name === 'Ref' && call.argument.kind === 'string') count(call.argument.value);
+          if (call?.name === 'Fn::Sub') {
+            const [template, variables] = call.argument.kind === 'array' ? call.argument.items : [call.argument];
+            if (template?.kind === 'string') {
+              for (const match of template.value.matchAll(SUB_VARIABLE)) {
+                const name = (match[1] ?? '').trim();
+                if (!name.includes('.') && field(variables, name) === undefined) count(name);
+              }
+            }
+          }
+        }
+        for (let i = 0; i < entries.length; i++) visit((entries[i] as ObjectEntry).value);
         return;
+      }
       case 'array':
-        for (const item of node.items) visit(item);
+        for (let i = 0; i < node.items.length; i++) visit(node.items[i] as ValueNode);
         return;
       case 'conditional':
         visit(node.whenTrue);

@@ -1,11 +1,11 @@
 /**
  * The fast path for CloudFormation YAML: value trees built from js-yaml's parser events (a flat list with source
  * offsets, about three times faster to produce than the `yaml` package's tokens), giving the same trees, ranges
- * included, as the composing path in yaml-tree.ts. It covers what templates are made of: block collections,
- * single-line flow collections, plain, quoted and block scalars, short-form intrinsic tags, comments, several
- * documents. Anything else (anchors and aliases, merge keys, unknown or standard tags, directives, tabs, empty
- * documents, explicit keys, multi-line flow collections, anything js-yaml rejects, any doubt) returns undefined,
- * and the caller takes the composing path, which reports errors precisely.
+ * included, as the composing path in yaml-tree.ts. It covers what templates are made of: block collections, flow
+ * collections (on one line or several), plain, quoted and block scalars, short-form intrinsic tags, comments,
+ * several documents. Anything else (anchors and aliases, merge keys, unknown or standard tags, directives, tabs,
+ * empty documents, explicit keys, scalars over several lines inside flow collections, anything js-yaml rejects, any
+ * doubt) returns undefined, and the caller takes the composing path, which reports errors precisely.
  *
  * Events carry where a scalar's value starts and ends and where a collection starts, not where a collection ends:
  * the `yaml` package ends a block collection where its last value ends, together with the comments it attaches to
@@ -120,6 +120,9 @@ class EventBuilder {
   /** Comment lines a closed collection passes to its parent: their greatest indentation and where the last ends. */
   private pendingIndent = NO_RANGE;
   private pendingEnd = NO_RANGE;
+  /** How many flow collections the current node is in, and the block indentation holding the outermost. */
+  private flowDepth = 0;
+  private flowIndent = NO_RANGE;
 
   constructor(
     private readonly text: string,
@@ -153,7 +156,7 @@ class EventBuilder {
     if (e.type === SCALAR) {
       if (e.valueStart === NO_RANGE) bail(); // empty values are placed by their parent
       value = this.scalar(e, e.tagStart !== NO_RANGE, parentIndent);
-    } else if (e.style === FLOW) value = this.flow(e);
+    } else if (e.style === FLOW) value = this.flow(e, parentIndent);
     else if (e.type === MAPPING) value = this.blockMap(e);
     else value = this.blockSeq(e);
     return e.tagStart === NO_RANGE ? value : this.tagged(e.tagStart, e.tagEnd, value, e.type === SCALAR ? this.lastStart : e.start);
@@ -164,7 +167,11 @@ class EventBuilder {
     const tag = this.text.slice(tagStart, tagEnd);
     if (!KNOWN_TAGS.has(tag)) bail();
     // yaml-tree finds the tag before the value across white space only (a comment between: the composing path).
-    for (let i = tagEnd; i < valueStart; i++) if (!isSpace(this.text.charCodeAt(i))) bail();
+    for (let i = tagEnd; i < valueStart; i++) {
+      const c = this.text.charCodeAt(i);
+      // Inside a flow collection the two parsers may place a tag and a value on different lines differently.
+      if (!isSpace(c) || (this.flowDepth > 0 && (c === 10 || c === 13))) bail();
+    }
     return {
       kind: 'object',
       entries: [
@@ -332,11 +339,21 @@ class EventBuilder {
     return { kind: 'array', items, range: this.lines.range(this.file, e.start, end), syntax: 'yaml' };
   }
 
-  /** A single-line flow collection of scalars and flow collections (`[a, !Ref b]`, `{ Service: x }`). */
-  private flow(e: MappingEvent | SequenceEvent): ValueNode {
+  /**
+   * A flow collection of single-line scalars and flow collections (`[a, !Ref b]`, `{ Service: x }`), on one line or
+   * several: its items and separators may span lines (`!Join ['', [\n  a,\n  b\n]]`), every line inside indented
+   * deeper than the block collection holding it, with comments between items; a scalar or key spanning lines is
+   * left to the composing path.
+   */
+  private flow(e: MappingEvent | SequenceEvent, parentIndent: number): ValueNode {
     const text = this.text;
     const events = this.events;
     const isMap = e.type === MAPPING;
+    // Nested flow collections are built with `parentIndent` = MAX_SAFE_INTEGER (single-line scalars): the
+    // outermost one's block indentation is the one its lines must exceed.
+    const outermost = this.flowDepth === 0;
+    if (outermost) this.flowIndent = parentIndent;
+    this.flowDepth++;
     // A flow mapping without braces is a single pair inside a flow sequence (`[a: b]`).
     if (text.charCodeAt(e.start) !== (isMap ? 123 : 91)) bail();
     const entries: ObjectEntry[] = [];
@@ -365,13 +382,11 @@ class EventBuilder {
       after = this.lastTextEnd;
     }
     this.index++;
-    let close = after;
-    while (text.charCodeAt(close) === 32) close++;
-    if (text.charCodeAt(close) === 44 && after !== e.start + 1) close++;
-    while (text.charCodeAt(close) === 32) close++;
+    let close = this.skipFlowSpace(after);
+    if (text.charCodeAt(close) === 44 && after !== e.start + 1) close = this.skipFlowSpace(close + 1);
     if (text.charCodeAt(close) !== (isMap ? 125 : 93)) bail();
-    const newline = text.indexOf('\n', e.start);
-    if (newline !== -1 && newline < close) bail();
+    this.flowDepth--;
+    if (outermost) this.checkFlowLines(e.start, close);
     const end = close + 1;
     this.lastKind = LEAF;
     this.lastRangeEnd = end;
@@ -387,16 +402,55 @@ class EventBuilder {
     return this.node(Number.MAX_SAFE_INTEGER); // single line: no continuation lines to check
   }
 
-  /** Between flow items: spaces, and one comma when an item came before. */
+  /** Between flow items: spaces, line breaks and comments, and one comma when an item came before. */
   private separator(from: number, to: number, comma: boolean): void {
     const text = this.text;
     let seen = false;
     for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
       if (c === 44 && comma && !seen) seen = true;
-      else if (c !== 32) bail();
+      else if (c === 35) i = this.flowComment(i) - 1;
+      else if (!isFlowSpace(c, text, i)) bail();
     }
     if (comma !== seen) bail();
+  }
+
+  /** The first character at or after `at` that is not a space, a line break or in a comment. */
+  private skipFlowSpace(at: number): number {
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c === 35) at = this.flowComment(at);
+      else if (isFlowSpace(c, text, at)) at++;
+      else return at;
+    }
+  }
+
+  /**
+   * A comment inside a flow collection, at `at`: returns where its line ends. Only after a space or at a line's
+   * start (`1,#x` is left to the composing path).
+   */
+  private flowComment(at: number): number {
+    const text = this.text;
+    const before = text.charCodeAt(at - 1);
+    if (before !== 32 && before !== 10) bail();
+    return lineEnd(text, at);
+  }
+
+  /**
+   * Every line a flow collection continues on (from `start` to its closing bracket at `close`) starts deeper than
+   * the block collection holding it: yaml rejects shallower lines that js-yaml reads.
+   */
+  private checkFlowLines(start: number, close: number): void {
+    const text = this.text;
+    for (let nl = text.indexOf('\n', start); nl !== -1 && nl < close; nl = text.indexOf('\n', nl + 1)) {
+      let at = nl + 1;
+      while (text.charCodeAt(at) === 32) at++;
+      const c = text.charCodeAt(at);
+      if (c === 10 || c === 13) continue; // a blank line
+      // (yaml also takes the closing bracket at the holding collection's indentation, which js-yaml rejects.)
+      if (at - nl - 1 <= this.flowIndent) bail();
+    }
   }
 
   /** A key: a single-line plain or quoted scalar, as text (`80` → "80", `~` → ""). */
@@ -571,6 +625,11 @@ function flowStart(e: Event): number {
 function lineEnd(text: string, at: number): number {
   const nl = text.indexOf('\n', at);
   return nl === -1 ? text.length : nl;
+}
+
+/** White space between flow items: a space, a line feed, or a carriage return before one. */
+function isFlowSpace(code: number, text: string, at: number): boolean {
+  return code === 32 || code === 10 || (code === 13 && text.charCodeAt(at + 1) === 10);
 }
 
 /** After a `:` indicator: a space, a line break or the end of the text. */

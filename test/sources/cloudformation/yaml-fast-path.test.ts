@@ -156,6 +156,54 @@ const CASES: Record<string, string> = {
     'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition # c\r\n    Properties:\r\n      Family: "a\r\n        b"\r\n      Cpu: 256\r\n',
   'nesting as deep as js-yaml reads': `${Array.from({ length: 90 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} leaf\n`,
   'flow collections nested, with JSON-like keys and tags': 'A: {"a":1, b: [x, !Ref y, {c: d}], e: !If [C, [], {}]}\nB: [ ]\n',
+  'flow collections over several lines, closed deeper than their key': [
+    'Resources:',
+    '  Bucket:',
+    '    Type: AWS::S3::BucketPolicy',
+    '    Properties:',
+    '      Resource: !Join ["", [',
+    '          "arn:aws:s3:::",',
+    '          !Ref Bucket,',
+    '          "/*"',
+    '        ]]',
+    '      Action: [',
+    '',
+    '        "s3:GetObject", s3:PutObject',
+    '        , s3:ListBucket,',
+    '        ]   # after the list',
+    '           # deeper: kept with it',
+    '  Task:',
+    '    Type: AWS::ECS::TaskDefinition',
+    '    Properties:',
+    '      ContainerDefinitions:',
+    '        - { Name: app, Image: nginx,',
+    '            Command: ["sh", "-c",',
+    '              "echo hi"],',
+    '            Privileged: !If [IsDev,',
+    '              true, false] }',
+    '        - [',
+    '           1 ]',
+    '      Tags: [{Key: a,',
+    '        Value: b}]',
+    'Outputs: [',
+    ' 1]',
+    '',
+  ].join('\n'),
+  'comments inside flow collections over several lines': [
+    'A: [ # first',
+    '  1, # one',
+    '  # a line of its own',
+    '',
+    '  2 # two',
+    '  , 3 ] # after',
+    'B: !Join ["", [',
+    '    # c',
+    '    a, !Ref b, {c: d, # e',
+    '      f: g}]]',
+    '',
+  ].join('\n'),
+  'flow collections over several lines below their key or dash, tagged, nested':
+    'A:\n  [1,\n  2]\nB:\n  - [1,\n    2]\n  -\n    [1,\n   2]\nC: !If [C,\n  [1,\n   2], {a: 1,\n  b: 2}]\nD: !Ref\n  [1,\n  2]\nE: {a: [1,\n  2], b: {c: 3,\n  d: 4}}\n',
 };
 
 describe('CloudFormation YAML fast path (trees from js-yaml events) equals the composing path', () => {
@@ -208,7 +256,13 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
     'a carriage return alone': 'A: 1\rB: 2\n',
     'a document end marker': 'A: 1\n...\n',
     'an empty document': '---\n---\nA: 1\n',
-    'a multi-line flow collection': 'A: [1,\n  2]\n',
+    'a comment right after a comma inside a flow collection': 'A: [1,# c\n  2]\n',
+    "a flow collection closed at its key's indentation (js-yaml rejects it)": 'A: [\n  1\n]\n',
+    'a flow collection line no deeper than its key': 'A:\n  B: [1,\n  2]\n',
+    'a tag and its value on two lines inside a flow collection': 'A: [!Ref\n  x]\n',
+    'a plain scalar over two lines inside a flow collection': 'A: [a\n  b]\n',
+    'a quoted scalar over two lines inside a flow collection': 'A: ["a\n  b"]\n',
+    'a flow mapping value below its key': 'A: {a:\n  b}\n',
     'an explicit key': '? A\n: 1\n',
     'a syntax error': 'A: "unterminated\nB: 1\n',
     'a bad indentation': 'A:\n  b: 1\n c: 2\n',
@@ -241,6 +295,21 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
       ...['?', '%', '@', '`', '\\', '\r\n', '\r', '\t', '~', 'yes', '0x', '\u00a0', '\u2028', '\ufeff', '\x00'],
       ...['!Ref ', '!Foo ', '!!str ', '&a ', '*a', '<<: ', '---\n', '...\n', '"\\q"', '"\\u12"'],
     ];
+    /**
+     * Breaks the line's flow collection over two lines after a bracket or comma or before a comma or closing bracket,
+     * at any indentation, maybe with a comment before the break.
+     */
+    const breakFlow = (lines: string[], at: number): void => {
+      const line = lines[at] ?? '';
+      const breaks = [
+        ...[...line.matchAll(/[[{,]/g)].map((m) => (m.index ?? 0) + 1),
+        ...[...line.matchAll(/[,\]}]/g)].map((m) => m.index ?? 0),
+      ];
+      if (!breaks.length) return;
+      const p = pick(breaks);
+      const comment = random() < 0.25 ? pick([' # c', ' #', '  # c, ] }']) : '';
+      lines[at] = `${line.slice(0, p)}${comment}\n${' '.repeat(int(16))}${line.slice(p).trimStart()}`;
+    };
     const mutate = (text: string): string => {
       const lines = text.split('\n');
       for (let k = 1 + int(3); k > 0; k--) {
@@ -253,6 +322,7 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
         else if (kind === 3) lines[at] = line.replace(/^ {1,3}/, '');
         else if (kind === 4) lines.splice(at, 1);
         else if (kind === 5) lines.splice(at, 0, line);
+        else if (kind === 7 && /[[{,]/.test(line)) breakFlow(lines, at);
         else if (kind === 6) {
           // A value moved below its key or dash, maybe under a comment.
           const indent = ' '.repeat(int(12));
@@ -266,10 +336,35 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
       return random() < 0.1 ? joined.replace(/\n/g, '\r\n') : joined;
     };
     let taken = 0;
-    const variants = 1500;
+    const variants = 2500;
     for (let i = 0; i < variants; i++) if (assertSameOrDeclined(mutate(pick(bases)), `variant ${i}`)) taken++;
     // Most mutations break the YAML; a good share must still be taken, or this test proves little.
     assert.ok(taken > variants / 4, `fast path took ${taken} of ${variants}`);
+
+    // Flow collections broken over lines (1-3 breaks), sometimes with another mutation.
+    const flowBases = bases.filter((text) => /(?:: |- )[[{]/.test(text));
+    let multiLine = 0;
+    const flowVariants = 1500;
+    for (let i = 0; i < flowVariants; i++) {
+      const base = pick(flowBases);
+      const lines = (random() < 0.2 ? mutate(base) : base).split('\n');
+      const withFlow = lines.flatMap((line, index) => (/(?:: |- )[[{]/.test(line) ? [index] : []));
+      for (let k = 1 + int(3); k > 0 && withFlow.length; k--) {
+        const at = pick(withFlow);
+        breakFlow(lines, at);
+        const broken = lines[at] ?? '';
+        // The rest of a broken line may break again.
+        if (random() < 0.5 && broken.includes('\n')) {
+          const parts = broken.split('\n');
+          const tail = [parts.pop() ?? ''];
+          breakFlow(tail, 0);
+          lines[at] = [...parts, ...tail].join('\n');
+        }
+      }
+      const text = lines.join('\n');
+      if (assertSameOrDeclined(text, `flow variant ${i}`) && /[[{,] *\r?\n/.test(text)) multiLine++;
+    }
+    assert.ok(multiLine > flowVariants / 5, `fast path took ${multiLine} multi-line flow variants of ${flowVariants}`);
   });
 
   it('a template the fast path declines loads the same as always, errors included (the composing path)', async () => {
