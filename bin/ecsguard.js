@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+// CommonJS (bin/package.json): a CommonJS entry starts without Node's ES module loader, which costs about a tenth of
+// a bare `node` start; nothing on the way to the bundle needs it.
+'use strict';
+/* global require, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file */
+
 // The AWS SDK's Node 20 end-of-support notice is for SDK integrators, not ecsguard users; the SDK is pinned by the lockfile.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -10,13 +16,45 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// The CLI runs from its bundle (dist/bundle/, made by `npm run build`: scripts/build-cli.mjs), split so that each
-// command loads only its own code. `--version` alone needs no command parser: it is answered before loading one.
+const path = require('node:path');
+
+const BUNDLE_DIR = path.join(__dirname, '../dist/bundle');
 const args = process.argv.slice(2);
+
+/**
+ * What commander prints for this command line, from dist/bundle/help.json (made by the build from the CLI itself,
+ * scripts/build-cli.mjs), when this is one of the help command lines it holds and commander would format it as it
+ * was made: both streams pipes or files (on a terminal commander wraps at its width) and colour not forced.
+ */
+function servedHelp() {
+  if (args.length > 2 || process.stdout.isTTY || process.stderr.isTTY) return undefined;
+  if (process.env.FORCE_COLOR !== undefined || process.env.CLICOLOR_FORCE !== undefined) return undefined;
+  let table;
+  try {
+    table = JSON.parse(require('node:fs').readFileSync(path.join(BUNDLE_DIR, 'help.json'), 'utf8'));
+  } catch {
+    return undefined; // not built by this build script: commander answers
+  }
+  const id = Object.hasOwn(table.forms, args.join('\n')) ? table.forms[args.join('\n')] : undefined;
+  return id === undefined ? undefined : table.outputs[id];
+}
+
+// `--version` alone needs no command parser: the version is the manifest's.
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  const { TOOL_VERSION } = await import('../dist/bundle/version.js');
-  process.stdout.write(`${TOOL_VERSION}\n`);
+  process.stdout.write(`${require('../package.json').version}\n`);
 } else {
-  const { main } = await import('../dist/bundle/main.js');
-  process.exitCode = await main(args);
+  const help = servedHelp();
+  if (help) {
+    process.stdout.write(help.stdout);
+    process.stderr.write(help.stderr);
+    process.exitCode = help.exitCode;
+  } else {
+    // The CLI's bundle (dist/bundle/cli.cjs, made by `npm run build`): one file, each module in it run on first use,
+    // compiled with V8's code cache when an earlier run left one (bin/load-bundle.js).
+    const bundle = require('./load-bundle.js').loadBundle(path.join(BUNDLE_DIR, 'cli.cjs'), path.join(__dirname, '..'));
+    bundle.exports.main(args).then((code) => {
+      process.exitCode = code;
+      bundle.saveCache();
+    });
+  }
 }

@@ -1,15 +1,25 @@
 // Bundles the command line for start-up speed: `npm run build` runs it after tsc (so do `npm ci`, through `prepare`,
-// and `npm test`, whose tests spawn bin/). Node 20 loads ES modules one file at a time, each read through the thread
-// pool; an unbundled one-file scan loads about 80 of them. esbuild's code splitting puts the CLI in a few dozen
-// chunks under dist/bundle/, split at the source's dynamic imports, so each command still loads only its own code.
-//   dist/bundle/main.js         the CLI (`main` of src/cli/main.ts), what bin/ecsguard.js runs
-//   dist/bundle/version.js      the version alone, for `ecsguard --version`
+// and `npm test`, whose tests spawn bin/).
+//   dist/bundle/cli.cjs         the CLI (`main` of src/cli/main.ts), what bin/ecsguard.js runs: one CommonJS file.
+//                               Node 20 loads ES modules one file at a time (resolve, read through the thread pool,
+//                               compile, link), and the split ES module build cost a one-file scan about 50 chunks;
+//                               one script is cheaper to start, and V8 can keep its compiled code (bin/code-cache.cjs).
+//                               Each module of the file stays lazy: esbuild wraps it in a function named after its
+//                               source path, run on its first import (`import()` in a command's action), and packages
+//                               outside the bundle are `require`d or imported where the source imports them.
+//   dist/bundle/cli.cjs.sha256  its content hash, which names its V8 code cache (bin/load-bundle.js); the file is
+//                               ASCII (checked here), so the loader may read it as Latin-1
+//   dist/bundle/help.json       what `ecsguard --help`, `ecsguard help scan`, `ecsguard scan --help`… print, made
+//                               here by the bundle itself (commander), so bin/ serves them without loading commander
+//                               (test/cli/help-table.test.ts proves the text is commander's, for every command)
 //   dist/bundle/scan-worker.js  the worker-thread entry the bundled engine starts (src/engine/pool.ts looks for it
 //                               next to itself)
-//   dist/bundle/meta.json       which source files each chunk holds (test/cli/lazy-loading.test.ts reads it)
+//   dist/bundle/meta.json       which source files each output holds (test/cli/lazy-loading.test.ts reads it)
 // The library (`ecsguard`, `ecsguard/cli`, `ecsguard/config-rule`) stays tsc's output in dist/, with its types.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,24 +86,70 @@ const COMMON = {
 };
 
 /**
- * Three builds from the same sources, in the same folder. The CLI is split at its dynamic imports; the version and the
- * worker are single files of their own, because an entry point of the CLI's build would split every module it shares
- * with the CLI into a chunk of its own (a one-file scan would load twice as many files).
+ * The CommonJS bundle's `import.meta.url` (what src/ finds files and packages next to itself with), after the strict
+ * mode the sources were written for (a banner comes before esbuild's own "use strict", which would then not count).
+ */
+const IMPORT_META_URL_BANNER = '"use strict";const __ecsguardImportMetaUrl = require("node:url").pathToFileURL(__filename).href;';
+
+/**
+ * Two builds from the same sources, in the same folder: the CLI, and the worker, a single ES module of its own (its
+ * dynamic imports, a source's parser, stay lazy inside the file).
  */
 export async function buildCli(outdir = BUNDLE_DIR) {
   rmSync(outdir, { recursive: true, force: true });
-  const [cli, version, worker] = await Promise.all([
-    build({ ...COMMON, entryPoints: { main: 'src/cli/main.ts' }, outdir, splitting: true }),
-    build({ ...COMMON, entryPoints: { version: 'src/version.ts' }, outdir }),
-    // Its dynamic imports (a source's parser) stay lazy inside the file.
+  const [cli, worker] = await Promise.all([
+    build({
+      ...COMMON,
+      format: 'cjs',
+      banner: { js: IMPORT_META_URL_BANNER },
+      define: { 'import.meta.url': '__ecsguardImportMetaUrl' },
+      // `import()` of a package outside the bundle (the AWS SDK, cli-progress: CommonJS packages, which `import()`
+      // loaded as CommonJS anyway) becomes `require`: a script compiled from V8's code cache has no dynamic-import
+      // callback on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and a require skips the ES module loader.
+      supported: { 'dynamic-import': false },
+      entryPoints: { cli: 'src/cli/main.ts' },
+      outExtension: { '.js': '.cjs' },
+      // Whitespace and comments out (a quarter of the file to read and parse at every start); names stay, so stack
+      // traces still name functions, and the map still points at src/.
+      minifyWhitespace: true,
+      outdir,
+    }),
     build({ ...COMMON, entryPoints: { 'scan-worker': 'src/engine/scan-worker.ts' }, outdir }),
   ]);
   const metafile = {
-    inputs: { ...worker.metafile.inputs, ...version.metafile.inputs, ...cli.metafile.inputs },
-    outputs: { ...cli.metafile.outputs, ...version.metafile.outputs, ...worker.metafile.outputs },
+    inputs: { ...worker.metafile.inputs, ...cli.metafile.inputs },
+    outputs: { ...cli.metafile.outputs, ...worker.metafile.outputs },
   };
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(metafile));
+  // What names the bundle's V8 code cache (bin/load-bundle.js): a rebuilt bundle never reads an older one's. The
+  // loader reads the file as Latin-1, which is cheaper than UTF-8 and the same for ASCII, which esbuild writes
+  // (non-ASCII text escaped; the comments that could hold some are gone).
+  const cliFile = path.join(outdir, 'cli.cjs');
+  const cliBytes = readFileSync(cliFile);
+  const nonAscii = cliBytes.findIndex((byte) => byte > 0x7f);
+  if (nonAscii >= 0) throw new Error(`${cliFile}: a non-ASCII byte at offset ${nonAscii}; bin/load-bundle.js reads it as Latin-1`);
+  if (/\bimport\(/.test(cliBytes.toString('latin1')))
+    throw new Error(`${cliFile}: an import() is left, which fails when compiled from the code cache`);
+  writeFileSync(`${cliFile}.sha256`, `${createHash('sha256').update(cliBytes).digest('hex')}\n`);
+  writeFileSync(path.join(outdir, 'help.json'), JSON.stringify(helpTable(path.join(outdir, 'cli.cjs'))));
   return metafile;
+}
+
+/**
+ * Runs scripts/help-table.mjs on the bundle in a child process whose streams are pipes, with colour not forced: the
+ * case bin/ serves from the table (on a terminal commander wraps help at its width, so a terminal gets commander).
+ */
+function helpTable(bundle) {
+  const env = { ...process.env };
+  for (const name of ['FORCE_COLOR', 'CLICOLOR_FORCE', 'NO_COLOR']) Reflect.deleteProperty(env, name);
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts/help-table.mjs'), bundle], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (run.status !== 0) throw new Error(`help table: ${run.stderr}`);
+  return JSON.parse(run.stdout);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildCli();

@@ -1,23 +1,32 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, fixture } from '../support/cli.js';
 
 // A module hook in the child process lists every ES module it loads (files and node: builtins), and at exit every
-// CommonJS module in require's cache (what `require()` loaded, which module hooks do not see), so the test sees what
-// each command costs at start. bin/ runs the CLI's bundle (dist/bundle/, scripts/build-cli.mjs): the bundle's
-// metafile says which source files each loaded chunk holds, so the assertions name source files.
+// CommonJS module in require's cache (what `require()` loaded, which module hooks do not see) and every builtin
+// module Node loaded (process.moduleLoadList: a builtin `require`d by the bundle), so the test sees what
+// each command costs at start. bin/ runs the CLI's bundle, one CommonJS file (dist/bundle/cli.cjs,
+// scripts/build-cli.mjs) in which esbuild wraps each source module in a function named after its source path, run
+// on the module's first import: the child runs with V8's coverage on, and the wrappers that ran are the source files
+// the command loaded (the bundle's metafile lists the file's source files; those esbuild did not wrap run always).
 const HOOK = `data:text/javascript,${encodeURIComponent(
   "export async function load(url, context, next) { if (url.startsWith('file:') || url.startsWith('node:')) process.stderr.write('LOADED ' + url + '\\n'); return next(url, context); }",
 )}`;
 const REGISTER = `data:text/javascript,${encodeURIComponent(
   `import { createRequire, register } from 'node:module'; register(${JSON.stringify(HOOK)});
    const cache = createRequire(process.cwd() + '/').cache;
-   process.on('exit', () => { for (const file of Object.keys(cache)) process.stderr.write('LOADED file://' + file + '\\n'); });`,
+   process.on('exit', () => {
+     for (const file of Object.keys(cache)) process.stderr.write('LOADED file://' + file + '\\n');
+     for (const entry of process.moduleLoadList) if (/^NativeModule (?!internal\\/)/.test(entry)) process.stderr.write('LOADED node:' + entry.slice(13) + '\\n');
+   });`,
 )}`;
+
+const BUNDLE = 'dist/bundle/cli.cjs';
 
 interface Metafile {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
@@ -26,32 +35,66 @@ interface Metafile {
 interface Loaded {
   /** Files read from the repository (bin/, dist/, node_modules/), relative to it. */
   files: string[];
-  /** The source files and packages those files hold: a bundle chunk stands for its inputs (src/…, node_modules/…). */
+  /** The source files and packages those files hold: of the CLI bundle, the modules that ran (src/…, node_modules/…). */
   sources: string[];
   /** node: builtins imported as ES modules. */
   builtins: string[];
 }
 
+interface Coverage {
+  result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }>;
+}
+
+/** The module wrappers of the CLI bundle (esbuild's `__esm`/`__commonJS`: a method named after the source file). */
+function wrappedModules(): Set<string> {
+  const text = readFileSync(path.join(REPO_ROOT, BUNDLE), 'utf8');
+  // A string key followed by a parameter list and a body is a method definition: `"src/engine/scan.ts"(){`.
+  return new Set(
+    [...text.matchAll(/"((?:src|node_modules)\/[^"\n]+|lazy-builtin:[^"\n]+)"\([\w$,]*\)\s*\{/g)].map((match) => match[1] as string),
+  );
+}
+
+/** The functions of the CLI bundle that ran, by name, from the V8 coverage files of a run. */
+function functionsRun(coverageDir: string): Set<string> {
+  const url = pathToFileURL(path.join(REPO_ROOT, BUNDLE)).href;
+  const ran = new Set<string>();
+  for (const file of readdirSync(coverageDir)) {
+    const coverage = JSON.parse(readFileSync(path.join(coverageDir, file), 'utf8')) as Coverage;
+    for (const script of coverage.result.filter((s) => s.url === url))
+      for (const fn of script.functions) if ((fn.ranges[0]?.count ?? 0) > 0) ran.add(fn.functionName);
+  }
+  return ran;
+}
+
 function loadedBy(args: string[]): Loaded {
-  const run = spawnSync(process.execPath, ['--import', REGISTER, path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', CI: 'true' },
-    encoding: 'utf8',
-  });
-  assert.ok(run.status === 0 || run.status === 1, run.stderr);
-  const urls = run.stderr
-    .split('\n')
-    .filter((line) => line.startsWith('LOADED '))
-    .map((line) => line.slice('LOADED '.length));
-  const files = [
-    ...new Set(urls.filter((url) => url.startsWith('file://')).map((url) => url.slice('file://'.length).replace(`${REPO_ROOT}/`, ''))),
-  ];
-  const meta = JSON.parse(readFileSync(path.join(REPO_ROOT, 'dist/bundle/meta.json'), 'utf8')) as Metafile;
-  const sources = files.flatMap((file) => {
-    const output = meta.outputs[file];
-    return output ? Object.keys(output.inputs) : [file];
-  });
-  return { files, sources, builtins: urls.filter((url) => url.startsWith('node:')) };
+  const coverageDir = mkdtempSync(path.join(tmpdir(), 'ecsguard-coverage-'));
+  try {
+    const run = spawnSync(process.execPath, ['--import', REGISTER, path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true', NODE_V8_COVERAGE: coverageDir },
+      encoding: 'utf8',
+    });
+    assert.ok(run.status === 0 || run.status === 1, run.stderr);
+    const urls = run.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('LOADED '))
+      .map((line) => line.slice('LOADED '.length));
+    const files = [
+      ...new Set(urls.filter((url) => url.startsWith('file://')).map((url) => url.slice('file://'.length).replace(`${REPO_ROOT}/`, ''))),
+    ];
+    const meta = JSON.parse(readFileSync(path.join(REPO_ROOT, 'dist/bundle/meta.json'), 'utf8')) as Metafile;
+    const wrapped = wrappedModules();
+    const ran = files.includes(BUNDLE) ? functionsRun(coverageDir) : new Set<string>();
+    const sources = files.flatMap((file) => {
+      const output = meta.outputs[file];
+      if (!output) return [file];
+      const inputs = Object.keys(output.inputs);
+      return file === BUNDLE ? inputs.filter((input) => !wrapped.has(input) || ran.has(input)) : inputs;
+    });
+    return { files, sources, builtins: urls.filter((url) => url.startsWith('node:')) };
+  } finally {
+    rmSync(coverageDir, { recursive: true, force: true });
+  }
 }
 
 describe('start-up loads only what the command needs', () => {
@@ -64,21 +107,24 @@ describe('start-up loads only what the command needs', () => {
       ),
       [],
     );
-    assert.ok(loaded.files.includes('dist/bundle/main.js'));
+    assert.ok(loaded.files.includes(BUNDLE));
   });
 
-  it('--version loads the version alone: no command parser, no parser, no SDK', () => {
+  it('--version loads the manifest alone: no bundle, no command parser, no package', () => {
     const loaded = loadedBy(['--version']);
-    // The version is the manifest's.
-    assert.deepEqual(loaded.files.sort(), ['bin/ecsguard.js', 'dist/bundle/version.js', 'package.json']);
-    assert.deepEqual(
-      loaded.sources.filter((file) => file.startsWith('node_modules/')),
-      [],
-    );
+    assert.deepEqual(loaded.files.sort(), ['bin/ecsguard.js', 'package.json']);
   });
 
-  it('--help loads the command parser and the command list, no command', () => {
-    const loaded = loadedBy(['--help']);
+  it('--help, help COMMAND and COMMAND --help are answered from the help table: no bundle, no command parser', () => {
+    // dist/bundle/help.json is read as a file; test/cli/help-table.test.ts checks that its text is commander's.
+    for (const args of [['--help'], ['-h'], ['help'], ['help', 'scan'], ['scan', '--help'], ['fix', '-h']])
+      assert.deepEqual(loadedBy(args).files, ['bin/ecsguard.js'], args.join(' '));
+  });
+
+  it('help commander formats (here after a root option) loads the command parser and the command list, no command', () => {
+    const loaded = loadedBy(['--no-config', '--help']);
+    assert.ok(loaded.sources.includes('src/cli/main.ts'));
+    assert.ok(loaded.sources.includes('node_modules/commander/lib/command.js'));
     assert.deepEqual(
       loaded.sources.filter((file) => /node_modules\//.test(file) && !file.includes('node_modules/commander/')),
       [],
@@ -93,8 +139,8 @@ describe('start-up loads only what the command needs', () => {
     ]);
   });
 
-  it('scan --help loads the scan command only: no engine, no source, no schema, no other command', () => {
-    const loaded = loadedBy(['scan', '--help']);
+  it('scan --help (formatted by commander) loads the scan command only: no engine, no source, no schema, no other command', () => {
+    const loaded = loadedBy(['--no-config', 'scan', '--help']);
     assert.ok(loaded.sources.includes('src/cli/commands/scan.ts'));
     assert.deepEqual(
       loaded.sources.filter((file) => /^src\/cli\/commands\/(?!scan\.ts)/.test(file)),
