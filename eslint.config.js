@@ -1,5 +1,5 @@
 // ESLint flat config: typescript-eslint's strict, type-checked rules over src, test, bench and scripts.
-// Formatting (line width 140) is Prettier's job (.prettierrc.json); `npm run lint:fix` applies both.
+// Formatting (line width 140) is Biome's formatter's job (biome.json); `npm run lint:fix` applies both.
 import eslint from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';

@@ -25,8 +25,8 @@ describe('lint', { concurrency: true }, () => {
     assert.equal(eslint.code, 0, eslint.output);
   });
 
-  it('Prettier finds every file formatted', async () => {
-    const prettier = await lintResult('prettier');
-    assert.equal(prettier.code, 0, prettier.output);
+  it('Biome finds every file formatted', async () => {
+    const biome = await lintResult('biome');
+    assert.equal(biome.code, 0, biome.output);
   });
 });

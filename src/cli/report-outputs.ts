@@ -52,8 +52,9 @@ export function plannedOutputs(options: OutputOptions): FormatSpec[] {
     : options.outputDir
       ? REPORT_FORMATS.map((format) => ({ format }))
       : [{ format: 'text' as const }];
-  const planned = requested.map((spec): FormatSpec =>
-    spec.file || !options.outputDir ? spec : { ...spec, file: path.join(options.outputDir, REPORT_FILE_NAMES[spec.format]) },
+  const planned = requested.map(
+    (spec): FormatSpec =>
+      spec.file || !options.outputDir ? spec : { ...spec, file: path.join(options.outputDir, REPORT_FILE_NAMES[spec.format]) },
   );
   const unnamed = planned.filter((s) => !s.file);
   if (unnamed.length > 1) {

@@ -60,7 +60,14 @@ export interface BatchVerification {
 }
 
 export type JournalStatus =
-  'in-progress' | 'completed' | 'failed' | 'interrupted' | 'verification-failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed';
+  | 'in-progress'
+  | 'completed'
+  | 'failed'
+  | 'interrupted'
+  | 'verification-failed'
+  | 'rolling-back'
+  | 'rolled-back'
+  | 'rollback-failed';
 
 export interface Journal {
   kind: typeof JOURNAL_KIND;

@@ -246,7 +246,7 @@ class EventBuilder {
   private blockScalarHeader(e: ScalarEvent): number {
     const text = this.text;
     const contentStart = e.valueStart;
-    for (let at = contentStart; at < e.valueEnd;) {
+    for (let at = contentStart; at < e.valueEnd; ) {
       let first = at;
       while (text.charCodeAt(first) === 32) first++;
       const c = text.charCodeAt(first);

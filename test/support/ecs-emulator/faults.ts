@@ -33,7 +33,9 @@ export interface RateLimit {
 }
 
 export type FaultDecision =
-  { kind: 'drop'; latencyMs: number } | { kind: 'error'; error: ApiError; latencyMs: number } | { kind: 'pass'; latencyMs: number };
+  | { kind: 'drop'; latencyMs: number }
+  | { kind: 'error'; error: ApiError; latencyMs: number }
+  | { kind: 'pass'; latencyMs: number };
 
 interface Bucket {
   tokens: number;
