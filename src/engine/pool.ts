@@ -24,6 +24,12 @@ export interface BatchTask {
   findingDetails: FindingDetails;
 }
 
+/** Code a worker loads before its first batch: these sources' parsers, the code of these finding details. */
+export interface Preload {
+  sourceIndexes: number[];
+  findingDetails: FindingDetails;
+}
+
 export { MIN_FILES_FOR_WORKERS } from './scan-files.js';
 
 export function defaultJobs(): number {
@@ -59,12 +65,17 @@ export class ScanPool {
   private closed = false;
   private readonly entry = WORKER_ENTRY;
 
-  constructor(readonly size: number) {
+  /** `preload`: what each worker loads while it waits for its first batch (see Preload). */
+  constructor(
+    readonly size: number,
+    private readonly preload?: Preload,
+  ) {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
   private spawn(): void {
     const worker = new Worker(this.entry, { resourceLimits: WORKER_RESOURCE_LIMITS });
+    if (this.preload) worker.postMessage({ preload: this.preload });
     worker.on('message', (message: { id: number; result?: BatchResult; error?: string }) => {
       const waiting = this.pending.get(message.id);
       this.pending.delete(message.id);
@@ -99,6 +110,28 @@ export class ScanPool {
   /** Every worker is busy and has a batch waiting: a new batch would only wait. */
   saturated(): boolean {
     return this.idle.length === 0 && this.queue.length >= this.workers.size;
+  }
+
+  /** Batches sent and not started by any worker yet. */
+  backlog(): number {
+    return this.queue.length;
+  }
+
+  /** The length of the texts of the batches in backlog(). */
+  backlogChars(): number {
+    let chars = 0;
+    for (const { task } of this.queue) for (const file of task.files) chars += file.text.length;
+    return chars;
+  }
+
+  /** A worker has nothing to do: a batch sent now starts at once. */
+  starving(): boolean {
+    return this.queue.length === 0 && this.idle.some((w) => this.workers.has(w));
+  }
+
+  /** The source index of the batch steal() would take back, if any. */
+  lastQueuedSource(): number | undefined {
+    return this.queue.at(-1)?.task.sourceIndex;
   }
 
   /**

@@ -82,8 +82,8 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     slot.catch(() => undefined);
     group.results.push(slot);
     const run = async (pool: ScanPool | undefined) => {
-      // The main thread is one of the `jobs` lanes: it checks a batch itself while every worker has one waiting.
-      if (!pool || pool.saturated()) {
+      // The main thread is one of the `jobs` lanes: it checks a batch itself when its lane is the batch's (lanes).
+      if (!pool || checkedHere(pool, group.source)) {
         // In-process records may hold strings that are slices of file texts (and so the texts): keep compact copies,
         // as a worker's records are. Fixers (holdAll) match findings by identity: theirs stay as they are.
         const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : structuredClone(r)));
@@ -112,7 +112,8 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       );
       settle(result);
       outstanding.push(result.catch(() => undefined));
-      while (outstanding.length > pool.size * 2) await outstanding.shift();
+      // A bound on texts in flight; checkedHere keeps well under it (the main thread takes batches back first).
+      while (outstanding.length > pool.size * (BACKLOG_PER_WORKER + 1)) await outstanding.shift();
     };
     if (!group.source.independentFiles) return run(undefined);
     const pool = await pools.pool();
@@ -126,6 +127,8 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
   // Everything from the first read on is inside the try: a Ctrl-C (or any error) while reading must still close the
   // pool, or its workers keep the process alive after the scan has stopped.
   try {
+    // Workers take a while to start: start them while this thread reads, when the walk found enough likely inputs.
+    await pools.prestart(pending);
     const reader = fileReader(options);
     for await (const outcome of reader.read(pending)) {
       if (outcome === undefined) continue;
@@ -162,9 +165,10 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       for (const batch of batches) if (batch.length) await sendBatch(group, batch);
     }
     await pools.release();
-    // Everything is sent: batches still waiting for a worker are checked here instead, so no lane idles at the end.
+    // Everything is sent: batches still waiting for a worker are checked here instead, so no lane idles at the end;
+    // a batch of a worker's source only while enough wait that the workers would finish well after this thread.
     const pool = pools.started();
-    for (let waiting = pool?.steal(); waiting; waiting = pool?.steal()) {
+    for (let waiting = pool && takeBack(pool); waiting; waiting = pool && takeBack(pool)) {
       const { task, settle } = waiting;
       const source = FILE_SOURCES[task.sourceIndex] as FileSource;
       const result = runInProcess(source, task.files).then((r) => structuredClone(r));
@@ -208,6 +212,40 @@ export function deliver(
   into.taskDefinitions += from.taskDefinitions;
 }
 
+/**
+ * Lanes: each thread JIT-compiles the code of the sources it parses, and its compiled code stays fast only for the
+ * shapes of value trees it has seen; a thread that parses two sources compiles both parsers and recompiles the checks
+ * for both shapes. So each source keeps to a lane where it can: the main thread (which also reads, routes and
+ * reports) checks task-definition JSON, the cheapest files per byte; workers check the other sources. A lane takes
+ * the other's batches only when it would otherwise idle or the other has too much: a worker with nothing waiting
+ * gets JSON; the main thread checks a worker's source when BACKLOG_PER_WORKER batches (or BACKLOG_CHARS of text)
+ * wait for each worker. Output does not depend on which lane checks a batch (results are joined in batch order).
+ */
+const MAIN_LANE_KINDS: ReadonlySet<string> = new Set(['json']);
+
+/** Batches of a worker's source that may wait per worker before the main thread helps (see MAIN_LANE_KINDS). */
+export const BACKLOG_PER_WORKER = 8;
+
+/** Text (UTF-16 code units) that may wait for the workers: the backlog's memory bound. */
+export const BACKLOG_CHARS = 8 * 1024 * 1024;
+
+/** At the end, the main thread takes back a batch of a worker's source only while this many wait per worker. */
+export const TAKE_BACK_PER_WORKER = 3;
+
+function checkedHere(pool: ScanPool, source: FileSource): boolean {
+  if (MAIN_LANE_KINDS.has(source.kind)) return !pool.starving();
+  return pool.backlog() >= BACKLOG_PER_WORKER * pool.size || pool.backlogChars() >= BACKLOG_CHARS;
+}
+
+/** The batch the main thread checks next once everything is sent, if it should take one back from the workers. */
+function takeBack(pool: ScanPool): ReturnType<ScanPool['steal']> {
+  const index = pool.lastQueuedSource();
+  if (index === undefined) return undefined;
+  const kind = FILE_SOURCES[index]?.kind;
+  if (kind !== undefined && !MAIN_LANE_KINDS.has(kind) && pool.backlog() < TAKE_BACK_PER_WORKER * pool.size) return undefined;
+  return pool.steal();
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -226,6 +264,9 @@ class PoolGate {
   private done = false;
   private waiting: Array<(pool: ScanPool | undefined) => Promise<void>> = [];
   private minimum = Number.POSITIVE_INFINITY;
+  /** Started by prestart, before the decision; closed if the decision is none. */
+  private early: ScanPool | undefined;
+  private earlyClosed: Promise<void> | undefined;
 
   constructor(
     private readonly options: ScanOptions,
@@ -251,26 +292,61 @@ class PoolGate {
     return (this.allowed = options.checks.every((c) => CHECKS.includes(c)));
   }
 
+  /**
+   * Starts the workers now when the scan may use them and the walk found at least MIN_FILES_FOR_WORKERS files whose
+   * names say they are probably independent inputs (JSON, YAML): the decision still waits for the files seen. Each
+   * worker loads the code it is likely to need meanwhile (the YAML parser when there are YAML files).
+   */
+  async prestart(pending: readonly PendingFile[]): Promise<void> {
+    if (!(await this.isAllowed())) return;
+    let likely = 0;
+    let yaml = false;
+    for (const file of pending) {
+      const name = file.display.toLowerCase();
+      if (name.endsWith('.json')) likely++;
+      else if (name.endsWith('.yaml') || name.endsWith('.yml') || name.endsWith('.template')) {
+        likely++;
+        yaml = true;
+      }
+    }
+    if (likely < this.minimum) return;
+    const { ScanPool, workersAvailable } = await import('./pool.js');
+    if (!workersAvailable()) return;
+    const cloudFormation = FILE_SOURCES.findIndex((s) => s.kind === 'cloudformation');
+    this.early = new ScanPool(this.size(), {
+      sourceIndexes: yaml && cloudFormation >= 0 ? [cloudFormation] : [],
+      findingDetails: this.options.findingDetails ?? ALL_FINDING_DETAILS,
+    });
+  }
+
+  /** jobs - 1 workers: the main thread checks batches too (one thread fewer to start and to warm up). */
+  private size(): number {
+    const jobs = this.options.jobs ?? 1;
+    return Math.max(1, Math.min(jobs - 1, Math.ceil(this.pendingFiles / FILE_BATCH) - 1));
+  }
+
+  private none(): undefined {
+    this.state = 'none';
+    this.earlyClosed = this.early?.close();
+    this.early = undefined;
+    return undefined;
+  }
+
   /** The pool, none (in-process), or undecided (hold the batch until enough files are seen or reading ends). */
   async pool(): Promise<ScanPool | undefined | 'undecided'> {
     if (this.state !== 'undecided') return this.state === 'none' ? undefined : this.state;
-    if (!(await this.isAllowed())) {
-      this.state = 'none';
-      return undefined;
-    }
+    if (!(await this.isAllowed())) return this.none();
     if (this.seen < this.minimum) {
       if (!this.done) return 'undecided';
-      this.state = 'none';
-      return undefined;
+      return this.none();
+    }
+    if (this.early) {
+      this.state = this.early;
+      return this.state;
     }
     const { ScanPool, workersAvailable } = await import('./pool.js');
-    if (!workersAvailable()) {
-      this.state = 'none';
-      return undefined;
-    }
-    // jobs - 1 workers: the main thread checks batches too (one thread fewer to start and to warm up).
-    const jobs = this.options.jobs ?? 1;
-    this.state = new ScanPool(Math.max(1, Math.min(jobs - 1, Math.ceil(this.pendingFiles / FILE_BATCH) - 1)));
+    if (!workersAvailable()) return this.none();
+    this.state = new ScanPool(this.size());
     return this.state;
   }
 
@@ -298,6 +374,7 @@ class PoolGate {
   }
 
   async close(): Promise<void> {
-    await this.started()?.close();
+    if (this.state === 'undecided') this.none();
+    await Promise.all([this.started()?.close(), this.earlyClosed]);
   }
 }

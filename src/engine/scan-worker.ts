@@ -5,13 +5,20 @@
 import { parentPort } from 'node:worker_threads';
 import { CHECKS } from '../checks/catalogue.js';
 import { FILE_SOURCES } from '../sources/registry.js';
-import type { BatchTask } from './pool.js';
+import type { BatchTask, Preload } from './pool.js';
+import { loadDetailCode } from './evaluate.js';
 import { type BatchResult, consumeFiles, emptyBatch } from './scan.js';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker.js runs only as a worker thread');
 
-port.on('message', async ({ id, task }: { id: number; task: BatchTask }) => {
+port.on('message', async (message: { id: number; task: BatchTask } | { preload: Preload }) => {
+  if ('preload' in message) {
+    // Only loads code: a failure here shows again (and is reported) when a batch needs that code.
+    await preload(message.preload).catch(() => undefined);
+    return;
+  }
+  const { id, task } = message;
   try {
     const source = FILE_SOURCES[task.sourceIndex];
     if (!source) throw new Error(`no file source ${task.sourceIndex}`);
@@ -35,3 +42,9 @@ port.on('message', async ({ id, task }: { id: number; task: BatchTask }) => {
     port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
 });
+
+async function preload({ sourceIndexes, findingDetails }: Preload): Promise<void> {
+  // A source loaded with no files only imports its parser (the registry's sources load on first use).
+  for (const index of sourceIndexes) await FILE_SOURCES[index]?.load([], {});
+  await loadDetailCode(findingDetails);
+}
