@@ -325,27 +325,29 @@ class PoolGate {
     return Math.max(1, Math.min(jobs - 1, Math.ceil(this.pendingFiles / FILE_BATCH) - 1));
   }
 
-  private none(): undefined {
+  private none(): void {
     this.state = 'none';
     this.earlyClosed = this.early?.close();
     this.early = undefined;
-    return undefined;
   }
 
   /** The pool, none (in-process), or undecided (hold the batch until enough files are seen or reading ends). */
   async pool(): Promise<ScanPool | undefined | 'undecided'> {
     if (this.state !== 'undecided') return this.state === 'none' ? undefined : this.state;
-    if (!(await this.isAllowed())) return this.none();
-    if (this.seen < this.minimum) {
-      if (!this.done) return 'undecided';
-      return this.none();
+    if (!(await this.isAllowed()) || (this.seen < this.minimum && this.done)) {
+      this.none();
+      return undefined;
     }
+    if (this.seen < this.minimum) return 'undecided';
     if (this.early) {
       this.state = this.early;
       return this.state;
     }
     const { ScanPool, workersAvailable } = await import('./pool.js');
-    if (!workersAvailable()) return this.none();
+    if (!workersAvailable()) {
+      this.none();
+      return undefined;
+    }
     this.state = new ScanPool(this.size());
     return this.state;
   }

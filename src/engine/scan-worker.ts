@@ -2,7 +2,7 @@
  * A worker of the parse+check pool (see pool.ts): loads one batch of independent files through its source and checks
  * every task definition in it. Only compact records travel back (findings, errors, warnings): no value trees.
  */
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort } from 'node:worker_threads';
 import { CHECKS } from '../checks/catalogue.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import type { BatchTask, Preload } from './pool.js';
@@ -12,13 +12,13 @@ import { type BatchResult, consumeFiles, emptyBatch } from './scan.js';
 const port = parentPort;
 if (!port) throw new Error('scan-worker.js runs only as a worker thread');
 
-port.on('message', async (message: { id: number; task: BatchTask } | { preload: Preload }) => {
-  if ('preload' in message) {
-    // Only loads code: a failure here shows again (and is reported) when a batch needs that code.
-    await preload(message.preload).catch(() => undefined);
-    return;
-  }
-  const { id, task } = message;
+port.on('message', (message: { id: number; task: BatchTask } | { preload: Preload }) => {
+  // Only loads code: a failure here shows again (and is reported) when a batch needs that code.
+  if ('preload' in message) void preload(message.preload).catch(() => undefined);
+  else void runBatch(port, message.id, message.task);
+});
+
+async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise<void> {
   try {
     const source = FILE_SOURCES[task.sourceIndex];
     if (!source) throw new Error(`no file source ${task.sourceIndex}`);
@@ -41,7 +41,7 @@ port.on('message', async (message: { id: number; task: BatchTask } | { preload: 
   } catch (error) {
     port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
-});
+}
 
 async function preload({ sourceIndexes, findingDetails }: Preload): Promise<void> {
   // A source loaded with no files only imports its parser (the registry's sources load on first use).
