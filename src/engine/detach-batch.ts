@@ -25,11 +25,15 @@ export function detachBatch(result: BatchResult): BatchResult {
   return result;
 }
 
+/**
+ * Deeper than this, a value is cloned (structuredClone handles cycles): results are JSON-like records a few levels deep,
+ * so only a cycle gets there, and it must not overflow the stack.
+ */
+const MAX_DEPTH = 64;
+
 class StringDetacher {
   /** Copies made so far, by content: a string that recurs (a file path, a message) is copied once. */
   private readonly copies = new Map<string, string>();
-  /** Objects walked, and what replaces each: records share parts (a resource, a range), walked once and kept shared. */
-  private readonly done = new Map<object, object>();
 
   private string(s: string): string {
     if (s.length < MIN_VIEW_LENGTH) return s;
@@ -42,41 +46,35 @@ class StringDetacher {
     return copy;
   }
 
-  list(items: unknown[]): void {
+  list(items: unknown[], depth = 0): void {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (typeof item === 'string') items[i] = this.string(item);
-      else if (item !== null && typeof item === 'object') items[i] = this.object(item);
+      else if (item !== null && typeof item === 'object') items[i] = this.object(item, depth + 1);
     }
   }
 
   /**
    * The object with its strings detached: the same object when it is a plain record or array; a copy when it is frozen
    * (a shared constant, such as the default fix options: the compactor shares strings in place, as in any copy) or of
-   * another kind (none is expected in results; cloned, as before).
+   * another kind (none is expected in results; cloned, as before). A part shared by several records (a resource) is
+   * walked once per record: cheaper than remembering every object walked, and its strings are the same copies.
    */
-  private object(value: object): object {
-    const known = this.done.get(value);
-    if (known !== undefined) return known;
+  private object(value: object, depth: number): object {
+    if (depth > MAX_DEPTH) return structuredClone(value);
     const frozen = Object.isFrozen(value);
     if (Array.isArray(value)) {
       const list = frozen ? [...value] : value;
-      this.done.set(value, list);
-      this.list(list);
+      this.list(list, depth);
       return list;
     }
     const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) {
-      const clone = structuredClone(value);
-      this.done.set(value, clone);
-      return clone;
-    }
+    if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
     const record = (frozen ? { ...value } : value) as Record<string, unknown>;
-    this.done.set(value, record);
     for (const key in record) {
       const item = record[key];
       if (typeof item === 'string') record[key] = this.string(item);
-      else if (item !== null && typeof item === 'object') record[key] = this.object(item);
+      else if (item !== null && typeof item === 'object') record[key] = this.object(item, depth + 1);
     }
     return record;
   }
