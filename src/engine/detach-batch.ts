@@ -64,11 +64,11 @@ class StringDetacher {
     if (depth > MAX_DEPTH) return structuredClone(value);
     const frozen = Object.isFrozen(value);
     if (Array.isArray(value)) {
-      const list = frozen ? [...value] : value;
+      const list: unknown[] = frozen ? [...(value as unknown[])] : (value as unknown[]);
       this.list(list, depth);
       return list;
     }
-    const prototype = Object.getPrototypeOf(value);
+    const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
     const record = (frozen ? { ...value } : value) as Record<string, unknown>;
     for (const key in record) {
