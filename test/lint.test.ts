@@ -20,9 +20,9 @@ async function lintResult(name: string): Promise<{ code: number | null; output: 
 }
 
 describe('lint', { concurrency: true }, () => {
-  it('ESLint (typescript-eslint strict, type-checked) reports no errors', async () => {
-    const eslint = await lintResult('eslint');
-    assert.equal(eslint.code, 0, eslint.output);
+  it('Oxlint (typescript-eslint strict type-checked rules, type-aware) reports no errors', async () => {
+    const oxlint = await lintResult('oxlint');
+    assert.equal(oxlint.code, 0, oxlint.output);
   });
 
   it('Biome finds every file formatted', async () => {

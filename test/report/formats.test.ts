@@ -105,7 +105,7 @@ describe('one scan writes every format (--output-dir)', () => {
       skipped.skipped.message,
       `muted by exception at ${exceptions}:3 (exception legacy-privileged): Vendor agent, replacement ordered, owner sec-team@example.com, until 2099-01-31, ticket SEC-9`,
     );
-    const failure = (suites[1]?.testcase as { failure: { message: string; type: string; '#text': string } }).failure;
+    const failure = (suites[1]!.testcase as { failure: { message: string; type: string; '#text': string } }).failure;
     assert.equal(failure.type, 'FAIL');
     assert.equal(failure.message, `${HOSTILE}:8:15: container "<img src=x onerror=alert(1)>": user "0" is uid 0 (root)`);
     assert.equal(
