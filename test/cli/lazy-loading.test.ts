@@ -209,7 +209,8 @@ describe('start-up loads only what the command needs', () => {
       dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-lazy-'));
       writeFileSync(
         path.join(dir, 'exceptions.yaml'),
-        'version: 1\nexceptions:\n  - checks: [no-root-user]\n    resources: ["*"]\n    reason: the image sets USER\n    owner: platform-team\n    expires: 2999-01-01\n',
+        'version: 1\nexceptions:\n  - checks: [no-root-user]\n    resources: ["*"]\n    reason: the image sets USER\n    owner: ' +
+          'platform-team\n    expires: 2999-01-01\n',
       );
     });
     after(() => {

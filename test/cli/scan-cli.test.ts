@@ -92,7 +92,8 @@ describe('ecsguard scan --format json: the public contract', () => {
           { container: 'worker', containerIndex: 0, path: ['containerDefinitions', '0', 'user'], operation: 'set', value: '1000:1000' },
         ],
         warnings: [
-          'container "worker": the image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/reporting:3.2.0 may need a USER and file permissions for uid 1000 (files it writes, volumes it mounts); images built to run as root must be rebuilt',
+          'container "worker": the image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/reporting:3.2.0 may need a USER and file ' +
+            'permissions for uid 1000 (files it writes, volumes it mounts); images built to run as root must be rebuilt',
         ],
         manual: [],
         // The edit replaces `"0"`, where the finding is located.
@@ -128,7 +129,9 @@ describe('ecsguard scan --format json: the public contract', () => {
           tool: 'aws-config',
           rule: 'ecs-task-definition-nonroot-user',
           verdict: 'NOT_EVALUATED',
-          why: 'user "0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms',
+          why:
+            'user "0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, ' +
+            'zero-padded or case-variant forms',
         },
         { tool: 'prowler', verdict: 'NOT_COVERED', why: 'Prowler has no rule for this check' },
         { tool: 'cis', verdict: 'NOT_COVERED', why: 'CIS AWS Compute v1.1.0 has no rule for this check' },

@@ -76,7 +76,8 @@ describe('warnings are reported in every format and never make the run incomplet
       run.stdout,
       [
         'Warnings (1): every check was still evaluated',
-        `  ${path.join(dir, 'empty.json')}:1:65: task definition empty has an empty container definitions list; container checks have nothing to check`,
+        `  ${path.join(dir, 'empty.json')}:1:65: task definition empty has an empty container definitions list; container checks have ` +
+          `nothing to check`,
         '',
         '1 task definition checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 warning (ok, exit 0)',
         '',

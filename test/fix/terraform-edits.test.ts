@@ -206,7 +206,8 @@ describe('fix: Terraform files that are generated or shared are not edited', () 
     assert.ok(reasons.length > 0);
     assert.ok(
       reasons.includes(
-        `no-root-user: the Terraform plan is generated (terraform show -json), so it is not edited: set user to "1000:1000" in the resource block at ${dir}/main.tf:1:1, then plan again`,
+        `no-root-user: the Terraform plan is generated (terraform show -json), so it is not edited: set user to "1000:1000" in the ` +
+          `resource block at ${dir}/main.tf:1:1, then plan again`,
       ),
       reasons.join('\n'),
     );
@@ -255,7 +256,8 @@ describe('fix: Terraform files that are generated or shared are not edited', () 
     assert.equal(run.after['containers.json.tpl'], TEMPLATE.replace('"privileged": true', '"privileged": false'));
     assert.equal(run.after['main.tf'], undefined);
     assert.deepEqual(manualReasons(run), [
-      `no-root-user: user comes from the template placeholder \${user} (${run.dir}/containers.json.tpl:5:14), which every templatefile() call of the template shares: set "1000:1000" in the call's argument user at ${run.dir}/main.tf:5:13`,
+      `no-root-user: user comes from the template placeholder \${user} (${run.dir}/containers.json.tpl:5:14), which every templatefile() ` +
+        `call of the template shares: set "1000:1000" in the call's argument user at ${run.dir}/main.tf:5:13`,
     ]);
   });
 
@@ -338,7 +340,8 @@ describe('fix: Terraform objects whose values are defined elsewhere', () => {
   it('a missing user is inserted inside the object, not at the offset of a value defined in another file', async () => {
     const dir = workspace({
       'variables.tf':
-        'variable "router_image" {\n  type    = string\n  default = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"\n}\n\nvariable "with_router" {\n  type = bool\n}\n',
+        'variable "router_image" {\n  type    = string\n  default = ' +
+        '"public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"\n}\n\nvariable "with_router" {\n  type = bool\n}\n',
       'main.tf': [
         'locals {',
         '  log_router = {',

@@ -95,7 +95,8 @@ describe('AVD-AWS-0036 (no-plaintext-secrets)', () => {
       `
 resource "aws_ecs_task_definition" "deny" {
   family = "service"
-  container_definitions = jsonencode([{ name = "app", image = "app", environment = [{ name = "ENVIRONMENT", value = "development" }, { name = "DATABASE_PASSWORD", value = "password123" }] }])
+  container_definitions = jsonencode([{ name = "app", image = "app", environment = [{ name = "ENVIRONMENT", value = "development" }, { ` +
+        `name = "DATABASE_PASSWORD", value = "password123" }] }])
 }
 resource "aws_ecs_task_definition" "allow" {
   family = "service"

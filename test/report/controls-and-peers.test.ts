@@ -32,7 +32,9 @@ describe('cross-tool verdicts in reports', () => {
           rule: 'ecs-task-definition-user-for-host-mode-check',
           control: 'ECS.1 (retired)',
           verdict: 'NOT_EVALUATED',
-          why: 'user "0:0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms',
+          why:
+            'user "0:0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, ' +
+            'zero-padded or case-variant forms',
         },
         {
           tool: 'prowler',

@@ -166,7 +166,8 @@ export async function applyPlan(document: PlanDocument, settings: ApplySettings)
   const pendingRevisions = journal.revisions.filter((r) => r.register.status !== 'done').length;
   const pendingServices = journal.services.filter((s) => s.update.status !== 'done').length;
   out(
-    `${settings.resume ? 'Resuming' : 'Applying'} ${planFile}, batch${journal.batches.length > 1 ? 'es' : ''} ${journal.batches.join(', ')}: ` +
+    `${settings.resume ? 'Resuming' : 'Applying'} ${planFile}, ` +
+      `batch${journal.batches.length > 1 ? 'es' : ''} ${journal.batches.join(', ')}: ` +
       `${pendingRevisions} revision(s) to register, ${pendingServices} service(s) to update. Old revisions are never deregistered.`,
   );
   if (settings.confirm && !(await settings.confirm('Change the account?'))) {
@@ -357,7 +358,8 @@ async function finish(code: Outcome, store: JournalStore, planFile: string, out:
     out(`To undo what was changed: ecsguard rollback ${store.path}`);
   } else if (store.journal.status === 'rolled-back' || store.journal.status === 'rollback-failed') {
     out(
-      `A rollout FAILED and the batch was rolled back${store.journal.status === 'rollback-failed' ? ' in part (see "Not restored")' : ''}. Fix the cause, then make a new plan.`,
+      `A rollout FAILED and the batch was rolled ` +
+        `back${store.journal.status === 'rollback-failed' ? ' in part (see "Not restored")' : ''}. Fix the cause, then make a new plan.`,
     );
   } else if (code === OUTCOME.incomplete) {
     const refused = store.journal.services.filter((s) => s.update.refused);

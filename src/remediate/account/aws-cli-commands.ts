@@ -38,11 +38,14 @@ export function applyCommands(input: CommandInput): string[] {
   const filter =
     keep === undefined ? 'select(.oldArn == $arn)' : `select(.oldArn == $arn and .batch == ${keep} and .purpose == "keep-latest")`;
   return [
-    `jq --arg arn ${shellQuote(input.oldArn)} '.revisions[] | ${filter} | .registerInput' ${shellQuote(input.planFile)} > ${shellQuote(file)}`,
-    `${variable}=$(aws ecs register-task-definition --region ${region} --cli-input-json file://${shellQuote(file)} --query taskDefinition.taskDefinitionArn --output text)`,
+    `jq --arg arn ${shellQuote(input.oldArn)} '.revisions[] | ${filter} | .registerInput' ${shellQuote(input.planFile)} ` +
+      `> ${shellQuote(file)}`,
+    `${variable}=$(aws ecs register-task-definition --region ${region} --cli-input-json file://${shellQuote(file)} --query ` +
+      `taskDefinition.taskDefinitionArn --output text)`,
     ...input.services.map(
       (s) =>
-        `aws ecs update-service --region ${region} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} --task-definition "$${variable}"`,
+        `aws ecs update-service --region ${region} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} ` +
+        `--task-definition "$${variable}"`,
     ),
   ];
 }
@@ -51,6 +54,7 @@ export function applyCommands(input: CommandInput): string[] {
 export function rollbackCommands(input: Pick<CommandInput, 'region' | 'oldArn' | 'services'>): string[] {
   return input.services.map(
     (s) =>
-      `aws ecs update-service --region ${shellQuote(input.region)} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} --task-definition ${shellQuote(input.oldArn)}`,
+      `aws ecs update-service --region ${shellQuote(input.region)} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} ` +
+      `--task-definition ${shellQuote(input.oldArn)}`,
   );
 }

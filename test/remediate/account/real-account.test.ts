@@ -86,7 +86,8 @@ describe('a service mid-rollout', () => {
     assert.equal(orders1?.inUse, true);
     assert.equal(orders1?.why, 'in use, no service to move from it: 3 running task(s), 1 rollout(s) still draining it');
     assert.deepEqual(orders1?.rollouts, [
-      'prod/orders: rollout to orders:2 in progress, 3 task(s) still on orders:1 (the service is moved from orders:2, not from this revision)',
+      'prod/orders: rollout to orders:2 in progress, 3 task(s) still on orders:1 (the service is moved from orders:2, not from this ' +
+        'revision)',
     ]);
   });
 
@@ -343,7 +344,8 @@ describe('keep the family latest revision newest', () => {
       false,
     );
     const warning =
-      '--no-keep-latest: after batch 1, the latest revision of payments-api is a fixed copy of payments-api:1 while payments-api:6 is newer: anything that deploys by family name gets the older content, and --scope latest no longer sees payments-api:6';
+      '--no-keep-latest: after batch 1, the latest revision of payments-api is a fixed copy of payments-api:1 while payments-api:6 is ' +
+      'newer: anything that deploys by family name gets the older content, and --scope latest no longer sees payments-api:6';
     // (api and web, applied above with rollouts still finishing, get the same warning; this test is about payments-api.)
     assert.deepEqual(
       result.plan?.warnings?.filter((w) => w.includes('payments-api')),
@@ -545,7 +547,8 @@ describe('Ctrl-C during apply', () => {
     assert.equal(seeded.emulator.countCalls()['UpdateService'], 1);
     assert.ok(
       text.includes(
-        `Interrupted: the call in flight finished and the journal is written. To continue: ecsguard apply ${seeded.planFile} --resume ${journalFile}`,
+        `Interrupted: the call in flight finished and the journal is written. To continue: ecsguard apply ${seeded.planFile} ` +
+          `--resume ${journalFile}`,
       ),
       text,
     );
