@@ -105,7 +105,9 @@ export async function createOrganizationSource(
         const { stats } = source;
         notices.push(
           `organization: ${stats.accounts} account(s) in scope, ${stats.pairs} account-region(s) ` +
-            `scanned${stats.resumedPairs ? `, ${stats.resumedPairs} resumed from ${String(opts['state'])}` : ''}${stats.failedAccounts ? `, ${stats.failedAccounts} account(s) could not be scanned (see errors)` : ''}`,
+            `scanned${stats.resumedPairs ? `, ${stats.resumedPairs} resumed ` + `from ${String(opts['state'])}` : ''}${
+              stats.failedAccounts ? `, ${stats.failedAccounts} account(s) could not be scanned ` + `(see errors)` : ''
+            }`,
         );
         if (opts['quiet'] !== true) for (const message of notices) context.stderr.write(`ecsguard: ${message}\n`);
       }

@@ -218,7 +218,10 @@ describe('ecsguard scan: text output', () => {
     assert.equal(run.code, 2);
     assert.match(
       run.stdout,
-      /\n {2}26:3 +ERROR +high +all 5 checks +not evaluated: resource StringPropertiesTaskDefinition: Properties must be a mapping, found a string\n/,
+      new RegExp(
+        /\n {2}26:3 +ERROR +high +all 5 checks +not evaluated: resource StringPropertiesTaskDefinition: Properties must/.source +
+          / be a mapping, found a string\n/.source,
+      ),
     );
     assert.match(run.stdout, /\nInput errors \(3\): what these name was not read, or not fully checked\n/);
     // A list that is not a list leaves the task-level checks their verdicts (no networkMode: they pass).
@@ -226,7 +229,13 @@ describe('ecsguard scan: text output', () => {
     // A malformed Fn::If (its value is UNKNOWN in place) and a container without a name are warnings: every check was evaluated.
     assert.match(
       run.stdout,
-      /\nWarnings \(2\): every check was still evaluated\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:12:23: resource BadIfTaskDefinition: Fn::If needs \[condition name, value if true, value if false\], found 2 arguments\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:24:11: task definition NoNameTaskDefinition: container definition #0 has no name \(ECS requires one\)\n/,
+      new RegExp(
+        /\nWarnings \(2\): every check was still evaluated\n/.source +
+          / {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:12:23: resource BadIfTaskDefinition: Fn::If needs \[condition/.source +
+          / name, value if true, value if false\], found 2 arguments\n/.source +
+          / {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:24:11: task definition NoNameTaskDefinition: container/.source +
+          / definition #0 has no name \(ECS requires one\)\n/.source,
+      ),
     );
     assert.match(run.stdout, /\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:13:35: unknown YAML tag !Bogus/);
   });
@@ -235,7 +244,11 @@ describe('ecsguard scan: text output', () => {
     const run = await runCli(['scan', fixture('terraform', 'plan', 'plan.json')]);
     assert.match(
       run.stdout,
-      /^test\/fixtures\/terraform\/plan\/plan\.json › module\.svc\.aws_ecs_task_definition\.this\["api"\] \(family api\), declared at test\/fixtures\/terraform\/plan\/modules\/svc\/main\.tf:1$/m,
+      new RegExp(
+        /^test\/fixtures\/terraform\/plan\/plan\.json › module\.svc\.aws_ecs_task_definition\.this\["api"\] \(family/.source +
+          / api\), declared at test\/fixtures\/terraform\/plan\/modules\/svc\/main\.tf:1$/.source,
+        'm',
+      ),
     );
     const report = JSON.parse((await runCli(['scan', fixture('terraform', 'plan', 'plan.json'), '--format', 'json'])).stdout);
     const api = report.findings.find(

@@ -151,7 +151,9 @@ describe('fix: never edits what it reports as not fixed', () => {
       run.result.definitions[0]?.manual.map((m) => `${m.checkId} ${m.container}: ${m.reason}`),
       [
         `no-privileged-containers ` +
-          `b: ${notChanged(`task definition a: container definition #0 must be an object, found string at ${path.join(run.dir, 'td.json')}:1:39`)}`,
+          `b: ${notChanged(
+            `task definition a: container definition #0 must be an object, found string ` + `at ${path.join(run.dir, 'td.json')}:1:39`,
+          )}`,
       ],
     );
   });

@@ -71,7 +71,16 @@ resource "aws_ecs_task_definition" "host" {
         - ${volume}`;
     const models = await modelsFrom(
       'template.yaml',
-      `Resources:${task('GoodTask', 'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: ENABLED }')}${task('BadTask', 'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: DISABLED }')}${task('LowerCase', 'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: enabled }')}${task('HostVolume', 'Name: jenkins-home\n          Host: { SourcePath: /srv/jenkins }')}\n`,
+      `Resources:${task(
+        'GoodTask',
+        'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: ' + 'ENABLED }',
+      )}${task(
+        'BadTask',
+        'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: ' + 'DISABLED }',
+      )}${task(
+        'LowerCase',
+        'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, ' + 'TransitEncryption: enabled }',
+      )}${task('HostVolume', 'Name: jenkins-home\n          Host: { SourcePath: /srv/jenkins }')}\n`,
     );
     assert.equal(avdAws0035.task(model(models, 'GoodTask')).verdict, 'PASS');
     assert.equal(avdAws0035.task(model(models, 'BadTask')).verdict, 'FAIL');

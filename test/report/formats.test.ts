@@ -111,7 +111,8 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(failure.message, `${HOSTILE}:8:15: container "<img src=x onerror=alert(1)>": user "0" is uid 0 (root)`);
     assert.equal(
       failure['#text'],
-      `FAIL ${HOSTILE}:8:15 (container <img src=x onerror=alert(1)>): container "<img src=x onerror=alert(1)>": user "0" is uid 0 (root)\n` +
+      `FAIL ${HOSTILE}:8:15 (container <img src=x onerror=alert(1)>): container "<img src=x onerror=alert(1)>": user "0" is uid 0 ` +
+        `(root)\n` +
         `FAIL ${HOSTILE}:14:15 (container =HYPERLINK("http://attacker.example/","click")): container ` +
         `"=HYPERLINK(\\"http://attacker.example/\\",\\"click\\")": user "root" is the root user\n` +
         'Remediation: Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',

@@ -47,7 +47,8 @@ describe('task-definition JSON: field names are case-sensitive, as the AWS CLI r
 
   it('a field a hardening check reads is judged too: its misspelling or wrong case is an error', async () => {
     const json =
-      '{"family":"x","containerDefinitions":[{"name":"a","image":"nginx","user":"1000",\n"readonlyRootFileSystem":true,\n"logConfiguraton":{"logDriver":"awslogs"}}]}';
+      '{"family":"x","containerDefinitions":[{"name":"a","image":"nginx","user":"1000",\n' +
+      '"readonlyRootFileSystem":true,\n"logConfiguraton":{"logDriver":"awslogs"}}]}';
     const { status, errors, warnings } = await scanFiles({ 'td.json': json });
     assert.deepEqual(errors, [
       '2:1 unknown field "readonlyRootFileSystem": ECS field names are case-sensitive (did you mean readonlyRootFilesystem?); the AWS ' +

@@ -269,7 +269,9 @@ async function runBatch(batch: number, ctx: BatchContext): Promise<BatchResult> 
   journal.verifications.push(verification);
   await store.event(`batch ${batch} verification: ${verification.ok ? 'passed' : 'failed'}`);
   out(
-    `  re-scan of batch ${batch}: ${verification.ok ? 'no failing check on the new revisions; every updated service on its new revision' : 'problems remain'}`,
+    `  re-scan of batch ${batch}: ${
+      verification.ok ? 'no failing check on the new revisions; every updated service on its new ' + 'revision' : 'problems remain'
+    }`,
   );
   for (const line of [...verification.failing, ...verification.problems]) out(`    ${line}`);
   for (const line of verification.remaining) out(`    still failing, left to a person by the plan: ${line}`);

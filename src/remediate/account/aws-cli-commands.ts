@@ -33,7 +33,8 @@ export function applyCommands(input: CommandInput): string[] {
     keep === undefined
       ? registerInputFileName(input.family, input.oldRevision)
       : `${input.family}-${input.oldRevision}.keep-latest.register.json`;
-  const variable = `NEW_${input.family.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${input.oldRevision}${keep === undefined ? '' : '_LATEST'}`;
+  const suffix = keep === undefined ? '' : '_LATEST';
+  const variable = `NEW_${input.family.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${input.oldRevision}${suffix}`;
   const region = shellQuote(input.region);
   const filter =
     keep === undefined ? 'select(.oldArn == $arn)' : `select(.oldArn == $arn and .batch == ${keep} and .purpose == "keep-latest")`;

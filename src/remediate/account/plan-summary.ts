@@ -23,7 +23,12 @@ export function formatPlanSummary(plan: RemediationPlan, planFile: string): stri
   for (const r of plan.revisions) {
     const services = r.services.map((s) => `${s.cluster}/${s.service}${s.rollout ? ` [${s.rollout}]` : ''}`).join(', ');
     const usage = r.inUse
-      ? `in use: ${services || [r.runningTasks ? `${r.runningTasks} running task(s)` : '', r.rollouts?.length ? 'by rollouts in progress' : ''].filter(Boolean).join(', ')}`
+      ? `in use: ${
+          services ||
+          [r.runningTasks ? `${r.runningTasks} running ` + `task(s)` : '', r.rollouts?.length ? 'by rollouts in progress' : '']
+            .filter(Boolean)
+            .join(', ')
+        }`
       : 'not in use';
     lines.push(
       `batch ${r.batch}  ${r.region} ${shortArn(r.oldArn)}  ` +
@@ -45,7 +50,10 @@ export function formatPlanSummary(plan: RemediationPlan, planFile: string): stri
   lines.push(
     '',
     `Plan written to ${planFile}: ${summary.revisions} revision(s) to re-register (${summary.inUse} in ` +
-      `use)${summary.keepLatest ? ` and ${summary.keepLatest} keep-latest cop${summary.keepLatest === 1 ? 'y' : 'ies'}` : ''}, ${summary.services} service update(s), ${summary.batches} batch(es). Nothing was changed.`,
+      `use)${
+        summary.keepLatest ? ` and ${summary.keepLatest} keep-latest ` + `cop${summary.keepLatest === 1 ? 'y' : 'ies'}` : ''
+      }, ${summary.services} service update(s), ${summary.batches} batch(es). ` +
+      `Nothing was changed.`,
   );
   if (summary.revisions) {
     lines.push(`Review it, then: ecsguard apply ${planFile}${summary.batches > 1 ? ' --batch 1' : ''}`);

@@ -211,30 +211,33 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     },
   );
 
-  it('Terraform: runtime_platform ARM64 picks the arm64 image of an index; an interpolated tag is UNKNOWN with the expression', async () => {
-    const run = await runCliAsync(
-      ['scan', join(folder, 'worker.tf'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'],
-      env,
-    );
-    assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(
-      userFindings(run.stdout).map((f) => [f.container, f.status, f.message]),
-      [
+  it(
+    'Terraform: runtime_platform ARM64 picks the arm64 image of an index; an interpolated tag is UNKNOWN with the ' + 'expression',
+    async () => {
+      const run = await runCliAsync(
+        ['scan', join(folder, 'worker.tf'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'],
+        env,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(
+        userFindings(run.stdout).map((f) => [f.container, f.status, f.message]),
         [
-          'worker',
-          'NOTE',
-          `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective non-root ` +
-            `(accepted by --accept-image-user)`,
+          [
+            'worker',
+            'NOTE',
+            `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective non-root ` +
+              `(accepted by --accept-image-user)`,
+          ],
+          [
+            'shipper',
+            'UNKNOWN',
+            `container "shipper": user is not set and image is "${gate.host}/team/root-app:\${var.release}", ` +
+              `which cannot be resolved, so the image's user is unknown`,
+          ],
         ],
-        [
-          'shipper',
-          'UNKNOWN',
-          `container "shipper": user is not set and image is "${gate.host}/team/root-app:\${var.release}", which cannot be resolved, so ` +
-            `the image's user is unknown`,
-        ],
-      ],
-    );
-  });
+      );
+    },
+  );
 
   it('text and SARIF carry the same facts', async () => {
     const text = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--checks', 'no-root-user'], env);
