@@ -3,6 +3,7 @@ import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import { type Credentials, DEFAULT_MAX_ATTEMPTS } from '../aws/clients.js';
 import { describeAwsError, isAbort } from '../aws/errors.js';
+import { withBoundedHeapGrowth } from '../aws/heap-growth.js';
 import { type ConfigurationItem, TASK_DEFINITION_RESOURCE_TYPE, mapConfigurationItem } from './configuration-item.js';
 
 /**
@@ -59,7 +60,12 @@ export class ConfigAggregatorSource implements LiveSource {
   }
 
   /** With `--scope active`, each page is handed over as it arrives; `latest` needs every page first. */
-  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+  loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+    // Pages of items and their values die in the old generation: see withBoundedHeapGrowth.
+    return withBoundedHeapGrowth(() => this.readAggregator(signal, onPart));
+  }
+
+  private async readAggregator(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const sdk = await import('@aws-sdk/client-config-service');
     const { options } = this;

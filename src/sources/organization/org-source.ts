@@ -11,6 +11,7 @@ import {
   loadSdk,
 } from '../aws/clients.js';
 import { describeAwsError, isAbort, isMissingCredentials } from '../aws/errors.js';
+import { withBoundedHeapGrowth } from '../aws/heap-growth.js';
 import { type Limiter, createLimiter } from '../aws/limiter.js';
 import { AwsLiveSource } from '../aws/live-source.js';
 import { discoverRegions } from '../aws/regions.js';
@@ -92,7 +93,15 @@ export class OrganizationSource implements LiveSource {
   }
 
   /** Each account is handed over when all its regions are done, so its described revisions can be dropped. */
-  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+  loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+    // Hundreds of account-regions' calls at once die old: see withBoundedHeapGrowth.
+    return withBoundedHeapGrowth(() => this.scanOrganization(signal, onPart));
+  }
+
+  private async scanOrganization(
+    signal: AbortSignal | undefined,
+    onPart: (part: SourceOutput) => void | Promise<void>,
+  ): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const [sdk, organizations] = await Promise.all([this.loadAwsSdk(), import('@aws-sdk/client-organizations')]);
     const { options } = this;
