@@ -79,10 +79,10 @@ export class RevisionDescriber {
   }
 
   /** Resolves when every added revision has its result (rejects on abort or a defect, never on an AWS error). */
-  settled(): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure.error);
-    if (this.unfinished === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  async settled(): Promise<void> {
+    if (this.failure) throw this.failure.error;
+    if (this.unfinished === 0) return;
+    await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   /** The region failed (Ctrl-C, a defect): nothing more starts; describes in flight end on their own. */

@@ -34,7 +34,9 @@ export interface AggregatorScanStats {
 }
 
 /** The query ecsguard sends: only the fields the model needs, every task definition item. */
-export const AGGREGATOR_QUERY = `SELECT accountId, awsRegion, arn, resourceId, resourceName, resourceType, configurationItemStatus, configurationItemCaptureTime, configuration, tags WHERE resourceType = '${TASK_DEFINITION_RESOURCE_TYPE}'`;
+export const AGGREGATOR_QUERY =
+  'SELECT accountId, awsRegion, arn, resourceId, resourceName, resourceType, configurationItemStatus, ' +
+  `configurationItemCaptureTime, configuration, tags WHERE resourceType = '${TASK_DEFINITION_RESOURCE_TYPE}'`;
 
 /** The largest page SelectAggregateResourceConfig returns. */
 const PAGE = 100;
@@ -129,7 +131,10 @@ export class ConfigAggregatorSource implements LiveSource {
       if (signal?.aborted) throw signal.reason ?? error;
       if (isAbort(error)) throw error;
       output.errors.push({
-        message: `AWS Config aggregator ${options.aggregator} (${options.region}): ${describeAwsError(error, 'config', 'SelectAggregateResourceConfig')}; the items read so far are reported, the rest were not read`,
+        message:
+          `AWS Config aggregator ${options.aggregator} (${options.region}): ` +
+          `${describeAwsError(error, 'config', 'SelectAggregateResourceConfig')}; ` +
+          'the items read so far are reported, the rest were not read',
         operation: 'SelectAggregateResourceConfig',
         region: options.region,
       });

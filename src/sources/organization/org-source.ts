@@ -98,10 +98,7 @@ export class OrganizationSource implements LiveSource {
     return withBoundedHeapGrowth(() => this.scanOrganization(signal, onPart));
   }
 
-  private async scanOrganization(
-    signal: AbortSignal | undefined,
-    onPart: (part: SourceOutput) => void | Promise<void>,
-  ): Promise<void> {
+  private async scanOrganization(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const [sdk, organizations] = await Promise.all([this.loadAwsSdk(), import('@aws-sdk/client-organizations')]);
     const { options } = this;
@@ -137,7 +134,8 @@ export class OrganizationSource implements LiveSource {
         const operation = options.ou ? 'ListAccountsForParent' : 'ListAccounts';
         const message = isMissingCredentials(error)
           ? describeAwsError(error, 'sts', operation)
-          : `cannot list the organization's accounts: ${describeAwsError(error, 'organizations', operation)} (run from the management account or a delegated administrator)`;
+          : `cannot list the organization's accounts: ${describeAwsError(error, 'organizations', operation)} ` +
+            '(run from the management account or a delegated administrator)';
         await onPart({ ...emptyOutput(), errors: [{ message, operation }] });
         return;
       }
@@ -145,7 +143,8 @@ export class OrganizationSource implements LiveSource {
       this.stats.skippedAccounts = listing.skipped.length;
       if (listing.skipped.length) {
         options.notice?.(
-          `skipped ${listing.skipped.length} account(s) that are not ACTIVE: ${listing.skipped.map((a) => `${a.id} (${a.state})`).join(', ')}`,
+          `skipped ${listing.skipped.length} account(s) that are not ACTIVE: ` +
+            listing.skipped.map((a) => `${a.id} (${a.state})`).join(', '),
         );
       }
       const state = options.statePath
@@ -215,7 +214,9 @@ export class OrganizationSource implements LiveSource {
       const reason = describeAwsError(error, 'sts', 'AssumeRole');
       return [
         {
-          message: `${label}: cannot assume ${roleArn}: ${reason}; this account was not scanned (deploy the scan role there: ecsguard deploy scan-role, and check its trust policy and external id)`,
+          message:
+            `${label}: cannot assume ${roleArn}: ${reason}; this account was not scanned ` +
+            '(deploy the scan role there: ecsguard deploy scan-role, and check its trust policy and external id)',
           operation: 'AssumeRole',
           resource: roleArn,
         },

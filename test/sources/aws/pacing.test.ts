@@ -190,7 +190,7 @@ describe('revisions waiting for a describe', () => {
     const { runInNewContext } = await import('node:vm');
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const blocked = new Promise<void>((resolve) => (release = resolve));
     const api = {
       describeTaskDefinition: async (_region: string, arn: string) => {
