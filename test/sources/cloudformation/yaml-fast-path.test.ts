@@ -9,15 +9,32 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { cloudFormationTemplate } from '../../../bench/support/mixed-corpus.js';
 import { seededRandom } from '../../../bench/support/corpus.js';
-import { LineIndex } from '../../../src/model/location.js';
+import { LineIndex, OffsetRange, detachRanges } from '../../../src/model/location.js';
+import type { ValueNode } from '../../../src/model/value.js';
 import { buildYamlFromEvents } from '../../../src/sources/cloudformation/yaml-events.js';
 import { parseYamlTemplate } from '../../../src/sources/cloudformation/yaml-tree.js';
 import { REPO_ROOT } from '../../support/paths.js';
 import { loadText } from './load.js';
 
-/** The fast path's trees, or undefined when it leaves the input to the composing path. */
+/**
+ * The fast path's trees, or undefined when it leaves the input to the composing path. Its ranges compute line and
+ * column when read (`OffsetRange`); compared as the plain records the composing path holds.
+ */
 function fast(text: string) {
-  return buildYamlFromEvents(text, 't.yaml', new LineIndex(text));
+  const built = buildYamlFromEvents(text, 't.yaml', new LineIndex(text));
+  if (built) for (const root of built) assertLazyRanges(root);
+  return built && detachRanges(built);
+}
+
+/** Every range and key range of the fast path's tree holds offsets only until read. */
+function assertLazyRanges(node: ValueNode): void {
+  assert.ok(node.range instanceof OffsetRange, 'a fast-path range is an OffsetRange');
+  if (node.kind === 'object') {
+    for (const e of node.entries) {
+      assert.ok(e.keyRange instanceof OffsetRange, 'a fast-path key range is an OffsetRange');
+      assertLazyRanges(e.value);
+    }
+  } else if (node.kind === 'array') for (const item of node.items) assertLazyRanges(item);
 }
 
 /** The composing path's trees and errors (the reference). */
