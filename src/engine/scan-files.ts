@@ -10,6 +10,7 @@ import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
 import { compactBatch, compactorFor } from './compact-findings.js';
+import { detachBatch } from './detach-batch.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
 import type { ScanPool } from './pool.js';
@@ -84,9 +85,9 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     const run = async (pool: ScanPool | undefined) => {
       // The main thread is one of the `jobs` lanes: it checks a batch itself while every worker has one waiting.
       if (!pool || pool.saturated()) {
-        // In-process records may hold strings that are slices of file texts (and so the texts): keep compact copies,
-        // as a worker's records are. Fixers (holdAll) match findings by identity: theirs stay as they are.
-        const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : structuredClone(r)));
+        // In-process records may hold strings that are slices of file texts (and so the texts): their strings are
+        // detached (detach-batch.ts). Fixers (holdAll) match findings by identity: theirs stay as they are.
+        const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : detachBatch(r)));
         const result = counted(compact, batch.length);
         settle(result);
         await result;
@@ -106,7 +107,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
         pooled.catch(async (error: unknown) => {
           const { WorkerOutOfMemory } = await import('./pool.js');
           if (!(error instanceof WorkerOutOfMemory)) throw error;
-          return structuredClone(await runInProcess(group.source, batch));
+          return detachBatch(await runInProcess(group.source, batch));
         }),
         batch.length,
       );
@@ -167,7 +168,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     for (let waiting = pool?.steal(); waiting; waiting = pool?.steal()) {
       const { task, settle } = waiting;
       const source = FILE_SOURCES[task.sourceIndex] as FileSource;
-      const result = runInProcess(source, task.files).then((r) => structuredClone(r));
+      const result = runInProcess(source, task.files).then(detachBatch);
       settle(result);
       // One at a time: the workers go on taking batches from the other end of the queue meanwhile.
       await result.catch(() => undefined);

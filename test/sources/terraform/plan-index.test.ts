@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { indexPlan } from '../../../src/sources/terraform/plan-index.js';
+
+const values = (family: string, privileged: boolean) => ({
+  family,
+  container_definitions: JSON.stringify([{ name: 'app', image: 'nginx', privileged }]),
+});
+
+/**
+ * An update plan as `terraform show -json` writes it: the same resource shapes also sit in prior_state,
+ * resource_drift and each change's `before`, which the index must not take for planned resources or changes.
+ */
+const PLAN = JSON.stringify(
+  {
+    format_version: '1.2',
+    variables: { env: { value: 'prod' } },
+    planned_values: {
+      outputs: { family: { sensitive: false, value: 'web' } },
+      root_module: {
+        resources: [
+          {
+            address: 'aws_ecs_task_definition.web',
+            mode: 'managed',
+            type: 'aws_ecs_task_definition',
+            name: 'web',
+            values: values('web', true),
+            sensitive_values: { tags: {}, nested: [{ address: 'not.a_resource' }] },
+          },
+        ],
+        child_modules: [
+          {
+            address: 'module.batch',
+            resources: [
+              {
+                address: 'module.batch.aws_ecs_task_definition.job["a"]',
+                mode: 'managed',
+                type: 'aws_ecs_task_definition',
+                name: 'job',
+                index: 'a',
+                values: values('job', false),
+                sensitive_values: {},
+              },
+            ],
+          },
+        ],
+      },
+    },
+    resource_drift: [
+      {
+        address: 'aws_ecs_task_definition.drifted',
+        mode: 'managed',
+        type: 'aws_ecs_task_definition',
+        change: { actions: ['update'], before: values('drifted', true), after: values('drifted', false) },
+      },
+    ],
+    resource_changes: [
+      {
+        address: 'aws_ecs_task_definition.web',
+        mode: 'managed',
+        type: 'aws_ecs_task_definition',
+        change: {
+          actions: ['delete', 'create'],
+          before: { ...values('web', false), resources: [{ address: 'aws_ecs_task_definition.before', type: 'x' }] },
+          after: values('web', true),
+          after_unknown: { arn: true, revision: true },
+          before_sensitive: {},
+          replace_paths: [['container_definitions']],
+        },
+      },
+    ],
+    prior_state: {
+      values: {
+        root_module: {
+          resources: [
+            { address: 'aws_ecs_task_definition.old', mode: 'managed', type: 'aws_ecs_task_definition', values: values('old', true) },
+          ],
+        },
+      },
+    },
+    configuration: { root_module: { resources: [{ address: 'aws_ecs_task_definition.web', mode: 'managed' }] } },
+  },
+  null,
+  2,
+);
+
+/** The text of a span, parsed. */
+const at = (span: { start: number; end: number } | undefined): unknown => span && JSON.parse(PLAN.slice(span.start, span.end));
+
+describe('indexPlan', () => {
+  it('records the planned resources and changes only, with the spans of their values', () => {
+    const index = indexPlan(PLAN);
+    assert.equal(index.error, undefined);
+    assert.deepEqual(
+      index.planned.map((r) => [r.address, r.type, r.mode, at(r.values), r.unknown]),
+      [
+        ['aws_ecs_task_definition.web', 'aws_ecs_task_definition', 'managed', values('web', true), undefined],
+        ['module.batch.aws_ecs_task_definition.job["a"]', 'aws_ecs_task_definition', 'managed', values('job', false), undefined],
+      ],
+    );
+    assert.deepEqual(
+      index.changes.map((r) => [r.address, r.type, r.mode, at(r.values), at(r.unknown)]),
+      [['aws_ecs_task_definition.web', 'aws_ecs_task_definition', 'managed', values('web', true), { arn: true, revision: true }]],
+    );
+    assert.deepEqual(at(index.configuration), {
+      root_module: { resources: [{ address: 'aws_ecs_task_definition.web', mode: 'managed' }] },
+    });
+  });
+
+  it('still reports a syntax error in a section it skips, at its offset', () => {
+    const broken = PLAN.replace('"prior_state": {', '"prior_state": {,');
+    const index = indexPlan(broken);
+    // jsonc-parser's words for a comma where a property should start.
+    assert.equal(index.error?.message, 'value expected');
+    assert.equal(index.error?.offset, broken.indexOf('"prior_state": {,') + '"prior_state": {'.length);
+  });
+});
