@@ -1,5 +1,6 @@
-// ESLint flat config: typescript-eslint's strict, type-checked rules over src, test, bench and scripts.
-// Formatting (line width 140) is Biome's formatter's job (biome.json); `npm run lint:fix` applies both.
+// ESLint flat config: typescript-eslint's strict, type-checked rules over src, test, bench and scripts (`npm run lint`).
+// `npm test` runs the same rules at 'error' with Oxlint (.oxlintrc.json: change both together; docs/architecture.md,
+// "Build, lint, test"). Formatting (line width 140) is Biome's formatter's job (biome.json); `npm run lint:fix` applies both.
 import eslint from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';

@@ -163,7 +163,8 @@ async function runCli(target: string, outputFile: string, expectedTaskDefinition
     const report = JSON.parse(readFileSync(outputFile, 'utf8')) as { summary: { taskDefinitions: number; errors: number } };
     if (report.summary.taskDefinitions !== expectedTaskDefinitions || report.summary.errors !== 0) {
       throw new Error(
-        `scanned ${report.summary.taskDefinitions} task definitions with ${report.summary.errors} errors, expected ${expectedTaskDefinitions} and 0`,
+        `scanned ${report.summary.taskDefinitions} task definitions with ${report.summary.errors} errors, ` +
+          `expected ${expectedTaskDefinitions} and 0`,
       );
     }
     runs.push(m);
@@ -189,7 +190,8 @@ async function main(): Promise<void> {
     const hcl = await runCli(hclRoot, path.join(root, 'hcl-report.json'), taskDefinitions);
     const rate = tfFiles / (hcl.wallMs / 1000);
     console.log(
-      `HCL corpus: ${tfFiles} .tf files + ${MODULE_DIRS} terraform.tfvars in ${MODULE_DIRS} module directories, ${taskDefinitions} task definitions (jsonencode with var/local/interpolation, heredoc)`,
+      `HCL corpus: ${tfFiles} .tf files + ${MODULE_DIRS} terraform.tfvars in ${MODULE_DIRS} module directories, ${taskDefinitions} task ` +
+        `definitions (jsonencode with var/local/interpolation, heredoc)`,
     );
     console.log(`  wall time (median of ${RUNS}, whole CLI process): ${hcl.wallMs.toFixed(0)} ms (${loadNote(hcl.loadAverage)})`);
     console.log(`  CPU time (user+sys, median): ${hcl.cpuMs.toFixed(0)} ms`);
@@ -197,10 +199,12 @@ async function main(): Promise<void> {
     console.log(`  peak RSS: ${hcl.peakRssMb.toFixed(0)} MB`);
     const plan = await runCli(planFile, path.join(root, 'plan-report.json'), PLAN_RESOURCES);
     console.log(
-      `plan JSON: ${PLAN_RESOURCES} aws_ecs_task_definition resources (root count + 40 child modules with for_each), ${planMb.toFixed(1)} MB`,
+      `plan JSON: ${PLAN_RESOURCES} aws_ecs_task_definition resources (root count + 40 child modules with ` +
+        `for_each), ${planMb.toFixed(1)} MB`,
     );
     console.log(
-      `  wall time (median of ${RUNS}, whole CLI process): ${(plan.wallMs / 1000).toFixed(2)} s (target < 1.5 s) ${mark(plan.wallMs < 1500)} (${loadNote(plan.loadAverage)})`,
+      `  wall time (median of ${RUNS}, whole CLI process): ${(plan.wallMs / 1000).toFixed(2)} s (target < 1.5 ` +
+        `s) ${mark(plan.wallMs < 1500)} (${loadNote(plan.loadAverage)})`,
     );
     console.log(`  CPU time (user+sys, median): ${(plan.cpuMs / 1000).toFixed(2)} s`);
     console.log(`  peak RSS: ${plan.peakRssMb.toFixed(0)} MB (target < 300) ${mark(plan.peakRssMb < 300)}`);

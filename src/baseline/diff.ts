@@ -80,7 +80,8 @@ export function formatDiff(diff: ScanDiff, beforeName: string, afterName: string
     lines.push('', `  ${'check'.padEnd(width)}  new  fixed  unchanged  not verified`);
     for (const r of rows) {
       lines.push(
-        `  ${r.checkId.padEnd(width)}  ${String(r.added).padStart(3)}  ${String(r.fixed).padStart(5)}  ${String(r.unchanged).padStart(9)}  ${String(r.unverified).padStart(12)}`,
+        `  ${r.checkId.padEnd(width)}  ${String(r.added).padStart(3)}  ${String(r.fixed).padStart(5)} ` +
+          ` ${String(r.unchanged).padStart(9)}  ${String(r.unverified).padStart(12)}`,
       );
     }
   }

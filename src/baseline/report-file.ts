@@ -61,7 +61,8 @@ export function parseReport(text: string, file: string): ReportedFinding[] {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UsageError(
-      `${file} is not an ecsguard JSON report (version 1 or 2, from "ecsguard scan --format json"): ${issue?.path.join('.') || 'root'}: ${issue?.message}`,
+      `${file} is not an ecsguard JSON report (version 1 or 2, from "ecsguard scan --format ` +
+        `json"): ${issue?.path.join('.') || 'root'}: ${issue?.message}`,
     );
   }
   return parsed.data.findings.map((f) => {

@@ -65,7 +65,9 @@ export function addAwsScanOptions(command: Command): Command {
     .addOption(
       new Option(
         '--scope <scope>',
-        'revisions to evaluate: latest = latest ACTIVE revision per family (as AWS Config, Security Hub, CIS); active = every ACTIVE revision; in-use = revisions used by running tasks or service deployments, any status; all = ACTIVE and INACTIVE (default: latest)',
+        'revisions to evaluate: latest = latest ACTIVE revision per family (as AWS Config, Security Hub, CIS); active = every ACTIVE ' +
+          'revision; in-use = revisions used by running tasks or service deployments, any status; all = ACTIVE and INACTIVE (default: ' +
+          'latest)',
       ).choices(SCOPES),
     )
     .option('--cache-dir <dir>', 'where described revisions are cached (default: $XDG_CACHE_HOME/ecsguard or ~/.cache/ecsguard)')

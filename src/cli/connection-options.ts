@@ -30,7 +30,8 @@ export function addConnectionOptions(command: Command, note = ''): Command {
     .option(
       '--max-attempts <n>',
       help(
-        'attempts per AWS request, retries of throttled and failed calls included (default: 10; adaptive retry, unreachable endpoints fail at once)',
+        'attempts per AWS request, retries of throttled and failed calls included (default: 10; adaptive retry, unreachable endpoints ' +
+          'fail at once)',
       ),
       positiveInteger,
     );

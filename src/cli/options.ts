@@ -40,7 +40,8 @@ export const skipChecksOption = () =>
 export const frameworkOption = () =>
   new Option(
     '--framework <id>',
-    `select the checks of a compliance framework and label findings with its controls (repeatable: ${FRAMEWORKS.map((f) => f.id).join(', ')})`,
+    `select the checks of a compliance framework and label findings with its controls ` +
+      `(repeatable: ${FRAMEWORKS.map((f) => f.id).join(', ')})`,
   ).argParser(repeatable);
 
 /** --checks/--skip-checks, plus the checks of every --framework (without --checks, only those). */

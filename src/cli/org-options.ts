@@ -20,12 +20,14 @@ export function addOrganizationOptions(command: Command): Command {
   return command
     .option(
       '--org',
-      'with --aws: scan every ACTIVE account of the AWS Organization (run from the management account or a delegated administrator), assuming --org-role in each',
+      'with --aws: scan every ACTIVE account of the AWS Organization (run from the management account or a delegated administrator), ' +
+        'assuming --org-role in each',
     )
     .option('--ou <id>', 'with --org: only the accounts under this organizational unit and its child OUs (ou-xxxx-xxxxxxxx)')
     .option(
       '--org-role <name>',
-      'with --org: the role to assume in every account (see "ecsguard deploy scan-role"); --external-id is passed with it (default: ecsguard-scan)',
+      'with --org: the role to assume in every account (see "ecsguard deploy scan-role"); --external-id is passed with it (default: ' +
+        'ecsguard-scan)',
     )
     .option('--state <file>', 'with --org: record finished account-regions in this file; a rerun after a crash scans only what is left')
     .addOption(
@@ -37,7 +39,9 @@ export function addOrganizationOptions(command: Command): Command {
     .addOption(
       new Option(
         '--source <source...>',
-        'read task definitions from another AWS source instead of ECS: "config-aggregator NAME" reads every AWS::ECS::TaskDefinition item of an AWS Config aggregator (one query from the aggregator account; --region is the aggregator\'s region; --scope latest or active)',
+        'read task definitions from another AWS source instead of ECS: "config-aggregator NAME" reads every AWS::ECS::TaskDefinition ' +
+          "item of an AWS Config aggregator (one query from the aggregator account; --region is the aggregator's region; --scope latest " +
+          'or active)',
       ).argParser(sourceArgument),
     );
 }
@@ -100,7 +104,10 @@ export async function createOrganizationSource(
       } finally {
         const { stats } = source;
         notices.push(
-          `organization: ${stats.accounts} account(s) in scope, ${stats.pairs} account-region(s) scanned${stats.resumedPairs ? `, ${stats.resumedPairs} resumed from ${String(opts['state'])}` : ''}${stats.failedAccounts ? `, ${stats.failedAccounts} account(s) could not be scanned (see errors)` : ''}`,
+          `organization: ${stats.accounts} account(s) in scope, ${stats.pairs} account-region(s) ` +
+            `scanned${stats.resumedPairs ? `, ${stats.resumedPairs} resumed ` + `from ${String(opts['state'])}` : ''}${
+              stats.failedAccounts ? `, ${stats.failedAccounts} account(s) could not be scanned ` + `(see errors)` : ''
+            }`,
         );
         if (opts['quiet'] !== true) for (const message of notices) context.stderr.write(`ecsguard: ${message}\n`);
       }
@@ -123,7 +130,8 @@ export async function createConfigSource(opts: Record<string, unknown>): Promise
   const scope = (opts['scope'] as string | undefined) ?? 'latest';
   if (scope !== 'latest' && scope !== 'active') {
     throw new UsageError(
-      `--scope ${scope} is not available from AWS Config: it records ACTIVE revisions (deregistered ones are deleted items) and no usage; use latest or active, or scan ECS with --aws --org`,
+      `--scope ${scope} is not available from AWS Config: it records ACTIVE revisions (deregistered ones are deleted items) and no ` +
+        `usage; use latest or active, or scan ECS with --aws --org`,
     );
   }
   const profile = opts['profile'] as string | undefined;

@@ -59,7 +59,8 @@ export function plannedOutputs(options: OutputOptions): FormatSpec[] {
   const unnamed = planned.filter((s) => !s.file);
   if (unnamed.length > 1) {
     throw new UsageError(
-      `only one report can go to ${options.output ? options.output : 'standard output'}: give the others a file (--format ${unnamed[1]?.format}:FILE) or use --output-dir`,
+      `only one report can go to ${options.output ? options.output : 'standard output'}: give the others a file ` +
+        `(--format ${unnamed[1]?.format}:FILE) or use --output-dir`,
     );
   }
   return planned.map((spec) => (spec.file || !options.output ? spec : { ...spec, file: options.output }));

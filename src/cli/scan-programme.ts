@@ -62,7 +62,8 @@ export async function prepareProgramme(options: ProgrammeOptions & OutputOptions
       const expired = out.findings.filter((f) => f.suppression?.expired).length;
       if (expired) {
         stderr.write(
-          `ecsguard: ${expired} finding${expired === 1 ? ' is' : 's are'} no longer muted: ${expired === 1 ? 'its exception has' : 'their exceptions have'} expired (see "ecsguard exceptions check")\n`,
+          `ecsguard: ${expired} finding${expired === 1 ? ' is' : 's are'} no longer ` +
+            `muted: ${expired === 1 ? 'its exception has' : 'their exceptions have'} expired (see "ecsguard exceptions check")\n`,
         );
       }
       if (baseline && filterByBaseline) {

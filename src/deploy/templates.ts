@@ -30,7 +30,8 @@ export function scanRoleTemplate(): Template {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description:
-      'ecsguard scan role: read-only access to ECS task definitions and their usage, assumed by ecsguard scan --aws --org from the scanning account.',
+      'ecsguard scan role: read-only access to ECS task definitions and their usage, assumed by ecsguard scan --aws --org from the ' +
+      'scanning account.',
     Parameters: {
       ScanningAccountId: {
         Type: 'String',
@@ -203,7 +204,9 @@ export function configRuleTemplate(options: ConfigRuleTemplateOptions): Template
   }
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: `ecsguard as an AWS Config custom rule (${options.singleRule ? 'one rule for every check' : 'one rule per check'}${options.organization ? ', organization rules' : ''}).`,
+    Description:
+      `ecsguard as an AWS Config custom rule ` +
+      `(${options.singleRule ? 'one rule for every check' : 'one rule per check'}${options.organization ? ', organization rules' : ''}).`,
     Parameters: {
       CodeBucket: { Type: 'String', Description: 'S3 bucket holding the zipped bundle (npm run bundle:config-rule; zip index.mjs).' },
       CodeKey: { Type: 'String', Default: 'ecsguard-config-rule.zip' },

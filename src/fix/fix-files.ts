@@ -91,7 +91,9 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
 function structuralProblems(taskDefinition: TaskDefinition, findings: Finding[]): ManualFix[] | undefined {
   const { problems } = normalizeTaskDefinition(taskDefinition.resource, taskDefinition.body, taskDefinition.range);
   if (problems.length === 0) return undefined;
-  const reason = `not changed: ${problems.map((p) => `${p.message}${p.range ? ` at ${formatPosition(p.range)}` : ''}`).join('; ')}; correct that, then run fix again`;
+  const reason =
+    `not changed: ${problems.map((p) => `${p.message}${p.range ? ` at ${formatPosition(p.range)}` : ''}`).join('; ')}; ` +
+    `correct that, then run fix again`;
   return findings.map((f) => ({
     checkId: f.checkId,
     ...(f.container ? { container: f.container } : {}),

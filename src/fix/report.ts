@@ -82,7 +82,8 @@ export function formatFixText(report: FixReport, color: boolean): string {
     out.push('', 'Manual fixes (not changed by ecsguard):');
     for (const m of manual)
       out.push(
-        `  ${m.location ?? m.file} ${m.resource} [${m.checkId}]${m.container ? ` container ${JSON.stringify(m.container)}:` : ''} ${m.reason}`,
+        `  ${m.location ?? m.file} ${m.resource} ` +
+          `[${m.checkId}]${m.container ? ` container ${JSON.stringify(m.container)}:` : ''} ${m.reason}`,
       );
   }
   if (report.errors.length) {

@@ -37,7 +37,8 @@ export function formatReview(file: string, statuses: ExceptionStatus[], withinDa
   }
   const count = (state: ExceptionStatus['state']) => statuses.filter((s) => s.state === state).length;
   lines.push(
-    `${statuses.length} exception${statuses.length === 1 ? '' : 's'}: ${count('expired')} expired, ${count('expiring')} expiring within ${withinDays} days` +
+    `${statuses.length} exception${statuses.length === 1 ? '' : 's'}: ${count('expired')} expired, ${count('expiring')} expiring ` +
+      `within ${withinDays} days` +
       (withReport ? `, ${count('unused')} unused` : '') +
       `, ${count('ok')} ok`,
   );

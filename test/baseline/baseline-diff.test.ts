@@ -169,7 +169,8 @@ describe('baselines and diffs', () => {
     assert.equal(run.code, 2);
     assert.equal(
       run.stderr,
-      `ecsguard: ${path.join(dir, 'not-a-report.json')} is not an ecsguard JSON report (version 1 or 2, from "ecsguard scan --format json"): version: Invalid option: expected one of 1|2\n`,
+      `ecsguard: ${path.join(dir, 'not-a-report.json')} is not an ecsguard JSON report (version 1 or 2, from "ecsguard scan --format ` +
+        `json"): version: Invalid option: expected one of 1|2\n`,
     );
   });
 });

@@ -43,7 +43,8 @@ describe('messages say exactly why', () => {
     });
     assert.equal(
       noRootUser.evaluate(td)[0]?.message,
-      'container "web": user is not set, so the container runs as the image\'s default user, which is ContainerAdministrator unless the image sets USER',
+      'container "web": user is not set, so the container runs as the image\'s default user, which is ContainerAdministrator unless the ' +
+        'image sets USER',
     );
   });
 
@@ -51,7 +52,8 @@ describe('messages say exactly why', () => {
     const td = taskDefinition({ family: 'f', containerDefinitions: [web({ user: ':1000' })] });
     assert.equal(
       noRootUser.evaluate(td)[0]?.message,
-      'container "web": user ":1000" sets only a group, so the container runs as the image\'s default user, which is root unless the image sets USER',
+      'container "web": user ":1000" sets only a group, so the container runs as the image\'s default user, which is root unless the ' +
+        'image sets USER',
     );
   });
 

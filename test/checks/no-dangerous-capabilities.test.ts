@@ -42,7 +42,8 @@ ruleTester('no-dangerous-capabilities', {
           field: 'containerDefinitions[0].linuxParameters.capabilities.add',
           container: 'app',
           message:
-            'container "app": linuxParameters.capabilities.add grants "cap_sys_ptrace", "NET_ADMIN", "NET_RAW", "SYS_MODULE", "DAC_READ_SEARCH", "BPF", "PERFMON", "ALL"',
+            'container "app": linuxParameters.capabilities.add grants "cap_sys_ptrace", "NET_ADMIN", "NET_RAW", "SYS_MODULE", ' +
+            '"DAC_READ_SEARCH", "BPF", "PERFMON", "ALL"',
         },
       ],
     },
@@ -77,7 +78,8 @@ ruleTester('no-dangerous-capabilities', {
           field: 'containerDefinitions[0].linuxParameters.capabilities.add',
           container: 'app',
           message:
-            'container "app": linuxParameters.capabilities.add grants "SYS_ADMIN", unless the container is privileged: privileged is var.privileged, which cannot be resolved',
+            'container "app": linuxParameters.capabilities.add grants "SYS_ADMIN", unless the container is privileged: privileged is ' +
+            'var.privileged, which cannot be resolved',
         },
       ],
     },

@@ -86,7 +86,8 @@ ruleTester('no-secrets-in-environment', {
           field: 'containerDefinitions[0].environment[0].value',
           container: 'api',
           message:
-            'container "api": environment variable AWS_ACCESS_KEY_ID holds an AWS access key id (AKIA…, 20 characters, redacted); anyone who can describe the task definition reads it',
+            'container "api": environment variable AWS_ACCESS_KEY_ID holds an AWS access key id (AKIA…, 20 characters, redacted); anyone ' +
+            'who can describe the task definition reads it',
           severity: 'high',
         },
         {
@@ -94,7 +95,8 @@ ruleTester('no-secrets-in-environment', {
           field: 'containerDefinitions[0].environment[1].value',
           container: 'api',
           message:
-            'container "api": environment variable AWS_SECRET_ACCESS_KEY holds a literal value (40 characters, redacted); anyone who can describe the task definition reads it',
+            'container "api": environment variable AWS_SECRET_ACCESS_KEY holds a literal value (40 characters, redacted); anyone who can ' +
+            'describe the task definition reads it',
         },
       ],
     },
@@ -107,7 +109,8 @@ ruleTester('no-secrets-in-environment', {
           field: 'containerDefinitions[0].environment[0].value',
           container: 'api',
           message:
-            'container "api": environment variable DB_PASSWORD holds a literal value (8 characters, redacted); anyone who can describe the task definition reads it',
+            'container "api": environment variable DB_PASSWORD holds a literal value (8 characters, redacted); anyone who can describe ' +
+            'the task definition reads it',
         },
       ],
     },
@@ -119,7 +122,9 @@ ruleTester('no-secrets-in-environment', {
           status: 'FAIL',
           field: 'containerDefinitions[0].environment[0].value',
           container: 'api',
-          message: `container "api": environment variable BOOTSTRAP holds a JSON Web Token (${JWT.length} characters, redacted); anyone who can describe the task definition reads it`,
+          message:
+            `container "api": environment variable BOOTSTRAP holds a JSON Web Token (${JWT.length} characters, redacted); anyone ` +
+            `who can describe the task definition reads it`,
         },
       ],
     },
@@ -152,7 +157,8 @@ ruleTester('no-secrets-in-environment', {
           field: 'containerDefinitions[0].environment[0].value',
           container: 'api',
           message:
-            'container "api": environment variable API_TOKEN is var.api_token, which cannot be resolved; if it is a literal, the secret is stored in the task definition in plain text',
+            'container "api": environment variable API_TOKEN is var.api_token, which cannot be resolved; if it is a literal, the secret ' +
+            'is stored in the task definition in plain text',
         },
       ],
     },

@@ -102,7 +102,8 @@ ruleTester('no-sensitive-host-mounts', {
           field: 'containerDefinitions[0].mountPoints',
           container: 'app',
           message:
-            'container "app": it mounts host path "/" from volume "root" read-only; it mounts host path "/proc" from volume "proc" read-write',
+            'container "app": it mounts host path "/" from volume "root" read-only; it mounts host path "/proc" from volume "proc" ' +
+            'read-write',
           severity: 'high',
         },
       ],

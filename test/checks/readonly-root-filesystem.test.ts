@@ -90,7 +90,8 @@ ruleTester('readonly-root-filesystem', {
           field: 'runtimePlatform.operatingSystemFamily',
           container: 'app',
           message:
-            'container "app": operatingSystemFamily is !Ref OsFamily, which cannot be resolved, and on Linux readonlyRootFilesystem is not set, so the root filesystem is writable',
+            'container "app": operatingSystemFamily is !Ref OsFamily, which cannot be resolved, and on Linux readonlyRootFilesystem is ' +
+            'not set, so the root filesystem is writable',
         },
       ],
     },

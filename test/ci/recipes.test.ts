@@ -121,7 +121,8 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
     writeFileSync(path.join(repo, 'README.md'), '# app\n');
     writeFileSync(
       path.join(repo, 'main.tf'),
-      'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx", privileged = true, user = "1000" }])\n}\n',
+      'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = ' +
+        '"nginx", privileged = true, user = "1000" }])\n}\n',
     );
     git('add', '.');
 
@@ -146,7 +147,8 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
 
     writeFileSync(
       path.join(repo, 'main.tf'),
-      'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx", user = "1000" }])\n}\n',
+      'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = ' +
+        '"nginx", user = "1000" }])\n}\n',
     );
     git('add', 'main.tf');
     const passing = runHook();

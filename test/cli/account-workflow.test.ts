@@ -98,7 +98,7 @@ describe('account workflow through the CLI', () => {
     // The new revision keeps the tags and every other field; only the fixed ones differ.
     const fixed = emulator.account.region(REGION).findTaskDefinition('agent:2');
     assert.deepEqual(fixed?.tags, [{ key: 'team', value: 'observability' }]);
-    const [container] = fixed?.taskDefinition.containerDefinitions as Array<Record<string, unknown>>;
+    const [container] = fixed!.taskDefinition.containerDefinitions as Array<Record<string, unknown>>;
     assert.deepEqual(
       { privileged: container?.privileged, user: container?.user, image: container?.image, memory: container?.memory },
       { privileged: false, user: '1000:1000', image: 'example/collector:2', memory: 256 },

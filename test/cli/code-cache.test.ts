@@ -20,9 +20,11 @@ interface Loaded {
 
 /** Loads `bundle` in a fresh process with the cache in `folder`, calls its `answer()`, saves the cache. */
 function load(bundle: string, folder: string): Loaded {
-  const script = `
+  const script =
+    `
     const { loadBundle } = require(${JSON.stringify(LOADER)});
-    const loaded = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(path.dirname(bundle))}, { cacheFolder: ${JSON.stringify(folder)} });
+    const loaded = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(path.dirname(bundle))}, { ` +
+    `cacheFolder: ${JSON.stringify(folder)} });
     const answer = loaded.exports.answer();
     loaded.saveCache();
     process.stdout.write(JSON.stringify({ cache: loaded.cache, answer }));`;
@@ -54,11 +56,13 @@ describe('the code cache of the CLI bundle', () => {
   it('is written after a run without one and used by the next; the real bundle runs the same from it', () => {
     const folder = path.join(dir, 'real');
     const bundle = path.join(REPO_ROOT, 'dist/bundle/cli.cjs');
-    const script = (cacheFolder: string) => `
+    const script = (cacheFolder: string) =>
+      `
       const { loadBundle } = require(${JSON.stringify(LOADER)});
       const loaded = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(REPO_ROOT)}, { cacheFolder: ${JSON.stringify(cacheFolder)} });
       let out = '';
-      const io = { stdout: { write: (t) => ((out += t), true) }, stderr: { write: (t) => ((out += t), true) }, stdin: process.stdin, env: {} };
+      const io = { stdout: { write: (t) => ((out += t), true) }, stderr: { write: (t) => ((out += t), true) }, stdin: process.stdin, ` +
+      `env: {} };
       loaded.exports.main(['checks', '--format', 'json'], io).then((code) => {
         loaded.saveCache();
         process.stdout.write(JSON.stringify({ cache: loaded.cache, code, out }));

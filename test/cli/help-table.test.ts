@@ -45,13 +45,15 @@ const FORMS: string[][] = [
  * serves the table), with buffered streams per command line.
  */
 function commanderOutputs(forms: string[][]): Output[] {
-  const script = `
+  const script =
+    `
     const { main } = require(${JSON.stringify(path.join(REPO_ROOT, 'dist/bundle/cli.cjs'))});
     (async () => {
       const outputs = [];
       for (const argv of ${JSON.stringify(forms)}) {
         let stdout = '', stderr = '';
-        const io = { stdout: { write: (t) => ((stdout += t), true) }, stderr: { write: (t) => ((stderr += t), true) }, stdin: process.stdin, env: process.env };
+        const io = { stdout: { write: (t) => ((stdout += t), true) }, stderr: { write: (t) => ((stderr += t), true) }, stdin: ` +
+    `process.stdin, env: process.env };
         const exitCode = await main(argv, io);
         outputs.push({ stdout, stderr, exitCode });
       }

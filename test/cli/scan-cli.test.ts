@@ -92,7 +92,8 @@ describe('ecsguard scan --format json: the public contract', () => {
           { container: 'worker', containerIndex: 0, path: ['containerDefinitions', '0', 'user'], operation: 'set', value: '1000:1000' },
         ],
         warnings: [
-          'container "worker": the image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/reporting:3.2.0 may need a USER and file permissions for uid 1000 (files it writes, volumes it mounts); images built to run as root must be rebuilt',
+          'container "worker": the image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/reporting:3.2.0 may need a USER and file ' +
+            'permissions for uid 1000 (files it writes, volumes it mounts); images built to run as root must be rebuilt',
         ],
         manual: [],
         // The edit replaces `"0"`, where the finding is located.
@@ -128,7 +129,9 @@ describe('ecsguard scan --format json: the public contract', () => {
           tool: 'aws-config',
           rule: 'ecs-task-definition-nonroot-user',
           verdict: 'NOT_EVALUATED',
-          why: 'user "0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms',
+          why:
+            'user "0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, ' +
+            'zero-padded or case-variant forms',
         },
         { tool: 'prowler', verdict: 'NOT_COVERED', why: 'Prowler has no rule for this check' },
         { tool: 'cis', verdict: 'NOT_COVERED', why: 'CIS AWS Compute v1.1.0 has no rule for this check' },
@@ -215,7 +218,10 @@ describe('ecsguard scan: text output', () => {
     assert.equal(run.code, 2);
     assert.match(
       run.stdout,
-      /\n {2}26:3 +ERROR +high +all 5 checks +not evaluated: resource StringPropertiesTaskDefinition: Properties must be a mapping, found a string\n/,
+      new RegExp(
+        /\n {2}26:3 +ERROR +high +all 5 checks +not evaluated: resource StringPropertiesTaskDefinition: Properties must/.source +
+          / be a mapping, found a string\n/.source,
+      ),
     );
     assert.match(run.stdout, /\nInput errors \(3\): what these name was not read, or not fully checked\n/);
     // A list that is not a list leaves the task-level checks their verdicts (no networkMode: they pass).
@@ -223,7 +229,13 @@ describe('ecsguard scan: text output', () => {
     // A malformed Fn::If (its value is UNKNOWN in place) and a container without a name are warnings: every check was evaluated.
     assert.match(
       run.stdout,
-      /\nWarnings \(2\): every check was still evaluated\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:12:23: resource BadIfTaskDefinition: Fn::If needs \[condition name, value if true, value if false\], found 2 arguments\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:24:11: task definition NoNameTaskDefinition: container definition #0 has no name \(ECS requires one\)\n/,
+      new RegExp(
+        /\nWarnings \(2\): every check was still evaluated\n/.source +
+          / {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:12:23: resource BadIfTaskDefinition: Fn::If needs \[condition/.source +
+          / name, value if true, value if false\], found 2 arguments\n/.source +
+          / {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:24:11: task definition NoNameTaskDefinition: container/.source +
+          / definition #0 has no name \(ECS requires one\)\n/.source,
+      ),
     );
     assert.match(run.stdout, /\n {2}test\/fixtures\/cloudformation\/invalid-shapes\.yaml:13:35: unknown YAML tag !Bogus/);
   });
@@ -232,7 +244,11 @@ describe('ecsguard scan: text output', () => {
     const run = await runCli(['scan', fixture('terraform', 'plan', 'plan.json')]);
     assert.match(
       run.stdout,
-      /^test\/fixtures\/terraform\/plan\/plan\.json › module\.svc\.aws_ecs_task_definition\.this\["api"\] \(family api\), declared at test\/fixtures\/terraform\/plan\/modules\/svc\/main\.tf:1$/m,
+      new RegExp(
+        /^test\/fixtures\/terraform\/plan\/plan\.json › module\.svc\.aws_ecs_task_definition\.this\["api"\] \(family/.source +
+          / api\), declared at test\/fixtures\/terraform\/plan\/modules\/svc\/main\.tf:1$/.source,
+        'm',
+      ),
     );
     const report = JSON.parse((await runCli(['scan', fixture('terraform', 'plan', 'plan.json'), '--format', 'json'])).stdout);
     const api = report.findings.find(

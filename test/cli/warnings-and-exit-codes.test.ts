@@ -76,7 +76,8 @@ describe('warnings are reported in every format and never make the run incomplet
       run.stdout,
       [
         'Warnings (1): every check was still evaluated',
-        `  ${path.join(dir, 'empty.json')}:1:65: task definition empty has an empty container definitions list; container checks have nothing to check`,
+        `  ${path.join(dir, 'empty.json')}:1:65: task definition empty has an empty container definitions list; container checks have ` +
+          `nothing to check`,
         '',
         '1 task definition checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 warning (ok, exit 0)',
         '',
@@ -180,7 +181,10 @@ describe('--verbose lists skipped files', () => {
     assert.equal(quiet.code, 1);
     assert.match(
       quiet.stdout,
-      /\n1 task definition checked from 1 file: 1 failed, 0 unknown, 0 not evaluated, 1 warning, 2 files skipped \(--verbose lists them\) \(failing findings, exit 1\)\n$/,
+      new RegExp(
+        /\n1 task definition checked from 1 file: 1 failed, 0 unknown, 0 not evaluated, 1 warning, 2 files skipped/.source +
+          / \(--verbose lists them\) \(failing findings, exit 1\)\n$/.source,
+      ),
     );
     assert.doesNotMatch(quiet.stdout, /Skipped/);
     const verbose = await runCli(['scan', repo, '--checks', 'no-privileged-containers', '--verbose']);

@@ -12,7 +12,8 @@ function project(config: string, name = 'ecsguard.config.yaml') {
   cpSync(path.join(REPO_ROOT, 'test/fixtures/json/register-input.json'), path.join(root, 'infra/register-input.json'));
   writeFileSync(
     path.join(root, 'exceptions.yaml'),
-    'version: 1\nexceptions:\n  - {id: worker-root, checks: no-root-user, containers: worker, reason: vendor image, owner: platform, expires: 2099-01-01}\n',
+    'version: 1\nexceptions:\n  - {id: worker-root, checks: no-root-user, containers: worker, reason: vendor image, owner: platform, ' +
+      'expires: 2099-01-01}\n',
   );
   writeFileSync(path.join(root, name), config);
   return root;

@@ -199,7 +199,8 @@ describe('the rules honour the selected checks', () => {
     const metadata = single!.Properties['OrganizationCustomRuleMetadata'] as Json;
     assert.deepEqual(JSON.parse(metadata['InputParameters'] as string), {
       checks:
-        'no-privileged-containers,no-root-user,no-host-network,no-host-pid-namespace,no-secrets-in-environment,readonly-root-filesystem,logging-configured,efs-transit-encryption',
+        'no-privileged-containers,no-root-user,no-host-network,no-host-pid-namespace,' +
+        'no-secrets-in-environment,readonly-root-filesystem,logging-configured,efs-transit-encryption',
       scope: 'active',
     });
   });

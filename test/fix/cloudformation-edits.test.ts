@@ -121,7 +121,9 @@ Resources:
     );
     assert.equal(run.diff, '');
     const reason = (line: number) =>
-      `no-root-user: user comes from !Ref AgentUser (referenced at ${run.dir}/params.yaml:${line}:17); parameter AgentUser (defined at ${run.dir}/params.yaml:4:14) has 2 references, so changing it would change the others too: set "1000:1000" at ${run.dir}/params.yaml:${line}:17 or give this container its own value`;
+      `no-root-user: user comes from !Ref AgentUser (referenced at ${run.dir}/params.yaml:${line}:17); parameter AgentUser (defined ` +
+      `at ${run.dir}/params.yaml:4:14) has 2 references, so changing it would change the others too: set "1000:1000" ` +
+      `at ${run.dir}/params.yaml:${line}:17 or give this container its own value`;
     assert.deepEqual(manualReasons(run), [reason(12), reason(15)]);
   });
 
@@ -144,7 +146,8 @@ Resources:
     );
     assert.equal(run.diff, '');
     assert.deepEqual(manualReasons(run), [
-      'no-privileged-containers: !Ref Priv cannot be resolved (container "agent": privileged is !Ref Priv, which cannot be resolved); make it false where it is defined',
+      'no-privileged-containers: !Ref Priv cannot be resolved (container "agent": privileged is !Ref Priv, which cannot be resolved); ' +
+        'make it false where it is defined',
     ]);
   });
 

@@ -34,7 +34,8 @@ describe('ecsguard fix (CLI)', () => {
  }
 
 Warnings (consequences of the fixes above):
-  td.json web [no-root-user] container "web": the image nginx may need a USER and file permissions for uid 1000 (files it writes, volumes it mounts); images built to run as root must be rebuilt
+  td.json web [no-root-user] container "web": the image nginx may need a USER and file permissions for uid 1000 (files it writes, ` +
+        `volumes it mounts); images built to run as root must be rebuilt
 
 1 file would change (run with --write to apply); 0 manual fixes
 `,

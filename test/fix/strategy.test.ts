@@ -23,7 +23,8 @@ const td = (containers: Record<string, unknown>[], task: Record<string, unknown>
   taskDefinition({ family: 'f', ...task, containerDefinitions: containers });
 
 const IMAGE_NOTE = (name: string, image: string) =>
-  `container "${name}": the image ${image} may need a USER and file permissions for uid 1000 (files it writes, volumes it mounts); images built to run as root must be rebuilt`;
+  `container "${name}": the image ${image} may need a USER and file permissions for uid 1000 (files it writes, volumes it mounts); ` +
+  `images built to run as root must be rebuilt`;
 
 describe('planFixes: one row per situation, exact changes', () => {
   const rows: Array<{ name: string; td: TaskDefinition; options?: Partial<FixOptions>; changes: string[]; manual?: string[] }> = [
@@ -120,7 +121,8 @@ describe('planFixes: one row per situation, exact changes', () => {
       td: withContainerField(td([{ name: 'a', image: 'x', user: '1000' }]), 0, 'privileged', unresolved('var.privileged')),
       changes: [],
       manual: [
-        'no-privileged-containers: var.privileged cannot be resolved (container "a": privileged is var.privileged, which cannot be resolved); make it false where it is defined',
+        'no-privileged-containers: var.privileged cannot be resolved (container "a": privileged is var.privileged, which cannot be ' +
+          'resolved); make it false where it is defined',
       ],
     },
     {
@@ -128,7 +130,8 @@ describe('planFixes: one row per situation, exact changes', () => {
       td: td([{ name: 'w', image: 'x' }], { runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' } }),
       changes: [],
       manual: [
-        'no-root-user: Windows containers: set user to a non-administrator account (for example ContainerUser); ecsguard does not choose one',
+        'no-root-user: Windows containers: set user to a non-administrator account (for example ContainerUser); ecsguard does not choose ' +
+          'one',
       ],
     },
   ];
@@ -155,7 +158,8 @@ describe('planFixes: warnings name the ports, mappings and links', () => {
         [
           'no-root-user',
           'web',
-          'container "web": user "1000:1000" is not root and cannot bind ports below 1024: containerPort 80 (portMappings[0]), containerPort 443 (portMappings[2]); make the process listen on a port of 1024 or above (for example 8080) and map that',
+          'container "web": user "1000:1000" is not root and cannot bind ports below 1024: containerPort 80 (portMappings[0]), ' +
+            'containerPort 443 (portMappings[2]); make the process listen on a port of 1024 or above (for example 8080) and map that',
         ],
         ['no-root-user', 'web', IMAGE_NOTE('web', 'nginx:1.27')],
       ],
@@ -187,7 +191,8 @@ describe('planFixes: warnings name the ports, mappings and links', () => {
       [
         'container "web": awsvpc needs hostPort equal to containerPort or absent: portMappings[0] hostPort 80 ≠ containerPort 8080',
         'container "web": awsvpc does not support links ("db"); remove them and reach the other containers on localhost',
-        'awsvpc: every service that uses this task definition needs a networkConfiguration (awsvpcConfiguration with subnets and security groups); update the services together with the new revision',
+        'awsvpc: every service that uses this task definition needs a networkConfiguration (awsvpcConfiguration with subnets and ' +
+          'security groups); update the services together with the new revision',
       ],
     );
   });
@@ -199,7 +204,8 @@ describe('planFixes: warnings name the ports, mappings and links', () => {
       [
         [
           'no-privileged-containers',
-          'container "a": requiresCompatibilities includes FARGATE, which cannot run privileged containers; with privileged true this definition could not run on Fargate at all',
+          'container "a": requiresCompatibilities includes FARGATE, which cannot run privileged containers; with privileged true this ' +
+            'definition could not run on Fargate at all',
         ],
       ],
     );

@@ -142,7 +142,10 @@ resource "aws_ecs_task_definition" "b" {
     assert.equal(reasons.length, 2);
     assert.match(
       reasons[0] ?? '',
-      /^no-root-user: user comes from var\.uid \(referenced at .*main\.tf:7:\d+\); variable uid \(defined at .*main\.tf:2:13\) has 2 references, so changing it would change the others too/,
+      new RegExp(
+        /^no-root-user: user comes from var\.uid \(referenced at .*main\.tf:7:\d+\); variable uid \(defined at/.source +
+          / .*main\.tf:2:13\) has 2 references, so changing it would change the others too/.source,
+      ),
     );
   });
 
@@ -206,7 +209,8 @@ describe('fix: Terraform files that are generated or shared are not edited', () 
     assert.ok(reasons.length > 0);
     assert.ok(
       reasons.includes(
-        `no-root-user: the Terraform plan is generated (terraform show -json), so it is not edited: set user to "1000:1000" in the resource block at ${dir}/main.tf:1:1, then plan again`,
+        `no-root-user: the Terraform plan is generated (terraform show -json), so it is not edited: set user to "1000:1000" in the ` +
+          `resource block at ${dir}/main.tf:1:1, then plan again`,
       ),
       reasons.join('\n'),
     );
@@ -237,11 +241,14 @@ describe('fix: Terraform files that are generated or shared are not edited', () 
 ]
 `;
 
-  it('templatefile(): a value a placeholder wrote is a manual fix naming the placeholder and the argument; the template literals are fixed', async () => {
-    const run = await runFix(
-      workspace({
-        'containers.json.tpl': TEMPLATE,
-        'main.tf': `resource "aws_ecs_task_definition" "t" {
+  it(
+    'templatefile(): a value a placeholder wrote is a manual fix naming the placeholder and the argument; the template literals are ' +
+      'fixed',
+    async () => {
+      const run = await runFix(
+        workspace({
+          'containers.json.tpl': TEMPLATE,
+          'main.tf': `resource "aws_ecs_task_definition" "t" {
   family = "t"
   container_definitions = templatefile("\${path.module}/containers.json.tpl", {
     image = "nginx"
@@ -249,15 +256,18 @@ describe('fix: Terraform files that are generated or shared are not edited', () 
   })
 }
 `,
-      }),
-    );
-    // The literal the template owns is fixed; the placeholder is left alone.
-    assert.equal(run.after['containers.json.tpl'], TEMPLATE.replace('"privileged": true', '"privileged": false'));
-    assert.equal(run.after['main.tf'], undefined);
-    assert.deepEqual(manualReasons(run), [
-      `no-root-user: user comes from the template placeholder \${user} (${run.dir}/containers.json.tpl:5:14), which every templatefile() call of the template shares: set "1000:1000" in the call's argument user at ${run.dir}/main.tf:5:13`,
-    ]);
-  });
+        }),
+      );
+      // The literal the template owns is fixed; the placeholder is left alone.
+      assert.equal(run.after['containers.json.tpl'], TEMPLATE.replace('"privileged": true', '"privileged": false'));
+      assert.equal(run.after['main.tf'], undefined);
+      assert.deepEqual(manualReasons(run), [
+        `no-root-user: user comes from the template placeholder \${user} (${run.dir}/containers.json.tpl:5:14), which every ` +
+          `templatefile() ` +
+          `call of the template shares: set "1000:1000" in the call's argument user at ${run.dir}/main.tf:5:13`,
+      ]);
+    },
+  );
 
   it('templatefile(): an argument that comes from a variable is named where the call writes it', async () => {
     const run = await runFix(
@@ -277,7 +287,10 @@ resource "aws_ecs_task_definition" "t" {
     const [reason] = manualReasons(run);
     assert.match(
       reason ?? '',
-      /^no-privileged-containers: privileged comes from the template placeholder \$\{priv\} \(.*containers\.json\.tpl:6:19\), .*argument priv at .*main\.tf:6:119$/,
+      new RegExp(
+        /^no-privileged-containers: privileged comes from the template placeholder \$\{priv\}/.source +
+          / \(.*containers\.json\.tpl:6:19\), .*argument priv at .*main\.tf:6:119$/.source,
+      ),
     );
   });
 });
@@ -300,7 +313,10 @@ resource "aws_ecs_task_definition" "app" {
     assert.deepEqual(rest, []);
     assert.match(
       reason ?? '',
-      /^no-privileged-containers: privileged comes from local\.prod \? true : false \(referenced at .*main\.tf:6:94\), defined at .*main\.tf:6:107; set it to false there$/,
+      new RegExp(
+        /^no-privileged-containers: privileged comes from local\.prod \? true : false \(referenced at/.source +
+          / .*main\.tf:6:94\), defined at .*main\.tf:6:107; set it to false there$/.source,
+      ),
     );
   });
 
@@ -338,7 +354,8 @@ describe('fix: Terraform objects whose values are defined elsewhere', () => {
   it('a missing user is inserted inside the object, not at the offset of a value defined in another file', async () => {
     const dir = workspace({
       'variables.tf':
-        'variable "router_image" {\n  type    = string\n  default = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"\n}\n\nvariable "with_router" {\n  type = bool\n}\n',
+        'variable "router_image" {\n  type    = string\n  default = ' +
+        '"public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"\n}\n\nvariable "with_router" {\n  type = bool\n}\n',
       'main.tf': [
         'locals {',
         '  log_router = {',

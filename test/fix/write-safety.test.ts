@@ -68,7 +68,9 @@ describe('fix --write: writes what it shows, and only that', () => {
     assert.equal(change?.file, path.join(tree, 'td.json'));
     assert.deepEqual(await writeFixedFile(change, await realRoots([tree])), {
       file: path.join(tree, 'td.json'),
-      message: `not written: it is a symlink to ${path.join(dir, 'outside', 'td.json')}, outside the folders and files given (${tree}); ecsguard fix never writes outside them`,
+      message:
+        `not written: it is a symlink to ${path.join(dir, 'outside', 'td.json')}, outside the folders and files given (${tree}); ` +
+        `ecsguard fix never writes outside them`,
     });
     assert.equal(readFileSync(path.join(dir, 'outside/td.json'), 'utf8'), PRIVILEGED);
   });
@@ -86,7 +88,8 @@ describe('fix --write: writes what it shows, and only that', () => {
     assert.equal(
       run.stdout,
       `Errors (these inputs were not fixed):
-  modules/svc/main.tf: not written: it is outside the folders and files given (${path.join(dir, 'envs/prod')}); to fix it, name it or its folder as well
+  modules/svc/main.tf: not written: it is outside the folders and files given (${path.join(dir, 'envs/prod')}); to fix it, name it or ` +
+        `its folder as well
 
 nothing to change; 0 manual fixes; 1 error
 `,
@@ -147,7 +150,10 @@ describe('fix: never edits what it reports as not fixed', () => {
     assert.deepEqual(
       run.result.definitions[0]?.manual.map((m) => `${m.checkId} ${m.container}: ${m.reason}`),
       [
-        `no-privileged-containers b: ${notChanged(`task definition a: container definition #0 must be an object, found string at ${path.join(run.dir, 'td.json')}:1:39`)}`,
+        `no-privileged-containers ` +
+          `b: ${notChanged(
+            `task definition a: container definition #0 must be an object, found string ` + `at ${path.join(run.dir, 'td.json')}:1:39`,
+          )}`,
       ],
     );
   });

@@ -10,7 +10,8 @@ import { REPO_ROOT } from '../support/cli.js';
 // These read the built package (dist/): npm test builds it first.
 
 const HOOK = `data:text/javascript,${encodeURIComponent(
-  "export async function load(url, context, next) { if (url.startsWith('file:')) process.stderr.write('LOADED ' + url + '\\n'); return next(url, context); }",
+  "export async function load(url, context, next) { if (url.startsWith('file:')) process.stderr.write('LOADED ' + url + '\\n'); return " +
+    'next(url, context); }',
 )}`;
 const REGISTER = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(HOOK)});`)}`;
 

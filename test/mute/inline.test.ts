@@ -13,10 +13,10 @@ interface JsonFinding {
 async function scanJson(args: string[]) {
   const run = await runCli(['scan', ...args, '--format', 'json']);
   const report = JSON.parse(run.stdout) as { findings: JsonFinding[] };
-  const summary = report.findings.map(
-    (f) =>
-      `${f.status} ${f.checkId}${f.container ? ` ${f.container}` : ''}${f.suppression ? ` <- ${f.suppression.source}${f.suppression.expired ? ' (expired)' : ''}` : ''}`,
-  );
+  const summary = report.findings.map((f) => {
+    const muted = f.suppression ? ` <- ${f.suppression.source}${f.suppression.expired ? ' (expired)' : ''}` : '';
+    return `${f.status} ${f.checkId}${f.container ? ` ${f.container}` : ''}${muted}`;
+  });
   return { run, report, summary };
 }
 

@@ -69,7 +69,8 @@ describe('inline suppression warnings on the command line', () => {
     const tf = path.join(dir, 'main.tf');
     writeFileSync(
       tf,
-      'resource "aws_ecs_task_definition" "a" {\n  family = "a"\n  container_definitions = jsonencode([\n    # ecsguard:ignore no-root-user\n    { name = "a", image = "x", user = "0" }\n  ])\n}\n',
+      'resource "aws_ecs_task_definition" "a" {\n  family = "a"\n  container_definitions = jsonencode([\n    # ecsguard:ignore ' +
+        'no-root-user\n    { name = "a", image = "x", user = "0" }\n  ])\n}\n',
     );
     const run = await runCli(['scan', tf, '--checks', 'no-root-user']);
     assert.equal(run.code, 1);

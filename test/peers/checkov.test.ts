@@ -19,9 +19,11 @@ resource "aws_ecs_task_definition" "${name}" {
 }
 `;
 const first = (extra = '') =>
-  `{ name = "first", image = "service-first", cpu = 10, memory = 512, essential = true, portMappings = [{ containerPort = 80, hostPort = 80 }] ${extra} }`;
+  `{ name = "first", image = "service-first", cpu = 10, memory = 512, essential = true, portMappings = [{ containerPort = 80, hostPort = ` +
+  `80 }] ${extra} }`;
 const second = (extra = '') =>
-  `{ name = "second", image = "service-second", cpu = 10, memory = 256, essential = true, portMappings = [{ containerPort = 443, hostPort = 443 }] ${extra} }`;
+  `{ name = "second", image = "service-second", cpu = 10, memory = 256, essential = true, portMappings = [{ containerPort = 443, ` +
+  `hostPort = 443 }] ${extra} }`;
 const hostVolume = 'volume {\n    name      = "service-storage"\n    host_path = "/ecs/service-storage"\n  }';
 
 describe('CKV_AWS_334 (ECSContainerPrivilege)', () => {

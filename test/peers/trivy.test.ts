@@ -71,7 +71,16 @@ resource "aws_ecs_task_definition" "host" {
         - ${volume}`;
     const models = await modelsFrom(
       'template.yaml',
-      `Resources:${task('GoodTask', 'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: ENABLED }')}${task('BadTask', 'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: DISABLED }')}${task('LowerCase', 'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: enabled }')}${task('HostVolume', 'Name: jenkins-home\n          Host: { SourcePath: /srv/jenkins }')}\n`,
+      `Resources:${task(
+        'GoodTask',
+        'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: ' + 'ENABLED }',
+      )}${task(
+        'BadTask',
+        'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, TransitEncryption: ' + 'DISABLED }',
+      )}${task(
+        'LowerCase',
+        'Name: jenkins-home\n          EFSVolumeConfiguration: { FilesystemId: fs1, ' + 'TransitEncryption: enabled }',
+      )}${task('HostVolume', 'Name: jenkins-home\n          Host: { SourcePath: /srv/jenkins }')}\n`,
     );
     assert.equal(avdAws0035.task(model(models, 'GoodTask')).verdict, 'PASS');
     assert.equal(avdAws0035.task(model(models, 'BadTask')).verdict, 'FAIL');
@@ -95,7 +104,8 @@ describe('AVD-AWS-0036 (no-plaintext-secrets)', () => {
       `
 resource "aws_ecs_task_definition" "deny" {
   family = "service"
-  container_definitions = jsonencode([{ name = "app", image = "app", environment = [{ name = "ENVIRONMENT", value = "development" }, { name = "DATABASE_PASSWORD", value = "password123" }] }])
+  container_definitions = jsonencode([{ name = "app", image = "app", environment = [{ name = "ENVIRONMENT", value = "development" }, { ` +
+        `name = "DATABASE_PASSWORD", value = "password123" }] }])
 }
 resource "aws_ecs_task_definition" "allow" {
   family = "service"

@@ -32,7 +32,9 @@ describe('cross-tool verdicts in reports', () => {
           rule: 'ecs-task-definition-user-for-host-mode-check',
           control: 'ECS.1 (retired)',
           verdict: 'NOT_EVALUATED',
-          why: 'user "0:0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms',
+          why:
+            'user "0:0" is not literally one of the documented root users ("root"); AWS does not document how the rule reads uid:gid, ' +
+            'zero-padded or case-variant forms',
         },
         {
           tool: 'prowler',
@@ -52,7 +54,11 @@ describe('cross-tool verdicts in reports', () => {
     const explained = textReporter({ result, exitCode: 1 }, { color: false, explain: true });
     assert.match(
       explained,
-      /^ +Prowler ecs_task_definitions_host_networking_mode_users: PASS, it compares user with the literals "root" and "", and this user is "0:0"$/m,
+      new RegExp(
+        /^ +Prowler ecs_task_definitions_host_networking_mode_users: PASS, it compares user with the literals "root"/.source +
+          / and "", and this user is "0:0"$/.source,
+        'm',
+      ),
     );
     assert.match(explained, /^ +Checkov CKV_AWS_335: NOT COVERED, Checkov runs this check on Terraform \(aws_ecs_task_definition\) only$/m);
     assert.match(explained, /^ +no rule for this check in: Prowler, CIS AWS Compute v1\.1\.0, Checkov, Trivy$/m);

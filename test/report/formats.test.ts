@@ -103,15 +103,18 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(skipped.name, `${HOSTILE} › web"><script>alert('family')</script>`);
     assert.equal(
       skipped.skipped.message,
-      `muted by exception at ${exceptions}:3 (exception legacy-privileged): Vendor agent, replacement ordered, owner sec-team@example.com, until 2099-01-31, ticket SEC-9`,
+      `muted by exception at ${exceptions}:3 (exception legacy-privileged): Vendor agent, replacement ordered, owner ` +
+        `sec-team@example.com, until 2099-01-31, ticket SEC-9`,
     );
-    const failure = (suites[1]?.testcase as { failure: { message: string; type: string; '#text': string } }).failure;
+    const failure = (suites[1]!.testcase as { failure: { message: string; type: string; '#text': string } }).failure;
     assert.equal(failure.type, 'FAIL');
     assert.equal(failure.message, `${HOSTILE}:8:15: container "<img src=x onerror=alert(1)>": user "0" is uid 0 (root)`);
     assert.equal(
       failure['#text'],
-      `FAIL ${HOSTILE}:8:15 (container <img src=x onerror=alert(1)>): container "<img src=x onerror=alert(1)>": user "0" is uid 0 (root)\n` +
-        `FAIL ${HOSTILE}:14:15 (container =HYPERLINK("http://attacker.example/","click")): container "=HYPERLINK(\\"http://attacker.example/\\",\\"click\\")": user "root" is the root user\n` +
+      `FAIL ${HOSTILE}:8:15 (container <img src=x onerror=alert(1)>): container "<img src=x onerror=alert(1)>": user "0" is uid 0 ` +
+        `(root)\n` +
+        `FAIL ${HOSTILE}:14:15 (container =HYPERLINK("http://attacker.example/","click")): container ` +
+        `"=HYPERLINK(\\"http://attacker.example/\\",\\"click\\")": user "root" is the root user\n` +
         'Remediation: Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',
     );
   });

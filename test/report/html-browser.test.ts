@@ -27,7 +27,8 @@ describe('HTML report in headless Chromium', () => {
   const exceptions = path.join(dir, 'exceptions.yaml');
   writeFileSync(
     exceptions,
-    'version: 1\nexceptions:\n  - {id: vendor, checks: no-privileged-containers, families: "*script*", reason: "<b>vendor</b> agent", owner: "sec-team", expires: 2099-01-31}\n',
+    'version: 1\nexceptions:\n  - {id: vendor, checks: no-privileged-containers, families: "*script*", reason: "<b>vendor</b> agent", ' +
+      'owner: "sec-team", expires: 2099-01-31}\n',
   );
   const report = path.join(dir, 'report.html');
 

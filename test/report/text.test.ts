@@ -49,7 +49,8 @@ describe('text output: locations', () => {
     assert.equal(lines[0], 'test/fixtures/json/register-input.json › reporting-worker');
     assert.equal(
       lines[1],
-      '  test/fixtures/json/register-input.json:12:21 FAIL    medium   no-root-user               container "worker": user "0" is uid 0 (root)',
+      '  test/fixtures/json/register-input.json:12:21 FAIL    medium   no-root-user               container "worker": user "0" is uid 0 ' +
+        '(root)',
     );
   });
 });

@@ -47,11 +47,14 @@ describe('task-definition JSON: field names are case-sensitive, as the AWS CLI r
 
   it('a field a hardening check reads is judged too: its misspelling or wrong case is an error', async () => {
     const json =
-      '{"family":"x","containerDefinitions":[{"name":"a","image":"nginx","user":"1000",\n"readonlyRootFileSystem":true,\n"logConfiguraton":{"logDriver":"awslogs"}}]}';
+      '{"family":"x","containerDefinitions":[{"name":"a","image":"nginx","user":"1000",\n' +
+      '"readonlyRootFileSystem":true,\n"logConfiguraton":{"logDriver":"awslogs"}}]}';
     const { status, errors, warnings } = await scanFiles({ 'td.json': json });
     assert.deepEqual(errors, [
-      '2:1 unknown field "readonlyRootFileSystem": ECS field names are case-sensitive (did you mean readonlyRootFilesystem?); the AWS CLI rejects it',
-      '3:1 unknown field "logConfiguraton": not an ECS field (did you mean logConfiguration?); reading it as "not set" could pass what was meant',
+      '2:1 unknown field "readonlyRootFileSystem": ECS field names are case-sensitive (did you mean readonlyRootFilesystem?); the AWS ' +
+        'CLI rejects it',
+      '3:1 unknown field "logConfiguraton": not an ECS field (did you mean logConfiguration?); reading it as "not set" could pass what ' +
+        'was meant',
     ]);
     assert.deepEqual(warnings, []);
     assert.deepEqual(status('no-privileged-containers'), ['PASS']);

@@ -89,7 +89,9 @@ export function render(body: Body, shape: Exclude<Shape, 'model' | 'live'>): { n
     case 'describe':
       return {
         name: 'describe.json',
-        text: `${JSON.stringify({ taskDefinition: { taskDefinitionArn: ARN(body['family']), revision: 3, status: 'ACTIVE', ...body } }, null, 2)}\n`,
+        text:
+          JSON.stringify({ taskDefinition: { taskDefinitionArn: ARN(body['family']), revision: 3, status: 'ACTIVE', ...body } }, null, 2) +
+          '\n',
       };
     case 'cloudformation-yaml':
       return { name: 'template.yaml', text: cloudFormationTemplate(body) };
@@ -119,7 +121,12 @@ export function render(body: Body, shape: Exclude<Shape, 'model' | 'live'>): { n
       };
       return {
         name: 'plan.json',
-        text: `${JSON.stringify({ format_version: '1.2', terraform_version: '1.9.8', planned_values: { root_module: { resources: [resource] } } }, null, 2)}\n`,
+        text:
+          JSON.stringify(
+            { format_version: '1.2', terraform_version: '1.9.8', planned_values: { root_module: { resources: [resource] } } },
+            null,
+            2,
+          ) + '\n',
       };
     }
   }

@@ -44,7 +44,7 @@ const OUT = path.join(ROOT, 'node_modules/.cache/ecsguard-test');
 const RUN = path.join(OUT, '.run');
 /** Each file's seconds and CPU seconds from the last run that ran it. */
 const TIMINGS = path.join(OUT, 'test-timings.json');
-/** The lint test runs longest (type-aware ESLint on a cold cache), so it starts first, in a process of its own. */
+/** The lint test waits for the linters (started before the build), so it starts first, in a process of its own. */
 const FIRST = 'test/lint.test.ts';
 /**
  * A group's files should take about this many CPU seconds together (a file that takes more is a group alone): enough

@@ -13,7 +13,8 @@ export function applyCommand(context: CommandContext): Command {
     .option('--resume <journal>', 'continue an interrupted apply from its journal; completed steps are skipped')
     .option(
       '--stop-on-error',
-      'stop at the first failed or refused step (default: skip a service that moved since the plan, carry on with independent steps, exit 2 at the end)',
+      'stop at the first failed or refused step (default: skip a service that moved since the plan, carry on with independent steps, ' +
+        'exit 2 at the end)',
     )
     .option('--rollback-on-failure', 'with --wait: when a rollout FAILS (deployment circuit breaker), roll the whole batch back at once');
   return addConnectionOptions(addWaitOptions(command, 'wait until every updated service is stable on its new revision before re-scanning'))

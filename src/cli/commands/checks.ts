@@ -11,7 +11,8 @@ const FORMATS = { text: catalogueText, json: catalogueJson, markdown: catalogueM
 export function checksCommand(context: CommandContext): Command {
   return new Command('checks')
     .description(
-      'List the checks: what each one fails on, exactly, how to fix it, and the matching Prowler, Security Hub, AWS Config, CIS and Checkov ids.',
+      'List the checks: what each one fails on, exactly, how to fix it, and the matching Prowler, Security Hub, AWS Config, CIS and ' +
+        'Checkov ids.',
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATS)).default('text'))
     .option('-o, --output <file>', 'write to a file instead of standard output')

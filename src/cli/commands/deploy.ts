@@ -17,7 +17,8 @@ export function deployCommand(context: CommandContext): Command {
   deploy
     .command('scan-role')
     .description(
-      'Print the scan role template for "scan --aws --org": read-only (the policy in docs/iam-policy.json), trusted by the scanning account, optional external id. Deploy it to every account with a service-managed StackSet.',
+      'Print the scan role template for "scan --aws --org": read-only (the policy in docs/iam-policy.json), trusted by the scanning ' +
+        'account, optional external id. Deploy it to every account with a service-managed StackSet.',
     )
     .option('-o, --output <file>', 'write the template to a file')
     .addHelpText(
@@ -37,11 +38,13 @@ Example:
   deploy
     .command('config-rule')
     .description(
-      'Print the AWS Config custom rule template: the bundled handler as a Lambda function (npm run bundle:config-rule, zipped to S3), its execution role, and one AWS::Config::ConfigRule per check.',
+      'Print the AWS Config custom rule template: the bundled handler as a Lambda function (npm run bundle:config-rule, zipped to S3), ' +
+        'its execution role, and one AWS::Config::ConfigRule per check.',
     )
     .option(
       '--organization',
-      'AWS::Config::OrganizationConfigRule instead (deploy in the management account or a delegated administrator; the function must be invocable from member accounts)',
+      'AWS::Config::OrganizationConfigRule instead (deploy in the management account or a delegated administrator; the function must be ' +
+        'invocable from member accounts)',
     )
     .option('--single-rule', 'one rule evaluating every selected check instead of one rule per check')
     .addOption(checksOption())
@@ -50,7 +53,8 @@ Example:
     .option('-o, --output <file>', 'write the template to a file')
     .addHelpText(
       'after',
-      '\nThe rules run the checks a plain scan runs unless --checks (ids or groups: host-breach, hardening, all) or --framework select others.',
+      '\nThe rules run the checks a plain scan runs unless --checks (ids or groups: host-breach, hardening, all) or --framework select ' +
+        'others.',
     )
     .action(async (options: { organization?: boolean; singleRule?: boolean; output?: string } & CheckSelection) => {
       const [{ configRuleTemplate, toYaml }, checks] = await Promise.all([import('../../deploy/templates.js'), checksFrom(options)]);
@@ -66,7 +70,9 @@ Example:
 export function conformancePackCommand(context: CommandContext): Command {
   return new Command('conformance-pack')
     .description(
-      'Print a conformance pack: AWS\'s managed ECS rules (ECS_CONTAINERS_NONPRIVILEGED, ECS_TASK_DEFINITION_NONROOT_USER, ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT, ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK) next to ecsguard\'s custom rules (one per check; needs the function from "ecsguard deploy config-rule" in each account and region).',
+      "Print a conformance pack: AWS's managed ECS rules (ECS_CONTAINERS_NONPRIVILEGED, ECS_TASK_DEFINITION_NONROOT_USER, " +
+        "ECS_TASK_DEFINITION_LINUX_USER_NON_ROOT, ECS_TASK_DEFINITION_USER_FOR_HOST_MODE_CHECK) next to ecsguard's custom rules (one " +
+        'per check; needs the function from "ecsguard deploy config-rule" in each account and region).',
     )
     .addOption(checksOption())
     .addOption(skipChecksOption())

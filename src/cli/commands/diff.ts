@@ -7,7 +7,8 @@ import type { CommandContext } from '../io.js';
 export function diffCommand(context: CommandContext): Command {
   return new Command('diff')
     .description(
-      'Compare two JSON reports (ecsguard scan --format json): new, fixed and unchanged findings, per check. The re-scan after each remediation batch.',
+      'Compare two JSON reports (ecsguard scan --format json): new, fixed and unchanged findings, per check. The re-scan after each ' +
+        'remediation batch.',
     )
     .argument('<before>', 'the earlier JSON report')
     .argument(

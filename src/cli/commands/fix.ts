@@ -34,7 +34,8 @@ function nonRootUser(value: string): string {
 export function fixCommand(context: CommandContext): Command {
   const command = new Command('fix')
     .description(
-      'Fix insecure task definitions in task-definition JSON, CloudFormation and Terraform files: prints a unified diff and changes nothing unless --write. With --aws, writes a plan for the live account (see "ecsguard apply").',
+      'Fix insecure task definitions in task-definition JSON, CloudFormation and Terraform files: prints a unified diff and changes ' +
+        'nothing unless --write. With --aws, writes a plan for the live account (see "ecsguard apply").',
     )
     .argument('[paths...]', 'files or folders to fix (folders are walked; "-" reads standard input, diff only)')
     .option('--write', 'apply the changes to the files')
@@ -62,11 +63,13 @@ export function fixCommand(context: CommandContext): Command {
     )
     .option(
       '--prod-tags <tags>',
-      'with --aws: tags that mark production services or clusters, ranked right after internet-exposed ones (default: Environment=prod,env=production)',
+      'with --aws: tags that mark production services or clusters, ranked right after internet-exposed ones (default: ' +
+        'Environment=prod,env=production)',
     )
     .option(
       '--no-keep-latest',
-      "with --aws: do not register a fixed copy of a family's newest revision last (the plan then warns that an older revision's content becomes the family's latest)",
+      "with --aws: do not register a fixed copy of a family's newest revision last (the plan then warns that an older revision's content " +
+        "becomes the family's latest)",
     )
     .option('-q, --quiet', 'no progress output on standard error');
   addAwsScanOptions(command);
@@ -87,7 +90,8 @@ internet-facing ELBv2 load balancer), then production (--prod-tags on the servic
 Keep-latest (default): when a fixed copy of an older revision would become a family's latest while a newer ACTIVE
 revision exists, the plan also registers a fixed copy of that newest revision, last in the batch.
 
-Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual fixes remain, 2 usage error or an input that could not be read.`,
+Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual fixes remain, 2 usage error or an input that could not be ` +
+        `read.`,
     )
     .action(async (paths: string[], options: FixCommandOptions) => {
       if (options.aws) {

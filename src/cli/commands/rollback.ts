@@ -10,7 +10,8 @@ export function rollbackCommand(context: CommandContext): Command {
   return addConnectionOptions(addWaitOptions(command, 'wait until every restored service is stable'))
     .addHelpText(
       'after',
-      '\nA service someone moved since the apply is left alone and listed under "Not restored" with the reason.\nNothing is deregistered. Exit codes: 0 every service restored, 2 usage error or a service that could not be restored.',
+      '\nA service someone moved since the apply is left alone and listed under "Not restored" with the reason.\nNothing is ' +
+        'deregistered. Exit codes: 0 every service restored, 2 usage error or a service that could not be restored.',
     )
     .action(async (journal: string, options: import('./rollback-run.js').RollbackCommandOptions) => {
       const { runRollback } = await import('./rollback-run.js');

@@ -84,12 +84,14 @@ export function scanCommand(context: CommandContext): Command {
     .option('-v, --verbose', 'list the files that were skipped, and why')
     .option(
       '--explain',
-      'text format: under each finding, what AWS Config/Security Hub, Prowler, CIS, Checkov and Trivy conclude on the same definition, and why (JSON and SARIF always carry it)',
+      'text format: under each finding, what AWS Config/Security Hub, Prowler, CIS, Checkov and Trivy conclude on the same definition, ' +
+        'and why (JSON and SARIF always carry it)',
     )
     .option('-q, --quiet', 'no progress output on standard error')
     .option(
       '--resolve-image-users',
-      "for containers that set no user, read the image's own USER from its registry (ECR with your AWS credentials, others anonymously or with Docker config.json auths); see docs/effective-user.md",
+      "for containers that set no user, read the image's own USER from its registry (ECR with your AWS credentials, others anonymously " +
+        'or with Docker config.json auths); see docs/effective-user.md',
     )
     .option(
       '--accept-image-user',

@@ -80,7 +80,8 @@ export class RegistryClient {
         authorization = basicHeader(await this.requireCredentials());
       } else {
         throw new RegistryError(
-          `${this.host} refused the request (401 Unauthorized)${authorization ? ' with the credentials given' : `; ${this.auth.missingHint}`}`,
+          `${this.host} refused the request (401 ` +
+            `Unauthorized)${authorization ? ' with the credentials given' : `; ${this.auth.missingHint}`}`,
         );
       }
       response = await this.request(url, accept, authorization);

@@ -145,7 +145,9 @@ export class ImageUserResolver {
     if (!kind) {
       const schema1 = mediaType.includes('manifest.v1') || json['schemaVersion'] === 1;
       throw new RegistryError(
-        `${reference.original}: ${schema1 ? 'Docker schema 1 manifests are not supported' : `unsupported manifest type ${JSON.stringify(mediaType)}`}`,
+        `${reference.original}: ${
+          schema1 ? 'Docker schema 1 manifests are not supported' : `unsupported manifest ` + `type ${JSON.stringify(mediaType)}`
+        }`,
       );
     }
     return { kind, digest, json } as const;

@@ -70,7 +70,9 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     const at = argument.range ? ` at ${formatPosition(argument.range)}` : '';
     giveUp(
       change,
-      `${describePath(change)} comes from the template placeholder ${node.origin?.expression ?? ''} (${formatPosition(node.origin?.range)}), which every templatefile() call of the template shares: set ${JSON.stringify(change.value)} in the call's argument ${argument.name}${at}`,
+      `${describePath(change)} comes from the template placeholder ${node.origin?.expression ?? ''} ` +
+        `(${formatPosition(node.origin?.range)}), which every templatefile() call of the template shares: ` +
+        `set ${JSON.stringify(change.value)} in the call's argument ${argument.name}${at}`,
       node,
     );
     return true;
@@ -90,7 +92,8 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     if (definition === undefined) {
       giveUp(
         change,
-        `${describePath(change)} comes from ${node.origin.expression}${ref}, defined at ${at}; set it to ${JSON.stringify(change.value)} there`,
+        `${describePath(change)} comes from ${node.origin.expression}${ref}, defined at ${at}; set it to ${JSON.stringify(change.value)} ` +
+          `there`,
         node,
       );
       return true;
@@ -98,7 +101,9 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     if (definition.references !== 1) {
       giveUp(
         change,
-        `${describePath(change)} comes from ${node.origin.expression}${ref}; ${definition.name} (defined at ${at}) has ${definition.references} references, so changing it would change the others too: set ${JSON.stringify(change.value)} at ${formatPosition(node.origin.range)} or give this container its own value`,
+        `${describePath(change)} comes from ${node.origin.expression}${ref}; ${definition.name} (defined at ${at}) ` +
+          `has ${definition.references} references, so changing it would change the others too: set ${JSON.stringify(change.value)} ` +
+          `at ${formatPosition(node.origin.range)} or give this container its own value`,
         node,
       );
       return true;
@@ -251,7 +256,9 @@ function generatedPlan(taskDefinition: TaskDefinition, plan: FixPlan): PlanEdits
   for (const change of plan.changes) {
     const container =
       change.container === undefined ? undefined : taskDefinition.containers.find((c) => c.index === change.container)?.name;
-    const reason = `the Terraform plan is generated (terraform show -json), so it is not edited: ${describeChange(change)} ${place}, then plan again`;
+    const reason =
+      `the Terraform plan is generated (terraform show -json), so it is not edited: ${describeChange(change)} ${place}, ` +
+      `then plan again`;
     for (const checkId of change.checkIds.length ? change.checkIds : ['hardening']) {
       manual.push({ checkId, ...(container ? { container } : {}), reason, ...(where ? { where } : {}) });
     }

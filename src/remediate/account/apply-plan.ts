@@ -166,7 +166,8 @@ export async function applyPlan(document: PlanDocument, settings: ApplySettings)
   const pendingRevisions = journal.revisions.filter((r) => r.register.status !== 'done').length;
   const pendingServices = journal.services.filter((s) => s.update.status !== 'done').length;
   out(
-    `${settings.resume ? 'Resuming' : 'Applying'} ${planFile}, batch${journal.batches.length > 1 ? 'es' : ''} ${journal.batches.join(', ')}: ` +
+    `${settings.resume ? 'Resuming' : 'Applying'} ${planFile}, ` +
+      `batch${journal.batches.length > 1 ? 'es' : ''} ${journal.batches.join(', ')}: ` +
       `${pendingRevisions} revision(s) to register, ${pendingServices} service(s) to update. Old revisions are never deregistered.`,
   );
   if (settings.confirm && !(await settings.confirm('Change the account?'))) {
@@ -268,7 +269,9 @@ async function runBatch(batch: number, ctx: BatchContext): Promise<BatchResult> 
   journal.verifications.push(verification);
   await store.event(`batch ${batch} verification: ${verification.ok ? 'passed' : 'failed'}`);
   out(
-    `  re-scan of batch ${batch}: ${verification.ok ? 'no failing check on the new revisions; every updated service on its new revision' : 'problems remain'}`,
+    `  re-scan of batch ${batch}: ${
+      verification.ok ? 'no failing check on the new revisions; every updated service on its new ' + 'revision' : 'problems remain'
+    }`,
   );
   for (const line of [...verification.failing, ...verification.problems]) out(`    ${line}`);
   for (const line of verification.remaining) out(`    still failing, left to a person by the plan: ${line}`);
@@ -357,7 +360,8 @@ async function finish(code: Outcome, store: JournalStore, planFile: string, out:
     out(`To undo what was changed: ecsguard rollback ${store.path}`);
   } else if (store.journal.status === 'rolled-back' || store.journal.status === 'rollback-failed') {
     out(
-      `A rollout FAILED and the batch was rolled back${store.journal.status === 'rollback-failed' ? ' in part (see "Not restored")' : ''}. Fix the cause, then make a new plan.`,
+      `A rollout FAILED and the batch was rolled ` +
+        `back${store.journal.status === 'rollback-failed' ? ' in part (see "Not restored")' : ''}. Fix the cause, then make a new plan.`,
     );
   } else if (code === OUTCOME.incomplete) {
     const refused = store.journal.services.filter((s) => s.update.refused);

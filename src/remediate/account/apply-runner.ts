@@ -73,7 +73,8 @@ export async function applyBatch(batch: number, ctx: StepContext, options: Apply
       );
       if (waiting.length)
         ctx.log(
-          `  not moving ${waiting.map((s) => `${s.cluster}/${s.service}`).join(', ')}: the fixed revision of ${shortArn(revision.oldArn)} is not registered`,
+          `  not moving ${waiting.map((s) => `${s.cluster}/${s.service}`).join(', ')}: the fixed revision ` +
+            `of ${shortArn(revision.oldArn)} is not registered`,
         );
       continue;
     }
@@ -163,7 +164,8 @@ async function updateService(service: JournalService, newArn: string, ctx: StepC
   if (state.taskDefinition !== expected) {
     service.observedArn = state.taskDefinition;
     throw new StepRefused(
-      `${label}: now on ${shortArn(state.taskDefinition)}, planned from ${relativeTo(expected, state.taskDefinition)}; not updated (make a new plan for it)`,
+      `${label}: now on ${shortArn(state.taskDefinition)}, planned from ${relativeTo(expected, state.taskDefinition)}; not updated (make ` +
+        `a new plan for it)`,
     );
   }
   service.previousArn = state.taskDefinition;
@@ -173,7 +175,8 @@ async function updateService(service: JournalService, newArn: string, ctx: StepC
   await ctx.store.finish(service.update, `${label} updated to ${shortArn(newArn)} (rolling deployment started)`);
   const draining = state.deployments.filter((d) => d.status === 'ACTIVE' && d.taskDefinition !== state.taskDefinition);
   const note = draining.length
-    ? ` (it was mid-rollout: ${draining.reduce((n, d) => n + d.runningCount, 0)} task(s) still on ${[...new Set(draining.map((d) => shortArn(d.taskDefinition)))].join(', ')})`
+    ? ` (it was mid-rollout: ${draining.reduce((n, d) => n + d.runningCount, 0)} task(s) still ` +
+      `on ${[...new Set(draining.map((d) => shortArn(d.taskDefinition)))].join(', ')})`
     : '';
   ctx.log(`  ${label}: ${shortArn(state.taskDefinition)} → ${shortArn(newArn)}${note}`);
 }

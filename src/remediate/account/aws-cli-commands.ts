@@ -33,16 +33,20 @@ export function applyCommands(input: CommandInput): string[] {
     keep === undefined
       ? registerInputFileName(input.family, input.oldRevision)
       : `${input.family}-${input.oldRevision}.keep-latest.register.json`;
-  const variable = `NEW_${input.family.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${input.oldRevision}${keep === undefined ? '' : '_LATEST'}`;
+  const suffix = keep === undefined ? '' : '_LATEST';
+  const variable = `NEW_${input.family.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${input.oldRevision}${suffix}`;
   const region = shellQuote(input.region);
   const filter =
     keep === undefined ? 'select(.oldArn == $arn)' : `select(.oldArn == $arn and .batch == ${keep} and .purpose == "keep-latest")`;
   return [
-    `jq --arg arn ${shellQuote(input.oldArn)} '.revisions[] | ${filter} | .registerInput' ${shellQuote(input.planFile)} > ${shellQuote(file)}`,
-    `${variable}=$(aws ecs register-task-definition --region ${region} --cli-input-json file://${shellQuote(file)} --query taskDefinition.taskDefinitionArn --output text)`,
+    `jq --arg arn ${shellQuote(input.oldArn)} '.revisions[] | ${filter} | .registerInput' ${shellQuote(input.planFile)} ` +
+      `> ${shellQuote(file)}`,
+    `${variable}=$(aws ecs register-task-definition --region ${region} --cli-input-json file://${shellQuote(file)} --query ` +
+      `taskDefinition.taskDefinitionArn --output text)`,
     ...input.services.map(
       (s) =>
-        `aws ecs update-service --region ${region} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} --task-definition "$${variable}"`,
+        `aws ecs update-service --region ${region} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} ` +
+        `--task-definition "$${variable}"`,
     ),
   ];
 }
@@ -51,6 +55,7 @@ export function applyCommands(input: CommandInput): string[] {
 export function rollbackCommands(input: Pick<CommandInput, 'region' | 'oldArn' | 'services'>): string[] {
   return input.services.map(
     (s) =>
-      `aws ecs update-service --region ${shellQuote(input.region)} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} --task-definition ${shellQuote(input.oldArn)}`,
+      `aws ecs update-service --region ${shellQuote(input.region)} --cluster ${shellQuote(s.cluster)} --service ${shellQuote(s.service)} ` +
+      `--task-definition ${shellQuote(input.oldArn)}`,
   );
 }

@@ -198,7 +198,8 @@ function plannedRevision(
     for (const s of inventory.filter((x) => x.taskDefinition === arn)) {
       if (s.deploymentController !== 'ECS') {
         warnings.push(
-          `${s.cluster}/${s.service} uses the ${s.deploymentController} deployment controller: not moved by apply; deploy the new revision through it`,
+          `${s.cluster}/${s.service} uses the ${s.deploymentController} deployment controller: not moved by apply; deploy the new ` +
+            `revision through it`,
         );
         continue;
       }
@@ -211,7 +212,9 @@ function plannedRevision(
         ...(ranking ? { priority: ranking.priority, reasons: ranking.reasons } : {}),
         ...(draining.length
           ? {
-              rollout: `rollout in progress (${stillOn} task(s) still on ${[...new Set(draining.map((d) => short(d.taskDefinition)))].join(', ')})`,
+              rollout:
+                `rollout in progress (${stillOn} task(s) still ` +
+                `on ${[...new Set(draining.map((d) => short(d.taskDefinition)))].join(', ')})`,
             }
           : {}),
       });
@@ -221,7 +224,8 @@ function plannedRevision(
       if (old.length === 0) continue;
       const n = old.reduce((sum, d) => sum + d.runningCount, 0);
       rollouts.push(
-        `${s.cluster}/${s.service}: rollout to ${short(s.taskDefinition)} in progress, ${n} task(s) still on ${short(arn)} (the service is moved from ${short(s.taskDefinition)}, not from this revision)`,
+        `${s.cluster}/${s.service}: rollout to ${short(s.taskDefinition)} in progress, ${n} task(s) still on ${short(arn)} (the service ` +
+          `is moved from ${short(s.taskDefinition)}, not from this revision)`,
       );
     }
     services.sort((a, b) => a.cluster.localeCompare(b.cluster) || a.service.localeCompare(b.service));
@@ -324,7 +328,9 @@ function keepFamiliesLatest(planned: PlannedRevision[], settings: PlanSettings, 
       const older = family.map((r) => short(r.oldArn)).join(', ');
       if (!keep) {
         warnings.push(
-          `--no-keep-latest: after batch ${batch}, the latest revision of ${family[0]?.family} is a fixed copy of ${older} while ${short(newestArn)} is newer: anything that deploys by family name gets the older content, and --scope latest no longer sees ${short(newestArn)}`,
+          `--no-keep-latest: after batch ${batch}, the latest revision of ${family[0]?.family} is a fixed copy of ${older} ` +
+            `while ${short(newestArn)} is newer: anything that deploys by family name gets the older content, and --scope latest no ` +
+            `longer sees ${short(newestArn)}`,
         );
         continue;
       }
@@ -358,7 +364,9 @@ function keepLatestEntry(newest: RevisionToPlan, batch: number, older: string, s
     : remediation.manual.length
       ? 'unchanged (its fixes are manual)'
       : 'unchanged (it passes)';
-  entry.why = `keep-latest: registered last in batch ${batch}, after the fixed copy of ${older}, so the family's latest revision is ${short(arn)}'s content ${content}; no service is moved to it`;
+  entry.why =
+    `keep-latest: registered last in batch ${batch}, after the fixed copy of ${older}, so the family's latest revision ` +
+    `is ${short(arn)}'s content ${content}; no service is moved to it`;
   entry.priority = entry.inUse ? 'in-use' : 'not-in-use';
   return entry;
 }

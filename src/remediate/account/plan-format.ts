@@ -56,7 +56,8 @@ export interface PlannedRevision {
   services: PlannedService[];
   /** In use by rollouts in progress: "prod/web: rollout to web:3 in progress, 2 task(s) still on web:2". */
   rollouts?: string[];
-  /** `fix` (default) or `keep-latest`: a fixed copy of the family's newest revision, registered last so the family's latest stays the newest content. */
+  /** `fix` (default) or `keep-latest`: a fixed copy of the family's newest revision, registered last so the family's latest stays the
+   * newest content. */
   purpose?: 'fix' | 'keep-latest';
   priority?: RevisionPriority;
   /** Why the revision is in its batch. */

@@ -9,7 +9,8 @@ export function formatPlanSummary(plan: RemediationPlan, planFile: string): stri
   const unread = plan.skipped.filter((s) => s.reason.startsWith('not read: '));
   if (plan.scanErrors.length || unread.length) {
     lines.push(
-      `The account could not be read completely (${plan.scanErrors.length} error(s), ${unread.length} revision(s) not read): this plan covers only what was read.`,
+      `The account could not be read completely (${plan.scanErrors.length} error(s), ${unread.length} revision(s) not read): this plan ` +
+        `covers only what was read.`,
     );
   }
   if (summary.revisions === 0) {
@@ -22,10 +23,16 @@ export function formatPlanSummary(plan: RemediationPlan, planFile: string): stri
   for (const r of plan.revisions) {
     const services = r.services.map((s) => `${s.cluster}/${s.service}${s.rollout ? ` [${s.rollout}]` : ''}`).join(', ');
     const usage = r.inUse
-      ? `in use: ${services || [r.runningTasks ? `${r.runningTasks} running task(s)` : '', r.rollouts?.length ? 'by rollouts in progress' : ''].filter(Boolean).join(', ')}`
+      ? `in use: ${
+          services ||
+          [r.runningTasks ? `${r.runningTasks} running ` + `task(s)` : '', r.rollouts?.length ? 'by rollouts in progress' : '']
+            .filter(Boolean)
+            .join(', ')
+        }`
       : 'not in use';
     lines.push(
-      `batch ${r.batch}  ${r.region} ${shortArn(r.oldArn)}  (${r.purpose === 'keep-latest' ? 'keep-latest copy: no service is moved to it' : usage})`,
+      `batch ${r.batch}  ${r.region} ${shortArn(r.oldArn)}  ` +
+        `(${r.purpose === 'keep-latest' ? 'keep-latest copy: no service is moved to it' : usage})`,
     );
     if (r.why) lines.push(`  why batch ${r.batch}: ${r.why}`);
     for (const rollout of r.rollouts ?? []) lines.push(`  rollout: ${rollout}`);
@@ -42,7 +49,11 @@ export function formatPlanSummary(plan: RemediationPlan, planFile: string): stri
   for (const w of plan.warnings ?? []) lines.push(`warning: ${w}`);
   lines.push(
     '',
-    `Plan written to ${planFile}: ${summary.revisions} revision(s) to re-register (${summary.inUse} in use)${summary.keepLatest ? ` and ${summary.keepLatest} keep-latest cop${summary.keepLatest === 1 ? 'y' : 'ies'}` : ''}, ${summary.services} service update(s), ${summary.batches} batch(es). Nothing was changed.`,
+    `Plan written to ${planFile}: ${summary.revisions} revision(s) to re-register (${summary.inUse} in ` +
+      `use)${
+        summary.keepLatest ? ` and ${summary.keepLatest} keep-latest ` + `cop${summary.keepLatest === 1 ? 'y' : 'ies'}` : ''
+      }, ${summary.services} service update(s), ${summary.batches} batch(es). ` +
+      `Nothing was changed.`,
   );
   if (summary.revisions) {
     lines.push(`Review it, then: ecsguard apply ${planFile}${summary.batches > 1 ? ' --batch 1' : ''}`);

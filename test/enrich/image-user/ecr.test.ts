@@ -133,7 +133,8 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
         [
           'api',
           'FAIL',
-          `container "api": user is not set; image ${ECR_HOST}/team/api@${d['nonroot']} runs as "10001:10001": effective non-root, but strict semantics require the task definition to set it (--accept-image-user lets the image's user count)`,
+          `container "api": user is not set; image ${ECR_HOST}/team/api@${d['nonroot']} runs as "10001:10001": effective non-root, but ` +
+            `strict semantics require the task definition to set it (--accept-image-user lets the image's user count)`,
         ],
       ],
     );
@@ -206,7 +207,9 @@ describe('image users from Amazon ECR (emulator GetAuthorizationToken + local re
     assert.match(
       findings[1]!.message,
       new RegExp(
-        `^container "api": user is not set, so the container runs as the image's default user, which is root unless the image sets USER; the image's user is unknown: image ${ECR_HOST.replace(/\./g, '\\.')}/team/api:3\\.1 could not be read: ECR GetAuthorizationToken in us-east-1 failed: AccessDeniedException: `,
+        `^container "api": user is not set, so the container runs as the image's default user, which is root unless the image sets USER; ` +
+          `the image's user is unknown: image ${ECR_HOST.replace(/\./g, '\\.')}/team/api:3\\.1 could not be read: ECR ` +
+          `GetAuthorizationToken in us-east-1 failed: AccessDeniedException: `,
       ),
     );
     assert.deepEqual(ecrRegistry.requests, []);

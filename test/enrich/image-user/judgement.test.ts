@@ -58,7 +58,8 @@ describe('no-root-user reads the image-user fact (pure)', () => {
       image(':1000', true),
       {},
       'FAIL',
-      `user is not set; ${SHOWN} runs as ":1000", which sets only a group, so the container runs as the image's default user, which is root unless the image sets USER`,
+      `user is not set; ${SHOWN} runs as ":1000", which sets only a group, so the container runs as the image's default user, which is ` +
+        `root unless the image sets USER`,
     ],
     [
       'image USER 65532, strict',
@@ -98,7 +99,8 @@ describe('no-root-user reads the image-user fact (pure)', () => {
       image('1000:0', true),
       {},
       'NOTE',
-      `user is not set; ${SHOWN} runs as "1000:0": effective non-root (accepted by --accept-image-user); user "1000:0" is not root, but its group is root (gid 0): files owned by group root are open to it`,
+      `user is not set; ${SHOWN} runs as "1000:0": effective non-root (accepted by --accept-image-user); user "1000:0" is not root, but ` +
+        `its group is root (gid 0): files owned by group root are open to it`,
     ],
     [
       'Windows image with no USER',
@@ -127,7 +129,8 @@ describe('no-root-user reads the image-user fact (pure)', () => {
       },
       {},
       'FAIL',
-      `user is not set, so the container runs as the image's default user, which is root unless the image sets USER; the image's user is unknown: image ${IMAGE} could not be read: registry.example.com did not answer within 15000 ms`,
+      `user is not set, so the container runs as the image's default user, which is root unless the image sets USER; the image's user is ` +
+        `unknown: image ${IMAGE} could not be read: registry.example.com did not answer within 15000 ms`,
     ],
     [
       'image expression, strict: FAIL',
@@ -135,7 +138,8 @@ describe('no-root-user reads the image-user fact (pure)', () => {
       { kind: 'unresolved', expression: 'var.image', reason: 'image is var.image, which cannot be resolved', acceptImageUser: false },
       {},
       'FAIL',
-      `user is not set, so the container runs as the image's default user, which is root unless the image sets USER; the image's user is unknown: image is var.image, which cannot be resolved`,
+      `user is not set, so the container runs as the image's default user, which is root unless the image sets USER; the image's user is ` +
+        `unknown: image is var.image, which cannot be resolved`,
     ],
     [
       'image expression, accepted: UNKNOWN',

@@ -92,7 +92,9 @@ describe('image users from a real registry (Debian docker-registry)', () => {
       await r.resolve(`${open.host}/team/multi:2.0`, { ...AMD64, unresolved: 'runtimePlatform.cpuArchitecture is var.arch' }),
       {
         ok: false,
-        reason: `runtimePlatform.cpuArchitecture is var.arch, which cannot be resolved, and ${open.host}/team/multi:2.0 is a multi-platform image`,
+        reason:
+          `runtimePlatform.cpuArchitecture is var.arch, which cannot be resolved, and ${open.host}/team/multi:2.0 is a ` +
+          `multi-platform image`,
       },
     );
   });
@@ -166,7 +168,9 @@ describe('image users from a real registry (Debian docker-registry)', () => {
     const withHelper = await resolver({ dockerConfigPath: join(folder, 'helpers.json') }).resolve(`${bearer.host}/team/private:v1`, AMD64);
     assert.deepEqual(withHelper, {
       ok: false,
-      reason: `the token service of ${bearer.host} answered 401 for team/private; its credentials are in the credential helper docker-credential-ecr-login, which ecsguard does not run`,
+      reason:
+        `the token service of ${bearer.host} answered 401 for team/private; its credentials are in the credential helper ` +
+        `docker-credential-ecr-login, which ecsguard does not run`,
     });
     const anonymous = await resolver().resolve(`${bearer.host}/team/private:v1`, AMD64);
     assert.equal(

@@ -59,9 +59,13 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     const findings = userFindings(run.stdout);
     const strict = "strict semantics require the task definition to set it (--accept-image-user lets the image's user count)";
     const proxy = `container "proxy": user is not set; ${img('team/root-app:1.0', d['root']!)} sets no USER, so it runs as root (uid 0)`;
-    const api = `container "api": user is not set; ${img('team/distroless:nonroot', d['nonroot']!)} runs as "65532": effective non-root, but ${strict}`;
+    const api =
+      `container "api": user is not set; ${img('team/distroless:nonroot', d['nonroot']!)} runs as "65532": effective non-root, ` +
+      `but ${strict}`;
     const migrate = `container "migrate": user is not set; ${img('team/zero:v1', d['zero']!)} runs as "0:0", which is uid 0 (root)`;
-    const worker = `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective non-root, but ${strict}`;
+    const worker =
+      `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective ` +
+      `non-root, but ${strict}`;
     const missing = `image ${gate.host}/team/root-app:9.9 could not be read: tag "9.9" not found in ${gate.host}/team/root-app`;
     assert.deepEqual(
       findings.map((f) => [f.container, f.status, f.message]),
@@ -73,7 +77,8 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
         [
           'sidecar',
           'FAIL',
-          `container "sidecar": user is not set, so the container runs as the image's default user, which is root unless the image sets USER; the image's user is unknown: ${missing}`,
+          `container "sidecar": user is not set, so the container runs as the image's default user, which is root unless the image sets ` +
+            `USER; the image's user is unknown: ${missing}`,
         ],
       ],
     );
@@ -110,7 +115,8 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     );
     assert.equal(
       findings[1]!.message,
-      `container "api": user is not set; ${img('team/distroless:nonroot', d['nonroot']!)} runs as "65532": effective non-root (accepted by --accept-image-user)`,
+      `container "api": user is not set; ${img('team/distroless:nonroot', d['nonroot']!)} runs as "65532": effective non-root (accepted ` +
+        `by --accept-image-user)`,
     );
     assert.equal(findings[1]!.effectiveUser!.value, '65532');
   });
@@ -139,7 +145,8 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     assert.equal(finding!.status, 'NOTE');
     assert.equal(
       finding!.message,
-      `container "agent": user is not set; ${img('team/distroless:nonroot', d['nonroot']!)} runs as "65532": effective non-root (accepted by --accept-image-user)`,
+      `container "agent": user is not set; ${img('team/distroless:nonroot', d['nonroot']!)} runs as "65532": effective non-root ` +
+        `(accepted by --accept-image-user)`,
     );
     const [failed] = (JSON.parse(strict.stdout) as { findings: JsonFinding[] }).findings;
     assert.equal(failed!.status, 'FAIL');
@@ -169,66 +176,76 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     assert.deepEqual(gate.requests, [], 'every image of this task definition was answered from the cache');
   });
 
-  it('CloudFormation: a literal image is read; an image expression is UNKNOWN with the expression under --accept-image-user, FAIL when strict', async () => {
-    const template = join(folder, 'service.yaml');
-    const accepted = await runCliAsync(
-      ['scan', template, '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'],
-      env,
-    );
-    const expression = "!Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/orders:latest'";
-    assert.deepEqual(
-      userFindings(accepted.stdout).map((f) => [f.container, f.status, f.message, f.effectiveUser?.source]),
-      [
+  it(
+    'CloudFormation: a literal image is read; an image expression is UNKNOWN with the expression under --accept-image-user, FAIL when ' +
+      'strict',
+    async () => {
+      const template = join(folder, 'service.yaml');
+      const accepted = await runCliAsync(
+        ['scan', template, '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'],
+        env,
+      );
+      const expression = "!Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/orders:latest'";
+      assert.deepEqual(
+        userFindings(accepted.stdout).map((f) => [f.container, f.status, f.message, f.effectiveUser?.source]),
         [
-          'web',
-          'FAIL',
-          `container "web": user is not set; ${img('team/root-app:1.0', d['root']!)} sets no USER, so it runs as root (uid 0)`,
-          source('team/root-app:1.0', d['root']!),
+          [
+            'web',
+            'FAIL',
+            `container "web": user is not set; ${img('team/root-app:1.0', d['root']!)} sets no USER, so it runs as root (uid 0)`,
+            source('team/root-app:1.0', d['root']!),
+          ],
+          [
+            'app',
+            'UNKNOWN',
+            `container "app": user is not set and image is ${expression}, which cannot be resolved, so the image's user is unknown`,
+            'unresolved',
+          ],
         ],
-        [
-          'app',
-          'UNKNOWN',
-          `container "app": user is not set and image is ${expression}, which cannot be resolved, so the image's user is unknown`,
-          'unresolved',
-        ],
-      ],
-    );
-    const strict = await runCliAsync(['scan', template, '--resolve-image-users', '--format', 'json', '--checks', 'no-root-user'], env);
-    assert.deepEqual(
-      userFindings(strict.stdout).map((f) => f.status),
-      ['FAIL', 'FAIL'],
-    );
-  });
+      );
+      const strict = await runCliAsync(['scan', template, '--resolve-image-users', '--format', 'json', '--checks', 'no-root-user'], env);
+      assert.deepEqual(
+        userFindings(strict.stdout).map((f) => f.status),
+        ['FAIL', 'FAIL'],
+      );
+    },
+  );
 
-  it('Terraform: runtime_platform ARM64 picks the arm64 image of an index; an interpolated tag is UNKNOWN with the expression', async () => {
-    const run = await runCliAsync(
-      ['scan', join(folder, 'worker.tf'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'],
-      env,
-    );
-    assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(
-      userFindings(run.stdout).map((f) => [f.container, f.status, f.message]),
-      [
+  it(
+    'Terraform: runtime_platform ARM64 picks the arm64 image of an index; an interpolated tag is UNKNOWN with the ' + 'expression',
+    async () => {
+      const run = await runCliAsync(
+        ['scan', join(folder, 'worker.tf'), '--resolve-image-users', '--accept-image-user', '--format', 'json', '--checks', 'no-root-user'],
+        env,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(
+        userFindings(run.stdout).map((f) => [f.container, f.status, f.message]),
         [
-          'worker',
-          'NOTE',
-          `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective non-root (accepted by --accept-image-user)`,
+          [
+            'worker',
+            'NOTE',
+            `container "worker": user is not set; ${img('team/multi:2.0', d['multi-arm64']!)} runs as "1000:1000": effective non-root ` +
+              `(accepted by --accept-image-user)`,
+          ],
+          [
+            'shipper',
+            'UNKNOWN',
+            `container "shipper": user is not set and image is "${gate.host}/team/root-app:\${var.release}", ` +
+              `which cannot be resolved, so the image's user is unknown`,
+          ],
         ],
-        [
-          'shipper',
-          'UNKNOWN',
-          `container "shipper": user is not set and image is "${gate.host}/team/root-app:\${var.release}", which cannot be resolved, so the image's user is unknown`,
-        ],
-      ],
-    );
-  });
+      );
+    },
+  );
 
   it('text and SARIF carry the same facts', async () => {
     const text = await runCliAsync(['scan', join(folder, 'agent-host.json'), '--resolve-image-users', '--checks', 'no-root-user'], env);
     assert.match(
       text.stdout,
       new RegExp(
-        `container "agent": user is not set; image ${gate.host.replace(/\./g, '\\.')}/team/distroless:nonroot \\(sha256:[0-9a-f]{64}\\) runs as "65532": effective non-root`,
+        `container "agent": user is not set; image ${gate.host.replace(/\./g, '\\.')}/team/distroless:nonroot \\(sha256:[0-9a-f]{64}\\) ` +
+          `runs as "65532": effective non-root`,
       ),
     );
     const sarif = await runCliAsync(
@@ -239,7 +256,9 @@ describe('ecsguard scan --resolve-image-users (built CLI, real registry)', () =>
     assert.deepEqual(result.properties.effectiveUser, {
       value: '65532',
       source: source('team/distroless:nonroot', d['nonroot']!),
-      reason: `user is not set; ${img('team/distroless:nonroot', d['nonroot']!)} runs as "65532": effective non-root, but strict semantics require the task definition to set it (--accept-image-user lets the image's user count)`,
+      reason:
+        `user is not set; ${img('team/distroless:nonroot', d['nonroot']!)} runs as "65532": effective non-root, but strict ` +
+        `semantics require the task definition to set it (--accept-image-user lets the image's user count)`,
     });
   });
 

@@ -43,11 +43,14 @@ describe("apply prints the diff of each batch: the plan's findings against the r
       '    no-root-user                 0      2          0             0',
       '',
       '  Fixed (5)',
-      `    FAIL    no-root-user  ${ARN}/api:1 (us-east-1) › api: container "api": user is not set, so the container runs as the image's default user, which is root unless the image sets USER`,
+      `    FAIL    no-root-user  ${ARN}/api:1 (us-east-1) › api: container "api": user is not set, so the container runs as the image's ` +
+        `default user, which is root unless the image sets USER`,
       `    FAIL    no-privileged-containers  ${ARN}/web:2 (us-east-1) › app: container "app": privileged is true`,
       `    FAIL    no-root-user  ${ARN}/web:2 (us-east-1) › app: container "app": user "root" is the root user`,
-      `    FAIL    host-network-nonroot-user  ${ARN}/web:2 (us-east-1) › app: container "app": in host network mode, user "root" is the root user`,
-      `    FAIL    host-network-no-privilege  ${ARN}/web:2 (us-east-1) › app: container "app": in host network mode, privileged is true and user "root" is the root user`,
+      `    FAIL    host-network-nonroot-user  ${ARN}/web:2 (us-east-1) › app: container "app": in host network mode, user "root" is the ` +
+        `root user`,
+      `    FAIL    host-network-no-privilege  ${ARN}/web:2 (us-east-1) › app: container "app": in host network mode, privileged is true ` +
+        `and user "root" is the root user`,
     ]);
   });
 
@@ -91,7 +94,8 @@ describe("apply prints the diff of each batch: the plan's findings against the r
     assert.ok(notVerified > 0, lines.join('\n'));
     assert.equal(
       lines[notVerified + 1],
-      `    FAIL    no-root-user  ${ARN}/api:1 (us-east-1) › api: container "api": user is not set, so the container runs as the image's default user, which is root unless the image sets USER`,
+      `    FAIL    no-root-user  ${ARN}/api:1 (us-east-1) › api: container "api": user is not set, so the container runs as the image's ` +
+        `default user, which is root unless the image sets USER`,
     );
   });
 });

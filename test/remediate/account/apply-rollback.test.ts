@@ -187,11 +187,20 @@ describe('an apply that fails half-way', () => {
     // One batch: api:1, batch:1, web:1, then web:2 last (the family's newest: its fixed copy must be the latest).
     assert.match(
       text,
-      /Changed in the account \(6\):\n {2}- registered api:2 \(fixed copy of us-east-1 api:1; api:1 is still registered\)\n {2}- registered batch:2 \(fixed copy of us-east-1 batch:1; batch:1 is still registered\)\n {2}- registered web:3 \(fixed copy of us-east-1 web:1; web:1 is still registered\)\n {2}- registered web:4 \(fixed copy of us-east-1 web:2; web:2 is still registered\)\n {2}- us-east-1 prod\/api: api:1 → api:2\n {2}- us-east-1 staging\/web: web:2 → web:4\n/,
+      new RegExp(
+        /Changed in the account \(6\):\n {2}- registered api:2 \(fixed copy of us-east-1 api:1; api:1 is still/.source +
+          / registered\)\n {2}- registered batch:2 \(fixed copy of us-east-1 batch:1; batch:1 is still registered\)\n {2}-/.source +
+          / registered web:3 \(fixed copy of us-east-1 web:1; web:1 is still registered\)\n {2}- registered web:4 \(fixed copy of/.source +
+          / us-east-1 web:2; web:2 is still registered\)\n {2}- us-east-1 prod\/api: api:1 → api:2\n {2}- us-east-1 staging\/web:/.source +
+          / web:2 → web:4\n/.source,
+      ),
     );
     assert.match(
       text,
-      /Not changed \(1\):\n {2}- us-east-1 prod\/web: not updated, was on web:2 when last read \(us-east-1: access denied: UpdateService needs the IAM permission ecs:UpdateService/,
+      new RegExp(
+        /Not changed \(1\):\n {2}- us-east-1 prod\/web: not updated, was on web:2 when last read \(us-east-1: access/.source +
+          / denied: UpdateService needs the IAM permission ecs:UpdateService/.source,
+      ),
     );
     assert.doesNotMatch(text, /still on/);
     assert.match(text, /To continue: ecsguard apply .*plan\.json --resume .*plan\.journal\.json/);
@@ -260,7 +269,11 @@ describe('--stop-on-error', () => {
     assert.equal(code, 2);
     assert.match(
       stdout.text(),
-      /Not changed \(6\):\n {2}- us-east-1 batch:1: no new revision registered\n {2}- us-east-1 web:1: no new revision registered\n {2}- us-east-1 web:2: no new revision registered\n {2}- us-east-1 prod\/api: not updated, was on api:1 when last read \(us-east-1: access denied/,
+      new RegExp(
+        /Not changed \(6\):\n {2}- us-east-1 batch:1: no new revision registered\n {2}- us-east-1 web:1: no new/.source +
+          / revision registered\n {2}- us-east-1 web:2: no new revision registered\n {2}- us-east-1 prod\/api: not updated, was/.source +
+          / on api:1 when last read \(us-east-1: access denied/.source,
+      ),
     );
     assert.match(stdout.text(), /us-east-1 staging\/web: not reached \(on web:2 when planned\)/);
     assert.deepEqual(seeded.emulator.countCalls({ outcome: 'ok' })['RegisterTaskDefinition'], 1);
@@ -364,7 +377,10 @@ describe('interruptions and refusals', () => {
     assert.match(stdout.text(), /us-east-1 staging\/web now uses web:1, which apply did not set; not rolled back/);
     assert.match(
       stdout.text(),
-      /Not restored \(1\):\n {2}- us-east-1 staging\/web: now uses web:1, which apply did not set; not rolled back \(should be on web:2\)\n/,
+      new RegExp(
+        /Not restored \(1\):\n {2}- us-east-1 staging\/web: now uses web:1, which apply did not set; not rolled back/.source +
+          / \(should be on web:2\)\n/.source,
+      ),
     );
     assert.equal(serviceRevision(seeded.emulator, 'staging', 'web'), arn('web:1'));
     assert.equal(readJournal(journalFile).status, 'rollback-failed');

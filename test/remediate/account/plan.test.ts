@@ -58,7 +58,8 @@ describe('fix --aws --plan', () => {
     assert.deepEqual(keep?.services, []);
     assert.equal(
       keep?.why,
-      "keep-latest: registered last in batch 2, after the fixed copy of web:1, so the family's latest revision is web:2's content with the fixes; no service is moved to it",
+      "keep-latest: registered last in batch 2, after the fixed copy of web:1, so the family's latest revision is web:2's content with " +
+        'the fixes; no service is moved to it',
     );
   });
 
@@ -129,7 +130,8 @@ describe('fix --aws --plan', () => {
     const web = plan.revisions.find((r) => r.oldArn === arn('web:2'));
     assert.deepEqual(web?.commands, [
       `jq --arg arn ${arn('web:2')} '.revisions[] | select(.oldArn == $arn) | .registerInput' ${seeded.planFile} > web-2.register.json`,
-      'NEW_WEB_2=$(aws ecs register-task-definition --region us-east-1 --cli-input-json file://web-2.register.json --query taskDefinition.taskDefinitionArn --output text)',
+      'NEW_WEB_2=$(aws ecs register-task-definition --region us-east-1 --cli-input-json file://web-2.register.json --query ' +
+        'taskDefinition.taskDefinitionArn --output text)',
       'aws ecs update-service --region us-east-1 --cluster prod --service web --task-definition "$NEW_WEB_2"',
       'aws ecs update-service --region us-east-1 --cluster staging --service web --task-definition "$NEW_WEB_2"',
     ]);

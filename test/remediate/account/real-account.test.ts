@@ -86,7 +86,8 @@ describe('a service mid-rollout', () => {
     assert.equal(orders1?.inUse, true);
     assert.equal(orders1?.why, 'in use, no service to move from it: 3 running task(s), 1 rollout(s) still draining it');
     assert.deepEqual(orders1?.rollouts, [
-      'prod/orders: rollout to orders:2 in progress, 3 task(s) still on orders:1 (the service is moved from orders:2, not from this revision)',
+      'prod/orders: rollout to orders:2 in progress, 3 task(s) still on orders:1 (the service is moved from orders:2, not from this ' +
+        'revision)',
     ]);
   });
 
@@ -143,7 +144,10 @@ describe('a service moved by someone else between plan and apply', () => {
     assert.match(text, /skipped: us-east-1 staging\/web: now on web:1, planned from :2; not updated \(make a new plan for it\)/);
     assert.match(
       text,
-      /Not changed \(1\):\n {2}- us-east-1 staging\/web: not updated: now on web:1, planned from :2; not updated \(make a new plan for it\)\n/,
+      new RegExp(
+        /Not changed \(1\):\n {2}- us-east-1 staging\/web: not updated: now on web:1, planned from :2; not updated/.source +
+          / \(make a new plan for it\)\n/.source,
+      ),
     );
     assert.match(text, /1 service\(s\) moved since the plan was made and were left alone: make a new plan for them\./);
     assert.doesNotMatch(text, /still on/);
@@ -271,7 +275,10 @@ describe('a failed rollout ECS rolls back itself (circuit breaker with rollback)
       assert.equal(code, 2, stdout.text());
       assert.match(
         stdout.text(),
-        /us-east-1 shop\/cart: rollout FAILED: ECS deployment circuit breaker: tasks failed to start\. \([^)]+\); ECS is rolling the service back to cart:1 itself/,
+        new RegExp(
+          /us-east-1 shop\/cart: rollout FAILED: ECS deployment circuit breaker: tasks failed to start\. \([^)]+\); ECS/.source +
+            / is rolling the service back to cart:1 itself/.source,
+        ),
       );
       assert.equal(service(seeded.emulator, 'shop', 'cart').taskDefinition, arn('cart:1'));
     } finally {
@@ -311,7 +318,11 @@ describe('keep the family latest revision newest', () => {
     assert.deepEqual(keep?.registerInput['tags'], [{ key: 'team', value: 'payments' }]);
     assert.match(
       result.output,
-      /batch 1 {2}us-east-1 payments-api:3 {2}\(keep-latest copy: no service is moved to it\)\n {2}why batch 1: keep-latest: registered last in batch 1, after the fixed copy of payments-api:2, so the family's latest revision is payments-api:3's content with the fixes/,
+      new RegExp(
+        /batch 1 {2}us-east-1 payments-api:3 {2}\(keep-latest copy: no service is moved to it\)\n {2}why batch 1:/.source +
+          / keep-latest: registered last in batch 1, after the fixed copy of payments-api:2, so the family's latest revision is/.source +
+          / payments-api:3's content with the fixes/.source,
+      ),
     );
     assert.ok(keep?.commands[0]?.includes(`select(.oldArn == $arn and .batch == 1 and .purpose == "keep-latest")`), keep?.commands[0]);
   });
@@ -343,7 +354,8 @@ describe('keep the family latest revision newest', () => {
       false,
     );
     const warning =
-      '--no-keep-latest: after batch 1, the latest revision of payments-api is a fixed copy of payments-api:1 while payments-api:6 is newer: anything that deploys by family name gets the older content, and --scope latest no longer sees payments-api:6';
+      '--no-keep-latest: after batch 1, the latest revision of payments-api is a fixed copy of payments-api:1 while payments-api:6 is ' +
+      'newer: anything that deploys by family name gets the older content, and --scope latest no longer sees payments-api:6';
     // (api and web, applied above with rollouts still finishing, get the same warning; this test is about payments-api.)
     assert.deepEqual(
       result.plan?.warnings?.filter((w) => w.includes('payments-api')),
@@ -423,7 +435,10 @@ describe('exposure-first batches', () => {
     assert.equal(why['ledger'], 'in use, not internet-exposed, no production tag: shop/ledger');
     assert.match(
       output,
-      /batch 1 {2}us-east-1 edge:1 {2}\(in use: shop\/edge\)\n {2}why batch 1: internet-exposed: shop\/edge \(public IP \(assignPublicIp ENABLED\)\)/,
+      new RegExp(
+        /batch 1 {2}us-east-1 edge:1 {2}\(in use: shop\/edge\)\n {2}why batch 1: internet-exposed: shop\/edge \(public/.source +
+          / IP \(assignPublicIp ENABLED\)\)/.source,
+      ),
     );
     assert.deepEqual(written.ordering, { prodTags: 'Environment=prod,env=production', keepLatest: true });
   });
@@ -444,7 +459,10 @@ describe('exposure-first batches', () => {
     assert.equal(ledger?.priority, 'internet-exposed');
     assert.match(
       ledger?.why ?? '',
-      /load balancer exposure unknown \(us-east-1: access denied: DescribeTargetGroups needs the IAM permission elasticloadbalancing:DescribeTargetGroups/,
+      new RegExp(
+        /load balancer exposure unknown \(us-east-1: access denied: DescribeTargetGroups needs the IAM permission/.source +
+          / elasticloadbalancing:DescribeTargetGroups/.source,
+      ),
     );
     assert.match(result.output, /warning: exposure: us-east-1: access denied: DescribeTargetGroups/);
   });
@@ -545,7 +563,8 @@ describe('Ctrl-C during apply', () => {
     assert.equal(seeded.emulator.countCalls()['UpdateService'], 1);
     assert.ok(
       text.includes(
-        `Interrupted: the call in flight finished and the journal is written. To continue: ecsguard apply ${seeded.planFile} --resume ${journalFile}`,
+        `Interrupted: the call in flight finished and the journal is written. To continue: ecsguard apply ${seeded.planFile} ` +
+          `--resume ${journalFile}`,
       ),
       text,
     );

@@ -70,33 +70,36 @@ describe('least-privilege IAM policy (docs/iam-policy.json)', () => {
     }
   });
 
-  it('covers every call fix --aws makes to plan (services, cluster tags, load balancers), and together with a scan needs all of it', async () => {
-    const seeded = await seedAccount();
-    try {
-      const { account } = seeded.emulator;
-      const lb = account.loadBalancing.createLoadBalancer(REGION, { name: 'public', scheme: 'internet-facing' });
-      const tg = account.loadBalancing.createTargetGroup(REGION, { name: 'web-tg', loadBalancerArns: [lb.LoadBalancerArn] });
-      account.registerTaskDefinition(REGION, { family: 'edge', containerDefinitions: [{ name: 'app', image: 'edge:1', user: 'root' }] });
-      account.createService(REGION, { cluster: 'prod', name: 'edge', taskDefinition: 'edge:1', targetGroupArns: [tg.TargetGroupArn] });
-      const { stdout, context } = streams();
-      assert.equal(await runAccountFix(fixOptions(seeded.emulator, seeded.planFile), context), 1, stdout.text());
-      const made = [...new Set(seeded.emulator.calls.map((c) => `${c.service}:${c.operation}`))].sort();
-      const allowed = await policyActions();
-      assert.deepEqual(
-        made.filter((a) => !allowed.includes(a)),
-        [],
-      );
-      for (const action of [
-        'ecs:DescribeClusters',
-        'elasticloadbalancing:DescribeTargetGroups',
-        'elasticloadbalancing:DescribeLoadBalancers',
-      ]) {
-        assert.ok(made.includes(action), action);
+  it(
+    'covers every call fix --aws makes to plan (services, cluster tags, load balancers), and together with a scan needs all of ' + 'it',
+    async () => {
+      const seeded = await seedAccount();
+      try {
+        const { account } = seeded.emulator;
+        const lb = account.loadBalancing.createLoadBalancer(REGION, { name: 'public', scheme: 'internet-facing' });
+        const tg = account.loadBalancing.createTargetGroup(REGION, { name: 'web-tg', loadBalancerArns: [lb.LoadBalancerArn] });
+        account.registerTaskDefinition(REGION, { family: 'edge', containerDefinitions: [{ name: 'app', image: 'edge:1', user: 'root' }] });
+        account.createService(REGION, { cluster: 'prod', name: 'edge', taskDefinition: 'edge:1', targetGroupArns: [tg.TargetGroupArn] });
+        const { stdout, context } = streams();
+        assert.equal(await runAccountFix(fixOptions(seeded.emulator, seeded.planFile), context), 1, stdout.text());
+        const made = [...new Set(seeded.emulator.calls.map((c) => `${c.service}:${c.operation}`))].sort();
+        const allowed = await policyActions();
+        assert.deepEqual(
+          made.filter((a) => !allowed.includes(a)),
+          [],
+        );
+        for (const action of [
+          'ecs:DescribeClusters',
+          'elasticloadbalancing:DescribeTargetGroups',
+          'elasticloadbalancing:DescribeLoadBalancers',
+        ]) {
+          assert.ok(made.includes(action), action);
+        }
+      } finally {
+        await seeded.stop();
       }
-    } finally {
-      await seeded.stop();
-    }
-  });
+    },
+  );
 
   it('docs/iam-policy.md shows the same policy', async () => {
     const markdown = await readFile(join(root, 'docs/iam-policy.md'), 'utf8');

@@ -66,38 +66,41 @@ describe('GetCallerIdentity overlaps the listing', () => {
     }
   });
 
-  it('an identity endpoint that cannot be reached, answering after the regions were listed: its error alone, no revision delivered', async () => {
-    const emulator = await startSeededEmulator();
-    try {
-      const sdk = await loadSdk();
-      // STS refuses the connection once ECS (same emulator) has answered a listing.
-      class RefusedIdentity extends sdk.sts.GetCallerIdentityCommand {
-        override resolveMiddleware(): never {
-          return (async () => {
-            await recorded(emulator, 'ListTaskDefinitions');
-            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-          }) as never;
+  it(
+    'an identity endpoint that cannot be reached, answering after the regions were listed: its error alone, no revision ' + 'delivered',
+    async () => {
+      const emulator = await startSeededEmulator();
+      try {
+        const sdk = await loadSdk();
+        // STS refuses the connection once ECS (same emulator) has answered a listing.
+        class RefusedIdentity extends sdk.sts.GetCallerIdentityCommand {
+          override resolveMiddleware(): never {
+            return (async () => {
+              await recorded(emulator, 'ListTaskDefinitions');
+              throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+            }) as never;
+          }
         }
+        const source = new AwsLiveSource(
+          { scope: 'latest', regions: ['us-east-1', 'eu-west-1'], endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS },
+          () => Promise.resolve({ ...sdk, sts: { ...sdk.sts, GetCallerIdentityCommand: RefusedIdentity } }),
+        );
+        const result = await scanLive(source);
+        assert.ok(
+          emulator.calls.some((c) => c.operation === 'ListTaskDefinitions'),
+          'the regions had started',
+        );
+        assert.deepEqual(
+          result.errors.map((e) => e.operation),
+          ['GetCallerIdentity'],
+        );
+        assert.equal(result.summary.liveRevisions, 0);
+        assert.deepEqual(result.findings, []);
+      } finally {
+        await emulator.stop();
       }
-      const source = new AwsLiveSource(
-        { scope: 'latest', regions: ['us-east-1', 'eu-west-1'], endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS },
-        () => Promise.resolve({ ...sdk, sts: { ...sdk.sts, GetCallerIdentityCommand: RefusedIdentity } }),
-      );
-      const result = await scanLive(source);
-      assert.ok(
-        emulator.calls.some((c) => c.operation === 'ListTaskDefinitions'),
-        'the regions had started',
-      );
-      assert.deepEqual(
-        result.errors.map((e) => e.operation),
-        ['GetCallerIdentity'],
-      );
-      assert.equal(result.summary.liveRevisions, 0);
-      assert.deepEqual(result.findings, []);
-    } finally {
-      await emulator.stop();
-    }
-  });
+    },
+  );
 });
 
 describe('requests in flight share the regions stop signal', () => {

@@ -41,7 +41,8 @@ describe('AWS unreachable: one clear error, no silent retries', () => {
     assert.match(
       result.errors[0]?.message ?? '',
       new RegExp(
-        `^GetCallerIdentity failed: cannot reach http://ecsguard-test\\.invalid:4566 \\((ENOTFOUND: host name not found|EAI_AGAIN: DNS lookup failed)\\); ${HINT.replace(/[()]/g, '\\$&')}$`,
+        `^GetCallerIdentity failed: cannot reach http://ecsguard-test\\.invalid:4566 \\((ENOTFOUND: host name not found|EAI_AGAIN: DNS ` +
+          `lookup failed)\\); ${HINT.replace(/[()]/g, '\\$&')}$`,
       ),
     );
   });

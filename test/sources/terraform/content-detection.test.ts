@@ -110,7 +110,8 @@ describe('Terraform HCL: recognized by content, not only by extension', () => {
     process.chdir(cwd);
     try {
       const text =
-        'resource "aws_ecs_task_definition" "s" {\n  family = "s"\n  container_definitions = jsonencode([{ name = "c", image = "i", user = var.user }])\n}\n';
+        'resource "aws_ecs_task_definition" "s" {\n  family = "s"\n  container_definitions = jsonencode([{ name = "c", image = "i", user ' +
+        '= var.user }])\n}\n';
       const result = await scan({ paths: ['-', '.'], checks: CHECKS, includePassed: true, readStdin: async () => Buffer.from(text) });
       assert.equal(statuses(result, 'aws_ecs_task_definition.s')['no-root-user'], 'UNKNOWN');
     } finally {

@@ -43,7 +43,8 @@ describe('Terraform HCL: container_definitions forms and positions', () => {
   it("privileged = true inside jsonencode fails at the value (not Checkov's `privilege` key)", async () => {
     const { output } = await loadModule({
       'main.tf':
-        'resource "aws_ecs_task_definition" "x" {\n  container_definitions = jsonencode([{\n    name       = "app"\n    privileged = true\n  }])\n}\n',
+        'resource "aws_ecs_task_definition" "x" {\n  container_definitions = jsonencode([{\n    name       = "app"\n    privileged = ' +
+        'true\n  }])\n}\n',
     });
     const td = definition(output, 'aws_ecs_task_definition.x');
     const privileged = pathGet(td.body, ['containerDefinitions', 0, 'privileged']);

@@ -74,7 +74,8 @@ describe('Terraform module directories', () => {
     const { dir } = await loadModule({
       'main.tf': 'resource "aws_ecs_task_definition" "a" {\n  container_definitions = jsonencode([{ name = "a", user = var.user }])\n}\n',
       'other.tf':
-        'variable "user" {\n  default = "0"\n}\nresource "aws_ecs_task_definition" "b" {\n  container_definitions = jsonencode([{ name = "b" }])\n}\n',
+        'variable "user" {\n  default = "0"\n}\nresource "aws_ecs_task_definition" "b" {\n  container_definitions = jsonencode([{ name = ' +
+        '"b" }])\n}\n',
     });
     const result = await scanPaths([`${dir}/main.tf`]);
     assert.deepEqual([...new Set(result.findings.map((f) => f.resource.id))], ['aws_ecs_task_definition.a']);
@@ -93,7 +94,8 @@ describe('Terraform registry modules through the CLI', () => {
       text.stdout,
       [
         'Warnings (1): every check was still evaluated',
-        `  ${dir}/main.tf:1:1: module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan`,
+        `  ${dir}/main.tf:1:1: module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or ` +
+          `scan a plan`,
         '',
         '0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 warning (ok, exit 0)',
         '',

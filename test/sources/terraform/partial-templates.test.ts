@@ -167,7 +167,8 @@ describe('template directives: %{ for } and %{ if } in templates', () => {
   const main = [
     'variable "debug" {}',
     'resource "aws_ecs_task_definition" "t" {',
-    '  container_definitions = templatefile("${path.module}/c.json.tpl", { sidecars = ["log", "trace"], router_user = "0", logs = true, debug = var.debug })',
+    '  container_definitions = templatefile("${path.module}/c.json.tpl", { sidecars = ["log", "trace"], router_user = "0", logs = true, ' +
+      'debug = var.debug })',
     '}',
     '',
   ].join('\n');

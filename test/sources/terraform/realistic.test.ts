@@ -24,24 +24,30 @@ describe('Terraform as written in public modules, evaluated as terraform plan wo
     assert.deepEqual(result.warnings, []);
   });
 
-  it('an agent module with feature flags in optional() objects: defaults apply, null means default, unresolved flags judge both branches', async () => {
-    const result = await scanPaths([`${REALISTIC}/agent`]);
-    const variables = `${REALISTIC}/agent/modules/agent/variables.tf`;
-    for (const id of ['module.agent_default.aws_ecs_task_definition.agent', 'module.agent_null.aws_ecs_task_definition.agent']) {
-      assert.deepEqual(statuses(result, id), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL' }, id);
-      const privileged = finding(result, id, 'no-privileged-containers');
-      assert.equal(privileged.message, 'container "agent": privileged is true');
-      // The optional() default that turns the probe on.
-      assert.equal(at(privileged), `${variables}:23:32`);
-    }
-    const tuned = 'module.agent_tuned.aws_ecs_task_definition.agent';
-    assert.deepEqual(statuses(result, tuned), { ...allStatuses('PASS'), 'no-root-user': 'FAIL' });
-    assert.equal(
-      finding(result, tuned, 'no-root-user').message,
-      'container "log-router": user is not set, so the container runs as the image\'s default user, which is root unless the image sets USER when condition var.features.log_collection.enabled is true',
-    );
-    assert.deepEqual(result.errors, []);
-  });
+  it(
+    'an agent module with feature flags in optional() objects: defaults apply, null means default, unresolved flags judge both ' +
+      'branches',
+    async () => {
+      const result = await scanPaths([`${REALISTIC}/agent`]);
+      const variables = `${REALISTIC}/agent/modules/agent/variables.tf`;
+      for (const id of ['module.agent_default.aws_ecs_task_definition.agent', 'module.agent_null.aws_ecs_task_definition.agent']) {
+        assert.deepEqual(statuses(result, id), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL' }, id);
+        const privileged = finding(result, id, 'no-privileged-containers');
+        assert.equal(privileged.message, 'container "agent": privileged is true');
+        // The optional() default that turns the probe on.
+        assert.equal(at(privileged), `${variables}:23:32`);
+      }
+      const tuned = 'module.agent_tuned.aws_ecs_task_definition.agent';
+      assert.deepEqual(statuses(result, tuned), { ...allStatuses('PASS'), 'no-root-user': 'FAIL' });
+      assert.equal(
+        finding(result, tuned, 'no-root-user').message,
+        'container "log-router": user is not set, so the container runs as the image\'s default user, which is root unless the image ' +
+          'sets ' +
+          'USER when condition var.features.log_collection.enabled is true',
+      );
+      assert.deepEqual(result.errors, []);
+    },
+  );
 
   it('data "template_file" renders its template with vars; the finding points into the template', async () => {
     const result = await scanPaths([`${REALISTIC}/template-file`]);
@@ -82,18 +88,21 @@ describe('Terraform as written in public modules, evaluated as terraform plan wo
     });
   });
 
-  it('a service module building containers through a for_each container-definition module, try() defaults and a null-stripping for', async () => {
-    const dir = `${REALISTIC}/service-module`;
-    const result = await scanPaths([dir]);
-    const id = 'module.svc.aws_ecs_task_definition.this[0]';
-    assert.deepEqual([...new Set(result.findings.map((f) => f.resource.id))], [id]);
-    assert.deepEqual(statuses(result, id), { ...allStatuses('PASS'), 'no-root-user': 'FAIL', 'no-privileged-containers': 'FAIL' });
-    // The image digest comes from a data source: unknown, and no check reads it.
-    assert.equal(at(finding(result, id, 'no-root-user')), `${dir}/main.tf:10:15`);
-    assert.equal(finding(result, id, 'no-root-user').message, 'container "app": user "0" is uid 0 (root)');
-    // "disabled" has create = false: the for_each filter drops it, so its privileged = true is not reported.
-    assert.equal(finding(result, id, 'no-privileged-containers').message, 'container "sidecar": privileged is true');
-    assert.equal(at(finding(result, id, 'no-privileged-containers')), `${dir}/main.tf:15:20`);
-    assert.deepEqual(result.errors, []);
-  });
+  it(
+    'a service module building containers through a for_each container-definition module, try() defaults and a null-stripping ' + 'for',
+    async () => {
+      const dir = `${REALISTIC}/service-module`;
+      const result = await scanPaths([dir]);
+      const id = 'module.svc.aws_ecs_task_definition.this[0]';
+      assert.deepEqual([...new Set(result.findings.map((f) => f.resource.id))], [id]);
+      assert.deepEqual(statuses(result, id), { ...allStatuses('PASS'), 'no-root-user': 'FAIL', 'no-privileged-containers': 'FAIL' });
+      // The image digest comes from a data source: unknown, and no check reads it.
+      assert.equal(at(finding(result, id, 'no-root-user')), `${dir}/main.tf:10:15`);
+      assert.equal(finding(result, id, 'no-root-user').message, 'container "app": user "0" is uid 0 (root)');
+      // "disabled" has create = false: the for_each filter drops it, so its privileged = true is not reported.
+      assert.equal(finding(result, id, 'no-privileged-containers').message, 'container "sidecar": privileged is true');
+      assert.equal(at(finding(result, id, 'no-privileged-containers')), `${dir}/main.tf:15:20`);
+      assert.deepEqual(result.errors, []);
+    },
+  );
 });
