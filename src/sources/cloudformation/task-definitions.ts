@@ -116,7 +116,8 @@ function checkTransforms(root: ValueNode, file: string, output: SourceOutput): v
       fileError(
         file,
         notSupportedOffline(
-          `${what} rewrites the template at deployment; the task definitions are checked as written, scan the processed template for the deployed result`,
+          `${what} rewrites the template at deployment; the task definitions are checked as written, ` +
+            'scan the processed template for the deployed result',
         ),
         item.range,
       ),
