@@ -66,12 +66,49 @@ async function scanAndMeasure(source: LiveSource) {
   const result = await scan({ paths: [], checks: CHECKS, liveSources: [source], findingDetails });
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuAtStart);
+  await stopAllocationProfile?.();
   if (process.env['BENCH_HEAP_SNAPSHOT'] === 'end') {
     const { writeHeapSnapshot } = await import('node:v8');
     console.error(`heap snapshot with ${result.findings.length} findings: ${writeHeapSnapshot()}`);
   }
   const findingCount = result.findings.length;
   return { result, wallSeconds, cpu, findingCount, held: heldByFindings(result) };
+}
+// BENCH_MEMORY_TRACE=FILE: memory every 250 ms (heap used and total, external, array buffers, RSS), one JSON line each.
+if (process.env['BENCH_MEMORY_TRACE']) {
+  const { appendFileSync, writeFileSync } = await import('node:fs');
+  const trace = process.env['BENCH_MEMORY_TRACE'];
+  writeFileSync(trace, '');
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const line = {
+      t: Math.round(performance.now() - started) / 1000,
+      rss: mb(m.rss),
+      heapUsed: mb(m.heapUsed),
+      heapTotal: mb(m.heapTotal),
+      external: mb(m.external),
+      arrayBuffers: mb(m.arrayBuffers),
+    };
+    appendFileSync(trace, `${JSON.stringify(line)}\n`);
+  }, 250).unref();
+}
+// BENCH_ALLOCATION_PROFILE=FILE: sampled allocations, including objects a full collection freed (garbage that was
+// promoted to the old generation), written as a .heapprofile when the scan ends.
+let stopAllocationProfile: (() => Promise<void>) | undefined;
+if (process.env['BENCH_ALLOCATION_PROFILE']) {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 64 * 1024,
+    includeObjectsCollectedByMajorGC: true,
+  } as never);
+  stopAllocationProfile = async () => {
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: unknown };
+    writeFileSync(process.env['BENCH_ALLOCATION_PROFILE']!, JSON.stringify(profile));
+  };
 }
 // BENCH_HEAP_SNAPSHOT=SECONDS: write a heap snapshot (current folder) that long into the scan, to see what it holds.
 if (process.env['BENCH_HEAP_SNAPSHOT'] && process.env['BENCH_HEAP_SNAPSHOT'] !== 'end') {

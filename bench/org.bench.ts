@@ -11,8 +11,9 @@
  *    the limits allow (the slowest account-region's (calls − burst) / rate:
  *    account-regions run in parallel; target within 1.2x), calls per account,
  *    the scanner's peak RSS at each size (memory flat in the number of
- *    accounts: revisions are streamed from describe to the checks and dropped;
- *    what remains grows with the findings the report holds), and the machine's
+ *    accounts: revisions are streamed from describe to the checks and dropped,
+ *    and the old generation's growth is bounded while the scan runs; what
+ *    remains grows with the findings the report holds), and the machine's
  *    load average (2 cores: above 2, figures are noisy).
  * 2. Aggregator: BENCH_ITEMS (100,000) configuration items through
  *    SelectAggregateResourceConfig: time and peak RSS, --scope latest and active.
@@ -130,8 +131,10 @@ function memoryLine(r: Record<string, unknown>): string {
   const findings = r['findings'] as number;
   const findingsMb = r['findingsMb'] as number;
   return (
-    `memory: peak live heap ${(r['peakLiveMb'] as number).toFixed(0)} MB (after full collections); at the end ${(r['endLiveMb'] as number).toFixed(0)} MB live, ` +
-    `of which the report's ${findings} findings ${findingsMb.toFixed(0)} MB (${findings ? ((findingsMb * 2 ** 20) / findings).toFixed(0) : '-'} B each)`
+    `memory: peak live heap ${(r['peakLiveMb'] as number).toFixed(0)} MB (after full collections); ` +
+    `at the end ${(r['endLiveMb'] as number).toFixed(0)} MB live, ` +
+    `of which the report's ${findings} findings ${findingsMb.toFixed(0)} MB ` +
+    `(${findings ? ((findingsMb * 2 ** 20) / findings).toFixed(0) : '-'} B each)`
   );
 }
 
@@ -152,20 +155,26 @@ async function fanout(accounts: number, withRatio: boolean): Promise<{ ok: boole
     const throttled = emulator.calls.filter((c) => c.outcome === 'ThrottlingException').length;
     const ratio = wall / ideal;
     console.log(
-      `${accounts} accounts × ${REGIONS.length} regions × ${REVISIONS} revisions: wall ${wall.toFixed(1)} s | ideal ${ideal.toFixed(1)} s | ratio ${ratio.toFixed(3)} | ` +
+      `${accounts} accounts × ${REGIONS.length} regions × ${REVISIONS} revisions: ` +
+        `wall ${wall.toFixed(1)} s | ideal ${ideal.toFixed(1)} s | ratio ${ratio.toFixed(3)} | ` +
         `load average before ${loadBefore}, after ${load()}`,
     );
     const emulatorCpuSeconds = (process.cpuUsage(emulatorCpu).user + process.cpuUsage(emulatorCpu).system) / 1e6;
     const served = emulator.calls.length;
     console.log(
-      `  CPU: scanner ${(r['cpuSeconds'] as number).toFixed(1)} s (user ${(r['userSeconds'] as number).toFixed(1)}, system ${(r['systemSeconds'] as number).toFixed(1)}; ${(r['cpuMsPerCall'] as number).toFixed(2)} ms per call, ${String(r['totalCalls'])} calls), ` +
-        `emulator ${emulatorCpuSeconds.toFixed(1)} s (${((emulatorCpuSeconds * 1000) / Math.max(1, served)).toFixed(2)} ms per request, ${served} requests incl. throttled), ` +
+      `  CPU: scanner ${(r['cpuSeconds'] as number).toFixed(1)} s (user ${(r['userSeconds'] as number).toFixed(1)}, ` +
+        `system ${(r['systemSeconds'] as number).toFixed(1)}; ${(r['cpuMsPerCall'] as number).toFixed(2)} ms per call, ` +
+        `${String(r['totalCalls'])} calls), ` +
+        `emulator ${emulatorCpuSeconds.toFixed(1)} s ` +
+        `(${((emulatorCpuSeconds * 1000) / Math.max(1, served)).toFixed(2)} ms per request, ${served} requests incl. throttled), ` +
         `in ${wall.toFixed(1)} s of wall time on 2 shared cores ` +
         '(when their sum nears the CPU share the load average leaves, the run is CPU-bound, not rate-limited)',
     );
     console.log(
-      `  task definitions ${String(r['taskDefinitions'])} | findings ${String(r['findings'])} (FAIL ${String(r['fail'])}) | errors ${String(r['errors'])}${r['firstError'] ? ` (${String(r['firstError'])})` : ''} | ` +
-        `calls ok ${emulator.calls.filter((c) => c.outcome === 'ok').length}, throttled ${throttled} | calls per account ${JSON.stringify(r['callsPerAccount'])} | ` +
+      `  task definitions ${String(r['taskDefinitions'])} | findings ${String(r['findings'])} (FAIL ${String(r['fail'])}) | ` +
+        `errors ${String(r['errors'])}${r['firstError'] ? ` (${String(r['firstError'])})` : ''} | ` +
+        `calls ok ${emulator.calls.filter((c) => c.outcome === 'ok').length}, throttled ${throttled} | ` +
+        `calls per account ${JSON.stringify(r['callsPerAccount'])} | ` +
         `peak RSS ${(r['maxRssMb'] as number).toFixed(0)} MB, peak heap ${(r['peakHeapMb'] as number).toFixed(0)} MB`,
     );
     console.log(`  ${memoryLine(r)}`);
@@ -199,8 +208,10 @@ async function aggregator(): Promise<boolean> {
     for (const scope of scopes) {
       const r = await inChild('aggregator', emulator.endpoint, { scope });
       console.log(
-        `aggregator, ${String(r['items'])} items in ${String(r['pages'])} pages, --scope ${scope}: ${(r['wallSeconds'] as number).toFixed(1)} s | ` +
-          `${String(r['taskDefinitions'])} evaluated | FAIL ${String(r['fail'])} | errors ${String(r['errors'])} | CPU ${(r['cpuSeconds'] as number).toFixed(1)} s | ` +
+        `aggregator, ${String(r['items'])} items in ${String(r['pages'])} pages, --scope ${scope}: ` +
+          `${(r['wallSeconds'] as number).toFixed(1)} s | ` +
+          `${String(r['taskDefinitions'])} evaluated | FAIL ${String(r['fail'])} | errors ${String(r['errors'])} | ` +
+          `CPU ${(r['cpuSeconds'] as number).toFixed(1)} s | ` +
           `peak RSS ${(r['maxRssMb'] as number).toFixed(0)} MB, peak heap ${(r['peakHeapMb'] as number).toFixed(0)} MB`,
       );
       console.log(`  ${memoryLine(r)}`);
@@ -213,7 +224,9 @@ async function aggregator(): Promise<boolean> {
 }
 
 console.log(
-  `# bench:org: every ECS operation rate-limited per account-region at ${RATE.toFixed(3)}/s, burst ${BURST} (ideal about ${IDEAL_SECONDS} s); --scope active; default budgets (10 per account-region, 256 HTTP attempts in flight in total); findings carry what --format ${process.env['BENCH_FORMAT'] ?? 'text'} prints`,
+  `# bench:org: every ECS operation rate-limited per account-region at ${RATE.toFixed(3)}/s, burst ${BURST} ` +
+    `(ideal about ${IDEAL_SECONDS} s); --scope active; default budgets (10 per account-region, 256 HTTP attempts in flight ` +
+    `in total); findings carry what --format ${process.env['BENCH_FORMAT'] ?? 'text'} prints`,
 );
 let ok = true;
 const memory: Array<{ accounts: number } & Memory> = [];
@@ -232,7 +245,8 @@ if (memory.length > 1) {
   console.log(`  peak heap:       ${memory.map((m) => `${m.accounts} → ${m.heap.toFixed(0)} MB`).join(', ')} (${per((m) => m.heap)})`);
   console.log(`  peak live heap:  ${memory.map((m) => `${m.accounts} → ${m.live.toFixed(0)} MB`).join(', ')} (${per((m) => m.live)})`);
   console.log(
-    `  without the report's findings: ${memory.map((m) => `${m.accounts} → ${(m.live - m.findingsMb).toFixed(0)} MB`).join(', ')} (${per((m) => m.live - m.findingsMb)}; ` +
+    `  without the report's findings: ${memory.map((m) => `${m.accounts} → ${(m.live - m.findingsMb).toFixed(0)} MB`).join(', ')} ` +
+      `(${per((m) => m.live - m.findingsMb)}; ` +
       `findings held: ${memory.map((m) => `${m.findingsMb.toFixed(0)} MB`).join(', ')})`,
   );
 }

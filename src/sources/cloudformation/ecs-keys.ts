@@ -274,7 +274,9 @@ function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): Obje
   }
   const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
   if (spellings && !spellings.includes(name)) {
-    const message = `unknown property ${name} in ${where}: CloudFormation property names are case-sensitive (did you mean ${spellings.join(' or ')}?)`;
+    const message =
+      `unknown property ${name} in ${where}: CloudFormation property names are case-sensitive ` +
+      `(did you mean ${spellings.join(' or ')}?)`;
     const judged = spellings.some((spelling) => JUDGED_FIELDS.has(ecsKeyName(spelling)));
     (judged ? report.errors : report.warnings).push(fileError(report.file, message, entry.keyRange, report.resourceId));
     return { ...entry, key: notAProperty(name) };

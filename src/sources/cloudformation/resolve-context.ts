@@ -1,4 +1,5 @@
 import type { ScanError } from '../../model/finding.js';
+import { endOffsetOf, startOffsetOf } from '../../model/location.js';
 import type { Origin, Syntax, UnresolvedNode, ValueNode } from '../../model/value.js';
 import { fileError } from '../source.js';
 import type { TemplateInfo } from './template.js';
@@ -23,7 +24,8 @@ export interface ResolveContext {
 export function expressionAt(site: ValueNode, ctx: ResolveContext): string {
   const range = site.range;
   if (!range) return '(expression)';
-  const text = ctx.text.slice(range.start.offset, range.end.offset).replace(/\s+/g, ' ').trim();
+  // By offsets: a lazy range (OffsetRange) then computes no line or column.
+  const text = ctx.text.slice(startOffsetOf(range), endOffsetOf(range)).replace(/\s+/g, ' ').trim();
   return text.length > MAX_EXPRESSION_LENGTH ? `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}…` : text;
 }
 

@@ -5,6 +5,7 @@ import { toEcsKeys } from './ecs-keys.js';
 import type { ResolveContext } from './resolve-context.js';
 import { expandLoops, notSupportedOffline } from './for-each.js';
 import { resolveValue } from './resolve.js';
+import { spanRange } from './span.js';
 import { readTemplateInfo } from './template.js';
 
 export const TASK_DEFINITION_TYPE = 'AWS::ECS::TaskDefinition';
@@ -58,7 +59,7 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     }
     if (scalarText(field(resource, 'Type')) !== TASK_DEFINITION_TYPE) continue;
 
-    const range = keyRange && resource.range ? { file, start: keyRange.start, end: resource.range.end } : (resource.range ?? keyRange);
+    const range = keyRange && resource.range ? spanRange(keyRange, resource.range) : (resource.range ?? keyRange);
     const ref: ResourceRef = { kind: 'file', source: 'cloudformation', id, file };
     const ctx: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: id, errors: [], warnings: [] };
     const properties = field(resource, 'Properties');
@@ -115,7 +116,8 @@ function checkTransforms(root: ValueNode, file: string, output: SourceOutput): v
       fileError(
         file,
         notSupportedOffline(
-          `${what} rewrites the template at deployment; the task definitions are checked as written, scan the processed template for the deployed result`,
+          `${what} rewrites the template at deployment; the task definitions are checked as written, ` +
+            'scan the processed template for the deployed result',
         ),
         item.range,
       ),

@@ -2,6 +2,7 @@ import type { SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { field, scalarText } from '../../model/value.js';
 import { intrinsicCall } from './intrinsics.js';
+import { spanRange } from './span.js';
 
 export interface ParameterInfo {
   name: string;
@@ -32,8 +33,7 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
       const type = scalarText(field(e.value, 'Type'));
       const defaultValue = field(e.value, 'Default');
       const allowed = field(e.value, 'AllowedValues');
-      const declaredAt =
-        e.keyRange && e.value.range ? { file: e.keyRange.file, start: e.keyRange.start, end: e.value.range.end } : e.keyRange;
+      const declaredAt = e.keyRange && e.value.range ? spanRange(e.keyRange, e.value.range) : e.keyRange;
       parameters.set(e.key, {
         name: e.key,
         references: 0,

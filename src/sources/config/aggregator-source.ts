@@ -3,6 +3,7 @@ import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import { type Credentials, DEFAULT_MAX_ATTEMPTS } from '../aws/clients.js';
 import { describeAwsError, isAbort } from '../aws/errors.js';
+import { withBoundedHeapGrowth } from '../aws/heap-growth.js';
 import { type ConfigurationItem, TASK_DEFINITION_RESOURCE_TYPE, mapConfigurationItem } from './configuration-item.js';
 
 /**
@@ -33,7 +34,9 @@ export interface AggregatorScanStats {
 }
 
 /** The query ecsguard sends: only the fields the model needs, every task definition item. */
-export const AGGREGATOR_QUERY = `SELECT accountId, awsRegion, arn, resourceId, resourceName, resourceType, configurationItemStatus, configurationItemCaptureTime, configuration, tags WHERE resourceType = '${TASK_DEFINITION_RESOURCE_TYPE}'`;
+export const AGGREGATOR_QUERY =
+  'SELECT accountId, awsRegion, arn, resourceId, resourceName, resourceType, configurationItemStatus, ' +
+  `configurationItemCaptureTime, configuration, tags WHERE resourceType = '${TASK_DEFINITION_RESOURCE_TYPE}'`;
 
 /** The largest page SelectAggregateResourceConfig returns. */
 const PAGE = 100;
@@ -59,7 +62,12 @@ export class ConfigAggregatorSource implements LiveSource {
   }
 
   /** With `--scope active`, each page is handed over as it arrives; `latest` needs every page first. */
-  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+  loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+    // Pages of items and their values die in the old generation: see withBoundedHeapGrowth.
+    return withBoundedHeapGrowth(() => this.readAggregator(signal, onPart));
+  }
+
+  private async readAggregator(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const sdk = await import('@aws-sdk/client-config-service');
     const { options } = this;
@@ -123,7 +131,10 @@ export class ConfigAggregatorSource implements LiveSource {
       if (signal?.aborted) throw signal.reason ?? error;
       if (isAbort(error)) throw error;
       output.errors.push({
-        message: `AWS Config aggregator ${options.aggregator} (${options.region}): ${describeAwsError(error, 'config', 'SelectAggregateResourceConfig')}; the items read so far are reported, the rest were not read`,
+        message:
+          `AWS Config aggregator ${options.aggregator} (${options.region}): ` +
+          `${describeAwsError(error, 'config', 'SelectAggregateResourceConfig')}; ` +
+          'the items read so far are reported, the rest were not read',
         operation: 'SelectAggregateResourceConfig',
         region: options.region,
       });

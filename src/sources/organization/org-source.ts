@@ -11,6 +11,7 @@ import {
   loadSdk,
 } from '../aws/clients.js';
 import { describeAwsError, isAbort, isMissingCredentials } from '../aws/errors.js';
+import { withBoundedHeapGrowth } from '../aws/heap-growth.js';
 import { type Limiter, createLimiter } from '../aws/limiter.js';
 import { AwsLiveSource } from '../aws/live-source.js';
 import { discoverRegions } from '../aws/regions.js';
@@ -92,7 +93,12 @@ export class OrganizationSource implements LiveSource {
   }
 
   /** Each account is handed over when all its regions are done, so its described revisions can be dropped. */
-  async loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+  loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
+    // Hundreds of account-regions' calls at once die old: see withBoundedHeapGrowth.
+    return withBoundedHeapGrowth(() => this.scanOrganization(signal, onPart));
+  }
+
+  private async scanOrganization(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
     if (signal) setMaxListeners(0, signal);
     const [sdk, organizations] = await Promise.all([this.loadAwsSdk(), import('@aws-sdk/client-organizations')]);
     const { options } = this;
@@ -128,7 +134,8 @@ export class OrganizationSource implements LiveSource {
         const operation = options.ou ? 'ListAccountsForParent' : 'ListAccounts';
         const message = isMissingCredentials(error)
           ? describeAwsError(error, 'sts', operation)
-          : `cannot list the organization's accounts: ${describeAwsError(error, 'organizations', operation)} (run from the management account or a delegated administrator)`;
+          : `cannot list the organization's accounts: ${describeAwsError(error, 'organizations', operation)} ` +
+            '(run from the management account or a delegated administrator)';
         await onPart({ ...emptyOutput(), errors: [{ message, operation }] });
         return;
       }
@@ -136,7 +143,8 @@ export class OrganizationSource implements LiveSource {
       this.stats.skippedAccounts = listing.skipped.length;
       if (listing.skipped.length) {
         options.notice?.(
-          `skipped ${listing.skipped.length} account(s) that are not ACTIVE: ${listing.skipped.map((a) => `${a.id} (${a.state})`).join(', ')}`,
+          `skipped ${listing.skipped.length} account(s) that are not ACTIVE: ` +
+            listing.skipped.map((a) => `${a.id} (${a.state})`).join(', '),
         );
       }
       const state = options.statePath
@@ -206,7 +214,9 @@ export class OrganizationSource implements LiveSource {
       const reason = describeAwsError(error, 'sts', 'AssumeRole');
       return [
         {
-          message: `${label}: cannot assume ${roleArn}: ${reason}; this account was not scanned (deploy the scan role there: ecsguard deploy scan-role, and check its trust policy and external id)`,
+          message:
+            `${label}: cannot assume ${roleArn}: ${reason}; this account was not scanned ` +
+            '(deploy the scan role there: ecsguard deploy scan-role, and check its trust policy and external id)',
           operation: 'AssumeRole',
           resource: roleArn,
         },

@@ -77,10 +77,31 @@ describe('waiting for the rate outside the SDK', () => {
     await limiter.ready();
     const waited = performance.now() - started;
     assert.ok(waited >= 20, `waited ${waited.toFixed(0)} ms for a token`);
-    // The token is still there: the send that follows does not wait.
+    // The token is the caller's: the send that follows does not wait.
     const sendStarted = performance.now();
     await limiter.getSendToken();
     assert.ok(performance.now() - sendStarted < 20);
+  });
+
+  it('two callers waiting for one token: the second waits for the next token here, not inside the SDK', async () => {
+    const limiter = new ThrottleWindowRateLimiter(new DefaultRateLimiter({ smooth: 1 }));
+    await send(limiter, 11);
+    for (let i = 0; i < 10; i++) limiter.updateClientSendingRate({});
+    limiter.updateClientSendingRate(THROTTLE);
+    while ((limiter as unknown as { inner: { availableTokens: number } }).inner.availableTokens >= 1) await limiter.getSendToken();
+    const order: string[] = [];
+    const caller = async (name: string) => {
+      await limiter.ready();
+      order.push(`${name} ready`);
+      const started = performance.now();
+      await limiter.getSendToken();
+      order.push(`${name} sent${performance.now() - started < 20 ? ' at once' : ' after waiting'}`);
+    };
+    const started = performance.now();
+    await Promise.all([caller('first'), caller('second')]);
+    // 7.7/s: the second token comes about 130 ms after the first.
+    assert.ok(performance.now() - started >= 100, `two tokens took ${(performance.now() - started).toFixed(0)} ms`);
+    assert.deepEqual(order, ['first ready', 'first sent at once', 'second ready', 'second sent at once']);
   });
 });
 
@@ -160,6 +181,55 @@ describe('describes started follow the pace', () => {
     await describer.settled();
     assert.equal(results.length, 20);
     assert.equal(Math.max(...seen), 1);
+  });
+});
+
+describe('revisions waiting for a describe', () => {
+  it('wait as ARNs: a few dozen bytes each, not a suspended call', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const api = {
+      describeTaskDefinition: async (_region: string, arn: string) => {
+        await blocked;
+        return { taskDefinition: { taskDefinitionArn: arn }, tags: [] };
+      },
+    } as unknown as EcsApi;
+    let results = 0;
+    const progress = { cacheHit: () => undefined, described: () => undefined, failed: () => undefined };
+    const describer = new RevisionDescriber(api, 'us-east-1', undefined, progress, () => results++, 2);
+    const arns = Array.from({ length: 20_000 }, (_, i) => `arn:aws:ecs:us-east-1:111111111111:task-definition/web:${i + 1}`);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (const arn of arns) describer.add(arn);
+    gc();
+    const perRevision = (process.memoryUsage().heapUsed - before) / arns.length;
+    // A promise chain per revision (async frames, promises, the limiter's closure) was about 1 KB.
+    assert.ok(perRevision < 100, `${perRevision.toFixed(0)} bytes per waiting revision`);
+    release();
+    await describer.settled();
+    assert.equal(results, 20_000);
+  });
+
+  it('an abort stops the queue: settled() rejects with it and nothing more starts', async () => {
+    let started = 0;
+    const api = {
+      describeTaskDefinition: async () => {
+        started++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        throw new DOMException('This operation was aborted', 'AbortError');
+      },
+    } as unknown as EcsApi;
+    const progress = { cacheHit: () => undefined, described: () => undefined, failed: () => undefined };
+    const describer = new RevisionDescriber(api, 'us-east-1', undefined, progress, () => undefined, 3);
+    for (let i = 1; i <= 50; i++) describer.add(`arn:aws:ecs:us-east-1:111111111111:task-definition/web:${i}`);
+    await assert.rejects(describer.settled(), /aborted/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(started, 3);
+    await assert.rejects(describer.settled(), /aborted/);
   });
 });
 

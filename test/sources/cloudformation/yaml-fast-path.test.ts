@@ -9,15 +9,32 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { cloudFormationTemplate } from '../../../bench/support/mixed-corpus.js';
 import { seededRandom } from '../../../bench/support/corpus.js';
-import { LineIndex } from '../../../src/model/location.js';
+import { LineIndex, OffsetRange, detachRanges } from '../../../src/model/location.js';
+import type { ValueNode } from '../../../src/model/value.js';
 import { buildYamlFromEvents } from '../../../src/sources/cloudformation/yaml-events.js';
 import { parseYamlTemplate } from '../../../src/sources/cloudformation/yaml-tree.js';
 import { REPO_ROOT } from '../../support/paths.js';
 import { loadText } from './load.js';
 
-/** The fast path's trees, or undefined when it leaves the input to the composing path. */
+/**
+ * The fast path's trees, or undefined when it leaves the input to the composing path. Its ranges compute line and
+ * column when read (`OffsetRange`); compared as the plain records the composing path holds.
+ */
 function fast(text: string) {
-  return buildYamlFromEvents(text, 't.yaml', new LineIndex(text));
+  const built = buildYamlFromEvents(text, 't.yaml', new LineIndex(text));
+  if (built) for (const root of built) assertLazyRanges(root);
+  return built && detachRanges(built);
+}
+
+/** Every range and key range of the fast path's tree holds offsets only until read. */
+function assertLazyRanges(node: ValueNode): void {
+  assert.ok(node.range instanceof OffsetRange, 'a fast-path range is an OffsetRange');
+  if (node.kind === 'object') {
+    for (const e of node.entries) {
+      assert.ok(e.keyRange instanceof OffsetRange, 'a fast-path key range is an OffsetRange');
+      assertLazyRanges(e.value);
+    }
+  } else if (node.kind === 'array') for (const item of node.items) assertLazyRanges(item);
 }
 
 /** The composing path's trees and errors (the reference). */
@@ -153,7 +170,8 @@ const CASES: Record<string, string> = {
   'several documents': '---\nResources: {}\n---\n# a comment\nA: 1\n--- \nB: [1, {a: b}]\n',
   'keys that are numbers, booleans and quoted, and duplicated': '80: a\ntrue: b\n\'x y\': c\n"q": d\n1.0: e\nq: f\nq: g\n',
   'Windows line ends':
-    'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition # c\r\n    Properties:\r\n      Family: "a\r\n        b"\r\n      Cpu: 256\r\n',
+    'Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition # c\r\n    Properties:\r\n' +
+    '      Family: "a\r\n        b"\r\n      Cpu: 256\r\n',
   'nesting as deep as js-yaml reads': `${Array.from({ length: 90 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} leaf\n`,
   'flow collections nested, with JSON-like keys and tags': 'A: {"a":1, b: [x, !Ref y, {c: d}], e: !If [C, [], {}]}\nB: [ ]\n',
   'flow collections over several lines, closed deeper than their key': [
@@ -203,7 +221,8 @@ const CASES: Record<string, string> = {
     '',
   ].join('\n'),
   'flow collections over several lines below their key or dash, tagged, nested':
-    'A:\n  [1,\n  2]\nB:\n  - [1,\n    2]\n  -\n    [1,\n   2]\nC: !If [C,\n  [1,\n   2], {a: 1,\n  b: 2}]\nD: !Ref\n  [1,\n  2]\nE: {a: [1,\n  2], b: {c: 3,\n  d: 4}}\n',
+    'A:\n  [1,\n  2]\nB:\n  - [1,\n    2]\n  -\n    [1,\n   2]\nC: !If [C,\n  [1,\n   2], {a: 1,\n  b: 2}]\n' +
+    'D: !Ref\n  [1,\n  2]\nE: {a: [1,\n  2], b: {c: 3,\n  d: 4}}\n',
 };
 
 describe('CloudFormation YAML fast path (trees from js-yaml events) equals the composing path', () => {
@@ -369,7 +388,8 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
 
   it('a template the fast path declines loads the same as always, errors included (the composing path)', async () => {
     const text =
-      'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: a\n          Privileged: !Foo true\n';
+      'Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n' +
+      '        - Name: a\n          Privileged: !Foo true\n';
     assert.equal(fast(text), undefined);
     const output = await loadText(text);
     assert.deepEqual(
