@@ -125,12 +125,13 @@ function report(title: string, r: Awaited<ReturnType<typeof timedScan>>): boolea
   console.log(
     `load average ${loadavg()
       .map((l) => l.toFixed(1))
-      .join(
-        ' ',
-      )} (2 cores: above 2, figures are noisy) | wall ${r.wall.toFixed(1)} s | ideal ${r.ideal.toFixed(1)} s${r.ideal > 0 ? ` | ratio ${ratio.toFixed(3)}` : ''} | task definitions ${r.result.summary.taskDefinitions} | described ${r.stats.described} | cache hits ${r.stats.cacheHits}`,
+      .join(' ')} (2 cores: above 2, figures are noisy) | ` +
+      `wall ${r.wall.toFixed(1)} s | ideal ${r.ideal.toFixed(1)} s${r.ideal > 0 ? ` | ratio ${ratio.toFixed(3)}` : ''} | ` +
+      `task definitions ${r.result.summary.taskDefinitions} | described ${r.stats.described} | cache hits ${r.stats.cacheHits}`,
   );
   console.log(
-    `errors ${r.result.errors.length} | ERROR findings ${failedFindings} | failed calls other than throttles ${r.otherFailures} | FAIL findings ${r.result.summary.findings.FAIL}`,
+    `errors ${r.result.errors.length} | ERROR findings ${failedFindings} | failed calls other than throttles ${r.otherFailures} | ` +
+      `FAIL findings ${r.result.summary.findings.FAIL}`,
   );
   const operations = [...new Set([...Object.keys(r.ok), ...Object.keys(r.throttled)])].sort();
   console.log(
@@ -190,14 +191,17 @@ async function shellLoop(): Promise<void> {
     const perRevision = shell / listed.taskDefinitionArns.length;
     console.log(`shell loop: ${shell.toFixed(2)} s (${(perRevision * 1000).toFixed(0)} ms per revision; describes only, no checks)`);
     console.log(
-      `ecsguard:   ${coldSeconds.toFixed(2)} s as a fresh process (${coldResult.taskDefinitions} revisions, ${coldResult.errors} errors; usage lookup and checks included) → shell loop is ${(shell / coldSeconds).toFixed(1)}× slower`,
+      `ecsguard:   ${coldSeconds.toFixed(2)} s as a fresh process (${coldResult.taskDefinitions} revisions, ${coldResult.errors} ` +
+        `errors; usage lookup and checks included) → shell loop is ${(shell / coldSeconds).toFixed(1)}× slower`,
     );
     console.log(
-      `            ${inProcess.toFixed(2)} s in-process with the SDK loaded (${result.summary.taskDefinitions} revisions) → ${(shell / inProcess).toFixed(0)}×`,
+      `            ${inProcess.toFixed(2)} s in-process with the SDK loaded (${result.summary.taskDefinitions} revisions) → ` +
+        `${(shell / inProcess).toFixed(0)}×`,
     );
     const total = REGIONS.length * REVISIONS;
     console.log(
-      `extrapolated to ${total} revisions: shell loop ≈ ${((perRevision * total) / 60).toFixed(1)} min sequentially, before any throttling, vs ecsguard's measured run above`,
+      `extrapolated to ${total} revisions: shell loop ≈ ${((perRevision * total) / 60).toFixed(1)} min sequentially, before any ` +
+        "throttling, vs ecsguard's measured run above",
     );
   } finally {
     await emulator.stop();
@@ -206,7 +210,8 @@ async function shellLoop(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(
-    `# bench:aws: ${REGIONS.length} regions × ${REVISIONS} revisions in ${FAMILIES} families; every ECS operation rate-limited per region at ${RATE}/s, burst ${BURST}; scopes ${SCOPES.join(', ')}; ${DEFAULT_MAX_CONCURRENCY} requests in flight per region`,
+    `# bench:aws: ${REGIONS.length} regions × ${REVISIONS} revisions in ${FAMILIES} families; every ECS operation rate-limited per ` +
+      `region at ${RATE}/s, burst ${BURST}; scopes ${SCOPES.join(', ')}; ${DEFAULT_MAX_CONCURRENCY} requests in flight per region`,
   );
   const sdkStarted = performance.now();
   await loadSdk();

@@ -82,13 +82,15 @@ async function mixed(root: string): Promise<void> {
   const report = reportOf(out);
   if (report.summary.taskDefinitions !== corpus.taskDefinitions || report.summary.errors !== 0) {
     throw new Error(
-      `mixed corpus: ${report.summary.taskDefinitions} task definitions, ${report.summary.errors} errors; expected ${corpus.taskDefinitions}, 0`,
+      `mixed corpus: ${report.summary.taskDefinitions} task definitions, ${report.summary.errors} errors; expected ` +
+        `${corpus.taskDefinitions}, 0`,
     );
   }
   const r = rate(files, s);
   console.log(
     `1. mixed corpus: ${corpus.jsonFiles} task-definition JSON (avg ${(corpus.jsonBytes / corpus.jsonFiles / 1024).toFixed(1)} KB) + ` +
-      `${corpus.cfnFiles} CloudFormation YAML (avg ${(corpus.cfnBytes / corpus.cfnFiles / 1024).toFixed(1)} KB), ${corpus.taskDefinitions} task definitions, --format json`,
+      `${corpus.cfnFiles} CloudFormation YAML (avg ${(corpus.cfnBytes / corpus.cfnFiles / 1024).toFixed(1)} KB), ` +
+      `${corpus.taskDefinitions} task definitions, --format json`,
   );
   console.log(`   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms (median of ${RUNS}; ${loadNote(s.load)})`);
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 2000) ${mark(r >= 2000)}`);
@@ -102,7 +104,8 @@ async function cloudFormationAlone(root: string): Promise<void> {
   const r = rate(corpus.cfnFiles, s);
   console.log(`2. CloudFormation YAML alone: ${corpus.cfnFiles} templates, ${corpus.taskDefinitions} task definitions`);
   console.log(
-    `   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, peak ${s.peakRssMb.toFixed(0)} MB (median of ${RUNS}; ${loadNote(s.load)})`,
+    `   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, peak ${s.peakRssMb.toFixed(0)} MB (median of ${RUNS}; ` +
+      `${loadNote(s.load)})`,
   );
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 1000) ${mark(r >= 1000)}`);
 }
@@ -152,10 +155,13 @@ async function startup(root: string): Promise<void> {
   const [bare, version, help, one] = results.map((r) => summarize(r)) as [Summary, Summary, Summary, Summary];
   const ratio = (s: Summary) => s.cpuMs / bare.cpuMs;
   console.log(
-    `3. startup, CPU time (${precise ? 'task-clock from perf stat' : 'user+sys'}, median of ${runs}, interleaved; ${loadNote(Math.max(bare.load, version.load, help.load, one.load))}); node -e 0: ${bare.cpuMs.toFixed(0)} ms, ${bare.peakRssMb.toFixed(0)} MB`,
+    `3. startup, CPU time (${precise ? 'task-clock from perf stat' : 'user+sys'}, median of ${runs}, interleaved; ` +
+      `${loadNote(Math.max(bare.load, version.load, help.load, one.load))}); node -e 0: ${bare.cpuMs.toFixed(0)} ms, ` +
+      `${bare.peakRssMb.toFixed(0)} MB`,
   );
   console.log(
-    `   ecsguard --version:     ${version.cpuMs.toFixed(0)} ms = ${ratio(version).toFixed(2)}x (target <= 1.3x) ${mark(ratio(version) <= 1.3)}`,
+    `   ecsguard --version:     ${version.cpuMs.toFixed(0)} ms = ${ratio(version).toFixed(2)}x ` +
+      `(target <= 1.3x) ${mark(ratio(version) <= 1.3)}`,
   );
   console.log(
     `   ecsguard --help:        ${help.cpuMs.toFixed(0)} ms = ${ratio(help).toFixed(2)}x (target <= 1.3x) ${mark(ratio(help) <= 1.3)}`,
@@ -173,7 +179,8 @@ async function scale(root: string): Promise<void> {
     const s = await scanRuns(['scan', dir, '--format', 'json', '--output', path.join(root, `scale-${size}.json`), '--quiet'], 1);
     console.log(
       `   ${String(size).padStart(6)} files: ${(s.wallMs / 1000).toFixed(1).padStart(6)} s, ${(s.wallMs / size).toFixed(2)} ms/file, ` +
-        `${rate(size, s).toFixed(0)} files/s, CPU ${(s.cpuMs / 1000).toFixed(1)} s, peak RSS ${s.peakRssMb.toFixed(0)} MB (${loadNote(s.load)})`,
+        `${rate(size, s).toFixed(0)} files/s, CPU ${(s.cpuMs / 1000).toFixed(1)} s, peak RSS ${s.peakRssMb.toFixed(0)} MB ` +
+        `(${loadNote(s.load)})`,
     );
     rmSync(dir, { recursive: true, force: true });
   }
@@ -186,7 +193,8 @@ async function perFormat(target: string, out: string, limitMb: number, extra: st
     let findings = '';
     if (format === 'json') findings = `, ${(JSON.parse(readFileSync(out, 'utf8')) as { findings: unknown[] }).findings.length} findings`;
     console.log(
-      `   ${format.padEnd(5)}: ${(s.wallMs / 1000).toFixed(1)} s, CPU ${(s.cpuMs / 1000).toFixed(1)} s, peak RSS ${s.peakRssMb.toFixed(0)} MB${findings} ` +
+      `   ${format.padEnd(5)}: ${(s.wallMs / 1000).toFixed(1)} s, CPU ${(s.cpuMs / 1000).toFixed(1)} s, peak RSS ` +
+        `${s.peakRssMb.toFixed(0)} MB${findings} ` +
         `(target < ${limitMb}) ${mark(s.peakRssMb < limitMb)} (${loadNote(s.load)})`,
     );
   }

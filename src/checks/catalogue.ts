@@ -90,7 +90,8 @@ export function selectChecks(only: string[] | undefined, skip: string[] | undefi
   const unknown = [...(only ?? []), ...(skip ?? [])].filter((id) => !known.has(id));
   if (unknown.length) {
     throw new UsageError(
-      `unknown check id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see "ecsguard checks"; groups: ${Object.keys(CHECK_GROUPS).join(', ')})`,
+      `unknown check id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see "ecsguard checks"; groups: ` +
+        `${Object.keys(CHECK_GROUPS).join(', ')})`,
     );
   }
   if (only !== undefined && only.length === 0) throw new UsageError('--checks needs at least one check id (see "ecsguard checks")');

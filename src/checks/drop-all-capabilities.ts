@@ -34,7 +34,9 @@ function dropAllFix(taskDefinition: TaskDefinition, container: ContainerDefiniti
     warnings: [
       {
         container: container.name,
-        message: `container ${name}: dropping ALL capabilities also removes ones the process may use (CHOWN, SETUID, NET_BIND_SERVICE…); add back only those it needs with linuxParameters.capabilities.add`,
+        message:
+          `container ${name}: dropping ALL capabilities also removes ones the process may use (CHOWN, SETUID, ` +
+          'NET_BIND_SERVICE…); add back only those it needs with linuxParameters.capabilities.add',
       },
     ],
     manual: [],
@@ -48,13 +50,21 @@ export const dropAllCapabilities: Check = {
     title: 'Every Linux container drops all capabilities',
     severity: 'medium',
     description:
-      'Fails when a Linux container does not list ALL in linuxParameters.capabilities.drop, or is privileged (privileged overrides any drop). Windows task definitions are not applicable.',
-    risk: "Docker's default capability set includes CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW and others: enough for a compromised process to spoof packets on the host network, change file ownership and escalate through set-uid binaries. Dropping ALL and adding back only what the workload needs shrinks that surface.",
+      'Fails when a Linux container does not list ALL in linuxParameters.capabilities.drop, or is privileged (privileged overrides ' +
+      'any drop). Windows task definitions are not applicable.',
+    risk:
+      "Docker's default capability set includes CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW and others: enough for a " +
+      'compromised process to spoof packets on the host network, change file ownership and escalate through set-uid binaries. ' +
+      'Dropping ALL and adding back only what the workload needs shrinks that surface.',
     semantics:
-      'FAIL: linuxParameters, capabilities or drop absent; drop without ALL (any case, optional CAP_ prefix); privileged true whatever drop says. PASS: drop contains ALL and the container is not privileged; any container of a Windows task definition. UNKNOWN: drop, an element of it, privileged, or an operating system family that decides the verdict cannot be resolved. Opt-in (--checks hardening or --checks all): almost every task definition written today fails it.',
+      'FAIL: linuxParameters, capabilities or drop absent; drop without ALL (any case, optional CAP_ prefix); privileged true ' +
+      'whatever drop says. PASS: drop contains ALL and the container is not privileged; any container of a Windows task ' +
+      'definition. UNKNOWN: drop, an element of it, privileged, or an operating system family that decides the verdict cannot be ' +
+      'resolved. Opt-in (--checks hardening or --checks all): almost every task definition written today fails it.',
     remediation: {
       summary:
-        'Add linuxParameters.capabilities.drop ["ALL"] to every Linux container and add back only the capabilities it needs (for example NET_BIND_SERVICE).',
+        'Add linuxParameters.capabilities.drop ["ALL"] to every Linux container and add back only the capabilities it needs (for ' +
+        'example NET_BIND_SERVICE).',
       console: [
         'Open the Amazon ECS console, choose Task definitions, select the family and choose Create new revision with JSON.',
         'In every container add "linuxParameters": {"capabilities": {"drop": ["ALL"]}} (keep any add list the workload needs).',

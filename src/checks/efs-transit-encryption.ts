@@ -25,7 +25,10 @@ function transitFix(volume: ValueNode, index: number): ProposedFix {
   const name = scalarText(field(volume, 'name'));
   if (fix.changes.length) {
     fix.warnings.push({
-      message: `EFS volume ${JSON.stringify(name ?? `#${index}`)}: with transit encryption the volume is mounted through the EFS mount helper over TLS; on EC2 the container instance needs amazon-efs-utils (the ECS-optimized AMI has it), on Fargate platform version 1.4.0 or later`,
+      message:
+        `EFS volume ${JSON.stringify(name ?? `#${index}`)}: with transit encryption the volume is mounted through the EFS ` +
+        'mount helper over TLS; on EC2 the container instance needs amazon-efs-utils (the ECS-optimized AMI has it), on Fargate ' +
+        'platform version 1.4.0 or later',
     });
   }
   return fix;
@@ -37,10 +40,15 @@ export const efsTransitEncryption: Check = {
     title: 'EFS volumes encrypt data in transit',
     severity: 'medium',
     description:
-      'Fails when a volume with efsVolumeConfiguration does not set transitEncryption to ENABLED, as Security Hub ECS.18 and the AWS Config rule ecs-task-definition-efs-encryption-enabled do.',
-    risk: 'Without transit encryption the NFS traffic between the instance and the file system crosses the VPC in clear text: anyone able to capture it on the path reads and can tamper with the data.',
+      'Fails when a volume with efsVolumeConfiguration does not set transitEncryption to ENABLED, as Security Hub ECS.18 and the AWS ' +
+      'Config rule ecs-task-definition-efs-encryption-enabled do.',
+    risk:
+      'Without transit encryption the NFS traffic between the instance and the file system crosses the VPC in clear text: anyone ' +
+      'able to capture it on the path reads and can tamper with the data.',
     semantics:
-      'FAIL: transitEncryption absent (the default is DISABLED) or DISABLED on any EFS volume. PASS: ENABLED (any case); a task definition without EFS volumes. UNKNOWN: volumes, an EFS volume configuration or transitEncryption that cannot be resolved. Opt-in (--checks hardening or --checks all).',
+      'FAIL: transitEncryption absent (the default is DISABLED) or DISABLED on any EFS volume. PASS: ENABLED (any case); a task ' +
+      'definition without EFS volumes. UNKNOWN: volumes, an EFS volume configuration or transitEncryption that cannot be ' +
+      'resolved. Opt-in (--checks hardening or --checks all).',
     remediation: {
       summary: 'Set transitEncryption to ENABLED on every EFS volume (IAM authorization requires it anyway).',
       console: [
@@ -55,7 +63,8 @@ export const efsTransitEncryption: Check = {
       cloudformation:
         'Volumes:\n  - Name: data\n    EFSVolumeConfiguration:\n      FilesystemId: !Ref FileSystem\n      TransitEncryption: ENABLED',
       terraform:
-        'volume {\n  name = "data"\n  efs_volume_configuration {\n    file_system_id     = aws_efs_file_system.data.id\n    transit_encryption = "ENABLED"\n  }\n}',
+        'volume {\n  name = "data"\n  efs_volume_configuration {\n    file_system_id     = aws_efs_file_system.data.id\n' +
+        '    transit_encryption = "ENABLED"\n  }\n}',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSVolumeConfiguration.html',

@@ -54,8 +54,10 @@ export const FRAMEWORKS: readonly Framework[] = [
     title: 'AWS Foundational Security Best Practices (Security Hub), ECS task definition controls',
     source: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html',
     notes: [
-      'ECS.1 ("secure networking modes and user definitions") was retired in March 2026; Security Hub points to ECS.4, ECS.17, ECS.20 and ECS.21 instead. host-network-nonroot-user keeps its AWS Config semantics for users who still run the rule.',
-      'ECS.8 fixes the AWS Config secretKeys to AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA; no-secrets-in-environment covers those names and more.',
+      'ECS.1 ("secure networking modes and user definitions") was retired in March 2026; Security Hub points to ECS.4, ECS.17, ' +
+        'ECS.20 and ECS.21 instead. host-network-nonroot-user keeps its AWS Config semantics for users who still run the rule.',
+      'ECS.8 fixes the AWS Config secretKeys to AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA; ' +
+        'no-secrets-in-environment covers those names and more.',
     ],
     controls: [
       { control: 'ECS.3', title: "ECS task definitions should not share the host's process namespace", checks: ['no-host-pid-namespace'] },
@@ -113,8 +115,10 @@ export const FRAMEWORKS: readonly Framework[] = [
     title: 'Prowler AWS ECS task definition checks',
     source: 'https://github.com/prowler-cloud/prowler/tree/master/prowler/providers/aws/services/ecs',
     notes: [
-      'Prowler compares user with the literal "root" in ecs_task_definitions_host_networking_mode_users, so uid 0 passes there; ecsguard fails it.',
-      'ecs_task_definitions_no_environment_secrets scans values with a secrets scanner and has no name rule; no-secrets-in-environment does both and never prints the value.',
+      'Prowler compares user with the literal "root" in ecs_task_definitions_host_networking_mode_users, so uid 0 passes there; ' +
+        'ecsguard fails it.',
+      'ecs_task_definitions_no_environment_secrets scans values with a secrets scanner and has no name rule; ' +
+        'no-secrets-in-environment does both and never prints the value.',
     ],
     controls: [...new Set(ALL_CHECKS.flatMap((c) => c.meta.mappings.prowler))].map((id) => ({
       control: id,
@@ -127,8 +131,11 @@ export const FRAMEWORKS: readonly Framework[] = [
     title: 'NIST SP 800-53 Revision 5, as AWS Security Hub maps its ECS task definition controls',
     source: SECURITY_HUB_ECS,
     notes: [
-      'Every mapping below is a "Related requirements" entry of a Security Hub ECS control, carried to the check that answers that control; ecsguard adds no mapping of its own.',
-      'Security Hub lists no NIST requirement for ECS.18 (EFS in-transit encryption); ECS.20 and ECS.21 (non-root users) are not mapped here because their related requirements could not be confirmed from a public source; host PID/IPC, capabilities, host mounts have no Security Hub control.',
+      'Every mapping below is a "Related requirements" entry of a Security Hub ECS control, carried to the check that answers that ' +
+        'control; ecsguard adds no mapping of its own.',
+      'Security Hub lists no NIST requirement for ECS.18 (EFS in-transit encryption); ECS.20 and ECS.21 (non-root users) are not ' +
+        'mapped here because their related requirements could not be confirmed from a public source; host PID/IPC, capabilities, ' +
+        'host mounts have no Security Hub control.',
     ],
     controls: viaSecurityHub([
       { requirement: 'AC-2(1)', title: 'Account management: automated system account management', from: ACCESS },
@@ -160,7 +167,9 @@ export const FRAMEWORKS: readonly Framework[] = [
     title: 'PCI DSS v4.0 (v4.0.1 requirement numbers), as AWS Security Hub maps its ECS task definition controls',
     source: SECURITY_HUB_ECS,
     notes: [
-      'Of the task-definition controls, Security Hub relates only ECS.8 to a PCI DSS v4.0.1 requirement (8.6.2); its other PCI mappings (ECS.2, ECS.10, ECS.16: 1.4.4 and 6.3.3) concern services and task sets, which ecsguard does not check. No other public mapping of these checks to PCI DSS 4.0 was found, so none is claimed.',
+      'Of the task-definition controls, Security Hub relates only ECS.8 to a PCI DSS v4.0.1 requirement (8.6.2); its other PCI ' +
+        'mappings (ECS.2, ECS.10, ECS.16: 1.4.4 and 6.3.3) concern services and task sets, which ecsguard does not check. No other ' +
+        'public mapping of these checks to PCI DSS 4.0 was found, so none is claimed.',
     ],
     controls: viaSecurityHub([
       {

@@ -12,13 +12,21 @@ export const hostNetworkNoPrivilege: Check = {
     title: 'Host network mode tasks have no privileged or root containers',
     severity: 'high',
     description:
-      'Fails when networkMode is host and any container is privileged or sets user to root (uid 0 by name or number). An absent user passes, as CIS AWS Compute Services Benchmark 3.1 and Prowler ecs_task_definitions_host_networking_mode_users read it. With --scope in-use on a live account, only revisions used by a running task or a service are checked.',
-    risk: 'Host networking plus privileged or root access is the classic container breakout: the container already shares the host network namespace, and privilege or root turns any foothold in it into control of the instance and everything scheduled on it.',
+      'Fails when networkMode is host and any container is privileged or sets user to root (uid 0 by name or number). An absent user ' +
+      'passes, as CIS AWS Compute Services Benchmark 3.1 and Prowler ecs_task_definitions_host_networking_mode_users read it. ' +
+      'With --scope in-use on a live account, only revisions used by a running task or a service are checked.',
+    risk:
+      'Host networking plus privileged or root access is the classic container breakout: the container already shares the host ' +
+      'network namespace, and privilege or root turns any foothold in it into control of the instance and everything scheduled on it.',
     semantics:
-      'Applies only when networkMode is "host". FAIL: privileged is true, or user is "root" or uid 0 in any form ("0", "0:0", "root:root", "root:1000"). PASS: privileged absent or false and user absent, empty or non-root. NOTE: root group with a non-root uid. UNKNOWN: a deciding value cannot be resolved. AWS Config and Prowler treat privileged: true as compliant in host mode; this check, like CIS, does not.',
+      'Applies only when networkMode is "host". FAIL: privileged is true, or user is "root" or uid 0 in any form ("0", "0:0", ' +
+      '"root:root", "root:1000"). PASS: privileged absent or false and user absent, empty or non-root. NOTE: root group with a ' +
+      'non-root uid. UNKNOWN: a deciding value cannot be resolved. AWS Config and Prowler treat privileged: true as compliant in ' +
+      'host mode; this check, like CIS, does not.',
     remediation: {
       summary:
-        'Set privileged to false (or remove it) and replace a root user with a non-root one in every container, or move the task off host networking.',
+        'Set privileged to false (or remove it) and replace a root user with a non-root one in every container, or move the task off ' +
+        'host networking.',
       console: [
         'Open the Amazon ECS console, choose Task definitions and open the latest ACTIVE revision of the family.',
         'If Network mode is host, choose Create new revision and open the JSON editor.',
@@ -34,7 +42,8 @@ export const hostNetworkNoPrivilege: Check = {
       ].join('\n'),
       cloudformation: 'NetworkMode: host\nContainerDefinitions:\n  - Name: agent\n    Privileged: false\n    User: "1000:1000"',
       terraform:
-        'network_mode = "host"\ncontainer_definitions = jsonencode([{\n  name       = "agent"\n  privileged = false\n  user       = "1000:1000"\n}])',
+        'network_mode = "host"\ncontainer_definitions = jsonencode([{\n  name       = "agent"\n  privileged = false\n' +
+        '  user       = "1000:1000"\n}])',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html',

@@ -12,13 +12,21 @@ export const hostNetworkNonrootUser: Check = {
     title: 'Host network mode tasks run every container as an explicit non-root user',
     severity: 'high',
     description:
-      'Fails when networkMode is host and any container leaves user unset or empty, or sets it to root (uid 0 by name or number). Privileged containers get no exemption.',
-    risk: "With host networking the container shares the instance's network stack. As root it can bind any port, sniff and spoof traffic, impersonate services on the host and reach the metadata endpoint; a kernel exploit from there compromises the instance.",
+      'Fails when networkMode is host and any container leaves user unset or empty, or sets it to root (uid 0 by name or number). ' +
+      'Privileged containers get no exemption.',
+    risk:
+      "With host networking the container shares the instance's network stack. As root it can bind any port, sniff and spoof " +
+      'traffic, impersonate services on the host and reach the metadata endpoint; a kernel exploit from there compromises the ' +
+      'instance.',
     semantics:
-      'Applies only when networkMode is "host" (absent is not host). FAIL: user absent, empty, "root" or uid 0 in any form ("0", "0:0", "root:root", "root:1000"). PASS: an explicit non-root uid. Unlike AWS Config and Prowler, privileged: true does not make a root container compliant. NOTE: root group with a non-root uid ("1000:0"). UNKNOWN: networkMode or user cannot be resolved and would decide the verdict.',
+      'Applies only when networkMode is "host" (absent is not host). FAIL: user absent, empty, "root" or uid 0 in any form ("0", ' +
+      '"0:0", "root:root", "root:1000"). PASS: an explicit non-root uid. Unlike AWS Config and Prowler, privileged: true does ' +
+      'not make a root container compliant. NOTE: root group with a non-root uid ("1000:0"). UNKNOWN: networkMode or user cannot ' +
+      'be resolved and would decide the verdict.',
     remediation: {
       summary:
-        'Prefer awsvpc network mode; if the task must use host networking, set user to a non-root uid (for example "1000:1000") in every container.',
+        'Prefer awsvpc network mode; if the task must use host networking, set user to a non-root uid (for example "1000:1000") in ' +
+        'every container.',
       console: [
         'Open the Amazon ECS console, choose Task definitions, select the family and choose Create new revision.',
         'Preferred: under Infrastructure requirements change Network mode from host to awsvpc.',
@@ -26,13 +34,15 @@ export const hostNetworkNonrootUser: Check = {
         'Create the revision and update every service that uses the family.',
       ],
       cli: [
-        "aws ecs describe-task-definition --task-definition <family> --query 'taskDefinition.{NetworkMode:networkMode,Containers:containerDefinitions[*].{Name:name,User:user}}'",
+        'aws ecs describe-task-definition --task-definition <family> --query ' +
+          "'taskDefinition.{NetworkMode:networkMode,Containers:containerDefinitions[*].{Name:name,User:user}}'",
         '# set "user": "1000:1000" in every container (or "networkMode": "awsvpc"), then:',
         'aws ecs register-task-definition --cli-input-json file://task-definition.json',
         'aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>',
       ].join('\n'),
       cloudformation:
-        'NetworkMode: host\nContainerDefinitions:\n  - Name: app\n    User: "1000:1000"\n    LinuxParameters:\n      Capabilities:\n        Drop: [ALL]',
+        'NetworkMode: host\nContainerDefinitions:\n  - Name: app\n    User: "1000:1000"\n    LinuxParameters:\n      Capabilities:\n' +
+        '        Drop: [ALL]',
       terraform: 'network_mode = "host"\ncontainer_definitions = jsonencode([{\n  name = "app"\n  user = "1000:1000"\n}])',
     },
     references: [

@@ -11,7 +11,9 @@ import type { Check } from './types.js';
  * alone cannot tell. The manual step says what to add.
  */
 const MANUAL_LOGGING =
-  'add logConfiguration with a logDriver: awslogs with options awslogs-group (an existing log group, or awslogs-create-group "true" with logs:CreateLogGroup on the execution role), awslogs-region and awslogs-stream-prefix; the task execution role needs logs:CreateLogStream and logs:PutLogEvents. ecsguard does not choose the destination';
+  'add logConfiguration with a logDriver: awslogs with options awslogs-group (an existing log group, or awslogs-create-group "true" ' +
+  'with logs:CreateLogGroup on the execution role), awslogs-region and awslogs-stream-prefix; the task execution role needs ' +
+  'logs:CreateLogStream and logs:PutLogEvents. ecsguard does not choose the destination';
 
 export const loggingConfigured: Check = {
   meta: {
@@ -19,10 +21,15 @@ export const loggingConfigured: Check = {
     title: 'Every container has a log driver',
     severity: 'medium',
     description:
-      'Fails when a container has no logConfiguration or no logDriver in it, as Security Hub ECS.9 and the AWS Config rule ecs-task-definition-log-configuration do.',
-    risk: 'Without a log driver the container output stays on the instance (or, on Fargate, is lost): an intrusion or a failing workload leaves no trace that responders can read after the task stops.',
+      'Fails when a container has no logConfiguration or no logDriver in it, as Security Hub ECS.9 and the AWS Config rule ' +
+      'ecs-task-definition-log-configuration do.',
+    risk:
+      'Without a log driver the container output stays on the instance (or, on Fargate, is lost): an intrusion or a failing ' +
+      'workload leaves no trace that responders can read after the task stops.',
     semantics:
-      'FAIL: logConfiguration absent or null, or its logDriver absent, null or empty. PASS: any logDriver (awslogs, awsfirelens, splunk, json-file…). UNKNOWN: logConfiguration or logDriver cannot be resolved. Opt-in (--checks hardening or --checks all): it is an audit-trail control, not a host-breach door.',
+      'FAIL: logConfiguration absent or null, or its logDriver absent, null or empty. PASS: any logDriver (awslogs, awsfirelens, ' +
+      'splunk, json-file…). UNKNOWN: logConfiguration or logDriver cannot be resolved. Opt-in (--checks hardening or --checks ' +
+      'all): it is an audit-trail control, not a host-breach door.',
     remediation: {
       summary: 'Give every container a logConfiguration with a log driver, usually awslogs to CloudWatch Logs or awsfirelens.',
       console: [
@@ -32,13 +39,17 @@ export const loggingConfigured: Check = {
       ],
       cli: [
         '# in every container definition:',
-        '"logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/<family>", "awslogs-region": "<region>", "awslogs-stream-prefix": "app"}}',
+        '"logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/<family>", "awslogs-region": "<region>", ' +
+          '"awslogs-stream-prefix": "app"}}',
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
       ].join('\n'),
       cloudformation:
-        'ContainerDefinitions:\n  - Name: app\n    LogConfiguration:\n      LogDriver: awslogs\n      Options:\n        awslogs-group: !Ref LogGroup\n        awslogs-region: !Ref AWS::Region\n        awslogs-stream-prefix: app',
+        'ContainerDefinitions:\n  - Name: app\n    LogConfiguration:\n      LogDriver: awslogs\n      Options:\n' +
+        '        awslogs-group: !Ref LogGroup\n        awslogs-region: !Ref AWS::Region\n        awslogs-stream-prefix: app',
       terraform:
-        'container_definitions = jsonencode([{\n  name = "app"\n  logConfiguration = {\n    logDriver = "awslogs"\n    options = {\n      awslogs-group         = aws_cloudwatch_log_group.app.name\n      awslogs-region        = var.region\n      awslogs-stream-prefix = "app"\n    }\n  }\n}])',
+        'container_definitions = jsonencode([{\n  name = "app"\n  logConfiguration = {\n    logDriver = "awslogs"\n    options = {\n' +
+        '      awslogs-group         = aws_cloudwatch_log_group.app.name\n      awslogs-region        = var.region\n' +
+        '      awslogs-stream-prefix = "app"\n    }\n  }\n}])',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LogConfiguration.html',

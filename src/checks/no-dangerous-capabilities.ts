@@ -25,20 +25,33 @@ export const noDangerousCapabilities: Check = {
     id: 'no-dangerous-capabilities',
     title: 'No container adds a dangerous capability or a host device',
     severity: 'high',
-    description: `Fails when a container adds any of ${DANGEROUS_CAPABILITIES.join(', ')} in linuxParameters.capabilities.add, or maps host devices with linuxParameters.devices. A privileged container is left to no-privileged-containers, which already fails it.`,
-    risk: 'SYS_ADMIN allows mounting filesystems and most of what privileged does; SYS_MODULE loads kernel modules; SYS_PTRACE and DAC_READ_SEARCH read other processes and files past permissions (the "shocker" escape); NET_ADMIN and NET_RAW rewrite and spoof traffic; BPF and PERFMON load kernel programs. A host device gives direct access to hardware. Each turns a container compromise into a host compromise.',
+    description:
+      `Fails when a container adds any of ${DANGEROUS_CAPABILITIES.join(', ')} in linuxParameters.capabilities.add, or ` +
+      'maps host devices with linuxParameters.devices. A privileged container is left to no-privileged-containers, which already ' +
+      'fails it.',
+    risk:
+      'SYS_ADMIN allows mounting filesystems and most of what privileged does; SYS_MODULE loads kernel modules; SYS_PTRACE and ' +
+      'DAC_READ_SEARCH read other processes and files past permissions (the "shocker" escape); NET_ADMIN and NET_RAW rewrite and ' +
+      'spoof traffic; BPF and PERFMON load kernel programs. A host device gives direct access to hardware. Each turns a container ' +
+      'compromise into a host compromise.',
     semantics:
-      'FAIL: capabilities.add contains one of the listed names (any case, optional CAP_ prefix), or linuxParameters.devices is a non-empty list, on a container that is not privileged. PASS: neither, or the container is privileged (no-privileged-containers reports it). UNKNOWN: add, devices, an element of add, or a privileged value that decides the verdict cannot be resolved.',
+      'FAIL: capabilities.add contains one of the listed names (any case, optional CAP_ prefix), or linuxParameters.devices is a ' +
+      'non-empty list, on a container that is not privileged. PASS: neither, or the container is privileged ' +
+      '(no-privileged-containers reports it). UNKNOWN: add, devices, an element of add, or a privileged value that decides the ' +
+      'verdict cannot be resolved.',
     remediation: {
       summary:
-        'Remove the capability from capabilities.add (and the devices entry); grant the narrower capability the workload really needs, or move the work out of the container.',
+        'Remove the capability from capabilities.add (and the devices entry); grant the narrower capability the workload really ' +
+        'needs, or move the work out of the container.',
       console: [
         'Open the Amazon ECS console, choose Task definitions, select the family and choose Create new revision with JSON.',
         'In each container remove the listed names from linuxParameters.capabilities.add and remove linuxParameters.devices.',
         'Create the revision and update the services that use the family.',
       ],
       cli: [
-        'jq \'.containerDefinitions[].linuxParameters.capabilities.add -= ["SYS_ADMIN","NET_ADMIN","SYS_PTRACE","SYS_MODULE","DAC_READ_SEARCH","NET_RAW","BPF","PERFMON","ALL"]\' td.json > td-new.json',
+        "jq '.containerDefinitions[].linuxParameters.capabilities.add -= " +
+          '["SYS_ADMIN","NET_ADMIN","SYS_PTRACE","SYS_MODULE","DAC_READ_SEARCH","NET_RAW","BPF","PERFMON","ALL"]\' td.json > ' +
+          'td-new.json',
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
       ].join('\n'),
       cloudformation: 'LinuxParameters:\n  Capabilities:\n    Drop: [ALL]\n    Add: [NET_BIND_SERVICE]   # no SYS_ADMIN, NET_ADMIN…',
@@ -125,7 +138,9 @@ export const noDangerousCapabilities: Check = {
             if (devices.items.length) {
               reasons.push({
                 value: true,
-                explanation: `linuxParameters.devices maps ${devices.items.length === 1 ? 'a host device' : `${devices.items.length} host devices`} into the container`,
+                explanation:
+                  'linuxParameters.devices maps ' +
+                  `${devices.items.length === 1 ? 'a host device' : `${devices.items.length} host devices`} into the container`,
                 culprit: 'devices',
               });
             }

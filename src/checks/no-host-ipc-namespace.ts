@@ -6,7 +6,8 @@ import type { Check } from './types.js';
 
 /** What removing `ipcMode: host` changes for the workload. */
 const REMOVAL_WARNING =
-  'ipcMode host removed: the containers no longer share /dev/shm, semaphores and message queues with the instance, nor with each other; if containers of this task exchange shared memory, set ipcMode to task instead';
+  'ipcMode host removed: the containers no longer share /dev/shm, semaphores and message queues with the instance, nor with each ' +
+  'other; if containers of this task exchange shared memory, set ipcMode to task instead';
 
 export const noHostIpcNamespace: Check = {
   meta: {
@@ -14,9 +15,12 @@ export const noHostIpcNamespace: Check = {
     title: 'Task definitions do not share the host IPC namespace',
     severity: 'high',
     description: 'Fails when ipcMode is host, which shares the instance IPC namespace with the task.',
-    risk: 'With the host IPC namespace the containers share System V shared memory, semaphores and message queues with every process on the instance: they can read or corrupt data other workloads and host daemons exchange through /dev/shm and IPC objects.',
+    risk:
+      'With the host IPC namespace the containers share System V shared memory, semaphores and message queues with every process ' +
+      'on the instance: they can read or corrupt data other workloads and host daemons exchange through /dev/shm and IPC objects.',
     semantics:
-      'FAIL: ipcMode is "host" (any case). PASS: "task", "none", or absent (each container gets a private namespace). UNKNOWN: ipcMode cannot be resolved. Fargate and Windows do not support ipcMode, so this bites on the EC2 and external launch types.',
+      'FAIL: ipcMode is "host" (any case). PASS: "task", "none", or absent (each container gets a private namespace). UNKNOWN: ' +
+      'ipcMode cannot be resolved. Fargate and Windows do not support ipcMode, so this bites on the EC2 and external launch types.',
     remediation: {
       summary: 'Remove ipcMode, or set it to task when containers of one task must share memory, or none.',
       console: [
@@ -26,7 +30,8 @@ export const noHostIpcNamespace: Check = {
       ],
       cli: [
         'aws ecs describe-task-definition --task-definition <family> --query taskDefinition > td.json',
-        "jq 'del(.ipcMode, .taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)' td.json > td-new.json",
+        "jq 'del(.ipcMode, .taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, " +
+          ".registeredBy)' td.json > td-new.json",
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
         'aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>',
       ].join('\n'),

@@ -11,13 +11,18 @@ export const noHostNetwork: Check = {
     title: 'Task definitions do not use host network mode',
     severity: 'medium',
     description:
-      'Fails when networkMode is host; awsvpc is the recommended mode. Security Hub ECS.17 and the AWS Config rule ecs-task-definition-network-mode-not-host check the same.',
-    risk: "Host networking removes the network namespace between the container and the instance: the container sees every interface, can bind the host's ports and reach services listening on localhost, and every other weakness in the task is amplified.",
+      'Fails when networkMode is host; awsvpc is the recommended mode. Security Hub ECS.17 and the AWS Config rule ' +
+      'ecs-task-definition-network-mode-not-host check the same.',
+    risk:
+      'Host networking removes the network namespace between the container and the instance: the container sees every interface, ' +
+      "can bind the host's ports and reach services listening on localhost, and every other weakness in the task is amplified.",
     semantics:
-      'FAIL: networkMode is "host". PASS: awsvpc, bridge, none, or absent (the default is bridge on Linux). UNKNOWN: networkMode cannot be resolved.',
+      'FAIL: networkMode is "host". PASS: awsvpc, bridge, none, or absent (the default is bridge on Linux). UNKNOWN: networkMode ' +
+      'cannot be resolved.',
     remediation: {
       summary:
-        'Switch the task to awsvpc network mode; give every service that uses it a network configuration (subnets, security groups) and make hostPort equal containerPort or drop it.',
+        'Switch the task to awsvpc network mode; give every service that uses it a network configuration (subnets, security groups) ' +
+        'and make hostPort equal containerPort or drop it.',
       console: [
         'Open the Amazon ECS console, choose Task definitions, select the family and choose Create new revision.',
         'Under Infrastructure requirements change Network mode from host to awsvpc.',
@@ -94,7 +99,9 @@ function allowedHostNetwork(outcomes: Variant[]): Violation[] {
     return [
       {
         status: 'NOTE',
-        message: `networkMode allows ${shown} (${alternatives.source}); under ${shown}, the task would use host network mode${when(assumptions)}`,
+        message:
+          `networkMode allows ${shown} (${alternatives.source}); under ${shown}, the task would use host network ` +
+          `mode${when(assumptions)}`,
         ...fieldOf(taskField('networkMode')),
         node,
       },

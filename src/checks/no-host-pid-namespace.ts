@@ -6,7 +6,9 @@ import type { Check } from './types.js';
 
 /** What removing `pidMode: host` changes for the workload. */
 const REMOVAL_WARNING =
-  "pidMode host removed: the containers no longer see the instance's processes, nor each other's; if one container must see another's processes (a debugging or process-monitoring sidecar), set pidMode to task instead; an agent that must watch the instance's processes needs host: then restore it and mute this finding with the reason";
+  "pidMode host removed: the containers no longer see the instance's processes, nor each other's; if one container must see " +
+  "another's processes (a debugging or process-monitoring sidecar), set pidMode to task instead; an agent that must watch the " +
+  "instance's processes needs host: then restore it and mute this finding with the reason";
 
 export const noHostPidNamespace: Check = {
   meta: {
@@ -15,9 +17,14 @@ export const noHostPidNamespace: Check = {
     severity: 'high',
     description:
       'Fails when pidMode is host. Security Hub ECS.3 and the AWS Config rule ecs-task-definition-pid-mode-check check the same.',
-    risk: 'With the host PID namespace every container of the task sees every process on the instance: it can read their command lines and environments under /proc, signal them, and with ptrace rights attach to them. Combined with root or extra capabilities that is a direct path to the host.',
+    risk:
+      'With the host PID namespace every container of the task sees every process on the instance: it can read their command ' +
+      'lines and environments under /proc, signal them, and with ptrace rights attach to them. Combined with root or extra ' +
+      'capabilities that is a direct path to the host.',
     semantics:
-      'FAIL: pidMode is "host" (any case). PASS: "task", or absent (each container gets its own namespace). UNKNOWN: pidMode cannot be resolved. Fargate and Windows reject host, so this bites on the EC2 and external launch types. Checkov CKV_AWS_335 reads pidMode inside each container definition, where ECS never puts it, so it never fires on a real definition.',
+      'FAIL: pidMode is "host" (any case). PASS: "task", or absent (each container gets its own namespace). UNKNOWN: pidMode cannot ' +
+      'be resolved. Fargate and Windows reject host, so this bites on the EC2 and external launch types. Checkov CKV_AWS_335 ' +
+      'reads pidMode inside each container definition, where ECS never puts it, so it never fires on a real definition.',
     remediation: {
       summary: 'Remove pidMode (or set it to task when containers of one task must see each other).',
       console: [
@@ -27,7 +34,8 @@ export const noHostPidNamespace: Check = {
       ],
       cli: [
         'aws ecs describe-task-definition --task-definition <family> --query taskDefinition > td.json',
-        "jq 'del(.pidMode, .taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)' td.json > td-new.json",
+        "jq 'del(.pidMode, .taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, " +
+          ".registeredBy)' td.json > td-new.json",
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
         'aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>',
       ].join('\n'),

@@ -10,12 +10,18 @@ export const noPrivilegedContainers: Check = {
     title: 'No container runs in privileged mode',
     severity: 'high',
     description: 'Fails when any container definition sets privileged to true, whatever the network mode. Absent or false passes.',
-    risk: 'A privileged container gets nearly every capability and the host devices. Whoever compromises it can mount host disks, read secrets of other workloads on the instance and plant persistent changes: a container breach becomes a host breach.',
+    risk:
+      'A privileged container gets nearly every capability and the host devices. Whoever compromises it can mount host disks, ' +
+      'read secrets of other workloads on the instance and plant persistent changes: a container breach becomes a host breach.',
     semantics:
-      'FAIL: privileged is true (or the CloudFormation string "true"). PASS: absent, null or false. UNKNOWN: the value is an expression that cannot be resolved (the message shows it). Fargate rejects privileged containers, so this only bites on the EC2 and external launch types. Checkov CKV_AWS_334 covers the same control but reads the misspelt key `privilege`, so it never fires on a real definition.',
+      'FAIL: privileged is true (or the CloudFormation string "true"). PASS: absent, null or false. UNKNOWN: the value is an ' +
+      'expression that cannot be resolved (the message shows it). Fargate rejects privileged containers, so this only bites on ' +
+      'the EC2 and external launch types. Checkov CKV_AWS_334 covers the same control but reads the misspelt key `privilege`, so ' +
+      'it never fires on a real definition.',
     remediation: {
       summary:
-        'Remove privileged (false is the default) or set it to false; grant only the Linux capabilities or devices the workload needs through linuxParameters.',
+        'Remove privileged (false is the default) or set it to false; grant only the Linux capabilities or devices the workload ' +
+        'needs through linuxParameters.',
       console: [
         'Open the Amazon ECS console and choose Task definitions.',
         'Select the family, open its latest revision and choose Create new revision.',
@@ -25,7 +31,8 @@ export const noPrivilegedContainers: Check = {
       cli: [
         'aws ecs describe-task-definition --task-definition <family> --include TAGS --query taskDefinition > td.json',
         '# set "privileged": false (or delete it) in every container; drop the read-only fields',
-        "jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy, .deregisteredAt)' td.json > td-new.json",
+        "jq 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy, " +
+          ".deregisteredAt)' td.json > td-new.json",
         'aws ecs register-task-definition --cli-input-json file://td-new.json',
         'aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>',
       ].join('\n'),

@@ -11,10 +11,18 @@ export const noRootUser: Check = {
     title: 'Every container sets a non-root user',
     severity: 'medium',
     description:
-      'Fails when any container definition leaves user unset or empty, or sets it to root: uid 0 by name or number, with or without a group. On Windows task definitions the administrator account ContainerAdministrator counts as root.',
-    risk: 'A process running as root inside the container keeps root on every file and mount it can reach; a kernel or runtime escape then lands as root on the host. Role-based, least-privileged users limit what a compromise can do.',
+      'Fails when any container definition leaves user unset or empty, or sets it to root: uid 0 by name or number, with or without ' +
+      'a group. On Windows task definitions the administrator account ContainerAdministrator counts as root.',
+    risk:
+      'A process running as root inside the container keeps root on every file and mount it can reach; a kernel or runtime ' +
+      'escape then lands as root on the host. Role-based, least-privileged users limit what a compromise can do.',
     semantics:
-      'The uid is the part of user before the first ":". FAIL: user absent, empty, group-only (":1000", so the image default uid applies), "root", or a uid equal to 0 ("0", "00", "+0", "0:0", "0:1000", "root:root", "root:1000"); on Windows (runtimePlatform.operatingSystemFamily WINDOWS_*) absent or ContainerAdministrator in any case. PASS: any other uid ("1000", "1000:1000", "app"). NOTE (not a failure): a non-root uid with the root group ("1000:0"), a case variant of root ("ROOT"), surrounding spaces, other Windows administrative accounts (Administrator, NT AUTHORITY\\SYSTEM). UNKNOWN: user, or an operating system family that decides the verdict, cannot be resolved.',
+      'The uid is the part of user before the first ":". FAIL: user absent, empty, group-only (":1000", so the image default uid ' +
+      'applies), "root", or a uid equal to 0 ("0", "00", "+0", "0:0", "0:1000", "root:root", "root:1000"); on Windows ' +
+      '(runtimePlatform.operatingSystemFamily WINDOWS_*) absent or ContainerAdministrator in any case. PASS: any other uid ' +
+      '("1000", "1000:1000", "app"). NOTE (not a failure): a non-root uid with the root group ("1000:0"), a case variant of root ' +
+      '("ROOT"), surrounding spaces, other Windows administrative accounts (Administrator, NT AUTHORITY\\SYSTEM). UNKNOWN: user, ' +
+      'or an operating system family that decides the verdict, cannot be resolved.',
     remediation: {
       summary: 'Give the image a non-root USER and set user to it (for example "1000:1000") in every container definition.',
       console: [

@@ -26,7 +26,9 @@ function judgeEntry(container: ContainerDefinition, item: ValueNode, index: numb
         if (sensitiveName(name) && !unknown) {
           unknown = {
             status: 'UNKNOWN',
-            message: `container ${JSON.stringify(container.name)}: environment variable ${name} is ${describeValue(v.node)}, which cannot be resolved; if it is a literal, the secret is stored in the task definition in plain text${conditions}`,
+            message:
+              `container ${JSON.stringify(container.name)}: environment variable ${name} is ${describeValue(v.node)}, which ` +
+              `cannot be resolved; if it is a literal, the secret is stored in the task definition in plain text${conditions}`,
             ...at,
           };
         }
@@ -39,7 +41,9 @@ function judgeEntry(container: ContainerDefinition, item: ValueNode, index: numb
       const through = v.node?.origin ? ` (through ${v.node.origin.expression})` : '';
       return {
         status: 'FAIL',
-        message: `container ${JSON.stringify(container.name)}: environment variable ${name} holds ${hit.kind}${through} (${hit.hint}); anyone who can describe the task definition reads it${conditions}`,
+        message:
+          `container ${JSON.stringify(container.name)}: environment variable ${name} holds ${hit.kind}${through} ` +
+          `(${hit.hint}); anyone who can describe the task definition reads it${conditions}`,
         ...at,
       };
     }
@@ -53,13 +57,22 @@ export const noSecretsInEnvironment: Check = {
     title: 'No container holds a secret in a plain environment variable',
     severity: 'high',
     description:
-      'Fails when an environment variable has a credential-like name (AWS_SECRET_ACCESS_KEY, *_PASSWORD, *_TOKEN, *_API_KEY…) and a literal value, or any value in a known credential format (AWS access key id, private key block, JSON Web Token, GitHub or Slack token, password in a URL). The value is never printed or stored: findings show the name, the kind and the length.',
-    risk: 'Environment values are part of the task definition: anyone with ecs:DescribeTaskDefinition, every CI log that prints the template, and the state files of the IaC tools read them in plain text, and revisions keep them after the secret is rotated.',
+      'Fails when an environment variable has a credential-like name (AWS_SECRET_ACCESS_KEY, *_PASSWORD, *_TOKEN, *_API_KEY…) and a ' +
+      'literal value, or any value in a known credential format (AWS access key id, private key block, JSON Web Token, GitHub or ' +
+      'Slack token, password in a URL). The value is never printed or stored: findings show the name, the kind and the length.',
+    risk:
+      'Environment values are part of the task definition: anyone with ecs:DescribeTaskDefinition, every CI log that prints the ' +
+      'template, and the state files of the IaC tools read them in plain text, and revisions keep them after the secret is rotated.',
     semantics:
-      'secrets[].valueFrom (Secrets Manager or SSM Parameter Store) is the right way and never read; environmentFiles are not read. FAIL: a credential format in any value; a sensitive name with a literal value, including one that came from a parameter or variable default. PASS: empty values, booleans and on/off words, one- or two-digit numbers, masks (****), placeholders (${X}, $X, {{x}}, <x>, __X__), references (ARNs, /ssm/paths, {{resolve:…}}), names that end otherwise (DB_PASSWORD_FILE, TOKEN_TTL). UNKNOWN: a sensitive name whose value is an unresolved parameter or variable.',
+      'secrets[].valueFrom (Secrets Manager or SSM Parameter Store) is the right way and never read; environmentFiles are not read. ' +
+      'FAIL: a credential format in any value; a sensitive name with a literal value, including one that came from a parameter ' +
+      'or variable default. PASS: empty values, booleans and on/off words, one- or two-digit numbers, masks (****), placeholders ' +
+      '(${X}, $X, {{x}}, <x>, __X__), references (ARNs, /ssm/paths, {{resolve:…}}), names that end otherwise (DB_PASSWORD_FILE, ' +
+      'TOKEN_TTL). UNKNOWN: a sensitive name whose value is an unresolved parameter or variable.',
     remediation: {
       summary:
-        'Store the secret in AWS Secrets Manager or SSM Parameter Store and pass it with secrets[].valueFrom; rotate the value that was exposed; deregister the revisions that hold it.',
+        'Store the secret in AWS Secrets Manager or SSM Parameter Store and pass it with secrets[].valueFrom; rotate the value that ' +
+        'was exposed; deregister the revisions that hold it.',
       console: [
         'Store the value in AWS Secrets Manager (or as an SSM SecureString parameter) and give the task execution role read access to it.',
         'Open the Amazon ECS console, choose Task definitions, select the family and choose Create new revision.',
@@ -75,7 +88,8 @@ export const noSecretsInEnvironment: Check = {
       cloudformation:
         'ContainerDefinitions:\n  - Name: app\n    Secrets:\n      - Name: DB_PASSWORD\n        ValueFrom: !Ref DbPasswordSecret',
       terraform:
-        'container_definitions = jsonencode([{\n  name    = "app"\n  secrets = [{ name = "DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db.arn }]\n}])',
+        'container_definitions = jsonencode([{\n  name    = "app"\n  secrets = [{ name = "DB_PASSWORD", valueFrom = ' +
+        'aws_secretsmanager_secret.db.arn }]\n}])',
     },
     references: [
       'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html',
@@ -129,7 +143,9 @@ export const noSecretsInEnvironment: Check = {
         if (list?.kind === 'unresolved') {
           violations.push({
             status: 'UNKNOWN',
-            message: `container ${JSON.stringify(container.name)}: environment is ${describeValue(list)}, which cannot be resolved${when(listVariant.assumptions)}`,
+            message:
+              `container ${JSON.stringify(container.name)}: environment is ${describeValue(list)}, which cannot be ` +
+              `resolved${when(listVariant.assumptions)}`,
             ...fieldOf(containerField(container, 'environment')),
             container,
             node: list,

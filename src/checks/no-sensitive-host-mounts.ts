@@ -86,7 +86,9 @@ function judgeMounts(mountPoints: ValueNode | undefined, volumes: ValueNode | un
         if (path === undefined || path.kind === 'null') continue;
         if (path.kind !== 'string') {
           mounts.push({
-            text: `it mounts volume ${JSON.stringify(source.value)}, whose host.sourcePath is ${describeValue(path)}, which cannot be resolved`,
+            text:
+              `it mounts volume ${JSON.stringify(source.value)}, whose host.sourcePath is ${describeValue(path)}, which cannot ` +
+              'be resolved',
             value: 'unknown',
             readOnly,
           });
@@ -111,13 +113,24 @@ export const noSensitiveHostMounts: Check = {
     id: 'no-sensitive-host-mounts',
     title: 'No container mounts a sensitive host path',
     severity: 'high',
-    description: `Fails when a container mounts a host volume whose sourcePath is ${SENSITIVE_HOST_PATHS.join(', ')} or a path under one of them (by path segment: /etc/ssl/certs counts, /var/lib/docker-registry does not). Read-write mounts are high severity, read-only ones medium.`,
-    risk: "The Docker or containerd socket is root on the host; /, /etc, /root, /proc and /sys expose credentials, host configuration and kernel interfaces; /var/lib/docker holds every other container's filesystem. Mounted read-write, any of them lets a compromised container take the instance; read-only, it still reads secrets that are not its own.",
+    description:
+      `Fails when a container mounts a host volume whose sourcePath is ${SENSITIVE_HOST_PATHS.join(', ')} or a path under ` +
+      'one of them (by path segment: /etc/ssl/certs counts, /var/lib/docker-registry does not). Read-write mounts are high ' +
+      'severity, read-only ones medium.',
+    risk:
+      'The Docker or containerd socket is root on the host; /, /etc, /root, /proc and /sys expose credentials, host ' +
+      "configuration and kernel interfaces; /var/lib/docker holds every other container's filesystem. Mounted read-write, any of " +
+      'them lets a compromised container take the instance; read-only, it still reads secrets that are not its own.',
     semantics:
-      'A host volume is volumes[].host.sourcePath (host_path in a Terraform volume block); it counts only when a container mounts it (mountPoints[].sourceVolume names it); a declared volume that no container mounts passes. Paths are compared after normalization ("/etc/", "/etc/./ssl", "//etc" are /etc). FAIL: a mounted sensitive path; the finding is medium when every such mount of the container sets readOnly true. PASS: other paths, Docker volumes, EFS and FSx volumes, Windows paths. UNKNOWN: volumes, mountPoints, a sourceVolume or a sourcePath that cannot be resolved.',
+      'A host volume is volumes[].host.sourcePath (host_path in a Terraform volume block); it counts only when a container mounts it ' +
+      '(mountPoints[].sourceVolume names it); a declared volume that no container mounts passes. Paths are compared after ' +
+      'normalization ("/etc/", "/etc/./ssl", "//etc" are /etc). FAIL: a mounted sensitive path; the finding is medium when every ' +
+      'such mount of the container sets readOnly true. PASS: other paths, Docker volumes, EFS and FSx volumes, Windows paths. ' +
+      'UNKNOWN: volumes, mountPoints, a sourceVolume or a sourcePath that cannot be resolved.',
     remediation: {
       summary:
-        'Remove the host volume and its mount point; pass what the workload needs another way (a named volume, Secrets Manager, an API), or mount only the exact file it needs read-only.',
+        'Remove the host volume and its mount point; pass what the workload needs another way (a named volume, Secrets Manager, an ' +
+        'API), or mount only the exact file it needs read-only.',
       console: [
         'Open the Amazon ECS console, choose Task definitions, select the family and choose Create new revision.',
         'Under Storage remove the bind-mount volume with the host path, and the container mount points that use it.',

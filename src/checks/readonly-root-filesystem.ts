@@ -37,7 +37,9 @@ function readonlyRootFix(container: ContainerDefinition): ProposedFix {
     ? [
         {
           container: container.name,
-          message: `container ${name}: with a read-only root filesystem the process can write only to volumes and tmpfs mounts; mount one for paths it writes (for example /tmp)`,
+          message:
+            `container ${name}: with a read-only root filesystem the process can write only to volumes and tmpfs mounts; ` +
+            'mount one for paths it writes (for example /tmp)',
         },
       ]
     : [];
@@ -50,13 +52,20 @@ export const readonlyRootFilesystem: Check = {
     title: 'Every Linux container has a read-only root filesystem',
     severity: 'high',
     description:
-      'Fails when a Linux container does not set readonlyRootFilesystem to true: absent fails, as in Security Hub ECS.5. Windows task definitions are not applicable.',
-    risk: 'A writable root filesystem lets an attacker who runs code in the container replace binaries and libraries, drop tools and persist until the task stops; a read-only root with explicit volumes for the paths that must be written limits that.',
+      'Fails when a Linux container does not set readonlyRootFilesystem to true: absent fails, as in Security Hub ECS.5. Windows ' +
+      'task definitions are not applicable.',
+    risk:
+      'A writable root filesystem lets an attacker who runs code in the container replace binaries and libraries, drop tools and ' +
+      'persist until the task stops; a read-only root with explicit volumes for the paths that must be written limits that.',
     semantics:
-      'FAIL: readonlyRootFilesystem absent, null, false or "false" on a Linux container (operatingSystemFamily absent or LINUX). PASS: true or "true"; any value on a Windows task definition (runtimePlatform.operatingSystemFamily WINDOWS_*). UNKNOWN: the value, or an operating system family that decides the verdict, cannot be resolved. Opt-in: most task definitions fail it until their writable paths move to volumes, so a plain scan does not run it (--checks hardening or --checks all does).',
+      'FAIL: readonlyRootFilesystem absent, null, false or "false" on a Linux container (operatingSystemFamily absent or LINUX). ' +
+      'PASS: true or "true"; any value on a Windows task definition (runtimePlatform.operatingSystemFamily WINDOWS_*). UNKNOWN: ' +
+      'the value, or an operating system family that decides the verdict, cannot be resolved. Opt-in: most task definitions fail ' +
+      'it until their writable paths move to volumes, so a plain scan does not run it (--checks hardening or --checks all does).',
     remediation: {
       summary:
-        'Set readonlyRootFilesystem to true in every Linux container; give the paths the application writes (/tmp, caches) their own volumes or bind mounts.',
+        'Set readonlyRootFilesystem to true in every Linux container; give the paths the application writes (/tmp, caches) their own ' +
+        'volumes or bind mounts.',
       console: [
         'Open the Amazon ECS console, choose Task definitions, select the family and choose Create new revision.',
         'For each container, under Storage, set Read only root file system.',

@@ -25,7 +25,8 @@ function documentedUser(user: unknown, roots: readonly string[], subject: string
     (linux && parts.some((p) => /^[+]?0+$/.test(p)))
   ) {
     return NOT_EVALUATED(
-      `user ${quote(text)} is not literally one of the documented ${subject} (${roots.map((r) => `"${r}"`).join(', ')}); AWS does not document how the rule reads uid:gid, zero-padded or case-variant forms`,
+      `user ${quote(text)} is not literally one of the documented ${subject} (${roots.map((r) => `"${r}"`).join(', ')}); AWS does ` +
+        'not document how the rule reads uid:gid, zero-padded or case-variant forms',
     );
   }
   return PASS(`user ${quote(text)} is not one of the documented ${subject}`);
@@ -230,10 +231,10 @@ export const ecsTaskDefinitionEfsEncryptionEnabled: PeerRule = {
       const open = efs.find(
         (v) => ((v as Record<string, Record<string, unknown>>)['efsVolumeConfiguration'] ?? {})['transitEncryption'] !== 'ENABLED',
       );
-      if (open)
-        return FAIL(
-          `EFS volume ${quote((open as Record<string, unknown>)['name'])} has transitEncryption ${quote(((open as Record<string, Record<string, unknown>>)['efsVolumeConfiguration'] ?? {})['transitEncryption'])}`,
-        );
+      if (open) {
+        const transit = ((open as Record<string, Record<string, unknown>>)['efsVolumeConfiguration'] ?? {})['transitEncryption'];
+        return FAIL(`EFS volume ${quote((open as Record<string, unknown>)['name'])} has transitEncryption ${quote(transit)}`);
+      }
       return PASS(efs.length ? 'every EFS volume has transitEncryption ENABLED' : 'no EFS volume');
     }),
 };

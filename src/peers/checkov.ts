@@ -46,7 +46,8 @@ export const ckvAws334: PeerRule = {
       if (truthy(at(c.node, 'privilege'))) return FAIL('the container sets "privilege", the key Checkov reads');
       return PASS(
         field(c.node, 'privileged') !== undefined
-          ? `it reads the key "privilege", not ECS's "privileged", so privileged ${describeValue(field(c.node, 'privileged'))} is never seen`
+          ? `it reads the key "privilege", not ECS's "privileged", so privileged ${describeValue(field(c.node, 'privileged'))} is ` +
+              'never seen'
           : 'the container sets no "privilege" key',
       );
     }),
@@ -66,7 +67,8 @@ export const ckvAws335: PeerRule = {
       if (list.some((c) => at(c.node, 'pidMode') === 'host')) return FAIL('a container definition sets pidMode "host"');
       const taskPid = plain(td.pidMode);
       return PASS(
-        `it reads pidMode inside container definitions, where ECS has none${taskPid === 'host' ? ', so the task-level pid_mode "host" is never seen' : ''}`,
+        'it reads pidMode inside container definitions, where ECS has ' +
+          `none${taskPid === 'host' ? ', so the task-level pid_mode "host" is never seen' : ''}`,
       );
     }),
 };
@@ -120,7 +122,8 @@ export const ckvAws97: PeerRule = {
         .slice(1)
         .find((v) => (v['efsVolumeConfiguration'] as Record<string, unknown>)['transitEncryption'] !== 'ENABLED');
       return PASS(
-        `the first EFS volume ${quote(first['name'])} is ENABLED and Checkov stops there${later ? `, so EFS volume ${quote(later['name'])} without it is never read` : ''}`,
+        `the first EFS volume ${quote(first['name'])} is ENABLED and Checkov stops ` +
+          `there${later ? `, so EFS volume ${quote(later['name'])} without it is never read` : ''}`,
       );
     }),
 };

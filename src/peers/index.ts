@@ -167,7 +167,9 @@ export function peersForUnread(checkId: string, resource: ResourceRef): PeerConc
           : tool === 'prowler' && resource.kind === 'aws'
             ? {
                 verdict: 'PASS' as const,
-                why: 'Prowler releases report PASS for a revision whose describe call failed: it is checked as an empty definition (prowler issue #12132; master skips it since PR #12217)',
+                why:
+                  'Prowler releases report PASS for a revision whose describe call failed: it is checked as an empty definition ' +
+                  '(prowler issue #12132; master skips it since PR #12217)',
               }
             : {
                 verdict: 'NOT_EVALUATED' as const,

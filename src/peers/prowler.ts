@@ -138,7 +138,8 @@ export const ecsTaskDefinitionsNoEnvironmentSecrets = perContainer({
       if (hit) return FAIL(`detect-secrets finds ${hit.kind} in ${String(v['name'])}`);
     }
     return NOT_EVALUATED(
-      "no known key format; Prowler's verdict then depends on detect-secrets' keyword and entropy detectors, which ecsguard does not reproduce",
+      "no known key format; Prowler's verdict then depends on detect-secrets' keyword and entropy detectors, which ecsguard does not " +
+        'reproduce',
     );
   },
 });

@@ -67,7 +67,10 @@ export function catalogueMarkdown(checks: readonly Check[]): string {
   const rows = checks.map(({ meta }) => {
     const m = meta.mappings;
     const list = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ') : '—');
-    return `| \`${meta.id}\` | ${meta.severity}${meta.default === false ? ' (opt-in)' : ''} | ${meta.title} | ${list(m.prowler)} | ${list(m.securityHub)} | ${list(m.awsConfig)} | ${list(m.cis)} | ${list(m.checkov)} |`;
+    return (
+      `| \`${meta.id}\` | ${meta.severity}${meta.default === false ? ' (opt-in)' : ''} | ${meta.title} | ${list(m.prowler)} | ` +
+      `${list(m.securityHub)} | ${list(m.awsConfig)} | ${list(m.cis)} | ${list(m.checkov)} |`
+    );
   });
   const sections = checks.map(({ meta }) =>
     [

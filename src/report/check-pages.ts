@@ -76,7 +76,8 @@ function peerRows(checkId: string, examples: { failing: Body; passing: Body } | 
     '|---|---|---|---|',
     ...rules.map(
       (r) =>
-        `| ${TOOL_NAMES[r.tool]} | [${r.control ? `${r.control} ` : ''}\`${r.id}\`](${r.source}) | ${verdict(r, examples?.failing)} | ${verdict(r, examples?.passing)} |`,
+        `| ${TOOL_NAMES[r.tool]} | [${r.control ? `${r.control} ` : ''}\`${r.id}\`](${r.source}) | ${verdict(r, examples?.failing)} ` +
+        `| ${verdict(r, examples?.passing)} |`,
     ),
     '',
     "Computed by ecsguard's re-implementations of those rules (`src/peers/`, [docs/peers.md](../peers.md)).",
@@ -123,7 +124,11 @@ export function checkPage({ meta }: Check): string {
     '',
     `<!-- Generated from src/checks/${meta.id}.ts; test/docs/check-pages.test.ts keeps it in sync (UPDATE_CHECK_PAGES=1 regenerates). -->`,
     '',
-    `Severity: **${meta.severity}**. ${meta.default === false ? 'Opt-in: runs with `--checks hardening`, `--checks all`, its id, or a framework that maps it.' : 'Runs by default.'} ${meta.fixable ? '`ecsguard fix` remediates it.' : 'No automatic fix.'}`,
+    `Severity: **${meta.severity}**. ${
+      meta.default === false
+        ? 'Opt-in: runs with `--checks hardening`, `--checks all`, its id, or a framework that maps it.'
+        : 'Runs by default.'
+    } ${meta.fixable ? '`ecsguard fix` remediates it.' : 'No automatic fix.'}`,
     '',
     meta.description,
     '',

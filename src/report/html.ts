@@ -28,7 +28,8 @@ const STATUS_STYLE: Record<Status, { color: string; mark: string }> = {
   PASS: { color: '#009E73', mark: '✔' },
 };
 
-const CSS = `
+const CSS =
+  `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
 header{padding:16px 24px;background:#1b2a3a;color:#fff}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;opacity:.85}
 main{padding:16px 24px}section{margin-bottom:20px}h2{font-size:16px;margin:0 0 8px}
@@ -36,19 +37,25 @@ main{padding:16px 24px}section{margin-bottom:20px}h2{font-size:16px;margin:0 0 8
 .card table{border-collapse:collapse}.card td{padding:2px 8px 2px 0}.card td.n{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:1px 6px;border-radius:4px;color:#000;font-weight:600;white-space:nowrap;border:1px solid #0003}
 .controls{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.controls input,.controls select{font:inherit;padding:4px 6px}
-table.findings{border-collapse:collapse;width:100%;background:#fff}table.findings th,table.findings td{border:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}
-table.findings th{background:#eef1f4;cursor:pointer;user-select:none;position:sticky;top:0}table.findings th[aria-sort=ascending]::after{content:" ▲"}table.findings th[aria-sort=descending]::after{content:" ▼"}
-td.msg{max-width:420px}td.mono{min-width:180px}td code{white-space:nowrap;word-break:normal}td code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
+table.findings{border-collapse:collapse;width:100%;background:#fff}` +
+  `table.findings th,table.findings td{border:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}
+table.findings th{background:#eef1f4;cursor:pointer;user-select:none;position:sticky;top:0}` +
+  `table.findings th[aria-sort=ascending]::after{content:" ▲"}table.findings th[aria-sort=descending]::after{content:" ▼"}
+td.msg{max-width:420px}td.mono{min-width:180px}td code{white-space:nowrap;word-break:normal}` +
+  `td code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 .sup{color:#2a4d69}.expired{color:#8a3b00;font-weight:600}footer{padding:12px 24px;color:#555}
 `;
 
-const SCRIPT = `
+const SCRIPT =
+  `
 (function(){
   var table=document.getElementById('findings');var rows=Array.prototype.slice.call(table.tBodies[0].rows);
-  var q=document.getElementById('q'),st=document.getElementById('status'),sv=document.getElementById('severity'),ck=document.getElementById('check');
+  var q=document.getElementById('q'),st=document.getElementById('status'),` +
+  `sv=document.getElementById('severity'),ck=document.getElementById('check');
   var count=document.getElementById('shown');
   function apply(){var text=q.value.toLowerCase();var n=0;
-    rows.forEach(function(r){var ok=(!st.value||r.dataset.status===st.value)&&(!sv.value||r.dataset.severity===sv.value)&&(!ck.value||r.dataset.check===ck.value)&&(!text||r.textContent.toLowerCase().indexOf(text)!==-1);
+    rows.forEach(function(r){var ok=(!st.value||r.dataset.status===st.value)&&(!sv.value||r.dataset.severity===sv.value)&&` +
+  `(!ck.value||r.dataset.check===ck.value)&&(!text||r.textContent.toLowerCase().indexOf(text)!==-1);
       r.hidden=!ok;if(ok)n++;});count.textContent=String(n);}
   [q,st,sv,ck].forEach(function(e){e.addEventListener('input',apply);e.addEventListener('change',apply);});
   Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){
@@ -82,7 +89,10 @@ function summaryCard(title: string, counts: Map<string, Partial<Record<Status, n
       return `<tr><td>${h(key)}</td>${cells}</tr>`;
     })
     .join('');
-  return `<div class="card"><h2>${h(title)}</h2><table><thead><tr><th></th><th title="FAIL">✖</th><th title="UNKNOWN">?</th><th title="ERROR">!</th><th title="MUTED">◌</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return (
+    `<div class="card"><h2>${h(title)}</h2><table><thead><tr><th></th><th title="FAIL">✖</th><th title="UNKNOWN">?</th><th ` +
+    `title="ERROR">!</th><th title="MUTED">◌</th></tr></thead><tbody>${rows}</tbody></table></div>`
+  );
 }
 
 function tally(findings: Finding[], key: (f: Finding) => string, order?: string[]) {
@@ -103,7 +113,8 @@ function peersDetails(f: Finding): string {
   const items = peers
     .map(
       (p) =>
-        `<li><b>${h(TOOL_NAMES[p.tool])}</b> ${h(p.rule ?? '')}${p.control ? ` (${h(p.control)})` : ''}: ${h(p.verdict.replace('_', ' '))}, ${h(p.why)}</li>`,
+        `<li><b>${h(TOOL_NAMES[p.tool])}</b> ${h(p.rule ?? '')}${p.control ? ` (${h(p.control)})` : ''}: ` +
+        `${h(p.verdict.replace('_', ' '))}, ${h(p.why)}</li>`,
     )
     .join('');
   return `<details class="peers"><summary>Other tools</summary><ul>${items}</ul></details>`;
@@ -113,8 +124,10 @@ function row(f: Finding, control?: { id: string; title: string }): string {
   const s = f.suppression;
   const exception = s ? `<span class="${s.expired ? 'expired' : 'sup'}">${h(suppressionLabel(f))}</span>` : '';
   const severityRank = SEVERITIES.indexOf(f.severity);
-  return `<tr data-status="${f.status}" data-severity="${f.severity}" data-check="${h(f.checkId)}">
-${control ? `<td class="mono" title="${h(control.title)}">${h(control.id || '(no selected control)')}</td>\n` : ''}<td data-sort="${Object.keys(STATUS_STYLE).indexOf(f.status)}">${badge(f.status)}</td>
+  return (
+    `<tr data-status="${f.status}" data-severity="${f.severity}" data-check="${h(f.checkId)}">
+${control ? `<td class="mono" title="${h(control.title)}">${h(control.id || '(no selected control)')}</td>\n` : ''}` +
+    `<td data-sort="${Object.keys(STATUS_STYLE).indexOf(f.status)}">${badge(f.status)}</td>
 <td data-sort="${severityRank}">${h(f.severity)}</td>
 <td><code>${h(f.checkId)}</code></td>
 <td class="mono">${h(resourceLabel(f))}</td>
@@ -123,14 +136,17 @@ ${control ? `<td class="mono" title="${h(control.title)}">${h(control.id || '(no
 <td class="msg">${h(f.message)}${peersDetails(f)}</td>
 <td>${h(f.remediation)}${proposedFix(f) ? `<div class="mono">${h(proposedFix(f))}</div>` : ''}</td>
 <td>${exception}</td>
-</tr>`;
+</tr>`
+  );
 }
 
 /** One self-contained page: no external resource; a Content-Security-Policy allows only its own script. */
 export const htmlReportChunks: ChunkedReporter = function* ({ result, exitCode, generatedAt }) {
   const findings = result.findings;
   const scriptHash = createHash('sha256').update(SCRIPT).digest('base64');
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
+  const csp =
+    `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src 'none'; base-uri 'none'; ` +
+    "form-action 'none'";
   const checks = [...new Set(findings.map((f) => f.checkId))].sort();
   // --framework: one row per finding and control, in the framework's order, with a Control column.
   const byControl = groupedByControl(findings) ? controlGroups(findings) : undefined;
@@ -154,7 +170,8 @@ export const htmlReportChunks: ChunkedReporter = function* ({ result, exitCode, 
 </head>
 <body>
 <header><h1>${TOOL_NAME} report</h1>
-<p>${result.summary.taskDefinitions} task definitions checked: ${n.FAIL} failed, ${n.UNKNOWN} unknown, ${n.ERROR} not evaluated, ${n.MUTED} muted, ${result.errors.length} input errors (exit ${exitCode}). ${TOOL_NAME} ${TOOL_VERSION}, ${h(when)}.</p></header>
+<p>${result.summary.taskDefinitions} task definitions checked: ${n.FAIL} failed, ${n.UNKNOWN} unknown, ${n.ERROR} not evaluated, ` +
+    `${n.MUTED} muted, ${result.errors.length} input errors (exit ${exitCode}). ${TOOL_NAME} ${TOOL_VERSION}, ${h(when)}.</p></header>
 <main>
 <section class="cards" id="summary">
 ${
@@ -183,7 +200,9 @@ ${
     ? `<section id="errors"><h2>Input errors: not read, or not fully checked</h2><ul>${result.errors
         .map(
           (e) =>
-            `<li class="mono">${h([e.file && `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}`, e.region, e.operation].filter(Boolean).join(' '))}: ${h(e.message)}</li>`,
+            '<li class="mono">' +
+            h([e.file && `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}`, e.region, e.operation].filter(Boolean).join(' ')) +
+            `: ${h(e.message)}</li>`,
         )
         .join('')}</ul></section>`
     : ''
@@ -197,7 +216,8 @@ ${
 <select id="check" aria-label="Check"><option value="">All checks</option>${checks.map(option).join('')}</select>
 </div>
 <table class="findings" id="findings">
-<thead><tr>${byControl ? '<th>Control</th>' : ''}<th>Status</th><th>Severity</th><th>Check</th><th>Resource</th><th>Container</th><th>Location</th><th>Message</th><th>Remediation and proposed fix</th><th>Exception</th></tr></thead>
+<thead><tr>${byControl ? '<th>Control</th>' : ''}<th>Status</th><th>Severity</th><th>Check</th><th>Resource</th>` +
+    `<th>Container</th><th>Location</th><th>Message</th><th>Remediation and proposed fix</th><th>Exception</th></tr></thead>
 <tbody>
 `;
   yield* joined(rows(), '\n');
@@ -206,7 +226,8 @@ ${
 </table>
 </section>
 </main>
-<footer>Statuses: ✖ FAIL, ? UNKNOWN (a value could not be resolved), ! ERROR (not read: never compliant), ◌ MUTED (exception or inline suppression), i NOTE, ✔ PASS.</footer>
+<footer>Statuses: ✖ FAIL, ? UNKNOWN (a value could not be resolved), ! ERROR (not read: never compliant), ` +
+    `◌ MUTED (exception or inline suppression), i NOTE, ✔ PASS.</footer>
 <script>${SCRIPT}</script>
 </body>
 </html>

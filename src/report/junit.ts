@@ -30,7 +30,9 @@ function testcase(checkId: string, resource: string, findings: Finding[]): strin
   const first = findings[0] as Finding;
   const file = first.location?.file ?? first.resource.file;
   const line = first.location?.start.line;
-  const attrs = `classname="${x(`${TOOL_NAME}.${checkId}`)}" name="${x(resource)}"${file ? ` file="${x(file)}"` : ''}${line ? ` line="${line}"` : ''}`;
+  const attrs =
+    `classname="${x(`${TOOL_NAME}.${checkId}`)}" ` +
+    `name="${x(resource)}"${file ? ` file="${x(file)}"` : ''}${line ? ` line="${line}"` : ''}`;
   const failing = findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
   const unread = findings.filter((f) => f.status === 'ERROR');
   const muted = findings.filter((f) => f.status === 'MUTED');
@@ -45,10 +47,16 @@ function testcase(checkId: string, resource: string, findings: Finding[]): strin
         .join('\n') + `\nRemediation: ${first.remediation}`,
     );
   if (unread.length)
-    return `    <testcase ${attrs}>\n      <error message="${x((unread[0] as Finding).message)}" type="ERROR">${details(unread)}</error>\n    </testcase>`;
+    return (
+      `    <testcase ${attrs}>\n      <error message="${x((unread[0] as Finding).message)}" ` +
+      `type="ERROR">${details(unread)}</error>\n    </testcase>`
+    );
   if (failing.length) {
     const f = failing[0] as Finding;
-    return `    <testcase ${attrs}>\n      <failure message="${x(`${locationLabel(f)}: ${f.message}`)}" type="${f.status}">${details([...failing, ...muted])}</failure>\n    </testcase>`;
+    return (
+      `    <testcase ${attrs}>\n      <failure message="${x(`${locationLabel(f)}: ${f.message}`)}" ` +
+      `type="${f.status}">${details([...failing, ...muted])}</failure>\n    </testcase>`
+    );
   }
   if (muted.length)
     return `    <testcase ${attrs}>\n      <skipped message="${x(suppressionLabel(muted[0] as Finding))}"/>\n    </testcase>`;
@@ -75,12 +83,14 @@ export const junitReportChunks: ChunkedReporter = function* ({ result }) {
   }
   total.tests += result.errors.length;
   total.errors += result.errors.length;
-  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${TOOL_NAME}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}">\n`;
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${TOOL_NAME}" tests="${total.tests}" failures="${total.failures}" ` +
+    `errors="${total.errors}" skipped="${total.skipped}">\n`;
   let suites = 0;
   for (const checkId of checkIds) {
     const { byResource, counts } = suiteOf(result.findings, checkId);
     if (!counts.tests) continue;
-    yield `${suites++ ? '\n' : ''}  <testsuite name="${x(checkId)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}">\n`;
+    yield `${suites++ ? '\n' : ''}  <testsuite name="${x(checkId)}" tests="${counts.tests}" failures="${counts.failures}" ` +
+      `errors="${counts.errors}" skipped="${counts.skipped}">\n`;
     let cases = 0;
     for (const [resource, findings] of byResource) yield `${cases++ ? '\n' : ''}${testcase(checkId, resource, findings)}`;
     yield '\n  </testsuite>';
@@ -91,7 +101,9 @@ export const junitReportChunks: ChunkedReporter = function* ({ result }) {
     let cases = 0;
     for (const e of result.errors) {
       const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}` : [e.region, e.operation].filter(Boolean).join(' ');
-      yield `${cases++ ? '\n' : ''}    <testcase classname="${TOOL_NAME}.input" name="${x(where || e.resource || 'input')}"${e.file ? ` file="${x(e.file)}"` : ''}${e.line ? ` line="${e.line}"` : ''}>\n      <error message="${x(e.message)}" type="input-error"/>\n    </testcase>`;
+      yield `${cases++ ? '\n' : ''}    <testcase classname="${TOOL_NAME}.input" ` +
+        `name="${x(where || e.resource || 'input')}"${e.file ? ` file="${x(e.file)}"` : ''}${e.line ? ` line="${e.line}"` : ''}>\n      ` +
+        `<error message="${x(e.message)}" type="input-error"/>\n    </testcase>`;
     }
     yield '\n  </testsuite>';
   }

@@ -82,7 +82,8 @@ function* textLines({ result, exitCode }: ReportInput, { color, verbose, fileLoc
   const width = result.findings.reduce((w, f) => Math.max(w, locationOf(f).length), 7);
   function* row(f: Finding & { checks?: number }, withResource: boolean): Generator<string> {
     const message = withResource ? `${resourceHeading(f.resource)}: ${f.message}` : f.message;
-    yield `  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ${c.cyan(f.checkId.padEnd(26))} ${message}`;
+    yield `  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ` +
+      `${c.cyan(f.checkId.padEnd(26))} ${message}`;
     const indent = `  ${' '.repeat(width + 1)}`;
     if (!withFile && !withResource && f.location && f.location.file !== f.resource.file) yield `${indent}${c.dim(`in ${f.location.file}`)}`;
     if (f.suppression)

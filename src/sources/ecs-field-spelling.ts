@@ -59,7 +59,9 @@ export function reportStrictSpelling(node: ValueNode, report: SpellingReport): v
       return;
     }
     if (intended !== undefined) {
-      const message = `unknown field "${entry.key}": not an ECS field (did you mean ${intended}?); reading it as "not set" could pass what was meant`;
+      const message =
+        `unknown field "${entry.key}": not an ECS field (did you mean ${intended}?); reading it as "not set" could ` +
+        'pass what was meant';
       report.errors.push(fileError(report.file, message, entry.keyRange, report.resource));
     }
   });

@@ -33,7 +33,8 @@ const yamlFile = fc.oneof(
     .integer({ min: 1, max: 3000 })
     .map(
       (depth) =>
-        `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions: ${'['.repeat(depth)}${']'.repeat(depth)}\n`,
+        `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ` +
+        `ContainerDefinitions: ${'['.repeat(depth)}${']'.repeat(depth)}\n`,
     ),
   fc.integer({ min: 1, max: 200 }).map((depth) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')),
 );
@@ -44,7 +45,8 @@ const hclFile = fc.oneof(
     .integer({ min: 1, max: 3000 })
     .map(
       (depth) =>
-        `resource "aws_ecs_task_definition" "t" {\n  family = "t"\n  container_definitions = jsonencode([{ name = "c", x = ${'['.repeat(depth)}${']'.repeat(depth)} }])\n}\n`,
+        `resource "aws_ecs_task_definition" "t" {\n  family = "t"\n  container_definitions = jsonencode([{ name = "c", x = ` +
+        `${'['.repeat(depth)}${']'.repeat(depth)} }])\n}\n`,
     ),
   fc.integer({ min: 1, max: 500 }).map((depth) => `locals {\n  x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n}\n`),
 );

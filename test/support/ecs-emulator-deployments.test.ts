@@ -50,24 +50,28 @@ describe('ECS emulator: deployments and load balancers', () => {
     assert.equal(untagged?.tags, undefined);
   });
 
-  it('UpdateService adds a PRIMARY IN_PROGRESS deployment and demotes the old one to ACTIVE with its tasks, until the rollout completes', async () => {
-    emulator.account.completeDeploymentsAfterDescribes = 2;
-    await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: 'web:2' }));
-    const rolling = await describeWeb();
-    assert.equal(rolling?.taskDefinition?.split('/')[1], 'web:2');
-    assert.deepEqual(
-      rolling?.deployments?.map((d) => [d.status, d.taskDefinition?.split('/')[1], d.rolloutState, d.runningCount]),
-      [
-        ['PRIMARY', 'web:2', 'IN_PROGRESS', 0],
-        ['ACTIVE', 'web:1', 'COMPLETED', 2],
-      ],
-    );
-    const done = await describeWeb();
-    assert.deepEqual(
-      done?.deployments?.map((d) => [d.status, d.taskDefinition?.split('/')[1], d.rolloutState, d.runningCount]),
-      [['PRIMARY', 'web:2', 'COMPLETED', 2]],
-    );
-  });
+  it(
+    'UpdateService adds a PRIMARY IN_PROGRESS deployment and demotes the old one ' +
+      'to ACTIVE with its tasks, until the rollout completes',
+    async () => {
+      emulator.account.completeDeploymentsAfterDescribes = 2;
+      await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: 'web:2' }));
+      const rolling = await describeWeb();
+      assert.equal(rolling?.taskDefinition?.split('/')[1], 'web:2');
+      assert.deepEqual(
+        rolling?.deployments?.map((d) => [d.status, d.taskDefinition?.split('/')[1], d.rolloutState, d.runningCount]),
+        [
+          ['PRIMARY', 'web:2', 'IN_PROGRESS', 0],
+          ['ACTIVE', 'web:1', 'COMPLETED', 2],
+        ],
+      );
+      const done = await describeWeb();
+      assert.deepEqual(
+        done?.deployments?.map((d) => [d.status, d.taskDefinition?.split('/')[1], d.rolloutState, d.runningCount]),
+        [['PRIMARY', 'web:2', 'COMPLETED', 2]],
+      );
+    },
+  );
 
   it('an injected circuit-breaker failure leaves the rollout FAILED with a reason, the old deployment still running', async () => {
     emulator.account.failRollouts({ service: 'web', times: 1 });

@@ -42,13 +42,17 @@ export function userWarnings(container: ContainerDefinition, user: string): Warn
     const ports = low.map((m) => `containerPort ${m.containerPort} (portMappings[${m.index}])`).join(', ');
     warnings.push({
       container: name,
-      message: `container ${quoted(name)}: user ${quoted(user)} is not root and cannot bind ports below 1024: ${ports}; make the process listen on a port of 1024 or above (for example 8080) and map that`,
+      message:
+        `container ${quoted(name)}: user ${quoted(user)} is not root and cannot bind ports below 1024: ${ports}; make the ` +
+        'process listen on a port of 1024 or above (for example 8080) and map that',
     });
   }
   const image = scalarText(field(container.node, 'image'));
   warnings.push({
     container: name,
-    message: `container ${quoted(name)}: the image${image ? ` ${image}` : ''} may need a USER and file permissions for uid ${uidOf(user)} (files it writes, volumes it mounts); images built to run as root must be rebuilt`,
+    message:
+      `container ${quoted(name)}: the image${image ? ` ${image}` : ''} may need a USER and file permissions for uid ` +
+      `${uidOf(user)} (files it writes, volumes it mounts); images built to run as root must be rebuilt`,
   });
   return warnings;
 }
@@ -63,7 +67,9 @@ export function privilegedWarnings(td: TaskDefinition, container: ContainerDefin
   return [
     {
       container: container.name,
-      message: `container ${quoted(container.name)}: requiresCompatibilities includes FARGATE, which cannot run privileged containers; with privileged true this definition could not run on Fargate at all`,
+      message:
+        `container ${quoted(container.name)}: requiresCompatibilities includes FARGATE, which cannot run privileged ` +
+        'containers; with privileged true this definition could not run on Fargate at all',
     },
   ];
 }
@@ -87,13 +93,16 @@ export function networkModeWarnings(td: TaskDefinition): Warning[] {
     if (links.length) {
       warnings.push({
         container: name,
-        message: `container ${quoted(name)}: awsvpc does not support links (${links.map(quoted).join(', ')}); remove them and reach the other containers on localhost`,
+        message:
+          `container ${quoted(name)}: awsvpc does not support links (${links.map(quoted).join(', ')}); remove them and reach ` +
+          'the other containers on localhost',
       });
     }
   }
   warnings.push({
     message:
-      'awsvpc: every service that uses this task definition needs a networkConfiguration (awsvpcConfiguration with subnets and security groups); update the services together with the new revision',
+      'awsvpc: every service that uses this task definition needs a networkConfiguration (awsvpcConfiguration with subnets and ' +
+      'security groups); update the services together with the new revision',
   });
   return warnings;
 }

@@ -22,7 +22,8 @@ const unresolved = (name: string, node: Concrete): Judgement => ({
 });
 
 const defaultUserNote = (os: OsFamily) =>
-  `so the container runs as the image's default user, which is ${os === 'windows' ? 'ContainerAdministrator' : 'root'} unless the image sets USER`;
+  `so the container runs as the image's default user, which is ${os === 'windows' ? 'ContainerAdministrator' : 'root'} unless the ` +
+  'image sets USER';
 
 /** Windows accounts with administrative rights besides ContainerAdministrator: noted, not failed. */
 const WINDOWS_ADMIN_ACCOUNTS = new Set(['administrator', 'nt authority\\system', 'system', 'localsystem']);
@@ -152,7 +153,10 @@ function imageDefault(what: string, os: OsFamily, image: ImageUserFact | undefin
     const explanation = `${base} (accepted by --accept-image-user)`;
     return { value: false, explanation, note: `${explanation}${note}`, effectiveUser: effectiveUser(explanation) };
   }
-  const explanation = `${base}, but strict semantics require the task definition to set it (--accept-image-user lets the image's user count)${note}`;
+  const explanation =
+    `${base}, but strict semantics require ` +
+    'the task definition to set it ' +
+    `(--accept-image-user lets the image's user count)${note}`;
   return { value: true, explanation, effectiveUser: effectiveUser(explanation) };
 }
 
@@ -198,7 +202,9 @@ export function judgeUserOnPlatform(
   if (linux.value === windows.value) return { ...linux, decidedBy: 'user' };
   return {
     value: 'unknown',
-    explanation: `operatingSystemFamily is ${describeValue(osNode)}, which cannot be resolved, and it decides whether ${linux.value === true ? linux.explanation : windows.explanation}`,
+    explanation:
+      `operatingSystemFamily is ${describeValue(osNode)}, which cannot be resolved, and it decides ` +
+      `whether ${linux.value === true ? linux.explanation : windows.explanation}`,
     decidedBy: 'os',
   };
 }

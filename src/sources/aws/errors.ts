@@ -67,7 +67,10 @@ export function describeAwsError(error: unknown, service: AwsService, operation:
   const code = (e as { code?: string }).code;
   if (code && isUnreachable(error)) {
     const endpoint = (e as { endpoint?: string }).endpoint ?? 'the AWS endpoint';
-    return `${operation} failed: cannot reach ${endpoint} (${code}: ${UNREACHABLE[code]}); check the network, proxy settings (HTTPS_PROXY) or --endpoint-url`;
+    return (
+      `${operation} failed: cannot reach ${endpoint} (${code}: ${UNREACHABLE[code]}); check the network, proxy settings ` +
+      '(HTTPS_PROXY) or --endpoint-url'
+    );
   }
   if (code && /^(ECONNRESET|ETIMEDOUT|EPIPE)$/.test(code)) {
     return `${operation} failed${afterAttempts}: the endpoint could not be reached (${code})`;

@@ -41,7 +41,8 @@ describe("a parameter's AllowedValues: what a deployment may choose instead of t
         'agent',
         'networkMode',
         '8:14',
-        `container "agent": ${host}; under "host", in host network mode, user is not set, so the container runs as the image's default user, which is root unless the image sets USER`,
+        `container "agent": ${host}; under "host", in host network mode, user is not set, so the container runs as the image's ` +
+          'default user, which is root unless the image sets USER',
       ],
       [
         'NOTE',
@@ -49,7 +50,8 @@ describe("a parameter's AllowedValues: what a deployment may choose instead of t
         'exporter',
         'networkMode',
         '8:14',
-        `container "exporter": ${host} and user allows "root" (parameter AgentUser, AllowedValues); under "host" and "root", in host network mode, user "root" is the root user`,
+        `container "exporter": ${host} and user allows "root" (parameter AgentUser, AllowedValues); under "host" and "root", in host ` +
+          'network mode, user "root" is the root user',
       ],
       [
         'NOTE',
@@ -57,7 +59,8 @@ describe("a parameter's AllowedValues: what a deployment may choose instead of t
         'agent',
         'networkMode',
         '8:14',
-        `container "agent": ${host} and privileged allows "true" (parameter AgentPrivileged, AllowedValues); under "host" and "true", in host network mode, privileged is "true"`,
+        `container "agent": ${host} and privileged allows "true" (parameter AgentPrivileged, AllowedValues); under "host" and ` +
+          '"true", in host network mode, privileged is "true"',
       ],
       [
         'NOTE',
@@ -65,7 +68,8 @@ describe("a parameter's AllowedValues: what a deployment may choose instead of t
         'exporter',
         'networkMode',
         '8:14',
-        `container "exporter": ${host} and user allows "root" (parameter AgentUser, AllowedValues); under "host" and "root", in host network mode, user "root" is the root user`,
+        `container "exporter": ${host} and user allows "root" (parameter AgentUser, AllowedValues); under "host" and "root", in host ` +
+          'network mode, user "root" is the root user',
       ],
       ['NOTE', 'no-host-network', '-', 'networkMode', '8:14', `${host}; under "host", the task would use host network mode`],
       [
@@ -207,7 +211,8 @@ Resources:
           '-',
           'networkMode',
           '10:13',
-          'networkMode allows "host" (parameter Environment, AllowedValues, through Fn::FindInMap); under "host", the task would use host network mode',
+          'networkMode allows "host" (parameter Environment, AllowedValues, through Fn::FindInMap); under "host", the task would use ' +
+            'host network mode',
         ],
       ]);
     } finally {
@@ -255,7 +260,8 @@ Resources:
           'app',
           'containerDefinitions[0].user',
           '8:14',
-          'container "app": user allows "root" (parameter AppUser, AllowedValues); under "root", user "root" is the root user; note: user "1000:0" is not root, but its group is root (gid 0): files owned by group root are open to it',
+          'container "app": user allows "root" (parameter AppUser, AllowedValues); under "root", user "root" is the root user; note: ' +
+            'user "1000:0" is not root, but its group is root (gid 0): files owned by group root are open to it',
         ],
       ]);
     } finally {

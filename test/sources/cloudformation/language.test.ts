@@ -129,12 +129,14 @@ Resources:
       [
         5,
         5,
-        'not supported offline: Transform CompanyEcsDefaults rewrites the template at deployment; the task definitions are checked as written, scan the processed template for the deployed result',
+        'not supported offline: Transform CompanyEcsDefaults rewrites the template at deployment; the task definitions are checked ' +
+          'as written, scan the processed template for the deployed result',
       ],
       [
         21,
         13,
-        'resource ApiTaskDefinition: not supported offline: Fn::Transform (macro AWS::Include) runs at deployment; scan the processed template',
+        'resource ApiTaskDefinition: not supported offline: Fn::Transform (macro AWS::Include) runs at deployment; scan the ' +
+          'processed template',
       ],
     ]);
     assert.deepEqual(
@@ -174,14 +176,16 @@ Resources:
   });
 
   it('transforms that never rewrite a task definition are no error', async () => {
-    const output =
-      await loadText(`Transform: [AWS::Serverless-2016-10-31, {Name: AWS::LanguageExtensions}, AWS::SecretsManager-2020-07-23, AWS::CodeDeployBlueGreen]
+    const output = await loadText(
+      `Transform: [AWS::Serverless-2016-10-31, {Name: AWS::LanguageExtensions}, ` +
+        `AWS::SecretsManager-2020-07-23, AWS::CodeDeployBlueGreen]
 Resources:
   Task:
     Type: AWS::ECS::TaskDefinition
     Properties:
       ContainerDefinitions: [{Name: app, User: "1000"}]
-`);
+`,
+    );
     assert.deepEqual(output.errors, []);
   });
 });

@@ -79,7 +79,8 @@ describe('property names are case-sensitive, as in CloudFormation', () => {
       output.errors.map((e) => `${e.message} @${e.line}:${e.column}`),
       [
         'unknown property user in container definition c: CloudFormation property names are case-sensitive (did you mean User?) @9:11',
-        'unknown property PRIVILEGED in container definition c: CloudFormation property names are case-sensitive (did you mean Privileged?) @10:11',
+        'unknown property PRIVILEGED in container definition c: CloudFormation property names are case-sensitive (did you mean ' +
+          'Privileged?) @10:11',
       ],
     );
     const def = definition(output, 'A');
@@ -107,7 +108,8 @@ describe('property names are case-sensitive, as in CloudFormation', () => {
     assert.deepEqual(
       output.errors.map((e) => e.message),
       [
-        'unknown property privileged in container definition c: CloudFormation property names are case-sensitive (did you mean Privileged?)',
+        'unknown property privileged in container definition c: CloudFormation property names are case-sensitive (did you mean ' +
+          'Privileged?)',
       ],
     );
     assert.equal(field(at(definition(output, 'A'), 'containerDefinitions', 0), 'privileged'), undefined);

@@ -98,12 +98,18 @@ export function elbv2Xml(operation: string, result: Json | ApiError, requestId: 
     const status = code === 'AccessDenied' ? 403 : result.status;
     return {
       status,
-      body: `<ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><Error><Type>Sender</Type><Code>${xml(code)}</Code><Message>${xml(result.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      body:
+        `<ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">` +
+        `<Error><Type>Sender</Type><Code>${xml(code)}</Code><Message>${xml(result.message)}</Message></Error>` +
+        `<RequestId>${requestId}</RequestId></ErrorResponse>`,
     };
   }
   return {
     status: 200,
-    body: `<${operation}Response xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><${operation}Result>${toXml(result)}</${operation}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`,
+    body:
+      `<${operation}Response xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">` +
+      `<${operation}Result>${toXml(result)}</${operation}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>` +
+      `</${operation}Response>`,
   };
 }
 

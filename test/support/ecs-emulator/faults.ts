@@ -59,7 +59,10 @@ export class Faults {
     };
   }
 
-  /** ThrottlingException once the bucket for (account, region, operation) is empty; each account and region has its own bucket, as in AWS. */
+  /**
+   * ThrottlingException once the bucket for (account, region, operation) is empty; each account and region has its own bucket, as in
+   * AWS.
+   */
   rateLimit(operation: string, limit: RateLimit): void {
     this.limits.set(operation, limit);
     for (const key of [...this.buckets.keys()]) if (key.endsWith(`|${operation}`)) this.buckets.delete(key);
@@ -137,5 +140,8 @@ export class Faults {
 
 function accessDeniedMessage(callerArn: string, service: ServiceName, operation: string): string {
   const action = `${service}:${operation}`;
-  return `User: ${callerArn} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`;
+  return (
+    `User: ${callerArn} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ` +
+    `${action} action`
+  );
 }

@@ -263,14 +263,17 @@ function queryReply(operation: string): Reply {
       response
         .writeHead(status, headers)
         .end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>${xml(code)}</Code><Message>${xml(result.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
+          `<ErrorResponse><Error><Type>Sender</Type><Code>${xml(code)}</Code><Message>${xml(result.message)}</Message>` +
+            `</Error><RequestId>${requestId()}</RequestId></ErrorResponse>`,
         );
       return;
     }
     response
       .writeHead(200, headers)
       .end(
-        `<${operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${operation}Result>${toXml(result)}</${operation}Result><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${operation}Response>`,
+        `<${operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">` +
+          `<${operation}Result>${toXml(result)}</${operation}Result>` +
+          `<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${operation}Response>`,
       );
   };
 }
