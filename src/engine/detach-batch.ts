@@ -79,3 +79,13 @@ class StringDetacher {
     return record;
   }
 }
+
+/**
+ * How a batch checked in this thread is made safe to hold. A batch of one file (a plan, a large file) is detached in
+ * place: a copy would double its peak and cost more CPU than checking it (5,000-resource plan: 13%). Smaller files are
+ * copied: structuredClone builds compact records, while records changed in place keep the layouts they grew while
+ * being built, which across a corpus adds up (20,000 files, JSON report: about 275 MB peak copied, 320 MB in place).
+ */
+export function releaseBatch(result: BatchResult, files: number): BatchResult {
+  return files === 1 ? detachBatch(result) : structuredClone(result);
+}

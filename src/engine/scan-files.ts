@@ -10,7 +10,7 @@ import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
 import { compactBatch, compactorFor } from './compact-findings.js';
-import { detachBatch } from './detach-batch.js';
+import { releaseBatch } from './detach-batch.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
 import type { ScanPool } from './pool.js';
@@ -86,8 +86,8 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       // The main thread is one of the `jobs` lanes: it checks a batch itself when its lane is the batch's (lanes).
       if (!pool || checkedHere(pool, group.source)) {
         // In-process records may hold strings that are slices of file texts (and so the texts): their strings are
-        // detached (detach-batch.ts). Fixers (holdAll) match findings by identity: theirs stay as they are.
-        const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : detachBatch(r)));
+        // released (detach-batch.ts). Fixers (holdAll) match findings by identity: theirs stay as they are.
+        const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : releaseBatch(r, batch.length)));
         const result = counted(compact, batch.length);
         settle(result);
         await result;
@@ -107,7 +107,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
         pooled.catch(async (error: unknown) => {
           const { WorkerOutOfMemory } = await import('./pool.js');
           if (!(error instanceof WorkerOutOfMemory)) throw error;
-          return detachBatch(await runInProcess(group.source, batch));
+          return releaseBatch(await runInProcess(group.source, batch), batch.length);
         }),
         batch.length,
       );
@@ -172,7 +172,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     for (let waiting = pool && takeBack(pool); waiting; waiting = pool && takeBack(pool)) {
       const { task, settle } = waiting;
       const source = FILE_SOURCES[task.sourceIndex] as FileSource;
-      const result = runInProcess(source, task.files).then(detachBatch);
+      const result = runInProcess(source, task.files).then((r) => releaseBatch(r, task.files.length));
       settle(result);
       // One at a time: the workers go on taking batches from the other end of the queue meanwhile.
       await result.catch(() => undefined);
