@@ -107,11 +107,6 @@ export class ScanPool {
     this.idle.push(worker);
   }
 
-  /** Every worker is busy and has a batch waiting: a new batch would only wait. */
-  saturated(): boolean {
-    return this.idle.length === 0 && this.queue.length >= this.workers.size;
-  }
-
   /** Batches sent and not started by any worker yet. */
   backlog(): number {
     return this.queue.length;
