@@ -76,7 +76,10 @@ export const noPrivilegedContainers: Check = {
     judgeEachContainer(
       taskDefinition,
       (c) => ({ privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' } }),
-      ({ privileged }) => ({ ...judgePrivileged(privileged), culprit: 'privileged' }),
+      ({ privileged }) => {
+        const { value, explanation } = judgePrivileged(privileged);
+        return { value, explanation, culprit: 'privileged' };
+      },
       ({ container }) => privilegedFix(taskDefinition, container),
     ),
   passMessage: containersPassMessage,

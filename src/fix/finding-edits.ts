@@ -1,8 +1,8 @@
 import type { Finding } from '../model/finding.js';
-import { LineIndex } from '../model/location.js';
-import type { FileEdit } from '../model/proposed-fix.js';
+import { LineIndex, lineIndexOf } from '../model/location.js';
+import type { FileEdit, FindingChange } from '../model/proposed-fix.js';
 import type { TaskDefinition } from '../model/task-definition.js';
-import { field, scalarText } from '../model/value.js';
+import { type ValueNode, field, scalarText } from '../model/value.js';
 import { type FileReader, editsForPlan } from './edit/plan-edits.js';
 import { fieldChange } from './plan.js';
 
@@ -14,52 +14,100 @@ let lastIndex: WeakRef<LineIndex> | undefined;
  * would make for it alone (SARIF `fixes`, the JSON report's `fix.edits`), from
  * the same plan-to-edits path the fixer runs. A generated Terraform plan and a
  * definition with structural problems get none, as the fixer edits neither.
+ * Findings whose changes are the same (two checks asking for the same user, or
+ * privileged false, in one container) share one list of edits; readers never change it.
  */
 export function attachEdits(taskDefinition: TaskDefinition, findings: readonly Finding[], read: FileReader): void {
   const { resource } = taskDefinition;
   if (resource.kind !== 'file' || resource.source === 'terraform-plan') return;
-  const fixable = findings.filter((f) => f.status === 'FAIL' && f.fix?.changes.length);
-  if (fixable.length === 0) return;
-  if (hasStructuralProblems(taskDefinition)) return;
+  let checked = false;
+  let byChanges: Map<string, FileEdit[] | undefined> | undefined;
+  let nodeIds: Map<ValueNode, number> | undefined;
+  // The tree's own line index covers the file's text when the source read it lazily (JSON, YAML's fast path).
+  const own = lineIndexOf(taskDefinition.body.range ?? taskDefinition.range);
   const indexOf = (file: string) => {
     const text = read(file);
     if (text === undefined) return undefined;
+    if (own?.text === text) return own;
     // A template's definitions are in one text: index it once for all of them.
     let index = lastIndex?.deref();
     if (index?.text !== text) lastIndex = new WeakRef((index = new LineIndex(text)));
     return index;
   };
-  for (const finding of fixable) {
+  for (const finding of findings) {
     const fix = finding.fix;
-    if (!fix) continue;
-    // The finding's own changes only: its warnings and manual steps do not make edits.
-    const checkIds = [finding.checkId];
-    const { edits } = editsForPlan(
-      taskDefinition,
-      { changes: fix.changes.map((c) => fieldChange(c, checkIds)), warnings: [], manual: [] },
-      read,
-    );
-    const located: FileEdit[] = [];
-    const sorted = edits.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
-    for (const [i, edit] of sorted.entries()) {
-      const previous = sorted[i - 1];
-      // One text object reached from two places (a Terraform `for` body) is edited once.
-      if (
-        previous &&
-        previous.file === edit.file &&
-        previous.start === edit.start &&
-        previous.end === edit.end &&
-        previous.text === edit.text
-      )
-        continue;
-      const index = indexOf(edit.file);
-      if (!index) continue;
-      const start = index.position(edit.start);
-      const end = index.position(edit.end);
-      located.push({ ...edit, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column });
+    if (finding.status !== 'FAIL' || !fix?.changes.length) continue;
+    if (!checked) {
+      if (hasStructuralProblems(taskDefinition)) return;
+      checked = true;
     }
-    if (located.length) fix.edits = located;
+    // The edits follow from the changes alone (their check ids only name manual steps, which make no edits).
+    const key = changesKey(fix.changes, (nodeIds ??= new Map()));
+    byChanges ??= new Map();
+    let located = byChanges.get(key);
+    if (located === undefined && !byChanges.has(key)) {
+      located = locatedEdits(taskDefinition, fix.changes, [finding.checkId], read, indexOf);
+      byChanges.set(key, located);
+    }
+    if (located) fix.edits = located;
   }
+}
+
+/** The changes as a key: containers, paths, operations and values, and the node each replaces (by identity). */
+function changesKey(changes: readonly FindingChange[], nodeIds: Map<ValueNode, number>): string {
+  const parts: unknown[] = [];
+  for (const change of changes) {
+    let id = -1;
+    if (change.current) {
+      id = nodeIds.get(change.current) ?? nodeIds.size;
+      if (id === nodeIds.size) nodeIds.set(change.current, id);
+    }
+    parts.push(change.container ?? null, change.path, change.operation, change.value ?? null, id);
+  }
+  return JSON.stringify(parts);
+}
+
+/** The text edits of one finding's changes, with lines and columns; undefined when there are none. */
+function locatedEdits(
+  taskDefinition: TaskDefinition,
+  changes: readonly FindingChange[],
+  checkIds: string[],
+  read: FileReader,
+  indexOf: (file: string) => LineIndex | undefined,
+): FileEdit[] | undefined {
+  // The finding's own changes only: its warnings and manual steps do not make edits.
+  const { edits } = editsForPlan(taskDefinition, { changes: changes.map((c) => fieldChange(c, checkIds)), warnings: [], manual: [] }, read);
+  const sorted = edits.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
+  let located: FileEdit[] | undefined;
+  for (let i = 0; i < sorted.length; i++) {
+    const edit = sorted[i] as (typeof sorted)[number];
+    const previous = sorted[i - 1];
+    // One text object reached from two places (a Terraform `for` body) is edited once.
+    if (
+      previous &&
+      previous.file === edit.file &&
+      previous.start === edit.start &&
+      previous.end === edit.end &&
+      previous.text === edit.text
+    )
+      continue;
+    const index = indexOf(edit.file);
+    if (!index) continue;
+    const start = index.position(edit.start);
+    const end = index.position(edit.end);
+    // A literal of the edit's keys (file, start, end, text) and its place: a spread copy given keys is slow in V8 11.
+    (located ??= []).push({
+      file: edit.file,
+      start: edit.start,
+      end: edit.end,
+      text: edit.text,
+      startLine: start.line,
+      startColumn: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+    });
+  }
+  return located;
 }
 
 /**

@@ -77,17 +77,21 @@ export class PlanBuilder {
 
 /** A proposed change as the editors and the account fixer read it. */
 export function fieldChange(change: FindingChange, checkIds: string[]): FieldChange {
-  const base = {
-    ...(change.container !== undefined ? { container: change.container } : {}),
-    path: [...change.path],
-    operation: change.operation,
-    ...(change.current ? { current: change.current } : {}),
-    checkIds: [...checkIds],
-  };
+  // Keys set one by one in their order (a record spread first and then given keys is slow in V8 11; this runs for
+  // every fixable finding of a report that prints text edits).
+  const path = [...change.path];
+  const out = (
+    change.container !== undefined ? { container: change.container, path, operation: change.operation } : { path, operation: change.operation }
+  ) as FieldChange;
+  if (change.current) out.current = change.current;
+  out.checkIds = [...checkIds];
   if (change.operation === 'insert') {
     const items = Array.isArray(change.value) ? change.value : [change.value];
     const existing = change.current?.kind === 'array' ? change.current.items.map((item) => toPlain(item)) : [];
-    return { ...base, value: [...existing, ...items], items };
+    out.value = [...existing, ...items];
+    out.items = items;
+    return out;
   }
-  return { ...base, value: change.operation === 'remove' ? undefined : change.value };
+  out.value = change.operation === 'remove' ? undefined : change.value;
+  return out;
 }

@@ -112,6 +112,11 @@ export class OffsetRange implements SourceRange {
   }
 }
 
+/** The line index a lazy range computes its positions with (over its file's whole text), when it is one. */
+export function lineIndexOf(range: SourceRange | undefined): LineIndex | undefined {
+  return range instanceof OffsetRange ? range.ranges.lines : undefined;
+}
+
 /** Where a range starts in its text, without computing its line and column. */
 export function startOffsetOf(range: SourceRange): number {
   return range instanceof OffsetRange ? clamp(range.startOffset, range.ranges.lines.text) : range.start.offset;
@@ -135,16 +140,24 @@ export function plainRange(range: SourceRange): SourceRange {
  * value no longer refers to a file's text and survives structured cloning. A range met twice becomes one copy.
  */
 export function detachRanges<T>(value: T): T {
-  if (value !== null && typeof value === 'object') new Detacher().below(value);
+  if (value !== null && typeof value === 'object') new RangeDetacher().below(value);
   return value;
 }
 
 /** Keys of findings that never hold a range (strings, verdicts of other tools): not walked. */
 const RANGELESS_KEYS = new Set(['peers', 'fieldPath', 'controls', 'options', 'warnings', 'suppression', 'effectiveUser', 'usage']);
 
-class Detacher {
+/**
+ * Detaches ranges as {@link detachRanges} does, across several calls: a range met twice becomes one copy. `range`
+ * detaches one range a caller knows the place of (a finding's location), without walking anything.
+ */
+export class RangeDetacher {
   private copies: Map<OffsetRange, SourceRange> | undefined;
   private readonly seen = new Set<object>();
+
+  range(range: SourceRange): SourceRange {
+    return range instanceof OffsetRange ? this.copy(range) : range;
+  }
 
   below(value: object): void {
     if (Array.isArray(value)) {

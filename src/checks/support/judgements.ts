@@ -196,10 +196,12 @@ export function judgeUserOnPlatform(
   image?: ImageUserFact,
 ): Judgement & { decidedBy: 'user' | 'os' } {
   const os = judgeOsFamily(osNode);
-  if (os !== 'unknown') return { ...judgeRootUser(user, os, missing, image), decidedBy: 'user' };
+  // The judgements are fresh records: given the key in place (an object made by spreading another and then given a
+  // key is slow in V8 11, and this runs for every container of every user check).
+  if (os !== 'unknown') return decidedByUser(judgeRootUser(user, os, missing, image));
   const linux = judgeRootUser(user, 'linux', missing, image);
   const windows = judgeRootUser(user, 'windows', missing, image);
-  if (linux.value === windows.value) return { ...linux, decidedBy: 'user' };
+  if (linux.value === windows.value) return decidedByUser(linux);
   return {
     value: 'unknown',
     explanation:
@@ -207,6 +209,12 @@ export function judgeUserOnPlatform(
       `whether ${linux.value === true ? linux.explanation : windows.explanation}`,
     decidedBy: 'os',
   };
+}
+
+function decidedByUser(judgement: Judgement): Judgement & { decidedBy: 'user' } {
+  const decided = judgement as Judgement & { decidedBy: 'user' };
+  decided.decidedBy = 'user';
+  return decided;
 }
 
 /**

@@ -83,7 +83,7 @@ interface Combination<K extends string> {
 function combinations<K extends string>(inputs: Record<K, Input>, base: Assumption[]): Combination<K>[] {
   const keys = Object.keys(inputs) as K[];
   // Every combination holds the container's own assumptions: none is possible when they contradict each other.
-  if (keys.length && !consistent(base)) return [];
+  if (keys.length && base.length > 1 && !consistent(base)) return [];
   let result: Combination<K>[] = [{ values: {} as Values<K>, assumptions: base }];
   for (const key of keys) {
     const node = inputs[key].node;
@@ -98,7 +98,11 @@ function combinations<K extends string>(inputs: Record<K, Input>, base: Assumpti
       for (const v of variants(node)) {
         const assumptions = [...partial.assumptions, ...v.assumptions];
         if (!consistent(assumptions)) continue;
-        next.push({ values: { ...partial.values, [key]: v.node }, assumptions });
+        // A copy with one more key, built key by key: a copy made by spreading grows slowly in V8 11.
+        const values = {} as Values<K>;
+        for (const k in partial.values) values[k] = partial.values[k];
+        values[key] = v.node;
+        next.push({ values, assumptions });
       }
     }
     result = next;
@@ -139,6 +143,7 @@ export function conditionsOf(
   total: number,
   base: readonly Assumption[],
 ): Assumption[] {
+  if (matching.length === total && base.length === 0) return [];
   const baseMap = assumptionMap(base);
   if (matching.length === total) return toAssumptions(baseMap);
   const [first, ...rest] = matching.map((m) => assumptionMap(m.assumptions));
@@ -181,11 +186,19 @@ export function judgeEachContainer<K extends string>(
   const judged: Judged[] = [];
   for (const container of taskDefinition.containers) {
     const inputs = inputsOf(container);
-    const verdicts = combinations(inputs, container.assumptions).map((c) => ({ ...c, verdict: judge(c.values, container) }));
-    const failing = verdicts.filter((v) => v.verdict.value === true);
-    const unknown = verdicts.filter((v) => v.verdict.value === 'unknown');
-    const matching = failing.length ? failing : unknown;
-    if (matching.length) {
+    // Runs for every container of every definition: one pass, and records built as literals (an object made by
+    // spreading another and then given a key is slow in V8 11).
+    const verdicts: Array<Judgement<K>> = [];
+    let failing: Array<Judgement<K>> | undefined;
+    let unknown: Array<Judgement<K>> | undefined;
+    for (const c of combinations(inputs, container.assumptions)) {
+      const judgement: Judgement<K> = { values: c.values, assumptions: c.assumptions, verdict: judge(c.values, container) };
+      verdicts.push(judgement);
+      if (judgement.verdict.value === true) (failing ??= []).push(judgement);
+      else if (judgement.verdict.value === 'unknown') (unknown ??= []).push(judgement);
+    }
+    const matching = failing ?? unknown;
+    if (matching) {
       judged.push(describeMatching(matching, verdicts.length, container, inputs));
       continue;
     }
@@ -217,26 +230,30 @@ export function judgeEachContainer<K extends string>(
       });
     }
   }
-  for (const j of mergeBranches(judged)) {
-    const places = [j, ...(j.sameAs ?? [])];
+  for (const j of judged.length > 1 ? mergeBranches(judged) : judged) {
     const proposed =
       fix && j.status === 'FAIL' && j.culprit !== undefined
-        ? mergeFixes(...places.map((p) => fix({ container: p.container, culprit: (p.culprit ?? j.culprit) as K })))
+        ? j.sameAs?.length
+          ? mergeFixes(...[j, ...j.sameAs].map((p) => fix({ container: p.container, culprit: (p.culprit ?? j.culprit) as K })))
+          : mergeFixes(fix({ container: j.container, culprit: j.culprit as K }))
         : undefined;
-    violations.push({
+    // The keys in the order of the violation's type, set one by one (see above).
+    const violation: Violation = {
       status: j.status,
       message: `container ${JSON.stringify(j.container.name)}: ${j.text}${when(j.assumptions)}`,
-      ...fieldOf(j.field),
+      field: j.field.text,
+      fieldPath: [...j.field.path],
       container: j.container,
-      ...(j.node ? { node: j.node } : {}),
-      ...(j.severity ? { severity: j.severity } : {}),
-      ...(j.sameAs?.length
-        ? { sameAs: j.sameAs.map((o) => ({ field: o.field.text, container: o.container, ...(o.node ? { node: o.node } : {}) })) }
-        : {}),
-      ...(j.effectiveUser ? { effectiveUser: j.effectiveUser } : {}),
-      ...(proposed ? { fix: proposed } : {}),
-      ...(j.status === 'UNKNOWN' && j.advice ? { advice: j.advice } : {}),
-    });
+    };
+    if (j.node) violation.node = j.node;
+    if (j.severity) violation.severity = j.severity;
+    if (j.sameAs?.length) {
+      violation.sameAs = j.sameAs.map((o) => (o.node ? { field: o.field.text, container: o.container, node: o.node } : { field: o.field.text, container: o.container }));
+    }
+    if (j.effectiveUser) violation.effectiveUser = j.effectiveUser;
+    if (proposed) violation.fix = proposed;
+    if (j.status === 'UNKNOWN' && j.advice) violation.advice = j.advice;
+    violations.push(violation);
   }
   return violations;
 }
@@ -281,6 +298,8 @@ function allowedFailure<K extends string>(
   judge: (values: Values<K>, container: ContainerDefinition) => Verdict<K>,
   container: ContainerDefinition,
 ): { text: string; field: FieldRef; node: ValueNode | undefined; assumptions: Assumption[] } | undefined {
+  // Most values allow nothing else: no substitution to try (checked first, for every passing container).
+  if (!combinations.some(({ values }) => (Object.keys(inputs) as K[]).some((key) => values[key]?.origin?.alternatives))) return undefined;
   for (const { values, assumptions } of combinations) {
     // Each input: its value as checked, then the values its definition also allows.
     let choices: Array<Array<{ key: K; alternative: Values<K>[K]; source: string }>> = [[]];
@@ -334,18 +353,19 @@ function describeMatching<K extends string>(
   const build = (verdict: Verdict<K>, values: Values<K>, explanation: string, culprit: K, assumptions: Assumption[]): Judged => {
     const node = values[culprit];
     const notes = verdict.notes?.length ? `; note: ${verdict.notes.join('; ')}` : '';
-    return {
+    const judged: Judged = {
       status: verdict.value === true ? 'FAIL' : 'UNKNOWN',
       text: `${explanation}${notes}`,
       field: inputs[culprit].field,
       culprit,
-      ...(inputs[culprit].advice ? { advice: inputs[culprit].advice } : {}),
       container,
-      ...(node ? { node } : {}),
       assumptions,
-      ...(verdict.value === true && verdict.severity ? { severity: verdict.severity } : {}),
-      ...(verdict.effectiveUser ? { effectiveUser: verdict.effectiveUser } : {}),
     };
+    if (inputs[culprit].advice) judged.advice = inputs[culprit].advice;
+    if (node) judged.node = node;
+    if (verdict.value === true && verdict.severity) judged.severity = verdict.severity;
+    if (verdict.effectiveUser) judged.effectiveUser = verdict.effectiveUser;
+    return judged;
   };
   const first = matching[0] as Judgement<K>;
   const groups = new Map<string, Judgement<K>[]>();

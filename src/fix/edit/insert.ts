@@ -1,3 +1,4 @@
+import { endOffsetOf, startOffsetOf } from '../../model/location.js';
 import type { ArrayNode, ObjectEntry, ObjectNode, Origin, Syntax } from '../../model/value.js';
 import type { TextEdit } from '../text-edit.js';
 import { type Layout, renderEntry, renderScalar, renderValue } from './render.js';
@@ -15,16 +16,20 @@ export function isEscapedJson(text: string, node: ObjectNode | ArrayNode): boole
 
 function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined {
   let best: (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined;
+  // Offsets without lines and columns (a lazy range computes those when read).
+  const range = node.range;
+  const start = range && startOffsetOf(range);
+  const end = range && endOffsetOf(range);
   const within = (r: ObjectEntry['keyRange']) =>
     r !== undefined &&
-    (!node.range || (r.file === node.range.file && r.start.offset >= node.range.start.offset && r.end.offset <= node.range.end.offset));
+    (!range || (r.file === range.file && startOffsetOf(r) >= (start as number) && endOffsetOf(r) <= (end as number)));
   for (const e of node.entries) {
     if (!e.value.range || !e.keyRange) continue;
-    if (node.range && (e.keyRange.start.offset < node.range.start.offset || e.keyRange.file !== node.range.file)) continue;
+    if (range && (startOffsetOf(e.keyRange) < (start as number) || e.keyRange.file !== range.file)) continue;
     // A value defined elsewhere (a variable default in another file) is written here as its reference.
     const written = within(e.value.range) ? e.value.range : within(e.value.origin?.range) ? e.value.origin?.range : undefined;
     if (!written) continue;
-    if (!best || best.value.range.end.offset < written.end.offset)
+    if (!best || endOffsetOf(best.value.range) < endOffsetOf(written))
       best = written === e.value.range ? (e as typeof best) : { ...e, value: { ...e.value, range: written } };
   }
   return best;
