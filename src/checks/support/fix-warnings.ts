@@ -1,5 +1,5 @@
 import type { ContainerDefinition, TaskDefinition } from '../../model/task-definition.js';
-import { type ValueNode, field, scalarText, toPlain, variants } from '../../model/value.js';
+import { type ValueNode, field, scalarText, variants } from '../../model/value.js';
 import type { FixWarning } from '../../model/proposed-fix.js';
 
 /** A warning a check's fix carries; the engine adds the check id. */
@@ -21,14 +21,18 @@ function portMappings(container: ContainerDefinition): PortMapping[] {
   const list = field(container.node, 'portMappings');
   if (list?.kind !== 'array') return [];
   return list.items.map((item, index) => {
-    const port = (key: string): number | undefined => {
-      const text = scalarText(field(item, key));
-      return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
-    };
-    const containerPort = port('containerPort');
-    const hostPort = port('hostPort');
-    return { index, ...(containerPort !== undefined ? { containerPort } : {}), ...(hostPort !== undefined ? { hostPort } : {}) };
+    const mapping: PortMapping = { index };
+    const containerPort = port(item, 'containerPort');
+    if (containerPort !== undefined) mapping.containerPort = containerPort;
+    const hostPort = port(item, 'hostPort');
+    if (hostPort !== undefined) mapping.hostPort = hostPort;
+    return mapping;
   });
+}
+
+function port(mapping: ValueNode, key: string): number | undefined {
+  const text = scalarText(field(mapping, key));
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 const quoted = (name: string) => JSON.stringify(name);
@@ -57,13 +61,14 @@ export function userWarnings(container: ContainerDefinition, user: string): Warn
   return warnings;
 }
 
-function compatibilities(td: TaskDefinition): string[] {
-  const plain = toPlain(td.requiresCompatibilities);
-  return Array.isArray(plain) ? plain.filter((c): c is string => typeof c === 'string').map((c) => c.toUpperCase()) : [];
+/** Whether requiresCompatibilities lists FARGATE (any case); a value that cannot be read does not. */
+function requiresFargate(td: TaskDefinition): boolean {
+  const list = td.requiresCompatibilities;
+  return list?.kind === 'array' && list.items.some((item) => item.kind === 'string' && item.value.toUpperCase() === 'FARGATE');
 }
 
 export function privilegedWarnings(td: TaskDefinition, container: ContainerDefinition): Warning[] {
-  if (!compatibilities(td).includes('FARGATE')) return [];
+  if (!requiresFargate(td)) return [];
   return [
     {
       container: container.name,

@@ -31,11 +31,22 @@ export function formatFieldPath(path: readonly string[]): string {
   return text;
 }
 
-/** A task-level field: `taskField('runtimePlatform', 'operatingSystemFamily')`; dotted keys are split. */
+/**
+ * A task-level field: `taskField('runtimePlatform', 'operatingSystemFamily')`; dotted keys are split. Made once per
+ * keys (checks ask for the same few for every container): field references are read, never changed.
+ */
 export function taskField(...keys: string[]): FieldRef {
-  const path = keys.some((k) => k.includes('.')) ? keys.flatMap((k) => k.split('.')) : keys;
-  return { text: formatFieldPath(path), path };
+  const id = keys.length === 1 ? (keys[0] as string) : keys.join('\u0000');
+  let ref = taskFields.get(id);
+  if (!ref) {
+    const path = keys.some((k) => k.includes('.')) ? keys.flatMap((k) => k.split('.')) : keys;
+    if (taskFields.size >= 1_000) taskFields.clear();
+    taskFields.set(id, (ref = { text: formatFieldPath(path), path }));
+  }
+  return ref;
 }
+
+const taskFields = new Map<string, FieldRef>();
 
 /** The report fields of a violation at `ref`. */
 export const fieldOf = (ref: FieldRef): Pick<Violation, 'field' | 'fieldPath'> => ({ field: ref.text, fieldPath: [...ref.path] });
@@ -110,12 +121,31 @@ function combinations<K extends string>(inputs: Record<K, Input>, base: Assumpti
   return result;
 }
 
-/** The field of a container's key (dotted keys are split); N is the container's position in the list as written. */
+/**
+ * The field of a container's key (dotted keys are split); N is the container's position in the list as written.
+ * A one-key field is made once per position and key (every check asks for it, for every container): field
+ * references are read, never changed.
+ */
 export function containerField(container: ContainerDefinition, ...keys: string[]): FieldRef {
-  const below = keys.length === 1 ? (keys[0] as string).split('.') : keys;
+  if (keys.length !== 1 || container.sourceIndex >= MAX_SHARED_FIELD_INDEX) return makeContainerField(container.sourceIndex, keys.length === 1 ? (keys[0] as string).split('.') : keys);
+  const key = keys[0] as string;
+  const byKey = (containerFields[container.sourceIndex] ??= new Map<string, FieldRef>());
+  let ref = byKey.get(key);
+  if (!ref) {
+    if (byKey.size >= 1_000) byKey.clear();
+    byKey.set(key, (ref = makeContainerField(container.sourceIndex, key.split('.'))));
+  }
+  return ref;
+}
+
+/** One-key container fields by source index (below MAX_SHARED_FIELD_INDEX; others are made each time) and key. */
+const containerFields: Array<Map<string, FieldRef>> = [];
+const MAX_SHARED_FIELD_INDEX = 256;
+
+function makeContainerField(sourceIndex: number, below: string[]): FieldRef {
   return {
-    text: `containerDefinitions[${container.sourceIndex}].${formatFieldPath(below)}`,
-    path: ['containerDefinitions', String(container.sourceIndex), ...below],
+    text: `containerDefinitions[${sourceIndex}].${formatFieldPath(below)}`,
+    path: ['containerDefinitions', String(sourceIndex), ...below],
   };
 }
 
@@ -368,6 +398,10 @@ function describeMatching<K extends string>(
     return judged;
   };
   const first = matching[0] as Judgement<K>;
+  // One matching combination (a container without conditions): its own verdict, as the grouping below would choose.
+  if (matching.length === 1) {
+    return build(first.verdict, first.values, first.verdict.explanation, first.verdict.culprit, conditionsOf(matching, total, container.assumptions));
+  }
   const groups = new Map<string, Judgement<K>[]>();
   for (const m of matching) {
     const key = `${m.verdict.culprit}|${m.verdict.explanation}`;

@@ -279,21 +279,26 @@ function generatedPlan(taskDefinition: TaskDefinition, plan: FixPlan): PlanEdits
  */
 function joinInsertions(edits: Array<TextEdit & { depth?: number }>): TextEdit[] {
   const out: TextEdit[] = [];
-  const byPoint = new Map<string, Array<TextEdit & { depth?: number }>>();
+  let byPoint: Map<string, Array<TextEdit & { depth?: number }>> | undefined;
   for (const edit of edits) {
     if (edit.start !== edit.end) {
       out.push({ file: edit.file, start: edit.start, end: edit.end, text: edit.text });
       continue;
     }
     const key = `${edit.file}\0${edit.start}`;
-    byPoint.set(key, [...(byPoint.get(key) ?? []), edit]);
+    const group = (byPoint ??= new Map()).get(key);
+    if (group) group.push(edit);
+    else byPoint.set(key, [edit]);
   }
-  for (const group of byPoint.values()) {
+  for (const group of byPoint?.values() ?? []) {
     const first = group[0] as TextEdit;
-    const text = [...group]
-      .sort((a, b) => (b.depth ?? 0) - (a.depth ?? 0))
-      .map((e) => e.text)
-      .join('');
+    const text =
+      group.length === 1
+        ? first.text
+        : [...group]
+            .sort((a, b) => (b.depth ?? 0) - (a.depth ?? 0))
+            .map((e) => e.text)
+            .join('');
     out.push({ file: first.file, start: first.start, end: first.start, text });
   }
   return out;

@@ -19,9 +19,7 @@ export interface ParsedJson {
 export function parseJsonWithPositions(text: string, file: string, baseOffset = 0, lines?: LineIndex): ParsedJson {
   const index = lines ?? new LineIndex(text);
   // Offsets only: line and column are computed for the few ranges a finding or an error shows.
-  const ranges = index.lazyRanges(file);
-  const rangeOf = (offset: number, length: number) => ranges.range(baseOffset + offset, baseOffset + offset + length);
-  const built = buildJsonValue(text, rangeOf, true, true);
+  const built = buildJsonValue(text, { ranges: index.lazyRanges(file), base: baseOffset }, true, true);
   if ('error' in built) {
     // Only the first error: the parser's later ones are consequences of it.
     const at = index.position(baseOffset + built.error.offset);

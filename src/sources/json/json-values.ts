@@ -1,21 +1,29 @@
 import { type ParseErrorCode, visit } from 'jsonc-parser';
-import type { SourceRange } from '../../model/location.js';
+import { type LazyRanges, OffsetRange, type SourceRange } from '../../model/location.js';
 import type { ArrayNode, ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
 
 /** Maps a JSON text's offset and length to a range in the file (identity for a file, through escapes for a string). */
 export type JsonRangeMapper = (offset: number, length: number) => SourceRange | undefined;
 
-export type BuiltJson = { root: ValueNode } | { error: { code: ParseErrorCode; offset: number; length: number } } | { empty: true };
-
-/** A container being read, and the key it is the value of. */
-interface Open {
-  node: ObjectNode | ArrayNode;
-  start: number;
-  entry: ObjectEntry | undefined;
+/**
+ * The lazy ranges of a file whose text holds the JSON text at `base`: the mapper a file (or a part of one) needs,
+ * as data, so that every node's range is made without a call through a closure.
+ */
+export interface JsonOffsetRanges {
+  ranges: LazyRanges;
+  base: number;
 }
 
-/** Above this many distinct keys the table of shared keys stops growing (keys are names, a few hundred in practice). */
+export type BuiltJson = { root: ValueNode } | { error: { code: ParseErrorCode; offset: number; length: number } } | { empty: true };
+
+/** Above this many distinct keys the table of shared keys starts afresh (keys are names, a few hundred in practice). */
 const MAX_SHARED_KEYS = 10_000;
+
+/**
+ * Each key's one string, across texts: jsonc-parser makes a new string per occurrence, and keys repeat in every
+ * element of every file. Kept between texts, so a scan of many small files does not build the table again for each.
+ */
+const sharedKeys = new Map<string, string>();
 
 /**
  * Builds the value tree of a JSON text straight from jsonc-parser's visitor events, every node and key with its
@@ -24,58 +32,78 @@ const MAX_SHARED_KEYS = 10_000;
  * `ranges: false` leaves nodes without a range (an embedded text whose origin is unknown); `comments: true` reads
  * JSON with comments (task-definition files), as the AWS CLI does not but editors write them.
  */
-export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = true, comments = false): BuiltJson {
-  const stack: Open[] = [];
-  /**
-   * The entries or items of each open container, by depth, reused: a container gets an array of its exact size when
-   * it ends (an array grown by push keeps room for 17 elements: most objects in task definitions have two or three).
-   */
+export function buildJsonValue(
+  text: string,
+  rangeOf: JsonRangeMapper | JsonOffsetRanges,
+  ranges = true,
+  comments = false,
+): BuiltJson {
+  const mapper = typeof rangeOf === 'function' ? rangeOf : undefined;
+  const lazy = typeof rangeOf === 'function' ? undefined : rangeOf.ranges;
+  const base = typeof rangeOf === 'function' ? 0 : rangeOf.base;
+  const range = (offset: number, length: number): SourceRange | undefined =>
+    lazy ? new OffsetRange(lazy, base + offset, base + offset + length) : (mapper as JsonRangeMapper)(offset, length);
+
+  // The containers being read, by depth: the node, where it starts, the key it is the value of, and its members so
+  // far. The member lists are reused (a container gets an array of its exact size when it ends: an array grown by
+  // push keeps room for 17 elements, and most objects in task definitions have two or three); the counts say how
+  // much of each list is the current container's.
+  const open: Array<ObjectNode | ArrayNode> = [];
+  const starts: number[] = [];
+  const owners: Array<ObjectEntry | undefined> = [];
   const members: unknown[][] = [];
-  /** Each key's one string: jsonc-parser makes a new string per occurrence, and keys repeat in every element. */
-  const keys = new Map<string, string>();
+  const counts: number[] = [];
+  let depth = 0;
   let root: ValueNode | undefined;
   let error: { code: ParseErrorCode; offset: number; length: number } | undefined;
   /** The key read last in the innermost object, waiting for its value. */
   let pendingEntry: ObjectEntry | undefined;
 
+  const add = (member: unknown): void => {
+    const at = depth - 1;
+    const count = counts[at] as number;
+    (members[at] as unknown[])[count] = member;
+    counts[at] = count + 1;
+  };
   const attach = (value: ValueNode): void => {
-    const parent = stack[stack.length - 1];
-    if (!parent) {
+    if (depth === 0) {
       root ??= value;
       return;
     }
-    const list = members[stack.length - 1] as unknown[];
-    if (parent.node.kind === 'array') list.push(value);
+    if ((open[depth - 1] as ObjectNode | ArrayNode).kind === 'array') add(value);
     else if (pendingEntry) {
       pendingEntry.value = value;
-      list.push(pendingEntry);
+      add(pendingEntry);
       pendingEntry = undefined;
     }
   };
   const begin = (node: ObjectNode | ArrayNode, offset: number): void => {
-    const entry = pendingEntry;
+    open[depth] = node;
+    starts[depth] = offset;
+    owners[depth] = pendingEntry;
     pendingEntry = undefined;
-    stack.push({ node, start: offset, entry });
-    const list = members[stack.length - 1];
-    if (list) list.length = 0;
-    else members.push([]);
+    if (members.length === depth) members.push([]);
+    counts[depth] = 0;
+    depth++;
   };
   const end = (offset: number, length: number): void => {
-    const list = members[stack.length - 1];
-    const open = stack.pop();
-    if (!open || !list) return;
-    if (list.length > 0) {
-      if (open.node.kind === 'array') open.node.items = list.slice() as ValueNode[];
-      else open.node.entries = list.slice() as ObjectEntry[];
-      list.length = 0;
+    if (depth === 0) return;
+    depth--;
+    const node = open[depth] as ObjectNode | ArrayNode;
+    const count = counts[depth] as number;
+    if (count > 0) {
+      const list = (members[depth] as unknown[]).slice(0, count);
+      if (node.kind === 'array') node.items = list as ValueNode[];
+      else node.entries = list as ObjectEntry[];
     }
     if (ranges) {
-      const range = rangeOf(open.start, offset + length - open.start);
-      if (range) open.node.range = range;
-      else delete open.node.range;
+      const start = starts[depth] as number;
+      const own = range(start, offset + length - start);
+      if (own) node.range = own;
+      else delete node.range;
     }
-    pendingEntry = open.entry;
-    attach(open.node);
+    pendingEntry = owners[depth];
+    attach(node);
   };
 
   const visitor = {
@@ -90,12 +118,13 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = 
     },
     onObjectProperty(name: string, offset: number, length: number) {
       if (error) return;
-      let property = keys.get(name);
+      let property = sharedKeys.get(name);
       if (property === undefined) {
         property = name;
-        if (keys.size < MAX_SHARED_KEYS) keys.set(name, name);
+        if (sharedKeys.size >= MAX_SHARED_KEYS) sharedKeys.clear();
+        sharedKeys.set(name, name);
       }
-      const keyRange = ranges ? rangeOf(offset, length) : undefined;
+      const keyRange = ranges ? range(offset, length) : undefined;
       pendingEntry = keyRange
         ? { key: property, sourceKey: property, keyRange, value: undefined as unknown as ValueNode }
         : { key: property, sourceKey: property, value: undefined as unknown as ValueNode };
@@ -116,16 +145,16 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper, ranges = 
     },
     onLiteralValue(value: unknown, offset: number, length: number) {
       if (error) return;
-      const range = ranges ? rangeOf(offset, length) : undefined;
+      const at = ranges ? range(offset, length) : undefined;
       let node: ValueNode;
       if (typeof value === 'string')
-        node = range ? { kind: 'string', value, range, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
+        node = at ? { kind: 'string', value, range: at, syntax: 'json' } : { kind: 'string', value, syntax: 'json' };
       else if (typeof value === 'number') {
         const raw = text.slice(offset, offset + length);
-        node = range ? { kind: 'number', value, raw, range, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
+        node = at ? { kind: 'number', value, raw, range: at, syntax: 'json' } : { kind: 'number', value, raw, syntax: 'json' };
       } else if (typeof value === 'boolean')
-        node = range ? { kind: 'boolean', value, range, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
-      else node = range ? { kind: 'null', range, syntax: 'json' } : { kind: 'null', syntax: 'json' };
+        node = at ? { kind: 'boolean', value, range: at, syntax: 'json' } : { kind: 'boolean', value, syntax: 'json' };
+      else node = at ? { kind: 'null', range: at, syntax: 'json' } : { kind: 'null', syntax: 'json' };
       attach(node);
     },
     onError(code: ParseErrorCode, offset: number, length: number) {
