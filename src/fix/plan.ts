@@ -81,7 +81,9 @@ export function fieldChange(change: FindingChange, checkIds: string[]): FieldCha
   // every fixable finding of a report that prints text edits).
   const path = [...change.path];
   const out = (
-    change.container !== undefined ? { container: change.container, path, operation: change.operation } : { path, operation: change.operation }
+    change.container !== undefined
+      ? { container: change.container, path, operation: change.operation }
+      : { path, operation: change.operation }
   ) as FieldChange;
   if (change.current) out.current = change.current;
   out.checkIds = [...checkIds];

@@ -105,10 +105,9 @@ function concluded(rule: PeerRule, td: TaskDefinition, container: ContainerDefin
       ? rule.container(td, on)
       : rule.task(td);
   // `{ tool, rule, control?, ...outcome }`, key by key (a record spread first and then given keys is slow in V8 11).
-  const conclusion = (rule.control ? { tool: rule.tool, rule: rule.id, control: rule.control } : { tool: rule.tool, rule: rule.id }) as Record<
-    string,
-    unknown
-  >;
+  const conclusion = (
+    rule.control ? { tool: rule.tool, rule: rule.id, control: rule.control } : { tool: rule.tool, rule: rule.id }
+  ) as Record<string, unknown>;
   for (const key in outcome) if (Object.hasOwn(outcome, key)) conclusion[key] = outcome[key as keyof PeerOutcome];
   const result = { conclusion: conclusion as unknown as PeerConclusion, id: conclusionId(rule, outcome) };
   if (memo) {

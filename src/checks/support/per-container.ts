@@ -127,7 +127,8 @@ function combinations<K extends string>(inputs: Record<K, Input>, base: Assumpti
  * references are read, never changed.
  */
 export function containerField(container: ContainerDefinition, ...keys: string[]): FieldRef {
-  if (keys.length !== 1 || container.sourceIndex >= MAX_SHARED_FIELD_INDEX) return makeContainerField(container.sourceIndex, keys.length === 1 ? (keys[0] as string).split('.') : keys);
+  if (keys.length !== 1 || container.sourceIndex >= MAX_SHARED_FIELD_INDEX)
+    return makeContainerField(container.sourceIndex, keys.length === 1 ? (keys[0] as string).split('.') : keys);
   const key = keys[0] as string;
   const byKey = (containerFields[container.sourceIndex] ??= new Map<string, FieldRef>());
   let ref = byKey.get(key);
@@ -278,7 +279,9 @@ export function judgeEachContainer<K extends string>(
     if (j.node) violation.node = j.node;
     if (j.severity) violation.severity = j.severity;
     if (j.sameAs?.length) {
-      violation.sameAs = j.sameAs.map((o) => (o.node ? { field: o.field.text, container: o.container, node: o.node } : { field: o.field.text, container: o.container }));
+      violation.sameAs = j.sameAs.map((o) =>
+        o.node ? { field: o.field.text, container: o.container, node: o.node } : { field: o.field.text, container: o.container },
+      );
     }
     if (j.effectiveUser) violation.effectiveUser = j.effectiveUser;
     if (proposed) violation.fix = proposed;
@@ -400,7 +403,13 @@ function describeMatching<K extends string>(
   const first = matching[0] as Judgement<K>;
   // One matching combination (a container without conditions): its own verdict, as the grouping below would choose.
   if (matching.length === 1) {
-    return build(first.verdict, first.values, first.verdict.explanation, first.verdict.culprit, conditionsOf(matching, total, container.assumptions));
+    return build(
+      first.verdict,
+      first.values,
+      first.verdict.explanation,
+      first.verdict.culprit,
+      conditionsOf(matching, total, container.assumptions),
+    );
   }
   const groups = new Map<string, Judgement<K>[]>();
   for (const m of matching) {

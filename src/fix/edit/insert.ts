@@ -21,8 +21,7 @@ function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullab
   const start = range && startOffsetOf(range);
   const end = range && endOffsetOf(range);
   const within = (r: ObjectEntry['keyRange']) =>
-    r !== undefined &&
-    (!range || (r.file === range.file && startOffsetOf(r) >= (start as number) && endOffsetOf(r) <= (end as number)));
+    r !== undefined && (!range || (r.file === range.file && startOffsetOf(r) >= (start as number) && endOffsetOf(r) <= (end as number)));
   for (const e of node.entries) {
     if (!e.value.range || !e.keyRange) continue;
     if (range && (startOffsetOf(e.keyRange) < (start as number) || e.keyRange.file !== range.file)) continue;

@@ -32,12 +32,7 @@ const sharedKeys = new Map<string, string>();
  * `ranges: false` leaves nodes without a range (an embedded text whose origin is unknown); `comments: true` reads
  * JSON with comments (task-definition files), as the AWS CLI does not but editors write them.
  */
-export function buildJsonValue(
-  text: string,
-  rangeOf: JsonRangeMapper | JsonOffsetRanges,
-  ranges = true,
-  comments = false,
-): BuiltJson {
+export function buildJsonValue(text: string, rangeOf: JsonRangeMapper | JsonOffsetRanges, ranges = true, comments = false): BuiltJson {
   const mapper = typeof rangeOf === 'function' ? rangeOf : undefined;
   const lazy = typeof rangeOf === 'function' ? undefined : rangeOf.ranges;
   const base = typeof rangeOf === 'function' ? 0 : rangeOf.base;
