@@ -42,8 +42,8 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
       checked = true;
     }
     // The edits follow from the changes alone (their check ids only name manual steps, which make no edits).
-    const key = changesKey(fix.changes, (nodeIds ??= new Map()));
-    byChanges ??= new Map();
+    const key = changesKey(fix.changes, (nodeIds ??= new Map<ValueNode, number>()));
+    byChanges ??= new Map<string, FileEdit[] | undefined>();
     let located = byChanges.get(key);
     if (located === undefined && !byChanges.has(key)) {
       located = locatedEdits(taskDefinition, fix.changes, [finding.checkId], read, indexOf);

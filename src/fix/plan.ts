@@ -88,7 +88,7 @@ export function fieldChange(change: FindingChange, checkIds: string[]): FieldCha
   if (change.current) out.current = change.current;
   out.checkIds = [...checkIds];
   if (change.operation === 'insert') {
-    const items = Array.isArray(change.value) ? change.value : [change.value];
+    const items: unknown[] = Array.isArray(change.value) ? change.value : [change.value];
     const existing = change.current?.kind === 'array' ? change.current.items.map((item) => toPlain(item)) : [];
     out.value = [...existing, ...items];
     out.items = items;

@@ -286,7 +286,7 @@ function joinInsertions(edits: Array<TextEdit & { depth?: number }>): TextEdit[]
       continue;
     }
     const key = `${edit.file}\0${edit.start}`;
-    const group = (byPoint ??= new Map()).get(key);
+    const group = (byPoint ??= new Map<string, Array<TextEdit & { depth?: number }>>()).get(key);
     if (group) group.push(edit);
     else byPoint.set(key, [edit]);
   }
