@@ -24,6 +24,8 @@ const options = JSON.parse(json ?? '{}') as {
 const credentials = { accessKeyId: 'AKIDECSGUARDTEST', secretAccessKey: 'emulator-secret' };
 // What findings carry, as the CLI computes it for the report's format (BENCH_FORMAT, default text as the CLI's).
 const findingDetails = findingDetailsFor([(process.env['BENCH_FORMAT'] ?? 'text') as ReportFormat]);
+// BENCH_CHECKS=none: run no check, so the scan holds no finding: its memory is then the sources' and the engine's alone.
+const checks = process.env['BENCH_CHECKS'] === 'none' ? [] : CHECKS;
 
 // The SDK's modules load before the clock starts: CPU per call is the scan's, not module loading's.
 await Promise.all([loadSdk(), import('@aws-sdk/client-organizations'), import('@aws-sdk/client-config-service')]);
@@ -63,7 +65,7 @@ function heldByFindings(result: { findings: unknown[] }): { liveMb: number; find
 }
 /** Scans the live source; its time, CPU and what its findings hold (the findings are emptied: see heldByFindings). */
 async function scanAndMeasure(source: LiveSource) {
-  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source], findingDetails });
+  const result = await scan({ paths: [], checks, liveSources: [source], findingDetails });
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuAtStart);
   await stopAllocationProfile?.();
@@ -116,6 +118,7 @@ if (process.env['BENCH_HEAP_SNAPSHOT'] && process.env['BENCH_HEAP_SNAPSHOT'] !==
   setTimeout(() => console.error(`heap snapshot: ${writeHeapSnapshot()}`), Number(process.env['BENCH_HEAP_SNAPSHOT']) * 1000).unref();
 }
 if (mode === 'fanout') {
+  if (process.env['BENCH_STATE']) await (await import('node:fs/promises')).rm(process.env['BENCH_STATE'], { force: true });
   const source = new OrganizationSource({
     scope: options.scope,
     regions: options.regions,
@@ -124,6 +127,8 @@ if (mode === 'fanout') {
     credentials,
     ...(options.maxTotalConcurrency ? { maxTotalConcurrency: options.maxTotalConcurrency } : {}),
     ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
+    // BENCH_STATE=FILE: record finished account-regions there (--state); the file is removed first.
+    ...(process.env['BENCH_STATE'] ? { statePath: process.env['BENCH_STATE'] } : {}),
   });
   const { result, wallSeconds, cpu, findingCount, held } = await scanAndMeasure(source);
   const calls = Object.values(source.stats.callsByAccount).sort((a, b) => a - b);
