@@ -119,7 +119,7 @@ if (process.env['BENCH_HEAP_SNAPSHOT'] && process.env['BENCH_HEAP_SNAPSHOT'] !==
 }
 if (mode === 'fanout') {
   if (process.env['BENCH_STATE']) await (await import('node:fs/promises')).rm(process.env['BENCH_STATE'], { force: true });
-  const source = new OrganizationSource({
+  const settings = {
     scope: options.scope,
     regions: options.regions,
     role: 'ecsguard-scan',
@@ -129,8 +129,13 @@ if (mode === 'fanout') {
     ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
     // BENCH_STATE=FILE: record finished account-regions there (--state); the file is removed first.
     ...(process.env['BENCH_STATE'] ? { statePath: process.env['BENCH_STATE'] } : {}),
-  });
-  const { result, wallSeconds, cpu, findingCount, held } = await scanAndMeasure(source);
+  };
+  const source = new OrganizationSource(settings);
+  // BENCH_VIA=cli: the source as `ecsguard scan --aws --org` builds it (src/cli/org-options.ts), which is how the
+  // engine reads it from the command line (in parts, or whole).
+  const { result, wallSeconds, cpu, findingCount, held } = await scanAndMeasure(
+    process.env['BENCH_VIA'] === 'cli' ? await viaCli(settings) : source,
+  );
   const calls = Object.values(source.stats.callsByAccount).sort((a, b) => a - b);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(
@@ -187,4 +192,34 @@ if (mode === 'fanout') {
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     }),
   );
+}
+
+/** The organization source the CLI builds for these settings (its calls are not counted in `source.stats`). */
+async function viaCli(settings: {
+  scope: string;
+  regions: string[];
+  endpointUrl: string;
+  maxTotalConcurrency?: number;
+  maxConcurrency?: number;
+  statePath?: string;
+}): Promise<LiveSource> {
+  const { createOrganizationSource } = await import('../src/cli/org-options.js');
+  process.env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
+  process.env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
+  const source = await createOrganizationSource(
+    {
+      aws: true,
+      org: true,
+      quiet: true,
+      cache: false,
+      scope: settings.scope,
+      region: settings.regions,
+      endpointUrl: settings.endpointUrl,
+      ...(settings.maxTotalConcurrency ? { orgConcurrency: settings.maxTotalConcurrency } : {}),
+      ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
+      ...(settings.statePath ? { state: settings.statePath } : {}),
+    },
+    { stderr: process.stderr },
+  );
+  return source!;
 }

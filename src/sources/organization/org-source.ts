@@ -176,7 +176,7 @@ export class OrganizationSource implements LiveSource {
       );
       await delivered;
       await state?.flush();
-      await onPart({ ...emptyOutput(), errors: errorsByAccount.flat(), failures });
+      await onPart({ ...emptyOutput(), errors: errorsByAccount.flat(), failures: inOrganizationOrder(failures, listing.accounts) });
     } finally {
       orgClient.destroy();
       management.destroy();
@@ -336,6 +336,23 @@ export class OrganizationSource implements LiveSource {
       clients.destroy();
     }
   }
+}
+
+/**
+ * Unread revisions in a fixed order (they arrive as their describes fail): the organization's account order, then
+ * region, family and revision, so the report does not depend on timing.
+ */
+function inOrganizationOrder(failures: SourceFailure[], accounts: readonly OrganizationAccount[]): SourceFailure[] {
+  const order = new Map(accounts.map((a, i) => [a.id, i]));
+  const text = (a: string | undefined, b: string | undefined) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+  return failures.sort(
+    ({ resource: a }, { resource: b }) =>
+      (order.get(a.accountId ?? '') ?? -1) - (order.get(b.accountId ?? '') ?? -1) ||
+      text(a.region, b.region) ||
+      text(a.family, b.family) ||
+      (a.revision ?? 0) - (b.revision ?? 0) ||
+      text(a.id, b.id),
+  );
 }
 
 function connection(options: OrganizationScanOptions, credentials?: Credentials) {

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toPlain } from '../../../src/model/value.js';
-import {
-  type ConfigurationItem,
-  mapConfigurationItem,
-  readConfigurationItem,
-} from '../../../src/sources/config/configuration-item.js';
+import { type ConfigurationItem, mapConfigurationItem, readConfigurationItem } from '../../../src/sources/config/configuration-item.js';
 
 const ARN = 'arn:aws:ecs:eu-west-1:222222222222:task-definition/node-exporter:7';
 
@@ -141,7 +137,8 @@ describe('AWS Config configuration item → model', () => {
       ...item,
       configuration: JSON.parse(
         `{"TaskDefinitionArn": "${ARN}", "Cpu": "256", "NetworkMode": "host", "cpu": "512", "tags": "inline", "Tags": [1],` +
-          '"ContainerDefinitions": [{"Name": "app", "Privileged": true, "name": "shadow", "DockerLabels": {"2": "b", "1": "a", "Key": "v"}}]}',
+          '"ContainerDefinitions": [{"Name": "app", "Privileged": true, "name": "shadow", ' +
+          '"DockerLabels": {"2": "b", "1": "a", "Key": "v"}}]}',
       ) as unknown,
       tags: { team: 'platform' },
     });
