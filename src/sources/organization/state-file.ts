@@ -64,7 +64,9 @@ export class ScanState {
     try {
       if (handle) {
         for await (const { line, offset } of lines(handle)) {
-          if (first === 'empty') {
+          // What an interrupted run had spilled for its pairs in flight: they were not recorded, so they are scanned again.
+    await rm(`${path}.pending`, { force: true });
+    if (first === 'empty') {
             if (line.trim() === '') continue;
             first = parseHeader(line);
             if (offset !== 0) first = undefined;
@@ -95,6 +97,8 @@ export class ScanState {
     } finally {
       await handle?.close();
     }
+    // What an interrupted run had spilled for its pairs in flight: they were not recorded, so they are scanned again.
+    await rm(`${path}.pending`, { force: true });
     if (first === 'empty') {
       await writeFile(path, `${JSON.stringify(header)}\n`, 'utf8').catch((error: Error) => {
         throw new UsageError(`--state: cannot write ${path}: ${error.message}`);

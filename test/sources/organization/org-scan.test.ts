@@ -305,6 +305,8 @@ describe('scan --aws --org: every account of the organization', () => {
       const last = lines.pop()!;
       const lastAccount = (JSON.parse(last) as { account: string }).account;
       await writeFile(statePath, `${lines.join('\n')}\n${last.slice(0, 40)}`);
+      // What the interrupted run had spilled for its pair in flight.
+      await writeFile(`${statePath}.pending`, '{"resource":');
       emulator.resetCalls();
       const result = await scan({
         paths: [],
@@ -313,6 +315,7 @@ describe('scan --aws --org: every account of the organization', () => {
       });
       assert.deepEqual([...new Set(emulator.calls.filter((c) => c.service === 'ecs').map((c) => c.accountId))], [lastAccount]);
       assert.equal(result.summary.taskDefinitions, 3);
+      await assert.rejects(stat(`${statePath}.pending`), { code: 'ENOENT' });
     });
 
     it('refuses a state file written for another scan', async () => {
