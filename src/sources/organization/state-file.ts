@@ -64,9 +64,7 @@ export class ScanState {
     try {
       if (handle) {
         for await (const { line, offset } of lines(handle)) {
-          // What an interrupted run had spilled for its pairs in flight: they were not recorded, so they are scanned again.
-    await rm(`${path}.pending`, { force: true });
-    if (first === 'empty') {
+          if (first === 'empty') {
             if (line.trim() === '') continue;
             first = parseHeader(line);
             if (offset !== 0) first = undefined;
