@@ -10,7 +10,9 @@ const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
  * unresolved; `AWS::NoValue` means the property is absent.
  */
 export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): ValueNode {
-  if (name === 'AWS::NoValue') return site.range ? { kind: 'null', range: site.range, syntax: ctx.syntax } : { kind: 'null', syntax: ctx.syntax };
+  if (name === 'AWS::NoValue') {
+    return site.range ? { kind: 'null', range: site.range, syntax: ctx.syntax } : { kind: 'null', syntax: ctx.syntax };
+  }
   if (name.startsWith('AWS::')) return unresolvedAt(site, ctx, `pseudo parameter ${name} depends on the deployment`);
   const parameter = ctx.template.parameters.get(name);
   if (parameter) {

@@ -19,6 +19,7 @@ import type { Event, MappingEvent, ScalarEvent, SequenceEvent } from 'js-yaml';
 import type { LazyRanges, LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
+import { REFERENCE_SITES } from './template.js';
 
 /**
  * js-yaml's CommonJS build, also from an ES module (the worker's bundle, the library, the tests): its ES module build
@@ -42,7 +43,8 @@ const NO_RANGE = -1;
 
 /** yaml's limit for an implicit key (the `:` within 1024 characters of the key's start). */
 const MAX_KEY_LENGTH = 1000;
-const KNOWN_TAGS = new Set<string>(SHORT_FORM_TAGS.map((name) => `!${name}`));
+/** Short-form tags (`!If`) and the long-form names they stand for (`Fn::If`). */
+const LONG_FORM_NAMES = new Map<string, string>(SHORT_FORM_TAGS.map((name) => [`!${name}`, longFormName(name)]));
 
 /**
  * The YAML 1.2 core schema's implicit scalar types (null, bool, int, float) as the `yaml` package defines and tries
@@ -131,6 +133,8 @@ class EventBuilder {
   /** How many flow collections the current node is in, and the block indentation holding the outermost. */
   private flowDepth = 0;
   private flowIndent = NO_RANGE;
+  /** The one-entry mappings named Ref or Fn::Sub of the document being built (see REFERENCE_SITES). */
+  private referenceSites: ValueNode[] = [];
   /** Where the key read last starts and ends (trimmed). */
   private keyStart = 0;
   private keyEnd = 0;
@@ -151,7 +155,10 @@ class EventBuilder {
       const root = events[this.index];
       // An empty document's null sits after its `---`, which events do not place.
       if (!root || (root.type === SCALAR && root.valueStart === NO_RANGE)) bail();
-      documents.push(this.node(-1));
+      const tree = this.node(-1);
+      REFERENCE_SITES.set(tree, this.referenceSites);
+      this.referenceSites = [];
+      documents.push(tree);
       this.pendingEnd = NO_RANGE;
       if (events[this.index++]?.type !== POP) bail();
     }
@@ -176,18 +183,19 @@ class EventBuilder {
   /** A short-form intrinsic (`!Ref x`) as its long form (`{Ref: x}`), ranged from the tag to the value's end. */
   private tagged(tagStart: number, tagEnd: number, value: ValueNode, valueStart: number): ValueNode {
     const tag = this.text.slice(tagStart, tagEnd);
-    if (!KNOWN_TAGS.has(tag)) bail();
+    const name = LONG_FORM_NAMES.get(tag);
+    if (name === undefined) return bail();
     // yaml-tree finds the tag before the value across white space only (a comment between: the composing path).
     for (let i = tagEnd; i < valueStart; i++) {
       const c = this.text.charCodeAt(i);
       // Inside a flow collection the two parsers may place a tag and a value on different lines differently.
       if (!isSpace(c) || (this.flowDepth > 0 && (c === 10 || c === 13))) bail();
     }
-    return {
+    const call: ValueNode = {
       kind: 'object',
       entries: [
         {
-          key: longFormName(tag.slice(1)),
+          key: name,
           sourceKey: tag,
           keyRange: this.ranges.range(tagStart, tagEnd),
           value,
@@ -196,6 +204,8 @@ class EventBuilder {
       range: this.ranges.range(tagStart, this.lastRangeEnd),
       syntax: 'yaml',
     };
+    if (name === 'Ref' || name === 'Fn::Sub') this.referenceSites.push(call);
+    return call;
   }
 
   private scalar(e: ScalarEvent, tagged: boolean, parentIndent: number): ValueNode {
@@ -318,7 +328,9 @@ class EventBuilder {
     }
     this.index++;
     const end = this.closeBlock(e.start, indent);
-    return { kind: 'object', entries, range: this.ranges.range(e.start, end), syntax: 'yaml' };
+    const map: ValueNode = { kind: 'object', entries, range: this.ranges.range(e.start, end), syntax: 'yaml' };
+    if (entries.length === 1) this.noteReferenceSite(map, entries[0] as ObjectEntry);
+    return map;
   }
 
   private blockSeq(e: SequenceEvent): ValueNode {
@@ -408,7 +420,15 @@ class EventBuilder {
     this.lastTextEnd = end;
     this.lastFullEnd = end;
     const range = this.ranges.range(e.start, end);
-    return isMap ? { kind: 'object', entries, range, syntax: 'yaml' } : { kind: 'array', items, range, syntax: 'yaml' };
+    if (!isMap) return { kind: 'array', items, range, syntax: 'yaml' };
+    const map: ValueNode = { kind: 'object', entries, range, syntax: 'yaml' };
+    if (entries.length === 1) this.noteReferenceSite(map, entries[0] as ObjectEntry);
+    return map;
+  }
+
+  /** A one-entry mapping that may be a `Ref` or an `Fn::Sub` (long form), for the template's reference counts. */
+  private noteReferenceSite(map: ValueNode, only: ObjectEntry): void {
+    if (only.key === 'Ref' || only.key === 'Fn::Sub') this.referenceSites.push(map);
   }
 
   private flowItem(): ValueNode {
