@@ -70,10 +70,10 @@ describe('Terraform plan read in shares (two lanes)', () => {
       assert.deepEqual(plain(shares.flatMap(pick)), plain(pick(whole)));
     }
     const first = shares[0]?.flatMap((p) => [...p.definitions.map((d) => d.resource.id), ...p.failures.map((f) => f.resource.id)]);
-    // 130 × 0.45 = 58.5 rounds to 59: the first share ends before resource 59.
-    assert.equal(MAIN_SHARE, 0.45);
-    assert.equal(first?.length, 59);
-    assert.ok(first?.includes('aws_ecs_task_definition.svc[58]') && !first.includes('aws_ecs_task_definition.svc[59]'));
+    // 130 × 0.4 = 52: the first share ends before resource 52.
+    assert.equal(MAIN_SHARE, 0.4);
+    assert.equal(first?.length, 52);
+    assert.ok(first?.includes('aws_ecs_task_definition.svc[51]') && !first.includes('aws_ecs_task_definition.svc[52]'));
   });
 
   it('an unreadable plan is reported once, by the share that starts at 0', async () => {
