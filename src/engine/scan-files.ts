@@ -7,13 +7,14 @@
  */
 import type { Finding, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
-import { type FileSource, type InputFile, fileError } from '../sources/source.js';
+import { type FileShare, type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
 import { compactBatch, compactorFor } from './compact-findings.js';
 import { releaseBatch } from './detach-batch.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
 import type { ScanPool } from './pool.js';
+import { scanShared, sharesFile } from './shared-file.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
 
 /** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
@@ -56,12 +57,12 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
   /** Pool batches sent and not yet back: reading waits when too many are out, so texts do not pile up. */
   const outstanding: Array<Promise<unknown>> = [];
 
-  const runInProcess = async (source: FileSource, batch: InputFile[]): Promise<BatchResult> => {
+  const runInProcess = async (source: FileSource, batch: InputFile[], share?: FileShare): Promise<BatchResult> => {
     // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const result = emptyBatch();
-    await consumeFiles(source, batch, { ...options, findingLines }, result);
+    await consumeFiles(source, batch, { ...options, findingLines, ...(share ? { share } : {}) }, result);
     return result;
   };
   const counted = (promise: Promise<BatchResult>, files: number) =>
@@ -163,7 +164,17 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     // What is left: the last partial batches, whole Terraform groups, and everything when holding all texts.
     for (const group of groups.values()) {
       const batches = group.source.independentFiles ? chunks(group.open.splice(0), FILE_BATCH) : [group.open.splice(0)];
-      for (const batch of batches) if (batch.length) await sendBatch(group, batch);
+      for (const batch of batches) {
+        if (!batch.length) continue;
+        // One large file (a plan) is read in two lanes, this thread and one worker (shared-file.ts).
+        if (!holdAll && (await sharesFile(group.source, batch, options))) {
+          const [file] = batch as [InputFile];
+          const runHere = (share: FileShare | undefined) => runInProcess(group.source, [file], share).then((r) => releaseBatch(r, 1));
+          const result = counted(scanShared(group.source, file, { ...options, findingLines }, runHere), 1);
+          group.results.push(result);
+          await result.catch(() => undefined);
+        } else await sendBatch(group, batch);
+      }
     }
     await pools.release();
     // Everything is sent: batches still waiting for a worker are checked here instead, so no lane idles at the end;
