@@ -24,6 +24,8 @@ const options = JSON.parse(json ?? '{}') as {
 const credentials = { accessKeyId: 'AKIDECSGUARDTEST', secretAccessKey: 'emulator-secret' };
 // What findings carry, as the CLI computes it for the report's format (BENCH_FORMAT, default text as the CLI's).
 const findingDetails = findingDetailsFor([(process.env['BENCH_FORMAT'] ?? 'text') as ReportFormat]);
+// BENCH_CHECKS=none: run no check, so the scan holds no finding: its memory is then the sources' and the engine's alone.
+const checks = process.env['BENCH_CHECKS'] === 'none' ? [] : CHECKS;
 
 // The SDK's modules load before the clock starts: CPU per call is the scan's, not module loading's.
 await Promise.all([loadSdk(), import('@aws-sdk/client-organizations'), import('@aws-sdk/client-config-service')]);
@@ -63,7 +65,7 @@ function heldByFindings(result: { findings: unknown[] }): { liveMb: number; find
 }
 /** Scans the live source; its time, CPU and what its findings hold (the findings are emptied: see heldByFindings). */
 async function scanAndMeasure(source: LiveSource) {
-  const result = await scan({ paths: [], checks: CHECKS, liveSources: [source], findingDetails });
+  const result = await scan({ paths: [], checks, liveSources: [source], findingDetails });
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuAtStart);
   await stopAllocationProfile?.();
@@ -116,7 +118,8 @@ if (process.env['BENCH_HEAP_SNAPSHOT'] && process.env['BENCH_HEAP_SNAPSHOT'] !==
   setTimeout(() => console.error(`heap snapshot: ${writeHeapSnapshot()}`), Number(process.env['BENCH_HEAP_SNAPSHOT']) * 1000).unref();
 }
 if (mode === 'fanout') {
-  const source = new OrganizationSource({
+  if (process.env['BENCH_STATE']) await (await import('node:fs/promises')).rm(process.env['BENCH_STATE'], { force: true });
+  const settings = {
     scope: options.scope,
     regions: options.regions,
     role: 'ecsguard-scan',
@@ -124,8 +127,15 @@ if (mode === 'fanout') {
     credentials,
     ...(options.maxTotalConcurrency ? { maxTotalConcurrency: options.maxTotalConcurrency } : {}),
     ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
-  });
-  const { result, wallSeconds, cpu, findingCount, held } = await scanAndMeasure(source);
+    // BENCH_STATE=FILE: record finished account-regions there (--state); the file is removed first.
+    ...(process.env['BENCH_STATE'] ? { statePath: process.env['BENCH_STATE'] } : {}),
+  };
+  const source = new OrganizationSource(settings);
+  // BENCH_VIA=cli: the source as `ecsguard scan --aws --org` builds it (src/cli/org-options.ts), which is how the
+  // engine reads it from the command line (in parts, or whole).
+  const { result, wallSeconds, cpu, findingCount, held } = await scanAndMeasure(
+    process.env['BENCH_VIA'] === 'cli' ? await viaCli(settings) : source,
+  );
   const calls = Object.values(source.stats.callsByAccount).sort((a, b) => a - b);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(
@@ -182,4 +192,34 @@ if (mode === 'fanout') {
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     }),
   );
+}
+
+/** The organization source the CLI builds for these settings (its calls are not counted in `source.stats`). */
+async function viaCli(settings: {
+  scope: string;
+  regions: string[];
+  endpointUrl: string;
+  maxTotalConcurrency?: number;
+  maxConcurrency?: number;
+  statePath?: string;
+}): Promise<LiveSource> {
+  const { createOrganizationSource } = await import('../src/cli/org-options.js');
+  process.env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
+  process.env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
+  const source = await createOrganizationSource(
+    {
+      aws: true,
+      org: true,
+      quiet: true,
+      cache: false,
+      scope: settings.scope,
+      region: settings.regions,
+      endpointUrl: settings.endpointUrl,
+      ...(settings.maxTotalConcurrency ? { orgConcurrency: settings.maxTotalConcurrency } : {}),
+      ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
+      ...(settings.statePath ? { state: settings.statePath } : {}),
+    },
+    { stderr: process.stderr },
+  );
+  return source!;
 }

@@ -97,19 +97,30 @@ export async function createOrganizationSource(
     ...(opts['cache'] === false ? {} : { cacheDir: (opts['cacheDir'] as string | undefined) ?? defaultCacheDir() }),
     notice: (message) => notices.push(message),
   });
+  const summarize = () => {
+    const { stats } = source;
+    notices.push(
+      `organization: ${stats.accounts} account(s) in scope, ${stats.pairs} account-region(s) ` +
+        `scanned${stats.resumedPairs ? `, ${stats.resumedPairs} resumed ` + `from ${String(opts['state'])}` : ''}${
+          stats.failedAccounts ? `, ${stats.failedAccounts} account(s) could not be scanned ` + `(see errors)` : ''
+        }`,
+    );
+    if (opts['quiet'] !== true) for (const message of notices) context.stderr.write(`ecsguard: ${message}\n`);
+  };
   return {
     load: async (signal) => {
       try {
         return await source.load(signal);
       } finally {
-        const { stats } = source;
-        notices.push(
-          `organization: ${stats.accounts} account(s) in scope, ${stats.pairs} account-region(s) ` +
-            `scanned${stats.resumedPairs ? `, ${stats.resumedPairs} resumed ` + `from ${String(opts['state'])}` : ''}${
-              stats.failedAccounts ? `, ${stats.failedAccounts} account(s) could not be scanned ` + `(see errors)` : ''
-            }`,
-        );
-        if (opts['quiet'] !== true) for (const message of notices) context.stderr.write(`ecsguard: ${message}\n`);
+        summarize();
+      }
+    },
+    // In parts: each part is checked and its revisions dropped, so memory does not grow with the organization.
+    loadInParts: async (signal, onPart) => {
+      try {
+        await source.loadInParts(signal, onPart);
+      } finally {
+        summarize();
       }
     },
   };

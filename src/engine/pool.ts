@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { InputFile } from '../sources/source.js';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
+import type { FileShare, InputFile } from '../sources/source.js';
 import type { FindingDetails } from './evaluate.js';
 import type { BatchResult } from './scan.js';
 
@@ -22,6 +22,8 @@ export interface BatchTask {
   findingLines: boolean;
   /** What findings carry besides their verdict (ScanOptions.findingDetails). */
   findingDetails: FindingDetails;
+  /** Only this share of the one file's resources (FileSourceOptions.share; shared-file.ts). */
+  share?: FileShare;
 }
 
 /** Code a worker loads before its first batch: these sources' parsers, the code of these finding details. */
@@ -69,12 +71,13 @@ export class ScanPool {
   constructor(
     readonly size: number,
     private readonly preload?: Preload,
+    private readonly limits: ResourceLimits = WORKER_RESOURCE_LIMITS,
   ) {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
   private spawn(): void {
-    const worker = new Worker(this.entry, { resourceLimits: WORKER_RESOURCE_LIMITS });
+    const worker = new Worker(this.entry, { resourceLimits: this.limits });
     if (this.preload) worker.postMessage({ preload: this.preload });
     worker.on('message', (message: { id: number; result?: BatchResult; error?: string }) => {
       const waiting = this.pending.get(message.id);

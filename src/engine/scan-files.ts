@@ -7,13 +7,14 @@
  */
 import type { Finding, ScanError } from '../model/finding.js';
 import { FILE_SOURCES } from '../sources/registry.js';
-import { type FileSource, type InputFile, fileError } from '../sources/source.js';
+import { type FileShare, type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
 import { compactBatch, compactorFor } from './compact-findings.js';
 import { releaseBatch } from './detach-batch.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
 import type { ScanPool } from './pool.js';
+import { scanShared, sharesFile } from './shared-file.js';
 import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
 
 /** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
@@ -56,12 +57,12 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
   /** Pool batches sent and not yet back: reading waits when too many are out, so texts do not pile up. */
   const outstanding: Array<Promise<unknown>> = [];
 
-  const runInProcess = async (source: FileSource, batch: InputFile[]): Promise<BatchResult> => {
+  const runInProcess = async (source: FileSource, batch: InputFile[], share?: FileShare): Promise<BatchResult> => {
     // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const result = emptyBatch();
-    await consumeFiles(source, batch, { ...options, findingLines }, result);
+    await consumeFiles(source, batch, { ...options, findingLines, ...(share ? { share } : {}) }, result);
     return result;
   };
   const counted = (promise: Promise<BatchResult>, files: number) =>
@@ -163,7 +164,17 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     // What is left: the last partial batches, whole Terraform groups, and everything when holding all texts.
     for (const group of groups.values()) {
       const batches = group.source.independentFiles ? chunks(group.open.splice(0), FILE_BATCH) : [group.open.splice(0)];
-      for (const batch of batches) if (batch.length) await sendBatch(group, batch);
+      for (const batch of batches) {
+        if (!batch.length) continue;
+        // One large file (a plan) is read in two lanes, this thread and one worker (shared-file.ts).
+        if (!holdAll && (await sharesFile(group.source, batch, options))) {
+          const [file] = batch as [InputFile];
+          const runHere = (share: FileShare | undefined) => runInProcess(group.source, [file], share).then((r) => releaseBatch(r, 1));
+          const result = counted(scanShared(group.source, file, { ...options, findingLines }, runHere), 1);
+          group.results.push(result);
+          await result.catch(() => undefined);
+        } else await sendBatch(group, batch);
+      }
     }
     await pools.release();
     // Everything is sent: batches still waiting for a worker are checked here instead, so no lane idles at the end;
@@ -219,23 +230,37 @@ export function deliver(
  * for both shapes. So each source keeps to a lane where it can: the main thread (which also reads, routes and
  * reports) checks task-definition JSON, the cheapest files per byte; workers check the other sources. A lane takes
  * the other's batches only when it would otherwise idle or the other has too much: a worker with nothing waiting
- * gets JSON; the main thread checks a worker's source when BACKLOG_PER_WORKER batches (or BACKLOG_CHARS of text)
- * wait for each worker. Output does not depend on which lane checks a batch (results are joined in batch order).
+ * gets JSON; while reading, the main thread checks a worker's source only when BACKLOG_CHARS of text wait for the
+ * workers (the memory bound), and once everything is read it takes batches back from the end of the queue (see
+ * takeBack). Output does not depend on which lane checks a batch (results are joined in batch order).
+ *
+ * Why not on a count of waiting batches, as before: reading is fast, so a corpus whose templates come first in walk
+ * order (a folder of CloudFormation, then one of JSON) filled a count of 8 batches per worker at once, and the main
+ * thread then compiled the YAML parser and checked templates itself while its own JSON waited to be read. A 3,000-file
+ * mixed scan spent about 0.5 CPU-s more that way (about a tenth), all of it on the main thread, the lane that decides
+ * when the scan ends.
  */
 const MAIN_LANE_KINDS: ReadonlySet<string> = new Set(['json']);
 
-/** Batches of a worker's source that may wait per worker before the main thread helps (see MAIN_LANE_KINDS). */
-export const BACKLOG_PER_WORKER = 8;
+/**
+ * Batches sent to the workers and not back yet, per worker, before reading waits: a bound for corpora of many small
+ * files, whose texts stay under BACKLOG_CHARS; it must not be reached before the main thread's own lane is read.
+ */
+export const BACKLOG_PER_WORKER = 64;
 
-/** Text (UTF-16 code units) that may wait for the workers: the backlog's memory bound. */
-export const BACKLOG_CHARS = 8 * 1024 * 1024;
+/**
+ * Text (UTF-16 code units) that may wait for the workers: the backlog's memory bound. About 16 MB of one-byte strings
+ * (ASCII and Latin-1 texts), enough for the 1,000 templates of the mixed bench corpus to wait for the worker while
+ * the main thread reads and checks the JSON behind them.
+ */
+export const BACKLOG_CHARS = 16 * 1024 * 1024;
 
 /** At the end, the main thread takes back a batch of a worker's source only while this many wait per worker. */
 export const TAKE_BACK_PER_WORKER = 3;
 
 function checkedHere(pool: ScanPool, source: FileSource): boolean {
   if (MAIN_LANE_KINDS.has(source.kind)) return !pool.starving();
-  return pool.backlog() >= BACKLOG_PER_WORKER * pool.size || pool.backlogChars() >= BACKLOG_CHARS;
+  return pool.backlogChars() >= BACKLOG_CHARS;
 }
 
 /** The batch the main thread checks next once everything is sent, if it should take one back from the workers. */

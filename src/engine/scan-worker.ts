@@ -34,6 +34,7 @@ async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise
       varFiles: task.varFiles,
       findingLines: task.findingLines,
       findingDetails: task.findingDetails,
+      ...(task.share ? { share: task.share } : {}),
     };
     const result: BatchResult = emptyBatch();
     await consumeFiles(source, task.files, options, result);

@@ -74,6 +74,19 @@ export interface BatchResult {
   taskDefinitions: number;
   /** With ConsumeOptions.findingLines: the anchor lines of findings[i] (see ScanOptions.onFindingLines). */
   lines?: Array<number[] | undefined>;
+  /**
+   * Set when a source delivered in parts: how many leading records came from the source itself (its errors and
+   * warnings, then its failures' errors and ERROR findings) before the checks' own. Shares of one file are joined
+   * by these (shared-file.ts), in the order one whole-file run gives.
+   */
+  sections?: BatchSections;
+}
+
+export interface BatchSections {
+  sourceErrors: number;
+  failureErrors: number;
+  sourceWarnings: number;
+  failureFindings: number;
 }
 
 type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal' | 'findingDetails'> & {
@@ -173,7 +186,14 @@ async function consumeInParts(
   } catch {
     return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
   }
+  const before = { errors: into.errors.length, warnings: into.warnings.length, findings: into.findings.length };
   await consumeOutput(whole, withTexts, into);
+  into.sections = {
+    sourceErrors: whole.errors.length,
+    failureErrors: into.errors.length - before.errors - whole.errors.length,
+    sourceWarnings: into.warnings.length - before.warnings,
+    failureFindings: into.findings.length - before.findings,
+  };
   for (let i = 0; i < checked.findings.length; i++) {
     into.findings.push(checked.findings[i] as Finding);
     const lines = checked.lines?.[i];

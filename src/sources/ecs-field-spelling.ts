@@ -103,6 +103,12 @@ function walkKeys(node: ValueNode, visit: (entry: ObjectEntry) => void): void {
   }
 }
 
+/** Whether one of the first `end` entries has this key. */
+function keyBefore(entries: readonly ObjectEntry[], end: number, key: string): boolean {
+  for (let j = 0; j < end; j++) if ((entries[j] as ObjectEntry).key === key) return true;
+  return false;
+}
+
 /**
  * Container definitions as the Terraform AWS provider reads them: it decodes the JSON with Go's encoding/json,
  * which matches field names case-insensitively (an exact match first; the last of several keys naming one field
@@ -112,10 +118,12 @@ function walkKeys(node: ValueNode, visit: (entry: ObjectEntry) => void): void {
 export function foldProviderKeys(node: ValueNode, problems: KeyProblem[]): ValueNode {
   switch (node.kind) {
     case 'object': {
-      const entries: ObjectEntry[] = [];
-      for (const entry of node.entries) {
-        const key = otherCaseOf(entry.key) ?? entry.key;
-        const intended = key === entry.key ? misspeltJudgedField(entry.key) : undefined;
+      // The node itself when no key is renamed or repeated and no value changes (most of a plan's thousands).
+      let entries: ObjectEntry[] | undefined;
+      for (let i = 0; i < node.entries.length; i++) {
+        const entry = node.entries[i] as ObjectEntry;
+        const { other, intended } = keySpelling(entry.key);
+        const key = other ?? entry.key;
         if (intended !== undefined) {
           problems.push({
             message: `unknown field "${entry.key}" in container_definitions: the AWS provider ignores it (did you mean ${intended}?)`,
@@ -123,15 +131,25 @@ export function foldProviderKeys(node: ValueNode, problems: KeyProblem[]): Value
           });
         }
         const value = USER_MAP_FIELDS.has(key) ? entry.value : foldProviderKeys(entry.value, problems);
-        const renamed: ObjectEntry = { ...entry, key, value };
+        const same = key === entry.key && value === entry.value;
+        if (same && entries === undefined && !keyBefore(node.entries, i, key)) continue;
+        entries ??= node.entries.slice(0, i);
+        const renamed: ObjectEntry = same ? entry : { ...entry, key, value };
         const earlier = entries.findIndex((e) => e.key === key);
         if (earlier >= 0) entries.splice(earlier, 1);
         entries.push(renamed);
       }
-      return { ...node, entries };
+      return entries === undefined ? node : { ...node, entries };
     }
-    case 'array':
-      return { ...node, items: node.items.map((item) => foldProviderKeys(item, problems)) };
+    case 'array': {
+      let items: ValueNode[] | undefined;
+      for (let i = 0; i < node.items.length; i++) {
+        const item = node.items[i] as ValueNode;
+        const folded = foldProviderKeys(item, problems);
+        if (folded !== item) (items ??= node.items.slice())[i] = folded;
+      }
+      return items === undefined ? node : { ...node, items };
+    }
     case 'conditional':
       return { ...node, whenTrue: foldProviderKeys(node.whenTrue, problems), whenFalse: foldProviderKeys(node.whenFalse, problems) };
     default:

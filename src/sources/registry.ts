@@ -10,7 +10,7 @@ import { isTerraformConfiguration, looksLikeTerraformPlan } from './terraform/de
  */
 function lazySource(
   kind: SourceKind,
-  shape: { independentFiles?: boolean; inParts?: boolean },
+  shape: { independentFiles?: boolean; inParts?: boolean; shareable?: boolean },
   detect: FileSource['detect'],
   importSource: () => Promise<FileSource>,
 ): FileSource {
@@ -19,6 +19,7 @@ function lazySource(
   return {
     kind,
     ...(shape.independentFiles ? { independentFiles: true } : {}),
+    ...(shape.shareable ? { shareable: true } : {}),
     detect,
     load: async (files, options) => (await real()).load(files, options),
     // The engine asks for parts only from a source that has them: forwarded for the sources that do.
@@ -40,7 +41,7 @@ function lazySource(
 
 const terraformPlan = lazySource(
   'terraform-plan',
-  { inParts: true },
+  { inParts: true, shareable: true },
   (file) => looksLikeTerraformPlan(file.text),
   async () => (await import('./terraform/plan-source.js')).terraformPlan,
 );

@@ -48,6 +48,17 @@ export interface SourceOutput {
 export interface FileSourceOptions {
   /** Terraform `--var-file` paths. */
   varFiles?: string[];
+  /**
+   * For a {@link FileSource.shareable} source given one file: read only this share of its resources, the fraction
+   * [from, to) of them in file order. The outputs of shares that cover [0, 1), joined in order, are the whole output.
+   */
+  share?: FileShare;
+}
+
+/** A contiguous fraction of one file's resources (see FileSourceOptions.share). */
+export interface FileShare {
+  from: number;
+  to: number;
 }
 
 /**
@@ -63,6 +74,11 @@ export interface FileSource {
    * Terraform reads a module directory as a unit and leaves this unset.
    */
   independentFiles?: boolean;
+  /**
+   * True when one large file can be read in shares (FileSourceOptions.share), each by another thread: a Terraform
+   * plan of thousands of resources is one file.
+   */
+  shareable?: boolean;
   /** Content-based, cheap: never a full parse. */
   detect(file: InputFile): boolean;
   load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;

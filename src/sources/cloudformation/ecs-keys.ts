@@ -239,15 +239,22 @@ function rename(node: ValueNode, where: string, report: KeyReport, role?: Role, 
   switch (node.kind) {
     case 'object': {
       const place = role === 'container' ? `container definition ${scalarText(field(node, 'Name')) || `#${index}`}` : where;
-      return { ...node, entries: node.entries.map((e) => renameEntry(e, place, report)) };
+      // Loops rather than map() with a closure per call: this copies every object and list of every definition.
+      const source = node.entries;
+      const entries: ObjectEntry[] = [];
+      for (let i = 0; i < source.length; i++) entries.push(renameEntry(source[i] as ObjectEntry, place, report));
+      return { ...node, entries };
     }
-    case 'array':
-      return {
-        ...node,
-        items: node.items.map((item, i) =>
-          role === 'container list' ? rename(item, where, report, 'container', i) : rename(item, where, report),
-        ),
-      };
+    case 'array': {
+      const source = node.items;
+      const items: ValueNode[] = [];
+      if (role === 'container list') {
+        for (let i = 0; i < source.length; i++) items.push(rename(source[i] as ValueNode, where, report, 'container', i));
+      } else {
+        for (let i = 0; i < source.length; i++) items.push(rename(source[i] as ValueNode, where, report));
+      }
+      return { ...node, items };
+    }
     case 'conditional':
       return {
         ...node,

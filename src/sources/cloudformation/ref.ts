@@ -1,3 +1,4 @@
+import type { SourceRange } from '../../model/location.js';
 import { type ValueNode, scalarText } from '../../model/value.js';
 import { type ResolveContext, invalidAt, unresolvedAt, withOrigin } from './resolve-context.js';
 
@@ -9,17 +10,18 @@ const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
  * unresolved; `AWS::NoValue` means the property is absent.
  */
 export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): ValueNode {
-  if (name === 'AWS::NoValue') return { kind: 'null', ...(site.range ? { range: site.range } : {}), syntax: ctx.syntax };
+  if (name === 'AWS::NoValue') {
+    return site.range ? { kind: 'null', range: site.range, syntax: ctx.syntax } : { kind: 'null', syntax: ctx.syntax };
+  }
   if (name.startsWith('AWS::')) return unresolvedAt(site, ctx, `pseudo parameter ${name} depends on the deployment`);
   const parameter = ctx.template.parameters.get(name);
   if (parameter) {
     const value = parameter.defaultValue;
     if (value === undefined) return unresolvedAt(site, ctx, `parameter ${name} has no Default`);
-    const definition = {
-      name: `parameter ${name}`,
-      references: parameter.references,
-      ...(parameter.declaredAt ? { range: parameter.declaredAt } : {}),
-    };
+    const declaredAt = parameter.declaredAt;
+    const definition: { name: string; references: number; range?: SourceRange } = declaredAt
+      ? { name: `parameter ${name}`, references: parameter.references, range: declaredAt }
+      : { name: `parameter ${name}`, references: parameter.references };
     if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
       const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item }));
       return withOrigin(

@@ -25,18 +25,35 @@ export function expressionAt(site: ValueNode, ctx: ResolveContext): string {
   const range = site.range;
   if (!range) return '(expression)';
   // By offsets: a lazy range (OffsetRange) then computes no line or column.
-  const text = ctx.text.slice(startOffsetOf(range), endOffsetOf(range)).replace(/\s+/g, ' ').trim();
+  const written = ctx.text.slice(startOffsetOf(range), endOffsetOf(range));
+  const text = (isOneLine(written) ? written : written.replace(/\s+/g, ' ')).trim();
   return text.length > MAX_EXPRESSION_LENGTH ? `${text.slice(0, MAX_EXPRESSION_LENGTH - 1)}…` : text;
 }
 
+/**
+ * Whether `text` has no white space but single spaces (`!GetAtt Role.Arn`, the usual expression), which the
+ * collapsing replace would return unchanged: it is then skipped.
+ */
+function isOneLine(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (text.charCodeAt(i + 1) === 32) return false;
+    } else if (c < 32 || c === 0x7f || c > 0x7e) {
+      // Control characters include tabs and line breaks; beyond ASCII, \s also matches Unicode spaces.
+      if (c < 32 || /\s/.test(text[i] as string)) return false;
+    }
+  }
+  return true;
+}
+
 export function unresolvedAt(site: ValueNode, ctx: ResolveContext, reason: string): UnresolvedNode {
-  return {
-    kind: 'unresolved',
-    expression: expressionAt(site, ctx),
-    reason,
-    ...(site.range ? { range: site.range } : {}),
-    syntax: ctx.syntax,
-  };
+  // Literals rather than a conditional spread (a generic copy): the same keys in the same order.
+  const expression = expressionAt(site, ctx);
+  const range = site.range;
+  return range
+    ? { kind: 'unresolved', expression, reason, range, syntax: ctx.syntax }
+    : { kind: 'unresolved', expression, reason, syntax: ctx.syntax };
 }
 
 /**
@@ -71,18 +88,17 @@ export function withOrigin<T extends ValueNode>(
   definitionTakesStrings = false,
   definition?: Origin['definition'],
 ): T {
-  return {
-    ...value,
-    origin: {
-      expression: expressionAt(site, ctx),
-      ...(site.range ? { range: site.range } : {}),
-      ...(definitionTakesStrings ? { definitionTakesStrings } : {}),
-      ...(definition ? { definition } : {}),
-    },
-  };
+  // Fields added in the order the spreads gave them, without a conditional spread's generic copy.
+  const origin: Origin = { expression: expressionAt(site, ctx) };
+  if (site.range) origin.range = site.range;
+  if (definitionTakesStrings) origin.definitionTakesStrings = definitionTakesStrings;
+  if (definition) origin.definition = definition;
+  return { ...value, origin };
 }
 
 /** A value computed by a function (`Fn::Sub`, `Fn::Join`): it lives where the call is written. */
 export function computedString(value: string, site: ValueNode, ctx: ResolveContext): ValueNode {
-  return withOrigin({ kind: 'string', value, ...(site.range ? { range: site.range } : {}), syntax: ctx.syntax }, site, ctx);
+  const range = site.range;
+  const node: ValueNode = range ? { kind: 'string', value, range, syntax: ctx.syntax } : { kind: 'string', value, syntax: ctx.syntax };
+  return withOrigin(node, site, ctx);
 }

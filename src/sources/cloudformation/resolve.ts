@@ -170,10 +170,17 @@ function findCondition(
       return { node, condition: condition.value, whenTrue, whenFalse };
     }
   }
-  const children = node.kind === 'object' ? node.entries.map((e) => e.value) : node.kind === 'array' ? node.items : [];
-  for (const child of children) {
-    const found = findCondition(child, ctx);
-    if (found) return found;
+  // Loops over the children where they are (this runs on every function's arguments): no array of them is made.
+  if (node.kind === 'object') {
+    for (let i = 0; i < node.entries.length; i++) {
+      const found = findCondition((node.entries[i] as ObjectEntry).value, ctx);
+      if (found) return found;
+    }
+  } else if (node.kind === 'array') {
+    for (let i = 0; i < node.items.length; i++) {
+      const found = findCondition(node.items[i] as ValueNode, ctx);
+      if (found) return found;
+    }
   }
   return undefined;
 }

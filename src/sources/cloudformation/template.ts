@@ -59,33 +59,29 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
 const SUB_VARIABLE = /\$\{([^}!][^}]*)\}/g;
 
 /**
+ * The one-entry mappings named `Ref` or `Fn::Sub` of a tree, in any order, recorded by whoever built the tree (the
+ * YAML fast path, while building): {@link countReferences} then reads them instead of walking the whole template.
+ * A tree not recorded here is walked.
+ */
+export const REFERENCE_SITES = new WeakMap<ValueNode, readonly ValueNode[]>();
+
+/**
  * Counts the references to every parameter in the whole template, as
  * CloudFormation reads them: `Ref` (long or short form) and the variables of
  * `Fn::Sub` that its own variable map does not define.
  */
 function countReferences(root: ValueNode, parameters: Map<string, ParameterInfo>): void {
   if (parameters.size === 0) return; // nothing to count
-  const count = (name: string) => {
-    const parameter = parameters.get(name);
-    if (parameter) parameter.references++;
-  };
+  const sites = REFERENCE_SITES.get(root);
+  if (sites) {
+    for (let i = 0; i < sites.length; i++) countCall(sites[i] as ValueNode, parameters);
+    return;
+  }
   const visit = (node: ValueNode): void => {
     switch (node.kind) {
       case 'object': {
         const entries = node.entries;
-        if (entries.length === 1) {
-          const call = intrinsicCall(node);
-          if (call?.name === 'Ref' && call.argument.kind === 'string') count(call.argument.value);
-          if (call?.name === 'Fn::Sub') {
-            const [template, variables] = call.argument.kind === 'array' ? call.argument.items : [call.argument];
-            if (template?.kind === 'string') {
-              for (const match of template.value.matchAll(SUB_VARIABLE)) {
-                const name = (match[1] ?? '').trim();
-                if (!name.includes('.') && field(variables, name) === undefined) count(name);
-              }
-            }
-          }
-        }
+        if (entries.length === 1) countCall(node, parameters);
         for (let i = 0; i < entries.length; i++) visit((entries[i] as ObjectEntry).value);
         return;
       }
@@ -100,4 +96,23 @@ function countReferences(root: ValueNode, parameters: Map<string, ParameterInfo>
     }
   };
   visit(root);
+}
+
+/** The references a one-entry mapping makes, when it is a `Ref` or an `Fn::Sub`. */
+function countCall(node: ValueNode, parameters: Map<string, ParameterInfo>): void {
+  const count = (name: string) => {
+    const parameter = parameters.get(name);
+    if (parameter) parameter.references++;
+  };
+  const call = intrinsicCall(node);
+  if (call?.name === 'Ref' && call.argument.kind === 'string') count(call.argument.value);
+  if (call?.name === 'Fn::Sub') {
+    const [template, variables] = call.argument.kind === 'array' ? call.argument.items : [call.argument];
+    if (template?.kind === 'string') {
+      for (const match of template.value.matchAll(SUB_VARIABLE)) {
+        const name = (match[1] ?? '').trim();
+        if (!name.includes('.') && field(variables, name) === undefined) count(name);
+      }
+    }
+  }
 }

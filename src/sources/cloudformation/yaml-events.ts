@@ -19,6 +19,7 @@ import type { Event, MappingEvent, ScalarEvent, SequenceEvent } from 'js-yaml';
 import type { LazyRanges, LineIndex } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
+import { REFERENCE_SITES } from './template.js';
 
 /**
  * js-yaml's CommonJS build, also from an ES module (the worker's bundle, the library, the tests): its ES module build
@@ -42,9 +43,8 @@ const NO_RANGE = -1;
 
 /** yaml's limit for an implicit key (the `:` within 1024 characters of the key's start). */
 const MAX_KEY_LENGTH = 1000;
-const KNOWN_TAGS = new Set<string>(SHORT_FORM_TAGS.map((name) => `!${name}`));
-const YAML11_TRUE = /^(?:yes|Yes|YES|on|On|ON)$/;
-const YAML11_FALSE = /^(?:no|No|NO|off|Off|OFF)$/;
+/** Short-form tags (`!If`) and the long-form names they stand for (`Fn::If`). */
+const LONG_FORM_NAMES = new Map<string, string>(SHORT_FORM_TAGS.map((name) => [`!${name}`, longFormName(name)]));
 
 /**
  * The YAML 1.2 core schema's implicit scalar types (null, bool, int, float) as the `yaml` package defines and tries
@@ -133,6 +133,11 @@ class EventBuilder {
   /** How many flow collections the current node is in, and the block indentation holding the outermost. */
   private flowDepth = 0;
   private flowIndent = NO_RANGE;
+  /** The one-entry mappings named Ref or Fn::Sub of the document being built (see REFERENCE_SITES). */
+  private referenceSites: ValueNode[] = [];
+  /** Where the key read last starts and ends (trimmed). */
+  private keyStart = 0;
+  private keyEnd = 0;
 
   constructor(
     private readonly text: string,
@@ -150,7 +155,10 @@ class EventBuilder {
       const root = events[this.index];
       // An empty document's null sits after its `---`, which events do not place.
       if (!root || (root.type === SCALAR && root.valueStart === NO_RANGE)) bail();
-      documents.push(this.node(-1));
+      const tree = this.node(-1);
+      REFERENCE_SITES.set(tree, this.referenceSites);
+      this.referenceSites = [];
+      documents.push(tree);
       this.pendingEnd = NO_RANGE;
       if (events[this.index++]?.type !== POP) bail();
     }
@@ -175,18 +183,19 @@ class EventBuilder {
   /** A short-form intrinsic (`!Ref x`) as its long form (`{Ref: x}`), ranged from the tag to the value's end. */
   private tagged(tagStart: number, tagEnd: number, value: ValueNode, valueStart: number): ValueNode {
     const tag = this.text.slice(tagStart, tagEnd);
-    if (!KNOWN_TAGS.has(tag)) bail();
+    const name = LONG_FORM_NAMES.get(tag);
+    if (name === undefined) return bail();
     // yaml-tree finds the tag before the value across white space only (a comment between: the composing path).
     for (let i = tagEnd; i < valueStart; i++) {
       const c = this.text.charCodeAt(i);
       // Inside a flow collection the two parsers may place a tag and a value on different lines differently.
       if (!isSpace(c) || (this.flowDepth > 0 && (c === 10 || c === 13))) bail();
     }
-    return {
+    const call: ValueNode = {
       kind: 'object',
       entries: [
         {
-          key: longFormName(tag.slice(1)),
+          key: name,
           sourceKey: tag,
           keyRange: this.ranges.range(tagStart, tagEnd),
           value,
@@ -195,6 +204,8 @@ class EventBuilder {
       range: this.ranges.range(tagStart, this.lastRangeEnd),
       syntax: 'yaml',
     };
+    if (name === 'Ref' || name === 'Fn::Sub') this.referenceSites.push(call);
+    return call;
   }
 
   private scalar(e: ScalarEvent, tagged: boolean, parentIndent: number): ValueNode {
@@ -224,9 +235,9 @@ class EventBuilder {
     if (value === null) return { kind: 'null', range, syntax: 'yaml' };
     if (typeof value === 'number') return { kind: 'number', value, raw: text.slice(start, end), range, syntax: 'yaml' };
     if (typeof value === 'boolean') return { kind: 'boolean', value, range, syntax: 'yaml' };
-    if (mayBeYaml11Boolean(value.charCodeAt(0))) {
-      if (YAML11_TRUE.test(value)) return { kind: 'boolean', value: true, range, syntax: 'yaml' };
-      if (YAML11_FALSE.test(value)) return { kind: 'boolean', value: false, range, syntax: 'yaml' };
+    if (value.length <= 3) {
+      const flag = yaml11Boolean(value);
+      if (flag !== undefined) return { kind: 'boolean', value: flag, range, syntax: 'yaml' };
     }
     return { kind: 'string', value, range, syntax: 'yaml' };
   }
@@ -285,12 +296,14 @@ class EventBuilder {
       if (k.type !== SCALAR || k.anchorStart !== NO_RANGE || k.tagStart !== NO_RANGE || k.valueStart === NO_RANGE) return bail();
       this.index++;
       const key = this.key(k);
-      this.checkKeyPlace(key.start, indent, entries.length === 0);
-      let colon = key.end;
+      const keyStart = this.keyStart;
+      const keyEnd = this.keyEnd;
+      this.checkKeyPlace(keyStart, indent, entries.length === 0);
+      let colon = keyEnd;
       while (text.charCodeAt(colon) === 32) colon++;
       if (
         text.charCodeAt(colon) !== 58 ||
-        colon - key.start > MAX_KEY_LENGTH ||
+        colon - keyStart > MAX_KEY_LENGTH ||
         !isBreakOrSpace(text.charCodeAt(colon + 1), text, colon + 1)
       )
         bail();
@@ -303,7 +316,7 @@ class EventBuilder {
       } else {
         if ((v.type === MAPPING || v.type === SEQUENCE) && v.style !== FLOW) {
           // A block collection on the key's line (`A: b: 1`, `A: - 1`) is an error in yaml.
-          if (text.lastIndexOf('\n', v.start) < key.start) bail();
+          if (text.lastIndexOf('\n', v.start) < keyStart) bail();
         } else if (v.type === SCALAR || v.type === MAPPING || v.type === SEQUENCE) {
           // A scalar or flow collection below its key with a comment between: yaml reads it as a multi-line key.
           const start = flowStart(v);
@@ -311,11 +324,13 @@ class EventBuilder {
         }
         value = this.node(indent);
       }
-      entries.push({ key: key.text, sourceKey: key.text, keyRange: this.ranges.range(key.start, key.end), value });
+      entries.push({ key, sourceKey: key, keyRange: this.ranges.range(keyStart, keyEnd), value });
     }
     this.index++;
     const end = this.closeBlock(e.start, indent);
-    return { kind: 'object', entries, range: this.ranges.range(e.start, end), syntax: 'yaml' };
+    const map: ValueNode = { kind: 'object', entries, range: this.ranges.range(e.start, end), syntax: 'yaml' };
+    if (entries.length === 1) this.noteReferenceSite(map, entries[0] as ObjectEntry);
+    return map;
   }
 
   private blockSeq(e: SequenceEvent): ValueNode {
@@ -379,7 +394,9 @@ class EventBuilder {
         if (v.type !== SCALAR || v.tagStart !== NO_RANGE || v.anchorStart !== NO_RANGE) bail();
         this.index++;
         const key = this.key(v as ScalarEvent);
-        let colon = key.end;
+        const keyStart = this.keyStart;
+        const keyEnd = this.keyEnd;
+        let colon = keyEnd;
         while (text.charCodeAt(colon) === 32) colon++;
         if (text.charCodeAt(colon) !== 58) bail();
         const value = events[this.index] as Event;
@@ -387,7 +404,7 @@ class EventBuilder {
         const valueStart = flowStart(value);
         for (let i = colon + 1; i < valueStart; i++) if (text.charCodeAt(i) !== 32) bail();
         const node = this.flowItem();
-        entries.push({ key: key.text, sourceKey: key.text, keyRange: this.ranges.range(key.start, key.end), value: node });
+        entries.push({ key, sourceKey: key, keyRange: this.ranges.range(keyStart, keyEnd), value: node });
       } else items.push(this.flowItem());
       after = this.lastTextEnd;
     }
@@ -403,7 +420,15 @@ class EventBuilder {
     this.lastTextEnd = end;
     this.lastFullEnd = end;
     const range = this.ranges.range(e.start, end);
-    return isMap ? { kind: 'object', entries, range, syntax: 'yaml' } : { kind: 'array', items, range, syntax: 'yaml' };
+    if (!isMap) return { kind: 'array', items, range, syntax: 'yaml' };
+    const map: ValueNode = { kind: 'object', entries, range, syntax: 'yaml' };
+    if (entries.length === 1) this.noteReferenceSite(map, entries[0] as ObjectEntry);
+    return map;
+  }
+
+  /** A one-entry mapping that may be a `Ref` or an `Fn::Sub` (long form), for the template's reference counts. */
+  private noteReferenceSite(map: ValueNode, only: ObjectEntry): void {
+    if (only.key === 'Ref' || only.key === 'Fn::Sub') this.referenceSites.push(map);
   }
 
   private flowItem(): ValueNode {
@@ -463,8 +488,11 @@ class EventBuilder {
     }
   }
 
-  /** A key: a single-line plain or quoted scalar, as text (`80` → "80", `~` → ""). */
-  private key(k: ScalarEvent): { text: string; start: number; end: number } {
+  /**
+   * A key: a single-line plain or quoted scalar, as text (`80` → "80", `~` → ""); where it starts and ends goes to
+   * `keyStart` and `keyEnd` (no record per key).
+   */
+  private key(k: ScalarEvent): string {
     const style = k.style;
     if (style !== PLAIN && style !== SINGLE_QUOTED && style !== DOUBLE_QUOTED) return bail();
     const quoted = style !== PLAIN;
@@ -481,7 +509,9 @@ class EventBuilder {
       if (value === '<<') bail(); // a merge key: the composing path reports it
       value = String(resolvePlain(value) ?? '');
     }
-    return { text: value, start, end: this.trimEnd(start, end) };
+    this.keyStart = start;
+    this.keyEnd = this.trimEnd(start, end);
+    return value;
   }
 
   /** A missing value (`Key:`, `-`): null, after its indicator and the spaces after it (where `yaml` places it). */
@@ -665,25 +695,58 @@ function isSpace(code: number): boolean {
 }
 
 /**
- * Whether the core schema may read a plain scalar as null (`~`, `null`), a boolean (`true`, at most 5 letters) or a
- * number (`.inf`, `-1`, `0x1f`): by its first character, and its length when that is a letter.
+ * The YAML 1.1 booleans CloudFormation reads (yaml-tree.ts's list: yes/no/on/off in three cases), compared as words:
+ * a regular expression here runs for every short plain scalar, and V8 interprets a new one for its first runs.
  */
-function mayBeCoreScalar(text: string): boolean {
-  const c = text.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) return true;
-  if (c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70) return text.length <= 5;
-  return c === 126 && text.length === 1;
+function yaml11Boolean(text: string): boolean | undefined {
+  switch (text) {
+    case 'yes':
+    case 'Yes':
+    case 'YES':
+    case 'on':
+    case 'On':
+    case 'ON':
+      return true;
+    case 'no':
+    case 'No':
+    case 'NO':
+    case 'off':
+    case 'Off':
+    case 'OFF':
+      return false;
+    default:
+      return undefined;
+  }
 }
 
-/** The first characters of the YAML 1.1 booleans (yes, no, on, off). */
-function mayBeYaml11Boolean(c: number): boolean {
-  return c === 121 || c === 89 || c === 110 || c === 78 || c === 111 || c === 79;
-}
-
-/** A plain scalar under the core schema: null, boolean, number or the string itself. */
+/**
+ * A plain scalar under the core schema: null, boolean, number or the string itself. Only a text starting with a
+ * digit, a sign or a dot may be a number (every numeric tag's test needs one first); the others are null or a
+ * boolean only as one of these words (the null and bool tags' tests), compared without a regular expression since
+ * every plain key and value comes here (`Name`, `Type`, `true`).
+ */
 function resolvePlain(text: string): string | number | boolean | null {
-  // Every core tag's test starts with one of these characters or matches the empty string (null).
-  if (text !== '' && !mayBeCoreScalar(text)) return text;
-  for (const [test, resolve] of CORE_PLAIN) if (test.test(text)) return resolve(text);
-  return text;
+  const c = text.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+    for (const [test, resolve] of CORE_PLAIN) if (test.test(text)) return resolve(text);
+    return text;
+  }
+  switch (text) {
+    case '':
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+    default:
+      return text;
+  }
 }

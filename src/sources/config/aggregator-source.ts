@@ -4,7 +4,12 @@ import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput,
 import { type Credentials, DEFAULT_MAX_ATTEMPTS } from '../aws/clients.js';
 import { describeAwsError, isAbort } from '../aws/errors.js';
 import { withBoundedHeapGrowth } from '../aws/heap-growth.js';
-import { type ConfigurationItem, TASK_DEFINITION_RESOURCE_TYPE, mapConfigurationItem } from './configuration-item.js';
+import {
+  type ConfigurationItem,
+  TASK_DEFINITION_RESOURCE_TYPE,
+  mapConfigurationItem,
+  readConfigurationItem,
+} from './configuration-item.js';
 
 /**
  * Which recorded revisions to evaluate. Config records every task definition
@@ -104,7 +109,8 @@ export class ConfigAggregatorSource implements LiveSource {
             });
             continue;
           }
-          const mapped = mapConfigurationItem(item);
+          // `latest` maps only the rows it keeps (once the query is read); here it needs no more than the resource.
+          const mapped = options.scope === 'active' ? mapConfigurationItem(item) : readConfigurationItem(item);
           if (mapped.kind === 'deleted') continue;
           if (mapped.kind === 'error') {
             const error = { ...mapped.error, operation: 'SelectAggregateResourceConfig' };
@@ -112,10 +118,9 @@ export class ConfigAggregatorSource implements LiveSource {
             else output.errors.push(error);
             continue;
           }
-          const { definition } = mapped;
-          if (options.scope === 'active') output.definitions.push(definition);
+          if ('definition' in mapped) output.definitions.push(mapped.definition);
           else {
-            const r = definition.resource;
+            const r = mapped.resource;
             const key = `${r.accountId}/${r.region}/${r.family}`;
             const kept = latest.get(key);
             if (!kept || kept.revision < (r.revision ?? 0)) latest.set(key, { revision: r.revision ?? 0, row });

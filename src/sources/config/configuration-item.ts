@@ -1,6 +1,6 @@
 import type { ScanError } from '../../model/finding.js';
 import type { ResourceRef } from '../../model/task-definition.js';
-import { type ObjectNode, fromPlain } from '../../model/value.js';
+import { type ObjectNode, type ValueNode, fromPlain } from '../../model/value.js';
 import { parseTaskDefinitionArn } from '../aws/arn.js';
 import { ecsKeyName } from '../cloudformation/ecs-keys.js';
 import type { SourceDefinition } from '../source.js';
@@ -48,6 +48,18 @@ export type MappedItem =
  * the body's `tags` ([{key, value}]).
  */
 export function mapConfigurationItem(item: ConfigurationItem): MappedItem {
+  const read = readConfigurationItem(item);
+  if (read.kind !== 'definition') return read;
+  return { kind: 'definition', definition: { resource: read.resource, body: bodyFor(read.configuration, item.tags) } };
+}
+
+/** What an item is, without mapping its configuration: enough to pick the latest revision per family. */
+export type ReadItem =
+  | { kind: 'definition'; resource: ResourceRef; configuration: Record<string, unknown> }
+  | { kind: 'deleted'; resource: ResourceRef }
+  | { kind: 'error'; error: ScanError; resource?: ResourceRef };
+
+export function readConfigurationItem(item: ConfigurationItem): ReadItem {
   let configuration = item.configuration;
   const arn = arnOf(item, configuration);
   const resource = arn ? resourceFor(arn, item) : undefined;
@@ -86,11 +98,41 @@ export function mapConfigurationItem(item: ConfigurationItem): MappedItem {
       resource,
     };
   }
-  const { Tags: _inlineTags, ...rest } = configuration as Record<string, unknown>;
-  _inlineTags;
-  const body = camelize(rest) as Record<string, unknown>;
-  body['tags'] = tagList(item.tags);
-  return { kind: 'definition', definition: { resource, body: fromPlain(body) as ObjectNode } };
+  return { kind: 'definition', resource, configuration: configuration as Record<string, unknown> };
+}
+
+/**
+ * The model's body: the configuration's keys as ECS API keys (without its own `Tags`), then the item's tags as
+ * `tags` ([{key, value}]). Built in one pass over the parsed item (the value tree fromPlain would build from the
+ * renamed plain object: same keys, same order, the last value of keys that rename alike).
+ */
+function bodyFor(configuration: Record<string, unknown>, tags: ConfigurationItem['tags']): ObjectNode {
+  const body = renamedObject(configuration, 'Tags');
+  const value = fromPlain(tagList(tags));
+  const at = body.entries.findIndex((e) => e.key === 'tags');
+  if (at === -1) body.entries.push({ key: 'tags', sourceKey: 'tags', value });
+  else body.entries[at] = { key: 'tags', sourceKey: 'tags', value };
+  return body;
+}
+
+function renamed(value: unknown): ValueNode {
+  if (Array.isArray(value)) return { kind: 'array', items: value.map(renamed) };
+  if (value === null || typeof value !== 'object') return fromPlain(value);
+  return renamedObject(value as Record<string, unknown>);
+}
+
+function renamedObject(value: Record<string, unknown>, without?: string): ObjectNode {
+  const entries: ObjectNode['entries'] = [];
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || key === without) continue;
+    const name = ecsKeyName(key);
+    const entry = { key: name, sourceKey: name, value: USER_MAPS.has(key) ? fromPlain(value[key]) : renamed(value[key]) };
+    // Two keys that rename alike (`Cpu`, `cpu`): one entry, where the first was, with the last value.
+    const same = entries.findIndex((e) => e.key === name);
+    if (same === -1) entries.push(entry);
+    else entries[same] = entry;
+  }
+  return { kind: 'object', entries };
 }
 
 function arnOf(item: ConfigurationItem, configuration: unknown): string | undefined {
@@ -114,14 +156,6 @@ function resourceFor(arn: string, item: ConfigurationItem): ResourceRef {
     ...(parsed ? { family: parsed.family, revision: parsed.revision } : {}),
     ...(accountId ? { accountId } : {}),
   };
-}
-
-function camelize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelize);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, v]) => [ecsKeyName(key), USER_MAPS.has(key) ? v : camelize(v)]),
-  );
 }
 
 function tagList(tags: ConfigurationItem['tags']): Array<{ key: string; value: string }> {

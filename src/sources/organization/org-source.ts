@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
-import { type LiveSource, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
+import { type LiveSource, type SourceFailure, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import {
   AwsClients,
   type AwsSdk,
@@ -155,10 +155,16 @@ export class OrganizationSource implements LiveSource {
             ou: options.ou ?? null,
           })
         : undefined;
-      // Definitions go on as they are described; errors are kept for the end, in the organization's order.
+      // Definitions go on as they are described; errors are kept for the end, in the organization's order, and the
+      // revisions that could not be read with them (a few lines each), so the report lists them in the same place
+      // whether the scan is consumed in parts or whole (load).
       const errorsByAccount: ScanError[][] = [];
+      const failures: SourceFailure[] = [];
       let delivered: Promise<unknown> = Promise.resolve();
-      const deliver = (part: SourceOutput) => {
+      const deliver = (output: SourceOutput) => {
+        failures.push(...output.failures);
+        const part = { ...output, failures: [] };
+        if (!part.definitions.length && !part.warnings?.length) return delivered;
         const next = delivered.then(() => onPart(part));
         delivered = next;
         return next;
@@ -170,7 +176,7 @@ export class OrganizationSource implements LiveSource {
       );
       await delivered;
       await state?.flush();
-      await onPart({ ...emptyOutput(), errors: errorsByAccount.flat() });
+      await onPart({ ...emptyOutput(), errors: errorsByAccount.flat(), failures: inOrganizationOrder(failures, listing.accounts) });
     } finally {
       orgClient.destroy();
       management.destroy();
@@ -198,7 +204,9 @@ export class OrganizationSource implements LiveSource {
     // Everything already recorded: no call at all for this account.
     if (explicit && state && explicit.every((region) => state.has(account.id, region))) {
       this.stats.resumedPairs += explicit.length;
-      const resumed = mergeOutputs(explicit.map((region) => state.recorded(account.id, region) ?? emptyOutput()));
+      const recorded: SourceOutput[] = [];
+      for (const region of explicit) recorded.push((await state.recorded(account.id, region)) ?? emptyOutput());
+      const resumed = mergeOutputs(recorded);
       await deliver({ ...resumed, errors: [] });
       return resumed.errors;
     }
@@ -223,49 +231,16 @@ export class OrganizationSource implements LiveSource {
       ];
     }
 
-    const clients = new AwsClients(
-      sdk,
-      { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS },
-      GLOBAL_REGION,
-      { shared, agents },
-    );
     const errors: ScanError[] = [];
-    let regions: string[];
-    try {
-      this.count(account.id);
-      const discovered = await discoverRegions(clients, signal);
-      const enabled = new Set(discovered.enabled);
-      if (explicit) {
-        regions = explicit.filter((region) => enabled.has(region));
-        for (const region of explicit.filter((r) => !enabled.has(r))) {
-          errors.push({
-            message: `${label}: region ${region} is not enabled for this account (an opt-in region); it was not scanned`,
-            region,
-            operation: 'ListRegions',
-          });
-        }
-      } else regions = discovered.enabled;
-    } catch (error) {
-      rethrowAbort(error, signal);
-      if (!explicit) {
-        this.stats.failedAccounts++;
-        errors.push({
-          message: `${label}: ${describeAwsError(error, 'account', 'ListRegions')}; name the regions with --region instead`,
-          operation: 'ListRegions',
-        });
-        clients.destroy();
-        return errors;
-      }
-      // Without account:ListRegions the named regions are scanned; a disabled one fails there.
-      regions = explicit;
-    } finally {
-      clients.destroy();
-    }
+    // In a function of its own: the discovery client is dropped once the regions are known, not kept (with the
+    // account's whole scan) until its last region is done.
+    const regions = await this.enabledRegions(sdk, credentials, agents, shared, account.id, label, errors, signal);
+    if (!regions) return errors;
 
     const labelled = (e: ScanError): ScanError => ({ ...e, message: `${label}: ${e.message}` });
     const perRegion = await Promise.all(
       regions.map(async (region): Promise<ScanError[]> => {
-        const resumed = state?.recorded(account.id, region);
+        const resumed = await state?.recorded(account.id, region);
         if (resumed) {
           this.stats.resumedPairs++;
           await deliver({ ...resumed, errors: [] });
@@ -289,19 +264,20 @@ export class OrganizationSource implements LiveSource {
           () => Promise.resolve(sdk),
         );
         const pairErrors: ScanError[] = [];
-        if (state) {
-          // Recorded whole (the state file replays a pair), so held until the pair is done.
-          const output = await source.load(signal);
-          if (output.errors.length === 0 && output.failures.length === 0) await state.record(account.id, region, output);
-          await deliver({ ...output, errors: [] });
-          pairErrors.push(...output.errors);
-        } else {
-          // Streamed: each part is checked and dropped, so memory does not grow with the organization.
-          await source.loadInParts(signal, async (part) => {
-            pairErrors.push(...part.errors);
-            if (part.definitions.length || part.failures.length) await deliver({ ...part, errors: [] });
-          });
-        }
+        // Streamed: each part is checked and dropped, so memory does not grow with the organization. With a state
+        // file, the pair's definitions wait on disk (not in memory) until it is recorded.
+        const pending = state?.pending(account.id, region);
+        let failed = false;
+        await source.loadInParts(signal, async (part) => {
+          pairErrors.push(...part.errors);
+          if (!part.definitions.length && !part.failures.length) return;
+          if (part.failures.length) failed = true;
+          const spilled = failed ? undefined : pending?.add(part.definitions);
+          await deliver({ ...part, errors: [] });
+          await spilled;
+        });
+        // A pair with errors or unread revisions is not recorded: a rerun scans it again.
+        if (pending && pairErrors.length === 0 && !failed) await pending.commit();
         this.count(
           account.id,
           Object.values(source.stats.callsByOperation).reduce((a, b) => a + b, 0),
@@ -311,6 +287,72 @@ export class OrganizationSource implements LiveSource {
     );
     return [...errors, ...perRegion.flat()];
   }
+
+  /** The regions to scan in an account (the named ones it has enabled); undefined when they cannot be known. */
+  private async enabledRegions(
+    sdk: AwsSdk,
+    credentials: Credentials,
+    agents: SharedAgents,
+    shared: Limiter,
+    accountId: string,
+    label: string,
+    errors: ScanError[],
+    signal?: AbortSignal,
+  ): Promise<string[] | undefined> {
+    const { options } = this;
+    const explicit = Array.isArray(options.regions) ? options.regions : undefined;
+    const clients = new AwsClients(
+      sdk,
+      { ...connection(options, credentials), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS },
+      GLOBAL_REGION,
+      { shared, agents },
+    );
+    try {
+      this.count(accountId);
+      const discovered = await discoverRegions(clients, signal);
+      const enabled = new Set(discovered.enabled);
+      if (!explicit) return discovered.enabled;
+      for (const region of explicit.filter((r) => !enabled.has(r))) {
+        errors.push({
+          message: `${label}: region ${region} is not enabled for this account (an opt-in region); it was not scanned`,
+          region,
+          operation: 'ListRegions',
+        });
+      }
+      return explicit.filter((region) => enabled.has(region));
+    } catch (error) {
+      rethrowAbort(error, signal);
+      if (!explicit) {
+        this.stats.failedAccounts++;
+        errors.push({
+          message: `${label}: ${describeAwsError(error, 'account', 'ListRegions')}; name the regions with --region instead`,
+          operation: 'ListRegions',
+        });
+        return undefined;
+      }
+      // Without account:ListRegions the named regions are scanned; a disabled one fails there.
+      return explicit;
+    } finally {
+      clients.destroy();
+    }
+  }
+}
+
+/**
+ * Unread revisions in a fixed order (they arrive as their describes fail): the organization's account order, then
+ * region, family and revision, so the report does not depend on timing.
+ */
+function inOrganizationOrder(failures: SourceFailure[], accounts: readonly OrganizationAccount[]): SourceFailure[] {
+  const order = new Map(accounts.map((a, i) => [a.id, i]));
+  const text = (a: string | undefined, b: string | undefined) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+  return failures.sort(
+    ({ resource: a }, { resource: b }) =>
+      (order.get(a.accountId ?? '') ?? -1) - (order.get(b.accountId ?? '') ?? -1) ||
+      text(a.region, b.region) ||
+      text(a.family, b.family) ||
+      (a.revision ?? 0) - (b.revision ?? 0) ||
+      text(a.id, b.id),
+  );
 }
 
 function connection(options: OrganizationScanOptions, credentials?: Credentials) {

@@ -2,7 +2,7 @@ import { type Node as JsonNode, parseTree } from 'jsonc-parser';
 import { LineIndex } from '../../model/location.js';
 import type { ResourceRef } from '../../model/task-definition.js';
 import { field, scalarText } from '../../model/value.js';
-import { type FileSource, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
+import { type FileShare, type FileSource, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
 import { looksLikeTerraformPlan } from './detect.js';
 import { ConfigurationIndex } from './plan-configuration.js';
 import { type IndexedResource, type Span, indexPlan } from './plan-index.js';
@@ -11,11 +11,12 @@ import { type PlanText, planBody, planObject } from './plan-values.js';
 /** `terraform show -json plan.out`: recognized by its content, whatever the file name. */
 export const terraformPlan: FileSource = {
   kind: 'terraform-plan',
+  shareable: true,
   detect: (file) => looksLikeTerraformPlan(file.text),
-  load: async (files) => {
+  load: async (files, options) => {
     const output = emptyOutput();
     for (const file of files)
-      for (const part of planParts(file)) {
+      for (const part of planParts(file, options.share)) {
         output.errors.push(...part.errors);
         output.failures.push(...part.failures);
         output.definitions.push(...part.definitions);
@@ -23,8 +24,8 @@ export const terraformPlan: FileSource = {
     return output;
   },
   // A big plan's value trees are checked and dropped a part at a time (5,000 resources' trees at once take ~150 MB).
-  loadInParts: async (files, _options, onPart) => {
-    for (const file of files) for (const part of planParts(file)) await onPart(part);
+  loadInParts: async (files, options, onPart) => {
+    for (const file of files) for (const part of planParts(file, options.share)) await onPart(part);
   },
 };
 
@@ -59,13 +60,25 @@ function plainJson(text: string): unknown {
   }
 }
 
-/** The plan's task definitions in the order load() lists them, a part at a time. */
-function* planParts(file: InputFile): Generator<SourceOutput> {
+/** The indexes [start, end) of the share of `count` resources (every thread computes the same boundaries). */
+export function shareRange(share: FileShare | undefined, count: number): { start: number; end: number } {
+  if (!share) return { start: 0, end: count };
+  const at = (fraction: number) => Math.max(0, Math.min(count, Math.round(fraction * count)));
+  return { start: at(share.from), end: share.to >= 1 ? count : at(share.to) };
+}
+
+/**
+ * The plan's task definitions in the order load() lists them, a part at a time; with a share, only its resources
+ * (errors about the plan as a whole belong to the share that starts at 0).
+ */
+function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput> {
   let output = emptyOutput();
   const lines = new LineIndex(file.text);
   const ranges = lines.lazyRanges(file.path);
   const index = indexPlan(file.text);
+  const first = !share || share.from <= 0;
   if (index.error) {
+    if (!first) return;
     const at = lines.position(index.error.offset);
     output.errors.push({ file: file.path, line: at.line, column: at.column, message: `invalid plan JSON: ${index.error.message}` });
     yield output;
@@ -93,7 +106,8 @@ function* planParts(file: InputFile): Generator<SourceOutput> {
     file,
     index.configuration && plainJson(file.text.slice(index.configuration.start, index.configuration.end)),
   );
-  for (const { address, values: span } of resources) {
+  const { start, end } = shareRange(share, resources.length);
+  for (const { address, values: span } of resources.slice(start, end)) {
     if (output.definitions.length + output.failures.length >= PART_SIZE) {
       yield output;
       output = emptyOutput();

@@ -11,6 +11,7 @@ import { cloudFormationTemplate } from '../../../bench/support/mixed-corpus.js';
 import { seededRandom } from '../../../bench/support/corpus.js';
 import { LineIndex, OffsetRange, detachRanges } from '../../../src/model/location.js';
 import type { ValueNode } from '../../../src/model/value.js';
+import { REFERENCE_SITES, readTemplateInfo } from '../../../src/sources/cloudformation/template.js';
 import { buildYamlFromEvents } from '../../../src/sources/cloudformation/yaml-events.js';
 import { parseYamlTemplate } from '../../../src/sources/cloudformation/yaml-tree.js';
 import { REPO_ROOT } from '../../support/paths.js';
@@ -50,7 +51,17 @@ function assertSameOrDeclined(text: string, label: string): boolean {
   const shown = `${label} (${JSON.stringify(text).slice(0, 3000)})`;
   assert.deepEqual(reference.errors, [], `${shown}: the fast path took an input the reference rejects`);
   assert.deepEqual(built, reference.documents, shown);
+  // The fast path records its Ref and Fn::Sub sites while building; the reference's trees are walked.
+  for (const [index, root] of built.entries()) {
+    assert.ok(REFERENCE_SITES.has(root), `${shown}: reference sites recorded`);
+    assert.deepEqual(referenceCounts(root), referenceCounts(reference.documents[index] as ValueNode), `${shown}: parameter references`);
+  }
   return true;
+}
+
+/** How many references the template makes to each of its parameters. */
+function referenceCounts(root: ValueNode): Array<[string, number]> {
+  return [...readTemplateInfo(root).parameters.values()].map((parameter) => [parameter.name, parameter.references]);
 }
 
 function assertSameTrees(text: string, label: string): void {
@@ -239,6 +250,42 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
     }
     assert.ok(REPOSITORY_YAML.length >= 15, `only ${REPOSITORY_YAML.length} YAML files found`);
     assert.ok(taken >= REPOSITORY_YAML.length * 0.75, `fast path took ${taken} of ${REPOSITORY_YAML.length}`);
+  });
+
+  it('counts parameter references from the sites it records as the walk counts them (long and short forms, flow, Sub)', () => {
+    const text = [
+      'Parameters:',
+      '  A: {Type: String, Default: a}',
+      '  B: {Type: String}',
+      '  C: {Type: String}',
+      'Conditions:',
+      '  IsA: !Equals [!Ref A, a]',
+      'Resources:',
+      '  T:',
+      '    Type: AWS::ECS::TaskDefinition',
+      '    Properties:',
+      '      Family: {Ref: A}',
+      '      Cpu:',
+      '        Ref: B',
+      "      Memory: {'Ref': C}",
+      '      Tags:',
+      '        - Key: !Sub "${A}-${B}-${!C}-${T.Arn}"',
+      '          Value:',
+      '            Fn::Sub: ["${A}${C}", {C: x}]',
+      '        - Key: !Sub',
+      '            - "${B}"',
+      '            - {}',
+      '          Value: {Ref: [A]}',
+      'Outputs:',
+      '  O: {Value: !Ref C, Export: {Name: {"Fn::Sub": "${A}"}}}',
+    ].join('\n');
+    assertSameTrees(text, 'references');
+    const root = (fast(text) as ValueNode[])[0] as ValueNode;
+    assert.deepEqual(referenceCounts(root), [
+      ['A', 5],
+      ['B', 3],
+      ['C', 2],
+    ]);
   });
 
   it('generated service templates (the benchmark corpus): every one taken', () => {

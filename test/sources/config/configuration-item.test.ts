@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toPlain } from '../../../src/model/value.js';
-import { type ConfigurationItem, mapConfigurationItem } from '../../../src/sources/config/configuration-item.js';
+import { type ConfigurationItem, mapConfigurationItem, readConfigurationItem } from '../../../src/sources/config/configuration-item.js';
 
 const ARN = 'arn:aws:ecs:eu-west-1:222222222222:task-definition/node-exporter:7';
 
@@ -130,5 +130,43 @@ describe('AWS Config configuration item → model', () => {
     );
     const anonymous = mapConfigurationItem({ configurationItemStatus: 'OK', configuration: { ContainerDefinitions: [] } });
     assert.equal(anonymous.kind, 'error');
+  });
+
+  it('keys that rename alike keep one entry, where the first was, with the last value; a configuration tags key gives way', () => {
+    const mapped = mapConfigurationItem({
+      ...item,
+      configuration: JSON.parse(
+        `{"TaskDefinitionArn": "${ARN}", "Cpu": "256", "NetworkMode": "host", "cpu": "512", "tags": "inline", "Tags": [1],` +
+          '"ContainerDefinitions": [{"Name": "app", "Privileged": true, "name": "shadow", ' +
+          '"DockerLabels": {"2": "b", "1": "a", "Key": "v"}}]}',
+      ) as unknown,
+      tags: { team: 'platform' },
+    });
+    assert.equal(mapped.kind, 'definition');
+    if (mapped.kind !== 'definition') return;
+    const body = mapped.definition.body;
+    assert.deepEqual(
+      body.entries.map((e) => [e.key, e.sourceKey]),
+      [
+        ['taskDefinitionArn', 'taskDefinitionArn'],
+        ['cpu', 'cpu'],
+        ['networkMode', 'networkMode'],
+        ['tags', 'tags'],
+        ['containerDefinitions', 'containerDefinitions'],
+      ],
+    );
+    assert.deepEqual(toPlain(body), {
+      taskDefinitionArn: ARN,
+      cpu: '512',
+      networkMode: 'host',
+      tags: [{ key: 'team', value: 'platform' }],
+      containerDefinitions: [{ name: 'shadow', privileged: true, dockerLabels: { 1: 'a', 2: 'b', Key: 'v' } }],
+    });
+  });
+
+  it('readConfigurationItem names the resource without mapping the configuration', () => {
+    const read = readConfigurationItem(item);
+    assert.deepEqual(read.kind === 'definition' && [read.resource.family, read.resource.revision], ['node-exporter', 7]);
+    assert.deepEqual(readConfigurationItem({ ...item, configuration: null }).kind, 'error');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { EMULATOR_CREDENTIALS, type OrganizationEmulator } from '../../support/ecs-emulator/index.js';
 import { runCli } from '../../support/cli.js';
@@ -117,6 +118,34 @@ describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
     assert.equal(again.findings.filter((f) => f.status === 'FAIL').length, 5);
     assert.match(rerun.stderr, /5 resumed from /);
     assert.match(await readFile(join(dir, 'org.state'), 'utf8'), /^\{"kind":"ecsguard-organization-scan-state"/);
+  });
+
+  it('the organization source the CLI builds is read in parts (each checked and dropped), then says what it scanned', async () => {
+    const { createOrganizationSource } = await import('../../../src/cli/org-options.js');
+    let said = '';
+    const stderr = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        said += chunk.toString();
+        done();
+      },
+    });
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const source = await createOrganizationSource(
+        { aws: true, org: true, endpointUrl: emulator.endpoint, region: ['us-east-1', 'eu-west-1'], cache: false, scope: 'active' },
+        { stderr },
+      );
+      const parts: number[] = [];
+      await source!.loadInParts!(undefined, (part) => {
+        parts.push(part.definitions.length);
+      });
+      assert.ok(parts.length > 2, `parts: ${parts.join(', ')}`);
+      assert.equal(parts.at(-1), 0); // the last part: errors, in the organization's order
+      assert.match(said, /organization: 4 account\(s\) in scope, 7 account-region\(s\) scanned/);
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('reads the organization from the AWS Config aggregator', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -196,6 +196,33 @@ describe('scan --aws --org: every account of the organization', () => {
     );
   });
 
+  it('hands revisions over as they are read and the unread ones with the errors, in the last part', async () => {
+    const unread = [
+      `arn:aws:ecs:us-east-1:${MANAGEMENT}:task-definition/ops-agent:1`,
+      `arn:aws:ecs:eu-west-1:${PROD}:task-definition/api:1`,
+    ];
+    emulator.faults.add({
+      service: 'ecs',
+      operation: 'DescribeTaskDefinition',
+      match: (input) => unread.includes(String(input['taskDefinition'])),
+      error: { type: 'AccessDeniedException', status: 400 },
+    });
+    const parts: Array<{ definitions: number; failures: string[]; errors: number }> = [];
+    await organizationSource(emulator, { scope: 'active' }).loadInParts(undefined, (part) => {
+      parts.push({
+        definitions: part.definitions.length,
+        failures: part.failures.map((f) => f.resource.id),
+        errors: part.errors.length,
+      });
+    });
+    const last = parts.pop()!;
+    assert.ok(parts.length > 1, 'several parts before the last');
+    assert.ok(parts.every((p) => p.definitions > 0 && p.failures.length === 0 && p.errors === 0));
+    // The one error: Dev's eu-west-1 is not enabled (the unread revision's error is its failure's).
+    // Unread revisions in the organization's account order, whichever describe failed first.
+    assert.deepEqual(last, { definitions: 0, failures: unread, errors: 1 });
+  });
+
   describe('--state FILE: resumable', () => {
     let dir: string;
     before(async () => {
@@ -234,6 +261,41 @@ describe('scan --aws --org: every account of the organization', () => {
       assert.deepEqual(new Set(failing(second)), new Set([...failing(first), `${SANDBOX} eu-west-1 experiment:1 no-root-user`]));
       const lines = (await readFile(statePath, 'utf8')).trim().split('\n');
       assert.equal(lines.length, 1 + 7 - 0); // header + 7 finished pairs (Dev's eu-west-1 was never scanned)
+      // What a pair spilled while it ran is gone once the scan ends.
+      await assert.rejects(stat(`${statePath}.pending`), { code: 'ENOENT' });
+    });
+
+    it("a pair's line holds every revision it read, as the rerun replays them", async () => {
+      const statePath = join(dir, 'lines.state');
+      const first = await scan({
+        paths: [],
+        checks: CHECKS,
+        liveSources: [organizationSource(emulator, { statePath, scope: 'active', regions: ['us-east-1'] })],
+      });
+      const lines = (await readFile(statePath, 'utf8')).trim().split('\n').slice(1);
+      const recorded = lines.map(
+        (line) => JSON.parse(line) as { account: string; definitions: Array<{ resource: { id: string }; body: unknown }> },
+      );
+      assert.deepEqual(
+        recorded.flatMap((l) => l.definitions.map((d) => d.resource.id)).sort(),
+        [
+          `arn:aws:ecs:us-east-1:${MANAGEMENT}:task-definition/ops-agent:1`,
+          `arn:aws:ecs:us-east-1:${PROD}:task-definition/web:1`,
+          `arn:aws:ecs:us-east-1:${PROD}:task-definition/web:2`,
+          `arn:aws:ecs:us-east-1:${DEV}:task-definition/web:1`,
+        ].sort(),
+      );
+      emulator.resetCalls();
+      const again = await scan({
+        paths: [],
+        checks: CHECKS,
+        liveSources: [organizationSource(emulator, { statePath, scope: 'active', regions: ['us-east-1'] })],
+      });
+      assert.deepEqual(
+        emulator.calls.filter((c) => c.service === 'ecs'),
+        [],
+      );
+      assert.deepEqual(again.findings, first.findings);
     });
 
     it('a torn last line (a crash while writing) rescans that pair only', async () => {
@@ -243,6 +305,8 @@ describe('scan --aws --org: every account of the organization', () => {
       const last = lines.pop()!;
       const lastAccount = (JSON.parse(last) as { account: string }).account;
       await writeFile(statePath, `${lines.join('\n')}\n${last.slice(0, 40)}`);
+      // What the interrupted run had spilled for its pair in flight.
+      await writeFile(`${statePath}.pending`, '{"resource":');
       emulator.resetCalls();
       const result = await scan({
         paths: [],
@@ -251,6 +315,7 @@ describe('scan --aws --org: every account of the organization', () => {
       });
       assert.deepEqual([...new Set(emulator.calls.filter((c) => c.service === 'ecs').map((c) => c.accountId))], [lastAccount]);
       assert.equal(result.summary.taskDefinitions, 3);
+      await assert.rejects(stat(`${statePath}.pending`), { code: 'ENOENT' });
     });
 
     it('refuses a state file written for another scan', async () => {

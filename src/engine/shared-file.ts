@@ -1,0 +1,155 @@
+/**
+ * Two lanes for one large file: a shareable source's file (a Terraform plan of thousands of resources) is the whole
+ * scan, so batching files gives a worker nothing to do. Instead this thread reads and checks the first share of the
+ * file's resources while one worker reads and checks the rest; the two results are joined in the order a one-thread
+ * run of the whole file gives, so the output does not depend on the number of jobs.
+ */
+import { FILE_SOURCES } from '../sources/registry.js';
+import type { FileShare, FileSource, InputFile } from '../sources/source.js';
+import { ALL_FINDING_DETAILS } from './evaluate.js';
+import type { BatchResult, BatchSections, ScanOptions } from './scan.js';
+
+/**
+ * Below this size a file is read in one lane: a worker takes about 0.1 s of CPU to start and reads the whole text
+ * again to find its share (a plan's index), which pays off from about a thousand plan resources (3.5 MB).
+ */
+export const SHARE_MIN_CHARS = 2_000_000;
+
+/** This thread's share: besides its resources it reads the files, joins the results and writes the report. */
+export const MAIN_SHARE = 0.4;
+
+/**
+ * The share worker's heap: it holds the file's text and its share's findings, and a file too large for it is read in
+ * this thread instead (WorkerOutOfMemory). A small young generation: a plan's value trees die within a part of ten
+ * resources (5,000-resource plan, peak RSS of the process: about 280 MB instead of 290 to 300 MB with 16 MB).
+ */
+const SHARE_WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 };
+
+/** Whether this batch is one file to read in two lanes: the conditions of the worker pool, and a large enough file. */
+export async function sharesFile(source: FileSource, batch: readonly InputFile[], options: ScanOptions): Promise<boolean> {
+  const [file] = batch;
+  if (!source.shareable || batch.length !== 1 || !file || file.text.length < SHARE_MIN_CHARS) return false;
+  if ((options.jobs ?? 1) <= 1 || options.onEvaluated || options.onFilesRead || options.fileSources || options.enrichers?.length)
+    return false;
+  if (!FILE_SOURCES.includes(source)) return false;
+  const [{ CHECKS }, { workersAvailable }] = await Promise.all([import('../checks/catalogue.js'), import('./pool.js')]);
+  // Workers rebuild the checks from their ids: only catalogue checks can cross.
+  return workersAvailable() && options.checks.every((c) => CHECKS.includes(c));
+}
+
+/**
+ * Reads and checks `file` in two lanes. `runHere` checks a share in this thread (undefined: the whole file); it also
+ * runs the worker's share when the worker runs out of memory, and the whole file when a share could not be joined
+ * (a source that failed and was loaded again without parts).
+ */
+export async function scanShared(
+  source: FileSource,
+  file: InputFile,
+  options: ScanOptions & { findingLines: boolean },
+  runHere: (share: FileShare | undefined) => Promise<BatchResult>,
+): Promise<BatchResult> {
+  const { ScanPool, WorkerOutOfMemory } = await import('./pool.js');
+  const pool = new ScanPool(1, undefined, SHARE_WORKER_LIMITS);
+  try {
+    const workerShare = { from: MAIN_SHARE, to: 1 };
+    const there = pool
+      .run({
+        sourceIndex: FILE_SOURCES.indexOf(source),
+        files: [file],
+        checkIds: options.checks.map((c) => c.meta.id),
+        includePassed: options.includePassed ?? false,
+        varFiles: options.varFiles ?? [],
+        findingLines: options.findingLines,
+        findingDetails: options.findingDetails ?? ALL_FINDING_DETAILS,
+        share: workerShare,
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof WorkerOutOfMemory)) throw error;
+        return runHere(workerShare);
+      });
+    // Awaited below; a failure here while this thread is busy must not count as unhandled.
+    there.catch(() => undefined);
+    const here = await runHere({ from: 0, to: MAIN_SHARE });
+    return joinShares([here, await there]) ?? (await runHere(undefined));
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * The shares' results as one whole-file run gives them: the source's errors and warnings, its failures' errors and
+ * ERROR findings, then the checks' records, each section in share order. Undefined when a share has no sections.
+ */
+export function joinShares(parts: BatchResult[]): BatchResult | undefined {
+  const sections: BatchSections[] = [];
+  for (const part of parts) {
+    if (!part.sections) return undefined;
+    sections.push(part.sections);
+  }
+  const joined: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
+  const lines: Array<number[] | undefined> = []; // sparse, as consumeInParts leaves it
+  const all = Number.POSITIVE_INFINITY;
+  /** Appends section [from, to) of each share's list, in share order. */
+  const take = <T>(into: T[], list: (part: BatchResult) => T[], from: (s: BatchSections) => number, to: (s: BatchSections) => number) => {
+    parts.forEach((part, i) => {
+      const s = sections[i] as BatchSections;
+      const items = list(part);
+      for (let k = from(s); k < Math.min(to(s), items.length); k++) {
+        if (list === findingsOf) {
+          const found = part.lines?.[k];
+          if (found) lines[into.length] = found;
+        }
+        into.push(items[k] as T);
+      }
+    });
+  };
+  take(
+    joined.errors,
+    errorsOf,
+    () => 0,
+    (s) => s.sourceErrors,
+  );
+  take(
+    joined.errors,
+    errorsOf,
+    (s) => s.sourceErrors,
+    (s) => s.sourceErrors + s.failureErrors,
+  );
+  take(
+    joined.errors,
+    errorsOf,
+    (s) => s.sourceErrors + s.failureErrors,
+    () => all,
+  );
+  take(
+    joined.warnings,
+    warningsOf,
+    () => 0,
+    (s) => s.sourceWarnings,
+  );
+  take(
+    joined.warnings,
+    warningsOf,
+    (s) => s.sourceWarnings,
+    () => all,
+  );
+  take(
+    joined.findings,
+    findingsOf,
+    () => 0,
+    (s) => s.failureFindings,
+  );
+  take(
+    joined.findings,
+    findingsOf,
+    (s) => s.failureFindings,
+    () => all,
+  );
+  for (const part of parts) joined.taskDefinitions += part.taskDefinitions;
+  if (lines.length) joined.lines = lines;
+  return joined;
+}
+
+const errorsOf = (part: BatchResult) => part.errors;
+const warningsOf = (part: BatchResult) => part.warnings;
+const findingsOf = (part: BatchResult) => part.findings;

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CHECKS } from '../../../src/checks/catalogue.js';
+import { type BatchResult, consumeFiles, emptyBatch } from '../../../src/engine/scan.js';
+import { MAIN_SHARE, SHARE_MIN_CHARS, joinShares } from '../../../src/engine/shared-file.js';
+import type { FileShare, SourceOutput } from '../../../src/sources/source.js';
+import { terraformPlan } from '../../../src/sources/terraform/index.js';
+import { type CliRun, runBuiltCliAsync } from '../../support/cli.js';
+
+/**
+ * A plan of `count` task definitions: every seventh has container_definitions that are not JSON (a failure), every
+ * fifth a misspelt judged field (an error that stops no check), every eleventh a container without a name (a
+ * warning); the others alternate root and non-root users. Each has a realistic environment, so that 1,300 of them
+ * make a plan large enough to be read in two lanes.
+ */
+function plan(count: number): string {
+  const resources = [];
+  const changes = [];
+  for (let i = 0; i < count; i++) {
+    const environment = Array.from({ length: 12 }, (_, k) => ({ name: `SETTING_${k}`, value: `value-${i}-${k}-${'x'.repeat(40)}` }));
+    const containers =
+      i % 7 === 3
+        ? '[{"name": 1,'
+        : i % 5 === 1
+          ? JSON.stringify([{ name: 'app', image: 'nginx', user: '1000', priviliged: true, environment }])
+          : i % 11 === 2
+            ? JSON.stringify([{ image: 'nginx', user: '1000', environment }])
+            : JSON.stringify([{ name: 'app', image: 'nginx', user: i % 2 === 0 ? '1000' : '0', environment }]);
+    const address = `aws_ecs_task_definition.svc[${i}]`;
+    const values = { family: `svc-${i}`, network_mode: i % 3 === 0 ? 'host' : 'awsvpc', container_definitions: containers };
+    resources.push({ address, mode: 'managed', type: 'aws_ecs_task_definition', name: 'svc', index: i, values });
+    changes.push({
+      address,
+      mode: 'managed',
+      type: 'aws_ecs_task_definition',
+      name: 'svc',
+      change: { actions: ['create'], before: null, after: values, after_unknown: { arn: true, id: true, revision: true } },
+    });
+  }
+  return JSON.stringify({ format_version: '1.2', planned_values: { root_module: { resources } }, resource_changes: changes }, null, 2);
+}
+
+const SHARES: FileShare[] = [
+  { from: 0, to: MAIN_SHARE },
+  { from: MAIN_SHARE, to: 1 },
+];
+
+async function parts(text: string, share?: FileShare): Promise<SourceOutput[]> {
+  const out: SourceOutput[] = [];
+  await terraformPlan.loadInParts?.([{ path: 'plan.json', text }], share ? { share } : {}, (part) => {
+    out.push(part);
+    return Promise.resolve();
+  });
+  return out;
+}
+
+describe('Terraform plan read in shares (two lanes)', () => {
+  const text = plan(130);
+
+  it('the shares in order are the whole plan: definitions, failures and errors', async () => {
+    const whole = await parts(text);
+    const shares = await Promise.all(SHARES.map((share) => parts(text, share)));
+    // Compared as they are written out (ranges as line and column).
+    const plain = (list: unknown[]): unknown => JSON.parse(JSON.stringify(list));
+    for (const key of ['definitions', 'failures', 'errors'] as const) {
+      const pick = (list: SourceOutput[]): unknown[] => list.flatMap((p): unknown[] => p[key]);
+      assert.deepEqual(plain(shares.flatMap(pick)), plain(pick(whole)));
+    }
+    const first = shares[0]?.flatMap((p) => [...p.definitions.map((d) => d.resource.id), ...p.failures.map((f) => f.resource.id)]);
+    // 130 × 0.4 = 52: the first share ends before resource 52.
+    assert.equal(MAIN_SHARE, 0.4);
+    assert.equal(first?.length, 52);
+    assert.ok(first?.includes('aws_ecs_task_definition.svc[51]') && !first.includes('aws_ecs_task_definition.svc[52]'));
+  });
+
+  it('an unreadable plan is reported once, by the share that starts at 0', async () => {
+    const broken = text.slice(0, 5000);
+    const [first, second] = await Promise.all(SHARES.map((share) => parts(broken, share)));
+    assert.equal(first?.flatMap((p) => p.errors).length, 1);
+    assert.match(first?.[0]?.errors[0]?.message ?? '', /^invalid plan JSON: /);
+    assert.deepEqual(second, []);
+  });
+
+  it('joined results of the shares are the whole run: findings, errors and warnings in the same order', async () => {
+    const file = { path: 'plan.json', text };
+    const run = async (share?: FileShare): Promise<BatchResult> => {
+      const into = emptyBatch();
+      await consumeFiles(
+        terraformPlan,
+        [file],
+        { checks: CHECKS, includePassed: true, findingLines: true, ...(share ? { share } : {}) },
+        into,
+      );
+      return into;
+    };
+    const whole = await run();
+    const joined = joinShares(await Promise.all(SHARES.map(run)));
+    assert.ok(joined);
+    assert.deepEqual(joined.findings, whole.findings);
+    assert.deepEqual(joined.lines, whole.lines);
+    assert.deepEqual(joined.errors, whole.errors);
+    assert.deepEqual(joined.warnings, whole.warnings);
+    assert.equal(joined.taskDefinitions, whole.taskDefinitions);
+    // Each section is present in both shares, so a plain concatenation would be out of order.
+    assert.equal(whole.taskDefinitions, 111);
+    assert.ok(whole.warnings.length > 2 && whole.errors.length > 20);
+    assert.match(whole.errors[0]?.message ?? '', /unknown field "priviliged"/);
+    assert.match(whole.errors.at(-1)?.message ?? '', /invalid JSON/);
+  });
+
+  it('a share without sections (a source loaded again whole) is not joined', () => {
+    assert.equal(joinShares([emptyBatch(), { ...emptyBatch(), sections: undefined }]), undefined);
+  });
+});
+
+describe('scan of a large plan: --jobs 1 and --jobs 2 (this thread and a worker) write the same bytes', () => {
+  let dir = '';
+  const runs = new Map<string, CliRun>();
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ecsguard-plan-shares-'));
+    const text = plan(1300);
+    assert.ok(text.length > SHARE_MIN_CHARS, 'the plan is large enough to be shared');
+    writeFileSync(join(dir, 'plan.json'), text);
+    await Promise.all(
+      ['1', '2'].map(async (jobs) => {
+        const args = ['scan', join(dir, 'plan.json'), '--format', 'text', '--jobs', jobs];
+        for (const format of ['json', 'sarif']) args.push('--format', `${format}:${join(dir, `jobs-${jobs}.${format}`)}`);
+        runs.set(jobs, await runBuiltCliAsync(args));
+      }),
+    );
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('text, JSON, SARIF, standard error and exit code', () => {
+    const [one, two] = [runs.get('1'), runs.get('2')];
+    assert.ok(one && two);
+    assert.equal(one.code, 2);
+    assert.equal(two.code, one.code);
+    assert.equal(two.stdout, one.stdout);
+    assert.equal(two.stderr, one.stderr);
+    for (const format of ['json', 'sarif'])
+      assert.equal(readFileSync(join(dir, `jobs-2.${format}`), 'utf8'), readFileSync(join(dir, `jobs-1.${format}`), 'utf8'));
+    const report = JSON.parse(readFileSync(join(dir, 'jobs-2.json'), 'utf8')) as { summary: { taskDefinitions: number } };
+    assert.equal(report.summary.taskDefinitions, 1300 - 186);
+  });
+});
