@@ -14,7 +14,17 @@ import { releaseBatch } from './detach-batch.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
 import type { ScanPool } from './pool.js';
-import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
+import {
+  type BatchResult,
+  NOT_RECOGNIZED,
+  type ScanOptions,
+  batchOrder,
+  consumeFiles,
+  emptyBatch,
+  handFindings,
+  routeFile,
+  unrecognized,
+} from './scan.js';
 
 /** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
 export const MIN_FILES_FOR_WORKERS = 300;
@@ -76,8 +86,12 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
 
   /** Reserves the batch's place in its group's results at once, so results stay in order whenever it runs. */
   const sendBatch = async (group: Group, batch: InputFile[]): Promise<void> => {
-    let settle!: (result: Promise<BatchResult>) => void;
-    const slot = new Promise<BatchResult>((resolve) => (settle = resolve));
+    let settleSlot!: (result: Promise<BatchResult>) => void;
+    const slot = new Promise<BatchResult>((resolve) => (settleSlot = resolve));
+    // A streamed report (ScanOptions.findingSink) takes the batch's findings as soon as it is back, ranked by its place.
+    const order = batchOrder([...groups.values()].indexOf(group), group.results.length);
+    const settle = (result: Promise<BatchResult>) =>
+      settleSlot(options.findingSink ? result.then((r) => handFindings(r, options, order)) : result);
     // A batch that fails (Ctrl-C while the main thread checks it) is reported by whoever awaits it; when the scan
     // stops before the results are joined, nobody does: that must not be an unhandled rejection.
     slot.catch(() => undefined);
