@@ -52,6 +52,13 @@ export function exitCodeFor(result: ScanResult, options: Pick<ScanCommandOptions
   return failing ? EXIT.findings : EXIT.ok;
 }
 
+/** ECSGUARD_REPORT_MEMORY_MB: rendered findings a streamed report keeps in memory before using a temporary file. */
+function spillMemoryLimit(env: NodeJS.ProcessEnv): { memoryLimit?: number } {
+  const value = env['ECSGUARD_REPORT_MEMORY_MB'];
+  const mb = value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+  return Number.isFinite(mb) && mb >= 0 ? { memoryLimit: Math.round(mb * 1024 * 1024) } : {};
+}
+
 /** exitCodeFor, from a streamed report's counts (its result holds no findings). */
 function streamedExitCode(
   result: ScanResult,
@@ -159,6 +166,7 @@ could not be read). Warnings (validation problems that left every verdict intact
           ? await (await import('../../report/spill-report.js')).createSpillSink({
               formats,
               checks,
+              ...spillMemoryLimit(context.io.env),
               prepare: (finding) => {
                 const f = muteOne(finding);
                 if (frameworks.length) f.controls = controlsOf(f.checkId, frameworks);
