@@ -101,7 +101,10 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       if (!pool || checkedHere(pool, group.source)) {
         // In-process records may hold strings that are slices of file texts (and so the texts): their strings are
         // released (detach-batch.ts). Fixers (holdAll) match findings by identity: theirs stay as they are.
-        const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : releaseBatch(r, batch.length)));
+        // (A streamed report takes the findings first: rendered at once, they need no release.)
+        const compact = runInProcess(group.source, batch).then((r) =>
+          holdAll ? r : releaseBatch(options.findingSink ? handFindings(r, options, order) : r, batch.length),
+        );
         const result = counted(compact, batch.length);
         settle(result);
         await result;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Bytes kept in memory before the store moves to a file. */
-export const SPILL_MEMORY_LIMIT = 16 * 1024 * 1024;
+export const SPILL_MEMORY_LIMIT = 4 * 1024 * 1024;
 
 /** Appends are written in blocks of about this size. */
 const WRITE_BLOCK = 1024 * 1024;
@@ -121,11 +121,10 @@ export class SpillStore {
       throw error;
     }
     this.file = { dir, fd };
-    this.pending = this.memory;
-    this.pendingBytes = this.memoryBytes;
+    // Written a buffer at a time: no copy of the whole.
+    for (const bytes of this.memory) for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     this.memory = [];
     this.memoryBytes = 0;
-    this.flush();
   }
 
   private flush(): void {
