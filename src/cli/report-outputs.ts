@@ -6,6 +6,7 @@ import { type FindingDetails } from '../engine/evaluate.js';
 import { REPORT_FORMATS, type ReportFormat, findingDetailsFor, loadReporter } from '../report/formats.js';
 import type { ReportContext, ReportInput } from '../report/report.js';
 import { colorsFor, emitChunks } from './output.js';
+import type { SpillSink } from '../report/spill-report.js';
 
 /** `--format sarif` (standard output or --output) or `--format sarif:out.sarif` (that file). */
 export interface FormatSpec {
@@ -80,6 +81,8 @@ export async function writeReports(
   stdout: NodeJS.WritableStream,
   context: Omit<ReportContext, 'color'> = {},
   env: NodeJS.ProcessEnv = process.env,
+  /** A streamed report's findings (input.result then holds none): see src/report/spill-report.ts. */
+  streamed?: SpillSink,
 ): Promise<void> {
   const planned = plannedOutputs(options);
   if (options.outputDir) {
@@ -91,6 +94,11 @@ export async function writeReports(
     const color = !spec.file && colorsFor(stdout, env).isColorSupported;
     // Each format's reporter loads only now, and only the formats asked for (start-up cost).
     // Every format is written a piece at a time, with the stream's backpressure: never one string of the whole report.
+    if (streamed) {
+      const { spilledReportChunks } = await import('../report/spill-report.js');
+      await emitChunks(await spilledReportChunks(spec.format, input, streamed), spec.file, stdout);
+      continue;
+    }
     const { chunked } = await loadReporter(spec.format);
     await emitChunks(chunked(input, { ...context, color }), spec.file, stdout);
   }

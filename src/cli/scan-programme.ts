@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import type { ScanOptions, ScanResult } from '../engine/scan.js';
 import type { ExceptionsFile } from '../mute/exceptions-file.js';
 import { InlineSuppressions } from '../mute/inline.js';
-import { countStatuses } from '../model/finding.js';
-import { applySuppressions } from '../mute/mute.js';
+import { type Finding, countStatuses } from '../model/finding.js';
+import { applySuppressions, createMuter } from '../mute/mute.js';
 import { type OutputOptions, formatSpec, plannedOutputs } from './report-outputs.js';
 
 /** Options of the remediation programme: exceptions, inline suppressions, baselines, several reports. */
@@ -41,6 +41,21 @@ export interface Programme {
   hooks: Pick<ScanOptions, 'onFileRead' | 'onFindingLines'>;
   /** Mutes, then drops baseline findings; writes warnings to stderr. */
   finish(result: ScanResult, stderr: NodeJS.WritableStream): Promise<ScanResult>;
+  /**
+   * For a streamed report (findings muted one at a time as they are checked): the muting of one finding, or
+   * undefined when a baseline is given (it matches findings in report order, so it needs them all, sorted).
+   */
+  muteOne: ((finding: Finding) => Finding) | undefined;
+  /** What finish writes to stderr, for a streamed report: inline-suppression problems, then the expired count. */
+  finishStreamed(expired: number, stderr: NodeJS.WritableStream): void;
+}
+
+function warnExpired(expired: number, stderr: NodeJS.WritableStream): void {
+  if (!expired) return;
+  stderr.write(
+    `ecsguard: ${expired} finding${expired === 1 ? ' is' : 's are'} no longer ` +
+      `muted: ${expired === 1 ? 'its exception has' : 'their exceptions have'} expired (see "ecsguard exceptions check")\n`,
+  );
 }
 
 /** Loads the exceptions file and checks the outputs first, so a mistake stops the run before scanning. */
@@ -59,19 +74,18 @@ export async function prepareProgramme(options: ProgrammeOptions & OutputOptions
       for (const p of inline?.problems() ?? []) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
       const muted = applySuppressions(result, { ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now });
       let out = muted.result;
-      const expired = out.findings.filter((f) => f.suppression?.expired).length;
-      if (expired) {
-        stderr.write(
-          `ecsguard: ${expired} finding${expired === 1 ? ' is' : 's are'} no longer ` +
-            `muted: ${expired === 1 ? 'its exception has' : 'their exceptions have'} expired (see "ecsguard exceptions check")\n`,
-        );
-      }
+      warnExpired(out.findings.filter((f) => f.suppression?.expired).length, stderr);
       if (baseline && filterByBaseline) {
         const { kept, hidden } = filterByBaseline(out.findings, baseline);
         out = { ...out, findings: kept, summary: { ...out.summary, findings: countStatuses(kept) } };
         stderr.write(`ecsguard: ${hidden} finding${hidden === 1 ? '' : 's'} already in the baseline ${options.baseline} not reported\n`);
       }
       return out;
+    },
+    muteOne: baseline ? undefined : createMuter({ ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now }).mute,
+    finishStreamed(expired, stderr) {
+      for (const p of inline?.problems() ?? []) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
+      warnExpired(expired, stderr);
     },
   };
 }

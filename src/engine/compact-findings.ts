@@ -172,8 +172,12 @@ export function compactorFor(scan: {
   return compactor;
 }
 
-/** Compacts, in place, the findings of a batch whose records are copies (see FindingCompactor.finding). */
-export function compactBatch(batch: { findings: Finding[] }, scan: Parameters<typeof compactorFor>[0]): void {
+/**
+ * Compacts, in place, the findings of a batch whose records are copies (see FindingCompactor.finding). Not when a
+ * sink takes the findings (a streamed report): they are rendered and dropped at once, never held.
+ */
+export function compactBatch(batch: { findings: Finding[] }, scan: Parameters<typeof compactorFor>[0] & { findingSink?: unknown }): void {
+  if (scan.findingSink) return;
   const compactor = compactorFor(scan);
   for (const finding of batch.findings) compactor.finding(finding);
 }

@@ -14,8 +14,18 @@ import { releaseBatch } from './detach-batch.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
 import type { ScanPool } from './pool.js';
+import {
+  type BatchResult,
+  NOT_RECOGNIZED,
+  type ScanOptions,
+  batchOrder,
+  consumeFiles,
+  emptyBatch,
+  handFindings,
+  routeFile,
+  unrecognized,
+} from './scan.js';
 import { scanShared, sharesFile } from './shared-file.js';
-import { type BatchResult, NOT_RECOGNIZED, type ScanOptions, consumeFiles, emptyBatch, routeFile, unrecognized } from './scan.js';
 
 /** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
 export const MIN_FILES_FOR_WORKERS = 300;
@@ -77,8 +87,12 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
 
   /** Reserves the batch's place in its group's results at once, so results stay in order whenever it runs. */
   const sendBatch = async (group: Group, batch: InputFile[]): Promise<void> => {
-    let settle!: (result: Promise<BatchResult>) => void;
-    const slot = new Promise<BatchResult>((resolve) => (settle = resolve));
+    let settleSlot!: (result: Promise<BatchResult>) => void;
+    const slot = new Promise<BatchResult>((resolve) => (settleSlot = resolve));
+    // A streamed report (ScanOptions.findingSink) takes the batch's findings as soon as it is back, ranked by its place.
+    const order = batchOrder([...groups.values()].indexOf(group), group.results.length);
+    const settle = (result: Promise<BatchResult>) =>
+      settleSlot(options.findingSink ? result.then((r) => handFindings(r, options, order)) : result);
     // A batch that fails (Ctrl-C while the main thread checks it) is reported by whoever awaits it; when the scan
     // stops before the results are joined, nobody does: that must not be an unhandled rejection.
     slot.catch(() => undefined);
@@ -88,7 +102,10 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       if (!pool || checkedHere(pool, group.source)) {
         // In-process records may hold strings that are slices of file texts (and so the texts): their strings are
         // released (detach-batch.ts). Fixers (holdAll) match findings by identity: theirs stay as they are.
-        const compact = runInProcess(group.source, batch).then((r) => (holdAll ? r : releaseBatch(r, batch.length)));
+        // (A streamed report takes the findings first: rendered at once, they need no release.)
+        const compact = runInProcess(group.source, batch).then((r) =>
+          holdAll ? r : releaseBatch(options.findingSink ? handFindings(r, options, order) : r, batch.length),
+        );
         const result = counted(compact, batch.length);
         settle(result);
         await result;
@@ -170,7 +187,10 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
         if (!holdAll && (await sharesFile(group.source, batch, options))) {
           const [file] = batch as [InputFile];
           const runHere = (share: FileShare | undefined) => runInProcess(group.source, [file], share).then((r) => releaseBatch(r, 1));
-          const result = counted(scanShared(group.source, file, { ...options, findingLines }, runHere), 1);
+          const shared = counted(scanShared(group.source, file, { ...options, findingLines }, runHere), 1);
+          // A streamed report takes its findings like any batch's (sendBatch).
+          const order = batchOrder([...groups.values()].indexOf(group), group.results.length);
+          const result = options.findingSink ? shared.then((r) => handFindings(r, options, order)) : shared;
           group.results.push(result);
           await result.catch(() => undefined);
         } else await sendBatch(group, batch);

@@ -64,7 +64,43 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   onFileProgress?: (done: number, total: number) => void;
   /** What findings carry besides their verdict (fix text edits, peers); default: everything. */
   findingDetails?: FindingDetails;
+  /**
+   * Takes the findings as they are checked (a batch of files, a live part) instead of the scan holding them: the
+   * result's `findings` is then empty, and the sink orders them (a streamed report, src/report/spill-report.ts).
+   */
+  findingSink?: FindingSink;
 }
+
+/**
+ * Receives a scan's findings unsorted, a batch at a time. `order` ranks the batch in the order a held scan joins
+ * batches before its stable sort (file batches by source and batch, then live parts), so the sink can sort the
+ * same way; every finding of one file (or one live revision) comes in one call.
+ */
+export interface FindingSink {
+  take(findings: readonly Finding[], order: number): void;
+}
+
+/** The `order` of a file batch (see FindingSink): its source group's place among the groups, then its own. */
+export function batchOrder(group: number, batch: number): number {
+  return group * 1e9 + batch;
+}
+
+/** Hands a batch's findings to the sink (after the anchor-lines hook): what is left to join holds none. */
+export function handFindings(batch: BatchResult, options: Pick<ScanOptions, 'findingSink' | 'onFindingLines'>, order: number): BatchResult {
+  const { findings, lines } = batch;
+  if (options.onFindingLines && lines) {
+    for (let i = 0; i < findings.length; i++) {
+      const at = lines[i];
+      if (at) options.onFindingLines(findings[i] as Finding, at);
+    }
+  }
+  options.findingSink?.take(findings, order);
+  const { lines: _lines, ...rest } = batch;
+  return { ...rest, findings: [] };
+}
+
+/** The order of the first live part: after every file batch. */
+const LIVE_ORDER = 1e15;
 
 /** What one batch of files adds to a scan: compact records only, so it can cross a worker boundary. */
 export interface BatchResult {
@@ -258,10 +294,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const skipped: SkippedFile[] = [...walked.skipped, ...files.skipped];
   const acc: BatchResult = { findings: files.findings, errors, warnings, taskDefinitions: files.taskDefinitions };
   const findings = acc.findings;
+  let parts = 0;
   const consume = async (output: SourceOutput) => {
     const part = emptyBatch();
     await consumeOutput(output, { ...options, findingLines: options.onFindingLines !== undefined }, part);
-    deliver(part, options, acc, false);
+    deliver(options.findingSink ? handFindings(part, options, LIVE_ORDER + parts++) : part, options, acc, false);
   };
 
   let liveRevisions = 0;
@@ -275,6 +312,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     else await take(await live.load(options.signal));
   }
 
+  // A finding is never dropped: one that reached here past the sink (a path that did not hand it over) goes to it now.
+  if (options.findingSink && findings.length) options.findingSink.take(findings.splice(0), LIVE_ORDER - 1);
   sortFindings(findings, options.checks);
   const counts = countStatuses(findings);
   const reportedErrors = capPerFile(errors);
@@ -422,13 +461,17 @@ function peersWanted(options: ConsumeOptions): DetailCode['peers'] {
 }
 
 /** localeCompare, without its cost for equal strings (the common case; a one-file scan then never loads ICU). */
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a === b ? 0 : a.localeCompare(b);
 }
 
+/** The resource part of a finding's sort key (after its account): its file, else its ARN, else its id. */
+export const findingSortKey = (f: Finding): string => f.resource.file ?? f.resource.arn ?? f.resource.id;
+
+/** Grouped by account first (an organization scan), then by resource, location and check order; stable. */
 function sortFindings(findings: Finding[], checks: readonly Check[]): void {
   const order = new Map(checks.map((c, i) => [c.meta.id, i]));
-  const key = (f: Finding) => f.resource.file ?? f.resource.arn ?? f.resource.id;
+  const key = findingSortKey;
   // Grouped by account first (an organization scan), then by resource.
   findings.sort(
     (a, b) =>

@@ -50,8 +50,18 @@ function fromDirective(directive: InlineDirective, now: Date): Suppression {
  * ones keeps its status and carries the expired one, so reports say when it expired and who owns it.
  */
 export function applySuppressions(result: ScanResult, options: MuteOptions): MuteOutcome {
+  const muter = createMuter(options);
+  const findings = result.findings.map(muter.mute);
+  return {
+    result: { ...result, findings, summary: { ...result.summary, findings: countStatuses(findings) } },
+    entryUse: muter.entryUse,
+  };
+}
+
+/** The muting stage one finding at a time (a streamed report mutes findings as they arrive). */
+export function createMuter(options: MuteOptions): { mute: (finding: Finding) => Finding; entryUse: number[] } {
   const entryUse = (options.exceptions?.entries ?? []).map(() => 0);
-  const findings = result.findings.map((finding): Finding => {
+  const mute = (finding: Finding): Finding => {
     if (!MUTABLE.has(finding.status)) return finding;
     const candidates: Suppression[] = [];
     for (const directive of options.inline?.for(finding) ?? []) candidates.push(fromDirective(directive, options.now));
@@ -66,8 +76,8 @@ export function applySuppressions(result: ScanResult, options: MuteOptions): Mut
     if (active) return { ...finding, status: 'MUTED', suppression: active };
     const expired = candidates[0];
     return expired ? { ...finding, suppression: expired } : finding;
-  });
-  return { result: { ...result, findings, summary: { ...result.summary, findings: countStatuses(findings) } }, entryUse };
+  };
+  return { mute, entryUse };
 }
 
 /** One line saying why a finding is muted, or that its exception expired. */

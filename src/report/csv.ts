@@ -97,9 +97,20 @@ export const csvReportChunks: ChunkedReporter = function* ({ result }) {
     for (const g of controlGroups(result.findings))
       for (const f of g.findings) yield [g.control, g.title, ...row(f)].map(csvCell).join(',') + '\r\n';
   } else {
-    yield CSV_COLUMNS.join(',') + '\r\n';
-    for (const f of result.findings) yield row(f).map(csvCell).join(',') + '\r\n';
+    yield CSV_HEADER;
+    for (const f of result.findings) yield csvFindingPiece(f);
   }
 };
+
+const CSV_HEADER = CSV_COLUMNS.join(',') + '\r\n';
+
+/** One finding's row (without --framework): what a streamed report renders as the finding arrives. */
+export const csvFindingPiece = (f: Finding): string => row(f).map(csvCell).join(',') + '\r\n';
+
+/** The report (without --framework) around its rows already rendered, in order. */
+export function* csvDocumentChunks(rows: Iterable<string>): Generator<string> {
+  yield CSV_HEADER;
+  yield* rows;
+}
 
 export const csvReporter: Reporter = (input, context) => whole(csvReportChunks(input, context));

@@ -20,6 +20,14 @@ export function findingDetailsFor(formats: readonly ReportFormat[], context: { e
   };
 }
 
+/**
+ * Whether a streamed report (src/report/spill-report.ts: memory flat in the number of findings) can write all of
+ * these formats: JSON, SARIF, and CSV unless grouped by control (--framework).
+ */
+export function streamableFormats(formats: readonly ReportFormat[], context: { framework: boolean }): boolean {
+  return formats.length > 0 && formats.every((f) => f === 'json' || f === 'sarif' || (f === 'csv' && !context.framework));
+}
+
 /** One format's reporter and its chunked form (what the CLI writes, a piece at a time), loaded alone. */
 export async function loadReporter(format: ReportFormat): Promise<{ reporter: Reporter; chunked: ChunkedReporter }> {
   switch (format) {

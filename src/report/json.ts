@@ -3,7 +3,7 @@ import type { SourceRange } from '../model/location.js';
 import { type FindingFix, absoluteChangePath } from '../model/proposed-fix.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter, ReportInput } from './report.js';
-import { jsonChunks, lazyArray } from './stream-json.js';
+import { RenderedArray, indented, jsonChunks, lazyArray } from './stream-json.js';
 
 /**
  * Bumped on any change to the shape below (documented in README). 2: `warnings`
@@ -103,12 +103,30 @@ function jsonError(e: ScanError) {
 }
 
 /** The JSON report in pieces (findings mapped one at a time); jsonReporter joins them. */
-export const jsonReportChunks = ({ result, exitCode }: ReportInput): Iterable<string> =>
+export const jsonReportChunks = (input: ReportInput): Iterable<string> =>
+  jsonDocumentChunks(
+    input,
+    lazyArray(input.result.findings, (f) => jsonFinding(f)),
+  );
+
+/** The indent of a finding in the report (findings is a member of the top-level object). */
+const FINDING_INDENT = '    ';
+
+/** One finding as the report writes it in its array, after a comma (a streamed report renders it as it arrives). */
+export const jsonFindingPiece = (f: Finding): string =>
+  `,\n${FINDING_INDENT}${indented(JSON.stringify(jsonFinding(f), null, 2), FINDING_INDENT)}`;
+
+/** The report's findings already rendered (jsonFindingPiece), in order. */
+export const renderedJsonFindings = (count: number, pieces: (first: boolean) => Iterable<string>): unknown =>
+  new RenderedArray([], count, FINDING_INDENT, pieces);
+
+/** The report around its findings: a lazy array of them, or their rendered pieces (renderedJsonFindings). */
+export const jsonDocumentChunks = ({ result, exitCode }: ReportInput, findings: unknown): Iterable<string> =>
   jsonChunks(
     {
       version: JSON_REPORT_VERSION,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      findings: lazyArray(result.findings, (f) => jsonFinding(f)),
+      findings,
       errors: result.errors.map(jsonError),
       warnings: result.warnings.map(jsonError),
       skipped: result.skipped.map((s) => ({ file: s.file, reason: s.reason })),

@@ -7,7 +7,7 @@ import { formatFieldPath } from '../checks/support/per-container.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter, ReportInput } from './report.js';
-import { jsonChunks, lazyArray } from './stream-json.js';
+import { RenderedArray, indented, jsonChunks, lazyArray } from './stream-json.js';
 
 // GitHub code scanning reads this property to rank security results (0.1–10).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -117,76 +117,132 @@ function rule(index: number): ReportingDescriptor {
   };
 }
 
+const RULE_INDEX = new Map(ALL_CHECKS.map((c, i) => [c.meta.id, i]));
+
+/** One finding (not ERROR: those are notifications) as a SARIF result. */
+function sarifResult(f: Finding): Result {
+  const ruleIndex = RULE_INDEX;
+  const r = f.resource;
+  const sarif: Result = {
+    ruleId: f.checkId,
+    ...(ruleIndex.has(f.checkId) ? { ruleIndex: ruleIndex.get(f.checkId) } : {}),
+    level: level(f),
+    kind: kind(f),
+    message: { text: f.message },
+    partialFingerprints: { 'ecsguard/v2': fingerprint(f) },
+    properties: {
+      status: f.status,
+      ...(f.usage ? { usage: f.usage } : {}),
+      ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}),
+      ...(f.controls ? { controls: f.controls } : {}),
+      ...(f.peers ? { peers: f.peers } : {}),
+    },
+  };
+  if (f.location) {
+    sarif.locations = [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: uri(f.location.file) },
+          region: {
+            startLine: f.location.start.line,
+            startColumn: f.location.start.column,
+            endLine: f.location.end.line,
+            endColumn: Math.max(f.location.end.column, f.location.start.column),
+          },
+        },
+        logicalLocations: [{ fullyQualifiedName: r.id, kind: 'resource' }],
+      },
+    ];
+  } else {
+    sarif.locations = [{ logicalLocations: [{ fullyQualifiedName: r.arn ?? r.id, kind: 'resource' }] }];
+  }
+  const fixes = sarifFixes(f);
+  if (fixes) sarif.fixes = fixes;
+  if (f.status === 'MUTED') {
+    const s = f.suppression;
+    sarif.suppressions = [
+      {
+        kind: s?.kind === 'inline' ? 'inSource' : 'external',
+        status: 'accepted',
+        ...(s
+          ? {
+              justification: s.reason,
+              properties: {
+                source: s.source,
+                ...(s.owner ? { owner: s.owner } : {}),
+                ...(s.expires ? { expires: s.expires } : {}),
+                ...(s.ticket ? { ticket: s.ticket } : {}),
+              },
+            }
+          : {}),
+      },
+    ];
+  } else if (f.suppression?.expired) {
+    sarif.properties = { ...sarif.properties, expiredSuppression: f.suppression };
+  }
+  return sarif;
+}
+
+/** An ERROR finding (not evaluated) as a tool execution notification. */
+function errorNotification(f: Finding) {
+  return {
+    level: 'error' as const,
+    message: { text: `${f.resource.arn ?? f.resource.id}: ${f.checkId} ${f.message}` },
+  };
+}
+
+/** Where results and notifications sit in the log (checked when written). */
+const RESULT_INDENT = ' '.repeat(8);
+const NOTIFICATION_INDENT = ' '.repeat(12);
+
+/** A finding as the log writes it, after a comma: a result, or for ERROR a notification (a streamed report). */
+export function sarifFindingPiece(f: Finding): { result?: string; notification?: string } {
+  if (f.status === 'ERROR') {
+    return { notification: `,\n${NOTIFICATION_INDENT}${indented(JSON.stringify(errorNotification(f), null, 2), NOTIFICATION_INDENT)}` };
+  }
+  return { result: `,\n${RESULT_INDENT}${indented(JSON.stringify(sarifResult(f), null, 2), RESULT_INDENT)}` };
+}
+
+/** Rendered pieces (sarifFindingPiece) of results and of ERROR notifications, in order. */
+export interface RenderedSarifFindings {
+  results: { count: number; pieces: (first: boolean) => Iterable<string> };
+  notifications: { count: number; pieces: (first: boolean) => Iterable<string> };
+}
+
 /** SARIF 2.1.0 for code-scanning tools; input errors become tool execution notifications. */
 /** The SARIF log in pieces (results mapped one at a time); sarifReporter joins them. */
-export const sarifReportChunks = ({ result, exitCode }: ReportInput): Iterable<string> => {
-  const ruleIndex = new Map(ALL_CHECKS.map((c, i) => [c.meta.id, i]));
-  const results: Result[] = lazyArray(
-    result.findings.filter((f) => f.status !== 'ERROR'),
-    (f) => {
-      const r = f.resource;
-      const sarif: Result = {
-        ruleId: f.checkId,
-        ...(ruleIndex.has(f.checkId) ? { ruleIndex: ruleIndex.get(f.checkId) } : {}),
-        level: level(f),
-        kind: kind(f),
-        message: { text: f.message },
-        partialFingerprints: { 'ecsguard/v2': fingerprint(f) },
-        properties: {
-          status: f.status,
-          ...(f.usage ? { usage: f.usage } : {}),
-          ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}),
-          ...(f.controls ? { controls: f.controls } : {}),
-          ...(f.peers ? { peers: f.peers } : {}),
-        },
-      };
-      if (f.location) {
-        sarif.locations = [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: uri(f.location.file) },
-              region: {
-                startLine: f.location.start.line,
-                startColumn: f.location.start.column,
-                endLine: f.location.end.line,
-                endColumn: Math.max(f.location.end.column, f.location.start.column),
+export const sarifReportChunks = (input: ReportInput): Iterable<string> => sarifDocumentChunks(input);
+
+/** The log, with its findings mapped from the result, or already rendered. */
+export const sarifDocumentChunks = ({ result, exitCode }: ReportInput, rendered?: RenderedSarifFindings): Iterable<string> => {
+  const results: Result[] = rendered
+    ? (new RenderedArray([], rendered.results.count, RESULT_INDENT, rendered.results.pieces) as unknown as Result[])
+    : lazyArray(
+        result.findings.filter((f) => f.status !== 'ERROR'),
+        sarifResult,
+      );
+  const notes = [
+    ...result.errors.map((e) => ({ e, level: 'error' as const })),
+    ...result.warnings.map((e) => ({ e, level: 'warning' as const })),
+  ].map(({ e, level }) => ({
+    level,
+    message: { text: [e.region, e.operation, e.resource, e.message].filter(Boolean).join(': ') },
+    ...(e.file
+      ? {
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: uri(e.file) },
+                ...(e.line ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}),
               },
             },
-            logicalLocations: [{ fullyQualifiedName: r.id, kind: 'resource' }],
-          },
-        ];
-      } else {
-        sarif.locations = [{ logicalLocations: [{ fullyQualifiedName: r.arn ?? r.id, kind: 'resource' }] }];
-      }
-      const fixes = sarifFixes(f);
-      if (fixes) sarif.fixes = fixes;
-      if (f.status === 'MUTED') {
-        const s = f.suppression;
-        sarif.suppressions = [
-          {
-            kind: s?.kind === 'inline' ? 'inSource' : 'external',
-            status: 'accepted',
-            ...(s
-              ? {
-                  justification: s.reason,
-                  properties: {
-                    source: s.source,
-                    ...(s.owner ? { owner: s.owner } : {}),
-                    ...(s.expires ? { expires: s.expires } : {}),
-                    ...(s.ticket ? { ticket: s.ticket } : {}),
-                  },
-                }
-              : {}),
-          },
-        ];
-      } else if (f.suppression?.expired) {
-        sarif.properties = { ...sarif.properties, expiredSuppression: f.suppression };
-      }
-      return sarif;
-    },
-  );
-
-  const notErrors = result.findings.filter((f) => f.status === 'ERROR');
+          ],
+        }
+      : {}),
+  }));
+  const toolExecutionNotifications: unknown[] = rendered
+    ? (new RenderedArray(notes, rendered.notifications.count, NOTIFICATION_INDENT, rendered.notifications.pieces) as unknown as unknown[])
+    : [...notes, ...result.findings.filter((f) => f.status === 'ERROR').map(errorNotification)];
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -199,31 +255,9 @@ export const sarifReportChunks = ({ result, exitCode }: ReportInput): Iterable<s
           {
             executionSuccessful: exitCode !== 2,
             exitCode,
-            toolExecutionNotifications: [
-              ...[
-                ...result.errors.map((e) => ({ e, level: 'error' as const })),
-                ...result.warnings.map((e) => ({ e, level: 'warning' as const })),
-              ].map(({ e, level }) => ({
-                level,
-                message: { text: [e.region, e.operation, e.resource, e.message].filter(Boolean).join(': ') },
-                ...(e.file
-                  ? {
-                      locations: [
-                        {
-                          physicalLocation: {
-                            artifactLocation: { uri: uri(e.file) },
-                            ...(e.line ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}),
-                          },
-                        },
-                      ],
-                    }
-                  : {}),
-              })),
-              ...notErrors.map((f) => ({
-                level: 'error' as const,
-                message: { text: `${f.resource.arn ?? f.resource.id}: ${f.checkId} ${f.message}` },
-              })),
-            ],
+            toolExecutionNotifications: toolExecutionNotifications as NonNullable<
+              NonNullable<Log['runs'][number]['invocations']>[number]['toolExecutionNotifications']
+            >,
           },
         ],
       },

@@ -15,18 +15,49 @@ export function lazyArray<T, R>(items: readonly T[], map: (item: T, index: numbe
   return new LazyArray(items, map) as unknown as R[];
 }
 
+/**
+ * An array whose first elements (`head`) are written as usual and whose other `count` elements were rendered before
+ * (a streamed report: src/report/spill-report.ts). Each rendered element is `,\n` + indent + its JSON at that
+ * indent; `pieces(first)` yields them in order, dropping the first one's comma when it opens the array.
+ */
+export class RenderedArray {
+  constructor(
+    readonly head: readonly unknown[],
+    readonly count: number,
+    /** The indent of the elements (checked when written: the pieces were rendered for it). */
+    readonly indent: string,
+    readonly pieces: (first: boolean) => Iterable<string>,
+  ) {}
+}
+
 function containsLazy(value: unknown): boolean {
-  if (value instanceof LazyArray) return true;
+  if (value instanceof LazyArray || value instanceof RenderedArray) return true;
   if (Array.isArray(value)) return value.some(containsLazy);
   if (value !== null && typeof value === 'object') return Object.values(value).some(containsLazy);
   return false;
 }
 
-const indented = (text: string, indent: string) => (indent ? text.replace(/\n/g, `\n${indent}`) : text);
+export const indented = (text: string, indent: string) => (indent ? text.replace(/\n/g, `\n${indent}`) : text);
 const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
 export function* jsonChunks(value: unknown, space = 2, indent = ''): Generator<string> {
   const inner = indent + ' '.repeat(space);
+  if (value instanceof RenderedArray) {
+    if (value.indent !== inner) throw new Error(`rendered elements are indented by ${value.indent.length}, expected ${inner.length}`);
+    if (value.head.length + value.count === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[';
+    for (const [i, element] of value.head.entries()) {
+      yield i ? `,\n${inner}` : `\n${inner}`;
+      if (omitted(element)) yield 'null';
+      else yield* jsonChunks(element, space, inner);
+    }
+    if (value.count) yield* value.pieces(value.head.length === 0);
+    yield `\n${indent}]`;
+    return;
+  }
   if (value instanceof LazyArray || (Array.isArray(value) && containsLazy(value))) {
     const length = value instanceof LazyArray ? value.items.length : (value as unknown[]).length;
     if (length === 0) {

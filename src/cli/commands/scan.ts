@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ScanResult } from '../../engine/scan.js';
+import type { SpillSink } from '../../report/spill-report.js';
+import { streamableFormats } from '../../report/formats.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { imageUserEnrichers } from '../image-user-options.js';
@@ -9,7 +11,7 @@ import { interruptible } from '../interrupt.js';
 import { controlsOf } from '../../checks/frameworks.js';
 import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
 import { checksFrom, checksOption, frameworkOption, positiveInteger, positiveNumber, repeatable, skipChecksOption } from '../options.js';
-import { type FormatSpec, findingDetailsForOutputs, writeReports } from '../report-outputs.js';
+import { type FormatSpec, findingDetailsForOutputs, plannedOutputs, writeReports } from '../report-outputs.js';
 import { type ProgrammeOptions, addProgrammeOptions, formatOption, prepareProgramme } from '../scan-programme.js';
 import type { CommandContext } from '../io.js';
 
@@ -47,6 +49,27 @@ export function exitCodeFor(result: ScanResult, options: Pick<ScanCommandOptions
   const failing = result.findings.some(
     (f) => (f.status === 'FAIL' && severityRank(f.severity) >= threshold) || (options.failOnUnknown === true && f.status === 'UNKNOWN'),
   );
+  return failing ? EXIT.findings : EXIT.ok;
+}
+
+/** ECSGUARD_REPORT_MEMORY_MB: rendered findings a streamed report keeps in memory before using a temporary file. */
+function spillMemoryLimit(env: NodeJS.ProcessEnv): { memoryLimit?: number } {
+  const value = env['ECSGUARD_REPORT_MEMORY_MB'];
+  const mb = value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+  return Number.isFinite(mb) && mb >= 0 ? { memoryLimit: Math.round(mb * 1024 * 1024) } : {};
+}
+
+/** exitCodeFor, from a streamed report's counts (its result holds no findings). */
+function streamedExitCode(
+  result: ScanResult,
+  sink: Pick<SpillSink, 'counts' | 'failures'>,
+  options: Pick<ScanCommandOptions, 'failOn' | 'failOnUnknown'>,
+): number {
+  if (result.errors.length || sink.counts.ERROR) return EXIT.incomplete;
+  const threshold = options.failOn ? severityRank(options.failOn) : 0;
+  const failing =
+    [...sink.failures].some(([severity, n]) => n > 0 && severityRank(severity) >= threshold) ||
+    (options.failOnUnknown === true && sink.counts.UNKNOWN > 0);
   return failing ? EXIT.findings : EXIT.ok;
 }
 
@@ -133,66 +156,100 @@ could not be read). Warnings (validation problems that left every verdict intact
         import('../file-progress.js'),
       ]);
       const programme = await prepareProgramme(options);
-      const progress = await createFileProgress(
-        context.io.stderr,
-        { format: 'text', ...(options.quiet ? { quiet: true } : {}) },
-        context.io.env,
-      );
-      const scanned = await interruptible(async (signal) => {
-        const raw = options as unknown as Record<string, unknown>;
-        const live =
-          (await createOrganizationSource(raw, { stderr: context.io.stderr })) ??
-          (await createAwsLiveSource(raw, { showProgress: !options.quiet, stderr: context.io.stderr, signal })) ??
-          (await createConfigSource(raw));
-        // Without paths, a live scan scans only the account; a file scan scans the current folder.
-        if (paths.length === 0 && !live) paths = ['.'];
-        const enrichers = await imageUserEnrichers(options as unknown as Record<string, unknown>, signal, context.io.stderr);
-        return scan({
-          paths,
-          checks,
-          includePassed: options.includePassed ?? false,
-          varFiles: options.varFile ?? [],
-          maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
-          liveSources: live ? [live] : [],
-          enrichers,
-          followSymlinks: options.followSymlinks ?? false,
-          jobs: options.jobs ?? availableParallelism(),
-          // Fix text edits and peers only when a planned report prints them.
-          findingDetails: findingDetailsForOutputs(options, { explain: options.explain === true }),
-          onFileProgress: (done, total) => {
-            progress.update(done, total);
-          },
-          signal,
-          readStdin: () => readStreamBounded(context.io.stdin, Math.round(options.maxFileSize * 1024 * 1024)),
-          ...programme.hooks,
-          skipUnrecognized: options.skipUnrecognized ?? false,
-        }).finally(() => {
-          progress.stop();
-        });
-      }, context.io.stderr);
-      const result = await programme.finish(scanned, context.io.stderr);
       const frameworks = options.framework ?? [];
-      if (frameworks.length) for (const f of result.findings) f.controls = controlsOf(f.checkId, frameworks);
-      const { summary } = result;
-      if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
-        // Not a failure (a repository may have none), but never a silent "ok".
-        // Terraform module calls that were not followed are warnings: say there is something to read.
-        const warned = summary.warnings ? ` (${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}: see the report)` : '';
-        context.io.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${warned}\n`);
+      // Findings go straight to their report (memory flat in their number) when every report planned can be streamed
+      // and nothing needs them all at once (a baseline matches them in report order).
+      const muteOne = programme.muteOne;
+      const formats = plannedOutputs(options).map((s) => s.format);
+      const sink =
+        muteOne && streamableFormats(formats, { framework: frameworks.length > 0 })
+          ? await (await import('../../report/spill-report.js')).createSpillSink({
+              formats,
+              checks,
+              ...spillMemoryLimit(context.io.env),
+              prepare: (finding) => {
+                const f = muteOne(finding);
+                if (frameworks.length) f.controls = controlsOf(f.checkId, frameworks);
+                return f;
+              },
+            })
+          : undefined;
+      try {
+        await scanAndReport();
+      } finally {
+        // The temporary file of a streamed report goes after success, failure and Ctrl-C alike.
+        sink?.dispose();
       }
-      const exitCode = exitCodeFor(result, options);
-      const asff = { accountId: options.asffAccountId, region: options.asffRegion };
-      await writeReports(
-        { result, exitCode, asff },
-        options,
-        context.io.stdout,
-        {
-          verbose: options.verbose ?? false,
-          fileLocations: options.fileLocations === true,
-          explain: options.explain === true,
-        },
-        context.io.env,
-      );
-      context.finish(exitCode);
+
+      async function scanAndReport(): Promise<void> {
+        const progress = await createFileProgress(
+          context.io.stderr,
+          { format: 'text', ...(options.quiet ? { quiet: true } : {}) },
+          context.io.env,
+        );
+        const scanned = await interruptible(async (signal) => {
+          const raw = options as unknown as Record<string, unknown>;
+          const live =
+            (await createOrganizationSource(raw, { stderr: context.io.stderr })) ??
+            (await createAwsLiveSource(raw, { showProgress: !options.quiet, stderr: context.io.stderr, signal })) ??
+            (await createConfigSource(raw));
+          // Without paths, a live scan scans only the account; a file scan scans the current folder.
+          if (paths.length === 0 && !live) paths = ['.'];
+          const enrichers = await imageUserEnrichers(options as unknown as Record<string, unknown>, signal, context.io.stderr);
+          return scan({
+            paths,
+            checks,
+            includePassed: options.includePassed ?? false,
+            varFiles: options.varFile ?? [],
+            maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
+            liveSources: live ? [live] : [],
+            enrichers,
+            followSymlinks: options.followSymlinks ?? false,
+            jobs: options.jobs ?? availableParallelism(),
+            // Fix text edits and peers only when a planned report prints them.
+            findingDetails: findingDetailsForOutputs(options, { explain: options.explain === true }),
+            onFileProgress: (done, total) => {
+              progress.update(done, total);
+            },
+            signal,
+            readStdin: () => readStreamBounded(context.io.stdin, Math.round(options.maxFileSize * 1024 * 1024)),
+            ...programme.hooks,
+            skipUnrecognized: options.skipUnrecognized ?? false,
+            ...(sink ? { findingSink: sink } : {}),
+          }).finally(() => {
+            progress.stop();
+          });
+        }, context.io.stderr);
+        let result: ScanResult;
+        if (sink) {
+          programme.finishStreamed(sink.expired, context.io.stderr);
+          result = { ...scanned, summary: { ...scanned.summary, findings: { ...sink.counts } } };
+        } else {
+          result = await programme.finish(scanned, context.io.stderr);
+          if (frameworks.length) for (const f of result.findings) f.controls = controlsOf(f.checkId, frameworks);
+        }
+        const { summary } = result;
+        if (summary.taskDefinitions === 0 && summary.liveRevisions === 0 && summary.errors === 0) {
+          // Not a failure (a repository may have none), but never a silent "ok".
+          // Terraform module calls that were not followed are warnings: say there is something to read.
+          const warned = summary.warnings ? ` (${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}: see the report)` : '';
+          context.io.stderr.write(`ecsguard: no task definitions found in ${paths.join(', ') || 'the account'}${warned}\n`);
+        }
+        const exitCode = sink ? streamedExitCode(result, sink, options) : exitCodeFor(result, options);
+        const asff = { accountId: options.asffAccountId, region: options.asffRegion };
+        await writeReports(
+          { result, exitCode, asff },
+          options,
+          context.io.stdout,
+          {
+            verbose: options.verbose ?? false,
+            fileLocations: options.fileLocations === true,
+            explain: options.explain === true,
+          },
+          context.io.env,
+          sink,
+        );
+        context.finish(exitCode);
+      }
     });
 }

@@ -1,0 +1,283 @@
+// run-tests: own process
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { writeMixedCorpus } from '../../bench/support/mixed-corpus.js';
+import { CHECKS } from '../../src/checks/catalogue.js';
+import { exitCodeFor } from '../../src/cli/commands/scan.js';
+import { type FormatSpec, writeReports } from '../../src/cli/report-outputs.js';
+import { prepareProgramme } from '../../src/cli/scan-programme.js';
+import { type ScanOptions, type ScanResult, scan } from '../../src/engine/scan.js';
+import { SHARE_MIN_CHARS } from '../../src/engine/shared-file.js';
+import type { LiveSource } from '../../src/sources/source.js';
+import { createSpillSink } from '../../src/report/spill-report.js';
+import { SpillStore } from '../../src/report/spill-store.js';
+import type { OrganizationEmulator } from '../support/ecs-emulator/index.js';
+import { REPO_ROOT, fixture, runCli } from '../support/cli.js';
+import { largePlan } from '../support/large-plan.js';
+import { SANDBOX, organizationSource, startSeededOrganization } from '../sources/organization/helpers.js';
+
+const ALL_FORMATS = ['json', 'sarif', 'csv'] as const;
+/** CSV groups rows by control with --framework: not streamed then. */
+const formatsOf = (run: Run) => (run.framework ? (['json', 'sarif'] as const) : ALL_FORMATS);
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+interface Run {
+  paths?: string[];
+  live?: () => LiveSource;
+  jobs?: number;
+  exceptions?: string;
+  framework?: boolean;
+}
+
+/** The reports of one scan, held (every finding sorted, then the reporters) and streamed (the CLI's sink). */
+async function bothWays(run: Run, memoryLimit: number): Promise<{ held: Record<string, string>; streamed: Record<string, string> }> {
+  const out = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-test-'));
+  const FORMATS = formatsOf(run);
+  try {
+    const specs = (tag: string): FormatSpec[] => FORMATS.map((format) => ({ format, file: path.join(out, `${tag}.${format}`) }));
+    const read = (tag: string) => Object.fromEntries(FORMATS.map((f) => [f, readFileSync(path.join(out, `${tag}.${f}`), 'utf8')]));
+    const options = (programme: Awaited<ReturnType<typeof prepareProgramme>>): ScanOptions => ({
+      paths: run.paths ?? [],
+      checks: CHECKS,
+      jobs: run.jobs ?? 1,
+      ...(run.live ? { liveSources: [run.live()] } : {}),
+      ...programme.hooks,
+    });
+    const programmeOptions = run.exceptions ? { exceptions: run.exceptions } : {};
+    const controls = (result: ScanResult) => {
+      if (run.framework) for (const f of result.findings) f.controls = [`aws-fsbp:${f.checkId}`];
+    };
+
+    const heldProgramme = await prepareProgramme(programmeOptions, NOW);
+    const scanned = await scan(options(heldProgramme));
+    const held = await heldProgramme.finish(scanned, { write: () => true } as unknown as NodeJS.WritableStream);
+    controls(held);
+    const exitCode = exitCodeFor(held, {});
+    const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+    await writeReports({ result: held, exitCode, generatedAt: NOW }, { format: specs('held') }, sink);
+
+    const streamedProgramme = await prepareProgramme(programmeOptions, NOW);
+    const muteOne = streamedProgramme.muteOne;
+    assert.ok(muteOne);
+    const spill = await createSpillSink({
+      formats: FORMATS,
+      checks: CHECKS,
+      memoryLimit,
+      prepare: (f) => {
+        const muted = muteOne(f);
+        if (run.framework) muted.controls = [`aws-fsbp:${muted.checkId}`];
+        return muted;
+      },
+    });
+    try {
+      const partial = await scan({ ...options(streamedProgramme), findingSink: spill });
+      assert.equal(partial.findings.length, 0, 'a streamed scan holds no findings');
+      assert.deepEqual(spill.counts, held.summary.findings);
+      const result = { ...partial, summary: { ...partial.summary, findings: { ...spill.counts } } };
+      if (memoryLimit === 0 && held.findings.length) assert.ok(spill.folder && existsSync(spill.folder), 'pieces went to a file');
+      await writeReports({ result, exitCode, generatedAt: NOW }, { format: specs('streamed') }, sink, {}, process.env, spill);
+    } finally {
+      spill.dispose();
+    }
+    if (spill.folder) assert.equal(existsSync(spill.folder), false);
+    return { held: read('held'), streamed: read('streamed') };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function assertSame(run: Run): Promise<void> {
+  for (const memoryLimit of [0, 64 * 1024 * 1024]) {
+    const { held, streamed } = await bothWays(run, memoryLimit);
+    for (const format of formatsOf(run)) assert.equal(streamed[format], held[format], `${format}, memory limit ${memoryLimit}`);
+    const report = JSON.parse(held['json'] as string) as { findings: unknown[] };
+    assert.ok(report.findings.length > 0, 'the run has findings to compare');
+  }
+}
+
+describe('streamed reports (src/report/spill-report.ts)', () => {
+  let corpus: string;
+  before(() => {
+    corpus = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-corpus-'));
+    // Enough files for several batches and worker threads; CloudFormation templates hold several task definitions.
+    writeMixedCorpus(corpus, 260, 140, 7);
+  });
+  after(() => rmSync(corpus, { recursive: true, force: true }));
+
+  it('writes the same bytes as the held path: fixtures with errors, several files, templates, Terraform', async () => {
+    await assertSame({ paths: [fixture('json'), fixture('cloudformation'), fixture('terraform')] });
+  });
+
+  it('the same with muted findings (exceptions, inline suppressions, an expired exception) and controls', async () => {
+    await assertSame({
+      paths: [fixture('programme'), fixture('json')],
+      exceptions: fixture('programme', 'exceptions.yaml'),
+      framework: true,
+    });
+  });
+
+  it('the same over several batches checked in worker threads, whichever lane finishes first', async () => {
+    await assertSame({ paths: [corpus], jobs: 2 });
+    await assertSame({ paths: [corpus], jobs: 1 });
+  });
+
+  it('the same for a plan read in two lanes (this thread and one worker): its findings reach the sink', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-plan-'));
+    try {
+      const planFile = path.join(folder, 'plan.json');
+      writeFileSync(planFile, largePlan(1300));
+      assert.ok(readFileSync(planFile, 'utf8').length >= SHARE_MIN_CHARS, 'large enough to be shared');
+      await assertSame({ paths: [planFile], jobs: 2 });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  describe('organization scan (emulator)', () => {
+    let emulator: OrganizationEmulator;
+    before(async () => {
+      ({ emulator } = await startSeededOrganization());
+    });
+    after(async () => {
+      await emulator.stop();
+    });
+
+    it('the same bytes, with an account whose role is denied (ERROR findings, SARIF notifications)', async () => {
+      const remove = emulator.faults.add({
+        service: 'sts',
+        operation: 'AssumeRole',
+        match: (input) => input['RoleArn'] === `arn:aws:iam::${SANDBOX}:role/ecsguard-scan`,
+        error: { type: 'AccessDenied', status: 403 },
+      });
+      try {
+        await assertSame({ live: () => organizationSource(emulator, { scope: 'all' }) });
+      } finally {
+        remove();
+      }
+    });
+  });
+
+  it('orders a resource found in two batches as the held sort does (merged by location and check)', async () => {
+    const { SpillSink } = await import('../../src/report/spill-report.js');
+    const renders = new Map([['csv', (f: { checkId: string; message: string }) => `${f.checkId} ${f.message}\n`]]);
+    const sink = new SpillSink(renders as never, { formats: ['csv'], checks: CHECKS, memoryLimit: 0 });
+    const finding = (checkId: string, offset: number, message: string) =>
+      ({
+        checkId,
+        status: 'FAIL',
+        severity: 'high',
+        message,
+        resource: { kind: 'file', source: 'json', id: 'web', file: 'a.json' },
+        location: { file: 'a.json', start: { line: 1, column: 1, offset }, end: { line: 1, column: 2, offset: offset + 1 } },
+      }) as never;
+    const [first, second] = CHECKS.map((c) => c.meta.id);
+    // Arrives later but ranks first among the batches (order 1 < 2): wins ties.
+    sink.take([finding(second as string, 10, 'late'), finding(first as string, 5, 'b')], 2);
+    sink.take([finding(second as string, 10, 'early'), finding(first as string, 20, 'a')], 1);
+    try {
+      assert.equal([...sink.pieces('csv', false)].join(''), `${first} b\n${second} early\n${second} late\n${first} a\n`);
+    } finally {
+      sink.dispose();
+    }
+  });
+});
+
+describe('the spill store', () => {
+  it('reads back what was appended, across the move to a file, and removes its folder', () => {
+    const store = new SpillStore(10);
+    const a = store.append('ab€c');
+    const b = store.append('x'.repeat(200_000));
+    const c = store.append('ü🙂');
+    assert.ok(store.folder && existsSync(store.folder));
+    const text = [
+      ...store.read([
+        [a, b],
+        [c, store.size],
+        [b, c],
+      ]),
+    ].join('');
+    assert.equal(text, `ab€cü🙂${'x'.repeat(200_000)}`);
+    const folder = store.folder;
+    store.dispose();
+    assert.equal(existsSync(folder), false);
+  });
+
+  it('removes its folder when the process exits without disposing it (a second Ctrl-C)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-exit-'));
+    try {
+      const script =
+        `import { SpillStore } from ${JSON.stringify(path.join(REPO_ROOT, 'dist/report/spill-store.js'))};` +
+        `const s = new SpillStore(0); s.append('x'); console.log(s.folder); process.exit(130);`;
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: dir } });
+        child.on('close', resolve);
+      });
+      assert.equal(code, 130);
+      assert.deepEqual(readdirSync(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the CLI removes a streamed report temporary file', () => {
+  let temp: string;
+  before(() => {
+    temp = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-cli-'));
+  });
+  after(() => rmSync(temp, { recursive: true, force: true }));
+  const env = () => ({ TMPDIR: temp, ECSGUARD_REPORT_MEMORY_MB: '0' });
+
+  it('after a report is written', async () => {
+    const { code, stdout } = await runCli(['scan', fixture('json'), '--format', 'json', '--quiet'], { env: env() });
+    assert.equal(code, 2);
+    assert.ok((JSON.parse(stdout) as { findings: unknown[] }).findings.length > 0);
+    assert.deepEqual(readdirSync(temp), []);
+  });
+
+  it('after a report cannot be written', async () => {
+    const target = path.join(temp, 'missing-folder', 'report.json');
+    const { code, stderr } = await runCli(['scan', fixture('json'), '--format', `json:${target}`, '--quiet'], { env: env() });
+    assert.equal(code, 2);
+    assert.match(stderr, /cannot write the report/);
+    assert.deepEqual(readdirSync(temp), []);
+  });
+
+  it('after Ctrl-C', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-ctrl-c-'));
+    try {
+      for (let i = 0; i < 1500; i++) {
+        const body = { family: `svc-${i}`, containerDefinitions: [{ name: 'app', image: 'nginx', privileged: true, user: 'root' }] };
+        if (i % 500 === 0) mkdirSync(path.join(folder, `d${i}`));
+        writeFileSync(path.join(folder, `d${i - (i % 500)}`, `td-${i}.json`), JSON.stringify(body));
+      }
+      const { code, spilled } = await new Promise<{ code: number | null; spilled: boolean }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/ecsguard.js'), 'scan', folder, '--format', 'json', '-q'], {
+          env: { ...process.env, ...env() },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let spilled = false;
+        // Interrupt once the report's temporary folder exists.
+        const poll = setInterval(() => {
+          if (!readdirSync(temp).some((name) => name.startsWith('ecsguard-report-'))) return;
+          spilled = true;
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }, 5);
+        child.on('close', (exit) => {
+          clearInterval(poll);
+          resolve({ code: exit, spilled });
+        });
+      });
+      assert.ok(spilled, 'the scan spilled before it ended');
+      assert.equal(code, 130);
+      assert.deepEqual(readdirSync(temp), []);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
