@@ -11,7 +11,6 @@ import { terraformPlan } from '../../../src/sources/terraform/index.js';
 import { type CliRun, runBuiltCliAsync } from '../../support/cli.js';
 import { largePlan as plan } from '../../support/large-plan.js';
 
-
 const SHARES: FileShare[] = [
   { from: 0, to: MAIN_SHARE },
   { from: MAIN_SHARE, to: 1 },
