@@ -92,13 +92,15 @@ describe('scan of a large plan: --jobs 1 and --jobs 2 (this thread and a worker)
     const text = plan(1300);
     assert.ok(text.length > SHARE_MIN_CHARS, 'the plan is large enough to be shared');
     writeFileSync(join(dir, 'plan.json'), text);
-    await Promise.all(
-      ['1', '2'].map(async (jobs) => {
+    await Promise.all([
+      ...['1', '2'].map(async (jobs) => {
         const args = ['scan', join(dir, 'plan.json'), '--format', 'text', '--jobs', jobs];
         for (const format of ['json', 'sarif']) args.push('--format', `${format}:${join(dir, `jobs-${jobs}.${format}`)}`);
         runs.set(jobs, await runBuiltCliAsync(args));
       }),
-    );
+      // JSON alone is a streamed report (src/report/spill-report.ts): the two lanes' findings reach its sink.
+      runBuiltCliAsync(['scan', join(dir, 'plan.json'), '--format', 'json', '--jobs', '2']).then((run) => runs.set('streamed', run)),
+    ]);
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -115,5 +117,8 @@ describe('scan of a large plan: --jobs 1 and --jobs 2 (this thread and a worker)
       assert.equal(readFileSync(join(dir, `jobs-2.${format}`), 'utf8'), readFileSync(join(dir, `jobs-1.${format}`), 'utf8'));
     const report = JSON.parse(readFileSync(join(dir, 'jobs-2.json'), 'utf8')) as { summary: { taskDefinitions: number } };
     assert.equal(report.summary.taskDefinitions, 1300 - 186);
+    const streamed = runs.get('streamed');
+    assert.equal(streamed?.code, one.code);
+    assert.equal(streamed.stdout, readFileSync(join(dir, 'jobs-1.json'), 'utf8'));
   });
 });
