@@ -1,8 +1,8 @@
 /**
  * Scans a synthetic Terraform corpus with the real CLI process and prints the figures.
  * Targets (issue 3): at least 500 .tf files/s end to end; a 5,000-resource plan JSON in under 1.5 s and 300 MB (issue 10).
- * The plan is read in two lanes by default (this thread and one worker, src/engine/shared-file.ts): its CPU time counts
- * both, so compare the wall time, or run with --jobs 1 for one lane.
+ * With --jobs 3 or more the plan is read in two lanes (this thread and one worker, src/engine/shared-file.ts); the
+ * default --jobs of a two-core machine reads it in one.
  * Needs `npm run build` first (`npm run bench` does it).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

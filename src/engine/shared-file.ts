@@ -15,6 +15,14 @@ import type { BatchResult, BatchSections, ScanOptions } from './scan.js';
  */
 export const SHARE_MIN_CHARS = 2_000_000;
 
+/**
+ * Jobs needed before one file is read in two lanes. On two cores the second lane lost: V8's own threads (optimizing
+ * compiles, garbage collection) already use much of the second core while one thread reads a plan, and the worker
+ * reads the whole text again for its index; the 5,000-resource bench plan took 1.2x the wall time and 1.43x the CPU
+ * of one lane. So the default `--jobs` of a two-core machine reads a plan in one lane.
+ */
+export const MIN_JOBS_TO_SHARE = 3;
+
 /** This thread's share: besides its resources it reads the files, joins the results and writes the report. */
 export const MAIN_SHARE = 0.4;
 
@@ -29,7 +37,13 @@ const SHARE_WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSiz
 export async function sharesFile(source: FileSource, batch: readonly InputFile[], options: ScanOptions): Promise<boolean> {
   const [file] = batch;
   if (!source.shareable || batch.length !== 1 || !file || file.text.length < SHARE_MIN_CHARS) return false;
-  if ((options.jobs ?? 1) <= 1 || options.onEvaluated || options.onFilesRead || options.fileSources || options.enrichers?.length)
+  if (
+    (options.jobs ?? 1) < MIN_JOBS_TO_SHARE ||
+    options.onEvaluated ||
+    options.onFilesRead ||
+    options.fileSources ||
+    options.enrichers?.length
+  )
     return false;
   if (!FILE_SOURCES.includes(source)) return false;
   const [{ CHECKS }, { workersAvailable }] = await Promise.all([import('../checks/catalogue.js'), import('./pool.js')]);

@@ -23,11 +23,16 @@ import type { ReportFormat } from './formats.js';
 import type { ReportInput } from './report.js';
 import { SPILL_MEMORY_LIMIT, SpillStore } from './spill-store.js';
 
+/** Rendered text a stream gathers before appending it to its store. */
+const APPEND_CHUNK = 256 * 1024;
+
 /** What one piece stream renders for a finding (undefined: nothing, e.g. SARIF results for an ERROR finding). */
 type Render = (f: Finding) => string | undefined;
 
 interface PieceStream {
   render: Render;
+  /** Its own store: a stream's pieces of a group stay one range however many are appended meanwhile. */
+  store: SpillStore;
   /** Pieces rendered (non-empty). */
   count: number;
   /** Per finding, the byte offset where its piece ends. */
@@ -55,7 +60,6 @@ export class SpillSink implements FindingSink {
   /** Findings that carry an expired suppression. */
   expired = 0;
 
-  private readonly store: SpillStore;
   private readonly checkOrder: Map<string, number>;
   private readonly streams = new Map<string, PieceStream>();
   // Per finding, in arrival order.
@@ -74,14 +78,17 @@ export class SpillSink implements FindingSink {
     renders: ReadonlyMap<string, Render>,
     private readonly options: SpillSinkOptions,
   ) {
-    this.store = new SpillStore(options.memoryLimit ?? SPILL_MEMORY_LIMIT);
     this.checkOrder = new Map(options.checks.map((c, i) => [c.meta.id, i]));
-    for (const [name, render] of renders) this.streams.set(name, { render, count: 0, ends: new GrowableFloat64(), starts: [] });
+    for (const [name, render] of renders) {
+      const store = new SpillStore(options.memoryLimit ?? SPILL_MEMORY_LIMIT);
+      this.streams.set(name, { render, store, count: 0, ends: new GrowableFloat64(), starts: [] });
+    }
   }
 
   /** The temporary folder, once pieces went to a file. */
   get folder(): string | undefined {
-    return this.store.folder;
+    for (const stream of this.streams.values()) if (stream.store.folder) return stream.store.folder;
+    return undefined;
   }
 
   take(findings: readonly Finding[], order: number): void {
@@ -119,30 +126,29 @@ export class SpillSink implements FindingSink {
       }
       this.findings += members.length;
       // A finding's pieces for every stream are rendered together (SARIF renders once for its two streams); each
-      // stream's pieces of the group are then appended as one range.
+      // stream appends its pieces of the group to its own store, a chunk at a time: a group as large as a whole
+      // plan's findings is never one string.
       const streams = [...this.streams.values()];
       const texts = streams.map(() => '');
-      const lengths = streams.map(() => 0);
+      const ends = streams.map((stream) => stream.store.size);
+      for (const stream of streams) stream.starts.push(stream.store.size);
       for (const i of members) {
         for (let s = 0; s < streams.length; s++) {
           const stream = streams[s] as PieceStream;
           const piece = stream.render(prepared[i] as Finding);
           if (piece) {
             texts[s] += piece;
-            lengths[s] = (lengths[s] as number) + Buffer.byteLength(piece, 'utf8');
+            ends[s] = (ends[s] as number) + Buffer.byteLength(piece, 'utf8');
             stream.count++;
+            if ((texts[s] as string).length >= APPEND_CHUNK) {
+              stream.store.append(texts[s] as string);
+              texts[s] = '';
+            }
           }
-          // Relative to the group's start for now.
-          stream.ends.push(lengths[s] as number);
+          stream.ends.push(ends[s] as number);
         }
       }
-      for (let s = 0; s < streams.length; s++) {
-        const stream = streams[s] as PieceStream;
-        const start = this.store.append(texts[s] as string);
-        stream.starts.push(start);
-        const ends = stream.ends.values;
-        for (let k = stream.ends.length - members.length; k < stream.ends.length; k++) ends[k] = (ends[k] as number) + start;
-      }
+      for (let s = 0; s < streams.length; s++) (streams[s] as PieceStream).store.append(texts[s] as string);
     }
   }
 
@@ -159,7 +165,7 @@ export class SpillSink implements FindingSink {
     const stream = this.streams.get(name);
     if (!stream) throw new Error(`no ${name} pieces were rendered`);
     let skip = first ? 1 : 0;
-    for (const text of this.store.read(this.ranges(stream))) {
+    for (const text of stream.store.read(this.ranges(stream))) {
       if (skip) {
         yield text.slice(skip);
         skip = 0;
@@ -169,7 +175,7 @@ export class SpillSink implements FindingSink {
 
   /** Removes the temporary file; idempotent. */
   dispose(): void {
-    this.store.dispose();
+    for (const stream of this.streams.values()) stream.store.dispose();
   }
 
   /** The byte ranges of a stream's pieces in report order, adjacent ones joined. */

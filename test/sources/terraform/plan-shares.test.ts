@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CHECKS } from '../../../src/checks/catalogue.js';
 import { type BatchResult, consumeFiles, emptyBatch } from '../../../src/engine/scan.js';
-import { MAIN_SHARE, SHARE_MIN_CHARS, joinShares } from '../../../src/engine/shared-file.js';
+import { MAIN_SHARE, MIN_JOBS_TO_SHARE, SHARE_MIN_CHARS, joinShares } from '../../../src/engine/shared-file.js';
 import type { FileShare, SourceOutput } from '../../../src/sources/source.js';
 import { terraformPlan } from '../../../src/sources/terraform/index.js';
 import { type CliRun, runBuiltCliAsync } from '../../support/cli.js';
@@ -84,7 +84,7 @@ describe('Terraform plan read in shares (two lanes)', () => {
   });
 });
 
-describe('scan of a large plan: --jobs 1 and --jobs 2 (this thread and a worker) write the same bytes', () => {
+describe('scan of a large plan: --jobs 1 and --jobs 3 (this thread and a worker) write the same bytes', () => {
   let dir = '';
   const runs = new Map<string, CliRun>();
   before(async () => {
@@ -93,13 +93,15 @@ describe('scan of a large plan: --jobs 1 and --jobs 2 (this thread and a worker)
     assert.ok(text.length > SHARE_MIN_CHARS, 'the plan is large enough to be shared');
     writeFileSync(join(dir, 'plan.json'), text);
     await Promise.all([
-      ...['1', '2'].map(async (jobs) => {
+      ...['1', String(MIN_JOBS_TO_SHARE)].map(async (jobs) => {
         const args = ['scan', join(dir, 'plan.json'), '--format', 'text', '--jobs', jobs];
         for (const format of ['json', 'sarif']) args.push('--format', `${format}:${join(dir, `jobs-${jobs}.${format}`)}`);
         runs.set(jobs, await runBuiltCliAsync(args));
       }),
       // JSON alone is a streamed report (src/report/spill-report.ts): the two lanes' findings reach its sink.
-      runBuiltCliAsync(['scan', join(dir, 'plan.json'), '--format', 'json', '--jobs', '2']).then((run) => runs.set('streamed', run)),
+      runBuiltCliAsync(['scan', join(dir, 'plan.json'), '--format', 'json', '--jobs', String(MIN_JOBS_TO_SHARE)]).then((run) =>
+        runs.set('streamed', run),
+      ),
     ]);
   });
   after(() => {
@@ -107,15 +109,20 @@ describe('scan of a large plan: --jobs 1 and --jobs 2 (this thread and a worker)
   });
 
   it('text, JSON, SARIF, standard error and exit code', () => {
-    const [one, two] = [runs.get('1'), runs.get('2')];
+    const [one, two] = [runs.get('1'), runs.get(String(MIN_JOBS_TO_SHARE))];
     assert.ok(one && two);
     assert.equal(one.code, 2);
     assert.equal(two.code, one.code);
     assert.equal(two.stdout, one.stdout);
     assert.equal(two.stderr, one.stderr);
     for (const format of ['json', 'sarif'])
-      assert.equal(readFileSync(join(dir, `jobs-2.${format}`), 'utf8'), readFileSync(join(dir, `jobs-1.${format}`), 'utf8'));
-    const report = JSON.parse(readFileSync(join(dir, 'jobs-2.json'), 'utf8')) as { summary: { taskDefinitions: number } };
+      assert.equal(
+        readFileSync(join(dir, `jobs-${MIN_JOBS_TO_SHARE}.${format}`), 'utf8'),
+        readFileSync(join(dir, `jobs-1.${format}`), 'utf8'),
+      );
+    const report = JSON.parse(readFileSync(join(dir, `jobs-${MIN_JOBS_TO_SHARE}.json`), 'utf8')) as {
+      summary: { taskDefinitions: number };
+    };
     assert.equal(report.summary.taskDefinitions, 1300 - 186);
     const streamed = runs.get('streamed');
     assert.equal(streamed?.code, one.code);
