@@ -7,7 +7,8 @@
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { CHECKS } from '../src/checks/catalogue.js';
 import { scan } from '../src/engine/scan.js';
-import { type ReportFormat, findingDetailsFor } from '../src/report/formats.js';
+import { type ReportFormat, findingDetailsFor, streamableFormats } from '../src/report/formats.js';
+import { createSpillSink } from '../src/report/spill-report.js';
 import { loadSdk } from '../src/sources/aws/clients.js';
 import { ConfigAggregatorSource } from '../src/sources/config/aggregator-source.js';
 import { OrganizationSource } from '../src/sources/organization/org-source.js';
@@ -23,7 +24,10 @@ const options = JSON.parse(json ?? '{}') as {
 };
 const credentials = { accessKeyId: 'AKIDECSGUARDTEST', secretAccessKey: 'emulator-secret' };
 // What findings carry, as the CLI computes it for the report's format (BENCH_FORMAT, default text as the CLI's).
-const findingDetails = findingDetailsFor([(process.env['BENCH_FORMAT'] ?? 'text') as ReportFormat]);
+const format = (process.env['BENCH_FORMAT'] ?? 'text') as ReportFormat;
+const findingDetails = findingDetailsFor([format]);
+// JSON, SARIF and CSV are streamed reports, as the CLI writes them: findings are rendered and spilled, not held.
+const streamed = streamableFormats([format], { framework: false });
 // BENCH_CHECKS=none: run no check, so the scan holds no finding: its memory is then the sources' and the engine's alone.
 const checks = process.env['BENCH_CHECKS'] === 'none' ? [] : CHECKS;
 
@@ -65,7 +69,11 @@ function heldByFindings(result: { findings: unknown[] }): { liveMb: number; find
 }
 /** Scans the live source; its time, CPU and what its findings hold (the findings are emptied: see heldByFindings). */
 async function scanAndMeasure(source: LiveSource) {
-  const result = await scan({ paths: [], checks, liveSources: [source], findingDetails });
+  const sink = streamed ? await createSpillSink({ formats: [format], checks }) : undefined;
+  const scanned = await scan({ paths: [], checks, liveSources: [source], findingDetails, ...(sink ? { findingSink: sink } : {}) });
+  sink?.dispose();
+  // A streamed scan's counts are the sink's (its result holds no findings).
+  const result = sink ? { ...scanned, summary: { ...scanned.summary, findings: { ...sink.counts } } } : scanned;
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuAtStart);
   await stopAllocationProfile?.();
@@ -73,7 +81,7 @@ async function scanAndMeasure(source: LiveSource) {
     const { writeHeapSnapshot } = await import('node:v8');
     console.error(`heap snapshot with ${result.findings.length} findings: ${writeHeapSnapshot()}`);
   }
-  const findingCount = result.findings.length;
+  const findingCount = sink ? Object.values(sink.counts).reduce((a, b) => a + b, 0) : result.findings.length;
   return { result, wallSeconds, cpu, findingCount, held: heldByFindings(result) };
 }
 // BENCH_MEMORY_TRACE=FILE: memory every 250 ms (heap used and total, external, array buffers, RSS), one JSON line each.

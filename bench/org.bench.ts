@@ -23,6 +23,8 @@
  *
  *   npm run bench:org
  *   BENCH_ACCOUNTS=40 BENCH_ITEMS=20000 npm run bench:org   (quicker)
+ *   BENCH_FORMAT=json npm run bench:org   (the streamed report `--format json` writes: findings rendered and spilled
+ *                                           to a temporary file as they are checked, not held)
  */
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
