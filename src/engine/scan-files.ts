@@ -85,12 +85,15 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       return result;
     });
 
+  /** The place of the group's next batch in the join of a held scan (a streamed report's tie order). */
+  const nextOrder = (group: Group) => batchOrder([...groups.values()].indexOf(group), group.results.length);
+
   /** Reserves the batch's place in its group's results at once, so results stay in order whenever it runs. */
   const sendBatch = async (group: Group, batch: InputFile[]): Promise<void> => {
     let settleSlot!: (result: Promise<BatchResult>) => void;
     const slot = new Promise<BatchResult>((resolve) => (settleSlot = resolve));
     // A streamed report (ScanOptions.findingSink) takes the batch's findings as soon as it is back, ranked by its place.
-    const order = batchOrder([...groups.values()].indexOf(group), group.results.length);
+    const order = nextOrder(group);
     const settle = (result: Promise<BatchResult>) =>
       settleSlot(options.findingSink ? result.then((r) => handFindings(r, options, order)) : result);
     // A batch that fails (Ctrl-C while the main thread checks it) is reported by whoever awaits it; when the scan
@@ -189,7 +192,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
           const runHere = (share: FileShare | undefined) => runInProcess(group.source, [file], share).then((r) => releaseBatch(r, 1));
           const shared = counted(scanShared(group.source, file, { ...options, findingLines }, runHere), 1);
           // A streamed report takes its findings like any batch's (sendBatch).
-          const order = batchOrder([...groups.values()].indexOf(group), group.results.length);
+          const order = nextOrder(group);
           const result = options.findingSink ? shared.then((r) => handFindings(r, options, order)) : shared;
           group.results.push(result);
           await result.catch(() => undefined);

@@ -102,68 +102,29 @@ export function joinShares(parts: BatchResult[]): BatchResult | undefined {
   }
   const joined: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
   const lines: Array<number[] | undefined> = []; // sparse, as consumeInParts leaves it
-  const all = Number.POSITIVE_INFINITY;
-  /** Appends section [from, to) of each share's list, in share order. */
-  const take = <T>(into: T[], list: (part: BatchResult) => T[], from: (s: BatchSections) => number, to: (s: BatchSections) => number) => {
-    parts.forEach((part, i) => {
-      const s = sections[i] as BatchSections;
-      const items = list(part);
-      for (let k = from(s); k < Math.min(to(s), items.length); k++) {
-        if (list === findingsOf) {
-          const found = part.lines?.[k];
+  /** Each list's section ends (the last section runs to the end); each section is taken from every share in turn. */
+  const lists: Array<{ of: 'errors' | 'warnings' | 'findings'; ends: (s: BatchSections) => number[] }> = [
+    { of: 'errors', ends: (s) => [s.sourceErrors, s.sourceErrors + s.failureErrors] },
+    { of: 'warnings', ends: (s) => [s.sourceWarnings] },
+    { of: 'findings', ends: (s) => [s.failureFindings] },
+  ];
+  for (const { of, ends } of lists) {
+    const into: unknown[] = joined[of];
+    for (let section = 0; section <= ends(sections[0] as BatchSections).length; section++) {
+      parts.forEach((part, i) => {
+        const bounds = ends(sections[i] as BatchSections);
+        const items: unknown[] = part[of];
+        const from = section === 0 ? 0 : (bounds[section - 1] as number);
+        const to = Math.min(bounds[section] ?? Number.POSITIVE_INFINITY, items.length);
+        for (let k = from; k < to; k++) {
+          const found = of === 'findings' ? part.lines?.[k] : undefined;
           if (found) lines[into.length] = found;
+          into.push(items[k]);
         }
-        into.push(items[k] as T);
-      }
-    });
-  };
-  take(
-    joined.errors,
-    errorsOf,
-    () => 0,
-    (s) => s.sourceErrors,
-  );
-  take(
-    joined.errors,
-    errorsOf,
-    (s) => s.sourceErrors,
-    (s) => s.sourceErrors + s.failureErrors,
-  );
-  take(
-    joined.errors,
-    errorsOf,
-    (s) => s.sourceErrors + s.failureErrors,
-    () => all,
-  );
-  take(
-    joined.warnings,
-    warningsOf,
-    () => 0,
-    (s) => s.sourceWarnings,
-  );
-  take(
-    joined.warnings,
-    warningsOf,
-    (s) => s.sourceWarnings,
-    () => all,
-  );
-  take(
-    joined.findings,
-    findingsOf,
-    () => 0,
-    (s) => s.failureFindings,
-  );
-  take(
-    joined.findings,
-    findingsOf,
-    (s) => s.failureFindings,
-    () => all,
-  );
+      });
+    }
+  }
   for (const part of parts) joined.taskDefinitions += part.taskDefinitions;
   if (lines.length) joined.lines = lines;
   return joined;
 }
-
-const errorsOf = (part: BatchResult) => part.errors;
-const warningsOf = (part: BatchResult) => part.warnings;
-const findingsOf = (part: BatchResult) => part.findings;

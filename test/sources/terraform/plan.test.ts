@@ -8,6 +8,11 @@ import { FIXTURES, allStatuses, at, finding, scanPaths, statuses } from './helpe
 
 const PLAN = `${FIXTURES}/plan/plan.json`;
 
+/** A planned_values resource: the task definition aws_ecs_task_definition.x with these values. */
+function plannedTaskDefinition(values: Record<string, unknown>) {
+  return { address: 'aws_ecs_task_definition.x', mode: 'managed', type: 'aws_ecs_task_definition', name: 'x', values };
+}
+
 describe('Terraform plan JSON', () => {
   it('is detected by content', () => {
     const text = readFileSync(PLAN, 'utf8');
@@ -87,15 +92,7 @@ describe('Terraform plan JSON', () => {
       format_version: '1.2',
       planned_values: {
         root_module: {
-          resources: [
-            {
-              address: 'aws_ecs_task_definition.x',
-              mode: 'managed',
-              type: 'aws_ecs_task_definition',
-              name: 'x',
-              values: { family: 'x', container_definitions: '[{"name": ' },
-            },
-          ],
+          resources: [plannedTaskDefinition({ family: 'x', container_definitions: '[{"name": ' })],
         },
       },
     });
@@ -109,62 +106,51 @@ describe('Terraform plan JSON', () => {
 });
 
 describe('Terraform plan: task-level values stay known when the containers are not', () => {
-  it(
-    'container_definitions known only after apply, network_mode known: networkMode is a value, the container list an unresolved ' + 'node',
-    async () => {
-      const text = JSON.stringify(
-        {
-          format_version: '1.2',
-          planned_values: {
-            root_module: {
-              resources: [
-                {
-                  address: 'aws_ecs_task_definition.x',
-                  mode: 'managed',
-                  type: 'aws_ecs_task_definition',
-                  name: 'x',
-                  values: { family: 'x', network_mode: 'awsvpc' },
-                },
-              ],
+  it('container_definitions known only after apply, network_mode known: networkMode is a value, the containers unresolved', async () => {
+    const text = JSON.stringify(
+      {
+        format_version: '1.2',
+        planned_values: {
+          root_module: {
+            resources: [plannedTaskDefinition({ family: 'x', network_mode: 'awsvpc' })],
+          },
+        },
+        resource_changes: [
+          {
+            address: 'aws_ecs_task_definition.x',
+            mode: 'managed',
+            type: 'aws_ecs_task_definition',
+            name: 'x',
+            change: {
+              actions: ['create'],
+              after: { family: 'x', network_mode: 'awsvpc' },
+              after_unknown: { container_definitions: true },
             },
           },
-          resource_changes: [
-            {
-              address: 'aws_ecs_task_definition.x',
-              mode: 'managed',
-              type: 'aws_ecs_task_definition',
-              name: 'x',
-              change: {
-                actions: ['create'],
-                after: { family: 'x', network_mode: 'awsvpc' },
-                after_unknown: { container_definitions: true },
-              },
-            },
-          ],
-        },
-        null,
-        2,
-      );
-      const output = await terraformPlan.load([{ path: 'p.json', text }], {});
-      assert.deepEqual(output.failures, []);
-      const body = output.definitions[0]?.body;
-      const mode = field(body, 'networkMode');
-      assert.deepEqual(mode?.kind === 'string' && [mode.value, mode.range?.start.line], ['awsvpc', 13]);
-      const list = field(body, 'containerDefinitions');
-      assert.deepEqual(list?.kind === 'unresolved' && [list.expression, list.reason], [
-        'aws_ecs_task_definition.x.container_definitions',
-        'known only after apply',
-      ]);
-      const normalized = normalizeTaskDefinition(output.definitions[0]!.resource, body!);
-      assert.deepEqual(normalized.problems, []);
-      assert.deepEqual(
-        [
-          normalized.taskDefinition?.containers.length,
-          normalized.taskDefinition?.unresolvedContainers?.kind,
-          toPlain(normalized.taskDefinition?.networkMode),
         ],
-        [0, 'unresolved', 'awsvpc'],
-      );
-    },
-  );
+      },
+      null,
+      2,
+    );
+    const output = await terraformPlan.load([{ path: 'p.json', text }], {});
+    assert.deepEqual(output.failures, []);
+    const body = output.definitions[0]?.body;
+    const mode = field(body, 'networkMode');
+    assert.deepEqual(mode?.kind === 'string' && [mode.value, mode.range?.start.line], ['awsvpc', 13]);
+    const list = field(body, 'containerDefinitions');
+    assert.deepEqual(list?.kind === 'unresolved' && [list.expression, list.reason], [
+      'aws_ecs_task_definition.x.container_definitions',
+      'known only after apply',
+    ]);
+    const normalized = normalizeTaskDefinition(output.definitions[0]!.resource, body!);
+    assert.deepEqual(normalized.problems, []);
+    assert.deepEqual(
+      [
+        normalized.taskDefinition?.containers.length,
+        normalized.taskDefinition?.unresolvedContainers?.kind,
+        toPlain(normalized.taskDefinition?.networkMode),
+      ],
+      [0, 'unresolved', 'awsvpc'],
+    );
+  });
 });
