@@ -68,7 +68,19 @@ function functionsRun(coverageDir: string): Set<string> {
   return ran;
 }
 
+/** Runs of the same command line load the same modules: each is run once (a child with coverage costs most here). */
+const runs = new Map<string, Loaded>();
+
 function loadedBy(args: string[]): Loaded {
+  const key = args.join('\n');
+  const known = runs.get(key);
+  if (known) return known;
+  const loaded = loadedByRun(args);
+  runs.set(key, loaded);
+  return loaded;
+}
+
+function loadedByRun(args: string[]): Loaded {
   const coverageDir = mkdtempSync(path.join(tmpdir(), 'ecsguard-coverage-'));
   try {
     const run = spawnSync(process.execPath, ['--import', REGISTER, path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args], {

@@ -11,6 +11,7 @@ import { exitCodeFor } from '../../src/cli/commands/scan.js';
 import { type FormatSpec, writeReports } from '../../src/cli/report-outputs.js';
 import { prepareProgramme } from '../../src/cli/scan-programme.js';
 import { type ScanOptions, type ScanResult, scan } from '../../src/engine/scan.js';
+import { FILE_BATCH, MIN_FILES_FOR_WORKERS } from '../../src/engine/scan-files.js';
 import type { LiveSource } from '../../src/sources/source.js';
 import { createSpillSink } from '../../src/report/spill-report.js';
 import { SpillStore } from '../../src/report/spill-store.js';
@@ -31,8 +32,15 @@ interface Run {
   framework?: boolean;
 }
 
-/** The reports of one scan, held (every finding sorted, then the reporters) and streamed (the CLI's sink). */
-async function bothWays(run: Run, memoryLimit: number): Promise<{ held: Record<string, string>; streamed: Record<string, string> }> {
+/**
+ * The reports of one scan, held (every finding sorted, then the reporters), and streamed (the CLI's sink) once per
+ * memory limit: the held reports do not depend on the limit, so they are written once and each streamed run is
+ * compared with them.
+ */
+async function bothWays(
+  run: Run,
+  memoryLimits: number[],
+): Promise<{ held: Record<string, string>; streamed: Array<{ memoryLimit: number; reports: Record<string, string> }> }> {
   const out = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-test-'));
   const FORMATS = formatsOf(run);
   try {
@@ -58,31 +66,36 @@ async function bothWays(run: Run, memoryLimit: number): Promise<{ held: Record<s
     const sink = { write: () => true } as unknown as NodeJS.WritableStream;
     await writeReports({ result: held, exitCode, generatedAt: NOW }, { format: specs('held') }, sink);
 
-    const streamedProgramme = await prepareProgramme(programmeOptions, NOW);
-    const muteOne = streamedProgramme.muteOne;
-    assert.ok(muteOne);
-    const spill = await createSpillSink({
-      formats: FORMATS,
-      checks: CHECKS,
-      memoryLimit,
-      prepare: (f) => {
-        const muted = muteOne(f);
-        if (run.framework) muted.controls = [`aws-fsbp:${muted.checkId}`];
-        return muted;
-      },
-    });
-    try {
-      const partial = await scan({ ...options(streamedProgramme), findingSink: spill });
-      assert.equal(partial.findings.length, 0, 'a streamed scan holds no findings');
-      assert.deepEqual(spill.counts, held.summary.findings);
-      const result = { ...partial, summary: { ...partial.summary, findings: { ...spill.counts } } };
-      if (memoryLimit === 0 && held.findings.length) assert.ok(spill.folder && existsSync(spill.folder), 'pieces went to a file');
-      await writeReports({ result, exitCode, generatedAt: NOW }, { format: specs('streamed') }, sink, {}, process.env, spill);
-    } finally {
-      spill.dispose();
+    const streamed = [];
+    for (const memoryLimit of memoryLimits) {
+      const streamedProgramme = await prepareProgramme(programmeOptions, NOW);
+      const muteOne = streamedProgramme.muteOne;
+      assert.ok(muteOne);
+      const spill = await createSpillSink({
+        formats: FORMATS,
+        checks: CHECKS,
+        memoryLimit,
+        prepare: (f) => {
+          const muted = muteOne(f);
+          if (run.framework) muted.controls = [`aws-fsbp:${muted.checkId}`];
+          return muted;
+        },
+      });
+      const tag = `streamed-${memoryLimit}`;
+      try {
+        const partial = await scan({ ...options(streamedProgramme), findingSink: spill });
+        assert.equal(partial.findings.length, 0, 'a streamed scan holds no findings');
+        assert.deepEqual(spill.counts, held.summary.findings);
+        const result = { ...partial, summary: { ...partial.summary, findings: { ...spill.counts } } };
+        if (memoryLimit === 0 && held.findings.length) assert.ok(spill.folder && existsSync(spill.folder), 'pieces went to a file');
+        await writeReports({ result, exitCode, generatedAt: NOW }, { format: specs(tag) }, sink, {}, process.env, spill);
+      } finally {
+        spill.dispose();
+      }
+      if (spill.folder) assert.equal(existsSync(spill.folder), false);
+      streamed.push({ memoryLimit, reports: read(tag) });
     }
-    if (spill.folder) assert.equal(existsSync(spill.folder), false);
-    return { held: read('held'), streamed: read('streamed') };
+    return { held: read('held'), streamed };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -90,20 +103,25 @@ async function bothWays(run: Run, memoryLimit: number): Promise<{ held: Record<s
 
 /** Both stores by default: pieces in a file (limit 0) and in memory. */
 async function assertSame(run: Run, memoryLimits = [0, 64 * 1024 * 1024]): Promise<void> {
-  for (const memoryLimit of memoryLimits) {
-    const { held, streamed } = await bothWays(run, memoryLimit);
-    for (const format of formatsOf(run)) assert.equal(streamed[format], held[format], `${format}, memory limit ${memoryLimit}`);
-    const report = JSON.parse(held['json'] as string) as { findings: unknown[] };
-    assert.ok(report.findings.length > 0, 'the run has findings to compare');
-  }
+  const { held, streamed } = await bothWays(run, memoryLimits);
+  const report = JSON.parse(held['json'] as string) as { findings: unknown[] };
+  assert.ok(report.findings.length > 0, 'the run has findings to compare');
+  assert.deepEqual(
+    streamed.map((s) => s.memoryLimit),
+    memoryLimits,
+  );
+  for (const { memoryLimit, reports } of streamed)
+    for (const format of formatsOf(run)) assert.equal(reports[format], held[format], `${format}, memory limit ${memoryLimit}`);
 }
 
 describe('streamed reports (src/report/spill-report.ts)', () => {
   let corpus: string;
   before(() => {
     corpus = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-corpus-'));
-    // Enough files for several batches and worker threads; CloudFormation templates hold several task definitions.
-    writeMixedCorpus(corpus, 260, 140, 7);
+    // Just over the 300 files (MIN_FILES_FOR_WORKERS) that start worker threads, in several batches of FILE_BATCH (100)
+    // per source; CloudFormation templates hold several task definitions.
+    const written = writeMixedCorpus(corpus, 200, 110, 7);
+    assert.ok(written.jsonFiles + written.cfnFiles >= MIN_FILES_FOR_WORKERS && written.jsonFiles >= 2 * FILE_BATCH);
   });
   after(() => rmSync(corpus, { recursive: true, force: true }));
 

@@ -10,7 +10,8 @@
 // shows), and runs them one file after another. A file keeps its own before/after hooks and runs its tests in
 // order, as in a process of its own. Groups hold files of one folder where they can (they load the same modules),
 // sized by the CPU each file took the last time (node_modules/.cache/ecsguard-test/test-timings.json) or an
-// estimate, and run in parallel, heaviest first. A file gets a process of its own when it must: top-level await in
+// estimate, and run in parallel, longest first (by the wall time they took the last time, so that groups that mostly
+// wait start early). A file gets a process of its own when it must: top-level await in
 // its module graph (a group loads files with a synchronous require), or `// run-tests: own process` in its source.
 //
 // Plain node, no TypeScript loader: a loader costs about a second of CPU per test process.
@@ -79,11 +80,14 @@ if (build.status !== 0) {
   stopLinters();
   process.exit(build.status ?? 1);
 }
-// The CLI bundle bin/ runs (dist/bundle/), which the tests that spawn bin/ use.
-const bundle = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
-if (bundle.status !== 0) {
-  stopLinters();
-  process.exit(bundle.status ?? 1);
+// The CLI bundle bin/ runs (dist/bundle/), which the tests that spawn bin/ use; built again only when one of its
+// inputs changed (about a CPU second, before any test starts).
+if (!bundleIsFresh()) {
+  const bundle = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (bundle.status !== 0) {
+    stopLinters();
+    process.exit(bundle.status ?? 1);
+  }
 }
 
 // A compiled test's `../../src/x.js` is OUT/src/x.js: the built module in dist/ (one build, the one bin/ runs).
@@ -104,15 +108,24 @@ const tests = sources.map((file) => {
 
 writeFileSync(AWAITS, JSON.stringify(awaitCache));
 const previous = readJson(TIMINGS);
-for (const test of tests) test.cpu = previous[test.file]?.cpu ?? estimate(test.js);
+for (const test of tests) {
+  test.cpu = previous[test.file]?.cpu ?? estimate(test.js);
+  // Wall seconds in a full run (processes share the cores); untimed, a CPU-bound file's share of two.
+  test.seconds = previous[test.file]?.seconds ?? 2 * test.cpu;
+}
 
-const first = tests.filter((test) => test.file === FIRST).map((test) => ({ tests: [test], cpu: test.cpu }));
-const groups = plan(tests).sort((a, b) => b.cpu - a.cpu);
+const first = tests.filter((test) => test.file === FIRST).map((test) => ({ tests: [test], cpu: test.cpu, seconds: test.seconds }));
+// Longest first, by the wall time a group held its process the last time: a group that mostly waits (rate limits,
+// retries' back-off, child processes) but started last would end the run alone on an idle machine, while started
+// early it waits alongside the others' work.
+const groups = plan(tests)
+  .map((group) => ({ ...group, seconds: group.tests.reduce((sum, test) => sum + test.seconds, 0) }))
+  .sort((a, b) => b.seconds - a.seconds || b.cpu - a.cpu);
 const entries = [...first, ...groups].map(groupEntry);
 if (process.env.TEST_PLAN === '1') {
   for (const group of [...first, ...groups]) {
     const files = group.tests.map((test) => test.file + (test.ownProcess ? ' (own process)' : ''));
-    console.log(`${group.cpu.toFixed(1).padStart(6)} cpu  ${files.join(', ')}`);
+    console.log(`${group.cpu.toFixed(1).padStart(6)} cpu ${group.seconds.toFixed(1).padStart(6)} s  ${files.join(', ')}`);
   }
   process.exit(0);
 }
@@ -131,6 +144,28 @@ child.on('exit', (code, signal) => {
   if (process.env.TEST_TIMINGS === '1') printTimings(measured);
   process.exit(code ?? (signal ? 1 : 0));
 });
+
+/**
+ * Whether dist/bundle/ was built after every file it was built from changed: the sources and packages its metafile
+ * lists (esbuild reads src/ itself, not tsc's output), the build scripts and package.json. A file added to the bundle
+ * is imported by one of those, which changed; a missing input or output means a build.
+ */
+function bundleIsFresh() {
+  const dir = path.join(ROOT, 'dist/bundle');
+  try {
+    const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8'));
+    const outputs = ['meta.json', 'cli.cjs', 'cli.cjs.sha256', 'help.json', 'scan-worker.js'];
+    const written = outputs.map((name) => statSync(path.join(dir, name)).mtimeMs);
+    for (const output of Object.keys(meta.outputs)) statSync(path.join(ROOT, output));
+    const builtAt = Math.min(...written);
+    // (Virtual inputs, `namespace:path`, are the build script's own.)
+    const files = Object.keys(meta.inputs).filter((input) => !/^[\w-]+:/.test(input));
+    const inputs = [...files, 'scripts/build-cli.mjs', 'scripts/help-table.mjs', 'package.json', 'tsconfig.json'];
+    return inputs.every((input) => statSync(path.join(ROOT, input)).mtimeMs < builtAt);
+  } catch {
+    return false;
+  }
+}
 
 /** Every test/**\/*.test.ts, sorted. Sources, not OUT: a deleted test's stale .js never runs. */
 function allTests() {
@@ -279,7 +314,12 @@ function saveTimings() {
       }
     }
   }
-  writeFileSync(TIMINGS, JSON.stringify({ ...previous, ...measured }, null, 1));
+  // A run of a few files shares the cores with fewer processes: its CPU seconds stand, its wall seconds (which order
+  // the groups of a full run) do not.
+  const kept = Object.fromEntries(
+    Object.entries(measured).map(([file, t]) => [file, named.length > 0 && previous[file] ? { ...t, seconds: previous[file].seconds } : t]),
+  );
+  writeFileSync(TIMINGS, JSON.stringify({ ...previous, ...kept }, null, 1));
   return measured;
 }
 
