@@ -1,5 +1,5 @@
-// The linters `npm test` runs (test/lint.test.ts asserts they pass). run-tests.mjs starts them before the build, as
-// they read the TypeScript sources, not the build: on two cores they lint while tsc builds.
+// The linters `npm test` runs (test/lint.test.ts asserts they pass). They read the TypeScript sources, not the build;
+// run-tests.mjs starts them once the build is done, beside the tests (the build is the step nothing runs beside).
 // Oxlint with type-aware rules (.oxlintrc.json: the rules eslint.config.js holds as errors, typescript-eslint's strict
 // type-checked set, the type-aware ones run by tsgolint on TypeScript 7) lints the whole tree in about 5 CPU seconds
 // from nothing; ESLint with typescript-eslint builds a TypeScript 5.9 program for the same rules, about 40 from nothing

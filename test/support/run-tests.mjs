@@ -1,8 +1,8 @@
 // `npm test`: builds (`tsc -b tsconfig.test.json`, TypeScript 7: dist/, and the tests emitted as JavaScript; then the
 // CLI bundle), then runs every test/**/*.test.ts (its compiled .js) in node's test runner, whose closing lines
 // (`# pass N`, `# fail N`) CI reads.
-// The linters (test/support/linters.mjs) read the sources, not the build: they start first and run alongside the
-// build; test/lint.test.ts asserts on their results.
+// The linters (test/support/linters.mjs) read the sources, not the build: they start after the build, alongside the
+// tests; test/lint.test.ts asserts on their results.
 //
 // Starting a node process and loading the modules a test needs (the CLI, the AWS SDK, the parsers) costs 0.3 to 1 s
 // of CPU, more than most test files take to run. So test files share processes: each process (a "group") loads a
@@ -17,7 +17,8 @@
 // Plain node, no TypeScript loader: a loader costs about a second of CPU per test process.
 // `npm test -- test/cli/scan-cli.test.ts …` runs only the files named. TEST_PLAN=1 prints the groups instead of
 // running them; TEST_TIMINGS=1 prints each file's time and CPU (its share of its process, and the programs it
-// started) after the run; TEST_CONCURRENCY sets how many processes run at once.
+// started) after the run; TEST_CONCURRENCY sets how many processes run at once; TEST_TIMINGS_SNAPSHOT=1 (a full
+// run) refreshes test/support/test-timings.json, the timings a fresh clone plans with.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -45,13 +46,24 @@ const OUT = path.join(ROOT, 'node_modules/.cache/ecsguard-test');
 const RUN = path.join(OUT, '.run');
 /** Each file's seconds and CPU seconds from the last run that ran it. */
 const TIMINGS = path.join(OUT, 'test-timings.json');
+/**
+ * The same from a full run, kept in the repository for a fresh clone (CI), which has no TIMINGS yet: without them
+ * the groups are sized and ordered by guesses, and a file that mostly waits, guessed light, may start last and end
+ * the run alone. Refresh it after tests change much: `TEST_TIMINGS_SNAPSHOT=1 npm test` writes it after a full run.
+ */
+const SNAPSHOT = path.join(ROOT, 'test/support/test-timings.json');
 /** The lint test waits for the linters (started before the build), so it starts first, in a process of its own. */
 const FIRST = 'test/lint.test.ts';
 /**
  * A group's files should take about this many CPU seconds together (a file that takes more is a group alone): enough
  * to make a process's start-up small beside its work, few enough that the groups balance over the processes at once.
  */
-const GROUP_CPU = 5;
+const GROUP_CPU = 8;
+/**
+ * A group's share of the run's wall time at most (the sum of the files' seconds, over the four processes at once:
+ * a twelfth is a third of one process's share), so that the last groups to end end close together.
+ */
+const GROUP_WALL = 1 / 12;
 /** Whether each module's graph awaits at top level, by real path (test files share their support modules). */
 const graphCache = new Map();
 /** Whether each module awaits at top level itself, kept between runs. */
@@ -65,8 +77,8 @@ const sources = named.length > 0 ? named.map((file) => path.relative(ROOT, path.
 
 rmSync(RUN, { recursive: true, force: true });
 mkdirSync(RUN, { recursive: true });
-const linting =
-  sources.includes(FIRST) && process.env.TEST_PLAN !== '1' ? LINTERS.map((linter) => startLinter(linter, path.join(RUN, 'lint'))) : [];
+/** The linters, started once the build is done (see below). */
+let linting = [];
 const stopLinters = () => {
   for (const { child } of linting) if (child.exitCode === null) child.kill();
 };
@@ -90,6 +102,12 @@ if (!bundleIsFresh()) {
   }
 }
 
+// The linters read the sources, not the build, but start only now: the build is the one step nothing else runs
+// beside, and on a fresh clone (tests compiled from nothing) the linters' type-aware pass would take half the cores
+// it has. Beside the tests they take CPU the test processes would otherwise share; test/lint.test.ts waits for them.
+if (sources.includes(FIRST) && process.env.TEST_PLAN !== '1')
+  linting = LINTERS.map((linter) => startLinter(linter, path.join(RUN, 'lint')));
+
 // A compiled test's `../../src/x.js` is OUT/src/x.js: the built module in dist/ (one build, the one bin/ runs).
 const link = path.join(OUT, 'src');
 if (!existsSync(link) || !lstatSync(link).isSymbolicLink()) {
@@ -107,7 +125,7 @@ const tests = sources.map((file) => {
 });
 
 writeFileSync(AWAITS, JSON.stringify(awaitCache));
-const previous = readJson(TIMINGS);
+const previous = { ...readJson(SNAPSHOT), ...readJson(TIMINGS) };
 for (const test of tests) {
   test.cpu = previous[test.file]?.cpu ?? estimate(test.js);
   // Wall seconds in a full run (processes share the cores); untimed, a CPU-bound file's share of two.
@@ -118,9 +136,7 @@ const first = tests.filter((test) => test.file === FIRST).map((test) => ({ tests
 // Longest first, by the wall time a group held its process the last time: a group that mostly waits (rate limits,
 // retries' back-off, child processes) but started last would end the run alone on an idle machine, while started
 // early it waits alongside the others' work.
-const groups = plan(tests)
-  .map((group) => ({ ...group, seconds: group.tests.reduce((sum, test) => sum + test.seconds, 0) }))
-  .sort((a, b) => b.seconds - a.seconds || b.cpu - a.cpu);
+const groups = plan(tests).sort((a, b) => b.seconds - a.seconds || b.cpu - a.cpu);
 const entries = [...first, ...groups].map(groupEntry);
 if (process.env.TEST_PLAN === '1') {
   for (const group of [...first, ...groups]) {
@@ -230,44 +246,52 @@ function estimate(js) {
 }
 
 /**
- * Groups files of the same folder (they load the same modules) until a group has about GROUP_CPU of work; a file in
- * a process of its own is a group alone.
+ * Groups files of the same folder (they load the same modules) until a group has about GROUP_CPU of work or holds its
+ * process for GROUP_WALL of the run's wall seconds (a group that mostly waits must not become the run's tail); a
+ * file in a process of its own is a group alone.
  */
 function plan(all) {
+  const maxSeconds = GROUP_WALL * all.reduce((sum, test) => sum + test.seconds, 0);
+  const empty = () => ({ tests: [], cpu: 0, seconds: 0 });
+  const full = (group, cpu, seconds) => group.tests.length > 0 && (group.cpu + cpu > GROUP_CPU || group.seconds + seconds > maxSeconds);
   const groups = [];
   const byFolder = new Map();
   for (const test of all) {
     if (test.file === FIRST) continue;
     if (test.ownProcess) {
-      groups.push({ tests: [test], cpu: test.cpu });
+      groups.push({ tests: [test], cpu: test.cpu, seconds: test.seconds });
       continue;
     }
     const folder = path.posix.dirname(test.file);
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), test]);
   }
   for (const folderTests of byFolder.values()) {
-    let group = { tests: [], cpu: 0 };
+    let group = empty();
     for (const test of [...folderTests].sort((a, b) => b.cpu - a.cpu)) {
-      if (group.tests.length > 0 && group.cpu + test.cpu > GROUP_CPU) {
+      if (full(group, test.cpu, test.seconds)) {
         groups.push(group);
-        group = { tests: [], cpu: 0 };
+        group = empty();
       }
       group.tests.push(test);
       group.cpu += test.cpu;
+      group.seconds += test.seconds;
     }
     if (group.tests.length > 0) groups.push(group);
   }
   // Small groups of different folders share a process too.
-  const small = groups.filter((group) => group.cpu < GROUP_CPU / 2 && !group.tests[0].ownProcess).sort((a, b) => b.cpu - a.cpu);
+  const small = groups
+    .filter((group) => group.cpu < GROUP_CPU / 2 && group.seconds < maxSeconds / 2 && !group.tests[0].ownProcess)
+    .sort((a, b) => b.cpu - a.cpu);
   const merged = groups.filter((group) => !small.includes(group));
-  let group = { tests: [], cpu: 0 };
+  let group = empty();
   for (const next of small) {
-    if (group.tests.length > 0 && group.cpu + next.cpu > GROUP_CPU) {
+    if (full(group, next.cpu, next.seconds)) {
       merged.push(group);
-      group = { tests: [], cpu: 0 };
+      group = empty();
     }
     group.tests.push(...next.tests);
     group.cpu += next.cpu;
+    group.seconds += next.seconds;
   }
   if (group.tests.length > 0) merged.push(group);
   return merged;
@@ -320,8 +344,16 @@ function saveTimings() {
     Object.entries(measured).map(([file, t]) => [file, named.length > 0 && previous[file] ? { ...t, seconds: previous[file].seconds } : t]),
   );
   writeFileSync(TIMINGS, JSON.stringify({ ...previous, ...kept }, null, 1));
+  if (process.env.TEST_TIMINGS_SNAPSHOT === '1' && named.length === 0) {
+    const rounded = Object.keys(measured)
+      .sort()
+      .map((file) => [file, { seconds: round(measured[file].seconds), cpu: round(measured[file].cpu) }]);
+    writeFileSync(SNAPSHOT, `${JSON.stringify(Object.fromEntries(rounded), null, 1)}\n`);
+  }
   return measured;
 }
+
+const round = (seconds) => Math.round(seconds * 100) / 100;
 
 function printTimings(measured) {
   const rows = Object.entries(measured).sort((a, b) => b[1].cpu - a[1].cpu);
