@@ -163,7 +163,8 @@ child.on('exit', (code, signal) => {
 
 /**
  * Whether dist/bundle/ was built after every file it was built from changed: the sources and packages its metafile
- * lists (esbuild reads src/ itself, not tsc's output), the build scripts and package.json. A file added to the bundle
+ * lists (esbuild reads src/ itself, not tsc's output), the build scripts, package.json and the lockfile (npm gives
+ * the files it installs an old time, so a package updated in place shows in the lockfile). A file added to the bundle
  * is imported by one of those, which changed; a missing input or output means a build.
  */
 function bundleIsFresh() {
@@ -176,7 +177,7 @@ function bundleIsFresh() {
     const builtAt = Math.min(...written);
     // (Virtual inputs, `namespace:path`, are the build script's own.)
     const files = Object.keys(meta.inputs).filter((input) => !/^[\w-]+:/.test(input));
-    const inputs = [...files, 'scripts/build-cli.mjs', 'scripts/help-table.mjs', 'package.json', 'tsconfig.json'];
+    const inputs = [...files, 'scripts/build-cli.mjs', 'scripts/help-table.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
     return inputs.every((input) => statSync(path.join(ROOT, input)).mtimeMs < builtAt);
   } catch {
     return false;
