@@ -4,67 +4,86 @@ import type { TextOrigin } from './values.js';
 const SIMPLE_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 
 /**
+ * The escapes of one JSON string literal, in order: escape k writes value character `value[k]` from the backslash at
+ * file offset `file[k]`, and the characters after it, up to the next escape, are written from `after[k]` plus their
+ * value index. Typed arrays of one entry per escape: plans hold megabytes of such strings (arrays of runs grown by
+ * push allocated about 70 MB for a 5,000-resource plan).
+ */
+interface Escapes {
+  count: number;
+  value: Int32Array;
+  file: Int32Array;
+  after: Int32Array;
+  valueLength: number;
+}
+
+/**
  * Maps the characters of a JSON string literal's value to offsets in the file,
  * so JSON nested in the string (a plan's container_definitions) points at the
  * escaped text in the plan file. `start` is the offset of the opening quote.
- * Stored as runs between escapes: plans hold megabytes of such strings.
  */
 export function jsonStringOrigin(path: string, lines: LineIndex, start: number, length: number): TextOrigin {
   const end = start + length - 1; // the closing quote
-  // Run k starts at value index runValue[k] and file offset runFile[k]; inside a run both advance together.
   // Built on first use: most strings of a plan are never decoded.
-  let runs: { runValue: number[]; runFile: number[]; valueLength: number } | undefined;
-  let last = 0; // the run found last: decoding asks for offsets in order, mostly
+  let escapes: Escapes | undefined;
+  let last = -1; // the escape found last: decoding asks for offsets in order, mostly
   return {
     path,
     lines,
     offsetAt(index) {
-      runs ??= escapeRuns(lines.text, start, end);
-      const { runValue, runFile, valueLength } = runs;
+      escapes ??= findEscapes(lines.text, start, end);
+      const { count, value, file, after, valueLength } = escapes;
       if (index >= valueLength) return end;
-      // Offsets come mostly in increasing order, a few runs apart: step forward from the last run found.
-      let low = last;
-      if ((runValue[low] as number) <= index) {
-        let steps = 0;
-        while (low + 1 < runValue.length && (runValue[low + 1] as number) <= index && steps++ < 8) low++;
-      }
-      if ((runValue[low] as number) > index || (low + 1 < runValue.length && (runValue[low + 1] as number) <= index)) {
-        low = 0;
-        let high = runValue.length - 1;
+      // The last escape at or before `index` (-1: none). Offsets come mostly in increasing order, a few escapes
+      // apart: step forward from the last one found, else search.
+      let at = last;
+      if (at >= 0 && (value[at] as number) > index) at = -1;
+      let steps = 0;
+      while (at + 1 < count && (value[at + 1] as number) <= index && steps++ < 8) at++;
+      if (at + 1 < count && (value[at + 1] as number) <= index) {
+        let low = at + 1;
+        let high = count - 1;
         while (low < high) {
           const mid = (low + high + 1) >> 1;
-          if ((runValue[mid] as number) <= index) low = mid;
+          if ((value[mid] as number) <= index) low = mid;
           else high = mid - 1;
         }
+        at = low;
       }
-      last = low;
-      return (runFile[low] as number) + (index - (runValue[low] as number));
+      last = at;
+      if (at < 0) return start + 1 + index;
+      return value[at] === index ? (file[at] as number) : (after[at] as number) + index;
     },
   };
 }
 
-function escapeRuns(text: string, start: number, end: number): { runValue: number[]; runFile: number[]; valueLength: number } {
-  const runValue: number[] = [0];
-  const runFile: number[] = [start + 1];
+/** The escapes between the quotes at `start` and `end` (a backslash that starts no escape is a character). */
+function findEscapes(text: string, start: number, end: number): Escapes {
+  let backslashes = 0;
+  for (let i = text.indexOf('\\', start + 1); i !== -1 && i < end; i = text.indexOf('\\', i + 1)) backslashes++;
+  const value = new Int32Array(backslashes);
+  const file = new Int32Array(backslashes);
+  const after = new Int32Array(backslashes);
+  let count = 0;
   let valueIndex = 0;
   let i = start + 1;
   while (i < end) {
-    if (text.charCodeAt(i) === 92 /* \\ */) {
-      const next = text[i + 1] ?? '';
-      const width = next === 'u' ? 6 : SIMPLE_ESCAPES.has(next) ? 2 : 1;
-      if (width > 1) {
-        // The escape is one character at its backslash; a new run starts after it.
-        runValue.push(valueIndex);
-        runFile.push(i);
-        valueIndex += 1;
-        i += width;
-        runValue.push(valueIndex);
-        runFile.push(i);
-        continue;
-      }
+    const backslash = text.indexOf('\\', i);
+    if (backslash === -1 || backslash >= end) {
+      valueIndex += end - i;
+      break;
+    }
+    valueIndex += backslash - i;
+    const next = text[backslash + 1] ?? '';
+    const width = next === 'u' ? 6 : SIMPLE_ESCAPES.has(next) ? 2 : 1;
+    if (width > 1) {
+      value[count] = valueIndex;
+      file[count] = backslash;
+      after[count] = backslash + width - valueIndex - 1;
+      count++;
     }
     valueIndex += 1;
-    i += 1;
+    i = backslash + width;
   }
-  return { runValue, runFile, valueLength: valueIndex };
+  return { count, value, file, after, valueLength: valueIndex };
 }
