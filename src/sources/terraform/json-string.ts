@@ -1,7 +1,9 @@
 import type { LineIndex } from '../../model/location.js';
 import type { TextOrigin } from './values.js';
 
-const SIMPLE_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
+/** `"`, `\\`, `/`, `b`, `f`, `n`, `r`, `t`: the characters after a backslash that make a two-character escape. */
+const isSimpleEscape = (code: number): boolean =>
+  code === 34 || code === 92 || code === 47 || code === 98 || code === 102 || code === 110 || code === 114 || code === 116;
 
 /**
  * The escapes of one JSON string literal, in order: escape k writes value character `value[k]` from the backslash at
@@ -74,8 +76,8 @@ function findEscapes(text: string, start: number, end: number): Escapes {
       break;
     }
     valueIndex += backslash - i;
-    const next = text[backslash + 1] ?? '';
-    const width = next === 'u' ? 6 : SIMPLE_ESCAPES.has(next) ? 2 : 1;
+    const next = text.charCodeAt(backslash + 1); // NaN past the end: no escape
+    const width = next === 117 /* u */ ? 6 : isSimpleEscape(next) ? 2 : 1;
     if (width > 1) {
       value[count] = valueIndex;
       file[count] = backslash;
