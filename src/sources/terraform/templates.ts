@@ -15,8 +15,13 @@ const QUOTED_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"':
 
 /** Decodes a literal span of a template, keeping the file offset of every character. */
 function literalChars(raw: string, start: number, quoted: boolean): Chars {
-  let text = '';
   const offsets: number[] = [];
+  // Most literals (a heredoc of JSON) escape nothing: every character is the file's, at its offset.
+  if (!raw.includes('$${') && !raw.includes('%%{') && !(quoted && raw.includes('\\'))) {
+    for (let i = 0; i < raw.length; i++) offsets.push(start + i);
+    return { text: raw, offsets };
+  }
+  let text = '';
   let i = 0;
   while (i < raw.length) {
     const at = start + i;
@@ -286,7 +291,7 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
       for (const part of parts) {
         if ('chars' in part) {
           text += part.chars.text;
-          offsets.push(...part.chars.offsets);
+          for (const offset of part.chars.offsets) offsets.push(offset);
           json = jsonStringState(part.chars.text, json);
           continue;
         }
