@@ -371,7 +371,8 @@ function stripIndent(chars: Chars): Chars {
   lines.forEach((line, index) => {
     const skip = Math.min(indent, line.length - line.trimStart().length);
     text += line.slice(skip) + (index < lines.length - 1 ? '\n' : '');
-    offsets.push(...chars.offsets.slice(position + skip, position + line.length + (index < lines.length - 1 ? 1 : 0)));
+    const to = Math.min(chars.offsets.length, position + line.length + (index < lines.length - 1 ? 1 : 0));
+    for (let k = position + skip; k < to; k++) offsets.push(chars.offsets[k] as number);
     position += line.length + 1;
   });
   return { text, offsets };
