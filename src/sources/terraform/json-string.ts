@@ -52,7 +52,10 @@ export function jsonStringOrigin(path: string, lines: LineIndex, start: number, 
   };
 }
 
-/** A backslash that starts no escape is a character. Appends each escape's value index, file offset and after-offset to `out`; returns the value's length. */
+/**
+ * Appends each escape's value index, file offset and after-offset to `out` (a backslash that starts no escape is a
+ * character); returns the value's length.
+ */
 function findEscapes(text: string, start: number, end: number, out: number[]): number {
   let valueIndex = 0;
   let i = start + 1;
