@@ -86,39 +86,13 @@ function writeCache(location, data) {
 }
 
 /**
- * Less optimizing-compiler work. A file scan's CPU goes largely to V8's optimizing compiler (TurboFan, on background
- * threads): in a profile of a 3,000-file scan, about a quarter of the process's CPU, and each thread compiles its own
- * copies of the parsers and checks.
- * - Less inlining: the hot functions inline deep call trees (a check calls per-container judgements that call value
- *   helpers). A smaller budget (V8's default is 920 bytes of bytecode per function) makes each compile cheaper and
- *   the code hardly slower.
- * - Later tier-up: V8 optimizes a function once it has run for an interrupt budget of bytecode (66 KB by default).
- *   In a scan of a few thousand files, many functions reach that early and are optimized (and often optimized again
- *   as the tree shapes they see change) for little run time left. A budget six times larger lets fewer, hotter
- *   functions be optimized, with steadier type feedback: 2,000 task-definition files, --jobs 1, about 15% less CPU,
- *   the mixed bench corpus about 10% less; a longer scan pays it once, as a later start of the fast code.
- * Set before the bundle is compiled: the code cache records the flags it was made with, so every run sets the same.
- */
-function tuneCompiler() {
-  try {
-    require('node:v8').setFlagsFromString(
-      `--max-inlined-bytecode-size-cumulative=${INLINE_BUDGET} --interrupt-budget=${INTERRUPT_BUDGET}`,
-    );
-  } catch {
-    // Only ever an optimisation.
-  }
-}
-
-const INLINE_BUDGET = 200;
-const INTERRUPT_BUDGET = 400 * 1024;
-
-/**
  * Loads `file` (a CommonJS bundle) as `require` would, compiled with the code cache when there is one; returns its
  * exports, what became of the cache, and `saveCache`, to call once the run is over (the cache then holds the functions the run compiled).
  * `options.cacheFolder` overrides where the cache lives (tests).
  */
 function loadBundle(file, packageRoot, options = {}) {
-  tuneCompiler();
+  // No V8 flags are set here: a long scan tunes the compiler itself (src/engine/compiler-tuning.ts), after this compile,
+  // so the code cache is always made and read with the default flags.
   // Source maps (--enable-source-maps) are registered by require's own compile only; without the vm constant (older
   // Node 20) a vm-compiled bundle could not import() the AWS SDK.
   const importModuleDynamically = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;

@@ -122,7 +122,7 @@ export async function buildCli(outdir = BUNDLE_DIR) {
       ...COMMON,
       format: 'cjs',
       banner: { js: IMPORT_META_URL_BANNER },
-      define: { 'import.meta.url': '__ecsguardImportMetaUrl' },
+      define: { 'import.meta.url': '__ecsguardImportMetaUrl', ECSGUARD_CLI_BUNDLE: 'true' },
       // `import()` of a package outside the bundle (the AWS SDK, cli-progress: CommonJS packages, which `import()`
       // loaded as CommonJS anyway) becomes `require`: a script compiled from V8's code cache has no dynamic-import
       // callback on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and a require skips the ES module loader.
