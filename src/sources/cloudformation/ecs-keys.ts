@@ -306,7 +306,8 @@ function renameEntry(entry: ObjectEntry, where: Place | undefined, report: KeyRe
   const intended = PROPERTIES_BY_LOWERCASE.has(name.toLowerCase()) ? undefined : nearJudgedProperty(name);
   if (intended) {
     // CloudFormation rejects an unknown property; reading it as "not set" would pass what the author meant to set.
-    const message = `unknown property ${name} in ${describePlace(where, report)}: not a CloudFormation property (did you mean ${intended}?)`;
+    const place = describePlace(where, report);
+    const message = `unknown property ${name} in ${place}: not a CloudFormation property (did you mean ${intended}?)`;
     report.errors.push(fileError(report.file, message, entry.keyRange, report.resourceId));
     return { ...entry, key: notAProperty(name) };
   }
