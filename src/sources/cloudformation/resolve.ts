@@ -13,7 +13,7 @@ import {
   resolveSub,
   resolveToJsonString,
 } from './functions.js';
-import { withEntries, withItems, withValue } from './copy-node.js';
+import { withEntries, withItems, withValue } from './ecs-keys.js';
 import { FOR_EACH_PREFIX, RULES_FUNCTIONS, SHORT_FORM_TAGS, intrinsicCall, longFormName } from './intrinsics.js';
 import { resolveRef } from './ref.js';
 import { expandLoops, notSupportedOffline } from './for-each.js';
