@@ -47,10 +47,7 @@ describe('the file stage holds short strings per file, not its paths', () => {
     const result = await scan({ paths: [dir, path.join(dir, 'a.json'), dir, path.join(dir, 'sub')], checks: CHECKS });
     assert.equal(result.summary.filesScanned, 2);
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(
-      [...new Set(result.findings.map((f) => path.relative(dir, f.resource.file ?? '')))].sort(),
-      ['a.json', 'link.json'],
-    );
+    assert.deepEqual([...new Set(result.findings.map((f) => path.relative(dir, f.resource.file ?? '')))].sort(), ['a.json', 'link.json']);
   });
 });
 
