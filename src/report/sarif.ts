@@ -7,7 +7,7 @@ import { formatFieldPath } from '../checks/support/per-container.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter, ReportInput } from './report.js';
-import { RenderedArray, indented, jsonChunks, lazyArray } from './stream-json.js';
+import { RenderedArray, jsonChunks, lazyArray, stringifyIndented } from './stream-json.js';
 
 // GitHub code scanning reads this property to rank security results (0.1–10).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -190,9 +190,9 @@ const NOTIFICATION_INDENT = ' '.repeat(12);
 /** A finding as the log writes it, after a comma: a result, or for ERROR a notification (a streamed report). */
 export function sarifFindingPiece(f: Finding): { result?: string; notification?: string } {
   if (f.status === 'ERROR') {
-    return { notification: `,\n${NOTIFICATION_INDENT}${indented(JSON.stringify(errorNotification(f), null, 2), NOTIFICATION_INDENT)}` };
+    return { notification: `,\n${NOTIFICATION_INDENT}${stringifyIndented(errorNotification(f), NOTIFICATION_INDENT)}` };
   }
-  return { result: `,\n${RESULT_INDENT}${indented(JSON.stringify(sarifResult(f), null, 2), RESULT_INDENT)}` };
+  return { result: `,\n${RESULT_INDENT}${stringifyIndented(sarifResult(f), RESULT_INDENT)}` };
 }
 
 /** Rendered pieces (sarifFindingPiece) of results and of ERROR notifications, in order. */
