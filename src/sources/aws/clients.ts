@@ -124,6 +124,7 @@ export class AwsClients {
   private readonly pacings = new Map<string, RegionPacing>();
   /** Lanes taken on shared ECS clients, released with destroy(). */
   private readonly lanes: Array<() => void> = [];
+  private readonly laneViews = new Set<object>();
   private accountClient: AccountClient | undefined;
   private readonly credentials: Credentials | undefined;
 
@@ -263,6 +264,7 @@ export class AwsClients {
       },
     });
     this.lanes.push(release);
+    this.laneViews.add(client);
     return client;
   }
 
@@ -292,7 +294,10 @@ export class AwsClients {
     for (const release of this.lanes.splice(0)) release();
     // A client's destroy() closes its connection pool: a shared one belongs to the scan that made it.
     if (this.budget.agents) return;
-    for (const client of [...this.ecsClients.values(), ...this.stsClients.values(), this.accountClient]) client?.destroy();
+    for (const client of [...this.ecsClients.values(), ...this.stsClients.values(), this.accountClient]) {
+      // A lane's view of a shared client: the client is its owner's to destroy.
+      if (client && !this.laneViews.has(client)) client.destroy();
+    }
   }
 }
 
