@@ -242,7 +242,8 @@ export class AwsClients {
     let client = this.ecsClients.get(region);
     if (!client) {
       const pacing = this.ecsPacing(region);
-      client = this.laneOnSharedEcs(region, pacing) ?? this.withEndpointInErrors(new this.sdk.ecs.ECSClient(this.common(region, pacing)), pacing);
+      client =
+        this.laneOnSharedEcs(region, pacing) ?? this.withEndpointInErrors(new this.sdk.ecs.ECSClient(this.common(region, pacing)), pacing);
       this.ecsClients.set(region, client);
     }
     return client;

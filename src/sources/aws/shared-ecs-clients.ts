@@ -176,7 +176,7 @@ export class SharedEcsClients {
   /** The SDK's signer for a region's client and auth scheme, built once (its credentials are never used). */
   private baseSigner(config: SigningConfig, key: string, authScheme: object | undefined): Promise<object> {
     let byScheme = this.baseSigners.get(config);
-    if (!byScheme) this.baseSigners.set(config, (byScheme = new Map()));
+    if (!byScheme) this.baseSigners.set(config, (byScheme = new Map<string, Promise<object>>()));
     let signer = byScheme.get(key);
     if (!signer) byScheme.set(key, (signer = config.signer(authScheme)));
     return signer;
@@ -199,7 +199,7 @@ export class SharedEcsClients {
       }
       return (args) => {
         const lane = this.laneOf(ctx);
-        lane.onCall?.(String(context.commandName ?? 'Unknown').replace(/Command$/, ''));
+        lane.onCall?.((context.commandName ?? 'Unknown').replace(/Command$/, ''));
         return lane.perCall ? lane.perCall.run(() => next(args)) : next(args);
       };
     };

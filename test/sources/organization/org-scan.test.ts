@@ -99,7 +99,7 @@ describe('scan --aws --org: every account of the organization', () => {
     assert.equal(result.findings.length, 0);
   });
 
-  it('one ECS client per region for every account; each request is signed with its own account\'s credentials', async () => {
+  it("one ECS client per region for every account; each request is signed with its own account's credentials", async () => {
     const sdk = await loadSdk();
     let built = 0;
     class CountedEcsClient extends sdk.ecs.ECSClient {
