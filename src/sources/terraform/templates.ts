@@ -15,8 +15,13 @@ const QUOTED_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"':
 
 /** Decodes a literal span of a template, keeping the file offset of every character. */
 function literalChars(raw: string, start: number, quoted: boolean): Chars {
-  let text = '';
   const offsets: number[] = [];
+  // Most literals (a heredoc of JSON) escape nothing: every character is the file's, at its offset.
+  if (!raw.includes('$${') && !raw.includes('%%{') && !(quoted && raw.includes('\\'))) {
+    for (let i = 0; i < raw.length; i++) offsets.push(start + i);
+    return { text: raw, offsets };
+  }
+  let text = '';
   let i = 0;
   while (i < raw.length) {
     const at = start + i;
@@ -286,7 +291,7 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
       for (const part of parts) {
         if ('chars' in part) {
           text += part.chars.text;
-          offsets.push(...part.chars.offsets);
+          for (const offset of part.chars.offsets) offsets.push(offset);
           json = jsonStringState(part.chars.text, json);
           continue;
         }
@@ -366,7 +371,8 @@ function stripIndent(chars: Chars): Chars {
   lines.forEach((line, index) => {
     const skip = Math.min(indent, line.length - line.trimStart().length);
     text += line.slice(skip) + (index < lines.length - 1 ? '\n' : '');
-    offsets.push(...chars.offsets.slice(position + skip, position + line.length + (index < lines.length - 1 ? 1 : 0)));
+    const to = Math.min(chars.offsets.length, position + line.length + (index < lines.length - 1 ? 1 : 0));
+    for (let k = position + skip; k < to; k++) offsets.push(chars.offsets[k] as number);
     position += line.length + 1;
   });
   return { text, offsets };
