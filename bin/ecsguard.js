@@ -8,11 +8,30 @@
 // The AWS SDK's Node 20 end-of-support notice is for SDK integrators, not ecsguard users; the SDK is pinned by the lockfile.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// A reader that stops early (`ecsguard scan | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+// A reader that stops early (`ecsguard scan | head`) is not an error worth a stack trace. The handler is attached
+// when the stream is first used: node makes a standard stream (and loads the stream modules behind it) on first
+// access, which a run that never writes to it (stderr, mostly) need not pay for.
+function onWriteError(error) {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+}
+for (const name of ['stdout', 'stderr']) {
+  const descriptor = Object.getOwnPropertyDescriptor(process, name);
+  if (!descriptor || !descriptor.get || !descriptor.configurable) {
+    process[name].on('error', onWriteError);
+    continue;
+  }
+  let stream;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: descriptor.enumerable,
+    get() {
+      if (stream === undefined) {
+        stream = descriptor.get.call(process);
+        stream.on('error', onWriteError);
+      }
+      return stream;
+    },
   });
 }
 

@@ -86,30 +86,13 @@ function writeCache(location, data) {
 }
 
 /**
- * Less inlining in optimized code. A file scan's CPU goes largely to V8's optimizing compiler (TurboFan, on
- * background threads): in a profile of a 3,000-file scan, about a third of the process's CPU. Each thread compiles its
- * own copies of the parsers and checks, whose hot functions inline deep call trees (a check calls per-container
- * judgements that call value helpers). A smaller inlining budget (V8's default is 920 bytes of bytecode per function)
- * makes each compile cheaper and the code hardly slower. Set before the bundle is compiled: the code cache records
- * the flags it was made with, so every run sets the same.
- */
-function limitInlining() {
-  try {
-    require('node:v8').setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINE_BUDGET}`);
-  } catch {
-    // Only ever an optimisation.
-  }
-}
-
-const INLINE_BUDGET = 200;
-
-/**
  * Loads `file` (a CommonJS bundle) as `require` would, compiled with the code cache when there is one; returns its
  * exports, what became of the cache, and `saveCache`, to call once the run is over (the cache then holds the functions the run compiled).
  * `options.cacheFolder` overrides where the cache lives (tests).
  */
 function loadBundle(file, packageRoot, options = {}) {
-  limitInlining();
+  // No V8 flags are set here: a long scan tunes the compiler itself (src/engine/compiler-tuning.ts), after this compile,
+  // so the code cache is always made and read with the default flags.
   // Source maps (--enable-source-maps) are registered by require's own compile only; without the vm constant (older
   // Node 20) a vm-compiled bundle could not import() the AWS SDK.
   const importModuleDynamically = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;

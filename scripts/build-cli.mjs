@@ -68,6 +68,25 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * src/version.ts reads the package's manifest by its name at run time (the library's dist/ sits anywhere); the bundle
+ * is built from this package, so it holds the name and version as constants: no package self-reference to resolve
+ * (the package's exports map) and no manifest to read at every start.
+ * @type {import('esbuild').Plugin}
+ */
+const inlineVersion = {
+  name: 'inline-version',
+  setup(bundle) {
+    bundle.onLoad({ filter: /[/\\]src[/\\]version\.ts$/ }, () => {
+      const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+      const contents =
+        `export const TOOL_NAME = ${JSON.stringify(manifest.name)};\n` +
+        `export const TOOL_VERSION = ${JSON.stringify(manifest.version)};\n`;
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 const COMMON = {
   absWorkingDir: ROOT,
   bundle: true,
@@ -81,7 +100,7 @@ const COMMON = {
   sourcemap: 'linked',
   sourcesContent: false,
   metafile: true,
-  plugins: [lazyChildProcess, externalPackages],
+  plugins: [inlineVersion, lazyChildProcess, externalPackages],
   logLevel: 'warning',
 };
 
@@ -103,7 +122,7 @@ export async function buildCli(outdir = BUNDLE_DIR) {
       ...COMMON,
       format: 'cjs',
       banner: { js: IMPORT_META_URL_BANNER },
-      define: { 'import.meta.url': '__ecsguardImportMetaUrl' },
+      define: { 'import.meta.url': '__ecsguardImportMetaUrl', ECSGUARD_CLI_BUNDLE: 'true' },
       // `import()` of a package outside the bundle (the AWS SDK, cli-progress: CommonJS packages, which `import()`
       // loaded as CommonJS anyway) becomes `require`: a script compiled from V8's code cache has no dynamic-import
       // callback on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and a require skips the ES module loader.

@@ -6,8 +6,23 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * The process's streams, each taken when first used: node makes a standard stream on first access (standard input
+ * read from /dev/null or a file loads the file-stream code), which a run that never reads or writes it need not pay for.
+ */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
 
 /** What a command is built with: where to write, and where its action's exit code goes. */

@@ -6,7 +6,7 @@
  * The collector is reached the way test runners reach it (an exposed `gc` in a fresh context); if that is not
  * possible, nothing happens.
  */
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { runInNewContext } from 'node:vm';
 
 export const COLLECT_EVERY_FILES = 2000;
@@ -15,7 +15,8 @@ let collector: (() => void) | null | undefined;
 
 function gcFunction(): (() => void) | null {
   try {
-    setFlagsFromString('--expose-gc');
+    // node:v8 is loaded here, on first use: a short scan never collects, and the module costs start-up time.
+    (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as unknown;
     return typeof gc === 'function' ? (gc as () => void) : null;
   } catch {

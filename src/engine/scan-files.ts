@@ -13,6 +13,7 @@ import { compactBatch, compactorFor } from './compact-findings.js';
 import { releaseBatch } from './detach-batch.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import { COLLECT_EVERY_FILES, collectGarbage } from './heap.js';
+import { tuneCompilerForFile, tuneCompilerForScan } from './compiler-tuning.js';
 import type { ScanPool } from './pool.js';
 import {
   type BatchResult,
@@ -63,6 +64,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
   let done = 0;
   let filesScanned = 0;
 
+  tuneCompilerForScan(pending.length);
   const pools = new PoolGate(options, pending.length);
   /** Pool batches sent and not yet back: reading waits when too many are out, so texts do not pile up. */
   const outstanding: Array<Promise<unknown>> = [];
@@ -159,6 +161,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
         continue;
       }
       const { file, explicit } = outcome;
+      tuneCompilerForFile(file.text.length);
       const route = routeFile(file, sources);
       if (!('source' in route)) {
         if ('error' in route) {

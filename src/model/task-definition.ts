@@ -185,23 +185,19 @@ export function normalizeTaskDefinition(resource: ResourceRef, body: ObjectNode,
   }
 
   const runtimePlatform = field(body, 'runtimePlatform');
-  return {
-    problems,
-    taskDefinition: {
-      resource,
-      body,
-      ...(where ? { range: where } : {}),
-      networkMode: field(body, 'networkMode'),
-      pidMode: field(body, 'pidMode'),
-      ipcMode: field(body, 'ipcMode'),
-      operatingSystemFamily: field(runtimePlatform, 'operatingSystemFamily'),
-      requiresCompatibilities: field(body, 'requiresCompatibilities'),
-      containerList,
-      containers,
-      ...(unresolvedContainers ? { unresolvedContainers } : {}),
-      ...(unreadable.length ? { unreadableContainers: unreadable } : {}),
-    },
-  };
+  // Key by key, in the order of the type (made for every definition; conditional spreads are slow in V8 11).
+  const taskDefinition = { resource, body } as TaskDefinition;
+  if (where) taskDefinition.range = where;
+  taskDefinition.networkMode = field(body, 'networkMode');
+  taskDefinition.pidMode = field(body, 'pidMode');
+  taskDefinition.ipcMode = field(body, 'ipcMode');
+  taskDefinition.operatingSystemFamily = field(runtimePlatform, 'operatingSystemFamily');
+  taskDefinition.requiresCompatibilities = field(body, 'requiresCompatibilities');
+  taskDefinition.containerList = containerList;
+  taskDefinition.containers = containers;
+  if (unresolvedContainers) taskDefinition.unresolvedContainers = unresolvedContainers;
+  if (unreadable.length) taskDefinition.unreadableContainers = unreadable;
+  return { problems, taskDefinition };
 }
 
 const rangeOf = (range: SourceRange | undefined) => (range ? { range } : {});

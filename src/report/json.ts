@@ -3,7 +3,7 @@ import type { SourceRange } from '../model/location.js';
 import { type FindingFix, absoluteChangePath } from '../model/proposed-fix.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter, ReportInput } from './report.js';
-import { RenderedArray, indented, jsonChunks, lazyArray } from './stream-json.js';
+import { RenderedArray, jsonChunks, lazyArray, stringifyIndented } from './stream-json.js';
 
 /**
  * Bumped on any change to the shape below (documented in README). 2: `warnings`
@@ -113,8 +113,7 @@ export const jsonReportChunks = (input: ReportInput): Iterable<string> =>
 const FINDING_INDENT = '    ';
 
 /** One finding as the report writes it in its array, after a comma (a streamed report renders it as it arrives). */
-export const jsonFindingPiece = (f: Finding): string =>
-  `,\n${FINDING_INDENT}${indented(JSON.stringify(jsonFinding(f), null, 2), FINDING_INDENT)}`;
+export const jsonFindingPiece = (f: Finding): string => `,\n${FINDING_INDENT}${stringifyIndented(jsonFinding(f), FINDING_INDENT)}`;
 
 /** The report's findings already rendered (jsonFindingPiece), in order. */
 export const renderedJsonFindings = (count: number, pieces: (first: boolean) => Iterable<string>): unknown =>

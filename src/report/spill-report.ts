@@ -23,9 +23,6 @@ import type { ReportFormat } from './formats.js';
 import type { ReportInput } from './report.js';
 import { SPILL_MEMORY_LIMIT, SpillStore } from './spill-store.js';
 
-/** Rendered text a stream gathers before appending it to its store. */
-const APPEND_CHUNK = 256 * 1024;
-
 /** What one piece stream renders for a finding (undefined: nothing, e.g. SARIF results for an ERROR finding). */
 type Render = (f: Finding) => string | undefined;
 
@@ -126,29 +123,20 @@ export class SpillSink implements FindingSink {
       }
       this.findings += members.length;
       // A finding's pieces for every stream are rendered together (SARIF renders once for its two streams); each
-      // stream appends its pieces of the group to its own store, a chunk at a time: a group as large as a whole
-      // plan's findings is never one string.
+      // stream encodes its pieces of the group into its own store's blocks: a group as large as a whole plan's
+      // findings is never one string.
       const streams = [...this.streams.values()];
-      const texts = streams.map(() => '');
-      const ends = streams.map((stream) => stream.store.size);
       for (const stream of streams) stream.starts.push(stream.store.size);
       for (const i of members) {
-        for (let s = 0; s < streams.length; s++) {
-          const stream = streams[s] as PieceStream;
+        for (const stream of streams) {
           const piece = stream.render(prepared[i] as Finding);
           if (piece) {
-            texts[s] += piece;
-            ends[s] = (ends[s] as number) + Buffer.byteLength(piece, 'utf8');
+            stream.store.write(piece);
             stream.count++;
-            if ((texts[s] as string).length >= APPEND_CHUNK) {
-              stream.store.append(texts[s] as string);
-              texts[s] = '';
-            }
           }
-          stream.ends.push(ends[s] as number);
+          stream.ends.push(stream.store.size);
         }
       }
-      for (let s = 0; s < streams.length; s++) (streams[s] as PieceStream).store.append(texts[s] as string);
     }
   }
 

@@ -14,6 +14,9 @@ export const SPILL_MEMORY_LIMIT = 4 * 1024 * 1024;
 /** Appends are written in blocks of about this size. */
 const WRITE_BLOCK = 1024 * 1024;
 
+/** `write` encodes into blocks of this size (a longer text gets a block of its own). */
+const BLOCK = 256 * 1024;
+
 /** Reads go through a buffer of this size. */
 const READ_BLOCK = 64 * 1024;
 
@@ -22,6 +25,9 @@ export class SpillStore {
   size = 0;
   private memory: Buffer[] = [];
   private memoryBytes = 0;
+  /** The block `write` fills: text is encoded straight into it, never joined into a larger string first. */
+  private block: Buffer | undefined;
+  private blockUsed = 0;
   /** Appended, not yet written to the file. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -37,23 +43,60 @@ export class SpillStore {
     return this.file?.dir;
   }
 
-  /** Appends `text` as UTF-8; returns its byte offset. */
+  /** Appends `text` as UTF-8 in a buffer of its own; returns its byte offset. */
   append(text: string): number {
     if (this.disposed) throw new Error('the report store was already disposed');
     const start = this.size;
     if (!text) return start;
+    this.seal();
     const bytes = Buffer.from(text, 'utf8');
     this.size += bytes.length;
+    this.keep(bytes);
+    return start;
+  }
+
+  /** Appends `text` as UTF-8 to the current block; returns the byte offset after it. */
+  write(text: string): number {
+    if (this.disposed) throw new Error('the report store was already disposed');
+    if (!text) return this.size;
+    let block = this.block;
+    // A UTF-16 code unit takes at most 3 bytes: only a text that might not fit is measured.
+    if (block === undefined || block.length - this.blockUsed < text.length * 3) {
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (block === undefined || block.length - this.blockUsed < bytes) {
+        this.seal();
+        block = Buffer.allocUnsafe(Math.max(BLOCK, bytes));
+        this.block = block;
+      }
+    }
+    const written = block.write(text, this.blockUsed, 'utf8');
+    this.blockUsed += written;
+    this.size += written;
+    if (!this.file && this.memoryBytes + this.blockUsed > this.memoryLimit) this.seal();
+    return this.size;
+  }
+
+  /** Moves the current block's bytes to memory or to the file. */
+  private seal(): void {
+    const block = this.block;
+    if (block === undefined || this.blockUsed === 0) return;
+    const bytes = block.subarray(0, this.blockUsed);
+    this.block = undefined;
+    this.blockUsed = 0;
+    this.keep(bytes);
+  }
+
+  /** Keeps appended bytes in memory, or queues them for the file. */
+  private keep(bytes: Buffer): void {
     if (!this.file) {
       this.memory.push(bytes);
       this.memoryBytes += bytes.length;
       if (this.memoryBytes > this.memoryLimit) this.moveToFile();
-      return start;
+      return;
     }
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     if (this.pendingBytes >= WRITE_BLOCK) this.flush();
-    return start;
   }
 
   /**
@@ -61,6 +104,7 @@ export class SpillStore {
    * a character split between two reads is joined by the decoder). `skip` bytes of the first range are dropped.
    */
   *read(ranges: Iterable<readonly [number, number]>): Generator<string> {
+    this.seal();
     const decoder = new StringDecoder('utf8');
     if (!this.file) {
       this.whole ??= Buffer.concat(this.memory, this.memoryBytes);
@@ -98,6 +142,7 @@ export class SpillStore {
     process.off('exit', this.removeOnExit);
     this.memory = [];
     this.pending = [];
+    this.block = undefined;
     this.whole = undefined;
     const file = this.file;
     this.file = undefined;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jsonChunks, lazyArray } from '../../src/report/stream-json.js';
+import { indented, jsonChunks, lazyArray, stringifyIndented } from '../../src/report/stream-json.js';
 
 describe('jsonChunks: the same bytes as JSON.stringify, written in pieces', () => {
   const findings = [
@@ -35,4 +35,36 @@ describe('jsonChunks: the same bytes as JSON.stringify, written in pieces', () =
     assert.equal([...jsonChunks({ a: lazyArray([], (x) => x) })].join(''), JSON.stringify({ a: [] }, null, 2));
     assert.equal([...jsonChunks(lazyArray([1, undefined], (x) => x))].join(''), JSON.stringify([1, undefined], null, 2));
   });
+});
+
+describe('stringifyIndented: JSON.stringify with the lines after the first indented', () => {
+  // Written out by hand: a finding-like value at the report's findings depth (4 spaces).
+  it('an object at depth 2', () => {
+    assert.equal(
+      stringifyIndented({ id: 'a', list: [1, { b: null }], empty: {} }, '    '),
+      '{\n      "id": "a",\n      "list": [\n        1,\n        {\n          "b": null\n        }\n      ],\n' +
+        '      "empty": {}\n    }',
+    );
+  });
+
+  const values: unknown[] = [
+    { text: 'line\nbreak "quoted" \u2028 é 🙂', n: -0, skip: undefined, f: () => 1 },
+    [],
+    {},
+    [[], [{}], 'x'],
+    'plain',
+    42,
+    null,
+    undefined,
+  ];
+  for (const space of [2, 4]) {
+    for (const indent of ['', ' '.repeat(space), ' '.repeat(space * 3), '   ']) {
+      it(`space ${space}, indent ${indent.length}: the same text as indenting every line afterwards`, () => {
+        for (const value of values) {
+          const expected = indented(JSON.stringify(value, null, space) ?? 'null', indent);
+          assert.equal(stringifyIndented(value, indent, space), expected, JSON.stringify(value));
+        }
+      });
+    }
+  }
 });

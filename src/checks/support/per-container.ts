@@ -250,15 +250,16 @@ export function judgeEachContainer<K extends string>(
     }
     if (first) {
       const node = first.values[first.verdict.culprit];
-      judged.push({
+      const note: Judged = {
         status: 'NOTE',
         text: (first.verdict.notes ?? []).join('; '),
         field: inputs[first.verdict.culprit].field,
         container,
-        ...(node ? { node } : {}),
         assumptions: conditionsOf(noted, verdicts.length, container.assumptions),
-        ...(first.verdict.effectiveUser ? { effectiveUser: first.verdict.effectiveUser } : {}),
-      });
+      };
+      if (node) note.node = node;
+      if (first.verdict.effectiveUser) note.effectiveUser = first.verdict.effectiveUser;
+      judged.push(note);
     }
   }
   for (const j of judged.length > 1 ? mergeBranches(judged) : judged) {

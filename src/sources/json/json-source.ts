@@ -1,4 +1,5 @@
 import type { ScanError } from '../../model/finding.js';
+import type { ResourceRef } from '../../model/task-definition.js';
 import type { ObjectNode, ValueNode } from '../../model/value.js';
 import { field, scalarText } from '../../model/value.js';
 import { type FileSource, type InputFile, type SourceDefinition, type SourceOutput, fileError } from '../source.js';
@@ -76,19 +77,12 @@ export function unwrapTaskDefinition(
   const revisionText = scalarText(field(body, 'revision'));
   const revision = revisionText !== undefined && /^\d+$/.test(revisionText) ? Number(revisionText) : undefined;
   const arn = scalarText(field(body, 'taskDefinitionArn'));
-  return {
-    definition: {
-      resource: {
-        kind: 'file',
-        source: 'json',
-        id: family ?? `#${index ?? 0}`,
-        file,
-        ...(family ? { family } : {}),
-        ...(revision !== undefined ? { revision } : {}),
-        ...(arn ? { arn } : {}),
-      },
-      body,
-      ...(body.range ? { range: body.range } : {}),
-    },
-  };
+  // Key by key, in the order reports show (made for every file; conditional spreads are slow in V8 11).
+  const resource: ResourceRef = { kind: 'file', source: 'json', id: family ?? `#${index ?? 0}`, file };
+  if (family) resource.family = family;
+  if (revision !== undefined) resource.revision = revision;
+  if (arn) resource.arn = arn;
+  const definition: SourceDefinition = { resource, body };
+  if (body.range) definition.range = body.range;
+  return { definition };
 }
