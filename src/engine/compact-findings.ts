@@ -173,11 +173,21 @@ export function compactorFor(scan: {
 }
 
 /**
- * Compacts, in place, the findings of a batch whose records are copies (see FindingCompactor.finding). Not when a
- * sink takes the findings (a streamed report): they are rendered and dropped at once, never held.
+ * Compacts, in place, the findings of a batch whose records are copies (see FindingCompactor.finding), without their
+ * fix unless the scan keeps fixes. Not when a sink takes the findings (a streamed report): they are rendered and
+ * dropped at once, never held.
  */
-export function compactBatch(batch: { findings: Finding[] }, scan: Parameters<typeof compactorFor>[0] & { findingSink?: unknown }): void {
+export function compactBatch(
+  batch: { findings: Finding[] },
+  scan: Parameters<typeof compactorFor>[0] & { findingSink?: unknown; keepFixes?: boolean },
+): void {
   if (scan.findingSink) return;
   const compactor = compactorFor(scan);
-  for (const finding of batch.findings) compactor.finding(finding);
+  const dropFixes = scan.keepFixes === false;
+  for (const finding of batch.findings) {
+    // Set to undefined rather than deleted: a deleted property that is not the last one added makes V8 hold the
+    // record as a dictionary, larger than what it saves. Reports and JSON.stringify skip undefined values.
+    if (dropFixes) finding.fix = finding.sameAs = undefined;
+    compactor.finding(finding);
+  }
 }

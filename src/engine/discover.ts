@@ -109,11 +109,15 @@ export function decodeText(bytes: Buffer, file: string): DecodedText | { error: 
   }
 }
 
-/** A file the walk found, not read yet (or standard input, read already: it can be read only once). */
+/**
+ * A file the walk found, not read yet (or standard input, read already: it can be read only once). The walk's list
+ * is held for the whole scan: a file found in a folder is a WalkedFile, which holds its name and its folder's paths
+ * (held once per folder) and builds its own paths when read, so the list costs a few dozen bytes per file.
+ */
 export interface PendingFile {
-  display: string;
-  absolute?: string;
-  explicit: boolean;
+  readonly display: string;
+  readonly absolute?: string;
+  readonly explicit: boolean;
   /** Standard input's decoded text. */
   stdin?: DecodedText;
   /**
@@ -122,7 +126,69 @@ export interface PendingFile {
    * promise API's several round trips through the thread pool); a file named on the command line (maybe a pipe or
    * a device) is read as before.
    */
-  real?: string;
+  readonly real?: string;
+}
+
+/** A folder the walk entered: its display, absolute and real paths, held once for all its files. */
+interface WalkedFolder {
+  display: string;
+  absolute: string;
+  real: string;
+}
+
+/**
+ * A regular file readdir listed in a walked folder (not a link): its paths are its folder's joined with its name,
+ * built when asked for (the file is read once), not held per file.
+ */
+class WalkedFile implements PendingFile {
+  constructor(
+    private readonly folder: WalkedFolder,
+    private readonly name: string,
+  ) {}
+
+  get display(): string {
+    return displayPath(this.folder.display, this.name);
+  }
+
+  get absolute(): string {
+    return path.join(this.folder.absolute, this.name);
+  }
+
+  get explicit(): boolean {
+    return false;
+  }
+
+  /** Not a link, in a folder whose real path is known: so is the file's. */
+  get real(): string {
+    return path.join(this.folder.real, this.name);
+  }
+
+  /** The key of its real path in a RealPathSet, without building the path. */
+  realKey(): readonly [string, string] {
+    return [this.folder.real, this.name];
+  }
+}
+
+/**
+ * The real paths of the files read so far (a file reached twice, through a link or two overlapping paths, is read
+ * once), held as names per folder: a folder's real path once, then each file's name, which the walk holds anyway.
+ */
+class RealPathSet {
+  private readonly folders = new Map<string, Set<string>>();
+
+  /** Adds the real path given as its folder and name; false when it was there already. */
+  add(folder: string, name: string): boolean {
+    let names = this.folders.get(folder);
+    if (!names) this.folders.set(folder, (names = new Set()));
+    if (names.has(name)) return false;
+    names.add(name);
+    return true;
+  }
+
+  /** addPath for a whole path (a file named on the command line, a followed link, a pipe). */
+  addPath(real: string): boolean {
+    return this.add(path.dirname(real), path.basename(real));
+  }
 }
 
 /** What the walk found: the files to read in order, and no file texts (a scan reads them as it goes). */
@@ -157,18 +223,23 @@ export async function discoverFiles(paths: string[], options: DiscoveryOptions =
  */
 export function fileReader(options: DiscoveryOptions = {}) {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const seen = new Set<string>();
+  const seen = new RealPathSet();
   async function readOne(p: PendingFile): Promise<DiscoveredFile | ScanError | undefined> {
     if (p.stdin) return { file: inputFile(p.display, p.stdin), explicit: true };
     const { display, explicit } = p;
     const absolute = p.absolute as string;
     try {
-      // Pipes and /dev/fd/N have no real path; they are read once anyway.
-      const real = p.real ?? (await realpath(absolute).catch(() => absolute));
-      if (seen.has(real)) return undefined;
-      seen.add(real);
+      const known = p instanceof WalkedFile || p.real !== undefined;
+      if (p instanceof WalkedFile) {
+        const [folder, name] = p.realKey();
+        if (!seen.add(folder, name)) return undefined;
+      } else {
+        // Pipes and /dev/fd/N have no real path; they are read once anyway.
+        const real = p.real ?? (await realpath(absolute).catch(() => absolute));
+        if (!seen.addPath(real)) return undefined;
+      }
       let bytes: Buffer | undefined;
-      if (p.real !== undefined) {
+      if (known) {
         const read = readRegularFileSync(absolute, maxBytes);
         if (typeof read === 'number') return tooLarge(display, read, maxBytes);
         bytes = read;
@@ -211,6 +282,7 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
   const pending: PendingFile[] = [];
   async function walk(displayDir: string, absoluteDir: string, realDir: string, ancestors: Set<string>): Promise<void> {
     options.signal?.throwIfAborted();
+    const folder: WalkedFolder = { display: displayDir, absolute: absoluteDir, real: realDir };
     let entries;
     try {
       entries = await readdir(absoluteDir, { withFileTypes: true });
@@ -268,8 +340,7 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
         }
         await walk(display, absolute, real, new Set([...ancestors, real]));
       } else if (isFile && isCandidate(entry.name)) {
-        // Not a link, in a folder whose real path is known: so is the file's.
-        pending.push({ display, absolute, explicit: false, real: path.join(realDir, entry.name) });
+        pending.push(new WalkedFile(folder, entry.name));
       }
     }
   }

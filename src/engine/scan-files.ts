@@ -69,12 +69,14 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
   /** Pool batches sent and not yet back: reading waits when too many are out, so texts do not pile up. */
   const outstanding: Array<Promise<unknown>> = [];
 
+  // The scan's options as every batch checked here reads them (copied once, not per batch).
+  const inProcess = { ...options, findingLines };
   const runInProcess = async (source: FileSource, batch: InputFile[], share?: FileShare): Promise<BatchResult> => {
     // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const result = emptyBatch();
-    await consumeFiles(source, batch, { ...options, findingLines, ...(share ? { share } : {}) }, result);
+    await consumeFiles(source, batch, share ? { ...inProcess, share } : inProcess, result);
     return result;
   };
   const counted = (promise: Promise<BatchResult>, files: number) =>

@@ -69,6 +69,12 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
    * result's `findings` is then empty, and the sink orders them (a streamed report, src/report/spill-report.ts).
    */
   findingSink?: FindingSink;
+  /**
+   * Whether held findings keep their proposed fix (`fix`, `sameAs`: its changes, the nodes they replace, warnings,
+   * manual steps and other places), a dozen records per failure. False drops them as each batch is held: the CLI says
+   * so when no planned report prints them (only JSON and SARIF do). Default true: the library and fixers keep them.
+   */
+  keepFixes?: boolean;
 }
 
 /**
@@ -143,16 +149,27 @@ export async function consumeOutput(output: SourceOutput, given: ConsumeOptions,
   const { findings, errors, warnings } = into;
   const loaded = await loadDetailCode(given.findingDetails ?? ALL_FINDING_DETAILS);
   const { readText } = given;
-  const code: DetailCode = {
-    ...(loaded.peers ? { peers: loaded.peers } : {}),
-    ...(loaded.attachEdits && readText ? { edits: { attachEdits: loaded.attachEdits, readText } } : {}),
+  // Built key by key: this runs for every file, and a spread of the scan's options (or a literal of conditional
+  // spreads) costs microseconds each in V8 11. `given` may be the whole ScanOptions: only what is read here is copied.
+  const code: DetailCode = {};
+  if (loaded.peers) code.peers = loaded.peers;
+  if (loaded.attachEdits && readText) code.edits = { attachEdits: loaded.attachEdits, readText };
+  const options: ConsumeOptions = {
+    checks: given.checks,
+    includePassed: given.includePassed,
+    onEvaluated: given.onEvaluated,
+    enrichers: given.enrichers,
+    signal: given.signal,
+    findingDetails: given.findingDetails,
+    readText,
+    findingLines: given.findingLines,
+    code,
   };
-  const options = { ...given, code };
   errors.push(...output.errors);
   warnings.push(...(output.warnings ?? []));
   for (const failure of output.failures) {
     // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
-    errors.push({ ...failure.error, resource: failure.error.resource ?? failure.resource.arn ?? failure.resource.id });
+    errors.push(withResource(failure.error, failure.error.resource ?? failure.resource.arn ?? failure.resource.id));
     findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range, peersWanted(options)));
   }
   const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
@@ -172,6 +189,15 @@ export async function consumeOutput(output: SourceOutput, given: ConsumeOptions,
       for (let i = before; i < findings.length; i++) lines[i] = anchorLines(taskDefinition, findings[i] as Finding);
     }
   }
+}
+
+/** `{ ...error, resource }`, built key by key (resource keeps its place when the error has one). */
+function withResource(error: ScanError, resource: string | undefined): ScanError {
+  const out: Record<string, unknown> = {};
+  const record = error as unknown as Record<string, unknown>;
+  for (const key in record) if (Object.hasOwn(record, key)) out[key] = record[key];
+  out['resource'] = resource;
+  return out as unknown as ScanError;
 }
 
 /**
@@ -295,9 +321,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const acc: BatchResult = { findings: files.findings, errors, warnings, taskDefinitions: files.taskDefinitions };
   const findings = acc.findings;
   let parts = 0;
+  const liveOptions: ConsumeOptions = { ...options, findingLines: options.onFindingLines !== undefined };
   const consume = async (output: SourceOutput) => {
     const part = emptyBatch();
-    await consumeOutput(output, { ...options, findingLines: options.onFindingLines !== undefined }, part);
+    await consumeOutput(output, liveOptions, part);
     deliver(options.findingSink ? handFindings(part, options, LIVE_ORDER + parts++) : part, options, acc, false);
   };
 

@@ -21,27 +21,38 @@ export interface MuteOutcome {
 /** Only verdicts that would fail a run can be muted; ERROR (unread) never is: nothing unread is ever silenced. */
 const MUTABLE: ReadonlySet<Status> = new Set(['FAIL', 'UNKNOWN']);
 
+// Suppressions and muted copies are built key by key, in the order reports print them: a literal of conditional
+// spreads, or a spread followed by more keys, costs microseconds per finding in V8 11.
+
 function fromEntry(file: ExceptionsFile, entry: ExceptionEntry, now: Date): Suppression {
-  return {
+  const s: Suppression = {
     kind: 'exception',
     source: `${file.file}:${entry.line} (exception ${entry.id})`,
     reason: entry.reason,
     owner: entry.owner,
     expires: entry.expires,
-    ...(entry.ticket ? { ticket: entry.ticket } : {}),
-    ...(isExpired(entry.expires, now) ? { expired: true } : {}),
   };
+  if (entry.ticket) s.ticket = entry.ticket;
+  if (isExpired(entry.expires, now)) s.expired = true;
+  return s;
 }
 
 function fromDirective(directive: InlineDirective, now: Date): Suppression {
-  return {
-    kind: 'inline',
-    source: `${directive.file}:${directive.line}`,
-    reason: directive.reason,
-    ...(directive.owner ? { owner: directive.owner } : {}),
-    ...(directive.expires ? { expires: directive.expires } : {}),
-    ...(directive.expires && isExpired(directive.expires, now) ? { expired: true } : {}),
-  };
+  const s: Suppression = { kind: 'inline', source: `${directive.file}:${directive.line}`, reason: directive.reason };
+  if (directive.owner) s.owner = directive.owner;
+  if (directive.expires) s.expires = directive.expires;
+  if (directive.expires && isExpired(directive.expires, now)) s.expired = true;
+  return s;
+}
+
+/** `{ ...finding, status, suppression }`: the finding's own keys in their order (status keeps its place), then suppression. */
+function withSuppression(finding: Finding, suppression: Suppression, status: Status): Finding {
+  const out: Record<string, unknown> = {};
+  const record = finding as unknown as Record<string, unknown>;
+  for (const key in record) if (Object.hasOwn(record, key)) out[key] = record[key];
+  out['status'] = status;
+  out['suppression'] = suppression;
+  return out as unknown as Finding;
 }
 
 /**
@@ -73,9 +84,9 @@ export function createMuter(options: MuteOptions): { mute: (finding: Finding) =>
       }
     }
     const active = candidates.find((s) => !s.expired);
-    if (active) return { ...finding, status: 'MUTED', suppression: active };
+    if (active) return withSuppression(finding, active, 'MUTED');
     const expired = candidates[0];
-    return expired ? { ...finding, suppression: expired } : finding;
+    return expired ? withSuppression(finding, expired, finding.status) : finding;
   };
   return { mute, entryUse };
 }

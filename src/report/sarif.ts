@@ -7,7 +7,7 @@ import { formatFieldPath } from '../checks/support/per-container.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter, ReportInput } from './report.js';
-import { RenderedArray, indented, jsonChunks, lazyArray } from './stream-json.js';
+import { RenderedArray, jsonChunks, lazyArray, stringifyIndented } from './stream-json.js';
 
 // GitHub code scanning reads this property to rank security results (0.1–10).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -121,23 +121,22 @@ const RULE_INDEX = new Map(ALL_CHECKS.map((c, i) => [c.meta.id, i]));
 
 /** One finding (not ERROR: those are notifications) as a SARIF result. */
 function sarifResult(f: Finding): Result {
-  const ruleIndex = RULE_INDEX;
   const r = f.resource;
-  const sarif: Result = {
-    ruleId: f.checkId,
-    ...(ruleIndex.has(f.checkId) ? { ruleIndex: ruleIndex.get(f.checkId) } : {}),
-    level: level(f),
-    kind: kind(f),
-    message: { text: f.message },
-    partialFingerprints: { 'ecsguard/v2': fingerprint(f) },
-    properties: {
-      status: f.status,
-      ...(f.usage ? { usage: f.usage } : {}),
-      ...(f.effectiveUser ? { effectiveUser: f.effectiveUser } : {}),
-      ...(f.controls ? { controls: f.controls } : {}),
-      ...(f.peers ? { peers: f.peers } : {}),
-    },
-  };
+  // Built key by key in the order the log has always had (a literal of conditional spreads costs microseconds per
+  // finding in V8 11, this a fraction of that).
+  const sarif = { ruleId: f.checkId } as Result;
+  const ruleIndex = RULE_INDEX.get(f.checkId);
+  if (ruleIndex !== undefined) sarif.ruleIndex = ruleIndex;
+  sarif.level = level(f);
+  sarif.kind = kind(f);
+  sarif.message = { text: f.message };
+  sarif.partialFingerprints = { 'ecsguard/v2': fingerprint(f) };
+  const properties: Record<string, unknown> = { status: f.status };
+  if (f.usage) properties['usage'] = f.usage;
+  if (f.effectiveUser) properties['effectiveUser'] = f.effectiveUser;
+  if (f.controls) properties['controls'] = f.controls;
+  if (f.peers) properties['peers'] = f.peers;
+  sarif.properties = properties;
   if (f.location) {
     sarif.locations = [
       {
@@ -160,25 +159,18 @@ function sarifResult(f: Finding): Result {
   if (fixes) sarif.fixes = fixes;
   if (f.status === 'MUTED') {
     const s = f.suppression;
-    sarif.suppressions = [
-      {
-        kind: s?.kind === 'inline' ? 'inSource' : 'external',
-        status: 'accepted',
-        ...(s
-          ? {
-              justification: s.reason,
-              properties: {
-                source: s.source,
-                ...(s.owner ? { owner: s.owner } : {}),
-                ...(s.expires ? { expires: s.expires } : {}),
-                ...(s.ticket ? { ticket: s.ticket } : {}),
-              },
-            }
-          : {}),
-      },
-    ];
+    const suppression: Record<string, unknown> = { kind: s?.kind === 'inline' ? 'inSource' : 'external', status: 'accepted' };
+    if (s) {
+      suppression['justification'] = s.reason;
+      const about: Record<string, unknown> = { source: s.source };
+      if (s.owner) about['owner'] = s.owner;
+      if (s.expires) about['expires'] = s.expires;
+      if (s.ticket) about['ticket'] = s.ticket;
+      suppression['properties'] = about;
+    }
+    sarif.suppressions = [suppression as unknown as NonNullable<Result['suppressions']>[number]];
   } else if (f.suppression?.expired) {
-    sarif.properties = { ...sarif.properties, expiredSuppression: f.suppression };
+    properties['expiredSuppression'] = f.suppression;
   }
   return sarif;
 }
@@ -198,9 +190,9 @@ const NOTIFICATION_INDENT = ' '.repeat(12);
 /** A finding as the log writes it, after a comma: a result, or for ERROR a notification (a streamed report). */
 export function sarifFindingPiece(f: Finding): { result?: string; notification?: string } {
   if (f.status === 'ERROR') {
-    return { notification: `,\n${NOTIFICATION_INDENT}${indented(JSON.stringify(errorNotification(f), null, 2), NOTIFICATION_INDENT)}` };
+    return { notification: `,\n${NOTIFICATION_INDENT}${stringifyIndented(errorNotification(f), NOTIFICATION_INDENT)}` };
   }
-  return { result: `,\n${RESULT_INDENT}${indented(JSON.stringify(sarifResult(f), null, 2), RESULT_INDENT)}` };
+  return { result: `,\n${RESULT_INDENT}${stringifyIndented(sarifResult(f), RESULT_INDENT)}` };
 }
 
 /** Rendered pieces (sarifFindingPiece) of results and of ERROR notifications, in order. */

@@ -216,6 +216,8 @@ could not be read). Warnings (validation problems that left every verdict intact
             ...programme.hooks,
             skipUnrecognized: options.skipUnrecognized ?? false,
             ...(sink ? { findingSink: sink } : {}),
+            // Held findings keep their proposed fix only for the reports that print it.
+            ...(formats.includes('json') || formats.includes('sarif') ? {} : { keepFixes: false }),
           }).finally(() => {
             progress.stop();
           });

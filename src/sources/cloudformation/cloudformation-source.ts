@@ -1,5 +1,5 @@
 import { LineIndex } from '../../model/location.js';
-import type { Syntax, ValueNode } from '../../model/value.js';
+import type { ObjectEntry, Syntax, ValueNode } from '../../model/value.js';
 import { parseJsonWithPositions } from '../json/json-tree.js';
 import type { FileSource, SourceOutput } from '../source.js';
 import { looksLikeCloudFormation } from './detect.js';
@@ -47,13 +47,38 @@ function composer(): Promise<typeof import('./yaml-tree.js')> {
   return (composing ??= import('./yaml-tree.js'));
 }
 
+/**
+ * The tree with every node marked as JSON. The JSON reader already marks each node it builds, so this copies only
+ * where a mark is missing, and otherwise returns the tree itself (trees are never mutated): a CDK template's whole
+ * tree is not copied for nothing.
+ */
 function markJson(node: ValueNode): ValueNode {
   switch (node.kind) {
-    case 'object':
-      return { ...node, syntax: 'json', entries: node.entries.map((e) => ({ ...e, value: markJson(e.value) })) };
-    case 'array':
-      return { ...node, syntax: 'json', items: node.items.map(markJson) };
+    case 'object': {
+      let entries: ObjectEntry[] | undefined;
+      for (let i = 0; i < node.entries.length; i++) {
+        const e = node.entries[i] as ObjectEntry;
+        const value = markJson(e.value);
+        if (value === e.value) continue;
+        entries ??= node.entries.slice();
+        entries[i] = { ...e, value };
+      }
+      if (entries === undefined && node.syntax === 'json') return node;
+      return { ...node, syntax: 'json', entries: entries ?? node.entries.slice() };
+    }
+    case 'array': {
+      let items: ValueNode[] | undefined;
+      for (let i = 0; i < node.items.length; i++) {
+        const item = node.items[i] as ValueNode;
+        const value = markJson(item);
+        if (value === item) continue;
+        items ??= node.items.slice();
+        items[i] = value;
+      }
+      if (items === undefined && node.syntax === 'json') return node;
+      return { ...node, syntax: 'json', items: items ?? node.items.slice() };
+    }
     default:
-      return { ...node, syntax: 'json' };
+      return node.syntax === 'json' ? node : { ...node, syntax: 'json' };
   }
 }

@@ -1,5 +1,5 @@
 import type { ScanError } from '../../model/finding.js';
-import { type ObjectEntry, type ValueNode, field, scalarText } from '../../model/value.js';
+import { type ArrayNode, type ObjectEntry, type ObjectNode, type ValueNode, field, scalarText } from '../../model/value.js';
 import { fileError } from '../source.js';
 
 /** CloudFormation property names whose ECS API name is not just the first letter lowered. */
@@ -230,20 +230,34 @@ export const JUDGED_FIELDS = new Set([
  * under a key no field has, and what is under it is left as written.
  */
 export function toEcsKeys(node: ValueNode, report: KeyReport): ValueNode {
-  return rename(node, `resource ${report.resourceId}`, report);
+  return rename(node, undefined, report, undefined, 0);
 }
 
 type Role = 'container list' | 'container';
 
-function rename(node: ValueNode, where: string, report: KeyReport, role?: Role, index = 0): ValueNode {
+/**
+ * Where a key is, for messages: the resource, or the container definition that holds it. Kept as the container node
+ * and its index, and spelled out only when a message needs it (most templates need none).
+ */
+interface Place {
+  container: ValueNode;
+  index: number;
+}
+
+function describePlace(place: Place | undefined, report: KeyReport): string {
+  if (place === undefined) return `resource ${report.resourceId}`;
+  return `container definition ${scalarText(field(place.container, 'Name')) || `#${place.index}`}`;
+}
+
+function rename(node: ValueNode, where: Place | undefined, report: KeyReport, role: Role | undefined, index: number): ValueNode {
   switch (node.kind) {
     case 'object': {
-      const place = role === 'container' ? `container definition ${scalarText(field(node, 'Name')) || `#${index}`}` : where;
+      const place = role === 'container' ? { container: node, index } : where;
       // Loops rather than map() with a closure per call: this copies every object and list of every definition.
       const source = node.entries;
       const entries: ObjectEntry[] = [];
       for (let i = 0; i < source.length; i++) entries.push(renameEntry(source[i] as ObjectEntry, place, report));
-      return { ...node, entries };
+      return withEntries(node, entries);
     }
     case 'array': {
       const source = node.items;
@@ -251,9 +265,9 @@ function rename(node: ValueNode, where: string, report: KeyReport, role?: Role, 
       if (role === 'container list') {
         for (let i = 0; i < source.length; i++) items.push(rename(source[i] as ValueNode, where, report, 'container', i));
       } else {
-        for (let i = 0; i < source.length; i++) items.push(rename(source[i] as ValueNode, where, report));
+        for (let i = 0; i < source.length; i++) items.push(rename(source[i] as ValueNode, where, report, undefined, 0));
       }
-      return { ...node, items };
+      return withItems(node, items);
     }
     case 'conditional':
       return {
@@ -272,17 +286,17 @@ function rename(node: ValueNode, where: string, report: KeyReport, role?: Role, 
  */
 const EXACT_PROPERTIES = new Map(PROPERTY_NAMES.filter((name) => /^[A-Z]/.test(name)).map((name) => [name, ecsKeyName(name)]));
 
-function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): ObjectEntry {
+function renameEntry(entry: ObjectEntry, where: Place | undefined, report: KeyReport): ObjectEntry {
   const name = entry.key;
   const exact = EXACT_PROPERTIES.get(name);
   if (exact !== undefined) {
     if (USER_MAPS.has(name)) return renamed(entry, exact, entry.value);
-    return renamed(entry, exact, rename(entry.value, where, report, name === 'ContainerDefinitions' ? 'container list' : undefined));
+    return renamed(entry, exact, rename(entry.value, where, report, name === 'ContainerDefinitions' ? 'container list' : undefined, 0));
   }
   const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
   if (spellings && !spellings.includes(name)) {
     const message =
-      `unknown property ${name} in ${where}: CloudFormation property names are case-sensitive ` +
+      `unknown property ${name} in ${describePlace(where, report)}: CloudFormation property names are case-sensitive ` +
       `(did you mean ${spellings.join(' or ')}?)`;
     const judged = spellings.some((spelling) => JUDGED_FIELDS.has(ecsKeyName(spelling)));
     (judged ? report.errors : report.warnings).push(fileError(report.file, message, entry.keyRange, report.resourceId));
@@ -291,14 +305,15 @@ function renameEntry(entry: ObjectEntry, where: string, report: KeyReport): Obje
   const intended = PROPERTIES_BY_LOWERCASE.has(name.toLowerCase()) ? undefined : nearJudgedProperty(name);
   if (intended) {
     // CloudFormation rejects an unknown property; reading it as "not set" would pass what the author meant to set.
-    const message = `unknown property ${name} in ${where}: not a CloudFormation property (did you mean ${intended}?)`;
+    const place = describePlace(where, report);
+    const message = `unknown property ${name} in ${place}: not a CloudFormation property (did you mean ${intended}?)`;
     report.errors.push(fileError(report.file, message, entry.keyRange, report.resourceId));
     return { ...entry, key: notAProperty(name) };
   }
   if (!/^[A-Z]/.test(name)) return { ...entry, key: notAProperty(name) };
   if (USER_MAPS.has(name)) return { ...entry, key: ecsKeyName(name) };
   const role: Role | undefined = name === 'ContainerDefinitions' ? 'container list' : undefined;
-  return { ...entry, key: ecsKeyName(name), value: rename(entry.value, where, report, role) };
+  return { ...entry, key: ecsKeyName(name), value: rename(entry.value, where, report, role, 0) };
 }
 
 /**
@@ -340,4 +355,35 @@ function editDistance(a: string, b: string, limit: number): number {
     previous = current;
   }
   return previous[b.length] as number;
+}
+
+/*
+ * Copies of a node or entry with one field changed, built key by key for the shapes the sources build (in Node 20,
+ * an object literal that starts with a spread and adds a key copies through a slower generic path, and resolving
+ * and renaming copy every object of every task definition). Other shapes are spread, with the same keys in the same
+ * order. Here rather than in a module of their own: task-definition JSON scans load this module (for key spellings)
+ * and no other of this folder.
+ */
+
+/** `{ ...node, entries }`. */
+export function withEntries(node: ObjectNode, entries: ObjectEntry[]): ObjectNode {
+  if (node.origin === undefined && node.range !== undefined && node.syntax !== undefined) {
+    return { kind: 'object', entries, range: node.range, syntax: node.syntax };
+  }
+  return { ...node, entries };
+}
+
+/** `{ ...node, items }`. */
+export function withItems(node: ArrayNode, items: ValueNode[]): ArrayNode {
+  if (node.origin === undefined && node.range !== undefined && node.syntax !== undefined) {
+    return { kind: 'array', items, range: node.range, syntax: node.syntax };
+  }
+  return { ...node, items };
+}
+
+/** `{ ...entry, value }`. */
+export function withValue(entry: ObjectEntry, value: ValueNode): ObjectEntry {
+  return entry.keyRange === undefined
+    ? { key: entry.key, sourceKey: entry.sourceKey, value }
+    : { key: entry.key, sourceKey: entry.sourceKey, keyRange: entry.keyRange, value };
 }

@@ -13,6 +13,7 @@ import {
   resolveSub,
   resolveToJsonString,
 } from './functions.js';
+import { withEntries, withItems, withValue } from './ecs-keys.js';
 import { FOR_EACH_PREFIX, RULES_FUNCTIONS, SHORT_FORM_TAGS, intrinsicCall, longFormName } from './intrinsics.js';
 import { resolveRef } from './ref.js';
 import { expandLoops, notSupportedOffline } from './for-each.js';
@@ -72,9 +73,9 @@ function resolveNode(node: ValueNode, ctx: ResolveContext, resolve: Resolve): Va
       const value = resolveNode(e.value, ctx, resolve);
       if (value === e.value) continue;
       entries ??= node.entries.slice();
-      entries[i] = { ...e, value };
+      entries[i] = withValue(e, value);
     }
-    return entries ? { ...node, entries } : node;
+    return entries ? withEntries(node, entries) : node;
   }
   if (node.kind === 'array') {
     let items: ValueNode[] | undefined;
@@ -85,7 +86,7 @@ function resolveNode(node: ValueNode, ctx: ResolveContext, resolve: Resolve): Va
       items ??= node.items.slice();
       items[i] = value;
     }
-    return items ? { ...node, items } : node;
+    return items ? withItems(node, items) : node;
   }
   return node;
 }

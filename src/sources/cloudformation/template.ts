@@ -1,7 +1,6 @@
 import type { SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { field, scalarText } from '../../model/value.js';
-import { intrinsicCall } from './intrinsics.js';
 import { spanRange } from './span.js';
 
 export interface ParameterInfo {
@@ -34,14 +33,13 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
       const defaultValue = field(e.value, 'Default');
       const allowed = field(e.value, 'AllowedValues');
       const declaredAt = e.keyRange && e.value.range ? spanRange(e.keyRange, e.value.range) : e.keyRange;
-      parameters.set(e.key, {
-        name: e.key,
-        references: 0,
-        ...(declaredAt ? { declaredAt } : {}),
-        ...(type !== undefined ? { type } : {}),
-        ...(allowed?.kind === 'array' ? { allowedValues: allowed.items } : {}),
-        ...(defaultValue !== undefined && defaultValue.kind !== 'null' ? { defaultValue } : {}),
-      });
+      // Fields added key by key in the order the spreads gave them (no conditional spread's generic copy).
+      const parameter: ParameterInfo = { name: e.key, references: 0 };
+      if (declaredAt) parameter.declaredAt = declaredAt;
+      if (type !== undefined) parameter.type = type;
+      if (allowed?.kind === 'array') parameter.allowedValues = allowed.items;
+      if (defaultValue !== undefined && defaultValue.kind !== 'null') parameter.defaultValue = defaultValue;
+      parameters.set(e.key, parameter);
     }
   }
   countReferences(root, parameters);
@@ -98,21 +96,25 @@ function countReferences(root: ValueNode, parameters: Map<string, ParameterInfo>
   visit(root);
 }
 
-/** The references a one-entry mapping makes, when it is a `Ref` or an `Fn::Sub`. */
+/** The references a one-entry mapping makes, when it is a `Ref` or an `Fn::Sub` (no closure or call record per site). */
 function countCall(node: ValueNode, parameters: Map<string, ParameterInfo>): void {
-  const count = (name: string) => {
-    const parameter = parameters.get(name);
-    if (parameter) parameter.references++;
-  };
-  const call = intrinsicCall(node);
-  if (call?.name === 'Ref' && call.argument.kind === 'string') count(call.argument.value);
-  if (call?.name === 'Fn::Sub') {
-    const [template, variables] = call.argument.kind === 'array' ? call.argument.items : [call.argument];
+  if (node.kind !== 'object' || node.entries.length !== 1) return;
+  const entry = node.entries[0] as ObjectEntry;
+  const argument = entry.value;
+  if (entry.key === 'Ref') {
+    if (argument.kind === 'string') countReference(argument.value, parameters);
+  } else if (entry.key === 'Fn::Sub') {
+    const [template, variables] = argument.kind === 'array' ? argument.items : [argument];
     if (template?.kind === 'string') {
       for (const match of template.value.matchAll(SUB_VARIABLE)) {
         const name = (match[1] ?? '').trim();
-        if (!name.includes('.') && field(variables, name) === undefined) count(name);
+        if (!name.includes('.') && field(variables, name) === undefined) countReference(name, parameters);
       }
     }
   }
+}
+
+function countReference(name: string, parameters: Map<string, ParameterInfo>): void {
+  const parameter = parameters.get(name);
+  if (parameter) parameter.references++;
 }

@@ -354,7 +354,7 @@ class EventBuilder {
           // A scalar or flow collection below its `-` with a comment between: yaml reads it as a multi-line key.
           const start = flowStart(v);
           const from = items.length === 0 ? e.start : this.lastTextEnd;
-          if (this.column(start) === this.spacesBefore(start) && text.lastIndexOf('#', start) > from) bail();
+          if (this.column(start) === this.spacesBefore(start) && hasCommentMark(text, from + 1, start)) bail();
         }
         items.push(this.node(indent));
       }
@@ -659,6 +659,15 @@ function flowStart(e: Event): number {
   if (e.type === SCALAR) return e.tagStart !== NO_RANGE ? e.tagStart : e.valueStart - (e.style === PLAIN ? 0 : 1);
   if (e.type === MAPPING || e.type === SEQUENCE) return e.tagStart !== NO_RANGE ? e.tagStart : e.start;
   return bail();
+}
+
+/**
+ * Whether a `#` sits between `from` and `to` (inclusive): `lastIndexOf` would search back to the text's start when
+ * there is none, once per sequence item.
+ */
+function hasCommentMark(text: string, from: number, to: number): boolean {
+  for (let i = to; i >= from; i--) if (text.charCodeAt(i) === 35) return true;
+  return false;
 }
 
 /** The offset of the line feed ending the line of `at` (or the text's end). */
