@@ -14,6 +14,7 @@ import type {
 } from '@smithy/types';
 import { isUnreachable } from './errors.js';
 import { type Limiter, createLimiter } from './limiter.js';
+import { type SharedEcsClients, resolveInLane } from './shared-ecs-clients.js';
 
 /** Static credentials or a provider, as every SDK client accepts them. */
 export type Credentials = NonNullable<ECSClientConfig['credentials']>;
@@ -81,6 +82,12 @@ export interface RequestBudget {
    * the number of account-regions (each client's own pool kept up to ten sockets per pair). The owner destroys them.
    */
   agents?: SharedAgents;
+  /**
+   * ECS clients shared with other account-regions (an organization scan): this account-region's calls go through
+   * the region's shared client as its own lane (its credentials, adaptive retry, budget and counter), instead of a
+   * client of its own held for the whole scan. The owner destroys them.
+   */
+  sharedEcs?: SharedEcsClients;
 }
 
 export interface SharedAgents {
@@ -92,6 +99,15 @@ export interface SharedAgents {
 export async function createSharedAgents(maxSockets: number): Promise<SharedAgents> {
   const [http, https] = await Promise.all([import('node:http'), import('node:https')]);
   return { http: new http.Agent({ keepAlive: true, maxSockets }), https: new https.Agent({ keepAlive: true, maxSockets }) };
+}
+
+/** Every client's HTTP settings: timeouts, and the shared pools when there are (SharedAgents). */
+export function requestHandlerSettings(agents?: SharedAgents) {
+  return {
+    connectionTimeout: 5_000,
+    requestTimeout: 60_000,
+    ...(agents ? { httpAgent: agents.http, httpsAgent: agents.https } : {}),
+  };
 }
 
 /** The Account API is global; its endpoint lives in us-east-1. */
@@ -106,6 +122,9 @@ export class AwsClients {
   private readonly ecsClients = new Map<string, ECSClient>();
   private readonly stsClients = new Map<string, STSClient>();
   private readonly pacings = new Map<string, RegionPacing>();
+  /** Lanes taken on shared ECS clients, released with destroy(). */
+  private readonly lanes: Array<() => void> = [];
+  private readonly laneViews = new Set<object>();
   private accountClient: AccountClient | undefined;
   private readonly credentials: Credentials | undefined;
 
@@ -130,9 +149,7 @@ export class AwsClients {
    * the last bucket's rate, so the cut lands near the limit.
    */
   private common(region: string, pacing?: RegionPacing) {
-    const { retry } = this.sdk;
-    const rateLimiter = retry ? new ThrottleWindowRateLimiter(new retry.DefaultRateLimiter({ smooth: 1 })) : undefined;
-    if (pacing && rateLimiter) pacing.rateLimiter = rateLimiter;
+    const retryStrategy = this.retryStrategy(pacing);
     return {
       region,
       ...(this.options.profile ? { profile: this.options.profile } : {}),
@@ -140,22 +157,23 @@ export class AwsClients {
       ...(this.credentials ? { credentials: this.credentials } : {}),
       maxAttempts: this.maxAttempts,
       retryMode: 'adaptive' as const,
-      ...(retry && rateLimiter
-        ? {
-            retryStrategy: new FailFastRetryStrategy(
-              new retry.AdaptiveRetryStrategy(this.maxAttempts, {
-                rateLimiter,
-                backoff: new ThrottlingBackoff(),
-              }),
-            ),
-          }
-        : {}),
-      requestHandler: {
-        connectionTimeout: 5_000,
-        requestTimeout: 60_000,
-        ...(this.budget.agents ? { httpAgent: this.budget.agents.http, httpsAgent: this.budget.agents.https } : {}),
-      },
+      ...(retryStrategy ? { retryStrategy } : {}),
+      requestHandler: requestHandlerSettings(this.budget.agents),
     };
+  }
+
+  /** Adaptive retry with its own rate limiter (one per account-region), which `pacing` then reads. */
+  private retryStrategy(pacing?: RegionPacing): RetryStrategyV2 | undefined {
+    const { retry } = this.sdk;
+    if (!retry) return undefined;
+    const rateLimiter = new ThrottleWindowRateLimiter(new retry.DefaultRateLimiter({ smooth: 1 }));
+    if (pacing) pacing.rateLimiter = rateLimiter;
+    return new FailFastRetryStrategy(
+      new retry.AdaptiveRetryStrategy(this.maxAttempts, {
+        rateLimiter,
+        backoff: new ThrottlingBackoff(),
+      }),
+    );
   }
 
   /**
@@ -224,9 +242,30 @@ export class AwsClients {
     let client = this.ecsClients.get(region);
     if (!client) {
       const pacing = this.ecsPacing(region);
-      client = this.withEndpointInErrors(new this.sdk.ecs.ECSClient(this.common(region, pacing)), pacing);
+      client =
+        this.laneOnSharedEcs(region, pacing) ?? this.withEndpointInErrors(new this.sdk.ecs.ECSClient(this.common(region, pacing)), pacing);
       this.ecsClients.set(region, client);
     }
+    return client;
+  }
+
+  /** This account-region's lane on the region's shared ECS client; undefined when there is none to share. */
+  private laneOnSharedEcs(region: string, pacing: RegionPacing): ECSClient | undefined {
+    const { sharedEcs, perClient, onCall } = this.budget;
+    const { credentials } = this;
+    const retryStrategy = sharedEcs && credentials ? this.retryStrategy(pacing) : undefined;
+    if (!sharedEcs || !credentials || !retryStrategy) return undefined;
+    const { client, release } = sharedEcs.view(region, {
+      credentials: typeof credentials === 'function' ? () => credentials() : () => Promise.resolve(credentials),
+      retryStrategy,
+      ...(perClient ? { perCall: createLimiter(perClient) } : {}),
+      ...(onCall ? { onCall } : {}),
+      attemptTook: (ms) => {
+        pacing.attemptTook(ms);
+      },
+    });
+    this.lanes.push(release);
+    this.laneViews.add(client);
     return client;
   }
 
@@ -253,9 +292,13 @@ export class AwsClients {
 
   /** Closes the sockets so the process can exit promptly. */
   destroy(): void {
+    for (const release of this.lanes.splice(0)) release();
     // A client's destroy() closes its connection pool: a shared one belongs to the scan that made it.
     if (this.budget.agents) return;
-    for (const client of [...this.ecsClients.values(), ...this.stsClients.values(), this.accountClient]) client?.destroy();
+    for (const client of [...this.ecsClients.values(), ...this.stsClients.values(), this.accountClient]) {
+      // A lane's view of a shared client: the client is its owner's to destroy.
+      if (client && !this.laneViews.has(client)) client.destroy();
+    }
   }
 }
 
@@ -288,7 +331,14 @@ export function sendCached<O>(client: CachedSendClient, command: CachedSendComma
   if (!handlers) byOptions.set(options, (handlers = new Map<unknown, CachedHandler>()));
   let handler = handlers.get(command.constructor) as ((command: never) => Promise<{ output: O }>) | undefined;
   if (!handler) {
-    handler = command.resolveMiddleware(client.middlewareStack as never, client.config as never, options as never);
+    // A lane's view of a shared client builds the handler as its lane (see SharedEcsClients).
+    handler = resolveInLane(client, () =>
+      (command.resolveMiddleware as NonNullable<typeof command.resolveMiddleware>)(
+        client.middlewareStack as never,
+        client.config as never,
+        options as never,
+      ),
+    );
     handlers.set(command.constructor, handler);
   }
   return handler(command as never).then((result) => result.output);

@@ -10,6 +10,7 @@ import { type DescribeResult, RevisionDescriber } from './describe.js';
 import { EcsCallError, createEcsApi } from './ecs-api.js';
 import { isAbort, isMissingCredentials, isUnreachable, toScanError } from './errors.js';
 import type { Limiter } from './limiter.js';
+import type { SharedEcsClients } from './shared-ecs-clients.js';
 import { SILENT_PROGRESS, type ScanProgress } from './progress.js';
 import { discoverRegions } from './regions.js';
 import { type Scope, ScopeSelector, inUseRevisions, listingsFor } from './scope.js';
@@ -35,6 +36,8 @@ export interface AwsScanOptions extends AwsConnection {
   sharedStarts?: Limiter;
   /** Connection pools shared with other scans (organization fan-out). */
   sharedAgents?: SharedAgents;
+  /** ECS clients shared with other scans (organization fan-out): this scan's calls go through them as its own lane. */
+  sharedEcs?: SharedEcsClients;
   /** The account the credentials lead to, when known (an organization scan lists it): no GetCallerIdentity call. */
   accountId?: string;
   progress?: ScanProgress;
@@ -89,6 +92,7 @@ export class AwsLiveSource implements LiveSource {
       perClient: this.options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
       ...(this.options.sharedLimiter ? { shared: this.options.sharedLimiter } : {}),
       ...(this.options.sharedAgents ? { agents: this.options.sharedAgents } : {}),
+      ...(this.options.sharedEcs ? { sharedEcs: this.options.sharedEcs } : {}),
       onCall: (operation) => {
         this.count(operation);
       },

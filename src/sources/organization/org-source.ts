@@ -9,11 +9,13 @@ import {
   type SharedAgents,
   createSharedAgents,
   loadSdk,
+  requestHandlerSettings,
 } from '../aws/clients.js';
 import { describeAwsError, isAbort, isMissingCredentials } from '../aws/errors.js';
 import { withBoundedHeapGrowth } from '../aws/heap-growth.js';
 import { type Limiter, createLimiter } from '../aws/limiter.js';
 import { AwsLiveSource } from '../aws/live-source.js';
+import { SharedEcsClients } from '../aws/shared-ecs-clients.js';
 import { discoverRegions } from '../aws/regions.js';
 import type { Scope } from '../aws/scope.js';
 import { type OrganizationAccount, listOrganizationAccounts } from './accounts.js';
@@ -111,6 +113,14 @@ export class OrganizationSource implements LiveSource {
     // (bench:org); at eight times, 1.17x, for about 100 MB more at the peak.
     const starts = createLimiter(STARTS_PER_ATTEMPT * (options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY));
     const agents = await createSharedAgents(options.maxTotalConcurrency ?? DEFAULT_MAX_TOTAL_CONCURRENCY);
+    // One ECS client per region for every account: each account-region is a lane of it (credentials, adaptive retry,
+    // budget), so what the scan holds per account-region is small.
+    const ecs = new SharedEcsClients(sdk.ecs, {
+      ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      shared,
+      requestHandler: requestHandlerSettings(agents),
+    });
     const management = new AwsClients(
       sdk,
       { ...connection(options), maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS },
@@ -171,7 +181,7 @@ export class OrganizationSource implements LiveSource {
       };
       await Promise.all(
         listing.accounts.map(async (account, i) => {
-          errorsByAccount[i] = await this.scanAccount(sdk, management, account, { shared, starts, agents }, state, deliver, signal);
+          errorsByAccount[i] = await this.scanAccount(sdk, management, account, { shared, starts, agents, ecs }, state, deliver, signal);
         }),
       );
       await delivered;
@@ -180,6 +190,7 @@ export class OrganizationSource implements LiveSource {
     } finally {
       orgClient.destroy();
       management.destroy();
+      ecs.destroy();
       agents.http.destroy();
       agents.https.destroy();
     }
@@ -193,7 +204,7 @@ export class OrganizationSource implements LiveSource {
     sdk: AwsSdk,
     management: AwsClients,
     account: OrganizationAccount,
-    { shared, starts, agents }: { shared: Limiter; starts: Limiter; agents: SharedAgents },
+    { shared, starts, agents, ecs }: { shared: Limiter; starts: Limiter; agents: SharedAgents; ecs: SharedEcsClients },
     state: ScanState | undefined,
     deliver: (part: SourceOutput) => Promise<unknown>,
     signal?: AbortSignal,
@@ -260,6 +271,7 @@ export class OrganizationSource implements LiveSource {
             sharedLimiter: shared,
             sharedStarts: starts,
             sharedAgents: agents,
+            sharedEcs: ecs,
           },
           () => Promise.resolve(sdk),
         );

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { CHECKS } from '../../../src/checks/catalogue.js';
 import { scan } from '../../../src/engine/scan.js';
-import type { OrganizationEmulator } from '../../support/ecs-emulator/index.js';
-import { DEV, MANAGEMENT, PROD, SANDBOX, organizationSource, startSeededOrganization } from './helpers.js';
+import { loadSdk } from '../../../src/sources/aws/clients.js';
+import { OrganizationSource } from '../../../src/sources/organization/org-source.js';
+import { EMULATOR_CREDENTIALS, type OrganizationEmulator } from '../../support/ecs-emulator/index.js';
+import { DEV, MANAGEMENT, PROD, REGIONS, SANDBOX, organizationSource, startSeededOrganization } from './helpers.js';
 
 const failing = (result: Awaited<ReturnType<typeof scan>>) =>
   result.findings
@@ -95,6 +97,31 @@ describe('scan --aws --org: every account of the organization', () => {
     assert.equal(result.errors.filter((e) => e.operation === 'AssumeRole').length, 4);
     assert.equal(result.summary.taskDefinitions, 0);
     assert.equal(result.findings.length, 0);
+  });
+
+  it("one ECS client per region for every account; each request is signed with its own account's credentials", async () => {
+    const sdk = await loadSdk();
+    let built = 0;
+    class CountedEcsClient extends sdk.ecs.ECSClient {
+      constructor(...args: ConstructorParameters<typeof sdk.ecs.ECSClient>) {
+        super(...args);
+        built++;
+      }
+    }
+    const counted = { ...sdk, ecs: { ...sdk.ecs, ECSClient: CountedEcsClient } };
+    const source = new OrganizationSource(
+      { scope: 'latest', regions: REGIONS, role: 'ecsguard-scan', endpointUrl: emulator.endpoint, credentials: EMULATOR_CREDENTIALS },
+      () => Promise.resolve(counted),
+    );
+    const result = await scan({ paths: [], checks: CHECKS, liveSources: [source] });
+    assert.equal(source.stats.pairs, 7);
+    assert.equal(built, REGIONS.length);
+    // The emulator answers as the account whose assumed-role key signed the request: every revision it described is
+    // that account's own.
+    const described = emulator.calls.filter((c) => c.operation === 'DescribeTaskDefinition');
+    assert.equal(described.length, 5);
+    for (const call of described) assert.equal(String(call.input['taskDefinition']).split(':')[4], call.accountId);
+    assert.deepEqual([...new Set(result.findings.map((f) => f.resource.accountId))], [MANAGEMENT, PROD, SANDBOX]);
   });
 
   it('AssumeRole denied in one account: that account is an error, the others are scanned', async () => {
