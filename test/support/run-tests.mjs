@@ -52,7 +52,7 @@ const TIMINGS = path.join(OUT, 'test-timings.json');
  * the run alone. Refresh it after tests change much: `TEST_TIMINGS_SNAPSHOT=1 npm test` writes it after a full run.
  */
 const SNAPSHOT = path.join(ROOT, 'test/support/test-timings.json');
-/** The lint test waits for the linters (started before the build), so it starts first, in a process of its own. */
+/** The lint test waits for the linters (started once the build is done), so it starts first, in a process of its own. */
 const FIRST = 'test/lint.test.ts';
 /**
  * A group's files should take about this many CPU seconds together (a file that takes more is a group alone): enough
