@@ -12,7 +12,7 @@ import type {
   RetryToken,
   StandardRetryToken,
 } from '@smithy/types';
-import { isUnreachable } from './errors.js';
+import { isUnreachable, nameUnreachableEndpoint } from './errors.js';
 import { type Limiter, createLimiter } from './limiter.js';
 import { type SharedEcsClients, resolveInLane } from './shared-ecs-clients.js';
 
@@ -206,11 +206,7 @@ export class AwsClients {
       try {
         return await next(args);
       } catch (error) {
-        const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
-        if (isUnreachable(error) && request?.hostname && (error as { endpoint?: string }).endpoint === undefined) {
-          (error as { endpoint?: string }).endpoint =
-            `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
-        }
+        nameUnreachableEndpoint(error, args.request);
         throw error;
       } finally {
         pacing?.attemptTook(performance.now() - started);

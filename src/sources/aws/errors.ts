@@ -78,3 +78,11 @@ export function describeAwsError(error: unknown, service: AwsService, operation:
   if (name === 'TimeoutError') return `${operation} failed${afterAttempts}: the request timed out (${detail})`;
   return `${operation} failed${afterAttempts}: ${name}: ${detail}`;
 }
+
+/** Names the endpoint an unreachable-endpoint error was sent to (the SDK's error does not), once. */
+export function nameUnreachableEndpoint(error: unknown, request: unknown): void {
+  const sent = request as { protocol?: string; hostname?: string; port?: number } | undefined;
+  if (isUnreachable(error) && sent?.hostname && (error as { endpoint?: string }).endpoint === undefined) {
+    (error as { endpoint?: string }).endpoint = `${sent.protocol ?? 'https:'}//${sent.hostname}${sent.port ? `:${sent.port}` : ''}`;
+  }
+}

@@ -11,7 +11,7 @@ import type {
   RetryToken,
   SerializeMiddleware,
 } from '@smithy/types';
-import { isUnreachable } from './errors.js';
+import { nameUnreachableEndpoint } from './errors.js';
 import type { Limiter } from './limiter.js';
 
 type Identity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
@@ -229,11 +229,7 @@ export class SharedEcsClients {
       try {
         return await next(args);
       } catch (error) {
-        const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
-        if (isUnreachable(error) && request?.hostname && (error as { endpoint?: string }).endpoint === undefined) {
-          (error as { endpoint?: string }).endpoint =
-            `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
-        }
+        nameUnreachableEndpoint(error, args.request);
         throw error;
       } finally {
         this.lanes.get((context as Record<string, unknown>)[LANE_KEY] as string)?.attemptTook?.(performance.now() - started);
