@@ -12,7 +12,8 @@ import type {
   RetryToken,
   StandardRetryToken,
 } from '@smithy/types';
-import { isUnreachable, nameUnreachableEndpoint } from './errors.js';
+import { addAttemptMiddleware } from './attempt-middleware.js';
+import { isUnreachable } from './errors.js';
 import { type Limiter, createLimiter } from './limiter.js';
 import { type SharedEcsClients, resolveInLane } from './shared-ecs-clients.js';
 
@@ -197,22 +198,14 @@ export class AwsClients {
       };
       stack.add(call, { step: 'initialize', name: 'ecsguardCallsInFlight', priority: 'high' });
     }
-    if (shared) {
-      const attempt: DeserializeMiddleware<object, MetadataBearer> = (next) => (args) => shared.run(() => next(args));
-      stack.add(attempt, { step: 'deserialize', name: 'ecsguardSharedBudget', priority: 'high' });
-    }
-    const endpointInErrors: DeserializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
-      const started = pacing ? performance.now() : 0;
-      try {
-        return await next(args);
-      } catch (error) {
-        nameUnreachableEndpoint(error, args.request);
-        throw error;
-      } finally {
-        pacing?.attemptTook(performance.now() - started);
-      }
-    };
-    stack.add(endpointInErrors, { step: 'deserialize', name: 'ecsguardEndpointInErrors' });
+    addAttemptMiddleware(
+      stack,
+      shared,
+      pacing &&
+        ((ms) => {
+          pacing.attemptTook(ms);
+        }),
+    );
     return client;
   }
 

@@ -11,7 +11,7 @@ import type {
   RetryToken,
   SerializeMiddleware,
 } from '@smithy/types';
-import { nameUnreachableEndpoint } from './errors.js';
+import { addAttemptMiddleware } from './attempt-middleware.js';
 import type { Limiter } from './limiter.js';
 
 type Identity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
@@ -219,23 +219,9 @@ export class SharedEcsClients {
       return next(args);
     };
     stack.addRelativeTo(identity, { relation: 'after', toMiddleware: 'httpAuthSchemeMiddleware', name: 'ecsguardLaneIdentity' });
-    const { shared } = this.settings;
-    if (shared) {
-      const attempt: DeserializeMiddleware<object, MetadataBearer> = (next) => (args) => shared.run(() => next(args));
-      stack.add(attempt, { step: 'deserialize', name: 'ecsguardSharedBudget', priority: 'high' });
-    }
-    const endpointInErrors: DeserializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
-      const started = performance.now();
-      try {
-        return await next(args);
-      } catch (error) {
-        nameUnreachableEndpoint(error, args.request);
-        throw error;
-      } finally {
-        this.lanes.get((context as Record<string, unknown>)[LANE_KEY] as string)?.attemptTook?.(performance.now() - started);
-      }
-    };
-    stack.add(endpointInErrors, { step: 'deserialize', name: 'ecsguardEndpointInErrors' });
+    addAttemptMiddleware(stack, this.settings.shared, (ms, context) =>
+      this.lanes.get((context as Record<string, unknown>)[LANE_KEY] as string)?.attemptTook?.(ms),
+    );
   }
 }
 
