@@ -19,7 +19,6 @@ import type { Event, MappingEvent, ScalarEvent, SequenceEvent } from 'js-yaml';
 import { type LazyRanges, type LineIndex, OffsetRange } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
-import { knownKey } from './known-keys.js';
 import { REFERENCE_SITES } from './template.js';
 
 /**
@@ -183,7 +182,7 @@ class EventBuilder {
 
   /** A short-form intrinsic (`!Ref x`) as its long form (`{Ref: x}`), ranged from the tag to the value's end. */
   private tagged(tagStart: number, tagEnd: number, value: ValueNode, valueStart: number): ValueNode {
-    const tag = knownKey(this.text, tagStart, tagEnd) ?? this.text.slice(tagStart, tagEnd);
+    const tag = this.text.slice(tagStart, tagEnd);
     const name = LONG_FORM_NAMES.get(tag);
     if (name === undefined) return bail();
     // yaml-tree finds the tag before the value across white space only (a comment between: the composing path).
@@ -509,11 +508,8 @@ class EventBuilder {
         if (c === 10 || c === 13) bail();
       }
     }
-    // A single-line key without escapes is its text: a known name is taken as the interned string (see known-keys.ts),
-    // which no core-schema word or number is.
-    const known = k.fast ? knownKey(text, k.valueStart, k.valueEnd) : undefined;
-    let value = known ?? (k.fast ? text.slice(k.valueStart, k.valueEnd) : getScalarValue(text, k));
-    if (!quoted && known === undefined) {
+    let value = k.fast ? text.slice(k.valueStart, k.valueEnd) : getScalarValue(text, k);
+    if (!quoted) {
       if (value === '<<') bail(); // a merge key: the composing path reports it
       const resolved = resolvePlain(value);
       if (typeof resolved !== 'string') value = String(resolved ?? '');
