@@ -434,3 +434,4 @@ class PoolGate {
     await Promise.all([this.started()?.close(), this.earlyClosed]);
   }
 }
+

@@ -5,18 +5,35 @@
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import { CHECKS } from '../checks/catalogue.js';
 import { FILE_SOURCES } from '../sources/registry.js';
-import type { BatchTask, Preload } from './pool.js';
+import { CLAIMED_BY_WORKER, claim } from './batch-claim.js';
+import type { BatchMessage, BatchTask, Preload } from './pool.js';
 import { loadDetailCode } from './evaluate.js';
 import { type BatchResult, consumeFiles, emptyBatch } from './scan.js';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker.js runs only as a worker thread');
 
-port.on('message', (message: { id: number; task: BatchTask } | { preload: Preload }) => {
+/** Batches received and not started, in order: the pool sends the next one ahead (pool.ts, WORKER_AHEAD). */
+const received: BatchMessage[] = [];
+let running = false;
+
+port.on('message', (message: BatchMessage | { preload: Preload }) => {
   // Only loads code: a failure here shows again (and is reported) when a batch needs that code.
   if ('preload' in message) void preload(message.preload).catch(() => undefined);
-  else void runBatch(port, message.id, message.task);
+  else {
+    received.push(message);
+    if (!running) void runReceived(port);
+  }
 });
+
+/** Runs the received batches one at a time, each unless the main thread took it back before it started. */
+async function runReceived(port: MessagePort): Promise<void> {
+  running = true;
+  for (let next = received.shift(); next; next = received.shift()) {
+    if (claim(next.claim, CLAIMED_BY_WORKER)) await runBatch(port, next.id, next.task);
+  }
+  running = false;
+}
 
 async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise<void> {
   try {
@@ -49,3 +66,4 @@ async function preload({ sourceIndexes, findingDetails }: Preload): Promise<void
   for (const index of sourceIndexes) await FILE_SOURCES[index]?.load([], {});
   await loadDetailCode(findingDetails);
 }
+
