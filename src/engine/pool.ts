@@ -92,6 +92,8 @@ export class ScanPool {
   /** Batches no worker holds yet. */
   private readonly queue: Sent[] = [];
   private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  /** Per source index, a worker's time per character of text in its latest batch (ms). */
+  private readonly msPerChar = new Map<number, number>();
   private nextId = 0;
   private closed = false;
   private readonly entry = WORKER_ENTRY;
@@ -109,9 +111,11 @@ export class ScanPool {
     const worker = new Worker(this.entry, { resourceLimits: this.limits });
     if (this.preload) worker.postMessage({ preload: this.preload });
     const sent: Sent[] = [];
-    worker.on('message', (message: { id: number; result?: BatchResult; error?: string }) => {
+    worker.on('message', (message: { id: number; result?: BatchResult; error?: string; ms?: number }) => {
       const at = sent.findIndex((s) => s.id === message.id);
+      const done = sent[at];
       if (at >= 0) sent.splice(at, 1);
+      if (done && message.ms !== undefined && done.chars > 0) this.msPerChar.set(done.task.sourceIndex, message.ms / done.chars);
       const waiting = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (message.result) waiting?.resolve(message.result);
@@ -177,9 +181,32 @@ export class ScanPool {
     return last;
   }
 
-  /** The source index of the batch steal() would take back, if any. */
-  lastQueuedSource(): number | undefined {
-    return this.lastUnstarted()?.task.sourceIndex;
+  /** The source index and text length of the batch steal() would take back, if any. */
+  lastQueued(): { sourceIndex: number; chars: number } | undefined {
+    const last = this.lastUnstarted();
+    return last && { sourceIndex: last.task.sourceIndex, chars: last.chars };
+  }
+
+  /** A worker's time per character for this source, from its latest batch of it; undefined before one is back. */
+  workerMsPerChar(sourceIndex: number): number | undefined {
+    return this.msPerChar.get(sourceIndex);
+  }
+
+  /**
+   * The workers' time (ms) to run the batches no worker has started, each at its source's latest rate, spread over
+   * the workers; undefined while a source among them has no rate yet.
+   */
+  backlogMs(): number | undefined {
+    let ms = 0;
+    const add = (s: Sent) => {
+      const rate = this.msPerChar.get(s.task.sourceIndex);
+      if (rate === undefined) return false;
+      ms += rate * s.chars;
+      return true;
+    };
+    for (const s of this.queue) if (!add(s)) return undefined;
+    for (const sent of this.sent.values()) for (const s of sent) if (unclaimed(s) && !add(s)) return undefined;
+    return ms / this.size;
   }
 
   /**

@@ -36,6 +36,7 @@ async function runReceived(port: MessagePort): Promise<void> {
 }
 
 async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise<void> {
+  const started = performance.now();
   try {
     const source = FILE_SOURCES[task.sourceIndex];
     if (!source) throw new Error(`no file source ${task.sourceIndex}`);
@@ -55,7 +56,8 @@ async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise
     };
     const result: BatchResult = emptyBatch();
     await consumeFiles(source, task.files, options, result);
-    port.postMessage({ id, result });
+    // How long it took: the main thread's estimate of the work left (scan-files.ts, takeBack).
+    port.postMessage({ id, result, ms: performance.now() - started });
   } catch (error) {
     port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
