@@ -47,13 +47,13 @@ describe('the CLI bundle’s code cache and a long scan’s compiler flags', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a cache made before the flags change is used by the next run, and the one after', () => {
+  it('a cache made before the flags change is used by the next run', () => {
     const bundle = path.join(dir, 'announced.cjs');
     writeBundle(bundle);
     const folder = path.join(dir, 'announced-cache');
     assert.deepEqual(
-      ['announced', 'announced', 'none'].map((tune) => run(bundle, folder, tune as 'announced' | 'none')),
-      ['none', 'used', 'used'],
+      [run(bundle, folder, 'announced'), run(bundle, folder, 'none')],
+      ['none', 'used'],
     );
   });
 
