@@ -101,9 +101,7 @@ async function mixed(root: string): Promise<void> {
       `${corpus.cfnFiles} CloudFormation YAML (avg ${(corpus.cfnBytes / corpus.cfnFiles / 1024).toFixed(1)} KB), ` +
       `${corpus.taskDefinitions} task definitions, --format json`,
   );
-  console.log(
-    `   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, ${coresUsed(s)} (median of ${RUNS}; ${loadNote(s.load)})`,
-  );
+  console.log(`   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, ${coresUsed(s)} (median of ${RUNS}; ${loadNote(s.load)})`);
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 2000) ${mark(r >= 2000)}`);
   console.log(`   peak RSS:   ${s.peakRssMb.toFixed(0)} MB (target < 200) ${mark(s.peakRssMb < 200)}`);
 }

@@ -18,7 +18,8 @@ const TUNING = '--max-inlined-bytecode-size-cumulative=200 --interrupt-budget=40
 function run(bundle: string, folder: string, tune: 'announced' | 'unannounced' | 'none'): string {
   const script = `
     const { loadBundle } = require(${JSON.stringify(LOADER)});
-    const loaded = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(path.dirname(bundle))}, { cacheFolder: ${JSON.stringify(folder)} });
+    const options = { cacheFolder: ${JSON.stringify(folder)} };
+    const loaded = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(path.dirname(bundle))}, options);
     loaded.exports.answer();
     const tune = ${JSON.stringify(tune)};
     if (tune === 'announced') globalThis[Symbol.for('ecsguard.beforeV8FlagsChange')]();
@@ -51,10 +52,7 @@ describe('the CLI bundle’s code cache and a long scan’s compiler flags', () 
     const bundle = path.join(dir, 'announced.cjs');
     writeBundle(bundle);
     const folder = path.join(dir, 'announced-cache');
-    assert.deepEqual(
-      [run(bundle, folder, 'announced'), run(bundle, folder, 'none')],
-      ['none', 'used'],
-    );
+    assert.deepEqual([run(bundle, folder, 'announced'), run(bundle, folder, 'none')], ['none', 'used']);
   });
 
   // The premise: a cache made after the flags changed is one V8 rejects (each run would compile and rewrite it).
@@ -62,9 +60,6 @@ describe('the CLI bundle’s code cache and a long scan’s compiler flags', () 
     const bundle = path.join(dir, 'unannounced.cjs');
     writeBundle(bundle);
     const folder = path.join(dir, 'unannounced-cache');
-    assert.deepEqual(
-      [run(bundle, folder, 'unannounced'), run(bundle, folder, 'none')],
-      ['none', 'rejected'],
-    );
+    assert.deepEqual([run(bundle, folder, 'unannounced'), run(bundle, folder, 'none')], ['none', 'rejected']);
   });
 });

@@ -69,9 +69,8 @@ describe('scan pool: batches held by a worker ahead of time', () => {
         () => 'checked',
         (error: unknown) => (error instanceof WorkerOutOfMemory ? 'out of memory' : String(error)),
       );
-      const small = ['monitoring-agent-host.json', 'web-secure-host.json', 'hardened-api.json'].map((name) =>
-        pool.run(task([file(name)])),
-      );
+      const names = ['monitoring-agent-host.json', 'web-secure-host.json', 'hardened-api.json'];
+      const small = names.map((name) => pool.run(task([file(name)])));
       assert.equal(await outcome, 'out of memory');
       const results = await Promise.all(small);
       assert.deepEqual(
