@@ -268,4 +268,3 @@ export class ScanPool {
     await Promise.all([...this.workers].map((w) => w.terminate()));
   }
 }
-

@@ -487,4 +487,3 @@ class PoolGate {
     await Promise.all([this.started()?.close(), this.earlyClosed]);
   }
 }
-

@@ -68,4 +68,3 @@ async function preload({ sourceIndexes, findingDetails }: Preload): Promise<void
   for (const index of sourceIndexes) await FILE_SOURCES[index]?.load([], {});
   await loadDetailCode(findingDetails);
 }
-
