@@ -3,7 +3,7 @@ import type { SourceRange } from '../model/location.js';
 import { type FindingFix, absoluteChangePath } from '../model/proposed-fix.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter, ReportInput } from './report.js';
-import { RenderedArray, jsonChunks, lazyArray, stringifyIndented } from './stream-json.js';
+import { RenderedArray, type ReportChunk, jsonChunks, lazyArray, stringifyIndented, textChunks } from './stream-json.js';
 
 /**
  * Bumped on any change to the shape below (documented in README). 2: `warnings`
@@ -104,9 +104,11 @@ function jsonError(e: ScanError) {
 
 /** The JSON report in pieces (findings mapped one at a time); jsonReporter joins them. */
 export const jsonReportChunks = (input: ReportInput): Iterable<string> =>
-  jsonDocumentChunks(
-    input,
-    lazyArray(input.result.findings, (f) => jsonFinding(f)),
+  textChunks(
+    jsonDocumentChunks(
+      input,
+      lazyArray(input.result.findings, (f) => jsonFinding(f)),
+    ),
   );
 
 /** The indent of a finding in the report (findings is a member of the top-level object). */
@@ -116,11 +118,11 @@ const FINDING_INDENT = '    ';
 export const jsonFindingPiece = (f: Finding): string => `,\n${FINDING_INDENT}${stringifyIndented(jsonFinding(f), FINDING_INDENT)}`;
 
 /** The report's findings already rendered (jsonFindingPiece), in order. */
-export const renderedJsonFindings = (count: number, pieces: (first: boolean) => Iterable<string>): unknown =>
+export const renderedJsonFindings = (count: number, pieces: (first: boolean) => Iterable<ReportChunk>): unknown =>
   new RenderedArray([], count, FINDING_INDENT, pieces);
 
 /** The report around its findings: a lazy array of them, or their rendered pieces (renderedJsonFindings). */
-export const jsonDocumentChunks = ({ result, exitCode }: ReportInput, findings: unknown): Iterable<string> =>
+export const jsonDocumentChunks = ({ result, exitCode }: ReportInput, findings: unknown): Iterable<ReportChunk> =>
   jsonChunks(
     {
       version: JSON_REPORT_VERSION,

@@ -7,7 +7,7 @@ import { formatFieldPath } from '../checks/support/per-container.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter, ReportInput } from './report.js';
-import { RenderedArray, jsonChunks, lazyArray, stringifyIndented } from './stream-json.js';
+import { RenderedArray, type ReportChunk, jsonChunks, lazyArray, stringifyIndented, textChunks } from './stream-json.js';
 
 // GitHub code scanning reads this property to rank security results (0.1–10).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -197,16 +197,16 @@ export function sarifFindingPiece(f: Finding): { result?: string; notification?:
 
 /** Rendered pieces (sarifFindingPiece) of results and of ERROR notifications, in order. */
 export interface RenderedSarifFindings {
-  results: { count: number; pieces: (first: boolean) => Iterable<string> };
-  notifications: { count: number; pieces: (first: boolean) => Iterable<string> };
+  results: { count: number; pieces: (first: boolean) => Iterable<ReportChunk> };
+  notifications: { count: number; pieces: (first: boolean) => Iterable<ReportChunk> };
 }
 
 /** SARIF 2.1.0 for code-scanning tools; input errors become tool execution notifications. */
 /** The SARIF log in pieces (results mapped one at a time); sarifReporter joins them. */
-export const sarifReportChunks = (input: ReportInput): Iterable<string> => sarifDocumentChunks(input);
+export const sarifReportChunks = (input: ReportInput): Iterable<string> => textChunks(sarifDocumentChunks(input));
 
 /** The log, with its findings mapped from the result, or already rendered. */
-export const sarifDocumentChunks = ({ result, exitCode }: ReportInput, rendered?: RenderedSarifFindings): Iterable<string> => {
+export const sarifDocumentChunks = ({ result, exitCode }: ReportInput, rendered?: RenderedSarifFindings): Iterable<ReportChunk> => {
   const results: Result[] = rendered
     ? (new RenderedArray([], rendered.results.count, RESULT_INDENT, rendered.results.pieces) as unknown as Result[])
     : lazyArray(

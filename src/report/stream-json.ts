@@ -15,6 +15,9 @@ export function lazyArray<T, R>(items: readonly T[], map: (item: T, index: numbe
   return new LazyArray(items, map) as unknown as R[];
 }
 
+/** A piece of a report: text, or UTF-8 bytes rendered and stored before (a streamed report's findings). */
+export type ReportChunk = string | Uint8Array;
+
 /**
  * An array whose first elements (`head`) are written as usual and whose other `count` elements were rendered before
  * (a streamed report: src/report/spill-report.ts). Each rendered element is `,\n` + indent + its JSON at that
@@ -26,7 +29,7 @@ export class RenderedArray {
     readonly count: number,
     /** The indent of the elements (checked when written: the pieces were rendered for it). */
     readonly indent: string,
-    readonly pieces: (first: boolean) => Iterable<string>,
+    readonly pieces: (first: boolean) => Iterable<ReportChunk>,
   ) {}
 }
 
@@ -58,7 +61,18 @@ export function stringifyIndented(value: unknown, indent: string, space = 2): st
 }
 const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-export function* jsonChunks(value: unknown, space = 2, indent = ''): Generator<string> {
+/** The chunks of a held report (no rendered pieces), as text. */
+export function* textChunks(chunks: Iterable<ReportChunk>): Generator<string> {
+  for (const chunk of chunks) {
+    if (typeof chunk !== 'string') throw new Error('a held report holds no rendered pieces');
+    yield chunk;
+  }
+}
+
+/** jsonChunks of a value that holds no rendered pieces (a held report): text only. */
+export const jsonTextChunks = (value: unknown, space = 2): Generator<string> => textChunks(jsonChunks(value, space));
+
+export function* jsonChunks(value: unknown, space = 2, indent = ''): Generator<ReportChunk> {
   const inner = indent + ' '.repeat(space);
   if (value instanceof RenderedArray) {
     if (value.indent !== inner) throw new Error(`rendered elements are indented by ${value.indent.length}, expected ${inner.length}`);
