@@ -46,7 +46,7 @@ export class SpillStore {
   private readonly inFlight = new Map<number, Buffer>();
   private inFlightBytes = 0;
   private waiting: Array<() => void> = [];
-  private failure: unknown;
+  private failure: Error | undefined;
   /** The file is closed once its last background write ends (after dispose). */
   private closeWhenIdle = false;
   private readonly removeOnExit = () => this.dispose();
@@ -136,7 +136,7 @@ export class SpillStore {
     }
     this.inFlight.set(at, bytes);
     this.inFlightBytes += bytes.length;
-    const written = (error: unknown) => {
+    const written = (error: Error | null) => {
       this.inFlight.delete(at);
       this.inFlightBytes -= bytes.length;
       if (error && this.failure === undefined) this.failure = error;
@@ -152,7 +152,7 @@ export class SpillStore {
       write(file.fd, bytes, done, bytes.length - done, at + done, (error, n) => {
         if (error) written(error);
         else if (done + n < bytes.length) rest(done + n);
-        else written(undefined);
+        else written(null);
       });
     };
     rest(0);
