@@ -1,7 +1,7 @@
 import { field } from '../model/value.js';
 import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgePrivileged, judgeUserOnPlatform } from './support/judgements.js';
 import { DEFAULT_CHECK_CONTEXT, mergeFixes } from '../model/proposed-fix.js';
-import { networkModeFix, privilegedFix, userFix } from './support/fixes.js';
+import { networkModeFix, privilegedFix, proposesFixes, userFix } from './support/fixes.js';
 import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import { and, or } from './support/tri.js';
 import type { Check } from './types.js';
@@ -120,13 +120,15 @@ export const hostNetworkNoPrivilege: Check = {
               compose: (texts: string[]) => `in host network mode, ${texts.join(' and ')}`,
             };
           },
-          ({ container, culprit }) =>
-            context.fix.networkMode === 'awsvpc'
-              ? networkModeFix(taskDefinition)
-              : mergeFixes(
-                  privilegedFix(taskDefinition, container),
-                  userFix(taskDefinition, container, 'passes', context.fix.user, culprit === 'os'),
-                ),
+          proposesFixes(context)
+            ? ({ container, culprit }) =>
+                context.fix.networkMode === 'awsvpc'
+                  ? networkModeFix(taskDefinition)
+                  : mergeFixes(
+                      privilegedFix(taskDefinition, container),
+                      userFix(taskDefinition, container, 'passes', context.fix.user, culprit === 'os'),
+                    )
+            : undefined,
         ),
   passMessage: hostNetworkPassMessage,
 };

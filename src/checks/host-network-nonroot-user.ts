@@ -1,7 +1,7 @@
 import { field } from '../model/value.js';
 import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgeUserOnPlatform } from './support/judgements.js';
 import { DEFAULT_CHECK_CONTEXT } from '../model/proposed-fix.js';
-import { networkModeFix, userFix } from './support/fixes.js';
+import { networkModeFix, proposesFixes, userFix } from './support/fixes.js';
 import { type Verdict, containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import { and } from './support/tri.js';
 import type { Check } from './types.js';
@@ -112,10 +112,12 @@ export const hostNetworkNonrootUser: Check = {
             if (root.effectiveUser) verdict.effectiveUser = root.effectiveUser;
             return verdict;
           },
-          ({ container, culprit }) =>
-            context.fix.networkMode === 'awsvpc'
-              ? networkModeFix(taskDefinition)
-              : userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os'),
+          proposesFixes(context)
+            ? ({ container, culprit }) =>
+                context.fix.networkMode === 'awsvpc'
+                  ? networkModeFix(taskDefinition)
+                  : userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os')
+            : undefined,
         ),
   passMessage: hostNetworkPassMessage,
 };

@@ -1,7 +1,7 @@
 import { field } from '../model/value.js';
 import { containersPassMessage, judgeUserOnPlatform } from './support/judgements.js';
 import { DEFAULT_CHECK_CONTEXT } from '../model/proposed-fix.js';
-import { userFix } from './support/fixes.js';
+import { proposesFixes, userFix } from './support/fixes.js';
 import { type Verdict, containerField, judgeEachContainer, taskField } from './support/per-container.js';
 import type { Check } from './types.js';
 
@@ -100,7 +100,9 @@ export const noRootUser: Check = {
         if (judgement.effectiveUser) verdict.effectiveUser = judgement.effectiveUser;
         return verdict;
       },
-      ({ container, culprit }) => userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os'),
+      proposesFixes(context)
+        ? ({ container, culprit }) => userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os')
+        : undefined,
     ),
   passMessage: containersPassMessage,
 };

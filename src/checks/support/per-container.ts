@@ -233,8 +233,10 @@ export function judgeEachContainer<K extends string>(
       judged.push(describeMatching(matching, verdicts.length, container, inputs));
       continue;
     }
-    const noted = verdicts.filter((v) => v.verdict.notes?.length);
-    const first = noted[0];
+    // Most passing containers have no note: the list is made only when one has.
+    let noted: Array<Judgement<K>> | undefined;
+    for (const v of verdicts) if (v.verdict.notes?.length) (noted ??= []).push(v);
+    const first = noted?.[0];
     const allowed = allowedFailure(inputs, verdicts, judge, container);
     if (allowed) {
       const also = first ? `; note: ${(first.verdict.notes ?? []).join('; ')}` : '';
@@ -255,7 +257,7 @@ export function judgeEachContainer<K extends string>(
         text: (first.verdict.notes ?? []).join('; '),
         field: inputs[first.verdict.culprit].field,
         container,
-        assumptions: conditionsOf(noted, verdicts.length, container.assumptions),
+        assumptions: conditionsOf(noted as Array<Judgement<K>>, verdicts.length, container.assumptions),
       };
       if (node) note.node = node;
       if (first.verdict.effectiveUser) note.effectiveUser = first.verdict.effectiveUser;
@@ -333,7 +335,17 @@ function allowedFailure<K extends string>(
   container: ContainerDefinition,
 ): { text: string; field: FieldRef; node: ValueNode | undefined; assumptions: Assumption[] } | undefined {
   // Most values allow nothing else: no substitution to try (checked first, for every passing container).
-  if (!combinations.some(({ values }) => (Object.keys(inputs) as K[]).some((key) => values[key]?.origin?.alternatives))) return undefined;
+  let alternatives = false;
+  for (const { values } of combinations) {
+    for (const key in values) {
+      if (values[key]?.origin?.alternatives) {
+        alternatives = true;
+        break;
+      }
+    }
+    if (alternatives) break;
+  }
+  if (!alternatives) return undefined;
   for (const { values, assumptions } of combinations) {
     // Each input: its value as checked, then the values its definition also allows.
     let choices: Array<Array<{ key: K; alternative: Values<K>[K]; source: string }>> = [[]];
