@@ -2,7 +2,7 @@ import { field } from '../model/value.js';
 import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgePrivileged, judgeUserOnPlatform } from './support/judgements.js';
 import { DEFAULT_CHECK_CONTEXT, mergeFixes } from '../model/proposed-fix.js';
 import { networkModeFix, privilegedFix, proposesFixes, userFix } from './support/fixes.js';
-import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
+import { containerField, NETWORK_MODE, OPERATING_SYSTEM_FAMILY, judgeEachContainer, nonRootUserAdvice } from './support/per-container.js';
 import { and, or } from './support/tri.js';
 import type { Check } from './types.js';
 
@@ -82,18 +82,18 @@ export const hostNetworkNoPrivilege: Check = {
           (c) => ({
             networkMode: {
               node: taskDefinition.networkMode,
-              field: taskField('networkMode'),
+              field: NETWORK_MODE,
               advice: 'make it a mode other than host (awsvpc is recommended)',
             },
             privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' },
             user: {
               node: field(c.node, 'user'),
               field: containerField(c, 'user'),
-              advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}`,
+              advice: nonRootUserAdvice(context.fix.user),
             },
             os: {
               node: taskDefinition.operatingSystemFamily,
-              field: taskField('runtimePlatform', 'operatingSystemFamily'),
+              field: OPERATING_SYSTEM_FAMILY,
               advice: 'make it a literal value',
             },
           }),

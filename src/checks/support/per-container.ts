@@ -48,6 +48,24 @@ export function taskField(...keys: string[]): FieldRef {
 
 const taskFields = new Map<string, FieldRef>();
 
+/** `runtimePlatform.operatingSystemFamily`, which the user checks read for every container: made once. */
+export const OPERATING_SYSTEM_FAMILY: FieldRef = taskField('runtimePlatform', 'operatingSystemFamily');
+
+/** The advice of an UNKNOWN user (`make it a non-root user such as "1000:1000"`), made once per user written. */
+export function nonRootUserAdvice(user: string): string {
+  if (user !== lastAdvisedUser) {
+    lastAdvisedUser = user;
+    lastUserAdvice = `make it a non-root user such as ${JSON.stringify(user)}`;
+  }
+  return lastUserAdvice;
+}
+
+let lastAdvisedUser: string | undefined;
+let lastUserAdvice = '';
+
+/** `networkMode`, which the host-mode checks read for every container: made once. */
+export const NETWORK_MODE: FieldRef = taskField('networkMode');
+
 /** The report fields of a violation at `ref`. */
 export const fieldOf = (ref: FieldRef): Pick<Violation, 'field' | 'fieldPath'> => ({ field: ref.text, fieldPath: [...ref.path] });
 
