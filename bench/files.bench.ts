@@ -65,6 +65,15 @@ async function scanRuns(args: string[], runs: number, expectedExit = 1): Promise
   return summarize(results);
 }
 
+/**
+ * CPU over wall: how busy the cores were on average (2.00 on this machine is every core busy from start to end). The
+ * scan's lanes (the main thread and the workers) should keep it near the number of cores; on a loaded machine it
+ * drops, as the wall time grows.
+ */
+function coresUsed(s: Summary): string {
+  return `${(s.cpuMs / s.wallMs).toFixed(2)} cores used`;
+}
+
 function rate(files: number, s: Summary): number {
   return files / (s.wallMs / 1000);
 }
@@ -92,7 +101,7 @@ async function mixed(root: string): Promise<void> {
       `${corpus.cfnFiles} CloudFormation YAML (avg ${(corpus.cfnBytes / corpus.cfnFiles / 1024).toFixed(1)} KB), ` +
       `${corpus.taskDefinitions} task definitions, --format json`,
   );
-  console.log(`   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms (median of ${RUNS}; ${loadNote(s.load)})`);
+  console.log(`   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, ${coresUsed(s)} (median of ${RUNS}; ${loadNote(s.load)})`);
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 2000) ${mark(r >= 2000)}`);
   console.log(`   peak RSS:   ${s.peakRssMb.toFixed(0)} MB (target < 200) ${mark(s.peakRssMb < 200)}`);
 }
@@ -104,7 +113,8 @@ async function cloudFormationAlone(root: string): Promise<void> {
   const r = rate(corpus.cfnFiles, s);
   console.log(`2. CloudFormation YAML alone: ${corpus.cfnFiles} templates, ${corpus.taskDefinitions} task definitions`);
   console.log(
-    `   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, peak ${s.peakRssMb.toFixed(0)} MB (median of ${RUNS}; ` +
+    `   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, ${coresUsed(s)}, peak ${s.peakRssMb.toFixed(0)} MB ` +
+      `(median of ${RUNS}; ` +
       `${loadNote(s.load)})`,
   );
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 1000) ${mark(r >= 1000)}`);

@@ -117,14 +117,26 @@ function loadBundle(file, packageRoot, options = {}) {
   require.cache[file] = bundle;
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file));
   bundle.loaded = true;
+  let saved = false;
+  const saveCache = () => {
+    if (saved) return;
+    saved = true;
+    if (location && (!cachedData || script.cachedDataRejected)) writeCache(location, script.createCachedData());
+  };
+  // V8 stamps a code cache with a hash of its flags and rejects it under other flags. A long scan changes flags
+  // (src/engine/compiler-tuning.ts): a cache made after that would be rejected by every later run, which would then
+  // compile the bundle from source and write the cache again. So the cache is made just before flags change, or at
+  // the end of a run that changed none.
+  globalThis[BEFORE_FLAGS_CHANGE] = saveCache;
   return {
     exports: bundle.exports,
     /** What the compile had: 'none' (no cache, or no place for one), 'used', or 'rejected' by V8. */
     cache: !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'used',
-    saveCache() {
-      if (location && (!cachedData || script.cachedDataRejected)) writeCache(location, script.createCachedData());
-    },
+    saveCache,
   };
 }
+
+/** The function the bundle calls before it changes V8's flags (src/engine/compiler-tuning.ts). */
+const BEFORE_FLAGS_CHANGE = Symbol.for('ecsguard.beforeV8FlagsChange');
 
 module.exports = { loadBundle };

@@ -14,7 +14,7 @@
  * Only the command line's bundle tunes (the flags are the whole process's, which a library must not change for its
  * caller), and only a scan that is not short: loading node:v8 costs a one-file scan about 5% of its start-up. The
  * flags are set before the workers start (they share them), or when a large file is read (a plan, a big template).
- * The bundle's code cache (bin/load-bundle.js) is compiled before either, with the default flags.
+ * The bundle's code cache (bin/load-bundle.js) is made just before, with the default flags it is read with.
  */
 import { createRequire } from 'node:module';
 
@@ -45,6 +45,9 @@ function tune(): void {
   if (tuned || typeof ECSGUARD_CLI_BUNDLE === 'undefined' || !ECSGUARD_CLI_BUNDLE) return;
   tuned = true;
   try {
+    // The bundle's code cache is made now, under the flags it is read with (bin/load-bundle.js).
+    const beforeFlagsChange = (globalThis as Record<symbol, unknown>)[Symbol.for('ecsguard.beforeV8FlagsChange')];
+    if (typeof beforeFlagsChange === 'function') (beforeFlagsChange as () => void)();
     const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
     v8.setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINE_BUDGET} --interrupt-budget=${INTERRUPT_BUDGET}`);
   } catch {

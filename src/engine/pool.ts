@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { FileShare, InputFile } from '../sources/source.js';
+import { CLAIMED_BY_MAIN, claim, isClaimedByWorker, isUnclaimed, newClaim } from './batch-claim.js';
 import type { FindingDetails } from './evaluate.js';
 import type { BatchResult } from './scan.js';
 
@@ -56,13 +57,43 @@ export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_ENTRY));
 }
 
+/**
+ * Batches a worker holds at once: the one it runs and the next. The main thread hands batches out between its own
+ * work (it reads, reports, and checks batches of its lane, each a synchronous stretch of a few hundred ms): a worker
+ * holding only the batch it runs would wait for the main thread's next turn after each one. Its next batch is already
+ * in its port instead, claimed (see Claim) only when the worker starts it, so the main thread can still take it back.
+ */
+export const WORKER_AHEAD = 4;
+
+/** A batch with more text than this (UTF-16 code units) goes only to a worker that holds none: one large batch at a time. */
+export const AHEAD_MAX_CHARS = 4 * 1024 * 1024;
+
+interface Sent {
+  id: number;
+  task: BatchTask;
+  /** Who runs it, once a worker holds it (batch-claim.ts). */
+  claim: Int32Array;
+  chars: number;
+}
+
+/** The message a worker gets for a batch (scan-worker.ts). */
+export interface BatchMessage {
+  id: number;
+  task: BatchTask;
+  claim: Int32Array;
+}
+
+const unclaimed = (sent: Sent) => isUnclaimed(sent.claim);
+
 export class ScanPool {
   private readonly workers = new Set<Worker>();
-  private readonly idle: Worker[] = [];
-  private readonly queue: Array<{ id: number; task: BatchTask }> = [];
+  /** Per live worker, the batches sent to it and not back yet, in the order it runs them. */
+  private readonly sent = new Map<Worker, Sent[]>();
+  /** Batches no worker holds yet. */
+  private readonly queue: Sent[] = [];
   private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
-  /** The batch each busy worker is running. */
-  private readonly running = new Map<Worker, number>();
+  /** Per source index, a worker's time per character of text in its latest batch (ms). */
+  private readonly msPerChar = new Map<number, number>();
   private nextId = 0;
   private closed = false;
   private readonly entry = WORKER_ENTRY;
@@ -79,23 +110,29 @@ export class ScanPool {
   private spawn(): void {
     const worker = new Worker(this.entry, { resourceLimits: this.limits });
     if (this.preload) worker.postMessage({ preload: this.preload });
-    worker.on('message', (message: { id: number; result?: BatchResult; error?: string }) => {
+    const sent: Sent[] = [];
+    worker.on('message', (message: { id: number; result?: BatchResult; error?: string; ms?: number }) => {
+      const at = sent.findIndex((s) => s.id === message.id);
+      const done = sent[at];
+      if (at >= 0) sent.splice(at, 1);
+      if (done && message.ms !== undefined && done.chars > 0) this.msPerChar.set(done.task.sourceIndex, message.ms / done.chars);
       const waiting = this.pending.get(message.id);
       this.pending.delete(message.id);
-      this.running.delete(worker);
       if (message.result) waiting?.resolve(message.result);
       else waiting?.reject(new Error(`scan worker: ${message.error}`));
-      this.idle.push(worker);
       this.drain();
     });
     worker.on('error', (error: Error & { code?: string }) => {
       this.workers.delete(worker);
-      const id = this.running.get(worker);
-      this.running.delete(worker);
-      const waiting = id === undefined ? undefined : this.pending.get(id);
-      if (id !== undefined) this.pending.delete(id);
+      this.sent.delete(worker);
+      // The batch it was running: the one it claimed; or, if none, the one it was receiving.
+      const running = sent.find((s) => isClaimedByWorker(s.claim)) ?? sent.find(unclaimed);
+      const waiting = running && this.pending.get(running.id);
+      if (running) this.pending.delete(running.id);
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
         waiting?.reject(new WorkerOutOfMemory(error.message));
+        // Batches it held and had not started go back to the front of the queue, in their order.
+        this.queue.unshift(...sent.filter((s) => s !== running && unclaimed(s)));
         if (!this.closed) {
           this.spawn();
           this.drain();
@@ -107,29 +144,69 @@ export class ScanPool {
       this.pending.clear();
     });
     this.workers.add(worker);
-    this.idle.push(worker);
+    this.sent.set(worker, sent);
   }
 
-  /** Batches sent and not started by any worker yet. */
+  /** Batches sent and not started by any worker yet (queued here or held by a worker). */
   backlog(): number {
-    return this.queue.length;
+    let count = this.queue.length;
+    for (const sent of this.sent.values()) for (const s of sent) if (unclaimed(s)) count++;
+    return count;
   }
 
   /** The length of the texts of the batches in backlog(). */
   backlogChars(): number {
     let chars = 0;
-    for (const { task } of this.queue) for (const file of task.files) chars += file.text.length;
+    for (const s of this.queue) chars += s.chars;
+    for (const sent of this.sent.values()) for (const s of sent) if (unclaimed(s)) chars += s.chars;
     return chars;
   }
 
-  /** A worker has nothing to do: a batch sent now starts at once. */
+  /** A worker is about to have nothing to do: a batch sent now is the next it runs. */
   starving(): boolean {
-    return this.queue.length === 0 && this.idle.some((w) => this.workers.has(w));
+    if (this.queue.length) return false;
+    for (const sent of this.sent.values()) if (sent.length < WORKER_AHEAD) return true;
+    return false;
   }
 
-  /** The source index of the batch steal() would take back, if any. */
-  lastQueuedSource(): number | undefined {
-    return this.queue.at(-1)?.task.sourceIndex;
+  /** The last batch no worker has started: the last queued, else the last held by a worker (the newest). */
+  private lastUnstarted(): Sent | undefined {
+    const queued = this.queue.at(-1);
+    if (queued) return queued;
+    let last: Sent | undefined;
+    for (const sent of this.sent.values()) {
+      const s = sent.at(-1);
+      if (s && unclaimed(s) && (!last || s.id > last.id)) last = s;
+    }
+    return last;
+  }
+
+  /** The source index and text length of the batch steal() would take back, if any. */
+  lastQueued(): { sourceIndex: number; chars: number } | undefined {
+    const last = this.lastUnstarted();
+    return last && { sourceIndex: last.task.sourceIndex, chars: last.chars };
+  }
+
+  /** A worker's time per character for this source, from its latest batch of it; undefined before one is back. */
+  workerMsPerChar(sourceIndex: number): number | undefined {
+    return this.msPerChar.get(sourceIndex);
+  }
+
+  /**
+   * The workers' time (ms) to run the batches no worker has started, each at its source's latest rate, spread over
+   * the workers; undefined while a source among them has no rate yet.
+   */
+  backlogMs(): number | undefined {
+    let ms = 0;
+    const add = (s: Sent) => {
+      const rate = this.msPerChar.get(s.task.sourceIndex);
+      if (rate === undefined) return false;
+      ms += rate * s.chars;
+      return true;
+    };
+    for (const s of this.queue) if (!add(s)) return undefined;
+    for (const sent of this.sent.values()) for (const s of sent) if (unclaimed(s) && !add(s)) return undefined;
+    return ms / this.size;
   }
 
   /**
@@ -137,37 +214,52 @@ export class ScanPool {
    * returned for it.
    */
   steal(): { task: BatchTask; settle: (result: Promise<BatchResult>) => void } | undefined {
-    const next = this.queue.pop();
-    if (!next) return undefined;
-    const waiting = this.pending.get(next.id);
-    this.pending.delete(next.id);
-    return {
-      task: next.task,
-      settle: (result) => {
-        result.then(
-          (r) => waiting?.resolve(r),
-          (e: unknown) => waiting?.reject(e instanceof Error ? e : new Error(String(e))),
-        );
-      },
-    };
+    for (let next = this.lastUnstarted(); next; next = this.lastUnstarted()) {
+      if (this.queue.at(-1) === next) this.queue.pop();
+      // Held by a worker: ours only if the worker has not started it meanwhile (then it is no longer a candidate).
+      else if (!claim(next.claim, CLAIMED_BY_MAIN)) continue;
+      else for (const sent of this.sent.values()) if (sent.at(-1) === next) sent.pop();
+      const waiting = this.pending.get(next.id);
+      this.pending.delete(next.id);
+      return {
+        task: next.task,
+        settle: (result) => {
+          result.then(
+            (r) => waiting?.resolve(r),
+            (e: unknown) => waiting?.reject(e instanceof Error ? e : new Error(String(e))),
+          );
+        },
+      };
+    }
+    return undefined;
   }
 
   run(task: BatchTask): Promise<BatchResult> {
     const id = this.nextId++;
+    let chars = 0;
+    for (const file of task.files) chars += file.text.length;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.queue.push({ id, task });
+      this.queue.push({ id, task, claim: newClaim(), chars });
       this.drain();
     });
   }
 
+  /** Sends queued batches, in order, to the live worker holding the fewest, up to WORKER_AHEAD each. */
   private drain(): void {
-    while (this.idle.length && this.queue.length) {
-      const worker = this.idle.pop() as Worker;
-      if (!this.workers.has(worker)) continue;
-      const next = this.queue.shift() as { id: number; task: BatchTask };
-      this.running.set(worker, next.id);
-      worker.postMessage(next);
+    for (let next = this.queue[0]; next; next = this.queue[0]) {
+      let target: Worker | undefined;
+      let held = WORKER_AHEAD;
+      for (const [worker, sent] of this.sent) {
+        if (sent.length < held) {
+          target = worker;
+          held = sent.length;
+        }
+      }
+      if (!target || (held > 0 && next.chars > AHEAD_MAX_CHARS)) return;
+      this.queue.shift();
+      (this.sent.get(target) as Sent[]).push(next);
+      target.postMessage({ id: next.id, task: next.task, claim: next.claim } satisfies BatchMessage);
     }
   }
 

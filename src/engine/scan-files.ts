@@ -71,12 +71,17 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
 
   // The scan's options as every batch checked here reads them (copied once, not per batch).
   const inProcess = { ...options, findingLines };
+  /** Per source, this thread's time per character of text in its latest batch (ms): see takeBack. */
+  const hereMsPerChar = new Map<FileSource, number>();
   const runInProcess = async (source: FileSource, batch: InputFile[], share?: FileShare): Promise<BatchResult> => {
     // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const result = emptyBatch();
+    const started = performance.now();
     await consumeFiles(source, batch, share ? { ...inProcess, share } : inProcess, result);
+    const chars = textLength(batch);
+    if (chars > 0 && !share) hereMsPerChar.set(source, (performance.now() - started) / chars);
     return result;
   };
   const counted = (promise: Promise<BatchResult>, files: number) =>
@@ -156,7 +161,9 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     // Workers take a while to start: start them while this thread reads, when the walk found enough likely inputs.
     await pools.prestart(pending);
     const reader = fileReader(options);
+    let read = 0;
     for await (const outcome of reader.read(pending)) {
+      read++;
       if (outcome === undefined) continue;
       if ('message' in outcome) {
         readErrors.push(outcome);
@@ -182,7 +189,8 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
       let group = groups.get(route.source);
       if (!group) groups.set(route.source, (group = { source: route.source, open: [], results: [] }));
       group.open.push(file);
-      if (!holdAll && route.source.independentFiles && group.open.length === FILE_BATCH) await sendBatch(group, group.open.splice(0));
+      if (!holdAll && route.source.independentFiles && group.open.length >= batchSize(total - read, options.jobs ?? 1))
+        await sendBatch(group, group.open.splice(0));
     }
     if (holdAll) options.onFilesRead?.([...groups.values()].flatMap((g) => g.open));
     await pools.readingDone();
@@ -208,7 +216,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     // Everything is sent: batches still waiting for a worker are checked here instead, so no lane idles at the end;
     // a batch of a worker's source only while enough wait that the workers would finish well after this thread.
     const pool = pools.started();
-    for (let waiting = pool && takeBack(pool); waiting; waiting = pool && takeBack(pool)) {
+    for (let waiting = pool && takeBack(pool, hereMsPerChar); waiting; waiting = pool && takeBack(pool, hereMsPerChar)) {
       const { task, settle } = waiting;
       const source = FILE_SOURCES[task.sourceIndex] as FileSource;
       const result = runInProcess(source, task.files).then((r) => releaseBatch(r, task.files.length));
@@ -226,7 +234,9 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     return out;
   } finally {
     await Promise.allSettled(outstanding);
-    await pools.close();
+    // The workers are stopped, and stop on their own threads (150 ms of wall in loaded traces) while this thread goes
+    // on with the report: nothing waits for them (a stopping worker still keeps the process alive until it is gone).
+    pools.close().catch(() => undefined);
   }
 }
 
@@ -283,21 +293,64 @@ export const BACKLOG_PER_WORKER = 64;
  */
 export const BACKLOG_CHARS = 16 * 1024 * 1024;
 
-/** At the end, the main thread takes back a batch of a worker's source only while this many wait per worker. */
+/**
+ * At the end, before the workers' rates are known, the main thread takes back a batch of a worker's source only while
+ * this many wait per worker.
+ */
 export const TAKE_BACK_PER_WORKER = 3;
+
+/**
+ * How much slower than a worker the main thread is assumed to check a source it has not checked yet in this scan (it
+ * compiles that source's parser and the checks for its trees first): a guess, used until it has checked a batch.
+ */
+const COLD_LANE_FACTOR = 3;
+
+/**
+ * The smallest batch the tail of a scan is cut into. The lanes end together only if the last batches are short: the
+ * main thread takes back the last ones no worker has started, while the workers run the first.
+ */
+export const TAIL_BATCH = 20;
+
+/**
+ * Files per batch when `remaining` files are left to read: FILE_BATCH, then smaller towards the end, so that each
+ * lane's last batch is short (about a quarter of its share of what is left).
+ */
+export function batchSize(remaining: number, jobs: number): number {
+  if (jobs <= 1) return FILE_BATCH;
+  return Math.min(FILE_BATCH, Math.max(TAIL_BATCH, Math.ceil(remaining / (jobs * 4))));
+}
 
 function checkedHere(pool: ScanPool, source: FileSource): boolean {
   if (MAIN_LANE_KINDS.has(source.kind)) return !pool.starving();
   return pool.backlogChars() >= BACKLOG_CHARS;
 }
 
-/** The batch the main thread checks next once everything is sent, if it should take one back from the workers. */
-function takeBack(pool: ScanPool): ReturnType<ScanPool['steal']> {
-  const index = pool.lastQueuedSource();
-  if (index === undefined) return undefined;
-  const kind = FILE_SOURCES[index]?.kind;
-  if (kind !== undefined && !MAIN_LANE_KINDS.has(kind) && pool.backlog() < TAKE_BACK_PER_WORKER * pool.size) return undefined;
+/**
+ * The batch the main thread checks next once everything is sent, if it should take one back from the workers: one of
+ * its own lane's always; one of a worker's source only when the main thread would finish it before the workers finish
+ * what waits for them (at the rates the latest batches of each lane ran at), so that no lane ends long after the other.
+ */
+function takeBack(pool: ScanPool, hereMsPerChar: ReadonlyMap<FileSource, number>): ReturnType<ScanPool['steal']> {
+  const last = pool.lastQueued();
+  if (last === undefined) return undefined;
+  const source = FILE_SOURCES[last.sourceIndex];
+  if (source !== undefined && !MAIN_LANE_KINDS.has(source.kind)) {
+    const workerRate = pool.workerMsPerChar(last.sourceIndex);
+    const workersMs = pool.backlogMs();
+    if (workerRate === undefined || workersMs === undefined) {
+      if (pool.backlog() < TAKE_BACK_PER_WORKER * pool.size) return undefined;
+    } else {
+      const hereMs = (hereMsPerChar.get(source) ?? workerRate * COLD_LANE_FACTOR) * last.chars;
+      if (hereMs >= workersMs) return undefined;
+    }
+  }
   return pool.steal();
+}
+
+function textLength(files: readonly InputFile[]): number {
+  let chars = 0;
+  for (const file of files) chars += file.text.length;
+  return chars;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -5,20 +5,38 @@
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import { CHECKS } from '../checks/catalogue.js';
 import { FILE_SOURCES } from '../sources/registry.js';
-import type { BatchTask, Preload } from './pool.js';
+import { CLAIMED_BY_WORKER, claim } from './batch-claim.js';
+import type { BatchMessage, BatchTask, Preload } from './pool.js';
 import { loadDetailCode } from './evaluate.js';
 import { type BatchResult, consumeFiles, emptyBatch } from './scan.js';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker.js runs only as a worker thread');
 
-port.on('message', (message: { id: number; task: BatchTask } | { preload: Preload }) => {
+/** Batches received and not started, in order: the pool sends the next one ahead (pool.ts, WORKER_AHEAD). */
+const received: BatchMessage[] = [];
+let running = false;
+
+port.on('message', (message: BatchMessage | { preload: Preload }) => {
   // Only loads code: a failure here shows again (and is reported) when a batch needs that code.
   if ('preload' in message) void preload(message.preload).catch(() => undefined);
-  else void runBatch(port, message.id, message.task);
+  else {
+    received.push(message);
+    if (!running) void runReceived(port);
+  }
 });
 
+/** Runs the received batches one at a time, each unless the main thread took it back before it started. */
+async function runReceived(port: MessagePort): Promise<void> {
+  running = true;
+  for (let next = received.shift(); next; next = received.shift()) {
+    if (claim(next.claim, CLAIMED_BY_WORKER)) await runBatch(port, next.id, next.task);
+  }
+  running = false;
+}
+
 async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise<void> {
+  const started = performance.now();
   try {
     const source = FILE_SOURCES[task.sourceIndex];
     if (!source) throw new Error(`no file source ${task.sourceIndex}`);
@@ -38,7 +56,8 @@ async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise
     };
     const result: BatchResult = emptyBatch();
     await consumeFiles(source, task.files, options, result);
-    port.postMessage({ id, result });
+    // How long it took: the main thread's estimate of the work left (scan-files.ts, takeBack).
+    port.postMessage({ id, result, ms: performance.now() - started });
   } catch (error) {
     port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }

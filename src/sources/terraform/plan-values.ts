@@ -1,4 +1,3 @@
-import type { Node as JsonNode } from 'jsonc-parser';
 import { type LazyRanges, type LineIndex, type SourceRange, endOffsetOf, startOffsetOf } from '../../model/location.js';
 import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
 import { buildJsonValue } from '../json/json-values.js';
@@ -18,27 +17,12 @@ export interface PlanText {
   base: number;
 }
 
-export function child(node: JsonNode | undefined, key: string): JsonNode | undefined {
-  if (node?.type !== 'object') return undefined;
-  for (const property of node.children ?? []) {
-    const [k, v] = property.children ?? [];
-    if (k?.value === key) return v;
-  }
+/** The value of the first entry of an object value named `key`. */
+function member(node: ValueNode | undefined, key: string): ValueNode | undefined {
+  if (node?.kind !== 'object') return undefined;
+  for (const entry of node.entries) if (entry.key === key) return entry.value;
   return undefined;
 }
-
-export function properties(node: JsonNode | undefined): Array<{ key: string; keyNode: JsonNode; value: JsonNode }> {
-  if (node?.type !== 'object') return [];
-  const result = [];
-  for (const property of node.children ?? []) {
-    const [k, v] = property.children ?? [];
-    if (k && v) result.push({ key: String(k.value), keyNode: k, value: v });
-  }
-  return result;
-}
-
-const rangeOf = (plan: PlanText, node: JsonNode): SourceRange =>
-  plan.ranges.range(plan.base + node.offset, plan.base + node.offset + node.length);
 
 /** Reads one object of the plan (a resource's values) with positions in the plan file. */
 export function planObject(plan: PlanText, end: number): ValueNode | undefined {
@@ -49,8 +33,8 @@ export function planObject(plan: PlanText, end: number): ValueNode | undefined {
 }
 
 /** A plan value where after_unknown says what is known only after apply (`unknown` mirrors the value's shape). */
-export function withUnknown(node: ValueNode, unknown: JsonNode | undefined, expression: string): ValueNode {
-  if (unknown?.type === 'boolean' && unknown.value === true) {
+export function withUnknown(node: ValueNode, unknown: ValueNode | undefined, expression: string): ValueNode {
+  if (unknown?.kind === 'boolean' && unknown.value) {
     return {
       kind: 'unresolved',
       expression,
@@ -59,16 +43,16 @@ export function withUnknown(node: ValueNode, unknown: JsonNode | undefined, expr
       syntax: 'json',
     };
   }
-  if (node.kind === 'object' && unknown?.type === 'object')
+  if (node.kind === 'object' && unknown?.kind === 'object')
     return {
       ...node,
       entries: node.entries.map((entry) => ({
         ...entry,
-        value: withUnknown(entry.value, child(unknown, entry.key), `${expression}.${entry.key}`),
+        value: withUnknown(entry.value, member(unknown, entry.key), `${expression}.${entry.key}`),
       })),
     };
-  if (node.kind === 'array' && unknown?.type === 'array')
-    return { ...node, items: node.items.map((item, i) => withUnknown(item, unknown.children?.[i], `${expression}[${i}]`)) };
+  if (node.kind === 'array' && unknown?.kind === 'array')
+    return { ...node, items: node.items.map((item, i) => withUnknown(item, unknown.items[i], `${expression}[${i}]`)) };
   return node;
 }
 
@@ -95,11 +79,11 @@ export type PlanBody = { body: ObjectNode; problems: KeyProblem[] } | { error: s
 /** The provider's attribute values of one aws_ecs_task_definition, with ECS API keys. */
 export function planBody(
   values: ObjectNode,
-  unknownTree: { node: JsonNode; plan: PlanText } | undefined,
+  /** `after_unknown`'s tree, with positions in the plan. */
+  unknown: ValueNode | undefined,
   plan: PlanText,
   address: string,
 ): PlanBody {
-  const unknown = unknownTree?.node;
   const entries: ObjectEntry[] = [];
   const problems: KeyProblem[] = [];
   const present = new Set<string>();
@@ -107,7 +91,7 @@ export function planBody(
     const { key, keyRange } = entry;
     present.add(key);
     if (SKIPPED.has(key)) continue;
-    let node = withUnknown(entry.value, child(unknown, key), `${address}.${key}`);
+    let node = withUnknown(entry.value, member(unknown, key), `${address}.${key}`);
     // Only container_definitions is decoded, with positions mapped through the string's escapes.
     if (key === 'container_definitions' && node.kind === 'string' && node.range)
       node = setTextOrigin(
@@ -132,9 +116,8 @@ export function planBody(
     }
   }
   // Unknown values are left out of planned_values: they are only in after_unknown.
-  for (const { key, keyNode, value } of properties(unknown)) {
-    if (present.has(key) || SKIPPED.has(key) || value.type !== 'boolean' || value.value !== true || !unknownTree) continue;
-    const range = rangeOf(unknownTree.plan, keyNode);
+  for (const { key, keyRange: range, value } of unknown?.kind === 'object' ? unknown.entries : []) {
+    if (present.has(key) || SKIPPED.has(key) || value.kind !== 'boolean' || !value.value || !range) continue;
     entries.push({
       key: key === 'container_definitions' ? 'containerDefinitions' : camelCase(key),
       sourceKey: key,

@@ -154,3 +154,62 @@ describe('Terraform plan: task-level values stay known when the containers are n
     );
   });
 });
+
+describe('Terraform plan: after_unknown below the top level', () => {
+  it('a nested unknown value is unresolved at its own place; a key only after_unknown has points at that key', async () => {
+    const values = {
+      family: 'x',
+      container_definitions: '[{"name":"app","image":"nginx","user":"1000"}]',
+      volume: [
+        { name: 'data', host_path: '/srv/data' },
+        { name: 'efs', host_path: null },
+      ],
+      runtime_platform: [{ cpu_architecture: 'X86_64', operating_system_family: 'LINUX' }],
+    };
+    const text = JSON.stringify(
+      {
+        format_version: '1.2',
+        planned_values: { root_module: { resources: [plannedTaskDefinition(values)] } },
+        resource_changes: [
+          {
+            address: 'aws_ecs_task_definition.x',
+            mode: 'managed',
+            type: 'aws_ecs_task_definition',
+            name: 'x',
+            change: {
+              actions: ['create'],
+              after: values,
+              after_unknown: { volume: [{}, { host_path: true }], runtime_platform: [{ cpu_architecture: true }], arn: true },
+            },
+          },
+        ],
+      },
+      null,
+      2,
+    );
+    const output = await terraformPlan.load([{ path: 'p.json', text }], {});
+    assert.deepEqual(output.failures, []);
+    const body = output.definitions[0]?.body;
+    const volumes = field(body, 'volumes');
+    const hostPaths = volumes?.kind === 'array' ? volumes.items.map((v) => field(field(v, 'host'), 'sourcePath')) : [];
+    assert.deepEqual(
+      hostPaths.map((v) => (v?.kind === 'unresolved' ? [v.expression, v.reason] : toPlain(v))),
+      ['/srv/data', ['aws_ecs_task_definition.x.volume[1].host_path', 'known only after apply']],
+    );
+    const platform = field(body, 'runtimePlatform');
+    const architecture = field(platform, 'cpuArchitecture');
+    assert.deepEqual(
+      architecture?.kind === 'unresolved' && architecture.expression,
+      'aws_ecs_task_definition.x.runtime_platform[0].cpu_architecture',
+    );
+    assert.deepEqual(toPlain(field(platform, 'operatingSystemFamily')), 'LINUX');
+    // The unresolved value keeps the place of the planned value it stands for (planned_values comes first).
+    const planned = text.indexOf('"X86_64"');
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    assert.deepEqual(architecture?.range && [architecture.range.start.line, architecture.range.start.offset], [lineOf(planned), planned]);
+    // arn is not among the planned values: it is added where after_unknown names it.
+    const arnLine = text.split('\n').findIndex((line) => line.includes('"arn": true')) + 1;
+    const arn = body?.entries.find((e) => e.key === 'arn');
+    assert.deepEqual(arn && [arn.sourceKey, arn.keyRange?.start.line, arn.value.kind], ['arn', arnLine, 'unresolved']);
+  });
+});
