@@ -159,6 +159,7 @@ export async function consumeOutput(output: SourceOutput, given: ConsumeOptions,
   const code: DetailCode = {};
   if (loaded.peers) code.peers = loaded.peers;
   if (loaded.attachEdits && readText) code.edits = { attachEdits: loaded.attachEdits, readText };
+  if (given.findingDetails?.fixes === false) code.withoutFixes = true;
   const options: ConsumeOptions = {
     checks: given.checks,
     includePassed: given.includePassed,
