@@ -66,11 +66,8 @@ const LINE_BREAK = 14;
 const TRIVIA = 15;
 const EOF = 17;
 
-/**
- * Thrown inside buildFromTokens at the first token a well-formed text would not have there, and caught there: made
- * once (its stack is never read).
- */
-const NOT_WELL_FORMED = new Error('not well-formed JSON');
+/** Thrown inside buildFromTokens at the first token a well-formed text would not have there. */
+const NOT_WELL_FORMED: unique symbol = Symbol('not well-formed');
 
 /**
  * The tree buildFromEvents builds (the same nodes, keys, key order and ranges), from jsonc-parser's scanner without
@@ -97,8 +94,7 @@ function buildFromTokens(
   const next = (): number => {
     for (;;) {
       const kind: number = scanner.scan();
-      const scanError: number = scanner.getTokenError();
-      if (scanError !== 0) throw NOT_WELL_FORMED;
+      if (scanner.getTokenError() !== 0) throw NOT_WELL_FORMED;
       if (kind === TRIVIA || kind === LINE_BREAK) continue;
       if (kind === LINE_COMMENT || kind === BLOCK_COMMENT) {
         if (comments) continue;
