@@ -128,7 +128,9 @@ function buildFromTokens(
             token = next();
             const member = value();
             // Key by key in the order buildFromEvents gives them.
-            list[count++] = keyRange ? { key, sourceKey: key, keyRange, value: member } : { key, sourceKey: key, value: member };
+            list[count++] = keyRange
+              ? { key, sourceKey: key, keyRange, value: member }
+              : { key, sourceKey: key, value: member };
             if (token === CLOSE_BRACE) break;
             if (token !== COMMA) throw NOT_WELL_FORMED;
             token = next();

@@ -120,8 +120,7 @@ describe('parseJsonWithPositions builds from parser events what jsonTreeToValue 
   it('without comments (plans), without ranges, and through a mapper that places only some values', () => {
     const text = '{"a": [1, "x", {"b": null}], "c": true}';
     const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false }) as JsonNode;
-    const some: JsonRangeMapper = (offset, length) =>
-      offset % 2 ? undefined : { file: 'p', start: pos(offset), end: pos(offset + length) };
+    const some: JsonRangeMapper = (offset, length) => (offset % 2 ? undefined : { file: 'p', start: pos(offset), end: pos(offset + length) });
     const built = buildJsonValue(text, some);
     assert.ok('root' in built);
     assert.equal(JSON.stringify(built.root), JSON.stringify(jsonTreeToValue(tree, text, some)));
@@ -135,3 +134,4 @@ describe('parseJsonWithPositions builds from parser events what jsonTreeToValue 
 });
 
 const pos = (offset: number) => ({ line: 1, column: offset + 1, offset });
+
