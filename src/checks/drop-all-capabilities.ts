@@ -4,7 +4,7 @@ import { describeValue, field, pathGet, toPlain } from '../model/value.js';
 import { blockingNode, cannotEdit, privilegedFix } from './support/fixes.js';
 import { containersPassMessage, judgePrivileged } from './support/judgements.js';
 import { onLinux } from './support/linux-only.js';
-import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
+import { containerField, OPERATING_SYSTEM_FAMILY, judgeEachContainer } from './support/per-container.js';
 import { capabilityName, expandPath, textElements } from './support/reading.js';
 import type { Tri } from './support/tri.js';
 import type { Check } from './types.js';
@@ -125,7 +125,7 @@ export const dropAllCapabilities: Check = {
         privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' },
         os: {
           node: taskDefinition.operatingSystemFamily,
-          field: taskField('runtimePlatform', 'operatingSystemFamily'),
+          field: OPERATING_SYSTEM_FAMILY,
           advice: 'make it a literal value',
         },
       }),

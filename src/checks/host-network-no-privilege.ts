@@ -1,8 +1,8 @@
 import { field } from '../model/value.js';
 import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgePrivileged, judgeUserOnPlatform } from './support/judgements.js';
 import { DEFAULT_CHECK_CONTEXT, mergeFixes } from '../model/proposed-fix.js';
-import { networkModeFix, privilegedFix, userFix } from './support/fixes.js';
-import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
+import { networkModeFix, privilegedFix, proposesFixes, userFix } from './support/fixes.js';
+import { containerField, NETWORK_MODE, OPERATING_SYSTEM_FAMILY, judgeEachContainer, nonRootUserAdvice } from './support/per-container.js';
 import { and, or } from './support/tri.js';
 import type { Check } from './types.js';
 
@@ -82,18 +82,18 @@ export const hostNetworkNoPrivilege: Check = {
           (c) => ({
             networkMode: {
               node: taskDefinition.networkMode,
-              field: taskField('networkMode'),
+              field: NETWORK_MODE,
               advice: 'make it a mode other than host (awsvpc is recommended)',
             },
             privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' },
             user: {
               node: field(c.node, 'user'),
               field: containerField(c, 'user'),
-              advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}`,
+              advice: nonRootUserAdvice(context.fix.user),
             },
             os: {
               node: taskDefinition.operatingSystemFamily,
-              field: taskField('runtimePlatform', 'operatingSystemFamily'),
+              field: OPERATING_SYSTEM_FAMILY,
               advice: 'make it a literal value',
             },
           }),
@@ -120,13 +120,15 @@ export const hostNetworkNoPrivilege: Check = {
               compose: (texts: string[]) => `in host network mode, ${texts.join(' and ')}`,
             };
           },
-          ({ container, culprit }) =>
-            context.fix.networkMode === 'awsvpc'
-              ? networkModeFix(taskDefinition)
-              : mergeFixes(
-                  privilegedFix(taskDefinition, container),
-                  userFix(taskDefinition, container, 'passes', context.fix.user, culprit === 'os'),
-                ),
+          proposesFixes(context)
+            ? ({ container, culprit }) =>
+                context.fix.networkMode === 'awsvpc'
+                  ? networkModeFix(taskDefinition)
+                  : mergeFixes(
+                      privilegedFix(taskDefinition, container),
+                      userFix(taskDefinition, container, 'passes', context.fix.user, culprit === 'os'),
+                    )
+            : undefined,
         ),
   passMessage: hostNetworkPassMessage,
 };

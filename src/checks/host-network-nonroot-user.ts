@@ -1,8 +1,15 @@
 import { field } from '../model/value.js';
 import { hostNetworkPassMessage, judgeHostNetwork, neverHostNetwork, judgeUserOnPlatform } from './support/judgements.js';
 import { DEFAULT_CHECK_CONTEXT } from '../model/proposed-fix.js';
-import { networkModeFix, userFix } from './support/fixes.js';
-import { type Verdict, containerField, judgeEachContainer, taskField } from './support/per-container.js';
+import { networkModeFix, proposesFixes, userFix } from './support/fixes.js';
+import {
+  type Verdict,
+  containerField,
+  NETWORK_MODE,
+  OPERATING_SYSTEM_FAMILY,
+  judgeEachContainer,
+  nonRootUserAdvice,
+} from './support/per-container.js';
 import { and } from './support/tri.js';
 import type { Check } from './types.js';
 
@@ -80,17 +87,17 @@ export const hostNetworkNonrootUser: Check = {
           (c) => ({
             networkMode: {
               node: taskDefinition.networkMode,
-              field: taskField('networkMode'),
+              field: NETWORK_MODE,
               advice: 'make it a mode other than host (awsvpc is recommended)',
             },
             user: {
               node: field(c.node, 'user'),
               field: containerField(c, 'user'),
-              advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}`,
+              advice: nonRootUserAdvice(context.fix.user),
             },
             os: {
               node: taskDefinition.operatingSystemFamily,
-              field: taskField('runtimePlatform', 'operatingSystemFamily'),
+              field: OPERATING_SYSTEM_FAMILY,
               advice: 'make it a literal value',
             },
           }),
@@ -112,10 +119,12 @@ export const hostNetworkNonrootUser: Check = {
             if (root.effectiveUser) verdict.effectiveUser = root.effectiveUser;
             return verdict;
           },
-          ({ container, culprit }) =>
-            context.fix.networkMode === 'awsvpc'
-              ? networkModeFix(taskDefinition)
-              : userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os'),
+          proposesFixes(context)
+            ? ({ container, culprit }) =>
+                context.fix.networkMode === 'awsvpc'
+                  ? networkModeFix(taskDefinition)
+                  : userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os')
+            : undefined,
         ),
   passMessage: hostNetworkPassMessage,
 };

@@ -1,7 +1,7 @@
 import { type Variant, describeValue, variants } from '../model/value.js';
 import { judgeHostNetwork } from './support/judgements.js';
 import { DEFAULT_CHECK_CONTEXT } from '../model/proposed-fix.js';
-import { hostNetworkKept, networkModeFix } from './support/fixes.js';
+import { hostNetworkKept, networkModeFix, proposesFixes } from './support/fixes.js';
 import { conditionsOf, fieldOf, taskField, when } from './support/per-container.js';
 import type { Check, Violation } from './types.js';
 
@@ -80,7 +80,9 @@ export const noHostNetwork: Check = {
       ...fieldOf(taskField('networkMode')),
       ...(decisive.node ? { node: decisive.node } : {}),
       ...(fails
-        ? { fix: context.fix.networkMode === 'awsvpc' ? networkModeFix(taskDefinition) : hostNetworkKept() }
+        ? proposesFixes(context)
+          ? { fix: context.fix.networkMode === 'awsvpc' ? networkModeFix(taskDefinition) : hostNetworkKept() }
+          : {}
         : { advice: 'make it a mode other than host (awsvpc is recommended)' }),
     };
     return [violation];

@@ -1,6 +1,6 @@
 import { field } from '../model/value.js';
 import { containersPassMessage, judgePrivileged } from './support/judgements.js';
-import { privilegedFix } from './support/fixes.js';
+import { privilegedFix, proposesFixes } from './support/fixes.js';
 import { containerField, judgeEachContainer } from './support/per-container.js';
 import type { Check } from './types.js';
 
@@ -72,7 +72,7 @@ export const noPrivilegedContainers: Check = {
       },
     },
   },
-  evaluate: (taskDefinition) =>
+  evaluate: (taskDefinition, context) =>
     judgeEachContainer(
       taskDefinition,
       (c) => ({ privileged: { node: field(c.node, 'privileged'), field: containerField(c, 'privileged'), advice: 'make it false' } }),
@@ -80,7 +80,7 @@ export const noPrivilegedContainers: Check = {
         const { value, explanation } = judgePrivileged(privileged);
         return { value, explanation, culprit: 'privileged' };
       },
-      ({ container }) => privilegedFix(taskDefinition, container),
+      proposesFixes(context) ? ({ container }) => privilegedFix(taskDefinition, container) : undefined,
     ),
   passMessage: containersPassMessage,
 };

@@ -1,8 +1,8 @@
 import { field } from '../model/value.js';
 import { containersPassMessage, judgeUserOnPlatform } from './support/judgements.js';
 import { DEFAULT_CHECK_CONTEXT } from '../model/proposed-fix.js';
-import { userFix } from './support/fixes.js';
-import { type Verdict, containerField, judgeEachContainer, taskField } from './support/per-container.js';
+import { proposesFixes, userFix } from './support/fixes.js';
+import { type Verdict, containerField, OPERATING_SYSTEM_FAMILY, judgeEachContainer, nonRootUserAdvice } from './support/per-container.js';
 import type { Check } from './types.js';
 
 export const noRootUser: Check = {
@@ -80,11 +80,11 @@ export const noRootUser: Check = {
         user: {
           node: field(c.node, 'user'),
           field: containerField(c, 'user'),
-          advice: `make it a non-root user such as ${JSON.stringify(context.fix.user)}`,
+          advice: nonRootUserAdvice(context.fix.user),
         },
         os: {
           node: taskDefinition.operatingSystemFamily,
-          field: taskField('runtimePlatform', 'operatingSystemFamily'),
+          field: OPERATING_SYSTEM_FAMILY,
           advice: 'make it a literal value',
         },
       }),
@@ -100,7 +100,9 @@ export const noRootUser: Check = {
         if (judgement.effectiveUser) verdict.effectiveUser = judgement.effectiveUser;
         return verdict;
       },
-      ({ container, culprit }) => userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os'),
+      proposesFixes(context)
+        ? ({ container, culprit }) => userFix(taskDefinition, container, 'fails', context.fix.user, culprit === 'os')
+        : undefined,
     ),
   passMessage: containersPassMessage,
 };

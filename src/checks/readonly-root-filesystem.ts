@@ -4,7 +4,7 @@ import { booleanValue, describeValue, field } from '../model/value.js';
 import { cannotEdit, targetsFor } from './support/fixes.js';
 import { containersPassMessage } from './support/judgements.js';
 import { onLinux } from './support/linux-only.js';
-import { containerField, judgeEachContainer, taskField } from './support/per-container.js';
+import { containerField, OPERATING_SYSTEM_FAMILY, judgeEachContainer } from './support/per-container.js';
 import type { Check } from './types.js';
 
 /**
@@ -128,7 +128,7 @@ export const readonlyRootFilesystem: Check = {
         },
         os: {
           node: taskDefinition.operatingSystemFamily,
-          field: taskField('runtimePlatform', 'operatingSystemFamily'),
+          field: OPERATING_SYSTEM_FAMILY,
           advice: 'make it a literal value',
         },
       }),

@@ -29,34 +29,55 @@ export async function emit(text: string, outputFile: string | undefined, stdout:
   }
 }
 
-/** Like emit, for a report made in pieces: written as it is made (in blocks of about 64 KB), never held whole. */
-export async function emitChunks(chunks: Iterable<string>, outputFile: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
-  const out = outputFile ? createWriteStream(outputFile, { encoding: 'utf8' }) : stdout;
+/** Text is gathered into writes of about this many UTF-16 code units. */
+const TEXT_WRITE = 64 * 1024;
+
+/**
+ * Like emit, for a report made in pieces: written as it is made, never held whole. Text pieces are gathered into
+ * writes of about 64 KB; byte pieces (a streamed report's stored findings, up to about 1 MB each) are written as they
+ * are, so they are never decoded and encoded again.
+ */
+export async function emitChunks(
+  chunks: Iterable<string | Uint8Array>,
+  outputFile: string | undefined,
+  stdout: NodeJS.WritableStream,
+): Promise<void> {
+  // A buffer of 1 MB: byte pieces are written without waiting for each to drain.
+  const out = outputFile ? createWriteStream(outputFile, { encoding: 'utf8', highWaterMark: 1024 * 1024 }) : stdout;
   const failed = outputFile
     ? once(out, 'error').then(([error]) => {
         throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
       })
     : undefined;
   failed?.catch(() => undefined);
-  const write = async (text: string) => {
+  const write = async (piece: string | Uint8Array) => {
     // Wait for a full stream to drain; a caller's own writable that is no EventEmitter is simply written to.
-    if (!out.write(text) && typeof (out as Partial<NodeJS.EventEmitter>).once === 'function') {
+    if (!out.write(piece) && typeof (out as Partial<NodeJS.EventEmitter>).once === 'function') {
       await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
     }
   };
   try {
     let block = '';
-    let last = '';
+    let endsWithNewline = false;
     for (const chunk of chunks) {
-      if (!chunk) continue;
-      block += chunk;
-      last = chunk;
-      if (block.length >= 65536) {
+      if (!chunk.length) continue;
+      if (typeof chunk === 'string') {
+        block += chunk;
+        endsWithNewline = chunk.endsWith('\n');
+        if (block.length >= TEXT_WRITE) {
+          await write(block);
+          block = '';
+        }
+        continue;
+      }
+      if (block) {
         await write(block);
         block = '';
       }
+      endsWithNewline = chunk[chunk.length - 1] === 0x0a;
+      await write(chunk);
     }
-    if (!last.endsWith('\n')) block += '\n';
+    if (!endsWithNewline) block += '\n';
     await write(block);
     if (outputFile) {
       out.end();

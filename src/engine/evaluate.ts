@@ -24,6 +24,8 @@ export interface PeerCode {
 export interface DetailCode {
   peers?: PeerCode;
   edits?: { attachEdits: typeof attachEdits; readText: (file: string) => string | undefined };
+  /** Findings carry no fix (FindingDetails.fixes false): checks build none. */
+  withoutFixes?: boolean;
 }
 
 function violationLocation(violation: Pick<Violation, 'node' | 'container'>, taskDefinition: TaskDefinition): SourceRange | undefined {
@@ -115,6 +117,8 @@ export function evaluateTaskDefinition(
   code: DetailCode = {},
 ): Finding[] {
   const peers = code.peers;
+  const fixes = code.withoutFixes !== true;
+  const checkContext: CheckContext = fixes ? context : { fix: context.fix, proposeFixes: false };
   // The checks of one definition often ask the same peer rule about the same container: each is answered once.
   const memo: PeerMemo | undefined = peers ? new Map() : undefined;
   const findings: Finding[] = [];
@@ -124,12 +128,12 @@ export function evaluateTaskDefinition(
   const { resource, usage } = taskDefinition;
   detach.below(resource);
   for (const check of checks) {
-    const violations = check.evaluate(taskDefinition, context);
+    const violations = check.evaluate(taskDefinition, checkContext);
     const { id: checkId, title, severity } = check.meta;
     const remediation = check.meta.remediation.summary;
     for (const violation of violations) {
       const location = violationLocation(violation, taskDefinition);
-      const fix = findingFix(check, violation, context, location, detach);
+      const fix = fixes ? findingFix(check, violation, context, location, detach) : undefined;
       // The keys in the order reports and library users have always seen them, set one by one (faster in V8 11 than
       // a literal of conditional spreads, and this runs for every finding).
       const finding = {
@@ -208,6 +212,11 @@ export function errorFindings(
 export interface FindingDetails {
   edits: boolean;
   peers: boolean;
+  /**
+   * The fix a finding carries (`fix`: changes, warnings, manual steps; JSON and SARIF print it): false when nothing
+   * will read it, so checks build none. Absent: true.
+   */
+  fixes?: boolean;
 }
 
 export const ALL_FINDING_DETAILS: FindingDetails = { edits: true, peers: true };

@@ -137,7 +137,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
         pooled.catch(async (error: unknown) => {
           const { WorkerOutOfMemory } = await import('./pool.js');
           if (!(error instanceof WorkerOutOfMemory)) throw error;
-          return releaseBatch(await runInProcess(group.source, batch), batch.length);
+          return releaseBatch(await runInProcess(group.source, batch), batch.length, options.findingSink !== undefined);
         }),
         batch.length,
       );
@@ -219,7 +219,7 @@ export async function scanFiles(pending: readonly PendingFile[], options: ScanOp
     for (let waiting = pool && takeBack(pool, hereMsPerChar); waiting; waiting = pool && takeBack(pool, hereMsPerChar)) {
       const { task, settle } = waiting;
       const source = FILE_SOURCES[task.sourceIndex] as FileSource;
-      const result = runInProcess(source, task.files).then((r) => releaseBatch(r, task.files.length));
+      const result = runInProcess(source, task.files).then((r) => releaseBatch(r, task.files.length, options.findingSink !== undefined));
       settle(result);
       // One at a time: the workers go on taking batches from the other end of the queue meanwhile.
       await result.catch(() => undefined);

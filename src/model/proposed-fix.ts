@@ -27,6 +27,11 @@ export const DEFAULT_FIX_OPTIONS: FixOptions = Object.freeze({
 /** What a check receives besides the task definition. */
 export interface CheckContext {
   fix: FixOptions;
+  /**
+   * False when nothing will read the violations' fixes (a scan whose reports print none): checks then build none.
+   * Absent: true.
+   */
+  proposeFixes?: boolean;
 }
 
 export const DEFAULT_CHECK_CONTEXT: CheckContext = Object.freeze({ fix: DEFAULT_FIX_OPTIONS });

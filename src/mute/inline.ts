@@ -201,6 +201,11 @@ export function cloudFormationDirectives(text: string, file: string): { directiv
   return { directives, problems };
 }
 
+const NO_DIRECTIVES: { readonly directives: readonly InlineDirective[]; readonly problems: readonly InlineProblem[] } = Object.freeze({
+  directives: Object.freeze([]),
+  problems: Object.freeze([]),
+});
+
 /**
  * Collects what the muting stage needs from a scan through the engine's hooks: file texts and,
  * for each finding, the lines of its resource and container. Checks never see any of it.
@@ -242,14 +247,15 @@ export class InlineSuppressions {
     let entry = this.parsed.get(file);
     if (!entry) {
       const text = this.texts.get(file);
+      // A file without a possible directive has none: nothing is remembered for it (a scan of 50,000 files would
+      // otherwise hold an entry per file).
+      if (text === undefined) return NO_DIRECTIVES;
       entry = { directives: [], problems: [] };
-      if (text !== undefined) {
-        if (/\.(ya?ml|tf|hcl)$/i.test(file)) entry = commentDirectives(text, file);
-        if (/^\s*[{]/.test(text) || /\.(ya?ml|template)$/i.test(file) || /\.json$/i.test(file)) {
-          if (/\bResources\b/.test(text) && /\becsguard\b/.test(text)) {
-            const cfn = cloudFormationDirectives(text, file);
-            entry = { directives: [...entry.directives, ...cfn.directives], problems: [...entry.problems, ...cfn.problems] };
-          }
+      if (/\.(ya?ml|tf|hcl)$/i.test(file)) entry = commentDirectives(text, file);
+      if (/^\s*[{]/.test(text) || /\.(ya?ml|template)$/i.test(file) || /\.json$/i.test(file)) {
+        if (/\bResources\b/.test(text) && /\becsguard\b/.test(text)) {
+          const cfn = cloudFormationDirectives(text, file);
+          entry = { directives: [...entry.directives, ...cfn.directives], problems: [...entry.problems, ...cfn.problems] };
         }
       }
       this.parsed.set(file, entry);

@@ -40,38 +40,55 @@ function toolRules(checkId: string): ReadonlyArray<readonly PeerRule[]> {
  * conclusion gets a number once), so a finding's list is found without joining its reasons into one long key.
  */
 const sharedLists = new Map<string, PeerConclusion[]>();
-/** Conclusion ids by rule (tool, rule id and control), then verdict, then reason. */
-const conclusionIds = new Map<PeerRule | PeerTool, Map<string, Map<string, number>>>();
+/**
+ * Each distinct conclusion once, with its id, by rule (tool, rule id and control) or tool, then verdict, then reason:
+ * a conclusion drawn again (most are: the same reasons recur across definitions) is the same record, never rebuilt.
+ */
+const knownConclusions = new Map<PeerRule | PeerTool, Map<string, Map<string, Concluded>>>();
 let conclusionCount = 0;
 let nextConclusionId = 0;
 /** A conclusion with fields beyond a verdict and a reason: its list is kept as it is, unshared. */
 const UNSHARED = -1;
 
-function conclusionId(by: PeerRule | PeerTool, outcome: PeerOutcome): number {
-  let keys = 0;
-  for (const key in outcome) if (Object.hasOwn(outcome, key)) keys++;
-  if (keys !== 2) return UNSHARED;
-  let byVerdict = conclusionIds.get(by);
-  if (!byVerdict) conclusionIds.set(by, (byVerdict = new Map<string, Map<string, number>>()));
-  let byReason = byVerdict.get(outcome.verdict);
-  if (!byReason) byVerdict.set(outcome.verdict, (byReason = new Map<string, number>()));
-  let id = byReason.get(outcome.why);
-  if (id !== undefined) return id;
-  // The table never grows with the corpus. Ids only grow: a list key made before a reset matches nothing after it.
-  if (conclusionCount >= 10_000) {
-    conclusionIds.clear();
-    conclusionCount = 0;
-    return conclusionId(by, outcome);
-  }
-  id = nextConclusionId++;
-  byReason.set(outcome.why, id);
-  conclusionCount++;
-  return id;
-}
-
 interface Concluded {
   conclusion: PeerConclusion;
   id: number;
+}
+
+/** `{ tool, rule, control?, ...outcome }`, key by key (a record spread first and then given keys is slow in V8 11). */
+function conclusionOf(by: PeerRule | PeerTool, outcome: PeerOutcome): PeerConclusion {
+  const conclusion = (
+    typeof by === 'string'
+      ? { tool: by }
+      : by.control
+        ? { tool: by.tool, rule: by.id, control: by.control }
+        : { tool: by.tool, rule: by.id }
+  ) as Record<string, unknown>;
+  for (const key in outcome) if (Object.hasOwn(outcome, key)) conclusion[key] = outcome[key as keyof PeerOutcome];
+  return conclusion as unknown as PeerConclusion;
+}
+
+/** The conclusion `by` draws with `outcome`, the known record when it was drawn before. */
+function conclude(by: PeerRule | PeerTool, outcome: PeerOutcome): Concluded {
+  let keys = 0;
+  for (const key in outcome) if (Object.hasOwn(outcome, key)) keys++;
+  if (keys !== 2) return { conclusion: conclusionOf(by, outcome), id: UNSHARED };
+  let byVerdict = knownConclusions.get(by);
+  if (!byVerdict) knownConclusions.set(by, (byVerdict = new Map<string, Map<string, Concluded>>()));
+  let byReason = byVerdict.get(outcome.verdict);
+  if (!byReason) byVerdict.set(outcome.verdict, (byReason = new Map<string, Concluded>()));
+  const known = byReason.get(outcome.why);
+  if (known) return known;
+  // The table never grows with the corpus. Ids only grow: a list key made before a reset matches nothing after it.
+  if (conclusionCount >= 10_000) {
+    knownConclusions.clear();
+    conclusionCount = 0;
+    return conclude(by, outcome);
+  }
+  const concluded = { conclusion: conclusionOf(by, outcome), id: nextConclusionId++ };
+  byReason.set(outcome.why, concluded);
+  conclusionCount++;
+  return concluded;
 }
 
 /**
@@ -86,10 +103,7 @@ const noRule = new Map<PeerTool, Concluded>();
 
 function notCovered(tool: PeerTool): Concluded {
   let known = noRule.get(tool);
-  if (!known) {
-    const outcome: PeerOutcome = { verdict: 'NOT_COVERED', why: `${TOOL_NAMES[tool]} has no rule for this check` };
-    noRule.set(tool, (known = { conclusion: { tool, ...outcome }, id: conclusionId(tool, outcome) }));
-  }
+  if (!known) noRule.set(tool, (known = conclude(tool, { verdict: 'NOT_COVERED', why: `${TOOL_NAMES[tool]} has no rule for this check` })));
   return known;
 }
 
@@ -104,12 +118,7 @@ function concluded(rule: PeerRule, td: TaskDefinition, container: ContainerDefin
     : on && rule.container
       ? rule.container(td, on)
       : rule.task(td);
-  // `{ tool, rule, control?, ...outcome }`, key by key (a record spread first and then given keys is slow in V8 11).
-  const conclusion = (
-    rule.control ? { tool: rule.tool, rule: rule.id, control: rule.control } : { tool: rule.tool, rule: rule.id }
-  ) as Record<string, unknown>;
-  for (const key in outcome) if (Object.hasOwn(outcome, key)) conclusion[key] = outcome[key as keyof PeerOutcome];
-  const result = { conclusion: conclusion as unknown as PeerConclusion, id: conclusionId(rule, outcome) };
+  const result = conclude(rule, outcome);
   if (memo) {
     if (!byContainer) memo.set(rule, (byContainer = new Map<ContainerDefinition | undefined, Concluded>()));
     byContainer.set(on, result);

@@ -4,7 +4,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { locationLabel, remediationDetails } from './finding-text.js';
 import { whole } from './chunks.js';
 import type { AsffTarget, ChunkedReporter, Reporter } from './report.js';
-import { jsonChunks, lazyArray } from './stream-json.js';
+import { jsonTextChunks, lazyArray } from './stream-json.js';
 import { stableFindingId } from './stable-id.js';
 
 const COMPLIANCE: Partial<Record<Status, string>> = {
@@ -28,7 +28,7 @@ export const asffReportChunks: ChunkedReporter = ({ result, generatedAt, asff })
   const reported = result.findings.filter((f) => COMPLIANCE[f.status]);
   // A finding without an account or region stops the report before any of it is written.
   for (const f of reported) filedUnder(f, asff ?? {});
-  return jsonChunks(
+  return jsonTextChunks(
     lazyArray(reported, (f) => asffFinding(f, now, asff ?? {})),
     2,
   );

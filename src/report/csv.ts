@@ -3,6 +3,7 @@ import { proposedFix, remediationDetails } from './finding-text.js';
 import { controlGroups, groupedByControl } from './controls.js';
 import { whole } from './chunks.js';
 import type { ChunkedReporter, Reporter } from './report.js';
+import type { ReportChunk } from './stream-json.js';
 
 export const CSV_COLUMNS = [
   'check_id',
@@ -108,7 +109,7 @@ const CSV_HEADER = CSV_COLUMNS.join(',') + '\r\n';
 export const csvFindingPiece = (f: Finding): string => row(f).map(csvCell).join(',') + '\r\n';
 
 /** The report (without --framework) around its rows already rendered, in order. */
-export function* csvDocumentChunks(rows: Iterable<string>): Generator<string> {
+export function* csvDocumentChunks(rows: Iterable<ReportChunk>): Generator<ReportChunk> {
   yield CSV_HEADER;
   yield* rows;
 }

@@ -17,6 +17,8 @@ export function findingDetailsFor(formats: readonly ReportFormat[], context: { e
   return {
     edits: has('json', 'sarif'),
     peers: has('json', 'sarif', 'html') || (context.explain === true && has('text')),
+    // The fix itself (changes, warnings, manual steps): printed by the same two (ScanOptions.keepFixes).
+    fixes: has('json', 'sarif'),
   };
 }
 

@@ -3,7 +3,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { locationLabel, proposedFix, remediationDetails } from './finding-text.js';
 import { whole } from './chunks.js';
 import type { ChunkedReporter, Reporter } from './report.js';
-import { jsonChunks, lazyArray } from './stream-json.js';
+import { jsonTextChunks, lazyArray } from './stream-json.js';
 import { stableFindingId } from './stable-id.js';
 
 /** The OCSF schema version the events follow (Detection Finding, class 2004, Findings category 2). */
@@ -102,7 +102,7 @@ export const ocsfReportChunks: ChunkedReporter = ({ result, generatedAt }) => {
       },
     };
   });
-  return jsonChunks(events, 2);
+  return jsonTextChunks(events, 2);
 };
 
 export const ocsfReporter: Reporter = (input, context) => whole(ocsfReportChunks(input, context));

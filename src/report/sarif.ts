@@ -1,13 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { Fix, Log, ReportingDescriptor, Result } from 'sarif';
 import { ALL_CHECKS } from '../checks/catalogue.js';
-import type { Finding, Severity } from '../model/finding.js';
+import type { Finding, PeerConclusion, Severity } from '../model/finding.js';
 import { absoluteChangePath } from '../model/proposed-fix.js';
 import { formatFieldPath } from '../checks/support/per-container.js';
 import type { ResourceRef } from '../model/task-definition.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Reporter, ReportInput } from './report.js';
-import { RenderedArray, jsonChunks, lazyArray, stringifyIndented } from './stream-json.js';
+import {
+  RenderedArray,
+  type ReportChunk,
+  SharedText,
+  jsonChunks,
+  lazyArray,
+  stringifyIndented,
+  stringifyMembers,
+  textChunks,
+} from './stream-json.js';
 
 // GitHub code scanning reads this property to rank security results (0.1–10).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -119,26 +128,38 @@ function rule(index: number): ReportingDescriptor {
 
 const RULE_INDEX = new Map(ALL_CHECKS.map((c, i) => [c.meta.id, i]));
 
-/** One finding (not ERROR: those are notifications) as a SARIF result. */
-function sarifResult(f: Finding): Result {
+/**
+ * A SARIF result in parts, in the log's key order: the members before `properties`; the properties without `peers`
+ * and those after it; the members after `properties`.
+ */
+interface ResultParts {
+  head: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  peers: Finding['peers'];
+  afterPeers: Record<string, unknown>;
+  tail: Record<string, unknown>;
+}
+
+/** One finding (not ERROR: those are notifications) as the parts of a SARIF result. */
+function sarifResultParts(f: Finding): ResultParts {
   const r = f.resource;
   // Built key by key in the order the log has always had (a literal of conditional spreads costs microseconds per
   // finding in V8 11, this a fraction of that).
-  const sarif = { ruleId: f.checkId } as Result;
+  const head: Record<string, unknown> = { ruleId: f.checkId };
   const ruleIndex = RULE_INDEX.get(f.checkId);
-  if (ruleIndex !== undefined) sarif.ruleIndex = ruleIndex;
-  sarif.level = level(f);
-  sarif.kind = kind(f);
-  sarif.message = { text: f.message };
-  sarif.partialFingerprints = { 'ecsguard/v2': fingerprint(f) };
+  if (ruleIndex !== undefined) head['ruleIndex'] = ruleIndex;
+  head['level'] = level(f);
+  head['kind'] = kind(f);
+  head['message'] = { text: f.message };
+  head['partialFingerprints'] = { 'ecsguard/v2': fingerprint(f) };
   const properties: Record<string, unknown> = { status: f.status };
   if (f.usage) properties['usage'] = f.usage;
   if (f.effectiveUser) properties['effectiveUser'] = f.effectiveUser;
   if (f.controls) properties['controls'] = f.controls;
-  if (f.peers) properties['peers'] = f.peers;
-  sarif.properties = properties;
+  const afterPeers: Record<string, unknown> = {};
+  const tail: Record<string, unknown> = {};
   if (f.location) {
-    sarif.locations = [
+    tail['locations'] = [
       {
         physicalLocation: {
           artifactLocation: { uri: uri(f.location.file) },
@@ -153,10 +174,10 @@ function sarifResult(f: Finding): Result {
       },
     ];
   } else {
-    sarif.locations = [{ logicalLocations: [{ fullyQualifiedName: r.arn ?? r.id, kind: 'resource' }] }];
+    tail['locations'] = [{ logicalLocations: [{ fullyQualifiedName: r.arn ?? r.id, kind: 'resource' }] }];
   }
   const fixes = sarifFixes(f);
-  if (fixes) sarif.fixes = fixes;
+  if (fixes) tail['fixes'] = fixes;
   if (f.status === 'MUTED') {
     const s = f.suppression;
     const suppression: Record<string, unknown> = { kind: s?.kind === 'inline' ? 'inSource' : 'external', status: 'accepted' };
@@ -168,11 +189,21 @@ function sarifResult(f: Finding): Result {
       if (s.ticket) about['ticket'] = s.ticket;
       suppression['properties'] = about;
     }
-    sarif.suppressions = [suppression as unknown as NonNullable<Result['suppressions']>[number]];
+    tail['suppressions'] = [suppression];
   } else if (f.suppression?.expired) {
-    properties['expiredSuppression'] = f.suppression;
+    afterPeers['expiredSuppression'] = f.suppression;
   }
-  return sarif;
+  return { head, properties, peers: f.peers, afterPeers, tail };
+}
+
+/** One finding (not ERROR: those are notifications) as a SARIF result. */
+function sarifResult(f: Finding): Result {
+  const { head, properties, peers, afterPeers, tail } = sarifResultParts(f);
+  if (peers) properties['peers'] = peers;
+  for (const key in afterPeers) properties[key] = afterPeers[key];
+  head['properties'] = properties;
+  for (const key in tail) head[key] = tail[key];
+  return head as unknown as Result;
 }
 
 /** An ERROR finding (not evaluated) as a tool execution notification. */
@@ -186,27 +217,42 @@ function errorNotification(f: Finding) {
 /** Where results and notifications sit in the log (checked when written). */
 const RESULT_INDENT = ' '.repeat(8);
 const NOTIFICATION_INDENT = ' '.repeat(12);
+/** Where a result's properties and their members sit. */
+const PROPERTIES_INDENT = ' '.repeat(10);
+const PROPERTY_INDENT = ' '.repeat(12);
+
+/** Peers lists are shared by many findings: a streamed log renders each once (see json.ts). */
+const peersTexts = new SharedText<PeerConclusion[]>(PROPERTY_INDENT);
+
+/** A result's JSON text at RESULT_INDENT, its peers list rendered once: the same text as the held log's. */
+function sarifResultText(f: Finding): string {
+  const { head, properties, peers, afterPeers, tail } = sarifResultParts(f);
+  const propertiesText = peers
+    ? stringifyMembers([properties, ['peers', peers.length ? peersTexts.of(peers) : '[]'], afterPeers], PROPERTIES_INDENT)
+    : stringifyMembers([properties, afterPeers], PROPERTIES_INDENT);
+  return stringifyMembers([head, ['properties', propertiesText], tail], RESULT_INDENT);
+}
 
 /** A finding as the log writes it, after a comma: a result, or for ERROR a notification (a streamed report). */
 export function sarifFindingPiece(f: Finding): { result?: string; notification?: string } {
   if (f.status === 'ERROR') {
     return { notification: `,\n${NOTIFICATION_INDENT}${stringifyIndented(errorNotification(f), NOTIFICATION_INDENT)}` };
   }
-  return { result: `,\n${RESULT_INDENT}${stringifyIndented(sarifResult(f), RESULT_INDENT)}` };
+  return { result: `,\n${RESULT_INDENT}${sarifResultText(f)}` };
 }
 
 /** Rendered pieces (sarifFindingPiece) of results and of ERROR notifications, in order. */
 export interface RenderedSarifFindings {
-  results: { count: number; pieces: (first: boolean) => Iterable<string> };
-  notifications: { count: number; pieces: (first: boolean) => Iterable<string> };
+  results: { count: number; pieces: (first: boolean) => Iterable<ReportChunk> };
+  notifications: { count: number; pieces: (first: boolean) => Iterable<ReportChunk> };
 }
 
 /** SARIF 2.1.0 for code-scanning tools; input errors become tool execution notifications. */
 /** The SARIF log in pieces (results mapped one at a time); sarifReporter joins them. */
-export const sarifReportChunks = (input: ReportInput): Iterable<string> => sarifDocumentChunks(input);
+export const sarifReportChunks = (input: ReportInput): Iterable<string> => textChunks(sarifDocumentChunks(input));
 
 /** The log, with its findings mapped from the result, or already rendered. */
-export const sarifDocumentChunks = ({ result, exitCode }: ReportInput, rendered?: RenderedSarifFindings): Iterable<string> => {
+export const sarifDocumentChunks = ({ result, exitCode }: ReportInput, rendered?: RenderedSarifFindings): Iterable<ReportChunk> => {
   const results: Result[] = rendered
     ? (new RenderedArray([], rendered.results.count, RESULT_INDENT, rendered.results.pieces) as unknown as Result[])
     : lazyArray(

@@ -22,6 +22,7 @@ import { type Finding, STATUSES, type Severity, type Status } from '../model/fin
 import type { ReportFormat } from './formats.js';
 import type { ReportInput } from './report.js';
 import { SPILL_MEMORY_LIMIT, SpillStore } from './spill-store.js';
+import type { ReportChunk } from './stream-json.js';
 
 /** What one piece stream renders for a finding (undefined: nothing, e.g. SARIF results for an ERROR finding). */
 type Render = (f: Finding) => string | undefined;
@@ -161,6 +162,28 @@ export class SpillSink implements FindingSink {
     }
   }
 
+  /**
+   * One stream's pieces in report order as UTF-8 bytes, as they were stored (a report file is written from them
+   * without decoding); with `first`, as pieces(). Call settled() first.
+   */
+  *pieceBytes(name: string, first: boolean): Generator<Buffer> {
+    const stream = this.streams.get(name);
+    if (!stream) throw new Error(`no ${name} pieces were rendered`);
+    let skip = first ? 1 : 0;
+    for (const bytes of stream.store.readBytes(this.ranges(stream))) {
+      if (skip) {
+        // The comma is one byte.
+        if (bytes.length > skip) yield bytes.subarray(skip);
+        skip = 0;
+      } else yield bytes;
+    }
+  }
+
+  /** Resolves when every piece is in its store (written to the temporary file in the background). */
+  async settled(): Promise<void> {
+    for (const stream of this.streams.values()) await stream.store.settled();
+  }
+
   /** Removes the temporary file; idempotent. */
   dispose(): void {
     for (const stream of this.streams.values()) stream.store.dispose();
@@ -269,9 +292,13 @@ export async function createSpillSink(options: SpillSinkOptions): Promise<SpillS
   return new SpillSink(await rendersFor(options.formats), options);
 }
 
-/** A streamed report's text, in pieces (for emitChunks): `input.result` holds no findings, the sink has them. */
-export async function spilledReportChunks(format: ReportFormat, input: ReportInput, sink: SpillSink): Promise<Iterable<string>> {
-  const pieces = (name: string) => (first: boolean) => sink.pieces(name, first);
+/**
+ * A streamed report in pieces (for emitChunks): text around the findings' pieces, which come as the bytes they were
+ * stored as. `input.result` holds no findings, the sink has them.
+ */
+export async function spilledReportChunks(format: ReportFormat, input: ReportInput, sink: SpillSink): Promise<Iterable<ReportChunk>> {
+  await sink.settled();
+  const pieces = (name: string) => (first: boolean) => sink.pieceBytes(name, first);
   switch (format) {
     case 'json': {
       const { jsonDocumentChunks, renderedJsonFindings } = await import('./json.js');
@@ -286,7 +313,7 @@ export async function spilledReportChunks(format: ReportFormat, input: ReportInp
     }
     case 'csv': {
       const { csvDocumentChunks } = await import('./csv.js');
-      return csvDocumentChunks(sink.pieces('csv', false));
+      return csvDocumentChunks(sink.pieceBytes('csv', false));
     }
     default:
       throw new Error(`the ${format} report is not streamed`);

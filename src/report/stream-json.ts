@@ -15,6 +15,9 @@ export function lazyArray<T, R>(items: readonly T[], map: (item: T, index: numbe
   return new LazyArray(items, map) as unknown as R[];
 }
 
+/** A piece of a report: text, or UTF-8 bytes rendered and stored before (a streamed report's findings). */
+export type ReportChunk = string | Uint8Array;
+
 /**
  * An array whose first elements (`head`) are written as usual and whose other `count` elements were rendered before
  * (a streamed report: src/report/spill-report.ts). Each rendered element is `,\n` + indent + its JSON at that
@@ -26,7 +29,7 @@ export class RenderedArray {
     readonly count: number,
     /** The indent of the elements (checked when written: the pieces were rendered for it). */
     readonly indent: string,
-    readonly pieces: (first: boolean) => Iterable<string>,
+    readonly pieces: (first: boolean) => Iterable<ReportChunk>,
   ) {}
 }
 
@@ -56,9 +59,69 @@ export function stringifyIndented(value: unknown, indent: string, space = 2): st
   const levels = (space * depth * (depth - 1)) / 2 + 2 * depth;
   return text.slice(levels + indent.length, text.length - levels);
 }
+/**
+ * stringifyIndented of an object given in parts, in key order: plain records (each stringified whole) and
+ * `[key, text]` members whose value is JSON text rendered before at the members' indent (`indent` + space), e.g. a
+ * part many findings share, rendered once. The same text as stringifyIndented of the whole object.
+ */
+export function stringifyMembers(
+  parts: ReadonlyArray<Readonly<Record<string, unknown>> | readonly [string, string]>,
+  indent: string,
+  space = 2,
+): string {
+  const inner = indent + ' '.repeat(space);
+  const closing = indent.length + 2;
+  let body = '';
+  for (const part of parts) {
+    if (Array.isArray(part)) {
+      const [key, text] = part as readonly [string, string];
+      body += `${body ? ',' : ''}\n${inner}${JSON.stringify(key)}: ${text}`;
+      continue;
+    }
+    const text = stringifyIndented(part, indent, space);
+    if (text === '{}') continue;
+    // "{" + the members (each on a line of its own) + "\n" + indent + "}".
+    body += `${body ? ',' : ''}${text.slice(1, text.length - closing)}`;
+  }
+  return body ? `{${body}\n${indent}}` : '{}';
+}
+
+/**
+ * The JSON text of read-only parts that many findings share by identity (a peers list, a resource), at one indent,
+ * rendered once each. Keyed weakly: a part no finding holds any more is dropped with its text.
+ */
+export class SharedText<T extends object> {
+  private readonly texts = new WeakMap<T, string>();
+
+  constructor(
+    private readonly indent: string,
+    private readonly toJson: (part: T) => unknown = (part) => part,
+  ) {}
+
+  of(part: T): string {
+    let text = this.texts.get(part);
+    if (text === undefined) {
+      text = stringifyIndented(this.toJson(part), this.indent);
+      this.texts.set(part, text);
+    }
+    return text;
+  }
+}
+
 const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-export function* jsonChunks(value: unknown, space = 2, indent = ''): Generator<string> {
+/** The chunks of a held report (no rendered pieces), as text. */
+export function* textChunks(chunks: Iterable<ReportChunk>): Generator<string> {
+  for (const chunk of chunks) {
+    if (typeof chunk !== 'string') throw new Error('a held report holds no rendered pieces');
+    yield chunk;
+  }
+}
+
+/** jsonChunks of a value that holds no rendered pieces (a held report): text only. */
+export const jsonTextChunks = (value: unknown, space = 2): Generator<string> => textChunks(jsonChunks(value, space));
+
+export function* jsonChunks(value: unknown, space = 2, indent = ''): Generator<ReportChunk> {
   const inner = indent + ' '.repeat(space);
   if (value instanceof RenderedArray) {
     if (value.indent !== inner) throw new Error(`rendered elements are indented by ${value.indent.length}, expected ${inner.length}`);

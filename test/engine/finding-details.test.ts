@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CHECKS } from '../../src/checks/catalogue.js';
+import { CHECKS, selectChecks } from '../../src/checks/catalogue.js';
 import { scan } from '../../src/engine/scan.js';
 import type { Finding } from '../../src/model/finding.js';
 import { findingDetailsFor } from '../../src/report/formats.js';
@@ -70,15 +70,40 @@ describe('findingDetails: fix text edits and peers only when a report prints the
     assert.ok(editsOnly.findings.every((f) => f.peers === undefined));
   });
 
+  it('without fixes: the same findings without `fix`, for every check (hardening ones included)', async () => {
+    const all = selectChecks(['all'], undefined);
+    const full = await scan({
+      paths: [...PATHS, 'examples'],
+      checks: all,
+      includePassed: true,
+      findingDetails: { edits: false, peers: true },
+    });
+    const lean = await scan({
+      paths: [...PATHS, 'examples'],
+      checks: all,
+      includePassed: true,
+      findingDetails: { edits: false, peers: true, fixes: false },
+    });
+    assert.ok(full.findings.filter((f) => f.fix?.changes.length).length > 20, 'findings with changes');
+    assert.ok(lean.findings.every((f) => f.fix === undefined));
+    assert.deepEqual(
+      lean.findings,
+      full.findings.map(({ fix: _fix, ...rest }) => rest),
+    );
+    assert.deepEqual(lean.errors, full.errors);
+    assert.deepEqual(lean.summary, full.summary);
+  });
+
   it('each format asks for what it prints', () => {
-    const table: Array<[Parameters<typeof findingDetailsFor>[0], boolean, { edits: boolean; peers: boolean }]> = [
-      [['text'], false, { edits: false, peers: false }],
-      [['text'], true, { edits: false, peers: true }],
-      [['csv', 'junit', 'ocsf', 'asff'], true, { edits: false, peers: false }],
-      [['html'], false, { edits: false, peers: true }],
-      [['json'], false, { edits: true, peers: true }],
-      [['sarif'], false, { edits: true, peers: true }],
-      [['csv', 'sarif'], false, { edits: true, peers: true }],
+    type Details = { edits: boolean; peers: boolean; fixes: boolean };
+    const table: Array<[Parameters<typeof findingDetailsFor>[0], boolean, Details]> = [
+      [['text'], false, { edits: false, peers: false, fixes: false }],
+      [['text'], true, { edits: false, peers: true, fixes: false }],
+      [['csv', 'junit', 'ocsf', 'asff'], true, { edits: false, peers: false, fixes: false }],
+      [['html'], false, { edits: false, peers: true, fixes: false }],
+      [['json'], false, { edits: true, peers: true, fixes: true }],
+      [['sarif'], false, { edits: true, peers: true, fixes: true }],
+      [['csv', 'sarif'], false, { edits: true, peers: true, fixes: true }],
     ];
     for (const [formats, explain, expected] of table) assert.deepEqual(findingDetailsFor(formats, { explain }), expected, formats.join());
   });

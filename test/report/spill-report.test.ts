@@ -211,6 +211,22 @@ describe('the spill store', () => {
     assert.equal(existsSync(folder), false);
   });
 
+  it('writes its file in the background; bytes read back after settled() are what was written', async () => {
+    const store = new SpillStore(1000);
+    const pieces = Array.from({ length: 300 }, (_, i) => `,{"n":${i},"text":"${'é'.repeat(i % 7)}${'x'.repeat(4000)}"}`);
+    const ends = pieces.map((p) => store.write(p));
+    assert.ok(store.folder && existsSync(store.folder));
+    await store.settled();
+    const bytes = Buffer.concat([...store.readBytes([[0, store.size]])]);
+    assert.equal(bytes.toString('utf8'), pieces.join(''));
+    // Ranges in another order, each a piece: the same bytes as the pieces.
+    const ranges = [5, 0, 299, 17].map((i): [number, number] => [i ? (ends[i - 1] as number) : 0, ends[i] as number]);
+    assert.equal(Buffer.concat([...store.readBytes(ranges)]).toString('utf8'), [5, 0, 299, 17].map((i) => pieces[i]).join(''));
+    const folder = store.folder;
+    store.dispose();
+    assert.equal(existsSync(folder), false);
+  });
+
   it('removes its folder when the process exits without disposing it (a second Ctrl-C)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-exit-'));
     try {

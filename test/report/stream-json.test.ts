@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { indented, jsonChunks, lazyArray, stringifyIndented } from '../../src/report/stream-json.js';
+import { indented, jsonChunks, lazyArray, stringifyIndented, stringifyMembers } from '../../src/report/stream-json.js';
 
 describe('jsonChunks: the same bytes as JSON.stringify, written in pieces', () => {
   const findings = [
@@ -67,4 +67,31 @@ describe('stringifyIndented: JSON.stringify with the lines after the first inden
       });
     }
   }
+});
+
+describe('stringifyMembers: an object from parts, some rendered before', () => {
+  it('the same text as stringifyIndented of the whole, whatever parts are empty or rendered', () => {
+    const peers = [{ tool: 'prowler', verdict: 'FAIL', why: 'privileged is true' }];
+    const resource = { kind: 'file', file: 'a.json', declaredAt: null };
+    for (const indent of ['', '    ', ' '.repeat(10)]) {
+      const inner = `${indent}  `;
+      const cases: Array<[Record<string, unknown>, Parameters<typeof stringifyMembers>[0]]> = [
+        [
+          { checkId: 'x', resource, location: null, peers },
+          [
+            { checkId: 'x' },
+            ['resource', stringifyIndented(resource, inner)],
+            { location: null },
+            ['peers', stringifyIndented(peers, inner)],
+          ],
+        ],
+        [{ peers: [] }, [{}, ['peers', '[]'], { skipped: undefined }]],
+        [{ a: 1, b: 'é 🙂' }, [{ a: 1 }, {}, { b: 'é 🙂', c: undefined }]],
+        [{}, [{}, { gone: undefined }]],
+      ];
+      for (const [whole, parts] of cases) {
+        assert.equal(stringifyMembers(parts, indent), stringifyIndented(whole, indent), `${JSON.stringify(whole)} at ${indent.length}`);
+      }
+    }
+  });
 });

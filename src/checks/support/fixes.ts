@@ -3,13 +3,16 @@
  * returns the changes that make a failing value pass, computed while the check
  * holds the nodes, plus their warnings and what cannot be changed safely.
  */
-import { type ProposedChange, type ProposedFix, emptyFix } from '../../model/proposed-fix.js';
+import { type CheckContext, type ProposedChange, type ProposedFix, emptyFix } from '../../model/proposed-fix.js';
 import type { ContainerDefinition, TaskDefinition } from '../../model/task-definition.js';
 import { type ValueNode, type Variant, field, toPlain, variants } from '../../model/value.js';
 import { networkModeWarnings, privilegedWarnings, userWarnings } from './fix-warnings.js';
 import { judgeOsFamily, judgePrivileged, judgeRootUser } from './judgements.js';
 
 type Concrete = Variant['node'];
+
+/** Whether the check builds its violations' fixes (see CheckContext.proposeFixes). */
+export const proposesFixes = (context: CheckContext | undefined): boolean => context?.proposeFixes !== false;
 
 /** Where a change would go, or why it cannot be made automatically. */
 type Target = { current?: ValueNode } | { manual: string };

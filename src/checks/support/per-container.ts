@@ -48,6 +48,24 @@ export function taskField(...keys: string[]): FieldRef {
 
 const taskFields = new Map<string, FieldRef>();
 
+/** `runtimePlatform.operatingSystemFamily`, which the user checks read for every container: made once. */
+export const OPERATING_SYSTEM_FAMILY: FieldRef = taskField('runtimePlatform', 'operatingSystemFamily');
+
+/** The advice of an UNKNOWN user (`make it a non-root user such as "1000:1000"`), made once per user written. */
+export function nonRootUserAdvice(user: string): string {
+  if (user !== lastAdvisedUser) {
+    lastAdvisedUser = user;
+    lastUserAdvice = `make it a non-root user such as ${JSON.stringify(user)}`;
+  }
+  return lastUserAdvice;
+}
+
+let lastAdvisedUser: string | undefined;
+let lastUserAdvice = '';
+
+/** `networkMode`, which the host-mode checks read for every container: made once. */
+export const NETWORK_MODE: FieldRef = taskField('networkMode');
+
 /** The report fields of a violation at `ref`. */
 export const fieldOf = (ref: FieldRef): Pick<Violation, 'field' | 'fieldPath'> => ({ field: ref.text, fieldPath: [...ref.path] });
 
@@ -233,8 +251,10 @@ export function judgeEachContainer<K extends string>(
       judged.push(describeMatching(matching, verdicts.length, container, inputs));
       continue;
     }
-    const noted = verdicts.filter((v) => v.verdict.notes?.length);
-    const first = noted[0];
+    // Most passing containers have no note: the list is made only when one has.
+    let noted: Array<Judgement<K>> | undefined;
+    for (const v of verdicts) if (v.verdict.notes?.length) (noted ??= []).push(v);
+    const first = noted?.[0];
     const allowed = allowedFailure(inputs, verdicts, judge, container);
     if (allowed) {
       const also = first ? `; note: ${(first.verdict.notes ?? []).join('; ')}` : '';
@@ -255,7 +275,7 @@ export function judgeEachContainer<K extends string>(
         text: (first.verdict.notes ?? []).join('; '),
         field: inputs[first.verdict.culprit].field,
         container,
-        assumptions: conditionsOf(noted, verdicts.length, container.assumptions),
+        assumptions: conditionsOf(noted as Array<Judgement<K>>, verdicts.length, container.assumptions),
       };
       if (node) note.node = node;
       if (first.verdict.effectiveUser) note.effectiveUser = first.verdict.effectiveUser;
@@ -333,7 +353,17 @@ function allowedFailure<K extends string>(
   container: ContainerDefinition,
 ): { text: string; field: FieldRef; node: ValueNode | undefined; assumptions: Assumption[] } | undefined {
   // Most values allow nothing else: no substitution to try (checked first, for every passing container).
-  if (!combinations.some(({ values }) => (Object.keys(inputs) as K[]).some((key) => values[key]?.origin?.alternatives))) return undefined;
+  let alternatives = false;
+  for (const { values } of combinations) {
+    for (const key in values) {
+      if (values[key]?.origin?.alternatives) {
+        alternatives = true;
+        break;
+      }
+    }
+    if (alternatives) break;
+  }
+  if (!alternatives) return undefined;
   for (const { values, assumptions } of combinations) {
     // Each input: its value as checked, then the values its definition also allows.
     let choices: Array<Array<{ key: K; alternative: Values<K>[K]; source: string }>> = [[]];
