@@ -16,7 +16,7 @@
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
 import type { Event, MappingEvent, ScalarEvent, SequenceEvent } from 'js-yaml';
-import type { LazyRanges, LineIndex } from '../../model/location.js';
+import { type LazyRanges, type LineIndex, OffsetRange } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
 import { REFERENCE_SITES } from './template.js';
@@ -197,11 +197,11 @@ class EventBuilder {
         {
           key: name,
           sourceKey: tag,
-          keyRange: this.ranges.range(tagStart, tagEnd),
+          keyRange: new OffsetRange(this.ranges, tagStart, tagEnd),
           value,
         },
       ],
-      range: this.ranges.range(tagStart, this.lastRangeEnd),
+      range: new OffsetRange(this.ranges, tagStart, this.lastRangeEnd),
       syntax: 'yaml',
     };
     if (name === 'Ref' || name === 'Fn::Sub') this.referenceSites.push(call);
@@ -221,15 +221,17 @@ class EventBuilder {
     } else if (style !== PLAIN) {
       start = this.blockScalarHeader(e);
     }
-    if (style <= DOUBLE_QUOTED) this.checkContinuations(start, end, parentIndent, style === DOUBLE_QUOTED);
+    // js-yaml marks a plain or quoted scalar on one line without escapes `fast`: no continuation lines to check.
+    if (style <= DOUBLE_QUOTED && !e.fast) this.checkContinuations(start, end, parentIndent, style === DOUBLE_QUOTED);
     this.lastStart = start;
-    const rangeEnd = this.trimEnd(start, end);
+    // White space ends a block scalar's text; a plain or quoted scalar seldom ends with any.
+    const rangeEnd = mayBeSpace(text.charCodeAt(end - 1)) ? this.trimEnd(start, end) : end;
     this.lastKind = style <= DOUBLE_QUOTED ? LEAF : BLOCK_SCALAR;
     this.lastRangeEnd = rangeEnd;
     this.lastTextEnd = end;
     this.lastFullEnd = rangeEnd;
-    const range = this.ranges.range(start, rangeEnd);
-    const decoded = getScalarValue(text, e);
+    const range = new OffsetRange(this.ranges, start, rangeEnd);
+    const decoded = e.fast ? text.slice(e.valueStart, e.valueEnd) : getScalarValue(text, e);
     if (tagged || style !== PLAIN) return { kind: 'string', value: decoded, range, syntax: 'yaml' };
     const value = resolvePlain(decoded);
     if (value === null) return { kind: 'null', range, syntax: 'yaml' };
@@ -278,7 +280,7 @@ class EventBuilder {
     if (headerEnd > 0 && text.charCodeAt(headerEnd - 1) === 10) headerEnd--;
     else if (headerEnd !== text.length) bail();
     if (headerEnd > 0 && text.charCodeAt(headerEnd - 1) === 13) headerEnd--;
-    const lineStart = text.lastIndexOf('\n', headerEnd - 1) + 1;
+    const lineStart = this.lineStartOf(headerEnd);
     const header = BLOCK_SCALAR_HEADER.exec(text.slice(lineStart, headerEnd));
     if (!header) return bail();
     return lineStart + header.index + (header[1] as string).length;
@@ -316,7 +318,7 @@ class EventBuilder {
       } else {
         if ((v.type === MAPPING || v.type === SEQUENCE) && v.style !== FLOW) {
           // A block collection on the key's line (`A: b: 1`, `A: - 1`) is an error in yaml.
-          if (text.lastIndexOf('\n', v.start) < keyStart) bail();
+          if (!hasLineFeed(text, keyStart, v.start)) bail();
         } else if (v.type === SCALAR || v.type === MAPPING || v.type === SEQUENCE) {
           // A scalar or flow collection below its key with a comment between: yaml reads it as a multi-line key.
           const start = flowStart(v);
@@ -324,11 +326,11 @@ class EventBuilder {
         }
         value = this.node(indent);
       }
-      entries.push({ key, sourceKey: key, keyRange: this.ranges.range(keyStart, keyEnd), value });
+      entries.push({ key, sourceKey: key, keyRange: new OffsetRange(this.ranges, keyStart, keyEnd), value });
     }
     this.index++;
     const end = this.closeBlock(e.start, indent);
-    const map: ValueNode = { kind: 'object', entries, range: this.ranges.range(e.start, end), syntax: 'yaml' };
+    const map: ValueNode = { kind: 'object', entries, range: new OffsetRange(this.ranges, e.start, end), syntax: 'yaml' };
     if (entries.length === 1) this.noteReferenceSite(map, entries[0] as ObjectEntry);
     return map;
   }
@@ -361,7 +363,7 @@ class EventBuilder {
     }
     this.index++;
     const end = this.closeBlock(e.start, indent);
-    return { kind: 'array', items, range: this.ranges.range(e.start, end), syntax: 'yaml' };
+    return { kind: 'array', items, range: new OffsetRange(this.ranges, e.start, end), syntax: 'yaml' };
   }
 
   /**
@@ -404,7 +406,7 @@ class EventBuilder {
         const valueStart = flowStart(value);
         for (let i = colon + 1; i < valueStart; i++) if (text.charCodeAt(i) !== 32) bail();
         const node = this.flowItem();
-        entries.push({ key, sourceKey: key, keyRange: this.ranges.range(keyStart, keyEnd), value: node });
+        entries.push({ key, sourceKey: key, keyRange: new OffsetRange(this.ranges, keyStart, keyEnd), value: node });
       } else items.push(this.flowItem());
       after = this.lastTextEnd;
     }
@@ -419,7 +421,7 @@ class EventBuilder {
     this.lastRangeEnd = end;
     this.lastTextEnd = end;
     this.lastFullEnd = end;
-    const range = this.ranges.range(e.start, end);
+    const range = new OffsetRange(this.ranges, e.start, end);
     if (!isMap) return { kind: 'array', items, range, syntax: 'yaml' };
     const map: ValueNode = { kind: 'object', entries, range, syntax: 'yaml' };
     if (entries.length === 1) this.noteReferenceSite(map, entries[0] as ObjectEntry);
@@ -500,17 +502,20 @@ class EventBuilder {
     const end = quoted ? k.valueEnd + 1 : k.valueEnd;
     const text = this.text;
     if (quoted && (text.charCodeAt(start) !== text.charCodeAt(end - 1) || !(text[start] === '"' || text[start] === "'"))) bail();
-    for (let i = start; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || c === 13) bail();
+    if (!k.fast) {
+      for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || c === 13) bail();
+      }
     }
-    let value = getScalarValue(text, k);
+    let value = k.fast ? text.slice(k.valueStart, k.valueEnd) : getScalarValue(text, k);
     if (!quoted) {
       if (value === '<<') bail(); // a merge key: the composing path reports it
-      value = String(resolvePlain(value) ?? '');
+      const resolved = resolvePlain(value);
+      if (typeof resolved !== 'string') value = String(resolved ?? '');
     }
     this.keyStart = start;
-    this.keyEnd = this.trimEnd(start, end);
+    this.keyEnd = mayBeSpace(text.charCodeAt(end - 1)) ? this.trimEnd(start, end) : end;
     return value;
   }
 
@@ -525,7 +530,7 @@ class EventBuilder {
     this.lastRangeEnd = at;
     this.lastTextEnd = at;
     this.lastFullEnd = at;
-    return { kind: 'null', range: this.ranges.range(at, at), syntax: 'yaml' };
+    return { kind: 'null', range: new OffsetRange(this.ranges, at, at), syntax: 'yaml' };
   }
 
   /**
@@ -637,8 +642,12 @@ class EventBuilder {
     return at - i;
   }
 
+  /** Where the line of `at` starts (a loop back: `lastIndexOf` is a runtime call, and lines here are short). */
   private lineStartOf(at: number): number {
-    return this.text.lastIndexOf('\n', at - 1) + 1;
+    const text = this.text;
+    let i = at - 1;
+    while (i >= 0 && text.charCodeAt(i) !== 10) i--;
+    return i + 1;
   }
 
   private column(at: number): number {
@@ -670,6 +679,12 @@ function hasCommentMark(text: string, from: number, to: number): boolean {
   return false;
 }
 
+/** Whether a line feed sits between `from` and `to` (inclusive), searched back from `to`. */
+function hasLineFeed(text: string, from: number, to: number): boolean {
+  for (let i = to; i >= from; i--) if (text.charCodeAt(i) === 10) return true;
+  return false;
+}
+
 /** The offset of the line feed ending the line of `at` (or the text's end). */
 function lineEnd(text: string, at: number): number {
   const nl = text.indexOf('\n', at);
@@ -687,7 +702,13 @@ function isBreakOrSpace(code: number, text: string, at: number): boolean {
 }
 
 /** Space, tab, line feed, carriage return, form feed, vertical tab (what `/\s/` matches in ASCII), and Unicode spaces. */
+/** Whether {@link isSpace} may hold: not printable ASCII (a comparison inlined where most characters are that). */
+function mayBeSpace(code: number): boolean {
+  return code <= 32 || code >= 0xa0;
+}
+
 function isSpace(code: number): boolean {
+  if (code > 32 && code < 0xa0) return false; // printable ASCII, the usual last character
   return (
     code === 32 ||
     (code >= 9 && code <= 13) ||
@@ -736,10 +757,35 @@ function yaml11Boolean(text: string): boolean | undefined {
  */
 function resolvePlain(text: string): string | number | boolean | null {
   const c = text.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
-    for (const [test, resolve] of CORE_PLAIN) if (test.test(text)) return resolve(text);
-    return text;
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) return resolveNumeric(text);
+  // Only these first characters (or none) may start a null or boolean word: most keys and values stop here.
+  if (c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70 || c === 126 || text.length === 0) {
+    return resolveWord(text);
   }
+  return text;
+}
+
+/**
+ * A plain scalar starting with a digit, a sign or a dot. Digits only (`8080`, the usual case) match the int tag and
+ * no tag before it (null, bool and octal need other characters): read without the regular expressions.
+ */
+function resolveNumeric(text: string): string | number | boolean | null {
+  let i = 0;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  if (i === text.length) return parseInt(text, 10);
+  for (let t = 0; t < CORE_PLAIN.length; t++) {
+    const [test, resolve] = CORE_PLAIN[t] as (typeof CORE_PLAIN)[number];
+    if (test.test(text)) return resolve(text);
+  }
+  return text;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The core schema's null and bool words; any other text is itself. */
+function resolveWord(text: string): string | boolean | null {
   switch (text) {
     case '':
     case '~':
