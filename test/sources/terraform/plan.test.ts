@@ -13,6 +13,12 @@ function plannedTaskDefinition(values: Record<string, unknown>) {
   return { address: 'aws_ecs_task_definition.x', mode: 'managed', type: 'aws_ecs_task_definition', name: 'x', values };
 }
 
+/** The resource_changes entry Terraform prints for creating aws_ecs_task_definition.x. */
+function createdTaskDefinition(after: Record<string, unknown>, afterUnknown: Record<string, unknown>) {
+  const change = { actions: ['create'], after, after_unknown: afterUnknown };
+  return { address: 'aws_ecs_task_definition.x', mode: 'managed', type: 'aws_ecs_task_definition', name: 'x', change };
+}
+
 describe('Terraform plan JSON', () => {
   it('is detected by content', () => {
     const text = readFileSync(PLAN, 'utf8');
@@ -115,19 +121,7 @@ describe('Terraform plan: task-level values stay known when the containers are n
             resources: [plannedTaskDefinition({ family: 'x', network_mode: 'awsvpc' })],
           },
         },
-        resource_changes: [
-          {
-            address: 'aws_ecs_task_definition.x',
-            mode: 'managed',
-            type: 'aws_ecs_task_definition',
-            name: 'x',
-            change: {
-              actions: ['create'],
-              after: { family: 'x', network_mode: 'awsvpc' },
-              after_unknown: { container_definitions: true },
-            },
-          },
-        ],
+        resource_changes: [createdTaskDefinition({ family: 'x', network_mode: 'awsvpc' }, { container_definitions: true })],
       },
       null,
       2,
@@ -171,17 +165,11 @@ describe('Terraform plan: after_unknown below the top level', () => {
         format_version: '1.2',
         planned_values: { root_module: { resources: [plannedTaskDefinition(values)] } },
         resource_changes: [
-          {
-            address: 'aws_ecs_task_definition.x',
-            mode: 'managed',
-            type: 'aws_ecs_task_definition',
-            name: 'x',
-            change: {
-              actions: ['create'],
-              after: values,
-              after_unknown: { volume: [{}, { host_path: true }], runtime_platform: [{ cpu_architecture: true }], arn: true },
-            },
-          },
+          createdTaskDefinition(values, {
+            volume: [{}, { host_path: true }],
+            runtime_platform: [{ cpu_architecture: true }],
+            arn: true,
+          }),
         ],
       },
       null,
