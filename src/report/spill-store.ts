@@ -29,6 +29,9 @@ const READ_BLOCK = 1024 * 1024;
 /** Reads as text are decoded in pieces of this size. */
 const TEXT_BLOCK = 64 * 1024;
 
+/** Written blocks kept for `write` to fill again, at most. */
+const MAX_SPARE_BLOCKS = 16;
+
 export class SpillStore {
   /** Bytes appended so far: the offset of the next append. */
   size = 0;
@@ -39,6 +42,13 @@ export class SpillStore {
   /** The block `write` fills: text is encoded straight into it, never joined into a larger string first. */
   private block: Buffer | undefined;
   private blockUsed = 0;
+  /**
+   * Blocks whose bytes are in the file, for `write` to fill again: a fresh block's pages are faulted in one by one
+   * (about 15 us each in a VM), which cost more than encoding the text into them. Only blocks made after the move to
+   * the file are reused: a reader is never handed a view of one (it gets buffers read from the file).
+   */
+  private spare: Buffer[] = [];
+  private readonly reusable = new WeakSet<ArrayBufferLike>();
   /** Where the bytes kept so far end (in memory or in the file). */
   private kept = 0;
   private file: { dir: string; fd: number } | undefined;
@@ -81,7 +91,7 @@ export class SpillStore {
       const bytes = Buffer.byteLength(text, 'utf8');
       if (block === undefined || block.length - this.blockUsed < bytes) {
         this.seal();
-        block = Buffer.allocUnsafe(Math.max(BLOCK, bytes));
+        block = bytes <= BLOCK ? (this.spare.pop() ?? this.newBlock(BLOCK)) : Buffer.allocUnsafe(bytes);
         this.block = block;
       }
     }
@@ -96,6 +106,18 @@ export class SpillStore {
   async settled(): Promise<void> {
     while (this.inFlight.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  private newBlock(size: number): Buffer {
+    const block = Buffer.allocUnsafe(size);
+    if (this.file) this.reusable.add(block.buffer);
+    return block;
+  }
+
+  /** A written block's bytes: its block may be filled again (see spare). */
+  private release(bytes: Buffer): void {
+    if (this.disposed || this.spare.length >= MAX_SPARE_BLOCKS || !this.reusable.has(bytes.buffer)) return;
+    this.spare.push(Buffer.from(bytes.buffer, 0, BLOCK));
   }
 
   private usable(): void {
@@ -132,6 +154,7 @@ export class SpillStore {
     const file = this.file as { fd: number };
     if (this.inFlightBytes + bytes.length > MAX_IN_FLIGHT) {
       writeFully(file.fd, bytes, at);
+      this.release(bytes);
       return;
     }
     this.inFlight.set(at, bytes);
@@ -152,7 +175,10 @@ export class SpillStore {
       write(file.fd, bytes, done, bytes.length - done, at + done, (error, n) => {
         if (error) written(error);
         else if (done + n < bytes.length) rest(done + n);
-        else written(null);
+        else {
+          written(null);
+          this.release(bytes);
+        }
       });
     };
     rest(0);
@@ -228,6 +254,7 @@ export class SpillStore {
     this.memory = [];
     this.memoryStarts = [];
     this.block = undefined;
+    this.spare = [];
     const file = this.file;
     this.file = undefined;
     if (!file) return;
