@@ -11,6 +11,7 @@ import type { FileShare, InputFile } from '../sources/source.js';
 import { CLAIMED_BY_MAIN, claim, isClaimedByWorker, isUnclaimed, newClaim } from './batch-claim.js';
 import type { FindingDetails } from './evaluate.js';
 import type { BatchResult } from './scan.js';
+import { textLength } from './scan-files.js';
 
 export interface BatchTask {
   /** Index in FILE_SOURCES (kinds are not unique: Terraform HCL and plans share one). */
@@ -58,10 +59,10 @@ export function workersAvailable(): boolean {
 }
 
 /**
- * Batches a worker holds at once: the one it runs and the next. The main thread hands batches out between its own
+ * Batches a worker holds at once: the one it runs and the next ones. The main thread hands batches out between its own
  * work (it reads, reports, and checks batches of its lane, each a synchronous stretch of a few hundred ms): a worker
  * holding only the batch it runs would wait for the main thread's next turn after each one. Its next batch is already
- * in its port instead, claimed (see Claim) only when the worker starts it, so the main thread can still take it back.
+ * in its port instead, claimed (batch-claim.ts) only when the worker starts it, so the main thread can still take it back.
  */
 export const WORKER_AHEAD = 4;
 
@@ -236,11 +237,9 @@ export class ScanPool {
 
   run(task: BatchTask): Promise<BatchResult> {
     const id = this.nextId++;
-    let chars = 0;
-    for (const file of task.files) chars += file.text.length;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.queue.push({ id, task, claim: newClaim(), chars });
+      this.queue.push({ id, task, claim: newClaim(), chars: textLength(task.files) });
       this.drain();
     });
   }

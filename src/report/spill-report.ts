@@ -147,24 +147,9 @@ export class SpillSink implements FindingSink {
   }
 
   /**
-   * One stream's pieces in report order; with `first`, the first piece loses its leading byte (the comma before
-   * an array's first element).
-   */
-  *pieces(name: string, first: boolean): Generator<string> {
-    const stream = this.streams.get(name);
-    if (!stream) throw new Error(`no ${name} pieces were rendered`);
-    let skip = first ? 1 : 0;
-    for (const text of stream.store.read(this.ranges(stream))) {
-      if (skip) {
-        yield text.slice(skip);
-        skip = 0;
-      } else yield text;
-    }
-  }
-
-  /**
    * One stream's pieces in report order as UTF-8 bytes, as they were stored (a report file is written from them
-   * without decoding); with `first`, as pieces(). Call settled() first.
+   * without decoding); with `first`, the first piece loses its leading byte (the comma before an array's first
+   * element). Call settled() first.
    */
   *pieceBytes(name: string, first: boolean): Generator<Buffer> {
     const stream = this.streams.get(name);

@@ -7,12 +7,11 @@
  * thread, the lane that decides when a scan ends: synchronous writes of an 18 MB report cost it about 0.2 s). Each
  * block is written where it belongs whatever order the writes finish in; `settled()` waits for them before reading,
  * and a read that does not wait writes the blocks still in flight again itself (the same bytes at the same place).
- * Reads give bytes (`readBytes`: a report file gets them as they are, never decoded and encoded again) or text.
+ * Reads give bytes (`readBytes`: a report file gets them as they are, never decoded and encoded again).
  */
 import { close, closeSync, mkdtempSync, openSync, readSync, rmSync, write, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 
 /** Bytes kept in memory before the store moves to a file. */
 export const SPILL_MEMORY_LIMIT = 4 * 1024 * 1024;
@@ -25,9 +24,6 @@ const BLOCK = 256 * 1024;
 
 /** Reads from the file give buffers of at most this size. */
 const READ_BLOCK = 1024 * 1024;
-
-/** Reads as text are decoded in pieces of this size. */
-const TEXT_BLOCK = 64 * 1024;
 
 /** Written blocks kept for `write` to fill again, at most. */
 const MAX_SPARE_BLOCKS = 16;
@@ -67,18 +63,6 @@ export class SpillStore {
   /** The temporary folder, once the store has moved to a file (tests check it is removed). */
   get folder(): string | undefined {
     return this.file?.dir;
-  }
-
-  /** Appends `text` as UTF-8 in a buffer of its own; returns its byte offset. */
-  append(text: string): number {
-    this.usable();
-    const start = this.size;
-    if (!text) return start;
-    this.seal();
-    const bytes = Buffer.from(text, 'utf8');
-    this.size += bytes.length;
-    this.keep(bytes);
-    return start;
   }
 
   /** Appends `text` as UTF-8 to the current block; returns the byte offset after it. */
@@ -228,22 +212,6 @@ export class SpillStore {
         yield buffer;
       }
     }
-  }
-
-  /**
-   * The text of byte ranges [start, end), in order, as strings of at most about 64 KB (ranges hold whole characters:
-   * a character split between two pieces is joined by the decoder).
-   */
-  *read(ranges: Iterable<readonly [number, number]>): Generator<string> {
-    const decoder = new StringDecoder('utf8');
-    for (const bytes of this.readBytes(ranges)) {
-      for (let at = 0; at < bytes.length; at += TEXT_BLOCK) {
-        const text = decoder.write(bytes.subarray(at, Math.min(bytes.length, at + TEXT_BLOCK)));
-        if (text) yield text;
-      }
-    }
-    const rest = decoder.end();
-    if (rest) yield rest;
   }
 
   /** Closes and removes the file and its folder; idempotent. A file still being written is closed when that ends. */

@@ -184,7 +184,10 @@ describe('streamed reports (src/report/spill-report.ts)', () => {
     sink.take([finding(second as string, 10, 'late'), finding(first as string, 5, 'b')], 2);
     sink.take([finding(second as string, 10, 'early'), finding(first as string, 20, 'a')], 1);
     try {
-      assert.equal([...sink.pieces('csv', false)].join(''), `${first} b\n${second} early\n${second} late\n${first} a\n`);
+      assert.equal(
+        Buffer.concat([...sink.pieceBytes('csv', false)]).toString('utf8'),
+        `${first} b\n${second} early\n${second} late\n${first} a\n`,
+      );
     } finally {
       sink.dispose();
     }
@@ -192,19 +195,20 @@ describe('streamed reports (src/report/spill-report.ts)', () => {
 });
 
 describe('the spill store', () => {
-  it('reads back what was appended, across the move to a file, and removes its folder', () => {
+  it('reads back what was written, across the move to a file, and removes its folder', () => {
     const store = new SpillStore(10);
-    const a = store.append('ab€c');
-    const b = store.append('x'.repeat(200_000));
-    const c = store.append('ü🙂');
+    const a = store.size;
+    const b = store.write('ab€c');
+    const c = store.write('x'.repeat(200_000));
+    store.write('ü🙂');
     assert.ok(store.folder && existsSync(store.folder));
-    const text = [
-      ...store.read([
+    const text = Buffer.concat([
+      ...store.readBytes([
         [a, b],
         [c, store.size],
         [b, c],
       ]),
-    ].join('');
+    ]).toString('utf8');
     assert.equal(text, `ab€cü🙂${'x'.repeat(200_000)}`);
     const folder = store.folder;
     store.dispose();
@@ -255,7 +259,7 @@ describe('the spill store', () => {
     try {
       const script =
         `import { SpillStore } from ${JSON.stringify(path.join(REPO_ROOT, 'dist/report/spill-store.js'))};` +
-        `const s = new SpillStore(0); s.append('x'); console.log(s.folder); process.exit(130);`;
+        `const s = new SpillStore(0); s.write('x'); console.log(s.folder); process.exit(130);`;
       const code = await new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: dir } });
         child.on('close', resolve);

@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EcsApi } from '../../../src/sources/aws/ecs-api.js';
 import { RevisionDescriber } from '../../../src/sources/aws/describe.js';
 import { createLimiter } from '../../../src/sources/aws/limiter.js';
-
-const progress = { cacheHit: () => undefined, described: () => undefined, failed: () => undefined };
+import { NO_PROGRESS, countingDescribes } from '../../support/counting-describes.js';
 
 describe('account-regions waiting for the organization-wide start budget', () => {
   it('each waits with one describe at the gate, the rest of its revisions as ARNs, and every revision is described', async () => {
     let release: () => void = () => undefined;
     const blocked = new Promise<void>((resolve) => (release = resolve));
-    let running = 0;
-    let most = 0;
-    const api = {
-      describeTaskDefinition: async (_region: string, arn: string) => {
-        running++;
-        most = Math.max(most, running);
-        await blocked;
-        running--;
-        return { taskDefinition: { taskDefinitionArn: arn }, tags: [] };
-      },
-    } as unknown as EcsApi;
+    const { api, running, most } = countingDescribes(() => blocked);
     // Two start slots for forty account-regions, each allowed ten describes in flight.
     const starts = createLimiter(2);
     let atGate = 0;
@@ -28,7 +16,7 @@ describe('account-regions waiting for the organization-wide start budget', () =>
     const describers = Array.from(
       { length: 40 },
       (_, i) =>
-        new RevisionDescriber(api, `region-${i}`, undefined, progress, () => results++, 10, {
+        new RevisionDescriber(api, `region-${i}`, undefined, NO_PROGRESS, () => results++, 10, {
           ready: () => {
             atGate++;
             return Promise.resolve();
@@ -40,12 +28,12 @@ describe('account-regions waiting for the organization-wide start budget', () =>
       for (let i = 1; i <= 10; i++) describer.add(`arn:aws:ecs:us-east-1:1111111111${String(r).padStart(2, '0')}:task-definition/web:${i}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
     // The two started, and one more describe per account-region at the gate: 42, not 400.
-    assert.equal(running, 2);
+    assert.equal(running(), 2);
     assert.equal(atGate, 42);
     release();
     await Promise.all(describers.map((d) => d.settled()));
     assert.equal(results, 400);
     assert.equal(atGate, 400);
-    assert.equal(most, 2);
+    assert.equal(most(), 2);
   });
 });

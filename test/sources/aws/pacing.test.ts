@@ -6,6 +6,7 @@ import { RevisionDescriber } from '../../../src/sources/aws/describe.js';
 import { createEcsApi, type EcsApi } from '../../../src/sources/aws/ecs-api.js';
 import { AwsLiveSource } from '../../../src/sources/aws/live-source.js';
 import { createLimiter } from '../../../src/sources/aws/limiter.js';
+import { NO_PROGRESS, countingDescribes } from '../../support/counting-describes.js';
 import { EMULATOR_CREDENTIALS, type EcsEmulator, startEcsEmulator } from '../../support/ecs-emulator/index.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
@@ -255,28 +256,17 @@ describe('revisions waiting for a describe', () => {
 
 describe('describes started across account-regions', () => {
   it("two regions' describers share a start budget: never more started at once than it allows", async () => {
-    let running = 0;
-    let most = 0;
-    const api = {
-      describeTaskDefinition: async (_region: string, arn: string) => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-        running--;
-        return { taskDefinition: { taskDefinitionArn: arn }, tags: [] };
-      },
-    } as unknown as EcsApi;
+    const { api, most } = countingDescribes(() => new Promise((resolve) => setTimeout(resolve, 2)));
     const starts = createLimiter(3);
-    const progress = { cacheHit: () => undefined, described: () => undefined, failed: () => undefined };
     let results = 0;
     const describers = ['us-east-1', 'eu-west-1'].map(
-      (region) => new RevisionDescriber(api, region, undefined, progress, () => results++, 10, { starts }),
+      (region) => new RevisionDescriber(api, region, undefined, NO_PROGRESS, () => results++, 10, { starts }),
     );
     for (const [r, describer] of describers.entries())
       for (let i = 1; i <= 10; i++) describer.add(`arn:aws:ecs:us-east-1:11111111111${r}:task-definition/web:${i}`);
     await Promise.all(describers.map((d) => d.settled()));
     assert.equal(results, 20);
-    assert.equal(most, 3);
+    assert.equal(most(), 3);
   });
 });
 
