@@ -63,18 +63,23 @@ export async function scanShared(
   runHere: (share: FileShare | undefined) => Promise<BatchResult>,
 ): Promise<BatchResult> {
   const { ScanPool, WorkerOutOfMemory } = await import('./pool.js');
-  const pool = new ScanPool(1, undefined, SHARE_WORKER_LIMITS);
+  const sourceIndex = FILE_SOURCES.indexOf(source);
+  const findingDetails = options.findingDetails ?? ALL_FINDING_DETAILS;
+  // The worker starts, and loads the source's and the checks' code, while this thread prepares the shares.
+  const pool = new ScanPool(1, { sourceIndexes: [sourceIndex], findingDetails }, SHARE_WORKER_LIMITS);
   try {
-    const workerShare = { from: MAIN_SHARE, to: 1 };
+    const prepared = await source.prepareShares?.(file);
+    const withPrepared = (share: FileShare): FileShare => (prepared === undefined ? share : { ...share, prepared });
+    const workerShare = withPrepared({ from: MAIN_SHARE, to: 1 });
     const there = pool
       .run({
-        sourceIndex: FILE_SOURCES.indexOf(source),
+        sourceIndex,
         files: [file],
         checkIds: options.checks.map((c) => c.meta.id),
         includePassed: options.includePassed ?? false,
         varFiles: options.varFiles ?? [],
         findingLines: options.findingLines,
-        findingDetails: options.findingDetails ?? ALL_FINDING_DETAILS,
+        findingDetails,
         share: workerShare,
       })
       .catch((error: unknown) => {
@@ -83,7 +88,7 @@ export async function scanShared(
       });
     // Awaited below; a failure here while this thread is busy must not count as unhandled.
     there.catch(() => undefined);
-    const here = await runHere({ from: 0, to: MAIN_SHARE });
+    const here = await runHere(withPrepared({ from: 0, to: MAIN_SHARE }));
     return joinShares([here, await there]) ?? (await runHere(undefined));
   } finally {
     await pool.close();

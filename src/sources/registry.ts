@@ -1,7 +1,7 @@
 import { looksLikeCloudFormation } from './cloudformation/detect.js';
 import { jsonTaskDefinitionSource } from './json/json-source.js';
 import type { SourceKind } from '../model/task-definition.js';
-import type { FileSource } from './source.js';
+import type { FileSource, InputFile } from './source.js';
 import { isTerraformConfiguration, looksLikeTerraformPlan } from './terraform/detect.js';
 
 /**
@@ -19,7 +19,9 @@ function lazySource(
   return {
     kind,
     ...(shape.independentFiles ? { independentFiles: true } : {}),
-    ...(shape.shareable ? { shareable: true } : {}),
+    ...(shape.shareable
+      ? { shareable: true, prepareShares: async (file: InputFile) => (await real()).prepareShares?.(file) }
+      : {}),
     detect,
     load: async (files, options) => (await real()).load(files, options),
     // The engine asks for parts only from a source that has them: forwarded for the sources that do.
