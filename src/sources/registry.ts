@@ -16,12 +16,11 @@ function lazySource(
 ): FileSource {
   let loaded: Promise<FileSource> | undefined;
   const real = () => (loaded ??= importSource());
+  const prepareShares = async (file: InputFile) => (await real()).prepareShares?.(file);
   return {
     kind,
     ...(shape.independentFiles ? { independentFiles: true } : {}),
-    ...(shape.shareable
-      ? { shareable: true, prepareShares: async (file: InputFile) => (await real()).prepareShares?.(file) }
-      : {}),
+    ...(shape.shareable ? { shareable: true, prepareShares } : {}),
     detect,
     load: async (files, options) => (await real()).load(files, options),
     // The engine asks for parts only from a source that has them: forwarded for the sources that do.

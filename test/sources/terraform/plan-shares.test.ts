@@ -57,7 +57,10 @@ describe('Terraform plan read in shares (two lanes)', () => {
       ...p.failures.map((f) => f.resource.id),
     ]);
     // Definitions, then failures (resource 3's container definitions are not JSON).
-    assert.deepEqual(ids, [0, 1, 2, 4, 5, 6, 7, 8, 9, 3].map((i) => `aws_ecs_task_definition.svc[${i}]`));
+    assert.deepEqual(
+      ids,
+      [0, 1, 2, 4, 5, 6, 7, 8, 9, 3].map((i) => `aws_ecs_task_definition.svc[${i}]`),
+    );
   });
 
   it('an unreadable plan is reported once, by the share that starts at 0', async () => {
