@@ -12,7 +12,7 @@ export const terraformPlan: FileSource = {
   kind: 'terraform-plan',
   shareable: true,
   // Each share would otherwise index the whole plan again (a fifth of a one-lane run's CPU).
-  prepareShares: async (file) => indexPlan(file.text),
+  prepareShares: (file) => Promise.resolve(indexPlan(file.text)),
   detect: (file) => looksLikeTerraformPlan(file.text),
   load: async (files, options) => {
     const output = emptyOutput();
@@ -41,6 +41,8 @@ const PART_SIZE = 10;
 interface PlannedResource {
   address: string;
   values: Span;
+  /** container_definitions' string literal in them (IndexedResource.definitionsText). */
+  definitionsText?: Span;
 }
 
 const isTaskDefinition = (resource: IndexedResource): resource is IndexedResource & { address: string } =>
@@ -91,7 +93,8 @@ function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput>
   const resources: PlannedResource[] = [];
   for (const indexed of index.planned) {
     if (!isTaskDefinition(indexed) || !indexed.values || file.text[indexed.values.start] !== '{') continue;
-    resources.push({ address: indexed.address, values: indexed.values });
+    const { address, values, definitionsText } = indexed;
+    resources.push({ address, values, ...(definitionsText ? { definitionsText } : {}) });
   }
   // resource_changes adds what planned_values lacks (it holds the same values for the rest)
   // and says which values are unknown until apply.
@@ -110,13 +113,13 @@ function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput>
     index.configuration && plainJson(file.text.slice(index.configuration.start, index.configuration.end)),
   );
   const { start, end } = shareRange(share, resources.length);
-  for (const { address, values: span } of resources.slice(start, end)) {
+  for (const { address, values: span, definitionsText } of resources.slice(start, end)) {
     if (output.definitions.length + output.failures.length >= PART_SIZE) {
       yield output;
       output = emptyOutput();
     }
     const plan: PlanText = { path: file.path, lines, ranges, base: span.start };
-    const values = planObject(plan, span.end);
+    const values = planObject(plan, span.end, definitionsText);
     if (values?.kind !== 'object') continue;
     const declaredAt = configuration.declaration(address);
     const resource: ResourceRef = {
