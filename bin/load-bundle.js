@@ -76,7 +76,8 @@ function writeCache(location, data) {
     fs.mkdirSync(path.dirname(folder), { recursive: true });
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (!privateFolder(folder, packageRoot)) return;
-    const temporary = path.join(folder, `.${name}.${process.pid}.tmp`);
+    // Worker threads share the process id: each writer has a name of its own.
+    const temporary = path.join(folder, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     fs.writeFileSync(temporary, data, { mode: 0o600 });
     fs.renameSync(temporary, path.join(folder, name));
     for (const entry of fs.readdirSync(folder))

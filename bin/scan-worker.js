@@ -16,16 +16,18 @@ const flags = workerData && workerData.v8Flags === 'tuned' ? 'tuned' : 'default'
 const loaded = loadBundle(path.join(__dirname, '../dist/bundle/scan-worker.cjs'), path.join(__dirname, '..'), {
   cachePrefix: `worker-${flags}-`,
   flagsChange: false,
+  // Tests keep their caches apart.
+  ...(workerData && typeof workerData.cacheFolder === 'string' ? { cacheFolder: workerData.cacheFolder } : {}),
 });
 
-// A worker is terminated, it never ends by itself: the cache is made once its first batch is answered, when it holds
-// the code that batch compiled. Only a run that found no usable cache makes one.
+// A worker is terminated, it never ends by itself: the cache is made when its first batch is done, before the answer
+// is sent (after it, the main thread could end the worker in the middle of the write). It then holds the code that
+// batch compiled. Only a run that found no usable cache makes one.
 if (loaded.cache === 'none' || loaded.cache === 'rejected') {
   const post = parentPort.postMessage;
-  parentPort.postMessage = function postThenSaveCache(...args) {
+  parentPort.postMessage = function saveCacheThenPost(...args) {
     parentPort.postMessage = post;
-    const sent = post.apply(this, args);
     loaded.saveCache();
-    return sent;
+    return post.apply(this, args);
   };
 }

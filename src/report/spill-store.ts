@@ -52,7 +52,9 @@ function readBuffer(): Buffer {
 /** The first `length` bytes of a read buffer, with the function that releases it (RELEASE_BYTES). */
 function lent(buffer: Buffer, length: number): Buffer {
   const bytes: Buffer & { [RELEASE_BYTES]?: () => void } = buffer.subarray(0, length);
-  bytes[RELEASE_BYTES] = () => releaseReadBuffer(bytes);
+  bytes[RELEASE_BYTES] = () => {
+    releaseReadBuffer(bytes);
+  };
   return bytes;
 }
 
