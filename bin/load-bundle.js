@@ -81,8 +81,7 @@ function writeCache(location, data) {
     fs.writeFileSync(temporary, data, { mode: 0o600 });
     fs.renameSync(temporary, path.join(folder, name));
     for (const entry of fs.readdirSync(folder))
-      if (entry !== name && entry.startsWith(prefix) && entry.endsWith(CACHE_SUFFIX))
-        fs.rmSync(path.join(folder, entry), { force: true });
+      if (entry !== name && entry.startsWith(prefix) && entry.endsWith(CACHE_SUFFIX)) fs.rmSync(path.join(folder, entry), { force: true });
   } catch {
     // A cache that cannot be written is a slower next start, nothing more.
   }

@@ -48,7 +48,10 @@ async function runInWorker(cacheFolder: string, v8Flags: 'tuned' | 'default'): P
   }
 }
 
-const caches = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.v8cache')).sort();
+const caches = (folder: string) =>
+  readdirSync(folder)
+    .filter((name) => name.endsWith('.v8cache'))
+    .sort();
 
 describe('the scan worker started by the command line', () => {
   let folder: string;
