@@ -23,9 +23,9 @@ export class LineIndex {
   // extra store per field, and a function of their own until optimized) for every index and range a scan makes.
   declare readonly text: string;
   /** Offset of each line's first character (a typed array: a 40 MB file has a million lines). */
-  private declare readonly lineStarts: Int32Array;
+  declare private readonly lineStarts: Int32Array;
   /** The line (0-based) of the last lookup: sources ask in text order, so the next answer is usually there or next. */
-  private declare hint: number;
+  declare private hint: number;
 
   constructor(text: string) {
     this.text = text;
