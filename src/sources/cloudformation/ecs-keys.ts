@@ -306,8 +306,8 @@ function propertyShape(name: string): number {
 /** The ECS name of a property written exactly as CloudFormation spells it, or undefined. */
 function exactPropertyName(name: string): string | undefined {
   const first = name.charCodeAt(0);
-  // Not PascalCase (an empty key too), or longer than any property.
-  if (first < 65 || first > 90 || name.length > LONGEST_PROPERTY) return undefined;
+  // Not PascalCase (an empty key too: its NaN fails the test), or longer than any property.
+  if (!(first >= 65 && first <= 90) || name.length > LONGEST_PROPERTY) return undefined;
   const group = EXACT_PROPERTIES[propertyShape(name)];
   if (group === undefined) return undefined;
   for (let i = 0; i < group.length; i += 2) if (group[i] === name) return group[i + 1];

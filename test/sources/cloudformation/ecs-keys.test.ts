@@ -37,7 +37,7 @@ describe('CloudFormation property names to ECS names', () => {
   it('reads a key of a property’s length and first letter, or a longer one, as that key, not as the property', () => {
     // `Nmae` has the length and first letter of `Name` (`Usre`, of `User`, is also near it: reported and kept apart);
     // the last but one is longer than any property.
-    const { keys } = renamedKeys(['Nmae', 'Usre', 'DockerLabelsXY', 'FSxWindowsFileServerVolumeConfigurationsXY', 'Z']);
-    assert.deepEqual(keys, ['nmae', '?Usre', 'dockerLabelsXY', 'fSxWindowsFileServerVolumeConfigurationsXY', 'z']);
+    const { keys } = renamedKeys(['Nmae', 'Usre', 'DockerLabelsXY', 'FSxWindowsFileServerVolumeConfigurationsXY', 'Z', '']);
+    assert.deepEqual(keys, ['nmae', '?Usre', 'dockerLabelsXY', 'fSxWindowsFileServerVolumeConfigurationsXY', 'z', '?']);
   });
 });
