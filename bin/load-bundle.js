@@ -19,7 +19,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const Module = require('node:module');
+// node:module's Module, without loading node:module, which brings parts of the ES module loader (a worker thread
+// would compile them at its start).
+const Module = module.constructor;
 
 const CACHE_PREFIX = 'cli-';
 const CACHE_SUFFIX = '.v8cache';
@@ -49,11 +51,11 @@ function privateFolder(folder, packageRoot) {
 }
 
 /** The cache file's name for this bundle, or undefined when the build wrote no hash (then there is no cache). */
-function cacheName(file, size, mtimeMs) {
+function cacheName(prefix, file, size, mtimeMs) {
   try {
     const hash = fs.readFileSync(`${file}.sha256`, 'utf8').trim();
     if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
-    return `${CACHE_PREFIX}${hash.slice(0, 32)}-${size}-${Math.round(mtimeMs)}-${process.versions.v8}-${process.arch}${CACHE_SUFFIX}`;
+    return `${prefix}${hash.slice(0, 32)}-${size}-${Math.round(mtimeMs)}-${process.versions.v8}-${process.arch}${CACHE_SUFFIX}`;
   } catch {
     return undefined;
   }
@@ -69,17 +71,17 @@ function readCache(location) {
 }
 
 function writeCache(location, data) {
-  const { folder, name, packageRoot } = location;
+  const { folder, name, packageRoot, prefix } = location;
   try {
     fs.mkdirSync(path.dirname(folder), { recursive: true });
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (!privateFolder(folder, packageRoot)) return;
-    const temporary = path.join(folder, `.${name}.${process.pid}.tmp`);
+    // Worker threads share the process id: each writer has a name of its own.
+    const temporary = path.join(folder, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     fs.writeFileSync(temporary, data, { mode: 0o600 });
     fs.renameSync(temporary, path.join(folder, name));
     for (const entry of fs.readdirSync(folder))
-      if (entry !== name && entry.startsWith(CACHE_PREFIX) && entry.endsWith(CACHE_SUFFIX))
-        fs.rmSync(path.join(folder, entry), { force: true });
+      if (entry !== name && entry.startsWith(prefix) && entry.endsWith(CACHE_SUFFIX)) fs.rmSync(path.join(folder, entry), { force: true });
   } catch {
     // A cache that cannot be written is a slower next start, nothing more.
   }
@@ -87,8 +89,11 @@ function writeCache(location, data) {
 
 /**
  * Loads `file` (a CommonJS bundle) as `require` would, compiled with the code cache when there is one; returns its
- * exports, what became of the cache, and `saveCache`, to call once the run is over (the cache then holds the functions the run compiled).
- * `options.cacheFolder` overrides where the cache lives (tests).
+ * exports, what became of the cache, and `saveCache`, to call once the run is over (the cache then holds the functions
+ * the run compiled).
+ * Options: `cacheFolder` overrides where the cache lives (tests); `cachePrefix` starts the cache file's name (one
+ * cache per prefix is kept: 'cli-' by default, the scan worker's bundle has its own, bin/scan-worker.js);
+ * `flagsChange: false` for a bundle that never changes V8's flags (a worker thread: the main thread tunes them).
  */
 function loadBundle(file, packageRoot, options = {}) {
   // No V8 flags are set here: a long scan tunes the compiler itself (src/engine/compiler-tuning.ts), after this compile,
@@ -98,13 +103,14 @@ function loadBundle(file, packageRoot, options = {}) {
   const importModuleDynamically = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   if (process.sourceMapsEnabled || !importModuleDynamically) return { exports: require(file), cache: 'off', saveCache() {} };
   const stat = fs.statSync(file);
-  const name = cacheName(file, stat.size, stat.mtimeMs);
+  const prefix = options.cachePrefix ?? CACHE_PREFIX;
+  const name = cacheName(prefix, file, stat.size, stat.mtimeMs);
   // Without the build's hash beside it, the file is not known to be the build's ASCII: require compiles it.
   if (!name) return { exports: require(file), cache: 'none', saveCache() {} };
   // Latin-1 makes a one-byte string at half the cost of UTF-8 decoding; the build checked the file is ASCII.
   const source = fs.readFileSync(file, 'latin1');
   const folder = options.cacheFolder ?? cacheFolder(packageRoot);
-  const location = folder ? { folder, name, packageRoot } : undefined;
+  const location = folder ? { folder, name, packageRoot, prefix } : undefined;
   const cachedData = readCache(location);
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
     filename: file,
@@ -127,7 +133,7 @@ function loadBundle(file, packageRoot, options = {}) {
   // (src/engine/compiler-tuning.ts): a cache made after that would be rejected by every later run, which would then
   // compile the bundle from source and write the cache again. So the cache is made just before flags change, or at
   // the end of a run that changed none.
-  globalThis[BEFORE_FLAGS_CHANGE] = saveCache;
+  if (options.flagsChange !== false) globalThis[BEFORE_FLAGS_CHANGE] = saveCache;
   return {
     exports: bundle.exports,
     /** What the compile had: 'none' (no cache, or no place for one), 'used', or 'rejected' by V8. */

@@ -105,10 +105,50 @@ const COMMON = {
 };
 
 /**
- * The CommonJS bundle's `import.meta.url` (what src/ finds files and packages next to itself with), after the strict
- * mode the sources were written for (a banner comes before esbuild's own "use strict", which would then not count).
+ * The CommonJS bundle's `import.meta.url` (what src/ finds files next to itself with), after the strict mode the
+ * sources were written for (a banner comes before esbuild's own "use strict", which would then not count). Made on
+ * first use: node:url is not among the modules a worker thread starts with, and compiling it costs the worker's start.
  */
-const IMPORT_META_URL_BANNER = '"use strict";const __ecsguardImportMetaUrl = require("node:url").pathToFileURL(__filename).href;';
+const IMPORT_META_URL_BANNER =
+  '"use strict";let __ecsguardUrl;const __ecsguardImportMeta = { get url() { ' +
+  'return (__ecsguardUrl ??= require("node:url").pathToFileURL(__filename).href); } };';
+
+/**
+ * In a CommonJS bundle, src/'s `createRequire(import.meta.url)` (packages loaded with `require`: js-yaml, yaml,
+ * web-tree-sitter) is the bundle's own `require`, which resolves from the bundle's file just the same. Loading
+ * node:module for it would compile, in each worker thread, the ES module loader that module brings with it.
+ * @type {import('esbuild').Plugin}
+ */
+const ownRequire = {
+  name: 'own-require',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^node:module$/ }, (args) =>
+      /[/\\]src[/\\]/.test(args.importer) && !/[/\\]node_modules[/\\]/.test(args.importer)
+        ? { path: 'node:module', namespace: 'own-require' }
+        : undefined,
+    );
+    bundle.onLoad({ filter: /.*/, namespace: 'own-require' }, () => ({
+      contents: 'module.exports = { createRequire: () => require };',
+      loader: 'js',
+    }));
+  },
+};
+
+/** The CommonJS builds' options: one script each, run through bin/load-bundle.js with V8's code cache. */
+const CJS = {
+  ...COMMON,
+  format: 'cjs',
+  plugins: [ownRequire, ...COMMON.plugins],
+  banner: { js: IMPORT_META_URL_BANNER },
+  // `import()` of a package outside the bundle (the AWS SDK, cli-progress: CommonJS packages, which `import()`
+  // loaded as CommonJS anyway) becomes `require`: a script compiled from V8's code cache has no dynamic-import
+  // callback on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and a require skips the ES module loader.
+  supported: { 'dynamic-import': false },
+  outExtension: { '.js': '.cjs' },
+  // Whitespace and comments out (a quarter of the file to read and parse at every start); names stay, so stack
+  // traces still name functions, and the map still points at src/.
+  minifyWhitespace: true,
+};
 
 /**
  * Two builds from the same sources, in the same folder: the CLI, and the worker, an ES module of its own split at its
@@ -119,27 +159,17 @@ export async function buildCli(outdir = BUNDLE_DIR) {
   rmSync(outdir, { recursive: true, force: true });
   const [cli, worker] = await Promise.all([
     build({
-      ...COMMON,
-      format: 'cjs',
-      banner: { js: IMPORT_META_URL_BANNER },
-      define: { 'import.meta.url': '__ecsguardImportMetaUrl', ECSGUARD_CLI_BUNDLE: 'true' },
-      // `import()` of a package outside the bundle (the AWS SDK, cli-progress: CommonJS packages, which `import()`
-      // loaded as CommonJS anyway) becomes `require`: a script compiled from V8's code cache has no dynamic-import
-      // callback on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and a require skips the ES module loader.
-      supported: { 'dynamic-import': false },
+      ...CJS,
+      define: { 'import.meta.url': '__ecsguardImportMeta.url', ECSGUARD_CLI_BUNDLE: 'true' },
       entryPoints: { cli: 'src/cli/main.ts' },
-      outExtension: { '.js': '.cjs' },
-      // Whitespace and comments out (a quarter of the file to read and parse at every start); names stay, so stack
-      // traces still name functions, and the map still points at src/.
-      minifyWhitespace: true,
       outdir,
     }),
     build({
-      ...COMMON,
+      ...CJS,
+      // Not the CLI: a worker never tunes V8's flags (they are the process's; the main thread tunes them).
+      define: { 'import.meta.url': '__ecsguardImportMeta.url' },
       entryPoints: { 'scan-worker': 'src/engine/scan-worker.ts' },
       outdir,
-      splitting: true,
-      chunkNames: 'worker/[name]-[hash]',
     }),
   ]);
   const metafile = {
@@ -150,13 +180,15 @@ export async function buildCli(outdir = BUNDLE_DIR) {
   // What names the bundle's V8 code cache (bin/load-bundle.js): a rebuilt bundle never reads an older one's. The
   // loader reads the file as Latin-1, which is cheaper than UTF-8 and the same for ASCII, which esbuild writes
   // (non-ASCII text escaped; the comments that could hold some are gone).
-  const cliFile = path.join(outdir, 'cli.cjs');
-  const cliBytes = readFileSync(cliFile);
-  const nonAscii = cliBytes.findIndex((byte) => byte > 0x7f);
-  if (nonAscii >= 0) throw new Error(`${cliFile}: a non-ASCII byte at offset ${nonAscii}; bin/load-bundle.js reads it as Latin-1`);
-  if (/\bimport\(/.test(cliBytes.toString('latin1')))
-    throw new Error(`${cliFile}: an import() is left, which fails when compiled from the code cache`);
-  writeFileSync(`${cliFile}.sha256`, `${createHash('sha256').update(cliBytes).digest('hex')}\n`);
+  for (const name of ['cli.cjs', 'scan-worker.cjs']) {
+    const file = path.join(outdir, name);
+    const bytes = readFileSync(file);
+    const nonAscii = bytes.findIndex((byte) => byte > 0x7f);
+    if (nonAscii >= 0) throw new Error(`${file}: a non-ASCII byte at offset ${nonAscii}; bin/load-bundle.js reads it as Latin-1`);
+    if (/\bimport\(/.test(bytes.toString('latin1')))
+      throw new Error(`${file}: an import() is left, which fails when compiled from the code cache`);
+    writeFileSync(`${file}.sha256`, `${createHash('sha256').update(bytes).digest('hex')}\n`);
+  }
   writeFileSync(path.join(outdir, 'help.json'), JSON.stringify(helpTable(path.join(outdir, 'cli.cjs'))));
   return metafile;
 }

@@ -33,6 +33,12 @@ export async function emit(text: string, outputFile: string | undefined, stdout:
 const TEXT_WRITE = 64 * 1024;
 
 /**
+ * On bytes read back from a streamed report's store: called once they are written, so that the store reads the next
+ * bytes into the same memory (src/report/spill-store.ts, RELEASE_BYTES).
+ */
+const RELEASE_BYTES = Symbol.for('ecsguard.releaseBytes');
+
+/**
  * Like emit, for a report made in pieces: written as it is made, never held whole. Text pieces are gathered into
  * writes of about 64 KB; byte pieces (a streamed report's stored findings, up to about 1 MB each) are written as they
  * are, so they are never decoded and encoded again.
@@ -50,9 +56,9 @@ export async function emitChunks(
       })
     : undefined;
   failed?.catch(() => undefined);
-  const write = async (piece: string | Uint8Array) => {
+  const write = async (piece: string | Uint8Array, written?: () => void) => {
     // Wait for a full stream to drain; a caller's own writable that is no EventEmitter is simply written to.
-    if (!out.write(piece) && typeof (out as Partial<NodeJS.EventEmitter>).once === 'function') {
+    if (!out.write(piece, written) && typeof (out as Partial<NodeJS.EventEmitter>).once === 'function') {
       await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
     }
   };
@@ -75,7 +81,8 @@ export async function emitChunks(
         block = '';
       }
       endsWithNewline = chunk[chunk.length - 1] === 0x0a;
-      await write(chunk);
+      // The report file's own stream has written the bytes when it calls back; standard output may be anyone's.
+      await write(chunk, outputFile ? (chunk as { [RELEASE_BYTES]?: () => void })[RELEASE_BYTES] : undefined);
     }
     if (!endsWithNewline) block += '\n';
     await write(block);

@@ -41,6 +41,11 @@ export function tuneCompilerForFile(chars: number): void {
   if (chars >= TUNE_FROM_CHARS) tune();
 }
 
+/** Whether this process's V8 flags were tuned ('tuned') or are V8's ('default'): a code cache is valid for one only. */
+export function compilerFlags(): 'tuned' | 'default' {
+  return tuned ? 'tuned' : 'default';
+}
+
 function tune(): void {
   if (tuned || typeof ECSGUARD_CLI_BUNDLE === 'undefined' || !ECSGUARD_CLI_BUNDLE) return;
   tuned = true;

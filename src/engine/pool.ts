@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { FileShare, InputFile } from '../sources/source.js';
 import { CLAIMED_BY_MAIN, claim, isClaimedByWorker, isUnclaimed, newClaim } from './batch-claim.js';
+import { compilerFlags } from './compiler-tuning.js';
 import type { FindingDetails } from './evaluate.js';
 import type { BatchResult } from './scan.js';
 import { textLength } from './scan-files.js';
@@ -51,11 +52,28 @@ export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGene
 /** The worker running this batch ran out of memory: run the batch in-process instead. */
 export class WorkerOutOfMemory extends Error {}
 
-const WORKER_ENTRY = new URL('./scan-worker.js', import.meta.url);
+/** Defined (true) by the command line's bundle (scripts/build-cli.mjs); undefined in the library. */
+declare const ECSGUARD_CLI_BUNDLE: boolean | undefined;
+
+const IN_CLI_BUNDLE = typeof ECSGUARD_CLI_BUNDLE !== 'undefined' && ECSGUARD_CLI_BUNDLE;
+
+/**
+ * The worker's script. The command line's bundle has a CommonJS worker bundle beside it (scripts/build-cli.mjs): one
+ * script, no ES module loader to start in each worker; bin/ecsguard.js names its loader (bin/scan-worker.js: the
+ * bundle compiled with V8's code cache).
+ */
+const WORKER_ENTRY: URL | string = IN_CLI_BUNDLE
+  ? (cliWorkerEntry() ?? new URL('./scan-worker.cjs', import.meta.url))
+  : new URL('./scan-worker.js', import.meta.url);
+
+function cliWorkerEntry(): string | undefined {
+  const entry = (globalThis as Record<symbol, unknown>)[Symbol.for('ecsguard.scanWorkerEntry')];
+  return typeof entry === 'string' ? entry : undefined;
+}
 
 /** False when running from TypeScript sources through a loader (tsx): no compiled worker exists, so scan in-thread. */
 export function workersAvailable(): boolean {
-  return existsSync(fileURLToPath(WORKER_ENTRY));
+  return existsSync(typeof WORKER_ENTRY === 'string' ? WORKER_ENTRY : fileURLToPath(WORKER_ENTRY));
 }
 
 /**
@@ -109,7 +127,9 @@ export class ScanPool {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.entry, { resourceLimits: this.limits });
+    // The V8 flags it runs under, which name its code cache (bin/scan-worker.js).
+    const workerData = IN_CLI_BUNDLE ? { v8Flags: compilerFlags() } : undefined;
+    const worker = new Worker(this.entry, { resourceLimits: this.limits, workerData });
     if (this.preload) worker.postMessage({ preload: this.preload });
     const sent: Sent[] = [];
     worker.on('message', (message: { id: number; result?: BatchResult; error?: string; ms?: number }) => {

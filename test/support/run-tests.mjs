@@ -171,7 +171,7 @@ function bundleIsFresh() {
   const dir = path.join(ROOT, 'dist/bundle');
   try {
     const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8'));
-    const outputs = ['meta.json', 'cli.cjs', 'cli.cjs.sha256', 'help.json', 'scan-worker.js'];
+    const outputs = ['meta.json', 'cli.cjs', 'cli.cjs.sha256', 'help.json', 'scan-worker.cjs', 'scan-worker.cjs.sha256'];
     const written = outputs.map((name) => statSync(path.join(dir, name)).mtimeMs);
     for (const output of Object.keys(meta.outputs)) statSync(path.join(ROOT, output));
     const builtAt = Math.min(...written);
