@@ -19,18 +19,23 @@ export interface SourceRange {
 
 /** Turns string offsets into line/column pairs for one text. */
 export class LineIndex {
+  // Fields declared, and set by the constructor only: class field initializers would define each one first (an
+  // extra store per field, and a function of their own until optimized) for every index and range a scan makes.
+  declare readonly text: string;
   /** Offset of each line's first character (a typed array: a 40 MB file has a million lines). */
-  private readonly lineStarts: Int32Array;
+  declare private readonly lineStarts: Int32Array;
   /** The line (0-based) of the last lookup: sources ask in text order, so the next answer is usually there or next. */
-  private hint = 0;
+  declare private hint: number;
 
-  constructor(readonly text: string) {
+  constructor(text: string) {
+    this.text = text;
     let count = 1;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
     const starts = new Int32Array(count);
     let line = 1;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
     this.lineStarts = starts;
+    this.hint = 0;
   }
 
   position(offset: number): Position {
@@ -72,10 +77,13 @@ export class LineIndex {
 
 /** Makes the {@link OffsetRange}s of one file: its name as the user gave it, and its line index. */
 export class LazyRanges {
-  constructor(
-    readonly file: string,
-    readonly lines: LineIndex,
-  ) {}
+  declare readonly file: string;
+  declare readonly lines: LineIndex;
+
+  constructor(file: string, lines: LineIndex) {
+    this.file = file;
+    this.lines = lines;
+  }
 
   range(startOffset: number, endOffset: number): OffsetRange {
     return new OffsetRange(this, startOffset, endOffset);
@@ -89,11 +97,15 @@ export class LazyRanges {
  * holds {@link plainRange} copies instead ({@link detachRanges}).
  */
 export class OffsetRange implements SourceRange {
-  constructor(
-    readonly ranges: LazyRanges,
-    readonly startOffset: number,
-    readonly endOffset: number,
-  ) {}
+  declare readonly ranges: LazyRanges;
+  declare readonly startOffset: number;
+  declare readonly endOffset: number;
+
+  constructor(ranges: LazyRanges, startOffset: number, endOffset: number) {
+    this.ranges = ranges;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+  }
 
   get file(): string {
     return this.ranges.file;

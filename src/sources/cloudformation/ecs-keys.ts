@@ -281,17 +281,46 @@ function rename(node: ValueNode, where: Place | undefined, report: KeyReport, ro
 }
 
 /**
- * Property names written exactly as CloudFormation spells them (PascalCase), with their ECS names: the common case,
- * which needs none of the spelling checks below.
+ * Property names written exactly as CloudFormation spells them (PascalCase), with their ECS names (the common case,
+ * which needs none of the spelling checks below), grouped by length and first letter, each group a flat list of
+ * name, ECS name, name, ECS name…: a lookup compares a key with the one or two names of its shape. A `Map` would
+ * first hash the key, and every key of a template is a string fresh from the text, hashed by a runtime call: a
+ * tenth of the cost of renaming a template's properties.
  */
-const EXACT_PROPERTIES = new Map(PROPERTY_NAMES.filter((name) => /^[A-Z]/.test(name)).map((name) => [name, ecsKeyName(name)]));
+const LONGEST_PROPERTY = Math.max(...PROPERTY_NAMES.map((name) => name.length));
+// Filled (not holey beyond its length): a sparse array could be kept as a dictionary.
+const EXACT_PROPERTIES: Array<string[] | undefined> = new Array<string[] | undefined>((LONGEST_PROPERTY + 1) * 26).fill(undefined);
+for (const name of PROPERTY_NAMES) {
+  if (!/^[A-Z]/.test(name)) continue;
+  (EXACT_PROPERTIES[propertyShape(name)] ??= []).push(name, ecsKeyName(name));
+}
+
+/** The ECS names of {@link USER_MAPS}. */
+const USER_MAP_KEYS = new Set([...USER_MAPS].map(ecsKeyName));
+
+/** A property name's group in {@link EXACT_PROPERTIES}: its length and first letter (A to Z). */
+function propertyShape(name: string): number {
+  return name.length * 26 + name.charCodeAt(0) - 65;
+}
+
+/** The ECS name of a property written exactly as CloudFormation spells it, or undefined. */
+function exactPropertyName(name: string): string | undefined {
+  const first = name.charCodeAt(0);
+  // Not PascalCase (an empty key too: its NaN fails the test), or longer than any property.
+  if (!(first >= 65 && first <= 90) || name.length > LONGEST_PROPERTY) return undefined;
+  const group = EXACT_PROPERTIES[propertyShape(name)];
+  if (group === undefined) return undefined;
+  for (let i = 0; i < group.length; i += 2) if (group[i] === name) return group[i + 1];
+  return undefined;
+}
 
 function renameEntry(entry: ObjectEntry, where: Place | undefined, report: KeyReport): ObjectEntry {
   const name = entry.key;
-  const exact = EXACT_PROPERTIES.get(name);
+  const exact = exactPropertyName(name);
   if (exact !== undefined) {
-    if (USER_MAPS.has(name)) return renamed(entry, exact, entry.value);
-    return renamed(entry, exact, rename(entry.value, where, report, name === 'ContainerDefinitions' ? 'container list' : undefined, 0));
+    // Asked of the ECS name, one of this module's strings, whose hash is kept (the key's would be computed).
+    if (USER_MAP_KEYS.has(exact)) return renamed(entry, exact, entry.value);
+    return renamed(entry, exact, rename(entry.value, where, report, exact === 'containerDefinitions' ? 'container list' : undefined, 0));
   }
   const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
   if (spellings && !spellings.includes(name)) {
