@@ -1,7 +1,7 @@
 import { looksLikeCloudFormation } from './cloudformation/detect.js';
 import { jsonTaskDefinitionSource } from './json/json-source.js';
 import type { SourceKind } from '../model/task-definition.js';
-import type { FileSource } from './source.js';
+import type { FileSource, InputFile } from './source.js';
 import { isTerraformConfiguration, looksLikeTerraformPlan } from './terraform/detect.js';
 
 /**
@@ -16,10 +16,11 @@ function lazySource(
 ): FileSource {
   let loaded: Promise<FileSource> | undefined;
   const real = () => (loaded ??= importSource());
+  const prepareShares = async (file: InputFile) => (await real()).prepareShares?.(file);
   return {
     kind,
     ...(shape.independentFiles ? { independentFiles: true } : {}),
-    ...(shape.shareable ? { shareable: true } : {}),
+    ...(shape.shareable ? { shareable: true, prepareShares } : {}),
     detect,
     load: async (files, options) => (await real()).load(files, options),
     // The engine asks for parts only from a source that has them: forwarded for the sources that do.

@@ -59,6 +59,11 @@ export interface FileSourceOptions {
 export interface FileShare {
   from: number;
   to: number;
+  /**
+   * What {@link FileSource.prepareShares} made of the whole file, once, for every share (plain data: it crosses to
+   * a worker), so that no share reads the whole file again to find its resources.
+   */
+  prepared?: unknown;
 }
 
 /**
@@ -79,6 +84,8 @@ export interface FileSource {
    * plan of thousands of resources is one file.
    */
   shareable?: boolean;
+  /** For a shareable source: what every share of the file needs of the whole file (a plan's index of resources). */
+  prepareShares?(file: InputFile): Promise<unknown>;
   /** Content-based, cheap: never a full parse. */
   detect(file: InputFile): boolean;
   load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;

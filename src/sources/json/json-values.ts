@@ -12,6 +12,19 @@ export type JsonRangeMapper = (offset: number, length: number) => SourceRange | 
 export interface JsonOffsetRanges {
   ranges: LazyRanges;
   base: number;
+  /** A string literal the text holds as `""`, read apart: see {@link JsonGap}. */
+  gap?: JsonGap;
+}
+
+/**
+ * A long string literal cut out of the text (left as `""` at `at`): the file writes `width` more characters there,
+ * and the literal's value is `value`. Offsets after it map to the file's past the cut, so the tree is the one of the
+ * whole text (a plan's container_definitions, read once already by the plan's index, is not read again).
+ */
+export interface JsonGap {
+  at: number;
+  width: number;
+  value: string;
 }
 
 export type BuiltJson = { root: ValueNode } | { error: { code: ParseErrorCode; offset: number; length: number } } | { empty: true };
@@ -36,8 +49,14 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper | JsonOffs
   const mapper = typeof rangeOf === 'function' ? rangeOf : undefined;
   const lazy = typeof rangeOf === 'function' ? undefined : rangeOf.ranges;
   const base = typeof rangeOf === 'function' ? 0 : rangeOf.base;
-  const range = (offset: number, length: number): SourceRange | undefined =>
-    lazy ? new OffsetRange(lazy, base + offset, base + offset + length) : (mapper as JsonRangeMapper)(offset, length);
+  const gap = typeof rangeOf === 'function' ? undefined : rangeOf.gap;
+  const gapAt = gap ? gap.at : Number.POSITIVE_INFINITY;
+  const gapWidth = gap ? gap.width : 0;
+  const range = (offset: number, length: number): SourceRange | undefined => {
+    if (!lazy) return (mapper as JsonRangeMapper)(offset, length);
+    const end = offset + length;
+    return new OffsetRange(lazy, base + (offset > gapAt ? offset + gapWidth : offset), base + (end > gapAt ? end + gapWidth : end));
+  };
 
   // The containers being read, by depth: the node, where it starts, the key it is the value of, and its members so
   // far. The member lists are reused (a container gets an array of its exact size when it ends: an array grown by
@@ -138,8 +157,9 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper | JsonOffs
     onArrayEnd(offset: number, length: number) {
       if (!error) end(offset, length);
     },
-    onLiteralValue(value: unknown, offset: number, length: number) {
+    onLiteralValue(literal: unknown, offset: number, length: number) {
       if (error) return;
+      const value = offset === gapAt ? (gap as JsonGap).value : literal;
       const at = ranges ? range(offset, length) : undefined;
       let node: ValueNode;
       if (typeof value === 'string')

@@ -12,11 +12,13 @@ const isSimpleEscape = (code: number): boolean =>
  */
 export function jsonStringOrigin(path: string, lines: LineIndex, start: number, length: number): TextOrigin {
   const end = start + length - 1; // the closing quote
-  // Built on first use: most strings of a plan are never decoded. Three numbers per escape, in one array: the value
-  // index of the character it writes, the offset of its backslash, and the offset that, plus a value index, gives
-  // the characters after it (up to the next escape). Runs grown by push in two arrays, and typed arrays per string,
-  // cost more CPU for a 5,000-resource plan.
+  // Built on first use: most strings of a plan are never decoded. One number per escape: the value index of the
+  // character it writes. An escape takes one character more than it writes (`\"`), a \uXXXX escape five: the
+  // characters the escapes up to k take beyond what they write are k + 1, or `beyond[k]` once the string has a
+  // \uXXXX escape. (Three numbers per escape, grown by push, were a twelfth of what a 5,000-resource plan's
+  // reading allocated; runs in two arrays, and typed arrays per string, cost more CPU.)
   let escapes: number[] | undefined;
+  let beyond: number[] | undefined;
   let valueLength = 0;
   let last = -1; // the escape found last: decoding asks for offsets in order, mostly
   return {
@@ -24,39 +26,52 @@ export function jsonStringOrigin(path: string, lines: LineIndex, start: number, 
     lines,
     offsetAt(index) {
       if (!escapes) {
-        escapes = [];
-        valueLength = findEscapes(lines.text, start, end, escapes);
+        const found: Escapes = { at: [], valueLength: 0 };
+        findEscapes(lines.text, start, end, found);
+        escapes = found.at;
+        beyond = found.beyond;
+        valueLength = found.valueLength;
       }
       if (index >= valueLength) return end;
-      const count = escapes.length / 3;
+      const count = escapes.length;
       // The last escape at or before `index` (-1: none). Offsets come mostly in increasing order, a few escapes
       // apart: step forward from the last one found, else search.
       let at = last;
-      if (at >= 0 && (escapes[at * 3] as number) > index) at = -1;
+      if (at >= 0 && (escapes[at] as number) > index) at = -1;
       let steps = 0;
-      while (at + 1 < count && (escapes[(at + 1) * 3] as number) <= index && steps++ < 8) at++;
-      if (at + 1 < count && (escapes[(at + 1) * 3] as number) <= index) {
+      while (at + 1 < count && (escapes[at + 1] as number) <= index && steps++ < 8) at++;
+      if (at + 1 < count && (escapes[at + 1] as number) <= index) {
         let low = at + 1;
         let high = count - 1;
         while (low < high) {
           const mid = (low + high + 1) >> 1;
-          if ((escapes[mid * 3] as number) <= index) low = mid;
+          if ((escapes[mid] as number) <= index) low = mid;
           else high = mid - 1;
         }
         at = low;
       }
       last = at;
       if (at < 0) return start + 1 + index;
-      return escapes[at * 3] === index ? (escapes[at * 3 + 1] as number) : (escapes[at * 3 + 2] as number) + index;
+      // The escape's own character is where its backslash is: after the escapes before it.
+      if (escapes[at] === index) return start + 1 + index + (at === 0 ? 0 : beyond ? (beyond[at - 1] as number) : at);
+      return start + 1 + index + (beyond ? (beyond[at] as number) : at + 1);
     },
   };
 }
 
-/**
- * Appends each escape's value index, file offset and after-offset to `out` (a backslash that starts no escape is a
- * character); returns the value's length.
- */
-function findEscapes(text: string, start: number, end: number, out: number[]): number {
+interface Escapes {
+  /** The value index of each escape's character. */
+  at: number[];
+  /** With a \uXXXX escape: the characters the escapes up to each take beyond what they write. */
+  beyond?: number[];
+  valueLength: number;
+}
+
+/** Finds the escapes of the string literal between `start` and `end` (its quotes); a backslash that starts none is a character. */
+function findEscapes(text: string, start: number, end: number, out: Escapes): void {
+  const at = out.at;
+  let beyond: number[] | undefined;
+  let extra = 0;
   let valueIndex = 0;
   let i = start + 1;
   while (i < end) {
@@ -64,7 +79,10 @@ function findEscapes(text: string, start: number, end: number, out: number[]): n
       const next = text.charCodeAt(i + 1); // NaN past the end: no escape
       const width = next === 117 ? 6 : isSimpleEscape(next) ? 2 : 1;
       if (width > 1) {
-        out.push(valueIndex, i, i + width - valueIndex - 1);
+        if (width !== 2 && !beyond) beyond = Array.from({ length: at.length }, (_, k) => k + 1);
+        at.push(valueIndex);
+        extra += width - 1;
+        beyond?.push(extra);
         valueIndex += 1;
         i += width;
         continue;
@@ -73,5 +91,6 @@ function findEscapes(text: string, start: number, end: number, out: number[]): n
     valueIndex += 1;
     i += 1;
   }
-  return valueIndex;
+  out.valueLength = valueIndex;
+  if (beyond) out.beyond = beyond;
 }

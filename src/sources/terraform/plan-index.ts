@@ -14,6 +14,11 @@ export interface IndexedResource {
   values?: Span;
   /** `change.after_unknown` in resource_changes. */
   unknown?: Span;
+  /**
+   * The string literal of `container_definitions` in `values` (planned_values), when it is one (the last, if the key
+   * is written twice): the values are read without its text, which is most of theirs, and the string decoded apart.
+   */
+  definitionsText?: Span;
 }
 
 export interface PlanIndex {
@@ -39,6 +44,8 @@ export function indexPlan(text: string): PlanIndex {
   const index: PlanIndex = { planned: [], changes: [] };
   const open: Open[] = [];
   let inside = 0; // depth inside a values object: nothing there needs a path
+  /** The planned resource whose values are being read, if they are. */
+  let valuesOf: IndexedResource | undefined;
   const track = (offset: number, set: (span: Span) => void): void => {
     open.push({ span: { start: offset, end: offset }, set });
     inside++;
@@ -60,6 +67,8 @@ export function indexPlan(text: string): PlanIndex {
         else if (last === 'values' && isPlannedResource(parent)) {
           const resource = index.planned[index.planned.length - 1];
           track(offset, (span) => resource && (resource.values = span));
+          valuesOf = resource;
+          if (resource) delete resource.definitionsText;
           return;
         } else if (
           path.length === 4 &&
@@ -79,6 +88,7 @@ export function indexPlan(text: string): PlanIndex {
       onObjectEnd(offset, length) {
         const entry = open.pop();
         if (inside > 0) inside--;
+        if (inside === 0) valuesOf = undefined;
         if (!entry) return;
         entry.span.end = offset + length;
         entry.set(entry.span);
@@ -91,7 +101,13 @@ export function indexPlan(text: string): PlanIndex {
         if (inside > 0) inside--;
         open.pop();
       },
-      onLiteralValue(value, _offset, _length, _line, _column, pathSupplier) {
+      onLiteralValue(value, offset, length, _line, _column, pathSupplier) {
+        if (inside === 1 && valuesOf) {
+          const path = pathSupplier();
+          if (path[path.length - 1] === 'container_definitions' && typeof value === 'string')
+            valuesOf.definitionsText = { start: offset, end: offset + length };
+          return;
+        }
         if (inside > 0 || typeof value !== 'string') return;
         const path = pathSupplier();
         const key = path[path.length - 1];

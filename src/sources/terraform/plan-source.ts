@@ -4,13 +4,15 @@ import { type ValueNode, field, scalarText } from '../../model/value.js';
 import { type FileShare, type FileSource, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
 import { looksLikeTerraformPlan } from './detect.js';
 import { ConfigurationIndex } from './plan-configuration.js';
-import { type IndexedResource, type Span, indexPlan } from './plan-index.js';
+import { type IndexedResource, type PlanIndex, type Span, indexPlan } from './plan-index.js';
 import { type PlanText, planBody, planObject } from './plan-values.js';
 
 /** `terraform show -json plan.out`: recognized by its content, whatever the file name. */
 export const terraformPlan: FileSource = {
   kind: 'terraform-plan',
   shareable: true,
+  // Each share would otherwise index the whole plan again (a fifth of a one-lane run's CPU).
+  prepareShares: (file) => Promise.resolve(indexPlan(file.text)),
   detect: (file) => looksLikeTerraformPlan(file.text),
   load: async (files, options) => {
     const output = emptyOutput();
@@ -39,6 +41,8 @@ const PART_SIZE = 10;
 interface PlannedResource {
   address: string;
   values: Span;
+  /** container_definitions' string literal in them (IndexedResource.definitionsText). */
+  definitionsText?: Span;
 }
 
 const isTaskDefinition = (resource: IndexedResource): resource is IndexedResource & { address: string } =>
@@ -76,7 +80,7 @@ function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput>
   let output = emptyOutput();
   const lines = new LineIndex(file.text);
   const ranges = lines.lazyRanges(file.path);
-  const index = indexPlan(file.text);
+  const index = (share?.prepared as PlanIndex | undefined) ?? indexPlan(file.text);
   const first = !share || share.from <= 0;
   if (index.error) {
     if (!first) return;
@@ -89,7 +93,8 @@ function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput>
   const resources: PlannedResource[] = [];
   for (const indexed of index.planned) {
     if (!isTaskDefinition(indexed) || !indexed.values || file.text[indexed.values.start] !== '{') continue;
-    resources.push({ address: indexed.address, values: indexed.values });
+    const { address, values, definitionsText } = indexed;
+    resources.push({ address, values, ...(definitionsText ? { definitionsText } : {}) });
   }
   // resource_changes adds what planned_values lacks (it holds the same values for the rest)
   // and says which values are unknown until apply.
@@ -108,13 +113,13 @@ function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput>
     index.configuration && plainJson(file.text.slice(index.configuration.start, index.configuration.end)),
   );
   const { start, end } = shareRange(share, resources.length);
-  for (const { address, values: span } of resources.slice(start, end)) {
+  for (const { address, values: span, definitionsText } of resources.slice(start, end)) {
     if (output.definitions.length + output.failures.length >= PART_SIZE) {
       yield output;
       output = emptyOutput();
     }
     const plan: PlanText = { path: file.path, lines, ranges, base: span.start };
-    const values = planObject(plan, span.end);
+    const values = planObject(plan, span.end, definitionsText);
     if (values?.kind !== 'object') continue;
     const declaredAt = configuration.declaration(address);
     const resource: ResourceRef = {

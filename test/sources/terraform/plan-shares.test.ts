@@ -8,6 +8,7 @@ import { type BatchResult, consumeFiles, emptyBatch } from '../../../src/engine/
 import { MAIN_SHARE, MIN_JOBS_TO_SHARE, SHARE_MIN_CHARS, joinShares } from '../../../src/engine/shared-file.js';
 import type { FileShare, SourceOutput } from '../../../src/sources/source.js';
 import { terraformPlan } from '../../../src/sources/terraform/index.js';
+import type { PlanIndex } from '../../../src/sources/terraform/plan-index.js';
 import { type CliRun, runBuiltCliAsync } from '../../support/cli.js';
 import { largePlan as plan } from '../../support/large-plan.js';
 
@@ -42,6 +43,24 @@ describe('Terraform plan read in shares (two lanes)', () => {
     assert.equal(MAIN_SHARE, 0.4);
     assert.equal(first?.length, 52);
     assert.ok(first?.includes('aws_ecs_task_definition.svc[51]') && !first.includes('aws_ecs_task_definition.svc[52]'));
+  });
+
+  it('shares given the index prepared once read the same resources, and read them from it', async () => {
+    const prepared = (await terraformPlan.prepareShares?.({ path: 'plan.json', text })) as PlanIndex;
+    assert.equal(prepared.planned.length, 130);
+    const plain = (list: SourceOutput[]): unknown => JSON.parse(JSON.stringify(list));
+    for (const share of SHARES) assert.deepEqual(plain(await parts(text, { ...share, prepared })), plain(await parts(text, share)));
+    // A share does not index the text again: an index that lists only the first ten resources gives only those.
+    const ten = { ...prepared, planned: prepared.planned.slice(0, 10), changes: [] };
+    const ids = (await parts(text, { from: 0, to: 1, prepared: ten })).flatMap((p) => [
+      ...p.definitions.map((d) => d.resource.id),
+      ...p.failures.map((f) => f.resource.id),
+    ]);
+    // Definitions, then failures (resource 3's container definitions are not JSON).
+    assert.deepEqual(
+      ids,
+      [0, 1, 2, 4, 5, 6, 7, 8, 9, 3].map((i) => `aws_ecs_task_definition.svc[${i}]`),
+    );
   });
 
   it('an unreadable plan is reported once, by the share that starts at 0', async () => {
