@@ -45,9 +45,11 @@ export function defaultJobs(): number {
  * A worker's heap limits. Each worker holds one batch's texts and trees at a time (a few MB), but V8 lets a heap grow
  * several times past what is live before it collects; the limits keep the whole process small. A batch that does not
  * fit (one huge file) makes its worker run out of memory: the batch is then run in the main thread (see
- * WorkerOutOfMemory), and a fresh worker takes the dead one's place.
+ * WorkerOutOfMemory), and a fresh worker takes the dead one's place. An 8 MB young generation rather than 16: a
+ * batch's trees die young either way, and each page of a larger one is faulted in at first use (1,000 templates:
+ * peak RSS 144 -> 137 MB, mixed corpus 158 -> 149 MB, 50,000 files 225 -> 206 MB, wall time unchanged).
  */
-export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
 
 /** The worker running this batch ran out of memory: run the batch in-process instead. */
 export class WorkerOutOfMemory extends Error {}
