@@ -64,18 +64,21 @@ const IN_CLI_BUNDLE = typeof ECSGUARD_CLI_BUNDLE !== 'undefined' && ECSGUARD_CLI
  * script, no ES module loader to start in each worker; bin/ecsguard.js names its loader (bin/scan-worker.js: the
  * bundle compiled with V8's code cache).
  */
-const WORKER_ENTRY: URL | string = IN_CLI_BUNDLE
-  ? (cliWorkerEntry() ?? new URL('./scan-worker.cjs', import.meta.url))
-  : new URL('./scan-worker.js', import.meta.url);
+const WORKER_BUNDLE = new URL(IN_CLI_BUNDLE ? './scan-worker.cjs' : './scan-worker.js', import.meta.url);
+const WORKER_ENTRY: URL | string = (IN_CLI_BUNDLE && cliWorkerEntry()) || WORKER_BUNDLE;
 
 function cliWorkerEntry(): string | undefined {
   const entry = (globalThis as Record<symbol, unknown>)[Symbol.for('ecsguard.scanWorkerEntry')];
   return typeof entry === 'string' ? entry : undefined;
 }
 
-/** False when running from TypeScript sources through a loader (tsx): no compiled worker exists, so scan in-thread. */
+/**
+ * False when running from TypeScript sources through a loader (tsx), or when an install lacks the worker's bundle: no
+ * compiled worker exists, so scan in-thread. The bundle is checked, not only the entry that loads it (bin/scan-worker.js).
+ */
 export function workersAvailable(): boolean {
-  return existsSync(typeof WORKER_ENTRY === 'string' ? WORKER_ENTRY : fileURLToPath(WORKER_ENTRY));
+  const exists = (file: URL | string) => existsSync(typeof file === 'string' ? file : fileURLToPath(file));
+  return exists(WORKER_BUNDLE) && exists(WORKER_ENTRY);
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -84,5 +85,39 @@ describe('the scan worker started by the command line', () => {
       caches(folder).map((name) => name.split('-').slice(0, 2).join('-')),
       ['worker-default', 'worker-tuned'],
     );
+  });
+});
+
+describe('a command line whose install lacks the worker bundle', () => {
+  it('checks a scan large enough for workers in one thread, as when workers cannot start', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ecsguard-no-worker-bundle-'));
+    try {
+      cpSync(path.join(REPO_ROOT, 'bin'), path.join(root, 'bin'), { recursive: true });
+      const bundle = path.join(REPO_ROOT, 'dist/bundle');
+      mkdirSync(path.join(root, 'dist/bundle'), { recursive: true });
+      for (const name of readdirSync(bundle).filter((n) => !n.startsWith('scan-worker.')))
+        cpSync(path.join(bundle, name), path.join(root, 'dist/bundle', name), { recursive: true });
+      symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
+      const definitions = path.join(root, 'definitions');
+      mkdirSync(definitions);
+      // Enough files and text for a scan to start workers (MIN_FILES_FOR_WORKERS and the text per worker).
+      for (let i = 0; i < 400; i++) {
+        const container = { name: 'app', image: 'nginx', user: '0', privileged: true };
+        const body = { family: `f${i}`, networkMode: 'host', containerDefinitions: [container] };
+        writeFileSync(path.join(definitions, `td-${i}.json`), JSON.stringify(body));
+      }
+      const run = spawnSync(
+        process.execPath,
+        [path.join(root, 'bin/ecsguard.js'), '--no-config', 'scan', definitions, '--jobs', '2', '-q'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(run.stderr, '');
+      assert.match(run.stdout, /^400 task definitions checked from 400 files: 2000 failed, 0 unknown, /m);
+      assert.equal(run.status, 1);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
