@@ -196,6 +196,41 @@ resource "aws_ecs_task_definition" "b" {
   });
 });
 
+describe('fix: JSON inside a JSON string (.tf.json container_definitions)', () => {
+  // JSON lets a string write its quotes \u0022 as well as \": what the fix writes there must be escaped either way.
+  for (const quote of ['\\"', '\\u0022']) {
+    it(`quotes written ${quote}: the user replaced, a key inserted, both escaped; the file reads back fixed`, async () => {
+      const q = (text: string) => `${quote}${text}${quote}`;
+      const definitions = `[{${q('name')}:${q('app')},${q('image')}:${q('nginx')},${q('user')}:${q('0')},${q('privileged')}:true}]`;
+      const file = `{
+  "resource": {
+    "aws_ecs_task_definition": {
+      "web": {
+        "family": "web",
+        "container_definitions": "${definitions}"
+      }
+    }
+  }
+}
+`;
+      const run = await diffOf('main.tf.json', file, { readonlyRoot: true });
+      const after = run.after['main.tf.json'] as string;
+      assert.ok(after.includes(`${q('user')}:\\"1000:1000\\"`), after);
+      assert.ok(after.includes(`, \\"readonlyRootFilesystem\\": true}]`), after);
+      const written = JSON.parse(after).resource.aws_ecs_task_definition.web.container_definitions as string;
+      assert.deepEqual(JSON.parse(written), [
+        { name: 'app', image: 'nginx', user: '1000:1000', privileged: false, readonlyRootFilesystem: true },
+      ]);
+      writeBack(run);
+      const failing = await failingAfterScan(run.dir);
+      assert.deepEqual(
+        failing.filter((f) => /^(no-root-user|no-privileged-containers|readonly-root-filesystem) /.test(f)),
+        [],
+      );
+    });
+  }
+});
+
 describe('fix: Terraform files that are generated or shared are not edited', () => {
   it('a plan JSON (terraform show -json) gets no edits; the manual fix names the .tf resource it came from', async () => {
     const dir = workspace({});

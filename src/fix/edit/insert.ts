@@ -6,12 +6,14 @@ import { eolOf, indentAt, lineEndOf, lineStartOf, restIsCommentOrBlank, sameLine
 
 export const syntaxOf = (node: { syntax?: Syntax }): Syntax => node.syntax ?? 'json';
 
-/** JSON kept inside a quoted HCL string: its quotes are written `\"`. */
+/** JSON kept inside a quoted string (HCL, or a JSON string in a .tf.json file): its quotes are escaped. */
 export function isEscapedJson(text: string, node: ObjectNode | ArrayNode): boolean {
   if (syntaxOf(node) !== 'json' || !node.range) return false;
   const first = node.kind === 'object' ? node.entries[0]?.keyRange : node.items[0]?.range;
   const at = first?.start.offset;
-  return at !== undefined && text.slice(at, at + 2) === '\\"';
+  // Its first key or string starts with an escaped quote, `\"` or `\u0022`: a backslash either way. What is written
+  // there is escaped as `\"` (render.ts), which reads back the same whichever way the file writes its quotes.
+  return at !== undefined && text[at] === '\\';
 }
 
 function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined {
@@ -159,7 +161,8 @@ export function replaceValue(
   if (!range) throw new Error('value has no source range');
   const syntax = syntaxOf(node);
   const raw = text.slice(range.start.offset, range.end.offset);
-  const escapedJson = syntax === 'json' && raw.startsWith('\\"');
+  // A string of JSON inside a quoted string starts with an escaped quote, `\"` or `\u0022` (see isEscapedJson).
+  const escapedJson = syntax === 'json' && raw.startsWith('\\');
   const style = raw.startsWith("'") ? 'single' : raw.startsWith('"') || forceDoubleQuotes ? 'double' : 'plain';
   const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol: eolOf(text), pascal, escapedJson };
   const rendered = typeof value === 'object' && value !== null ? renderValue(value, layout) : renderScalar(value, layout, style);
