@@ -119,7 +119,9 @@ export function planBody(
     const { key, keyRange } = entry;
     present.add(key);
     if (SKIPPED.has(key)) continue;
-    let node = withUnknown(entry.value, member(unknown, key), `${address}.${key}`);
+    // The expression is built only for a value after_unknown marks (most have none).
+    const unknownOfKey = member(unknown, key);
+    let node = unknownOfKey ? withUnknown(entry.value, unknownOfKey, `${address}.${key}`) : entry.value;
     // Only container_definitions is decoded, with positions mapped through the string's escapes.
     if (key === 'container_definitions' && node.kind === 'string' && node.range)
       node = setTextOrigin(
