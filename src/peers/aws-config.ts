@@ -32,6 +32,31 @@ function documentedUser(user: unknown, roots: readonly string[], subject: string
   return PASS(`user ${quote(text)} is not one of the documented ${subject}`);
 }
 
+/** Above this many distinct users a judge's table of outcomes starts afresh. */
+const MAX_JUDGED_USERS = 1000;
+
+/**
+ * documentedUser for one set of roots, its outcome kept per user string: a few users recur across thousands of
+ * containers, and the same outcome (the same `why` string) makes the conclusions drawn from it cheap to find.
+ * Outcomes are never changed by their readers.
+ */
+function userJudge(roots: readonly string[], subject: string, linux = true): (user: unknown) => PeerOutcome {
+  const known = new Map<string, PeerOutcome>();
+  return (user) => {
+    if (typeof user !== 'string') return documentedUser(user, roots, subject, linux);
+    let outcome = known.get(user);
+    if (!outcome) {
+      if (known.size >= MAX_JUDGED_USERS) known.clear();
+      known.set(user, (outcome = documentedUser(user, roots, subject, linux)));
+    }
+    return outcome;
+  };
+}
+
+const linuxRootUser = userJudge(['root', '0'], 'default root users for Linux');
+const windowsAdministrator = userJudge(['containeradministrator'], 'default administrator users for Windows', false);
+const rootUser = userJudge(['root'], 'root users');
+
 const withContainers = (
   r: Omit<PeerRule, 'task'> & {
     container: NonNullable<PeerRule['container']>;
@@ -74,7 +99,7 @@ export const ecsTaskDefinitionLinuxUserNonRoot = withContainers({
       ? undefined
       : NOT_APPLICABLE(`operatingSystemFamily is ${quote(os)}; the control applies to LINUX or unset`);
   },
-  container: (_td, c) => documentedUser(at(c.node, 'user'), ['root', '0'], 'default root users for Linux'),
+  container: (_td, c) => linuxRootUser(at(c.node, 'user')),
 });
 
 export const ecsTaskDefinitionWindowsUserNonAdmin = withContainers({
@@ -92,7 +117,7 @@ export const ecsTaskDefinitionWindowsUserNonAdmin = withContainers({
       ? undefined
       : NOT_APPLICABLE(`operatingSystemFamily is ${quote(os)}; the control applies to WINDOWS_SERVER families or unset`);
   },
-  container: (_td, c) => documentedUser(at(c.node, 'user'), ['containeradministrator'], 'default administrator users for Windows', false),
+  container: (_td, c) => windowsAdministrator(at(c.node, 'user')),
 });
 
 export const ecsTaskDefinitionNonrootUser = withContainers({
@@ -108,7 +133,7 @@ export const ecsTaskDefinitionNonrootUser = withContainers({
       ? NOT_APPLICABLE(`requiresCompatibilities is ${quote(compat)}; the rule checks EC2 launch type containers`)
       : undefined;
   },
-  container: (_td, c) => documentedUser(at(c.node, 'user'), ['root'], 'root users'),
+  container: (_td, c) => rootUser(at(c.node, 'user')),
 });
 
 /** COMPLIANT when network mode is not host, or privileged is true, or user is not root (any one suffices). */
@@ -128,7 +153,7 @@ export const ecsTaskDefinitionUserForHostModeCheck = withContainers({
     if (apiBool(at(c.node, 'privileged')) === true)
       return PASS('privileged is true, which the rule accepts as an explicit opt-in (AWS: "only one condition needs to be met")');
     const user = at(c.node, 'user');
-    const verdict = documentedUser(user, ['root'], 'root users');
+    const verdict = rootUser(user);
     return verdict.verdict === 'FAIL' ? FAIL(`privileged is not true and ${verdict.why}`) : verdict;
   },
 });

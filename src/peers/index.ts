@@ -36,10 +36,31 @@ function toolRules(checkId: string): ReadonlyArray<readonly PeerRule[]> {
 /**
  * Most findings' peer lists are one of a few (the same verdicts and reasons per check): each distinct list is kept
  * once, so findings share it, and a batch's results carry it once across a worker boundary (structured cloning keeps
- * shared objects shared). Readers never change a list. A list is keyed by the ids of its conclusions (each distinct
- * conclusion gets a number once), so a finding's list is found without joining its reasons into one long key.
+ * shared objects shared). Readers never change a list. A list is found by the ids of its conclusions (each distinct
+ * conclusion gets a number once), one step of a tree per id: no key is built from them, nor from its reasons.
  */
-const sharedLists = new Map<string, PeerConclusion[]>();
+interface SharedLists {
+  /** The lists whose ids go on with this one. */
+  next?: Map<number, SharedLists>;
+  /** The list whose ids end here. */
+  list?: PeerConclusion[];
+}
+let sharedLists: SharedLists = {};
+/** Steps of the tree; it starts afresh above MAX_SHARED_STEPS (it never grows with the corpus). */
+let sharedSteps = 0;
+const MAX_SHARED_STEPS = 100_000;
+
+/** The step of `from` for `id`, made when missing. */
+function sharedStep(from: SharedLists, id: number): SharedLists {
+  let next = from.next;
+  if (!next) from.next = next = new Map<number, SharedLists>();
+  let step = next.get(id);
+  if (!step) {
+    next.set(id, (step = {}));
+    sharedSteps++;
+  }
+  return step;
+}
 /**
  * Each distinct conclusion once, with its id, by rule (tool, rule id and control) or tool, then verdict, then reason:
  * a conclusion drawn again (most are: the same reasons recur across definitions) is the same record, never rebuilt.
@@ -135,27 +156,28 @@ function concluded(rule: PeerRule, td: TaskDefinition, container: ContainerDefin
 export function peersFor(checkId: string, td: TaskDefinition, container?: ContainerDefinition, memo?: PeerMemo): PeerConclusion[] {
   const byTool = toolRules(checkId);
   const list: PeerConclusion[] = [];
-  let key: string | undefined = '';
+  if (sharedSteps > MAX_SHARED_STEPS) {
+    sharedLists = {};
+    sharedSteps = 0;
+  }
+  // Where the ids so far lead; undefined once a conclusion is unshared (the list is then kept as it is).
+  let shared: SharedLists | undefined = sharedLists;
   for (let i = 0; i < PEER_TOOLS.length; i++) {
     const rules = byTool[i] as readonly PeerRule[];
     if (rules.length === 0) {
       const { conclusion: c, id } = notCovered(PEER_TOOLS[i] as PeerTool);
       list.push(c);
-      if (key !== undefined) key = `${key}${id},`;
+      if (shared) shared = sharedStep(shared, id);
       continue;
     }
     for (const rule of rules) {
       const { conclusion: c, id } = concluded(rule, td, container, memo);
       list.push(c);
-      key = id === UNSHARED || key === undefined ? undefined : `${key}${id},`;
+      shared = id === UNSHARED || !shared ? undefined : sharedStep(shared, id);
     }
   }
-  if (key === undefined) return list;
-  const known = sharedLists.get(key);
-  if (known) return known;
-  if (sharedLists.size > 10_000) sharedLists.clear();
-  sharedLists.set(key, list);
-  return list;
+  if (!shared) return list;
+  return (shared.list ??= list);
 }
 
 /**

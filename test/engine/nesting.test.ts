@@ -21,6 +21,22 @@ describe('nestedTooDeep: brackets nested over the limit, before any parser reads
     assert.equal(nestedTooDeep(`"open\n${nested(MAX_NESTING + 1)}`), true);
   });
 
+  it('a string ends at its first quote after an even run of backslashes, or at a line break not escaped', () => {
+    const deep = nested(MAX_NESTING + 1);
+    // Escaped quotes (one or three backslashes) keep the string open; two or four backslashes close it.
+    assert.equal(nestedTooDeep(`"a\\" ${deep}"`), false);
+    assert.equal(nestedTooDeep(`"a\\\\\\" ${deep}"`), false);
+    assert.equal(nestedTooDeep(`"a\\\\" ${deep}`), true);
+    assert.equal(nestedTooDeep(`"\\\\\\\\" ${deep}`), true);
+    // A line break before the closing quote ends the string, unless a backslash escapes it.
+    assert.equal(nestedTooDeep(`"a\n${deep}"`), true);
+    assert.equal(nestedTooDeep(`"a\\\n${deep}"`), false);
+    assert.equal(nestedTooDeep(`"a\\\n${deep}\n${deep}`), true);
+    // Strings after a line break far ahead, and an unclosed string at the end.
+    assert.equal(nestedTooDeep(`${'"x" '.repeat(3000)}\n"${deep}`), false);
+    assert.equal(nestedTooDeep(`${'"x" '.repeat(3000)}\n"a\n${deep}`), true);
+  });
+
   it('texts with few brackets (YAML, a small JSON file) are never too deep', () => {
     assert.equal(nestedTooDeep('Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties: { Cpu: 256 }\n'), false);
     assert.equal(nestedTooDeep(''), false);

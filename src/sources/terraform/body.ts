@@ -32,19 +32,20 @@ export function camelCase(name: string): string {
 export function tagsToList(tags: ValueNode): ValueNode {
   return liftConditionals([tags], ([value]) => {
     if (value?.kind !== 'object') return value as ValueNode;
-    const items: ValueNode[] = value.entries.map((e) => ({
-      kind: 'object',
-      entries: [
+    const syntax = value.syntax ?? 'hcl';
+    // Literals, not conditional spreads (slow in V8 11; a plan converts thousands of tag maps).
+    const items: ValueNode[] = value.entries.map((e): ValueNode => {
+      const range = e.keyRange;
+      const entries: ObjectEntry[] = [
         {
           key: 'key',
           sourceKey: e.sourceKey,
-          value: { kind: 'string', value: e.key, ...(e.keyRange ? { range: e.keyRange } : {}), syntax: value.syntax ?? 'hcl' },
+          value: range ? { kind: 'string', value: e.key, range, syntax } : { kind: 'string', value: e.key, syntax },
         },
         { key: 'value', sourceKey: e.sourceKey, value: e.value },
-      ],
-      ...(e.keyRange ? { range: e.keyRange } : {}),
-      syntax: value.syntax ?? 'hcl',
-    }));
+      ];
+      return range ? { kind: 'object', entries, range, syntax } : { kind: 'object', entries, syntax };
+    });
     return { ...value, kind: 'array', items };
   });
 }

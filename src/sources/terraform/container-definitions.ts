@@ -2,7 +2,7 @@ import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import { type KeyProblem, foldProviderKeys } from '../ecs-field-spelling.js';
 import { decodeEmbeddedJson, decodePartialJson } from './embedded-json.js';
-import { isJsonEncoded, partialText, textOrigin } from './values.js';
+import { type TextOrigin, isJsonEncoded, partialText, textOrigin } from './values.js';
 
 export type Decoded = { value: ValueNode; problems: KeyProblem[] } | { error: string; range?: SourceRange };
 
@@ -13,14 +13,18 @@ export type Decoded = { value: ValueNode; problems: KeyProblem[] } | { error: st
  * back into the file that wrote them. Both branches of a conditional are kept. Keys are read as the AWS provider
  * reads them (case-insensitively).
  */
-export function decodeContainerDefinitions(value: ValueNode): Decoded {
-  const decoded = decodeText(value);
+export function decodeContainerDefinitions(
+  value: ValueNode,
+  /** Where a string `value`'s characters are, when known to the caller (a plan): else its side table's. */
+  origin?: TextOrigin,
+): Decoded {
+  const decoded = decodeText(value, origin);
   if ('error' in decoded) return decoded;
   const problems: KeyProblem[] = [];
   return { value: foldProviderKeys(decoded.value, problems), problems };
 }
 
-function decodeText(value: ValueNode): { value: ValueNode } | { error: string; range?: SourceRange } {
+function decodeText(value: ValueNode, origin?: TextOrigin): { value: ValueNode } | { error: string; range?: SourceRange } {
   if (value.kind === 'conditional') {
     const whenTrue = decodeText(value.whenTrue);
     if ('error' in whenTrue) return whenTrue;
@@ -35,7 +39,7 @@ function decodeText(value: ValueNode): { value: ValueNode } | { error: string; r
   }
   if (value.kind === 'null' || isJsonEncoded(value)) return { value };
   if (value.kind === 'string') {
-    const decoded = decodeEmbeddedJson(value.value, textOrigin(value), value.range);
+    const decoded = decodeEmbeddedJson(value.value, origin ?? textOrigin(value), value.range);
     if ('root' in decoded) return { value: decoded.root };
     return { error: `container_definitions: ${decoded.error}`, ...(decoded.range ? { range: decoded.range } : {}) };
   }

@@ -61,10 +61,9 @@ export function indexPlan(text: string): PlanIndex {
         }
         const path = pathSupplier();
         const last = path[path.length - 1];
-        const parent = path.slice(0, -1);
         if (isPlannedResource(path)) index.planned.push({});
         else if (isChange(path)) index.changes.push({});
-        else if (last === 'values' && isPlannedResource(parent)) {
+        else if (last === 'values' && isPlannedResource(path.slice(0, -1))) {
           const resource = index.planned[index.planned.length - 1];
           track(offset, (span) => resource && (resource.values = span));
           valuesOf = resource;
@@ -103,9 +102,9 @@ export function indexPlan(text: string): PlanIndex {
       },
       onLiteralValue(value, offset, length, _line, _column, pathSupplier) {
         if (inside === 1 && valuesOf) {
+          if (typeof value !== 'string') return; // no path copied for the values' numbers, booleans and nulls
           const path = pathSupplier();
-          if (path[path.length - 1] === 'container_definitions' && typeof value === 'string')
-            valuesOf.definitionsText = { start: offset, end: offset + length };
+          if (path[path.length - 1] === 'container_definitions') valuesOf.definitionsText = { start: offset, end: offset + length };
           return;
         }
         if (inside > 0 || typeof value !== 'string') return;

@@ -53,7 +53,7 @@ const isTaskDefinition = (resource: IndexedResource): resource is IndexedResourc
  * values, whose code is warm (jsonc-parser's parseTree, used for nothing else, ran cold for 5,000 small objects).
  */
 function spanTree(plan: Omit<PlanText, 'base'>, span: Span): ValueNode | undefined {
-  return planObject({ ...plan, base: span.start }, span.end);
+  return planObject({ path: plan.path, lines: plan.lines, ranges: plan.ranges, base: span.start }, span.end);
 }
 
 /** The value of a JSON text the plan index has read without error (module calls: no positions needed), or undefined. */
@@ -94,7 +94,8 @@ function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput>
   for (const indexed of index.planned) {
     if (!isTaskDefinition(indexed) || !indexed.values || file.text[indexed.values.start] !== '{') continue;
     const { address, values, definitionsText } = indexed;
-    resources.push({ address, values, ...(definitionsText ? { definitionsText } : {}) });
+    // Literals, not conditional spreads: these run per resource, and spreads are slow in V8 11.
+    resources.push(definitionsText ? { address, values, definitionsText } : { address, values });
   }
   // resource_changes adds what planned_values lacks (it holds the same values for the rest)
   // and says which values are unknown until apply.
@@ -122,13 +123,9 @@ function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput>
     const values = planObject(plan, span.end, definitionsText);
     if (values?.kind !== 'object') continue;
     const declaredAt = configuration.declaration(address);
-    const resource: ResourceRef = {
-      kind: 'file',
-      source: 'terraform-plan',
-      id: address,
-      file: file.path,
-      ...(declaredAt ? { declaredAt } : {}),
-    };
+    const resource: ResourceRef = declaredAt
+      ? { kind: 'file', source: 'terraform-plan', id: address, file: file.path, declaredAt }
+      : { kind: 'file', source: 'terraform-plan', id: address, file: file.path };
     const unknownSpan = unknownByAddress.get(address);
     const unknown = unknownSpan && spanTree(plan, unknownSpan);
     const result = planBody(values, unknown, plan, address);
@@ -141,11 +138,9 @@ function* planParts(file: InputFile, share?: FileShare): Generator<SourceOutput>
       output.errors.push(fileError(problem.range?.file ?? file.path, problem.message, problem.range, address));
     const familyNode = field(result.body, 'family');
     const family = familyNode?.kind === 'string' ? scalarText(familyNode) : undefined;
-    output.definitions.push({
-      resource: { ...resource, ...(family ? { family } : {}) },
-      body: result.body,
-      ...(result.body.range ? { range: result.body.range } : {}),
-    });
+    if (family) resource.family = family;
+    const range = result.body.range;
+    output.definitions.push(range ? { resource, body: result.body, range } : { resource, body: result.body });
   }
   yield output;
 }

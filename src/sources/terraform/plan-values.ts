@@ -7,7 +7,6 @@ import { decodeContainerDefinitions } from './container-definitions.js';
 import type { KeyProblem } from '../ecs-field-spelling.js';
 import { jsonStringOrigin } from './json-string.js';
 import type { Span } from './plan-index.js';
-import { setTextOrigin } from './values.js';
 
 export interface PlanText {
   path: string;
@@ -119,15 +118,15 @@ export function planBody(
     const { key, keyRange } = entry;
     present.add(key);
     if (SKIPPED.has(key)) continue;
-    let node = withUnknown(entry.value, member(unknown, key), `${address}.${key}`);
-    // Only container_definitions is decoded, with positions mapped through the string's escapes.
-    if (key === 'container_definitions' && node.kind === 'string' && node.range)
-      node = setTextOrigin(
-        node,
-        jsonStringOrigin(plan.path, plan.lines, startOffsetOf(node.range), endOffsetOf(node.range) - startOffsetOf(node.range)),
-      );
+    // The expression is built only for a value after_unknown marks (most have none).
+    const unknownOfKey = member(unknown, key);
+    const node = unknownOfKey ? withUnknown(entry.value, unknownOfKey, `${address}.${key}`) : entry.value;
     if (key === 'container_definitions') {
-      const decoded = decodeContainerDefinitions(node);
+      // Decoded with positions mapped through the string's escapes (handed over, not kept in a side table: the string
+      // node is dropped once decoded).
+      const range = node.kind === 'string' ? node.range : undefined;
+      const origin = range && jsonStringOrigin(plan.path, plan.lines, startOffsetOf(range), endOffsetOf(range) - startOffsetOf(range));
+      const decoded = decodeContainerDefinitions(node, origin);
       if ('error' in decoded) return decoded;
       problems.push(...decoded.problems);
       entries.push({ key: 'containerDefinitions', sourceKey: key, keyRange, value: decoded.value });
