@@ -22,11 +22,17 @@ const MARKER = '@@ecsguard-bench-rusage@@';
  * Runs a whole process and reads its resource usage from GNU time (`%M` max RSS in kB, `%U`/`%S` CPU seconds),
  * which the kernel records at exit: no sampling, so short peaks are not missed.
  */
-export async function measureProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+export async function measureProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  /** The environment the extra `env` is added to (default: this process's). */
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<Measurement> {
   if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} (GNU time) is needed to measure peak RSS: apt-get install time`);
   const started = performance.now();
   const child = spawn(GNU_TIME, ['-f', `${MARKER} %M %U %S`, command, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -76,4 +82,27 @@ export function mark(met: boolean): string {
  */
 export function loadNote(loadAverage: number): string {
   return `load ${loadAverage.toFixed(2)} on ${availableParallelism()} CPUs`;
+}
+
+/**
+ * A line about NODE_EXTRA_CA_CERTS when it is set, else undefined: Node reads the whole bundle when it starts, before
+ * any of ecsguard's code, so every process measured here (bare `node -e 0` too) pays it. Measured, not removed: a
+ * user's shell with the same setting pays it as well.
+ */
+export async function extraCaCertsNote(runs = 5): Promise<string | undefined> {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return undefined;
+  const withIt: number[] = [];
+  const without: number[] = [];
+  const { NODE_EXTRA_CA_CERTS: _, ...rest } = process.env;
+  for (let i = 0; i < runs; i++) {
+    withIt.push((await measureProcess(process.execPath, ['-e', '0'])).wallMs);
+    without.push((await measureProcess(process.execPath, ['-e', '0'], {}, rest)).wallMs);
+  }
+  const cost = median(withIt) - median(without);
+  return (
+    `note: NODE_EXTRA_CA_CERTS=${file} is set; Node loads it at the start of every process (node -e 0: ` +
+    `${median(withIt).toFixed(0)} ms with it, ${median(without).toFixed(0)} ms without, median of ${runs}), so each ` +
+    `figure below includes about ${cost.toFixed(0)} ms per process, as a run from this shell would`
+  );
 }
