@@ -34,7 +34,8 @@ const TEXT_WRITE = 64 * 1024;
 
 /**
  * On bytes read back from a streamed report's store: called once they are written, so that the store reads the next
- * bytes into the same memory (src/report/spill-store.ts, RELEASE_BYTES).
+ * bytes into the same memory (src/report/spill-store.ts, RELEASE_BYTES). The same registered symbol, not an import:
+ * a report that is not streamed never loads the store (test/cli/lazy-loading.test.ts).
  */
 const RELEASE_BYTES = Symbol.for('ecsguard.releaseBytes');
 
