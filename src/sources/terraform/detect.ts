@@ -28,8 +28,13 @@ export function isTerraformConfiguration(file: { path: string; text: string }): 
 
 const FORMAT_VERSION = /"format_version"\s*:/;
 const PLAN_SECTIONS = /"(planned_values|resource_changes)"\s*:/;
+const TASK_DEFINITION_TYPE = /"type"\s*:\s*"aws_ecs_task_definition"/;
 
-/** `terraform show -json plan.out`: recognized by its content, whatever the file name. */
+/**
+ * `terraform show -json plan.out`: recognized by its content, whatever the file name. Also a plan cut down to its
+ * sections without `format_version` (`jq '{resource_changes}'`, the inputs of Conftest and OPA policy tests) when it
+ * holds a task definition: skipped as "not a recognized input", its task definitions would go unchecked.
+ */
 export function looksLikeTerraformPlan(text: string): boolean {
-  return text.trimStart().startsWith('{') && FORMAT_VERSION.test(text) && PLAN_SECTIONS.test(text);
+  return text.trimStart().startsWith('{') && PLAN_SECTIONS.test(text) && (FORMAT_VERSION.test(text) || TASK_DEFINITION_TYPE.test(text));
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { normalizeTaskDefinition } from '../../../src/model/task-definition.js';
 import { field, toPlain } from '../../../src/model/value.js';
@@ -25,6 +27,40 @@ describe('Terraform plan JSON', () => {
     assert.equal(terraformPlan.detect({ path: 'anything.json', text }), true);
     assert.equal(terraformPlan.detect({ path: 'plan.json', text: '{"format_version": "1.0", "values": {}}' }), false);
     assert.equal(terraformPlan.detect({ path: 'td.json', text: '{"containerDefinitions": []}' }), false);
+  });
+
+  it('reads a plan cut down to resource_changes, without format_version, when it holds a task definition', async () => {
+    // The shape of the inputs Conftest/OPA policy tests feed their rules (and of `jq '{resource_changes}' plan.json`).
+    const fragment = `{
+    "resource_changes": [{
+        "address": "aws_ecs_task_definition.test",
+        "type": "aws_ecs_task_definition",
+        "change": {
+            "actions": ["create"],
+            "after": {
+                "container_definitions": "[{\\"name\\":\\"app\\",\\"image\\":\\"nginx\\"}]",
+                "cpu": "256",
+                "memory": "512"
+            }
+        }
+    }]
+}
+`;
+    assert.equal(terraformPlan.detect({ path: 'input.json', text: fragment }), true);
+    const other = '{"resource_changes": [{"address": "aws_s3_bucket.b", "type": "aws_s3_bucket", "change": {}}]}';
+    assert.equal(terraformPlan.detect({ path: 'input.json', text: other }), false);
+    const dir = mkdtempSync(join(tmpdir(), 'ecsguard-plan-fragment-'));
+    try {
+      const file = join(dir, 'input.json');
+      writeFileSync(file, fragment);
+      const result = await scanPaths([file]);
+      const root = finding(result, 'aws_ecs_task_definition.test', 'no-root-user');
+      assert.equal(root.status, 'FAIL');
+      assert.equal(at(root), `${file}:8:44`);
+      assert.equal(result.errors.length, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads planned_values, child modules and indexed addresses as Terraform prints them', async () => {
