@@ -50,8 +50,21 @@ interface Group {
   results: Array<Promise<BatchResult>>;
 }
 
+/**
+ * A scan of this many files or more runs with the old generation's growth bounded (`src/sources/heap-growth.ts`): its
+ * peak then stays near a short scan's. Below it the bound cost CPU (3.5% at 3,000 files) and saved no memory.
+ */
+export const BOUND_HEAP_FROM_FILES = 10_000;
+
 /** Reads, routes, parses and checks the pending files. */
 export async function scanFiles(pending: readonly PendingFile[], options: ScanOptions): Promise<FileStageResult> {
+  if (pending.length < BOUND_HEAP_FROM_FILES) return scanFilesUnbounded(pending, options);
+  // Loaded here: it loads node:v8, which a short scan's start-up need not pay for.
+  const { withBoundedHeapGrowth } = await import('../sources/heap-growth.js');
+  return withBoundedHeapGrowth(() => scanFilesUnbounded(pending, options));
+}
+
+async function scanFilesUnbounded(pending: readonly PendingFile[], options: ScanOptions): Promise<FileStageResult> {
   const sources = options.fileSources ?? FILE_SOURCES;
   // Fixers need every text and value tree of the scan: read everything first, as they expect.
   const holdAll = options.onFilesRead !== undefined || options.onEvaluated !== undefined;

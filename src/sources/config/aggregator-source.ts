@@ -3,7 +3,7 @@ import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { type LiveSource, type SourceDefinition, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import { type Credentials, DEFAULT_MAX_ATTEMPTS } from '../aws/clients.js';
 import { describeAwsError, isAbort } from '../aws/errors.js';
-import { withBoundedHeapGrowth } from '../aws/heap-growth.js';
+import { withBoundedHeapGrowth } from '../heap-growth.js';
 import {
   type ConfigurationItem,
   TASK_DEFINITION_RESOURCE_TYPE,

@@ -12,7 +12,7 @@ import {
   requestHandlerSettings,
 } from '../aws/clients.js';
 import { describeAwsError, isAbort, isMissingCredentials } from '../aws/errors.js';
-import { withBoundedHeapGrowth } from '../aws/heap-growth.js';
+import { withBoundedHeapGrowth } from '../heap-growth.js';
 import { type Limiter, createLimiter } from '../aws/limiter.js';
 import { AwsLiveSource } from '../aws/live-source.js';
 import { SharedEcsClients } from '../aws/shared-ecs-clients.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HeapGrowthBound, SCAN_HEAP_GROWING_PERCENT } from '../../../src/sources/aws/heap-growth.js';
+import { HeapGrowthBound, SCAN_HEAP_GROWING_PERCENT } from '../../src/sources/heap-growth.js';
 
 describe("the old generation's growth during organization and aggregator scans", () => {
   it('is bounded while any scan runs, and back to V8 dynamic growth when the last one ends', async () => {
