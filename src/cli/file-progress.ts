@@ -15,6 +15,11 @@ const NONE: FileProgress = { update() {}, stop() {} };
  * run for about a second. Same rules and library as the live scan's bar (sources/aws/progress.ts): never with
  * --quiet, in CI, on a redirected stderr, or when a JSON/SARIF report goes to standard output.
  */
+/** Seconds left at this rate, as the library writes times ("4s", "1m5s"; rounded to 5 s above 10 s). */
+function etaText(remaining: number, perSecond: number, format: typeof import('cli-progress').Format): string {
+  return perSecond > 0 ? format.TimeFormat(Math.ceil(remaining / perSecond), { autopaddingChar: '' }, 5) : '?';
+}
+
 export async function createFileProgress(
   stream: NodeJS.WritableStream,
   options: { quiet?: boolean; format: string; output?: string },
@@ -33,21 +38,23 @@ export async function createFileProgress(
         bar = new cliProgress.SingleBar(
           {
             stream: stream,
-            format: 'files {bar} {value}/{total} | {rate} files/s | ETA {eta_formatted}',
+            // The ETA follows the rate shown: the library's own starts at 0s until its second sample, and the bar is
+            // first drawn a second into a scan with one sample.
+            format: 'files {bar} {value}/{total} | {rate} files/s | ETA {timeLeft}',
             hideCursor: true,
             clearOnComplete: true,
-            etaBuffer: 50,
           },
           cliProgress.Presets.shades_classic,
         );
       }
-      const rate = Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
+      const perSecond = done / Math.max((Date.now() - started) / 1000, 0.001);
+      const shown = { rate: Math.round(perSecond), timeLeft: etaText(total - done, perSecond, cliProgress.Format) };
       if (!drawing) {
         drawing = true;
-        bar.start(total, done, { rate });
+        bar.start(total, done, shown);
       }
       bar.setTotal(total);
-      bar.update(done, { rate });
+      bar.update(done, shown);
     },
     stop() {
       bar?.stop();
