@@ -10,16 +10,26 @@ export interface FileProgress {
 
 const NONE: FileProgress = { update() {}, stop() {} };
 
+/** Time left at this rate: "45s", "1m59s", "2h10m" (cli-progress's TimeFormat rounds after splitting: "1m60s"). */
+function timeLeft(remaining: number, perSecond: number): string {
+  if (!(perSecond > 0)) return '?';
+  const seconds = Math.ceil(remaining / perSecond);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${seconds % 60}s`;
+  return `${Math.floor(minutes / 60)}h${minutes % 60}m`;
+}
+
+/** Files per second as the bar shows it: two significant digits below 10 (a slow scan of large files is not "0"). */
+function rateText(perSecond: number): string {
+  return perSecond >= 10 ? String(Math.round(perSecond)) : String(Number(perSecond.toPrecision(2)));
+}
+
 /**
  * The file scan's progress bar (files done/total, rate, ETA), on an interactive stderr only, drawn once a scan has
  * run for about a second. Same rules and library as the live scan's bar (sources/aws/progress.ts): never with
  * --quiet, in CI, on a redirected stderr, or when a JSON/SARIF report goes to standard output.
  */
-/** Seconds left at this rate, as the library writes times ("4s", "1m5s"; rounded to 5 s above 10 s). */
-function etaText(remaining: number, perSecond: number, format: typeof import('cli-progress').Format): string {
-  return perSecond > 0 ? format.TimeFormat(Math.ceil(remaining / perSecond), { autopaddingChar: '' }, 5) : '?';
-}
-
 export async function createFileProgress(
   stream: NodeJS.WritableStream,
   options: { quiet?: boolean; format: string; output?: string },
@@ -48,7 +58,7 @@ export async function createFileProgress(
         );
       }
       const perSecond = done / Math.max((Date.now() - started) / 1000, 0.001);
-      const shown = { rate: Math.round(perSecond), timeLeft: etaText(total - done, perSecond, cliProgress.Format) };
+      const shown = { rate: rateText(perSecond), timeLeft: timeLeft(total - done, perSecond) };
       if (!drawing) {
         drawing = true;
         bar.start(total, done, shown);

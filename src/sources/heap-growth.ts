@@ -20,7 +20,9 @@ import { setFlagsFromString } from 'node:v8';
  *
  * V8 reads the flag each time it sets the next collection's limit, so it applies from the next full collection and
  * is set back to V8's default (0: dynamic) when the last scan using it ends. A growing percent the process was
- * started with (`--heap-growing-percent`, in the command line or NODE_OPTIONS) is left alone.
+ * started with (`node --heap-growing-percent=N`; Node refuses the flag in NODE_OPTIONS) is left alone. One a host
+ * application set at run time (`v8.setFlagsFromString`) is not known to V8's API: a library scan that bounds growth
+ * sets it back to V8's default when it ends.
  */
 export const SCAN_HEAP_GROWING_PERCENT = 50;
 
@@ -33,7 +35,7 @@ export class HeapGrowthBound {
 
   constructor(
     private readonly setFlags: (flags: string) => void = setFlagsFromString,
-    private readonly startedWith: () => readonly string[] = () => [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''],
+    private readonly startedWith: () => readonly string[] = () => process.execArgv,
   ) {}
 
   /** Whether a scan runs under the bound now. */

@@ -33,9 +33,17 @@ describe('the file scan progress bar', () => {
       progress.update(300, 1000);
       assert.match(written(chunks), /files [█░]+ 300\/1000 \| 200 files\/s \| ETA 4s/);
       mock.timers.tick(58_500);
-      // 360 in 60 s: 6 files/s, 640 left, 106.7 s (rounded to 5 s above 10 s).
+      // 360 in 60 s: 6 files/s, 640 left, 106.7 s.
       progress.update(360, 1000);
-      assert.match(written(chunks), /360\/1000 \| 6 files\/s \| ETA 1m45s/);
+      assert.match(written(chunks), /360\/1000 \| 6 files\/s \| ETA 1m47s/);
+      mock.timers.tick(60_000);
+      // 361 in 120 s: 3 files/s, 639 left, 213 s: minutes and seconds, never "60s".
+      progress.update(361, 1000);
+      assert.match(written(chunks), /361\/1000 \| 3 files\/s \| ETA 3m33s/);
+      mock.timers.tick(3_480_000);
+      // 362 in an hour: 0.1 files/s (not 0), 638 left, about 1.8 hours.
+      progress.update(362, 1000);
+      assert.match(written(chunks), /362\/1000 \| 0\.1 files\/s \| ETA 1h45m/);
       const before = chunks.join('');
       progress.stop();
       // Cleared: the line is erased, and the cursor shown again.

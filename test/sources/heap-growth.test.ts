@@ -34,7 +34,7 @@ describe("the old generation's growth during organization and aggregator scans",
   });
 
   it('leaves a growing percent the process was started with alone', async () => {
-    for (const startedWith of [['--heap-growing-percent=20'], ['--max-old-space-size=4096 --heap_growing_percent=30']]) {
+    for (const startedWith of [['--heap-growing-percent=20'], ['--max-old-space-size=4096', '--heap_growing_percent=30']]) {
       const set: string[] = [];
       const bound = new HeapGrowthBound(
         (flags) => set.push(flags),
