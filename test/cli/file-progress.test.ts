@@ -2,16 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it, mock } from 'node:test';
 import { createFileProgress } from '../../src/cli/file-progress.js';
-
-function fakeTty(): PassThrough & { isTTY: boolean; columns: number; cursorTo(): boolean; clearLine(): boolean; moveCursor(): boolean } {
-  return Object.assign(new PassThrough(), {
-    isTTY: true,
-    columns: 120,
-    cursorTo: () => true,
-    clearLine: () => true,
-    moveCursor: () => true,
-  });
-}
+import { fakeTty } from '../support/fake-tty.js';
 
 /** What the bar wrote, terminal control sequences left out. */
 function written(chunks: string[]): string {

@@ -3,16 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createProgressBar, progressWanted } from '../../../src/sources/aws/progress.js';
 import { liveSource, startSeededEmulator } from './helpers.js';
-
-function fakeTty(): PassThrough & { isTTY: boolean; columns: number; cursorTo(): boolean; clearLine(): boolean; moveCursor(): boolean } {
-  return Object.assign(new PassThrough(), {
-    isTTY: true,
-    columns: 120,
-    cursorTo: () => true,
-    clearLine: () => true,
-    moveCursor: () => true,
-  });
-}
+import { fakeTty } from '../../support/fake-tty.js';
 
 describe('progress bar', () => {
   it('shows only on a TTY, outside CI, when the CLI asks for it', () => {
