@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeMixedCorpus } from './support/mixed-corpus.js';
-import { type Measurement, extraCaCertsNote, loadNote, mark, measureProcess, median } from './support/measure.js';
+import { type Measurement, extraCaCertsNote, loadNote, machineNote, mark, measureProcess, median } from './support/measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const JSON_FILES = Number(process.env.BENCH_JSON_FILES ?? 2000);
@@ -247,6 +247,7 @@ async function main(): Promise<void> {
   const root = path.join(tmpdir(), `ecsguard-bench-files-${process.pid}`);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
+  console.log(await machineNote());
   const caNote = await extraCaCertsNote();
   if (caNote) console.log(caNote);
   try {

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateTaskDefinition, seededRandom } from './support/corpus.js';
-import { extraCaCertsNote, loadNote, mark, measureProcess, median } from './support/measure.js';
+import { extraCaCertsNote, loadNote, machineNote, mark, measureProcess, median } from './support/measure.js';
 
 const MODULE_DIRS = Number(process.env.BENCH_TF_DIRS ?? 250); // 4 .tf files each
 const PLAN_RESOURCES = Number(process.env.BENCH_PLAN_RESOURCES ?? 5000);
@@ -180,6 +180,7 @@ async function runCli(target: string, outputFile: string, expectedTaskDefinition
 }
 
 async function main(): Promise<void> {
+  console.log(await machineNote());
   const caNote = await extraCaCertsNote();
   if (caNote) console.log(caNote);
   const root = path.join(tmpdir(), `ecsguard-bench-terraform-${process.pid}`);

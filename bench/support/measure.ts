@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 export interface Measurement {
   exitCode: number;
@@ -104,5 +105,28 @@ export async function extraCaCertsNote(runs = 5): Promise<string | undefined> {
     `note: NODE_EXTRA_CA_CERTS=${file} is set; Node loads it at the start of every process (node -e 0: ` +
     `${median(withIt).toFixed(0)} ms with it, ${median(without).toFixed(0)} ms without, median of ${runs}), so each ` +
     `figure below includes about ${cost.toFixed(0)} ms per process, as a run from this shell would`
+  );
+}
+
+const REFERENCE_WORKLOAD = fileURLToPath(new URL('./reference-workload.mjs', import.meta.url));
+
+/**
+ * A line naming this machine and how fast it runs a fixed JavaScript workload (reference-workload.mjs): the targets'
+ * absolute figures depend on the machine (the same code read the plan in 1.4 s on one 2-core machine of this kind and
+ * in 2.0 s on another), so a figure quoted from elsewhere compares with this run's in proportion to it.
+ */
+export async function machineNote(runs = 5): Promise<string> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const run = await measureProcess(process.execPath, [REFERENCE_WORKLOAD]);
+    if (run.exitCode !== 0) throw new Error(`the reference workload failed: ${run.stderr.slice(-500)}`);
+    times.push(Number(run.stdout.trim()));
+  }
+  const [cpu] = cpus();
+  const model = cpu ? `${cpu.model.trim()}${cpu.speed ? ` at ${(cpu.speed / 1000).toFixed(1)} GHz` : ''}` : 'unknown CPU';
+  return (
+    `machine: ${model}, ${availableParallelism()} CPUs, Node ${process.versions.node}; reference workload ` +
+    `(bench/support/reference-workload.mjs, fixed single-thread JavaScript): ${median(times).toFixed(0)} ms CPU, ` +
+    `median of ${runs}; figures from another machine compare in proportion to it`
   );
 }
