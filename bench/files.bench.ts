@@ -244,12 +244,12 @@ async function largeFile(root: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const root = path.join(tmpdir(), `ecsguard-bench-files-${process.pid}`);
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(root, { recursive: true });
   console.log(await machineNote());
   const caNote = await extraCaCertsNote();
   if (caNote) console.log(caNote);
+  const root = path.join(tmpdir(), `ecsguard-bench-files-${process.pid}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
   try {
     if (!SKIP.has('mixed')) await mixed(root);
     if (!SKIP.has('cfn')) await cloudFormationAlone(root);
