@@ -1,5 +1,5 @@
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
-import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanError } from '../model/finding.js';
 import type { InputFile } from '../sources/source.js';
@@ -247,8 +247,12 @@ export function fileReader(options: DiscoveryOptions = {}) {
       if (bytes === undefined) {
         const info = await stat(absolute);
         if (info.isFile() && info.size > maxBytes) return tooLarge(display, info.size, maxBytes);
-        // A regular file's size is known; only pipes and devices need the bounded stream.
-        bytes = info.isFile() ? await readFile(absolute) : await readBounded(absolute, maxBytes);
+        // A regular file is read at once in this thread: the promise API reads it in 512 KB round trips through the
+        // thread pool, each leaving this thread idle (70 ms for a 19 MB plan). Only pipes and devices need the
+        // bounded stream (and a file swapped for one since the stat).
+        const read = info.isFile() ? readRegularFileSync(absolute, maxBytes) : undefined;
+        if (typeof read === 'number') return tooLarge(display, read, maxBytes);
+        bytes = read ?? (await readBounded(absolute, maxBytes));
         if (bytes === undefined) return tooLarge(display, undefined, maxBytes);
       }
       const decoded = decodeText(bytes, display);
@@ -436,9 +440,25 @@ function tooLarge(file: string, size: number | undefined, maxBytes: number): Sca
 const nonBlocking = (fsConstants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0;
 
 /**
+ * The memory files are read into, file after file, up to this size: fresh memory for each file's bytes costs a page
+ * fault per 4 KB touched (about 15 us each in a VM, more than reading the file), and the bytes are only decoded.
+ */
+const READ_BUFFER_KEPT = 1024 * 1024;
+let readBuffer: Buffer | undefined;
+
+/** A buffer of at least `size` bytes to read into: the kept one when it is large enough. */
+function bufferToRead(size: number): Buffer {
+  if (readBuffer !== undefined && readBuffer.length >= size) return readBuffer;
+  const buffer = Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
+  if (buffer.length <= READ_BUFFER_KEPT) readBuffer = buffer;
+  return buffer;
+}
+
+/**
  * Reads a file the walk saw as a regular file: open (non-blocking, so a file swapped for a pipe since cannot hang
  * the scan), fstat, read, close. Returns its size when over the limit, undefined when it is no longer a regular file
- * (the caller then reads it as a file named on the command line).
+ * (the caller then reads it as a file named on the command line). The bytes are valid until the next call: decode
+ * them at once.
  */
 function readRegularFileSync(absolute: string, maxBytes: number): Buffer | number | undefined {
   const fd = openSync(absolute, fsConstants.O_RDONLY | nonBlocking);
@@ -447,7 +467,7 @@ function readRegularFileSync(absolute: string, maxBytes: number): Buffer | numbe
     if (!info.isFile()) return undefined;
     if (info.size > maxBytes) return info.size;
     // One byte more than its size: a read that fills it means the file grew since fstat (read on to its end then).
-    let buffer = Buffer.allocUnsafe(info.size + 1);
+    let buffer = bufferToRead(info.size + 1);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);

@@ -16,8 +16,12 @@ import path from 'node:path';
 /** Bytes kept in memory before the store moves to a file. */
 export const SPILL_MEMORY_LIMIT = 4 * 1024 * 1024;
 
-/** Bytes being written to the file in the background at most; beyond it, blocks are written synchronously. */
-const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+/**
+ * Bytes being written to the file in the background at most; beyond it, a block is written synchronously and filled
+ * again at once. Small: every block in flight is memory a later block cannot reuse, and fresh memory costs more than
+ * the write (in a VM, 64 page faults of about 15 us for a block, against about 50 us to write it to the page cache).
+ */
+const MAX_IN_FLIGHT = 1024 * 1024;
 
 /** `write` encodes into blocks of this size (a longer text gets a block of its own). */
 const BLOCK = 256 * 1024;
@@ -25,8 +29,8 @@ const BLOCK = 256 * 1024;
 /** Reads from the file give buffers of at most this size. */
 const READ_BLOCK = 1024 * 1024;
 
-/** Written blocks kept for `write` to fill again, at most. */
-const MAX_SPARE_BLOCKS = 16;
+/** Written blocks kept for `write` to fill again, at most (the memory held before the move to a file, and more). */
+const MAX_SPARE_BLOCKS = 24;
 
 /**
  * Set on each buffer `readBytes` reads from the file: a function for the consumer to call once it is done with the
@@ -77,10 +81,13 @@ export class SpillStore {
   /**
    * Blocks whose bytes are in the file, for `write` to fill again: a fresh block's pages are faulted in one by one
    * (about 15 us each in a VM), which cost more than encoding the text into them. Only blocks made after the move to
-   * the file are reused: a reader is never handed a view of one (it gets buffers read from the file).
+   * the file are reused, and those held in memory before it when no reader was handed a view of them (readers get
+   * buffers read from the file once it exists).
    */
   private spare: Buffer[] = [];
   private readonly reusable = new WeakSet<ArrayBufferLike>();
+  /** `readBytes` handed out views of the blocks held in memory: they are never filled again. */
+  private memoryLent = false;
   /** Where the bytes kept so far end (in memory or in the file). */
   private kept = 0;
   private file: { dir: string; fd: number } | undefined;
@@ -213,6 +220,7 @@ export class SpillStore {
     this.seal();
     if (this.failure !== undefined) throw this.failure;
     if (!this.file) {
+      this.memoryLent = true;
       const starts = this.memoryStarts;
       for (const [start, end] of ranges) {
         // The block holding `start`: the last that starts at or before it.
@@ -300,7 +308,11 @@ export class SpillStore {
     this.memory = [];
     this.memoryStarts = [];
     this.memoryBytes = 0;
-    for (let i = 0; i < memory.length; i++) this.writeAt(memory[i] as Buffer, starts[i] as number);
+    for (let i = 0; i < memory.length; i++) {
+      const bytes = memory[i] as Buffer;
+      if (!this.memoryLent && bytes.buffer.byteLength === BLOCK && bytes.byteOffset === 0) this.reusable.add(bytes.buffer);
+      this.writeAt(bytes, starts[i] as number);
+    }
   }
 }
 

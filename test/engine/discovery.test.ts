@@ -82,6 +82,49 @@ describe('folders: symlinks that cannot or should not be followed are skipped an
   });
 });
 
+describe('files read one after another into the same memory (discover.ts, bufferToRead)', () => {
+  let dir: string;
+  // A long definition whose root user sits far past the end of the short one that follows it.
+  const long = JSON.stringify({
+    family: 'long',
+    containerDefinitions: [
+      { name: 'app', image: 'nginx', environment: Array.from({ length: 10_000 }, (_, i) => ({ name: `V${i}`, value: 'x' })), user: '0' },
+    ],
+  });
+  const short = JSON.stringify({ family: 'short', containerDefinitions: [{ name: 'app', image: 'nginx', user: '1000' }] });
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-reads-'));
+    writeFileSync(path.join(dir, 'a-long.json'), long);
+    writeFileSync(path.join(dir, 'b-short.json'), short);
+    writeFileSync(path.join(dir, 'c-long-again.json'), long.replace('"long"', '"again"'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const userVerdicts = (result: Awaited<ReturnType<typeof scan>>) =>
+    result.findings.filter((f) => f.checkId === 'no-root-user').map((f) => [relative(dir, f.resource.file), f.resource.id, f.status]);
+
+  it('a short file read after a long one holds only its own bytes, walked or named', async () => {
+    assert.ok(long.length > 200_000 && short.length < 200);
+    const expected = [
+      ['a-long.json', 'long', 'FAIL'],
+      ['b-short.json', 'short', 'PASS'],
+      ['c-long-again.json', 'again', 'FAIL'],
+    ];
+    const walked = await scan({ paths: [dir], checks: CHECKS, includePassed: true });
+    assert.deepEqual(walked.errors, []);
+    assert.deepEqual(userVerdicts(walked), expected);
+    const named = await scan({
+      paths: ['a-long.json', 'b-short.json', 'c-long-again.json'].map((name) => path.join(dir, name)),
+      checks: CHECKS,
+      includePassed: true,
+    });
+    assert.deepEqual(named.errors, []);
+    assert.deepEqual(userVerdicts(named), expected);
+  });
+});
+
 describe('inputs people really have', () => {
   let dir: string;
   before(() => {

@@ -254,6 +254,49 @@ describe('the spill store', () => {
     store.dispose();
   });
 
+  it('written in one go (a plan: no pause for the background writes), it fills the same few blocks again', async (t) => {
+    const BLOCK = 256 * 1024;
+    const made: number[] = [];
+    const allocUnsafe = Buffer.allocUnsafe.bind(Buffer);
+    t.mock.method(Buffer, 'allocUnsafe', (size: number) => {
+      made.push(size);
+      return allocUnsafe(size);
+    });
+    const store = new SpillStore(4 * 1024 * 1024);
+    const pieces: string[] = [];
+    // About 40 MB in pieces of 4 KB, never yielding to the event loop (so no background write completes meanwhile).
+    for (let i = 0; i < 10_000; i++) {
+      const piece = `,{"n":${i},"text":"${String.fromCharCode(97 + (i % 26)).repeat(4000)}"}`;
+      pieces.push(piece);
+      store.write(piece);
+    }
+    await store.settled();
+    const blocks = made.filter((size) => size === BLOCK).length;
+    // 16 blocks held in memory before the move to the file (filled again once written there) and 4 in flight (1 MB),
+    // not one per 256 KB written (about 160).
+    assert.ok(blocks <= 16 + 4 + 2, `${blocks} blocks of 256 KB were made for 40 MB`);
+    const bytes = Buffer.concat([...store.readBytes([[0, store.size]])]);
+    assert.ok(bytes.equals(Buffer.from(pieces.join(''))));
+    store.dispose();
+  });
+
+  it('never fills again a block whose bytes a reader was handed before the move to the file', async () => {
+    const store = new SpillStore(1024 * 1024);
+    const first = 'a'.repeat(100 * 1024);
+    store.write(first);
+    // A view of the block in memory, held by the reader while the store goes on.
+    const held = [...store.readBytes([[0, store.size]])];
+    for (let i = 0; i < 40; i++) store.write('b'.repeat(100 * 1024));
+    assert.ok(store.folder, 'moved to a file');
+    await store.settled();
+    for (let i = 0; i < 40; i++) store.write('c'.repeat(100 * 1024));
+    await store.settled();
+    assert.equal(Buffer.concat(held).toString('latin1'), first);
+    const all = Buffer.concat([...store.readBytes([[0, store.size]])]).toString('latin1');
+    assert.equal(all, first + 'b'.repeat(4000 * 1024) + 'c'.repeat(4000 * 1024));
+    store.dispose();
+  });
+
   it('removes its folder when the process exits without disposing it (a second Ctrl-C)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-exit-'));
     try {
