@@ -20,7 +20,16 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeMixedCorpus } from './support/mixed-corpus.js';
-import { type Measurement, extraCaCertsNote, loadNote, machineNote, mark, measureProcess, median } from './support/measure.js';
+import {
+  type Measurement,
+  extraCaCertsNote,
+  loadNote,
+  machineNote,
+  mark,
+  measureProcess,
+  median,
+  pageFaultNote,
+} from './support/measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const JSON_FILES = Number(process.env.BENCH_JSON_FILES ?? 2000);
@@ -42,6 +51,7 @@ interface Summary {
   peakRssMb: number;
   /** The highest 1-minute load average seen at the end of a run. */
   load: number;
+  minorFaults: number;
 }
 
 function summarize(runs: Measurement[]): Summary {
@@ -50,6 +60,7 @@ function summarize(runs: Measurement[]): Summary {
     cpuMs: median(runs.map((r) => r.cpuMs)),
     peakRssMb: median(runs.map((r) => r.peakRssMb)),
     load: Math.max(...runs.map((r) => r.loadAverage)),
+    minorFaults: median(runs.map((r) => r.minorFaults)),
   };
 }
 
@@ -104,6 +115,7 @@ async function mixed(root: string): Promise<void> {
   console.log(`   wall ${s.wallMs.toFixed(0)} ms, CPU ${s.cpuMs.toFixed(0)} ms, ${coresUsed(s)} (median of ${RUNS}; ${loadNote(s.load)})`);
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 2000) ${mark(r >= 2000)}`);
   console.log(`   peak RSS:   ${s.peakRssMb.toFixed(0)} MB (target < 200) ${mark(s.peakRssMb < 200)}`);
+  console.log(`   fresh memory: ${await pageFaultNote(s.minorFaults)}`);
 }
 
 async function cloudFormationAlone(root: string): Promise<void> {
@@ -118,6 +130,7 @@ async function cloudFormationAlone(root: string): Promise<void> {
       `${loadNote(s.load)})`,
   );
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 1000) ${mark(r >= 1000)}`);
+  console.log(`   fresh memory: ${await pageFaultNote(s.minorFaults)}`);
 }
 
 /** True when `perf stat` can count task-clock here (a software event: no hardware counters needed). */

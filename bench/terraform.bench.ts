@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateTaskDefinition, seededRandom } from './support/corpus.js';
-import { extraCaCertsNote, loadNote, machineNote, mark, measureProcess, median } from './support/measure.js';
+import { extraCaCertsNote, loadNote, machineNote, mark, measureProcess, median, pageFaultNote } from './support/measure.js';
 
 const MODULE_DIRS = Number(process.env.BENCH_TF_DIRS ?? 250); // 4 .tf files each
 const PLAN_RESOURCES = Number(process.env.BENCH_PLAN_RESOURCES ?? 5000);
@@ -176,6 +176,7 @@ async function runCli(target: string, outputFile: string, expectedTaskDefinition
     cpuMs: median(runs.map((r) => r.cpuMs)),
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
     loadAverage: Math.max(...runs.map((r) => r.loadAverage)),
+    minorFaults: median(runs.map((r) => r.minorFaults)),
   };
 }
 
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
     );
     console.log(`  CPU time (user+sys, median): ${(plan.cpuMs / 1000).toFixed(2)} s`);
     console.log(`  peak RSS: ${plan.peakRssMb.toFixed(0)} MB (target < 300) ${mark(plan.peakRssMb < 300)}`);
+    console.log(`  fresh memory: ${await pageFaultNote(plan.minorFaults)}`);
   } finally {
     if (process.env.BENCH_KEEP) console.log(`corpus kept in ${root}`);
     else rmSync(root, { recursive: true, force: true });

@@ -10,6 +10,8 @@ export interface Measurement {
   peakRssMb: number;
   /** User + system CPU time of the child, in ms. */
   cpuMs: number;
+  /** Minor page faults of the child: pages of fresh memory it touched (see fresh-memory-probe.mjs). */
+  minorFaults: number;
   stdout: string;
   stderr: string;
   /** The 1-minute load average when the run ended: other work on the machine inflates wall time (and CPU time). */
@@ -32,7 +34,7 @@ export async function measureProcess(
 ): Promise<Measurement> {
   if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} (GNU time) is needed to measure peak RSS: apt-get install time`);
   const started = performance.now();
-  const child = spawn(GNU_TIME, ['-f', `${MARKER} %M %U %S`, command, ...args], {
+  const child = spawn(GNU_TIME, ['-f', `${MARKER} %M %U %S %R`, command, ...args], {
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -48,7 +50,7 @@ export async function measureProcess(
   const wallMs = performance.now() - started;
   const at = stderr.lastIndexOf(MARKER);
   if (at < 0) throw new Error(`no resource usage from ${GNU_TIME}: ${stderr.slice(-500)}`);
-  const [kb, user, system] = stderr
+  const [kb, user, system, minorFaults] = stderr
     .slice(at + MARKER.length)
     .trim()
     .split(/\s+/)
@@ -61,6 +63,7 @@ export async function measureProcess(
     wallMs,
     peakRssMb: (kb ?? 0) / 1024,
     cpuMs: ((user ?? 0) + (system ?? 0)) * 1000,
+    minorFaults: minorFaults ?? 0,
     stdout,
     stderr,
     loadAverage: loadavg()[0] ?? 0,
@@ -109,6 +112,31 @@ export async function extraCaCertsNote(runs = 5): Promise<string | undefined> {
 }
 
 const REFERENCE_WORKLOAD = fileURLToPath(new URL('./reference-workload.mjs', import.meta.url));
+const FRESH_MEMORY_PROBE = fileURLToPath(new URL('./fresh-memory-probe.mjs', import.meta.url));
+
+let pageMicros: number | undefined;
+
+/** The CPU time one page of fresh memory costs this machine, in us (fresh-memory-probe.mjs, median of 5 processes). */
+export async function freshPageMicros(runs = 5): Promise<number> {
+  if (pageMicros !== undefined) return pageMicros;
+  const costs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const run = await measureProcess(process.execPath, [FRESH_MEMORY_PROBE]);
+    if (run.exitCode !== 0) throw new Error(`the fresh memory probe failed: ${run.stderr.slice(-500)}`);
+    costs.push(Number(run.stdout.trim()));
+  }
+  pageMicros = median(costs);
+  return pageMicros;
+}
+
+/**
+ * "26.6k page faults (about 0.35 s of CPU at 13 us each)": how much of a run's CPU went to touching fresh memory, at
+ * this machine's cost per page.
+ */
+export async function pageFaultNote(minorFaults: number): Promise<string> {
+  const micros = await freshPageMicros();
+  return `${(minorFaults / 1000).toFixed(1)}k page faults (about ${((minorFaults * micros) / 1e6).toFixed(2)} s of CPU at ${micros.toFixed(1)} us each)`;
+}
 
 /**
  * A line naming this machine and how fast it runs a fixed JavaScript workload (reference-workload.mjs): the targets'
@@ -127,6 +155,7 @@ export async function machineNote(runs = 5): Promise<string> {
   return (
     `machine: ${model}, ${availableParallelism()} CPUs, Node ${process.versions.node}; reference workload ` +
     `(bench/support/reference-workload.mjs, fixed single-thread JavaScript): ${median(times).toFixed(0)} ms CPU, ` +
-    `median of ${runs}; figures from another machine compare in proportion to it`
+    `median of ${runs}; fresh memory (bench/support/fresh-memory-probe.mjs): ${(await freshPageMicros()).toFixed(1)} us ` +
+    `of CPU per 4 KB page; figures from another machine compare in proportion to these`
   );
 }
