@@ -1,5 +1,5 @@
 // How much a page of fresh memory costs this machine: the first write to each 4 KB page of a new mapping is a page
-// fault, which the kernel serves by finding and zeroing a page. On bare metal that is well under a microsecond; in
+// fault, which the kernel serves by finding and zeroing a page. On bare metal that is about a microsecond or less; in
 // some virtual machines each fault also goes through the hypervisor and costs 10-20 us. A scan touches tens of
 // thousands of fresh pages (heap growth, read buffers, report blocks), so this cost, and not only the speed of
 // JavaScript (reference-workload.mjs), decides how two machines compare. Prints the CPU time per page, in us.
