@@ -3,10 +3,13 @@
  * stay in memory up to a limit (a small scan never touches the disk), then go to a file in a private temporary folder
  * that is removed when the store is disposed, and also when the process exits without disposing it (a second Ctrl-C).
  *
- * Blocks go to the file with positional writes in libuv's thread pool, not on the thread that renders (the main
- * thread, the lane that decides when a scan ends: synchronous writes of an 18 MB report cost it about 0.2 s). Each
+ * Blocks go to the file with positional writes in libuv's thread pool, off the thread that renders (the main thread,
+ * the lane that decides when a scan ends), up to MAX_IN_FLIGHT; beyond it (a report rendered without yielding, as a
+ * plan's is) a block is written synchronously and filled again at once: the 52 MB report of the bench's plan spends
+ * about 30 ms in such writes, where a fresh block for each would cost 64 page faults (about 1 ms in a VM). Each
  * block is written where it belongs whatever order the writes finish in; `settled()` waits for them before reading,
  * and a read that does not wait writes the blocks still in flight again itself (the same bytes at the same place).
+ * A write that fails leaves the store failed: every later write, wait and read throws its error.
  * Reads give bytes (`readBytes`: a report file gets them as they are, never decoded and encoded again).
  */
 import { close, closeSync, mkdtempSync, openSync, readSync, rmSync, write, writeSync } from 'node:fs';
@@ -180,7 +183,13 @@ export class SpillStore {
   private writeAt(bytes: Buffer, at: number): void {
     const file = this.file as { fd: number };
     if (this.inFlightBytes + bytes.length > MAX_IN_FLIGHT) {
-      writeFully(file.fd, bytes, at);
+      try {
+        writeFully(file.fd, bytes, at);
+      } catch (error) {
+        // The bytes are lost (and those still held by a move to the file): the store must never be read as whole.
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+        throw error;
+      }
       this.release(bytes);
       return;
     }

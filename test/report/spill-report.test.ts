@@ -1,8 +1,10 @@
 // run-tests: own process
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeMixedCorpus } from '../../bench/support/mixed-corpus.js';
@@ -295,6 +297,36 @@ describe('the spill store', () => {
     const all = Buffer.concat([...store.readBytes([[0, store.size]])]).toString('latin1');
     assert.equal(all, first + 'b'.repeat(4000 * 1024) + 'c'.repeat(4000 * 1024));
     store.dispose();
+  });
+
+  it('a block that cannot be written leaves the store failed: nothing reads back with a hole in it', async () => {
+    // The second synchronous write fails, as on a full disk (the first blocks of the move to the file are in flight).
+    const realWriteSync = fs.writeSync;
+    let calls = 0;
+    fs.writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+      if (++calls === 2) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return (realWriteSync as (...a: Parameters<typeof fs.writeSync>) => number)(...args);
+    }) as typeof fs.writeSync;
+    syncBuiltinESMExports();
+    const store = new SpillStore(4 * 1024 * 1024);
+    try {
+      let failed: unknown;
+      for (let i = 0; i < 2000 && failed === undefined; i++) {
+        try {
+          store.write(`${i}:${'x'.repeat(4000)}`);
+        } catch (error) {
+          failed = error;
+        }
+      }
+      assert.match(String(failed), /ENOSPC/);
+      assert.throws(() => store.write('more'), /ENOSPC/);
+      await assert.rejects(store.settled(), /ENOSPC/);
+      assert.throws(() => [...store.readBytes([[0, store.size]])], /ENOSPC/);
+    } finally {
+      fs.writeSync = realWriteSync;
+      syncBuiltinESMExports();
+      store.dispose();
+    }
   });
 
   it('removes its folder when the process exits without disposing it (a second Ctrl-C)', async () => {
