@@ -10,7 +10,7 @@ export interface Measurement {
   peakRssMb: number;
   /** User + system CPU time of the child, in ms. */
   cpuMs: number;
-  /** Minor page faults of the child: pages of fresh memory it touched (see fresh-memory-probe.mjs). */
+  /** Minor page faults of the child: mostly pages of fresh memory it touched, also Node's own files mapped in. */
   minorFaults: number;
   stdout: string;
   stderr: string;
@@ -114,28 +114,29 @@ export async function extraCaCertsNote(runs = 5): Promise<string | undefined> {
 const REFERENCE_WORKLOAD = fileURLToPath(new URL('./reference-workload.mjs', import.meta.url));
 const FRESH_MEMORY_PROBE = fileURLToPath(new URL('./fresh-memory-probe.mjs', import.meta.url));
 
-let pageMicros: number | undefined;
-let startFaults: number | undefined;
+/** The median over `runs` fresh `node` processes of what `read` takes from each; `what` names a failing one. */
+async function medianOfNode(args: string[], what: string, read: (run: Measurement) => number, runs = 5): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const run = await measureProcess(process.execPath, args);
+    if (run.exitCode !== 0) throw new Error(`${what} failed: ${run.stderr.slice(-500)}`);
+    values.push(read(run));
+  }
+  return median(values);
+}
+
+let pageMicros: Promise<number> | undefined;
+let startFaults: Promise<number> | undefined;
 
 /** The CPU time one page fault on fresh memory costs this machine, in us (fresh-memory-probe.mjs, median of 5). */
-export async function freshPageMicros(runs = 5): Promise<number> {
-  if (pageMicros !== undefined) return pageMicros;
-  const costs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const run = await measureProcess(process.execPath, [FRESH_MEMORY_PROBE]);
-    if (run.exitCode !== 0) throw new Error(`the fresh memory probe failed: ${run.stderr.slice(-500)}`);
-    costs.push(Number(run.stdout.trim().split(/\s+/)[0]));
-  }
-  pageMicros = median(costs);
+export function freshPageMicros(): Promise<number> {
+  pageMicros ??= medianOfNode([FRESH_MEMORY_PROBE], 'the fresh memory probe', (run) => Number(run.stdout.trim().split(/\s+/)[0]));
   return pageMicros;
 }
 
 /** The page faults of `node -e 0` (median of 5): Node's own start, mostly its binary and libraries mapped in. */
-async function nodeStartFaults(runs = 5): Promise<number> {
-  if (startFaults !== undefined) return startFaults;
-  const faults: number[] = [];
-  for (let i = 0; i < runs; i++) faults.push((await measureProcess(process.execPath, ['-e', '0'])).minorFaults);
-  startFaults = median(faults);
+function nodeStartFaults(): Promise<number> {
+  startFaults ??= medianOfNode(['-e', '0'], 'node -e 0', (run) => run.minorFaults);
   return startFaults;
 }
 
@@ -159,17 +160,12 @@ export async function pageFaultNote(minorFaults: number): Promise<string> {
  * in 2.0 s on another), so a figure quoted from elsewhere compares with this run's in proportion to it.
  */
 export async function machineNote(runs = 5): Promise<string> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const run = await measureProcess(process.execPath, [REFERENCE_WORKLOAD]);
-    if (run.exitCode !== 0) throw new Error(`the reference workload failed: ${run.stderr.slice(-500)}`);
-    times.push(Number(run.stdout.trim()));
-  }
+  const cpuMs = await medianOfNode([REFERENCE_WORKLOAD], 'the reference workload', (run) => Number(run.stdout.trim()), runs);
   const [cpu] = cpus();
   const model = cpu ? `${cpu.model.trim()}${cpu.speed ? ` at ${(cpu.speed / 1000).toFixed(1)} GHz` : ''}` : 'unknown CPU';
   return (
     `machine: ${model}, ${availableParallelism()} CPUs, Node ${process.versions.node}; reference workload ` +
-    `(bench/support/reference-workload.mjs, fixed single-thread JavaScript): ${median(times).toFixed(0)} ms CPU, ` +
+    `(bench/support/reference-workload.mjs, fixed single-thread JavaScript): ${cpuMs.toFixed(0)} ms CPU, ` +
     `median of ${runs}; fresh memory (bench/support/fresh-memory-probe.mjs): ${(await freshPageMicros()).toFixed(1)} us ` +
     `of CPU per page fault; figures from another machine compare in proportion to these`
   );

@@ -83,14 +83,12 @@ export class SpillStore {
   private blockUsed = 0;
   /**
    * Blocks whose bytes are in the file, for `write` to fill again: a fresh block's pages are faulted in one by one
-   * (about 15 us each in a VM), which cost more than encoding the text into them. Only blocks made after the move to
-   * the file are reused, and those held in memory before it when no reader was handed a view of them (readers get
-   * buffers read from the file once it exists).
+   * (about 15 us each in a VM), which cost more than encoding the text into them. Every block of BLOCK bytes is
+   * reusable once its bytes are in the file, except those held in memory when `readBytes` handed out views of them
+   * (readers get buffers read from the file once it exists).
    */
   private spare: Buffer[] = [];
   private readonly reusable = new WeakSet<ArrayBufferLike>();
-  /** `readBytes` handed out views of the blocks held in memory: they are never filled again. */
-  private memoryLent = false;
   /** Where the bytes kept so far end (in memory or in the file). */
   private kept = 0;
   private file: { dir: string; fd: number } | undefined;
@@ -121,7 +119,7 @@ export class SpillStore {
       const bytes = Buffer.byteLength(text, 'utf8');
       if (block === undefined || block.length - this.blockUsed < bytes) {
         this.seal();
-        block = bytes <= BLOCK ? (this.spare.pop() ?? this.newBlock(BLOCK)) : Buffer.allocUnsafe(bytes);
+        block = bytes <= BLOCK ? (this.spare.pop() ?? this.newBlock()) : Buffer.allocUnsafe(bytes);
         this.block = block;
       }
     }
@@ -138,9 +136,9 @@ export class SpillStore {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  private newBlock(size: number): Buffer {
-    const block = Buffer.allocUnsafe(size);
-    if (this.file) this.reusable.add(block.buffer);
+  private newBlock(): Buffer {
+    const block = Buffer.allocUnsafe(BLOCK);
+    this.reusable.add(block.buffer);
     return block;
   }
 
@@ -229,7 +227,8 @@ export class SpillStore {
     this.seal();
     if (this.failure !== undefined) throw this.failure;
     if (!this.file) {
-      this.memoryLent = true;
+      // A reader may keep these views: their blocks are never filled again.
+      for (const block of this.memory) this.reusable.delete(block.buffer);
       const starts = this.memoryStarts;
       for (const [start, end] of ranges) {
         // The block holding `start`: the last that starts at or before it.
@@ -317,11 +316,7 @@ export class SpillStore {
     this.memory = [];
     this.memoryStarts = [];
     this.memoryBytes = 0;
-    for (let i = 0; i < memory.length; i++) {
-      const bytes = memory[i] as Buffer;
-      if (!this.memoryLent && bytes.buffer.byteLength === BLOCK && bytes.byteOffset === 0) this.reusable.add(bytes.buffer);
-      this.writeAt(bytes, starts[i] as number);
-    }
+    for (let i = 0; i < memory.length; i++) this.writeAt(memory[i] as Buffer, starts[i] as number);
   }
 }
 
