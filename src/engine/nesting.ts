@@ -7,8 +7,13 @@ export const MAX_NESTING = 1000;
  * of a stack overflow somewhere in a source, a check or a fixer.
  */
 export function nestedTooDeep(text: string, limit = MAX_NESTING): boolean {
+  return tooDeepAt(text, limit) !== undefined;
+}
+
+/** The offset of the bracket that opens level `limit` + 1, or undefined when nothing nests that deep. */
+export function tooDeepAt(text: string, limit = MAX_NESTING): number | undefined {
   // Most texts (all YAML, most JSON) have too few brackets to nest that deep: counted without reading every character.
-  if (bracketsAtMost(text, limit)) return false;
+  if (bracketsAtMost(text, limit)) return undefined;
   let depth = 0;
   const length = text.length;
   const lineBreaks: LineBreakCursor = { next: 0 };
@@ -16,10 +21,10 @@ export function nestedTooDeep(text: string, limit = MAX_NESTING): boolean {
     const c = text.charCodeAt(i);
     if (c === 0x22) i = stringEnd(text, i, lineBreaks);
     else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return true;
+      if (++depth > limit) return i;
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
-  return false;
+  return undefined;
 }
 
 /** A line break after the string read last (-1: none left), kept across strings: searched again once passed. */

@@ -6,6 +6,7 @@
  * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
  */
 import type { Finding, ScanError } from '../model/finding.js';
+import { LineIndex } from '../model/location.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileShare, type FileSource, type InputFile, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
@@ -188,7 +189,8 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
       if (!('source' in route)) {
         if ('error' in route) {
           // Not readable at all: it might have been a task definition, so never a quiet skip.
-          routeErrors.push(fileError(file.path, route.error));
+          const at = route.offset === undefined ? undefined : new LineIndex(file.text).range(file.path, route.offset, route.offset + 1);
+          routeErrors.push(fileError(file.path, route.error, at));
         } else if (explicit && !options.skipUnrecognized) {
           routeErrors.push(...(route.what ? [fileError(file.path, `not a task definition: ${route.what}`)] : unrecognized(file)));
         } else {

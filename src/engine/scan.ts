@@ -24,7 +24,7 @@ import {
   loadDetailCode,
 } from './evaluate.js';
 import { describeLoadFailure, loadIsolating } from './isolate.js';
-import { MAX_NESTING, nestedTooDeep } from './nesting.js';
+import { MAX_NESTING, tooDeepAt } from './nesting.js';
 
 export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   paths: string[];
@@ -372,8 +372,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 export const NOT_RECOGNIZED = 'not task-definition JSON, a CloudFormation template, Terraform or a Terraform plan';
 
 /** Which source reads a file; or what it is when it is no task definition; or why it cannot be read at all. */
-export function routeFile(file: InputFile, sources: readonly FileSource[]): { source: FileSource } | { what?: string } | { error: string } {
-  if (nestedTooDeep(file.text)) return { error: `nested more than ${MAX_NESTING} levels deep ([ and {); not read` };
+export function routeFile(
+  file: InputFile,
+  sources: readonly FileSource[],
+): { source: FileSource } | { what?: string } | { error: string; offset?: number } {
+  const tooDeep = tooDeepAt(file.text);
+  if (tooDeep !== undefined) return { error: `nested more than ${MAX_NESTING} levels deep ([ and {); not read`, offset: tooDeep };
   try {
     const what = recognizeNonTaskDefinition(file);
     if (what) return { what };

@@ -1,10 +1,10 @@
 import type { Check } from '../checks/types.js';
 import type { DiscoveryOptions } from '../engine/discover.js';
-import { type EvaluatedDefinition, scan } from '../engine/scan.js';
+import { type EvaluatedDefinition, type ScanOptions, scan } from '../engine/scan.js';
 import type { ScanError } from '../model/finding.js';
 import type { FileSource, FileSourceOptions, InputFile } from '../sources/source.js';
 
-export interface CollectOptions extends FileSourceOptions, DiscoveryOptions {
+export interface CollectOptions extends FileSourceOptions, DiscoveryOptions, Pick<ScanOptions, 'onFileRead' | 'onFindingLines'> {
   paths: string[];
   checks: readonly Check[];
   fileSources?: readonly FileSource[];

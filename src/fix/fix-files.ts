@@ -30,7 +30,14 @@ export interface FilesFixResult {
   errors: ScanError[];
 }
 
-export type FileFixOptions = CollectOptions & { fix: FixOptions };
+export type FileFixOptions = CollectOptions & {
+  fix: FixOptions;
+  /**
+   * What suppressions make of a finding (exceptions, inline): a finding it returns MUTED is not fixed, as `scan` does
+   * not fail it. Its inline part reads the engine's `onFileRead`/`onFindingLines`, given in these options too.
+   */
+  mute?: (finding: Finding) => Finding;
+};
 
 /**
  * Plans and computes the fixes for files, without writing anything: per task
@@ -45,7 +52,8 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
   const editsByFile = new Map<string, TextEdit[]>();
 
   for (const { taskDefinition, findings } of collected.definitions) {
-    const relevant = findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
+    const judged = options.mute ? findings.map(options.mute) : findings;
+    const relevant = judged.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
     const notFixed = structuralProblems(taskDefinition, relevant);
     if (notFixed) {
       definitions.push({ resource: taskDefinition.resource, findings: relevant, changes: [], warnings: [], manual: notFixed });

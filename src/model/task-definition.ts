@@ -236,4 +236,6 @@ export const READ_ONLY_FIELDS: readonly string[] = [
   'registeredAt',
   'registeredBy',
   'deregisteredAt',
+  // Set while a revision is DELETE_IN_PROGRESS (DeleteTaskDefinitions), which services may still use.
+  'deleteRequestedAt',
 ];

@@ -178,10 +178,18 @@ export function pathGet(node: ValueNode | undefined, path: ReadonlyArray<string 
   return current;
 }
 
-/** The value as a string when it is a string or number literal. */
+/** A YAML integer written in hex or octal (`0x0`, `0o10`): CloudFormation passes its decimal text. */
+const NON_DECIMAL_INTEGER = /^[-+]?0[xXoO]/;
+
+/**
+ * The value as a string when it is a string or number literal. A number is its text as written (`1.50` stays
+ * `1.50`), except a hex or octal integer, which is its decimal text.
+ */
 export function scalarText(node: ValueNode | undefined): string | undefined {
   if (node?.kind === 'string') return node.value;
-  if (node?.kind === 'number') return node.raw;
+  if (node?.kind === 'number') {
+    return NON_DECIMAL_INTEGER.test(node.raw) && Number.isSafeInteger(node.value) ? String(node.value) : node.raw;
+  }
   if (node?.kind === 'boolean') return String(node.value);
   return undefined;
 }

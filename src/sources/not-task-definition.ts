@@ -1,4 +1,4 @@
-import { parseTree } from 'jsonc-parser';
+import { type ParseError, parse, parseTree } from 'jsonc-parser';
 import { firstSignificantChar } from './json/json-tree.js';
 import { yamlPackage } from './yaml-lazy.js';
 import type { InputFile } from './source.js';
@@ -13,13 +13,13 @@ import type { InputFile } from './source.js';
  */
 export function recognizeNonTaskDefinition(file: InputFile): string | undefined {
   const text = file.text;
-  if (APPSPEC_TARGET.test(text) && APPSPEC_RESOURCES_LIST.test(text)) return 'a CodeDeploy AppSpec';
   const start = firstSignificantChar(text);
+  if (APPSPEC_TARGET.test(text) && APPSPEC_RESOURCES_LIST.test(text) && isAppSpec(text, start)) return 'a CodeDeploy AppSpec';
   if (start === '{' && TASK_DEFINITION_REFERENCE.test(text)) {
     const api = ecsApiInput(text);
     if (api) return api;
   }
-  if (hasPlaceholder(text) && !TERRAFORM_FILE.test(file.path) && !parses(text, start)) {
+  if (!TERRAFORM_FILE.test(file.path) && placeholderBreaksParsing(text, start)) {
     return 'a template with {{ }} or {% %} placeholders (render it first, then scan the result)';
   }
   return undefined;
@@ -32,16 +32,71 @@ const TASK_DEFINITION_REFERENCE = /"(taskDefinition|services)"\s*:\s*["[]/;
 /** Terraform's own `%{ }` directives and heredoc templates may hold `{{`: its parser decides. */
 const TERRAFORM_FILE = /\.(tf|tfvars)(\.json)?$/;
 
-/** `{{ … }}` or `{% … %}`, found in linear time whatever the file holds. */
-function hasPlaceholder(text: string): boolean {
+/**
+ * The text matched AppSpec's words; the file is one only if its top-level `Resources` is a list holding a
+ * `TargetService`. A template that merely quotes an AppSpec (a CodeBuild buildspec writing appspec.json) is not, and
+ * neither is a file that does not parse: the sources then report why.
+ */
+function isAppSpec(text: string, start: string | undefined): boolean {
+  let resources: unknown;
+  if (start === '{') {
+    const errors: Array<unknown> = [];
+    const value = parse(text, errors as never, { disallowComments: false, allowTrailingComma: true }) as unknown;
+    if (errors.length || value === null || typeof value !== 'object') return false;
+    resources = (value as Record<string, unknown>)['Resources'];
+  } else {
+    const document = yamlPackage().parseDocument(text, { uniqueKeys: false });
+    if (document.errors.length) return false;
+    const value = document.toJS({ maxAliasCount: -1 }) as unknown;
+    if (value === null || typeof value !== 'object') return false;
+    resources = (value as Record<string, unknown>)['Resources'];
+  }
+  return (
+    Array.isArray(resources) &&
+    resources.some((entry: unknown) => entry !== null && typeof entry === 'object' && Object.hasOwn(entry, 'TargetService'))
+  );
+}
+
+/** CloudFormation's dynamic references, `{{resolve:ssm:/app/image}}`: resolved at deployment, nothing to render. */
+const DYNAMIC_REFERENCE = 'resolve:';
+
+/** The spans of `{{ … }}` and `{% … %}` placeholders (not dynamic references), found in linear time. */
+function placeholderSpans(text: string): Array<readonly [number, number]> {
+  const spans: Array<readonly [number, number]> = [];
   for (const [open, close] of [
     ['{{', '}}'],
     ['{%', '%}'],
   ] as const) {
-    const at = text.indexOf(open);
-    if (at !== -1 && text.indexOf(close, at + open.length) !== -1) return true;
+    for (let at = text.indexOf(open); at !== -1; at = text.indexOf(open, at + open.length)) {
+      if (open === '{{' && text.startsWith(DYNAMIC_REFERENCE, at + open.length)) continue;
+      const end = text.indexOf(close, at + open.length);
+      if (end === -1) break;
+      spans.push([at, end + close.length]);
+    }
   }
-  return false;
+  return spans;
+}
+
+/**
+ * True when the file holds placeholders and does not parse because of them. JSON: its first syntax error is inside a
+ * placeholder (a placeholder in a string never breaks it). YAML, whose parser may notice a line later: the error is on
+ * a placeholder's line or the line before or after it. A file whose error is elsewhere is broken, not a template, and
+ * its error is reported like any other.
+ */
+function placeholderBreaksParsing(text: string, start: string | undefined): boolean {
+  const placeholders = placeholderSpans(text);
+  if (!placeholders.length) return false;
+  const json = start === '{' || start === '[';
+  const error = firstSyntaxError(text, json);
+  if (error === undefined) return false;
+  if (json) return placeholders.some(([from, to]) => error >= from && error < to);
+  // From the start of the line before the error's to the end of the line after it.
+  const lineStart = text.lastIndexOf('\n', error - 1);
+  const from = lineStart <= 0 ? 0 : text.lastIndexOf('\n', lineStart - 1) + 1;
+  const lineEnd = text.indexOf('\n', error);
+  const nextEnd = lineEnd === -1 ? -1 : text.indexOf('\n', lineEnd + 1);
+  const to = nextEnd === -1 ? text.length : nextEnd;
+  return placeholders.some(([offset]) => offset >= from && offset < to);
 }
 
 function ecsApiInput(text: string): string | undefined {
@@ -62,14 +117,18 @@ function ecsApiInput(text: string): string | undefined {
   return undefined;
 }
 
-/** Placeholders inside strings leave a file readable, and then it is scanned as usual. */
-function parses(text: string, start: string | undefined): boolean {
-  if (start === '{' || start === '[') {
-    const errors: Array<unknown> = [];
-    parseTree(text, errors as never, { disallowComments: false, allowTrailingComma: false });
-    return errors.length === 0;
+/**
+ * Where the first syntax error is, read as the sources read it (JSON with comments, YAML with repeated keys, which
+ * CloudFormation allows: the last wins), or undefined when the text parses.
+ */
+function firstSyntaxError(text: string, json: boolean): number | undefined {
+  if (json) {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { disallowComments: false, allowTrailingComma: false });
+    return errors[0]?.offset;
   }
-  return yamlPackage()
-    .parseAllDocuments(text)
-    .every((document) => !('errors' in document) || document.errors.length === 0);
+  const documents = yamlPackage().parseAllDocuments(text, { uniqueKeys: false });
+  if (!Array.isArray(documents)) return undefined;
+  for (const document of documents) if (document.errors.length) return document.errors[0]?.pos[0];
+  return undefined;
 }

@@ -26,9 +26,11 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
 
   it('a file too deeply nested to parse is an error of its own; its neighbours are still checked', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS });
+    // At the bracket that opens level 1001: three levels before the run of [ (prefix), then its 998th.
+    const prefix = '{"family":"f","containerDefinitions":[{"name":"c","x":';
     assert.deepEqual(
-      result.errors.map((e) => [path.basename(e.file ?? ''), e.message]),
-      [['0deep.json', 'nested more than 1000 levels deep ([ and {); not read']],
+      result.errors.map((e) => [path.basename(e.file ?? ''), e.line, e.column, e.message]),
+      [['0deep.json', 1, prefix.length + 998, 'nested more than 1000 levels deep ([ and {); not read']],
     );
     assert.deepEqual(
       result.findings.map((f) => [path.basename(f.resource.file ?? ''), f.checkId, f.status]),

@@ -141,3 +141,108 @@ describe('at most a few error lines per file', () => {
     assert.equal(result.summary.taskDefinitions, 1);
   });
 });
+
+describe('templates that only look like AppSpecs or placeholder templates are read', () => {
+  let dir: string;
+  const write = (name: string, text: string) => writeFileSync(path.join(dir, name), text);
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-look-alike-'));
+    // A blue/green pipeline: the buildspec writes an appspec.json, inside a string of the template.
+    write(
+      'pipeline.yaml',
+      `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: web
+          Image: nginx
+          Privileged: true
+  BuildProject:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      Source:
+        Type: CODEPIPELINE
+        BuildSpec: |
+          version: 0.2
+          phases:
+            build:
+              commands:
+                - echo '{"Resources":[{"TargetService":{"Type":"AWS::ECS::Service"}}]}' > appspec.json
+`,
+    );
+    // Dynamic references are resolved by CloudFormation; a repeated key is allowed (the last wins).
+    write(
+      'dynamic-reference.yaml',
+      `Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: '{{resolve:ssm:/app/image}}'
+          Privileged: false
+          Privileged: true
+`,
+    );
+    // Broken far from its placeholder: a syntax error, not a template.
+    write(
+      'broken.yaml',
+      `Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: '{{ image }}'
+          User: root
+          Environment:
+            - Name: MODE
+              Value: prod
+           - Name: EXTRA
+             Value: x
+`,
+    );
+    write(
+      'label.json',
+      `{
+  "family": "web",
+  "containerDefinitions": [
+    {
+      "name": "web",
+      "image": "nginx",
+      "dockerLabels": {"traefik.http.routers.web.rule": "Host(\`{{ .Name }}.example.com\`)"},
+    }
+  ]
+}
+`,
+    );
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checks the templates, and reports the broken files at their errors (walked: never a quiet skip)', async () => {
+    const result = await scan({ paths: [dir], checks: CHECKS });
+    assert.deepEqual(result.skipped, []);
+    assert.deepEqual(
+      result.errors.map((e) => [path.basename(e.file ?? ''), e.line, e.column, e.message]),
+      [
+        ['broken.yaml', 12, 1, 'invalid YAML: A block sequence may not be used as an implicit map key'],
+        ['broken.yaml', 12, 12, 'invalid YAML: Implicit keys need to be on a single line'],
+        ['broken.yaml', 12, 12, 'invalid YAML: Implicit map keys need to be followed by map values'],
+        ['label.json', 8, 5, 'invalid JSON: property name expected'],
+      ],
+    );
+    assert.deepEqual(
+      result.findings
+        .filter((f) => f.checkId === 'no-privileged-containers')
+        .map((f) => [path.basename(f.resource.file ?? ''), f.status, f.location?.start.line]),
+      [
+        ['dynamic-reference.yaml', 'FAIL', 9],
+        ['pipeline.yaml', 'FAIL', 9],
+      ],
+    );
+  });
+});

@@ -96,4 +96,43 @@ Warnings (consequences of the fixes above):
     assert.equal(run.code, 2);
     assert.match(run.stdout, /missing\.json: no such file or directory/);
   });
+
+  it('findings scan reports MUTED (inline or by --exceptions) are not fixed; --no-inline-suppressions fixes them', async () => {
+    const muted = `Resources:
+  NodeAgentTask:
+    Type: AWS::ECS::TaskDefinition
+    Metadata:
+      ecsguard:
+        ignore:
+          - id: no-privileged-containers
+            reason: EBS CSI node agent mounts block devices
+            expires: "2099-03-31"
+    Properties:
+      ContainerDefinitions:
+        - Name: agent
+          Image: example/agent
+          User: "1000"
+          Privileged: true
+`;
+    const exceptions = `version: 1
+exceptions:
+  - checks: no-privileged-containers
+    families: web
+    reason: Device plugin, being replaced
+    owner: alice@example.com
+    expires: 2099-08-01
+`;
+    const dir = workspace({ 'agent.yaml': muted, 'td.json': BAD, 'exceptions.yaml': exceptions });
+    assert.equal((await ecsguard(['scan', 'agent.yaml'], dir)).code, 0);
+    const inline = await ecsguard(['fix', 'agent.yaml'], dir);
+    assert.deepEqual([inline.code, inline.stdout], [0, 'nothing to change; 0 manual fixes\n']);
+    // td.json: only its root user is fixed; its privileged is under the exception.
+    const both = await ecsguard(['fix', 'td.json', '--exceptions', 'exceptions.yaml'], dir);
+    assert.equal(both.code, 1, both.stderr);
+    assert.match(both.stdout, /^\+ {6}"user": "1000:1000"$/m);
+    assert.doesNotMatch(both.stdout, /"privileged": false/);
+    const audit = await ecsguard(['fix', 'agent.yaml', '--no-inline-suppressions'], dir);
+    assert.equal(audit.code, 1);
+    assert.match(audit.stdout, /^-\s+Privileged: true\n\+\s+Privileged: false$/m);
+  });
 });

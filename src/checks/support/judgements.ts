@@ -70,7 +70,7 @@ function judgeUserValue(node: Concrete, os: OsFamily, missing: 'fails' | 'passes
   if (text.trim() === '') {
     return missing === 'fails' ? imageDefault('user is empty', os, image) : { value: false, explanation: 'user is empty' };
   }
-  const shown = JSON.stringify(text);
+  const shown = node.kind === 'number' && node.raw !== text ? `${node.raw} (${text})` : JSON.stringify(text);
   if (text !== text.trim()) {
     return {
       value: false,

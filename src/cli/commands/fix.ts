@@ -1,6 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { fixOptionsFrom } from './fix-options.js';
-import { fixFiles } from '../../fix/fix-files.js';
+import { type FileFixOptions, fixFiles } from '../../fix/fix-files.js';
+import type { Finding } from '../../model/finding.js';
+import { InlineSuppressions } from '../../mute/inline.js';
+import { createMuter } from '../../mute/mute.js';
 import { realRoots, writeFixedFile } from '../../fix/write-files.js';
 import { buildFixReport, formatFixText } from '../../fix/report.js';
 import { isRootUser } from '../../fix/user.js';
@@ -24,6 +27,9 @@ interface FixCommandOptions {
   varFile?: string[];
   maxFileSize: number;
   aws?: boolean;
+  exceptions?: string;
+  /** false with --no-inline-suppressions. */
+  inlineSuppressions?: boolean;
 }
 
 function nonRootUser(value: string): string {
@@ -71,6 +77,8 @@ export function fixCommand(context: CommandContext): Command {
       "with --aws: do not register a fixed copy of a family's newest revision last (the plan then warns that an older revision's content " +
         "becomes the family's latest)",
     )
+    .option('--exceptions <file>', 'exceptions file (YAML): findings it covers are MUTED and not fixed (see docs/exceptions.md)')
+    .option('--no-inline-suppressions', 'fix findings that "# ecsguard:ignore" comments and CloudFormation Metadata suppressions mute')
     .option('-q, --quiet', 'no progress output on standard error');
   addAwsScanOptions(command);
   return command
@@ -117,10 +125,14 @@ export async function runFileFix(
   const checks = await checksFrom(options);
   if (paths.length === 0) paths = ['.'];
   if (options.write && paths.includes('-')) throw new UsageError('--write cannot change standard input; name the file instead');
+  // Findings scan would report MUTED are not fixed: the same exceptions and inline suppressions apply.
+  const { muting, hooks } = await fixMuting(options);
   const result = await fixFiles({
     paths,
     checks,
     fix,
+    ...hooks,
+    ...(muting ? { mute: muting } : {}),
     varFiles: options.varFile ?? [],
     maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
     ...(signal ? { signal } : {}),
@@ -149,4 +161,17 @@ export async function runFileFix(
   if (result.errors.length) return EXIT.incomplete;
   const pending = !options.write && result.changes.length > 0;
   return pending || report.summary.manual > 0 ? EXIT.findings : EXIT.ok;
+}
+
+async function fixMuting(options: FixCommandOptions): Promise<{
+  muting: ((finding: Finding) => Finding) | undefined;
+  hooks: Pick<FileFixOptions, 'onFileRead' | 'onFindingLines'>;
+}> {
+  const exceptions = options.exceptions
+    ? await (await import('../../mute/exceptions-file.js')).loadExceptionsFile(options.exceptions)
+    : undefined;
+  const inline = options.inlineSuppressions === false ? undefined : new InlineSuppressions();
+  if (!exceptions && !inline) return { muting: undefined, hooks: {} };
+  const { mute } = createMuter({ ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now: new Date() });
+  return { muting: mute, hooks: inline ? { onFileRead: inline.onFileRead, onFindingLines: inline.onFindingLines } : {} };
 }

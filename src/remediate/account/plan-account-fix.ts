@@ -1,7 +1,7 @@
 import type { Check } from '../../checks/types.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from '../../fix/strategy.js';
 import type { AwsConnection } from '../../sources/aws/clients.js';
-import type { EcsApi } from '../../sources/aws/ecs-api.js';
+import { type EcsApi, EcsCallError } from '../../sources/aws/ecs-api.js';
 import { AwsLiveSource, type AwsScanOptions } from '../../sources/aws/live-source.js';
 import { type RevisionToPlan, buildPlan } from './build-plan.js';
 import { connectAccount } from './connection.js';
@@ -101,6 +101,8 @@ async function readAccountForPlan(
         result.revisions.push({ taskDefinition, findings, described: fresh.taskDefinition, tags: fresh.tags });
       } catch (error) {
         skipped.push({ arn, region, reason: `could not describe it with its tags: ${(error as Error).message}` });
+        // A failing revision left out of the plan: the plan does not cover the account (exit 2).
+        scanErrors.push(`${region} DescribeTaskDefinition ${arn}: ${(error as Error).message}`);
       }
     }
     const regions = [...new Set(result.revisions.map((r) => r.taskDefinition.resource.region as string))];
@@ -121,7 +123,7 @@ async function readAccountForPlan(
 /** Each planned family's newest ACTIVE revision (DescribeTaskDefinition by family name), evaluated when the scan did not. */
 async function readNewestRevisions(
   api: EcsApi,
-  result: { revisions: RevisionToPlan[]; latest: Map<string, RevisionToPlan> },
+  result: { revisions: RevisionToPlan[]; latest: Map<string, RevisionToPlan>; warnings: string[] },
   checks: readonly Check[],
   scanErrors: string[],
 ): Promise<void> {
@@ -145,7 +147,10 @@ async function readNewestRevisions(
       if (known) result.latest.set(key, known);
       else if (arn) toEvaluate.push({ key, region, arn, taskDefinition: newest.taskDefinition, tags: newest.tags });
     } catch (error) {
-      scanErrors.push(`newest revision of ${family}: ${(error as Error).message}`);
+      // Described by family name, ECS answers ClientException when no revision of it is ACTIVE (a service may still
+      // run a deregistered one): nothing newer to keep, not an unread account.
+      if (isClientException(error)) result.warnings.push(`newest revision of ${family}: none is ACTIVE, so keep-latest does not apply`);
+      else scanErrors.push(`newest revision of ${family}: ${(error as Error).message}`);
     }
   }
   if (toEvaluate.length === 0) return;
@@ -154,4 +159,9 @@ async function readNewestRevisions(
     const found = evaluated.find((r) => r.taskDefinition.resource.arn === e.arn);
     if (found) result.latest.set(e.key, found);
   }
+}
+
+function isClientException(error: unknown): boolean {
+  const cause = error instanceof EcsCallError ? (error.cause as { name?: unknown } | undefined) : undefined;
+  return cause?.name === 'ClientException';
 }

@@ -45,8 +45,14 @@ export async function rollback(journalPath: string, settings: RollbackSettings):
         result.restored.map((s) => ({ region: s.region, cluster: s.cluster, service: s.service, taskDefinition: s.previousArn as string })),
         waitSettings,
       );
-      for (const u of waited.unstable) out(`  ${u.region} ${u.cluster}/${u.service}: ${u.reason}`);
-      failed += waited.unstable.length;
+      // A FAILED rollout back to the previous revision is a service not restored, as is one not yet stable.
+      for (const u of [...waited.failed, ...waited.unstable]) {
+        const label = `${u.region} ${u.cluster}/${u.service}`;
+        out(`  ${label}: ${u.reason}`);
+        const restored = result.restored.find((s) => s.region === u.region && s.cluster === u.cluster && s.service === u.service);
+        if (restored?.rollback) await store.fail(restored.rollback, `${label}: ${u.reason}`);
+      }
+      failed += waited.failed.length + waited.unstable.length;
     }
     journal.rollback.status = failed ? 'failed' : 'done';
     journal.rollback.finishedAt = store.timestamp();

@@ -1,6 +1,6 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ScanError } from '../../model/finding.js';
-import { lastSegment } from './arn.js';
+import { lastSegment, parseTaskDefinitionArn } from './arn.js';
 import { type AwsClients, sendCached } from './clients.js';
 import { describeAwsError, isAbort } from './errors.js';
 
@@ -216,6 +216,8 @@ export function createEcsApi(
           reference,
         );
       }
+      const malformed = malformedDescription(reference, out.taskDefinition);
+      if (malformed) throw new EcsCallError('DescribeTaskDefinition', region, `DescribeTaskDefinition ${malformed}`, undefined, reference);
       return {
         taskDefinition: plainJson(out.taskDefinition) as DescribedTaskDefinition['taskDefinition'],
         tags: plainTags(out.tags),
@@ -354,4 +356,27 @@ function serviceState(cluster: string, s: SdkService): ServiceState {
       ...(lb.loadBalancerName ? { loadBalancerName: lb.loadBalancerName } : {}),
     })),
   };
+}
+
+/**
+ * Why an answer to DescribeTaskDefinition cannot be the revision asked for, or undefined. ECS never registers a
+ * revision without containers, so an answer without them is broken, not a revision that passes every container check;
+ * and an answer for another revision must not be judged as the one asked for.
+ */
+export function malformedDescription(
+  reference: string,
+  answer: { taskDefinitionArn?: string; containerDefinitions?: unknown },
+): string | undefined {
+  const answered = answer.taskDefinitionArn ?? '';
+  const parsed = parseTaskDefinitionArn(answered);
+  const asked = parseTaskDefinitionArn(reference);
+  const [family, revision] = reference.startsWith('arn:') ? [undefined, undefined] : reference.split(':');
+  const matches = asked
+    ? answered === reference
+    : parsed !== undefined && parsed.family === family && (revision === undefined || String(parsed.revision) === revision);
+  if (!matches) return `answered ${answered} when asked for ${reference}`;
+  if (!Array.isArray(answer.containerDefinitions) || answer.containerDefinitions.length === 0) {
+    return `answered ${answered} without containerDefinitions`;
+  }
+  return undefined;
 }

@@ -3,6 +3,8 @@ import { type ValueNode, scalarText } from '../../model/value.js';
 import { type ResolveContext, invalidAt, unresolvedAt, withOrigin } from './resolve-context.js';
 
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
+/** Its Default is a Parameter Store key; CloudFormation reads the value behind it at deployment. */
+const SSM_VALUE_PARAMETER = /^AWS::SSM::Parameter::Value</;
 
 /**
  * `Ref`: a parameter with a Default becomes that Default (the node where it is
@@ -18,12 +20,21 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
   if (parameter) {
     const value = parameter.defaultValue;
     if (value === undefined) return unresolvedAt(site, ctx, `parameter ${name} has no Default`);
+    if (parameter.type !== undefined && SSM_VALUE_PARAMETER.test(parameter.type)) {
+      const key = scalarText(value);
+      return unresolvedAt(
+        site,
+        ctx,
+        `parameter ${name} is read from Systems Manager Parameter Store${key === undefined ? '' : ` (${key})`} at deployment`,
+      );
+    }
     const declaredAt = parameter.declaredAt;
     const definition: { name: string; references: number; range?: SourceRange } = declaredAt
       ? { name: `parameter ${name}`, references: parameter.references, range: declaredAt }
       : { name: `parameter ${name}`, references: parameter.references };
     if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
-      const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item }));
+      // "Each member string is space trimmed" (AWS CloudFormation User Guide, Parameters).
+      const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item.trim() }));
       return withOrigin(
         { kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax },
         site,

@@ -223,7 +223,10 @@ export function evaluateInstance(
     if (instances.length === 0) continue; // count = 0 or an empty for_each: nothing is created
     const target = callTarget(call, config, prefix, stack, run);
     if ('skipped' in target) {
-      (run.output.warnings ??= []).push(unfollowedWarning(call, target.skipped, prefix));
+      const containers = call.attributes.find((a) => CONTAINER_INPUT.test(a.name));
+      // Given containers, the module makes a task definition this scan cannot see: a verdict is missing.
+      if (containers) run.output.errors.push(unfollowedNotice(call, target.skipped, prefix, containers.name));
+      else (run.output.warnings ??= []).push(unfollowedNotice(call, target.skipped, prefix));
       continue;
     }
     if ('error' in target) {
@@ -240,15 +243,22 @@ export function evaluateInstance(
   reportProblems(problems, prefix.replace(/\.$/, '') || config.displayDir, config.displayDir, run);
 }
 
-/** A module call whose source is not on disk: a warning, so the scan says it did not look inside. */
-function unfollowedWarning(call: Block, source: string, prefix: string): ScanError {
+/** Arguments that hand a module containers to define (terraform-aws-modules/ecs's `container_definitions`). */
+const CONTAINER_INPUT = /^(containers?|container_definitions?|task_definitions?)$/;
+
+/**
+ * A module call whose source is not on disk: a warning, so the scan says it did not look inside; an error when the
+ * call hands it containers (`containersInput`), since the task definitions it makes got no verdict.
+ */
+function unfollowedNotice(call: Block, source: string, prefix: string, containersInput?: string): ScanError {
   const address = `${prefix}module.${call.labels[0] ?? ''}`;
+  const unchecked = containersInput ? `, and it is given ${containersInput}: the task definitions it makes were not checked;` : ':';
   return {
     file: call.range.file,
     line: call.range.start.line,
     column: call.range.start.column,
     resource: address,
-    message: `${address} (${source}) not followed: run terraform init, or scan a plan`,
+    message: `${address} (${source}) not followed${unchecked} run terraform init, or scan a plan`,
   };
 }
 

@@ -386,3 +386,42 @@ describe('interruptions and refusals', () => {
     assert.equal(readJournal(journalFile).status, 'rollback-failed');
   });
 });
+
+describe('rollback --wait when the rollout back fails', () => {
+  let seeded: Seeded;
+  before(async () => {
+    seeded = await seedAccount();
+    await writePlan(seeded);
+  });
+  after(() => seeded.stop());
+
+  it('a FAILED rollout is a service not restored: listed, journal rollback-failed, exit 2', async () => {
+    const journalFile = path.join(seeded.dir, 'plan.journal.json');
+    assert.equal(await runApply(seeded.planFile, connection(seeded.emulator, { journal: journalFile }), streams().context), 0);
+    const { account } = seeded.emulator;
+    for (const [cluster, service] of [
+      ['prod', 'api'],
+      ['prod', 'web'],
+      ['staging', 'web'],
+    ] as const)
+      account.completeDeployment(REGION, cluster, service);
+    account.completeDeploymentsAfterDescribes = 1;
+    // The circuit breaker fails prod/web's rollout back to web:2 (only that service's).
+    account.failRollouts({ cluster: 'prod', service: 'web', taskDefinition: arn('web:2') });
+    const { stdout, context } = streams();
+    const waiting = connection(seeded.emulator, { wait: true, pollInterval: 0 });
+    const code = await runRollback(journalFile, waiting, { ...context, sleep: noSleep });
+    assert.equal(code, 2, stdout.text());
+    assert.match(stdout.text(), /Not restored \(1\):\n {2}- us-east-1 prod\/web: rollout FAILED: ECS deployment circuit breaker/);
+    const journal = readJournal(journalFile);
+    assert.equal(journal.status, 'rollback-failed');
+    assert.deepEqual(
+      journal.services.map((s) => [`${s.cluster}/${s.service}`, s.rollback?.status]),
+      [
+        ['prod/api', 'done'],
+        ['prod/web', 'failed'],
+        ['staging/web', 'done'],
+      ],
+    );
+  });
+});

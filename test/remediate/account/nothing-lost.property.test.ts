@@ -115,7 +115,8 @@ const described = fc
         compatibilities: ['EC2'],
         registeredAt: '2024-05-01T10:00:00.000Z',
         registeredBy: 'arn:aws:iam::123456789012:user/someone',
-        ...(deregistered ? { deregisteredAt: '2024-06-01T10:00:00.000Z' } : {}),
+        // A deregistered revision may also be DELETE_IN_PROGRESS (deleteRequestedAt) while a service still uses it.
+        ...(deregistered ? { deregisteredAt: '2024-06-01T10:00:00.000Z', deleteRequestedAt: '2024-06-02T10:00:00.000Z' } : {}),
         ...extra,
         containerDefinitions: containers,
       };
@@ -177,6 +178,7 @@ describe('nothing is lost (property)', () => {
         const input = remediation.registerInput;
         remediated++;
         for (const field of READ_ONLY_FIELDS) assert.equal(field in input, false, `${field} must be removed`);
+        assert.equal('deleteRequestedAt' in input, false, 'RegisterTaskDefinition has no deleteRequestedAt');
         if (tagList.length) assert.deepEqual(input['tags'], tagList);
         else assert.equal('tags' in input, false);
 

@@ -168,3 +168,46 @@ describe('fix --aws --plan', () => {
     assert.match(stderr.text(), /add --plan FILE/);
   });
 });
+
+describe('fix --aws --plan: what the plan could not read', () => {
+  let seeded: Seeded;
+  before(async () => {
+    seeded = await seedAccount();
+  });
+  after(() => seeded.stop());
+
+  it('a failing revision that cannot be described again at plan time makes the plan incomplete: exit 2', async () => {
+    let describes = 0;
+    // The scan describes api:1 once; the plan's fresh describe (with its tags) is denied.
+    const remove = seeded.emulator.faults.add({
+      operation: 'DescribeTaskDefinition',
+      match: (input) => input['taskDefinition'] === arn('api:1') && ++describes >= 2,
+      error: { type: 'AccessDeniedException' },
+    });
+    const { stdout, context } = streams();
+    const code = await runAccountFix(fixOptions(seeded.emulator, seeded.planFile, { maxAttempts: 1 }), context);
+    remove();
+    assert.equal(code, 2, stdout.text());
+    const plan = JSON.parse(readFileSync(seeded.planFile, 'utf8')) as RemediationPlan;
+    assert.deepEqual(
+      plan.skipped.map((s) => s.arn),
+      [arn('api:1')],
+    );
+    assert.equal(plan.scanErrors.length, 1);
+    assert.match(plan.scanErrors[0] ?? '', new RegExp(`^us-east-1 DescribeTaskDefinition ${arn('api:1')}: .*access denied`));
+  });
+
+  it('a family with no ACTIVE revision (its service runs a deregistered one) is a warning, not an unread account', async () => {
+    seeded.emulator.account.deregisterTaskDefinition('us-east-1', 'api:1');
+    const { stdout, context } = streams();
+    const code = await runAccountFix(fixOptions(seeded.emulator, seeded.planFile, { scope: 'in-use' }), context);
+    assert.equal(code, 1, stdout.text());
+    const plan = JSON.parse(readFileSync(seeded.planFile, 'utf8')) as RemediationPlan;
+    assert.deepEqual(plan.scanErrors, []);
+    assert.ok(
+      plan.warnings?.includes('newest revision of api: none is ACTIVE, so keep-latest does not apply'),
+      JSON.stringify(plan.warnings),
+    );
+    assert.ok(plan.revisions.some((r) => r.oldArn === arn('api:1')));
+  });
+});

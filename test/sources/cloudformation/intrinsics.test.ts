@@ -12,9 +12,9 @@ Parameters:
     Default: app
   NoDefault:
     Type: String
-  Subnets:
-    Type: CommaDelimitedList
-    Default: "1000,2000"
+  Subnets: { Type: CommaDelimitedList, Default: "1000,2000" }
+  Spaced: { Type: CommaDelimitedList, Default: " 1000 , 0" }
+  FromParameterStore: { Type: "AWS::SSM::Parameter::Value<String>", Default: /ecs/agent/user }
 Mappings:
   Users:
     prod:
@@ -59,6 +59,11 @@ describe('Ref', () => {
       ['!Ref AWS::StackName', 'pseudo parameter AWS::StackName depends on the deployment'],
       ['!Ref Queue', 'resource Queue is known only after deployment'],
       ['{Ref: NoDefault}', 'parameter NoDefault has no Default'],
+      // Its Default is a Parameter Store key, not the value.
+      [
+        '!Ref FromParameterStore',
+        'parameter FromParameterStore is read from Systems Manager Parameter Store (/ecs/agent/user) at deployment',
+      ],
     ];
     for (const [yaml, reason] of cases) {
       const { node, errors } = await user(yaml);
@@ -143,6 +148,9 @@ describe('Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64', 
       ['!Join [":", ["1000", !Ref WithDefault]]', '1000:app'],
       ['!Join ["", ["10", !Ref AWS::NoValue, "00"]]', '1000'],
       ['!Select [1, !Ref Subnets]', '2000'],
+      // "Each member string is space trimmed" (CloudFormation User Guide, Parameters).
+      ['!Select [1, !Ref Spaced]', '0'],
+      ['!Select [0, !Ref Spaced]', '1000'],
       ['!Select [0, !Split [":", "0:0"]]', '0'],
       ['!FindInMap [Users, prod, Uid]', '1000'],
       ['!Base64 "0"', 'MA=='],

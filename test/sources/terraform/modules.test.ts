@@ -41,6 +41,35 @@ describe('Terraform local modules', () => {
     assert.deepEqual(output.errors, [{ file: `${dir}/main.tf`, line: 2, column: 3, message: `module "gone": cannot read ${dir}/nowhere` }]);
   });
 
+  it('a registry module given containers (container_definitions, containers) is an error: its definitions got no verdict', async () => {
+    const { output } = await loadModule({
+      'main.tf':
+        'module "svc" {\n  source = "terraform-aws-modules/ecs/aws//modules/service"\n  container_definitions = {\n' +
+        '    agent = { image = "x", privileged = true }\n  }\n}\nmodule "batch" {\n  source = "git::https://example.com/ecs.git"\n' +
+        '  containers = []\n}\n',
+    });
+    assert.deepEqual(output.warnings ?? [], []);
+    assert.deepEqual(
+      output.errors.map((e) => [e.line, e.column, e.resource, e.message]),
+      [
+        [
+          1,
+          1,
+          'module.svc',
+          'module.svc (terraform-aws-modules/ecs/aws//modules/service) not followed, and it is given container_definitions: the ' +
+            'task definitions it makes were not checked; run terraform init, or scan a plan',
+        ],
+        [
+          7,
+          1,
+          'module.batch',
+          'module.batch (git::https://example.com/ecs.git) not followed, and it is given containers: the task definitions it ' +
+            'makes were not checked; run terraform init, or scan a plan',
+        ],
+      ],
+    );
+  });
+
   it('registry modules are not fetched: each call is a notice saying so, not a silent "0 task definitions"', async () => {
     const { output, dir } = await loadModule({
       'main.tf': 'module "ecs" {\n  source  = "terraform-aws-modules/ecs/aws//modules/service"\n  version = "5.0.0"\n}\n',
@@ -84,35 +113,29 @@ describe('Terraform module directories', () => {
 });
 
 describe('Terraform registry modules through the CLI', () => {
-  it('a folder of registry module calls says what it did not follow, on stderr, as a warning and in the JSON summary', async () => {
+  it('a registry module given container definitions: an input error at the call (exit 2), in text and JSON', async () => {
     const { runCli } = await import('../../support/cli.js');
     const dir = `${FIXTURES}/registry-only`;
+    const message =
+      'module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed, and it is given ' +
+      'container_definitions: the task definitions it makes were not checked; run terraform init, or scan a plan';
     const text = await runCli(['scan', dir]);
-    assert.equal(text.code, 0);
-    assert.equal(text.stderr, `ecsguard: no task definitions found in ${dir} (1 warning: see the report)\n`);
+    assert.equal(text.code, 2);
+    assert.equal(text.stderr, '');
     assert.equal(
       text.stdout,
       [
-        'Warnings (1): every check was still evaluated',
-        `  ${dir}/main.tf:1:1: module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or ` +
-          `scan a plan`,
+        'Input errors (1): what these name was not read, or not fully checked',
+        `  ${dir}/main.tf:1:1: ${message}`,
         '',
-        '0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 warning (ok, exit 0)',
+        '0 task definitions checked from 1 file: 0 failed, 0 unknown, 0 not evaluated, 1 input error (incomplete, exit 2)',
         '',
       ].join('\n'),
     );
     const report = JSON.parse((await runCli(['scan', dir, '--format', 'json'])).stdout);
-    assert.deepEqual(report.warnings, [
-      {
-        file: `${dir}/main.tf`,
-        line: 1,
-        column: 1,
-        region: null,
-        operation: null,
-        resource: 'module.ecs_service',
-        message: 'module.ecs_service (terraform-aws-modules/ecs/aws//modules/service) not followed: run terraform init, or scan a plan',
-      },
+    assert.deepEqual(report.errors, [
+      { file: `${dir}/main.tf`, line: 1, column: 1, region: null, operation: null, resource: 'module.ecs_service', message },
     ]);
-    assert.equal(report.summary.warnings, 1);
+    assert.deepEqual([report.summary.errors, report.summary.warnings, report.summary.exitCode], [1, 0, 2]);
   });
 });

@@ -34,6 +34,7 @@ export const READ_ONLY_FIELDS = new Set([
   'registeredAt',
   'registeredBy',
   'deregisteredAt',
+  'deleteRequestedAt',
 ]);
 
 const FAMILY_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
