@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type FileReader, editsForPlan } from './edit/plan-edits.js';
 import { type FieldChange, type FixOptions, type FixWarning, type ManualFix, planFixes } from './strategy.js';
+import { type PlannedEdits, guardSharedText } from './shared-text.js';
 import { OverlappingEditsError, type TextEdit, applyTextEdits } from './text-edit.js';
 
 export interface DefinitionFixes {
@@ -51,6 +52,7 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
   const definitions: DefinitionFixes[] = [];
   const editsByFile = new Map<string, TextEdit[]>();
 
+  const planned: Array<PlannedEdits & { fixes: DefinitionFixes }> = [];
   for (const { taskDefinition, findings } of collected.definitions) {
     const judged = options.mute ? findings.map(options.mute) : findings;
     const relevant = judged.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
@@ -61,15 +63,28 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
     }
     const plan = planFixes(taskDefinition, relevant, options.fix);
     const { edits, manual } = editsForPlan(taskDefinition, plan, read);
-    for (const edit of edits) editsByFile.set(edit.file, [...(editsByFile.get(edit.file) ?? []), edit]);
-    definitions.push({
+    const fixes: DefinitionFixes = {
       resource: taskDefinition.resource,
       findings: relevant,
       changes: plan.changes,
       warnings: plan.warnings,
       manual: [...plan.manual, ...manual],
-    });
+    };
+    definitions.push(fixes);
+    planned.push({ taskDefinition, changes: plan.changes, edits, fixes });
   }
+  const shared = guardSharedText(planned);
+  planned.forEach(({ edits, fixes }, i) => {
+    const manual = shared[i] ?? [];
+    if (manual.length) {
+      // Nothing of it is written: its changes and their consequences are manual.
+      fixes.manual.push(...manual);
+      fixes.changes = [];
+      fixes.warnings = [];
+      return;
+    }
+    for (const edit of edits) editsByFile.set(edit.file, [...(editsByFile.get(edit.file) ?? []), edit]);
+  });
 
   const changes: FileChange[] = [];
   for (const [file, edits] of editsByFile) {

@@ -114,3 +114,37 @@ Resources:
     assert.equal(replaceValue(text, 't', memory, 1024, false).text, '1024');
   });
 });
+
+describe('fix: block scalars that keep their trailing blank lines (|+)', () => {
+  it('a key inserted after one goes after its blank lines: the scalar keeps its value', async () => {
+    const { parse } = await import('yaml');
+    const template = `Resources:
+  T1:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: a
+          Image: nginx
+          DockerLabels:
+            script: |+
+              line1
+
+        - Name: b
+          Image: nginx
+          User: "1000"
+          Command:
+            - >+
+              run
+
+`;
+    const run = await diffOf('keep.yaml', template, { dropCapabilities: true });
+    const containers = (text: string) =>
+      (parse(text) as { Resources: { T1: { Properties: { ContainerDefinitions: Array<Record<string, unknown>> } } } }).Resources.T1
+        .Properties.ContainerDefinitions;
+    const after = containers(run.after['keep.yaml'] ?? '');
+    assert.deepEqual(after[0]?.['DockerLabels'], { script: 'line1\n\n' });
+    assert.deepEqual(after[1]?.['Command'], ['run\n\n']);
+    assert.equal(after[0]?.['User'], '1000:1000');
+    assert.deepEqual(after[1]?.['LinuxParameters'], { Capabilities: { Drop: ['ALL'] } });
+  });
+});

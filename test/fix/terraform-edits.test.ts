@@ -423,3 +423,29 @@ describe('fix: Terraform objects whose values are defined elsewhere', () => {
     );
   });
 });
+
+describe('fix: Terraform modules that terraform init downloaded', () => {
+  it('a value written in .terraform/modules is a manual fix: an edit there would not last', async () => {
+    const dir = workspace({
+      'main.tf':
+        'module "svc" {\n  source  = "terraform-aws-modules/ecs/aws//modules/service"\n  version = "5.0.0"\n  name    = "web"\n}\n',
+      '.terraform/modules/modules.json': JSON.stringify({
+        Modules: [
+          { Key: '', Source: '', Dir: '.' },
+          { Key: 'svc', Source: 'registry.terraform.io/terraform-aws-modules/ecs/aws//modules/service', Dir: '.terraform/modules/svc' },
+        ],
+      }),
+      '.terraform/modules/svc/main.tf':
+        'variable "name" {}\nvariable "privileged" {\n  default = true\n}\nresource "aws_ecs_task_definition" "this" {\n' +
+        '  family                = var.name\n' +
+        '  container_definitions = jsonencode([{ name = var.name, image = "x", user = "1000", privileged = var.privileged }])\n}\n',
+    });
+    const run = await runFix(dir);
+    assert.deepEqual(run.result.changes, []);
+    assert.deepEqual(manualReasons(run), [
+      `no-privileged-containers: privileged is written in ${dir}/.terraform/modules/svc/main.tf, a module copy terraform init ` +
+        "downloads: an edit there would not last; change the module's source, or pass false from the module call if it takes the " +
+        'value as an input',
+    ]);
+  });
+});

@@ -116,8 +116,29 @@ export function insertEntries(
       { file, start: lineEnd, end: lineEnd, text: `${eol}${body}` },
     ];
   }
-  const at = restIsCommentOrBlank(rest) ? lineEnd : valueEnd;
+  const at = keptLinesEnd(text, last.value.range.start.offset, valueEnd) ?? (restIsCommentOrBlank(rest) ? lineEnd : valueEnd);
   return [{ file, start: at, end: at, text: `${eol}${body}` }];
+}
+
+/** A YAML block scalar header with keep chomping (`|+`, `>2+`): its trailing blank lines are part of its value. */
+const KEEP_CHOMPING_HEADER = /[|>](?:[1-9]?\+|\+[1-9]?)[ \t]*(?:#.*)?$/m;
+
+/**
+ * When the YAML written from `start` to `end` (a value, its trailing blank lines trimmed) holds a block scalar that
+ * keeps its trailing blank lines, the end of the last blank line after `end`: text inserted there leaves them in the
+ * scalar. Undefined otherwise (text may go right after the value).
+ */
+function keptLinesEnd(text: string, start: number, end: number): number | undefined {
+  if (!KEEP_CHOMPING_HEADER.test(text.slice(start, end))) return undefined;
+  let at = lineEndOf(text, end);
+  for (;;) {
+    const next = text.indexOf('\n', at);
+    // The text's final line break ends the last line: nothing after it is a blank line.
+    if (next === -1 || next + 1 === text.length) return at;
+    const following = lineEndOf(text, next + 1);
+    if (text.slice(next + 1, following).trim() !== '') return at;
+    at = following;
+  }
 }
 
 /** Adds `extra` items after the last item of a non-empty list, in its style. */
@@ -136,7 +157,7 @@ export function appendItems(text: string, file: string, node: ArrayNode, extra: 
   if (syntax === 'yaml') {
     const prefix = text.slice(lineStartOf(text, last.range.start.offset), last.range.start.offset);
     const dash = /^\s*-\s+$/.test(prefix) ? prefix : `${' '.repeat(Math.max(0, prefix.length - 2))}- `;
-    const at = lineEndOf(text, lastEnd);
+    const at = keptLinesEnd(text, last.range.start.offset, lastEnd) ?? lineEndOf(text, lastEnd);
     return [{ file, start: at, end: at, text: rendered.map((r) => `${eol}${dash}${r}`).join('') }];
   }
   const indent = indentAt(text, last.range.start.offset);

@@ -111,6 +111,22 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     return false;
   };
 
+  /**
+   * A value written in a module copy `terraform init` downloaded (.terraform/modules): an edit there would be undone
+   * by the next init and never reach the module's source. Manual, naming the file.
+   */
+  const downloadedModule = (change: FieldChange, node: ValueNode): boolean => {
+    const file = node.range?.file;
+    if (file === undefined || !DOWNLOADED_MODULE.test(file)) return false;
+    giveUp(
+      change,
+      `${describePath(change)} is written in ${file}, a module copy terraform init downloads: an edit there would not last; ` +
+        `change the module's source, or pass ${JSON.stringify(change.value)} from the module call if it takes the value as an input`,
+      node,
+    );
+    return true;
+  };
+
   /** Deletes the entry where it is written (a reference to a parameter goes, the parameter stays). */
   const remove = (change: FieldChange, root: ObjectNode) => {
     const parent = pathGet(root, change.path.slice(0, -1));
@@ -157,7 +173,7 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
         );
         continue;
       }
-      if (templatePlaceholder(change, current) || sharedDefinition(change, current)) continue;
+      if (templatePlaceholder(change, current) || sharedDefinition(change, current) || downloadedModule(change, current)) continue;
       const file = current.range.file;
       if (current.kind === 'array' && current.items.length > 0 && Array.isArray(change.value)) {
         const depth = change.path.length;
@@ -199,7 +215,7 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
       giveUp(change, `${describePath(change)} must be added, but the object has no position in a readable file`, parent);
       continue;
     }
-    if (parent.origin && sharedDefinition(change, parent)) continue;
+    if ((parent.origin && sharedDefinition(change, parent)) || downloadedModule(change, parent)) continue;
     const key = change.path[depth] as string;
     const value = nest(change.path.slice(depth + 1), change.value);
     const place = `${parent.range.file}\0${parent.range.start.offset}\0${parent.range.end.offset}`;
@@ -225,6 +241,9 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
   }
   return { edits: joinInsertions(edits), manual };
 }
+
+/** A path inside a `.terraform` folder: what `terraform init` downloads and rewrites. */
+const DOWNLOADED_MODULE = /(^|[\\/])\.terraform[\\/]/;
 
 /** The edits (fresh records) with the depth of their parent, set in place (a spread copy given a key is slow in V8 11). */
 function withDepth(edits: TextEdit[], depth: number): Array<TextEdit & { depth: number }> {

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { selectChecks } from '../../src/checks/catalogue.js';
+import { manualReasons, runFix, workspace } from './helpers.js';
+
+const HOST_ONLY = selectChecks(['host-network-nonroot-user', 'host-network-no-privilege'], undefined);
+const shared = (where: string, other: string) =>
+  `the text to edit (${where}) is shared with ${other} (a YAML anchor and its alias, a Terraform local or a file read by both), ` +
+  'which would change too: give this task definition its own copy, then run fix again';
+
+describe('fix: text two task definitions share is edited only when both need the edit', () => {
+  it('a YAML anchor its alias repeats in a bridge-mode task: manual for the host-mode one', async () => {
+    const dir = workspace({
+      'alias.yaml': `Resources:
+  HostTask:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: host
+      ContainerDefinitions:
+        - &agent
+          Name: agent
+          Image: example/agent
+  BridgeTask:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: bridge
+      ContainerDefinitions:
+        - *agent
+`,
+    });
+    const run = await runFix(dir, {}, HOST_ONLY);
+    assert.deepEqual(run.result.changes, []);
+    assert.deepEqual(manualReasons(run), [`host-network-nonroot-user: user: ${shared(`${dir}/alias.yaml:8:11`, 'BridgeTask')}`]);
+    // Both need the user when no-root-user is checked: the anchor is fixed once, for both.
+    const both = await runFix(dir);
+    assert.match(both.after['alias.yaml'] ?? '', /Image: example\/agent\n {10}User: "1000:1000"\n {2}BridgeTask:/);
+  });
+
+  it('a Terraform local object and a file() that two resources read', async () => {
+    const dir = workspace({
+      'main.tf': `locals {
+  agent = { name = "agent", image = "x", user = "root" }
+}
+resource "aws_ecs_task_definition" "host" {
+  family                = "host"
+  network_mode          = "host"
+  container_definitions = jsonencode([local.agent])
+}
+resource "aws_ecs_task_definition" "bridge" {
+  family                = "bridge"
+  container_definitions = jsonencode([local.agent])
+}
+resource "aws_ecs_task_definition" "file_host" {
+  family                = "file_host"
+  network_mode          = "host"
+  container_definitions = file("\${path.module}/containers.json")
+}
+resource "aws_ecs_task_definition" "file_bridge" {
+  family                = "file_bridge"
+  container_definitions = file("\${path.module}/containers.json")
+}
+`,
+      'containers.json': '[{"name": "side", "image": "x", "privileged": true, "user": "1000"}]\n',
+    });
+    const run = await runFix(dir, {}, HOST_ONLY);
+    assert.deepEqual(run.result.changes, []);
+    assert.deepEqual(manualReasons(run), [
+      `host-network-nonroot-user: user: ${shared(`${dir}/main.tf:2:11`, 'aws_ecs_task_definition.bridge')}`,
+      `host-network-no-privilege: user: ${shared(`${dir}/main.tf:2:11`, 'aws_ecs_task_definition.bridge')}`,
+      `host-network-no-privilege: privileged: ${shared(`${dir}/containers.json:1:2`, 'aws_ecs_task_definition.file_bridge')}`,
+    ]);
+  });
+});
