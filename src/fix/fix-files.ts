@@ -70,6 +70,8 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
       warnings: plan.warnings,
       manual: [...plan.manual, ...manual],
     };
+    // Warnings are the consequences of edits: with none made, there are none.
+    if (edits.length === 0) fixes.warnings = [];
     definitions.push(fixes);
     planned.push({ taskDefinition, changes: plan.changes, edits, fixes });
   }

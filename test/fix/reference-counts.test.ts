@@ -90,3 +90,29 @@ variable "user_name" {
     ]);
   });
 });
+
+describe('Terraform references in files that were not named, and in .tf.json', () => {
+  it('a variable used in a sibling file, or in a .tf.json string, has those references too', async () => {
+    const dir = workspace({
+      'main.tf':
+        'variable "agent_user" {\n  default = "root"\n}\nresource "aws_ecs_task_definition" "a" {\n  family = "a"\n' +
+        '  container_definitions = jsonencode([{ name = "a", image = "x", user = var.agent_user }])\n}\n',
+      'other.tf':
+        'resource "aws_ecs_task_definition" "b" {\n  family = "b"\n' +
+        '  container_definitions = jsonencode([{ name = "b", image = "x", user = var.agent_user }])\n}\n',
+      'ssm.tf.json': '{"resource": {"aws_ssm_parameter": {"p": {"name": "u", "type": "String", "value": "${var.agent_user}"}}}}\n',
+    });
+    try {
+      const references = async (paths: string[]) => {
+        const seen: EvaluatedDefinition[] = [];
+        await scan({ paths, checks: CHECKS, onEvaluated: (e) => seen.push(e) });
+        return seen.map((e) => field(e.taskDefinition.containers[0]?.node, 'user')?.origin?.definition?.references);
+      };
+      // main.tf named alone: other.tf and ssm.tf.json still count.
+      assert.deepEqual(await references([path.join(dir, 'main.tf')]), [3]);
+      assert.deepEqual(await references([dir]), [3, 3]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -71,16 +71,21 @@ export class ConfigurationLoader {
     if (files === undefined) return undefined;
     const blocks: Block[] = [];
     for (const file of files) blocks.push(...this.parseFile(file));
+    // Every block of the directory counts its references: a fixer must not change a variable another file uses.
+    const counted = [...blocks];
     if (discovered && !group?.standardInput) {
       // Only some files of the directory were named: the others still declare its
       // variables and locals (Terraform reads the whole directory), but their
       // resources were not asked for.
       const named = new Set(discovered.map((f) => basename(f.path)));
       const siblings = this.readFromDisk(absDir, displayDir, named) ?? [];
-      for (const file of siblings)
-        blocks.push(...this.parseFile(file).filter((b) => b.type === 'variable' || b.type === 'locals' || b.type === 'data'));
+      for (const file of siblings) {
+        const parsed = this.parseFile(file);
+        counted.push(...parsed);
+        blocks.push(...parsed.filter((b) => b.type === 'variable' || b.type === 'locals' || b.type === 'data'));
+      }
     }
-    const config = buildModuleConfig(absDir, group?.displayDir ?? displayDir, blocks);
+    const config = buildModuleConfig(absDir, group?.displayDir ?? displayDir, blocks, counted);
     this.configs.set(key, config);
     return config;
   }

@@ -22,7 +22,8 @@ export interface ModuleConfig {
   references: Map<string, number>;
 }
 
-export function buildModuleConfig(absDir: string, displayDir: string, blocks: Block[]): ModuleConfig {
+/** `counted`: the blocks whose references count (all the directory's files), `blocks` and more. */
+export function buildModuleConfig(absDir: string, displayDir: string, blocks: Block[], counted: Block[] = blocks): ModuleConfig {
   const config: ModuleConfig = {
     absDir,
     displayDir,
@@ -32,7 +33,7 @@ export function buildModuleConfig(absDir: string, displayDir: string, blocks: Bl
     calls: [],
     outputs: new Map(),
     data: new Map(),
-    references: countReferences(blocks),
+    references: countReferences(counted),
   };
   for (const block of blocks) {
     const name = block.labels[0];
@@ -62,6 +63,8 @@ function countReferences(blocks: Block[]): Map<string, number> {
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   const visitValue = (value: ValueNode): void => {
     if (value.kind === 'string') for (const match of value.value.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
+    // A .tf.json string with `${…}` is read as an unresolved expression.
+    else if (value.kind === 'unresolved') for (const match of value.expression.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
     else if (value.kind === 'object') for (const e of value.entries) visitValue(e.value);
     else if (value.kind === 'array') for (const item of value.items) visitValue(item);
   };
