@@ -41,7 +41,22 @@ export interface Origin {
    * module), and where it is declared. A fixer writes a value at its definition
    * only when this is the sole reference.
    */
-  definition?: { name: string; references: number; range?: SourceRange };
+  definition?: { name: string; references: number; range?: SourceRange; constraint?: DefinitionConstraint };
+}
+
+/**
+ * What a parameter or variable declares its values must be: a fixer writes a new value there only when it fits
+ * (CloudFormation rejects a Number parameter's Default "1000:1000"; Terraform an invalid variable default).
+ */
+export interface DefinitionConstraint {
+  /** A CloudFormation Number parameter, a Terraform `type = number` variable. */
+  number?: boolean;
+  /** CloudFormation AllowedValues, as strings. */
+  allowedValues?: string[];
+  /** CloudFormation AllowedPattern. */
+  allowedPattern?: string;
+  /** Terraform `validation` blocks, which a fixer does not evaluate. */
+  validated?: boolean;
 }
 
 interface NodeBase {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { writesPascal } from '../../src/fix/edit/insert.js';
 import type { ObjectNode } from '../../src/model/value.js';
-import { diffOf } from './helpers.js';
+import { diffOf, manualReasons, runFix, workspace } from './helpers.js';
 
 const range = { file: 't', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
@@ -146,5 +146,66 @@ describe('fix: block scalars that keep their trailing blank lines (|+)', () => {
     assert.deepEqual(after[1]?.['Command'], ['run\n\n']);
     assert.equal(after[0]?.['User'], '1000:1000');
     assert.deepEqual(after[1]?.['LinuxParameters'], { Capabilities: { Drop: ['ALL'] } });
+  });
+});
+
+describe('fix: a new Default must fit what the parameter or variable declares', () => {
+  it('Number type, AllowedValues and AllowedPattern (CloudFormation), type = number and validation (Terraform): manual', async () => {
+    const dir = workspace({
+      't.yaml': `Parameters:
+  Uid: {Type: Number, Default: 0}
+  Mode: {Type: String, Default: host, AllowedValues: [host, bridge]}
+  AgentUser: {Type: String, Default: root, AllowedPattern: "^[a-z]+$"}
+  Priv: {Type: String, Default: "true", AllowedValues: ["true"]}
+  Fine: {Type: String, Default: "true", AllowedValues: ["true", "false"]}
+Resources:
+  A:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: !Ref Mode
+      ContainerDefinitions:
+        - {Name: a, Image: x, User: !Ref Uid}
+        - {Name: b, Image: x, User: !Ref AgentUser, Privileged: !Ref Priv}
+  B:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: c, Image: x, User: "1000", Privileged: !Ref Fine}
+`,
+      'main.tf': `variable "uid" {
+  type    = number
+  default = 0
+}
+variable "checked" {
+  default = "root"
+  validation {
+    condition     = true
+    error_message = "checked"
+  }
+}
+resource "aws_ecs_task_definition" "t" {
+  family                = "t"
+  container_definitions = jsonencode([{ name = "a", image = "x", user = var.uid }, { name = "b", image = "x", user = var.checked }])
+}
+`,
+    });
+    const run = await runFix(dir, { networkMode: 'awsvpc' });
+    // Only the Default AllowedValues accept changes.
+    assert.deepEqual(Object.keys(run.after), ['t.yaml']);
+    assert.match(
+      run.diff,
+      /^-  Fine: \{Type: String, Default: "true", AllowedValues: \["true", "false"\]\}\n\+ {2}Fine: \{Type: String, Default: "false", /m,
+    );
+    const reasons = manualReasons(run).map((r) => r.replace(/ \(referenced at [^)]*\)/, '').replace(/ \(defined at [^)]*\)/, ''));
+    assert.deepEqual(reasons.map((r) => r.replace(/: change its declaration.*/, '')).sort(), [
+      'host-network-no-privilege: networkMode comes from !Ref Mode; parameter Mode allows only "host", "bridge" (AllowedValues)',
+      'host-network-nonroot-user: networkMode comes from !Ref Mode; parameter Mode allows only "host", "bridge" (AllowedValues)',
+      'no-host-network: networkMode comes from !Ref Mode; parameter Mode allows only "host", "bridge" (AllowedValues)',
+      'no-privileged-containers: privileged comes from !Ref Priv; parameter Priv allows only "true" (AllowedValues)',
+      'no-root-user: user comes from !Ref AgentUser; parameter AgentUser must match its AllowedPattern "^[a-z]+$"',
+      'no-root-user: user comes from !Ref Uid; parameter Uid takes only numbers, and "1000:1000" is not one',
+      'no-root-user: user comes from var.checked; variable checked has validation rules ecsguard does not evaluate',
+      'no-root-user: user comes from var.uid; variable uid takes only numbers, and "1000:1000" is not one',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { formatPosition } from '../../model/location.js';
 import type { TaskDefinition } from '../../model/task-definition.js';
 import type { SourceRange } from '../../model/location.js';
-import { type ObjectNode, type ValueNode, entry, field, pathGet } from '../../model/value.js';
+import { type DefinitionConstraint, type ObjectNode, type ValueNode, entry, field, pathGet } from '../../model/value.js';
 import type { ManualFix } from '../../model/proposed-fix.js';
 import type { FieldChange, FixPlan } from '../plan.js';
 import type { TextEdit } from '../text-edit.js';
@@ -104,6 +104,16 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
         `${describePath(change)} comes from ${node.origin.expression}${ref}; ${definition.name} (defined at ${at}) ` +
           `has ${definition.references} references, so changing it would change the others too: set ${JSON.stringify(change.value)} ` +
           `at ${formatPosition(node.origin.range)} or give this container its own value`,
+        node,
+      );
+      return true;
+    }
+    const misfit = definition.constraint && constraintMisfit(definition.constraint, change.value);
+    if (misfit) {
+      giveUp(
+        change,
+        `${describePath(change)} comes from ${node.origin.expression}${ref}; ${definition.name} (defined at ${at}) ${misfit}: ` +
+          `change its declaration, or set ${JSON.stringify(change.value)} at ${formatPosition(node.origin.range)}`,
         node,
       );
       return true;
@@ -240,6 +250,30 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     edits.push(...withDepth(insertEntries(text, range.file, parent, pending.entries, pascal), pending.depth));
   }
   return { edits: joinInsertions(edits), manual };
+}
+
+/** Why `value` cannot be written where the constraint applies, or undefined when it fits. */
+export function constraintMisfit(constraint: DefinitionConstraint, value: unknown): string | undefined {
+  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  if (constraint.number && (text === undefined || text.trim() === '' || !Number.isFinite(Number(text)))) {
+    return `takes only numbers, and ${JSON.stringify(value)} is not one`;
+  }
+  if (constraint.allowedValues && (text === undefined || !constraint.allowedValues.includes(text))) {
+    return `allows only ${constraint.allowedValues.map((v) => JSON.stringify(v)).join(', ')} (AllowedValues)`;
+  }
+  if (constraint.allowedPattern !== undefined) {
+    let pattern: RegExp | undefined;
+    try {
+      pattern = new RegExp(`^(?:${constraint.allowedPattern})$`, 'u');
+    } catch {
+      pattern = undefined;
+    }
+    if (text === undefined || !pattern?.test(text)) {
+      return `must match its AllowedPattern ${JSON.stringify(constraint.allowedPattern)}${pattern ? '' : ', which ecsguard cannot read'}`;
+    }
+  }
+  if (constraint.validated) return 'has validation rules ecsguard does not evaluate';
+  return undefined;
 }
 
 /** A path inside a `.terraform` folder: what `terraform init` downloads and rewrites. */

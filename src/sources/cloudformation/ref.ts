@@ -1,5 +1,6 @@
 import type { SourceRange } from '../../model/location.js';
-import { type ValueNode, scalarText } from '../../model/value.js';
+import { type DefinitionConstraint, type Origin, type ValueNode, scalarText } from '../../model/value.js';
+import type { ParameterInfo } from './template.js';
 import { type ResolveContext, invalidAt, unresolvedAt, withOrigin } from './resolve-context.js';
 
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
@@ -29,9 +30,11 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
       );
     }
     const declaredAt = parameter.declaredAt;
-    const definition: { name: string; references: number; range?: SourceRange } = declaredAt
+    const definition: NonNullable<Origin['definition']> = declaredAt
       ? { name: `parameter ${name}`, references: parameter.references, range: declaredAt }
       : { name: `parameter ${name}`, references: parameter.references };
+    const constraint = parameterConstraint(parameter);
+    if (constraint) definition.constraint = constraint;
     if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
       // "Each member string is space trimmed" (AWS CloudFormation User Guide, Parameters).
       const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item.trim() }));
@@ -76,4 +79,14 @@ function otherAllowedValues(
     out.push(type === 'Number' && item.kind === 'number' ? { ...item, ...base } : { kind: 'string', value: text, ...base });
   }
   return out;
+}
+
+/** What the parameter's Type, AllowedValues and AllowedPattern let a Default be. */
+function parameterConstraint(parameter: ParameterInfo): DefinitionConstraint | undefined {
+  const constraint: DefinitionConstraint = {};
+  if (parameter.type === 'Number') constraint.number = true;
+  const allowed = parameter.allowedValues?.map(scalarText);
+  if (allowed && allowed.every((v) => v !== undefined)) constraint.allowedValues = allowed as string[];
+  if (parameter.allowedPattern !== undefined) constraint.allowedPattern = parameter.allowedPattern;
+  return Object.keys(constraint).length ? constraint : undefined;
 }

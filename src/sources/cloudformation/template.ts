@@ -10,6 +10,7 @@ export interface ParameterInfo {
   defaultValue?: ValueNode;
   /** The AllowedValues list, when it is a literal list. */
   allowedValues?: ValueNode[];
+  allowedPattern?: string;
   /** How many `Ref`s and `Fn::Sub` `${Name}`s in the template name it. */
   references: number;
   /** The declaration under Parameters. */
@@ -32,12 +33,14 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
       const type = scalarText(field(e.value, 'Type'));
       const defaultValue = field(e.value, 'Default');
       const allowed = field(e.value, 'AllowedValues');
+      const pattern = scalarText(field(e.value, 'AllowedPattern'));
       const declaredAt = e.keyRange && e.value.range ? spanRange(e.keyRange, e.value.range) : e.keyRange;
       // Fields added key by key in the order the spreads gave them (no conditional spread's generic copy).
       const parameter: ParameterInfo = { name: e.key, references: 0 };
       if (declaredAt) parameter.declaredAt = declaredAt;
       if (type !== undefined) parameter.type = type;
       if (allowed?.kind === 'array') parameter.allowedValues = allowed.items;
+      if (pattern !== undefined) parameter.allowedPattern = pattern;
       if (defaultValue !== undefined && defaultValue.kind !== 'null') parameter.defaultValue = defaultValue;
       parameters.set(e.key, parameter);
     }

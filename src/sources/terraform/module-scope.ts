@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import type { ValueNode } from '../../model/value.js';
+import { type DefinitionConstraint, type ValueNode, scalarText } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
 import { applyTypeDefaults } from './type-defaults.js';
 import type { Binding, EvalContext, EvalProblem, Scope } from './scope.js';
@@ -140,8 +140,14 @@ export function moduleScope(options: InstanceOptions): Scope {
       return binding;
     },
     definition(kind, name) {
-      const declared = kind === 'var' ? config.variables.get(name)?.range : config.locals.get(name)?.range;
-      return { references: config.references.get(`${kind}.${name}`) ?? 0, ...(declared ? { range: declared } : {}) };
+      const variable = kind === 'var' ? config.variables.get(name) : undefined;
+      const declared = kind === 'var' ? variable?.range : config.locals.get(name)?.range;
+      const constraint = variable && variableConstraint(variable);
+      return {
+        references: config.references.get(`${kind}.${name}`) ?? 0,
+        ...(declared ? { range: declared } : {}),
+        ...(constraint ? { constraint } : {}),
+      };
     },
     readFile(path) {
       const absolute = resolve(options.rootAbsDir, path);
@@ -170,4 +176,14 @@ function typed(block: Block, value: ValueNode, scope: Scope, problems: EvalProbl
   const type = block.attributes.find((a) => a.name === 'type');
   if (type?.expr.kind !== 'hcl') return value;
   return applyTypeDefaults(type.expr.node, value, { scope, source: type.expr.source, names: new Map(), problems });
+}
+
+/** What a variable block's `type` and `validation` blocks let its default be. */
+function variableConstraint(block: Block): DefinitionConstraint | undefined {
+  const type = block.attributes.find((a) => a.name === 'type')?.expr;
+  const typeText = type?.kind === 'hcl' ? type.node.text.trim() : type?.kind === 'value' ? scalarText(type.value) : undefined;
+  const constraint: DefinitionConstraint = {};
+  if (typeText === 'number') constraint.number = true;
+  if (block.blocks.some((b) => b.type === 'validation')) constraint.validated = true;
+  return Object.keys(constraint).length ? constraint : undefined;
 }

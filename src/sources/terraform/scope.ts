@@ -1,6 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import type { SourceRange } from '../../model/location.js';
-import type { ValueNode } from '../../model/value.js';
+import type { DefinitionConstraint, ValueNode } from '../../model/value.js';
 import type { SourceText } from './values.js';
 
 /** A value, or why there is none (`var.x` without a default, a cycle among locals). */
@@ -12,7 +12,7 @@ export interface Scope {
   variable(name: string): Binding | undefined;
   local(name: string): Binding | undefined;
   /** How many references to `var.NAME` / `local.NAME` the module holds, and where it is declared. */
-  definition?(kind: 'var' | 'local', name: string): { references: number; range?: SourceRange };
+  definition?(kind: 'var' | 'local', name: string): { references: number; range?: SourceRange; constraint?: DefinitionConstraint };
   /** `path.module`: the module's directory relative to the root module, `.` for the root. */
   pathModule: string;
   /** Reads a file for file()/templatefile(); `path` is relative to the root module as in Terraform. */
