@@ -162,7 +162,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     if (error instanceof InterruptedError) {
       io.stderr.write(`ecsguard: ${error.message}\n`);
-      return 130;
+      return error.exitCode;
     }
     if (error instanceof UsageError) {
       io.stderr.write(`ecsguard: ${error.message}\n`);

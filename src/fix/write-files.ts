@@ -76,7 +76,7 @@ export async function writeFixedFile(change: FileChange, roots: string[]): Promi
   const encoding = encodingOf(bytes);
   if (decode(bytes, encoding) !== change.before) return notWritten('the file changed since it was read; run fix again');
 
-  const temporary = path.join(path.dirname(real), `.${path.basename(real)}.${process.pid}.${randomBytes(4).toString('hex')}.ecsguard-tmp`);
+  const temporary = path.join(path.dirname(real), temporaryName(path.basename(real)));
   try {
     const handle = await open(temporary, 'wx', info.mode & 0o7777);
     try {
@@ -96,7 +96,22 @@ export async function writeFixedFile(change: FileChange, roots: string[]): Promi
     await rename(temporary, real);
     return undefined;
   } catch (error) {
-    await rm(temporary, { force: true });
+    // Never throws: the error to report is the one above (a name too long to create is too long to remove).
+    await rm(temporary, { force: true }).catch(() => undefined);
     return notWritten(error instanceof Error && error.message.startsWith('cannot keep') ? error.message : describeFsError(error));
   }
+}
+
+/** Most file systems allow 255 bytes per name. */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * The temporary file's name beside `name`: `.<name>.<pid>.<random>.ecsguard-tmp`, the original name cut short
+ * (whole characters) when the whole would pass 255 bytes.
+ */
+export function temporaryName(name: string): string {
+  const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.ecsguard-tmp`;
+  let kept = name;
+  while (kept && Buffer.byteLength(`.${kept}${suffix}`) > MAX_NAME_BYTES) kept = [...kept].slice(0, -1).join('');
+  return `.${kept}${suffix}`;
 }

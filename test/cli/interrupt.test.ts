@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import { InterruptedError, interruptible } from '../../src/cli/interrupt.js';
 import { REPO_ROOT } from '../support/cli.js';
 
@@ -33,7 +34,7 @@ function readingFrom(pid: number | undefined, dir: string): boolean {
   }
 }
 
-function runAndInterrupt(args: string[], cwd: string, afterMs: number) {
+function runAndInterrupt(args: string[], cwd: string, afterMs: number, signal: NodeJS.Signals = 'SIGINT') {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; stoppedMs: number }>(
     (resolve) => {
       const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/ecsguard.js'), ...args], {
@@ -51,7 +52,7 @@ function runAndInterrupt(args: string[], cwd: string, afterMs: number) {
         clearInterval(poll);
         setTimeout(() => {
           sentAt = Date.now();
-          child.kill('SIGINT');
+          child.kill(signal);
         }, afterMs);
       }, 20);
       child.on('close', (code, signal) => {
@@ -96,5 +97,28 @@ describe('Ctrl-C', () => {
       process.stderr.write = write;
     }
     assert.deepEqual(writes, ['\necsguard: interrupted; stopping (press Ctrl-C again to force)\n']);
+  });
+
+  it('SIGTERM stops fix --write like Ctrl-C: exit 143, every file old or new, no temporary file left', async () => {
+    const dir = largeFolder(3000);
+    const run = await runAndInterrupt(['fix', 'defs', '--write'], dir, 300, 'SIGTERM');
+    assert.equal(run.code, 143, `${run.stderr} (stopped ${run.stoppedMs} ms after SIGTERM)`);
+    assert.match(run.stderr, /ecsguard: SIGTERM received; stopping \(send SIGTERM again to force\)\n/);
+    assert.match(run.stderr, /ecsguard: interrupted by SIGTERM: /);
+    const names = readdirSync(path.join(dir, 'defs'));
+    assert.deepEqual(
+      names.filter((n) => n.endsWith('.ecsguard-tmp')),
+      [],
+    );
+    assert.equal(names.length, 3000);
+    for (const name of names) {
+      const container = (JSON.parse(readFileSync(path.join(dir, 'defs', name), 'utf8')) as { containerDefinitions: object[] })
+        .containerDefinitions[0];
+      assert.ok(
+        isDeepStrictEqual(container, { name: 'app', image: 'nginx', privileged: true, user: 'root' }) ||
+          isDeepStrictEqual(container, { name: 'app', image: 'nginx', privileged: false, user: '1000:1000' }),
+        `${name}: ${JSON.stringify(container)}`,
+      );
+    }
   });
 });

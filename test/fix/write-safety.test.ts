@@ -7,7 +7,7 @@ import { CHECKS } from '../../src/checks/catalogue.js';
 import { fixFiles } from '../../src/fix/fix-files.js';
 import { DEFAULT_FIX_OPTIONS } from '../../src/fix/strategy.js';
 import { runFix, workspace } from './helpers.js';
-import { realRoots, writeFixedFile } from '../../src/fix/write-files.js';
+import { realRoots, temporaryName, writeFixedFile } from '../../src/fix/write-files.js';
 
 const PRIVILEGED = '{"family":"a","containerDefinitions":[{"name":"b","image":"y","user":"1000","privileged":true}]}\n';
 const FIXED = '{"family":"a","containerDefinitions":[{"name":"b","image":"y","user":"1000","privileged":false}]}\n';
@@ -99,6 +99,22 @@ nothing to change; 0 manual fixes; 1 error
     const both = await runCli(['fix', 'envs/prod', 'modules/svc', '--write'], { cwd: dir });
     assert.equal(both.code, 0, both.stdout);
     assert.equal(readFileSync(path.join(dir, 'modules/svc/main.tf'), 'utf8'), module.replace('privileged = true', 'privileged = false'));
+  });
+
+  it('a file whose name is near the 255-byte limit is written (its temporary name is cut short), and so are the others', async () => {
+    const long = `${'é'.repeat(100)}${'a'.repeat(45)}.json`; // 250 bytes
+    const dir = workspace({ [long]: PRIVILEGED, 'b.json': PRIVILEGED });
+    const run = await runCli(['fix', '.', '--write'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /wrote 2 files; 0 manual fixes\n$/);
+    assert.equal(readFileSync(path.join(dir, long), 'utf8'), FIXED);
+    assert.equal(readFileSync(path.join(dir, 'b.json'), 'utf8'), FIXED);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.ecsguard-tmp')),
+      [],
+    );
+    const name = temporaryName(long);
+    assert.ok(Buffer.byteLength(name) <= 255 && name.startsWith(`.${'é'.repeat(100)}`), name);
   });
 
   it('writes a UTF-16 file back as UTF-16 with its BOM', async () => {
