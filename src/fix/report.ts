@@ -87,7 +87,7 @@ export function formatFixText(report: FixReport, color: boolean): string {
       );
   }
   if (report.errors.length) {
-    out.push('', 'Errors (these inputs were not fixed):');
+    out.push('', 'Errors (what these name was not read or not fixed; the rest of a file may have been):');
     for (const e of report.errors) out.push(`  ${formatError(e)}`);
   }
   const { filesChanged, manual: manualCount } = report.summary;

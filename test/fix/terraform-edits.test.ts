@@ -449,3 +449,46 @@ describe('fix: Terraform modules that terraform init downloaded', () => {
     ]);
   });
 });
+
+describe('fix: values written as template expressions', () => {
+  it('a heredoc ${…} is never replaced by a literal: manual, naming the expression', async () => {
+    const dir = workspace({
+      'main.tf': `variable "img" {
+  default = "nginx"
+}
+resource "aws_ecs_task_definition" "b" {
+  family = "b"
+  container_definitions = <<-JSON
+    [{"name": "b1", "image": "x", "user": "1000", "privileged": \${var.img == "nginx" ? true : false}}]
+  JSON
+}
+`,
+    });
+    const run = await runFix(dir);
+    assert.deepEqual(run.result.changes, []);
+    assert.deepEqual(manualReasons(run), [
+      'no-privileged-containers: privileged is written as the template expression ${var.img == "nginx" ? true : false} ' +
+        `(${dir}/main.tf:7:65): change what it interpolates, or write false there by hand`,
+    ]);
+  });
+});
+
+describe('fix: HCL objects written with commas', () => {
+  it("a new entry goes after the last entry's comma, which stays on its line", async () => {
+    const run = await diffOf(
+      'main.tf',
+      `resource "aws_ecs_task_definition" "a" {
+  family = "a"
+  container_definitions = jsonencode([
+    {
+      "name" : "side",
+      "image" : "busybox",
+      "privileged" : true,
+    },
+  ])
+}
+`,
+    );
+    assert.match(run.diff, /^-      "privileged" : true,\n\+      "privileged" : false,\n\+      user = "1000:1000"\n {5}},$/m);
+  });
+});

@@ -87,7 +87,7 @@ describe('fix --write: writes what it shows, and only that', () => {
     const run = await runCli(['fix', 'envs/prod', '--write'], { cwd: dir });
     assert.equal(
       run.stdout,
-      `Errors (these inputs were not fixed):
+      `Errors (what these name was not read or not fixed; the rest of a file may have been):
   modules/svc/main.tf: not written: it is outside the folders and files given (${path.join(dir, 'envs/prod')}); to fix it, name it or ` +
         `its folder as well
 

@@ -116,7 +116,9 @@ export function insertEntries(
       { file, start: lineEnd, end: lineEnd, text: `${eol}${body}` },
     ];
   }
-  const at = keptLinesEnd(text, last.value.range.start.offset, valueEnd) ?? (restIsCommentOrBlank(rest) ? lineEnd : valueEnd);
+  // An HCL object written with commas (`"privileged" : true,`): the new entries go after the comma, which stays put.
+  const afterComma = syntax === 'hcl' && /^\s*,/.test(rest) && restIsCommentOrBlank(rest.replace(/^\s*,/, ''));
+  const at = keptLinesEnd(text, last.value.range.start.offset, valueEnd) ?? (afterComma || restIsCommentOrBlank(rest) ? lineEnd : valueEnd);
   return [{ file, start: at, end: at, text: `${eol}${body}` }];
 }
 

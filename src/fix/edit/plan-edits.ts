@@ -1,4 +1,4 @@
-import { formatPosition } from '../../model/location.js';
+import { endOffsetOf, formatPosition, startOffsetOf } from '../../model/location.js';
 import type { TaskDefinition } from '../../model/task-definition.js';
 import type { SourceRange } from '../../model/location.js';
 import { type DefinitionConstraint, type ObjectNode, type ValueNode, entry, field, pathGet } from '../../model/value.js';
@@ -184,6 +184,17 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
         continue;
       }
       if (templatePlaceholder(change, current) || sharedDefinition(change, current) || downloadedModule(change, current)) continue;
+      const written = text.slice(startOffsetOf(current.range), endOffsetOf(current.range));
+      if (INTERPOLATION.test(written)) {
+        // A literal over `${var.user}` or `${a ? b : c}` would cut the wiring the template exists for.
+        giveUp(
+          change,
+          `${describePath(change)} is written as the template expression ${written.length > 80 ? `${written.slice(0, 77)}...` : written} ` +
+            `(${formatPosition(current.range)}): change what it interpolates, or write ${JSON.stringify(change.value)} there by hand`,
+          current,
+        );
+        continue;
+      }
       const file = current.range.file;
       if (current.kind === 'array' && current.items.length > 0 && Array.isArray(change.value)) {
         const depth = change.path.length;
@@ -275,6 +286,9 @@ export function constraintMisfit(constraint: DefinitionConstraint, value: unknow
   if (constraint.validated) return 'has validation rules ecsguard does not evaluate';
   return undefined;
 }
+
+/** Template interpolation or a directive in the text of a value: Terraform `${…}`/`%{…}`, a placeholder. */
+const INTERPOLATION = /\$\{|%\{/;
 
 /** A path inside a `.terraform` folder: what `terraform init` downloads and rewrites. */
 const DOWNLOADED_MODULE = /(^|[\\/])\.terraform[\\/]/;
