@@ -280,7 +280,8 @@ async function runBatch(batch: number, ctx: BatchContext): Promise<BatchResult> 
   if (!verification.ok) {
     journal.status = 'verification-failed';
     await store.save();
-    return { code: OUTCOME.findings, stop: true };
+    // Exit 1 means the re-scan still finds failures; anything it could not read or confirm is exit 2.
+    return { code: verification.problems.length ? OUTCOME.incomplete : OUTCOME.findings, stop: true };
   }
   if (applied.failures.length) {
     // A call that failed (denied, throttled, refused by ECS) may concern the whole account: do not start the next batch.

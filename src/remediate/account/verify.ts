@@ -81,14 +81,20 @@ export async function verifyBatch(
   const oldArnOf = new Map(registered.map((r) => [r.newArn as string, r.oldArn]));
   const failing: string[] = [];
   const remaining: string[] = [];
+  const problems: string[] = result.errors.map((e) => e.message);
+  const unread = new Set<string>();
   for (const f of result.findings) {
     if (f.status !== 'FAIL' && f.status !== 'ERROR') continue;
     const line = `${shortArn(f.resource.arn)}: ${f.checkId}: ${f.message}`;
     const fixed = fixedChecks.get(oldArnOf.get(f.resource.arn ?? '') ?? '');
-    if (f.status === 'FAIL' && fixed && !fixed.has(f.checkId)) remaining.push(line);
+    // A new revision that could not be read is not verified: a problem of the run, not a failing check.
+    if (f.status === 'ERROR') {
+      const arn = f.resource.arn ?? f.resource.id;
+      if (!unread.has(arn)) problems.push(`${shortArn(arn)}: not verified: ${f.message.replace(/^not evaluated: /, '')}`);
+      unread.add(arn);
+    } else if (fixed && !fixed.has(f.checkId)) remaining.push(line);
     else failing.push(line);
   }
-  const problems: string[] = result.errors.map((e) => e.message);
 
   for (const revision of registered) {
     const planned = plan.revisions.find((p) => p.oldArn === revision.oldArn && p.batch === batch);
@@ -101,7 +107,14 @@ export async function verifyBatch(
 
   const updated = journal.services.filter((s) => s.batch === batch && s.update.status === 'done');
   for (const s of updated) {
-    const [state] = await api.describeServices(s.region, s.cluster, [s.service]);
+    let state: Awaited<ReturnType<EcsApi['describeServices']>>[number] | undefined;
+    try {
+      [state] = await api.describeServices(s.region, s.cluster, [s.service]);
+    } catch (error) {
+      if (!(error instanceof EcsCallError)) throw error;
+      problems.push(`${s.region} ${s.cluster}/${s.service}: not verified: ${error.message}`);
+      continue;
+    }
     if (!state) problems.push(`${s.region} ${s.cluster}/${s.service}: not found`);
     else if (state.taskDefinition !== s.newArn) {
       problems.push(`${s.region} ${s.cluster}/${s.service} uses ${shortArn(state.taskDefinition)}, not ${shortArn(s.newArn)}`);

@@ -285,7 +285,9 @@ export class OrganizationSource implements LiveSource {
           if (!part.definitions.length && !part.failures.length) return;
           if (part.failures.length) failed = true;
           const spilled = failed ? undefined : pending?.add(part.definitions);
-          await deliver({ ...part, errors: [] });
+          // An unread revision's error names its account first, as every error of an organization scan does.
+          const failures = part.failures.map((f) => ({ ...f, error: labelled(f.error) }));
+          await deliver({ ...part, failures, errors: [] });
           await spilled;
         });
         // A pair with errors or unread revisions is not recorded: a rerun scans it again.

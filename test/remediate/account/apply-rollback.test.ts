@@ -425,3 +425,32 @@ describe('rollback --wait when the rollout back fails', () => {
     );
   });
 });
+
+describe('apply: a re-scan that cannot read what it must verify', () => {
+  let seeded: Seeded;
+  before(async () => {
+    seeded = await seedAccount();
+    await writePlan(seeded);
+  });
+  after(() => seeded.stop());
+
+  it('a new revision it cannot describe, a service it cannot describe: "not verified", exit 2, never an internal error', async () => {
+    const journalFile = path.join(seeded.dir, 'plan.journal.json');
+    seeded.emulator.faults.add({
+      operation: 'DescribeTaskDefinition',
+      match: (input) => input['taskDefinition'] === arn('api:2'),
+      error: { type: 'AccessDeniedException' },
+    });
+    let describes = 0;
+    // Apply reads each service before updating it (3 calls); the re-scan's reads are denied.
+    seeded.emulator.faults.add({ operation: 'DescribeServices', match: () => ++describes > 3, error: { type: 'AccessDeniedException' } });
+    const { stdout, stderr, context } = streams();
+    const code = await runApply(seeded.planFile, connection(seeded.emulator, { journal: journalFile }), context);
+    assert.equal(code, 2, stdout.text() + stderr.text());
+    assert.doesNotMatch(stderr.text(), /internal error/);
+    assert.match(stdout.text(), /re-scan of batch 1: problems remain/);
+    assert.match(stdout.text(), /^ {4}api:2: not verified: .*access denied/m);
+    assert.match(stdout.text(), /^ {4}us-east-1 prod\/web: not verified: .*access denied/m);
+    assert.equal(readJournal(journalFile).status, 'verification-failed');
+  });
+});

@@ -235,13 +235,20 @@ describe('scan --aws --org: every account of the organization', () => {
       error: { type: 'AccessDeniedException', status: 400 },
     });
     const parts: Array<{ definitions: number; failures: string[]; errors: number }> = [];
+    const messages: string[] = [];
     await organizationSource(emulator, { scope: 'active' }).loadInParts(undefined, (part) => {
       parts.push({
         definitions: part.definitions.length,
         failures: part.failures.map((f) => f.resource.id),
         errors: part.errors.length,
       });
+      messages.push(...part.failures.map((f) => f.error.message));
     });
+    // Each unread revision's error names its account first, as the organization's other errors do.
+    assert.deepEqual(
+      messages.map((m) => m.slice(0, 'account 111111111111'.length)).sort(),
+      [`account ${MANAGEMENT}`, `account ${PROD}`].sort(),
+    );
     const last = parts.pop()!;
     assert.ok(parts.length > 1, 'several parts before the last');
     assert.ok(parts.every((p) => p.definitions > 0 && p.failures.length === 0 && p.errors === 0));
