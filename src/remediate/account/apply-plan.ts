@@ -135,6 +135,20 @@ async function openJournal(document: PlanDocument, settings: ApplySettings, now:
   if (await exists(path)) {
     throw new UsageError(`the journal ${path} already exists: continue with --resume ${path}, or pass --journal NEW-FILE`);
   }
+  // The same batches applied again would register their revisions twice: a journal of this plan that covers any of
+  // them (the whole plan's, or a batch's) means they were, at least in part.
+  if (settings.journal === undefined) {
+    const covering = batch === undefined ? known : [batch];
+    for (const other of [undefined, ...known]) {
+      const otherPath = defaultJournalPath(planFile, other);
+      if (otherPath === path || (other !== undefined && !covering.includes(other)) || !(await exists(otherPath))) continue;
+      throw new UsageError(
+        `${otherPath} already exists: ${other === undefined ? 'the whole plan' : `batch ${other}`} was applied from this plan ` +
+          `(at least in part); continue it with --resume ${otherPath}, apply the other batches with --batch N, or pass ` +
+          `--journal NEW-FILE to apply again`,
+      );
+    }
+  }
   const journal = createJournal(plan, planFile, text, batch === undefined ? known : [batch], settings.wait === true, now());
   return new JournalStore(path, journal, now);
 }

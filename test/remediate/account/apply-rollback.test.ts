@@ -142,6 +142,17 @@ describe('apply and rollback against the emulator, batch by batch', () => {
     assert.match(again.stderr.text(), /plan\.batch-1\.journal\.json already exists: continue with --resume/);
   });
 
+  it('applying the whole plan after its batches were applied one by one refuses: nothing registered twice', async () => {
+    const registered = seeded.emulator.countCalls({ operation: 'RegisterTaskDefinition', outcome: 'ok' });
+    const whole = streams();
+    assert.equal(await runApply(seeded.planFile, connection(seeded.emulator), whole.context), 2);
+    assert.match(
+      whole.stderr.text(),
+      /plan\.batch-1\.journal\.json already exists: batch 1 was applied from this plan \(at least in part\); continue it with --resume/,
+    );
+    assert.deepEqual(seeded.emulator.countCalls({ operation: 'RegisterTaskDefinition', outcome: 'ok' }), registered);
+  });
+
   it('rollback puts every service back on the revision it had and records it', async () => {
     const journalFile = path.join(seeded.dir, 'plan.batch-1.journal.json');
     const { stdout, context } = streams();
