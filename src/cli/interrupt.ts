@@ -23,7 +23,7 @@ export async function interruptible<T>(
   stderr: NodeJS.WritableStream = process.stderr,
 ): Promise<T> {
   const controller = new AbortController();
-  let received: StopSignal = 'SIGINT';
+  let received = 'SIGINT' as StopSignal;
   const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((name) => {
     const handler = () => {
       const code = 128 + STOP_SIGNALS[name];

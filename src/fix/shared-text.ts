@@ -58,8 +58,8 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
           checkId,
           ...(container ? { container } : {}),
           reason:
-            `${change.path.join('.')}: the text to edit${where ? ` (${where})` : ''} is shared with ${names.join(', ')} (a YAML anchor and ` +
-            `its alias, a Terraform local or a file read by both), which would change too: give this task definition ` +
+            `${change.path.join('.')}: the text to edit${where ? ` (${where})` : ''} is shared with ${names.join(', ')} ` +
+            `(a YAML anchor and its alias, a Terraform local or a file read by both), which would change too: give this task definition ` +
             `its own copy, then run fix again`,
           ...(taskDefinition.range ? { where: taskDefinition.range } : {}),
         } satisfies ManualFix;

@@ -194,7 +194,7 @@ resource "aws_ecs_task_definition" "t" {
     assert.deepEqual(Object.keys(run.after), ['t.yaml']);
     assert.match(
       run.diff,
-      /^-  Fine: \{Type: String, Default: "true", AllowedValues: \["true", "false"\]\}\n\+ {2}Fine: \{Type: String, Default: "false", /m,
+      /^- {2}Fine: \{Type: String, Default: "true", AllowedValues: \["true", "false"\]\}\n\+ {2}Fine: \{Type: String, Default: "false", /m,
     );
     const reasons = manualReasons(run).map((r) => r.replace(/ \(referenced at [^)]*\)/, '').replace(/ \(defined at [^)]*\)/, ''));
     assert.deepEqual(reasons.map((r) => r.replace(/: change its declaration.*/, '')).sort(), [

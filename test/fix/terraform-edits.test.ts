@@ -489,6 +489,6 @@ describe('fix: HCL objects written with commas', () => {
 }
 `,
     );
-    assert.match(run.diff, /^-      "privileged" : true,\n\+      "privileged" : false,\n\+      user = "1000:1000"\n {5}},$/m);
+    assert.match(run.diff, /^- {6}"privileged" : true,\n\+ {6}"privileged" : false,\n\+ {6}user = "1000:1000"\n {5}},$/m);
   });
 });
