@@ -48,12 +48,14 @@ export async function emitChunks(
   chunks: Iterable<string | Uint8Array>,
   outputFile: string | undefined,
   stdout: NodeJS.WritableStream,
+  /** The name errors give (the report's own name when `outputFile` is a temporary file beside it). */
+  shownAs: string | undefined = outputFile,
 ): Promise<void> {
   // A buffer of 1 MB: byte pieces are written without waiting for each to drain.
   const out = outputFile ? createWriteStream(outputFile, { encoding: 'utf8', highWaterMark: 1024 * 1024 }) : stdout;
   const failed = outputFile
     ? once(out, 'error').then(([error]) => {
-        throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
+        throw new UsageError(`cannot write the report to ${shownAs}: ${describeFsError(error)}`);
       })
     : undefined;
   failed?.catch(() => undefined);
@@ -94,6 +96,6 @@ export async function emitChunks(
   } catch (error) {
     // A stream error also rejects the drain and finish waits, possibly before `failed` does: say the same either way.
     if (!outputFile || error instanceof UsageError) throw error;
-    throw new UsageError(`cannot write the report to ${outputFile}: ${describeFsError(error)}`);
+    throw new UsageError(`cannot write the report to ${shownAs}: ${describeFsError(error)}`);
   }
 }

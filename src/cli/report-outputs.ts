@@ -1,4 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { describeFsError } from '../engine/discover.js';
+import { temporaryName } from '../io/temporary-name.js';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../model/errors.js';
@@ -90,16 +92,45 @@ export async function writeReports(
       throw new UsageError(`cannot create --output-dir ${options.outputDir}: ${error.code ?? error.message}`);
     });
   }
-  for (const spec of planned) {
-    const color = !spec.file && colorsFor(stdout, env).isColorSupported;
-    // Each format's reporter loads only now, and only the formats asked for (start-up cost).
-    // Every format is written a piece at a time, with the stream's backpressure: never one string of the whole report.
-    if (streamed) {
-      const { spilledReportChunks } = await import('../report/spill-report.js');
-      await emitChunks(await spilledReportChunks(spec.format, input, streamed), spec.file, stdout);
-      continue;
+  // Report files are written beside their names and renamed into place once every report is made: a report that
+  // cannot be made (ASFF without an account, a folder that does not exist) leaves none behind claiming another outcome.
+  const staged: Array<{ temporary: string; file: string }> = [];
+  try {
+    for (const spec of planned) {
+      const color = !spec.file && colorsFor(stdout, env).isColorSupported;
+      const target = spec.file === undefined ? undefined : await stagingPath(spec.file);
+      if (spec.file !== undefined && target !== undefined && target !== spec.file) staged.push({ temporary: target, file: spec.file });
+      // Each format's reporter loads only now, and only the formats asked for (start-up cost).
+      // Every format is written a piece at a time, with the stream's backpressure: never one string of the whole report.
+      if (streamed) {
+        const { spilledReportChunks } = await import('../report/spill-report.js');
+        await emitChunks(await spilledReportChunks(spec.format, input, streamed), target, stdout, spec.file);
+        continue;
+      }
+      const { chunked } = await loadReporter(spec.format);
+      await emitChunks(chunked(input, { ...context, color }), target, stdout, spec.file);
     }
-    const { chunked } = await loadReporter(spec.format);
-    await emitChunks(chunked(input, { ...context, color }), spec.file, stdout);
+    for (const { temporary, file } of staged) {
+      await rename(temporary, file).catch((error: unknown) => {
+        throw new UsageError(`cannot write the report to ${file}: ${describeFsError(error)}`);
+      });
+    }
+  } catch (error) {
+    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true }).catch(() => undefined)));
+    throw error;
   }
+}
+
+/**
+ * Where a report file is written first: a temporary file beside it, renamed over it at the end, when the name is a
+ * regular file or new; the name itself when it is something else (a device such as /dev/stdout, a pipe, a symlink),
+ * which a rename would replace.
+ */
+async function stagingPath(file: string): Promise<string> {
+  try {
+    if (!(await lstat(file)).isFile()) return file;
+  } catch {
+    // Not there yet: a new report file.
+  }
+  return path.join(path.dirname(file), temporaryName(path.basename(file), '.tmp'));
 }

@@ -1,3 +1,4 @@
+import { temporaryName as temporaryNameBeside } from '../io/temporary-name.js';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -102,16 +103,5 @@ export async function writeFixedFile(change: FileChange, roots: string[]): Promi
   }
 }
 
-/** Most file systems allow 255 bytes per name. */
-const MAX_NAME_BYTES = 255;
-
-/**
- * The temporary file's name beside `name`: `.<name>.<pid>.<random>.ecsguard-tmp`, the original name cut short
- * (whole characters) when the whole would pass 255 bytes.
- */
-export function temporaryName(name: string): string {
-  const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.ecsguard-tmp`;
-  let kept = name;
-  while (kept && Buffer.byteLength(`.${kept}${suffix}`) > MAX_NAME_BYTES) kept = [...kept].slice(0, -1).join('');
-  return `.${kept}${suffix}`;
-}
+/** The temporary file's name beside `name` (`.<name>.<pid>.<random>.ecsguard-tmp`, cut short when too long). */
+export const temporaryName = (name: string): string => temporaryNameBeside(name, '.ecsguard-tmp');

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { temporaryName } from './temporary-name.js';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
  * must survive a crash; caches, which are re-fetched when lost, skip it for speed.
  */
 export async function writeFileAtomic(path: string, text: string, { flush = true }: { flush?: boolean } = {}): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = join(dirname(path), temporaryName(basename(path), '.tmp'));
   try {
     const handle = await open(temporary, 'w');
     try {

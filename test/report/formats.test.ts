@@ -277,4 +277,52 @@ describe('one scan writes every format (--output-dir)', () => {
       /unknown format "pdf" \(choose from text, json, sarif, junit, csv, ocsf, asff, html; add :FILE to write it to a file\)/,
     );
   });
+
+  it('a report that cannot be made leaves none behind: no file claims an outcome the run did not have', async () => {
+    const target = mkdtempSync(path.join(tmpdir(), 'ecsguard-staged-'));
+    const json = path.join(target, 'a.json');
+    const r = await runCli([
+      'scan',
+      HOSTILE,
+      '--format',
+      `json:${json}`,
+      '--format',
+      `sarif:${path.join(target, 'a.sarif')}`,
+      '--format',
+      `asff:${path.join(target, 'a.asff.json')}`,
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /ASFF needs an AWS account and region for findings from files/);
+    assert.deepEqual(readdirSync(target), []);
+    // An existing report stays as it was.
+    writeFileSync(json, 'earlier report\n');
+    const missing = await runCli([
+      'scan',
+      HOSTILE,
+      '--format',
+      `json:${json}`,
+      '--format',
+      `sarif:${path.join(target, 'no-such-dir', 'x.sarif')}`,
+    ]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot write the report to .*no-such-dir\/x\.sarif: /);
+    assert.deepEqual(readdirSync(target), ['a.json']);
+    assert.equal(readFileSync(json, 'utf8'), 'earlier report\n');
+  });
+
+  it('--output-dir without --format on files and no ASFF account: every other format, and stderr says why not ASFF', async () => {
+    const target = path.join(mkdtempSync(path.join(tmpdir(), 'ecsguard-outdir-')), 'reports');
+    const r = await runCli(['scan', HOSTILE, '--output-dir', target]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, 'ecsguard: the ASFF report was not written: findings from files need --asff-account-id and --asff-region\n');
+    assert.deepEqual(readdirSync(target).sort(), [
+      'ecsguard.csv',
+      'ecsguard.html',
+      'ecsguard.json',
+      'ecsguard.junit.xml',
+      'ecsguard.ocsf.json',
+      'ecsguard.sarif',
+      'ecsguard.txt',
+    ]);
+  });
 });

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ScanResult } from '../../engine/scan.js';
 import type { SpillSink } from '../../report/spill-report.js';
-import { streamableFormats } from '../../report/formats.js';
+import { REPORT_FORMATS, streamableFormats } from '../../report/formats.js';
 import { SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { addAwsScanOptions, createAwsLiveSource } from '../aws-options.js';
 import { imageUserEnrichers } from '../image-user-options.js';
@@ -11,7 +11,7 @@ import { interruptible } from '../interrupt.js';
 import { controlsOf } from '../../checks/frameworks.js';
 import { addOrganizationOptions, createConfigSource, createOrganizationSource } from '../org-options.js';
 import { checksFrom, checksOption, frameworkOption, positiveInteger, positiveNumber, repeatable, skipChecksOption } from '../options.js';
-import { type FormatSpec, findingDetailsForOutputs, plannedOutputs, writeReports } from '../report-outputs.js';
+import { type FormatSpec, type OutputOptions, findingDetailsForOutputs, plannedOutputs, writeReports } from '../report-outputs.js';
 import { type ProgrammeOptions, addProgrammeOptions, formatOption, prepareProgramme } from '../scan-programme.js';
 import type { CommandContext } from '../io.js';
 
@@ -241,7 +241,7 @@ could not be read). Warnings (validation problems that left every verdict intact
         const asff = { accountId: options.asffAccountId, region: options.asffRegion };
         await writeReports(
           { result, exitCode, asff },
-          options,
+          withoutUnfiledAsff(options, result, asff, context.io.stderr),
           context.io.stdout,
           {
             verbose: options.verbose ?? false,
@@ -254,4 +254,22 @@ could not be read). Warnings (validation problems that left every verdict intact
         context.finish(exitCode);
       }
     });
+}
+
+/**
+ * --output-dir without --format writes every format; ASFF files each finding under an AWS account and region, which
+ * findings from files have only from --asff-account-id and --asff-region. Without them it is left out, and stderr
+ * says so, rather than failing the run over a format nobody named.
+ */
+function withoutUnfiledAsff<T extends OutputOptions>(
+  options: T,
+  result: ScanResult,
+  target: { accountId?: string | undefined; region?: string | undefined },
+  stderr: NodeJS.WritableStream,
+): T {
+  if (options.format?.length || !options.outputDir) return options;
+  const unfiled = result.findings.some((f) => !(f.resource.accountId ?? target.accountId) || !(f.resource.region ?? target.region));
+  if (!unfiled) return options;
+  stderr.write('ecsguard: the ASFF report was not written: findings from files need --asff-account-id and --asff-region\n');
+  return { ...options, format: REPORT_FORMATS.filter((format) => format !== 'asff').map((format) => ({ format })) };
 }
