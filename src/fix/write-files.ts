@@ -1,5 +1,4 @@
 import { temporaryName as temporaryNameBeside } from '../io/temporary-name.js';
-import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError, isWithinRoots } from '../engine/discover.js';

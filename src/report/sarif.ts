@@ -55,18 +55,31 @@ function resourceIdentity(r: ResourceRef): string[] {
   return ['file', r.file ?? '', r.id];
 }
 
-/** Unique per resource, container, check and field; unchanged when lines move or a revision is registered. */
+/**
+ * Unique per resource, container, check and field; unchanged when lines move, containers are reordered or a revision
+ * is registered. Only the container's index leaves the field (the container's name stands for it): any other index
+ * (`volumes[1]`) is what tells two findings apart.
+ */
 export function fingerprint(finding: Finding): string {
   const key = [
     ...resourceIdentity(finding.resource),
     finding.container ?? '',
     finding.checkId,
-    finding.field?.replace(/\[\d+\]/, '') ?? '',
+    finding.field?.replace(CONTAINER_INDEX, 'containerDefinitions') ?? '',
   ].join('|');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
-const uri = (file: string) => encodeURI(file.replace(/\\/g, '/'));
+/** `containerDefinitions[3]` at the start of a field path. */
+const CONTAINER_INDEX = /^containerDefinitions\[\d+\]/;
+
+/** A relative URI reference for a file path (SARIF §3.4.3): each segment percent-encoded, `#` and `?` included. */
+const uri = (file: string) =>
+  file
+    .replace(/\\/g, '/')
+    .split('/')
+    .map((segment, i) => (i === 0 && /^[A-Za-z]:$/.test(segment) ? segment : encodeURIComponent(segment)))
+    .join('/');
 
 /**
  * SARIF 2.1.0 §3.55: the text edits `ecsguard fix` makes for this finding, so

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { findingIdentity } from '../baseline/identity.js';
 import type { Finding } from '../model/finding.js';
 
-/** A finding id that stays the same from scan to scan (the baseline identity, hashed), so consumers update, not duplicate. */
+/**
+ * A finding id that stays the same from scan to scan (the baseline identity, hashed), so consumers update, not
+ * duplicate. The baseline identity drops every list index (it matches findings across reorderings, counting
+ * duplicates); an id must also tell apart two findings of one resource that only an index separates (`volumes[0]`,
+ * `volumes[1]`), so a field with indexes below the container adds them (ids of other fields are unchanged).
+ */
 export function stableFindingId(f: Finding): string {
   const identity = findingIdentity({
     checkId: f.checkId,
@@ -10,5 +15,7 @@ export function stableFindingId(f: Finding): string {
     ...(f.field ? { field: f.field } : {}),
     resource: f.resource,
   });
-  return createHash('sha256').update(identity).digest('hex').slice(0, 32);
+  const field = (f.field ?? '').replace(/^containerDefinitions\[\d+\]\.?/, '');
+  const key = /\[\d+\]/.test(field) ? `${identity}\u0000${field}` : identity;
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }

@@ -32,20 +32,23 @@ function loadFile(file: InputFile, output: SourceOutput): void {
   output.errors.push(...parsed.errors);
   if (!parsed.root) return;
   const documents = parsed.root.kind === 'array' ? parsed.root.items : [parsed.root];
-  documents.forEach((document, index) => {
-    const found = unwrapTaskDefinition(document, file.path, parsed.root?.kind === 'array' ? index : undefined);
-    if ('error' in found) {
-      output.errors.push(found.error);
+  const found = documents.map((document, index) =>
+    unwrapTaskDefinition(document, file.path, parsed.root?.kind === 'array' ? index : undefined),
+  );
+  // Several definitions of one family in a file (revisions kept side by side): each is told apart by its place, so
+  // findings and report ids of one never stand for another's.
+  const ids = new Map<string, number>();
+  for (const f of found) if ('definition' in f) ids.set(f.definition.resource.id, (ids.get(f.definition.resource.id) ?? 0) + 1);
+  found.forEach((f, index) => {
+    if ('error' in f) {
+      output.errors.push(f.error);
       return;
     }
-    output.definitions.push(found.definition);
+    const { definition } = f;
+    if ((ids.get(definition.resource.id) ?? 0) > 1) definition.resource.id += `#${index}`;
+    output.definitions.push(definition);
     const warnings = (output.warnings ??= []);
-    reportStrictSpelling(found.definition.body, {
-      file: file.path,
-      resource: found.definition.resource.id,
-      errors: output.errors,
-      warnings,
-    });
+    reportStrictSpelling(definition.body, { file: file.path, resource: definition.resource.id, errors: output.errors, warnings });
   });
 }
 
