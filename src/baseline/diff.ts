@@ -1,6 +1,6 @@
 import type { Status } from '../model/finding.js';
 import { IdentityCounts, findingIdentity, resourceIdentity } from './identity.js';
-import type { ReportedFinding } from './report-file.js';
+import type { ReportedFinding, UnreadScope } from './report-file.js';
 
 /** Problems a diff follows from one scan to the next. */
 const OPEN: ReadonlySet<Status> = new Set(['FAIL', 'UNKNOWN', 'MUTED']);
@@ -16,10 +16,18 @@ export interface ScanDiff {
   unverified: ReportedFinding[];
 }
 
-export function diffScans(before: readonly ReportedFinding[], after: readonly ReportedFinding[]): ScanDiff {
+/**
+ * `unreadAfter`: where the after scan's errors say it could not read (a file, a region, or everything live): a
+ * finding of the before scan there that the after scan lacks is not verified, never fixed.
+ */
+export function diffScans(
+  before: readonly ReportedFinding[],
+  after: readonly ReportedFinding[],
+  unreadAfter: readonly UnreadScope[] = [],
+): ScanDiff {
   const beforeOpen = before.filter((f) => OPEN.has(f.status));
   const afterOpen = after.filter((f) => OPEN.has(f.status));
-  const unreadAfter = new Set(after.filter((f) => f.status === 'ERROR').map((f) => `${resourceIdentity(f)}\u0000${f.checkId}`));
+  const erroredAfter = new Set(after.filter((f) => f.status === 'ERROR').map((f) => `${resourceIdentity(f)}\u0000${f.checkId}`));
 
   const remaining = new IdentityCounts();
   for (const f of beforeOpen) remaining.add(findingIdentity(f));
@@ -33,9 +41,18 @@ export function diffScans(before: readonly ReportedFinding[], after: readonly Re
   const unverified: ReportedFinding[] = [];
   for (const f of beforeOpen) {
     if (stillThere.take(findingIdentity(f))) continue;
-    (unreadAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) ? unverified : fixed).push(f);
+    const unread = erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadAfter);
+    (unread ? unverified : fixed).push(f);
   }
   return { added, fixed, unchanged, unverified };
+}
+
+function inUnreadScope(f: ReportedFinding, scopes: readonly UnreadScope[]): boolean {
+  return scopes.some((scope) => {
+    if (scope.file !== undefined) return f.resource.kind === 'file' && (f.resource.file === scope.file || f.location?.file === scope.file);
+    if (scope.region !== undefined) return f.resource.kind === 'aws' && f.resource.region === scope.region;
+    return f.resource.kind === 'aws';
+  });
 }
 
 export interface CheckCounts {

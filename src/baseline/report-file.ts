@@ -24,8 +24,21 @@ const ReportFinding = z.looseObject({
   location: z.looseObject({ file: z.string(), startLine: z.number() }).nullable().optional(),
 });
 
+/** An entry of the report's `errors`: what could not be read (a file, a region's API call, the whole account). */
+const ReportError = z.looseObject({ file: z.string().nullable().optional(), region: z.string().nullable().optional() });
+
 /** Versions 1 and 2 of the JSON contract have the same findings. */
-const Report = z.looseObject({ version: z.literal([1, 2]), findings: z.array(ReportFinding) });
+const Report = z.looseObject({
+  version: z.literal([1, 2]),
+  findings: z.array(ReportFinding),
+  errors: z.array(ReportError).optional(),
+});
+
+/** Where a report says something could not be read: a file, a region, or (neither) everything live. */
+export interface UnreadScope {
+  file?: string;
+  region?: string;
+}
 
 /** A finding as read back from a JSON report; optional fields are undefined, not null. */
 export interface ReportedFinding {
@@ -51,6 +64,11 @@ export interface ReportedFinding {
 const opt = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
 
 export function parseReport(text: string, file: string): ReportedFinding[] {
+  return parseReportWithErrors(text, file).findings;
+}
+
+/** The report's findings, and where its errors say it could not read. */
+export function parseReportWithErrors(text: string, file: string): { findings: ReportedFinding[]; unread: UnreadScope[] } {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -65,7 +83,10 @@ export function parseReport(text: string, file: string): ReportedFinding[] {
         `json"): ${issue?.path.join('.') || 'root'}: ${issue?.message}`,
     );
   }
-  return parsed.data.findings.map((f) => {
+  const unread = (parsed.data.errors ?? []).map(
+    (e): UnreadScope => ({ ...(opt(e.file) ? { file: e.file as string } : {}), ...(opt(e.region) ? { region: e.region as string } : {}) }),
+  );
+  const findings = parsed.data.findings.map((f) => {
     const r = f.resource;
     return {
       checkId: f.checkId,
@@ -87,16 +108,21 @@ export function parseReport(text: string, file: string): ReportedFinding[] {
       ...(f.location ? { location: { file: f.location.file, line: f.location.startLine } } : {}),
     };
   });
+  return { findings, unread };
 }
 
 export async function readReport(file: string): Promise<ReportedFinding[]> {
+  return (await readReportWithErrors(file)).findings;
+}
+
+export async function readReportWithErrors(file: string): Promise<{ findings: ReportedFinding[]; unread: UnreadScope[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read the report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseReport(text, file);
+  return parseReportWithErrors(text, file);
 }
 
 /** A finding of this run in the shape read back from a report, so diffs compare live scans with the same rules. */

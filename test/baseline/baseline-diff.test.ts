@@ -141,7 +141,22 @@ describe('baselines and diffs', () => {
     );
     const run = await runCli(['diff', before, path.join(dir, 'broken.json')]);
     assert.match(run.stdout, /^ {2}new 0, fixed 1, unchanged 0, not verified 2 \(could not be read in /m);
-    assert.equal(run.code, 0);
+    assert.equal(run.code, 2);
+  });
+
+  it('a file the later scan could not parse (only an errors entry, no findings): its findings are not verified', async () => {
+    const folder = path.join(dir, 'parse');
+    mkdirSync(folder, { recursive: true });
+    const td = path.join(folder, 'td.json');
+    writeFileSync(td, JSON.stringify({ family: 'f', containerDefinitions: [{ name: 'a', image: 'x', user: 'root' }] }, null, 2));
+    const first = path.join(dir, 'parse-before.json');
+    const second = path.join(dir, 'parse-after.json');
+    assert.equal((await runCli(['scan', folder, '--format', `json:${first}`])).code, 1);
+    writeFileSync(td, '{"family": "f", "containerDefinitions": [{"name": "a" "image": "x", "user": "root"}]}');
+    assert.equal((await runCli(['scan', folder, '--format', `json:${second}`])).code, 2);
+    const run = await runCli(['diff', first, second]);
+    assert.match(run.stdout, /^ {2}new 0, fixed 0, unchanged 0, not verified 1 \(could not be read in /m);
+    assert.equal(run.code, 2);
   });
 
   it('identity ignores revision numbers and lines, and keeps accounts and regions apart', () => {

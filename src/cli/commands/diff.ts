@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { diffScans, formatDiff } from '../../baseline/diff.js';
-import { type ReportedFinding, readReport } from '../../baseline/report-file.js';
+import { type ReportedFinding, type UnreadScope, readReportWithErrors } from '../../baseline/report-file.js';
 import { EXIT } from '../exit-code.js';
 import type { CommandContext } from '../io.js';
 
@@ -29,16 +29,15 @@ Examples:
   $ ecsguard diff before.json after.json
   $ ecsguard diff before.json batch1.json batch2.json     # per batch, then overall
 
-Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could not be read.`,
+Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could not be read, or a finding is not\nverified (its file or region could not be read in a later report).`,
     )
     .action(async (beforeFile: string, afterFiles: string[], options: { format: 'text' | 'json' }) => {
       const files = [beforeFile, ...afterFiles];
-      const reports: ReportedFinding[][] = [];
-      for (const file of files) reports.push(await readReport(file));
-      const pairs = files
-        .slice(1)
-        .map((file, i) => ({ before: files[i] as string, after: file, diff: diffScans(reports[i] ?? [], reports[i + 1] ?? []) }));
-      const overall = diffScans(reports[0] ?? [], reports[reports.length - 1] ?? []);
+      const reports: Array<{ findings: ReportedFinding[]; unread: UnreadScope[] }> = [];
+      for (const file of files) reports.push(await readReportWithErrors(file));
+      const diffOf = (i: number, j: number) => diffScans(reports[i]?.findings ?? [], reports[j]?.findings ?? [], reports[j]?.unread ?? []);
+      const pairs = files.slice(1).map((file, i) => ({ before: files[i] as string, after: file, diff: diffOf(i, i + 1) }));
+      const overall = diffOf(0, reports.length - 1);
       const json = (d: ReturnType<typeof diffScans>) => ({
         new: d.added,
         fixed: d.fixed,
@@ -58,6 +57,9 @@ Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could 
         sections.push(`Overall: ${formatDiff(overall, beforeFile, afterFiles[afterFiles.length - 1] as string)}`);
         context.io.stdout.write(`${sections.join('\n\n')}\n`);
       }
-      context.finish(overall.added.some((f) => f.status === 'FAIL' || f.status === 'UNKNOWN') ? EXIT.findings : EXIT.ok);
+      // As a scan's: what could not be verified is exit 2, whatever else the diff finds.
+      const unverified = overall.unverified.length > 0 || pairs.some((p) => p.diff.unverified.length > 0);
+      const added = overall.added.some((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
+      context.finish(unverified ? EXIT.incomplete : added ? EXIT.findings : EXIT.ok);
     });
 }
