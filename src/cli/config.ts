@@ -62,6 +62,8 @@ export async function applyConfig(program: Command, command: Command, cwd = proc
     // `format` is the scan's report list; fix has a --format of its own (text or json).
     if (!known.has(key) || (key === 'format' && command.name() !== 'scan')) continue;
     if (command.getOptionValueSource(key) === 'cli') continue;
+    // --checks on the command line chooses the checks: the config's skipChecks does not take any of them away.
+    if (key === 'skipChecks' && command.getOptionValueSource('checks') === 'cli') continue;
     command.setOptionValueWithSource(key, value, 'config');
   }
   return file;

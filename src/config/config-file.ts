@@ -5,10 +5,39 @@ import { z } from 'zod';
 import { UsageError } from '../model/errors.js';
 import { lineAt } from '../mute/exceptions-file.js';
 import { SCOPES } from '../sources/aws/scope.js';
+import { ALL_CHECKS, CHECK_GROUPS } from '../checks/catalogue.js';
+import { REPORT_FORMATS } from '../report/formats.js';
 
 export { CONFIG_FILE_NAMES, findConfigFile } from './find-config-file.js';
 
 const list = z.union([z.string().min(1), z.array(z.string().min(1))]);
+
+const items = (value: string | string[]) => (typeof value === 'string' ? [value] : value).flatMap((v) => v.split(',')).map((v) => v.trim());
+
+/** Check ids and groups, as --checks takes them: an unknown one is an error at its line, not at run time. */
+const checkList = list.superRefine((value, ctx) => {
+  const known = new Set([...ALL_CHECKS.map((c) => c.meta.id), ...Object.keys(CHECK_GROUPS)]);
+  for (const id of items(value)) {
+    if (!known.has(id))
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown check id "${id}" (see "ecsguard checks"; groups: ${Object.keys(CHECK_GROUPS).join(', ')})`,
+      });
+  }
+});
+
+/** Report formats, as --format takes them (FORMAT or FORMAT:FILE). */
+const formatList = list.superRefine((value, ctx) => {
+  for (const spec of typeof value === 'string' ? [value] : value) {
+    const colon = spec.indexOf(':');
+    const name = colon === -1 ? spec : spec.slice(0, colon);
+    if (!(REPORT_FORMATS as readonly string[]).includes(name)) {
+      ctx.addIssue({ code: 'custom', message: `unknown format "${name}" (choose from ${REPORT_FORMATS.join(', ')})` });
+    } else if (colon !== -1 && spec.slice(colon + 1) === '') {
+      ctx.addIssue({ code: 'custom', message: `"${spec}": name a file after the colon, or drop the colon` });
+    }
+  }
+});
 
 /**
  * Defaults for the command line. Keys are the long option names in camelCase; a flag given on the
@@ -16,12 +45,12 @@ const list = z.union([z.string().min(1), z.array(z.string().min(1))]);
  */
 export const ConfigSchema = z.strictObject({
   version: z.literal(1).optional(),
-  checks: list.optional().describe('--checks'),
-  skipChecks: list.optional().describe('--skip-checks'),
+  checks: checkList.optional().describe('--checks'),
+  skipChecks: checkList.optional().describe('--skip-checks'),
   failOn: z.enum(['critical', 'high', 'medium', 'low']).optional().describe('--fail-on'),
   failOnUnknown: z.boolean().optional().describe('--fail-on-unknown'),
   includePassed: z.boolean().optional().describe('--include-passed'),
-  format: list.optional().describe('--format, e.g. [sarif:ecsguard.sarif, html:report.html]'),
+  format: formatList.optional().describe('--format, e.g. [sarif:ecsguard.sarif, html:report.html]'),
   outputDir: z.string().min(1).optional().describe('--output-dir'),
   exceptions: z.string().min(1).optional().describe('--exceptions'),
   baseline: z.string().min(1).optional().describe('--baseline'),

@@ -77,10 +77,28 @@ describe('config file', () => {
         '',
       ].join('\n'),
     );
-    const badFormat = project('format: [json, pdf]\n');
+    const badFormat = project('format: [json, pdf]\nchecks: [no-root-user, no-privileged-contaners]\n');
     const r = await runCli(['scan', 'infra'], { cwd: badFormat });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^ecsguard: invalid config file .*ecsguard\.config\.yaml: unknown format "pdf"/);
+    assert.equal(
+      r.stderr,
+      [
+        'ecsguard: invalid config file ecsguard.config.yaml:',
+        '  ecsguard.config.yaml:2: checks: unknown check id "no-privileged-contaners" (see "ecsguard checks"; groups: default, ' +
+          'host-breach, hardening, all)',
+        '  ecsguard.config.yaml:1: format: unknown format "pdf" (choose from text, json, sarif, junit, csv, ocsf, asff, html)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("--checks on the command line is not cut down by the config file's skipChecks", async () => {
+    const root = project('version: 1\nskipChecks: no-root-user\n');
+    const run = await runCli(['scan', 'infra', '--checks', 'no-root-user', '--format', 'json'], { cwd: root });
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { findings: Array<{ checkId: string }> };
+    assert.ok(report.findings.length > 0);
+    assert.deepEqual([...new Set(report.findings.map((f) => f.checkId))], ['no-root-user']);
   });
 
   it('example config in docs/config.md is valid', async () => {
