@@ -1,3 +1,4 @@
+import { printable } from '../report/printable.js';
 import type { Status } from '../model/finding.js';
 import { IdentityCounts, findingIdentity, resourceIdentity } from './identity.js';
 import type { ReportedFinding, UnreadScope } from './report-file.js';
@@ -105,7 +106,7 @@ export function formatDiff(diff: ScanDiff, beforeName: string, afterName: string
   const section = (title: string, items: ReportedFinding[]) => {
     if (!items.length) return;
     lines.push('', `${title} (${items.length})`);
-    for (const f of items) lines.push(`  ${f.status.padEnd(7)} ${f.checkId}  ${where(f)}: ${f.message}`);
+    for (const f of items) lines.push(`  ${f.status.padEnd(7)} ${f.checkId}  ${printable(`${where(f)}: ${f.message}`)}`);
   };
   section('New', diff.added);
   section('Fixed', diff.fixed);

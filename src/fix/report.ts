@@ -1,3 +1,4 @@
+import { printable } from '../report/printable.js';
 import { formatPosition } from '../model/location.js';
 import type { ScanError } from '../model/finding.js';
 import { colorDiff, unifiedDiff } from './diff.js';
@@ -65,7 +66,7 @@ const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ?
 
 function formatError(e: ScanError): string {
   const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ` : '';
-  return `${where}${e.message}`;
+  return printable(`${where}${e.message}`);
 }
 
 /** The diffs first (so `fix > change.patch` works with `git apply`), then what the user must know and do. */
@@ -76,14 +77,15 @@ export function formatFixText(report: FixReport, color: boolean): string {
   const manual = report.files.flatMap((f) => f.manual.map((m) => ({ file: f.file, ...m })));
   if (warnings.length) {
     out.push('', 'Warnings (consequences of the fixes above):');
-    for (const w of warnings) out.push(`  ${w.file} ${w.resource} [${w.checkId}] ${w.message}`);
+    for (const w of warnings) out.push(`  ${printable(`${w.file} ${w.resource} [${w.checkId}] ${w.message}`)}`);
   }
   if (manual.length) {
     out.push('', 'Manual fixes (not changed by ecsguard):');
     for (const m of manual)
       out.push(
-        `  ${m.location ?? m.file} ${m.resource} ` +
-          `[${m.checkId}]${m.container ? ` container ${JSON.stringify(m.container)}:` : ''} ${m.reason}`,
+        `  ${printable(
+          `${m.location ?? m.file} ${m.resource} [${m.checkId}]${m.container ? ` container ${JSON.stringify(m.container)}:` : ''} ${m.reason}`,
+        )}`,
       );
   }
   if (report.errors.length) {

@@ -7,14 +7,15 @@ import { controlGroups, groupedByControl } from './controls.js';
 import { joined } from './chunks.js';
 import type { ChunkedReporter, ReportContext, ReportInput, Reporter } from './report.js';
 import { TOOL_NAMES } from '../peers/tool-names.js';
+import { printable } from './printable.js';
 
 type Colors = ReturnType<typeof createColors>;
 
 function resourceHeading(r: ResourceRef): string {
-  if (r.kind === 'aws') return `${r.arn ?? r.id}${r.region ? ` (${r.region})` : ''}`;
+  if (r.kind === 'aws') return printable(`${r.arn ?? r.id}${r.region ? ` (${r.region})` : ''}`);
   const family = r.family && r.family !== r.id ? ` (family ${r.family})` : '';
   const declared = r.declaredAt ? `, declared at ${r.declaredAt.file}:${r.declaredAt.start.line}` : '';
-  return `${r.file ?? '<unknown file>'} › ${r.id}${family}${declared}`;
+  return printable(`${r.file ?? '<unknown file>'} › ${r.id}${family}${declared}`);
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -49,13 +50,13 @@ function usageLine(f: Finding): string | undefined {
   if (runningTasks === 0 && services.length === 0) return 'not in use';
   const parts = [`${runningTasks} running task${runningTasks === 1 ? '' : 's'}`];
   if (services.length) parts.push(`services ${services.join(', ')}`);
-  return `in use: ${parts.join('; ')}`;
+  return printable(`in use: ${parts.join('; ')}`);
 }
 
 function errorLine(e: ScanError): string {
   const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}` : [e.region, e.operation].filter(Boolean).join(' ');
   const resource = e.resource && !e.message.includes(e.resource) ? `${e.resource}: ` : '';
-  return `${where ? `${where}: ` : ''}${resource}${e.message}`;
+  return printable(`${where ? `${where}: ` : ''}${resource}${e.message}`);
 }
 
 /**
@@ -77,17 +78,18 @@ function* textLines({ result, exitCode }: ReportInput, { color, verbose, fileLoc
   const c = createColors(color);
   const withFile = fileLocations === true || result.summary.filesScanned > 1;
   const locationOf = (f: Finding) =>
-    !f.location ? '' : `${withFile ? `${f.location.file}:` : ''}${f.location.start.line}:${f.location.start.column}`;
+    !f.location ? '' : printable(`${withFile ? `${f.location.file}:` : ''}${f.location.start.line}:${f.location.start.column}`);
   // The location column is as wide as its longest entry, and always followed by a space.
   const width = result.findings.reduce((w, f) => Math.max(w, locationOf(f).length), 7);
   function* row(f: Finding & { checks?: number }, withResource: boolean): Generator<string> {
-    const message = withResource ? `${resourceHeading(f.resource)}: ${f.message}` : f.message;
+    const message = withResource ? `${resourceHeading(f.resource)}: ${printable(f.message)}` : printable(f.message);
     yield `  ${c.dim(locationOf(f).padEnd(width))} ${statusLabel(f.status, c)} ${f.severity.padEnd(8)} ` +
       `${c.cyan(f.checkId.padEnd(26))} ${message}`;
     const indent = `  ${' '.repeat(width + 1)}`;
-    if (!withFile && !withResource && f.location && f.location.file !== f.resource.file) yield `${indent}${c.dim(`in ${f.location.file}`)}`;
+    if (!withFile && !withResource && f.location && f.location.file !== f.resource.file)
+      yield `${indent}${c.dim(`in ${printable(f.location.file)}`)}`;
     if (f.suppression)
-      yield `${indent}${f.suppression.expired ? c.yellow(describeSuppression(f.suppression)) : c.dim(describeSuppression(f.suppression))}`;
+      yield `${indent}${f.suppression.expired ? c.yellow(printable(describeSuppression(f.suppression))) : c.dim(printable(describeSuppression(f.suppression)))}`;
     if (explain) for (const line of peerLines(f)) yield `${indent}${c.dim(line)}`;
   }
   if (groupedByControl(result.findings)) {
@@ -135,7 +137,7 @@ function* textLines({ result, exitCode }: ReportInput, { color, verbose, fileLoc
 
   if (verbose && result.skipped.length) {
     yield c.bold(`Skipped (${result.skipped.length})`);
-    for (const s of result.skipped) yield `  ${s.file}: ${s.reason}`;
+    for (const s of result.skipped) yield `  ${printable(`${s.file}: ${s.reason}`)}`;
     yield '';
   }
 

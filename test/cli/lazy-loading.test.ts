@@ -203,7 +203,7 @@ describe('start-up loads only what the command needs', () => {
           new RegExp(
             /src\/sources\/(cloudformation|terraform)\/(?!detect\.ts|ecs-keys\.ts)|node_modules\//.source +
               /(yaml|web-tree-sitter|@tree-sitter-grammars)\/|src\/peers\/(?!tool-names\.ts)|src\/fix\/|src\/report\//.source +
-              /(?!text\.ts|formats\.ts|controls\.ts|chunks\.ts)|src\/engine\/(pool|scan-worker)\.ts/.source,
+              /(?!text\.ts|formats\.ts|controls\.ts|chunks\.ts|printable\.ts)|src\/engine\/(pool|scan-worker)\.ts/.source,
           ).test(file),
         ),
         [],

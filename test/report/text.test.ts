@@ -54,3 +54,23 @@ describe('text output: locations', () => {
     );
   });
 });
+
+describe('text output: names a terminal would act on', () => {
+  it('escape sequences, line breaks and bidirectional controls in file names, families and containers are shown as \\u{…}', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-text-hostile-'));
+    const file = path.join(dir, 'ansi\u001b[31mred.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        family: 'esc\u001b[2J\u001b[Hfake\nFAKE: 0 failed\u001b[8m',
+        containerDefinitions: [{ name: '\u202egnp.exe', image: 'i', user: 'root' }],
+      }),
+    );
+    const result = await scan({ paths: [file], checks: CHECKS });
+    const text = textReporter({ result, exitCode: 1 }, { color: false });
+    assert.doesNotMatch(text, /[\u001b\u202e]/);
+    const lines = text.split('\n');
+    assert.equal(lines[0], `${dir}/ansi\\u{1b}[31mred.json › esc\\u{1b}[2J\\u{1b}[Hfake\\u{a}FAKE: 0 failed\\u{1b}[8m`);
+    assert.match(text, /container "\\u\{202e\}gnp\.exe": user "root" is the root user/);
+  });
+});
