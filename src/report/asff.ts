@@ -15,7 +15,31 @@ const COMPLIANCE: Partial<Record<Status, string>> = {
   PASS: 'PASSED',
 };
 
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+/** At most `max` UTF-16 code units, never ending in half a surrogate pair (Security Hub rejects invalid Unicode). */
+const clip = (text: string, max: number) => {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+};
+
+/** Security Hub's limits: a ProductFields value 2048 characters; a Details.Other value 1024. */
+const PRODUCT_FIELD_MAX = 2048;
+const OTHER_VALUE_MAX = 1024;
+
+/**
+ * ProductFields values must not be empty (the API's NonEmptyString): an absent owner or expiry is left out, not "".
+ * An expired suppression no longer suppresses, so it is not labelled as one.
+ */
+function suppressionFields(s: NonNullable<Finding['suppression']>): Record<string, string> {
+  if (s.expired) return { 'ecsguard/ExpiredSuppression': s.source };
+  return {
+    'ecsguard/SuppressedBy': s.source,
+    ...(s.owner ? { 'ecsguard/SuppressionOwner': clip(s.owner, PRODUCT_FIELD_MAX) } : {}),
+    ...(s.expires ? { 'ecsguard/SuppressionExpires': s.expires } : {}),
+  };
+}
 
 /**
  * AWS Security Finding Format, a JSON array ready for `aws securityhub batch-import-findings --findings`
@@ -77,11 +101,9 @@ function asffFinding(f: Finding, now: string, target: AsffTarget) {
       'ecsguard/CheckId': f.checkId,
       'ecsguard/Status': f.status,
       'ecsguard/Version': TOOL_VERSION,
-      ...(f.container ? { 'ecsguard/Container': f.container } : {}),
-      ...(f.location ? { 'ecsguard/Location': locationLabel(f) } : {}),
-      ...(s
-        ? { 'ecsguard/SuppressedBy': s.source, 'ecsguard/SuppressionOwner': s.owner ?? '', 'ecsguard/SuppressionExpires': s.expires ?? '' }
-        : {}),
+      ...(f.container ? { 'ecsguard/Container': clip(f.container, PRODUCT_FIELD_MAX) } : {}),
+      ...(f.location ? { 'ecsguard/Location': clip(locationLabel(f), PRODUCT_FIELD_MAX) } : {}),
+      ...(s ? suppressionFields(s) : {}),
     },
     Resources: [
       r.arn
@@ -91,7 +113,7 @@ function asffFinding(f: Finding, now: string, target: AsffTarget) {
             Id: clip(`${r.file ?? ''}#${r.id}`, 512),
             Partition: partition,
             Region: region,
-            Details: { Other: { Source: r.source, ResourceId: r.id } },
+            Details: { Other: { Source: r.source, ResourceId: clip(r.id, OTHER_VALUE_MAX) } },
           },
     ],
     Compliance: { Status: COMPLIANCE[f.status] },

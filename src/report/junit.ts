@@ -4,7 +4,7 @@ import { TOOL_NAME } from '../version.js';
 import { locationLabel, resourceLabel, suppressionLabel } from './finding-text.js';
 import { whole } from './chunks.js';
 import type { ChunkedReporter, Reporter } from './report.js';
-import { xmlEscape as x } from './xml.js';
+import { xmlAttribute as a, xmlEscape as x } from './xml.js';
 
 /** One check's testcases: the findings of each resource, and how many cases fail, error or are skipped. */
 function suiteOf(findings: readonly Finding[], checkId: string) {
@@ -31,8 +31,8 @@ function testcase(checkId: string, resource: string, findings: Finding[]): strin
   const file = first.location?.file ?? first.resource.file;
   const line = first.location?.start.line;
   const attrs =
-    `classname="${x(`${TOOL_NAME}.${checkId}`)}" ` +
-    `name="${x(resource)}"${file ? ` file="${x(file)}"` : ''}${line ? ` line="${line}"` : ''}`;
+    `classname="${a(`${TOOL_NAME}.${checkId}`)}" ` +
+    `name="${a(resource)}"${file ? ` file="${a(file)}"` : ''}${line ? ` line="${line}"` : ''}`;
   const failing = findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
   const unread = findings.filter((f) => f.status === 'ERROR');
   const muted = findings.filter((f) => f.status === 'MUTED');
@@ -48,18 +48,18 @@ function testcase(checkId: string, resource: string, findings: Finding[]): strin
     );
   if (unread.length)
     return (
-      `    <testcase ${attrs}>\n      <error message="${x((unread[0] as Finding).message)}" ` +
+      `    <testcase ${attrs}>\n      <error message="${a((unread[0] as Finding).message)}" ` +
       `type="ERROR">${details(unread)}</error>\n    </testcase>`
     );
   if (failing.length) {
     const f = failing[0] as Finding;
     return (
-      `    <testcase ${attrs}>\n      <failure message="${x(`${locationLabel(f)}: ${f.message}`)}" ` +
+      `    <testcase ${attrs}>\n      <failure message="${a(`${locationLabel(f)}: ${f.message}`)}" ` +
       `type="${f.status}">${details([...failing, ...muted])}</failure>\n    </testcase>`
     );
   }
   if (muted.length)
-    return `    <testcase ${attrs}>\n      <skipped message="${x(suppressionLabel(muted[0] as Finding))}"/>\n    </testcase>`;
+    return `    <testcase ${attrs}>\n      <skipped message="${a(suppressionLabel(muted[0] as Finding))}"/>\n    </testcase>`;
   return `    <testcase ${attrs}/>`;
 }
 
@@ -89,7 +89,7 @@ export const junitReportChunks: ChunkedReporter = function* ({ result }) {
   for (const checkId of checkIds) {
     const { byResource, counts } = suiteOf(result.findings, checkId);
     if (!counts.tests) continue;
-    yield `${suites++ ? '\n' : ''}  <testsuite name="${x(checkId)}" tests="${counts.tests}" failures="${counts.failures}" ` +
+    yield `${suites++ ? '\n' : ''}  <testsuite name="${a(checkId)}" tests="${counts.tests}" failures="${counts.failures}" ` +
       `errors="${counts.errors}" skipped="${counts.skipped}">\n`;
     let cases = 0;
     for (const [resource, findings] of byResource) yield `${cases++ ? '\n' : ''}${testcase(checkId, resource, findings)}`;
@@ -102,8 +102,8 @@ export const junitReportChunks: ChunkedReporter = function* ({ result }) {
     for (const e of result.errors) {
       const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}` : [e.region, e.operation].filter(Boolean).join(' ');
       yield `${cases++ ? '\n' : ''}    <testcase classname="${TOOL_NAME}.input" ` +
-        `name="${x(where || e.resource || 'input')}"${e.file ? ` file="${x(e.file)}"` : ''}${e.line ? ` line="${e.line}"` : ''}>\n      ` +
-        `<error message="${x(e.message)}" type="input-error"/>\n    </testcase>`;
+        `name="${a(where || e.resource || 'input')}"${e.file ? ` file="${a(e.file)}"` : ''}${e.line ? ` line="${e.line}"` : ''}>\n      ` +
+        `<error message="${a(e.message)}" type="input-error"/>\n    </testcase>`;
     }
     yield '\n  </testsuite>';
   }

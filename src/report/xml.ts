@@ -8,3 +8,11 @@ export function xmlEscape(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
 }
+
+/**
+ * An attribute value: as xmlEscape, and tab, line feed and carriage return as character references, which attribute
+ * normalization (XML 1.0 §3.3.3) would otherwise turn into spaces (a file name with a line break would name another).
+ */
+export function xmlAttribute(text: string): string {
+  return xmlEscape(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+}

@@ -7,6 +7,13 @@ import { reportStrictSpelling } from '../ecs-field-spelling.js';
 import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
 
 const LOOKS_LIKE_TASK_DEFINITION = /"(containerDefinitions|taskDefinition)"\s*:/;
+/**
+ * Also a task definition, to be read and its problem reported rather than skipped: `containerDefinitions` in another
+ * case (ECS keys are case-sensitive), or a family with task-level ECS keys (a file cut off before its containers).
+ */
+const MISWRITTEN_TASK_DEFINITION = /"containerDefinitions"\s*:/i;
+const FAMILY = /"family"\s*:/;
+const TASK_LEVEL_KEY = /"(networkMode|requiresCompatibilities|executionRoleArn|taskRoleArn|runtimePlatform)"\s*:/;
 
 /**
  * Task-definition JSON in the shapes users keep: `describe-task-definition`
@@ -18,7 +25,11 @@ export const jsonTaskDefinitionSource: FileSource = {
   independentFiles: true,
   detect(file) {
     const start = firstSignificantChar(file.text);
-    return (start === '{' || start === '[') && LOOKS_LIKE_TASK_DEFINITION.test(file.text);
+    if (start !== '{' && start !== '[') return false;
+    const text = file.text;
+    return (
+      LOOKS_LIKE_TASK_DEFINITION.test(text) || MISWRITTEN_TASK_DEFINITION.test(text) || (FAMILY.test(text) && TASK_LEVEL_KEY.test(text))
+    );
   },
   async load(files) {
     const output: SourceOutput = { definitions: [], failures: [], errors: [] };
@@ -73,6 +84,16 @@ export function unwrapTaskDefinition(
     const outerTags = document.entries.find((e) => e.key === 'tags');
     if (outerTags && field(body, 'tags') === undefined) body = { ...body, entries: [...body.entries, outerTags] };
   } else if (field(document, 'containerDefinitions') === undefined) {
+    const miswritten = document.entries.find((e) => e.key.toLowerCase() === 'containerdefinitions');
+    if (miswritten) {
+      return {
+        error: fileError(
+          file,
+          `${where}"${miswritten.key}" should be "containerDefinitions" (ECS keys are case-sensitive): its containers were not read`,
+          miswritten.keyRange ?? document.range,
+        ),
+      };
+    }
     return { error: fileError(file, `${where}not a task definition: no "containerDefinitions" or "taskDefinition" key`, document.range) };
   }
 

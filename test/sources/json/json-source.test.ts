@@ -137,3 +137,31 @@ describe('JSON through the engine', () => {
     });
   });
 });
+
+describe('task-definition JSON that is written wrong is an input error, never a quiet skip', () => {
+  it('containerDefinitions in another case, and a file cut off before its containers, walked in a folder', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-miswritten-'));
+    writeFileSync(path.join(dir, 'td.json'), '{"family":"f","ContainerDefinitions":[{"name":"a","image":"x","privileged":true}]}');
+    writeFileSync(path.join(dir, 'cut.json'), '{"family":"monitoring-agent","networkMode":"host","cpu":"256","memory"');
+    // Not task definitions: no skip turns into an error.
+    writeFileSync(path.join(dir, 'package.json'), '{"name":"x","version":"1.0.0"}');
+    writeFileSync(path.join(dir, 'state-machine.json'), '{"States":{"Run":{"Type":"Task","Parameters":{"TaskDefinition":"web:1"}}}}');
+    const result = await scan({ paths: [dir], checks: CHECKS });
+    assert.deepEqual(
+      result.errors.map((e) => [path.basename(e.file ?? ''), e.line, e.column, e.message]),
+      [
+        ['cut.json', 1, 71, 'invalid JSON: colon expected'],
+        [
+          'td.json',
+          1,
+          15,
+          '"ContainerDefinitions" should be "containerDefinitions" (ECS keys are case-sensitive): its containers were not read',
+        ],
+      ],
+    );
+    assert.deepEqual(result.skipped.map((s) => path.basename(s.file)).sort(), ['package.json', 'state-machine.json']);
+  });
+});
