@@ -22,6 +22,7 @@ const ReportFinding = z.looseObject({
     accountId: z.string().nullable().optional(),
   }),
   location: z.looseObject({ file: z.string(), startLine: z.number() }).nullable().optional(),
+  suppression: z.looseObject({ source: z.string() }).nullable().optional(),
 });
 
 /** An entry of the report's `errors`: what could not be read (a file, a region's API call, the whole account). */
@@ -59,6 +60,8 @@ export interface ReportedFinding {
     accountId?: string;
   };
   location?: { file: string; line: number };
+  /** Where the exception or inline comment that muted it (or, expired, no longer does) is declared. */
+  suppressionSource?: string;
 }
 
 const opt = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
@@ -106,6 +109,7 @@ export function parseReportWithErrors(text: string, file: string): { findings: R
         ...(opt(r.accountId) !== undefined ? { accountId: r.accountId as string } : {}),
       },
       ...(f.location ? { location: { file: f.location.file, line: f.location.startLine } } : {}),
+      ...(f.suppression ? { suppressionSource: f.suppression.source } : {}),
     };
   });
   return { findings, unread };

@@ -20,8 +20,11 @@ export function reviewExceptions(
   const open = report?.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN' || f.status === 'MUTED');
   return file.entries.map((entry) => {
     const daysLeft = daysUntil(entry.expires, now);
-    const matches = open?.filter((f) => entryMatches(entry, f, file.baseDir)).length;
-    const state = isExpired(entry.expires, now) ? 'expired' : daysLeft <= withinDays ? 'expiring' : matches === 0 ? 'unused' : 'ok';
+    // A finding the scan muted with this entry matches it, wherever the scan ran (its paths were relative to there).
+    const mutedBy = `:${entry.line} (exception ${entry.id})`;
+    const matches = open?.filter((f) => f.suppressionSource?.endsWith(mutedBy) || entryMatches(entry, f, file.baseDir)).length;
+    // Unused says more than expiring: an entry that matches nothing is to be removed, not renewed.
+    const state = isExpired(entry.expires, now) ? 'expired' : matches === 0 ? 'unused' : daysLeft <= withinDays ? 'expiring' : 'ok';
     return { entry, state, daysLeft, ...(matches !== undefined ? { matches } : {}) };
   });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -183,6 +183,43 @@ exceptions:
       `EXPIRED   ${file}:15 gone (no-host-network), owner team-c: expired on ${day(-3)}; it no longer mutes anything\n` +
         `UNUSED    ${file}:21 stale (no-host-network), owner team-d: matches no finding in the report; remove it or fix its selectors\n` +
         '4 exceptions: 1 expired, 0 expiring within 5 days, 1 unused, 2 ok\n',
+    );
+  });
+
+  it('an entry that matches nothing is UNUSED even while it is expiring; one the scan used is used, wherever check runs', async () => {
+    const project = mkdtempSync(path.join(tmpdir(), 'ecsguard-exceptions-used-'));
+    mkdirSync(path.join(project, 'infra'));
+    writeFileSync(path.join(project, 'infra', 'td.json'), readFileSync(REGISTER_INPUT, 'utf8'));
+    writeFileSync(
+      path.join(project, 'infra', 'exc.yaml'),
+      `version: 1
+exceptions:
+  - id: by-path
+    checks: no-root-user
+    paths: "*.json"
+    reason: r
+    owner: team-a
+    expires: ${day(200)}
+  - id: nothing-soon
+    checks: no-host-network
+    families: nothing
+    reason: r
+    owner: team-b
+    expires: ${day(10)}
+`,
+    );
+    const report = path.join(project, 'scan.json');
+    const scan = await runCli(['scan', 'infra', '--exceptions', 'infra/exc.yaml', '--format', `json:${report}`], { cwd: project });
+    assert.ok(scan.code === 0 || scan.code === 1, scan.stderr);
+    // Checked from elsewhere: the report's paths were relative to the project, the entry's to its own folder.
+    const run = await runCli(['exceptions', 'check', path.join(project, 'infra', 'exc.yaml'), '--within', '30d', '--report', report], {
+      cwd: tmpdir(),
+    });
+    assert.equal(
+      run.stdout,
+      `UNUSED    ${path.join(project, 'infra', 'exc.yaml')}:9 nothing-soon (no-host-network), owner team-b: matches no finding in the ` +
+        'report; remove it or fix its selectors\n' +
+        '2 exceptions: 0 expired, 0 expiring within 30 days, 1 unused, 1 ok\n',
     );
   });
 
