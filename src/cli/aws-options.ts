@@ -109,7 +109,8 @@ export async function liveScanOptionsFrom(opts: AwsCommandOptions, context: AwsS
   if (opts.aws !== true) {
     const given: string[] = AWS_ONLY.filter((key) => opts[key] !== undefined && opts[key] !== false);
     if (opts.cache === false) given.push('cache');
-    if (given.length) throw new UsageError(`${given.map(flagName).join(', ')} only apply to live scans: add --aws`);
+    if (given.length)
+      throw new UsageError(`${given.map(flagName).join(', ')} only ${given.length === 1 ? 'applies' : 'apply'} to live scans: add --aws`);
     return undefined;
   }
   const explicitRegions = opts.region;

@@ -57,7 +57,10 @@ export async function createOrganizationSource(
 ): Promise<LiveSource | undefined> {
   if (opts['org'] !== true) {
     const given = ORG_ONLY.filter((key) => opts[key] !== undefined);
-    if (given.length) throw new UsageError(`${given.map(flagName).join(', ')} only apply to organization scans: add --aws --org`);
+    if (given.length)
+      throw new UsageError(
+        `${given.map(flagName).join(', ')} only ${given.length === 1 ? 'applies' : 'apply'} to organization scans: add --aws --org`,
+      );
     return undefined;
   }
   if (opts['aws'] !== true) throw new UsageError('--org scans live accounts: add --aws');

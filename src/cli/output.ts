@@ -7,10 +7,14 @@ import { UsageError } from '../model/errors.js';
 
 export type Colors = ReturnType<typeof createColors>;
 
-/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+/**
+ * Colour only for a terminal, never when NO_COLOR is set (https://no-color.org) or FORCE_COLOR is 0 or false (as
+ * Node's own and chalk's), always when FORCE_COLOR is set to anything else.
+ */
 export function colorsFor(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Colors {
-  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
+  const off = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false';
+  const noColor = (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || off;
+  const forced = env.FORCE_COLOR !== undefined && !off;
   const tty = Boolean((stream as NodeJS.WriteStream).isTTY);
   return createColors(!noColor && (forced || tty));
 }

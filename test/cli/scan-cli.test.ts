@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { colorsFor } from '../../src/cli/output.js';
 import { fixture, runCli } from '../support/cli.js';
 
 const REGISTER_INPUT = fixture('json', 'register-input.json');
@@ -261,6 +262,22 @@ describe('ecsguard scan: text output', () => {
   it('colours on request (FORCE_COLOR) and not with NO_COLOR', async () => {
     const coloured = await runCli(['scan', REGISTER_INPUT], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
     assert.match(coloured.stdout, /\u001b\[/);
+  });
+
+  it('FORCE_COLOR=0 or false turns colour off even on a terminal', () => {
+    const terminal = { isTTY: true } as unknown as NodeJS.WritableStream;
+    assert.equal(colorsFor(terminal, {}).isColorSupported, true);
+    for (const value of ['0', 'false']) assert.equal(colorsFor(terminal, { FORCE_COLOR: value }).isColorSupported, false, value);
+  });
+
+  it('--output that no report would be written to is a usage error, not silently ignored', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-output-'));
+    const run = await runCli(['scan', REGISTER_INPUT, '--format', `json:${path.join(dir, 'a.json')}`, '-o', path.join(dir, 'b.json')]);
+    assert.equal(run.code, 2);
+    assert.equal(
+      run.stderr,
+      `ecsguard: --output ${path.join(dir, 'b.json')} would be written by no report: every --format names its own file\n`,
+    );
   });
 });
 

@@ -69,7 +69,7 @@ describe('--aws CLI options', () => {
     assert.equal(await createAwsLiveSource(parse([]), context()), undefined);
     await assert.rejects(
       createAwsLiveSource(parse(['--scope', 'all']), context()),
-      new UsageError('--scope only apply to live scans: add --aws'),
+      new UsageError('--scope only applies to live scans: add --aws'),
     );
     await assert.rejects(
       createAwsLiveSource(parse(['--region', 'us-east-1', '--no-cache']), context()),

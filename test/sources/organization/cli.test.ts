@@ -175,7 +175,7 @@ describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
     [
       '--ou without --org',
       ['scan', '--aws', '--ou', 'ou-ab12-cdef3456', '--region', 'us-east-1'],
-      /--ou only apply to organization scans: add --aws --org/,
+      /--ou only applies to organization scans: add --aws --org/,
     ],
     [
       'a role ARN for --org-role',
