@@ -68,7 +68,8 @@ export function plannedOutputs(options: OutputOptions): FormatSpec[] {
   }
   if (options.output && unnamed.length === 0) {
     throw new UsageError(
-      `--output ${options.output} would be written by no report: every --format names its own file${options.outputDir ? ' or goes to --output-dir' : ''}`,
+      `--output ${options.output} would be written by no report: every --format names its own file` +
+        (options.outputDir ? ' or goes to --output-dir' : ''),
     );
   }
   return planned.map((spec) => (spec.file || !options.output ? spec : { ...spec, file: options.output }));

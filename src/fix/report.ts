@@ -84,7 +84,8 @@ export function formatFixText(report: FixReport, color: boolean): string {
     for (const m of manual)
       out.push(
         `  ${printable(
-          `${m.location ?? m.file} ${m.resource} [${m.checkId}]${m.container ? ` container ${JSON.stringify(m.container)}:` : ''} ${m.reason}`,
+          `${m.location ?? m.file} ${m.resource} [${m.checkId}]` +
+            `${m.container ? ` container ${JSON.stringify(m.container)}:` : ''} ${m.reason}`,
         )}`,
       );
   }

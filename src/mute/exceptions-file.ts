@@ -88,11 +88,16 @@ function describeIssue(original: z.core.$ZodIssue, data: unknown, doc: Document,
       where = `exception #${entryIndex + 1}${id}`;
     }
     const field = key !== undefined ? [...rest, key].join('.') : rest.join('.');
+    // A top-level key is one of the file's own (version, exceptions); one inside an entry is an entry's field.
+    const expected =
+      entryIndex === undefined ? 'version, exceptions' : `id, checks, ${SELECTOR_NAMES.join(', ')}, reason, owner, expires, ticket`;
     const message =
       issue.code === 'unrecognized_keys'
-        ? `unknown field (expected one of id, checks, ${SELECTOR_NAMES.join(', ')}, reason, owner, expires, ticket)`
+        ? `unknown field (expected one of ${expected})`
         : issue.code === 'invalid_type' && issue.input === undefined
-          ? 'required'
+          ? segments.length === 0
+            ? 'the file is empty: expected version: 1 and an exceptions list'
+            : 'required'
           : issue.message;
     const subject = [where, field].filter(Boolean).join(': ');
     return `${file}${line ? `:${line}` : ''}: ${subject ? `${subject}: ` : ''}${message}`;

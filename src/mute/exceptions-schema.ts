@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALL_CHECKS } from '../checks/catalogue.js';
 
 const checkId = z.enum(ALL_CHECKS.map((c) => c.meta.id) as [string, ...string[]], {
-  error: (issue) => `unknown check id ${JSON.stringify(issue.input)} (see "ecsguard checks")`,
+  error: (issue) => (issue.input === undefined ? 'required' : `unknown check id ${JSON.stringify(issue.input)} (see "ecsguard checks")`),
 });
 
 /** One id or pattern, or a list of them. Patterns use glob syntax (`*`, `**`, `?`, `{a,b}`). */

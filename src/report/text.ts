@@ -88,8 +88,10 @@ function* textLines({ result, exitCode }: ReportInput, { color, verbose, fileLoc
     const indent = `  ${' '.repeat(width + 1)}`;
     if (!withFile && !withResource && f.location && f.location.file !== f.resource.file)
       yield `${indent}${c.dim(`in ${printable(f.location.file)}`)}`;
-    if (f.suppression)
-      yield `${indent}${f.suppression.expired ? c.yellow(printable(describeSuppression(f.suppression))) : c.dim(printable(describeSuppression(f.suppression)))}`;
+    if (f.suppression) {
+      const said = printable(describeSuppression(f.suppression));
+      yield `${indent}${f.suppression.expired ? c.yellow(said) : c.dim(said)}`;
+    }
     if (explain) for (const line of peerLines(f)) yield `${indent}${c.dim(line)}`;
   }
   if (groupedByControl(result.findings)) {

@@ -29,7 +29,8 @@ Examples:
   $ ecsguard diff before.json after.json
   $ ecsguard diff before.json batch1.json batch2.json     # per batch, then overall
 
-Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could not be read, or a finding is not\nverified (its file or region could not be read in a later report).`,
+Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could not be read, or a finding is not
+verified (its file or region could not be read in a later report).`,
     )
     .action(async (beforeFile: string, afterFiles: string[], options: { format: 'text' | 'json' }) => {
       const files = [beforeFile, ...afterFiles];

@@ -39,7 +39,12 @@ function registeredRevisionsSource(
           // Unread is ERROR for every check: the batch diff calls its findings "not verified", never "fixed".
           failures.push({
             resource,
-            error: { message: `${shortArn(arn)}: ${error.message}`, region, operation: 'DescribeTaskDefinition', resource: arn },
+            error: {
+              message: `${shortArn(arn)}: not verified: ${error.message}`,
+              region,
+              operation: 'DescribeTaskDefinition',
+              resource: arn,
+            },
           });
           continue;
         }
@@ -90,7 +95,9 @@ export async function verifyBatch(
     // A new revision that could not be read is not verified: a problem of the run, not a failing check.
     if (f.status === 'ERROR') {
       const arn = f.resource.arn ?? f.resource.id;
-      if (!unread.has(arn)) problems.push(`${shortArn(arn)}: not verified: ${f.message.replace(/^not evaluated: /, '')}`);
+      // Said once per revision; the scan's own error for it (a failed describe) says it already.
+      const said = unread.has(arn) || problems.some((p) => p.startsWith(`${shortArn(arn)}: `));
+      if (!said) problems.push(`${shortArn(arn)}: not verified: ${f.message.replace(/^not evaluated: /, '')}`);
       unread.add(arn);
     } else if (fixed && !fixed.has(f.checkId)) remaining.push(line);
     else failing.push(line);

@@ -54,12 +54,12 @@ describe("apply prints the diff of each batch: the plan's findings against the r
     ]);
   });
 
-  it('a re-scan that cannot read the new revisions calls nothing fixed: "not verified", exit 1', async () => {
+  it('a re-scan that cannot read the new revisions calls nothing fixed: "not verified", exit 2', async () => {
     const { stdout, context } = streams();
     const remove = seeded.emulator.faults.denyAccess({ operation: 'DescribeTaskDefinition' });
     const code = await runApply(seeded.planFile, connection(seeded.emulator, { batch: 1 }), { ...context, sleep: noSleep });
     remove();
-    assert.equal(code, 1, stdout.text());
+    assert.equal(code, 2, stdout.text());
     const lines = batchDiffLines(stdout.text(), seeded.planFile);
     assert.deepEqual(lines.slice(0, 8), [
       `  ecsguard diff ${seeded.planFile} (batch 1) → the re-scan of batch 1`,
