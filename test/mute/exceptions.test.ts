@@ -73,6 +73,25 @@ describe('exceptions file: muting with owner and expiry', () => {
     );
   });
 
+  it('says what is wrong with the file itself: a misspelt top-level key, an entry without checks, an empty file', () => {
+    const problems = (text: string) => {
+      try {
+        parseExceptionsFile(text, 'e.yaml');
+      } catch (error) {
+        return (error as ExceptionsFileError).problems;
+      }
+      return [];
+    };
+    assert.deepEqual(problems('version: 1\nexceptons: []\n'), [
+      'e.yaml:1: exceptions: required',
+      'e.yaml:2: exceptons: unknown field (expected one of version, exceptions)',
+    ]);
+    assert.deepEqual(problems('version: 1\nexceptions:\n  - {families: x, reason: r, owner: o, expires: 2030-01-01}\n'), [
+      'e.yaml:3: exception #1: checks: required',
+    ]);
+    assert.deepEqual(problems(''), ['e.yaml: the file is empty: expected version: 1 and an exceptions list']);
+  });
+
   it('rejects duplicate ids and invalid YAML with positions', () => {
     const dup =
       `version: 1\nexceptions:\n  - {id: a, checks: no-root-user, families: x, reason: r, owner: o, expires: 2030-01-01}\n  - ` +
