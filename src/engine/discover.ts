@@ -65,8 +65,10 @@ function displayPath(base: string, relative: string): string {
   return base === '.' ? relative : path.join(base, relative);
 }
 
+/** MB with one decimal; sizes under 0.1 MB in KB or bytes, so a small limit and a small file do not both read 0.0 MB. */
 function describeSize(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 0.1 * 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
 }
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';

@@ -28,6 +28,14 @@ describe('bad input never crashes, never passes silently, and the rest is scanne
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a limit below 0.1 MB and a file under it are told apart (KB, bytes), not both 0.0 MB', async () => {
+    const result = await scan({ paths: [path.join(dir, 'package.json')], checks: CHECKS, maxFileBytes: 20 });
+    assert.deepEqual(
+      result.errors.map((e) => e.message),
+      ['file is 33 bytes, larger than the 20 bytes limit (raise it with --max-file-size)'],
+    );
+  });
+
   it('reports each bad file once, with a clear message, and still scans the good one', async () => {
     const result = await scan({ paths: [dir], checks: CHECKS });
     const errors = result.errors.map((e) => [path.relative(dir, e.file ?? ''), e.message]).sort();
