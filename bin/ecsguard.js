@@ -8,11 +8,13 @@
 // The AWS SDK's Node 20 end-of-support notice is for SDK integrators, not ecsguard users; the SDK is pinned by the lockfile.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// A reader that stops early (`ecsguard scan | head`) is not an error worth a stack trace. The handler is attached
-// when the stream is first used: node makes a standard stream (and loads the stream modules behind it) on first
-// access, which a run that never writes to it (stderr, mostly) need not pay for.
+// A reader that stops early (`ecsguard scan | head`) is not an error worth a stack trace, but not a success either:
+// the run ends as a process killed by SIGPIPE does (141), unless its exit code is already known, so a pipeline
+// with pipefail never reads a cut-off report as a clean one. The handler is attached when the stream is first
+// used: node makes a standard stream (and loads the stream modules behind it) on first access, which a run that
+// never writes to it (stderr, mostly) need not pay for.
 function onWriteError(error) {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 141);
   throw error;
 }
 for (const name of ['stdout', 'stderr']) {

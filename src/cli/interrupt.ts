@@ -21,6 +21,8 @@ type StopSignal = keyof typeof STOP_SIGNALS;
 export async function interruptible<T>(
   work: (signal: AbortSignal) => Promise<T>,
   stderr: NodeJS.WritableStream = process.stderr,
+  /** What was left undone, for the closing message (a scan's default; a fix says how many files it wrote). */
+  leftUndone: () => string = () => 'the scan is incomplete and no report was written',
 ): Promise<T> {
   const controller = new AbortController();
   let received = 'SIGINT' as StopSignal;
@@ -47,7 +49,7 @@ export async function interruptible<T>(
   } catch (error) {
     if (controller.signal.aborted) {
       const by = received === 'SIGINT' ? 'by the user' : `by ${received}`;
-      throw new InterruptedError(`interrupted ${by}: the scan is incomplete and no report was written`, 128 + STOP_SIGNALS[received]);
+      throw new InterruptedError(`interrupted ${by}: ${leftUndone()}`, 128 + STOP_SIGNALS[received]);
     }
     throw error;
   } finally {

@@ -66,6 +66,16 @@ export function plannedOutputs(options: OutputOptions): FormatSpec[] {
         `(--format ${unnamed[1]?.format}:FILE) or use --output-dir`,
     );
   }
+  // Two reports written to one file: the second would replace the first, which would be lost without a word.
+  const byFile = new Map<string, ReportFormat>();
+  for (const spec of planned) {
+    const file = spec.file ?? (unnamed.includes(spec) ? options.output : undefined);
+    if (file === undefined) continue;
+    const key = path.resolve(file);
+    const earlier = byFile.get(key);
+    if (earlier) throw new UsageError(`the ${earlier} and ${spec.format} reports would both be written to ${file}: give each its own file`);
+    byFile.set(key, spec.format);
+  }
   if (options.output && unnamed.length === 0) {
     throw new UsageError(
       `--output ${options.output} would be written by no report: every --format names its own file` +

@@ -1,11 +1,28 @@
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
 import { createColors } from 'picocolors';
 
+/** Characters git quotes in a path: controls (an escape sequence, a line break that would forge a line), `"`, `\`. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const QUOTED_IN_PATHS = /[\u0000-\u001f"\\\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** `prefix/name` as git writes it in a diff header: quoted, with C escapes and octal bytes, when it must be. */
+function headerPath(prefix: string, name: string): string {
+  if (!QUOTED_IN_PATHS.test(name)) return `${prefix}${name}`;
+  const escapes: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+  let out = '';
+  for (const char of `${prefix}${name}`) {
+    if (escapes[char] !== undefined) out += escapes[char];
+    else if (QUOTED_IN_PATHS.test(char)) for (const byte of Buffer.from(char)) out += `\\${byte.toString(8).padStart(3, '0')}`;
+    else out += char;
+  }
+  return `"${out}"`;
+}
+
 /** A git-style unified diff of one file (`--- a/file`, `+++ b/file`), empty when nothing changed. */
 export function unifiedDiff(file: string, before: string, after: string): string {
   if (before === after) return '';
   const name = file.replace(/^\/+/, '');
-  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, {
+  return createTwoFilesPatch(headerPath('a/', name), headerPath('b/', name), before, after, undefined, undefined, {
     context: 3,
     headerOptions: FILE_HEADERS_ONLY,
   });

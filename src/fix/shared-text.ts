@@ -59,8 +59,8 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
           ...(container ? { container } : {}),
           reason:
             `${change.path.join('.')}: the text to edit${where ? ` (${where})` : ''} is shared with ${names.join(', ')} ` +
-            `(a YAML anchor and its alias, a Terraform local or a file read by both), which would change too: give this task definition ` +
-            `its own copy, then run fix again`,
+            `(a YAML anchor and its alias, a Terraform local, a file read by both, or instances of one block), which would ` +
+            `change too and does not need this: give this task definition its own value, then run fix again`,
           ...(taskDefinition.range ? { where: taskDefinition.range } : {}),
         } satisfies ManualFix;
       }),

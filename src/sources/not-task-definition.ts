@@ -60,12 +60,13 @@ function isAppSpec(text: string, start: string | undefined): boolean {
 /** CloudFormation's dynamic references, `{{resolve:ssm:/app/image}}`: resolved at deployment, nothing to render. */
 const DYNAMIC_REFERENCE = 'resolve:';
 
-/** The spans of `{{ … }}` and `{% … %}` placeholders (not dynamic references), found in linear time. */
+/** The spans of `{{ … }}`, `{% … %}` and `{# … #}` placeholders (not dynamic references), found in linear time. */
 function placeholderSpans(text: string): Array<readonly [number, number]> {
   const spans: Array<readonly [number, number]> = [];
   for (const [open, close] of [
     ['{{', '}}'],
     ['{%', '%}'],
+    ['{#', '#}'],
   ] as const) {
     for (let at = text.indexOf(open); at !== -1; at = text.indexOf(open, at + open.length)) {
       if (open === '{{' && text.startsWith(DYNAMIC_REFERENCE, at + open.length)) continue;

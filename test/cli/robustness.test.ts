@@ -82,15 +82,18 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
     assert.equal(run.stderr, 'ecsguard: no checks left to run: --skip-checks removes every selected check\n');
   });
 
-  it('a closed pipe ends the process quietly', () => {
+  it('a closed pipe ends the process quietly, never with exit 0 (as SIGPIPE would: 141)', () => {
     const bin = path.join(REPO_ROOT, 'bin/ecsguard.js');
+    const big = path.join(dir, 'many.json');
+    writeFileSync(big, JSON.stringify(Array.from({ length: 400 }, (_, i) => JSON.parse(ROOT_USER.replace('"g"', `"g${i}"`)))));
     const run = spawnSync(
       'bash',
-      ['-c', `"${process.execPath}" "${bin}" checks --format markdown | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`],
+      ['-c', `"${process.execPath}" "${bin}" scan "${big}" --format json | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`],
       {
         encoding: 'utf8',
       },
     );
     assert.doesNotMatch(run.stderr, /EPIPE|Error/);
+    assert.equal(run.stdout, 'status 141\n');
   });
 });

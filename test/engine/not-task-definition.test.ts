@@ -53,6 +53,9 @@ const files: Record<string, string> = {
   'go-template.json':
     '{"family": "web", "containerDefinitions": [{"name": "web", "image": "{{ .Image }}", "privileged": {{ .Privileged }}}]}',
   'jinja.yaml': JINJA_YAML,
+  // A Jinja comment first: the file breaks at it, before any {{ }}.
+  'jinja-comment.json':
+    '{# rendered by ansible #}\n{"family": "{{ family }}", "containerDefinitions": [{"name": "a", "memory": {{ mem }}}]}\n',
   // Placeholders only inside strings: the file reads as it is, and its literal privileged: true counts.
   'placeholder-in-strings.json':
     '{"family": "tpl", "containerDefinitions": [{"name": "web", "image": "{{ .Image }}", "user": "1000", "privileged": true}]}',
@@ -79,13 +82,17 @@ describe('files that are not task definitions', () => {
         ['appspec.yaml', 'not a task definition: a CodeDeploy AppSpec'],
         ['create-service.json', 'not a task definition: an ECS service definition (create-service input)'],
         ['go-template.json', 'not a task definition: a template with {{ }} or {% %} placeholders (render it first, then scan the result)'],
+        [
+          'jinja-comment.json',
+          'not a task definition: a template with {{ }} or {% %} placeholders (render it first, then scan the result)',
+        ],
         ['jinja.yaml', 'not a task definition: a template with {{ }} or {% %} placeholders (render it first, then scan the result)'],
         ['run-task.json', 'not a task definition: an ECS run-task input'],
         ['services.json', 'not a task definition: ECS describe-services output'],
         ['update-service.json', 'not a task definition: an ECS update-service input'],
       ],
     );
-    assert.equal(result.summary.filesSkipped, 8);
+    assert.equal(result.summary.filesSkipped, 9);
     assert.deepEqual(
       result.findings.map((f) => [path.basename(f.resource.file ?? ''), f.checkId, f.status, f.message]),
       [

@@ -5,8 +5,8 @@ import { manualReasons, runFix, workspace } from './helpers.js';
 
 const HOST_ONLY = selectChecks(['host-network-nonroot-user', 'host-network-no-privilege'], undefined);
 const shared = (where: string, other: string) =>
-  `the text to edit (${where}) is shared with ${other} (a YAML anchor and its alias, a Terraform local or a file read by both), ` +
-  'which would change too: give this task definition its own copy, then run fix again';
+  `the text to edit (${where}) is shared with ${other} (a YAML anchor and its alias, a Terraform local, a file read by both, or ` +
+  'instances of one block), which would change too and does not need this: give this task definition its own value, then run fix again';
 
 describe('fix: text two task definitions share is edited only when both need the edit', () => {
   it('a YAML anchor its alias repeats in a bridge-mode task: manual for the host-mode one', async () => {

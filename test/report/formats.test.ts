@@ -313,6 +313,13 @@ describe('one scan writes every format (--output-dir)', () => {
     assert.equal(readFileSync(json, 'utf8'), 'earlier report\n');
   });
 
+  it('two reports to one file are a usage error, not one report silently replaced by the other', async () => {
+    const target = path.join(mkdtempSync(path.join(tmpdir(), 'ecsguard-same-file-')), 'b.json');
+    const r = await runCli(['scan', HOSTILE, '--format', 'json', '-o', target, '--format', `csv:${target}`]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `ecsguard: the json and csv reports would both be written to ${target}: give each its own file\n`);
+  });
+
   it('--output-dir without --format on files and no ASFF account: every other format, and stderr says why not ASFF', async () => {
     const target = path.join(mkdtempSync(path.join(tmpdir(), 'ecsguard-outdir-')), 'reports');
     const r = await runCli(['scan', HOSTILE, '--output-dir', target]);

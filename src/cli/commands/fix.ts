@@ -107,8 +107,18 @@ Exit codes: 0 nothing left to fix, 1 fixes pending (without --write) or manual f
         context.finish(await runAccountFix({ ...options, paths }, { stdout: context.io.stdout, stderr: context.io.stderr }));
         return;
       }
+      const progress = { written: 0 };
+      const leftUndone = () =>
+        progress.written
+          ? `${progress.written} file${progress.written === 1 ? ' was' : 's were'} written, each whole; the others were not changed ` +
+            '(run fix again for them)'
+          : 'no file was changed';
       context.finish(
-        await interruptible((signal) => runFileFix(paths, options, context.io.stdout, signal, context.io.env), context.io.stderr),
+        await interruptible(
+          (signal) => runFileFix(paths, options, context.io.stdout, signal, context.io.env, progress),
+          context.io.stderr,
+          leftUndone,
+        ),
       );
     });
 }
@@ -120,6 +130,8 @@ export async function runFileFix(
   stdout: NodeJS.WritableStream,
   signal?: AbortSignal,
   env: NodeJS.ProcessEnv = process.env,
+  /** Counts the files written, for the message of an interrupted run. */
+  progress: { written: number } = { written: 0 },
 ): Promise<number> {
   const fix = fixOptionsFrom(options);
   const checks = await checksFrom(options);
@@ -145,7 +157,10 @@ export async function runFileFix(
       signal?.throwIfAborted();
       const refused = await writeFixedFile(change, roots);
       if (refused) result.errors.push(refused);
-      else written.push(change);
+      else {
+        written.push(change);
+        progress.written++;
+      }
     }
     // The consequences of a fix that was not written do not apply.
     const writtenFiles = new Set(written.map((c) => c.file));
