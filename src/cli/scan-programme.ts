@@ -58,18 +58,38 @@ function warnExpired(expired: number, stderr: NodeJS.WritableStream): void {
   );
 }
 
-/** Loads the exceptions file and checks the outputs first, so a mistake stops the run before scanning. */
-export async function prepareProgramme(options: ProgrammeOptions & OutputOptions, now = new Date()): Promise<Programme> {
-  plannedOutputs(options);
+/** What muting needs for one run: the exceptions file, the inline suppressions and the engine hooks that feed them. */
+export interface Muting {
+  exceptions: ExceptionsFile | undefined;
+  inline: InlineSuppressions | undefined;
+  hooks: Pick<ScanOptions, 'onFileRead' | 'onFindingLines'>;
+  /** What suppressions make of one finding. */
+  mute: (finding: Finding) => Finding;
+}
+
+/** --exceptions and --no-inline-suppressions, as scan and fix both take them. */
+export async function prepareMuting(options: Pick<ProgrammeOptions, 'exceptions' | 'inlineSuppressions'>, now: Date): Promise<Muting> {
   // Their readers (YAML, schemas) load only when the options are given (start-up cost).
   const exceptions: ExceptionsFile | undefined = options.exceptions
     ? await (await import('../mute/exceptions-file.js')).loadExceptionsFile(options.exceptions)
     : undefined;
-  const baseline = options.baseline ? await (await import('../baseline/report-file.js')).readReport(options.baseline) : undefined;
-  const filterByBaseline = baseline ? (await import('../baseline/baseline.js')).filterByBaseline : undefined;
   const inline = options.inlineSuppressions === false ? undefined : new InlineSuppressions();
   return {
+    exceptions,
+    inline,
     hooks: inline ? { onFileRead: inline.onFileRead, onFindingLines: inline.onFindingLines } : {},
+    mute: createMuter({ ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now }).mute,
+  };
+}
+
+/** Loads the exceptions file and checks the outputs first, so a mistake stops the run before scanning. */
+export async function prepareProgramme(options: ProgrammeOptions & OutputOptions, now = new Date()): Promise<Programme> {
+  plannedOutputs(options);
+  const { exceptions, inline, hooks, mute } = await prepareMuting(options, now);
+  const baseline = options.baseline ? await (await import('../baseline/report-file.js')).readReport(options.baseline) : undefined;
+  const filterByBaseline = baseline ? (await import('../baseline/baseline.js')).filterByBaseline : undefined;
+  return {
+    hooks,
     async finish(result, stderr) {
       for (const p of inline?.problems() ?? []) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
       const muted = applySuppressions(result, { ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now });
@@ -82,7 +102,7 @@ export async function prepareProgramme(options: ProgrammeOptions & OutputOptions
       }
       return out;
     },
-    muteOne: baseline ? undefined : createMuter({ ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now }).mute,
+    muteOne: baseline ? undefined : mute,
     finishStreamed(expired, stderr) {
       for (const p of inline?.problems() ?? []) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
       warnExpired(expired, stderr);

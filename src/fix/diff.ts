@@ -1,9 +1,9 @@
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
 import { createColors } from 'picocolors';
+import { UNPRINTABLE_CLASS } from '../report/printable.js';
 
 /** Characters git quotes in a path: controls (an escape sequence, a line break that would forge a line), `"`, `\`. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const QUOTED_IN_PATHS = /[\u0000-\u001f"\\\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const QUOTED_IN_PATHS = new RegExp(`["\\\\${UNPRINTABLE_CLASS}]`);
 
 /** `prefix/name` as git writes it in a diff header: quoted, with C escapes and octal bytes, when it must be. */
 function headerPath(prefix: string, name: string): string {

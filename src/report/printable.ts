@@ -3,8 +3,8 @@
  * hide what follows, line breaks that forge lines), DEL, line and paragraph separators, and the bidirectional
  * controls that reorder what follows them (U+202E). Names and messages come from the files and accounts scanned.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const UNPRINTABLE_CLASS = String.raw`\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069`;
+const UNPRINTABLE = new RegExp(`[${UNPRINTABLE_CLASS}]`, 'g');
 
 /** `text` with every character a terminal would act on written as `\u{…}`. */
 export function printable(text: string): string {

@@ -1,9 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { fixOptionsFrom } from './fix-options.js';
-import { type FileFixOptions, fixFiles } from '../../fix/fix-files.js';
-import type { Finding } from '../../model/finding.js';
-import { InlineSuppressions } from '../../mute/inline.js';
-import { createMuter } from '../../mute/mute.js';
+import { fixFiles } from '../../fix/fix-files.js';
+import { prepareMuting } from '../scan-programme.js';
 import { realRoots, writeFixedFile } from '../../fix/write-files.js';
 import { buildFixReport, formatFixText } from '../../fix/report.js';
 import { isRootUser } from '../../fix/user.js';
@@ -138,13 +136,13 @@ export async function runFileFix(
   if (paths.length === 0) paths = ['.'];
   if (options.write && paths.includes('-')) throw new UsageError('--write cannot change standard input; name the file instead');
   // Findings scan would report MUTED are not fixed: the same exceptions and inline suppressions apply.
-  const { muting, hooks } = await fixMuting(options);
+  const { hooks, mute } = await prepareMuting(options, new Date());
   const result = await fixFiles({
     paths,
     checks,
     fix,
     ...hooks,
-    ...(muting ? { mute: muting } : {}),
+    mute,
     varFiles: options.varFile ?? [],
     maxFileBytes: Math.round(options.maxFileSize * 1024 * 1024),
     ...(signal ? { signal } : {}),
@@ -176,17 +174,4 @@ export async function runFileFix(
   if (result.errors.length) return EXIT.incomplete;
   const pending = !options.write && result.changes.length > 0;
   return pending || report.summary.manual > 0 ? EXIT.findings : EXIT.ok;
-}
-
-async function fixMuting(options: FixCommandOptions): Promise<{
-  muting: ((finding: Finding) => Finding) | undefined;
-  hooks: Pick<FileFixOptions, 'onFileRead' | 'onFindingLines'>;
-}> {
-  const exceptions = options.exceptions
-    ? await (await import('../../mute/exceptions-file.js')).loadExceptionsFile(options.exceptions)
-    : undefined;
-  const inline = options.inlineSuppressions === false ? undefined : new InlineSuppressions();
-  if (!exceptions && !inline) return { muting: undefined, hooks: {} };
-  const { mute } = createMuter({ ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now: new Date() });
-  return { muting: mute, hooks: inline ? { onFileRead: inline.onFileRead, onFindingLines: inline.onFindingLines } : {} };
 }
