@@ -426,7 +426,7 @@ export function unrecognized(file: InputFile): ScanError[] {
   return [
     fileError(
       file.path,
-      `not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan`,
+      `not a recognized input: expected a task definition in JSON or YAML, a CloudFormation template, Terraform, or a Terraform plan`,
     ),
   ];
 }

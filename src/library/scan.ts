@@ -12,7 +12,7 @@ import { peersFor, peersForUnread } from '../peers/index.js';
 import type { Finding } from '../model/finding.js';
 import type { TaskDefinition } from '../model/task-definition.js';
 import { fromPlain } from '../model/value.js';
-import { unwrapTaskDefinition } from '../sources/json/json-source.js';
+import { unwrapTaskDefinition } from '../sources/task-definition-documents.js';
 import { emptyOutput } from '../sources/source.js';
 
 /** Which checks run: the default selection (`CHECKS`) unless the caller names its own. */

@@ -3,7 +3,7 @@ import type { SourceRange } from './location.js';
 import { type Assumption, type ObjectNode, type ValueNode, describeValue, field, scalarText, variants } from './value.js';
 
 /** Which kind of source produced a task definition; for reports only, never for checks. */
-export type SourceKind = 'json' | 'cloudformation' | 'terraform' | 'terraform-plan' | 'aws';
+export type SourceKind = 'json' | 'yaml' | 'cloudformation' | 'terraform' | 'terraform-plan' | 'aws';
 
 /** Identifies the resource a task definition came from. */
 export interface ResourceRef {

@@ -17,7 +17,7 @@ const CHECKS = 'https://github.com/aquasecurity/trivy-checks/blob/main/checks/cl
 const iacOnly = (source: SourceKind): string | undefined =>
   source === 'terraform' || source === 'terraform-plan' || source === 'cloudformation'
     ? undefined
-    : 'Trivy reads Terraform and CloudFormation, not task-definition JSON or live revisions';
+    : 'Trivy reads Terraform and CloudFormation, not task-definition files (JSON, YAML) or live revisions';
 
 export const avdAws0035: PeerRule = {
   tool: 'trivy',

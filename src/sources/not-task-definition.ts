@@ -16,7 +16,11 @@ export function recognizeNonTaskDefinition(file: InputFile): string | undefined 
   const start = firstSignificantChar(text);
   if (APPSPEC_TARGET.test(text) && APPSPEC_RESOURCES_LIST.test(text) && isAppSpec(text, start)) return 'a CodeDeploy AppSpec';
   if (start === '{' && TASK_DEFINITION_REFERENCE.test(text)) {
-    const api = ecsApiInput(text);
+    const api = ecsApiInput(jsonTopLevel(text));
+    if (api) return api;
+  }
+  if (start !== '{' && start !== '[' && YAML_TASK_DEFINITION_REFERENCE.test(text)) {
+    const api = ecsApiInput(yamlTopLevel(text));
     if (api) return api;
   }
   if (!TERRAFORM_FILE.test(file.path) && placeholderBreaksParsing(text, start)) {
@@ -29,6 +33,8 @@ export function recognizeNonTaskDefinition(file: InputFile): string | undefined 
 const APPSPEC_TARGET = /(^|[\s{,[])["']?TargetService["']?\s*:/m;
 const APPSPEC_RESOURCES_LIST = /(^|[\s{,])["']?Resources["']?\s*:\s*(\[|\r?\n\s*-\s)/;
 const TASK_DEFINITION_REFERENCE = /"(taskDefinition|services)"\s*:\s*["[]/;
+/** The same inputs in YAML (`--cli-input-yaml`), top-level keys at the start of a line. */
+const YAML_TASK_DEFINITION_REFERENCE = /^["']?(taskDefinition|services)["']?[ \t]*:/m;
 /** Terraform's own `%{ }` directives and heredoc templates may hold `{{`: its parser decides. */
 const TERRAFORM_FILE = /\.(tf|tfvars)(\.json)?$/;
 
@@ -100,21 +106,37 @@ function placeholderBreaksParsing(text: string, start: string | undefined): bool
   return placeholders.some(([offset]) => offset >= from && offset < to);
 }
 
-function ecsApiInput(text: string): string | undefined {
+/** The kind of each top-level value of a JSON object ('string', 'array', 'object', …), or undefined. */
+function jsonTopLevel(text: string): Map<string, string> | undefined {
   const tree = parseTree(text, [], { disallowComments: false, allowTrailingComma: true });
   if (tree?.type !== 'object') return undefined;
-  const top = new Map<string, { type: string }>();
+  const top = new Map<string, string>();
   for (const property of tree.children ?? []) {
     const [key, value] = property.children ?? [];
-    if (key && value) top.set(String(key.value), value);
+    if (key && value) top.set(String(key.value), value.type);
   }
-  if (top.has('containerDefinitions')) return undefined;
-  if (top.get('taskDefinition')?.type === 'string') {
+  return top;
+}
+
+/** The same for a YAML mapping (a file that does not parse is left to the sources, which report why). */
+function yamlTopLevel(text: string): Map<string, string> | undefined {
+  const document = yamlPackage().parseDocument(text, { uniqueKeys: false });
+  if (document.errors.length) return undefined;
+  const value = document.toJS({ maxAliasCount: -1 }) as unknown;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const top = new Map<string, string>();
+  for (const [key, v] of Object.entries(value)) top.set(key, Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+  return top;
+}
+
+function ecsApiInput(top: Map<string, string> | undefined): string | undefined {
+  if (!top || top.has('containerDefinitions')) return undefined;
+  if (top.get('taskDefinition') === 'string') {
     if (top.has('serviceName')) return 'an ECS service definition (create-service input)';
     if (top.has('service')) return 'an ECS update-service input';
     return 'an ECS run-task input';
   }
-  if (top.get('services')?.type === 'array' && !top.has('taskDefinition')) return 'ECS describe-services output';
+  if (top.get('services') === 'array' && !top.has('taskDefinition')) return 'ECS describe-services output';
   return undefined;
 }
 

@@ -3,6 +3,7 @@ import { jsonTaskDefinitionSource } from './json/json-source.js';
 import type { SourceKind } from '../model/task-definition.js';
 import type { FileSource, InputFile } from './source.js';
 import { isTerraformConfiguration, looksLikeTerraformPlan } from './terraform/detect.js';
+import { looksLikeYamlTaskDefinition } from './yaml/detect.js';
 
 /**
  * A source whose `detect` is cheap and whose parser (and its packages: yaml, web-tree-sitter) loads only when it is
@@ -52,6 +53,12 @@ const cloudFormation = lazySource(
   (file) => looksLikeCloudFormation(file.text),
   async () => (await import('./cloudformation/cloudformation-source.js')).cloudFormationSource,
 );
+const yamlTaskDefinitions = lazySource(
+  'yaml',
+  { independentFiles: true },
+  (file) => looksLikeYamlTaskDefinition(file.text),
+  async () => (await import('./yaml/yaml-source.js')).yamlTaskDefinitionSource,
+);
 const terraformHcl = lazySource(
   'terraform',
   {},
@@ -63,4 +70,10 @@ const terraformHcl = lazySource(
  * File sources in detection order: the first whose `detect` accepts a file owns
  * it. A new source is one folder under src/sources/ plus one line here.
  */
-export const FILE_SOURCES: readonly FileSource[] = [terraformPlan, cloudFormation, jsonTaskDefinitionSource, terraformHcl];
+export const FILE_SOURCES: readonly FileSource[] = [
+  terraformPlan,
+  cloudFormation,
+  jsonTaskDefinitionSource,
+  yamlTaskDefinitions,
+  terraformHcl,
+];

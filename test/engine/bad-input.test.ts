@@ -70,7 +70,7 @@ describe('bad input never crashes, never passes silently, and the rest is scanne
     const result = await scan({ paths: [path.join(dir, 'package.json')], checks: CHECKS });
     assert.equal(
       result.errors[0]?.message,
-      'not a recognized input: expected task-definition JSON, a CloudFormation template, Terraform, or a Terraform plan',
+      'not a recognized input: expected a task definition in JSON or YAML, a CloudFormation template, Terraform, or a Terraform plan',
     );
   });
 

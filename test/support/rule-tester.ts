@@ -1,7 +1,7 @@
 /**
  * ESLint's RuleTester for ecsguard checks. One plain task definition per case
  * (ECS API shape) is written in every shape a user has and run through the
- * real sources: the model itself, task-definition JSON, DescribeTaskDefinition
+ * real sources: the model itself, task-definition JSON and YAML, DescribeTaskDefinition
  * output as a file and through the live AWS source's normalizer, CloudFormation
  * YAML and JSON, Terraform HCL (jsonencode) and a Terraform plan. Every shape
  * must give exactly the expected findings; for a fixable check, `ecsguard fix`
@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { stringify } from 'yaml';
 import { findCheck } from '../../src/checks/catalogue.js';
 import type { Check } from '../../src/checks/types.js';
 import { evaluateTaskDefinition } from '../../src/engine/evaluate.js';
@@ -31,7 +32,17 @@ import { taskDefinition, withContainerField } from './task-definitions.js';
 
 export type Body = Record<string, unknown>;
 
-export const SHAPES = ['model', 'json', 'describe', 'live', 'cloudformation-yaml', 'cloudformation-json', 'terraform', 'plan'] as const;
+export const SHAPES = [
+  'model',
+  'json',
+  'describe',
+  'live',
+  'yaml',
+  'cloudformation-yaml',
+  'cloudformation-json',
+  'terraform',
+  'plan',
+] as const;
 export type Shape = (typeof SHAPES)[number];
 
 /** One expected finding; `message` is a fragment of the finding's message. */
@@ -93,6 +104,9 @@ export function render(body: Body, shape: Exclude<Shape, 'model' | 'live'>): { n
           JSON.stringify({ taskDefinition: { taskDefinitionArn: ARN(body['family']), revision: 3, status: 'ACTIVE', ...body } }, null, 2) +
           '\n',
       };
+    case 'yaml':
+      // register-task-definition --cli-input-yaml; YAML 1.1 quoting, so no string reads as a boolean (`"yes"`).
+      return { name: 'task-definition.yaml', text: stringify(body, { version: '1.1' }) };
     case 'cloudformation-yaml':
       return { name: 'template.yaml', text: cloudFormationTemplate(body) };
     case 'cloudformation-json': {

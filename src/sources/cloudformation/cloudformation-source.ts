@@ -4,7 +4,7 @@ import { parseJsonWithPositions } from '../json/json-tree.js';
 import type { FileSource, SourceOutput } from '../source.js';
 import { looksLikeCloudFormation } from './detect.js';
 import { extractTaskDefinitions } from './task-definitions.js';
-import { buildYamlFromEvents } from './yaml-events.js';
+import { readYamlDocuments } from './yaml-documents.js';
 
 /**
  * CloudFormation templates in YAML or JSON (including `cdk synth` output):
@@ -26,12 +26,7 @@ export const cloudFormationSource: FileSource = {
         output.errors.push(...parsed.errors);
         roots = parsed.root ? [markJson(parsed.root)] : [];
       } else {
-        // Most templates take the fast path; the rest (and every error) are read by the composing path, whose
-        // `yaml` package loads only then.
-        const fast = buildYamlFromEvents(file.text, file.path, lines);
-        const parsed = fast
-          ? { documents: fast, errors: [] }
-          : (await composer()).parseYamlTemplate(file.text, file.path, lines, { composeOnly: true });
+        const parsed = await readYamlDocuments(file.text, file.path, lines);
         output.errors.push(...parsed.errors);
         roots = parsed.documents;
       }
@@ -40,12 +35,6 @@ export const cloudFormationSource: FileSource = {
     return output;
   },
 };
-
-let composing: Promise<typeof import('./yaml-tree.js')> | undefined;
-
-function composer(): Promise<typeof import('./yaml-tree.js')> {
-  return (composing ??= import('./yaml-tree.js'));
-}
 
 /**
  * The tree with every node marked as JSON. The JSON reader already marks each node it builds, so this copies only

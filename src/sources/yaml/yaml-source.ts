@@ -1,0 +1,46 @@
+import { LineIndex } from '../../model/location.js';
+import { readYamlDocuments } from '../cloudformation/yaml-documents.js';
+import type { FileSource, SourceOutput } from '../source.js';
+import { type DocumentPlace, addTaskDefinitions } from '../task-definition-documents.js';
+import type { ValueNode } from '../../model/value.js';
+import { looksLikeYamlTaskDefinition } from './detect.js';
+
+/**
+ * Task definitions in YAML, in the shapes the AWS CLI reads and writes: `register-task-definition --cli-input-yaml`
+ * input, `describe-task-definition --output yaml` output, a bare body; several documents (`---`) or a top-level list
+ * hold several. Read as CloudFormation reads YAML, so `privileged: yes` is true (YAML 1.1): a file the AWS CLI would
+ * refuse is still judged on what it says.
+ */
+export const yamlTaskDefinitionSource: FileSource = {
+  kind: 'yaml',
+  independentFiles: true,
+  detect: (file) => looksLikeYamlTaskDefinition(file.text),
+  async load(files) {
+    const output: SourceOutput = { definitions: [], failures: [], errors: [] };
+    for (const file of files) {
+      const lines = new LineIndex(file.text);
+      const parsed = await readYamlDocuments(file.text, file.path, lines);
+      output.errors.push(...parsed.errors);
+      addTaskDefinitions(placed(parsed.documents), file.path, 'yaml', output);
+    }
+    return output;
+  },
+};
+
+/** Each document, or each element of a document that is a list, with its place when the file holds several. */
+function placed(documents: ValueNode[]): Array<{ node: ValueNode; place?: DocumentPlace }> {
+  const several = documents.length > 1;
+  if (!several && documents[0]?.kind !== 'array') return documents.map((node) => ({ node }));
+  const out: Array<{ node: ValueNode; place: DocumentPlace }> = [];
+  documents.forEach((document, d) => {
+    const where = several ? `document ${d + 1}` : '';
+    if (document.kind !== 'array') {
+      out.push({ node: document, place: { index: out.length, label: where } });
+      return;
+    }
+    document.items.forEach((node, i) => {
+      out.push({ node, place: { index: out.length, label: `${where}${several ? ', ' : ''}element #${i}` } });
+    });
+  });
+  return out;
+}
