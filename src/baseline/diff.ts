@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { printable } from '../report/printable.js';
 import type { Status } from '../model/finding.js';
 import { IdentityCounts, findingIdentity, resourceIdentity } from './identity.js';
-import type { ReportedFinding, UnreadScope } from './report-file.js';
+import type { ReportScope, ReportedFinding, UnreadScope } from './report-file.js';
 
 /** Problems a diff follows from one scan to the next. */
 const OPEN: ReadonlySet<Status> = new Set(['FAIL', 'UNKNOWN', 'MUTED']);
@@ -13,18 +14,22 @@ export interface ScanDiff {
   fixed: ReportedFinding[];
   /** In both (shown as they are after). */
   unchanged: ReportedFinding[];
-  /** In the before scan only, but the after scan could not read their resource: not called fixed. */
+  /** In the before scan only, but the after scan could not read their resource, or did not look there: not called fixed. */
   unverified: ReportedFinding[];
+  /** How many of `unverified` lie where the after scan did not look (the others: where it could not read). */
+  notScanned: number;
 }
 
 /**
  * `unreadAfter`: where the after scan's errors say it could not read (a file, a region, or everything live): a
- * finding of the before scan there that the after scan lacks is not verified, never fixed.
+ * finding of the before scan there that the after scan lacks is not verified, never fixed. `scopeAfter`: what the after
+ * scan looked at (its paths, live accounts and regions); a finding outside it is not verified either.
  */
 export function diffScans(
   before: readonly ReportedFinding[],
   after: readonly ReportedFinding[],
   unreadAfter: readonly UnreadScope[] = [],
+  scopeAfter?: ReportScope,
 ): ScanDiff {
   const beforeOpen = before.filter((f) => OPEN.has(f.status));
   const afterOpen = after.filter((f) => OPEN.has(f.status));
@@ -40,12 +45,15 @@ export function diffScans(
   for (const f of afterOpen) stillThere.add(findingIdentity(f));
   const fixed: ReportedFinding[] = [];
   const unverified: ReportedFinding[] = [];
+  let notScanned = 0;
   for (const f of beforeOpen) {
     if (stillThere.take(findingIdentity(f))) continue;
-    const unread = erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadAfter);
+    const outside = scopeAfter !== undefined && !lookedAt(f, scopeAfter);
+    if (outside) notScanned++;
+    const unread = outside || erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadAfter);
     (unread ? unverified : fixed).push(f);
   }
-  return { added, fixed, unchanged, unverified };
+  return { added, fixed, unchanged, unverified, notScanned };
 }
 
 function inUnreadScope(f: ReportedFinding, scopes: readonly UnreadScope[]): boolean {
@@ -54,6 +62,30 @@ function inUnreadScope(f: ReportedFinding, scopes: readonly UnreadScope[]): bool
     if (scope.region !== undefined) return f.resource.kind === 'aws' && f.resource.region === scope.region;
     return f.resource.kind === 'aws';
   });
+}
+
+/**
+ * Whether a scan with this scope looked where the finding is: a file under one of its paths (resolved against the
+ * current folder, as both reports name files relative to where they ran), or a live revision in an account and region
+ * one of its live sources read (a member a source does not know holds anything).
+ */
+function lookedAt(f: ReportedFinding, scope: ReportScope): boolean {
+  if (f.resource.kind === 'aws') {
+    const { accountId, region } = f.resource;
+    return scope.live.some(
+      (live) =>
+        (live.accounts === undefined || accountId === undefined || live.accounts.includes(accountId)) &&
+        (live.regions === undefined || region === undefined || live.regions.includes(region)),
+    );
+  }
+  const files = [f.resource.file, f.location?.file].filter((file): file is string => file !== undefined);
+  return files.some((file) => scope.paths.some((root) => covers(root, file)));
+}
+
+function covers(root: string, file: string): boolean {
+  if (root === '<stdin>' || file === '<stdin>') return root === file;
+  const relative = path.relative(path.resolve(root), path.resolve(file));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 export interface CheckCounts {
@@ -85,12 +117,17 @@ function where(f: ReportedFinding): string {
   return `${resource}${f.container ? ` › ${f.container}` : ''}`;
 }
 
+function unverifiedReason(diff: ScanDiff): string {
+  if (diff.notScanned === 0) return 'could not be read';
+  return diff.notScanned === diff.unverified.length ? 'not scanned' : 'could not be read, or not scanned,';
+}
+
 /** The text `ecsguard diff` prints: totals, a table per check, then each finding by category. */
 export function formatDiff(diff: ScanDiff, beforeName: string, afterName: string): string {
   const lines = [`ecsguard diff ${beforeName} → ${afterName}`];
   lines.push(
     `  new ${diff.added.length}, fixed ${diff.fixed.length}, unchanged ${diff.unchanged.length}` +
-      (diff.unverified.length ? `, not verified ${diff.unverified.length} (could not be read in ${afterName})` : ''),
+      (diff.unverified.length ? `, not verified ${diff.unverified.length} (${unverifiedReason(diff)} in ${afterName})` : ''),
   );
   const rows = countsByCheck(diff);
   if (rows.length) {

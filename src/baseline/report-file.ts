@@ -28,9 +28,14 @@ const ReportFinding = z.looseObject({
 /** An entry of the report's `errors`: what could not be read (a file, a region's API call, the whole account). */
 const ReportError = z.looseObject({ file: z.string().nullable().optional(), region: z.string().nullable().optional() });
 
+const names = z.array(z.string()).nullable().optional();
+/** What the scan looked at (reports since `scope` was added; older ones say nothing). */
+const ReportScope = z.looseObject({ paths: z.array(z.string()), live: z.array(z.looseObject({ accounts: names, regions: names })) });
+
 /** Versions 1 and 2 of the JSON contract have the same findings. */
 const Report = z.looseObject({
   version: z.literal([1, 2]),
+  scope: ReportScope.optional(),
   findings: z.array(ReportFinding),
   errors: z.array(ReportError).optional(),
 });
@@ -39,6 +44,20 @@ const Report = z.looseObject({
 export interface UnreadScope {
   file?: string;
   region?: string;
+}
+
+/** What a report's scan looked at: paths as its findings name files, and each live source's accounts and regions. */
+export interface ReportScope {
+  paths: string[];
+  live: Array<{ accounts?: string[]; regions?: string[] }>;
+}
+
+/** What a report holds for diffs: its findings, where its errors say it could not read, and what it looked at. */
+export interface ReadReport {
+  findings: ReportedFinding[];
+  unread: UnreadScope[];
+  /** Undefined for reports written before the JSON report had it: then anything may have been looked at. */
+  scope?: ReportScope;
 }
 
 /** A finding as read back from a JSON report; optional fields are undefined, not null. */
@@ -70,8 +89,8 @@ export function parseReport(text: string, file: string): ReportedFinding[] {
   return parseReportWithErrors(text, file).findings;
 }
 
-/** The report's findings, and where its errors say it could not read. */
-export function parseReportWithErrors(text: string, file: string): { findings: ReportedFinding[]; unread: UnreadScope[] } {
+/** The report's findings, where its errors say it could not read, and what it looked at. */
+export function parseReportWithErrors(text: string, file: string): ReadReport {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -112,14 +131,20 @@ export function parseReportWithErrors(text: string, file: string): { findings: R
       ...(f.suppression ? { suppressionSource: f.suppression.source } : {}),
     };
   });
-  return { findings, unread };
+  const scope = parsed.data.scope;
+  if (!scope) return { findings, unread };
+  const live = scope.live.map((l) => ({
+    ...(opt(l.accounts) ? { accounts: l.accounts as string[] } : {}),
+    ...(opt(l.regions) ? { regions: l.regions as string[] } : {}),
+  }));
+  return { findings, unread, scope: { paths: scope.paths, live } };
 }
 
 export async function readReport(file: string): Promise<ReportedFinding[]> {
   return (await readReportWithErrors(file)).findings;
 }
 
-export async function readReportWithErrors(file: string): Promise<{ findings: ReportedFinding[]; unread: UnreadScope[] }> {
+export async function readReportWithErrors(file: string): Promise<ReadReport> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -96,6 +96,7 @@ export async function createAwsLiveSource(opts: AwsCommandOptions, context: AwsS
   return {
     load: (signal) => source.load(signal ?? context.signal),
     loadInParts: (signal, onPart) => source.loadInParts(signal ?? context.signal, onPart),
+    scope: () => source.scope(),
   };
 }
 

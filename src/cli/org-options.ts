@@ -126,6 +126,7 @@ export async function createOrganizationSource(
         summarize();
       }
     },
+    scope: () => source.scope(),
   };
 }
 

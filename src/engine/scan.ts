@@ -8,6 +8,7 @@ import {
   type FileSource,
   type FileSourceOptions,
   type InputFile,
+  type LiveScope,
   type LiveSource,
   type SourceDefinition,
   type SourceOutput,
@@ -313,7 +314,16 @@ export interface ScanResult {
   skipped: SkippedFile[];
   /** Real paths of the paths scanned: a fixer writes nothing outside them. */
   roots: string[];
+  /** What the scan looked at (JSON report's `scope`): whatever lies outside was not scanned, so not found fixed. */
+  scope?: ScanScope;
   summary: ScanSummary;
+}
+
+export interface ScanScope {
+  /** The paths scanned as findings name files: as given, `<stdin>` for `-`, and the library's in-memory texts. */
+  paths: string[];
+  /** Each live source that ran, with the accounts and regions it read when it knows them. */
+  live: LiveScope[];
 }
 
 /** Sources → model → checks: the whole scan, with every failure collected. */
@@ -357,6 +367,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     warnings: reportedWarnings,
     skipped,
     roots: walked.roots,
+    scope: {
+      paths: [...options.paths.map((p) => (p === '-' ? '<stdin>' : p)), ...(options.texts ?? []).map((t) => t.path)],
+      live: (options.liveSources ?? []).map((live) => live.scope?.() ?? {}),
+    },
     summary: {
       filesScanned: files.filesScanned,
       filesSkipped: skipped.length,
@@ -369,7 +383,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
 }
 
-export const NOT_RECOGNIZED = 'not task-definition JSON, a CloudFormation template, Terraform or a Terraform plan';
+export const NOT_RECOGNIZED = 'not a task definition (JSON or YAML), a CloudFormation template, Terraform or a Terraform plan';
 
 /** Which source reads a file; or what it is when it is no task definition; or why it cannot be read at all. */
 export function routeFile(

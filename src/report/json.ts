@@ -171,6 +171,15 @@ export const jsonDocumentChunks = ({ result, exitCode }: ReportInput, findings: 
     {
       version: JSON_REPORT_VERSION,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      // What was looked at (additive to version 2): `ecsguard diff` calls nothing outside it fixed.
+      ...(result.scope
+        ? {
+            scope: {
+              paths: result.scope.paths,
+              live: result.scope.live.map((l) => ({ accounts: l.accounts ?? null, regions: l.regions ?? null })),
+            },
+          }
+        : {}),
       findings,
       errors: result.errors.map(jsonError),
       warnings: result.warnings.map(jsonError),

@@ -99,8 +99,16 @@ export interface FileSource {
 /** A source that is not files: the live AWS account. */
 export interface LiveSource {
   load(signal?: AbortSignal): Promise<SourceOutput>;
+  /** Once loaded: which accounts and regions it read. A revision elsewhere was not looked at (a diff never calls it fixed). */
+  scope?(): LiveScope;
   /** Optional: the same output in parts, as they are read, so memory follows a part, not the whole scan. */
   loadInParts?(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void>;
+}
+
+/** The accounts and regions a live source read; a member left out is not known (anything may have been read). */
+export interface LiveScope {
+  accounts?: string[];
+  regions?: string[];
 }
 
 export function emptyOutput(): SourceOutput {

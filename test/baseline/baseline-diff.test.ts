@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { diffScans } from '../../src/baseline/diff.js';
 import { findingIdentity } from '../../src/baseline/identity.js';
+import type { ReportScope, ReportedFinding } from '../../src/baseline/report-file.js';
 import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-diff-'));
@@ -53,8 +55,13 @@ resource "aws_ecs_task_definition" "web" {
 
 const before = path.join(dir, 'before.json');
 const after = path.join(dir, 'after.json');
-const scan = async (folder: string, out: string) =>
-  await runCli(['scan', path.join(dir, folder), '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${out}`]);
+/** Scans the folder's files as the repository's state at one time: always the same root, `repo`, as a user re-scans. */
+const repo = path.join(dir, 'repo');
+const scan = async (folder: string, out: string) => {
+  rmSync(repo, { recursive: true, force: true });
+  cpSync(path.join(dir, folder), repo, { recursive: true });
+  return await runCli(['scan', repo, '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${out}`]);
+};
 
 describe('baselines and diffs', () => {
   it('diff: new, fixed and unchanged per check, independent of file and line', async () => {
@@ -62,8 +69,8 @@ describe('baselines and diffs', () => {
     assert.equal((await scan('after', after)).code, 1);
     const run = await runCli(['diff', before, after]);
     assert.equal(run.code, 1, run.stderr);
-    const f = path.join(dir, 'after', 'moved', 'services.tf');
-    const b = path.join(dir, 'before', 'app.tf');
+    const f = path.join(repo, 'moved', 'services.tf');
+    const b = path.join(repo, 'app.tf');
     assert.equal(
       run.stdout,
       [
@@ -120,6 +127,63 @@ describe('baselines and diffs', () => {
       before,
     ]);
     assert.equal(same.code, 0, same.stdout);
+  });
+
+  it('a later scan of other paths: what it did not look at is "not verified", never "fixed"', async () => {
+    const elsewhere = async (folder: string, out: string) =>
+      await runCli(['scan', path.join(dir, folder), '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${out}`]);
+    const first = path.join(dir, 'elsewhere-before.json');
+    const second = path.join(dir, 'elsewhere-after.json');
+    await elsewhere('before', first);
+    await elsewhere('after', second);
+    assert.deepEqual(JSON.parse(readFileSync(second, 'utf8')).scope, { paths: [path.join(dir, 'after')], live: [] });
+    const run = await runCli(['diff', first, second]);
+    // Identity ignores files, so the two findings in both are unchanged; privileged, gone with the before folder, is
+    // not called fixed: the later scan never looked there.
+    assert.match(run.stdout, /^ {2}new 1, fixed 0, unchanged 2, not verified 1 \(not scanned in /m);
+    assert.match(run.stdout, /^Not verified \(1\)\n {2}FAIL {4}no-privileged-containers /m);
+    assert.equal(run.code, 2);
+  });
+
+  it('scope: paths cover the files below them, live sources their accounts and regions; an old report covers all', () => {
+    const file = (name: string): ReportedFinding => ({
+      checkId: 'no-root-user',
+      status: 'FAIL',
+      severity: 'medium',
+      message: 'root',
+      resource: { kind: 'file', source: 'json', id: name, file: name },
+    });
+    const live = (region: string, accountId: string): ReportedFinding => ({
+      checkId: 'no-root-user',
+      status: 'FAIL',
+      severity: 'medium',
+      message: 'root',
+      resource: { kind: 'aws', source: 'aws', id: `web ${region} ${accountId}`, family: `web-${region}-${accountId}`, region, accountId },
+    });
+    const before = [file('infra/ecs/td.json'), file('<stdin>'), live('us-east-1', '111111111111'), live('eu-west-1', '111111111111')];
+    const verdicts = (scope?: ReportScope) => {
+      const d = diffScans(before, [], [], scope);
+      return { fixed: d.fixed.map((f) => f.resource.id), notVerified: d.unverified.map((f) => f.resource.id), notScanned: d.notScanned };
+    };
+    assert.deepEqual(verdicts({ paths: ['./infra', '<stdin>'], live: [{ accounts: ['111111111111'], regions: ['us-east-1'] }] }), {
+      fixed: ['infra/ecs/td.json', '<stdin>', 'web us-east-1 111111111111'],
+      notVerified: ['web eu-west-1 111111111111'],
+      notScanned: 1,
+    });
+    assert.deepEqual(verdicts({ paths: ['infra/other', path.resolve('.')], live: [{ accounts: ['222222222222'] }] }), {
+      fixed: ['infra/ecs/td.json'],
+      notVerified: ['<stdin>', 'web us-east-1 111111111111', 'web eu-west-1 111111111111'],
+      notScanned: 3,
+    });
+    // A file-only later scan read no account; a live source that knows neither accounts nor regions read them all.
+    assert.deepEqual(verdicts({ paths: ['infra/ecs/td.json'], live: [] }).notVerified, [
+      '<stdin>',
+      'web us-east-1 111111111111',
+      'web eu-west-1 111111111111',
+    ]);
+    assert.deepEqual(verdicts({ paths: [], live: [{}] }).notVerified, ['infra/ecs/td.json', '<stdin>']);
+    // A report written before `scope` existed says nothing: all fixed, as it always was.
+    assert.deepEqual(verdicts().notVerified, []);
   });
 
   it('a resource that could not be read after is "not verified", never "fixed"', async () => {
@@ -212,7 +276,7 @@ resource "aws_ecs_task_definition" "worker" {
     );
     const batch1 = path.join(dir, 'batch1.json');
     await scan('before', before);
-    await runCli(['scan', mid, '--checks', 'no-root-user,no-privileged-containers', '--format', `json:${batch1}`]);
+    await scan('mid', batch1);
     await scan('after', after);
     const run = await runCli(['diff', before, batch1, after]);
     assert.equal(run.code, 1);

@@ -58,8 +58,9 @@ describe('ecsguard scan --format json: the public contract', () => {
   it('has exactly the documented shape', async () => {
     const run = await runCli(['scan', REGISTER_INPUT, '--format', 'json']);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(report), ['version', 'tool', 'findings', 'errors', 'warnings', 'skipped', 'summary']);
+    assert.deepEqual(Object.keys(report), ['version', 'tool', 'scope', 'findings', 'errors', 'warnings', 'skipped', 'summary']);
     assert.equal(report.version, 2);
+    assert.deepEqual(report.scope, { paths: [REGISTER_INPUT], live: [] });
     assert.equal(report.tool.name, 'ecsguard');
     assert.deepEqual(report.findings[0], {
       checkId: 'no-root-user',

@@ -193,7 +193,8 @@ describe('--verbose lists skipped files', () => {
         [
           'Skipped (2)',
           `  ${path.join(repo, 'dangling.json')}: dangling symlink: its target does not exist`,
-          `  ${path.join(repo, 'package.json')}: not task-definition JSON, a CloudFormation template, Terraform or a Terraform plan`,
+          `  ${path.join(repo, 'package.json')}: not a task definition (JSON or YAML), a CloudFormation template, Terraform or a ` +
+            'Terraform plan',
           '',
         ].join('\n'),
       ),

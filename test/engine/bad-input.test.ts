@@ -50,7 +50,7 @@ describe('bad input never crashes, never passes silently, and the rest is scanne
       [
         ['dangling.json', 'dangling symlink: its target does not exist'],
         ['nested/loop', 'symlink loop: ' + path.join(dir, 'nested', 'loop') + ' leads back to a folder above it; not followed'],
-        ['package.json', 'not task-definition JSON, a CloudFormation template, Terraform or a Terraform plan'],
+        ['package.json', 'not a task definition (JSON or YAML), a CloudFormation template, Terraform or a Terraform plan'],
       ],
     );
     // good.json is scanned; node_modules is skipped; package.json is not a task definition.

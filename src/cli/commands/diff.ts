@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { diffScans, formatDiff } from '../../baseline/diff.js';
-import { type ReportedFinding, type UnreadScope, readReportWithErrors } from '../../baseline/report-file.js';
+import { type ReadReport, readReportWithErrors } from '../../baseline/report-file.js';
 import { EXIT } from '../exit-code.js';
 import type { CommandContext } from '../io.js';
 
@@ -21,7 +21,8 @@ export function diffCommand(context: CommandContext): Command {
       `
 Findings match by identity, never by revision number or line: live ones by account, region, family,
 container and check; file ones by resource (logical id, Terraform address, family), container and check.
-A finding whose resource could not be read in <after> is "not verified", never "fixed".
+A finding whose resource could not be read in <after>, or that <after> did not look at (a file outside its paths,
+an account or region its live scan did not read), is "not verified", never "fixed".
 
 Examples:
   $ ecsguard scan --aws --format json -o before.json
@@ -30,13 +31,14 @@ Examples:
   $ ecsguard diff before.json batch1.json batch2.json     # per batch, then overall
 
 Exit codes: 0 no new findings, 1 new FAIL or UNKNOWN findings, 2 a report could not be read, or a finding is not
-verified (its file or region could not be read in a later report).`,
+verified (its file or region could not be read, or was not scanned, in a later report).`,
     )
     .action(async (beforeFile: string, afterFiles: string[], options: { format: 'text' | 'json' }) => {
       const files = [beforeFile, ...afterFiles];
-      const reports: Array<{ findings: ReportedFinding[]; unread: UnreadScope[] }> = [];
+      const reports: ReadReport[] = [];
       for (const file of files) reports.push(await readReportWithErrors(file));
-      const diffOf = (i: number, j: number) => diffScans(reports[i]?.findings ?? [], reports[j]?.findings ?? [], reports[j]?.unread ?? []);
+      const diffOf = (i: number, j: number) =>
+        diffScans(reports[i]?.findings ?? [], reports[j]?.findings ?? [], reports[j]?.unread ?? [], reports[j]?.scope);
       const pairs = files.slice(1).map((file, i) => ({ before: files[i] as string, after: file, diff: diffOf(i, i + 1) }));
       const overall = diffOf(0, reports.length - 1);
       const json = (d: ReturnType<typeof diffScans>) => ({

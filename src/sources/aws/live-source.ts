@@ -2,7 +2,15 @@ import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
 import type { ResourceRef, Usage } from '../../model/task-definition.js';
 import { type ObjectNode, fromPlain } from '../../model/value.js';
-import { type LiveSource, type SourceDefinition, type SourceFailure, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
+import {
+  type LiveScope,
+  type LiveSource,
+  type SourceDefinition,
+  type SourceFailure,
+  type SourceOutput,
+  emptyOutput,
+  mergeOutputs,
+} from '../source.js';
 import { parseTaskDefinitionArn } from './arn.js';
 import { DescribeCache, type DescribedRevision } from './cache.js';
 import { type AwsConnection, AwsClients, type AwsSdk, type SharedAgents, loadSdk } from './clients.js';
@@ -70,6 +78,13 @@ export class AwsLiveSource implements LiveSource {
     private readonly options: AwsScanOptions,
     private readonly loadAwsSdk: () => Promise<AwsSdk> = loadSdk,
   ) {}
+
+  private accountRead: string | undefined;
+
+  /** The regions scanned and the account, once known (a discovery or identity that failed is an error of its own). */
+  scope(): LiveScope {
+    return { ...(this.accountRead ? { accounts: [this.accountRead] } : {}), regions: [...this.stats.regions] };
+  }
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {
     const parts: SourceOutput[] = [];
@@ -161,6 +176,7 @@ export class AwsLiveSource implements LiveSource {
     const regionsWork = this.scanRegions(clients, () => accountId, identity, progress, deliver, regionsStop.signal);
     try {
       const [identityOutcome, regionsOutcome] = await Promise.allSettled([identity, regionsWork]);
+      this.accountRead = accountId;
       if (identityOutcome.status === 'rejected') throw identityOutcome.reason;
       if (abandoned) return identityErrors;
       if (regionsOutcome.status === 'rejected') throw regionsOutcome.reason;

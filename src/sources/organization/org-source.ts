@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { ScanError } from '../../model/finding.js';
-import { type LiveSource, type SourceFailure, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
+import { type LiveScope, type LiveSource, type SourceFailure, type SourceOutput, emptyOutput, mergeOutputs } from '../source.js';
 import {
   AwsClients,
   type AwsSdk,
@@ -94,6 +94,17 @@ export class OrganizationSource implements LiveSource {
     return mergeOutputs(parts);
   }
 
+  private accountsListed: string[] | undefined;
+
+  /** The organization's ACTIVE accounts, once listed, and the regions named (discovered regions differ by account). */
+  scope(): LiveScope {
+    const { regions } = this.options;
+    return {
+      ...(this.accountsListed ? { accounts: this.accountsListed } : {}),
+      ...(Array.isArray(regions) ? { regions: [...regions] } : {}),
+    };
+  }
+
   /** Each account is handed over when all its regions are done, so its described revisions can be dropped. */
   loadInParts(signal: AbortSignal | undefined, onPart: (part: SourceOutput) => void | Promise<void>): Promise<void> {
     // Hundreds of account-regions' calls at once die old: see withBoundedHeapGrowth.
@@ -150,6 +161,7 @@ export class OrganizationSource implements LiveSource {
         return;
       }
       this.stats.accounts = listing.accounts.length;
+      this.accountsListed = listing.accounts.map((a) => a.id);
       this.stats.skippedAccounts = listing.skipped.length;
       if (listing.skipped.length) {
         options.notice?.(

@@ -50,11 +50,19 @@ describe('ecsguard scan --aws (CLI against the emulator)', () => {
     });
     const { code, stdout } = await ecsguard(scanArgs(), env);
     assert.equal(code, 1);
-    const report = JSON.parse(stdout) as { findings: Array<{ checkId: string; status: string; resource: { arn: string } }> };
+    const report = JSON.parse(stdout) as {
+      scope: unknown;
+      findings: Array<{ checkId: string; status: string; resource: { arn: string; accountId: string } }>;
+    };
     assert.deepEqual(
       report.findings.map((f) => [f.checkId, f.status, f.resource.arn]),
       [['no-privileged-containers', 'FAIL', bad.taskDefinition.taskDefinitionArn]],
     );
+    // What the scan looked at, for `ecsguard diff`: the account and the regions named.
+    assert.deepEqual(report.scope, {
+      paths: [],
+      live: [{ accounts: [report.findings[0]?.resource.accountId], regions: ['us-east-1', 'eu-west-1'] }],
+    });
   });
 
   it('exits 2 when a region is denied', async () => {

@@ -14,6 +14,7 @@ function ecsguard(args: string[], env: Record<string, string> = {}) {
 }
 
 interface JsonReport {
+  scope: { paths: string[]; live: Array<{ accounts: string[] | null; regions: string[] | null }> };
   findings: Array<{ status: string; checkId: string; resource: { accountId: string; region: string; family: string } }>;
   errors: Array<{ message: string; operation: string | null; region: string | null }>;
 }
@@ -92,6 +93,12 @@ describe('ecsguard scan --aws --org / --source config-aggregator (CLI)', () => {
     );
     assert.match(report.errors[1]!.message, new RegExp(`cannot assume arn:aws:iam::${SANDBOX}:role/ecsguard-scan: access denied`));
     assert.match(stderr, /organization: 4 account\(s\) in scope, 5 account-region\(s\) scanned, 1 account\(s\) could not be scanned/);
+    // The ACTIVE accounts and the regions named: `ecsguard diff` calls nothing outside them fixed.
+    assert.deepEqual(
+      [report.scope.live.length, [...(report.scope.live[0]?.accounts ?? [])].sort()],
+      [1, [MANAGEMENT, PROD, DEV, SANDBOX].sort()],
+    );
+    assert.deepEqual(report.scope.live[0]?.regions, ['us-east-1', 'eu-west-1']);
     assert.match(stderr, /skipped 1 account\(s\) that are not ACTIVE: 555555555555 \(SUSPENDED\)/);
 
     // The rerun after the role is fixed enters only the Sandbox (and retries Dev's disabled region).
