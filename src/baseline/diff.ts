@@ -22,14 +22,14 @@ export interface ScanDiff {
 
 /**
  * `unreadAfter`: where the after scan's errors say it could not read (a file, a region, or everything live): a
- * finding of the before scan there that the after scan lacks is not verified, never fixed. `scopeAfter`: what the after
- * scan looked at (its paths, live accounts and regions); a finding outside it is not verified either.
+ * finding of the before scan there that the after scan lacks is not verified, never fixed. `scopes`: what each scan
+ * looked at (its paths, live accounts and regions); a finding the after scan did not look at is not verified either.
  */
 export function diffScans(
   before: readonly ReportedFinding[],
   after: readonly ReportedFinding[],
   unreadAfter: readonly UnreadScope[] = [],
-  scopeAfter?: ReportScope,
+  scopes: { before?: ReportScope; after?: ReportScope } = {},
 ): ScanDiff {
   const beforeOpen = before.filter((f) => OPEN.has(f.status));
   const afterOpen = after.filter((f) => OPEN.has(f.status));
@@ -48,7 +48,7 @@ export function diffScans(
   let notScanned = 0;
   for (const f of beforeOpen) {
     if (stillThere.take(findingIdentity(f))) continue;
-    const outside = scopeAfter !== undefined && !lookedAt(f, scopeAfter);
+    const outside = scopes.after !== undefined && !lookedAt(f, scopes.after, scopes.before);
     if (outside) notScanned++;
     const unread = outside || erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadAfter);
     (unread ? unverified : fixed).push(f);
@@ -67,9 +67,11 @@ function inUnreadScope(f: ReportedFinding, scopes: readonly UnreadScope[]): bool
 /**
  * Whether a scan with this scope looked where the finding is: a file under one of its paths (resolved against the
  * current folder, as both reports name files relative to where they ran), or a live revision in an account and region
- * one of its live sources read (a member a source does not know holds anything).
+ * one of its live sources read (a member a source does not know holds anything). A file outside the paths of the scan
+ * that found it was reached through them (a Terraform module called from there): the later scan looked at it when it
+ * was given those paths too, and so followed the same calls.
  */
-function lookedAt(f: ReportedFinding, scope: ReportScope): boolean {
+function lookedAt(f: ReportedFinding, scope: ReportScope, foundIn: ReportScope | undefined): boolean {
   if (f.resource.kind === 'aws') {
     const { accountId, region } = f.resource;
     return scope.live.some(
@@ -79,7 +81,9 @@ function lookedAt(f: ReportedFinding, scope: ReportScope): boolean {
     );
   }
   const files = [f.resource.file, f.location?.file].filter((file): file is string => file !== undefined);
-  return files.some((file) => scope.paths.some((root) => covers(root, file)));
+  const under = (paths: readonly string[]) => files.some((file) => paths.some((root) => covers(root, file)));
+  if (under(scope.paths)) return true;
+  return foundIn !== undefined && !under(foundIn.paths) && foundIn.paths.every((given) => scope.paths.some((root) => covers(root, given)));
 }
 
 function covers(root: string, file: string): boolean {

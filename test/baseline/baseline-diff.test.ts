@@ -162,7 +162,7 @@ describe('baselines and diffs', () => {
     });
     const before = [file('infra/ecs/td.json'), file('<stdin>'), live('us-east-1', '111111111111'), live('eu-west-1', '111111111111')];
     const verdicts = (scope?: ReportScope) => {
-      const d = diffScans(before, [], [], scope);
+      const d = diffScans(before, [], [], scope ? { after: scope } : {});
       return { fixed: d.fixed.map((f) => f.resource.id), notVerified: d.unverified.map((f) => f.resource.id), notScanned: d.notScanned };
     };
     assert.deepEqual(verdicts({ paths: ['./infra', '<stdin>'], live: [{ accounts: ['111111111111'], regions: ['us-east-1'] }] }), {
@@ -184,6 +184,38 @@ describe('baselines and diffs', () => {
     assert.deepEqual(verdicts({ paths: [], live: [{}] }).notVerified, ['infra/ecs/td.json', '<stdin>']);
     // A report written before `scope` existed says nothing: all fixed, as it always was.
     assert.deepEqual(verdicts().notVerified, []);
+  });
+
+  it('scope: a Terraform module outside the paths was looked at again when the later scan was given the same paths', async () => {
+    const tree = mkdtempSync(path.join(tmpdir(), 'ecsguard-diff-module-'));
+    mkdirSync(path.join(tree, 'infra'));
+    mkdirSync(path.join(tree, 'modules', 'ecs'), { recursive: true });
+    writeFileSync(path.join(tree, 'infra', 'main.tf'), 'module "svc" {\n  source = "../modules/ecs"\n}\n');
+    const module = path.join(tree, 'modules', 'ecs', 'main.tf');
+    writeFileSync(
+      module,
+      'variable "user" { default = "root" }\n' +
+        'resource "aws_ecs_task_definition" "this" {\n  family = "svc"\n' +
+        '  container_definitions = jsonencode([{ name = "app", image = "nginx", user = var.user }])\n}\n',
+    );
+    const reportOf = async (root: string, name: string) => {
+      const out = path.join(tree, name);
+      await runCli(['scan', root, '--checks', 'no-root-user', '--format', `json:${out}`], { cwd: tree });
+      return out;
+    };
+    const first = await reportOf('infra', 'first.json');
+    writeFileSync(module, readFileSync(module, 'utf8').replace('default = "root"', 'default = "1000"'));
+    const second = await reportOf('infra', 'second.json');
+    const run = await runCli(['diff', first, second], { cwd: tree });
+    assert.match(run.stdout, /^ {2}new 0, fixed 1, unchanged 0$/m);
+    assert.equal(run.code, 0, run.stdout);
+    // Given only part of those paths, the later scan may not have followed the call: not verified.
+    const narrow = readFileSync(second, 'utf8').replace('"paths": [\n      "infra"\n    ]', '"paths": [\n      "infra/other"\n    ]');
+    writeFileSync(path.join(tree, 'narrow.json'), narrow);
+    const partial = await runCli(['diff', first, path.join(tree, 'narrow.json')], { cwd: tree });
+    assert.match(partial.stdout, /^ {2}new 0, fixed 0, unchanged 0, not verified 1 \(not scanned in /m);
+    assert.equal(partial.code, 2);
+    rmSync(tree, { recursive: true, force: true });
   });
 
   it('a resource that could not be read after is "not verified", never "fixed"', async () => {

@@ -38,7 +38,10 @@ verified (its file or region could not be read, or was not scanned, in a later r
       const reports: ReadReport[] = [];
       for (const file of files) reports.push(await readReportWithErrors(file));
       const diffOf = (i: number, j: number) =>
-        diffScans(reports[i]?.findings ?? [], reports[j]?.findings ?? [], reports[j]?.unread ?? [], reports[j]?.scope);
+        diffScans(reports[i]?.findings ?? [], reports[j]?.findings ?? [], reports[j]?.unread ?? [], {
+          ...(reports[i]?.scope ? { before: reports[i].scope } : {}),
+          ...(reports[j]?.scope ? { after: reports[j].scope } : {}),
+        });
       const pairs = files.slice(1).map((file, i) => ({ before: files[i] as string, after: file, diff: diffOf(i, i + 1) }));
       const overall = diffOf(0, reports.length - 1);
       const json = (d: ReturnType<typeof diffScans>) => ({
