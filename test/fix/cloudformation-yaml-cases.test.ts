@@ -209,3 +209,16 @@ resource "aws_ecs_task_definition" "t" {
     ]);
   });
 });
+
+describe('fix: a YAML key written without a value', () => {
+  it('gets the value after a space, before a comment, in CloudFormation and task-definition YAML alike', async () => {
+    const template = await diffOf(
+      't.yaml',
+      'Resources:\n  A:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n' +
+        '        - Name: c\n          Image: i\n          User:\n',
+    );
+    assert.equal(template.after['t.yaml']?.split('\n').at(-2), '          User: "1000:1000"');
+    const bare = await diffOf('td.yaml', 'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    user: # TODO: pick a uid\n');
+    assert.equal(bare.after['td.yaml'], 'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    user: "1000:1000" # TODO: pick a uid\n');
+  });
+});

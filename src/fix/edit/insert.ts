@@ -189,6 +189,13 @@ export function replaceValue(
   const style = raw.startsWith("'") ? 'single' : raw.startsWith('"') || forceDoubleQuotes ? 'double' : 'plain';
   const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol: eolOf(text), pascal, escapedJson };
   const rendered = typeof value === 'object' && value !== null ? renderValue(value, layout) : renderScalar(value, layout, style);
+  if (raw === '' && syntax === 'yaml') {
+    // An empty value (`user:`, `user: # TODO`) is a zero-length node: a value glued to the colon or to a comment's
+    // `#` is no longer YAML (`user:"1000"`) or no longer a comment (`"1000"# TODO`).
+    const before = /\s/.test(text[range.start.offset - 1] ?? ' ') ? '' : ' ';
+    const after = text[range.end.offset] === '#' ? ' ' : '';
+    return { file, start: range.start.offset, end: range.end.offset, text: `${before}${rendered}${after}` };
+  }
   return { file, start: range.start.offset, end: range.end.offset, text: rendered };
 }
 
