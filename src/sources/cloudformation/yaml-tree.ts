@@ -202,7 +202,9 @@ class Converter {
         return { kind: 'number', value, raw: node.range ? this.text.slice(node.range[0], node.range[1]) : String(value), ...base };
       }
       if (typeof value === 'boolean') return { kind: 'boolean', value, ...base };
-      if (typeof value === 'string' && node.type === 'PLAIN' && !node.tag) {
+      // `!!bool yes` is true in YAML 1.1 (the yaml package's 1.2 schema leaves the string): never a definite true
+      // read as an unknown string.
+      if (typeof value === 'string' && ((node.type === 'PLAIN' && !node.tag) || node.tag === 'tag:yaml.org,2002:bool')) {
         const flag = yaml11Boolean(value);
         if (flag !== undefined) return { kind: 'boolean', value: flag, ...base };
       }

@@ -21,11 +21,17 @@ export const yamlTaskDefinitionSource: FileSource = {
       const lines = new LineIndex(file.text);
       const parsed = await readYamlDocuments(file.text, file.path, lines);
       output.errors.push(...parsed.errors);
-      addTaskDefinitions(placed(parsed.documents), file.path, 'yaml', output);
+      // An empty document (a file ending in `---`) holds nothing; an explicit `null` is still reported.
+      const documents = parsed.documents.filter((d) => !(d.kind === 'null' && isEmpty(file.text, d)));
+      addTaskDefinitions(placed(documents), file.path, 'yaml', output);
     }
     return output;
   },
 };
+
+function isEmpty(text: string, node: ValueNode): boolean {
+  return node.range === undefined || text.slice(node.range.start.offset, node.range.end.offset).trim() === '';
+}
 
 /** Each document, or each element of a document that is a list, with its place when the file holds several. */
 function placed(documents: ValueNode[]): Array<{ node: ValueNode; place?: DocumentPlace }> {

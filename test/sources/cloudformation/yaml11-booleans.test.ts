@@ -45,6 +45,10 @@ describe('YAML 1.1 booleans, as CloudFormation reads them', () => {
       ['y', 'y'],
       ['n', 'n'],
       ['yEs', 'yEs'],
+      // Tagged as a boolean, a YAML 1.1 spelling is one (the yaml package's 1.2 schema would leave the string).
+      ['!!bool yes', true],
+      ['!!bool Off', false],
+      ['!!str yes', 'yes'],
     ];
     for (const [yaml, expected] of cases) {
       const output = await loadText(template(yaml, 'true'));

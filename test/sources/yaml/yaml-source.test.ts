@@ -89,7 +89,8 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
       [[5, 1, 'invalid YAML: Sequence item without - indicator']],
     );
     assert.deepEqual(broken.output.definitions, []);
-    const text = 'family: a\ncontainerDefinitions:\n  - name: a\n    image: x\n---\nfamily: b\nnetworkMode: host\n';
+    // An empty document (a file ending in `---`) holds nothing; a document that is no task definition is an error.
+    const text = 'family: a\ncontainerDefinitions:\n  - name: a\n    image: x\n---\nfamily: b\nnetworkMode: host\n---\n';
     const second = await yamlTaskDefinitionSource.load([{ path: 'two.yaml', text }], {});
     assert.deepEqual(
       second.errors.map((e) => [e.line, e.message]),
@@ -107,6 +108,20 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
     assert.equal(looksLikeYamlTaskDefinition('cluster: default\ntaskDefinition: web:3\n'), false);
     assert.equal(looksLikeYamlTaskDefinition('apiVersion: apps/v1\nkind: Deployment\nspec:\n  containerDefinitions: []\n'), false);
     assert.equal(looksLikeYamlTaskDefinition('family: monitoring\nnetworkMode: host\ncpu: "256"\n'), true, 'cut off before its containers');
+    // Layouts the line tests miss are parsed to decide.
+    const td = 'family: a\n  containerDefinitions:\n    - name: c\n      privileged: true\n';
+    for (const text of [
+      '---\n- family: a\n  containerDefinitions: []\n',
+      '-   family: a\n    containerDefinitions: []\n',
+      '-\n  family: a\n  containerDefinitions: []\n',
+      `  ${td}`,
+      '{family: a, containerDefinitions: [{name: c, privileged: true}]}\n',
+      'taskDefinition: &td\n  family: a\n  containerDefinitions: []\n',
+      '? containerDefinitions\n: - name: c\n',
+    ]) {
+      assert.equal(looksLikeYamlTaskDefinition(text), true, text);
+    }
+    assert.equal(looksLikeYamlTaskDefinition('jobs:\n  deploy:\n    with:\n      taskDefinition: td.json\n'), false);
     // A CloudFormation template is CloudFormation's, and JSON stays the JSON source's.
     assert.equal(owner('Resources:\n  Td:\n    Type: AWS::ECS::TaskDefinition\n'), 'cloudformation');
     assert.equal(owner('{"containerDefinitions": []}', 'td.json'), 'json');
