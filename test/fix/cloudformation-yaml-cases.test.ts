@@ -219,6 +219,9 @@ describe('fix: a YAML key written without a value', () => {
     );
     assert.equal(template.after['t.yaml']?.split('\n').at(-2), '          User: "1000:1000"');
     const bare = await diffOf('td.yaml', 'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    user: # TODO: pick a uid\n');
-    assert.equal(bare.after['td.yaml'], 'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    user: "1000:1000" # TODO: pick a uid\n');
+    assert.equal(
+      bare.after['td.yaml'],
+      'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    user: "1000:1000" # TODO: pick a uid\n',
+    );
   });
 });
