@@ -35,19 +35,22 @@ export function diffScans(
   const afterOpen = after.filter((f) => OPEN.has(f.status));
   const erroredAfter = new Set(after.filter((f) => f.status === 'ERROR').map((f) => `${resourceIdentity(f)}\u0000${f.checkId}`));
 
-  const remaining = new IdentityCounts();
-  for (const f of beforeOpen) remaining.add(findingIdentity(f));
-  const added: ReportedFinding[] = [];
-  const unchanged: ReportedFinding[] = [];
-  for (const f of afterOpen) (remaining.take(findingIdentity(f)) ? unchanged : added).push(f);
+  // File names compare as files when both folders are known and related (see lookedAt), as written otherwise.
+  const folders = related(scopes.before?.folder, scopes.after?.folder);
+  const fileIn = (folder: string | undefined) => (f: ReportedFinding) =>
+    folders && folder !== undefined && f.resource.file !== undefined ? path.resolve(folder, f.resource.file) : (f.resource.file ?? '');
+  const beforeFile = fileIn(scopes.before?.folder);
+  const afterFile = fileIn(scopes.after?.folder);
+  const inBefore = matchedIn(afterOpen, afterFile, beforeOpen, beforeFile);
+  const added = afterOpen.filter((_, i) => !inBefore[i]);
+  const unchanged = afterOpen.filter((_, i) => inBefore[i]);
 
-  const stillThere = new IdentityCounts();
-  for (const f of afterOpen) stillThere.add(findingIdentity(f));
+  const inAfter = matchedIn(beforeOpen, beforeFile, afterOpen, afterFile);
   const fixed: ReportedFinding[] = [];
   const unverified: ReportedFinding[] = [];
   let notScanned = 0;
-  for (const f of beforeOpen) {
-    if (stillThere.take(findingIdentity(f))) continue;
+  for (const [i, f] of beforeOpen.entries()) {
+    if (inAfter[i]) continue;
     const outside = scopes.after !== undefined && !lookedAt(f, scopes.after, scopes.before);
     if (outside) notScanned++;
     const unread = outside || erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadAfter);
@@ -56,9 +59,34 @@ export function diffScans(
   return { added, fixed, unchanged, unverified, notScanned };
 }
 
+/**
+ * Which of `items` have a finding of the same identity in `against`, each used once. A finding in the same file is
+ * taken first, so two files declaring the same family (or logical id) are each matched with their own, and only what
+ * is left is matched across files (a definition that moved).
+ */
+function matchedIn(
+  items: readonly ReportedFinding[],
+  itemFile: (f: ReportedFinding) => string,
+  against: readonly ReportedFinding[],
+  againstFile: (f: ReportedFinding) => string,
+): boolean[] {
+  const key = (f: ReportedFinding, file: string) => `${findingIdentity(f)}\u0000${file}`;
+  const sameFile = new IdentityCounts();
+  for (const f of against) sameFile.add(key(f, againstFile(f)));
+  const matched = items.map((f) => sameFile.take(key(f, itemFile(f))));
+  // What `against` has left after the same-file matches, by identity alone.
+  const usedSameFile = new IdentityCounts();
+  items.forEach((f, i) => matched[i] && usedSameFile.add(key(f, itemFile(f))));
+  const elsewhere = new IdentityCounts();
+  for (const f of against) if (!usedSameFile.take(key(f, againstFile(f)))) elsewhere.add(findingIdentity(f));
+  return matched.map((m, i) => m || elsewhere.take(findingIdentity(items[i] as ReportedFinding)));
+}
+
 function inUnreadScope(f: ReportedFinding, scopes: readonly UnreadScope[]): boolean {
   return scopes.some((scope) => {
-    if (scope.file !== undefined) return f.resource.kind === 'file' && (f.resource.file === scope.file || f.location?.file === scope.file);
+    if (scope.file !== undefined) {
+      return f.resource.kind === 'file' && (f.resource.file === scope.file || (!scope.skipped && f.location?.file === scope.file));
+    }
     if (scope.region !== undefined) return f.resource.kind === 'aws' && f.resource.region === scope.region;
     return f.resource.kind === 'aws';
   });
@@ -80,16 +108,33 @@ function lookedAt(f: ReportedFinding, scope: ReportScope, foundIn: ReportScope |
         (live.regions === undefined || region === undefined || live.regions.includes(region)),
     );
   }
+  // Each report's names are relative to the folder it ran in. Folders that are not one inside the other are taken to
+  // be one checkout on two machines (a CI runner's and a laptop's), whose relative names compare as they are.
+  const [fromFolder, toFolder] = related(foundIn?.folder, scope.folder) ? [foundIn?.folder, scope.folder] : [undefined, undefined];
   const files = [f.resource.file, f.location?.file].filter((file): file is string => file !== undefined);
-  const under = (paths: readonly string[]) => files.some((file) => paths.some((root) => covers(root, file)));
-  if (under(scope.paths)) return true;
-  return foundIn !== undefined && !under(foundIn.paths) && foundIn.paths.every((given) => scope.paths.some((root) => covers(root, given)));
+  const under = (paths: readonly string[], folder: string | undefined) =>
+    files.some((file) => paths.some((root) => covers(root, folder, file, fromFolder)));
+  if (under(scope.paths, toFolder)) return true;
+  return (
+    foundIn !== undefined &&
+    !under(foundIn.paths, fromFolder) &&
+    foundIn.paths.every((given) => scope.paths.some((root) => covers(root, toFolder, given, fromFolder)))
+  );
 }
 
-function covers(root: string, file: string): boolean {
-  if (root === '<stdin>' || file === '<stdin>') return root === file;
-  const relative = path.relative(path.resolve(root), path.resolve(file));
+function related(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && (inside(a, b) || inside(b, a));
+}
+
+function inside(folder: string, within: string): boolean {
+  const relative = path.relative(within, folder);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Whether `root` (given in `rootFolder`) holds `file` (named in `fileFolder`); the current folder for both if unknown. */
+function covers(root: string, rootFolder: string | undefined, file: string, fileFolder: string | undefined): boolean {
+  if (root === '<stdin>' || file === '<stdin>') return root === file;
+  return inside(path.resolve(fileFolder ?? '.', file), path.resolve(rootFolder ?? '.', root));
 }
 
 export interface CheckCounts {

@@ -30,7 +30,11 @@ const ReportError = z.looseObject({ file: z.string().nullable().optional(), regi
 
 const names = z.array(z.string()).nullable().optional();
 /** What the scan looked at (reports since `scope` was added; older ones say nothing). */
-const ReportScope = z.looseObject({ paths: z.array(z.string()), live: z.array(z.looseObject({ accounts: names, regions: names })) });
+const ReportScope = z.looseObject({
+  folder: z.string().nullable().optional(),
+  paths: z.array(z.string()),
+  live: z.array(z.looseObject({ accounts: names, regions: names })),
+});
 
 /** Versions 1 and 2 of the JSON contract have the same findings. */
 const Report = z.looseObject({
@@ -38,16 +42,24 @@ const Report = z.looseObject({
   scope: ReportScope.optional(),
   findings: z.array(ReportFinding),
   errors: z.array(ReportError).optional(),
+  skipped: z.array(z.looseObject({ file: z.string() })).optional(),
 });
 
 /** Where a report says something could not be read: a file, a region, or (neither) everything live. */
 export interface UnreadScope {
   file?: string;
   region?: string;
+  /**
+   * The file was skipped (not recognized, too large): it declares nothing the scan read. Only findings of resources
+   * it declares are unread; another file's resource may still read it (a Terraform `file()`).
+   */
+  skipped?: true;
 }
 
 /** What a report's scan looked at: paths as its findings name files, and each live source's accounts and regions. */
 export interface ReportScope {
+  /** Where the scan ran: its relative paths and file names are relative to it. */
+  folder?: string;
   paths: string[];
   live: Array<{ accounts?: string[]; regions?: string[] }>;
 }
@@ -108,6 +120,7 @@ export function parseReportWithErrors(text: string, file: string): ReadReport {
   const unread = (parsed.data.errors ?? []).map(
     (e): UnreadScope => ({ ...(opt(e.file) ? { file: e.file as string } : {}), ...(opt(e.region) ? { region: e.region as string } : {}) }),
   );
+  for (const s of parsed.data.skipped ?? []) unread.push({ file: s.file, skipped: true });
   const findings = parsed.data.findings.map((f) => {
     const r = f.resource;
     return {
@@ -137,7 +150,7 @@ export function parseReportWithErrors(text: string, file: string): ReadReport {
     ...(opt(l.accounts) ? { accounts: l.accounts as string[] } : {}),
     ...(opt(l.regions) ? { regions: l.regions as string[] } : {}),
   }));
-  return { findings, unread, scope: { paths: scope.paths, live } };
+  return { findings, unread, scope: { ...(opt(scope.folder) ? { folder: scope.folder as string } : {}), paths: scope.paths, live } };
 }
 
 export async function readReport(file: string): Promise<ReportedFinding[]> {

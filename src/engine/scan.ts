@@ -320,6 +320,8 @@ export interface ScanResult {
 }
 
 export interface ScanScope {
+  /** The folder the scan ran in: what relative paths are relative to. */
+  folder: string;
   /** The paths scanned as findings name files: as given, `<stdin>` for `-`, and the library's in-memory texts. */
   paths: string[];
   /** Each live source that ran, with the accounts and regions it read when it knows them. */
@@ -368,6 +370,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     skipped,
     roots: walked.roots,
     scope: {
+      folder: process.cwd(),
       paths: [...options.paths.map((p) => (p === '-' ? '<stdin>' : p)), ...(options.texts ?? []).map((t) => t.path)],
       live: (options.liveSources ?? []).map((live) => live.scope?.() ?? {}),
     },

@@ -175,6 +175,7 @@ export const jsonDocumentChunks = ({ result, exitCode }: ReportInput, findings: 
       ...(result.scope
         ? {
             scope: {
+              folder: result.scope.folder,
               paths: result.scope.paths,
               live: result.scope.live.map((l) => ({ accounts: l.accounts ?? null, regions: l.regions ?? null })),
             },

@@ -136,7 +136,7 @@ describe('baselines and diffs', () => {
     const second = path.join(dir, 'elsewhere-after.json');
     await elsewhere('before', first);
     await elsewhere('after', second);
-    assert.deepEqual(JSON.parse(readFileSync(second, 'utf8')).scope, { paths: [path.join(dir, 'after')], live: [] });
+    assert.deepEqual(JSON.parse(readFileSync(second, 'utf8')).scope, { folder: process.cwd(), paths: [path.join(dir, 'after')], live: [] });
     const run = await runCli(['diff', first, second]);
     // Identity ignores files, so the two findings in both are unchanged; privileged, gone with the before folder, is
     // not called fixed: the later scan never looked there.
@@ -184,6 +184,43 @@ describe('baselines and diffs', () => {
     assert.deepEqual(verdicts({ paths: [], live: [{}] }).notVerified, ['infra/ecs/td.json', '<stdin>']);
     // A report written before `scope` existed says nothing: all fixed, as it always was.
     assert.deepEqual(verdicts().notVerified, []);
+  });
+
+  it('two files declaring one family: each finding is matched with its own file first', async () => {
+    const tree = mkdtempSync(path.join(tmpdir(), 'ecsguard-diff-family-'));
+    const web = (privileged: boolean) =>
+      JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', user: '1000', privileged }] });
+    for (const team of ['a', 'b']) {
+      mkdirSync(path.join(tree, team));
+      writeFileSync(path.join(tree, team, 'web.json'), web(true));
+    }
+    const report = async (args: string[], name: string) => {
+      await runCli(['scan', ...args, '--format', `json:${name}`], { cwd: tree });
+      return path.join(tree, name);
+    };
+    const first = await report(['.'], 'first.json');
+    // Only b is scanned again, unchanged: a was not looked at, b is unchanged (it used to be "fixed" in b's name).
+    const onlyB = await runCli(['diff', first, await report(['b'], 'only-b.json')], { cwd: tree });
+    assert.match(onlyB.stdout, /^ {2}new 0, fixed 0, unchanged 1, not verified 1 \(not scanned in /m);
+    assert.match(onlyB.stdout, /^Not verified \(1\)\n {2}FAIL {4}no-privileged-containers {2}a\/web\.json › web › app/m);
+    assert.equal(onlyB.code, 2);
+    // a is fixed and both are scanned: the fixed one is a's.
+    writeFileSync(path.join(tree, 'a', 'web.json'), web(false));
+    const both = await runCli(['diff', first, await report(['.'], 'both.json')], { cwd: tree });
+    assert.match(both.stdout, /^Fixed \(1\)\n {2}FAIL {4}no-privileged-containers {2}a\/web\.json › web › app/m);
+    assert.equal(both.code, 0, both.stdout);
+    // Run from another folder, `.` is another tree: b's folder holds none of a's files.
+    const fromB = path.join(tree, 'from-b.json');
+    await runCli(['scan', '.', '--format', `json:${fromB}`], { cwd: path.join(tree, 'b') });
+    const elsewhere = await runCli(['diff', first, fromB], { cwd: tree });
+    assert.match(elsewhere.stdout, /not verified 1 \(not scanned in /m);
+    assert.equal(elsewhere.code, 2);
+    // A file the later scan skipped (no longer a task definition it recognizes) was not read: not verified.
+    writeFileSync(path.join(tree, 'a', 'web.json'), '{"name": "web", "note": "moved to the platform repository"}');
+    const skipped = await runCli(['diff', first, await report(['.'], 'skipped.json')], { cwd: tree });
+    assert.match(skipped.stdout, /^ {2}new 0, fixed 0, unchanged 1, not verified 1 \(could not be read in /m);
+    assert.equal(skipped.code, 2);
+    rmSync(tree, { recursive: true, force: true });
   });
 
   it('scope: a Terraform module outside the paths was looked at again when the later scan was given the same paths', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { colorsFor } from '../../src/cli/output.js';
-import { fixture, runCli } from '../support/cli.js';
+import { REPO_ROOT, fixture, runCli } from '../support/cli.js';
 
 const REGISTER_INPUT = fixture('json', 'register-input.json');
 
@@ -60,7 +60,7 @@ describe('ecsguard scan --format json: the public contract', () => {
     const report = JSON.parse(run.stdout);
     assert.deepEqual(Object.keys(report), ['version', 'tool', 'scope', 'findings', 'errors', 'warnings', 'skipped', 'summary']);
     assert.equal(report.version, 2);
-    assert.deepEqual(report.scope, { paths: [REGISTER_INPUT], live: [] });
+    assert.deepEqual(report.scope, { folder: REPO_ROOT, paths: [REGISTER_INPUT], live: [] });
     assert.equal(report.tool.name, 'ecsguard');
     assert.deepEqual(report.findings[0], {
       checkId: 'no-root-user',

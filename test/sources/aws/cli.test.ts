@@ -60,6 +60,7 @@ describe('ecsguard scan --aws (CLI against the emulator)', () => {
     );
     // What the scan looked at, for `ecsguard diff`: the account and the regions named.
     assert.deepEqual(report.scope, {
+      folder: process.cwd(),
       paths: [],
       live: [{ accounts: [report.findings[0]?.resource.accountId], regions: ['us-east-1', 'eu-west-1'] }],
     });
