@@ -1,5 +1,6 @@
 import { endOffsetOf, formatPosition, startOffsetOf } from '../model/location.js';
 import type { TaskDefinition } from '../model/task-definition.js';
+import { type ValueNode, field } from '../model/value.js';
 import type { FieldChange, ManualFix } from './strategy.js';
 import type { TextEdit } from './text-edit.js';
 
@@ -39,6 +40,18 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
   });
   const plannedBy = planned.map(({ edits }) => new Set(edits.map(editKey)));
   return planned.map(({ taskDefinition, changes, edits }, owner) => {
+    const within = sharedWithin(taskDefinition, changes, edits);
+    if (within) {
+      return changes.flatMap((change) =>
+        (change.checkIds.length ? change.checkIds : ['hardening']).map((checkId) => ({
+          checkId,
+          reason:
+            `${change.path.join('.')}: the text to edit is also ${within} in this task definition (a YAML anchor and ` +
+            `its alias), which would change too and does not need this: give each its own value, then run fix again`,
+          ...(taskDefinition.range ? { where: taskDefinition.range } : {}),
+        })),
+      );
+    }
     const others = new Set<number>();
     for (const edit of edits) {
       for (const span of spansByFile.get(edit.file) ?? []) {
@@ -66,6 +79,52 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
       }),
     );
   });
+}
+
+/**
+ * Text written once and read at two places of one task definition (an anchored value and its alias: `user: &u "0"`
+ * and `value: *u` in `environment`): both nodes carry the anchor's range. An edit inside it is safe only when the
+ * change made at one place is made at the other too (two containers from one anchored mapping, both fixed alike).
+ * Returns the first other place that would change without needing it (as a field path), or undefined.
+ */
+function sharedWithin(taskDefinition: TaskDefinition, changes: readonly FieldChange[], edits: readonly TextEdit[]): string | undefined {
+  const placesByRange = new Map<string, string[][]>();
+  const visit = (node: ValueNode, path: string[]): void => {
+    if (node.range) {
+      const key = `${node.range.file}\0${startOffsetOf(node.range)}\0${endOffsetOf(node.range)}`;
+      placesByRange.set(key, [...(placesByRange.get(key) ?? []), path]);
+    }
+    if (node.kind === 'object') for (const e of node.entries) visit(e.value, [...path, e.key]);
+    else if (node.kind === 'array') node.items.forEach((item, i) => visit(item, [...path, String(i)]));
+  };
+  visit(taskDefinition.body, []);
+  const list = field(taskDefinition.body, 'containerDefinitions');
+  const absolute = (change: FieldChange): string[] => {
+    if (change.container === undefined) return change.path;
+    const node = taskDefinition.containers.find((c) => c.index === change.container)?.node;
+    const at = list?.kind === 'array' && node ? list.items.indexOf(node) : -1;
+    return ['containerDefinitions', String(at >= 0 ? at : change.container), ...change.path];
+  };
+  const made = new Set(changes.map((c) => `${absolute(c).join('.')}\0${JSON.stringify(c.value)}`));
+  const startsWith = (path: readonly string[], prefix: readonly string[]) => prefix.every((step, i) => path[i] === step);
+  for (const [key, places] of placesByRange) {
+    if (places.length < 2) continue;
+    const [file, start, end] = key.split('\0');
+    if (!edits.some((e) => e.file === file && e.start >= Number(start) && e.end <= Number(end))) continue;
+    for (const change of changes) {
+      const path = absolute(change);
+      const from = places.find((place) => startsWith(path, place));
+      if (!from) continue;
+      const rest = path.slice(from.length);
+      for (const place of places) {
+        if (place === from || startsWith(place, from) || startsWith(from, place)) continue;
+        if (!made.has(`${[...place, ...rest].join('.')}\0${JSON.stringify(change.value)}`)) {
+          return place.reduce((text, step) => (/^\d+$/.test(step) ? `${text}[${step}]` : text ? `${text}.${step}` : step), '');
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Where the first edit is: the container (or body) of the task definition that holds it, as file:line:column. */

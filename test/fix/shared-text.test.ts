@@ -71,3 +71,34 @@ resource "aws_ecs_task_definition" "file_bridge" {
     ]);
   });
 });
+
+describe('fix: an anchored value read at another place of the same task definition', () => {
+  it('is edited only when that place needs the same edit (two containers from one anchor), manual otherwise', async () => {
+    const dir = workspace({
+      'env.yaml': `family: agent
+containerDefinitions:
+  - name: agent
+    image: example/agent
+    user: &runas "0"
+    environment:
+      - name: RUN_AS
+        value: *runas
+`,
+      'twins.yaml': `family: twins
+containerDefinitions:
+  - &worker
+    name: worker
+    image: example/worker
+    user: "0"
+  - *worker
+`,
+    });
+    const run = await runFix(dir);
+    assert.deepEqual(manualReasons(run), [
+      'no-root-user: user: the text to edit is also containerDefinitions[0].environment[0].value in this task definition ' +
+        '(a YAML anchor and its alias), which would change too and does not need this: give each its own value, then run fix again',
+    ]);
+    assert.deepEqual(Object.keys(run.after), ['twins.yaml']);
+    assert.match(run.after['twins.yaml'] ?? '', /^ {4}user: "1000:1000"\n {2}- \*worker\n$/m);
+  });
+});

@@ -14,8 +14,13 @@ export async function readYamlDocuments(
   text: string,
   file: string,
   lines: LineIndex,
+  of: 'template' | 'task definition' = 'template',
 ): Promise<{ documents: ValueNode[]; errors: ScanError[] }> {
   const fast = buildYamlFromEvents(text, file, lines);
   if (fast) return { documents: fast, errors: [] };
-  return (await (composing ??= import('./yaml-tree.js'))).parseYamlTemplate(text, file, lines, { composeOnly: true });
+  const composer = await (composing ??= import('./yaml-tree.js'));
+  return composer.parseYamlTemplate(text, file, lines, {
+    composeOnly: true,
+    ...(of === 'task definition' ? { mergeKeyMessage: composer.TASK_DEFINITION_MERGE_KEY_MESSAGE } : {}),
+  });
 }

@@ -32,6 +32,8 @@ const CUSTOM_TAGS: Array<ScalarTag | CollectionTag> = SHORT_FORM_TAGS.flatMap((n
 const KNOWN_TAGS = new Set<string>(SHORT_FORM_TAGS.map((name) => `!${name}`));
 
 export const MERGE_KEY_MESSAGE = 'YAML merge keys (<<) are not supported by CloudFormation';
+/** The same for a task definition in YAML, which the AWS CLI merges: ecsguard does not, so it judges nothing there. */
+export const TASK_DEFINITION_MERGE_KEY_MESSAGE = 'YAML merge keys (<<) are not read by ecsguard: write the merged keys out';
 /** Unreadable mappings are quoted in findings; keep the quote to a line. */
 const MAX_EXPRESSION_LENGTH = 80;
 
@@ -79,7 +81,12 @@ class ConversionStop extends Error {
  * Short-form tags become long-form one-key mappings (`!If x` → `{Fn::If: x}`)
  * whose range covers the tag, so unresolved expressions quote what was written.
  */
-export function parseYamlTemplate(text: string, file: string, lines: LineIndex, options: { composeOnly?: boolean } = {}): ParsedYaml {
+export function parseYamlTemplate(
+  text: string,
+  file: string,
+  lines: LineIndex,
+  options: { composeOnly?: boolean; mergeKeyMessage?: string } = {},
+): ParsedYaml {
   // Most templates take the fast path (trees straight from js-yaml's events); the rest are composed below.
   const fast = options.composeOnly ? undefined : buildYamlFromEvents(text, file, lines);
   if (fast) return { documents: fast, errors: [] };
@@ -104,7 +111,7 @@ export function parseYamlTemplate(text: string, file: string, lines: LineIndex, 
 
   for (const document of list) {
     if (document.contents === null) continue;
-    const converter = new Converter(source.text, source.toOriginal, file, lines, document);
+    const converter = new Converter(source.text, source.toOriginal, file, lines, document, options.mergeKeyMessage ?? MERGE_KEY_MESSAGE);
     try {
       documents.push(converter.convert(document.contents, 0));
       errors.push(...converter.errors);
@@ -138,6 +145,7 @@ class Converter {
     private readonly file: string,
     private readonly lines: LineIndex,
     private readonly document: Document,
+    private readonly mergeKeyMessage: string,
   ) {}
 
   convert(node: unknown, depth: number, viaAlias = false): ValueNode {
@@ -225,11 +233,11 @@ class Converter {
     // An anchored mapping expanded by several aliases is reported once.
     if (!this.reportedMerges.has(offset)) {
       this.reportedMerges.add(offset);
-      this.errors.push(fileError(this.file, MERGE_KEY_MESSAGE, keyRange));
+      this.errors.push(fileError(this.file, this.mergeKeyMessage, keyRange));
     }
     const range = this.rangeOf(map);
     const expression = map.range ? shorten(this.expression(map.range[0], this.endOf(map))) : '<<';
-    return { kind: 'unresolved', expression, reason: MERGE_KEY_MESSAGE, ...(range ? { range } : {}), syntax: 'yaml' };
+    return { kind: 'unresolved', expression, reason: this.mergeKeyMessage, ...(range ? { range } : {}), syntax: 'yaml' };
   }
 
   /** A pair value may be missing (`User:`): that is null, placed after the key. */

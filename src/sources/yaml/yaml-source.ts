@@ -19,7 +19,7 @@ export const yamlTaskDefinitionSource: FileSource = {
     const output: SourceOutput = { definitions: [], failures: [], errors: [] };
     for (const file of files) {
       const lines = new LineIndex(file.text);
-      const parsed = await readYamlDocuments(file.text, file.path, lines);
+      const parsed = await readYamlDocuments(file.text, file.path, lines, 'task definition');
       output.errors.push(...parsed.errors);
       // An empty document (a file ending in `---`) holds nothing; an explicit `null` is still reported.
       const documents = parsed.documents.filter((d) => !(d.kind === 'null' && isEmpty(file.text, d)));

@@ -98,6 +98,15 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
     );
   });
 
+  it('a merge key is an input error that names ecsguard, not CloudFormation (the AWS CLI merges it)', async () => {
+    const text = 'family: a\nx-base: &base\n  privileged: true\ncontainerDefinitions:\n  - <<: *base\n    name: c\n    image: x\n';
+    const output = await yamlTaskDefinitionSource.load([{ path: 'merge.yaml', text }], {});
+    assert.deepEqual(
+      output.errors.map((e) => [e.line, e.column, e.message]),
+      [[5, 5, 'YAML merge keys (<<) are not read by ecsguard: write the merged keys out']],
+    );
+  });
+
   it('detection: top-level keys only; a run-task or create-service input names a revision and is not one', () => {
     assert.equal(looksLikeYamlTaskDefinition('family: web\ncontainerDefinitions:\n  - name: app\n'), true);
     // A top-level list of them, in the usual two-space layout.
