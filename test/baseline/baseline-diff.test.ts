@@ -204,6 +204,8 @@ describe('baselines and diffs', () => {
     assert.match(onlyB.stdout, /^ {2}new 0, fixed 0, unchanged 1, not verified 1 \(not scanned in /m);
     assert.match(onlyB.stdout, /^Not verified \(1\)\n {2}FAIL {4}no-privileged-containers {2}a\/web\.json › web › app/m);
     assert.equal(onlyB.code, 2);
+    const onlyBJson = JSON.parse((await runCli(['diff', first, path.join(tree, 'only-b.json'), '--format', 'json'], { cwd: tree })).stdout);
+    assert.deepEqual([onlyBJson.notVerified.length, onlyBJson.notScanned], [1, 1]);
     // a is fixed and both are scanned: the fixed one is a's.
     writeFileSync(path.join(tree, 'a', 'web.json'), web(false));
     const both = await runCli(['diff', first, await report(['.'], 'both.json')], { cwd: tree });

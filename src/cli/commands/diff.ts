@@ -49,6 +49,8 @@ verified (its file or region could not be read, or was not scanned, in a later r
         fixed: d.fixed,
         unchanged: d.unchanged,
         notVerified: d.unverified,
+        // How many of notVerified the later scan did not look at (the others: it could not read them).
+        notScanned: d.notScanned,
       });
       if (options.format === 'json') {
         const body =
