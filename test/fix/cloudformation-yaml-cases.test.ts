@@ -211,6 +211,14 @@ resource "aws_ecs_task_definition" "t" {
 });
 
 describe('fix: a YAML key written without a value', () => {
+  it('last in a flow mapping that also gets new keys: they go before it, and the file stays YAML', async () => {
+    const run = await diffOf('td.yaml', 'family: a\ncontainerDefinitions:\n  - {name: c, image: x, user: }\n', { readonlyRoot: true });
+    assert.equal(
+      run.after['td.yaml'],
+      'family: a\ncontainerDefinitions:\n  - {name: c, image: x, readonlyRootFilesystem: true, user: "1000:1000"}\n',
+    );
+  });
+
   it('gets the value after a space, before a comment, in CloudFormation and task-definition YAML alike', async () => {
     const template = await diffOf(
       't.yaml',

@@ -101,6 +101,10 @@ export function insertEntries(
 
   if (inline) {
     const body = entries.map(([k, v]) => renderEntry(k, v, layout)).join(', ');
+    // A last value written empty (`{…, user: }`) has no text to go after, and a fix may write one there: the new
+    // entries go before its key instead (a mapping's order means nothing).
+    const emptyLast = syntax === 'yaml' && last.value.range.start.offset === last.value.range.end.offset;
+    if (emptyLast) return [{ file, start: last.keyRange.start.offset, end: last.keyRange.start.offset, text: `${body}, ` }];
     return [{ file, start: valueEnd, end: valueEnd, text: `, ${body}` }];
   }
   const width = syntax === 'hcl' ? hclKeyWidth(text, node, last) : 0;

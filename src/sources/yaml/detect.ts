@@ -20,8 +20,15 @@ const FAMILY = /^(?:-[ \t]+)?["']?family["']?[ \t]*:/m;
 const TASK_LEVEL_KEY =
   /^[ \t]*(?:-[ \t]+)?["']?(?:networkMode|requiresCompatibilities|executionRoleArn|taskRoleArn|runtimePlatform)["']?[ \t]*:/m;
 
-/** Either key anywhere (indented, in a flow mapping): a file the line tests miss is parsed to decide. */
-const KEY_ANYWHERE = /["']?(?:containerDefinitions|taskDefinition)["']?[ \t]*:|\?[ \t]+["']?(?:containerDefinitions|taskDefinition)/i;
+/**
+ * Either key written as a key (at a line's start after indentation, list dashes or a `?`, or inside a flow mapping),
+ * never in a comment or as part of another name (`ecsTaskDefinition:`): a file the line tests miss is parsed to decide.
+ */
+const KEY_WRITTEN = /(?:^[ \t]*(?:-[ \t]+)*(?:\?[ \t]+)?|[{,][ \t]*)["']?(?:containerDefinitions|taskDefinition)["']?[ \t]*(?::|$)/im;
+/** Where a task definition's own key sits in the layouts the line tests miss: indented by four at most. */
+const SHALLOW_KEY = /^(?: {0,4}|(?:-[ \t]+){1,2}|\?[ \t]+|[ \t]*\{[ \t]*)["']?(?:containerDefinitions|taskDefinition)["']?[ \t]*(?::|$)/im;
+/** Parsing a big file to decide costs seconds; a task definition is at most 64 KiB (an ECS quota). */
+const MAX_PARSED_CHARS = 1024 * 1024;
 
 export function looksLikeYamlTaskDefinition(text: string): boolean {
   if (
@@ -32,34 +39,28 @@ export function looksLikeYamlTaskDefinition(text: string): boolean {
   ) {
     return true;
   }
-  return KEY_ANYWHERE.test(text) && holdsTaskDefinition(text);
+  return text.length <= MAX_PARSED_CHARS && KEY_WRITTEN.test(text) && holdsTaskDefinition(text);
 }
 
 /**
  * The layouts the line tests do not know (a list indented by four, a `-` alone on its line, a flow mapping, an anchor
  * on `taskDefinition:`, a complex key): a document, or an element of a top-level list, is a mapping with either key
- * (`taskDefinition` holding a mapping). A file that does not parse holds one too: the source then reports why.
+ * (`taskDefinition` holding a mapping). A file that does not parse holds one when the key sits where a task
+ * definition's would: the source then reports why it cannot be read; any other broken YAML is not this source's.
  */
 function holdsTaskDefinition(text: string): boolean {
-  const documents = yamlPackage().parseAllDocuments(text, { uniqueKeys: false });
+  const yaml = yamlPackage();
+  const documents = yaml.parseAllDocuments(text, { uniqueKeys: false });
   if (!Array.isArray(documents)) return false;
-  if (documents.some((d) => d.errors.length)) return true;
+  if (documents.some((d) => d.errors.length)) return SHALLOW_KEY.test(text);
+  const isTaskDefinition = (node: unknown): boolean =>
+    yaml.isMap(node) &&
+    node.items.some((pair) => {
+      const key = yaml.isScalar(pair.key) ? String(pair.key.value) : undefined;
+      return key?.toLowerCase() === 'containerdefinitions' || (key === 'taskDefinition' && (yaml.isMap(pair.value) || yaml.isAlias(pair.value)));
+    });
   return documents.some((document) => {
-    let value: unknown;
-    try {
-      value = document.toJS({ maxAliasCount: 10_000 });
-    } catch {
-      return true;
-    }
-    return (Array.isArray(value) ? value : [value]).some(isTaskDefinitionShape);
+    const contents = document.contents;
+    return yaml.isSeq(contents) ? contents.items.some(isTaskDefinition) : isTaskDefinition(contents);
   });
-}
-
-function isTaskDefinitionShape(value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  return Object.entries(value).some(
-    ([key, v]) =>
-      key.toLowerCase() === 'containerdefinitions' ||
-      (key === 'taskDefinition' && v !== null && typeof v === 'object' && !Array.isArray(v)),
-  );
 }

@@ -131,6 +131,14 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
       assert.equal(looksLikeYamlTaskDefinition(text), true, text);
     }
     assert.equal(looksLikeYamlTaskDefinition('jobs:\n  deploy:\n    with:\n      taskDefinition: td.json\n'), false);
+    // Broken YAML that is no task definition stays someone else's (skipped), whatever words it holds.
+    assert.equal(looksLikeYamlTaskDefinition('# containerDefinitions: documented elsewhere\nkey: [unclosed\n'), false);
+    assert.equal(looksLikeYamlTaskDefinition('service:\n  ecsTaskDefinition: web\n  tags: [a\n'), false);
+    assert.equal(looksLikeYamlTaskDefinition('values:\n  deep:\n    nested:\n      taskDefinition:\n\tbad: 1\n'), false);
+    // Broken where a task definition's own key sits: read, so the error is reported.
+    assert.equal(looksLikeYamlTaskDefinition('  family: a\n  containerDefinitions:\n    - name: c\n   image: x\n'), true);
+    // A big file is not parsed to decide (a 30 MB ConfigMap took 29 s): only the line tests apply.
+    assert.equal(looksLikeYamlTaskDefinition(`data:\n  taskDefinition:\n    family: a\n${'  k: v\n'.repeat(200_000)}`), false);
     // A CloudFormation template is CloudFormation's, and JSON stays the JSON source's.
     assert.equal(owner('Resources:\n  Td:\n    Type: AWS::ECS::TaskDefinition\n'), 'cloudformation');
     assert.equal(owner('{"containerDefinitions": []}', 'td.json'), 'json');
