@@ -37,10 +37,13 @@ export function diffScans(
 
   // File names compare as files when both folders are known and related (see lookedAt), as written otherwise.
   const folders = related(scopes.before?.folder, scopes.after?.folder);
-  const fileIn = (folder: string | undefined) => (f: ReportedFinding) =>
-    folders && folder !== undefined && f.resource.file !== undefined ? path.resolve(folder, f.resource.file) : (f.resource.file ?? '');
-  const beforeFile = fileIn(scopes.before?.folder);
-  const afterFile = fileIn(scopes.after?.folder);
+  const nameIn = (folder: string | undefined) => (name: string) =>
+    folders && folder !== undefined && name !== '<stdin>' ? path.resolve(folder, name) : name;
+  const beforeName = nameIn(scopes.before?.folder);
+  const afterName = nameIn(scopes.after?.folder);
+  const beforeFile = (f: ReportedFinding) => (f.resource.file === undefined ? '' : beforeName(f.resource.file));
+  const afterFile = (f: ReportedFinding) => (f.resource.file === undefined ? '' : afterName(f.resource.file));
+  const unreadFiles = unreadAfter.map((u) => (u.file === undefined ? u : { ...u, file: afterName(u.file) }));
   const inBefore = matchedIn(afterOpen, afterFile, beforeOpen, beforeFile);
   const added = afterOpen.filter((_, i) => !inBefore[i]);
   const unchanged = afterOpen.filter((_, i) => inBefore[i]);
@@ -53,7 +56,8 @@ export function diffScans(
     if (inAfter[i]) continue;
     const outside = scopes.after !== undefined && !lookedAt(f, scopes.after, scopes.before);
     if (outside) notScanned++;
-    const unread = outside || erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadAfter);
+    const unread =
+      outside || erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadFiles, beforeName);
     (unread ? unverified : fixed).push(f);
   }
   return { added, fixed, unchanged, unverified, notScanned };
@@ -82,10 +86,13 @@ function matchedIn(
   return matched.map((m, i) => m || elsewhere.take(findingIdentity(items[i] as ReportedFinding)));
 }
 
-function inUnreadScope(f: ReportedFinding, scopes: readonly UnreadScope[]): boolean {
+/** `scopes` name files as `name` does the finding's (both resolved against their folders, or both as written). */
+function inUnreadScope(f: ReportedFinding, scopes: readonly UnreadScope[], name: (file: string) => string): boolean {
+  const declaredIn = f.resource.file === undefined ? undefined : name(f.resource.file);
+  const locatedIn = f.location?.file === undefined ? undefined : name(f.location.file);
   return scopes.some((scope) => {
     if (scope.file !== undefined) {
-      return f.resource.kind === 'file' && (f.resource.file === scope.file || (!scope.skipped && f.location?.file === scope.file));
+      return f.resource.kind === 'file' && (declaredIn === scope.file || (!scope.skipped && locatedIn === scope.file));
     }
     if (scope.region !== undefined) return f.resource.kind === 'aws' && f.resource.region === scope.region;
     return f.resource.kind === 'aws';

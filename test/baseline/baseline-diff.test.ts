@@ -222,6 +222,12 @@ describe('baselines and diffs', () => {
     const skipped = await runCli(['diff', first, await report(['.'], 'skipped.json')], { cwd: tree });
     assert.match(skipped.stdout, /^ {2}new 0, fixed 0, unchanged 1, not verified 1 \(could not be read in /m);
     assert.equal(skipped.code, 2);
+    // The same skip seen from inside a/: its report names the file `web.json`, which is a/web.json.
+    const fromA = path.join(tree, 'from-a.json');
+    await runCli(['scan', '.', '--format', `json:${fromA}`], { cwd: path.join(tree, 'a') });
+    const skippedFromA = await runCli(['diff', first, fromA], { cwd: tree });
+    assert.match(skippedFromA.stdout, /not verified 2 \(could not be read, or not scanned, in /m);
+    assert.equal(skippedFromA.code, 2);
     rmSync(tree, { recursive: true, force: true });
   });
 
