@@ -1,4 +1,4 @@
-import { endOffsetOf, formatPosition, startOffsetOf } from '../model/location.js';
+import { type SourceRange, endOffsetOf, formatPosition, startOffsetOf } from '../model/location.js';
 import type { TaskDefinition } from '../model/task-definition.js';
 import { type ValueNode, field } from '../model/value.js';
 import type { FieldChange, ManualFix } from './strategy.js';
@@ -30,9 +30,8 @@ const editKey = (e: TextEdit) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
 export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][] {
   const spansByFile = new Map<string, Span[]>();
   planned.forEach(({ taskDefinition }, owner) => {
-    const ranges = [taskDefinition.body.range, ...taskDefinition.containers.map((c) => c.node.range)];
-    for (const range of ranges) {
-      if (!range) continue;
+    // Every node, not only containers: an alias may read another definition's anchored value in any field.
+    for (const range of nodeRanges(taskDefinition.body)) {
       const spans = spansByFile.get(range.file) ?? [];
       spans.push({ owner, file: range.file, start: startOffsetOf(range), end: endOffsetOf(range) });
       spansByFile.set(range.file, spans);
@@ -79,6 +78,25 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
       }),
     );
   });
+}
+
+/** The ranges of a tree's nodes, each once (an alias's copy of a node has the anchor's range). */
+function nodeRanges(root: ValueNode): SourceRange[] {
+  const seen = new Set<string>();
+  const ranges: SourceRange[] = [];
+  const visit = (node: ValueNode): void => {
+    if (node.range) {
+      const key = `${node.range.file}\0${startOffsetOf(node.range)}\0${endOffsetOf(node.range)}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        ranges.push(node.range);
+      }
+    }
+    if (node.kind === 'object') for (const e of node.entries) visit(e.value);
+    else if (node.kind === 'array') for (const item of node.items) visit(item);
+  };
+  visit(root);
+  return ranges;
 }
 
 /**

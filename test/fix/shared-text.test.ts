@@ -99,6 +99,26 @@ containerDefinitions:
         '(a YAML anchor and its alias), which would change too and does not need this: give each its own value, then run fix again',
     ]);
     assert.deepEqual(Object.keys(run.after), ['twins.yaml']);
+    // Read by another task definition's field, not its containers' text: still shared.
+    const other = await runFix(
+      workspace({
+        'revisions.yaml': `- family: a
+  containerDefinitions:
+    - name: c
+      image: x
+      user: &u "0"
+- family: b
+  containerDefinitions:
+    - name: c
+      image: x
+      user: "1000"
+      environment:
+        - {name: RUN_AS, value: *u}
+`,
+      }),
+    );
+    assert.deepEqual(other.result.changes, []);
+    assert.match(manualReasons(other)[0] ?? '', /^no-root-user: user: the text to edit \(.*revisions\.yaml:3:7\) is shared with b /);
     assert.match(run.after['twins.yaml'] ?? '', /^ {4}user: "1000:1000"\n {2}- \*worker\n$/m);
   });
 });
