@@ -171,8 +171,8 @@ export async function consumeOutput(output: SourceOutput, given: ConsumeOptions,
     findingLines: given.findingLines,
     code,
   };
-  errors.push(...output.errors);
-  warnings.push(...(output.warnings ?? []));
+  append(errors, output.errors);
+  append(warnings, output.warnings ?? []);
   for (const failure of output.failures) {
     // Listed as an input error (with region and operation) and as ERROR for every check: never a PASS.
     errors.push(withResource(failure.error, failure.error.resource ?? failure.resource.arn ?? failure.resource.id));
@@ -246,9 +246,9 @@ async function consumeInParts(
   const checked = emptyBatch();
   try {
     await loadInParts(async (part) => {
-      whole.errors.push(...part.errors);
-      whole.warnings?.push(...(part.warnings ?? []));
-      whole.failures.push(...part.failures);
+      append(whole.errors, part.errors);
+      if (whole.warnings) append(whole.warnings, part.warnings ?? []);
+      append(whole.failures, part.failures);
       await consumeOutput({ definitions: part.definitions, failures: [], errors: [] }, withTexts, checked);
     });
   } catch {
@@ -267,8 +267,8 @@ async function consumeInParts(
     const lines = checked.lines?.[i];
     if (lines) (into.lines ??= [])[into.findings.length - 1] = lines;
   }
-  into.errors.push(...checked.errors);
-  into.warnings.push(...checked.warnings);
+  append(into.errors, checked.errors);
+  append(into.warnings, checked.warnings);
   into.taskDefinitions += checked.taskDefinitions;
 }
 
@@ -533,4 +533,9 @@ function sortFindings(findings: Finding[], checks: readonly Check[]): void {
       (a.location?.start.offset ?? 0) - (b.location?.start.offset ?? 0) ||
       (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0),
   );
+}
+
+/** `into.push(...items)` without spreading: a file of 150,000 list elements gives as many errors, past the stack's limit. */
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
 }

@@ -165,3 +165,30 @@ describe('task-definition JSON that is written wrong is an input error, never a 
     assert.deepEqual(result.skipped.map((s) => path.basename(s.file)).sort(), ['package.json', 'state-machine.json']);
   });
 });
+
+describe('a file of very many list elements', () => {
+  it('150,000 elements that are no task definitions: errors capped per file, no stack overflow', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-many-'));
+    const file = path.join(dir, 'many.json');
+    const elements = [{ family: 'a', containerDefinitions: [{ name: 'c', image: 'x', privileged: true }] }];
+    for (let i = 0; i < 150_000; i++) elements.push({ k: i } as never);
+    writeFileSync(file, JSON.stringify(elements));
+    try {
+      const result = await scan({ paths: [file], checks: CHECKS });
+      assert.deepEqual(
+        result.findings.map((f) => [f.checkId, f.status]),
+        [
+          ['no-root-user', 'FAIL'],
+          ['no-privileged-containers', 'FAIL'],
+        ],
+      );
+      assert.equal(result.errors.length, 6);
+      assert.equal(result.errors[0]?.message, 'element #1: not a task definition: no "containerDefinitions" or "taskDefinition" key');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
