@@ -56,8 +56,7 @@ export function diffScans(
     if (inAfter[i]) continue;
     const outside = scopes.after !== undefined && !lookedAt(f, scopes.after, scopes.before);
     if (outside) notScanned++;
-    const unread =
-      outside || erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadFiles, beforeName);
+    const unread = outside || erroredAfter.has(`${resourceIdentity(f)}\u0000${f.checkId}`) || inUnreadScope(f, unreadFiles, beforeName);
     (unread ? unverified : fixed).push(f);
   }
   return { added, fixed, unchanged, unverified, notScanned };

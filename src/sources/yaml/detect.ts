@@ -57,7 +57,9 @@ function holdsTaskDefinition(text: string): boolean {
     yaml.isMap(node) &&
     node.items.some((pair) => {
       const key = yaml.isScalar(pair.key) ? String(pair.key.value) : undefined;
-      return key?.toLowerCase() === 'containerdefinitions' || (key === 'taskDefinition' && (yaml.isMap(pair.value) || yaml.isAlias(pair.value)));
+      return (
+        key?.toLowerCase() === 'containerdefinitions' || (key === 'taskDefinition' && (yaml.isMap(pair.value) || yaml.isAlias(pair.value)))
+      );
     });
   return documents.some((document) => {
     const contents = document.contents;
