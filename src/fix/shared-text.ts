@@ -113,7 +113,11 @@ function sharedWithin(taskDefinition: TaskDefinition, changes: readonly FieldCha
       placesByRange.set(key, [...(placesByRange.get(key) ?? []), path]);
     }
     if (node.kind === 'object') for (const e of node.entries) visit(e.value, [...path, e.key]);
-    else if (node.kind === 'array') node.items.forEach((item, i) => visit(item, [...path, String(i)]));
+    else if (node.kind === 'array') {
+      node.items.forEach((item, i) => {
+        visit(item, [...path, String(i)]);
+      });
+    }
   };
   visit(taskDefinition.body, []);
   const list = field(taskDefinition.body, 'containerDefinitions');
