@@ -18,16 +18,37 @@ const TOP_LEVEL_LIST = /^(?:[ \t]*(?:#.*)?\r?\n)*-[ \t]/;
 const MISWRITTEN_TASK_DEFINITION = /^(?:-[ \t]+)?["']?containerDefinitions["']?[ \t]*:/im;
 const FAMILY = /^(?:-[ \t]+)?["']?family["']?[ \t]*:/m;
 const TASK_LEVEL_KEY =
-  /^[ \t]*(?:-[ \t]+)?["']?(?:networkMode|requiresCompatibilities|executionRoleArn|taskRoleArn|runtimePlatform)["']?[ \t]*:/m;
+  /^(?:-[ \t]+)?["']?(?:networkMode|requiresCompatibilities|executionRoleArn|taskRoleArn|runtimePlatform)["']?[ \t]*:/m;
 
+/** Anchors and tags a key may carry (`&k containerDefinitions:`, `!!str containerDefinitions:`). */
+const PROPERTIES = String.raw`(?:[&!]\S*[ \t]+)*`;
 /**
  * Either key written as a key (at a line's start after indentation, list dashes or a `?`, or inside a flow mapping),
  * never in a comment or as part of another name (`ecsTaskDefinition:`): a file the line tests miss is parsed to decide.
  */
-const KEY_WRITTEN = /(?:^[ \t]*(?:-[ \t]+)*(?:\?[ \t]+)?|[{,][ \t]*)["']?(?:containerDefinitions|taskDefinition)["']?[ \t]*(?::|$)/im;
-/** Where a task definition's own key sits in the layouts the line tests miss: indented by four at most. */
-const SHALLOW_KEY = /^(?: {0,4}|(?:-[ \t]+){1,2}|\?[ \t]+|[ \t]*\{[ \t]*)["']?(?:containerDefinitions|taskDefinition)["']?[ \t]*(?::|$)/im;
-/** Parsing a big file to decide costs seconds; a task definition is at most 64 KiB (an ECS quota). */
+const KEY_WRITTEN = new RegExp(
+  String.raw`(?:^[ \t]*(?:-[ \t]+)*(?:\?[ \t]+)?|[{,][ \t]*)${PROPERTIES}["']?(?:containerDefinitions|taskDefinition)["']?[ \t]*(?::|$)`,
+  'im',
+);
+/**
+ * Where a task definition's own key sits, for a file that does not parse or is too big to parse: at the start of a
+ * line indented by `indent` at most (after a list dash or a `?` at most), or in a flow mapping that starts a line;
+ * `taskDefinition` only holding a mapping. A key deeper in (a values file, text in a block scalar) is another file's.
+ */
+const shallowKey = (indent: number) =>
+  new RegExp(
+    String.raw`(?:^(?: {0,${indent}}|-[ \t]+|\?[ \t]+)${PROPERTIES}|^[ \t]*(?:-[ \t]+)?\{.*[{,][ \t]*)["']?` +
+      String.raw`(?:[cC]ontainer[dD]efinitions["']?[ \t]*(?::|$)|taskDefinition["']?[ \t]*:[ \t]*(?:[{#&]|\r?\n|$))`,
+    'm',
+  );
+/**
+ * A file that does not parse, or is too big to parse: the key at the margin. Two columns in is a values file's or a
+ * ConfigMap's key (or text in a block scalar), and claiming it would fail the scan on someone else's broken file.
+ */
+const MARGIN_KEY = shallowKey(0);
+/** The key of a top-level list's element, however far the element's keys are indented after its dash. */
+const LIST_ELEMENT_ANY_INDENT = /^ {1,8}["']?containerDefinitions["']?[ \t]*:/m;
+/** Parsing a big file to decide costs seconds (a 30 MB ConfigMap took 29 s): beyond this, the key's place decides. */
 const MAX_PARSED_CHARS = 1024 * 1024;
 
 export function looksLikeYamlTaskDefinition(text: string): boolean {
@@ -39,7 +60,9 @@ export function looksLikeYamlTaskDefinition(text: string): boolean {
   ) {
     return true;
   }
-  return text.length <= MAX_PARSED_CHARS && KEY_WRITTEN.test(text) && holdsTaskDefinition(text);
+  if (!KEY_WRITTEN.test(text)) return false;
+  if (text.length <= MAX_PARSED_CHARS) return holdsTaskDefinition(text);
+  return MARGIN_KEY.test(text) || (TOP_LEVEL_LIST.test(text) && LIST_ELEMENT_ANY_INDENT.test(text));
 }
 
 /**
@@ -52,7 +75,7 @@ function holdsTaskDefinition(text: string): boolean {
   const yaml = yamlPackage();
   const documents = yaml.parseAllDocuments(text, { uniqueKeys: false });
   if (!Array.isArray(documents)) return false;
-  if (documents.some((d) => d.errors.length)) return SHALLOW_KEY.test(text);
+  if (documents.some((d) => d.errors.length)) return MARGIN_KEY.test(text);
   const isTaskDefinition = (node: unknown): boolean =>
     yaml.isMap(node) &&
     node.items.some((pair) => {

@@ -135,10 +135,21 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
     assert.equal(looksLikeYamlTaskDefinition('# containerDefinitions: documented elsewhere\nkey: [unclosed\n'), false);
     assert.equal(looksLikeYamlTaskDefinition('service:\n  ecsTaskDefinition: web\n  tags: [a\n'), false);
     assert.equal(looksLikeYamlTaskDefinition('values:\n  deep:\n    nested:\n      taskDefinition:\n\tbad: 1\n'), false);
-    // Broken where a task definition's own key sits: read, so the error is reported.
-    assert.equal(looksLikeYamlTaskDefinition('  family: a\n  containerDefinitions:\n    - name: c\n   image: x\n'), true);
-    // A big file is not parsed to decide (a 30 MB ConfigMap took 29 s): only the line tests apply.
+    assert.equal(looksLikeYamlTaskDefinition('description: >\n  containerDefinitions: are explained here\nbad: [\n'), false);
+    assert.equal(looksLikeYamlTaskDefinition('config:\n  taskDefinition:\n  bad: [\n'), false);
+    assert.equal(looksLikeYamlTaskDefinition('values:\n  taskDefinition: web:3\n  bad: [\n'), false);
+    assert.equal(looksLikeYamlTaskDefinition('family: web\ndata:\n  networkMode: host\n'), false, 'a task-level key nested elsewhere');
+    // Broken where a task definition's own key sits (the margin, a flow mapping starting a line): read, so the error
+    // is reported.
+    assert.equal(looksLikeYamlTaskDefinition('&k containerDefinitions:\n  - name: c\n bad: [\n'), true);
+    assert.equal(looksLikeYamlTaskDefinition('{family: a, containerDefinitions: [{name: c, privileged: true}]\n'), true);
+    // Keys with an anchor or a tag.
+    assert.equal(looksLikeYamlTaskDefinition('family: a\n&k containerDefinitions: [{name: c, privileged: true}]\n'), true);
+    assert.equal(looksLikeYamlTaskDefinition('family: a\n!!str containerDefinitions: [{name: c, privileged: true}]\n'), true);
+    // A big file is not parsed to decide (a 30 MB ConfigMap took 29 s): the key's place decides.
     assert.equal(looksLikeYamlTaskDefinition(`data:\n  taskDefinition:\n    family: a\n${'  k: v\n'.repeat(200_000)}`), false);
+    const element = '-   family: a\n    containerDefinitions: [{name: c, privileged: true}]\n';
+    assert.equal(looksLikeYamlTaskDefinition(element.repeat(20_000)), true, 'a big list of them, indented by four');
     // A CloudFormation template is CloudFormation's, and JSON stays the JSON source's.
     assert.equal(owner('Resources:\n  Td:\n    Type: AWS::ECS::TaskDefinition\n'), 'cloudformation');
     assert.equal(owner('{"containerDefinitions": []}', 'td.json'), 'json');
