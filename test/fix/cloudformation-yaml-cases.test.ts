@@ -210,6 +210,38 @@ resource "aws_ecs_task_definition" "t" {
   });
 });
 
+describe('fix: YAML written in its rarer forms stays YAML', () => {
+  const fixed = async (text: string) =>
+    (await diffOf('td.yaml', `family: a\ncontainerDefinitions:\n${text}`, { readonlyRoot: true })).after['td.yaml'];
+
+  it('an explicit key (`? privileged`) last in its mapping: new keys at the `?`, not under the value', async () => {
+    assert.equal(
+      await fixed('  - name: c\n    image: x\n    ? privileged\n    : true\n'),
+      'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    ? privileged\n    : false\n' +
+        '    readonlyRootFilesystem: true\n    user: "1000:1000"\n',
+    );
+  });
+
+  it('a key without a colon gets one (`{…, user}`; `? user` gets its `:` line)', async () => {
+    assert.equal(
+      await fixed('  - {name: c, image: x, user}\n'),
+      'family: a\ncontainerDefinitions:\n  - {name: c, image: x, readonlyRootFilesystem: true, user: "1000:1000"}\n',
+    );
+    assert.equal(
+      await fixed('  - name: c\n    image: x\n    ? user\n'),
+      'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    ? user\n    : "1000:1000"\n    readonlyRootFilesystem: true\n',
+    );
+  });
+
+  it('a standard tag on the old value goes with it (`!!int "1000:1000"` is no string)', async () => {
+    assert.equal(
+      await fixed('  - name: c\n    image: x\n    user: !!int 0\n  - name: d\n    image: x\n    user: !!null\n'),
+      'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    user: "1000:1000"\n    readonlyRootFilesystem: true\n' +
+        '  - name: d\n    image: x\n    user: "1000:1000"\n    readonlyRootFilesystem: true\n',
+    );
+  });
+});
+
 describe('fix: a YAML key written without a value', () => {
   it('last in a flow mapping that also gets new keys: they go before it, and the file stays YAML', async () => {
     const run = await diffOf('td.yaml', 'family: a\ncontainerDefinitions:\n  - {name: c, image: x, user: }\n', { readonlyRoot: true });

@@ -193,14 +193,35 @@ export function replaceValue(
   const style = raw.startsWith("'") ? 'single' : raw.startsWith('"') || forceDoubleQuotes ? 'double' : 'plain';
   const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol: eolOf(text), pascal, escapedJson };
   const rendered = typeof value === 'object' && value !== null ? renderValue(value, layout) : renderScalar(value, layout, style);
-  if (raw === '' && syntax === 'yaml') {
-    // An empty value (`user:`, `user: # TODO`) is a zero-length node: a value glued to the colon or to a comment's
-    // `#` is no longer YAML (`user:"1000"`) or no longer a comment (`"1000"# TODO`).
-    const before = /\s/.test(text[range.start.offset - 1] ?? ' ') ? '' : ' ';
-    const after = text[range.end.offset] === '#' ? ' ' : '';
-    return { file, start: range.start.offset, end: range.end.offset, text: `${before}${rendered}${after}` };
+  if (raw === '' && syntax === 'yaml') return fillEmptyValue(text, file, range.start.offset, rendered);
+  // A standard tag on the old value (`!!int 0`, `!!null`) would tag the new one: `!!int "1000:1000"` is no string.
+  const tag = syntax === 'yaml' ? /!![A-Za-z]+[ \t]+$/.exec(text.slice(lineStartOf(text, range.start.offset), range.start.offset)) : null;
+  const start = tag ? range.start.offset - tag[0].length : range.start.offset;
+  return { file, start, end: range.end.offset, text: rendered };
+}
+
+/**
+ * Writes a value where a YAML key has none, a zero-length node at `at`. Glued to the colon or to a comment's `#` it
+ * would no longer be YAML (`user:"1000"`) or a comment (`"1000"# TODO`); a key written without a colon (`{…, user}`,
+ * `? user`) gets one, for an explicit key on a line of its own below the `?`.
+ */
+function fillEmptyValue(text: string, file: string, at: number, rendered: string): TextEdit {
+  // `user: !!null` is empty too, with a tag that would tag the new value: the tag goes.
+  const tag = /!![A-Za-z]+[ \t]*$/.exec(text.slice(lineStartOf(text, at), at));
+  const start = tag ? at - tag[0].length : at;
+  let previous = start - 1;
+  while (previous >= 0 && (text[previous] === ' ' || text[previous] === '\t')) previous--;
+  const after = text[at] === '#' ? ' ' : '';
+  if (text[previous] === ':') {
+    const before = /\s/.test(text[start - 1] ?? ' ') ? '' : ' ';
+    return { file, start, end: at, text: `${before}${rendered}${after}` };
   }
-  return { file, start: range.start.offset, end: range.end.offset, text: rendered };
+  const explicitKey = /^([ \t]*(?:-[ \t]+)?)\?/.exec(text.slice(lineStartOf(text, previous), previous + 1));
+  if (explicitKey) {
+    const end = lineEndOf(text, previous);
+    return { file, start: end, end, text: `${eolOf(text)}${' '.repeat(explicitKey[1]?.length ?? 0)}: ${rendered}` };
+  }
+  return { file, start: at, end: at, text: `: ${rendered}${after}` };
 }
 
 /**

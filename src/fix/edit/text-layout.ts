@@ -17,7 +17,8 @@ export function eolOf(text: string): string {
 
 /** The whitespace before `offset` on its line, or as many spaces as there are characters (`- Name:`). */
 export function indentAt(text: string, offset: number): string {
-  const prefix = text.slice(lineStartOf(text, offset), offset);
+  // A YAML explicit key (`? privileged`, its value on the next line after `:`): its siblings start at the `?`.
+  const prefix = text.slice(lineStartOf(text, offset), offset).replace(/\?[ \t]+$/, '');
   return /^[ \t]*$/.test(prefix) ? prefix : ' '.repeat(prefix.length);
 }
 
