@@ -1,6 +1,6 @@
 import type { Check } from '../checks/types.js';
 import { type Finding, type ScanError, type Status, countStatuses } from '../model/finding.js';
-import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
+import { type ContainerDefinition, type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { firstSignificantChar, parseJsonWithPositions } from '../sources/json/json-tree.js';
 import { recognizeNonTaskDefinition } from '../sources/not-task-definition.js';
 import { FILE_SOURCES } from '../sources/registry.js';
@@ -192,7 +192,10 @@ export async function consumeOutput(output: SourceOutput, given: ConsumeOptions,
     if (evaluateDefinition(definition, taskDefinition, options, findings, errors)) into.taskDefinitions++;
     if (options.findingLines) {
       const lines = (into.lines ??= []);
-      for (let i = before; i < findings.length; i++) lines[i] = anchorLines(taskDefinition, findings[i] as Finding);
+      // Containers by name, once per definition: a generated definition of 30,000 containers took seconds per lookup.
+      const byName = new Map<string, ContainerDefinition>();
+      for (const c of taskDefinition.containers) if (!byName.has(c.name)) byName.set(c.name, c);
+      for (let i = before; i < findings.length; i++) lines[i] = anchorLines(taskDefinition, byName, findings[i] as Finding);
     }
   }
 }
@@ -273,8 +276,8 @@ async function consumeInParts(
 }
 
 /** The lines a finding is anchored at: its resource, its container, its field. */
-function anchorLines(taskDefinition: TaskDefinition, finding: Finding): number[] {
-  const container = finding.container === undefined ? undefined : taskDefinition.containers.find((c) => c.name === finding.container);
+function anchorLines(taskDefinition: TaskDefinition, containers: ReadonlyMap<string, ContainerDefinition>, finding: Finding): number[] {
+  const container = finding.container === undefined ? undefined : containers.get(finding.container);
   return [taskDefinition.range?.start.line, container?.node.range?.start.line, finding.location?.start.line].filter(
     (n): n is number => n !== undefined,
   );

@@ -477,18 +477,46 @@ function describeMatching<K extends string>(
  * The first occurrence (its location) stays.
  */
 function mergeBranches(judged: Judged[]): Judged[] {
-  const out = [...judged];
+  // Only verdicts alike in all but their conditions merge: each such group on its own (pairs across 10,000 containers
+  // were 50 million comparisons), survivors in their first place.
+  const groups = new Map<string, number[]>();
+  judged.forEach((j, index) => {
+    const key = `${j.status}\0${j.text}\0${j.field.text}\0${j.container.name}`;
+    const group = groups.get(key);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
+  });
+  if (groups.size === judged.length) return [...judged];
+  const survivors: Array<{ index: number; judged: Judged }> = [];
+  for (const indexes of groups.values()) {
+    if (indexes.length === 1) {
+      const index = indexes[0] as number;
+      survivors.push({ index, judged: judged[index] as Judged });
+      continue;
+    }
+    const merged = mergeAlike(indexes.map((i) => judged[i] as Judged));
+    merged.forEach((m) => survivors.push({ index: indexes[m.at] as number, judged: m.judged }));
+  }
+  return survivors.sort((a, b) => a.index - b.index).map((s) => s.judged);
+}
+
+/** Merges verdicts of one group pairwise until none merge; `at` is each survivor's place in the group. */
+function mergeAlike(judged: Judged[]): Array<{ at: number; judged: Judged }> {
+  const out = judged.map((j, at) => ({ at, judged: j }));
   let merged = true;
   while (merged) {
     merged = false;
     for (let i = 0; i < out.length && !merged; i++) {
       for (let j = i + 1; j < out.length && !merged; j++) {
-        const a = out[i] as Judged;
-        const b = out[j] as Judged;
-        if (a.status !== b.status || a.text !== b.text || a.field.text !== b.field.text || a.container.name !== b.container.name) continue;
+        const a = (out[i] as { judged: Judged }).judged;
+        const b = (out[j] as { judged: Judged }).judged;
         const without = complementary(a.assumptions, b.assumptions);
         if (without === undefined) continue;
-        out[i] = { ...a, assumptions: without, sameAs: [...(a.sameAs ?? []), { ...b, sameAs: [] }, ...(b.sameAs ?? [])] };
+        (out[i] as { judged: Judged }).judged = {
+          ...a,
+          assumptions: without,
+          sameAs: [...(a.sameAs ?? []), { ...b, sameAs: [] }, ...(b.sameAs ?? [])],
+        };
         out.splice(j, 1);
         merged = true;
       }
