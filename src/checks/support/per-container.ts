@@ -477,6 +477,8 @@ function describeMatching<K extends string>(
  * The first occurrence (its location) stays.
  */
 function mergeBranches(judged: Judged[]): Judged[] {
+  // A task definition's handful of containers: pairwise, as is (this runs for every definition and check).
+  if (judged.length <= SMALL_LIST) return mergeAlike(judged).map((m) => m.judged);
   // Only verdicts alike in all but their conditions merge: each such group on its own (pairs across 10,000 containers
   // were 50 million comparisons), survivors in their first place.
   const groups = new Map<string, number[]>();
@@ -500,7 +502,9 @@ function mergeBranches(judged: Judged[]): Judged[] {
   return survivors.sort((a, b) => a.index - b.index).map((s) => s.judged);
 }
 
-/** Merges verdicts of one group pairwise until none merge; `at` is each survivor's place in the group. */
+const SMALL_LIST = 32;
+
+/** Merges verdicts pairwise until none merge; `at` is each survivor's place in `judged`. */
 function mergeAlike(judged: Judged[]): Array<{ at: number; judged: Judged }> {
   const out = judged.map((j, at) => ({ at, judged: j }));
   let merged = true;
@@ -510,6 +514,7 @@ function mergeAlike(judged: Judged[]): Array<{ at: number; judged: Judged }> {
       for (let j = i + 1; j < out.length && !merged; j++) {
         const a = (out[i] as { judged: Judged }).judged;
         const b = (out[j] as { judged: Judged }).judged;
+        if (a.status !== b.status || a.text !== b.text || a.field.text !== b.field.text || a.container.name !== b.container.name) continue;
         const without = complementary(a.assumptions, b.assumptions);
         if (without === undefined) continue;
         (out[i] as { judged: Judged }).judged = {
