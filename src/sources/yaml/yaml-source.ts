@@ -8,8 +8,8 @@ import { looksLikeYamlTaskDefinition } from './detect.js';
 /**
  * Task definitions in YAML, in the shapes the AWS CLI reads and writes: `register-task-definition --cli-input-yaml`
  * input, `describe-task-definition --output yaml` output, a bare body; several documents (`---`) or a top-level list
- * hold several. Read as CloudFormation reads YAML, so `privileged: yes` is true (YAML 1.1): a file the AWS CLI would
- * refuse is still judged on what it says.
+ * hold several. Read as CloudFormation reads YAML, so `privileged: yes` is true (YAML 1.1); to a YAML 1.2 reader it is
+ * a string the API refuses, so no reading of it deploys an unprivileged container.
  */
 export const yamlTaskDefinitionSource: FileSource = {
   kind: 'yaml',
