@@ -24,7 +24,15 @@ export function addTaskDefinitions(
   source: SourceKind,
   output: SourceOutput,
 ): void {
-  const found = documents.map(({ node, place }) => unwrapTaskDefinition(node, file, place, source));
+  const found = documents.map(({ node, place }) => {
+    const unwrapped = unwrapTaskDefinition(node, file, place, source);
+    // In YAML a wrapped body starts a line below `taskDefinition:`, where a comment above it (an inline suppression)
+    // is written: the definition starts at the wrapper.
+    if (source === 'yaml' && 'definition' in unwrapped && unwrapped.definition.body !== node && node.range) {
+      unwrapped.definition.range = node.range;
+    }
+    return unwrapped;
+  });
   // Several definitions of one family in a file (revisions kept side by side): each is told apart by its place, so
   // findings and report ids of one never stand for another's.
   const ids = new Map<string, number>();

@@ -214,6 +214,27 @@ describe('YAML task definitions through the command line', () => {
     }
   });
 
+  it("describe-task-definition output: a suppression above `taskDefinition:` mutes the definition's finding", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-describe-'));
+    try {
+      const file = path.join(dir, 'agent.yaml');
+      writeFileSync(
+        file,
+        '# ecsguard:ignore no-privileged-containers reason="reads the host devices"\ntaskDefinition:\n  family: agent\n' +
+          '  containerDefinitions:\n  - name: a\n    image: x\n    user: "1000"\n    privileged: true\n',
+      );
+      const run = await runCli(['scan', file, '--format', 'json']);
+      assert.equal(run.code, 0, run.stdout);
+      const report = JSON.parse(run.stdout) as { findings: Array<{ status: string; location: { startLine: number } }> };
+      assert.deepEqual(
+        report.findings.map((f) => [f.status, f.location.startLine]),
+        [['MUTED', 8]],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("fix --write edits the YAML in place: comments, order and other fields kept, keys in the file's camelCase", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-fix-'));
     try {
