@@ -68,6 +68,15 @@ function hclKeyWidth(text: string, node: ObjectNode, last: ObjectEntry): number 
   return lastEq.column - (last.keyRange.start.offset - lineStartOf(text, last.keyRange.start.offset)) - 1;
 }
 
+/**
+ * Whether {@link insertEntries} has a place in the object's own text: an entry written there, or the braces of `{}`.
+ * A YAML block mapping of merged keys only (`- <<: *base`) has neither: its entries are the anchor's text.
+ */
+export function hasPlaceToInsert(text: string, node: ObjectNode): boolean {
+  if (lastEntry(node)?.keyRange) return true;
+  return syntaxOf(node) !== 'yaml' || (node.range !== undefined && text[node.range.start.offset] === '{');
+}
+
 /** Inserts `entries` after the object's last entry, in its syntax, indentation and style. */
 export function insertEntries(
   text: string,

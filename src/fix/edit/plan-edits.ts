@@ -5,7 +5,7 @@ import { type DefinitionConstraint, type ObjectNode, type ValueNode, entry, fiel
 import type { ManualFix } from '../../model/proposed-fix.js';
 import type { FieldChange, FixPlan } from '../plan.js';
 import type { TextEdit } from '../text-edit.js';
-import { appendItems, insertEntries, removeEntry, replaceValue, syntaxOf } from './insert.js';
+import { appendItems, hasPlaceToInsert, insertEntries, removeEntry, replaceValue, syntaxOf } from './insert.js';
 
 /** The text of a file to edit, or undefined when it cannot be read. */
 export type FileReader = (file: string) => string | undefined;
@@ -237,6 +237,15 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
       continue;
     }
     if ((parent.origin && sharedDefinition(change, parent)) || downloadedModule(change, parent)) continue;
+    if (!hasPlaceToInsert(read(parent.range.file) as string, parent)) {
+      giveUp(
+        change,
+        `${describePath(change)} must be added to a YAML mapping that holds only a merge key (<<), which gives no place to ` +
+          'write it: add it there by hand',
+        parent,
+      );
+      continue;
+    }
     const key = change.path[depth] as string;
     const value = nest(change.path.slice(depth + 1), change.value);
     const place = `${parent.range.file}\0${parent.range.start.offset}\0${parent.range.end.offset}`;

@@ -21,6 +21,6 @@ export async function readYamlDocuments(
   const composer = await (composing ??= import('./yaml-tree.js'));
   return composer.parseYamlTemplate(text, file, lines, {
     composeOnly: true,
-    ...(of === 'task definition' ? { mergeKeyMessage: composer.TASK_DEFINITION_MERGE_KEY_MESSAGE } : {}),
+    ...(of === 'task definition' ? { expandMerges: true } : {}),
   });
 }

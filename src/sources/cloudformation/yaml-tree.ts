@@ -11,7 +11,7 @@ import {
   parseAllDocuments,
 } from 'yaml';
 import type { ScanError } from '../../model/finding.js';
-import type { LineIndex } from '../../model/location.js';
+import type { LineIndex, SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { fileError } from '../source.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
@@ -32,8 +32,7 @@ const CUSTOM_TAGS: Array<ScalarTag | CollectionTag> = SHORT_FORM_TAGS.flatMap((n
 const KNOWN_TAGS = new Set<string>(SHORT_FORM_TAGS.map((name) => `!${name}`));
 
 export const MERGE_KEY_MESSAGE = 'YAML merge keys (<<) are not supported by CloudFormation';
-/** The same for a task definition in YAML, which the AWS CLI merges: ecsguard does not, so it judges nothing there. */
-export const TASK_DEFINITION_MERGE_KEY_MESSAGE = 'YAML merge keys (<<) are not read by ecsguard: write the merged keys out';
+const MERGE_VALUE_MESSAGE = 'a YAML merge key (<<) takes a mapping or a list of mappings';
 /** Unreadable mappings are quoted in findings; keep the quote to a line. */
 const MAX_EXPRESSION_LENGTH = 80;
 
@@ -85,7 +84,8 @@ export function parseYamlTemplate(
   text: string,
   file: string,
   lines: LineIndex,
-  options: { composeOnly?: boolean; mergeKeyMessage?: string } = {},
+  /** `expandMerges`: YAML 1.1 merge keys are expanded (a task definition the AWS CLI reads), not refused (CloudFormation). */
+  options: { composeOnly?: boolean; expandMerges?: boolean } = {},
 ): ParsedYaml {
   // Most templates take the fast path (trees straight from js-yaml's events); the rest are composed below.
   const fast = options.composeOnly ? undefined : buildYamlFromEvents(text, file, lines);
@@ -111,7 +111,7 @@ export function parseYamlTemplate(
 
   for (const document of list) {
     if (document.contents === null) continue;
-    const converter = new Converter(source.text, source.toOriginal, file, lines, document, options.mergeKeyMessage ?? MERGE_KEY_MESSAGE);
+    const converter = new Converter(source.text, source.toOriginal, file, lines, document, options.expandMerges === true);
     try {
       documents.push(converter.convert(document.contents, 0));
       errors.push(...converter.errors);
@@ -145,7 +145,7 @@ class Converter {
     private readonly file: string,
     private readonly lines: LineIndex,
     private readonly document: Document,
-    private readonly mergeKeyMessage: string,
+    private readonly expandMerges: boolean,
   ) {}
 
   convert(node: unknown, depth: number, viaAlias = false): ValueNode {
@@ -185,9 +185,14 @@ class Converter {
     const base = { ...(range ? { range } : {}), syntax: 'yaml' as const };
     if (isMap(node)) {
       const merge = node.items.find((pair) => isMergeKey(pair.key));
-      if (merge) return this.unreadableMerge(node, merge.key as YamlNode);
+      if (merge && !this.expandMerges) return this.unreadableMerge(node, merge.key as YamlNode);
       const entries: ObjectEntry[] = [];
+      const merged: YamlNode[] = [];
       for (const pair of node.items) {
+        if (merge && isMergeKey(pair.key)) {
+          merged.push(...(isSeq(pair.value) ? (pair.value.items as YamlNode[]) : [pair.value as YamlNode]));
+          continue;
+        }
         const key = pair.key as YamlNode | null;
         const keyText = isScalar(key) ? String(key.value ?? '') : this.sourceText(key);
         const keyRange = this.rangeOf(key);
@@ -198,6 +203,7 @@ class Converter {
           value: this.convertValue(pair.value, depth + 1, viaAlias, keyRange?.end.offset),
         });
       }
+      if (merged.length) return this.withMerged(entries, merged, depth, viaAlias, base, node);
       return { kind: 'object', entries, ...base };
     }
     if (isSeq(node)) {
@@ -222,6 +228,38 @@ class Converter {
   }
 
   /**
+   * A YAML 1.1 merge (`<<: *base`, `<<: [*a, *b]`), as the AWS CLI reads a task definition: the mapping's own keys
+   * win, then each merged mapping's in order. Merged entries keep the anchor's ranges, so a finding points at the
+   * value that holds it, and a fix there is text the anchor's other readers share (src/fix/shared-text.ts).
+   */
+  private withMerged(
+    own: ObjectEntry[],
+    sources: YamlNode[],
+    depth: number,
+    viaAlias: boolean,
+    base: { range?: SourceRange; syntax: 'yaml' },
+    map: YamlNode,
+  ): ValueNode {
+    const entries = [...own];
+    const seen = new Set(own.map((e) => e.key));
+    for (const source of sources) {
+      const value = this.convert(source, depth + 1, viaAlias);
+      if (value.kind !== 'object') {
+        const at = this.rangeOf(source) ?? base.range;
+        this.errors.push(fileError(this.file, MERGE_VALUE_MESSAGE, at));
+        const expression = map.range ? shorten(this.expression(map.range[0], this.endOf(map))) : '<<';
+        return { kind: 'unresolved', expression, reason: MERGE_VALUE_MESSAGE, ...base };
+      }
+      for (const e of value.entries) {
+        if (seen.has(e.key)) continue;
+        seen.add(e.key);
+        entries.push(e);
+      }
+    }
+    return { kind: 'object', entries, ...base };
+  }
+
+  /**
    * CloudFormation rejects merge keys (its YAML support excludes hash merges),
    * so the mapping has no meaning there. Expanding it would check a template
    * that cannot be deployed, and dropping the key would hide inherited fields
@@ -233,11 +271,11 @@ class Converter {
     // An anchored mapping expanded by several aliases is reported once.
     if (!this.reportedMerges.has(offset)) {
       this.reportedMerges.add(offset);
-      this.errors.push(fileError(this.file, this.mergeKeyMessage, keyRange));
+      this.errors.push(fileError(this.file, MERGE_KEY_MESSAGE, keyRange));
     }
     const range = this.rangeOf(map);
     const expression = map.range ? shorten(this.expression(map.range[0], this.endOf(map))) : '<<';
-    return { kind: 'unresolved', expression, reason: this.mergeKeyMessage, ...(range ? { range } : {}), syntax: 'yaml' };
+    return { kind: 'unresolved', expression, reason: MERGE_KEY_MESSAGE, ...(range ? { range } : {}), syntax: 'yaml' };
   }
 
   /** A pair value may be missing (`User:`): that is null, placed after the key. */

@@ -98,12 +98,54 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
     );
   });
 
-  it('a merge key is an input error that names ecsguard, not CloudFormation (the AWS CLI merges it)', async () => {
-    const text = 'family: a\nx-base: &base\n  privileged: true\ncontainerDefinitions:\n  - <<: *base\n    name: c\n    image: x\n';
+  it('merge keys are expanded as the AWS CLI reads them: own keys win, then each merged mapping in order', async () => {
+    const text =
+      'family: agents\ncontainerDefinitions:\n  - &base\n    name: collector\n    image: x\n    privileged: true\n' +
+      '    user: "1000"\n  - <<: *base\n    name: shipper\n  - <<: [*base]\n    name: tailer\n    privileged: false\n';
+    const file = 'merge.yaml';
+    const result = await scan({ paths: [], texts: [{ path: file, text }], checks: CHECKS });
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(
+      result.findings.map((f) => [f.checkId, f.container, f.location?.start.line]),
+      [
+        // The merged value is the anchor's text: the finding points there.
+        ['no-privileged-containers', 'collector', 6],
+        ['no-privileged-containers', 'shipper', 6],
+      ],
+    );
+    // Both readers of the anchored value need the fix: it is made once, in the anchor.
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-merge-'));
+    try {
+      writeFileSync(path.join(dir, file), text);
+      const run = await runCli(['fix', dir, '--write']);
+      assert.equal(run.code, 0, run.stdout);
+      assert.equal(readFileSync(path.join(dir, file), 'utf8'), text.replace('privileged: true', 'privileged: false'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a key a merging mapping lacks, with no text of its own to write it in, is a manual fix (never written elsewhere)', async () => {
+    const text = 'family: a\ncontainerDefinitions:\n  - &base\n    name: a\n    image: x\n  - <<: *base\nvolumes: [{name: v}]\n';
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-merge-'));
+    try {
+      writeFileSync(path.join(dir, 'td.yaml'), text);
+      const run = await runCli(['fix', dir, '--write']);
+      assert.equal(run.code, 1, run.stdout);
+      // The anchor gets its user; the mapping made of `<<: *base` alone is left to the author.
+      assert.equal(readFileSync(path.join(dir, 'td.yaml'), 'utf8'), text.replace('image: x\n', 'image: x\n    user: "1000:1000"\n'));
+      assert.match(run.stdout, /user must be added to a YAML mapping that holds only a merge key \(<<\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a merge key that names no mapping is an input error', async () => {
+    const text = 'family: a\nx-tags: &tags [a, b]\ncontainerDefinitions:\n  - <<: *tags\n    name: c\n    image: x\n';
     const output = await yamlTaskDefinitionSource.load([{ path: 'merge.yaml', text }], {});
     assert.deepEqual(
       output.errors.map((e) => [e.line, e.column, e.message]),
-      [[5, 5, 'YAML merge keys (<<) are not read by ecsguard: write the merged keys out']],
+      [[4, 9, 'a YAML merge key (<<) takes a mapping or a list of mappings']],
     );
   });
 
