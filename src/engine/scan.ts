@@ -278,7 +278,10 @@ async function consumeInParts(
 /** The lines a finding is anchored at: its resource, its container, its field. */
 function anchorLines(taskDefinition: TaskDefinition, containers: ReadonlyMap<string, ContainerDefinition>, finding: Finding): number[] {
   const container = finding.container === undefined ? undefined : containers.get(finding.container);
-  return [taskDefinition.range?.start.line, container?.node.range?.start.line, finding.location?.start.line].filter(
+  // The body's first line too, when the definition starts earlier (YAML describe output starts at `taskDefinition:`).
+  const body = taskDefinition.body.range?.start.line;
+  const resource = taskDefinition.range?.start.line;
+  return [resource, body === resource ? undefined : body, container?.node.range?.start.line, finding.location?.start.line].filter(
     (n): n is number => n !== undefined,
   );
 }

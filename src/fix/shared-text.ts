@@ -46,7 +46,7 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
           checkId,
           reason:
             `${change.path.join('.')}: the text to edit is also ${within} in this task definition (a YAML anchor and ` +
-            `its alias), which would change too and does not need this: give each its own value, then run fix again`,
+            `its alias or merge key), which would change too and does not need this: give each its own value, then run fix again`,
           ...(taskDefinition.range ? { where: taskDefinition.range } : {}),
         })),
       );
@@ -107,10 +107,23 @@ function nodeRanges(root: ValueNode): SourceRange[] {
  */
 function sharedWithin(taskDefinition: TaskDefinition, changes: readonly FieldChange[], edits: readonly TextEdit[]): string | undefined {
   const placesByRange = new Map<string, string[][]>();
+  const rangeKey = (range: SourceRange) => `${range.file}\0${startOffsetOf(range)}\0${endOffsetOf(range)}`;
+  // Mappings by the keys written in them, and the mappings that merge them (`<<: *base`): a key inserted into a
+  // merged mapping is added to every mapping that merges it.
+  const mappingOfKey = new Map<string, SourceRange>();
+  const mergers: Array<{ path: string[]; keys: SourceRange[] }> = [];
   const visit = (node: ValueNode, path: string[]): void => {
     if (node.range) {
-      const key = `${node.range.file}\0${startOffsetOf(node.range)}\0${endOffsetOf(node.range)}`;
+      const key = rangeKey(node.range);
       placesByRange.set(key, [...(placesByRange.get(key) ?? []), path]);
+    }
+    if (node.kind === 'object') {
+      const merged: SourceRange[] = [];
+      for (const e of node.entries) {
+        if (e.keyRange && e.merged) merged.push(e.keyRange);
+        else if (e.keyRange && node.range) mappingOfKey.set(rangeKey(e.keyRange), node.range);
+      }
+      if (merged.length) mergers.push({ path, keys: merged });
     }
     if (node.kind === 'object') for (const e of node.entries) visit(e.value, [...path, e.key]);
     else if (node.kind === 'array') {
@@ -127,6 +140,16 @@ function sharedWithin(taskDefinition: TaskDefinition, changes: readonly FieldCha
     const at = list?.kind === 'array' && node ? list.items.indexOf(node) : -1;
     return ['containerDefinitions', String(at >= 0 ? at : change.container), ...change.path];
   };
+  const format = (place: readonly string[]) =>
+    place.reduce((text, step) => (/^\d+$/.test(step) ? `${text}[${step}]` : text ? `${text}.${step}` : step), '');
+  for (const merger of mergers) {
+    for (const key of merger.keys) {
+      const source = mappingOfKey.get(rangeKey(key));
+      if (!source) continue;
+      const [from, to] = [startOffsetOf(source), endOffsetOf(source)];
+      if (edits.some((e) => e.start === e.end && e.file === source.file && e.start >= from && e.start <= to)) return format(merger.path);
+    }
+  }
   const made = new Set(changes.map((c) => `${absolute(c).join('.')}\0${JSON.stringify(c.value)}`));
   const startsWith = (path: readonly string[], prefix: readonly string[]) => prefix.every((step, i) => path[i] === step);
   for (const [key, places] of placesByRange) {
@@ -140,9 +163,7 @@ function sharedWithin(taskDefinition: TaskDefinition, changes: readonly FieldCha
       const rest = path.slice(from.length);
       for (const place of places) {
         if (place === from || startsWith(place, from) || startsWith(from, place)) continue;
-        if (!made.has(`${[...place, ...rest].join('.')}\0${JSON.stringify(change.value)}`)) {
-          return place.reduce((text, step) => (/^\d+$/.test(step) ? `${text}[${step}]` : text ? `${text}.${step}` : step), '');
-        }
+        if (!made.has(`${[...place, ...rest].join('.')}\0${JSON.stringify(change.value)}`)) return format(place);
       }
     }
   }

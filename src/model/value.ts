@@ -94,6 +94,8 @@ export interface ObjectEntry {
   sourceKey: string;
   keyRange?: SourceRange;
   value: ValueNode;
+  /** Read through a YAML merge key (`<<: *base`): the entry's text is the merged mapping's, not this object's. */
+  merged?: true;
 }
 
 export interface ObjectNode extends NodeBase {

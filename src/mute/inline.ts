@@ -234,9 +234,10 @@ export class InlineSuppressions {
   /** For callers that evaluate definitions themselves (the same lines as the engine's onFindingLines). */
   readonly onEvaluated = ({ taskDefinition, findings }: EvaluatedDefinition): void => {
     const resourceLine = taskDefinition.range?.start.line;
+    const bodyLine = taskDefinition.body.range?.start.line;
     for (const finding of findings) {
       const container = taskDefinition.containers.find((c) => c.name === finding.container);
-      const lines = [resourceLine, container?.node.range?.start.line, finding.location?.start.line].filter(
+      const lines = [resourceLine, bodyLine, container?.node.range?.start.line, finding.location?.start.line].filter(
         (n): n is number => n !== undefined,
       );
       this.lines.set(finding, lines);

@@ -96,7 +96,8 @@ containerDefinitions:
     const run = await runFix(dir);
     assert.deepEqual(manualReasons(run), [
       'no-root-user: user: the text to edit is also containerDefinitions[0].environment[0].value in this task definition ' +
-        '(a YAML anchor and its alias), which would change too and does not need this: give each its own value, then run fix again',
+        '(a YAML anchor and its alias or merge key), which would change too and does not need this: give each its own value, ' +
+        'then run fix again',
     ]);
     assert.deepEqual(Object.keys(run.after), ['twins.yaml']);
     // Read by another task definition's field, not its containers' text: still shared.

@@ -25,7 +25,8 @@ function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullab
   const within = (r: ObjectEntry['keyRange']) =>
     r !== undefined && (!range || (r.file === range.file && startOffsetOf(r) >= (start as number) && endOffsetOf(r) <= (end as number)));
   for (const e of node.entries) {
-    if (!e.value.range || !e.keyRange) continue;
+    // A merged entry's text is the merged mapping's (it may even sit inside this one, `<<: {…}`): never an anchor here.
+    if (!e.value.range || !e.keyRange || e.merged) continue;
     if (range && (startOffsetOf(e.keyRange) < (start as number) || e.keyRange.file !== range.file)) continue;
     // A value defined elsewhere (a variable default in another file) is written here as its reference.
     const written = within(e.value.range) ? e.value.range : within(e.value.origin?.range) ? e.value.origin?.range : undefined;

@@ -253,7 +253,7 @@ class Converter {
       for (const e of value.entries) {
         if (seen.has(e.key)) continue;
         seen.add(e.key);
-        entries.push(e);
+        entries.push(e.merged ? e : { ...e, merged: true });
       }
     }
     return { kind: 'object', entries, ...base };

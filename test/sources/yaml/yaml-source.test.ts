@@ -125,16 +125,45 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
     }
   });
 
-  it('a key a merging mapping lacks, with no text of its own to write it in, is a manual fix (never written elsewhere)', async () => {
-    const text = 'family: a\ncontainerDefinitions:\n  - &base\n    name: a\n    image: x\n  - <<: *base\nvolumes: [{name: v}]\n';
+  it('a key is never inserted where a merge would carry it elsewhere, nor where a mapping has no text of its own', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-merge-'));
-    try {
+    const fixOf = async (text: string) => {
       writeFileSync(path.join(dir, 'td.yaml'), text);
       const run = await runCli(['fix', dir, '--write']);
-      assert.equal(run.code, 1, run.stdout);
-      // The anchor gets its user; the mapping made of `<<: *base` alone is left to the author.
-      assert.equal(readFileSync(path.join(dir, 'td.yaml'), 'utf8'), text.replace('image: x\n', 'image: x\n    user: "1000:1000"\n'));
-      assert.match(run.stdout, /user must be added to a YAML mapping that holds only a merge key \(<<\)/);
+      return { run, after: readFileSync(path.join(dir, 'td.yaml'), 'utf8') };
+    };
+    try {
+      // Inserting into the anchor would add the key to the container that merges it: manual.
+      const anchored = 'family: a\ncontainerDefinitions:\n  - &base\n    name: a\n    image: x\n  - <<: *base\n    name: b\n';
+      const shared = await fixOf(anchored);
+      assert.equal(shared.after, anchored);
+      assert.match(shared.run.stdout, /user: the text to edit is also containerDefinitions\[1\] in this task definition/);
+      // A mapping of `<<: {…}` and `<<: *base` alone: the key goes in its own text, or is manual when there is none.
+      const inline = 'family: a\ncontainerDefinitions:\n  - name: a\n    image: x\n    <<: {essential: true}\n';
+      assert.equal((await fixOf(inline)).after, inline.replace('image: x\n', 'image: x\n    user: "1000:1000"\n'));
+      const only = await fixOf('family: a\ncontainerDefinitions:\n  - <<: {name: a, image: x}\nvolumes: [{name: v}]\n');
+      assert.equal(only.after, 'family: a\ncontainerDefinitions:\n  - <<: {name: a, image: x}\nvolumes: [{name: v}]\n');
+      assert.match(only.run.stdout, /user must be added to a YAML mapping that holds only a merge key \(<<\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('describe output: a suppression on the first line inside `taskDefinition:` still mutes', async () => {
+    const text =
+      'taskDefinition:\n  # ecsguard:ignore no-host-network reason="node exporter"\n  family: d\n  networkMode: host\n' +
+      '  containerDefinitions:\n  - name: a\n    image: x\n    user: "1000"\n';
+    const result = await scan({ paths: [], texts: [{ path: 'd.yaml', text }], checks: CHECKS });
+    assert.deepEqual(
+      result.findings.map((f) => f.checkId),
+      ['no-host-network'],
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-describe-'));
+    try {
+      writeFileSync(path.join(dir, 'd.yaml'), text);
+      const run = await runCli(['scan', path.join(dir, 'd.yaml'), '--checks', 'no-host-network']);
+      assert.equal(run.code, 0, run.stdout);
+      assert.match(run.stdout, /MUTED/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
