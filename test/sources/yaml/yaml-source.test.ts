@@ -18,6 +18,16 @@ const load = async (name: string) => {
   return { file, output: await yamlTaskDefinitionSource.load([{ path: file, text }], {}) };
 };
 
+/** Runs `use` in a fresh temporary folder, removed after. */
+async function inFolder(use: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-'));
+  try {
+    await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const owner = (text: string, name = 'td.yaml') => FILE_SOURCES.find((s) => s.detect({ path: name, text }))?.kind;
 
 describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', () => {
@@ -114,25 +124,21 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
       ],
     );
     // Both readers of the anchored value need the fix: it is made once, in the anchor.
-    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-merge-'));
-    try {
+    await inFolder(async (dir) => {
       writeFileSync(path.join(dir, file), text);
       const run = await runCli(['fix', dir, '--write']);
       assert.equal(run.code, 0, run.stdout);
       assert.equal(readFileSync(path.join(dir, file), 'utf8'), text.replace('privileged: true', 'privileged: false'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a key is never inserted where a merge would carry it elsewhere, nor where a mapping has no text of its own', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-merge-'));
-    const fixOf = async (text: string) => {
-      writeFileSync(path.join(dir, 'td.yaml'), text);
-      const run = await runCli(['fix', dir, '--write']);
-      return { run, after: readFileSync(path.join(dir, 'td.yaml'), 'utf8') };
-    };
-    try {
+    await inFolder(async (dir) => {
+      const fixOf = async (text: string) => {
+        writeFileSync(path.join(dir, 'td.yaml'), text);
+        const run = await runCli(['fix', dir, '--write']);
+        return { run, after: readFileSync(path.join(dir, 'td.yaml'), 'utf8') };
+      };
       // Inserting into the anchor would add the key to the container that merges it: manual.
       const anchored = 'family: a\ncontainerDefinitions:\n  - &base\n    name: a\n    image: x\n  - <<: *base\n    name: b\n';
       const shared = await fixOf(anchored);
@@ -144,9 +150,7 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
       const only = await fixOf('family: a\ncontainerDefinitions:\n  - <<: {name: a, image: x}\nvolumes: [{name: v}]\n');
       assert.equal(only.after, 'family: a\ncontainerDefinitions:\n  - <<: {name: a, image: x}\nvolumes: [{name: v}]\n');
       assert.match(only.run.stdout, /user must be added to a YAML mapping that holds only a merge key \(<<\)/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('describe output: a suppression on the first line inside `taskDefinition:` still mutes', async () => {
@@ -158,15 +162,12 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
       result.findings.map((f) => f.checkId),
       ['no-host-network'],
     );
-    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-describe-'));
-    try {
+    await inFolder(async (dir) => {
       writeFileSync(path.join(dir, 'd.yaml'), text);
       const run = await runCli(['scan', path.join(dir, 'd.yaml'), '--checks', 'no-host-network']);
       assert.equal(run.code, 0, run.stdout);
       assert.match(run.stdout, /MUTED/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a merge key that names no mapping is an input error', async () => {
@@ -244,8 +245,7 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
 
 describe('YAML task definitions through the command line', () => {
   it('a folder scan fails on them (it used to skip them with exit 0), and a comment mutes a finding', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-td-'));
-    try {
+    await inFolder(async (dir) => {
       cpSync(path.join(REPO_ROOT, fixture('yaml', 'register-input.yaml')), path.join(dir, 'task-definition.yaml'));
       writeFileSync(path.join(dir, 'run-task.yml'), 'cluster: default\ntaskDefinition: metrics-agent:4\n');
       const run = await runCli(['scan', dir, '--format', 'json']);
@@ -280,14 +280,11 @@ describe('YAML task definitions through the command line', () => {
         (JSON.parse(muted.stdout) as { findings: Array<{ status: string }> }).findings.map((f) => f.status),
         ['MUTED'],
       );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("describe-task-definition output: a suppression above `taskDefinition:` mutes the definition's finding", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-describe-'));
-    try {
+    await inFolder(async (dir) => {
       const file = path.join(dir, 'agent.yaml');
       writeFileSync(
         file,
@@ -301,14 +298,11 @@ describe('YAML task definitions through the command line', () => {
         report.findings.map((f) => [f.status, f.location.startLine]),
         [['MUTED', 8]],
       );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("fix --write edits the YAML in place: comments, order and other fields kept, keys in the file's camelCase", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-fix-'));
-    try {
+    await inFolder(async (dir) => {
       const file = path.join(dir, 'task-definition.yaml');
       cpSync(path.join(REPO_ROOT, fixture('yaml', 'register-input.yaml')), file);
       const before = readFileSync(file, 'utf8');
@@ -324,8 +318,6 @@ describe('YAML task definitions through the command line', () => {
       );
       const rescan = await runCli(['scan', file]);
       assert.equal(rescan.code, 0, rescan.stdout);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
