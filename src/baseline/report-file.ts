@@ -33,7 +33,7 @@ const names = z.array(z.string()).nullable().optional();
 const ReportScope = z.looseObject({
   folder: z.string().nullable().optional(),
   paths: z.array(z.string()),
-  live: z.array(z.looseObject({ accounts: names, regions: names })),
+  live: z.array(z.looseObject({ accounts: names, regions: names, revisions: z.string().nullable().optional() })),
 });
 
 /** Versions 1 and 2 of the JSON contract have the same findings. */
@@ -61,7 +61,7 @@ export interface ReportScope {
   /** Where the scan ran: its relative paths and file names are relative to it. */
   folder?: string;
   paths: string[];
-  live: Array<{ accounts?: string[]; regions?: string[] }>;
+  live: Array<{ accounts?: string[]; regions?: string[]; revisions?: string }>;
 }
 
 /** What a report holds for diffs: its findings, where its errors say it could not read, and what it looked at. */
@@ -149,6 +149,7 @@ export function parseReportWithErrors(text: string, file: string): ReadReport {
   const live = scope.live.map((l) => ({
     ...(opt(l.accounts) ? { accounts: l.accounts as string[] } : {}),
     ...(opt(l.regions) ? { regions: l.regions as string[] } : {}),
+    ...(opt(l.revisions) ? { revisions: l.revisions as string } : {}),
   }));
   return { findings, unread, scope: { ...(opt(scope.folder) ? { folder: scope.folder as string } : {}), paths: scope.paths, live } };
 }

@@ -11,11 +11,13 @@ import type { ReportScope, ReportedFinding } from './report-file.js';
 export function lookedAt(f: ReportedFinding, scope: ReportScope, foundIn: ReportScope | undefined): boolean {
   if (f.resource.kind === 'aws') {
     const { accountId, region } = f.resource;
-    return scope.live.some(
-      (live) =>
-        (live.accounts === undefined || accountId === undefined || live.accounts.includes(accountId)) &&
-        (live.regions === undefined || region === undefined || live.regions.includes(region)),
-    );
+    const covers = (live: ReportScope['live'][number]) =>
+      (live.accounts === undefined || accountId === undefined || live.accounts.includes(accountId)) &&
+      (live.regions === undefined || region === undefined || live.regions.includes(region));
+    // A finding is a family's: a later scan over fewer families (`--scope all`, then `latest`, which skips a family
+    // with INACTIVE revisions only; anything, then `in-use`) may not have looked at it.
+    const before = foundIn?.live.find(covers)?.revisions;
+    return scope.live.some((live) => covers(live) && !fewerFamilies(live.revisions, before));
   }
   // Each report's names are relative to the folder it ran in. Folders that are not one inside the other are taken to
   // be one checkout on two machines (a CI runner's and a laptop's), whose relative names compare as they are.
@@ -44,4 +46,15 @@ function inside(folder: string, within: string): boolean {
 function covers(root: string, rootFolder: string | undefined, file: string, fileFolder: string | undefined): boolean {
   if (root === '<stdin>' || file === '<stdin>') return root === file;
   return inside(path.resolve(fileFolder ?? '.', file), path.resolve(rootFolder ?? '.', root));
+}
+
+/**
+ * How many families a `--scope` reads, in order: `in-use` the deployed ones, `latest` and `active` every family with
+ * an ACTIVE revision, `all` every family.
+ */
+const FAMILY_COVERAGE: Readonly<Record<string, number>> = { 'in-use': 0, latest: 1, active: 1, all: 2 };
+
+function fewerFamilies(after: string | undefined, before: string | undefined): boolean {
+  if (after === undefined || before === undefined) return false;
+  return (FAMILY_COVERAGE[after] ?? 2) < (FAMILY_COVERAGE[before] ?? 2);
 }

@@ -177,7 +177,11 @@ export const jsonDocumentChunks = ({ result, exitCode }: ReportInput, findings: 
             scope: {
               folder: result.scope.folder,
               paths: result.scope.paths,
-              live: result.scope.live.map((l) => ({ accounts: l.accounts ?? null, regions: l.regions ?? null })),
+              live: result.scope.live.map((l) => ({
+                accounts: l.accounts ?? null,
+                regions: l.regions ?? null,
+                revisions: l.revisions ?? null,
+              })),
             },
           }
         : {}),

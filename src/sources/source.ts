@@ -109,6 +109,8 @@ export interface LiveSource {
 export interface LiveScope {
   accounts?: string[];
   regions?: string[];
+  /** Which revisions it read (`--scope`: latest, active, in-use, all). */
+  revisions?: string;
 }
 
 export function emptyOutput(): SourceOutput {

@@ -184,6 +184,16 @@ describe('baselines and diffs', () => {
     assert.deepEqual(verdicts({ paths: [], live: [{}] }).notVerified, ['infra/ecs/td.json', '<stdin>']);
     // A report written before `scope` existed says nothing: all fixed, as it always was.
     assert.deepEqual(verdicts().notVerified, []);
+    // Fewer families read later (`--scope all`, then `latest` or `in-use`): the live findings it lacks are not verified.
+    const live2 = (before: string, after: string) =>
+      diffScans([live('us-east-1', '111111111111')], [], [], {
+        before: { paths: [], live: [{ revisions: before }] },
+        after: { paths: [], live: [{ revisions: after }] },
+      }).notScanned;
+    assert.deepEqual(
+      [live2('all', 'latest'), live2('latest', 'in-use'), live2('latest', 'active'), live2('latest', 'all'), live2('in-use', 'latest')],
+      [1, 1, 0, 0, 0],
+    );
   });
 
   it('two files declaring one family: each finding is matched with its own file first', async () => {

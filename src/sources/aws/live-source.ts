@@ -83,7 +83,11 @@ export class AwsLiveSource implements LiveSource {
 
   /** The regions scanned and the account, once known (a discovery or identity that failed is an error of its own). */
   scope(): LiveScope {
-    return { ...(this.accountRead ? { accounts: [this.accountRead] } : {}), regions: [...this.stats.regions] };
+    return {
+      ...(this.accountRead ? { accounts: [this.accountRead] } : {}),
+      regions: [...this.stats.regions],
+      revisions: this.options.scope,
+    };
   }
 
   async load(signal?: AbortSignal): Promise<SourceOutput> {

@@ -102,6 +102,7 @@ export class OrganizationSource implements LiveSource {
     return {
       ...(this.accountsListed ? { accounts: this.accountsListed } : {}),
       ...(Array.isArray(regions) ? { regions: [...regions] } : {}),
+      revisions: this.options.scope,
     };
   }
 

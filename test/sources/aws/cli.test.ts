@@ -62,7 +62,7 @@ describe('ecsguard scan --aws (CLI against the emulator)', () => {
     assert.deepEqual(report.scope, {
       folder: process.cwd(),
       paths: [],
-      live: [{ accounts: [report.findings[0]?.resource.accountId], regions: ['us-east-1', 'eu-west-1'] }],
+      live: [{ accounts: [report.findings[0]?.resource.accountId], regions: ['us-east-1', 'eu-west-1'], revisions: 'latest' }],
     });
   });
 
