@@ -1,6 +1,7 @@
 import type { Check } from '../checks/types.js';
 import { type Finding, type ScanError, type Status, countStatuses } from '../model/finding.js';
-import { type ContainerDefinition, type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
+import { findingLines } from '../model/finding-lines.js';
+import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { firstSignificantChar, parseJsonWithPositions } from '../sources/json/json-tree.js';
 import { recognizeNonTaskDefinition } from '../sources/not-task-definition.js';
 import { FILE_SOURCES } from '../sources/registry.js';
@@ -192,10 +193,9 @@ export async function consumeOutput(output: SourceOutput, given: ConsumeOptions,
     if (evaluateDefinition(definition, taskDefinition, options, findings, errors)) into.taskDefinitions++;
     if (options.findingLines) {
       const lines = (into.lines ??= []);
-      // Containers by name, once per definition: a generated definition of 30,000 containers took seconds per lookup.
-      const byName = new Map<string, ContainerDefinition>();
-      for (const c of taskDefinition.containers) if (!byName.has(c.name)) byName.set(c.name, c);
-      for (let i = before; i < findings.length; i++) lines[i] = anchorLines(taskDefinition, byName, findings[i] as Finding);
+      findingLines(taskDefinition, findings.slice(before)).forEach((anchored, i) => {
+        lines[before + i] = anchored;
+      });
     }
   }
 }
@@ -273,17 +273,6 @@ async function consumeInParts(
   append(into.errors, checked.errors);
   append(into.warnings, checked.warnings);
   into.taskDefinitions += checked.taskDefinitions;
-}
-
-/** The lines a finding is anchored at: its resource, its container, its field. */
-function anchorLines(taskDefinition: TaskDefinition, containers: ReadonlyMap<string, ContainerDefinition>, finding: Finding): number[] {
-  const container = finding.container === undefined ? undefined : containers.get(finding.container);
-  // The body's first line too, when the definition starts earlier (YAML describe output starts at `taskDefinition:`).
-  const body = taskDefinition.body.range?.start.line;
-  const resource = taskDefinition.range?.start.line;
-  return [resource, body === resource ? undefined : body, container?.node.range?.start.line, finding.location?.start.line].filter(
-    (n): n is number => n !== undefined,
-  );
 }
 
 /** Adds facts to normalized task definitions; may fetch, must not throw for one bad input (report it instead). */

@@ -1,6 +1,7 @@
 import { type SourceRange, endOffsetOf, formatPosition, startOffsetOf } from '../model/location.js';
 import type { TaskDefinition } from '../model/task-definition.js';
-import { type ValueNode, field } from '../model/value.js';
+import type { ValueNode } from '../model/value.js';
+import { absolutePath, formatPath } from './field-path.js';
 import type { FieldChange, ManualFix } from './strategy.js';
 import type { TextEdit } from './text-edit.js';
 
@@ -29,9 +30,10 @@ const editKey = (e: TextEdit) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
  */
 export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][] {
   const spansByFile = new Map<string, Span[]>();
-  planned.forEach(({ taskDefinition }, owner) => {
+  const places = planned.map(({ taskDefinition }) => placesOf(taskDefinition.body));
+  places.forEach(({ byRange }, owner) => {
     // Every node, not only containers: an alias may read another definition's anchored value in any field.
-    for (const range of nodeRanges(taskDefinition.body)) {
+    for (const { range } of byRange.values()) {
       const spans = spansByFile.get(range.file) ?? [];
       spans.push({ owner, file: range.file, start: startOffsetOf(range), end: endOffsetOf(range) });
       spansByFile.set(range.file, spans);
@@ -39,7 +41,7 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
   });
   const plannedBy = planned.map(({ edits }) => new Set(edits.map(editKey)));
   return planned.map(({ taskDefinition, changes, edits }, owner) => {
-    const within = sharedWithin(taskDefinition, changes, edits);
+    const within = sharedWithin(taskDefinition, places[owner] as TreePlaces, changes, edits);
     if (within) {
       return changes.flatMap((change) =>
         (change.checkIds.length ? change.checkIds : ['hardening']).map((checkId) => ({
@@ -80,23 +82,46 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
   });
 }
 
-/** The ranges of a tree's nodes, each once (an alias's copy of a node has the anchor's range). */
-function nodeRanges(root: ValueNode): SourceRange[] {
-  const seen = new Set<string>();
-  const ranges: SourceRange[] = [];
-  const visit = (node: ValueNode): void => {
+const rangeKey = (range: SourceRange) => `${range.file}\0${startOffsetOf(range)}\0${endOffsetOf(range)}`;
+
+/** Where a task definition's text is read, from one walk of its tree. */
+interface TreePlaces {
+  /** Each range a node has, with the paths of the nodes that have it (an alias's copy has the anchor's range). */
+  byRange: Map<string, { range: SourceRange; paths: string[][] }>;
+  /** Mappings by the keys written in them. */
+  mappingOfKey: Map<string, SourceRange>;
+  /**
+   * Mappings that merge others (`<<: *base`), with the merged entries' keys: a key inserted into a merged mapping is
+   * added to every mapping that merges it.
+   */
+  mergers: Array<{ path: string[]; keys: SourceRange[] }>;
+}
+
+function placesOf(body: ValueNode): TreePlaces {
+  const places: TreePlaces = { byRange: new Map(), mappingOfKey: new Map(), mergers: [] };
+  const visit = (node: ValueNode, path: string[]): void => {
     if (node.range) {
-      const key = `${node.range.file}\0${startOffsetOf(node.range)}\0${endOffsetOf(node.range)}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        ranges.push(node.range);
-      }
+      const key = rangeKey(node.range);
+      const held = places.byRange.get(key);
+      if (held) held.paths.push(path);
+      else places.byRange.set(key, { range: node.range, paths: [path] });
     }
-    if (node.kind === 'object') for (const e of node.entries) visit(e.value);
-    else if (node.kind === 'array') for (const item of node.items) visit(item);
+    if (node.kind === 'object') {
+      const merged: SourceRange[] = [];
+      for (const e of node.entries) {
+        if (e.keyRange && e.merged) merged.push(e.keyRange);
+        else if (e.keyRange && node.range) places.mappingOfKey.set(rangeKey(e.keyRange), node.range);
+        visit(e.value, [...path, e.key]);
+      }
+      if (merged.length) places.mergers.push({ path, keys: merged });
+    } else if (node.kind === 'array') {
+      node.items.forEach((item, i) => {
+        visit(item, [...path, String(i)]);
+      });
+    }
   };
-  visit(root);
-  return ranges;
+  visit(body, []);
+  return places;
 }
 
 /**
@@ -105,65 +130,35 @@ function nodeRanges(root: ValueNode): SourceRange[] {
  * change made at one place is made at the other too (two containers from one anchored mapping, both fixed alike).
  * Returns the first other place that would change without needing it (as a field path), or undefined.
  */
-function sharedWithin(taskDefinition: TaskDefinition, changes: readonly FieldChange[], edits: readonly TextEdit[]): string | undefined {
-  const placesByRange = new Map<string, string[][]>();
-  const rangeKey = (range: SourceRange) => `${range.file}\0${startOffsetOf(range)}\0${endOffsetOf(range)}`;
-  // Mappings by the keys written in them, and the mappings that merge them (`<<: *base`): a key inserted into a
-  // merged mapping is added to every mapping that merges it.
-  const mappingOfKey = new Map<string, SourceRange>();
-  const mergers: Array<{ path: string[]; keys: SourceRange[] }> = [];
-  const visit = (node: ValueNode, path: string[]): void => {
-    if (node.range) {
-      const key = rangeKey(node.range);
-      placesByRange.set(key, [...(placesByRange.get(key) ?? []), path]);
-    }
-    if (node.kind === 'object') {
-      const merged: SourceRange[] = [];
-      for (const e of node.entries) {
-        if (e.keyRange && e.merged) merged.push(e.keyRange);
-        else if (e.keyRange && node.range) mappingOfKey.set(rangeKey(e.keyRange), node.range);
-      }
-      if (merged.length) mergers.push({ path, keys: merged });
-    }
-    if (node.kind === 'object') for (const e of node.entries) visit(e.value, [...path, e.key]);
-    else if (node.kind === 'array') {
-      node.items.forEach((item, i) => {
-        visit(item, [...path, String(i)]);
-      });
-    }
-  };
-  visit(taskDefinition.body, []);
-  const list = field(taskDefinition.body, 'containerDefinitions');
-  const absolute = (change: FieldChange): string[] => {
-    if (change.container === undefined) return change.path;
-    const node = taskDefinition.containers.find((c) => c.index === change.container)?.node;
-    const at = list?.kind === 'array' && node ? list.items.indexOf(node) : -1;
-    return ['containerDefinitions', String(at >= 0 ? at : change.container), ...change.path];
-  };
-  const format = (place: readonly string[]) =>
-    place.reduce((text, step) => (/^\d+$/.test(step) ? `${text}[${step}]` : text ? `${text}.${step}` : step), '');
+function sharedWithin(
+  taskDefinition: TaskDefinition,
+  { byRange, mappingOfKey, mergers }: TreePlaces,
+  changes: readonly FieldChange[],
+  edits: readonly TextEdit[],
+): string | undefined {
   for (const merger of mergers) {
     for (const key of merger.keys) {
       const source = mappingOfKey.get(rangeKey(key));
       if (!source) continue;
       const [from, to] = [startOffsetOf(source), endOffsetOf(source)];
-      if (edits.some((e) => e.start === e.end && e.file === source.file && e.start >= from && e.start <= to)) return format(merger.path);
+      if (edits.some((e) => e.start === e.end && e.file === source.file && e.start >= from && e.start <= to))
+        return formatPath(merger.path);
     }
   }
-  const made = new Set(changes.map((c) => `${absolute(c).join('.')}\0${JSON.stringify(c.value)}`));
+  const made = new Set(changes.map((c) => `${absolutePath(taskDefinition, c).join('.')}\0${JSON.stringify(c.value)}`));
   const startsWith = (path: readonly string[], prefix: readonly string[]) => prefix.every((step, i) => path[i] === step);
-  for (const [key, places] of placesByRange) {
+  for (const { range, paths: places } of byRange.values()) {
     if (places.length < 2) continue;
-    const [file, start, end] = key.split('\0');
-    if (!edits.some((e) => e.file === file && e.start >= Number(start) && e.end <= Number(end))) continue;
+    const [start, end] = [startOffsetOf(range), endOffsetOf(range)];
+    if (!edits.some((e) => e.file === range.file && e.start >= start && e.end <= end)) continue;
     for (const change of changes) {
-      const path = absolute(change);
+      const path = absolutePath(taskDefinition, change);
       const from = places.find((place) => startsWith(path, place));
       if (!from) continue;
       const rest = path.slice(from.length);
       for (const place of places) {
         if (place === from || startsWith(place, from) || startsWith(from, place)) continue;
-        if (!made.has(`${[...place, ...rest].join('.')}\0${JSON.stringify(change.value)}`)) return format(place);
+        if (!made.has(`${[...place, ...rest].join('.')}\0${JSON.stringify(change.value)}`)) return formatPath(place);
       }
     }
   }

@@ -1,6 +1,7 @@
 import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { EvaluatedDefinition } from '../engine/scan.js';
 import type { Finding } from '../model/finding.js';
+import { findingLines } from '../model/finding-lines.js';
 import type { InputFile } from '../sources/source.js';
 import { yamlPackage } from '../sources/yaml-lazy.js';
 
@@ -233,15 +234,7 @@ export class InlineSuppressions {
 
   /** For callers that evaluate definitions themselves (the same lines as the engine's onFindingLines). */
   readonly onEvaluated = ({ taskDefinition, findings }: EvaluatedDefinition): void => {
-    const resourceLine = taskDefinition.range?.start.line;
-    const bodyLine = taskDefinition.body.range?.start.line;
-    for (const finding of findings) {
-      const container = taskDefinition.containers.find((c) => c.name === finding.container);
-      const lines = [resourceLine, bodyLine, container?.node.range?.start.line, finding.location?.start.line].filter(
-        (n): n is number => n !== undefined,
-      );
-      this.lines.set(finding, lines);
-    }
+    findingLines(taskDefinition, findings).forEach((lines, i) => this.lines.set(findings[i] as Finding, lines));
   };
 
   private fileDirectives(file: string) {

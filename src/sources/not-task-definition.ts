@@ -51,11 +51,7 @@ function isAppSpec(text: string, start: string | undefined): boolean {
     if (errors.length || value === null || typeof value !== 'object') return false;
     resources = (value as Record<string, unknown>)['Resources'];
   } else {
-    const document = yamlPackage().parseDocument(text, { uniqueKeys: false });
-    if (document.errors.length) return false;
-    const value = document.toJS({ maxAliasCount: -1 }) as unknown;
-    if (value === null || typeof value !== 'object') return false;
-    resources = (value as Record<string, unknown>)['Resources'];
+    resources = yamlMapping(text)?.['Resources'];
   }
   return (
     Array.isArray(resources) &&
@@ -120,13 +116,19 @@ function jsonTopLevel(text: string): Map<string, string> | undefined {
 
 /** The same for a YAML mapping (a file that does not parse is left to the sources, which report why). */
 function yamlTopLevel(text: string): Map<string, string> | undefined {
-  const document = yamlPackage().parseDocument(text, { uniqueKeys: false });
-  if (document.errors.length) return undefined;
-  const value = document.toJS({ maxAliasCount: -1 }) as unknown;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const value = yamlMapping(text);
+  if (!value) return undefined;
   const top = new Map<string, string>();
   for (const [key, v] of Object.entries(value)) top.set(key, Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
   return top;
+}
+
+/** A YAML file's value when it parses to a mapping (anchors resolve to the values they name, once each). */
+function yamlMapping(text: string): Record<string, unknown> | undefined {
+  const document = yamlPackage().parseDocument(text, { uniqueKeys: false });
+  if (document.errors.length) return undefined;
+  const value = document.toJS({ maxAliasCount: -1 }) as unknown;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 function ecsApiInput(top: Map<string, string> | undefined): string | undefined {

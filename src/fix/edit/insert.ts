@@ -204,10 +204,17 @@ export function replaceValue(
   const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol: eolOf(text), pascal, escapedJson };
   const rendered = typeof value === 'object' && value !== null ? renderValue(value, layout) : renderScalar(value, layout, style);
   if (raw === '' && syntax === 'yaml') return fillEmptyValue(text, file, range.start.offset, rendered);
-  // A standard tag on the old value (`!!int 0`, `!!null`) would tag the new one: `!!int "1000:1000"` is no string.
-  const tag = syntax === 'yaml' ? /!![A-Za-z]+[ \t]+$/.exec(text.slice(lineStartOf(text, range.start.offset), range.start.offset)) : null;
-  const start = tag ? range.start.offset - tag[0].length : range.start.offset;
+  const start = syntax === 'yaml' ? standardTagStart(text, range.start.offset) : range.start.offset;
   return { file, start, end: range.end.offset, text: rendered };
+}
+
+/**
+ * Where a standard tag written just before a YAML value starts (`!!int 0`, `!!null`), or `at` when there is none: the
+ * tag goes with the old value, since it would tag the new one (`!!int "1000:1000"` is no string).
+ */
+function standardTagStart(text: string, at: number): number {
+  const tag = /!![A-Za-z]+[ \t]*$/.exec(text.slice(lineStartOf(text, at), at));
+  return tag ? at - tag[0].length : at;
 }
 
 /**
@@ -216,9 +223,8 @@ export function replaceValue(
  * `? user`) gets one, for an explicit key on a line of its own below the `?`.
  */
 function fillEmptyValue(text: string, file: string, at: number, rendered: string): TextEdit {
-  // `user: !!null` is empty too, with a tag that would tag the new value: the tag goes.
-  const tag = /!![A-Za-z]+[ \t]*$/.exec(text.slice(lineStartOf(text, at), at));
-  const start = tag ? at - tag[0].length : at;
+  // `user: !!null` is empty too.
+  const start = standardTagStart(text, at);
   let previous = start - 1;
   while (previous >= 0 && (text[previous] === ' ' || text[previous] === '\t')) previous--;
   const after = text[at] === '#' ? ' ' : '';

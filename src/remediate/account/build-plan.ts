@@ -4,7 +4,8 @@ import { toPlain } from '../../model/value.js';
 import { TOOL_VERSION } from '../../version.js';
 import { type FieldChange, type FixOptions, type FixWarning, type ManualFix, planFixes } from '../../fix/strategy.js';
 import { applyCommands, rollbackCommands } from './aws-cli-commands.js';
-import { absolutePath, applyFieldChanges, formatPath, getPath } from './field-changes.js';
+import { absolutePath, formatPath } from '../../fix/field-path.js';
+import { applyFieldChanges, getPath } from './field-changes.js';
 import {
   PLAN_KIND,
   PLAN_VERSION,
