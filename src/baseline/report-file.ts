@@ -158,14 +158,24 @@ export async function readReport(file: string): Promise<ReportedFinding[]> {
   return (await readReportWithErrors(file)).findings;
 }
 
-export async function readReportWithErrors(file: string): Promise<ReadReport> {
+/** `-` names standard input: the report a pipe gives (`ecsguard scan --format json | ecsguard diff before.json -`). */
+export const STDIN_REPORT = '-';
+
+/** The report in `file`, or in `stdin` when the file is `-`. */
+export async function readReportWithErrors(file: string, stdin?: NodeJS.ReadableStream): Promise<ReadReport> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = file === STDIN_REPORT && stdin ? await readAll(stdin) : await readFile(file, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read the report ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseReportWithErrors(text, file);
+  return parseReportWithErrors(text, file === STDIN_REPORT && stdin ? 'the report on standard input' : file);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A finding of this run in the shape read back from a report, so diffs compare live scans with the same rules. */

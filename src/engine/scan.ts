@@ -4,7 +4,6 @@ import { findingLines } from '../model/finding-lines.js';
 import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { firstSignificantChar, parseJsonWithPositions } from '../sources/json/json-tree.js';
 import { recognizeNonTaskDefinition } from '../sources/not-task-definition.js';
-import { FILE_SOURCES } from '../sources/registry.js';
 import {
   type FileSource,
   type FileSourceOptions,

@@ -95,6 +95,15 @@ describe('baselines and diffs', () => {
     );
     const json = JSON.parse((await runCli(['diff', before, after, '--format', 'json'])).stdout);
     assert.deepEqual([json.new.length, json.fixed.length, json.unchanged.length, json.notVerified.length], [1, 1, 2, 0]);
+    // `-` reads the later report from a pipe: the same diff, named as standard input.
+    const piped = await runCli(['diff', before, '-'], { input: readFileSync(after) });
+    assert.equal(piped.code, 1, piped.stderr);
+    assert.equal(piped.stdout, run.stdout.replace(`→ ${after}`, '→ standard input'));
+    const twice = await runCli(['diff', '-', '-'], { input: readFileSync(after) });
+    assert.deepEqual([twice.code, twice.stderr.trim()], [2, 'ecsguard: only one report can be read from standard input ("-")']);
+    const notReport = await runCli(['diff', before, '-'], { input: '{"findings": []' });
+    assert.equal(notReport.code, 2);
+    assert.match(notReport.stderr, /^ecsguard: the report on standard input is not a JSON report \(ecsguard scan --format json\): /);
   });
 
   it('--baseline reports only findings that are not in the baseline', async () => {

@@ -55,6 +55,24 @@ describe('inline suppressions', () => {
     ]);
   });
 
+  it("on the field's line when its value is elsewhere (a parameter, a variable, a YAML anchor): that container only", async () => {
+    const { run, summary } = await scanJson([
+      fixture('programme', 'inline-indirect.yaml'),
+      fixture('programme', 'inline-indirect.tf'),
+      fixture('programme', 'inline-alias.yaml'),
+    ]);
+    assert.equal(run.code, 1);
+    assert.deepEqual(summary, [
+      'FAIL no-root-user loader',
+      'MUTED no-root-user reporter <- test/fixtures/programme/inline-alias.yaml:10',
+      'MUTED no-root-user exporter <- test/fixtures/programme/inline-indirect.tf:12',
+      'FAIL no-privileged-containers exporter',
+      'FAIL no-root-user indexer',
+      'MUTED no-root-user migrator <- test/fixtures/programme/inline-indirect.yaml:19',
+      'FAIL no-privileged-containers migrator',
+    ]);
+  });
+
   it('CloudFormation Metadata in a JSON template mutes the whole resource for that check', async () => {
     const { run, report } = await scanJson([fixture('programme', 'inline-metadata.template.json')]);
     assert.equal(run.code, 0);
