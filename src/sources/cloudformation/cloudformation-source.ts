@@ -19,12 +19,31 @@ export const cloudFormationSource: FileSource = {
     for (const file of files) {
       const lines = new LineIndex(file.text);
       // JSON is valid YAML, but jsonc-parser gives JSON-accurate errors and positions.
-      const syntax: Syntax = file.text.trimStart().startsWith('{') ? 'json' : 'yaml';
-      let roots: ValueNode[];
+      let syntax: Syntax = file.text.trimStart().startsWith('{') ? 'json' : 'yaml';
+      let roots: ValueNode[] = [];
       if (syntax === 'json') {
         const parsed = parseJsonWithPositions(file.text, file.path, 0, lines);
-        output.errors.push(...parsed.errors);
-        roots = parsed.root ? [markJson(parsed.root)] : [];
+        if (parsed.errors.length === 0) roots = parsed.root ? [markJson(parsed.root)] : [];
+        else {
+          // A YAML template written as one flow mapping (`{Resources: {…}}`) starts as JSON does. The AWS CLI reads a
+          // template that is not JSON as YAML (`aws cloudformation package` and `deploy`): so does this, and the
+          // JSON errors stand when it is not YAML either.
+          const asYaml = await readYamlDocuments(file.text, file.path, lines);
+          const [first] = parsed.errors;
+          if (asYaml.errors.length === 0 && asYaml.documents.length > 0) {
+            if (first && /\.json$/i.test(file.path)) {
+              // Named .json, it was meant as JSON (a trailing comma, say): said, though it deploys; fixes write JSON.
+              (output.warnings ??= []).push({ ...first, message: `${first.message}; read as YAML, as the AWS CLI reads a template that is not JSON` });
+              roots = asYaml.documents.map(markJson);
+            } else {
+              syntax = 'yaml';
+              roots = asYaml.documents;
+            }
+          } else {
+            output.errors.push(...parsed.errors);
+            roots = parsed.root ? [markJson(parsed.root)] : [];
+          }
+        }
       } else {
         const parsed = await readYamlDocuments(file.text, file.path, lines);
         output.errors.push(...parsed.errors);

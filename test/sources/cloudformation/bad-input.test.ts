@@ -23,12 +23,35 @@ describe('bad CloudFormation input never crashes and never passes silently', () 
     );
   });
 
-  it('JSON syntax errors in a JSON template', async () => {
-    const output = await loadText('{\n  "Resources": {\n    "T": {"Type": "AWS::ECS::TaskDefinition",}\n  }\n}\n', 'stack.template.json');
+  it('JSON syntax errors in a JSON template that is not YAML either', async () => {
+    const output = await loadText('{\n  "Resources": {\n    "T": {"Type": "AWS::ECS::TaskDefinition" "Properties": {}}\n  }\n}\n', 'stack.template.json');
     assert.deepEqual(output.definitions, []);
-    assert.deepEqual(output.errors, [
-      { file: 'stack.template.json', line: 3, column: 46, message: 'invalid JSON: property name expected' },
+    assert.deepEqual(output.errors, [{ file: 'stack.template.json', line: 3, column: 46, message: 'invalid JSON: comma expected' }]);
+  });
+
+  it('a template that is not JSON but YAML is read as YAML, as the AWS CLI does; named .json, with a warning', async () => {
+    const template = (q: string) =>
+      `{${q}Resources${q}: {${q}T${q}: {${q}Type${q}: "AWS::ECS::TaskDefinition", ${q}Properties${q}: ` +
+      `{${q}ContainerDefinitions${q}: [{${q}Name${q}: "app", ${q}Image${q}: "nginx", ${q}Privileged${q}: true},]}}}}\n`;
+    // A trailing comma: not JSON, but a YAML flow mapping.
+    const trailing = await loadText(template('"'), 'stack.template.json');
+    assert.deepEqual(trailing.errors, []);
+    assert.deepEqual(trailing.warnings, [
+      {
+        file: 'stack.template.json',
+        line: 1,
+        column: 152,
+        message: 'invalid JSON: value expected; read as YAML, as the AWS CLI reads a template that is not JSON',
+      },
     ]);
+    assert.equal(at(definition(trailing, 'T'), 'containerDefinitions', 0, 'privileged').kind, 'boolean');
+    // Fixes write JSON into it: the tree is marked JSON.
+    assert.equal(definition(trailing, 'T').body.syntax, 'json');
+    // A YAML template written as one flow mapping, unquoted keys: no warning, and YAML it is.
+    const flow = await loadText(template(''), 'stack.yaml');
+    assert.deepEqual([flow.errors, flow.warnings ?? []], [[], []]);
+    assert.equal(definition(flow, 'T').body.syntax, 'yaml');
+    assert.equal(at(definition(flow, 'T'), 'containerDefinitions', 0, 'privileged').kind, 'boolean');
   });
 
   it('a billion-laughs alias bomb stops at the budget and is reported at the outermost alias', async () => {
