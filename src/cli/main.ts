@@ -31,7 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'fix',
     usage: '[options] [paths...]',
-    summary: 'patch task-definition JSON, CloudFormation and Terraform files; with --aws, plan fixes for a live account',
+    summary: 'patch task-definition, CloudFormation and Terraform files; with --aws, plan fixes for a live account',
     load: async () => (await import('./commands/fix.js')).fixCommand,
   },
   {
@@ -100,7 +100,7 @@ async function program(context: CommandContext, argv: readonly string[]): Promis
   const root = new Command('ecsguard')
     .description(
       'Find and fix insecure Amazon ECS task definitions: privileged containers, root users, host network mode.\n' +
-        'Reads task-definition JSON, CloudFormation (and CDK output), Terraform HCL and plans, and live AWS accounts.',
+        'Reads task-definition JSON and YAML, CloudFormation (and CDK output), Terraform HCL and plans, and live AWS accounts.',
     )
     .version(TOOL_VERSION, '-V, --version')
     .option('--config <file>', 'config file (default: ecsguard.config.yaml or .ecsguard.yaml in this folder or above; flags win)')

@@ -38,7 +38,7 @@ function nonRootUser(value: string): string {
 export function fixCommand(context: CommandContext): Command {
   const command = new Command('fix')
     .description(
-      'Fix insecure task definitions in task-definition JSON, CloudFormation and Terraform files: prints a unified diff and changes ' +
+      'Fix insecure task definitions in task-definition JSON and YAML, CloudFormation and Terraform files: prints a unified diff and changes ' +
         'nothing unless --write. With --aws, writes a plan for the live account (see "ecsguard apply").',
     )
     .argument('[paths...]', 'files or folders to fix (folders are walked; "-" reads standard input, diff only)')
