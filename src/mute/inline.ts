@@ -80,17 +80,48 @@ function validate(
   return undefined;
 }
 
+/** Tokens the `yaml` lexer emits that have no width in the text. */
+const YAML_ZERO_WIDTH = new Set(['\u{FEFF}', '\x02', '\x18', '\x1f']);
+
+/**
+ * Where each line's YAML comment starts (0-based column), from the `yaml` package's lexer: a `#` inside a block
+ * scalar (a shell script), a quoted or plain scalar over several lines, is text, not a comment.
+ */
+function yamlCommentColumns(text: string): Map<number, number> {
+  const columns = new Map<number, number>();
+  const { Lexer } = yamlPackage();
+  let line = 1;
+  let lineStart = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (YAML_ZERO_WIDTH.has(token)) continue;
+    if (token[0] === '#' && !columns.has(line)) columns.set(line, offset - lineStart);
+    for (let i = token.indexOf('\n'); i !== -1; i = token.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = offset + i + 1;
+    }
+    offset += token.length;
+  }
+  return columns;
+}
+
 /** Comment directives in a YAML or HCL file. */
 export function commentDirectives(text: string, file: string): { directives: InlineDirective[]; problems: InlineProblem[] } {
   const directives: InlineDirective[] = [];
   const problems: InlineProblem[] = [];
   const lines = text.split(/\r?\n/);
   const pending: Array<Omit<InlineDirective, 'targetLine'>> = [];
+  // YAML: only what the lexer calls a comment is one. HCL: `#` and `//` (tree-sitter reads the file in a source).
+  const yamlComments = /\.ya?ml$/i.test(file) ? yamlCommentColumns(text) : undefined;
   lines.forEach((content, i) => {
     const line = i + 1;
-    const match = DIRECTIVE.exec(content);
+    const commentAt = yamlComments?.get(line);
+    let match = DIRECTIVE.exec(content);
+    if (match && yamlComments && (commentAt === undefined || match.index < commentAt)) match = null;
     const trimmed = content.trim();
-    const isComment = trimmed.startsWith('#') || trimmed.startsWith('//');
+    const isComment = yamlComments
+      ? commentAt !== undefined && content.slice(0, commentAt).trim() === ''
+      : trimmed.startsWith('#') || trimmed.startsWith('//');
     const code = match ? content.slice(0, match.index).trim() : isComment ? '' : trimmed;
     if (match) {
       const parsed = parseArguments(match[1] as string);

@@ -145,6 +145,34 @@ describe('inline suppressions', () => {
     ]);
   });
 
+  it('YAML: a directive is a comment only where the YAML lexer says so, not text in a script or a string', () => {
+    const text = [
+      'Resources:',
+      '  Task:',
+      '    Type: AWS::ECS::TaskDefinition',
+      '    Properties:',
+      '      ContainerDefinitions:',
+      '        - Name: migrate',
+      '          EntryPoint:',
+      '            - |',
+      '              set -e',
+      '              # ecsguard:ignore no-privileged-containers reason="shell text"',
+      '          Privileged: true',
+      "          Command: ['run',",
+      '            \'# ecsguard:ignore no-root-user reason="quoted text"\']',
+      '          User: root',
+      '          Essential: true # ecsguard:ignore no-host-network reason="a comment"',
+      '          Image: x#ecsguard:ignore no-root-user reason="plain text"',
+      '',
+    ].join('\n');
+    assert.deepEqual(commentDirectives(text, 't.yaml'), {
+      directives: [{ file: 't.yaml', line: 15, targetLine: 15, checks: ['no-host-network'], reason: 'a comment' }],
+      problems: [],
+    });
+    // The same lines read as HCL comments: the YAML reading is what tells them apart.
+    assert.equal(commentDirectives(text, 't.tf').directives.length, 3);
+  });
+
   it('several check ids, quoted values with spaces, and stacked comments', () => {
     const text =
       '# ecsguard:ignore no-root-user,no-host-network reason="two words" owner="Team A"\n# another comment\nresource "x" "y" {\n';
