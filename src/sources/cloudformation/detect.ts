@@ -1,12 +1,43 @@
+import { yamlPackage } from '../yaml-lazy.js';
+
 /**
  * Cheap content sniffing, never a parse: a template names its format version,
- * or has a `Resources` key and at least one `Type: AWS::…` entry. YAML and JSON
+ * or has a `Resources` key and at least one `Type: AWS::…` entry (or a `Type` key
+ * and an `AWS::…::…` type written some other way YAML allows). YAML and JSON
  * spellings (quoted keys, minified `cdk synth` output) both match.
  */
 const FORMAT_VERSION = /(^|[\s{,])["']?AWSTemplateFormatVersion["']?\s*:/;
 const RESOURCES_KEY = /(^|[\s{,])["']?Resources["']?\s*:/;
 const AWS_TYPE = /["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/;
+/** A `Type` key, and a resource type anywhere: `Type: |-` over two lines, `!!str`, an alias of an anchored type. */
+const TYPE_KEY = /(^|[\s{,])["']?Type["']?\s*:/;
+const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]/;
+
+/** Larger files are not parsed to decide (a parse of a big non-template costs seconds). */
+const MAX_PARSED_TO_DECIDE = 1024 * 1024;
 
 export function looksLikeCloudFormation(text: string): boolean {
-  return FORMAT_VERSION.test(text) || (RESOURCES_KEY.test(text) && AWS_TYPE.test(text));
+  if (FORMAT_VERSION.test(text)) return true;
+  if (!RESOURCES_KEY.test(text)) return false;
+  if (AWS_TYPE.test(text)) return true;
+  return TYPE_KEY.test(text) && RESOURCE_TYPE.test(text) && text.length <= MAX_PARSED_TO_DECIDE && declaresAwsResource(text);
+}
+
+/** Whether the text parses to a `Resources` mapping with a resource whose `Type` is an `AWS::` type. */
+function declaresAwsResource(text: string): boolean {
+  try {
+    const { parseDocument } = yamlPackage();
+    // Short-form intrinsics are unknown tags here: a warning, and the scalar's text.
+    const document = parseDocument(text, { logLevel: 'silent', prettyErrors: false, uniqueKeys: false });
+    if (document.errors.length) return false;
+    const root: unknown = document.toJS({ maxAliasCount: 100 });
+    const resources = root !== null && typeof root === 'object' ? (root as Record<string, unknown>).Resources : undefined;
+    if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) return false;
+    return Object.values(resources).some((r) => {
+      const type = r !== null && typeof r === 'object' ? (r as Record<string, unknown>).Type : undefined;
+      return typeof type === 'string' && /^AWS::[A-Za-z0-9]+::/.test(type);
+    });
+  } catch {
+    return false; // an alias bomb, a document too deep: not worth claiming on a guess
+  }
 }

@@ -8,7 +8,7 @@ import { FIXTURES } from './load.js';
 
 const detect = (text: string) => cloudFormationSource.detect({ path: 't', text });
 
-describe('CloudFormation detection (by content, no parse)', () => {
+describe('CloudFormation detection (by content; a parse only when a type is written unusually)', () => {
   it('accepts templates that name their format version, in YAML and JSON', () => {
     assert.equal(detect("AWSTemplateFormatVersion: '2010-09-09'\n"), true);
     assert.equal(detect('{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}'), true);
@@ -18,6 +18,18 @@ describe('CloudFormation detection (by content, no parse)', () => {
     assert.equal(detect('Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n'), true);
     assert.equal(detect('{"Resources":{"T":{"Type":"AWS::ECS::TaskDefinition"}}}'), true);
     assert.equal(detect(readFileSync(path.join(FIXTURES, 'cdk-synth.template.json'), 'utf8')), true);
+  });
+
+  it('accepts a resource type YAML writes over two lines, with a standard tag or through an alias (parsed to decide)', () => {
+    const template = (type: string) => `Resources:\n  T:\n    Type: ${type}\n    Properties: {}\n`;
+    assert.equal(detect(template('|-\n      AWS::ECS::TaskDefinition')), true);
+    assert.equal(detect(template('>-\n      AWS::ECS::TaskDefinition')), true);
+    assert.equal(detect(template('!!str AWS::ECS::TaskDefinition')), true);
+    assert.equal(detect(`x-types:\n  td: &td AWS::ECS::TaskDefinition\n${template('*td')}`), true);
+    // Not a template: the resource type is elsewhere, not a resource's Type; or the file does not parse.
+    assert.equal(detect('Resources:\n  notes: "see AWS::ECS::TaskDefinition"\nType: report\n'), false);
+    assert.equal(detect('Type: x\nResources:\n  - AWS::S3::Bucket\n'), false);
+    assert.equal(detect(`${template('|-\n      AWS::ECS::TaskDefinition')}  broken: [\n`), false);
   });
 
   it('rejects task-definition JSON, Terraform plans and unrelated YAML', () => {
