@@ -55,6 +55,8 @@ export interface DefinitionConstraint {
   allowedValues?: string[];
   /** CloudFormation AllowedPattern. */
   allowedPattern?: string;
+  /** CloudFormation MinLength and MaxLength (String), MinValue and MaxValue (Number). */
+  bounds?: { minLength?: number; maxLength?: number; minValue?: number; maxValue?: number };
   /** Terraform `validation` blocks, which a fixer does not evaluate. */
   validated?: boolean;
 }

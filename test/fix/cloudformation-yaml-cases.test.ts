@@ -150,7 +150,7 @@ describe('fix: block scalars that keep their trailing blank lines (|+)', () => {
 });
 
 describe('fix: a new Default must fit what the parameter or variable declares', () => {
-  it('Number type, AllowedValues and AllowedPattern (CloudFormation), type = number and validation (Terraform): manual', async () => {
+  it('Number type, AllowedValues, AllowedPattern and MaxLength (CloudFormation), type = number and validation (Terraform): manual', async () => {
     const dir = workspace({
       't.yaml': `Parameters:
   Uid: {Type: Number, Default: 0}
@@ -158,6 +158,8 @@ describe('fix: a new Default must fit what the parameter or variable declares', 
   AgentUser: {Type: String, Default: root, AllowedPattern: "^[a-z]+$"}
   Priv: {Type: String, Default: "true", AllowedValues: ["true"]}
   Fine: {Type: String, Default: "true", AllowedValues: ["true", "false"]}
+  Short: {Type: String, Default: "0", MaxLength: 4}
+  Roomy: {Type: String, Default: "0", MinLength: 1, MaxLength: 16}
 Resources:
   A:
     Type: AWS::ECS::TaskDefinition
@@ -171,6 +173,8 @@ Resources:
     Properties:
       ContainerDefinitions:
         - {Name: c, Image: x, User: "1000", Privileged: !Ref Fine}
+        - {Name: d, Image: x, User: !Ref Short}
+        - {Name: e, Image: x, User: !Ref Roomy}
 `,
       'main.tf': `variable "uid" {
   type    = number
@@ -190,8 +194,9 @@ resource "aws_ecs_task_definition" "t" {
 `,
     });
     const run = await runFix(dir, { networkMode: 'awsvpc' });
-    // Only the Default AllowedValues accept changes.
+    // Only the Defaults their constraints accept change.
     assert.deepEqual(Object.keys(run.after), ['t.yaml']);
+    assert.match(run.diff, /^\+ {2}Roomy: \{Type: String, Default: "1000:1000", MinLength: 1, MaxLength: 16\}$/m);
     assert.match(
       run.diff,
       /^- {2}Fine: \{Type: String, Default: "true", AllowedValues: \["true", "false"\]\}\n\+ {2}Fine: \{Type: String, Default: "false", /m,
@@ -203,6 +208,7 @@ resource "aws_ecs_task_definition" "t" {
       'no-host-network: networkMode comes from !Ref Mode; parameter Mode allows only "host", "bridge" (AllowedValues)',
       'no-privileged-containers: privileged comes from !Ref Priv; parameter Priv allows only "true" (AllowedValues)',
       'no-root-user: user comes from !Ref AgentUser; parameter AgentUser must match its AllowedPattern "^[a-z]+$"',
+      'no-root-user: user comes from !Ref Short; parameter Short must be at most 4 characters long (MaxLength)',
       'no-root-user: user comes from !Ref Uid; parameter Uid takes only numbers, and "1000:1000" is not one',
       'no-root-user: user comes from var.checked; variable checked has validation rules ecsguard does not evaluate',
       'no-root-user: user comes from var.uid; variable uid takes only numbers, and "1000:1000" is not one',

@@ -292,6 +292,16 @@ export function constraintMisfit(constraint: DefinitionConstraint, value: unknow
       return `must match its AllowedPattern ${JSON.stringify(constraint.allowedPattern)}${pattern ? '' : ', which ecsguard cannot read'}`;
     }
   }
+  const bounds = constraint.bounds;
+  if (bounds && text !== undefined) {
+    // CloudFormation counts a String parameter's length in characters.
+    const length = [...text].length;
+    if (bounds.minLength !== undefined && length < bounds.minLength) return `must be at least ${bounds.minLength} characters long (MinLength)`;
+    if (bounds.maxLength !== undefined && length > bounds.maxLength) return `must be at most ${bounds.maxLength} characters long (MaxLength)`;
+    const number = Number(text);
+    if (bounds.minValue !== undefined && !(number >= bounds.minValue)) return `must be at least ${bounds.minValue} (MinValue)`;
+    if (bounds.maxValue !== undefined && !(number <= bounds.maxValue)) return `must be at most ${bounds.maxValue} (MaxValue)`;
+  }
   if (constraint.validated) return 'has validation rules ecsguard does not evaluate';
   return undefined;
 }

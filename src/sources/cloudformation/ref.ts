@@ -81,12 +81,13 @@ function otherAllowedValues(
   return out;
 }
 
-/** What the parameter's Type, AllowedValues and AllowedPattern let a Default be. */
+/** What the parameter's Type, AllowedValues, AllowedPattern and bounds let a Default be. */
 function parameterConstraint(parameter: ParameterInfo): DefinitionConstraint | undefined {
   const constraint: DefinitionConstraint = {};
   if (parameter.type === 'Number') constraint.number = true;
   const allowed = parameter.allowedValues?.map(scalarText);
   if (allowed && allowed.every((v) => v !== undefined)) constraint.allowedValues = allowed as string[];
   if (parameter.allowedPattern !== undefined) constraint.allowedPattern = parameter.allowedPattern;
+  if (parameter.bounds) constraint.bounds = parameter.bounds;
   return Object.keys(constraint).length ? constraint : undefined;
 }

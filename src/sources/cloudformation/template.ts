@@ -11,10 +11,36 @@ export interface ParameterInfo {
   /** The AllowedValues list, when it is a literal list. */
   allowedValues?: ValueNode[];
   allowedPattern?: string;
+  /** MinLength, MaxLength (String) and MinValue, MaxValue (Number), when they are numbers. */
+  bounds?: ParameterBounds;
   /** How many `Ref`s and `Fn::Sub` `${Name}`s in the template name it. */
   references: number;
   /** The declaration under Parameters. */
   declaredAt?: SourceRange;
+}
+
+export interface ParameterBounds {
+  minLength?: number;
+  maxLength?: number;
+  minValue?: number;
+  maxValue?: number;
+}
+
+const BOUND_KEYS = [
+  ['MinLength', 'minLength'],
+  ['MaxLength', 'maxLength'],
+  ['MinValue', 'minValue'],
+  ['MaxValue', 'maxValue'],
+] as const;
+
+function boundsOf(parameter: ValueNode): ParameterBounds | undefined {
+  let bounds: ParameterBounds | undefined;
+  for (const [key, name] of BOUND_KEYS) {
+    const text = scalarText(field(parameter, key));
+    const value = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
+    if (Number.isFinite(value)) (bounds ??= {})[name] = value;
+  }
+  return bounds;
 }
 
 /** What intrinsic functions need to know about the template they sit in. */
@@ -41,6 +67,8 @@ export function readTemplateInfo(root: ValueNode): TemplateInfo {
       if (type !== undefined) parameter.type = type;
       if (allowed?.kind === 'array') parameter.allowedValues = allowed.items;
       if (pattern !== undefined) parameter.allowedPattern = pattern;
+      const bounds = boundsOf(e.value);
+      if (bounds) parameter.bounds = bounds;
       if (defaultValue !== undefined && defaultValue.kind !== 'null') parameter.defaultValue = defaultValue;
       parameters.set(e.key, parameter);
     }
