@@ -150,7 +150,7 @@ describe('fix: block scalars that keep their trailing blank lines (|+)', () => {
 });
 
 describe('fix: a new Default must fit what the parameter or variable declares', () => {
-  it('Number type, AllowedValues, AllowedPattern and MaxLength (CloudFormation), type = number and validation (Terraform): manual', async () => {
+  it('Number type, AllowedValues, AllowedPattern, MaxLength (CloudFormation), type = number, validation (Terraform): manual', async () => {
     const dir = workspace({
       't.yaml': `Parameters:
   Uid: {Type: Number, Default: 0}

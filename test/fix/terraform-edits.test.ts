@@ -473,6 +473,86 @@ resource "aws_ecs_task_definition" "b" {
   });
 });
 
+describe('fix: values an expression wrote are never edited where the expression is', () => {
+  const cases: Array<{ name: string; text: string; reasons: (file: string) => string[] }> = [
+    {
+      name: 'JSON computed by a function: the call is not overwritten by a value',
+      text: `variable "debug" {
+  type = bool
+}
+locals {
+  defs = var.debug ? "[{\\"name\\":\\"a\\",\\"image\\":\\"i\\",\\"user\\":\\"1000\\",\\"privileged\\":true}]" : "[]"
+}
+resource "aws_ecs_task_definition" "t" {
+  family                = "t"
+  container_definitions = replace(local.defs, "\\"null\\"", "null")
+}
+`,
+      reasons: (file) => [
+        'no-privileged-containers: privileged is computed by the container definitions string an expression computes ' +
+          `(${file}:9:27): change what it reads, or write false there by hand`,
+      ],
+    },
+    {
+      name: 'an object a for expression builds: nothing is inserted into the for',
+      text: `locals {
+  definition = { name = "app", image = "nginx", user = null }
+}
+resource "aws_ecs_task_definition" "t" {
+  family                = "app"
+  container_definitions = jsonencode([{ for k, v in local.definition : k => v if v != null }])
+}
+`,
+      reasons: (file) => [
+        'no-root-user: user is computed by { for k, v in local.definition : k => v if v != null } ' +
+          `(${file}:6:39): change what it reads, or write "1000:1000" there by hand`,
+      ],
+    },
+    {
+      name: 'an object a string interpolation writes: nothing is inserted before the ${',
+      text: `locals {
+  first = jsonencode({ name = "first", image = "nginx" })
+}
+resource "aws_ecs_task_definition" "t" {
+  family                = "t"
+  container_definitions = "[\${local.first}]"
+}
+`,
+      reasons: (file) => [
+        'no-root-user: user is written as the template expression ${local.first} ' +
+          `(${file}:6:29): change what it interpolates, or write "1000:1000" there by hand`,
+      ],
+    },
+    {
+      name: 'a value a heredoc interpolation writes: the ${ is not overwritten',
+      text: `locals {
+  sidecar = <<EOF
+  { "name": "log_router", "image": "fluent-bit", "user": "0" }
+EOF
+}
+resource "aws_ecs_task_definition" "t" {
+  family                = "t"
+  container_definitions = <<DEFINITION
+[\${local.sidecar}]
+DEFINITION
+}
+`,
+      reasons: (file) => [
+        'no-root-user: user is written as the template expression ${local.sidecar} ' +
+          `(${file}:9:2): change what it interpolates, or write "1000:1000" there by hand`,
+      ],
+    },
+  ];
+  for (const { name, text, reasons } of cases) {
+    it(name, async () => {
+      const dir = workspace({ 'main.tf': text });
+      const run = await runFix(dir);
+      assert.deepEqual(run.result.changes, []);
+      assert.deepEqual(manualReasons(run), reasons(path.join(dir, 'main.tf')));
+    });
+  }
+});
+
 describe('fix: HCL objects written with commas', () => {
   it("a new entry goes after the last entry's comma, which stays on its line", async () => {
     const run = await diffOf(

@@ -38,8 +38,8 @@ function nonRootUser(value: string): string {
 export function fixCommand(context: CommandContext): Command {
   const command = new Command('fix')
     .description(
-      'Fix insecure task definitions in task-definition JSON and YAML, CloudFormation and Terraform files: prints a unified diff and changes ' +
-        'nothing unless --write. With --aws, writes a plan for the live account (see "ecsguard apply").',
+      'Fix insecure task definitions in task-definition JSON and YAML, CloudFormation and Terraform files: prints a unified ' +
+        'diff and changes nothing unless --write. With --aws, writes a plan for the live account (see "ecsguard apply").',
     )
     .argument('[paths...]', 'files or folders to fix (folders are walked; "-" reads standard input, diff only)')
     .option('--write', 'apply the changes to the files')

@@ -76,7 +76,8 @@ function streamedExitCode(
 export function scanCommand(context: CommandContext): Command {
   const command = new Command('scan')
     .description(
-      'Scan task-definition JSON and YAML, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ECS task definitions.',
+      'Scan task-definition JSON and YAML, CloudFormation and Terraform files (and, with --aws, a live account) for insecure ' +
+        'ECS task definitions.',
     )
     .argument(
       '[paths...]',

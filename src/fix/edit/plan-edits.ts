@@ -89,6 +89,16 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     const definition = node.origin.definition;
     const at = formatPosition(node.range);
     const ref = node.origin.range ? ` (referenced at ${formatPosition(node.origin.range)})` : '';
+    const origin = node.origin;
+    if (definition === undefined && origin.range && node.range && startOffsetOf(origin.range) === startOffsetOf(node.range)) {
+      // Written by the expression itself (an interpolation, a function, a `for`): there is no literal here to change.
+      const expression = origin.expression.length > 80 ? `${origin.expression.slice(0, 77)}...` : origin.expression;
+      const how = origin.expression.startsWith('${')
+        ? `is written as the template expression ${expression} (${formatPosition(origin.range)}): change what it interpolates`
+        : `is computed by ${expression} (${formatPosition(origin.range)}): change what it reads`;
+      giveUp(change, `${describePath(change)} ${how}, or write ${JSON.stringify(change.value)} there by hand`, node);
+      return true;
+    }
     if (definition === undefined) {
       giveUp(
         change,
@@ -296,8 +306,10 @@ export function constraintMisfit(constraint: DefinitionConstraint, value: unknow
   if (bounds && text !== undefined) {
     // CloudFormation counts a String parameter's length in characters.
     const length = [...text].length;
-    if (bounds.minLength !== undefined && length < bounds.minLength) return `must be at least ${bounds.minLength} characters long (MinLength)`;
-    if (bounds.maxLength !== undefined && length > bounds.maxLength) return `must be at most ${bounds.maxLength} characters long (MaxLength)`;
+    if (bounds.minLength !== undefined && length < bounds.minLength)
+      return `must be at least ${bounds.minLength} characters long (MinLength)`;
+    if (bounds.maxLength !== undefined && length > bounds.maxLength)
+      return `must be at most ${bounds.maxLength} characters long (MaxLength)`;
     const number = Number(text);
     if (bounds.minValue !== undefined && !(number >= bounds.minValue)) return `must be at least ${bounds.minValue} (MinValue)`;
     if (bounds.maxValue !== undefined && !(number <= bounds.maxValue)) return `must be at most ${bounds.maxValue} (MaxValue)`;

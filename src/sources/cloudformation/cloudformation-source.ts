@@ -33,7 +33,10 @@ export const cloudFormationSource: FileSource = {
           if (asYaml.errors.length === 0 && asYaml.documents.length > 0) {
             if (first && /\.json$/i.test(file.path)) {
               // Named .json, it was meant as JSON (a trailing comma, say): said, though it deploys; fixes write JSON.
-              (output.warnings ??= []).push({ ...first, message: `${first.message}; read as YAML, as the AWS CLI reads a template that is not JSON` });
+              (output.warnings ??= []).push({
+                ...first,
+                message: `${first.message}; read as YAML, as the AWS CLI reads a template that is not JSON`,
+              });
               roots = asYaml.documents.map(markJson);
             } else {
               syntax = 'yaml';

@@ -39,12 +39,31 @@ function decodeText(value: ValueNode, origin?: TextOrigin): { value: ValueNode }
   }
   if (value.kind === 'null' || isJsonEncoded(value)) return { value };
   if (value.kind === 'string') {
-    const decoded = decodeEmbeddedJson(value.value, origin ?? textOrigin(value), value.range);
-    if ('root' in decoded) return { value: decoded.root };
+    const text = origin ?? textOrigin(value);
+    const decoded = decodeEmbeddedJson(value.value, text, value.range);
+    // A string a function computed (replace(), join()) has no characters of its own in the file: each value points at
+    // the call, which a fix must not overwrite.
+    if ('root' in decoded) return { value: text ? decoded.root : computedBy(decoded.root, value) };
     return { error: `container_definitions: ${decoded.error}`, ...(decoded.range ? { range: decoded.range } : {}) };
   }
   return {
     error: `container_definitions must be a JSON string (jsonencode(...), a heredoc, file()), found ${value.kind}`,
     ...(value.range ? { range: value.range } : {}),
   };
+}
+
+/** Every value of `node` marked as computed by `call`'s expression (an origin without a definition: fixed by hand). */
+function computedBy(node: ValueNode, call: ValueNode): ValueNode {
+  const origin = {
+    expression: call.origin?.expression ?? 'the container definitions string an expression computes',
+    ...(call.range ? { range: call.range } : {}),
+  };
+  switch (node.kind) {
+    case 'object':
+      return { ...node, entries: node.entries.map((e) => ({ ...e, value: computedBy(e.value, call) })), origin };
+    case 'array':
+      return { ...node, items: node.items.map((item) => computedBy(item, call)), origin };
+    default:
+      return { ...node, origin };
+  }
 }

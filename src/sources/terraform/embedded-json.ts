@@ -32,31 +32,47 @@ export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined,
 }
 
 /**
- * A scalar written (even partly) by a template placeholder gets the placeholder
- * as its origin: its text in the template is `${user}`, shared by every caller,
- * not a literal the template owns. A substituted character sits at the offset
- * of its `${`, so the scalar's range covers that offset.
+ * A value written by a placeholder gets the placeholder as its origin, so a fix does not edit the `${…}` as if it
+ * were the value. A substituted character sits at the offset of its `${`. A templatefile() placeholder marks every
+ * scalar it writes even partly (its text in the template is `${user}`, shared by every caller); any other
+ * interpolation marks a value, object or list whose first or last character it wrote (one it wrote only the inside
+ * of, `"${var.image}:1"`, stays the template's, whose fix reads the interpolation there).
  */
 function markPlaceholders(node: ValueNode, placeholders: TemplatePlaceholder[]): ValueNode {
+  const range = node.range;
+  const substituted = range
+    ? placeholders.find((p) => {
+        if (p.range.file !== range.file) return false;
+        const at = startOffsetOf(p.range);
+        if (at === startOffsetOf(range) || at === endOffsetOf(range) - 1) return true;
+        return (
+          p.argument !== undefined &&
+          node.kind !== 'object' &&
+          node.kind !== 'array' &&
+          startOffsetOf(range) <= at &&
+          at < endOffsetOf(range)
+        );
+      })
+    : undefined;
+  const origin = substituted && {
+    expression: substituted.expression,
+    range: substituted.range,
+    ...(substituted.argument ? { templateArgument: substituted.argument } : {}),
+  };
   switch (node.kind) {
-    case 'object':
-      return { ...node, entries: node.entries.map((e) => ({ ...e, value: markPlaceholders(e.value, placeholders) })) };
-    case 'array':
-      return { ...node, items: node.items.map((item) => markPlaceholders(item, placeholders)) };
+    case 'object': {
+      const entries = node.entries.map((e) => ({ ...e, value: markPlaceholders(e.value, placeholders) }));
+      return origin ? { ...node, entries, origin } : { ...node, entries };
+    }
+    case 'array': {
+      const items = node.items.map((item) => markPlaceholders(item, placeholders));
+      return origin ? { ...node, items, origin } : { ...node, items };
+    }
     case 'string':
     case 'number':
     case 'boolean':
-    case 'null': {
-      const range = node.range;
-      const placeholder = range
-        ? placeholders.find(
-            (p) =>
-              p.range.file === range.file && startOffsetOf(range) <= startOffsetOf(p.range) && startOffsetOf(p.range) < endOffsetOf(range),
-          )
-        : undefined;
-      if (!placeholder) return node;
-      return { ...node, origin: { expression: placeholder.expression, range: placeholder.range, templateArgument: placeholder.argument } };
-    }
+    case 'null':
+      return origin ? { ...node, origin } : node;
     default:
       return node;
   }

@@ -275,9 +275,11 @@ function evaluateFor(node: Node, ctx: EvalContext): ValueNode {
         value: uncertain ? maybe(value, condition as Node, inner) : value,
       });
     }
+    // The collection is the `for` expression's, not written in the file: a fix adds nothing inside its text.
+    const origin = { expression: node.text, range };
     return node.type === 'for_tuple_expr'
-      ? { kind: 'array', items, range, syntax: 'hcl' }
-      : { kind: 'object', entries, range, syntax: 'hcl' };
+      ? { kind: 'array', items, range, syntax: 'hcl', origin }
+      : { kind: 'object', entries, range, syntax: 'hcl', origin };
   });
 }
 

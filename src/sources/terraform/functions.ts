@@ -112,10 +112,16 @@ function withPlaceholders(value: ValueNode, placeholders: TemplatePlaceholder[])
       whenFalse: withPlaceholders(value.whenFalse, placeholders),
     };
   }
+  // The call's arguments name the template's own placeholders; those inside directives keep what the text had.
+  const merged = (had: TemplatePlaceholder[] | undefined) => [
+    ...placeholders,
+    ...(had ?? []).filter((p) => !placeholders.some((q) => q.range.start.offset === p.range.start.offset)),
+  ];
   const partial = partialText(value);
-  if (partial && placeholders.length) return setPartialText(value, { ...partial, origin: { ...partial.origin, placeholders } });
+  if (partial && placeholders.length)
+    return setPartialText(value, { ...partial, origin: { ...partial.origin, placeholders: merged(partial.origin.placeholders) } });
   const origin = textOrigin(value);
-  return origin && placeholders.length ? setTextOrigin(value, { ...origin, placeholders }) : value;
+  return origin && placeholders.length ? setTextOrigin(value, { ...origin, placeholders: merged(origin.placeholders) }) : value;
 }
 
 function concat(args: ValueNode[], call: Call): ValueNode {

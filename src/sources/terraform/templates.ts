@@ -4,7 +4,16 @@ import type { ValueNode } from '../../model/value.js';
 import { describeValue, toPlain } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
 import type { EvalContext } from './scope.js';
-import { isJsonEncoded, liftConditionals, originFromOffsets, rangeIn, setPartialText, setTextOrigin, unresolved } from './values.js';
+import {
+  type TemplatePlaceholder,
+  isJsonEncoded,
+  liftConditionals,
+  originFromOffsets,
+  rangeIn,
+  setPartialText,
+  setTextOrigin,
+  unresolved,
+} from './values.js';
 
 interface Chars {
   text: string;
@@ -288,6 +297,9 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
       let firstMissing: ValueNode | undefined;
       let json = { inString: false, escaped: false };
       let hole = 0;
+      // The interpolations whose values were written in: JSON decoded from the text knows which of its values and
+      // brackets are another expression's characters, which a fix cannot edit here.
+      const placeholders: TemplatePlaceholder[] = [];
       for (const part of parts) {
         if ('chars' in part) {
           text += part.chars.text;
@@ -298,6 +310,7 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
         if ('choice' in part) continue; // expanded above
         const value = values[hole++] as ValueNode;
         let scalar = scalarForTemplate(value);
+        const written = scalar !== undefined;
         if (scalar === undefined) {
           const interpolation = rangeIn(ctx.source, part.node.startIndex, part.node.endIndex);
           const reason =
@@ -313,11 +326,14 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
         text += scalar;
         const at = part.node.startIndex + ctx.source.delta;
         for (let k = 0; k < scalar.length; k++) offsets.push(at);
+        if (written && scalar.length > 0)
+          placeholders.push({ expression: part.node.text, range: rangeIn(ctx.source, part.node.startIndex, part.node.endIndex) });
       }
       let chars: Chars = { text, offsets };
       if (strip) chars = strip(chars);
       const end = offsets.length ? (offsets[offsets.length - 1] as number) + 1 : template.endIndex + ctx.source.delta;
-      const origin = originFromOffsets(ctx.source.path, ctx.source.lines, [...chars.offsets, end]);
+      const offsetsOrigin = originFromOffsets(ctx.source.path, ctx.source.lines, [...chars.offsets, end]);
+      const origin = placeholders.length ? { ...offsetsOrigin, placeholders } : offsetsOrigin;
       if (firstMissing?.kind === 'unresolved') {
         const reason = firstMissing.reason ?? `${firstMissing.expression} cannot be resolved`;
         return setPartialText(unresolved(whole, reason, range), { text: chars.text, origin, holes: missing });

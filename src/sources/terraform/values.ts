@@ -27,13 +27,16 @@ export interface TextOrigin {
   placeholders?: TemplatePlaceholder[];
 }
 
-/** One `${…}` in a templatefile() template and the argument of the call that fills it. */
+/**
+ * One `${…}` whose value was written into a string template: in a templatefile() template, with the argument of the
+ * call that fills it; in a heredoc or quoted string, without (its characters are another expression's value).
+ */
 export interface TemplatePlaceholder {
   /** `${user}` as written, and where, in the template file. */
   expression: string;
   range: SourceRange;
   /** The variable the placeholder reads (`user`), and where the call's argument for it is written. */
-  argument: { name: string; range?: SourceRange };
+  argument?: { name: string; range?: SourceRange };
 }
 
 /** An origin from one file offset per character (plus one for the end). */

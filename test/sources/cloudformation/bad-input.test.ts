@@ -24,7 +24,10 @@ describe('bad CloudFormation input never crashes and never passes silently', () 
   });
 
   it('JSON syntax errors in a JSON template that is not YAML either', async () => {
-    const output = await loadText('{\n  "Resources": {\n    "T": {"Type": "AWS::ECS::TaskDefinition" "Properties": {}}\n  }\n}\n', 'stack.template.json');
+    const output = await loadText(
+      '{\n  "Resources": {\n    "T": {"Type": "AWS::ECS::TaskDefinition" "Properties": {}}\n  }\n}\n',
+      'stack.template.json',
+    );
     assert.deepEqual(output.definitions, []);
     assert.deepEqual(output.errors, [{ file: 'stack.template.json', line: 3, column: 46, message: 'invalid JSON: comma expected' }]);
   });
