@@ -368,7 +368,10 @@ export function evaluateHeredoc(template: Node, ctx: EvalContext): ValueNode {
   // A template file is parsed wrapped in a heredoc whose first line is not in the file.
   const newline = text.indexOf('\n', open.endIndex + delta);
   const contentStart = open.endIndex + delta < 0 ? -delta : newline === -1 ? open.endIndex : newline + 1 - delta;
-  const closeLineStart = text.lastIndexOf('\n', close.startIndex + delta - 1) + 1 - delta;
+  // A template file's closing marker is the wrapper's, after the file: the content is the whole file, also when its
+  // last line has no line break (the line before the marker is then the file's last).
+  const closeAt = close.startIndex + delta;
+  const closeLineStart = closeAt > text.length ? text.length - delta : text.lastIndexOf('\n', closeAt - 1) + 1 - delta;
   const parts = pieces(template, contentStart, Math.max(contentStart, closeLineStart), false, ctx);
   return assemble(parts, template, ctx, flush ? stripIndent : undefined);
 }

@@ -100,6 +100,22 @@ describe('Terraform HCL: container_definitions forms and positions', () => {
     assert.equal(statuses(result, 'aws_ecs_task_definition.from_template')['no-privileged-containers'], 'PASS');
   });
 
+  it('templatefile() reads a template whose last line has no line break, and keeps its positions', async () => {
+    for (const ending of ['', '\n']) {
+      const { output, dir } = await loadModule({
+        'main.tf':
+          'resource "aws_ecs_task_definition" "t" {\n  family = "t"\n' +
+          '  container_definitions = templatefile("${path.module}/template.json", { privileged = true })\n}\n',
+        'template.json': `[{\n  "name": "agent",\n  "image": "x",\n  "privileged": \${privileged}\n}]${ending}`,
+      });
+      assert.deepEqual(output.errors, []);
+      const body = definition(output, 'aws_ecs_task_definition.t').body;
+      const privileged = pathGet(body, ['containerDefinitions', 0, 'privileged']);
+      assert.deepEqual(toPlain(privileged), true);
+      assert.equal(`${privileged?.range?.file}:${privileged?.range?.start.line}`, `${dir}/template.json:4`);
+    }
+  });
+
   it('maps resource arguments to ECS keys and keeps every field', async () => {
     const { output } = await loadModule({
       'main.tf': [
