@@ -5,7 +5,7 @@ import { applyBinary, applyUnary } from './operators.js';
 import { resolveReference } from './references.js';
 import type { EvalContext } from './scope.js';
 import { evaluateHeredoc, evaluateQuoted } from './templates.js';
-import { failed, liftConditionals, rangeIn, unresolved, unresolvedLike, withOrigin } from './values.js';
+import { failed, liftConditionals, rangeIn, sortedEntries, unresolved, unresolvedLike, withOrigin } from './values.js';
 
 /**
  * Evaluates an HCL expression to a value tree. What Terraform would know only
@@ -242,7 +242,7 @@ function evaluateFor(node: Node, ctx: EvalContext): ValueNode {
     const pairs: Array<[ValueNode, ValueNode]> =
       value.kind === 'array'
         ? value.items.map((item, i) => [{ kind: 'number', value: i, raw: String(i) }, item])
-        : value.entries.map((e) => [{ kind: 'string', value: e.key }, e.value]);
+        : sortedEntries(value).map((e) => [{ kind: 'string', value: e.key }, e.value]);
     const items: ValueNode[] = [];
     const entries: ObjectEntry[] = [];
     for (const [key, item] of pairs) {

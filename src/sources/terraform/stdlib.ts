@@ -1,6 +1,6 @@
 import { type ObjectEntry, type ValueNode, toPlain } from '../../model/value.js';
 import { type Call, type Implementation, fail, isError, reject, scalar, strict, stringResult } from './function-support.js';
-import { firstUnresolved, liftConditionals, unresolved } from './values.js';
+import { firstUnresolved, liftConditionals, sortedEntries, unresolved } from './values.js';
 
 /**
  * Terraform's standard functions that container definitions use, evaluated as
@@ -24,13 +24,6 @@ function arrayResult(items: ValueNode[], call: Call): ValueNode {
 
 function stringArgument(value: ValueNode | undefined): string | undefined {
   return value === undefined ? undefined : scalar(value);
-}
-
-/** Keys in Terraform's order: maps iterate in lexical key order. */
-function sortedEntries(map: ValueNode & { kind: 'object' }): ObjectEntry[] {
-  const last = new Map<string, ObjectEntry>();
-  for (const e of map.entries) last.set(e.key, e);
-  return [...last.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LineIndex, SourceRange } from '../../model/location.js';
-import type { ConditionalNode, Origin, ValueNode } from '../../model/value.js';
+import type { ConditionalNode, ObjectEntry, Origin, ValueNode } from '../../model/value.js';
 
 /** A text the evaluator reads: a .tf file, a tfvars file, a template file. */
 export interface SourceText {
@@ -179,4 +179,11 @@ export function firstUnresolved(node: ValueNode): ValueNode | undefined {
     default:
       return undefined;
   }
+}
+
+/** Keys in Terraform's order: maps and objects iterate in lexical key order (keys(), values(), `for`). */
+export function sortedEntries(map: ValueNode & { kind: 'object' }): ObjectEntry[] {
+  const last = new Map<string, ObjectEntry>();
+  for (const e of map.entries) last.set(e.key, e);
+  return [...last.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -116,6 +116,30 @@ describe('Terraform HCL: container_definitions forms and positions', () => {
     }
   });
 
+  it('a for expression over an object iterates in lexical key order, as Terraform does', async () => {
+    const { output } = await loadModule({
+      'main.tf': [
+        'locals {',
+        '  containers = {',
+        '    b_web   = { image = "nginx", user = "101" }',
+        '    A_agent = { image = "dd", user = "1000", privileged = true }',
+        '    a_tool  = { image = "tool" }',
+        '  }',
+        '}',
+        'resource "aws_ecs_task_definition" "ordered" {',
+        '  family                = "ordered"',
+        '  container_definitions = jsonencode([for k, v in local.containers : merge(v, { name = k })])',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const containers = pathGet(definition(output, 'aws_ecs_task_definition.ordered').body, ['containerDefinitions']);
+    assert.deepEqual(
+      (toPlain(containers) as Array<{ name: string }>).map((c) => c.name),
+      ['A_agent', 'a_tool', 'b_web'],
+    );
+  });
+
   it('maps resource arguments to ECS keys and keeps every field', async () => {
     const { output } = await loadModule({
       'main.tf': [
