@@ -39,6 +39,25 @@ export async function realRoots(paths: string[]): Promise<string[]> {
 }
 
 /**
+ * The real path `file` is written at, or why it is not: it cannot be resolved, or it is outside every root (a file a
+ * module call or a symlink reached from the trees given). A dry run asks the same, so it shows what --write does.
+ */
+export async function placeToWrite(file: string, roots: string[]): Promise<{ real: string } | { refused: string }> {
+  const given = path.resolve(file);
+  let real: string;
+  try {
+    real = await realpath(given);
+  } catch (error) {
+    return { refused: describeFsError(error) };
+  }
+  if (isWithinRoots(real, roots)) return { real };
+  const outside = `outside the folders and files given (${roots.join(', ')})`;
+  if ((await lstat(given)).isSymbolicLink())
+    return { refused: `it is a symlink to ${real}, ${outside}; ecsguard fix never writes outside them` };
+  return { refused: `it is ${outside}; to fix it, name it or its folder as well` };
+}
+
+/**
  * Writes one fixed file safely:
  * - only inside the trees given: a file whose real path (after symlinks) is
  *   outside every root is refused;
@@ -51,20 +70,9 @@ export async function realRoots(paths: string[]): Promise<string[]> {
  */
 export async function writeFixedFile(change: FileChange, roots: string[]): Promise<ScanError | undefined> {
   const notWritten = (reason: string): ScanError => ({ file: change.file, message: `not written: ${reason}` });
-  const given = path.resolve(change.file);
-  let real: string;
-  try {
-    real = await realpath(given);
-  } catch (error) {
-    return notWritten(describeFsError(error));
-  }
-  if (!isWithinRoots(real, roots)) {
-    const outside = `outside the folders and files given (${roots.join(', ')})`;
-    if ((await lstat(given)).isSymbolicLink()) {
-      return notWritten(`it is a symlink to ${real}, ${outside}; ecsguard fix never writes outside them`);
-    }
-    return notWritten(`it is ${outside}; to fix it, name it or its folder as well`);
-  }
+  const place = await placeToWrite(change.file, roots);
+  if ('refused' in place) return notWritten(place.refused);
+  const real = place.real;
 
   let bytes: Buffer;
   let info: Awaited<ReturnType<typeof stat>>;

@@ -84,6 +84,18 @@ describe('fix --write: writes what it shows, and only that', () => {
       '',
     ].join('\n');
     const dir = workspace({ 'envs/prod/main.tf': 'module "svc" {\n  source = "../../modules/svc"\n}\n', 'modules/svc/main.tf': module });
+    // The dry run says what --write will do: no diff for the module, the same refusal.
+    const dry = await runCli(['fix', 'envs/prod'], { cwd: dir });
+    assert.equal(
+      dry.stdout,
+      `Errors (what these name was not read or not fixed; the rest of a file may have been):
+  modules/svc/main.tf: would not be written: it is outside the folders and files given (${path.join(dir, 'envs/prod')}); to fix it, ` +
+        `name it or its folder as well
+
+nothing to change; 0 manual fixes; 1 error
+`,
+    );
+    assert.equal(dry.code, 2);
     const run = await runCli(['fix', 'envs/prod', '--write'], { cwd: dir });
     assert.equal(
       run.stdout,

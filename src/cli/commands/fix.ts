@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { fixOptionsFrom } from './fix-options.js';
 import { fixFiles } from '../../fix/fix-files.js';
 import { prepareMuting } from '../scan-programme.js';
-import { realRoots, writeFixedFile } from '../../fix/write-files.js';
+import { placeToWrite, realRoots, writeFixedFile } from '../../fix/write-files.js';
 import { buildFixReport, formatFixText } from '../../fix/report.js';
 import { isRootUser } from '../../fix/user.js';
 import { UsageError } from '../../model/errors.js';
@@ -160,13 +160,17 @@ export async function runFileFix(
         progress.written++;
       }
     }
-    // The consequences of a fix that was not written do not apply.
-    const writtenFiles = new Set(written.map((c) => c.file));
-    const refusedFiles = new Set(result.changes.map((c) => c.file).filter((f) => !writtenFiles.has(f)));
-    for (const definition of result.definitions) {
-      if (definition.resource.file !== undefined && refusedFiles.has(definition.resource.file)) definition.warnings = [];
+    keepChanges(result, written);
+  } else if (!paths.includes('-')) {
+    // A dry run shows what --write would do: a change it would refuse (a module outside the paths) is that error.
+    const roots = await realRoots(paths);
+    const writable = [];
+    for (const change of result.changes) {
+      const place = await placeToWrite(change.file, roots);
+      if ('refused' in place) result.errors.push({ file: change.file, message: `would not be written: ${place.refused}` });
+      else writable.push(change);
     }
-    result.changes = written;
+    keepChanges(result, writable);
   }
   const report = buildFixReport(result, options.write === true);
   const color = colorsFor(stdout, env).isColorSupported;
@@ -174,4 +178,14 @@ export async function runFileFix(
   if (result.errors.length) return EXIT.incomplete;
   const pending = !options.write && result.changes.length > 0;
   return pending || report.summary.manual > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** Only `kept` of the result's changes stand: the consequences (warnings) of a fix that is not written do not apply. */
+function keepChanges(result: Awaited<ReturnType<typeof fixFiles>>, kept: Awaited<ReturnType<typeof fixFiles>>['changes']): void {
+  const keptFiles = new Set(kept.map((c) => c.file));
+  const dropped = new Set(result.changes.map((c) => c.file).filter((f) => !keptFiles.has(f)));
+  for (const definition of result.definitions) {
+    if (definition.resource.file !== undefined && dropped.has(definition.resource.file)) definition.warnings = [];
+  }
+  result.changes = kept;
 }
