@@ -1,7 +1,7 @@
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import type { EvalContext } from './scope.js';
-import { failed, isEvaluationError, liftConditionals, unresolved, unresolvedLike } from './values.js';
+import { failed, isEvaluationError, jsonEncodedText, liftConditionals, unresolved, unresolvedLike } from './values.js';
 
 export interface Call {
   name: string;
@@ -21,7 +21,8 @@ export function scalar(value: ValueNode): string | undefined {
   if (value.kind === 'string') return value.value;
   if (value.kind === 'number') return value.raw;
   if (value.kind === 'boolean') return String(value.value);
-  return undefined;
+  // jsonencode() returns a string: its text, for the string functions given one.
+  return jsonEncodedText(value);
 }
 
 /** Functions whose arguments must be concrete at the top level (no unresolved value). */

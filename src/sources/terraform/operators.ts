@@ -1,6 +1,6 @@
 import type { SourceRange } from '../../model/location.js';
 import { type ValueNode, toPlain } from '../../model/value.js';
-import { firstUnresolved, unresolved } from './values.js';
+import { firstUnresolved, jsonEncodedText, unresolved } from './values.js';
 
 function numberOf(node: ValueNode): number | undefined {
   if (node.kind === 'number') return node.value;
@@ -46,7 +46,9 @@ export function applyBinary(operator: string, left: ValueNode, right: ValueNode,
   const stop = blocked(text, range, left, right);
   if (stop) return stop;
   if (operator === '==' || operator === '!=') {
-    const same = JSON.stringify(toPlain(left)) === JSON.stringify(toPlain(right));
+    // jsonencode() gives a string: compared as its text (`jsonencode(var.x) == "{}"`).
+    const plain = (node: ValueNode) => jsonEncodedText(node) ?? toPlain(node);
+    const same = JSON.stringify(plain(left)) === JSON.stringify(plain(right));
     return computed(operator === '==' ? same : !same, range);
   }
   if (operator === '&&' || operator === '||') {

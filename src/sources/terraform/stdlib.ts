@@ -38,12 +38,70 @@ export function re2(pattern: string, global = false): RegExp | undefined {
     flags += [...new Set(leading[1])].join('');
     source = source.slice(leading[0].length);
   }
-  source = source.replace(/\(\?P</g, '(?<');
+  source = literalBraces(source.replace(/\(\?P</g, '(?<'));
   try {
     return new RegExp(source, `${flags}u`);
   } catch {
     return undefined;
   }
+}
+
+/** RE2's ASCII classes (`[[:digit:]]`), which JavaScript does not have, as the ranges they stand for. */
+const ASCII_CLASSES: Record<string, string> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`\\{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+/**
+ * An RE2 pattern in JavaScript's `u` mode: a brace that does not make a repetition (`{}`, `{a}`) is itself in RE2
+ * and an error in JavaScript, and RE2's ASCII classes (`[[:digit:]]`) are written out as their ranges. (A negated one,
+ * `[[:^digit:]]`, is left as written: JavaScript rejects it, so the pattern is reported as not supported.)
+ */
+function literalBraces(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      const ascii = c === '[' ? /^\[:([a-z]+):\]/.exec(source.slice(i)) : null;
+      const range = ascii ? ASCII_CLASSES[ascii[1] as string] : undefined;
+      if (ascii && range !== undefined) {
+        out += range;
+        i += ascii[0].length - 1;
+        continue;
+      }
+      out += c === '[' ? '\\[' : c;
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+      // A `]` first in a class is a member, not its end.
+      if (source[i + 1] === '^') out += source[++i];
+      if (source[i + 1] === ']') out += source[++i];
+    } else if (c === '{') {
+      const repeat = /^\{\d+(,\d*)?\}/.exec(source.slice(i));
+      if (repeat) {
+        out += repeat[0];
+        i += repeat[0].length - 1;
+      } else out += '\\{';
+    } else out += c === '}' ? '\\}' : c;
+  }
+  return out;
 }
 
 function replace([text, search, replacement]: ValueNode[], call: Call): ValueNode {

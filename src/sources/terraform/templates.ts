@@ -1,12 +1,12 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
-import { describeValue, toPlain } from '../../model/value.js';
+import { describeValue } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
 import type { EvalContext } from './scope.js';
 import {
   type TemplatePlaceholder,
-  isJsonEncoded,
+  jsonEncodedText,
   liftConditionals,
   originFromOffsets,
   rangeIn,
@@ -241,15 +241,7 @@ function scalarForTemplate(value: ValueNode): string | undefined {
   if (value.kind === 'number') return value.raw;
   if (value.kind === 'boolean') return String(value.value);
   // `${jsonencode(local.env)}` in a JSON template: its JSON text, when every value in it is known.
-  if (isJsonEncoded(value) && isPlain(value)) return JSON.stringify(toPlain(value));
-  return undefined;
-}
-
-function isPlain(node: ValueNode): boolean {
-  if (node.kind === 'unresolved' || node.kind === 'conditional') return false;
-  if (node.kind === 'array') return node.items.every(isPlain);
-  if (node.kind === 'object') return node.entries.every((e) => isPlain(e.value));
-  return true;
+  return jsonEncodedText(value);
 }
 
 /** Whether the end of `text` is inside a JSON string literal, given the state at its start. */

@@ -1,5 +1,5 @@
 import type { LineIndex, SourceRange } from '../../model/location.js';
-import type { ConditionalNode, ObjectEntry, Origin, ValueNode } from '../../model/value.js';
+import { type ConditionalNode, type ObjectEntry, type Origin, type ValueNode, toPlain } from '../../model/value.js';
 
 /** A text the evaluator reads: a .tf file, a tfvars file, a template file. */
 export interface SourceText {
@@ -92,6 +92,33 @@ export function markJsonEncoded(node: ValueNode): ValueNode {
 
 export function isJsonEncoded(node: ValueNode): boolean {
   return jsonEncoded.has(node);
+}
+
+/**
+ * The text Terraform's jsonencode() gives for a value `jsonencode()` marked, when every value in it is known: compact,
+ * object keys in lexical order, and `<`, `>`, `&`, U+2028 and U+2029 escaped as Go's JSON encoder escapes them.
+ * String functions (`replace(jsonencode(…), …)`, `join`, `format`) and templates read it as that string.
+ */
+export function jsonEncodedText(node: ValueNode): string | undefined {
+  if (!isJsonEncoded(node) || !isKnown(node)) return undefined;
+  return JSON.stringify(sortedPlain(toPlain(node))).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+function isKnown(node: ValueNode): boolean {
+  if (node.kind === 'unresolved' || node.kind === 'conditional') return false;
+  if (node.kind === 'array') return node.items.every(isKnown);
+  if (node.kind === 'object') return node.entries.every((e) => isKnown(e.value));
+  return true;
+}
+
+function sortedPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedPlain);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortedPlain(v)]));
 }
 
 /** A shallow copy with changed fields that keeps the side tables. */

@@ -100,6 +100,34 @@ describe('Terraform variables: defaults, tfvars and --var-file', () => {
     assert.equal(mode?.origin?.expression, 'var.env == "prod" ? "host" : "awsvpc"');
     assert.equal(definition(output, 'aws_ecs_task_definition.x').resource.family, 'prod-web');
   });
+  it("reads jsonencode()'s text through string functions (replace, join, format, ==) and RE2 patterns JavaScript lacks", async () => {
+    const { output } = await loadModule({
+      'main.tf': [
+        'variable "health" {',
+        '  type    = any',
+        '  default = {}',
+        '}',
+        'locals {',
+        '  classes = { digit = "/\\"(-[[:digit:]]|[[:digit:]]+)\\"/" }',
+        '  agent   = { name = "agent", image = "dd<1>", privileged = "true", memory = "512", links = [], essential = "" }',
+        '  encoded = replace(replace(jsonencode(local.agent), "/(\\\\[\\\\]|\\"\\"|{})/", "null"), "/\\"(true|false)\\"/", "$1")',
+        '  numbers = replace(local.encoded, local.classes["digit"], "$1")',
+        '  health  = jsonencode(var.health) == "{}" ? "none" : "set"',
+        '}',
+        'resource "aws_ecs_task_definition" "x" {',
+        '  family                = local.health',
+        '  container_definitions = format("[%s]", join(",", [local.numbers]))',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const body = definition(output, 'aws_ecs_task_definition.x').body;
+    // Keys in lexical order, `<` and `>` escaped as Terraform's jsonencode() writes them, then the module's rewrites.
+    assert.deepEqual(toPlain(field(body, 'containerDefinitions')), [
+      { essential: null, image: 'dd<1>', links: null, memory: 512, name: 'agent', privileged: true },
+    ]);
+    assert.equal(toPlain(field(body, 'family')), 'none');
+  });
 });
 
 describe('Terraform: UNKNOWN only for the checks that depend on an unresolved value', () => {
