@@ -9,6 +9,7 @@ import {
   jsonEncodedText,
   liftConditionals,
   originFromOffsets,
+  partialText,
   rangeIn,
   setPartialText,
   setTextOrigin,
@@ -244,17 +245,44 @@ function scalarForTemplate(value: ValueNode): string | undefined {
   return jsonEncodedText(value);
 }
 
-/** Whether the end of `text` is inside a JSON string literal, given the state at its start. */
-function jsonStringState(text: string, state: { inString: boolean; escaped: boolean }): { inString: boolean; escaped: boolean } {
-  let { inString, escaped } = state;
-  for (const c of text) {
-    if (!inString) inString = c === '"';
-    else if (escaped) escaped = false;
-    else if (c === '\\') escaped = true;
-    else if (c === '"') inString = false;
-  }
-  return { inString, escaped };
+/**
+ * Where the end of `text` is in the JSON a template writes, given the state at its start: inside a string literal,
+ * and whether an object's member name comes next (after `{` or `,` in an object), where a hole writes a member.
+ */
+interface JsonState {
+  inString: boolean;
+  escaped: boolean;
+  /** The open brackets, innermost last. */
+  open: string;
+  /** The last character outside strings that is not white space. */
+  last: string;
 }
+
+const START_STATE: JsonState = { inString: false, escaped: false, open: '', last: '' };
+
+function jsonStringState(text: string, state: JsonState): JsonState {
+  let { inString, escaped, open, last } = state;
+  for (const c of text) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') {
+        inString = false;
+        last = c;
+      }
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') open += c;
+    else if (c === '}' || c === ']') open = open.slice(0, -1);
+    if (c.trim() !== '') last = c;
+  }
+  return { inString, escaped, open, last };
+}
+
+/** Whether a hole at the end of this state writes an object's member (`{ …, ${module.x.log}, … }`). */
+const atMemberName = (state: JsonState): boolean =>
+  !state.inString && state.open.endsWith('{') && (state.last === '{' || state.last === ',');
 
 /**
  * Joins literal and interpolated pieces into one string value. When an
@@ -287,7 +315,7 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
       const offsets: number[] = [];
       const missing = new Map<string, { value: ValueNode; text: string }>();
       let firstMissing: ValueNode | undefined;
-      let json = { inString: false, escaped: false };
+      let json = START_STATE;
       let hole = 0;
       // The interpolations whose values were written in: JSON decoded from the text knows which of its values and
       // brackets are another expression's characters, which a fix cannot edit here.
@@ -301,6 +329,26 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
         }
         if ('choice' in part) continue; // expanded above
         const value = values[hole++] as ValueNode;
+        const at = part.node.startIndex + ctx.source.delta;
+        const interpolated = { expression: part.node.text, range: rangeIn(ctx.source, part.node.startIndex, part.node.endIndex) };
+        const inner = value.kind === 'unresolved' && !json.inString ? partialText(value) : undefined;
+        if (inner) {
+          // A template read into this one (`${local.sidecar}`, itself a heredoc with a hole): its text goes in with
+          // its holes, so the JSON around them is still read. Its characters sit at the `${`, which a fix cannot edit.
+          const renamed = new Map<string, string>();
+          for (const [marker, gap] of inner.holes) {
+            const name = `__ecsguard_hole_${missing.size}__`;
+            renamed.set(marker, name);
+            missing.set(name, gap);
+            firstMissing ??= gap.value;
+          }
+          const piece = inner.text.replace(HOLE_MARKER, (marker) => renamed.get(marker) ?? marker);
+          text += piece;
+          for (let k = 0; k < piece.length; k++) offsets.push(at);
+          json = jsonStringState(piece, json);
+          placeholders.push(interpolated);
+          continue;
+        }
         let scalar = scalarForTemplate(value);
         const written = scalar !== undefined;
         if (scalar === undefined) {
@@ -313,13 +361,13 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
           firstMissing ??= gap;
           const marker = `__ecsguard_hole_${missing.size}__`;
           missing.set(marker, { value: gap, text: part.node.text });
-          scalar = json.inString ? marker : `"${marker}"`;
+          // In a string, the marker is part of it; as a member, a member of its own (the object is then unresolved).
+          scalar = json.inString ? marker : atMemberName(json) ? `"${marker}": null` : `"${marker}"`;
         }
         text += scalar;
-        const at = part.node.startIndex + ctx.source.delta;
+        json = jsonStringState(scalar, json);
         for (let k = 0; k < scalar.length; k++) offsets.push(at);
-        if (written && scalar.length > 0)
-          placeholders.push({ expression: part.node.text, range: rangeIn(ctx.source, part.node.startIndex, part.node.endIndex) });
+        if (written && scalar.length > 0) placeholders.push(interpolated);
       }
       let chars: Chars = { text, offsets };
       if (strip) chars = strip(chars);
@@ -328,12 +376,18 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
       const origin = placeholders.length ? { ...offsetsOrigin, placeholders } : offsetsOrigin;
       if (firstMissing?.kind === 'unresolved') {
         const reason = firstMissing.reason ?? `${firstMissing.expression} cannot be resolved`;
-        return setPartialText(unresolved(whole, reason, range), { text: chars.text, origin, holes: missing });
+        // A long template is named by its first hole, not quoted whole in every message.
+        const [firstHole] = missing.values();
+        const expression = whole.length <= 100 || !firstHole ? whole : `…${firstHole.text}…`;
+        return setPartialText(unresolved(expression, reason, range), { text: chars.text, origin, holes: missing });
       }
       return setTextOrigin({ kind: 'string', value: chars.text, range, syntax: 'hcl' }, origin);
     },
   );
 }
+
+/** A hole's marker in a partial text (as src/sources/terraform/embedded-json.ts reads them). */
+const HOLE_MARKER = /__ecsguard_hole_\d+__/g;
 
 /** `"…"` and string_lit: escapes decoded; `"${x}"` alone yields x itself, as in Terraform. */
 export function evaluateQuoted(template: Node, ctx: EvalContext): ValueNode {

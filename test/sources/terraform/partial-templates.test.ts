@@ -217,3 +217,48 @@ describe('template directives: %{ for } and %{ if } in templates', () => {
     );
   });
 });
+describe('Terraform templates read into templates: the holes of a local heredoc travel with its text', () => {
+  const files = {
+    'main.tf': [
+      'variable "tag" {}',
+      'variable "log_configuration" {}',
+      'locals {',
+      '  router = <<EOF',
+      '  { "name": "log_router", "image": "fluent-bit:${var.tag}", "user": "0" }',
+      'EOF',
+      '  agent = <<EOF',
+      '  { "name": "agent", "image": "dd", ${var.log_configuration} }',
+      'EOF',
+      '}',
+      'resource "aws_ecs_task_definition" "t" {',
+      '  family                = "t"',
+      '  container_definitions = <<DEFINITION',
+      '[',
+      '  ${local.router},',
+      '  { "name": "app", "image": "app", "user": "1000", "privileged": false },',
+      '  ${local.agent}',
+      ']',
+      'DEFINITION',
+      '}',
+      '',
+    ].join('\n'),
+  };
+
+  it("judges every container the holes do not write: the router's user, the app; the agent with a member hole is UNKNOWN", async () => {
+    const { dir } = await loadModule({ 'main.tf': files['main.tf'] });
+    const result = await scanPaths([dir]);
+    const id = 'aws_ecs_task_definition.t';
+    const byContainer = result.findings
+      .filter((f) => f.resource.id === id && f.status !== 'PASS')
+      .map((f) => `${f.status} ${f.checkId} ${f.container ?? '-'} ${f.location?.start.line}`);
+    assert.deepEqual(byContainer, [
+      'FAIL no-root-user log_router 16',
+      'UNKNOWN no-privileged-containers - 18',
+      'UNKNOWN no-root-user - 18',
+    ]);
+    const unknown = finding(result, id, 'no-privileged-containers');
+    // Named by the hole, not the whole heredoc quoted.
+    assert.equal(unknown.message, 'container definitions are ${var.log_configuration}, which cannot be resolved');
+    assert.deepEqual(result.errors, []);
+  });
+});
