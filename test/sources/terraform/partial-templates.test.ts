@@ -252,9 +252,9 @@ describe('Terraform templates read into templates: the holes of a local heredoc 
       .filter((f) => f.resource.id === id && f.status !== 'PASS')
       .map((f) => `${f.status} ${f.checkId} ${f.container ?? '-'} ${f.location?.start.line}`);
     assert.deepEqual(byContainer, [
-      'FAIL no-root-user log_router 16',
-      'UNKNOWN no-privileged-containers - 18',
-      'UNKNOWN no-root-user - 18',
+      'FAIL no-root-user log_router 15',
+      'UNKNOWN no-privileged-containers - 17',
+      'UNKNOWN no-root-user - 17',
     ]);
     const unknown = finding(result, id, 'no-privileged-containers');
     // Named by the hole, not the whole heredoc quoted.
