@@ -124,7 +124,12 @@ export function resolveFindInMap({ name, argument, site }: Call, ctx: ResolveCon
   if (args.length !== 3 && args.length !== 4) return invalidAt(site, ctx, `${name} needs [map name, top-level key, second-level key]`);
   const resolvedKeys = args.slice(0, 3).map((a) => resolve(a));
   const keys = resolvedKeys.map((k) => scalarText(k));
-  if (keys.some((k) => k === undefined)) return unresolvedAt(site, ctx, `${name} with a key that cannot be resolved`);
+  if (keys.some((k) => k === undefined)) {
+    // Every value the unknown keys can select is the same (a region map that is true everywhere): that is the value.
+    const same = sameInEveryEntry(keys, args[3] && field(args[3], 'DefaultValue'), ctx, resolve);
+    if (same) return withOrigin({ ...same, ...(site.range ? { range: site.range } : {}) }, site, ctx);
+    return unresolvedAt(site, ctx, `${name} with a key that cannot be resolved`);
+  }
   const lookup = (path: Array<string | undefined>) =>
     path.reduce<ValueNode | undefined>((node, key) => field(node, key ?? ''), ctx.template.mappings);
   const found = lookup(keys);
@@ -132,6 +137,35 @@ export function resolveFindInMap({ name, argument, site }: Call, ctx: ResolveCon
   const fallback = field(args[3], 'DefaultValue');
   if (fallback) return withOrigin(resolve(fallback), site, ctx);
   return invalidAt(site, ctx, `${name}: Mappings has no ${keys.join('.')}`);
+}
+
+/**
+ * The one scalar every entry a `Fn::FindInMap` with unknown keys can select holds, when there is one: keys that are
+ * known fix their level, unknown ones range over every entry there. A selection the map lacks is the DefaultValue,
+ * or (without one) a deployment that fails, so not a value.
+ */
+function sameInEveryEntry(
+  keys: Array<string | undefined>,
+  fallback: ValueNode | undefined,
+  ctx: ResolveContext,
+  resolve: Resolve,
+): ValueNode | undefined {
+  const [mapName, topKey, secondKey] = keys;
+  if (mapName === undefined) return undefined;
+  const level = (node: ValueNode | undefined, key: string | undefined): Array<ValueNode | undefined> =>
+    node?.kind !== 'object' ? [] : key !== undefined ? [field(node, key)] : node.entries.map((e) => e.value);
+  const candidates: ValueNode[] = [];
+  for (const top of level(field(ctx.template.mappings, mapName), topKey)) {
+    const seconds = top === undefined ? [undefined] : level(top, secondKey);
+    for (const value of seconds.length ? seconds : [undefined]) {
+      const chosen = value ?? (fallback && resolve(fallback));
+      if (chosen) candidates.push(chosen);
+    }
+  }
+  const [first] = candidates;
+  if (!first || (first.kind !== 'string' && first.kind !== 'number' && first.kind !== 'boolean')) return undefined;
+  const text = scalarText(first);
+  return candidates.every((c) => c.kind === first.kind && scalarText(c) === text) ? first : undefined;
 }
 
 /** `Fn::Base64` of a literal string. */

@@ -17,8 +17,8 @@ Parameters:
   FromParameterStore: { Type: "AWS::SSM::Parameter::Value<String>", Default: /ecs/agent/user }
 Mappings:
   Users:
-    prod:
-      Uid: "1000"
+    prod: { Uid: "1000" }
+  Roots: { a: { Uid: "0" }, b: { Uid: "1000" } }
 Conditions:
   IsProd: !Equals [a, a]
 Resources:
@@ -153,6 +153,9 @@ describe('Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64', 
       ['!Select [0, !Ref Spaced]', '1000'],
       ['!Select [0, !Split [":", "0:0"]]', '0'],
       ['!FindInMap [Users, prod, Uid]', '1000'],
+      // An unknown key that can select only one value (every entry holds it, or the DefaultValue).
+      ['!FindInMap [Users, !Ref NoDefault, Uid]', '1000'],
+      ['!FindInMap [Users, !Ref NoDefault, Gid, {DefaultValue: "1000"}]', '1000'],
       ['!Base64 "0"', 'MA=='],
     ];
     for (const [yaml, expected] of cases) {
@@ -172,6 +175,7 @@ describe('Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64', 
       ['!GetAtt Queue.Arn', 'Fn::GetAtt is known only after deployment'],
       ['!ImportValue shared-user', "Fn::ImportValue reads another stack's export"],
       ['!Condition IsProd', 'a condition is not a property value'],
+      ['!FindInMap [Roots, !Ref NoDefault, Uid]', 'Fn::FindInMap with a key that cannot be resolved'],
     ];
     for (const [yaml, reason] of cases) {
       const { node, errors } = await user(yaml);
