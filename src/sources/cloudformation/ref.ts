@@ -17,6 +17,7 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
     return site.range ? { kind: 'null', range: site.range, syntax: ctx.syntax } : { kind: 'null', syntax: ctx.syntax };
   }
   if (name.startsWith('AWS::')) return unresolvedAt(site, ctx, `pseudo parameter ${name} depends on the deployment`);
+  if (name.trim() === '') return invalidAt(site, ctx, 'Ref needs the name of a parameter or resource');
   const parameter = ctx.template.parameters.get(name);
   if (parameter) {
     const value = parameter.defaultValue;

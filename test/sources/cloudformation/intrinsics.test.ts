@@ -193,6 +193,7 @@ describe('Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::Base64', 
       ['!Select [5, ["a"]]', 'resource Task: Fn::Select index 5 is out of range for 1 items'],
       ['!Join ":"', 'resource Task: Fn::Join needs [delimiter, list]'],
       ['{"Fn::Bogus": x}', 'resource Task: unknown intrinsic function Fn::Bogus'],
+      ['!Ref', 'resource Task: Ref needs the name of a parameter or resource'],
     ];
     for (const [yaml, message] of cases) {
       const { node, errors, warnings } = await user(yaml);
