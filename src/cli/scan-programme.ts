@@ -39,15 +39,24 @@ export const formatOption = () =>
 export interface Programme {
   /** Engine hooks: the muting stage needs file texts and resource/container lines, never the checks. */
   hooks: Pick<ScanOptions, 'onFileRead' | 'onFindingLines'>;
-  /** Mutes, then drops baseline findings; writes warnings to stderr. */
-  finish(result: ScanResult, stderr: NodeJS.WritableStream): Promise<ScanResult>;
+  /** Mutes, then drops baseline findings; writes warnings to stderr (`ranChecks`: the checks of the run). */
+  finish(result: ScanResult, stderr: NodeJS.WritableStream, ranChecks: ReadonlySet<string>): Promise<ScanResult>;
   /**
    * For a streamed report (findings muted one at a time as they are checked): the muting of one finding, or
    * undefined when a baseline is given (it matches findings in report order, so it needs them all, sorted).
    */
   muteOne: ((finding: Finding) => Finding) | undefined;
   /** What finish writes to stderr, for a streamed report: inline-suppression problems, then the expired count. */
-  finishStreamed(expired: number, stderr: NodeJS.WritableStream): void;
+  finishStreamed(expired: number, stderr: NodeJS.WritableStream, ranChecks: ReadonlySet<string>): void;
+}
+
+/** Malformed inline suppressions, then those that muted nothing, in file and line order. */
+function warnInline(inline: InlineSuppressions | undefined, ranChecks: ReadonlySet<string>, stderr: NodeJS.WritableStream): void {
+  if (!inline) return;
+  const problems = [...inline.problems(), ...inline.unused(ranChecks)].sort((a, b) =>
+    a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1,
+  );
+  for (const p of problems) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
 }
 
 function warnExpired(expired: number, stderr: NodeJS.WritableStream): void {
@@ -90,9 +99,9 @@ export async function prepareProgramme(options: ProgrammeOptions & OutputOptions
   const filterByBaseline = baseline ? (await import('../baseline/baseline.js')).filterByBaseline : undefined;
   return {
     hooks,
-    async finish(result, stderr) {
-      for (const p of inline?.problems() ?? []) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
+    async finish(result, stderr, ranChecks) {
       const muted = applySuppressions(result, { ...(exceptions ? { exceptions } : {}), ...(inline ? { inline } : {}), now });
+      warnInline(inline, ranChecks, stderr);
       let out = muted.result;
       warnExpired(out.findings.filter((f) => f.suppression?.expired).length, stderr);
       if (baseline && filterByBaseline) {
@@ -103,8 +112,8 @@ export async function prepareProgramme(options: ProgrammeOptions & OutputOptions
       return out;
     },
     muteOne: baseline ? undefined : mute,
-    finishStreamed(expired, stderr) {
-      for (const p of inline?.problems() ?? []) stderr.write(`ecsguard: warning: ${p.file}:${p.line}: ${p.message}\n`);
+    finishStreamed(expired, stderr, ranChecks) {
+      warnInline(inline, ranChecks, stderr);
       warnExpired(expired, stderr);
     },
   };

@@ -246,6 +246,8 @@ export class InlineSuppressions {
   private readonly texts = new Map<string, string>();
   private readonly lines = new WeakMap<Finding, number[]>();
   private readonly parsed = new Map<string, { directives: InlineDirective[]; problems: InlineProblem[] }>();
+  /** Directives that covered a failing or unknown finding. */
+  private readonly used = new Set<InlineDirective>();
 
   /** The engine's onFileRead hook: keeps only texts that can hold a directive, so a scan does not hold every file. */
   readonly onFileRead = (file: InputFile): void => {
@@ -294,13 +296,35 @@ export class InlineSuppressions {
     if (!file || finding.resource.kind !== 'file') return [];
     const { directives } = this.fileDirectives(file);
     const lines = this.lines.get(finding) ?? [];
-    return directives.filter(
+    const covering = directives.filter(
       (d) =>
         d.checks.includes(finding.checkId) &&
         (d.resource !== undefined
           ? finding.resource.source === 'cloudformation' && d.resource === finding.resource.id
           : lines.includes(d.targetLine)),
     );
+    for (const d of covering) this.used.add(d);
+    return covering;
+  }
+
+  /**
+   * Directives of the checks that ran that covered no failing or unknown finding: on a line no finding is anchored at
+   * (above `Type:`, say), or for a check that passes there. Said, so nobody believes a finding is muted that is not.
+   */
+  unused(ranChecks: ReadonlySet<string>): InlineProblem[] {
+    const problems: InlineProblem[] = [];
+    for (const file of this.texts.keys()) {
+      for (const d of this.fileDirectives(file).directives) {
+        if (this.used.has(d) || !d.checks.every((c) => ranChecks.has(c))) continue;
+        const checks = d.checks.join(', ');
+        const where =
+          d.resource !== undefined
+            ? `resource ${d.resource} has no failing or unknown ${checks} finding`
+            : `no failing or unknown ${checks} finding is on line ${d.targetLine} (the resource's, a container's or a field's first line)`;
+        problems.push({ file: d.file, line: d.line, message: `inline suppression mutes nothing: ${where}` });
+      }
+    }
+    return problems;
   }
 
   /** Malformed directives in the files that were read, for the warnings on standard error. */

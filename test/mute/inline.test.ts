@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { commentDirectives } from '../../src/mute/inline.js';
 import { fixture, runCli } from '../support/cli.js';
@@ -71,6 +74,36 @@ describe('inline suppressions', () => {
       'MUTED no-root-user migrator <- test/fixtures/programme/inline-indirect.yaml:19',
       'FAIL no-privileged-containers migrator',
     ]);
+  });
+
+  it('a suppression that mutes nothing is a warning: on a line no finding is anchored at, or for a check that passes there', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-inline-'));
+    const file = path.join(dir, 'stack.yaml');
+    writeFileSync(
+      file,
+      [
+        'Resources:',
+        '  Agent:',
+        '    # ecsguard:ignore no-privileged-containers reason="above Type, not the resource line"',
+        '    Type: AWS::ECS::TaskDefinition',
+        '    Properties:',
+        '      ContainerDefinitions:',
+        '        - Name: agent',
+        '          Image: public.ecr.aws/example/agent:1',
+        '          User: "1000" # ecsguard:ignore no-root-user reason="no longer root"',
+        '          Privileged: true # ecsguard:ignore no-host-network reason="not a check this scan runs"',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['scan', file, '--checks', 'no-privileged-containers,no-root-user']);
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr,
+      `ecsguard: warning: ${file}:3: inline suppression mutes nothing: no failing or unknown no-privileged-containers finding is on ` +
+        "line 4 (the resource's, a container's or a field's first line)\n" +
+        `ecsguard: warning: ${file}:9: inline suppression mutes nothing: no failing or unknown no-root-user finding is on line 9 ` +
+        "(the resource's, a container's or a field's first line)\n",
+    );
   });
 
   it('CloudFormation Metadata in a JSON template mutes the whole resource for that check', async () => {

@@ -62,7 +62,7 @@ async function bothWays(
 
     const heldProgramme = await prepareProgramme(programmeOptions, NOW);
     const scanned = await scan(options(heldProgramme));
-    const held = await heldProgramme.finish(scanned, { write: () => true } as unknown as NodeJS.WritableStream);
+    const held = await heldProgramme.finish(scanned, { write: () => true } as unknown as NodeJS.WritableStream, new Set());
     controls(held);
     const exitCode = exitCodeFor(held, {});
     const sink = { write: () => true } as unknown as NodeJS.WritableStream;

@@ -157,6 +157,7 @@ could not be read). Warnings (validation problems that left every verdict intact
         import('../file-progress.js'),
       ]);
       const programme = await prepareProgramme(options);
+      const ranChecks = new Set(checks.map((c) => c.meta.id));
       const frameworks = options.framework ?? [];
       // Findings go straight to their report (memory flat in their number) when every report planned can be streamed
       // and nothing needs them all at once (a baseline matches them in report order).
@@ -225,10 +226,10 @@ could not be read). Warnings (validation problems that left every verdict intact
         }, context.io.stderr);
         let result: ScanResult;
         if (sink) {
-          programme.finishStreamed(sink.expired, context.io.stderr);
+          programme.finishStreamed(sink.expired, context.io.stderr, ranChecks);
           result = { ...scanned, summary: { ...scanned.summary, findings: { ...sink.counts } } };
         } else {
-          result = await programme.finish(scanned, context.io.stderr);
+          result = await programme.finish(scanned, context.io.stderr, ranChecks);
           if (frameworks.length) for (const f of result.findings) f.controls = controlsOf(f.checkId, frameworks);
         }
         const { summary } = result;
