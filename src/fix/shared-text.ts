@@ -47,8 +47,8 @@ export function guardSharedText(planned: readonly PlannedEdits[]): ManualFix[][]
         (change.checkIds.length ? change.checkIds : ['hardening']).map((checkId) => ({
           checkId,
           reason:
-            `${change.path.join('.')}: the text to edit is also ${within} in this task definition (a YAML anchor and ` +
-            `its alias or merge key), which would change too and does not need this: give each its own value, then run fix again`,
+            `${change.path.join('.')}: the text to edit is also ${within} in this task definition (${sharedTextHow(taskDefinition)}), ` +
+            'which would change too and does not need this: give each its own value, then run fix again',
           ...(taskDefinition.range ? { where: taskDefinition.range } : {}),
         })),
       );
@@ -173,4 +173,12 @@ function sharedAt(taskDefinition: TaskDefinition, edits: readonly TextEdit[]): s
     (r) => r && r.file === edit.file && startOffsetOf(r) <= edit.start && endOffsetOf(r) >= edit.end,
   );
   return holder ? formatPosition(holder) : edit.file;
+}
+
+/** How one text comes to be read at two places of a definition, in its source's terms. */
+function sharedTextHow(taskDefinition: TaskDefinition): string {
+  const file = taskDefinition.resource.kind === 'file' ? taskDefinition.resource.source : undefined;
+  return file === 'terraform' || file === 'terraform-plan'
+    ? 'a local, variable or object that both read'
+    : 'a YAML anchor and its alias or merge key';
 }
