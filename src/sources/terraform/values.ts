@@ -133,7 +133,9 @@ export function copyNode<T extends ValueNode>(node: T, changes: Partial<T>): T {
 }
 
 export function unresolved(expression: string, reason: string, range: SourceRange | undefined): ValueNode {
-  return { kind: 'unresolved', expression, reason, ...(range ? { range } : {}), syntax: 'hcl' };
+  // A value the parser found missing (`privileged = ` in a broken file) has no text to quote.
+  const quoted = expression.trim() === '' ? 'a missing value (a syntax error)' : expression;
+  return { kind: 'unresolved', expression: quoted, reason, ...(range ? { range } : {}), syntax: 'hcl' };
 }
 
 /** Unresolved values that Terraform would reject (no such attribute, index out of range), not merely unknown. */

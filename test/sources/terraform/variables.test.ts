@@ -33,6 +33,22 @@ describe('Terraform variables: defaults, tfvars and --var-file', () => {
     assert.deepEqual(result.errors, [{ file: 'does/not/exist.tfvars', message: 'cannot read the --var-file: ENOENT' }]);
   });
 
+  it('a --var-file with a missing value: a syntax error, and the value it leaves is named as missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecsguard-tfvars-'));
+    const broken = join(dir, 'broken.tfvars');
+    writeFileSync(broken, 'privileged = \n');
+    const result = await scanPaths([`${FIXTURES}/tfvars`], [broken]);
+    assert.deepEqual(
+      result.errors.map((e) => [e.file, e.line, e.message]),
+      [[broken, 2, 'syntax error: missing "identifier"']],
+    );
+    const privileged = finding(result, 'aws_ecs_task_definition.app', 'no-privileged-containers');
+    assert.deepEqual(
+      [privileged.status, privileged.message],
+      ['UNKNOWN', 'container "app": privileged is a missing value (a syntax error), which cannot be resolved'],
+    );
+  });
+
   it('a value reached through var./local. is located where it is defined, with the reference as origin', async () => {
     const { output, dir } = await loadModule({
       'main.tf': [
