@@ -132,7 +132,12 @@ export function moduleScope(options: InstanceOptions): Scope {
       if (!attribute) return undefined;
       const known = locals.get(name);
       if (known) return known;
-      if (evaluating.has(name)) return { reason: `local value "${name}" refers to itself` };
+      if (evaluating.has(name)) {
+        // Terraform rejects the configuration ("Cycle"): an error, not only an unknown value.
+        const message = `local value "${name}" refers to itself through a cycle of locals, which Terraform rejects`;
+        problems.push(attribute.range ? { message, range: attribute.range } : { message });
+        return { reason: `local value "${name}" refers to itself` };
+      }
       evaluating.add(name);
       const binding: Binding = { value: evaluateExpr(attribute.expr, scope, problems) };
       evaluating.delete(name);

@@ -49,6 +49,26 @@ describe('Terraform variables: defaults, tfvars and --var-file', () => {
     );
   });
 
+  it('a cycle among locals is an error at the local, as Terraform rejects it, and its values are unknown', async () => {
+    const { output, dir } = await loadModule({
+      'main.tf': [
+        'locals {',
+        '  a = local.b',
+        '  b = merge(local.a, { privileged = true })',
+        '}',
+        'resource "aws_ecs_task_definition" "t" {',
+        '  family                = "t"',
+        '  container_definitions = jsonencode([merge({ name = "a", image = "i", user = "1000" }, local.b)])',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(
+      output.errors.map((e) => [e.file, e.line, e.message]),
+      [[`${dir}/main.tf`, 3, 'local value "b" refers to itself through a cycle of locals, which Terraform rejects']],
+    );
+  });
+
   it('a value reached through var./local. is located where it is defined, with the reference as origin', async () => {
     const { output, dir } = await loadModule({
       'main.tf': [
