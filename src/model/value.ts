@@ -42,6 +42,12 @@ export interface Origin {
    * only when this is the sole reference.
    */
   definition?: { name: string; references: number; range?: SourceRange; constraint?: DefinitionConstraint };
+  /**
+   * The value is the branch a conditional whose condition is known picked (Terraform `local.prod ? true : false`),
+   * also when a reference reached it through a local or variable: which branch or condition to change is the
+   * author's call, so a fixer does not choose.
+   */
+  chosenBy?: { expression: string; range?: SourceRange };
 }
 
 /**

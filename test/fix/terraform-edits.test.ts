@@ -349,9 +349,36 @@ resource "aws_ecs_task_definition" "app" {
     assert.match(
       reason ?? '',
       new RegExp(
-        /^no-privileged-containers: privileged comes from local\.prod \? true : false \(referenced at/.source +
-          / .*main\.tf:6:94\), defined at .*main\.tf:6:107; set it to false there$/.source,
+        /^no-privileged-containers: privileged comes from local\.prod \? true : false \(.*main\.tf:6:94\), whose condition is known: /
+          .source +
+          /which branch or condition to change is the author's call; set false in the branch it takes \(.*main\.tf:6:107\) /.source +
+          /or change the condition$/.source,
       ),
+    );
+  });
+
+  it('a known condition reached through a local: still the branch taken, still manual', async () => {
+    const run = await diffOf(
+      'main.tf',
+      `variable "firelens" {
+  default = { type = "fluentbit" }
+}
+locals {
+  user = var.firelens != null ? "0" : "1000"
+}
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = jsonencode([{ name = "log_router", image = "fluent-bit", user = local.user }])
+}
+`,
+    );
+    assert.equal(run.diff, '');
+    assert.deepEqual(
+      manualReasons(run).map((r) => r.replace(/\([^()]*main\.tf:(\d+:\d+)\)/g, '($1)')),
+      [
+        'no-root-user: user comes from var.firelens != null ? "0" : "1000" (5:10), whose condition is known: which branch or ' +
+          'condition to change is the author\'s call; set "1000:1000" in the branch it takes (5:33) or change the condition',
+      ],
     );
   });
 

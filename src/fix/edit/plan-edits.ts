@@ -86,6 +86,18 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
    */
   const sharedDefinition = (change: FieldChange, node: ValueNode): boolean => {
     if (!node.origin) return false;
+    const chosenBy = node.origin.chosenBy;
+    if (chosenBy) {
+      const expression = chosenBy.expression.length > 80 ? `${chosenBy.expression.slice(0, 77)}...` : chosenBy.expression;
+      giveUp(
+        change,
+        `${describePath(change)} comes from ${expression} (${formatPosition(chosenBy.range)}), whose condition is known: ` +
+          `which branch or condition to change is the author's call; set ${JSON.stringify(change.value)} in the branch it takes ` +
+          `(${formatPosition(node.range)}) or change the condition`,
+        node,
+      );
+      return true;
+    }
     const definition = node.origin.definition;
     const at = formatPosition(node.range);
     const ref = node.origin.range ? ` (referenced at ${formatPosition(node.origin.range)})` : '';

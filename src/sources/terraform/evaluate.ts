@@ -182,7 +182,10 @@ function evaluateConditional(node: Node, ctx: EvalContext): ValueNode {
   // those values, so judging it would report a problem that is not there. The origin
   // names the conditional, so a fixer knows the value is chosen there.
   const known = knownBoolean(evaluate(condition, ctx));
-  if (known !== undefined) return withOrigin(evaluate(known ? whenTrue : whenFalse, ctx), node.text, here(node, ctx));
+  if (known !== undefined) {
+    const range = here(node, ctx);
+    return withOrigin(evaluate(known ? whenTrue : whenFalse, ctx), node.text, range, undefined, { expression: node.text, range });
+  }
   // Unresolved: like CloudFormation's !If, both branches are judged.
   return {
     kind: 'conditional',

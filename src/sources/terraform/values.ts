@@ -158,9 +158,15 @@ export function unresolvedLike(cause: ValueNode, expression: string, reason: str
 }
 
 /** The value reached through `var.x` / `local.y`: defined elsewhere, referenced at `range`. */
-export function withOrigin(node: ValueNode, expression: string, range: SourceRange, definition?: Origin['definition']): ValueNode {
+export function withOrigin(
+  node: ValueNode,
+  expression: string,
+  range: SourceRange,
+  definition?: Origin['definition'],
+  chosenBy = node.origin?.chosenBy,
+): ValueNode {
   if (node.kind === 'unresolved') return node;
-  return copyNode(node, { origin: { expression, range, ...(definition ? { definition } : {}) } });
+  return copyNode(node, { origin: { expression, range, ...(definition ? { definition } : {}), ...(chosenBy ? { chosenBy } : {}) } });
 }
 
 /**
