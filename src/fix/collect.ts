@@ -26,6 +26,8 @@ export async function collectDefinitions(options: CollectOptions): Promise<Colle
   let files: InputFile[] = [];
   const result = await scan({
     ...options,
+    // The fixer plans its own edits (and manual steps) per definition; the findings need neither theirs nor peers.
+    findingDetails: { edits: false, peers: false },
     onEvaluated: (evaluated) => definitions.push(evaluated),
     onFilesRead: (read) => (files = read),
   });

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
-import { LineIndex, lineIndexOf } from '../model/location.js';
-import type { FileEdit, FindingChange } from '../model/proposed-fix.js';
+import { LineIndex, lineIndexOf, plainRange } from '../model/location.js';
+import type { FileEdit, FindingChange, ManualFix } from '../model/proposed-fix.js';
 import type { TaskDefinition } from '../model/task-definition.js';
 import { type ValueNode, field, scalarText } from '../model/value.js';
 import { type FileReader, editsForPlan } from './edit/plan-edits.js';
@@ -21,7 +21,7 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
   const { resource } = taskDefinition;
   if (resource.kind !== 'file' || resource.source === 'terraform-plan') return;
   let checked = false;
-  let byChanges: Map<string, FileEdit[] | undefined> | undefined;
+  let byChanges: Map<string, LocatedFix> | undefined;
   let nodeIds: Map<ValueNode, number> | undefined;
   // The tree's own line index covers the file's text when the source read it lazily (JSON, YAML's fast path).
   const own = lineIndexOf(taskDefinition.body.range ?? taskDefinition.range);
@@ -43,14 +43,24 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
     }
     // The edits follow from the changes alone (their check ids only name manual steps, which make no edits).
     const key = changesKey(fix.changes, (nodeIds ??= new Map<ValueNode, number>()));
-    byChanges ??= new Map<string, FileEdit[] | undefined>();
+    byChanges ??= new Map<string, LocatedFix>();
     let located = byChanges.get(key);
-    if (located === undefined && !byChanges.has(key)) {
+    if (located === undefined) {
       located = locatedEdits(taskDefinition, fix.changes, [finding.checkId], read, indexOf);
       byChanges.set(key, located);
     }
-    if (located) fix.edits = located;
+    if (located.edits) fix.edits = located.edits;
+    // What `ecsguard fix` would leave to the user (a value an expression computes, a known conditional), as it says.
+    for (const step of located.manual) {
+      if (!fix.manual.some((m) => m.reason === step.reason)) fix.manual.push({ ...step, checkId: finding.checkId });
+    }
   }
+}
+
+/** The text edits of a finding's changes, and the steps the fixer leaves to the user instead. */
+interface LocatedFix {
+  edits: FileEdit[] | undefined;
+  manual: ManualFix[];
 }
 
 /** The changes as a key: containers, paths, operations and values, and the node each replaces (by identity). */
@@ -67,16 +77,18 @@ function changesKey(changes: readonly FindingChange[], nodeIds: Map<ValueNode, n
   return JSON.stringify(parts);
 }
 
-/** The text edits of one finding's changes, with lines and columns; undefined when there are none. */
+/** The text edits of one finding's changes, with lines and columns (undefined when there are none), and the manual steps. */
 function locatedEdits(
   taskDefinition: TaskDefinition,
   changes: readonly FindingChange[],
   checkIds: string[],
   read: FileReader,
   indexOf: (file: string) => LineIndex | undefined,
-): FileEdit[] | undefined {
+): LocatedFix {
   // The finding's own changes only: its warnings and manual steps do not make edits.
-  const { edits } = editsForPlan(taskDefinition, { changes: changes.map((c) => fieldChange(c, checkIds)), warnings: [], manual: [] }, read);
+  const plan = { changes: changes.map((c) => fieldChange(c, checkIds)), warnings: [], manual: [] };
+  const { edits, manual } = editsForPlan(taskDefinition, plan, read);
+  const steps = manual.map((m) => (m.where ? { ...m, where: plainRange(m.where) } : m));
   const sorted = edits.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
   let located: FileEdit[] | undefined;
   for (let i = 0; i < sorted.length; i++) {
@@ -107,7 +119,7 @@ function locatedEdits(
       endColumn: end.column,
     });
   }
-  return located;
+  return { edits: located, manual: steps };
 }
 
 /**

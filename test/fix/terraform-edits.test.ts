@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { CHECKS } from '../../src/checks/catalogue.js';
 import { fixFiles } from '../../src/fix/fix-files.js';
 import { DEFAULT_FIX_OPTIONS } from '../../src/fix/strategy.js';
+import { runCli } from '../support/cli.js';
 import { diffOf, failingAfterScan, manualReasons, runFix, workspace, writeBack } from './helpers.js';
 
 const MAIN_TF = `variable "agent_user" {
@@ -576,6 +577,15 @@ DEFINITION
       const run = await runFix(dir);
       assert.deepEqual(run.result.changes, []);
       assert.deepEqual(manualReasons(run), reasons(path.join(dir, 'main.tf')));
+      // The scan's JSON report says the same of each finding's fix: no edits, the manual step fix prints.
+      const report = JSON.parse((await runCli(['scan', dir, '--format', 'json'])).stdout) as {
+        findings: Array<{ checkId: string; status: string; fix: { edits: unknown[]; manual: Array<{ reason: string }> } | null }>;
+      };
+      const failing = report.findings.filter((f) => f.status === 'FAIL');
+      assert.deepEqual(
+        failing.map((f) => [f.fix?.edits.length, ...(f.fix?.manual.map((m) => `${f.checkId}: ${m.reason}`) ?? [])]),
+        reasons(path.join(dir, 'main.tf')).map((r) => [0, r]),
+      );
     });
   }
 });
