@@ -57,7 +57,14 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
       output.errors.push(fileError(file, `resource ${id} must be a mapping, found ${resource.kind}`, resource.range, id));
       continue;
     }
-    if (scalarText(field(resource, 'Type')) !== TASK_DEFINITION_TYPE) continue;
+    const type = field(resource, 'Type');
+    if (type !== undefined && type.kind !== 'string') {
+      // CloudFormation rejects the template; a task definition written so would otherwise pass unread.
+      const found = type.kind === 'unresolved' ? type.expression : withArticle(type.kind);
+      output.errors.push(fileError(file, `resource ${id}: Type must be a resource type name, found ${found}`, type.range, id));
+      continue;
+    }
+    if (scalarText(type) !== TASK_DEFINITION_TYPE) continue;
 
     const range = keyRange && resource.range ? spanRange(keyRange, resource.range) : (resource.range ?? keyRange);
     const ref: ResourceRef = { kind: 'file', source: 'cloudformation', id, file };
@@ -70,7 +77,7 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     output.errors.push(...ctx.errors);
     if (ctx.warnings.length) (output.warnings ??= []).push(...ctx.warnings);
     if (body.kind !== 'object') {
-      const found = body.kind === 'unresolved' ? body.expression : `a ${body.kind}`;
+      const found = body.kind === 'unresolved' ? body.expression : withArticle(body.kind);
       const error = fileError(file, `resource ${id}: Properties must be a mapping, found ${found}`, properties?.range, id);
       output.failures.push({ resource: ref, error, ...(range ? { range } : {}) });
       continue;
@@ -154,3 +161,6 @@ function underCondition(body: ObjectNode, condition: string, syntax: Syntax): Ob
     ),
   };
 }
+
+/** `an array`, `a string`: a value's kind in a sentence. */
+const withArticle = (kind: string): string => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;

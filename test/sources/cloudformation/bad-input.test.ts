@@ -32,6 +32,17 @@ describe('bad CloudFormation input never crashes and never passes silently', () 
     assert.deepEqual(output.errors, [{ file: 'stack.template.json', line: 3, column: 46, message: 'invalid JSON: comma expected' }]);
   });
 
+  it('a resource Type that is not a name is an error, not a resource passed over unread', async () => {
+    const output = await loadText(
+      'Resources:\n  T:\n    Type: [AWS::ECS::TaskDefinition]\n    Properties:\n      ContainerDefinitions: [{Name: a, Image: x, Privileged: true}]\n',
+    );
+    assert.deepEqual(output.definitions, []);
+    assert.deepEqual(
+      output.errors.map((e) => [e.line, e.column, e.message]),
+      [[3, 11, 'resource T: Type must be a resource type name, found an array']],
+    );
+  });
+
   it('a template that is not JSON but YAML is read as YAML, as the AWS CLI does; named .json, with a warning', async () => {
     const template = (q: string) =>
       `{${q}Resources${q}: {${q}T${q}: {${q}Type${q}: "AWS::ECS::TaskDefinition", ${q}Properties${q}: ` +
