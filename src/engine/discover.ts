@@ -390,7 +390,14 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
   return { pending: [...stdin, ...pending], errors, skipped, roots };
 }
 
-const isCandidate = (name: string) => CANDIDATE_ENDINGS.some((ending) => name.endsWith(ending));
+/**
+ * JSON, YAML and template names in any case (`TD.JSON`, as the AWS CLI reads any `file://`); Terraform's exactly, as
+ * Terraform loads `.tf` and `.tfvars` and nothing else.
+ */
+const isCandidate = (name: string) => {
+  const lower = name.toLowerCase();
+  return CANDIDATE_ENDINGS.some((ending) => (ending.startsWith('.tf') ? name.endsWith(ending) : lower.endsWith(ending)));
+};
 
 function inputFile(display: string, decoded: DecodedText, absolute?: string): InputFile {
   return {

@@ -163,3 +163,32 @@ describe('inputs people really have', () => {
     );
   });
 });
+
+describe('folders: JSON and YAML names in any case are read, Terraform names only as Terraform reads them', () => {
+  let dir: string;
+  before(() => {
+    dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'ecsguard-case-')));
+    writeFileSync(path.join(dir, 'UPPER.JSON'), ROOT_USER('upper'));
+    writeFileSync(path.join(dir, 'Mixed.Json'), ROOT_USER('mixed'));
+    writeFileSync(path.join(dir, 'td.YML'), 'family: yml\ncontainerDefinitions:\n  - name: app\n    image: nginx\n    user: "0"\n');
+    // Terraform loads `.tf` only: a `.TF` file is not configuration, and is not read.
+    writeFileSync(path.join(dir, 'main.TF'), 'resource "aws_ecs_task_definition" "x" {\n  container_definitions = "[]"\n}\n');
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads UPPER.JSON, Mixed.Json and td.YML; leaves main.TF', async () => {
+    const result = await scan({ paths: [dir], checks: CHECKS });
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(
+      result.findings.filter((f) => f.status === 'FAIL').map((f) => [relative(dir, f.resource.file), f.checkId]),
+      [
+        ['Mixed.Json', 'no-root-user'],
+        ['td.YML', 'no-root-user'],
+        ['UPPER.JSON', 'no-root-user'],
+      ],
+    );
+    assert.equal(result.summary.filesScanned, 3);
+  });
+});
