@@ -67,6 +67,55 @@ export function reportStrictSpelling(node: ValueNode, report: SpellingReport): v
   });
 }
 
+/**
+ * `node` with each judged field written in another case or misspelt (`"Privileged": true`, `"privilege": true`) also
+ * under its ECS name, as an unresolved value: the checks that read it are UNKNOWN, never PASS on a "not set" the
+ * author did not mean (the input error reportStrictSpelling gives says why). The same tree when there is none.
+ */
+export function withMisspeltJudgedFields(node: ValueNode): ValueNode {
+  switch (node.kind) {
+    case 'object': {
+      let entries: ObjectEntry[] | undefined;
+      node.entries.forEach((entry, i) => {
+        if (USER_MAP_FIELDS.has(entry.key)) return;
+        const value = withMisspeltJudgedFields(entry.value);
+        if (value === entry.value) return;
+        entries ??= node.entries.slice();
+        entries[i] = { ...entry, value };
+      });
+      for (const entry of node.entries) {
+        const { other, intended } = keySpelling(entry.key);
+        const meant = other !== undefined && isJudgedField(other) ? other : intended;
+        if (meant === undefined || node.entries.some((e) => e.key === meant) || entries?.some((e) => e.key === meant)) continue;
+        const written: ValueNode = {
+          kind: 'unresolved',
+          expression: `${JSON.stringify(entry.key)} (a field the AWS CLI rejects)`,
+          reason: `"${entry.key}" is not the ECS field ${meant}: the value is not read`,
+          ...(entry.value.range ? { range: entry.value.range } : {}),
+          ...(entry.value.syntax ? { syntax: entry.value.syntax } : {}),
+        };
+        (entries ??= node.entries.slice()).push({
+          key: meant,
+          sourceKey: entry.sourceKey,
+          ...(entry.keyRange ? { keyRange: entry.keyRange } : {}),
+          value: written,
+        });
+      }
+      return entries ? { ...node, entries } : node;
+    }
+    case 'array': {
+      let items: ValueNode[] | undefined;
+      node.items.forEach((item, i) => {
+        const value = withMisspeltJudgedFields(item);
+        if (value !== item) (items ??= node.items.slice())[i] = value;
+      });
+      return items ? { ...node, items } : node;
+    }
+    default:
+      return node;
+  }
+}
+
 /** What a key is: a field in another case, a misspelt judged field, or neither (most keys, asked for in every file). */
 const spellings = new Map<string, { other?: string; intended?: string }>();
 const SPELT_RIGHT = Object.freeze({});

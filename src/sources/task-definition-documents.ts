@@ -2,7 +2,7 @@ import type { ScanError } from '../model/finding.js';
 import type { ResourceRef, SourceKind } from '../model/task-definition.js';
 import type { ObjectNode, ValueNode } from '../model/value.js';
 import { field, scalarText } from '../model/value.js';
-import { reportStrictSpelling } from './ecs-field-spelling.js';
+import { reportStrictSpelling, withMisspeltJudgedFields } from './ecs-field-spelling.js';
 import { type SourceDefinition, type SourceOutput, fileError } from './source.js';
 
 /** Where a document sits in its file, for messages and for the ids of definitions without a family. */
@@ -46,7 +46,9 @@ export function addTaskDefinitions(
     if ((ids.get(definition.resource.id) ?? 0) > 1) definition.resource.id += `#${documents[index]?.place?.index ?? index}`;
     output.definitions.push(definition);
     const warnings = (output.warnings ??= []);
+    const before = output.errors.length;
     reportStrictSpelling(definition.body, { file, resource: definition.resource.id, errors: output.errors, warnings });
+    if (output.errors.length > before) definition.body = withMisspeltJudgedFields(definition.body) as ObjectNode;
   });
 }
 

@@ -27,8 +27,9 @@ describe('task-definition JSON: field names are case-sensitive, as the AWS CLI r
       '3:1 unknown field "priviledged": not an ECS field (did you mean privileged?); reading it as "not set" could pass what was meant',
     ]);
     assert.deepEqual(warnings, []);
-    // The other verdicts still stand.
+    // The other verdicts still stand; the check of the misspelt field is UNKNOWN, never PASS on "not set".
     assert.deepEqual(status('no-root-user'), ['PASS']);
+    assert.deepEqual(status('no-privileged-containers'), ['UNKNOWN']);
   });
 
   it('another field in the wrong case is a warning; keys of user maps are data', async () => {

@@ -256,7 +256,13 @@ function rename(node: ValueNode, where: Place | undefined, report: KeyReport, ro
       // Loops rather than map() with a closure per call: this copies every object and list of every definition.
       const source = node.entries;
       const entries: ObjectEntry[] = [];
-      for (let i = 0; i < source.length; i++) entries.push(renameEntry(source[i] as ObjectEntry, place, report));
+      let misspelt = false;
+      for (let i = 0; i < source.length; i++) {
+        const entry = renameEntry(source[i] as ObjectEntry, place, report);
+        entries.push(entry);
+        if (entry.key.startsWith('?')) misspelt = true;
+      }
+      if (misspelt) addMisspeltJudged(source, entries);
       return withEntries(node, entries);
     }
     case 'array': {
@@ -343,6 +349,35 @@ function renameEntry(entry: ObjectEntry, where: Place | undefined, report: KeyRe
   if (USER_MAPS.has(name)) return { ...entry, key: ecsKeyName(name) };
   const role: Role | undefined = name === 'ContainerDefinitions' ? 'container list' : undefined;
   return { ...entry, key: ecsKeyName(name), value: rename(entry.value, where, report, role, 0) };
+}
+
+/**
+ * A judged field written in another case or misspelt (`privileged: true`, `Priviledged: true`), and not also written
+ * right, is added under its ECS name as an unresolved value: its checks are UNKNOWN, never PASS on a "not set" the
+ * author did not mean (the input error above says why).
+ */
+function addMisspeltJudged(source: readonly ObjectEntry[], entries: ObjectEntry[]): void {
+  for (const entry of source) {
+    const name = entry.key;
+    if (exactPropertyName(name) !== undefined) continue;
+    const spellings = PROPERTIES_BY_LOWERCASE.get(name.toLowerCase());
+    const judged = spellings?.find((spelling) => JUDGED_FIELDS.has(ecsKeyName(spelling)));
+    const intended = spellings ? undefined : nearJudgedProperty(name);
+    const meant = judged ?? intended;
+    if (meant === undefined) continue;
+    const key = ecsKeyName(meant);
+    if (entries.some((e) => e.key === key)) continue;
+    const value: ValueNode = {
+      kind: 'unresolved',
+      expression: `${name} (not the property ${meant}: CloudFormation rejects it)`,
+      reason: `${name} is not the property ${meant}: the value is not read`,
+      ...(entry.value.range ? { range: entry.value.range } : {}),
+      ...(entry.value.syntax ? { syntax: entry.value.syntax } : {}),
+    };
+    entries.push(
+      entry.keyRange ? { key, sourceKey: entry.sourceKey, keyRange: entry.keyRange, value } : { key, sourceKey: entry.sourceKey, value },
+    );
+  }
 }
 
 /**

@@ -34,7 +34,8 @@ describe('bad CloudFormation input never crashes and never passes silently', () 
 
   it('a resource Type that is not a name is an error, not a resource passed over unread', async () => {
     const output = await loadText(
-      'Resources:\n  T:\n    Type: [AWS::ECS::TaskDefinition]\n    Properties:\n      ContainerDefinitions: [{Name: a, Image: x, Privileged: true}]\n',
+      'Resources:\n  T:\n    Type: [AWS::ECS::TaskDefinition]\n    Properties:\n' +
+        '      ContainerDefinitions: [{Name: a, Image: x, Privileged: true}]\n',
     );
     assert.deepEqual(output.definitions, []);
     assert.deepEqual(

@@ -87,8 +87,13 @@ describe('property names are case-sensitive, as in CloudFormation', () => {
     assert.equal(field(def.body, 'family'), undefined);
     assert.equal(def.resource.family, undefined);
     const container = at(def, 'containerDefinitions', 0);
-    assert.equal(field(container, 'user'), undefined);
-    assert.equal(field(container, 'privileged'), undefined);
+    // A judged field is there, unresolved: its checks are UNKNOWN, never PASS on a "not set" nobody meant.
+    const unread = (key: string) => {
+      const node = field(container, key);
+      return node?.kind === 'unresolved' ? node.expression : node?.kind;
+    };
+    assert.equal(unread('user'), 'user (not the property User: CloudFormation rejects it)');
+    assert.equal(unread('privileged'), 'PRIVILEGED (not the property Privileged: CloudFormation rejects it)');
     assert.equal(at(def, 'containerDefinitions', 0, 'logConfiguration', 'logDriver').kind, 'string');
   });
 
@@ -112,7 +117,7 @@ describe('property names are case-sensitive, as in CloudFormation', () => {
           'Privileged?)',
       ],
     );
-    assert.equal(field(at(definition(output, 'A'), 'containerDefinitions', 0), 'privileged'), undefined);
+    assert.equal(field(at(definition(output, 'A'), 'containerDefinitions', 0), 'privileged')?.kind, 'unresolved');
   });
 });
 
@@ -133,7 +138,7 @@ const MISSPELT = `Resources:
 `;
 
 describe('a misspelt property a check reads is an error, never "not set"', () => {
-  it('reports keys within two edits of a judged property at the key, and reads them as no field', async () => {
+  it('reports keys within two edits of a judged property at the key, and reads the field as unresolved', async () => {
     const output = await loadText(MISSPELT);
     assert.deepEqual(
       output.errors.map((e) => `${e.message} @${e.line}:${e.column}`),
@@ -145,6 +150,8 @@ describe('a misspelt property a check reads is an error, never "not set"', () =>
     // Too short to guess (Usr) and known names (HealthCheck) are left alone.
     assert.deepEqual(output.warnings ?? [], []);
     const container = at(definition(output, 'TaskDefinition'), 'containerDefinitions', 0);
-    assert.equal(field(container, 'privileged'), undefined);
+    assert.equal(field(container, 'privileged')?.kind, 'unresolved');
+    // ContainerB writes it twice wrong; Usr is no guess: user stays absent (root by default, as the check says).
+    assert.equal(field(at(definition(output, 'TaskDefinition'), 'containerDefinitions', 1), 'user'), undefined);
   });
 });
