@@ -1,6 +1,6 @@
 import type { Check } from '../checks/types.js';
 import { type Finding, type ScanError, type Status, countStatuses } from '../model/finding.js';
-import { findingLines } from '../model/finding-lines.js';
+import { type FindingAnchor, findingLines } from '../model/finding-lines.js';
 import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { firstSignificantChar, parseJsonWithPositions } from '../sources/json/json-tree.js';
 import { recognizeNonTaskDefinition } from '../sources/not-task-definition.js';
@@ -49,7 +49,7 @@ export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
    * Sees each finding with the lines it is anchored at: its resource's first line, its container's, its field's
    * (inline suppressions match them). Works with worker threads, unlike onEvaluated.
    */
-  onFindingLines?: (finding: Finding, lines: number[]) => void;
+  onFindingLines?: (finding: Finding, lines: FindingAnchor[]) => void;
   /**
    * Stages between sources and checks that add facts to the model (image users);
    * they run on each batch of normalized definitions before any check sees them.
@@ -120,7 +120,7 @@ export interface BatchResult {
   warnings: ScanError[];
   taskDefinitions: number;
   /** With ConsumeOptions.findingLines: the anchor lines of findings[i] (see ScanOptions.onFindingLines). */
-  lines?: Array<number[] | undefined>;
+  lines?: Array<FindingAnchor[] | undefined>;
   /**
    * Set when a source delivered in parts: how many leading records came from the source itself (its errors and
    * warnings, then its failures' errors and ERROR findings) before the checks' own. Shares of one file are joined

@@ -6,6 +6,7 @@
  */
 import { FILE_SOURCES } from '../sources/registry.js';
 import type { FileShare, FileSource, InputFile } from '../sources/source.js';
+import type { FindingAnchor } from '../model/finding-lines.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
 import type { BatchResult, BatchSections, ScanOptions } from './scan.js';
 
@@ -107,7 +108,7 @@ export function joinShares(parts: BatchResult[]): BatchResult | undefined {
     sections.push(part.sections);
   }
   const joined: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
-  const lines: Array<number[] | undefined> = []; // sparse, as consumeInParts leaves it
+  const lines: Array<FindingAnchor[] | undefined> = []; // sparse, as consumeInParts leaves it
   /** Each list's section ends (the last section runs to the end); each section is taken from every share in turn. */
   const lists: Array<{ of: 'errors' | 'warnings' | 'findings'; ends: (s: BatchSections) => number[] }> = [
     { of: 'errors', ends: (s) => [s.sourceErrors, s.sourceErrors + s.failureErrors] },

@@ -1,8 +1,9 @@
 import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { EvaluatedDefinition } from '../engine/scan.js';
 import type { Finding } from '../model/finding.js';
-import { findingLines } from '../model/finding-lines.js';
+import { type FindingAnchor, anchorPlace, findingLines } from '../model/finding-lines.js';
 import type { InputFile } from '../sources/source.js';
+import { indentQuotedContinuations } from '../sources/yaml-quoted-lines.js';
 import { yamlPackage } from '../sources/yaml-lazy.js';
 
 /**
@@ -88,31 +89,44 @@ const YAML_ZERO_WIDTH = new Set(['\u{FEFF}', '\x02', '\x18', '\x1f']);
  * scalar (a shell script), a quoted or plain scalar over several lines, is text, not a comment.
  */
 function yamlCommentColumns(text: string): Map<number, number> {
-  const columns = new Map<number, number>();
+  // Read as the sources read it: a quoted value's continuation lines indented only as far as its key (which
+  // CloudFormation accepts) are indented first, or the lexer would take their `#` for a comment.
+  const repaired = indentQuotedContinuations(text);
+  const lexed = repaired?.text ?? text;
+  const starts: number[] = [];
   const { Lexer } = yamlPackage();
+  let offset = 0;
+  for (const token of new Lexer().lex(lexed)) {
+    if (YAML_ZERO_WIDTH.has(token)) continue;
+    if (token[0] === '#') starts.push(repaired ? repaired.toOriginal(offset) : offset);
+    offset += token.length;
+  }
+  const columns = new Map<number, number>();
   let line = 1;
   let lineStart = 0;
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (YAML_ZERO_WIDTH.has(token)) continue;
-    if (token[0] === '#' && !columns.has(line)) columns.set(line, offset - lineStart);
-    for (let i = token.indexOf('\n'); i !== -1; i = token.indexOf('\n', i + 1)) {
+  let next = text.indexOf('\n');
+  for (const at of starts) {
+    while (next !== -1 && next < at) {
       line++;
-      lineStart = offset + i + 1;
+      lineStart = next + 1;
+      next = text.indexOf('\n', lineStart);
     }
-    offset += token.length;
+    if (!columns.has(line)) columns.set(line, at - lineStart);
   }
   return columns;
 }
 
-/** Comment directives in a YAML or HCL file. */
+/** YAML by its name: `.yaml`, `.yml`, or a CloudFormation `.template` that is not JSON. */
+const isYamlFile = (file: string, text: string): boolean => /\.ya?ml$/i.test(file) || (/\.template$/i.test(file) && !/^\s*[{]/.test(text));
+
+/** Comment directives in a YAML or HCL file (`.tf`, `.tfvars`, `.hcl`). */
 export function commentDirectives(text: string, file: string): { directives: InlineDirective[]; problems: InlineProblem[] } {
   const directives: InlineDirective[] = [];
   const problems: InlineProblem[] = [];
   const lines = text.split(/\r?\n/);
   const pending: Array<Omit<InlineDirective, 'targetLine'>> = [];
   // YAML: only what the lexer calls a comment is one. HCL: `#` and `//` (tree-sitter reads the file in a source).
-  const yamlComments = /\.ya?ml$/i.test(file) ? yamlCommentColumns(text) : undefined;
+  const yamlComments = isYamlFile(file, text) ? yamlCommentColumns(text) : undefined;
   lines.forEach((content, i) => {
     const line = i + 1;
     const commentAt = yamlComments?.get(line);
@@ -244,10 +258,10 @@ const NO_DIRECTIVES: { readonly directives: readonly InlineDirective[]; readonly
  */
 export class InlineSuppressions {
   private readonly texts = new Map<string, string>();
-  private readonly lines = new WeakMap<Finding, number[]>();
+  private readonly lines = new WeakMap<Finding, FindingAnchor[]>();
   private readonly parsed = new Map<string, { directives: InlineDirective[]; problems: InlineProblem[] }>();
   /** Directives that covered a failing or unknown finding. */
-  private readonly used = new Set<InlineDirective>();
+  private readonly used = new Map<InlineDirective, Set<string>>();
 
   /** The engine's onFileRead hook: keeps only texts that can hold a directive, so a scan does not hold every file. */
   readonly onFileRead = (file: InputFile): void => {
@@ -259,9 +273,16 @@ export class InlineSuppressions {
   };
 
   /** The engine's onFindingLines hook: the resource, container and field lines a directive may sit on. */
-  readonly onFindingLines = (finding: Finding, lines: number[]): void => {
-    // A file read without a possible directive (onFileRead kept no text) has none: its findings' lines are never asked for.
-    if (finding.resource.kind === 'file' && finding.resource.file !== undefined && !this.texts.has(finding.resource.file)) return;
+  readonly onFindingLines = (finding: Finding, lines: FindingAnchor[]): void => {
+    // Files read without a possible directive (onFileRead kept no text) have none: such a finding's lines are never
+    // asked for (an anchor in another file, a variable's default, may still hold one).
+    const file = finding.resource.kind === 'file' ? finding.resource.file : undefined;
+    if (
+      file !== undefined &&
+      !this.texts.has(file) &&
+      !lines.some((a) => typeof a === 'string' && this.texts.has(anchorPlace(a, file).file))
+    )
+      return;
     this.lines.set(finding, lines);
   };
 
@@ -278,7 +299,7 @@ export class InlineSuppressions {
       // otherwise hold an entry per file).
       if (text === undefined) return NO_DIRECTIVES;
       entry = { directives: [], problems: [] };
-      if (/\.(ya?ml|tf|hcl)$/i.test(file)) entry = commentDirectives(text, file);
+      if (isYamlFile(file, text) || /\.(tf|tfvars|hcl)$/i.test(file)) entry = commentDirectives(text, file);
       if (/^\s*[{]/.test(text) || /\.(ya?ml|template)$/i.test(file) || /\.json$/i.test(file)) {
         if (/\bResources\b/.test(text) && /\becsguard\b/.test(text)) {
           const cfn = cloudFormationDirectives(text, file);
@@ -294,29 +315,38 @@ export class InlineSuppressions {
   for(finding: Finding): InlineDirective[] {
     const file = finding.resource.file;
     if (!file || finding.resource.kind !== 'file') return [];
-    const { directives } = this.fileDirectives(file);
-    const lines = this.lines.get(finding) ?? [];
-    const covering = directives.filter(
-      (d) =>
-        d.checks.includes(finding.checkId) &&
-        (d.resource !== undefined
-          ? finding.resource.source === 'cloudformation' && d.resource === finding.resource.id
-          : lines.includes(d.targetLine)),
-    );
-    for (const d of covering) this.used.add(d);
+    const covering: InlineDirective[] = [];
+    const take = (d: InlineDirective) => {
+      if (!d.checks.includes(finding.checkId) || covering.includes(d)) return;
+      covering.push(d);
+      let checks = this.used.get(d);
+      if (!checks) this.used.set(d, (checks = new Set()));
+      checks.add(finding.checkId);
+    };
+    for (const d of this.fileDirectives(file).directives) {
+      if (d.resource !== undefined && finding.resource.source === 'cloudformation' && d.resource === finding.resource.id) take(d);
+    }
+    // Each anchor is matched only with the directives of its own file.
+    for (const anchor of this.lines.get(finding) ?? []) {
+      const place = anchorPlace(anchor, file);
+      for (const d of this.fileDirectives(place.file).directives) if (d.resource === undefined && d.targetLine === place.line) take(d);
+    }
     return covering;
   }
 
   /**
-   * Directives of the checks that ran that covered no failing or unknown finding: on a line no finding is anchored at
-   * (above `Type:`, say), or for a check that passes there. Said, so nobody believes a finding is muted that is not.
+   * For each directive, the checks the scan ran that it names and that it covered no failing or unknown finding of:
+   * on a line no finding is anchored at (above `Type:`, say), or for a check that passes there. Said, so nobody
+   * believes a finding is muted that is not.
    */
   unused(ranChecks: ReadonlySet<string>): InlineProblem[] {
     const problems: InlineProblem[] = [];
     for (const file of this.texts.keys()) {
       for (const d of this.fileDirectives(file).directives) {
-        if (this.used.has(d) || !d.checks.every((c) => ranChecks.has(c))) continue;
-        const checks = d.checks.join(', ');
+        const used = this.used.get(d);
+        const idle = d.checks.filter((c) => ranChecks.has(c) && !used?.has(c));
+        if (!idle.length) continue;
+        const checks = idle.join(', ');
         const where =
           d.resource !== undefined
             ? `resource ${d.resource} has no failing or unknown ${checks} finding`

@@ -106,6 +106,104 @@ describe('inline suppressions', () => {
     );
   });
 
+  it('each anchor is matched with the directives of its own file: a line number in one file never mutes in another', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-inline-'));
+    const write = (name: string, lines: string[]) => writeFileSync(path.join(dir, name), `${lines.join('\n')}\n`);
+    write('main.tf', [
+      'resource "aws_ecs_task_definition" "legacy" {',
+      '  family = "legacy"',
+      '  container_definitions = jsonencode([',
+      '    {',
+      '      name  = "legacy"',
+      '      user  = "0" # ecsguard:ignore no-root-user reason="legacy image, OPS-12"',
+      '      image = "legacy:1"',
+      '    }',
+      '  ])',
+      '}',
+      'resource "aws_ecs_task_definition" "api" {',
+      '  family                = "api"',
+      '  container_definitions = jsonencode([{ name = "api", image = "api:2", user = var.api_user }])',
+      '}',
+      'resource "aws_ecs_task_definition" "agent" {',
+      '  family                = "agent"',
+      '  container_definitions = jsonencode([{ name = "agent", image = "agent:7", user = var.agent_user }])',
+      '}',
+      'resource "aws_ecs_task_definition" "batch" {',
+      '  family                = "batch"',
+      '  container_definitions = jsonencode([{ name = "batch", image = "batch:1", user = var.batch_user }])',
+      '}',
+    ]);
+    // Line 6 here is the default of api_user: the directive on main.tf:6 is not on it.
+    write('variables.tf', [
+      'variable "region" {',
+      '  default = "eu-west-1"',
+      '}',
+      '',
+      'variable "api_user" {',
+      '  default = "root"',
+      '}',
+      'variable "agent_user" {',
+      '  default = "0" # ecsguard:ignore no-root-user reason="reads the host logs, SEC-9"',
+      '}',
+      'variable "batch_user" {}',
+    ]);
+    write('terraform.tfvars', ['batch_user = "0" # ecsguard:ignore no-root-user reason="batch image, OPS-31"']);
+    const { run, summary } = await scanJson([dir]);
+    assert.equal(run.code, 1);
+    assert.deepEqual(summary, [
+      `MUTED no-root-user batch <- ${path.join(dir, 'terraform.tfvars')}:1`,
+      'FAIL no-root-user api',
+      `MUTED no-root-user agent <- ${path.join(dir, 'variables.tf')}:9`,
+      `MUTED no-root-user legacy <- ${path.join(dir, 'main.tf')}:6`,
+    ]);
+  });
+
+  it('YAML read as the sources read it: a quoted line CloudFormation continues is text; a .template is YAML', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-inline-'));
+    const template = (extra: string) =>
+      [
+        'Resources:',
+        '  Task:',
+        '    Type: AWS::ECS::TaskDefinition',
+        '    Properties:',
+        '      ContainerDefinitions:',
+        '        - Name: agent',
+        '          Image: nginx',
+        '          User: "1000"',
+        '          Environment:',
+        '            - Name: MOTD',
+        '              Value: "Agent notes:',
+        '              # ecsguard:ignore no-privileged-containers reason=see-wiki"',
+        `          Privileged: true${extra}`,
+        '',
+      ].join('\n');
+    writeFileSync(path.join(dir, 'stack.yaml'), template(''));
+    writeFileSync(path.join(dir, 'stack.template'), template(' # ecsguard:ignore no-privileged-containers reason="agent, SEC-3"'));
+    const { run, summary } = await scanJson([dir]);
+    assert.equal(run.code, 1);
+    assert.deepEqual(summary, [
+      `MUTED no-privileged-containers agent <- ${path.join(dir, 'stack.template')}:13`,
+      'FAIL no-privileged-containers agent',
+    ]);
+  });
+
+  it('a directive naming several checks warns for each check it muted nothing of', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-inline-'));
+    const file = path.join(dir, 'td.yaml');
+    writeFileSync(
+      file,
+      'family: web\ncontainerDefinitions:\n  # ecsguard:ignore no-root-user,no-privileged-containers reason="agent"\n' +
+        '  - name: agent\n    image: nginx\n    user: "0"\n',
+    );
+    const run = await runCli(['scan', file]);
+    assert.equal(run.code, 0);
+    assert.equal(
+      run.stderr,
+      `ecsguard: warning: ${file}:3: inline suppression mutes nothing: no failing or unknown no-privileged-containers finding is on ` +
+        "line 4 (the resource's, a container's or a field's first line)\n",
+    );
+  });
+
   it('CloudFormation Metadata in a JSON template mutes the whole resource for that check', async () => {
     const { run, report } = await scanJson([fixture('programme', 'inline-metadata.template.json')]);
     assert.equal(run.code, 0);

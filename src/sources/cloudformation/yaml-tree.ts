@@ -16,7 +16,7 @@ import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { fileError } from '../source.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
 import { buildYamlFromEvents } from './yaml-events.js';
-import { indentQuotedContinuations } from './yaml-quoted-lines.js';
+import { indentQuotedContinuations } from '../yaml-quoted-lines.js';
 
 /** Nodes an alias may expand to, in total per document: billion-laughs guard. */
 export const ALIAS_EXPANSION_BUDGET = 10_000;

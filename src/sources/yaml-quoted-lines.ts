@@ -1,4 +1,4 @@
-import { Lexer } from 'yaml';
+import { yamlPackage } from './yaml-lazy.js';
 
 /**
  * CloudFormation's YAML parser reads a multi-line quoted scalar whose
@@ -53,6 +53,7 @@ export function indentQuotedContinuations(original: string): IndentedText | unde
 /** Offset of the first quoted scalar the lexer ends at a line end without its closing quote. */
 function firstUnterminatedQuote(text: string): number | undefined {
   let offset = 0;
+  const { Lexer } = yamlPackage();
   for (const token of new Lexer().lex(text)) {
     if (ZERO_WIDTH.has(token)) continue;
     const quote = token[0];
