@@ -175,26 +175,48 @@ function knownBoolean(value: ValueNode): boolean | undefined {
 }
 
 function evaluateConditional(node: Node, ctx: EvalContext): ValueNode {
-  const [condition, whenTrue, whenFalse] = node.namedChildren.filter((c) => c.type === 'expression');
-  if (!condition || !whenTrue || !whenFalse) return unknownSyntax(node, ctx);
-  // A condition known from the values the scan uses everywhere else (literals, locals,
-  // defaults, tfvars, --var-file) picks its branch: the other one cannot happen with
-  // those values, so judging it would report a problem that is not there. The origin
-  // names the conditional, so a fixer knows the value is chosen there.
-  const known = knownBoolean(evaluate(condition, ctx));
-  if (known !== undefined) {
-    const range = here(node, ctx);
-    return withOrigin(evaluate(known ? whenTrue : whenFalse, ctx), node.text, range, undefined, { expression: node.text, range });
-  }
-  // Unresolved: like CloudFormation's !If, both branches are judged.
-  return {
-    kind: 'conditional',
-    condition: condition.text,
-    whenTrue: evaluate(whenTrue, ctx),
-    whenFalse: evaluate(whenFalse, ctx),
-    range: here(node, ctx),
-    syntax: 'hcl',
+  const chain = conditionalChain(node);
+  if (!chain) return unknownSyntax(node, ctx);
+  const range = here(node, ctx);
+  const step = (i: number): ValueNode => {
+    const link = chain.links[i];
+    if (!link) return evaluate(chain.otherwise, ctx);
+    // A condition known from the values the scan uses everywhere else (literals, locals,
+    // defaults, tfvars, --var-file) picks its branch: the other one cannot happen with
+    // those values, so judging it would report a problem that is not there. The origin
+    // names the conditional, so a fixer knows the value is chosen there.
+    const known = knownBoolean(evaluate(link.condition, ctx));
+    if (known !== undefined) {
+      const chosen = known ? evaluate(link.value, ctx) : step(i + 1);
+      return withOrigin(chosen, node.text, range, undefined, chosen.origin?.chosenBy ?? { expression: node.text, range });
+    }
+    // Unresolved: like CloudFormation's !If, both branches are judged.
+    return {
+      kind: 'conditional',
+      condition: link.condition.text,
+      whenTrue: evaluate(link.value, ctx),
+      whenFalse: step(i + 1),
+      range,
+      syntax: 'hcl',
+    };
   };
+  return step(0);
+}
+
+/**
+ * `a ? b : c ? d : e` as HCL reads it, `a ? b : (c ? d : e)`: each condition with its value, then the last value.
+ * The grammar nests such a chain the other way (`(a ? b : c) ? d : e`): a condition that is itself a conditional
+ * without parentheses is the start of the chain.
+ */
+function conditionalChain(node: Node): { links: Array<{ condition: Node; value: Node }>; otherwise: Node } | undefined {
+  const [condition, whenTrue, whenFalse] = node.namedChildren.filter((c) => c.type === 'expression');
+  if (!condition || !whenTrue || !whenFalse) return undefined;
+  const nested = condition.namedChildCount === 1 && condition.childCount === 1 ? condition.firstNamedChild : null;
+  if (nested?.type !== 'conditional') return { links: [{ condition, value: whenTrue }], otherwise: whenFalse };
+  const head = conditionalChain(nested);
+  if (!head) return undefined;
+  // The head's last value is this link's condition.
+  return { links: [...head.links, { condition: head.otherwise, value: whenTrue }], otherwise: whenFalse };
 }
 
 function objectKey(keyNode: Node, ctx: EvalContext): { key: string } | { value: ValueNode } {

@@ -264,6 +264,42 @@ describe('Terraform conditionals: a known condition picks its branch', () => {
     assert.deepEqual([taken?.origin?.range?.start.line, taken?.origin?.range?.start.column], [10, 94]);
   });
 
+  it('a chain a ? b : c ? d : e is read as HCL groups it, a ? b : (c ? d : e)', async () => {
+    const user = async (flavour: string | undefined) => {
+      const { output } = await loadModule({
+        'main.tf': [
+          flavour === undefined ? 'variable "flavour" {}' : `variable "flavour" {\n  default = "${flavour}"\n}`,
+          'resource "aws_ecs_task_definition" "app" {',
+          '  family = "app"',
+          '  container_definitions = jsonencode([{ name = "a", image = "i",',
+          '    user = var.flavour == "legacy" ? "root" : var.flavour == "distroless" ? "65532" : "1000" }])',
+          '}',
+          '',
+        ].join('\n'),
+      });
+      return pathGet(definition(output, 'aws_ecs_task_definition.app').body, ['containerDefinitions', 0, 'user']);
+    };
+    assert.equal(toPlain(await user('legacy')), 'root');
+    assert.equal(toPlain(await user('distroless')), '65532');
+    assert.equal(toPlain(await user('alpine')), '1000');
+    // Unknown: each condition with its branch, nested to the right.
+    const unknown = await user(undefined);
+    assert.deepEqual(unknown?.kind === 'conditional' && [unknown.condition, toPlain(unknown.whenTrue), unknown.whenFalse.kind], [
+      'var.flavour == "legacy"',
+      'root',
+      'conditional',
+    ]);
+    assert.deepEqual(
+      unknown?.kind === 'conditional' &&
+        unknown.whenFalse.kind === 'conditional' && [
+          unknown.whenFalse.condition,
+          toPlain(unknown.whenFalse.whenTrue),
+          toPlain(unknown.whenFalse.whenFalse),
+        ],
+      ['var.flavour == "distroless"', '65532', '1000'],
+    );
+  });
+
   it('a value from tfvars or --var-file decides the condition', async () => {
     const varFile = join(mkdtempSync(join(tmpdir(), 'ecsguard-tf-var-')), 'debug.tfvars');
     writeFileSync(varFile, 'debug = true\n');
