@@ -23,8 +23,15 @@ export const cloudFormationSource: FileSource = {
       let roots: ValueNode[] = [];
       if (syntax === 'json') {
         const parsed = parseJsonWithPositions(file.text, file.path, 0, lines);
+        const withCommas = parsed.errors.length === 0 ? undefined : parseJsonWithPositions(file.text, file.path, 0, lines, true);
         if (parsed.errors.length === 0) roots = parsed.root ? [markJson(parsed.root)] : [];
-        else {
+        else if (withCommas?.root && withCommas.errors.length === 0) {
+          // JSON but for a comma before `]` or `}` (JSON with comments too, which YAML would misread): read as meant.
+          const [first] = parsed.errors;
+          const message = `${first?.message}: a trailing comma, which JSON does not allow (read past it)`;
+          if (first) (output.warnings ??= []).push({ ...first, message });
+          roots = [markJson(withCommas.root)];
+        } else {
           // A YAML template written as one flow mapping (`{Resources: {…}}`) starts as JSON does. The AWS CLI reads a
           // template that is not JSON as YAML (`aws cloudformation package` and `deploy`): so does this, and the
           // JSON errors stand when it is not YAML either.

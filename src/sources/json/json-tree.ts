@@ -16,10 +16,10 @@ export interface ParsedJson {
  * Any syntax error makes the whole file unreadable: a half-parsed definition is
  * never checked (it could pass only because its tail was lost).
  */
-export function parseJsonWithPositions(text: string, file: string, baseOffset = 0, lines?: LineIndex): ParsedJson {
+export function parseJsonWithPositions(text: string, file: string, baseOffset = 0, lines?: LineIndex, trailingCommas = false): ParsedJson {
   const index = lines ?? new LineIndex(text);
   // Offsets only: line and column are computed for the few ranges a finding or an error shows.
-  const built = buildJsonValue(text, { ranges: index.lazyRanges(file), base: baseOffset }, true, true);
+  const built = buildJsonValue(text, { ranges: index.lazyRanges(file), base: baseOffset }, true, true, trailingCommas);
   if ('error' in built) {
     // Only the first error: the parser's later ones are consequences of it.
     const at = index.position(baseOffset + built.error.offset);

@@ -43,9 +43,16 @@ const sharedKeys = new Map<string, string>();
  * range: the same tree as parseTree() converted node by node, without the intermediate tree (plans hold hundreds of
  * thousands of values). The first syntax error makes the text unreadable, as with parseTree().
  * `ranges: false` leaves nodes without a range (an embedded text whose origin is unknown); `comments: true` reads
- * JSON with comments (task-definition files), as the AWS CLI does not but editors write them.
+ * JSON with comments (task-definition files), as the AWS CLI does not but editors write them; `trailingCommas: true`
+ * reads a comma before `]` or `}` (a template's fallback, src/sources/cloudformation/cloudformation-source.ts).
  */
-export function buildJsonValue(text: string, rangeOf: JsonRangeMapper | JsonOffsetRanges, ranges = true, comments = false): BuiltJson {
+export function buildJsonValue(
+  text: string,
+  rangeOf: JsonRangeMapper | JsonOffsetRanges,
+  ranges = true,
+  comments = false,
+  trailingCommas = false,
+): BuiltJson {
   const mapper = typeof rangeOf === 'function' ? rangeOf : undefined;
   const lazy = typeof rangeOf === 'function' ? undefined : rangeOf.ranges;
   const base = typeof rangeOf === 'function' ? 0 : rangeOf.base;
@@ -176,7 +183,7 @@ export function buildJsonValue(text: string, rangeOf: JsonRangeMapper | JsonOffs
       error ??= { code, offset, length };
     },
   };
-  visit(text, visitor, { disallowComments: !comments, allowTrailingComma: false });
+  visit(text, visitor, { disallowComments: !comments, allowTrailingComma: trailingCommas });
   if (error) return { error };
   return root ? { root } : { empty: true };
 }

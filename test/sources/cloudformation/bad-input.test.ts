@@ -44,11 +44,11 @@ describe('bad CloudFormation input never crashes and never passes silently', () 
     );
   });
 
-  it('a template that is not JSON but YAML is read as YAML, as the AWS CLI does; named .json, with a warning', async () => {
+  it('a template that is JSON but for a trailing comma is read as JSON (comments too), with a warning; flow mappings: YAML', async () => {
     const template = (q: string) =>
       `{${q}Resources${q}: {${q}T${q}: {${q}Type${q}: "AWS::ECS::TaskDefinition", ${q}Properties${q}: ` +
       `{${q}ContainerDefinitions${q}: [{${q}Name${q}: "app", ${q}Image${q}: "nginx", ${q}Privileged${q}: true},]}}}}\n`;
-    // A trailing comma: not JSON, but a YAML flow mapping.
+    // A trailing comma: JSON as meant, read past it (YAML would misread a comment, JSON's `//`, as part of a key).
     const trailing = await loadText(template('"'), 'stack.template.json');
     assert.deepEqual(trailing.errors, []);
     assert.deepEqual(trailing.warnings, [
@@ -56,12 +56,17 @@ describe('bad CloudFormation input never crashes and never passes silently', () 
         file: 'stack.template.json',
         line: 1,
         column: 152,
-        message: 'invalid JSON: value expected; read as YAML, as the AWS CLI reads a template that is not JSON',
+        message: 'invalid JSON: value expected: a trailing comma, which JSON does not allow (read past it)',
       },
     ]);
     assert.equal(at(definition(trailing, 'T'), 'containerDefinitions', 0, 'privileged').kind, 'boolean');
-    // Fixes write JSON into it: the tree is marked JSON.
     assert.equal(definition(trailing, 'T').body.syntax, 'json');
+    const commented = await loadText(
+      '{"Resources": {"T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [{\n' +
+        '  "Name": "agent",\n  // needs the host\'s devices\n  "Privileged": true,\n}]}}}}\n',
+      'stack.json',
+    );
+    assert.equal(at(definition(commented, 'T'), 'containerDefinitions', 0, 'privileged').kind, 'boolean');
     // A YAML template written as one flow mapping, unquoted keys: no warning, and YAML it is.
     const flow = await loadText(template(''), 'stack.yaml');
     assert.deepEqual([flow.errors, flow.warnings ?? []], [[], []]);
