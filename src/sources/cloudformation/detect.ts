@@ -6,8 +6,14 @@ import { yamlPackage } from '../yaml-lazy.js';
  * and an `AWS::…::…` type written some other way YAML allows). YAML and JSON
  * spellings (quoted keys, minified `cdk synth` output) both match.
  */
-const FORMAT_VERSION = /(^|[\s{,])["']?AWSTemplateFormatVersion["']?\s*:/;
-const RESOURCES_KEY = /(^|[\s{,])["']?Resources["']?\s*:/;
+/**
+ * A top-level key as templates write it: at the start of a line (YAML, or JSON), quoted with any indentation (JSON),
+ * or after `{` or `,` (JSON on one line, a YAML flow mapping). Not an unquoted key indented under another one: that
+ * is a template embedded in some other file (an Ansible `template_body: |`, a cfn-guard test's `input:`), not one.
+ */
+const topLevelKey = (key: string): RegExp => new RegExp(`^["']?${key}["']?\\s*:|^\\s*"${key}"\\s*:|[{,]\\s*["']?${key}["']?\\s*:`, 'm');
+const FORMAT_VERSION = topLevelKey('AWSTemplateFormatVersion');
+const RESOURCES_KEY = topLevelKey('Resources');
 const AWS_TYPE = /["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/;
 /** A `Type` key, and a resource type anywhere: `Type: |-` over two lines, `!!str`, an alias of an anchored type. */
 const TYPE_KEY = /(^|[\s{,])["']?Type["']?\s*:/;

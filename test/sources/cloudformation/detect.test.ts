@@ -32,6 +32,19 @@ describe('CloudFormation detection (by content; a parse only when a type is writ
     assert.equal(detect(`${template('|-\n      AWS::ECS::TaskDefinition')}  broken: [\n`), false);
   });
 
+  it('rejects a template embedded under another key: an Ansible template_body, a cfn-guard test input', () => {
+    const embedded = 'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n';
+    const indent = (text: string, by: string) => text.replace(/^/gm, by);
+    assert.equal(
+      detect(`- hosts: localhost\n  tasks:\n    - cloudformation:\n        template_body: |\n${indent(embedded, '          ')}`),
+      false,
+    );
+    assert.equal(detect(`- name: privileged container\n  input:\n${indent(embedded, '    ')}`), false);
+    // As a template writes them: at the margin, or in JSON at any indentation.
+    assert.equal(detect(embedded), true);
+    assert.equal(detect('{\n  "Resources": {\n    "T": {"Type": "AWS::ECS::TaskDefinition"}\n  }\n}\n'), true);
+  });
+
   it('rejects task-definition JSON, Terraform plans and unrelated YAML', () => {
     assert.equal(detect('{"family":"web","containerDefinitions":[{"name":"web"}]}'), false);
     assert.equal(detect('{"resource_changes":[{"type":"aws_ecs_task_definition"}]}'), false);
