@@ -609,3 +609,23 @@ describe('fix: HCL objects written with commas', () => {
     assert.match(run.diff, /^- {6}"privileged" : true,\n\+ {6}"privileged" : false,\n\+ {6}user = "1000:1000"\n {5}},$/m);
   });
 });
+
+describe('reports: the fix of a finding in file() JSON is the edit ecsguard fix makes there', () => {
+  it('scan --format json carries the text edit in containers.json, not a manual step', async () => {
+    const dir = workspace({
+      'main.tf':
+        'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n' +
+        '  container_definitions = file("${path.module}/containers.json")\n}\n',
+      'containers.json': '[\n  { "name": "app", "image": "nginx", "user": "1000", "privileged": true }\n]\n',
+    });
+    const report = JSON.parse((await runCli(['scan', path.join(dir, 'main.tf'), '--format', 'json'])).stdout) as {
+      findings: Array<{ status: string; fix: { edits: Array<{ file: string; startLine: number; text: string }>; manual: unknown[] } }>;
+    };
+    const [failing] = report.findings.filter((f) => f.status === 'FAIL');
+    assert.deepEqual(failing?.fix.manual, []);
+    assert.deepEqual(
+      failing?.fix.edits.map((e) => [path.basename(e.file), e.startLine, e.text]),
+      [['containers.json', 2, 'false']],
+    );
+  });
+});
