@@ -159,7 +159,7 @@ function* textLines({ result, exitCode }: ReportInput, { color, verbose, fileLoc
     `${n.FAIL} failed`,
     `${n.UNKNOWN} unknown`,
     `${n.ERROR} not evaluated`,
-    ...(n.NOTE ? [`${n.NOTE} notes`] : []),
+    ...(n.NOTE ? [plural(n.NOTE, 'note')] : []),
     ...(n.MUTED ? [`${n.MUTED} muted`] : []),
     ...(n.PASS ? [`${n.PASS} passed`] : []),
   ];

@@ -78,7 +78,7 @@ Warnings (consequences of the fixes above):
 
   it('usage errors exit 2: a root --user, an unknown check, --write on stdin', async () => {
     const dir = workspace({ 'td.json': BAD });
-    for (const user of ['0', 'root', '0:0', '']) {
+    for (const user of ['0', 'root', '0:0', '', ' 1000', '1000\n0', '1000 ']) {
       const run = await ecsguard(['fix', 'td.json', '--user', user], dir);
       assert.equal(run.code, 2, `--user ${JSON.stringify(user)}`);
     }
@@ -86,6 +86,7 @@ Warnings (consequences of the fixes above):
       (await ecsguard(['fix', 'td.json', '--user', 'root'], dir)).stderr,
       /"root" is root \(or empty\); choose a non-root user such as 1000:1000/,
     );
+    assert.match((await ecsguard(['fix', 'td.json', '--user', ' 1000'], dir)).stderr, /" 1000" holds spaces or control characters/);
     assert.equal((await ecsguard(['fix', 'td.json', '--checks', 'nope'], dir)).code, 2);
     assert.equal((await ecsguard(['fix', '-', '--write'], dir)).code, 2);
   });

@@ -32,6 +32,10 @@ interface FixCommandOptions {
 
 function nonRootUser(value: string): string {
   if (isRootUser(value)) throw new InvalidArgumentError(`"${value}" is root (or empty); choose a non-root user such as 1000:1000`);
+  // Docker does not trim a user: " 1000" names no user, and the container would not start (the scan notes it too).
+  if (value.trim() !== value || /[\s\p{Cc}]/u.test(value)) {
+    throw new InvalidArgumentError(`${JSON.stringify(value)} holds spaces or control characters; write a user such as 1000:1000`);
+  }
   return value;
 }
 
