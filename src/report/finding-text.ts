@@ -1,4 +1,5 @@
 import { findCheck } from '../checks/catalogue.js';
+import { shellQuote } from '../io/shell-quote.js';
 import type { Finding } from '../model/finding.js';
 import { describeSuppression } from '../mute/mute.js';
 
@@ -37,5 +38,5 @@ export function proposedFix(f: Finding): string {
   if (!remediationDetails(f).fixable || (f.status !== 'FAIL' && f.status !== 'MUTED')) return '';
   if (f.resource.kind === 'aws')
     return `ecsguard fix --aws --region ${f.resource.region ?? '<region>'} --plan plan.json, then ecsguard apply plan.json`;
-  return f.resource.file ? `ecsguard fix ${f.resource.file} --checks ${f.checkId}` : '';
+  return f.resource.file ? `ecsguard fix ${shellQuote(f.resource.file)} --checks ${f.checkId}` : '';
 }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Finding } from '../../src/model/finding.js';
 import { CSV_COLUMNS } from '../../src/report/csv.js';
+import { proposedFix } from '../../src/report/finding-text.js';
 import { fixture, runCli } from '../support/cli.js';
 
 const HOSTILE = fixture('programme', 'hostile.json');
@@ -153,6 +155,17 @@ describe('one scan writes every format (--output-dir)', () => {
       ],
     );
     assert.equal(muted?.proposed_fix, `ecsguard fix ${HOSTILE} --checks no-privileged-containers`);
+    // A path a shell would split or expand is quoted, so the command can be pasted.
+    const finding: Finding = {
+      checkId: 'no-root-user',
+      status: 'FAIL',
+      severity: 'medium',
+      title: '',
+      message: '',
+      remediation: '',
+      resource: { kind: 'file', source: 'json', id: 'x', file: "my task $(id)'s.json" },
+    };
+    assert.equal(proposedFix(finding), `ecsguard fix 'my task $(id)'\\''s.json' --checks no-root-user`);
     assert.equal(muted?.remediation_cloudformation, 'ContainerDefinitions:\n  - Name: app\n    Privileged: false');
     const formula = rows.find((r) => r.container?.includes('HYPERLINK'));
     assert.equal(formula?.container, `'=HYPERLINK("http://attacker.example/","click")`);

@@ -1,9 +1,5 @@
+import { shellQuote } from '../../io/shell-quote.js';
 import type { PlannedService } from './plan-format.js';
-
-/** Quotes a word for a POSIX shell only when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface CommandInput {
   region: string;
