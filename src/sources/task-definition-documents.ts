@@ -49,6 +49,16 @@ export function addTaskDefinitions(
     const before = output.errors.length;
     reportStrictSpelling(definition.body, { file, resource: definition.resource.id, errors: output.errors, warnings });
     if (output.errors.length > before) definition.body = withMisspeltJudgedFields(definition.body) as ObjectNode;
+    // A null in the list is no container to the model (CloudFormation's AWS::NoValue); written here, the AWS CLI
+    // rejects the file, and a container someone meant would go unchecked.
+    const list = field(definition.body, 'containerDefinitions');
+    if (list?.kind === 'array') {
+      list.items.forEach((item, i) => {
+        if (item.kind !== 'null') return;
+        const message = `containerDefinitions[${i}] is null, which the AWS CLI rejects: not a container definition`;
+        output.errors.push(fileError(file, message, item.range, definition.resource.id));
+      });
+    }
   });
 }
 

@@ -32,6 +32,13 @@ describe('task-definition JSON: field names are case-sensitive, as the AWS CLI r
     assert.deepEqual(status('no-privileged-containers'), ['UNKNOWN']);
   });
 
+  it('a null in the container list is an error at its place (the AWS CLI rejects it), not a container passed over', async () => {
+    const { errors } = await scanFiles({
+      'td.json': '{"family":"x","containerDefinitions":[\nnull,\n{"name":"a","image":"x","user":"1000"}]}',
+    });
+    assert.deepEqual(errors, ['2:1 containerDefinitions[0] is null, which the AWS CLI rejects: not a container definition']);
+  });
+
   it('another field in the wrong case is a warning; keys of user maps are data', async () => {
     const json = JSON.stringify({
       family: 'x',
