@@ -11,6 +11,7 @@ import {
   type TemplatePlaceholder,
   copyNode,
   isJsonEncoded,
+  jsonEncodedText,
   liftConditionals,
   markJsonEncoded,
   partialText,
@@ -211,8 +212,19 @@ export function callFunction(node: Node, ctx: EvalContext): ValueNode {
   const implementation = FUNCTIONS[name];
   if (!implementation) return fail(call, `function ${name}() is not evaluated`);
   if (argumentsNode?.namedChildren.some((c) => c.type === 'ellipsis')) return fail(call, 'expanded arguments (...) are not evaluated');
-  return implementation(
-    argNodes.map((a) => evaluate(a, ctx)),
-    call,
-  );
+  const args = argNodes.map((a) => evaluate(a, ctx));
+  return implementation(PASS_THROUGH.has(name) ? args : args.map(asEncodedString), call);
+}
+
+/**
+ * Functions that return an argument as it is: a jsonencode() result keeps its structure through them (its positions,
+ * for container_definitions). Every other function reads it as what Terraform gives, a string (`length`, `upper`).
+ */
+const PASS_THROUGH = new Set(['tostring', 'jsondecode', 'try', 'can', 'coalesce']);
+
+/** A jsonencode() result as the string it is, when every value in it is known. */
+function asEncodedString(value: ValueNode): ValueNode {
+  const text = isJsonEncoded(value) ? jsonEncodedText(value) : undefined;
+  if (text === undefined) return value;
+  return value.range ? { kind: 'string', value: text, range: value.range, syntax: 'hcl' } : { kind: 'string', value: text, syntax: 'hcl' };
 }

@@ -1,6 +1,6 @@
 import { type ObjectEntry, type ValueNode, toPlain } from '../../model/value.js';
 import { type Call, type Implementation, fail, isError, reject, scalar, strict, stringResult } from './function-support.js';
-import { firstUnresolved, liftConditionals, sortedEntries, unresolved } from './values.js';
+import { firstUnresolved, jsonEncodedText, liftConditionals, sortedEntries, unresolved } from './values.js';
 
 /**
  * Terraform's standard functions that container definitions use, evaluated as
@@ -8,7 +8,9 @@ import { firstUnresolved, liftConditionals, sortedEntries, unresolved } from './
  * (try() moves on, can() is false); an unknown argument makes it unresolved.
  */
 
-const same = (a: ValueNode, b: ValueNode): boolean => JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b));
+/** Equal as Terraform compares them; a jsonencode() result is its text (a string). */
+const plainOf = (node: ValueNode): unknown => jsonEncodedText(node) ?? toPlain(node);
+const same = (a: ValueNode, b: ValueNode): boolean => JSON.stringify(plainOf(a)) === JSON.stringify(plainOf(b));
 
 function numberResult(value: number, call: Call): ValueNode {
   return { kind: 'number', value, raw: String(value), range: call.range, syntax: 'hcl' };

@@ -164,6 +164,25 @@ describe('Terraform variables: defaults, tfvars and --var-file', () => {
     ]);
     assert.equal(toPlain(field(body, 'family')), 'none');
   });
+
+  it('every function reads a jsonencode() result as the string it is: length counts characters, contains compares text', async () => {
+    const { output } = await loadModule({
+      'main.tf': [
+        'locals {',
+        '  labels = { team = "a", tier = "b" }',
+        '}',
+        'resource "aws_ecs_task_definition" "x" {',
+        '  family                = upper(jsonencode("x"))',
+        '  container_definitions = jsonencode([{ name = "x", image = "y", user = "1000", memory = length(jsonencode(local.labels)),',
+        '    privileged = contains([jsonencode(local.labels)], "{\\"team\\":\\"a\\",\\"tier\\":\\"b\\"}") }])',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const body = definition(output, 'aws_ecs_task_definition.x').body;
+    assert.deepEqual(toPlain(field(body, 'containerDefinitions')), [{ name: 'x', image: 'y', user: '1000', memory: 23, privileged: true }]);
+    assert.equal(toPlain(field(body, 'family')), '"X"');
+  });
 });
 
 describe('Terraform: UNKNOWN only for the checks that depend on an unresolved value', () => {
