@@ -629,3 +629,18 @@ describe('reports: the fix of a finding in file() JSON is the edit ecsguard fix 
     );
   });
 });
+
+describe('fix: a template body a %{ for } repeats gets each missing key once', () => {
+  it('the last iteration, whose object ends elsewhere, does not add the key a second time', async () => {
+    const run = await runFix(
+      workspace({
+        'loop.json.tpl':
+          '[\n%{ for c in names ~}\n  {"name": "${c}", "image": "x"}%{ if c != names[length(names)-1] },%{ endif }\n%{ endfor ~}\n]\n',
+        'main.tf':
+          'resource "aws_ecs_task_definition" "loop" {\n  family                = "loop"\n' +
+          '  container_definitions = templatefile("${path.module}/loop.json.tpl", { names = ["a", "b", "c"] })\n}\n',
+      }),
+    );
+    assert.match(run.diff, /^\+ {2}\{"name": "\$\{c\}", "image": "x", "user": "1000:1000"\}%\{ if/m);
+  });
+});

@@ -405,10 +405,8 @@ function joinInsertions(edits: Array<TextEdit & { depth?: number }>): TextEdit[]
     const text =
       group.length === 1
         ? first.text
-        : [...group]
-            .sort((a, b) => (b.depth ?? 0) - (a.depth ?? 0))
-            .map((e) => e.text)
-            .join('');
+        : // The same text at one point comes from one place read twice (a template's `%{ for }` body): once.
+          [...new Set([...group].sort((a, b) => (b.depth ?? 0) - (a.depth ?? 0)).map((e) => e.text))].join('');
     out.push({ file: first.file, start: first.start, end: first.start, text });
   }
   return out;
