@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Check } from '../checks/types.js';
+import { cachedText } from '../io/cached-text.js';
 import { type Finding, type ScanError, type Status, countStatuses } from '../model/finding.js';
 import { type FindingAnchor, findingLines } from '../model/finding-lines.js';
 import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
@@ -213,30 +213,17 @@ function withResource(error: ScanError, resource: string | undefined): ScanError
  * Loads and checks a batch of files. Files that stand alone are loaded and checked one at a time, so only one file's
  * value trees are alive at once (far less garbage-collector work than a whole batch's trees).
  */
-/**
- * A file a definition reads besides the batch's (Terraform `file()` and `templatefile()` JSON), for its findings'
- * fix edits as `ecsguard fix` makes them: read once, kept with the batch's texts; undefined when it cannot be read.
- */
-function textOnDisk(file: string, texts: Map<string, string>): string | undefined {
-  try {
-    const text = readFileSync(file, 'utf8');
-    texts.set(file, text);
-    return text;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function consumeFiles(
   source: FileSource,
   files: InputFile[],
   options: ConsumeOptions & FileSourceOptions,
   into: BatchResult,
 ): Promise<void> {
-  // Findings of files carry their fix as text edits (when asked for), computed from the texts of this batch.
+  // Findings of files carry their fix as text edits (when asked for), computed from the texts of this batch (and of
+  // files a definition reads besides, a Terraform file() JSON, from disk once).
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const edits = (options.findingDetails ?? ALL_FINDING_DETAILS).edits;
-  const withTexts = edits ? { ...options, readText: (path: string) => texts.get(path) ?? textOnDisk(path, texts) } : options;
+  const withTexts = edits ? { ...options, readText: (path: string) => cachedText(path, texts) } : options;
   // Enrichers fetch for a whole batch at once (concurrent registry requests): keep their batches whole.
   const loadInParts = source.loadInParts?.bind(source);
   if (loadInParts && !options.enrichers?.length)

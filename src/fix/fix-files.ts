@@ -1,9 +1,8 @@
+import { cachedText } from '../io/cached-text.js';
 import type { Finding, ScanError } from '../model/finding.js';
 import { formatPosition } from '../model/location.js';
 import { type ResourceRef, type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
 import { type CollectOptions, collectDefinitions } from './collect.js';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { type FileReader, editsForPlan } from './edit/plan-edits.js';
 import { type FieldChange, type FixOptions, type FixWarning, type ManualFix, planFixes } from './strategy.js';
 import { type PlannedEdits, guardSharedText } from './shared-text.js';
@@ -127,21 +126,7 @@ function structuralProblems(taskDefinition: TaskDefinition, findings: Finding[])
   }));
 }
 
-/**
- * The texts to edit: the ones the scan read (in their decoded form), else the
- * file from disk once (a variable default in a module folder the Terraform
- * source followed).
- */
+/** The texts to edit: the ones the scan read (in their decoded form), else each file from disk once. */
 export function cachedReader(known: Map<string, string>): FileReader {
-  return (file) => {
-    const hit = known.get(file) ?? known.get(path.resolve(file));
-    if (hit !== undefined) return hit;
-    try {
-      const text = readFileSync(file, 'utf8');
-      known.set(file, text);
-      return text;
-    } catch {
-      return undefined;
-    }
-  };
+  return (file) => cachedText(file, known);
 }
