@@ -5,6 +5,7 @@ import type { TaskDefinition } from '../model/task-definition.js';
 import { type ValueNode, field, scalarText } from '../model/value.js';
 import { type FileReader, editsForPlan } from './edit/plan-edits.js';
 import { fieldChange } from './plan.js';
+import { guardSharedText } from './shared-text.js';
 
 /** The line index of the text read last (weakly: a scan's last text is not kept alive by it). */
 let lastIndex: WeakRef<LineIndex> | undefined;
@@ -34,12 +35,19 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
     if (index?.text !== text) lastIndex = new WeakRef((index = new LineIndex(text)));
     return index;
   };
+  const shared = sharedTextSteps(taskDefinition, findings, read);
   for (const finding of findings) {
     const fix = finding.fix;
     if (finding.status !== 'FAIL' || !fix?.changes.length) continue;
     if (!checked) {
       if (hasStructuralProblems(taskDefinition)) return;
       checked = true;
+    }
+    if (shared) {
+      // `ecsguard fix` edits none of this definition: its changes are these manual steps.
+      for (const step of shared)
+        if (step.checkId === finding.checkId && !fix.manual.some((m) => m.reason === step.reason)) fix.manual.push(step);
+      continue;
     }
     // The edits follow from the changes alone (their check ids only name manual steps, which make no edits).
     const key = changesKey(fix.changes, (nodeIds ??= new Map<ValueNode, number>()));
@@ -61,6 +69,36 @@ export function attachEdits(taskDefinition: TaskDefinition, findings: readonly F
 interface LocatedFix {
   edits: FileEdit[] | undefined;
   manual: ManualFix[];
+}
+
+/** A YAML alias (`*name`) or merge key (`<<:`) in a file an edit is in; quoted `"*"` is none. */
+const YAML_ALIAS = /(?:^|[\s[{,])\*[\w-]|<<\s*:/m;
+
+/**
+ * What `ecsguard fix` would say of this definition's text a YAML alias or merge key reads twice (src/fix/shared-text.ts):
+ * when an edit there would change a place that does not need it, none of the definition is edited and each change is a
+ * manual step. Decided over all its failing findings together, as the fixer plans them; undefined when nothing is
+ * shared. Asked only of YAML that has aliases or merge keys (the walk of the tree is not free).
+ */
+function sharedTextSteps(taskDefinition: TaskDefinition, findings: readonly Finding[], read: FileReader): ManualFix[] | undefined {
+  const file = taskDefinition.body.range?.file ?? taskDefinition.resource.file;
+  if (taskDefinition.body.syntax !== 'yaml' || file === undefined || !hasYamlAlias(file, read)) return undefined;
+  const changes = findings.flatMap((f) => (f.status === 'FAIL' && f.fix ? f.fix.changes.map((c) => fieldChange(c, [f.checkId])) : []));
+  if (!changes.length) return undefined;
+  const plan = { changes, warnings: [], manual: [] };
+  const { edits } = editsForPlan(taskDefinition, plan, read);
+  if (!edits.length) return undefined;
+  const steps = guardSharedText([{ taskDefinition, changes, edits }])[0] ?? [];
+  return steps.length ? steps.map((m) => (m.where ? { ...m, where: plainRange(m.where) } : m)) : undefined;
+}
+
+/** The text asked last and its answer: a template's definitions and findings ask of one text many times. */
+let lastAliasCheck: { text: string; aliased: boolean } | undefined;
+
+function hasYamlAlias(file: string, read: FileReader): boolean {
+  const text = read(file) ?? '';
+  if (lastAliasCheck?.text !== text) lastAliasCheck = { text, aliased: YAML_ALIAS.test(text) };
+  return lastAliasCheck.aliased;
 }
 
 /** The changes as a key: containers, paths, operations and values, and the node each replaces (by identity). */

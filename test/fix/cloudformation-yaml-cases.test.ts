@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { writesPascal } from '../../src/fix/edit/insert.js';
 import type { ObjectNode } from '../../src/model/value.js';
+import { runCli } from '../support/cli.js';
 import { diffOf, manualReasons, runFix, workspace } from './helpers.js';
 
 const range = { file: 't', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
@@ -270,4 +271,45 @@ describe('fix: a YAML key written without a value', () => {
       'family: a\ncontainerDefinitions:\n  - name: c\n    image: x\n    user: "1000:1000" # TODO: pick a uid\n',
     );
   });
+});
+
+describe("reports: a finding's fix in YAML with a merge key is what ecsguard fix decides for the whole definition", () => {
+  const cases = [
+    {
+      // The anchored mapping is also a top-level key of its own (an unknown field): an edit there changes it too.
+      name: 'an anchor read elsewhere too: no edit, the manual step fix prints',
+      text: 'family: y9\nbase: &b\n  image: nginx\n  privileged: true\n  user: "1000"\ncontainerDefinitions:\n  - name: a\n    <<: *b\n',
+      edits: [0],
+      manual: 1,
+    },
+    {
+      // Both containers merge the anchor and both need the change: the anchor is edited once, for both.
+      name: 'an anchor every reader needs changed: the edit at the anchor, for each',
+      text:
+        'family: y10\ncontainerDefinitions:\n  - name: a\n    image: nginx\n    user: "1000"\n    privileged: &p true\n' +
+        '  - name: b\n    image: nginx\n    user: "1000"\n    privileged: *p\n',
+      edits: [1, 1],
+      manual: 0,
+    },
+  ];
+  for (const { name, text, edits, manual } of cases) {
+    it(name, async () => {
+      const dir = workspace({ 'td.yaml': text });
+      const report = JSON.parse((await runCli(['scan', dir, '--format', 'json'])).stdout) as {
+        findings: Array<{ status: string; fix: { edits: unknown[]; manual: unknown[] } | null }>;
+      };
+      const failing = report.findings.filter((f) => f.status === 'FAIL');
+      assert.deepEqual(
+        failing.map((f) => f.fix?.edits.length),
+        edits,
+      );
+      assert.equal(
+        failing.reduce((n, f) => n + (f.fix?.manual.length ?? 0), 0),
+        manual,
+      );
+      const run = await runFix(dir);
+      assert.equal(run.result.changes.length, edits.some((n) => n > 0) ? 1 : 0);
+      assert.equal(manualReasons(run).length, manual);
+    });
+  }
 });
