@@ -102,7 +102,8 @@ export function unwrapTaskDefinition(
   const revision = revisionText !== undefined && /^\d+$/.test(revisionText) ? Number(revisionText) : undefined;
   const arn = scalarText(field(body, 'taskDefinitionArn'));
   // Key by key, in the order reports show (made for every file; conditional spreads are slow in V8 11).
-  const resource: ResourceRef = { kind: 'file', source, id: family ?? `#${place?.index ?? 0}`, file };
+  // An empty family (the AWS CLI skeleton's) names nothing: the definition is told by its place, as without one.
+  const resource: ResourceRef = { kind: 'file', source, id: family || `#${place?.index ?? 0}`, file };
   if (family) resource.family = family;
   if (revision !== undefined) resource.revision = revision;
   if (arn) resource.arn = arn;

@@ -121,6 +121,17 @@ describe('JSON through the engine', () => {
     );
   });
 
+  it('an empty family (the AWS CLI skeleton) names nothing: the definition is told by its place', async () => {
+    const output = await jsonTaskDefinitionSource.load(
+      [{ path: 'skeleton.json', text: '{"family": "", "containerDefinitions": [{"name": "a"}]}' }],
+      {},
+    );
+    assert.deepEqual(
+      output.definitions.map((d) => [d.resource.id, d.resource.family]),
+      [['#0', undefined]],
+    );
+  });
+
   it('trees hold offset-only ranges; findings hold plain copies that survive a copy to another thread', async () => {
     const { output } = await load('register-input.json');
     const privileged = pathGet(output.definitions[0]?.body, ['containerDefinitions', 0, 'privileged']);
