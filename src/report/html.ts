@@ -9,9 +9,13 @@ import { joined, whole } from './chunks.js';
 import type { ChunkedReporter, Reporter } from './report.js';
 import { TOOL_NAMES } from '../peers/tool-names.js';
 
-/** Every string from the input goes through here: the report renders names like `<img onerror=…>` as text. */
+/**
+ * Every string from the input goes through here: the report renders names like `<img onerror=…>` as text, and a
+ * control character (a NUL in a container name), which HTML does not allow, as U+FFFD.
+ */
 export function htmlEscape(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const escaped = text.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escaped.replace(/(?![\t\n\r])\p{Cc}/gu, '\uFFFD');
 }
 const h = htmlEscape;
 

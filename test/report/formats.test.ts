@@ -7,6 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Finding } from '../../src/model/finding.js';
 import { CSV_COLUMNS } from '../../src/report/csv.js';
 import { proposedFix } from '../../src/report/finding-text.js';
+import { htmlEscape } from '../../src/report/html.js';
 import { fixture, runCli } from '../support/cli.js';
 
 const HOSTILE = fixture('programme', 'hostile.json');
@@ -166,6 +167,8 @@ describe('one scan writes every format (--output-dir)', () => {
       resource: { kind: 'file', source: 'json', id: 'x', file: "my task $(id)'s.json" },
     };
     assert.equal(proposedFix(finding), `ecsguard fix 'my task $(id)'\\''s.json' --checks no-root-user`);
+    // HTML: markup is text, and a control character HTML does not allow (a NUL in a name) is U+FFFD.
+    assert.equal(htmlEscape('<b>a\u0000b\u001b</b>\t'), '&#60;b&#62;a\uFFFDb\uFFFD&#60;/b&#62;\t');
     assert.equal(muted?.remediation_cloudformation, 'ContainerDefinitions:\n  - Name: app\n    Privileged: false');
     const formula = rows.find((r) => r.container?.includes('HYPERLINK'));
     assert.equal(formula?.container, `'=HYPERLINK("http://attacker.example/","click")`);
