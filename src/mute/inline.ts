@@ -1,6 +1,7 @@
 import { ALL_CHECKS } from '../checks/catalogue.js';
 import type { EvaluatedDefinition } from '../engine/scan.js';
 import type { Finding } from '../model/finding.js';
+import { LineIndex } from '../model/location.js';
 import { type FindingAnchor, anchorPlace, findingLines } from '../model/finding-lines.js';
 import type { InputFile } from '../sources/source.js';
 import { indentQuotedContinuations } from '../sources/yaml-quoted-lines.js';
@@ -102,16 +103,10 @@ function yamlCommentColumns(text: string): Map<number, number> {
     offset += token.length;
   }
   const columns = new Map<number, number>();
-  let line = 1;
-  let lineStart = 0;
-  let next = text.indexOf('\n');
+  const lines = new LineIndex(text);
   for (const at of starts) {
-    while (next !== -1 && next < at) {
-      line++;
-      lineStart = next + 1;
-      next = text.indexOf('\n', lineStart);
-    }
-    if (!columns.has(line)) columns.set(line, at - lineStart);
+    const { line, column } = lines.position(at);
+    if (!columns.has(line)) columns.set(line, column - 1);
   }
   return columns;
 }

@@ -2,7 +2,7 @@ import type { ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
 import { READ_ONLY_FIELDS } from '../model/task-definition.js';
 import type { ObjectEntry, ValueNode } from '../model/value.js';
-import { JUDGED_FIELDS, PROPERTY_NAMES, USER_MAPS, ecsKeyName, nearJudgedProperty } from './cloudformation/ecs-keys.js';
+import { JUDGED_FIELDS, PROPERTY_NAMES, USER_MAPS, ecsKeyName, nearJudgedProperty, unreadFieldEntry } from './cloudformation/ecs-keys.js';
 import { fileError } from './source.js';
 
 /** What DescribeTaskDefinition adds around the fields one registers; all ECS names. */
@@ -87,19 +87,12 @@ export function withMisspeltJudgedFields(node: ValueNode): ValueNode {
         const { other, intended } = keySpelling(entry.key);
         const meant = other !== undefined && isJudgedField(other) ? other : intended;
         if (meant === undefined || node.entries.some((e) => e.key === meant) || entries?.some((e) => e.key === meant)) continue;
-        const written: ValueNode = {
-          kind: 'unresolved',
-          expression: `${JSON.stringify(entry.key)} (a field the AWS CLI rejects)`,
-          reason: `"${entry.key}" is not the ECS field ${meant}: the value is not read`,
-          ...(entry.value.range ? { range: entry.value.range } : {}),
-          ...(entry.value.syntax ? { syntax: entry.value.syntax } : {}),
-        };
-        (entries ??= node.entries.slice()).push({
-          key: meant,
-          sourceKey: entry.sourceKey,
-          ...(entry.keyRange ? { keyRange: entry.keyRange } : {}),
-          value: written,
-        });
+        (entries ??= node.entries.slice()).push(
+          unreadFieldEntry(entry, meant, {
+            expression: `${JSON.stringify(entry.key)} (a field the AWS CLI rejects)`,
+            reason: `"${entry.key}" is not the ECS field ${meant}: the value is not read`,
+          }),
+        );
       }
       return entries ? { ...node, entries } : node;
     }

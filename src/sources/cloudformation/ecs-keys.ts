@@ -367,17 +367,28 @@ function addMisspeltJudged(source: readonly ObjectEntry[], entries: ObjectEntry[
     if (meant === undefined) continue;
     const key = ecsKeyName(meant);
     if (entries.some((e) => e.key === key)) continue;
-    const value: ValueNode = {
-      kind: 'unresolved',
-      expression: `${name} (not the property ${meant}: CloudFormation rejects it)`,
-      reason: `${name} is not the property ${meant}: the value is not read`,
-      ...(entry.value.range ? { range: entry.value.range } : {}),
-      ...(entry.value.syntax ? { syntax: entry.value.syntax } : {}),
-    };
     entries.push(
-      entry.keyRange ? { key, sourceKey: entry.sourceKey, keyRange: entry.keyRange, value } : { key, sourceKey: entry.sourceKey, value },
+      unreadFieldEntry(entry, key, {
+        expression: `${name} (not the property ${meant}: CloudFormation rejects it)`,
+        reason: `${name} is not the property ${meant}: the value is not read`,
+      }),
     );
   }
+}
+
+/**
+ * The stand-in for a judged field written under another key (`entry`): the field `key`, unresolved, where the entry is,
+ * with what messages quote and why. Shared with task-definition JSON and YAML (src/sources/ecs-field-spelling.ts).
+ */
+export function unreadFieldEntry(entry: ObjectEntry, key: string, said: { expression: string; reason: string }): ObjectEntry {
+  const value: ValueNode = {
+    kind: 'unresolved',
+    expression: said.expression,
+    reason: said.reason,
+    ...(entry.value.range ? { range: entry.value.range } : {}),
+    ...(entry.value.syntax ? { syntax: entry.value.syntax } : {}),
+  };
+  return entry.keyRange ? { key, sourceKey: entry.sourceKey, keyRange: entry.keyRange, value } : { key, sourceKey: entry.sourceKey, value };
 }
 
 /**

@@ -2,7 +2,7 @@ import { type SourceRange, endOffsetOf, startOffsetOf } from '../../model/locati
 import type { ValueNode } from '../../model/value.js';
 import { describeJsonError } from '../json/json-tree.js';
 import { buildJsonValue } from '../json/json-values.js';
-import type { PartialText, TemplatePlaceholder, TextOrigin } from './values.js';
+import { HOLE_MARKER, type PartialText, type TemplatePlaceholder, type TextOrigin } from './values.js';
 
 export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceRange };
 
@@ -83,8 +83,6 @@ export function wholeTextOrigin(path: string, lines: TextOrigin['lines']): TextO
   return { path, lines, offsetAt: (index) => Math.min(index, lines.text.length) };
 }
 
-const HOLE = /__ecsguard_hole_\d+__/g;
-
 /**
  * JSON in a template some of whose interpolations are unresolved: each hole
  * becomes an unresolved value at its place (a string that is only the hole is
@@ -101,9 +99,9 @@ export function decodePartialJson(partial: PartialText, fallback: SourceRange | 
 function fillHoles(node: ValueNode, partial: PartialText): ValueNode {
   switch (node.kind) {
     case 'object': {
-      const hidden = node.entries.find((e) => e.sourceKey.match(HOLE));
+      const hidden = node.entries.find((e) => e.sourceKey.match(HOLE_MARKER));
       if (hidden) {
-        const hole = partial.holes.get(hidden.sourceKey.match(HOLE)?.[0] ?? '');
+        const hole = partial.holes.get(hidden.sourceKey.match(HOLE_MARKER)?.[0] ?? '');
         const reason = hole?.value.kind === 'unresolved' ? hole.value.reason : undefined;
         return {
           kind: 'unresolved',
@@ -118,7 +116,7 @@ function fillHoles(node: ValueNode, partial: PartialText): ValueNode {
     case 'array':
       return { ...node, items: node.items.map((item) => fillHoles(item, partial)) };
     case 'string': {
-      const markers = node.value.match(HOLE);
+      const markers = node.value.match(HOLE_MARKER);
       if (!markers) return node;
       const first = partial.holes.get(markers[0]);
       if (node.value === markers[0] && first) return first.value;
@@ -138,5 +136,5 @@ function fillHoles(node: ValueNode, partial: PartialText): ValueNode {
 
 /** The text with each marker replaced by the interpolation as written. */
 function restore(text: string, partial: PartialText): string {
-  return text.replace(HOLE, (marker) => partial.holes.get(marker)?.text ?? marker);
+  return text.replace(HOLE_MARKER, (marker) => partial.holes.get(marker)?.text ?? marker);
 }

@@ -29,8 +29,8 @@ function stringArgument(value: ValueNode | undefined): string | undefined {
 }
 
 /**
- * An RE2 pattern as a JavaScript RegExp: `(?P<name>` groups and a leading
- * `(?i)`/`(?s)`/`(?m)` flag group are translated; anything else RE2-only is rejected.
+ * An RE2 pattern as a JavaScript RegExp: `(?P<name>` groups, a leading `(?i)`/`(?s)`/`(?m)` flag group, literal
+ * braces and ASCII classes are translated (re2SyntaxInJavaScript); anything else RE2-only is rejected.
  */
 export function re2(pattern: string, global = false): RegExp | undefined {
   let flags = global ? 'g' : '';
@@ -40,7 +40,7 @@ export function re2(pattern: string, global = false): RegExp | undefined {
     flags += [...new Set(leading[1])].join('');
     source = source.slice(leading[0].length);
   }
-  source = literalBraces(source.replace(/\(\?P</g, '(?<'));
+  source = re2SyntaxInJavaScript(source.replace(/\(\?P</g, '(?<'));
   try {
     return new RegExp(source, `${flags}u`);
   } catch {
@@ -71,7 +71,7 @@ const ASCII_CLASSES: Record<string, string> = {
  * and an error in JavaScript, and RE2's ASCII classes (`[[:digit:]]`) are written out as their ranges. (A negated one,
  * `[[:^digit:]]`, is left as written: JavaScript rejects it, so the pattern is reported as not supported.)
  */
-function literalBraces(source: string): string {
+function re2SyntaxInJavaScript(source: string): string {
   let out = '';
   let inClass = false;
   for (let i = 0; i < source.length; i++) {

@@ -8,6 +8,8 @@ import {
   type TemplatePlaceholder,
   jsonEncodedText,
   liftConditionals,
+  HOLE_MARKER,
+  holeMarker,
   originFromOffsets,
   partialText,
   rangeIn,
@@ -260,7 +262,7 @@ interface JsonState {
 
 const START_STATE: JsonState = { inString: false, escaped: false, open: '', last: '' };
 
-function jsonStringState(text: string, state: JsonState): JsonState {
+function jsonState(text: string, state: JsonState): JsonState {
   let { inString, escaped, open, last } = state;
   for (const c of text) {
     if (inString) {
@@ -324,7 +326,7 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
         if ('chars' in part) {
           text += part.chars.text;
           for (const offset of part.chars.offsets) offsets.push(offset);
-          json = jsonStringState(part.chars.text, json);
+          json = jsonState(part.chars.text, json);
           continue;
         }
         if ('choice' in part) continue; // expanded above
@@ -337,7 +339,7 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
           // its holes, so the JSON around them is still read. Its characters sit at the `${`, which a fix cannot edit.
           const renamed = new Map<string, string>();
           for (const [marker, gap] of inner.holes) {
-            const name = `__ecsguard_hole_${missing.size}__`;
+            const name = holeMarker(missing.size);
             renamed.set(marker, name);
             missing.set(name, gap);
             firstMissing ??= gap.value;
@@ -345,27 +347,26 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
           const piece = inner.text.replace(HOLE_MARKER, (marker) => renamed.get(marker) ?? marker);
           text += piece;
           for (let k = 0; k < piece.length; k++) offsets.push(at);
-          json = jsonStringState(piece, json);
+          json = jsonState(piece, json);
           placeholders.push(interpolated);
           continue;
         }
         let scalar = scalarForTemplate(value);
         const written = scalar !== undefined;
         if (scalar === undefined) {
-          const interpolation = rangeIn(ctx.source, part.node.startIndex, part.node.endIndex);
           const reason =
             value.kind === 'unresolved'
               ? (value.reason ?? `${value.expression} cannot be resolved`)
               : `${describeValue(value)} cannot be written into a string`;
-          const gap = value.kind === 'unresolved' ? value : unresolved(part.node.text, reason, interpolation);
+          const gap = value.kind === 'unresolved' ? value : unresolved(part.node.text, reason, interpolated.range);
           firstMissing ??= gap;
-          const marker = `__ecsguard_hole_${missing.size}__`;
+          const marker = holeMarker(missing.size);
           missing.set(marker, { value: gap, text: part.node.text });
           // In a string, the marker is part of it; as a member, a member of its own (the object is then unresolved).
           scalar = json.inString ? marker : atMemberName(json) ? `"${marker}": null` : `"${marker}"`;
         }
         text += scalar;
-        json = jsonStringState(scalar, json);
+        json = jsonState(scalar, json);
         for (let k = 0; k < scalar.length; k++) offsets.push(at);
         if (written && scalar.length > 0) placeholders.push(interpolated);
       }
@@ -385,9 +386,6 @@ function assemble(parts: Piece[], template: Node, ctx: EvalContext, strip?: (cha
     },
   );
 }
-
-/** A hole's marker in a partial text (as src/sources/terraform/embedded-json.ts reads them). */
-const HOLE_MARKER = /__ecsguard_hole_\d+__/g;
 
 /** `"…"` and string_lit: escapes decoded; `"${x}"` alone yields x itself, as in Terraform. */
 export function evaluateQuoted(template: Node, ctx: EvalContext): ValueNode {

@@ -45,6 +45,10 @@ export function originFromOffsets(path: string, lines: LineIndex, offsets: numbe
   return { path, lines, offsetAt: (index) => offsets[index] ?? last };
 }
 
+/** The marker a hole (an unresolved interpolation) leaves in a partial text, and the pattern that finds them. */
+export const holeMarker = (n: number): string => `__ecsguard_hole_${n}__`;
+export const HOLE_MARKER = /__ecsguard_hole_\d+__/g;
+
 /**
  * A string template (heredoc, quoted string, templatefile()) with interpolations that
  * cannot be resolved: its text with a marker in place of each, so JSON written
