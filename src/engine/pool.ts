@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
-import type { FileShare, InputFile } from '../sources/source.js';
+import type { FileShare, InputFile, UnitPlace } from '../sources/source.js';
 import { CLAIMED_BY_MAIN, claim, isClaimedByWorker, isUnclaimed, newClaim } from './batch-claim.js';
 import { compilerFlags } from './compiler-tuning.js';
 import type { FindingDetails } from './evaluate.js';
@@ -27,6 +27,8 @@ export interface BatchTask {
   findingDetails: FindingDetails;
   /** Only this share of the one file's resources (FileSourceOptions.share; shared-file.ts). */
   share?: FileShare;
+  /** These files are one of the source's units, at this place (FileSourceOptions.unit). */
+  unit?: UnitPlace;
 }
 
 /** Code a worker loads before its first batch: these sources' parsers, the code of these finding details. */

@@ -8,7 +8,7 @@
 import type { Finding, ScanError } from '../model/finding.js';
 import { LineIndex } from '../model/location.js';
 import { FILE_SOURCES } from '../sources/registry.js';
-import { type FileShare, type FileSource, type InputFile, fileError } from '../sources/source.js';
+import { type FileShare, type FileSource, type InputFile, type UnitPlace, fileError } from '../sources/source.js';
 import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
 import { compactBatch, compactorFor } from './compact-findings.js';
 import { releaseBatch } from './detach-batch.js';
@@ -87,13 +87,18 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   const inProcess = { ...options, findingLines };
   /** Per source, this thread's time per character of text in its latest batch (ms): see takeBack. */
   const hereMsPerChar = new Map<FileSource, number>();
-  const runInProcess = async (source: FileSource, batch: InputFile[], share?: FileShare): Promise<BatchResult> => {
+  const runInProcess = async (source: FileSource, batch: InputFile[], share?: FileShare, unit?: UnitPlace): Promise<BatchResult> => {
     // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const result = emptyBatch();
     const started = performance.now();
-    await consumeFiles(source, batch, share ? { ...inProcess, share } : inProcess, result);
+    await consumeFiles(
+      source,
+      batch,
+      share || unit ? { ...inProcess, ...(share ? { share } : {}), ...(unit ? { unit } : {}) } : inProcess,
+      result,
+    );
     const chars = textLength(batch);
     if (chars > 0 && !share) hereMsPerChar.set(source, (performance.now() - started) / chars);
     return result;
@@ -111,8 +116,11 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   /** The place of the group's next batch in the join of a held scan (a streamed report's tie order). */
   const nextOrder = (group: Group) => batchOrder([...groups.values()].indexOf(group), group.results.length);
 
-  /** Reserves the batch's place in its group's results at once, so results stay in order whenever it runs. */
-  const sendBatch = async (group: Group, batch: InputFile[]): Promise<void> => {
+  /**
+   * Reserves the batch's place in its group's results at once, so results stay in order whenever it runs. A batch of
+   * a source whose files are not independent is one of its units (`unit`: its place among them), else all its files.
+   */
+  const sendBatch = async (group: Group, batch: InputFile[], unit?: UnitPlace): Promise<void> => {
     let settleSlot!: (result: Promise<BatchResult>) => void;
     const slot = new Promise<BatchResult>((resolve) => (settleSlot = resolve));
     // A streamed report (ScanOptions.findingSink) takes the batch's findings as soon as it is back, ranked by its place.
@@ -129,7 +137,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         // In-process records may hold strings that are slices of file texts (and so the texts): their strings are
         // released (detach-batch.ts). Fixers (holdAll) match findings by identity: theirs stay as they are.
         // (A streamed report takes the findings first: rendered at once, they need no release.)
-        const compact = runInProcess(group.source, batch).then((r) =>
+        const compact = runInProcess(group.source, batch, undefined, unit).then((r) =>
           holdAll ? r : releaseBatch(options.findingSink ? handFindings(r, options, order) : r, batch.length),
         );
         const result = counted(compact, batch.length);
@@ -145,22 +153,25 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         varFiles: options.varFiles ?? [],
         findingLines,
         findingDetails: options.findingDetails ?? ALL_FINDING_DETAILS,
+        ...(unit ? { unit } : {}),
       });
       // A batch too large for a worker's heap (one huge file) runs here instead.
       const result = counted(
         pooled.catch(async (error: unknown) => {
           const { WorkerOutOfMemory } = await import('./pool.js');
           if (!(error instanceof WorkerOutOfMemory)) throw error;
-          return releaseBatch(await runInProcess(group.source, batch), batch.length, options.findingSink !== undefined);
+          return releaseBatch(await runInProcess(group.source, batch, undefined, unit), batch.length, options.findingSink !== undefined);
         }),
         batch.length,
       );
       settle(result);
       outstanding.push(result.catch(() => undefined));
-      // A bound on texts in flight; checkedHere keeps well under it (the main thread takes batches back first).
-      while (outstanding.length > pool.size * (BACKLOG_PER_WORKER + 1)) await outstanding.shift();
+      // A bound on texts in flight; checkedHere keeps well under it (the main thread takes batches back first). A
+      // source's units are sent once every file is read: their texts are held already, and this thread must not wait
+      // for the workers before it can take units back.
+      while (!unit && outstanding.length > pool.size * (BACKLOG_PER_WORKER + 1)) await outstanding.shift();
     };
-    if (!group.source.independentFiles) return run(undefined);
+    if (!group.source.independentFiles && !unit) return run(undefined);
     const pool = await pools.pool();
     if (pool === 'undecided') pools.hold(run);
     else {
@@ -199,7 +210,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         continue;
       }
       filesScanned++;
-      if (route.source.independentFiles) pools.saw(1);
+      if (route.source.independentFiles || route.source.units) pools.saw(1);
       options.onFileRead?.(file);
       let group = groups.get(route.source);
       if (!group) groups.set(route.source, (group = { source: route.source, open: [], results: [] }));
@@ -211,6 +222,15 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
     await pools.readingDone();
     // What is left: the last partial batches, whole Terraform groups, and everything when holding all texts.
     for (const group of groups.values()) {
+      if (group.source.units && !group.source.independentFiles) {
+        // Configurations that can be read apart (Terraform root modules): one batch each, in any lane.
+        const units = await group.source.units(group.open.splice(0));
+        if (units.length > 1) {
+          for (const unit of units) await sendBatch(group, unit.files, unit.place);
+          continue;
+        }
+        group.open = units[0]?.files ?? [];
+      }
       const batches = group.source.independentFiles ? chunks(group.open.splice(0), FILE_BATCH) : [group.open.splice(0)];
       for (const batch of batches) {
         if (!batch.length) continue;
@@ -234,7 +254,9 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
     for (let waiting = pool && takeBack(pool, hereMsPerChar); waiting; waiting = pool && takeBack(pool, hereMsPerChar)) {
       const { task, settle } = waiting;
       const source = FILE_SOURCES[task.sourceIndex] as FileSource;
-      const result = runInProcess(source, task.files).then((r) => releaseBatch(r, task.files.length, options.findingSink !== undefined));
+      const result = runInProcess(source, task.files, undefined, task.unit).then((r) =>
+        releaseBatch(r, task.files.length, options.findingSink !== undefined),
+      );
       settle(result);
       // One at a time: the workers go on taking batches from the other end of the queue meanwhile.
       await result.catch(() => undefined);
@@ -424,10 +446,14 @@ class PoolGate {
     if (!(await this.isAllowed())) return;
     let likely = 0;
     let yaml = false;
+    let terraform = false;
     for (const file of pending) {
       const name = file.display.toLowerCase();
       if (name.endsWith('.json')) likely++;
-      else if (name.endsWith('.yaml') || name.endsWith('.yml') || name.endsWith('.template')) {
+      else if (name.endsWith('.tf')) {
+        likely++;
+        terraform = true;
+      } else if (name.endsWith('.yaml') || name.endsWith('.yml') || name.endsWith('.template')) {
         likely++;
         yaml = true;
       }
@@ -436,8 +462,9 @@ class PoolGate {
     const { ScanPool, workersAvailable } = await import('./pool.js');
     if (!workersAvailable()) return;
     const cloudFormation = FILE_SOURCES.findIndex((s) => s.kind === 'cloudformation');
+    const hcl = FILE_SOURCES.findIndex((s) => s.units !== undefined);
     this.early = new ScanPool(this.size(), {
-      sourceIndexes: yaml && cloudFormation >= 0 ? [cloudFormation] : [],
+      sourceIndexes: [...(yaml && cloudFormation >= 0 ? [cloudFormation] : []), ...(terraform && hcl >= 0 ? [hcl] : [])],
       findingDetails: this.options.findingDetails ?? ALL_FINDING_DETAILS,
     });
   }

@@ -53,6 +53,7 @@ async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise
       findingLines: task.findingLines,
       findingDetails: task.findingDetails,
       ...(task.share ? { share: task.share } : {}),
+      ...(task.unit ? { unit: task.unit } : {}),
     };
     const result: BatchResult = emptyBatch();
     await consumeFiles(source, task.files, options, result);

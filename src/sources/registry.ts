@@ -11,7 +11,7 @@ import { looksLikeYamlTaskDefinition } from './yaml/detect.js';
  */
 function lazySource(
   kind: SourceKind,
-  shape: { independentFiles?: boolean; inParts?: boolean; shareable?: boolean },
+  shape: { independentFiles?: boolean; inParts?: boolean; shareable?: boolean; units?: FileSource['units'] },
   detect: FileSource['detect'],
   importSource: () => Promise<FileSource>,
 ): FileSource {
@@ -22,6 +22,7 @@ function lazySource(
     kind,
     ...(shape.independentFiles ? { independentFiles: true } : {}),
     ...(shape.shareable ? { shareable: true, prepareShares } : {}),
+    ...(shape.units ? { units: shape.units } : {}),
     detect,
     load: async (files, options) => (await real()).load(files, options),
     // The engine asks for parts only from a source that has them: forwarded for the sources that do.
@@ -61,7 +62,8 @@ const yamlTaskDefinitions = lazySource(
 );
 const terraformHcl = lazySource(
   'terraform',
-  {},
+  // Split without the parser (the units are told from the texts), by code loaded only when there are files to split.
+  { units: async (files) => (await import('./terraform/configuration-units.js')).configurationUnits(files) },
   isTerraformConfiguration,
   async () => (await import('./terraform/hcl-source.js')).terraformHcl,
 );

@@ -53,6 +53,22 @@ export interface FileSourceOptions {
    * [from, to) of them in file order. The outputs of shares that cover [0, 1), joined in order, are the whole output.
    */
   share?: FileShare;
+  /** For a source that splits its files into units ({@link FileSource.units}): where these files' units stand. */
+  unit?: UnitPlace;
+}
+
+/** Some of a source's files that can be loaded apart from the others (FileSource.units). */
+export interface SourceUnit {
+  files: InputFile[];
+  place: UnitPlace;
+}
+
+/** What the load of some of a source's units needs to know of the others (FileSource.units). */
+export interface UnitPlace {
+  /** Other units hold configuration: the scan has more than one root module. */
+  others: boolean;
+  /** These are the first units: inputs every unit shares (`--var-file`) report their problems here only. */
+  first: boolean;
 }
 
 /** A contiguous fraction of one file's resources (see FileSourceOptions.share). */
@@ -86,6 +102,13 @@ export interface FileSource {
   shareable?: boolean;
   /** For a shareable source: what every share of the file needs of the whole file (a plan's index of resources). */
   prepareShares?(file: InputFile): Promise<unknown>;
+  /**
+   * For a source whose files are not independent: the files split into units that can be loaded apart (Terraform: a
+   * root module with the scanned directories it calls), in order. Loading each unit's files on its own, with its
+   * place, and joining the outputs in order gives the output of loading all the files at once: the engine sends units
+   * to worker threads as it sends batches of independent files.
+   */
+  units?(files: InputFile[]): Promise<SourceUnit[]>;
   /** Content-based, cheap: never a full parse. */
   detect(file: InputFile): boolean;
   load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { type CliRun, fixture, runBuiltCliAsync } from '../support/cli.js';
 
 // Enough independent files (over the 300-file threshold) that --jobs 2 really uses worker threads, mixed with
-// Terraform (in-process), an unreadable file and a container without a name (a warning).
+// Terraform root modules (read one configuration at a time, in any lane), an unreadable file and a container without a name (a warning).
 const SOURCES = [
   'examples/json/monitoring-agent-host.json',
   'examples/json/payments-api-describe-output.json',
@@ -32,7 +32,9 @@ describe('scan --jobs: output does not depend on the number of worker threads', 
       mkdirSync(dir, { recursive: true });
       for (const file of SOURCES) cpSync(file, path.join(dir, path.basename(file)));
     }
-    cpSync('examples/terraform', path.join(root, 'terraform'), { recursive: true });
+    // Terraform root modules in many directories: configurations read apart, in any lane.
+    for (let copy = 0; copy < 12; copy++)
+      cpSync('examples/terraform', path.join(root, `terraform-${String(copy).padStart(2, '0')}`), { recursive: true });
     cpSync(fixture('json', 'invalid-syntax.json'), path.join(root, 'team-07', 'invalid-syntax.json'));
     // One scan per thread count writes all three formats (text to standard output, JSON and SARIF to files): two
     // runs of the built CLI instead of one per format and thread count.

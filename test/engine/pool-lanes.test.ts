@@ -68,4 +68,37 @@ describe('scan pool: workers started early', () => {
       await pool.close();
     }
   });
+
+  it('a worker checks one Terraform configuration unit knowing its place: a module outside the root is labelled by root', async () => {
+    const terraform = FILE_SOURCES.findIndex((s) => s.kind === 'terraform');
+    const unitRoot = mkdtempSync(path.join(tmpdir(), 'ecsguard-pool-unit-'));
+    mkdirSync(path.join(unitRoot, 'shared'));
+    mkdirSync(path.join(unitRoot, 'live', 'app'), { recursive: true });
+    writeFileSync(
+      path.join(unitRoot, 'shared', 'main.tf'),
+      'resource "aws_ecs_task_definition" "t" {\n  family = "f"\n' +
+        '  container_definitions = jsonencode([{ name = "app", image = "a", privileged = true }])\n}\n',
+    );
+    const main = path.join(unitRoot, 'live', 'app', 'main.tf');
+    writeFileSync(main, 'module "m" {\n  source = "../../shared"\n}\n');
+    const pool = new ScanPool(1, { sourceIndexes: [terraform], findingDetails: ALL_FINDING_DETAILS });
+    const task = (others: boolean) => ({
+      sourceIndex: terraform,
+      files: [{ path: main, absolutePath: main, text: readFileSync(main, 'utf8') }],
+      checkIds: ['no-privileged-containers'],
+      includePassed: false,
+      varFiles: [],
+      findingLines: false,
+      findingDetails: ALL_FINDING_DETAILS,
+      unit: { others, first: true },
+    });
+    try {
+      const ids = async (others: boolean) => (await pool.run(task(others))).findings.map((f) => `${f.resource.id} ${f.status}`);
+      assert.deepEqual(await ids(true), [`module.m.aws_ecs_task_definition.t (root ${path.join(unitRoot, 'live', 'app')}) FAIL`]);
+      assert.deepEqual(await ids(false), ['module.m.aws_ecs_task_definition.t FAIL']);
+    } finally {
+      await pool.close();
+      rmSync(unitRoot, { recursive: true, force: true });
+    }
+  });
 });

@@ -2,11 +2,22 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, normalize, resolve } from 'node:path';
 import type { ValueNode } from '../../model/value.js';
 import type { ScanError } from '../../model/finding.js';
-import { type FileSource, type FileSourceOptions, type InputFile, type SourceOutput, emptyOutput, fileError } from '../source.js';
+import {
+  type FileSource,
+  type FileSourceOptions,
+  type InputFile,
+  type SourceOutput,
+  type UnitPlace,
+  emptyOutput,
+  fileError,
+  mergeOutputs,
+} from '../source.js';
+import { configurationUnits } from './configuration-units.js';
 import { ConfigurationLoader, type DirectoryFiles, groupByDirectory, isConfigInput } from './configuration.js';
 import { evaluateInstance, localModuleSource } from './instance.js';
 import { isTerraformConfiguration } from './detect.js';
 import { terraformParser } from './parser.js';
+import type { Parser } from 'web-tree-sitter';
 import { type VarFile, autoLoadOrder, isAutoLoadedVarFile, readVarFile } from './tfvars.js';
 
 export { looksLikeTerraformHcl } from './detect.js';
@@ -19,6 +30,7 @@ export { looksLikeTerraformHcl } from './detect.js';
 export const terraformHcl: FileSource = {
   kind: 'terraform',
   detect: isTerraformConfiguration,
+  units: (files) => Promise.resolve(configurationUnits(files)),
   load: loadTerraformConfiguration,
 };
 
@@ -81,14 +93,28 @@ function readModulesManifest(root: DirectoryFiles, errors: ScanError[]): Map<str
   }
 }
 
+/** Each configuration unit (configuration-units.ts) is read on its own: the same output whichever thread reads it. */
 async function loadTerraformConfiguration(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput> {
-  const output = emptyOutput();
   const parser = await terraformParser();
+  const given = options.unit;
+  const outputs: SourceOutput[] = [];
+  for (const { files: unit, place } of configurationUnits(files)) {
+    outputs.push(
+      loadUnit(unit, options, parser, given ? { others: given.others || place.others, first: given.first && place.first } : place),
+    );
+  }
+  return outputs.length === 1 ? (outputs[0] as SourceOutput) : mergeOutputs(outputs);
+}
+
+function loadUnit(files: InputFile[], options: FileSourceOptions, parser: Parser, place: UnitPlace): SourceOutput {
+  const output = emptyOutput();
   const directories = groupByDirectory(files);
   const loader = new ConfigurationLoader(parser, directories, output.errors);
-  // --var-file values override the auto-loaded files of every root, as on the terraform command line.
+  // --var-file values override the auto-loaded files of every root, as on the terraform command line; a file's
+  // problems are told once, by the first unit.
   const explicitInputs = new Map<string, ValueNode>();
-  for (const file of explicitVarFiles(options.varFiles ?? [], output.errors)) readVarFile(file, parser, explicitInputs, output.errors);
+  const varFileErrors: ScanError[] = place.first ? output.errors : [];
+  for (const file of explicitVarFiles(options.varFiles ?? [], varFileErrors)) readVarFile(file, parser, explicitInputs, varFileErrors);
   try {
     const configured = [...directories.values()].filter((d) => d.files.some(isConfigInput));
     // A directory another scanned directory calls as a local module is reported per call
@@ -114,7 +140,7 @@ async function loadTerraformConfiguration(files: InputFile[], options: FileSourc
       const installedModules = readModulesManifest(root, output.errors);
       evaluateInstance(config, inputs, '', [root.absDir], {
         ...(installedModules ? { installedModules } : {}),
-        ...(roots.length > 1 ? { rootLabel: root.displayDir } : {}),
+        ...(roots.length > 1 || place.others ? { rootLabel: root.displayDir } : {}),
         loader,
         parser,
         rootAbsDir: root.absDir,

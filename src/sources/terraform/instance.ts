@@ -5,6 +5,7 @@ import { type ObjectEntry, type ValueNode, field, scalarText } from '../../model
 import type { ScanError } from '../../model/finding.js';
 import { type SourceOutput, fileError } from '../source.js';
 import { taskDefinitionBody } from './body.js';
+import { isLocalModuleSource } from './directories.js';
 import type { ConfigurationLoader } from './configuration.js';
 import { readDataSource } from './data-sources.js';
 import { instancesOf } from './expansion.js';
@@ -32,8 +33,6 @@ export interface InstanceRun {
   rootDisplayDir: string;
   output: SourceOutput;
 }
-
-export const isLocalModuleSource = (source: string): boolean => source.startsWith('./') || source.startsWith('../');
 
 /** The local directory a module block calls, when its source is a literal local path. */
 export function localModuleSource(call: ModuleConfig['calls'][number]): string | undefined {
