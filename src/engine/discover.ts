@@ -479,10 +479,13 @@ function readRegularFileSync(absolute: string, maxBytes: number): Buffer | numbe
     let buffer = bufferToRead(info.size + 1);
     let length = 0;
     for (;;) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      const asked = buffer.length - length;
+      const n = readSync(fd, buffer, length, asked, null);
       if (n === 0) break;
       length += n;
       if (length > maxBytes) return length;
+      // A regular file reads short only at its end: no second call to learn what this one said.
+      if (n < asked) break;
       if (length === buffer.length) {
         const grown = Buffer.allocUnsafe(buffer.length * 2);
         buffer.copy(grown, 0, 0, length);

@@ -14,7 +14,9 @@ import type { InputFile } from './source.js';
 export function recognizeNonTaskDefinition(file: InputFile): string | undefined {
   const text = file.text;
   const start = firstSignificantChar(text);
-  if (APPSPEC_TARGET.test(text) && APPSPEC_RESOURCES_LIST.test(text) && isAppSpec(text, start)) return 'a CodeDeploy AppSpec';
+  // The literal key first: a plain search is cheaper than the pattern's scan of every file routed.
+  if (text.includes('TargetService') && APPSPEC_TARGET.test(text) && APPSPEC_RESOURCES_LIST.test(text) && isAppSpec(text, start))
+    return 'a CodeDeploy AppSpec';
   if (start === '{' && TASK_DEFINITION_REFERENCE.test(text)) {
     const api = ecsApiInput(jsonTopLevel(text));
     if (api) return api;

@@ -23,8 +23,10 @@ const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]/;
 const MAX_PARSED_TO_DECIDE = 1024 * 1024;
 
 export function looksLikeCloudFormation(text: string): boolean {
-  if (FORMAT_VERSION.test(text)) return true;
-  if (!RESOURCES_KEY.test(text)) return false;
+  // The keys' literal text first: a plain search is many times cheaper than the patterns' scan of a file without it
+  // (every task-definition JSON file is asked), and neither pattern can match without it.
+  if (text.includes('AWSTemplateFormatVersion') && FORMAT_VERSION.test(text)) return true;
+  if (!text.includes('Resources') || !RESOURCES_KEY.test(text)) return false;
   if (AWS_TYPE.test(text)) return true;
   return TYPE_KEY.test(text) && RESOURCE_TYPE.test(text) && text.length <= MAX_PARSED_TO_DECIDE && declaresAwsResource(text);
 }
