@@ -1,50 +1,103 @@
 /**
- * The scan's Terraform files split into configurations that can be read apart: a root module with the scanned
- * directories it calls. Each unit is read by its own load (in any thread), and the units' outputs joined in order are
- * the whole scan's output, so a worker pool can read a repository of many root modules on every core.
+ * The scan's Terraform files split into configurations that can be read apart: a root module with the directories it
+ * reaches. Each unit is read by its own load (in any thread), and the units' outputs joined in order are the whole
+ * scan's output, so a worker pool can read a repository of many root modules on every core.
  *
  * The split is decided from the texts, before any parse, and errs towards joining: every local module source
- * (`source = "./x"` or `"../x"`, in HCL or JSON) joins the caller's directory with the target's, and a directory
- * with a source the texts cannot tell (a heredoc, a template, an escape) joins everything into one unit, as before.
+ * (`source = "./x"` or `"../x"`, in HCL or JSON) joins the caller's directory with the target's, followed through
+ * directories outside the scan (read from disk, as the loader reads them) and through the modules `terraform init`
+ * installed (`.terraform/modules/modules.json`), so that no two units read one directory. A `source` the texts alone
+ * cannot tell (a heredoc, an escape, a template of constants, a comment between its parts) keeps every directory in
+ * one unit, as before the split.
  */
-import { resolve, sep } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import type { InputFile, SourceUnit } from '../source.js';
-import { type DirectoryFiles, groupByDirectory, isConfigInput, isLocalModuleSource } from './directories.js';
+import { groupByDirectory, isConfigFile, isConfigInput, isLocalModuleSource } from './directories.js';
 
-/** `source = <value>` in HCL, `"source": <value>` in JSON. */
-const SOURCE_ATTRIBUTE = /\bsource"?\s*[=:]\s*/g;
+/** The word `source` where an attribute or a JSON key could be named by it. */
+const SOURCE_WORD = /\bsource\b/g;
 /** A plain quoted string: no escape, no interpolation or directive, on one line. */
 const PLAIN_STRING = /^"([^"\\\n$%]*)"/;
 /**
  * A quoted string that interpolates a name (`"${path.module}/files"`, `"${var.dir}"`): Terraform takes a module
  * source only as a constant, so this is the `source` of something else (a file to upload).
  */
-const NAMED_TEMPLATE = /^"[^"\\\n]*\$\{\s*[A-Za-z_]/;
+const NAMED_TEMPLATE = /^"[^"\\\n$]*\$\{\s*[A-Za-z_]/;
+const SPACE = /^[ \t\r\n]*/;
+
+/** Cannot tell from the text: the split gives up (one unit). */
+const UNTOLD = Symbol('untold');
 
 /**
- * The directories each directory's texts name as module sources (absolute), or undefined when a source cannot be
- * read from the text alone (then nothing is split).
+ * The local module sources a file's text names (as written), or UNTOLD when one may be written in a way the text alone
+ * does not tell. Every `source` key counts, whatever block it is in: a file's `source` (an upload) that looks like a
+ * local path joins two directories for nothing, which costs only a lane.
  */
-function calledDirectories(directory: DirectoryFiles): string[] | undefined {
-  const called: string[] = [];
-  for (const file of directory.files) {
-    if (!isConfigInput(file)) continue;
-    const text = file.text;
-    SOURCE_ATTRIBUTE.lastIndex = 0;
-    for (let match = SOURCE_ATTRIBUTE.exec(text); match; match = SOURCE_ATTRIBUTE.exec(text)) {
-      const value = PLAIN_STRING.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 4096));
-      if (!value) {
-        // An expression or a template naming a value cannot be a module's source. Any other string (a heredoc, an
-        // escape, a template of constants) could be one that the texts alone do not tell.
-        const rest = text.slice(match.index + match[0].length, match.index + match[0].length + 4096);
-        if (rest.startsWith('"') ? !NAMED_TEMPLATE.test(rest) : rest.startsWith('<')) return undefined;
-        continue;
-      }
-      const source = value[1] as string;
-      if (isLocalModuleSource(source)) called.push(resolve(directory.absDir, source));
+function localSources(text: string, json: boolean): string[] | typeof UNTOLD {
+  // An escape in Terraform JSON can spell any key or path.
+  if (json && text.includes('\\u')) return UNTOLD;
+  const sources: string[] = [];
+  SOURCE_WORD.lastIndex = 0;
+  for (let match = SOURCE_WORD.exec(text); match; match = SOURCE_WORD.exec(text)) {
+    let at = match.index + match[0].length;
+    if (json && text.charAt(at) === '"') at++;
+    at += (SPACE.exec(text.slice(at, at + 256)) as RegExpExecArray)[0].length;
+    const operator = text.charAt(at);
+    if (operator === '/' || operator === '#') return UNTOLD; // a comment between the name and its value
+    if (operator !== '=' && operator !== ':') continue; // the word in a name, a reference or prose
+    at++;
+    at += (SPACE.exec(text.slice(at, at + 256)) as RegExpExecArray)[0].length;
+    const rest = text.slice(at, at + 4096);
+    const plain = PLAIN_STRING.exec(rest);
+    if (plain) {
+      if (isLocalModuleSource(plain[1] as string)) sources.push(plain[1] as string);
+      continue;
+    }
+    const first = rest.charAt(0);
+    // An expression naming a value cannot be a module's source; any other string, a heredoc, a parenthesised value or
+    // a comment could be one.
+    if (first === '"' ? !NAMED_TEMPLATE.test(rest) : first === '<' || first === '(' || first === '/' || first === '#') return UNTOLD;
+  }
+  return sources;
+}
+
+/** Every configuration file of a directory outside the scan, as the loader reads it; UNTOLD when one is unreadable. */
+function configurationOnDisk(absDir: string): Array<{ name: string; text: string }> | typeof UNTOLD {
+  let names: string[];
+  try {
+    names = readdirSync(absDir).filter(isConfigFile);
+  } catch {
+    return []; // a missing module: the loader reports it
+  }
+  const files: Array<{ name: string; text: string }> = [];
+  for (const name of names) {
+    try {
+      const text = readFileSync(join(absDir, name), 'utf8');
+      // Not UTF-8, or binary: its sources cannot be read here.
+      if (text.includes('\uFFFD') || text.includes('\0')) return UNTOLD;
+      files.push({ name, text });
+    } catch {
+      return UNTOLD;
     }
   }
-  return called;
+  return files;
+}
+
+/** The directories `terraform init` installed modules into for a root (relative to it), from modules.json. */
+function installedDirectories(absDir: string): string[] | typeof UNTOLD {
+  let text: string;
+  try {
+    text = readFileSync(join(absDir, '.terraform', 'modules', 'modules.json'), 'utf8');
+  } catch {
+    return []; // not initialized
+  }
+  try {
+    const manifest = JSON.parse(text) as { Modules?: Array<{ Dir?: unknown }> };
+    return (manifest.Modules ?? []).flatMap((m) => (typeof m.Dir === 'string' ? [resolve(absDir, m.Dir)] : []));
+  } catch {
+    return UNTOLD;
+  }
 }
 
 /** The directory a `.terraform/modules/…` directory belongs to (modules `terraform init` installed for it). */
@@ -87,13 +140,43 @@ function splitFiles(files: InputFile[]): InputFile[][] {
   const directories = groupByDirectory(files);
   if (directories.size < 2) return files.length ? [files] : [];
   const joined = new Joined();
+  const scanned = new Set([...directories.values()].filter((d) => !d.standardInput).map((d) => d.absDir));
+  /** Directories outside the scan whose calls were followed already. */
+  const followed = new Set<string>();
+  // Joins `from` with each directory it reaches; false when a source cannot be told.
+  const follow = (from: string, targets: string[]): boolean => {
+    for (const target of targets) {
+      joined.join(from, target);
+      if (scanned.has(target) || followed.has(target)) continue;
+      followed.add(target);
+      const onDisk = configurationOnDisk(target);
+      if (onDisk === UNTOLD) return false;
+      const next: string[] = [];
+      for (const file of onDisk) {
+        const sources = localSources(file.text, file.name.endsWith('.json'));
+        if (sources === UNTOLD) return false;
+        for (const source of sources) next.push(resolve(target, source));
+      }
+      if (!follow(target, next)) return false;
+    }
+    return true;
+  };
   for (const directory of directories.values()) {
     joined.find(directory.key);
-    // Standard input's calls resolve from the current directory, as its absDir says; its key stays its own.
-    const called = calledDirectories(directory);
-    if (called === undefined) return [files];
-    // A directory's modules, as reached through a caller or as a target's path on disk.
-    for (const target of called) joined.join(directory.key, target);
+    const targets: string[] = [];
+    for (const file of directory.files) {
+      if (!isConfigInput(file)) continue;
+      const sources = localSources(file.text, file.path.endsWith('.json'));
+      if (sources === UNTOLD) return [files];
+      // Standard input's calls resolve from the current directory, as its absDir says; its key stays its own.
+      for (const source of sources) targets.push(resolve(directory.absDir, source));
+    }
+    if (!directory.standardInput) {
+      const installed = installedDirectories(directory.absDir);
+      if (installed === UNTOLD) return [files];
+      targets.push(...installed);
+    }
+    if (!follow(directory.key, targets)) return [files];
     const owner = installedFor(directory.absDir);
     if (owner !== undefined) joined.join(directory.key, owner);
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -75,11 +75,24 @@ describe('Terraform configuration units: root modules with the scanned directori
     ['a heredoc', '<<EOT\n../b\nEOT'],
     ['a template of constants', '"${"../"}b"'],
     ['an escape', '"..\\u002fb"'],
+    ['a literal $${', '"../b$${x}"'],
+    ['a comment before it', '/* pinned */ "../b"'],
+    ['a value in parentheses', '("../b")'],
   ] as const) {
     it(`a module source written as ${form} keeps every directory in one unit`, () => {
       assert.deepEqual(unitDirectories({ 'a/main.tf': call(source), 'b/main.tf': TASK, 'c/main.tf': TASK }), [['a', 'b', 'c']]);
     });
   }
+
+  it('a comment between the name source and its = keeps every directory in one unit', () => {
+    const tree = { 'a/main.tf': 'module "m" {\n  source /* pinned */ = "../b"\n}\n', 'b/main.tf': TASK, 'c/main.tf': TASK };
+    assert.deepEqual(unitDirectories(tree), [['a', 'b', 'c']]);
+  });
+
+  it('an escape anywhere in Terraform JSON (a key spelt sourc\\u0065) keeps every directory in one unit', () => {
+    const tree = { 'a/main.tf.json': '{"module": {"m": {"sourc\\u0065": "../b"}}}', 'b/main.tf': TASK, 'c/main.tf': TASK };
+    assert.deepEqual(unitDirectories(tree), [['a', 'b', 'c']]);
+  });
 
   it('each unit knows whether other units hold configuration, and which is first', () => {
     const units = configurationUnits(files({ 'a/main.tf': TASK, 'b/terraform.tfvars': 'x = 1\n', 'c/main.tf': TASK }));
@@ -129,6 +142,36 @@ describe('Terraform scans read each configuration on its own', () => {
         'loop-a/main.tf',
         'svc/main.tf',
       ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  // The loader follows calls through directories outside the scan (and modules.json): the split follows them too, so
+  // no two units read one directory (each would report its errors, and read it from disk, not as the scan read it).
+  it('a scanned directory reached through a module outside the scan is read by one unit: its syntax error is told once', async () => {
+    const root = tree({
+      'envs/prod/main.tf': 'module "w" {\n  source = "../../modules/wrapper"\n}\n',
+      'modules/wrapper/main.tf': 'module "inner" {\n  source = "../svc"\n}\n',
+      'modules/svc/main.tf': `${PRIVILEGED}locals {\n  x =\n}\n`,
+      'other/main.tf': PRIVILEGED,
+    });
+    try {
+      const paths = ['envs/prod', 'modules/svc', 'other'].map((p) => join(root, p));
+      const result = await scan({ paths, checks: CHECKS });
+      assert.deepEqual(
+        result.errors.map((e) => `${(e.file ?? '').slice(root.length + 1)}:${e.line}`),
+        ['modules/svc/main.tf:6'],
+      );
+      assert.deepEqual(
+        configurationUnits(
+          ['envs/prod/main.tf', 'modules/svc/main.tf', 'other/main.tf'].map((name) => {
+            const path = join(root, name);
+            return { path, absolutePath: path, text: readFileSync(path, 'utf8') };
+          }),
+        ).map((u) => u.files.map((f) => f.path.slice(root.length + 1))),
+        [['envs/prod/main.tf', 'modules/svc/main.tf'], ['other/main.tf']],
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
