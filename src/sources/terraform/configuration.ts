@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, normalize, resolve } from 'node:path';
+import { basename, join, normalize } from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { ScanError } from '../../model/finding.js';
 import { LineIndex } from '../../model/location.js';
