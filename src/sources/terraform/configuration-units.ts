@@ -10,7 +10,7 @@
  * cannot tell (a heredoc, an escape, a template of constants, a comment between its parts) keeps every directory in
  * one unit, as before the split.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { InputFile, SourceUnit } from '../source.js';
 import { groupByDirectory, isConfigFile, isConfigInput, isLocalModuleSource } from './directories.js';
@@ -24,7 +24,12 @@ const PLAIN_STRING = /^"([^"\\\n$%]*)"/;
  * source only as a constant, so this is the `source` of something else (a file to upload).
  */
 const NAMED_TEMPLATE = /^"[^"\\\n$]*\$\{\s*[A-Za-z_]/;
-const SPACE = /^[ \t\r\n]*/;
+/** What the HCL grammar reads as space between tokens (form feeds and vertical tabs included), at a position. */
+const SPACE = /[ \t\r\n\f\v]*/y;
+/** A local path with an interpolation: the evaluator takes such a source's text as it is written. */
+const LOCAL_TEMPLATE = /^"\.\.?\//;
+/** Directories outside the scan followed at most: past this the split gives up rather than walk on. */
+const MAX_FOLLOWED = 10_000;
 
 /** Cannot tell from the text: the split gives up (one unit). */
 const UNTOLD = Symbol('untold');
@@ -42,12 +47,11 @@ function localSources(text: string, json: boolean): string[] | typeof UNTOLD {
   for (let match = SOURCE_WORD.exec(text); match; match = SOURCE_WORD.exec(text)) {
     let at = match.index + match[0].length;
     if (json && text.charAt(at) === '"') at++;
-    at += (SPACE.exec(text.slice(at, at + 256)) as RegExpExecArray)[0].length;
+    at = skipSpace(text, at);
     const operator = text.charAt(at);
     if (operator === '/' || operator === '#') return UNTOLD; // a comment between the name and its value
     if (operator !== '=' && operator !== ':') continue; // the word in a name, a reference or prose
-    at++;
-    at += (SPACE.exec(text.slice(at, at + 256)) as RegExpExecArray)[0].length;
+    at = skipSpace(text, at + 1);
     const rest = text.slice(at, at + 4096);
     const plain = PLAIN_STRING.exec(rest);
     if (plain) {
@@ -55,11 +59,22 @@ function localSources(text: string, json: boolean): string[] | typeof UNTOLD {
       continue;
     }
     const first = rest.charAt(0);
-    // An expression naming a value cannot be a module's source; any other string, a heredoc, a parenthesised value or
-    // a comment could be one.
-    if (first === '"' ? !NAMED_TEMPLATE.test(rest) : first === '<' || first === '(' || first === '/' || first === '#') return UNTOLD;
+    // An expression naming a value cannot be a module's source, unless it is a local path's text; any other string, a
+    // heredoc, a parenthesised value or a comment could be one.
+    if (
+      first === '"'
+        ? LOCAL_TEMPLATE.test(rest) || !NAMED_TEMPLATE.test(rest)
+        : first === '<' || first === '(' || first === '/' || first === '#'
+    )
+      return UNTOLD;
   }
   return sources;
+}
+
+function skipSpace(text: string, at: number): number {
+  SPACE.lastIndex = at;
+  SPACE.test(text);
+  return SPACE.lastIndex;
 }
 
 /** Every configuration file of a directory outside the scan, as the loader reads it; UNTOLD when one is unreadable. */
@@ -82,6 +97,14 @@ function configurationOnDisk(absDir: string): Array<{ name: string; text: string
     }
   }
   return files;
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // missing: the loader reports it
+  }
 }
 
 /** The directories `terraform init` installed modules into for a root (relative to it), from modules.json. */
@@ -141,14 +164,20 @@ function splitFiles(files: InputFile[]): InputFile[][] {
   if (directories.size < 2) return files.length ? [files] : [];
   const joined = new Joined();
   const scanned = new Set([...directories.values()].filter((d) => !d.standardInput).map((d) => d.absDir));
-  /** Directories outside the scan whose calls were followed already. */
-  const followed = new Set<string>();
+  /** Directories outside the scan whose calls were followed already, by real path: the path they were followed by. */
+  const followed = new Map<string, string>();
   // Joins `from` with each directory it reaches; false when a source cannot be told.
   const follow = (from: string, targets: string[]): boolean => {
     for (const target of targets) {
       joined.join(from, target);
-      if (scanned.has(target) || followed.has(target)) continue;
-      followed.add(target);
+      if (scanned.has(target)) continue;
+      const real = realPath(target);
+      const before = followed.get(real);
+      if (before === target) continue;
+      // The evaluator reads a module by the path its caller wrote: one directory under two paths (a link) resolves
+      // its own calls differently under each, and links that loop make the paths grow without end.
+      if (before !== undefined || followed.size >= MAX_FOLLOWED) return false;
+      followed.set(real, target);
       const onDisk = configurationOnDisk(target);
       if (onDisk === UNTOLD) return false;
       const next: string[] = [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -78,9 +78,22 @@ describe('Terraform configuration units: root modules with the scanned directori
     ['a literal $${', '"../b$${x}"'],
     ['a comment before it', '/* pinned */ "../b"'],
     ['a value in parentheses', '("../b")'],
+    ['a local path with an interpolation, which the evaluator takes as written', '"../b${path.module}"'],
   ] as const) {
     it(`a module source written as ${form} keeps every directory in one unit`, () => {
       assert.deepEqual(unitDirectories({ 'a/main.tf': call(source), 'b/main.tf': TASK, 'c/main.tf': TASK }), [['a', 'b', 'c']]);
+    });
+  }
+
+  // Space as the HCL grammar reads it: form feeds, vertical tabs, and as much of it as `terraform fmt` aligns with.
+  for (const [form, text] of [
+    ['a form feed before =', 'module "m" {\n  source\f= "../b"\n}\n'],
+    ['a vertical tab after =', 'module "m" {\n  source =\v"../b"\n}\n'],
+    ['300 spaces before =', `module "m" {\n  source${' '.repeat(300)}= "../b"\n}\n`],
+    ['300 spaces after =', `module "m" {\n  source =${' '.repeat(300)}"../b"\n}\n`],
+  ] as const) {
+    it(`a call with ${form} joins the caller with the called directory`, () => {
+      assert.deepEqual(unitDirectories({ 'a/main.tf': text, 'b/main.tf': TASK, 'c/main.tf': TASK }), [['a', 'b'], ['c']]);
     });
   }
 
@@ -171,6 +184,28 @@ describe('Terraform scans read each configuration on its own', () => {
           }),
         ).map((u) => u.files.map((f) => f.path.slice(root.length + 1))),
         [['envs/prod/main.tf', 'modules/svc/main.tf'], ['other/main.tf']],
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('links that make one module outside the scan reachable under many paths keep one unit, without walking them all', () => {
+    const root = tree({
+      'scan/a/main.tf': 'module "u" {\n  source = "../../out/u"\n}\n',
+      'scan/b/main.tf': PRIVILEGED,
+      'out/u/main.tf': 'module "x" {\n  source = "./l1"\n}\nmodule "y" {\n  source = "./l2"\n}\n',
+    });
+    try {
+      symlinkSync('.', join(root, 'out/u/l1'));
+      symlinkSync('.', join(root, 'out/u/l2'));
+      const inputs = ['scan/a/main.tf', 'scan/b/main.tf'].map((name) => {
+        const path = join(root, name);
+        return { path, absolutePath: path, text: readFileSync(path, 'utf8') };
+      });
+      assert.deepEqual(
+        configurationUnits(inputs).map((u) => u.files.length),
+        [2],
       );
     } finally {
       rmSync(root, { recursive: true, force: true });
