@@ -87,20 +87,20 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   const inProcess = { ...options, findingLines };
   /** Per source, this thread's time per character of text in its latest batch (ms): see takeBack. */
   const hereMsPerChar = new Map<FileSource, number>();
-  const runInProcess = async (source: FileSource, batch: InputFile[], share?: FileShare, unit?: UnitPlace): Promise<BatchResult> => {
+  /** `part`: the batch is a share of one file, or one of its source's units (FileSourceOptions). */
+  const runInProcess = async (
+    source: FileSource,
+    batch: InputFile[],
+    part?: { share?: FileShare; unit?: UnitPlace },
+  ): Promise<BatchResult> => {
     // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const result = emptyBatch();
     const started = performance.now();
-    await consumeFiles(
-      source,
-      batch,
-      share || unit ? { ...inProcess, ...(share ? { share } : {}), ...(unit ? { unit } : {}) } : inProcess,
-      result,
-    );
+    await consumeFiles(source, batch, part ? { ...inProcess, ...part } : inProcess, result);
     const chars = textLength(batch);
-    if (chars > 0 && !share) hereMsPerChar.set(source, (performance.now() - started) / chars);
+    if (chars > 0 && !part?.share) hereMsPerChar.set(source, (performance.now() - started) / chars);
     return result;
   };
   const counted = (promise: Promise<BatchResult>, files: number) =>
@@ -137,7 +137,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         // In-process records may hold strings that are slices of file texts (and so the texts): their strings are
         // released (detach-batch.ts). Fixers (holdAll) match findings by identity: theirs stay as they are.
         // (A streamed report takes the findings first: rendered at once, they need no release.)
-        const compact = runInProcess(group.source, batch, undefined, unit).then((r) =>
+        const compact = runInProcess(group.source, batch, unit && { unit }).then((r) =>
           holdAll ? r : releaseBatch(options.findingSink ? handFindings(r, options, order) : r, batch.length),
         );
         const result = counted(compact, batch.length);
@@ -160,7 +160,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         pooled.catch(async (error: unknown) => {
           const { WorkerOutOfMemory } = await import('./pool.js');
           if (!(error instanceof WorkerOutOfMemory)) throw error;
-          return releaseBatch(await runInProcess(group.source, batch, undefined, unit), batch.length, options.findingSink !== undefined);
+          return releaseBatch(await runInProcess(group.source, batch, unit && { unit }), batch.length, options.findingSink !== undefined);
         }),
         batch.length,
       );
@@ -237,7 +237,8 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         // One large file (a plan) is read in two lanes, this thread and one worker (shared-file.ts).
         if (!holdAll && (await sharesFile(group.source, batch, options))) {
           const [file] = batch as [InputFile];
-          const runHere = (share: FileShare | undefined) => runInProcess(group.source, [file], share).then((r) => releaseBatch(r, 1));
+          const runHere = (share: FileShare | undefined) =>
+            runInProcess(group.source, [file], share && { share }).then((r) => releaseBatch(r, 1));
           const shared = counted(scanShared(group.source, file, { ...options, findingLines }, runHere), 1);
           // A streamed report takes its findings like any batch's (sendBatch).
           const order = nextOrder(group);
@@ -254,7 +255,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
     for (let waiting = pool && takeBack(pool, hereMsPerChar); waiting; waiting = pool && takeBack(pool, hereMsPerChar)) {
       const { task, settle } = waiting;
       const source = FILE_SOURCES[task.sourceIndex] as FileSource;
-      const result = runInProcess(source, task.files, undefined, task.unit).then((r) =>
+      const result = runInProcess(source, task.files, task.unit && { unit: task.unit }).then((r) =>
         releaseBatch(r, task.files.length, options.findingSink !== undefined),
       );
       settle(result);
@@ -462,7 +463,7 @@ class PoolGate {
     const { ScanPool, workersAvailable } = await import('./pool.js');
     if (!workersAvailable()) return;
     const cloudFormation = FILE_SOURCES.findIndex((s) => s.kind === 'cloudformation');
-    const hcl = FILE_SOURCES.findIndex((s) => s.units !== undefined);
+    const hcl = FILE_SOURCES.findIndex((s) => s.kind === 'terraform');
     this.early = new ScanPool(this.size(), {
       sourceIndexes: [...(yaml && cloudFormation >= 0 ? [cloudFormation] : []), ...(terraform && hcl >= 0 ? [hcl] : [])],
       findingDetails: this.options.findingDetails ?? ALL_FINDING_DETAILS,

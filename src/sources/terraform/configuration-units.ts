@@ -13,7 +13,7 @@
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { InputFile, SourceUnit } from '../source.js';
-import { groupByDirectory, isConfigFile, isConfigInput, isLocalModuleSource } from './directories.js';
+import { groupByDirectory, isConfigFile, isConfigInput, isLocalModuleSource, parseModulesManifest } from './directories.js';
 
 /** The word `source` where an attribute or a JSON key could be named by it. */
 const SOURCE_WORD = /\bsource\b/g;
@@ -116,8 +116,7 @@ function installedDirectories(absDir: string): string[] | typeof UNTOLD {
     return []; // not initialized
   }
   try {
-    const manifest = JSON.parse(text) as { Modules?: Array<{ Dir?: unknown }> };
-    return (manifest.Modules ?? []).flatMap((m) => (typeof m.Dir === 'string' ? [resolve(absDir, m.Dir)] : []));
+    return [...parseModulesManifest(text).values()].map((dir) => resolve(absDir, dir));
   } catch {
     return UNTOLD;
   }

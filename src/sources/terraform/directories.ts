@@ -41,5 +41,18 @@ export function groupByDirectory(files: InputFile[]): Map<string, DirectoryFiles
   return groups;
 }
 
+/**
+ * `.terraform/modules/modules.json` (what `terraform init` wrote): each module call's key (`svc`, `svc.inner`) → the
+ * directory, relative to the root, its source was installed into. Throws when the text is not such a manifest.
+ */
+export function parseModulesManifest(text: string): Map<string, string> {
+  const manifest = JSON.parse(text) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
+  const modules = new Map<string, string>();
+  for (const module of manifest.Modules ?? []) {
+    if (typeof module.Key === 'string' && module.Key !== '' && typeof module.Dir === 'string') modules.set(module.Key, module.Dir);
+  }
+  return modules;
+}
+
 /** A module source Terraform reads from a local directory. */
 export const isLocalModuleSource = (source: string): boolean => source.startsWith('./') || source.startsWith('../');

@@ -14,6 +14,7 @@ import {
 } from '../source.js';
 import { configurationUnits } from './configuration-units.js';
 import { ConfigurationLoader, type DirectoryFiles, groupByDirectory, isConfigInput } from './configuration.js';
+import { parseModulesManifest } from './directories.js';
 import { evaluateInstance, localModuleSource } from './instance.js';
 import { isTerraformConfiguration } from './detect.js';
 import { terraformParser } from './parser.js';
@@ -81,28 +82,21 @@ function readModulesManifest(root: DirectoryFiles, errors: ScanError[]): Map<str
   }
   const display = normalize(join(root.displayDir, '.terraform', 'modules', 'modules.json'));
   try {
-    const manifest = JSON.parse(text) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
-    const modules = new Map<string, string>();
-    for (const module of manifest.Modules ?? []) {
-      if (typeof module.Key === 'string' && module.Key !== '' && typeof module.Dir === 'string') modules.set(module.Key, module.Dir);
-    }
-    return modules;
+    return parseModulesManifest(text);
   } catch (error) {
     errors.push(fileError(display, `cannot read the module manifest: ${(error as Error).message}`));
     return undefined;
   }
 }
 
-/** Each configuration unit (configuration-units.ts) is read on its own: the same output whichever thread reads it. */
+/**
+ * Each configuration unit (configuration-units.ts) is read on its own: the same output whichever thread reads it.
+ * Files the engine split already (`options.unit`) are one unit: they are not split again.
+ */
 async function loadTerraformConfiguration(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput> {
   const parser = await terraformParser();
-  const given = options.unit;
-  const outputs: SourceOutput[] = [];
-  for (const { files: unit, place } of configurationUnits(files)) {
-    outputs.push(
-      loadUnit(unit, options, parser, given ? { others: given.others || place.others, first: given.first && place.first } : place),
-    );
-  }
+  if (options.unit) return loadUnit(files, options, parser, options.unit);
+  const outputs = configurationUnits(files).map((unit) => loadUnit(unit.files, options, parser, unit.place));
   return outputs.length === 1 ? (outputs[0] as SourceOutput) : mergeOutputs(outputs);
 }
 
