@@ -131,6 +131,17 @@ async function cloudFormationAlone(root: string): Promise<void> {
   );
   console.log(`   throughput: ${r.toFixed(0)} files/s (target >= 1000) ${mark(r >= 1000)}`);
   console.log(`   fresh memory: ${await pageFaultNote(s.minorFaults)}`);
+  // What the second lane buys: each thread compiles and warms up the parser and the checks on its own, and V8's
+  // optimizing compiles for both threads run on the same two cores.
+  const one = await scanRuns(
+    ['scan', dir, '--format', 'json', '--output', path.join(root, 'cfn-report-1.json'), '--quiet', '--jobs', '1'],
+    RUNS,
+  );
+  console.log(
+    `   one lane (--jobs 1): wall ${one.wallMs.toFixed(0)} ms, CPU ${one.cpuMs.toFixed(0)} ms, ` +
+      `${rate(corpus.cfnFiles, one).toFixed(0)} files/s; the default's lanes took ${(s.wallMs / one.wallMs).toFixed(2)}x ` +
+      `its wall time for ${(s.cpuMs / one.cpuMs).toFixed(2)}x its CPU (${loadNote(one.load)})`,
+  );
 }
 
 /** True when `perf stat` can count task-clock here (a software event: no hardware counters needed). */

@@ -1,5 +1,5 @@
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, readdirSync, realpathSync } from 'node:fs';
+import { lstat, open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanError } from '../model/finding.js';
 import type { InputFile } from '../sources/source.js';
@@ -278,6 +278,9 @@ export function fileReader(options: DiscoveryOptions = {}) {
   };
 }
 
+/** Folders the walk lists between two turns of the event loop. */
+const WALK_YIELD_EVERY = 32;
+
 /** Walks the paths given, in order; reads only standard input. */
 export async function walkPaths(paths: string[], options: DiscoveryOptions = {}): Promise<WalkResult> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -286,12 +289,17 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
   /** Standard input first (as it always came first), then files to read, in walk order. */
   const stdin: PendingFile[] = [];
   const pending: PendingFile[] = [];
+  let foldersRead = 0;
   async function walk(displayDir: string, absoluteDir: string, realDir: string, ancestors: Set<string>): Promise<void> {
+    // Folders are listed with synchronous calls: the walk has nothing to do while it waits, and each promise call is a
+    // round trip through the thread pool (a tree of 250 module folders left this thread idle for about 50 ms). Every
+    // few folders the walk lets other callbacks run, so Ctrl-C still stops a walk of a large tree.
+    if (++foldersRead % WALK_YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const folder: WalkedFolder = { display: displayDir, absolute: absoluteDir, real: realDir };
     let entries;
     try {
-      entries = await readdir(absoluteDir, { withFileTypes: true });
+      entries = readdirSync(absoluteDir, { withFileTypes: true });
     } catch (error) {
       errors.push({ file: displayDir, message: describeFsError(error) });
       return;
@@ -335,7 +343,7 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
         if (skipDirectory(entry.name, path.basename(absoluteDir))) continue;
         let real: string;
         try {
-          real = await realpath(absolute);
+          real = realpathSync.native(absolute);
         } catch (error) {
           errors.push({ file: display, message: describeFsError(error) });
           continue;

@@ -183,6 +183,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   // Everything from the first read on is inside the try: a Ctrl-C (or any error) while reading must still close the
   // pool, or its workers keep the process alive after the scan has stopped.
   try {
+    preloadTerraformParser(pending, sources);
     // Workers take a while to start: start them while this thread reads, when the walk found enough likely inputs.
     await pools.prestart(pending);
     const reader = fileReader(options);
@@ -383,6 +384,20 @@ function takeBack(pool: ScanPool, hereMsPerChar: ReadonlyMap<FileSource, number>
     }
   }
   return pool.steal();
+}
+
+/**
+ * Terraform's parser is a WebAssembly grammar, compiled on V8's background threads: started before the files are read,
+ * it is ready when this thread reads its first configuration, which otherwise waited for it (about 60 ms idle in a
+ * scan of 250 module folders).
+ */
+function preloadTerraformParser(pending: readonly PendingFile[], sources: readonly FileSource[]): void {
+  if (!pending.some((file) => file.display.endsWith('.tf'))) return;
+  // A source loaded with no files only loads its parser; a failure is reported by the load that reads files.
+  void sources
+    .find((source) => source.kind === 'terraform')
+    ?.load([], {})
+    .catch(() => undefined);
 }
 
 /** The length of the files' texts (UTF-16 code units). */

@@ -97,7 +97,9 @@ let lastAliasCheck: { text: string; aliased: boolean } | undefined;
 
 function hasYamlAlias(file: string, read: FileReader): boolean {
   const text = read(file) ?? '';
-  if (lastAliasCheck?.text !== text) lastAliasCheck = { text, aliased: YAML_ALIAS.test(text) };
+  // Most templates hold neither character: a plain search first (the pattern has no literal start to search for).
+  if (lastAliasCheck?.text !== text)
+    lastAliasCheck = { text, aliased: (text.includes('*') || text.includes('<<')) && YAML_ALIAS.test(text) };
   return lastAliasCheck.aliased;
 }
 
