@@ -102,7 +102,8 @@ export function scanCommand(context: CommandContext): Command {
     .addOption(
       new Option(
         '-j, --jobs <n>',
-        'parse and check files in this many worker threads (default: the available CPUs; small scans use one)',
+        'parse and check files in n threads, the main one and n-1 workers (default: the available CPUs; scans of ' +
+          'fewer than 300 files use one); the report is the same for any n',
       ).argParser(positiveInteger),
     )
     .option('-v, --verbose', 'list the files that were skipped, and why')
