@@ -87,18 +87,23 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   const inProcess = { ...options, findingLines };
   /** Per source, this thread's time per character of text in its latest batch (ms): see takeBack. */
   const hereMsPerChar = new Map<FileSource, number>();
-  /** `part`: the batch is a share of one file, or one of its source's units (FileSourceOptions). */
+  /**
+   * `part`: the batch is a share of one file, or one of its source's units (FileSourceOptions). `order`: the batch's
+   * place in a streamed report, whose sink then takes a file read in parts a part at a time (FindingSink).
+   */
   const runInProcess = async (
     source: FileSource,
     batch: InputFile[],
     part?: { share?: FileShare; unit?: UnitPlace },
+    order?: number,
   ): Promise<BatchResult> => {
     // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const result = emptyBatch();
     const started = performance.now();
-    await consumeFiles(source, batch, part ? { ...inProcess, ...part } : inProcess, result);
+    const consume = order === undefined || !options.findingSink ? inProcess : { ...inProcess, findingOrder: order };
+    await consumeFiles(source, batch, part ? { ...consume, ...part } : consume, result);
     const chars = textLength(batch);
     if (chars > 0 && !part?.share) hereMsPerChar.set(source, (performance.now() - started) / chars);
     return result;
@@ -137,7 +142,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         // In-process records may hold strings that are slices of file texts (and so the texts): their strings are
         // released (detach-batch.ts). Fixers (holdAll) match findings by identity: theirs stay as they are.
         // (A streamed report takes the findings first: rendered at once, they need no release.)
-        const compact = runInProcess(group.source, batch, unit && { unit }).then((r) =>
+        const compact = runInProcess(group.source, batch, unit && { unit }, order).then((r) =>
           holdAll ? r : releaseBatch(options.findingSink ? handFindings(r, options, order) : r, batch.length),
         );
         const result = counted(compact, batch.length);

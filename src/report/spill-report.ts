@@ -8,7 +8,7 @@
  * At the end the groups are sorted as the scan sorts findings: account, resource key (localeCompare), then location
  * offset and check order, ties in the order a held scan joins batches (FindingSink.order, then the place in the
  * batch). A group arrives whole and is sorted when it arrives, so its pieces are copied as one range; groups whose
- * keys compare equal (one resource in several batches) are merged finding by finding. Each report is then its
+ * keys compare equal (one resource in several batches, a plan's parts) are merged finding by finding. Each report is then its
  * header, the ranges in order, and its footer (errors, warnings, skipped, summary), the same bytes as the held path.
  *
  * Formats that stream: JSON, SARIF (results, and ERROR findings as notifications) and CSV without --framework. The
@@ -89,7 +89,7 @@ export class SpillSink implements FindingSink {
     return undefined;
   }
 
-  take(findings: readonly Finding[], order: number): void {
+  take(findings: readonly Finding[], order: number, firstPlace = 0): void {
     if (this.sorted) throw new Error('findings arrived after the report was sorted');
     // The batch's groups, in the order their first findings appear.
     const groups = new Map<string, number[]>();
@@ -120,7 +120,7 @@ export class SpillSink implements FindingSink {
       this.groupCounts.push(members.length);
       for (const i of members) {
         this.subkeys.push(subkey(i));
-        this.places.push(i);
+        this.places.push(firstPlace + i);
       }
       this.findings += members.length;
       // A finding's pieces for every stream are rendered together (SARIF renders once for its two streams); each

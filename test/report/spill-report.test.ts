@@ -12,7 +12,7 @@ import { CHECKS } from '../../src/checks/catalogue.js';
 import { exitCodeFor } from '../../src/cli/commands/scan.js';
 import { type FormatSpec, writeReports } from '../../src/cli/report-outputs.js';
 import { prepareProgramme } from '../../src/cli/scan-programme.js';
-import { type ScanOptions, type ScanResult, scan } from '../../src/engine/scan.js';
+import { PART_PLACES, type ScanOptions, type ScanResult, scan } from '../../src/engine/scan.js';
 import { FILE_BATCH, MIN_FILES_FOR_WORKERS } from '../../src/engine/scan-files.js';
 import type { LiveSource } from '../../src/sources/source.js';
 import { createSpillSink } from '../../src/report/spill-report.js';
@@ -20,6 +20,7 @@ import { SpillStore } from '../../src/report/spill-store.js';
 import type { OrganizationEmulator } from '../support/ecs-emulator/index.js';
 import { REPO_ROOT, fixture, runCli } from '../support/cli.js';
 import { SANDBOX, organizationSource, startSeededOrganization } from '../sources/organization/helpers.js';
+import { bigPlan } from '../sources/terraform/helpers.js';
 
 const ALL_FORMATS = ['json', 'sarif', 'csv'] as const;
 /** CSV groups rows by control with --framework: not streamed then. */
@@ -166,6 +167,44 @@ describe('streamed reports (src/report/spill-report.ts)', () => {
         remove();
       }
     });
+  });
+
+  it('the same for a plan read in parts, its findings taken part by part (failures and field errors among them)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-spill-plan-'));
+    try {
+      writeFileSync(path.join(dir, 'plan.json'), bigPlan());
+      await assertSame({ paths: [path.join(dir, 'plan.json')] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('orders ties within a batch by place: a part taken first, at a later place, still comes after', async () => {
+    const { SpillSink } = await import('../../src/report/spill-report.js');
+    const renders = new Map([['csv', (f: { checkId: string; message: string }) => `${f.checkId} ${f.message}\n`]]);
+    const sink = new SpillSink(renders as never, { formats: ['csv'], checks: CHECKS, memoryLimit: 0 });
+    const finding = (offset: number, message: string) =>
+      ({
+        checkId: CHECKS[0]?.meta.id,
+        status: 'FAIL',
+        severity: 'high',
+        message,
+        resource: { kind: 'file', source: 'terraform-plan', id: 'x', file: 'plan.json' },
+        location: { file: 'plan.json', start: { line: 1, column: 1, offset }, end: { line: 1, column: 2, offset: offset + 1 } },
+      }) as never;
+    // One batch (order 7): two parts as they were checked, then the batch's own finding, which a held scan joins first.
+    sink.take([finding(10, 'part 1')], 7, PART_PLACES);
+    sink.take([finding(10, 'part 2'), finding(3, 'part 2, earlier offset')], 7, PART_PLACES + 1);
+    sink.take([finding(10, 'batch')], 7);
+    try {
+      const id = CHECKS[0]?.meta.id;
+      assert.equal(
+        Buffer.concat([...sink.pieceBytes('csv', false)]).toString('utf8'),
+        `${id} part 2, earlier offset\n${id} batch\n${id} part 1\n${id} part 2\n`,
+      );
+    } finally {
+      sink.dispose();
+    }
   });
 
   it('orders a resource found in two batches as the held sort does (merged by location and check)', async () => {

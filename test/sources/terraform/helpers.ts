@@ -56,3 +56,29 @@ export const CHECK_IDS = CHECKS.map((c) => c.meta.id);
 export function allStatuses(status: string): Record<string, string> {
   return Object.fromEntries(CHECK_IDS.map((id) => [id, status]));
 }
+
+/**
+ * A plan of 130 task definitions, more than one part: every seventh has container_definitions that are not JSON
+ * (a failure), every fifth a misspelt judged field (an error that stops no check), the others alternate root and
+ * non-root users.
+ */
+export function bigPlan(): string {
+  const resources = [];
+  for (let i = 0; i < 130; i++) {
+    const containers =
+      i % 7 === 3
+        ? '[{"name": 1,'
+        : i % 5 === 1
+          ? JSON.stringify([{ name: 'app', user: '1000', priviliged: true }])
+          : JSON.stringify([{ name: 'app', image: 'nginx', user: i % 2 === 0 ? '1000' : '0' }]);
+    resources.push({
+      address: `aws_ecs_task_definition.svc[${i}]`,
+      mode: 'managed',
+      type: 'aws_ecs_task_definition',
+      name: 'svc',
+      index: i,
+      values: { family: `svc-${i}`, network_mode: 'awsvpc', container_definitions: containers },
+    });
+  }
+  return JSON.stringify({ format_version: '1.2', planned_values: { root_module: { resources } } }, null, 2);
+}

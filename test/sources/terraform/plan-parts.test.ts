@@ -4,36 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CHECKS } from '../../../src/checks/catalogue.js';
-import { scan } from '../../../src/engine/scan.js';
+import { type FindingSink, PART_PLACES, type ScanOptions, scan } from '../../../src/engine/scan.js';
+import type { Finding } from '../../../src/model/finding.js';
 import type { FileSource, SourceOutput } from '../../../src/sources/source.js';
 import { terraformPlan } from '../../../src/sources/terraform/index.js';
-import { statuses } from './helpers.js';
-
-/**
- * A plan of 130 task definitions, more than one part: every seventh has container_definitions that are not JSON
- * (a failure), every fifth a misspelt judged field (an error that stops no check), the others alternate root and
- * non-root users.
- */
-function bigPlan(): string {
-  const resources = [];
-  for (let i = 0; i < 130; i++) {
-    const containers =
-      i % 7 === 3
-        ? '[{"name": 1,'
-        : i % 5 === 1
-          ? JSON.stringify([{ name: 'app', user: '1000', priviliged: true }])
-          : JSON.stringify([{ name: 'app', image: 'nginx', user: i % 2 === 0 ? '1000' : '0' }]);
-    resources.push({
-      address: `aws_ecs_task_definition.svc[${i}]`,
-      mode: 'managed',
-      type: 'aws_ecs_task_definition',
-      name: 'svc',
-      index: i,
-      values: { family: `svc-${i}`, network_mode: 'awsvpc', container_definitions: containers },
-    });
-  }
-  return JSON.stringify({ format_version: '1.2', planned_values: { root_module: { resources } } }, null, 2);
-}
+import { bigPlan, statuses } from './helpers.js';
 
 describe('Terraform plan read in parts', () => {
   it('the parts joined are what load() returns, each part at most 10 resources', async () => {
@@ -85,4 +60,85 @@ describe('Terraform plan read in parts', () => {
     assert.equal(statuses(inParts, 'aws_ecs_task_definition.svc[127]')['no-root-user'], 'FAIL');
     assert.equal(statuses(inParts, 'aws_ecs_task_definition.svc[3]')['no-root-user'], 'ERROR');
   });
+
+  it("a streamed report's sink takes a plan alone part by part, and sorts to the held scan's findings", async () => {
+    const path = writtenPlan();
+    const options: ScanOptions = { paths: [path], checks: CHECKS, includePassed: true };
+    const held = await scan(options);
+    const takes: Array<{ findings: Finding[]; order: number; firstPlace: number }> = [];
+    const sink: FindingSink = {
+      take: (findings, order, firstPlace = 0) => void takes.push({ findings: [...findings], order, firstPlace }),
+    };
+    const streamed = await scan({ ...options, findingSink: sink });
+    assert.equal(streamed.findings.length, 0);
+    assert.deepEqual(streamed.errors, held.errors);
+    // 13 parts of 10 resources, each with checked definitions, then the batch's own: the failures' ERROR findings.
+    const parts = takes.filter((t) => t.firstPlace >= PART_PLACES);
+    assert.equal(parts.length, 13);
+    assert.deepEqual(
+      takes.map((t) => t.order),
+      takes.map(() => takes[0]?.order),
+    );
+    const last = takes.filter((t) => t.findings.length).at(-1);
+    assert.equal(last?.firstPlace, 0);
+    assert.ok(last?.findings.length && last.findings.every((f) => f.status === 'ERROR'));
+    // Each part's places follow the previous part's.
+    let next = PART_PLACES;
+    for (const part of parts) {
+      assert.equal(part.firstPlace, next);
+      next += part.findings.length;
+    }
+    assert.deepEqual(sortedAsTheSinkDoes(takes), held.findings);
+  });
+
+  it('a plan whose reading fails after some parts keeps their findings, with the failure as its error', async () => {
+    const path = writtenPlan();
+    const failing: FileSource = {
+      ...terraformPlan,
+      loadInParts: async (files, options, onPart) => {
+        let parts = 0;
+        await terraformPlan.loadInParts?.(files, options, async (part) => {
+          if (++parts === 4) throw new Error('the parser broke');
+          await onPart(part);
+        });
+      },
+    };
+    const options: ScanOptions = { paths: [path], checks: CHECKS, includePassed: true, fileSources: [failing] };
+    const held = await scan(options);
+    // Three parts: 30 resources, of which 4 are failures (their ERROR findings) and 26 are checked.
+    assert.equal(held.summary.taskDefinitions, 26);
+    // The failure comes first among the file's errors, which are folded into a count past the fifth.
+    assert.equal(held.errors[0]?.file, path);
+    assert.equal(held.errors[0]?.message, 'internal error in the terraform-plan source, not checked: the parser broke');
+    assert.equal(statuses(held, 'aws_ecs_task_definition.svc[29]')['no-root-user'], 'FAIL');
+    assert.deepEqual(statuses(held, 'aws_ecs_task_definition.svc[30]'), {});
+    const takes: Array<{ findings: Finding[]; order: number; firstPlace: number }> = [];
+    const sink: FindingSink = {
+      take: (findings, order, firstPlace = 0) => void takes.push({ findings: [...findings], order, firstPlace }),
+    };
+    const streamed = await scan({ ...options, findingSink: sink });
+    assert.deepEqual(streamed.errors, held.errors);
+    assert.deepEqual(sortedAsTheSinkDoes(takes), held.findings);
+  });
 });
+
+function writtenPlan(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'ecsguard-plan-parts-')), 'plan.json');
+  writeFileSync(path, bigPlan());
+  return path;
+}
+
+/** The findings a sink took, in the order of a held scan: its sort (spill-report.ts), ties by batch order and place. */
+function sortedAsTheSinkDoes(takes: ReadonlyArray<{ findings: Finding[]; order: number; firstPlace: number }>): Finding[] {
+  const checkOrder = new Map(CHECKS.map((c, i) => [c.meta.id, i]));
+  const all = takes.flatMap((t) => t.findings.map((finding, i) => ({ finding, order: t.order, place: t.firstPlace + i })));
+  all.sort(
+    (a, b) =>
+      (a.finding.resource.file ?? '').localeCompare(b.finding.resource.file ?? '') ||
+      (a.finding.location?.start.offset ?? 0) - (b.finding.location?.start.offset ?? 0) ||
+      (checkOrder.get(a.finding.checkId) ?? 0) - (checkOrder.get(b.finding.checkId) ?? 0) ||
+      a.order - b.order ||
+      a.place - b.place,
+  );
+  return all.map((x) => x.finding);
+}
