@@ -268,7 +268,7 @@ async function consumeInParts(
   // One file's parts go to a streamed report as they are checked: a 5,000-resource plan's findings were otherwise
   // held to the end (35 MB more peak, and the collector copying them from part to part: 8% of its CPU). A share of a
   // file is joined with the other lane's first (shared-file.ts), and several files may be loaded again: theirs wait.
-  const sink = files.length === 1 && !options.share && options.findingOrder !== undefined ? options.findingSink : undefined;
+  const streamParts = files.length === 1 && !options.share && options.findingOrder !== undefined && options.findingSink !== undefined;
   let parts = 0;
   let handed = 0;
   try {
@@ -278,7 +278,7 @@ async function consumeInParts(
       append(whole.failures, part.failures);
       await consumeOutput({ definitions: part.definitions, failures: [], errors: [] }, withTexts, checked);
       parts++;
-      if (sink && checked.findings.length) {
+      if (streamParts && checked.findings.length) {
         const count = checked.findings.length;
         handFindings(checked, options, options.findingOrder as number, PART_PLACES + handed);
         handed += count;
@@ -287,7 +287,7 @@ async function consumeInParts(
   } catch (error) {
     // A file that failed after some of its parts were checked keeps their findings (a streamed report has them
     // already), with the failure as its error: the held and the streamed report agree, and the scan is incomplete.
-    if (!only || files.length !== 1 || options.share || parts === 0)
+    if (files.length !== 1 || !only || options.share || parts === 0)
       return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
     // First: a file's errors past the fifth are folded into a count.
     whole.errors.unshift(fileError(only.path, describeLoadFailure(source, error)));

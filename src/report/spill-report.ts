@@ -8,8 +8,9 @@
  * At the end the groups are sorted as the scan sorts findings: account, resource key (localeCompare), then location
  * offset and check order, ties in the order a held scan joins batches (FindingSink.order, then the place in the
  * batch). A group arrives whole and is sorted when it arrives, so its pieces are copied as one range; groups whose
- * keys compare equal (one resource in several batches, a plan's parts) are merged finding by finding. Each report is then its
- * header, the ranges in order, and its footer (errors, warnings, skipped, summary), the same bytes as the held path.
+ * keys compare equal (one resource in several batches, a plan's parts) are merged finding by finding. Each report is
+ * then its header, the ranges in order, and its footer (errors, warnings, skipped, summary), the same bytes as the
+ * held path.
  *
  * Formats that stream: JSON, SARIF (results, and ERROR findings as notifications) and CSV without --framework. The
  * others group or size their output by the whole set of findings (text's column width and resource groups, JUnit's
