@@ -9,13 +9,18 @@ function written(chunks: string[]): string {
   return chunks.join('').replace(/\u001b(?:\[[0-9;?]*[A-Za-z]|[78])/g, '');
 }
 
+/** A bar for a JSON report written to a file, on a terminal's stderr, and what it writes. */
+async function barOnTerminal(): Promise<{ progress: Awaited<ReturnType<typeof createFileProgress>>; chunks: string[] }> {
+  const stream = fakeTty();
+  const chunks: string[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c.toString()));
+  return { progress: await createFileProgress(stream, { format: 'json', output: 'report.json' }, {}), chunks };
+}
+
 describe('the file scan progress bar', () => {
   it('appears after a second with files done, the recent rate and an ETA at that rate, and clears at the end', async () => {
     mock.timers.enable({ apis: ['Date'], now: 0 });
-    const stream = fakeTty();
-    const chunks: string[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c.toString()));
-    const progress = await createFileProgress(stream, { format: 'json', output: 'report.json' }, {});
+    const { progress, chunks } = await barOnTerminal();
     try {
       progress.update(100, 1000);
       assert.equal(chunks.length, 0, 'nothing before a second has passed');
@@ -51,10 +56,7 @@ describe('the file scan progress bar', () => {
 
   it('measures the rate after the start-up: the first batch, a second in, does not set the ETA', async () => {
     mock.timers.enable({ apis: ['Date'], now: 0 });
-    const stream = fakeTty();
-    const chunks: string[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c.toString()));
-    const progress = await createFileProgress(stream, { format: 'json', output: 'report.json' }, {});
+    const { progress, chunks } = await barOnTerminal();
     try {
       // The walk, the workers' start and the parsers' compile take the first 1.2 s: then the first batch is done.
       mock.timers.tick(1200);

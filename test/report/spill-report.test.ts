@@ -117,6 +117,25 @@ async function assertSame(run: Run, memoryLimits = [0, 64 * 1024 * 1024]): Promi
     for (const format of formatsOf(run)) assert.equal(reports[format], held[format], `${format}, memory limit ${memoryLimit}`);
 }
 
+/** A sink with one stream: a line per finding, its check and message. */
+async function csvSink() {
+  const { SpillSink } = await import('../../src/report/spill-report.js');
+  const renders = new Map([['csv', (f: { checkId: string; message: string }) => `${f.checkId} ${f.message}\n`]]);
+  return new SpillSink(renders as never, { formats: ['csv'], checks: CHECKS, memoryLimit: 0 });
+}
+
+/** A FAIL finding of `checkId` at `offset` of `file`, what a sink reads of one. */
+function fileFinding(checkId: string, file: string, offset: number, message: string): never {
+  return {
+    checkId,
+    status: 'FAIL',
+    severity: 'high',
+    message,
+    resource: { kind: 'file', source: 'json', id: 'web', file },
+    location: { file, start: { line: 1, column: 1, offset }, end: { line: 1, column: 2, offset: offset + 1 } },
+  } as never;
+}
+
 describe('streamed reports (src/report/spill-report.ts)', () => {
   let corpus: string;
   before(() => {
@@ -180,18 +199,8 @@ describe('streamed reports (src/report/spill-report.ts)', () => {
   });
 
   it('orders ties within a batch by place: a part taken first, at a later place, still comes after', async () => {
-    const { SpillSink } = await import('../../src/report/spill-report.js');
-    const renders = new Map([['csv', (f: { checkId: string; message: string }) => `${f.checkId} ${f.message}\n`]]);
-    const sink = new SpillSink(renders as never, { formats: ['csv'], checks: CHECKS, memoryLimit: 0 });
-    const finding = (offset: number, message: string) =>
-      ({
-        checkId: CHECKS[0]?.meta.id,
-        status: 'FAIL',
-        severity: 'high',
-        message,
-        resource: { kind: 'file', source: 'terraform-plan', id: 'x', file: 'plan.json' },
-        location: { file: 'plan.json', start: { line: 1, column: 1, offset }, end: { line: 1, column: 2, offset: offset + 1 } },
-      }) as never;
+    const sink = await csvSink();
+    const finding = (offset: number, message: string) => fileFinding(CHECKS[0]?.meta.id as string, 'plan.json', offset, message);
     // One batch (order 7): two parts as they were checked, then the batch's own finding, which a held scan joins first.
     sink.take([finding(10, 'part 1')], 7, PART_PLACES);
     sink.take([finding(10, 'part 2'), finding(3, 'part 2, earlier offset')], 7, PART_PLACES + 1);
@@ -208,18 +217,8 @@ describe('streamed reports (src/report/spill-report.ts)', () => {
   });
 
   it('orders a resource found in two batches as the held sort does (merged by location and check)', async () => {
-    const { SpillSink } = await import('../../src/report/spill-report.js');
-    const renders = new Map([['csv', (f: { checkId: string; message: string }) => `${f.checkId} ${f.message}\n`]]);
-    const sink = new SpillSink(renders as never, { formats: ['csv'], checks: CHECKS, memoryLimit: 0 });
-    const finding = (checkId: string, offset: number, message: string) =>
-      ({
-        checkId,
-        status: 'FAIL',
-        severity: 'high',
-        message,
-        resource: { kind: 'file', source: 'json', id: 'web', file: 'a.json' },
-        location: { file: 'a.json', start: { line: 1, column: 1, offset }, end: { line: 1, column: 2, offset: offset + 1 } },
-      }) as never;
+    const sink = await csvSink();
+    const finding = (checkId: string, offset: number, message: string) => fileFinding(checkId, 'a.json', offset, message);
     const [first, second] = CHECKS.map((c) => c.meta.id);
     // Arrives later but ranks first among the batches (order 1 < 2): wins ties.
     sink.take([finding(second as string, 10, 'late'), finding(first as string, 5, 'b')], 2);
