@@ -188,9 +188,10 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   // Everything from the first read on is inside the try: a Ctrl-C (or any error) while reading must still close the
   // pool, or its workers keep the process alive after the scan has stopped.
   try {
-    preloadTerraformParser(pending, sources);
+    const names = namesFound(pending);
+    if (names.terraform) preloadTerraformParser(sources);
     // Workers take a while to start: start them while this thread reads, when the walk found enough likely inputs.
-    await pools.prestart(pending);
+    await pools.prestart(names);
     const reader = fileReader(options);
     let read = 0;
     for await (const outcome of reader.read(pending)) {
@@ -396,13 +397,36 @@ function takeBack(pool: ScanPool, hereMsPerChar: ReadonlyMap<FileSource, number>
  * it is ready when this thread reads its first configuration, which otherwise waited for it (about 60 ms idle in a
  * scan of 250 module folders).
  */
-function preloadTerraformParser(pending: readonly PendingFile[], sources: readonly FileSource[]): void {
-  if (!pending.some((file) => file.display.endsWith('.tf'))) return;
+function preloadTerraformParser(sources: readonly FileSource[]): void {
   // A source loaded with no files only loads its parser; a failure is reported by the load that reads files.
   void sources
     .find((source) => source.kind === 'terraform')
     ?.load([], {})
     .catch(() => undefined);
+}
+
+/** What the walk's file names say, before any file is read. */
+interface NamesFound {
+  /** Files whose names say they are probably independent inputs or Terraform (JSON, YAML, `.tf`). */
+  likely: number;
+  yaml: boolean;
+  terraform: boolean;
+}
+
+function namesFound(pending: readonly PendingFile[]): NamesFound {
+  const found: NamesFound = { likely: 0, yaml: false, terraform: false };
+  for (const file of pending) {
+    const name = file.display.toLowerCase();
+    if (name.endsWith('.json')) found.likely++;
+    else if (name.endsWith('.tf')) {
+      found.likely++;
+      found.terraform = true;
+    } else if (name.endsWith('.yaml') || name.endsWith('.yml') || name.endsWith('.template')) {
+      found.likely++;
+      found.yaml = true;
+    }
+  }
+  return found;
 }
 
 /** The length of the files' texts (UTF-16 code units). */
@@ -463,22 +487,8 @@ class PoolGate {
    * names say they are probably independent inputs (JSON, YAML): the decision still waits for the files seen. Each
    * worker loads the code it is likely to need meanwhile (the YAML parser when there are YAML files).
    */
-  async prestart(pending: readonly PendingFile[]): Promise<void> {
+  async prestart({ likely, yaml, terraform }: NamesFound): Promise<void> {
     if (!(await this.isAllowed())) return;
-    let likely = 0;
-    let yaml = false;
-    let terraform = false;
-    for (const file of pending) {
-      const name = file.display.toLowerCase();
-      if (name.endsWith('.json')) likely++;
-      else if (name.endsWith('.tf')) {
-        likely++;
-        terraform = true;
-      } else if (name.endsWith('.yaml') || name.endsWith('.yml') || name.endsWith('.template')) {
-        likely++;
-        yaml = true;
-      }
-    }
     if (likely < this.minimum) return;
     const { ScanPool, workersAvailable } = await import('./pool.js');
     if (!workersAvailable()) return;

@@ -9,10 +9,7 @@ import { buildModuleConfig, type ModuleConfig } from './module-scope.js';
 import { syntaxProblems } from './parser.js';
 import { type Block, readHclFile } from './structure.js';
 import { readTfJson } from './tf-json.js';
-
 import { type DirectoryFiles, isConfigFile, isConfigInput } from './directories.js';
-
-export { type DirectoryFiles, STDIN_MODULE, groupByDirectory, isConfigFile, isConfigInput, isVarFile } from './directories.js';
 
 /**
  * Parses module directories once each: the discovered ones from the texts the

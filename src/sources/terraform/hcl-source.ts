@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, normalize, resolve } from 'node:path';
+import type { Parser } from 'web-tree-sitter';
 import type { ValueNode } from '../../model/value.js';
 import type { ScanError } from '../../model/finding.js';
 import {
@@ -13,12 +14,11 @@ import {
   mergeOutputs,
 } from '../source.js';
 import { configurationUnits } from './configuration-units.js';
-import { ConfigurationLoader, type DirectoryFiles, groupByDirectory, isConfigInput } from './configuration.js';
-import { parseModulesManifest } from './directories.js';
+import { ConfigurationLoader } from './configuration.js';
+import { type DirectoryFiles, groupByDirectory, isConfigInput, parseModulesManifest } from './directories.js';
 import { evaluateInstance, localModuleSource } from './instance.js';
 import { isTerraformConfiguration } from './detect.js';
 import { terraformParser } from './parser.js';
-import type { Parser } from 'web-tree-sitter';
 import { type VarFile, autoLoadOrder, isAutoLoadedVarFile, readVarFile } from './tfvars.js';
 
 export { looksLikeTerraformHcl } from './detect.js';
