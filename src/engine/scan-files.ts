@@ -57,6 +57,10 @@ interface Group {
  */
 export const BOUND_HEAP_FROM_FILES = 10_000;
 
+/** Why a container list is not checked on its own (FileSource.reportedThroughReaders). */
+const READ_THROUGH_TERRAFORM =
+  'a container list that a Terraform file in this scan reads with file() or templatefile(): checked in the task definition that uses it';
+
 /** Reads, routes, parses and checks the pending files. */
 export async function scanFiles(pending: readonly PendingFile[], options: ScanOptions): Promise<FileStageResult> {
   if (pending.length < BOUND_HEAP_FROM_FILES) return scanFilesUnbounded(pending, options);
@@ -77,6 +81,8 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   const total = pending.length;
   let done = 0;
   let filesScanned = 0;
+  /** What scanned files read in (FileSource.referencedFiles): a file of a reportedThroughReaders source is checked there. */
+  const references: RegExp[] = [];
 
   tuneCompilerForScan(pending.length);
   const pools = new PoolGate(options, pending.length);
@@ -217,6 +223,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         continue;
       }
       filesScanned++;
+      if (route.source.referencedFiles) references.push(...route.source.referencedFiles(file));
       if (route.source.independentFiles || route.source.units) pools.saw(1);
       options.onFileRead?.(file);
       let group = groups.get(route.source);
@@ -229,6 +236,16 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
     await pools.readingDone();
     // What is left: the last partial batches, whole Terraform groups, and everything when holding all texts.
     for (const group of groups.values()) {
+      if (group.source.reportedThroughReaders) {
+        const readers = references;
+        group.open = group.open.filter((file) => {
+          const absolute = file.absolutePath;
+          if (absolute === undefined || !readers.some((reference) => reference.test(absolute))) return true;
+          skipped.push({ file: file.path, reason: READ_THROUGH_TERRAFORM });
+          filesScanned--;
+          return false;
+        });
+      }
       if (group.source.units && !group.source.independentFiles) {
         // Configurations that can be read apart (Terraform root modules): one batch each, in any lane.
         const units = await group.source.units(group.open.splice(0));

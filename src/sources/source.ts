@@ -109,6 +109,17 @@ export interface FileSource {
    * to worker threads as it sends batches of independent files.
    */
   units?(files: InputFile[]): Promise<SourceUnit[]>;
+  /**
+   * Files this file reads in, as patterns of absolute paths (Terraform's file() and templatefile() with a literal or
+   * interpolated path): found in its text, without a parser.
+   */
+  referencedFiles?(file: InputFile): RegExp[];
+  /**
+   * Its files are checked on their own only when no scanned file reads them in ({@link referencedFiles}): a container
+   * list that a Terraform configuration reads with file() is checked there, in the task definition that uses it, and
+   * listed as skipped here. Such a source's files are held until every file is read.
+   */
+  reportedThroughReaders?: boolean;
   /** Content-based, cheap: never a full parse. */
   detect(file: InputFile): boolean;
   load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { isContainerList } from '../../../src/sources/json/container-list-source.js';
+import { terraformFileReferences } from '../../../src/sources/terraform/detect.js';
+import { REPO_ROOT, fixture, runCli } from '../../support/cli.js';
+
+const LIST = path.join(REPO_ROOT, fixture('json', 'container-list', 'containers.json'));
+
+interface Report {
+  summary: { filesScanned: number; filesSkipped: number; exitCode: number };
+  findings: Array<{
+    checkId: string;
+    status: string;
+    container: string | null;
+    message: string;
+    resource: { source: string; id: string; file: string };
+    location: { file: string; startLine: number; startColumn: number } | null;
+  }>;
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+async function inFolder(use: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-container-list-'));
+  try {
+    await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const scanJson = async (target: string) => {
+  const run = await runCli(['scan', target, '--format', 'json', '--verbose']);
+  return { code: run.code, stderr: run.stderr, report: JSON.parse(run.stdout) as Report };
+};
+
+describe('container definition lists (aws ecs register-task-definition --container-definitions file://…)', () => {
+  it('tells a list of containers from other JSON arrays', () => {
+    const cases: Array<[string, boolean]> = [
+      [readFileSync(LIST, 'utf8'), true],
+      ['  \n[{"name": "app", "image": "nginx:1.27", "essential": true}, {"name": "log", "image": "fluent-bit"}]', true],
+      // Any case: a misspelt or miscased field is then reported at its key.
+      ['[{"name": "app", "image": "nginx:1.27", "Privileged": true}]', true],
+      // Names and images alone: a manifest of something else more likely than containers that set nothing.
+      ['[{"name": "app", "image": "nginx:1.27"}]', false],
+      // Every element must be a container: ECS requires a name and an image of each.
+      ['[{"name": "app", "image": "nginx", "essential": true}, {"name": "sidecar", "essential": true}]', false],
+      ['[{"image": "nginx", "essential": true}]', false],
+      ['[{"name": "app", "image": "nginx"}, null]', false],
+      ['[]', false],
+      ['[1, 2, 3]', false],
+      ['{"image": "nginx"}', false],
+      ['[{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]', false],
+      // Cut off: not read as a list (and so neither is it checked as one).
+      ['[{"name": "app", "image": "nginx", "privileged": true}', false],
+    ];
+    for (const [text, expected] of cases) assert.equal(isContainerList(text), expected, text);
+  });
+
+  it('a folder holding only a list fails on its containers: the task-level fields it lacks give UNKNOWN, not PASS', async () => {
+    const { code, report } = await scanJson(path.dirname(LIST));
+    assert.equal(code, 1);
+    assert.deepEqual([report.summary.filesScanned, report.summary.filesSkipped], [1, 0]);
+    const setElsewhere = 'networkMode is (set where this container list is registered), which cannot be resolved';
+    assert.deepEqual(
+      report.findings.map((f) => [f.checkId, f.status, f.container, f.location?.startLine, f.location?.startColumn, f.message]),
+      [
+        ['no-host-network', 'UNKNOWN', null, 1, 1, setElsewhere],
+        [
+          'host-network-nonroot-user',
+          'UNKNOWN',
+          'metrics-agent',
+          2,
+          3,
+          `container "metrics-agent": user "0:0" is uid 0 (root), and ${setElsewhere}`,
+        ],
+        [
+          'host-network-no-privilege',
+          'UNKNOWN',
+          'metrics-agent',
+          2,
+          3,
+          `container "metrics-agent": privileged is true and user "0:0" is uid 0 (root), and ${setElsewhere}`,
+        ],
+        ['no-privileged-containers', 'FAIL', 'metrics-agent', 6, 19, 'container "metrics-agent": privileged is true'],
+        ['no-root-user', 'FAIL', 'metrics-agent', 7, 13, 'container "metrics-agent": user "0:0" is uid 0 (root)'],
+      ],
+    );
+    assert.deepEqual(report.findings[0]?.resource, {
+      ...report.findings[0]?.resource,
+      source: 'json',
+      id: 'containerDefinitions',
+    });
+  });
+
+  it('ecsguard fix edits the list itself, and leaves the network mode to where the list is registered', async () => {
+    await inFolder(async (dir) => {
+      const file = path.join(dir, 'containers.json');
+      cpSync(LIST, file);
+      const run = await runCli(['fix', dir, '--write']);
+      // Manual fixes are left: exit 1, as for any fix that leaves some.
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stdout + run.stderr, /wrote 1 file; 3 manual fixes/);
+      const [agent] = JSON.parse(readFileSync(file, 'utf8')) as Array<Record<string, unknown>>;
+      assert.equal(agent?.privileged, false);
+      assert.equal(agent?.user, '1000:1000');
+    });
+  });
+
+  it('a list a Terraform file in the scan reads with file() is checked there alone, and listed as skipped', async () => {
+    await inFolder(async (dir) => {
+      mkdirSync(path.join(dir, 'task-definitions'));
+      cpSync(LIST, path.join(dir, 'task-definitions', 'agent.json'));
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        [
+          'variable "service" {',
+          '  default = "agent"',
+          '}',
+          '',
+          'resource "aws_ecs_task_definition" "agent" {',
+          '  family                = var.service',
+          '  network_mode          = "host"',
+          '  container_definitions = file("${path.module}/task-definitions/${var.service}.json")',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const { code, report } = await scanJson(dir);
+      assert.equal(code, 1);
+      assert.deepEqual([report.summary.filesScanned, report.summary.filesSkipped], [1, 1]);
+      assert.deepEqual(
+        report.skipped.map((s) => [path.basename(s.file), s.reason]),
+        [
+          [
+            'agent.json',
+            'a container list that a Terraform file in this scan reads with file() or templatefile(): ' +
+              'checked in the task definition that uses it',
+          ],
+        ],
+      );
+      // Once, through the resource, with the list's lines; and host network mode is known there.
+      assert.deepEqual(
+        report.findings.map((f) => [f.checkId, f.status, f.resource.source, path.basename(f.location?.file ?? ''), f.location?.startLine]),
+        [
+          ['no-privileged-containers', 'FAIL', 'terraform', 'agent.json', 6],
+          ['host-network-no-privilege', 'FAIL', 'terraform', 'agent.json', 6],
+          ['no-root-user', 'FAIL', 'terraform', 'agent.json', 7],
+          ['host-network-nonroot-user', 'FAIL', 'terraform', 'agent.json', 7],
+          ['no-host-network', 'FAIL', 'terraform', 'main.tf', 7],
+        ],
+      );
+    });
+  });
+
+  it('a list no Terraform file reads is checked on its own beside Terraform', async () => {
+    await inFolder(async (dir) => {
+      cpSync(LIST, path.join(dir, 'containers.json'));
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        'resource "aws_ecs_task_definition" "web" {\n  family                = "web"\n' +
+          '  container_definitions = file("${path.module}/web-containers.json")\n}\n',
+      );
+      writeFileSync(path.join(dir, 'web-containers.json'), '[{"name": "web", "image": "nginx:1.27", "user": "101"}]\n');
+      const { report } = await scanJson(dir);
+      assert.deepEqual(
+        report.skipped.map((s) => path.basename(s.file)),
+        ['web-containers.json'],
+      );
+      assert.deepEqual(
+        [
+          ...new Set(
+            report.findings.filter((f) => f.status === 'FAIL').map((f) => `${f.resource.source} ${path.basename(f.resource.file)}`),
+          ),
+        ],
+        ['json containers.json'],
+      );
+    });
+  });
+});
+
+describe('terraformFileReferences', () => {
+  const at = (text: string) => terraformFileReferences({ absolutePath: '/repo/services/main.tf', text });
+  const matches = (text: string, file: string) => at(text).some((reference) => reference.test(file));
+
+  it('reads the paths file() and templatefile() are given, relative to the file', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['container_definitions = file("containers.json")', '/repo/services/containers.json', true],
+      ['container_definitions = file("${path.module}/td/web.json")', '/repo/services/td/web.json', true],
+      ['container_definitions = file("${path.root}/../shared/web.json")', '/repo/shared/web.json', true],
+      ['container_definitions = templatefile("${path.module}/td/${var.name}.json.tpl", {})', '/repo/services/td/api.json.tpl', true],
+      ['container_definitions = file("${path.module}/td/${var.name}.json")', '/repo/services/td/nested/api.json', false],
+      ['container_definitions = file("/etc/ecs/containers.json")', '/etc/ecs/containers.json', true],
+      // Terraform JSON escapes the quotes of a call inside a string.
+      ['"container_definitions": "${file(\\"containers.json\\")}"', '/repo/services/containers.json', true],
+      ['container_definitions = file("containers.json")', '/repo/services/other.json', false],
+      // A path that is not a string literal is not told: the list is then checked on its own too.
+      ['container_definitions = file(local.path)', '/repo/services/containers.json', false],
+      ['# see containers.json', '/repo/services/containers.json', false],
+    ];
+    for (const [text, file, expected] of cases) assert.equal(matches(text, file), expected, `${text} → ${file}`);
+  });
+
+  it('standard input reads nothing by a path', () => {
+    assert.deepEqual(terraformFileReferences({ text: 'x = file("containers.json")' }), []);
+  });
+});
