@@ -53,8 +53,10 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * The files a Terraform file reads in with file() or templatefile(), told from its text without the parser, as
  * patterns of absolute paths: a container list one of them reads is checked through the Terraform resource, not on
  * its own as well (FileSource.referencedFiles). Errs towards matching: `${path.module}`, `${path.root}` and
- * `${path.cwd}` stand for the file's own directory, and any other `${…}` for one path segment's worth of characters.
- * A path that is not a quoted string (`file(local.path)`) is not told: its list is then reported on its own too.
+ * `${path.cwd}` stand for the file's own directory, a plain relative path is taken from the file's directory or any
+ * folder above it (Terraform takes it from the root module's, where it runs), and any other `${…}` stands for one path
+ * segment's worth of characters. A path that is not a quoted string (`file(local.path)`) is not told: its list is then
+ * reported on its own too.
  */
 export function terraformFileReferences(file: { absolutePath?: string; text: string }): RegExp[] {
   if (file.absolutePath === undefined || (!file.text.includes('file(') && !file.text.includes('file ('))) return [];
@@ -62,10 +64,23 @@ export function terraformFileReferences(file: { absolutePath?: string; text: str
   const references: RegExp[] = [];
   FILE_CALL.lastIndex = 0;
   for (let match = FILE_CALL.exec(file.text); match; match = FILE_CALL.exec(file.text)) {
-    const written = (match[1] as string).replace(PATH_PREFIX, '').replace(INTERPOLATION, HOLE);
-    if (!written || written === HOLE) continue;
-    const absolute = isAbsolute(written) ? resolve(written) : resolve(directory, written);
-    references.push(new RegExp(`^${absolute.split(HOLE).map(escapeRegExp).join('[^/\\\\]*')}$`));
+    const written = match[1] as string;
+    const fromModule = PATH_PREFIX.test(written);
+    const path = written.replace(PATH_PREFIX, '').replace(INTERPOLATION, HOLE);
+    if (!path || path === HOLE) continue;
+    const bases = isAbsolute(path) ? [''] : fromModule ? [directory] : ancestors(directory);
+    const alternatives = bases.map((base) => pattern(base ? resolve(base, path) : resolve(path)));
+    references.push(new RegExp(`^(?:${alternatives.join('|')})$`));
   }
   return references;
+}
+
+/** An absolute path with holes as a pattern: each hole any characters but a separator. */
+const pattern = (absolute: string) => absolute.split(HOLE).map(escapeRegExp).join('[^/\\\\]*');
+
+/** A directory and every one above it. */
+function ancestors(directory: string): string[] {
+  const found = [directory];
+  for (let parent = dirname(directory); parent !== found[found.length - 1]; parent = dirname(parent)) found.push(parent);
+  return found;
 }

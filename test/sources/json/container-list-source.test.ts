@@ -189,6 +189,9 @@ describe('terraformFileReferences', () => {
     const cases: Array<[string, string, boolean]> = [
       ['container_definitions = file("containers.json")', '/repo/services/containers.json', true],
       ['container_definitions = file("${path.module}/td/web.json")', '/repo/services/td/web.json', true],
+      ['container_definitions = file("${path.module}/containers.json")', '/repo/containers.json', false],
+      // A plain relative path is Terraform's working directory's, the root module: a folder above a module's.
+      ['container_definitions = file("services/containers.json")', '/repo/services/containers.json', true],
       ['container_definitions = file("${path.root}/../shared/web.json")', '/repo/shared/web.json', true],
       ['container_definitions = templatefile("${path.module}/td/${var.name}.json.tpl", {})', '/repo/services/td/api.json.tpl', true],
       ['container_definitions = file("${path.module}/td/${var.name}.json")', '/repo/services/td/nested/api.json', false],
