@@ -5,6 +5,7 @@
  * the largest batch, not the corpus. Results are kept per source and batch and joined in the order a one-thread,
  * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
  */
+import path from 'node:path';
 import type { Finding, ScanError } from '../model/finding.js';
 import { LineIndex } from '../model/location.js';
 import { FILE_SOURCES } from '../sources/registry.js';
@@ -57,10 +58,6 @@ interface Group {
  */
 export const BOUND_HEAP_FROM_FILES = 10_000;
 
-/** Why a container list is not checked on its own (FileSource.reportedThroughReaders). */
-const READ_THROUGH_TERRAFORM =
-  'a container list that a Terraform file in this scan reads with file() or templatefile(): checked in the task definition that uses it';
-
 /** Reads, routes, parses and checks the pending files. */
 export async function scanFiles(pending: readonly PendingFile[], options: ScanOptions): Promise<FileStageResult> {
   if (pending.length < BOUND_HEAP_FROM_FILES) return scanFilesUnbounded(pending, options);
@@ -81,8 +78,6 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   const total = pending.length;
   let done = 0;
   let filesScanned = 0;
-  /** What scanned files read in (FileSource.referencedFiles): a file of a reportedThroughReaders source is checked there. */
-  const references: RegExp[] = [];
 
   tuneCompilerForScan(pending.length);
   const pools = new PoolGate(options, pending.length);
@@ -223,7 +218,6 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         continue;
       }
       filesScanned++;
-      if (route.source.referencedFiles) references.push(...route.source.referencedFiles(file));
       if (route.source.independentFiles || route.source.units) pools.saw(1);
       options.onFileRead?.(file);
       let group = groups.get(route.source);
@@ -236,16 +230,8 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
     await pools.readingDone();
     // What is left: the last partial batches, whole Terraform groups, and everything when holding all texts.
     for (const group of groups.values()) {
-      if (group.source.reportedThroughReaders) {
-        const readers = references;
-        group.open = group.open.filter((file) => {
-          const absolute = file.absolutePath;
-          if (absolute === undefined || !readers.some((reference) => reference.test(absolute))) return true;
-          skipped.push({ file: file.path, reason: READ_THROUGH_TERRAFORM });
-          filesScanned--;
-          return false;
-        });
-      }
+      // Checked once every other file is (below).
+      if (group.source.reportedThroughReaders) continue;
       if (group.source.units && !group.source.independentFiles) {
         // Configurations that can be read apart (Terraform root modules): one batch each, in any lane.
         const units = await group.source.units(group.open.splice(0));
@@ -286,6 +272,20 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
       // One at a time: the workers go on taking batches from the other end of the queue meanwhile.
       await result.catch(() => undefined);
     }
+    for (const group of groups.values()) {
+      if (!group.source.reportedThroughReaders) continue;
+      // A container list a task definition read in (Terraform's file()) is checked there, where the task-level
+      // fields are known: only the others are checked on their own.
+      const readIn = await listsReadIn(groups.values());
+      const files = group.open.splice(0).filter((file) => {
+        const by = readIn.get(path.resolve(file.path));
+        if (by === undefined) return true;
+        skipped.push({ file: file.path, reason: `a container list that ${by} reads in (file() or templatefile()): checked there` });
+        filesScanned--;
+        return false;
+      });
+      if (files.length) await sendBatch(group, files);
+    }
     const out: FileStageResult = { ...emptyBatch(), errors: [...readErrors, ...routeErrors], skipped, filesScanned };
     for (const group of groups.values()) {
       for (const result of group.results) {
@@ -300,6 +300,23 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
     // on with the report: nothing waits for them (a stopping worker still keeps the process alive until it is gone).
     pools.close().catch(() => undefined);
   }
+}
+
+/**
+ * The container lists the groups' task definitions read in (BatchResult.listsReadIn), by resolved path, each with the
+ * definition that read it; waits for the groups' batches. A batch that failed reads nothing in here: the scan reports
+ * its failure when it joins the results.
+ */
+async function listsReadIn(groups: Iterable<Group>): Promise<Map<string, string>> {
+  const readIn = new Map<string, string>();
+  for (const group of groups) {
+    if (group.source.reportedThroughReaders) continue;
+    for (const result of group.results) {
+      const batch = await result.catch(() => undefined);
+      for (const list of batch?.listsReadIn ?? []) if (!readIn.has(path.resolve(list.file))) readIn.set(path.resolve(list.file), list.by);
+    }
+  }
+  return readIn;
 }
 
 /**

@@ -3,6 +3,7 @@ import { cachedText } from '../io/cached-text.js';
 import { type Finding, type ScanError, type Status, countStatuses } from '../model/finding.js';
 import { type FindingAnchor, findingLines } from '../model/finding-lines.js';
 import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-definition.js';
+import { field } from '../model/value.js';
 import { firstSignificantChar, parseJsonWithPositions } from '../sources/json/json-tree.js';
 import { recognizeNonTaskDefinition } from '../sources/not-task-definition.js';
 import {
@@ -139,6 +140,18 @@ export interface BatchResult {
    * by these (shared-file.ts), in the order one whole-file run gives.
    */
   sections?: BatchSections;
+  /**
+   * Container lists written in a file of their own that a definition of the batch read in (Terraform's file() and
+   * templatefile()): the list's file as the source named it, and the definition. A FileSource.reportedThroughReaders
+   * source's file among them is checked there, not on its own.
+   */
+  listsReadIn?: ListReadIn[];
+}
+
+export interface ListReadIn {
+  file: string;
+  /** The definition that read it in, as a skipped file's reason names it. */
+  by: string;
 }
 
 export interface BatchSections {
@@ -195,6 +208,10 @@ export async function consumeOutput(output: SourceOutput, given: ConsumeOptions,
     errors.push(withResource(failure.error, failure.error.resource ?? failure.resource.arn ?? failure.resource.id));
     findings.push(...errorFindings(failure.resource, failure.error, options.checks, failure.usage, failure.range, peersWanted(options)));
   }
+  for (const definition of output.definitions) {
+    const list = listReadIn(definition);
+    if (list) (into.listsReadIn ??= []).push(list);
+  }
   const normalized = output.definitions.flatMap((d) => normalizeDefinition(d, options, findings, errors, warnings));
   for (const enrich of options.enrichers ?? []) {
     errors.push(
@@ -214,6 +231,14 @@ export async function consumeOutput(output: SourceOutput, given: ConsumeOptions,
       });
     }
   }
+}
+
+/** The file a file definition's container list is written in, when it is not the definition's own. */
+function listReadIn(definition: SourceDefinition): ListReadIn | undefined {
+  const own = definition.resource.file;
+  if (definition.resource.kind !== 'file' || own === undefined) return undefined;
+  const file = field(definition.body, 'containerDefinitions')?.range?.file;
+  return file === undefined || file === own ? undefined : { file, by: `${definition.resource.id} in ${own}` };
 }
 
 /** `{ ...error, resource }`, built key by key (resource keeps its place when the error has one). */

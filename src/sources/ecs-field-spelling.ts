@@ -23,9 +23,6 @@ export function otherCaseOf(key: string): string | undefined {
   return field !== undefined && field !== key ? field : undefined;
 }
 
-/** Whether a key names an ECS API field, in any case. */
-export const isEcsFieldName = (key: string): boolean => ECS_FIELDS.has(key.toLowerCase());
-
 /** The judged ECS field an unknown key most likely misspells (`priviledged`, `Privileged'`), if any. */
 export function misspeltJudgedField(key: string): string | undefined {
   if (ECS_FIELDS.has(key.toLowerCase())) return undefined;

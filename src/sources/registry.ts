@@ -3,7 +3,7 @@ import { containerListSource } from './json/container-list-source.js';
 import { jsonTaskDefinitionSource } from './json/json-source.js';
 import type { SourceKind } from '../model/task-definition.js';
 import type { FileSource, InputFile } from './source.js';
-import { isTerraformConfiguration, looksLikeTerraformPlan, terraformFileReferences } from './terraform/detect.js';
+import { isTerraformConfiguration, looksLikeTerraformPlan } from './terraform/detect.js';
 import { looksLikeYamlTaskDefinition } from './yaml/detect.js';
 
 /**
@@ -17,7 +17,6 @@ function lazySource(
     inParts?: boolean;
     shareable?: boolean;
     units?: FileSource['units'];
-    referencedFiles?: FileSource['referencedFiles'];
   },
   detect: FileSource['detect'],
   importSource: () => Promise<FileSource>,
@@ -30,7 +29,6 @@ function lazySource(
     ...(shape.independentFiles ? { independentFiles: true } : {}),
     ...(shape.shareable ? { shareable: true, prepareShares } : {}),
     ...(shape.units ? { units: shape.units } : {}),
-    ...(shape.referencedFiles ? { referencedFiles: shape.referencedFiles } : {}),
     detect,
     load: async (files, options) => (await real()).load(files, options),
     // The engine asks for parts only from a source that has them: forwarded for the sources that do.
@@ -71,10 +69,7 @@ const yamlTaskDefinitions = lazySource(
 const terraformHcl = lazySource(
   'terraform',
   // Split without the parser (the units are told from the texts), by code loaded only when there are files to split.
-  {
-    units: async (files) => (await import('./terraform/configuration-units.js')).configurationUnits(files),
-    referencedFiles: terraformFileReferences,
-  },
+  { units: async (files) => (await import('./terraform/configuration-units.js')).configurationUnits(files) },
   isTerraformConfiguration,
   async () => (await import('./terraform/hcl-source.js')).terraformHcl,
 );

@@ -110,17 +110,12 @@ export interface FileSource {
    */
   units?(files: InputFile[]): Promise<SourceUnit[]>;
   /**
-   * Files this file reads in, as patterns of absolute paths (Terraform's file() and templatefile() with a literal or
-   * interpolated path): found in its text, without a parser.
-   */
-  referencedFiles?(file: InputFile): RegExp[];
-  /**
-   * Its files are checked on their own only when no scanned file reads them in ({@link referencedFiles}): a container
-   * list that a Terraform configuration reads with file() is checked there, in the task definition that uses it, and
-   * listed as skipped here. Such a source's files are held until every file is read.
+   * Its files are checked once every other file is, and only those no task definition of the scan read in: a container
+   * list that a Terraform resource reads with file() is checked there (its `containerDefinitions` node's range is in
+   * the list's file), and listed as skipped here.
    */
   reportedThroughReaders?: boolean;
-  /** Content-based, cheap: never a full parse. */
+  /** Content-based, cheap: never a tree with positions (at most a native JSON.parse of a likely candidate). */
   detect(file: InputFile): boolean;
   load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;
   /**

@@ -1,5 +1,5 @@
 import type { ObjectNode, UnresolvedNode, ValueNode } from '../../model/value.js';
-import { isEcsFieldName, reportStrictSpelling, withMisspeltJudgedFields } from '../ecs-field-spelling.js';
+import { reportStrictSpelling, withMisspeltJudgedFields } from '../ecs-field-spelling.js';
 import type { FileSource, InputFile, SourceOutput } from '../source.js';
 import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
 
@@ -17,11 +17,52 @@ const SET_ELSEWHERE_EXPRESSION = '(set where this container list is registered)'
 const IMAGE_KEY = /"image"\s*:/;
 
 /**
+ * Top-level fields of an ECS container definition that other lists of named images (a CI matrix, a release manifest,
+ * Kubernetes or Compose containers) do not have, lowercased: one of them makes a list of containers an ECS one.
+ */
+const ECS_CONTAINER_FIELDS = new Set(
+  [
+    'essential',
+    'portMappings',
+    'memoryReservation',
+    'mountPoints',
+    'volumesFrom',
+    'linuxParameters',
+    'logConfiguration',
+    'firelensConfiguration',
+    'readonlyRootFilesystem',
+    'dockerLabels',
+    'dockerSecurityOptions',
+    'environmentFiles',
+    'repositoryCredentials',
+    'resourceRequirements',
+    'systemControls',
+    'privileged',
+    'user',
+    'disableNetworking',
+    'dnsServers',
+    'dnsSearchDomains',
+    'pseudoTerminal',
+    'startTimeout',
+    'stopTimeout',
+    'workingDirectory',
+    'credentialSpecs',
+    'ulimits',
+    'healthCheck',
+    'dependsOn',
+    'extraHosts',
+  ].map((name) => name.toLowerCase()),
+);
+
+/** Fields of a Kubernetes container: a list with them is a pod's, not a task definition's. */
+const KUBERNETES_CONTAINER_FIELDS = new Set(['imagePullPolicy', 'securityContext', 'volumeMounts', 'livenessProbe', 'readinessProbe']);
+
+/**
  * A JSON array of container definitions and nothing else: what `aws ecs register-task-definition
  * --container-definitions file://containers.json` and Terraform's `container_definitions = file("containers.json")`
- * read. Every element is an object with a `name` and an `image` (ECS requires both of every container), and some
- * element has another ECS field (`essential`, `portMappings`, `privileged`…): a list of names and images alone is more
- * likely a manifest of something else than containers that set nothing.
+ * read. Some element has a `name` and an `image` and some element a field only ECS containers have (in any case: a
+ * miswritten one is then reported at its key). Elements that are not containers do not make it something else: the
+ * checks report them as unreadable.
  */
 export function isContainerList(text: string): boolean {
   if (firstSignificantChar(text) !== '[' || !IMAGE_KEY.test(text)) return false;
@@ -31,20 +72,22 @@ export function isContainerList(text: string): boolean {
   } catch {
     return false;
   }
-  if (!Array.isArray(value) || value.length === 0) return false;
-  let otherField = false;
+  if (!Array.isArray(value)) return false;
+  let named = false;
+  let ecs = false;
   for (const item of value as unknown[]) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return false;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
     const keys = Object.keys(item);
-    if (!keys.includes('name') || !keys.includes('image')) return false;
-    otherField ||= keys.some((key) => key !== 'name' && key !== 'image' && isEcsFieldName(key));
+    if (keys.some((key) => KUBERNETES_CONTAINER_FIELDS.has(key))) return false;
+    named ||= keys.includes('name') && keys.includes('image');
+    ecs ||= keys.some((key) => ECS_CONTAINER_FIELDS.has(key.toLowerCase()));
   }
-  return otherField;
+  return named && ecs;
 }
 
 /**
- * Container-definition lists on their own. A list that a Terraform configuration in the same scan reads with file()
- * or templatefile() is checked there, inside the task definition that uses it (FileSource.reportedThroughReaders).
+ * Container-definition lists on their own. A list that a task definition of the scan reads in (a Terraform resource's
+ * file() or templatefile()) is checked there, where the task-level fields are known (FileSource.reportedThroughReaders).
  */
 export const containerListSource: FileSource = {
   kind: 'json',

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isContainerList } from '../../../src/sources/json/container-list-source.js';
-import { terraformFileReferences } from '../../../src/sources/terraform/detect.js';
 import { REPO_ROOT, fixture, runCli } from '../../support/cli.js';
 
 const LIST = path.join(REPO_ROOT, fixture('json', 'container-list', 'containers.json'));
@@ -41,19 +40,23 @@ describe('container definition lists (aws ecs register-task-definition --contain
     const cases: Array<[string, boolean]> = [
       [readFileSync(LIST, 'utf8'), true],
       ['  \n[{"name": "app", "image": "nginx:1.27", "essential": true}, {"name": "log", "image": "fluent-bit"}]', true],
-      // Any case: a misspelt or miscased field is then reported at its key.
+      // Any case: a miswritten field is then reported at its key, not skipped with the list.
       ['[{"name": "app", "image": "nginx:1.27", "Privileged": true}]', true],
-      // Names and images alone: a manifest of something else more likely than containers that set nothing.
+      // An element that is not a container does not hide the others: the checks report it as unreadable.
+      ['[{"name": "app", "image": "nginx", "privileged": true}, null]', true],
+      ['[{"name": "app", "image": "nginx", "privileged": true}, {"name": "side", "imageUri": "x"}]', true],
+      // Names and images alone, or with fields other lists of images have: a CI matrix, a manifest.
       ['[{"name": "app", "image": "nginx:1.27"}]', false],
-      // Every element must be a container: ECS requires a name and an image of each.
-      ['[{"name": "app", "image": "nginx", "essential": true}, {"name": "sidecar", "essential": true}]', false],
-      ['[{"image": "nginx", "essential": true}]', false],
-      ['[{"name": "app", "image": "nginx"}, null]', false],
+      ['[{"name": "api", "image": "ghcr.io/acme/api:1.2", "tags": ["latest"]}]', false],
+      ['[{"name": "redis", "image": "redis:7", "type": "cache", "command": ["redis-server"]}]', false],
+      // A Kubernetes pod's containers.
+      ['[{"name": "app", "image": "nginx", "user": "x", "securityContext": {"privileged": true}}]', false],
+      ['[{"essential": true, "image": "nginx"}]', false],
       ['[]', false],
       ['[1, 2, 3]', false],
-      ['{"image": "nginx"}', false],
+      ['{"name": "app", "image": "nginx", "essential": true}', false],
       ['[{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]', false],
-      // Cut off: not read as a list (and so neither is it checked as one).
+      // Cut off: not read as a list.
       ['[{"name": "app", "image": "nginx", "privileged": true}', false],
     ];
     for (const [text, expected] of cases) assert.equal(isContainerList(text), expected, text);
@@ -136,8 +139,8 @@ describe('container definition lists (aws ecs register-task-definition --contain
         [
           [
             'agent.json',
-            'a container list that a Terraform file in this scan reads with file() or templatefile(): ' +
-              'checked in the task definition that uses it',
+            `a container list that aws_ecs_task_definition.agent in ${path.join(dir, 'main.tf')} reads in (file() or ` +
+              'templatefile()): checked there',
           ],
         ],
       );
@@ -179,34 +182,57 @@ describe('container definition lists (aws ecs register-task-definition --contain
       );
     });
   });
-});
 
-describe('terraformFileReferences', () => {
-  const at = (text: string) => terraformFileReferences({ absolutePath: '/repo/services/main.tf', text });
-  const matches = (text: string, file: string) => at(text).some((reference) => reference.test(file));
-
-  it('reads the paths file() and templatefile() are given, relative to the file', () => {
-    const cases: Array<[string, string, boolean]> = [
-      ['container_definitions = file("containers.json")', '/repo/services/containers.json', true],
-      ['container_definitions = file("${path.module}/td/web.json")', '/repo/services/td/web.json', true],
-      ['container_definitions = file("${path.module}/containers.json")', '/repo/containers.json', false],
-      // A plain relative path is Terraform's working directory's, the root module: a folder above a module's.
-      ['container_definitions = file("services/containers.json")', '/repo/services/containers.json', true],
-      ['container_definitions = file("${path.root}/../shared/web.json")', '/repo/shared/web.json', true],
-      ['container_definitions = templatefile("${path.module}/td/${var.name}.json.tpl", {})', '/repo/services/td/api.json.tpl', true],
-      ['container_definitions = file("${path.module}/td/${var.name}.json")', '/repo/services/td/nested/api.json', false],
-      ['container_definitions = file("/etc/ecs/containers.json")', '/etc/ecs/containers.json', true],
-      // Terraform JSON escapes the quotes of a call inside a string.
-      ['"container_definitions": "${file(\\"containers.json\\")}"', '/repo/services/containers.json', true],
-      ['container_definitions = file("containers.json")', '/repo/services/other.json', false],
-      // A path that is not a string literal is not told: the list is then checked on its own too.
-      ['container_definitions = file(local.path)', '/repo/services/containers.json', false],
-      ['# see containers.json', '/repo/services/containers.json', false],
-    ];
-    for (const [text, file, expected] of cases) assert.equal(matches(text, file), expected, `${text} → ${file}`);
+  it('a list that a .tf file only mentions, or reads for something else, is checked on its own', async () => {
+    await inFolder(async (dir) => {
+      cpSync(LIST, path.join(dir, 'containers.json'));
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        [
+          '# container_definitions = file("containers.json")',
+          'resource "null_resource" "register" {',
+          '  triggers = { definitions = md5(file("${path.module}/containers.json")) }',
+          '  provisioner "local-exec" {',
+          '    command = "aws ecs register-task-definition --family agent --network-mode host ' +
+            '--container-definitions file://containers.json"',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const { code, report } = await scanJson(dir);
+      assert.equal(code, 1);
+      assert.deepEqual(report.skipped, []);
+      assert.deepEqual(
+        report.findings.filter((f) => f.status === 'FAIL').map((f) => [f.checkId, f.resource.id]),
+        [
+          ['no-privileged-containers', 'containerDefinitions'],
+          ['no-root-user', 'containerDefinitions'],
+        ],
+      );
+    });
   });
 
-  it('standard input reads nothing by a path', () => {
-    assert.deepEqual(terraformFileReferences({ text: 'x = file("containers.json")' }), []);
+  it('a list a resource fails to read (a path Terraform would not find) is checked on its own', async () => {
+    await inFolder(async (dir) => {
+      mkdirSync(path.join(dir, 'modules', 'agent'), { recursive: true });
+      cpSync(LIST, path.join(dir, 'modules', 'agent', 'containers.json'));
+      // Relative to the folder Terraform runs in, not the module's: read from the module's folder, it is not there.
+      writeFileSync(
+        path.join(dir, 'modules', 'agent', 'main.tf'),
+        'resource "aws_ecs_task_definition" "agent" {\n  family                = "agent"\n' +
+          '  container_definitions = file("modules/agent/containers.json")\n}\n',
+      );
+      const { code, report } = await scanJson(dir);
+      assert.equal(code, 2);
+      assert.deepEqual(report.skipped, []);
+      assert.deepEqual(
+        report.findings.filter((f) => f.status === 'FAIL').map((f) => [f.checkId, f.resource.source]),
+        [
+          ['no-privileged-containers', 'json'],
+          ['no-root-user', 'json'],
+        ],
+      );
+    });
   });
 });
