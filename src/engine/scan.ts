@@ -332,6 +332,7 @@ async function consumeInParts(
   }
   append(into.errors, checked.errors);
   append(into.warnings, checked.warnings);
+  if (checked.listsReadIn) (into.listsReadIn ??= []).push(...checked.listsReadIn);
   into.taskDefinitions += checked.taskDefinitions;
 }
 

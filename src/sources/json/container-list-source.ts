@@ -18,7 +18,7 @@ const IMAGE_KEY = /"image"\s*:/;
 
 /**
  * Top-level fields of an ECS container definition that other lists of named images (a CI matrix, a release manifest,
- * Kubernetes or Compose containers) do not have, lowercased: one of them makes a list of containers an ECS one.
+ * Kubernetes or Compose containers) do not have, lowercased.
  */
 const ECS_CONTAINER_FIELDS = new Set(
   [
@@ -51,18 +51,41 @@ const ECS_CONTAINER_FIELDS = new Set(
     'healthCheck',
     'dependsOn',
     'extraHosts',
+    'entryPoint',
+    'links',
   ].map((name) => name.toLowerCase()),
 );
 
 /** Fields of a Kubernetes container: a list with them is a pod's, not a task definition's. */
 const KUBERNETES_CONTAINER_FIELDS = new Set(['imagePullPolicy', 'securityContext', 'volumeMounts', 'livenessProbe', 'readinessProbe']);
 
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Every element of `value` an object with these keys. */
+const listOf = (value: unknown, ...keys: string[]) =>
+  Array.isArray(value) && value.length > 0 && value.every((item) => isRecord(item) && keys.every((key) => Object.hasOwn(item, key)));
+
+/**
+ * A field or a shape only an ECS container definition has: one of ECS_CONTAINER_FIELDS (in any case: a miswritten one
+ * is then reported at its key), a number of CPU units or MiB, `environment` as name/value pairs, `secrets` read from
+ * ARNs (`valueFrom`).
+ */
+function hasEcsContainerField(element: Record<string, unknown>): boolean {
+  for (const key of Object.keys(element)) if (ECS_CONTAINER_FIELDS.has(key.toLowerCase())) return true;
+  return (
+    typeof element['cpu'] === 'number' ||
+    typeof element['memory'] === 'number' ||
+    listOf(element['environment'], 'name', 'value') ||
+    listOf(element['secrets'], 'name', 'valueFrom')
+  );
+}
+
 /**
  * A JSON array of container definitions and nothing else: what `aws ecs register-task-definition
  * --container-definitions file://containers.json` and Terraform's `container_definitions = file("containers.json")`
- * read. Some element has a `name` and an `image` and some element a field only ECS containers have (in any case: a
- * miswritten one is then reported at its key). Elements that are not containers do not make it something else: the
- * checks report them as unreadable.
+ * read. Each object in it has a `name` or an `image` (ECS requires both of every container), and one has both and a
+ * field or shape only ECS containers have (hasEcsContainerField). An element that is not an object does not make it
+ * something else: the checks report it as unreadable.
  */
 export function isContainerList(text: string): boolean {
   if (firstSignificantChar(text) !== '[' || !IMAGE_KEY.test(text)) return false;
@@ -73,16 +96,14 @@ export function isContainerList(text: string): boolean {
     return false;
   }
   if (!Array.isArray(value)) return false;
-  let named = false;
-  let ecs = false;
+  let container = false;
   for (const item of value as unknown[]) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-    const keys = Object.keys(item);
-    if (keys.some((key) => KUBERNETES_CONTAINER_FIELDS.has(key))) return false;
-    named ||= keys.includes('name') && keys.includes('image');
-    ecs ||= keys.some((key) => ECS_CONTAINER_FIELDS.has(key.toLowerCase()));
+    if (!isRecord(item)) continue;
+    if (!Object.hasOwn(item, 'name') && !Object.hasOwn(item, 'image')) return false;
+    if (Object.keys(item).some((key) => KUBERNETES_CONTAINER_FIELDS.has(key))) return false;
+    container ||= Object.hasOwn(item, 'name') && Object.hasOwn(item, 'image') && hasEcsContainerField(item);
   }
-  return named && ecs;
+  return container;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { join, normalize, resolve } from 'node:path';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { type DefinitionConstraint, type ValueNode, scalarText } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
@@ -156,7 +156,8 @@ export function moduleScope(options: InstanceOptions): Scope {
     },
     readFile(path) {
       const absolute = resolve(options.rootAbsDir, path);
-      const display = normalize(join(options.rootDisplayDir, path));
+      // An absolute path is the file itself, wherever the scan was started.
+      const display = isAbsolute(path) ? normalize(path) : normalize(join(options.rootDisplayDir, path));
       try {
         if (statSync(absolute).size > MAX_FILE_BYTES) return { error: `${display} is larger than 20 MB` };
         return { path: display, text: readFileSync(absolute, 'utf8') };

@@ -45,10 +45,18 @@ describe('container definition lists (aws ecs register-task-definition --contain
       // An element that is not a container does not hide the others: the checks report it as unreadable.
       ['[{"name": "app", "image": "nginx", "privileged": true}, null]', true],
       ['[{"name": "app", "image": "nginx", "privileged": true}, {"name": "side", "imageUri": "x"}]', true],
-      // Names and images alone, or with fields other lists of images have: a CI matrix, a manifest.
+      ['[{"name": "app", "image": "nginx", "privileged": true}, {"essential": true}]', false],
+      // Fields any container has, in the shapes only ECS gives them.
+      ['[{"name": "app", "image": "app:1.4", "cpu": 256, "memory": 512, "command": ["serve"]}]', true],
+      ['[{"name": "app", "image": "app:1.4", "environment": [{"name": "MODE", "value": "api"}]}]', true],
+      ['[{"name": "app", "image": "app:1.4", "secrets": [{"name": "DB", "valueFrom": "arn:aws:ssm:eu-west-1:1:parameter/db"}]}]', true],
+      ['[{"name": "app", "image": "app:1.4", "entryPoint": ["/bin/sh", "-c"]}]', true],
+      // Names and images alone, or with fields other lists of images have: a CI matrix, a manifest, a page's blocks.
       ['[{"name": "app", "image": "nginx:1.27"}]', false],
       ['[{"name": "api", "image": "ghcr.io/acme/api:1.2", "tags": ["latest"]}]', false],
       ['[{"name": "redis", "image": "redis:7", "type": "cache", "command": ["redis-server"]}]', false],
+      ['[{"name": "app", "image": "app:1.4", "environment": {"MODE": "api"}, "cpu": "0.5"}]', false],
+      ['[{"type": "hero", "name": "Home", "image": "hero.png"}, {"type": "comment", "user": "bob"}]', false],
       // A Kubernetes pod's containers.
       ['[{"name": "app", "image": "nginx", "user": "x", "securityContext": {"privileged": true}}]', false],
       ['[{"essential": true, "image": "nginx"}]', false],
@@ -233,6 +241,32 @@ describe('container definition lists (aws ecs register-task-definition --contain
           ['no-root-user', 'json'],
         ],
       );
+    });
+  });
+
+  it('file() with an absolute path reads that file, not one below the configuration', async () => {
+    await inFolder(async (outside) => {
+      await inFolder(async (dir) => {
+        const safe = path.join(outside, 'containers.json');
+        writeFileSync(safe, '[{"name": "app", "image": "nginx", "essential": true, "user": "1000"}]\n');
+        // The same path below the configuration's folder: a different list, which nothing reads.
+        mkdirSync(path.join(dir, ...path.dirname(safe).split(path.sep).filter(Boolean)), { recursive: true });
+        cpSync(LIST, path.join(dir, ...safe.split(path.sep).filter(Boolean)));
+        writeFileSync(
+          path.join(dir, 'main.tf'),
+          `resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = file("${safe}")\n}\n`,
+        );
+        const { code, report } = await scanJson(dir);
+        assert.equal(code, 1);
+        assert.deepEqual(report.skipped, []);
+        assert.deepEqual(
+          report.findings.filter((f) => f.status === 'FAIL').map((f) => [f.checkId, f.resource.source]),
+          [
+            ['no-privileged-containers', 'json'],
+            ['no-root-user', 'json'],
+          ],
+        );
+      });
     });
   });
 });
