@@ -59,6 +59,11 @@ const ECS_CONTAINER_FIELDS = new Set(
 /** Fields of a Kubernetes container: a list with them is a pod's, not a task definition's. */
 const KUBERNETES_CONTAINER_FIELDS = new Set(['imagePullPolicy', 'securityContext', 'volumeMounts', 'livenessProbe', 'readinessProbe']);
 
+/** What a list that is not valid JSON must show to be read anyway (its syntax error then reported, not skipped). */
+const NAME_KEY = /"name"\s*:/;
+const ECS_CONTAINER_KEY = new RegExp(`"(?:${[...ECS_CONTAINER_FIELDS].join('|')})"\\s*:`, 'i');
+const KUBERNETES_KEY = new RegExp(`"(?:${[...KUBERNETES_CONTAINER_FIELDS].join('|')})"\\s*:`);
+
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Every element of `value` an object with these keys. */
@@ -85,7 +90,7 @@ function hasEcsContainerField(element: Record<string, unknown>): boolean {
  * --container-definitions file://containers.json` and Terraform's `container_definitions = file("containers.json")`
  * read. Each object in it has a `name` or an `image` (ECS requires both of every container), and one has both and a
  * field or shape only ECS containers have (hasEcsContainerField). An element that is not an object does not make it
- * something else: the checks report it as unreadable.
+ * something else: the checks report it as unreadable. Text that is not valid JSON is one when its keys say so.
  */
 export function isContainerList(text: string): boolean {
   if (firstSignificantChar(text) !== '[' || !IMAGE_KEY.test(text)) return false;
@@ -93,7 +98,8 @@ export function isContainerList(text: string): boolean {
   try {
     value = JSON.parse(text);
   } catch {
-    return false;
+    // Broken (cut off, a stray comma): read when its keys say so, so that its error is reported, never a quiet skip.
+    return NAME_KEY.test(text) && ECS_CONTAINER_KEY.test(text) && !KUBERNETES_KEY.test(text);
   }
   if (!Array.isArray(value)) return false;
   let container = false;

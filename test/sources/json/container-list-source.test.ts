@@ -73,8 +73,10 @@ describe('container definition lists (aws ecs register-task-definition --contain
       ['[1, 2, 3]', false],
       ['{"name": "app", "image": "nginx", "essential": true}', false],
       ['[{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]', false],
-      // Cut off: not read as a list.
-      ['[{"name": "app", "image": "nginx", "privileged": true}', false],
+      // Cut off: read when its keys say so (its syntax error is then reported), else skipped as any broken JSON.
+      ['[{"name": "app", "image": "nginx", "privileged": true}', true],
+      ['[{"name": "app", "image": "nginx", "tags": [}', false],
+      ['[{"name": "app", "image": "nginx", "user": "x", "securityContext": {', false],
     ];
     for (const [text, expected] of cases) assert.equal(isContainerList(text), expected, text);
   });
@@ -258,6 +260,15 @@ describe('container definition lists (aws ecs register-task-definition --contain
         assert.deepEqual(report.skipped, []);
         assert.deepEqual(failing(report), LIST_FAILURES);
       });
+    });
+  });
+
+  it('a cut-off list in a folder is an input error at its line and column, never a quiet skip', async () => {
+    await inFolder(async (dir) => {
+      writeFileSync(path.join(dir, 'containers.json'), '[\n  {"name": "app", "image": "nginx", "privileged": true},\n');
+      const run = await runCli(['scan', dir]);
+      assert.equal(run.code, 2);
+      assert.match(run.stdout, /containers\.json:3:1: invalid JSON: (?:value|close bracket) expected/);
     });
   });
 });
