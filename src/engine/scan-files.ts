@@ -272,11 +272,11 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
       // One at a time: the workers go on taking batches from the other end of the queue meanwhile.
       await result.catch(() => undefined);
     }
-    for (const group of groups.values()) {
-      if (!group.source.reportedThroughReaders) continue;
-      // A container list a task definition read in (Terraform's file()) is checked there, where the task-level
-      // fields are known: only the others are checked on their own.
-      const readIn = await listsReadIn(groups.values());
+    // A container list a task definition read in (Terraform's file()) is checked there, where the task-level fields
+    // are known: only the others are checked on their own.
+    const deferred = [...groups.values()].filter((group) => group.source.reportedThroughReaders);
+    const readIn = deferred.length ? await listsReadIn(groups.values()) : new Map<string, string>();
+    for (const group of deferred) {
       const files = group.open.splice(0).filter((file) => {
         const by = readIn.get(path.resolve(file.path));
         if (by === undefined) return true;
@@ -313,7 +313,10 @@ async function listsReadIn(groups: Iterable<Group>): Promise<Map<string, string>
     if (group.source.reportedThroughReaders) continue;
     for (const result of group.results) {
       const batch = await result.catch(() => undefined);
-      for (const list of batch?.listsReadIn ?? []) if (!readIn.has(path.resolve(list.file))) readIn.set(path.resolve(list.file), list.by);
+      for (const list of batch?.listsReadIn ?? []) {
+        const file = path.resolve(list.file);
+        if (!readIn.has(file)) readIn.set(file, list.by);
+      }
     }
   }
   return readIn;

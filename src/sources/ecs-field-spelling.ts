@@ -1,7 +1,7 @@
 import type { ScanError } from '../model/finding.js';
 import type { SourceRange } from '../model/location.js';
 import { READ_ONLY_FIELDS } from '../model/task-definition.js';
-import type { ObjectEntry, ValueNode } from '../model/value.js';
+import type { ObjectEntry, ObjectNode, ValueNode } from '../model/value.js';
 import { JUDGED_FIELDS, PROPERTY_NAMES, USER_MAPS, ecsKeyName, nearJudgedProperty, unreadFieldEntry } from './cloudformation/ecs-keys.js';
 import { fileError } from './source.js';
 
@@ -65,6 +65,21 @@ export function reportStrictSpelling(node: ValueNode, report: SpellingReport): v
       report.errors.push(fileError(report.file, message, entry.keyRange, report.resource));
     }
   });
+}
+
+/**
+ * A task-definition body read as the AWS CLI reads it: its spelling problems reported into `output`, and the body the
+ * checks should read (withMisspeltJudgedFields, when a judged field is miswritten).
+ */
+export function withStrictSpelling(
+  body: ObjectNode,
+  file: string,
+  resource: string,
+  output: { errors: ScanError[]; warnings?: ScanError[] },
+): ObjectNode {
+  const before = output.errors.length;
+  reportStrictSpelling(body, { file, resource, errors: output.errors, warnings: (output.warnings ??= []) });
+  return output.errors.length > before ? (withMisspeltJudgedFields(body) as ObjectNode) : body;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { ScanError } from '../model/finding.js';
 import type { ResourceRef, SourceKind } from '../model/task-definition.js';
 import type { ObjectNode, ValueNode } from '../model/value.js';
 import { field, scalarText } from '../model/value.js';
-import { reportStrictSpelling, withMisspeltJudgedFields } from './ecs-field-spelling.js';
+import { withStrictSpelling } from './ecs-field-spelling.js';
 import { type SourceDefinition, type SourceOutput, fileError } from './source.js';
 
 /** Where a document sits in its file, for messages and for the ids of definitions without a family. */
@@ -45,10 +45,7 @@ export function addTaskDefinitions(
     const { definition } = f;
     if ((ids.get(definition.resource.id) ?? 0) > 1) definition.resource.id += `#${documents[index]?.place?.index ?? index}`;
     output.definitions.push(definition);
-    const warnings = (output.warnings ??= []);
-    const before = output.errors.length;
-    reportStrictSpelling(definition.body, { file, resource: definition.resource.id, errors: output.errors, warnings });
-    if (output.errors.length > before) definition.body = withMisspeltJudgedFields(definition.body) as ObjectNode;
+    definition.body = withStrictSpelling(definition.body, file, definition.resource.id, output);
     // A null in the list is no container to the model (CloudFormation's AWS::NoValue); written here, the AWS CLI
     // rejects the file, and a container someone meant would go unchecked.
     const list = field(definition.body, 'containerDefinitions');

@@ -1,10 +1,10 @@
 import type { ObjectNode, UnresolvedNode, ValueNode } from '../../model/value.js';
-import { reportStrictSpelling, withMisspeltJudgedFields } from '../ecs-field-spelling.js';
+import { withStrictSpelling } from '../ecs-field-spelling.js';
 import type { FileSource, InputFile, SourceOutput } from '../source.js';
 import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
 
 /** The resource id of the one definition a list file holds: the list has no family of its own. */
-export const CONTAINER_LIST_ID = 'containerDefinitions';
+const CONTAINER_LIST_ID = 'containerDefinitions';
 
 /**
  * What the list does not say: the task definition that registers it sets these (`aws ecs register-task-definition
@@ -134,16 +134,13 @@ function loadFile(file: InputFile, output: SourceOutput): void {
   if (list?.kind !== 'array') return;
   const unknown = (): UnresolvedNode => ({ kind: 'unresolved', expression: SET_ELSEWHERE_EXPRESSION, reason: 'not in a container list' });
   const entry = (key: string, value: ValueNode) => ({ key, sourceKey: key, value });
-  let body: ObjectNode = {
+  const body: ObjectNode = {
     kind: 'object',
     entries: [entry('containerDefinitions', list), ...SET_ELSEWHERE.map((key) => entry(key, unknown()))],
     syntax: 'json',
   };
   if (list.range) body.range = list.range;
   const resource = { kind: 'file' as const, source: 'json' as const, id: CONTAINER_LIST_ID, file: file.path };
-  const warnings = (output.warnings ??= []);
-  const before = output.errors.length;
-  reportStrictSpelling(body, { file: file.path, resource: resource.id, errors: output.errors, warnings });
-  if (output.errors.length > before) body = withMisspeltJudgedFields(body) as ObjectNode;
-  output.definitions.push({ resource, body, ...(list.range ? { range: list.range } : {}) });
+  const checked = withStrictSpelling(body, file.path, resource.id, output);
+  output.definitions.push({ resource, body: checked, ...(list.range ? { range: list.range } : {}) });
 }

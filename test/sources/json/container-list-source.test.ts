@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isContainerList } from '../../../src/sources/json/container-list-source.js';
 import { REPO_ROOT, fixture, runCli } from '../../support/cli.js';
+import { inTempFolder } from '../../support/temp-folder.js';
 
 const LIST = path.join(REPO_ROOT, fixture('json', 'container-list', 'containers.json'));
 
@@ -21,14 +21,7 @@ interface Report {
   skipped: Array<{ file: string; reason: string }>;
 }
 
-async function inFolder(use: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-container-list-'));
-  try {
-    await use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const inFolder = (use: (dir: string) => Promise<void>) => inTempFolder('container-list', use);
 
 /** The failing checks of a report, with the source that found each: the list's own ('json') or Terraform's. */
 const failing = (report: Report) => report.findings.filter((f) => f.status === 'FAIL').map((f) => [f.checkId, f.resource.source]);
@@ -43,6 +36,14 @@ const scanJson = async (target: string) => {
   const run = await runCli(['scan', target, '--format', 'json', '--verbose']);
   return { code: run.code, stderr: run.stderr, report: JSON.parse(run.stdout) as Report };
 };
+
+/** Scans `dir`: the list in it is checked on its own (not skipped), its failures the list's, with this exit code. */
+async function assertCheckedOnItsOwn(dir: string, code: number): Promise<void> {
+  const scanned = await scanJson(dir);
+  assert.equal(scanned.code, code);
+  assert.deepEqual(scanned.report.skipped, []);
+  assert.deepEqual(failing(scanned.report), LIST_FAILURES);
+}
 
 describe('container definition lists (aws ecs register-task-definition --container-definitions file://…)', () => {
   it('tells a list of containers from other JSON arrays', () => {
@@ -219,10 +220,7 @@ describe('container definition lists (aws ecs register-task-definition --contain
           '',
         ].join('\n'),
       );
-      const { code, report } = await scanJson(dir);
-      assert.equal(code, 1);
-      assert.deepEqual(report.skipped, []);
-      assert.deepEqual(failing(report), LIST_FAILURES);
+      await assertCheckedOnItsOwn(dir, 1);
     });
   });
 
@@ -236,10 +234,7 @@ describe('container definition lists (aws ecs register-task-definition --contain
         'resource "aws_ecs_task_definition" "agent" {\n  family                = "agent"\n' +
           '  container_definitions = file("modules/agent/containers.json")\n}\n',
       );
-      const { code, report } = await scanJson(dir);
-      assert.equal(code, 2);
-      assert.deepEqual(report.skipped, []);
-      assert.deepEqual(failing(report), LIST_FAILURES);
+      await assertCheckedOnItsOwn(dir, 2);
     });
   });
 
@@ -255,10 +250,7 @@ describe('container definition lists (aws ecs register-task-definition --contain
           path.join(dir, 'main.tf'),
           `resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = file("${safe}")\n}\n`,
         );
-        const { code, report } = await scanJson(dir);
-        assert.equal(code, 1);
-        assert.deepEqual(report.skipped, []);
-        assert.deepEqual(failing(report), LIST_FAILURES);
+        await assertCheckedOnItsOwn(dir, 1);
       });
     });
   });

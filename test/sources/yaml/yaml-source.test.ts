@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CHECKS } from '../../../src/checks/catalogue.js';
@@ -11,6 +10,7 @@ import { FILE_SOURCES } from '../../../src/sources/registry.js';
 import { looksLikeYamlTaskDefinition } from '../../../src/sources/yaml/detect.js';
 import { yamlTaskDefinitionSource } from '../../../src/sources/yaml/yaml-source.js';
 import { REPO_ROOT, fixture, runCli } from '../../support/cli.js';
+import { inTempFolder } from '../../support/temp-folder.js';
 
 const load = async (name: string) => {
   const file = fixture('yaml', name);
@@ -18,15 +18,7 @@ const load = async (name: string) => {
   return { file, output: await yamlTaskDefinitionSource.load([{ path: file, text }], {}) };
 };
 
-/** Runs `use` in a fresh temporary folder, removed after. */
-async function inFolder(use: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-yaml-'));
-  try {
-    await use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const inFolder = (use: (dir: string) => Promise<void>) => inTempFolder('yaml', use);
 
 const owner = (text: string, name = 'td.yaml') => FILE_SOURCES.find((s) => s.detect({ path: name, text }))?.kind;
 
