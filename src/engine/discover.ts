@@ -145,7 +145,7 @@ interface WalkedFolder {
 class WalkedFile implements PendingFile {
   constructor(
     private readonly folder: WalkedFolder,
-    private readonly name: string,
+    readonly name: string,
   ) {}
 
   get display(): string {
@@ -169,6 +169,11 @@ class WalkedFile implements PendingFile {
   realKey(): readonly [string, string] {
     return [this.folder.real, this.name];
   }
+}
+
+/** A pending file's name, or the path it is shown by (what its extension is read from), without building a path. */
+export function pendingName(p: PendingFile): string {
+  return p instanceof WalkedFile ? p.name : p.display;
 }
 
 /**
@@ -306,10 +311,14 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
+      // Most entries are regular files: their paths are built only when read (WalkedFile).
+      if (entry.isFile()) {
+        if (isCandidate(entry.name)) pending.push(new WalkedFile(folder, entry.name));
+        continue;
+      }
       const display = displayPath(displayDir, entry.name);
       const absolute = path.join(absoluteDir, entry.name);
       let isDirectory = entry.isDirectory();
-      let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         // A link that cannot be followed is not an input that could not be read: skipped, counted, listed with --verbose.
         const followed = await followLink(absolute);
@@ -333,8 +342,7 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
           continue;
         }
         isDirectory = followed.directory;
-        isFile = followed.file;
-        if (isFile) {
+        if (followed.file) {
           pending.push({ display, absolute, explicit: false, real: followed.real });
           continue;
         }
@@ -353,8 +361,6 @@ export async function walkPaths(paths: string[], options: DiscoveryOptions = {})
           continue;
         }
         await walk(display, absolute, real, new Set([...ancestors, real]));
-      } else if (isFile && isCandidate(entry.name)) {
-        pending.push(new WalkedFile(folder, entry.name));
       }
     }
   }

@@ -10,7 +10,7 @@ import type { Finding, ScanError } from '../model/finding.js';
 import { LineIndex } from '../model/location.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { type FileShare, type FileSource, type InputFile, type UnitPlace, fileError } from '../sources/source.js';
-import { type PendingFile, type SkippedFile, fileReader } from './discover.js';
+import { type PendingFile, type SkippedFile, fileReader, pendingName } from './discover.js';
 import { compactBatch, compactorFor } from './compact-findings.js';
 import { releaseBatch } from './detach-batch.js';
 import { ALL_FINDING_DETAILS } from './evaluate.js';
@@ -453,7 +453,7 @@ interface NamesFound {
 function namesFound(pending: readonly PendingFile[]): NamesFound {
   const found: NamesFound = { likely: 0, yaml: false, terraform: false };
   for (const file of pending) {
-    const name = file.display.toLowerCase();
+    const name = pendingName(file).toLowerCase();
     if (name.endsWith('.json')) found.likely++;
     else if (name.endsWith('.tf')) {
       found.likely++;
