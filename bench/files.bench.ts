@@ -29,6 +29,7 @@ import {
   measureProcess,
   median,
   pageFaultNote,
+  coresUsed,
 } from './support/measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -74,15 +75,6 @@ async function scanRuns(args: string[], runs: number, expectedExit = 1): Promise
     results.push(m);
   }
   return summarize(results);
-}
-
-/**
- * CPU over wall: how busy the cores were on average (2.00 on this machine is every core busy from start to end). The
- * scan's lanes (the main thread and the workers) should keep it near the number of cores; on a loaded machine it
- * drops, as the wall time grows.
- */
-function coresUsed(s: Summary): string {
-  return `${(s.cpuMs / s.wallMs).toFixed(2)} cores used`;
 }
 
 function rate(files: number, s: Summary): number {

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateTaskDefinition, seededRandom } from './support/corpus.js';
-import { extraCaCertsNote, loadNote, machineNote, mark, measureProcess, median, pageFaultNote } from './support/measure.js';
+import { coresUsed, extraCaCertsNote, loadNote, machineNote, mark, measureProcess, median, pageFaultNote } from './support/measure.js';
 
 const MODULE_DIRS = Number(process.env.BENCH_TF_DIRS ?? 250); // 4 .tf files each
 const PLAN_RESOURCES = Number(process.env.BENCH_PLAN_RESOURCES ?? 5000);
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
         `definitions (jsonencode with var/local/interpolation, heredoc)`,
     );
     console.log(`  wall time (median of ${RUNS}, whole CLI process): ${hcl.wallMs.toFixed(0)} ms (${loadNote(hcl.loadAverage)})`);
-    console.log(`  CPU time (user+sys, median): ${hcl.cpuMs.toFixed(0)} ms`);
+    console.log(`  CPU time (user+sys, median): ${hcl.cpuMs.toFixed(0)} ms, ${coresUsed(hcl)}`);
     console.log(`  throughput: ${rate.toFixed(0)} .tf files/s (target >= 500) ${mark(rate >= 500)}`);
     console.log(`  peak RSS: ${hcl.peakRssMb.toFixed(0)} MB`);
     const plan = await runCli(planFile, path.join(root, 'plan-report.json'), PLAN_RESOURCES);
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
       `  wall time (median of ${RUNS}, whole CLI process): ${(plan.wallMs / 1000).toFixed(2)} s (target < 1.5 ` +
         `s) ${mark(plan.wallMs < 1500)} (${loadNote(plan.loadAverage)})`,
     );
-    console.log(`  CPU time (user+sys, median): ${(plan.cpuMs / 1000).toFixed(2)} s`);
+    console.log(`  CPU time (user+sys, median): ${(plan.cpuMs / 1000).toFixed(2)} s, ${coresUsed(plan)} (one lane: see the header)`);
     console.log(`  peak RSS: ${plan.peakRssMb.toFixed(0)} MB (target < 300) ${mark(plan.peakRssMb < 300)}`);
     console.log(`  fresh memory: ${await pageFaultNote(plan.minorFaults)}`);
   } finally {

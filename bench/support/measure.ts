@@ -170,3 +170,13 @@ export async function machineNote(runs = 5): Promise<string> {
     `of CPU per page fault; figures from another machine compare in proportion to these`
   );
 }
+
+/**
+ * CPU over wall: how busy the cores were on average (2.00 on a two-core machine is every core busy from start to end).
+ * A scan's lanes (the main thread and the workers) should keep it near the number of cores; on a loaded machine it
+ * drops, as the wall time grows. A one-lane scan above 1.00 is V8's own threads (compiles, garbage collection) and
+ * libuv's file writes.
+ */
+export function coresUsed(s: { cpuMs: number; wallMs: number }): string {
+  return `${(s.cpuMs / s.wallMs).toFixed(2)} cores used`;
+}
