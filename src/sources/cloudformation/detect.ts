@@ -1,3 +1,4 @@
+import { withUnicodeEscapesDecoded } from '../escaped-text.js';
 import { yamlPackage } from '../yaml-lazy.js';
 
 /**
@@ -23,6 +24,13 @@ const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]/;
 const MAX_PARSED_TO_DECIDE = 1024 * 1024;
 
 export function looksLikeCloudFormation(text: string): boolean {
+  if (looksLikeTemplate(text)) return true;
+  // Keys or types written with `\u` escapes (a JSON template): asked again of the text as a reader decodes it.
+  const decoded = withUnicodeEscapesDecoded(text);
+  return decoded !== undefined && looksLikeTemplate(decoded);
+}
+
+function looksLikeTemplate(text: string): boolean {
   // The keys' literal text first: a plain search is many times cheaper than the patterns' scan of a file without it
   // (every task-definition JSON file is asked), and neither pattern can match without it.
   if (text.includes('AWSTemplateFormatVersion') && FORMAT_VERSION.test(text)) return true;

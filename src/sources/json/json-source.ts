@@ -1,3 +1,4 @@
+import { withUnicodeEscapesDecoded } from '../escaped-text.js';
 import type { FileSource, InputFile, SourceOutput } from '../source.js';
 import { addTaskDefinitions } from '../task-definition-documents.js';
 import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
@@ -22,10 +23,9 @@ export const jsonTaskDefinitionSource: FileSource = {
   detect(file) {
     const start = firstSignificantChar(file.text);
     if (start !== '{' && start !== '[') return false;
-    const text = file.text;
-    return (
-      LOOKS_LIKE_TASK_DEFINITION.test(text) || MISWRITTEN_TASK_DEFINITION.test(text) || (FAMILY.test(text) && TASK_LEVEL_KEY.test(text))
-    );
+    if (looksLikeTaskDefinition(file.text)) return true;
+    const decoded = withUnicodeEscapesDecoded(file.text);
+    return decoded !== undefined && looksLikeTaskDefinition(decoded);
   },
   async load(files) {
     const output: SourceOutput = { definitions: [], failures: [], errors: [] };
@@ -33,6 +33,10 @@ export const jsonTaskDefinitionSource: FileSource = {
     return output;
   },
 };
+
+function looksLikeTaskDefinition(text: string): boolean {
+  return LOOKS_LIKE_TASK_DEFINITION.test(text) || MISWRITTEN_TASK_DEFINITION.test(text) || (FAMILY.test(text) && TASK_LEVEL_KEY.test(text));
+}
 
 function loadFile(file: InputFile, output: SourceOutput): void {
   const parsed = parseJsonWithPositions(file.text, file.path);

@@ -45,6 +45,17 @@ describe('CloudFormation detection (by content; a parse only when a type is writ
     assert.equal(detect('{\n  "Resources": {\n    "T": {"Type": "AWS::ECS::TaskDefinition"}\n  }\n}\n'), true);
   });
 
+  it('accepts keys and types written with \\u escapes, as JSON readers decode them', () => {
+    assert.equal(detect('{"Resources": {"T": {"Typ\\u0065": "AWS::ECS::TaskDefinition"}}}'), true);
+    assert.equal(detect('{"Resourc\\u0065s": {"T": {"Type": "AWS::ECS::TaskDefinition"}}}'), true);
+    assert.equal(detect('{"Resources": {"T": {"Type": "\\u0041WS::ECS::TaskDefinition"}}}'), true);
+    // A string that holds a template with escaped quotes is not one.
+    assert.equal(
+      detect('{"body": "{\\u0022Resources\\u0022: {\\u0022T\\u0022: {\\u0022Type\\u0022: \\u0022AWS::S3::Bucket\\u0022}}}"}'),
+      false,
+    );
+  });
+
   it('rejects task-definition JSON, Terraform plans and unrelated YAML', () => {
     assert.equal(detect('{"family":"web","containerDefinitions":[{"name":"web"}]}'), false);
     assert.equal(detect('{"resource_changes":[{"type":"aws_ecs_task_definition"}]}'), false);

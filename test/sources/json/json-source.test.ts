@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CHECKS } from '../../../src/checks/catalogue.js';
 import { scan } from '../../../src/engine/scan.js';
@@ -52,9 +54,40 @@ describe('task-definition JSON shapes', () => {
     assert.equal(jsonTaskDefinitionSource.detect({ path: 'td.txt', text: '{"containerDefinitions": []}' }), true);
     assert.equal(jsonTaskDefinitionSource.detect({ path: 'package.json', text: '{"name": "x", "version": "1.0.0"}' }), false);
   });
+
+  it('detects keys written with \\u escapes, as JSON readers decode them; never a string that only holds such a key', () => {
+    const detect = (text: string) => jsonTaskDefinitionSource.detect({ path: 'td.json', text });
+    assert.equal(detect('{"family": "x", "container\\u0044efinitions": []}'), true);
+    assert.equal(detect('{"\\u0063ontainerDefinitions": []}'), true);
+    // Escaped quotes would make the string's content a key.
+    assert.equal(detect('{"note": "{\\u0022containerDefinitions\\u0022: []}"}'), false);
+  });
 });
 
 describe('JSON through the engine', () => {
+  it('a task definition whose keys are written with \\u escapes is read and checked, not skipped', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'ecsguard-escaped-'));
+    try {
+      const file = path.join(folder, 'escaped.json');
+      writeFileSync(
+        file,
+        '{\n  "family": "x",\n  "container\\u0044efinitions": [\n' +
+          '    { "name": "app", "image": "nginx", "privileged": true, "user": "0" }\n  ]\n}\n',
+      );
+      const result = await scan({ paths: [file], checks: CHECKS });
+      assert.deepEqual(result.errors, []);
+      assert.deepEqual(
+        result.findings.map((f) => [f.checkId, f.status, f.location?.start.line, f.location?.start.column, f.message]),
+        [
+          ['no-privileged-containers', 'FAIL', 4, 54, 'container "app": privileged is true'],
+          ['no-root-user', 'FAIL', 4, 68, 'container "app": user "0" is uid 0 (root)'],
+        ],
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('exact findings for the register input', async () => {
     const result = await scan({ paths: [fixture('json', 'register-input.json')], checks: CHECKS });
     assert.deepEqual(

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MAX_DECODED_TO_SNIFF, withUnicodeEscapesDecoded } from '../../src/sources/escaped-text.js';
+
+describe('withUnicodeEscapesDecoded (what content sniffing asks again)', () => {
+  const cases: Array<[string, string, string | undefined]> = [
+    ['a letter', '"container\\u0044efinitions":', '"containerDefinitions":'],
+    ['upper- and lower-case hex', '\\u0041\\u0061', 'Aa'],
+    ['several in one text', '{"\\u0066amily": "x", "Typ\\u0065": 1}', '{"family": "x", "Type": 1}'],
+    ['no escape', '{"family": "x"}', undefined],
+    ['a quote stays escaped: it would end the string', '"a\\u0022b"', undefined],
+    ['a backslash stays escaped', '"a\\u005cu0041"', undefined],
+    ['a control character stays escaped', '"a\\u000ab"', undefined],
+    ['an escaped backslash before u is no escape', '"a\\\\u0041"', undefined],
+    ['after two escaped backslashes it is one', '"a\\\\\\\\\\u0041"', '"a\\\\\\\\A"'],
+    ['too few hex digits', '"\\u004"', undefined],
+    ['a text too long to copy is sniffed as written', `${' '.repeat(MAX_DECODED_TO_SNIFF)}\\u0041`, undefined],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(name, () => {
+      assert.equal(withUnicodeEscapesDecoded(text), expected);
+    });
+  }
+});
