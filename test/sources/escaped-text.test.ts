@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_DECODED_TO_SNIFF, withUnicodeEscapesDecoded } from '../../src/sources/escaped-text.js';
+import { MAX_DECODED_TO_SNIFF, withCharacterEscapesDecoded } from '../../src/sources/escaped-text.js';
 
-describe('withUnicodeEscapesDecoded (what content sniffing asks again)', () => {
+describe('withCharacterEscapesDecoded (what content sniffing asks again)', () => {
   const cases: Array<[string, string, string | undefined]> = [
     ['a letter', '"container\\u0044efinitions":', '"containerDefinitions":'],
     ['upper- and lower-case hex', '\\u0041\\u0061', 'Aa'],
@@ -14,11 +14,13 @@ describe('withUnicodeEscapesDecoded (what content sniffing asks again)', () => {
     ['an escaped backslash before u is no escape', '"a\\\\u0041"', undefined],
     ['after two escaped backslashes it is one', '"a\\\\\\\\\\u0041"', '"a\\\\\\\\A"'],
     ['too few hex digits', '"\\u004"', undefined],
+    ["YAML's \\x and \\U escapes", '"container\\x44efinitions": "\\U00000041"', '"containerDefinitions": "A"'],
+    ['a single quote stays escaped', '"a\\x27b"', undefined],
     ['a text too long to copy is sniffed as written', `${' '.repeat(MAX_DECODED_TO_SNIFF)}\\u0041`, undefined],
   ];
   for (const [name, text, expected] of cases) {
     it(name, () => {
-      assert.equal(withUnicodeEscapesDecoded(text), expected);
+      assert.equal(withCharacterEscapesDecoded(text), expected);
     });
   }
 });

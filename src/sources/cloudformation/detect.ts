@@ -1,4 +1,4 @@
-import { withUnicodeEscapesDecoded } from '../escaped-text.js';
+import { withCharacterEscapesDecoded } from '../escaped-text.js';
 import { yamlPackage } from '../yaml-lazy.js';
 
 /**
@@ -26,7 +26,7 @@ const MAX_PARSED_TO_DECIDE = 1024 * 1024;
 export function looksLikeCloudFormation(text: string): boolean {
   if (looksLikeTemplate(text)) return true;
   // Keys or types written with `\u` escapes (a JSON template): asked again of the text as a reader decodes it.
-  const decoded = withUnicodeEscapesDecoded(text);
+  const decoded = withCharacterEscapesDecoded(text);
   return decoded !== undefined && looksLikeTemplate(decoded);
 }
 

@@ -1,4 +1,4 @@
-import { withUnicodeEscapesDecoded } from '../escaped-text.js';
+import { withCharacterEscapesDecoded } from '../escaped-text.js';
 import type { FileSource, InputFile, SourceOutput } from '../source.js';
 import { addTaskDefinitions } from '../task-definition-documents.js';
 import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
@@ -24,7 +24,7 @@ export const jsonTaskDefinitionSource: FileSource = {
     const start = firstSignificantChar(file.text);
     if (start !== '{' && start !== '[') return false;
     if (looksLikeTaskDefinition(file.text)) return true;
-    const decoded = withUnicodeEscapesDecoded(file.text);
+    const decoded = withCharacterEscapesDecoded(file.text);
     return decoded !== undefined && looksLikeTaskDefinition(decoded);
   },
   async load(files) {

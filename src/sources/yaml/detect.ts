@@ -1,3 +1,4 @@
+import { withCharacterEscapesDecoded } from '../escaped-text.js';
 import { yamlPackage } from '../yaml-lazy.js';
 
 /**
@@ -52,6 +53,13 @@ const LIST_ELEMENT_ANY_INDENT = /^ {1,8}["']?containerDefinitions["']?[ \t]*:/m;
 const MAX_PARSED_CHARS = 1024 * 1024;
 
 export function looksLikeYamlTaskDefinition(text: string): boolean {
+  if (looksLike(text)) return true;
+  // Keys written with escapes in double quotes (`"container\x44efinitions":`): asked again of the text as YAML reads it.
+  const decoded = withCharacterEscapesDecoded(text);
+  return decoded !== undefined && looksLike(decoded);
+}
+
+function looksLike(text: string): boolean {
   if (
     TASK_DEFINITION_KEY.test(text) ||
     (TOP_LEVEL_LIST.test(text) && LIST_ELEMENT_KEY.test(text)) ||

@@ -45,10 +45,11 @@ describe('CloudFormation detection (by content; a parse only when a type is writ
     assert.equal(detect('{\n  "Resources": {\n    "T": {"Type": "AWS::ECS::TaskDefinition"}\n  }\n}\n'), true);
   });
 
-  it('accepts keys and types written with \\u escapes, as JSON readers decode them', () => {
+  it("accepts keys and types written with escapes (\\u, and YAML's \\x), as readers decode them", () => {
     assert.equal(detect('{"Resources": {"T": {"Typ\\u0065": "AWS::ECS::TaskDefinition"}}}'), true);
     assert.equal(detect('{"Resourc\\u0065s": {"T": {"Type": "AWS::ECS::TaskDefinition"}}}'), true);
     assert.equal(detect('{"Resources": {"T": {"Type": "\\u0041WS::ECS::TaskDefinition"}}}'), true);
+    assert.equal(detect('Resources:\n  T:\n    "Typ\\x65": AWS::ECS::TaskDefinition\n'), true);
     // A string that holds a template with escaped quotes is not one.
     assert.equal(
       detect('{"body": "{\\u0022Resources\\u0022: {\\u0022T\\u0022: {\\u0022Type\\u0022: \\u0022AWS::S3::Bucket\\u0022}}}"}'),

@@ -210,6 +210,9 @@ describe('task definitions in YAML (--cli-input-yaml, describe --output yaml)', 
     // Keys with an anchor or a tag.
     assert.equal(looksLikeYamlTaskDefinition('family: a\n&k containerDefinitions: [{name: c, privileged: true}]\n'), true);
     assert.equal(looksLikeYamlTaskDefinition('family: a\n!!str containerDefinitions: [{name: c, privileged: true}]\n'), true);
+    // Keys written with escapes in double quotes, as YAML reads them.
+    assert.equal(looksLikeYamlTaskDefinition('family: a\n"container\\x44efinitions": [{name: c, privileged: true}]\n'), true);
+    assert.equal(looksLikeYamlTaskDefinition('"\\u0063ontainerDefinitions":\n  - name: c\n'), true);
     // A big file is not parsed to decide (a 30 MB ConfigMap took 29 s): the key's place decides.
     assert.equal(looksLikeYamlTaskDefinition(`data:\n  taskDefinition:\n    family: a\n${'  k: v\n'.repeat(200_000)}`), false);
     const element = '-   family: a\n    containerDefinitions: [{name: c, privileged: true}]\n';
