@@ -20,6 +20,14 @@ const ESCAPE = /\\(?:u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|U([0-9A-Fa-f]{8}))/g;
  */
 export function withCharacterEscapesDecoded(text: string): string | undefined {
   if (text.length > MAX_DECODED_TO_SNIFF || !/\\[uxU]/.test(text)) return undefined;
+  // Each source that does not recognize a file asks again of the same text: decoded once.
+  if (text !== last.text) last = { text, decoded: decode(text) };
+  return last.decoded;
+}
+
+let last: { text: string; decoded: string | undefined } = { text: '', decoded: undefined };
+
+function decode(text: string): string | undefined {
   let changed = false;
   const decoded = text.replace(ESCAPE, (escape, u?: string, x?: string, wide?: string, at?: number) => {
     const code = Number.parseInt((u ?? x ?? wide) as string, 16);

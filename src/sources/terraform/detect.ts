@@ -2,6 +2,7 @@
  * Cheap content and name sniffing for the Terraform sources, never a parse, in a module of its own: the engine routes
  * files without loading the HCL parser or the plan reader (start-up cost).
  */
+import { withCharacterEscapesDecoded } from '../escaped-text.js';
 
 const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;
 
@@ -36,5 +37,13 @@ const TASK_DEFINITION_TYPE = /"type"\s*:\s*"aws_ecs_task_definition"/;
  * holds a task definition: skipped as "not a recognized input", its task definitions would go unchecked.
  */
 export function looksLikeTerraformPlan(text: string): boolean {
-  return text.trimStart().startsWith('{') && PLAN_SECTIONS.test(text) && (FORMAT_VERSION.test(text) || TASK_DEFINITION_TYPE.test(text));
+  if (!text.trimStart().startsWith('{')) return false;
+  if (looksLikePlan(text)) return true;
+  // Keys written with `\u` escapes: asked again of the text as a JSON reader decodes it.
+  const decoded = withCharacterEscapesDecoded(text);
+  return decoded !== undefined && looksLikePlan(decoded);
+}
+
+function looksLikePlan(text: string): boolean {
+  return PLAN_SECTIONS.test(text) && (FORMAT_VERSION.test(text) || TASK_DEFINITION_TYPE.test(text));
 }

@@ -27,6 +27,8 @@ describe('Terraform plan JSON', () => {
     assert.equal(terraformPlan.detect({ path: 'anything.json', text }), true);
     assert.equal(terraformPlan.detect({ path: 'plan.json', text: '{"format_version": "1.0", "values": {}}' }), false);
     assert.equal(terraformPlan.detect({ path: 'td.json', text: '{"containerDefinitions": []}' }), false);
+    // Keys written with \\u escapes, as a JSON reader decodes them.
+    assert.equal(terraformPlan.detect({ path: 'p.json', text: '{"format_version": "1.2", "resource\\u005fchanges": []}' }), true);
   });
 
   it('reads a plan cut down to resource_changes, without format_version, when it holds a task definition', async () => {
