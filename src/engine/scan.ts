@@ -6,6 +6,7 @@ import { type TaskDefinition, normalizeTaskDefinition } from '../model/task-defi
 import { field } from '../model/value.js';
 import { firstSignificantChar, parseJsonWithPositions } from '../sources/json/json-tree.js';
 import { recognizeNonTaskDefinition } from '../sources/not-task-definition.js';
+import { forgetDecodedText } from '../sources/escaped-text.js';
 import {
   type FileSource,
   type FileSourceOptions,
@@ -458,6 +459,8 @@ export function routeFile(
     return source ? { source } : {};
   } catch (error) {
     return { error: describeLoadFailure(undefined, error) };
+  } finally {
+    forgetDecodedText();
   }
 }
 

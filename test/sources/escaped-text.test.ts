@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_DECODED_TO_SNIFF, withCharacterEscapesDecoded } from '../../src/sources/escaped-text.js';
+import { withCharacterEscapesDecoded } from '../../src/sources/escaped-text.js';
 
 describe('withCharacterEscapesDecoded (what content sniffing asks again)', () => {
   const cases: Array<[string, string, string | undefined]> = [
@@ -16,7 +16,8 @@ describe('withCharacterEscapesDecoded (what content sniffing asks again)', () =>
     ['too few hex digits', '"\\u004"', undefined],
     ["YAML's \\x and \\U escapes", '"container\\x44efinitions": "\\U00000041"', '"containerDefinitions": "A"'],
     ['a single quote stays escaped', '"a\\x27b"', undefined],
-    ['a text too long to copy is sniffed as written', `${' '.repeat(MAX_DECODED_TO_SNIFF)}\\u0041`, undefined],
+    ['only printable ASCII is decoded (the copy stays one byte a character)', '"\\u00e9\\u4e2d\\U0001F600"', undefined],
+    ['a large text too', `${' '.repeat(20 * 1024 * 1024)}"\\u0041"`, `${' '.repeat(20 * 1024 * 1024)}"A"`],
   ];
   for (const [name, text, expected] of cases) {
     it(name, () => {
