@@ -53,7 +53,7 @@ function decodeText(value: ValueNode, origin?: TextOrigin): { value: ValueNode }
 }
 
 /** Every value of `node` marked as computed by `call`'s expression (an origin without a definition: fixed by hand). */
-function computedBy(node: ValueNode, call: ValueNode): ValueNode {
+export function computedBy(node: ValueNode, call: ValueNode): ValueNode {
   const origin = {
     expression: call.origin?.expression ?? 'the container definitions string an expression computes',
     ...(call.range ? { range: call.range } : {}),

@@ -38,7 +38,7 @@ export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined,
  * interpolation marks a value, object or list whose first or last character it wrote (one it wrote only the inside
  * of, `"${var.image}:1"`, stays the template's, whose fix reads the interpolation there).
  */
-function markPlaceholders(node: ValueNode, placeholders: TemplatePlaceholder[]): ValueNode {
+export function markPlaceholders(node: ValueNode, placeholders: TemplatePlaceholder[]): ValueNode {
   const range = node.range;
   const substituted = range
     ? placeholders.find((p) => {

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { LineIndex, type SourceRange } from '../../model/location.js';
 import type { ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
 import { decodeEmbeddedJson, wholeTextOrigin } from './embedded-json.js';
+import { decodeEmbeddedYaml } from './embedded-yaml.js';
 import { evaluate, here } from './evaluate.js';
 import type { EvalContext } from './scope.js';
 import { type Call, type Implementation, fail, reject, scalar, strict, stringResult } from './function-support.js';
@@ -28,6 +29,14 @@ function jsondecode(value: ValueNode, call: Call): ValueNode {
   const decoded = decodeEmbeddedJson(value.value, textOrigin(value), value.range);
   if ('root' in decoded) return decoded.root;
   call.ctx.problems.push({ message: decoded.error, ...(decoded.range ? { range: decoded.range } : {}) });
+  return fail(call, decoded.error);
+}
+
+function yamldecode(value: ValueNode, call: Call): ValueNode {
+  if (value.kind !== 'string') return fail(call, `yamldecode needs a string, found ${value.kind}`);
+  const decoded = decodeEmbeddedYaml(value.value, textOrigin(value), value.range);
+  if ('root' in decoded) return decoded.root;
+  call.ctx.problems.push({ message: `yamldecode: ${decoded.error}`, ...(decoded.range ? { range: decoded.range } : {}) });
   return fail(call, decoded.error);
 }
 
@@ -159,6 +168,7 @@ const FUNCTIONS: Record<string, Implementation> = {
   ...STANDARD_FUNCTIONS,
   jsonencode: ([value], call) => (value ? markJsonEncoded(value) : fail(call, 'jsonencode needs a value')),
   jsondecode: strict(([value], call) => jsondecode(value as ValueNode, call)),
+  yamldecode: strict(([value], call) => yamldecode(value as ValueNode, call)),
   concat: strict(concat),
   merge: strict(merge),
   tostring: strict(([value], call) => {

@@ -14,6 +14,7 @@ import {
   mergeOutputs,
 } from '../source.js';
 import { configurationUnits } from './configuration-units.js';
+import { loadYamlReader } from './embedded-yaml.js';
 import { ConfigurationLoader } from './configuration.js';
 import { type DirectoryFiles, groupByDirectory, isConfigInput, parseModulesManifest } from './directories.js';
 import { evaluateInstance, localModuleSource } from './instance.js';
@@ -95,6 +96,8 @@ function readModulesManifest(root: DirectoryFiles, errors: ScanError[]): Map<str
  */
 async function loadTerraformConfiguration(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput> {
   const parser = await terraformParser();
+  // yamldecode() is evaluated without waiting: the YAML reader's full path is loaded first when a file calls it.
+  if (files.some((f) => f.text.includes('yamldecode'))) await loadYamlReader();
   if (options.unit) return loadUnit(files, options, parser, options.unit);
   const outputs = configurationUnits(files).map((unit) => loadUnit(unit.files, options, parser, unit.place));
   return outputs.length === 1 ? (outputs[0] as SourceOutput) : mergeOutputs(outputs);
