@@ -3,6 +3,7 @@ import type { ObjectEntry, Syntax, ValueNode } from '../../model/value.js';
 import { parseJsonWithPositions } from '../json/json-tree.js';
 import type { FileSource, SourceOutput } from '../source.js';
 import { looksLikeCloudFormation } from './detect.js';
+import { templatesIn } from './serverless.js';
 import { extractTaskDefinitions } from './task-definitions.js';
 import { readYamlDocuments } from './yaml-documents.js';
 
@@ -59,7 +60,9 @@ export const cloudFormationSource: FileSource = {
         output.errors.push(...parsed.errors);
         roots = parsed.documents;
       }
-      for (const root of roots) extractTaskDefinitions(root, { file: file.path, text: file.text, syntax }, output);
+      for (const root of roots) {
+        for (const template of templatesIn(root)) extractTaskDefinitions(template, { file: file.path, text: file.text, syntax }, output);
+      }
     }
     return output;
   },

@@ -30,7 +30,26 @@ export function looksLikeCloudFormation(text: string): boolean {
   return decoded !== undefined && looksLikeTemplate(decoded);
 }
 
+/**
+ * A Serverless Framework service (`serverless.yml`): top-level `service:` and `provider:`, and CloudFormation under
+ * `resources:` (`resources.Resources`, merged into the stack the framework deploys) with an `AWS::` resource type.
+ */
+const SERVICE_KEY = topLevelKey('service');
+const PROVIDER_KEY = topLevelKey('provider');
+const LOWER_RESOURCES_KEY = topLevelKey('resources');
+
+export function looksLikeServerlessService(text: string): boolean {
+  return (
+    text.includes('resources') &&
+    LOWER_RESOURCES_KEY.test(text) &&
+    SERVICE_KEY.test(text) &&
+    PROVIDER_KEY.test(text) &&
+    RESOURCE_TYPE.test(text)
+  );
+}
+
 function looksLikeTemplate(text: string): boolean {
+  if (looksLikeServerlessService(text)) return true;
   // The keys' literal text first: a plain search is many times cheaper than the patterns' scan of a file without it
   // (every task-definition JSON file is asked), and neither pattern can match without it.
   if (text.includes('AWSTemplateFormatVersion') && FORMAT_VERSION.test(text)) return true;
