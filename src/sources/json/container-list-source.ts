@@ -1,6 +1,8 @@
 import type { ObjectNode, UnresolvedNode, ValueNode } from '../../model/value.js';
 import { withStrictSpelling } from '../ecs-field-spelling.js';
-import type { FileSource, InputFile, SourceOutput } from '../source.js';
+import { LineIndex } from '../../model/location.js';
+import { type FileSource, type InputFile, type SourceOutput, fileError } from '../source.js';
+import { yamlPackage } from '../yaml-lazy.js';
 import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
 
 /** The resource id of the one definition a list file holds: the list has no family of its own. */
@@ -86,20 +88,47 @@ function hasEcsContainerField(element: Record<string, unknown>): boolean {
 }
 
 /**
- * A JSON array of container definitions and nothing else: what `aws ecs register-task-definition
+ * YAML: the first line that is not blank or a comment starts a list, and a key of one of its elements (after the dash,
+ * or indented as the element's keys are: two to four columns) is `image`. A key deeper in is some other file's.
+ */
+const YAML_TOP_LEVEL_LIST = /^(?:[ \t]*(?:#.*)?\r?\n)*-[ \t]/;
+const elementKey = (names: string, flags = 'm') => new RegExp(`^(?:-[ \\t]+| {2,4})["']?(?:${names})["']?[ \\t]*:`, flags);
+const YAML_IMAGE_KEY = elementKey('image');
+const YAML_NAME_KEY = elementKey('name');
+const YAML_ECS_CONTAINER_KEY = elementKey([...ECS_CONTAINER_FIELDS].join('|'), 'im');
+const YAML_KUBERNETES_KEY = elementKey([...KUBERNETES_CONTAINER_FIELDS].join('|'));
+
+/**
+ * An array of container definitions and nothing else: what `aws ecs register-task-definition
  * --container-definitions file://containers.json` and Terraform's `container_definitions = file("containers.json")`
- * read. Each object in it has a `name` or an `image` (ECS requires both of every container), and one has both and a
- * field or shape only ECS containers have (hasEcsContainerField). An element that is not an object does not make it
- * something else: the checks report it as unreadable. Text that is not valid JSON is one when its keys say so.
+ * read, or in YAML what Terraform's `yamldecode(file("containers.yaml"))` reads. Each object in it has a `name` or an
+ * `image` (ECS requires both of every container), and one has both and a field or shape only ECS containers have
+ * (hasEcsContainerField). An element that is not an object does not make it something else: the checks report it as
+ * unreadable. Text that does not parse is one when its keys say so.
  */
 export function isContainerList(text: string): boolean {
-  if (firstSignificantChar(text) !== '[' || !IMAGE_KEY.test(text)) return false;
+  if (firstSignificantChar(text) === '[') return IMAGE_KEY.test(text) && isListOfContainers(text, parseJson, JSON_KEYS);
+  return YAML_TOP_LEVEL_LIST.test(text) && YAML_IMAGE_KEY.test(text) && isListOfContainers(text, parseYaml, YAML_KEYS);
+}
+
+const JSON_KEYS = { name: NAME_KEY, ecs: ECS_CONTAINER_KEY, kubernetes: KUBERNETES_KEY };
+const YAML_KEYS = { name: YAML_NAME_KEY, ecs: YAML_ECS_CONTAINER_KEY, kubernetes: YAML_KUBERNETES_KEY };
+
+const parseJson = (text: string): unknown => JSON.parse(text);
+
+function parseYaml(text: string): unknown {
+  const document = yamlPackage().parseDocument(text, { logLevel: 'silent', prettyErrors: false, uniqueKeys: false });
+  if (document.errors.length) throw new Error('broken YAML');
+  return document.toJS({ maxAliasCount: 100 });
+}
+
+function isListOfContainers(text: string, parse: (text: string) => unknown, keys: typeof JSON_KEYS): boolean {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parse(text);
   } catch {
     // Broken (cut off, a stray comma): read when its keys say so, so that its error is reported, never a quiet skip.
-    return NAME_KEY.test(text) && ECS_CONTAINER_KEY.test(text) && !KUBERNETES_KEY.test(text);
+    return keys.name.test(text) && keys.ecs.test(text) && !keys.kubernetes.test(text);
   }
   if (!Array.isArray(value)) return false;
   let container = false;
@@ -122,25 +151,38 @@ export const containerListSource: FileSource = {
   detect: (file) => isContainerList(file.text),
   async load(files) {
     const output: SourceOutput = { definitions: [], failures: [], errors: [], warnings: [] };
-    for (const file of files) loadFile(file, output);
+    for (const file of files) {
+      if (firstSignificantChar(file.text) === '[') {
+        const parsed = parseJsonWithPositions(file.text, file.path);
+        output.errors.push(...parsed.errors);
+        addList(file, parsed.root, 'json', output);
+        continue;
+      }
+      // Read as the task-definition YAML reader reads it (YAML 1.1 booleans), as Terraform's yamldecode does.
+      const { readYamlDocuments } = await import('../cloudformation/yaml-documents.js');
+      const parsed = await readYamlDocuments(file.text, file.path, new LineIndex(file.text), 'task definition');
+      output.errors.push(...parsed.errors);
+      if (parsed.documents.length > 1) {
+        output.errors.push(fileError(file.path, `a container list is one YAML document; this file holds ${parsed.documents.length}`));
+        continue;
+      }
+      addList(file, parsed.documents[0], 'yaml', output);
+    }
     return output;
   },
 };
 
-function loadFile(file: InputFile, output: SourceOutput): void {
-  const parsed = parseJsonWithPositions(file.text, file.path);
-  output.errors.push(...parsed.errors);
-  const list = parsed.root;
+function addList(file: InputFile, list: ValueNode | undefined, syntax: 'json' | 'yaml', output: SourceOutput): void {
   if (list?.kind !== 'array') return;
   const unknown = (): UnresolvedNode => ({ kind: 'unresolved', expression: SET_ELSEWHERE_EXPRESSION, reason: 'not in a container list' });
   const entry = (key: string, value: ValueNode) => ({ key, sourceKey: key, value });
   const body: ObjectNode = {
     kind: 'object',
     entries: [entry('containerDefinitions', list), ...SET_ELSEWHERE.map((key) => entry(key, unknown()))],
-    syntax: 'json',
+    syntax,
   };
   if (list.range) body.range = list.range;
-  const resource = { kind: 'file' as const, source: 'json' as const, id: CONTAINER_LIST_ID, file: file.path };
+  const resource = { kind: 'file' as const, source: syntax, id: CONTAINER_LIST_ID, file: file.path };
   const checked = withStrictSpelling(body, file.path, resource.id, output);
   output.definitions.push({ resource, body: checked, ...(list.range ? { range: list.range } : {}) });
 }

@@ -82,6 +82,70 @@ describe('container definition lists (aws ecs register-task-definition --contain
     for (const [text, expected] of cases) assert.equal(isContainerList(text), expected, text);
   });
 
+  it('tells a YAML list of containers (what yamldecode(file()) reads) from other YAML lists', () => {
+    const cases: Array<[string, boolean]> = [
+      ['# sidecars\n- name: app\n  image: nginx:1.27\n  essential: true\n  privileged: true\n', true],
+      ['- name: app\n  image: app:1.4\n  cpu: 256\n  memory: 512\n', true],
+      ['-   name: app\n    image: nginx\n    user: "0"\n', true],
+      // Broken where a container's keys sit: read, so that its error is reported.
+      ['- name: app\n  image: [nginx\n  privileged: true\n', true],
+      // An Ansible task list: names at the top, images and fields under a module's key.
+      ['- name: Run the agent\n  community.docker.docker_container:\n    name: agent\n    image: agent:1\n    privileged: true\n', false],
+      ['- name: broken task\n  shell: [echo\n  args:\n      image: x\n      privileged: true\n', false],
+      // Kubernetes containers, a list of names and images, and a mapping.
+      ['- name: app\n  image: nginx\n  user: x\n  securityContext:\n    privileged: true\n', false],
+      ['- name: app\n  image: nginx:1.27\n', false],
+      ['name: app\nimage: nginx\nprivileged: true\n', false],
+    ];
+    for (const [text, expected] of cases) assert.equal(isContainerList(text), expected, text);
+  });
+
+  it('a YAML list on its own is checked as a JSON one is, each finding at its line in the YAML', async () => {
+    await inFolder(async (dir) => {
+      writeFileSync(
+        path.join(dir, 'containers.yaml'),
+        '# Rendered to JSON by the deploy script.\n- name: metrics-agent\n' +
+          '  image: public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300\n' +
+          '  essential: true\n  privileged: yes\n  user: "0:0"\n',
+      );
+      const { code, report } = await scanJson(dir);
+      assert.equal(code, 1);
+      assert.deepEqual(
+        report.findings
+          .filter((f) => f.status === 'FAIL')
+          .map((f) => [f.checkId, f.resource.source, f.location?.startLine, f.location?.startColumn, f.message]),
+        [
+          ['no-privileged-containers', 'yaml', 5, 15, 'container "metrics-agent": privileged is true'],
+          ['no-root-user', 'yaml', 6, 9, 'container "metrics-agent": user "0:0" is uid 0 (root)'],
+        ],
+      );
+    });
+  });
+
+  it('a YAML list a Terraform file reads with yamldecode(file()) is checked there, and listed as skipped', async () => {
+    await inFolder(async (dir) => {
+      writeFileSync(path.join(dir, 'containers.yaml'), '- name: app\n  image: nginx\n  essential: true\n  privileged: true\n');
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        'resource "aws_ecs_task_definition" "app" {\n  family       = "app"\n  network_mode = "awsvpc"\n' +
+          '  container_definitions = jsonencode(yamldecode(file("${path.module}/containers.yaml")))\n}\n',
+      );
+      const { code, report } = await scanJson(dir);
+      assert.equal(code, 1);
+      assert.deepEqual(
+        report.findings.filter((f) => f.status === 'FAIL').map((f) => [f.checkId, f.resource.id, f.location?.startLine]),
+        [
+          ['no-root-user', 'aws_ecs_task_definition.app', 1],
+          ['no-privileged-containers', 'aws_ecs_task_definition.app', 4],
+        ],
+      );
+      assert.deepEqual(
+        report.skipped.map((s) => path.basename(s.file)),
+        ['containers.yaml'],
+      );
+    });
+  });
+
   it('a folder holding only a list fails on its containers: the task-level fields it lacks give UNKNOWN, not PASS', async () => {
     const { code, report } = await scanJson(path.dirname(LIST));
     assert.equal(code, 1);

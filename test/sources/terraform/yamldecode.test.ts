@@ -133,6 +133,8 @@ resource "aws_ecs_task_definition" "two" {
       assert.deepEqual(
         scanned.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`),
         [
+          // The list is also read on its own (its resource could not read it), and says so there.
+          `${broken}/broken.yaml:3:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
           `${broken}/broken.yaml:3:3: container_definitions: yamldecode: invalid YAML: ` +
             'Flow sequence in block collection must be sufficiently indented and end with a ]',
           `${broken}/main.tf:8:49: container_definitions: yamldecode: the YAML holds 2 documents; yamldecode reads one`,
