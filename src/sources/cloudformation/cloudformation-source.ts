@@ -1,3 +1,4 @@
+import type { ScanError } from '../../model/finding.js';
 import { LineIndex } from '../../model/location.js';
 import type { ObjectEntry, Syntax, ValueNode } from '../../model/value.js';
 import { parseJsonWithPositions } from '../json/json-tree.js';
@@ -61,7 +62,11 @@ export const cloudFormationSource: FileSource = {
         roots = parsed.documents;
       }
       for (const root of roots) {
-        for (const template of templatesIn(root)) extractTaskDefinitions(template, { file: file.path, text: file.text, syntax }, output);
+        const warnings: ScanError[] = [];
+        for (const template of templatesIn(root, file.path, warnings)) {
+          extractTaskDefinitions(template, { file: file.path, text: file.text, syntax }, output);
+        }
+        if (warnings.length) (output.warnings ??= []).push(...warnings);
       }
     }
     return output;

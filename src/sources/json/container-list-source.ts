@@ -88,15 +88,24 @@ function hasEcsContainerField(element: Record<string, unknown>): boolean {
 }
 
 /**
- * YAML: the first line that is not blank or a comment starts a list, and a key of one of its elements (after the dash,
- * or indented as the element's keys are: two to four columns) is `image`. A key deeper in is some other file's.
+ * YAML: the first line that is not blank, a comment, a directive or `---` starts a list, and a key of one of its
+ * elements (after the dash, in a flow mapping after it, or indented as the element's keys are: two to four columns)
+ * is `image`. A key deeper in is some other file's.
  */
-const YAML_TOP_LEVEL_LIST = /^(?:[ \t]*(?:#.*)?\r?\n)*-[ \t]/;
-const elementKey = (names: string, flags = 'm') => new RegExp(`^(?:-[ \\t]+| {2,4})["']?(?:${names})["']?[ \\t]*:`, flags);
-const YAML_IMAGE_KEY = elementKey('image');
-const YAML_NAME_KEY = elementKey('name');
-const YAML_ECS_CONTAINER_KEY = elementKey([...ECS_CONTAINER_FIELDS].join('|'), 'im');
-const YAML_KUBERNETES_KEY = elementKey([...KUBERNETES_CONTAINER_FIELDS].join('|'));
+const YAML_TOP_LEVEL_LIST = /^(?:[ \t]*(?:#.*)?\r?\n|%.*\r?\n|---[ \t]*(?:#.*)?\r?\n)*-(?:[ \t]|\r?\n|$)/;
+const elementKey = (names: string, indent: string, flags = 'm') =>
+  new RegExp(`^(?:-[ \\t]+|${indent})["']?(?:${names})["']?[ \\t]*:|^[ \\t]*-[ \\t]*\\{.*[{,][ \\t]*["']?(?:${names})["']?[ \\t]*:`, flags);
+const YAML_IMAGE_KEY = elementKey('image', ' {2,4}');
+/**
+ * For YAML that does not parse (or is too large to parse to decide): an element's keys at two columns only, as a list
+ * of containers writes them. Deeper keys are another file's (an Ansible task's module arguments sit at four).
+ */
+const YAML_NAME_KEY = elementKey('name', ' {2}');
+const YAML_ECS_CONTAINER_KEY = elementKey([...ECS_CONTAINER_FIELDS].join('|'), ' {2}', 'im');
+const YAML_KUBERNETES_KEY = elementKey([...KUBERNETES_CONTAINER_FIELDS].join('|'), ' {2,4}');
+
+/** Parsing a larger YAML file to decide costs seconds (a 26 MB list took 24 s): beyond it, its keys decide. */
+const MAX_YAML_PARSED_TO_DECIDE = 1024 * 1024;
 
 /**
  * An array of container definitions and nothing else: what `aws ecs register-task-definition
@@ -104,11 +113,16 @@ const YAML_KUBERNETES_KEY = elementKey([...KUBERNETES_CONTAINER_FIELDS].join('|'
  * read, or in YAML what Terraform's `yamldecode(file("containers.yaml"))` reads. Each object in it has a `name` or an
  * `image` (ECS requires both of every container), and one has both and a field or shape only ECS containers have
  * (hasEcsContainerField). An element that is not an object does not make it something else: the checks report it as
- * unreadable. Text that does not parse is one when its keys say so.
+ * unreadable. Text that does not parse is one when its keys say so. A key written with escapes (`"im\u0061ge"`) is
+ * read as it decodes.
  */
 export function isContainerList(text: string): boolean {
-  if (firstSignificantChar(text) === '[') return IMAGE_KEY.test(text) && isListOfContainers(text, parseJson, JSON_KEYS);
-  return YAML_TOP_LEVEL_LIST.test(text) && YAML_IMAGE_KEY.test(text) && isListOfContainers(text, parseYaml, YAML_KEYS);
+  if (firstSignificantChar(text) === '[') {
+    return (IMAGE_KEY.test(text) || text.includes('\\u')) && isListOfContainers(text, parseJson, JSON_KEYS);
+  }
+  if (!YAML_TOP_LEVEL_LIST.test(text) || !(YAML_IMAGE_KEY.test(text) || /\\[uxU]/.test(text))) return false;
+  if (text.length > MAX_YAML_PARSED_TO_DECIDE) return fallsBackToKeys(text, YAML_KEYS);
+  return isListOfContainers(text, parseYaml, YAML_KEYS);
 }
 
 const JSON_KEYS = { name: NAME_KEY, ecs: ECS_CONTAINER_KEY, kubernetes: KUBERNETES_KEY };
@@ -122,13 +136,17 @@ function parseYaml(text: string): unknown {
   return document.toJS({ maxAliasCount: 100 });
 }
 
+function fallsBackToKeys(text: string, keys: typeof JSON_KEYS): boolean {
+  return keys.name.test(text) && keys.ecs.test(text) && !keys.kubernetes.test(text);
+}
+
 function isListOfContainers(text: string, parse: (text: string) => unknown, keys: typeof JSON_KEYS): boolean {
   let value: unknown;
   try {
     value = parse(text);
   } catch {
     // Broken (cut off, a stray comma): read when its keys say so, so that its error is reported, never a quiet skip.
-    return keys.name.test(text) && keys.ecs.test(text) && !keys.kubernetes.test(text);
+    return fallsBackToKeys(text, keys);
   }
   if (!Array.isArray(value)) return false;
   let container = false;

@@ -55,7 +55,9 @@ export function decodeEmbeddedYaml(text: string, origin: TextOrigin | undefined,
   }
   let root = withLetterBooleans(read.documents[0] as ValueNode, text);
   if (!wholeFile) root = origin ? rebase(root, rangeIn) : root;
-  if (!origin) return { root: fallback ? computedBy(root, { kind: 'string', value: text, range: fallback }) : root };
+  // YAML in a quoted HCL string ("- name: web\n  …"): its text is escaped there, which a fix's YAML edit is not.
+  const quoted = origin !== undefined && !wholeFile && origin.lines.text.charCodeAt(origin.offsetAt(0) - 1) === 34;
+  if (!origin || quoted) return { root: fallback ? computedBy(root, { kind: 'string', value: text, range: fallback }) : root };
   return { root: origin.placeholders?.length ? markPlaceholders(root, origin.placeholders) : root };
 }
 

@@ -90,14 +90,17 @@ function readModulesManifest(root: DirectoryFiles, errors: ScanError[]): Map<str
   }
 }
 
+const MODULE_CALL = /^\s*module\s+"/m;
+
 /**
  * Each configuration unit (configuration-units.ts) is read on its own: the same output whichever thread reads it.
  * Files the engine split already (`options.unit`) are one unit: they are not split again.
  */
 async function loadTerraformConfiguration(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput> {
   const parser = await terraformParser();
-  // yamldecode() is evaluated without waiting: the YAML reader's full path is loaded first when a file calls it.
-  if (files.some((f) => f.text.includes('yamldecode'))) await loadYamlReader();
+  // yamldecode() is evaluated without waiting: the YAML reader is loaded first when a file calls it, or calls a module
+  // (whose files, read from disk as the configuration is evaluated, may).
+  if (files.some((f) => f.text.includes('yamldecode') || MODULE_CALL.test(f.text))) await loadYamlReader();
   if (options.unit) return loadUnit(files, options, parser, options.unit);
   const outputs = configurationUnits(files).map((unit) => loadUnit(unit.files, options, parser, unit.place));
   return outputs.length === 1 ? (outputs[0] as SourceOutput) : mergeOutputs(outputs);

@@ -91,6 +91,49 @@ describe('Serverless Framework services: the CloudFormation under resources', ()
     );
   });
 
+  it('text holding variables is unresolved, an option with a default counts both, a ${file()} resource is a warning', async () => {
+    const other = mkdtempSync(path.join(tmpdir(), 'ecsguard-serverless-vars-'));
+    try {
+      const copies = Array.from({ length: 8 }, () => "'${self:custom.many}'").join(', ');
+      writeFileSync(
+        path.join(other, 'serverless.yml'),
+        [
+          'service: svc',
+          'provider: {name: aws}',
+          'custom: {uid: 0, stage: prod, prod: {user: root}, many: [' + copies + ']}',
+          'resources:',
+          '  Resources:',
+          '    Topic: ${file(topic.yml)}',
+          '    Task:',
+          '      Type: AWS::ECS::TaskDefinition',
+          '      Properties:',
+          '        NetworkMode: awsvpc',
+          '        ContainerDefinitions:',
+          '          - {Name: a, Image: nginx, User: "${self:custom.uid}:${self:custom.uid}"}',
+          '          - {Name: b, Image: nginx, User: "${self:custom.${self:custom.stage}.user}"}',
+          '          - {Name: c, Image: nginx, User: "1000", Privileged: "${opt:privileged, true}", Command: "${self:custom.many}"}',
+          '',
+        ].join('\n'),
+      );
+      const scanned = await scan({ paths: [other], checks: CHECKS });
+      assert.deepEqual(scanned.errors, []);
+      assert.deepEqual(
+        scanned.warnings.map((w) => `${w.line}:${w.column} ${w.message}`),
+        ['6:12 resource Topic is ${file(topic.yml)}: not followed; its file is checked when it is scanned'],
+      );
+      assert.deepEqual(
+        scanned.findings.filter((f) => f.status !== 'PASS').map((f) => [f.checkId, f.status, f.container, f.message]),
+        [
+          ['no-root-user', 'UNKNOWN', 'a', 'container "a": user is ${self:custom.uid}:${self:custom.uid}, which cannot be resolved'],
+          ['no-root-user', 'UNKNOWN', 'b', 'container "b": user is ${self:custom.${self:custom.stage}.user}, which cannot be resolved'],
+          ['no-privileged-containers', 'FAIL', 'c', 'container "c": privileged is true when condition ${opt:privileged} is set is false'],
+        ],
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('fix leaves each variable to its author, saying where it is defined or written', async () => {
     const { runCli } = await import('../../support/cli.js');
     const fixed = await runCli(['fix', dir]);

@@ -96,6 +96,15 @@ describe('container definition lists (aws ecs register-task-definition --contain
       ['- name: app\n  image: nginx\n  user: x\n  securityContext:\n    privileged: true\n', false],
       ['- name: app\n  image: nginx:1.27\n', false],
       ['name: app\nimage: nginx\nprivileged: true\n', false],
+      // Every way YAML starts a list: a document marker, a directive, a dash alone, flow elements.
+      ['---\n- name: web\n  image: nginx\n  privileged: true\n', true],
+      ['%YAML 1.1\n---\n- name: web\n  image: nginx\n  privileged: true\n', true],
+      ['-\n  name: web\n  image: nginx\n  privileged: true\n', true],
+      ['- {name: web, image: nginx, privileged: true}\n', true],
+      // A key written with an escape, as JSON and YAML read it.
+      ['[{"name": "web", "im\\u0061ge": "nginx", "essential": true, "privileged": true}]', true],
+      // A broken Ansible task list: its module's arguments sit at four columns, not a container's two.
+      ['- name: Run\n  docker_container:\n    name: x\n    image: y\n    user: root\n  bad: [\n', false],
     ];
     for (const [text, expected] of cases) assert.equal(isContainerList(text), expected, text);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -109,6 +109,44 @@ describe('Terraform yamldecode(): container definitions kept in YAML', () => {
       assert.deepEqual([quoted.status, quoted.message], ['UNKNOWN', 'container "app": privileged is "y", which is not a boolean']);
     } finally {
       rmSync(letters, { recursive: true, force: true });
+    }
+  });
+
+  it('YAML in a quoted string is checked at its characters, and fixed by hand: a YAML edit there would break the HCL', async () => {
+    const quoted = mkdtempSync(path.join(tmpdir(), 'ecsguard-yamldecode-quoted-'));
+    try {
+      const tf =
+        'resource "aws_ecs_task_definition" "t" {\n  family = "t"\n' +
+        '  container_definitions = jsonencode(yamldecode("- name: web\\n  image: nginx\\n  privileged: true\\n"))\n}\n';
+      writeFileSync(path.join(quoted, 'main.tf'), tf);
+      const scanned = await scanPaths([quoted]);
+      assert.equal(at(finding(scanned, 'aws_ecs_task_definition.t', 'no-privileged-containers')), `${quoted}/main.tf:3:93`);
+      const fixed = await runCli(['fix', quoted, '--write']);
+      assert.match(fixed.stdout, /nothing to change; 2 manual fixes/);
+      assert.equal(readFileSync(path.join(quoted, 'main.tf'), 'utf8'), tf);
+    } finally {
+      rmSync(quoted, { recursive: true, force: true });
+    }
+  });
+
+  it('a module outside the scanned folder that calls yamldecode is read too', async () => {
+    const tree = mkdtempSync(path.join(tmpdir(), 'ecsguard-yamldecode-module-'));
+    try {
+      mkdirSync(path.join(tree, 'env'));
+      mkdirSync(path.join(tree, 'modules', 'ecs'), { recursive: true });
+      writeFileSync(path.join(tree, 'env', 'main.tf'), 'module "ecs" {\n  source = "../modules/ecs"\n}\n');
+      writeFileSync(
+        path.join(tree, 'modules', 'ecs', 'main.tf'),
+        'resource "aws_ecs_task_definition" "t" {\n  family = "t"\n' +
+          '  container_definitions = jsonencode(yamldecode(file("${path.module}/containers.yaml")))\n}\n',
+      );
+      // An anchor and an alias: YAML only the full reader reads.
+      writeFileSync(path.join(tree, 'modules', 'ecs', 'containers.yaml'), '- &base\n  name: web\n  image: nginx\n  privileged: true\n');
+      const scanned = await scanPaths([path.join(tree, 'env')]);
+      assert.deepEqual(scanned.errors, []);
+      assert.equal(finding(scanned, 'module.ecs.aws_ecs_task_definition.t', 'no-privileged-containers').status, 'FAIL');
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
     }
   });
 
