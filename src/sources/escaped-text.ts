@@ -14,10 +14,17 @@ const ESCAPE = /\\(?:u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|U([0-9A-Fa-f]{8}))/g;
  * (`\u0022containerDefinitions\u0022:`) could then look like a key. Undefined when the text holds no such escape.
  */
 export function withCharacterEscapesDecoded(text: string): string | undefined {
-  if (!/\\[uxU]/.test(text)) return undefined;
-  // Each source that does not recognize a file asks again of the same text: decoded once, kept until the next text.
-  if (text !== last.text) last = { text, decoded: decode(text) };
+  // Each source that does not recognize a file asks again of the same text: looked at and decoded once, kept until
+  // the next text.
+  if (text !== last.text) last = { text, decoded: /\\[uxU]/.test(text) ? decode(text) : undefined };
   return last.decoded;
+}
+
+/** Whether `looks` holds of the text as written or, failing that, as a reader decodes its escapes. */
+export function looksAsRead(text: string, looks: (text: string) => boolean): boolean {
+  if (looks(text)) return true;
+  const decoded = withCharacterEscapesDecoded(text);
+  return decoded !== undefined && looks(decoded);
 }
 
 let last: { text: string; decoded: string | undefined } = { text: '', decoded: undefined };

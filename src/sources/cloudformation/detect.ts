@@ -1,4 +1,4 @@
-import { withCharacterEscapesDecoded } from '../escaped-text.js';
+import { looksAsRead } from '../escaped-text.js';
 import { yamlPackage } from '../yaml-lazy.js';
 
 /**
@@ -24,10 +24,8 @@ const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]/;
 const MAX_PARSED_TO_DECIDE = 1024 * 1024;
 
 export function looksLikeCloudFormation(text: string): boolean {
-  if (looksLikeTemplate(text)) return true;
-  // Keys or types written with `\u` escapes (a JSON template): asked again of the text as a reader decodes it.
-  const decoded = withCharacterEscapesDecoded(text);
-  return decoded !== undefined && looksLikeTemplate(decoded);
+  // Keys or types written with escapes (`"Typ\u0065"`) count as a reader decodes them.
+  return looksAsRead(text, looksLikeTemplate);
 }
 
 /**

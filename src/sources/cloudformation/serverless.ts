@@ -45,26 +45,17 @@ export function templatesIn(root: ValueNode, file: string, warnings: ScanError[]
     if (part.kind !== 'object' || field(part, 'Resources') === undefined) continue;
     const resolved = withVariables(part, { root, made: 0 }, 0) as ObjectNode;
     const included = field(resolved, 'Resources');
+    const notFollowed = (what: string, value: ValueNode | undefined, resource?: string) => {
+      const message = `${what} is ${describe(value)}: not followed; its file is checked when it is scanned`;
+      warnings.push(fileError(file, message, value?.range, resource));
+    };
     if (included?.kind !== 'object') {
-      warnings.push(
-        fileError(
-          file,
-          `resources.Resources is ${describe(included)}: not followed; its file is checked when it is scanned`,
-          included?.range,
-        ),
-      );
+      notFollowed('resources.Resources', included);
       continue;
     }
     const kept = included.entries.filter((e) => {
       if (e.value.kind !== 'unresolved') return true;
-      warnings.push(
-        fileError(
-          file,
-          `resource ${e.key} is ${e.value.expression}: not followed; its file is checked when it is scanned`,
-          e.value.range,
-          e.key,
-        ),
-      );
+      notFollowed(`resource ${e.key}`, e.value, e.key);
       return false;
     });
     templates.push({

@@ -7,8 +7,9 @@ let composing: Promise<typeof import('./yaml-tree.js')> | undefined;
 let composer: typeof import('./yaml-tree.js') | undefined;
 
 /** Loads the composing path, for readYamlDocumentsNow (a caller that cannot wait: Terraform's yamldecode). */
-export async function loadYamlComposer(): Promise<void> {
+export async function loadYamlComposer(): Promise<typeof import('./yaml-tree.js')> {
   composer = await (composing ??= import('./yaml-tree.js'));
+  return composer;
 }
 
 /**
@@ -24,8 +25,7 @@ export async function readYamlDocuments(
 ): Promise<{ documents: ValueNode[]; errors: ScanError[] }> {
   const fast = buildYamlFromEvents(text, file, lines);
   if (fast) return { documents: fast, errors: [] };
-  await loadYamlComposer();
-  return compose(composer as typeof import('./yaml-tree.js'), text, file, lines, of);
+  return compose(await loadYamlComposer(), text, file, lines, of);
 }
 
 /** readYamlDocuments without waiting: undefined when the text needs the composing path and it is not loaded yet. */

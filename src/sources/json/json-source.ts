@@ -1,4 +1,4 @@
-import { withCharacterEscapesDecoded } from '../escaped-text.js';
+import { looksAsRead } from '../escaped-text.js';
 import type { FileSource, InputFile, SourceOutput } from '../source.js';
 import { addTaskDefinitions } from '../task-definition-documents.js';
 import { firstSignificantChar, parseJsonWithPositions } from './json-tree.js';
@@ -23,9 +23,7 @@ export const jsonTaskDefinitionSource: FileSource = {
   detect(file) {
     const start = firstSignificantChar(file.text);
     if (start !== '{' && start !== '[') return false;
-    if (looksLikeTaskDefinition(file.text)) return true;
-    const decoded = withCharacterEscapesDecoded(file.text);
-    return decoded !== undefined && looksLikeTaskDefinition(decoded);
+    return looksAsRead(file.text, looksLikeTaskDefinition);
   },
   async load(files) {
     const output: SourceOutput = { definitions: [], failures: [], errors: [] };

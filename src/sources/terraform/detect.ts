@@ -2,7 +2,7 @@
  * Cheap content and name sniffing for the Terraform sources, never a parse, in a module of its own: the engine routes
  * files without loading the HCL parser or the plan reader (start-up cost).
  */
-import { withCharacterEscapesDecoded } from '../escaped-text.js';
+import { looksAsRead } from '../escaped-text.js';
 
 const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;
 
@@ -37,11 +37,7 @@ const TASK_DEFINITION_TYPE = /"type"\s*:\s*"aws_ecs_task_definition"/;
  * holds a task definition: skipped as "not a recognized input", its task definitions would go unchecked.
  */
 export function looksLikeTerraformPlan(text: string): boolean {
-  if (!text.trimStart().startsWith('{')) return false;
-  if (looksLikePlan(text)) return true;
-  // Keys written with `\u` escapes: asked again of the text as a JSON reader decodes it.
-  const decoded = withCharacterEscapesDecoded(text);
-  return decoded !== undefined && looksLikePlan(decoded);
+  return text.trimStart().startsWith('{') && looksAsRead(text, looksLikePlan);
 }
 
 function looksLikePlan(text: string): boolean {

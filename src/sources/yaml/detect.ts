@@ -1,4 +1,4 @@
-import { withCharacterEscapesDecoded } from '../escaped-text.js';
+import { looksAsRead } from '../escaped-text.js';
 import { yamlPackage } from '../yaml-lazy.js';
 
 /**
@@ -53,10 +53,8 @@ const LIST_ELEMENT_ANY_INDENT = /^ {1,8}["']?containerDefinitions["']?[ \t]*:/m;
 const MAX_PARSED_CHARS = 1024 * 1024;
 
 export function looksLikeYamlTaskDefinition(text: string): boolean {
-  if (looksLike(text)) return true;
-  // Keys written with escapes in double quotes (`"container\x44efinitions":`): asked again of the text as YAML reads it.
-  const decoded = withCharacterEscapesDecoded(text);
-  return decoded !== undefined && looksLike(decoded);
+  // Keys written with escapes in double quotes (`"container\x44efinitions":`) count as YAML reads them.
+  return looksAsRead(text, looksLike);
 }
 
 function looksLike(text: string): boolean {
