@@ -1,6 +1,7 @@
 import { type ParseErrorCode, visit } from 'jsonc-parser';
 import { type LazyRanges, OffsetRange, type SourceRange } from '../../model/location.js';
 import type { ArrayNode, ObjectEntry, ObjectNode, ValueNode } from '../../model/value.js';
+import { buildStrictJsonValue } from './strict-json-values.js';
 
 /** Maps a JSON text's offset and length to a range in the file (identity for a file, through escapes for a string). */
 export type JsonRangeMapper = (offset: number, length: number) => SourceRange | undefined;
@@ -38,10 +39,20 @@ const MAX_SHARED_KEYS = 10_000;
  */
 const sharedKeys = new Map<string, string>();
 
+/** The one string of `name` among the keys read so far. */
+function sharedKey(name: string): string {
+  const shared = sharedKeys.get(name);
+  if (shared !== undefined) return shared;
+  if (sharedKeys.size >= MAX_SHARED_KEYS) sharedKeys.clear();
+  sharedKeys.set(name, name);
+  return name;
+}
+
 /**
- * Builds the value tree of a JSON text straight from jsonc-parser's visitor events, every node and key with its
- * range: the same tree as parseTree() converted node by node, without the intermediate tree (plans hold hundreds of
- * thousands of values). The first syntax error makes the text unreadable, as with parseTree().
+ * Builds the value tree of a JSON text, every node and key with its range: strict JSON by the strict reader
+ * (strict-json-values.ts), any other text straight from jsonc-parser's visitor events. Either way the same tree as
+ * parseTree() converted node by node, without the intermediate tree (plans hold hundreds of thousands of values).
+ * The first syntax error makes the text unreadable, as with parseTree().
  * `ranges: false` leaves nodes without a range (an embedded text whose origin is unknown); `comments: true` reads
  * JSON with comments (task-definition files), as the AWS CLI does not but editors write them; `trailingCommas: true`
  * reads a comma before `]` or `}` (a template's fallback, src/sources/cloudformation/cloudformation-source.ts).
@@ -52,6 +63,8 @@ export function buildJsonValue(
   ranges = true,
   comments = false,
   trailingCommas = false,
+  /** False reads with jsonc-parser whatever the text (tests compare the two readers). */
+  tryStrict = true,
 ): BuiltJson {
   const mapper = typeof rangeOf === 'function' ? rangeOf : undefined;
   const lazy = typeof rangeOf === 'function' ? undefined : rangeOf.ranges;
@@ -64,6 +77,10 @@ export function buildJsonValue(
     const end = offset + length;
     return new OffsetRange(lazy, base + (offset > gapAt ? offset + gapWidth : offset), base + (end > gapAt ? end + gapWidth : end));
   };
+  const strict = tryStrict
+    ? buildStrictJsonValue(text, { rangeOf: ranges ? range : undefined, sharedKey, gapAt, gapValue: gap?.value })
+    : undefined;
+  if (strict) return { root: strict };
 
   // The containers being read, by depth: the node, where it starts, the key it is the value of, and its members so
   // far. The member lists are reused (a container gets an array of its exact size when it ends: an array grown by
@@ -139,12 +156,7 @@ export function buildJsonValue(
     },
     onObjectProperty(name: string, offset: number, length: number) {
       if (error) return;
-      let property = sharedKeys.get(name);
-      if (property === undefined) {
-        property = name;
-        if (sharedKeys.size >= MAX_SHARED_KEYS) sharedKeys.clear();
-        sharedKeys.set(name, name);
-      }
+      const property = sharedKey(name);
       const keyRange = ranges ? range(offset, length) : undefined;
       pendingEntry = keyRange
         ? { key: property, sourceKey: property, keyRange, value: undefined as unknown as ValueNode }

@@ -1,4 +1,5 @@
 import { type JSONPath, type ParseErrorCode, printParseErrorCode, visit } from 'jsonc-parser';
+import { indexStrictPlan } from './plan-index-strict.js';
 
 export interface Span {
   start: number;
@@ -41,6 +42,11 @@ type Open = { span: Span; set: (span: Span) => void } | undefined;
  * whole plan, twice over for planned_values and resource_changes, cost ~4×.
  */
 export function indexPlan(text: string): PlanIndex {
+  return indexStrictPlan(text) ?? indexPlanByVisitor(text);
+}
+
+/** The index by jsonc-parser's visitor, which reads any text and reports its first syntax error. */
+export function indexPlanByVisitor(text: string): PlanIndex {
   const index: PlanIndex = { planned: [], changes: [] };
   const open: Open[] = [];
   let inside = 0; // depth inside a values object: nothing there needs a path

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { indexPlan } from '../../../src/sources/terraform/plan-index.js';
+import { indexPlan, indexPlanByVisitor } from '../../../src/sources/terraform/plan-index.js';
+import { indexStrictPlan } from '../../../src/sources/terraform/plan-index-strict.js';
 
 const values = (family: string, privileged: boolean) => ({
   family,
@@ -113,5 +114,32 @@ describe('indexPlan', () => {
     // jsonc-parser's words for a comma where a property should start.
     assert.equal(index.error?.message, 'value expected');
     assert.equal(index.error?.offset, broken.indexOf('"prior_state": {,') + '"prior_state": {'.length);
+  });
+
+  describe('the strict reader', () => {
+    const variants: Array<[string, string]> = [
+      ['an update plan', PLAN],
+      ['escaped keys', PLAN.replace('"container_definitions"', '"container\\u005fdefinitions"').replace('"address"', '"addr\\u0065ss"')],
+      ['escaped values', PLAN.replace('"aws_ecs_task_definition.web"', '"aws_ecs_task_definition.\\u0077eb"')],
+      ['values written twice', PLAN.replace('"sensitive_values": {}', '"values": {"family": "again", "container_definitions": 1}')],
+      ['changes as an object', JSON.stringify({ resource_changes: { a: { address: 'x', change: { after: {}, after_unknown: {} } } } })],
+      ['a top-level list', JSON.stringify([{ planned_values: {} }])],
+      ['one line', JSON.stringify(JSON.parse(PLAN))],
+    ];
+    for (const [name, text] of variants) {
+      it(`indexes ${name} as the visitor does`, () => {
+        const strict = indexStrictPlan(text);
+        assert.ok(strict, 'strict JSON is read by the strict reader');
+        assert.deepEqual(strict, indexPlanByVisitor(text));
+      });
+    }
+
+    it('leaves any other text to the visitor, which reports the error', () => {
+      const broken = PLAN.replace('"prior_state": {', '"prior_state": {,');
+      assert.equal(indexStrictPlan(broken), undefined);
+      const commented = PLAN.replace('"format_version"', '// made by terraform show -json\n  "format_version"');
+      assert.equal(indexStrictPlan(commented), undefined);
+      assert.equal(indexPlan(commented).error?.message, 'invalid comment token');
+    });
   });
 });
