@@ -92,7 +92,8 @@ describe('buildStrictJsonValue', () => {
     assert.ok('root' in any && any.root.kind === 'object');
     const [, definitions, cpu] = any.root.entries;
     assert.deepEqual(definitions?.value, { kind: 'string', value: '[{"name":"app"}]', range: definitions?.value.range, syntax: 'json' });
-    assert.equal((cpu as { keyRange: OffsetRange }).keyRange.startOffset, text.indexOf('"cpu"') + 10);
+    assert.ok(cpu?.keyRange instanceof OffsetRange);
+    assert.equal(cpu.keyRange.startOffset, text.indexOf('"cpu"') + 10);
   });
 
   it('keeps a number as written beside its value', () => {
@@ -102,5 +103,65 @@ describe('buildStrictJsonValue', () => {
       { ...any.root.entries[0]?.value, range: undefined },
       { kind: 'number', value: 512, raw: '5.120e2', range: undefined, syntax: 'json' },
     );
+  });
+});
+
+/** A small seeded generator (mulberry32), so a failure names a reproducible case. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('the strict reader against jsonc-parser, on damaged texts', () => {
+  it('gives jsonc-parser result for 3,000 edits of a task definition (a character removed, inserted or doubled)', () => {
+    const original = readFileSync(path.join(REPO_ROOT, 'examples/json/monitoring-agent-host.json'), 'utf8');
+    const pieces = [
+      '"',
+      '\\',
+      '{',
+      '}',
+      '[',
+      ']',
+      ':',
+      ',',
+      '0',
+      '1',
+      'e',
+      '.',
+      '-',
+      '+',
+      't',
+      'n',
+      ' ',
+      '\t',
+      '\n',
+      '\u00a0',
+      '/',
+      '*',
+      'u',
+    ];
+    const random = seeded(20261203);
+    let readStrictly = 0;
+    for (let n = 0; n < 3000; n++) {
+      const at = Math.floor(random() * original.length);
+      const kind = Math.floor(random() * 3);
+      const piece = pieces[Math.floor(random() * pieces.length)] as string;
+      const text =
+        kind === 0
+          ? original.slice(0, at) + original.slice(at + 1)
+          : kind === 1
+            ? original.slice(0, at) + piece + original.slice(at)
+            : original.slice(0, at) + original.slice(at, at + 8) + original.slice(at);
+      const { any, jsonc, strict } = bothReaders(text);
+      if (strict) readStrictly++;
+      assert.equal(shown(any), shown(jsonc), `edit ${n}: ${JSON.stringify(text.slice(Math.max(0, at - 20), at + 20))}`);
+    }
+    // Both kinds of text were met: edits that keep strict JSON (inside strings, mostly) and edits that do not.
+    assert.ok(readStrictly > 300 && readStrictly < 2700, `${readStrictly} read strictly`);
   });
 });

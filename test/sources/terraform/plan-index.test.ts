@@ -143,3 +143,25 @@ describe('indexPlan', () => {
     });
   });
 });
+
+describe('the strict plan reader against the visitor, on damaged plans', () => {
+  it('indexes as the visitor does every edit it reads, and leaves the rest to it', () => {
+    let state = 7;
+    const random = () => {
+      state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+      return state / 0x80000000;
+    };
+    const pieces = ['"', '\\', '{', '}', '[', ']', ':', ',', '0', 'e', '-', ' ', '\n', 'u', 'x'];
+    let readStrictly = 0;
+    for (let n = 0; n < 1500; n++) {
+      const at = Math.floor(random() * PLAN.length);
+      const piece = pieces[Math.floor(random() * pieces.length)] as string;
+      const text = random() < 0.5 ? PLAN.slice(0, at) + PLAN.slice(at + 1) : PLAN.slice(0, at) + piece + PLAN.slice(at);
+      const strict = indexStrictPlan(text);
+      if (!strict) continue;
+      readStrictly++;
+      assert.deepEqual(strict, indexPlanByVisitor(text), `edit ${n} at ${at}`);
+    }
+    assert.ok(readStrictly > 150, `${readStrictly} read strictly`);
+  });
+});
