@@ -15,7 +15,7 @@ import {
   skipValue,
   stringValue,
 } from '../json/strict-json-scan.js';
-import type { IndexedResource, PlanIndex } from './plan-index.js';
+import { type IndexedResource, type PlanIndex, changeValues, isChange, isPlannedResource } from './plan-index.js';
 
 /**
  * The plan index of a text that is strict JSON, by a scanner that builds no string it does not keep
@@ -38,10 +38,6 @@ export function indexStrictPlan(text: string): PlanIndex | undefined {
 
 type Path = Array<string | number>;
 
-/* The visitor's rules (plan-index.ts), on the path of a value: `length` reads the path as if cut to that length. */
-const isPlannedResource = (path: Path, length = path.length): boolean =>
-  path[0] === 'planned_values' && path[length - 2] === 'resources' && typeof path[length - 1] === 'number';
-const isChange = (path: Path, length = path.length): boolean => length === 2 && path[0] === 'resource_changes';
 /** Nothing the index records lies below other paths: outside planned_values, or below a change's `change` member. */
 const mayHoldIndexed = (path: Path): boolean =>
   path.length === 0 || path[0] === 'planned_values' || (path[0] === 'resource_changes' && path.length <= 3);
@@ -86,12 +82,7 @@ function walkObject(text: string, open: number, path: Path, index: PlanIndex): n
     const end = skipPlannedValues(text, open, resource);
     if (resource) resource.values = { start: open, end };
     return end;
-  } else if (
-    path.length === 4 &&
-    path[0] === 'resource_changes' &&
-    path[2] === 'change' &&
-    (last === 'after' || last === 'after_unknown')
-  ) {
+  } else if (changeValues(path)) {
     const resource = index.changes[index.changes.length - 1];
     const end = skipObject(text, open);
     if (resource && last === 'after') resource.values = { start: open, end };

@@ -29,9 +29,20 @@ export interface PlanIndex {
   error?: { message: string; offset: number };
 }
 
-const isPlannedResource = (path: JSONPath): boolean =>
-  path[0] === 'planned_values' && path[path.length - 2] === 'resources' && typeof path[path.length - 1] === 'number';
-const isChange = (path: JSONPath): boolean => path.length === 2 && path[0] === 'resource_changes';
+/*
+ * Where the index finds what it records, by the path of a value (both readers use these); `length` reads the path as
+ * if cut to that length.
+ */
+export const isPlannedResource = (path: JSONPath, length = path.length): boolean =>
+  path[0] === 'planned_values' && path[length - 2] === 'resources' && typeof path[length - 1] === 'number';
+export const isChange = (path: JSONPath, length = path.length): boolean => length === 2 && path[0] === 'resource_changes';
+/** A change's `after` or `after_unknown` object: its name, else undefined. */
+export const changeValues = (path: JSONPath): 'after' | 'after_unknown' | undefined => {
+  const last = path[3];
+  return path.length === 4 && path[0] === 'resource_changes' && path[2] === 'change' && (last === 'after' || last === 'after_unknown')
+    ? last
+    : undefined;
+};
 
 type Open = { span: Span; set: (span: Span) => void } | undefined;
 
@@ -69,18 +80,13 @@ export function indexPlanByVisitor(text: string): PlanIndex {
         const last = path[path.length - 1];
         if (isPlannedResource(path)) index.planned.push({});
         else if (isChange(path)) index.changes.push({});
-        else if (last === 'values' && isPlannedResource(path.slice(0, -1))) {
+        else if (last === 'values' && isPlannedResource(path, path.length - 1)) {
           const resource = index.planned[index.planned.length - 1];
           track(offset, (span) => resource && (resource.values = span));
           valuesOf = resource;
           if (resource) delete resource.definitionsText;
           return;
-        } else if (
-          path.length === 4 &&
-          path[0] === 'resource_changes' &&
-          path[2] === 'change' &&
-          (last === 'after' || last === 'after_unknown')
-        ) {
+        } else if (changeValues(path)) {
           const resource = index.changes[index.changes.length - 1];
           track(offset, (span) => resource && (last === 'after' ? (resource.values = span) : (resource.unknown = span)));
           return;
