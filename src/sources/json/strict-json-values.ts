@@ -41,7 +41,8 @@ export function buildStrictJsonValue(text: string, options: StrictJsonOptions): 
     const root = reader.value(skipSpace(text, 0));
     return skipSpace(text, reader.end) === text.length ? root : undefined;
   } catch (error) {
-    if (error === NOT_STRICT) return undefined;
+    // Out of stack: jsonc-parser, which uses less stack a level, may read it (as the reader before this one did).
+    if (error === NOT_STRICT || error instanceof RangeError) return undefined;
     throw error;
   }
 }

@@ -31,7 +31,8 @@ export function indexStrictPlan(text: string): PlanIndex | undefined {
   try {
     return skipSpace(text, walk(text, skipSpace(text, 0), [], index)) === text.length ? index : undefined;
   } catch (error) {
-    if (error === NOT_STRICT) return undefined;
+    // Out of stack: the visitor, which uses less stack a level, may read it.
+    if (error === NOT_STRICT || error instanceof RangeError) return undefined;
     throw error;
   }
 }

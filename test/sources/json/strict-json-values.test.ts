@@ -78,6 +78,20 @@ describe('buildStrictJsonValue', () => {
     });
   }
 
+  it('leaves to jsonc-parser a text nested deeper than its own stack allows (nested JSON in a string passes the file guard)', () => {
+    const text = `[{"name": "app", "user": "0", "x": ${'['.repeat(3500)}${']'.repeat(3500)}}]`;
+    const { any, jsonc } = bothReaders(text);
+    assert.ok('root' in jsonc, 'jsonc-parser reads it');
+    assert.ok('root' in any && any.root.kind === 'array');
+    // Compared without recursion (JSON.stringify would run out of stack too): the user, and the depth of x.
+    const [container] = any.root.items;
+    assert.ok(container?.kind === 'object');
+    assert.deepEqual(container.entries[1]?.value, { kind: 'string', value: '0', range: container.entries[1]?.value.range, syntax: 'json' });
+    let depth = 0;
+    for (let node = container.entries[2]?.value; node?.kind === 'array'; node = node.items[0]) depth++;
+    assert.equal(depth, 3500);
+  });
+
   it('reports the first error where jsonc-parser does', () => {
     const { any } = bothReaders('{"a": 1,\n "b": }');
     assert.deepEqual(any, { error: { code: 4, offset: 15, length: 1 } });

@@ -134,6 +134,12 @@ describe('indexPlan', () => {
       });
     }
 
+    it('leaves to the visitor a plan nested deeper than its own stack allows', () => {
+      const deep = `{"planned_values": ${'{"a": '.repeat(3000)}1${'}'.repeat(3000)}}`;
+      assert.equal(indexStrictPlan(deep), undefined);
+      assert.deepEqual(indexPlan(deep), indexPlanByVisitor(deep));
+    });
+
     it('leaves any other text to the visitor, which reports the error', () => {
       const broken = PLAN.replace('"prior_state": {', '"prior_state": {,');
       assert.equal(indexStrictPlan(broken), undefined);
