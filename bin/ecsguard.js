@@ -74,6 +74,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     // compiled with V8's code cache when an earlier run left one (bin/load-bundle.js).
     // A scan's worker threads start from bin/scan-worker.js (src/engine/pool.ts): their bundle, with its code cache.
     globalThis[Symbol.for('ecsguard.scanWorkerEntry')] = path.join(__dirname, 'scan-worker.js');
+    // A folder scan that will use workers starts its first one now, while this thread loads the bundle and walks.
+    require('./early-worker.js').startEarlyWorker(args, path.join(__dirname, 'scan-worker.js'));
     const bundle = require('./load-bundle.js').loadBundle(path.join(BUNDLE_DIR, 'cli.cjs'), path.join(__dirname, '..'));
     bundle.exports.main(args).then((code) => {
       process.exitCode = code;

@@ -12,22 +12,29 @@ const { loadBundle } = require('./load-bundle.js');
 
 // V8 stamps a cache with its flags, which a long scan tunes before it starts its workers (src/engine/compiler-tuning.ts):
 // a cache for each, so that short and long scans do not replace each other's.
-const flags = workerData && workerData.v8Flags === 'tuned' ? 'tuned' : 'default';
-const loaded = loadBundle(path.join(__dirname, '../dist/bundle/scan-worker.cjs'), path.join(__dirname, '..'), {
-  cachePrefix: `worker-${flags}-`,
-  flagsChange: false,
-  // Tests keep their caches apart.
-  ...(workerData && typeof workerData.cacheFolder === 'string' ? { cacheFolder: workerData.cacheFolder } : {}),
-});
+function start(v8Flags) {
+  const flags = v8Flags === 'tuned' ? 'tuned' : 'default';
+  const loaded = loadBundle(path.join(__dirname, '../dist/bundle/scan-worker.cjs'), path.join(__dirname, '..'), {
+    cachePrefix: `worker-${flags}-`,
+    flagsChange: false,
+    // Tests keep their caches apart.
+    ...(workerData && typeof workerData.cacheFolder === 'string' ? { cacheFolder: workerData.cacheFolder } : {}),
+  });
 
-// A worker is terminated, it never ends by itself: the cache is made when its first batch is done, before the answer
-// is sent (after it, the main thread could end the worker in the middle of the write). It then holds the code that
-// batch compiled. Only a run that found no usable cache makes one.
-if (loaded.cache === 'none' || loaded.cache === 'rejected') {
-  const post = parentPort.postMessage;
-  parentPort.postMessage = function saveCacheThenPost(...args) {
-    parentPort.postMessage = post;
-    loaded.saveCache();
-    return post.apply(this, args);
-  };
+  // A worker is terminated, it never ends by itself: the cache is made when its first batch is done, before the answer
+  // is sent (after it, the main thread could end the worker in the middle of the write). It then holds the code that
+  // batch compiled. Only a run that found no usable cache makes one.
+  if (loaded.cache === 'none' || loaded.cache === 'rejected') {
+    const post = parentPort.postMessage;
+    parentPort.postMessage = function saveCacheThenPost(...args) {
+      parentPort.postMessage = post;
+      loaded.saveCache();
+      return post.apply(this, args);
+    };
+  }
 }
+
+// A worker started before its scan (bin/early-worker.js) learns the flags from the pool that takes it, in its first
+// message; the bundle, loaded in that message's turn, listens for the next ones.
+if (workerData && workerData.early) parentPort.once('message', (message) => start(message && message.v8Flags));
+else start(workerData && workerData.v8Flags);

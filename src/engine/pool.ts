@@ -69,6 +69,21 @@ const IN_CLI_BUNDLE = typeof ECSGUARD_CLI_BUNDLE !== 'undefined' && ECSGUARD_CLI
 const WORKER_BUNDLE = new URL(IN_CLI_BUNDLE ? './scan-worker.cjs' : './scan-worker.js', import.meta.url);
 const WORKER_ENTRY: URL | string = (IN_CLI_BUNDLE && cliWorkerEntry()) || WORKER_BUNDLE;
 
+/**
+ * The worker bin/ecsguard.js started before the scan (bin/early-worker.js), if it did and it is still running, for a
+ * pool whose workers have its limits; told the V8 flags the scan runs under, which name the code cache it loads.
+ */
+function takeEarlyWorker(limits: ResourceLimits): Worker | undefined {
+  if (!IN_CLI_BUNDLE || limits !== WORKER_RESOURCE_LIMITS) return undefined;
+  const key = Symbol.for('ecsguard.earlyWorker');
+  const early = (globalThis as Record<symbol, unknown>)[key];
+  delete (globalThis as Record<symbol, unknown>)[key];
+  if (!(early instanceof Worker)) return undefined;
+  early.ref();
+  early.postMessage({ v8Flags: compilerFlags() });
+  return early;
+}
+
 function cliWorkerEntry(): string | undefined {
   const entry = (globalThis as Record<symbol, unknown>)[Symbol.for('ecsguard.scanWorkerEntry')];
   return typeof entry === 'string' ? entry : undefined;
@@ -136,7 +151,7 @@ export class ScanPool {
   private spawn(): void {
     // The V8 flags it runs under, which name its code cache (bin/scan-worker.js).
     const workerData = IN_CLI_BUNDLE ? { v8Flags: compilerFlags() } : undefined;
-    const worker = new Worker(this.entry, { resourceLimits: this.limits, workerData });
+    const worker = takeEarlyWorker(this.limits) ?? new Worker(this.entry, { resourceLimits: this.limits, workerData });
     if (this.preload) worker.postMessage({ preload: this.preload });
     const sent: Sent[] = [];
     worker.on('message', (message: { id: number; result?: BatchResult; error?: string; ms?: number }) => {
