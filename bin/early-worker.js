@@ -67,9 +67,45 @@ function wantsEarlyWorker(args, cores) {
   return folders.length > 0 && holdsEnoughInputs(folders);
 }
 
+/** The signals src/cli/interrupt.ts stops a scan on, with their numbers. */
+const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+
+/**
+ * Holds a stop signal that arrives before the scan's own handlers are in place (src/cli/interrupt.ts takes it over):
+ * this start-up reads the folders, and a Ctrl-C then must stop the scan as one during the scan does (exit 130, no
+ * report), not end the process in the middle. A second signal ends it at once.
+ */
+function holdStopSignals() {
+  const held = { signal: undefined, handlers: [] };
+  for (const [name, number] of Object.entries(STOP_SIGNALS)) {
+    const handler = () => {
+      if (held.signal !== undefined) process.exit(128 + number);
+      held.signal = name;
+    };
+    process.on(name, handler);
+    held.handlers.push([name, handler]);
+  }
+  held.release = () => {
+    for (const [name, handler] of held.handlers) process.off(name, handler);
+    return held.signal;
+  };
+  globalThis[Symbol.for('ecsguard.heldStopSignal')] = held;
+}
+
 /** Starts the worker when the command line wants one, for the pool to take (Symbol.for('ecsguard.earlyWorker')). */
 function startEarlyWorker(args, entry) {
-  if (!wantsEarlyWorker(args, require('node:os').availableParallelism())) return;
+  if (args[0] !== 'scan') return;
+  // Held from before the folders are read.
+  holdStopSignals();
+  if (!wantsEarlyWorker(args, require('node:os').availableParallelism())) {
+    const key = Symbol.for('ecsguard.heldStopSignal');
+    const held = globalThis[key];
+    delete globalThis[key];
+    const signal = held.release();
+    // As if nothing had held it.
+    if (signal !== undefined) process.kill(process.pid, signal);
+    return;
+  }
   const { Worker } = require('node:worker_threads');
   const key = Symbol.for('ecsguard.earlyWorker');
   const worker = new Worker(entry, { resourceLimits: EARLY_WORKER_LIMITS, workerData: { early: true } });
@@ -83,4 +119,4 @@ function startEarlyWorker(args, entry) {
   globalThis[key] = worker;
 }
 
-module.exports = { startEarlyWorker, wantsEarlyWorker, EARLY_WORKER_LIMITS, MIN_LIKELY_FILES };
+module.exports = { startEarlyWorker, wantsEarlyWorker, holdStopSignals, EARLY_WORKER_LIMITS, MIN_LIKELY_FILES };

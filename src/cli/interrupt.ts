@@ -38,6 +38,9 @@ export async function interruptible<T>(
     process.on(name, handler);
     return [name, handler] as const;
   });
+  // A signal bin/early-worker.js held while the command line started: handled as if it came now.
+  const held = takeHeldStopSignal();
+  if (held) handlers.find(([name]) => name === held)?.[1]();
   try {
     const result = await work(controller.signal);
     // A signal that arrived during synchronous work is delivered at the next turn of the event loop: take it, so
@@ -55,4 +58,14 @@ export async function interruptible<T>(
   } finally {
     for (const [name, handler] of handlers) process.off(name, handler);
   }
+}
+
+/** The stop signal bin/early-worker.js held before the handlers here were in place, if one came; its handlers end. */
+function takeHeldStopSignal(): StopSignal | undefined {
+  const key = Symbol.for('ecsguard.heldStopSignal');
+  const held = (globalThis as Record<symbol, unknown>)[key] as { release: () => string | undefined } | undefined;
+  if (!held) return undefined;
+  delete (globalThis as Record<symbol, unknown>)[key];
+  const signal = held.release();
+  return signal !== undefined && Object.hasOwn(STOP_SIGNALS, signal) ? (signal as StopSignal) : undefined;
 }

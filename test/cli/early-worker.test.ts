@@ -5,6 +5,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { WORKER_RESOURCE_LIMITS } from '../../src/engine/pool.js';
 import { MIN_FILES_FOR_WORKERS } from '../../src/engine/scan-files.js';
+import { InterruptedError, interruptible } from '../../src/cli/interrupt.js';
+import { PassThrough } from 'node:stream';
 import { REPO_ROOT, runBuiltCliAsync } from '../support/cli.js';
 import { inTempFolder } from '../support/temp-folder.js';
 
@@ -14,6 +16,7 @@ interface EarlyWorkerModule {
   wantsEarlyWorker: (args: string[], cores: number) => boolean;
   EARLY_WORKER_LIMITS: unknown;
   MIN_LIKELY_FILES: number;
+  holdStopSignals: () => void;
 }
 const early = createRequire(import.meta.url)(path.join(REPO_ROOT, 'bin/early-worker.js')) as EarlyWorkerModule;
 
@@ -97,5 +100,29 @@ describe('the early worker of a folder scan', () => {
       const report = JSON.parse(run.stdout) as { summary: { filesScanned: number; filesSkipped: number } };
       assert.deepEqual([report.summary.filesScanned, report.summary.filesSkipped], [1, 300]);
     });
+  });
+
+  it('a Ctrl-C while the command line starts (reading the folders) stops the scan as one during it does', async () => {
+    const listeners = process.listenerCount('SIGINT');
+    early.holdStopSignals();
+    process.kill(process.pid, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stderr = new PassThrough();
+    let written = '';
+    stderr.on('data', (chunk: Buffer) => (written += String(chunk)));
+    let sawAborted = false;
+    await assert.rejects(
+      interruptible(async (signal) => {
+        sawAborted = signal.aborted;
+        return 'report';
+      }, stderr),
+      (error: unknown) =>
+        error instanceof InterruptedError &&
+        error.exitCode === 130 &&
+        error.message === 'interrupted by the user: the scan is incomplete and no report was written',
+    );
+    assert.equal(sawAborted, true);
+    assert.equal(written, '\necsguard: interrupted; stopping (press Ctrl-C again to force)\n');
+    assert.equal(process.listenerCount('SIGINT'), listeners, 'the held handlers are gone');
   });
 });
