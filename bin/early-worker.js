@@ -67,6 +67,9 @@ function wantsEarlyWorker(args, cores) {
   return folders.length > 0 && holdsEnoughInputs(folders);
 }
 
+/** Where the held signal waits for src/cli/interrupt.ts (takeHeldStopSignal). */
+const HELD_KEY = Symbol.for('ecsguard.heldStopSignal');
+
 /** The signals src/cli/interrupt.ts stops a scan on, with their numbers. */
 const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 
@@ -86,21 +89,20 @@ function holdStopSignals() {
     held.handlers.push([name, handler]);
   }
   held.release = () => {
+    delete globalThis[HELD_KEY];
     for (const [name, handler] of held.handlers) process.off(name, handler);
     return held.signal;
   };
-  globalThis[Symbol.for('ecsguard.heldStopSignal')] = held;
+  globalThis[HELD_KEY] = held;
+  return held;
 }
 
 /** Starts the worker when the command line wants one, for the pool to take (Symbol.for('ecsguard.earlyWorker')). */
 function startEarlyWorker(args, entry) {
   if (args[0] !== 'scan') return;
   // Held from before the folders are read.
-  holdStopSignals();
+  const held = holdStopSignals();
   if (!wantsEarlyWorker(args, require('node:os').availableParallelism())) {
-    const key = Symbol.for('ecsguard.heldStopSignal');
-    const held = globalThis[key];
-    delete globalThis[key];
     const signal = held.release();
     // As if nothing had held it.
     if (signal !== undefined) process.kill(process.pid, signal);

@@ -65,7 +65,7 @@ function takeHeldStopSignal(): StopSignal | undefined {
   const key = Symbol.for('ecsguard.heldStopSignal');
   const held = (globalThis as Record<symbol, unknown>)[key] as { release: () => string | undefined } | undefined;
   if (!held) return undefined;
-  delete (globalThis as Record<symbol, unknown>)[key];
+  // Also takes it off the global object.
   const signal = held.release();
   return signal !== undefined && Object.hasOwn(STOP_SIGNALS, signal) ? (signal as StopSignal) : undefined;
 }
