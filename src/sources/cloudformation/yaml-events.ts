@@ -20,6 +20,7 @@ import { type LazyRanges, type LineIndex, OffsetRange } from '../../model/locati
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
 import { REFERENCE_SITES } from './template.js';
+import { readSimpleYamlEvents } from './yaml-simple-events.js';
 
 /**
  * js-yaml's CommonJS build, also from an ES module (the worker's bundle, the library, the tests): its ES module build
@@ -99,7 +100,7 @@ export function buildYamlFromEvents(text: string, file: string, lines: LineIndex
   if (hasUnusualCharacters(text) || hasUnusualDocumentMarkers(text)) return undefined;
   let events: Event[];
   try {
-    events = parseEvents(text, {});
+    events = readSimpleYamlEvents(text) ?? parseEvents(text, {});
   } catch {
     return undefined;
   }

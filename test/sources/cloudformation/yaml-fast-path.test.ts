@@ -4,7 +4,7 @@
  * or gives exactly the reference's trees, values and ranges included, for an input the reference reads without error.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { cloudFormationTemplate } from '../../../bench/support/mixed-corpus.js';
@@ -16,6 +16,7 @@ import { buildYamlFromEvents } from '../../../src/sources/cloudformation/yaml-ev
 import { parseYamlTemplate } from '../../../src/sources/cloudformation/yaml-tree.js';
 import { REPO_ROOT } from '../../support/paths.js';
 import { loadText } from './load.js';
+import { REPOSITORY_YAML, YamlVariants } from './yaml-variants.js';
 
 /**
  * The fast path's trees, or undefined when it leaves the input to the composing path. Its ranges compute line and
@@ -67,17 +68,6 @@ function referenceCounts(root: ValueNode): Array<[string, number]> {
 function assertSameTrees(text: string, label: string): void {
   assert.ok(assertSameOrDeclined(text, label), `${label}: expected the fast path to take it`);
 }
-
-function yamlFiles(dir: string, found: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) yamlFiles(file, found);
-    else if (/\.ya?ml$/.test(name)) found.push(file);
-  }
-  return found;
-}
-
-const REPOSITORY_YAML = [...yamlFiles(path.join(REPO_ROOT, 'test')), ...yamlFiles(path.join(REPO_ROOT, 'examples'))].sort();
 
 const CASES: Record<string, string> = {
   'block collections, comments, empty values': [
@@ -352,60 +342,16 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
 
   it('hostile variants of real templates: the same trees, or declined', () => {
     const random = seededRandom(17);
-    const int = (n: number) => Math.floor(random() * n);
-    const pick = <T>(values: readonly T[]): T => values[int(values.length)] as T;
+    const variants = new YamlVariants(random);
+    const int = (n: number) => variants.int(n);
+    const pick = <T>(values: readonly T[]): T => variants.pick(values);
     const bases = [...REPOSITORY_YAML.map((file) => readFileSync(file, 'utf8')), ...Object.values(CASES)];
     for (let i = 0; i < 4; i++) bases.push(cloudFormationTemplate(random, i));
-    const INSERTS = [
-      ...[' ', '  ', '\n', ':', '-', '- ', '#', '# c', '"', "'", '[', ']', '{', '}', ',', '!', '&', '*', '|', '>', '>-', '|+'],
-      ...['?', '%', '@', '`', '\\', '\r\n', '\r', '\t', '~', 'yes', '0x', '\u00a0', '\u2028', '\ufeff', '\x00'],
-      ...['!Ref ', '!Foo ', '!!str ', '&a ', '*a', '<<: ', '---\n', '...\n', '"\\q"', '"\\u12"'],
-    ];
-    /**
-     * Breaks the line's flow collection over two lines after a bracket or comma or before a comma or closing bracket,
-     * at any indentation, maybe with a comment before the break.
-     */
-    const breakFlow = (lines: string[], at: number): void => {
-      const line = lines[at] ?? '';
-      const breaks = [
-        ...[...line.matchAll(/[[{,]/g)].map((m) => (m.index ?? 0) + 1),
-        ...[...line.matchAll(/[,\]}]/g)].map((m) => m.index ?? 0),
-      ];
-      if (!breaks.length) return;
-      const p = pick(breaks);
-      const comment = random() < 0.25 ? pick([' # c', ' #', '  # c, ] }']) : '';
-      lines[at] = `${line.slice(0, p)}${comment}\n${' '.repeat(int(16))}${line.slice(p).trimStart()}`;
-    };
-    const mutate = (text: string): string => {
-      const lines = text.split('\n');
-      for (let k = 1 + int(3); k > 0; k--) {
-        const at = int(lines.length);
-        const line = lines[at] ?? '';
-        const kind = int(10);
-        if (kind === 0) lines.splice(at, 0, `${' '.repeat(int(14))}# comment${pick(['', ' |', ' :', ' - x'])}`);
-        else if (kind === 1) lines.splice(at, 0, ' '.repeat(int(6)));
-        else if (kind === 2) lines[at] = ' '.repeat(1 + int(3)) + line;
-        else if (kind === 3) lines[at] = line.replace(/^ {1,3}/, '');
-        else if (kind === 4) lines.splice(at, 1);
-        else if (kind === 5) lines.splice(at, 0, line);
-        else if (kind === 7 && /[[{,]/.test(line)) breakFlow(lines, at);
-        else if (kind === 6) {
-          // A value moved below its key or dash, maybe under a comment.
-          const indent = ' '.repeat(int(12));
-          lines[at] = line.replace(pick([': ', '- ']), (m) => `${m.trim()}\n${random() < 0.5 ? `${indent}# c\n` : ''}${indent}`);
-        } else {
-          const p = int(line.length + 1);
-          lines[at] = random() < 0.7 ? line.slice(0, p) + pick(INSERTS) + line.slice(p) : line.slice(0, p) + line.slice(p + 1 + int(3));
-        }
-      }
-      const joined = lines.join('\n');
-      return random() < 0.1 ? joined.replace(/\n/g, '\r\n') : joined;
-    };
     let taken = 0;
-    const variants = 2500;
-    for (let i = 0; i < variants; i++) if (assertSameOrDeclined(mutate(pick(bases)), `variant ${i}`)) taken++;
+    const count = 2500;
+    for (let i = 0; i < count; i++) if (assertSameOrDeclined(variants.mutate(pick(bases)), `variant ${i}`)) taken++;
     // Most mutations break the YAML; a good share must still be taken, or this test proves little.
-    assert.ok(taken > variants / 4, `fast path took ${taken} of ${variants}`);
+    assert.ok(taken > count / 4, `fast path took ${taken} of ${count}`);
 
     // Flow collections broken over lines (1-3 breaks), sometimes with another mutation.
     const flowBases = bases.filter((text) => /(?:: |- )[[{]/.test(text));
@@ -413,17 +359,17 @@ describe('CloudFormation YAML fast path (trees from js-yaml events) equals the c
     const flowVariants = 1500;
     for (let i = 0; i < flowVariants; i++) {
       const base = pick(flowBases);
-      const lines = (random() < 0.2 ? mutate(base) : base).split('\n');
+      const lines = (random() < 0.2 ? variants.mutate(base) : base).split('\n');
       const withFlow = lines.flatMap((line, index) => (/(?:: |- )[[{]/.test(line) ? [index] : []));
       for (let k = 1 + int(3); k > 0 && withFlow.length; k--) {
         const at = pick(withFlow);
-        breakFlow(lines, at);
+        variants.breakFlow(lines, at);
         const broken = lines[at] ?? '';
         // The rest of a broken line may break again.
         if (random() < 0.5 && broken.includes('\n')) {
           const parts = broken.split('\n');
           const tail = [parts.pop() ?? ''];
-          breakFlow(tail, 0);
+          variants.breakFlow(tail, 0);
           lines[at] = [...parts, ...tail].join('\n');
         }
       }
