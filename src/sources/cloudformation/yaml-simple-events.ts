@@ -1,6 +1,6 @@
 /**
  * js-yaml's parser events for the YAML that templates are mostly made of, read in one pass over character codes:
- * one document (after an optional `---` line) whose root is a block mapping; block mappings and sequences; plain
+ * one document (after an optional `---` line) whose root is a mapping; block mappings and sequences; plain
  * scalars on one line; quoted scalars on one line; block scalars without an indentation indicator; flow collections
  * (on one line or several); short-form tags (`!Ref`); comments. The events are those `parseEvents` gives, field for
  * field and in its order, so the tree builder (yaml-events.ts) cannot tell them apart; the differential test holds
@@ -86,13 +86,6 @@ const isSimpleEscape = (c: number): boolean =>
   c === 80;
 const isHexDigit = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 
-/** Where a scalar starts and ends, and whether js-yaml marks it `fast` (its text is its value). */
-interface ScalarSpan {
-  start: number;
-  end: number;
-  fast: boolean;
-}
-
 class SimpleEventReader {
   private readonly length: number;
   private readonly events: Event[] = [];
@@ -101,6 +94,9 @@ class SimpleEventReader {
   private lineStart = 0;
   private lineIndent = 0;
   private depth = 0;
+  /** Where the scalar read last ends, and whether js-yaml marks it `fast` (its text is its value): no record per scalar. */
+  private scalarEnd = 0;
+  private scalarFast = true;
 
   constructor(private readonly text: string) {
     this.length = text.length;
@@ -429,20 +425,19 @@ class SimpleEventReader {
   /** A quoted or plain scalar on one line; false when none starts here. */
   private scalar(nodeIndent: number, inFlow: boolean, tagStart: number, tagEnd: number): boolean {
     const c = this.text.charCodeAt(this.pos);
-    let span: ScalarSpan | undefined;
     let style = PLAIN;
+    const valueStart = c === 39 || c === 34 ? this.pos + 1 : this.pos;
     if (c === 39) {
-      span = this.singleQuoted();
+      this.singleQuoted();
       style = SINGLE_QUOTED;
     } else if (c === 34) {
-      span = this.doubleQuoted();
+      this.doubleQuoted();
       style = DOUBLE_QUOTED;
-    } else span = this.plain(nodeIndent, inFlow);
-    if (!span) return false;
+    } else if (!this.plain(nodeIndent, inFlow)) return false;
     this.events.push({
       type: SCALAR,
-      valueStart: span.start,
-      valueEnd: span.end,
+      valueStart,
+      valueEnd: this.scalarEnd,
       anchorStart: NO_RANGE,
       anchorEnd: NO_RANGE,
       tagStart,
@@ -450,7 +445,7 @@ class SimpleEventReader {
       style,
       chomping: CLIP,
       indent: -1,
-      fast: span.fast,
+      fast: this.scalarFast,
     } as Event);
     return true;
   }
@@ -471,10 +466,9 @@ class SimpleEventReader {
     } as Event);
   }
 
-  private singleQuoted(): ScalarSpan {
+  private singleQuoted(): void {
     const text = this.text;
-    const start = this.pos + 1;
-    let at = start;
+    let at = this.pos + 1;
     let simple = true;
     for (;;) {
       const c = text.charCodeAt(at);
@@ -483,22 +477,22 @@ class SimpleEventReader {
         simple = false;
         at += 2;
       } else if (isBreakOrEnd(c))
-        return decline(); // over several lines, or unterminated
+        decline(); // over several lines, or unterminated
       else at++;
     }
     this.pos = at + 1;
-    return { start, end: at, fast: simple };
+    this.scalarEnd = at;
+    this.scalarFast = simple;
   }
 
-  private doubleQuoted(): ScalarSpan {
+  private doubleQuoted(): void {
     const text = this.text;
-    const start = this.pos + 1;
-    let at = start;
+    let at = this.pos + 1;
     let simple = true;
     for (;;) {
       const c = text.charCodeAt(at);
       if (c === 34) break;
-      if (isBreakOrEnd(c)) return decline();
+      if (isBreakOrEnd(c)) decline();
       if (c === 92) {
         simple = false;
         const escaped = text.charCodeAt(++at);
@@ -512,7 +506,8 @@ class SimpleEventReader {
       } else at++;
     }
     this.pos = at + 1;
-    return { start, end: at, fast: simple };
+    this.scalarEnd = at;
+    this.scalarFast = simple;
   }
 
   /**
@@ -521,7 +516,7 @@ class SimpleEventReader {
    * starts with what ends one (a comment, a flow indicator in a flow, `: `), which leaves the value on its line but
    * marks it not `fast`, as js-yaml does.
    */
-  private plain(nodeIndent: number, inFlow: boolean): ScalarSpan | undefined {
+  private plain(nodeIndent: number, inFlow: boolean): boolean {
     const text = this.text;
     const length = this.length;
     const start = this.pos;
@@ -543,14 +538,13 @@ class SimpleEventReader {
       c === 96 ||
       isFlowIndicator(c)
     )
-      return undefined;
+      return false;
     if (c === 63 || c === 45) {
       const next = text.charCodeAt(start + 1);
-      if (isSpaceBreakOrEnd(next) || (inFlow && isFlowIndicator(next))) return undefined;
+      if (isSpaceBreakOrEnd(next) || (inFlow && isFlowIndicator(next))) return false;
     }
     let at = start;
     let end = start;
-    let fast = true;
     while (at < length) {
       if (c === 58) {
         const next = text.charCodeAt(at + 1);
@@ -573,8 +567,9 @@ class SimpleEventReader {
             !(next === 58 && (isSpaceBreakOrEnd(after) || (inFlow && isFlowIndicator(after))))
           )
             decline(); // a plain scalar over several lines
-          fast = false;
-          return { start, end, fast };
+          this.scalarEnd = end;
+          this.scalarFast = false;
+          return true;
         }
         this.pos = at;
         this.lineStart = lineStart;
@@ -584,8 +579,12 @@ class SimpleEventReader {
       if (c !== 32) end = at + 1;
       c = text.charCodeAt(++at);
     }
+    // Nothing before what ends it (`{: a}`, `A: : b`): no scalar, as js-yaml reads it.
+    if (end === start) return false;
     this.pos = at;
-    return { start, end, fast };
+    this.scalarEnd = end;
+    this.scalarFast = true;
+    return true;
   }
 
   /**

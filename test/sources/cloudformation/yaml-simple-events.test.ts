@@ -172,6 +172,8 @@ const DECLINED: Record<string, string> = {
   'a pair inside a flow sequence': 'A: [a: b]\n',
   'a flow mapping key without a value': 'A: {a}\n',
   'an empty flow mapping value': 'A: {a: }\n',
+  'an empty flow mapping key': 'A: {: a}\n',
+  'an empty key inside a flow mapping, after a quoted key': '"" : { : :x:y}\n',
   'a flow collection line shallower than its node': 'A:\n  B: [1,\n  2]\n',
   'an unterminated flow collection': 'A: [1, 2\n',
   "a mapping on its key's line": 'A: b: 1\n',
