@@ -13,6 +13,8 @@ const path = require('node:path');
 
 /** The pool's limits for a worker (WORKER_RESOURCE_LIMITS in src/engine/pool.ts; a test holds them equal). */
 const EARLY_WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
+/** The V8 flags of a long scan: src/engine/compiler-tuning.ts's TUNED_V8_FLAGS (test/cli/early-worker.test.ts). */
+const TUNED_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=200 --interrupt-budget=409600 --no-parallel-scavenge';
 /** The files a scan needs before it uses workers (MIN_FILES_FOR_WORKERS in src/engine/scan-files.ts). */
 const MIN_LIKELY_FILES = 300;
 /** Folders skipped by the walk (src/engine/discover.ts). */
@@ -108,9 +110,13 @@ function startEarlyWorker(args, entry) {
     if (signal !== undefined) process.kill(process.pid, signal);
     return;
   }
+  // The scan will tune V8's flags (src/engine/compiler-tuning.ts): tuned now, the worker loads its bundle with the code
+  // cache made under them at once, while this thread loads its own, instead of waiting for the pool to say which.
+  require('node:v8').setFlagsFromString(TUNED_V8_FLAGS);
+  globalThis[Symbol.for('ecsguard.v8FlagsTuned')] = true;
   const { Worker } = require('node:worker_threads');
   const key = Symbol.for('ecsguard.earlyWorker');
-  const worker = new Worker(entry, { resourceLimits: EARLY_WORKER_LIMITS, workerData: { early: true } });
+  const worker = new Worker(entry, { resourceLimits: EARLY_WORKER_LIMITS, workerData: { v8Flags: 'tuned' } });
   worker.unref();
   // A worker that failed or ended before the pool took it is not taken: the pool starts its own.
   const drop = () => {
@@ -121,4 +127,4 @@ function startEarlyWorker(args, entry) {
   globalThis[key] = worker;
 }
 
-module.exports = { startEarlyWorker, wantsEarlyWorker, holdStopSignals, EARLY_WORKER_LIMITS, MIN_LIKELY_FILES };
+module.exports = { startEarlyWorker, wantsEarlyWorker, holdStopSignals, EARLY_WORKER_LIMITS, MIN_LIKELY_FILES, TUNED_V8_FLAGS };

@@ -76,7 +76,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     globalThis[Symbol.for('ecsguard.scanWorkerEntry')] = path.join(__dirname, 'scan-worker.js');
     // A folder scan that will use workers starts its first one now, while this thread loads the bundle and walks.
     require('./early-worker.js').startEarlyWorker(args, path.join(__dirname, 'scan-worker.js'));
-    const bundle = require('./load-bundle.js').loadBundle(path.join(BUNDLE_DIR, 'cli.cjs'), path.join(__dirname, '..'));
+    // Its code cache is V8's for the flags it runs under: a scan with an early worker runs tuned from here on.
+    const tunedAtStart = globalThis[Symbol.for('ecsguard.v8FlagsTuned')] === true;
+    const bundle = require('./load-bundle.js').loadBundle(path.join(BUNDLE_DIR, 'cli.cjs'), path.join(__dirname, '..'), {
+      cachePrefix: tunedAtStart ? 'cli-tuned-' : 'cli-',
+    });
     bundle.exports.main(args).then((code) => {
       process.exitCode = code;
       bundle.saveCache();

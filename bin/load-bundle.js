@@ -61,6 +61,11 @@ function cacheName(prefix, file, size, mtimeMs) {
   }
 }
 
+/** Whether `entry` is a cache file named with `prefix` (not with a longer prefix that starts the same: cli-tuned-). */
+function isCacheOf(prefix, entry) {
+  return entry.startsWith(prefix) && /^[0-9a-f]{32}-/.test(entry.slice(prefix.length)) && entry.endsWith(CACHE_SUFFIX);
+}
+
 function readCache(location) {
   if (!location || !privateFolder(location.folder, location.packageRoot)) return undefined;
   try {
@@ -81,7 +86,7 @@ function writeCache(location, data) {
     fs.writeFileSync(temporary, data, { mode: 0o600 });
     fs.renameSync(temporary, path.join(folder, name));
     for (const entry of fs.readdirSync(folder))
-      if (entry !== name && entry.startsWith(prefix) && entry.endsWith(CACHE_SUFFIX)) fs.rmSync(path.join(folder, entry), { force: true });
+      if (entry !== name && isCacheOf(prefix, entry)) fs.rmSync(path.join(folder, entry), { force: true });
   } catch {
     // A cache that cannot be written is a slower next start, nothing more.
   }

@@ -34,7 +34,4 @@ function start(v8Flags) {
   }
 }
 
-// A worker started before its scan (bin/early-worker.js) learns the flags from the pool that takes it, in its first
-// message; the bundle, loaded in that message's turn, listens for the next ones.
-if (workerData && workerData.early) parentPort.once('message', (message) => start(message && message.v8Flags));
-else start(workerData && workerData.v8Flags);
+start(workerData && workerData.v8Flags);

@@ -18,7 +18,8 @@
  * Only the command line's bundle tunes (the flags are the whole process's, which a library must not change for its
  * caller), and only a scan that is not short: loading node:v8 costs a one-file scan about 5% of its start-up. The
  * flags are set before the workers start (they share them), or when a large file is read (a plan, a big template).
- * The bundle's code cache (bin/load-bundle.js) is made just before, with the default flags it is read with.
+ * The bundle's code cache (bin/load-bundle.js) is made just before, with the default flags it is read with. A folder
+ * scan that starts a worker before the bundle loads (bin/early-worker.js) has the same flags set from the start.
  */
 import { createRequire } from 'node:module';
 
@@ -32,8 +33,13 @@ export const TUNE_FROM_CHARS = 1024 * 1024;
 
 const INLINE_BUDGET = 200;
 const INTERRUPT_BUDGET = 400 * 1024;
+export const TUNED_V8_FLAGS =
+  `--max-inlined-bytecode-size-cumulative=${INLINE_BUDGET} --interrupt-budget=${INTERRUPT_BUDGET} ` + '--no-parallel-scavenge';
 
-let tuned = false;
+/** Set from the command line's start when it tuned them already, for a scan that starts a worker early (bin/early-worker.js). */
+const TUNED_AT_START = Symbol.for('ecsguard.v8FlagsTuned');
+
+let tuned = (globalThis as Record<symbol, unknown>)[TUNED_AT_START] === true;
 
 /** Called when a file scan starts, with the number of files it will read. */
 export function tuneCompilerForScan(files: number): void {
@@ -58,9 +64,7 @@ function tune(): void {
     const beforeFlagsChange = (globalThis as Record<symbol, unknown>)[Symbol.for('ecsguard.beforeV8FlagsChange')];
     if (typeof beforeFlagsChange === 'function') (beforeFlagsChange as () => void)();
     const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-    v8.setFlagsFromString(
-      `--max-inlined-bytecode-size-cumulative=${INLINE_BUDGET} --interrupt-budget=${INTERRUPT_BUDGET} --no-parallel-scavenge`,
-    );
+    v8.setFlagsFromString(TUNED_V8_FLAGS);
   } catch {
     // Only ever an optimisation.
   }

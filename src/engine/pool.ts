@@ -80,7 +80,6 @@ function takeEarlyWorker(limits: ResourceLimits): Worker | undefined {
   delete (globalThis as Record<symbol, unknown>)[key];
   if (!(early instanceof Worker)) return undefined;
   early.ref();
-  early.postMessage({ v8Flags: compilerFlags() });
   return early;
 }
 

@@ -19,12 +19,12 @@ interface Loaded {
 }
 
 /** Loads `bundle` in a fresh process with the cache in `folder`, calls its `answer()`, saves the cache. */
-function load(bundle: string, folder: string): Loaded {
+function load(bundle: string, folder: string, cachePrefix?: string): Loaded {
   const script =
     `
     const { loadBundle } = require(${JSON.stringify(LOADER)});
     const loaded = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(path.dirname(bundle))}, { ` +
-    `cacheFolder: ${JSON.stringify(folder)} });
+    `cacheFolder: ${JSON.stringify(folder)}${cachePrefix ? `, cachePrefix: ${JSON.stringify(cachePrefix)}` : ''} });
     const answer = loaded.exports.answer();
     loaded.saveCache();
     process.stdout.write(JSON.stringify({ cache: loaded.cache, answer }));`;
@@ -96,6 +96,28 @@ describe('the code cache of the CLI bundle', () => {
     const now = cacheFiles(folder);
     assert.equal(now.length, 1, 'the older bundle’s cache is removed');
     assert.notDeepEqual(now, before);
+  });
+
+  it('keeps the caches of prefixes that start alike apart (cli- and cli-tuned-, one for each set of V8 flags)', () => {
+    const bundle = path.join(dir, 'prefixed.cjs');
+    const folder = path.join(dir, 'prefixed-cache');
+    const prefixes = () =>
+      cacheFiles(folder)
+        .map((name) => name.replace(/[0-9a-f]{32}-.*$/, ''))
+        .sort();
+    writeBundle(bundle, 'p');
+    load(bundle, folder, 'cli-tuned-');
+    load(bundle, folder, 'cli-');
+    assert.deepEqual(prefixes(), ['cli-', 'cli-tuned-']);
+    assert.deepEqual(load(bundle, folder, 'cli-tuned-'), { cache: 'used', answer: 'p0' });
+    assert.deepEqual(load(bundle, folder, 'cli-'), { cache: 'used', answer: 'p0' });
+    // A rebuilt bundle's cache replaces the one of its own prefix only.
+    writeBundle(bundle, 'q');
+    assert.deepEqual(load(bundle, folder, 'cli-'), { cache: 'none', answer: 'q0' });
+    assert.deepEqual(prefixes(), ['cli-', 'cli-tuned-']);
+    assert.deepEqual(load(bundle, folder, 'cli-tuned-'), { cache: 'none', answer: 'q0' });
+    assert.deepEqual(load(bundle, folder, 'cli-tuned-'), { cache: 'used', answer: 'q0' });
+    assert.equal(cacheFiles(folder).length, 2);
   });
 
   it('a cache V8 cannot use (garbage, cut short) is rejected, the bundle runs from source and the cache is rewritten', () => {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { TUNED_V8_FLAGS, TUNE_FROM_FILES } from '../../src/engine/compiler-tuning.js';
 import { WORKER_RESOURCE_LIMITS } from '../../src/engine/pool.js';
 import { MIN_FILES_FOR_WORKERS } from '../../src/engine/scan-files.js';
 import { InterruptedError, interruptible } from '../../src/cli/interrupt.js';
@@ -16,6 +17,7 @@ interface EarlyWorkerModule {
   wantsEarlyWorker: (args: string[], cores: number) => boolean;
   EARLY_WORKER_LIMITS: unknown;
   MIN_LIKELY_FILES: number;
+  TUNED_V8_FLAGS: string;
   holdStopSignals: () => void;
 }
 const early = createRequire(import.meta.url)(path.join(REPO_ROOT, 'bin/early-worker.js')) as EarlyWorkerModule;
@@ -44,9 +46,11 @@ function writeFolders(dir: string): void {
 }
 
 describe('the early worker of a folder scan', () => {
-  it('has the limits and the threshold the pool and the scan use', () => {
+  it('has the limits, the threshold and the V8 flags the pool and the scan use', () => {
     assert.deepEqual(early.EARLY_WORKER_LIMITS, WORKER_RESOURCE_LIMITS);
     assert.equal(early.MIN_LIKELY_FILES, MIN_FILES_FOR_WORKERS);
+    assert.equal(early.TUNED_V8_FLAGS, TUNED_V8_FLAGS);
+    assert.equal(TUNE_FROM_FILES, MIN_FILES_FOR_WORKERS, 'a scan that starts a worker early tunes its flags');
   });
 
   it('is started only for a scan that will use workers', async () => {
