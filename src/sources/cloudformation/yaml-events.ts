@@ -20,6 +20,7 @@ import { type LazyRanges, type LineIndex, OffsetRange } from '../../model/locati
 import type { ObjectEntry, ValueNode } from '../../model/value.js';
 import { SHORT_FORM_TAGS, longFormName } from './intrinsics.js';
 import { REFERENCE_SITES } from './template.js';
+import { DOCUMENT, DOUBLE_QUOTED, FLOW, MAPPING, NO_RANGE, PLAIN, POP, SCALAR, SEQUENCE, SINGLE_QUOTED } from './yaml-event-ids.js';
 import { readSimpleYamlEvents } from './yaml-simple-events.js';
 
 /**
@@ -29,18 +30,6 @@ import { readSimpleYamlEvents } from './yaml-simple-events.js';
  * property assignments).
  */
 const { getScalarValue, parseEvents } = createRequire(import.meta.url)('js-yaml') as typeof JsYaml;
-
-// js-yaml's event and style ids (EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE), inlined for the hot loop.
-const DOCUMENT = 1;
-const SEQUENCE = 2;
-const MAPPING = 3;
-const SCALAR = 4;
-const POP = 6;
-const PLAIN = 1;
-const SINGLE_QUOTED = 2;
-const DOUBLE_QUOTED = 3;
-const FLOW = 2;
-const NO_RANGE = -1;
 
 /** yaml's limit for an implicit key (the `:` within 1024 characters of the key's start). */
 const MAX_KEY_LENGTH = 1000;

@@ -12,24 +12,24 @@
  * of its time on what this reader skips: a state snapshot per node and a document-boundary test per character.
  */
 import type { Event } from 'js-yaml';
-
-// js-yaml's ids (EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE, CHOMPING_MODE).
-const DOCUMENT = 1;
-const SEQUENCE = 2;
-const MAPPING = 3;
-const SCALAR = 4;
-const POP = 6;
-const PLAIN = 1;
-const SINGLE_QUOTED = 2;
-const DOUBLE_QUOTED = 3;
-const LITERAL_BLOCK = 4;
-const FOLDED_BLOCK = 5;
-const BLOCK = 1;
-const FLOW = 2;
-const CLIP = 1;
-const STRIP = 2;
-const KEEP = 3;
-const NO_RANGE = -1;
+import {
+  BLOCK,
+  CLIP,
+  DOCUMENT,
+  DOUBLE_QUOTED,
+  FLOW,
+  FOLDED_BLOCK,
+  KEEP,
+  LITERAL_BLOCK,
+  MAPPING,
+  NO_RANGE,
+  PLAIN,
+  POP,
+  SCALAR,
+  SEQUENCE,
+  SINGLE_QUOTED,
+  STRIP,
+} from './yaml-event-ids.js';
 
 /** Deeper nesting goes to js-yaml, whose own limit is 100 nodes. */
 const MAX_DEPTH = 60;
@@ -253,7 +253,7 @@ class SimpleEventReader {
     const start = this.pos;
     const mark = this.events.length;
     const lineStart = this.lineStart;
-    if (!this.flowOutNode(flowIndent)) return false;
+    if (!this.flowNode(flowIndent, false)) return false;
     const first = this.events[mark] as Event;
     if (this.lineStart !== lineStart || !this.colonAfterKey()) {
       // Not a key: the node itself (js-yaml reads a tagged one again, with its tag, which this reader leaves to it).
@@ -275,7 +275,7 @@ class SimpleEventReader {
       if (((k === 63 || k === 58) && isSpaceBreakOrEnd(text.charCodeAt(this.pos + 1))) || this.isDash(this.pos)) decline();
       const keyLine = this.lineStart;
       const keyAt = this.events.length;
-      if (!this.flowOutNode(flowIndent)) decline();
+      if (!this.flowNode(flowIndent, false)) decline();
       const key = this.events[keyAt] as Event;
       if (key.type !== SCALAR || key.tagStart !== NO_RANGE || this.lineStart !== keyLine || !this.colonAfterKey()) decline();
     }
@@ -294,8 +294,11 @@ class SimpleEventReader {
     return true;
   }
 
-  /** js-yaml's parseNode for a key in a block mapping: a tag, then a flow collection or a one-line scalar. */
-  private flowOutNode(nodeIndent: number): boolean {
+  /**
+   * js-yaml's parseNode for a key in a block mapping (`inFlow` false) or a node inside a flow collection: a tag, then
+   * a flow collection or a one-line scalar.
+   */
+  private flowNode(nodeIndent: number, inFlow: boolean): boolean {
     const text = this.text;
     let c = text.charCodeAt(this.pos);
     if (c === 38 || c === 42) decline();
@@ -303,7 +306,7 @@ class SimpleEventReader {
     let tagEnd = NO_RANGE;
     if (c === 33) {
       tagStart = this.pos;
-      tagEnd = this.tag(false);
+      tagEnd = this.tag(inFlow);
       if (this.skipSeparation(true) > 0) decline();
       c = text.charCodeAt(this.pos);
     }
@@ -311,29 +314,7 @@ class SimpleEventReader {
       this.flowCollection(nodeIndent, tagStart, tagEnd);
       return true;
     }
-    if (this.scalar(nodeIndent, false, tagStart, tagEnd)) return true;
-    if (tagStart !== NO_RANGE) decline();
-    return false;
-  }
-
-  /** js-yaml's parseNode inside a flow collection: a tag, then a flow collection or a one-line scalar. */
-  private flowInNode(nodeIndent: number): boolean {
-    const text = this.text;
-    let c = text.charCodeAt(this.pos);
-    if (c === 38 || c === 42) decline();
-    let tagStart = NO_RANGE;
-    let tagEnd = NO_RANGE;
-    if (c === 33) {
-      tagStart = this.pos;
-      tagEnd = this.tag(true);
-      if (this.skipSeparation(true) > 0) decline();
-      c = text.charCodeAt(this.pos);
-    }
-    if (c === 91 || c === 123) {
-      this.flowCollection(nodeIndent, tagStart, tagEnd);
-      return true;
-    }
-    if (this.scalar(nodeIndent, true, tagStart, tagEnd)) return true;
+    if (this.scalar(nodeIndent, inFlow, tagStart, tagEnd)) return true;
     if (tagStart !== NO_RANGE) decline();
     return false;
   }
@@ -399,14 +380,14 @@ class SimpleEventReader {
       }
       if (!readNext || c === 44 || (c === 63 && isSpaceBreakOrEnd(text.charCodeAt(this.pos + 1)))) decline();
       const entryLine = this.lineStart;
-      if (!this.flowInNode(nodeIndent)) decline();
+      if (!this.flowNode(nodeIndent, true)) decline();
       this.skipFlowSeparation(nodeIndent);
       c = text.charCodeAt(this.pos);
       if (c === 58 && (isMap || this.lineStart === entryLine)) {
         if (!isMap) decline(); // a pair inside a flow sequence
         this.pos++;
         this.skipFlowSeparation(nodeIndent);
-        if (!this.flowInNode(nodeIndent)) decline(); // an empty value
+        if (!this.flowNode(nodeIndent, true)) decline(); // an empty value
         this.skipFlowSeparation(nodeIndent);
       } else if (isMap) decline(); // a key without a value
       if (text.charCodeAt(this.pos) === 44) {
