@@ -224,6 +224,34 @@ describe('start-up loads only what the command needs', () => {
     );
   });
 
+  describe('CloudFormation templates', () => {
+    let dir: string;
+    const template = (user: string) =>
+      'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n' +
+      `        - Name: app\n          Image: nginx\n          User: ${user}\n`;
+    before(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-lazy-yaml-'));
+      writeFileSync(path.join(dir, 'plain.yaml'), template("'1000'"));
+      // A value with an escape is decoded by js-yaml.
+      writeFileSync(path.join(dir, 'escaped.yaml'), template('"\\x30"'));
+    });
+    after(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const jsYaml = (files: string[]) => files.filter((file) => file.startsWith('node_modules/js-yaml/'));
+
+    it('a template the one-pass reader reads, with nothing to decode, never loads js-yaml', () => {
+      const loaded = loadedBy(['scan', path.join(dir, 'plain.yaml'), '--quiet']);
+      assert.ok(loaded.sources.includes('src/sources/cloudformation/yaml-simple-events.ts'));
+      assert.deepEqual(jsYaml(loaded.files), []);
+    });
+
+    it('a template with a scalar to decode loads js-yaml for it', () => {
+      const loaded = loadedBy(['scan', path.join(dir, 'escaped.yaml'), '--quiet']);
+      assert.deepEqual(jsYaml(loaded.files), ['node_modules/js-yaml/dist/js-yaml.cjs.js']);
+    });
+  });
+
   describe('with exceptions', () => {
     let dir: string;
     before(() => {

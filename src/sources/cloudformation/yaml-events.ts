@@ -29,7 +29,14 @@ import { readSimpleYamlEvents } from './yaml-simple-events.js';
  * same templates parse in about a third of the time through the CommonJS build, where the state is built by plain
  * property assignments).
  */
-const { getScalarValue, parseEvents } = createRequire(import.meta.url)('js-yaml') as typeof JsYaml;
+let jsYaml: typeof JsYaml | undefined;
+/**
+ * Loaded on first use (about 13 ms of compiling in each thread): most templates are read by the one-pass reader and
+ * hold no scalar that needs decoding (escapes, folded lines, block scalars), so a scan of them never loads it.
+ */
+function loadJsYaml(): typeof JsYaml {
+  return (jsYaml ??= createRequire(import.meta.url)('js-yaml') as typeof JsYaml);
+}
 
 /** yaml's limit for an implicit key (the `:` within 1024 characters of the key's start). */
 const MAX_KEY_LENGTH = 1000;
@@ -89,7 +96,7 @@ export function buildYamlFromEvents(text: string, file: string, lines: LineIndex
   if (hasUnusualCharacters(text) || hasUnusualDocumentMarkers(text)) return undefined;
   let events: Event[];
   try {
-    events = readSimpleYamlEvents(text) ?? parseEvents(text, {});
+    events = readSimpleYamlEvents(text) ?? loadJsYaml().parseEvents(text, {});
   } catch {
     return undefined;
   }
@@ -221,7 +228,7 @@ class EventBuilder {
     this.lastTextEnd = end;
     this.lastFullEnd = rangeEnd;
     const range = new OffsetRange(this.ranges, start, rangeEnd);
-    const decoded = e.fast ? text.slice(e.valueStart, e.valueEnd) : getScalarValue(text, e);
+    const decoded = e.fast ? text.slice(e.valueStart, e.valueEnd) : loadJsYaml().getScalarValue(text, e);
     if (tagged || style !== PLAIN) return { kind: 'string', value: decoded, range, syntax: 'yaml' };
     const value = resolvePlain(decoded);
     if (value === null) return { kind: 'null', range, syntax: 'yaml' };
@@ -498,7 +505,7 @@ class EventBuilder {
         if (c === 10 || c === 13) bail();
       }
     }
-    let value = k.fast ? text.slice(k.valueStart, k.valueEnd) : getScalarValue(text, k);
+    let value = k.fast ? text.slice(k.valueStart, k.valueEnd) : loadJsYaml().getScalarValue(text, k);
     if (!quoted) {
       if (value === '<<') bail(); // a merge key: the composing path reports it
       const resolved = resolvePlain(value);
