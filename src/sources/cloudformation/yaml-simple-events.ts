@@ -6,10 +6,11 @@
  * field and in its order, so the tree builder (yaml-events.ts) cannot tell them apart; the differential test holds
  * them to it.
  *
- * Anything else (anchors, aliases, explicit keys, other tags, directives, more documents, plain scalars over several
- * lines, quoted scalars over several lines, pairs inside flow sequences, tabs, carriage returns, control or unusual
- * characters, anything js-yaml rejects) returns undefined, and js-yaml's own parser reads the text. js-yaml spends most
- * of its time on what this reader skips: a state snapshot per node and a document-boundary test per character.
+ * Lines end with a line feed or a carriage return and line feed. Anything else (anchors, aliases, explicit keys, other
+ * tags, directives, more documents, plain scalars over several lines, quoted scalars over several lines, pairs inside
+ * flow sequences, tabs, a carriage return without a line feed, control or unusual characters, anything js-yaml
+ * rejects) returns undefined, and js-yaml's own parser reads the text. js-yaml spends most of its time on what this
+ * reader skips: a state snapshot per node and a document-boundary test per character.
  */
 import type { Event } from 'js-yaml';
 import {
@@ -39,9 +40,11 @@ const MAX_DEPTH = 60;
  * among them), DEL and C1 controls, surrogates, the byte-order mark, the line and paragraph separators, U+FFFE/FFFF.
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
-const UNSUPPORTED = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff\ufffe\uffff]/;
+const UNSUPPORTED = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff\ufffe\uffff]/;
 /** A document marker at a line's start. */
-const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \n]|$)/gm;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \r\n]|$)/gm;
+/** A carriage return that does not end a line with a line feed. */
+const LONE_CARRIAGE_RETURN = /\r(?!\n)/;
 
 /** Thrown inside the reader: this text is for js-yaml. One object, so declining costs no stack trace. */
 const NOT_SIMPLE = new Error('not in the simple YAML subset');
@@ -51,7 +54,7 @@ const decline = (): never => {
 
 /** parseEvents's events for `text`, or undefined when js-yaml's parser should read it. */
 export function readSimpleYamlEvents(text: string): Event[] | undefined {
-  if (UNSUPPORTED.test(text)) return undefined;
+  if (UNSUPPORTED.test(text) || (text.includes('\r') && LONE_CARRIAGE_RETURN.test(text))) return undefined;
   try {
     return new SimpleEventReader(text).read();
   } catch (error) {
@@ -61,8 +64,10 @@ export function readSimpleYamlEvents(text: string): Event[] | undefined {
   }
 }
 
-const isBreakOrEnd = (c: number): boolean => c === 10 || Number.isNaN(c);
-const isSpaceBreakOrEnd = (c: number): boolean => c === 32 || c === 10 || Number.isNaN(c);
+/** A line feed, or a carriage return (always followed by a line feed here: others are declined). */
+const isBreak = (c: number): boolean => c === 10 || c === 13;
+const isBreakOrEnd = (c: number): boolean => c === 10 || c === 13 || Number.isNaN(c);
+const isSpaceBreakOrEnd = (c: number): boolean => c === 32 || c === 10 || c === 13 || Number.isNaN(c);
 const isFlowIndicator = (c: number): boolean => c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
 const isLetterOrDigit = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** The escapes js-yaml reads after `\` with no digits (it also takes a tab, which never reaches this reader). */
@@ -137,7 +142,7 @@ class SimpleEventReader {
     let pos = this.pos;
     let breaks = 0;
     let c = text.charCodeAt(pos);
-    let separated = pos === this.lineStart || text.charCodeAt(pos - 1) === 32 || text.charCodeAt(pos - 1) === 10;
+    let separated = pos === this.lineStart || isSpaceBreakOrEnd(text.charCodeAt(pos - 1));
     while (pos < length) {
       while (c === 32) {
         separated = true;
@@ -145,10 +150,10 @@ class SimpleEventReader {
       }
       if (allowComments && separated && c === 35) {
         do c = text.charCodeAt(++pos);
-        while (c !== 10 && pos < length);
+        while (!isBreak(c) && pos < length);
       }
-      if (c !== 10) break;
-      pos++;
+      if (!isBreak(c)) break;
+      pos += c === 13 ? 2 : 1;
       breaks++;
       separated = true;
       this.lineStart = pos;
@@ -503,9 +508,7 @@ class SimpleEventReader {
     const start = this.pos;
     let c = text.charCodeAt(start);
     if (
-      c === 32 ||
-      c === 10 ||
-      Number.isNaN(c) ||
+      isSpaceBreakOrEnd(c) ||
       c === 35 ||
       c === 38 ||
       c === 42 ||
@@ -534,7 +537,7 @@ class SimpleEventReader {
         const before = text.charCodeAt(at - 1);
         if (before === 32 || before === 10) break;
       } else if (inFlow && isFlowIndicator(c)) break;
-      else if (c === 10) {
+      else if (isBreak(c)) {
         const { lineStart, lineIndent } = this;
         this.pos = at;
         this.skipSeparation(false);
@@ -588,8 +591,8 @@ class SimpleEventReader {
       while (c === 32) c = text.charCodeAt(++at);
       if (c === 35) while (!isBreakOrEnd(c)) c = text.charCodeAt(++at);
     }
-    if (c === 10) {
-      at++;
+    if (isBreak(c)) {
+      at += c === 13 ? 2 : 1;
       this.lineStart = at;
       this.lineIndent = 0;
     } else if (at < length) decline(); // an indentation indicator, or text after the header
@@ -607,7 +610,7 @@ class SimpleEventReader {
         at = lineAt + column;
         break;
       }
-      if (first !== 10) {
+      if (!isBreak(first)) {
         if (contentIndent === -1 && column >= parentIndent && column < maxLeadingIndent) decline(); // bad indentation
         if (contentIndent === -1 ? column < parentIndent : column < contentIndent) {
           this.lineIndent = column;
@@ -619,8 +622,8 @@ class SimpleEventReader {
       at = lineAt + column;
       while (!isBreakOrEnd(text.charCodeAt(at))) at++;
       valueEnd = at;
-      if (text.charCodeAt(at) === 10) {
-        at++;
+      if (isBreak(text.charCodeAt(at))) {
+        at += text.charCodeAt(at) === 13 ? 2 : 1;
         valueEnd = at;
         this.lineStart = at;
         this.lineIndent = 0;
