@@ -71,7 +71,7 @@ const WORKER_ENTRY: URL | string = (IN_CLI_BUNDLE && cliWorkerEntry()) || WORKER
 
 /**
  * The worker bin/ecsguard.js started before the scan (bin/early-worker.js), if it did and it is still running, for a
- * pool whose workers have its limits; told the V8 flags the scan runs under, which name the code cache it loads.
+ * pool whose workers have its limits. It was started under the tuned V8 flags, and loaded its bundle with their cache.
  */
 function takeEarlyWorker(limits: ResourceLimits): Worker | undefined {
   if (!IN_CLI_BUNDLE || limits !== WORKER_RESOURCE_LIMITS) return undefined;

@@ -36,7 +36,7 @@ import {
 const MAX_DEPTH = 60;
 
 /**
- * Characters this reader leaves to js-yaml: control characters other than the line feed (tabs and carriage returns
+ * Characters this reader leaves to js-yaml: control characters other than the line feed and carriage return (tabs
  * among them), DEL and C1 controls, surrogates, the byte-order mark, the line and paragraph separators, U+FFFE/FFFF.
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
@@ -420,35 +420,39 @@ class SimpleEventReader {
       this.doubleQuoted();
       style = DOUBLE_QUOTED;
     } else if (!this.plain(nodeIndent, inFlow)) return false;
-    this.events.push({
-      type: SCALAR,
-      valueStart,
-      valueEnd: this.scalarEnd,
-      anchorStart: NO_RANGE,
-      anchorEnd: NO_RANGE,
-      tagStart,
-      tagEnd,
-      style,
-      chomping: CLIP,
-      indent: -1,
-      fast: this.scalarFast,
-    } as Event);
+    this.pushScalar(valueStart, this.scalarEnd, tagStart, tagEnd, style, CLIP, -1, this.scalarFast);
     return true;
   }
 
   private pushEmptyScalar(): void {
+    this.pushScalar(NO_RANGE, NO_RANGE, NO_RANGE, NO_RANGE, PLAIN, CLIP, -1, false);
+  }
+
+  /** A scalar event, its anchor always absent (anchors are left to js-yaml). */
+  private pushScalar(
+    valueStart: number,
+    valueEnd: number,
+    tagStart: number,
+    tagEnd: number,
+    style: number,
+    chomping: number,
+    indent: number,
+    fast: boolean,
+  ): void {
+    const anchorStart = NO_RANGE;
+    const anchorEnd = NO_RANGE;
     this.events.push({
       type: SCALAR,
-      valueStart: NO_RANGE,
-      valueEnd: NO_RANGE,
-      anchorStart: NO_RANGE,
-      anchorEnd: NO_RANGE,
-      tagStart: NO_RANGE,
-      tagEnd: NO_RANGE,
-      style: PLAIN,
-      chomping: CLIP,
-      indent: -1,
-      fast: false,
+      valueStart,
+      valueEnd,
+      anchorStart,
+      anchorEnd,
+      tagStart,
+      tagEnd,
+      style,
+      chomping,
+      indent,
+      fast,
     } as Event);
   }
 
@@ -630,18 +634,6 @@ class SimpleEventReader {
       }
     }
     this.pos = at;
-    this.events.push({
-      type: SCALAR,
-      valueStart,
-      valueEnd,
-      anchorStart: NO_RANGE,
-      anchorEnd: NO_RANGE,
-      tagStart,
-      tagEnd,
-      style,
-      chomping,
-      indent: contentIndent,
-      fast: false,
-    } as Event);
+    this.pushScalar(valueStart, valueEnd, tagStart, tagEnd, style, chomping, contentIndent, false);
   }
 }
