@@ -644,3 +644,41 @@ describe('fix: a template body a %{ for } repeats gets each missing key once', (
     assert.match(run.diff, /^\+ {2}\{"name": "\$\{c\}", "image": "x", "user": "1000:1000"\}%\{ if/m);
   });
 });
+
+describe('fix: HCL inside a .tf.json template string (cdktf Fn.jsonencode)', () => {
+  it("privileged and the user replaced, a missing user inserted, escaped as the string's characters; reads back fixed", async () => {
+    const dir = workspace({});
+    cpSync('test/fixtures/terraform/cdktf', dir, { recursive: true });
+    const run = await runFix(dir);
+    const after = run.after['cdk.tf.json'] as string;
+    const definitions = JSON.parse(after).resource.aws_ecs_task_definition['netmon-agent'].container_definitions as string;
+    assert.ok(definitions.includes('"privileged" = false, "user" = "1000:1000", "logConfiguration"'), definitions);
+    assert.ok(definitions.includes('"memory" = 128, user = "1000:1000"}])}'), definitions);
+    // Only the string changed: every other line is as it was.
+    const before = readFileSync('test/fixtures/terraform/cdktf/cdk.tf.json', 'utf8').split('\n');
+    assert.deepEqual(
+      after.split('\n').flatMap((line, i) => (line === before[i] ? [] : [i + 1])),
+      [30],
+    );
+    writeBack(run);
+    assert.deepEqual(await failingAfterScan(dir), ['no-host-network networkMode']);
+  });
+});
+
+describe('fix: data "template_file" whose template is a heredoc', () => {
+  it("the edit lands on the value in the heredoc, not at the template's own offset in the file", async () => {
+    const main = `data "template_file" "containers" {
+  template = <<EOT
+[{ "name": "app", "image": "busybox", "user": "$\${user}", "privileged": true }]
+EOT
+  vars = { user = "1000" }
+}
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = data.template_file.containers.rendered
+}
+`;
+    const run = await diffOf('main.tf', main);
+    assert.equal(run.after['main.tf'], main.replace('"privileged": true', '"privileged": false'));
+  });
+});

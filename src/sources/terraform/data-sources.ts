@@ -1,24 +1,11 @@
-import { LineIndex, type SourceRange } from '../../model/location.js';
+import { LineIndex } from '../../model/location.js';
 import type { ObjectNode, ValueNode } from '../../model/value.js';
 import { renderTemplate } from './functions.js';
+import { MappedLines } from './mapped-lines.js';
 import { evaluateExpr } from './module-scope.js';
 import type { Binding, EvalProblem, Scope } from './scope.js';
 import type { Block } from './structure.js';
-import { type TextOrigin, liftConditionals, textOrigin } from './values.js';
-
-/** A template's own text whose positions map back through the string's origin (a heredoc in a .tf file). */
-class MappedLines extends LineIndex {
-  constructor(
-    text: string,
-    private readonly origin: TextOrigin,
-  ) {
-    super(text);
-  }
-
-  override range(_file: string, startOffset: number, endOffset: number): SourceRange {
-    return this.origin.lines.range(this.origin.path, this.origin.offsetAt(startOffset), this.origin.offsetAt(endOffset));
-  }
-}
+import { liftConditionals, textOrigin } from './values.js';
 
 /**
  * `data "template_file"` (the template provider): `.rendered` is the template

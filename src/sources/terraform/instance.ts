@@ -89,7 +89,7 @@ function modulePath(prefix: string): string[] {
 function moduleSourceText(call: Block): string {
   const attribute = call.attributes.find((a) => a.name === 'source');
   if (!attribute) return 'no source';
-  if (attribute.expr.kind === 'value') return attribute.expr.value.kind === 'string' ? attribute.expr.value.value : 'source';
+  if (attribute.expr.kind !== 'hcl') return attribute.expr.value.kind === 'string' ? attribute.expr.value.value : 'source';
   return attribute.expr.node.text.replace(/^"|"$/g, '');
 }
 

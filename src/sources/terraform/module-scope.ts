@@ -3,6 +3,7 @@ import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { type DefinitionConstraint, type ValueNode, scalarText } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
+import { evaluateJsonValue } from './tf-json-template.js';
 import { applyTypeDefaults } from './type-defaults.js';
 import type { Binding, EvalContext, EvalProblem, Scope } from './scope.js';
 import type { Attribute, Block, Expr } from './structure.js';
@@ -63,13 +64,13 @@ function countReferences(blocks: Block[]): Map<string, number> {
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   const visitValue = (value: ValueNode): void => {
     if (value.kind === 'string') for (const match of value.value.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
-    // A .tf.json string with `${…}` is read as an unresolved expression.
+    // An unresolved value may quote the expression it stands for.
     else if (value.kind === 'unresolved') for (const match of value.expression.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
     else if (value.kind === 'object') for (const e of value.entries) visitValue(e.value);
     else if (value.kind === 'array') for (const item of value.items) visitValue(item);
   };
   const visitExpr = (expr: Expr): void => {
-    if (expr.kind === 'value') {
+    if (expr.kind !== 'hcl') {
       visitValue(expr.value);
       return;
     }
@@ -92,6 +93,7 @@ function countReferences(blocks: Block[]): Map<string, number> {
 
 export function evaluateExpr(expr: Expr, scope: Scope, problems: EvalProblem[]): ValueNode {
   if (expr.kind === 'value') return expr.value;
+  if (expr.kind === 'json-template') return evaluateJsonValue(expr.value, expr.path, expr.lines, scope, problems);
   const ctx: EvalContext = { scope, source: expr.source, names: new Map(), problems };
   return evaluate(expr.node, ctx);
 }

@@ -1,10 +1,16 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import type { SourceRange } from '../../model/location.js';
+import type { LineIndex, SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import { type SourceText, rangeIn } from './values.js';
 
-/** An expression still to evaluate: HCL syntax, or a value already read (.tf.json, tfvars.json). */
-export type Expr = { kind: 'hcl'; node: Node; source: SourceText } | { kind: 'value'; value: ValueNode };
+/**
+ * An expression still to evaluate: HCL syntax; a value already read (tfvars.json, a literal in .tf.json); or a .tf.json
+ * value whose strings are templates (`"${jsonencode([…])}"`), evaluated where it is used (src/sources/terraform/tf-json-template.ts).
+ */
+export type Expr =
+  | { kind: 'hcl'; node: Node; source: SourceText }
+  | { kind: 'value'; value: ValueNode }
+  | { kind: 'json-template'; value: ValueNode; path: string; lines: LineIndex };
 
 export interface Attribute {
   name: string;

@@ -3,9 +3,8 @@ import type { ObjectNode, ValueNode } from '../../model/value.js';
 import { parseJsonWithPositions } from '../json/json-tree.js';
 import type { InputFile } from '../source.js';
 import { LineIndex } from '../../model/location.js';
-import { jsonStringOrigin } from './json-string.js';
 import type { Attribute, Block } from './structure.js';
-import { setTextOrigin } from './values.js';
+import { containsJsonTemplate, jsonLiteral } from './tf-json-template.js';
 
 /** Nested blocks of aws_ecs_task_definition: in JSON syntax they look like attributes. */
 const RESOURCE_BLOCKS = new Set([
@@ -17,40 +16,26 @@ const RESOURCE_BLOCKS = new Set([
   'proxy_configuration',
 ]);
 
-/**
- * Strings with `${…}` are expressions; ecsguard reads literal values only in .tf.json.
- * Literal strings keep where each character is, for JSON decoded from them.
- */
-function literalValue(node: ValueNode, file: InputFile, lines: LineIndex): ValueNode {
-  switch (node.kind) {
-    case 'string': {
-      if (node.value.includes('${') || node.value.includes('%{')) {
-        return {
-          kind: 'unresolved',
-          expression: node.value,
-          reason: 'expressions in .tf.json files are not evaluated',
-          ...(node.range ? { range: node.range } : {}),
-          syntax: 'json',
-        };
-      }
-      const range = node.range;
-      return range
-        ? setTextOrigin(node, jsonStringOrigin(file.path, lines, range.start.offset, range.end.offset - range.start.offset))
-        : node;
-    }
-    case 'array':
-      return { ...node, items: node.items.map((i) => literalValue(i, file, lines)) };
-    case 'object':
-      return { ...node, entries: node.entries.map((e) => ({ ...e, value: literalValue(e.value, file, lines) })) };
-    default:
-      return node;
-  }
-}
-
 const objects = (node: ValueNode): ObjectNode[] =>
   node.kind === 'object' ? [node] : node.kind === 'array' ? node.items.filter((i): i is ObjectNode => i.kind === 'object') : [];
 
-function toBlock(type: string, labels: string[], object: ObjectNode, file: InputFile, lines: LineIndex, nested: Set<string>): Block {
+/** How a block's arguments are read: as expressions (strings are templates), or literally. */
+type Arguments = { literal: 'all' } | { literal: ReadonlySet<string> };
+
+const EXPRESSIONS: Arguments = { literal: new Set() };
+/** A variable's default and type are literal JSON; a module call's source and version are literal strings. */
+const VARIABLE_ARGUMENTS: Arguments = { literal: 'all' };
+const MODULE_ARGUMENTS: Arguments = { literal: new Set(['source', 'version']) };
+
+function toBlock(
+  type: string,
+  labels: string[],
+  object: ObjectNode,
+  file: InputFile,
+  lines: LineIndex,
+  nested: Set<string>,
+  read: Arguments = EXPRESSIONS,
+): Block {
   const attributes: Attribute[] = [];
   const blocks: Block[] = [];
   const range = object.range ?? lines.range(file.path, 0, 0);
@@ -59,10 +44,13 @@ function toBlock(type: string, labels: string[], object: ObjectNode, file: Input
       for (const inner of objects(e.value)) blocks.push(toBlock(e.key, [], inner, file, lines, new Set()));
       continue;
     }
+    const literal = read.literal === 'all' || read.literal.has(e.key) || !containsJsonTemplate(e.value);
     attributes.push({
       name: e.key,
       nameRange: e.keyRange ?? range,
-      expr: { kind: 'value', value: literalValue(e.value, file, lines) },
+      expr: literal
+        ? { kind: 'value', value: jsonLiteral(e.value, file.path, lines) }
+        : { kind: 'json-template', value: e.value, path: file.path, lines },
       range: e.keyRange ?? range,
     });
   }
@@ -101,7 +89,10 @@ export function readTfJson(file: InputFile, errors: ScanError[]): Block[] {
   for (const kind of ['variable', 'module'] as const) {
     for (const group of section(kind)) {
       for (const named of group.entries) {
-        for (const body of objects(named.value)) blocks.push(toBlock(kind, [named.key], body, file, lines, new Set()));
+        for (const body of objects(named.value))
+          blocks.push(
+            toBlock(kind, [named.key], body, file, lines, new Set(), kind === 'variable' ? VARIABLE_ARGUMENTS : MODULE_ARGUMENTS),
+          );
       }
     }
   }

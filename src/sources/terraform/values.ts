@@ -1,5 +1,6 @@
 import type { LineIndex, SourceRange } from '../../model/location.js';
 import { type ConditionalNode, type ObjectEntry, type Origin, type ValueNode, toPlain } from '../../model/value.js';
+import { MappedLines } from './mapped-lines.js';
 
 /** A text the evaluator reads: a .tf file, a tfvars file, a template file. */
 export interface SourceText {
@@ -42,6 +43,9 @@ export interface TemplatePlaceholder {
 /** An origin from one file offset per character (plus one for the end). */
 export function originFromOffsets(path: string, lines: LineIndex, offsets: number[]): TextOrigin {
   const last = offsets[offsets.length - 1] ?? 0;
+  // Offsets into a string's own text (a template read from a string) are mapped on to the file it is written in.
+  if (lines instanceof MappedLines)
+    return { path: lines.origin.path, lines: lines.origin.lines, offsetAt: (index) => lines.fileOffset(offsets[index] ?? last) };
   return { path, lines, offsetAt: (index) => offsets[index] ?? last };
 }
 

@@ -190,7 +190,7 @@ describe('Terraform HCL: container_definitions forms and positions', () => {
 });
 
 describe('Terraform JSON syntax (.tf.json)', () => {
-  it('reads literal values with positions and leaves ${…} expressions unresolved', async () => {
+  it('reads literal values with positions; a template naming an undeclared local is unresolved', async () => {
     const text = JSON.stringify(
       {
         resource: {
@@ -219,10 +219,11 @@ describe('Terraform JSON syntax (.tf.json)', () => {
     const privileged = pathGet(web.body, ['containerDefinitions', 0, 'privileged']);
     assert.equal(privileged?.range?.file, `${dir}/main.tf.json`);
     assert.equal(text.slice(privileged?.range?.start.offset, privileged?.range?.end.offset), 'true');
+    // A string with `${…}` is a template, evaluated as Terraform would (test/sources/terraform/tf-json-templates.test.ts).
     const templated = pathGet(definition(output, 'aws_ecs_task_definition.templated').body, ['containerDefinitions']);
     assert.deepEqual(templated?.kind === 'unresolved' && [templated.expression, templated.reason], [
-      '${jsonencode(local.containers)}',
-      'expressions in .tf.json files are not evaluated',
+      'local.containers',
+      'local value "containers" is not declared',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FIXTURES, allStatuses, at, finding, scanPaths, statuses } from './helpers.js';
+import { FIXTURES, allStatuses, at, finding, loadModule, scanPaths, statuses } from './helpers.js';
 
 const REALISTIC = `${FIXTURES}/realistic`;
 
@@ -57,6 +57,34 @@ describe('Terraform as written in public modules, evaluated as terraform plan wo
     assert.equal(root.message, 'container "web": user "root" is the root user');
     assert.equal(at(root), `${REALISTIC}/template-file/task-definition.json.tpl:6:13`);
     assert.deepEqual(result.errors, []);
+  });
+
+  it('data "template_file" with its template in a heredoc: the finding names the line in the .tf file, not in the template', async () => {
+    const main = [
+      'data "template_file" "containers" {',
+      '  template = <<EOT',
+      '[',
+      '  {',
+      '    "name": "app",',
+      '    "image": "busybox",',
+      '    "user": "$${user}",',
+      '    "privileged": true',
+      '  }',
+      ']',
+      'EOT',
+      '  vars = { user = "1000" }',
+      '}',
+      'resource "aws_ecs_task_definition" "app" {',
+      '  family                = "app"',
+      '  container_definitions = data.template_file.containers.rendered',
+      '}',
+      '',
+    ].join('\n');
+    const { dir } = await loadModule({ 'main.tf': main });
+    const result = await scanPaths([dir]);
+    const id = 'aws_ecs_task_definition.app';
+    assert.deepEqual(statuses(result, id), { ...allStatuses('PASS'), 'no-privileged-containers': 'FAIL' });
+    assert.equal(at(finding(result, id, 'no-privileged-containers')), `${dir}/main.tf:8:19`);
   });
 
   it('count = 0 creates nothing; for_each creates one instance per key with each.key/each.value', async () => {

@@ -1,0 +1,94 @@
+import type { LineIndex } from '../../model/location.js';
+import type { StringNode, ValueNode } from '../../model/value.js';
+import { evaluate } from './evaluate.js';
+import { jsonStringOrigin } from './json-string.js';
+import { MappedLines } from './mapped-lines.js';
+import type { EvalContext, EvalProblem, Scope } from './scope.js';
+import { evaluateHeredoc } from './templates.js';
+import { setTextOrigin, unresolved } from './values.js';
+
+/**
+ * Terraform's JSON syntax: where an argument takes an expression, a JSON string is a template, so
+ * `"${jsonencode([{privileged = true}])}"` (what cdktf writes for `Fn.jsonencode`) is the list it encodes, with
+ * positions inside the string. A string that is one interpolation and nothing else is that expression's value,
+ * unconverted, as in native syntax.
+ */
+
+const TEMPLATE_MARKER = 'ECSGUARD_JSON_TEMPLATE_END';
+
+/** `${…}` or `%{…}` in a string (`$${` and `%%{` are literal; the template reader decodes them). */
+export const isJsonTemplate = (text: string): boolean => text.includes('${') || text.includes('%{');
+
+export function containsJsonTemplate(node: ValueNode): boolean {
+  if (node.kind === 'string') return isJsonTemplate(node.value);
+  if (node.kind === 'array') return node.items.some(containsJsonTemplate);
+  if (node.kind === 'object') return node.entries.some((e) => containsJsonTemplate(e.value));
+  return false;
+}
+
+/** A .tf.json value taken literally: strings keep where each character is written, for JSON decoded from them. */
+export function jsonLiteral(node: ValueNode, path: string, lines: LineIndex): ValueNode {
+  switch (node.kind) {
+    case 'string': {
+      const range = node.range;
+      return range ? setTextOrigin(node, jsonStringOrigin(path, lines, range.start.offset, range.end.offset - range.start.offset)) : node;
+    }
+    case 'array':
+      return { ...node, items: node.items.map((i) => jsonLiteral(i, path, lines)) };
+    case 'object':
+      return { ...node, entries: node.entries.map((e) => ({ ...e, value: jsonLiteral(e.value, path, lines) })) };
+    default:
+      return node;
+  }
+}
+
+/** A .tf.json argument's value with each template string evaluated in `scope`. */
+export function evaluateJsonValue(node: ValueNode, path: string, lines: LineIndex, scope: Scope, problems: EvalProblem[]): ValueNode {
+  switch (node.kind) {
+    case 'string':
+      return isJsonTemplate(node.value) ? evaluateJsonTemplate(node, path, lines, scope, problems) : jsonLiteral(node, path, lines);
+    case 'array':
+      return { ...node, items: node.items.map((i) => evaluateJsonValue(i, path, lines, scope, problems)) };
+    case 'object':
+      return { ...node, entries: node.entries.map((e) => ({ ...e, value: evaluateJsonValue(e.value, path, lines, scope, problems) })) };
+    default:
+      return node;
+  }
+}
+
+/** One template string, parsed as a heredoc's body so every `${…}` keeps its place in the file. */
+function evaluateJsonTemplate(node: StringNode, path: string, lines: LineIndex, scope: Scope, problems: EvalProblem[]): ValueNode {
+  const range = node.range;
+  const quoted = node.value.length <= 100 ? node.value : `${node.value.slice(0, 97)}...`;
+  if (!range) return unresolved(quoted, 'a .tf.json template without a position', undefined);
+  const origin = jsonStringOrigin(path, lines, range.start.offset, range.end.offset - range.start.offset);
+  const prefix = `x = <<${TEMPLATE_MARKER}\n`;
+  const tree = scope.parser.parse(`${prefix}${node.value}\n${TEMPLATE_MARKER}\n`);
+  try {
+    const heredoc = tree?.rootNode.descendantsOfType('heredoc_template')[0];
+    if (!heredoc || tree?.rootNode.hasError) {
+      // Terraform rejects the configuration: an input error, and the value is not judged.
+      problems.push({ message: `invalid template expression in a JSON string: ${quoted}`, range });
+      return unresolved(quoted, 'its template expression cannot be parsed', range);
+    }
+    const ctx: EvalContext = {
+      scope,
+      source: { path, lines: new MappedLines(node.value, origin), delta: -prefix.length },
+      names: new Map(),
+      problems,
+    };
+    const content = heredoc.namedChildren.filter((c) => c.type !== 'heredoc_start' && c.type !== 'heredoc_identifier');
+    const only = content.length === 1 ? content[0] : undefined;
+    if (
+      only?.type === 'template_interpolation' &&
+      only.startIndex === prefix.length &&
+      only.endIndex === prefix.length + node.value.length
+    ) {
+      const expression = only.namedChildren.find((c) => c.type === 'expression');
+      if (expression) return evaluate(expression, ctx);
+    }
+    return evaluateHeredoc(heredoc, ctx);
+  } finally {
+    tree?.delete();
+  }
+}
