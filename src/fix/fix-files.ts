@@ -5,6 +5,7 @@ import { type ResourceRef, type TaskDefinition, normalizeTaskDefinition } from '
 import { type CollectOptions, collectDefinitions } from './collect.js';
 import { type FileReader, editsForPlan } from './edit/plan-edits.js';
 import { type FieldChange, type FixOptions, type FixWarning, type ManualFix, planFixes } from './strategy.js';
+import { errorsMadeByFixes } from './read-back.js';
 import { type PlannedEdits, guardSharedText } from './shared-text.js';
 import { OverlappingEditsError, type TextEdit, applyTextEdits } from './text-edit.js';
 
@@ -46,6 +47,7 @@ export type FileFixOptions = CollectOptions & {
 export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult> {
   const collected = await collectDefinitions(options);
   const texts = new Map(collected.files.map((f) => [f.path, f.text]));
+  const inputPaths = new Set(texts.keys());
   const read = cachedReader(texts);
   const errors = [...collected.errors];
   const definitions: DefinitionFixes[] = [];
@@ -103,7 +105,30 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
     }
   }
   changes.sort((a, b) => a.file.localeCompare(b.file));
-  return { changes, definitions, errors };
+  // Files a source read as inputs; a template or JSON file that file() loads is read back only through its caller.
+  const inputs = changes.filter((c) => inputPaths.has(c.file));
+  const broken = await errorsMadeByFixes(inputs, collected.errors, options);
+  if (broken.size === 0) return { changes, definitions, errors };
+  // A bug in an edit: the file is not written, and what its edits would have done is left to the user, saying why.
+  for (const [file, error] of broken) {
+    const where = error.line !== undefined ? `${file}:${error.line}:${error.column ?? 1}` : file;
+    errors.push({
+      file,
+      message:
+        `not changed: ecsguard's edits would break the file (${where}: ${error.message}); ` +
+        'a bug in ecsguard, the file is left as it was',
+    });
+  }
+  planned.forEach(({ edits, fixes }) => {
+    const inBroken = edits.filter((e) => broken.has(e.file));
+    if (inBroken.length === 0) return;
+    const reasons = new Set(fixes.changes.flatMap((c) => c.checkIds));
+    for (const checkId of reasons.size ? reasons : ['hardening'])
+      fixes.manual.push({ checkId, reason: `not changed: ecsguard's edits of ${inBroken[0]?.file} would break it; change it by hand` });
+    fixes.changes = [];
+    fixes.warnings = [];
+  });
+  return { changes: changes.filter((c) => !broken.has(c.file)), definitions, errors };
 }
 
 /**
