@@ -682,3 +682,27 @@ resource "aws_ecs_task_definition" "app" {
     assert.equal(run.after['main.tf'], main.replace('"privileged": true', '"privileged": false'));
   });
 });
+
+describe('fix: a key inserted after an entry whose value a known condition chose', () => {
+  it('goes after the whole conditional, not after the branch it chose', async () => {
+    const main = `variable "apm" {
+  default = true
+}
+resource "aws_ecs_task_definition" "agent" {
+  family = "agent"
+  container_definitions = jsonencode([{
+    name         = "agent"
+    image        = "agent:1"
+    user         = "1000:1000"
+    portMappings = var.apm ? [{ containerPort = 8126 }] : []
+  }])
+}
+`;
+    const run = await diffOf('main.tf', main, { readonlyRoot: true });
+    assert.equal(
+      run.after['main.tf'],
+      main.replace('? [{ containerPort = 8126 }] : []\n', '? [{ containerPort = 8126 }] : []\n    readonlyRootFilesystem = true\n'),
+    );
+    assert.deepEqual(run.result.errors, []);
+  });
+});

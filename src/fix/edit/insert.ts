@@ -1,4 +1,4 @@
-import { endOffsetOf, startOffsetOf } from '../../model/location.js';
+import { type SourceRange, endOffsetOf, startOffsetOf } from '../../model/location.js';
 import type { ArrayNode, ObjectEntry, ObjectNode, Origin, Syntax } from '../../model/value.js';
 import type { TextEdit } from '../text-edit.js';
 import { type Layout, renderEntry, renderScalar, renderValue } from './render.js';
@@ -22,14 +22,17 @@ function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullab
   const range = node.range;
   const start = range && startOffsetOf(range);
   const end = range && endOffsetOf(range);
-  const within = (r: ObjectEntry['keyRange']) =>
+  const within = (r: SourceRange | undefined): r is SourceRange =>
     r !== undefined && (!range || (r.file === range.file && startOffsetOf(r) >= (start as number) && endOffsetOf(r) <= (end as number)));
   for (const e of node.entries) {
     // A merged entry's text is the merged mapping's (it may even sit inside this one, `<<: {…}`): never an anchor here.
     if (!e.value.range || !e.keyRange || e.merged) continue;
     if (range && (startOffsetOf(e.keyRange) < (start as number) || e.keyRange.file !== range.file)) continue;
-    // A value defined elsewhere (a variable default in another file) is written here as its reference.
-    const written = within(e.value.range) ? e.value.range : within(e.value.origin?.range) ? e.value.origin?.range : undefined;
+    // A value defined elsewhere (a variable default in another file) is written here as its reference; the branch a
+    // known condition chose (`apm ? [{…}] : []`) ends before the rest of its conditional, which the entry's text holds.
+    let written: SourceRange | undefined;
+    for (const candidate of [e.value.range, e.value.origin?.range, e.value.origin?.chosenBy?.range])
+      if (within(candidate) && (!written || endOffsetOf(candidate) > endOffsetOf(written))) written = candidate;
     if (!written) continue;
     if (!best || endOffsetOf(best.value.range) < endOffsetOf(written))
       best = written === e.value.range ? (e as typeof best) : { ...e, value: { ...e.value, range: written } };
