@@ -24,6 +24,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   readdirSync,
   realpathSync,
@@ -33,7 +34,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LINTERS, startLinter } from './linters.mjs';
@@ -148,14 +149,23 @@ if (process.env.TEST_PLAN === '1') {
 
 // Two processes per core: many test files wait on child processes, servers and the file system.
 const concurrency = process.env.TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism() * 2));
+// The tests' temporary folders (a few hundred a run) go in one folder of the run's, removed when it ends: a run leaves
+// nothing in the system's temporary folder.
+const TEMP = mkdtempSync(path.join(tmpdir(), 'ecsguard-test-run-'));
 const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...entries], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, ECSGUARD_TEST_TIMINGS: path.join(RUN, 'timings'), ECSGUARD_LINT_RESULTS: path.join(RUN, 'lint') },
+  env: {
+    ...process.env,
+    TMPDIR: TEMP,
+    ECSGUARD_TEST_TIMINGS: path.join(RUN, 'timings'),
+    ECSGUARD_LINT_RESULTS: path.join(RUN, 'lint'),
+  },
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
   stopLinters();
+  rmSync(TEMP, { recursive: true, force: true });
   const measured = saveTimings();
   if (process.env.TEST_TIMINGS === '1') printTimings(measured);
   process.exit(code ?? (signal ? 1 : 0));
