@@ -28,7 +28,7 @@ import {
   loadDetailCode,
 } from './evaluate.js';
 import { describeLoadFailure, loadIsolating } from './isolate.js';
-import { MAX_NESTING, tooDeepAt } from './nesting.js';
+import { MAX_NESTING, tooDeepAt } from '../sources/nesting.js';
 
 export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   paths: string[];

@@ -2,6 +2,7 @@ import type { LineIndex } from '../../model/location.js';
 import type { StringNode, ValueNode } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
 import { jsonStringOrigin } from './json-string.js';
+import { MAX_NESTING, tooDeepAt } from '../nesting.js';
 import { MappedLines } from './mapped-lines.js';
 import type { EvalContext, EvalProblem, Scope } from './scope.js';
 import { evaluateHeredoc } from './templates.js';
@@ -62,6 +63,13 @@ function evaluateJsonTemplate(node: StringNode, path: string, lines: LineIndex, 
   const quoted = node.value.length <= 100 ? node.value : `${node.value.slice(0, 97)}...`;
   if (!range) return unresolved(quoted, 'a .tf.json template without a position', undefined);
   const origin = jsonStringOrigin(path, lines, range.start.offset, range.end.offset - range.start.offset);
+  // The file's own check skips strings: a template nested past the limit is refused here, at its bracket.
+  const tooDeep = tooDeepAt(node.value);
+  if (tooDeep !== undefined) {
+    const at = new MappedLines(node.value, origin).range(path, tooDeep, tooDeep + 1);
+    problems.push({ message: `nested more than ${MAX_NESTING} levels deep ([ and {) in a JSON string's template; not read`, range: at });
+    return unresolved(quoted, 'its template is nested too deep to read', at);
+  }
   const prefix = `x = <<${TEMPLATE_MARKER}\n`;
   const tree = scope.parser.parse(`${prefix}${node.value}\n${TEMPLATE_MARKER}\n`);
   try {

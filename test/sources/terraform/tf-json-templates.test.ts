@@ -158,4 +158,25 @@ describe('Terraform JSON syntax: strings are templates where an argument takes a
     assert.equal(at(finding(result, id, 'no-root-user')), positionOf(file, text, '{\\"name'));
     assert.deepEqual(result.errors, []);
   });
+
+  it('a template nested past 1,000 levels is refused at its bracket, and its definition gets no verdict', async () => {
+    const deep = `\${jsonencode(${'['.repeat(1500)}${']'.repeat(1500)})}`;
+    const text = tfJson({ family: 'deep', container_definitions: deep });
+    const { dir } = await loadModule({ 'main.tf.json': text });
+    const result = await scanPaths([dir]);
+    const file = `${dir}/main.tf.json`;
+    // The bracket that opens level 1,001, the `{` of `${` being the first level: the 1,000th `[` of the string.
+    const line = text.split('\n').findIndex((l) => l.includes('container_definitions'));
+    const column = (text.split('\n')[line] as string).indexOf('[') + 1000;
+    assert.deepEqual(
+      result.errors.map((e) => [`${e.file}:${e.line}:${e.column}`, e.message]),
+      [
+        [
+          `${file}:${line + 1}:${column}`,
+          "container_definitions: nested more than 1000 levels deep ([ and {) in a JSON string's template; not read",
+        ],
+      ],
+    );
+    assert.deepEqual(new Set(result.findings.map((f) => f.status)), new Set(['ERROR']));
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_NESTING, nestedTooDeep } from '../../src/engine/nesting.js';
+import { MAX_NESTING, nestedTooDeep } from '../../src/sources/nesting.js';
 
 const nested = (depth: number, open = '[', close = ']') => `${open.repeat(depth)}${close.repeat(depth)}`;
 
