@@ -3,10 +3,11 @@ import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { type DefinitionConstraint, type ValueNode, scalarText } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
-import { evaluateJsonValue } from './tf-json-template.js';
+import { evaluateJsonValue, withJsonTypeExpression } from './tf-json-template.js';
 import { applyTypeDefaults } from './type-defaults.js';
 import type { Binding, EvalContext, EvalProblem, Scope } from './scope.js';
 import type { Attribute, Block, Expr } from './structure.js';
+import type { SourceText } from './values.js';
 
 /** The parts of a module directory the evaluator needs, from all its .tf files. */
 export interface ModuleConfig {
@@ -182,6 +183,14 @@ function notNullable(block: Block, scope: Scope, problems: EvalProblem[]): boole
 /** The value with the defaults of `optional()` attributes in the variable's type filled in. */
 function typed(block: Block, value: ValueNode, scope: Scope, problems: EvalProblem[]): ValueNode {
   const type = block.attributes.find((a) => a.name === 'type');
+  if (type?.expr.kind === 'value' && type.expr.value.kind === 'string') {
+    // .tf.json: the type expression is written in a string.
+    const ctx = (source: SourceText): EvalContext => ({ scope, source, names: new Map(), problems });
+    return (
+      withJsonTypeExpression(type.expr.value, block.source, scope.parser, (node, source) => applyTypeDefaults(node, value, ctx(source))) ??
+      value
+    );
+  }
   if (type?.expr.kind !== 'hcl') return value;
   return applyTypeDefaults(type.expr.node, value, { scope, source: type.expr.source, names: new Map(), problems });
 }

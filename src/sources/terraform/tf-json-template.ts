@@ -1,4 +1,5 @@
 import type { LineIndex } from '../../model/location.js';
+import type { Node, Parser } from 'web-tree-sitter';
 import type { StringNode, ValueNode } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
 import { jsonStringOrigin } from './json-string.js';
@@ -6,7 +7,7 @@ import { MAX_NESTING, tooDeepAt } from '../nesting.js';
 import { MappedLines } from './mapped-lines.js';
 import type { EvalContext, EvalProblem, Scope } from './scope.js';
 import { evaluateHeredoc } from './templates.js';
-import { setTextOrigin, unresolved } from './values.js';
+import { type SourceText, setTextOrigin, unresolved } from './values.js';
 
 /**
  * Terraform's JSON syntax: where an argument takes an expression, a JSON string is a template, so
@@ -96,6 +97,30 @@ function evaluateJsonTemplate(node: StringNode, path: string, lines: LineIndex, 
       if (expression) return evaluate(expression, ctx);
     }
     return evaluateHeredoc(heredoc, ctx);
+  } finally {
+    tree?.delete();
+  }
+}
+
+/**
+ * A .tf.json variable's `type`, a type expression written as a string (`"object({ privileged = optional(bool, true) })"`),
+ * parsed and handed to `use` with positions inside the string; undefined when it does not parse (Terraform rejects it).
+ */
+export function withJsonTypeExpression<T>(
+  type: StringNode,
+  source: SourceText,
+  parser: Parser,
+  use: (expression: Node, source: SourceText) => T,
+): T | undefined {
+  const range = type.range;
+  if (!range) return undefined;
+  const origin = jsonStringOrigin(source.path, source.lines, range.start.offset, range.end.offset - range.start.offset);
+  const prefix = 'x = ';
+  const tree = parser.parse(`${prefix}${type.value}\n`);
+  try {
+    const expression = tree?.rootNode.descendantsOfType('attribute')[0]?.namedChildren.find((c) => c.type === 'expression');
+    if (!expression || tree?.rootNode.hasError) return undefined;
+    return use(expression, { path: source.path, lines: new MappedLines(type.value, origin), delta: -prefix.length });
   } finally {
     tree?.delete();
   }

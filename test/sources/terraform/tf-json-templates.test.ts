@@ -179,4 +179,22 @@ describe('Terraform JSON syntax: strings are templates where an argument takes a
     );
     assert.deepEqual(new Set(result.findings.map((f) => f.status)), new Set(['ERROR']));
   });
+
+  it("a variable's type written as a string applies its optional() defaults, at their place in the string", async () => {
+    const text = tfJson(
+      {
+        family: 'agent',
+        container_definitions:
+          '${jsonencode([{name = "agent", image = "agent:1", user = var.agent.user, privileged = var.agent.privileged}])}',
+      },
+      { variable: { agent: { type: 'object({ user = optional(string, "0"), privileged = optional(bool, true) })', default: {} } } },
+    );
+    const { dir } = await loadModule({ 'main.tf.json': text });
+    const result = await scanPaths([dir]);
+    const id = 'aws_ecs_task_definition.app';
+    const file = `${dir}/main.tf.json`;
+    assert.equal(at(finding(result, id, 'no-root-user')), positionOf(file, text, '\\"0\\"'));
+    assert.equal(at(finding(result, id, 'no-privileged-containers')), positionOf(file, text, 'true) })'));
+    assert.equal(finding(result, id, 'no-root-user').message, 'container "agent": user "0" is uid 0 (root)');
+  });
 });
