@@ -57,7 +57,7 @@ function toBlock(
   return { type, labels, range, attributes, blocks, hasError: false, source: { path: file.path, lines, delta: 0 } };
 }
 
-/** Terraform's JSON configuration syntax: resources, variables, locals and module calls. */
+/** Terraform's JSON configuration syntax: resources, data sources, variables, locals, module calls and outputs. */
 export function readTfJson(file: InputFile, errors: ScanError[]): Block[] {
   const parsed = parseJsonWithPositions(file.text, file.path);
   errors.push(...parsed.errors);
@@ -66,27 +66,22 @@ export function readTfJson(file: InputFile, errors: ScanError[]): Block[] {
   const lines = parsed.lines;
   const blocks: Block[] = [];
   const section = (name: string): ObjectNode[] => root.entries.filter((e) => e.key === name).flatMap((e) => objects(e.value));
-  for (const resources of section('resource')) {
-    for (const byType of resources.entries) {
-      for (const byName of objects(byType.value)) {
-        for (const named of byName.entries) {
-          for (const body of objects(named.value)) {
-            blocks.push(
-              toBlock(
-                'resource',
-                [byType.key, named.key],
-                body,
-                file,
-                lines,
-                byType.key === 'aws_ecs_task_definition' ? RESOURCE_BLOCKS : new Set(),
-              ),
-            );
+  // `data "template_file"` is read as in a .tf file (its `.rendered`); other data sources stay unresolved there.
+  for (const kind of ['resource', 'data'] as const) {
+    for (const resources of section(kind)) {
+      for (const byType of resources.entries) {
+        for (const byName of objects(byType.value)) {
+          for (const named of byName.entries) {
+            for (const body of objects(named.value)) {
+              const nested = kind === 'resource' && byType.key === 'aws_ecs_task_definition' ? RESOURCE_BLOCKS : new Set<string>();
+              blocks.push(toBlock(kind, [byType.key, named.key], body, file, lines, nested));
+            }
           }
         }
       }
     }
   }
-  for (const kind of ['variable', 'module'] as const) {
+  for (const kind of ['variable', 'module', 'output'] as const) {
     for (const group of section(kind)) {
       for (const named of group.entries) {
         for (const body of objects(named.value))

@@ -197,4 +197,41 @@ describe('Terraform JSON syntax: strings are templates where an argument takes a
     assert.equal(at(finding(result, id, 'no-privileged-containers')), positionOf(file, text, 'true) })'));
     assert.equal(finding(result, id, 'no-root-user').message, 'container "agent": user "0" is uid 0 (root)');
   });
+
+  it('a module written in .tf.json: its outputs and its data "template_file" are read, as in a .tf file', async () => {
+    const child = JSON.stringify(
+      {
+        variable: { user: { default: '0' } },
+        data: {
+          template_file: {
+            containers: {
+              template: '[{"name": "app", "image": "app:1", "user": "$${user}", "privileged": true}]',
+              vars: { user: '${var.user}' },
+            },
+          },
+        },
+        output: { json: { value: '${data.template_file.containers.rendered}' } },
+      },
+      null,
+      2,
+    );
+    const root = [
+      'module "defs" {',
+      '  source = "./modules/defs"',
+      '}',
+      'resource "aws_ecs_task_definition" "app" {',
+      '  family                = "app"',
+      '  container_definitions = module.defs.json',
+      '}',
+      '',
+    ].join('\n');
+    const { dir } = await loadModule({ 'main.tf': root });
+    mkdirSync(`${dir}/modules/defs`, { recursive: true });
+    writeFileSync(`${dir}/modules/defs/main.tf.json`, child);
+    const result = await scanPaths([dir]);
+    const id = 'aws_ecs_task_definition.app';
+    assert.deepEqual(statuses(result, id), { ...allStatuses('PASS'), 'no-root-user': 'FAIL', 'no-privileged-containers': 'FAIL' });
+    assert.equal(at(finding(result, id, 'no-privileged-containers')), positionOf(`${dir}/modules/defs/main.tf.json`, child, 'true}]'));
+    assert.deepEqual(result.errors, []);
+  });
 });
