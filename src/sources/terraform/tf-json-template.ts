@@ -1,4 +1,4 @@
-import type { LineIndex } from '../../model/location.js';
+import type { LineIndex, SourceRange } from '../../model/location.js';
 import type { Node, Parser } from 'web-tree-sitter';
 import type { StringNode, ValueNode } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
@@ -28,12 +28,16 @@ export function containsJsonTemplate(node: ValueNode): boolean {
   return false;
 }
 
+/** Where each character of a JSON string literal (its range includes the quotes) is written in the file. */
+const originOf = (range: SourceRange, path: string, lines: LineIndex) =>
+  jsonStringOrigin(path, lines, range.start.offset, range.end.offset - range.start.offset);
+
 /** A .tf.json value taken literally: strings keep where each character is written, for JSON decoded from them. */
 export function jsonLiteral(node: ValueNode, path: string, lines: LineIndex): ValueNode {
   switch (node.kind) {
     case 'string': {
       const range = node.range;
-      return range ? setTextOrigin(node, jsonStringOrigin(path, lines, range.start.offset, range.end.offset - range.start.offset)) : node;
+      return range ? setTextOrigin(node, originOf(range, path, lines)) : node;
     }
     case 'array':
       return { ...node, items: node.items.map((i) => jsonLiteral(i, path, lines)) };
@@ -63,7 +67,7 @@ function evaluateJsonTemplate(node: StringNode, path: string, lines: LineIndex, 
   const range = node.range;
   const quoted = node.value.length <= 100 ? node.value : `${node.value.slice(0, 97)}...`;
   if (!range) return unresolved(quoted, 'a .tf.json template without a position', undefined);
-  const origin = jsonStringOrigin(path, lines, range.start.offset, range.end.offset - range.start.offset);
+  const origin = originOf(range, path, lines);
   // The file's own check skips strings: a template nested past the limit is refused here, at its bracket.
   const tooDeep = tooDeepAt(node.value);
   if (tooDeep !== undefined) {
@@ -114,7 +118,7 @@ export function withJsonTypeExpression<T>(
 ): T | undefined {
   const range = type.range;
   if (!range) return undefined;
-  const origin = jsonStringOrigin(source.path, source.lines, range.start.offset, range.end.offset - range.start.offset);
+  const origin = originOf(range, source.path, source.lines);
   const prefix = 'x = ';
   const tree = parser.parse(`${prefix}${type.value}\n`);
   try {
