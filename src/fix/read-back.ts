@@ -10,31 +10,44 @@ export interface ReadBackOptions {
 }
 
 /**
- * Reads each changed input file's new text back as the scan read the file (a Terraform file with its folder's other
- * files from disk), and returns, per file, the first input error it has beyond those the file had before the fix: a text an
- * edit broke (a syntax error, JSON in a string that no longer decodes). Such a file must not be written; nothing else
- * is judged here.
+ * Reads each changed input file's text back as the scan read the file, before and after the fix (a Terraform file
+ * with its folder's other files from disk, on its own: a module's file as a root, with its variables' defaults), and
+ * returns, per file, the first input error the new text has that the old one did not: a text an edit broke (a syntax
+ * error, JSON in a string that no longer decodes). Errors are compared by what they say, not counted: a file that had
+ * an error elsewhere and now fails to parse at all has one error either way. Such a file must not be written; nothing
+ * else is judged here.
  */
 export async function errorsMadeByFixes(
-  changed: ReadonlyArray<{ file: string; after: string }>,
-  before: readonly ScanError[],
+  changed: ReadonlyArray<{ file: string; before: string; after: string }>,
   options: ReadBackOptions,
 ): Promise<Map<string, ScanError>> {
   const made = new Map<string, ScanError>();
   if (changed.length === 0) return made;
-  const result = await scan({
-    paths: [],
-    texts: changed.map((c) => ({ path: c.file, text: c.after })),
-    checks: [],
-    skipUnrecognized: true,
-    ...(options.varFiles ? { varFiles: options.varFiles } : {}),
-    ...(options.fileSources ? { fileSources: options.fileSources } : {}),
-    ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
-  });
-  const count = (errors: readonly ScanError[], file: string) => errors.filter((e) => e.file === file).length;
+  const read = async (texts: Array<{ path: string; text: string }>) =>
+    (
+      await scan({
+        paths: [],
+        texts,
+        checks: [],
+        skipUnrecognized: true,
+        ...(options.varFiles ? { varFiles: options.varFiles } : {}),
+        ...(options.fileSources ? { fileSources: options.fileSources } : {}),
+        ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
+      })
+    ).errors;
+  const before = await read(changed.map((c) => ({ path: c.file, text: c.before })));
+  const after = await read(changed.map((c) => ({ path: c.file, text: c.after })));
+  // What an error says, without the numbers an edit shifts (`at line 12, column 7` in a YAML parser's message).
+  const said = (e: ScanError) => `${e.resource ?? ''}\u0000${(e.message.split('\n')[0] ?? '').replace(/\d+/g, '#')}`;
   for (const { file } of changed) {
-    const after = result.errors.filter((e) => e.file === file);
-    if (after.length > count(before, file)) made.set(file, after.find((e) => e.line !== undefined) ?? (after[0] as ScanError));
+    const had = new Map<string, number>();
+    for (const e of before) if (e.file === file) had.set(said(e), (had.get(said(e)) ?? 0) + 1);
+    for (const e of after) {
+      if (e.file !== file) continue;
+      const left = had.get(said(e)) ?? 0;
+      if (left > 0) had.set(said(e), left - 1);
+      else if (!made.has(file)) made.set(file, e);
+    }
   }
   return made;
 }

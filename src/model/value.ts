@@ -102,6 +102,11 @@ export interface ObjectEntry {
   sourceKey: string;
   keyRange?: SourceRange;
   value: ValueNode;
+  /**
+   * Where the value's expression is written, when that is not the value's own range (HCL `"${var.image}"`,
+   * `(a ? [{…}] : [])`, a .tf.json template string): the entry's text ends there, whatever it evaluated to.
+   */
+  valueWritten?: SourceRange;
   /** Read through a YAML merge key (`<<: *base`): the entry's text is the merged mapping's, not this object's. */
   merged?: true;
 }

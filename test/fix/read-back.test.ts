@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CHECKS } from '../../src/checks/catalogue.js';
@@ -21,7 +22,7 @@ describe('fix: each changed text is read back before it is written', () => {
     const dir = workspace({ 'task.json': TASK });
     const file = path.join(dir, 'task.json');
     const broken = TASK.replace('"privileged": true', '"privileged": false,, "user": "1000:1000"');
-    const made = await errorsMadeByFixes([{ file, after: broken }], [], {});
+    const made = await errorsMadeByFixes([{ file, before: TASK, after: broken }], {});
     assert.deepEqual([...made.keys()], [file]);
     const error = made.get(file);
     // At the second comma of `false,,`.
@@ -33,12 +34,20 @@ describe('fix: each changed text is read back before it is written', () => {
     const dir = workspace({ 'task.json': TASK });
     const file = path.join(dir, 'task.json');
     const fixed = TASK.replace('"privileged": true', '"privileged": false');
-    assert.equal((await errorsMadeByFixes([{ file, after: fixed }], [], {})).size, 0);
-    // The file had one error already (a misspelt judged field); the fixed text still has it, and no other.
-    const misspelt = fixed.replace('"image"', '"imagee"');
-    const before = [{ file, message: 'an error the scan reported', line: 3, column: 42 }];
-    const again = await errorsMadeByFixes([{ file, after: misspelt }], before, {});
-    assert.equal(again.size, 0);
+    assert.equal((await errorsMadeByFixes([{ file, before: TASK, after: fixed }], {})).size, 0);
+    // The file had an error already (a misspelt judged field), one line lower once fixed: the same error.
+    const misspelt = TASK.replace('"image"', '"imagee"');
+    const after = misspelt.replace('"privileged": true }', '"privileged": false,\n    "user": "1000:1000" }').replace('{\n', '{\n\n');
+    assert.equal((await errorsMadeByFixes([{ file, before: misspelt, after }], {})).size, 0);
+  });
+
+  it('a file that had an error and no longer parses at all is flagged, though it has one error either way', async () => {
+    const dir = workspace({ 'task.json': TASK });
+    const file = path.join(dir, 'task.json');
+    const misspelt = TASK.replace('"image"', '"imagee"');
+    const broken = misspelt.replace('"privileged": true', '"privileged": false,,');
+    const made = await errorsMadeByFixes([{ file, before: misspelt, after: broken }], {});
+    assert.deepEqual([...made.keys()], [file]);
   });
 
   it('a Terraform file is read back with the other files of its folder, as the scan read it', async () => {
@@ -47,13 +56,44 @@ describe('fix: each changed text is read back before it is written', () => {
       'main.tf': 'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = "[]"\n}\n',
     });
     const file = path.join(dir, 'main.tf');
+    const before = readFileSync(file, 'utf8');
     const after =
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n' +
       '  container_definitions = jsonencode([{ name = "app", image = "x", user = var.user }])\n}\n';
-    assert.equal((await errorsMadeByFixes([{ file, after }], [], {})).size, 0);
+    assert.equal((await errorsMadeByFixes([{ file, before, after }], {})).size, 0);
     const cut = after.replace('"app" {', '"app" <false');
-    const made = await errorsMadeByFixes([{ file, after: cut }], [], {});
+    const made = await errorsMadeByFixes([{ file, before, after: cut }], {});
     assert.equal(made.get(file)?.line, 1);
+  });
+
+  it("a module's file, read on its own with its variables' defaults, is compared with its old text read the same way", async () => {
+    // Read on its own, the module's default names a file that is not there: an error before and after the fix alike.
+    const module = [
+      'variable "defs_file" {',
+      '  type    = string',
+      '  default = "containers.json"',
+      '}',
+      'resource "aws_ecs_task_definition" "from_file" {',
+      '  family                = "from-file"',
+      '  container_definitions = file(var.defs_file)',
+      '}',
+      'resource "aws_ecs_task_definition" "agent" {',
+      '  family                = "agent"',
+      '  container_definitions = jsonencode([{ name = "agent", image = "agent:1", user = "1000", privileged = true }])',
+      '}',
+      '',
+    ].join('\n');
+    const dir = workspace({
+      'main.tf': 'module "svc" {\n  source    = "./mod"\n  defs_file = "${path.root}/containers.json"\n}\n',
+      'containers.json': '[{ "name": "app", "image": "app:1", "user": "1000" }]\n',
+      'mod/main.tf': module,
+    });
+    const run = await fixFiles({ paths: [dir], checks: CHECKS, fix: DEFAULT_FIX_OPTIONS });
+    assert.deepEqual(run.errors, []);
+    assert.deepEqual(
+      run.changes.map((c) => [path.relative(dir, c.file), c.after]),
+      [['mod/main.tf', module.replace('privileged = true', 'privileged = false')]],
+    );
   });
 
   it('fixFiles does not write a file its edits would break: an error, and the changes become manual steps', async () => {

@@ -706,3 +706,117 @@ resource "aws_ecs_task_definition" "agent" {
     assert.deepEqual(run.result.errors, []);
   });
 });
+
+describe('fix: where an entry written as an expression ends, and JSON written in strings in strings', () => {
+  it('a key added after `image = "${var.img}"` goes after the quote (a .tf.json local, a template, a .tf file)', async () => {
+    const local = `{
+  "variable": {"img": {"default": "n"}},
+  "locals": {"defs": [{"name": "a", "image": "\${var.img}"}]},
+  "resource": {"aws_ecs_task_definition": {"a": {"family": "a", "container_definitions": "\${jsonencode(local.defs)}"}}}
+}
+`;
+    const run = await diffOf('main.tf.json', local);
+    assert.equal(run.after['main.tf.json'], local.replace('"image": "${var.img}"}', '"image": "${var.img}", "user": "1000:1000"}'));
+    const hcl = `variable "img" {
+  default = "n"
+}
+resource "aws_ecs_task_definition" "a" {
+  family                = "a"
+  container_definitions = jsonencode([{ name = "a", image = "\${var.img}" }])
+}
+`;
+    const fixed = await diffOf('main.tf', hcl);
+    assert.equal(fixed.after['main.tf'], hcl.replace('image = "${var.img}" }', 'image = "${var.img}", user = "1000:1000" }'));
+  });
+
+  for (const value of ['(var.apm ? [{ containerPort = 8080 }] : [])', 'try(var.apm ? [{ containerPort = 8080 }] : [], [])']) {
+    it(`a key added after portMappings = ${value} goes after the whole expression`, async () => {
+      const main = `variable "apm" {
+  default = true
+}
+resource "aws_ecs_task_definition" "a" {
+  family = "a"
+  container_definitions = jsonencode([{
+    name         = "a"
+    image        = "n"
+    portMappings = ${value}
+  }])
+}
+`;
+      const run = await diffOf('main.tf', main);
+      // Aligned on `=` with its siblings.
+      assert.equal(run.after['main.tf'], main.replace(`${value}\n`, `${value}\n    user         = "1000:1000"\n`));
+    });
+  }
+
+  it('a number replaced by a string in JSON in a string is written escaped ("user":0 in a quoted HCL string)', async () => {
+    const main = `resource "aws_ecs_task_definition" "a" {
+  family                = "a"
+  container_definitions = "[{\\"name\\":\\"a\\",\\"image\\":\\"n\\",\\"user\\":0}]"
+}
+`;
+    const run = await diffOf('main.tf', main);
+    assert.equal(run.after['main.tf'], main.replace('\\"user\\":0', '\\"user\\":\\"1000:1000\\"'));
+  });
+
+  it('JSON in an HCL string in a .tf.json template is escaped for both strings', async () => {
+    const file = JSON.stringify(
+      {
+        variable: { on: { default: true } },
+        resource: {
+          aws_ecs_task_definition: {
+            a: {
+              family: 'a',
+              container_definitions: `\${var.on ? ${JSON.stringify(JSON.stringify([{ name: 'a', image: 'n', privileged: true }]))} : "[]"}`,
+            },
+          },
+        },
+      },
+      null,
+      2,
+    );
+    const run = await diffOf('main.tf.json', file);
+    const after = run.after['main.tf.json'] as string;
+    const template = JSON.parse(after).resource.aws_ecs_task_definition.a.container_definitions as string;
+    const inner = JSON.parse(template.slice(template.indexOf('? ') + 2, template.lastIndexOf(' : '))) as string;
+    assert.deepEqual(JSON.parse(inner), [{ name: 'a', image: 'n', privileged: false, user: '1000:1000' }]);
+    writeBack(run);
+    assert.deepEqual(await failingAfterScan(run.dir), []);
+  });
+});
+
+describe('fix: .tf.json references and comments', () => {
+  it('every var. in a template counts: a variable a format() also reads is left to the user', async () => {
+    const file = `{
+  "variable": {"usr": {"default": "root"}, "env": {"default": "dev"}},
+  "resource": {
+    "aws_ecs_task_definition": {
+      "a": {"family": "a", "container_definitions": "\${jsonencode([{name = \\"a\\", image = \\"n\\", user = var.usr}])}"}
+    },
+    "aws_ssm_parameter": {"p": {"name": "p", "type": "String", "value": "\${format(\\"%s-%s\\", var.env, var.usr)}"}}
+  }
+}
+`;
+    const run = await diffOf('main.tf.json', file);
+    assert.deepEqual(run.result.changes, []);
+    assert.match(manualReasons(run).join('\n'), /variable usr \(defined at .*main\.tf\.json:2:35\) has 2 references/);
+  });
+
+  it('the "//" comment property of a block is not read, whatever it says', async () => {
+    const file = `{
+  "resource": {
+    "aws_ecs_task_definition": {
+      "a": {
+        "//": "Set image via \${var.image (see README)",
+        "family": "a",
+        "container_definitions": "\${jsonencode([{name = \\"a\\", image = \\"n\\", user = \\"1000\\", privileged = true}])}"
+      }
+    }
+  }
+}
+`;
+    const run = await diffOf('main.tf.json', file);
+    assert.deepEqual(run.result.errors, []);
+    assert.equal(run.after['main.tf.json'], file.replace('privileged = true', 'privileged = false'));
+  });
+});

@@ -6,14 +6,59 @@ import { eolOf, indentAt, lineEndOf, lineStartOf, restIsCommentOrBlank, sameLine
 
 export const syntaxOf = (node: { syntax?: Syntax }): Syntax => node.syntax ?? 'json';
 
-/** JSON kept inside a quoted string (HCL, or a JSON string in a .tf.json file): its quotes are escaped. */
-export function isEscapedJson(text: string, node: ObjectNode | ArrayNode): boolean {
-  if (syntaxOf(node) !== 'json' || !node.range) return false;
+/**
+ * How many quoted strings the JSON at `at` (a key's or a string's opening quote) is written in: 0 for plain JSON, 1
+ * for JSON in a string (`\"name\"`, or `\u0022name\u0022`), 2 for JSON in a string in a string (`\\\"name\\\"`, an
+ * HCL string in a .tf.json template), and so on: each layer doubles the backslashes before the quote, plus one.
+ */
+export function jsonStringDepth(text: string, at: number): number {
+  let run = 0;
+  while (text.charCodeAt(at + run) === 0x5c) run++;
+  if (run === 0) return 0;
+  if (text[at + run] === '"') return Math.round(Math.log2(run + 1));
+  // `\u0022`: a quote written as an escape, one layer.
+  return text.startsWith('u0022', at + run) ? 1 : 0;
+}
+
+/** The backslashes before the quote that closes the key of a JSON member whose value is at `at`, as a depth (above). */
+function memberDepth(text: string, at: number): number {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i] as string)) i--;
+  if (text[i] !== ':') return 0;
+  i--;
+  while (i >= 0 && /\s/.test(text[i] as string)) i--;
+  if (text[i] === '"') {
+    let run = 0;
+    while (text.charCodeAt(i - 1 - run) === 0x5c) run++;
+    return run === 0 ? 0 : Math.round(Math.log2(run + 1));
+  }
+  return text.slice(i - 5, i + 1) === '\\u0022' ? 1 : 0;
+}
+
+/** The JSON's depth of strings (jsonStringDepth) at its first key or string; 0 for HCL and YAML. */
+export function escapedJsonDepth(text: string, node: ObjectNode | ArrayNode): number {
+  if (syntaxOf(node) !== 'json' || !node.range) return 0;
   const first = node.kind === 'object' ? node.entries[0]?.keyRange : node.items[0]?.range;
   const at = first?.start.offset;
-  // Its first key or string starts with an escaped quote, `\"` or `\u0022`: a backslash either way. What is written
-  // there is escaped as `\"` (render.ts), which reads back the same whichever way the file writes its quotes.
-  return at !== undefined && text[at] === '\\';
+  return at === undefined ? 0 : jsonStringDepth(text, at);
+}
+
+/**
+ * JSON kept inside a quoted string (HCL, or a JSON string in a .tf.json file): its quotes are escaped. What is written
+ * there is escaped as `\"` (render.ts), which reads back the same whichever way the file writes its quotes.
+ */
+export function isEscapedJson(text: string, node: ObjectNode | ArrayNode): boolean {
+  return escapedJsonDepth(text, node) > 0;
+}
+
+/** Edits rendered for one layer of string (escapedJson) escaped for the layers around it, when there are more. */
+function inLayers(edits: TextEdit[], depth: number): TextEdit[] {
+  if (depth <= 1) return edits;
+  return edits.map((e) => {
+    let written = e.text;
+    for (let layer = 1; layer < depth; layer++) written = JSON.stringify(written).slice(1, -1);
+    return { ...e, text: written };
+  });
 }
 
 function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullable<ObjectEntry['value']['range']> } }) | undefined {
@@ -29,9 +74,10 @@ function lastEntry(node: ObjectNode): (ObjectEntry & { value: { range: NonNullab
     if (!e.value.range || !e.keyRange || e.merged) continue;
     if (range && (startOffsetOf(e.keyRange) < (start as number) || e.keyRange.file !== range.file)) continue;
     // A value defined elsewhere (a variable default in another file) is written here as its reference; the branch a
-    // known condition chose (`apm ? [{…}] : []`) ends before the rest of its conditional, which the entry's text holds.
+    // known condition chose (`apm ? [{…}] : []`) ends before the rest of its conditional, and an interpolation before
+    // its string's quote: the entry's text ends where its expression does (valueWritten).
     let written: SourceRange | undefined;
-    for (const candidate of [e.value.range, e.value.origin?.range, e.value.origin?.chosenBy?.range])
+    for (const candidate of [e.value.range, e.value.origin?.range, e.value.origin?.chosenBy?.range, e.valueWritten])
       if (within(candidate) && (!written || endOffsetOf(candidate) > endOffsetOf(written))) written = candidate;
     if (!written) continue;
     if (!best || endOffsetOf(best.value.range) < endOffsetOf(written))
@@ -89,13 +135,24 @@ export function insertEntries(
   entries: Array<[string, unknown]>,
   pascalFallback: boolean,
 ): TextEdit[] {
+  return inLayers(insertInOneLayer(text, file, node, entries, pascalFallback), escapedJsonDepth(text, node));
+}
+
+function insertInOneLayer(
+  text: string,
+  file: string,
+  node: ObjectNode,
+  entries: Array<[string, unknown]>,
+  pascalFallback: boolean,
+): TextEdit[] {
   const syntax = syntaxOf(node);
   const range = node.range;
   if (!range) throw new Error('object has no source range');
   const eol = eolOf(text);
   const pascal = writesPascal(node, pascalFallback);
   const snake = writesSnake(node);
-  const escapedJson = isEscapedJson(text, node);
+  const depth = escapedJsonDepth(text, node);
+  const escapedJson = depth > 0;
   const last = lastEntry(node);
   if (!last || !last.keyRange) {
     // An empty `{}`: write inside the braces, on one line.
@@ -162,6 +219,10 @@ function keptLinesEnd(text: string, start: number, end: number): number | undefi
 
 /** Adds `extra` items after the last item of a non-empty list, in its style. */
 export function appendItems(text: string, file: string, node: ArrayNode, extra: unknown[]): TextEdit[] {
+  return inLayers(appendInOneLayer(text, file, node, extra), escapedJsonDepth(text, node));
+}
+
+function appendInOneLayer(text: string, file: string, node: ArrayNode, extra: unknown[]): TextEdit[] {
   const syntax = syntaxOf(node);
   const range = node.range;
   const last = node.items[node.items.length - 1];
@@ -201,14 +262,17 @@ export function replaceValue(
   if (!range) throw new Error('value has no source range');
   const syntax = syntaxOf(node);
   const raw = text.slice(range.start.offset, range.end.offset);
-  // A string of JSON inside a quoted string starts with an escaped quote, `\"` or `\u0022` (see isEscapedJson).
-  const escapedJson = syntax === 'json' && raw.startsWith('\\');
+  // A string of JSON inside a quoted string starts with an escaped quote, `\"` or `\u0022` (see jsonStringDepth); any
+  // other value there is known by its key's closing quote.
+  const depth =
+    syntax !== 'json' ? 0 : raw.startsWith('\\') ? jsonStringDepth(text, range.start.offset) : memberDepth(text, range.start.offset);
+  const escapedJson = depth > 0;
   const style = raw.startsWith("'") ? 'single' : raw.startsWith('"') || forceDoubleQuotes ? 'double' : 'plain';
   const layout: Layout = { syntax, inline: true, indent: '', unit: '  ', eol: eolOf(text), pascal, escapedJson };
   const rendered = typeof value === 'object' && value !== null ? renderValue(value, layout) : renderScalar(value, layout, style);
   if (raw === '' && syntax === 'yaml') return fillEmptyValue(text, file, range.start.offset, rendered);
   const start = syntax === 'yaml' ? standardTagStart(text, range.start.offset) : range.start.offset;
-  return { file, start, end: range.end.offset, text: rendered };
+  return inLayers([{ file, start, end: range.end.offset, text: rendered }], depth)[0] as TextEdit;
 }
 
 /**

@@ -241,7 +241,13 @@ function evaluateObject(node: Node, ctx: EvalContext): ValueNode {
       // A computed key hides which field this is: the whole object cannot be judged.
       return unresolved(node.text, `object key ${keyNode.text} cannot be resolved`, here(node, ctx));
     }
-    entries.push({ key: key.key, sourceKey: key.key, keyRange: here(keyNode, ctx), value: evaluate(valueNode, ctx) });
+    entries.push({
+      key: key.key,
+      sourceKey: key.key,
+      keyRange: here(keyNode, ctx),
+      value: evaluate(valueNode, ctx),
+      valueWritten: here(valueNode, ctx),
+    });
   }
   return { kind: 'object', entries, range: here(node, ctx), syntax: 'hcl' };
 }

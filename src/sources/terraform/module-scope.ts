@@ -3,7 +3,7 @@ import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { type DefinitionConstraint, type ValueNode, scalarText } from '../../model/value.js';
 import { evaluate } from './evaluate.js';
-import { evaluateJsonValue, withJsonTypeExpression } from './tf-json-template.js';
+import { evaluateJsonValue, isJsonTemplate, withJsonTypeExpression } from './tf-json-template.js';
 import { applyTypeDefaults } from './type-defaults.js';
 import type { Binding, EvalContext, EvalProblem, Scope } from './scope.js';
 import type { Attribute, Block, Expr } from './structure.js';
@@ -52,8 +52,12 @@ export function buildModuleConfig(absDir: string, displayDir: string, blocks: Bl
   return config;
 }
 
-/** `var.x` / `local.x` inside a string of a .tf.json file. */
-const JSON_REFERENCE = /\$\{[^}]*?\b((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*)/g;
+/**
+ * `var.x` / `local.x` in a .tf.json template string, every one of them (`${format("%s-%s", var.env, var.user)}`): the
+ * text is not parsed, so a name written outside `${…}` counts too. Counting too many only makes a fixer leave a shared
+ * value to the user; too few would let it change a value something else reads.
+ */
+const JSON_REFERENCE = /\b((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*)/g;
 
 /**
  * Counts every `var.NAME` and `local.NAME` traversal in the module's blocks,
@@ -64,7 +68,9 @@ function countReferences(blocks: Block[]): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   const visitValue = (value: ValueNode): void => {
-    if (value.kind === 'string') for (const match of value.value.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
+    if (value.kind === 'string') {
+      if (isJsonTemplate(value.value)) for (const match of value.value.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
+    }
     // An unresolved value may quote the expression it stands for.
     else if (value.kind === 'unresolved') for (const match of value.expression.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
     else if (value.kind === 'object') for (const e of value.entries) visitValue(e.value);

@@ -56,7 +56,15 @@ export function evaluateJsonValue(node: ValueNode, path: string, lines: LineInde
     case 'array':
       return { ...node, items: node.items.map((i) => evaluateJsonValue(i, path, lines, scope, problems)) };
     case 'object':
-      return { ...node, entries: node.entries.map((e) => ({ ...e, value: evaluateJsonValue(e.value, path, lines, scope, problems) })) };
+      // A template string's value has the positions of what it interpolates; the entry is written up to its quote.
+      return {
+        ...node,
+        entries: node.entries.map((e) => ({
+          ...e,
+          value: evaluateJsonValue(e.value, path, lines, scope, problems),
+          ...(e.value.range ? { valueWritten: e.value.range } : {}),
+        })),
+      };
     default:
       return node;
   }

@@ -40,6 +40,8 @@ function toBlock(
   const blocks: Block[] = [];
   const range = object.range ?? lines.range(file.path, 0, 0);
   for (const e of object.entries) {
+    // A comment: Terraform ignores the property "//" in a block's body.
+    if (e.key === '//') continue;
     if (nested.has(e.key)) {
       for (const inner of objects(e.value)) blocks.push(toBlock(e.key, [], inner, file, lines, new Set()));
       continue;
