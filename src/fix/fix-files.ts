@@ -107,7 +107,7 @@ export async function fixFiles(options: FileFixOptions): Promise<FilesFixResult>
   changes.sort((a, b) => a.file.localeCompare(b.file));
   // Files a source read as inputs; a template or JSON file that file() loads is read back only through its caller.
   const inputs = changes.filter((c) => inputPaths.has(c.file));
-  const broken = await errorsMadeByFixes(inputs, options);
+  const broken = await errorsMadeByFixes(inputs, collected.errors, options);
   if (broken.size === 0) return { changes, definitions, errors };
   // A bug in an edit: the file is not written, and what its edits would have done is left to the user, saying why.
   for (const [file, error] of broken) {

@@ -22,7 +22,7 @@ describe('fix: each changed text is read back before it is written', () => {
     const dir = workspace({ 'task.json': TASK });
     const file = path.join(dir, 'task.json');
     const broken = TASK.replace('"privileged": true', '"privileged": false,, "user": "1000:1000"');
-    const made = await errorsMadeByFixes([{ file, before: TASK, after: broken }], {});
+    const made = await errorsMadeByFixes([{ file, before: TASK, after: broken }], [], {});
     assert.deepEqual([...made.keys()], [file]);
     const error = made.get(file);
     // At the second comma of `false,,`.
@@ -34,11 +34,11 @@ describe('fix: each changed text is read back before it is written', () => {
     const dir = workspace({ 'task.json': TASK });
     const file = path.join(dir, 'task.json');
     const fixed = TASK.replace('"privileged": true', '"privileged": false');
-    assert.equal((await errorsMadeByFixes([{ file, before: TASK, after: fixed }], {})).size, 0);
+    assert.equal((await errorsMadeByFixes([{ file, before: TASK, after: fixed }], [], {})).size, 0);
     // The file had an error already (a misspelt judged field), one line lower once fixed: the same error.
     const misspelt = TASK.replace('"image"', '"imagee"');
     const after = misspelt.replace('"privileged": true }', '"privileged": false,\n    "user": "1000:1000" }').replace('{\n', '{\n\n');
-    assert.equal((await errorsMadeByFixes([{ file, before: misspelt, after }], {})).size, 0);
+    assert.equal((await errorsMadeByFixes([{ file, before: misspelt, after }], [], {})).size, 0);
   });
 
   it('a file that had an error and no longer parses at all is flagged, though it has one error either way', async () => {
@@ -46,7 +46,7 @@ describe('fix: each changed text is read back before it is written', () => {
     const file = path.join(dir, 'task.json');
     const misspelt = TASK.replace('"image"', '"imagee"');
     const broken = misspelt.replace('"privileged": true', '"privileged": false,,');
-    const made = await errorsMadeByFixes([{ file, before: misspelt, after: broken }], {});
+    const made = await errorsMadeByFixes([{ file, before: misspelt, after: broken }], [], {});
     assert.deepEqual([...made.keys()], [file]);
   });
 
@@ -60,9 +60,9 @@ describe('fix: each changed text is read back before it is written', () => {
     const after =
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n' +
       '  container_definitions = jsonencode([{ name = "app", image = "x", user = var.user }])\n}\n';
-    assert.equal((await errorsMadeByFixes([{ file, before, after }], {})).size, 0);
+    assert.equal((await errorsMadeByFixes([{ file, before, after }], [], {})).size, 0);
     const cut = after.replace('"app" {', '"app" <false');
-    const made = await errorsMadeByFixes([{ file, before, after: cut }], {});
+    const made = await errorsMadeByFixes([{ file, before, after: cut }], [], {});
     assert.equal(made.get(file)?.line, 1);
   });
 
