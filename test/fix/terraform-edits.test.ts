@@ -606,7 +606,7 @@ describe('fix: HCL objects written with commas', () => {
 }
 `,
     );
-    assert.match(run.diff, /^- {6}"privileged" : true,\n\+ {6}"privileged" : false,\n\+ {6}user = "1000:1000"\n {5}},$/m);
+    assert.match(run.diff, /^- {6}"privileged" : true,\n\+ {6}"privileged" : false,\n\+ {6}"user" = "1000:1000"\n {5}},$/m);
   });
 });
 
@@ -653,7 +653,7 @@ describe('fix: HCL inside a .tf.json template string (cdktf Fn.jsonencode)', () 
     const after = run.after['cdk.tf.json'] as string;
     const definitions = JSON.parse(after).resource.aws_ecs_task_definition['netmon-agent'].container_definitions as string;
     assert.ok(definitions.includes('"privileged" = false, "user" = "1000:1000", "logConfiguration"'), definitions);
-    assert.ok(definitions.includes('"memory" = 128, user = "1000:1000"}])}'), definitions);
+    assert.ok(definitions.includes('"memory" = 128, "user" = "1000:1000"}])}'), definitions);
     // Only the string changed: every other line is as it was.
     const before = readFileSync('test/fixtures/terraform/cdktf/cdk.tf.json', 'utf8').split('\n');
     assert.deepEqual(

@@ -151,8 +151,7 @@ function insertInOneLayer(
   const eol = eolOf(text);
   const pascal = writesPascal(node, pascalFallback);
   const snake = writesSnake(node);
-  const depth = escapedJsonDepth(text, node);
-  const escapedJson = depth > 0;
+  const escapedJson = isEscapedJson(text, node);
   const last = lastEntry(node);
   if (!last || !last.keyRange) {
     // An empty `{}`: write inside the braces, on one line.
@@ -166,7 +165,9 @@ function insertInOneLayer(
   const indent = indentAt(text, last.keyRange.start.offset);
   const parentIndent = indentAt(text, range.start.offset);
   const unit = indent.length > parentIndent.length && indent.startsWith(parentIndent) ? indent.slice(parentIndent.length) : '  ';
-  const layout: Layout = { syntax, inline, indent, unit, eol, pascal, snake, escapedJson };
+  // An HCL key written quoted (`"name" = …`, or `\"name\" = …` in a .tf.json template): new keys are quoted too.
+  const quotedKeys = syntax === 'hcl' && /^\\?"/.test(text.slice(last.keyRange.start.offset, last.keyRange.start.offset + 2));
+  const layout: Layout = { syntax, inline, indent, unit, eol, pascal, snake, escapedJson, quotedKeys };
   const valueEnd = trimEndOffset(text, last.value.range.end.offset);
 
   if (inline) {

@@ -15,6 +15,8 @@ export interface Layout {
   snake?: boolean;
   /** The JSON sits inside a quoted HCL string: quotes must be escaped. */
   escapedJson?: boolean;
+  /** HCL keys written quoted, as the object's own are (`"name" = …`, what cdktf writes): new ones are too. */
+  quotedKeys?: boolean;
 }
 
 /** How the replaced scalar was written, so a replacement keeps the quoting style. */
@@ -65,7 +67,7 @@ export function renderScalar(value: unknown, layout: Pick<Layout, 'syntax' | 'es
 
 function renderKey(key: string, layout: Layout): string {
   const written = layout.snake ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : sourceKey(key, layout.pascal);
-  if (layout.syntax === 'hcl') return hclKey(written);
+  if (layout.syntax === 'hcl') return layout.quotedKeys ? JSON.stringify(written) : hclKey(written);
   if (layout.syntax === 'yaml') return written;
   return renderScalar(written, layout);
 }
