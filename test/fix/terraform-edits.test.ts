@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CHECKS } from '../../src/checks/catalogue.js';
+import { ALL_CHECKS, CHECKS } from '../../src/checks/catalogue.js';
 import { fixFiles } from '../../src/fix/fix-files.js';
 import { DEFAULT_FIX_OPTIONS } from '../../src/fix/strategy.js';
 import { runCli } from '../support/cli.js';
@@ -818,5 +818,68 @@ describe('fix: .tf.json references and comments', () => {
     const run = await diffOf('main.tf.json', file);
     assert.deepEqual(run.result.errors, []);
     assert.equal(run.after['main.tf.json'], file.replace('privileged = true', 'privileged = false'));
+  });
+});
+
+describe('fix: escaped JSON and Terraform blocks, as a second review found them', () => {
+  const efs = ALL_CHECKS.filter((c) => c.meta.id === 'efs-transit-encryption');
+
+  it('keys added to an empty {} in JSON in a string are escaped as its key is', async () => {
+    const main = `resource "aws_ecs_task_definition" "t" {
+  family                = "t"
+  container_definitions = "[{\\"name\\":\\"a\\",\\"image\\":\\"nginx\\",\\"user\\":\\"1000\\",\\"linuxParameters\\":{}}]"
+}
+`;
+    const run = await diffOf('main.tf', main, { dropCapabilities: true });
+    const expected = '\\"linuxParameters\\":{ \\"capabilities\\": { \\"drop\\": [\\"ALL\\"] } }';
+    assert.equal(run.after['main.tf'], main.replace('\\"linuxParameters\\":{}', expected));
+  });
+
+  it('a number after an escaped line break or tab in JSON in a string is replaced by an escaped string', async () => {
+    const main = `resource "aws_ecs_task_definition" "t" {
+  family                = "t"
+  container_definitions = "[{\\"name\\":\\"a\\",\\"image\\":\\"nginx\\",\\"user\\":\\n\\t0}]"
+}
+`;
+    const run = await diffOf('main.tf', main);
+    assert.equal(run.after['main.tf'], main.replace('\\n\\t0}', '\\n\\t\\"1000:1000\\"}'));
+  });
+
+  it('an argument added to a block goes after the whole expression of its last argument ("${var.fs}")', async () => {
+    const main = `variable "fs" { default = "fs-1" }
+resource "aws_ecs_task_definition" "t" {
+  family = "t"
+  container_definitions = "[{\\"name\\":\\"a\\",\\"image\\":\\"a\\",\\"user\\":\\"1000\\"}]"
+  volume {
+    name = "v"
+    efs_volume_configuration {
+      file_system_id = "\${var.fs}"
+    }
+  }
+}
+`;
+    const run = await runFix(workspace({ 'main.tf': main }), {}, efs);
+    const fixed = main.replace('file_system_id = "${var.fs}"\n', 'file_system_id = "${var.fs}"\n      transit_encryption = "ENABLED"\n');
+    assert.equal(run.after['main.tf'], fixed);
+  });
+
+  it('a block nested in a .tf.json block is read as a block: snake_case arguments, JSON written there', async () => {
+    const file = `{
+  "resource": {
+    "aws_ecs_task_definition": {
+      "t": {
+        "family": "t",
+        "container_definitions": "[{\\"name\\":\\"a\\",\\"image\\":\\"a\\",\\"user\\":\\"1000\\"}]",
+        "volume": [{"name": "v", "efs_volume_configuration": {"file_system_id": "fs-1", "root_directory": "/"}}]
+      }
+    }
+  }
+}
+`;
+    const run = await runFix(workspace({ 'main.tf.json': file }), {}, efs);
+    const fixed = file.replace('"root_directory": "/"}', '"root_directory": "/", "transit_encryption": "ENABLED"}');
+    assert.equal(run.after['main.tf.json'], fixed);
+    // Written as Terraform reads it, the argument passes.
+    assert.deepEqual(await failingAfterScan(workspace({ 'main.tf.json': fixed }), efs), []);
   });
 });

@@ -22,11 +22,9 @@ export function jsonStringDepth(text: string, at: number): number {
 
 /** The backslashes before the quote that closes the key of a JSON member whose value is at `at`, as a depth (above). */
 function memberDepth(text: string, at: number): number {
-  let i = at - 1;
-  while (i >= 0 && /\s/.test(text[i] as string)) i--;
+  let i = skipSpaceBack(text, at - 1);
   if (text[i] !== ':') return 0;
-  i--;
-  while (i >= 0 && /\s/.test(text[i] as string)) i--;
+  i = skipSpaceBack(text, i - 1);
   if (text[i] === '"') {
     let run = 0;
     while (text.charCodeAt(i - 1 - run) === 0x5c) run++;
@@ -35,12 +33,27 @@ function memberDepth(text: string, at: number): number {
   return text.slice(i - 5, i + 1) === '\\u0022' ? 1 : 0;
 }
 
-/** The JSON's depth of strings (jsonStringDepth) at its first key or string; 0 for HCL and YAML. */
+/** Back from `at` over white space, written as it is or escaped in a string (`\n`, `\\t`), to what comes before. */
+function skipSpaceBack(text: string, at: number): number {
+  let i = at;
+  for (;;) {
+    if (i >= 0 && /\s/.test(text[i] as string)) i--;
+    else if (i >= 1 && /[ntr]/.test(text[i] as string) && text[i - 1] === '\\') {
+      i--;
+      while (i >= 0 && text[i] === '\\') i--;
+    } else return i;
+  }
+}
+
+/**
+ * The JSON's depth of strings (jsonStringDepth) at its first key or string, or for an empty one at the key it is the
+ * value of (`\"linuxParameters\":{}`); 0 for HCL and YAML.
+ */
 export function escapedJsonDepth(text: string, node: ObjectNode | ArrayNode): number {
   if (syntaxOf(node) !== 'json' || !node.range) return 0;
   const first = node.kind === 'object' ? node.entries[0]?.keyRange : node.items[0]?.range;
   const at = first?.start.offset;
-  return at === undefined ? 0 : jsonStringDepth(text, at);
+  return at === undefined ? memberDepth(text, startOffsetOf(node.range)) : jsonStringDepth(text, at);
 }
 
 /**
@@ -95,9 +108,10 @@ export function writesPascal(node: ObjectNode, fallback: boolean): boolean {
   return first === undefined ? fallback : /^[A-Z]/.test(first);
 }
 
-/** A Terraform block's arguments (`file_system_id`): new keys are written in snake_case too. */
+/** A Terraform block's arguments (`file_system_id`), in HCL or JSON syntax: new keys are written in snake_case too. */
 export function writesSnake(node: ObjectNode): boolean {
-  return syntaxOf(node) === 'hcl' && node.entries.some((e) => e.keyRange && e.sourceKey.includes('_') && e.sourceKey !== e.key);
+  // Keys the source read as another name (`file_system_id` as fileSystemId): a Terraform block, in HCL or in .tf.json.
+  return node.entries.some((e) => e.keyRange && e.sourceKey.includes('_') && e.sourceKey !== e.key);
 }
 
 /** HCL keys aligned on `=` (as terraform fmt does): the width to pad a new key to, or 0. */

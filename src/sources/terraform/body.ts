@@ -4,7 +4,7 @@ import { decodeContainerDefinitions } from './container-definitions.js';
 import type { EvalProblem, Scope } from './scope.js';
 import { type Attribute, type Block } from './structure.js';
 import { evaluateExpr } from './module-scope.js';
-import { liftConditionals, unresolved } from './values.js';
+import { liftConditionals, rangeIn, unresolved } from './values.js';
 import { normalizeVolumes } from './volumes.js';
 
 /** Terraform-only arguments, not part of the task definition. */
@@ -58,18 +58,23 @@ export interface BodyResult {
 }
 
 function attributeEntry(attribute: Attribute, scope: Scope, problems: EvalProblem[]): ObjectEntry {
+  const expr = attribute.expr;
+  // Where the argument's expression is written: a key added after it goes after all of it (`"${var.fs}"`).
+  const written = expr.kind === 'hcl' ? rangeIn(expr.source, expr.node.startIndex, expr.node.endIndex) : expr.value.range;
   return {
     key: camelCase(attribute.name),
     sourceKey: attribute.name,
     keyRange: attribute.nameRange,
-    value: evaluateExpr(attribute.expr, scope, problems),
+    value: evaluateExpr(expr, scope, problems),
+    ...(written ? { valueWritten: written } : {}),
   };
 }
 
 function blockObject(block: Block, scope: Scope, problems: EvalProblem[]): ObjectNode {
   const entries = block.attributes.map((a) => attributeEntry(a, scope, problems));
   for (const group of groupBlocks(block.blocks)) entries.push(blockEntry(group, scope, problems));
-  return { kind: 'object', entries, range: block.range, syntax: 'hcl' };
+  // A block in a .tf.json file is a JSON object: a fix writes JSON there.
+  return { kind: 'object', entries, range: block.range, syntax: block.source.path.endsWith('.tf.json') ? 'json' : 'hcl' };
 }
 
 function groupBlocks(blocks: Block[]): Block[][] {

@@ -16,6 +16,14 @@ const RESOURCE_BLOCKS = new Set([
   'proxy_configuration',
 ]);
 
+/** Blocks nested in those blocks (the provider's schema), by the block they are in. */
+const NESTED_BLOCKS: Readonly<Record<string, ReadonlySet<string>>> = {
+  volume: new Set(['efs_volume_configuration', 'docker_volume_configuration', 'fsx_windows_file_server_volume_configuration']),
+  efs_volume_configuration: new Set(['authorization_config']),
+  fsx_windows_file_server_volume_configuration: new Set(['authorization_config']),
+};
+const NO_BLOCKS: ReadonlySet<string> = new Set();
+
 const objects = (node: ValueNode): ObjectNode[] =>
   node.kind === 'object' ? [node] : node.kind === 'array' ? node.items.filter((i): i is ObjectNode => i.kind === 'object') : [];
 
@@ -33,7 +41,7 @@ function toBlock(
   object: ObjectNode,
   file: InputFile,
   lines: LineIndex,
-  nested: Set<string>,
+  nested: ReadonlySet<string>,
   read: Arguments = EXPRESSIONS,
 ): Block {
   const attributes: Attribute[] = [];
@@ -43,7 +51,7 @@ function toBlock(
     // A comment: Terraform ignores the property "//" in a block's body.
     if (e.key === '//') continue;
     if (nested.has(e.key)) {
-      for (const inner of objects(e.value)) blocks.push(toBlock(e.key, [], inner, file, lines, new Set()));
+      for (const inner of objects(e.value)) blocks.push(toBlock(e.key, [], inner, file, lines, NESTED_BLOCKS[e.key] ?? NO_BLOCKS));
       continue;
     }
     const literal = read.literal === 'all' || read.literal.has(e.key) || !containsJsonTemplate(e.value);
