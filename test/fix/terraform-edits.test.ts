@@ -845,6 +845,22 @@ describe('fix: escaped JSON and Terraform blocks, as a second review found them'
     assert.equal(run.after['main.tf'], main.replace('\\n\\t0}', '\\n\\t\\"1000:1000\\"}'));
   });
 
+  it('JSON written with \\u0022 quotes two strings deep: a number replaced by a string escaped for both strings', async () => {
+    // An HCL string whose quotes are written \u0022, in the file's JSON string: `\\u0022` there.
+    const definitions = `"${'[{"name":"a","image":"nginx","user":0}]'.replace(/"/g, '\\u0022')}"`;
+    const file = JSON.stringify(
+      {
+        resource: { aws_ecs_task_definition: { a: { family: 'a', container_definitions: `\${jsonencode(jsondecode(${definitions}))}` } } },
+      },
+      null,
+      2,
+    );
+    const run = await diffOf('main.tf.json', file);
+    const template = JSON.parse(run.after['main.tf.json'] as string).resource.aws_ecs_task_definition.a.container_definitions as string;
+    const inner = JSON.parse(template.slice('${jsonencode(jsondecode('.length, -'))}'.length)) as string;
+    assert.deepEqual(JSON.parse(inner), [{ name: 'a', image: 'nginx', user: '1000:1000' }]);
+  });
+
   it('an argument added to a block goes after the whole expression of its last argument ("${var.fs}")', async () => {
     const main = `variable "fs" { default = "fs-1" }
 resource "aws_ecs_task_definition" "t" {

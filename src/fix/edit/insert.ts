@@ -16,8 +16,7 @@ export function jsonStringDepth(text: string, at: number): number {
   while (text.charCodeAt(at + run) === 0x5c) run++;
   if (run === 0) return 0;
   if (text[at + run] === '"') return Math.round(Math.log2(run + 1));
-  // `\u0022`: a quote written as an escape, one layer.
-  return text.startsWith('u0022', at + run) ? 1 : 0;
+  return text.startsWith('u0022', at + run) ? escapedQuoteDepth(run) : 0;
 }
 
 /** The backslashes before the quote that closes the key of a JSON member whose value is at `at`, as a depth (above). */
@@ -30,8 +29,17 @@ function memberDepth(text: string, at: number): number {
     while (text.charCodeAt(i - 1 - run) === 0x5c) run++;
     return run === 0 ? 0 : Math.round(Math.log2(run + 1));
   }
-  return text.slice(i - 5, i + 1) === '\\u0022' ? 1 : 0;
+  if (text.slice(i - 4, i + 1) !== 'u0022') return 0;
+  let run = 0;
+  while (text.charCodeAt(i - 5 - run) === 0x5c) run++;
+  return run === 0 ? 0 : escapedQuoteDepth(run);
 }
+
+/**
+ * The depth of a quote written `\u0022` after `run` backslashes: one layer of string writes it with one backslash, and
+ * each layer around doubles them (the escape has no quote of its own to escape).
+ */
+const escapedQuoteDepth = (run: number): number => Math.round(Math.log2(run)) + 1;
 
 /** Back from `at` over white space, written as it is or escaped in a string (`\n`, `\\t`), to what comes before. */
 function skipSpaceBack(text: string, at: number): number {
