@@ -15,7 +15,7 @@ export function jsonStringDepth(text: string, at: number): number {
   let run = 0;
   while (text.charCodeAt(at + run) === 0x5c) run++;
   if (run === 0) return 0;
-  if (text[at + run] === '"') return Math.round(Math.log2(run + 1));
+  if (text[at + run] === '"') return quoteDepth(run);
   return text.startsWith('u0022', at + run) ? escapedQuoteDepth(run) : 0;
 }
 
@@ -25,15 +25,22 @@ function memberDepth(text: string, at: number): number {
   if (text[i] !== ':') return 0;
   i = skipSpaceBack(text, i - 1);
   if (text[i] === '"') {
-    let run = 0;
-    while (text.charCodeAt(i - 1 - run) === 0x5c) run++;
-    return run === 0 ? 0 : Math.round(Math.log2(run + 1));
+    const run = backslashesBefore(text, i);
+    return run === 0 ? 0 : quoteDepth(run);
   }
   if (text.slice(i - 4, i + 1) !== 'u0022') return 0;
-  let run = 0;
-  while (text.charCodeAt(i - 5 - run) === 0x5c) run++;
+  const run = backslashesBefore(text, i - 4);
   return run === 0 ? 0 : escapedQuoteDepth(run);
 }
+
+function backslashesBefore(text: string, at: number): number {
+  let run = 0;
+  while (text.charCodeAt(at - 1 - run) === 0x5c) run++;
+  return run;
+}
+
+/** The depth of a quote after `run` backslashes: each layer of string doubles the run before it, plus one. */
+const quoteDepth = (run: number): number => Math.round(Math.log2(run + 1));
 
 /**
  * The depth of a quote written `\u0022` after `run` backslashes: one layer of string writes it with one backslash, and
@@ -72,12 +79,17 @@ export function isEscapedJson(text: string, node: ObjectNode | ArrayNode): boole
   return escapedJsonDepth(text, node) > 0;
 }
 
-/** Edits rendered for one layer of string (escapedJson) escaped for the layers around it, when there are more. */
-function inLayers(edits: TextEdit[], depth: number): TextEdit[] {
-  if (depth <= 1) return edits;
+/**
+ * Edits written where the node's text is, escaped for every string around it that the renderer did not escape for:
+ * JSON `depth` strings deep (jsonStringDepth) was rendered for one of them (escapedJson); HCL in a .tf.json file is a
+ * template in the file's JSON string (`"${jsonencode([…])}"`), which the HCL renderer knows nothing of.
+ */
+function inStrings(edits: TextEdit[], file: string, syntax: Syntax, depth: number): TextEdit[] {
+  const times = syntax === 'json' ? depth - 1 : syntax === 'hcl' && file.endsWith('.tf.json') ? 1 : 0;
+  if (times <= 0) return edits;
   return edits.map((e) => {
     let written = e.text;
-    for (let layer = 1; layer < depth; layer++) written = JSON.stringify(written).slice(1, -1);
+    for (let layer = 0; layer < times; layer++) written = JSON.stringify(written).slice(1, -1);
     return { ...e, text: written };
   });
 }
@@ -157,7 +169,7 @@ export function insertEntries(
   entries: Array<[string, unknown]>,
   pascalFallback: boolean,
 ): TextEdit[] {
-  return inLayers(insertInOneLayer(text, file, node, entries, pascalFallback), escapedJsonDepth(text, node));
+  return inStrings(insertInOneLayer(text, file, node, entries, pascalFallback), file, syntaxOf(node), escapedJsonDepth(text, node));
 }
 
 function insertInOneLayer(
@@ -242,7 +254,7 @@ function keptLinesEnd(text: string, start: number, end: number): number | undefi
 
 /** Adds `extra` items after the last item of a non-empty list, in its style. */
 export function appendItems(text: string, file: string, node: ArrayNode, extra: unknown[]): TextEdit[] {
-  return inLayers(appendInOneLayer(text, file, node, extra), escapedJsonDepth(text, node));
+  return inStrings(appendInOneLayer(text, file, node, extra), file, syntaxOf(node), escapedJsonDepth(text, node));
 }
 
 function appendInOneLayer(text: string, file: string, node: ArrayNode, extra: unknown[]): TextEdit[] {
@@ -295,7 +307,7 @@ export function replaceValue(
   const rendered = typeof value === 'object' && value !== null ? renderValue(value, layout) : renderScalar(value, layout, style);
   if (raw === '' && syntax === 'yaml') return fillEmptyValue(text, file, range.start.offset, rendered);
   const start = syntax === 'yaml' ? standardTagStart(text, range.start.offset) : range.start.offset;
-  return inLayers([{ file, start, end: range.end.offset, text: rendered }], depth)[0] as TextEdit;
+  return inStrings([{ file, start, end: range.end.offset, text: rendered }], file, syntax, depth)[0] as TextEdit;
 }
 
 /**

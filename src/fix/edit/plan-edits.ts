@@ -218,13 +218,12 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
         continue;
       }
       const file = current.range.file;
-      const writeAt = writtenFor(current);
       if (current.kind === 'array' && current.items.length > 0 && Array.isArray(change.value)) {
         const depth = change.path.length;
-        edits.push(...withDepth(writeAt(appendItems(text, file, current, change.value.slice(current.items.length))), depth));
+        edits.push(...withDepth(appendItems(text, file, current, change.value.slice(current.items.length)), depth));
       } else {
         const forceQuotes = change.path[change.path.length - 1] === 'user';
-        edits.push(...writeAt([replaceValue(text, file, current, change.value, forceQuotes, pascal)]));
+        edits.push(replaceValue(text, file, current, change.value, forceQuotes, pascal));
       }
       continue;
     }
@@ -243,11 +242,7 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
       if (child.kind === 'null' && child.range) {
         const text = read(child.range.file);
         if (text !== undefined)
-          edits.push(
-            ...writtenFor(child)([
-              replaceValue(text, child.range.file, child, nest(change.path.slice(depth + 1), change.value), false, pascal),
-            ]),
-          );
+          edits.push(replaceValue(text, child.range.file, child, nest(change.path.slice(depth + 1), change.value), false, pascal));
         else blocked = 'its file cannot be read';
       } else {
         blocked = `${change.path.slice(0, depth + 1).join('.')} is not an object`;
@@ -294,7 +289,7 @@ export function editsForPlan(taskDefinition: TaskDefinition, plan: FixPlan, read
     const range = parent.range;
     const text = range ? read(range.file) : undefined;
     if (!range || text === undefined) continue;
-    edits.push(...withDepth(writtenFor(parent)(insertEntries(text, range.file, parent, pending.entries, pascal)), pending.depth));
+    edits.push(...withDepth(insertEntries(text, range.file, parent, pending.entries, pascal), pending.depth));
   }
   return { edits: joinInsertions(edits), manual };
 }
@@ -337,15 +332,6 @@ export function constraintMisfit(constraint: DefinitionConstraint, value: unknow
 
 /** Template interpolation or a directive in the text of a value: Terraform `${…}`/`%{…}`, a placeholder. */
 const INTERPOLATION = /\$\{|%\{/;
-
-/**
- * How edits are written at a node: HCL evaluated from a .tf.json template (`"${jsonencode([…])}"`) sits inside a
- * JSON string, so what an edit writes there is escaped as the string's characters (`"1000:1000"` as `\"1000:1000\"`).
- */
-function writtenFor(node: ValueNode): (edits: TextEdit[]) => TextEdit[] {
-  if (syntaxOf(node) !== 'hcl' || !node.range?.file.endsWith('.tf.json')) return (edits) => edits;
-  return (edits) => edits.map((e) => ({ ...e, text: JSON.stringify(e.text).slice(1, -1) }));
-}
 
 /** A path inside a `.terraform` folder: what `terraform init` downloads and rewrites. */
 const DOWNLOADED_MODULE = /(^|[\\/])\.terraform[\\/]/;

@@ -7,7 +7,7 @@ import { evaluate, here } from './evaluate.js';
 import type { EvalContext } from './scope.js';
 import { type Call, type Implementation, fail, reject, scalar, strict, stringResult } from './function-support.js';
 import { STANDARD_FUNCTIONS } from './stdlib.js';
-import { evaluateHeredoc } from './templates.js';
+import { evaluateHeredoc, withTemplateBody } from './templates.js';
 import {
   type TemplatePlaceholder,
   copyNode,
@@ -58,8 +58,6 @@ function fileFunction([path]: ValueNode[], call: Call): ValueNode {
   return setTextOrigin(node, wholeTextOrigin(read.path, read.lines));
 }
 
-const TEMPLATE_MARKER = 'ECSGUARD_TEMPLATE_END';
-
 /** templatefile(): the file is parsed as a heredoc body, so `${…}` keeps file positions. */
 function templatefile([path, variables]: ValueNode[], call: Call): ValueNode {
   const name = path ? scalar(path) : undefined;
@@ -76,17 +74,12 @@ function templatefile([path, variables]: ValueNode[], call: Call): ValueNode {
  * template written in a heredoc); a variable that is not given is reported.
  */
 export function renderTemplate(text: { path: string; lines: LineIndex }, variables: ObjectNode, call: Call): ValueNode {
-  const prefix = `x = <<${TEMPLATE_MARKER}\n`;
-  const tree = call.ctx.scope.parser.parse(`${prefix}${text.lines.text}\n${TEMPLATE_MARKER}\n`);
-  try {
-    const heredoc = tree?.rootNode.descendantsOfType('heredoc_template')[0];
-    if (!heredoc || tree?.rootNode.hasError) return fail(call, `template ${text.path} cannot be parsed`);
+  const rendered = withTemplateBody(call.ctx.scope.parser, text.lines.text, (heredoc, delta) => {
     const names = new Map<string, ValueNode>(variables.entries.map((e) => [e.key, e.value]));
-    const ctx: EvalContext = { ...call.ctx, names, template: true, source: { path: text.path, lines: text.lines, delta: -prefix.length } };
+    const ctx: EvalContext = { ...call.ctx, names, template: true, source: { path: text.path, lines: text.lines, delta } };
     return namedByCall(withPlaceholders(evaluateHeredoc(heredoc, ctx), templatePlaceholders(heredoc, ctx)), call);
-  } finally {
-    tree?.delete();
-  }
+  });
+  return rendered ?? fail(call, `template ${text.path} cannot be parsed`);
 }
 
 /** The template's `${…}`, each with the argument it reads: its first name (`user` in `${upper(user)}`). */

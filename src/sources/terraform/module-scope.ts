@@ -70,10 +70,7 @@ function countReferences(blocks: Block[]): Map<string, number> {
   const visitValue = (value: ValueNode): void => {
     if (value.kind === 'string') {
       if (isJsonTemplate(value.value)) for (const match of value.value.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
-    }
-    // An unresolved value may quote the expression it stands for.
-    else if (value.kind === 'unresolved') for (const match of value.expression.matchAll(JSON_REFERENCE)) add(match[1] ?? '');
-    else if (value.kind === 'object') for (const e of value.entries) visitValue(e.value);
+    } else if (value.kind === 'object') for (const e of value.entries) visitValue(e.value);
     else if (value.kind === 'array') for (const item of value.items) visitValue(item);
   };
   const visitExpr = (expr: Expr): void => {

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import type { SourceRange } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
 import { describeValue } from '../../model/value.js';
@@ -439,4 +439,23 @@ function stripIndent(chars: Chars): Chars {
     position += line.length + 1;
   });
   return { text, offsets };
+}
+
+const TEMPLATE_MARKER = 'ECSGUARD_TEMPLATE_END';
+
+/**
+ * A template's text (a template file, a .tf.json string) parsed as a heredoc's body, so every `${…}` keeps its place
+ * in the text: `use` gets the heredoc and the delta from the parse's indexes to the text's (`SourceText.delta`).
+ * Undefined when the text does not parse as a template. The tree lives only while `use` runs.
+ */
+export function withTemplateBody<T>(parser: Parser, text: string, use: (heredoc: Node, delta: number) => T): T | undefined {
+  const prefix = `x = <<${TEMPLATE_MARKER}\n`;
+  const tree = parser.parse(`${prefix}${text}\n${TEMPLATE_MARKER}\n`);
+  try {
+    const heredoc = tree?.rootNode.descendantsOfType('heredoc_template')[0];
+    if (!heredoc || tree?.rootNode.hasError) return undefined;
+    return use(heredoc, -prefix.length);
+  } finally {
+    tree?.delete();
+  }
 }

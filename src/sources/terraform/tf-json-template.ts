@@ -6,7 +6,7 @@ import { jsonStringOrigin } from './json-string.js';
 import { MAX_NESTING, tooDeepAt } from '../nesting.js';
 import { MappedLines } from './mapped-lines.js';
 import type { EvalContext, EvalProblem, Scope } from './scope.js';
-import { evaluateHeredoc } from './templates.js';
+import { evaluateHeredoc, withTemplateBody } from './templates.js';
 import { type SourceText, setTextOrigin, unresolved } from './values.js';
 
 /**
@@ -15,8 +15,6 @@ import { type SourceText, setTextOrigin, unresolved } from './values.js';
  * positions inside the string. A string that is one interpolation and nothing else is that expression's value,
  * unconverted, as in native syntax.
  */
-
-const TEMPLATE_MARKER = 'ECSGUARD_JSON_TEMPLATE_END';
 
 /** `${…}` or `%{…}` in a string (`$${` and `%%{` are literal; the template reader decodes them). */
 export const isJsonTemplate = (text: string): boolean => text.includes('${') || text.includes('%{');
@@ -75,43 +73,28 @@ function evaluateJsonTemplate(node: StringNode, path: string, lines: LineIndex, 
   const range = node.range;
   const quoted = node.value.length <= 100 ? node.value : `${node.value.slice(0, 97)}...`;
   if (!range) return unresolved(quoted, 'a .tf.json template without a position', undefined);
-  const origin = originOf(range, path, lines);
+  const text = new MappedLines(node.value, originOf(range, path, lines));
   // The file's own check skips strings: a template nested past the limit is refused here, at its bracket.
   const tooDeep = tooDeepAt(node.value);
   if (tooDeep !== undefined) {
-    const at = new MappedLines(node.value, origin).range(path, tooDeep, tooDeep + 1);
+    const at = text.range(path, tooDeep, tooDeep + 1);
     problems.push({ message: `nested more than ${MAX_NESTING} levels deep ([ and {) in a JSON string's template; not read`, range: at });
     return unresolved(quoted, 'its template is nested too deep to read', at);
   }
-  const prefix = `x = <<${TEMPLATE_MARKER}\n`;
-  const tree = scope.parser.parse(`${prefix}${node.value}\n${TEMPLATE_MARKER}\n`);
-  try {
-    const heredoc = tree?.rootNode.descendantsOfType('heredoc_template')[0];
-    if (!heredoc || tree?.rootNode.hasError) {
-      // Terraform rejects the configuration: an input error, and the value is not judged.
-      problems.push({ message: `invalid template expression in a JSON string: ${quoted}`, range });
-      return unresolved(quoted, 'its template expression cannot be parsed', range);
-    }
-    const ctx: EvalContext = {
-      scope,
-      source: { path, lines: new MappedLines(node.value, origin), delta: -prefix.length },
-      names: new Map(),
-      problems,
-    };
+  const value = withTemplateBody(scope.parser, node.value, (heredoc, delta) => {
+    const ctx: EvalContext = { scope, source: { path, lines: text, delta }, names: new Map(), problems };
     const content = heredoc.namedChildren.filter((c) => c.type !== 'heredoc_start' && c.type !== 'heredoc_identifier');
     const only = content.length === 1 ? content[0] : undefined;
-    if (
-      only?.type === 'template_interpolation' &&
-      only.startIndex === prefix.length &&
-      only.endIndex === prefix.length + node.value.length
-    ) {
+    if (only?.type === 'template_interpolation' && only.startIndex === -delta && only.endIndex === node.value.length - delta) {
       const expression = only.namedChildren.find((c) => c.type === 'expression');
       if (expression) return evaluate(expression, ctx);
     }
     return evaluateHeredoc(heredoc, ctx);
-  } finally {
-    tree?.delete();
-  }
+  });
+  if (value !== undefined) return value;
+  // Terraform rejects the configuration: an input error, and the value is not judged.
+  problems.push({ message: `invalid template expression in a JSON string: ${quoted}`, range });
+  return unresolved(quoted, 'its template expression cannot be parsed', range);
 }
 
 /**
