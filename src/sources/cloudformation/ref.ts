@@ -1,11 +1,10 @@
-import type { SourceRange } from '../../model/location.js';
 import { type DefinitionConstraint, type Origin, type ValueNode, scalarText } from '../../model/value.js';
-import type { ParameterInfo } from './template.js';
+import type { ParameterInfo, PassedParameter } from './template.js';
 import { type ResolveContext, invalidAt, unresolvedAt, withOrigin } from './resolve-context.js';
 
 const LIST_PARAMETER = /^(CommaDelimitedList|List<.*>)$/;
 /** Its Default is a Parameter Store key; CloudFormation reads the value behind it at deployment. */
-const SSM_VALUE_PARAMETER = /^AWS::SSM::Parameter::Value</;
+export const SSM_VALUE_PARAMETER = /^AWS::SSM::Parameter::Value</;
 
 /**
  * `Ref`: a parameter with a Default becomes that Default (the node where it is
@@ -20,7 +19,9 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
   if (name.trim() === '') return invalidAt(site, ctx, 'Ref needs the name of a parameter or resource');
   const parameter = ctx.template.parameters.get(name);
   if (parameter) {
-    const value = parameter.defaultValue;
+    const passed = parameter.passed;
+    if (passed?.differs && ctx.nesting) ctx.nesting.differs = true;
+    const value = passed ? passed.value : parameter.defaultValue;
     if (value === undefined) return unresolvedAt(site, ctx, `parameter ${name} has no Default`);
     if (parameter.type !== undefined && SSM_VALUE_PARAMETER.test(parameter.type)) {
       const key = scalarText(value);
@@ -30,34 +31,116 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
         `parameter ${name} is read from Systems Manager Parameter Store${key === undefined ? '' : ` (${key})`} at deployment`,
       );
     }
-    const declaredAt = parameter.declaredAt;
-    const definition: NonNullable<Origin['definition']> = declaredAt
-      ? { name: `parameter ${name}`, references: parameter.references, range: declaredAt }
-      : { name: `parameter ${name}`, references: parameter.references };
-    const constraint = parameterConstraint(parameter);
-    if (constraint) definition.constraint = constraint;
-    if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
-      // "Each member string is space trimmed" (AWS CloudFormation User Guide, Parameters).
-      const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item.trim() }));
-      return withOrigin(
-        { kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax },
-        site,
-        ctx,
-        false,
-        definition,
-      );
-    }
-    // Parameter values are strings to CloudFormation; only a Number parameter's Default is a number.
-    const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number', definition);
-    const alternatives = otherAllowedValues(value, parameter.allowedValues, parameter.type, ctx);
-    if (!alternatives.length || !resolved.origin) return resolved;
-    return {
-      ...resolved,
-      origin: { ...resolved.origin, alternatives: { values: alternatives, source: `parameter ${name}, AllowedValues` } },
-    };
+    if (passed) return passedValue(name, parameter, passed, value, site, ctx);
+    return defaultValueOf(name, parameter, value, site, ctx);
   }
   if (ctx.template.resources.has(name)) return unresolvedAt(site, ctx, `resource ${name} is known only after deployment`);
   return invalidAt(site, ctx, `Ref to ${name}, which is not a parameter or resource of this template`);
+}
+
+/** The parameter's Default, where it is written. */
+function defaultValueOf(name: string, parameter: ParameterInfo, value: ValueNode, site: ValueNode, ctx: ResolveContext): ValueNode {
+  const definition = declaredDefinition(name, parameter);
+  if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
+    // "Each member string is space trimmed" (AWS CloudFormation User Guide, Parameters).
+    const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item.trim() }));
+    return withOrigin(
+      { kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax },
+      site,
+      ctx,
+      false,
+      definition,
+    );
+  }
+  // Parameter values are strings to CloudFormation; only a Number parameter's Default is a number.
+  const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number', definition);
+  const alternatives = otherAllowedValues(value, parameter.allowedValues, parameter.type, ctx);
+  if (!alternatives.length || !resolved.origin) return resolved;
+  return {
+    ...resolved,
+    origin: { ...resolved.origin, alternatives: { values: alternatives, source: `parameter ${name}, AllowedValues` } },
+  };
+}
+
+/**
+ * A value the parent stack passes (resolved in the parent, at its place there): unresolved there, unresolved here;
+ * computed there (Fn::Sub), kept with its own origin; each branch of an `Fn::If` there, marked as passed.
+ */
+function passedValue(
+  name: string,
+  parameter: ParameterInfo,
+  passed: PassedParameter,
+  value: ValueNode,
+  site: ValueNode,
+  ctx: ResolveContext,
+): ValueNode {
+  if (value.kind === 'unresolved') {
+    return unresolvedAt(site, ctx, `parameter ${name} is passed by ${passed.by} as ${value.expression}: ${value.reason}`);
+  }
+  if (value.kind === 'conditional') {
+    return {
+      ...value,
+      whenTrue: passedValue(name, parameter, passed, value.whenTrue, site, ctx),
+      whenFalse: passedValue(name, parameter, passed, value.whenFalse, site, ctx),
+    };
+  }
+  if (value.kind === 'null') {
+    // `!Ref AWS::NoValue` there: the parameter is not passed, and takes its Default.
+    const fallback = parameter.defaultValue;
+    return fallback === undefined
+      ? unresolvedAt(site, ctx, `parameter ${name} has no Default`)
+      : defaultValueOf(name, parameter, fallback, site, ctx);
+  }
+  if (value.origin && !value.origin.definition) return value;
+  const definition = passedDefinition(name, parameter, { ...passed, value });
+  if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
+    const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item.trim() }));
+    return withOrigin(
+      { kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: value.syntax ?? ctx.syntax },
+      site,
+      ctx,
+      false,
+      definition,
+    );
+  }
+  const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number', definition);
+  const alternatives = value.origin?.alternatives;
+  return alternatives && resolved.origin ? { ...resolved, origin: { ...resolved.origin, alternatives } } : resolved;
+}
+
+/** The parameter as its template declares it: where a fixer writes its Default. */
+function declaredDefinition(name: string, parameter: ParameterInfo): NonNullable<Origin['definition']> {
+  const declaredAt = parameter.declaredAt;
+  const definition: NonNullable<Origin['definition']> = declaredAt
+    ? { name: `parameter ${name}`, references: parameter.references, range: declaredAt }
+    : { name: `parameter ${name}`, references: parameter.references };
+  const constraint = parameterConstraint(parameter);
+  if (constraint) definition.constraint = constraint;
+  return definition;
+}
+
+/**
+ * A value a parent stack passes: written in the parent's Parameters (or, through the parent's own parameter, at its
+ * Default). It is used by every reference to the parameter here, and when it came through a parameter of the parent,
+ * by every reference to that one too: a fixer changes it only when that makes one use in all.
+ */
+function passedDefinition(name: string, parameter: ParameterInfo, passed: PassedParameter): NonNullable<Origin['definition']> {
+  const upstream = passed.value.origin?.definition;
+  const references = upstream ? upstream.references + parameter.references - 1 : parameter.references;
+  const at = upstream?.range ?? passed.declaredAt;
+  const definition: NonNullable<Origin['definition']> = at
+    ? { name: passedName(name, passed), references, range: at }
+    : { name: passedName(name, passed), references };
+  // The value must fit what both declarations allow; the parent's parameter's constraint (where a fixer would write)
+  // is checked, and this one's when the parent has none.
+  const constraint = upstream?.constraint ?? parameterConstraint(parameter);
+  if (constraint) definition.constraint = constraint;
+  return definition;
+}
+
+function passedName(name: string, passed: PassedParameter): string {
+  const upstream = passed.value.origin?.definition;
+  return upstream ? `${upstream.name} (passed by ${passed.by} as parameter ${name})` : `parameter ${name} as ${passed.by} passes it`;
 }
 
 /**

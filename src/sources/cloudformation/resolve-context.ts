@@ -18,6 +18,12 @@ export interface ResolveContext {
   errors: ScanError[];
   /** Template mistakes whose value is kept unresolved in place, so every verdict is still produced. */
   warnings: ScanError[];
+  /**
+   * Set for a resource of a nested stack's template read through its parent: `differs` becomes true once a value the
+   * parent passes, and the template read on its own does not take, is read (the resource is then reported apart).
+   * Copies of the context share it.
+   */
+  nesting?: { differs: boolean };
 }
 
 /** The expression exactly as written at `site`, on one line and shortened for messages. */

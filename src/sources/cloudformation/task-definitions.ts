@@ -3,17 +3,42 @@ import type { ResourceRef } from '../../model/task-definition.js';
 import { type SourceOutput, fileError } from '../source.js';
 import { toEcsKeys } from './ecs-keys.js';
 import type { ResolveContext } from './resolve-context.js';
+import { SSM_VALUE_PARAMETER } from './ref.js';
+import type { ScanError } from '../../model/finding.js';
 import { expandLoops, notSupportedOffline } from './for-each.js';
 import { resolveValue } from './resolve.js';
 import { spanRange } from './span.js';
-import { readTemplateInfo } from './template.js';
+import { type PassedParameter, type TemplateInfo, readTemplateInfo } from './template.js';
 
 export const TASK_DEFINITION_TYPE = 'AWS::ECS::TaskDefinition';
+
+/** Resources whose template is another file: AWS::CloudFormation::Stack (TemplateURL), SAM's Location. */
+export const NESTED_STACK_TYPES: ReadonlySet<string> = new Set(['AWS::CloudFormation::Stack', 'AWS::Serverless::Application']);
 
 export interface TemplateText {
   file: string;
   text: string;
   syntax: Syntax;
+}
+
+/** A template read through the parent stack that nests it, with what the parent passes it (nested-stacks.ts). */
+export interface StackInstance {
+  /** The nested stack resources' logical ids from the scanned template down: `App`, `App/Db`. */
+  path: string;
+  /** Parameter values the parent passes, resolved in the parent (its Parameters). */
+  passed: ReadonlyMap<string, Omit<PassedParameter, 'differs'>>;
+  /** What every parameter is when the parent's Parameters cannot be read offline (`!If [...]`). */
+  allPassed?: Omit<PassedParameter, 'differs'>;
+  /** The nested stack resources' Conditions, outermost first, each named with its template (`IsProd in parent.yaml`). */
+  conditions: string[];
+}
+
+/** What a template holds besides its task definitions, for its nested stacks (nested-stacks.ts). */
+export interface ExtractedTemplate {
+  template?: TemplateInfo;
+  nestedStacks: Array<{ id: string; resource: ObjectNode }>;
+  /** Task definitions given (an instance gives only those that read what the parent passes). */
+  definitions: number;
 }
 
 /**
@@ -22,20 +47,32 @@ export interface TemplateText {
  * problems inside Properties (a container list that is not a list, a container
  * without a name) are left to `normalizeTaskDefinition`, which reports them.
  */
-export function extractTaskDefinitions(root: ValueNode, source: TemplateText, output: SourceOutput): void {
+export function extractTaskDefinitions(
+  root: ValueNode,
+  source: TemplateText,
+  output: SourceOutput,
+  /** Set when the template is read through a parent stack: only definitions that read what it passes are given. */
+  instance?: StackInstance,
+): ExtractedTemplate {
   const { file } = source;
+  const extracted: ExtractedTemplate = { nestedStacks: [], definitions: 0 };
   if (root.kind !== 'object') {
     output.errors.push(fileError(file, `a CloudFormation template must be a mapping, found ${root.kind}`, root.range));
-    return;
+    return extracted;
   }
   const resources = field(root, 'Resources');
-  if (resources === undefined) return;
+  if (resources === undefined) return extracted;
   if (resources.kind !== 'object') {
     output.errors.push(fileError(file, `Resources must be a mapping, found ${resources.kind}`, resources.range));
-    return;
+    return extracted;
   }
   const template = readTemplateInfo(root);
-  checkTransforms(root, file, output);
+  extracted.template = template;
+  if (instance) passParameters(template, instance);
+  // Read through a parent, the template's own problems are reported only with a definition that reads what the
+  // parent passes (the template scanned on its own reports them too).
+  const templateErrors: ScanError[] = instance ? [] : output.errors;
+  checkTransforms(root, file, { ...output, errors: templateErrors });
   // Fn::ForEach loops in Resources (AWS::LanguageExtensions) become the resources they generate.
   const loopContext: ResolveContext = {
     template,
@@ -43,11 +80,11 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     file,
     syntax: source.syntax,
     resourceId: '',
-    errors: output.errors,
+    errors: templateErrors,
     warnings: [],
   };
   const expanded = expandLoops(resources, loopContext, (node) => resolveValue(node, loopContext));
-  if (loopContext.warnings.length) (output.warnings ??= []).push(...loopContext.warnings);
+  if (loopContext.warnings.length && !instance) (output.warnings ??= []).push(...loopContext.warnings);
   for (const e of expanded.entries) template.resources.add(e.key);
   // A logical id written twice is deployed once, as its last occurrence (CloudFormation reads duplicate keys last-wins).
   const last = new Map(expanded.entries.map((e, index) => [e.key, index]));
@@ -64,16 +101,22 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
       output.errors.push(fileError(file, `resource ${id}: Type must be a resource type name, found ${found}`, type.range, id));
       continue;
     }
-    if (scalarText(type) !== TASK_DEFINITION_TYPE) continue;
+    const typeName = scalarText(type);
+    if (typeName !== undefined && NESTED_STACK_TYPES.has(typeName)) extracted.nestedStacks.push({ id, resource });
+    if (typeName !== TASK_DEFINITION_TYPE) continue;
 
     const range = keyRange && resource.range ? spanRange(keyRange, resource.range) : (resource.range ?? keyRange);
-    const ref: ResourceRef = { kind: 'file', source: 'cloudformation', id, file };
+    const ref: ResourceRef = { kind: 'file', source: 'cloudformation', id: instance ? `${instance.path}/${id}` : id, file };
     const ctx: ResolveContext = { template, text: source.text, file, syntax: source.syntax, resourceId: id, errors: [], warnings: [] };
+    if (instance) ctx.nesting = { differs: false };
     const properties = field(resource, 'Properties');
     const body: ValueNode =
       properties === undefined || properties.kind === 'null'
         ? { kind: 'object', entries: [], ...(range ? { range } : {}), syntax: source.syntax }
         : toEcsKeys(resolveValue(properties, ctx), ctx);
+    // The same definition as the template on its own gives: reported there.
+    if (ctx.nesting && !ctx.nesting.differs) continue;
+    extracted.definitions++;
     output.errors.push(...ctx.errors);
     if (ctx.warnings.length) (output.warnings ??= []).push(...ctx.warnings);
     if (body.kind !== 'object') {
@@ -85,7 +128,11 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
     const family = field(body, 'family');
     if (family?.kind === 'string') ref.family = family.value;
     const condition = field(resource, 'Condition');
-    const conditioned = condition?.kind === 'string' ? underCondition(body, condition.value, source.syntax) : body;
+    let conditioned = condition?.kind === 'string' ? underCondition(body, condition.value, source.syntax) : body;
+    // The parents' conditions hold outside this one's: the outermost is applied last.
+    for (const parentCondition of [...(instance?.conditions ?? [])].reverse()) {
+      conditioned = underCondition(conditioned, parentCondition, source.syntax);
+    }
     if (condition?.kind === 'string' && !template.conditions.has(condition.value)) {
       // Every check still runs (the resource is read as existing under that name): a warning, not a read failure.
       (output.warnings ??= []).push(
@@ -93,6 +140,30 @@ export function extractTaskDefinitions(root: ValueNode, source: TemplateText, ou
       );
     }
     output.definitions.push({ resource: ref, body: conditioned satisfies ObjectNode, ...(range ? { range } : {}) });
+  }
+  if (extracted.definitions > 0 && templateErrors !== output.errors) output.errors.push(...templateErrors);
+  return extracted;
+}
+
+/**
+ * Gives each parameter what the parent passes it, and whether that is not what the template read on its own takes:
+ * a Default the parent overrides, or a value where there is no Default. Both unknown (a parent's `!GetAtt`, no
+ * Default) is no difference; nor is a Parameter Store key (read at deployment either way).
+ */
+function passParameters(template: TemplateInfo, instance: StackInstance): void {
+  for (const [name, parameter] of template.parameters) {
+    const passed = instance.passed.get(name) ?? instance.allPassed;
+    if (passed === undefined) continue;
+    const ssm = parameter.type !== undefined && SSM_VALUE_PARAMETER.test(parameter.type);
+    const standaloneUnknown = parameter.defaultValue === undefined || ssm;
+    const value = passed.value;
+    const text = scalarText(value);
+    const differs =
+      !ssm &&
+      (value.kind === 'unresolved'
+        ? !standaloneUnknown
+        : standaloneUnknown || text === undefined || text !== scalarText(parameter.defaultValue));
+    parameter.passed = { ...passed, differs };
   }
 }
 

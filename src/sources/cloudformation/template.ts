@@ -17,6 +17,19 @@ export interface ParameterInfo {
   references: number;
   /** The declaration under Parameters. */
   declaredAt?: SourceRange;
+  /** The value a parent stack passes it (a nested stack's template read through its parent: nested-stacks.ts). */
+  passed?: PassedParameter;
+}
+
+/** A parameter value a parent stack's `Parameters` pass to its nested stack, resolved in the parent. */
+export interface PassedParameter {
+  value: ValueNode;
+  /** Who passes it, for messages: `stack App (parent.yaml)`. */
+  by: string;
+  /** The entry under the parent's Parameters, from its key to its value. */
+  declaredAt?: SourceRange;
+  /** It is not what the template read on its own takes (its Default, or nothing known): see ResolveContext.nesting. */
+  differs: boolean;
 }
 
 export interface ParameterBounds {

@@ -1,0 +1,342 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { CHECKS } from '../../../src/checks/catalogue.js';
+import { scan } from '../../../src/engine/scan.js';
+import type { Finding } from '../../../src/model/finding.js';
+import { runCli } from '../../support/cli.js';
+import { inTempFolder } from '../../support/temp-folder.js';
+import { cloudFormationSource } from '../../../src/sources/cloudformation/cloudformation-source.js';
+import { FIXTURES, at, definition } from './load.js';
+
+const NESTED = path.join(FIXTURES, 'nested-stacks');
+
+/** Paths relative to the fixture folder, so the expectations read as the files do. */
+const relative = (file: string | undefined) => (file === undefined ? '-' : path.relative(NESTED, file));
+
+const brief = (f: Finding) => [
+  f.status,
+  f.checkId,
+  f.resource.id,
+  relative(f.resource.file),
+  f.location ? `${relative(f.location.file)}:${f.location.start.line}:${f.location.start.column}` : '-',
+  f.message,
+];
+
+const run = (...paths: string[]) => scan({ paths, checks: CHECKS });
+
+describe('nested stacks: a template read through the parent that passes its parameters', () => {
+  it('a parent that passes root or privileged into a template whose Defaults are safe FAILs at the value it passes', async () => {
+    // Only the parent is named: its nested templates are read from disk, relative to it.
+    const result = await run(path.join(NESTED, 'platform.yaml'));
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(
+      result.warnings.map((w) => [relative(w.file), w.line, w.column, w.message]),
+      [
+        [
+          'platform.yaml',
+          40,
+          20,
+          'nested stack Legacy: its template https://s3.amazonaws.com/platform-templates/legacy.yaml is not a local file; ' +
+            'scan it on its own to check it',
+        ],
+        [
+          'platform.yaml',
+          45,
+          20,
+          `nested stack Reports: its template ${path.join(NESTED, 'services/reports.yaml')} cannot be read; scan it to ` +
+            'check its task definitions',
+        ],
+      ],
+    );
+    const agent = ['Agent/AgentTaskDefinition', 'services/agent.yaml'];
+    assert.deepEqual(result.findings.map(brief), [
+      // AgentUser: !Ref AgentUser, the parent's parameter, whose Default "0" is where the value is written.
+      [
+        'FAIL',
+        'no-root-user',
+        ...agent,
+        'platform.yaml:11:14',
+        'container "agent": user "0" is uid 0 (root) when condition DeployAgent in platform.yaml is true',
+      ],
+      [
+        'FAIL',
+        'host-network-nonroot-user',
+        ...agent,
+        'platform.yaml:11:14',
+        'container "agent": in host network mode, user "0" is uid 0 (root) when condition DeployAgent in platform.yaml is true ' +
+          'and condition IsProd is true',
+      ],
+      [
+        'FAIL',
+        'host-network-no-privilege',
+        ...agent,
+        'platform.yaml:11:14',
+        'container "agent": in host network mode, user "0" is uid 0 (root) when condition DeployAgent in platform.yaml is true ' +
+          'and condition IsProd is true and condition IsProd in platform.yaml is true',
+      ],
+      [
+        'FAIL',
+        'no-host-network',
+        ...agent,
+        'services/agent.yaml:26:33',
+        'networkMode is "host" when condition DeployAgent in platform.yaml is true and condition IsProd is true',
+      ],
+      // The parent's IsProd is not the nested template's: its false branch passes "true".
+      [
+        'FAIL',
+        'no-privileged-containers',
+        ...agent,
+        'platform.yaml:35:46',
+        'container "agent": privileged is "true" when condition DeployAgent in platform.yaml is true and condition IsProd in ' +
+          'platform.yaml is false',
+      ],
+      [
+        'FAIL',
+        'no-root-user',
+        'WebService/TaskDefinition',
+        'services/web-service.yaml',
+        'platform.yaml:25:24',
+        'container "web": user "root" is the root user',
+      ],
+    ]);
+    // The family comes from the parent's !Sub web-${Environment}.
+    assert.equal(result.findings.at(-1)?.resource.family, 'web-dev');
+  });
+
+  it('scanned together, each nested template is also checked on its own, with its Defaults', async () => {
+    const result = await run(path.join(NESTED, 'platform.yaml'), path.join(NESTED, 'services'));
+    const standalone = result.findings.filter((f) => !f.resource.id.includes('/'));
+    assert.deepEqual(standalone.map(brief), [
+      [
+        'NOTE',
+        'no-privileged-containers',
+        'AgentTaskDefinition',
+        'services/agent.yaml',
+        'services/agent.yaml:11:14',
+        'container "agent": privileged allows "true" (parameter RunPrivileged, AllowedValues); under "true", privileged is "true"',
+      ],
+      [
+        'NOTE',
+        'host-network-no-privilege',
+        'AgentTaskDefinition',
+        'services/agent.yaml',
+        'services/agent.yaml:11:14',
+        'container "agent": privileged allows "true" (parameter RunPrivileged, AllowedValues); under "true", in host network mode, ' +
+          'privileged is "true" when condition IsProd is true',
+      ],
+      [
+        'FAIL',
+        'no-host-network',
+        'AgentTaskDefinition',
+        'services/agent.yaml',
+        'services/agent.yaml:26:33',
+        'networkMode is "host" when condition IsProd is true',
+      ],
+    ]);
+    assert.equal(result.summary.taskDefinitions, 4);
+    assert.equal(result.findings.filter((f) => f.resource.id.includes('/')).length, 6);
+  });
+
+  it('cdk synth output: the template is found by its aws:asset:path; only a stack that passes a known value adds findings', async () => {
+    const result = await run(path.join(NESTED, 'cdk.out'));
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.warnings, []);
+    const agentFile = 'cdk.out/EcsPlatformStackAgent3F8B2C1D.nested.template.json';
+    const instance = ['AgentNestedStackAgentNestedStackResource5D2E7F3A/AgentTaskDefinition2B4D6F8A', agentFile];
+    const standalone = ['AgentTaskDefinition2B4D6F8A', agentFile];
+    // Sorted by file and place: the instance's findings beside the template's own, where both read the same text.
+    assert.deepEqual(result.findings.map(brief), [
+      // The parent's CfnParameter AgentUser (Default "0") reaches the container's User through the nested stack.
+      ['FAIL', 'no-root-user', ...instance, 'cdk.out/EcsPlatformStack.template.json:5:15', 'container "agent": user "0" is uid 0 (root)'],
+      [
+        'FAIL',
+        'host-network-nonroot-user',
+        ...instance,
+        'cdk.out/EcsPlatformStack.template.json:5:15',
+        'container "agent": in host network mode, user "0" is uid 0 (root)',
+      ],
+      ['FAIL', 'no-privileged-containers', ...instance, `${agentFile}:32:21`, 'container "agent": privileged is true'],
+      ['FAIL', 'no-privileged-containers', ...standalone, `${agentFile}:32:21`, 'container "agent": privileged is true'],
+      [
+        'FAIL',
+        'host-network-no-privilege',
+        ...instance,
+        `${agentFile}:32:21`,
+        'container "agent": in host network mode, privileged is true and user "0" is uid 0 (root)',
+      ],
+      [
+        'FAIL',
+        'host-network-no-privilege',
+        ...standalone,
+        `${agentFile}:32:21`,
+        'container "agent": in host network mode, privileged is true',
+      ],
+      // On its own, the template's User is a parameter without a Default.
+      [
+        'UNKNOWN',
+        'no-root-user',
+        ...standalone,
+        `${agentFile}:33:15`,
+        'container "agent": user is { "Ref": "referencetoEcsPlatformStackAgentUserRef" }, which cannot be resolved',
+      ],
+      [
+        'UNKNOWN',
+        'host-network-nonroot-user',
+        ...standalone,
+        `${agentFile}:33:15`,
+        'container "agent": in host network mode, user is { "Ref": "referencetoEcsPlatformStackAgentUserRef" }, which cannot be resolved',
+      ],
+      ['FAIL', 'no-host-network', ...instance, `${agentFile}:39:20`, 'networkMode is "host"'],
+      ['FAIL', 'no-host-network', ...standalone, `${agentFile}:39:20`, 'networkMode is "host"'],
+      // The Web stack passes only the cluster's Ref, unknown both ways: its template on its own says it all.
+      [
+        'FAIL',
+        'no-root-user',
+        'WebTaskDefinitionC5E7A9B1',
+        'cdk.out/EcsPlatformStackWeb7A1C9E4F.nested.template.json',
+        'cdk.out/EcsPlatformStackWeb7A1C9E4F.nested.template.json:17:15',
+        'container "web": user "0" is uid 0 (root)',
+      ],
+    ]);
+    assert.equal(result.summary.taskDefinitions, 3);
+  });
+
+  it('fix edits the parent: the value it passes, or its own parameter when that feeds only this stack', async () => {
+    await inTempFolder('nested-fix', async (dir) => {
+      cpSync(NESTED, dir, { recursive: true });
+      const fixed = await runCli(['fix', 'platform.yaml', '--write'], { cwd: dir });
+      // The host network mode is left to the author (--network-mode awsvpc): a manual fix remains.
+      assert.equal(fixed.code, 1, fixed.stderr);
+      assert.match(fixed.stdout, /wrote 1 file; 1 manual fix\n$/);
+      const text = readFileSync(path.join(dir, 'platform.yaml'), 'utf8');
+      assert.match(text, /AgentUser:\n {4}Type: String\n {4}Default: "1000:1000"\n/);
+      assert.match(text, /ContainerUser: "1000:1000"\n/);
+      assert.match(text, /RunPrivileged: !If \[IsProd, "false", "false"\]\n/);
+      // The nested templates are not changed: their Defaults were safe.
+      assert.equal(
+        readFileSync(path.join(dir, 'services/agent.yaml'), 'utf8'),
+        readFileSync(path.join(NESTED, 'services/agent.yaml'), 'utf8'),
+      );
+      const again = await run(path.join(dir, 'platform.yaml'));
+      assert.deepEqual(
+        again.findings.map((f) => [f.status, f.checkId, f.resource.id]),
+        [
+          ['FAIL', 'no-host-network', 'Agent/AgentTaskDefinition'],
+          // Still an instance: the parent passes values other than the Defaults.
+        ],
+      );
+    });
+  });
+
+  it('SAM Location, a value unknown in the parent, a template that nests itself, and one that cannot be read', async () => {
+    await inTempFolder('nested-edge', async (dir) => {
+      mkdirSync(path.join(dir, 'apps'));
+      writeFileSync(
+        path.join(dir, 'template.yaml'),
+        [
+          'AWSTemplateFormatVersion: "2010-09-09"',
+          'Transform: AWS::Serverless-2016-10-31',
+          'Resources:',
+          '  Role:',
+          '    Type: AWS::IAM::Role',
+          '  Worker:',
+          '    Type: AWS::Serverless::Application',
+          '    Properties:',
+          '      Location: apps/worker.yaml',
+          '      Parameters:',
+          '        Privileged: "true"',
+          '        User: !GetAtt Role.RoleId',
+          '  Loop:',
+          '    Type: AWS::CloudFormation::Stack',
+          '    Properties:',
+          '      TemplateURL: apps/loop.yaml',
+          '  Broken:',
+          '    Type: AWS::CloudFormation::Stack',
+          '    Properties:',
+          '      TemplateURL: apps/broken.yaml',
+          '  FromRepository:',
+          '    Type: AWS::Serverless::Application',
+          '    Properties:',
+          '      Location:',
+          '        ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/agent',
+          '        SemanticVersion: 1.0.0',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(
+        path.join(dir, 'apps/worker.yaml'),
+        [
+          'Parameters:',
+          '  Privileged: {Type: String, Default: "false"}',
+          '  User: {Type: String, Default: "1000"}',
+          'Resources:',
+          '  Worker:',
+          '    Type: AWS::ECS::TaskDefinition',
+          '    Properties:',
+          '      ContainerDefinitions:',
+          '        - Name: worker',
+          '          Image: worker:1',
+          '          Privileged: !Ref Privileged',
+          '          User: !Ref User',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(
+        path.join(dir, 'apps/loop.yaml'),
+        ['Resources:', '  Again:', '    Type: AWS::CloudFormation::Stack', '    Properties:', '      TemplateURL: loop.yaml', ''].join(
+          '\n',
+        ),
+      );
+      writeFileSync(path.join(dir, 'apps/broken.yaml'), 'Resources:\n  Task:\n    Type: [AWS::ECS::TaskDefinition\n');
+      const result = await run(path.join(dir, 'template.yaml'));
+      const place = (e: { file?: string; line?: number; column?: number; message: string }) => [
+        path.relative(dir, e.file ?? ''),
+        e.line,
+        e.column,
+        e.message,
+      ];
+      assert.deepEqual(result.errors.map(place), [
+        [
+          'template.yaml',
+          20,
+          20,
+          `nested stack Broken: its template cannot be read (${path.join(dir, 'apps/broken.yaml')}:4:1: invalid YAML: Flow ` +
+            'sequence in block collection must be sufficiently indented and end with a ]); its task definitions are not ' +
+            'checked with the parameters this stack passes',
+        ],
+      ]);
+      assert.deepEqual(result.warnings.map(place), [
+        [
+          'apps/loop.yaml',
+          5,
+          20,
+          `nested stack Loop/Again: its template ${path.join(dir, 'apps/loop.yaml')} is one of the templates that nest it; not read again`,
+        ],
+        [
+          'template.yaml',
+          25,
+          9,
+          'nested stack FromRepository: its template is an application of the Serverless Application Repository, which is not read',
+        ],
+      ]);
+      assert.deepEqual(
+        result.findings.map((f) => [f.status, f.checkId, f.resource.id, f.location?.start.line, f.message]),
+        [
+          ['FAIL', 'no-privileged-containers', 'Worker/Worker', 11, 'container "worker": privileged is "true"'],
+          ['UNKNOWN', 'no-root-user', 'Worker/Worker', 12, 'container "worker": user is !Ref User, which cannot be resolved'],
+        ],
+      );
+      // Why, as the source records it.
+      const parentFile = path.join(dir, 'template.yaml');
+      const output = await cloudFormationSource.load([{ path: parentFile, text: readFileSync(parentFile, 'utf8') }], {});
+      const user = at(definition(output, 'Worker/Worker'), 'containerDefinitions', 0, 'user');
+      assert.equal(
+        user?.kind === 'unresolved' ? user.reason : undefined,
+        `parameter User is passed by nested stack Worker in ${path.join(dir, 'template.yaml')} as !GetAtt Role.RoleId: ` +
+          'Fn::GetAtt is known only after deployment',
+      );
+    });
+  });
+});
