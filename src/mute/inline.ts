@@ -248,6 +248,12 @@ const NO_DIRECTIVES: { readonly directives: readonly InlineDirective[]; readonly
 });
 
 /**
+ * Whether a CloudFormation finding's resource is the one with this logical id: itself, or read through the parent
+ * stacks that nest its template (`Agent/AgentTask`, sources/cloudformation/nested-stacks.ts), as its Metadata is.
+ */
+const isResource = (id: string, logicalId: string): boolean => id === logicalId || id.endsWith(`/${logicalId}`);
+
+/**
  * Collects what the muting stage needs from a scan through the engine's hooks: file texts and,
  * for each finding, the lines of its resource and container. Checks never see any of it.
  */
@@ -319,7 +325,7 @@ export class InlineSuppressions {
       checks.add(finding.checkId);
     };
     for (const d of this.fileDirectives(file).directives) {
-      if (d.resource !== undefined && finding.resource.source === 'cloudformation' && d.resource === finding.resource.id) take(d);
+      if (d.resource !== undefined && finding.resource.source === 'cloudformation' && isResource(finding.resource.id, d.resource)) take(d);
     }
     // Each anchor is matched only with the directives of its own file.
     for (const anchor of this.lines.get(finding) ?? []) {

@@ -230,6 +230,30 @@ describe('nested stacks: a template read through the parent that passes its para
     });
   });
 
+  it("a suppression in the nested template's Metadata also mutes what its parent's values make it fail", async () => {
+    await inTempFolder('nested-mute', async (dir) => {
+      cpSync(NESTED, dir, { recursive: true });
+      const agent = path.join(dir, 'services/agent.yaml');
+      const suppressed = readFileSync(agent, 'utf8').replace(
+        '    Type: AWS::ECS::TaskDefinition\n',
+        '    Type: AWS::ECS::TaskDefinition\n    Metadata:\n      ecsguard:\n        ignore:\n          - id: no-privileged-containers\n' +
+          '            reason: the agent reads host metrics\n            expires: 2099-01-31\n',
+      );
+      writeFileSync(agent, suppressed);
+      const scanned = await runCli(['scan', 'platform.yaml', 'services', '--format', 'json'], { cwd: dir });
+      const report = JSON.parse(scanned.stdout) as { findings: Finding[] };
+      assert.deepEqual(
+        report.findings
+          .filter((f) => f.checkId === 'no-privileged-containers')
+          .map((f) => [f.status, f.resource.id, f.suppression?.source]),
+        [
+          ['NOTE', 'AgentTaskDefinition', undefined],
+          ['MUTED', 'Agent/AgentTaskDefinition', 'services/agent.yaml:27'],
+        ],
+      );
+    });
+  });
+
   it('SAM Location, a value unknown in the parent, a template that nests itself, and one that cannot be read', async () => {
     await inTempFolder('nested-edge', async (dir) => {
       mkdirSync(path.join(dir, 'apps'));
