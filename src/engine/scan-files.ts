@@ -5,6 +5,7 @@
  * the largest batch, not the corpus. Results are kept per source and batch and joined in the order a one-thread,
  * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding, ScanError } from '../model/finding.js';
 import { LineIndex } from '../model/location.js';
@@ -29,6 +30,34 @@ import {
   unrecognized,
 } from './scan.js';
 import { scanShared, sharesFile } from './shared-file.js';
+
+/** A pending file's real path: the walk's, else resolved now (a file named on the command line, a link). */
+function realPathOf(file: PendingFile): string {
+  if (file.real !== undefined) return file.real;
+  const absolute = file.absolute ?? path.resolve(file.display);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
+}
+
+/** Records which of the files `file` names (relative to it) the scan also reads: InputFile.scannedReferences. */
+function markScannedReferences(file: InputFile, named: readonly string[], scanned: () => Set<string>): void {
+  if (named.length === 0) return;
+  const folder = path.dirname(file.absolutePath ?? path.resolve(file.path));
+  const found: string[] = [];
+  for (const name of named) {
+    let real: string;
+    try {
+      real = realpathSync(path.resolve(folder, name));
+    } catch {
+      continue; // not there: not scanned either
+    }
+    if (scanned().has(real)) found.push(real);
+  }
+  if (found.length) file.scannedReferences = found;
+}
 
 /** Below this many files the cost of starting workers (each loads the parsers again) exceeds the gain. */
 export const MIN_FILES_FOR_WORKERS = 300;
@@ -80,6 +109,9 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   let filesScanned = 0;
 
   tuneCompilerForScan(pending.length);
+  /** The real paths of every file the scan reads, made when a file first names others (markScannedReferences). */
+  let realPaths: Set<string> | undefined;
+  const scannedRealPaths = () => (realPaths ??= new Set(pending.map(realPathOf)));
   const pools = new PoolGate(options, pending.length);
   /** Pool batches sent and not yet back: reading waits when too many are out, so texts do not pile up. */
   const outstanding: Array<Promise<unknown>> = [];
@@ -218,6 +250,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         continue;
       }
       filesScanned++;
+      if (route.source.referencedFiles) markScannedReferences(file, route.source.referencedFiles(file), scannedRealPaths);
       if (route.source.independentFiles || route.source.units) pools.saw(1);
       options.onFileRead?.(file);
       let group = groups.get(route.source);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readTextFile } from './read-text-file.js';
 
 /**
  * The text of `file`: the one in `known` (as a scan read and decoded it), else the file from disk, read once and
@@ -8,11 +8,9 @@ import path from 'node:path';
 export function cachedText(file: string, known: Map<string, string>): string | undefined {
   const hit = known.get(file) ?? known.get(path.resolve(file));
   if (hit !== undefined) return hit;
-  try {
-    const text = readFileSync(file, 'utf8');
-    known.set(file, text);
-    return text;
-  } catch {
-    return undefined;
-  }
+  // Decoded as the scan decodes the files it reads (no byte order mark, UTF-16), so offsets agree.
+  const read = readTextFile(file);
+  if (!('text' in read)) return undefined;
+  known.set(file, read.text);
+  return read.text;
 }

@@ -1,4 +1,4 @@
-import { looksLikeCloudFormation } from './cloudformation/detect.js';
+import { looksLikeCloudFormation, nestedTemplatesNamed } from './cloudformation/detect.js';
 import { containerListSource } from './json/container-list-source.js';
 import { jsonTaskDefinitionSource } from './json/json-source.js';
 import type { SourceKind } from '../model/task-definition.js';
@@ -17,6 +17,8 @@ function lazySource(
     inParts?: boolean;
     shareable?: boolean;
     units?: FileSource['units'];
+    /** Cheap, from the text: forwarded without loading the parser. */
+    referencedFiles?: FileSource['referencedFiles'];
   },
   detect: FileSource['detect'],
   importSource: () => Promise<FileSource>,
@@ -29,6 +31,7 @@ function lazySource(
     ...(shape.independentFiles ? { independentFiles: true } : {}),
     ...(shape.shareable ? { shareable: true, prepareShares } : {}),
     ...(shape.units ? { units: shape.units } : {}),
+    ...(shape.referencedFiles ? { referencedFiles: shape.referencedFiles } : {}),
     detect,
     load: async (files, options) => (await real()).load(files, options),
     // The engine asks for parts only from a source that has them: forwarded for the sources that do.
@@ -56,7 +59,7 @@ const terraformPlan = lazySource(
 );
 const cloudFormation = lazySource(
   'cloudformation',
-  { independentFiles: true },
+  { independentFiles: true, referencedFiles: nestedTemplatesNamed },
   (file) => looksLikeCloudFormation(file.text),
   async () => (await import('./cloudformation/cloudformation-source.js')).cloudFormationSource,
 );

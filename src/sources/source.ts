@@ -14,6 +14,11 @@ export interface InputFile {
   encoding?: 'utf-16le' | 'utf-16be';
   /** The bytes began with a byte order mark, which `text` does not include. */
   bom?: boolean;
+  /**
+   * Set by the engine for a file whose source reads other files it names (FileSource.referencedFiles): the real paths
+   * of those the scan reads on its own too.
+   */
+  scannedReferences?: string[];
 }
 
 /** A task definition a source found, with ECS API (camelCase) keys in `body`. */
@@ -117,6 +122,12 @@ export interface FileSource {
   reportedThroughReaders?: boolean;
   /** Content-based, cheap: never a tree with positions (at most a native JSON.parse of a likely candidate). */
   detect(file: InputFile): boolean;
+  /**
+   * Other files a file's load reads, as its text names them (relative to it), found cheaply: a CloudFormation nested
+   * stack's template. The engine gives the load those the scan also reads on their own (InputFile.scannedReferences),
+   * so what they report alone need not be reported again.
+   */
+  referencedFiles?(file: InputFile): string[];
   load(files: InputFile[], options: FileSourceOptions): Promise<SourceOutput>;
   /**
    * Optional: the same output in parts, as they are read (a Terraform plan of thousands of resources), so the engine

@@ -1,9 +1,7 @@
-import path from 'node:path';
 import type { ScanError } from '../../model/finding.js';
-import { cachedText } from '../../io/cached-text.js';
 import type { FileSource, SourceOutput } from '../source.js';
-import { looksLikeCloudFormation } from './detect.js';
-import { readNestedStacks } from './nested-stacks.js';
+import { looksLikeCloudFormation, nestedTemplatesNamed } from './detect.js';
+import { MAX_TEMPLATES_READ, type ParentTemplate, readNestedStacks, realPath } from './nested-stacks.js';
 import { templatesIn } from './serverless.js';
 import { extractTaskDefinitions } from './task-definitions.js';
 import { readTemplateRoots } from './template-roots.js';
@@ -17,11 +15,9 @@ export const cloudFormationSource: FileSource = {
   kind: 'cloudformation',
   independentFiles: true,
   detect: (file) => looksLikeCloudFormation(file.text),
+  referencedFiles: nestedTemplatesNamed,
   async load(files) {
     const output: SourceOutput = { definitions: [], failures: [], errors: [] };
-    // A nested stack's template is read from the batch when it is there (as the scan decoded it), else from disk.
-    const texts = new Map(files.map((f) => [f.path, f.text]));
-    const readText = (file: string) => cachedText(file, texts);
     for (const file of files) {
       const read = await readTemplateRoots(file.text, file.path);
       output.errors.push(...read.errors);
@@ -32,8 +28,14 @@ export const cloudFormationSource: FileSource = {
         for (const template of templatesIn(root, file.path, warnings)) {
           const extracted = extractTaskDefinitions(template, source, output);
           if (extracted.template && extracted.nestedStacks.length) {
-            const chain = [path.resolve(file.path)];
-            await readNestedStacks(extracted.nestedStacks, { ...source, template: extracted.template, chain }, output, readText);
+            const parent: ParentTemplate = {
+              ...source,
+              template: extracted.template,
+              chain: [realPath(file.path)],
+              budget: { left: MAX_TEMPLATES_READ },
+              ...(file.scannedReferences ? { scanned: file.scannedReferences } : {}),
+            };
+            await readNestedStacks(extracted.nestedStacks, parent, output);
           }
         }
         if (warnings.length) (output.warnings ??= []).push(...warnings);

@@ -74,3 +74,21 @@ function declaresAwsResource(text: string): boolean {
     return false; // an alias bomb, a document too deep: not worth claiming on a guess
   }
 }
+
+/** A nested stack's template as written in its parent (`TemplateURL: child.yaml`, cdk's `"aws:asset:path": "…"`). */
+const NESTED_TEMPLATE = /["']?(?:TemplateURL|Location|aws:asset:path)["']?\s*:\s*["']?([^\s"'#,{}[\]]+)/g;
+
+/**
+ * The files a template names as nested stacks' templates, as written (relative to it), read from its text: the engine
+ * tells its load which of them the scan reads on their own (InputFile.scannedReferences). A path written another way
+ * (`!Sub`) is missed, and its nested templates are then reported in full through the parent: never less.
+ */
+export function nestedTemplatesNamed(file: { text: string }): string[] {
+  if (!file.text.includes('AWS::CloudFormation::Stack') && !file.text.includes('AWS::Serverless::Application')) return [];
+  const named = new Set<string>();
+  for (const match of file.text.matchAll(NESTED_TEMPLATE)) {
+    const value = (match[1] ?? '').replace(/^file:\/\//i, '');
+    if (value !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) named.add(value);
+  }
+  return [...named];
+}

@@ -4,13 +4,18 @@
  * parent's `Parameters` override the nested template's Defaults, so its task definitions are read again through the
  * parent, with the values the parent passes, resolved in the parent and written there (a fix edits the parent).
  *
- * Only a task definition that reads a value the parent passes differently from the template's own Default is given
- * (named `App/TaskDefinition`, the nested stack's logical id first): the others are what the template scanned on its
- * own gives. A template that cannot be found or is not a local file is a warning, as a Terraform module the scan did
- * not follow is; one that cannot be read is an error (its task definitions get no verdict with these values).
+ * When the nested template is itself among the files scanned (InputFile.scannedReferences), only the task
+ * definitions that read a value the parent passes differently from the template's own Default are given (named
+ * `App/TaskDefinition`, the nested stack's logical id first): the others are what the template scanned on its own
+ * gives. When it is not, every one is. A template that cannot be found or is not a local file is a warning, as a
+ * Terraform module the scan did not follow is; one that cannot be read is an error (its task definitions get no
+ * verdict with these values).
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { readTextFile } from '../../io/read-text-file.js';
 import { type ObjectNode, type ValueNode, field, scalarText } from '../../model/value.js';
+import { MAX_NESTING, tooDeepAt } from '../nesting.js';
 import { type SourceOutput, fileError } from '../source.js';
 import type { ResolveContext } from './resolve-context.js';
 import { unresolvedAt } from './resolve-context.js';
@@ -23,27 +28,32 @@ import { readTemplateRoots } from './template-roots.js';
 /** Deeper nesting is not followed (CloudFormation's own nested stacks rarely go past a few levels). */
 const MAX_NESTING_DEPTH = 8;
 
-/** A URL (https://, s3://, file://): a template uploaded already, or somewhere this scan does not read. */
+/** Nested templates read through one scanned template at most: a template nested many times over (a link loop). */
+export const MAX_TEMPLATES_READ = 200;
+
+/** A URL (https://, s3://): a template uploaded already, or somewhere this scan does not read. */
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+type Passed = Omit<PassedParameter, 'differs'>;
 
 /** The template that holds nested stacks, and how it was itself read. */
 export interface ParentTemplate extends TemplateText {
   template: TemplateInfo;
   /** Set when the parent is itself a nested template read through its own parent. */
   instance?: StackInstance;
-  /** Absolute paths of the templates from the scanned one down to this one: a template never nests itself. */
+  /** Real paths of the templates from the scanned one down to this one: a template never nests itself. */
   chain: readonly string[];
+  /** Real paths of the files the scan reads that the scanned template names (InputFile.scannedReferences). */
+  scanned?: readonly string[];
+  /** Nested templates still to be read through the scanned template (MAX_TEMPLATES_READ). */
+  budget: { left: number };
 }
 
-/** Reads a file's text as the scan read it (a file of the same batch), else from disk; undefined when unreadable. */
-export type ReadText = (file: string) => string | undefined;
-
-/** Reads each nested stack's template through its parent and adds the definitions that read what the parent passes. */
+/** Reads each nested stack's template through its parent and adds the definitions it gives with what the parent passes. */
 export async function readNestedStacks(
   stacks: ReadonlyArray<{ id: string; resource: ObjectNode }>,
   parent: ParentTemplate,
   output: SourceOutput,
-  readText: ReadText,
 ): Promise<void> {
   for (const { id, resource } of stacks) {
     const named = parent.instance ? `${parent.instance.path}/${id}` : id;
@@ -56,60 +66,81 @@ export async function readNestedStacks(
       errors: [],
       warnings: [],
     };
-    const warn = (message: string, at: ValueNode | undefined) =>
-      (output.warnings ??= []).push(fileError(parent.file, `nested stack ${named}: ${message}`, at?.range ?? resource.range, id));
     const located = templateOf(resource, ctx);
+    const at = located.at?.range ?? resource.range;
+    const problem = (message: string) => fileError(parent.file, `nested stack ${named}: ${message}`, at, id);
+    const warn = (message: string) => (output.warnings ??= []).push(problem(message));
     if ('skip' in located) {
-      warn(located.skip, located.at);
+      warn(located.skip);
       continue;
     }
     const display = path.isAbsolute(located.file) ? located.file : path.join(path.dirname(parent.file), located.file);
-    const absolute = path.resolve(display);
-    if (parent.chain.includes(absolute)) {
-      warn(`its template ${display} is one of the templates that nest it; not read again`, located.at);
+    const read = readTextFile(display);
+    if (!('text' in read)) {
+      if (read.missing) warn(`its template ${display} is not found; scan it to check its task definitions`);
+      else output.errors.push(problem(`its template ${display} cannot be read (${read.error}); its task definitions are not checked`));
+      continue;
+    }
+    const real = realPath(display);
+    if (parent.chain.includes(real)) {
+      warn(`its template ${display} is one of the templates that nest it; not read again`);
       continue;
     }
     if (parent.chain.length > MAX_NESTING_DEPTH) {
-      warn(`nested more than ${MAX_NESTING_DEPTH} stacks deep; its template ${display} is not read`, located.at);
+      warn(`nested more than ${MAX_NESTING_DEPTH} stacks deep; its template ${display} is not read`);
       continue;
     }
-    const text = readText(display);
-    if (text === undefined) {
-      warn(`its template ${display} cannot be read; scan it to check its task definitions`, located.at);
+    if (parent.budget.left <= 0) {
+      warn(`more than ${MAX_TEMPLATES_READ} nested templates were read through one scanned template; ${display} is not`);
       continue;
     }
-    const read = await readTemplateRoots(text, display);
-    const [first] = read.errors;
-    if (first) {
-      const where = first.line === undefined ? display : `${display}:${first.line}:${first.column}`;
+    parent.budget.left--;
+    const tooDeep = tooDeepAt(read.text);
+    const parsed = tooDeep === undefined ? await readTemplateRoots(read.text, display) : undefined;
+    const first = parsed?.errors[0];
+    if (parsed === undefined || first) {
+      const why = first
+        ? `${first.line === undefined ? display : `${display}:${first.line}:${first.column}`}: ${first.message}`
+        : `${display}: nested more than ${MAX_NESTING} levels deep ([ and {)`;
       output.errors.push(
-        fileError(
-          parent.file,
-          `nested stack ${named}: its template cannot be read (${where}: ${first.message}); its task definitions are not ` +
-            'checked with the parameters this stack passes',
-          located.at?.range ?? resource.range,
-          id,
-        ),
+        problem(`its template cannot be read (${why}); its task definitions are not checked with the parameters this stack passes`),
       );
       continue;
     }
-    const instance = stackInstance(named, resource, parent, ctx);
+    // Read on its own too, it reports what does not depend on this parent; else everything is reported here.
+    const scannedAlone = parent.instance === undefined && (parent.scanned?.includes(real) ?? false);
+    const instance = stackInstance(named, resource, parent, ctx, scannedAlone);
     const before = output.definitions.length;
-    const source: TemplateText = { file: display, text, syntax: read.syntax };
-    for (const root of read.roots) {
+    const source: TemplateText = { file: display, text: read.text, syntax: parsed.syntax };
+    if (!scannedAlone && parsed.warnings.length) (output.warnings ??= []).push(...parsed.warnings);
+    for (const root of parsed.roots) {
       const child = extractTaskDefinitions(root, source, output, instance);
       if (child.template && child.nestedStacks.length) {
-        const chain = [...parent.chain, absolute];
-        await readNestedStacks(child.nestedStacks, { ...source, template: child.template, instance, chain }, output, readText);
+        const next: ParentTemplate = {
+          ...source,
+          template: child.template,
+          instance,
+          chain: [...parent.chain, real],
+          budget: parent.budget,
+        };
+        await readNestedStacks(child.nestedStacks, next, output);
       }
     }
-    // The parent's problems in what it passes matter only where a definition reads it.
+    // The parent's problems in what it passes matter where a definition reads it.
     if (ctx.warnings.length) (output.warnings ??= []).push(...ctx.warnings);
     if (output.definitions.length > before) output.errors.push(...ctx.errors);
   }
 }
 
-/** Where a nested stack's template is: a local file, or why it is not read (a message, or nothing to say). */
+export const realPath = (file: string): string => {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+};
+
+/** Where a nested stack's template is: a local file, or why it is not read. */
 function templateOf(resource: ObjectNode, ctx: ResolveContext): { file: string; at?: ValueNode } | { skip: string; at?: ValueNode } {
   const properties = field(resource, 'Properties');
   // cdk synth: the template is an asset in the cloud assembly, beside the parent's; TemplateURL names its upload.
@@ -123,14 +154,17 @@ function templateOf(resource: ObjectNode, ctx: ResolveContext): { file: string; 
   const key = isApplication ? 'Location' : 'TemplateURL';
   const written = field(properties, key);
   if (written === undefined) return { skip: `${key} is missing; its template is not read` };
-  if (isApplication && written.kind === 'object') {
+  if (isApplication && written.kind === 'object' && field(written, 'ApplicationId') !== undefined) {
     return { skip: 'its template is an application of the Serverless Application Repository, which is not read', at: written };
   }
   const location = resolveValue(written, ctx);
-  if (location.kind !== 'string') {
-    const what = location.kind === 'unresolved' ? location.expression : `a ${location.kind}`;
-    return { skip: `${key} ${what} is not a local file; scan its template on its own to check it`, at: written };
+  if (location.kind === 'unresolved') {
+    return { skip: `${key} ${location.expression} is known only at deployment; scan its template on its own`, at: written };
   }
+  if (location.kind === 'conditional') {
+    return { skip: `${key} is chosen by condition ${location.condition}; scan its templates on their own`, at: written };
+  }
+  if (location.kind !== 'string') return { skip: `${key} is not a path or URL; its template is not read`, at: written };
   if (URL_SCHEME.test(location.value) && !location.value.toLowerCase().startsWith('file://')) {
     return { skip: `its template ${location.value} is not a local file; scan it on its own to check it`, at: written };
   }
@@ -139,32 +173,81 @@ function templateOf(resource: ObjectNode, ctx: ResolveContext): { file: string; 
 }
 
 /** The parent's parameter values (resolved in the parent) and conditions, as the nested template sees them. */
-function stackInstance(named: string, resource: ObjectNode, parent: ParentTemplate, ctx: ResolveContext): StackInstance {
+function stackInstance(
+  named: string,
+  resource: ObjectNode,
+  parent: ParentTemplate,
+  ctx: ResolveContext,
+  onlyDiffering: boolean,
+): StackInstance {
   const by = `nested stack ${named} in ${parent.file}`;
   const conditions = [...(parent.instance?.conditions ?? [])];
+  // The parent's conditions are not the nested template's, though they may share names; one qualified already came
+  // from further up (a condition's own name has no spaces).
+  const rename = (name: string) => (name.includes(' ') ? name : `${name} in ${parent.file}`);
   const condition = field(resource, 'Condition');
-  // The parent's conditions are not the nested template's, though they may share names.
-  const rename = (name: string) => `${name} in ${path.basename(parent.file)}`;
   if (condition?.kind === 'string') conditions.push(rename(condition.value));
-  const instance: StackInstance = { path: named, passed: new Map(), conditions };
-  const parameters = field(field(resource, 'Properties'), 'Parameters');
-  if (parameters === undefined || parameters.kind === 'null') return instance;
-  if (parameters.kind !== 'object') {
-    // `Parameters: !If [...]`, say: every parameter is whatever the parent passes, unknown here.
-    const value = unresolvedAt(parameters, ctx, 'the parameters it passes cannot be read offline');
-    instance.allPassed = { value, by, ...(parameters.range ? { declaredAt: parameters.range } : {}) };
-    return instance;
-  }
-  const passed = new Map<string, Omit<PassedParameter, 'differs'>>();
-  for (const entry of parameters.entries) {
-    const value = renameConditions(resolveValue(entry.value, ctx), rename);
-    // `!Ref AWS::NoValue`: not passed, the Default holds.
+  const instance: StackInstance = { path: named, passed: new Map(), conditions, onlyDiffering };
+  const written = field(field(resource, 'Properties'), 'Parameters');
+  if (written === undefined || written.kind === 'null') return instance;
+  const parameters = renameConditions(resolveValue(written, ctx), rename);
+  const passed = new Map<string, Passed>();
+  const names = new Set<string>();
+  // A map, or maps chosen by `!If` (`AWS::NoValue` for none): the keys of every map. True if some map is not known.
+  const collect = (node: ValueNode): boolean => {
+    if (node.kind === 'object') {
+      for (const e of node.entries) names.add(e.key);
+      return false;
+    }
+    if (node.kind === 'conditional') {
+      const whenTrue = collect(node.whenTrue);
+      return collect(node.whenFalse) || whenTrue;
+    }
+    return node.kind !== 'null';
+  };
+  const unknown = collect(parameters);
+  const declaredAt = (name: string) => {
+    const entry = parameters.kind === 'object' ? parameters.entries.findLast((e) => e.key === name) : undefined;
+    return entry?.keyRange && entry.value.range ? spanRange(entry.keyRange, entry.value.range) : (entry?.keyRange ?? parameters.range);
+  };
+  for (const name of names) {
+    const value = valueFor(parameters, name, ctx);
+    // `!Ref AWS::NoValue`, or absent from the map: not passed, the Default holds.
     if (value.kind === 'null') continue;
-    const declaredAt = entry.keyRange && entry.value.range ? spanRange(entry.keyRange, entry.value.range) : entry.keyRange;
-    passed.set(entry.key, { value, by, ...(declaredAt ? { declaredAt } : {}) });
+    const at = declaredAt(name);
+    passed.set(name, { value, by, ...(at ? { declaredAt: at } : {}) });
   }
   instance.passed = passed;
+  if (unknown) {
+    const value = valueFor(parameters, undefined, ctx);
+    instance.allPassed = { value, by, ...(parameters.range ? { declaredAt: parameters.range } : {}) };
+  }
   return instance;
+}
+
+/**
+ * What the resolved `Parameters` give one parameter: its entry in a map (null when absent), per branch of an `!If`,
+ * unresolved where the map is not known offline. `name` undefined: a parameter no known map names.
+ */
+function valueFor(parameters: ValueNode, name: string | undefined, ctx: ResolveContext): ValueNode {
+  switch (parameters.kind) {
+    case 'object': {
+      const value = name === undefined ? undefined : field(parameters, name);
+      return value ?? { kind: 'null', ...(parameters.range ? { range: parameters.range } : {}), syntax: ctx.syntax };
+    }
+    case 'conditional': {
+      const whenTrue = valueFor(parameters.whenTrue, name, ctx);
+      const whenFalse = valueFor(parameters.whenFalse, name, ctx);
+      if (whenTrue.kind === 'null' && whenFalse.kind === 'null') return whenTrue;
+      return { ...parameters, whenTrue, whenFalse };
+    }
+    case 'null':
+      return parameters;
+    case 'unresolved':
+      return parameters;
+    default:
+      return unresolvedAt(parameters, ctx, 'the parameters it passes are not a mapping');
+  }
 }
 
 /** The value with the conditions of its `Fn::If`s renamed. */

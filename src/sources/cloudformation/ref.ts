@@ -131,11 +131,31 @@ function passedDefinition(name: string, parameter: ParameterInfo, passed: Passed
   const definition: NonNullable<Origin['definition']> = at
     ? { name: passedName(name, passed), references, range: at }
     : { name: passedName(name, passed), references };
-  // The value must fit what both declarations allow; the parent's parameter's constraint (where a fixer would write)
-  // is checked, and this one's when the parent has none.
-  const constraint = upstream?.constraint ?? parameterConstraint(parameter);
+  // A value written there must fit what both declarations allow.
+  const constraint = bothConstraints(upstream?.constraint, parameterConstraint(parameter));
   if (constraint) definition.constraint = constraint;
   return definition;
+}
+
+/** What a value must be to fit two declarations (a parent's parameter passed to a nested template's). */
+function bothConstraints(a: DefinitionConstraint | undefined, b: DefinitionConstraint | undefined): DefinitionConstraint | undefined {
+  if (!a || !b) return a ?? b;
+  const both: DefinitionConstraint = {};
+  if (a.number || b.number) both.number = true;
+  if (a.allowedValues && b.allowedValues) both.allowedValues = a.allowedValues.filter((v) => b.allowedValues?.includes(v));
+  else if (a.allowedValues || b.allowedValues) both.allowedValues = a.allowedValues ?? b.allowedValues;
+  const patterns = [a.allowedPattern, b.allowedPattern].filter((p): p is string => p !== undefined);
+  // Each anchored as the fixer anchors one (plan-edits.ts): the first as a lookahead.
+  if (patterns.length === 2 && patterns[0] !== patterns[1]) both.allowedPattern = `(?=(?:${patterns[0]})$)(?:${patterns[1]})`;
+  else if (patterns[0] !== undefined) both.allowedPattern = patterns[0];
+  const bounds = { ...a.bounds };
+  for (const [key, value] of Object.entries(b.bounds ?? {}) as Array<[keyof NonNullable<DefinitionConstraint['bounds']>, number]>) {
+    const other = bounds[key];
+    bounds[key] = other === undefined ? value : key.startsWith('min') ? Math.max(other, value) : Math.min(other, value);
+  }
+  if (Object.keys(bounds).length) both.bounds = bounds;
+  if (a.validated || b.validated) both.validated = true;
+  return both;
 }
 
 function passedName(name: string, passed: PassedParameter): string {

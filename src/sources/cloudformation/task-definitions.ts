@@ -31,6 +31,11 @@ export interface StackInstance {
   allPassed?: Omit<PassedParameter, 'differs'>;
   /** The nested stack resources' Conditions, outermost first, each named with its template (`IsProd in parent.yaml`). */
   conditions: string[];
+  /**
+   * The template is also scanned on its own: only the definitions that read what the parent passes differently from
+   * their Defaults are given (the others are the same as its own), and its template-level problems are its own.
+   */
+  onlyDiffering: boolean;
 }
 
 /** What a template holds besides its task definitions, for its nested stacks (nested-stacks.ts). */
@@ -71,7 +76,7 @@ export function extractTaskDefinitions(
   if (instance) passParameters(template, instance);
   // Read through a parent, the template's own problems are reported only with a definition that reads what the
   // parent passes (the template scanned on its own reports them too).
-  const templateErrors: ScanError[] = instance ? [] : output.errors;
+  const templateErrors: ScanError[] = instance?.onlyDiffering ? [] : output.errors;
   checkTransforms(root, file, { ...output, errors: templateErrors });
   // Fn::ForEach loops in Resources (AWS::LanguageExtensions) become the resources they generate.
   const loopContext: ResolveContext = {
@@ -83,8 +88,11 @@ export function extractTaskDefinitions(
     errors: templateErrors,
     warnings: [],
   };
+  // A loop over a collection the parent passes makes resources the template alone does not have.
+  if (instance) loopContext.nesting = { differs: false };
   const expanded = expandLoops(resources, loopContext, (node) => resolveValue(node, loopContext));
-  if (loopContext.warnings.length && !instance) (output.warnings ??= []).push(...loopContext.warnings);
+  if (loopContext.warnings.length && !instance?.onlyDiffering) (output.warnings ??= []).push(...loopContext.warnings);
+  const loopsDiffer = loopContext.nesting?.differs === true;
   for (const e of expanded.entries) template.resources.add(e.key);
   // A logical id written twice is deployed once, as its last occurrence (CloudFormation reads duplicate keys last-wins).
   const last = new Map(expanded.entries.map((e, index) => [e.key, index]));
@@ -115,7 +123,7 @@ export function extractTaskDefinitions(
         ? { kind: 'object', entries: [], ...(range ? { range } : {}), syntax: source.syntax }
         : toEcsKeys(resolveValue(properties, ctx), ctx);
     // The same definition as the template on its own gives: reported there.
-    if (ctx.nesting && !ctx.nesting.differs) continue;
+    if (instance?.onlyDiffering && !ctx.nesting?.differs && !loopsDiffer) continue;
     extracted.definitions++;
     output.errors.push(...ctx.errors);
     if (ctx.warnings.length) (output.warnings ??= []).push(...ctx.warnings);

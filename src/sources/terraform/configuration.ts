@@ -10,6 +10,7 @@ import { syntaxProblems } from './parser.js';
 import { type Block, readHclFile } from './structure.js';
 import { readTfJson } from './tf-json.js';
 import { type DirectoryFiles, isConfigFile, isConfigInput } from './directories.js';
+import { withoutByteOrderMark } from '../../io/decode-text.js';
 
 /**
  * Parses module directories once each: the discovered ones from the texts the
@@ -68,7 +69,7 @@ export class ConfigurationLoader {
     for (const name of names) {
       const path = normalize(join(displayDir, name));
       try {
-        files.push({ path, absolutePath: join(absDir, name), text: readFileSync(join(absDir, name), 'utf8') });
+        files.push({ path, absolutePath: join(absDir, name), text: withoutByteOrderMark(readFileSync(join(absDir, name), 'utf8')) });
       } catch (error) {
         this.errors.push(fileError(path, `cannot read the file: ${String(error)}`));
       }

@@ -21,6 +21,7 @@ import { evaluateInstance, localModuleSource } from './instance.js';
 import { isTerraformConfiguration } from './detect.js';
 import { terraformParser } from './parser.js';
 import { type VarFile, autoLoadOrder, isAutoLoadedVarFile, readVarFile } from './tfvars.js';
+import { withoutByteOrderMark } from '../../io/decode-text.js';
 
 export { looksLikeTerraformHcl } from './detect.js';
 
@@ -48,7 +49,10 @@ function autoVarFiles(directory: DirectoryFiles): VarFile[] {
   try {
     for (const name of readdirSync(directory.absDir)) {
       if (!isAutoLoadedVarFile(name) || byName.has(name)) continue;
-      byName.set(name, { path: normalize(join(directory.displayDir, name)), text: readFileSync(join(directory.absDir, name), 'utf8') });
+      byName.set(name, {
+        path: normalize(join(directory.displayDir, name)),
+        text: withoutByteOrderMark(readFileSync(join(directory.absDir, name), 'utf8')),
+      });
     }
   } catch {
     // Standard input or an unreadable directory: only the discovered files count.
@@ -60,7 +64,7 @@ function explicitVarFiles(paths: string[], errors: ScanError[]): VarFile[] {
   const files: VarFile[] = [];
   for (const path of paths) {
     try {
-      files.push({ path, text: readFileSync(resolve(path), 'utf8') });
+      files.push({ path, text: withoutByteOrderMark(readFileSync(resolve(path), 'utf8')) });
     } catch (error) {
       errors.push(fileError(path, `cannot read the --var-file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
     }
@@ -77,7 +81,7 @@ function readModulesManifest(root: DirectoryFiles, errors: ScanError[]): Map<str
   const path = join(root.absDir, '.terraform', 'modules', 'modules.json');
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = withoutByteOrderMark(readFileSync(path, 'utf8'));
   } catch {
     return undefined; // not initialized
   }

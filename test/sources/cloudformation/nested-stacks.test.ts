@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CHECKS } from '../../../src/checks/catalogue.js';
@@ -11,6 +11,7 @@ import { cloudFormationSource } from '../../../src/sources/cloudformation/cloudf
 import { FIXTURES, at, definition } from './load.js';
 
 const NESTED = path.join(FIXTURES, 'nested-stacks');
+const PLATFORM = path.join(NESTED, 'platform.yaml');
 
 /** Paths relative to the fixture folder, so the expectations read as the files do. */
 const relative = (file: string | undefined) => (file === undefined ? '-' : path.relative(NESTED, file));
@@ -45,7 +46,7 @@ describe('nested stacks: a template read through the parent that passes its para
           'platform.yaml',
           45,
           20,
-          `nested stack Reports: its template ${path.join(NESTED, 'services/reports.yaml')} cannot be read; scan it to ` +
+          `nested stack Reports: its template ${path.join(NESTED, 'services/reports.yaml')} is not found; scan it to ` +
             'check its task definitions',
         ],
       ],
@@ -58,14 +59,14 @@ describe('nested stacks: a template read through the parent that passes its para
         'no-root-user',
         ...agent,
         'platform.yaml:11:14',
-        'container "agent": user "0" is uid 0 (root) when condition DeployAgent in platform.yaml is true',
+        `container "agent": user "0" is uid 0 (root) when condition DeployAgent in ${PLATFORM} is true`,
       ],
       [
         'FAIL',
         'host-network-nonroot-user',
         ...agent,
         'platform.yaml:11:14',
-        'container "agent": in host network mode, user "0" is uid 0 (root) when condition DeployAgent in platform.yaml is true ' +
+        `container "agent": in host network mode, user "0" is uid 0 (root) when condition DeployAgent in ${PLATFORM} is true ` +
           'and condition IsProd is true',
       ],
       [
@@ -73,15 +74,15 @@ describe('nested stacks: a template read through the parent that passes its para
         'host-network-no-privilege',
         ...agent,
         'platform.yaml:11:14',
-        'container "agent": in host network mode, user "0" is uid 0 (root) when condition DeployAgent in platform.yaml is true ' +
-          'and condition IsProd is true and condition IsProd in platform.yaml is true',
+        `container "agent": in host network mode, user "0" is uid 0 (root) when condition DeployAgent in ${PLATFORM} is true ` +
+          `and condition IsProd is true and condition IsProd in ${PLATFORM} is true`,
       ],
       [
         'FAIL',
         'no-host-network',
         ...agent,
         'services/agent.yaml:26:33',
-        'networkMode is "host" when condition DeployAgent in platform.yaml is true and condition IsProd is true',
+        `networkMode is "host" when condition DeployAgent in ${PLATFORM} is true and condition IsProd is true`,
       ],
       // The parent's IsProd is not the nested template's: its false branch passes "true".
       [
@@ -89,8 +90,8 @@ describe('nested stacks: a template read through the parent that passes its para
         'no-privileged-containers',
         ...agent,
         'platform.yaml:35:46',
-        'container "agent": privileged is "true" when condition DeployAgent in platform.yaml is true and condition IsProd in ' +
-          'platform.yaml is false',
+        `container "agent": privileged is "true" when condition DeployAgent in ${PLATFORM} is true and condition IsProd in ` +
+          `${PLATFORM} is false`,
       ],
       [
         'FAIL',
@@ -361,6 +362,175 @@ describe('nested stacks: a template read through the parent that passes its para
         `parameter User is passed by nested stack Worker in ${path.join(dir, 'template.yaml')} as !GetAtt Role.RoleId: ` +
           'Fn::GetAtt is known only after deployment',
       );
+    });
+  });
+
+  describe('found in review', () => {
+    /** Writes `files` under `dir` (folders made), then scans `paths` (relative to it) with every check. */
+    const scanFiles = async (dir: string, files: Record<string, string>, ...paths: string[]) => {
+      for (const [name, text] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), text);
+      }
+      return run(...paths.map((p) => path.join(dir, p)));
+    };
+    const verdicts = (findings: Finding[]) => findings.map((f) => [f.status, f.checkId, f.resource.id]);
+    const stack = (url: string, parameters: string) =>
+      `Resources:\n  App:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ${url}\n${parameters}`;
+    const child = (parameters: string, container: string) =>
+      `Parameters:\n${parameters}Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n` +
+      `      ContainerDefinitions:\n        - {Name: c, Image: x, ${container}}\n`;
+
+    it('the parent scanned alone reports every definition of its nested template, not only those its values change', async () => {
+      await inTempFolder('nested-alone', async (dir) => {
+        const result = await scanFiles(
+          dir,
+          {
+            'parent.yaml': stack('child/app.yaml', '      Parameters:\n        User: "1000"\n'),
+            'child/app.yaml': child('  User: {Type: String, Default: "1000"}\n', 'Privileged: true, User: !Ref User'),
+          },
+          'parent.yaml',
+        );
+        assert.deepEqual(verdicts(result.findings), [['FAIL', 'no-privileged-containers', 'App/Task']]);
+      });
+    });
+
+    it("conditions are named with their template's path: two templates named template.yaml are not confused", async () => {
+      await inTempFolder('nested-conditions', async (dir) => {
+        const result = await scanFiles(
+          dir,
+          {
+            'template.yaml':
+              'Parameters:\n  Env: {Type: String, Default: prod}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n' +
+              '  Mid:\n    Type: AWS::CloudFormation::Stack\n    Condition: IsProd\n    Properties:\n' +
+              '      TemplateURL: mid/template.yaml\n      Parameters: {Stage: dev, MUser: root}\n',
+            'mid/template.yaml':
+              'Parameters:\n  Stage: {Type: String, Default: prod}\n  MUser: {Type: String, Default: "1000"}\nConditions:\n' +
+              '  IsProd: !Equals [!Ref Stage, prod]\nResources:\n  Leaf:\n    Type: AWS::CloudFormation::Stack\n' +
+              '    Properties:\n      TemplateURL: leaf/template.yaml\n      Parameters:\n        User: !If [IsProd, "1000", !Ref MUser]\n',
+            'mid/leaf/template.yaml': child('  User: {Type: String, Default: "1000"}\n', 'User: !Ref User'),
+          },
+          'template.yaml',
+        );
+        assert.deepEqual(
+          result.findings.map((f) => [f.status, f.resource.id, f.message]),
+          [
+            [
+              'FAIL',
+              'Mid/Leaf/Task',
+              `container "c": user "root" is the root user when condition IsProd in ${path.join(dir, 'template.yaml')} is true and ` +
+                `condition IsProd in ${path.join(dir, 'mid/template.yaml')} is false`,
+            ],
+          ],
+        );
+      });
+    });
+
+    it('Parameters chosen by !If give each parameter its value per branch', async () => {
+      await inTempFolder('nested-if', async (dir) => {
+        const result = await scanFiles(
+          dir,
+          {
+            'parent.yaml':
+              'Parameters:\n  Env: {Type: String, Default: dev}\nConditions:\n  C: !Equals [!Ref Env, prod]\n' +
+              stack('child.yaml', '      Parameters: !If\n        - C\n        - {User: root}\n        - !Ref AWS::NoValue\n').slice(0),
+            'child.yaml': child('  User: {Type: String, Default: "1000"}\n', 'User: !Ref User'),
+          },
+          'parent.yaml',
+        );
+        assert.deepEqual(
+          result.findings.map((f) => [f.status, f.resource.id, f.message]),
+          [
+            [
+              'FAIL',
+              'App/Task',
+              `container "c": user "root" is the root user when condition C in ${path.join(dir, 'parent.yaml')} is true`,
+            ],
+          ],
+        );
+      });
+    });
+
+    it("a fix through the parent's parameter must fit the nested template's AllowedValues too", async () => {
+      await inTempFolder('nested-allowed', async (dir) => {
+        await scanFiles(dir, {
+          'parent.yaml':
+            'Parameters:\n  PUser: {Type: String, Default: "0", AllowedValues: ["0", "1000:1000"]}\n' +
+            stack('child.yaml', '      Parameters:\n        User: !Ref PUser\n'),
+          'child.yaml': child('  User: {Type: String, Default: "1000", AllowedValues: ["0", "1000"]}\n', 'User: !Ref User'),
+        });
+        const fixed = await runCli(['fix', 'parent.yaml', '--write'], { cwd: dir });
+        assert.equal(fixed.code, 1);
+        assert.match(fixed.stdout, /\(passed by nested stack App in parent\.yaml as parameter User\).* allows only "0" \(AllowedValues\)/);
+        assert.match(fixed.stdout, /nothing to change; 1 manual fix\n$/);
+      });
+    });
+
+    it('resources an Fn::ForEach makes from a collection the parent passes are reported', async () => {
+      await inTempFolder('nested-foreach', async (dir) => {
+        const result = await scanFiles(
+          dir,
+          {
+            'parent.yaml': stack('child.yaml', '      Parameters:\n        Names: "web,agent"\n'),
+            'child.yaml':
+              'Transform: AWS::LanguageExtensions\nParameters:\n  Names: {Type: CommaDelimitedList, Default: web}\nResources:\n' +
+              '  Fn::ForEach::Tasks:\n    - Name\n    - !Ref Names\n    - ${Name}Task:\n        Type: AWS::ECS::TaskDefinition\n' +
+              '        Properties:\n          ContainerDefinitions:\n' +
+              '            - {Name: !Ref Name, Image: x, User: "1000", Privileged: true}\n',
+          },
+          'parent.yaml',
+          'child.yaml',
+        );
+        assert.deepEqual(verdicts(result.findings), [
+          ['FAIL', 'no-privileged-containers', 'App/webTask'],
+          ['FAIL', 'no-privileged-containers', 'App/agentTask'],
+          ['FAIL', 'no-privileged-containers', 'webTask'],
+        ]);
+      });
+    });
+
+    it('nested templates are read as scanned files are: a byte order mark, UTF-16, a folder, a link loop', async () => {
+      await inTempFolder('nested-read', async (dir) => {
+        const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(child('  U: {Type: String}\n', 'User: !Ref U'), 'utf16le')]);
+        mkdirSync(path.join(dir, 'folder.yaml'));
+        writeFileSync(path.join(dir, 'utf16.yaml'), utf16);
+        const parent =
+          'Resources:\n' +
+          ['bom.yaml', 'utf16.yaml', 'folder.yaml', 'loop/parent.yaml']
+            .map(
+              (url, i) =>
+                `  S${i}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ${url}\n      Parameters: {U: root}\n`,
+            )
+            .join('');
+        symlinkSync('.', path.join(dir, 'loop'));
+        const result = await scanFiles(
+          dir,
+          { 'parent.yaml': parent, 'bom.yaml': `\ufeff${child('  U: {Type: String}\n', 'User: !Ref U')}` },
+          'parent.yaml',
+        );
+        assert.deepEqual(
+          result.findings.map((f) => [
+            f.status,
+            f.resource.id,
+            `${path.relative(dir, f.location?.file ?? '')}:${f.location?.start.line}:${f.location?.start.column}`,
+          ]),
+          [
+            ['FAIL', 'S0/Task', 'parent.yaml:6:23'],
+            ['FAIL', 'S1/Task', 'parent.yaml:11:23'],
+          ],
+        );
+        assert.deepEqual(
+          result.errors.map((e) => e.message),
+          [
+            `nested stack S2: its template ${path.join(dir, 'folder.yaml')} cannot be read (a folder, not a file); its task ` +
+              'definitions are not checked',
+          ],
+        );
+        assert.deepEqual(
+          result.warnings.map((e) => e.message),
+          [`nested stack S3: its template ${path.join(dir, 'loop/parent.yaml')} is one of the templates that nest it; not read again`],
+        );
+      });
     });
   });
 });
