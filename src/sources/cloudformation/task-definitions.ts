@@ -166,11 +166,15 @@ function passParameters(template: TemplateInfo, instance: StackInstance): void {
     const standaloneUnknown = parameter.defaultValue === undefined || ssm;
     const value = passed.value;
     const text = scalarText(value);
+    // A parent's parameter with other AllowedValues can pass those too (a NOTE the template alone cannot give).
     const differs =
       !ssm &&
       (value.kind === 'unresolved'
         ? !standaloneUnknown
-        : standaloneUnknown || text === undefined || text !== scalarText(parameter.defaultValue));
+        : standaloneUnknown ||
+          text === undefined ||
+          text !== scalarText(parameter.defaultValue) ||
+          (value.origin?.alternatives?.values.length ?? 0) > 0);
     parameter.passed = { ...passed, differs };
   }
 }

@@ -466,6 +466,26 @@ describe('nested stacks: a template read through the parent that passes its para
       });
     });
 
+    it("a parent's parameter whose AllowedValues include root gives its NOTE through the nested template", async () => {
+      await inTempFolder('nested-note', async (dir) => {
+        const result = await scanFiles(
+          dir,
+          {
+            'parent.yaml':
+              'Parameters:\n  PUser: {Type: String, Default: "1000", AllowedValues: ["0", "1000"]}\n' +
+              stack('child.yaml', '      Parameters:\n        User: !Ref PUser\n'),
+            'child.yaml': child('  User: {Type: String, Default: "1000"}\n', 'User: !Ref User'),
+          },
+          'parent.yaml',
+          'child.yaml',
+        );
+        assert.deepEqual(
+          result.findings.map((f) => [f.status, f.resource.id, f.message]),
+          [['NOTE', 'App/Task', 'container "c": user allows "0" (parameter PUser, AllowedValues); under "0", user "0" is uid 0 (root)']],
+        );
+      });
+    });
+
     it('resources an Fn::ForEach makes from a collection the parent passes are reported', async () => {
       await inTempFolder('nested-foreach', async (dir) => {
         const result = await scanFiles(
