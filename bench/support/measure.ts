@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export interface Measurement {
   exitCode: number;
@@ -21,6 +23,28 @@ export interface Measurement {
 const GNU_TIME = '/usr/bin/time';
 const MARKER = '@@ecsguard-bench-rusage@@';
 
+/** This process's full garbage collection (V8's `gc`, exposed once). */
+let collectGarbage: (() => void) | undefined;
+
+/** Milliseconds the bench waits, after collecting its own garbage, before it starts a measured process. */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 300);
+
+/**
+ * Lets this process's own work end before a measured one starts. Writing a corpus and parsing a report (36 MB of
+ * JSON) leave garbage that V8 collects on background threads when it sees fit: on two cores, during the next
+ * measured run, whose wall time then includes the bench's collection. Collected here, then a pause for the
+ * collector's and the kernel's background work to finish.
+ */
+async function settle(): Promise<void> {
+  if (SETTLE_MS <= 0) return;
+  if (!collectGarbage) {
+    setFlagsFromString('--expose-gc');
+    collectGarbage = runInNewContext('gc') as () => void;
+  }
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
 /**
  * Runs a whole process and reads its resource usage from GNU time (`%M` max RSS in kB, `%U`/`%S` CPU seconds),
  * which the kernel records at exit: no sampling, so short peaks are not missed.
@@ -33,6 +57,7 @@ export async function measureProcess(
   base: NodeJS.ProcessEnv = process.env,
 ): Promise<Measurement> {
   if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} (GNU time) is needed to measure peak RSS: apt-get install time`);
+  await settle();
   const started = performance.now();
   const child = spawn(GNU_TIME, ['-f', `${MARKER} %M %U %S %R`, command, ...args], {
     env: { ...base, ...env },
