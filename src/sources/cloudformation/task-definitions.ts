@@ -27,7 +27,7 @@ export interface StackInstance {
   path: string;
   /** Parameter values the parent passes, resolved in the parent (its Parameters). */
   passed: ReadonlyMap<string, Omit<PassedParameter, 'differs'>>;
-  /** What every parameter is when the parent's Parameters cannot be read offline (`!If [...]`). */
+  /** What a parameter no known map names is, when some of the parent's Parameters are not known offline (a `!GetAtt`). */
   allPassed?: Omit<PassedParameter, 'differs'>;
   /** The nested stack resources' Conditions, outermost first, each named with its template (`IsProd in parent.yaml`). */
   conditions: string[];

@@ -24,7 +24,7 @@ export interface ParameterInfo {
 /** A parameter value a parent stack's `Parameters` pass to its nested stack, resolved in the parent. */
 export interface PassedParameter {
   value: ValueNode;
-  /** Who passes it, for messages: `stack App (parent.yaml)`. */
+  /** Who passes it, for messages: `nested stack App in infra/parent.yaml`. */
   by: string;
   /** The entry under the parent's Parameters, from its key to its value. */
   declaredAt?: SourceRange;
