@@ -77,6 +77,27 @@ function declaresAwsResource(text: string): boolean {
 
 /** A nested stack's template as written in its parent (`TemplateURL: child.yaml`, cdk's `"aws:asset:path": "…"`). */
 const NESTED_TEMPLATE = /["']?(?:TemplateURL|Location|aws:asset:path)["']?\s*:\s*["']?([^\s"'#,{}[\]]+)/g;
+const URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * The local files a nested stack's template location may be, relative to the parent, most likely first: a path is
+ * itself; a URL (`https://s3.amazonaws.com/bucket/infrastructure/vpc.yaml`, `s3://bucket/…`), the files its path
+ * ends with, of two segments or more (`infrastructure/vpc.yaml`): templates uploaded from the repository that holds
+ * the parent keep their folders.
+ */
+export function localTemplateCandidates(location: string): string[] {
+  if (/^file:\/\//i.test(location)) return [location.replace(/^file:\/\//i, '')];
+  if (!URL.test(location)) return [location];
+  const segments = location
+    .replace(URL, '')
+    .split(/[?#]/)[0]
+    ?.split('/')
+    .slice(1)
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+  const candidates: string[] = [];
+  for (let start = 0; segments && segments.length - start >= 2; start++) candidates.push(segments.slice(start).join('/'));
+  return candidates;
+}
 
 /**
  * The files a template names as nested stacks' templates, as written (relative to it), read from its text: the engine
@@ -87,8 +108,7 @@ export function nestedTemplatesNamed(file: { text: string }): string[] {
   if (!file.text.includes('AWS::CloudFormation::Stack') && !file.text.includes('AWS::Serverless::Application')) return [];
   const named = new Set<string>();
   for (const match of file.text.matchAll(NESTED_TEMPLATE)) {
-    const value = (match[1] ?? '').replace(/^file:\/\//i, '');
-    if (value !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) named.add(value);
+    for (const candidate of localTemplateCandidates(match[1] ?? '')) if (candidate !== '') named.add(candidate);
   }
   return [...named];
 }

@@ -11,7 +11,7 @@
  * Terraform module the scan did not follow is; one that cannot be read is an error (its task definitions get no
  * verdict with these values).
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { readTextFile } from '../../io/read-text-file.js';
 import { type ObjectNode, type ValueNode, field, scalarText } from '../../model/value.js';
@@ -20,6 +20,7 @@ import { type SourceOutput, fileError } from '../source.js';
 import type { ResolveContext } from './resolve-context.js';
 import { unresolvedAt } from './resolve-context.js';
 import { resolveValue } from './resolve.js';
+import { localTemplateCandidates } from './detect.js';
 import { spanRange } from './span.js';
 import { type StackInstance, type TemplateText, extractTaskDefinitions } from './task-definitions.js';
 import type { PassedParameter, TemplateInfo } from './template.js';
@@ -30,9 +31,6 @@ const MAX_NESTING_DEPTH = 8;
 
 /** Nested templates read through one scanned template at most: a template nested many times over (a link loop). */
 export const MAX_TEMPLATES_READ = 200;
-
-/** A URL (https://, s3://): a template uploaded already, or somewhere this scan does not read. */
-const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 type Passed = Omit<PassedParameter, 'differs'>;
 
@@ -66,7 +64,7 @@ export async function readNestedStacks(
       errors: [],
       warnings: [],
     };
-    const located = templateOf(resource, ctx);
+    const located = templateOf(resource, ctx, parent.file);
     const at = located.at?.range ?? resource.range;
     const problem = (message: string) => fileError(parent.file, `nested stack ${named}: ${message}`, at, id);
     const warn = (message: string) => (output.warnings ??= []).push(problem(message));
@@ -141,7 +139,11 @@ export const realPath = (file: string): string => {
 };
 
 /** Where a nested stack's template is: a local file, or why it is not read. */
-function templateOf(resource: ObjectNode, ctx: ResolveContext): { file: string; at?: ValueNode } | { skip: string; at?: ValueNode } {
+function templateOf(
+  resource: ObjectNode,
+  ctx: ResolveContext,
+  parentFile: string,
+): { file: string; at?: ValueNode } | { skip: string; at?: ValueNode } {
   const properties = field(resource, 'Properties');
   // cdk synth: the template is an asset in the cloud assembly, beside the parent's; TemplateURL names its upload.
   const metadata = field(resource, 'Metadata');
@@ -165,11 +167,19 @@ function templateOf(resource: ObjectNode, ctx: ResolveContext): { file: string; 
     return { skip: `${key} is chosen by condition ${location.condition}; scan its templates on their own`, at: written };
   }
   if (location.kind !== 'string') return { skip: `${key} is not a path or URL; its template is not read`, at: written };
-  if (URL_SCHEME.test(location.value) && !location.value.toLowerCase().startsWith('file://')) {
-    return { skip: `its template ${location.value} is not a local file; scan it on its own to check it`, at: written };
+  if (location.value === '') return { skip: `${key} is empty`, at: written };
+  // A URL is read as the local file its path ends with, when there is one (the repository the template came from).
+  const folder = path.dirname(parentFile);
+  const candidates = localTemplateCandidates(location.value);
+  const isUrl = !/^file:\/\//i.test(location.value) && candidates[0] !== location.value;
+  const local = isUrl ? candidates.find((candidate) => existsSync(path.resolve(folder, candidate))) : candidates[0];
+  if (local === undefined) {
+    return {
+      skip: `its template ${location.value} is not a local file (none here ends with its path); scan it on its own to check it`,
+      at: written,
+    };
   }
-  const file = location.value.replace(/^file:\/\//i, '');
-  return file === '' ? { skip: `${key} is empty`, at: written } : { file, at: written };
+  return { file: local, at: written };
 }
 
 /** The parent's parameter values (resolved in the parent) and conditions, as the nested template sees them. */

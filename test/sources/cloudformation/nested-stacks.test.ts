@@ -39,8 +39,8 @@ describe('nested stacks: a template read through the parent that passes its para
           'platform.yaml',
           40,
           20,
-          'nested stack Legacy: its template https://s3.amazonaws.com/platform-templates/legacy.yaml is not a local file; ' +
-            'scan it on its own to check it',
+          'nested stack Legacy: its template https://s3.amazonaws.com/platform-templates/legacy.yaml is not a local file ' +
+            '(none here ends with its path); scan it on its own to check it',
         ],
         [
           'platform.yaml',
@@ -506,6 +506,28 @@ describe('nested stacks: a template read through the parent that passes its para
           ['FAIL', 'no-privileged-containers', 'App/agentTask'],
           ['FAIL', 'no-privileged-containers', 'webTask'],
         ]);
+      });
+    });
+
+    it("a template URL whose path ends with a local file's (uploaded from this repository) reads that file", async () => {
+      await inTempFolder('nested-url', async (dir) => {
+        const result = await scanFiles(
+          dir,
+          {
+            'master.yaml': stack(
+              'https://s3.amazonaws.com/templates-1234567890/infrastructure/auth-service.yaml',
+              '      Parameters:\n        User: root\n',
+            ),
+            'infrastructure/auth-service.yaml': child('  User: {Type: String, Default: "1000"}\n', 'User: !Ref User'),
+          },
+          'master.yaml',
+          'infrastructure',
+        );
+        assert.deepEqual(result.warnings, []);
+        assert.deepEqual(
+          result.findings.map((f) => [f.status, f.resource.id, path.relative(dir, f.resource.file ?? ''), f.location?.start.line]),
+          [['FAIL', 'App/Task', 'infrastructure/auth-service.yaml', 7]],
+        );
       });
     });
 
