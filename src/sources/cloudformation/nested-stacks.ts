@@ -113,6 +113,19 @@ export async function readNestedStacks(
     if (!scannedAlone && parsed.warnings.length) (output.warnings ??= []).push(...parsed.warnings);
     for (const root of parsed.roots) {
       const child = extractTaskDefinitions(root, source, output, instance);
+      // CloudFormation refuses a stack that passes a parameter its template does not declare.
+      for (const [name, passed] of instance.passed) {
+        if (child.template && !child.template.parameters.has(name)) {
+          (output.warnings ??= []).push(
+            fileError(
+              parent.file,
+              `nested stack ${named}: passes ${name}, which its template ${display} does not declare (CloudFormation refuses this)`,
+              passed.declaredAt,
+              id,
+            ),
+          );
+        }
+      }
       if (child.template && child.nestedStacks.length) {
         const next: ParentTemplate = {
           ...source,

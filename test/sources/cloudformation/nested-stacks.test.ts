@@ -466,6 +466,32 @@ describe('nested stacks: a template read through the parent that passes its para
       });
     });
 
+    it('a parameter the nested template does not declare is a warning at the parent', async () => {
+      await inTempFolder('nested-undeclared', async (dir) => {
+        const result = await scanFiles(
+          dir,
+          {
+            'parent.yaml': stack('child.yaml', '      Parameters:\n        Usr: root\n'),
+            'child.yaml': child('  User: {Type: String, Default: "1000"}\n', 'User: !Ref User'),
+          },
+          'parent.yaml',
+        );
+        assert.deepEqual(
+          result.warnings.map((w) => [path.relative(dir, w.file ?? ''), w.line, w.column, w.message]),
+          [
+            [
+              'parent.yaml',
+              7,
+              9,
+              `nested stack App: passes Usr, which its template ${path.join(dir, 'child.yaml')} does not declare (CloudFormation ` +
+                'refuses this)',
+            ],
+          ],
+        );
+        assert.deepEqual(result.findings, []);
+      });
+    });
+
     it("a parent's parameter whose AllowedValues include root gives its NOTE through the nested template", async () => {
       await inTempFolder('nested-note', async (dir) => {
         const result = await scanFiles(
