@@ -42,12 +42,26 @@ function realPathOf(file: PendingFile): string {
   }
 }
 
-/** Records which of the files `file` names (relative to it) the scan also reads: InputFile.scannedReferences. */
-function markScannedReferences(file: InputFile, named: readonly string[], scanned: () => Set<string>): void {
+/**
+ * Records which of the files `file` names (relative to it) the scan also reads: InputFile.scannedReferences, with the
+ * texts of those given in memory (InputFile.referencedTexts), which a source cannot read from disk.
+ */
+function markScannedReferences(
+  file: InputFile,
+  named: readonly string[],
+  scanned: () => Set<string>,
+  inMemory: () => Map<string, string>,
+): void {
   if (named.length === 0) return;
   const folder = path.dirname(file.absolutePath ?? path.resolve(file.path));
   const found: string[] = [];
   for (const name of named) {
+    const given = inMemory().get(path.resolve(folder, name));
+    if (given !== undefined) {
+      found.push(path.resolve(folder, name));
+      (file.referencedTexts ??= {})[path.resolve(folder, name)] = given;
+      continue;
+    }
     let real: string;
     try {
       real = realpathSync(path.resolve(folder, name));
@@ -112,6 +126,12 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   /** The real paths of every file the scan reads, made when a file first names others (markScannedReferences). */
   let realPaths: Set<string> | undefined;
   const scannedRealPaths = () => (realPaths ??= new Set(pending.map(realPathOf)));
+  /** The texts the scan was given in memory (the library's `texts`), by absolute path. */
+  let givenTexts: Map<string, string> | undefined;
+  const inMemoryTexts = () =>
+    (givenTexts ??= new Map(
+      pending.flatMap((p) => (p.stdin && p.display !== '<stdin>' ? [[path.resolve(p.display), p.stdin.text] as const] : [])),
+    ));
   const pools = new PoolGate(options, pending.length);
   /** Pool batches sent and not yet back: reading waits when too many are out, so texts do not pile up. */
   const outstanding: Array<Promise<unknown>> = [];
@@ -250,7 +270,9 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         continue;
       }
       filesScanned++;
-      if (route.source.referencedFiles) markScannedReferences(file, route.source.referencedFiles(file), scannedRealPaths);
+      if (route.source.referencedFiles) {
+        markScannedReferences(file, route.source.referencedFiles(file), scannedRealPaths, inMemoryTexts);
+      }
       if (route.source.independentFiles || route.source.units) pools.saw(1);
       options.onFileRead?.(file);
       let group = groups.get(route.source);

@@ -19,6 +19,8 @@ export interface InputFile {
    * of those the scan reads on its own too.
    */
   scannedReferences?: string[];
+  /** With scannedReferences: the texts of those the scan was given in memory (the library's `texts`), by path. */
+  referencedTexts?: Record<string, string>;
 }
 
 /** A task definition a source found, with ECS API (camelCase) keys in `body`. */

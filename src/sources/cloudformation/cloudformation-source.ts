@@ -34,6 +34,7 @@ export const cloudFormationSource: FileSource = {
               chain: [realPath(file.path)],
               budget: { left: MAX_TEMPLATES_READ },
               ...(file.scannedReferences ? { scanned: file.scannedReferences } : {}),
+              ...(file.referencedTexts ? { texts: file.referencedTexts } : {}),
             };
             await readNestedStacks(extracted.nestedStacks, parent, output);
           }

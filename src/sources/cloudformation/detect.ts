@@ -93,10 +93,20 @@ export function localTemplateCandidates(location: string): string[] {
     .split(/[?#]/)[0]
     ?.split('/')
     .slice(1)
-    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+    .map(decodeSegment)
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..' && !segment.includes('/'));
   const candidates: string[] = [];
   for (let start = 0; segments && segments.length - start >= 2; start++) candidates.push(segments.slice(start).join('/'));
   return candidates;
+}
+
+/** A URL path segment as the file name it encodes (`my%20dir` is `my dir`); as written when it is not valid. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /**

@@ -16,11 +16,13 @@ import path from 'node:path';
 import { readTextFile } from '../../io/read-text-file.js';
 import { type ObjectNode, type ValueNode, field, scalarText } from '../../model/value.js';
 import { MAX_NESTING, tooDeepAt } from '../nesting.js';
-import { type SourceOutput, fileError } from '../source.js';
+import { type InputFile, type SourceOutput, fileError } from '../source.js';
 import type { ResolveContext } from './resolve-context.js';
 import { unresolvedAt } from './resolve-context.js';
 import { resolveValue } from './resolve.js';
-import { localTemplateCandidates } from './detect.js';
+import { localTemplateCandidates, looksLikeCloudFormation } from './detect.js';
+import { recognizeNonTaskDefinition } from '../not-task-definition.js';
+import { looksLikeTerraformPlan } from '../terraform/detect.js';
 import { spanRange } from './span.js';
 import { type StackInstance, type TemplateText, extractTaskDefinitions } from './task-definitions.js';
 import type { PassedParameter, TemplateInfo } from './template.js';
@@ -45,6 +47,13 @@ export interface ParentTemplate extends TemplateText {
   scanned?: readonly string[];
   /** Nested templates still to be read through the scanned template (MAX_TEMPLATES_READ). */
   budget: { left: number };
+  /** The texts of named templates the scan was given in memory (InputFile.referencedTexts), by absolute path. */
+  texts?: Readonly<Record<string, string>>;
+}
+
+/** Whether a scan routes this file to the CloudFormation source (src/engine/scan.ts routeFile, in its order). */
+function checkedAsTemplate(file: InputFile): boolean {
+  return looksLikeCloudFormation(file.text) && !looksLikeTerraformPlan(file.text) && recognizeNonTaskDefinition(file) === undefined;
 }
 
 /** Reads each nested stack's template through its parent and adds the definitions it gives with what the parent passes. */
@@ -73,7 +82,8 @@ export async function readNestedStacks(
       continue;
     }
     const display = path.isAbsolute(located.file) ? located.file : path.join(path.dirname(parent.file), located.file);
-    const read = readTextFile(display);
+    const given = parent.texts?.[path.resolve(display)];
+    const read = given === undefined ? readTextFile(display) : { text: given };
     if (!('text' in read)) {
       if (read.missing) warn(`its template ${display} is not found; scan it to check its task definitions`);
       else output.errors.push(problem(`its template ${display} cannot be read (${read.error}); its task definitions are not checked`));
@@ -105,8 +115,10 @@ export async function readNestedStacks(
       );
       continue;
     }
-    // Read on its own too, it reports what does not depend on this parent; else everything is reported here.
-    const scannedAlone = parent.instance === undefined && (parent.scanned?.includes(real) ?? false);
+    // Read on its own too, it reports what does not depend on this parent; else everything is reported here. Found by
+    // the scan is not enough: it must be read as a template there (not skipped as something else).
+    const scannedAlone =
+      parent.instance === undefined && (parent.scanned?.includes(real) ?? false) && checkedAsTemplate({ path: display, text: read.text });
     const instance = stackInstance(named, resource, parent, ctx, scannedAlone);
     const before = output.definitions.length;
     const source: TemplateText = { file: display, text: read.text, syntax: parsed.syntax };

@@ -557,6 +557,45 @@ describe('nested stacks: a template read through the parent that passes its para
       });
     });
 
+    it('a nested template the scan finds but skips (not read as a template) is still reported through the parent', async () => {
+      await inTempFolder('nested-skipped', async (dir) => {
+        // Valid YAML whose top-level mapping is indented: no template to the scan's sniff, one to the nested read.
+        const indented = child('  User: {Type: String, Default: "1000"}\n', 'Privileged: true, User: !Ref User')
+          .split('\n')
+          .map((line) => (line ? `  ${line}` : line))
+          .join('\n');
+        const result = await scanFiles(dir, { 'parent.yaml': stack('child.yaml', ''), 'child.yaml': indented }, '.');
+        assert.deepEqual(verdicts(result.findings), [['FAIL', 'no-privileged-containers', 'App/Task']]);
+      });
+    });
+
+    it('templates given in memory (the library) are read from there', async () => {
+      const result = await scan({
+        paths: [],
+        checks: CHECKS,
+        texts: [
+          { path: 'in-memory/parent.yaml', text: stack('child.yaml', '      Parameters:\n        User: root\n') },
+          { path: 'in-memory/child.yaml', text: child('  User: {Type: String, Default: "1000"}\n', 'User: !Ref User') },
+        ],
+      });
+      assert.deepEqual(result.warnings, []);
+      assert.deepEqual(verdicts(result.findings), [['FAIL', 'no-root-user', 'App/Task']]);
+    });
+
+    it('a URL path is decoded: my%20dir is the folder "my dir"', async () => {
+      await inTempFolder('nested-encoded', async (dir) => {
+        const result = await scanFiles(
+          dir,
+          {
+            'parent.yaml': stack('https://s3.amazonaws.com/bucket/my%20dir/child.yaml', '      Parameters:\n        User: root\n'),
+            'my dir/child.yaml': child('  User: {Type: String, Default: "1000"}\n', 'User: !Ref User'),
+          },
+          'parent.yaml',
+        );
+        assert.deepEqual(verdicts(result.findings), [['FAIL', 'no-root-user', 'App/Task']]);
+      });
+    });
+
     it('nested templates are read as scanned files are: a byte order mark, UTF-16, a folder, a link loop', async () => {
       await inTempFolder('nested-read', async (dir) => {
         const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(child('  U: {Type: String}\n', 'User: !Ref U'), 'utf16le')]);
