@@ -1,11 +1,12 @@
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, readdirSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { lstat, open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type DecodedText, decodeText } from '../io/decode-text.js';
+import { DEFAULT_MAX_FILE_BYTES, readRegularFileSync } from '../io/read-text-file.js';
 import type { ScanError } from '../model/finding.js';
 import type { InputFile } from '../sources/source.js';
 
-export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_BYTES } from '../io/read-text-file.js';
 
 /** Folders that never hold the user's own definitions. */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform']);
@@ -420,59 +421,6 @@ async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T)
 function tooLarge(file: string, size: number | undefined, maxBytes: number): ScanError {
   const actual = size === undefined ? 'more than' : `${describeSize(size)}, larger than`;
   return { file, message: `file is ${actual} the ${describeSize(maxBytes)} limit (raise it with --max-file-size)` };
-}
-
-/** O_NONBLOCK where the platform has it (not on Windows, where opening a pipe does not wait for a writer). */
-const nonBlocking = (fsConstants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0;
-
-/**
- * The memory files are read into, file after file, up to this size: fresh memory for each file's bytes costs a page
- * fault per 4 KB touched (about 15 us each in a VM, more than reading the file), and the bytes are only decoded.
- */
-const READ_BUFFER_KEPT = 1024 * 1024;
-let readBuffer: Buffer | undefined;
-
-/** A buffer of at least `size` bytes to read into: the kept one when it is large enough. */
-function bufferToRead(size: number): Buffer {
-  if (readBuffer !== undefined && readBuffer.length >= size) return readBuffer;
-  const buffer = Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
-  if (buffer.length <= READ_BUFFER_KEPT) readBuffer = buffer;
-  return buffer;
-}
-
-/**
- * Reads a file the walk saw as a regular file: open (non-blocking, so a file swapped for a pipe since cannot hang
- * the scan), fstat, read, close. Returns its size when over the limit, undefined when it is no longer a regular file
- * (the caller then reads it as a file named on the command line). The bytes are valid until the next call: decode
- * them at once.
- */
-function readRegularFileSync(absolute: string, maxBytes: number): Buffer | number | undefined {
-  const fd = openSync(absolute, fsConstants.O_RDONLY | nonBlocking);
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) return undefined;
-    if (info.size > maxBytes) return info.size;
-    // One byte more than its size: a read that fills it means the file grew since fstat (read on to its end then).
-    let buffer = bufferToRead(info.size + 1);
-    let length = 0;
-    for (;;) {
-      const asked = buffer.length - length;
-      const n = readSync(fd, buffer, length, asked, null);
-      if (n === 0) break;
-      length += n;
-      if (length > maxBytes) return length;
-      // A regular file reads short only at its end: no second call to learn what this one said.
-      if (n < asked) break;
-      if (length === buffer.length) {
-        const grown = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
-      }
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Reads at most `maxBytes` (devices and pipes have no size to check first); undefined when there is more. */

@@ -5,8 +5,8 @@
  * the largest batch, not the corpus. Results are kept per source and batch and joined in the order a one-thread,
  * read-everything-first scan produces, so the output does not depend on timing or on the number of workers.
  */
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { realPathOrAbsolute } from '../io/read-text-file.js';
 import type { Finding, ScanError } from '../model/finding.js';
 import { LineIndex } from '../model/location.js';
 import { FILE_SOURCES } from '../sources/registry.js';
@@ -32,15 +32,7 @@ import {
 import { scanShared, sharesFile } from './shared-file.js';
 
 /** A pending file's real path: the walk's, else resolved now (a file named on the command line, a link). */
-function realPathOf(file: PendingFile): string {
-  if (file.real !== undefined) return file.real;
-  const absolute = file.absolute ?? path.resolve(file.display);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    return absolute;
-  }
-}
+const realPathOf = (file: PendingFile): string => file.real ?? realPathOrAbsolute(file.absolute ?? file.display);
 
 /**
  * Records which of the files `file` names (relative to it) the scan also reads: InputFile.scannedReferences, with the
@@ -56,18 +48,15 @@ function markScannedReferences(
   const folder = path.dirname(file.absolutePath ?? path.resolve(file.path));
   const found: string[] = [];
   for (const name of named) {
-    const given = inMemory().get(path.resolve(folder, name));
+    const absolute = path.resolve(folder, name);
+    const given = inMemory().get(absolute);
     if (given !== undefined) {
-      found.push(path.resolve(folder, name));
-      (file.referencedTexts ??= {})[path.resolve(folder, name)] = given;
+      found.push(absolute);
+      (file.referencedTexts ??= {})[absolute] = given;
       continue;
     }
-    let real: string;
-    try {
-      real = realpathSync(path.resolve(folder, name));
-    } catch {
-      continue; // not there: not scanned either
-    }
+    // A file that does not exist is not scanned either: its absolute path is in no walk.
+    const real = realPathOrAbsolute(absolute);
     if (scanned().has(real)) found.push(real);
   }
   if (found.length) file.scannedReferences = found;

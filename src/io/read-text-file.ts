@@ -1,11 +1,62 @@
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
-import { decodeText } from './decode-text.js';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { decodeText, withoutByteOrderMark } from './decode-text.js';
 
-/** What a scan reads of one file at most (as `--max-file-size`'s default). */
-export const MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024;
+/** What a scan reads of one file at most, unless `--max-file-size` says otherwise. */
+export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
-/** Opening a FIFO for reading would wait for a writer: non-blocking, it opens at once (and is no regular file). */
-const NON_BLOCKING = (fsConstants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0;
+/** O_NONBLOCK where the platform has it (not on Windows, where opening a pipe does not wait for a writer). */
+const nonBlocking = (fsConstants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0;
+
+/**
+ * The memory files are read into, file after file, up to this size: fresh memory for each file's bytes costs a page
+ * fault per 4 KB touched (about 15 us each in a VM, more than reading the file), and the bytes are only decoded.
+ */
+const READ_BUFFER_KEPT = 1024 * 1024;
+let readBuffer: Buffer | undefined;
+
+/** A buffer of at least `size` bytes to read into: the kept one when it is large enough. */
+function bufferToRead(size: number): Buffer {
+  if (readBuffer !== undefined && readBuffer.length >= size) return readBuffer;
+  const buffer = Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
+  if (buffer.length <= READ_BUFFER_KEPT) readBuffer = buffer;
+  return buffer;
+}
+
+/**
+ * Reads a file the walk saw as a regular file: open (non-blocking, so a file swapped for a pipe since cannot hang
+ * the scan), fstat, read, close. Returns its size when over the limit, undefined when it is no longer a regular file
+ * (the caller then reads it as a file named on the command line). The bytes are valid until the next call: decode
+ * them at once.
+ */
+export function readRegularFileSync(absolute: string, maxBytes: number): Buffer | number | undefined {
+  const fd = openSync(absolute, fsConstants.O_RDONLY | nonBlocking);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return undefined;
+    if (info.size > maxBytes) return info.size;
+    // One byte more than its size: a read that fills it means the file grew since fstat (read on to its end then).
+    let buffer = bufferToRead(info.size + 1);
+    let length = 0;
+    for (;;) {
+      const asked = buffer.length - length;
+      const n = readSync(fd, buffer, length, asked, null);
+      if (n === 0) break;
+      length += n;
+      if (length > maxBytes) return length;
+      // A regular file reads short only at its end: no second call to learn what this one said.
+      if (n < asked) break;
+      if (length === buffer.length) {
+        const grown = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export type TextFileRead = { text: string } | { error: string; missing: boolean };
 
@@ -14,33 +65,42 @@ export type TextFileRead = { text: string } | { error: string; missing: boolean 
  * file, at most `maxBytes`, UTF-8 (without its byte order mark) or UTF-16 with one. Synchronous: a source reads
  * it while it reads the file that names it. `missing`: there is no such file (as opposed to one that is not text).
  */
-export function readTextFile(file: string, maxBytes = MAX_TEXT_FILE_BYTES): TextFileRead {
-  let fd: number;
+export function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): TextFileRead {
+  let bytes: Buffer | number | undefined;
   try {
-    fd = openSync(file, fsConstants.O_RDONLY | NON_BLOCKING);
+    bytes = readRegularFileSync(file, maxBytes);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { error: code === 'ENOENT' ? 'not found' : describe(error), missing: code === 'ENOENT' || code === 'ENOTDIR' };
   }
+  if (typeof bytes === 'number') return { error: `larger than ${maxBytes / (1024 * 1024)} MB`, missing: false };
+  if (bytes === undefined) return { error: isFolder(file) ? 'a folder, not a file' : 'not a regular file', missing: false };
+  const decoded = decodeText(bytes, file);
+  return 'error' in decoded ? { error: decoded.error.message, missing: false } : { text: decoded.text };
+}
+
+/**
+ * A file's UTF-8 text without its byte order mark, as the scan decodes the files it is given: what a source that
+ * reads more files of a folder (Terraform's modules) reads, so offsets agree with fixers' texts (cached-text.ts).
+ */
+export const readUtf8Text = (file: string): string => withoutByteOrderMark(readFileSync(file, 'utf8'));
+
+/** The file's real path; its absolute path when it has none (it does not exist). */
+export function realPathOrAbsolute(file: string): string {
   try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) return { error: info.isDirectory() ? 'a folder, not a file' : 'not a regular file', missing: false };
-    if (info.size > maxBytes) return { error: `larger than ${maxBytes / (1024 * 1024)} MB`, missing: false };
-    const buffer = Buffer.allocUnsafe(info.size);
-    let length = 0;
-    while (length < buffer.length) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    const decoded = decodeText(buffer.subarray(0, length), file);
-    return 'error' in decoded ? { error: decoded.error.message, missing: false } : { text: decoded.text };
-  } catch (error) {
-    return { error: describe(error), missing: false };
-  } finally {
-    closeSync(fd);
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
   }
 }
+
+const isFolder = (file: string) => {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 const describe = (error: unknown) => {
   const e = error as NodeJS.ErrnoException;

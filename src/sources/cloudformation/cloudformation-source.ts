@@ -1,7 +1,8 @@
 import type { ScanError } from '../../model/finding.js';
 import type { FileSource, SourceOutput } from '../source.js';
 import { looksLikeCloudFormation, nestedTemplatesNamed } from './detect.js';
-import { MAX_TEMPLATES_READ, type ParentTemplate, readNestedStacks, realPath } from './nested-stacks.js';
+import { realPathOrAbsolute } from '../../io/read-text-file.js';
+import { MAX_TEMPLATES_READ, type ParentTemplate, readNestedStacks } from './nested-stacks.js';
 import { templatesIn } from './serverless.js';
 import { extractTaskDefinitions } from './task-definitions.js';
 import { readTemplateRoots } from './template-roots.js';
@@ -31,7 +32,7 @@ export const cloudFormationSource: FileSource = {
             const parent: ParentTemplate = {
               ...source,
               template: extracted.template,
-              chain: [realPath(file.path)],
+              chain: [realPathOrAbsolute(file.path)],
               budget: { left: MAX_TEMPLATES_READ },
               ...(file.scannedReferences ? { scanned: file.scannedReferences } : {}),
               ...(file.referencedTexts ? { texts: file.referencedTexts } : {}),

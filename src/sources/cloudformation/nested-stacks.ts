@@ -11,9 +11,9 @@
  * Terraform module the scan did not follow is; one that cannot be read is an error (its task definitions get no
  * verdict with these values).
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readTextFile } from '../../io/read-text-file.js';
+import { readTextFile, realPathOrAbsolute } from '../../io/read-text-file.js';
 import { type ObjectNode, type ValueNode, field, scalarText } from '../../model/value.js';
 import { MAX_NESTING, tooDeepAt } from '../nesting.js';
 import { type InputFile, type SourceOutput, fileError } from '../source.js';
@@ -89,7 +89,7 @@ export async function readNestedStacks(
       else output.errors.push(problem(`its template ${display} cannot be read (${read.error}); its task definitions are not checked`));
       continue;
     }
-    const real = realPath(display);
+    const real = realPathOrAbsolute(display);
     if (parent.chain.includes(real)) {
       warn(`its template ${display} is one of the templates that nest it; not read again`);
       continue;
@@ -154,14 +154,6 @@ export async function readNestedStacks(
     if (output.definitions.length > before) output.errors.push(...ctx.errors);
   }
 }
-
-export const realPath = (file: string): string => {
-  try {
-    return realpathSync(file);
-  } catch {
-    return path.resolve(file);
-  }
-};
 
 /** Where a nested stack's template is: a local file, or why it is not read. */
 function templateOf(

@@ -41,17 +41,8 @@ export function resolveRef(name: string, site: ValueNode, ctx: ResolveContext): 
 /** The parameter's Default, where it is written. */
 function defaultValueOf(name: string, parameter: ParameterInfo, value: ValueNode, site: ValueNode, ctx: ResolveContext): ValueNode {
   const definition = declaredDefinition(name, parameter);
-  if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
-    // "Each member string is space trimmed" (AWS CloudFormation User Guide, Parameters).
-    const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item.trim() }));
-    return withOrigin(
-      { kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: ctx.syntax },
-      site,
-      ctx,
-      false,
-      definition,
-    );
-  }
+  const list = asList(value, parameter, ctx.syntax);
+  if (list) return withOrigin(list, site, ctx, false, definition);
   // Parameter values are strings to CloudFormation; only a Number parameter's Default is a number.
   const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number', definition);
   const alternatives = otherAllowedValues(value, parameter.allowedValues, parameter.type, ctx);
@@ -92,20 +83,22 @@ function passedValue(
       : defaultValueOf(name, parameter, fallback, site, ctx);
   }
   if (value.origin && !value.origin.definition) return value;
-  const definition = passedDefinition(name, parameter, { ...passed, value });
-  if (value.kind === 'string' && parameter.type !== undefined && LIST_PARAMETER.test(parameter.type)) {
-    const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item.trim() }));
-    return withOrigin(
-      { kind: 'array', items, ...(value.range ? { range: value.range } : {}), syntax: value.syntax ?? ctx.syntax },
-      site,
-      ctx,
-      false,
-      definition,
-    );
-  }
+  const definition = passedDefinition(name, parameter, passed, value);
+  const list = asList(value, parameter, value.syntax ?? ctx.syntax);
+  if (list) return withOrigin(list, site, ctx, false, definition);
   const resolved = withOrigin(value, site, ctx, parameter.type !== 'Number', definition);
   const alternatives = value.origin?.alternatives;
   return alternatives && resolved.origin ? { ...resolved, origin: { ...resolved.origin, alternatives } } : resolved;
+}
+
+/**
+ * A list parameter's value as the list CloudFormation makes of it: "Each member string is space trimmed" (AWS
+ * CloudFormation User Guide, Parameters). Undefined for any other parameter or value.
+ */
+function asList(value: ValueNode, parameter: ParameterInfo, syntax: ValueNode['syntax']): ValueNode | undefined {
+  if (value.kind !== 'string' || parameter.type === undefined || !LIST_PARAMETER.test(parameter.type)) return undefined;
+  const items: ValueNode[] = value.value.split(',').map((item) => ({ ...value, value: item.trim() }));
+  return { kind: 'array', items, ...(value.range ? { range: value.range } : {}), ...(syntax ? { syntax } : {}) };
 }
 
 /** The parameter as its template declares it: where a fixer writes its Default. */
@@ -124,13 +117,17 @@ function declaredDefinition(name: string, parameter: ParameterInfo): NonNullable
  * Default). It is used by every reference to the parameter here, and when it came through a parameter of the parent,
  * by every reference to that one too: a fixer changes it only when that makes one use in all.
  */
-function passedDefinition(name: string, parameter: ParameterInfo, passed: PassedParameter): NonNullable<Origin['definition']> {
-  const upstream = passed.value.origin?.definition;
+function passedDefinition(
+  name: string,
+  parameter: ParameterInfo,
+  passed: PassedParameter,
+  value: ValueNode,
+): NonNullable<Origin['definition']> {
+  const upstream = value.origin?.definition;
   const references = upstream ? upstream.references + parameter.references - 1 : parameter.references;
   const at = upstream?.range ?? passed.declaredAt;
-  const definition: NonNullable<Origin['definition']> = at
-    ? { name: passedName(name, passed), references, range: at }
-    : { name: passedName(name, passed), references };
+  const named = upstream ? `${upstream.name} (passed by ${passed.by} as parameter ${name})` : `parameter ${name} as ${passed.by} passes it`;
+  const definition: NonNullable<Origin['definition']> = at ? { name: named, references, range: at } : { name: named, references };
   // A value written there must fit what both declarations allow.
   const constraint = bothConstraints(upstream?.constraint, parameterConstraint(parameter));
   if (constraint) definition.constraint = constraint;
@@ -156,11 +153,6 @@ function bothConstraints(a: DefinitionConstraint | undefined, b: DefinitionConst
   if (Object.keys(bounds).length) both.bounds = bounds;
   if (a.validated || b.validated) both.validated = true;
   return both;
-}
-
-function passedName(name: string, passed: PassedParameter): string {
-  const upstream = passed.value.origin?.definition;
-  return upstream ? `${upstream.name} (passed by ${passed.by} as parameter ${name})` : `parameter ${name} as ${passed.by} passes it`;
 }
 
 /**

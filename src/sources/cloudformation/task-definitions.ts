@@ -77,7 +77,7 @@ export function extractTaskDefinitions(
   // Read through a parent, the template's own problems are reported only with a definition that reads what the
   // parent passes (the template scanned on its own reports them too).
   const templateErrors: ScanError[] = instance?.onlyDiffering ? [] : output.errors;
-  checkTransforms(root, file, { ...output, errors: templateErrors });
+  checkTransforms(root, file, templateErrors);
   // Fn::ForEach loops in Resources (AWS::LanguageExtensions) become the resources they generate.
   const loopContext: ResolveContext = {
     template,
@@ -193,7 +193,7 @@ const HARMLESS_TRANSFORMS = new Set([
   'AWS::CodeDeployBlueGreen',
 ]);
 
-function checkTransforms(root: ValueNode, file: string, output: SourceOutput): void {
+function checkTransforms(root: ValueNode, file: string, errors: ScanError[]): void {
   const transform = field(root, 'Transform');
   if (transform === undefined || transform.kind === 'null') return;
   const items = transform.kind === 'array' ? transform.items : [transform];
@@ -202,7 +202,7 @@ function checkTransforms(root: ValueNode, file: string, output: SourceOutput): v
     const name = scalarText(item) ?? scalarText(field(item, 'Name'));
     if (name !== undefined && HARMLESS_TRANSFORMS.has(name)) continue;
     const what = name === undefined ? 'a Transform' : `Transform ${name}`;
-    output.errors.push(
+    errors.push(
       fileError(
         file,
         notSupportedOffline(

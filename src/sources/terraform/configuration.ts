@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join, normalize } from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { ScanError } from '../../model/finding.js';
@@ -10,7 +10,7 @@ import { syntaxProblems } from './parser.js';
 import { type Block, readHclFile } from './structure.js';
 import { readTfJson } from './tf-json.js';
 import { type DirectoryFiles, isConfigFile, isConfigInput } from './directories.js';
-import { withoutByteOrderMark } from '../../io/decode-text.js';
+import { readUtf8Text } from '../../io/read-text-file.js';
 
 /**
  * Parses module directories once each: the discovered ones from the texts the
@@ -69,7 +69,7 @@ export class ConfigurationLoader {
     for (const name of names) {
       const path = normalize(join(displayDir, name));
       try {
-        files.push({ path, absolutePath: join(absDir, name), text: withoutByteOrderMark(readFileSync(join(absDir, name), 'utf8')) });
+        files.push({ path, absolutePath: join(absDir, name), text: readUtf8Text(join(absDir, name)) });
       } catch (error) {
         this.errors.push(fileError(path, `cannot read the file: ${String(error)}`));
       }

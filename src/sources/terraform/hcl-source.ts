@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { ValueNode } from '../../model/value.js';
@@ -21,7 +21,7 @@ import { evaluateInstance, localModuleSource } from './instance.js';
 import { isTerraformConfiguration } from './detect.js';
 import { terraformParser } from './parser.js';
 import { type VarFile, autoLoadOrder, isAutoLoadedVarFile, readVarFile } from './tfvars.js';
-import { withoutByteOrderMark } from '../../io/decode-text.js';
+import { readUtf8Text } from '../../io/read-text-file.js';
 
 export { looksLikeTerraformHcl } from './detect.js';
 
@@ -51,7 +51,7 @@ function autoVarFiles(directory: DirectoryFiles): VarFile[] {
       if (!isAutoLoadedVarFile(name) || byName.has(name)) continue;
       byName.set(name, {
         path: normalize(join(directory.displayDir, name)),
-        text: withoutByteOrderMark(readFileSync(join(directory.absDir, name), 'utf8')),
+        text: readUtf8Text(join(directory.absDir, name)),
       });
     }
   } catch {
@@ -64,7 +64,7 @@ function explicitVarFiles(paths: string[], errors: ScanError[]): VarFile[] {
   const files: VarFile[] = [];
   for (const path of paths) {
     try {
-      files.push({ path, text: withoutByteOrderMark(readFileSync(resolve(path), 'utf8')) });
+      files.push({ path, text: readUtf8Text(resolve(path)) });
     } catch (error) {
       errors.push(fileError(path, `cannot read the --var-file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
     }
@@ -81,7 +81,7 @@ function readModulesManifest(root: DirectoryFiles, errors: ScanError[]): Map<str
   const path = join(root.absDir, '.terraform', 'modules', 'modules.json');
   let text: string;
   try {
-    text = withoutByteOrderMark(readFileSync(path, 'utf8'));
+    text = readUtf8Text(path);
   } catch {
     return undefined; // not initialized
   }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { type DefinitionConstraint, type ValueNode, scalarText } from '../../model/value.js';
@@ -8,7 +8,7 @@ import { applyTypeDefaults } from './type-defaults.js';
 import type { Binding, EvalContext, EvalProblem, Scope } from './scope.js';
 import type { Attribute, Block, Expr } from './structure.js';
 import type { SourceText } from './values.js';
-import { withoutByteOrderMark } from '../../io/decode-text.js';
+import { readUtf8Text } from '../../io/read-text-file.js';
 
 /** The parts of a module directory the evaluator needs, from all its .tf files. */
 export interface ModuleConfig {
@@ -167,7 +167,7 @@ export function moduleScope(options: InstanceOptions): Scope {
       const display = isAbsolute(path) ? normalize(path) : normalize(join(options.rootDisplayDir, path));
       try {
         if (statSync(absolute).size > MAX_FILE_BYTES) return { error: `${display} is larger than 20 MB` };
-        return { path: display, text: withoutByteOrderMark(readFileSync(absolute, 'utf8')) };
+        return { path: display, text: readUtf8Text(absolute) };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         return { error: `cannot read ${display}${code === 'ENOENT' ? ': no such file' : `: ${String(error)}`}` };
