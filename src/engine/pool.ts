@@ -11,6 +11,8 @@ import type { FileShare, InputFile, UnitPlace } from '../sources/source.js';
 import { CLAIMED_BY_MAIN, claim, isClaimedByWorker, isUnclaimed, newClaim } from './batch-claim.js';
 import { compilerFlags } from './compiler-tuning.js';
 import type { FindingDetails } from './evaluate.js';
+import type { Finding } from '../model/finding.js';
+import type { FindingAnchor } from '../model/finding-lines.js';
 import type { BatchResult } from './scan.js';
 import { textLength } from './scan-files.js';
 
@@ -29,7 +31,28 @@ export interface BatchTask {
   share?: FileShare;
   /** These files are one of the source's units, at this place (FileSourceOptions.unit). */
   unit?: UnitPlace;
+  /**
+   * The files' texts are not sent (a large file: sending costs the main thread about as much as reading it): the worker
+   * reads each again from its absolutePath, if its InputFile.identity is still the same (else it answers `changed`).
+   */
+  reread?: boolean;
+  /** Send each checked part of the file as it is checked (`part` answers; ConsumeOptions.partSink): shared-file.ts. */
+  streamParts?: boolean;
 }
+
+/** Findings of a part of a file checked by a worker (BatchTask.streamParts), `handed` after the first. */
+export interface WorkerPart {
+  findings: Finding[];
+  lines?: Array<FindingAnchor[] | undefined>;
+  handed: number;
+}
+
+/** What a worker sends back for a batch: parts as they are checked (if asked), then its result or why there is none. */
+export type WorkerAnswer =
+  | { id: number; part: WorkerPart }
+  | { id: number; result: BatchResult; ms: number }
+  | { id: number; error: string }
+  | { id: number; changed: true };
 
 /** Code a worker loads before its first batch: these sources' parsers, the code of these finding details. */
 export interface Preload {
@@ -55,6 +78,9 @@ export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGene
 
 /** The worker running this batch ran out of memory: run the batch in-process instead. */
 export class WorkerOutOfMemory extends Error {}
+
+/** A file the worker was to read again changed since it was read (BatchTask.reread): run the batch in-process. */
+export class FileChangedSinceRead extends Error {}
 
 /** Defined (true) by the command line's bundle (scripts/build-cli.mjs); undefined in the library. */
 declare const ECSGUARD_CLI_BUNDLE: boolean | undefined;
@@ -131,7 +157,10 @@ export class ScanPool {
   private readonly sent = new Map<Worker, Sent[]>();
   /** Batches no worker holds yet. */
   private readonly queue: Sent[] = [];
-  private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: BatchResult) => void; reject: (e: Error) => void; onPart?: ((part: WorkerPart) => void) | undefined }
+  >();
   /** Per source index, a worker's time per character of text in its latest batch (ms). */
   private readonly msPerChar = new Map<number, number>();
   private nextId = 0;
@@ -153,14 +182,19 @@ export class ScanPool {
     const worker = takeEarlyWorker(this.limits) ?? new Worker(this.entry, { resourceLimits: this.limits, workerData });
     if (this.preload) worker.postMessage({ preload: this.preload });
     const sent: Sent[] = [];
-    worker.on('message', (message: { id: number; result?: BatchResult; error?: string; ms?: number }) => {
+    worker.on('message', (message: WorkerAnswer) => {
+      if ('part' in message) {
+        this.pending.get(message.id)?.onPart?.(message.part);
+        return;
+      }
       const at = sent.findIndex((s) => s.id === message.id);
       const done = sent[at];
       if (at >= 0) sent.splice(at, 1);
-      if (done && message.ms !== undefined && done.chars > 0) this.msPerChar.set(done.task.sourceIndex, message.ms / done.chars);
+      if (done && 'ms' in message && done.chars > 0) this.msPerChar.set(done.task.sourceIndex, message.ms / done.chars);
       const waiting = this.pending.get(message.id);
       this.pending.delete(message.id);
-      if (message.result) waiting?.resolve(message.result);
+      if ('result' in message) waiting?.resolve(message.result);
+      else if ('changed' in message) waiting?.reject(new FileChangedSinceRead('the file changed since it was read'));
       else waiting?.reject(new Error(`scan worker: ${message.error}`));
       this.drain();
     });
@@ -276,10 +310,11 @@ export class ScanPool {
     return undefined;
   }
 
-  run(task: BatchTask): Promise<BatchResult> {
+  /** Runs the batch in a worker; `onPart` receives its parts as they are checked (BatchTask.streamParts). */
+  run(task: BatchTask, onPart?: (part: WorkerPart) => void): Promise<BatchResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onPart });
       this.queue.push({ id, task, claim: newClaim(), chars: textLength(task.files) });
       this.drain();
     });

@@ -21,6 +21,7 @@ import type { ScanPool } from './pool.js';
 import {
   type BatchResult,
   NOT_RECOGNIZED,
+  type PartSink,
   type ScanOptions,
   batchOrder,
   consumeFiles,
@@ -136,7 +137,7 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
   const runInProcess = async (
     source: FileSource,
     batch: InputFile[],
-    part?: { share?: FileShare; unit?: UnitPlace },
+    part?: { share?: FileShare; unit?: UnitPlace; partSink?: PartSink },
     order?: number,
   ): Promise<BatchResult> => {
     // Parsing is synchronous: let a Ctrl-C handler run between batches, and stop if it did.
@@ -291,11 +292,11 @@ async function scanFilesUnbounded(pending: readonly PendingFile[], options: Scan
         // One large file (a plan) is read in two lanes, this thread and one worker (shared-file.ts).
         if (!holdAll && (await sharesFile(group.source, batch, options))) {
           const [file] = batch as [InputFile];
-          const runHere = (share: FileShare | undefined) =>
-            runInProcess(group.source, [file], share && { share }).then((r) => releaseBatch(r, 1));
-          const shared = counted(scanShared(group.source, file, { ...options, findingLines }, runHere), 1);
-          // A streamed report takes its findings like any batch's (sendBatch).
+          const runHere = (share: FileShare | undefined, partSink?: PartSink) =>
+            runInProcess(group.source, [file], share && { share, ...(partSink ? { partSink } : {}) }).then((r) => releaseBatch(r, 1));
+          // A streamed report takes each lane's parts as they are checked, then the rest like any batch's (sendBatch).
           const order = nextOrder(group);
+          const shared = counted(scanShared(group.source, file, { ...options, findingLines }, runHere, order), 1);
           const result = options.findingSink ? shared.then((r) => handFindings(r, options, order)) : shared;
           group.results.push(result);
           await result.catch(() => undefined);

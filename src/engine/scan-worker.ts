@@ -6,7 +6,9 @@ import { type MessagePort, parentPort } from 'node:worker_threads';
 import { CHECKS } from '../checks/catalogue.js';
 import { FILE_SOURCES } from '../sources/registry.js';
 import { CLAIMED_BY_WORKER, claim } from './batch-claim.js';
-import type { BatchMessage, BatchTask, Preload } from './pool.js';
+import { rereadText } from '../io/read-text-file.js';
+import type { InputFile } from '../sources/source.js';
+import type { BatchMessage, BatchTask, Preload, WorkerAnswer } from './pool.js';
 import { loadDetailCode } from './evaluate.js';
 import { type BatchResult, consumeFiles, emptyBatch } from './scan.js';
 
@@ -55,13 +57,37 @@ async function runBatch(port: MessagePort, id: number, task: BatchTask): Promise
       ...(task.share ? { share: task.share } : {}),
       ...(task.unit ? { unit: task.unit } : {}),
     };
+    const files = task.reread ? reread(task.files) : task.files;
+    if (!files) {
+      port.postMessage({ id, changed: true } satisfies WorkerAnswer);
+      return;
+    }
+    // Each checked part's findings go back as they are checked, so the main thread reports them meanwhile.
+    const partSink = task.streamParts
+      ? (part: BatchResult, handed: number) =>
+          port.postMessage({
+            id,
+            part: { findings: part.findings, ...(part.lines ? { lines: part.lines } : {}), handed },
+          } satisfies WorkerAnswer)
+      : undefined;
     const result: BatchResult = emptyBatch();
-    await consumeFiles(source, task.files, options, result);
+    await consumeFiles(source, files, partSink ? { ...options, partSink } : options, result);
     // How long it took: the main thread's estimate of the work left (scan-files.ts, takeBack).
-    port.postMessage({ id, result, ms: performance.now() - started });
+    port.postMessage({ id, result, ms: performance.now() - started } satisfies WorkerAnswer);
   } catch (error) {
-    port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerAnswer);
   }
+}
+
+/** The batch's files with their texts read again (BatchTask.reread); undefined when one is no longer the file read. */
+function reread(files: InputFile[]): InputFile[] | undefined {
+  const read: InputFile[] = [];
+  for (const file of files) {
+    const text = file.absolutePath && file.identity ? rereadText(file.absolutePath, file.identity) : undefined;
+    if (text === undefined) return undefined;
+    read.push({ ...file, text });
+  }
+  return read;
 }
 
 async function preload({ sourceIndexes, findingDetails }: Preload): Promise<void> {

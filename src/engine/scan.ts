@@ -174,7 +174,15 @@ type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluate
    * are then handed over as they are checked (FindingSink), not held until the batch is done.
    */
   findingOrder?: number;
+  /**
+   * Takes each checked part of a file read in parts (its findings, with their lines) as it is checked, `handed`
+   * findings after the file's first: a share of a file streamed to a report (shared-file.ts, a worker's parts).
+   */
+  partSink?: PartSink;
 } & Pick<ScanOptions, 'findingSink' | 'onFindingLines'>;
+
+/** Takes a checked part of a file read in parts, `handed` findings after the first (ConsumeOptions.partSink). */
+export type PartSink = (part: BatchResult, handed: number) => void;
 
 export function emptyBatch(): BatchResult {
   return { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
@@ -294,7 +302,14 @@ async function consumeInParts(
   // One file's parts go to a streamed report as they are checked: a 5,000-resource plan's findings were otherwise
   // held to the end (35 MB more peak, and the collector copying them from part to part: 8% of its CPU). A share of a
   // file is joined with the other lane's first (shared-file.ts), and several files may be loaded again: theirs wait.
-  const streamParts = files.length === 1 && !options.share && options.findingOrder !== undefined && options.findingSink !== undefined;
+  // A share streams through its partSink, whose findings the other shares' must not be loaded again with.
+  const sink =
+    files.length !== 1
+      ? undefined
+      : (options.partSink ??
+        (!options.share && options.findingOrder !== undefined && options.findingSink !== undefined
+          ? (part: BatchResult, handed: number) => handFindings(part, options, options.findingOrder as number, PART_PLACES + handed)
+          : undefined));
   let parts = 0;
   let handed = 0;
   try {
@@ -304,16 +319,19 @@ async function consumeInParts(
       append(whole.failures, part.failures);
       await consumeOutput({ definitions: part.definitions, failures: [], errors: [] }, withTexts, checked);
       parts++;
-      if (streamParts && checked.findings.length) {
+      if (sink && checked.findings.length) {
         const count = checked.findings.length;
-        handFindings(checked, options, options.findingOrder as number, PART_PLACES + handed);
+        sink(checked, handed);
+        checked.findings = [];
+        delete checked.lines;
         handed += count;
       }
     });
   } catch (error) {
     // A file that failed after some of its parts were checked keeps their findings (a streamed report has them
     // already), with the failure as its error: the held and the streamed report agree, and the scan is incomplete.
-    if (files.length !== 1 || !only || options.share || parts === 0)
+    // A streamed share does so even before its first part: loaded again, it could not be joined with the others.
+    if (files.length !== 1 || !only || (options.share && !options.partSink) || (parts === 0 && !options.partSink))
       return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
     // First: a file's errors past the fifth are folded into a count.
     whole.errors.unshift(fileError(only.path, describeLoadFailure(source, error)));

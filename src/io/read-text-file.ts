@@ -1,4 +1,14 @@
-import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import {
+  type Stats,
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { decodeText, withoutByteOrderMark } from './decode-text.js';
 
@@ -29,11 +39,12 @@ function bufferToRead(size: number): Buffer {
  * (the caller then reads it as a file named on the command line). The bytes are valid until the next call: decode
  * them at once.
  */
-export function readRegularFileSync(absolute: string, maxBytes: number): Buffer | number | undefined {
+export function readRegularFileSync(absolute: string, maxBytes: number, onStat?: (info: Stats) => void): Buffer | number | undefined {
   const fd = openSync(absolute, fsConstants.O_RDONLY | nonBlocking);
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
+    onStat?.(info);
     if (info.size > maxBytes) return info.size;
     // One byte more than its size: a read that fills it means the file grew since fstat (read on to its end then).
     let buffer = bufferToRead(info.size + 1);
@@ -55,6 +66,46 @@ export function readRegularFileSync(absolute: string, maxBytes: number): Buffer 
     return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Files from this size on get a FileIdentity when read (InputFile.identity): only a large file is read twice. */
+export const IDENTIFIED_MIN_BYTES = 1024 * 1024;
+
+/**
+ * How long a file must have been left unchanged before it is read for its identity to vouch for its bytes: file
+ * times advance in steps of the kernel's clock tick (a few ms), so a write in the same tick as the first read could
+ * leave size and times unchanged. Git treats its index entries the same way ("racy" entries).
+ */
+const SETTLED_MS = 2000;
+
+/**
+ * What names a file's bytes as read (device, inode, size, modification and change times), or undefined when they
+ * cannot be vouched for that way: a small file, or one changed too recently. A second read of the file whose identity
+ * is the same read the same bytes; any write changes the change time, which no user can set.
+ */
+export function fileIdentity(info: Stats, now = Date.now()): string | undefined {
+  if (info.size < IDENTIFIED_MIN_BYTES || now - info.ctimeMs < SETTLED_MS || now - info.mtimeMs < SETTLED_MS) return undefined;
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+}
+
+/**
+ * The text of a file read before, read again in another thread: the same decoding, or undefined when the file is no
+ * longer the one read (its identity changed, it went away): the caller then has the text sent instead.
+ */
+export function rereadText(absolute: string, identity: string): string | undefined {
+  let now: string | undefined;
+  let size = 0;
+  try {
+    const bytes = readRegularFileSync(absolute, Number.MAX_SAFE_INTEGER, (info) => {
+      now = fileIdentity(info);
+      size = info.size;
+    });
+    if (typeof bytes !== 'object' || now !== identity || bytes.length !== size) return undefined;
+    const decoded = decodeText(bytes, absolute);
+    return 'error' in decoded ? undefined : decoded.text;
+  } catch {
+    return undefined;
   }
 }
 

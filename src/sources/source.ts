@@ -15,6 +15,11 @@ export interface InputFile {
   /** The bytes began with a byte order mark, which `text` does not include. */
   bom?: boolean;
   /**
+   * For a large file read from disk and left unchanged for a while before: what names the bytes read (fileIdentity in
+   * src/io/read-text-file.ts). A worker thread reads such a file again instead of receiving its text (shared-file.ts).
+   */
+  identity?: string;
+  /**
    * Set by the engine for a file whose source reads other files it names (FileSource.referencedFiles): the real paths
    * of those the scan reads on its own too.
    */
