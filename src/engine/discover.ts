@@ -1,8 +1,8 @@
-import { type Stats, readdirSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { lstat, open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type DecodedText, decodeText } from '../io/decode-text.js';
-import { DEFAULT_MAX_FILE_BYTES, fileIdentity, readRegularFileSync } from '../io/read-text-file.js';
+import { DEFAULT_MAX_FILE_BYTES, IdentityProbe, readRegularFileSync } from '../io/read-text-file.js';
 import type { ScanError } from '../model/finding.js';
 import type { InputFile } from '../sources/source.js';
 
@@ -210,14 +210,9 @@ export function fileReader(options: DiscoveryOptions = {}) {
         if (!seen.addPath(real)) return undefined;
       }
       let bytes: Buffer | undefined;
-      let identity: string | undefined;
-      let statSize = 0;
-      const identify = (info: Stats) => {
-        identity = fileIdentity(info);
-        statSize = info.size;
-      };
+      const identity = new IdentityProbe();
       if (known) {
-        const read = readRegularFileSync(absolute, maxBytes, identify);
+        const read = readRegularFileSync(absolute, maxBytes, identity.onStat);
         if (typeof read === 'number') return tooLarge(display, read, maxBytes);
         bytes = read;
       }
@@ -227,7 +222,7 @@ export function fileReader(options: DiscoveryOptions = {}) {
         // A regular file is read at once in this thread: the promise API reads it in 512 KB round trips through the
         // thread pool, each leaving this thread idle (70 ms for a 19 MB plan). Only pipes and devices need the
         // bounded stream (and a file swapped for one since the stat).
-        const read = info.isFile() ? readRegularFileSync(absolute, maxBytes, identify) : undefined;
+        const read = info.isFile() ? readRegularFileSync(absolute, maxBytes, identity.onStat) : undefined;
         if (typeof read === 'number') return tooLarge(display, read, maxBytes);
         bytes = read ?? (await readBounded(absolute, maxBytes));
         if (bytes === undefined) return tooLarge(display, undefined, maxBytes);
@@ -235,8 +230,8 @@ export function fileReader(options: DiscoveryOptions = {}) {
       const decoded = decodeText(bytes, display);
       if ('error' in decoded) return decoded.error;
       const file = inputFile(display, decoded, absolute);
-      // Bytes past the size fstat gave: the file grew while it was read, so its identity does not name these bytes.
-      if (identity !== undefined && bytes.length === statSize) file.identity = identity;
+      const identified = identity.of(bytes);
+      if (identified !== undefined) file.identity = identified;
       return { file, explicit };
     } catch (error) {
       return { file: display, message: describeFsError(error) };

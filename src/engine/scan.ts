@@ -160,6 +160,8 @@ export interface BatchSections {
   failureErrors: number;
   sourceWarnings: number;
   failureFindings: number;
+  /** The source threw after these parts (a streamed share): its error is the first of the source errors. */
+  failed?: true;
 }
 
 type ConsumeOptions = Pick<ScanOptions, 'checks' | 'includePassed' | 'onEvaluated' | 'enrichers' | 'signal' | 'findingDetails'> & {
@@ -312,6 +314,7 @@ async function consumeInParts(
           : undefined));
   let parts = 0;
   let handed = 0;
+  let failed: true | undefined;
   try {
     await loadInParts(async (part) => {
       append(whole.errors, part.errors);
@@ -330,11 +333,13 @@ async function consumeInParts(
   } catch (error) {
     // A file that failed after some of its parts were checked keeps their findings (a streamed report has them
     // already), with the failure as its error: the held and the streamed report agree, and the scan is incomplete.
-    // A streamed share does so even before its first part: loaded again, it could not be joined with the others.
+    // A streamed share does so even before its first part, marked failed (BatchSections.failed): loaded again, it could
+    // not be joined with the others, and shared-file.ts reports the file as one run of it would.
     if (files.length !== 1 || !only || (options.share && !options.partSink) || (parts === 0 && !options.partSink))
       return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
     // First: a file's errors past the fifth are folded into a count.
     whole.errors.unshift(fileError(only.path, describeLoadFailure(source, error)));
+    failed = true;
   }
   const before = { errors: into.errors.length, warnings: into.warnings.length, findings: into.findings.length };
   await consumeOutput(whole, withTexts, into);
@@ -343,6 +348,7 @@ async function consumeInParts(
     failureErrors: into.errors.length - before.errors - whole.errors.length,
     sourceWarnings: into.warnings.length - before.warnings,
     failureFindings: into.findings.length - before.findings,
+    ...(failed ? { failed } : {}),
   };
   for (let i = 0; i < checked.findings.length; i++) {
     into.findings.push(checked.findings[i] as Finding);

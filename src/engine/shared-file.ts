@@ -7,9 +7,11 @@
  * The worker reads a file that has an identity (InputFile.identity: large, from disk, unchanged for a while) from disk
  * itself, while this thread indexes it: structured-cloning a 19 MB text cost this thread 0.16 s and the worker as
  * much. A streamed report (ScanOptions.findingSink) gets each lane's findings part by part as they are checked, the
- * worker's through its messages, so the report is written while the worker still reads; before, it waited for the
- * worker's whole result (10,000 findings cloned at once) and was written after. On the 5,000-resource bench plan
- * with --jobs 3 on two cores: 1.8-2.1 s instead of 2.4-2.8 s, 215 MB peak instead of 260.
+ * worker's through its messages, and renders them while the worker still checks; before, it waited for the worker's
+ * whole result (10,000 findings cloned at once) and rendered them after. The worker's parts wait until this thread's
+ * share is read to its end: if the source fails there, one run of the whole file would stop there too, and so does
+ * the report. On the 5,000-resource bench plan with --jobs 3 on two cores: 1.8-2.1 s instead of 2.4-2.8 s, 215 MB
+ * peak instead of 260.
  */
 import { FILE_SOURCES } from '../sources/registry.js';
 import type { FileShare, FileSource, InputFile } from '../sources/source.js';
@@ -93,9 +95,20 @@ export async function scanShared(
     // A share's findings are ranked after those of the shares before it, as in one run of the whole file.
     const toReport = (share: FileShare): PartSink | undefined =>
       sink && ((part, handed) => handFindings(part, sink, order as number, PART_PLACES + Math.round(share.from * SHARE_PLACES) + handed));
-    /** Findings of the worker's share already in the report: a run of its share here reports only those after them. */
+    /** Findings of the worker's share it handed: a run of its share here hands only those after them. */
     let workerHanded = 0;
     const workerSink = toReport(workerShare);
+    // The worker's parts wait until this thread's share is checked: one run of the whole file stops where its source
+    // fails, so a later share's findings may be reported only once every share before it was read to its end.
+    let waiting: Array<[BatchResult, number]> | undefined = [];
+    const workerGate: PartSink | undefined =
+      workerSink &&
+      ((part, handed) => {
+        // A copy: the lane that checked the part empties it once handed.
+        const copy = { ...emptyBatch(), findings: part.findings, ...(part.lines ? { lines: part.lines } : {}) };
+        if (waiting) waiting.push([copy, handed]);
+        else workerSink(copy, handed);
+      });
     const there = pool
       .run(
         {
@@ -110,19 +123,25 @@ export async function scanShared(
           ...(reread ? { reread } : {}),
           ...(workerSink ? { streamParts: true } : {}),
         },
-        workerSink &&
+        workerGate &&
           ((part) => {
-            workerSink({ ...emptyBatch(), findings: part.findings, ...(part.lines ? { lines: part.lines } : {}) }, part.handed);
+            workerGate({ ...emptyBatch(), findings: part.findings, ...(part.lines ? { lines: part.lines } : {}) }, part.handed);
             workerHanded = part.handed + part.findings.length;
           }),
       )
       .catch((error: unknown) => {
         if (!(error instanceof WorkerOutOfMemory) && !(error instanceof FileChangedSinceRead)) throw error;
-        return runHere(workerShare, workerSink && withoutFirst(workerSink, workerHanded));
+        return runHere(workerShare, workerGate && withoutFirst(workerGate, workerHanded));
       });
     // Awaited below; a failure here while this thread is busy must not count as unhandled.
     there.catch(() => undefined);
     const here = await runHere(hereShare, toReport(hereShare));
+    // This share's source failed (streamed: consumeInParts kept what it checked before): the file is read up to there,
+    // as one run of it would be, and the worker's share not at all.
+    if (here.sections?.failed) return here;
+    const released = waiting;
+    waiting = undefined;
+    for (const [part, handed] of released) workerSink?.(part, handed);
     const joined = joinShares([here, await there]);
     if (joined) return joined;
     // Streamed shares always join (consumeInParts keeps their sections): loading the file again would report twice.
@@ -160,6 +179,11 @@ export function joinShares(parts: BatchResult[]): BatchResult | undefined {
     sections.push(part.sections);
   }
   const joined: BatchResult = { findings: [], errors: [], warnings: [], taskDefinitions: 0 };
+  // A share whose source failed (streamed) has the failure first among its errors, where one run of the whole file has
+  // it first of all (consumeInParts): it goes first, and not again in its share's section.
+  parts.forEach((part, i) => {
+    if (sections[i]?.failed && part.errors[0]) joined.errors.push(part.errors[0]);
+  });
   const lines: Array<FindingAnchor[] | undefined> = []; // sparse, as consumeInParts leaves it
   /** Each list's section ends (the last section runs to the end); each section is taken from every share in turn. */
   const lists: Array<{ of: 'errors' | 'warnings' | 'findings'; ends: (s: BatchSections) => number[] }> = [
@@ -173,7 +197,7 @@ export function joinShares(parts: BatchResult[]): BatchResult | undefined {
       parts.forEach((part, i) => {
         const bounds = ends(sections[i] as BatchSections);
         const items: unknown[] = part[of];
-        const from = section === 0 ? 0 : (bounds[section - 1] as number);
+        const from = section === 0 ? (of === 'errors' && sections[i]?.failed ? 1 : 0) : (bounds[section - 1] as number);
         const to = Math.min(bounds[section] ?? Number.POSITIVE_INFINITY, items.length);
         for (let k = from; k < to; k++) {
           const found = of === 'findings' ? part.lines?.[k] : undefined;

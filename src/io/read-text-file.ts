@@ -39,34 +39,46 @@ function bufferToRead(size: number): Buffer {
  * (the caller then reads it as a file named on the command line). The bytes are valid until the next call: decode
  * them at once.
  */
-export function readRegularFileSync(absolute: string, maxBytes: number, onStat?: (info: Stats) => void): Buffer | number | undefined {
+export function readRegularFileSync(
+  absolute: string,
+  maxBytes: number,
+  onStat?: (info: Stats, read: boolean) => boolean | undefined,
+): Buffer | number | undefined {
   const fd = openSync(absolute, fsConstants.O_RDONLY | nonBlocking);
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
-    onStat?.(info);
-    if (info.size > maxBytes) return info.size;
-    // One byte more than its size: a read that fills it means the file grew since fstat (read on to its end then).
-    let buffer = bufferToRead(info.size + 1);
-    let length = 0;
-    for (;;) {
-      const asked = buffer.length - length;
-      const n = readSync(fd, buffer, length, asked, null);
-      if (n === 0) break;
-      length += n;
-      if (length > maxBytes) return length;
-      // A regular file reads short only at its end: no second call to learn what this one said.
-      if (n < asked) break;
-      if (length === buffer.length) {
-        const grown = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
-      }
-    }
-    return buffer.subarray(0, length);
+    // True: called again once the bytes are read, to learn whether the file changed while it was read.
+    const again = onStat?.(info, false) === true;
+    const bytes = readOpenFile(fd, info.size, maxBytes);
+    if (again && typeof bytes !== 'number') onStat?.(fstatSync(fd), true);
+    return bytes;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The bytes of an open regular file of `size` bytes at its fstat, or how many there are when over `maxBytes`. */
+function readOpenFile(fd: number, size: number, maxBytes: number): Buffer | number {
+  if (size > maxBytes) return size;
+  // One byte more than its size: a read that fills it means the file grew since fstat (read on to its end then).
+  let buffer = bufferToRead(size + 1);
+  let length = 0;
+  for (;;) {
+    const asked = buffer.length - length;
+    const n = readSync(fd, buffer, length, asked, null);
+    if (n === 0) break;
+    length += n;
+    if (length > maxBytes) return length;
+    // A regular file reads short only at its end: no second call to learn what this one said.
+    if (n < asked) break;
+    if (length === buffer.length) {
+      const grown = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(grown, 0, 0, length);
+      buffer = grown;
+    }
+  }
+  return buffer.subarray(0, length);
 }
 
 /** Files from this size on get a FileIdentity when read (InputFile.identity): only a large file is read twice. */
@@ -90,22 +102,42 @@ export function fileIdentity(info: Stats, now = Date.now()): string | undefined 
 }
 
 /**
- * The text of a file read before, read again in another thread: the same decoding, or undefined when the file is no
- * longer the one read (its identity changed, it went away): the caller then has the text sent instead.
+ * The text of a file read before, read again (by a worker thread: shared-file.ts), decoded the same way; undefined
+ * when the file is no longer the one read (its identity changed, before or while it was read again, or it went away).
  */
 export function rereadText(absolute: string, identity: string): string | undefined {
-  let now: string | undefined;
-  let size = 0;
+  const probe = new IdentityProbe();
   try {
-    const bytes = readRegularFileSync(absolute, Number.MAX_SAFE_INTEGER, (info) => {
-      now = fileIdentity(info);
-      size = info.size;
-    });
-    if (typeof bytes !== 'object' || now !== identity || bytes.length !== size) return undefined;
+    const bytes = readRegularFileSync(absolute, Number.MAX_SAFE_INTEGER, probe.onStat);
+    if (bytes === undefined || typeof bytes === 'number' || probe.of(bytes) !== identity) return undefined;
     const decoded = decodeText(bytes, absolute);
     return 'error' in decoded ? undefined : decoded.text;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Follows a file's identity through one readRegularFileSync (pass `onStat`), for the bytes it read: the identity at
+ * the open, if the file had one and still has it once read (a write while it was read, even one that kept its size,
+ * changes its change time) and the bytes are as many as its size said.
+ */
+export class IdentityProbe {
+  private before: string | undefined;
+  private after: string | undefined;
+  private size = 0;
+
+  readonly onStat = (info: Stats, read: boolean): boolean => {
+    if (read) this.after = fileIdentity(info);
+    else {
+      this.before = fileIdentity(info);
+      this.size = info.size;
+    }
+    return this.before !== undefined;
+  };
+
+  of(bytes: Buffer): string | undefined {
+    return this.before !== undefined && this.before === this.after && bytes.length === this.size ? this.before : undefined;
   }
 }
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type Stats, appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { CHECKS } from '../../src/checks/catalogue.js';
 import { type BatchResult, type FindingSink, PART_PLACES, consumeFiles, emptyBatch } from '../../src/engine/scan.js';
-import { MAIN_SHARE, scanShared, withoutFirst } from '../../src/engine/shared-file.js';
-import { IDENTIFIED_MIN_BYTES, fileIdentity, rereadText } from '../../src/io/read-text-file.js';
+import { MAIN_SHARE, joinShares, scanShared, withoutFirst } from '../../src/engine/shared-file.js';
+import { IDENTIFIED_MIN_BYTES, IdentityProbe, fileIdentity, rereadText } from '../../src/io/read-text-file.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { FileShare, FileSource, InputFile } from '../../src/sources/source.js';
 import { FILE_SOURCES } from '../../src/sources/registry.js';
@@ -87,6 +87,25 @@ describe('a plan read in two lanes: the worker reads the file again and streams 
     assert.equal(rereadText(copy, before), undefined);
   });
 
+  it('an identity names the bytes only when it held from before the read to after it, and they are its size', () => {
+    const info = statSync(file);
+    const identity = fileIdentity(info) as string;
+    const bytes = Buffer.alloc(info.size);
+    const probe = (after: Stats, read = bytes) => {
+      const p = new IdentityProbe();
+      assert.equal(p.onStat(info, false), true, 'a file with an identity is looked at again once read');
+      p.onStat(after, true);
+      return p.of(read);
+    };
+    assert.equal(probe(info), identity);
+    // Written while it was read, keeping its size: its change time moved.
+    assert.equal(probe({ ...info, ctimeMs: info.ctimeMs + 1 } as Stats), undefined);
+    // Grew while it was read: more bytes than fstat said.
+    assert.equal(probe(info, Buffer.alloc(info.size + 1)), undefined);
+    // No identity before the read (a small file): not looked at again.
+    assert.equal(new IdentityProbe().onStat({ ...info, size: 10 } as Stats, false), false);
+  });
+
   it('the worker reads the file itself (its text is not sent), and the lanes stream the findings of one-lane order', async () => {
     const identity = fileIdentity(statSync(file));
     assert.ok(identity);
@@ -122,6 +141,75 @@ describe('a plan read in two lanes: the worker reads the file again and streams 
     assert.deepEqual(sink.inPlaceOrder(), whole.findings.slice(failures));
     assert.deepEqual(joined.errors, whole.errors);
     assert.equal(joined.taskDefinitions, whole.taskDefinitions);
+  });
+});
+
+/** The plan source, failing as a parser out of stack does after `parts` parts of whatever it reads. */
+function failingAfter(parts: number): FileSource {
+  return {
+    ...terraformPlan,
+    loadInParts: async (files, options, onPart) => {
+      let read = 0;
+      await terraformPlan.loadInParts?.(files, options, async (part) => {
+        if (read++ === parts) throw new RangeError('Maximum call stack size exceeded');
+        await onPart(part);
+      });
+    },
+  };
+}
+
+describe("a streamed share whose source fails: the report is one run's of the whole file", () => {
+  const text = paddedPlan(130);
+  const file: InputFile = { path: 'plan.json', text };
+  const streamedRun = async (source: FileSource, share?: FileShare) => {
+    const sink = new RecordingSink();
+    const into = emptyBatch();
+    await consumeFiles(
+      source,
+      [file],
+      { checks: CHECKS, findingLines: true, findingSink: sink, findingOrder: 7, ...(share ? { share } : {}) },
+      into,
+    );
+    return { into, sink };
+  };
+
+  it("this thread's share fails in its third part: nothing of the worker's share is reported", async () => {
+    // One run of the whole file stops in its third part (resources 20 to 29), inside this thread's share (0 to 51).
+    const whole = await streamedRun(failingAfter(2));
+    assert.equal(whole.into.errors[0]?.message, 'too deeply nested to read (the parser ran out of stack); not checked');
+    const sink = new RecordingSink();
+    const options = { checks: CHECKS, findingSink: sink, findingLines: true, jobs: 3 };
+    // This thread reads through the failing source; the worker through the real one, and hands all its parts.
+    const runHere = async (share: FileShare | undefined, partSink?: (part: BatchResult, handed: number) => void) => {
+      const into = emptyBatch();
+      const source = share && share.from > 0 ? terraformPlan : failingAfter(2);
+      await consumeFiles(source, [file], { ...options, ...(share ? { share } : {}), ...(partSink ? { partSink } : {}) }, into);
+      return into;
+    };
+    const joined = await scanShared(terraformPlan, file, { ...options, paths: [] }, runHere, 7);
+    assert.deepEqual(joined.errors, whole.into.errors);
+    assert.deepEqual(joined.findings, whole.into.findings);
+    assert.deepEqual(sink.inPlaceOrder(), whole.sink.inPlaceOrder());
+    const indexes = sink.taken.map((t) => Number(/\[(\d+)\]$/.exec(t.finding.resource.id)?.[1]));
+    assert.ok(indexes.length > 0 && indexes.every((i) => i < 20));
+  });
+
+  it("the worker's share fails: its error is first of all, as in one run of the file", () => {
+    const first = { sourceErrors: 2, failureErrors: 0, sourceWarnings: 0, failureFindings: 0 };
+    const error = (message: string) => ({ file: 'plan.json', message });
+    const here: BatchResult = { ...emptyBatch(), errors: [error('a'), error('b')], sections: first };
+    const there: BatchResult = {
+      ...emptyBatch(),
+      errors: [error('failed'), error('c'), error('d')],
+      sections: { sourceErrors: 3, failureErrors: 1, sourceWarnings: 0, failureFindings: 0, failed: true },
+    };
+    there.errors.push(error('failure of c'));
+    here.errors.push(error('failure of a'));
+    first.failureErrors = 1;
+    assert.deepEqual(
+      joinShares([here, there])?.errors.map((e) => e.message),
+      ['failed', 'a', 'b', 'c', 'd', 'failure of a', 'failure of c'],
+    );
   });
 });
 

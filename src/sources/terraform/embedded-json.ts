@@ -2,6 +2,7 @@ import { type SourceRange, endOffsetOf, startOffsetOf } from '../../model/locati
 import type { ValueNode } from '../../model/value.js';
 import { describeJsonError } from '../json/json-tree.js';
 import { buildJsonValue } from '../json/json-values.js';
+import { MAX_NESTING, tooDeepAt } from '../nesting.js';
 import { HOLE_MARKER, type PartialText, type TemplatePlaceholder, type TextOrigin } from './values.js';
 
 export type DecodedJson = { root: ValueNode } | { error: string; range?: SourceRange };
@@ -18,6 +19,13 @@ export function decodeEmbeddedJson(text: string, origin: TextOrigin | undefined,
     if (!origin || !ranges) return fallback;
     return ranges.range(origin.offsetAt(offset), origin.offsetAt(offset + length));
   };
+  // The file's own check skips strings: JSON in one nested past the limit is refused here, at its bracket, before the
+  // parser recurses that deep (a stack overflow would stop the whole file, and at a depth that depends on the thread).
+  const tooDeep = tooDeepAt(text);
+  if (tooDeep !== undefined) {
+    const range = rangeOf(tooDeep, 1);
+    return { error: `nested more than ${MAX_NESTING} levels deep ([ and {); not read`, ...(range ? { range } : {}) };
+  }
   const built = buildJsonValue(text, rangeOf, origin !== undefined || fallback !== undefined);
   if ('error' in built) {
     const range = rangeOf(built.error.offset, built.error.length);

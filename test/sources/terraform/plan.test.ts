@@ -149,6 +149,39 @@ describe('Terraform plan JSON', () => {
   });
 });
 
+describe('Terraform plan: container_definitions nested past 1,000 levels', () => {
+  it('is an ERROR for its resource at the bracket that opens level 1,001, and the next resource is still checked', async () => {
+    // The plan's own nesting check skips strings; the JSON in this one would make the parser recurse 20,000 levels.
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const root = JSON.stringify([{ name: 'app', image: 'nginx', privileged: true }]);
+    const resource = (name: string, containers: string) => ({
+      ...plannedTaskDefinition({ family: name, container_definitions: containers }),
+      address: `aws_ecs_task_definition.${name}`,
+      name,
+    });
+    const text = JSON.stringify({
+      format_version: '1.2',
+      planned_values: { root_module: { resources: [resource('deep', deep), resource('next', root)] } },
+    });
+    const output = await terraformPlan.load([{ path: 'p.json', text }], {});
+    assert.deepEqual(
+      output.failures.map((f) => [f.resource.id, f.error.message, f.error.line, f.error.column]),
+      [
+        [
+          'aws_ecs_task_definition.deep',
+          'container_definitions: nested more than 1000 levels deep ([ and {); not read',
+          1,
+          text.indexOf(deep) + 1001,
+        ],
+      ],
+    );
+    assert.deepEqual(
+      output.definitions.map((d) => d.resource.id),
+      ['aws_ecs_task_definition.next'],
+    );
+  });
+});
+
 describe('Terraform plan: task-level values stay known when the containers are not', () => {
   it('container_definitions known only after apply, network_mode known: networkMode is a value, the containers unresolved', async () => {
     const text = JSON.stringify(
