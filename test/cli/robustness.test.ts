@@ -97,3 +97,59 @@ describe('robustness: one bad input never hides the others, and nothing hangs or
     assert.equal(run.stdout, 'status 141\n');
   });
 });
+
+describe("robustness: YAML nested past what a thread's stack reads is refused the same in every lane", () => {
+  let dir: string;
+  const template = (labels: string) =>
+    [
+      'AWSTemplateFormatVersion: "2010-09-09"',
+      'Resources:',
+      '  Task:',
+      '    Type: AWS::ECS::TaskDefinition',
+      '    Properties:',
+      '      ContainerDefinitions:',
+      '        - Name: app',
+      '          Image: nginx',
+      '          Privileged: true',
+      `          DockerLabels:${labels}`,
+      '',
+    ].join('\n');
+  // 5,000 levels of indentation: the parsers ran out of the main thread's stack at about 900, a worker's much later.
+  const deepBlock = `\n${Array.from({ length: 5000 }, (_, i) => `${' '.repeat(12 + i)}k${i}:`).join('\n')}\n${' '.repeat(5012)}v: x`;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ecsguard-deep-yaml-'));
+    // Enough templates for the worker lane (300 or more): the deep ones among them, in the middle of the walk.
+    for (let i = 0; i < 320; i++) {
+      const name = `t${String(i).padStart(3, '0')}.yaml`;
+      const labels = i === 150 ? deepBlock : i === 151 ? ` ${'{a: '.repeat(900)}1${'}'.repeat(900)}` : ' { team: web }';
+      writeFileSync(path.join(dir, name), template(labels));
+    }
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--jobs 1 and --jobs 2: the same errors, at the line or bracket where level 401 opens, and the same report', async () => {
+    const one = await runCli(['scan', dir, '--format', 'json', '--jobs', '1']);
+    const two = await runCli(['scan', dir, '--format', 'json', '--jobs', '2']);
+    assert.equal(one.code, 2);
+    assert.equal(two.code, one.code);
+    assert.equal(two.stdout, one.stdout);
+    const report = JSON.parse(one.stdout) as {
+      errors: Array<{ file: string; line: number; column: number; message: string }>;
+      summary: { taskDefinitions: number };
+    };
+    const message = 'nested more than 400 levels deep (indentation, `- ` entries, [ and {); not read';
+    assert.deepEqual(
+      report.errors.map((e) => [path.basename(e.file), e.line, e.column, e.message]),
+      [
+        // The template's own levels down to DockerLabels are 6 (Resources, Task, Properties, ContainerDefinitions, the
+        // entry's `- ` and its mapping): level 401 opens at the line of k394.
+        ['t150.yaml', 11 + 394, 1, message],
+        // At the 395th `{` of DockerLabels' line: after its 10 spaces, `DockerLabels: ` and 394 `{a: `.
+        ['t151.yaml', 10, 10 + 'DockerLabels: '.length + 394 * 4 + 1, message],
+      ],
+    );
+    assert.equal(report.summary.taskDefinitions, 318);
+  });
+});
