@@ -28,7 +28,7 @@ import {
   loadDetailCode,
 } from './evaluate.js';
 import { describeLoadFailure, loadIsolating } from './isolate.js';
-import { MAX_NESTING, YAML_TOO_DEEP, tooDeepAt, yamlTooDeepAt } from '../sources/nesting.js';
+import { MAX_NESTING, tooDeepAt } from '../sources/nesting.js';
 
 export interface ScanOptions extends FileSourceOptions, DiscoveryOptions {
   paths: string[];
@@ -467,14 +467,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
 }
 
-/** Not JSON (which nests by brackets alone) nor Terraform's: a text a YAML parser may read. */
-function mayBeYaml(file: InputFile): boolean {
-  if (/\.(?:tf|tfvars|hcl)$/.test(file.path)) return false;
-  const first = file.text.search(/\S/);
-  const c = first === -1 ? '' : file.text[first];
-  return c !== '{' && c !== '[';
-}
-
 export const NOT_RECOGNIZED = 'not a task definition (JSON or YAML), a CloudFormation template, Terraform or a Terraform plan';
 
 /** Which source reads a file; or what it is when it is no task definition; or why it cannot be read at all. */
@@ -484,9 +476,6 @@ export function routeFile(
 ): { source: FileSource } | { what?: string } | { error: string; offset?: number } {
   const tooDeep = tooDeepAt(file.text);
   if (tooDeep !== undefined) return { error: `nested more than ${MAX_NESTING} levels deep ([ and {); not read`, offset: tooDeep };
-  // YAML's parsers recurse per indentation level too (Terraform's files nest by braces alone, checked above).
-  const yamlTooDeep = mayBeYaml(file) ? yamlTooDeepAt(file.text) : undefined;
-  if (yamlTooDeep !== undefined) return { error: YAML_TOO_DEEP, offset: yamlTooDeep };
   try {
     const what = recognizeNonTaskDefinition(file);
     if (what) return { what };

@@ -1,7 +1,6 @@
 import type { ScanError } from '../../model/finding.js';
 import type { LineIndex } from '../../model/location.js';
 import type { ValueNode } from '../../model/value.js';
-import { YAML_TOO_DEEP, yamlTooDeepAt } from '../nesting.js';
 import { buildYamlFromEvents } from './yaml-events.js';
 
 let composing: Promise<typeof import('./yaml-tree.js')> | undefined;
@@ -24,8 +23,6 @@ export async function readYamlDocuments(
   lines: LineIndex,
   of: 'template' | 'task definition' = 'template',
 ): Promise<{ documents: ValueNode[]; errors: ScanError[] }> {
-  const tooDeep = tooDeepError(text, file, lines);
-  if (tooDeep) return tooDeep;
   const fast = buildYamlFromEvents(text, file, lines);
   if (fast) return { documents: fast, errors: [] };
   return compose(await loadYamlComposer(), text, file, lines, of);
@@ -38,22 +35,9 @@ export function readYamlDocumentsNow(
   lines: LineIndex,
   of: 'template' | 'task definition' = 'template',
 ): { documents: ValueNode[]; errors: ScanError[] } | undefined {
-  const tooDeep = tooDeepError(text, file, lines);
-  if (tooDeep) return tooDeep;
   const fast = buildYamlFromEvents(text, file, lines);
   if (fast) return { documents: fast, errors: [] };
   return composer && compose(composer, text, file, lines, of);
-}
-
-/**
- * A text nested past what the parsers read on every thread's stack (the scan refuses such a file before; a nested
- * template, a yamldecode() string or a container list reach here without that check).
- */
-function tooDeepError(text: string, file: string, lines: LineIndex): { documents: ValueNode[]; errors: ScanError[] } | undefined {
-  const at = yamlTooDeepAt(text);
-  if (at === undefined) return undefined;
-  const { line, column } = lines.position(at);
-  return { documents: [], errors: [{ file, line, column, message: YAML_TOO_DEEP }] };
 }
 
 function compose(
