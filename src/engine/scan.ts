@@ -304,7 +304,7 @@ async function consumeInParts(
   // One file's parts go to a streamed report as they are checked: a 5,000-resource plan's findings were otherwise
   // held to the end (35 MB more peak, and the collector copying them from part to part: 8% of its CPU). A share of a
   // file is joined with the other lane's first (shared-file.ts), and several files may be loaded again: theirs wait.
-  // A share streams through its partSink, whose findings the other shares' must not be loaded again with.
+  // A share streams through the partSink its lanes give (shared-file.ts); a whole file straight to the report's sink.
   const sink =
     files.length !== 1
       ? undefined
@@ -335,7 +335,7 @@ async function consumeInParts(
     // already), with the failure as its error: the held and the streamed report agree, and the scan is incomplete.
     // A streamed share does so even before its first part, marked failed (BatchSections.failed): loaded again, it could
     // not be joined with the others, and shared-file.ts reports the file as one run of it would.
-    if (files.length !== 1 || !only || (options.share && !options.partSink) || (parts === 0 && !options.partSink))
+    if (files.length !== 1 || !only || (!options.partSink && (options.share || parts === 0)))
       return consumeOutput(await loadIsolating(source, files, options), withTexts, into);
     // First: a file's errors past the fifth are folded into a count.
     whole.errors.unshift(fileError(only.path, describeLoadFailure(source, error)));

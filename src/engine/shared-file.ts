@@ -105,7 +105,7 @@ export async function scanShared(
       workerSink &&
       ((part, handed) => {
         // A copy: the lane that checked the part empties it once handed.
-        const copy = { ...emptyBatch(), findings: part.findings, ...(part.lines ? { lines: part.lines } : {}) };
+        const copy = partBatch(part);
         if (waiting) waiting.push([copy, handed]);
         else workerSink(copy, handed);
       });
@@ -125,7 +125,7 @@ export async function scanShared(
         },
         workerGate &&
           ((part) => {
-            workerGate({ ...emptyBatch(), findings: part.findings, ...(part.lines ? { lines: part.lines } : {}) }, part.handed);
+            workerGate(partBatch(part), part.handed);
             workerHanded = part.handed + part.findings.length;
           }),
       )
@@ -151,6 +151,10 @@ export async function scanShared(
     await pool.close();
   }
 }
+
+/** A batch holding a checked part's findings and their lines, and nothing else. */
+const partBatch = ({ findings, lines }: Pick<BatchResult, 'findings' | 'lines'>): BatchResult =>
+  lines ? { ...emptyBatch(), findings, lines } : { ...emptyBatch(), findings };
 
 /** Places per whole share in a streamed report (FindingSink): a share from `from` ranks its findings from `from` * this. */
 const SHARE_PLACES = 2 ** 44;
