@@ -91,6 +91,21 @@ describe('Terraform plan read in parts', () => {
     assert.deepEqual(sortedAsTheSinkDoes(takes), held.findings);
   });
 
+  it('a scan stopped while a plan is checked part by part ends as stopped, within ten parts, not as a failed file', async () => {
+    const path = writtenPlan();
+    const controller = new AbortController();
+    let parts = 0;
+    const sink: FindingSink = {
+      take: (_findings, _order, firstPlace = 0) => {
+        // Ctrl-C while the first part is being reported.
+        if (firstPlace >= PART_PLACES && ++parts === 1) controller.abort();
+      },
+    };
+    await assert.rejects(scan({ paths: [path], checks: CHECKS, findingSink: sink, signal: controller.signal }), { name: 'AbortError' });
+    // 13 parts in the plan: the scan stopped at its first turn of the event loop, after the tenth.
+    assert.equal(parts, 10);
+  });
+
   it('a plan whose reading fails after some parts keeps their findings, with the failure as its error', async () => {
     const path = writtenPlan();
     const failing: FileSource = {
