@@ -17,10 +17,13 @@ function onWriteError(error) {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 141);
   throw error;
 }
+/** The standard streams made so far, by name. */
+const madeStreams = {};
 for (const name of ['stdout', 'stderr']) {
   const descriptor = Object.getOwnPropertyDescriptor(process, name);
   if (!descriptor || !descriptor.get || !descriptor.configurable) {
-    process[name].on('error', onWriteError);
+    madeStreams[name] = process[name];
+    madeStreams[name].on('error', onWriteError);
     continue;
   }
   let stream;
@@ -31,6 +34,7 @@ for (const name of ['stdout', 'stderr']) {
       if (stream === undefined) {
         stream = descriptor.get.call(process);
         stream.on('error', onWriteError);
+        madeStreams[name] = stream;
       }
       return stream;
     },
@@ -84,6 +88,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     bundle.exports.main(args).then((code) => {
       process.exitCode = code;
       bundle.saveCache();
+      // A scan is over when main resolves: its reports are in place, its temporary files removed, its workers told to
+      // stop. Ending here skips waiting for a stopping worker and tearing down the heaps: 10 to 20 ms of a 1,000-file
+      // scan. Only when the standard streams hold nothing unwritten (a pipe is asynchronous on macOS: exit would cut
+      // it); other commands end as the event loop empties.
+      if (args[0] === 'scan' && !Object.values(madeStreams).some((s) => s.writableLength > 0)) process.exit(code);
     });
   }
 }

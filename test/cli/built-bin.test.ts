@@ -30,6 +30,15 @@ describe('the built bin/ecsguard.js', () => {
     assert.match(usage.stderr, /unknown option '--no-such-flag'/);
   });
 
+  it('a scan ends its process itself once its report is written: a report larger than a pipe arrives whole', () => {
+    // bin/ecsguard.js calls process.exit when a scan's main() resolves with nothing left unwritten on its streams.
+    const run = runBuiltCli(['scan', 'examples/', '--format', 'sarif']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(run.stdout.length > 65536, `${run.stdout.length} bytes: more than a pipe buffer holds`);
+    const sarif = JSON.parse(run.stdout) as { runs: Array<{ results: unknown[] }> };
+    assert.equal(sarif.runs[0]?.results.length, 30);
+  });
+
   it('reads a task definition from a real standard input pipe', () => {
     const run = runBuiltCli(['scan', '-', '--format', 'json', '--checks', 'no-privileged-containers'], {
       input: readFileSync(fixture('json', 'register-input.json')),
