@@ -72,6 +72,8 @@ export class SpillSink implements FindingSink {
   private readonly groupCounts: number[] = [];
   private findings = 0;
   private sorted: number[] | undefined;
+  /** Per place in report order, 1 when its group's account and key equal the group's before it (set with `sorted`). */
+  private sameAsPrevious = new Uint8Array(0);
 
   constructor(
     renders: ReadonlyMap<string, Render>,
@@ -197,7 +199,8 @@ export class SpillSink implements FindingSink {
     for (let g = 0; g < order.length; ) {
       const group = order[g] as number;
       let last = g + 1;
-      while (last < order.length && this.sameKey(group, order[last] as number)) last++;
+      // Collation equality is an equivalence: a run of groups equal to their neighbours all share one key.
+      while (last < order.length && this.sameAsPrevious[last] === 1) last++;
       if (last === g + 1) {
         const end = this.groupFirsts[group] as number;
         yield [stream.starts[group] as number, ends[end + (this.groupCounts[group] as number) - 1] as number];
@@ -223,25 +226,38 @@ export class SpillSink implements FindingSink {
     }
   }
 
-  private sameKey(a: number, b: number): boolean {
+  private compareKeys(a: number, b: number): number {
     return (
-      compareText(this.groupAccounts[a] as string, this.groupAccounts[b] as string) === 0 &&
-      compareText(this.groupKeys[a] as string, this.groupKeys[b] as string) === 0
+      compareText(this.groupAccounts[a] as string, this.groupAccounts[b] as string) ||
+      compareText(this.groupKeys[a] as string, this.groupKeys[b] as string)
     );
   }
 
-  /** The groups in report order (sorted once). */
+  /**
+   * The groups in report order (sorted once). Batches mostly arrive with their keys in the walk's order, which is
+   * mostly the report's: in arrival order (batch, then place), keys that never decrease from one group to the next
+   * are in report order, ties included, for one text comparison per group instead of a sort's (the comparison is
+   * `localeCompare`: a 1,000-template report's sort took 13 ms, after every lane had finished). Otherwise, the sort.
+   */
   private groupOrder(): number[] {
     if (this.sorted) return this.sorted;
     const order = Array.from(this.groupKeys, (_, i) => i);
     const places = this.places.values;
-    order.sort(
-      (a, b) =>
-        compareText(this.groupAccounts[a] as string, this.groupAccounts[b] as string) ||
-        compareText(this.groupKeys[a] as string, this.groupKeys[b] as string) ||
-        (this.groupOrders[a] as number) - (this.groupOrders[b] as number) ||
-        (places[this.groupFirsts[a] as number] as number) - (places[this.groupFirsts[b] as number] as number),
-    );
+    const arrival = (a: number, b: number) =>
+      (this.groupOrders[a] as number) - (this.groupOrders[b] as number) ||
+      (places[this.groupFirsts[a] as number] as number) - (places[this.groupFirsts[b] as number] as number);
+    order.sort(arrival);
+    const same = new Uint8Array(order.length);
+    for (let i = 1; i < order.length; i++) {
+      const compared = this.compareKeys(order[i - 1] as number, order[i] as number);
+      if (compared > 0) {
+        order.sort((a, b) => this.compareKeys(a, b) || arrival(a, b));
+        for (let j = 1; j < order.length; j++) same[j] = this.compareKeys(order[j - 1] as number, order[j] as number) === 0 ? 1 : 0;
+        break;
+      }
+      same[i] = compared === 0 ? 1 : 0;
+    }
+    this.sameAsPrevious = same;
     this.sorted = order;
     return order;
   }
